@@ -1,0 +1,83 @@
+/* The backend ops table: how grid positions and candidate close pairs are computed.
+ *
+ *   track window --grid--> grid block --candidates--> candidate pairs --exact--> close pairs
+ *
+ * `grid` may be NULL (the shared CPU code in host/engine/grid.c is used). `candidates`
+ * screens pairs with the chord test of kernels/geo.h and a safety margin, so its output
+ * is a superset of the close pairs; the exact test (host/engine/exact.c, spec §3
+ * haversine in double) is shared by every backend, which is what makes every backend
+ * give the same list. */
+#ifndef TC_BACKEND_H
+#define TC_BACKEND_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "host/status.h"
+
+/* Each vessel's cleaned (teleport-filtered) fixes, vessels sorted by mmsi. */
+typedef struct {
+  size_t nv;
+  const uint32_t *mmsi;   /* [nv] ascending */
+  const size_t *off;      /* [nv+1] into t/lat/lon */
+  const int64_t *t;
+  const double *lat, *lon;
+  int64_t max_gap;
+} tc_track_window;
+
+/* Grid positions for grid times s0, s0+slot, ..., slot-major; within a grid time,
+ * positions are ordered by vessel index (so by mmsi). */
+typedef struct {
+  int64_t s0, slot;
+  size_t nslots;
+  size_t n, cap;          /* positions held / allocated */
+  size_t *off;            /* [nslots+1] */
+  uint32_t *vid;          /* vessel index into the track window */
+  double *lat, *lon;      /* degrees */
+  double *x, *y, *z;      /* unit vectors (may be filled by the backend) */
+} tc_grid_block;
+
+/* Candidate pairs: indices of two positions of the same grid time, p < q. */
+typedef struct {
+  uint32_t *p, *q;
+  size_t n, cap;
+} tc_pairbuf;
+
+typedef struct {
+  double dist_m;
+  int single_precision;
+  int threads;
+  /* OpenCL selection (ignored by CPU backends) */
+  int platform, device;   /* -1 = choose */
+  int device_type;        /* 0 any, 1 gpu, 2 cpu */
+  size_t device_memory;   /* bytes the device may use; 0 = auto */
+  int profile;
+} tc_backend_config;
+
+typedef struct {
+  uint64_t candidates;    /* pairs screened in */
+  uint64_t tests;         /* distance tests made by the screen */
+  double t_grid, t_cand, t_transfer; /* seconds, for --profile */
+} tc_backend_stats;
+
+typedef struct {
+  const char *name;
+  tc_status (*create)(const tc_backend_config *cfg, void **state, tc_err *err);
+  void (*destroy)(void *state);
+  tc_status (*grid)(void *state, const tc_track_window *w, tc_grid_block *blk, tc_err *err);
+  tc_status (*candidates)(void *state, const tc_grid_block *blk, tc_pairbuf *out,
+                          tc_backend_stats *st, tc_err *err);
+  /* Written into output metadata ("double", "single+exact recheck"). */
+  const char *(*precision)(void *state);
+} tc_backend_ops;
+
+/* Known backends: "openmp", "allpairs", "opencl", "opencl-allpairs". NULL if unknown
+ * or not built. */
+const tc_backend_ops *tc_backend_find(const char *name);
+
+tc_status tc_pairbuf_reserve(tc_pairbuf *b, size_t cap);
+void tc_pairbuf_free(tc_pairbuf *b);
+tc_status tc_grid_block_reserve(tc_grid_block *b, size_t nslots, size_t npos);
+void tc_grid_block_free(tc_grid_block *b);
+
+#endif

@@ -1,0 +1,47 @@
+/* trajcorr: git-style front end. Dispatches to host/cli/cmd_*.c. */
+#include <stdio.h>
+#include <string.h>
+
+#include "host/cli/commands.h"
+
+typedef struct {
+  const char *name;
+  int (*run)(int argc, char **argv);
+  const char *summary;
+} command;
+
+/* One line per subcommand; each lives in its own host/cli/cmd_NAME.c. */
+static const command commands[] = {
+    {"import", cmd_import, "import AIS files (CSV, NMEA, .gz, -) into a track store"},
+    {"info", cmd_info, "summarise a track store"},
+    {"generate", cmd_generate, "write synthetic AIS traffic with planted meetings"},
+    {"encounters", cmd_encounters, "find vessel encounters in a track store"},
+};
+
+static void usage(FILE *f) {
+  fprintf(f, "usage: trajcorr COMMAND [options]   (trajcorr COMMAND --help for details)\n\n");
+  for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+    fprintf(f, "  %-11s %s\n", commands[i].name, commands[i].summary);
+  fprintf(f, "\n  version     print the version\n");
+}
+
+int main(int argc, char **argv) {
+  if (argc < 2) {
+    usage(stderr);
+    return 2;
+  }
+  if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+    usage(stdout);
+    return 0;
+  }
+  if (!strcmp(argv[1], "version") || !strcmp(argv[1], "--version")) {
+    printf("trajcorr %s (%s)\n", TRAJCORR_VERSION, TRAJCORR_BUILD_TYPE);
+    return 0;
+  }
+  for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+    if (!strcmp(argv[1], commands[i].name))
+      return commands[i].run(argc - 1, argv + 1);
+  fprintf(stderr, "trajcorr: unknown command '%s'\n", argv[1]);
+  usage(stderr);
+  return 2;
+}

@@ -1,0 +1,30 @@
+/* One encounter as spec/encounters.md §4 reports it, and a growable list of them. */
+#ifndef TC_ENCOUNTER_H
+#define TC_ENCOUNTER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "host/status.h"
+
+typedef struct {
+  uint32_t mmsi_a, mmsi_b; /* mmsi_a < mmsi_b */
+  int64_t start, end;      /* first and last close grid time */
+  int32_t close_slots;     /* number of close grid times */
+  double min_dist_m, median_dist_m;
+  double mean_lat, mean_lon; /* of the midpoints; circular mean longitude */
+  double speed_a_kn, speed_b_kn; /* median slot speeds over the close times */
+} tc_encounter;
+
+typedef struct {
+  tc_encounter *v;
+  size_t n, cap;
+} tc_encounter_list;
+
+void tc_encounter_list_init(tc_encounter_list *l);
+void tc_encounter_list_free(tc_encounter_list *l);
+tc_status tc_encounter_list_push(tc_encounter_list *l, const tc_encounter *e);
+/* Spec order: (start, mmsi_a, mmsi_b). */
+void tc_encounter_list_sort(tc_encounter_list *l);
+
+#endif

@@ -1,0 +1,39 @@
+/* A batch of AIS position fixes in columnar form: the unit that the store reads and
+ * writes and that the engine consumes. Rows are usually sorted by (mmsi, t). */
+#ifndef TC_COLUMNS_H
+#define TC_COLUMNS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "host/status.h"
+
+#define TC_HEADING_UNKNOWN 511u
+
+/* One fix as a row (import, sorting, spilling). sog/cog are NaN when unknown. */
+typedef struct {
+  int64_t t;      /* Unix seconds, UTC */
+  double lat;     /* degrees */
+  double lon;     /* degrees, [-180, 180] */
+  uint32_t mmsi;
+  float sog;      /* knots */
+  float cog;      /* degrees */
+  uint16_t heading; /* degrees, 511 = unknown */
+} tc_fix;
+
+typedef struct {
+  size_t n, cap;
+  uint32_t *mmsi;
+  int64_t *t;
+  double *lat, *lon;
+  float *sog, *cog;
+  uint16_t *heading;
+} tc_columns;
+
+void tc_columns_init(tc_columns *c);            /* empty, no allocation */
+void tc_columns_free(tc_columns *c);            /* frees and re-inits; NULL safe */
+tc_status tc_columns_reserve(tc_columns *c, size_t cap); /* keeps contents */
+tc_status tc_columns_push(tc_columns *c, const tc_fix *f);
+void tc_columns_get(const tc_columns *c, size_t i, tc_fix *f);
+
+#endif

@@ -1,0 +1,102 @@
+/* Geodesy shared by the OpenCL kernels and the CPU code: compiles as OpenCL C
+ * (1.2, with cl_khr_fp64) and as C11. Keep it free of anything either side lacks.
+ *
+ * "Within dist" is decided on unit vectors: the chord between two points of the unit
+ * sphere is c = 2 sin(d / 2R), monotonic in the great-circle distance d, so
+ * d <= dist  <=>  |u_a - u_b|^2 <= (2 sin(dist / 2R))^2, with no trigonometry per pair. */
+#ifndef TC_GEO_H
+#define TC_GEO_H
+
+#ifdef __OPENCL_VERSION__
+#pragma OPENCL EXTENSION cl_khr_fp64 : enable
+#pragma OPENCL FP_CONTRACT OFF
+#define TC_GEO_FN static inline
+#define TC_PRIV __private
+#else
+#include <math.h>
+#include <stdint.h>
+#define TC_GEO_FN static inline
+#define TC_PRIV
+#endif
+
+#define TC_EARTH_R_M 6371008.8
+#define TC_KNOT_MPS (1852.0 / 3600.0)
+#define TC_PI 3.14159265358979323846
+#define TC_DEG2RAD (TC_PI / 180.0)
+
+/* A longitude difference wrapped into [-180, 180] (the short way round). */
+TC_GEO_FN double tc_wrap_dlon(double x) {
+  if (x > 180.0)
+    return x - 360.0;
+  if (x < -180.0)
+    return x + 360.0;
+  return x;
+}
+
+/* A longitude normalised into [-180, 180). */
+TC_GEO_FN double tc_norm_lon(double x) {
+  if (x >= 180.0)
+    return x - 360.0;
+  if (x < -180.0)
+    return x + 360.0;
+  return x;
+}
+
+/* Spec §2: position a fraction f of the way from fix i to fix j. */
+TC_GEO_FN void tc_interp(double lat_i, double lon_i, double lat_j, double lon_j, double f,
+                         TC_PRIV double *lat, TC_PRIV double *lon) {
+  *lat = lat_i + f * (lat_j - lat_i);
+  *lon = tc_norm_lon(lon_i + f * tc_wrap_dlon(lon_j - lon_i));
+}
+
+/* Spec §3 haversine distance in metres. */
+TC_GEO_FN double tc_haversine_m(double lat_a, double lon_a, double lat_b, double lon_b) {
+  double pa = lat_a * TC_DEG2RAD, pb = lat_b * TC_DEG2RAD;
+  double sdp = sin((pb - pa) / 2.0);
+  double sdl = sin((lon_b - lon_a) * TC_DEG2RAD / 2.0);
+  double h = sdp * sdp + cos(pa) * cos(pb) * sdl * sdl;
+  double r = sqrt(h);
+  if (r > 1.0)
+    r = 1.0;
+  return 2.0 * TC_EARTH_R_M * asin(r);
+}
+
+TC_GEO_FN void tc_unit_vec(double lat, double lon, TC_PRIV double *x, TC_PRIV double *y,
+                           TC_PRIV double *z) {
+  double p = lat * TC_DEG2RAD, l = lon * TC_DEG2RAD;
+  double cp = cos(p);
+  *x = cp * cos(l);
+  *y = cp * sin(l);
+  *z = sin(p);
+}
+
+/* Squared unit-sphere chord of a great-circle distance. */
+TC_GEO_FN double tc_chord2_of_dist(double dist_m) {
+  double c = 2.0 * sin(dist_m / (2.0 * TC_EARTH_R_M));
+  return c * c;
+}
+
+/* Relative margins on the squared chord for the screen. Double: unit vectors and
+ * differences carry ~1e-15 relative error, so 1e-9 keeps every true close pair.
+ * Single: components near 1 carry ~6e-8 absolute error, ~1e-3 of a 500 m chord, so
+ * the float screen widens by an absolute term too; the exact test removes the extra. */
+#define TC_SCREEN_REL_DOUBLE 1e-9
+#define TC_SCREEN_REL_SINGLE 1e-2
+#define TC_SCREEN_ABS_SINGLE 1e-12 /* on the squared chord: (1e-6)^2, about 6 m */
+
+TC_GEO_FN double tc_screen_chord2(double dist_m, int single_precision) {
+  double c2 = tc_chord2_of_dist(dist_m);
+  if (single_precision)
+    return c2 * (1.0 + TC_SCREEN_REL_SINGLE) + TC_SCREEN_ABS_SINGLE;
+  return c2 * (1.0 + TC_SCREEN_REL_DOUBLE);
+}
+
+/* Cell size of the spatial hash on unit vectors: no smaller than the screen chord,
+ * so every screened pair lies in the same or a neighbouring cell along each axis.
+ * Cubes in 3-D need no special case at the antimeridian or the poles. */
+TC_GEO_FN double tc_cell_size(double screen_chord2) { return sqrt(screen_chord2) * 1.000001; }
+
+/* Cell coordinate along one axis, offset so it is non-negative for |u| <= 1. */
+TC_GEO_FN long tc_cell_coord(double u, double cell) { return (long)floor((u + 1.0) / cell); }
+
+#endif
