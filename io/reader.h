@@ -59,10 +59,12 @@ void tc_reader_counts_skip(tc_reader_counts *c, const char *reason, const char *
 /* What a format provides (one per file in io/, listed in io/reader.c). */
 typedef struct {
   const char *name;
-  /* Score how well the first line(s) fit this format: 0 = not at all. */
+  /* Score how well the first non-empty line fits this format: 0 = not at all. */
   int (*detect)(const char *first_line);
-  tc_status (*open)(tc_linesrc *src, const tc_reader_opts *o, tc_reader_counts *counts,
-                    void **state, tc_err *err);
+  /* first_line (already consumed from src; for CSV the header) stays valid only
+   * during this call. */
+  tc_status (*open)(tc_linesrc *src, const char *first_line, const tc_reader_opts *o,
+                    tc_reader_counts *counts, void **state, tc_err *err);
   tc_status (*next)(void *state, tc_linesrc *src, tc_record *rec, int *eof, tc_err *err);
   void (*close)(void *state);
 } tc_reader_format;
