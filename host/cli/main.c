@@ -12,17 +12,14 @@ typedef struct {
 
 /* One line per subcommand; each lives in its own host/cli/cmd_NAME.c. */
 static const command commands[] = {
-    {"import", cmd_import, "import AIS files (CSV, NMEA, .gz, -) into a track store"},
-    {"info", cmd_info, "summarise a track store"},
-    {"generate", cmd_generate, "write synthetic AIS traffic with planted meetings"},
-    {"encounters", cmd_encounters, "find vessel encounters in a track store"},
+    /* COMMAND TABLE: add one line when host/cli/cmd_NAME.c exists */
+    {"version", NULL, "print the version"},
 };
 
 static void usage(FILE *f) {
   fprintf(f, "usage: trajcorr COMMAND [options]   (trajcorr COMMAND --help for details)\n\n");
   for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
     fprintf(f, "  %-11s %s\n", commands[i].name, commands[i].summary);
-  fprintf(f, "\n  version     print the version\n");
 }
 
 int main(int argc, char **argv) {
@@ -39,7 +36,7 @@ int main(int argc, char **argv) {
     return 0;
   }
   for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-    if (!strcmp(argv[1], commands[i].name))
+    if (commands[i].run && !strcmp(argv[1], commands[i].name))
       return commands[i].run(argc - 1, argv + 1);
   fprintf(stderr, "trajcorr: unknown command '%s'\n", argv[1]);
   usage(stderr);

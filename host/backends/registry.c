@@ -1,0 +1,17 @@
+/* The table of built backends, looked up by name. */
+#include <string.h>
+
+#include "host/backend.h"
+
+/* BACKEND EXTERNS: one line per backend implementation */
+
+static const tc_backend_ops *const backends[] = {
+    /* BACKEND TABLE: one line per backend implementation */
+    NULL};
+
+const tc_backend_ops *tc_backend_find(const char *name) {
+  for (size_t i = 0; backends[i]; i++)
+    if (!strcmp(backends[i]->name, name))
+      return backends[i];
+  return NULL;
+}
