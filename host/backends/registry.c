@@ -4,9 +4,13 @@
 #include "host/backend.h"
 
 /* BACKEND EXTERNS: one line per backend implementation */
+extern const tc_backend_ops tc_backend_openmp;
+extern const tc_backend_ops tc_backend_allpairs;
 
 static const tc_backend_ops *const backends[] = {
     /* BACKEND TABLE: one line per backend implementation */
+    &tc_backend_openmp,
+    &tc_backend_allpairs,
     NULL};
 
 const tc_backend_ops *tc_backend_find(const char *name) {

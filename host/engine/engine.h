@@ -1,0 +1,37 @@
+/* The encounter engine: streams buckets from a source through a backend and links
+ * the close pairs into encounters (spec/encounters.md). Reads bucket k+1 on a
+ * second thread while bucket k computes. */
+#ifndef TC_ENGINE_H
+#define TC_ENGINE_H
+
+#include <stdint.h>
+
+#include "host/backend.h"
+#include "host/engine/encounter.h"
+#include "host/engine/params.h"
+#include "host/engine/source.h"
+#include "host/status.h"
+
+typedef struct {
+  uint64_t buckets;
+  uint64_t fixes_read;        /* rows delivered by the source */
+  uint64_t teleport_dropped;  /* spec §1 rule 3 */
+  uint64_t grid_positions;
+  uint64_t grid_times;        /* grid times processed */
+  uint64_t distance_tests;    /* pair tests made by the backend's screen */
+  uint64_t candidate_pairs;   /* pairs the screen let through */
+  uint64_t close_pairs;       /* pairs within dist (exact test) */
+  uint64_t candidates;        /* runs judged (spec §4 candidates) */
+  uint64_t encounters;
+  uint64_t peak_open_pairs;
+  double t_read_wait, t_merge, t_grid, t_cand, t_exact, t_runs; /* seconds */
+  tc_backend_stats backend;
+  const char *precision;      /* as the backend reports it */
+} tc_engine_stats;
+
+/* Appends the encounters to out, sorted by (start, mmsi_a, mmsi_b). */
+tc_status tc_encounters_run(const tc_bucket_source *src, const tc_params *p,
+                            const tc_backend_ops *ops, const tc_backend_config *cfg,
+                            tc_encounter_list *out, tc_engine_stats *stats, tc_err *err);
+
+#endif

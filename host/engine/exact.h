@@ -1,0 +1,29 @@
+/* The exact test of spec §3, shared by every backend: the haversine distance in
+ * double of each screened candidate, kept when <= dist. */
+#ifndef TC_EXACT_H
+#define TC_EXACT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "host/backend.h"
+
+typedef struct {
+  uint32_t p, q; /* position indices in the grid block, p < q (so mmsi_p < mmsi_q) */
+  double d;      /* metres */
+} tc_close_pair;
+
+typedef struct {
+  tc_close_pair *v;
+  size_t n, cap;
+  double *d;     /* scratch: distance per candidate */
+  size_t dcap;
+} tc_closebuf;
+
+void tc_closebuf_free(tc_closebuf *c);
+
+/* out = close pairs among cand, sorted by (p, q): by grid time, then mmsi_a, mmsi_b. */
+tc_status tc_exact_filter(const tc_grid_block *blk, const tc_pairbuf *cand, double dist_m,
+                          int threads, tc_closebuf *out);
+
+#endif

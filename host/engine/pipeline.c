@@ -1,0 +1,256 @@
+/* The streaming driver. Invariant after loading every fix with t < T: positions at
+ * grid times u < T - max_gap are final (a later fix would be more than max_gap
+ * after the last one at or before u), so grid times s with s + slot < T - max_gap
+ * have final positions and final slot speeds and are processed now. */
+#include "host/engine/engine.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "host/engine/exact.h"
+#include "host/engine/grid.h"
+#include "host/engine/runs.h"
+#include "host/engine/window.h"
+
+/* Positions per block: bounds the grid block's memory (~56 bytes a position). */
+#define BLOCK_POSITIONS (4u << 20)
+
+typedef struct {
+  const tc_bucket_source *src;
+  tc_columns *cols;
+  int64_t t_end;
+  int eof;
+  tc_status st;
+  tc_err err;
+} prefetch_job;
+
+static void *prefetch_main(void *arg) {
+  prefetch_job *j = arg;
+  j->eof = 0;
+  tc_err_clear(&j->err);
+  j->st = j->src->next(j->src->ctx, j->cols, &j->t_end, &j->eof, &j->err);
+  return NULL;
+}
+
+static double now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static int64_t ceil_to(int64_t t, int64_t slot) {
+  int64_t q = t / slot;
+  if (q * slot < t)
+    q++;
+  return q * slot;
+}
+
+typedef struct {
+  const tc_params *p;
+  const tc_backend_ops *ops;
+  void *bstate;
+  tc_grid_cpu *grid;
+  tc_grid_block blk;
+  tc_pairbuf cand;
+  tc_closebuf close;
+  tc_runs *runs;
+  tc_engine_stats *stats;
+} engine;
+
+/* Grid times [lo, hi) of the window w, block by block. */
+static tc_status process_range(engine *e, const tc_track_window *w, int64_t lo, int64_t hi,
+                               tc_err *err) {
+  const tc_params *p = e->p;
+  size_t per = w->nv ? BLOCK_POSITIONS / w->nv : 1024;
+  if (per < 1)
+    per = 1;
+  if (per > 1024)
+    per = 1024;
+  for (int64_t s0 = lo; s0 < hi; s0 += (int64_t)per * p->slot) {
+    int64_t left = (hi - s0) / p->slot;
+    e->blk.s0 = s0;
+    e->blk.slot = p->slot;
+    e->blk.nslots = (size_t)(left < (int64_t)per ? left : (int64_t)per);
+    double t0 = now();
+    tc_status s;
+    if (e->ops->grid)
+      s = e->ops->grid(e->bstate, w, &e->blk, err);
+    else if ((s = tc_grid_cpu_compute(e->grid, w, &e->blk, p->threads)) != TC_OK)
+      tc_fail(err, s, "grid positions: out of memory");
+    if (s != TC_OK)
+      return s;
+    double t1 = now();
+    if ((s = e->ops->candidates(e->bstate, &e->blk, &e->cand, &e->stats->backend, err)) != TC_OK)
+      return s;
+    double t2 = now();
+    if ((s = tc_exact_filter(&e->blk, &e->cand, p->dist_m, p->threads, &e->close)) != TC_OK)
+      return tc_fail(err, s, "exact distance test: out of memory");
+    double t3 = now();
+    if ((s = tc_runs_add(e->runs, &e->blk, w, &e->close)) != TC_OK)
+      return tc_fail(err, s, "linking close pairs: out of memory");
+    double t4 = now();
+    e->stats->grid_positions += e->blk.n;
+    e->stats->grid_times += e->blk.nslots;
+    e->stats->candidate_pairs += e->cand.n;
+    e->stats->close_pairs += e->close.n;
+    e->stats->t_grid += t1 - t0;
+    e->stats->t_cand += t2 - t1;
+    e->stats->t_exact += t3 - t2;
+    e->stats->t_runs += t4 - t3;
+  }
+  return TC_OK;
+}
+
+static int64_t window_t_min(const tc_window *w) {
+  int64_t m = INT64_MAX;
+  for (size_t v = 0; v < w->nv; v++)
+    if (w->off[v + 1] > w->off[v] && w->t[w->off[v]] < m)
+      m = w->t[w->off[v]];
+  return m;
+}
+
+static int64_t window_t_max(const tc_window *w) {
+  int64_t m = INT64_MIN;
+  for (size_t v = 0; v < w->nv; v++)
+    if (w->off[v + 1] > w->off[v] && w->t[w->off[v + 1] - 1] > m)
+      m = w->t[w->off[v + 1] - 1];
+  return m;
+}
+
+tc_status tc_encounters_run(const tc_bucket_source *src, const tc_params *p,
+                            const tc_backend_ops *ops, const tc_backend_config *cfg,
+                            tc_encounter_list *out, tc_engine_stats *stats, tc_err *err) {
+  tc_status s = tc_params_check(p, err);
+  if (s != TC_OK)
+    return s;
+  engine e;
+  memset(&e, 0, sizeof e);
+  memset(stats, 0, sizeof *stats);
+  e.p = p;
+  e.ops = ops;
+  e.stats = stats;
+  tc_window carry, work;
+  tc_window_init(&carry);
+  tc_window_init(&work);
+  tc_columns cols[2];
+  tc_columns_init(&cols[0]);
+  tc_columns_init(&cols[1]);
+  prefetch_job job;
+  pthread_t th;
+  int running = 0;
+  size_t out_n0 = out->n;
+
+  tc_backend_config bc = *cfg;
+  bc.dist_m = p->dist_m;
+  bc.single_precision = p->single_precision;
+  bc.threads = p->threads;
+  if ((s = ops->create(&bc, &e.bstate, err)) != TC_OK)
+    goto cleanup;
+  stats->precision = ops->precision ? ops->precision(e.bstate) : "double";
+  if ((s = tc_grid_cpu_create(&e.grid)) != TC_OK || (s = tc_runs_create(p, &e.runs)) != TC_OK) {
+    tc_fail(err, s, "out of memory starting the engine");
+    goto cleanup;
+  }
+
+  job.src = src;
+  job.cols = &cols[0];
+  if (pthread_create(&th, NULL, prefetch_main, &job) != 0) {
+    s = tc_fail(err, TC_ERR_INTERNAL, "cannot start the reader thread");
+    goto cleanup;
+  }
+  running = 1;
+  int64_t s_done = INT64_MIN; /* grid times below this are processed */
+  int64_t from = p->from == INT64_MIN ? INT64_MIN : ceil_to(p->from, p->slot);
+  int cur = 0;
+  for (;;) {
+    double tw = now();
+    pthread_join(th, NULL);
+    running = 0;
+    stats->t_read_wait += now() - tw;
+    if (job.st != TC_OK) {
+      if (err)
+        *err = job.err;
+      s = job.st;
+      goto cleanup;
+    }
+    int eof = job.eof;
+    int64_t T = job.t_end;
+    tc_columns *bucket = &cols[cur];
+    if (!eof) {
+      stats->buckets++;
+      stats->fixes_read += bucket->n;
+      cur ^= 1;
+      job.cols = &cols[cur];
+      if (pthread_create(&th, NULL, prefetch_main, &job) != 0) {
+        s = tc_fail(err, TC_ERR_INTERNAL, "cannot start the reader thread");
+        goto cleanup;
+      }
+      running = 1;
+    } else {
+      bucket->n = 0;
+    }
+    double t0 = now();
+    if ((s = tc_window_merge(&work, &carry, bucket, p, &stats->teleport_dropped)) != TC_OK) {
+      tc_fail(err, s, "out of memory merging a bucket");
+      goto cleanup;
+    }
+    stats->t_merge += now() - t0;
+    int64_t s_fin;
+    if (eof) {
+      int64_t tmax = window_t_max(&work);
+      s_fin = tmax == INT64_MIN ? s_done : ceil_to(tmax, p->slot) + p->slot;
+    } else {
+      s_fin = ceil_to(T - p->max_gap - p->slot, p->slot);
+    }
+    int64_t lo = s_done, tmin = window_t_min(&work);
+    if (tmin != INT64_MAX && (lo == INT64_MIN || lo < ceil_to(tmin, p->slot)))
+      lo = ceil_to(tmin, p->slot);
+    if (lo < from)
+      lo = from;
+    int64_t hi = s_fin < p->to ? s_fin : p->to;
+    if (lo != INT64_MIN && lo < hi) {
+      tc_track_window tw_view;
+      tc_window_view(&work, p->max_gap, &tw_view);
+      if ((s = process_range(&e, &tw_view, lo, hi, err)) != TC_OK)
+        goto cleanup;
+    }
+    if (hi > s_done || s_done == INT64_MIN)
+      s_done = s_fin > s_done ? s_fin : s_done;
+    double t1 = now();
+    if ((s = tc_runs_flush(e.runs, eof ? INT64_MAX : s_done, out)) != TC_OK) {
+      tc_fail(err, s, "out of memory judging encounters");
+      goto cleanup;
+    }
+    if (tc_runs_open(e.runs) > stats->peak_open_pairs)
+      stats->peak_open_pairs = tc_runs_open(e.runs);
+    stats->t_runs += now() - t1;
+    if (eof)
+      break;
+    if ((s = tc_window_trim(&carry, &work, s_done - p->slot)) != TC_OK) {
+      tc_fail(err, s, "out of memory carrying fixes to the next bucket");
+      goto cleanup;
+    }
+  }
+  stats->candidates = tc_runs_candidates(e.runs);
+  stats->distance_tests = stats->backend.tests;
+  tc_encounter_list_sort(out);
+  stats->encounters = out->n - out_n0;
+
+cleanup:
+  if (running)
+    pthread_join(th, NULL);
+  tc_columns_free(&cols[0]);
+  tc_columns_free(&cols[1]);
+  tc_window_free(&carry);
+  tc_window_free(&work);
+  tc_runs_free(e.runs);
+  tc_grid_cpu_free(e.grid);
+  tc_grid_block_free(&e.blk);
+  tc_pairbuf_free(&e.cand);
+  tc_closebuf_free(&e.close);
+  if (e.bstate)
+    ops->destroy(e.bstate);
+  return s;
+}

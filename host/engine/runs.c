@@ -1,0 +1,287 @@
+#include "host/engine/runs.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "host/engine/grid.h"
+#include "kernels/geo.h"
+
+typedef struct {
+  uint64_t key;          /* mmsi_a << 32 | mmsi_b */
+  int64_t *t;            /* close grid times */
+  double *d, *sa, *sb;   /* distance, slot speeds (NAN = undefined) */
+  size_t n, cap;
+  double sum_lat, sum_sin, sum_cos; /* midpoints, in time order */
+} cand;
+
+struct tc_runs {
+  tc_params p;
+  cand *c;
+  size_t nc, capc;
+  uint32_t *table; /* open addressing: index + 1 into c, 0 = empty */
+  size_t tcap;     /* power of two */
+  double *memo;    /* slot speed per block position; NAN unset is ambiguous, so: */
+  unsigned char *memo_set;
+  size_t memo_cap;
+  double *tmp;
+  size_t tmp_cap;
+  tc_encounter_list pending;
+  uint64_t judged;
+};
+
+static uint64_t mix(uint64_t x) {
+  x += 0x9E3779B97F4A7C15ULL;
+  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
+  return x ^ (x >> 31);
+}
+
+tc_status tc_runs_create(const tc_params *p, tc_runs **out) {
+  tc_runs *r = calloc(1, sizeof *r);
+  if (!r)
+    return TC_ERR_NOMEM;
+  r->p = *p;
+  tc_encounter_list_init(&r->pending);
+  *out = r;
+  return TC_OK;
+}
+
+static void cand_free(cand *c) {
+  free(c->t);
+  free(c->d);
+  free(c->sa);
+  free(c->sb);
+}
+
+void tc_runs_free(tc_runs *r) {
+  if (!r)
+    return;
+  for (size_t i = 0; i < r->nc; i++)
+    cand_free(&r->c[i]);
+  free(r->c);
+  free(r->table);
+  free(r->memo);
+  free(r->memo_set);
+  free(r->tmp);
+  tc_encounter_list_free(&r->pending);
+  free(r);
+}
+
+static tc_status rebuild_table(tc_runs *r, size_t want) {
+  size_t cap = 1024;
+  while (cap < 2 * want)
+    cap *= 2;
+  if (cap != r->tcap) {
+    uint32_t *t = realloc(r->table, cap * sizeof *t);
+    if (!t)
+      return TC_ERR_NOMEM;
+    r->table = t;
+    r->tcap = cap;
+  }
+  memset(r->table, 0, r->tcap * sizeof *r->table);
+  for (size_t i = 0; i < r->nc; i++) {
+    size_t h = mix(r->c[i].key) & (r->tcap - 1);
+    while (r->table[h])
+      h = (h + 1) & (r->tcap - 1);
+    r->table[h] = (uint32_t)(i + 1);
+  }
+  return TC_OK;
+}
+
+static tc_status find_or_add(tc_runs *r, uint64_t key, cand **out) {
+  if (2 * (r->nc + 1) > r->tcap)
+    TC_TRY(rebuild_table(r, r->nc + 1));
+  size_t h = mix(key) & (r->tcap - 1);
+  while (r->table[h]) {
+    cand *c = &r->c[r->table[h] - 1];
+    if (c->key == key) {
+      *out = c;
+      return TC_OK;
+    }
+    h = (h + 1) & (r->tcap - 1);
+  }
+  if (r->nc == r->capc) {
+    size_t cap = r->capc ? 2 * r->capc : 256;
+    cand *c = realloc(r->c, cap * sizeof *c);
+    if (!c)
+      return TC_ERR_NOMEM;
+    r->c = c;
+    r->capc = cap;
+  }
+  cand *c = &r->c[r->nc];
+  memset(c, 0, sizeof *c);
+  c->key = key;
+  r->table[h] = (uint32_t)(++r->nc);
+  *out = c;
+  return TC_OK;
+}
+
+static int cmp_double(const void *pa, const void *pb) {
+  double a = *(const double *)pa, b = *(const double *)pb;
+  return a < b ? -1 : a > b;
+}
+
+/* Median of the defined values of v[0..n) (NAN = undefined); NAN when none. */
+static double median(tc_runs *r, const double *v, size_t n) {
+  if (n > r->tmp_cap) {
+    double *t = realloc(r->tmp, n * sizeof *t);
+    if (!t)
+      return NAN; /* judged as undefined: the caller checks NOMEM separately */
+    r->tmp = t;
+    r->tmp_cap = n;
+  }
+  size_t m = 0;
+  for (size_t i = 0; i < n; i++)
+    if (!isnan(v[i]))
+      r->tmp[m++] = v[i];
+  if (m == 0)
+    return NAN;
+  qsort(r->tmp, m, sizeof *r->tmp, cmp_double);
+  return m % 2 ? r->tmp[m / 2] : (r->tmp[m / 2 - 1] + r->tmp[m / 2]) / 2.0;
+}
+
+/* Judges a candidate (spec §4) and resets it for reuse. */
+static tc_status judge(tc_runs *r, cand *c) {
+  if (c->n == 0)
+    return TC_OK;
+  r->judged++;
+  int64_t start = c->t[0], end = c->t[c->n - 1];
+  if (end - start >= r->p.min_duration) {
+    double sa = median(r, c->sa, c->n), sb = median(r, c->sb, c->n);
+    if (!isnan(sa) && !isnan(sb) && sa < r->p.max_speed_kn && sb < r->p.max_speed_kn) {
+      tc_encounter e;
+      e.mmsi_a = (uint32_t)(c->key >> 32);
+      e.mmsi_b = (uint32_t)(c->key & 0xFFFFFFFFu);
+      e.start = start;
+      e.end = end;
+      e.close_slots = (int32_t)c->n;
+      double mn = c->d[0];
+      for (size_t i = 1; i < c->n; i++)
+        if (c->d[i] < mn)
+          mn = c->d[i];
+      e.min_dist_m = mn;
+      e.median_dist_m = median(r, c->d, c->n);
+      e.mean_lat = c->sum_lat / (double)c->n;
+      e.mean_lon = tc_norm_lon(atan2(c->sum_sin, c->sum_cos) / TC_DEG2RAD);
+      e.speed_a_kn = sa;
+      e.speed_b_kn = sb;
+      if (tc_encounter_list_push(&r->pending, &e) != TC_OK)
+        return TC_ERR_NOMEM;
+    }
+  }
+  c->n = 0;
+  c->sum_lat = c->sum_sin = c->sum_cos = 0;
+  return TC_OK;
+}
+
+static tc_status cand_push(cand *c, int64_t t, double d, double sa, double sb, double mlat,
+                           double mlon) {
+  if (c->n == c->cap) {
+    size_t cap = c->cap ? 2 * c->cap : 16;
+    int64_t *tt = realloc(c->t, cap * sizeof *tt);
+    if (!tt)
+      return TC_ERR_NOMEM;
+    c->t = tt;
+    double **cols[3] = {&c->d, &c->sa, &c->sb};
+    for (int i = 0; i < 3; i++) {
+      double *x = realloc(*cols[i], cap * sizeof *x);
+      if (!x)
+        return TC_ERR_NOMEM;
+      *cols[i] = x;
+    }
+    c->cap = cap;
+  }
+  c->t[c->n] = t;
+  c->d[c->n] = d;
+  c->sa[c->n] = sa;
+  c->sb[c->n] = sb;
+  c->n++;
+  c->sum_lat += mlat;
+  c->sum_sin += sin(mlon * TC_DEG2RAD);
+  c->sum_cos += cos(mlon * TC_DEG2RAD);
+  return TC_OK;
+}
+
+static double speed_at(tc_runs *r, const tc_grid_block *blk, const tc_track_window *w, uint32_t p,
+                       int64_t s) {
+  if (!r->memo_set[p]) {
+    r->memo[p] = tc_slot_speed_kn(w, blk->vid[p], s, r->p.slot);
+    r->memo_set[p] = 1;
+  }
+  return r->memo[p];
+}
+
+static int listed(const tc_params *p, uint32_t m) {
+  size_t lo = 0, hi = p->n_mmsi_filter;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (p->mmsi_filter[mid] < m)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo < p->n_mmsi_filter && p->mmsi_filter[lo] == m;
+}
+
+tc_status tc_runs_add(tc_runs *r, const tc_grid_block *blk, const tc_track_window *w,
+                      const tc_closebuf *close) {
+  if (blk->n > r->memo_cap) {
+    double *m = realloc(r->memo, blk->n * sizeof *m);
+    if (!m)
+      return TC_ERR_NOMEM;
+    r->memo = m;
+    unsigned char *s = realloc(r->memo_set, blk->n);
+    if (!s)
+      return TC_ERR_NOMEM;
+    r->memo_set = s;
+    r->memo_cap = blk->n;
+  }
+  if (blk->n)
+    memset(r->memo_set, 0, blk->n);
+  size_t j = 0;
+  for (size_t k = 0; k < close->n; k++) {
+    const tc_close_pair *cp = &close->v[k];
+    while (cp->p >= blk->off[j + 1])
+      j++;
+    int64_t s = blk->s0 + (int64_t)j * blk->slot;
+    uint32_t va = blk->vid[cp->p], vb = blk->vid[cp->q];
+    uint32_t ma = w->mmsi[va], mb = w->mmsi[vb];
+    if (r->p.mmsi_filter && !listed(&r->p, ma) && !listed(&r->p, mb))
+      continue;
+    cand *c;
+    TC_TRY(find_or_add(r, ((uint64_t)ma << 32) | mb, &c));
+    if (c->n && s - c->t[c->n - 1] > r->p.merge_gap)
+      TC_TRY(judge(r, c));
+    double la = blk->lat[cp->p], lb = blk->lat[cp->q];
+    double oa = blk->lon[cp->p], ob = blk->lon[cp->q];
+    double mlat = (la + lb) / 2.0;
+    double mlon = tc_norm_lon(oa + tc_wrap_dlon(ob - oa) / 2.0);
+    TC_TRY(cand_push(c, s, cp->d, speed_at(r, blk, w, cp->p, s), speed_at(r, blk, w, cp->q, s),
+                     mlat, mlon));
+  }
+  return TC_OK;
+}
+
+tc_status tc_runs_flush(tc_runs *r, int64_t s_next, tc_encounter_list *out) {
+  size_t keep = 0;
+  for (size_t i = 0; i < r->nc; i++) {
+    cand *c = &r->c[i];
+    int open = c->n && (s_next == INT64_MAX ? 0 : s_next - c->t[c->n - 1] <= r->p.merge_gap);
+    if (!open) {
+      TC_TRY(judge(r, c));
+      cand_free(c);
+      continue;
+    }
+    r->c[keep++] = *c;
+  }
+  r->nc = keep;
+  TC_TRY(rebuild_table(r, r->nc));
+  for (size_t i = 0; i < r->pending.n; i++)
+    TC_TRY(tc_encounter_list_push(out, &r->pending.v[i]));
+  r->pending.n = 0;
+  return TC_OK;
+}
+
+uint64_t tc_runs_candidates(const tc_runs *r) { return r->judged; }
+size_t tc_runs_open(const tc_runs *r) { return r->nc; }

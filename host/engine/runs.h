@@ -1,0 +1,32 @@
+/* Close pairs → runs → encounters (spec §4). Close grid times of a pair arrive in
+ * time order; a pair's open candidate lives until a close time more than merge_gap
+ * later starts a new one, or until the stream has moved more than merge_gap past it,
+ * so an encounter that crosses any number of bucket or block boundaries is one. */
+#ifndef TC_RUNS_H
+#define TC_RUNS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "host/backend.h"
+#include "host/engine/encounter.h"
+#include "host/engine/exact.h"
+#include "host/engine/params.h"
+
+typedef struct tc_runs tc_runs;
+
+tc_status tc_runs_create(const tc_params *p, tc_runs **out);
+void tc_runs_free(tc_runs *r);
+
+/* Adds one block's close pairs (sorted by (p, q)). w gives the slot speeds. */
+tc_status tc_runs_add(tc_runs *r, const tc_grid_block *blk, const tc_track_window *w,
+                      const tc_closebuf *close);
+
+/* Every later close time is >= s_next: candidates that can no longer grow are
+ * judged and the encounters appended to out. INT64_MAX closes everything. */
+tc_status tc_runs_flush(tc_runs *r, int64_t s_next, tc_encounter_list *out);
+
+uint64_t tc_runs_candidates(const tc_runs *r); /* candidates judged so far */
+size_t tc_runs_open(const tc_runs *r);         /* pairs with an open candidate */
+
+#endif

@@ -1,0 +1,28 @@
+/* The encounters CSV of spec §4 and its JSON sidecar (parameters, program, input
+ * identity, counts). Written under a temporary name and renamed on success, so a
+ * failed run never leaves a half-written list. */
+#ifndef TC_ENCOUNTERS_CSV_H
+#define TC_ENCOUNTERS_CSV_H
+
+#include <stdio.h>
+
+#include "host/engine/encounter.h"
+#include "host/status.h"
+
+#define TC_ENCOUNTERS_CSV_HEADER                                                              \
+  "mmsi_a,mmsi_b,start,end,duration_s,close_slots,min_dist_m,median_dist_m,mean_lat,mean_lon," \
+  "speed_a_kn,speed_b_kn"
+
+/* Writes the header and rows to an open stream. */
+tc_status tc_encounters_csv_fwrite(FILE *f, const tc_encounter_list *l);
+
+/* path "-" = standard output; else temp file + rename. */
+tc_status tc_encounters_csv_write(const char *path, const tc_encounter_list *l, tc_err *err);
+
+/* Writes text (a complete JSON document) to path atomically. */
+tc_status tc_write_file_atomic(const char *path, const char *text, size_t len, tc_err *err);
+
+/* Reads an encounters CSV with the header above (extra trailing columns ignored). */
+tc_status tc_encounters_csv_read(const char *path, tc_encounter_list *l, tc_err *err);
+
+#endif

@@ -1,0 +1,13 @@
+/* Unix seconds → ISO 8601 UTC text ("2020-09-14T06:10:00Z"), without gmtime's
+ * time-zone state, for every writer. */
+#ifndef TC_TIMEFMT_H
+#define TC_TIMEFMT_H
+
+#include <stdint.h>
+
+#define TC_ISO_LEN 32
+
+/* Writes a NUL-terminated timestamp into buf (at least TC_ISO_LEN bytes); returns its length. */
+int tc_time_format_iso(int64_t t, char *buf);
+
+#endif
