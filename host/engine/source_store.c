@@ -1,0 +1,27 @@
+/* A bucket source over an open track store. */
+#include "host/engine/source.h"
+
+static tc_status store_next(void *vctx, tc_columns *cols, int64_t *t_end, int *eof, tc_err *err) {
+  tc_store_source_ctx *c = vctx;
+  const tc_store_info *info = tc_store_get_info(c->store);
+  cols->n = 0;
+  if (c->k >= info->nbuckets) {
+    *eof = 1;
+    return TC_OK;
+  }
+  int64_t t0;
+  uint64_t rows;
+  TC_TRY(tc_store_bucket(c->store, c->k, &t0, &rows));
+  TC_TRY(tc_store_read_bucket(c->store, c->k, cols, err));
+  c->k++;
+  *t_end = t0 + info->bucket_s;
+  *eof = 0;
+  return TC_OK;
+}
+
+tc_bucket_source tc_store_source(tc_store_source_ctx *ctx, tc_store *store) {
+  ctx->store = store;
+  ctx->k = 0;
+  tc_bucket_source s = {ctx, store_next};
+  return s;
+}

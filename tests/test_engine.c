@@ -1,0 +1,220 @@
+/* The encounter engine against hand-computed cases and against itself: every
+ * backend, thread count and bucket length must give the same list. */
+#include <criterion/criterion.h>
+#include <math.h>
+
+#include "kernels/geo.h"
+#include "support/lead_tracks.h"
+
+#define DAY 86400
+#define T0 1600041600 /* 2020-09-14T00:00:00Z */
+
+static tc_params defaults(void) {
+  tc_params p;
+  tc_params_default(&p);
+  return p;
+}
+
+/* Vessel a fixed; vessel b 300 m away while `near(t)` holds, else 3 km away. Both
+ * report every 10 min from t0 to t1 on the grid. */
+static void pair_track(tc_columns *c, int64_t t0, int64_t t1, int (*near)(int64_t)) {
+  for (int64_t t = t0; t <= t1; t += 600) {
+    double lat, lon;
+    tt_fix(c, 111111111, t, 10.0, 20.0);
+    tt_offset(10.0, 20.0, 45.0, near(t - t0) ? 300.0 : 3000.0, &lat, &lon);
+    tt_fix(c, 222222222, t, lat, lon);
+  }
+}
+
+static int near_3h_apart(int64_t dt) { return dt <= 7200 || (dt >= 18000 && dt <= 25200); }
+static int near_5h_apart(int64_t dt) { return dt <= 7200 || (dt >= 25200 && dt <= 32400); }
+
+Test(engine, two_meetings_3h_apart_are_merged) {
+  tc_columns c;
+  tc_columns_init(&c);
+  pair_track(&c, T0, T0 + 12 * 3600, near_3h_apart);
+  tc_params p = defaults();
+  tc_encounter_list l;
+  tc_encounter_list_init(&l);
+  tt_run(&c, DAY, "openmp", 1, &p, &l);
+  cr_assert_eq(l.n, 1);
+  cr_assert_eq(l.v[0].start, T0);
+  cr_assert_eq(l.v[0].end, T0 + 25200);
+  cr_assert_eq(l.v[0].close_slots, 26);
+  cr_assert_eq(l.v[0].mmsi_a, 111111111u);
+  cr_assert_float_eq(l.v[0].min_dist_m, 300.0, 1e-6);
+  tc_encounter_list_free(&l);
+  tc_columns_free(&c);
+}
+
+Test(engine, two_meetings_5h_apart_are_two_encounters) {
+  tc_columns c;
+  tc_columns_init(&c);
+  pair_track(&c, T0, T0 + 12 * 3600, near_5h_apart);
+  tc_params p = defaults();
+  tc_encounter_list l;
+  tc_encounter_list_init(&l);
+  tt_run(&c, DAY, "openmp", 1, &p, &l);
+  cr_assert_eq(l.n, 2);
+  cr_assert_eq(l.v[0].start, T0);
+  cr_assert_eq(l.v[0].end, T0 + 7200);
+  cr_assert_eq(l.v[1].start, T0 + 25200);
+  cr_assert_eq(l.v[1].end, T0 + 32400);
+  tc_encounter_list_free(&l);
+  tc_columns_free(&c);
+}
+
+static int near_2h(int64_t dt) { return dt <= 7200; }
+static int near_2h_minus_slot(int64_t dt) { return dt <= 6600; }
+
+Test(engine, encounter_exactly_min_duration_is_reported) {
+  tc_columns c;
+  tc_columns_init(&c);
+  pair_track(&c, T0, T0 + 6 * 3600, near_2h);
+  tc_params p = defaults();
+  tc_encounter_list l;
+  tc_encounter_list_init(&l);
+  tt_run(&c, DAY, "openmp", 1, &p, &l);
+  cr_assert_eq(l.n, 1);
+  cr_assert_eq(l.v[0].end - l.v[0].start, 7200);
+  tc_encounter_list_free(&l);
+  tc_columns_free(&c);
+
+  tc_columns_init(&c);
+  pair_track(&c, T0, T0 + 6 * 3600, near_2h_minus_slot);
+  tc_encounter_list_init(&l);
+  tt_run(&c, DAY, "openmp", 1, &p, &l);
+  cr_assert_eq(l.n, 0, "6600 s is shorter than min_duration");
+  tc_encounter_list_free(&l);
+  tc_columns_free(&c);
+}
+
+Test(engine, pair_exactly_dist_apart_is_close) {
+  tc_columns c;
+  tc_columns_init(&c);
+  double lat, lon;
+  tt_offset(-33.0, 151.5, 100.0, 500.0, &lat, &lon);
+  for (int64_t t = T0; t <= T0 + 3 * 3600; t += 600) {
+    tt_fix(&c, 300000001, t, -33.0, 151.5);
+    tt_fix(&c, 300000002, t, lat, lon);
+  }
+  tc_params p = defaults();
+  p.dist_m = tc_haversine_m(-33.0, 151.5, lat, lon); /* the exact distance: <= holds */
+  tc_encounter_list l;
+  tc_encounter_list_init(&l);
+  tt_run(&c, DAY, "openmp", 1, &p, &l);
+  cr_assert_eq(l.n, 1);
+  cr_assert_eq(l.v[0].min_dist_m, p.dist_m);
+  tc_encounter_list_free(&l);
+  tc_encounter_list_init(&l);
+  p.dist_m = nextafter(p.dist_m, 0.0); /* one ulp less: not close */
+  tt_run(&c, DAY, "openmp", 1, &p, &l);
+  cr_assert_eq(l.n, 0);
+  tc_encounter_list_free(&l);
+  tc_columns_free(&c);
+}
+
+Test(engine, gap_longer_than_max_gap_has_no_positions) {
+  tc_columns c;
+  tc_columns_init(&c);
+  double lat, lon;
+  tt_offset(50.0, 1.0, 0.0, 200.0, &lat, &lon);
+  for (int64_t t = T0; t <= T0 + 6 * 3600; t += 600) {
+    tt_fix(&c, 400000001, t, 50.0, 1.0);
+    if (t <= T0 + 7200 || t >= T0 + 4 * 3600) /* b silent from 2 h to 4 h */
+      tt_fix(&c, 400000002, t, lat, lon);
+  }
+  tc_params p = defaults();
+  tc_encounter_list l;
+  tc_encounter_list_init(&l);
+  tt_run(&c, DAY, "openmp", 1, &p, &l);
+  cr_assert_eq(l.n, 1);
+  cr_assert_eq(l.v[0].start, T0);
+  cr_assert_eq(l.v[0].end, T0 + 6 * 3600);
+  cr_assert_eq(l.v[0].close_slots, 26, "no grid positions inside the 2 h gap");
+  tc_encounter_list_free(&l);
+  tc_columns_free(&c);
+}
+
+Test(engine, fixes_straddling_bucket_boundaries) {
+  /* Off-grid reports (xx:x5): every grid position is interpolated, including the
+   * ones at midnight and on the hour whose fixes lie in two buckets. */
+  tc_columns c;
+  tc_columns_init(&c);
+  double lat, lon;
+  tt_offset(60.0, 25.0, 270.0, 250.0, &lat, &lon);
+  for (int64_t t = T0 - 5 * 3600 + 300; t <= T0 + 5 * 3600; t += 600) {
+    tt_fix(&c, 500000001, t, 60.0, 25.0);
+    tt_fix(&c, 500000002, t + 60, lat, lon);
+  }
+  tc_params p = defaults();
+  tc_encounter_list ref;
+  tc_encounter_list_init(&ref);
+  tt_run(&c, 7 * DAY, "allpairs", 1, &p, &ref);
+  cr_assert_eq(ref.n, 1);
+  cr_assert_eq(ref.v[0].start, T0 - 5 * 3600 + 600);
+  cr_assert_eq(ref.v[0].end, T0 + 5 * 3600 - 600);
+  static const int64_t buckets[] = {3600, 21600, DAY, 7 * DAY};
+  for (int i = 0; i < 4; i++) {
+    tc_encounter_list l;
+    tc_encounter_list_init(&l);
+    tt_run(&c, buckets[i], "openmp", 2, &p, &l);
+    cr_assert(tt_same(&l, &ref), "bucket %lld differs", (long long)buckets[i]);
+    tc_encounter_list_free(&l);
+  }
+  tc_encounter_list_free(&ref);
+  tc_columns_free(&c);
+}
+
+Test(engine, teleport_filter_drops_impossible_jump) {
+  tc_columns c;
+  tc_columns_init(&c);
+  double lat, lon;
+  tt_offset(0.5, 0.5, 90.0, 100.0, &lat, &lon);
+  for (int64_t t = T0; t <= T0 + 4 * 3600; t += 600) {
+    tt_fix(&c, 600000001, t, 0.5, 0.5);
+    /* a spoofed fix 100 km away for one report: 100 km in 10 min is ~324 kn */
+    if (t == T0 + 3600)
+      tt_fix(&c, 600000002, t, 1.4, 0.5);
+    else
+      tt_fix(&c, 600000002, t, lat, lon);
+  }
+  tc_params p = defaults();
+  tc_encounter_list l;
+  tc_encounter_list_init(&l);
+  tt_run(&c, DAY, "openmp", 1, &p, &l);
+  cr_assert_eq(l.n, 1);
+  cr_assert_eq(l.v[0].close_slots, 25, "the spoofed fix is dropped and interpolated over");
+  tc_encounter_list_free(&l);
+  tc_columns_free(&c);
+}
+
+Test(engine, backends_threads_and_buckets_agree, .timeout = 120) {
+  tc_columns c;
+  tc_columns_init(&c);
+  tt_synthetic(&c, 42, 150, 30);
+  tc_params p = defaults();
+  tc_encounter_list ref;
+  tc_encounter_list_init(&ref);
+  tt_run(&c, DAY, "allpairs", 1, &p, &ref);
+  cr_assert_gt(ref.n, 20, "the synthetic data should hold encounters (got %zu)", ref.n);
+  int antimeridian = 0, polar = 0;
+  for (size_t i = 0; i < ref.n; i++) {
+    antimeridian |= fabs(ref.v[i].mean_lon) > 179.99;
+    polar |= ref.v[i].mean_lat > 89.9;
+  }
+  cr_assert(antimeridian && polar, "encounters across the antimeridian and near the pole expected");
+  static const int64_t buckets[] = {3600, 21600, DAY, 7 * DAY};
+  static const int threads[] = {1, 2, 4};
+  for (int b = 0; b < 4; b++)
+    for (int t = 0; t < 3; t++) {
+      tc_encounter_list l;
+      tc_encounter_list_init(&l);
+      tt_run(&c, buckets[b], "openmp", threads[t], &p, &l);
+      cr_assert(tt_same(&l, &ref), "openmp, bucket %lld s, %d threads: %zu vs %zu encounters",
+                (long long)buckets[b], threads[t], l.n, ref.n);
+      tc_encounter_list_free(&l);
+    }
+  tc_encounter_list_free(&ref);
+  tc_columns_free(&c);
+}
