@@ -8,6 +8,7 @@
 extern const tc_reader_format tc_format_csv;            /* io/csv_generic.c */
 extern const tc_reader_format tc_format_dma;            /* io/csv_dma.c */
 extern const tc_reader_format tc_format_marinecadastre; /* io/csv_marinecadastre.c */
+extern const tc_reader_format tc_format_nmea;           /* io/nmea_reader.c */
 /* FORMAT DECLARATIONS: add `extern const tc_reader_format tc_format_NAME;` above this line */
 
 #endif

@@ -14,6 +14,7 @@ static const tc_reader_format *const formats[] = {
     &tc_format_marinecadastre,
     &tc_format_dma,
     &tc_format_csv,
+    &tc_format_nmea,
     /* FORMAT TABLE: add one line `&tc_format_NAME,` when io/NAME.c exists */
 };
 #define NFORMATS (sizeof formats / sizeof formats[0])
