@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds trajcorr with its tests and runs the whole suite.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+bash "$root/bench/setup.sh" </dev/null
+build="$root/build"
+cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DTRAJCORR_TESTS=ON </dev/null
+cmake --build "$build" -j"$(nproc)"
+export POCL_CACHE_DIR="$build/pocl-cache"
+mkdir -p "$POCL_CACHE_DIR" "$build/test-tmp"
+ctest --test-dir "$build" --output-on-failure </dev/null
