@@ -49,16 +49,34 @@ TC_GEO_FN void tc_interp(double lat_i, double lon_i, double lat_j, double lon_j,
   *lon = tc_norm_lon(lon_i + f * tc_wrap_dlon(lon_j - lon_i));
 }
 
-/* Spec §3 haversine distance in metres. */
-TC_GEO_FN double tc_haversine_m(double lat_a, double lon_a, double lat_b, double lon_b) {
+/* Spec §3 haversine distance in metres, with cos(lat) of both ends given (callers
+ * that test many pairs compute them once per position; the result is bit-identical
+ * to tc_haversine_m). */
+TC_GEO_FN double tc_haversine_cos_m(double lat_a, double lon_a, double cos_a, double lat_b,
+                                    double lon_b, double cos_b) {
   double pa = lat_a * TC_DEG2RAD, pb = lat_b * TC_DEG2RAD;
   double sdp = sin((pb - pa) / 2.0);
   double sdl = sin((lon_b - lon_a) * TC_DEG2RAD / 2.0);
-  double h = sdp * sdp + cos(pa) * cos(pb) * sdl * sdl;
+  double h = sdp * sdp + cos_a * cos_b * sdl * sdl;
   double r = sqrt(h);
   if (r > 1.0)
     r = 1.0;
   return 2.0 * TC_EARTH_R_M * asin(r);
+}
+
+TC_GEO_FN double tc_cos_lat(double lat) { return cos(lat * TC_DEG2RAD); }
+
+/* Spec §3 haversine distance in metres. */
+TC_GEO_FN double tc_haversine_m(double lat_a, double lon_a, double lat_b, double lon_b) {
+  return tc_haversine_cos_m(lat_a, lon_a, tc_cos_lat(lat_a), lat_b, lon_b, tc_cos_lat(lat_b));
+}
+
+/* A cheap upper bound of the great-circle distance: the path along a meridian to
+ * the other latitude, then along a parallel no longer than the equator's arc.
+ * Lets the teleport filter skip the trigonometry for the common, slow case. */
+TC_GEO_FN double tc_distance_upper_m(double lat_a, double lon_a, double lat_b, double lon_b) {
+  double dl = tc_wrap_dlon(lon_b - lon_a);
+  return TC_EARTH_R_M * TC_DEG2RAD * (fabs(lat_b - lat_a) + fabs(dl));
 }
 
 TC_GEO_FN void tc_unit_vec(double lat, double lon, TC_PRIV double *x, TC_PRIV double *y,

@@ -9,20 +9,24 @@
 #include "host/backend.h"
 
 typedef struct {
+  uint64_t key;  /* vessel indices: vid_a << 32 | vid_b, vid_a < vid_b */
   uint32_t p, q; /* position indices in the grid block, p < q (so mmsi_p < mmsi_q) */
   double d;      /* metres */
 } tc_close_pair;
 
 typedef struct {
-  tc_close_pair *v;
+  tc_close_pair *v, *tmp;
   size_t n, cap;
   double *d;     /* scratch: distance per candidate */
   size_t dcap;
+  double *cosl;  /* scratch: cos(lat) per position */
+  size_t ccap;
 } tc_closebuf;
 
 void tc_closebuf_free(tc_closebuf *c);
 
-/* out = close pairs among cand, sorted by (p, q): by grid time, then mmsi_a, mmsi_b. */
+/* out = close pairs among cand, sorted by pair, then by grid time (p), so that each
+ * pair's close times in the block are contiguous and in time order. */
 tc_status tc_exact_filter(const tc_grid_block *blk, const tc_pairbuf *cand, double dist_m,
                           int threads, tc_closebuf *out);
 

@@ -1,6 +1,7 @@
 #include "host/engine/runs.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -8,9 +9,13 @@
 #include "kernels/geo.h"
 
 typedef struct {
+  int64_t t;             /* close grid time */
+  double d, sa, sb;      /* distance, slot speeds (NAN = undefined) */
+} close_time;
+
+typedef struct {
   uint64_t key;          /* mmsi_a << 32 | mmsi_b */
-  int64_t *t;            /* close grid times */
-  double *d, *sa, *sb;   /* distance, slot speeds (NAN = undefined) */
+  close_time *v;
   size_t n, cap;
   double sum_lat, sum_sin, sum_cos; /* midpoints, in time order */
 } cand;
@@ -47,12 +52,7 @@ tc_status tc_runs_create(const tc_params *p, tc_runs **out) {
   return TC_OK;
 }
 
-static void cand_free(cand *c) {
-  free(c->t);
-  free(c->d);
-  free(c->sa);
-  free(c->sb);
-}
+static void cand_free(cand *c) { free(c->v); }
 
 void tc_runs_free(tc_runs *r) {
   if (!r)
@@ -122,8 +122,10 @@ static int cmp_double(const void *pa, const void *pb) {
   return a < b ? -1 : a > b;
 }
 
-/* Median of the defined values of v[0..n) (NAN = undefined); NAN when none. */
-static double median(tc_runs *r, const double *v, size_t n) {
+/* Median of the defined values of field `off` of c's close times (NAN = undefined);
+ * NAN when none. */
+static double median(tc_runs *r, const cand *c, size_t off) {
+  size_t n = c->n;
   if (n > r->tmp_cap) {
     double *t = realloc(r->tmp, n * sizeof *t);
     if (!t)
@@ -132,9 +134,11 @@ static double median(tc_runs *r, const double *v, size_t n) {
     r->tmp_cap = n;
   }
   size_t m = 0;
-  for (size_t i = 0; i < n; i++)
-    if (!isnan(v[i]))
-      r->tmp[m++] = v[i];
+  for (size_t i = 0; i < n; i++) {
+    double x = *(const double *)((const char *)&c->v[i] + off);
+    if (!isnan(x))
+      r->tmp[m++] = x;
+  }
   if (m == 0)
     return NAN;
   qsort(r->tmp, m, sizeof *r->tmp, cmp_double);
@@ -146,9 +150,9 @@ static tc_status judge(tc_runs *r, cand *c) {
   if (c->n == 0)
     return TC_OK;
   r->judged++;
-  int64_t start = c->t[0], end = c->t[c->n - 1];
+  int64_t start = c->v[0].t, end = c->v[c->n - 1].t;
   if (end - start >= r->p.min_duration) {
-    double sa = median(r, c->sa, c->n), sb = median(r, c->sb, c->n);
+    double sa = median(r, c, offsetof(close_time, sa)), sb = median(r, c, offsetof(close_time, sb));
     if (!isnan(sa) && !isnan(sb) && sa < r->p.max_speed_kn && sb < r->p.max_speed_kn) {
       tc_encounter e;
       e.mmsi_a = (uint32_t)(c->key >> 32);
@@ -156,12 +160,12 @@ static tc_status judge(tc_runs *r, cand *c) {
       e.start = start;
       e.end = end;
       e.close_slots = (int32_t)c->n;
-      double mn = c->d[0];
+      double mn = c->v[0].d;
       for (size_t i = 1; i < c->n; i++)
-        if (c->d[i] < mn)
-          mn = c->d[i];
+        if (c->v[i].d < mn)
+          mn = c->v[i].d;
       e.min_dist_m = mn;
-      e.median_dist_m = median(r, c->d, c->n);
+      e.median_dist_m = median(r, c, offsetof(close_time, d));
       e.mean_lat = c->sum_lat / (double)c->n;
       e.mean_lon = tc_norm_lon(atan2(c->sum_sin, c->sum_cos) / TC_DEG2RAD);
       e.speed_a_kn = sa;
@@ -179,24 +183,14 @@ static tc_status cand_push(cand *c, int64_t t, double d, double sa, double sb, d
                            double mlon) {
   if (c->n == c->cap) {
     size_t cap = c->cap ? 2 * c->cap : 16;
-    int64_t *tt = realloc(c->t, cap * sizeof *tt);
-    if (!tt)
+    close_time *v = realloc(c->v, cap * sizeof *v);
+    if (!v)
       return TC_ERR_NOMEM;
-    c->t = tt;
-    double **cols[3] = {&c->d, &c->sa, &c->sb};
-    for (int i = 0; i < 3; i++) {
-      double *x = realloc(*cols[i], cap * sizeof *x);
-      if (!x)
-        return TC_ERR_NOMEM;
-      *cols[i] = x;
-    }
+    c->v = v;
     c->cap = cap;
   }
-  c->t[c->n] = t;
-  c->d[c->n] = d;
-  c->sa[c->n] = sa;
-  c->sb[c->n] = sb;
-  c->n++;
+  close_time ct = {t, d, sa, sb};
+  c->v[c->n++] = ct;
   c->sum_lat += mlat;
   c->sum_sin += sin(mlon * TC_DEG2RAD);
   c->sum_cos += cos(mlon * TC_DEG2RAD);
@@ -210,6 +204,19 @@ static double speed_at(tc_runs *r, const tc_grid_block *blk, const tc_track_wind
     r->memo_set[p] = 1;
   }
   return r->memo[p];
+}
+
+/* Grid time index of position p: the slot whose offset range holds it. */
+static size_t slot_of(const tc_grid_block *blk, uint32_t p) {
+  size_t lo = 0, hi = blk->nslots;
+  while (hi - lo > 1) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (blk->off[mid] <= p)
+      lo = mid;
+    else
+      hi = mid;
+  }
+  return lo;
 }
 
 static int listed(const tc_params *p, uint32_t m) {
@@ -239,19 +246,22 @@ tc_status tc_runs_add(tc_runs *r, const tc_grid_block *blk, const tc_track_windo
   }
   if (blk->n)
     memset(r->memo_set, 0, blk->n);
-  size_t j = 0;
+  /* close is grouped by pair, each group in time order: one lookup per group */
+  cand *c = NULL;
   for (size_t k = 0; k < close->n; k++) {
     const tc_close_pair *cp = &close->v[k];
-    while (cp->p >= blk->off[j + 1])
-      j++;
-    int64_t s = blk->s0 + (int64_t)j * blk->slot;
     uint32_t va = blk->vid[cp->p], vb = blk->vid[cp->q];
-    uint32_t ma = w->mmsi[va], mb = w->mmsi[vb];
-    if (r->p.mmsi_filter && !listed(&r->p, ma) && !listed(&r->p, mb))
+    if (k == 0 || cp->key != close->v[k - 1].key) {
+      uint32_t ma = w->mmsi[va], mb = w->mmsi[vb];
+      c = NULL;
+      if (r->p.mmsi_filter && !listed(&r->p, ma) && !listed(&r->p, mb))
+        continue;
+      TC_TRY(find_or_add(r, ((uint64_t)ma << 32) | mb, &c));
+    }
+    if (!c)
       continue;
-    cand *c;
-    TC_TRY(find_or_add(r, ((uint64_t)ma << 32) | mb, &c));
-    if (c->n && s - c->t[c->n - 1] > r->p.merge_gap)
+    int64_t s = blk->s0 + (int64_t)slot_of(blk, cp->p) * blk->slot;
+    if (c->n && s - c->v[c->n - 1].t > r->p.merge_gap)
       TC_TRY(judge(r, c));
     double la = blk->lat[cp->p], lb = blk->lat[cp->q];
     double oa = blk->lon[cp->p], ob = blk->lon[cp->q];
@@ -267,7 +277,7 @@ tc_status tc_runs_flush(tc_runs *r, int64_t s_next, tc_encounter_list *out) {
   size_t keep = 0;
   for (size_t i = 0; i < r->nc; i++) {
     cand *c = &r->c[i];
-    int open = c->n && (s_next == INT64_MAX ? 0 : s_next - c->t[c->n - 1] <= r->p.merge_gap);
+    int open = c->n && (s_next == INT64_MAX ? 0 : s_next - c->v[c->n - 1].t <= r->p.merge_gap);
     if (!open) {
       TC_TRY(judge(r, c));
       cand_free(c);

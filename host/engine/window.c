@@ -58,8 +58,11 @@ static int teleport_keep(const tc_window *dst, size_t last, int64_t t, double la
   int64_t dt = t - dst->t[last];
   if (dt >= p->max_gap)
     return 1;
-  double d = tc_haversine_m(dst->lat[last], dst->lon[last], lat, lon);
-  return d <= p->max_implied_speed_kn * TC_KNOT_MPS * (double)dt;
+  double limit = p->max_implied_speed_kn * TC_KNOT_MPS * (double)dt;
+  /* The bound is >= the true distance; the 1e-9 keeps rounding from deciding. */
+  if (tc_distance_upper_m(dst->lat[last], dst->lon[last], lat, lon) * (1.0 + 1e-9) <= limit)
+    return 1;
+  return tc_haversine_m(dst->lat[last], dst->lon[last], lat, lon) <= limit;
 }
 
 tc_status tc_window_merge(tc_window *dst, const tc_window *carry, const tc_columns *b,
