@@ -14,6 +14,11 @@ typedef struct {
 static const command commands[] = {
     /* COMMAND TABLE: add one line when host/cli/cmd_NAME.c exists */
     {"version", NULL, "print the version"},
+    {"import", cmd_import, "add AIS files (CSV, NMEA, .gz, stdin) to an HDF5 track store"},
+    {"encounters", cmd_encounters, "find vessel encounters (spec/encounters.md) in a track store"},
+    {"info", cmd_info, "rows, vessels, time range, buckets and sources of a track store"},
+    {"devices", cmd_devices, "list OpenCL platforms and devices (--json, --build)"},
+    {"bench", cmd_bench, "time the pipeline, backends, store reads and the numpy peer"},
 };
 
 static void usage(FILE *f) {
