@@ -1,0 +1,265 @@
+/* The benchmark harness: its pieces in process (timing loop, JSON writer, fit,
+ * encounter-list comparison) and a smoke run of `trajcorr bench --quick` whose JSON
+ * must parse and have the documented structure (not any particular speed). */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "bench/harness/benchfn.h"
+#include "bench/harness/compare.h"
+#include "bench/harness/json.h"
+#include "bench/harness/spawn.h"
+
+#define PY "/usr/bin/python3"
+
+static const char *tmpdir(void) {
+  const char *t = getenv("TC_TEST_TMP");
+  static char buf[4096];
+  snprintf(buf, sizeof buf, "%s/bench", t && *t ? t : "/tmp/trajcorr-test-tmp");
+  char cmd[4200];
+  snprintf(cmd, sizeof cmd, "mkdir -p '%s'", buf);
+  cr_assert_eq(system(cmd), 0, "cannot create %s", buf);
+  return buf;
+}
+
+/* Last bytes of a file, for assertion messages. */
+static const char *tail_of(const char *path) {
+  static char buf[1500];
+  buf[0] = '\0';
+  FILE *f = fopen(path, "r");
+  if (!f)
+    return "(no output)";
+  fseek(f, 0, SEEK_END);
+  long n = ftell(f);
+  fseek(f, n > 1400 ? n - 1400 : 0, SEEK_SET);
+  size_t got = fread(buf, 1, sizeof buf - 1, f);
+  buf[got] = '\0';
+  fclose(f);
+  return buf;
+}
+
+static int run(const char *const *argv, const char *out, const char *errp, double timeout) {
+  tc_bench_cmd c = {argv, NULL, out, errp, timeout};
+  tc_bench_proc p;
+  tc_err e = {0};
+  cr_assert_eq(tc_bench_spawn(&c, &p, &e), TC_OK, "spawn %s: %s", argv[0], e.msg);
+  cr_assert_not(p.timed_out, "%s timed out after %.0f s", argv[0], timeout);
+  return p.exit_code;
+}
+
+/* ---- timing loop */
+
+typedef struct {
+  int runs, setups;
+  int fail_check;
+} counter;
+
+static tc_status count_run(void *p, tc_bench_work *w, tc_err *err) {
+  (void)err;
+  counter *c = p;
+  c->runs++;
+  w->items = 7;
+  return TC_OK;
+}
+
+static tc_status count_setup(void *p, tc_err *err) {
+  (void)err;
+  ((counter *)p)->setups++;
+  return TC_OK;
+}
+
+static tc_status count_check(void *p, tc_err *err) {
+  counter *c = p;
+  return c->fail_check ? tc_fail(err, TC_ERR_INTERNAL, "wrong on purpose") : TC_OK;
+}
+
+Test(bench, measure_honours_warmup_and_repetitions) {
+  counter c = {0, 0, 0};
+  tc_bench_spec s;
+  tc_bench_spec_default(&s);
+  s.run = count_run;
+  s.setup = count_setup;
+  s.check = count_check;
+  s.payload = &c;
+  s.warmup = 2;
+  s.min_reps = 5;
+  s.max_reps = 9;
+  s.budget_s = 1e9; /* the budget never runs out: max_reps decides */
+  tc_bench_result r;
+  tc_err e = {0};
+  cr_assert_eq(tc_bench_measure(&s, &r, &e), TC_OK, "%s", e.msg);
+  cr_assert_eq(r.reps, 9);
+  cr_assert_eq(c.runs, 11);
+  cr_assert_eq(c.setups, 11);
+  cr_assert(r.min_s <= r.median_s && r.median_s <= r.max_s);
+  cr_assert_eq(r.work.items, 7u);
+  cr_assert(r.checked && r.check_ok);
+
+  s.budget_s = 0; /* spent at once: min_reps decides */
+  c.fail_check = 1;
+  cr_assert_eq(tc_bench_measure(&s, &r, &e), TC_ERR_INTERNAL);
+  cr_assert_eq(r.reps, 5);
+  cr_assert(r.checked && !r.check_ok);
+  cr_assert(strstr(e.msg, "wrong on purpose"));
+
+  s.max_reps = 2; /* fewer than min_reps */
+  cr_assert_eq(tc_bench_measure(&s, &r, &e), TC_ERR_ARG);
+}
+
+Test(bench, median_and_power_fit) {
+  double v[] = {5, 1, 4, 2};
+  cr_assert_float_eq(tc_bench_median(v, 4), 3.0, 1e-12);
+  double w[] = {9, 1, 3};
+  cr_assert_float_eq(tc_bench_median(w, 3), 3.0, 1e-12);
+  double x[] = {1000, 3000, 10000, 30000}, y[4];
+  for (int i = 0; i < 4; i++)
+    y[i] = 0.002 * pow(x[i], 1.5);
+  double k, r2;
+  tc_err e = {0};
+  cr_assert_eq(tc_bench_fit_power(x, y, 4, &k, &r2, &e), TC_OK);
+  cr_assert_float_eq(k, 1.5, 1e-9);
+  cr_assert_float_eq(r2, 1.0, 1e-9);
+  double one[] = {5, 5};
+  cr_assert_eq(tc_bench_fit_power(one, y, 2, &k, &r2, &e), TC_ERR_ARG);
+}
+
+/* ---- JSON writer */
+
+Test(bench, json_escapes_and_structure) {
+  tc_json *j;
+  cr_assert_eq(tc_json_create(0, &j), TC_OK);
+  tc_json_obj_begin(j);
+  tc_json_kstr(j, "s", "a\"b\\c\n\x01\xff" "é");
+  tc_json_knum(j, "nan", NAN);
+  tc_json_knum(j, "x", 0.5);
+  tc_json_kint(j, "i", -3);
+  tc_json_key(j, "a");
+  tc_json_arr_begin(j);
+  tc_json_bool(j, 1);
+  tc_json_null(j);
+  tc_json_str(j, NULL);
+  tc_json_arr_end(j);
+  tc_json_obj_end(j);
+  tc_err e = {0};
+  cr_assert_eq(tc_json_finish(j, &e), TC_OK, "%s", e.msg);
+  cr_assert_str_eq(tc_json_text(j, NULL),
+                   "{\"s\":\"a\\\"b\\\\c\\n\\u0001\\ufffdé\",\"nan\":null,\"x\":0.5,\"i\":-3,"
+                   "\"a\":[true,null,null]}");
+  tc_json_free(j);
+
+  cr_assert_eq(tc_json_create(1, &j), TC_OK);
+  tc_json_obj_begin(j);
+  tc_json_int(j, 1); /* a value without a key: misuse, reported at finish */
+  cr_assert_eq(tc_json_finish(j, &e), TC_ERR_INTERNAL);
+  tc_json_free(j);
+  cr_assert_eq(tc_json_create(1, &j), TC_OK);
+  tc_json_arr_begin(j);
+  cr_assert_eq(tc_json_finish(j, &e), TC_ERR_INTERNAL, "an open array is not a document");
+  tc_json_free(j);
+  tc_json_free(NULL);
+}
+
+/* ---- encounter comparison (the engine suite's result check) */
+
+Test(bench, compare_encounters_tolerances) {
+  tc_encounter_list a, b;
+  tc_encounter_list_init(&a);
+  tc_encounter_list_init(&b);
+  tc_encounter e1 = {111, 222, 1000, 9000, 14, 100.0, 120.0, 10.0, 179.9999995, 0.1, 0.2};
+  tc_encounter e2 = {111, 333, 1000, 9000, 14, 200.0, 220.0, 11.0, 20.0, 0.1, 0.2};
+  cr_assert_eq(tc_encounter_list_push(&a, &e1), TC_OK);
+  cr_assert_eq(tc_encounter_list_push(&a, &e2), TC_OK);
+  tc_encounter f1 = e1, f2 = e2;
+  f1.mean_lon = -179.9999995; /* 1e-6 deg apart across the antimeridian */
+  f2.min_dist_m += 0.005;
+  cr_assert_eq(tc_encounter_list_push(&b, &f2), TC_OK); /* order does not matter */
+  cr_assert_eq(tc_encounter_list_push(&b, &f1), TC_OK);
+  tc_bench_cmp r;
+  char sum[300];
+  cr_assert_eq(tc_bench_compare_encounters(&a, &b, TC_BENCH_TOL_EXPECTED, &r, sum, sizeof sum), 1, "%s", sum);
+  b.v[0].min_dist_m += 0.02;
+  cr_assert_eq(tc_bench_compare_encounters(&a, &b, TC_BENCH_TOL_EXPECTED, &r, sum, sizeof sum), 0);
+  cr_assert_eq(r.value_mismatches, 1u);
+  b.v[0].min_dist_m = e2.min_dist_m;
+  b.v[1].end += 600; /* a different key */
+  cr_assert_eq(tc_bench_compare_encounters(&a, &b, TC_BENCH_TOL_EXPECTED, &r, sum, sizeof sum), 0);
+  cr_assert_eq(r.only_expected, 1u);
+  cr_assert_eq(r.only_actual, 1u);
+  tc_encounter_list_free(&a);
+  tc_encounter_list_free(&b);
+}
+
+/* ---- the command */
+
+Test(bench, unknown_suite_and_option_are_usage_errors) {
+  const char *d = tmpdir();
+  char out[4200], err[4200];
+  snprintf(out, sizeof out, "%s/usage.out", d);
+  snprintf(err, sizeof err, "%s/usage.err", d);
+  const char *a1[] = {TC_BINARY, "bench", "no-such-suite", NULL};
+  cr_assert_eq(run(a1, out, err, 30), 2, "%s", tail_of(err));
+  cr_assert(strstr(tail_of(err), "no-such-suite"));
+  const char *a2[] = {TC_BINARY, "bench", "--budget", "-1", NULL};
+  cr_assert_eq(run(a2, out, err, 30), 2, "%s", tail_of(err));
+  const char *a3[] = {TC_BINARY, "bench", "--list", NULL};
+  cr_assert_eq(run(a3, out, err, 30), 0, "%s", tail_of(err));
+  cr_assert(strstr(tail_of(out), "engine"));
+}
+
+/* Structure of a results file, checked by Python's json module (speed not judged). */
+static const char *const check_py =
+    "import json,sys\n"
+    "d=json.load(open(sys.argv[1]))\n"
+    "assert d['schema']=='trajcorr-bench/1', d.get('schema')\n"
+    "assert d['mode']=='quick'\n"
+    "m=d['machine']\n"
+    "for k in ('cpu_model','cores_online','mem_total_bytes','os','version','build_type'):\n"
+    "  assert k in m, k\n"
+    "assert m['cores_online']>=1 and m['mem_total_bytes']>0\n"
+    "R=d['records']; assert isinstance(R,list) and R\n"
+    "suites=set()\n"
+    "for r in R:\n"
+    "  for k in ('suite','name','ok','note','params','timing','metrics','units'):\n"
+    "    assert k in r, (k, r.get('name'))\n"
+    "  assert isinstance(r['ok'],bool) and isinstance(r['params'],dict)\n"
+    "  assert set(r['metrics'])==set(r['units'])\n"
+    "  assert all(v is None or isinstance(v,(int,float)) for v in r['metrics'].values())\n"
+    "  t=r['timing']\n"
+    "  if t is not None:\n"
+    "    assert t['reps']>=1 and 0<=t['min_s']<=t['median_s']<=t['max_s'], (r['name'],t)\n"
+    "  assert r['ok'], (r['suite'],r['name'],r['note'])\n"
+    "  suites.add(r['suite'])\n"
+    "assert d['failures']==0\n"
+    "assert 'geo' in suites and 'engine' in suites, suites\n"
+    "print(len(R),'records',sorted(suites))\n";
+
+Test(bench, quick_run_writes_valid_json, .timeout = 240) {
+  const char *d = tmpdir();
+  char json[4200], md[4200], out[4200], err[4200], py[4200];
+  snprintf(json, sizeof json, "%s/quick.json", d);
+  snprintf(md, sizeof md, "%s/quick.md", d);
+  snprintf(out, sizeof out, "%s/quick.out", d);
+  snprintf(err, sizeof err, "%s/quick.err", d);
+  snprintf(py, sizeof py, "%s/check_results.py", d);
+  remove(json);
+  const char *argv[] = {TC_BINARY, "bench", "--quick", "-o", json, "--md", md, NULL};
+  int rc = run(argv, out, err, 200);
+  cr_assert_eq(rc, 0, "trajcorr bench --quick exited %d:\n%s", rc, tail_of(err));
+  struct stat sb;
+  cr_assert_eq(stat(md, &sb), 0, "no Markdown written");
+  cr_assert(strstr(tail_of(md), "| measurement |") || sb.st_size > 0);
+
+  if (stat(PY, &sb) != 0)
+    cr_skip("%s absent: JSON not validated", PY);
+  const char *tool[] = {PY, "-m", "json.tool", json, NULL};
+  cr_assert_eq(run(tool, NULL, err, 60), 0, "json.tool rejects %s:\n%s", json, tail_of(err));
+  FILE *f = fopen(py, "w");
+  cr_assert_not_null(f);
+  cr_assert_eq(fputs(check_py, f) >= 0, 1);
+  cr_assert_eq(fclose(f), 0);
+  const char *chk[] = {PY, py, json, NULL};
+  cr_assert_eq(run(chk, out, err, 60), 0, "results structure:\n%s", tail_of(err));
+}
