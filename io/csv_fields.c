@@ -5,6 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "io/timeparse.h"
 
@@ -69,30 +72,54 @@ static tc_status split_quoted(tc_csv_row *r, const char *p, const char *e, char 
 
 tc_status tc_csv_split(tc_csv_row *r, const char *line, size_t len, char delim) {
   const char *p = line, *e = line + len, *fs = line;
+  int quote = 0;
   r->n = 0;
-  /* Fast path: one pass, no copies, until the first quote. */
-  for (; p < e; p++) {
-    char c = *p;
-    if (c == delim) {
-      if (r->n == r->cap && grow_fields(r) != TC_OK)
-        return TC_ERR_NOMEM;
+  if (r->cap < len + 1) { /* a row has at most len + 1 fields: no checks below */
+    tc_csv_field *f = realloc(r->f, (len + 1) * sizeof *f);
+    if (!f)
+      return TC_ERR_NOMEM;
+    r->f = f;
+    r->cap = len + 1;
+  }
+  /* Fast path: no copies, until the first quote. */
+#ifdef __SSE2__
+  const __m128i vd = _mm_set1_epi8(delim), vq = _mm_set1_epi8('"');
+  while (e - p >= 16) {
+    __m128i c = _mm_loadu_si128((const __m128i *)(const void *)p);
+    unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(c, vd));
+    unsigned q = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(c, vq));
+    if (q)
+      m &= (q & (0u - q)) - 1; /* only the delimiters before the first quote */
+    for (; m; m &= m - 1) {
+      const char *d = p + __builtin_ctz(m);
+      r->f[r->n++] = (tc_csv_field){fs, (size_t)(d - fs)};
+      fs = d + 1;
+    }
+    if (q) {
+      p += __builtin_ctz(q);
+      quote = 1;
+      break;
+    }
+    p += 16;
+  }
+#endif
+  for (; p < e && !quote; p++) {
+    if (*p == delim) {
       r->f[r->n++] = (tc_csv_field){fs, (size_t)(p - fs)};
       fs = p + 1;
-    } else if (c == '"') {
+    } else if (*p == '"') {
       break;
     }
   }
-  if (p == e) {
-    if (r->n == r->cap && grow_fields(r) != TC_OK)
-      return TC_ERR_NOMEM;
+  if (p >= e) {
     r->f[r->n++] = (tc_csv_field){fs, (size_t)(e - fs)};
     return TC_OK;
   }
   if (r->scratch_cap < len + 1) {
-    char *s = realloc(r->scratch, len + 1);
-    if (!s)
+    char *sc = realloc(r->scratch, len + 1);
+    if (!sc)
       return TC_ERR_NOMEM;
-    r->scratch = s;
+    r->scratch = sc;
     r->scratch_cap = len + 1;
   }
   return split_quoted(r, fs, e, delim);
@@ -111,9 +138,9 @@ char tc_csv_guess_delim(const char *line) {
   return cand[best];
 }
 
-static int is_blank(char c) { return c == ' ' || c == '\t'; }
+static inline int is_blank(char c) { return c == ' ' || c == '\t'; }
 
-static void trim(const char **p, size_t *n) {
+static inline void trim(const char **p, size_t *n) {
   while (*n && is_blank(**p))
     (*p)++, (*n)--;
   while (*n && is_blank((*p)[*n - 1]))
@@ -146,6 +173,17 @@ static const double pow10_tab[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1
                                      1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
                                      1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
 
+/* Digits at p (up to e), accumulated into *m; returns how many. More than 19 digits
+ * overflow *m: callers check the count. */
+static size_t digits(const char *p, const char *e, uint64_t *m) {
+  const char *d0 = p;
+  uint64_t x = *m;
+  for (; p < e && (unsigned)(*p - '0') <= 9; p++)
+    x = x * 10 + (unsigned)(*p - '0');
+  *m = x;
+  return (size_t)(p - d0);
+}
+
 int tc_csv_parse_double(const char *p, size_t n, double *v) {
   trim(&p, &n);
   const char *s = p, *e = p + n;
@@ -153,57 +191,39 @@ int tc_csv_parse_double(const char *p, size_t n, double *v) {
   if (p < e && (*p == '-' || *p == '+'))
     neg = *p++ == '-';
   uint64_t m = 0;
-  int nd = 0, exp10 = 0, any = 0, inexact = 0;
-  for (; p < e && (unsigned)(*p - '0') <= 9; p++, any = 1) {
-    unsigned d = (unsigned)(*p - '0');
-    if (nd < 19) {
-      m = m * 10 + d;
-      nd += m != 0;
-    } else {
-      exp10++;
-      inexact |= d != 0;
-    }
-  }
+  size_t ni = digits(p, e, &m), nf = 0;
+  p += ni;
   if (p < e && *p == '.') {
-    for (p++; p < e && (unsigned)(*p - '0') <= 9; p++, any = 1) {
-      unsigned d = (unsigned)(*p - '0');
-      if (nd < 19) {
-        m = m * 10 + d;
-        nd += m != 0;
-        exp10--;
-      } else {
-        inexact |= d != 0;
-      }
-    }
+    nf = digits(p + 1, e, &m);
+    p += 1 + nf;
   }
-  if (!any)
+  if (ni + nf == 0)
     return 0;
+  int64_t exp10 = -(int64_t)nf;
   if (p < e && (*p == 'e' || *p == 'E')) {
-    int eneg = 0, x = 0;
+    int eneg = 0;
+    uint64_t x = 0;
     p++;
     if (p < e && (*p == '-' || *p == '+'))
       eneg = *p++ == '-';
-    if (p == e || (unsigned)(*p - '0') > 9)
+    size_t nx = digits(p, e, &x);
+    if (nx == 0)
       return 0;
-    for (; p < e && (unsigned)(*p - '0') <= 9; p++)
-      if (x < 100000)
-        x = x * 10 + (*p - '0');
-    exp10 += eneg ? -x : x;
+    p += nx;
+    if (nx > 6)
+      x = 1000000; /* beyond any double; strtod below gives 0 or inf */
+    exp10 += eneg ? -(int64_t)x : (int64_t)x;
   }
   if (p != e)
     return 0;
   /* Clinger's fast path: m and 10^|exp10| are exact doubles, so one rounding. */
-  if (!inexact && m <= (UINT64_C(1) << 53) && exp10 >= -22 && exp10 <= 22) {
+  if (ni + nf <= 19 && m <= (UINT64_C(1) << 53) && exp10 >= -22 && exp10 <= 22) {
     double d = (double)m;
     d = exp10 < 0 ? d / pow10_tab[-exp10] : d * pow10_tab[exp10];
     *v = neg ? -d : d;
     return 1;
   }
-  if (m == 0 && !inexact) {
-    *v = neg ? -0.0 : 0.0;
-    return 1;
-  }
-  char buf[128]; /* rare: more than 15-16 digits or a big exponent */
+  char buf[128]; /* rare: 16 or more significant digits, or a big exponent */
   if (n >= sizeof buf)
     return 0;
   memcpy(buf, s, n);
@@ -215,17 +235,13 @@ int tc_csv_parse_double(const char *p, size_t n, double *v) {
 int tc_csv_parse_u32(const char *p, size_t n, uint32_t *v) {
   trim(&p, &n);
   const char *e = p + n;
+  uint64_t x = 0;
   if (p < e && *p == '+')
     p++;
-  const char *d0 = p;
-  uint64_t x = 0;
-  for (; p < e && (unsigned)(*p - '0') <= 9; p++) {
-    x = x * 10 + (unsigned)(*p - '0');
-    if (x > UINT32_MAX)
-      return 0;
-  }
-  if (p == d0)
+  size_t nd = digits(p, e, &x);
+  if (nd == 0 || nd > 10 || x > UINT32_MAX)
     return 0;
+  p += nd;
   if (p < e && *p == '.') /* "123.0" from float-typed exports */
     for (p++; p < e && *p == '0'; p++)
       ;
@@ -236,6 +252,8 @@ int tc_csv_parse_u32(const char *p, size_t n, uint32_t *v) {
 }
 
 int tc_csv_is_null(const char *p, size_t n) {
+  if (n && (unsigned)(*p - '0') <= 9) /* the common case: a number */
+    return 0;
   trim(&p, &n);
   return n == 0 || eq_nocase(p, n, "na") || eq_nocase(p, n, "n/a") || eq_nocase(p, n, "nan") ||
          eq_nocase(p, n, "null") || eq_nocase(p, n, "none");

@@ -12,7 +12,7 @@
 #include "io/columns.h"
 #include "io/reader.h"
 
-/* A field: points into the line, or into the row's scratch when it was unquoted. */
+/* A field: points into the line, or into the row's scratch when it was quoted. */
 typedef struct {
   const char *p;
   size_t n;

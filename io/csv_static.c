@@ -51,30 +51,33 @@ int tc_vessel_static_empty(const tc_vessel_static *st) {
          isnan(st->width_m) && isnan(st->draught_m) && !st->destination[0];
 }
 
-static uint64_t fnv(uint64_t h, const void *p, size_t n) {
-  const unsigned char *b = p;
-  for (size_t i = 0; i < n; i++)
-    h = (h ^ b[i]) * UINT64_C(0x100000001b3);
-  return h;
-}
-
-static uint64_t fnv_float(uint64_t h, float f) {
-  uint32_t bits = 0x7fc00000u; /* every NaN alike */
-  if (!isnan(f))
-    memcpy(&bits, &f, sizeof bits);
-  return fnv(h, &bits, sizeof bits);
-}
-
+/* The static fields packed into words (text zero-padded, every NaN alike), then mixed
+ * a word at a time: this runs on every row of a MarineCadastre file. */
 static uint64_t fingerprint(const tc_vessel_static *st) {
-  uint64_t h = UINT64_C(0xcbf29ce484222325);
-  h = fnv(h, &st->imo, sizeof st->imo);
-  h = fnv(h, st->name, strlen(st->name) + 1);
-  h = fnv(h, st->callsign, strlen(st->callsign) + 1);
-  h = fnv(h, &st->ship_type, sizeof st->ship_type);
-  h = fnv_float(h, st->length_m);
-  h = fnv_float(h, st->width_m);
-  h = fnv_float(h, st->draught_m);
-  return fnv(h, st->destination, strlen(st->destination) + 1);
+  struct {
+    char name[sizeof st->name], callsign[sizeof st->callsign], dest[sizeof st->destination];
+    uint32_t imo, ship_type, dims[3];
+  } k;
+  uint64_t w[(sizeof k + 7) / 8] = {0};
+  const float d[3] = {st->length_m, st->width_m, st->draught_m};
+  memset(&k, 0, sizeof k);
+  memcpy(k.name, st->name, strnlen(st->name, sizeof k.name));
+  memcpy(k.callsign, st->callsign, strnlen(st->callsign, sizeof k.callsign));
+  memcpy(k.dest, st->destination, strnlen(st->destination, sizeof k.dest));
+  k.imo = st->imo;
+  k.ship_type = (uint32_t)st->ship_type;
+  for (int i = 0; i < 3; i++) {
+    k.dims[i] = 0x7fc00000u;
+    if (!isnan(d[i]))
+      memcpy(&k.dims[i], &d[i], sizeof k.dims[i]);
+  }
+  memcpy(w, &k, sizeof k);
+  uint64_t h = UINT64_C(0x9E3779B97F4A7C15);
+  for (size_t i = 0; i < sizeof w / sizeof w[0]; i++) {
+    h = (h ^ w[i]) * UINT64_C(0xbf58476d1ce4e5b9);
+    h ^= h >> 31;
+  }
+  return h;
 }
 
 static slot *probe(slot *s, size_t cap, uint32_t mmsi) {

@@ -1,46 +1,278 @@
 /* Lines straight out of one large buffer: read(2) (or inflate) appends to it, lines
  * are NUL-terminated in place and returned as pointers, so no per-line allocation.
- * A line longer than the buffer grows it, up to TC_LINESRC_MAX_LINE. */
+ * A line longer than the buffer grows it, up to TC_LINESRC_MAX_LINE.
+ *
+ * Gzip input is inflated by a helper thread into a small ring of blocks, so that
+ * decompression (zlib's inflate is the slowest stage) overlaps parsing on a second
+ * core. The text and every error come out in the same order as a single-threaded
+ * read; if the thread cannot be started, inflate runs inline. */
 #include "io/linesrc.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
-#define BUF_INIT (1u << 20)              /* decoded text */
-#define RAW_SIZE (1u << 18)              /* compressed input */
-#define TC_LINESRC_MAX_LINE (64u << 20)  /* a "line" beyond this is not text */
+#define BUF_INIT (1u << 20)             /* text buffer */
+#define RAW_SIZE (1u << 18)             /* compressed input */
+#define NBLK 4                          /* inflated blocks in flight */
+#define BLK_SIZE (1u << 20)
+#define TC_LINESRC_MAX_LINE (64u << 20) /* a "line" beyond this is not text */
+
+/* The gzip decoder: owns the descriptor's reads while it runs. */
+typedef struct {
+  int fd;
+  const char *path;
+  z_stream zs;
+  int zs_init;
+  int ended; /* the current member has ended */
+  unsigned char *raw;
+  uint64_t raw_bytes; /* read from fd */
+  int wake_fd;        /* -1, or a pipe that close() writes to, to end a blocked wait */
+} gz_in;
+
+/* The helper thread's ring of inflated blocks. */
+typedef struct {
+  pthread_t th;
+  pthread_mutex_t mu;
+  pthread_cond_t cv;
+  char *blk[NBLK];
+  size_t len[NBLK];
+  uint64_t consumed_at[NBLK]; /* compressed bytes consumed when the block was done */
+  size_t head, count, off;    /* consumer side: head block, blocks ready, offset in head */
+  int done, stop;
+  tc_status st;               /* how the producer ended */
+  char msg[TC_ERR_MSG_MAX];
+  int wake[2];                /* for a pipe or terminal: wakes a producer waiting for input */
+} gz_ring;
 
 struct tc_linesrc {
   char *path;
   int fd, own_fd;
   int64_t size;
-  uint64_t lineno, raw_bytes;
-  char *buf;               /* cap + 1 bytes: room for the last line's NUL */
+  uint64_t lineno, raw_bytes, gz_consumed;
+  char *buf; /* cap + 1 bytes: room for the last line's NUL */
   size_t cap, pos, end, scanned;
-  int in_eof;              /* no more text will be appended */
-  int gz;                  /* 1: inflating; stream state below */
-  int gz_ended;            /* the current gzip member has ended */
-  z_stream zs;
-  int zs_init;
-  unsigned char *raw;
+  int in_eof; /* no more text will be appended */
+  gz_in *gz;
+  gz_ring *ring; /* NULL: inflate inline */
 };
 
-static tc_status read_fd(tc_linesrc *s, void *dst, size_t cap, size_t *got, tc_err *err) {
+static tc_status read_fd(int fd, const char *path, void *dst, size_t cap, size_t *got,
+                         uint64_t *total, tc_err *err) {
   for (;;) {
-    ssize_t n = read(s->fd, dst, cap);
+    ssize_t n = read(fd, dst, cap);
     if (n >= 0) {
       *got = (size_t)n;
-      s->raw_bytes += (uint64_t)n;
+      *total += (uint64_t)n;
       return TC_OK;
     }
     if (errno != EINTR)
-      return tc_fail(err, TC_ERR_IO, "%s: read failed: %s", s->path, strerror(errno));
+      return tc_fail(err, TC_ERR_IO, "%s: read failed: %s", path, strerror(errno));
   }
+}
+
+/* For a pipe: waits until there is input, or until close() asks the thread to stop. */
+static tc_status wait_input(gz_in *g, tc_err *err) {
+  if (g->wake_fd < 0)
+    return TC_OK;
+  struct pollfd p[2] = {{g->fd, POLLIN, 0}, {g->wake_fd, POLLIN, 0}};
+  for (;;) {
+    int r = poll(p, 2, -1);
+    if (r < 0 && errno == EINTR)
+      continue;
+    if (r < 0)
+      return tc_fail(err, TC_ERR_IO, "%s: poll failed: %s", g->path, strerror(errno));
+    if (p[1].revents)
+      return tc_fail(err, TC_ERR_IO, "%s: reading stopped", g->path);
+    return TC_OK; /* readable, end of input or an error: read() will tell */
+  }
+}
+
+/* Inflates up to cap bytes into out; *got = 0 only at the clean end of input.
+ * Concatenated gzip members are read one after another; zero padding after the last is
+ * ignored. Input that ends inside a member is a truncated file. */
+static tc_status gz_read(gz_in *g, char *out, size_t cap, size_t *got, tc_err *err) {
+  z_stream *z = &g->zs;
+  *got = 0;
+  while (*got == 0) {
+    if (z->avail_in == 0) {
+      size_t n = 0;
+      TC_TRY(wait_input(g, err));
+      TC_TRY(read_fd(g->fd, g->path, g->raw, RAW_SIZE, &n, &g->raw_bytes, err));
+      z->next_in = g->raw;
+      z->avail_in = (uInt)n;
+      if (n == 0) {
+        if (!g->ended)
+          return tc_fail(err, TC_ERR_FORMAT,
+                         "%s: truncated gzip file (input ends inside the compressed stream "
+                         "after %llu bytes)",
+                         g->path, (unsigned long long)g->raw_bytes);
+        return TC_OK;
+      }
+    }
+    if (g->ended) { /* another member, or padding */
+      while (z->avail_in && *z->next_in == 0)
+        z->next_in++, z->avail_in--;
+      if (!z->avail_in)
+        continue;
+      if (inflateReset(z) != Z_OK)
+        return tc_fail(err, TC_ERR_INTERNAL, "%s: gzip decoder reset failed", g->path);
+      g->ended = 0;
+    }
+    z->next_out = (unsigned char *)out;
+    z->avail_out = (uInt)cap;
+    int r = inflate(z, Z_NO_FLUSH);
+    *got = cap - z->avail_out;
+    if (r == Z_STREAM_END)
+      g->ended = 1;
+    else if (r == Z_DATA_ERROR || r == Z_NEED_DICT)
+      return tc_fail(err, TC_ERR_FORMAT, "%s: corrupt gzip data near compressed byte %llu: %s",
+                     g->path, (unsigned long long)(g->raw_bytes - z->avail_in),
+                     z->msg ? z->msg : "invalid stream");
+    else if (r == Z_MEM_ERROR)
+      return tc_fail(err, TC_ERR_NOMEM, "%s: out of memory in the gzip decoder", g->path);
+    else if (r != Z_OK && r != Z_BUF_ERROR)
+      return tc_fail(err, TC_ERR_FORMAT, "%s: gzip decoder error %d", g->path, r);
+  }
+  return TC_OK;
+}
+
+/* The helper thread: fills free blocks until the end, an error, or stop. */
+static void *gz_producer(void *arg) {
+  tc_linesrc *s = arg;
+  gz_ring *q = s->ring;
+  tc_err err = {TC_OK, ""};
+  tc_status st = TC_OK;
+  int eof = 0;
+  while (!eof && st == TC_OK) {
+    pthread_mutex_lock(&q->mu);
+    while (q->count == NBLK && !q->stop)
+      pthread_cond_wait(&q->cv, &q->mu);
+    int stop = q->stop;
+    size_t slot = (q->head + q->count) % NBLK;
+    pthread_mutex_unlock(&q->mu);
+    if (stop)
+      break;
+    /* One inflate step per block (the slot is the producer's until published): text
+     * from a live pipe is passed on as soon as it arrives. */
+    size_t len = 0;
+    st = gz_read(s->gz, q->blk[slot], BLK_SIZE, &len, &err);
+    eof = st == TC_OK && len == 0;
+    pthread_mutex_lock(&q->mu);
+    if (len) {
+      q->len[slot] = len;
+      q->consumed_at[slot] = s->gz->raw_bytes - s->gz->zs.avail_in;
+      q->count++;
+    }
+    if (eof || st != TC_OK) {
+      q->done = 1;
+      q->st = st;
+      memcpy(q->msg, err.msg, sizeof q->msg);
+    }
+    pthread_cond_broadcast(&q->cv);
+    pthread_mutex_unlock(&q->mu);
+  }
+  return NULL;
+}
+
+/* Next inflated text from the ring into buf[end..cap). */
+static tc_status ring_fill(tc_linesrc *s, tc_err *err) {
+  gz_ring *q = s->ring;
+  pthread_mutex_lock(&q->mu);
+  while (q->count == 0 && !q->done)
+    pthread_cond_wait(&q->cv, &q->mu);
+  if (q->count == 0) {
+    tc_status st = q->st;
+    pthread_mutex_unlock(&q->mu);
+    if (st != TC_OK)
+      return tc_fail(err, st, "%s", q->msg);
+    s->in_eof = 1;
+    return TC_OK;
+  }
+  size_t h = q->head;
+  pthread_mutex_unlock(&q->mu);
+  size_t k = q->len[h] - q->off; /* the head block is ours until released */
+  if (k > s->cap - s->end)
+    k = s->cap - s->end;
+  memcpy(s->buf + s->end, q->blk[h] + q->off, k);
+  s->end += k;
+  q->off += k;
+  if (q->off == q->len[h]) {
+    s->gz_consumed = q->consumed_at[h];
+    q->off = 0;
+    pthread_mutex_lock(&q->mu);
+    q->head = (q->head + 1) % NBLK;
+    q->count--;
+    pthread_cond_broadcast(&q->cv);
+    pthread_mutex_unlock(&q->mu);
+  }
+  return TC_OK;
+}
+
+static void ring_stop(tc_linesrc *s) {
+  gz_ring *q = s->ring;
+  pthread_mutex_lock(&q->mu);
+  q->stop = 1;
+  pthread_cond_broadcast(&q->cv);
+  pthread_mutex_unlock(&q->mu);
+  if (q->wake[1] >= 0) /* an empty pipe of our own: only EINTR can get in the way */
+    while (write(q->wake[1], "x", 1) < 0 && errno == EINTR)
+      ;
+  pthread_join(q->th, NULL);
+  pthread_cond_destroy(&q->cv);
+  pthread_mutex_destroy(&q->mu);
+  if (q->wake[0] >= 0) {
+    close(q->wake[0]);
+    close(q->wake[1]);
+  }
+  s->gz->wake_fd = -1;
+  for (int i = 0; i < NBLK; i++)
+    free(q->blk[i]);
+  free(q);
+  s->ring = NULL;
+}
+
+/* Starts the helper thread; on any failure leaves s->ring NULL (inline inflate). */
+static void ring_start(tc_linesrc *s) {
+  gz_ring *q = calloc(1, sizeof *q);
+  int ok = q != NULL;
+  if (!ok)
+    return;
+  q->wake[0] = q->wake[1] = -1;
+  for (int i = 0; ok && i < NBLK; i++)
+    ok = (q->blk[i] = malloc(BLK_SIZE)) != NULL;
+  if (ok && s->size < 0) /* a pipe may block for ever: close() needs a way in */
+    ok = pipe2(q->wake, O_CLOEXEC) == 0;
+  if (ok && pthread_mutex_init(&q->mu, NULL) != 0)
+    ok = 0;
+  if (ok && pthread_cond_init(&q->cv, NULL) != 0) {
+    pthread_mutex_destroy(&q->mu);
+    ok = 0;
+  }
+  if (ok) {
+    s->ring = q;
+    s->gz->wake_fd = q->wake[0];
+    if (pthread_create(&q->th, NULL, gz_producer, s) == 0)
+      return;
+    s->ring = NULL;
+    s->gz->wake_fd = -1;
+    pthread_cond_destroy(&q->cv);
+    pthread_mutex_destroy(&q->mu);
+  }
+  if (q->wake[0] >= 0) {
+    close(q->wake[0]);
+    close(q->wake[1]);
+  }
+  for (int i = 0; i < NBLK; i++)
+    free(q->blk[i]);
+  free(q);
 }
 
 tc_status tc_linesrc_open(const char *path, tc_linesrc **out, tc_err *err) {
@@ -51,7 +283,9 @@ tc_status tc_linesrc_open(const char *path, tc_linesrc **out, tc_err *err) {
   if (!path || !*path)
     return tc_fail(err, TC_ERR_ARG, "no input file named");
   s = calloc(1, sizeof *s);
-  if (!s || !(s->path = strdup(path)) || !(s->buf = malloc(BUF_INIT + 1))) {
+  /* messages name standard input "<stdin>" rather than "-" */
+  if (!s || !(s->path = strdup(strcmp(path, "-") ? path : "<stdin>")) ||
+      !(s->buf = malloc(BUF_INIT + 1))) {
     st = tc_fail(err, TC_ERR_NOMEM, "%s: out of memory for the line buffer", path);
     goto cleanup;
   }
@@ -82,25 +316,30 @@ tc_status tc_linesrc_open(const char *path, tc_linesrc **out, tc_err *err) {
    * is gzip, hand it to the inflater instead. */
   size_t got = 0, n = 0;
   do {
-    st = read_fd(s, s->buf + got, RAW_SIZE - got, &n, err);
+    st = read_fd(s->fd, path, s->buf + got, RAW_SIZE - got, &n, &s->raw_bytes, err);
     if (st != TC_OK)
       goto cleanup;
     got += n;
   } while (n > 0 && got < 2);
   if (got >= 2 && (unsigned char)s->buf[0] == 0x1f && (unsigned char)s->buf[1] == 0x8b) {
-    if (!(s->raw = malloc(RAW_SIZE))) {
+    gz_in *g = s->gz = calloc(1, sizeof *g);
+    if (!g || !(g->raw = malloc(RAW_SIZE))) {
       st = tc_fail(err, TC_ERR_NOMEM, "%s: out of memory for gzip input", path);
       goto cleanup;
     }
-    if (inflateInit2(&s->zs, 16 + MAX_WBITS) != Z_OK) {
+    if (inflateInit2(&g->zs, 16 + MAX_WBITS) != Z_OK) {
       st = tc_fail(err, TC_ERR_NOMEM, "%s: cannot start the gzip decoder", path);
       goto cleanup;
     }
-    s->zs_init = 1;
-    s->gz = 1;
-    memcpy(s->raw, s->buf, got);
-    s->zs.next_in = s->raw;
-    s->zs.avail_in = (uInt)got;
+    g->zs_init = 1;
+    g->wake_fd = -1;
+    g->fd = s->fd;
+    g->path = s->path;
+    g->raw_bytes = s->raw_bytes;
+    memcpy(g->raw, s->buf, got);
+    g->zs.next_in = g->raw;
+    g->zs.avail_in = (uInt)got;
+    ring_start(s);
   } else {
     s->end = got;
     s->in_eof = got == 0;
@@ -112,61 +351,16 @@ cleanup:
   return st;
 }
 
-/* Inflates into buf[end..cap). Concatenated gzip members are read one after another;
- * zero padding after the last is ignored. Ends of input inside a member: truncated. */
-static tc_status gz_fill(tc_linesrc *s, tc_err *err) {
-  z_stream *z = &s->zs;
-  size_t before = s->end;
-  while (s->end == before) {
-    if (z->avail_in == 0) {
-      size_t n = 0;
-      TC_TRY(read_fd(s, s->raw, RAW_SIZE, &n, err));
-      z->next_in = s->raw;
-      z->avail_in = (uInt)n;
-      if (n == 0) {
-        if (!s->gz_ended)
-          return tc_fail(err, TC_ERR_FORMAT,
-                         "%s: truncated gzip file (input ends inside the compressed stream "
-                         "after %llu bytes)",
-                         s->path, (unsigned long long)s->raw_bytes);
-        s->in_eof = 1;
-        return TC_OK;
-      }
-    }
-    if (s->gz_ended) {
-      /* Another member, or padding. */
-      while (z->avail_in && *z->next_in == 0)
-        z->next_in++, z->avail_in--;
-      if (!z->avail_in)
-        continue;
-      if (inflateReset(z) != Z_OK)
-        return tc_fail(err, TC_ERR_INTERNAL, "%s: gzip decoder reset failed", s->path);
-      s->gz_ended = 0;
-    }
-    z->next_out = (unsigned char *)s->buf + s->end;
-    z->avail_out = (uInt)(s->cap - s->end);
-    int r = inflate(z, Z_NO_FLUSH);
-    s->end = s->cap - z->avail_out;
-    if (r == Z_STREAM_END) {
-      s->gz_ended = 1;
-    } else if (r == Z_DATA_ERROR || r == Z_NEED_DICT) {
-      return tc_fail(err, TC_ERR_FORMAT, "%s: corrupt gzip data near compressed byte %llu: %s",
-                     s->path, (unsigned long long)(s->raw_bytes - z->avail_in),
-                     z->msg ? z->msg : "invalid stream");
-    } else if (r == Z_MEM_ERROR) {
-      return tc_fail(err, TC_ERR_NOMEM, "%s: out of memory in the gzip decoder", s->path);
-    } else if (r != Z_OK && r != Z_BUF_ERROR) {
-      return tc_fail(err, TC_ERR_FORMAT, "%s: gzip decoder error %d", s->path, r);
-    }
-  }
-  return TC_OK;
-}
-
 static tc_status fill(tc_linesrc *s, tc_err *err) {
-  if (s->gz)
-    return gz_fill(s, err);
   size_t n = 0;
-  TC_TRY(read_fd(s, s->buf + s->end, s->cap - s->end, &n, err));
+  if (s->ring)
+    return ring_fill(s, err);
+  if (s->gz) {
+    TC_TRY(gz_read(s->gz, s->buf + s->end, s->cap - s->end, &n, err));
+    s->gz_consumed = s->gz->raw_bytes - s->gz->zs.avail_in;
+  } else {
+    TC_TRY(read_fd(s->fd, s->path, s->buf + s->end, s->cap - s->end, &n, &s->raw_bytes, err));
+  }
   s->end += n;
   s->in_eof = n == 0;
   return TC_OK;
@@ -226,7 +420,7 @@ tc_status tc_linesrc_next(tc_linesrc *s, const char **line, size_t *len, int *eo
 
 uint64_t tc_linesrc_lineno(const tc_linesrc *s) { return s->lineno; }
 uint64_t tc_linesrc_bytes_read(const tc_linesrc *s) {
-  return s->gz ? s->raw_bytes - s->zs.avail_in : s->raw_bytes - (s->end - s->pos);
+  return s->gz ? s->gz_consumed : s->raw_bytes - (s->end - s->pos);
 }
 int64_t tc_linesrc_size(const tc_linesrc *s) { return s->size; }
 const char *tc_linesrc_path(const tc_linesrc *s) { return s->path; }
@@ -234,11 +428,16 @@ const char *tc_linesrc_path(const tc_linesrc *s) { return s->path; }
 void tc_linesrc_close(tc_linesrc *s) {
   if (!s)
     return;
-  if (s->zs_init)
-    inflateEnd(&s->zs);
+  if (s->ring)
+    ring_stop(s);
+  if (s->gz) {
+    if (s->gz->zs_init)
+      inflateEnd(&s->gz->zs);
+    free(s->gz->raw);
+    free(s->gz);
+  }
   if (s->own_fd && s->fd >= 0)
     close(s->fd);
-  free(s->raw);
   free(s->buf);
   free(s->path);
   free(s);

@@ -13,17 +13,20 @@ static int hexval(char c) {
   return -1;
 }
 
-/* XOR of [p, e) against the two hex digits at e[1], e[2] (e points at '*'). */
-static int checksum_ok(const char *p, const char *e, const char *end) {
-  if (end - e < 3)
-    return 0;
-  int hi = hexval(e[1]), lo = hexval(e[2]);
-  if (hi < 0 || lo < 0)
-    return 0;
-  unsigned x = 0;
+/* First c in [p, e), or NULL: the spans are a few bytes, where a loop beats memchr. */
+static inline const char *find(const char *p, const char *e, char c) {
   for (; p < e; p++)
-    x ^= (unsigned char)*p;
-  return x == (unsigned)(hi * 16 + lo);
+    if (*p == c)
+      return p;
+  return NULL;
+}
+
+/* The two hex digits after the '*' at star (before end) equal x. */
+static int hex_ok(const char *star, const char *end, unsigned x) {
+  if (end - star < 3)
+    return 0;
+  int hi = hexval(star[1]), lo = hexval(star[2]);
+  return hi >= 0 && lo >= 0 && x == (unsigned)(hi * 16 + lo);
 }
 
 /* All digits, 1..18 of them. */
@@ -42,7 +45,7 @@ static int parse_u64(const char *p, const char *e, uint64_t *v) {
 
 /* "SSSSSSSSSS[.fff]" seconds or "MMMMMMMMMMMMM" milliseconds (> 1e11) → ms. */
 static int parse_unix_ms(const char *p, const char *e, int64_t *ms) {
-  const char *dot = memchr(p, '.', (size_t)(e - p));
+  const char *dot = find(p, e, '.');
   uint64_t ip, frac = 0;
   if (!parse_u64(p, dot ? dot : e, &ip))
     return 0;
@@ -87,7 +90,7 @@ int64_t tc_nmea_civil_ms(int y, int m, int d, int hh, int mm, int ss, int ms) {
 /* One tag block body [p, e) up to (not including) '*'. */
 static int parse_tag_fields(const char *p, const char *e, tc_nmea_sentence *out) {
   while (p < e) {
-    const char *c = memchr(p, ',', (size_t)(e - p));
+    const char *c = find(p, e, ',');
     const char *fe = c ? c : e;
     if (fe - p < 2 || p[1] != ':')
       return 0;
@@ -97,8 +100,8 @@ static int parse_tag_fields(const char *p, const char *e, tc_nmea_sentence *out)
         return 0;
       out->times.ms[TC_NMEA_TSRC_TAG] = ms;
     } else if (p[0] == 'g') {
-      const char *a = p + 2, *d1 = memchr(a, '-', (size_t)(fe - a));
-      const char *d2 = d1 ? memchr(d1 + 1, '-', (size_t)(fe - d1 - 1)) : NULL;
+      const char *a = p + 2, *d1 = find(a, fe, '-');
+      const char *d2 = d1 ? find(d1 + 1, fe, '-') : NULL;
       uint64_t n, t, id;
       if (!d2 || !parse_u64(a, d1, &n) || !parse_u64(d1 + 1, d2, &t) || !parse_u64(d2 + 1, fe, &id) ||
           n < 1 || t < 1 || n > t || t > 99 || id > 0xFFFFFFFFu)
@@ -117,7 +120,7 @@ static int parse_tag_fields(const char *p, const char *e, tc_nmea_sentence *out)
 static int parse_pghp(const char *p, const char *e, int64_t *ms) {
   int v[8];
   for (int i = 0; i < 8; i++) {
-    const char *c = memchr(p, ',', (size_t)(e - p));
+    const char *c = find(p, e, ',');
     if (!c)
       return 0;
     uint64_t x;
@@ -135,7 +138,7 @@ static int parse_pghp(const char *p, const char *e, int64_t *ms) {
 /* First Unix time among the comma-separated trailer fields [p, e). */
 static void parse_trailer(const char *p, const char *e, tc_nmea_sentence *out) {
   while (p < e) {
-    const char *c = memchr(p, ',', (size_t)(e - p));
+    const char *c = find(p, e, ',');
     const char *fe = c ? c : e;
     int64_t ms;
     if (fe - p >= 9 && p[0] >= '1' && p[0] <= '9' && parse_unix_ms(p, fe, &ms) &&
@@ -171,7 +174,7 @@ static const char *next_trailer_unit(const char *p, const char *e) {
 
 /* Field i (0-based) bounds within [p, e) separated by ','; returns end of field. */
 static const char *field_end(const char *p, const char *e) {
-  const char *c = memchr(p, ',', (size_t)(e - p));
+  const char *c = find(p, e, ',');
   return c ? c : e;
 }
 
@@ -206,30 +209,27 @@ tc_nmea_kind tc_nmea_parse(const char *s, size_t len, tc_nmea_sentence *out, int
   for (int i = 0; i < TC_NMEA_TSRC_COUNT; i++)
     out->times.ms[i] = TC_NMEA_NO_TIME;
 
+  /* tag blocks, then the sentence: one pass each computes the checksum and finds '*' */
   while (p < end && *p == '\\') {
-    const char *q = memchr(p + 1, '\\', (size_t)(end - p - 1));
-    if (!q)
+    unsigned x = 0;
+    const char *q = p + 1;
+    while (q < end && *q != '*' && *q != '\\')
+      x ^= (unsigned char)*q++;
+    if (end - q < 4 || *q != '*' || q[3] != '\\' || !hex_ok(q, end, x) || !parse_tag_fields(p + 1, q, out))
       FAIL(TC_NMEA_BAD_TAG);
-    const char *star = NULL;
-    for (const char *t = q - 1; t > p; t--)
-      if (*t == '*') {
-        star = t;
-        break;
-      }
-    if (!star || q - star != 3 || !checksum_ok(p + 1, star, q) || !parse_tag_fields(p + 1, star, out))
-      FAIL(TC_NMEA_BAD_TAG);
-    p = q + 1;
+    p = q + 4;
   }
   if (p == end || (*p != '!' && *p != '$'))
     FAIL(TC_NMEA_MALFORMED);
-  const char *star = memchr(p, '*', (size_t)(end - p));
-  if (!star)
-    FAIL(TC_NMEA_BAD_CHECKSUM);
-  /* a '!' or '\' before the '*' means this sentence was cut and another began */
-  const char *nu = next_unit(p + 1, star);
-  if (nu != star)
-    FAIL(TC_NMEA_MALFORMED);
-  if (!checksum_ok(p + 1, star, end))
+  unsigned x = 0;
+  const char *star = p + 1;
+  for (; star < end && *star != '*'; star++) {
+    unsigned char c = (unsigned char)*star;
+    if (c == '!' || c == '\\' || c == '$') /* cut short: another unit began */
+      FAIL(TC_NMEA_MALFORMED);
+    x ^= c;
+  }
+  if (star == end || !hex_ok(star, end, x))
     FAIL(TC_NMEA_BAD_CHECKSUM);
   const char *tail = star + 3;
   const char *unit_end = next_trailer_unit(tail, end);

@@ -10,6 +10,7 @@
 #include "host/status.h"
 #include "io/clean.h"
 #include "io/columns.h"
+#include "io/vessel.h"
 
 #define TC_STORE_FORMAT_VERSION 1
 
@@ -39,7 +40,48 @@ tc_status tc_store_bucket(const tc_store *s, size_t k, int64_t *t0, uint64_t *ro
 /* Reads bucket k into out (replacing its contents, reusing its capacity). */
 tc_status tc_store_read_bucket(tc_store *s, size_t k, tc_columns *out, tc_err *err);
 
-/* Reads only the rows of one vessel in bucket k (via the bucket's vessel index). */
+/* Reads only the rows of one vessel in bucket k (via the bucket's vessel index);
+ * out->n = 0 when the vessel has no fix in that bucket. */
 tc_status tc_store_read_vessel(tc_store *s, size_t k, uint32_t mmsi, tc_columns *out, tc_err *err);
+
+/* ---- Extensions (store engineer) ---- */
+
+const char *tc_store_path(const tc_store *s);
+const char *tc_store_codec(const tc_store *s); /* "deflate" or "none" */
+
+typedef struct {
+  int64_t t0;            /* bucket start */
+  uint64_t rows, vessels;
+  int64_t t_min, t_max;  /* first and last fix time in the bucket */
+} tc_store_bucket_meta;
+tc_status tc_store_bucket_get_meta(const tc_store *s, size_t k, tc_store_bucket_meta *m);
+
+/* Rows [start, start + n) of bucket k into out (replacing its contents). */
+tc_status tc_store_read_rows(tc_store *s, size_t k, uint64_t start, uint64_t n, tc_columns *out,
+                             tc_err *err);
+
+/* The vessel index of bucket k: ascending MMSIs, each with its rows
+ * [start, start + count). The arrays belong to s and stay valid until the next call
+ * on s that reads another bucket's index (read_index, read_vessel) or close. */
+tc_status tc_store_read_index(tc_store *s, size_t k, const uint32_t **mmsi, const uint64_t **start,
+                              const uint64_t **count, size_t *n, tc_err *err);
+
+/* The vessel (static data) table, sorted by (mmsi, t = valid-from). Owned by s. */
+tc_status tc_store_vessels(tc_store *s, const tc_vessel_static **rows, size_t *n, tc_err *err);
+/* The record of mmsi valid at time t: the latest one with valid-from <= t, else the
+ * earliest one. TC_ERR_NOT_FOUND when the table has nothing for mmsi. */
+tc_status tc_store_vessel_at(tc_store *s, uint32_t mmsi, int64_t t, tc_vessel_static *out,
+                             tc_err *err);
+
+/* Imported source files, in import order. Owned by s. */
+typedef struct {
+  char name[256];       /* as given on the command line ("-" for standard input) */
+  uint64_t size;        /* bytes */
+  char sha256[65];      /* lowercase hex */
+  char format[16];      /* detected reader format */
+  int64_t imported_at;  /* Unix s */
+  uint64_t records;     /* position records read from it */
+} tc_store_srcfile;
+tc_status tc_store_sources(tc_store *s, const tc_store_srcfile **rows, size_t *n, tc_err *err);
 
 #endif

@@ -1,440 +1,21 @@
-/* Text input: io/linesrc (plain, gzip, stdin), io/reader (detection, counts, strict
- * mode) and the CSV dialects (generic, MarineCadastre, DMA), on hand-made edge cases
- * and on the real samples in TC_SHARED_DATA. */
+/* io/reader (detection, counts, strict mode) and the CSV dialects (generic,
+ * MarineCadastre, DMA), on hand-made edge cases and on the real samples in
+ * TC_SHARED_DATA. The line source itself is tested in test_linesrc.c. */
 #include <criterion/criterion.h>
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <signal.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
-#include <zlib.h>
 
 #include "io/csv_fields.h"
-#include "io/linesrc.h"
 #include "io/reader.h"
-
-/* ---- helpers ---- */
-
-static const char *tmpdir(void) {
-  static char dir[512];
-  const char *t = getenv("TC_TEST_TMP");
-  snprintf(dir, sizeof dir, "%s/csv", t && *t ? t : "/tmp/tc-test-csv");
-  char cmd[600];
-  snprintf(cmd, sizeof cmd, "mkdir -p '%s'", dir);
-  cr_assert_eq(system(cmd), 0);
-  return dir;
-}
-
-static char *tmp_path(const char *name) {
-  static char p[8][600];
-  static int k;
-  char *s = p[k++ % 8];
-  snprintf(s, 600, "%s/%s", tmpdir(), name);
-  return s;
-}
-
-static void write_file(const char *path, const void *data, size_t n) {
-  FILE *f = fopen(path, "wb");
-  cr_assert(f, "cannot write %s", path);
-  cr_assert_eq(fwrite(data, 1, n, f), n);
-  cr_assert_eq(fclose(f), 0);
-}
-
-static const char *text_file(const char *name, const char *text) {
-  const char *p = tmp_path(name);
-  write_file(p, text, strlen(text));
-  return p;
-}
-
-static void write_gz(const char *path, const void *data, size_t n) {
-  gzFile g = gzopen(path, "wb6");
-  cr_assert(g);
-  cr_assert_eq(gzwrite(g, data, (unsigned)n), (int)n);
-  cr_assert_eq(gzclose(g), Z_OK);
-}
-
-static char *slurp(const char *path, size_t *n) {
-  FILE *f = fopen(path, "rb");
-  cr_assert(f, "cannot read %s", path);
-  fseek(f, 0, SEEK_END);
-  long sz = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  char *b = malloc((size_t)sz + 1);
-  cr_assert(b);
-  cr_assert_eq(fread(b, 1, (size_t)sz, f), (size_t)sz);
-  fclose(f);
-  *n = (size_t)sz;
-  return b;
-}
-
-/* Data lines of a (possibly gzipped) CSV counted with zlib directly: non-empty lines
- * minus the header. The reader's row counts are checked against this. */
-static size_t count_data_lines(const char *path) {
-  gzFile g = gzopen(path, "rb");
-  cr_assert(g, "cannot open %s", path);
-  char buf[1 << 16];
-  size_t lines = 0;
-  int len, prev = '\n';
-  while ((len = gzread(g, buf, sizeof buf)) > 0)
-    for (int i = 0; i < len; i++) {
-      if (buf[i] == '\n' && prev != '\n')
-        lines++;
-      prev = (unsigned char)buf[i];
-    }
-  cr_assert(len == 0, "gzread failed on %s", path);
-  gzclose(g);
-  return lines + (prev != '\n') - 1;
-}
-
-typedef struct {
-  tc_status open_st, next_st;
-  tc_err err;
-  size_t np, ns;
-  tc_fix *p;
-  tc_vessel_static *s;
-  tc_reader_counts counts;
-  char format[32];
-} result;
-
-static void read_all(const char *path, const char *format, int strict, result *r) {
-  memset(r, 0, sizeof *r);
-  tc_reader_opts o = {format, strict, INT64_MIN};
-  tc_reader *rd = NULL;
-  size_t capp = 0, caps = 0;
-  r->open_st = tc_reader_open(path, &o, &rd, &r->err);
-  if (r->open_st != TC_OK) {
-    cr_assert_null(rd);
-    return;
-  }
-  snprintf(r->format, sizeof r->format, "%s", tc_reader_format_name(rd));
-  for (;;) {
-    tc_record rec;
-    int eof = 0;
-    r->next_st = tc_reader_next(rd, &rec, &eof, &r->err);
-    if (r->next_st != TC_OK || eof)
-      break;
-    if (rec.kind == TC_REC_POSITION) {
-      if (r->np == capp)
-        r->p = realloc(r->p, (capp = capp ? 2 * capp : 1024) * sizeof *r->p);
-      r->p[r->np++] = rec.fix;
-    } else {
-      cr_assert_eq(rec.kind, TC_REC_STATIC);
-      if (r->ns == caps)
-        r->s = realloc(r->s, (caps = caps ? 2 * caps : 1024) * sizeof *r->s);
-      r->s[r->ns++] = rec.st;
-    }
-  }
-  r->counts = *tc_reader_get_counts(rd);
-  cr_assert_eq(r->counts.records, r->np + r->ns);
-  tc_reader_close(rd);
-}
-
-static void result_free(result *r) {
-  free(r->p);
-  free(r->s);
-}
-
-static const tc_vessel_static *static_of(const result *r, uint32_t mmsi, const char *name) {
-  for (size_t i = 0; i < r->ns; i++)
-    if (r->s[i].mmsi == mmsi && (!name || !strcmp(r->s[i].name, name)))
-      return &r->s[i];
-  return NULL;
-}
-
-static uint64_t reason_count(const tc_reader_counts *c, const char *reason) {
-  for (size_t i = 0; i < c->nreasons; i++)
-    if (!strcmp(c->reasons[i].reason, reason))
-      return c->reasons[i].count;
-  return 0;
-}
-
-static int64_t utc(const char *iso) {
-  struct tm tm = {0};
-  cr_assert(strptime(iso, "%Y-%m-%dT%H:%M:%S", &tm), "%s", iso);
-  return (int64_t)timegm(&tm);
-}
-
-/* ---- line source ---- */
-
-/* Lines of many lengths (CRLF on some, one of 3 MiB), crossing every buffer boundary. */
-static char *make_lines(size_t *n) {
-  size_t cap = 16u << 20, k = 0;
-  char *b = malloc(cap);
-  cr_assert(b);
-  for (int i = 0; i < 200000; i++) {
-    k += (size_t)sprintf(b + k, "line %d %.*s%s\n", i, i % 97, "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-                         i % 5 == 0 ? "\r" : "");
-    if (i == 100000) {
-      memset(b + k, 'L', 3u << 20);
-      k += 3u << 20;
-      b[k++] = '\n';
-      b[k++] = '\n'; /* an empty line */
-    }
-  }
-  k += (size_t)sprintf(b + k, "last line without newline");
-  *n = k;
-  return b;
-}
-
-static void check_lines(const char *path, const char *data, size_t n) {
-  tc_linesrc *s = NULL;
-  tc_err err = {0};
-  cr_assert_eq(tc_linesrc_open(path, &s, &err), TC_OK, "%s", err.msg);
-  const char *p = data, *e = data + n;
-  uint64_t no = 0;
-  for (;;) {
-    const char *line;
-    size_t len;
-    int eof;
-    cr_assert_eq(tc_linesrc_next(s, &line, &len, &eof, &err), TC_OK, "%s", err.msg);
-    if (eof) {
-      cr_assert_eq(p, e, "ended early at line %llu", (unsigned long long)no);
-      break;
-    }
-    const char *nl = memchr(p, '\n', (size_t)(e - p));
-    size_t want = nl ? (size_t)(nl - p) : (size_t)(e - p);
-    if (want && p[want - 1] == '\r')
-      want--;
-    no++;
-    cr_assert_eq(len, want, "line %llu: length %zu, want %zu", (unsigned long long)no, len, want);
-    cr_assert(!memcmp(line, p, len) && line[len] == '\0', "line %llu differs", (unsigned long long)no);
-    cr_assert_eq(tc_linesrc_lineno(s), no);
-    p = nl ? nl + 1 : e;
-  }
-  tc_linesrc_close(s);
-}
-
-Test(linesrc, plain_and_gzip_lines_identical) {
-  size_t n;
-  char *data = make_lines(&n);
-  const char *plain = tmp_path("lines.txt"), *gz = tmp_path("lines.txt.gz"),
-             *named = tmp_path("lines-gz-without-suffix.dat");
-  write_file(plain, data, n);
-  write_gz(gz, data, n);
-  write_gz(named, data, n); /* detected by magic bytes, not the name */
-  check_lines(plain, data, n);
-  check_lines(gz, data, n);
-  check_lines(named, data, n);
-  free(data);
-}
-
-Test(linesrc, multi_member_gzip) {
-  const char *a = tmp_path("m1.gz"), *b = tmp_path("m2.gz"), *ab = tmp_path("m12.gz");
-  const char *t1 = "one\ntwo\n", *t2 = "three\r\nfour";
-  write_gz(a, t1, strlen(t1));
-  write_gz(b, t2, strlen(t2));
-  size_t na, nb;
-  char *da = slurp(a, &na), *db = slurp(b, &nb);
-  char *cat = malloc(na + nb);
-  memcpy(cat, da, na);
-  memcpy(cat + na, db, nb);
-  write_file(ab, cat, na + nb);
-  check_lines(ab, "one\ntwo\nthree\r\nfour", strlen("one\ntwo\nthree\r\nfour"));
-  free(da);
-  free(db);
-  free(cat);
-}
-
-/* Reads to the end; returns the status that ended it. */
-static tc_status drain(const char *path, tc_err *err, uint64_t *lines) {
-  tc_linesrc *s = NULL;
-  tc_status st = tc_linesrc_open(path, &s, err);
-  *lines = 0;
-  while (st == TC_OK) {
-    const char *l;
-    size_t len;
-    int eof;
-    st = tc_linesrc_next(s, &l, &len, &eof, err);
-    if (st != TC_OK || eof)
-      break;
-    (*lines)++;
-  }
-  tc_linesrc_close(s);
-  return st;
-}
-
-Test(linesrc, truncated_gzip_is_format_error) {
-  size_t n, gn;
-  char *data = make_lines(&n);
-  const char *gz = tmp_path("trunc-src.gz");
-  write_gz(gz, data, n);
-  char *g = slurp(gz, &gn);
-  const size_t cuts[] = {gn / 2, gn - 4, 5};
-  for (size_t i = 0; i < 3; i++) {
-    const char *t = tmp_path("truncated.csv.gz");
-    write_file(t, g, cuts[i]);
-    tc_err err = {0};
-    uint64_t lines;
-    cr_assert_eq(drain(t, &err, &lines), TC_ERR_FORMAT, "cut at %zu", cuts[i]);
-    cr_assert(strstr(err.msg, t) && strstr(err.msg, "truncated"), "%s", err.msg);
-  }
-  free(data);
-  free(g);
-}
-
-Test(linesrc, corrupt_gzip_is_format_error) {
-  size_t n, gn;
-  char *data = make_lines(&n);
-  const char *gz = tmp_path("corrupt.gz");
-  write_gz(gz, data, n);
-  char *g = slurp(gz, &gn);
-  for (size_t i = gn / 3; i < gn / 3 + 64; i++)
-    g[i] ^= 0x5a;
-  write_file(gz, g, gn);
-  tc_err err = {0};
-  uint64_t lines;
-  cr_assert_eq(drain(gz, &err, &lines), TC_ERR_FORMAT);
-  cr_assert(strstr(err.msg, gz) && strstr(err.msg, "gzip"), "%s", err.msg);
-  /* and a CRC mismatch in the trailer */
-  const char *t2 = tmp_path("badcrc.gz");
-  write_gz(t2, "a,b\n1,2\n", 8);
-  free(g);
-  g = slurp(t2, &gn);
-  g[gn - 8] ^= 1;
-  write_file(t2, g, gn);
-  cr_assert_eq(drain(t2, &err, &lines), TC_ERR_FORMAT, "%s", err.msg);
-  free(data);
-  free(g);
-}
-
-Test(linesrc, missing_file_and_directory) {
-  tc_linesrc *s = (tc_linesrc *)1;
-  tc_err err = {0};
-  const char *p = tmp_path("no-such-file.csv");
-  cr_assert_eq(tc_linesrc_open(p, &s, &err), TC_ERR_IO);
-  cr_assert_null(s);
-  cr_assert(strstr(err.msg, p), "%s", err.msg);
-  cr_assert_eq(tc_linesrc_open(tmpdir(), &s, &err), TC_ERR_IO);
-  cr_assert(strstr(err.msg, "directory"), "%s", err.msg);
-  tc_linesrc_close(NULL);
-}
-
-Test(linesrc, empty_file) {
-  uint64_t lines;
-  tc_err err = {0};
-  cr_assert_eq(drain(text_file("empty.txt", ""), &err, &lines), TC_OK);
-  cr_assert_eq(lines, 0);
-}
-
-/* Feeds data to stdin through a pipe (a child process writes it) and reads "-". */
-static void with_stdin(const void *data, size_t n, const char *format, result *r) {
-  int fd[2];
-  cr_assert_eq(pipe(fd), 0);
-  pid_t pid = fork();
-  cr_assert(pid >= 0);
-  if (pid == 0) {
-    close(fd[0]);
-    const char *p = data;
-    while (n) {
-      ssize_t w = write(fd[1], p, n);
-      if (w <= 0)
-        _exit(1);
-      p += w;
-      n -= (size_t)w;
-    }
-    _exit(0);
-  }
-  close(fd[1]);
-  int saved = dup(STDIN_FILENO);
-  cr_assert_eq(dup2(fd[0], STDIN_FILENO), STDIN_FILENO);
-  close(fd[0]);
-  read_all("-", format, 0, r);
-  cr_assert_eq(dup2(saved, STDIN_FILENO), STDIN_FILENO);
-  close(saved);
-  int status;
-  cr_assert_eq(waitpid(pid, &status, 0), pid);
-  cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-}
-
-Test(linesrc, stdin_pipe_plain_and_gzip) {
-  /* 200 000 rows: far more than a pipe holds. */
-  size_t cap = 16u << 20, k = 0;
-  char *b = malloc(cap);
-  k += (size_t)sprintf(b, "mmsi,timestamp,lat,lon\n");
-  for (int i = 0; i < 200000; i++)
-    k += (size_t)sprintf(b + k, "%d,%d,%d.5,-%d.25\n", 100000000 + i, 1600000000 + i, i % 80, i % 170);
-  result r;
-  with_stdin(b, k, NULL, &r);
-  cr_assert_eq(r.open_st, TC_OK, "%s", r.err.msg);
-  cr_assert_eq(r.next_st, TC_OK, "%s", r.err.msg);
-  cr_assert_eq(r.np, 200000);
-  cr_assert_eq(r.p[199999].mmsi, 100199999);
-  cr_assert_eq(r.p[199999].t, 1600199999);
-  cr_assert_eq(r.p[12345].lat, 12345 % 80 + 0.5);
-  cr_assert_eq(r.p[12345].lon, -(12345 % 170) - 0.25);
-  result_free(&r);
-
-  const char *gz = tmp_path("stdin.csv.gz");
-  write_gz(gz, b, k);
-  size_t gn;
-  char *g = slurp(gz, &gn);
-  with_stdin(g, gn, "csv", &r);
-  cr_assert_eq(r.next_st, TC_OK, "%s", r.err.msg);
-  cr_assert_eq(r.np, 200000);
-  result_free(&r);
-  free(g);
-  free(b);
-}
-
-/* Closing early must stop the inflating thread, also when it waits on a silent pipe. */
-Test(linesrc, early_close_gzip_file_and_pipe) {
-  size_t n, gn;
-  char *data = make_lines(&n);
-  const char *gz = tmp_path("early.gz");
-  write_gz(gz, data, n);
-  tc_linesrc *s = NULL;
-  tc_err err = {0};
-  const char *line;
-  size_t len;
-  int eof;
-  cr_assert_eq(tc_linesrc_open(gz, &s, &err), TC_OK, "%s", err.msg);
-  cr_assert_eq(tc_linesrc_next(s, &line, &len, &eof, &err), TC_OK);
-  cr_assert_str_eq(line, "line 0 ");
-  cr_assert(tc_linesrc_bytes_read(s) > 0 && tc_linesrc_bytes_read(s) <= (uint64_t)tc_linesrc_size(s));
-  tc_linesrc_close(s);
-
-  char *g = slurp(gz, &gn);
-  int fd[2];
-  cr_assert_eq(pipe(fd), 0);
-  pid_t pid = fork();
-  cr_assert(pid >= 0);
-  if (pid == 0) { /* a writer that sends part of the stream, then goes quiet */
-    close(fd[0]);
-    if (write(fd[1], g, 4096) != 4096)
-      _exit(1);
-    sleep(20);
-    _exit(0);
-  }
-  close(fd[1]);
-  int saved = dup(STDIN_FILENO);
-  cr_assert_eq(dup2(fd[0], STDIN_FILENO), STDIN_FILENO);
-  close(fd[0]);
-  struct timespec t0, t1;
-  clock_gettime(CLOCK_MONOTONIC, &t0);
-  cr_assert_eq(tc_linesrc_open("-", &s, &err), TC_OK, "%s", err.msg);
-  cr_assert_eq(tc_linesrc_size(s), -1);
-  cr_assert_eq(tc_linesrc_next(s, &line, &len, &eof, &err), TC_OK);
-  cr_assert_str_eq(line, "line 0 ");
-  tc_linesrc_close(s);
-  clock_gettime(CLOCK_MONOTONIC, &t1);
-  cr_assert_lt(t1.tv_sec - t0.tv_sec, 5, "close waited for the writer");
-  kill(pid, SIGKILL);
-  waitpid(pid, NULL, 0);
-  dup2(saved, STDIN_FILENO);
-  close(saved);
-  free(g);
-  free(data);
-}
+#include "support/csv_helpers.h"
 
 /* ---- generic CSV ---- */
 
 Test(generic, bom_crlf_quotes_aliases_nulls) {
-  const char *p = text_file("edge.csv",
+  const char *p = tcsv_text_file("edge.csv",
                             "\xEF\xBB\xBF"
                             "Name,MMSI,t,Latitude,LONGITUDE,Speed,Course,Heading\r\n"
                             "\r\n"
@@ -443,15 +24,15 @@ Test(generic, bom_crlf_quotes_aliases_nulls) {
                             "   \r\n"
                             "x,987654321,1616198400,0.1,-0.1,,N/A,511\r\n"
                             "x, 987654321 ,2021-03-20 00:00:01.5, 91 ,181,1e1,3.6e2,359.9");
-  result r;
-  read_all(p, NULL, 0, &r);
+  tcsv_result r;
+  tcsv_read_all(p, NULL, 0, &r);
   cr_assert_eq(r.open_st, TC_OK, "%s", r.err.msg);
   cr_assert_eq(r.next_st, TC_OK, "%s", r.err.msg);
   cr_assert_str_eq(r.format, "csv");
   cr_assert_eq(r.np, 4);
   cr_assert_eq(r.ns, 0);
   cr_assert_eq(r.counts.skipped, 0);
-  const int64_t t0 = utc("2021-03-20T00:00:00");
+  const int64_t t0 = tcsv_utc("2021-03-20T00:00:00");
   cr_assert_eq(r.p[0].mmsi, 123456789);
   cr_assert_eq(r.p[0].t, t0);
   cr_assert_eq(r.p[0].lat, 57.5);
@@ -473,12 +54,12 @@ Test(generic, bom_crlf_quotes_aliases_nulls) {
   cr_assert_eq(r.p[3].sog, 10.0f);
   cr_assert_eq(r.p[3].cog, 360.0f);
   cr_assert_eq(r.p[3].heading, 359);
-  result_free(&r);
+  tcsv_result_free(&r);
 }
 
 Test(generic, missing_optional_columns_and_other_delimiters) {
-  result r;
-  read_all(text_file("min.csv", "lat;lon;timestamp;mmsi\n1.5;2.5;2021-01-01T00:00:00Z;42\n"), NULL, 0,
+  tcsv_result r;
+  tcsv_read_all(tcsv_text_file("min.csv", "lat;lon;timestamp;mmsi\n1.5;2.5;2021-01-01T00:00:00Z;42\n"), NULL, 0,
            &r);
   cr_assert_eq(r.np, 1, "%s", r.err.msg);
   cr_assert_eq(r.p[0].mmsi, 42);
@@ -486,25 +67,25 @@ Test(generic, missing_optional_columns_and_other_delimiters) {
   cr_assert_eq(r.p[0].lon, 2.5);
   cr_assert(isnan(r.p[0].sog) && isnan(r.p[0].cog));
   cr_assert_eq(r.p[0].heading, 511);
-  result_free(&r);
-  read_all(text_file("tab.tsv", "MMSI\tdatetime\tlatitude\tlongitude\tcog\n7\t0\t3\t4\t5\n"), NULL, 0, &r);
+  tcsv_result_free(&r);
+  tcsv_read_all(tcsv_text_file("tab.tsv", "MMSI\tdatetime\tlatitude\tlongitude\tcog\n7\t0\t3\t4\t5\n"), NULL, 0, &r);
   cr_assert_eq(r.np, 1, "%s", r.err.msg);
   cr_assert_eq(r.p[0].cog, 5.0f);
   cr_assert(isnan(r.p[0].sog));
-  result_free(&r);
+  tcsv_result_free(&r);
 }
 
 Test(generic, repeated_header_and_header_only) {
-  result r;
-  read_all(text_file("rep.csv", "mmsi,t,lat,lon\n1,0,1,1\nmmsi,t,lat,lon\n2,0,1,1\n"), NULL, 0, &r);
+  tcsv_result r;
+  tcsv_read_all(tcsv_text_file("rep.csv", "mmsi,t,lat,lon\n1,0,1,1\nmmsi,t,lat,lon\n2,0,1,1\n"), NULL, 0, &r);
   cr_assert_eq(r.np, 2);
   cr_assert_eq(r.counts.skipped, 0);
-  result_free(&r);
-  read_all(text_file("hdr.csv", "mmsi,t,lat,lon\n\n"), NULL, 0, &r);
+  tcsv_result_free(&r);
+  tcsv_read_all(tcsv_text_file("hdr.csv", "mmsi,t,lat,lon\n\n"), NULL, 0, &r);
   cr_assert_eq(r.open_st, TC_OK);
   cr_assert_eq(r.next_st, TC_OK);
   cr_assert_eq(r.np, 0);
-  result_free(&r);
+  tcsv_result_free(&r);
 }
 
 static const char bad_rows[] = "mmsi,timestamp,lat,lon,sog\n"
@@ -519,15 +100,15 @@ static const char bad_rows[] = "mmsi,timestamp,lat,lon,sog\n"
                                "9,2021-01-01T00:00:00Z,91,181,3\n";
 
 Test(generic, bad_rows_counted_with_exact_samples) {
-  const char *p = text_file("bad.csv", bad_rows);
+  const char *p = tcsv_text_file("bad.csv", bad_rows);
   char want[5][600];
   snprintf(want[0], 600, "%s:3: column 'lat': 'abc' is not a number", p);
   snprintf(want[1], 600, "%s:4: column 'time': '2021-02-30T00:00:00Z' is not a valid time", p);
   snprintf(want[2], 600, "%s:5: 3 fields, need at least 5", p);
   snprintf(want[3], 600, "%s:6: column 'mmsi': 'x5' is not an integer", p);
   snprintf(want[4], 600, "%s:7: column 'sog': 'fast' is not a number", p);
-  result r;
-  read_all(p, NULL, 0, &r);
+  tcsv_result r;
+  tcsv_read_all(p, NULL, 0, &r);
   cr_assert_eq(r.next_st, TC_OK, "%s", r.err.msg);
   cr_assert_eq(r.np, 2);
   cr_assert_eq(r.p[0].mmsi, 1);
@@ -536,70 +117,70 @@ Test(generic, bad_rows_counted_with_exact_samples) {
   cr_assert_eq(r.counts.nsamples, TC_READER_MAX_SAMPLES);
   for (int i = 0; i < 5; i++)
     cr_assert_str_eq(r.counts.samples[i], want[i]);
-  cr_assert_eq(reason_count(&r.counts, "column 'lat' not a number"), 1);
-  cr_assert_eq(reason_count(&r.counts, "column 'lon' not a number"), 1);
-  cr_assert_eq(reason_count(&r.counts, "column 'time' not a valid time"), 1);
-  cr_assert_eq(reason_count(&r.counts, "too few fields"), 1);
-  cr_assert_eq(reason_count(&r.counts, "unterminated quote"), 1);
+  cr_assert_eq(tcsv_reason_count(&r.counts, "column 'lat' not a number"), 1);
+  cr_assert_eq(tcsv_reason_count(&r.counts, "column 'lon' not a number"), 1);
+  cr_assert_eq(tcsv_reason_count(&r.counts, "column 'time' not a valid time"), 1);
+  cr_assert_eq(tcsv_reason_count(&r.counts, "too few fields"), 1);
+  cr_assert_eq(tcsv_reason_count(&r.counts, "unterminated quote"), 1);
   uint64_t sum = 0;
   for (size_t i = 0; i < r.counts.nreasons; i++)
     sum += r.counts.reasons[i].count;
   cr_assert_eq(sum, r.counts.skipped);
-  result_free(&r);
+  tcsv_result_free(&r);
 
   /* strict: the first bad row is the error, with the same message */
-  read_all(p, NULL, 1, &r);
+  tcsv_read_all(p, NULL, 1, &r);
   cr_assert_eq(r.open_st, TC_OK);
   cr_assert_eq(r.next_st, TC_ERR_FORMAT);
   cr_assert_str_eq(r.err.msg, want[0]);
   cr_assert_eq(r.np, 1);
-  result_free(&r);
+  tcsv_result_free(&r);
 }
 
 Test(generic, long_bad_value_is_cut_in_the_sample) {
   char text[512];
   snprintf(text, sizeof text, "mmsi,t,lat,lon\n1,0,%s,1\n",
            "0123456789abcdefghij0123456789abcdefghijKLMNOPQRSTUVWXYZ");
-  const char *p = text_file("longbad.csv", text);
+  const char *p = tcsv_text_file("longbad.csv", text);
   char want[700];
   snprintf(want, sizeof want, "%s:2: column 'lat': '0123456789abcdefghij0123456789abcdefghij...' is not a number", p);
-  result r;
-  read_all(p, NULL, 0, &r);
+  tcsv_result r;
+  tcsv_read_all(p, NULL, 0, &r);
   cr_assert_str_eq(r.counts.samples[0], want);
-  result_free(&r);
+  tcsv_result_free(&r);
 }
 
 Test(generic, missing_required_column_names_file_and_column) {
-  const char *p = text_file("nolon.csv", "mmsi,timestamp,latitude,speed\n1,0,1,1\n");
-  result r;
-  read_all(p, NULL, 0, &r);
+  const char *p = tcsv_text_file("nolon.csv", "mmsi,timestamp,latitude,speed\n1,0,1,1\n");
+  tcsv_result r;
+  tcsv_read_all(p, NULL, 0, &r);
   cr_assert_eq(r.open_st, TC_ERR_FORMAT);
   cr_assert(strstr(r.err.msg, p) && strstr(r.err.msg, "'lon"), "%s", r.err.msg);
-  p = text_file("notime.csv", "MMSI,LAT,LON\n1,1,1\n");
-  read_all(p, "csv", 0, &r);
+  p = tcsv_text_file("notime.csv", "MMSI,LAT,LON\n1,1,1\n");
+  tcsv_read_all(p, "csv", 0, &r);
   cr_assert_eq(r.open_st, TC_ERR_FORMAT);
   cr_assert(strstr(r.err.msg, p) && strstr(r.err.msg, "'time"), "%s", r.err.msg);
 }
 
 Test(reader, empty_unknown_and_forced_formats) {
-  result r;
-  const char *p = text_file("empty.csv", "");
-  read_all(p, NULL, 0, &r);
+  tcsv_result r;
+  const char *p = tcsv_text_file("empty.csv", "");
+  tcsv_read_all(p, NULL, 0, &r);
   cr_assert_eq(r.open_st, TC_ERR_FORMAT);
   cr_assert(strstr(r.err.msg, p) && strstr(r.err.msg, "empty"), "%s", r.err.msg);
-  read_all(text_file("blank.csv", "\n  \r\n\n"), NULL, 0, &r);
+  tcsv_read_all(tcsv_text_file("blank.csv", "\n  \r\n\n"), NULL, 0, &r);
   cr_assert_eq(r.open_st, TC_ERR_FORMAT);
   cr_assert(strstr(r.err.msg, "empty"), "%s", r.err.msg);
-  p = text_file("prose.txt", "hello world\nthis is not AIS\n");
-  read_all(p, NULL, 0, &r);
+  p = tcsv_text_file("prose.txt", "hello world\nthis is not AIS\n");
+  tcsv_read_all(p, NULL, 0, &r);
   cr_assert_eq(r.open_st, TC_ERR_FORMAT);
   cr_assert(strstr(r.err.msg, p) && strstr(r.err.msg, "unrecognised"), "%s", r.err.msg);
-  read_all(p, "bogus", 0, &r);
+  tcsv_read_all(p, "bogus", 0, &r);
   cr_assert_eq(r.open_st, TC_ERR_ARG);
   cr_assert(strstr(r.err.msg, "bogus"), "%s", r.err.msg);
-  read_all(text_file("auto.csv", "mmsi,t,lat,lon\n1,0,1,1\n"), "auto", 0, &r);
+  tcsv_read_all(tcsv_text_file("auto.csv", "mmsi,t,lat,lon\n1,0,1,1\n"), "auto", 0, &r);
   cr_assert_eq(r.np, 1);
-  result_free(&r);
+  tcsv_result_free(&r);
 }
 
 Test(reader, counts_skip_reasons_overflow) {
@@ -614,8 +195,8 @@ Test(reader, counts_skip_reasons_overflow) {
   cr_assert_eq(c.skipped, 41);
   cr_assert_eq(c.nreasons, TC_READER_MAX_REASONS);
   cr_assert_eq(c.nsamples, TC_READER_MAX_SAMPLES);
-  cr_assert_eq(reason_count(&c, "reason 0"), 2);
-  cr_assert_eq(reason_count(&c, "other reasons"), 41 - 2 - (TC_READER_MAX_REASONS - 2));
+  cr_assert_eq(tcsv_reason_count(&c, "reason 0"), 2);
+  cr_assert_eq(tcsv_reason_count(&c, "other reasons"), 41 - 2 - (TC_READER_MAX_REASONS - 2));
 }
 
 /* ---- numbers ---- */
@@ -684,21 +265,86 @@ Test(fields, parse_u32_and_split) {
   tc_csv_row_free(NULL);
 }
 
+/* A plain character-by-character reading of the same quoting rules, as the reference
+ * for the vectorised splitter. Returns -1 for an open quote, else the field count;
+ * fields are written NUL-separated into out. */
+static int ref_split(const char *s, char delim, char *out) {
+  int n = 0;
+  for (;;) {
+    n++;
+    if (*s == '"') {
+      for (s++;; s++) {
+        if (!*s)
+          return -1;
+        if (*s == '"' && s[1] == '"')
+          *out++ = *s++;
+        else if (*s == '"')
+          break;
+        else
+          *out++ = *s;
+      }
+      s++;
+    }
+    while (*s && *s != delim)
+      *out++ = *s++;
+    *out++ = '\0';
+    if (!*s)
+      return n;
+    s++;
+  }
+}
+
+Test(fields, split_matches_reference_on_random_lines) {
+  static const char alphabet[] = "ab,,,\" ;x\t";
+  char line[200], want[400];
+  unsigned seed = 777;
+  tc_csv_row r;
+  tc_csv_row_init(&r);
+  for (int it = 0; it < 200000; it++) {
+    seed = seed * 1103515245u + 12345u;
+    size_t len = (seed >> 16) % 90;
+    int few_quotes = it % 3 != 0;
+    for (size_t i = 0; i < len; i++) {
+      seed = seed * 1103515245u + 12345u;
+      char c = alphabet[(seed >> 16) % (sizeof alphabet - 1)];
+      line[i] = few_quotes && c == '"' ? 'q' : c;
+    }
+    line[len] = '\0';
+    const char delim = it % 5 == 0 ? ';' : ',';
+    int n = ref_split(line, delim, want);
+    tc_status st = tc_csv_split(&r, line, len, delim);
+    if (n < 0) {
+      cr_assert_eq(st, TC_ERR_FORMAT, "'%s' should be an open quote", line);
+      continue;
+    }
+    cr_assert_eq(st, TC_OK, "'%s'", line);
+    cr_assert_eq(r.n, (size_t)n, "'%s': %zu fields, want %d", line, r.n, n);
+    const char *w = want;
+    for (int i = 0; i < n; i++) {
+      size_t wl = strlen(w);
+      cr_assert(r.f[i].n == wl && !memcmp(r.f[i].p, w, wl), "'%s' field %d: '%.*s', want '%s'",
+                line, i, (int)r.f[i].n, r.f[i].p, w);
+      w += wl + 1;
+    }
+  }
+  tc_csv_row_free(&r);
+}
+
 /* ---- MarineCadastre ---- */
 
 static void check_mc(const char *path, size_t want_static) {
   struct stat sb;
   if (stat(path, &sb) != 0)
     cr_skip("sample %s absent", path);
-  result r;
-  read_all(path, NULL, 0, &r);
+  tcsv_result r;
+  tcsv_read_all(path, NULL, 0, &r);
   cr_assert_eq(r.open_st, TC_OK, "%s", r.err.msg);
   cr_assert_eq(r.next_st, TC_OK, "%s", r.err.msg);
   cr_assert_str_eq(r.format, "marinecadastre");
-  cr_assert_eq(r.np, count_data_lines(path));
+  cr_assert_eq(r.np, tcsv_count_data_lines(path));
   cr_assert_eq(r.counts.skipped, 0);
   cr_assert_eq(r.ns, want_static);
-  result_free(&r);
+  tcsv_result_free(&r);
 }
 
 /* Static record counts: the rows whose static fields (name, IMO, callsign, type,
@@ -707,11 +353,11 @@ static void check_mc(const char *path, size_t want_static) {
 Test(marinecadastre, sample_2022_gz) {
   const char *path = TC_SHARED_DATA "/marinecadastre-csv/AIS_2022_01_03_first99999.csv.gz";
   check_mc(path, 10639);
-  result r;
-  read_all(path, NULL, 0, &r);
+  tcsv_result r;
+  tcsv_read_all(path, NULL, 0, &r);
   cr_assert_eq(r.np, 99999);
   /* 367379190,2022-01-03T00:00:00,30.3706,-88.56408,0,336.2,511,EAGLE,IMO8207721,WTD4583,31,0,28,11,3.3,52,A */
-  const tc_vessel_static *s = static_of(&r, 367379190, NULL);
+  const tc_vessel_static *s = tcsv_static_of(&r, 367379190, NULL);
   cr_assert(s);
   cr_assert_str_eq(s->name, "EAGLE");
   cr_assert_eq(s->imo, 8207721);
@@ -720,10 +366,10 @@ Test(marinecadastre, sample_2022_gz) {
   cr_assert_eq(s->length_m, 28.0f);
   cr_assert_eq(s->width_m, 11.0f);
   cr_assert_eq(s->draught_m, 3.3f);
-  cr_assert_eq(s->t, utc("2022-01-03T00:00:00"));
+  cr_assert_eq(s->t, tcsv_utc("2022-01-03T00:00:00"));
   cr_assert_str_eq(s->destination, "");
   /* quoted names with "" escapes; unknown IMO and dimensions */
-  s = static_of(&r, 367704390, NULL);
+  s = tcsv_static_of(&r, 367704390, NULL);
   cr_assert(s);
   cr_assert_str_eq(s->name, "RAY \"CHIEF\" TONEY");
   cr_assert_eq(s->imo, 0);
@@ -731,7 +377,7 @@ Test(marinecadastre, sample_2022_gz) {
   cr_assert(isnan(s->width_m) && isnan(s->draught_m));
   int found = 0;
   for (size_t i = 0; i < r.np; i++)
-    if (r.p[i].mmsi == 367379190 && r.p[i].t == utc("2022-01-03T00:00:00")) {
+    if (r.p[i].mmsi == 367379190 && r.p[i].t == tcsv_utc("2022-01-03T00:00:00")) {
       cr_assert_eq(r.p[i].lat, 30.3706);
       cr_assert_eq(r.p[i].lon, -88.56408);
       cr_assert_eq(r.p[i].sog, 0.0f);
@@ -753,16 +399,16 @@ Test(marinecadastre, sample_2022_gz) {
                   "mmsi %u repeated", r.s[i].mmsi);
         break;
       }
-  result_free(&r);
+  tcsv_result_free(&r);
 }
 
 Test(marinecadastre, sample_aisdb_2023) {
   const char *path = TC_SHARED_DATA "/marinecadastre-csv/aisdb_test_data_noaa_20230101.csv";
   check_mc(path, 998);
-  result r;
-  read_all(path, NULL, 0, &r);
+  tcsv_result r;
+  tcsv_read_all(path, NULL, 0, &r);
   /* 636021061,2023-01-11T00:00:00,26.09241,-80.04806,8.8,272.7,270.0,MSC NAISHA III,IMO9307839,5LCB4,70,8.0,208.0,30.0,8.0,70.0,A */
-  const tc_vessel_static *s = static_of(&r, 636021061, NULL);
+  const tc_vessel_static *s = tcsv_static_of(&r, 636021061, NULL);
   cr_assert(s);
   cr_assert_str_eq(s->name, "MSC NAISHA III");
   cr_assert_eq(s->imo, 9307839);
@@ -773,13 +419,13 @@ Test(marinecadastre, sample_aisdb_2023) {
   cr_assert_eq(s->draught_m, 8.0f);
   cr_assert_eq(r.p[1].heading, 270);
   cr_assert_eq(r.p[1].sog, 8.8f);
-  result_free(&r);
+  tcsv_result_free(&r);
   /* forced generic: positions only */
-  read_all(path, "csv", 0, &r);
+  tcsv_read_all(path, "csv", 0, &r);
   cr_assert_str_eq(r.format, "csv");
   cr_assert_eq(r.np, 1000);
   cr_assert_eq(r.ns, 0);
-  result_free(&r);
+  tcsv_result_free(&r);
 }
 
 /* ---- DMA ---- */
@@ -789,24 +435,24 @@ Test(dma, header_sample_non_vessels_and_statics) {
   struct stat sb;
   if (stat(path, &sb) != 0)
     cr_skip("sample absent");
-  result r;
-  read_all(path, NULL, 0, &r);
+  tcsv_result r;
+  tcsv_read_all(path, NULL, 0, &r);
   cr_assert_eq(r.open_st, TC_OK, "%s", r.err.msg);
   cr_assert_str_eq(r.format, "dma");
   /* 138 data rows: 8 Base Station and 4 AtoN rows are not vessels */
-  cr_assert_eq(count_data_lines(path), 138);
+  cr_assert_eq(tcsv_count_data_lines(path), 138);
   cr_assert_eq(r.counts.non_vessel, 12);
   cr_assert_eq(r.np, 126);
   cr_assert_eq(r.counts.skipped, 0);
   cr_assert_eq(r.ns, 10); /* counted independently with Python */
   cr_assert_eq(r.p[0].mmsi, 215810000);
-  cr_assert_eq(r.p[0].t, utc("2018-06-01T00:00:00"));
+  cr_assert_eq(r.p[0].t, tcsv_utc("2018-06-01T00:00:00"));
   cr_assert_eq(r.p[0].lat, 55.921028);
   cr_assert_eq(r.p[0].lon, 17.320418);
   cr_assert_eq(r.p[0].sog, 12.5f);
   cr_assert_eq(r.p[0].heading, 256);
   /* ...,Class A,266220000,91.000000,181.000000,Unknown value,,,,,9320063,SHZA,ASTINA,Tanker,Category X,20,130,GPS,5.9,FREDERICIA,... */
-  const tc_vessel_static *s = static_of(&r, 266220000, NULL);
+  const tc_vessel_static *s = tcsv_static_of(&r, 266220000, NULL);
   cr_assert(s);
   cr_assert_str_eq(s->name, "ASTINA");
   cr_assert_eq(s->imo, 9320063);
@@ -816,10 +462,10 @@ Test(dma, header_sample_non_vessels_and_statics) {
   cr_assert_eq(s->length_m, 130.0f);
   cr_assert_eq(s->draught_m, 5.9f);
   cr_assert_str_eq(s->destination, "FREDERICIA");
-  s = static_of(&r, 250515000, NULL);
+  s = tcsv_static_of(&r, 250515000, NULL);
   cr_assert(s && s->ship_type == 70 && s->imo == 9291717);
   /* a vessel whose static data grows: two records */
-  const tc_vessel_static *a = static_of(&r, 265518830, "SUVI-SIRKKA");
+  const tc_vessel_static *a = tcsv_static_of(&r, 265518830, "SUVI-SIRKKA");
   cr_assert(a);
   cr_assert_str_eq(a->callsign, "");
   cr_assert_eq(a->imo, 0); /* "Unknown" */
@@ -838,7 +484,7 @@ Test(dma, header_sample_non_vessels_and_statics) {
   cr_assert_eq(n, 2);
   for (size_t i = 0; i < r.np; i++)
     cr_assert(r.p[i].mmsi != 2190064 && r.p[i].mmsi != 992191000, "a non-vessel was returned");
-  result_free(&r);
+  tcsv_result_free(&r);
 }
 
 Test(dma, mobiml_sample_with_index_column) {
@@ -846,25 +492,25 @@ Test(dma, mobiml_sample_with_index_column) {
   struct stat sb;
   if (stat(path, &sb) != 0)
     cr_skip("sample absent");
-  result r;
-  read_all(path, NULL, 0, &r);
+  tcsv_result r;
+  tcsv_read_all(path, NULL, 0, &r);
   cr_assert_eq(r.open_st, TC_OK, "%s", r.err.msg);
   cr_assert_str_eq(r.format, "dma");
-  cr_assert_eq(r.np, count_data_lines(path));
+  cr_assert_eq(r.np, tcsv_count_data_lines(path));
   cr_assert_eq(r.np, 10);
   cr_assert_eq(r.ns, 0);
   cr_assert_eq(r.p[0].mmsi, 265177000);
-  cr_assert_eq(r.p[0].t, utc("2018-02-08T00:00:00"));
+  cr_assert_eq(r.p[0].t, tcsv_utc("2018-02-08T00:00:00"));
   cr_assert_eq(r.p[0].lat, 57.602225);
   cr_assert_eq(r.p[0].lon, 11.644943);
   cr_assert_eq(r.p[0].cog, 61.4f);
   cr_assert_eq(r.p[0].heading, 63);
-  cr_assert_eq(r.p[9].t, utc("2018-02-08T00:00:02"));
-  result_free(&r);
+  cr_assert_eq(r.p[9].t, tcsv_utc("2018-02-08T00:00:02"));
+  tcsv_result_free(&r);
 }
 
 Test(dma, non_vessel_kinds_and_type_codes) {
-  const char *p = text_file("dma.csv",
+  const char *p = tcsv_text_file("dma.csv",
                             "# Timestamp,Type of mobile,MMSI,Latitude,Longitude,SOG,COG,Heading,IMO,Callsign,Name,Ship type,Cargo type,Width,Length,Draught,Destination\n"
                             "01/06/2018 00:00:00,Base Station,2190064,55.0,10.0,,,,Unknown,,,Undefined,,,,,\n"
                             "01/06/2018 00:00:00,SAR Airborne,111219500,55.0,10.0,120,10,,Unknown,,,Undefined,,,,,\n"
@@ -873,8 +519,8 @@ Test(dma, non_vessel_kinds_and_type_codes) {
                             "01/06/2018 00:00:05,Class B,219000002,55.5,10.5,,,,Unknown,OXAB,NAME,Pleasure,,3,10,1.5,HOME\n"
                             "01/06/2018 00:00:06,Class B,219000002,55.5,10.5,,,,Unknown,OXAB,NAME,Pleasure,,3,10,1.5,HOME\n"
                             "01/06/2018 00:00:07,Class A,219000003,55.5,10.5,,,,1234567,,,Passenger,Category OS,,,,\n");
-  result r;
-  read_all(p, NULL, 0, &r);
+  tcsv_result r;
+  tcsv_read_all(p, NULL, 0, &r);
   cr_assert_eq(r.next_st, TC_OK, "%s", r.err.msg);
   cr_assert_eq(r.counts.non_vessel, 3);
   cr_assert_eq(r.np, 4);
@@ -882,10 +528,10 @@ Test(dma, non_vessel_kinds_and_type_codes) {
   cr_assert_eq(r.ns, 2);
   cr_assert_eq(r.s[0].ship_type, 37);
   cr_assert_str_eq(r.s[0].destination, "HOME");
-  cr_assert_eq(r.s[0].t, utc("2018-06-01T00:00:05"));
+  cr_assert_eq(r.s[0].t, tcsv_utc("2018-06-01T00:00:05"));
   cr_assert_eq(r.s[1].ship_type, 64);
   cr_assert_eq(r.s[1].imo, 1234567);
-  result_free(&r);
+  tcsv_result_free(&r);
 }
 
 /* ---- real tracks (read in place, never copied: no licence) ---- */
@@ -904,12 +550,12 @@ Test(generic, real_tracks_row_counts) {
     struct stat sb;
     if (stat(path, &sb) != 0)
       cr_skip("%s absent", path);
-    result r;
-    read_all(path, NULL, 0, &r);
+    tcsv_result r;
+    tcsv_read_all(path, NULL, 0, &r);
     cr_assert_eq(r.next_st, TC_OK, "%s", r.err.msg);
     cr_assert_str_eq(r.format, "csv");
     cr_assert_eq(r.np, f[i].rows, "%s: %zu rows", f[i].file, r.np);
-    cr_assert_eq(r.np, count_data_lines(path));
-    result_free(&r);
+    cr_assert_eq(r.np, tcsv_count_data_lines(path));
+    tcsv_result_free(&r);
   }
 }

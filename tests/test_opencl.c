@@ -10,10 +10,13 @@
 #include <sys/wait.h>
 
 #include "host/backend.h"
+#include "host/engine/engine.h"
 #include "host/opencl/backend_opencl.h"
 #include "host/opencl/cl_check.h"
 #include "host/opencl/cl_device.h"
 #include "host/opencl/cl_program.h"
+#include "io/reader.h"
+#include "support/lead_tracks.h"
 #include "support/opencl_points.h"
 
 #define DIST 500.0
@@ -243,4 +246,231 @@ Test(opencl, bad_config_is_named) {
   cfg.device_memory = 100;
   cr_expect_eq(ops->create(&cfg, &st, &err), TC_ERR_ARG);
   cr_expect(strstr(err.msg, "budget") != NULL, "%s", err.msg);
+}
+
+/* ---- errors, build, devices ------------------------------------------------- */
+
+static tc_status failing_call(tc_err *err) {
+  tc_status st = TC_OK;
+  TC_CL_TRY(err, clGetPlatformInfo(NULL, (cl_platform_info)0x7777, 0, NULL, NULL));
+cleanup:
+  return st;
+}
+
+Test(opencl, errors_are_named) {
+  cr_expect_str_eq(tc_cl_errname(CL_OUT_OF_RESOURCES), "CL_OUT_OF_RESOURCES");
+  cr_expect_str_eq(tc_cl_errname(CL_INVALID_KERNEL_ARGS), "CL_INVALID_KERNEL_ARGS");
+  cr_expect_str_eq(tc_cl_errname(-1001), "CL_PLATFORM_NOT_FOUND_KHR");
+  cr_expect_str_eq(tc_cl_errname(-12345), "CL_UNKNOWN_ERROR");
+  tc_err err = {0};
+  cr_assert_eq(tc_cl_fail(&err, CL_OUT_OF_RESOURCES, "clEnqueueNDRangeKernel(q, k, 1)", "a/b.c", 7),
+               TC_ERR_OPENCL);
+  cr_expect_str_eq(err.msg, "clEnqueueNDRangeKernel: CL_OUT_OF_RESOURCES (-5) [b.c:7]");
+  need_opencl();
+  cr_assert_eq(failing_call(&err), TC_ERR_OPENCL);
+  cr_expect(strstr(err.msg, "clGetPlatformInfo: CL_INVALID_") != NULL, "%s", err.msg);
+}
+
+static void copy_kernels(const char *dir, const char *broken) {
+  char cmd[1024];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s' && cp %s/kernels/*.cl %s/kernels/*.h '%s'/",
+           dir, dir, TC_SOURCE_DIR, TC_SOURCE_DIR, dir);
+  cr_assert_eq(system(cmd), 0, "%s", cmd);
+  if (broken) {
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", dir, broken);
+    FILE *f = fopen(path, "a");
+    cr_assert_not_null(f);
+    fputs("\n__kernel void tc_broken(void) { this is not C; }\n", f);
+    fclose(f);
+  }
+}
+
+static const char *tmpdir(void) {
+  const char *t = getenv("TC_TEST_TMP");
+  static char buf[512];
+  snprintf(buf, sizeof buf, "%s/opencl", t && *t ? t : "/tmp/trajcorr-test");
+  char cmd[600];
+  snprintf(cmd, sizeof cmd, "mkdir -p '%s'", buf);
+  cr_assert_eq(system(cmd), 0);
+  return buf;
+}
+
+/* TRAJCORR_KERNEL_DIR: a good copy builds and runs; a broken one names the file, the
+ * options and the compiler's complaint; a missing file names its path. */
+Test(opencl, kernel_dir_and_build_log) {
+  need_opencl();
+  char good[600], bad[600];
+  snprintf(good, sizeof good, "%s/kernels-good", tmpdir());
+  snprintf(bad, sizeof bad, "%s/kernels-bad", tmpdir());
+  copy_kernels(good, NULL);
+  copy_kernels(bad, "scan.cl");
+  tc_backend_config cfg = config(0);
+  const tc_backend_ops *ops = tc_backend_find("opencl");
+  void *st = NULL;
+  tc_err err = {0};
+
+  setenv("TRAJCORR_KERNEL_DIR", good, 1);
+  tc_grid_block b = mixed_block(300);
+  tc_pairbuf out = {0};
+  tc_backend_stats stats = {0};
+  run_check("opencl", &cfg, &b, &out, &stats);
+
+  setenv("TRAJCORR_KERNEL_DIR", bad, 1);
+  cr_assert_eq(ops->create(&cfg, &st, &err), TC_ERR_OPENCL);
+  cr_expect(strstr(err.msg, "clBuildProgram") && strstr(err.msg, "-cl-std=CL1.2") &&
+                strstr(err.msg, "scan.cl") && strstr(err.msg, "build log"),
+            "%s", err.msg);
+
+  char missing[700];
+  snprintf(missing, sizeof missing, "%s/scan.cl", bad);
+  cr_assert_eq(remove(missing), 0);
+  cr_assert_eq(ops->create(&cfg, &st, &err), TC_ERR_IO);
+  cr_expect(strstr(err.msg, missing) != NULL, "%s", err.msg);
+  unsetenv("TRAJCORR_KERNEL_DIR");
+  tc_pairbuf_free(&out);
+  tc_grid_block_free(&b);
+}
+
+/* Devices without fp64 get a program with no double in it (geo.h left out). */
+Test(opencl, builds_without_fp64) {
+  need_opencl();
+  tc_cl_device_info d;
+  tc_err err = {0};
+  cr_assert_eq(tc_cl_device_select(-1, -1, TC_CL_TYPE_ANY, &d, &err), TC_OK, "%s", err.msg);
+  char *src = NULL;
+  size_t len = 0;
+  cr_assert_eq(tc_cl_program_source(0, &src, &len, &err), TC_OK, "%s", err.msg);
+  cr_expect_null(strstr(src, "tc_haversine_m"), "geo.h (doubles) must be left out");
+  cr_expect_null(strstr(src, "tc_grid"), "grid.cl (doubles) must be left out");
+  free(src);
+  cl_program p = NULL;
+  double secs = -1;
+  cr_assert_eq(tc_cl_program_get(d.device_id, 1, 0, &p, &secs, &err), TC_OK, "%s", err.msg);
+  cr_expect_geq(secs, 0.0);
+  clReleaseProgram(p);
+  tc_cl_cache_clear();
+}
+
+Test(opencl, device_listing_and_selection) {
+  need_opencl();
+  tc_cl_device_info *v = NULL, d;
+  size_t n = 0;
+  tc_err err = {0};
+  cr_assert_eq(tc_cl_devices_list(&v, &n, &err), TC_OK, "%s", err.msg);
+  cr_assert_geq(n, 1);
+  int gpus = 0, cpus = 0;
+  for (size_t i = 0; i < n; i++) {
+    cr_expect_eq(v[i].index, (int)i);
+    cr_expect_neq(v[i].name[0], '\0');
+    cr_expect_geq(v[i].compute_units, 1);
+    cr_expect_gt(v[i].global_mem, 0);
+    cr_expect_gt(v[i].local_mem, 0);
+    gpus += !strcmp(v[i].type, "gpu");
+    cpus += !strcmp(v[i].type, "cpu");
+  }
+  cr_assert_eq(tc_cl_device_select(v[0].platform, v[0].device, TC_CL_TYPE_ANY, &d, &err), TC_OK);
+  cr_expect_str_eq(d.name, v[0].name);
+  cr_expect_eq(tc_cl_device_select(-1, -1, TC_CL_TYPE_GPU, &d, &err),
+               gpus ? TC_OK : TC_ERR_NOT_FOUND, "%s", err.msg);
+  cr_expect_eq(tc_cl_device_select(-1, -1, TC_CL_TYPE_CPU, &d, &err),
+               cpus ? TC_OK : TC_ERR_NOT_FOUND, "%s", err.msg);
+  cr_expect_eq(tc_cl_device_select(99, -1, TC_CL_TYPE_ANY, &d, &err), TC_ERR_NOT_FOUND);
+  int t = -1;
+  cr_expect_eq(tc_cl_device_type_parse("gpu", &t, &err), TC_OK);
+  cr_expect_eq(t, TC_CL_TYPE_GPU);
+  cr_expect_eq(tc_cl_device_type_parse("fpga", &t, &err), TC_ERR_ARG);
+  free(v);
+}
+
+static int run_cli(const char *cmd, char *out, size_t cap) {
+  FILE *f = popen(cmd, "r");
+  cr_assert_not_null(f, "%s", cmd);
+  size_t n = fread(out, 1, cap - 1, f);
+  out[n] = '\0';
+  int rc = pclose(f);
+  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+Test(opencl, cli_devices) {
+  need_opencl();
+  static char out[1 << 16];
+  cr_assert_eq(run_cli(TC_BINARY " devices --json", out, sizeof out), 0, "%s", out);
+  cr_expect(strstr(out, "\"devices\": [") && strstr(out, "\"compute_units\"") &&
+                strstr(out, "\"default\": true"),
+            "%s", out);
+  cr_assert_eq(run_cli(TC_BINARY " devices", out, sizeof out), 0, "%s", out);
+  cr_expect(strstr(out, "--platform 0 --device 0") && strstr(out, "fp64"), "%s", out);
+  cr_assert_eq(run_cli("OCL_ICD_VENDORS=/nonexistent " TC_BINARY " devices --json 2>&1", out,
+                       sizeof out),
+               1, "%s", out);
+  cr_expect(strstr(out, "no OpenCL platform") != NULL, "%s", out);
+  cr_assert_eq(run_cli(TC_BINARY " devices --bogus 2>&1", out, sizeof out), 2, "%s", out);
+}
+
+/* ---- end to end: the engine's encounter lists ------------------------------- */
+
+#define DAY 86400
+
+/* Every OpenCL backend and precision gives the openmp list, bit for bit. */
+static void same_as_openmp(const tc_columns *c, size_t min_encounters, const char *what) {
+  tc_params p;
+  tc_params_default(&p);
+  tc_encounter_list ref;
+  tc_encounter_list_init(&ref);
+  tt_run(c, DAY, "openmp", 2, &p, &ref);
+  cr_assert_geq(ref.n, min_encounters, "%s: %zu encounters", what, ref.n);
+  const char *names[] = {"opencl", "opencl-allpairs"};
+  for (int k = 0; k < 2; k++)
+    for (int single = 0; single < 2; single++) {
+      tc_params q = p;
+      q.single_precision = single;
+      tc_encounter_list l;
+      tc_encounter_list_init(&l);
+      tt_run(c, DAY, names[k], 2, &q, &l);
+      cr_assert(tt_same(&l, &ref), "%s, %s %s: %zu vs %zu openmp encounters", what, names[k],
+                single ? "single" : "double", l.n, ref.n);
+      tc_encounter_list_free(&l);
+    }
+  tc_encounter_list_free(&ref);
+}
+
+Test(opencl, engine_synthetic_same_as_openmp, .timeout = 120) {
+  need_opencl();
+  tc_columns c;
+  tc_columns_init(&c);
+  tt_synthetic(&c, 42, 150, 30);
+  same_as_openmp(&c, 20, "synthetic traffic");
+  tc_columns_free(&c);
+}
+
+/* Real tracks (read in place: no licence to copy them). */
+Test(opencl, engine_real_tracks_same_as_openmp, .timeout = 120) {
+  need_opencl();
+  const char *files[] = {"gibraltar_2016_06_01.csv.gz", "auckland_2017_09.csv.gz"};
+  for (int f = 0; f < 2; f++) {
+    char path[1024];
+    snprintf(path, sizeof path, "%s/real-tracks/%s", TC_SHARED_DATA, files[f]);
+    struct stat sb;
+    if (stat(path, &sb) != 0)
+      cr_skip_test("%s absent", path);
+    tc_reader_opts o = {NULL, 0, INT64_MIN};
+    tc_reader *r = NULL;
+    tc_err err = {0};
+    cr_assert_eq(tc_reader_open(path, &o, &r, &err), TC_OK, "%s", err.msg);
+    tc_columns c;
+    tc_columns_init(&c);
+    for (;;) {
+      tc_record rec;
+      int eof = 0;
+      cr_assert_eq(tc_reader_next(r, &rec, &eof, &err), TC_OK, "%s", err.msg);
+      if (eof)
+        break;
+      if (rec.kind == TC_REC_POSITION)
+        cr_assert_eq(tc_columns_push(&c, &rec.fix), TC_OK);
+    }
+    tc_reader_close(r);
+    same_as_openmp(&c, 10, files[f]);
+    tc_columns_free(&c);
+  }
 }

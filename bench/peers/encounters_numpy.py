@@ -202,16 +202,19 @@ def clean_rules_1_2(mmsi, t, lat, lon, counts):
     return mmsi[first], t[first], lat[first], lon[first]
 
 
-def store_buckets(h):
-    """Every group holding the mmsi/t/lat/lon columns, in name order."""
-    found = []
-
-    def visit(name, obj):
-        import h5py
-        if isinstance(obj, h5py.Group) and all(c in obj for c in ("mmsi", "t", "lat", "lon")):
-            found.append(name)
-    h.visititems(visit)
-    return [h[n] for n in sorted(found)]
+def store_buckets(h, path):
+    """The bucket groups of a trajcorr store in time order (docs/format.md:
+    /bucket_table/t0 lists them, /buckets/<t0> holds the columns)."""
+    fmt = h.attrs.get("format", b"")
+    fmt = fmt.decode() if isinstance(fmt, bytes) else str(fmt)
+    if fmt != "trajcorr-store":
+        raise SystemExit(f"{path}: not a trajcorr store (root attribute format = {fmt!r})")
+    ver = int(h.attrs.get("format_version", -1))
+    if ver != 1:
+        raise SystemExit(f"{path}: store format version {ver}; this peer reads version 1")
+    if "bucket_table" not in h:
+        return []
+    return [h[f"buckets/{int(t0)}"] for t0 in h["bucket_table/t0"][...]]
 
 
 def read_store(path, counts):
@@ -219,7 +222,7 @@ def read_store(path, counts):
     import h5py
     ms, ts, las, los = [], [], [], []
     with h5py.File(path, "r") as h:
-        for g in store_buckets(h):
+        for g in store_buckets(h, path):
             ms.append(g["mmsi"][...].astype(np.int64))
             ts.append(g["t"][...].astype(np.int64))
             las.append(g["lat"][...].astype(np.float64))

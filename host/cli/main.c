@@ -19,6 +19,9 @@ static const command commands[] = {
     {"info", cmd_info, "rows, vessels, time range, buckets and sources of a track store"},
     {"devices", cmd_devices, "list OpenCL platforms and devices (--json, --build)"},
     {"bench", cmd_bench, "time the pipeline, backends, store reads and the numpy peer"},
+    {"generate", cmd_generate, "deterministic synthetic AIS traffic with planted meetings and truth"},
+    {"anchorages", cmd_anchorages, "places where many vessels stay stationary (CSV for --ports)"},
+    {"report", cmd_report, "one self-contained HTML page of ranked encounters for analysts"},
 };
 
 static void usage(FILE *f) {

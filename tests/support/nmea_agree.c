@@ -65,12 +65,56 @@ void tc_nx_msgs_free(tc_nx_msgs *v) {
   memset(v, 0, sizeof *v);
 }
 
+tc_nx_run tc_nx_read_all(const char *path, int64_t time_base, int force) {
+  tc_nx_run out;
+  tc_reader_opts o = {force ? "nmea" : NULL, 0, time_base};
+  tc_reader *rd = NULL;
+  tc_err e;
+  size_t cap = 0;
+  int eof = 0;
+  memset(&out, 0, sizeof out);
+  memset(&e, 0, sizeof e);
+  out.st = tc_reader_open(path, &o, &rd, &e);
+  while (out.st == TC_OK) {
+    tc_record rec;
+    out.st = tc_reader_next(rd, &rec, &eof, &e);
+    if (out.st != TC_OK || eof)
+      break;
+    if (out.n == cap) {
+      cap = cap ? 2 * cap : 256;
+      tc_record *p = realloc(out.r, cap * sizeof *p);
+      if (!p) {
+        out.st = TC_ERR_NOMEM;
+        break;
+      }
+      out.r = p;
+    }
+    out.r[out.n++] = rec;
+    if (rec.kind == TC_REC_POSITION)
+      out.npos++;
+    else
+      out.nstatic++;
+  }
+  if (rd)
+    out.counts = *tc_reader_get_counts(rd);
+  snprintf(out.err, sizeof out.err, "%s", e.msg);
+  tc_reader_close(rd);
+  return out;
+}
+
+uint64_t tc_nx_reason(const tc_reader_counts *c, const char *why) {
+  for (size_t i = 0; i < c->nreasons; i++)
+    if (!strcmp(c->reasons[i].reason, why))
+      return c->reasons[i].count;
+  return 0;
+}
+
 /* ---- the table ---- */
 
 typedef struct {
   char file[64], source[24];
   int type;
-  unsigned n, agree, length, ours_only, dropped, differ;
+  unsigned n, agree, length, bad_tag, talker, ours_only, dropped, differ;
   char first[200];
 } row_t;
 
@@ -82,7 +126,14 @@ struct tc_nx_table {
 tc_nx_table *tc_nx_table_new(void) { return calloc(1, sizeof(tc_nx_table)); }
 void tc_nx_table_free(tc_nx_table *t) { free(t); }
 
+/* Types trajcorr decodes get a row each; the others (type and MMSI compared) share one. */
 static row_t *row(tc_nx_table *t, const char *file, const char *source, int type) {
+  static const int used[] = {0, 1, 2, 3, 4, 5, 9, 18, 19, 21, 24, 27};
+  int keep = 0;
+  for (size_t i = 0; i < sizeof used / sizeof used[0]; i++)
+    keep |= used[i] == type;
+  if (!keep)
+    type = -1;
   for (size_t i = 0; i < t->n; i++)
     if (t->rows[i].type == type && !strcmp(t->rows[i].file, file) && !strcmp(t->rows[i].source, source))
       return &t->rows[i];
@@ -113,20 +164,50 @@ static tc_status decode(const char *nmea, tc_nx_msgs *v, tc_err *err) {
 
 static int decodes(const tc_nx_msg *m) { return m && (m->r == TC_AIS_OK || m->r == TC_AIS_IGNORED); }
 
-/* One expectation (exp: JSON object, or null) against our message m (or none). */
-static void tally(row_t *r, tc_nx_span exp, tc_nx_source src, const tc_nx_msg *m, uint64_t line) {
-  char why[160];
+/* How trajcorr's framing takes the sentences of an expectation record. */
+static tc_nmea_kind frame(tc_nx_span sentences, char *talker) {
+  char buf[1024];
+  tc_nmea_kind worst = TC_NMEA_AIS;
+  talker[0] = '\0';
+  for (size_t i = 0; tc_nx_str(tc_nx_at(sentences, i), buf, sizeof buf); i++) {
+    tc_nmea_sentence s;
+    int64_t pg;
+    size_t used;
+    tc_nmea_kind k = tc_nmea_parse(buf, strlen(buf), &s, &pg, &used);
+    if (k == TC_NMEA_AIS && !talker[0])
+      memcpy(talker, s.talker, 3);
+    if (k != TC_NMEA_AIS)
+      worst = k;
+  }
+  return worst;
+}
+
+/* One expectation (exp: JSON object, or null) against our message m (or none).
+ * Explained differences get their own columns: our length rule, a malformed tag
+ * block (gpsd ignores tag blocks), talkers gpsd 3.22 does not accept (SS, BY, --). */
+static void tally(row_t *r, tc_nx_span exp, tc_nx_source src, const tc_nx_msg *m, uint64_t line,
+                  tc_nx_span sentences) {
+  char why[160], talker[3] = "";
+  tc_nmea_kind k = sentences.p ? frame(sentences, talker) : TC_NMEA_AIS;
   r->n++;
   if (!exp.p || tc_nx_is_null(exp)) {
-    if (decodes(m)) {
-      r->ours_only++;
-      note(r, line, "decoded here, not by the expectation");
+    if (m && m->r == TC_AIS_OK) {
+      if (src == TC_NX_GPSD && talker[0] && strcmp(talker, "AI") && strcmp(talker, "AB") && strcmp(talker, "BS")) {
+        r->talker++;
+      } else {
+        r->ours_only++;
+        note(r, line, "decoded here, not by the expectation");
+      }
     } else {
-      r->agree++;
+      r->agree++; /* neither gives data: both reject, or a type trajcorr does not use */
     }
   } else if (!m) {
-    r->dropped++;
-    note(r, line, "expected a decode, sentence dropped here");
+    if (k == TC_NMEA_BAD_TAG) {
+      r->bad_tag++;
+    } else {
+      r->dropped++;
+      note(r, line, "expected a decode, sentence dropped here");
+    }
   } else if (m->r == TC_AIS_BAD_BIT_COUNT) {
     r->length++;
   } else if (!decodes(m)) {
@@ -212,7 +293,8 @@ tc_status tc_nx_agree_gpsdecode(tc_nx_table *t, const char *label, const char *n
     }
     tc_nx_span exp = tc_nx_get(o, "decoded");
     const tc_nx_msg *m = at_line(&v, idx, max, (uint64_t)ln);
-    tally(row(t, label, "gpsdecode 3.22", exp_type(exp, m)), exp, TC_NX_GPSD, m, (uint64_t)ln);
+    tally(row(t, label, "gpsdecode 3.22", exp_type(exp, m)), exp, TC_NX_GPSD, m, (uint64_t)ln,
+          tc_nx_get(o, "sentences"));
   }
 cleanup:
   free(idx);
@@ -248,7 +330,8 @@ tc_status tc_nx_agree_libais(tc_nx_table *t, const char *label, const char *nmea
         next++;
       m = next < v.n ? &v.m[next++] : NULL;
     }
-    tally(row(t, label, "libais", exp_type(exp, m)), exp, TC_NX_LIBAIS, m, m ? m->line : k);
+    tc_nx_span none = {NULL, 0};
+    tally(row(t, label, "libais", exp_type(exp, m)), exp, TC_NX_LIBAIS, m, m ? m->line : k, none);
   }
 cleanup:
   free(idx);
@@ -321,15 +404,30 @@ tc_status tc_nx_table_write(const tc_nx_table *t, const char *path, tc_err *err)
   FILE *f = fopen(path, "w");
   if (!f)
     return tc_fail(err, TC_ERR_IO, "%s: cannot write", path);
-  fprintf(f, "| file | expectation | type | compared | agree | rejected: length rule | decoded only here | "
-             "dropped here | fields differ | first difference |\n");
-  fprintf(f, "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n");
+  fprintf(f, "| file | expectation | type | compared | agree | rejected: length rule | rejected: bad tag block | "
+             "talker gpsd ignores | decoded only here | dropped here | fields differ | first difference |\n");
+  fprintf(f, "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n");
+  /* rows of one file and expectation come together; order them by type (others last) */
+  row_t rows[sizeof t->rows / sizeof t->rows[0]];
+  memcpy(rows, t->rows, t->n * sizeof *rows);
+  for (size_t i = 1; i < t->n; i++)
+    for (size_t j = i; j > 0 && !strcmp(rows[j].file, rows[j - 1].file) &&
+                       !strcmp(rows[j].source, rows[j - 1].source) &&
+                       (unsigned)rows[j].type - 1u < (unsigned)rows[j - 1].type - 1u;
+         j--) {
+      row_t tmp = rows[j];
+      rows[j] = rows[j - 1];
+      rows[j - 1] = tmp;
+    }
   for (size_t i = 0; i < t->n; i++) {
-    const row_t *r = &t->rows[i];
-    char type[8];
+    const row_t *r = &rows[i];
+    char type[16];
     snprintf(type, sizeof type, "%d", r->type);
-    fprintf(f, "| %s | %s | %s | %u | %u | %u | %u | %u | %u | %s |\n", r->file, r->source,
-            r->type ? type : "-", r->n, r->agree, r->length, r->ours_only, r->dropped, r->differ, r->first);
+    if (r->type == -1)
+      snprintf(type, sizeof type, "others");
+    fprintf(f, "| %s | %s | %s | %u | %u | %u | %u | %u | %u | %u | %u | %s |\n", r->file, r->source,
+            r->type ? type : "-", r->n, r->agree, r->length, r->bad_tag, r->talker, r->ours_only, r->dropped,
+            r->differ, r->first);
   }
   if (fclose(f) != 0)
     return tc_fail(err, TC_ERR_IO, "%s: write failed", path);

@@ -26,6 +26,21 @@ tc_status tc_nx_decode_file(const char *path, const tc_nmea_config *cfg, tc_read
                             tc_nx_msgs *out, tc_err *err);
 void tc_nx_msgs_free(tc_nx_msgs *v);
 
+/* All records of a file through tc_reader (format detection, line source). */
+typedef struct {
+  tc_record *r;
+  size_t n, npos, nstatic;
+  tc_reader_counts counts;
+  tc_status st;            /* first failure of open or next */
+  char err[TC_ERR_MSG_MAX];
+} tc_nx_run;
+
+/* force: format "nmea" instead of detection. The caller frees run.r. */
+tc_nx_run tc_nx_read_all(const char *path, int64_t time_base, int force);
+
+/* Count of one skip reason (0 when absent). */
+uint64_t tc_nx_reason(const tc_reader_counts *c, const char *why);
+
 typedef struct tc_nx_table tc_nx_table;
 
 tc_nx_table *tc_nx_table_new(void);

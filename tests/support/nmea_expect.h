@@ -5,6 +5,7 @@
 #define TC_NMEA_EXPECT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "io/ais_decode.h"
 
@@ -23,6 +24,17 @@ int tc_nx_is_null(tc_nx_span v);
 int tc_nx_num(tc_nx_span v, double *out);
 /* A string with its escapes decoded; 0 when not a string or too long. */
 int tc_nx_str(tc_nx_span v, char *out, size_t cap);
+
+/* A payload built bit by bit, for synthetic sentences. */
+typedef struct {
+  unsigned char bit[1024];
+  size_t n;
+} tc_nx_bitw;
+
+void tc_nx_put(tc_nx_bitw *w, int64_t v, unsigned len); /* len low bits of v, MSB first */
+/* The bits as one !AIVDM sentence (fill bits, checksum), behind a tag block
+ * \tag*hh\ when tag is not NULL. 0 when it does not fit in cap. */
+int tc_nx_sentence(const tc_nx_bitw *w, const char *tag, char *out, size_t cap);
 
 /* Field i of a '|'-separated line into out; 0 when the line is shorter. */
 int tc_nx_chk_field(const char *line, size_t i, char *out, size_t cap);

@@ -1,0 +1,207 @@
+/* trajcorr devices [--json] [--build]: the OpenCL platforms and devices, which one
+ * --backend opencl picks by default, and (--build) whether the kernels build there. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "host/cli/commands.h"
+
+#ifdef TRAJCORR_HAVE_OPENCL
+#include "host/opencl/cl_device.h"
+#include "host/opencl/cl_program.h"
+
+static void usage(FILE *f) {
+  fprintf(f,
+          "usage: trajcorr devices [--json] [--build]\n"
+          "  Lists the OpenCL devices; '*' marks the one --backend opencl uses when no\n"
+          "  --platform/--device/--device-type is given.\n"
+          "  --json    one JSON object on stdout\n"
+          "  --build   also build the kernels on each device (double and single precision)\n");
+}
+
+static void json_str(const char *s) {
+  putchar('"');
+  for (; *s; s++) {
+    unsigned char c = (unsigned char)*s;
+    if (c == '"' || c == '\\')
+      printf("\\%c", c);
+    else if (c < 0x20)
+      printf("\\u%04x", c);
+    else
+      putchar(c);
+  }
+  putchar('"');
+}
+
+static void human_bytes(uint64_t b, char *buf, size_t cap) {
+  const char *u[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+  double v = (double)b;
+  int i = 0;
+  while (v >= 1024 && i < 4) {
+    v /= 1024;
+    i++;
+  }
+  snprintf(buf, cap, i ? "%.1f %s" : "%.0f %s", v, u[i]);
+}
+
+typedef struct {
+  int tried[2], ok[2]; /* [0] double, [1] single */
+  double secs[2];
+  char msg[2][TC_ERR_MSG_MAX];
+} build_result;
+
+static void try_build(const tc_cl_device_info *d, build_result *r) {
+  memset(r, 0, sizeof *r);
+  for (int single = 0; single < 2; single++) {
+    if (!single && !d->fp64)
+      continue;
+    tc_err err = {0};
+    cl_program p = NULL;
+    r->tried[single] = 1;
+    r->ok[single] = tc_cl_program_get(d->device_id, single, d->fp64, &p, &r->secs[single], &err) ==
+                    TC_OK;
+    if (p)
+      clReleaseProgram(p);
+    snprintf(r->msg[single], sizeof r->msg[single], "%s", err.msg);
+  }
+}
+
+static void print_json(const tc_cl_device_info *v, size_t n, int def, const build_result *br) {
+  printf("{\"devices\": [");
+  for (size_t i = 0; i < n; i++) {
+    const tc_cl_device_info *d = &v[i];
+    printf("%s\n  {\"index\": %d, \"platform\": %d, \"device\": %d, \"default\": %s, \"platform_name\": ",
+           i ? "," : "", d->index, d->platform, d->device, (int)i == def ? "true" : "false");
+    json_str(d->platform_name);
+    printf(", \"platform_version\": ");
+    json_str(d->platform_version);
+    printf(", \"name\": ");
+    json_str(d->name);
+    printf(", \"vendor\": ");
+    json_str(d->vendor);
+    printf(", \"type\": \"%s\", \"compute_units\": %u, \"clock_mhz\": %u", d->type,
+           d->compute_units, d->clock_mhz);
+    printf(", \"global_mem\": %llu, \"local_mem\": %llu, \"max_alloc\": %llu",
+           (unsigned long long)d->global_mem, (unsigned long long)d->local_mem,
+           (unsigned long long)d->max_alloc);
+    printf(", \"max_work_group\": %zu, \"fp64\": %s, \"available\": %s, \"driver\": ",
+           d->max_work_group, d->fp64 ? "true" : "false", d->available ? "true" : "false");
+    json_str(d->driver);
+    printf(", \"version\": ");
+    json_str(d->version);
+    printf(", \"opencl_c\": ");
+    json_str(d->c_version);
+    if (br) {
+      const char *pn[2] = {"double", "single"};
+      printf(", \"build\": {");
+      int first = 1;
+      for (int k = 0; k < 2; k++) {
+        if (!br[i].tried[k])
+          continue;
+        printf("%s\"%s\": {\"ok\": %s, \"seconds\": %.3f, \"message\": ", first ? "" : ", ", pn[k],
+               br[i].ok[k] ? "true" : "false", br[i].secs[k]);
+        json_str(br[i].msg[k]);
+        putchar('}');
+        first = 0;
+      }
+      putchar('}');
+    }
+    putchar('}');
+  }
+  printf("\n]}\n");
+}
+
+static void print_text(const tc_cl_device_info *v, size_t n, int def, const build_result *br) {
+  for (size_t i = 0; i < n; i++) {
+    const tc_cl_device_info *d = &v[i];
+    char g[32], l[32], a[32];
+    human_bytes(d->global_mem, g, sizeof g);
+    human_bytes(d->local_mem, l, sizeof l);
+    human_bytes(d->max_alloc, a, sizeof a);
+    printf("%c [%d] %s%s\n", (int)i == def ? '*' : ' ', d->index, d->name,
+           d->available ? "" : " (not available)");
+    printf("      --platform %d --device %d   platform: %s (%s)\n", d->platform, d->device,
+           d->platform_name, d->platform_version);
+    printf("      type %s, %u compute units at %u MHz, vendor %s\n", d->type, d->compute_units,
+           d->clock_mhz, d->vendor);
+    printf("      global memory %s (one buffer up to %s), local memory %s, work-group up to %zu\n",
+           g, a, l, d->max_work_group);
+    printf("      fp64 %s, driver %s, %s, %s\n", d->fp64 ? "yes" : "no (single precision only)",
+           d->driver, d->version, d->c_version);
+    for (int k = 0; br && k < 2; k++) {
+      if (!br[i].tried[k])
+        continue;
+      if (br[i].ok[k])
+        printf("      kernels (%s): built in %.2f s\n", k ? "single" : "double", br[i].secs[k]);
+      else
+        printf("      kernels (%s): FAILED: %s\n", k ? "single" : "double", br[i].msg[k]);
+    }
+  }
+}
+
+int cmd_devices(int argc, char **argv) {
+  int json = 0, build = 0, rc = 0;
+  for (int i = 1; i < argc; i++) {
+    if (!strcmp(argv[i], "--json"))
+      json = 1;
+    else if (!strcmp(argv[i], "--build"))
+      build = 1;
+    else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+      usage(stdout);
+      return 0;
+    } else {
+      fprintf(stderr, "trajcorr devices: unknown option '%s'\n", argv[i]);
+      usage(stderr);
+      return 2;
+    }
+  }
+  tc_cl_device_info *list = NULL, chosen;
+  size_t n = 0;
+  build_result *br = NULL;
+  tc_err err = {0};
+  if (tc_cl_devices_list(&list, &n, &err) != TC_OK) {
+    if (json) {
+      printf("{\"devices\": [], \"error\": ");
+      json_str(err.msg);
+      printf("}\n");
+    }
+    fprintf(stderr, "trajcorr devices: %s\n", err.msg);
+    return 1;
+  }
+  int def = -1;
+  if (tc_cl_device_select(-1, -1, TC_CL_TYPE_ANY, &chosen, &err) == TC_OK)
+    def = chosen.index;
+  if (build) {
+    if (!(br = calloc(n, sizeof *br))) {
+      fprintf(stderr, "trajcorr devices: out of memory\n");
+      free(list);
+      return 1;
+    }
+    for (size_t i = 0; i < n; i++) {
+      try_build(&list[i], &br[i]);
+      for (int k = 0; k < 2; k++)
+        if (br[i].tried[k] && !br[i].ok[k])
+          rc = 1;
+    }
+  }
+  if (json)
+    print_json(list, n, def, br);
+  else
+    print_text(list, n, def, br);
+  free(br);
+  free(list);
+  tc_cl_cache_clear();
+  return rc;
+}
+
+#else
+
+int cmd_devices(int argc, char **argv) {
+  (void)argc;
+  (void)argv;
+  fprintf(stderr, "trajcorr devices: this trajcorr was built without OpenCL "
+                  "(apt-get install ocl-icd-opencl-dev opencl-headers, then rebuild)\n");
+  return 1;
+}
+
+#endif

@@ -1,0 +1,223 @@
+/* The "opencl" and "opencl-allpairs" backend instances: device choice, program,
+ * queues and kernels, precision, memory budget. The work is in cl_batch.c. */
+#include "host/opencl/backend_opencl.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "host/opencl/cl_program.h"
+#include "host/opencl/cl_state.h"
+#include "kernels/geo.h"
+
+#define WG_MAX 256
+
+static void oc_destroy(void *state) {
+  tc_ocl *s = state;
+  if (!s)
+    return;
+  if (s->q)
+    clFinish(s->q);
+  if (s->xq)
+    clFinish(s->xq);
+  for (int i = 0; i < s->npend; i++)
+    if (s->pend[i])
+      clReleaseEvent(s->pend[i]);
+  for (int i = 0; i < 2; i++) {
+    tc_ocl_inset *in = &s->in[i];
+    if (in->written)
+      clReleaseEvent(in->written);
+    cl_mem *m[] = {&in->cell, &in->pos, &in->slot, &in->boff};
+    for (int j = 0; j < 4; j++)
+      if (*m[j])
+        clReleaseMemObject(*m[j]);
+    free(in->hcell);
+    free(in->hpos);
+    free(in->hslot);
+    free(in->hboff);
+  }
+  cl_mem *m[] = {&s->key, &s->rank, &s->scell, &s->spos, &s->sidx,
+                 &s->start, &s->tests, &s->pp, &s->pq, &s->count};
+  for (size_t j = 0; j < sizeof m / sizeof m[0]; j++)
+    if (*m[j])
+      clReleaseMemObject(*m[j]);
+  for (int j = 0; j < TC_OCL_MAX_LEVELS; j++)
+    if (s->lvl[j])
+      clReleaseMemObject(s->lvl[j]);
+  for (int j = 0; j < TC_K_COUNT; j++)
+    if (s->k[j])
+      clReleaseKernel(s->k[j]);
+  if (s->q)
+    clReleaseCommandQueue(s->q);
+  if (s->xq)
+    clReleaseCommandQueue(s->xq);
+  if (s->prog)
+    clReleaseProgram(s->prog);
+  if (s->ctx)
+    clReleaseContext(s->ctx);
+  free(s->htests);
+  free(s);
+}
+
+/* Local size: a power of two every kernel accepts, and whose all-pairs tiles fit in
+ * half the local memory. */
+static tc_status pick_work_group(tc_ocl *s, tc_err *err) {
+  tc_status st = TC_OK;
+  size_t wg = WG_MAX < s->dev.max_work_group ? WG_MAX : s->dev.max_work_group;
+  for (int i = 0; i < TC_K_COUNT; i++) {
+    size_t kw = 0;
+    TC_CL_TRY(err, clGetKernelWorkGroupInfo(s->k[i], s->dev.device_id, CL_KERNEL_WORK_GROUP_SIZE,
+                                            sizeof kw, &kw, NULL));
+    if (kw < wg)
+      wg = kw;
+  }
+  size_t p = 1;
+  while (2 * p <= wg)
+    p *= 2;
+  while (p > 1 && p * (16 + s->rsize) > s->dev.local_mem / 2)
+    p /= 2;
+  s->wg = p;
+cleanup:
+  return st;
+}
+
+/* Cell size and screen threshold in the device's precision, rounded outwards, and the
+ * cell size the host must use so both agree exactly. */
+static tc_status set_geometry(tc_ocl *s, double dist_m, tc_err *err) {
+  double scr = tc_screen_chord2(dist_m, s->single), cell = tc_cell_size(scr);
+  if (s->single) {
+    s->cell_f = (cl_float)cell;
+    if ((double)s->cell_f < cell)
+      s->cell_f = nextafterf(s->cell_f, INFINITY);
+    s->screen_f = (cl_float)scr;
+    if ((double)s->screen_f < scr)
+      s->screen_f = nextafterf(s->screen_f, INFINITY);
+    s->cell = s->cell_f;
+  } else {
+    s->cell = s->cell_d = cell;
+    s->screen_d = scr;
+  }
+  if (2.0 / s->cell > (double)(1 << 30))
+    return tc_fail(err, TC_ERR_ARG, "dist %g m is too small for the OpenCL cell grid", dist_m);
+  return TC_OK;
+}
+
+/* Device bytes per position of a sub-batch: two input sets, and for the cell search
+ * keys, ranks, sorted copies and up to four buckets with their scan sums. */
+static size_t bytes_per_position(const tc_ocl *s) {
+  size_t in = 2 * (16 + s->rsize);
+  return s->allpairs ? in + 8 : in + 4 + 4 + 16 + s->rsize + 4 + 16 + 2;
+}
+
+static tc_status set_budget(tc_ocl *s, size_t device_memory, tc_err *err) {
+  s->budget = device_memory ? device_memory : (size_t)(s->dev.global_mem / 2);
+  if (s->budget > s->dev.global_mem) /* a budget over the device's memory cannot be had */
+    s->budget = (size_t)s->dev.global_mem;
+  size_t bpp = bytes_per_position(s);
+  size_t nmax = (s->budget - s->budget / 4) / bpp;
+  size_t lim = (size_t)(s->dev.max_alloc / s->rsize);
+  if (nmax > lim)
+    nmax = lim;
+  if (nmax > TC_OCL_COUNT_LIMIT / 4)
+    nmax = TC_OCL_COUNT_LIMIT / 4;
+  if (nmax < 2)
+    return tc_fail(err, TC_ERR_ARG, "device memory budget of %zu bytes is too small (at least %zu)",
+                   s->budget, 8 * bpp);
+  s->nmax = nmax;
+  size_t pairs = s->budget / 32;
+  if (pairs < 1024)
+    pairs = 1024;
+  if (pairs > (1u << 22))
+    pairs = 1u << 22;
+  return tc_ocl_set_pair_cap(s, pairs, err);
+}
+
+static tc_status oc_create_common(const tc_backend_config *cfg, int allpairs, void **state,
+                                  tc_err *err) {
+  tc_status st = TC_OK;
+  cl_int rc = CL_SUCCESS;
+  tc_ocl *s = NULL;
+  if (!(cfg->dist_m > 0) || !isfinite(cfg->dist_m))
+    return tc_fail(err, TC_ERR_ARG, "dist %g m: must be a positive number", cfg->dist_m);
+  if (!(s = calloc(1, sizeof *s)))
+    return tc_fail(err, TC_ERR_NOMEM, "out of memory creating the OpenCL backend");
+  s->allpairs = allpairs;
+  s->profile = cfg->profile != 0;
+  s->threads = cfg->threads;
+  if ((st = tc_cl_device_select(cfg->platform, cfg->device, cfg->device_type, &s->dev, err)))
+    goto cleanup;
+  s->single = cfg->single_precision || !s->dev.fp64; /* no fp64: float screen, exact recheck */
+  s->rsize = s->single ? 4 * sizeof(cl_float) : 4 * sizeof(cl_double);
+  if ((st = tc_cl_context_get(s->dev.device_id, &s->ctx, err)) ||
+      (st = tc_cl_program_get(s->dev.device_id, s->single, s->dev.fp64, &s->prog, NULL, err)))
+    goto cleanup;
+  cl_command_queue_properties props = s->profile ? CL_QUEUE_PROFILING_ENABLE : 0;
+  s->q = clCreateCommandQueue(s->ctx, s->dev.device_id, props, &rc);
+  TC_CL_TRY_RC(err, rc, "clCreateCommandQueue");
+  s->xq = clCreateCommandQueue(s->ctx, s->dev.device_id, props, &rc);
+  TC_CL_TRY_RC(err, rc, "clCreateCommandQueue");
+  for (int i = 0; i < TC_K_COUNT; i++) {
+    s->k[i] = clCreateKernel(s->prog, tc_ocl_kernel_names[i], &rc);
+    if (rc != CL_SUCCESS) {
+      st = tc_cl_fail(err, rc, "clCreateKernel", __FILE__, __LINE__);
+      tc_err_prefix(err, "kernel %s: ", tc_ocl_kernel_names[i]);
+      goto cleanup;
+    }
+  }
+  if ((st = pick_work_group(s, err)) || (st = set_geometry(s, cfg->dist_m, err)))
+    goto cleanup;
+  if ((st = tc_ocl_remake(s, &s->count, 0, 4, "pair count", err)) ||
+      (st = set_budget(s, cfg->device_memory, err)))
+    goto cleanup;
+  snprintf(s->info.device, sizeof s->info.device, "%s", s->dev.name);
+  tc_cl_build_options(s->single, s->dev.fp64, s->info.options, sizeof s->info.options);
+  s->info.single = s->single;
+  s->info.work_group = s->wg;
+  s->info.budget = s->budget;
+  s->info.max_positions = s->nmax;
+  *state = s;
+  s = NULL;
+cleanup:
+  if (st != TC_OK && st != TC_ERR_UNSUPPORTED && s && s->dev.name[0])
+    tc_err_prefix(err, "OpenCL device %d (%s): ", s->dev.index, s->dev.name);
+  oc_destroy(s);
+  return st;
+}
+
+static tc_status oc_create(const tc_backend_config *cfg, void **state, tc_err *err) {
+  return oc_create_common(cfg, 0, state, err);
+}
+
+static tc_status oc_create_allpairs(const tc_backend_config *cfg, void **state, tc_err *err) {
+  return oc_create_common(cfg, 1, state, err);
+}
+
+static tc_status oc_candidates(void *state, const tc_grid_block *blk, tc_pairbuf *out,
+                               tc_backend_stats *stats, tc_err *err) {
+  return tc_ocl_candidates(state, blk, out, stats, err);
+}
+
+static const char *oc_precision(void *state) {
+  const tc_ocl *s = state;
+  return s && s->single ? "single+exact recheck" : "double";
+}
+
+void tc_opencl_get_info(void *state, tc_opencl_info *info) {
+  const tc_ocl *s = state;
+  *info = s->info;
+}
+
+tc_status tc_opencl_set_pair_capacity(void *state, size_t pairs, tc_err *err) {
+  if (pairs == 0 || pairs >= TC_OCL_COUNT_LIMIT)
+    return tc_fail(err, TC_ERR_ARG, "pair capacity %zu: expected 1 .. 2^31 - 1", pairs);
+  return tc_ocl_set_pair_cap(state, pairs, err);
+}
+
+const tc_backend_ops tc_backend_opencl = {
+    "opencl", oc_create, oc_destroy, NULL, oc_candidates, oc_precision,
+};
+
+const tc_backend_ops tc_backend_opencl_allpairs = {
+    "opencl-allpairs", oc_create_allpairs, oc_destroy, NULL, oc_candidates, oc_precision,
+};

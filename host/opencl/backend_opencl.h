@@ -1,0 +1,36 @@
+/* The OpenCL backends of host/backend.h: "opencl" (cell hash, device counting sort,
+ * neighbour scan) and "opencl-allpairs" (tiled brute force), plus what the tests
+ * and `trajcorr devices` read of a running instance. */
+#ifndef TC_BACKEND_OPENCL_H
+#define TC_BACKEND_OPENCL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "host/backend.h"
+
+extern const tc_backend_ops tc_backend_opencl;
+extern const tc_backend_ops tc_backend_opencl_allpairs;
+
+typedef struct {
+  char device[128];       /* device name */
+  char options[128];      /* kernel build options */
+  int single;             /* screen in float (asked for, or no fp64 on the device) */
+  size_t work_group;      /* local size of every kernel */
+  size_t budget;          /* device bytes this instance may use */
+  size_t max_positions;   /* positions per sub-batch */
+  size_t pair_capacity;   /* current device pair buffer, pairs */
+  uint64_t batches;       /* sub-batches run */
+  uint64_t retries;       /* pair buffer overflows answered by a larger buffer */
+  uint64_t splits;        /* overflows answered by halving a sub-batch */
+  /* with cfg->profile: seconds on the device by step */
+  double t_keys, t_sort, t_pairs, t_write, t_read;
+} tc_opencl_info;
+
+void tc_opencl_get_info(void *state, tc_opencl_info *info);
+
+/* Sets the device pair buffer's capacity for the next sub-batch (tests use a tiny one
+ * to force the overflow-and-retry path). */
+tc_status tc_opencl_set_pair_capacity(void *state, size_t pairs, tc_err *err);
+
+#endif

@@ -1,0 +1,474 @@
+/* Sub-batches of the OpenCL backends: a grid block is cut into runs of consecutive
+ * grid times that fit the device memory budget; each is staged on the host (unit
+ * vectors in double -> cells and cell-relative offsets) and written without blocking
+ * while the previous one computes (two input sets, a transfer queue and a compute
+ * queue), then
+ *   "opencl":          cell keys -> counting sort (histogram, scan, scatter) ->
+ *                      neighbour-cell scan emitting pairs through an atomic counter
+ *   "opencl-allpairs": tiled all pairs of each grid time, same emitter.
+ * A full pair buffer is never a silent drop: the count still grows, and the host
+ * reruns the pair kernel with a larger buffer, or halves the sub-batch when the
+ * budget allows no larger one. */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "host/opencl/cl_stage.h"
+#include "host/opencl/cl_state.h"
+
+#define COUNT_LIMIT TC_OCL_COUNT_LIMIT
+#define MAX_LEVELS TC_OCL_MAX_LEVELS
+#define MAX_PENDING TC_OCL_MAX_PENDING
+#define kname tc_ocl_kernel_names
+enum { K_KEYS, K_SCAN, K_ADD, K_SCATTER, K_NEIGH, K_ALLPAIRS };
+enum { P_KEYS, P_SORT, P_PAIRS, P_WRITE, P_READ };
+typedef tc_ocl ocl;
+typedef tc_ocl_inset inset;
+
+const char *const tc_ocl_kernel_names[TC_K_COUNT] = {
+    "tc_cell_keys", "tc_scan_block", "tc_scan_add", "tc_scatter", "tc_neigh", "tc_allpairs"};
+
+/* ---- small helpers ---------------------------------------------------------- */
+
+void tc_ocl_release(ocl *s, cl_mem *m, size_t bytes) {
+  if (*m) {
+    clReleaseMemObject(*m);
+    s->used -= bytes;
+  }
+  *m = NULL;
+}
+
+tc_status tc_ocl_remake(ocl *s, cl_mem *m, size_t old_bytes, size_t bytes, const char *what,
+                        tc_err *err) {
+  tc_status st = TC_OK;
+  cl_int rc = CL_SUCCESS;
+  tc_ocl_release(s, m, old_bytes);
+  if (bytes == 0)
+    bytes = 16;
+  *m = clCreateBuffer(s->ctx, CL_MEM_READ_WRITE, bytes, NULL, &rc);
+  TC_CL_TRY_RC(err, rc, "clCreateBuffer");
+  s->used += bytes;
+cleanup:
+  if (st != TC_OK) {
+    *m = NULL;
+    tc_err_prefix(err, "OpenCL %s buffer (%zu bytes): ", what, bytes);
+  }
+  return st;
+}
+
+/* Grows a buffer of `elem`-byte elements to hold `need`; *cap counts elements. */
+static tc_status ensure(ocl *s, cl_mem *m, size_t *cap, size_t need, size_t elem, const char *what,
+                        tc_err *err) {
+  if (*m && *cap >= need)
+    return TC_OK;
+  tc_status st = tc_ocl_remake(s, m, *cap * elem, need * elem, what, err);
+  *cap = st == TC_OK ? need : 0;
+  return st;
+}
+
+static tc_status args(cl_kernel k, const char *name, tc_err *err, int n, ...) {
+  tc_status st = TC_OK;
+  va_list ap;
+  va_start(ap, n);
+  for (int i = 0; i < n; i++) {
+    size_t size = va_arg(ap, size_t);
+    const void *val = va_arg(ap, const void *);
+    cl_int rc = clSetKernelArg(k, (cl_uint)i, size, val);
+    if (rc != CL_SUCCESS) {
+      st = tc_cl_fail(err, rc, "clSetKernelArg", __FILE__, __LINE__);
+      tc_err_prefix(err, "kernel %s argument %d: ", name, i);
+      break;
+    }
+  }
+  va_end(ap);
+  return st;
+}
+#define A(x) sizeof(x), (const void *)&(x)
+#define L(bytes) (size_t)(bytes), (const void *)NULL
+
+static double ev_seconds(cl_event e) {
+  cl_ulong a = 0, b = 0;
+  if (clGetEventProfilingInfo(e, CL_PROFILING_COMMAND_START, sizeof a, &a, NULL) != CL_SUCCESS ||
+      clGetEventProfilingInfo(e, CL_PROFILING_COMMAND_END, sizeof b, &b, NULL) != CL_SUCCESS)
+    return 0;
+  return b > a ? 1e-9 * (double)(b - a) : 0;
+}
+
+/* Accounts the profiled commands once they are complete. */
+static void prof_collect(ocl *s) {
+  int n = 0;
+  for (int i = 0; i < s->npend; i++) /* drop the slots of commands that failed */
+    if (s->pend[i]) {
+      s->pend_kind[n] = s->pend_kind[i];
+      s->pend[n++] = s->pend[i];
+    }
+  s->npend = n;
+  if (n)
+    clWaitForEvents((cl_uint)n, s->pend);
+  for (int i = 0; i < s->npend; i++) {
+    double t = ev_seconds(s->pend[i]);
+    double *dst[] = {&s->info.t_keys, &s->info.t_sort, &s->info.t_pairs, &s->info.t_write,
+                     &s->info.t_read};
+    *dst[s->pend_kind[i]] += t;
+    clReleaseEvent(s->pend[i]);
+  }
+  s->npend = 0;
+}
+
+/* The event slot for a command when profiling, else NULL. */
+static cl_event *prof_slot(ocl *s, int kind) {
+  if (!s->profile)
+    return NULL;
+  if (s->npend == MAX_PENDING)
+    prof_collect(s);
+  s->pend_kind[s->npend] = kind;
+  s->pend[s->npend] = NULL;
+  return &s->pend[s->npend++];
+}
+
+static tc_status launch(ocl *s, int k, size_t n, const cl_event *wait, int kind, tc_err *err) {
+  tc_status st = TC_OK;
+  size_t wg = s->wg, global = (n + wg - 1) / wg * wg;
+  if (global == 0)
+    global = wg;
+  TC_CL_TRY(err, clEnqueueNDRangeKernel(s->q, s->k[k], 1, NULL, &global, &wg, wait ? 1 : 0, wait,
+                                        prof_slot(s, kind)));
+cleanup:
+  if (st != TC_OK)
+    tc_err_prefix(err, "kernel %s over %zu items: ", kname[k], n);
+  return st;
+}
+
+static tc_status fill_zero(ocl *s, cl_mem m, size_t bytes, tc_err *err) {
+  tc_status st = TC_OK;
+  cl_uint zero = 0;
+  TC_CL_TRY(err, clEnqueueFillBuffer(s->q, m, &zero, sizeof zero, 0, bytes, 0, NULL,
+                                     prof_slot(s, P_SORT)));
+cleanup:
+  return st;
+}
+
+/* ---- one sub-batch ------------------------------------------------------------ */
+
+static size_t batch_n(const tc_grid_block *blk, tc_cl_batch b) {
+  return blk->off[b.s1] - blk->off[b.s0];
+}
+
+/* Stages sub-batch b on the host and writes it, without blocking, into set `set`. */
+static tc_status stage_write(ocl *s, const tc_grid_block *blk, tc_cl_batch b, int set,
+                             tc_err *err) {
+  tc_status st = TC_OK;
+  inset *in = &s->in[set];
+  size_t n = batch_n(blk, b), ns = b.s1 - b.s0 + 1;
+  if (in->written) { /* the host arrays are still being read by the last write */
+    TC_CL_TRY(err, clWaitForEvents(1, &in->written));
+    clReleaseEvent(in->written);
+    in->written = NULL;
+  }
+  if (n > in->cap) {
+    size_t old = in->cap;
+    in->cap = 0;
+    if ((st = tc_ocl_remake(s, &in->cell, old * 16, n * 16, "cells", err)) != TC_OK ||
+        (st = tc_ocl_remake(s, &in->pos, old * s->rsize, n * s->rsize, "offsets", err)) != TC_OK)
+      goto cleanup;
+    int32_t *hc = realloc(in->hcell, n * 16);
+    if (hc)
+      in->hcell = hc;
+    void *hp = realloc(in->hpos, n * s->rsize);
+    if (hp)
+      in->hpos = hp;
+    if (!hc || !hp) {
+      st = tc_fail(err, TC_ERR_NOMEM, "OpenCL staging: %zu positions", n);
+      goto cleanup;
+    }
+    in->cap = n;
+  }
+  if (ns > in->slot_cap) {
+    size_t old = in->slot_cap;
+    in->slot_cap = 0;
+    if ((st = tc_ocl_remake(s, &in->slot, old * 4, ns * 4, "grid-time offsets", err)) != TC_OK ||
+        (st = tc_ocl_remake(s, &in->boff, old * 4, ns * 4, "bucket offsets", err)) != TC_OK)
+      goto cleanup;
+    uint32_t *hs = realloc(in->hslot, ns * 4);
+    if (hs)
+      in->hslot = hs;
+    uint32_t *hb = realloc(in->hboff, ns * 4);
+    if (hb)
+      in->hboff = hb;
+    if (!hs || !hb) {
+      st = tc_fail(err, TC_ERR_NOMEM, "OpenCL staging: %zu grid times", ns);
+      goto cleanup;
+    }
+    in->slot_cap = ns;
+  }
+  in->nbuckets = tc_cl_stage(blk, b, s->cell, s->single, in->hcell, in->hpos, in->hslot,
+                             in->hboff, s->threads);
+  cl_event *e1 = prof_slot(s, P_WRITE);
+  TC_CL_TRY(err, clEnqueueWriteBuffer(s->xq, in->cell, CL_FALSE, 0, n * 16, in->hcell, 0, NULL, e1));
+  cl_event *e2 = prof_slot(s, P_WRITE);
+  TC_CL_TRY(err, clEnqueueWriteBuffer(s->xq, in->pos, CL_FALSE, 0, n * s->rsize, in->hpos, 0, NULL,
+                                      e2));
+  TC_CL_TRY(err, clEnqueueWriteBuffer(s->xq, in->slot, CL_FALSE, 0, ns * 4, in->hslot, 0, NULL,
+                                      NULL));
+  TC_CL_TRY(err, clEnqueueWriteBuffer(s->xq, in->boff, CL_FALSE, 0, ns * 4, in->hboff, 0, NULL,
+                                      &in->written));
+  TC_CL_TRY(err, clFlush(s->xq));
+cleanup:
+  return st;
+}
+
+/* Exclusive scan of m[0, n) in place, one level of the recursion per call. */
+static tc_status scan(ocl *s, cl_mem m, size_t n, int level, tc_err *err) {
+  tc_status st = TC_OK;
+  size_t chunk = 4 * s->wg, groups = (n + chunk - 1) / chunk;
+  cl_uint un = (cl_uint)n, uc = (cl_uint)chunk;
+  if (level == MAX_LEVELS)
+    return tc_fail(err, TC_ERR_INTERNAL, "prefix scan deeper than %d levels", MAX_LEVELS);
+  if ((st = ensure(s, &s->lvl[level], &s->lvl_cap[level], groups, 4, "scan sums", err)) != TC_OK ||
+      (st = args(s->k[K_SCAN], kname[K_SCAN], err, 4, A(m), A(un), A(s->lvl[level]),
+                 L(s->wg * 4))) != TC_OK ||
+      (st = launch(s, K_SCAN, groups * s->wg, NULL, P_SORT, err)) != TC_OK)
+    return st;
+  if (groups > 1) {
+    if ((st = scan(s, s->lvl[level], groups, level + 1, err)) != TC_OK ||
+        (st = args(s->k[K_ADD], kname[K_ADD], err, 4, A(m), A(un), A(s->lvl[level]), A(uc))) !=
+            TC_OK ||
+        (st = launch(s, K_ADD, n, NULL, P_SORT, err)) != TC_OK)
+      return st;
+  }
+  return st;
+}
+
+/* The pair kernel of a sub-batch already keyed and sorted (or, all pairs, written). */
+static tc_status pairs_kernel(ocl *s, int set, size_t n, size_t base, const cl_event *wait,
+                              tc_err *err) {
+  tc_status st = TC_OK;
+  cl_uint un = (cl_uint)n, ub = (cl_uint)base, cap = (cl_uint)s->pair_cap;
+  const void *cell = s->single ? (const void *)&s->cell_f : (const void *)&s->cell_d;
+  const void *scr = s->single ? (const void *)&s->screen_f : (const void *)&s->screen_d;
+  size_t rs = s->single ? sizeof(cl_float) : sizeof(cl_double);
+  if ((st = fill_zero(s, s->count, 4, err)) != TC_OK)
+    return st;
+  if (s->allpairs) {
+    inset *in = &s->in[set];
+    if ((st = args(s->k[K_ALLPAIRS], kname[K_ALLPAIRS], err, 13, A(in->cell), A(in->pos),
+                   A(in->slot), A(un), rs, cell, rs, scr, A(ub), A(s->pp), A(s->pq), A(cap),
+                   A(s->count), L(s->wg * 16), L(s->wg * s->rsize))) != TC_OK ||
+        (st = launch(s, K_ALLPAIRS, n, wait, P_PAIRS, err)) != TC_OK)
+      return st;
+  } else {
+    inset *in = &s->in[set];
+    if ((st = args(s->k[K_NEIGH], kname[K_NEIGH], err, 15, A(s->scell), A(s->spos), A(s->sidx),
+                   A(s->start), A(in->boff), A(un), rs, cell, rs, scr, A(ub), A(s->pp), A(s->pq),
+                   A(cap), A(s->count), A(s->tests), L(s->wg * 8))) != TC_OK ||
+        (st = launch(s, K_NEIGH, n, NULL, P_PAIRS, err)) != TC_OK)
+      return st;
+  }
+  cl_int rc = clEnqueueReadBuffer(s->q, s->count, CL_FALSE, 0, 4, &s->hcount, 0, NULL,
+                                  prof_slot(s, P_READ));
+  TC_CL_TRY_RC(err, rc, "clEnqueueReadBuffer");
+cleanup:
+  return st;
+}
+
+/* Enqueues everything of one sub-batch on the compute queue (nothing waits here). */
+static tc_status compute(ocl *s, int set, size_t n, size_t base, tc_err *err) {
+  tc_status st = TC_OK;
+  inset *in = &s->in[set];
+  cl_uint un = (cl_uint)n;
+  s->info.batches++;
+  if (!s->allpairs) {
+    size_t nb = in->nbuckets, groups = (n + s->wg - 1) / s->wg;
+    if (n > s->work_cap) {
+      size_t old = s->work_cap;
+      s->work_cap = 0;
+      if ((st = tc_ocl_remake(s, &s->key, old * 4, n * 4, "keys", err)) ||
+          (st = tc_ocl_remake(s, &s->rank, old * 4, n * 4, "ranks", err)) ||
+          (st = tc_ocl_remake(s, &s->scell, old * 16, n * 16, "sorted cells", err)) ||
+          (st = tc_ocl_remake(s, &s->spos, old * s->rsize, n * s->rsize, "sorted offsets", err)) ||
+          (st = tc_ocl_remake(s, &s->sidx, old * 4, n * 4, "sorted index", err)))
+        return st;
+      s->work_cap = n;
+    }
+    if ((st = ensure(s, &s->start, &s->start_cap, nb + 1, 4, "buckets", err)) ||
+        (st = ensure(s, &s->tests, &s->tests_cap, groups, 8, "test counts", err)))
+      return st;
+    if ((st = fill_zero(s, s->start, (nb + 1) * 4, err)) ||
+        (st = args(s->k[K_KEYS], kname[K_KEYS], err, 6, A(in->cell), A(un), A(in->boff), A(s->key),
+                   A(s->rank), A(s->start))) ||
+        (st = launch(s, K_KEYS, n, &in->written, P_KEYS, err)) ||
+        (st = scan(s, s->start, nb + 1, 0, err)) ||
+        (st = args(s->k[K_SCATTER], kname[K_SCATTER], err, 9, A(in->cell), A(in->pos), A(s->key),
+                   A(s->rank), A(s->start), A(un), A(s->scell), A(s->spos), A(s->sidx))) ||
+        (st = launch(s, K_SCATTER, n, NULL, P_SORT, err)))
+      return st;
+  }
+  if ((st = pairs_kernel(s, set, n, base, &in->written, err)) != TC_OK)
+    return st;
+  TC_CL_TRY(err, clFlush(s->q));
+cleanup:
+  return st;
+}
+
+static uint64_t allpairs_tests(const tc_grid_block *blk, tc_cl_batch b) {
+  uint64_t t = 0;
+  for (size_t j = b.s0; j < b.s1; j++) {
+    uint64_t m = blk->off[j + 1] - blk->off[j];
+    t += m * (m ? m - 1 : 0) / 2;
+  }
+  return t;
+}
+
+/* Largest pair buffer (pairs) the budget and the device's allocation limit allow. */
+static size_t pair_room(const ocl *s) {
+  size_t other = s->used - 8 * s->pair_cap;
+  size_t room = s->budget > other ? (s->budget - other) / 8 : 0;
+  size_t lim = (size_t)(s->dev.max_alloc / 4);
+  if (room > lim)
+    room = lim;
+  return room < COUNT_LIMIT ? room : COUNT_LIMIT - 1;
+}
+
+tc_status tc_ocl_set_pair_cap(ocl *s, size_t cap, tc_err *err) {
+  tc_status st;
+  size_t old = s->pair_cap;
+  s->pair_cap = 0;
+  tc_ocl_release(s, &s->pp, 4 * old);
+  tc_ocl_release(s, &s->pq, 4 * old);
+  if ((st = tc_ocl_remake(s, &s->pp, 0, 4 * cap, "pair", err)) ||
+      (st = tc_ocl_remake(s, &s->pq, 0, 4 * cap, "pair", err)))
+    return st;
+  s->pair_cap = cap;
+  s->info.pair_capacity = cap;
+  return TC_OK;
+}
+
+static tc_status run_sync(ocl *s, const tc_grid_block *blk, tc_cl_batch b, int set,
+                          tc_pairbuf *out, tc_backend_stats *stats, tc_err *err);
+
+/* Waits for sub-batch b, answers an overflow, appends its pairs to out. */
+static tc_status finish(ocl *s, const tc_grid_block *blk, tc_cl_batch b, int set, tc_pairbuf *out,
+                        tc_backend_stats *stats, tc_err *err) {
+  tc_status st = TC_OK;
+  size_t n = batch_n(blk, b), base = blk->off[b.s0], groups = (n + s->wg - 1) / s->wg;
+  TC_CL_TRY(err, clFinish(s->q));
+  if (s->hcount > s->pair_cap) {
+    size_t need = s->hcount + s->hcount / 8 + 1024;
+    if (s->hcount < COUNT_LIMIT && need <= pair_room(s)) {
+      s->info.retries++;
+      if ((st = tc_ocl_set_pair_cap(s, need, err)) != TC_OK ||
+          (st = pairs_kernel(s, set, n, base, NULL, err)) != TC_OK)
+        goto cleanup;
+      TC_CL_TRY(err, clFinish(s->q));
+      if (s->hcount > s->pair_cap) {
+        st = tc_fail(err, TC_ERR_INTERNAL, "OpenCL pair count changed on rerun (%u > %zu)",
+                     (unsigned)s->hcount, s->pair_cap);
+        goto cleanup;
+      }
+    } else if (b.s1 - b.s0 > 1) { /* halve the grid times; each half runs on its own */
+      s->info.splits++;
+      tc_cl_batch h1 = {b.s0, b.s0 + (b.s1 - b.s0) / 2}, h2 = {h1.s1, b.s1};
+      if ((st = run_sync(s, blk, h1, set, out, stats, err)) == TC_OK)
+        st = run_sync(s, blk, h2, set, out, stats, err);
+      goto cleanup;
+    } else {
+      st = tc_fail(err, TC_ERR_OVERFLOW,
+                   "grid time %lld: %s%u candidate pairs do not fit the OpenCL device memory "
+                   "budget of %zu bytes (raise --device-memory or lower --dist)",
+                   (long long)(blk->s0 + (int64_t)b.s0 * blk->slot),
+                   s->hcount >= COUNT_LIMIT ? "over " : "", (unsigned)s->hcount, s->budget);
+      goto cleanup;
+    }
+  }
+  size_t m = s->hcount;
+  if (m) {
+    if (tc_pairbuf_reserve(out, out->n + m) != TC_OK) {
+      st = tc_fail(err, TC_ERR_NOMEM, "out of memory for %zu candidate pairs", out->n + m);
+      goto cleanup;
+    }
+    TC_CL_TRY(err, clEnqueueReadBuffer(s->q, s->pp, CL_FALSE, 0, 4 * m, out->p + out->n, 0, NULL,
+                                       prof_slot(s, P_READ)));
+    TC_CL_TRY(err, clEnqueueReadBuffer(s->q, s->pq, CL_FALSE, 0, 4 * m, out->q + out->n, 0, NULL,
+                                       prof_slot(s, P_READ)));
+  }
+  uint64_t tests = 0;
+  if (s->allpairs) {
+    tests = allpairs_tests(blk, b);
+  } else {
+    if (groups > s->htests_cap) {
+      uint64_t *t = realloc(s->htests, groups * sizeof *t);
+      if (!t) {
+        st = tc_fail(err, TC_ERR_NOMEM, "out of memory for %zu test counts", groups);
+        goto cleanup;
+      }
+      s->htests = t;
+      s->htests_cap = groups;
+    }
+    TC_CL_TRY(err, clEnqueueReadBuffer(s->q, s->tests, CL_FALSE, 0, groups * 8, s->htests, 0, NULL,
+                                       prof_slot(s, P_READ)));
+  }
+  TC_CL_TRY(err, clFinish(s->q));
+  for (size_t g = 0; !s->allpairs && g < groups; g++)
+    tests += s->htests[g];
+  out->n += m;
+  if (stats) {
+    stats->candidates += m;
+    stats->tests += tests;
+  }
+cleanup:
+  return st;
+}
+
+/* One sub-batch start to end (after a split). */
+static tc_status run_sync(ocl *s, const tc_grid_block *blk, tc_cl_batch b, int set,
+                          tc_pairbuf *out, tc_backend_stats *stats, tc_err *err) {
+  tc_status st;
+  if (batch_n(blk, b) < 2)
+    return TC_OK;
+  if ((st = stage_write(s, blk, b, set, err)) || (st = compute(s, set, batch_n(blk, b),
+                                                               blk->off[b.s0], err)))
+    return st;
+  return finish(s, blk, b, set, out, stats, err);
+}
+
+tc_status tc_ocl_candidates(ocl *s, const tc_grid_block *blk, tc_pairbuf *out,
+                            tc_backend_stats *stats, tc_err *err) {
+  tc_status st = TC_OK;
+  tc_cl_batch *plan = NULL;
+  size_t nb = 0;
+  double k0 = s->info.t_keys + s->info.t_sort + s->info.t_pairs;
+  double x0 = s->info.t_write + s->info.t_read;
+  out->n = 0;
+  if (blk->n > UINT32_MAX - 1)
+    return tc_fail(err, TC_ERR_OVERFLOW, "grid block of %zu positions: over 2^32", blk->n);
+  if ((st = tc_cl_plan(blk, s->nmax, &plan, &nb, err)) != TC_OK)
+    return st;
+  if (nb && (st = stage_write(s, blk, plan[0], 0, err)) != TC_OK)
+    goto cleanup;
+  for (size_t k = 0; k < nb; k++) {
+    int set = (int)(k & 1);
+    if ((st = compute(s, set, batch_n(blk, plan[k]), blk->off[plan[k].s0], err)) != TC_OK)
+      goto cleanup;
+    /* the next sub-batch's staging and transfer overlap this one's kernels */
+    if (k + 1 < nb && (st = stage_write(s, blk, plan[k + 1], 1 - set, err)) != TC_OK)
+      goto cleanup;
+    if ((st = finish(s, blk, plan[k], set, out, stats, err)) != TC_OK)
+      goto cleanup;
+  }
+cleanup:
+  if (st != TC_OK) {
+    clFinish(s->q);
+    clFinish(s->xq);
+    tc_err_prefix(err, "OpenCL %s on %s: ", s->allpairs ? "all pairs" : "cell search",
+                  s->dev.name);
+  }
+  if (s->profile) {
+    prof_collect(s);
+    if (stats) {
+      stats->t_cand += s->info.t_keys + s->info.t_sort + s->info.t_pairs - k0;
+      stats->t_transfer += s->info.t_write + s->info.t_read - x0;
+    }
+  }
+  free(plan);
+  return st;
+}

@@ -1,0 +1,61 @@
+/* Internal to host/opencl: the state of one OpenCL backend instance, shared by
+ * backend_opencl.c (create, destroy, the ops tables) and cl_batch.c (sub-batches). */
+#ifndef TC_CL_STATE_H
+#define TC_CL_STATE_H
+
+#include "host/opencl/backend_opencl.h"
+#include "host/opencl/cl_device.h"
+
+#define TC_OCL_COUNT_LIMIT 0x80000000u /* TC_COUNT_LIMIT of kernels/cells.cl */
+#define TC_OCL_MAX_LEVELS 8
+#define TC_OCL_MAX_PENDING 128
+
+enum { TC_K_KEYS, TC_K_SCAN, TC_K_ADD, TC_K_SCATTER, TC_K_NEIGH, TC_K_ALLPAIRS, TC_K_COUNT };
+extern const char *const tc_ocl_kernel_names[TC_K_COUNT];
+
+/* One set of sub-batch inputs; two let the next transfer overlap this compute. */
+typedef struct {
+  cl_mem cell, pos, slot, boff;
+  int32_t *hcell;
+  void *hpos;
+  uint32_t *hslot, *hboff;
+  size_t cap, slot_cap; /* positions, grid-time offsets */
+  size_t nbuckets;      /* hash buckets of the sub-batch held */
+  cl_event written;     /* last write into this set */
+} tc_ocl_inset;
+
+typedef struct {
+  int allpairs, single, profile, threads;
+  tc_cl_device_info dev;
+  cl_context ctx;
+  cl_program prog;
+  cl_command_queue q, xq; /* compute, transfer */
+  cl_kernel k[TC_K_COUNT];
+  size_t wg, rsize;       /* local size; bytes of one offset (4 floats or 4 doubles) */
+  double cell;            /* cell size, exactly as the device holds it */
+  cl_float cell_f, screen_f;
+  cl_double cell_d, screen_d;
+  size_t budget, used, nmax; /* device bytes allowed and held; positions per sub-batch */
+  tc_ocl_inset in[2];
+  cl_mem key, rank, scell, spos, sidx, start, tests, pp, pq, count;
+  size_t work_cap, start_cap, tests_cap, pair_cap;
+  cl_mem lvl[TC_OCL_MAX_LEVELS];
+  size_t lvl_cap[TC_OCL_MAX_LEVELS];
+  uint64_t *htests;
+  size_t htests_cap;
+  cl_uint hcount;
+  cl_event pend[TC_OCL_MAX_PENDING];
+  int pend_kind[TC_OCL_MAX_PENDING], npend;
+  tc_opencl_info info;
+} tc_ocl;
+
+/* Replaces *m by a fresh buffer of `bytes` (the old one held old_bytes). */
+tc_status tc_ocl_remake(tc_ocl *s, cl_mem *m, size_t old_bytes, size_t bytes, const char *what,
+                        tc_err *err);
+void tc_ocl_release(tc_ocl *s, cl_mem *m, size_t bytes);
+tc_status tc_ocl_set_pair_cap(tc_ocl *s, size_t cap, tc_err *err);
+/* The candidates op. */
+tc_status tc_ocl_candidates(tc_ocl *s, const tc_grid_block *blk, tc_pairbuf *out,
+                            tc_backend_stats *stats, tc_err *err);
+
+#endif

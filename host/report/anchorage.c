@@ -1,0 +1,355 @@
+#include "host/report/anchorage.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kernels/geo.h"
+
+/* (cell, mmsi) pairs, kept sorted and unique. */
+typedef struct {
+  uint64_t cell;
+  uint32_t mmsi;
+} pair;
+
+struct tc_anchorage_finder {
+  tc_anchorage_params p;
+  double dlat;   /* cell height, degrees */
+  pair *v, *tmp;
+  size_t n, cap, tmpcap;
+  size_t stationary;
+};
+
+void tc_anchorage_defaults(tc_anchorage_params *p) {
+  p->cell_m = 1000;
+  p->max_speed_kn = 0.5;
+  p->min_vessels = 5;
+  p->name_radius_m = 20000;
+}
+
+tc_status tc_anchorage_create(const tc_anchorage_params *p, tc_anchorage_finder **out, tc_err *err) {
+  *out = NULL;
+  if (!(p->cell_m >= 50 && p->cell_m <= 100000) || !(p->max_speed_kn > 0) || p->min_vessels < 1)
+    return tc_fail(err, TC_ERR_ARG, "anchorages: cell %g m (50 … 100000), speed %g kn (> 0), min vessels %d (>= 1)",
+                   p->cell_m, p->max_speed_kn, p->min_vessels);
+  tc_anchorage_finder *a = calloc(1, sizeof *a);
+  if (!a)
+    return tc_fail(err, TC_ERR_NOMEM, "anchorages: out of memory");
+  a->p = *p;
+  a->dlat = p->cell_m / (TC_EARTH_R_M * TC_DEG2RAD);
+  *out = a;
+  return TC_OK;
+}
+
+void tc_anchorage_free(tc_anchorage_finder *a) {
+  if (!a)
+    return;
+  free(a->v);
+  free(a->tmp);
+  free(a);
+}
+
+size_t tc_anchorage_stationary(const tc_anchorage_finder *a) { return a->stationary; }
+
+/* Rows of dlat degrees; within a row, columns of cell_m metres at the row's middle
+ * latitude, so cells stay near square at every latitude. */
+static long row_of(const tc_anchorage_finder *a, double lat) { return (long)floor((lat + 90.0) / a->dlat); }
+
+static double row_mid(const tc_anchorage_finder *a, long row) { return (row + 0.5) * a->dlat - 90.0; }
+
+static double col_width(const tc_anchorage_finder *a, long row) {
+  double c = cos(row_mid(a, row) * TC_DEG2RAD);
+  double w = a->dlat / (c > 1e-6 ? c : 1e-6);
+  return w < 360.0 ? w : 360.0;
+}
+
+static long ncols(const tc_anchorage_finder *a, long row) { return (long)ceil(360.0 / col_width(a, row)); }
+
+static uint64_t cell_of(const tc_anchorage_finder *a, double lat, double lon) {
+  long r = row_of(a, lat);
+  long c = (long)floor((tc_norm_lon(lon) + 180.0) / col_width(a, r));
+  long nc = ncols(a, r);
+  c = ((c % nc) + nc) % nc;
+  return ((uint64_t)r << 32) | (uint64_t)c;
+}
+
+static void cell_centre(const tc_anchorage_finder *a, uint64_t cell, double *lat, double *lon) {
+  long r = (long)(cell >> 32), c = (long)(cell & 0xffffffffu);
+  *lat = row_mid(a, r);
+  *lon = tc_norm_lon((c + 0.5) * col_width(a, r) - 180.0);
+}
+
+static int cmp_pair(const void *x, const void *y) {
+  const pair *p = x, *q = y;
+  if (p->cell != q->cell)
+    return p->cell < q->cell ? -1 : 1;
+  return p->mmsi < q->mmsi ? -1 : p->mmsi > q->mmsi;
+}
+
+static size_t uniq(pair *v, size_t n) {
+  size_t w = 0;
+  for (size_t i = 0; i < n; i++)
+    if (!w || cmp_pair(&v[i], &v[w - 1]))
+      v[w++] = v[i];
+  return w;
+}
+
+/* Speed in knots between fixes i and j of one vessel, NaN when not usable. */
+static double implied_kn(const tc_columns *b, size_t i, size_t j) {
+  int64_t dt = b->t[j] > b->t[i] ? b->t[j] - b->t[i] : b->t[i] - b->t[j];
+  if (dt == 0 || dt > 3600)
+    return NAN;
+  return tc_haversine_m(b->lat[i], b->lon[i], b->lat[j], b->lon[j]) / dt / TC_KNOT_MPS;
+}
+
+tc_status tc_anchorage_add(tc_anchorage_finder *a, const tc_columns *b, tc_err *err) {
+  size_t k = 0;
+  if (b->n > a->tmpcap) {
+    pair *t = realloc(a->tmp, b->n * sizeof *t);
+    if (!t)
+      return tc_fail(err, TC_ERR_NOMEM, "anchorages: out of memory");
+    a->tmp = t;
+    a->tmpcap = b->n;
+  }
+  for (size_t i = 0; i < b->n; i++) {
+    double v = b->sog[i];
+    if (!isfinite(v) || v >= 102.2) { /* unknown (AIS 102.3): judge by the neighbours */
+      int prev = i > 0 && b->mmsi[i - 1] == b->mmsi[i], next = i + 1 < b->n && b->mmsi[i + 1] == b->mmsi[i];
+      double s1 = prev ? implied_kn(b, i - 1, i) : NAN, s2 = next ? implied_kn(b, i, i + 1) : NAN;
+      v = isfinite(s1) && isfinite(s2) ? fmax(s1, s2) : isfinite(s1) ? s1 : s2;
+    }
+    if (!(v < a->p.max_speed_kn) || !isfinite(b->lat[i]) || fabs(b->lat[i]) > 90)
+      continue;
+    a->tmp[k++] = (pair){cell_of(a, b->lat[i], b->lon[i]), b->mmsi[i]};
+  }
+  a->stationary += k;
+  qsort(a->tmp, k, sizeof *a->tmp, cmp_pair);
+  k = uniq(a->tmp, k);
+  /* Merge the sorted batch into the sorted set. */
+  size_t cap = a->n + k ? a->n + k : 1;
+  pair *m = malloc(cap * sizeof *m);
+  if (!m)
+    return tc_fail(err, TC_ERR_NOMEM, "anchorages: out of memory");
+  size_t i = 0, j = 0, o = 0;
+  while (i < a->n || j < k) {
+    const pair *next = j >= k || (i < a->n && cmp_pair(&a->v[i], &a->tmp[j]) <= 0) ? &a->v[i++] : &a->tmp[j++];
+    if (!o || cmp_pair(next, &m[o - 1]))
+      m[o++] = *next;
+  }
+  free(a->v);
+  a->v = m;
+  a->n = o;
+  a->cap = cap;
+  return TC_OK;
+}
+
+typedef struct {
+  uint64_t cell;
+  size_t first, n; /* its (cell, mmsi) pairs */
+  size_t parent;   /* union-find over anchorage cells */
+  int own, near;   /* distinct vessels in the cell, and in it and its neighbours */
+  int anchorage;
+} acell;
+
+static size_t find(acell *c, size_t i) {
+  while (c[i].parent != i)
+    i = c[i].parent = c[c[i].parent].parent;
+  return i;
+}
+
+static size_t lookup(const acell *c, size_t n, uint64_t cell) {
+  size_t lo = 0, hi = n;
+  while (lo < hi) {
+    size_t m = lo + (hi - lo) / 2;
+    if (c[m].cell < cell)
+      lo = m + 1;
+    else
+      hi = m;
+  }
+  return lo < n && c[lo].cell == cell ? lo : (size_t)-1;
+}
+
+/* The occupied cells touching cell i (itself included): the same row at ±1 column,
+ * and in the rows above and below (other column widths) the cells under both ends
+ * of each of the three column spans. Returns how many, unique. */
+static int neighbours(const tc_anchorage_finder *a, const acell *c, size_t nc, size_t i, size_t out[24]) {
+  int k = 0;
+  out[k++] = i;
+  double lat, lon;
+  cell_centre(a, c[i].cell, &lat, &lon);
+  long r = (long)(c[i].cell >> 32);
+  double w = col_width(a, r);
+  for (int dy = -1; dy <= 1; dy++) {
+    double la = row_mid(a, r + dy);
+    if (fabs(la) > 90)
+      continue;
+    for (int dx = -1; dx <= 1; dx++)
+      for (int side = -1; side <= 1; side += 2) {
+        if (!dy && !dx)
+          break;
+        double lo = lon + dx * w + (dy ? side * 0.49 * w : 0);
+        size_t j = lookup(c, nc, cell_of(a, la, lo));
+        int seen = j == (size_t)-1;
+        for (int m = 0; m < k && !seen; m++)
+          seen = out[m] == j;
+        if (!seen)
+          out[k++] = j;
+        if (!dy)
+          break;
+      }
+  }
+  return k;
+}
+
+static int cmp_u32(const void *x, const void *y) {
+  uint32_t p = *(const uint32_t *)x, q = *(const uint32_t *)y;
+  return p < q ? -1 : p > q;
+}
+
+static int distinct(uint32_t *v, size_t n) {
+  qsort(v, n, sizeof *v, cmp_u32);
+  int d = 0;
+  for (size_t i = 0; i < n; i++)
+    d += i == 0 || v[i] != v[i - 1];
+  return d;
+}
+
+typedef struct {
+  tc_place pl;
+  double w;
+  uint32_t *mmsi;
+  size_t nm, cap;
+} cluster;
+
+static int cmp_cluster(const void *x, const void *y) {
+  const cluster *p = x, *q = y;
+  if (p->pl.vessels != q->pl.vessels)
+    return p->pl.vessels > q->pl.vessels ? -1 : 1;
+  if (p->pl.lat != q->pl.lat)
+    return p->pl.lat < q->pl.lat ? -1 : 1;
+  return p->pl.lon < q->pl.lon ? -1 : p->pl.lon > q->pl.lon;
+}
+
+tc_status tc_anchorage_finish(tc_anchorage_finder *a, const tc_places *ports, tc_places *out, tc_err *err) {
+  tc_status s = TC_OK;
+  acell *cells = NULL;
+  cluster *cl = NULL;
+  uint32_t *buf = NULL;
+  size_t nc = 0, ncl = 0, maxn = 0;
+  for (size_t i = 0, j; i < a->n; i = j, nc++)
+    for (j = i; j < a->n && a->v[j].cell == a->v[i].cell; j++)
+      ;
+  cells = calloc(nc ? nc : 1, sizeof *cells);
+  cl = calloc(nc ? nc : 1, sizeof *cl);
+  if (!cells || !cl)
+    goto nomem;
+  nc = 0;
+  for (size_t i = 0, j; i < a->n; i = j, nc++) {
+    for (j = i; j < a->n && a->v[j].cell == a->v[i].cell; j++)
+      ;
+    cells[nc] = (acell){a->v[i].cell, i, j - i, nc, (int)(j - i), 0, 0};
+    if (j - i > maxn)
+      maxn = j - i;
+  }
+  buf = malloc((maxn ? 24 * maxn : 1) * sizeof *buf);
+  if (!buf)
+    goto nomem;
+  /* A cell is an anchorage cell when at least min_vessels distinct vessels stayed in
+   * it and its neighbours, two of them in the cell itself: a busy anchorage spreads
+   * its ships over several cells, a lone pair at sea stays below the threshold. */
+  size_t nb[24];
+  for (size_t i = 0; i < nc; i++) {
+    int k = neighbours(a, cells, nc, i, nb);
+    size_t m = 0;
+    for (int q = 0; q < k; q++)
+      for (size_t p = 0; p < cells[nb[q]].n; p++)
+        buf[m++] = a->v[cells[nb[q]].first + p].mmsi;
+    cells[i].near = distinct(buf, m);
+    cells[i].anchorage = cells[i].near >= a->p.min_vessels && cells[i].own >= (a->p.min_vessels > 1 ? 2 : 1);
+  }
+  for (size_t i = 0; i < nc; i++) {
+    if (!cells[i].anchorage)
+      continue;
+    int k = neighbours(a, cells, nc, i, nb);
+    for (int q = 1; q < k; q++)
+      if (cells[nb[q]].anchorage) {
+        size_t x = find(cells, i), y = find(cells, nb[q]);
+        if (x != y)
+          cells[x > y ? x : y].parent = x < y ? x : y;
+      }
+  }
+  /* Per anchorage: vessel-weighted centre (longitudes unwrapped round the root's),
+   * distinct vessels, extent. */
+  for (size_t i = 0; i < nc; i++) {
+    if (!cells[i].anchorage)
+      continue;
+    size_t r = find(cells, i);
+    double la, lo, rla, rlo;
+    cell_centre(a, cells[i].cell, &la, &lo);
+    cell_centre(a, cells[r].cell, &rla, &rlo);
+    lo = rlo + tc_wrap_dlon(lo - rlo);
+    cluster *g = &cl[r];
+    g->pl.lat += la * cells[i].own;
+    g->pl.lon += lo * cells[i].own;
+    g->w += cells[i].own;
+    if (g->nm + cells[i].n > g->cap) {
+      size_t cap = g->cap ? g->cap * 2 : 64;
+      while (cap < g->nm + cells[i].n)
+        cap *= 2;
+      uint32_t *v = realloc(g->mmsi, cap * sizeof *v);
+      if (!v)
+        goto nomem;
+      g->mmsi = v;
+      g->cap = cap;
+    }
+    for (size_t p = 0; p < cells[i].n; p++)
+      g->mmsi[g->nm++] = a->v[cells[i].first + p].mmsi;
+  }
+  for (size_t i = 0; i < nc; i++)
+    if (cl[i].w > 0) {
+      cl[i].pl.lat /= cl[i].w;
+      cl[i].pl.lon = tc_norm_lon(cl[i].pl.lon / cl[i].w);
+      cl[i].pl.vessels = distinct(cl[i].mmsi, cl[i].nm);
+    }
+  for (size_t i = 0; i < nc; i++) { /* extent: farthest cell centre plus half a cell diagonal */
+    if (!cells[i].anchorage)
+      continue;
+    cluster *g = &cl[find(cells, i)];
+    double la, lo;
+    cell_centre(a, cells[i].cell, &la, &lo);
+    double d = tc_haversine_m(g->pl.lat, g->pl.lon, la, lo) + a->p.cell_m * 0.7072;
+    if (d > g->pl.radius_m)
+      g->pl.radius_m = d;
+  }
+  for (size_t i = 0; i < nc; i++) {
+    free(cl[i].mmsi);
+    cl[i].mmsi = NULL;
+    if (cl[i].w > 0)
+      cl[ncl++] = cl[i];
+  }
+  qsort(cl, ncl, sizeof *cl, cmp_cluster);
+  for (size_t i = 0; i < ncl; i++) {
+    tc_place *p = &cl[i].pl;
+    double d;
+    const tc_place *port = ports ? tc_places_nearest(ports, p->lat, p->lon, a->p.name_radius_m, &d) : NULL;
+    if (port)
+      snprintf(p->name, sizeof p->name, "%.40s anchorage", port->name);
+    else
+      snprintf(p->name, sizeof p->name, "anchorage %.3f%c %.3f%c", fabs(p->lat), p->lat >= 0 ? 'N' : 'S',
+               fabs(p->lon), p->lon >= 0 ? 'E' : 'W');
+    p->is_anchorage = 1;
+    if (tc_places_add(out, p) != TC_OK)
+      goto nomem;
+  }
+  goto cleanup;
+nomem:
+  s = tc_fail(err, TC_ERR_NOMEM, "anchorages: out of memory");
+cleanup:
+  for (size_t i = 0; cl && i < nc; i++)
+    free(cl[i].mmsi);
+  free(cells);
+  free(cl);
+  free(buf);
+  return s;
+}

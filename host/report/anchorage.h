@@ -1,0 +1,38 @@
+/* Anchorages from the data, as Global Fishing Watch's public pipeline derives them:
+ * fixes where a vessel is stationary (reported sog < max_speed, or, where sog is
+ * unknown, the speed implied by its neighbouring fixes) are binned on a grid of
+ * cell_m cells; a cell where at least min_vessels distinct vessels stayed is an
+ * anchorage cell; touching anchorage cells (8-neighbourhood) merge into one
+ * anchorage, named after the nearest given port within 20 km, else after its
+ * position. Feed batches sorted by (mmsi, t) (store buckets), then finish. */
+#ifndef TC_ANCHORAGE_H
+#define TC_ANCHORAGE_H
+
+#include <stddef.h>
+
+#include "host/report/places.h"
+#include "host/status.h"
+#include "io/columns.h"
+
+typedef struct {
+  double cell_m;        /* grid cell size (default 1000) */
+  double max_speed_kn;  /* stationary below this (default 0.5) */
+  int min_vessels;      /* distinct vessels for an anchorage cell (default 5) */
+  double name_radius_m; /* ports this close name the anchorage (default 20000) */
+} tc_anchorage_params;
+
+void tc_anchorage_defaults(tc_anchorage_params *p);
+
+typedef struct tc_anchorage_finder tc_anchorage_finder;
+
+tc_status tc_anchorage_create(const tc_anchorage_params *p, tc_anchorage_finder **out, tc_err *err);
+void tc_anchorage_free(tc_anchorage_finder *a);
+/* One batch of fixes sorted by (mmsi, t). */
+tc_status tc_anchorage_add(tc_anchorage_finder *a, const tc_columns *batch, tc_err *err);
+/* Appends the anchorages to out (is_anchorage set, radius_m their extent), largest
+ * first; ports (may be NULL) name them. */
+tc_status tc_anchorage_finish(tc_anchorage_finder *a, const tc_places *ports, tc_places *out, tc_err *err);
+/* Stationary fixes seen so far. */
+size_t tc_anchorage_stationary(const tc_anchorage_finder *a);
+
+#endif

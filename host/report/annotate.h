@@ -1,0 +1,38 @@
+/* Turns an encounter list into candidates: identity (flag from the MID, static data
+ * as of the start), place (distance from shore, nearest port or anchorage), evidence
+ * (watchlist, AIS gaps next to the meeting), filters (area, watchlist, port
+ * exclusion), score, order, and optionally both vessels' tracks. */
+#ifndef TC_ANNOTATE_H
+#define TC_ANNOTATE_H
+
+#include <stdint.h>
+
+#include "host/report/candidates.h"
+#include "host/report/coast.h"
+#include "host/report/places.h"
+#include "host/report/polygons.h"
+#include "host/report/tracks.h"
+#include "host/report/vessels.h"
+#include "host/report/watchlist.h"
+
+typedef struct {
+  const tc_vessel_index *vessels;   /* NULL: keep the static fields the candidates have */
+  const tc_coast *coast;            /* NULL: distance from shore unknown */
+  const tc_places *places;          /* ports and anchorages, NULL when none */
+  double port_radius_m;             /* near_port within this of a place's edge */
+  double port_search_m;             /* nearest place reported within this */
+  double exclude_port_radius_m;     /* > 0: drop candidates this close to a place */
+  const tc_polyset *area;           /* keep only mean positions inside */
+  const tc_watchlist *watch;        /* keep only candidates with a listed vessel */
+  const tc_track_source *tracks;    /* fixes, for gaps and drawn tracks; NULL when none */
+  int load_tracks;                  /* fill candidates' tracks … */
+  size_t track_limit;               /* … of the first this many in the final order (0 = all) */
+  int64_t track_margin_s;           /* before and after the encounter */
+  int64_t gap_min_s, gap_window_s;  /* gaps of at least min within window of the meeting */
+  int sort_by_score;                /* else spec order */
+} tc_annotate_opts;
+
+void tc_annotate_defaults(tc_annotate_opts *o);
+tc_status tc_annotate(tc_candidates *c, const tc_annotate_opts *o, tc_err *err);
+
+#endif

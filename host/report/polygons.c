@@ -1,0 +1,240 @@
+#include "host/report/polygons.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kernels/geo.h"
+
+typedef struct {
+  size_t first_ring, nrings;
+  double lat0, lat1, lon0, lon1; /* bounding box, unwrapped longitudes */
+} poly;
+
+typedef struct {
+  size_t first, n; /* vertices */
+} ring;
+
+struct tc_polyset {
+  double *lat, *lon;
+  size_t nv, capv;
+  ring *rings;
+  size_t nr, capr;
+  poly *polys;
+  size_t np, capp;
+};
+
+static int grow(void **p, size_t *cap, size_t need, size_t elem) {
+  if (need <= *cap)
+    return 1;
+  size_t c = *cap ? *cap : 64;
+  while (c < need)
+    c *= 2;
+  void *n = realloc(*p, c * elem);
+  if (!n)
+    return 0;
+  *p = n;
+  *cap = c;
+  return 1;
+}
+
+static int push_vertex(tc_polyset *s, double lat, double lon) {
+  size_t cap = s->capv;
+  if (s->nv + 1 > cap) {
+    size_t c2 = cap;
+    if (!grow((void **)&s->lat, &cap, s->nv + 1, sizeof(double)) ||
+        !grow((void **)&s->lon, &c2, s->nv + 1, sizeof(double)))
+      return 0;
+    s->capv = cap;
+  }
+  s->lat[s->nv] = lat;
+  s->lon[s->nv] = lon;
+  s->nv++;
+  return 1;
+}
+
+/* One ring: coordinates [[lon, lat], ...]. */
+static tc_status add_ring(tc_polyset *s, const tc_jnode *coords, const char *name, tc_err *err) {
+  if (!coords || coords->type != TC_JARR)
+    return tc_fail(err, TC_ERR_FORMAT, "%s: a polygon ring is not an array", name);
+  if (coords->n < 3)
+    return tc_fail(err, TC_ERR_FORMAT, "%s: a polygon ring has %zu positions (at least 3 needed)",
+                   name, coords->n);
+  size_t first = s->nv;
+  double prev = 0, lat_sum = 0;
+  size_t k = 0;
+  for (const tc_jnode *pt = coords->child; pt; pt = pt->next, k++) {
+    if (pt->type != TC_JARR || pt->n < 2 || pt->child->type != TC_JNUM ||
+        pt->child->next->type != TC_JNUM)
+      return tc_fail(err, TC_ERR_FORMAT, "%s: position %zu of a ring is not [lon, lat]", name, k);
+    double lon = pt->child->num, lat = pt->child->next->num;
+    if (!isfinite(lon) || !isfinite(lat) || fabs(lat) > 90)
+      return tc_fail(err, TC_ERR_FORMAT, "%s: position %zu [%g, %g] is not a valid [lon, lat]",
+                     name, k, lon, lat);
+    lon = k == 0 ? tc_norm_lon(fmod(lon, 360.0)) : prev + tc_wrap_dlon(fmod(lon - prev, 360.0));
+    prev = lon;
+    lat_sum += lat;
+    if (!push_vertex(s, lat, lon))
+      return tc_fail(err, TC_ERR_NOMEM, "%s: out of memory", name);
+  }
+  /* Close the ring; one that went once round a pole closes through the pole. */
+  double dl = s->lon[s->nv - 1] - s->lon[first];
+  if (fabs(dl) > 180.0) {
+    double pole = lat_sum >= 0 ? 90.0 : -90.0;
+    if (!push_vertex(s, pole, s->lon[s->nv - 1]) || !push_vertex(s, pole, s->lon[first]))
+      return tc_fail(err, TC_ERR_NOMEM, "%s: out of memory", name);
+  }
+  if (s->lat[s->nv - 1] != s->lat[first] || s->lon[s->nv - 1] != s->lon[first])
+    if (!push_vertex(s, s->lat[first], s->lon[first]))
+      return tc_fail(err, TC_ERR_NOMEM, "%s: out of memory", name);
+  size_t n = s->nv - first;
+  if (!grow((void **)&s->rings, &s->capr, s->nr + 1, sizeof(ring)))
+    return tc_fail(err, TC_ERR_NOMEM, "%s: out of memory", name);
+  s->rings[s->nr++] = (ring){first, n};
+  return TC_OK;
+}
+
+static tc_status add_polygon(tc_polyset *s, const tc_jnode *rings, const char *name, tc_err *err) {
+  if (!rings || rings->type != TC_JARR || rings->n == 0)
+    return tc_fail(err, TC_ERR_FORMAT, "%s: Polygon coordinates must be a non-empty array of rings",
+                   name);
+  size_t r0 = s->nr;
+  for (const tc_jnode *r = rings->child; r; r = r->next)
+    TC_TRY(add_ring(s, r, name, err));
+  poly p = {r0, s->nr - r0, INFINITY, -INFINITY, INFINITY, -INFINITY};
+  /* Holes are unwrapped on their own; shift each next to the outer ring. */
+  double ref = s->lon[s->rings[r0].first];
+  for (size_t i = r0; i < s->nr; i++) {
+    ring *g = &s->rings[i];
+    double shift = 360.0 * round((s->lon[g->first] - ref) / 360.0);
+    for (size_t v = g->first; v < g->first + g->n; v++) {
+      s->lon[v] -= i == r0 ? 0 : shift;
+      if (s->lat[v] < p.lat0) p.lat0 = s->lat[v];
+      if (s->lat[v] > p.lat1) p.lat1 = s->lat[v];
+      if (s->lon[v] < p.lon0) p.lon0 = s->lon[v];
+      if (s->lon[v] > p.lon1) p.lon1 = s->lon[v];
+    }
+  }
+  if (!grow((void **)&s->polys, &s->capp, s->np + 1, sizeof(poly)))
+    return tc_fail(err, TC_ERR_NOMEM, "%s: out of memory", name);
+  s->polys[s->np++] = p;
+  return TC_OK;
+}
+
+static tc_status walk(tc_polyset *s, const tc_jnode *g, const char *name, int depth, tc_err *err) {
+  const tc_jnode *type = tc_jget(g, "type");
+  if (!type || type->type != TC_JSTR)
+    return tc_fail(err, TC_ERR_FORMAT, "%s: a GeoJSON object has no \"type\"", name);
+  if (depth > 32)
+    return tc_fail(err, TC_ERR_FORMAT, "%s: GeoJSON nested too deep", name);
+  const char *t = type->str;
+  if (!strcmp(t, "FeatureCollection")) {
+    const tc_jnode *f = tc_jget(g, "features");
+    if (!f || f->type != TC_JARR)
+      return tc_fail(err, TC_ERR_FORMAT, "%s: FeatureCollection without a \"features\" array", name);
+    for (const tc_jnode *c = f->child; c; c = c->next)
+      TC_TRY(walk(s, c, name, depth + 1, err));
+    return TC_OK;
+  }
+  if (!strcmp(t, "Feature")) {
+    const tc_jnode *geo = tc_jget(g, "geometry");
+    return geo && geo->type == TC_JOBJ ? walk(s, geo, name, depth + 1, err) : TC_OK;
+  }
+  if (!strcmp(t, "GeometryCollection")) {
+    const tc_jnode *gs = tc_jget(g, "geometries");
+    if (gs && gs->type == TC_JARR)
+      for (const tc_jnode *c = gs->child; c; c = c->next)
+        TC_TRY(walk(s, c, name, depth + 1, err));
+    return TC_OK;
+  }
+  const tc_jnode *coords = tc_jget(g, "coordinates");
+  if (!strcmp(t, "Polygon"))
+    return add_polygon(s, coords, name, err);
+  if (!strcmp(t, "MultiPolygon")) {
+    if (!coords || coords->type != TC_JARR)
+      return tc_fail(err, TC_ERR_FORMAT, "%s: MultiPolygon coordinates must be an array", name);
+    for (const tc_jnode *c = coords->child; c; c = c->next)
+      TC_TRY(add_polygon(s, c, name, err));
+  }
+  return TC_OK; /* points and lines have no inside */
+}
+
+tc_status tc_polyset_from_json(const tc_jnode *root, const char *name, tc_polyset **out, tc_err *err) {
+  *out = NULL;
+  tc_polyset *s = calloc(1, sizeof *s);
+  if (!s)
+    return tc_fail(err, TC_ERR_NOMEM, "%s: out of memory", name);
+  tc_status st = walk(s, root, name, 0, err);
+  if (st == TC_OK && s->np == 0)
+    st = tc_fail(err, TC_ERR_FORMAT, "%s: no Polygon or MultiPolygon found", name);
+  if (st != TC_OK) {
+    tc_polyset_free(s);
+    return st;
+  }
+  *out = s;
+  return TC_OK;
+}
+
+tc_status tc_polyset_load(const char *path, tc_polyset **out, tc_err *err) {
+  tc_jdoc *j = NULL;
+  *out = NULL;
+  TC_TRY(tc_jdoc_load(path, &j, err));
+  tc_status s = tc_polyset_from_json(tc_jdoc_root(j), path, out, err);
+  tc_jdoc_free(j);
+  return s;
+}
+
+void tc_polyset_free(tc_polyset *p) {
+  if (!p)
+    return;
+  free(p->lat);
+  free(p->lon);
+  free(p->rings);
+  free(p->polys);
+  free(p);
+}
+
+size_t tc_polyset_count(const tc_polyset *p) { return p->np; }
+size_t tc_polyset_rings(const tc_polyset *p) { return p->nr; }
+
+void tc_polyset_ring(const tc_polyset *p, size_t r, const double **lat, const double **lon, size_t *n) {
+  *lat = p->lat + p->rings[r].first;
+  *lon = p->lon + p->rings[r].first;
+  *n = p->rings[r].n;
+}
+
+/* Even-odd crossing count of a horizontal ray (in the unwrapped lon/lat plane). */
+static int ring_crossings(const tc_polyset *s, const ring *g, double lat, double lon) {
+  int c = 0;
+  const double *y = s->lat + g->first, *x = s->lon + g->first;
+  for (size_t i = 0, j = g->n - 1; i < g->n; j = i++) {
+    if ((y[i] > lat) != (y[j] > lat)) {
+      double xc = x[j] + (lat - y[j]) / (y[i] - y[j]) * (x[i] - x[j]);
+      if (lon < xc)
+        c ^= 1;
+    }
+  }
+  return c;
+}
+
+int tc_polyset_contains(const tc_polyset *s, double lat, double lon) {
+  if (!s || !isfinite(lat) || !isfinite(lon))
+    return 0;
+  lon = tc_norm_lon(lon);
+  for (size_t k = 0; k < s->np; k++) {
+    const poly *p = &s->polys[k];
+    if (lat < p->lat0 || lat > p->lat1)
+      continue;
+    for (int w = -1; w <= 1; w++) {
+      double x = lon + 360.0 * w;
+      if (x < p->lon0 || x > p->lon1)
+        continue;
+      int in = 0;
+      for (size_t r = p->first_ring; r < p->first_ring + p->nrings; r++)
+        in ^= ring_crossings(s, &s->rings[r], lat, x);
+      if (in)
+        return 1;
+    }
+  }
+  return 0;
+}

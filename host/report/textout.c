@@ -1,0 +1,133 @@
+#include "host/report/textout.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+void tc_fmt_iso(int64_t t, char out[TC_ISO_LEN]) { tc_time_format_iso(t, out); }
+
+void tc_fmt_day(int64_t t, char out[16]) {
+  char iso[TC_ISO_LEN];
+  tc_time_format_iso(t, iso);
+  snprintf(out, 16, "%.10s", iso);
+}
+
+void tc_put_csv(FILE *f, const char *s) {
+  if (!strpbrk(s, ",\"\n\r")) {
+    fputs(s, f);
+    return;
+  }
+  fputc('"', f);
+  for (; *s; s++) {
+    if (*s == '"')
+      fputc('"', f);
+    fputc(*s, f);
+  }
+  fputc('"', f);
+}
+
+void tc_put_json_str(FILE *f, const char *s) {
+  fputc('"', f);
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    switch (*p) {
+    case '"': fputs("\\\"", f); break;
+    case '\\': fputs("\\\\", f); break;
+    case '\n': fputs("\\n", f); break;
+    case '\r': fputs("\\r", f); break;
+    case '\t': fputs("\\t", f); break;
+    case '<': fputs("\\u003c", f); break; /* keeps "</script>" out of embedded JSON */
+    default:
+      if (*p < 0x20)
+        fprintf(f, "\\u%04x", *p);
+      else
+        fputc(*p, f);
+    }
+  }
+  fputc('"', f);
+}
+
+void tc_put_xml(FILE *f, const char *s) {
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    switch (*p) {
+    case '<': fputs("&lt;", f); break;
+    case '>': fputs("&gt;", f); break;
+    case '&': fputs("&amp;", f); break;
+    case '"': fputs("&quot;", f); break;
+    case '\'': fputs("&#39;", f); break;
+    default:
+      if (*p >= 0x20 || *p == '\n' || *p == '\t')
+        fputc(*p, f); /* other control characters are not allowed in XML 1.0 */
+    }
+  }
+}
+
+void tc_put_json_num(FILE *f, double v, int decimals) {
+  if (!isfinite(v))
+    fputs("null", f);
+  else
+    fprintf(f, "%.*f", decimals, v);
+}
+
+tc_status tc_atomic_name(tc_atomic *a, const char *path, tc_err *err) {
+  memset(a, 0, sizeof *a);
+  if (snprintf(a->path, sizeof a->path, "%s", path) >= (int)sizeof a->path ||
+      snprintf(a->tmp, sizeof a->tmp, "%s.tmp-XXXXXX", path) >= (int)sizeof a->tmp)
+    return tc_fail(err, TC_ERR_ARG, "%s: path too long", path);
+  int fd = mkstemp(a->tmp);
+  if (fd < 0) {
+    a->tmp[0] = '\0';
+    return tc_fail(err, TC_ERR_IO, "%s: cannot create a temporary file beside it: %s", path,
+                   strerror(errno));
+  }
+  mode_t um = umask(022); /* mkstemp makes 0600; give the output the usual mode */
+  umask(um);
+  int bad = fchmod(fd, 0666 & ~um) != 0;
+  if (close(fd) != 0 || bad)
+    return tc_fail(err, TC_ERR_IO, "%s: %s", a->tmp, strerror(errno));
+  return TC_OK;
+}
+
+tc_status tc_atomic_open(tc_atomic *a, const char *path, tc_err *err) {
+  TC_TRY(tc_atomic_name(a, path, err));
+  a->f = fopen(a->tmp, "w");
+  if (!a->f) {
+    tc_status s = tc_fail(err, TC_ERR_IO, "%s: %s", a->tmp, strerror(errno));
+    tc_atomic_abort(a);
+    return s;
+  }
+  return TC_OK;
+}
+
+tc_status tc_atomic_commit(tc_atomic *a, tc_err *err) {
+  if (a->f) {
+    int bad = ferror(a->f);
+    int closed = fclose(a->f);
+    a->f = NULL;
+    if (bad || closed != 0) {
+      tc_fail(err, TC_ERR_IO, "%s: write failed: %s", a->path, strerror(errno));
+      tc_atomic_abort(a);
+      return TC_ERR_IO;
+    }
+  }
+  if (rename(a->tmp, a->path) != 0) {
+    tc_fail(err, TC_ERR_IO, "%s: cannot rename %s onto it: %s", a->path, a->tmp, strerror(errno));
+    tc_atomic_abort(a);
+    return TC_ERR_IO;
+  }
+  a->tmp[0] = '\0';
+  return TC_OK;
+}
+
+void tc_atomic_abort(tc_atomic *a) {
+  if (a->f) {
+    fclose(a->f);
+    a->f = NULL;
+  }
+  if (a->tmp[0]) {
+    unlink(a->tmp);
+    a->tmp[0] = '\0';
+  }
+}

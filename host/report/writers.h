@@ -1,0 +1,30 @@
+/* Candidate writers (docs/outputs.md). Stream writers take an open FILE and check
+ * its error state at the end; tc_candidates_write writes a file atomically. */
+#ifndef TC_WRITERS_H
+#define TC_WRITERS_H
+
+#include <stdio.h>
+
+#include "host/report/candidates.h"
+
+typedef enum { TC_FMT_CSV, TC_FMT_GEOJSON, TC_FMT_KML, TC_FMT_HDF5 } tc_format;
+
+/* From a name ("csv", "geojson", "json", "kml", "hdf5", "h5"), or when name is NULL
+ * from the path's extension (CSV when none matches). */
+tc_status tc_format_parse(const char *name, const char *path, tc_format *out, tc_err *err);
+const char *tc_format_name(tc_format f);
+
+/* The CSV columns: the spec's twelve (as the expected lists in shared/data have
+ * them), then id, score, flags, static data, place, tags and reasons. */
+extern const char *const tc_csv_columns[];
+extern const int tc_csv_ncolumns;
+
+tc_status tc_write_csv(FILE *f, const tc_candidates *c, tc_err *err);
+tc_status tc_write_geojson(FILE *f, const tc_candidates *c, tc_err *err);
+tc_status tc_write_kml(FILE *f, const tc_candidates *c, tc_err *err);
+tc_status tc_write_hdf5(const char *path, const tc_candidates *c, tc_err *err);
+
+/* Writes path in the format, under a temporary name renamed when complete. */
+tc_status tc_candidates_write(const char *path, tc_format fmt, const tc_candidates *c, tc_err *err);
+
+#endif

@@ -1,0 +1,193 @@
+/* The HTML report: structure read back by Python's html.parser, the page loaded in
+ * headless Chromium with no network (its own self-test: sorting, a panel's map, no
+ * fetch, no error), planted meetings ranked above port clusters, and the page
+ * without Leaflet. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "host/report/report.h"
+#include "support/analyst_util.h"
+
+#define T0 1600041600
+
+static int have_chromium(void) { return system("command -v chromium >/dev/null 2>&1") == 0; }
+
+/* Loads page#selftest in headless Chromium and returns the <body ...> tag of the DOM. */
+static void chromium_body(const char *page, char *body, size_t cap) {
+  const char *dom = au_path("dom.html");
+  char cmd[4096];
+  snprintf(cmd, sizeof cmd,
+           "timeout 120 chromium --headless --no-sandbox --disable-gpu --no-first-run --disable-extensions "
+           "--host-resolver-rules='MAP * ~NOTFOUND' --virtual-time-budget=10000 --dump-dom 'file://%s#selftest' "
+           ">'%s' 2>/dev/null",
+           page, dom);
+  cr_assert_eq(system(cmd), 0, "chromium failed on %s", page);
+  FILE *f = fopen(dom, "r");
+  cr_assert(f);
+  static char buf[1 << 20];
+  size_t n = fread(buf, 1, sizeof buf - 1, f);
+  buf[n] = '\0';
+  fclose(f);
+  char *b = strstr(buf, "<body");
+  cr_assert(b, "no body in the DOM");
+  char *e = strchr(b, '>');
+  snprintf(body, cap, "%.*s", (int)(e - b + 1), b);
+}
+
+static void fixture(tc_candidates *c) {
+  tc_candidates_init(c);
+  for (int i = 0; i < 5; i++) {
+    tc_encounter e = au_encounter(538000000 + i, 636000000 + i, T0 + 3600 * i, T0 + 3600 * i + 9000, 10 + 0.1 * i, 20);
+    cr_assert_eq(tc_candidates_push(c, &e), TC_OK);
+    c->v[i].score = 5 - i;
+    snprintf(c->v[i].reasons, sizeof c->v[i].reasons, "duration 2.5 h +0.2; test <&> +%d.0", 4 - i);
+  }
+  snprintf(c->v[0].va.name, sizeof c->v[0].va.name, "A <b>&</b> \"Q\"");
+  snprintf(c->v[0].flag_a, 3, "MH");
+  snprintf(c->v[1].flag_a, 3, "MH");
+  snprintf(c->note, sizeof c->note, "fixture");
+  cr_assert_eq(tc_candidates_alloc_tracks(c), TC_OK);
+  for (int i = 0; i < 5; i++)
+    for (int64_t t = c->v[i].e.start - 7200; t <= c->v[i].e.end + 7200; t += 300) {
+      tc_fix a = {t, 10 + 0.1 * i + (t - T0) * 1e-6, 20, 538000000u + i, 0.3f, 0, 511};
+      tc_fix b = {t, 10 + 0.1 * i + (t - T0) * 1e-6 + 0.002, 20.001, 636000000u + i, NAN, NAN, 511};
+      cr_assert_eq(tc_columns_push(&c->track_a[i], &a), TC_OK);
+      cr_assert_eq(tc_columns_push(&c->track_b[i], &b), TC_OK);
+    }
+}
+
+Test(report, structure_read_back_by_python) {
+  tc_candidates c;
+  fixture(&c);
+  tc_report_opts o;
+  tc_report_defaults(&o);
+  o.max_panels = 3;
+  const char *p = au_path("fixture.html");
+  tc_err err;
+  cr_assert_eq(tc_report_write(p, &c, &o, &err), TC_OK, "%s", err.msg);
+  if (!au_have_python("html.parser json"))
+    cr_skip("no /usr/bin/python3");
+  char out[4096], args[1100];
+  snprintf(args, sizeof args, "'%s'", p);
+  int rc = au_python(
+      "import sys, json\nfrom html.parser import HTMLParser\n"
+      "class P(HTMLParser):\n"
+      "  def __init__(s):\n"
+      "    super().__init__(); s.tags = {}; s.rows = 0; s.inbody = None; s.data = ''; s.texts = []; s.ext = []\n"
+      "  def handle_starttag(s, t, a):\n"
+      "    a = dict(a); s.tags[t] = s.tags.get(t, 0) + 1\n"
+      "    if t == 'tr' and 'data-i' in a: s.rows += 1\n"
+      "    if t == 'script' and a.get('id') == 'tc-data': s.inbody = 'data'\n"
+      "    if t == 'details': s.tags['panel'] = s.tags.get('panel', 0) + 1\n"
+      "    if t == 'svg': s.tags[a.get('class')] = s.tags.get(a.get('class'), 0) + 1\n"
+      "    for k in ('src', 'href'):\n"
+      "      if k in a and a[k].startswith(('http:', 'https:', '//')): s.ext.append(a[k])\n"
+      "  def handle_endtag(s, t):\n"
+      "    if t == 'script': s.inbody = None\n"
+      "  def handle_data(s, d):\n"
+      "    if s.inbody == 'data': s.data += d\n"
+      "    else: s.texts.append(d)\n"
+      "p = P(); p.feed(open(sys.argv[1]).read())\n"
+      "assert p.rows == 5, p.rows\n"
+      "assert p.tags['panel'] == 3, p.tags\n"
+      "assert p.tags.get('plot plot-dist') == 3 and p.tags.get('plot plot-speed') == 3, p.tags\n"
+      "assert not p.ext, p.ext\n"
+      "d = json.loads(p.data)\n"
+      "assert len(d['enc']) == 5 and sorted(d['tracks']) == ['0', '1', '2']\n"
+      "assert d['enc'][0]['name_a'] == 'A <b>&</b> \"Q\"'\n"
+      "assert any('A <b>&</b> \"Q\"' in t for t in p.texts), 'name shown as text'\n"
+      "assert '\?\?-MH' in p.texts and 'MH-MH' not in p.texts, 'flag pairs'\n"
+      "assert len(d['tracks']['0']['a']) > 10\n"
+      "print('OK')\n",
+      args, out, sizeof out);
+  cr_assert_eq(rc, 0, "%s", out);
+  tc_candidates_free(&c);
+}
+
+Test(report, chromium_loads_it_offline) {
+  if (!have_chromium())
+    cr_skip("chromium is not installed (apt-get install chromium)");
+  tc_candidates c;
+  fixture(&c);
+  tc_report_opts o;
+  tc_report_defaults(&o);
+  const char *p = au_path("offline.html");
+  tc_err err;
+  cr_assert_eq(tc_report_write(p, &c, &o, &err), TC_OK, "%s", err.msg);
+  char body[4096];
+  chromium_body(p, body, sizeof body);
+  cr_assert(strstr(body, "data-ready=\"1\""), "%s", body);
+  cr_assert(strstr(body, "data-errors=\"\""), "%s", body);
+  cr_assert(strstr(body, "data-selftest=\"ok\""), "%s", body);
+  /* Without Leaflet: no maps, said so, the rest works. */
+  o.leaflet_dir = "/nonexistent";
+  p = au_path("noleaflet.html");
+  cr_assert_eq(tc_report_write(p, &c, &o, &err), TC_OK, "%s", err.msg);
+  chromium_body(p, body, sizeof body);
+  cr_assert(strstr(body, "data-selftest=\"ok\"") && strstr(body, "data-errors=\"\""), "%s", body);
+  FILE *f = fopen(au_path("dom.html"), "r");
+  static char dom[1 << 20];
+  size_t n = fread(dom, 1, sizeof dom - 1, f);
+  dom[n] = '\0';
+  fclose(f);
+  cr_assert(strstr(dom, "Leaflet is not installed"));
+  tc_candidates_free(&c);
+}
+
+/* End to end: generated traffic with planted meetings, the report command, and the
+ * meetings first in its list. */
+Test(report, planted_meetings_rank_first) {
+  if (!au_have_python("json csv"))
+    cr_skip("no /usr/bin/python3");
+  const char *store = au_path("gen.h5"), *truth = au_path("truth.csv"), *html = au_path("gen.html");
+  char cmd[4096];
+  snprintf(cmd, sizeof cmd, "rm -f '%s' && '%s' generate -q -o /dev/null --truth '%s' --store '%s' --vessels 160 --days 1.5 "
+           "--seed 3 >/dev/null 2>&1 && '%s' report -q '%s' -o '%s' --panels 40",
+           store, TC_BINARY, truth, store, TC_BINARY, store, html);
+  cr_assert_eq(system(cmd), 0, "%s", cmd);
+  char out[8192], args[2200];
+  snprintf(args, sizeof args, "'%s' '%s'", html, truth);
+  int rc = au_python(
+      "import sys, re, json, csv\n"
+      "h = open(sys.argv[1]).read()\n"
+      "d = json.loads(re.search(r'<script type=\"application/json\" id=\"tc-data\">(.*?)</script>', h, re.S).group(1))\n"
+      "kind = {(int(r['mmsi_a']), int(r['mmsi_b'])): r['kind'] for r in csv.DictReader(open(sys.argv[2]))}\n"
+      "ks = [kind.get((e['mmsi_a'], e['mmsi_b']), 'other') for e in d['enc']]\n"
+      "m = [i for i, k in enumerate(ks) if k == 'meeting']\n"
+      "p = [i for i, k in enumerate(ks) if k == 'port']\n"
+      "n = sum(1 for k in kind.values() if k == 'meeting')\n"
+      "assert len(m) == n and n > 0, (len(m), n)\n"
+      "assert not p or max(m) < min(p), 'meetings at %s, first port cluster at %d' % (m, min(p))\n"
+      "assert [e['score'] for e in d['enc']] == sorted([e['score'] for e in d['enc']], reverse=True)\n"
+      "print('OK', len(m), 'meetings above', len(p), 'port-cluster encounters')\n",
+      args, out, sizeof out);
+  cr_assert_eq(rc, 0, "%s", out);
+  if (have_chromium()) {
+    char body[4096];
+    chromium_body(html, body, sizeof body);
+    cr_assert(strstr(body, "data-selftest=\"ok\"") && strstr(body, "data-errors=\"\""), "%s", body);
+  }
+}
+
+Test(report, real_list_from_csv) {
+  char csv[1024], src[1024];
+  snprintf(csv, sizeof csv, "%s/real-tracks/expected/baltic_2018_04_01.encounters.csv", TC_SHARED_DATA);
+  snprintf(src, sizeof src, "%s/real-tracks/baltic_2018_04_01.csv.gz", TC_SHARED_DATA);
+  FILE *f = fopen(src, "r");
+  if (!f)
+    cr_skip("%s absent", src);
+  fclose(f);
+  const char *store = au_path("baltic.h5"), *html = au_path("baltic.html");
+  char cmd[4096];
+  snprintf(cmd, sizeof cmd, "rm -f '%s' && '%s' import -q '%s' '%s' >/dev/null 2>&1 && '%s' report -q '%s' '%s' -o '%s' --panels 20",
+           store, TC_BINARY, store, src, TC_BINARY, store, csv, html);
+  cr_assert_eq(system(cmd), 0, "%s", cmd);
+  snprintf(cmd, sizeof cmd, "test $(grep -c '<tr data-i=' '%s') -eq 144 && test $(grep -c '<details class=\"enc\"' '%s') -eq 20",
+           html, html);
+  cr_assert_eq(system(cmd), 0, "144 rows and 20 panels expected in %s", html);
+  snprintf(cmd, sizeof cmd, "'%s' report -q '%s' /nonexistent.csv -o '%s' 2>/dev/null", TC_BINARY, store, au_path("x.html"));
+  cr_assert_neq(system(cmd), 0, "a missing list is an error");
+}
