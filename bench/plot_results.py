@@ -248,7 +248,7 @@ def main(argv=None):
     here = os.path.dirname(os.path.abspath(__file__))
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("results")
-    ap.add_argument("--out-dir", default=os.path.join(here, "..", "docs"))
+    ap.add_argument("--out-dir", default=os.path.normpath(os.path.join(here, "..", "docs")))
     ap.add_argument("--prefix", default="bench-")
     ap.add_argument("--no-matplotlib", action="store_true", help="write the plain SVG charts")
     a = ap.parse_args(argv)

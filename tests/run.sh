@@ -2,7 +2,8 @@
 # Installs what is missing, builds trajcorr with its tests and runs the whole suite.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-bash "$root/bench/setup.sh" </dev/null
+# chromium: the HTML report is checked in a real headless browser
+bash "$root/bench/setup.sh" chromium </dev/null
 build="$root/build"
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DTRAJCORR_TESTS=ON </dev/null
 cmake --build "$build" -j"$(nproc)"

@@ -546,3 +546,4 @@ Test(annotate, filters_area_watchlist_and_port_exclusion) {
   tc_polyset_free(area);
   tc_candidates_free(&c);
 }
+

@@ -1,17 +1,19 @@
 /* The HTML report: structure read back by Python's html.parser, the page loaded in
  * headless Chromium with no network (its own self-test: sorting, a panel's map, no
- * fetch, no error), planted meetings ranked above port clusters, and the page
- * without Leaflet. */
+ * fetch, no error), planted meetings ranked above port clusters, the page without
+ * Leaflet; and the anchorages that flag port clusters. */
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "host/report/anchorage.h"
 #include "host/report/report.h"
+#include "kernels/geo.h"
 #include "support/analyst_util.h"
 
-#define T0 1600041600
+#define T0 1600041600 /* 2020-09-14T00:00:00Z */
 
 static int have_chromium(void) { return system("command -v chromium >/dev/null 2>&1") == 0; }
 
@@ -190,4 +192,73 @@ Test(report, real_list_from_csv) {
   cr_assert_eq(system(cmd), 0, "144 rows and 20 panels expected in %s", html);
   snprintf(cmd, sizeof cmd, "'%s' report -q '%s' /nonexistent.csv -o '%s' 2>/dev/null", TC_BINARY, store, au_path("x.html"));
   cr_assert_neq(system(cmd), 0, "a missing list is an error");
+}
+
+/* ---- anchorages ---- */
+
+Test(anchorages, stationary_vessels_cluster_and_read_back) {
+  tc_columns c;
+  tc_columns_init(&c);
+  /* Six ships anchored within ~1.5 km near (36.15, -5.37) (sog reported), two more
+   * stationary 50 km away, and one moving ship; all sorted by (mmsi, t). */
+  for (uint32_t v = 1; v <= 9; v++)
+    for (int64_t t = T0; t < T0 + 6 * 3600; t += 600) {
+      tc_fix f = {t, 36.15 + 0.002 * (v % 3) - 0.001 * (v / 3), -5.37 + 0.003 * (v % 4), v, 0.1f, 0, 511};
+      if (v >= 7 && v <= 8) {
+        f.lat = 36.6;
+        f.lon = -5.9 + 0.001 * v;
+        f.sog = NAN; /* speed unknown: implied by the (unmoving) neighbours */
+      }
+      if (v == 9) {
+        f.lat = 36.0 + (t - T0) * 1e-4; /* ~20 kn */
+        f.sog = NAN;
+      }
+      cr_assert_eq(tc_columns_push(&c, &f), TC_OK);
+    }
+  tc_anchorage_params p;
+  tc_anchorage_defaults(&p);
+  tc_anchorage_finder *a;
+  tc_places *ports, *found;
+  tc_err err;
+  cr_assert_eq(tc_anchorage_create(&p, &a, &err), TC_OK);
+  /* Two batches, as two store buckets would come. */
+  tc_columns b1, b2;
+  tc_columns_init(&b1);
+  tc_columns_init(&b2);
+  for (size_t i = 0; i < c.n; i++) {
+    tc_fix f;
+    tc_columns_get(&c, i, &f);
+    cr_assert_eq(tc_columns_push(f.t < T0 + 3 * 3600 ? &b1 : &b2, &f), TC_OK);
+  }
+  cr_assert_eq(tc_anchorage_add(a, &b1, &err), TC_OK);
+  cr_assert_eq(tc_anchorage_add(a, &b2, &err), TC_OK);
+  cr_assert_eq(tc_places_create(&ports), TC_OK);
+  cr_assert_eq(tc_places_create(&found), TC_OK);
+  tc_place gib = {"Gibraltar", 36.1333, -5.35, 0, 0, 0};
+  cr_assert_eq(tc_places_add(ports, &gib), TC_OK);
+  cr_assert_eq(tc_anchorage_finish(a, ports, found, &err), TC_OK, "%s", err.msg);
+  cr_assert_eq(tc_places_count(found), 1, "%zu anchorages", tc_places_count(found));
+  const tc_place *g = tc_places_get(found, 0);
+  cr_assert_str_eq(g->name, "Gibraltar anchorage");
+  cr_assert_eq(g->vessels, 6);
+  cr_assert_lt(tc_haversine_m(g->lat, g->lon, 36.15, -5.365), 1500, "centre %f %f", g->lat, g->lon);
+  cr_assert_gt(g->radius_m, 500);
+  cr_assert_gt(tc_anchorage_stationary(a), 6 * 36);
+  /* Written and read back as a ports file. */
+  const char *path = au_path("anchorages.csv");
+  cr_assert_eq(tc_places_write_csv(found, path, &err), TC_OK, "%s", err.msg);
+  tc_places *back;
+  cr_assert_eq(tc_places_create(&back), TC_OK);
+  cr_assert_eq(tc_places_load(back, path, &err), TC_OK, "%s", err.msg);
+  cr_assert_eq(tc_places_count(back), 1);
+  cr_assert(tc_places_get(back, 0)->is_anchorage);
+  cr_assert_eq(tc_places_get(back, 0)->vessels, 6);
+  cr_assert_float_eq(tc_places_get(back, 0)->radius_m, g->radius_m, 0.5);
+  tc_places_free(back);
+  tc_places_free(ports);
+  tc_places_free(found);
+  tc_anchorage_free(a);
+  tc_columns_free(&b1);
+  tc_columns_free(&b2);
+  tc_columns_free(&c);
 }

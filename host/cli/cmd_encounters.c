@@ -9,6 +9,7 @@
 #include "host/cli/args.h"
 #include "host/cli/commands.h"
 #include "host/engine/engine.h"
+#include "host/report/output.h"
 #include "io/encounters_csv.h"
 #include "io/store.h"
 #include "io/timefmt.h"
@@ -39,6 +40,7 @@ static void usage(FILE *f) {
           "      --device-memory SIZE device memory the OpenCL backend may use [auto]\n"
           "      --profile            per-stage times on stderr\n"
           "  -q, --quiet              no summary on stderr\n");
+  fputs(tc_output_help(), f);
 }
 
 enum { O_SLOT = 256, O_MAXGAP, O_MIS, O_DIST, O_MERGE, O_MINDUR, O_MAXSPEED, O_FROM, O_TO, O_MMSI,
@@ -193,7 +195,7 @@ static const tc_backend_ops *pick_backend(const char *name, const char **why) {
   return tc_backend_find("openmp");
 }
 
-int cmd_encounters(int argc, char **argv) {
+static int run(int argc, char **argv, tc_output *ao) {
   double t_start = tc_cli_now();
   tc_params p;
   tc_params_default(&p);
@@ -296,8 +298,15 @@ int cmd_encounters(int argc, char **argv) {
     snprintf(meta_path, sizeof meta_path, "%s.json", out);
     meta = meta_path;
   }
-  if ((s = tc_encounters_csv_write(out, &list, &err)) != TC_OK)
+  if (tc_output_wanted(ao, out)) {
+    if ((s = tc_output_use_store(ao, store, &err)) != TC_OK ||
+        (s = tc_output_write(out, NULL, &list, ao, &err)) != TC_OK)
+      goto fail;
+    if (!quiet)
+      fprintf(stderr, "trajcorr encounters: %s\n", tc_output_summary(ao));
+  } else if ((s = tc_encounters_csv_write(out, &list, &err)) != TC_OK) {
     goto fail;
+  }
   if (meta && (s = tc_write_file_atomic(meta, mtext, mlen, &err)) != TC_OK)
     goto fail;
   if (!quiet) {
@@ -326,5 +335,19 @@ done:
   tc_store_close(store);
   if (!quiet)
     tc_cli_closing_line("trajcorr encounters", t_start);
+  return rc;
+}
+
+int cmd_encounters(int argc, char **argv) {
+  /* The analyst outputs (formats, context, ranking) take their options first. */
+  tc_output *ao = NULL;
+  tc_err aerr = {0};
+  if (tc_output_create(&ao) != TC_OK || tc_output_extract(ao, &argc, argv, &aerr) != TC_OK) {
+    fprintf(stderr, "trajcorr encounters: %s\n", aerr.msg[0] ? aerr.msg : "out of memory");
+    tc_output_free(ao);
+    return 2;
+  }
+  int rc = run(argc, argv, ao);
+  tc_output_free(ao);
   return rc;
 }
