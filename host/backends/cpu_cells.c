@@ -21,7 +21,7 @@ typedef struct {
   uint64_t *key, *key2;
   uint32_t *idx, *idx2;
   size_t cap;
-  size_t *cnt; /* radix histogram, 65536 entries (too big for a thread's stack) */
+  size_t *cnt; /* radix histogram, 256 entries */
   tc_pairbuf out;
   uint64_t tests;
 } scratch;
@@ -68,7 +68,7 @@ static void cells_destroy(void *state) {
 }
 
 static int scratch_reserve(scratch *s, size_t n) {
-  if (!s->cnt && !(s->cnt = malloc(65536 * sizeof *s->cnt)))
+  if (!s->cnt && !(s->cnt = malloc(256 * sizeof *s->cnt)))
     return 0;
   if (n <= s->cap)
     return 1;
@@ -100,29 +100,31 @@ static inline int emit(scratch *s, uint32_t a, uint32_t b) {
   return 1;
 }
 
-/* LSD radix sort of (key, idx) by key, 16-bit digits, skipping constant digits. */
+/* LSD radix sort of (key, idx) by key, 8-bit digits, skipping constant digits (most
+ * are: the cells of one grid time share their high bits). Small histograms keep the
+ * cost proportional to the points, not to 2^digit, for the many small grid times. */
 static void radix_sort(scratch *s, size_t n) {
-  static const int shifts[4] = {0, 16, 32, 48};
   size_t *cnt = s->cnt;
-  for (int d = 0; d < 4; d++) {
-    int sh = shifts[d];
-    uint64_t first = (s->key[0] >> sh) & 0xFFFF;
-    int constant = 1;
-    for (size_t i = 1; i < n && constant; i++)
-      constant = ((s->key[i] >> sh) & 0xFFFF) == first;
-    if (constant)
+  uint64_t all_or = 0, all_and = ~(uint64_t)0;
+  for (size_t i = 0; i < n; i++) {
+    all_or |= s->key[i];
+    all_and &= s->key[i];
+  }
+  uint64_t varying = all_or ^ all_and;
+  for (int sh = 0; sh < 64; sh += 8) {
+    if (!((varying >> sh) & 0xFF))
       continue;
-    memset(cnt, 0, 65536 * sizeof *cnt);
+    memset(cnt, 0, 256 * sizeof *cnt);
     for (size_t i = 0; i < n; i++)
-      cnt[(s->key[i] >> sh) & 0xFFFF]++;
+      cnt[(s->key[i] >> sh) & 0xFF]++;
     size_t sum = 0;
-    for (size_t b = 0; b < 65536; b++) {
+    for (size_t b = 0; b < 256; b++) {
       size_t c = cnt[b];
       cnt[b] = sum;
       sum += c;
     }
     for (size_t i = 0; i < n; i++) {
-      size_t dst = cnt[(s->key[i] >> sh) & 0xFFFF]++;
+      size_t dst = cnt[(s->key[i] >> sh) & 0xFF]++;
       s->key2[dst] = s->key[i];
       s->idx2[dst] = s->idx[i];
     }

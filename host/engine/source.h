@@ -22,6 +22,7 @@ typedef struct {
 typedef struct {
   tc_store *store;
   size_t k;
+  int threads; /* for decompression; 0 = OpenMP default */
 } tc_store_source_ctx;
 tc_bucket_source tc_store_source(tc_store_source_ctx *ctx, tc_store *store);
 

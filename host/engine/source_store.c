@@ -1,5 +1,6 @@
 /* A bucket source over an open track store. */
 #include "host/engine/source.h"
+#include "io/store_chunks.h"
 
 static tc_status store_next(void *vctx, tc_columns *cols, int64_t *t_end, int *eof, tc_err *err) {
   tc_store_source_ctx *c = vctx;
@@ -12,7 +13,8 @@ static tc_status store_next(void *vctx, tc_columns *cols, int64_t *t_end, int *e
   int64_t t0;
   uint64_t rows;
   TC_TRY(tc_store_bucket(c->store, c->k, &t0, &rows));
-  TC_TRY(tc_store_read_bucket(c->store, c->k, cols, err));
+  /* The engine needs positions only: sog, cog and heading stay on disk. */
+  TC_TRY(tc_store_read_bucket_cols(c->store, c->k, cols, TC_COL_POSITION, c->threads, err));
   c->k++;
   *t_end = t0 + info->bucket_s;
   *eof = 0;
@@ -22,6 +24,7 @@ static tc_status store_next(void *vctx, tc_columns *cols, int64_t *t_end, int *e
 tc_bucket_source tc_store_source(tc_store_source_ctx *ctx, tc_store *store) {
   ctx->store = store;
   ctx->k = 0;
+  ctx->threads = 0;
   tc_bucket_source s = {ctx, store_next};
   return s;
 }

@@ -1,0 +1,27 @@
+/* Fast bucket reads for the engine: only the columns asked for, each chunk read raw
+ * (H5Dread_chunk) and inflated and unshuffled on several threads straight into the
+ * caller's buffers. HDF5's own filter pipeline decompresses on one thread and then
+ * copies out of its chunk cache; this path does neither. Any layout it does not
+ * recognise falls back to an ordinary H5Dread of that column. */
+#ifndef TC_STORE_CHUNKS_H
+#define TC_STORE_CHUNKS_H
+
+#include "io/store.h"
+
+/* Column bits for tc_store_read_bucket_cols. */
+#define TC_COL_MMSI (1u << 0)
+#define TC_COL_T (1u << 1)
+#define TC_COL_LAT (1u << 2)
+#define TC_COL_LON (1u << 3)
+#define TC_COL_SOG (1u << 4)
+#define TC_COL_COG (1u << 5)
+#define TC_COL_HEADING (1u << 6)
+#define TC_COL_POSITION (TC_COL_MMSI | TC_COL_T | TC_COL_LAT | TC_COL_LON)
+#define TC_COL_ALL 0x7Fu
+
+/* Like tc_store_read_bucket, but fills only the columns in `cols` (the others keep
+ * their capacity and hold nothing meaningful). threads: 0 = OpenMP default. */
+tc_status tc_store_read_bucket_cols(tc_store *s, size_t k, tc_columns *out, unsigned cols,
+                                    int threads, tc_err *err);
+
+#endif
