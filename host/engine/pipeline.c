@@ -9,9 +9,14 @@
 #include <string.h>
 #include <time.h>
 
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
 #include "host/engine/exact.h"
 #include "host/engine/grid.h"
 #include "host/engine/runs.h"
+#include "host/engine/speeds.h"
 #include "host/engine/window.h"
 
 /* Positions per block: bounds the grid block's memory (~56 bytes a position). */
@@ -55,9 +60,37 @@ typedef struct {
   tc_grid_block blk;
   tc_pairbuf cand;
   tc_closebuf close;
-  tc_runs *runs;
+  tc_speeds speeds;
+  tc_runs **runs;              /* one per shard: pairs split by hash, linked in parallel */
+  tc_encounter_list *found;    /* per shard */
+  unsigned nshards;
   tc_engine_stats *stats;
 } engine;
+
+/* Links the block's close pairs, shard by shard in parallel, then judges what can no
+ * longer grow: every later close time is >= s_next. */
+static tc_status link_runs(engine *e, const tc_grid_block *blk, const tc_track_window *w,
+                           int64_t s_next) {
+  int bad = 0;
+  long long ns = (long long)e->nshards;
+#ifdef _OPENMP
+#pragma omp parallel for schedule(dynamic, 1) num_threads(e->nshards) reduction(| : bad)
+#endif
+  for (long long k = 0; k < ns; k++) {
+    tc_status st = TC_OK;
+    if (blk)
+      st = tc_runs_add(e->runs[k], blk, w, &e->close, e->speeds.speed, (unsigned)k, e->nshards);
+    if (st == TC_OK)
+      st = tc_runs_flush(e->runs[k], s_next, &e->found[k]);
+    bad |= st != TC_OK;
+  }
+  size_t open = 0;
+  for (unsigned k = 0; k < e->nshards; k++)
+    open += tc_runs_open(e->runs[k]);
+  if (open > e->stats->peak_open_pairs)
+    e->stats->peak_open_pairs = open;
+  return bad ? TC_ERR_NOMEM : TC_OK;
+}
 
 /* Grid times [lo, hi) of the window w, block by block. */
 static tc_status process_range(engine *e, const tc_track_window *w, int64_t lo, int64_t hi,
@@ -88,7 +121,8 @@ static tc_status process_range(engine *e, const tc_track_window *w, int64_t lo, 
     if ((s = tc_exact_filter(&e->blk, &e->cand, p->dist_m, p->threads, &e->close)) != TC_OK)
       return tc_fail(err, s, "exact distance test: out of memory");
     double t3 = now();
-    if ((s = tc_runs_add(e->runs, &e->blk, w, &e->close)) != TC_OK)
+    if ((s = tc_speeds_compute(&e->speeds, &e->blk, w, &e->close, p->threads)) != TC_OK ||
+        (s = link_runs(e, &e->blk, w, s0 + (int64_t)e->blk.nslots * p->slot)) != TC_OK)
       return tc_fail(err, s, "linking close pairs: out of memory");
     double t4 = now();
     e->stats->grid_positions += e->blk.n;
@@ -149,7 +183,17 @@ tc_status tc_encounters_run(const tc_bucket_source *src, const tc_params *p,
   if ((s = ops->create(&bc, &e.bstate, err)) != TC_OK)
     goto cleanup;
   stats->precision = ops->precision ? ops->precision(e.bstate) : "double";
-  if ((s = tc_grid_cpu_create(&e.grid)) != TC_OK || (s = tc_runs_create(p, &e.runs)) != TC_OK) {
+#ifdef _OPENMP
+  e.nshards = (unsigned)(p->threads > 0 ? p->threads : omp_get_max_threads());
+#else
+  e.nshards = 1;
+#endif
+  e.runs = calloc(e.nshards, sizeof *e.runs);
+  e.found = calloc(e.nshards, sizeof *e.found);
+  s = e.runs && e.found ? tc_grid_cpu_create(&e.grid) : TC_ERR_NOMEM;
+  for (unsigned k = 0; s == TC_OK && k < e.nshards; k++)
+    s = tc_runs_create(p, &e.runs[k]);
+  if (s != TC_OK) {
     tc_fail(err, s, "out of memory starting the engine");
     goto cleanup;
   }
@@ -219,12 +263,10 @@ tc_status tc_encounters_run(const tc_bucket_source *src, const tc_params *p,
     if (hi > s_done || s_done == INT64_MIN)
       s_done = s_fin > s_done ? s_fin : s_done;
     double t1 = now();
-    if ((s = tc_runs_flush(e.runs, eof ? INT64_MAX : s_done, out)) != TC_OK) {
+    if ((s = link_runs(&e, NULL, NULL, eof ? INT64_MAX : s_done)) != TC_OK) {
       tc_fail(err, s, "out of memory judging encounters");
       goto cleanup;
     }
-    if (tc_runs_open(e.runs) > stats->peak_open_pairs)
-      stats->peak_open_pairs = tc_runs_open(e.runs);
     stats->t_runs += now() - t1;
     if (eof)
       break;
@@ -233,7 +275,14 @@ tc_status tc_encounters_run(const tc_bucket_source *src, const tc_params *p,
       goto cleanup;
     }
   }
-  stats->candidates = tc_runs_candidates(e.runs);
+  for (unsigned k = 0; k < e.nshards; k++) {
+    stats->candidates += tc_runs_candidates(e.runs[k]);
+    for (size_t i = 0; i < e.found[k].n; i++)
+      if (tc_encounter_list_push(out, &e.found[k].v[i]) != TC_OK) {
+        s = tc_fail(err, TC_ERR_NOMEM, "out of memory collecting encounters");
+        goto cleanup;
+      }
+  }
   stats->distance_tests = stats->backend.tests;
   tc_encounter_list_sort(out);
   stats->encounters = out->n - out_n0;
@@ -245,7 +294,13 @@ cleanup:
   tc_columns_free(&cols[1]);
   tc_window_free(&carry);
   tc_window_free(&work);
-  tc_runs_free(e.runs);
+  for (unsigned k = 0; e.runs && k < e.nshards; k++)
+    tc_runs_free(e.runs[k]);
+  for (unsigned k = 0; e.found && k < e.nshards; k++)
+    tc_encounter_list_free(&e.found[k]);
+  free(e.runs);
+  free(e.found);
+  tc_speeds_free(&e.speeds);
   tc_grid_cpu_free(e.grid);
   tc_grid_block_free(&e.blk);
   tc_pairbuf_free(&e.cand);

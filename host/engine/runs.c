@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "host/engine/grid.h"
 #include "kernels/geo.h"
 
 typedef struct {
@@ -26,9 +25,6 @@ struct tc_runs {
   size_t nc, capc;
   uint32_t *table; /* open addressing: index + 1 into c, 0 = empty */
   size_t tcap;     /* power of two */
-  double *memo;    /* slot speed per block position; NAN unset is ambiguous, so: */
-  unsigned char *memo_set;
-  size_t memo_cap;
   double *tmp;
   size_t tmp_cap;
   tc_encounter_list pending;
@@ -61,8 +57,6 @@ void tc_runs_free(tc_runs *r) {
     cand_free(&r->c[i]);
   free(r->c);
   free(r->table);
-  free(r->memo);
-  free(r->memo_set);
   free(r->tmp);
   tc_encounter_list_free(&r->pending);
   free(r);
@@ -182,7 +176,7 @@ static tc_status judge(tc_runs *r, cand *c) {
 static tc_status cand_push(cand *c, int64_t t, double d, double sa, double sb, double mlat,
                            double mlon) {
   if (c->n == c->cap) {
-    size_t cap = c->cap ? 2 * c->cap : 16;
+    size_t cap = c->cap ? 2 * c->cap : 4; /* most candidates are ships passing: short */
     close_time *v = realloc(c->v, cap * sizeof *v);
     if (!v)
       return TC_ERR_NOMEM;
@@ -195,15 +189,6 @@ static tc_status cand_push(cand *c, int64_t t, double d, double sa, double sb, d
   c->sum_sin += sin(mlon * TC_DEG2RAD);
   c->sum_cos += cos(mlon * TC_DEG2RAD);
   return TC_OK;
-}
-
-static double speed_at(tc_runs *r, const tc_grid_block *blk, const tc_track_window *w, uint32_t p,
-                       int64_t s) {
-  if (!r->memo_set[p]) {
-    r->memo[p] = tc_slot_speed_kn(w, blk->vid[p], s, r->p.slot);
-    r->memo_set[p] = 1;
-  }
-  return r->memo[p];
 }
 
 /* Grid time index of position p: the slot whose offset range holds it. */
@@ -232,20 +217,8 @@ static int listed(const tc_params *p, uint32_t m) {
 }
 
 tc_status tc_runs_add(tc_runs *r, const tc_grid_block *blk, const tc_track_window *w,
-                      const tc_closebuf *close) {
-  if (blk->n > r->memo_cap) {
-    double *m = realloc(r->memo, blk->n * sizeof *m);
-    if (!m)
-      return TC_ERR_NOMEM;
-    r->memo = m;
-    unsigned char *s = realloc(r->memo_set, blk->n);
-    if (!s)
-      return TC_ERR_NOMEM;
-    r->memo_set = s;
-    r->memo_cap = blk->n;
-  }
-  if (blk->n)
-    memset(r->memo_set, 0, blk->n);
+                      const tc_closebuf *close, const double *speed, unsigned shard,
+                      unsigned nshards) {
   /* close is grouped by pair, each group in time order: one lookup per group */
   cand *c = NULL;
   for (size_t k = 0; k < close->n; k++) {
@@ -254,6 +227,8 @@ tc_status tc_runs_add(tc_runs *r, const tc_grid_block *blk, const tc_track_windo
     if (k == 0 || cp->key != close->v[k - 1].key) {
       uint32_t ma = w->mmsi[va], mb = w->mmsi[vb];
       c = NULL;
+      if (nshards > 1 && tc_runs_shard(((uint64_t)ma << 32) | mb, nshards) != shard)
+        continue;
       if (r->p.mmsi_filter && !listed(&r->p, ma) && !listed(&r->p, mb))
         continue;
       TC_TRY(find_or_add(r, ((uint64_t)ma << 32) | mb, &c));
@@ -267,8 +242,7 @@ tc_status tc_runs_add(tc_runs *r, const tc_grid_block *blk, const tc_track_windo
     double oa = blk->lon[cp->p], ob = blk->lon[cp->q];
     double mlat = (la + lb) / 2.0;
     double mlon = tc_norm_lon(oa + tc_wrap_dlon(ob - oa) / 2.0);
-    TC_TRY(cand_push(c, s, cp->d, speed_at(r, blk, w, cp->p, s), speed_at(r, blk, w, cp->q, s),
-                     mlat, mlon));
+    TC_TRY(cand_push(c, s, cp->d, speed[cp->p], speed[cp->q], mlat, mlon));
   }
   return TC_OK;
 }
@@ -292,6 +266,8 @@ tc_status tc_runs_flush(tc_runs *r, int64_t s_next, tc_encounter_list *out) {
   r->pending.n = 0;
   return TC_OK;
 }
+
+unsigned tc_runs_shard(uint64_t key, unsigned nshards) { return (unsigned)(mix(key) % nshards); }
 
 uint64_t tc_runs_candidates(const tc_runs *r) { return r->judged; }
 size_t tc_runs_open(const tc_runs *r) { return r->nc; }

@@ -18,9 +18,13 @@ typedef struct tc_runs tc_runs;
 tc_status tc_runs_create(const tc_params *p, tc_runs **out);
 void tc_runs_free(tc_runs *r);
 
-/* Adds one block's close pairs (sorted by (p, q)). w gives the slot speeds. */
+/* Adds one block's close pairs (grouped by pair, in time order) whose pair falls in
+ * `shard` of `nshards` (pairs are independent, so shards run on separate threads
+ * with separate tc_runs). speed[p]: slot speed of position p (tc_slot_speeds). */
 tc_status tc_runs_add(tc_runs *r, const tc_grid_block *blk, const tc_track_window *w,
-                      const tc_closebuf *close);
+                      const tc_closebuf *close, const double *speed, unsigned shard,
+                      unsigned nshards);
+unsigned tc_runs_shard(uint64_t pair_key, unsigned nshards);
 
 /* Every later close time is >= s_next: candidates that can no longer grow are
  * judged and the encounters appended to out. INT64_MAX closes everything. */

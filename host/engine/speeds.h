@@ -1,0 +1,21 @@
+/* Slot speeds (spec §2) of the positions that take part in close pairs, computed once
+ * per position and on all threads before the runs are linked. */
+#ifndef TC_SPEEDS_H
+#define TC_SPEEDS_H
+
+#include <stddef.h>
+
+#include "host/backend.h"
+#include "host/engine/exact.h"
+
+typedef struct {
+  double *speed;        /* [blk->n] knots; NAN where undefined or not needed */
+  unsigned char *need;
+  size_t cap;
+} tc_speeds;
+
+void tc_speeds_free(tc_speeds *s);
+tc_status tc_speeds_compute(tc_speeds *s, const tc_grid_block *blk, const tc_track_window *w,
+                            const tc_closebuf *close, int threads);
+
+#endif
