@@ -141,18 +141,6 @@ static inline uint64_t pack(long cx, long cy, long cz) {
   return ((uint64_t)cx << (2 * COORD_BITS)) | ((uint64_t)cy << COORD_BITS) | (uint64_t)cz;
 }
 
-/* First index in [lo, hi) with key >= k. */
-static size_t lower_bound(const uint64_t *key, size_t lo, size_t hi, uint64_t k) {
-  while (lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    if (key[mid] < k)
-      lo = mid + 1;
-    else
-      hi = mid;
-  }
-  return lo;
-}
-
 static int scan_slot(scratch *s, const tc_grid_block *blk, size_t j, double thr2, double cell) {
   size_t base = blk->off[j], n = blk->off[j + 1] - base;
   const double *x = blk->x + base, *y = blk->y + base, *z = blk->z + base;
@@ -178,29 +166,38 @@ static int scan_slot(scratch *s, const tc_grid_block *blk, size_t j, double thr2
   const uint64_t *key = s->key;
   const uint32_t *idx = s->idx;
   const uint64_t mask = (1UL << COORD_BITS) - 1;
+  size_t cur_lo[4] = {0, 0, 0, 0}, cur_hi[4] = {0, 0, 0, 0};
   for (size_t a = 0; a < n;) {
     size_t b = a + 1;
     while (b < n && key[b] == key[a])
       b++;
     long cx = (long)(key[a] >> (2 * COORD_BITS)), cy = (long)((key[a] >> COORD_BITS) & mask),
          cz = (long)(key[a] & mask);
-    /* Half stencil: own cell (j > i), then the 13 forward cells as 5 key ranges. */
+    /* Half stencil: own cell (j > i), then the 13 forward cells as 5 key ranges.
+     * Cells are visited in key order and each range's bounds only move forward, so
+     * a cursor per column finds them in amortised O(1) (no binary search). */
     size_t rlo[5], rhi[5];
     int nr = 0;
     long czl = cz > 0 ? cz - 1 : 0;
     long cols[4][2] = {{cx, cy + 1}, {cx + 1, cy - 1}, {cx + 1, cy}, {cx + 1, cy + 1}};
-    size_t from = b;
-    rlo[nr] = from;
-    rhi[nr] = lower_bound(key, from, n, pack(cx, cy, cz + 2));
-    from = rhi[nr++];
+    uint64_t up = pack(cx, cy, cz + 2);
+    size_t e = b;
+    while (e < n && key[e] < up)
+      e++;
+    rlo[nr] = b;
+    rhi[nr++] = e;
     for (int c = 0; c < 4; c++) {
       if (cols[c][1] < 0)
         continue;
-      size_t lo = lower_bound(key, from, n, pack(cols[c][0], cols[c][1], czl));
-      size_t hi = lower_bound(key, lo, n, pack(cols[c][0], cols[c][1], cz + 2));
-      rlo[nr] = lo;
-      rhi[nr++] = hi;
-      from = hi;
+      uint64_t lo_key = pack(cols[c][0], cols[c][1], czl), hi_key = pack(cols[c][0], cols[c][1], cz + 2);
+      while (cur_lo[c] < n && key[cur_lo[c]] < lo_key)
+        cur_lo[c]++;
+      if (cur_hi[c] < cur_lo[c])
+        cur_hi[c] = cur_lo[c];
+      while (cur_hi[c] < n && key[cur_hi[c]] < hi_key)
+        cur_hi[c]++;
+      rlo[nr] = cur_lo[c];
+      rhi[nr++] = cur_hi[c];
     }
     for (size_t i = a; i < b; i++) {
       uint32_t pi = idx[i];
