@@ -12,6 +12,8 @@
 
 #include "bench/generate/csvout.h"
 #include "bench/generate/traffic.h"
+#include "host/engine/encounter.h"
+#include "host/engine/source.h"
 #include "kernels/geo.h"
 
 #define SLOT 600
@@ -111,17 +113,6 @@ static int bad_pos(const tc_fix *f) {
   return !(fabs(f->lat) <= 90.0 && fabs(f->lon) <= 180.0) || (f->lat == 0.0 && f->lon == 0.0);
 }
 
-static int cmp_mt(const void *x, const void *y) {
-  const tc_fix *a = x, *b = y;
-  if (a->mmsi != b->mmsi)
-    return a->mmsi < b->mmsi ? -1 : 1;
-  if (a->t != b->t)
-    return a->t < b->t ? -1 : 1;
-  if (a->lat != b->lat)
-    return a->lat < b->lat ? -1 : 1;
-  return (a->lon > b->lon) - (a->lon < b->lon);
-}
-
 typedef struct {
   uint64_t invalid, dup, backwards;
 } noise_count;
@@ -135,7 +126,7 @@ static noise_count count_noise(const rows *r) {
   tc_fix *s = malloc(r->n * sizeof *s);
   cr_assert(s);
   memcpy(s, r->v, r->n * sizeof *s);
-  qsort(s, r->n, sizeof *s, cmp_mt);
+  qsort(s, r->n, sizeof *s, tc_fix_cmp_import);
   for (size_t i = 1; i < r->n; i++)
     c.dup += s[i].mmsi == s[i - 1].mmsi && s[i].t == s[i - 1].t;
   free(s);
@@ -182,7 +173,7 @@ static track track_of(const rows *r, uint32_t mmsi) {
   for (size_t i = 0; i < r->n; i++)
     if (r->v[i].mmsi == mmsi && !bad_pos(&r->v[i]))
       t.f[t.n++] = r->v[i];
-  qsort(t.f, t.n, sizeof *t.f, cmp_mt);
+  qsort(t.f, t.n, sizeof *t.f, tc_fix_cmp_import);
   size_t m = 0;
   for (size_t i = 0; i < t.n; i++)
     if (m == 0 || t.f[i].t != t.f[m - 1].t)
@@ -230,11 +221,6 @@ static double speed_at(const track *a, int64_t s) {
   return NAN;
 }
 
-static int cmp_d(const void *x, const void *y) {
-  double a = *(const double *)x, b = *(const double *)y;
-  return (a > b) - (a < b);
-}
-
 static double median_speed(const track *a, int64_t t0, int64_t t1) {
   double v[2000];
   size_t n = 0;
@@ -243,10 +229,7 @@ static double median_speed(const track *a, int64_t t0, int64_t t1) {
     if (!isnan(x))
       v[n++] = x;
   }
-  if (!n)
-    return NAN;
-  qsort(v, n, sizeof *v, cmp_d);
-  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0;
+  return tc_median(v, n);
 }
 
 static void check_truth_row(const rows *r, const tc_truth *t) {

@@ -4,16 +4,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "host/engine/encounter.h"
+#include "host/engine/grow.h"
+#include "host/engine/params.h"
 #include "kernels/geo.h"
 
 void tc_gen_spec_default(tc_gen_spec *p) {
-  p->slot = 600;
-  p->max_gap = 3600;
-  p->max_implied_speed_kn = 50.0;
-  p->dist_m = 500.0;
-  p->merge_gap = 14400;
-  p->min_duration = 7200;
-  p->max_speed_kn = 2.0;
+  tc_params d; /* the engine's defaults are the spec's */
+  tc_params_default(&d);
+  p->slot = d.slot;
+  p->max_gap = d.max_gap;
+  p->max_implied_speed_kn = d.max_implied_speed_kn;
+  p->dist_m = d.dist_m;
+  p->merge_gap = d.merge_gap;
+  p->min_duration = d.min_duration;
+  p->max_speed_kn = d.max_speed_kn;
 }
 
 static int64_t floor_div(int64_t a, int64_t b) {
@@ -130,19 +135,6 @@ int tc_gen_grid_at(const tc_gen_grid *g, int64_t s, double *lat, double *lon, do
   return 1;
 }
 
-static int cmp_double(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
-}
-
-/* Median of v[0..n) (sorted in place); the mean of the middle two for an even n. */
-static double median(double *v, size_t n) {
-  if (n == 0)
-    return NAN;
-  qsort(v, n, sizeof *v, cmp_double);
-  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0;
-}
-
 double tc_gen_grid_median_speed(const tc_gen_grid *g, int64_t t0, int64_t t1) {
   if (g->n == 0)
     return NAN;
@@ -155,7 +147,7 @@ double tc_gen_grid_median_speed(const tc_gen_grid *g, int64_t t0, int64_t t1) {
     if (s >= t0 && s <= t1 && g->ok[k] && !isnan(g->speed_kn[k]))
       v[m++] = g->speed_kn[k];
   }
-  double r = median(v, m);
+  double r = tc_median(v, m);
   free(v);
   return r;
 }
@@ -186,7 +178,7 @@ static void finish_cand(const tc_gen_grid *a, const tc_gen_grid *b, const tc_gen
       c->min_dist_m = d[j];
     work[j] = d[j];
   }
-  c->median_dist_m = median(work, m);
+  c->median_dist_m = tc_median(work, m);
   c->lat = sum_lat / (double)m;
   c->lon = atan2(sum_sin, sum_cos) / TC_DEG2RAD;
   for (int side = 0; side < 2; side++) {
@@ -197,7 +189,7 @@ static void finish_cand(const tc_gen_grid *a, const tc_gen_grid *b, const tc_gen
       if (tc_gen_grid_at(g, s[j], &la, &lo, &sp) && !isnan(sp))
         work[q++] = sp;
     }
-    double med = median(work, q);
+    double med = tc_median(work, q);
     if (side)
       c->speed_b_kn = med;
     else
@@ -256,16 +248,12 @@ tc_status tc_gen_pair_eval(const tc_gen_grid *a, const tc_gen_grid *b, const tc_
   for (size_t j = 1; j <= m; j++) {
     if (j < m && s[j] - s[j - 1] <= p->merge_gap)
       continue;
-    if (*n == *cap) {
-      size_t nc = *cap ? 2 * *cap : 16;
-      tc_gen_cand *nv = realloc(*cands, nc * sizeof *nv);
-      if (!nv) {
-        st = tc_fail(err, TC_ERR_NOMEM, "generate: out of memory for %zu candidates", nc);
-        goto cleanup;
-      }
-      *cands = nv;
-      *cap = nc;
+    tc_gen_cand *nv = tc_grow(*cands, cap, *n + 1, sizeof *nv, 16);
+    if (!nv) {
+      st = tc_fail(err, TC_ERR_NOMEM, "generate: out of memory for %zu candidates", *n + 1);
+      goto cleanup;
     }
+    *cands = nv;
     finish_cand(a, b, p, s + j0, d + j0, j - j0, work, &(*cands)[(*n)++]);
     j0 = j;
   }

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "host/engine/grow.h"
 #include "kernels/geo.h"
 
 #define SITE_EDGE_CLEAR_M 40000.0
@@ -48,14 +49,10 @@ static tc_status pick_site(const tc_gen_world *w, int region, int straddle, int6
         tc_gen_dist_to_lanes(w, region, se, sn) < SITE_LANE_CLEAR_M ||
         conflicts(sites, region, se, sn, from, to))
       continue;
-    if (sites->n == sites->cap) {
-      size_t nc = sites->cap ? 2 * sites->cap : 64;
-      tc_gen_site *nv = realloc(sites->v, nc * sizeof *nv);
-      if (!nv)
-        return tc_fail(err, TC_ERR_NOMEM, "generate: out of memory for %zu sites", nc);
-      sites->v = nv;
-      sites->cap = nc;
-    }
+    tc_gen_site *nv = tc_grow(sites->v, &sites->cap, sites->n + 1, sizeof *nv, 64);
+    if (!nv)
+      return tc_fail(err, TC_ERR_NOMEM, "generate: out of memory for %zu sites", sites->n + 1);
+    sites->v = nv;
     sites->v[sites->n++] = (tc_gen_site){region, se, sn, from, to};
     *e = se;
     *n = sn;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "bench/generate/traffic_impl.h"
+#include "host/engine/grow.h"
 
 #define LANES_PER_REGION 4
 #define PORT_MIN_VESSELS 10
@@ -277,15 +278,11 @@ tc_status tc_gen_collect(const tc_gen *g, size_t i, tc_fix **fx, size_t *n, size
   tc_gen_vessel_start(&v, g->p.seed, &g->world);
   *n = 0;
   for (;;) {
-    if (*n == *cap) {
-      size_t nc = *cap ? 2 * *cap : 1024;
-      tc_fix *nv = realloc(*fx, nc * sizeof *nv);
-      if (!nv)
-        return tc_fail(err, TC_ERR_NOMEM, "generate: out of memory for %zu fixes of MMSI %u", nc,
-                       v.mmsi);
-      *fx = nv;
-      *cap = nc;
-    }
+    tc_fix *nv = tc_grow(*fx, cap, *n + 1, sizeof *nv, 1024);
+    if (!nv)
+      return tc_fail(err, TC_ERR_NOMEM, "generate: out of memory for %zu fixes of MMSI %u",
+                     *n + 1, v.mmsi);
+    *fx = nv;
     if (!tc_gen_vessel_next(&v, &g->world, &(*fx)[*n]))
       return TC_OK;
     (*n)++;

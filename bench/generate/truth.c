@@ -6,6 +6,8 @@
 
 #include "bench/generate/pairtruth.h"
 #include "bench/generate/traffic_impl.h"
+#include "host/engine/encounter.h"
+#include "host/engine/grow.h"
 #include "kernels/geo.h"
 
 typedef struct {
@@ -16,14 +18,10 @@ typedef struct {
 } work;
 
 static tc_status push(tc_gen *g, const tc_truth *t, tc_err *err) {
-  if (g->ntruth == g->cap_truth) {
-    size_t nc = g->cap_truth ? 2 * g->cap_truth : 64;
-    tc_truth *nv = realloc(g->truth, nc * sizeof *nv);
-    if (!nv)
-      return tc_fail(err, TC_ERR_NOMEM, "generate: out of memory for %zu truth rows", nc);
-    g->truth = nv;
-    g->cap_truth = nc;
-  }
+  tc_truth *nv = tc_grow(g->truth, &g->cap_truth, g->ntruth + 1, sizeof *nv, 64);
+  if (!nv)
+    return tc_fail(err, TC_ERR_NOMEM, "generate: out of memory for %zu truth rows", g->ntruth + 1);
+  g->truth = nv;
   g->truth[g->ntruth++] = *t;
   return TC_OK;
 }
@@ -180,13 +178,8 @@ cleanup:
 
 static int cmp_truth(const void *x, const void *y) {
   const tc_truth *a = x, *b = y;
-  if (a->start != b->start)
-    return a->start < b->start ? -1 : 1;
-  if (a->mmsi_a != b->mmsi_a)
-    return a->mmsi_a < b->mmsi_a ? -1 : 1;
-  if (a->mmsi_b != b->mmsi_b)
-    return a->mmsi_b < b->mmsi_b ? -1 : 1;
-  return (a->end > b->end) - (a->end < b->end);
+  int c = tc_encounter_key_cmp(a->start, a->mmsi_a, a->mmsi_b, b->start, b->mmsi_a, b->mmsi_b);
+  return c ? c : (a->end > b->end) - (a->end < b->end);
 }
 
 tc_status tc_gen_compute_truth(tc_gen *g, tc_err *err) {

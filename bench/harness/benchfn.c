@@ -6,6 +6,8 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include "host/engine/encounter.h"
+
 void tc_bench_spec_default(tc_bench_spec *s) {
   memset(s, 0, sizeof *s);
   s->warmup = 1;
@@ -34,16 +36,8 @@ uint64_t tc_bench_peak_rss(void) {
   return (uint64_t)ru.ru_maxrss * 1024u; /* Linux reports KiB */
 }
 
-static int cmp_double(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
-}
-
 double tc_bench_median(double *v, size_t n) {
-  if (n == 0)
-    return NAN;
-  qsort(v, n, sizeof *v, cmp_double);
-  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0;
+  return tc_median(v, n);
 }
 
 static tc_status prepare(const tc_bench_spec *s, tc_bench_work *w, tc_err *err) {

@@ -8,6 +8,8 @@
 #include <time.h>
 
 #include "bench/harness/json.h"
+#include "host/engine/grow.h"
+#include "io/timefmt.h"
 
 struct tc_bench_log {
   tc_bench_record *v;
@@ -27,14 +29,10 @@ void tc_bench_log_free(tc_bench_log *l) {
 }
 
 tc_bench_record *tc_bench_log_add(tc_bench_log *l, const char *suite, const char *name) {
-  if (l->n == l->cap) {
-    size_t cap = l->cap ? 2 * l->cap : 32;
-    tc_bench_record *nv = realloc(l->v, cap * sizeof *nv);
-    if (!nv)
-      return NULL;
-    l->v = nv;
-    l->cap = cap;
-  }
+  tc_bench_record *nv = tc_grow(l->v, &l->cap, l->n + 1, sizeof *nv, 32);
+  if (!nv)
+    return NULL;
+  l->v = nv;
   tc_bench_record *r = &l->v[l->n++];
   memset(r, 0, sizeof *r);
   snprintf(r->suite, sizeof r->suite, "%s", suite);
@@ -170,11 +168,8 @@ tc_status tc_bench_log_write_json(const tc_bench_log *l, const tc_machine_info *
   tc_status st = tc_json_create(1, &j);
   if (st != TC_OK)
     return tc_fail(err, st, "%s: out of memory for the results", path);
-  char when[32] = "";
-  time_t now = time(NULL);
-  struct tm tmv;
-  if (gmtime_r(&now, &tmv))
-    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tmv);
+  char when[TC_ISO_LEN];
+  tc_time_format_iso((int64_t)time(NULL), when);
   tc_json_obj_begin(j);
   tc_json_kstr(j, "schema", "trajcorr-bench/1");
   tc_json_kstr(j, "created", when);

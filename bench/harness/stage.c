@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "host/engine/grow.h"
 #include "io/encounters_csv.h"
 #include "io/timeparse.h"
 
@@ -76,14 +77,10 @@ typedef struct {
 } keys;
 
 static int push(keys *k, key x) {
-  if (k->n == k->cap) {
-    size_t cap = k->cap ? 2 * k->cap : 256;
-    key *nv = realloc(k->v, cap * sizeof *nv);
-    if (!nv)
-      return 0;
-    k->v = nv;
-    k->cap = cap;
-  }
+  key *nv = tc_grow(k->v, &k->cap, k->n + 1, sizeof *nv, 256);
+  if (!nv)
+    return 0;
+  k->v = nv;
   k->v[k->n++] = x;
   return 1;
 }

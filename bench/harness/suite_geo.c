@@ -126,21 +126,13 @@ tc_status tc_bench_suite_geo(tc_bench_ctx *c, tc_err *err) {
       goto cleanup;
     }
     tc_bench_rec_num(r, "calls", (double)g.n);
-    tc_bench_spec s;
-    tc_bench_ctx_spec(c, &s);
-    s.run = cases[k].run;
-    s.check = cases[k].check;
-    s.payload = &g;
+    tc_bench_spec fn = {.run = cases[k].run, .check = cases[k].check, .payload = &g};
     tc_bench_result res;
-    tc_err e = {0};
-    tc_status ms = tc_bench_measure(&s, &res, &e);
+    tc_bench_ctx_measure(c, &fn, r, &res);
     if (res.reps > 0) {
-      tc_bench_rec_timing(r, &res);
       tc_bench_rec_metric(r, "ns_per_call", res.median_s / (double)g.n * 1e9, "ns");
       tc_bench_rec_metric(r, "calls_per_s", (double)g.n / res.median_s, "calls/s");
     }
-    if (ms != TC_OK)
-      tc_bench_rec_fail(r, "%s", e.msg);
     tc_bench_done(c, r);
   }
 cleanup:

@@ -108,23 +108,16 @@ static tc_status one_store(tc_bench_ctx *c, size_t vessels, double days, int lev
   const tc_store_info *in = tc_store_get_info(p.store);
   tc_bench_rec_num(r, "rows", (double)in->rows);
   tc_bench_rec_num(r, "buckets", (double)in->nbuckets);
-  tc_bench_spec s;
-  tc_bench_ctx_spec(c, &s);
-  s.run = run_read;
-  s.check = check_read;
-  s.payload = &p;
+  tc_bench_spec fn = {.run = run_read, .check = check_read, .payload = &p};
   tc_bench_result res;
-  tc_status ms = tc_bench_measure(&s, &res, &e);
+  tc_bench_ctx_measure(c, &fn, r, &res);
   if (res.reps > 0) {
-    tc_bench_rec_timing(r, &res);
     tc_bench_rec_metric(r, "rows_per_s", (double)res.work.items / res.median_s, "rows/s");
     tc_bench_rec_metric(r, "mem_mb_per_s", (double)res.work.bytes / res.median_s / 1e6, "MB/s");
     tc_bench_rec_metric(r, "file_mb_per_s", (double)gr.file_bytes / res.median_s / 1e6, "MB/s");
     /* CPU time is the steadier number when others share the machine. */
     tc_bench_rec_metric(r, "rows_per_cpu_s", (double)res.work.items / res.cpu_s, "rows/s");
   }
-  if (ms != TC_OK)
-    tc_bench_rec_fail(r, "%s", e.msg);
   tc_bench_done(c, r);
 cleanup:
   tc_store_close(p.store);

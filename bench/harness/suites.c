@@ -11,6 +11,8 @@ static const tc_bench_suite suites[] = {
     {"engine", "encounter engine in memory on the real tracks, every backend, checked against "
                "the expected lists",
      tc_bench_suite_engine},
+    {"kernels", "pair search and grid stage per backend, device and precision, 1k..1M positions "
+                "(tests/s, pairs/s, GB/s); candidates checked by brute force", tc_bench_suite_kernels},
     {"io", "store import, and reading + decompressing every bucket (rows/s, MB/s)", tc_bench_suite_io},
     {"pipeline", "generate -> import -> encounters as commands: time, fixes/s, peak RSS, scaling "
                  "exponents over vessels and days; checked against the generator's truth",
@@ -77,4 +79,21 @@ void tc_bench_ctx_spec(const tc_bench_ctx *c, tc_bench_spec *s) {
   s->min_reps = c->quick ? 2 : 3;
   s->max_reps = c->quick ? 20 : 200;
   s->warmup = 1;
+}
+
+tc_status tc_bench_ctx_measure(const tc_bench_ctx *c, const tc_bench_spec *fn, tc_bench_record *r,
+                               tc_bench_result *res) {
+  tc_bench_spec s;
+  tc_bench_ctx_spec(c, &s);
+  s.run = fn->run;
+  s.setup = fn->setup;
+  s.check = fn->check;
+  s.payload = fn->payload;
+  tc_err e = {0};
+  tc_status ms = tc_bench_measure(&s, res, &e);
+  if (res->reps > 0)
+    tc_bench_rec_timing(r, res);
+  if (ms != TC_OK)
+    tc_bench_rec_fail(r, "%s", e.msg);
+  return ms;
 }

@@ -49,6 +49,11 @@ tc_status tc_bench_pathf(char *buf, size_t cap, tc_err *err, const char *fmt, ..
     __attribute__((format(printf, 4, 5)));
 /* Fills spec with the context's repetition policy (quick: fewer, shorter). */
 void tc_bench_ctx_spec(const tc_bench_ctx *c, tc_bench_spec *s);
+/* Measures fn's run, setup, check and payload under the context's policy into res;
+ * records the timing on r when any run was timed, and the error when the measurement
+ * failed. Returns the measurement's status. */
+tc_status tc_bench_ctx_measure(const tc_bench_ctx *c, const tc_bench_spec *fn, tc_bench_record *r,
+                               tc_bench_result *res);
 
 /* The suites (one file each). */
 tc_status tc_bench_suite_geo(tc_bench_ctx *c, tc_err *err);
@@ -56,5 +61,6 @@ tc_status tc_bench_suite_engine(tc_bench_ctx *c, tc_err *err);
 tc_status tc_bench_suite_io(tc_bench_ctx *c, tc_err *err);
 tc_status tc_bench_suite_pipeline(tc_bench_ctx *c, tc_err *err);
 tc_status tc_bench_suite_peers(tc_bench_ctx *c, tc_err *err);
+tc_status tc_bench_suite_kernels(tc_bench_ctx *c, tc_err *err);
 
 #endif

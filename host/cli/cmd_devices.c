@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "host/cli/commands.h"
+#include "host/report/textout.h"
 
 #ifdef TRAJCORR_HAVE_OPENCL
 #include "host/opencl/cl_device.h"
@@ -17,20 +18,6 @@ static void usage(FILE *f) {
           "  --platform/--device/--device-type is given.\n"
           "  --json    one JSON object on stdout\n"
           "  --build   also build the kernels on each device (double and single precision)\n");
-}
-
-static void json_str(const char *s) {
-  putchar('"');
-  for (; *s; s++) {
-    unsigned char c = (unsigned char)*s;
-    if (c == '"' || c == '\\')
-      printf("\\%c", c);
-    else if (c < 0x20)
-      printf("\\u%04x", c);
-    else
-      putchar(c);
-  }
-  putchar('"');
 }
 
 static void human_bytes(uint64_t b, char *buf, size_t cap) {
@@ -72,13 +59,13 @@ static void print_json(const tc_cl_device_info *v, size_t n, int def, const buil
     const tc_cl_device_info *d = &v[i];
     printf("%s\n  {\"index\": %d, \"platform\": %d, \"device\": %d, \"default\": %s, \"platform_name\": ",
            i ? "," : "", d->index, d->platform, d->device, (int)i == def ? "true" : "false");
-    json_str(d->platform_name);
+    tc_put_json_str(stdout, d->platform_name);
     printf(", \"platform_version\": ");
-    json_str(d->platform_version);
+    tc_put_json_str(stdout, d->platform_version);
     printf(", \"name\": ");
-    json_str(d->name);
+    tc_put_json_str(stdout, d->name);
     printf(", \"vendor\": ");
-    json_str(d->vendor);
+    tc_put_json_str(stdout, d->vendor);
     printf(", \"type\": \"%s\", \"compute_units\": %u, \"clock_mhz\": %u", d->type,
            d->compute_units, d->clock_mhz);
     printf(", \"global_mem\": %llu, \"local_mem\": %llu, \"max_alloc\": %llu",
@@ -86,11 +73,11 @@ static void print_json(const tc_cl_device_info *v, size_t n, int def, const buil
            (unsigned long long)d->max_alloc);
     printf(", \"max_work_group\": %zu, \"fp64\": %s, \"available\": %s, \"driver\": ",
            d->max_work_group, d->fp64 ? "true" : "false", d->available ? "true" : "false");
-    json_str(d->driver);
+    tc_put_json_str(stdout, d->driver);
     printf(", \"version\": ");
-    json_str(d->version);
+    tc_put_json_str(stdout, d->version);
     printf(", \"opencl_c\": ");
-    json_str(d->c_version);
+    tc_put_json_str(stdout, d->c_version);
     if (br) {
       const char *pn[2] = {"double", "single"};
       printf(", \"build\": {");
@@ -100,7 +87,7 @@ static void print_json(const tc_cl_device_info *v, size_t n, int def, const buil
           continue;
         printf("%s\"%s\": {\"ok\": %s, \"seconds\": %.3f, \"message\": ", first ? "" : ", ", pn[k],
                br[i].ok[k] ? "true" : "false", br[i].secs[k]);
-        json_str(br[i].msg[k]);
+        tc_put_json_str(stdout, br[i].msg[k]);
         putchar('}');
         first = 0;
       }
@@ -162,7 +149,7 @@ int cmd_devices(int argc, char **argv) {
   if (tc_cl_devices_list(&list, &n, &err) != TC_OK) {
     if (json) {
       printf("{\"devices\": [], \"error\": ");
-      json_str(err.msg);
+      tc_put_json_str(stdout, err.msg);
       printf("}\n");
     }
     fprintf(stderr, "trajcorr devices: %s\n", err.msg);

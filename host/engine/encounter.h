@@ -26,5 +26,15 @@ void tc_encounter_list_free(tc_encounter_list *l);
 tc_status tc_encounter_list_push(tc_encounter_list *l, const tc_encounter *e);
 /* Spec order: (start, mmsi_a, mmsi_b). */
 void tc_encounter_list_sort(tc_encounter_list *l);
+/* The spec order of two (start, mmsi_a, mmsi_b) keys, <0, 0 or >0, for lists of other
+ * row types (the generator's truth) that must sort like the engine's output. */
+int tc_encounter_key_cmp(int64_t start1, uint32_t mmsi_a1, uint32_t mmsi_b1, int64_t start2,
+                         uint32_t mmsi_a2, uint32_t mmsi_b2);
+
+/* qsort comparator of doubles, ascending (leave NaNs out: they compare equal to all). */
+int tc_cmp_double(const void *pa, const void *pb);
+/* The spec's median (§4) of v[0..n), sorted in place: the mean of the middle two for an
+ * even n; NAN when n = 0. */
+double tc_median(double *v, size_t n);
 
 #endif

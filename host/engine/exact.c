@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "host/engine/runs.h"
 #include "kernels/geo.h"
 
 #ifdef _OPENMP
@@ -16,6 +17,9 @@ void tc_closebuf_free(tc_closebuf *c) {
   free(c->tmp);
   free(c->d);
   free(c->cosl);
+  free(c->shard_off);
+  free(c->shard_n);
+  free(c->chunk_cnt);
   memset(c, 0, sizeof *c);
 }
 
@@ -30,38 +34,75 @@ static int grow(void **p, size_t *cap, size_t n, size_t size) {
   return 1;
 }
 
-/* Stable LSD radix pass by 16 bits of a field, skipped when that digit is constant. */
-static void radix_pass(tc_close_pair **v, tc_close_pair **tmp, size_t n, int by_key, int shift,
-                       size_t *cnt) {
-  tc_close_pair *a = *v, *b = *tmp;
-#define DIGIT(r) ((by_key ? (r).key >> shift : (uint64_t)(r).p >> shift) & 0xFFFF)
-  uint64_t first = DIGIT(a[0]);
-  size_t i = 1;
-  while (i < n && DIGIT(a[i]) == first)
-    i++;
-  if (i == n)
-    return;
-  memset(cnt, 0, 65536 * sizeof *cnt);
-  for (i = 0; i < n; i++)
-    cnt[DIGIT(a[i])]++;
-  size_t sum = 0;
-  for (size_t k = 0; k < 65536; k++) {
-    size_t c = cnt[k];
-    cnt[k] = sum;
-    sum += c;
-  }
-  for (i = 0; i < n; i++)
-    b[cnt[DIGIT(a[i])]++] = a[i];
+/* Stable LSD radix sort of a[0..n) by (key, p) with 16-bit digits, skipping digits
+ * that are constant; b is scratch of the same size. Returns where the result is. */
+static tc_close_pair *radix_sort(tc_close_pair *a, tc_close_pair *b, size_t n, size_t *cnt) {
+  for (int field = 0; field < 2; field++)     /* p first, then the pair: stable */
+    for (int sh = 0; sh < (field ? 64 : 32); sh += 16) {
+#define DIGIT(r) ((field ? (r).key >> sh : (uint64_t)(r).p >> sh) & 0xFFFF)
+      uint64_t first = DIGIT(a[0]);
+      size_t i = 1;
+      while (i < n && DIGIT(a[i]) == first)
+        i++;
+      if (i == n)
+        continue;
+      memset(cnt, 0, 65536 * sizeof *cnt);
+      for (i = 0; i < n; i++)
+        cnt[DIGIT(a[i])]++;
+      size_t sum = 0;
+      for (size_t k = 0; k < 65536; k++) {
+        size_t c = cnt[k];
+        cnt[k] = sum;
+        sum += c;
+      }
+      for (i = 0; i < n; i++)
+        b[cnt[DIGIT(a[i])]++] = a[i];
 #undef DIGIT
-  *v = b;
-  *tmp = a;
+      tc_close_pair *t = a;
+      a = b;
+      b = t;
+    }
+  return a;
 }
 
-tc_status tc_exact_filter(const tc_grid_block *blk, const tc_pairbuf *cand, double dist_m,
-                          int threads, tc_closebuf *out) {
+static unsigned shard_of(const tc_grid_block *blk, const uint32_t *mmsi, uint32_t p, uint32_t q,
+                         unsigned nshards) {
+  if (nshards <= 1)
+    return 0;
+  return tc_runs_shard(((uint64_t)mmsi[blk->vid[p]] << 32) | mmsi[blk->vid[q]], nshards);
+}
+
+static int nthreads_of(int threads) {
+#ifdef _OPENMP
+  return threads > 0 ? threads : omp_get_max_threads();
+#else
   (void)threads;
+  return 1;
+#endif
+}
+
+tc_status tc_exact_filter(const tc_grid_block *blk, const tc_pairbuf *cand, const uint32_t *mmsi,
+                          double dist_m, int threads, unsigned nshards, tc_closebuf *out) {
+  if (nshards < 1)
+    nshards = 1;
+  int nt = nthreads_of(threads);
   if (!grow((void **)&out->d, &out->dcap, cand->n, sizeof *out->d))
     return TC_ERR_NOMEM;
+  if (nshards != out->nshards || !out->shard_off) {
+    size_t *o = realloc(out->shard_off, (nshards + 1) * sizeof *o), *m;
+    if (!o)
+      return TC_ERR_NOMEM;
+    out->shard_off = o;
+    if (!(m = realloc(out->shard_n, nshards * sizeof *m)))
+      return TC_ERR_NOMEM;
+    out->shard_n = m;
+    out->nshards = nshards;
+  }
+  size_t *cc = realloc(out->chunk_cnt, (size_t)nt * nshards * sizeof *cc);
+  if (!cc)
+    return TC_ERR_NOMEM;
+  out->chunk_cnt = cc;
+  memset(cc, 0, (size_t)nt * nshards * sizeof *cc);
   long long n = (long long)cand->n;
   /* cos(lat) once per position pays when there are many candidates per position. */
   int per_position = cand->n > blk->n / 4;
@@ -70,23 +111,39 @@ tc_status tc_exact_filter(const tc_grid_block *blk, const tc_pairbuf *cand, doub
       return TC_ERR_NOMEM;
     long long np = (long long)blk->n;
 #ifdef _OPENMP
-#pragma omp parallel for schedule(static) num_threads(threads > 0 ? threads : omp_get_max_threads())
+#pragma omp parallel for schedule(static) num_threads(nt)
 #endif
     for (long long k = 0; k < np; k++)
       out->cosl[k] = tc_cos_lat(blk->lat[k]);
   }
+  /* Distances, and per (thread chunk, shard) counts of the close ones. */
+  size_t chunk = (cand->n + (size_t)nt - 1) / (size_t)nt;
 #ifdef _OPENMP
-#pragma omp parallel for schedule(static) num_threads(threads > 0 ? threads : omp_get_max_threads())
+#pragma omp parallel for schedule(static, 1) num_threads(nt)
 #endif
-  for (long long k = 0; k < n; k++) {
-    uint32_t p = cand->p[k], q = cand->q[k];
-    double ca = per_position ? out->cosl[p] : tc_cos_lat(blk->lat[p]);
-    double cb = per_position ? out->cosl[q] : tc_cos_lat(blk->lat[q]);
-    out->d[k] = tc_haversine_cos_m(blk->lat[p], blk->lon[p], ca, blk->lat[q], blk->lon[q], cb);
+  for (int c = 0; c < nt; c++) {
+    size_t k0 = (size_t)c * chunk, k1 = k0 + chunk < cand->n ? k0 + chunk : cand->n;
+    for (size_t k = k0; k < k1; k++) {
+      uint32_t p = cand->p[k], q = cand->q[k];
+      double ca = per_position ? out->cosl[p] : tc_cos_lat(blk->lat[p]);
+      double cb = per_position ? out->cosl[q] : tc_cos_lat(blk->lat[q]);
+      out->d[k] = tc_haversine_cos_m(blk->lat[p], blk->lon[p], ca, blk->lat[q], blk->lon[q], cb);
+      if (out->d[k] <= dist_m)
+        cc[(size_t)c * nshards + shard_of(blk, mmsi, p, q, nshards)]++;
+    }
   }
+  (void)n;
+  /* Shard-major offsets, chunks in order inside a shard (so the scatter is stable). */
   size_t m = 0;
-  for (size_t k = 0; k < cand->n; k++)
-    m += out->d[k] <= dist_m;
+  for (unsigned s = 0; s < nshards; s++) {
+    out->shard_off[s] = m;
+    for (int c = 0; c < nt; c++) {
+      size_t x = cc[(size_t)c * nshards + s];
+      cc[(size_t)c * nshards + s] = m;
+      m += x;
+    }
+  }
+  out->shard_off[nshards] = m;
   if (m > out->cap) { /* v and tmp swap roles while sorting: same capacity */
     size_t cap = out->cap;
     if (!grow((void **)&out->v, &cap, m, sizeof *out->v))
@@ -96,29 +153,51 @@ tc_status tc_exact_filter(const tc_grid_block *blk, const tc_pairbuf *cand, doub
       return TC_ERR_NOMEM;
     out->cap = m;
   }
-  out->n = 0;
-  for (size_t k = 0; k < cand->n; k++)
-    if (out->d[k] <= dist_m) {
-      uint32_t p = cand->p[k], q = cand->q[k];
-      tc_close_pair c = {((uint64_t)blk->vid[p] << 32) | blk->vid[q], p, q, out->d[k]};
-      out->v[out->n++] = c;
-    }
-  if (out->n > 1) {
-    size_t *cnt = malloc(65536 * sizeof *cnt);
-    if (!cnt)
-      return TC_ERR_NOMEM;
-    /* by p (time order within a pair), then stably by pair */
-    for (int sh = 0; sh < 32; sh += 16)
-      radix_pass(&out->v, &out->tmp, out->n, 0, sh, cnt);
-    for (int sh = 0; sh < 64; sh += 16)
-      radix_pass(&out->v, &out->tmp, out->n, 1, sh, cnt);
-    free(cnt);
-    /* A backend that reports a pair twice must not count it twice. */
-    size_t w = 1;
-    for (size_t k = 1; k < out->n; k++)
-      if (out->v[k].p != out->v[w - 1].p || out->v[k].q != out->v[w - 1].q)
-        out->v[w++] = out->v[k];
-    out->n = w;
+#ifdef _OPENMP
+#pragma omp parallel for schedule(static, 1) num_threads(nt)
+#endif
+  for (int c = 0; c < nt; c++) {
+    size_t k0 = (size_t)c * chunk, k1 = k0 + chunk < cand->n ? k0 + chunk : cand->n;
+    size_t *cur = cc + (size_t)c * nshards;
+    for (size_t k = k0; k < k1; k++)
+      if (out->d[k] <= dist_m) {
+        uint32_t p = cand->p[k], q = cand->q[k];
+        tc_close_pair cp = {((uint64_t)blk->vid[p] << 32) | blk->vid[q], p, q, out->d[k]};
+        out->v[cur[shard_of(blk, mmsi, p, q, nshards)]++] = cp;
+      }
   }
-  return TC_OK;
+  /* Each shard sorted by (pair, p) on its own thread; duplicates dropped. */
+  int bad = 0;
+  long long ns = (long long)nshards;
+#ifdef _OPENMP
+#pragma omp parallel num_threads(nt) reduction(| : bad)
+#endif
+  {
+    size_t *hist = malloc(65536 * sizeof *hist);
+    bad |= !hist;
+#ifdef _OPENMP
+#pragma omp for schedule(dynamic, 1)
+#endif
+    for (long long s = 0; s < ns; s++) {
+      size_t o = out->shard_off[s], len = out->shard_off[s + 1] - o;
+      out->shard_n[s] = len;
+      if (len < 2 || !hist)
+        continue;
+      tc_close_pair *r = radix_sort(out->v + o, out->tmp + o, len, hist);
+      if (r != out->v + o)
+        memcpy(out->v + o, r, len * sizeof *r);
+      /* A backend that reports a pair twice must not count it twice. */
+      tc_close_pair *v = out->v + o;
+      size_t w = 1;
+      for (size_t k = 1; k < len; k++)
+        if (v[k].p != v[w - 1].p || v[k].q != v[w - 1].q)
+          v[w++] = v[k];
+      out->shard_n[s] = w;
+    }
+    free(hist);
+  }
+  out->n = 0;
+  for (unsigned k = 0; k < nshards; k++)
+    out->n += out->shard_n[k];
+  return bad ? TC_ERR_NOMEM : TC_OK;
 }

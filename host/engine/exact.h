@@ -15,19 +15,25 @@ typedef struct {
 } tc_close_pair;
 
 typedef struct {
-  tc_close_pair *v, *tmp;
-  size_t n, cap;
+  tc_close_pair *v, *tmp; /* v holds the shards' segments (see shard_off) */
+  size_t n, cap;          /* n: close pairs over all shards */
   double *d;     /* scratch: distance per candidate */
   size_t dcap;
   double *cosl;  /* scratch: cos(lat) per position */
   size_t ccap;
+  /* close pairs grouped by shard (tc_runs_shard of the mmsi pair): shard k holds
+   * v[shard_off[k] .. shard_off[k] + shard_n[k]) */
+  size_t *shard_off, *shard_n;
+  size_t *chunk_cnt;  /* scratch: [threads][shards] counts */
+  unsigned nshards;
 } tc_closebuf;
 
 void tc_closebuf_free(tc_closebuf *c);
 
-/* out = close pairs among cand, sorted by pair, then by grid time (p), so that each
+/* out = close pairs among cand, split into nshards shards by mmsi pair (mmsi: the
+ * track window's vessel MMSIs), each sorted by pair, then by grid time (p), so that a
  * pair's close times in the block are contiguous and in time order. */
-tc_status tc_exact_filter(const tc_grid_block *blk, const tc_pairbuf *cand, double dist_m,
-                          int threads, tc_closebuf *out);
+tc_status tc_exact_filter(const tc_grid_block *blk, const tc_pairbuf *cand, const uint32_t *mmsi,
+                          double dist_m, int threads, unsigned nshards, tc_closebuf *out);
 
 #endif

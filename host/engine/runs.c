@@ -111,11 +111,6 @@ static tc_status find_or_add(tc_runs *r, uint64_t key, cand **out) {
   return TC_OK;
 }
 
-static int cmp_double(const void *pa, const void *pb) {
-  double a = *(const double *)pa, b = *(const double *)pb;
-  return a < b ? -1 : a > b;
-}
-
 /* Median of the defined values of field `off` of c's close times (NAN = undefined);
  * NAN when none. */
 static double median(tc_runs *r, const cand *c, size_t off) {
@@ -133,10 +128,7 @@ static double median(tc_runs *r, const cand *c, size_t off) {
     if (!isnan(x))
       r->tmp[m++] = x;
   }
-  if (m == 0)
-    return NAN;
-  qsort(r->tmp, m, sizeof *r->tmp, cmp_double);
-  return m % 2 ? r->tmp[m / 2] : (r->tmp[m / 2 - 1] + r->tmp[m / 2]) / 2.0;
+  return tc_median(r->tmp, m);
 }
 
 /* Judges a candidate (spec §4) and resets it for reuse. */
@@ -221,14 +213,14 @@ tc_status tc_runs_add(tc_runs *r, const tc_grid_block *blk, const tc_track_windo
                       unsigned nshards) {
   /* close is grouped by pair, each group in time order: one lookup per group */
   cand *c = NULL;
-  for (size_t k = 0; k < close->n; k++) {
-    const tc_close_pair *cp = &close->v[k];
+  (void)nshards;
+  const tc_close_pair *seg = close->v + close->shard_off[shard];
+  for (size_t k = 0; k < close->shard_n[shard]; k++) {
+    const tc_close_pair *cp = &seg[k];
     uint32_t va = blk->vid[cp->p], vb = blk->vid[cp->q];
-    if (k == 0 || cp->key != close->v[k - 1].key) {
+    if (k == 0 || cp->key != seg[k - 1].key) {
       uint32_t ma = w->mmsi[va], mb = w->mmsi[vb];
       c = NULL;
-      if (nshards > 1 && tc_runs_shard(((uint64_t)ma << 32) | mb, nshards) != shard)
-        continue;
       if (r->p.mmsi_filter && !listed(&r->p, ma) && !listed(&r->p, mb))
         continue;
       TC_TRY(find_or_add(r, ((uint64_t)ma << 32) | mb, &c));

@@ -18,9 +18,9 @@ typedef struct tc_runs tc_runs;
 tc_status tc_runs_create(const tc_params *p, tc_runs **out);
 void tc_runs_free(tc_runs *r);
 
-/* Adds one block's close pairs (grouped by pair, in time order) whose pair falls in
- * `shard` of `nshards` (pairs are independent, so shards run on separate threads
- * with separate tc_runs). speed[p]: slot speed of position p (tc_slot_speeds). */
+/* Adds one block's close pairs of `shard` (tc_exact_filter split them by
+ * tc_runs_shard; pairs are independent, so shards run on separate threads with
+ * separate tc_runs). speed[p]: slot speed of position p (host/engine/speeds.h). */
 tc_status tc_runs_add(tc_runs *r, const tc_grid_block *blk, const tc_track_window *w,
                       const tc_closebuf *close, const double *speed, unsigned shard,
                       unsigned nshards);

@@ -11,8 +11,7 @@ struct tc_memory_source {
   int64_t bucket_s;
 };
 
-/* Import order: (mmsi, t, lat, lon); of equal (mmsi, t) the first is kept. */
-static int cmp_fix(const void *pa, const void *pb) {
+int tc_fix_cmp_import(const void *pa, const void *pb) {
   const tc_fix *a = pa, *b = pb;
   if (a->mmsi != b->mmsi)
     return a->mmsi < b->mmsi ? -1 : 1;
@@ -36,7 +35,7 @@ static int cmp_bucket_fix(const void *pa, const void *pb, void *arg) {
   int64_t ka = floor_div(a->t, bs), kb = floor_div(b->t, bs);
   if (ka != kb)
     return ka < kb ? -1 : 1;
-  return cmp_fix(pa, pb);
+  return tc_fix_cmp_import(pa, pb);
 }
 
 tc_status tc_memory_source_create(const tc_columns *fixes, int64_t bucket_s, tc_memory_source **out) {

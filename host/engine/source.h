@@ -29,6 +29,9 @@ tc_bucket_source tc_store_source(tc_store_source_ctx *ctx, tc_store *store);
 /* Fixes held in memory (tests, generated data): cleaned by rule 1, sorted and
  * deduplicated like an import, then cut into epoch-aligned buckets of bucket_s. */
 typedef struct tc_memory_source tc_memory_source;
+/* qsort comparator of tc_fix in import order: (mmsi, t, lat, lon); of equal (mmsi, t)
+ * the first is kept. */
+int tc_fix_cmp_import(const void *pa, const void *pb);
 tc_status tc_memory_source_create(const tc_columns *fixes, int64_t bucket_s, tc_memory_source **out);
 void tc_memory_source_free(tc_memory_source *m);
 tc_bucket_source tc_memory_source_get(tc_memory_source *m);

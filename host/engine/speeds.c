@@ -35,10 +35,11 @@ tc_status tc_speeds_compute(tc_speeds *s, const tc_grid_block *blk, const tc_tra
   }
   if (blk->n)
     memset(s->need, 0, blk->n);
-  for (size_t k = 0; k < close->n; k++) {
-    s->need[close->v[k].p] = 1;
-    s->need[close->v[k].q] = 1;
-  }
+  for (unsigned sh = 0; sh < close->nshards; sh++)
+    for (size_t k = close->shard_off[sh]; k < close->shard_off[sh] + close->shard_n[sh]; k++) {
+      s->need[close->v[k].p] = 1;
+      s->need[close->v[k].q] = 1;
+    }
   long long ns = (long long)blk->nslots;
 #ifdef _OPENMP
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads > 0 ? threads : omp_get_max_threads())

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "host/engine/grow.h"
+
 static const char *const tag_names[TC_TAG_COUNT] = {
     "watch_a", "watch_b", "near_port", "gap_before_a", "gap_after_a", "gap_before_b", "gap_after_b",
     "in_area"};
@@ -68,14 +70,10 @@ static void blank_vessel(tc_vessel_static *v, uint32_t mmsi) {
 tc_status tc_candidates_push(tc_candidates *c, const tc_encounter *e) {
   if (c->track_a)
     return TC_ERR_INTERNAL; /* tracks are allocated once the list is complete */
-  if (c->n == c->cap) {
-    size_t cap = c->cap ? c->cap * 2 : 64;
-    tc_candidate *v = realloc(c->v, cap * sizeof *v);
-    if (!v)
-      return TC_ERR_NOMEM;
-    c->v = v;
-    c->cap = cap;
-  }
+  tc_candidate *v = tc_grow(c->v, &c->cap, c->n + 1, sizeof *v, 64);
+  if (!v)
+    return TC_ERR_NOMEM;
+  c->v = v;
   tc_candidate *k = &c->v[c->n++];
   memset(k, 0, sizeof *k);
   k->e = *e;

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "host/engine/grow.h"
 #include "host/report/polygons.h"
 #include "kernels/geo.h"
 
@@ -30,28 +31,16 @@ struct tc_coast {
   char desc[256];
 };
 
-static int grow(void **p, size_t *cap, size_t need, size_t elem) {
-  if (need <= *cap)
-    return 1;
-  size_t c = *cap ? *cap : 1024;
-  while (c < need)
-    c *= 2;
-  void *n = realloc(*p, c * elem);
-  if (!n)
-    return 0;
-  *p = n;
-  *cap = c;
-  return 1;
-}
-
 static int push_point(tc_coast *c, double lat, double lon) {
   if (c->np + 1 > c->capp) {
-    size_t need = c->np + 1, cap = c->capp, k;
+    size_t cap = c->capp;
     double **arr[5] = {&c->lat, &c->lon, &c->x, &c->y, &c->z};
-    for (k = 0; k < 5; k++) {
+    for (int k = 0; k < 5; k++) {
       size_t cc = c->capp;
-      if (!grow((void **)arr[k], &cc, need, sizeof(double)))
+      double *v = tc_grow(*arr[k], &cc, c->np + 1, sizeof *v, 1024);
+      if (!v)
         return 0;
+      *arr[k] = v;
       cap = cc;
     }
     c->capp = cap;
@@ -90,8 +79,10 @@ static int add_line(tc_coast *c, const double *lat, const double *lon, size_t n)
         return 0;
     }
   }
-  if (!grow((void **)&c->lines, &c->capl, c->nl + 1, sizeof(line)))
+  line *ln = tc_grow(c->lines, &c->capl, c->nl + 1, sizeof *ln, 1024);
+  if (!ln)
     return 0;
+  c->lines = ln;
   c->lines[c->nl++] = (line){first, (uint32_t)(c->np - first)};
   return 1;
 }

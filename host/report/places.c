@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "host/engine/grow.h"
 #include "host/report/csvline.h"
 #include "host/report/textout.h"
 #include "kernels/geo.h"
@@ -32,14 +33,10 @@ void tc_places_free(tc_places *p) {
 }
 
 tc_status tc_places_add(tc_places *p, const tc_place *pl) {
-  if (p->n == p->cap) {
-    size_t cap = p->cap ? p->cap * 2 : 64;
-    tc_place *v = realloc(p->v, cap * sizeof *v);
-    if (!v)
-      return TC_ERR_NOMEM;
-    p->v = v;
-    p->cap = cap;
-  }
+  tc_place *v = tc_grow(p->v, &p->cap, p->n + 1, sizeof *v, 64);
+  if (!v)
+    return TC_ERR_NOMEM;
+  p->v = v;
   p->v[p->n++] = *pl;
   if (pl->radius_m > p->max_radius)
     p->max_radius = pl->radius_m;

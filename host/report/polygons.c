@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "host/engine/grow.h"
 #include "kernels/geo.h"
 
 typedef struct {
@@ -24,27 +25,17 @@ struct tc_polyset {
   size_t np, capp;
 };
 
-static int grow(void **p, size_t *cap, size_t need, size_t elem) {
-  if (need <= *cap)
-    return 1;
-  size_t c = *cap ? *cap : 64;
-  while (c < need)
-    c *= 2;
-  void *n = realloc(*p, c * elem);
-  if (!n)
-    return 0;
-  *p = n;
-  *cap = c;
-  return 1;
-}
-
 static int push_vertex(tc_polyset *s, double lat, double lon) {
-  size_t cap = s->capv;
-  if (s->nv + 1 > cap) {
-    size_t c2 = cap;
-    if (!grow((void **)&s->lat, &cap, s->nv + 1, sizeof(double)) ||
-        !grow((void **)&s->lon, &c2, s->nv + 1, sizeof(double)))
+  if (s->nv + 1 > s->capv) {
+    size_t cap = s->capv, c2 = s->capv;
+    double *la = tc_grow(s->lat, &cap, s->nv + 1, sizeof *la, 64);
+    if (!la)
       return 0;
+    s->lat = la;
+    double *lo = tc_grow(s->lon, &c2, s->nv + 1, sizeof *lo, 64);
+    if (!lo)
+      return 0;
+    s->lon = lo;
     s->capv = cap;
   }
   s->lat[s->nv] = lat;
@@ -88,8 +79,10 @@ static tc_status add_ring(tc_polyset *s, const tc_jnode *coords, const char *nam
     if (!push_vertex(s, s->lat[first], s->lon[first]))
       return tc_fail(err, TC_ERR_NOMEM, "%s: out of memory", name);
   size_t n = s->nv - first;
-  if (!grow((void **)&s->rings, &s->capr, s->nr + 1, sizeof(ring)))
+  ring *rg = tc_grow(s->rings, &s->capr, s->nr + 1, sizeof *rg, 64);
+  if (!rg)
     return tc_fail(err, TC_ERR_NOMEM, "%s: out of memory", name);
+  s->rings = rg;
   s->rings[s->nr++] = (ring){first, n};
   return TC_OK;
 }
@@ -115,8 +108,10 @@ static tc_status add_polygon(tc_polyset *s, const tc_jnode *rings, const char *n
       if (s->lon[v] > p.lon1) p.lon1 = s->lon[v];
     }
   }
-  if (!grow((void **)&s->polys, &s->capp, s->np + 1, sizeof(poly)))
+  poly *pg = tc_grow(s->polys, &s->capp, s->np + 1, sizeof *pg, 64);
+  if (!pg)
     return tc_fail(err, TC_ERR_NOMEM, "%s: out of memory", name);
+  s->polys = pg;
   s->polys[s->np++] = p;
   return TC_OK;
 }

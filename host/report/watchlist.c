@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "host/engine/grow.h"
 #include "host/report/csvline.h"
 
 typedef struct {
@@ -35,14 +36,10 @@ tc_status tc_watchlist_create(tc_watchlist **out) {
 }
 
 tc_status tc_watchlist_add(tc_watchlist *w, int is_imo, uint32_t id, const char *label) {
-  if (w->n == w->cap) {
-    size_t cap = w->cap ? w->cap * 2 : 64;
-    entry *v = realloc(w->v, cap * sizeof *v);
-    if (!v)
-      return TC_ERR_NOMEM;
-    w->v = v;
-    w->cap = cap;
-  }
+  entry *v = tc_grow(w->v, &w->cap, w->n + 1, sizeof *v, 64);
+  if (!v)
+    return TC_ERR_NOMEM;
+  w->v = v;
   entry *e = &w->v[w->n++];
   e->id = id;
   e->is_imo = is_imo ? 1 : 0;

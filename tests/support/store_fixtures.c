@@ -15,6 +15,11 @@
 #include "io/store.h"
 
 void store_tmp_path(const char *name, char *out, size_t cap) {
+  store_tmp_name(name, out, cap);
+  unlink(out);
+}
+
+void store_tmp_name(const char *name, char *out, size_t cap) {
   const char *base = getenv("TC_TEST_TMP");
   char dir[1024];
   snprintf(dir, sizeof dir, "%s/store", base && *base ? base : "/tmp/trajcorr-test");
@@ -22,7 +27,6 @@ void store_tmp_path(const char *name, char *out, size_t cap) {
   snprintf(cmd, sizeof cmd, "mkdir -p '%s'", dir);
   cr_assert_eq(system(cmd), 0);
   snprintf(out, cap, "%s/%s", dir, name);
-  unlink(out);
 }
 
 static uint64_t splitmix(uint64_t *s) {

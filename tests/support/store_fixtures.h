@@ -11,6 +11,8 @@
 
 /* TC_TEST_TMP/store/<name>, directory created, any old file of that name removed. */
 void store_tmp_path(const char *name, char *out, size_t cap);
+/* The same path, leaving any file there alone. */
+void store_tmp_name(const char *name, char *out, size_t cap);
 
 /* n random fixes of nvessels vessels in [t_base, t_base + span), with some exact
  * duplicates and some equal (mmsi, t) at other positions; valid positions only. */

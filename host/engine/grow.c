@@ -1,0 +1,22 @@
+#include "host/engine/grow.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+
+void *tc_grow(void *v, size_t *cap, size_t need, size_t elem, size_t first) {
+  if (need <= *cap && v)
+    return v;
+  size_t c = *cap ? *cap : (first ? first : 1);
+  while (c < need) {
+    if (c > SIZE_MAX / 2)
+      return NULL;
+    c *= 2;
+  }
+  if (elem && c > SIZE_MAX / elem)
+    return NULL;
+  void *n = realloc(v, c * elem);
+  if (!n)
+    return NULL;
+  *cap = c;
+  return n;
+}

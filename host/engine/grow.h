@@ -1,0 +1,14 @@
+/* Doubling growth of the append-only arrays used across the library, so that each
+ * push costs amortised O(1) and every one grows (and fails) the same way. */
+#ifndef TC_GROW_H
+#define TC_GROW_H
+
+#include <stddef.h>
+
+/* Room for at least need elements of elem bytes in v, whose capacity is *cap
+ * elements: v itself when it has room, else v reallocated to *cap doubled (first
+ * when *cap is 0) as often as need asks, with *cap updated. NULL when out of memory
+ * or the size overflows; v and *cap are then unchanged (v still owned by the caller). */
+void *tc_grow(void *v, size_t *cap, size_t need, size_t elem, size_t first);
+
+#endif
