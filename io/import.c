@@ -36,7 +36,7 @@ struct tc_import {
   uint32_t *last_key, *last_idx; /* mmsi -> index in st of its latest record; 0 = empty */
   size_t map_cap;
   tc_store_srcfile *src; /* the store's sources, then this import's */
-  size_t nsrc, cap_src;
+  size_t nsrc, cap_src, nsrc_old;
   int committed;
 };
 
@@ -149,7 +149,7 @@ tc_status tc_import_begin(const char *store_path, const tc_import_opts *o, tc_im
       goto cleanup;
     }
     memcpy(im->src, s, n * sizeof *s);
-    im->nsrc = im->cap_src = n;
+    im->nsrc = im->cap_src = im->nsrc_old = n;
   } else if (errno != ENOENT) {
     st = tc_fail(err, TC_ERR_IO, "%s: %s", store_path, strerror(errno));
     goto cleanup;
@@ -185,8 +185,9 @@ tc_status tc_import_check_source(tc_import *im, const char *name, const char *sh
   for (size_t i = 0; i < im->nsrc; i++)
     if (!strcmp(im->src[i].sha256, sha256_hex))
       return tc_fail(err, TC_ERR_DUPLICATE,
-                     "%s: already imported into %s (same content as '%s', SHA-256 %.16s...); "
-                     "use --force to import it again", name, im->path, im->src[i].name, sha256_hex);
+                     "%s: already imported %s %s (same content as '%s', SHA-256 %.16s...); "
+                     "use --force to import it again", name, i < im->nsrc_old ? "into" : "by this run into",
+                     im->path, im->src[i].name, sha256_hex);
   return TC_OK;
 }
 
