@@ -98,17 +98,22 @@ tc_status tc_reader_open(const char *path, const tc_reader_opts *o, tc_reader **
   r->opts.format = r->format_opt; /* the caller's string need not outlive open */
   if ((st = tc_linesrc_open(path, &r->src, err)) != TC_OK)
     goto cleanup;
-  do {
-    if ((st = tc_linesrc_next(r->src, &line, &len, &eof, err)) != TC_OK)
+  /* Detect on the first non-blank line; '#' comment lines that no format claims (as
+   * in gpsd's and libais's NMEA samples) are passed over. DMA's header starts with
+   * '#' too, which is why a comment is skipped only when nothing recognises it. */
+  for (;;) {
+    do {
+      if ((st = tc_linesrc_next(r->src, &line, &len, &eof, err)) != TC_OK)
+        goto cleanup;
+    } while (!eof && blank_line(line));
+    if (eof) {
+      st = tc_fail(err, TC_ERR_FORMAT, "%s: empty input (no header or first record)", path);
       goto cleanup;
-  } while (!eof && blank_line(line));
-  if (eof) {
-    st = tc_fail(err, TC_ERR_FORMAT, "%s: empty input (no header or first record)", path);
-    goto cleanup;
-  }
-  if (!memcmp(line, "\xEF\xBB\xBF", 3)) /* UTF-8 byte order mark */
-    line += 3;
-  if (!r->fmt) {
+    }
+    if (!memcmp(line, "\xEF\xBB\xBF", 3)) /* UTF-8 byte order mark */
+      line += 3;
+    if (r->fmt)
+      break;
     int best = 0;
     for (size_t i = 0; i < NFORMATS; i++) {
       int sc = formats[i]->detect(line);
@@ -117,16 +122,18 @@ tc_status tc_reader_open(const char *path, const tc_reader_opts *o, tc_reader **
         r->fmt = formats[i];
       }
     }
-    if (!r->fmt) {
-      format_names(names, sizeof names);
-      st = tc_fail(err, TC_ERR_FORMAT,
-                   "%s:%llu: unrecognised input format (first line '%.80s%s'); expected a CSV "
-                   "header naming mmsi, time, lat, lon or NMEA sentences; force one with "
-                   "--format (%s)",
-                   path, (unsigned long long)tc_linesrc_lineno(r->src), line,
-                   strlen(line) > 80 ? "..." : "", names);
-      goto cleanup;
-    }
+    if (r->fmt)
+      break;
+    if (line[0] == '#')
+      continue;
+    format_names(names, sizeof names);
+    st = tc_fail(err, TC_ERR_FORMAT,
+                 "%s:%llu: unrecognised input format (first line '%.80s%s'); expected a CSV "
+                 "header naming mmsi, time, lat, lon or NMEA sentences; force one with "
+                 "--format (%s)",
+                 path, (unsigned long long)tc_linesrc_lineno(r->src), line,
+                 strlen(line) > 80 ? "..." : "", names);
+    goto cleanup;
   }
   st = r->fmt->open(r->src, line, &r->opts, &r->counts, &r->state, err);
   if (st != TC_OK)

@@ -21,6 +21,8 @@ static void usage(FILE *f) {
           "  --deflate N   compression level of a new store, 0 (none) to 9 (default 1)\n"
           "  --memory M    memory for sorting, e.g. 256M, 1G (default 1G); more spills to disk\n"
           "  --format F    input format: auto (default), csv, dma, marinecadastre, nmea\n"
+          "  --time-base T NMEA without receive times (no tag block c:, trailing Unix time\n"
+          "                or $PGHP): the time given to its messages (ISO 8601 or Unix s)\n"
           "  --force       import files whose content the store already has\n"
           "  --strict      stop at the first bad row (exit 2) instead of skipping it\n"
           "  --quiet       no progress and no summary\n\n"
@@ -132,7 +134,7 @@ int cmd_import(int argc, char **argv) {
     } else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
       quiet = 1;
     } else if (!strcmp(a, "--bucket") || !strcmp(a, "--deflate") || !strcmp(a, "--memory") ||
-               !strcmp(a, "--format") || !strcmp(a, "--buffer-rows")) {
+               !strcmp(a, "--format") || !strcmp(a, "--buffer-rows") || !strcmp(a, "--time-base")) {
       int ok = v != NULL;
       if (ok && !strcmp(a, "--bucket"))
         ok = tc_arg_duration(v, &d) && d > 0 && (o.bucket_s = d);
@@ -140,6 +142,8 @@ int cmd_import(int argc, char **argv) {
         ok = tc_arg_long(v, 0, 9, &l) && ((o.deflate_level = (int)l), 1);
       else if (ok && !strcmp(a, "--memory"))
         ok = tc_arg_size(v, &sz) && sz >= (1u << 20) && sz <= SIZE_MAX && (o.memory_bytes = sz);
+      else if (ok && !strcmp(a, "--time-base"))
+        ok = tc_arg_time(v, &ro.time_base);
       else if (ok && !strcmp(a, "--buffer-rows")) /* for tests: rows buffered before a spill */
         ok = tc_arg_long(v, 1024, 1L << 30, &l) && (o.max_buffer_rows = (size_t)l);
       else if (ok)
