@@ -4,6 +4,7 @@
  * and once on trajcorr's store (h5py). Both peer outputs are compared with
  * trajcorr's by bench/peers/compare_encounters.py, and the time ratio reported. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -55,7 +56,99 @@ static int compare(tc_bench_ctx *c, const char *tag, const char *expected, const
   return ok;
 }
 
-static tc_status one_input(tc_bench_ctx *c, const char *label, const char *input, tc_err *err) {
+/* The GIS peers (postgis_peer.py, meos_peer.py) compute only the close pairs of spec
+ * §3 on trajcorr's store; each is checked against the numpy peer's close pairs
+ * (--close-pairs-out) by `postgis_peer.py --compare`, its time set against
+ * trajcorr's encounters. A peer whose tools are absent is a skip record with why. */
+static void gis_peer(tc_bench_ctx *c, const char *label, const char *store, const char *expect,
+                     const char *name, const char *py, const char *script, double tol_m, double enc_s) {
+  char out[4096], pg[4096], tag[160], why[400] = "", tol[32];
+  tc_err e = {0};
+  tc_bench_proc p;
+  tc_bench_record *r = rec(c, name, label, name);
+  if (!r)
+    return;
+  if (tc_bench_pathf(out, sizeof out, &e, "%s/peers-%s.%s.csv", c->workdir, label, name) != TC_OK ||
+      tc_bench_pathf(pg, sizeof pg, &e, "%s/postgis_peer.py", c->peers_dir) != TC_OK) {
+    tc_bench_rec_fail(r, "%s", e.msg);
+    tc_bench_done(c, r);
+    return;
+  }
+  const char *chk[] = {py, script, "--check", NULL};
+  snprintf(tag, sizeof tag, "peers-%s-%s-check", label, name);
+  if (access(py, X_OK) != 0 || !tc_bench_stage_run(c, tag, chk, 60, &p, why, sizeof why)) {
+    tc_bench_rec_note(r, "skipped: %s", access(py, X_OK) ? "no interpreter (TC_MEOS_PYTHON)" : why);
+    tc_bench_done(c, r);
+    return;
+  }
+  tc_bench_progress(c, "peers: %s: %s close pairs", label, name);
+  const char *run[] = {py, script, store, "-o", out, NULL};
+  snprintf(tag, sizeof tag, "peers-%s-%s", label, name);
+  if (!tc_bench_stage_run(c, tag, run, c->quick ? 300 : 4 * 3600, &p, why, sizeof why)) {
+    tc_bench_rec_fail(r, "%s", why);
+    tc_bench_done(c, r);
+    return;
+  }
+  tc_bench_stage_record(r, &p);
+  tc_bench_rec_metric(r, "peer_over_encounters", p.wall_s / enc_s, "x");
+  snprintf(tol, sizeof tol, "%g", tol_m);
+  const char *cmp[] = {c->python, pg, "--compare", expect, out, store, "--tol-m", tol, NULL};
+  snprintf(tag, sizeof tag, "peers-%s-%s-compare", label, name);
+  int ok = tc_bench_stage_run(c, tag, cmp, 300, &p, why, sizeof why);
+  char sum[4096];
+  if (tc_bench_pathf(sum, sizeof sum, &e, "%s/%s.out", c->workdir, tag) == TC_OK) {
+    FILE *f = fopen(sum, "r");
+    if (f) {
+      char line[300];
+      if (fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\n")] = '\0';
+        snprintf(why, sizeof why, "%s", line);
+      }
+      fclose(f);
+    }
+  }
+  if (ok)
+    tc_bench_rec_note(r, "%s", why);
+  else
+    tc_bench_rec_fail(r, "MISMATCH: %s", why);
+  tc_bench_done(c, r);
+}
+
+static void gis_peers(tc_bench_ctx *c, const char *label, const char *store, double enc_s) {
+  char expect[4096], script[4096], why[400];
+  tc_err e = {0};
+  tc_bench_proc p;
+  if (tc_bench_pathf(expect, sizeof expect, &e, "%s/peers-%s.numpy-pairs.csv", c->workdir, label) != TC_OK ||
+      tc_bench_pathf(script, sizeof script, &e, "%s/encounters_numpy.py", c->peers_dir) != TC_OK)
+    return;
+  const char *np[] = {c->python, script, store, "-o", "/dev/null", "--close-pairs-out", expect, NULL};
+  char tag[160];
+  snprintf(tag, sizeof tag, "peers-%s-numpy-pairs", label);
+  if (!tc_bench_stage_run(c, tag, np, c->quick ? 120 : 4 * 3600, &p, why, sizeof why)) {
+    tc_bench_record *r = rec(c, "numpy close pairs", label, NULL);
+    if (r) {
+      tc_bench_rec_fail(r, "%s", why);
+      tc_bench_done(c, r);
+    }
+    return;
+  }
+  if (tc_bench_pathf(script, sizeof script, &e, "%s/postgis_peer.py", c->peers_dir) == TC_OK)
+    gis_peer(c, label, store, expect, "postgis", c->python, script, 1e-3, enc_s);
+  /* MEOS measures on the WGS84 spheroid: pairs within 0.5 % of dist may differ. It
+   * takes minutes per input, so --quick (a smoke run under 2 minutes) leaves it out. */
+  const char *mpy = getenv("TC_MEOS_PYTHON");
+  if (c->quick) {
+    tc_bench_record *r = rec(c, "meos close pairs", label, NULL);
+    if (r) {
+      tc_bench_rec_note(r, "skipped: --quick (MEOS takes minutes per input; run the full suite)");
+      tc_bench_done(c, r);
+    }
+  } else if (tc_bench_pathf(script, sizeof script, &e, "%s/meos_peer.py", c->peers_dir) == TC_OK)
+    gis_peer(c, label, store, expect, "meos", mpy ? mpy : "/nonexistent/pymeos-python", script, 0.005 * 500,
+             enc_s);
+}
+
+static tc_status one_input(tc_bench_ctx *c, const char *label, const char *input, int gis, tc_err *err) {
   char store[4096], tc_out[4096], peer_csv[4096], peer_store[4096], script[4096], tag[128];
   char why[400] = "", why2[400] = "";
   double timeout = c->quick ? 120 : 4 * 3600;
@@ -143,6 +236,8 @@ static tc_status one_input(tc_bench_ctx *c, const char *label, const char *input
   else
     tc_bench_rec_note(r, "%s", note);
   tc_bench_done(c, r);
+  if (gis)
+    gis_peers(c, label, store, pe.wall_s);
   remove(store);
   return TC_OK;
 }
@@ -165,7 +260,7 @@ tc_status tc_bench_suite_peers(tc_bench_ctx *c, tc_err *err) {
       char path[4096];
       TC_TRY(tc_bench_pathf(path, sizeof path, err, "%s/real-tracks/%s.csv.gz", c->data_dir, names[i]));
       if (exists(path))
-        TC_TRY(one_input(c, names[i], path, err));
+        TC_TRY(one_input(c, names[i], path, 1, err));
     }
   }
   /* A generated period: the same input for both, at a size the peer handles. */
@@ -186,7 +281,8 @@ tc_status tc_bench_suite_peers(tc_bench_ctx *c, tc_err *err) {
     tc_bench_done(c, r);
     return TC_OK;
   }
-  tc_status st = one_input(c, label, csv, err);
+  /* The GIS peers are per-pair Python loops: only on generated inputs up to 1 500 vessels. */
+  tc_status st = one_input(c, label, csv, vessels <= 1500, err);
   remove(csv);
   return st;
 }

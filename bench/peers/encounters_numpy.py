@@ -434,6 +434,17 @@ def write_csv(rows, f):
                 f"{la:.6f},{lo:.6f},{sa:.4f},{sb:.4f}\n")
 
 
+def write_close_pairs(ma, mb, s, path):
+    """Spec §3 close pairs as t,mmsi_a,mmsi_b (mmsi_a < mmsi_b), sorted: what the
+    GIS peers (postgis_peer.py, meos_peer.py) are compared against."""
+    lo, hi = np.minimum(ma, mb), np.maximum(ma, mb)
+    order = np.lexsort((hi, lo, s))
+    with open(path, "w", newline="") as f:
+        f.write("t,mmsi_a,mmsi_b\n")
+        for k in order:
+            f.write(f"{int(s[k])},{int(lo[k])},{int(hi[k])}\n")
+
+
 # ---------------------------------------------------------------- driver
 
 def run(a, counts, times):
@@ -464,6 +475,8 @@ def run(a, counts, times):
     counts["grid_times"] = len(by_slot)
     p, q, d = close_pairs(by_slot, glat, glon, a.dist)
     counts["close_pairs"] = len(p)
+    if getattr(a, "close_pairs_out", None):
+        write_close_pairs(mmsi_of_vid[gv[p]], mmsi_of_vid[gv[q]], gs[p], a.close_pairs_out)
     out = encounters(mmsi_of_vid, gv, gs, glat, glon, speed, p, q, d, a)
     counts["encounters"] = len(out)
     times["compute_s"] = time.perf_counter() - t_1
@@ -482,6 +495,8 @@ def main(argv=None):
     ap.add_argument("--merge-gap", type=int, default=14400, help="merge runs this close, s (14400)")
     ap.add_argument("--min-duration", type=int, default=7200, help="shortest encounter, s (7200)")
     ap.add_argument("--max-speed", type=float, default=2.0, help="median slot speed limit, kn (2)")
+    ap.add_argument("--close-pairs-out", metavar="FILE",
+                    help="also write the close pairs of spec §3 (t,mmsi_a,mmsi_b) to FILE")
     ap.add_argument("--stats", metavar="FILE", help="write counts and timings as JSON ('-' = stderr)")
     a = ap.parse_args(argv)
     if a.slot <= 0 or a.max_gap < 0 or a.dist <= 0 or a.merge_gap < 0 or a.min_duration < 0:
