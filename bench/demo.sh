@@ -17,6 +17,8 @@ rm -f "$out/store.h5"
 "$tc" info "$out/store.h5"
 "$tc" encounters "$out/store.h5" -o "$out/encounters.csv"
 /usr/bin/python3 "$root/bench/peers/recall.py" "$out/truth.csv" "$out/encounters.csv"
+"$tc" encounters --quiet "$out/store.h5" --sort score -o "$out/ranked.csv"
+"$tc" report "$out/store.h5" "$out/encounters.csv" -o "$out/report.html"
 cat <<MSG
 
 trajcorr demo outputs in $out:
@@ -24,4 +26,6 @@ trajcorr demo outputs in $out:
   truth.csv             the planted meetings and decoys
   store.h5              the HDF5 track store ('trajcorr info $out/store.h5')
   encounters.csv        the encounters found (spec/encounters.md), encounters.csv.json its metadata
+  ranked.csv            the same, ranked for analysts with identities, context and reasons
+  report.html           self-contained report: map, sortable table, a panel per encounter
 MSG

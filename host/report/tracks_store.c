@@ -1,4 +1,5 @@
 #include "host/report/tracks_store.h"
+#include "io/store_chunks.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -33,7 +34,7 @@ static tc_status cached_bucket(tc_store_tracks *ctx, size_t k, const tc_columns 
       lru = i;
   }
   ctx->cache_k[lru] = (size_t)-1;
-  TC_TRY(tc_store_read_bucket(ctx->store, k, &ctx->cache[lru], err));
+  TC_TRY(tc_store_read_bucket_cols(ctx->store, k, &ctx->cache[lru], TC_COL_ALL, 0, err));
   ctx->cache_k[lru] = k;
   ctx->cache_used[lru] = ++ctx->clock;
   *out = &ctx->cache[lru];

@@ -14,7 +14,7 @@
  * buckets read whole; for larger buckets it is unknown. The store must outlive the source; ctx is owned by the
  * caller (the source points to it). */
 #define TC_TRACK_CACHE 4
-#define TC_TRACK_CACHE_ROWS 2000000
+#define TC_TRACK_CACHE_ROWS 12000000 /* ~460 MB a slot: reports want whole days */
 typedef struct {
   tc_store *store;
   tc_columns tmp;
