@@ -26,17 +26,23 @@ static void pair_track(tc_columns *c, int64_t t0, int64_t t1, int (*near)(int64_
   }
 }
 
+/* The encounters of the pair_track built over [T0, T0 + hours) with `near`. */
+static void run_pair(int hours, int (*near)(int64_t), tc_encounter_list *l) {
+  tc_columns c;
+  tc_columns_init(&c);
+  pair_track(&c, T0, T0 + hours * 3600, near);
+  tc_params p = defaults();
+  tc_encounter_list_init(l);
+  tt_run(&c, DAY, "openmp", 1, &p, l);
+  tc_columns_free(&c);
+}
+
 static int near_3h_apart(int64_t dt) { return dt <= 7200 || (dt >= 18000 && dt <= 25200); }
 static int near_5h_apart(int64_t dt) { return dt <= 7200 || (dt >= 25200 && dt <= 32400); }
 
 Test(engine, two_meetings_3h_apart_are_merged) {
-  tc_columns c;
-  tc_columns_init(&c);
-  pair_track(&c, T0, T0 + 12 * 3600, near_3h_apart);
-  tc_params p = defaults();
   tc_encounter_list l;
-  tc_encounter_list_init(&l);
-  tt_run(&c, DAY, "openmp", 1, &p, &l);
+  run_pair(12, near_3h_apart, &l);
   cr_assert_eq(l.n, 1);
   cr_assert_eq(l.v[0].start, T0);
   cr_assert_eq(l.v[0].end, T0 + 25200);
@@ -44,17 +50,11 @@ Test(engine, two_meetings_3h_apart_are_merged) {
   cr_assert_eq(l.v[0].mmsi_a, 111111111u);
   cr_assert_float_eq(l.v[0].min_dist_m, 300.0, 1e-6);
   tc_encounter_list_free(&l);
-  tc_columns_free(&c);
 }
 
 Test(engine, two_meetings_5h_apart_are_two_encounters) {
-  tc_columns c;
-  tc_columns_init(&c);
-  pair_track(&c, T0, T0 + 12 * 3600, near_5h_apart);
-  tc_params p = defaults();
   tc_encounter_list l;
-  tc_encounter_list_init(&l);
-  tt_run(&c, DAY, "openmp", 1, &p, &l);
+  run_pair(12, near_5h_apart, &l);
   cr_assert_eq(l.n, 2);
   cr_assert_eq(l.v[0].start, T0);
   cr_assert_eq(l.v[0].end, T0 + 7200);
@@ -68,25 +68,14 @@ static int near_2h(int64_t dt) { return dt <= 7200; }
 static int near_2h_minus_slot(int64_t dt) { return dt <= 6600; }
 
 Test(engine, encounter_exactly_min_duration_is_reported) {
-  tc_columns c;
-  tc_columns_init(&c);
-  pair_track(&c, T0, T0 + 6 * 3600, near_2h);
-  tc_params p = defaults();
   tc_encounter_list l;
-  tc_encounter_list_init(&l);
-  tt_run(&c, DAY, "openmp", 1, &p, &l);
+  run_pair(6, near_2h, &l);
   cr_assert_eq(l.n, 1);
   cr_assert_eq(l.v[0].end - l.v[0].start, 7200);
   tc_encounter_list_free(&l);
-  tc_columns_free(&c);
-
-  tc_columns_init(&c);
-  pair_track(&c, T0, T0 + 6 * 3600, near_2h_minus_slot);
-  tc_encounter_list_init(&l);
-  tt_run(&c, DAY, "openmp", 1, &p, &l);
+  run_pair(6, near_2h_minus_slot, &l);
   cr_assert_eq(l.n, 0, "6600 s is shorter than min_duration");
   tc_encounter_list_free(&l);
-  tc_columns_free(&c);
 }
 
 Test(engine, pair_exactly_dist_apart_is_close) {
