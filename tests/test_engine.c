@@ -61,7 +61,6 @@ Test(engine, two_meetings_5h_apart_are_two_encounters) {
   cr_assert_eq(l.v[1].start, T0 + 25200);
   cr_assert_eq(l.v[1].end, T0 + 32400);
   tc_encounter_list_free(&l);
-  tc_columns_free(&c);
 }
 
 static int near_2h(int64_t dt) { return dt <= 7200; }
