@@ -10,13 +10,13 @@
 typedef struct {
   int64_t t;             /* close grid time */
   double d, sa, sb;      /* distance, slot speeds (NAN = undefined) */
+  double mlat, mlon;     /* midpoint of the two positions */
 } close_time;
 
 typedef struct {
   uint64_t key;          /* mmsi_a << 32 | mmsi_b */
   close_time *v;
   size_t n, cap;
-  double sum_lat, sum_sin, sum_cos; /* midpoints, in time order */
 } cand;
 
 struct tc_runs {
@@ -152,8 +152,16 @@ static tc_status judge(tc_runs *r, cand *c) {
           mn = c->v[i].d;
       e.min_dist_m = mn;
       e.median_dist_m = median(r, c, offsetof(close_time, d));
-      e.mean_lat = c->sum_lat / (double)c->n;
-      e.mean_lon = tc_norm_lon(atan2(c->sum_sin, c->sum_cos) / TC_DEG2RAD);
+      /* Only for reported encounters: most candidates are ships passing, and the
+       * circular mean's trigonometry would otherwise run for every close pair. */
+      double sum_lat = 0, sum_sin = 0, sum_cos = 0;
+      for (size_t i = 0; i < c->n; i++) {
+        sum_lat += c->v[i].mlat;
+        sum_sin += sin(c->v[i].mlon * TC_DEG2RAD);
+        sum_cos += cos(c->v[i].mlon * TC_DEG2RAD);
+      }
+      e.mean_lat = sum_lat / (double)c->n;
+      e.mean_lon = tc_norm_lon(atan2(sum_sin, sum_cos) / TC_DEG2RAD);
       e.speed_a_kn = sa;
       e.speed_b_kn = sb;
       if (tc_encounter_list_push(&r->pending, &e) != TC_OK)
@@ -161,7 +169,6 @@ static tc_status judge(tc_runs *r, cand *c) {
     }
   }
   c->n = 0;
-  c->sum_lat = c->sum_sin = c->sum_cos = 0;
   return TC_OK;
 }
 
@@ -175,11 +182,8 @@ static tc_status cand_push(cand *c, int64_t t, double d, double sa, double sb, d
     c->v = v;
     c->cap = cap;
   }
-  close_time ct = {t, d, sa, sb};
+  close_time ct = {t, d, sa, sb, mlat, mlon};
   c->v[c->n++] = ct;
-  c->sum_lat += mlat;
-  c->sum_sin += sin(mlon * TC_DEG2RAD);
-  c->sum_cos += cos(mlon * TC_DEG2RAD);
   return TC_OK;
 }
 
