@@ -13,9 +13,6 @@
 #include <omp.h>
 #endif
 
-hid_t tc_store_file_id(const tc_store *s);
-const char *tc_store_path(const tc_store *s);
-
 typedef struct {
   unsigned char *z;     /* all raw chunks of one column, back to back */
   size_t zcap;
