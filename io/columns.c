@@ -57,6 +57,18 @@ tc_status tc_columns_push(tc_columns *c, const tc_fix *f) {
   return TC_OK;
 }
 
+size_t tc_lower_bound_u32(const uint32_t *a, size_t n, uint32_t key) {
+  size_t lo = 0, hi = n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (a[mid] < key)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo;
+}
+
 void tc_columns_get(const tc_columns *c, size_t i, tc_fix *f) {
   f->mmsi = c->mmsi[i];
   f->t = c->t[i];

@@ -36,4 +36,8 @@ tc_status tc_columns_reserve(tc_columns *c, size_t cap); /* keeps contents */
 tc_status tc_columns_push(tc_columns *c, const tc_fix *f);
 void tc_columns_get(const tc_columns *c, size_t i, tc_fix *f);
 
+/* First index in the ascending a[0..n) whose value is >= key (n when none): finds an
+ * MMSI in a column sorted by (mmsi, t), a vessel index or a sorted watch list. */
+size_t tc_lower_bound_u32(const uint32_t *a, size_t n, uint32_t key);
+
 #endif

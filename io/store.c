@@ -304,19 +304,12 @@ tc_status tc_store_read_index(tc_store *s, size_t k, const uint32_t **mmsi, cons
 }
 
 tc_status tc_store_read_vessel(tc_store *s, size_t k, uint32_t mmsi, tc_columns *out, tc_err *err) {
-  const uint32_t *m;
-  const uint64_t *start, *count;
-  size_t n;
+  const uint32_t *m = NULL;
+  const uint64_t *start = NULL, *count = NULL;
+  size_t n = 0;
   out->n = 0;
   TC_TRY(tc_store_read_index(s, k, &m, &start, &count, &n, err));
-  size_t lo = 0, hi = n;
-  while (lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    if (m[mid] < mmsi)
-      lo = mid + 1;
-    else
-      hi = mid;
-  }
+  size_t lo = tc_lower_bound_u32(m, n, mmsi);
   if (lo == n || m[lo] != mmsi)
     return TC_OK;
   return read_range(s, k, start[lo], count[lo], 0, out, err);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "io/columns.h"
 #include "kernels/geo.h"
 
 typedef struct {
@@ -201,14 +202,7 @@ static size_t slot_of(const tc_grid_block *blk, uint32_t p) {
 }
 
 static int listed(const tc_params *p, uint32_t m) {
-  size_t lo = 0, hi = p->n_mmsi_filter;
-  while (lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    if (p->mmsi_filter[mid] < m)
-      lo = mid + 1;
-    else
-      hi = mid;
-  }
+  size_t lo = tc_lower_bound_u32(p->mmsi_filter, p->n_mmsi_filter, m);
   return lo < p->n_mmsi_filter && p->mmsi_filter[lo] == m;
 }
 

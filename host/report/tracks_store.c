@@ -41,18 +41,6 @@ static tc_status cached_bucket(tc_store_tracks *ctx, size_t k, const tc_columns 
   return TC_OK;
 }
 
-static size_t first_row(const tc_columns *c, uint32_t mmsi) {
-  size_t lo = 0, hi = c->n;
-  while (lo < hi) {
-    size_t m = lo + (hi - lo) / 2;
-    if (c->mmsi[m] < mmsi)
-      lo = m + 1;
-    else
-      hi = m;
-  }
-  return lo;
-}
-
 static tc_status store_read(void *vctx, uint32_t mmsi, int64_t t0, int64_t t1, tc_columns *out, tc_err *err) {
   tc_store_tracks *ctx = vctx;
   const tc_store_info *in = tc_store_get_info(ctx->store);
@@ -67,7 +55,7 @@ static tc_status store_read(void *vctx, uint32_t mmsi, int64_t t0, int64_t t1, t
     size_t i = 0;
     if (rows <= TC_TRACK_CACHE_ROWS) {
       TC_TRY(cached_bucket(ctx, k, &src, err));
-      i = first_row(src, mmsi);
+      i = tc_lower_bound_u32(src->mmsi, src->n, mmsi);
     } else {
       TC_TRY(tc_store_read_vessel(ctx->store, k, mmsi, &ctx->tmp, err));
     }
