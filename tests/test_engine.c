@@ -206,3 +206,29 @@ Test(engine, backends_threads_and_buckets_agree, .timeout = 120) {
   tc_encounter_list_free(&ref);
   tc_columns_free(&c);
 }
+
+static int cmp_d(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+/* tc_median selects rather than sorts: it must equal the sorted definition for odd and
+ * even counts, many ties, and already sorted or reversed input. */
+Test(engine, median_equals_sorted_definition) {
+  uint64_t seed = 12345;
+  double v[300], w[300];
+  for (int trial = 0; trial < 2000; trial++) {
+    size_t n = 1 + (size_t)(trial % 300);
+    int pattern = trial % 4;
+    for (size_t i = 0; i < n; i++) {
+      seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+      double r = (double)(seed >> 11) / 9007199254740992.0;
+      v[i] = pattern == 0 ? r : pattern == 1 ? floor(r * 5) : pattern == 2 ? (double)i : (double)(n - i);
+      w[i] = v[i];
+    }
+    qsort(w, n, sizeof *w, cmp_d);
+    double want = n % 2 ? w[n / 2] : (w[n / 2 - 1] + w[n / 2]) / 2.0;
+    cr_assert_eq(tc_median(v, n), want, "n=%zu pattern=%d", n, pattern);
+  }
+  cr_assert(isnan(tc_median(v, 0)));
+}

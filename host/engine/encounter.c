@@ -53,9 +53,59 @@ int tc_cmp_double(const void *pa, const void *pb) {
   return (a > b) - (a < b);
 }
 
+/* k-th smallest of v[0..n) (n > k), v reordered: quickselect with a median-of-three
+ * pivot, insertion sort for short ranges. No NaN in v. */
+static double select_kth(double *v, size_t n, size_t k) {
+  size_t lo = 0, hi = n - 1;
+  while (hi - lo > 16) {
+    size_t mid = lo + (hi - lo) / 2;
+    double a = v[lo], b = v[mid], c = v[hi];
+    double piv = a < b ? (b < c ? b : (a < c ? c : a)) : (a < c ? a : (b < c ? c : b));
+    size_t i = lo, j = hi;
+    while (i <= j) {
+      while (v[i] < piv)
+        i++;
+      while (v[j] > piv)
+        j--;
+      if (i <= j) {
+        double t = v[i];
+        v[i] = v[j];
+        v[j] = t;
+        i++;
+        if (j == 0)
+          break;
+        j--;
+      }
+    }
+    if (k <= j)
+      hi = j;
+    else if (k >= i)
+      lo = i;
+    else
+      return v[k];
+  }
+  for (size_t i = lo + 1; i <= hi; i++) {
+    double x = v[i];
+    size_t j = i;
+    while (j > lo && v[j - 1] > x) {
+      v[j] = v[j - 1];
+      j--;
+    }
+    v[j] = x;
+  }
+  return v[k];
+}
+
 double tc_median(double *v, size_t n) {
   if (n == 0)
     return NAN;
-  qsort(v, n, sizeof *v, tc_cmp_double);
-  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0;
+  double hi = select_kth(v, n, n / 2);
+  if (n % 2)
+    return hi;
+  /* after the select, v[0 .. n/2) are all <= hi: the lower middle is their maximum */
+  double lo = v[0];
+  for (size_t i = 1; i < n / 2; i++)
+    if (v[i] > lo)
+      lo = v[i];
+  return (lo + hi) / 2.0;
 }

@@ -33,7 +33,7 @@ int tc_encounter_key_cmp(int64_t start1, uint32_t mmsi_a1, uint32_t mmsi_b1, int
 
 /* qsort comparator of doubles, ascending (leave NaNs out: they compare equal to all). */
 int tc_cmp_double(const void *pa, const void *pb);
-/* The spec's median (§4) of v[0..n), sorted in place: the mean of the middle two for an
+/* The spec's median (§4) of v[0..n), reordered in place: the mean of the middle two for an
  * even n; NAN when n = 0. */
 double tc_median(double *v, size_t n);
 

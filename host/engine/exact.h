@@ -9,31 +9,29 @@
 #include "host/backend.h"
 
 typedef struct {
-  uint64_t key;  /* vessel indices: vid_a << 32 | vid_b, vid_a < vid_b */
+  uint64_t key;  /* mmsi_a << 32 | mmsi_b, mmsi_a < mmsi_b */
   uint32_t p, q; /* position indices in the grid block, p < q (so mmsi_p < mmsi_q) */
   double d;      /* metres */
 } tc_close_pair;
 
 typedef struct {
-  tc_close_pair *v, *tmp; /* v holds the shards' segments (see shard_off) */
-  size_t n, cap;          /* n: close pairs over all shards */
+  tc_close_pair *v, *tmp; /* v: the close pairs; tmp: sort scratch of the same capacity */
+  size_t n, cap;
   double *d;     /* scratch: distance per candidate */
   size_t dcap;
   double *cosl;  /* scratch: cos(lat) per position */
   size_t ccap;
-  /* close pairs grouped by shard (tc_runs_shard of the mmsi pair): shard k holds
-   * v[shard_off[k] .. shard_off[k] + shard_n[k]) */
-  size_t *shard_off, *shard_n;
-  size_t *chunk_cnt;  /* scratch: [threads][shards] counts */
-  unsigned nshards;
+  size_t *chunk_cnt; /* scratch: per thread chunk */
+  size_t chunk_cap;
 } tc_closebuf;
 
 void tc_closebuf_free(tc_closebuf *c);
 
-/* out = close pairs among cand, split into nshards shards by mmsi pair (mmsi: the
- * track window's vessel MMSIs), each sorted by pair, then by grid time (p), so that a
- * pair's close times in the block are contiguous and in time order. */
+/* out = the close pairs among cand (mmsi: the track window's vessel MMSIs), in grid
+ * time order: kept in the backend's order when it emits grid time by grid time,
+ * else sorted by p. A pair a backend reported twice appears twice (the runs drop
+ * the repeat). */
 tc_status tc_exact_filter(const tc_grid_block *blk, const tc_pairbuf *cand, const uint32_t *mmsi,
-                          double dist_m, int threads, unsigned nshards, tc_closebuf *out);
+                          double dist_m, int threads, tc_closebuf *out);
 
 #endif

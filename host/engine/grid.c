@@ -10,14 +10,22 @@
 #include <omp.h>
 #endif
 
+/* Positions are first computed vessel-major over the block's grid times plus one
+ * halo time on each side (s0 - slot and s0 + nslots*slot), then transposed to the
+ * slot-major block. The vessel-major copy stays: a position's slot speed (spec §2)
+ * is its distance to the same vessel's next (or previous) position, found at k+1
+ * (k-1) with no search; the halo times give the speeds at the block's edges. */
 struct tc_grid_cpu {
-  size_t *cnt;   /* per vessel: positions in the block, then prefix offsets */
+  size_t *voff;  /* [nv+1] vessel-major offsets */
   size_t cap_v;
-  uint32_t *vs;  /* vessel-major: slot index */
+  uint32_t *vs;  /* vessel-major: grid time index from s0 - slot (halo included) */
   double *vlat, *vlon;
   size_t cap;
-  size_t *cursor; /* per slot scatter cursor */
+  uint32_t *vm;  /* slot-major position -> vessel-major index */
+  size_t cap_vm;
+  size_t *cursor; /* per grid time scatter cursor */
   size_t cap_s;
+  int64_t slot;
 };
 
 tc_status tc_grid_cpu_create(tc_grid_cpu **out) {
@@ -28,10 +36,11 @@ tc_status tc_grid_cpu_create(tc_grid_cpu **out) {
 void tc_grid_cpu_free(tc_grid_cpu *g) {
   if (!g)
     return;
-  free(g->cnt);
+  free(g->voff);
   free(g->vs);
   free(g->vlat);
   free(g->vlon);
+  free(g->vm);
   free(g->cursor);
   free(g);
 }
@@ -43,7 +52,8 @@ static int64_t ceil_to(int64_t t, int64_t slot) {
   return q * slot;
 }
 
-/* Walks vessel v's fixes over the block's grid times; emit = 0 only counts. */
+/* Walks vessel v's fixes over grid times s0, s0+slot, ... (nslots of them); vs = NULL
+ * only counts. */
 static size_t vessel_positions(const tc_track_window *w, size_t v, int64_t s0, int64_t slot,
                                size_t nslots, uint32_t *vs, double *vlat, double *vlon) {
   size_t k0 = w->off[v], k1 = w->off[v + 1];
@@ -54,8 +64,7 @@ static size_t vessel_positions(const tc_track_window *w, size_t v, int64_t s0, i
   int64_t s = ceil_to(t[k0] > s0 ? t[k0] : s0, slot);
   if (s < s0)
     s = s0;
-  /* first fix index with t <= s */
-  size_t i = k0;
+  /* last fix with t <= s (or the first) */
   size_t lo = k0, hi = k1;
   while (hi - lo > 1) {
     size_t mid = lo + (hi - lo) / 2;
@@ -64,8 +73,7 @@ static size_t vessel_positions(const tc_track_window *w, size_t v, int64_t s0, i
     else
       hi = mid;
   }
-  i = lo;
-  size_t n = 0;
+  size_t i = lo, n = 0;
   int64_t t_last = t[k1 - 1];
   for (; s < s_end && s <= t_last; s += slot) {
     while (i + 1 < k1 && t[i + 1] <= s)
@@ -90,85 +98,112 @@ static size_t vessel_positions(const tc_track_window *w, size_t v, int64_t s0, i
   return n;
 }
 
+static int grow_bytes(void **p, size_t *cap, size_t n, size_t size) {
+  if (n <= *cap)
+    return 1;
+  size_t c = n + n / 4;
+  void *q = realloc(*p, c * size);
+  if (!q)
+    return 0;
+  *p = q;
+  *cap = c;
+  return 1;
+}
+
 tc_status tc_grid_cpu_compute(tc_grid_cpu *g, const tc_track_window *w, tc_grid_block *blk,
                               int threads) {
+#ifdef _OPENMP
+  int nt = threads > 0 ? threads : omp_get_max_threads();
+#else
   (void)threads;
-  size_t nv = w->nv;
-  if (nv + 1 > g->cap_v) {
-    size_t *c = realloc(g->cnt, (nv + 1) * sizeof *c);
-    if (!c)
-      return TC_ERR_NOMEM;
-    g->cnt = c;
-    g->cap_v = nv + 1;
-  }
+#endif
+  size_t nv = w->nv, ns = blk->nslots;
+  int64_t h0 = blk->s0 - blk->slot; /* first halo time */
+  size_t hs = ns + 2;               /* grid times with the halo */
+  g->slot = blk->slot;
+  if (!grow_bytes((void **)&g->voff, &g->cap_v, nv + 1, sizeof *g->voff))
+    return TC_ERR_NOMEM;
   long long nvl = (long long)nv;
 #ifdef _OPENMP
-#pragma omp parallel for schedule(dynamic, 256) num_threads(threads > 0 ? threads : omp_get_max_threads())
+#pragma omp parallel for schedule(dynamic, 64) num_threads(nt)
 #endif
   for (long long v = 0; v < nvl; v++)
-    g->cnt[v] = vessel_positions(w, (size_t)v, blk->s0, blk->slot, blk->nslots, NULL, NULL, NULL);
+    g->voff[v] = vessel_positions(w, (size_t)v, h0, blk->slot, hs, NULL, NULL, NULL);
   size_t total = 0;
   for (size_t v = 0; v < nv; v++) {
-    size_t c = g->cnt[v];
-    g->cnt[v] = total;
+    size_t c = g->voff[v];
+    g->voff[v] = total;
     total += c;
   }
-  g->cnt[nv] = total;
-  if (total > g->cap) {
-    size_t cap = total + total / 4;
-    uint32_t *vs = realloc(g->vs, cap * sizeof *vs);
-    if (!vs)
-      return TC_ERR_NOMEM;
-    g->vs = vs;
-    double *a = realloc(g->vlat, cap * sizeof *a);
-    if (!a)
-      return TC_ERR_NOMEM;
-    g->vlat = a;
-    double *b = realloc(g->vlon, cap * sizeof *b);
-    if (!b)
-      return TC_ERR_NOMEM;
-    g->vlon = b;
-    g->cap = cap;
-  }
+  g->voff[nv] = total;
+  size_t cap = g->cap;
+  if (!grow_bytes((void **)&g->vs, &cap, total, sizeof *g->vs))
+    return TC_ERR_NOMEM;
+  cap = g->cap;
+  if (!grow_bytes((void **)&g->vlat, &cap, total, sizeof *g->vlat))
+    return TC_ERR_NOMEM;
+  cap = g->cap;
+  if (!grow_bytes((void **)&g->vlon, &cap, total, sizeof *g->vlon))
+    return TC_ERR_NOMEM;
+  g->cap = cap;
 #ifdef _OPENMP
-#pragma omp parallel for schedule(dynamic, 256) num_threads(threads > 0 ? threads : omp_get_max_threads())
+#pragma omp parallel for schedule(dynamic, 64) num_threads(nt)
 #endif
   for (long long v = 0; v < nvl; v++) {
-    size_t o = g->cnt[v];
-    vessel_positions(w, (size_t)v, blk->s0, blk->slot, blk->nslots, g->vs + o, g->vlat + o,
-                     g->vlon + o);
+    size_t o = g->voff[v];
+    vessel_positions(w, (size_t)v, h0, blk->slot, hs, g->vs + o, g->vlat + o, g->vlon + o);
   }
-  /* Transpose to slot-major, stable in vessel order. */
-  TC_TRY(tc_grid_block_reserve(blk, blk->nslots, total));
-  if (blk->nslots > g->cap_s) {
-    size_t *c = realloc(g->cursor, blk->nslots * sizeof *c);
-    if (!c)
-      return TC_ERR_NOMEM;
-    g->cursor = c;
-    g->cap_s = blk->nslots;
-  }
-  memset(blk->off, 0, (blk->nslots + 1) * sizeof *blk->off);
+  /* Transpose the block's own grid times (halo index 1 .. ns) to slot-major, stable
+   * in vessel order. */
+  if (!grow_bytes((void **)&g->cursor, &g->cap_s, hs + 1, sizeof *g->cursor))
+    return TC_ERR_NOMEM;
+  size_t *cnt = g->cursor;
+  memset(cnt, 0, (hs + 1) * sizeof *cnt);
   for (size_t k = 0; k < total; k++)
-    blk->off[g->vs[k] + 1]++;
-  for (size_t j = 0; j < blk->nslots; j++) {
-    blk->off[j + 1] += blk->off[j];
-    g->cursor[j] = blk->off[j];
+    cnt[g->vs[k]]++;
+  size_t core = total - cnt[0] - cnt[ns + 1];
+  TC_TRY(tc_grid_block_reserve(blk, ns, core));
+  if (!grow_bytes((void **)&g->vm, &g->cap_vm, core, sizeof *g->vm))
+    return TC_ERR_NOMEM;
+  size_t sum = 0;
+  blk->off[0] = 0;
+  for (size_t j = 1; j <= ns; j++) {
+    size_t c = cnt[j];
+    cnt[j] = sum;
+    sum += c;
+    blk->off[j] = sum;
   }
   for (size_t v = 0; v < nv; v++)
-    for (size_t k = g->cnt[v]; k < g->cnt[v + 1]; k++) {
-      size_t dst = g->cursor[g->vs[k]]++;
+    for (size_t k = g->voff[v]; k < g->voff[v + 1]; k++) {
+      uint32_t j = g->vs[k];
+      if (j == 0 || j > ns)
+        continue;
+      size_t dst = cnt[j]++;
       blk->vid[dst] = (uint32_t)v;
       blk->lat[dst] = g->vlat[k];
       blk->lon[dst] = g->vlon[k];
+      g->vm[dst] = (uint32_t)k;
     }
-  blk->n = total;
-  long long nl = (long long)total;
+  blk->n = core;
+  long long nl = (long long)core;
 #ifdef _OPENMP
-#pragma omp parallel for schedule(static) num_threads(threads > 0 ? threads : omp_get_max_threads())
+#pragma omp parallel for schedule(static) num_threads(nt)
 #endif
   for (long long k = 0; k < nl; k++)
     tc_unit_vec(blk->lat[k], blk->lon[k], &blk->x[k], &blk->y[k], &blk->z[k]);
   return TC_OK;
+}
+
+double tc_grid_cpu_speed_kn(const tc_grid_cpu *g, const tc_grid_block *blk, size_t p) {
+  size_t k = g->vm[p], v = blk->vid[p];
+  uint32_t j = g->vs[k];
+  if (k + 1 < g->voff[v + 1] && g->vs[k + 1] == j + 1)
+    return tc_haversine_m(g->vlat[k], g->vlon[k], g->vlat[k + 1], g->vlon[k + 1]) /
+           (double)g->slot / TC_KNOT_MPS;
+  if (k > g->voff[v] && g->vs[k - 1] + 1 == j)
+    return tc_haversine_m(g->vlat[k - 1], g->vlon[k - 1], g->vlat[k], g->vlon[k]) /
+           (double)g->slot / TC_KNOT_MPS;
+  return NAN;
 }
 
 int tc_track_position(const tc_track_window *w, size_t v, int64_t s, double *lat, double *lon) {

@@ -19,6 +19,10 @@ void tc_grid_cpu_free(tc_grid_cpu *g);
 tc_status tc_grid_cpu_compute(tc_grid_cpu *g, const tc_track_window *w, tc_grid_block *blk,
                               int threads);
 
+/* Spec §2 slot speed of the block's position p, from the last tc_grid_cpu_compute
+ * (which also holds the positions one grid time before and after the block). */
+double tc_grid_cpu_speed_kn(const tc_grid_cpu *g, const tc_grid_block *blk, size_t p);
+
 /* Position of window vessel v at grid time s; 0 when it has none. */
 int tc_track_position(const tc_track_window *w, size_t v, int64_t s, double *lat, double *lon);
 

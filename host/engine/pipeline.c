@@ -69,8 +69,7 @@ typedef struct {
 
 /* Links the block's close pairs, shard by shard in parallel, then judges what can no
  * longer grow: every later close time is >= s_next. */
-static tc_status link_runs(engine *e, const tc_grid_block *blk, const tc_track_window *w,
-                           int64_t s_next) {
+static tc_status link_runs(engine *e, const tc_grid_block *blk, int64_t s_next) {
   int bad = 0;
   long long ns = (long long)e->nshards;
 #ifdef _OPENMP
@@ -79,7 +78,7 @@ static tc_status link_runs(engine *e, const tc_grid_block *blk, const tc_track_w
   for (long long k = 0; k < ns; k++) {
     tc_status st = TC_OK;
     if (blk)
-      st = tc_runs_add(e->runs[k], blk, w, &e->close, e->speeds.speed, (unsigned)k, e->nshards);
+      st = tc_runs_add(e->runs[k], blk, &e->close, e->speeds.speed, (unsigned)k, e->nshards);
     if (st == TC_OK)
       st = tc_runs_flush(e->runs[k], s_next, &e->found[k]);
     bad |= st != TC_OK;
@@ -118,11 +117,11 @@ static tc_status process_range(engine *e, const tc_track_window *w, int64_t lo, 
     if ((s = e->ops->candidates(e->bstate, &e->blk, &e->cand, &e->stats->backend, err)) != TC_OK)
       return s;
     double t2 = now();
-    if ((s = tc_exact_filter(&e->blk, &e->cand, w->mmsi, p->dist_m, p->threads, e->nshards, &e->close)) != TC_OK)
+    if ((s = tc_exact_filter(&e->blk, &e->cand, w->mmsi, p->dist_m, p->threads, &e->close)) != TC_OK)
       return tc_fail(err, s, "exact distance test: out of memory");
     double t3 = now();
-    if ((s = tc_speeds_compute(&e->speeds, &e->blk, w, &e->close, p->threads)) != TC_OK ||
-        (s = link_runs(e, &e->blk, w, s0 + (int64_t)e->blk.nslots * p->slot)) != TC_OK)
+    if ((s = tc_speeds_compute(&e->speeds, &e->blk, e->ops->grid ? NULL : e->grid, w, &e->close, p->threads)) != TC_OK ||
+        (s = link_runs(e, &e->blk, s0 + (int64_t)e->blk.nslots * p->slot)) != TC_OK)
       return tc_fail(err, s, "linking close pairs: out of memory");
     double t4 = now();
     e->stats->grid_positions += e->blk.n;
@@ -263,7 +262,7 @@ tc_status tc_encounters_run(const tc_bucket_source *src, const tc_params *p,
     if (hi > s_done || s_done == INT64_MIN)
       s_done = s_fin > s_done ? s_fin : s_done;
     double t1 = now();
-    if ((s = link_runs(&e, NULL, NULL, eof ? INT64_MAX : s_done)) != TC_OK) {
+    if ((s = link_runs(&e, NULL, eof ? INT64_MAX : s_done)) != TC_OK) {
       tc_fail(err, s, "out of memory judging encounters");
       goto cleanup;
     }

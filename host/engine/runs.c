@@ -188,44 +188,30 @@ static tc_status cand_push(cand *c, int64_t t, double d, double sa, double sb, d
   return TC_OK;
 }
 
-/* Grid time index of position p: the slot whose offset range holds it. */
-static size_t slot_of(const tc_grid_block *blk, uint32_t p) {
-  size_t lo = 0, hi = blk->nslots;
-  while (hi - lo > 1) {
-    size_t mid = lo + (hi - lo) / 2;
-    if (blk->off[mid] <= p)
-      lo = mid;
-    else
-      hi = mid;
-  }
-  return lo;
-}
-
 static int listed(const tc_params *p, uint32_t m) {
   size_t lo = tc_lower_bound_u32(p->mmsi_filter, p->n_mmsi_filter, m);
   return lo < p->n_mmsi_filter && p->mmsi_filter[lo] == m;
 }
 
-tc_status tc_runs_add(tc_runs *r, const tc_grid_block *blk, const tc_track_window *w,
-                      const tc_closebuf *close, const double *speed, unsigned shard,
-                      unsigned nshards) {
-  /* close is grouped by pair, each group in time order: one lookup per group */
-  cand *c = NULL;
-  (void)nshards;
-  const tc_close_pair *seg = close->v + close->shard_off[shard];
-  for (size_t k = 0; k < close->shard_n[shard]; k++) {
-    const tc_close_pair *cp = &seg[k];
-    uint32_t va = blk->vid[cp->p], vb = blk->vid[cp->q];
-    if (k == 0 || cp->key != seg[k - 1].key) {
-      uint32_t ma = w->mmsi[va], mb = w->mmsi[vb];
-      c = NULL;
-      if (r->p.mmsi_filter && !listed(&r->p, ma) && !listed(&r->p, mb))
-        continue;
-      TC_TRY(find_or_add(r, ((uint64_t)ma << 32) | mb, &c));
-    }
-    if (!c)
+tc_status tc_runs_add(tc_runs *r, const tc_grid_block *blk, const tc_closebuf *close,
+                      const double *speed, unsigned shard, unsigned nshards) {
+  /* close is in grid time order, so each pair's close times arrive in order and the
+   * grid time follows from a cursor over the block's offsets. */
+  size_t j = 0;
+  for (size_t k = 0; k < close->n; k++) {
+    const tc_close_pair *cp = &close->v[k];
+    if (nshards > 1 && tc_runs_shard(cp->key, nshards) != shard)
       continue;
-    int64_t s = blk->s0 + (int64_t)slot_of(blk, cp->p) * blk->slot;
+    uint32_t ma = (uint32_t)(cp->key >> 32), mb = (uint32_t)cp->key;
+    if (r->p.mmsi_filter && !listed(&r->p, ma) && !listed(&r->p, mb))
+      continue;
+    while (cp->p >= blk->off[j + 1])
+      j++;
+    int64_t s = blk->s0 + (int64_t)j * blk->slot;
+    cand *c;
+    TC_TRY(find_or_add(r, cp->key, &c));
+    if (c->n && c->v[c->n - 1].t == s)
+      continue; /* reported twice by the backend */
     if (c->n && s - c->v[c->n - 1].t > r->p.merge_gap)
       TC_TRY(judge(r, c));
     double la = blk->lat[cp->p], lb = blk->lat[cp->q];

@@ -18,12 +18,12 @@ typedef struct tc_runs tc_runs;
 tc_status tc_runs_create(const tc_params *p, tc_runs **out);
 void tc_runs_free(tc_runs *r);
 
-/* Adds one block's close pairs of `shard` (tc_exact_filter split them by
- * tc_runs_shard; pairs are independent, so shards run on separate threads with
- * separate tc_runs). speed[p]: slot speed of position p (host/engine/speeds.h). */
-tc_status tc_runs_add(tc_runs *r, const tc_grid_block *blk, const tc_track_window *w,
-                      const tc_closebuf *close, const double *speed, unsigned shard,
-                      unsigned nshards);
+/* Adds one block's close pairs of `shard` (pairs are independent, so shards, split
+ * by tc_runs_shard of the mmsi pair, run on separate threads with separate tc_runs).
+ * close must be in grid time order (tc_exact_filter); speed[p]: slot speed of
+ * position p (host/engine/speeds.h). */
+tc_status tc_runs_add(tc_runs *r, const tc_grid_block *blk, const tc_closebuf *close,
+                      const double *speed, unsigned shard, unsigned nshards);
 unsigned tc_runs_shard(uint64_t pair_key, unsigned nshards);
 
 /* Every later close time is >= s_next: candidates that can no longer grow are

@@ -19,8 +19,8 @@ void tc_speeds_free(tc_speeds *s) {
 }
 
 /* Grid time index of each position comes from the slot offsets. */
-tc_status tc_speeds_compute(tc_speeds *s, const tc_grid_block *blk, const tc_track_window *w,
-                            const tc_closebuf *close, int threads) {
+tc_status tc_speeds_compute(tc_speeds *s, const tc_grid_block *blk, const tc_grid_cpu *g,
+                            const tc_track_window *w, const tc_closebuf *close, int threads) {
   (void)threads;
   if (blk->n > s->cap) {
     double *v = realloc(s->speed, blk->n * sizeof *v);
@@ -35,11 +35,10 @@ tc_status tc_speeds_compute(tc_speeds *s, const tc_grid_block *blk, const tc_tra
   }
   if (blk->n)
     memset(s->need, 0, blk->n);
-  for (unsigned sh = 0; sh < close->nshards; sh++)
-    for (size_t k = close->shard_off[sh]; k < close->shard_off[sh] + close->shard_n[sh]; k++) {
-      s->need[close->v[k].p] = 1;
-      s->need[close->v[k].q] = 1;
-    }
+  for (size_t k = 0; k < close->n; k++) {
+    s->need[close->v[k].p] = 1;
+    s->need[close->v[k].q] = 1;
+  }
   long long ns = (long long)blk->nslots;
 #ifdef _OPENMP
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads > 0 ? threads : omp_get_max_threads())
@@ -47,7 +46,9 @@ tc_status tc_speeds_compute(tc_speeds *s, const tc_grid_block *blk, const tc_tra
   for (long long j = 0; j < ns; j++) {
     int64_t t = blk->s0 + (int64_t)j * blk->slot;
     for (size_t p = blk->off[j]; p < blk->off[j + 1]; p++)
-      s->speed[p] = s->need[p] ? tc_slot_speed_kn(w, blk->vid[p], t, blk->slot) : NAN;
+      s->speed[p] = !s->need[p] ? NAN
+                    : g       ? tc_grid_cpu_speed_kn(g, blk, p)
+                              : tc_slot_speed_kn(w, blk->vid[p], t, blk->slot);
   }
   return TC_OK;
 }

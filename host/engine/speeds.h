@@ -7,6 +7,7 @@
 
 #include "host/backend.h"
 #include "host/engine/exact.h"
+#include "host/engine/grid.h"
 
 typedef struct {
   double *speed;        /* [blk->n] knots; NAN where undefined or not needed */
@@ -15,7 +16,9 @@ typedef struct {
 } tc_speeds;
 
 void tc_speeds_free(tc_speeds *s);
-tc_status tc_speeds_compute(tc_speeds *s, const tc_grid_block *blk, const tc_track_window *w,
-                            const tc_closebuf *close, int threads);
+/* g: the CPU grid that filled blk (its vessel-major copy gives the speeds without a
+ * search), or NULL when a backend filled blk (then each speed is looked up in w). */
+tc_status tc_speeds_compute(tc_speeds *s, const tc_grid_block *blk, const tc_grid_cpu *g,
+                            const tc_track_window *w, const tc_closebuf *close, int threads);
 
 #endif
