@@ -232,3 +232,21 @@ Test(engine, median_equals_sorted_definition) {
   }
   cr_assert(isnan(tc_median(v, 0)));
 }
+
+/* The screen's polynomial unit vectors agree with libm's to 1e-15 over the whole
+ * sphere (the screen's margin, TC_SCREEN_REL_DOUBLE, covers far more). */
+Test(engine, fast_unit_vectors_match_libm) {
+  double worst = 0;
+  for (int i = 0; i <= 36000; i++) {
+    double lat = -90.0 + i * 0.005, lon = -180.0 + i * 0.01 + 1e-7 * (i % 7);
+    double x0, y0, z0, x1, y1, z1;
+    tc_unit_vec(lat, lon, &x0, &y0, &z0);
+    tc_unit_vec_fast(lat, lon, &x1, &y1, &z1);
+    double e = fmax(fabs(x0 - x1), fmax(fabs(y0 - y1), fabs(z0 - z1)));
+    worst = fmax(worst, e);
+    double s, c;
+    tc_sincos_deg(lon, &s, &c);
+    worst = fmax(worst, fmax(fabs(s - sin(lon * TC_DEG2RAD)), fabs(c - cos(lon * TC_DEG2RAD))));
+  }
+  cr_assert_lt(worst, 1e-15, "worst component difference %g", worst);
+}

@@ -2,6 +2,8 @@
 
 #include <math.h>
 #include <stdlib.h>
+
+#include "host/engine/hugemem.h"
 #include <string.h>
 
 #include "kernels/geo.h"
@@ -102,7 +104,7 @@ static int grow_bytes(void **p, size_t *cap, size_t n, size_t size) {
   if (n <= *cap)
     return 1;
   size_t c = n + n / 4;
-  void *q = realloc(*p, c * size);
+  void *q = tc_realloc_huge(*p, c * size);
   if (!q)
     return 0;
   *p = q;
@@ -190,7 +192,7 @@ tc_status tc_grid_cpu_compute(tc_grid_cpu *g, const tc_track_window *w, tc_grid_
 #pragma omp parallel for schedule(static) num_threads(nt)
 #endif
   for (long long k = 0; k < nl; k++)
-    tc_unit_vec(blk->lat[k], blk->lon[k], &blk->x[k], &blk->y[k], &blk->z[k]);
+    tc_unit_vec_fast(blk->lat[k], blk->lon[k], &blk->x[k], &blk->y[k], &blk->z[k]);
   return TC_OK;
 }
 
