@@ -2,8 +2,6 @@
 
 #include <math.h>
 #include <stdlib.h>
-
-#include "host/engine/hugemem.h"
 #include <string.h>
 
 #include "kernels/geo.h"
@@ -104,7 +102,7 @@ static int grow_bytes(void **p, size_t *cap, size_t n, size_t size) {
   if (n <= *cap)
     return 1;
   size_t c = n + n / 4;
-  void *q = tc_realloc_huge(*p, c * size);
+  void *q = realloc(*p, c * size);
   if (!q)
     return 0;
   *p = q;

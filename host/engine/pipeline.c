@@ -19,8 +19,12 @@
 #include "host/engine/speeds.h"
 #include "host/engine/window.h"
 
-/* Positions per block: bounds the grid block's memory (~56 bytes a position). */
-#define BLOCK_POSITIONS (4u << 20)
+/* Positions per block (~100 bytes each across the block's buffers). Small blocks
+ * reuse the same few megabytes, hot in cache, instead of touching fresh memory, which
+ * costs more than the work on it; at least BLOCK_MIN_SLOTS grid times per block keep
+ * the per-block costs (a search per vessel, one flush of the open runs) small. */
+#define BLOCK_POSITIONS (1u << 16)
+#define BLOCK_MIN_SLOTS 16
 
 typedef struct {
   const tc_bucket_source *src;
@@ -96,8 +100,8 @@ static tc_status process_range(engine *e, const tc_track_window *w, int64_t lo, 
                                tc_err *err) {
   const tc_params *p = e->p;
   size_t per = w->nv ? BLOCK_POSITIONS / w->nv : 1024;
-  if (per < 1)
-    per = 1;
+  if (per < BLOCK_MIN_SLOTS)
+    per = BLOCK_MIN_SLOTS;
   if (per > 1024)
     per = 1024;
   for (int64_t s0 = lo; s0 < hi; s0 += (int64_t)per * p->slot) {

@@ -1,11 +1,14 @@
 #include "host/engine/window.h"
 
 #include <stdlib.h>
-
-#include "host/engine/hugemem.h"
 #include <string.h>
 
+#include "io/columns.h"
 #include "kernels/geo.h"
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 void tc_window_init(tc_window *w) { memset(w, 0, sizeof *w); }
 
@@ -35,15 +38,15 @@ static tc_status reserve(tc_window *w, size_t nv, size_t n) {
   }
   if (n > w->cap) {
     size_t cap = n + n / 2;
-    int64_t *t = tc_realloc_huge(w->t, cap * sizeof *t);
+    int64_t *t = realloc(w->t, cap * sizeof *t);
     if (!t)
       return TC_ERR_NOMEM;
     w->t = t;
-    double *la = tc_realloc_huge(w->lat, cap * sizeof *la);
+    double *la = realloc(w->lat, cap * sizeof *la);
     if (!la)
       return TC_ERR_NOMEM;
     w->lat = la;
-    double *lo = tc_realloc_huge(w->lon, cap * sizeof *lo);
+    double *lo = realloc(w->lon, cap * sizeof *lo);
     if (!lo)
       return TC_ERR_NOMEM;
     w->lon = lo;
@@ -67,45 +70,91 @@ static int teleport_keep(const tc_window *dst, size_t last, int64_t t, double la
   return tc_haversine_m(dst->lat[last], dst->lon[last], lat, lon) <= limit;
 }
 
+/* One merged vessel: its carried fixes [c0, c1) and bucket rows [b0, b1). */
+typedef struct {
+  size_t c0, c1, b0, b1;
+} merge_span;
+
+/* Copies the carry and the teleport-filtered bucket rows of one vessel to dst at o;
+ * returns the fixes written. */
+static size_t merge_vessel(tc_window *dst, size_t o, const tc_window *carry, const tc_columns *b,
+                           const merge_span *sp, const tc_params *p) {
+  size_t n = o, k0 = sp->c0, k1 = sp->c1;
+  memcpy(dst->t + n, carry->t + k0, (k1 - k0) * sizeof *dst->t);
+  memcpy(dst->lat + n, carry->lat + k0, (k1 - k0) * sizeof *dst->lat);
+  memcpy(dst->lon + n, carry->lon + k0, (k1 - k0) * sizeof *dst->lon);
+  n += k1 - k0;
+  for (size_t bi = sp->b0; bi < sp->b1; bi++) {
+    if (n > o && !teleport_keep(dst, n - 1, b->t[bi], b->lat[bi], b->lon[bi], p))
+      continue;
+    dst->t[n] = b->t[bi];
+    dst->lat[n] = b->lat[bi];
+    dst->lon[n] = b->lon[bi];
+    n++;
+  }
+  return n - o;
+}
+
 tc_status tc_window_merge(tc_window *dst, const tc_window *carry, const tc_columns *b,
                           const tc_params *p, uint64_t *teleport_dropped) {
   /* Upper bounds: every carried vessel plus every bucket row as a new vessel. */
   TC_TRY(reserve(dst, carry->nv + b->n, carry->n + b->n));
-  size_t nv = 0, n = 0, ci = 0, bi = 0;
-  uint64_t dropped = 0;
-  dst->off[0] = 0;
+  /* The vessels, in mmsi order: a bucket vessel's rows end at the lower bound of the
+   * next mmsi, so finding them costs a search per vessel, not a pass over the rows. */
+  size_t nv = 0, ci = 0, bi = 0;
+  merge_span *sp = malloc((carry->nv + b->n + 1) * sizeof *sp);
+  if (!sp)
+    return TC_ERR_NOMEM;
   while (ci < carry->nv || bi < b->n) {
     uint32_t m;
     if (bi >= b->n || (ci < carry->nv && carry->mmsi[ci] <= b->mmsi[bi]))
       m = carry->mmsi[ci];
     else
       m = b->mmsi[bi];
-    size_t start = n;
+    merge_span s = {0, 0, bi, bi};
     if (ci < carry->nv && carry->mmsi[ci] == m) {
-      size_t k0 = carry->off[ci], k1 = carry->off[ci + 1];
-      memcpy(dst->t + n, carry->t + k0, (k1 - k0) * sizeof *dst->t);
-      memcpy(dst->lat + n, carry->lat + k0, (k1 - k0) * sizeof *dst->lat);
-      memcpy(dst->lon + n, carry->lon + k0, (k1 - k0) * sizeof *dst->lon);
-      n += k1 - k0;
+      s.c0 = carry->off[ci];
+      s.c1 = carry->off[ci + 1];
       ci++;
     }
-    for (; bi < b->n && b->mmsi[bi] == m; bi++) {
-      if (n > start && !teleport_keep(dst, n - 1, b->t[bi], b->lat[bi], b->lon[bi], p)) {
-        dropped++;
-        continue;
-      }
-      dst->t[n] = b->t[bi];
-      dst->lat[n] = b->lat[bi];
-      dst->lon[n] = b->lon[bi];
-      n++;
+    if (bi < b->n && b->mmsi[bi] == m) {
+      s.b1 = m == UINT32_MAX ? b->n : bi + tc_lower_bound_u32(b->mmsi + bi, b->n - bi, m + 1);
+      bi = s.b1;
     }
     dst->mmsi[nv] = m;
-    dst->off[++nv] = n;
+    sp[nv++] = s;
   }
+  size_t ub = 0;
+  for (size_t v = 0; v < nv; v++) {
+    dst->off[v] = ub;
+    ub += (sp[v].c1 - sp[v].c0) + (sp[v].b1 - sp[v].b0);
+  }
+  dst->off[nv] = ub;
+  /* Each vessel written at its upper-bound offset, in parallel; kept counts in sp. */
+  long long nvl = (long long)nv;
+#ifdef _OPENMP
+#pragma omp parallel for schedule(dynamic, 32) num_threads(p->threads > 0 ? p->threads : omp_get_max_threads())
+#endif
+  for (long long v = 0; v < nvl; v++)
+    sp[v].c1 = sp[v].c0 + merge_vessel(dst, dst->off[v], carry, b, &sp[v], p); /* c1-c0: kept */
+  /* Close the holes the teleport filter left (rare): one forward pass. */
+  size_t n = 0;
+  for (size_t v = 0; v < nv; v++) {
+    size_t o = dst->off[v], kept = sp[v].c1 - sp[v].c0;
+    if (o != n) {
+      memmove(dst->t + n, dst->t + o, kept * sizeof *dst->t);
+      memmove(dst->lat + n, dst->lat + o, kept * sizeof *dst->lat);
+      memmove(dst->lon + n, dst->lon + o, kept * sizeof *dst->lon);
+    }
+    dst->off[v] = n;
+    n += kept;
+  }
+  dst->off[nv] = n;
+  free(sp);
   dst->nv = nv;
   dst->n = n;
   if (teleport_dropped)
-    *teleport_dropped += dropped;
+    *teleport_dropped += ub - n;
   return TC_OK;
 }
 
