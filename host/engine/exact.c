@@ -16,6 +16,7 @@ void tc_closebuf_free(tc_closebuf *c) {
   free(c->tmp);
   free(c->d);
   free(c->cosl);
+  free(c->need);
   free(c->chunk_cnt);
   memset(c, 0, sizeof *c);
 }
@@ -84,17 +85,25 @@ tc_status tc_exact_filter(const tc_grid_block *blk, const tc_pairbuf *cand, cons
       !grow((void **)&out->chunk_cnt, &out->chunk_cap, (size_t)nt + 1, sizeof *out->chunk_cnt))
     return TC_ERR_NOMEM;
   size_t *cc = out->chunk_cnt;
-  /* cos(lat) once per position pays when there are many candidates per position. */
+  /* cos(lat) once per position that takes part in a candidate, when positions take
+   * part in several on average; else once per candidate end. */
   int per_position = cand->n > blk->n / 4;
   if (per_position) {
-    if (!grow((void **)&out->cosl, &out->ccap, blk->n, sizeof *out->cosl))
+    if (!grow((void **)&out->cosl, &out->ccap, blk->n, sizeof *out->cosl) ||
+        !grow((void **)&out->need, &out->ncap, blk->n, sizeof *out->need))
       return TC_ERR_NOMEM;
+    memset(out->need, 0, blk->n);
+    for (size_t k = 0; k < cand->n; k++) {
+      out->need[cand->p[k]] = 1;
+      out->need[cand->q[k]] = 1;
+    }
     long long np = (long long)blk->n;
 #ifdef _OPENMP
 #pragma omp parallel for schedule(static) num_threads(nt)
 #endif
     for (long long k = 0; k < np; k++)
-      out->cosl[k] = tc_cos_lat(blk->lat[k]);
+      if (out->need[k])
+        out->cosl[k] = tc_cos_lat(blk->lat[k]);
   }
   /* Distances and, per thread chunk, the count of close ones and whether the chunk's
    * pairs come in grid-time order (a backend that emits slot by slot spares a sort). */

@@ -21,6 +21,8 @@ typedef struct {
   size_t dcap;
   double *cosl;  /* scratch: cos(lat) per position */
   size_t ccap;
+  unsigned char *need; /* scratch: position takes part in a candidate */
+  size_t ncap;
   size_t *chunk_cnt; /* scratch: per thread chunk */
   size_t chunk_cap;
 } tc_closebuf;

@@ -14,7 +14,11 @@ static tc_status store_next(void *vctx, tc_columns *cols, int64_t *t_end, int *e
   uint64_t rows;
   TC_TRY(tc_store_bucket(c->store, c->k, &t0, &rows));
   /* The engine needs positions only: sog, cog and heading stay on disk. */
-  TC_TRY(tc_store_read_bucket_cols(c->store, c->k, cols, TC_COL_POSITION, c->threads, err));
+  /* The first bucket is read while the engine waits: every thread decodes. Later ones
+   * are read while the engine computes on all threads (pipeline.c), so one thread
+   * decodes: a second team would only contend with the engine's for the cores. */
+  int threads = c->k == 0 ? c->threads : 1;
+  TC_TRY(tc_store_read_bucket_cols(c->store, c->k, cols, TC_COL_POSITION, threads, err));
   c->k++;
   *t_end = t0 + info->bucket_s;
   *eof = 0;

@@ -78,7 +78,23 @@ typedef struct {
 /* Copies the carry and the teleport-filtered bucket rows of one vessel to dst at o;
  * returns the fixes written. */
 static size_t merge_vessel(tc_window *dst, size_t o, const tc_window *carry, const tc_columns *b,
-                           const merge_span *sp, const tc_params *p) {
+                           const merge_span *sp, const tc_params *p, int in_place) {
+  if (in_place) { /* b's rows are dst's: filter them where they are */
+    const int64_t *t = dst->t;
+    const double *la = dst->lat, *lo = dst->lon;
+    size_t n = o;
+    for (size_t bi = sp->b0; bi < sp->b1; bi++) {
+      if (n > o && !teleport_keep(dst, n - 1, t[bi], la[bi], lo[bi], p))
+        continue;
+      if (n != bi) {
+        dst->t[n] = t[bi];
+        dst->lat[n] = la[bi];
+        dst->lon[n] = lo[bi];
+      }
+      n++;
+    }
+    return n - o;
+  }
   size_t n = o, k0 = sp->c0, k1 = sp->c1;
   memcpy(dst->t + n, carry->t + k0, (k1 - k0) * sizeof *dst->t);
   memcpy(dst->lat + n, carry->lat + k0, (k1 - k0) * sizeof *dst->lat);
@@ -95,8 +111,30 @@ static size_t merge_vessel(tc_window *dst, size_t o, const tc_window *carry, con
   return n - o;
 }
 
-tc_status tc_window_merge(tc_window *dst, const tc_window *carry, const tc_columns *b,
+/* With nothing carried (the first bucket), dst takes b's position arrays instead of
+ * copying them, and the teleport filter compacts them in place: the bucket is
+ * megabytes of memory that would otherwise be touched twice. b gets dst's old arrays;
+ * its capacity becomes what every column still holds at least. */
+static void adopt(tc_window *dst, tc_columns *b) {
+  int64_t *t = dst->t;
+  double *la = dst->lat, *lo = dst->lon;
+  size_t cap = dst->cap;
+  dst->t = b->t;
+  dst->lat = b->lat;
+  dst->lon = b->lon;
+  dst->cap = b->cap;
+  b->t = t;
+  b->lat = la;
+  b->lon = lo;
+  if (cap < b->cap)
+    b->cap = cap;
+}
+
+tc_status tc_window_merge(tc_window *dst, const tc_window *carry, tc_columns *b,
                           const tc_params *p, uint64_t *teleport_dropped) {
+  int in_place = carry->nv == 0 && b->n > 0;
+  if (in_place)
+    adopt(dst, b);
   /* Upper bounds: every carried vessel plus every bucket row as a new vessel. */
   TC_TRY(reserve(dst, carry->nv + b->n, carry->n + b->n));
   /* The vessels, in mmsi order: a bucket vessel's rows end at the lower bound of the
@@ -136,7 +174,7 @@ tc_status tc_window_merge(tc_window *dst, const tc_window *carry, const tc_colum
 #pragma omp parallel for schedule(dynamic, 32) num_threads(p->threads > 0 ? p->threads : omp_get_max_threads())
 #endif
   for (long long v = 0; v < nvl; v++)
-    sp[v].c1 = sp[v].c0 + merge_vessel(dst, dst->off[v], carry, b, &sp[v], p); /* c1-c0: kept */
+    sp[v].c1 = sp[v].c0 + merge_vessel(dst, dst->off[v], carry, b, &sp[v], p, in_place); /* c1-c0: kept */
   /* Close the holes the teleport filter left (rare): one forward pass. */
   size_t n = 0;
   for (size_t v = 0; v < nv; v++) {

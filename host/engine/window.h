@@ -26,8 +26,9 @@ void tc_window_init(tc_window *w);
 void tc_window_free(tc_window *w);
 
 /* dst = carry ∪ bucket: bucket rows sorted by (mmsi, t), all later than the carry's.
- * New fixes are teleport-filtered against each vessel's last kept fix. */
-tc_status tc_window_merge(tc_window *dst, const tc_window *carry, const tc_columns *bucket,
+ * New fixes are teleport-filtered against each vessel's last kept fix. With an empty
+ * carry, dst takes the bucket's t/lat/lon arrays (the bucket's contents are spent). */
+tc_status tc_window_merge(tc_window *dst, const tc_window *carry, tc_columns *bucket,
                           const tc_params *p, uint64_t *teleport_dropped);
 
 /* dst = what later grid times s >= keep_from still need of src: per vessel, the fixes
