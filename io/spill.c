@@ -1,11 +1,11 @@
 #include "io/spill.h"
+#include "io/hugepages.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 typedef struct {
@@ -48,18 +48,6 @@ struct tc_spill {
   uint64_t *brows;
   tc_fix out;
 };
-
-/* Big sort buffers are touched at random (radix scatter, gathers): huge pages spare
- * most TLB misses. Only a hint. */
-static void want_huge_pages(void *p, size_t bytes) {
-#ifdef MADV_HUGEPAGE
-  uintptr_t a = ((uintptr_t)p + 0x1FFFFF) & ~(uintptr_t)0x1FFFFF, e = (uintptr_t)p + bytes;
-  if (bytes >= ((size_t)8 << 20) && e > a)
-    (void)madvise((void *)a, (e - a) & ~(uintptr_t)0x1FFFFF, MADV_HUGEPAGE);
-#else
-  (void)p, (void)bytes;
-#endif
-}
 
 /* Distance (rows) at which a gather through the sorted order prefetches. */
 #define PREFETCH_AHEAD 16
@@ -193,8 +181,8 @@ static tc_status sort_buffer(tc_spill *s, tc_err *err) {
     free(tmp), free(cnt);
     return tc_fail(err, TC_ERR_NOMEM, "import: no memory to sort %zu rows", n);
   }
-  want_huge_pages(s->order, n * sizeof(item));
-  want_huge_pages(tmp, n * sizeof(item));
+  tc_want_huge_pages(s->order, n * sizeof(item));
+  tc_want_huge_pages(tmp, n * sizeof(item));
   for (size_t i = 0; i < n; i++) {
     int64_t b = tc_bucket_start(s->recs[i].t, bs) / bs;
     bmin = b < bmin ? b : bmin;
@@ -316,7 +304,7 @@ tc_status tc_spill_add(tc_spill *s, const tc_fix *f, tc_err *err) {
         return tc_fail(err, TC_ERR_NOMEM, "import: no memory to buffer %zu rows (lower --memory)", nc);
       s->recs = r;
       s->cap = nc;
-      want_huge_pages(r, nc * sizeof *r);
+      tc_want_huge_pages(r, nc * sizeof *r);
     }
   }
   int64_t t0 = tc_bucket_start(f->t, s->o.bucket_s);

@@ -1,11 +1,20 @@
 #include "io/store_chunks.h"
+#include "io/hugepages.h"
 
+#include <errno.h>
 #include <hdf5.h>
 #include <inttypes.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#ifdef TRAJCORR_HAVE_LIBDEFLATE
+#include <libdeflate.h>
+#else
 #include <zlib.h>
+#endif
 
 #include "io/store_schema.h"
 
@@ -13,13 +22,27 @@
 #include <omp.h>
 #endif
 
+#define HUGE_PAGE ((size_t)2 << 20)
+
+enum { JOB_OK, JOB_CORRUPT, JOB_IO };
+
+/* One column of the bucket, as the raw path sees it. */
 typedef struct {
-  unsigned char *z;     /* all raw chunks of one column, back to back */
-  size_t zcap;
-  size_t *zoff, *zlen;  /* per chunk */
-  unsigned *mask;       /* per chunk: filters skipped */
-  size_t ccap;
-} raw_chunks;
+  hid_t d;
+  int c, fast, filtered;
+  size_t es, chunk, nchunks;
+} col_plan;
+
+/* One stored chunk and where its rows go. */
+typedef struct {
+  unsigned char *dst;  /* the chunk's first row in its column */
+  unsigned char *src;  /* raw bytes: at dst (when they fit there) or in the spill buffer */
+  size_t spill_off, zlen, first, n, chunk, es;
+  haddr_t addr;        /* in the file */
+  hid_t d;             /* its dataset */
+  unsigned mask;       /* filters skipped */
+  int c, filtered, in_dst, bad, err_no;
+} chunk_job;
 
 /* Recognises our layout: 1-D chunked, filters exactly shuffle then deflate, or none. */
 static int plain_layout(hid_t d, hsize_t *chunk, int *filtered) {
@@ -54,96 +77,229 @@ static int native_type(hid_t d, int c) {
   return same;
 }
 
-static int read_raw(hid_t d, hsize_t chunk, size_t nchunks, raw_chunks *r) {
-  if (nchunks > r->ccap) {
-    size_t *a = realloc(r->zoff, nchunks * sizeof *a), *b;
-    if (!a)
-      return 0;
-    r->zoff = a;
-    if (!(b = realloc(r->zlen, nchunks * sizeof *b)))
-      return 0;
-    r->zlen = b;
-    unsigned *m = realloc(r->mask, nchunks * sizeof *m);
-    if (!m)
-      return 0;
-    r->mask = m;
-    r->ccap = nchunks;
+/* The descriptor under a read-only file on the default (sec2) driver with no user
+ * block, where chunk addresses are plain file offsets; -1 otherwise. Reading chunks
+ * with pread lets every thread read its own instead of one thread calling HDF5. */
+static int raw_fd(hid_t file) {
+  unsigned intent = 0;
+  hsize_t ub = 1;
+  hid_t fapl = H5Fget_access_plist(file), fcpl = H5Fget_create_plist(file);
+  int ok = fapl >= 0 && fcpl >= 0 && H5Pget_driver(fapl) == H5FD_SEC2 &&
+           H5Pget_userblock(fcpl, &ub) >= 0 && ub == 0 && H5Fget_intent(file, &intent) >= 0 &&
+           intent == H5F_ACC_RDONLY;
+  if (fapl >= 0)
+    H5Pclose(fapl);
+  if (fcpl >= 0)
+    H5Pclose(fcpl);
+  void *h = NULL;
+  if (!ok || H5Fget_vfd_handle(file, H5P_DEFAULT, &h) < 0 || !h)
+    return -1;
+  return *(int *)h;
+}
+
+/* Scratch: 2 MiB aligned when big, so it comes in huge pages. free() releases it. */
+static void *scratch_alloc(size_t bytes) {
+  if (bytes < HUGE_PAGE / 2)
+    return malloc(bytes);
+  size_t round = (bytes + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+  void *p = NULL;
+  if (posix_memalign(&p, HUGE_PAGE, round) != 0)
+    return NULL;
+  tc_want_huge_pages(p, round);
+  return p;
+}
+
+/* Undoes HDF5's shuffle: byte b of element e is at src[b * chunk + e]. A constant
+ * element size lets the compiler vectorise the gather. */
+#define UNSHUFFLE(ES)                                                                    \
+  static void unshuffle##ES(const unsigned char *src, size_t chunk, size_t n, unsigned char *out) { \
+    for (size_t e = 0; e < n; e++)                                                       \
+      for (size_t b = 0; b < ES; b++)                                                    \
+        out[e * ES + b] = src[b * chunk + e];                                            \
   }
-  size_t total = 0;
-  for (size_t i = 0; i < nchunks; i++) {
-    hsize_t off = (hsize_t)i * chunk, sz = 0;
-    if (H5Dget_chunk_storage_size(d, &off, &sz) < 0)
-      return 0;
-    r->zoff[i] = total;
-    r->zlen[i] = (size_t)sz;
-    total += (size_t)sz;
+UNSHUFFLE(2)
+UNSHUFFLE(4)
+UNSHUFFLE(8)
+
+static void unshuffle(const unsigned char *src, size_t chunk, size_t es, size_t n, unsigned char *out) {
+  if (es == 8)
+    unshuffle8(src, chunk, n, out);
+  else if (es == 4)
+    unshuffle4(src, chunk, n, out);
+  else if (es == 2)
+    unshuffle2(src, chunk, n, out);
+  else
+    for (size_t e = 0; e < n; e++)
+      for (size_t b = 0; b < es; b++)
+        out[e * es + b] = src[b * chunk + e];
+}
+
+/* zlib-format inflate of exactly out_len bytes: libdeflate when the build found it
+ * (same bytes out, several times faster, faster Adler-32 too), else zlib. */
+#ifdef TRAJCORR_HAVE_LIBDEFLATE
+typedef struct libdeflate_decompressor inflater;
+static inflater *inflater_new(void) { return libdeflate_alloc_decompressor(); }
+static void inflater_free(inflater *z) {
+  if (z)
+    libdeflate_free_decompressor(z);
+}
+static int inflate_exact(inflater *z, const unsigned char *src, size_t len, unsigned char *out,
+                         size_t out_len) {
+  return libdeflate_zlib_decompress(z, src, len, out, out_len, NULL) == LIBDEFLATE_SUCCESS;
+}
+#else
+typedef char inflater;
+static inflater *inflater_new(void) { return malloc(1); }
+static void inflater_free(inflater *z) { free(z); }
+static int inflate_exact(inflater *z, const unsigned char *src, size_t len, unsigned char *out,
+                         size_t out_len) {
+  (void)z;
+  uLongf got = (uLongf)out_len;
+  return uncompress(out, &got, src, (uLong)len) == Z_OK && got == out_len;
+}
+#endif
+
+static int read_at(int fd, unsigned char *buf, size_t len, haddr_t off) {
+  while (len > 0) {
+    ssize_t r = pread(fd, buf, len, (off_t)off);
+    if (r < 0 && errno == EINTR)
+      continue;
+    if (r <= 0)
+      return r < 0 ? errno : EIO;
+    buf += r, len -= (size_t)r, off += (haddr_t)r;
   }
-  if (total > r->zcap) {
-    unsigned char *z = realloc(r->z, total);
-    if (!z)
-      return 0;
-    r->z = z;
-    r->zcap = total;
+  return 0;
+}
+
+/* Reads (fd >= 0) and decodes one chunk into its rows. tmp: chunk * es bytes. */
+static int decode_one(chunk_job *j, int fd, inflater *z, unsigned char *tmp) {
+  size_t bytes = j->n * j->es;
+  int plain = !j->filtered || (j->mask & 3u) == 3u;
+  if (j->filtered && !plain && j->mask != 0) /* one filter skipped: not what we write */
+    return JOB_CORRUPT;
+  if (plain && j->zlen < bytes)
+    return JOB_CORRUPT;
+  if (fd >= 0) { /* a plain chunk is read straight into its rows, and only those */
+    if ((j->err_no = read_at(fd, plain ? j->dst : j->src, plain ? bytes : j->zlen, j->addr)) != 0)
+      return JOB_IO;
+    if (plain)
+      return JOB_OK;
   }
-  for (size_t i = 0; i < nchunks; i++) {
-    hsize_t off = (hsize_t)i * chunk;
-    uint32_t mask = 0;
-    if (H5Dread_chunk(d, H5P_DEFAULT, &off, &mask, r->z + r->zoff[i]) < 0)
+  if (plain) {
+    if (!j->in_dst)
+      memcpy(j->dst, j->src, bytes);
+    return JOB_OK;
+  }
+  if (!inflate_exact(z, j->src, j->zlen, tmp, j->chunk * j->es))
+    return JOB_CORRUPT;
+  unshuffle(tmp, j->chunk, j->es, j->n, j->dst); /* may overwrite src: inflated already */
+  return JOB_OK;
+}
+
+/* Runs every job on up to `threads` threads; 0 when one failed (marked in its bad). */
+static int decode_all(chunk_job *jobs, size_t njobs, int fd, size_t tmp_bytes, int threads) {
+  int bad = 0;
+  long long nj = (long long)njobs;
+  (void)threads;
+#ifdef _OPENMP
+  int nt = threads > 0 ? threads : omp_get_max_threads();
+  if (nt > nj)
+    nt = nj > 0 ? (int)nj : 1;
+#pragma omp parallel num_threads(nt) reduction(| : bad)
+#endif
+  {
+    unsigned char *tmp = tmp_bytes ? scratch_alloc(tmp_bytes) : NULL;
+    inflater *z = tmp_bytes ? inflater_new() : NULL;
+    int ready = !tmp_bytes || (tmp && z);
+#ifdef _OPENMP
+#pragma omp for schedule(dynamic, 1)
+#endif
+    for (long long i = 0; i < nj; i++) {
+      if (bad)
+        continue;
+      jobs[i].bad = ready ? decode_one(&jobs[i], fd, z, tmp) : JOB_IO;
+      if (!ready)
+        jobs[i].err_no = ENOMEM;
+      bad |= jobs[i].bad != JOB_OK;
+    }
+    inflater_free(z);
+    free(tmp);
+  }
+  return !bad;
+}
+
+/* Opens column c and sees whether its chunks can be read raw. */
+static tc_status plan_column(tc_store *s, hid_t g, int64_t t0, uint64_t rows, int c, col_plan *p,
+                             tc_err *err) {
+  const char *cn = tc_h5_col_name(c);
+  memset(p, 0, sizeof *p);
+  p->c = c;
+  p->es = tc_h5_kind_size(tc_h5_col_kind(c));
+  p->d = H5Dopen2(g, cn, H5P_DEFAULT);
+  if (p->d < 0)
+    return tc_h5_fail(err, tc_store_path(s), "bucket %" PRId64 ": cannot open dataset '%s'", t0, cn);
+  hid_t sp = H5Dget_space(p->d);
+  hsize_t len = 0, chunk = 0;
+  int ok = sp >= 0 && H5Sget_simple_extent_dims(sp, &len, NULL) == 1 && len == rows;
+  if (sp >= 0)
+    H5Sclose(sp);
+  if (!ok)
+    return tc_fail(err, TC_ERR_FORMAT, "%s: bucket %" PRId64 ": dataset '%s' does not hold %" PRIu64
+                   " rows as the bucket table says", tc_store_path(s), t0, cn, rows);
+  if (plain_layout(p->d, &chunk, &p->filtered) && native_type(p->d, c) && chunk <= SIZE_MAX / 16) {
+    p->fast = 1;
+    p->chunk = (size_t)chunk;
+    p->nchunks = (size_t)((rows + chunk - 1) / chunk);
+  }
+  return TC_OK;
+}
+
+/* Finds each chunk of a column in the file and where its raw bytes go: into its own
+ * rows when they fit (the last chunk may also use the capacity past the rows), else
+ * into the spill buffer, whose size *spill grows. 0 when HDF5 cannot say. */
+static int place_chunks(const col_plan *p, uint64_t rows, size_t cap, unsigned char *dst,
+                        chunk_job *jobs, size_t *spill) {
+  for (size_t i = 0; i < p->nchunks; i++) {
+    chunk_job *j = &jobs[i];
+    hsize_t off = (hsize_t)(i * p->chunk), sz = 0;
+    if (H5Dget_chunk_info_by_coord(p->d, &off, &j->mask, &j->addr, &sz) < 0)
       return 0;
-    r->mask[i] = mask;
+    j->zlen = (size_t)sz;
+    j->first = i * p->chunk;
+    j->n = rows - j->first < p->chunk ? (size_t)(rows - j->first) : p->chunk;
+    j->chunk = p->chunk;
+    j->es = p->es;
+    j->c = p->c;
+    j->d = p->d;
+    j->filtered = p->filtered;
+    j->dst = dst + j->first * p->es;
+    size_t room = (i + 1 == p->nchunks ? cap - j->first : j->n) * p->es;
+    j->in_dst = j->zlen <= room;
+    if (!j->in_dst) {
+      j->spill_off = *spill;
+      *spill += j->zlen;
+    }
   }
   return 1;
 }
 
-/* Inflates and unshuffles every chunk into dst; 0 on a corrupt chunk. */
-static int decode(const raw_chunks *r, size_t nchunks, hsize_t chunk, size_t es, int filtered,
-                  uint64_t rows, unsigned char *dst, int threads) {
-  int bad = 0;
-  long long nc = (long long)nchunks;
-  (void)threads;
-#ifdef _OPENMP
-#pragma omp parallel num_threads(threads > 0 ? threads : omp_get_max_threads()) reduction(| : bad)
-#endif
-  {
-    unsigned char *tmp = filtered ? malloc((size_t)chunk * es) : NULL;
-    bad |= filtered && !tmp;
-#ifdef _OPENMP
-#pragma omp for schedule(dynamic, 1)
-#endif
-    for (long long i = 0; i < nc; i++) {
-      if (bad)
-        continue;
-      size_t first = (size_t)i * (size_t)chunk;
-      size_t n = rows - first < chunk ? (size_t)(rows - first) : (size_t)chunk;
-      const unsigned char *src = r->z + r->zoff[i];
-      if (!filtered || (r->mask[i] & 3u) == 3u) { /* stored as is */
-        if (r->zlen[i] < n * es) {
-          bad = 1;
-          continue;
-        }
-        memcpy(dst + first * es, src, n * es);
-        continue;
-      }
-      if (r->mask[i] != 0) { /* one filter skipped: not what we write */
-        bad = 1;
-        continue;
-      }
-      uLongf len = (uLongf)((size_t)chunk * es);
-      if (uncompress(tmp, &len, src, (uLong)r->zlen[i]) != Z_OK || len != (size_t)chunk * es) {
-        bad = 1;
-        continue;
-      }
-      /* shuffle stored byte b of every element together: put them back */
-      unsigned char *out = dst + first * es;
-      for (size_t b = 0; b < es; b++) {
-        const unsigned char *plane = tmp + b * (size_t)chunk;
-        for (size_t e = 0; e < n; e++)
-          out[e * es + b] = plane[e];
-      }
-    }
-    free(tmp);
-  }
-  return !bad;
+static int bigger_first(const void *a, const void *b) {
+  const chunk_job *x = a, *y = b;
+  size_t cx = x->n * x->es + x->zlen, cy = y->n * y->es + y->zlen;
+  return cx < cy ? 1 : cx > cy ? -1 : 0;
+}
+
+/* Reports the first failed job. */
+static tc_status job_failure(tc_store *s, int64_t t0, const chunk_job *jobs, size_t njobs, tc_err *err) {
+  size_t b = 0;
+  while (b + 1 < njobs && jobs[b].bad == JOB_OK)
+    b++;
+  const chunk_job *j = &jobs[b];
+  if (j->bad == JOB_IO)
+    return tc_fail(err, TC_ERR_IO, "%s: bucket %" PRId64 ": cannot read the chunk of '%s' at row %zu: %s",
+                   tc_store_path(s), t0, tc_h5_col_name(j->c), j->first, strerror(j->err_no));
+  return tc_fail(err, TC_ERR_FORMAT, "%s: bucket %" PRId64 ": dataset '%s' has a corrupt chunk at row %zu",
+                 tc_store_path(s), t0, tc_h5_col_name(j->c), j->first);
 }
 
 tc_status tc_store_read_bucket_cols(tc_store *s, size_t k, tc_columns *out, unsigned cols,
@@ -154,56 +310,89 @@ tc_status tc_store_read_bucket_cols(tc_store *s, size_t k, tc_columns *out, unsi
   uint64_t rows;
   if (tc_store_bucket(s, k, &t0, &rows) != TC_OK)
     return tc_fail(err, TC_ERR_NOT_FOUND, "%s: no bucket %zu", tc_store_path(s), k);
-  if (rows > SIZE_MAX / 16 || tc_columns_reserve(out, (size_t)rows) != TC_OK)
+  if (rows > SIZE_MAX / 16)
     return tc_fail(err, TC_ERR_NOMEM, "%s: no memory for %" PRIu64 " rows", tc_store_path(s), rows);
   if (rows == 0)
     return TC_OK;
+  col_plan plan[TC_H5_NCOLS];
+  int np = 0, fd = raw_fd(tc_store_file_id(s));
+  chunk_job *jobs = NULL;
+  unsigned char *spill = NULL;
+  size_t njobs = 0, nspill = 0, tmp_bytes = 0, cap = (size_t)rows;
+  tc_status st = TC_OK;
   char name[96];
   snprintf(name, sizeof name, "%s/%" PRId64, TC_H5_G_BUCKETS, t0);
   hid_t g = H5Gopen2(tc_store_file_id(s), name, H5P_DEFAULT);
   if (g < 0)
     return tc_h5_fail(err, tc_store_path(s), "cannot open bucket group '/%s'", name);
-  raw_chunks r;
-  memset(&r, 0, sizeof r);
-  tc_status st = TC_OK;
   for (int c = 0; c < TC_H5_NCOLS && st == TC_OK; c++) {
     if (!(cols & (1u << c)))
       continue;
-    const char *cn = tc_h5_col_name(c);
-    hid_t d = H5Dopen2(g, cn, H5P_DEFAULT);
-    if (d < 0) {
-      st = tc_h5_fail(err, tc_store_path(s), "bucket %" PRId64 ": cannot open dataset '%s'", t0, cn);
-      break;
-    }
-    hsize_t chunk = 0;
-    int filtered = 0;
-    size_t es = tc_h5_kind_size(tc_h5_col_kind(c));
-    unsigned char *dst = tc_h5_col_ptr(out, c);
-    hid_t sp = H5Dget_space(d);
-    hsize_t len = 0;
-    int ok = sp >= 0 && H5Sget_simple_extent_dims(sp, &len, NULL) == 1 && len == rows;
-    if (sp >= 0)
-      H5Sclose(sp);
-    if (!ok) {
-      st = tc_fail(err, TC_ERR_FORMAT, "%s: bucket %" PRId64 ": dataset '%s' does not hold %" PRIu64
-                   " rows as the bucket table says", tc_store_path(s), t0, cn, rows);
-    } else if (plain_layout(d, &chunk, &filtered) && native_type(d, c)) {
-      size_t nchunks = (size_t)((rows + chunk - 1) / chunk);
-      if (!read_raw(d, chunk, nchunks, &r))
-        st = tc_h5_fail(err, tc_store_path(s), "bucket %" PRId64 ": cannot read chunks of '%s'", t0, cn);
-      else if (!decode(&r, nchunks, chunk, es, filtered, rows, dst, threads))
-        st = tc_fail(err, TC_ERR_FORMAT, "%s: bucket %" PRId64 ": dataset '%s' has a corrupt chunk",
-                     tc_store_path(s), t0, cn);
-    } else if (H5Dread(d, tc_h5_native(tc_h5_col_kind(c)), H5S_ALL, H5S_ALL, H5P_DEFAULT, dst) < 0) {
-      st = tc_h5_fail(err, tc_store_path(s), "bucket %" PRId64 ": cannot read dataset '%s'", t0, cn);
-    }
-    H5Dclose(d);
+    col_plan *p = &plan[np];
+    st = plan_column(s, g, t0, rows, c, p, err);
+    if (p->d >= 0)
+      np++;
+    if (st != TC_OK || !p->fast)
+      continue;
+    njobs += p->nchunks;
+    if (p->filtered && p->chunk * p->es > tmp_bytes)
+      tmp_bytes = p->chunk * p->es;
+    /* room for a whole last chunk when that wastes little: HDF5 reads whole chunks */
+    size_t whole = p->nchunks * p->chunk;
+    if (fd < 0 && whole > cap && whole - (size_t)rows <= (size_t)rows / 8)
+      cap = whole;
   }
+  if (st != TC_OK)
+    goto cleanup;
+  if (tc_columns_reserve(out, cap) != TC_OK || !(jobs = calloc(njobs ? njobs : 1, sizeof *jobs))) {
+    st = tc_fail(err, TC_ERR_NOMEM, "%s: no memory for %" PRIu64 " rows", tc_store_path(s), rows);
+    goto cleanup;
+  }
+  cap = out->cap;
+  size_t at = 0;
+  for (int q = 0; q < np; q++) {
+    col_plan *p = &plan[q];
+    unsigned char *dst = tc_h5_col_ptr(out, p->c);
+    tc_want_huge_pages(dst, (size_t)rows * p->es);
+    if (!p->fast) {
+      if (H5Dread(p->d, tc_h5_native(tc_h5_col_kind(p->c)), H5S_ALL, H5S_ALL, H5P_DEFAULT, dst) < 0) {
+        st = tc_h5_fail(err, tc_store_path(s), "bucket %" PRId64 ": cannot read dataset '%s'", t0,
+                        tc_h5_col_name(p->c));
+        goto cleanup;
+      }
+    } else if (!place_chunks(p, rows, cap, dst, &jobs[at], &nspill)) {
+      st = tc_h5_fail(err, tc_store_path(s), "bucket %" PRId64 ": cannot find the chunks of '%s'", t0,
+                      tc_h5_col_name(p->c));
+      goto cleanup;
+    } else {
+      at += p->nchunks;
+    }
+  }
+  if (nspill && !(spill = scratch_alloc(nspill))) {
+    st = tc_fail(err, TC_ERR_NOMEM, "%s: no memory for %zu bytes of chunks", tc_store_path(s), nspill);
+    goto cleanup;
+  }
+  for (size_t i = 0; i < njobs; i++) {
+    chunk_job *j = &jobs[i];
+    j->src = j->in_dst ? j->dst : spill + j->spill_off;
+    hsize_t off = (hsize_t)j->first;
+    uint32_t mask = 0;
+    /* without a descriptor, one thread reads every chunk through HDF5 first */
+    if (fd < 0 && H5Dread_chunk(j->d, H5P_DEFAULT, &off, &mask, j->src) < 0) {
+      st = tc_h5_fail(err, tc_store_path(s), "bucket %" PRId64 ": cannot read the chunk of '%s' at row %zu",
+                      t0, tc_h5_col_name(j->c), j->first);
+      goto cleanup;
+    }
+  }
+  qsort(jobs, njobs, sizeof *jobs, bigger_first); /* balances the threads' loads */
+  if (!decode_all(jobs, njobs, fd, tmp_bytes, threads))
+    st = job_failure(s, t0, jobs, njobs, err);
+cleanup:
+  for (int q = 0; q < np; q++)
+    H5Dclose(plan[q].d);
   H5Gclose(g);
-  free(r.z);
-  free(r.zoff);
-  free(r.zlen);
-  free(r.mask);
+  free(jobs);
+  free(spill);
   if (st == TC_OK)
     out->n = (size_t)rows;
   return st;

@@ -1,7 +1,9 @@
-/* Fast bucket reads for the engine: only the columns asked for, each chunk read raw
- * (H5Dread_chunk) and inflated and unshuffled on several threads straight into the
- * caller's buffers. HDF5's own filter pipeline decompresses on one thread and then
- * copies out of its chunk cache; this path does neither. Any layout it does not
+/* Fast bucket reads for the engine: only the columns asked for. HDF5 locates each
+ * chunk; then every thread preads raw chunks (an uncompressed one straight into the
+ * caller's rows) and inflates (libdeflate, else zlib) and unshuffles them into place.
+ * HDF5's own filter pipeline decompresses on one thread and then copies out of its
+ * chunk cache; this path does neither. Files not on the plain sec2 driver read their
+ * raw chunks through H5Dread_chunk on one thread instead; any layout it does not
  * recognise falls back to an ordinary H5Dread of that column. */
 #ifndef TC_STORE_CHUNKS_H
 #define TC_STORE_CHUNKS_H

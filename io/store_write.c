@@ -152,7 +152,10 @@ tc_status tc_store_writer_begin_bucket(tc_store_writer *w, int64_t t0, uint64_t 
     return tc_fail(err, TC_ERR_INTERNAL, "%s: bucket %" PRId64 " begun out of order", w->store, t0);
   char name[32];
   snprintf(name, sizeof name, "%" PRId64, t0);
-  w->chunk = max_rows < w->o.chunk_rows ? (size_t)max_rows : w->o.chunk_rows;
+  /* equal chunks of at most chunk_rows, not full ones and a mostly empty last one:
+   * an uncompressed chunk is stored whole, and readers decode whole chunks */
+  uint64_t nchunks = (max_rows + w->o.chunk_rows - 1) / w->o.chunk_rows;
+  w->chunk = (size_t)((max_rows + nchunks - 1) / nchunks);
   if (tc_columns_reserve(&w->buf, w->chunk) != TC_OK)
     return tc_fail(err, TC_ERR_NOMEM, "%s: no memory for a write buffer", w->store);
   TC_TRY(scratch_reserve(w, err));

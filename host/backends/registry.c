@@ -8,6 +8,7 @@ extern const tc_backend_ops tc_backend_openmp;
 extern const tc_backend_ops tc_backend_allpairs;
 #ifdef TRAJCORR_HAVE_OPENCL
 extern const tc_backend_ops tc_backend_opencl, tc_backend_opencl_allpairs;
+int tc_cl_gpu_present(void); /* host/opencl/cl_probe.c */
 #endif
 
 static const tc_backend_ops *const backends[] = {
@@ -24,4 +25,12 @@ const tc_backend_ops *tc_backend_find(const char *name) {
     if (!strcmp(backends[i]->name, name))
       return backends[i];
   return NULL;
+}
+
+int tc_backend_gpu_maybe(void) {
+#ifdef TRAJCORR_HAVE_OPENCL
+  return tc_cl_gpu_present();
+#else
+  return 0;
+#endif
 }

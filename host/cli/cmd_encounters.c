@@ -179,6 +179,10 @@ static const tc_backend_ops *pick_backend(const char *name, const char **why) {
     return tc_backend_find(name);
   /* auto: a GPU through OpenCL when one answers, else the OpenMP CPU backend. */
   const tc_backend_ops *cl = tc_backend_find("opencl");
+  if (cl && !tc_backend_gpu_maybe()) {
+    *why = "no OpenCL GPU found; using the OpenMP CPU backend";
+    return tc_backend_find("openmp");
+  }
   if (cl) {
     tc_backend_config c = {0};
     c.platform = c.device = -1;

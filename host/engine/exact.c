@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "host/engine/runs.h"
 #include "kernels/geo.h"
 
 #ifdef _OPENMP
@@ -18,6 +19,7 @@ void tc_closebuf_free(tc_closebuf *c) {
   free(c->cosl);
   free(c->need);
   free(c->chunk_cnt);
+  free(c->shard_off);
   memset(c, 0, sizeof *c);
 }
 
@@ -77,13 +79,24 @@ static tc_close_pair *sort_by_p(tc_close_pair *a, tc_close_pair *b, size_t n, ui
   return a;
 }
 
+static unsigned shard_of(const tc_grid_block *blk, const uint32_t *mmsi, uint32_t p, uint32_t q,
+                         unsigned nshards) {
+  if (nshards <= 1)
+    return 0;
+  return tc_runs_shard(((uint64_t)mmsi[blk->vid[p]] << 32) | mmsi[blk->vid[q]], nshards);
+}
+
 tc_status tc_exact_filter(const tc_grid_block *blk, const tc_pairbuf *cand, const uint32_t *mmsi,
-                          double dist_m, int threads, tc_closebuf *out) {
+                          double dist_m, int threads, unsigned nshards, tc_closebuf *out) {
   int nt = nthreads_of(threads);
+  if (nshards < 1)
+    nshards = 1;
   out->n = 0;
   if (!grow((void **)&out->d, &out->dcap, cand->n, sizeof *out->d) ||
-      !grow((void **)&out->chunk_cnt, &out->chunk_cap, (size_t)nt + 1, sizeof *out->chunk_cnt))
+      !grow((void **)&out->chunk_cnt, &out->chunk_cap, (size_t)nt * nshards, sizeof *out->chunk_cnt) ||
+      !grow((void **)&out->shard_off, &out->shard_cap, nshards + 1, sizeof *out->shard_off))
     return TC_ERR_NOMEM;
+  out->nshards = nshards;
   size_t *cc = out->chunk_cnt;
   /* cos(lat) once per position that takes part in a candidate, when positions take
    * part in several on average; else once per candidate end. */
@@ -105,16 +118,18 @@ tc_status tc_exact_filter(const tc_grid_block *blk, const tc_pairbuf *cand, cons
       if (out->need[k])
         out->cosl[k] = tc_cos_lat(blk->lat[k]);
   }
-  /* Distances and, per thread chunk, the count of close ones and whether the chunk's
-   * pairs come in grid-time order (a backend that emits slot by slot spares a sort). */
+  /* Distances and, per (thread chunk, shard), the count of close ones, and whether
+   * the chunk's pairs come in grid-time order (a backend that emits grid time by grid
+   * time spares the sort). */
   size_t chunk = (cand->n + (size_t)nt - 1) / (size_t)nt;
   int unordered = 0;
+  memset(cc, 0, (size_t)nt * nshards * sizeof *cc);
 #ifdef _OPENMP
 #pragma omp parallel for schedule(static, 1) num_threads(nt) reduction(| : unordered)
 #endif
   for (int c = 0; c < nt; c++) {
     size_t k0 = (size_t)c * chunk, k1 = k0 + chunk < cand->n ? k0 + chunk : cand->n;
-    size_t close = 0, j = k0 < k1 ? slot_of(blk, cand->p[k0]) : 0;
+    size_t j = k0 < k1 ? slot_of(blk, cand->p[k0]) : 0, *cnt = cc + (size_t)c * nshards;
     for (size_t k = k0; k < k1; k++) {
       uint32_t p = cand->p[k], q = cand->q[k];
       while (p >= blk->off[j + 1])
@@ -123,19 +138,24 @@ tc_status tc_exact_filter(const tc_grid_block *blk, const tc_pairbuf *cand, cons
       double ca = per_position ? out->cosl[p] : tc_cos_lat(blk->lat[p]);
       double cb = per_position ? out->cosl[q] : tc_cos_lat(blk->lat[q]);
       out->d[k] = tc_haversine_cos_m(blk->lat[p], blk->lon[p], ca, blk->lat[q], blk->lon[q], cb);
-      close += out->d[k] <= dist_m;
+      if (out->d[k] <= dist_m)
+        cnt[shard_of(blk, mmsi, p, q, nshards)]++;
     }
-    cc[c] = close;
     /* chunk boundaries: the next chunk must not start in an earlier grid time */
     if (k1 < cand->n && k0 < k1 && cand->p[k1] < blk->off[j])
       unordered = 1;
   }
+  /* Shard-major offsets, chunks in order inside a shard (so the scatter keeps order). */
   size_t m = 0;
-  for (int c = 0; c < nt; c++) {
-    size_t x = cc[c];
-    cc[c] = m;
-    m += x;
+  for (unsigned sh = 0; sh < nshards; sh++) {
+    out->shard_off[sh] = m;
+    for (int c = 0; c < nt; c++) {
+      size_t x = cc[(size_t)c * nshards + sh];
+      cc[(size_t)c * nshards + sh] = m;
+      m += x;
+    }
   }
+  out->shard_off[nshards] = m;
   size_t cap = out->cap;
   if (!grow((void **)&out->v, &cap, m, sizeof *out->v))
     return TC_ERR_NOMEM;
@@ -148,20 +168,25 @@ tc_status tc_exact_filter(const tc_grid_block *blk, const tc_pairbuf *cand, cons
 #endif
   for (int c = 0; c < nt; c++) {
     size_t k0 = (size_t)c * chunk, k1 = k0 + chunk < cand->n ? k0 + chunk : cand->n;
-    size_t w = cc[c];
+    size_t *cur = cc + (size_t)c * nshards;
     for (size_t k = k0; k < k1; k++)
       if (out->d[k] <= dist_m) {
         uint32_t p = cand->p[k], q = cand->q[k];
         tc_close_pair cp = {((uint64_t)mmsi[blk->vid[p]] << 32) | mmsi[blk->vid[q]], p, q, out->d[k]};
-        out->v[w++] = cp;
+        out->v[cur[tc_runs_shard(cp.key, nshards)]++] = cp;
       }
   }
   out->n = m;
   if (unordered && m > 1) {
-    tc_close_pair *r = sort_by_p(out->v, out->tmp, m, (uint32_t)(blk->n ? blk->n - 1 : 0));
-    if (r != out->v) {
-      out->tmp = out->v;
-      out->v = r;
+    long long ns = (long long)nshards;
+#ifdef _OPENMP
+#pragma omp parallel for schedule(dynamic, 1) num_threads(nt)
+#endif
+    for (long long sh = 0; sh < ns; sh++) {
+      size_t o = out->shard_off[sh], len = out->shard_off[sh + 1] - o;
+      tc_close_pair *r = sort_by_p(out->v + o, out->tmp + o, len, (uint32_t)(blk->n ? blk->n - 1 : 0));
+      if (r != out->v + o)
+        memcpy(out->v + o, r, len * sizeof *r);
     }
   }
   return TC_OK;

@@ -23,17 +23,21 @@ typedef struct {
   size_t ccap;
   unsigned char *need; /* scratch: position takes part in a candidate */
   size_t ncap;
-  size_t *chunk_cnt; /* scratch: per thread chunk */
+  size_t *chunk_cnt; /* scratch: per thread chunk and shard */
   size_t chunk_cap;
+  /* shard k (tc_runs_shard of the mmsi pair) holds v[shard_off[k] .. shard_off[k+1]) */
+  size_t *shard_off;
+  size_t shard_cap;
+  unsigned nshards;
 } tc_closebuf;
 
 void tc_closebuf_free(tc_closebuf *c);
 
-/* out = the close pairs among cand (mmsi: the track window's vessel MMSIs), in grid
- * time order: kept in the backend's order when it emits grid time by grid time,
- * else sorted by p. A pair a backend reported twice appears twice (the runs drop
- * the repeat). */
+/* out = the close pairs among cand (mmsi: the track window's vessel MMSIs), split
+ * into nshards shards by mmsi pair, each in grid time order: kept in the backend's
+ * order when it emits grid time by grid time, else sorted by p. A pair a backend
+ * reported twice appears twice (the runs drop the repeat). */
 tc_status tc_exact_filter(const tc_grid_block *blk, const tc_pairbuf *cand, const uint32_t *mmsi,
-                          double dist_m, int threads, tc_closebuf *out);
+                          double dist_m, int threads, unsigned nshards, tc_closebuf *out);
 
 #endif

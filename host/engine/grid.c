@@ -2,6 +2,8 @@
 
 #include <math.h>
 #include <stdlib.h>
+
+#include "io/hugepages.h"
 #include <string.h>
 
 #include "kernels/geo.h"
@@ -16,8 +18,10 @@
  * is its distance to the same vessel's next (or previous) position, found at k+1
  * (k-1) with no search; the halo times give the speeds at the block's edges. */
 struct tc_grid_cpu {
-  size_t *voff;  /* [nv+1] vessel-major offsets */
+  size_t *voff;  /* [nv+1] vessel-major room: vessel v's positions start at voff[v] */
   size_t cap_v;
+  size_t *vend;  /* [nv] and end at vend[v] (<= voff[v+1]) */
+  size_t cap_ve;
   uint32_t *vs;  /* vessel-major: grid time index from s0 - slot (halo included) */
   double *vlat, *vlon;
   size_t cap;
@@ -37,6 +41,7 @@ void tc_grid_cpu_free(tc_grid_cpu *g) {
   if (!g)
     return;
   free(g->voff);
+  free(g->vend);
   free(g->vs);
   free(g->vlat);
   free(g->vlon);
@@ -49,6 +54,13 @@ static int64_t ceil_to(int64_t t, int64_t slot) {
   int64_t q = t / slot;
   if (q * slot < t)
     q++;
+  return q * slot;
+}
+
+static int64_t floor_to(int64_t t, int64_t slot) {
+  int64_t q = t / slot;
+  if (q * slot > t)
+    q--;
   return q * slot;
 }
 
@@ -102,7 +114,7 @@ static int grow_bytes(void **p, size_t *cap, size_t n, size_t size) {
   if (n <= *cap)
     return 1;
   size_t c = n + n / 4;
-  void *q = realloc(*p, c * size);
+  void *q = tc_realloc_huge(*p, c * size);
   if (!q)
     return 0;
   *p = q;
@@ -121,19 +133,25 @@ tc_status tc_grid_cpu_compute(tc_grid_cpu *g, const tc_track_window *w, tc_grid_
   int64_t h0 = blk->s0 - blk->slot; /* first halo time */
   size_t hs = ns + 2;               /* grid times with the halo */
   g->slot = blk->slot;
-  if (!grow_bytes((void **)&g->voff, &g->cap_v, nv + 1, sizeof *g->voff))
+  if (!grow_bytes((void **)&g->voff, &g->cap_v, nv + 1, sizeof *g->voff) ||
+      !grow_bytes((void **)&g->vend, &g->cap_ve, nv, sizeof *g->vend))
     return TC_ERR_NOMEM;
-  long long nvl = (long long)nv;
-#ifdef _OPENMP
-#pragma omp parallel for schedule(dynamic, 64) num_threads(nt)
-#endif
-  for (long long v = 0; v < nvl; v++)
-    g->voff[v] = vessel_positions(w, (size_t)v, h0, blk->slot, hs, NULL, NULL, NULL);
+  /* Room per vessel: every grid time between its first and last fix (gaps longer than
+   * max_gap leave a hole at the end of its range), so one pass fills it. */
+  int64_t h_last = h0 + (int64_t)(hs - 1) * blk->slot;
   size_t total = 0;
   for (size_t v = 0; v < nv; v++) {
-    size_t c = g->voff[v];
     g->voff[v] = total;
-    total += c;
+    size_t k0 = w->off[v], k1 = w->off[v + 1];
+    if (k0 == k1)
+      continue;
+    int64_t lo = ceil_to(w->t[k0], blk->slot), hi = floor_to(w->t[k1 - 1], blk->slot);
+    if (lo < h0)
+      lo = h0;
+    if (hi > h_last)
+      hi = h_last;
+    if (hi >= lo)
+      total += (size_t)((hi - lo) / blk->slot) + 1;
   }
   g->voff[nv] = total;
   size_t cap = g->cap;
@@ -146,12 +164,13 @@ tc_status tc_grid_cpu_compute(tc_grid_cpu *g, const tc_track_window *w, tc_grid_
   if (!grow_bytes((void **)&g->vlon, &cap, total, sizeof *g->vlon))
     return TC_ERR_NOMEM;
   g->cap = cap;
+  long long nvl = (long long)nv;
 #ifdef _OPENMP
 #pragma omp parallel for schedule(dynamic, 64) num_threads(nt)
 #endif
   for (long long v = 0; v < nvl; v++) {
     size_t o = g->voff[v];
-    vessel_positions(w, (size_t)v, h0, blk->slot, hs, g->vs + o, g->vlat + o, g->vlon + o);
+    g->vend[v] = o + vessel_positions(w, (size_t)v, h0, blk->slot, hs, g->vs + o, g->vlat + o, g->vlon + o);
   }
   /* Transpose the block's own grid times (halo index 1 .. ns) to slot-major, stable
    * in vessel order. */
@@ -159,9 +178,12 @@ tc_status tc_grid_cpu_compute(tc_grid_cpu *g, const tc_track_window *w, tc_grid_
     return TC_ERR_NOMEM;
   size_t *cnt = g->cursor;
   memset(cnt, 0, (hs + 1) * sizeof *cnt);
-  for (size_t k = 0; k < total; k++)
-    cnt[g->vs[k]]++;
-  size_t core = total - cnt[0] - cnt[ns + 1];
+  for (size_t v = 0; v < nv; v++)
+    for (size_t k = g->voff[v]; k < g->vend[v]; k++)
+      cnt[g->vs[k]]++;
+  size_t core = 0;
+  for (size_t j = 1; j <= ns; j++)
+    core += cnt[j];
   TC_TRY(tc_grid_block_reserve(blk, ns, core));
   if (!grow_bytes((void **)&g->vm, &g->cap_vm, core, sizeof *g->vm))
     return TC_ERR_NOMEM;
@@ -174,7 +196,7 @@ tc_status tc_grid_cpu_compute(tc_grid_cpu *g, const tc_track_window *w, tc_grid_
     blk->off[j] = sum;
   }
   for (size_t v = 0; v < nv; v++)
-    for (size_t k = g->voff[v]; k < g->voff[v + 1]; k++) {
+    for (size_t k = g->voff[v]; k < g->vend[v]; k++) {
       uint32_t j = g->vs[k];
       if (j == 0 || j > ns)
         continue;
@@ -197,7 +219,7 @@ tc_status tc_grid_cpu_compute(tc_grid_cpu *g, const tc_track_window *w, tc_grid_
 double tc_grid_cpu_speed_kn(const tc_grid_cpu *g, const tc_grid_block *blk, size_t p) {
   size_t k = g->vm[p], v = blk->vid[p];
   uint32_t j = g->vs[k];
-  if (k + 1 < g->voff[v + 1] && g->vs[k + 1] == j + 1)
+  if (k + 1 < g->vend[v] && g->vs[k + 1] == j + 1)
     return tc_haversine_m(g->vlat[k], g->vlon[k], g->vlat[k + 1], g->vlon[k + 1]) /
            (double)g->slot / TC_KNOT_MPS;
   if (k > g->voff[v] && g->vs[k - 1] + 1 == j)

@@ -121,7 +121,7 @@ static tc_status process_range(engine *e, const tc_track_window *w, int64_t lo, 
     if ((s = e->ops->candidates(e->bstate, &e->blk, &e->cand, &e->stats->backend, err)) != TC_OK)
       return s;
     double t2 = now();
-    if ((s = tc_exact_filter(&e->blk, &e->cand, w->mmsi, p->dist_m, p->threads, &e->close)) != TC_OK)
+    if ((s = tc_exact_filter(&e->blk, &e->cand, w->mmsi, p->dist_m, p->threads, e->nshards, &e->close)) != TC_OK)
       return tc_fail(err, s, "exact distance test: out of memory");
     double t3 = now();
     if ((s = tc_speeds_compute(&e->speeds, &e->blk, e->ops->grid ? NULL : e->grid, w, &e->close, p->threads)) != TC_OK ||

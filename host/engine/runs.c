@@ -198,10 +198,9 @@ tc_status tc_runs_add(tc_runs *r, const tc_grid_block *blk, const tc_closebuf *c
   /* close is in grid time order, so each pair's close times arrive in order and the
    * grid time follows from a cursor over the block's offsets. */
   size_t j = 0;
-  for (size_t k = 0; k < close->n; k++) {
+  (void)nshards;
+  for (size_t k = close->shard_off[shard]; k < close->shard_off[shard + 1]; k++) {
     const tc_close_pair *cp = &close->v[k];
-    if (nshards > 1 && tc_runs_shard(cp->key, nshards) != shard)
-      continue;
     uint32_t ma = (uint32_t)(cp->key >> 32), mb = (uint32_t)cp->key;
     if (r->p.mmsi_filter && !listed(&r->p, ma) && !listed(&r->p, mb))
       continue;
