@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "io/outpath.h"
 #include "io/timefmt.h"
 #include "io/timeparse.h"
 
@@ -24,7 +25,15 @@ tc_status tc_encounters_csv_fwrite(FILE *f, const tc_encounter_list *l) {
   return TC_OK;
 }
 
+/* PATH.tmp.PID, renamed onto PATH by finish_temp; a device or FIFO is written
+ * directly (tmp left empty), since renaming would replace it. */
 static tc_status open_temp(const char *path, char *tmp, size_t cap, FILE **f, tc_err *err) {
+  if (tc_path_is_stream(path)) {
+    tmp[0] = '\0';
+    if (!(*f = fopen(path, "w")))
+      return tc_fail(err, TC_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
+    return TC_OK;
+  }
   snprintf(tmp, cap, "%s.tmp.%ld", path, (long)getpid());
   *f = fopen(tmp, "w");
   if (!*f)
@@ -37,6 +46,8 @@ static tc_status finish_temp(const char *path, const char *tmp, FILE *f, tc_stat
     s = tc_fail(err, TC_ERR_IO, "%s: write failed: %s", tmp, strerror(errno));
   if (fclose(f) != 0 && s == TC_OK)
     s = tc_fail(err, TC_ERR_IO, "%s: write failed: %s", tmp, strerror(errno));
+  if (!tmp[0])
+    return s;
   if (s == TC_OK && rename(tmp, path) != 0)
     s = tc_fail(err, TC_ERR_IO, "%s: cannot rename to %s: %s", tmp, path, strerror(errno));
   if (s != TC_OK)

@@ -1,4 +1,5 @@
 #include "io/import.h"
+#include "io/outpath.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -56,6 +57,8 @@ static tc_status split_path(tc_import *im, const char *path, tc_err *err) {
   const char *base = slash ? slash + 1 : path;
   if (!*base)
     return tc_fail(err, TC_ERR_ARG, "%s: a store must be a file name, not a directory", path);
+  if (tc_path_is_stream(path)) /* the store is renamed into place: never over a device */
+    return tc_fail(err, TC_ERR_ARG, "%s: a store must be a regular file", path);
   size_t dl = slash ? (size_t)(slash - path) : 1;
   size_t need = strlen(path) + 64;
   im->path = strdup(path);

@@ -76,3 +76,17 @@ Test(cli_encounters, unwritable_output_leaves_no_partial_file) {
                      TC_BINARY, dir, dir, dir), 1);
   cr_assert_eq(tr_sh("grep -q 'nodir' '%s/err' && test ! -e '%s/nodir'", dir, dir), 0);
 }
+
+/* A FIFO (like /dev/null or /dev/stdout) is written directly: renaming the temporary
+ * file onto it would replace the device, which as root is /dev/null itself. */
+Test(cli_encounters, device_or_fifo_output_is_written_not_replaced) {
+  cr_assert_eq(tr_sh("cd '%s' && mkfifo out.fifo && (cat out.fifo >got.csv &) && "
+                     "'%s' encounters -q --backend openmp s.h5 -o out.fifo && sleep 0.2 && "
+                     "test -p out.fifo && ! test -e out.fifo.json && cmp got.csv all.csv",
+                     dir, TC_BINARY), 0);
+  cr_assert_eq(tr_sh("cd '%s' && (cat out.fifo >got.geojson &) && "
+                     "'%s' encounters -q --backend openmp s.h5 -o out.fifo --format geojson && sleep 0.2 && "
+                     "test -p out.fifo && grep -q FeatureCollection got.geojson", dir, TC_BINARY), 0);
+  cr_assert_neq(tr_sh("cd '%s' && '%s' import --quiet out.fifo '%s' 2>err.txt", dir, TC_BINARY, BALTIC), 0);
+  cr_assert_eq(tr_sh("cd '%s' && test -p out.fifo && grep -q 'must be a regular file' err.txt", dir), 0);
+}

@@ -482,7 +482,7 @@ static tc_status run_grid(void *vp, tc_bench_work *w, tc_err *err) {
 }
 
 /* Every vessel covers every grid time; sampled positions equal tc_track_position's
- * bit for bit, with their unit vectors. */
+ * bit for bit, with the screen's unit vectors (tc_unit_vec_fast). */
 static tc_status check_grid(void *vp, tc_err *err) {
   grid_payload *p = vp;
   const tc_grid_block *b = &p->blk;
@@ -498,7 +498,7 @@ static tc_status check_grid(void *vp, tc_err *err) {
       if (v != k - b->off[j] || !tc_track_position(&p->w, v, KN_S0 + (int64_t)j * KN_SLOT, &la, &lo))
         return tc_fail(err, TC_ERR_INTERNAL, "grid position %zu: vessel %zu, expected %zu", k, v,
                        k - b->off[j]);
-      tc_unit_vec(la, lo, &x, &y, &z);
+      tc_unit_vec_fast(la, lo, &x, &y, &z);
       if (la != b->lat[k] || lo != b->lon[k] || x != b->x[k] || y != b->y[k] || z != b->z[k])
         return tc_fail(err, TC_ERR_INTERNAL,
                        "vessel %zu grid time %zu: (%.12f, %.12f), interpolation gives (%.12f, %.12f)", v,

@@ -11,6 +11,7 @@
 #include "host/engine/engine.h"
 #include "host/report/output.h"
 #include "io/encounters_csv.h"
+#include "io/outpath.h"
 #include "io/store.h"
 #include "io/timefmt.h"
 
@@ -298,7 +299,7 @@ static int run(int argc, char **argv, tc_output *ao) {
   write_meta(m, argc, argv, store_path, tc_store_get_info(store), &p, ops->name, &st);
   fclose(m);
   char meta_path[4096];
-  if (!meta && strcmp(out, "-")) {
+  if (!meta && strcmp(out, "-") && !tc_path_is_stream(out)) { /* no /dev/null.json */
     snprintf(meta_path, sizeof meta_path, "%s.json", out);
     meta = meta_path;
   }

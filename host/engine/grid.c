@@ -27,8 +27,10 @@ struct tc_grid_cpu {
   size_t cap;
   uint32_t *vm;  /* slot-major position -> vessel-major index */
   size_t cap_vm;
-  size_t *cursor; /* per grid time scatter cursor */
-  size_t cap_s;
+  size_t *chv;   /* [nch+1] vessel chunks: chunk c is vessels chv[c] .. chv[c+1] */
+  size_t cap_ch;
+  size_t *chcnt; /* [nch][ns+2] positions per chunk and grid time, then scatter cursors */
+  size_t cap_chcnt;
   int64_t slot;
 };
 
@@ -46,7 +48,8 @@ void tc_grid_cpu_free(tc_grid_cpu *g) {
   free(g->vlat);
   free(g->vlon);
   free(g->vm);
-  free(g->cursor);
+  free(g->chv);
+  free(g->chcnt);
   free(g);
 }
 
@@ -127,6 +130,7 @@ tc_status tc_grid_cpu_compute(tc_grid_cpu *g, const tc_track_window *w, tc_grid_
 #ifdef _OPENMP
   int nt = threads > 0 ? threads : omp_get_max_threads();
 #else
+  int nt = 1;
   (void)threads;
 #endif
   size_t nv = w->nv, ns = blk->nslots;
@@ -164,55 +168,68 @@ tc_status tc_grid_cpu_compute(tc_grid_cpu *g, const tc_track_window *w, tc_grid_
   if (!grow_bytes((void **)&g->vlon, &cap, total, sizeof *g->vlon))
     return TC_ERR_NOMEM;
   g->cap = cap;
-  long long nvl = (long long)nv;
-#ifdef _OPENMP
-#pragma omp parallel for schedule(dynamic, 64) num_threads(nt)
-#endif
-  for (long long v = 0; v < nvl; v++) {
-    size_t o = g->voff[v];
-    g->vend[v] = o + vessel_positions(w, (size_t)v, h0, blk->slot, hs, g->vs + o, g->vlat + o, g->vlon + o);
-  }
-  /* Transpose the block's own grid times (halo index 1 .. ns) to slot-major, stable
-   * in vessel order. */
-  if (!grow_bytes((void **)&g->cursor, &g->cap_s, hs + 1, sizeof *g->cursor))
+  /* Vessels in contiguous chunks of about equal room: each chunk is filled, counted
+   * per grid time and later scattered by one thread, so the slot-major order (vessel
+   * order within a grid time) needs no serial pass. */
+  size_t nch = (size_t)nt * 8, per = total / nch + 1;
+  if (!grow_bytes((void **)&g->chv, &g->cap_ch, nch + 1, sizeof *g->chv) ||
+      !grow_bytes((void **)&g->chcnt, &g->cap_chcnt, nch * (hs + 1), sizeof *g->chcnt))
     return TC_ERR_NOMEM;
-  size_t *cnt = g->cursor;
-  memset(cnt, 0, (hs + 1) * sizeof *cnt);
-  for (size_t v = 0; v < nv; v++)
-    for (size_t k = g->voff[v]; k < g->vend[v]; k++)
-      cnt[g->vs[k]]++;
+  size_t c = 0;
+  g->chv[0] = 0;
+  for (size_t v = 0; v < nv && c + 1 < nch; v++)
+    if (g->voff[v + 1] >= (c + 1) * per)
+      g->chv[++c] = v + 1;
+  while (c < nch)
+    g->chv[++c] = nv;
+  memset(g->chcnt, 0, nch * (hs + 1) * sizeof *g->chcnt);
+  long long nchl = (long long)nch;
+#ifdef _OPENMP
+#pragma omp parallel for schedule(dynamic, 1) num_threads(nt)
+#endif
+  for (long long ch = 0; ch < nchl; ch++) {
+    size_t *cnt = g->chcnt + (size_t)ch * (hs + 1);
+    for (size_t v = g->chv[ch]; v < g->chv[ch + 1]; v++) {
+      size_t o = g->voff[v];
+      g->vend[v] = o + vessel_positions(w, v, h0, blk->slot, hs, g->vs + o, g->vlat + o, g->vlon + o);
+      for (size_t k = o; k < g->vend[v]; k++)
+        cnt[g->vs[k]]++;
+    }
+  }
+  /* Slot-major offsets: grid time j (halo index 1 .. ns), chunks in vessel order. */
   size_t core = 0;
-  for (size_t j = 1; j <= ns; j++)
-    core += cnt[j];
+  TC_TRY(tc_grid_block_reserve(blk, ns, 0));
+  blk->off[0] = 0;
+  for (size_t j = 1; j <= ns; j++) {
+    for (size_t ch = 0; ch < nch; ch++) {
+      size_t *cnt = g->chcnt + ch * (hs + 1) + j, x = *cnt;
+      *cnt = core;
+      core += x;
+    }
+    blk->off[j] = core;
+  }
   TC_TRY(tc_grid_block_reserve(blk, ns, core));
   if (!grow_bytes((void **)&g->vm, &g->cap_vm, core, sizeof *g->vm))
     return TC_ERR_NOMEM;
-  size_t sum = 0;
-  blk->off[0] = 0;
-  for (size_t j = 1; j <= ns; j++) {
-    size_t c = cnt[j];
-    cnt[j] = sum;
-    sum += c;
-    blk->off[j] = sum;
-  }
-  for (size_t v = 0; v < nv; v++)
-    for (size_t k = g->voff[v]; k < g->vend[v]; k++) {
-      uint32_t j = g->vs[k];
-      if (j == 0 || j > ns)
-        continue;
-      size_t dst = cnt[j]++;
-      blk->vid[dst] = (uint32_t)v;
-      blk->lat[dst] = g->vlat[k];
-      blk->lon[dst] = g->vlon[k];
-      g->vm[dst] = (uint32_t)k;
-    }
-  blk->n = core;
-  long long nl = (long long)core;
 #ifdef _OPENMP
-#pragma omp parallel for schedule(static) num_threads(nt)
+#pragma omp parallel for schedule(dynamic, 1) num_threads(nt)
 #endif
-  for (long long k = 0; k < nl; k++)
-    tc_unit_vec_fast(blk->lat[k], blk->lon[k], &blk->x[k], &blk->y[k], &blk->z[k]);
+  for (long long ch = 0; ch < nchl; ch++) {
+    size_t *cur = g->chcnt + (size_t)ch * (hs + 1);
+    for (size_t v = g->chv[ch]; v < g->chv[ch + 1]; v++)
+      for (size_t k = g->voff[v]; k < g->vend[v]; k++) {
+        uint32_t j = g->vs[k];
+        if (j == 0 || j > ns)
+          continue;
+        size_t dst = cur[j]++;
+        blk->vid[dst] = (uint32_t)v;
+        blk->lat[dst] = g->vlat[k];
+        blk->lon[dst] = g->vlon[k];
+        g->vm[dst] = (uint32_t)k;
+        tc_unit_vec_fast(g->vlat[k], g->vlon[k], &blk->x[dst], &blk->y[dst], &blk->z[dst]);
+      }
+  }
+  blk->n = core;
   return TC_OK;
 }
 

@@ -1,4 +1,5 @@
 #include "host/report/textout.h"
+#include "io/outpath.h"
 
 #include <errno.h>
 #include <math.h>
@@ -73,6 +74,8 @@ void tc_put_json_num(FILE *f, double v, int decimals) {
 
 tc_status tc_atomic_name(tc_atomic *a, const char *path, tc_err *err) {
   memset(a, 0, sizeof *a);
+  if (tc_path_is_stream(path))
+    return tc_fail(err, TC_ERR_ARG, "%s: not a regular file (this format is written to files only)", path);
   if (snprintf(a->path, sizeof a->path, "%s", path) >= (int)sizeof a->path ||
       snprintf(a->tmp, sizeof a->tmp, "%s.tmp-XXXXXX", path) >= (int)sizeof a->tmp)
     return tc_fail(err, TC_ERR_ARG, "%s: path too long", path);
@@ -91,6 +94,13 @@ tc_status tc_atomic_name(tc_atomic *a, const char *path, tc_err *err) {
 }
 
 tc_status tc_atomic_open(tc_atomic *a, const char *path, tc_err *err) {
+  if (tc_path_is_stream(path)) { /* a device or FIFO: written directly, never renamed over */
+    memset(a, 0, sizeof *a);
+    snprintf(a->path, sizeof a->path, "%s", path);
+    if (!(a->f = fopen(path, "w")))
+      return tc_fail(err, TC_ERR_IO, "%s: %s", path, strerror(errno));
+    return TC_OK;
+  }
   TC_TRY(tc_atomic_name(a, path, err));
   a->f = fopen(a->tmp, "w");
   if (!a->f) {
@@ -112,6 +122,8 @@ tc_status tc_atomic_commit(tc_atomic *a, tc_err *err) {
       return TC_ERR_IO;
     }
   }
+  if (!a->tmp[0])
+    return TC_OK; /* written directly (tc_atomic_open of a device or FIFO) */
   if (rename(a->tmp, a->path) != 0) {
     tc_fail(err, TC_ERR_IO, "%s: cannot rename %s onto it: %s", a->path, a->tmp, strerror(errno));
     tc_atomic_abort(a);
