@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "bench/harness/peers.h"
 #include "bench/harness/stage.h"
 #include "bench/harness/suites.h"
 
@@ -31,9 +32,8 @@ static tc_bench_record *rec(tc_bench_ctx *c, const char *name, const char *input
   return r;
 }
 
-/* compare_encounters.py EXPECTED ACTUAL: 1 = match; why gets its summary line. */
-static int compare(tc_bench_ctx *c, const char *tag, const char *expected, const char *actual, char *why,
-                   size_t cap) {
+int tc_bench_peers_compare(tc_bench_ctx *c, const char *tag, const char *expected, const char *actual,
+                           char *why, size_t cap) {
   char script[4096], out[4096];
   tc_err e = {0};
   if (tc_bench_pathf(script, sizeof script, &e, "%s/compare_encounters.py", c->peers_dir) != TC_OK ||
@@ -217,13 +217,13 @@ static tc_status one_input(tc_bench_ctx *c, const char *label, const char *input
   int match = 1;
   if (ok1) {
     snprintf(tag, sizeof tag, "peers-%s-compare-csv", label);
-    match &= compare(c, tag, peer_csv, tc_out, why, sizeof why);
+    match &= tc_bench_peers_compare(c, tag, peer_csv, tc_out, why, sizeof why);
     tc_bench_rec_metric(r, "peer_csv_over_trajcorr", pc.wall_s / tc_sum.wall_s, "x");
     snprintf(note, sizeof note, "CSV: %s", why);
   }
   if (ok2) {
     snprintf(tag, sizeof tag, "peers-%s-compare-store", label);
-    match &= compare(c, tag, peer_store, tc_out, why2, sizeof why2);
+    match &= tc_bench_peers_compare(c, tag, peer_store, tc_out, why2, sizeof why2);
     tc_bench_rec_metric(r, "peer_store_over_encounters", ps.wall_s / pe.wall_s, "x");
     size_t o = strlen(note);
     snprintf(note + o, sizeof note - o, "%sstore: %s", o ? "; " : "", why2);
@@ -263,6 +263,7 @@ tc_status tc_bench_suite_peers(tc_bench_ctx *c, tc_err *err) {
         TC_TRY(one_input(c, names[i], path, 1, err));
     }
   }
+  TC_TRY(tc_bench_peers_alternating(c, err));
   /* A generated period: the same input for both, at a size the peer handles. */
   size_t vessels = c->quick ? 200 : 3000;
   const char *days = c->quick ? "0.5" : "1";
