@@ -233,15 +233,21 @@ tc_status tc_grid_cpu_compute(tc_grid_cpu *g, const tc_track_window *w, tc_grid_
   return TC_OK;
 }
 
+/* A vessel at rest reports the same position: its distance is 0 without the
+ * trigonometry (tc_haversine_m of equal points is exactly 0 too). */
+static double slot_speed(const tc_grid_cpu *g, size_t a, size_t b) {
+  if (g->vlat[a] == g->vlat[b] && g->vlon[a] == g->vlon[b])
+    return 0.0;
+  return tc_haversine_m(g->vlat[a], g->vlon[a], g->vlat[b], g->vlon[b]) / (double)g->slot / TC_KNOT_MPS;
+}
+
 double tc_grid_cpu_speed_kn(const tc_grid_cpu *g, const tc_grid_block *blk, size_t p) {
   size_t k = g->vm[p], v = blk->vid[p];
   uint32_t j = g->vs[k];
   if (k + 1 < g->vend[v] && g->vs[k + 1] == j + 1)
-    return tc_haversine_m(g->vlat[k], g->vlon[k], g->vlat[k + 1], g->vlon[k + 1]) /
-           (double)g->slot / TC_KNOT_MPS;
+    return slot_speed(g, k, k + 1);
   if (k > g->voff[v] && g->vs[k - 1] + 1 == j)
-    return tc_haversine_m(g->vlat[k - 1], g->vlon[k - 1], g->vlat[k], g->vlon[k]) /
-           (double)g->slot / TC_KNOT_MPS;
+    return slot_speed(g, k - 1, k);
   return NAN;
 }
 

@@ -15,10 +15,12 @@ void tc_speeds_free(tc_speeds *s) {
     return;
   free(s->speed);
   free(s->need);
+  free(s->list);
   memset(s, 0, sizeof *s);
 }
 
-/* Grid time index of each position comes from the slot offsets. */
+/* The positions of the close pairs are listed once each (a position takes part in
+ * several pairs in a crowd), then their speeds are computed on all threads. */
 tc_status tc_speeds_compute(tc_speeds *s, const tc_grid_block *blk, const tc_grid_cpu *g,
                             const tc_track_window *w, const tc_closebuf *close, int threads) {
   (void)threads;
@@ -31,24 +33,42 @@ tc_status tc_speeds_compute(tc_speeds *s, const tc_grid_block *blk, const tc_gri
     if (!n)
       return TC_ERR_NOMEM;
     s->need = n;
+    uint32_t *l = realloc(s->list, blk->n * sizeof *l);
+    if (!l)
+      return TC_ERR_NOMEM;
+    s->list = l;
     s->cap = blk->n;
   }
   if (blk->n)
     memset(s->need, 0, blk->n);
+  size_t m = 0;
   for (size_t k = 0; k < close->n; k++) {
-    s->need[close->v[k].p] = 1;
-    s->need[close->v[k].q] = 1;
+    uint32_t pq[2] = {close->v[k].p, close->v[k].q};
+    for (int e = 0; e < 2; e++)
+      if (!s->need[pq[e]]) {
+        s->need[pq[e]] = 1;
+        s->list[m++] = pq[e];
+      }
   }
-  long long ns = (long long)blk->nslots;
+  long long ml = (long long)m;
 #ifdef _OPENMP
-#pragma omp parallel for schedule(dynamic, 1) num_threads(threads > 0 ? threads : omp_get_max_threads())
+#pragma omp parallel for schedule(static) num_threads(threads > 0 ? threads : omp_get_max_threads())
 #endif
-  for (long long j = 0; j < ns; j++) {
-    int64_t t = blk->s0 + (int64_t)j * blk->slot;
-    for (size_t p = blk->off[j]; p < blk->off[j + 1]; p++)
-      s->speed[p] = !s->need[p] ? NAN
-                    : g       ? tc_grid_cpu_speed_kn(g, blk, p)
-                              : tc_slot_speed_kn(w, blk->vid[p], t, blk->slot);
+  for (long long k = 0; k < ml; k++) {
+    uint32_t p = s->list[k];
+    if (g) {
+      s->speed[p] = tc_grid_cpu_speed_kn(g, blk, p);
+    } else {
+      size_t j = 0, hi = blk->nslots; /* grid time of p: the last offset <= p */
+      while (hi - j > 1) {
+        size_t mid = j + (hi - j) / 2;
+        if (blk->off[mid] <= p)
+          j = mid;
+        else
+          hi = mid;
+      }
+      s->speed[p] = tc_slot_speed_kn(w, blk->vid[p], blk->s0 + (int64_t)j * blk->slot, blk->slot);
+    }
   }
   return TC_OK;
 }

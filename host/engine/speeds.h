@@ -4,14 +4,16 @@
 #define TC_SPEEDS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "host/backend.h"
 #include "host/engine/exact.h"
 #include "host/engine/grid.h"
 
 typedef struct {
-  double *speed;        /* [blk->n] knots; NAN where undefined or not needed */
-  unsigned char *need;
+  double *speed;        /* [blk->n] knots, NAN where undefined; set only where needed */
+  unsigned char *need;  /* [blk->n] position takes part in a close pair */
+  uint32_t *list;       /* those positions */
   size_t cap;
 } tc_speeds;
 
