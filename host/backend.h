@@ -69,6 +69,9 @@ typedef struct {
                           tc_backend_stats *st, tc_err *err);
   /* Written into output metadata ("double", "single+exact recheck"). */
   const char *(*precision)(void *state);
+  /* Grid positions the backend wants per block; NULL = the engine's default (small
+   * blocks that stay in the CPU's cache; a GPU wants millions per launch). */
+  size_t (*block_positions)(void *state);
 } tc_backend_ops;
 
 /* Known backends: "openmp", "allpairs", "opencl", "opencl-allpairs". NULL if unknown

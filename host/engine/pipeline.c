@@ -99,7 +99,8 @@ static tc_status link_runs(engine *e, const tc_grid_block *blk, int64_t s_next) 
 static tc_status process_range(engine *e, const tc_track_window *w, int64_t lo, int64_t hi,
                                tc_err *err) {
   const tc_params *p = e->p;
-  size_t per = w->nv ? BLOCK_POSITIONS / w->nv : 1024;
+  size_t want = e->ops->block_positions ? e->ops->block_positions(e->bstate) : BLOCK_POSITIONS;
+  size_t per = w->nv ? want / w->nv : 1024;
   if (per < BLOCK_MIN_SLOTS)
     per = BLOCK_MIN_SLOTS;
   if (per > 1024)

@@ -214,10 +214,18 @@ tc_status tc_opencl_set_pair_capacity(void *state, size_t pairs, tc_err *err) {
   return tc_ocl_set_pair_cap(state, pairs, err);
 }
 
+/* A device call costs launches and transfers whatever its size: a few million
+ * positions per block keep them small beside the work. */
+static size_t oc_block_positions(void *state) {
+  (void)state;
+  return (size_t)4 << 20;
+}
+
 const tc_backend_ops tc_backend_opencl = {
-    "opencl", oc_create, oc_destroy, NULL, oc_candidates, oc_precision,
+    "opencl", oc_create, oc_destroy, NULL, oc_candidates, oc_precision, oc_block_positions,
 };
 
 const tc_backend_ops tc_backend_opencl_allpairs = {
     "opencl-allpairs", oc_create_allpairs, oc_destroy, NULL, oc_candidates, oc_precision,
+    oc_block_positions,
 };
