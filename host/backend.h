@@ -85,6 +85,8 @@ int tc_backend_gpu_maybe(void);
 tc_status tc_pairbuf_reserve(tc_pairbuf *b, size_t cap);
 void tc_pairbuf_free(tc_pairbuf *b);
 tc_status tc_grid_block_reserve(tc_grid_block *b, size_t nslots, size_t npos);
+/* Grid time index (0 .. nslots-1) of position p: the last j with off[j] <= p. */
+size_t tc_grid_block_slot_of(const tc_grid_block *b, size_t p);
 void tc_grid_block_free(tc_grid_block *b);
 
 #endif

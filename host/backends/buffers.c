@@ -67,3 +67,15 @@ void tc_grid_block_free(tc_grid_block *b) {
   b->lat = b->lon = b->x = b->y = b->z = NULL;
   b->n = b->cap = 0;
 }
+
+size_t tc_grid_block_slot_of(const tc_grid_block *b, size_t p) {
+  size_t lo = 0, hi = b->nslots;
+  while (hi - lo > 1) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (b->off[mid] <= p)
+      lo = mid;
+    else
+      hi = mid;
+  }
+  return lo;
+}

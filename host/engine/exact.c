@@ -1,4 +1,5 @@
 #include "host/engine/exact.h"
+#include "host/engine/grow.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -23,18 +24,6 @@ void tc_closebuf_free(tc_closebuf *c) {
   memset(c, 0, sizeof *c);
 }
 
-static int grow(void **p, size_t *cap, size_t n, size_t size) {
-  if (n <= *cap)
-    return 1;
-  size_t c = n + n / 4;
-  void *q = realloc(*p, c * size);
-  if (!q)
-    return 0;
-  *p = q;
-  *cap = c;
-  return 1;
-}
-
 static int nthreads_of(int threads) {
 #ifdef _OPENMP
   return threads > 0 ? threads : omp_get_max_threads();
@@ -42,19 +31,6 @@ static int nthreads_of(int threads) {
   (void)threads;
   return 1;
 #endif
-}
-
-/* Grid time index of position p (binary search over the block's offsets). */
-static size_t slot_of(const tc_grid_block *blk, uint32_t p) {
-  size_t lo = 0, hi = blk->nslots;
-  while (hi - lo > 1) {
-    size_t mid = lo + (hi - lo) / 2;
-    if (blk->off[mid] <= p)
-      lo = mid;
-    else
-      hi = mid;
-  }
-  return lo;
 }
 
 /* Stable LSD radix sort of a[0..n) by p, 11-bit digits over the bits p uses. */
@@ -92,9 +68,9 @@ tc_status tc_exact_filter(const tc_grid_block *blk, const tc_pairbuf *cand, cons
   if (nshards < 1)
     nshards = 1;
   out->n = 0;
-  if (!grow((void **)&out->d, &out->dcap, cand->n, sizeof *out->d) ||
-      !grow((void **)&out->chunk_cnt, &out->chunk_cap, (size_t)nt * nshards, sizeof *out->chunk_cnt) ||
-      !grow((void **)&out->shard_off, &out->shard_cap, nshards + 1, sizeof *out->shard_off))
+  if (!tc_reserve((void **)&out->d, &out->dcap, cand->n, sizeof *out->d) ||
+      !tc_reserve((void **)&out->chunk_cnt, &out->chunk_cap, (size_t)nt * nshards, sizeof *out->chunk_cnt) ||
+      !tc_reserve((void **)&out->shard_off, &out->shard_cap, nshards + 1, sizeof *out->shard_off))
     return TC_ERR_NOMEM;
   out->nshards = nshards;
   size_t *cc = out->chunk_cnt;
@@ -102,8 +78,8 @@ tc_status tc_exact_filter(const tc_grid_block *blk, const tc_pairbuf *cand, cons
    * part in several on average; else once per candidate end. */
   int per_position = cand->n > blk->n / 4;
   if (per_position) {
-    if (!grow((void **)&out->cosl, &out->ccap, blk->n, sizeof *out->cosl) ||
-        !grow((void **)&out->need, &out->ncap, blk->n, sizeof *out->need))
+    if (!tc_reserve((void **)&out->cosl, &out->ccap, blk->n, sizeof *out->cosl) ||
+        !tc_reserve((void **)&out->need, &out->ncap, blk->n, sizeof *out->need))
       return TC_ERR_NOMEM;
     memset(out->need, 0, blk->n);
     for (size_t k = 0; k < cand->n; k++) {
@@ -129,7 +105,7 @@ tc_status tc_exact_filter(const tc_grid_block *blk, const tc_pairbuf *cand, cons
 #endif
   for (int c = 0; c < nt; c++) {
     size_t k0 = (size_t)c * chunk, k1 = k0 + chunk < cand->n ? k0 + chunk : cand->n;
-    size_t j = k0 < k1 ? slot_of(blk, cand->p[k0]) : 0, *cnt = cc + (size_t)c * nshards;
+    size_t j = k0 < k1 ? tc_grid_block_slot_of(blk, cand->p[k0]) : 0, *cnt = cc + (size_t)c * nshards;
     for (size_t k = k0; k < k1; k++) {
       uint32_t p = cand->p[k], q = cand->q[k];
       while (p >= blk->off[j + 1])
@@ -157,10 +133,10 @@ tc_status tc_exact_filter(const tc_grid_block *blk, const tc_pairbuf *cand, cons
   }
   out->shard_off[nshards] = m;
   size_t cap = out->cap;
-  if (!grow((void **)&out->v, &cap, m, sizeof *out->v))
+  if (!tc_reserve((void **)&out->v, &cap, m, sizeof *out->v))
     return TC_ERR_NOMEM;
   cap = out->cap;
-  if (!grow((void **)&out->tmp, &cap, m, sizeof *out->tmp))
+  if (!tc_reserve((void **)&out->tmp, &cap, m, sizeof *out->tmp))
     return TC_ERR_NOMEM;
   out->cap = cap;
 #ifdef _OPENMP

@@ -1,9 +1,9 @@
 #include "host/engine/grid.h"
+#include "host/engine/grow.h"
 
 #include <math.h>
 #include <stdlib.h>
 
-#include "io/hugepages.h"
 #include <string.h>
 
 #include "kernels/geo.h"
@@ -113,18 +113,6 @@ static size_t vessel_positions(const tc_track_window *w, size_t v, int64_t s0, i
   return n;
 }
 
-static int grow_bytes(void **p, size_t *cap, size_t n, size_t size) {
-  if (n <= *cap)
-    return 1;
-  size_t c = n + n / 4;
-  void *q = tc_realloc_huge(*p, c * size);
-  if (!q)
-    return 0;
-  *p = q;
-  *cap = c;
-  return 1;
-}
-
 tc_status tc_grid_cpu_compute(tc_grid_cpu *g, const tc_track_window *w, tc_grid_block *blk,
                               int threads) {
 #ifdef _OPENMP
@@ -137,8 +125,8 @@ tc_status tc_grid_cpu_compute(tc_grid_cpu *g, const tc_track_window *w, tc_grid_
   int64_t h0 = blk->s0 - blk->slot; /* first halo time */
   size_t hs = ns + 2;               /* grid times with the halo */
   g->slot = blk->slot;
-  if (!grow_bytes((void **)&g->voff, &g->cap_v, nv + 1, sizeof *g->voff) ||
-      !grow_bytes((void **)&g->vend, &g->cap_ve, nv, sizeof *g->vend))
+  if (!tc_reserve((void **)&g->voff, &g->cap_v, nv + 1, sizeof *g->voff) ||
+      !tc_reserve((void **)&g->vend, &g->cap_ve, nv, sizeof *g->vend))
     return TC_ERR_NOMEM;
   /* Room per vessel: every grid time between its first and last fix (gaps longer than
    * max_gap leave a hole at the end of its range), so one pass fills it. */
@@ -159,21 +147,21 @@ tc_status tc_grid_cpu_compute(tc_grid_cpu *g, const tc_track_window *w, tc_grid_
   }
   g->voff[nv] = total;
   size_t cap = g->cap;
-  if (!grow_bytes((void **)&g->vs, &cap, total, sizeof *g->vs))
+  if (!tc_reserve((void **)&g->vs, &cap, total, sizeof *g->vs))
     return TC_ERR_NOMEM;
   cap = g->cap;
-  if (!grow_bytes((void **)&g->vlat, &cap, total, sizeof *g->vlat))
+  if (!tc_reserve((void **)&g->vlat, &cap, total, sizeof *g->vlat))
     return TC_ERR_NOMEM;
   cap = g->cap;
-  if (!grow_bytes((void **)&g->vlon, &cap, total, sizeof *g->vlon))
+  if (!tc_reserve((void **)&g->vlon, &cap, total, sizeof *g->vlon))
     return TC_ERR_NOMEM;
   g->cap = cap;
   /* Vessels in contiguous chunks of about equal room: each chunk is filled, counted
    * per grid time and later scattered by one thread, so the slot-major order (vessel
    * order within a grid time) needs no serial pass. */
   size_t nch = (size_t)nt * 8, per = total / nch + 1;
-  if (!grow_bytes((void **)&g->chv, &g->cap_ch, nch + 1, sizeof *g->chv) ||
-      !grow_bytes((void **)&g->chcnt, &g->cap_chcnt, nch * (hs + 1), sizeof *g->chcnt))
+  if (!tc_reserve((void **)&g->chv, &g->cap_ch, nch + 1, sizeof *g->chv) ||
+      !tc_reserve((void **)&g->chcnt, &g->cap_chcnt, nch * (hs + 1), sizeof *g->chcnt))
     return TC_ERR_NOMEM;
   size_t c = 0;
   g->chv[0] = 0;
@@ -209,7 +197,7 @@ tc_status tc_grid_cpu_compute(tc_grid_cpu *g, const tc_track_window *w, tc_grid_
     blk->off[j] = core;
   }
   TC_TRY(tc_grid_block_reserve(blk, ns, core));
-  if (!grow_bytes((void **)&g->vm, &g->cap_vm, core, sizeof *g->vm))
+  if (!tc_reserve((void **)&g->vm, &g->cap_vm, core, sizeof *g->vm))
     return TC_ERR_NOMEM;
 #ifdef _OPENMP
 #pragma omp parallel for schedule(dynamic, 1) num_threads(nt)

@@ -3,6 +3,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "io/hugepages.h"
+
 void *tc_grow(void *v, size_t *cap, size_t need, size_t elem, size_t first) {
   if (need <= *cap && v)
     return v;
@@ -19,4 +21,18 @@ void *tc_grow(void *v, size_t *cap, size_t need, size_t elem, size_t first) {
     return NULL;
   *cap = c;
   return n;
+}
+
+int tc_reserve(void **p, size_t *cap, size_t n, size_t size) {
+  if (n <= *cap)
+    return 1;
+  size_t c = n + n / 4;
+  if (size && c > SIZE_MAX / size)
+    return 0;
+  void *q = tc_realloc_huge(*p, c * size);
+  if (!q)
+    return 0;
+  *p = q;
+  *cap = c;
+  return 1;
 }

@@ -11,4 +11,9 @@
  * or the size overflows; v and *cap are then unchanged (v still owned by the caller). */
 void *tc_grow(void *v, size_t *cap, size_t need, size_t elem, size_t first);
 
+/* Scratch that is refilled every block: room for at least n elements of size bytes
+ * in *p (capacity *cap), with a quarter to spare when it grows, contents kept, large
+ * blocks hinted to huge pages. 0 when out of memory (*p and *cap unchanged). */
+int tc_reserve(void **p, size_t *cap, size_t n, size_t size);
+
 #endif

@@ -59,14 +59,7 @@ tc_status tc_speeds_compute(tc_speeds *s, const tc_grid_block *blk, const tc_gri
     if (g) {
       s->speed[p] = tc_grid_cpu_speed_kn(g, blk, p);
     } else {
-      size_t j = 0, hi = blk->nslots; /* grid time of p: the last offset <= p */
-      while (hi - j > 1) {
-        size_t mid = j + (hi - j) / 2;
-        if (blk->off[mid] <= p)
-          j = mid;
-        else
-          hi = mid;
-      }
+      size_t j = tc_grid_block_slot_of(blk, p);
       s->speed[p] = tc_slot_speed_kn(w, blk->vid[p], blk->s0 + (int64_t)j * blk->slot, blk->slot);
     }
   }
