@@ -57,19 +57,25 @@ static tc_status reserve(tc_window *w, size_t nv, size_t n) {
   return TC_OK;
 }
 
-/* Spec §1 rule 3 against the last kept fix (index last in dst). */
-static int teleport_keep(const tc_window *dst, size_t last, int64_t t, double lat, double lon,
-                         const tc_params *p) {
-  if (p->max_implied_speed_kn <= 0)
-    return 1;
+/* The exact test of rule 3, for the rare fix the cheap bound below cannot pass. */
+static __attribute__((noinline)) int teleport_exact(double lat0, double lon0, double lat,
+                                                    double lon, double limit) {
+  return tc_haversine_m(lat0, lon0, lat, lon) <= limit;
+}
+
+/* Spec §1 rule 3 against the last kept fix (index last in dst); mps: the speed limit
+ * in m/s (max_implied_speed_kn * TC_KNOT_MPS), > 0. Inlined into the merge loop, the
+ * common case (a short hop well inside the limit) costs no trigonometry. */
+static inline int teleport_keep(const tc_window *dst, size_t last, int64_t t, double lat, double lon,
+                                int64_t max_gap, double mps) {
   int64_t dt = t - dst->t[last];
-  if (dt >= p->max_gap)
+  if (dt >= max_gap)
     return 1;
-  double limit = p->max_implied_speed_kn * TC_KNOT_MPS * (double)dt;
+  double limit = mps * (double)dt;
   /* The bound is >= the true distance; the 1e-9 keeps rounding from deciding. */
   if (tc_distance_upper_m(dst->lat[last], dst->lon[last], lat, lon) * (1.0 + 1e-9) <= limit)
     return 1;
-  return tc_haversine_m(dst->lat[last], dst->lon[last], lat, lon) <= limit;
+  return teleport_exact(dst->lat[last], dst->lon[last], lat, lon, limit);
 }
 
 /* One merged vessel: its carried fixes [c0, c1) and bucket rows [b0, b1). */
@@ -81,12 +87,14 @@ typedef struct {
  * returns the fixes written. */
 static size_t merge_vessel(tc_window *dst, size_t o, const tc_window *carry, const tc_columns *b,
                            const merge_span *sp, const tc_params *p, int in_place) {
+  int on = p->max_implied_speed_kn > 0; /* 0 disables the filter */
+  double mps = p->max_implied_speed_kn * TC_KNOT_MPS;
   if (in_place) { /* b's rows are dst's: filter them where they are */
     const int64_t *t = dst->t;
     const double *la = dst->lat, *lo = dst->lon;
     size_t n = o;
     for (size_t bi = sp->b0; bi < sp->b1; bi++) {
-      if (n > o && !teleport_keep(dst, n - 1, t[bi], la[bi], lo[bi], p))
+      if (n > o && on && !teleport_keep(dst, n - 1, t[bi], la[bi], lo[bi], p->max_gap, mps))
         continue;
       if (n != bi) {
         dst->t[n] = t[bi];
@@ -103,7 +111,7 @@ static size_t merge_vessel(tc_window *dst, size_t o, const tc_window *carry, con
   memcpy(dst->lon + n, carry->lon + k0, (k1 - k0) * sizeof *dst->lon);
   n += k1 - k0;
   for (size_t bi = sp->b0; bi < sp->b1; bi++) {
-    if (n > o && !teleport_keep(dst, n - 1, b->t[bi], b->lat[bi], b->lon[bi], p))
+    if (n > o && on && !teleport_keep(dst, n - 1, b->t[bi], b->lat[bi], b->lon[bi], p->max_gap, mps))
       continue;
     dst->t[n] = b->t[bi];
     dst->lat[n] = b->lat[bi];
