@@ -250,3 +250,68 @@ Test(engine, fast_unit_vectors_match_libm) {
   }
   cr_assert_lt(worst, 1e-15, "worst component difference %g", worst);
 }
+
+/* Slot speeds from the grid's vessel-major copy (one halo grid time each side of the
+ * block) equal the spec's definition looked up in the fixes, bit for bit, at every
+ * position of blocks that start and end anywhere: gaps longer than max_gap, tracks
+ * that begin or end inside a block, vessels at rest, the antimeridian. */
+#include "host/engine/grid.h"
+
+Test(engine, grid_slot_speeds_equal_the_definition) {
+  enum { NV = 40, MAXF = 400 };
+  static uint32_t mmsi[NV];
+  static size_t off[NV + 1];
+  static int64_t t[NV * MAXF];
+  static double lat[NV * MAXF], lon[NV * MAXF];
+  uint64_t seed = 99;
+#define RND() ((seed = seed * 6364136223846793005ULL + 1442695040888963407ULL) >> 11) / 9007199254740992.0
+  size_t n = 0;
+  for (int v = 0; v < NV; v++) {
+    mmsi[v] = 100000000u + (uint32_t)v;
+    off[v] = n;
+    int64_t tt = T0 + (int64_t)(RND() * 20000);
+    double la = -60 + RND() * 120, lo = v % 4 == 0 ? 179.95 : -180 + RND() * 360;
+    int rest = v % 5 == 0;
+    int nf = 20 + (int)(RND() * (MAXF - 20));
+    for (int k = 0; k < nf; k++) {
+      t[n] = tt;
+      lat[n] = la;
+      lon[n] = lo;
+      n++;
+      tt += RND() < 0.05 ? 4000 + (int64_t)(RND() * 5000) : 30 + (int64_t)(RND() * 900);
+      if (!rest) {
+        la += (RND() - 0.5) * 0.02;
+        lo = tc_norm_lon(lo + (RND() - 0.5) * 0.02);
+      }
+    }
+  }
+  off[NV] = n;
+  tc_track_window w = {NV, mmsi, off, t, lat, lon, 3600};
+  tc_grid_cpu *g;
+  cr_assert_eq(tc_grid_cpu_create(&g), TC_OK);
+  tc_grid_block blk = {0};
+  size_t checked = 0, defined = 0, zero = 0;
+  for (int64_t s0 = T0; s0 < T0 + 200000; s0 += 600 * 2) {
+    blk.s0 = s0;
+    blk.slot = 600;
+    blk.nslots = 1 + (size_t)((s0 / 600) % 9);
+    cr_assert_eq(tc_grid_cpu_compute(g, &w, &blk, 2), TC_OK);
+    for (size_t j = 0; j < blk.nslots; j++)
+      for (size_t p = blk.off[j]; p < blk.off[j + 1]; p++) {
+        double want = tc_slot_speed_kn(&w, blk.vid[p], s0 + (int64_t)j * 600, 600);
+        double got = tc_grid_cpu_speed_kn(g, &blk, p);
+        cr_assert(isnan(want) ? isnan(got) : got == want, "s0=%lld j=%zu vessel %u: %.17g vs %.17g",
+                  (long long)s0, j, blk.vid[p], got, want);
+        checked++;
+        defined += !isnan(want);
+        zero += want == 0.0;
+      }
+  }
+  cr_assert_gt(checked, 5000, "%zu positions", checked);
+  cr_assert_gt(defined, checked / 2);
+  cr_assert_gt(zero, 100);
+  cr_assert_lt(defined, checked, "some positions must have no speed (isolated by gaps)");
+  tc_grid_block_free(&blk);
+  tc_grid_cpu_free(g);
+#undef RND
+}
