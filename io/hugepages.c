@@ -1,7 +1,6 @@
 #include "io/hugepages.h"
 
 #include <stdint.h>
-#include <stdlib.h>
 #include <sys/mman.h>
 
 #define HUGE_PAGE ((uintptr_t)2 << 20)
@@ -15,11 +14,4 @@ void tc_want_huge_pages(void *p, size_t bytes) {
 #else
   (void)p, (void)bytes;
 #endif
-}
-
-void *tc_realloc_huge(void *p, size_t bytes) {
-  void *q = realloc(p, bytes);
-  if (q && bytes >= 2 * HUGE_PAGE)
-    tc_want_huge_pages(q, bytes);
-  return q;
 }

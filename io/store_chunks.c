@@ -1,5 +1,4 @@
 #include "io/store_chunks.h"
-#include "io/hugepages.h"
 
 #include <errno.h>
 #include <hdf5.h>
@@ -22,7 +21,6 @@
 #include <omp.h>
 #endif
 
-#define HUGE_PAGE ((size_t)2 << 20)
 
 enum { JOB_OK, JOB_CORRUPT, JOB_IO };
 
@@ -95,18 +93,6 @@ static int raw_fd(hid_t file) {
   if (!ok || H5Fget_vfd_handle(file, H5P_DEFAULT, &h) < 0 || !h)
     return -1;
   return *(int *)h;
-}
-
-/* Scratch: 2 MiB aligned when big, so it comes in huge pages. free() releases it. */
-static void *scratch_alloc(size_t bytes) {
-  if (bytes < HUGE_PAGE / 2)
-    return malloc(bytes);
-  size_t round = (bytes + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
-  void *p = NULL;
-  if (posix_memalign(&p, HUGE_PAGE, round) != 0)
-    return NULL;
-  tc_want_huge_pages(p, round);
-  return p;
 }
 
 /* Undoes HDF5's shuffle: byte b of element e is at src[b * chunk + e]. A constant
@@ -208,7 +194,7 @@ static int decode_all(chunk_job *jobs, size_t njobs, int fd, size_t tmp_bytes, i
 #pragma omp parallel num_threads(nt) reduction(| : bad)
 #endif
   {
-    unsigned char *tmp = tmp_bytes ? scratch_alloc(tmp_bytes) : NULL;
+    unsigned char *tmp = tmp_bytes ? malloc(tmp_bytes) : NULL;
     inflater *z = tmp_bytes ? inflater_new() : NULL;
     int ready = !tmp_bytes || (tmp && z);
 #ifdef _OPENMP
@@ -353,7 +339,6 @@ tc_status tc_store_read_bucket_cols(tc_store *s, size_t k, tc_columns *out, unsi
   for (int q = 0; q < np; q++) {
     col_plan *p = &plan[q];
     unsigned char *dst = tc_h5_col_ptr(out, p->c);
-    tc_want_huge_pages(dst, (size_t)rows * p->es);
     if (!p->fast) {
       if (H5Dread(p->d, tc_h5_native(tc_h5_col_kind(p->c)), H5S_ALL, H5S_ALL, H5P_DEFAULT, dst) < 0) {
         st = tc_h5_fail(err, tc_store_path(s), "bucket %" PRId64 ": cannot read dataset '%s'", t0,
@@ -368,7 +353,7 @@ tc_status tc_store_read_bucket_cols(tc_store *s, size_t k, tc_columns *out, unsi
       at += p->nchunks;
     }
   }
-  if (nspill && !(spill = scratch_alloc(nspill))) {
+  if (nspill && !(spill = malloc(nspill))) {
     st = tc_fail(err, TC_ERR_NOMEM, "%s: no memory for %zu bytes of chunks", tc_store_path(s), nspill);
     goto cleanup;
   }

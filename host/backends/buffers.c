@@ -1,7 +1,6 @@
 /* Growable buffers exchanged between the engine and the backends. */
 #include <stdlib.h>
 
-#include "io/hugepages.h"
 
 #include "host/backend.h"
 
@@ -37,13 +36,13 @@ tc_status tc_grid_block_reserve(tc_grid_block *b, size_t nslots, size_t npos) {
   if (npos <= b->cap)
     return TC_OK;
   size_t cap = npos + npos / 4;
-  uint32_t *vid = tc_realloc_huge(b->vid, cap * sizeof *vid);
+  uint32_t *vid = realloc(b->vid, cap * sizeof *vid);
   if (!vid)
     return TC_ERR_NOMEM;
   b->vid = vid;
   double **cols[5] = {&b->lat, &b->lon, &b->x, &b->y, &b->z};
   for (int i = 0; i < 5; i++) {
-    double *c = tc_realloc_huge(*cols[i], cap * sizeof *c);
+    double *c = realloc(*cols[i], cap * sizeof *c);
     if (!c)
       return TC_ERR_NOMEM;
     *cols[i] = c;

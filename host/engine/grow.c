@@ -3,7 +3,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "io/hugepages.h"
 
 void *tc_grow(void *v, size_t *cap, size_t need, size_t elem, size_t first) {
   if (need <= *cap && v)
@@ -29,7 +28,7 @@ int tc_reserve(void **p, size_t *cap, size_t n, size_t size) {
   size_t c = n + n / 4;
   if (size && c > SIZE_MAX / size)
     return 0;
-  void *q = tc_realloc_huge(*p, c * size);
+  void *q = realloc(*p, c * size);
   if (!q)
     return 0;
   *p = q;

@@ -2,7 +2,6 @@
 
 #include <stdlib.h>
 
-#include "io/hugepages.h"
 #include <string.h>
 
 #include "io/columns.h"
@@ -40,15 +39,15 @@ static tc_status reserve(tc_window *w, size_t nv, size_t n) {
   }
   if (n > w->cap) {
     size_t cap = n + n / 2;
-    int64_t *t = tc_realloc_huge(w->t, cap * sizeof *t);
+    int64_t *t = realloc(w->t, cap * sizeof *t);
     if (!t)
       return TC_ERR_NOMEM;
     w->t = t;
-    double *la = tc_realloc_huge(w->lat, cap * sizeof *la);
+    double *la = realloc(w->lat, cap * sizeof *la);
     if (!la)
       return TC_ERR_NOMEM;
     w->lat = la;
-    double *lo = tc_realloc_huge(w->lon, cap * sizeof *lo);
+    double *lo = realloc(w->lon, cap * sizeof *lo);
     if (!lo)
       return TC_ERR_NOMEM;
     w->lon = lo;
