@@ -2,13 +2,15 @@
 #include <string.h>
 
 #include "host/backend.h"
+#ifdef TRAJCORR_HAVE_OPENCL
+#include "host/opencl/cl_device.h"
+#endif
 
 /* BACKEND EXTERNS: one line per backend implementation */
 extern const tc_backend_ops tc_backend_openmp;
 extern const tc_backend_ops tc_backend_allpairs;
 #ifdef TRAJCORR_HAVE_OPENCL
 extern const tc_backend_ops tc_backend_opencl, tc_backend_opencl_allpairs;
-int tc_cl_gpu_present(void); /* host/opencl/cl_probe.c */
 #endif
 
 static const tc_backend_ops *const backends[] = {

@@ -9,13 +9,7 @@
 
 #include "host/opencl/cl_device.h"
 
-/* 1 when the vendor directory the ICD loader reads lists only PoCL libraries. */
-static int only_pocl_icds(void) {
-  if (getenv("OCL_ICD_FILENAMES"))
-    return 0;
-  const char *dir = getenv("OCL_ICD_VENDORS");
-  if (!dir || !*dir)
-    dir = "/etc/OpenCL/vendors";
+int tc_cl_icds_only_pocl(const char *dir) {
   DIR *d = opendir(dir);
   if (!d)
     return 0; /* a file, or unreadable: let the loader decide */
@@ -41,7 +35,8 @@ static int only_pocl_icds(void) {
 }
 
 int tc_cl_gpu_present(void) {
-  if (only_pocl_icds())
+  const char *dir = getenv("OCL_ICD_VENDORS");
+  if (!getenv("OCL_ICD_FILENAMES") && tc_cl_icds_only_pocl(dir && *dir ? dir : "/etc/OpenCL/vendors"))
     return 0;
   tc_cl_device_info info;
   tc_err e = {0};
