@@ -3,7 +3,6 @@
 
 #include <math.h>
 #include <stdlib.h>
-
 #include <string.h>
 
 #include "kernels/geo.h"
@@ -67,8 +66,39 @@ static int64_t floor_to(int64_t t, int64_t slot) {
   return q * slot;
 }
 
-/* Walks vessel v's fixes over grid times s0, s0+slot, ... (nslots of them); vs = NULL
- * only counts. */
+/* Index of the last of fixes [k0, k1) with t <= s (k0 when none is). */
+static size_t last_at_or_before(const int64_t *t, size_t k0, size_t k1, int64_t s) {
+  size_t lo = k0, hi = k1;
+  while (hi - lo > 1) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (t[mid] <= s)
+      lo = mid;
+    else
+      hi = mid;
+  }
+  return lo;
+}
+
+/* Spec §2 at grid time s, from fix i (the last with t <= s) of a vessel whose fixes
+ * end at k1: the fix itself, an interpolation across a gap <= max_gap, or none (0). */
+static int position_from(const tc_track_window *w, size_t i, size_t k1, int64_t s, double *lat,
+                         double *lon) {
+  const int64_t *t = w->t;
+  if (t[i] == s) {
+    *lat = w->lat[i];
+    *lon = w->lon[i];
+    return 1;
+  }
+  if (i + 1 < k1 && t[i + 1] - t[i] <= w->max_gap) {
+    double f = (double)(s - t[i]) / (double)(t[i + 1] - t[i]);
+    tc_interp(w->lat[i], w->lon[i], w->lat[i + 1], w->lon[i + 1], f, lat, lon);
+    return 1;
+  }
+  return 0;
+}
+
+/* Writes vessel v's positions at grid times s0, s0+slot, ... (nslots of them) to
+ * vs (grid time index) / vlat / vlon; returns how many. */
 static size_t vessel_positions(const tc_track_window *w, size_t v, int64_t s0, int64_t slot,
                                size_t nslots, uint32_t *vs, double *vlat, double *vlon) {
   size_t k0 = w->off[v], k1 = w->off[v + 1];
@@ -79,36 +109,13 @@ static size_t vessel_positions(const tc_track_window *w, size_t v, int64_t s0, i
   int64_t s = ceil_to(t[k0] > s0 ? t[k0] : s0, slot);
   if (s < s0)
     s = s0;
-  /* last fix with t <= s (or the first) */
-  size_t lo = k0, hi = k1;
-  while (hi - lo > 1) {
-    size_t mid = lo + (hi - lo) / 2;
-    if (t[mid] <= s)
-      lo = mid;
-    else
-      hi = mid;
-  }
-  size_t i = lo, n = 0;
+  size_t i = last_at_or_before(t, k0, k1, s), n = 0;
   int64_t t_last = t[k1 - 1];
   for (; s < s_end && s <= t_last; s += slot) {
     while (i + 1 < k1 && t[i + 1] <= s)
       i++;
-    double la, lo_;
-    if (t[i] == s) {
-      la = w->lat[i];
-      lo_ = w->lon[i];
-    } else if (i + 1 < k1 && t[i + 1] - t[i] <= w->max_gap) {
-      double f = (double)(s - t[i]) / (double)(t[i + 1] - t[i]);
-      tc_interp(w->lat[i], w->lon[i], w->lat[i + 1], w->lon[i + 1], f, &la, &lo_);
-    } else {
-      continue;
-    }
-    if (vs) {
-      vs[n] = (uint32_t)((s - s0) / slot);
-      vlat[n] = la;
-      vlon[n] = lo_;
-    }
-    n++;
+    if (position_from(w, i, k1, s, &vlat[n], &vlon[n]))
+      vs[n++] = (uint32_t)((s - s0) / slot);
   }
   return n;
 }
@@ -243,25 +250,7 @@ int tc_track_position(const tc_track_window *w, size_t v, int64_t s, double *lat
   size_t k0 = w->off[v], k1 = w->off[v + 1];
   if (k0 == k1 || s < w->t[k0] || s > w->t[k1 - 1])
     return 0;
-  size_t lo = k0, hi = k1;
-  while (hi - lo > 1) {
-    size_t mid = lo + (hi - lo) / 2;
-    if (w->t[mid] <= s)
-      lo = mid;
-    else
-      hi = mid;
-  }
-  if (w->t[lo] == s) {
-    *lat = w->lat[lo];
-    *lon = w->lon[lo];
-    return 1;
-  }
-  if (lo + 1 < k1 && w->t[lo + 1] - w->t[lo] <= w->max_gap) {
-    double f = (double)(s - w->t[lo]) / (double)(w->t[lo + 1] - w->t[lo]);
-    tc_interp(w->lat[lo], w->lon[lo], w->lat[lo + 1], w->lon[lo + 1], f, lat, lon);
-    return 1;
-  }
-  return 0;
+  return position_from(w, last_at_or_before(w->t, k0, k1, s), k1, s, lat, lon);
 }
 
 double tc_slot_speed_kn(const tc_track_window *w, size_t v, int64_t s, int64_t slot) {
