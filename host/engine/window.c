@@ -1,7 +1,6 @@
 #include "host/engine/window.h"
 
 #include <stdlib.h>
-
 #include <string.h>
 
 #include "io/columns.h"
@@ -77,44 +76,34 @@ static inline int teleport_keep(const tc_window *dst, size_t last, int64_t t, do
   return teleport_exact(dst->lat[last], dst->lon[last], lat, lon, limit);
 }
 
-/* One merged vessel: its carried fixes [c0, c1) and bucket rows [b0, b1). */
+/* One merged vessel: its carried fixes [c0, c1) and bucket rows [b0, b1); kept: the
+ * fixes written for it. */
 typedef struct {
-  size_t c0, c1, b0, b1;
+  size_t c0, c1, b0, b1, kept;
 } merge_span;
 
-/* Copies the carry and the teleport-filtered bucket rows of one vessel to dst at o;
- * returns the fixes written. */
-static size_t merge_vessel(tc_window *dst, size_t o, const tc_window *carry, const tc_columns *b,
-                           const merge_span *sp, const tc_params *p, int in_place) {
+/* Writes one vessel's carried fixes and teleport-filtered bucket rows to dst at o and
+ * returns their count. bt/bla/blo are the bucket's columns; with in_place they are
+ * dst's own arrays (nothing is carried then, and row bi is read before any write to
+ * it, since the write index never passes the read index). */
+static size_t merge_vessel(tc_window *dst, size_t o, const tc_window *carry, const int64_t *bt,
+                           const double *bla, const double *blo, const merge_span *sp,
+                           const tc_params *p) {
   int on = p->max_implied_speed_kn > 0; /* 0 disables the filter */
   double mps = p->max_implied_speed_kn * TC_KNOT_MPS;
-  if (in_place) { /* b's rows are dst's: filter them where they are */
-    const int64_t *t = dst->t;
-    const double *la = dst->lat, *lo = dst->lon;
-    size_t n = o;
-    for (size_t bi = sp->b0; bi < sp->b1; bi++) {
-      if (n > o && on && !teleport_keep(dst, n - 1, t[bi], la[bi], lo[bi], p->max_gap, mps))
-        continue;
-      if (n != bi) {
-        dst->t[n] = t[bi];
-        dst->lat[n] = la[bi];
-        dst->lon[n] = lo[bi];
-      }
-      n++;
-    }
-    return n - o;
-  }
   size_t n = o, k0 = sp->c0, k1 = sp->c1;
-  memcpy(dst->t + n, carry->t + k0, (k1 - k0) * sizeof *dst->t);
-  memcpy(dst->lat + n, carry->lat + k0, (k1 - k0) * sizeof *dst->lat);
-  memcpy(dst->lon + n, carry->lon + k0, (k1 - k0) * sizeof *dst->lon);
-  n += k1 - k0;
+  if (k1 > k0) { /* the carry's arrays may not exist yet */
+    memcpy(dst->t + n, carry->t + k0, (k1 - k0) * sizeof *dst->t);
+    memcpy(dst->lat + n, carry->lat + k0, (k1 - k0) * sizeof *dst->lat);
+    memcpy(dst->lon + n, carry->lon + k0, (k1 - k0) * sizeof *dst->lon);
+    n += k1 - k0;
+  }
   for (size_t bi = sp->b0; bi < sp->b1; bi++) {
-    if (n > o && on && !teleport_keep(dst, n - 1, b->t[bi], b->lat[bi], b->lon[bi], p->max_gap, mps))
+    if (n > o && on && !teleport_keep(dst, n - 1, bt[bi], bla[bi], blo[bi], p->max_gap, mps))
       continue;
-    dst->t[n] = b->t[bi];
-    dst->lat[n] = b->lat[bi];
-    dst->lon[n] = b->lon[bi];
+    dst->t[n] = bt[bi];
+    dst->lat[n] = bla[bi];
+    dst->lon[n] = blo[bi];
     n++;
   }
   return n - o;
@@ -158,7 +147,7 @@ tc_status tc_window_merge(tc_window *dst, const tc_window *carry, tc_columns *b,
       m = carry->mmsi[ci];
     else
       m = b->mmsi[bi];
-    merge_span s = {0, 0, bi, bi};
+    merge_span s = {0, 0, bi, bi, 0};
     if (ci < carry->nv && carry->mmsi[ci] == m) {
       s.c0 = carry->off[ci];
       s.c1 = carry->off[ci + 1];
@@ -177,17 +166,19 @@ tc_status tc_window_merge(tc_window *dst, const tc_window *carry, tc_columns *b,
     ub += (sp[v].c1 - sp[v].c0) + (sp[v].b1 - sp[v].b0);
   }
   dst->off[nv] = ub;
-  /* Each vessel written at its upper-bound offset, in parallel; kept counts in sp. */
+  /* Each vessel written at its upper-bound offset, in parallel. */
+  const int64_t *bt = in_place ? dst->t : b->t;
+  const double *bla = in_place ? dst->lat : b->lat, *blo = in_place ? dst->lon : b->lon;
   long long nvl = (long long)nv;
 #ifdef _OPENMP
 #pragma omp parallel for schedule(dynamic, 32) num_threads(p->threads > 0 ? p->threads : omp_get_max_threads())
 #endif
   for (long long v = 0; v < nvl; v++)
-    sp[v].c1 = sp[v].c0 + merge_vessel(dst, dst->off[v], carry, b, &sp[v], p, in_place); /* c1-c0: kept */
+    sp[v].kept = merge_vessel(dst, dst->off[v], carry, bt, bla, blo, &sp[v], p);
   /* Close the holes the teleport filter left (rare): one forward pass. */
   size_t n = 0;
   for (size_t v = 0; v < nv; v++) {
-    size_t o = dst->off[v], kept = sp[v].c1 - sp[v].c0;
+    size_t o = dst->off[v], kept = sp[v].kept;
     if (o != n) {
       memmove(dst->t + n, dst->t + o, kept * sizeof *dst->t);
       memmove(dst->lat + n, dst->lat + o, kept * sizeof *dst->lat);
