@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "host/engine/grid.h"
+#include "host/engine/grow.h"
 
 #ifdef _OPENMP
 #include <omp.h>
@@ -24,21 +25,10 @@ void tc_speeds_free(tc_speeds *s) {
 tc_status tc_speeds_compute(tc_speeds *s, const tc_grid_block *blk, const tc_grid_cpu *g,
                             const tc_track_window *w, const tc_closebuf *close, int threads) {
   (void)threads;
-  if (blk->n > s->cap) {
-    double *v = realloc(s->speed, blk->n * sizeof *v);
-    if (!v)
-      return TC_ERR_NOMEM;
-    s->speed = v;
-    unsigned char *n = realloc(s->need, blk->n);
-    if (!n)
-      return TC_ERR_NOMEM;
-    s->need = n;
-    uint32_t *l = realloc(s->list, blk->n * sizeof *l);
-    if (!l)
-      return TC_ERR_NOMEM;
-    s->list = l;
-    s->cap = blk->n;
-  }
+  if (!tc_reserve((void **)&s->speed, &s->cap, blk->n, sizeof *s->speed) ||
+      !tc_reserve((void **)&s->need, &s->ncap, blk->n, sizeof *s->need) ||
+      !tc_reserve((void **)&s->list, &s->lcap, blk->n, sizeof *s->list))
+    return TC_ERR_NOMEM;
   if (blk->n)
     memset(s->need, 0, blk->n);
   size_t m = 0;

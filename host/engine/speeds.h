@@ -14,7 +14,7 @@ typedef struct {
   double *speed;        /* [blk->n] knots, NAN where undefined; set only where needed */
   unsigned char *need;  /* [blk->n] position takes part in a close pair */
   uint32_t *list;       /* those positions */
-  size_t cap;
+  size_t cap, ncap, lcap;
 } tc_speeds;
 
 void tc_speeds_free(tc_speeds *s);
