@@ -271,23 +271,14 @@ tc_status tc_store_read_index(tc_store *s, size_t k, const uint32_t **mmsi, cons
     uint64_t nv = s->buckets[k].vessels;
     size_t m = nv ? (size_t)nv : 1;
     s->idx_k = SIZE_MAX;
-    uint32_t *a = realloc(s->idx_mmsi, m * sizeof *a);
-    if (a)
-      s->idx_mmsi = a;
-    uint64_t *b = realloc(s->idx_start, m * sizeof *b);
-    if (b)
-      s->idx_start = b;
-    uint64_t *c = realloc(s->idx_count, m * sizeof *c);
-    if (c)
-      s->idx_count = c;
-    if (!a || !b || !c)
+    if (!tc_h5_index_resize(&s->idx_mmsi, &s->idx_start, &s->idx_count, m))
       return tc_fail(err, TC_ERR_NOMEM, "%s: no memory for a vessel index", s->path);
     hid_t g = open_bucket(s, k, err);
     if (g < 0)
       return TC_ERR_HDF5;
-    if (tc_h5_get_array(g, TC_H5_I_MMSI, H5T_NATIVE_UINT32, nv, a) < 0 ||
-        tc_h5_get_array(g, TC_H5_I_START, H5T_NATIVE_UINT64, nv, b) < 0 ||
-        tc_h5_get_array(g, TC_H5_I_COUNT, H5T_NATIVE_UINT64, nv, c) < 0)
+    if (tc_h5_get_array(g, TC_H5_I_MMSI, H5T_NATIVE_UINT32, nv, s->idx_mmsi) < 0 ||
+        tc_h5_get_array(g, TC_H5_I_START, H5T_NATIVE_UINT64, nv, s->idx_start) < 0 ||
+        tc_h5_get_array(g, TC_H5_I_COUNT, H5T_NATIVE_UINT64, nv, s->idx_count) < 0)
       st = tc_h5_fail(err, s->path, "bucket %" PRId64 ": cannot read its vessel index (%" PRIu64
                       " vessels expected)", s->buckets[k].t0, nv);
     H5Gclose(g);

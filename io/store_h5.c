@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const col_names[TC_H5_NCOLS] = {"mmsi", "t", "lat", "lon", "sog", "cog", "heading"};
@@ -271,4 +272,17 @@ int tc_h5_get_array(hid_t loc, const char *name, hid_t mem_type, uint64_t n, voi
   if (es >= 0)
     H5Eset_current_stack(es);
   return ok ? 0 : -1;
+}
+
+int tc_h5_index_resize(uint32_t **mmsi, uint64_t **start, uint64_t **count, size_t n) {
+  uint32_t *a = realloc(*mmsi, n * sizeof *a);
+  if (a)
+    *mmsi = a;
+  uint64_t *b = realloc(*start, n * sizeof *b);
+  if (b)
+    *start = b;
+  uint64_t *c = realloc(*count, n * sizeof *c);
+  if (c)
+    *count = c;
+  return a && b && c;
 }

@@ -120,6 +120,11 @@ int tc_h5_put_array(hid_t loc, const char *name, hid_t file_type, hid_t mem_type
 /* Reads a whole 1-D dataset that must have exactly n rows. 0 or -1. */
 int tc_h5_get_array(hid_t loc, const char *name, hid_t mem_type, uint64_t n, void *buf);
 
+/* Resizes a bucket's vessel index columns (index_mmsi, index_start, index_count) to n
+ * entries; 1 on success, 0 when out of memory (the columns that were resized keep
+ * their new blocks, the others their old ones: free all three either way). */
+int tc_h5_index_resize(uint32_t **mmsi, uint64_t **start, uint64_t **count, size_t n);
+
 /* The vessel and source tables (io/store_tables.c). Readers allocate *out (free()). */
 tc_status tc_h5_write_vessels(hid_t file, const char *path, const tc_vessel_static *v, size_t n,
                               int level, tc_err *err);

@@ -260,16 +260,7 @@ tc_status tc_store_writer_add(tc_store_writer *w, const tc_fix *f, tc_err *err) 
   if (row == 0 || f->mmsi != w->ix_mmsi[w->ix_n - 1]) {
     if (w->ix_n == w->ix_cap) {
       size_t nc = w->ix_cap ? 2 * w->ix_cap : 1024;
-      uint32_t *a = realloc(w->ix_mmsi, nc * sizeof *a);
-      if (a)
-        w->ix_mmsi = a;
-      uint64_t *b = realloc(w->ix_start, nc * sizeof *b);
-      if (b)
-        w->ix_start = b;
-      uint64_t *c = realloc(w->ix_count, nc * sizeof *c);
-      if (c)
-        w->ix_count = c;
-      if (!a || !b || !c)
+      if (!tc_h5_index_resize(&w->ix_mmsi, &w->ix_start, &w->ix_count, nc))
         return tc_fail(err, TC_ERR_NOMEM, "%s: no memory for a vessel index", w->store);
       w->ix_cap = nc;
     }
