@@ -9,19 +9,21 @@
 #include "io/timefmt.h"
 #include "io/timeparse.h"
 
+int tc_encounter_csv_fields(FILE *f, const tc_encounter *e) {
+  char a[TC_ISO_LEN], b[TC_ISO_LEN];
+  tc_time_format_iso(e->start, a);
+  tc_time_format_iso(e->end, b);
+  return fprintf(f, "%u,%u,%s,%s,%lld,%d,%.3f,%.3f,%.6f,%.6f,%.4f,%.4f", e->mmsi_a, e->mmsi_b, a, b,
+                 (long long)(e->end - e->start), e->close_slots, e->min_dist_m, e->median_dist_m,
+                 e->mean_lat, e->mean_lon, e->speed_a_kn, e->speed_b_kn);
+}
+
 tc_status tc_encounters_csv_fwrite(FILE *f, const tc_encounter_list *l) {
   if (fputs(TC_ENCOUNTERS_CSV_HEADER "\n", f) < 0)
     return TC_ERR_IO;
-  for (size_t i = 0; i < l->n; i++) {
-    const tc_encounter *e = &l->v[i];
-    char a[TC_ISO_LEN], b[TC_ISO_LEN];
-    tc_time_format_iso(e->start, a);
-    tc_time_format_iso(e->end, b);
-    if (fprintf(f, "%u,%u,%s,%s,%lld,%d,%.3f,%.3f,%.6f,%.6f,%.4f,%.4f\n", e->mmsi_a, e->mmsi_b, a,
-                b, (long long)(e->end - e->start), e->close_slots, e->min_dist_m, e->median_dist_m,
-                e->mean_lat, e->mean_lon, e->speed_a_kn, e->speed_b_kn) < 0)
+  for (size_t i = 0; i < l->n; i++)
+    if (tc_encounter_csv_fields(f, &l->v[i]) < 0 || fputc('\n', f) == EOF)
       return TC_ERR_IO;
-  }
   return TC_OK;
 }
 

@@ -13,6 +13,10 @@
   "mmsi_a,mmsi_b,start,end,duration_s,close_slots,min_dist_m,median_dist_m,mean_lat,mean_lon," \
   "speed_a_kn,speed_b_kn"
 
+/* Writes one encounter's spec columns (TC_ENCOUNTERS_CSV_HEADER's order, no newline);
+ * < 0 on a write error. The analyst CSV (host/report/out_csv.c) starts its rows with it. */
+int tc_encounter_csv_fields(FILE *f, const tc_encounter *e);
+
 /* Writes the header and rows to an open stream. */
 tc_status tc_encounters_csv_fwrite(FILE *f, const tc_encounter_list *l);
 

@@ -3,6 +3,7 @@
 
 #include "host/report/textout.h"
 #include "host/report/writers.h"
+#include "io/encounters_csv.h"
 
 const char *const tc_csv_columns[] = {
     "mmsi_a", "mmsi_b", "start", "end", "duration_s", "close_slots", "min_dist_m", "median_dist_m",
@@ -28,12 +29,9 @@ tc_status tc_write_csv(FILE *f, const tc_candidates *c, tc_err *err) {
   for (size_t i = 0; i < c->n; i++) {
     const tc_candidate *k = &c->v[i];
     const tc_encounter *e = &k->e;
-    char s0[TC_ISO_LEN], s1[TC_ISO_LEN], tags[256];
-    tc_fmt_iso(e->start, s0);
-    tc_fmt_iso(e->end, s1);
-    fprintf(f, "%u,%u,%s,%s,%lld,%d,%.3f,%.3f,%.6f,%.6f,%.4f,%.4f,%s,%.1f,%s,%s,", e->mmsi_a, e->mmsi_b,
-            s0, s1, (long long)(e->end - e->start), e->close_slots, e->min_dist_m, e->median_dist_m,
-            e->mean_lat, e->mean_lon, e->speed_a_kn, e->speed_b_kn, k->id, k->score, k->flag_a, k->flag_b);
+    char tags[256];
+    tc_encounter_csv_fields(f, e);
+    fprintf(f, ",%s,%.1f,%s,%s,", k->id, k->score, k->flag_a, k->flag_b);
     tc_put_csv(f, k->va.name);
     fputc(',', f);
     tc_put_csv(f, k->vb.name);
