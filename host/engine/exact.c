@@ -55,11 +55,13 @@ static tc_close_pair *sort_by_p(tc_close_pair *a, tc_close_pair *b, size_t n, ui
   return a;
 }
 
-static unsigned shard_of(const tc_grid_block *blk, const uint32_t *mmsi, uint32_t p, uint32_t q,
-                         unsigned nshards) {
-  if (nshards <= 1)
-    return 0;
-  return tc_runs_shard(((uint64_t)mmsi[blk->vid[p]] << 32) | mmsi[blk->vid[q]], nshards);
+/* The runs' key of the pair of positions p < q: mmsi_a << 32 | mmsi_b. */
+static uint64_t pair_key(const tc_grid_block *blk, const uint32_t *mmsi, uint32_t p, uint32_t q) {
+  return ((uint64_t)mmsi[blk->vid[p]] << 32) | mmsi[blk->vid[q]];
+}
+
+static unsigned shard_of(uint64_t key, unsigned nshards) {
+  return nshards <= 1 ? 0 : tc_runs_shard(key, nshards);
 }
 
 tc_status tc_exact_filter(const tc_grid_block *blk, const tc_pairbuf *cand, const uint32_t *mmsi,
@@ -115,7 +117,7 @@ tc_status tc_exact_filter(const tc_grid_block *blk, const tc_pairbuf *cand, cons
       double cb = per_position ? out->cosl[q] : tc_cos_lat(blk->lat[q]);
       out->d[k] = tc_haversine_cos_m(blk->lat[p], blk->lon[p], ca, blk->lat[q], blk->lon[q], cb);
       if (out->d[k] <= dist_m)
-        cnt[shard_of(blk, mmsi, p, q, nshards)]++;
+        cnt[shard_of(pair_key(blk, mmsi, p, q), nshards)]++;
     }
     /* chunk boundaries: the next chunk must not start in an earlier grid time */
     if (k1 < cand->n && k0 < k1 && cand->p[k1] < blk->off[j])
@@ -148,8 +150,8 @@ tc_status tc_exact_filter(const tc_grid_block *blk, const tc_pairbuf *cand, cons
     for (size_t k = k0; k < k1; k++)
       if (out->d[k] <= dist_m) {
         uint32_t p = cand->p[k], q = cand->q[k];
-        tc_close_pair cp = {((uint64_t)mmsi[blk->vid[p]] << 32) | mmsi[blk->vid[q]], p, q, out->d[k]};
-        out->v[cur[tc_runs_shard(cp.key, nshards)]++] = cp;
+        tc_close_pair cp = {pair_key(blk, mmsi, p, q), p, q, out->d[k]};
+        out->v[cur[shard_of(cp.key, nshards)]++] = cp;
       }
   }
   out->n = m;
