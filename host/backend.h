@@ -1,9 +1,9 @@
-/* The backend ops table: how grid positions and candidate close pairs are computed.
+/* The backend ops table: how candidate close pairs are found.
  *
- *   track window --grid--> grid block --candidates--> candidate pairs --exact--> close pairs
+ *   fixes --grid.c--> grid block --candidates--> candidate pairs --exact--> close pairs
  *
- * `grid` may be NULL (the shared CPU code in host/engine/grid.c is used). `candidates`
- * screens pairs with the chord test of kernels/geo.h and a safety margin, so its output
+ * Grid positions are the engine's (host/engine/grid.c, on the CPU as fixes stream in).
+ * `candidates` screens pairs with the chord test of kernels/geo.h and a safety margin, so its output
  * is a superset of the close pairs; the exact test (host/engine/exact.c, spec §3
  * haversine in double) is shared by every backend, which is what makes every backend
  * give the same list. */
@@ -15,7 +15,7 @@
 
 #include "host/status.h"
 
-/* Each vessel's cleaned (teleport-filtered) fixes, vessels sorted by mmsi. */
+/* Each vessel's fixes in time order, vessels sorted by mmsi. */
 typedef struct {
   size_t nv;
   const uint32_t *mmsi;   /* [nv] ascending */
@@ -32,7 +32,7 @@ typedef struct {
   size_t nslots;
   size_t n, cap;          /* positions held / allocated */
   size_t *off;            /* [nslots+1] */
-  uint32_t *vid;          /* vessel index into the track window */
+  uint32_t *vid;          /* vessel index (the engine's vessels, in mmsi order) */
   double *lat, *lon;      /* degrees */
   double *x, *y, *z;      /* unit vectors (may be filled by the backend) */
 } tc_grid_block;
@@ -64,7 +64,6 @@ typedef struct {
   const char *name;
   tc_status (*create)(const tc_backend_config *cfg, void **state, tc_err *err);
   void (*destroy)(void *state);
-  tc_status (*grid)(void *state, const tc_track_window *w, tc_grid_block *blk, tc_err *err);
   tc_status (*candidates)(void *state, const tc_grid_block *blk, tc_pairbuf *out,
                           tc_backend_stats *st, tc_err *err);
   /* Written into output metadata ("double", "single+exact recheck"). */

@@ -28,12 +28,26 @@ struct tc_store {
   int vessels_loaded;
   tc_store_srcfile *sources;
   int sources_loaded;
+  /* bucket reads' inflate buffers, kept: fresh pages cost more than inflating */
+  unsigned char *scratch;
+  size_t scratch_cap;
 };
 
 hid_t tc_store_file_id(const tc_store *s) { return s->file; }
 const char *tc_store_path(const tc_store *s) { return s->path; }
 const char *tc_store_codec(const tc_store *s) { return s->codec; }
 const tc_store_info *tc_store_get_info(const tc_store *s) { return &s->info; }
+
+unsigned char *tc_store_scratch(tc_store *s, size_t bytes) {
+  if (bytes > s->scratch_cap) {
+    unsigned char *p = realloc(s->scratch, bytes);
+    if (!p)
+      return NULL;
+    s->scratch = p;
+    s->scratch_cap = bytes;
+  }
+  return s->scratch;
+}
 
 static tc_status read_root_attrs(tc_store *s, tc_err *err) {
   hid_t f = s->file;
@@ -180,6 +194,7 @@ void tc_store_close(tc_store *s) {
   free(s->idx_count);
   free(s->vessels);
   free(s->sources);
+  free(s->scratch);
   free(s);
 }
 

@@ -48,6 +48,9 @@ tc_status tc_store_read_vessel(tc_store *s, size_t k, uint32_t mmsi, tc_columns 
 
 const char *tc_store_path(const tc_store *s);
 const char *tc_store_codec(const tc_store *s); /* "deflate" or "none" */
+/* A buffer of at least `bytes` owned by s and reused by its bucket reads (NULL when
+ * out of memory); contents are not kept. Not for concurrent reads of one store. */
+unsigned char *tc_store_scratch(tc_store *s, size_t bytes);
 
 typedef struct {
   int64_t t0;            /* bucket start */

@@ -182,21 +182,37 @@ static int decode_one(chunk_job *j, int fd, inflater *z, unsigned char *tmp) {
   return JOB_OK;
 }
 
-/* Runs every job on up to `threads` threads; 0 when one failed (marked in its bad). */
-static int decode_all(chunk_job *jobs, size_t njobs, int fd, size_t tmp_bytes, int threads) {
-  int bad = 0;
-  long long nj = (long long)njobs;
+/* Threads decode_all uses for njobs jobs. */
+static int decode_threads(size_t njobs, int threads) {
+  int nt = 1;
   (void)threads;
 #ifdef _OPENMP
-  int nt = threads > 0 ? threads : omp_get_max_threads();
-  if (nt > nj)
-    nt = nj > 0 ? (int)nj : 1;
+  nt = threads > 0 ? threads : omp_get_max_threads();
+  if ((size_t)nt > njobs)
+    nt = njobs > 0 ? (int)njobs : 1;
+#endif
+  return nt;
+}
+
+/* Runs every job on decode_threads(njobs, threads) threads, thread i inflating into
+ * tmp + i * tmp_bytes; 0 when one failed (marked in its bad). */
+static int decode_all(chunk_job *jobs, size_t njobs, int fd, unsigned char *tmp_all,
+                      size_t tmp_bytes, int threads) {
+  int bad = 0;
+  long long nj = (long long)njobs;
+  int nt = decode_threads(njobs, threads);
+  (void)nt;
+#ifdef _OPENMP
 #pragma omp parallel num_threads(nt) reduction(| : bad)
 #endif
   {
-    unsigned char *tmp = tmp_bytes ? malloc(tmp_bytes) : NULL;
+    int me = 0;
+#ifdef _OPENMP
+    me = omp_get_thread_num();
+#endif
+    unsigned char *tmp = tmp_bytes ? tmp_all + (size_t)me * tmp_bytes : NULL;
     inflater *z = tmp_bytes ? inflater_new() : NULL;
-    int ready = !tmp_bytes || (tmp && z);
+    int ready = !tmp_bytes || z;
 #ifdef _OPENMP
 #pragma omp for schedule(dynamic, 1)
 #endif
@@ -209,7 +225,6 @@ static int decode_all(chunk_job *jobs, size_t njobs, int fd, size_t tmp_bytes, i
       bad |= jobs[i].bad != JOB_OK;
     }
     inflater_free(z);
-    free(tmp);
   }
   return !bad;
 }
@@ -370,7 +385,12 @@ tc_status tc_store_read_bucket_cols(tc_store *s, size_t k, tc_columns *out, unsi
     }
   }
   qsort(jobs, njobs, sizeof *jobs, bigger_first); /* balances the threads' loads */
-  if (!decode_all(jobs, njobs, fd, tmp_bytes, threads))
+  unsigned char *tmp = NULL;
+  if (tmp_bytes && !(tmp = tc_store_scratch(s, tmp_bytes * (size_t)decode_threads(njobs, threads)))) {
+    st = tc_fail(err, TC_ERR_NOMEM, "%s: no memory for %zu bytes of chunks", tc_store_path(s), tmp_bytes);
+    goto cleanup;
+  }
+  if (!decode_all(jobs, njobs, fd, tmp, tmp_bytes, threads))
     st = job_failure(s, t0, jobs, njobs, err);
 cleanup:
   for (int q = 0; q < np; q++)

@@ -168,12 +168,18 @@ Test(engine, teleport_filter_drops_impossible_jump) {
       tt_fix(&c, 600000002, t, lat, lon);
   }
   tc_params p = defaults();
-  tc_encounter_list l;
-  tc_encounter_list_init(&l);
-  tt_run(&c, DAY, "openmp", 1, &p, &l);
-  cr_assert_eq(l.n, 1);
-  cr_assert_eq(l.v[0].close_slots, 25, "the spoofed fix is dropped and interpolated over");
-  tc_encounter_list_free(&l);
+  /* With buckets of one fix each, the spoof opens a bucket and the fix after it is
+   * judged against the last kept fix, which an earlier bucket carried. */
+  static const int64_t buckets[] = {600, 1800, 3600, DAY};
+  for (int b = 0; b < 4; b++) {
+    tc_encounter_list l;
+    tc_encounter_list_init(&l);
+    tc_engine_stats st = tt_run(&c, buckets[b], "openmp", 1 + b % 2, &p, &l);
+    cr_assert_eq(l.n, 1, "bucket %lld", (long long)buckets[b]);
+    cr_assert_eq(l.v[0].close_slots, 25, "the spoofed fix is dropped and interpolated over");
+    cr_assert_eq(st.teleport_dropped, 1);
+    tc_encounter_list_free(&l);
+  }
   tc_columns_free(&c);
 }
 
@@ -287,31 +293,84 @@ Test(engine, grid_slot_speeds_equal_the_definition) {
   }
   off[NV] = n;
   tc_track_window w = {NV, mmsi, off, t, lat, lon, 3600};
-  tc_grid_cpu *g;
-  cr_assert_eq(tc_grid_cpu_create(&g), TC_OK);
-  tc_grid_block blk = {0};
   size_t checked = 0, defined = 0, zero = 0;
-  for (int64_t s0 = T0; s0 < T0 + 200000; s0 += 600 * 2) {
-    blk.s0 = s0;
-    blk.slot = 600;
-    blk.nslots = 1 + (size_t)((s0 / 600) % 9);
-    cr_assert_eq(tc_grid_cpu_compute(g, &w, &blk, 2), TC_OK);
-    for (size_t j = 0; j < blk.nslots; j++)
-      for (size_t p = blk.off[j]; p < blk.off[j + 1]; p++) {
-        double want = tc_slot_speed_kn(&w, blk.vid[p], s0 + (int64_t)j * 600, 600);
-        double got = tc_grid_cpu_speed_kn(g, &blk, p);
-        cr_assert(isnan(want) ? isnan(got) : got == want, "s0=%lld j=%zu vessel %u: %.17g vs %.17g",
-                  (long long)s0, j, blk.vid[p], got, want);
-        checked++;
-        defined += !isnan(want);
-        zero += want == 0.0;
+  /* Fixes arrive in time buckets, as the engine streams them; after each bucket the
+   * grid times whose positions are final are filled in blocks of 1 to 9 grid times
+   * and checked against the definition (positions too, and that none is missing). */
+  static const int64_t buckets[] = {3600, 7200, 20000, 300000};
+  static size_t boff[NV + 1];
+  static uint32_t bm[NV];
+  for (size_t bi = 0; bi < sizeof buckets / sizeof *buckets; bi++) {
+    int64_t len = buckets[bi], s_done = INT64_MIN;
+    tc_grid_cpu *g;
+    cr_assert_eq(tc_grid_cpu_create(600, 3600, 0, &g), TC_OK);
+    tc_grid_block blk = {0};
+    size_t cur[NV];
+    for (int v = 0; v < NV; v++)
+      cur[v] = off[v];
+    for (int64_t T = T0 + len; T - len < T0 + 400000; T += len) {
+      size_t nb = 0;
+      boff[0] = 0;
+      static int64_t bt[NV * MAXF];
+      static double bla[NV * MAXF], blo[NV * MAXF];
+      size_t nf = 0, nvb = 0;
+      for (int v = 0; v < NV; v++) {
+        size_t k0 = cur[v];
+        while (cur[v] < off[v + 1] && t[cur[v]] < T) {
+          bt[nf] = t[cur[v]], bla[nf] = lat[cur[v]], blo[nf] = lon[cur[v]];
+          nf++, cur[v]++;
+        }
+        if (cur[v] > k0) {
+          bm[nvb] = mmsi[v];
+          boff[++nvb] = nf;
+        }
       }
+      (void)nb;
+      tc_track_window fx = {nvb, bm, boff, bt, bla, blo, 3600};
+      cr_assert_eq(tc_grid_cpu_add(g, &fx, s_done == INT64_MIN ? INT64_MIN : s_done - 600, T, 2, NULL), TC_OK);
+      int64_t lo = s_done == INT64_MIN ? tc_grid_cpu_first(g) : s_done;
+      int64_t hi = ((T - 3600 - 600) / 600) * 600;
+      for (int64_t s0 = lo; lo != INT64_MAX && s0 < hi;) {
+        blk.s0 = s0;
+        blk.slot = 600;
+        blk.nslots = 1 + (size_t)((s0 / 600) % 9);
+        if (s0 + (int64_t)blk.nslots * 600 > hi)
+          blk.nslots = (size_t)((hi - s0) / 600);
+        cr_assert_eq(tc_grid_cpu_compute(g, &blk, 2), TC_OK);
+        const uint32_t *gm = tc_grid_cpu_mmsi(g);
+        for (size_t j = 0; j < blk.nslots; j++) {
+          int64_t s = s0 + (int64_t)j * 600;
+          size_t have = 0;
+          for (int v = 0; v < NV; v++) {
+            double la, lo2;
+            have += (size_t)tc_track_position(&w, (size_t)v, s, &la, &lo2);
+          }
+          cr_assert_eq(blk.off[j + 1] - blk.off[j], have, "bucket %lld s=%lld", (long long)len, (long long)s);
+          for (size_t p = blk.off[j]; p < blk.off[j + 1]; p++) {
+            size_t v = gm[blk.vid[p]] - 100000000u;
+            double la, lo2;
+            cr_assert(tc_track_position(&w, v, s, &la, &lo2));
+            cr_assert(la == blk.lat[p] && lo2 == blk.lon[p], "vessel %zu s=%lld", v, (long long)s);
+            double want = tc_slot_speed_kn(&w, v, s, 600);
+            double got = tc_grid_cpu_speed_kn(g, &blk, p);
+            cr_assert(isnan(want) ? isnan(got) : got == want, "s=%lld vessel %zu: %.17g vs %.17g",
+                      (long long)s, v, got, want);
+            checked++;
+            defined += !isnan(want);
+            zero += want == 0.0;
+          }
+        }
+        s0 += (int64_t)blk.nslots * 600;
+      }
+      if (hi > s_done)
+        s_done = hi;
+    }
+    tc_grid_block_free(&blk);
+    tc_grid_cpu_free(g);
   }
-  cr_assert_gt(checked, 5000, "%zu positions", checked);
+  cr_assert_gt(checked, 20000, "%zu positions", checked);
   cr_assert_gt(defined, checked / 2);
-  cr_assert_gt(zero, 100);
+  cr_assert_gt(zero, 400);
   cr_assert_lt(defined, checked, "some positions must have no speed (isolated by gaps)");
-  tc_grid_block_free(&blk);
-  tc_grid_cpu_free(g);
 #undef RND
 }

@@ -420,9 +420,7 @@ typedef struct {
   size_t *off;
   int64_t *t;
   double *lat, *lon;
-  tc_grid_cpu *g;                /* the shared CPU code, or */
-  const tc_backend_ops *ops;     /* a backend's grid op */
-  void *state;
+  tc_grid_cpu *g;                /* the engine's grid (host/engine/grid.c) */
   int threads;
   tc_grid_block blk;
 } grid_payload;
@@ -470,11 +468,16 @@ static tc_status grid_make(grid_payload *p, size_t nv, tc_err *err) {
   return TC_OK;
 }
 
+/* Both halves of the stage: fixes to each vessel's positions (a fresh grid each
+ * time: fixes must be later than any added before), then the slot-major block. */
 static tc_status run_grid(void *vp, tc_bench_work *w, tc_err *err) {
   grid_payload *p = vp;
-  if (p->ops)
-    TC_TRY(p->ops->grid(p->state, &p->w, &p->blk, err));
-  else if (tc_grid_cpu_compute(p->g, &p->w, &p->blk, p->threads) != TC_OK)
+  tc_grid_cpu_free(p->g);
+  p->g = NULL;
+  int64_t t_next = p->t[p->off[p->w.nv] - 1] + 1;
+  if (tc_grid_cpu_create(KN_SLOT, 3600, 0, &p->g) != TC_OK ||
+      tc_grid_cpu_add(p->g, &p->w, INT64_MIN, t_next, p->threads, NULL) != TC_OK ||
+      tc_grid_cpu_compute(p->g, &p->blk, p->threads) != TC_OK)
     return tc_fail(err, TC_ERR_NOMEM, "grid positions: out of memory");
   w->items = p->blk.n;
   w->bytes = p->w.off[p->w.nv] * 24 + (p->w.nv + 1) * 8 + p->blk.n * 44;
@@ -541,29 +544,14 @@ static tc_status measure_grid(tc_bench_ctx *c, grid_payload *p, const char *back
   return TC_OK;
 }
 
-/* The shared CPU code, then each target's backend with a grid op of its own. */
-static tc_status bench_grid(tc_bench_ctx *c, const kn_target *ts, size_t nt, size_t nv,
-                             tc_err *err) {
+/* The engine's CPU grid (every backend's), on all threads, then on one. */
+static tc_status bench_grid(tc_bench_ctx *c, size_t nv, tc_err *err) {
   char dev[96];
   grid_payload p = {0};
   tc_status st = grid_make(&p, nv, err);
-  if (st == TC_OK && tc_grid_cpu_create(&p.g) != TC_OK)
-    st = tc_fail(err, TC_ERR_NOMEM, "kernels suite: out of memory");
-  for (size_t i = 0; i < 2 + nt && st == TC_OK; i++) { /* all threads, one, then ops */
-    const kn_target *t = i < 2 ? NULL : &ts[i - 2];
-    if (t && (!t->ops->grid || t->cfg.single_precision))
-      continue;
-    tc_err e = {0};
-    p.threads = i < 2 ? (int)i : 0;
-    p.ops = t ? t->ops : NULL;
-    if (t && t->ops->create(&t->cfg, &p.state, &e) != TC_OK)
-      st = note_record(c, "grid positions", t->device, 1, e.msg, err);
-    else
-      st = measure_grid(c, &p, t ? t->kb->backend : "cpu (host/engine/grid.c)",
-                        t ? t->device : cpu_label((int)i, dev, sizeof dev), nv, err);
-    if (t && p.state)
-      t->ops->destroy(p.state);
-    p.state = NULL;
+  for (int i = 0; i < 2 && st == TC_OK; i++) {
+    p.threads = i;
+    st = measure_grid(c, &p, "cpu (host/engine/grid.c)", cpu_label(i, dev, sizeof dev), nv, err);
   }
   tc_grid_cpu_free(p.g);
   tc_grid_block_free(&p.blk);
@@ -592,7 +580,7 @@ tc_status tc_bench_suite_kernels(tc_bench_ctx *c, tc_err *err) {
       data_free(&d);
     }
   for (size_t k = 0; k < nsizes && st == TC_OK; k++)
-    st = bench_grid(c, ts, nt, sizes[k], err);
+    st = bench_grid(c, sizes[k], err);
   data_free(&d);
   free(ts);
   return st;

@@ -5,58 +5,120 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "io/columns.h"
 #include "kernels/geo.h"
 
 #ifdef _OPENMP
 #include <omp.h>
 #endif
 
-/* Positions are first computed vessel-major over the block's grid times plus one
- * halo time on each side (s0 - slot and s0 + nslots*slot), then transposed to the
- * slot-major block. The vessel-major copy stays: a position's slot speed (spec §2)
- * is its distance to the same vessel's next (or previous) position, found at k+1
- * (k-1) with no search; the halo times give the speeds at the block's edges. */
+/* Each vessel's positions still needed, in grid time order, and its last kept fix. */
+typedef struct {
+  size_t nv, cap_v;
+  uint32_t *mmsi;        /* [nv] ascending */
+  size_t *off;           /* [nv+1] into s/lat/lon */
+  int64_t *lt;           /* [nv] last kept fix: time (INT64_MIN = none yet) */
+  double *llat, *llon;   /*      and position */
+  size_t n, cap;
+  int64_t *s;            /* grid time */
+  double *lat, *lon;
+} pstore;
+
+/* One vessel of an add: its old store row (or none) and its new fixes. */
+typedef struct {
+  uint32_t mmsi;
+  size_t old;            /* SIZE_MAX = new vessel */
+  size_t c0, c1;         /* old positions kept: [c0, c1) */
+  size_t b0, b1;         /* fixes [b0, b1) of fx */
+  size_t o, n;           /* room in the new store, positions written */
+  uint64_t dropped;
+} add_span;
+
 struct tc_grid_cpu {
-  size_t *voff;  /* [nv+1] vessel-major room: vessel v's positions start at voff[v] */
-  size_t cap_v;
-  size_t *vend;  /* [nv] and end at vend[v] (<= voff[v+1]) */
-  size_t cap_ve;
-  uint32_t *vs;  /* vessel-major: grid time index from s0 - slot (halo included) */
-  double *vlat, *vlon;
-  size_t cap;
-  uint32_t *vm;  /* slot-major position -> vessel-major index */
+  int64_t slot, max_gap;
+  double mps;            /* teleport limit in m/s, 0 = none */
+  pstore st[2];
+  int cur;               /* st[cur] is the live store */
+  add_span *sp;
+  size_t cap_sp;
+  int64_t first, last_fix;
+  size_t *lo;            /* [nv] block scatter: first position of each vessel in the block */
+  size_t cap_lo;
+  uint32_t *vm;          /* slot-major position -> store index */
   size_t cap_vm;
-  size_t *chv;   /* [nch+1] vessel chunks: chunk c is vessels chv[c] .. chv[c+1] */
+  size_t *chv;           /* [nch+1] vessel chunks: chunk c is vessels chv[c] .. chv[c+1] */
   size_t cap_ch;
-  size_t *chcnt; /* [nch][ns+2] positions per chunk and grid time, then scatter cursors */
+  size_t *chcnt;         /* [nch][ns+1] positions per chunk and grid time, then cursors */
   size_t cap_chcnt;
-  int64_t slot;
 };
 
-tc_status tc_grid_cpu_create(tc_grid_cpu **out) {
-  *out = calloc(1, sizeof **out);
-  return *out ? TC_OK : TC_ERR_NOMEM;
+static void pstore_free(pstore *p) {
+  free(p->mmsi);
+  free(p->off);
+  free(p->lt);
+  free(p->llat);
+  free(p->llon);
+  free(p->s);
+  free(p->lat);
+  free(p->lon);
+  memset(p, 0, sizeof *p);
+}
+
+static tc_status pstore_reserve(pstore *p, size_t nv, size_t n) {
+  size_t c = p->cap_v;
+  if (!tc_reserve((void **)&p->mmsi, &c, nv, sizeof *p->mmsi))
+    return TC_ERR_NOMEM;
+  c = p->cap_v;
+  if (!tc_reserve((void **)&p->off, &c, nv + 1, sizeof *p->off))
+    return TC_ERR_NOMEM;
+  c = p->cap_v;
+  if (!tc_reserve((void **)&p->lt, &c, nv, sizeof *p->lt))
+    return TC_ERR_NOMEM;
+  c = p->cap_v;
+  if (!tc_reserve((void **)&p->llat, &c, nv, sizeof *p->llat))
+    return TC_ERR_NOMEM;
+  c = p->cap_v;
+  if (!tc_reserve((void **)&p->llon, &c, nv, sizeof *p->llon))
+    return TC_ERR_NOMEM;
+  p->cap_v = c;
+  c = p->cap;
+  if (!tc_reserve((void **)&p->s, &c, n, sizeof *p->s))
+    return TC_ERR_NOMEM;
+  c = p->cap;
+  if (!tc_reserve((void **)&p->lat, &c, n, sizeof *p->lat))
+    return TC_ERR_NOMEM;
+  c = p->cap;
+  if (!tc_reserve((void **)&p->lon, &c, n, sizeof *p->lon))
+    return TC_ERR_NOMEM;
+  p->cap = c;
+  return TC_OK;
+}
+
+tc_status tc_grid_cpu_create(int64_t slot, int64_t max_gap, double max_implied_speed_kn,
+                             tc_grid_cpu **out) {
+  tc_grid_cpu *g = calloc(1, sizeof *g);
+  if (!g)
+    return TC_ERR_NOMEM;
+  g->slot = slot;
+  g->max_gap = max_gap;
+  g->mps = max_implied_speed_kn > 0 ? max_implied_speed_kn * TC_KNOT_MPS : 0;
+  g->first = INT64_MAX;
+  g->last_fix = INT64_MIN;
+  *out = g;
+  return TC_OK;
 }
 
 void tc_grid_cpu_free(tc_grid_cpu *g) {
   if (!g)
     return;
-  free(g->voff);
-  free(g->vend);
-  free(g->vs);
-  free(g->vlat);
-  free(g->vlon);
+  pstore_free(&g->st[0]);
+  pstore_free(&g->st[1]);
+  free(g->sp);
+  free(g->lo);
   free(g->vm);
   free(g->chv);
   free(g->chcnt);
   free(g);
-}
-
-static int64_t ceil_to(int64_t t, int64_t slot) {
-  int64_t q = t / slot;
-  if (q * slot < t)
-    q++;
-  return q * slot;
 }
 
 static int64_t floor_to(int64_t t, int64_t slot) {
@@ -64,6 +126,271 @@ static int64_t floor_to(int64_t t, int64_t slot) {
   if (q * slot > t)
     q--;
   return q * slot;
+}
+
+/* First of positions [k0, k1) with grid time >= s (k1 when none). */
+static size_t first_at_or_after(const int64_t *s, size_t k0, size_t k1, int64_t x) {
+  while (k0 < k1) {
+    size_t mid = k0 + (k1 - k0) / 2;
+    if (s[mid] < x)
+      k0 = mid + 1;
+    else
+      k1 = mid;
+  }
+  return k0;
+}
+
+/* The exact test of rule 3, for the rare fix the cheap bound below cannot pass. */
+static __attribute__((noinline)) int teleport_exact(double lat0, double lon0, double lat,
+                                                    double lon, double limit) {
+  return tc_haversine_m(lat0, lon0, lat, lon) <= limit;
+}
+
+/* Spec §1 rule 3: keep a fix dt after the last kept one at (lat0, lon0)? The common
+ * case (a short hop well inside the limit) costs no trigonometry. */
+static inline int teleport_keep(int64_t dt, double lat0, double lon0, double lat, double lon,
+                                int64_t max_gap, double mps) {
+  if (mps == 0 || dt >= max_gap)
+    return 1;
+  double limit = mps * (double)dt;
+  /* The bound is >= the true distance; the 1e-9 keeps rounding from deciding. */
+  if (tc_distance_upper_m(lat0, lon0, lat, lon) * (1.0 + 1e-9) <= limit)
+    return 1;
+  return teleport_exact(lat0, lon0, lat, lon, limit);
+}
+
+/* Writes vessel sp's kept old positions and the positions its new fixes give
+ * (spec §2: a fix at a grid time is the position there; grid times strictly between
+ * two consecutive kept fixes at most max_gap apart are interpolated) at dst->s + o. */
+static void add_vessel(const tc_grid_cpu *g, const pstore *old, pstore *dst, size_t v,
+                       const tc_track_window *fx, add_span *sp) {
+  size_t o = sp->o, n = o;
+  if (sp->c1 > sp->c0) {
+    size_t c = sp->c1 - sp->c0;
+    memcpy(dst->s + n, old->s + sp->c0, c * sizeof *dst->s);
+    memcpy(dst->lat + n, old->lat + sp->c0, c * sizeof *dst->lat);
+    memcpy(dst->lon + n, old->lon + sp->c0, c * sizeof *dst->lon);
+    n += c;
+  }
+  int64_t lt = INT64_MIN;
+  double la = 0, lo = 0;
+  if (sp->old != SIZE_MAX) {
+    lt = old->lt[sp->old];
+    la = old->llat[sp->old];
+    lo = old->llon[sp->old];
+  }
+  int64_t slot = g->slot, next = lt == INT64_MIN ? INT64_MIN : floor_to(lt, slot) + slot;
+  uint64_t dropped = 0;
+  for (size_t k = sp->b0; k < sp->b1; k++) {
+    int64_t t = fx->t[k];
+    double fa = fx->lat[k], fo = fx->lon[k];
+    if (lt != INT64_MIN) {
+      int64_t dt = t - lt;
+      if (!teleport_keep(dt, la, lo, fa, fo, g->max_gap, g->mps)) {
+        dropped++;
+        continue;
+      }
+      if (dt <= g->max_gap)
+        for (int64_t s = next; s < t; s += slot) {
+          dst->s[n] = s;
+          tc_interp(la, lo, fa, fo, (double)(s - lt) / (double)dt, &dst->lat[n], &dst->lon[n]);
+          n++;
+        }
+    }
+    next = floor_to(t, slot);
+    if (next == t) {
+      dst->s[n] = t;
+      dst->lat[n] = fa;
+      dst->lon[n] = fo;
+      n++;
+    }
+    next += slot;
+    lt = t;
+    la = fa;
+    lo = fo;
+  }
+  dst->lt[v] = lt;
+  dst->llat[v] = la;
+  dst->llon[v] = lo;
+  sp->n = n - o;
+  sp->dropped = dropped;
+}
+
+tc_status tc_grid_cpu_add(tc_grid_cpu *g, const tc_track_window *fx, int64_t keep_from,
+                          int64_t t_next, int threads, uint64_t *dropped) {
+  const pstore *old = &g->st[g->cur];
+  pstore *dst = &g->st[g->cur ^ 1];
+  /* The vessels, in mmsi order: the old store's that still matter and fx's. */
+  if (!tc_reserve((void **)&g->sp, &g->cap_sp, old->nv + fx->nv + 1, sizeof *g->sp))
+    return TC_ERR_NOMEM;
+  size_t nv = 0, oi = 0, bi = 0, room = 0;
+  while (oi < old->nv || bi < fx->nv) {
+    uint32_t m;
+    if (bi >= fx->nv || (oi < old->nv && old->mmsi[oi] <= fx->mmsi[bi]))
+      m = old->mmsi[oi];
+    else
+      m = fx->mmsi[bi];
+    add_span s = {m, SIZE_MAX, 0, 0, 0, 0, 0, 0, 0};
+    int64_t from = INT64_MIN; /* time the new fixes' positions may start after */
+    if (oi < old->nv && old->mmsi[oi] == m) {
+      s.old = oi;
+      s.c1 = old->off[oi + 1];
+      s.c0 = first_at_or_after(old->s, old->off[oi], s.c1, keep_from);
+      from = old->lt[oi];
+      oi++;
+    }
+    if (bi < fx->nv && fx->mmsi[bi] == m) {
+      s.b0 = fx->off[bi];
+      s.b1 = fx->off[bi + 1];
+      bi++;
+    }
+    if (s.c1 == s.c0 && s.b1 == s.b0 && (from == INT64_MIN || from < t_next - g->max_gap))
+      continue; /* nothing left and nothing to come */
+    size_t want = s.c1 - s.c0;
+    if (s.b1 > s.b0) { /* grid times from the last kept fix (or the first fix) on */
+      int64_t a = from != INT64_MIN ? from : fx->t[s.b0];
+      want += (size_t)((floor_to(fx->t[s.b1 - 1], g->slot) - floor_to(a, g->slot)) / g->slot) + 1;
+    }
+    s.o = room;
+    room += want;
+    g->sp[nv++] = s;
+  }
+  TC_TRY(pstore_reserve(dst, nv, room));
+  for (size_t v = 0; v < nv; v++)
+    dst->mmsi[v] = g->sp[v].mmsi;
+  long long nvl = (long long)nv;
+  (void)threads;
+#ifdef _OPENMP
+#pragma omp parallel for schedule(dynamic, 32) num_threads(threads > 0 ? threads : omp_get_max_threads())
+#endif
+  for (long long v = 0; v < nvl; v++)
+    add_vessel(g, old, dst, (size_t)v, fx, &g->sp[v]);
+  /* Close the holes left by the upper bounds: one forward pass. */
+  size_t n = 0;
+  uint64_t drop = 0;
+  int64_t first = INT64_MAX, last = INT64_MIN;
+  for (size_t v = 0; v < nv; v++) {
+    const add_span *s = &g->sp[v];
+    if (s->o != n && s->n) {
+      memmove(dst->s + n, dst->s + s->o, s->n * sizeof *dst->s);
+      memmove(dst->lat + n, dst->lat + s->o, s->n * sizeof *dst->lat);
+      memmove(dst->lon + n, dst->lon + s->o, s->n * sizeof *dst->lon);
+    }
+    dst->off[v] = n;
+    if (s->n && dst->s[n] < first)
+      first = dst->s[n];
+    if (dst->lt[v] > last)
+      last = dst->lt[v];
+    n += s->n;
+    drop += s->dropped;
+  }
+  dst->off[nv] = n;
+  dst->nv = nv;
+  dst->n = n;
+  g->cur ^= 1;
+  g->first = first;
+  g->last_fix = last;
+  if (dropped)
+    *dropped += drop;
+  return TC_OK;
+}
+
+int64_t tc_grid_cpu_first(const tc_grid_cpu *g) { return g->first; }
+int64_t tc_grid_cpu_last_fix(const tc_grid_cpu *g) { return g->last_fix; }
+size_t tc_grid_cpu_vessels(const tc_grid_cpu *g) { return g->st[g->cur].nv; }
+const uint32_t *tc_grid_cpu_mmsi(const tc_grid_cpu *g) { return g->st[g->cur].mmsi; }
+
+tc_status tc_grid_cpu_compute(tc_grid_cpu *g, tc_grid_block *blk, int threads) {
+#ifdef _OPENMP
+  int nt = threads > 0 ? threads : omp_get_max_threads();
+#else
+  int nt = 1;
+  (void)threads;
+#endif
+  const pstore *ps = &g->st[g->cur];
+  size_t nv = ps->nv, ns = blk->nslots;
+  int64_t s0 = blk->s0, slot = blk->slot, s_end = s0 + (int64_t)ns * slot;
+  if (!tc_reserve((void **)&g->lo, &g->cap_lo, nv + 1, sizeof *g->lo))
+    return TC_ERR_NOMEM;
+  /* Vessels in contiguous chunks of about equal positions: each chunk is counted per
+   * grid time and scattered by one thread, so the slot-major order (vessel order
+   * within a grid time) needs no serial pass. */
+  size_t nch = (size_t)nt * 8, per = ps->n / nch + 1;
+  if (!tc_reserve((void **)&g->chv, &g->cap_ch, nch + 1, sizeof *g->chv) ||
+      !tc_reserve((void **)&g->chcnt, &g->cap_chcnt, nch * (ns + 1), sizeof *g->chcnt))
+    return TC_ERR_NOMEM;
+  size_t c = 0;
+  g->chv[0] = 0;
+  for (size_t v = 0; v < nv && c + 1 < nch; v++)
+    if (ps->off[v + 1] >= (c + 1) * per)
+      g->chv[++c] = v + 1;
+  while (c < nch)
+    g->chv[++c] = nv;
+  memset(g->chcnt, 0, nch * (ns + 1) * sizeof *g->chcnt);
+  long long nchl = (long long)nch;
+#ifdef _OPENMP
+#pragma omp parallel for schedule(dynamic, 1) num_threads(nt)
+#endif
+  for (long long ch = 0; ch < nchl; ch++) {
+    size_t *cnt = g->chcnt + (size_t)ch * (ns + 1);
+    for (size_t v = g->chv[ch]; v < g->chv[ch + 1]; v++) {
+      size_t k = first_at_or_after(ps->s, ps->off[v], ps->off[v + 1], s0);
+      g->lo[v] = k;
+      for (; k < ps->off[v + 1] && ps->s[k] < s_end; k++)
+        cnt[(ps->s[k] - s0) / slot]++;
+    }
+  }
+  /* Slot-major offsets: grid time j, chunks in vessel order. */
+  size_t core = 0;
+  TC_TRY(tc_grid_block_reserve(blk, ns, 0));
+  blk->off[0] = 0;
+  for (size_t j = 0; j < ns; j++) {
+    for (size_t ch = 0; ch < nch; ch++) {
+      size_t *cnt = g->chcnt + ch * (ns + 1) + j, x = *cnt;
+      *cnt = core;
+      core += x;
+    }
+    blk->off[j + 1] = core;
+  }
+  TC_TRY(tc_grid_block_reserve(blk, ns, core));
+  if (!tc_reserve((void **)&g->vm, &g->cap_vm, core, sizeof *g->vm))
+    return TC_ERR_NOMEM;
+#ifdef _OPENMP
+#pragma omp parallel for schedule(dynamic, 1) num_threads(nt)
+#endif
+  for (long long ch = 0; ch < nchl; ch++) {
+    size_t *cur = g->chcnt + (size_t)ch * (ns + 1);
+    for (size_t v = g->chv[ch]; v < g->chv[ch + 1]; v++)
+      for (size_t k = g->lo[v]; k < ps->off[v + 1] && ps->s[k] < s_end; k++) {
+        size_t dst = cur[(ps->s[k] - s0) / slot]++;
+        blk->vid[dst] = (uint32_t)v;
+        blk->lat[dst] = ps->lat[k];
+        blk->lon[dst] = ps->lon[k];
+        g->vm[dst] = (uint32_t)k;
+        tc_unit_vec_fast(ps->lat[k], ps->lon[k], &blk->x[dst], &blk->y[dst], &blk->z[dst]);
+      }
+  }
+  blk->n = core;
+  return TC_OK;
+}
+
+/* A vessel at rest reports the same position: its distance is 0 without the
+ * trigonometry (tc_haversine_m of equal points is exactly 0 too). */
+static double slot_speed(const pstore *ps, int64_t slot, size_t a, size_t b) {
+  if (ps->lat[a] == ps->lat[b] && ps->lon[a] == ps->lon[b])
+    return 0.0;
+  return tc_haversine_m(ps->lat[a], ps->lon[a], ps->lat[b], ps->lon[b]) / (double)slot / TC_KNOT_MPS;
+}
+
+double tc_grid_cpu_speed_kn(const tc_grid_cpu *g, const tc_grid_block *blk, size_t p) {
+  const pstore *ps = &g->st[g->cur];
+  size_t k = g->vm[p], v = blk->vid[p];
+  int64_t s = ps->s[k];
+  if (k + 1 < ps->off[v + 1] && ps->s[k + 1] == s + g->slot)
+    return slot_speed(ps, g->slot, k, k + 1);
+  if (k > ps->off[v] && ps->s[k - 1] == s - g->slot)
+    return slot_speed(ps, g->slot, k - 1, k);
+  return NAN;
 }
 
 /* Index of the last of fixes [k0, k1) with t <= s (k0 when none is). */
@@ -79,10 +406,11 @@ static size_t last_at_or_before(const int64_t *t, size_t k0, size_t k1, int64_t 
   return lo;
 }
 
-/* Spec §2 at grid time s, from fix i (the last with t <= s) of a vessel whose fixes
- * end at k1: the fix itself, an interpolation across a gap <= max_gap, or none (0). */
-static int position_from(const tc_track_window *w, size_t i, size_t k1, int64_t s, double *lat,
-                         double *lon) {
+int tc_track_position(const tc_track_window *w, size_t v, int64_t s, double *lat, double *lon) {
+  size_t k0 = w->off[v], k1 = w->off[v + 1];
+  if (k0 == k1 || s < w->t[k0] || s > w->t[k1 - 1])
+    return 0;
+  size_t i = last_at_or_before(w->t, k0, k1, s);
   const int64_t *t = w->t;
   if (t[i] == s) {
     *lat = w->lat[i];
@@ -95,162 +423,6 @@ static int position_from(const tc_track_window *w, size_t i, size_t k1, int64_t 
     return 1;
   }
   return 0;
-}
-
-/* Writes vessel v's positions at grid times s0, s0+slot, ... (nslots of them) to
- * vs (grid time index) / vlat / vlon; returns how many. */
-static size_t vessel_positions(const tc_track_window *w, size_t v, int64_t s0, int64_t slot,
-                               size_t nslots, uint32_t *vs, double *vlat, double *vlon) {
-  size_t k0 = w->off[v], k1 = w->off[v + 1];
-  if (k0 == k1)
-    return 0;
-  const int64_t *t = w->t;
-  int64_t s_end = s0 + (int64_t)nslots * slot; /* exclusive */
-  int64_t s = ceil_to(t[k0] > s0 ? t[k0] : s0, slot);
-  if (s < s0)
-    s = s0;
-  size_t i = last_at_or_before(t, k0, k1, s), n = 0;
-  int64_t t_last = t[k1 - 1];
-  for (; s < s_end && s <= t_last; s += slot) {
-    while (i + 1 < k1 && t[i + 1] <= s)
-      i++;
-    if (position_from(w, i, k1, s, &vlat[n], &vlon[n]))
-      vs[n++] = (uint32_t)((s - s0) / slot);
-  }
-  return n;
-}
-
-tc_status tc_grid_cpu_compute(tc_grid_cpu *g, const tc_track_window *w, tc_grid_block *blk,
-                              int threads) {
-#ifdef _OPENMP
-  int nt = threads > 0 ? threads : omp_get_max_threads();
-#else
-  int nt = 1;
-  (void)threads;
-#endif
-  size_t nv = w->nv, ns = blk->nslots;
-  int64_t h0 = blk->s0 - blk->slot; /* first halo time */
-  size_t hs = ns + 2;               /* grid times with the halo */
-  g->slot = blk->slot;
-  if (!tc_reserve((void **)&g->voff, &g->cap_v, nv + 1, sizeof *g->voff) ||
-      !tc_reserve((void **)&g->vend, &g->cap_ve, nv, sizeof *g->vend))
-    return TC_ERR_NOMEM;
-  /* Room per vessel: every grid time between its first and last fix (gaps longer than
-   * max_gap leave a hole at the end of its range), so one pass fills it. */
-  int64_t h_last = h0 + (int64_t)(hs - 1) * blk->slot;
-  size_t total = 0;
-  for (size_t v = 0; v < nv; v++) {
-    g->voff[v] = total;
-    size_t k0 = w->off[v], k1 = w->off[v + 1];
-    if (k0 == k1)
-      continue;
-    int64_t lo = ceil_to(w->t[k0], blk->slot), hi = floor_to(w->t[k1 - 1], blk->slot);
-    if (lo < h0)
-      lo = h0;
-    if (hi > h_last)
-      hi = h_last;
-    if (hi >= lo)
-      total += (size_t)((hi - lo) / blk->slot) + 1;
-  }
-  g->voff[nv] = total;
-  size_t cap = g->cap;
-  if (!tc_reserve((void **)&g->vs, &cap, total, sizeof *g->vs))
-    return TC_ERR_NOMEM;
-  cap = g->cap;
-  if (!tc_reserve((void **)&g->vlat, &cap, total, sizeof *g->vlat))
-    return TC_ERR_NOMEM;
-  cap = g->cap;
-  if (!tc_reserve((void **)&g->vlon, &cap, total, sizeof *g->vlon))
-    return TC_ERR_NOMEM;
-  g->cap = cap;
-  /* Vessels in contiguous chunks of about equal room: each chunk is filled, counted
-   * per grid time and later scattered by one thread, so the slot-major order (vessel
-   * order within a grid time) needs no serial pass. */
-  size_t nch = (size_t)nt * 8, per = total / nch + 1;
-  if (!tc_reserve((void **)&g->chv, &g->cap_ch, nch + 1, sizeof *g->chv) ||
-      !tc_reserve((void **)&g->chcnt, &g->cap_chcnt, nch * (hs + 1), sizeof *g->chcnt))
-    return TC_ERR_NOMEM;
-  size_t c = 0;
-  g->chv[0] = 0;
-  for (size_t v = 0; v < nv && c + 1 < nch; v++)
-    if (g->voff[v + 1] >= (c + 1) * per)
-      g->chv[++c] = v + 1;
-  while (c < nch)
-    g->chv[++c] = nv;
-  memset(g->chcnt, 0, nch * (hs + 1) * sizeof *g->chcnt);
-  long long nchl = (long long)nch;
-#ifdef _OPENMP
-#pragma omp parallel for schedule(dynamic, 1) num_threads(nt)
-#endif
-  for (long long ch = 0; ch < nchl; ch++) {
-    size_t *cnt = g->chcnt + (size_t)ch * (hs + 1);
-    for (size_t v = g->chv[ch]; v < g->chv[ch + 1]; v++) {
-      size_t o = g->voff[v];
-      g->vend[v] = o + vessel_positions(w, v, h0, blk->slot, hs, g->vs + o, g->vlat + o, g->vlon + o);
-      for (size_t k = o; k < g->vend[v]; k++)
-        cnt[g->vs[k]]++;
-    }
-  }
-  /* Slot-major offsets: grid time j (halo index 1 .. ns), chunks in vessel order. */
-  size_t core = 0;
-  TC_TRY(tc_grid_block_reserve(blk, ns, 0));
-  blk->off[0] = 0;
-  for (size_t j = 1; j <= ns; j++) {
-    for (size_t ch = 0; ch < nch; ch++) {
-      size_t *cnt = g->chcnt + ch * (hs + 1) + j, x = *cnt;
-      *cnt = core;
-      core += x;
-    }
-    blk->off[j] = core;
-  }
-  TC_TRY(tc_grid_block_reserve(blk, ns, core));
-  if (!tc_reserve((void **)&g->vm, &g->cap_vm, core, sizeof *g->vm))
-    return TC_ERR_NOMEM;
-#ifdef _OPENMP
-#pragma omp parallel for schedule(dynamic, 1) num_threads(nt)
-#endif
-  for (long long ch = 0; ch < nchl; ch++) {
-    size_t *cur = g->chcnt + (size_t)ch * (hs + 1);
-    for (size_t v = g->chv[ch]; v < g->chv[ch + 1]; v++)
-      for (size_t k = g->voff[v]; k < g->vend[v]; k++) {
-        uint32_t j = g->vs[k];
-        if (j == 0 || j > ns)
-          continue;
-        size_t dst = cur[j]++;
-        blk->vid[dst] = (uint32_t)v;
-        blk->lat[dst] = g->vlat[k];
-        blk->lon[dst] = g->vlon[k];
-        g->vm[dst] = (uint32_t)k;
-        tc_unit_vec_fast(g->vlat[k], g->vlon[k], &blk->x[dst], &blk->y[dst], &blk->z[dst]);
-      }
-  }
-  blk->n = core;
-  return TC_OK;
-}
-
-/* A vessel at rest reports the same position: its distance is 0 without the
- * trigonometry (tc_haversine_m of equal points is exactly 0 too). */
-static double slot_speed(const tc_grid_cpu *g, size_t a, size_t b) {
-  if (g->vlat[a] == g->vlat[b] && g->vlon[a] == g->vlon[b])
-    return 0.0;
-  return tc_haversine_m(g->vlat[a], g->vlon[a], g->vlat[b], g->vlon[b]) / (double)g->slot / TC_KNOT_MPS;
-}
-
-double tc_grid_cpu_speed_kn(const tc_grid_cpu *g, const tc_grid_block *blk, size_t p) {
-  size_t k = g->vm[p], v = blk->vid[p];
-  uint32_t j = g->vs[k];
-  if (k + 1 < g->vend[v] && g->vs[k + 1] == j + 1)
-    return slot_speed(g, k, k + 1);
-  if (k > g->voff[v] && g->vs[k - 1] + 1 == j)
-    return slot_speed(g, k - 1, k);
-  return NAN;
-}
-
-int tc_track_position(const tc_track_window *w, size_t v, int64_t s, double *lat, double *lon) {
-  size_t k0 = w->off[v], k1 = w->off[v + 1];
-  if (k0 == k1 || s < w->t[k0] || s > w->t[k1 - 1])
-    return 0;
-  return position_from(w, last_at_or_before(w->t, k0, k1, s), k1, s, lat, lon);
 }
 
 double tc_slot_speed_kn(const tc_track_window *w, size_t v, int64_t s, int64_t slot) {

@@ -1,5 +1,9 @@
-/* Grid positions (spec §2) on the CPU: each vessel's position at each grid time of a
- * block, linear interpolation across gaps <= max_gap, no extrapolation. */
+/* Grid positions (spec §2) on the CPU. Fixes arrive bucket by bucket; each vessel's
+ * fixes are teleport-filtered (spec §1 rule 3) and turned into its positions at once,
+ * so the engine keeps positions, not fixes: per vessel the positions still needed and
+ * its last kept fix (what interpolates into the next bucket and what the next fix's
+ * teleport test measures from). Blocks of grid times are then transposed from this
+ * vessel-major store to the slot-major tc_grid_block the backends screen. */
 #ifndef TC_GRID_H
 #define TC_GRID_H
 
@@ -11,22 +15,43 @@
 
 typedef struct tc_grid_cpu tc_grid_cpu;
 
-tc_status tc_grid_cpu_create(tc_grid_cpu **out);
+/* max_implied_speed_kn: the teleport limit, 0 = no filter. */
+tc_status tc_grid_cpu_create(int64_t slot, int64_t max_gap, double max_implied_speed_kn,
+                             tc_grid_cpu **out);
 void tc_grid_cpu_free(tc_grid_cpu *g);
 
-/* Fills blk (whose s0, slot and nslots the caller set) slot-major, vessels in window
- * order within a grid time, with unit vectors. threads: 0 = OpenMP default. */
-tc_status tc_grid_cpu_compute(tc_grid_cpu *g, const tc_track_window *w, tc_grid_block *blk,
-                              int threads);
+/* Adds the next fixes: fx's vessels in ascending mmsi, each vessel's fixes in time
+ * order and later than any it had before (fx->max_gap is ignored). Positions before
+ * keep_from are dropped (nothing asks for them again); t_next: every later fix has
+ * t >= t_next (a real time, not a sentinel), so a vessel with nothing left whose last fix is more than max_gap
+ * before it is forgotten (a next fix would pass the teleport test unconditionally and
+ * interpolate from nothing). Fixes the teleport filter drops are added to *dropped.
+ * threads: 0 = OpenMP default. */
+tc_status tc_grid_cpu_add(tc_grid_cpu *g, const tc_track_window *fx, int64_t keep_from,
+                          int64_t t_next, int threads, uint64_t *dropped);
 
-/* Spec §2 slot speed of the block's position p, from the last tc_grid_cpu_compute
- * (which also holds the positions one grid time before and after the block). */
+/* First grid time with a position (INT64_MAX when none); last kept fix time over all
+ * vessels (INT64_MIN when none). */
+int64_t tc_grid_cpu_first(const tc_grid_cpu *g);
+int64_t tc_grid_cpu_last_fix(const tc_grid_cpu *g);
+
+/* The vessels held and their MMSIs (blk->vid indexes them), valid until the next add. */
+size_t tc_grid_cpu_vessels(const tc_grid_cpu *g);
+const uint32_t *tc_grid_cpu_mmsi(const tc_grid_cpu *g);
+
+/* Fills blk (whose s0, slot and nslots the caller set) slot-major, vessels in mmsi
+ * order within a grid time, with unit vectors. */
+tc_status tc_grid_cpu_compute(tc_grid_cpu *g, tc_grid_block *blk, int threads);
+
+/* Spec §2 slot speed of the block's position p, from the last tc_grid_cpu_compute:
+ * the vessel's positions one grid time later and earlier are its neighbours in the
+ * store, with no search. The caller keeps the grid time before the block (keep_from)
+ * and has added the fixes that make the one after it final. */
 double tc_grid_cpu_speed_kn(const tc_grid_cpu *g, const tc_grid_block *blk, size_t p);
 
-/* Position of window vessel v at grid time s; 0 when it has none. */
+/* The definition itself, for checks: position of vessel v of the fixes w at grid time
+ * s (0 when it has none) and its slot speed in knots (NAN when undefined). */
 int tc_track_position(const tc_track_window *w, size_t v, int64_t s, double *lat, double *lon);
-
-/* Spec §2 slot speed in knots; NAN when undefined. */
 double tc_slot_speed_kn(const tc_track_window *w, size_t v, int64_t s, int64_t slot);
 
 #endif

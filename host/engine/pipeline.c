@@ -1,7 +1,8 @@
-/* The streaming driver. Invariant after loading every fix with t < T: positions at
- * grid times u < T - max_gap are final (a later fix would be more than max_gap
- * after the last one at or before u), so grid times s with s + slot < T - max_gap
- * have final positions and final slot speeds and are processed now. */
+/* The streaming driver. Each bucket's fixes become grid positions as they arrive
+ * (grid.c). Invariant after loading every fix with t < T: positions at grid times
+ * u < T - max_gap are final (a later fix would be more than max_gap after the last
+ * one at or before u), so grid times s with s + slot < T - max_gap have final
+ * positions and final slot speeds and are processed now. */
 #include "host/engine/engine.h"
 
 #include <pthread.h>
@@ -15,9 +16,9 @@
 
 #include "host/engine/exact.h"
 #include "host/engine/grid.h"
+#include "host/engine/grow.h"
 #include "host/engine/runs.h"
 #include "host/engine/speeds.h"
-#include "host/engine/window.h"
 
 /* Positions per block (~100 bytes each across the block's buffers). Small blocks
  * reuse the same few megabytes, hot in cache, instead of touching fresh memory, which
@@ -61,6 +62,9 @@ typedef struct {
   const tc_backend_ops *ops;
   void *bstate;
   tc_grid_cpu *grid;
+  uint32_t *fx_mmsi;           /* the bucket's vessels (fx_off: their first rows) */
+  size_t *fx_off;
+  size_t cap_fxm, cap_fxo;
   tc_grid_block blk;
   tc_pairbuf cand;
   tc_closebuf close;
@@ -95,12 +99,12 @@ static tc_status link_runs(engine *e, const tc_grid_block *blk, int64_t s_next) 
   return bad ? TC_ERR_NOMEM : TC_OK;
 }
 
-/* Grid times [lo, hi) of the window w, block by block. */
-static tc_status process_range(engine *e, const tc_track_window *w, int64_t lo, int64_t hi,
-                               tc_err *err) {
+/* Grid times [lo, hi), block by block. */
+static tc_status process_range(engine *e, int64_t lo, int64_t hi, tc_err *err) {
   const tc_params *p = e->p;
   size_t want = e->ops->block_positions ? e->ops->block_positions(e->bstate) : BLOCK_POSITIONS;
-  size_t per = w->nv ? want / w->nv : 1024;
+  size_t nv = tc_grid_cpu_vessels(e->grid);
+  size_t per = nv ? want / nv : 1024;
   if (per < BLOCK_MIN_SLOTS)
     per = BLOCK_MIN_SLOTS;
   if (per > 1024)
@@ -111,21 +115,17 @@ static tc_status process_range(engine *e, const tc_track_window *w, int64_t lo, 
     e->blk.slot = p->slot;
     e->blk.nslots = (size_t)(left < (int64_t)per ? left : (int64_t)per);
     double t0 = now();
-    tc_status s;
-    if (e->ops->grid)
-      s = e->ops->grid(e->bstate, w, &e->blk, err);
-    else if ((s = tc_grid_cpu_compute(e->grid, w, &e->blk, p->threads)) != TC_OK)
-      tc_fail(err, s, "grid positions: out of memory");
+    tc_status s = tc_grid_cpu_compute(e->grid, &e->blk, p->threads);
     if (s != TC_OK)
-      return s;
+      return tc_fail(err, s, "grid positions: out of memory");
     double t1 = now();
     if ((s = e->ops->candidates(e->bstate, &e->blk, &e->cand, &e->stats->backend, err)) != TC_OK)
       return s;
     double t2 = now();
-    if ((s = tc_exact_filter(&e->blk, &e->cand, w->mmsi, p->dist_m, p->threads, e->nshards, &e->close)) != TC_OK)
+    if ((s = tc_exact_filter(&e->blk, &e->cand, tc_grid_cpu_mmsi(e->grid), p->dist_m, p->threads, e->nshards, &e->close)) != TC_OK)
       return tc_fail(err, s, "exact distance test: out of memory");
     double t3 = now();
-    if ((s = tc_speeds_compute(&e->speeds, &e->blk, e->ops->grid ? NULL : e->grid, w, &e->close, p->threads)) != TC_OK ||
+    if ((s = tc_speeds_compute(&e->speeds, &e->blk, e->grid, &e->close, p->threads)) != TC_OK ||
         (s = link_runs(e, &e->blk, s0 + (int64_t)e->blk.nslots * p->slot)) != TC_OK)
       return tc_fail(err, s, "linking close pairs: out of memory");
     double t4 = now();
@@ -141,20 +141,23 @@ static tc_status process_range(engine *e, const tc_track_window *w, int64_t lo, 
   return TC_OK;
 }
 
-static int64_t window_t_min(const tc_window *w) {
-  int64_t m = INT64_MAX;
-  for (size_t v = 0; v < w->nv; v++)
-    if (w->off[v + 1] > w->off[v] && w->t[w->off[v]] < m)
-      m = w->t[w->off[v]];
-  return m;
-}
-
-static int64_t window_t_max(const tc_window *w) {
-  int64_t m = INT64_MIN;
-  for (size_t v = 0; v < w->nv; v++)
-    if (w->off[v + 1] > w->off[v] && w->t[w->off[v + 1] - 1] > m)
-      m = w->t[w->off[v + 1] - 1];
-  return m;
+/* The bucket's rows as per-vessel fixes: rows are sorted by (mmsi, t), so a vessel's
+ * rows end at the lower bound of the next mmsi (a search per vessel, not a pass). */
+static tc_status bucket_fixes(engine *e, const tc_columns *b, tc_track_window *fx) {
+  size_t nv = 0;
+  for (size_t i = 0;; nv++) {
+    if (!tc_reserve((void **)&e->fx_mmsi, &e->cap_fxm, nv + 1, sizeof *e->fx_mmsi) ||
+        !tc_reserve((void **)&e->fx_off, &e->cap_fxo, nv + 1, sizeof *e->fx_off))
+      return TC_ERR_NOMEM;
+    e->fx_off[nv] = i;
+    if (i == b->n)
+      break;
+    uint32_t m = b->mmsi[i];
+    e->fx_mmsi[nv] = m;
+    i = m == UINT32_MAX ? b->n : i + tc_lower_bound_u32(b->mmsi + i, b->n - i, m + 1);
+  }
+  *fx = (tc_track_window){nv, e->fx_mmsi, e->fx_off, b->t, b->lat, b->lon, e->p->max_gap};
+  return TC_OK;
 }
 
 tc_status tc_encounters_run(const tc_bucket_source *src, const tc_params *p,
@@ -169,12 +172,8 @@ tc_status tc_encounters_run(const tc_bucket_source *src, const tc_params *p,
   e.p = p;
   e.ops = ops;
   e.stats = stats;
-  tc_window carry, work;
-  tc_window_init(&carry);
-  tc_window_init(&work);
-  tc_columns cols[2];
-  tc_columns_init(&cols[0]);
-  tc_columns_init(&cols[1]);
+  tc_columns cols;
+  tc_columns_init(&cols);
   prefetch_job job;
   pthread_t th;
   int running = 0;
@@ -194,7 +193,7 @@ tc_status tc_encounters_run(const tc_bucket_source *src, const tc_params *p,
 #endif
   e.runs = calloc(e.nshards, sizeof *e.runs);
   e.found = calloc(e.nshards, sizeof *e.found);
-  s = e.runs && e.found ? tc_grid_cpu_create(&e.grid) : TC_ERR_NOMEM;
+  s = e.runs && e.found ? tc_grid_cpu_create(p->slot, p->max_gap, p->max_implied_speed_kn, &e.grid) : TC_ERR_NOMEM;
   for (unsigned k = 0; s == TC_OK && k < e.nshards; k++)
     s = tc_runs_create(p, &e.runs[k]);
   if (s != TC_OK) {
@@ -203,7 +202,7 @@ tc_status tc_encounters_run(const tc_bucket_source *src, const tc_params *p,
   }
 
   job.src = src;
-  job.cols = &cols[0];
+  job.cols = &cols;
   if (pthread_create(&th, NULL, prefetch_main, &job) != 0) {
     s = tc_fail(err, TC_ERR_INTERNAL, "cannot start the reader thread");
     goto cleanup;
@@ -211,7 +210,6 @@ tc_status tc_encounters_run(const tc_bucket_source *src, const tc_params *p,
   running = 1;
   int64_t s_done = INT64_MIN; /* grid times below this are processed */
   int64_t from = p->from == INT64_MIN ? INT64_MIN : ceil_to(p->from, p->slot);
-  int cur = 0;
   for (;;) {
     double tw = now();
     pthread_join(th, NULL);
@@ -225,43 +223,41 @@ tc_status tc_encounters_run(const tc_bucket_source *src, const tc_params *p,
     }
     int eof = job.eof;
     int64_t T = job.t_end;
-    tc_columns *bucket = &cols[cur];
+    double t0 = now();
+    tc_track_window fx;
     if (!eof) {
       stats->buckets++;
-      stats->fixes_read += bucket->n;
-      cur ^= 1;
-      job.cols = &cols[cur];
+      stats->fixes_read += cols.n;
+      if ((s = bucket_fixes(&e, &cols, &fx)) != TC_OK ||
+          (s = tc_grid_cpu_add(e.grid, &fx, s_done == INT64_MIN ? INT64_MIN : s_done - p->slot, T,
+                               p->threads, &stats->teleport_dropped)) != TC_OK) {
+        tc_fail(err, s, "out of memory computing grid positions");
+        goto cleanup;
+      }
+      /* The bucket is now positions: its rows take the next bucket while this one's
+       * grid times are processed. */
       if (pthread_create(&th, NULL, prefetch_main, &job) != 0) {
         s = tc_fail(err, TC_ERR_INTERNAL, "cannot start the reader thread");
         goto cleanup;
       }
       running = 1;
-    } else {
-      bucket->n = 0;
-    }
-    double t0 = now();
-    if ((s = tc_window_merge(&work, &carry, bucket, p, &stats->teleport_dropped)) != TC_OK) {
-      tc_fail(err, s, "out of memory merging a bucket");
-      goto cleanup;
     }
     stats->t_merge += now() - t0;
     int64_t s_fin;
     if (eof) {
-      int64_t tmax = window_t_max(&work);
+      int64_t tmax = tc_grid_cpu_last_fix(e.grid);
       s_fin = tmax == INT64_MIN ? s_done : ceil_to(tmax, p->slot) + p->slot;
     } else {
       s_fin = ceil_to(T - p->max_gap - p->slot, p->slot);
     }
-    int64_t lo = s_done, tmin = window_t_min(&work);
-    if (tmin != INT64_MAX && (lo == INT64_MIN || lo < ceil_to(tmin, p->slot)))
-      lo = ceil_to(tmin, p->slot);
+    int64_t lo = s_done, tmin = tc_grid_cpu_first(e.grid); /* a grid time */
+    if (tmin != INT64_MAX && (lo == INT64_MIN || lo < tmin))
+      lo = tmin;
     if (lo < from)
       lo = from;
     int64_t hi = s_fin < p->to ? s_fin : p->to;
     if (lo != INT64_MIN && lo < hi) {
-      tc_track_window tw_view;
-      tc_window_view(&work, p->max_gap, &tw_view);
-      if ((s = process_range(&e, &tw_view, lo, hi, err)) != TC_OK)
+      if ((s = process_range(&e, lo, hi, err)) != TC_OK)
         goto cleanup;
     }
     if (hi > s_done || s_done == INT64_MIN)
@@ -274,10 +270,6 @@ tc_status tc_encounters_run(const tc_bucket_source *src, const tc_params *p,
     stats->t_runs += now() - t1;
     if (eof)
       break;
-    if ((s = tc_window_trim(&carry, &work, s_done - p->slot)) != TC_OK) {
-      tc_fail(err, s, "out of memory carrying fixes to the next bucket");
-      goto cleanup;
-    }
   }
   for (unsigned k = 0; k < e.nshards; k++) {
     stats->candidates += tc_runs_candidates(e.runs[k]);
@@ -294,10 +286,9 @@ tc_status tc_encounters_run(const tc_bucket_source *src, const tc_params *p,
 cleanup:
   if (running)
     pthread_join(th, NULL);
-  tc_columns_free(&cols[0]);
-  tc_columns_free(&cols[1]);
-  tc_window_free(&carry);
-  tc_window_free(&work);
+  tc_columns_free(&cols);
+  free(e.fx_mmsi);
+  free(e.fx_off);
   for (unsigned k = 0; e.runs && k < e.nshards; k++)
     tc_runs_free(e.runs[k]);
   for (unsigned k = 0; e.found && k < e.nshards; k++)

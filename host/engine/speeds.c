@@ -23,7 +23,7 @@ void tc_speeds_free(tc_speeds *s) {
 /* The positions of the close pairs are listed once each (a position takes part in
  * several pairs in a crowd), then their speeds are computed on all threads. */
 tc_status tc_speeds_compute(tc_speeds *s, const tc_grid_block *blk, const tc_grid_cpu *g,
-                            const tc_track_window *w, const tc_closebuf *close, int threads) {
+                            const tc_closebuf *close, int threads) {
   (void)threads;
   if (!tc_reserve((void **)&s->speed, &s->cap, blk->n, sizeof *s->speed) ||
       !tc_reserve((void **)&s->need, &s->ncap, blk->n, sizeof *s->need) ||
@@ -46,12 +46,7 @@ tc_status tc_speeds_compute(tc_speeds *s, const tc_grid_block *blk, const tc_gri
 #endif
   for (long long k = 0; k < ml; k++) {
     uint32_t p = s->list[k];
-    if (g) {
-      s->speed[p] = tc_grid_cpu_speed_kn(g, blk, p);
-    } else {
-      size_t j = tc_grid_block_slot_of(blk, p);
-      s->speed[p] = tc_slot_speed_kn(w, blk->vid[p], blk->s0 + (int64_t)j * blk->slot, blk->slot);
-    }
+    s->speed[p] = tc_grid_cpu_speed_kn(g, blk, p);
   }
   return TC_OK;
 }

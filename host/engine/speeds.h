@@ -18,9 +18,8 @@ typedef struct {
 } tc_speeds;
 
 void tc_speeds_free(tc_speeds *s);
-/* g: the CPU grid that filled blk (its vessel-major copy gives the speeds without a
- * search), or NULL when a backend filled blk (then each speed is looked up in w). */
+/* g: the grid that filled blk (its vessel-major store gives the speeds). */
 tc_status tc_speeds_compute(tc_speeds *s, const tc_grid_block *blk, const tc_grid_cpu *g,
-                            const tc_track_window *w, const tc_closebuf *close, int threads);
+                            const tc_closebuf *close, int threads);
 
 #endif

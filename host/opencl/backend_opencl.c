@@ -222,10 +222,10 @@ static size_t oc_block_positions(void *state) {
 }
 
 const tc_backend_ops tc_backend_opencl = {
-    "opencl", oc_create, oc_destroy, NULL, oc_candidates, oc_precision, oc_block_positions,
+    "opencl", oc_create, oc_destroy, oc_candidates, oc_precision, oc_block_positions,
 };
 
 const tc_backend_ops tc_backend_opencl_allpairs = {
-    "opencl-allpairs", oc_create_allpairs, oc_destroy, NULL, oc_candidates, oc_precision,
+    "opencl-allpairs", oc_create_allpairs, oc_destroy, oc_candidates, oc_precision,
     oc_block_positions,
 };

@@ -19,7 +19,7 @@ void tt_offset(double lat, double lon, double brg, double d, double *olat, doubl
   *olon = tc_norm_lon(l2 / TC_DEG2RAD);
 }
 
-void tt_run(const tc_columns *c, int64_t bucket_s, const char *name, int threads,
+tc_engine_stats tt_run(const tc_columns *c, int64_t bucket_s, const char *name, int threads,
             const tc_params *p, tc_encounter_list *out) {
   tc_memory_source *ms;
   cr_assert_eq(tc_memory_source_create(c, bucket_s, &ms), TC_OK);
@@ -36,6 +36,7 @@ void tt_run(const tc_columns *c, int64_t bucket_s, const char *name, int threads
   tc_status s = tc_encounters_run(&src, &q, ops, &cfg, out, &st, &err);
   cr_assert_eq(s, TC_OK, "engine failed: %s", err.msg);
   tc_memory_source_free(ms);
+  return st;
 }
 
 int tt_same(const tc_encounter_list *a, const tc_encounter_list *b) {

@@ -14,8 +14,8 @@ void tt_fix(tc_columns *c, uint32_t mmsi, int64_t t, double lat, double lon);
 void tt_offset(double lat, double lon, double brg, double d, double *olat, double *olon);
 
 /* Runs the engine over c cut into buckets of bucket_s, with backend `name` and
- * `threads`; fails the test on error. */
-void tt_run(const tc_columns *c, int64_t bucket_s, const char *name, int threads,
+ * `threads`; fails the test on error. Returns the run's counts. */
+tc_engine_stats tt_run(const tc_columns *c, int64_t bucket_s, const char *name, int threads,
             const tc_params *p, tc_encounter_list *out);
 
 /* 1 when two lists are identical field by field (bitwise doubles). */
