@@ -44,8 +44,12 @@ struct tc_grid_cpu {
   int64_t first, last_fix;
   size_t *lo;            /* [nv] block scatter: first position of each vessel in the block */
   size_t cap_lo;
-  uint32_t *vm;          /* slot-major position -> store index */
-  size_t cap_vm;
+  /* Per block position: the same vessel's position one grid time later (nb_dir 1)
+   * or, without one, earlier (-1), or none (0): a slot speed needs nothing else, and
+   * the scatter reads the neighbours in store order, where they are cheap. */
+  double *nb_lat, *nb_lon;
+  signed char *nb_dir;
+  size_t cap_nb, cap_nbd;
   size_t *chv;           /* [nch+1] vessel chunks: chunk c is vessels chv[c] .. chv[c+1] */
   size_t cap_ch;
   size_t *chcnt;         /* [nch][ns+1] positions per chunk and grid time, then cursors */
@@ -115,7 +119,9 @@ void tc_grid_cpu_free(tc_grid_cpu *g) {
   pstore_free(&g->st[1]);
   free(g->sp);
   free(g->lo);
-  free(g->vm);
+  free(g->nb_lat);
+  free(g->nb_lon);
+  free(g->nb_dir);
   free(g->chv);
   free(g->chcnt);
   free(g);
@@ -353,44 +359,56 @@ tc_status tc_grid_cpu_compute(tc_grid_cpu *g, tc_grid_block *blk, int threads) {
     blk->off[j + 1] = core;
   }
   TC_TRY(tc_grid_block_reserve(blk, ns, core));
-  if (!tc_reserve((void **)&g->vm, &g->cap_vm, core, sizeof *g->vm))
+  size_t cap = g->cap_nb;
+  if (!tc_reserve((void **)&g->nb_lat, &cap, core, sizeof *g->nb_lat))
+    return TC_ERR_NOMEM;
+  cap = g->cap_nb;
+  if (!tc_reserve((void **)&g->nb_lon, &cap, core, sizeof *g->nb_lon))
+    return TC_ERR_NOMEM;
+  g->cap_nb = cap;
+  if (!tc_reserve((void **)&g->nb_dir, &g->cap_nbd, core, sizeof *g->nb_dir))
     return TC_ERR_NOMEM;
 #ifdef _OPENMP
 #pragma omp parallel for schedule(dynamic, 1) num_threads(nt)
 #endif
   for (long long ch = 0; ch < nchl; ch++) {
     size_t *cur = g->chcnt + (size_t)ch * (ns + 1);
-    for (size_t v = g->chv[ch]; v < g->chv[ch + 1]; v++)
-      for (size_t k = g->lo[v]; k < ps->off[v + 1] && ps->s[k] < s_end; k++) {
+    for (size_t v = g->chv[ch]; v < g->chv[ch + 1]; v++) {
+      size_t k0 = ps->off[v], k1 = ps->off[v + 1];
+      for (size_t k = g->lo[v]; k < k1 && ps->s[k] < s_end; k++) {
         size_t dst = cur[(ps->s[k] - s0) / slot]++;
         blk->vid[dst] = (uint32_t)v;
         blk->lat[dst] = ps->lat[k];
         blk->lon[dst] = ps->lon[k];
-        g->vm[dst] = (uint32_t)k;
         tc_unit_vec_fast(ps->lat[k], ps->lon[k], &blk->x[dst], &blk->y[dst], &blk->z[dst]);
+        size_t nb = k;
+        signed char dir = 0;
+        if (k + 1 < k1 && ps->s[k + 1] == ps->s[k] + slot)
+          nb = k + 1, dir = 1;
+        else if (k > k0 && ps->s[k - 1] == ps->s[k] - slot)
+          nb = k - 1, dir = -1;
+        g->nb_lat[dst] = ps->lat[nb];
+        g->nb_lon[dst] = ps->lon[nb];
+        g->nb_dir[dst] = dir;
       }
+    }
   }
   blk->n = core;
   return TC_OK;
 }
 
-/* A vessel at rest reports the same position: its distance is 0 without the
- * trigonometry (tc_haversine_m of equal points is exactly 0 too). */
-static double slot_speed(const pstore *ps, int64_t slot, size_t a, size_t b) {
-  if (ps->lat[a] == ps->lat[b] && ps->lon[a] == ps->lon[b])
-    return 0.0;
-  return tc_haversine_m(ps->lat[a], ps->lon[a], ps->lat[b], ps->lon[b]) / (double)slot / TC_KNOT_MPS;
-}
-
+/* Great-circle distance from the earlier position to the later, over the slot (the
+ * definition's order). A vessel at rest reports the same position: its distance is 0
+ * without the trigonometry (tc_haversine_m of equal points is exactly 0 too). */
 double tc_grid_cpu_speed_kn(const tc_grid_cpu *g, const tc_grid_block *blk, size_t p) {
-  const pstore *ps = &g->st[g->cur];
-  size_t k = g->vm[p], v = blk->vid[p];
-  int64_t s = ps->s[k];
-  if (k + 1 < ps->off[v + 1] && ps->s[k + 1] == s + g->slot)
-    return slot_speed(ps, g->slot, k, k + 1);
-  if (k > ps->off[v] && ps->s[k - 1] == s - g->slot)
-    return slot_speed(ps, g->slot, k - 1, k);
-  return NAN;
+  double la = blk->lat[p], lo = blk->lon[p], nla = g->nb_lat[p], nlo = g->nb_lon[p];
+  int dir = g->nb_dir[p];
+  if (dir == 0)
+    return NAN;
+  if (la == nla && lo == nlo)
+    return 0.0;
+  double d = dir > 0 ? tc_haversine_m(la, lo, nla, nlo) : tc_haversine_m(nla, nlo, la, lo);
+  return d / (double)g->slot / TC_KNOT_MPS;
 }
 
 /* Index of the last of fixes [k0, k1) with t <= s (k0 when none is). */
