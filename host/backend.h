@@ -57,7 +57,7 @@ typedef struct {
 typedef struct {
   uint64_t candidates;    /* pairs screened in */
   uint64_t tests;         /* distance tests made by the screen */
-  double t_grid, t_cand, t_transfer; /* seconds, for --profile */
+  double t_cand, t_transfer; /* seconds, for --profile */
 } tc_backend_stats;
 
 typedef struct {

@@ -186,6 +186,7 @@ static int decode_one(chunk_job *j, int fd, inflater *z, unsigned char *tmp) {
 static int decode_threads(size_t njobs, int threads) {
   int nt = 1;
   (void)threads;
+  (void)njobs;
 #ifdef _OPENMP
   nt = threads > 0 ? threads : omp_get_max_threads();
   if ((size_t)nt > njobs)

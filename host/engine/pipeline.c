@@ -242,7 +242,7 @@ tc_status tc_encounters_run(const tc_bucket_source *src, const tc_params *p,
       }
       running = 1;
     }
-    stats->t_merge += now() - t0;
+    stats->t_positions += now() - t0;
     int64_t s_fin;
     if (eof) {
       int64_t tmax = tc_grid_cpu_last_fix(e.grid);
