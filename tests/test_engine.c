@@ -374,3 +374,45 @@ Test(engine, grid_slot_speeds_equal_the_definition) {
   cr_assert_lt(defined, checked, "some positions must have no speed (isolated by gaps)");
 #undef RND
 }
+
+/* The exact test decides most pairs by the chord between the screen's unit vectors
+ * and computes the haversine only in a thin band around dist: its answer must equal
+ * "haversine <= dist" for pairs at every distance near the threshold (down to a few
+ * ulps of it), every dist the options allow, at the equator, near the poles and
+ * across the antimeridian. */
+#include "host/engine/exact.h"
+
+Test(engine, exact_test_equals_the_haversine_decision) {
+  static const double dists[] = {10.0, 137.5, 500.0, 5000.0, 123456.0, 1.0e6};
+  static const double rel[] = {-1e-3, -1e-6, -1e-8, -1e-10, -1e-12, -1e-14, 0.0,
+                               1e-14, 1e-12, 1e-10, 1e-8, 1e-6, 1e-3};
+  uint64_t seed = 7;
+  size_t n = 0, band = 0;
+  for (size_t di = 0; di < sizeof dists / sizeof *dists; di++) {
+    double lo2, hi2;
+    tc_exact_bounds(dists[di], &lo2, &hi2);
+    for (int k = 0; k < 4000; k++) {
+      seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+      double u1 = (double)(seed >> 11) / 9007199254740992.0;
+      seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+      double u2 = (double)(seed >> 11) / 9007199254740992.0;
+      double lat = k % 4 == 0 ? 89.9 - u1 * 0.05 : -85 + 170 * u1;
+      double lon = k % 4 == 1 ? 179.999 : -180 + 360 * u2;
+      for (size_t ri = 0; ri < sizeof rel / sizeof *rel; ri++) {
+        double la2, lo2p;
+        tt_offset(lat, lon, 360 * u2, dists[di] * (1 + rel[ri]), &la2, &lo2p);
+        double a[3], b[3];
+        tc_unit_vec_fast(lat, lon, &a[0], &a[1], &a[2]);
+        tc_unit_vec_fast(la2, lo2p, &b[0], &b[1], &b[2]);
+        int want = tc_haversine_m(lat, lon, la2, lo2p) <= dists[di];
+        int got = tc_exact_close(a, b, lat, lon, la2, lo2p, dists[di], lo2, hi2);
+        cr_assert_eq(got, want, "dist %g rel %g at (%.9f, %.9f)", dists[di], rel[ri], lat, lon);
+        double dx = a[0] - b[0], dy = a[1] - b[1], dz = a[2] - b[2], c2 = dx * dx + dy * dy + dz * dz;
+        band += c2 >= lo2 && c2 <= hi2;
+        n++;
+      }
+    }
+  }
+  cr_assert_gt(band, n / 3, "the pairs nearest dist must reach the haversine (%zu of %zu)", band, n);
+  cr_assert_lt(band, n, "pairs far from dist must be decided by the chord");
+}

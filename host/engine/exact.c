@@ -1,6 +1,7 @@
 #include "host/engine/exact.h"
 #include "host/engine/grow.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,9 +17,7 @@ void tc_closebuf_free(tc_closebuf *c) {
     return;
   free(c->v);
   free(c->tmp);
-  free(c->d);
-  free(c->cosl);
-  free(c->need);
+  free(c->close);
   free(c->chunk_cnt);
   free(c->shard_off);
   memset(c, 0, sizeof *c);
@@ -64,39 +63,43 @@ static unsigned shard_of(uint64_t key, unsigned nshards) {
   return nshards <= 1 ? 0 : tc_runs_shard(key, nshards);
 }
 
+void tc_exact_bounds(double dist_m, double *lo2, double *hi2) {
+  double thr = tc_chord2_of_dist(dist_m);
+  /* The unit vectors are within ~2e-15 of the true ones per component, so the
+   * squared chord is off by at most ~7e-15 * chord + 1e-29; the haversine's own
+   * rounding is ~1e-15 relative. A band of 1e-6 relative (plus absolute terms for
+   * the smallest dist) leaves orders of magnitude to spare on both sides. */
+  double m = 1e-6 * thr + 1e-13 * sqrt(thr) + 1e-27;
+  *lo2 = thr - m;
+  *hi2 = thr + m;
+}
+
+int tc_exact_close(const double *ua, const double *ub, double lat_a, double lon_a, double lat_b,
+                   double lon_b, double dist_m, double lo2, double hi2) {
+  double dx = ua[0] - ub[0], dy = ua[1] - ub[1], dz = ua[2] - ub[2];
+  double c2 = dx * dx + dy * dy + dz * dz;
+  if (c2 < lo2)
+    return 1;
+  if (c2 > hi2)
+    return 0;
+  return tc_haversine_m(lat_a, lon_a, lat_b, lon_b) <= dist_m;
+}
+
 tc_status tc_exact_filter(const tc_grid_block *blk, const tc_pairbuf *cand, const uint32_t *mmsi,
                           double dist_m, int threads, unsigned nshards, tc_closebuf *out) {
   int nt = nthreads_of(threads);
   if (nshards < 1)
     nshards = 1;
   out->n = 0;
-  if (!tc_reserve((void **)&out->d, &out->dcap, cand->n, sizeof *out->d) ||
+  if (!tc_reserve((void **)&out->close, &out->ccap, cand->n, sizeof *out->close) ||
       !tc_reserve((void **)&out->chunk_cnt, &out->chunk_cap, (size_t)nt * nshards, sizeof *out->chunk_cnt) ||
       !tc_reserve((void **)&out->shard_off, &out->shard_cap, nshards + 1, sizeof *out->shard_off))
     return TC_ERR_NOMEM;
   out->nshards = nshards;
   size_t *cc = out->chunk_cnt;
-  /* cos(lat) once per position that takes part in a candidate, when positions take
-   * part in several on average; else once per candidate end. */
-  int per_position = cand->n > blk->n / 4;
-  if (per_position) {
-    if (!tc_reserve((void **)&out->cosl, &out->ccap, blk->n, sizeof *out->cosl) ||
-        !tc_reserve((void **)&out->need, &out->ncap, blk->n, sizeof *out->need))
-      return TC_ERR_NOMEM;
-    memset(out->need, 0, blk->n);
-    for (size_t k = 0; k < cand->n; k++) {
-      out->need[cand->p[k]] = 1;
-      out->need[cand->q[k]] = 1;
-    }
-    long long np = (long long)blk->n;
-#ifdef _OPENMP
-#pragma omp parallel for schedule(static) num_threads(nt)
-#endif
-    for (long long k = 0; k < np; k++)
-      if (out->need[k])
-        out->cosl[k] = tc_cos_lat(blk->lat[k]);
-  }
-  /* Distances and, per (thread chunk, shard), the count of close ones, and whether
+  double lo2, hi2;
+  tc_exact_bounds(dist_m, &lo2, &hi2);
+  /* The decision and, per (thread chunk, shard), the count of close pairs, and whether
    * the chunk's pairs come in grid-time order (a backend that emits grid time by grid
    * time spares the sort). */
   size_t chunk = (cand->n + (size_t)nt - 1) / (size_t)nt;
@@ -113,10 +116,10 @@ tc_status tc_exact_filter(const tc_grid_block *blk, const tc_pairbuf *cand, cons
       while (p >= blk->off[j + 1])
         j++;
       unordered |= p < blk->off[j];
-      double ca = per_position ? out->cosl[p] : tc_cos_lat(blk->lat[p]);
-      double cb = per_position ? out->cosl[q] : tc_cos_lat(blk->lat[q]);
-      out->d[k] = tc_haversine_cos_m(blk->lat[p], blk->lon[p], ca, blk->lat[q], blk->lon[q], cb);
-      if (out->d[k] <= dist_m)
+      double ua[3] = {blk->x[p], blk->y[p], blk->z[p]}, ub[3] = {blk->x[q], blk->y[q], blk->z[q]};
+      out->close[k] = (unsigned char)tc_exact_close(ua, ub, blk->lat[p], blk->lon[p], blk->lat[q],
+                                                    blk->lon[q], dist_m, lo2, hi2);
+      if (out->close[k])
         cnt[shard_of(pair_key(blk, mmsi, p, q), nshards)]++;
     }
     /* chunk boundaries: the next chunk must not start in an earlier grid time */
@@ -148,9 +151,9 @@ tc_status tc_exact_filter(const tc_grid_block *blk, const tc_pairbuf *cand, cons
     size_t k0 = (size_t)c * chunk, k1 = k0 + chunk < cand->n ? k0 + chunk : cand->n;
     size_t *cur = cc + (size_t)c * nshards;
     for (size_t k = k0; k < k1; k++)
-      if (out->d[k] <= dist_m) {
+      if (out->close[k]) {
         uint32_t p = cand->p[k], q = cand->q[k];
-        tc_close_pair cp = {pair_key(blk, mmsi, p, q), p, q, out->d[k]};
+        tc_close_pair cp = {pair_key(blk, mmsi, p, q), p, q};
         out->v[cur[shard_of(cp.key, nshards)]++] = cp;
       }
   }

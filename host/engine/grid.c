@@ -306,6 +306,20 @@ int64_t tc_grid_cpu_last_fix(const tc_grid_cpu *g) { return g->last_fix; }
 size_t tc_grid_cpu_vessels(const tc_grid_cpu *g) { return g->st[g->cur].nv; }
 const uint32_t *tc_grid_cpu_mmsi(const tc_grid_cpu *g) { return g->st[g->cur].mmsi; }
 
+/* The screen's unit vectors, in a loop of its own so that it runs 4 wide where the
+ * CPU has AVX2 (same IEEE operations in the same order, so the same bits). */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__linux__)
+__attribute__((target_clones("avx2", "default")))
+#endif
+static void unit_vectors(const double *lat, const double *lon, double *x, double *y, double *z,
+                         size_t n) {
+#ifdef _OPENMP
+#pragma omp simd
+#endif
+  for (size_t i = 0; i < n; i++)
+    tc_unit_vec_fast(lat[i], lon[i], &x[i], &y[i], &z[i]);
+}
+
 tc_status tc_grid_cpu_compute(tc_grid_cpu *g, tc_grid_block *blk, int threads) {
 #ifdef _OPENMP
   int nt = threads > 0 ? threads : omp_get_max_threads();
@@ -380,7 +394,6 @@ tc_status tc_grid_cpu_compute(tc_grid_cpu *g, tc_grid_block *blk, int threads) {
         blk->vid[dst] = (uint32_t)v;
         blk->lat[dst] = ps->lat[k];
         blk->lon[dst] = ps->lon[k];
-        tc_unit_vec_fast(ps->lat[k], ps->lon[k], &blk->x[dst], &blk->y[dst], &blk->z[dst]);
         size_t nb = k;
         signed char dir = 0;
         if (k + 1 < k1 && ps->s[k + 1] == ps->s[k] + slot)
@@ -394,21 +407,35 @@ tc_status tc_grid_cpu_compute(tc_grid_cpu *g, tc_grid_block *blk, int threads) {
     }
   }
   blk->n = core;
+  long long nl = (long long)core, step = 4096;
+#ifdef _OPENMP
+#pragma omp parallel for schedule(static) num_threads(nt)
+#endif
+  for (long long i = 0; i < nl; i += step)
+    unit_vectors(blk->lat + i, blk->lon + i, blk->x + i, blk->y + i, blk->z + i,
+                 (size_t)(nl - i < step ? nl - i : step));
   return TC_OK;
 }
 
 /* Great-circle distance from the earlier position to the later, over the slot (the
  * definition's order). A vessel at rest reports the same position: its distance is 0
  * without the trigonometry (tc_haversine_m of equal points is exactly 0 too). */
-double tc_grid_cpu_speed_kn(const tc_grid_cpu *g, const tc_grid_block *blk, size_t p) {
-  double la = blk->lat[p], lo = blk->lon[p], nla = g->nb_lat[p], nlo = g->nb_lon[p];
-  int dir = g->nb_dir[p];
+double tc_slot_speed_from(double la, double lo, double nla, double nlo, int dir, int64_t slot) {
   if (dir == 0)
     return NAN;
   if (la == nla && lo == nlo)
     return 0.0;
   double d = dir > 0 ? tc_haversine_m(la, lo, nla, nlo) : tc_haversine_m(nla, nlo, la, lo);
-  return d / (double)g->slot / TC_KNOT_MPS;
+  return d / (double)slot / TC_KNOT_MPS;
+}
+
+tc_grid_neighbours tc_grid_cpu_neighbours(const tc_grid_cpu *g) {
+  tc_grid_neighbours n = {g->nb_lat, g->nb_lon, g->nb_dir};
+  return n;
+}
+
+double tc_grid_cpu_speed_kn(const tc_grid_cpu *g, const tc_grid_block *blk, size_t p) {
+  return tc_slot_speed_from(blk->lat[p], blk->lon[p], g->nb_lat[p], g->nb_lon[p], g->nb_dir[p], g->slot);
 }
 
 /* Index of the last of fixes [k0, k1) with t <= s (k0 when none is). */

@@ -43,10 +43,23 @@ const uint32_t *tc_grid_cpu_mmsi(const tc_grid_cpu *g);
  * order within a grid time, with unit vectors. */
 tc_status tc_grid_cpu_compute(tc_grid_cpu *g, tc_grid_block *blk, int threads);
 
-/* Spec §2 slot speed of the block's position p, from the last tc_grid_cpu_compute:
- * the vessel's positions one grid time later and earlier are its neighbours in the
- * store, with no search. The caller keeps the grid time before the block (keep_from)
- * and has added the fixes that make the one after it final. */
+/* Per position of the last tc_grid_cpu_compute's block: the same vessel's position
+ * one grid time later (dir 1) or, without one, earlier (-1), or none (0); what its
+ * slot speed (spec §2) needs. The vessel-major store gives them with no search; the
+ * caller keeps the grid time before the block (keep_from) and has added the fixes
+ * that make the one after it final. */
+typedef struct {
+  const double *lat, *lon;
+  const signed char *dir;
+} tc_grid_neighbours;
+tc_grid_neighbours tc_grid_cpu_neighbours(const tc_grid_cpu *g);
+
+/* Slot speed in knots of a position (lat, lon) from its neighbour (dir as above):
+ * the great-circle distance from the earlier to the later over the slot; NAN when
+ * dir is 0. */
+double tc_slot_speed_from(double lat, double lon, double nlat, double nlon, int dir, int64_t slot);
+
+/* tc_slot_speed_from for the block's position p. */
 double tc_grid_cpu_speed_kn(const tc_grid_cpu *g, const tc_grid_block *blk, size_t p);
 
 /* The definition itself, for checks: position of vessel v of the fixes w at grid time

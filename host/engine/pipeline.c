@@ -18,7 +18,6 @@
 #include "host/engine/grid.h"
 #include "host/engine/grow.h"
 #include "host/engine/runs.h"
-#include "host/engine/speeds.h"
 
 /* Positions per block (~100 bytes each across the block's buffers). Small blocks
  * reuse the same few megabytes, hot in cache, instead of touching fresh memory, which
@@ -68,7 +67,6 @@ typedef struct {
   tc_grid_block blk;
   tc_pairbuf cand;
   tc_closebuf close;
-  tc_speeds speeds;
   tc_runs **runs;              /* one per shard: pairs split by hash, linked in parallel */
   tc_encounter_list *found;    /* per shard */
   unsigned nshards;
@@ -79,6 +77,7 @@ typedef struct {
  * longer grow: every later close time is >= s_next. */
 static tc_status link_runs(engine *e, const tc_grid_block *blk, int64_t s_next) {
   int bad = 0;
+  tc_grid_neighbours nb = tc_grid_cpu_neighbours(e->grid);
   long long ns = (long long)e->nshards;
 #ifdef _OPENMP
 #pragma omp parallel for schedule(dynamic, 1) num_threads(e->nshards) reduction(| : bad)
@@ -86,7 +85,7 @@ static tc_status link_runs(engine *e, const tc_grid_block *blk, int64_t s_next) 
   for (long long k = 0; k < ns; k++) {
     tc_status st = TC_OK;
     if (blk)
-      st = tc_runs_add(e->runs[k], blk, &e->close, e->speeds.speed, (unsigned)k, e->nshards);
+      st = tc_runs_add(e->runs[k], blk, &e->close, &nb, (unsigned)k, e->nshards);
     if (st == TC_OK)
       st = tc_runs_flush(e->runs[k], s_next, &e->found[k]);
     bad |= st != TC_OK;
@@ -125,8 +124,7 @@ static tc_status process_range(engine *e, int64_t lo, int64_t hi, tc_err *err) {
     if ((s = tc_exact_filter(&e->blk, &e->cand, tc_grid_cpu_mmsi(e->grid), p->dist_m, p->threads, e->nshards, &e->close)) != TC_OK)
       return tc_fail(err, s, "exact distance test: out of memory");
     double t3 = now();
-    if ((s = tc_speeds_compute(&e->speeds, &e->blk, e->grid, &e->close, p->threads)) != TC_OK ||
-        (s = link_runs(e, &e->blk, s0 + (int64_t)e->blk.nslots * p->slot)) != TC_OK)
+    if ((s = link_runs(e, &e->blk, s0 + (int64_t)e->blk.nslots * p->slot)) != TC_OK)
       return tc_fail(err, s, "linking close pairs: out of memory");
     double t4 = now();
     e->stats->grid_positions += e->blk.n;
@@ -295,7 +293,6 @@ cleanup:
     tc_encounter_list_free(&e.found[k]);
   free(e.runs);
   free(e.found);
-  tc_speeds_free(&e.speeds);
   tc_grid_cpu_free(e.grid);
   tc_grid_block_free(&e.blk);
   tc_pairbuf_free(&e.cand);

@@ -9,9 +9,10 @@
 #include "kernels/geo.h"
 
 typedef struct {
-  int64_t t;             /* close grid time */
-  double d, sa, sb;      /* distance, slot speeds (NAN = undefined) */
-  double mlat, mlon;     /* midpoint of the two positions */
+  int64_t t;                 /* close grid time */
+  double la, oa, lb, ob;     /* the two positions (vessel a, vessel b) */
+  double nla, noa, nlb, nob; /* each one's neighbour one grid time away */
+  signed char da, db;        /* where the neighbour is (tc_grid_neighbours.dir) */
 } close_time;
 
 typedef struct {
@@ -26,7 +27,7 @@ struct tc_runs {
   size_t nc, capc;
   uint32_t *table; /* open addressing: index + 1 into c, 0 = empty */
   size_t tcap;     /* power of two */
-  double *tmp;
+  double *tmp, *sa, *sb, *d;  /* judging scratch, tmp_cap each */
   size_t tmp_cap;
   tc_encounter_list pending;
   uint64_t judged;
@@ -59,6 +60,9 @@ void tc_runs_free(tc_runs *r) {
   free(r->c);
   free(r->table);
   free(r->tmp);
+  free(r->sa);
+  free(r->sb);
+  free(r->d);
   tc_encounter_list_free(&r->pending);
   free(r);
 }
@@ -112,23 +116,26 @@ static tc_status find_or_add(tc_runs *r, uint64_t key, cand **out) {
   return TC_OK;
 }
 
-/* Median of the defined values of field `off` of c's close times (NAN = undefined);
- * NAN when none. */
-static double median(tc_runs *r, const cand *c, size_t off) {
-  size_t n = c->n;
-  if (n > r->tmp_cap) {
-    double *t = realloc(r->tmp, n * sizeof *t);
+static int scratch(tc_runs *r, size_t n) {
+  if (n <= r->tmp_cap)
+    return 1;
+  double **arr[4] = {&r->tmp, &r->sa, &r->sb, &r->d};
+  for (int i = 0; i < 4; i++) {
+    double *t = realloc(*arr[i], n * sizeof *t);
     if (!t)
-      return NAN; /* judged as undefined: the caller checks NOMEM separately */
-    r->tmp = t;
-    r->tmp_cap = n;
+      return 0;
+    *arr[i] = t;
   }
+  r->tmp_cap = n;
+  return 1;
+}
+
+/* Median of the defined values of x[0..n) (NAN = undefined); NAN when none. */
+static double median(tc_runs *r, const double *x, size_t n) {
   size_t m = 0;
-  for (size_t i = 0; i < n; i++) {
-    double x = *(const double *)((const char *)&c->v[i] + off);
-    if (!isnan(x))
-      r->tmp[m++] = x;
-  }
+  for (size_t i = 0; i < n; i++)
+    if (!isnan(x[i]))
+      r->tmp[m++] = x[i];
   return tc_median(r->tmp, m);
 }
 
@@ -139,7 +146,14 @@ static tc_status judge(tc_runs *r, cand *c) {
   r->judged++;
   int64_t start = c->v[0].t, end = c->v[c->n - 1].t;
   if (end - start >= r->p.min_duration) {
-    double sa = median(r, c, offsetof(close_time, sa)), sb = median(r, c, offsetof(close_time, sb));
+    if (!scratch(r, c->n))
+      return TC_ERR_NOMEM;
+    const close_time *v = c->v;
+    for (size_t i = 0; i < c->n; i++) {
+      r->sa[i] = tc_slot_speed_from(v[i].la, v[i].oa, v[i].nla, v[i].noa, v[i].da, r->p.slot);
+      r->sb[i] = tc_slot_speed_from(v[i].lb, v[i].ob, v[i].nlb, v[i].nob, v[i].db, r->p.slot);
+    }
+    double sa = median(r, r->sa, c->n), sb = median(r, r->sb, c->n);
     if (!isnan(sa) && !isnan(sb) && sa < r->p.max_speed_kn && sb < r->p.max_speed_kn) {
       tc_encounter e;
       e.mmsi_a = (uint32_t)(c->key >> 32);
@@ -147,20 +161,22 @@ static tc_status judge(tc_runs *r, cand *c) {
       e.start = start;
       e.end = end;
       e.close_slots = (int32_t)c->n;
-      double mn = c->v[0].d;
-      for (size_t i = 1; i < c->n; i++)
-        if (c->v[i].d < mn)
-          mn = c->v[i].d;
-      e.min_dist_m = mn;
-      e.median_dist_m = median(r, c, offsetof(close_time, d));
       /* Only for reported encounters: most candidates are ships passing, and the
-       * circular mean's trigonometry would otherwise run for every close pair. */
-      double sum_lat = 0, sum_sin = 0, sum_cos = 0;
+       * distances and the circular mean's trigonometry would otherwise run for every
+       * close pair. */
+      double mn = INFINITY, sum_lat = 0, sum_sin = 0, sum_cos = 0;
       for (size_t i = 0; i < c->n; i++) {
-        sum_lat += c->v[i].mlat;
-        sum_sin += sin(c->v[i].mlon * TC_DEG2RAD);
-        sum_cos += cos(c->v[i].mlon * TC_DEG2RAD);
+        r->d[i] = tc_haversine_m(v[i].la, v[i].oa, v[i].lb, v[i].ob);
+        if (r->d[i] < mn)
+          mn = r->d[i];
+        double mlat = (v[i].la + v[i].lb) / 2.0;
+        double mlon = tc_norm_lon(v[i].oa + tc_wrap_dlon(v[i].ob - v[i].oa) / 2.0);
+        sum_lat += mlat;
+        sum_sin += sin(mlon * TC_DEG2RAD);
+        sum_cos += cos(mlon * TC_DEG2RAD);
       }
+      e.min_dist_m = mn;
+      e.median_dist_m = median(r, r->d, c->n);
       e.mean_lat = sum_lat / (double)c->n;
       e.mean_lon = tc_norm_lon(atan2(sum_sin, sum_cos) / TC_DEG2RAD);
       e.speed_a_kn = sa;
@@ -173,8 +189,7 @@ static tc_status judge(tc_runs *r, cand *c) {
   return TC_OK;
 }
 
-static tc_status cand_push(cand *c, int64_t t, double d, double sa, double sb, double mlat,
-                           double mlon) {
+static tc_status cand_push(cand *c, const close_time *ct) {
   if (c->n == c->cap) {
     size_t cap = c->cap ? 2 * c->cap : 4; /* most candidates are ships passing: short */
     close_time *v = realloc(c->v, cap * sizeof *v);
@@ -183,8 +198,7 @@ static tc_status cand_push(cand *c, int64_t t, double d, double sa, double sb, d
     c->v = v;
     c->cap = cap;
   }
-  close_time ct = {t, d, sa, sb, mlat, mlon};
-  c->v[c->n++] = ct;
+  c->v[c->n++] = *ct;
   return TC_OK;
 }
 
@@ -194,7 +208,7 @@ static int listed(const tc_params *p, uint32_t m) {
 }
 
 tc_status tc_runs_add(tc_runs *r, const tc_grid_block *blk, const tc_closebuf *close,
-                      const double *speed, unsigned shard, unsigned nshards) {
+                      const tc_grid_neighbours *nb, unsigned shard, unsigned nshards) {
   /* close is in grid time order, so each pair's close times arrive in order and the
    * grid time follows from a cursor over the block's offsets. */
   size_t j = 0;
@@ -213,11 +227,10 @@ tc_status tc_runs_add(tc_runs *r, const tc_grid_block *blk, const tc_closebuf *c
       continue; /* reported twice by the backend */
     if (c->n && s - c->v[c->n - 1].t > r->p.merge_gap)
       TC_TRY(judge(r, c));
-    double la = blk->lat[cp->p], lb = blk->lat[cp->q];
-    double oa = blk->lon[cp->p], ob = blk->lon[cp->q];
-    double mlat = (la + lb) / 2.0;
-    double mlon = tc_norm_lon(oa + tc_wrap_dlon(ob - oa) / 2.0);
-    TC_TRY(cand_push(c, s, cp->d, speed[cp->p], speed[cp->q], mlat, mlon));
+    uint32_t p = cp->p, q = cp->q;
+    close_time ct = {s, blk->lat[p], blk->lon[p], blk->lat[q], blk->lon[q], nb->lat[p], nb->lon[p],
+                     nb->lat[q], nb->lon[q], nb->dir[p], nb->dir[q]};
+    TC_TRY(cand_push(c, &ct));
   }
   return TC_OK;
 }
