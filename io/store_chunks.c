@@ -28,7 +28,8 @@ enum { JOB_OK, JOB_CORRUPT, JOB_IO };
 typedef struct {
   hid_t d;
   int c, fast, filtered;
-  size_t es, chunk, nchunks;
+  size_t es, chunk;
+  size_t c0, c1;       /* the chunks the rows asked for lie in */
 } col_plan;
 
 /* One stored chunk and where its rows go. */
@@ -230,9 +231,10 @@ static int decode_all(chunk_job *jobs, size_t njobs, int fd, unsigned char *tmp_
   return !bad;
 }
 
-/* Opens column c and sees whether its chunks can be read raw. */
-static tc_status plan_column(tc_store *s, hid_t g, int64_t t0, uint64_t rows, int c, col_plan *p,
-                             tc_err *err) {
+/* Opens column c and sees whether its chunks can be read raw: rows [row0, row0 + n)
+ * of the bucket's `rows` must then be whole chunks (the bucket's last may be short). */
+static tc_status plan_column(tc_store *s, hid_t g, int64_t t0, uint64_t rows, uint64_t row0,
+                             uint64_t n, int c, col_plan *p, tc_err *err) {
   const char *cn = tc_h5_col_name(c);
   memset(p, 0, sizeof *p);
   p->c = c;
@@ -248,34 +250,51 @@ static tc_status plan_column(tc_store *s, hid_t g, int64_t t0, uint64_t rows, in
   if (!ok)
     return tc_fail(err, TC_ERR_FORMAT, "%s: bucket %" PRId64 ": dataset '%s' does not hold %" PRIu64
                    " rows as the bucket table says", tc_store_path(s), t0, cn, rows);
-  if (plain_layout(p->d, &chunk, &p->filtered) && native_type(p->d, c) && chunk <= SIZE_MAX / 16) {
+  if (plain_layout(p->d, &chunk, &p->filtered) && native_type(p->d, c) && chunk <= SIZE_MAX / 16 &&
+      row0 % chunk == 0 && (row0 + n == rows || n % chunk == 0)) {
     p->fast = 1;
     p->chunk = (size_t)chunk;
-    p->nchunks = (size_t)((rows + chunk - 1) / chunk);
+    p->c0 = (size_t)(row0 / chunk);
+    p->c1 = (size_t)((row0 + n + chunk - 1) / chunk);
   }
   return TC_OK;
 }
 
+/* Rows [row0, row0 + n) of column p through HDF5 (any layout). */
+static int read_hyperslab(const col_plan *p, uint64_t row0, uint64_t n, void *dst) {
+  hsize_t start = row0, count = n;
+  hid_t fs = H5Dget_space(p->d), ms = H5Screate_simple(1, &count, NULL);
+  int ok = fs >= 0 && ms >= 0 &&
+           H5Sselect_hyperslab(fs, H5S_SELECT_SET, &start, NULL, &count, NULL) >= 0 &&
+           H5Dread(p->d, tc_h5_native(tc_h5_col_kind(p->c)), ms, fs, H5P_DEFAULT, dst) >= 0;
+  if (fs >= 0)
+    H5Sclose(fs);
+  if (ms >= 0)
+    H5Sclose(ms);
+  return ok;
+}
+
 /* Finds each chunk of a column in the file and where its raw bytes go: into its own
  * rows when they fit (the last chunk may also use the capacity past the rows), else
- * into the spill buffer, whose size *spill grows. 0 when HDF5 cannot say. */
-static int place_chunks(const col_plan *p, uint64_t rows, size_t cap, unsigned char *dst,
-                        chunk_job *jobs, size_t *spill) {
-  for (size_t i = 0; i < p->nchunks; i++) {
-    chunk_job *j = &jobs[i];
+ * into the spill buffer, whose size *spill grows. 0 when HDF5 cannot say. Row numbers
+ * in the jobs count from row0, the first row read. */
+static int place_chunks(const col_plan *p, uint64_t rows, uint64_t row0, size_t cap,
+                        unsigned char *dst, chunk_job *jobs, size_t *spill) {
+  for (size_t i = p->c0; i < p->c1; i++) {
+    chunk_job *j = &jobs[i - p->c0];
     hsize_t off = (hsize_t)(i * p->chunk), sz = 0;
     if (H5Dget_chunk_info_by_coord(p->d, &off, &j->mask, &j->addr, &sz) < 0)
       return 0;
     j->zlen = (size_t)sz;
-    j->first = i * p->chunk;
-    j->n = rows - j->first < p->chunk ? (size_t)(rows - j->first) : p->chunk;
+    j->first = (size_t)(i * p->chunk - row0);
+    j->n = rows - i * p->chunk < p->chunk ? (size_t)(rows - i * p->chunk) : p->chunk;
     j->chunk = p->chunk;
     j->es = p->es;
     j->c = p->c;
     j->d = p->d;
     j->filtered = p->filtered;
     j->dst = dst + j->first * p->es;
-    size_t room = (i + 1 == p->nchunks ? cap - j->first : j->n) * p->es;
+    size_t room = (i + 1 == p->c1 ? cap - j->first : j->n) * p->es;
     j->in_dst = j->zlen <= room;
     if (!j->in_dst) {
       j->spill_off = *spill;
@@ -292,35 +311,71 @@ static int bigger_first(const void *a, const void *b) {
 }
 
 /* Reports the first failed job. */
-static tc_status job_failure(tc_store *s, int64_t t0, const chunk_job *jobs, size_t njobs, tc_err *err) {
+static tc_status job_failure(tc_store *s, int64_t t0, uint64_t row0, const chunk_job *jobs, size_t njobs,
+                             tc_err *err) {
   size_t b = 0;
   while (b + 1 < njobs && jobs[b].bad == JOB_OK)
     b++;
   const chunk_job *j = &jobs[b];
+  uint64_t row = row0 + j->first;
   if (j->bad == JOB_IO)
-    return tc_fail(err, TC_ERR_IO, "%s: bucket %" PRId64 ": cannot read the chunk of '%s' at row %zu: %s",
-                   tc_store_path(s), t0, tc_h5_col_name(j->c), j->first, strerror(j->err_no));
-  return tc_fail(err, TC_ERR_FORMAT, "%s: bucket %" PRId64 ": dataset '%s' has a corrupt chunk at row %zu",
-                 tc_store_path(s), t0, tc_h5_col_name(j->c), j->first);
+    return tc_fail(err, TC_ERR_IO, "%s: bucket %" PRId64 ": cannot read the chunk of '%s' at row %" PRIu64 ": %s",
+                   tc_store_path(s), t0, tc_h5_col_name(j->c), row, strerror(j->err_no));
+  return tc_fail(err, TC_ERR_FORMAT, "%s: bucket %" PRId64 ": dataset '%s' has a corrupt chunk at row %" PRIu64,
+                 tc_store_path(s), t0, tc_h5_col_name(j->c), row);
 }
 
 tc_status tc_store_read_bucket_cols(tc_store *s, size_t k, tc_columns *out, unsigned cols,
                                     int threads, tc_err *err) {
+  int64_t t0;
+  uint64_t rows;
+  if (tc_store_bucket(s, k, &t0, &rows) != TC_OK)
+    return tc_fail(err, TC_ERR_NOT_FOUND, "%s: no bucket %zu", tc_store_path(s), k);
+  return tc_store_read_bucket_slice(s, k, 0, rows, out, cols, threads, err);
+}
+
+tc_status tc_store_bucket_chunk(tc_store *s, size_t k, uint64_t *chunk, tc_err *err) {
+  tc_h5_quiet();
+  int64_t t0;
+  uint64_t rows;
+  *chunk = 0;
+  if (tc_store_bucket(s, k, &t0, &rows) != TC_OK)
+    return tc_fail(err, TC_ERR_NOT_FOUND, "%s: no bucket %zu", tc_store_path(s), k);
+  char name[96];
+  snprintf(name, sizeof name, "%s/%" PRId64 "/%s", TC_H5_G_BUCKETS, t0, tc_h5_col_name(TC_H5_T));
+  hid_t d = H5Dopen2(tc_store_file_id(s), name, H5P_DEFAULT);
+  if (d < 0)
+    return tc_h5_fail(err, tc_store_path(s), "cannot open dataset '/%s'", name);
+  hid_t p = H5Dget_create_plist(d);
+  hsize_t c = 0;
+  if (p >= 0 && H5Pget_layout(p) == H5D_CHUNKED && H5Pget_chunk(p, 1, &c) == 1)
+    *chunk = (uint64_t)c;
+  if (p >= 0)
+    H5Pclose(p);
+  H5Dclose(d);
+  return TC_OK;
+}
+
+tc_status tc_store_read_bucket_slice(tc_store *s, size_t k, uint64_t row0, uint64_t n, tc_columns *out,
+                                     unsigned cols, int threads, tc_err *err) {
   tc_h5_quiet();
   out->n = 0;
   int64_t t0;
   uint64_t rows;
   if (tc_store_bucket(s, k, &t0, &rows) != TC_OK)
     return tc_fail(err, TC_ERR_NOT_FOUND, "%s: no bucket %zu", tc_store_path(s), k);
-  if (rows > SIZE_MAX / 16)
-    return tc_fail(err, TC_ERR_NOMEM, "%s: no memory for %" PRIu64 " rows", tc_store_path(s), rows);
-  if (rows == 0)
+  if (row0 > rows || n > rows - row0)
+    return tc_fail(err, TC_ERR_ARG, "%s: bucket %" PRId64 " has no rows %" PRIu64 "..%" PRIu64,
+                   tc_store_path(s), t0, row0, row0 + n);
+  if (n > SIZE_MAX / 16)
+    return tc_fail(err, TC_ERR_NOMEM, "%s: no memory for %" PRIu64 " rows", tc_store_path(s), n);
+  if (n == 0)
     return TC_OK;
   col_plan plan[TC_H5_NCOLS];
   int np = 0, fd = raw_fd(tc_store_file_id(s));
   chunk_job *jobs = NULL;
   unsigned char *spill = NULL;
-  size_t njobs = 0, nspill = 0, tmp_bytes = 0, cap = (size_t)rows;
+  size_t njobs = 0, nspill = 0, tmp_bytes = 0, cap = (size_t)n;
   tc_status st = TC_OK;
   char name[96];
   snprintf(name, sizeof name, "%s/%" PRId64, TC_H5_G_BUCKETS, t0);
@@ -331,17 +386,17 @@ tc_status tc_store_read_bucket_cols(tc_store *s, size_t k, tc_columns *out, unsi
     if (!(cols & (1u << c)))
       continue;
     col_plan *p = &plan[np];
-    st = plan_column(s, g, t0, rows, c, p, err);
+    st = plan_column(s, g, t0, rows, row0, n, c, p, err);
     if (p->d >= 0)
       np++;
     if (st != TC_OK || !p->fast)
       continue;
-    njobs += p->nchunks;
+    njobs += p->c1 - p->c0;
     if (p->filtered && p->chunk * p->es > tmp_bytes)
       tmp_bytes = p->chunk * p->es;
     /* room for a whole last chunk when that wastes little: HDF5 reads whole chunks */
-    size_t whole = p->nchunks * p->chunk;
-    if (fd < 0 && whole > cap && whole - (size_t)rows <= (size_t)rows / 8)
+    size_t whole = (p->c1 - p->c0) * p->chunk;
+    if (fd < 0 && whole > cap && whole - (size_t)n <= (size_t)n / 8)
       cap = whole;
   }
   if (st != TC_OK)
@@ -356,17 +411,17 @@ tc_status tc_store_read_bucket_cols(tc_store *s, size_t k, tc_columns *out, unsi
     col_plan *p = &plan[q];
     unsigned char *dst = tc_h5_col_ptr(out, p->c);
     if (!p->fast) {
-      if (H5Dread(p->d, tc_h5_native(tc_h5_col_kind(p->c)), H5S_ALL, H5S_ALL, H5P_DEFAULT, dst) < 0) {
+      if (!read_hyperslab(p, row0, n, dst)) {
         st = tc_h5_fail(err, tc_store_path(s), "bucket %" PRId64 ": cannot read dataset '%s'", t0,
                         tc_h5_col_name(p->c));
         goto cleanup;
       }
-    } else if (!place_chunks(p, rows, cap, dst, &jobs[at], &nspill)) {
+    } else if (!place_chunks(p, rows, row0, cap, dst, &jobs[at], &nspill)) {
       st = tc_h5_fail(err, tc_store_path(s), "bucket %" PRId64 ": cannot find the chunks of '%s'", t0,
                       tc_h5_col_name(p->c));
       goto cleanup;
     } else {
-      at += p->nchunks;
+      at += p->c1 - p->c0;
     }
   }
   if (nspill && !(spill = malloc(nspill))) {
@@ -376,7 +431,7 @@ tc_status tc_store_read_bucket_cols(tc_store *s, size_t k, tc_columns *out, unsi
   for (size_t i = 0; i < njobs; i++) {
     chunk_job *j = &jobs[i];
     j->src = j->in_dst ? j->dst : spill + j->spill_off;
-    hsize_t off = (hsize_t)j->first;
+    hsize_t off = (hsize_t)(row0 + j->first);
     uint32_t mask = 0;
     /* without a descriptor, one thread reads every chunk through HDF5 first */
     if (fd < 0 && H5Dread_chunk(j->d, H5P_DEFAULT, &off, &mask, j->src) < 0) {
@@ -392,7 +447,7 @@ tc_status tc_store_read_bucket_cols(tc_store *s, size_t k, tc_columns *out, unsi
     goto cleanup;
   }
   if (!decode_all(jobs, njobs, fd, tmp, tmp_bytes, threads))
-    st = job_failure(s, t0, jobs, njobs, err);
+    st = job_failure(s, t0, row0, jobs, njobs, err);
 cleanup:
   for (int q = 0; q < np; q++)
     H5Dclose(plan[q].d);
@@ -400,6 +455,6 @@ cleanup:
   free(jobs);
   free(spill);
   if (st == TC_OK)
-    out->n = (size_t)rows;
+    out->n = (size_t)n;
   return st;
 }

@@ -26,4 +26,14 @@
 tc_status tc_store_read_bucket_cols(tc_store *s, size_t k, tc_columns *out, unsigned cols,
                                     int threads, tc_err *err);
 
+/* Rows [row0, row0 + n) of bucket k into out's rows 0 .. n-1, the columns in `cols`.
+ * Raw chunks are decoded in parallel when the rows are whole chunks of each column
+ * (the bucket's last chunk may be short); otherwise through HDF5. */
+tc_status tc_store_read_bucket_slice(tc_store *s, size_t k, uint64_t row0, uint64_t n, tc_columns *out,
+                                     unsigned cols, int threads, tc_err *err);
+
+/* The chunk length of bucket k's `t` column (0 when it is not chunked): slices of
+ * whole chunks read fastest. */
+tc_status tc_store_bucket_chunk(tc_store *s, size_t k, uint64_t *chunk, tc_err *err);
+
 #endif

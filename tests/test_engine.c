@@ -416,3 +416,111 @@ Test(engine, exact_test_equals_the_haversine_decision) {
   cr_assert_gt(band, n / 3, "the pairs nearest dist must reach the haversine (%zu of %zu)", band, n);
   cr_assert_lt(band, n, "pairs far from dist must be decided by the chord");
 }
+
+/* A store read in slices of whole chunks (tiny chunks here, so that a bucket is many
+ * slices and vessels straddle them) gives the list the in-memory buckets give, with
+ * and without compression; and a slice that is not whole chunks reads the same rows
+ * through HDF5. */
+#include <string.h>
+#include "io/store_chunks.h"
+#include "io/store_write.h"
+#include "support/store_fixtures.h"
+
+static void write_store(const char *path, const tc_columns *c, int64_t bucket_s, int level) {
+  tc_memory_source *ms;
+  cr_assert_eq(tc_memory_source_create(c, bucket_s, &ms), TC_OK);
+  tc_bucket_source src = tc_memory_source_get(ms);
+  tc_store_writer_opts o = {bucket_s, level, 700};
+  tc_store_writer *w;
+  tc_err err = {0};
+  cr_assert_eq(tc_store_writer_create(path, path, &o, &w, &err), TC_OK, "%s", err.msg);
+  tc_columns b;
+  tc_columns_init(&b);
+  for (;;) {
+    int64_t t_end;
+    int eof = 0;
+    cr_assert_eq(src.next(src.ctx, &b, &t_end, &eof, &err), TC_OK);
+    if (eof)
+      break;
+    if (b.n == 0)
+      continue;
+    cr_assert_eq(tc_store_writer_begin_bucket(w, t_end - bucket_s, b.n, &err), TC_OK, "%s", err.msg);
+    for (size_t i = 0; i < b.n; i++) {
+      tc_fix f;
+      tc_columns_get(&b, i, &f);
+      cr_assert_eq(tc_store_writer_add(w, &f, &err), TC_OK, "%s", err.msg);
+    }
+    cr_assert_eq(tc_store_writer_end_bucket(w, &err), TC_OK, "%s", err.msg);
+  }
+  tc_clean_counts clean;
+  memset(&clean, 0, sizeof clean);
+  cr_assert_eq(tc_store_writer_finish(w, &clean, NULL, 0, NULL, 0, NULL, &err), TC_OK, "%s", err.msg);
+  tc_store_writer_free(w);
+  tc_columns_free(&b);
+  tc_memory_source_free(ms);
+}
+
+Test(engine, store_read_in_slices_gives_the_same_list, .timeout = 120) {
+  tc_columns c;
+  tc_columns_init(&c);
+  tt_synthetic(&c, 42, 150, 30);
+  tc_params p = defaults();
+  tc_encounter_list ref;
+  tc_encounter_list_init(&ref);
+  tt_run(&c, 21600, "openmp", 2, &p, &ref);
+  cr_assert_gt(ref.n, 20);
+  for (int level = 0; level <= 1; level++) {
+    char path[1024];
+    store_tmp_path(level ? "slices_deflate.h5" : "slices_plain.h5", path, sizeof path);
+    write_store(path, &c, 21600, level);
+    tc_store *s;
+    tc_err err = {0};
+    cr_assert_eq(tc_store_open(path, &s, &err), TC_OK, "%s", err.msg);
+    size_t kb = 0; /* the bucket with the most rows */
+    for (size_t k = 0; k < tc_store_get_info(s)->nbuckets; k++) {
+      int64_t t0;
+      uint64_t r, rb;
+      cr_assert_eq(tc_store_bucket(s, k, &t0, &r), TC_OK);
+      cr_assert_eq(tc_store_bucket(s, kb, &t0, &rb), TC_OK);
+      if (r > rb)
+        kb = k;
+    }
+    uint64_t chunk;
+    cr_assert_eq(tc_store_bucket_chunk(s, kb, &chunk, &err), TC_OK);
+    cr_assert(chunk > 0 && chunk <= 700, "chunk %llu", (unsigned long long)chunk);
+    /* rows 3 .. 3+2*chunk are not whole chunks: the HDF5 path */
+    tc_columns all, part;
+    tc_columns_init(&all);
+    tc_columns_init(&part);
+    cr_assert_eq(tc_store_read_bucket_cols(s, kb, &all, TC_COL_POSITION, 2, &err), TC_OK, "%s", err.msg);
+    cr_assert_gt(all.n, 3 + 2 * chunk);
+    cr_assert_eq(tc_store_read_bucket_slice(s, kb, 3, 2 * chunk, &part, TC_COL_POSITION, 2, &err), TC_OK,
+                 "%s", err.msg);
+    cr_assert_eq(part.n, 2 * chunk);
+    for (size_t i = 0; i < part.n; i++)
+      cr_assert(part.mmsi[i] == all.mmsi[3 + i] && part.t[i] == all.t[3 + i] &&
+                part.lat[i] == all.lat[3 + i] && part.lon[i] == all.lon[3 + i], "row %zu", i);
+    tc_columns_free(&all);
+    tc_columns_free(&part);
+    tc_store_source_ctx sctx;
+    tc_bucket_source src = tc_store_source(&sctx, s);
+    sctx.slice_rows = 1000; /* one chunk a slice */
+    tc_backend_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.platform = cfg.device = -1;
+    tc_params q = p;
+    q.threads = 2;
+    tc_encounter_list l;
+    tc_encounter_list_init(&l);
+    tc_engine_stats st;
+    cr_assert_eq(tc_encounters_run(&src, &q, tc_backend_find("openmp"), &cfg, &l, &st, &err), TC_OK, "%s",
+                 err.msg);
+    cr_assert_gt(st.reads, 3 * tc_store_get_info(s)->nbuckets, "%llu reads: a bucket must be many slices",
+                 (unsigned long long)st.reads);
+    cr_assert(tt_same(&l, &ref), "the list read in slices differs (level %d)", level);
+    tc_encounter_list_free(&l);
+    tc_store_close(s);
+  }
+  tc_encounter_list_free(&ref);
+  tc_columns_free(&c);
+}

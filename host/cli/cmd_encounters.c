@@ -163,11 +163,11 @@ static void write_meta(FILE *m, int argc, char **argv, const char *store_path,
   fprintf(m, "  \"backend\": \"%s\", \"precision\": \"%s\",\n", backend,
           st->precision ? st->precision : "double");
   fprintf(m,
-          "  \"counts\": {\"buckets\": %llu, \"fixes_read\": %llu, \"teleport_dropped\": %llu, "
+          "  \"counts\": {\"reads\": %llu, \"fixes_read\": %llu, \"teleport_dropped\": %llu, "
           "\"grid_times\": %llu, \"grid_positions\": %llu, \"distance_tests\": %llu, "
           "\"candidate_pairs\": %llu, \"close_pairs\": %llu, \"candidates\": %llu, "
           "\"encounters\": %llu}\n}\n",
-          (unsigned long long)st->buckets, (unsigned long long)st->fixes_read,
+          (unsigned long long)st->reads, (unsigned long long)st->fixes_read,
           (unsigned long long)st->teleport_dropped, (unsigned long long)st->grid_times,
           (unsigned long long)st->grid_positions, (unsigned long long)st->distance_tests,
           (unsigned long long)st->candidate_pairs, (unsigned long long)st->close_pairs,

@@ -13,7 +13,7 @@
 #include "host/status.h"
 
 typedef struct {
-  uint64_t buckets;
+  uint64_t reads;             /* source reads: buckets, or slices of one */
   uint64_t fixes_read;        /* rows delivered by the source */
   uint64_t teleport_dropped;  /* spec §1 rule 3 */
   uint64_t grid_positions;

@@ -170,8 +170,10 @@ tc_status tc_encounters_run(const tc_bucket_source *src, const tc_params *p,
   e.p = p;
   e.ops = ops;
   e.stats = stats;
-  tc_columns cols;
-  tc_columns_init(&cols);
+  tc_columns cols[2]; /* the reader fills one while the engine turns the other into positions */
+  tc_columns_init(&cols[0]);
+  tc_columns_init(&cols[1]);
+  int cur = 0;
   prefetch_job job;
   pthread_t th;
   int running = 0;
@@ -200,7 +202,7 @@ tc_status tc_encounters_run(const tc_bucket_source *src, const tc_params *p,
   }
 
   job.src = src;
-  job.cols = &cols;
+  job.cols = &cols[0];
   if (pthread_create(&th, NULL, prefetch_main, &job) != 0) {
     s = tc_fail(err, TC_ERR_INTERNAL, "cannot start the reader thread");
     goto cleanup;
@@ -221,24 +223,25 @@ tc_status tc_encounters_run(const tc_bucket_source *src, const tc_params *p,
     }
     int eof = job.eof;
     int64_t T = job.t_end;
-    double t0 = now();
-    tc_track_window fx;
+    tc_columns *rows = &cols[cur];
     if (!eof) {
-      stats->buckets++;
-      stats->fixes_read += cols.n;
-      if ((s = bucket_fixes(&e, &cols, &fx)) != TC_OK ||
-          (s = tc_grid_cpu_add(e.grid, &fx, s_done == INT64_MIN ? INT64_MIN : s_done - p->slot, T,
-                               p->threads, &stats->teleport_dropped)) != TC_OK) {
-        tc_fail(err, s, "out of memory computing grid positions");
-        goto cleanup;
-      }
-      /* The bucket is now positions: its rows take the next bucket while this one's
-       * grid times are processed. */
+      stats->reads++;
+      stats->fixes_read += rows->n;
+      cur ^= 1;
+      job.cols = &cols[cur];
       if (pthread_create(&th, NULL, prefetch_main, &job) != 0) {
         s = tc_fail(err, TC_ERR_INTERNAL, "cannot start the reader thread");
         goto cleanup;
       }
       running = 1;
+    }
+    double t0 = now();
+    tc_track_window fx;
+    if (!eof && ((s = bucket_fixes(&e, rows, &fx)) != TC_OK ||
+                 (s = tc_grid_cpu_add(e.grid, &fx, s_done == INT64_MIN ? INT64_MIN : s_done - p->slot, T,
+                                      p->threads, &stats->teleport_dropped)) != TC_OK)) {
+      tc_fail(err, s, "out of memory computing grid positions");
+      goto cleanup;
     }
     stats->t_positions += now() - t0;
     int64_t s_fin;
@@ -258,8 +261,11 @@ tc_status tc_encounters_run(const tc_bucket_source *src, const tc_params *p,
       if ((s = process_range(&e, lo, hi, err)) != TC_OK)
         goto cleanup;
     }
+    int64_t was = s_done;
     if (hi > s_done || s_done == INT64_MIN)
       s_done = s_fin > s_done ? s_fin : s_done;
+    if (!eof && s_done == was)
+      continue; /* a slice that made no grid time final: nothing new can close */
     double t1 = now();
     if ((s = link_runs(&e, NULL, eof ? INT64_MAX : s_done)) != TC_OK) {
       tc_fail(err, s, "out of memory judging encounters");
@@ -284,7 +290,8 @@ tc_status tc_encounters_run(const tc_bucket_source *src, const tc_params *p,
 cleanup:
   if (running)
     pthread_join(th, NULL);
-  tc_columns_free(&cols);
+  tc_columns_free(&cols[0]);
+  tc_columns_free(&cols[1]);
   free(e.fx_mmsi);
   free(e.fx_off);
   for (unsigned k = 0; e.runs && k < e.nshards; k++)

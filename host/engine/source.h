@@ -11,18 +11,23 @@
 
 typedef struct {
   void *ctx;
-  /* Replaces cols with the next bucket. After the call every fix with t < *t_end has
-   * been delivered. *eof = 1 (and cols empty) when there is nothing more. */
+  /* Replaces cols with the next bucket, or the next slice of one: rows in (mmsi, t)
+   * order whose fixes are, vessel by vessel, later than any delivered before. After
+   * the call every fix with t < *t_end has been delivered. *eof = 1 (and cols empty)
+   * when there is nothing more. */
   tc_status (*next)(void *ctx, tc_columns *cols, int64_t *t_end, int *eof, tc_err *err);
 } tc_bucket_source;
 
-/* Every bucket of an open store, in time order (the teleport filter needs each
- * vessel's whole history, so a --from window still reads from the start). The store
- * must outlive the source. */
+/* Every bucket of an open store, in time order, in slices of whole chunks (the
+ * teleport filter needs each vessel's whole history, so a --from window still reads
+ * from the start). The store must outlive the source. */
 typedef struct {
   tc_store *store;
-  size_t k;
-  int threads; /* for decompression; 0 = OpenMP default */
+  size_t k;          /* bucket being read */
+  uint64_t row;      /* its next row */
+  uint64_t slice;    /* rows per slice in it */
+  uint64_t slice_rows; /* about how many rows a slice holds (whole chunks, one at least) */
+  int threads;       /* for decompression; 0 = OpenMP default */
 } tc_store_source_ctx;
 tc_bucket_source tc_store_source(tc_store_source_ctx *ctx, tc_store *store);
 

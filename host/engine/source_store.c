@@ -1,6 +1,11 @@
-/* A bucket source over an open track store. */
+/* A bucket source over an open track store, a slice of whole chunks at a time: the
+ * engine turns each slice into grid positions at once, so a bucket's rows never need
+ * to be in memory together. */
 #include "host/engine/source.h"
 #include "io/store_chunks.h"
+
+/* Rows per slice by default: whole chunks, about this many (a chunk at least). */
+#define SLICE_ROWS 262144u
 
 static tc_status store_next(void *vctx, tc_columns *cols, int64_t *t_end, int *eof, tc_err *err) {
   tc_store_source_ctx *c = vctx;
@@ -13,14 +18,26 @@ static tc_status store_next(void *vctx, tc_columns *cols, int64_t *t_end, int *e
   int64_t t0;
   uint64_t rows;
   TC_TRY(tc_store_bucket(c->store, c->k, &t0, &rows));
-  /* The engine needs positions only: sog, cog and heading stay on disk. */
-  /* The first bucket is read while the engine waits: every thread decodes. Later ones
-   * are read while the engine computes on all threads (pipeline.c), so one thread
-   * decodes: a second team would only contend with the engine's for the cores. */
-  int threads = c->k == 0 ? c->threads : 1;
-  TC_TRY(tc_store_read_bucket_cols(c->store, c->k, cols, TC_COL_POSITION, threads, err));
-  c->k++;
-  *t_end = t0 + info->bucket_s;
+  if (c->row == 0) {
+    uint64_t chunk;
+    TC_TRY(tc_store_bucket_chunk(c->store, c->k, &chunk, err));
+    c->slice = chunk == 0 ? rows : chunk * (c->slice_rows > chunk ? c->slice_rows / chunk : 1);
+  }
+  uint64_t n = rows - c->row < c->slice ? rows - c->row : c->slice;
+  /* The engine needs positions only: sog, cog and heading stay on disk. Every slice
+   * decodes on all threads, though the engine computes meanwhile (pipeline.c): turning
+   * a slice into positions takes less time than inflating one on a single thread, so
+   * with one thread the engine would wait on every slice. */
+  int threads = c->threads;
+  TC_TRY(tc_store_read_bucket_slice(c->store, c->k, c->row, n, cols, TC_COL_POSITION, threads, err));
+  c->row += n;
+  /* Every earlier bucket is complete; this one only once its last slice is read. */
+  *t_end = t0;
+  if (c->row == rows) {
+    c->k++;
+    c->row = 0;
+    *t_end = t0 + info->bucket_s;
+  }
   *eof = 0;
   return TC_OK;
 }
@@ -28,6 +45,9 @@ static tc_status store_next(void *vctx, tc_columns *cols, int64_t *t_end, int *e
 tc_bucket_source tc_store_source(tc_store_source_ctx *ctx, tc_store *store) {
   ctx->store = store;
   ctx->k = 0;
+  ctx->row = 0;
+  ctx->slice = 0;
+  ctx->slice_rows = SLICE_ROWS;
   ctx->threads = 0;
   tc_bucket_source s = {ctx, store_next};
   return s;
