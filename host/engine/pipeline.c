@@ -170,10 +170,8 @@ tc_status tc_encounters_run(const tc_bucket_source *src, const tc_params *p,
   e.p = p;
   e.ops = ops;
   e.stats = stats;
-  tc_columns cols[2]; /* the reader fills one while the engine turns the other into positions */
-  tc_columns_init(&cols[0]);
-  tc_columns_init(&cols[1]);
-  int cur = 0;
+  tc_columns cols; /* one slice of rows: read, turned into positions, then read again */
+  tc_columns_init(&cols);
   prefetch_job job;
   pthread_t th;
   int running = 0;
@@ -202,7 +200,7 @@ tc_status tc_encounters_run(const tc_bucket_source *src, const tc_params *p,
   }
 
   job.src = src;
-  job.cols = &cols[0];
+  job.cols = &cols;
   if (pthread_create(&th, NULL, prefetch_main, &job) != 0) {
     s = tc_fail(err, TC_ERR_INTERNAL, "cannot start the reader thread");
     goto cleanup;
@@ -223,25 +221,24 @@ tc_status tc_encounters_run(const tc_bucket_source *src, const tc_params *p,
     }
     int eof = job.eof;
     int64_t T = job.t_end;
-    tc_columns *rows = &cols[cur];
+    double t0 = now();
+    tc_track_window fx;
     if (!eof) {
       stats->reads++;
-      stats->fixes_read += rows->n;
-      cur ^= 1;
-      job.cols = &cols[cur];
+      stats->fixes_read += cols.n;
+      if ((s = bucket_fixes(&e, &cols, &fx)) != TC_OK ||
+          (s = tc_grid_cpu_add(e.grid, &fx, s_done == INT64_MIN ? INT64_MIN : s_done - p->slot, T,
+                               p->threads, &stats->teleport_dropped)) != TC_OK) {
+        tc_fail(err, s, "out of memory computing grid positions");
+        goto cleanup;
+      }
+      /* The rows are now positions: they take the next slice while this one's grid
+       * times are processed (reading during the add would only slow both down). */
       if (pthread_create(&th, NULL, prefetch_main, &job) != 0) {
         s = tc_fail(err, TC_ERR_INTERNAL, "cannot start the reader thread");
         goto cleanup;
       }
       running = 1;
-    }
-    double t0 = now();
-    tc_track_window fx;
-    if (!eof && ((s = bucket_fixes(&e, rows, &fx)) != TC_OK ||
-                 (s = tc_grid_cpu_add(e.grid, &fx, s_done == INT64_MIN ? INT64_MIN : s_done - p->slot, T,
-                                      p->threads, &stats->teleport_dropped)) != TC_OK)) {
-      tc_fail(err, s, "out of memory computing grid positions");
-      goto cleanup;
     }
     stats->t_positions += now() - t0;
     int64_t s_fin;
@@ -290,8 +287,7 @@ tc_status tc_encounters_run(const tc_bucket_source *src, const tc_params *p,
 cleanup:
   if (running)
     pthread_join(th, NULL);
-  tc_columns_free(&cols[0]);
-  tc_columns_free(&cols[1]);
+  tc_columns_free(&cols);
   free(e.fx_mmsi);
   free(e.fx_off);
   for (unsigned k = 0; e.runs && k < e.nshards; k++)

@@ -1,11 +1,14 @@
 /* A bucket source over an open track store, a slice of whole chunks at a time: the
- * engine turns each slice into grid positions at once, so a bucket's rows never need
- * to be in memory together. */
+ * engine turns each slice into grid positions at once, so a large bucket's rows never
+ * need to be in memory together. */
 #include "host/engine/source.h"
 #include "io/store_chunks.h"
 
-/* Rows per slice by default: whole chunks, about this many (a chunk at least). */
-#define SLICE_ROWS 262144u
+/* Rows per slice by default: whole chunks, about this many (a chunk at least). A
+ * bucket of up to this many rows is one slice: reading it whole is fastest (each
+ * slice costs HDF5 calls, and grid times can only be processed once every vessel of
+ * the bucket is in); beyond it, memory stays at two slices. */
+#define SLICE_ROWS (1u << 22)
 
 static tc_status store_next(void *vctx, tc_columns *cols, int64_t *t_end, int *eof, tc_err *err) {
   tc_store_source_ctx *c = vctx;
@@ -24,11 +27,13 @@ static tc_status store_next(void *vctx, tc_columns *cols, int64_t *t_end, int *e
     c->slice = chunk == 0 ? rows : chunk * (c->slice_rows > chunk ? c->slice_rows / chunk : 1);
   }
   uint64_t n = rows - c->row < c->slice ? rows - c->row : c->slice;
-  /* The engine needs positions only: sog, cog and heading stay on disk. Every slice
-   * decodes on all threads, though the engine computes meanwhile (pipeline.c): turning
-   * a slice into positions takes less time than inflating one on a single thread, so
-   * with one thread the engine would wait on every slice. */
-  int threads = c->threads;
+  /* The engine needs positions only: sog, cog and heading stay on disk. A bucket's
+   * first slice is read while the engine processes the grid times of the bucket before
+   * (pipeline.c), so one thread decodes it: a second team would only contend with the
+   * engine's for the cores. Other slices are read while the engine only turns the
+   * previous slice into positions, which is quicker than inflating one on one thread,
+   * so every thread decodes them (and the very first slice, which nothing overlaps). */
+  int threads = c->row == 0 && c->k > 0 ? 1 : c->threads;
   TC_TRY(tc_store_read_bucket_slice(c->store, c->k, c->row, n, cols, TC_COL_POSITION, threads, err));
   c->row += n;
   /* Every earlier bucket is complete; this one only once its last slice is read. */
