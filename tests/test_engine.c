@@ -183,14 +183,22 @@ Test(engine, teleport_filter_drops_impossible_jump) {
   tc_columns_free(&c);
 }
 
+/* The synthetic traffic of seed 42 (150 vessels, 30 h) and its list from `backend`
+ * over buckets of bucket_s, the reference of the tests that split the work otherwise. */
+static void synthetic_reference(tc_columns *c, tc_params *p, tc_encounter_list *ref, int64_t bucket_s,
+                                const char *backend, int threads) {
+  tc_columns_init(c);
+  tt_synthetic(c, 42, 150, 30);
+  *p = defaults();
+  tc_encounter_list_init(ref);
+  tt_run(c, bucket_s, backend, threads, p, ref);
+}
+
 Test(engine, backends_threads_and_buckets_agree, .timeout = 120) {
   tc_columns c;
-  tc_columns_init(&c);
-  tt_synthetic(&c, 42, 150, 30);
-  tc_params p = defaults();
+  tc_params p;
   tc_encounter_list ref;
-  tc_encounter_list_init(&ref);
-  tt_run(&c, DAY, "allpairs", 1, &p, &ref);
+  synthetic_reference(&c, &p, &ref, DAY, "allpairs", 1);
   cr_assert_gt(ref.n, 20, "the synthetic data should hold encounters (got %zu)", ref.n);
   int antimeridian = 0, polar = 0;
   for (size_t i = 0; i < ref.n; i++) {
@@ -462,12 +470,9 @@ static void write_store(const char *path, const tc_columns *c, int64_t bucket_s,
 
 Test(engine, store_read_in_slices_gives_the_same_list, .timeout = 120) {
   tc_columns c;
-  tc_columns_init(&c);
-  tt_synthetic(&c, 42, 150, 30);
-  tc_params p = defaults();
+  tc_params p;
   tc_encounter_list ref;
-  tc_encounter_list_init(&ref);
-  tt_run(&c, 21600, "openmp", 2, &p, &ref);
+  synthetic_reference(&c, &p, &ref, 21600, "openmp", 2);
   cr_assert_gt(ref.n, 20);
   for (int level = 0; level <= 1; level++) {
     char path[1024];

@@ -137,13 +137,10 @@ tc_status tc_exact_filter(const tc_grid_block *blk, const tc_pairbuf *cand, cons
     }
   }
   out->shard_off[nshards] = m;
-  size_t cap = out->cap;
-  if (!tc_reserve((void **)&out->v, &cap, m, sizeof *out->v))
+  void **const pairs[] = {(void **)&out->v, (void **)&out->tmp};
+  const size_t psize[] = {sizeof *out->v, sizeof *out->tmp};
+  if (!tc_reserve_all(pairs, psize, 2, &out->cap, m))
     return TC_ERR_NOMEM;
-  cap = out->cap;
-  if (!tc_reserve((void **)&out->tmp, &cap, m, sizeof *out->tmp))
-    return TC_ERR_NOMEM;
-  out->cap = cap;
 #ifdef _OPENMP
 #pragma omp parallel for schedule(static, 1) num_threads(nt)
 #endif

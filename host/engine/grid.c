@@ -49,7 +49,7 @@ struct tc_grid_cpu {
    * the scatter reads the neighbours in store order, where they are cheap. */
   double *nb_lat, *nb_lon;
   signed char *nb_dir;
-  size_t cap_nb, cap_nbd;
+  size_t cap_nb;
   size_t *chv;           /* [nch+1] vessel chunks: chunk c is vessels chv[c] .. chv[c+1] */
   size_t cap_ch;
   size_t *chcnt;         /* [nch][ns+1] positions per chunk and grid time, then cursors */
@@ -69,32 +69,14 @@ static void pstore_free(pstore *p) {
 }
 
 static tc_status pstore_reserve(pstore *p, size_t nv, size_t n) {
-  size_t c = p->cap_v;
-  if (!tc_reserve((void **)&p->mmsi, &c, nv, sizeof *p->mmsi))
+  void **const per_vessel[] = {(void **)&p->mmsi, (void **)&p->off, (void **)&p->lt, (void **)&p->llat,
+                               (void **)&p->llon};
+  const size_t vsize[] = {sizeof *p->mmsi, sizeof *p->off, sizeof *p->lt, sizeof *p->llat, sizeof *p->llon};
+  void **const per_position[] = {(void **)&p->s, (void **)&p->lat, (void **)&p->lon};
+  const size_t psize[] = {sizeof *p->s, sizeof *p->lat, sizeof *p->lon};
+  if (!tc_reserve_all(per_vessel, vsize, 5, &p->cap_v, nv + 1) ||
+      !tc_reserve_all(per_position, psize, 3, &p->cap, n))
     return TC_ERR_NOMEM;
-  c = p->cap_v;
-  if (!tc_reserve((void **)&p->off, &c, nv + 1, sizeof *p->off))
-    return TC_ERR_NOMEM;
-  c = p->cap_v;
-  if (!tc_reserve((void **)&p->lt, &c, nv, sizeof *p->lt))
-    return TC_ERR_NOMEM;
-  c = p->cap_v;
-  if (!tc_reserve((void **)&p->llat, &c, nv, sizeof *p->llat))
-    return TC_ERR_NOMEM;
-  c = p->cap_v;
-  if (!tc_reserve((void **)&p->llon, &c, nv, sizeof *p->llon))
-    return TC_ERR_NOMEM;
-  p->cap_v = c;
-  c = p->cap;
-  if (!tc_reserve((void **)&p->s, &c, n, sizeof *p->s))
-    return TC_ERR_NOMEM;
-  c = p->cap;
-  if (!tc_reserve((void **)&p->lat, &c, n, sizeof *p->lat))
-    return TC_ERR_NOMEM;
-  c = p->cap;
-  if (!tc_reserve((void **)&p->lon, &c, n, sizeof *p->lon))
-    return TC_ERR_NOMEM;
-  p->cap = c;
   return TC_OK;
 }
 
@@ -373,14 +355,9 @@ tc_status tc_grid_cpu_compute(tc_grid_cpu *g, tc_grid_block *blk, int threads) {
     blk->off[j + 1] = core;
   }
   TC_TRY(tc_grid_block_reserve(blk, ns, core));
-  size_t cap = g->cap_nb;
-  if (!tc_reserve((void **)&g->nb_lat, &cap, core, sizeof *g->nb_lat))
-    return TC_ERR_NOMEM;
-  cap = g->cap_nb;
-  if (!tc_reserve((void **)&g->nb_lon, &cap, core, sizeof *g->nb_lon))
-    return TC_ERR_NOMEM;
-  g->cap_nb = cap;
-  if (!tc_reserve((void **)&g->nb_dir, &g->cap_nbd, core, sizeof *g->nb_dir))
+  void **const nb[] = {(void **)&g->nb_lat, (void **)&g->nb_lon, (void **)&g->nb_dir};
+  const size_t nbsize[] = {sizeof *g->nb_lat, sizeof *g->nb_lon, sizeof *g->nb_dir};
+  if (!tc_reserve_all(nb, nbsize, 3, &g->cap_nb, core))
     return TC_ERR_NOMEM;
 #ifdef _OPENMP
 #pragma omp parallel for schedule(dynamic, 1) num_threads(nt)

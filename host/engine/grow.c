@@ -22,6 +22,17 @@ void *tc_grow(void *v, size_t *cap, size_t need, size_t elem, size_t first) {
   return n;
 }
 
+int tc_reserve_all(void **const *p, const size_t *size, int k, size_t *cap, size_t n) {
+  size_t c = *cap;
+  for (int i = 0; i < k; i++) {
+    c = *cap;
+    if (!tc_reserve(p[i], &c, n, size[i]))
+      return 0;
+  }
+  *cap = c;
+  return 1;
+}
+
 int tc_reserve(void **p, size_t *cap, size_t n, size_t size) {
   if (n <= *cap)
     return 1;

@@ -16,4 +16,9 @@ void *tc_grow(void *v, size_t *cap, size_t need, size_t elem, size_t first);
  * blocks hinted to huge pages. 0 when out of memory (*p and *cap unchanged). */
 int tc_reserve(void **p, size_t *cap, size_t n, size_t size);
 
+/* tc_reserve for k arrays that share one capacity *cap (element sizes size[i]): all
+ * grow together. 0 when out of memory (*cap unchanged; every array keeps at least
+ * *cap elements). */
+int tc_reserve_all(void **const *p, const size_t *size, int k, size_t *cap, size_t n);
+
 #endif
