@@ -265,10 +265,11 @@ Test(engine, fast_unit_vectors_match_libm) {
   cr_assert_lt(worst, 1e-15, "worst component difference %g", worst);
 }
 
-/* Slot speeds from the grid's vessel-major copy (one halo grid time each side of the
- * block) equal the spec's definition looked up in the fixes, bit for bit, at every
- * position of blocks that start and end anywhere: gaps longer than max_gap, tracks
- * that begin or end inside a block, vessels at rest, the antimeridian. */
+/* Positions and slot speeds from the grid's position store, fed bucket by bucket,
+ * equal the spec's definition looked up in all the fixes, bit for bit, at every
+ * position of blocks that start and end anywhere (and the unit vectors equal the
+ * scalar tc_unit_vec_fast's): gaps longer than max_gap, tracks that begin or end
+ * inside a block or a bucket, vessels at rest, the antimeridian. */
 #include "host/engine/grid.h"
 
 Test(engine, grid_slot_speeds_equal_the_definition) {
@@ -359,6 +360,9 @@ Test(engine, grid_slot_speeds_equal_the_definition) {
             double la, lo2;
             cr_assert(tc_track_position(&w, v, s, &la, &lo2));
             cr_assert(la == blk.lat[p] && lo2 == blk.lon[p], "vessel %zu s=%lld", v, (long long)s);
+            double ux, uy, uz; /* the block's (vectorised) unit vectors, bit for bit */
+            tc_unit_vec_fast(la, lo2, &ux, &uy, &uz);
+            cr_assert(ux == blk.x[p] && uy == blk.y[p] && uz == blk.z[p], "unit vector of vessel %zu", v);
             double want = tc_slot_speed_kn(&w, v, s, 600);
             double got = tc_grid_cpu_speed_kn(g, &blk, p);
             cr_assert(isnan(want) ? isnan(got) : got == want, "s=%lld vessel %zu: %.17g vs %.17g",
