@@ -15,23 +15,51 @@ typedef struct {
   signed char da, db;        /* where the neighbour is (tc_grid_neighbours.dir) */
 } close_time;
 
+/* A pair's open candidate. Most are ships passing each other, with one or two close
+ * times: the first is kept in the slot itself, so they cost no allocation, and start,
+ * end and count are here, so judging a short one touches nothing else. Slots are
+ * recycled through a free list; the hash table holds slot indices. */
 typedef struct {
-  uint64_t key;          /* mmsi_a << 32 | mmsi_b */
-  close_time *v;
-  size_t n, cap;
+  uint64_t key;          /* mmsi_a << 32 | mmsi_b; 0: a free slot (an MMSI is never 0) */
+  int64_t last_t;        /* its last close time */
+  uint32_t n, cap;       /* close times held; room in v */
+  uint32_t next_free;    /* free list link (index + 1) while free */
+  close_time *v;         /* NULL while it holds one close time, which is `one` */
+  close_time one;
 } cand;
+
+/* A table entry: the key beside its slot, so probes and removals never read a slot. */
+typedef struct {
+  uint64_t key;          /* 0: empty */
+  uint32_t slot;
+} tentry;
+
+/* A close time as it arrived, for expiry: arrivals are in time order, so the
+ * candidates to judge at a flush are found from the front, without a scan of all. */
+typedef struct {
+  int64_t t;
+  uint32_t slot;
+} arrival;
 
 struct tc_runs {
   tc_params p;
   cand *c;
-  size_t nc, capc;
-  uint32_t *table; /* open addressing: index + 1 into c, 0 = empty */
-  size_t tcap;     /* power of two */
+  size_t nc, capc;       /* slots made, allocated */
+  size_t live;           /* slots in use */
+  uint32_t free_head;    /* index + 1 of the first free slot, 0: none */
+  tentry *table;         /* open addressing, linear probing */
+  size_t tcap;           /* power of two, at least twice live */
+  arrival *q;            /* ring of arrivals */
+  size_t qhead, qn, qcap;
   double *tmp, *sa, *sb, *d;  /* judging scratch, tmp_cap each */
   size_t tmp_cap;
   tc_encounter_list pending;
   uint64_t judged;
 };
+
+/* Tables from this many entries (16 bytes each) outgrow the caches; smaller ones are
+ * better off without the prefetches' extra lookups. */
+#define PREFETCH_ENTRIES ((size_t)1 << 17)
 
 static uint64_t mix(uint64_t x) {
   x += 0x9E3779B97F4A7C15ULL;
@@ -50,15 +78,16 @@ tc_status tc_runs_create(const tc_params *p, tc_runs **out) {
   return TC_OK;
 }
 
-static void cand_free(cand *c) { free(c->v); }
+static const close_time *times_of(const cand *c) { return c->v ? c->v : &c->one; }
 
 void tc_runs_free(tc_runs *r) {
   if (!r)
     return;
   for (size_t i = 0; i < r->nc; i++)
-    cand_free(&r->c[i]);
+    free(r->c[i].v);
   free(r->c);
   free(r->table);
+  free(r->q);
   free(r->tmp);
   free(r->sa);
   free(r->sb);
@@ -67,52 +96,102 @@ void tc_runs_free(tc_runs *r) {
   free(r);
 }
 
-static tc_status rebuild_table(tc_runs *r, size_t want) {
-  size_t cap = 1024;
-  while (cap < 2 * want)
-    cap *= 2;
-  if (cap != r->tcap) {
-    uint32_t *t = realloc(r->table, cap * sizeof *t);
-    if (!t)
-      return TC_ERR_NOMEM;
-    r->table = t;
-    r->tcap = cap;
-  }
-  memset(r->table, 0, r->tcap * sizeof *r->table);
-  for (size_t i = 0; i < r->nc; i++) {
-    size_t h = mix(r->c[i].key) & (r->tcap - 1);
-    while (r->table[h])
-      h = (h + 1) & (r->tcap - 1);
-    r->table[h] = (uint32_t)(i + 1);
-  }
+/* Position of key in the table, or of the empty entry where it would go. */
+static size_t table_find(const tc_runs *r, uint64_t key) {
+  size_t mask = r->tcap - 1, h = mix(key) & mask;
+  while (r->table[h].key && r->table[h].key != key)
+    h = (h + 1) & mask;
+  return h;
+}
+
+static tc_status table_grow(tc_runs *r) {
+  size_t cap = r->tcap ? 2 * r->tcap : 1024;
+  tentry *t = calloc(cap, sizeof *t);
+  if (!t)
+    return TC_ERR_NOMEM;
+  tentry *old = r->table;
+  size_t ocap = r->tcap;
+  r->table = t;
+  r->tcap = cap;
+  for (size_t i = 0; i < ocap; i++)
+    if (old[i].key)
+      r->table[table_find(r, old[i].key)] = old[i];
+  free(old);
   return TC_OK;
 }
 
-static tc_status find_or_add(tc_runs *r, uint64_t key, cand **out) {
-  if (2 * (r->nc + 1) > r->tcap)
-    TC_TRY(rebuild_table(r, r->nc + 1));
-  size_t h = mix(key) & (r->tcap - 1);
-  while (r->table[h]) {
-    cand *c = &r->c[r->table[h] - 1];
-    if (c->key == key) {
-      *out = c;
-      return TC_OK;
+/* Removes the entry at h, shifting later entries of its probe run back (no tombstones,
+ * so lookups stay short however many candidates come and go). */
+static void table_remove(tc_runs *r, size_t h) {
+  size_t mask = r->tcap - 1, i = h, j = h;
+  for (;;) {
+    j = (j + 1) & mask;
+    if (!r->table[j].key)
+      break;
+    size_t k = mix(r->table[j].key) & mask; /* where entry j wants to be */
+    if (i <= j ? (i < k && k <= j) : (i < k || k <= j))
+      continue; /* it cannot move to i without leaving its run */
+    r->table[i] = r->table[j];
+    i = j;
+  }
+  r->table[i].key = 0;
+}
+
+/* A slot for a new candidate of key, entered in the table at h. */
+static tc_status slot_new(tc_runs *r, uint64_t key, size_t h, uint32_t *out) {
+  uint32_t k;
+  if (r->free_head) {
+    k = r->free_head - 1;
+    r->free_head = r->c[k].next_free;
+  } else {
+    if (r->nc == r->capc) {
+      size_t cap = r->capc ? 2 * r->capc : 256;
+      cand *c = realloc(r->c, cap * sizeof *c);
+      if (!c)
+        return TC_ERR_NOMEM;
+      r->c = c;
+      r->capc = cap;
     }
-    h = (h + 1) & (r->tcap - 1);
+    k = (uint32_t)r->nc++;
+    r->c[k].v = NULL;
+    r->c[k].cap = 0;
   }
-  if (r->nc == r->capc) {
-    size_t cap = r->capc ? 2 * r->capc : 256;
-    cand *c = realloc(r->c, cap * sizeof *c);
-    if (!c)
-      return TC_ERR_NOMEM;
-    r->c = c;
-    r->capc = cap;
-  }
-  cand *c = &r->c[r->nc];
-  memset(c, 0, sizeof *c);
+  cand *c = &r->c[k];
   c->key = key;
-  r->table[h] = (uint32_t)(++r->nc);
-  *out = c;
+  c->n = 0;
+  c->last_t = INT64_MIN;
+  r->table[h] = (tentry){key, k};
+  r->live++;
+  *out = k;
+  return TC_OK;
+}
+
+static void slot_free(tc_runs *r, uint32_t k) {
+  cand *c = &r->c[k];
+  free(c->v);
+  c->v = NULL;
+  c->cap = 0;
+  c->n = 0;
+  c->key = 0;
+  c->next_free = r->free_head;
+  r->free_head = k + 1;
+  r->live--;
+}
+
+static tc_status arrival_push(tc_runs *r, int64_t t, uint32_t slot) {
+  if (r->qn == r->qcap) { /* grow the ring, unrolled to start at 0 */
+    size_t cap = r->qcap ? 2 * r->qcap : 1024;
+    arrival *q = malloc(cap * sizeof *q);
+    if (!q)
+      return TC_ERR_NOMEM;
+    for (size_t i = 0; i < r->qn; i++)
+      q[i] = r->q[(r->qhead + i) & (r->qcap - 1)];
+    free(r->q);
+    r->q = q;
+    r->qcap = cap;
+    r->qhead = 0;
+  }
+  r->q[(r->qhead + r->qn++) & (r->qcap - 1)] = (arrival){t, slot};
   return TC_OK;
 }
 
@@ -139,16 +218,16 @@ static double median(tc_runs *r, const double *x, size_t n) {
   return tc_median(r->tmp, m);
 }
 
-/* Judges a candidate (spec §4) and resets it for reuse. */
+/* Judges a candidate (spec §4) and empties it for reuse. */
 static tc_status judge(tc_runs *r, cand *c) {
   if (c->n == 0)
     return TC_OK;
   r->judged++;
-  int64_t start = c->v[0].t, end = c->v[c->n - 1].t;
+  const close_time *v = times_of(c);
+  int64_t start = v[0].t, end = c->last_t;
   if (end - start >= r->p.min_duration) {
     if (!scratch(r, c->n))
       return TC_ERR_NOMEM;
-    const close_time *v = c->v;
     for (size_t i = 0; i < c->n; i++) {
       r->sa[i] = tc_slot_speed_from(v[i].la, v[i].oa, v[i].nla, v[i].noa, v[i].da, r->p.slot);
       r->sb[i] = tc_slot_speed_from(v[i].lb, v[i].ob, v[i].nlb, v[i].nob, v[i].db, r->p.slot);
@@ -190,15 +269,23 @@ static tc_status judge(tc_runs *r, cand *c) {
 }
 
 static tc_status cand_push(cand *c, const close_time *ct) {
-  if (c->n == c->cap) {
-    size_t cap = c->cap ? 2 * c->cap : 4; /* most candidates are ships passing: short */
-    close_time *v = realloc(c->v, cap * sizeof *v);
-    if (!v)
-      return TC_ERR_NOMEM;
-    c->v = v;
-    c->cap = cap;
+  if (c->n == 0 && !c->v) {
+    c->one = *ct;
+  } else {
+    if (c->n >= c->cap) { /* the first time: move the inline close time into v */
+      uint32_t cap = c->cap ? 2 * c->cap : 4;
+      close_time *v = realloc(c->v, cap * sizeof *v);
+      if (!v)
+        return TC_ERR_NOMEM;
+      if (!c->v && c->n)
+        v[0] = c->one;
+      c->v = v;
+      c->cap = cap;
+    }
+    c->v[c->n] = *ct;
   }
-  c->v[c->n++] = *ct;
+  c->n++;
+  c->last_t = ct->t;
   return TC_OK;
 }
 
@@ -213,7 +300,9 @@ tc_status tc_runs_add(tc_runs *r, const tc_grid_block *blk, const tc_closebuf *c
    * grid time follows from a cursor over the block's offsets. */
   size_t j = 0;
   (void)nshards;
-  for (size_t k = close->shard_off[shard]; k < close->shard_off[shard + 1]; k++) {
+  size_t end = close->shard_off[shard + 1];
+  int big = r->tcap >= PREFETCH_ENTRIES;
+  for (size_t k = close->shard_off[shard]; k < end; k++) {
     const tc_close_pair *cp = &close->v[k];
     uint32_t ma = (uint32_t)(cp->key >> 32), mb = (uint32_t)cp->key;
     if (r->p.mmsi_filter && !listed(&r->p, ma) && !listed(&r->p, mb))
@@ -221,34 +310,78 @@ tc_status tc_runs_add(tc_runs *r, const tc_grid_block *blk, const tc_closebuf *c
     while (cp->p >= blk->off[j + 1])
       j++;
     int64_t s = blk->s0 + (int64_t)j * blk->slot;
-    cand *c;
-    TC_TRY(find_or_add(r, cp->key, &c));
-    if (c->n && c->v[c->n - 1].t == s)
+    if (2 * (r->live + 1) > r->tcap)
+      TC_TRY(table_grow(r));
+    /* A table of millions of open candidates misses the cache on every pair: fetch
+     * the entry of a pair some way ahead, and the slot of one nearer. */
+    if (big && k + 16 < end)
+      __builtin_prefetch(&r->table[mix(close->v[k + 16].key) & (r->tcap - 1)]);
+    if (big && k + 8 < end) {
+      size_t h8 = table_find(r, close->v[k + 8].key);
+      if (r->table[h8].key)
+        __builtin_prefetch(&r->c[r->table[h8].slot]);
+    }
+    size_t h = table_find(r, cp->key);
+    uint32_t slot;
+    if (r->table[h].key) {
+      slot = r->table[h].slot;
+    } else {
+      TC_TRY(slot_new(r, cp->key, h, &slot));
+    }
+    cand *c = &r->c[slot];
+    if (c->n && c->last_t == s)
       continue; /* reported twice by the backend */
-    if (c->n && s - c->v[c->n - 1].t > r->p.merge_gap)
+    if (c->n && s - c->last_t > r->p.merge_gap)
       TC_TRY(judge(r, c));
     uint32_t p = cp->p, q = cp->q;
     close_time ct = {s, blk->lat[p], blk->lon[p], blk->lat[q], blk->lon[q], nb->lat[p], nb->lon[p],
                      nb->lat[q], nb->lon[q], nb->dir[p], nb->dir[q]};
     TC_TRY(cand_push(c, &ct));
+    TC_TRY(arrival_push(r, s, slot));
   }
   return TC_OK;
 }
 
+/* Judges the candidate in slot k and frees the slot. */
+static tc_status close_slot(tc_runs *r, uint32_t k) {
+  TC_TRY(judge(r, &r->c[k]));
+  table_remove(r, table_find(r, r->c[k].key));
+  slot_free(r, k);
+  return TC_OK;
+}
+
 tc_status tc_runs_flush(tc_runs *r, int64_t s_next, tc_encounter_list *out) {
-  size_t keep = 0;
-  for (size_t i = 0; i < r->nc; i++) {
-    cand *c = &r->c[i];
-    int open = c->n && (s_next == INT64_MAX ? 0 : s_next - c->v[c->n - 1].t <= r->p.merge_gap);
-    if (!open) {
-      TC_TRY(judge(r, c));
-      cand_free(c);
-      continue;
+  if (s_next == INT64_MAX) { /* the end: every candidate is closed */
+    for (uint32_t k = 0; k < r->nc; k++)
+      if (r->c[k].key)
+        TC_TRY(close_slot(r, k));
+    r->qn = 0;
+  } else {
+    /* A candidate whose last close time is more than merge_gap before s_next can no
+     * longer grow. Its last arrival is the one that still matches its last_t; older
+     * arrivals of it (and of slots reused since) are passed over. */
+    size_t qmask = r->qcap - 1;
+    int big = r->tcap >= PREFETCH_ENTRIES;
+    while (r->qn) {
+      arrival a = r->q[r->qhead];
+      if (s_next - a.t <= r->p.merge_gap)
+        break;
+      /* as in tc_runs_add: the slot of an arrival some way ahead, the table entry of
+       * one nearer (its slot's key is in the cache by then) */
+      if (big && r->qn > 16)
+        __builtin_prefetch(&r->c[r->q[(r->qhead + 16) & qmask].slot]);
+      if (big && r->qn > 8) {
+        const cand *c8 = &r->c[r->q[(r->qhead + 8) & qmask].slot];
+        if (c8->key)
+          __builtin_prefetch(&r->table[mix(c8->key) & (r->tcap - 1)]);
+      }
+      r->qhead = (r->qhead + 1) & qmask;
+      r->qn--;
+      const cand *c = &r->c[a.slot];
+      if (c->key && c->n && c->last_t == a.t)
+        TC_TRY(close_slot(r, a.slot));
     }
-    r->c[keep++] = *c;
   }
-  r->nc = keep;
-  TC_TRY(rebuild_table(r, r->nc));
   for (size_t i = 0; i < r->pending.n; i++)
     TC_TRY(tc_encounter_list_push(out, &r->pending.v[i]));
   r->pending.n = 0;
@@ -258,4 +391,4 @@ tc_status tc_runs_flush(tc_runs *r, int64_t s_next, tc_encounter_list *out) {
 unsigned tc_runs_shard(uint64_t key, unsigned nshards) { return (unsigned)(mix(key) % nshards); }
 
 uint64_t tc_runs_candidates(const tc_runs *r) { return r->judged; }
-size_t tc_runs_open(const tc_runs *r) { return r->nc; }
+size_t tc_runs_open(const tc_runs *r) { return r->live; }
