@@ -295,12 +295,13 @@ static void check_truth_row(const rows *r, const tc_truth *t) {
   free(b.f);
 }
 
-static void check_truth(uint64_t seed, int antimeridian) {
+static void check_truth(uint64_t seed, int antimeridian, int regions) {
   tc_gen_params p;
   small(&p, seed);
   p.meetings = 6;
   p.decoys = 6;
   p.antimeridian = antimeridian;
+  p.regions = regions;
   rows r = {0};
   tc_gen *g = make(&p);
   drain(g, &r, NULL);
@@ -324,12 +325,45 @@ static void check_truth(uint64_t seed, int antimeridian) {
 }
 
 Test(generate, truth_matches_the_rows_written) {
-  check_truth(21, 0);
-  check_truth(22, 0);
+  check_truth(21, 0, 0);
+  check_truth(22, 0, 0);
+}
+
+/* --regions spreads the traffic over more 300 km squares (the open-sea ones placed
+ * apart from the named three), the truth still matches the rows, and a vessel stays in
+ * its region: every row lies within 300 km of one of the regions' centres, and rows
+ * reach at least twelve distinct ones. */
+Test(generate, more_regions_spread_the_traffic) {
+  check_truth(24, 0, 12);
+  check_truth(25, 1, 40);
+  tc_gen_params p;
+  small(&p, 24);
+  p.vessels = 2000;
+  p.regions = 12;
+  rows r = {0};
+  tc_gen *g = make(&p);
+  drain(g, &r, NULL);
+  double centre[64][2];
+  size_t nc = 0;
+  for (size_t i = 0; i < r.n; i++) {
+    size_t k = 0;
+    while (k < nc && tc_haversine_m(r.v[i].lat, r.v[i].lon, centre[k][0], centre[k][1]) > 300000.0)
+      k++;
+    if (k == nc) {
+      cr_assert_lt(nc, 64, "rows scattered beyond any region");
+      centre[nc][0] = r.v[i].lat;
+      centre[nc][1] = r.v[i].lon;
+      nc++;
+    }
+  }
+  cr_assert_geq(nc, 12, "%zu regions reached", nc);
+  cr_assert_leq(nc, 24, "%zu clusters for 12 regions", nc);
+  tc_gen_free(g);
+  free(r.v);
 }
 
 Test(generate, antimeridian_straddles_180) {
-  check_truth(23, 1);
+  check_truth(23, 1, 0);
   tc_gen_params p;
   small(&p, 23);
   p.antimeridian = 1;

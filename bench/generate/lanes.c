@@ -19,6 +19,26 @@ static const tc_gen_region plain_regions[] = {
     {"north-sea", 55.5, 3.5}, {"south-china-sea", 12.0, 113.0}, {"gulf-of-mexico", 26.0, -90.0}};
 static const tc_gen_region fiji_region = {"fiji-antimeridian", -17.5, 180.0};
 
+/* Region r >= TC_GEN_NAMED_REGIONS (0 when none is left): the next point of a 6° grid between 57°S and 57°N
+ * that lies at least 8° (over 600 km) in latitude or longitude from every region
+ * before it, so no two 300 km squares touch; traffic density then stays that of the
+ * named regions however many there are. */
+static int open_sea_region(tc_gen_world *w, int r, int *next) {
+  for (; *next < 20 * 60; (*next)++) {
+    int row = *next % 20, col = *next / 20;
+    double lat = -57.0 + 6.0 * row, lon = tc_norm_lon(-177.0 + 6.0 * col + (row % 2) * 3.0);
+    int clear = 1;
+    for (int q = 0; q < r && clear; q++)
+      clear = fabs(w->region[q].lat0 - lat) >= 8.0 || fabs(tc_wrap_dlon(w->region[q].lon0 - lon)) >= 8.0;
+    if (clear) {
+      w->region[r] = (tc_gen_region){"open-sea", lat, lon};
+      (*next)++;
+      return 1;
+    }
+  }
+  return 0;
+}
+
 double tc_gen_course(double de, double dn) {
   double c = atan2(de, dn) / TC_DEG2RAD;
   return c < 0.0 ? c + 360.0 : c;
@@ -161,15 +181,21 @@ static tc_status place_port(tc_gen_world *w, size_t i, tc_rng *rng, tc_err *err)
                  i, p->vessels, p->radius_m, w->region[p->region].name);
 }
 
-tc_status tc_gen_world_build(tc_gen_world *w, tc_rng *rng, int antimeridian, size_t lanes_per_region,
-                             size_t nports, const size_t *port_vessels, tc_err *err) {
+tc_status tc_gen_world_build(tc_gen_world *w, tc_rng *rng, int antimeridian, int nregions,
+                             size_t lanes_per_region, size_t nports, const size_t *port_vessels,
+                             tc_err *err) {
   tc_status st = TC_OK;
   memset(w, 0, sizeof *w);
-  w->nregions = TC_GEN_MAX_REGIONS;
-  for (int r = 0; r < TC_GEN_MAX_REGIONS; r++)
-    w->region[r] = plain_regions[r];
-  if (antimeridian) /* region 0 gets the first share of everything */
-    w->region[0] = fiji_region;
+  if (nregions < 1 || nregions > TC_GEN_MAX_REGIONS)
+    return tc_fail(err, TC_ERR_ARG, "generate: %d regions outside 1..%d", nregions, TC_GEN_MAX_REGIONS);
+  w->nregions = nregions;
+  for (int r = 0, next = 0; r < nregions; r++)
+    if (r == 0 && antimeridian) /* region 0 gets the first share of everything */
+      w->region[r] = fiji_region;
+    else if (r < TC_GEN_NAMED_REGIONS)
+      w->region[r] = plain_regions[r];
+    else if (!open_sea_region(w, r, &next))
+      return tc_fail(err, TC_ERR_ARG, "generate: no room for %d regions", nregions);
   w->nlanes = lanes_per_region * (size_t)w->nregions;
   w->lanes = calloc(w->nlanes ? w->nlanes : 1, sizeof *w->lanes);
   w->ports = calloc(nports ? nports : 1, sizeof *w->ports);

@@ -10,7 +10,8 @@
 #include "bench/generate/rng.h"
 #include "host/status.h"
 
-#define TC_GEN_MAX_REGIONS 3
+#define TC_GEN_NAMED_REGIONS 3 /* the default world */
+#define TC_GEN_MAX_REGIONS 200  /* with --regions, the others in open sea */
 #define TC_GEN_LANE_CENTRE_PTS 4
 #define TC_GEN_LANE_LOOP_PTS (2 * TC_GEN_LANE_CENTRE_PTS)
 #define TC_GEN_REGION_HALF_M 150000.0 /* regions are 300 km squares */
@@ -46,10 +47,12 @@ typedef struct {
   tc_gen_port *ports;
 } tc_gen_world;
 
-/* Builds regions (region 0 centred on 180° when antimeridian), lanes_per_region lanes
- * in each, and nports ports placed away from the lanes. port_vessels[i] sizes port i. */
-tc_status tc_gen_world_build(tc_gen_world *w, tc_rng *rng, int antimeridian, size_t lanes_per_region,
-                             size_t nports, const size_t *port_vessels, tc_err *err);
+/* Builds nregions regions (1 .. TC_GEN_MAX_REGIONS; region 0 centred on 180° when
+ * antimeridian), lanes_per_region lanes in each, and nports ports placed away from the
+ * lanes. port_vessels[i] sizes port i. */
+tc_status tc_gen_world_build(tc_gen_world *w, tc_rng *rng, int antimeridian, int nregions,
+                             size_t lanes_per_region, size_t nports, const size_t *port_vessels,
+                             tc_err *err);
 void tc_gen_world_free(tc_gen_world *w); /* NULL safe; leaves an empty world */
 
 /* Local metres to degrees, rounded to the 1e-6° that the CSV carries (so truth computed

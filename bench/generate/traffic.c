@@ -61,6 +61,8 @@ static tc_status check_params(const tc_gen_params *p, tc_err *err) {
   for (int i = 0; i < 3; i++)
     if (!(*rates[i] >= 0.0 && *rates[i] <= 0.5))
       return tc_fail(err, TC_ERR_ARG, "generate: noise rate %g outside 0..0.5", *rates[i]);
+  if (p->regions < 0 || p->regions > TC_GEN_MAX_REGIONS)
+    return tc_fail(err, TC_ERR_ARG, "generate: --regions %d outside 1..%d", p->regions, TC_GEN_MAX_REGIONS);
   if (p->meetings > 1000000 || p->decoys > 1000000 || p->ports > 1000)
     return tc_fail(err, TC_ERR_ARG, "generate: too many meetings, decoys or ports");
   return TC_OK;
@@ -203,8 +205,9 @@ tc_status tc_gen_create(const tc_gen_params *p, tc_gen **out, tc_err *err) {
   }
   tc_rng_seed(&plan, p->seed, STREAM_WORLD);
   port_sizes(nports, port_total, &plan, sizes);
-  if ((st = tc_gen_world_build(&g->world, &plan, p->antimeridian, LANES_PER_REGION, nports, sizes,
-                               err)) != TC_OK)
+  g->stats.regions = p->regions ? p->regions : TC_GEN_NAMED_REGIONS;
+  if ((st = tc_gen_world_build(&g->world, &plan, p->antimeridian, g->stats.regions, LANES_PER_REGION,
+                               nports, sizes, err)) != TC_OK)
     goto cleanup;
   tc_rng_seed(&plan, p->seed, STREAM_PLAN);
   if ((st = make_mmsis(g, &plan, err)) != TC_OK)

@@ -25,6 +25,7 @@ typedef struct {
   int64_t start;             /* Unix seconds (default 2024-01-01) */
   long meetings, decoys, ports; /* -1: defaults (vessels/100 a day in [2, 200], at most
                                  * vessels/40; as many decoys; 4 ports) */
+  int regions;               /* 300 km sea regions of 4 lanes each (0: the 3 named ones) */
   int antimeridian;          /* region 0 straddles 180 degrees, and so do its scenarios */
   double min_interval_s, max_interval_s; /* moving report interval range (20, 120) */
   double dup_rate, ooo_rate, bad_rate;   /* real-feed noise per row; all 0 = clean */
@@ -65,6 +66,7 @@ typedef struct {
   int64_t t0, t1;          /* the period [t0, t1) */
   size_t vessels, lane_vessels, port_vessels, script_vessels;
   size_t meetings, decoys, ports;
+  int regions;
   uint64_t rows;           /* rows returned so far, noise included */
   uint64_t duplicates, out_of_order, invalid;
 } tc_gen_stats;

@@ -23,6 +23,15 @@ typedef struct {
 
 #define MAX_POINTS 16
 
+/* One 300 km sea region per ~3 300 vessels beyond 10 k (the generator's three below):
+ * lane traffic keeps the density of a 10 k fleet instead of crowding with the fleet. */
+#define VESSELS_PER_REGION 3300
+
+static size_t regions_for(size_t vessels) {
+  size_t r = vessels / VESSELS_PER_REGION;
+  return r < 3 ? 3 : r > 200 ? 200 : r;
+}
+
 static const size_t full_vessels[] = {1000, 3000, 10000, 30000, 100000, 300000};
 static const double full_days[] = {1, 3, 7, 14, 30};
 static const size_t quick_vessels[] = {200, 400, 800};
@@ -37,6 +46,7 @@ static tc_status add_stage_record(tc_bench_ctx *c, const point *pt, int stage, c
     return tc_fail(err, TC_ERR_NOMEM, "pipeline suite: out of memory");
   tc_bench_rec_str(r, "stage", stage_names[stage]);
   tc_bench_rec_num(r, "vessels", (double)pt->vessels);
+  tc_bench_rec_num(r, "regions", (double)regions_for(pt->vessels));
   tc_bench_rec_num(r, "days", pt->days);
   if (rows)
     tc_bench_rec_num(r, "fixes", (double)rows);
@@ -68,8 +78,10 @@ static tc_status run_point(tc_bench_ctx *c, point *pt, tc_err *err) {
   tc_status st = TC_OK;
 
   tc_bench_progress(c, "pipeline: %zu vessels x %g days: generate", pt->vessels, pt->days);
+  char rs[16];
+  snprintf(rs, sizeof rs, "%zu", regions_for(pt->vessels));
   const char *gen[] = {c->self, "generate", "-o", csv, "--truth", truth, "--vessels", vs, "--days", ds,
-                       "--clean", "-q", NULL};
+                       "--regions", rs, "--clean", "-q", NULL};
   snprintf(stag, sizeof stag, "%s-generate", tag);
   if (!tc_bench_stage_run(c, stag, gen, timeout, &pg, why, sizeof why)) {
     st = add_stage_record(c, pt, ST_GENERATE, &pg, 0, 0, why, err);

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "bench/generate/csvout.h"
+#include "bench/generate/lanes.h"
 #include "bench/generate/traffic.h"
 #include "host/cli/args.h"
 #include "host/cli/commands.h"
@@ -35,6 +36,8 @@ static void usage(FILE *f) {
           "                      at most vessels/40)\n"
           "  --decoys N          decoys, cycling short / convoy / idle (default: as meetings)\n"
           "  --ports N           port anchorages (default 4, a fifth of the vessels)\n"
+          "  --regions N         300 km sea regions with 4 shipping lanes each (default 3;\n"
+          "                      up to 200: more regions keep lane traffic sparse in a large fleet)\n"
           "  --antimeridian      one region, its lanes and its scenarios straddle 180 degrees\n"
           "  --clean             no duplicates, out-of-order or invalid rows\n"
           "  --dup-rate R, --ooo-rate R, --bad-rate R   noise per row (0.003, 0.005, 0.001)\n"
@@ -92,7 +95,7 @@ static int parse(int argc, char **argv, opts *o) {
       continue;
     }
     static const char *const valued[] = {"-o", "--output", "--truth", "--store", "--vessels", "--days",
-                                         "--start", "--seed", "--meetings", "--decoys", "--ports",
+                                         "--start", "--seed", "--meetings", "--decoys", "--ports", "--regions",
                                          "--dup-rate", "--ooo-rate", "--bad-rate", "--min-interval",
                                          "--max-interval", "--gz-level"};
     size_t v = 0;
@@ -131,6 +134,8 @@ static int parse(int argc, char **argv, opts *o) {
       ok = tc_arg_long(val, 0, 1000000, &o->p.decoys);
     else if (!strcmp(a, "--ports"))
       ok = tc_arg_long(val, 0, 1000, &o->p.ports);
+    else if (!strcmp(a, "--regions"))
+      ok = tc_arg_long(val, 1, TC_GEN_MAX_REGIONS, &l) && (o->p.regions = (int)l, 1);
     else if (!strcmp(a, "--dup-rate"))
       ok = tc_arg_double(val, &o->p.dup_rate);
     else if (!strcmp(a, "--ooo-rate"))
@@ -267,8 +272,8 @@ int cmd_generate(int argc, char **argv) {
     tc_sha256_hex(dig, src.sha256);
     snprintf(src.name, sizeof src.name,
              "trajcorr generate --seed %" PRIu64 " --vessels %zu --days %g --start %" PRId64
-             " --meetings %zu --decoys %zu --ports %zu%s%s",
-             o.p.seed, o.p.vessels, o.p.days, o.p.start, s->meetings, s->decoys, s->ports,
+             " --meetings %zu --decoys %zu --ports %zu --regions %d%s%s",
+             o.p.seed, o.p.vessels, o.p.days, o.p.start, s->meetings, s->decoys, s->ports, s->regions,
              o.p.antimeridian ? " --antimeridian" : "",
              o.p.dup_rate + o.p.ooo_rate + o.p.bad_rate == 0.0 ? " --clean" : "");
     snprintf(src.format, sizeof src.format, "generate");
