@@ -528,3 +528,34 @@ Test(generate, cli_files_identical_and_gz) {
   snprintf(cmd, sizeof cmd, "'%s' generate --vessels 0 -o /dev/null 2>/dev/null", TC_BINARY);
   cr_assert_neq(system(cmd), 0, "--vessels 0 accepted");
 }
+
+/* No track jumps: on a clean day reported every 2-4 s, no vessel's consecutive fixes
+ * imply more than 40 kn (the fastest vessels sail 20 kn; the spec's teleport filter
+ * drops hops above 50 kn). A vessel off its lane's centreline used to jump its sideways
+ * offset across each waypoint, ~350 m between two reports. */
+Test(generate, tracks_never_jump) {
+  tc_gen_params p;
+  small(&p, 26);
+  tc_gen_params_clean(&p);
+  p.days = 0.5;
+  p.min_interval_s = 2.0;
+  p.max_interval_s = 4.0;
+  rows r = {0};
+  tc_gen *g = make(&p);
+  drain(g, &r, NULL);
+  tc_fix *f = r.v;
+  qsort(f, r.n, sizeof *f, tc_fix_cmp_import);
+  size_t pairs = 0;
+  for (size_t i = 1; i < r.n; i++) {
+    if (f[i].mmsi != f[i - 1].mmsi || f[i].t == f[i - 1].t)
+      continue;
+    double kn = tc_haversine_m(f[i - 1].lat, f[i - 1].lon, f[i].lat, f[i].lon) /
+                (double)(f[i].t - f[i - 1].t) / TC_KNOT_MPS;
+    cr_assert(kn <= 40.0, "vessel %u: %.1f kn between %lld and %lld", f[i].mmsi, kn,
+              (long long)f[i - 1].t, (long long)f[i].t);
+    pairs++;
+  }
+  cr_assert_gt(pairs, 1000000, "%zu consecutive pairs", pairs);
+  tc_gen_free(g);
+  free(r.v);
+}

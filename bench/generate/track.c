@@ -89,6 +89,39 @@ static void port_advance(tc_gen_vessel *v, const tc_gen_world *w, int64_t t) {
   }
 }
 
+/* The lane's direction at arc length s on segment k, for a vessel's sideways offset:
+ * within CORNER_M of a waypoint it turns gradually from one segment's direction to the
+ * next (the two are averaged at the waypoint itself), so a vessel off the centreline
+ * rounds a corner instead of jumping its offset across it (a 250 m offset turned 90° at
+ * once moved a vessel ~350 m between two reports). */
+#define CORNER_M 1500.0
+static void lane_direction(const tc_gen_lane *l, double s, int k, double *ue, double *un) {
+  double len = l->cum[l->npts];
+  s = fmod(s, len);
+  if (s < 0.0)
+    s += len;
+  double into = s - l->cum[k], left = l->cum[k + 1] - s;
+  int other = -1;
+  double w = 1.0;
+  if (into < CORNER_M && into <= left) {
+    other = (k + l->npts - 1) % l->npts;
+    w = 0.5 + 0.5 * into / CORNER_M;
+  } else if (left < CORNER_M) {
+    other = (k + 1) % l->npts;
+    w = 0.5 + 0.5 * left / CORNER_M;
+  }
+  double e = l->ue[k], n = l->un[k];
+  if (other >= 0) {
+    e = w * e + (1.0 - w) * l->ue[other];
+    n = w * n + (1.0 - w) * l->un[other];
+    double h = hypot(e, n);
+    if (h > 1e-9)
+      e /= h, n /= h;
+  }
+  *ue = e;
+  *un = n;
+}
+
 /* Position (with noise), speed over ground and course of v at t; returns 1 when slow. */
 static int position(tc_gen_vessel *v, const tc_gen_world *w, int64_t t, double *e, double *n,
                     double *mps, double *course) {
@@ -99,8 +132,10 @@ static int position(tc_gen_vessel *v, const tc_gen_world *w, int64_t t, double *
     const tc_gen_lane *l = &w->lanes[v->lane];
     int k = tc_gen_lane_point(l, s, e, n);
     *course = l->course[k];
-    *e += v->lateral_m * l->un[k]; /* to starboard of the lane's course */
-    *n -= v->lateral_m * l->ue[k];
+    double ue, un;
+    lane_direction(l, s, k, &ue, &un);
+    *e += v->lateral_m * un; /* to starboard of the lane's course */
+    *n -= v->lateral_m * ue;
     *mps = v->speed_mps;
   } else if (v->kind == TC_GEN_PORT) {
     port_advance(v, w, t);
