@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "host/engine/grow.h"
 #include "io/columns.h"
 #include "kernels/geo.h"
 
@@ -144,14 +145,10 @@ static tc_status slot_new(tc_runs *r, uint64_t key, size_t h, uint32_t *out) {
     k = r->free_head - 1;
     r->free_head = r->c[k].next_free;
   } else {
-    if (r->nc == r->capc) {
-      size_t cap = r->capc ? 2 * r->capc : 256;
-      cand *c = realloc(r->c, cap * sizeof *c);
-      if (!c)
-        return TC_ERR_NOMEM;
-      r->c = c;
-      r->capc = cap;
-    }
+    cand *grown = tc_grow(r->c, &r->capc, r->nc + 1, sizeof *r->c, 256);
+    if (!grown)
+      return TC_ERR_NOMEM;
+    r->c = grown;
     k = (uint32_t)r->nc++;
     r->c[k].v = NULL;
     r->c[k].cap = 0;
@@ -196,17 +193,9 @@ static tc_status arrival_push(tc_runs *r, int64_t t, uint32_t slot) {
 }
 
 static int scratch(tc_runs *r, size_t n) {
-  if (n <= r->tmp_cap)
-    return 1;
-  double **arr[4] = {&r->tmp, &r->sa, &r->sb, &r->d};
-  for (int i = 0; i < 4; i++) {
-    double *t = realloc(*arr[i], n * sizeof *t);
-    if (!t)
-      return 0;
-    *arr[i] = t;
-  }
-  r->tmp_cap = n;
-  return 1;
+  void **const arr[] = {(void **)&r->tmp, (void **)&r->sa, (void **)&r->sb, (void **)&r->d};
+  const size_t size[] = {sizeof *r->tmp, sizeof *r->sa, sizeof *r->sb, sizeof *r->d};
+  return tc_reserve_all(arr, size, 4, &r->tmp_cap, n);
 }
 
 /* Median of the defined values of x[0..n) (NAN = undefined); NAN when none. */

@@ -21,7 +21,9 @@ static tc_status store_next(void *vctx, tc_columns *cols, int64_t *t_end, int *e
   int64_t t0;
   uint64_t rows;
   TC_TRY(tc_store_bucket(c->store, c->k, &t0, &rows));
-  if (c->row == 0) {
+  if (c->row == 0 && rows <= c->slice_rows) {
+    c->slice = rows; /* one slice: no need to ask for the chunk length */
+  } else if (c->row == 0) {
     uint64_t chunk;
     TC_TRY(tc_store_bucket_chunk(c->store, c->k, &chunk, err));
     c->slice = chunk == 0 ? rows : chunk * (c->slice_rows > chunk ? c->slice_rows / chunk : 1);
