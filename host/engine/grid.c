@@ -46,7 +46,8 @@ struct tc_grid_cpu {
   size_t cap_lo;
   /* Per block position: the same vessel's position one grid time later (nb_dir 1)
    * or, without one, earlier (-1), or none (0): a slot speed needs nothing else, and
-   * the scatter reads the neighbours in store order, where they are cheap. */
+   * the scatter reads the neighbours in store order, where they are cheap (looked up
+   * later, from slot-major order, they would miss the cache). */
   double *nb_lat, *nb_lon;
   signed char *nb_dir;
   size_t cap_nb;
@@ -406,13 +407,20 @@ double tc_slot_speed_from(double la, double lo, double nla, double nlo, int dir,
   return d / (double)slot / TC_KNOT_MPS;
 }
 
-tc_grid_neighbours tc_grid_cpu_neighbours(const tc_grid_cpu *g) {
-  tc_grid_neighbours n = {g->nb_lat, g->nb_lon, g->nb_dir};
-  return n;
-}
-
 double tc_grid_cpu_speed_kn(const tc_grid_cpu *g, const tc_grid_block *blk, size_t p) {
   return tc_slot_speed_from(blk->lat[p], blk->lon[p], g->nb_lat[p], g->nb_lon[p], g->nb_dir[p], g->slot);
+}
+
+void tc_grid_cpu_speeds(const tc_grid_cpu *g, const tc_grid_block *blk, const unsigned char *want,
+                        double *speed, int threads) {
+  long long n = (long long)blk->n;
+  (void)threads;
+#ifdef _OPENMP
+#pragma omp parallel for schedule(static, 4096) num_threads(threads > 0 ? threads : omp_get_max_threads())
+#endif
+  for (long long p = 0; p < n; p++)
+    if (want[p])
+      speed[p] = tc_grid_cpu_speed_kn(g, blk, (size_t)p);
 }
 
 /* Index of the last of fixes [k0, k1) with t <= s (k0 when none is). */

@@ -43,24 +43,22 @@ const uint32_t *tc_grid_cpu_mmsi(const tc_grid_cpu *g);
  * order within a grid time, with unit vectors. */
 tc_status tc_grid_cpu_compute(tc_grid_cpu *g, tc_grid_block *blk, int threads);
 
-/* Per position of the last tc_grid_cpu_compute's block: the same vessel's position
- * one grid time later (dir 1) or, without one, earlier (-1), or none (0); what its
- * slot speed (spec §2) needs. The vessel-major store gives them with no search; the
- * caller keeps the grid time before the block (keep_from) and has added the fixes
- * that make the one after it final. */
-typedef struct {
-  const double *lat, *lon;
-  const signed char *dir;
-} tc_grid_neighbours;
-tc_grid_neighbours tc_grid_cpu_neighbours(const tc_grid_cpu *g);
-
-/* Slot speed in knots of a position (lat, lon) from its neighbour (dir as above):
- * the great-circle distance from the earlier to the later over the slot; NAN when
- * dir is 0. */
+/* Slot speed in knots of a position (lat, lon) from its neighbour one grid time
+ * later (dir 1) or, without one, earlier (-1): the great-circle distance from the
+ * earlier to the later over the slot; NAN when dir is 0 (no neighbour). */
 double tc_slot_speed_from(double lat, double lon, double nlat, double nlon, int dir, int64_t slot);
 
-/* tc_slot_speed_from for the block's position p. */
+/* Slot speed (spec §2) of position p of the last tc_grid_cpu_compute's block. The
+ * block's scatter noted each position's neighbour from the vessel-major store, so no
+ * search; the caller keeps the grid time before the block (keep_from) and has added
+ * the fixes that make the one after it final. */
 double tc_grid_cpu_speed_kn(const tc_grid_cpu *g, const tc_grid_block *blk, size_t p);
+
+/* speed[p] = tc_grid_cpu_speed_kn for every block position p with want[p] set (the
+ * others are left alone): the close pairs' positions, each once however many pairs
+ * it is in. */
+void tc_grid_cpu_speeds(const tc_grid_cpu *g, const tc_grid_block *blk, const unsigned char *want,
+                        double *speed, int threads);
 
 /* The definition itself, for checks: position of vessel v of the fixes w at grid time
  * s (0 when it has none) and its slot speed in knots (NAN when undefined). */

@@ -67,6 +67,9 @@ typedef struct {
   tc_grid_block blk;
   tc_pairbuf cand;
   tc_closebuf close;
+  unsigned char *in_close;     /* per block position: in a close pair */
+  double *speed;               /* and then its slot speed */
+  size_t cap_speed;
   tc_runs **runs;              /* one per shard: pairs split by hash, linked in parallel */
   tc_encounter_list *found;    /* per shard */
   unsigned nshards;
@@ -77,7 +80,6 @@ typedef struct {
  * longer grow: every later close time is >= s_next. */
 static tc_status link_runs(engine *e, const tc_grid_block *blk, int64_t s_next) {
   int bad = 0;
-  tc_grid_neighbours nb = tc_grid_cpu_neighbours(e->grid);
   long long ns = (long long)e->nshards;
 #ifdef _OPENMP
 #pragma omp parallel for schedule(dynamic, 1) num_threads(e->nshards) reduction(| : bad)
@@ -85,7 +87,7 @@ static tc_status link_runs(engine *e, const tc_grid_block *blk, int64_t s_next) 
   for (long long k = 0; k < ns; k++) {
     tc_status st = TC_OK;
     if (blk)
-      st = tc_runs_add(e->runs[k], blk, &e->close, &nb, (unsigned)k, e->nshards);
+      st = tc_runs_add(e->runs[k], blk, &e->close, e->speed, (unsigned)k, e->nshards);
     if (st == TC_OK)
       st = tc_runs_flush(e->runs[k], s_next, &e->found[k]);
     bad |= st != TC_OK;
@@ -96,6 +98,22 @@ static tc_status link_runs(engine *e, const tc_grid_block *blk, int64_t s_next) 
   if (open > e->stats->peak_open_pairs)
     e->stats->peak_open_pairs = open;
   return bad ? TC_ERR_NOMEM : TC_OK;
+}
+
+/* The slot speeds of the block positions in close pairs, each computed once however
+ * many pairs it is in (a ship moored among others is in many). */
+static tc_status close_speeds(engine *e) {
+  void **const arr[] = {(void **)&e->in_close, (void **)&e->speed};
+  const size_t size[] = {sizeof *e->in_close, sizeof *e->speed};
+  if (!tc_reserve_all(arr, size, 2, &e->cap_speed, e->blk.n))
+    return TC_ERR_NOMEM;
+  memset(e->in_close, 0, e->blk.n);
+  for (size_t i = 0; i < e->close.n; i++) {
+    e->in_close[e->close.v[i].p] = 1;
+    e->in_close[e->close.v[i].q] = 1;
+  }
+  tc_grid_cpu_speeds(e->grid, &e->blk, e->in_close, e->speed, e->p->threads);
+  return TC_OK;
 }
 
 /* Grid times [lo, hi), block by block. */
@@ -123,6 +141,8 @@ static tc_status process_range(engine *e, int64_t lo, int64_t hi, tc_err *err) {
     double t2 = now();
     if ((s = tc_exact_filter(&e->blk, &e->cand, tc_grid_cpu_mmsi(e->grid), p->dist_m, p->threads, e->nshards, &e->close)) != TC_OK)
       return tc_fail(err, s, "exact distance test: out of memory");
+    if ((s = close_speeds(e)) != TC_OK)
+      return tc_fail(err, s, "slot speeds: out of memory");
     double t3 = now();
     if ((s = link_runs(e, &e->blk, s0 + (int64_t)e->blk.nslots * p->slot)) != TC_OK)
       return tc_fail(err, s, "linking close pairs: out of memory");
@@ -290,6 +310,8 @@ cleanup:
   tc_columns_free(&cols);
   free(e.fx_mmsi);
   free(e.fx_off);
+  free(e.in_close);
+  free(e.speed);
   for (unsigned k = 0; e.runs && k < e.nshards; k++)
     tc_runs_free(e.runs[k]);
   for (unsigned k = 0; e.found && k < e.nshards; k++)

@@ -12,8 +12,7 @@
 typedef struct {
   int64_t t;                 /* close grid time */
   double la, oa, lb, ob;     /* the two positions (vessel a, vessel b) */
-  double nla, noa, nlb, nob; /* each one's neighbour one grid time away */
-  signed char da, db;        /* where the neighbour is (tc_grid_neighbours.dir) */
+  double sa, sb;             /* their slot speeds (NAN: undefined) */
 } close_time;
 
 /* A pair's open candidate. Most are ships passing each other, with one or two close
@@ -218,8 +217,8 @@ static tc_status judge(tc_runs *r, cand *c) {
     if (!scratch(r, c->n))
       return TC_ERR_NOMEM;
     for (size_t i = 0; i < c->n; i++) {
-      r->sa[i] = tc_slot_speed_from(v[i].la, v[i].oa, v[i].nla, v[i].noa, v[i].da, r->p.slot);
-      r->sb[i] = tc_slot_speed_from(v[i].lb, v[i].ob, v[i].nlb, v[i].nob, v[i].db, r->p.slot);
+      r->sa[i] = v[i].sa;
+      r->sb[i] = v[i].sb;
     }
     double sa = median(r, r->sa, c->n), sb = median(r, r->sb, c->n);
     if (!isnan(sa) && !isnan(sb) && sa < r->p.max_speed_kn && sb < r->p.max_speed_kn) {
@@ -284,7 +283,7 @@ static int listed(const tc_params *p, uint32_t m) {
 }
 
 tc_status tc_runs_add(tc_runs *r, const tc_grid_block *blk, const tc_closebuf *close,
-                      const tc_grid_neighbours *nb, unsigned shard, unsigned nshards) {
+                      const double *speed, unsigned shard, unsigned nshards) {
   /* close is in grid time order, so each pair's close times arrive in order and the
    * grid time follows from a cursor over the block's offsets. */
   size_t j = 0;
@@ -323,8 +322,7 @@ tc_status tc_runs_add(tc_runs *r, const tc_grid_block *blk, const tc_closebuf *c
     if (c->n && s - c->last_t > r->p.merge_gap)
       TC_TRY(judge(r, c));
     uint32_t p = cp->p, q = cp->q;
-    close_time ct = {s, blk->lat[p], blk->lon[p], blk->lat[q], blk->lon[q], nb->lat[p], nb->lon[p],
-                     nb->lat[q], nb->lon[q], nb->dir[p], nb->dir[q]};
+    close_time ct = {s, blk->lat[p], blk->lon[p], blk->lat[q], blk->lon[q], speed[p], speed[q]};
     TC_TRY(cand_push(c, &ct));
     TC_TRY(arrival_push(r, s, slot));
   }
