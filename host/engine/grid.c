@@ -12,33 +12,46 @@
 #include <omp.h>
 #endif
 
-/* Each vessel's positions still needed, in grid time order, and its last kept fix. */
+/* The vessels held, in mmsi order: each one's positions [beg, end) in the arena, in
+ * grid time order, inside its region [rbeg, rend) (room to grow in place), and its last
+ * kept fix. Rewritten by every add (two copies, swapped): a vessel's row moves when
+ * new vessels arrive, its positions do not. */
 typedef struct {
-  size_t nv, cap_v;
-  uint32_t *mmsi;        /* [nv] ascending */
-  size_t *off;           /* [nv+1] into s/lat/lon */
-  int64_t *lt;           /* [nv] last kept fix: time (INT64_MIN = none yet) */
+  size_t nv, cap;
+  uint32_t *mmsi;
+  size_t *rbeg, *beg, *end, *rend;
+  int64_t *lt;           /* last kept fix: time (INT64_MIN = none yet) */
   double *llat, *llon;   /*      and position */
-  size_t n, cap;
+} vtable;
+
+/* Positions live in one arena, each vessel's in a region of its own, so an add writes
+ * only the new positions (in place, after sliding out those no longer needed) and
+ * never copies the others: a store read in many slices costs no more than one read
+ * whole. A region too small moves to the arena's top; the arena is compacted when the
+ * regions left behind outweigh the live ones. */
+typedef struct {
+  vtable vt[2];
+  int cur;               /* vt[cur] is the live table */
+  size_t top, cap;       /* arena: regions in [0, top) */
+  size_t garbage;        /* positions of regions no vessel uses */
+  size_t compact_min;    /* compacted when garbage > 2 live + this */
+  size_t compactions;
   int64_t *s;            /* grid time */
   double *lat, *lon;
 } pstore;
 
-/* One vessel of an add: its old store row (or none) and its new fixes. */
+/* One vessel of an add: its old row (or none), its new fixes and its region. */
 typedef struct {
-  uint32_t mmsi;
   size_t old;            /* SIZE_MAX = new vessel */
-  size_t c0, c1;         /* old positions kept: [c0, c1) */
   size_t b0, b1;         /* fixes [b0, b1) of fx */
-  size_t o, n;           /* room in the new store, positions written */
+  size_t from0, from1;   /* live positions before the add (moved when from0 != beg) */
   uint64_t dropped;
 } add_span;
 
 struct tc_grid_cpu {
   int64_t slot, max_gap;
   double mps;            /* teleport limit in m/s, 0 = none */
-  pstore st[2];
-  int cur;               /* st[cur] is the live store */
+  pstore ps;
   add_span *sp;
   size_t cap_sp;
   int64_t first, last_fix;
@@ -57,28 +70,34 @@ struct tc_grid_cpu {
   size_t cap_chcnt;
 };
 
+static void vtable_free(vtable *t) {
+  void *const a[] = {t->mmsi, t->rbeg, t->beg, t->end, t->rend, t->lt, t->llat, t->llon};
+  for (size_t i = 0; i < sizeof a / sizeof *a; i++)
+    free(a[i]);
+  memset(t, 0, sizeof *t);
+}
+
+static tc_status vtable_reserve(vtable *t, size_t nv) {
+  void **const a[] = {(void **)&t->mmsi, (void **)&t->rbeg, (void **)&t->beg, (void **)&t->end,
+                      (void **)&t->rend, (void **)&t->lt, (void **)&t->llat, (void **)&t->llon};
+  const size_t sz[] = {sizeof *t->mmsi, sizeof *t->rbeg, sizeof *t->beg, sizeof *t->end,
+                       sizeof *t->rend, sizeof *t->lt, sizeof *t->llat, sizeof *t->llon};
+  return tc_reserve_all(a, sz, 8, &t->cap, nv + 1) ? TC_OK : TC_ERR_NOMEM;
+}
+
 static void pstore_free(pstore *p) {
-  free(p->mmsi);
-  free(p->off);
-  free(p->lt);
-  free(p->llat);
-  free(p->llon);
+  vtable_free(&p->vt[0]);
+  vtable_free(&p->vt[1]);
   free(p->s);
   free(p->lat);
   free(p->lon);
   memset(p, 0, sizeof *p);
 }
 
-static tc_status pstore_reserve(pstore *p, size_t nv, size_t n) {
-  void **const per_vessel[] = {(void **)&p->mmsi, (void **)&p->off, (void **)&p->lt, (void **)&p->llat,
-                               (void **)&p->llon};
-  const size_t vsize[] = {sizeof *p->mmsi, sizeof *p->off, sizeof *p->lt, sizeof *p->llat, sizeof *p->llon};
-  void **const per_position[] = {(void **)&p->s, (void **)&p->lat, (void **)&p->lon};
-  const size_t psize[] = {sizeof *p->s, sizeof *p->lat, sizeof *p->lon};
-  if (!tc_reserve_all(per_vessel, vsize, 5, &p->cap_v, nv + 1) ||
-      !tc_reserve_all(per_position, psize, 3, &p->cap, n))
-    return TC_ERR_NOMEM;
-  return TC_OK;
+static tc_status arena_reserve(pstore *p, size_t n) {
+  void **const a[] = {(void **)&p->s, (void **)&p->lat, (void **)&p->lon};
+  const size_t sz[] = {sizeof *p->s, sizeof *p->lat, sizeof *p->lon};
+  return tc_reserve_all(a, sz, 3, &p->cap, n) ? TC_OK : TC_ERR_NOMEM;
 }
 
 tc_status tc_grid_cpu_create(int64_t slot, int64_t max_gap, double max_implied_speed_kn,
@@ -91,6 +110,7 @@ tc_status tc_grid_cpu_create(int64_t slot, int64_t max_gap, double max_implied_s
   g->mps = max_implied_speed_kn > 0 ? max_implied_speed_kn * TC_KNOT_MPS : 0;
   g->first = INT64_MAX;
   g->last_fix = INT64_MIN;
+  g->ps.compact_min = (size_t)1 << 16; /* a small store is not worth compacting */
   *out = g;
   return TC_OK;
 }
@@ -98,8 +118,7 @@ tc_status tc_grid_cpu_create(int64_t slot, int64_t max_gap, double max_implied_s
 void tc_grid_cpu_free(tc_grid_cpu *g) {
   if (!g)
     return;
-  pstore_free(&g->st[0]);
-  pstore_free(&g->st[1]);
+  pstore_free(&g->ps);
   free(g->sp);
   free(g->lo);
   free(g->nb_lat);
@@ -148,84 +167,118 @@ static inline int teleport_keep(int64_t dt, double lat0, double lon0, double lat
   return teleport_exact(lat0, lon0, lat, lon, limit);
 }
 
-/* Writes vessel sp's kept old positions and the positions its new fixes give
- * (spec §2: a fix at a grid time is the position there; grid times strictly between
- * two consecutive kept fixes at most max_gap apart are interpolated) at dst->s + o. */
-static void add_vessel(const tc_grid_cpu *g, const pstore *old, pstore *dst, size_t v,
-                       const tc_track_window *fx, add_span *sp) {
-  size_t o = sp->o, n = o;
-  if (sp->c1 > sp->c0) {
-    size_t c = sp->c1 - sp->c0;
-    memcpy(dst->s + n, old->s + sp->c0, c * sizeof *dst->s);
-    memcpy(dst->lat + n, old->lat + sp->c0, c * sizeof *dst->lat);
-    memcpy(dst->lon + n, old->lon + sp->c0, c * sizeof *dst->lon);
-    n += c;
-  }
-  int64_t lt = INT64_MIN;
-  double la = 0, lo = 0;
-  if (sp->old != SIZE_MAX) {
-    lt = old->lt[sp->old];
-    la = old->llat[sp->old];
-    lo = old->llon[sp->old];
-  }
+static void move_positions(pstore *p, size_t to, size_t from, size_t n) {
+  if (to == from || n == 0)
+    return;
+  memmove(p->s + to, p->s + from, n * sizeof *p->s);
+  memmove(p->lat + to, p->lat + from, n * sizeof *p->lat);
+  memmove(p->lon + to, p->lon + from, n * sizeof *p->lon);
+}
+
+/* Moves vessel v's live positions to the start of its region (the planner chose where)
+ * and appends the positions its new fixes give (spec §2: a fix at a grid time is the
+ * position there; grid times strictly between two consecutive kept fixes at most
+ * max_gap apart are interpolated). */
+static void add_vessel(const tc_grid_cpu *g, pstore *p, vtable *t, size_t v, const tc_track_window *fx,
+                       add_span *sp) {
+  move_positions(p, t->beg[v], sp->from0, sp->from1 - sp->from0);
+  size_t n = t->beg[v] + (sp->from1 - sp->from0);
+  int64_t lt = t->lt[v];
+  double la = t->llat[v], lo = t->llon[v];
   int64_t slot = g->slot, next = lt == INT64_MIN ? INT64_MIN : floor_to(lt, slot) + slot;
   uint64_t dropped = 0;
   for (size_t k = sp->b0; k < sp->b1; k++) {
-    int64_t t = fx->t[k];
+    int64_t tk = fx->t[k];
     double fa = fx->lat[k], fo = fx->lon[k];
     if (lt != INT64_MIN) {
-      int64_t dt = t - lt;
+      int64_t dt = tk - lt;
       if (!teleport_keep(dt, la, lo, fa, fo, g->max_gap, g->mps)) {
         dropped++;
         continue;
       }
       if (dt <= g->max_gap)
-        for (int64_t s = next; s < t; s += slot) {
-          dst->s[n] = s;
-          tc_interp(la, lo, fa, fo, (double)(s - lt) / (double)dt, &dst->lat[n], &dst->lon[n]);
+        for (int64_t s = next; s < tk; s += slot) {
+          p->s[n] = s;
+          tc_interp(la, lo, fa, fo, (double)(s - lt) / (double)dt, &p->lat[n], &p->lon[n]);
           n++;
         }
     }
-    next = floor_to(t, slot);
-    if (next == t) {
-      dst->s[n] = t;
-      dst->lat[n] = fa;
-      dst->lon[n] = fo;
+    next = floor_to(tk, slot);
+    if (next == tk) {
+      p->s[n] = tk;
+      p->lat[n] = fa;
+      p->lon[n] = fo;
       n++;
     }
     next += slot;
-    lt = t;
+    lt = tk;
     la = fa;
     lo = fo;
   }
-  dst->lt[v] = lt;
-  dst->llat[v] = la;
-  dst->llon[v] = lo;
-  sp->n = n - o;
+  t->end[v] = n;
+  t->lt[v] = lt;
+  t->llat[v] = la;
+  t->llon[v] = lo;
   sp->dropped = dropped;
+}
+
+/* Rewrites the arena with every live vessel's positions packed in vessel order, each
+ * region exactly its positions (the next add grows those that need it). */
+static tc_status compact(pstore *p) {
+  vtable *t = &p->vt[p->cur];
+  size_t live = 0;
+  for (size_t v = 0; v < t->nv; v++)
+    live += t->end[v] - t->beg[v];
+  pstore q;
+  memset(&q, 0, sizeof q);
+  TC_TRY(arena_reserve(&q, live + 1));
+  size_t at = 0;
+  for (size_t v = 0; v < t->nv; v++) {
+    size_t n = t->end[v] - t->beg[v];
+    memcpy(q.s + at, p->s + t->beg[v], n * sizeof *q.s);
+    memcpy(q.lat + at, p->lat + t->beg[v], n * sizeof *q.lat);
+    memcpy(q.lon + at, p->lon + t->beg[v], n * sizeof *q.lon);
+    t->rbeg[v] = t->beg[v] = at;
+    t->end[v] = t->rend[v] = at += n;
+  }
+  free(p->s);
+  free(p->lat);
+  free(p->lon);
+  p->s = q.s;
+  p->lat = q.lat;
+  p->lon = q.lon;
+  p->cap = q.cap;
+  p->top = at;
+  p->garbage = 0;
+  p->compactions++;
+  return TC_OK;
 }
 
 tc_status tc_grid_cpu_add(tc_grid_cpu *g, const tc_track_window *fx, int64_t keep_from,
                           int64_t t_next, int threads, uint64_t *dropped) {
-  const pstore *old = &g->st[g->cur];
-  pstore *dst = &g->st[g->cur ^ 1];
-  /* The vessels, in mmsi order: the old store's that still matter and fx's. */
+  pstore *ps = &g->ps;
+  const vtable *old = &ps->vt[ps->cur];
+  vtable *t = &ps->vt[ps->cur ^ 1];
+  /* The vessels, in mmsi order: the old table's that still matter and fx's. */
   if (!tc_reserve((void **)&g->sp, &g->cap_sp, old->nv + fx->nv + 1, sizeof *g->sp))
     return TC_ERR_NOMEM;
-  size_t nv = 0, oi = 0, bi = 0, room = 0;
+  TC_TRY(vtable_reserve(t, old->nv + fx->nv));
+  size_t nv = 0, oi = 0, bi = 0, top = ps->top, garbage = ps->garbage, live = 0;
   while (oi < old->nv || bi < fx->nv) {
     uint32_t m;
     if (bi >= fx->nv || (oi < old->nv && old->mmsi[oi] <= fx->mmsi[bi]))
       m = old->mmsi[oi];
     else
       m = fx->mmsi[bi];
-    add_span s = {m, SIZE_MAX, 0, 0, 0, 0, 0, 0, 0};
-    int64_t from = INT64_MIN; /* time the new fixes' positions may start after */
+    add_span s = {SIZE_MAX, 0, 0, 0, 0, 0};
+    size_t rbeg = 0, beg = 0, end = 0, rend = 0;
+    int64_t lt = INT64_MIN; /* time the new fixes' positions may start after */
+    double la = 0, lo = 0;
     if (oi < old->nv && old->mmsi[oi] == m) {
       s.old = oi;
-      s.c1 = old->off[oi + 1];
-      s.c0 = first_at_or_after(old->s, old->off[oi], s.c1, keep_from);
-      from = old->lt[oi];
+      rbeg = old->rbeg[oi], end = old->end[oi], rend = old->rend[oi];
+      beg = first_at_or_after(ps->s, old->beg[oi], end, keep_from);
+      lt = old->lt[oi], la = old->llat[oi], lo = old->llon[oi];
       oi++;
     }
     if (bi < fx->nv && fx->mmsi[bi] == m) {
@@ -233,61 +286,78 @@ tc_status tc_grid_cpu_add(tc_grid_cpu *g, const tc_track_window *fx, int64_t kee
       s.b1 = fx->off[bi + 1];
       bi++;
     }
-    if (s.c1 == s.c0 && s.b1 == s.b0 && (from == INT64_MIN || from < t_next - g->max_gap))
-      continue; /* nothing left and nothing to come */
-    size_t want = s.c1 - s.c0;
-    if (s.b1 > s.b0) { /* grid times from the last kept fix (or the first fix) on */
-      int64_t a = from != INT64_MIN ? from : fx->t[s.b0];
-      want += (size_t)((floor_to(fx->t[s.b1 - 1], g->slot) - floor_to(a, g->slot)) / g->slot) + 1;
+    if (beg == end && s.b1 == s.b0 && (lt == INT64_MIN || lt < t_next - g->max_gap)) {
+      garbage += rend - rbeg; /* nothing left and nothing to come */
+      continue;
     }
-    s.o = room;
-    room += want;
+    s.from0 = s.from1 = beg;
+    if (s.b1 > s.b0) { /* grid times from the last kept fix (or the first fix) on */
+      int64_t a = lt != INT64_MIN ? lt : fx->t[s.b0];
+      size_t want = (size_t)((floor_to(fx->t[s.b1 - 1], g->slot) - floor_to(a, g->slot)) / g->slot) + 1;
+      size_t need = end - beg + want;
+      s.from1 = end;
+      if (rend - rbeg < need) { /* too small: a region of its own at the top */
+        garbage += rend - rbeg;
+        size_t room = s.old == SIZE_MAX ? need : need + need / 2;
+        rbeg = top;
+        rend = top += room;
+        beg = rbeg;
+      } else if (end + want > rend) {
+        beg = rbeg; /* room enough once the positions no longer needed are slid out */
+      }             /* else room after the live ones: they stay */
+      end = beg;    /* add_vessel sets it */
+    }
+    t->mmsi[nv] = m;
+    t->rbeg[nv] = rbeg;
+    t->beg[nv] = beg;
+    t->end[nv] = end;
+    t->rend[nv] = rend;
+    t->lt[nv] = lt;
+    t->llat[nv] = la;
+    t->llon[nv] = lo;
     g->sp[nv++] = s;
   }
-  TC_TRY(pstore_reserve(dst, nv, room));
-  for (size_t v = 0; v < nv; v++)
-    dst->mmsi[v] = g->sp[v].mmsi;
+  t->nv = nv;
+  TC_TRY(arena_reserve(ps, top + 1));
+  ps->top = top;
   long long nvl = (long long)nv;
   (void)threads;
+  /* A region's rbeg never lies above its live positions' start, so the moves are
+   * within each vessel's own region or to a fresh one: vessels are independent. */
 #ifdef _OPENMP
 #pragma omp parallel for schedule(dynamic, 32) num_threads(threads > 0 ? threads : omp_get_max_threads())
 #endif
   for (long long v = 0; v < nvl; v++)
-    add_vessel(g, old, dst, (size_t)v, fx, &g->sp[v]);
-  /* Close the holes left by the upper bounds: one forward pass. */
-  size_t n = 0;
+    if (g->sp[v].b1 > g->sp[v].b0)
+      add_vessel(g, ps, t, (size_t)v, fx, &g->sp[v]);
   uint64_t drop = 0;
   int64_t first = INT64_MAX, last = INT64_MIN;
   for (size_t v = 0; v < nv; v++) {
-    const add_span *s = &g->sp[v];
-    if (s->o != n && s->n) {
-      memmove(dst->s + n, dst->s + s->o, s->n * sizeof *dst->s);
-      memmove(dst->lat + n, dst->lat + s->o, s->n * sizeof *dst->lat);
-      memmove(dst->lon + n, dst->lon + s->o, s->n * sizeof *dst->lon);
-    }
-    dst->off[v] = n;
-    if (s->n && dst->s[n] < first)
-      first = dst->s[n];
-    if (dst->lt[v] > last)
-      last = dst->lt[v];
-    n += s->n;
-    drop += s->dropped;
+    if (t->end[v] > t->beg[v] && ps->s[t->beg[v]] < first)
+      first = ps->s[t->beg[v]];
+    if (t->lt[v] > last)
+      last = t->lt[v];
+    live += t->end[v] - t->beg[v];
+    drop += g->sp[v].dropped;
   }
-  dst->off[nv] = n;
-  dst->nv = nv;
-  dst->n = n;
-  g->cur ^= 1;
+  ps->cur ^= 1;
+  ps->garbage = garbage;
   g->first = first;
   g->last_fix = last;
   if (dropped)
     *dropped += drop;
+  if (garbage > 2 * live + ps->compact_min)
+    TC_TRY(compact(ps));
   return TC_OK;
 }
 
+void tc_grid_cpu_compact_from(tc_grid_cpu *g, size_t positions) { g->ps.compact_min = positions; }
+size_t tc_grid_cpu_compactions(const tc_grid_cpu *g) { return g->ps.compactions; }
+
 int64_t tc_grid_cpu_first(const tc_grid_cpu *g) { return g->first; }
 int64_t tc_grid_cpu_last_fix(const tc_grid_cpu *g) { return g->last_fix; }
-size_t tc_grid_cpu_vessels(const tc_grid_cpu *g) { return g->st[g->cur].nv; }
-const uint32_t *tc_grid_cpu_mmsi(const tc_grid_cpu *g) { return g->st[g->cur].mmsi; }
+size_t tc_grid_cpu_vessels(const tc_grid_cpu *g) { return g->ps.vt[g->ps.cur].nv; }
+const uint32_t *tc_grid_cpu_mmsi(const tc_grid_cpu *g) { return g->ps.vt[g->ps.cur].mmsi; }
 
 /* The screen's unit vectors, in a loop of its own so that it runs 4 wide where the
  * CPU has AVX2 (same IEEE operations in the same order, so the same bits). */
@@ -310,22 +380,26 @@ tc_status tc_grid_cpu_compute(tc_grid_cpu *g, tc_grid_block *blk, int threads) {
   int nt = 1;
   (void)threads;
 #endif
-  const pstore *ps = &g->st[g->cur];
-  size_t nv = ps->nv, ns = blk->nslots;
+  const pstore *ps = &g->ps;
+  const vtable *vt = &ps->vt[ps->cur];
+  size_t nv = vt->nv, ns = blk->nslots;
   int64_t s0 = blk->s0, slot = blk->slot, s_end = s0 + (int64_t)ns * slot;
   if (!tc_reserve((void **)&g->lo, &g->cap_lo, nv + 1, sizeof *g->lo))
     return TC_ERR_NOMEM;
   /* Vessels in contiguous chunks of about equal positions: each chunk is counted per
    * grid time and scattered by one thread, so the slot-major order (vessel order
    * within a grid time) needs no serial pass. */
-  size_t nch = (size_t)nt * 8, per = ps->n / nch + 1;
+  size_t live = 0;
+  for (size_t v = 0; v < nv; v++)
+    live += vt->end[v] - vt->beg[v];
+  size_t nch = (size_t)nt * 8, per = live / nch + 1, seen = 0;
   if (!tc_reserve((void **)&g->chv, &g->cap_ch, nch + 1, sizeof *g->chv) ||
       !tc_reserve((void **)&g->chcnt, &g->cap_chcnt, nch * (ns + 1), sizeof *g->chcnt))
     return TC_ERR_NOMEM;
   size_t c = 0;
   g->chv[0] = 0;
   for (size_t v = 0; v < nv && c + 1 < nch; v++)
-    if (ps->off[v + 1] >= (c + 1) * per)
+    if ((seen += vt->end[v] - vt->beg[v]) >= (c + 1) * per)
       g->chv[++c] = v + 1;
   while (c < nch)
     g->chv[++c] = nv;
@@ -337,9 +411,9 @@ tc_status tc_grid_cpu_compute(tc_grid_cpu *g, tc_grid_block *blk, int threads) {
   for (long long ch = 0; ch < nchl; ch++) {
     size_t *cnt = g->chcnt + (size_t)ch * (ns + 1);
     for (size_t v = g->chv[ch]; v < g->chv[ch + 1]; v++) {
-      size_t k = first_at_or_after(ps->s, ps->off[v], ps->off[v + 1], s0);
+      size_t k = first_at_or_after(ps->s, vt->beg[v], vt->end[v], s0);
       g->lo[v] = k;
-      for (; k < ps->off[v + 1] && ps->s[k] < s_end; k++)
+      for (; k < vt->end[v] && ps->s[k] < s_end; k++)
         cnt[(ps->s[k] - s0) / slot]++;
     }
   }
@@ -366,7 +440,7 @@ tc_status tc_grid_cpu_compute(tc_grid_cpu *g, tc_grid_block *blk, int threads) {
   for (long long ch = 0; ch < nchl; ch++) {
     size_t *cur = g->chcnt + (size_t)ch * (ns + 1);
     for (size_t v = g->chv[ch]; v < g->chv[ch + 1]; v++) {
-      size_t k0 = ps->off[v], k1 = ps->off[v + 1];
+      size_t k0 = vt->beg[v], k1 = vt->end[v];
       for (size_t k = g->lo[v]; k < k1 && ps->s[k] < s_end; k++) {
         size_t dst = cur[(ps->s[k] - s0) / slot]++;
         blk->vid[dst] = (uint32_t)v;

@@ -1,8 +1,9 @@
 /* Grid positions (spec §2) on the CPU. Fixes arrive bucket by bucket; each vessel's
  * fixes are teleport-filtered (spec §1 rule 3) and turned into its positions at once,
- * so the engine keeps positions, not fixes: per vessel the positions still needed and
- * its last kept fix (what interpolates into the next bucket and what the next fix's
- * teleport test measures from). Blocks of grid times are then transposed from this
+ * so the engine keeps positions, not fixes: per vessel the positions still needed (in
+ * a region of its own that new positions extend in place) and its last kept fix (what
+ * interpolates into the next bucket and what the next fix's teleport test measures
+ * from). Blocks of grid times are then transposed from this
  * vessel-major store to the slot-major tc_grid_block the backends screen. */
 #ifndef TC_GRID_H
 #define TC_GRID_H
@@ -29,6 +30,11 @@ void tc_grid_cpu_free(tc_grid_cpu *g);
  * threads: 0 = OpenMP default. */
 tc_status tc_grid_cpu_add(tc_grid_cpu *g, const tc_track_window *fx, int64_t keep_from,
                           int64_t t_next, int threads, uint64_t *dropped);
+
+/* The store is compacted when its abandoned regions hold more than twice the live
+ * positions plus `positions` (default 65 536); tests set 0 to compact often. */
+void tc_grid_cpu_compact_from(tc_grid_cpu *g, size_t positions);
+size_t tc_grid_cpu_compactions(const tc_grid_cpu *g); /* so far */
 
 /* First grid time with a position (INT64_MAX when none); last kept fix time over all
  * vessels (INT64_MIN when none). */
