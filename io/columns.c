@@ -1,4 +1,5 @@
 #include "io/columns.h"
+#include "io/hugepages.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,7 @@ void tc_columns_free(tc_columns *c) {
     if (!p_)                                                      \
       return TC_ERR_NOMEM;                                        \
     c->field = p_;                                                \
+    tc_want_huge_pages(p_, cap * sizeof(type));                   \
   } while (0)
 
 tc_status tc_columns_reserve(tc_columns *c, size_t cap) {

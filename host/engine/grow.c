@@ -1,4 +1,5 @@
 #include "host/engine/grow.h"
+#include "io/hugepages.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -18,6 +19,7 @@ void *tc_grow(void *v, size_t *cap, size_t need, size_t elem, size_t first) {
   void *n = realloc(v, c * elem);
   if (!n)
     return NULL;
+  tc_want_huge_pages(n, c * elem);
   *cap = c;
   return n;
 }
@@ -42,6 +44,7 @@ int tc_reserve(void **p, size_t *cap, size_t n, size_t size) {
   void *q = realloc(*p, c * size);
   if (!q)
     return 0;
+  tc_want_huge_pages(q, c * size);
   *p = q;
   *cap = c;
   return 1;
