@@ -21,11 +21,10 @@ void tc_columns_free(tc_columns *c) {
 
 #define GROW(field, type)                                         \
   do {                                                            \
-    type *p_ = realloc(c->field, cap * sizeof(type));             \
+    type *p_ = tc_realloc_huge(c->field, cap * sizeof(type));     \
     if (!p_)                                                      \
       return TC_ERR_NOMEM;                                        \
     c->field = p_;                                                \
-    tc_want_huge_pages(p_, cap * sizeof(type));                   \
   } while (0)
 
 tc_status tc_columns_reserve(tc_columns *c, size_t cap) {

@@ -14,4 +14,10 @@
  * at least one whole huge page in it. */
 void tc_want_huge_pages(void *p, size_t bytes);
 
+/* realloc(p, bytes) that asks for huge pages on the result. A first allocation of at
+ * least a huge page is placed on a huge page boundary and sized in whole huge pages,
+ * so all of it can be; later growth (realloc moves pages, it does not copy them) keeps
+ * what falls on whole huge pages. Free with free(). */
+void *tc_realloc_huge(void *p, size_t bytes);
+
 #endif

@@ -16,10 +16,9 @@ void *tc_grow(void *v, size_t *cap, size_t need, size_t elem, size_t first) {
   }
   if (elem && c > SIZE_MAX / elem)
     return NULL;
-  void *n = realloc(v, c * elem);
+  void *n = tc_realloc_huge(v, c * elem);
   if (!n)
     return NULL;
-  tc_want_huge_pages(n, c * elem);
   *cap = c;
   return n;
 }
@@ -41,10 +40,9 @@ int tc_reserve(void **p, size_t *cap, size_t n, size_t size) {
   size_t c = n + n / 4;
   if (size && c > SIZE_MAX / size)
     return 0;
-  void *q = realloc(*p, c * size);
+  void *q = tc_realloc_huge(*p, c * size);
   if (!q)
     return 0;
-  tc_want_huge_pages(q, c * size);
   *p = q;
   *cap = c;
   return 1;
