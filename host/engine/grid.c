@@ -196,21 +196,27 @@ static void add_vessel(const tc_grid_cpu *g, pstore *p, vtable *t, size_t v, con
         dropped++;
         continue;
       }
-      if (dt <= g->max_gap)
-        for (int64_t s = next; s < tk; s += slot) {
-          p->s[n] = s;
-          tc_interp(la, lo, fa, fo, (double)(s - lt) / (double)dt, &p->lat[n], &p->lon[n]);
-          n++;
-        }
     }
-    next = floor_to(tk, slot);
+    /* next becomes the first grid time at or after tk: found by the interpolation's
+     * walk from the last fix, so the common fix costs no 64-bit division */
+    if (lt != INT64_MIN && tk - lt <= g->max_gap) {
+      int64_t dt = tk - lt;
+      for (; next < tk; next += slot) {
+        p->s[n] = next;
+        tc_interp(la, lo, fa, fo, (double)(next - lt) / (double)dt, &p->lat[n], &p->lon[n]);
+        n++;
+      }
+    } else {
+      next = floor_to(tk, slot);
+      next += next < tk ? slot : 0;
+    }
     if (next == tk) {
       p->s[n] = tk;
       p->lat[n] = fa;
       p->lon[n] = fo;
       n++;
+      next += slot;
     }
-    next += slot;
     lt = tk;
     la = fa;
     lo = fo;
@@ -373,6 +379,13 @@ static void unit_vectors(const double *lat, const double *lon, double *x, double
     tc_unit_vec_fast(lat[i], lon[i], &x[i], &y[i], &z[i]);
 }
 
+/* Grid time index j = (s[k] - s0) / slot of a vessel's position k, given j of the
+ * position before it (k > k0): one grid time later is the common case and needs no
+ * 64-bit division. */
+static inline size_t next_index(const int64_t *s, size_t k, size_t k0, size_t j, int64_t s0, int64_t slot) {
+  return k > k0 && s[k] - s[k - 1] == slot ? j + 1 : (size_t)((s[k] - s0) / slot);
+}
+
 tc_status tc_grid_cpu_compute(tc_grid_cpu *g, tc_grid_block *blk, int threads) {
 #ifdef _OPENMP
   int nt = threads > 0 ? threads : omp_get_max_threads();
@@ -413,8 +426,8 @@ tc_status tc_grid_cpu_compute(tc_grid_cpu *g, tc_grid_block *blk, int threads) {
     for (size_t v = g->chv[ch]; v < g->chv[ch + 1]; v++) {
       size_t k = first_at_or_after(ps->s, vt->beg[v], vt->end[v], s0);
       g->lo[v] = k;
-      for (; k < vt->end[v] && ps->s[k] < s_end; k++)
-        cnt[(ps->s[k] - s0) / slot]++;
+      for (size_t j = 0, k0 = k; k < vt->end[v] && ps->s[k] < s_end; k++)
+        cnt[j = next_index(ps->s, k, k0, j, s0, slot)]++;
     }
   }
   /* Slot-major offsets: grid time j, chunks in vessel order. */
@@ -441,8 +454,8 @@ tc_status tc_grid_cpu_compute(tc_grid_cpu *g, tc_grid_block *blk, int threads) {
     size_t *cur = g->chcnt + (size_t)ch * (ns + 1);
     for (size_t v = g->chv[ch]; v < g->chv[ch + 1]; v++) {
       size_t k0 = vt->beg[v], k1 = vt->end[v];
-      for (size_t k = g->lo[v]; k < k1 && ps->s[k] < s_end; k++) {
-        size_t dst = cur[(ps->s[k] - s0) / slot]++;
+      for (size_t k = g->lo[v], j = 0; k < k1 && ps->s[k] < s_end; k++) {
+        size_t dst = cur[j = next_index(ps->s, k, g->lo[v], j, s0, slot)]++;
         blk->vid[dst] = (uint32_t)v;
         blk->lat[dst] = ps->lat[k];
         blk->lon[dst] = ps->lon[k];
