@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <zlib.h>
 
+#include "io/deflate_planes.h"
 #include "io/store_schema.h"
 
 /* Distinct MMSIs over the whole store: open addressing, 0 = empty (MMSI 0 is never stored). */
@@ -185,7 +185,7 @@ static tc_status scratch_reserve(tc_store_writer *w, tc_err *err) {
     size_t bytes = w->chunk * tc_h5_kind_size(tc_h5_col_kind(c));
     free(w->shuf[c]);
     free(w->zbuf[c]);
-    w->zcap[c] = compressBound((uLong)bytes);
+    w->zcap[c] = tc_deflate_planes_bound(bytes, tc_h5_kind_size(tc_h5_col_kind(c)));
     w->shuf[c] = malloc(bytes);
     w->zbuf[c] = malloc(w->zcap[c]);
     if (!w->shuf[c] || !w->zbuf[c]) {
@@ -199,7 +199,8 @@ static tc_status scratch_reserve(tc_store_writer *w, tc_err *err) {
 
 /* What HDF5's shuffle and deflate filters would make of one chunk (rows past n zero),
  * so chunks can be compressed on several threads and written with H5Dwrite_chunk;
- * readers see an ordinary shuffle + deflate dataset. 0 or -1. */
+ * readers see an ordinary shuffle + deflate dataset, whose incompressible byte planes
+ * are stored blocks (io/deflate_planes.h). 0 or -1. */
 static int compress_chunk(tc_store_writer *w, int c) {
   size_t es = tc_h5_kind_size(tc_h5_col_kind(c)), n = w->buf.n, rows = w->chunk;
   unsigned char *src = tc_h5_col_ptr(&w->buf, c), *dst = w->shuf[c];
@@ -207,11 +208,7 @@ static int compress_chunk(tc_store_writer *w, int c) {
   for (size_t b = 0; b < es; b++)
     for (size_t i = 0; i < rows; i++)
       dst[b * rows + i] = src[i * es + b];
-  uLongf zlen = (uLongf)w->zcap[c];
-  if (compress2(w->zbuf[c], &zlen, dst, (uLong)(rows * es), w->o.deflate_level) != Z_OK)
-    return -1;
-  w->zlen[c] = zlen;
-  return 0;
+  return tc_deflate_planes(dst, rows, es, w->o.deflate_level, w->zbuf[c], w->zcap[c], &w->zlen[c]);
 }
 
 /* Appends the buffered rows to every column (one extent change and one write each). */
