@@ -57,15 +57,14 @@ struct tc_grid_cpu {
   int64_t first, last_fix;
   size_t *lo;            /* [nv] block scatter: first position of each vessel in the block */
   size_t cap_lo;
-  /* Per block position: the same vessel's position one grid time later (nb_dir 1)
-   * or, without one, earlier (-1), or none (0): a slot speed needs nothing else, and
-   * the scatter reads the neighbours in store order, where they are cheap (looked up
-   * later, from slot-major order, they would miss the cache). */
-  double *nb_lat, *nb_lon;
-  signed char *nb_dir;
-  size_t cap_nb;
+  /* Per store position of the last block: its index in the block, written in store
+   * order by the scatter, so slot speeds are computed in store order too, where a
+   * position's neighbours one grid time away are next to it (looked up from
+   * slot-major order they would miss the cache). */
+  uint32_t *bpos;
+  size_t cap_bpos;
   size_t *chv;           /* [nch+1] vessel chunks: chunk c is vessels chv[c] .. chv[c+1] */
-  size_t cap_ch;
+  size_t cap_ch, chv_n;  /* chv_n: chunks of the last block */
   size_t *chcnt;         /* [nch][ns+1] positions per chunk and grid time, then cursors */
   size_t cap_chcnt;
 };
@@ -121,9 +120,7 @@ void tc_grid_cpu_free(tc_grid_cpu *g) {
   pstore_free(&g->ps);
   free(g->sp);
   free(g->lo);
-  free(g->nb_lat);
-  free(g->nb_lon);
-  free(g->nb_dir);
+  free(g->bpos);
   free(g->chv);
   free(g->chcnt);
   free(g);
@@ -416,6 +413,7 @@ tc_status tc_grid_cpu_compute(tc_grid_cpu *g, tc_grid_block *blk, int threads) {
       g->chv[++c] = v + 1;
   while (c < nch)
     g->chv[++c] = nv;
+  g->chv_n = nch;
   memset(g->chcnt, 0, nch * (ns + 1) * sizeof *g->chcnt);
   long long nchl = (long long)nch;
 #ifdef _OPENMP
@@ -443,9 +441,7 @@ tc_status tc_grid_cpu_compute(tc_grid_cpu *g, tc_grid_block *blk, int threads) {
     blk->off[j + 1] = core;
   }
   TC_TRY(tc_grid_block_reserve(blk, ns, core));
-  void **const nb[] = {(void **)&g->nb_lat, (void **)&g->nb_lon, (void **)&g->nb_dir};
-  const size_t nbsize[] = {sizeof *g->nb_lat, sizeof *g->nb_lon, sizeof *g->nb_dir};
-  if (!tc_reserve_all(nb, nbsize, 3, &g->cap_nb, core))
+  if (core > UINT32_MAX || !tc_reserve((void **)&g->bpos, &g->cap_bpos, ps->top, sizeof *g->bpos))
     return TC_ERR_NOMEM;
 #ifdef _OPENMP
 #pragma omp parallel for schedule(dynamic, 1) num_threads(nt)
@@ -453,21 +449,12 @@ tc_status tc_grid_cpu_compute(tc_grid_cpu *g, tc_grid_block *blk, int threads) {
   for (long long ch = 0; ch < nchl; ch++) {
     size_t *cur = g->chcnt + (size_t)ch * (ns + 1);
     for (size_t v = g->chv[ch]; v < g->chv[ch + 1]; v++) {
-      size_t k0 = vt->beg[v], k1 = vt->end[v];
-      for (size_t k = g->lo[v], j = 0; k < k1 && ps->s[k] < s_end; k++) {
+      for (size_t k = g->lo[v], j = 0; k < vt->end[v] && ps->s[k] < s_end; k++) {
         size_t dst = cur[j = next_index(ps->s, k, g->lo[v], j, s0, slot)]++;
         blk->vid[dst] = (uint32_t)v;
         blk->lat[dst] = ps->lat[k];
         blk->lon[dst] = ps->lon[k];
-        size_t nb = k;
-        signed char dir = 0;
-        if (k + 1 < k1 && ps->s[k + 1] == ps->s[k] + slot)
-          nb = k + 1, dir = 1;
-        else if (k > k0 && ps->s[k - 1] == ps->s[k] - slot)
-          nb = k - 1, dir = -1;
-        g->nb_lat[dst] = ps->lat[nb];
-        g->nb_lon[dst] = ps->lon[nb];
-        g->nb_dir[dst] = dir;
+        g->bpos[k] = (uint32_t)dst;
       }
     }
   }
@@ -494,20 +481,32 @@ double tc_slot_speed_from(double la, double lo, double nla, double nlo, int dir,
   return d / (double)slot / TC_KNOT_MPS;
 }
 
-double tc_grid_cpu_speed_kn(const tc_grid_cpu *g, const tc_grid_block *blk, size_t p) {
-  return tc_slot_speed_from(blk->lat[p], blk->lon[p], g->nb_lat[p], g->nb_lon[p], g->nb_dir[p], g->slot);
-}
-
 void tc_grid_cpu_speeds(const tc_grid_cpu *g, const tc_grid_block *blk, const unsigned char *want,
                         double *speed, int threads) {
-  long long n = (long long)blk->n;
+  const pstore *ps = &g->ps;
+  const vtable *vt = &ps->vt[ps->cur];
+  const int64_t slot = g->slot, s_end = blk->s0 + (int64_t)blk->nslots * slot;
+  long long nch = (long long)(g->chv ? g->chv_n : 0);
   (void)threads;
 #ifdef _OPENMP
-#pragma omp parallel for schedule(static, 4096) num_threads(threads > 0 ? threads : omp_get_max_threads())
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads > 0 ? threads : omp_get_max_threads())
 #endif
-  for (long long p = 0; p < n; p++)
-    if (want[p])
-      speed[p] = tc_grid_cpu_speed_kn(g, blk, (size_t)p);
+  for (long long ch = 0; ch < nch; ch++)
+    for (size_t v = g->chv[ch]; v < g->chv[ch + 1]; v++) {
+      const size_t k0 = vt->beg[v], k1 = vt->end[v];
+      for (size_t k = g->lo[v]; k < k1 && ps->s[k] < s_end; k++) {
+        size_t p = g->bpos[k];
+        if (!want[p])
+          continue;
+        size_t nb = k;
+        int dir = 0;
+        if (k + 1 < k1 && ps->s[k + 1] == ps->s[k] + slot)
+          nb = k + 1, dir = 1;
+        else if (k > k0 && ps->s[k - 1] == ps->s[k] - slot)
+          nb = k - 1, dir = -1;
+        speed[p] = tc_slot_speed_from(ps->lat[k], ps->lon[k], ps->lat[nb], ps->lon[nb], dir, slot);
+      }
+    }
 }
 
 /* Index of the last of fixes [k0, k1) with t <= s (k0 when none is). */

@@ -54,15 +54,12 @@ tc_status tc_grid_cpu_compute(tc_grid_cpu *g, tc_grid_block *blk, int threads);
  * earlier to the later over the slot; NAN when dir is 0 (no neighbour). */
 double tc_slot_speed_from(double lat, double lon, double nlat, double nlon, int dir, int64_t slot);
 
-/* Slot speed (spec §2) of position p of the last tc_grid_cpu_compute's block. The
- * block's scatter noted each position's neighbour from the vessel-major store, so no
- * search; the caller keeps the grid time before the block (keep_from) and has added
- * the fixes that make the one after it final. */
-double tc_grid_cpu_speed_kn(const tc_grid_cpu *g, const tc_grid_block *blk, size_t p);
-
-/* speed[p] = tc_grid_cpu_speed_kn for every block position p with want[p] set (the
- * others are left alone): the close pairs' positions, each once however many pairs
- * it is in. */
+/* speed[p] = the slot speed (spec §2) of every position p of the last
+ * tc_grid_cpu_compute's block with want[p] set (the others are left alone): the close
+ * pairs' positions, each once however many pairs it is in. The vessel-major store
+ * holds each position's neighbours one grid time away, so no search: the caller keeps
+ * the grid time before the block (keep_from) and has added the fixes that make the one
+ * after it final. */
 void tc_grid_cpu_speeds(const tc_grid_cpu *g, const tc_grid_block *blk, const unsigned char *want,
                         double *speed, int threads);
 
