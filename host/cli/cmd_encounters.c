@@ -326,8 +326,8 @@ static int run(int argc, char **argv, tc_output *ao) {
   if (cfg.profile)
     fprintf(stderr,
             "profile: read wait %.3f s, positions %.3f s, blocks %.3f s, candidates %.3f s, exact %.3f s, "
-            "runs %.3f s; backend: kernels %.3f s, transfers %.3f s; %llu distance tests\n",
-            st.t_read_wait, st.t_positions, st.t_grid, st.t_cand, st.t_exact, st.t_runs,
+            "speeds %.3f s, runs %.3f s; backend: kernels %.3f s, transfers %.3f s; %llu distance tests\n",
+            st.t_read_wait, st.t_positions, st.t_grid, st.t_cand, st.t_exact, st.t_speeds, st.t_runs,
             st.backend.t_cand, st.backend.t_transfer, (unsigned long long)st.distance_tests);
   rc = 0;
   goto done;

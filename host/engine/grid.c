@@ -469,18 +469,6 @@ tc_status tc_grid_cpu_compute(tc_grid_cpu *g, tc_grid_block *blk, int threads) {
   return TC_OK;
 }
 
-/* Great-circle distance from the earlier position to the later, over the slot (the
- * definition's order). A vessel at rest reports the same position: its distance is 0
- * without the trigonometry (tc_haversine_m of equal points is exactly 0 too). */
-double tc_slot_speed_from(double la, double lo, double nla, double nlo, int dir, int64_t slot) {
-  if (dir == 0)
-    return NAN;
-  if (la == nla && lo == nlo)
-    return 0.0;
-  double d = dir > 0 ? tc_haversine_m(la, lo, nla, nlo) : tc_haversine_m(nla, nlo, la, lo);
-  return d / (double)slot / TC_KNOT_MPS;
-}
-
 void tc_grid_cpu_speeds(const tc_grid_cpu *g, const tc_grid_block *blk, const unsigned char *want,
                         double *speed, int threads) {
   const pstore *ps = &g->ps;
@@ -494,17 +482,33 @@ void tc_grid_cpu_speeds(const tc_grid_cpu *g, const tc_grid_block *blk, const un
   for (long long ch = 0; ch < nch; ch++)
     for (size_t v = g->chv[ch]; v < g->chv[ch + 1]; v++) {
       const size_t k0 = vt->beg[v], k1 = vt->end[v];
+      /* cos(lat) of the last position a speed used, for the next one: consecutive
+       * positions in close pairs (a ship moored among others) share a cosine */
+      size_t ck = SIZE_MAX;
+      double cl = 0;
       for (size_t k = g->lo[v]; k < k1 && ps->s[k] < s_end; k++) {
         size_t p = g->bpos[k];
         if (!want[p])
           continue;
         size_t nb = k;
-        int dir = 0;
         if (k + 1 < k1 && ps->s[k + 1] == ps->s[k] + slot)
-          nb = k + 1, dir = 1;
+          nb = k + 1;
         else if (k > k0 && ps->s[k - 1] == ps->s[k] - slot)
-          nb = k - 1, dir = -1;
-        speed[p] = tc_slot_speed_from(ps->lat[k], ps->lon[k], ps->lat[nb], ps->lon[nb], dir, slot);
+          nb = k - 1;
+        if (nb == k) {
+          speed[p] = NAN;
+          continue;
+        }
+        double la = ps->lat[k], lo = ps->lon[k], nla = ps->lat[nb], nlo = ps->lon[nb];
+        if (la == nla && lo == nlo) { /* at rest: 0 without trigonometry, as the haversine gives */
+          speed[p] = 0.0;
+          continue;
+        }
+        double ca = ck == k ? cl : tc_cos_lat(la), cb = ck == nb ? cl : tc_cos_lat(nla);
+        ck = nb, cl = cb;
+        /* from the earlier position to the later, as the definition reads */
+        double d = nb > k ? tc_haversine_cos_m(la, lo, ca, nla, nlo, cb) : tc_haversine_cos_m(nla, nlo, cb, la, lo, ca);
+        speed[p] = d / (double)slot / TC_KNOT_MPS;
       }
     }
 }

@@ -49,11 +49,6 @@ const uint32_t *tc_grid_cpu_mmsi(const tc_grid_cpu *g);
  * order within a grid time, with unit vectors. */
 tc_status tc_grid_cpu_compute(tc_grid_cpu *g, tc_grid_block *blk, int threads);
 
-/* Slot speed in knots of a position (lat, lon) from its neighbour one grid time
- * later (dir 1) or, without one, earlier (-1): the great-circle distance from the
- * earlier to the later over the slot; NAN when dir is 0 (no neighbour). */
-double tc_slot_speed_from(double lat, double lon, double nlat, double nlon, int dir, int64_t slot);
-
 /* speed[p] = the slot speed (spec §2) of every position p of the last
  * tc_grid_cpu_compute's block with want[p] set (the others are left alone): the close
  * pairs' positions, each once however many pairs it is in. The vessel-major store

@@ -141,9 +141,10 @@ static tc_status process_range(engine *e, int64_t lo, int64_t hi, tc_err *err) {
     double t2 = now();
     if ((s = tc_exact_filter(&e->blk, &e->cand, tc_grid_cpu_mmsi(e->grid), p->dist_m, p->threads, e->nshards, &e->close)) != TC_OK)
       return tc_fail(err, s, "exact distance test: out of memory");
+    double t3 = now();
     if ((s = close_speeds(e)) != TC_OK)
       return tc_fail(err, s, "slot speeds: out of memory");
-    double t3 = now();
+    double t3b = now();
     if ((s = link_runs(e, &e->blk, s0 + (int64_t)e->blk.nslots * p->slot)) != TC_OK)
       return tc_fail(err, s, "linking close pairs: out of memory");
     double t4 = now();
@@ -154,7 +155,8 @@ static tc_status process_range(engine *e, int64_t lo, int64_t hi, tc_err *err) {
     e->stats->t_grid += t1 - t0;
     e->stats->t_cand += t2 - t1;
     e->stats->t_exact += t3 - t2;
-    e->stats->t_runs += t4 - t3;
+    e->stats->t_speeds += t3b - t3;
+    e->stats->t_runs += t4 - t3b;
   }
   return TC_OK;
 }
