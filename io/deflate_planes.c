@@ -1,5 +1,6 @@
 #include "io/deflate_planes.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
@@ -43,7 +44,7 @@ int tc_deflate_planes(const unsigned char *planes, size_t n, size_t es, int leve
                       size_t cap, size_t *len) {
   z_stream s;
   memset(&s, 0, sizeof s);
-  if (deflateInit(&s, level) != Z_OK)
+  if (n > UINT_MAX || cap > UINT_MAX || deflateInit(&s, level) != Z_OK) /* zlib counts in uInt */
     return -1;
   s.next_out = out;
   s.avail_out = (uInt)cap;
