@@ -34,8 +34,11 @@ typedef struct {
   uint32_t slot;
 } tentry;
 
-/* A close time as it arrived, for expiry: arrivals are in time order, so the
- * candidates to judge at a flush are found from the front, without a scan of all. */
+/* An open candidate's place in the expiry queue: one per candidate, with a close time
+ * of it. Pushed when the candidate opens and again, with its last close time, when it
+ * reaches the front still growing; so the queue is about in time order and a flush
+ * finds what to judge from the front, without a scan of all candidates and without
+ * an entry per close pair (most close pairs are a moored pair's next grid time). */
 typedef struct {
   int64_t t;
   uint32_t slot;
@@ -315,6 +318,7 @@ tc_status tc_runs_add(tc_runs *r, const tc_grid_block *blk, const tc_closebuf *c
       slot = r->table[h].slot;
     } else {
       TC_TRY(slot_new(r, cp->key, h, &slot));
+      TC_TRY(arrival_push(r, s, slot));
     }
     cand *c = &r->c[slot];
     if (c->n && c->last_t == s)
@@ -324,7 +328,6 @@ tc_status tc_runs_add(tc_runs *r, const tc_grid_block *blk, const tc_closebuf *c
     uint32_t p = cp->p, q = cp->q;
     close_time ct = {s, blk->lat[p], blk->lon[p], blk->lat[q], blk->lon[q], speed[p], speed[q]};
     TC_TRY(cand_push(c, &ct));
-    TC_TRY(arrival_push(r, s, slot));
   }
   return TC_OK;
 }
@@ -345,8 +348,10 @@ tc_status tc_runs_flush(tc_runs *r, int64_t s_next, tc_encounter_list *out) {
     r->qn = 0;
   } else {
     /* A candidate whose last close time is more than merge_gap before s_next can no
-     * longer grow. Its last arrival is the one that still matches its last_t; older
-     * arrivals of it (and of slots reused since) are passed over. */
+     * longer grow and is judged; one that grew since its entry was queued goes to the
+     * back with its last close time. An expired entry behind one that is not waits for
+     * a later flush (or is judged by tc_runs_add when its pair is close again): later,
+     * never wrong. */
     size_t qmask = r->qcap - 1;
     int big = r->tcap >= PREFETCH_ENTRIES;
     while (r->qn) {
@@ -365,8 +370,11 @@ tc_status tc_runs_flush(tc_runs *r, int64_t s_next, tc_encounter_list *out) {
       r->qhead = (r->qhead + 1) & qmask;
       r->qn--;
       const cand *c = &r->c[a.slot];
-      if (c->key && c->n && c->last_t == a.t)
+      if (s_next - c->last_t > r->p.merge_gap)
         TC_TRY(close_slot(r, a.slot));
+      else
+        TC_TRY(arrival_push(r, c->last_t, a.slot));
+      qmask = r->qcap - 1; /* the push may have grown the ring */
     }
   }
   for (size_t i = 0; i < r->pending.n; i++)
