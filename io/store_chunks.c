@@ -260,20 +260,6 @@ static tc_status plan_column(tc_store *s, hid_t g, int64_t t0, uint64_t rows, ui
   return TC_OK;
 }
 
-/* Rows [row0, row0 + n) of column p through HDF5 (any layout). */
-static int read_hyperslab(const col_plan *p, uint64_t row0, uint64_t n, void *dst) {
-  hsize_t start = row0, count = n;
-  hid_t fs = H5Dget_space(p->d), ms = H5Screate_simple(1, &count, NULL);
-  int ok = fs >= 0 && ms >= 0 &&
-           H5Sselect_hyperslab(fs, H5S_SELECT_SET, &start, NULL, &count, NULL) >= 0 &&
-           H5Dread(p->d, tc_h5_native(tc_h5_col_kind(p->c)), ms, fs, H5P_DEFAULT, dst) >= 0;
-  if (fs >= 0)
-    H5Sclose(fs);
-  if (ms >= 0)
-    H5Sclose(ms);
-  return ok;
-}
-
 /* Finds each chunk of a column in the file and where its raw bytes go: into its own
  * rows when they fit (the last chunk may also use the capacity past the rows), else
  * into the spill buffer, whose size *spill grows. 0 when HDF5 cannot say. Row numbers
@@ -411,7 +397,7 @@ tc_status tc_store_read_bucket_slice(tc_store *s, size_t k, uint64_t row0, uint6
     col_plan *p = &plan[q];
     unsigned char *dst = tc_h5_col_ptr(out, p->c);
     if (!p->fast) {
-      if (!read_hyperslab(p, row0, n, dst)) {
+      if (tc_h5_dset_read(p->d, tc_h5_native(tc_h5_col_kind(p->c)), row0, n, dst) != 0) {
         st = tc_h5_fail(err, tc_store_path(s), "bucket %" PRId64 ": cannot read dataset '%s'", t0,
                         tc_h5_col_name(p->c));
         goto cleanup;
