@@ -54,7 +54,7 @@ struct tc_runs {
   size_t tcap;           /* power of two, at least twice live */
   arrival *q;            /* ring of arrivals */
   size_t qhead, qn, qcap;
-  double *tmp, *sa, *sb, *d;  /* judging scratch, tmp_cap each */
+  double *tmp, *d;       /* judging scratch, tmp_cap each */
   size_t tmp_cap;
   tc_encounter_list pending;
   uint64_t judged;
@@ -92,8 +92,6 @@ void tc_runs_free(tc_runs *r) {
   free(r->table);
   free(r->q);
   free(r->tmp);
-  free(r->sa);
-  free(r->sb);
   free(r->d);
   tc_encounter_list_free(&r->pending);
   free(r);
@@ -195,17 +193,20 @@ static tc_status arrival_push(tc_runs *r, int64_t t, uint32_t slot) {
 }
 
 static int scratch(tc_runs *r, size_t n) {
-  void **const arr[] = {(void **)&r->tmp, (void **)&r->sa, (void **)&r->sb, (void **)&r->d};
-  const size_t size[] = {sizeof *r->tmp, sizeof *r->sa, sizeof *r->sb, sizeof *r->d};
-  return tc_reserve_all(arr, size, 4, &r->tmp_cap, n);
+  void **const arr[] = {(void **)&r->tmp, (void **)&r->d};
+  const size_t size[] = {sizeof *r->tmp, sizeof *r->d};
+  return tc_reserve_all(arr, size, 2, &r->tmp_cap, n);
 }
 
-/* Median of the defined values of x[0..n) (NAN = undefined); NAN when none. */
-static double median(tc_runs *r, const double *x, size_t n) {
+/* Median of the defined slot speeds of vessel b (0: a, 1: b) over the close times
+ * v[0..n) (NAN = undefined); NAN when none. */
+static double median_speed(tc_runs *r, const close_time *v, size_t n, int b) {
   size_t m = 0;
-  for (size_t i = 0; i < n; i++)
-    if (!isnan(x[i]))
-      r->tmp[m++] = x[i];
+  for (size_t i = 0; i < n; i++) {
+    double x = b ? v[i].sb : v[i].sa;
+    if (!isnan(x))
+      r->tmp[m++] = x;
+  }
   return tc_median(r->tmp, m);
 }
 
@@ -219,11 +220,7 @@ static tc_status judge(tc_runs *r, cand *c) {
   if (end - start >= r->p.min_duration) {
     if (!scratch(r, c->n))
       return TC_ERR_NOMEM;
-    for (size_t i = 0; i < c->n; i++) {
-      r->sa[i] = v[i].sa;
-      r->sb[i] = v[i].sb;
-    }
-    double sa = median(r, r->sa, c->n), sb = median(r, r->sb, c->n);
+    double sa = median_speed(r, v, c->n, 0), sb = median_speed(r, v, c->n, 1);
     if (!isnan(sa) && !isnan(sb) && sa < r->p.max_speed_kn && sb < r->p.max_speed_kn) {
       tc_encounter e;
       e.mmsi_a = (uint32_t)(c->key >> 32);
@@ -246,7 +243,7 @@ static tc_status judge(tc_runs *r, cand *c) {
         sum_cos += cos(mlon * TC_DEG2RAD);
       }
       e.min_dist_m = mn;
-      e.median_dist_m = median(r, r->d, c->n);
+      e.median_dist_m = tc_median(r->d, c->n); /* every distance is defined; d is scratch */
       e.mean_lat = sum_lat / (double)c->n;
       e.mean_lon = tc_norm_lon(atan2(sum_sin, sum_cos) / TC_DEG2RAD);
       e.speed_a_kn = sa;
