@@ -49,6 +49,14 @@ TC_GEO_FN void tc_interp(double lat_i, double lon_i, double lat_j, double lon_j,
   *lon = tc_norm_lon(lon_i + f * tc_wrap_dlon(lon_j - lon_i));
 }
 
+/* Midpoint of two positions, as the encounter's mean position averages it: latitudes
+ * halved, longitudes the short way round. */
+TC_GEO_FN void tc_midpoint(double lat_a, double lon_a, double lat_b, double lon_b,
+                           TC_PRIV double *lat, TC_PRIV double *lon) {
+  *lat = (lat_a + lat_b) / 2.0;
+  *lon = tc_norm_lon(lon_a + tc_wrap_dlon(lon_b - lon_a) / 2.0);
+}
+
 /* Spec §3 haversine distance in metres, with cos(lat) of both ends given (callers
  * that test many pairs compute them once per position; the result is bit-identical
  * to tc_haversine_m). */

@@ -152,11 +152,6 @@ double tc_gen_grid_median_speed(const tc_gen_grid *g, int64_t t0, int64_t t1) {
   return r;
 }
 
-static void midpoint(double la, double loa, double lb, double lob, double *lat, double *lon) {
-  *lat = (la + lb) / 2.0;
-  *lon = tc_norm_lon(loa + tc_wrap_dlon(lob - loa) / 2.0);
-}
-
 /* Candidate from the close grid times s[0..m) of the pair. */
 static void finish_cand(const tc_gen_grid *a, const tc_gen_grid *b, const tc_gen_spec *p,
                         const int64_t *s, const double *d, size_t m, double *work, tc_gen_cand *c) {
@@ -170,7 +165,7 @@ static void finish_cand(const tc_gen_grid *a, const tc_gen_grid *b, const tc_gen
     double la = 0.0, loa = 0.0, lb = 0.0, lob = 0.0, mla, mlo;
     tc_gen_grid_at(a, s[j], &la, &loa, NULL);
     tc_gen_grid_at(b, s[j], &lb, &lob, NULL);
-    midpoint(la, loa, lb, lob, &mla, &mlo);
+    tc_midpoint(la, loa, lb, lob, &mla, &mlo);
     sum_lat += mla;
     sum_sin += sin(mlo * TC_DEG2RAD);
     sum_cos += cos(mlo * TC_DEG2RAD);
@@ -236,7 +231,7 @@ tc_status tc_gen_pair_eval(const tc_gen_grid *a, const tc_gen_grid *b, const tc_
       info->common++;
       if (dist < info->min_dist_m) {
         info->min_dist_m = dist;
-        midpoint(la, loa, lb, lob, &info->lat, &info->lon);
+        tc_midpoint(la, loa, lb, lob, &info->lat, &info->lon);
       }
     }
     if (dist <= p->dist_m) {

@@ -236,8 +236,8 @@ static tc_status judge(tc_runs *r, cand *c) {
         r->d[i] = tc_haversine_m(v[i].la, v[i].oa, v[i].lb, v[i].ob);
         if (r->d[i] < mn)
           mn = r->d[i];
-        double mlat = (v[i].la + v[i].lb) / 2.0;
-        double mlon = tc_norm_lon(v[i].oa + tc_wrap_dlon(v[i].ob - v[i].oa) / 2.0);
+        double mlat, mlon;
+        tc_midpoint(v[i].la, v[i].oa, v[i].lb, v[i].ob, &mlat, &mlon);
         sum_lat += mlat;
         sum_sin += sin(mlon * TC_DEG2RAD);
         sum_cos += cos(mlon * TC_DEG2RAD);
