@@ -33,6 +33,7 @@ typedef struct {
   vtable vt[2];
   int cur;               /* vt[cur] is the live table */
   size_t top, cap;       /* arena: regions in [0, top) */
+  size_t live;           /* positions the vessels hold: sum of end - beg */
   size_t garbage;        /* positions of regions no vessel uses */
   size_t compact_min;    /* compacted when garbage > 2 live + this */
   size_t compactions;
@@ -40,9 +41,8 @@ typedef struct {
   double *lat, *lon;
 } pstore;
 
-/* One vessel of an add: its old row (or none), its new fixes and its region. */
+/* One vessel of an add: its new fixes and where its live positions were. */
 typedef struct {
-  size_t old;            /* SIZE_MAX = new vessel */
   size_t b0, b1;         /* fixes [b0, b1) of fx */
   size_t from0, from1;   /* live positions before the add (moved when from0 != beg) */
   uint64_t dropped;
@@ -229,12 +229,9 @@ static void add_vessel(const tc_grid_cpu *g, pstore *p, vtable *t, size_t v, con
  * region exactly its positions (the next add grows those that need it). */
 static tc_status compact(pstore *p) {
   vtable *t = &p->vt[p->cur];
-  size_t live = 0;
-  for (size_t v = 0; v < t->nv; v++)
-    live += t->end[v] - t->beg[v];
   pstore q;
   memset(&q, 0, sizeof q);
-  TC_TRY(arena_reserve(&q, live + 1));
+  TC_TRY(arena_reserve(&q, p->live + 1));
   size_t at = 0;
   for (size_t v = 0; v < t->nv; v++) {
     size_t n = t->end[v] - t->beg[v];
@@ -273,12 +270,13 @@ tc_status tc_grid_cpu_add(tc_grid_cpu *g, const tc_track_window *fx, int64_t kee
       m = old->mmsi[oi];
     else
       m = fx->mmsi[bi];
-    add_span s = {SIZE_MAX, 0, 0, 0, 0, 0};
+    add_span s = {0, 0, 0, 0, 0};
+    int known = 0; /* held before this add */
     size_t rbeg = 0, beg = 0, end = 0, rend = 0;
     int64_t lt = INT64_MIN; /* time the new fixes' positions may start after */
     double la = 0, lo = 0;
     if (oi < old->nv && old->mmsi[oi] == m) {
-      s.old = oi;
+      known = 1;
       rbeg = old->rbeg[oi], end = old->end[oi], rend = old->rend[oi];
       beg = first_at_or_after(ps->s, old->beg[oi], end, keep_from);
       lt = old->lt[oi], la = old->llat[oi], lo = old->llon[oi];
@@ -301,7 +299,7 @@ tc_status tc_grid_cpu_add(tc_grid_cpu *g, const tc_track_window *fx, int64_t kee
       s.from1 = end;
       if (rend - rbeg < need) { /* too small: a region of its own at the top */
         garbage += rend - rbeg;
-        size_t room = s.old == SIZE_MAX ? need : need + need / 2;
+        size_t room = known ? need + need / 2 : need;
         rbeg = top;
         rend = top += room;
         beg = rbeg;
@@ -344,6 +342,7 @@ tc_status tc_grid_cpu_add(tc_grid_cpu *g, const tc_track_window *fx, int64_t kee
     drop += g->sp[v].dropped;
   }
   ps->cur ^= 1;
+  ps->live = live;
   ps->garbage = garbage;
   g->first = first;
   g->last_fix = last;
@@ -399,10 +398,7 @@ tc_status tc_grid_cpu_compute(tc_grid_cpu *g, tc_grid_block *blk, int threads) {
   /* Vessels in contiguous chunks of about equal positions: each chunk is counted per
    * grid time and scattered by one thread, so the slot-major order (vessel order
    * within a grid time) needs no serial pass. */
-  size_t live = 0;
-  for (size_t v = 0; v < nv; v++)
-    live += vt->end[v] - vt->beg[v];
-  size_t nch = (size_t)nt * 8, per = live / nch + 1, seen = 0;
+  size_t nch = (size_t)nt * 8, per = ps->live / nch + 1, seen = 0;
   if (!tc_reserve((void **)&g->chv, &g->cap_ch, nch + 1, sizeof *g->chv) ||
       !tc_reserve((void **)&g->chcnt, &g->cap_chcnt, nch * (ns + 1), sizeof *g->chcnt))
     return TC_ERR_NOMEM;
