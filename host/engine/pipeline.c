@@ -63,7 +63,7 @@ typedef struct {
   tc_grid_cpu *grid;
   uint32_t *fx_mmsi;           /* the bucket's vessels (fx_off: their first rows) */
   size_t *fx_off;
-  size_t cap_fxm, cap_fxo;
+  size_t cap_fx;
   tc_grid_block blk;
   tc_pairbuf cand;
   tc_closebuf close;
@@ -164,10 +164,11 @@ static tc_status process_range(engine *e, int64_t lo, int64_t hi, tc_err *err) {
 /* The bucket's rows as per-vessel fixes: rows are sorted by (mmsi, t), so a vessel's
  * rows end at the lower bound of the next mmsi (a search per vessel, not a pass). */
 static tc_status bucket_fixes(engine *e, const tc_columns *b, tc_track_window *fx) {
+  void **const arr[] = {(void **)&e->fx_mmsi, (void **)&e->fx_off};
+  const size_t size[] = {sizeof *e->fx_mmsi, sizeof *e->fx_off};
   size_t nv = 0;
   for (size_t i = 0;; nv++) {
-    if (!tc_reserve((void **)&e->fx_mmsi, &e->cap_fxm, nv + 1, sizeof *e->fx_mmsi) ||
-        !tc_reserve((void **)&e->fx_off, &e->cap_fxo, nv + 1, sizeof *e->fx_off))
+    if (!tc_reserve_all(arr, size, 2, &e->cap_fx, nv + 1))
       return TC_ERR_NOMEM;
     e->fx_off[nv] = i;
     if (i == b->n)
