@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bench/generate/lanes.h"
 #include "bench/harness/stage.h"
 #include "bench/harness/suites.h"
 #include "io/store.h"
@@ -29,7 +30,7 @@ typedef struct {
 
 static size_t regions_for(size_t vessels) {
   size_t r = vessels / VESSELS_PER_REGION;
-  return r < 3 ? 3 : r > 200 ? 200 : r;
+  return r < TC_GEN_NAMED_REGIONS ? TC_GEN_NAMED_REGIONS : r > TC_GEN_MAX_REGIONS ? TC_GEN_MAX_REGIONS : r;
 }
 
 static const size_t full_vessels[] = {1000, 3000, 10000, 30000, 100000, 300000};
