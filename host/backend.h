@@ -77,10 +77,6 @@ typedef struct {
  * or not built. */
 const tc_backend_ops *tc_backend_find(const char *name);
 
-/* 1 when an OpenCL GPU may be present (cheap: no context; PoCL-only systems answer 0
- * without loading it); 0 without OpenCL. `--backend auto` asks before building one. */
-int tc_backend_gpu_maybe(void);
-
 tc_status tc_pairbuf_reserve(tc_pairbuf *b, size_t cap);
 void tc_pairbuf_free(tc_pairbuf *b);
 tc_status tc_grid_block_reserve(tc_grid_block *b, size_t nslots, size_t npos);

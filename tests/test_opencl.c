@@ -474,23 +474,3 @@ Test(opencl, engine_real_tracks_same_as_openmp, .timeout = 120) {
     tc_columns_free(&c);
   }
 }
-
-/* `--backend auto` must not load PoCL just to learn there is no GPU: it reads the ICD
- * vendor files first. */
-Test(opencl, auto_probe_reads_icd_files) {
-  const char *tmp = getenv("TC_TEST_TMP");
-  char dir[256], cmd[1200];
-  snprintf(dir, sizeof dir, "%.200s/icd", tmp ? tmp : "/tmp");
-  snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s' && printf 'libpocl.so.2.11.0\\n' >'%s/pocl.icd'",
-           dir, dir, dir);
-  cr_assert_eq(system(cmd), 0);
-  cr_assert_eq(tc_cl_icds_only_pocl(dir), 1);
-  snprintf(cmd, sizeof cmd, "printf 'libnvidia-opencl.so.1\\n' >'%s/nvidia.icd'", dir);
-  cr_assert_eq(system(cmd), 0);
-  cr_assert_eq(tc_cl_icds_only_pocl(dir), 0);
-  snprintf(cmd, sizeof cmd, "rm -f '%s'/*.icd", dir);
-  cr_assert_eq(system(cmd), 0);
-  cr_assert_eq(tc_cl_icds_only_pocl(dir), 0, "no ICD at all: let the loader decide");
-  snprintf(cmd, sizeof cmd, "%s/absent", dir);
-  cr_assert_eq(tc_cl_icds_only_pocl(cmd), 0);
-}

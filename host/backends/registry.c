@@ -2,9 +2,6 @@
 #include <string.h>
 
 #include "host/backend.h"
-#ifdef TRAJCORR_HAVE_OPENCL
-#include "host/opencl/cl_device.h"
-#endif
 
 /* BACKEND EXTERNS: one line per backend implementation */
 extern const tc_backend_ops tc_backend_openmp;
@@ -29,10 +26,3 @@ const tc_backend_ops *tc_backend_find(const char *name) {
   return NULL;
 }
 
-int tc_backend_gpu_maybe(void) {
-#ifdef TRAJCORR_HAVE_OPENCL
-  return tc_cl_gpu_present();
-#else
-  return 0;
-#endif
-}

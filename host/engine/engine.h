@@ -25,6 +25,7 @@ typedef struct {
   uint64_t encounters;
   uint64_t peak_open_pairs;
   double t_read_wait, t_positions, t_grid, t_cand, t_exact, t_speeds, t_runs; /* seconds */
+  double t_read;              /* the reader thread's time, overlapped with the stages or not */
   tc_backend_stats backend;
   const char *precision;      /* as the backend reports it */
 } tc_engine_stats;

@@ -1,6 +1,11 @@
 #include "host/engine/params.h"
 
 #include <math.h>
+#include <stdlib.h>
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 void tc_params_default(tc_params *p) {
   p->slot = 600;
@@ -39,4 +44,17 @@ tc_status tc_params_check(const tc_params *p, tc_err *err) {
   if (p->threads < 0)
     return tc_fail(err, TC_ERR_ARG, "threads must be >= 0");
   return TC_OK;
+}
+
+int tc_params_threads(const tc_params *p) {
+#ifdef _OPENMP
+  if (p->threads > 0)
+    return p->threads;
+  int n = omp_get_max_threads();
+  const char *env = getenv("OMP_NUM_THREADS");
+  return (env && *env) || n < 4 ? n : n - 1;
+#else
+  (void)p;
+  return 1;
+#endif
 }

@@ -10,10 +10,6 @@
 #include <string.h>
 #include <time.h>
 
-#ifdef _OPENMP
-#include <omp.h>
-#endif
-
 #include "host/engine/exact.h"
 #include "host/engine/grid.h"
 #include "host/engine/grow.h"
@@ -33,20 +29,23 @@ typedef struct {
   int eof;
   tc_status st;
   tc_err err;
+  double busy_s; /* time the read took, overlapped or not */
 } prefetch_job;
-
-static void *prefetch_main(void *arg) {
-  prefetch_job *j = arg;
-  j->eof = 0;
-  tc_err_clear(&j->err);
-  j->st = j->src->next(j->src->ctx, j->cols, &j->t_end, &j->eof, &j->err);
-  return NULL;
-}
 
 static double now(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static void *prefetch_main(void *arg) {
+  prefetch_job *j = arg;
+  double t0 = now();
+  j->eof = 0;
+  tc_err_clear(&j->err);
+  j->st = j->src->next(j->src->ctx, j->cols, &j->t_end, &j->eof, &j->err);
+  j->busy_s = now() - t0;
+  return NULL;
 }
 
 static int64_t ceil_to(int64_t t, int64_t slot) {
@@ -187,6 +186,9 @@ tc_status tc_encounters_run(const tc_bucket_source *src, const tc_params *p,
   tc_status s = tc_params_check(p, err);
   if (s != TC_OK)
     return s;
+  tc_params pt = *p; /* with the thread count decided once, for every stage */
+  pt.threads = tc_params_threads(p);
+  p = &pt;
   engine e;
   memset(&e, 0, sizeof e);
   memset(stats, 0, sizeof *stats);
@@ -207,11 +209,7 @@ tc_status tc_encounters_run(const tc_bucket_source *src, const tc_params *p,
   if ((s = ops->create(&bc, &e.bstate, err)) != TC_OK)
     goto cleanup;
   stats->precision = ops->precision ? ops->precision(e.bstate) : "double";
-#ifdef _OPENMP
-  e.nshards = (unsigned)(p->threads > 0 ? p->threads : omp_get_max_threads());
-#else
-  e.nshards = 1;
-#endif
+  e.nshards = (unsigned)p->threads;
   e.runs = calloc(e.nshards, sizeof *e.runs);
   e.found = calloc(e.nshards, sizeof *e.found);
   s = e.runs && e.found ? tc_grid_cpu_create(p->slot, p->max_gap, p->max_implied_speed_kn, &e.grid) : TC_ERR_NOMEM;
@@ -224,18 +222,22 @@ tc_status tc_encounters_run(const tc_bucket_source *src, const tc_params *p,
 
   job.src = src;
   job.cols = &cols;
-  if (pthread_create(&th, NULL, prefetch_main, &job) != 0) {
-    s = tc_fail(err, TC_ERR_INTERNAL, "cannot start the reader thread");
-    goto cleanup;
-  }
-  running = 1;
+  /* The first slice has nothing to overlap: it is read here, so that its decoding
+   * team is the one the engine then reuses (a second team costs a thread start each). */
+  double tr = now();
+  prefetch_main(&job);
+  stats->t_read_wait += now() - tr;
+  stats->t_read += job.busy_s;
   int64_t s_done = INT64_MIN; /* grid times below this are processed */
   int64_t from = p->from == INT64_MIN ? INT64_MIN : ceil_to(p->from, p->slot);
   for (;;) {
-    double tw = now();
-    pthread_join(th, NULL);
-    running = 0;
-    stats->t_read_wait += now() - tw;
+    if (running) {
+      double tw = now();
+      pthread_join(th, NULL);
+      running = 0;
+      stats->t_read_wait += now() - tw;
+      stats->t_read += job.busy_s;
+    }
     if (job.st != TC_OK) {
       if (err)
         *err = job.err;

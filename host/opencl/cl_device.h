@@ -38,14 +38,6 @@ tc_status tc_cl_devices_list(tc_cl_device_info **list, size_t *n, tc_err *err);
 tc_status tc_cl_device_select(int platform, int device, int device_type, tc_cl_device_info *out,
                               tc_err *err);
 
-/* 1 when the ICD vendor directory dir (what the loader reads: $OCL_ICD_VENDORS or
- * /etc/OpenCL/vendors) holds .icd files and every one names a PoCL library; 0 when
- * another, an unreadable one, none, or no such directory. */
-int tc_cl_icds_only_pocl(const char *dir);
-/* Cheap: 0 without loading any ICD when they are all PoCL (CPU only), else 1 when a
- * GPU is listed (no context is made). */
-int tc_cl_gpu_present(void);
-
 /* "gpu" / "cpu" / "any" -> TC_CL_TYPE_*. */
 tc_status tc_cl_device_type_parse(const char *s, int *type, tc_err *err);
 
