@@ -9,21 +9,43 @@
 #include "io/timefmt.h"
 #include "io/timeparse.h"
 
+size_t tc_encounter_csv_format(char *buf, const tc_encounter *e) {
+  size_t n = tc_fmt_u64(buf, e->mmsi_a);
+  buf[n++] = ',';
+  n += tc_fmt_u64(buf + n, e->mmsi_b);
+  buf[n++] = ',';
+  n += (size_t)tc_time_format_iso(e->start, buf + n);
+  buf[n++] = ',';
+  n += (size_t)tc_time_format_iso(e->end, buf + n);
+  buf[n++] = ',';
+  n += tc_fmt_i64(buf + n, e->end - e->start);
+  buf[n++] = ',';
+  n += tc_fmt_i64(buf + n, e->close_slots);
+  const double v[] = {e->min_dist_m, e->median_dist_m, e->mean_lat, e->mean_lon, e->speed_a_kn, e->speed_b_kn};
+  static const int decimals[] = {3, 3, 6, 6, 4, 4};
+  for (int i = 0; i < 6; i++) {
+    buf[n++] = ',';
+    n += tc_fmt_fixed(buf + n, v[i], decimals[i]);
+  }
+  return n;
+}
+
 int tc_encounter_csv_fields(FILE *f, const tc_encounter *e) {
-  char a[TC_ISO_LEN], b[TC_ISO_LEN];
-  tc_time_format_iso(e->start, a);
-  tc_time_format_iso(e->end, b);
-  return fprintf(f, "%u,%u,%s,%s,%lld,%d,%.3f,%.3f,%.6f,%.6f,%.4f,%.4f", e->mmsi_a, e->mmsi_b, a, b,
-                 (long long)(e->end - e->start), e->close_slots, e->min_dist_m, e->median_dist_m,
-                 e->mean_lat, e->mean_lon, e->speed_a_kn, e->speed_b_kn);
+  char buf[TC_ENCOUNTER_CSV_MAX];
+  size_t n = tc_encounter_csv_format(buf, e);
+  return fwrite(buf, 1, n, f) == n ? (int)n : -1;
 }
 
 tc_status tc_encounters_csv_fwrite(FILE *f, const tc_encounter_list *l) {
   if (fputs(TC_ENCOUNTERS_CSV_HEADER "\n", f) < 0)
     return TC_ERR_IO;
-  for (size_t i = 0; i < l->n; i++)
-    if (tc_encounter_csv_fields(f, &l->v[i]) < 0 || fputc('\n', f) == EOF)
+  char buf[TC_ENCOUNTER_CSV_MAX + 1];
+  for (size_t i = 0; i < l->n; i++) {
+    size_t n = tc_encounter_csv_format(buf, &l->v[i]);
+    buf[n++] = '\n';
+    if (fwrite(buf, 1, n, f) != n)
       return TC_ERR_IO;
+  }
   return TC_OK;
 }
 
@@ -63,9 +85,10 @@ tc_status tc_encounters_csv_write(const char *path, const tc_encounter_list *l, 
       return tc_fail(err, TC_ERR_IO, "standard output: write failed");
     return TC_OK;
   }
-  char tmp[4096];
+  char tmp[4096], iobuf[1u << 16]; /* a list goes out in few calls, not one per 4 KiB */
   FILE *f;
   TC_TRY(open_temp(path, tmp, sizeof tmp, &f, err));
+  setvbuf(f, iobuf, _IOFBF, sizeof iobuf);
   tc_status s = tc_encounters_csv_fwrite(f, l);
   if (s != TC_OK)
     tc_fail(err, s, "%s: write failed: %s", tmp, strerror(errno));

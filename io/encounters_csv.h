@@ -8,13 +8,21 @@
 
 #include "host/engine/encounter.h"
 #include "host/status.h"
+#include "io/numfmt.h"
 
 #define TC_ENCOUNTERS_CSV_HEADER                                                              \
   "mmsi_a,mmsi_b,start,end,duration_s,close_slots,min_dist_m,median_dist_m,mean_lat,mean_lon," \
   "speed_a_kn,speed_b_kn"
 
-/* Writes one encounter's spec columns (TC_ENCOUNTERS_CSV_HEADER's order, no newline);
- * < 0 on a write error. The analyst CSV (host/report/out_csv.c) starts its rows with it. */
+/* Room for one row's spec columns, whatever the values (io/numfmt.h). */
+#define TC_ENCOUNTER_CSV_MAX (6 * TC_FMT_FIXED_MAX + 128)
+
+/* Puts one encounter's spec columns (TC_ENCOUNTERS_CSV_HEADER's order, no newline, no
+ * NUL) into buf, which has TC_ENCOUNTER_CSV_MAX bytes; returns the length. The same
+ * text as "%u,%u,%s,%s,%lld,%d,%.3f,%.3f,%.6f,%.6f,%.4f,%.4f". */
+size_t tc_encounter_csv_format(char *buf, const tc_encounter *e);
+/* Writes them to f; < 0 on a write error. The analyst CSV (host/report/out_csv.c)
+ * starts its rows with it. */
 int tc_encounter_csv_fields(FILE *f, const tc_encounter *e);
 
 /* Writes the header and rows to an open stream. */

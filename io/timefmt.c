@@ -24,6 +24,21 @@ int tc_time_format_iso(int64_t t, char *buf) {
   int64_t y;
   unsigned m, d;
   civil_from_days(days, &y, &m, &d);
-  return snprintf(buf, TC_ISO_LEN, "%04lld-%02u-%02uT%02u:%02u:%02uZ", (long long)y, m, d,
-                  (unsigned)(rem / 3600), (unsigned)(rem % 3600 / 60), (unsigned)(rem % 60));
+  if (y < 0 || y > 9999) /* printf's widths for the years four digits do not hold */
+    return snprintf(buf, TC_ISO_LEN, "%04lld-%02u-%02uT%02u:%02u:%02uZ", (long long)y, m, d,
+                    (unsigned)(rem / 3600), (unsigned)(rem % 3600 / 60), (unsigned)(rem % 60));
+  /* the same text, digit by digit: a list writes two a row */
+  unsigned v[] = {(unsigned)y / 100, (unsigned)y % 100, m, d, (unsigned)(rem / 3600),
+                  (unsigned)(rem % 3600 / 60), (unsigned)(rem % 60)};
+  static const char sep[] = {0, 0, '-', '-', 'T', ':', ':'};
+  int n = 0;
+  for (int i = 0; i < 7; i++) {
+    if (sep[i])
+      buf[n++] = sep[i];
+    buf[n++] = (char)('0' + v[i] / 10);
+    buf[n++] = (char)('0' + v[i] % 10);
+  }
+  buf[n++] = 'Z';
+  buf[n] = '\0';
+  return n;
 }

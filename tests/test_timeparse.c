@@ -2,10 +2,12 @@
  * impossible dates and malformed strings it must refuse. */
 #include <criterion/criterion.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "io/timefmt.h"
 #include "io/timeparse.h"
 
 static int64_t ref(int y, int mo, int d, int h, int mi, int s) {
@@ -108,4 +110,26 @@ Test(timeparse, date_valid) {
   cr_assert(!tc_date_valid(2023, 0, 1));
   cr_assert_eq(tc_days_from_civil(1970, 1, 1), 0);
   cr_assert_eq(tc_days_from_civil(1969, 12, 31), -1);
+}
+
+/* io/timefmt: the writers' ISO text against gmtime + strftime's fields, for times from
+ * before year 0 to after 9999 (those go through snprintf), and parsed back. */
+Test(timefmt, iso_text_equals_gmtime_and_parses_back) {
+  uint64_t z = 88172645463325252u;
+  for (int i = 0; i < 300000; i++) {
+    z ^= z << 13, z ^= z >> 7, z ^= z << 17; /* xorshift64 */
+    int64_t t = i < 1000 ? (int64_t)i * 86399 - 43200 : (int64_t)(z % 700000000000u) - 350000000000;
+    char got[TC_ISO_LEN], want[64];
+    int n = tc_time_format_iso(t, got);
+    time_t tt = (time_t)t;
+    struct tm tm;
+    cr_assert(gmtime_r(&tt, &tm));
+    snprintf(want, sizeof want, "%04lld-%02d-%02dT%02d:%02d:%02dZ", (long long)tm.tm_year + 1900, tm.tm_mon + 1,
+             tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    cr_assert_str_eq(got, want, "t = %lld", (long long)t);
+    cr_assert_eq(n, (int)strlen(want));
+    int64_t back = 0;
+    if (tm.tm_year + 1900 >= 1 && tm.tm_year + 1900 <= 9999)
+      cr_assert(parse(got, &back) && back == t, "'%s' did not parse back to %lld", got, (long long)t);
+  }
 }
