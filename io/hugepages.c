@@ -18,7 +18,7 @@ void tc_want_huge_pages(void *p, size_t bytes) {
 }
 
 void *tc_realloc_huge(void *p, size_t bytes) {
-  if (!p && bytes >= HUGE_PAGE && bytes <= SIZE_MAX - HUGE_PAGE) {
+  if (!p && bytes >= HUGE_PAGE / 2 && bytes <= SIZE_MAX - HUGE_PAGE) {
     void *q = NULL;
     size_t whole = (bytes + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
     if (posix_memalign(&q, HUGE_PAGE, whole) != 0)

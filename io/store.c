@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "io/hugepages.h"
 #include "io/store_schema.h"
 
 struct tc_store {
@@ -39,8 +40,8 @@ const char *tc_store_codec(const tc_store *s) { return s->codec; }
 const tc_store_info *tc_store_get_info(const tc_store *s) { return &s->info; }
 
 unsigned char *tc_store_scratch(tc_store *s, size_t bytes) {
-  if (bytes > s->scratch_cap) {
-    unsigned char *p = realloc(s->scratch, bytes);
+  if (bytes > s->scratch_cap) { /* megabytes, touched at once by every decoding thread */
+    unsigned char *p = tc_realloc_huge(s->scratch, bytes);
     if (!p)
       return NULL;
     s->scratch = p;
