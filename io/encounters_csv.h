@@ -14,8 +14,10 @@
   "mmsi_a,mmsi_b,start,end,duration_s,close_slots,min_dist_m,median_dist_m,mean_lat,mean_lon," \
   "speed_a_kn,speed_b_kn"
 
-/* Room for one row's spec columns, whatever the values (io/numfmt.h). */
-#define TC_ENCOUNTER_CSV_MAX (6 * TC_FMT_FIXED_MAX + 128)
+/* Room for one row's spec columns, whatever the values: six numbers of io/numfmt.h and
+ * their commas, and at most 120 bytes for the two MMSIs, times (a timestamp needs
+ * TC_ISO_LEN while written), duration and slots. */
+#define TC_ENCOUNTER_CSV_MAX (6 * (TC_FMT_FIXED_MAX + 1) + 160)
 
 /* Puts one encounter's spec columns (TC_ENCOUNTERS_CSV_HEADER's order, no newline, no
  * NUL) into buf, which has TC_ENCOUNTER_CSV_MAX bytes; returns the length. The same

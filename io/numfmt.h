@@ -8,7 +8,7 @@
 
 /* Longest text of each, without the NUL. */
 #define TC_FMT_U64_MAX 20
-#define TC_FMT_FIXED_MAX 330 /* DBL_MAX with 9 decimals: 309 digits, sign, point */
+#define TC_FMT_FIXED_MAX 330 /* DBL_MAX with 9 decimals: 320 (309 + 9 digits, sign, point) */
 
 /* Writes v in decimal (as "%llu"); returns the length. No NUL. */
 size_t tc_fmt_u64(char *out, uint64_t v);
