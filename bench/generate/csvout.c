@@ -7,6 +7,8 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "io/numfmt.h"
+
 #define OUT_BUF (1u << 20)
 
 struct tc_gen_out {
@@ -133,19 +135,6 @@ void tc_gen_out_abort(tc_gen_out *o) {
 
 uint64_t tc_gen_out_bytes(const tc_gen_out *o) { return o->bytes; }
 
-/* Decimal digits of v at p; returns the count. */
-static size_t put_uint(char *p, uint64_t v) {
-  char tmp[24];
-  size_t k = 0;
-  do {
-    tmp[k++] = (char)('0' + v % 10);
-    v /= 10;
-  } while (v);
-  for (size_t i = 0; i < k; i++)
-    p[i] = tmp[k - 1 - i];
-  return k;
-}
-
 static size_t put_2(char *p, unsigned v) {
   p[0] = (char)('0' + v / 10);
   p[1] = (char)('0' + v % 10);
@@ -162,7 +151,7 @@ static size_t put_fixed(char *p, double x, int dec, uint64_t scale) {
     p[k++] = '-';
     v = -v;
   }
-  k += put_uint(p + k, (uint64_t)v / scale);
+  k += tc_fmt_u64(p + k, (uint64_t)v / scale);
   p[k++] = '.';
   uint64_t frac = (uint64_t)v % scale;
   for (int i = dec - 1; i >= 0; i--) {
@@ -203,7 +192,7 @@ size_t tc_gen_format_time(int64_t t, char *out) {
 
 size_t tc_gen_format_fix(const tc_fix *f, char *out) {
   char *p = out;
-  p += put_uint(p, f->mmsi);
+  p += tc_fmt_u64(p, f->mmsi);
   *p++ = ',';
   p += tc_gen_format_time(f->t, p);
   *p++ = ',';
@@ -215,7 +204,7 @@ size_t tc_gen_format_fix(const tc_fix *f, char *out) {
   *p++ = ',';
   p += put_fixed(p, f->cog, 1, 10);
   *p++ = ',';
-  p += put_uint(p, f->heading);
+  p += tc_fmt_u64(p, f->heading);
   *p++ = '\n';
   return (size_t)(p - out);
 }
