@@ -2,6 +2,10 @@
  * backend, thread count and bucket length must give the same list. */
 #include <criterion/criterion.h>
 #include <math.h>
+#include <stdlib.h>
+#ifdef TRAJCORR_HAVE_OPENMP
+#include <omp.h>
+#endif
 
 #include "kernels/geo.h"
 #include "support/lead_tracks.h"
@@ -541,4 +545,29 @@ Test(engine, store_read_in_slices_gives_the_same_list, .timeout = 120) {
   }
   tc_encounter_list_free(&ref);
   tc_columns_free(&c);
+}
+
+/* The thread count every stage uses: --threads first, then OMP_NUM_THREADS, else every
+ * core but one from 4 cores (the reader thread's), all of them below. */
+Test(engine, default_thread_count) {
+  tc_params p = defaults();
+#ifdef TRAJCORR_HAVE_OPENMP
+  unsetenv("OMP_NUM_THREADS");
+  omp_set_num_threads(16);
+  cr_assert_eq(tc_params_threads(&p), 15);
+  omp_set_num_threads(4);
+  cr_assert_eq(tc_params_threads(&p), 3);
+  omp_set_num_threads(3);
+  cr_assert_eq(tc_params_threads(&p), 3, "below 4 cores every core computes");
+  omp_set_num_threads(2);
+  cr_assert_eq(tc_params_threads(&p), 2);
+  setenv("OMP_NUM_THREADS", "16", 1);
+  omp_set_num_threads(16);
+  cr_assert_eq(tc_params_threads(&p), 16, "OMP_NUM_THREADS is the user's choice");
+  p.threads = 5;
+  cr_assert_eq(tc_params_threads(&p), 5, "--threads wins");
+#else
+  p.threads = 5;
+  cr_assert_eq(tc_params_threads(&p), 1, "one thread without OpenMP");
+#endif
 }
