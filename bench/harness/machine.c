@@ -12,6 +12,8 @@
 #include <omp.h>
 #endif
 
+#include "host/engine/params.h"
+
 #ifndef TRAJCORR_VERSION
 #define TRAJCORR_VERSION "unknown"
 #endif
@@ -142,6 +144,9 @@ tc_status tc_machine_collect(tc_machine_info *m, tc_machine_probe probe, void *c
 #else
   m->openmp_max_threads = 1;
 #endif
+  tc_params dp;
+  tc_params_default(&dp);
+  m->engine_threads = tc_params_threads(&dp);
 #ifdef TRAJCORR_HAVE_OPENCL
   m->opencl = 1; /* devices are described by the probe (host/opencl), not here */
 #endif
@@ -167,6 +172,7 @@ void tc_machine_json(const tc_machine_info *m, tc_json *j) {
   tc_json_kstr(j, "hdf5", m->hdf5);
   tc_json_kbool(j, "openmp", m->openmp);
   tc_json_kint(j, "openmp_max_threads", m->openmp_max_threads);
+  tc_json_kint(j, "engine_threads", m->engine_threads);
   tc_json_kbool(j, "opencl", m->opencl);
   tc_json_knum(j, "load_avg_1min", m->load1);
   tc_json_kstr(j, "accelerators", m->accelerators);

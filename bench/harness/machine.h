@@ -24,6 +24,7 @@ typedef struct {
   char hdf5[32];            /* library version linked */
   int openmp;               /* built with OpenMP */
   int openmp_max_threads;   /* 1 without OpenMP */
+  int engine_threads;       /* what encounters uses by default (tc_params_threads) */
   int opencl;               /* built with OpenCL */
   double load1;             /* 1-minute load average at collection (others' work skews timings) */
   char accelerators[512];   /* filled by a probe (OpenCL devices); empty when none */

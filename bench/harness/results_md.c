@@ -102,8 +102,8 @@ tc_status tc_bench_log_write_md(const tc_bench_log *l, const tc_machine_info *m,
   char sum[512];
   tc_machine_summary(m, sum, sizeof sum);
   fprintf(f, "# trajcorr benchmark (%s)\n\n", mode);
-  fprintf(f, "Machine: %s; compiler %s; HDF5 %s; OpenMP %s (%d threads); OpenCL %s%s%s.\n", sum,
-          m->compiler, m->hdf5, m->openmp ? "on" : "off", m->openmp_max_threads,
+  fprintf(f, "Machine: %s; compiler %s; HDF5 %s; OpenMP %s (%d threads, the engine's default %d); OpenCL %s%s%s.\n",
+          sum, m->compiler, m->hdf5, m->openmp ? "on" : "off", m->openmp_max_threads, m->engine_threads,
           m->opencl ? "built" : "off", m->accelerators[0] ? ": " : "", m->accelerators);
   size_t n = tc_bench_log_count(l);
   for (size_t i = 0; i < n; i++) {
