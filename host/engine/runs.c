@@ -7,6 +7,7 @@
 
 #include "host/engine/grow.h"
 #include "io/columns.h"
+#include "io/hugepages.h"
 #include "kernels/geo.h"
 
 typedef struct {
@@ -107,9 +108,13 @@ static size_t table_find(const tc_runs *r, uint64_t key) {
 
 static tc_status table_grow(tc_runs *r) {
   size_t cap = r->tcap ? 2 * r->tcap : 1024;
-  tentry *t = calloc(cap, sizeof *t);
+  /* Zeroed by writing, not calloc: calloc's fresh pages read as the shared zero page,
+   * so each first insert after a lookup took a second fault and a TLB flush of every
+   * engine thread. Big tables get huge pages (random probes miss the TLB less). */
+  tentry *t = cap <= SIZE_MAX / sizeof *t ? tc_realloc_huge(NULL, cap * sizeof *t) : NULL;
   if (!t)
     return TC_ERR_NOMEM;
+  memset(t, 0, cap * sizeof *t);
   tentry *old = r->table;
   size_t ocap = r->tcap;
   r->table = t;
