@@ -14,6 +14,7 @@
 #include "bench/generate/traffic.h"
 #include "host/engine/encounter.h"
 #include "host/engine/source.h"
+#include "io/timefmt.h"
 #include "kernels/geo.h"
 
 #define SLOT 600
@@ -447,11 +448,11 @@ Test(generate, per_vessel_track_equals_its_rows) {
 
 Test(generate, formats) {
   char b[TC_GEN_ROW_MAX + 1];
-  b[tc_gen_format_time(0, b)] = 0;
+  b[tc_time_format_iso(0, b)] = 0;
   cr_assert_str_eq(b, "1970-01-01T00:00:00Z");
-  b[tc_gen_format_time(951782400 + 3723, b)] = 0;
+  b[tc_time_format_iso(951782400 + 3723, b)] = 0;
   cr_assert_str_eq(b, "2000-02-29T01:02:03Z");
-  b[tc_gen_format_time(TC_GEN_DEFAULT_START, b)] = 0;
+  b[tc_time_format_iso(TC_GEN_DEFAULT_START, b)] = 0;
   cr_assert_str_eq(b, "2024-01-01T00:00:00Z");
   tc_fix f = {.t = 1704067259, .lat = -0.5, .lon = -179.999999, .mmsi = 538001234, .sog = 12.3f,
               .cog = 359.9f, .heading = 511};

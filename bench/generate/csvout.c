@@ -8,6 +8,7 @@
 #include <zlib.h>
 
 #include "io/numfmt.h"
+#include "io/timefmt.h"
 
 #define OUT_BUF (1u << 20)
 
@@ -135,12 +136,6 @@ void tc_gen_out_abort(tc_gen_out *o) {
 
 uint64_t tc_gen_out_bytes(const tc_gen_out *o) { return o->bytes; }
 
-static size_t put_2(char *p, unsigned v) {
-  p[0] = (char)('0' + v / 10);
-  p[1] = (char)('0' + v % 10);
-  return 2;
-}
-
 /* x with `dec` decimals, rounded half away from zero. */
 static size_t put_fixed(char *p, double x, int dec, uint64_t scale) {
   if (!isfinite(x))
@@ -161,40 +156,11 @@ static size_t put_fixed(char *p, double x, int dec, uint64_t scale) {
   return k + (size_t)dec;
 }
 
-size_t tc_gen_format_time(int64_t t, char *out) {
-  int64_t days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
-  int64_t sod = t - days * 86400;
-  /* civil_from_days (H. Hinnant's algorithm) */
-  int64_t z = days + 719468;
-  int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  int64_t doe = z - era * 146097;
-  int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  int64_t y = yoe + era * 400, doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  int64_t mp = (5 * doy + 2) / 153, d = doy - (153 * mp + 2) / 5 + 1;
-  int64_t m = mp < 10 ? mp + 3 : mp - 9;
-  y += m <= 2;
-  char *p = out;
-  p += put_2(p, (unsigned)(y / 100 % 100));
-  p += put_2(p, (unsigned)(y % 100));
-  *p++ = '-';
-  p += put_2(p, (unsigned)m);
-  *p++ = '-';
-  p += put_2(p, (unsigned)d);
-  *p++ = 'T';
-  p += put_2(p, (unsigned)(sod / 3600));
-  *p++ = ':';
-  p += put_2(p, (unsigned)(sod / 60 % 60));
-  *p++ = ':';
-  p += put_2(p, (unsigned)(sod % 60));
-  *p++ = 'Z';
-  return (size_t)(p - out);
-}
-
 size_t tc_gen_format_fix(const tc_fix *f, char *out) {
   char *p = out;
   p += tc_fmt_u64(p, f->mmsi);
   *p++ = ',';
-  p += tc_gen_format_time(f->t, p);
+  p += (size_t)tc_time_format_iso(f->t, p);
   *p++ = ',';
   p += put_fixed(p, f->lat, 6, 1000000);
   *p++ = ',';
@@ -225,9 +191,9 @@ tc_status tc_gen_write_truth(const char *path, const tc_truth *t, size_t n, tc_e
     const char *end = row + sizeof row;
     p += snprintf(p, (size_t)(end - p), "%s,%u,%u,", tc_truth_kind_name(t[i].kind), t[i].mmsi_a,
                   t[i].mmsi_b);
-    p += tc_gen_format_time(t[i].start, p);
+    p += (size_t)tc_time_format_iso(t[i].start, p);
     *p++ = ',';
-    p += tc_gen_format_time(t[i].end, p);
+    p += (size_t)tc_time_format_iso(t[i].end, p);
     *p++ = ',';
     if (t[i].expected >= 0)
       *p++ = (char)('0' + t[i].expected);

@@ -29,8 +29,6 @@ tc_status tc_gen_out_close(tc_gen_out *o, tc_err *err);
 void tc_gen_out_abort(tc_gen_out *o); /* frees without caring; NULL safe */
 uint64_t tc_gen_out_bytes(const tc_gen_out *o); /* uncompressed bytes written */
 
-/* "2024-01-01T00:00:00Z" (20 chars, no NUL); returns the length. */
-size_t tc_gen_format_time(int64_t t, char *out);
 /* One CSV row with newline into out (>= TC_GEN_ROW_MAX bytes); returns the length. */
 size_t tc_gen_format_fix(const tc_fix *f, char *out);
 
