@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "host/status.h"
+#include "io/status.h"
 
 /* Each vessel's fixes in time order, vessels sorted by mmsi. */
 typedef struct {

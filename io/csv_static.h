@@ -6,7 +6,7 @@
 
 #include <stddef.h>
 
-#include "host/status.h"
+#include "io/status.h"
 #include "io/vessel.h"
 
 typedef struct tc_csv_static_cache tc_csv_static_cache;

@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "host/status.h"
+#include "io/status.h"
 
 typedef struct tc_linesrc tc_linesrc;
 

@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "host/status.h"
+#include "io/status.h"
 #include "io/ais_bits.h"
 #include "io/nmea_sentence.h"
 

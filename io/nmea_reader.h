@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "host/status.h"
+#include "io/status.h"
 #include "io/ais_decode.h"
 #include "io/nmea_assemble.h"
 #include "io/reader.h"

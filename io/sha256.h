@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "host/status.h"
+#include "io/status.h"
 
 #define TC_SHA256_HEX 65 /* 64 hex digits and a NUL */
 

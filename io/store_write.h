@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "host/status.h"
+#include "io/status.h"
 #include "io/clean.h"
 #include "io/columns.h"
 #include "io/store.h"

@@ -17,7 +17,7 @@
 #include "host/report/tracks.h"
 #include "host/report/vessels.h"
 #include "host/report/watchlist.h"
-#include "io/encounters_csv.h"
+#include "host/report/encounters_csv.h"
 #include "kernels/geo.h"
 #include "support/analyst_util.h"
 

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "io/encounters_csv.h"
+#include "host/report/encounters_csv.h"
 #include "support/lead_tracks.h"
 
 static const char *scenarios[] = {"simple", "dateline", "fastsep", "multi", "real"};

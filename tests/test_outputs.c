@@ -11,7 +11,7 @@
 #include "host/report/output.h"
 #include "host/report/textout.h"
 #include "host/report/writers.h"
-#include "io/encounters_csv.h"
+#include "host/report/encounters_csv.h"
 #include "support/analyst_util.h"
 #include "support/lead_tracks.h"
 

@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 #include "bench/generate/traffic.h"
-#include "host/status.h"
+#include "io/status.h"
 #include "io/columns.h"
 
 #define TC_GEN_FIX_HEADER "mmsi,timestamp,lat,lon,sog,cog,heading\n"

@@ -8,7 +8,7 @@
 #include <stddef.h>
 
 #include "bench/generate/rng.h"
-#include "host/status.h"
+#include "io/status.h"
 
 #define TC_GEN_NAMED_REGIONS 3 /* the default world */
 #define TC_GEN_MAX_REGIONS 200  /* with --regions, the others in open sea */

@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "host/status.h"
+#include "io/status.h"
 #include "io/columns.h"
 
 /* The spec's default parameters (spec/encounters.md table). */

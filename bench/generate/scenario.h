@@ -15,7 +15,7 @@
 #include "bench/generate/lanes.h"
 #include "bench/generate/rng.h"
 #include "bench/generate/track.h"
-#include "host/status.h"
+#include "io/status.h"
 
 typedef enum { TC_GEN_SC_MEETING = 0, TC_GEN_SC_SHORT, TC_GEN_SC_CONVOY, TC_GEN_SC_IDLE } tc_gen_sc_kind;
 

@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "host/status.h"
+#include "io/status.h"
 #include "io/columns.h"
 
 #define TC_GEN_DEFAULT_START 1704067200 /* 2024-01-01T00:00:00Z */

@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "host/status.h"
+#include "io/status.h"
 
 /* What one run processed, for throughput (rows/s, MB/s); either may stay 0. */
 typedef struct {

@@ -8,7 +8,7 @@
 #include <stdint.h>
 
 #include "bench/harness/json.h"
-#include "host/status.h"
+#include "io/status.h"
 
 typedef struct {
   char cpu_model[128];      /* /proc/cpuinfo "model name" (or "unknown") */

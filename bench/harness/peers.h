@@ -5,7 +5,7 @@
 #include <stddef.h>
 
 #include "bench/harness/suites.h"
-#include "host/status.h"
+#include "io/status.h"
 
 /* compare_encounters.py EXPECTED ACTUAL: 1 = match; why gets its summary line. */
 int tc_bench_peers_compare(tc_bench_ctx *c, const char *tag, const char *expected, const char *actual,

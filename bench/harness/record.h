@@ -9,7 +9,7 @@
 
 #include "bench/harness/benchfn.h"
 #include "bench/harness/machine.h"
-#include "host/status.h"
+#include "io/status.h"
 
 #define TC_BENCH_MAX_PARAMS 10
 #define TC_BENCH_MAX_METRICS 14

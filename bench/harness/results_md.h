@@ -5,7 +5,7 @@
 
 #include "bench/harness/machine.h"
 #include "bench/harness/record.h"
-#include "host/status.h"
+#include "io/status.h"
 
 tc_status tc_bench_log_write_md(const tc_bench_log *l, const tc_machine_info *m, const char *mode,
                                 const char *path, tc_err *err);

@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "host/status.h"
+#include "io/status.h"
 
 typedef struct {
   const char *const *argv;      /* argv[0] is the program path (searched in PATH if no '/') */

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "host/engine/grow.h"
-#include "io/encounters_csv.h"
+#include "host/report/encounters_csv.h"
 #include "io/timeparse.h"
 
 /* Last non-empty line of a text file (for failure notes). */

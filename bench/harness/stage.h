@@ -11,7 +11,7 @@
 #include "bench/harness/spawn.h"
 #include "bench/harness/suites.h"
 #include "host/engine/encounter.h"
-#include "host/status.h"
+#include "io/status.h"
 
 /* Runs argv with stdout/stderr in WORKDIR/<tag>.out/.err. Returns 1 when it exited
  * 0; else 0 with why = "exit 3: <last line of stderr>" (or the spawn failure). */

@@ -10,7 +10,7 @@
 #include "bench/harness/compare.h"
 #include "bench/harness/suites.h"
 #include "host/engine/engine.h"
-#include "io/encounters_csv.h"
+#include "host/report/encounters_csv.h"
 #include "io/reader.h"
 
 static const char *const areas[] = {"gibraltar_2016_06_01", "baltic_2018_04_01",

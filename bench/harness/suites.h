@@ -7,7 +7,7 @@
 #include <stddef.h>
 
 #include "bench/harness/record.h"
-#include "host/status.h"
+#include "io/status.h"
 
 typedef struct {
   const char *self;       /* the trajcorr program, for stages timed as commands */

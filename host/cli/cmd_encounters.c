@@ -10,7 +10,7 @@
 #include "host/cli/commands.h"
 #include "host/engine/engine.h"
 #include "host/report/output.h"
-#include "io/encounters_csv.h"
+#include "host/report/encounters_csv.h"
 #include "io/outpath.h"
 #include "io/store.h"
 #include "io/timefmt.h"

@@ -14,7 +14,7 @@
 #include "host/report/anchorage.h"
 #include "host/report/output.h"
 #include "host/report/report.h"
-#include "io/encounters_csv.h"
+#include "host/report/encounters_csv.h"
 #include "io/store.h"
 
 static void usage(FILE *f) {

@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "host/status.h"
+#include "io/status.h"
 
 typedef struct {
   uint32_t mmsi_a, mmsi_b; /* mmsi_a < mmsi_b */

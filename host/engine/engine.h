@@ -10,7 +10,7 @@
 #include "host/engine/encounter.h"
 #include "host/engine/params.h"
 #include "host/engine/source.h"
-#include "host/status.h"
+#include "io/status.h"
 
 typedef struct {
   uint64_t reads;             /* source reads: buckets, or slices of one */

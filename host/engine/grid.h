@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 #include "host/backend.h"
-#include "host/status.h"
+#include "io/status.h"
 
 typedef struct tc_grid_cpu tc_grid_cpu;
 

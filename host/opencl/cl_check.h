@@ -9,7 +9,7 @@
 #endif
 #include <CL/cl.h>
 
-#include "host/status.h"
+#include "io/status.h"
 
 /* "CL_OUT_OF_RESOURCES" for -5; "CL_UNKNOWN_ERROR" for codes no header names. */
 const char *tc_cl_errname(cl_int code);

@@ -11,7 +11,7 @@
 #include <stddef.h>
 
 #include "host/report/places.h"
-#include "host/status.h"
+#include "io/status.h"
 #include "io/columns.h"
 
 typedef struct {

@@ -9,7 +9,7 @@
 
 #include "host/engine/encounter.h"
 #include "host/report/encid.h"
-#include "host/status.h"
+#include "io/status.h"
 #include "io/columns.h"
 #include "io/vessel.h"
 

@@ -12,7 +12,7 @@
 
 #include <stddef.h>
 
-#include "host/status.h"
+#include "io/status.h"
 
 typedef struct tc_coast tc_coast;
 

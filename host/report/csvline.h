@@ -5,7 +5,7 @@
 
 #include <stdio.h>
 
-#include "host/status.h"
+#include "io/status.h"
 
 /* Splits line (modified) into at most max fields; trailing CR/LF dropped, fields
  * trimmed of surrounding spaces. Returns the number of fields. */

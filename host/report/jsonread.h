@@ -6,7 +6,7 @@
 
 #include <stddef.h>
 
-#include "host/status.h"
+#include "io/status.h"
 
 typedef enum { TC_JNULL, TC_JBOOL, TC_JNUM, TC_JSTR, TC_JARR, TC_JOBJ } tc_jtype;
 

@@ -3,7 +3,7 @@
 
 #include "host/report/textout.h"
 #include "host/report/writers.h"
-#include "io/encounters_csv.h"
+#include "host/report/encounters_csv.h"
 
 const char *const tc_csv_columns[] = {
     "mmsi_a", "mmsi_b", "start", "end", "duration_s", "close_slots", "min_dist_m", "median_dist_m",

@@ -17,7 +17,7 @@
 #include "host/engine/encounter.h"
 #include "host/report/annotate.h"
 #include "host/report/candidates.h"
-#include "host/status.h"
+#include "io/status.h"
 #include "io/store.h"
 
 typedef struct tc_output tc_output;

@@ -8,7 +8,7 @@
 
 #include <stddef.h>
 
-#include "host/status.h"
+#include "io/status.h"
 
 typedef struct {
   char name[64];

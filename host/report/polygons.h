@@ -12,7 +12,7 @@
 #include <stddef.h>
 
 #include "host/report/jsonread.h"
-#include "host/status.h"
+#include "io/status.h"
 
 typedef struct tc_polyset tc_polyset;
 

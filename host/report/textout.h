@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "host/status.h"
+#include "io/status.h"
 
 #include "io/timefmt.h"
 

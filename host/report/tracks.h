@@ -5,7 +5,7 @@
 
 #include <stdint.h>
 
-#include "host/status.h"
+#include "io/status.h"
 #include "io/columns.h"
 
 typedef struct {

@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "host/status.h"
+#include "io/status.h"
 #include "io/vessel.h"
 
 typedef struct tc_vessel_index tc_vessel_index;

@@ -7,7 +7,7 @@
 #include <stdio.h>
 
 #include "host/engine/encounter.h"
-#include "host/status.h"
+#include "io/status.h"
 #include "io/numfmt.h"
 
 #define TC_ENCOUNTERS_CSV_HEADER                                                              \

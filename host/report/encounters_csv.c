@@ -1,4 +1,4 @@
-#include "io/encounters_csv.h"
+#include "host/report/encounters_csv.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-#include "host/status.h"
+#include "io/status.h"
 
 #include <stdarg.h>
 #include <stdio.h>
