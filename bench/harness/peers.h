@@ -11,7 +11,7 @@
 int tc_bench_peers_compare(tc_bench_ctx *c, const char *tag, const char *expected, const char *actual,
                            char *why, size_t cap);
 
-/* The encounter engine issue's target case: 1 500 vessels over 36 h (~0.83 M fixes),
+/* The 1 500-vessel speed case (docs/performance.md): 1 500 vessels over 36 h (~0.83 M fixes),
  * trajcorr `encounters` and the numpy peer alternately on the same store, several
  * rounds, so both see the same machine; records min and median of each, their
  * ratio, and whether the outputs are identical. */
