@@ -49,6 +49,9 @@ echo "package: apt-get install ./$(basename "${deb[0]}") added: $added"
 tc=/usr/bin/trajcorr
 [ -x "$tc" ] || fail "$tc not installed"
 [ "$(dpkg -S "$tc" | cut -d: -f1)" = trajcorr ] || fail "$tc does not belong to the trajcorr package"
+for f in /usr/share/trajcorr/peers/encounters_numpy.py /usr/share/doc/trajcorr/README.md; do
+  [ -s "$f" ] || fail "the package did not install $f"
+done
 "$tc" --version | tee "$tmp/version.txt" | sed 's/^/package:   /'
 [ "$(head -1 "$tmp/version.txt")" = "trajcorr $version" ] || fail "'trajcorr --version' does not start with 'trajcorr $version'"
 "$tc" version | cmp -s - "$tmp/version.txt" || fail "'trajcorr version' and 'trajcorr --version' differ"
