@@ -33,7 +33,8 @@ static void usage(FILE *f) {
           "  --md FILE        results as Markdown tables\n"
           "  --budget S       time budget per measurement (default 2 s; quick 0.2 s)\n"
           "  --data DIR       shared sample data (real-tracks/ inside); default: beside the sources\n"
-          "  --peers DIR      folder of encounters_numpy.py; default: bench/peers of the sources\n"
+          "  --peers DIR      folder of encounters_numpy.py; default: the installed share/trajcorr/peers,\n"
+          "                   else bench/peers of the sources\n"
           "  --python PATH    interpreter with numpy, scipy and h5py (default /usr/bin/python3)\n"
           "  --max-vessels N  pipeline: leave out fleets above N (full run: 1k..300k)\n"
           "  --max-days D     pipeline: leave out periods above D days (full run: 1..30)\n"
@@ -207,6 +208,15 @@ int cmd_bench(int argc, char **argv) {
   if (!data && have_root && (size_t)snprintf(data_buf, sizeof data_buf, "%s/../shared/data", root) < sizeof data_buf &&
       is_dir(data_buf))
     data = data_buf;
+#ifdef TRAJCORR_PEERS_FROM_BIN
+  /* An installed copy's own peers first (cmake --install, the .deb): bin/../share/trajcorr/peers. */
+  const char *slash = strrchr(self, '/');
+  if (!peers && slash &&
+      (size_t)snprintf(peers_buf, sizeof peers_buf, "%.*s/%s", (int)(slash - self), self, TRAJCORR_PEERS_FROM_BIN) <
+          sizeof peers_buf &&
+      is_dir(peers_buf))
+    peers = peers_buf;
+#endif
   if (!peers && have_root && (size_t)snprintf(peers_buf, sizeof peers_buf, "%s/bench/peers", root) < sizeof peers_buf &&
       is_dir(peers_buf))
     peers = peers_buf;

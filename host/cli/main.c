@@ -1,4 +1,5 @@
 /* trajcorr: git-style front end. Dispatches to host/cli/cmd_*.c. */
+#include <hdf5.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -24,6 +25,29 @@ static const command commands[] = {
     {"report", cmd_report, "one self-contained HTML page of ranked encounters for analysts"},
 };
 
+/* The version line first (scripts read it), then what a bug report needs: how this
+ * binary was built and which HDF5 it runs with (the library's own answer, not the header's). */
+static int print_version(void) {
+  unsigned maj = 0, min = 0, rel = 0;
+  char hdf5[32] = "unknown";
+  if (H5get_libversion(&maj, &min, &rel) >= 0)
+    snprintf(hdf5, sizeof hdf5, "%u.%u.%u", maj, min, rel);
+  printf("trajcorr %s\n", TRAJCORR_VERSION);
+  printf("build: %s, OpenMP %s, OpenCL %s, HDF5 %s\n", TRAJCORR_BUILD_TYPE,
+#ifdef TRAJCORR_HAVE_OPENMP
+         "on",
+#else
+         "off",
+#endif
+#ifdef TRAJCORR_HAVE_OPENCL
+         "on (kernels embedded)",
+#else
+         "off",
+#endif
+         hdf5);
+  return 0;
+}
+
 static void usage(FILE *f) {
   fprintf(f, "usage: trajcorr COMMAND [options]   (trajcorr COMMAND --help for details)\n\n");
   for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
@@ -39,10 +63,8 @@ int main(int argc, char **argv) {
     usage(stdout);
     return 0;
   }
-  if (!strcmp(argv[1], "version") || !strcmp(argv[1], "--version")) {
-    printf("trajcorr %s (%s)\n", TRAJCORR_VERSION, TRAJCORR_BUILD_TYPE);
-    return 0;
-  }
+  if (!strcmp(argv[1], "version") || !strcmp(argv[1], "--version"))
+    return print_version();
   for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
     if (commands[i].run && !strcmp(argv[1], commands[i].name))
       return commands[i].run(argc - 1, argv + 1);
