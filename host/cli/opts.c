@@ -110,6 +110,18 @@ int tc_cli_edit_distance(const char *a, const char *b) {
   return d[n][m] > 99 ? 99 : d[n][m];
 }
 
+/* 1G, 256M, 512k or bytes: the largest unit that divides v. */
+static void fmt_size(uint64_t v, char *b, size_t cap) {
+  const char *u = "";
+  if (v && v % (1ull << 30) == 0)
+    v >>= 30, u = "G";
+  else if (v && v % (1ull << 20) == 0)
+    v >>= 20, u = "M";
+  else if (v && v % 1024 == 0)
+    v >>= 10, u = "k";
+  snprintf(b, cap, "%" PRIu64 "%s", v, u);
+}
+
 /* ---- the table ------------------------------------------------------------------- */
 
 typedef struct {
@@ -340,7 +352,9 @@ static int set_value(const tc_opt *o, const char *v, void *dest, char *msg, size
       return 0;
     }
     if (ranged && ((double)b < o->min || (double)b > o->max)) {
-      snprintf(msg, cap, "'%s': out of range (at least %.0f bytes)", v, o->min);
+      char lo[32];
+      fmt_size((uint64_t)o->min, lo, sizeof lo);
+      snprintf(msg, cap, "'%s': out of range (at least %s)", v, lo);
       return 0;
     }
     memcpy(p, &b, sizeof b);
@@ -393,6 +407,8 @@ static int set_value(const tc_opt *o, const char *v, void *dest, char *msg, size
   }
   return 1;
 }
+
+static const char *metavar(const tc_opt *o);
 
 /* ---- parsing --------------------------------------------------------------------- */
 
@@ -493,7 +509,7 @@ int tc_cli_parse_to(const tc_cli_spec *s, int argc, char **argv, void *dest, FIL
       if (!v) {
         if (ef)
           fprintf(ef, "trajcorr %s: %s needs a value (%s)\n", s->name, shown,
-                  f.opt->metavar ? f.opt->metavar : "VALUE");
+                  metavar(f.opt));
         return usage_error(s, dest, ef);
       }
       if (!set_option(s, f, shown, v, dest, ef))
@@ -523,7 +539,7 @@ int tc_cli_parse_to(const tc_cli_spec *s, int argc, char **argv, void *dest, FIL
         if (!v) {
           if (ef)
             fprintf(ef, "trajcorr %s: %s needs a value (%s)\n", s->name, shown,
-                    f.opt->metavar ? f.opt->metavar : "VALUE");
+                    metavar(f.opt));
           return usage_error(s, dest, ef);
         }
         if (!set_option(s, f, shown, v, dest, ef))
@@ -626,14 +642,7 @@ static void default_text(const tc_opt *o, const void *dest, char *b, size_t cap)
   case TC_OPT_SIZE: {
     uint64_t v;
     memcpy(&v, p, sizeof v);
-    const char *u = "";
-    if (v && v % (1ull << 30) == 0)
-      v >>= 30, u = "G";
-    else if (v && v % (1ull << 20) == 0)
-      v >>= 20, u = "M";
-    else if (v && v % 1024 == 0)
-      v >>= 10, u = "k";
-    snprintf(b, cap, "%" PRIu64 "%s", v, u);
+    fmt_size(v, b, cap);
     return;
   }
   case TC_OPT_DURATION: {
