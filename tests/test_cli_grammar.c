@@ -226,22 +226,33 @@ Test(cli_grammar, report_help_tells_its_default_order_once) {
 }
 
 /* Every line starting with "trajcorr " (or "build/trajcorr ") inside a ```sh block of
- * README.md and docs/ parses (TRAJCORR_PARSE_ONLY=1 stops each after parsing). */
+ * README.md and docs/, and every "$tc" line of bench/demo.sh, parses
+ * (TRAJCORR_PARSE_ONLY=1 stops each after parsing). */
 Test(cli_grammar, documented_examples_parse, .timeout = 120) {
   glob_t g;
   cr_assert_eq(glob(TC_SOURCE_DIR "/docs/*.md", 0, NULL, &g), 0);
   char dir[512];
   tr_scratch("cli_grammar_docs", dir, sizeof dir);
   size_t checked = 0;
-  for (size_t f = 0; f <= g.gl_pathc; f++) {
-    const char *path = f < g.gl_pathc ? g.gl_pathv[f] : TC_SOURCE_DIR "/README.md";
+  for (size_t f = 0; f <= g.gl_pathc + 1; f++) {
+    const char *path = f < g.gl_pathc    ? g.gl_pathv[f]
+                       : f == g.gl_pathc ? TC_SOURCE_DIR "/README.md"
+                                         : TC_SOURCE_DIR "/bench/demo.sh";
+    int script = f > g.gl_pathc; /* the demo: its "$tc" lines, the whole file is shell */
     FILE *in = fopen(path, "r");
     cr_assert_not_null(in, "%s", path);
     char line[2048];
-    int in_sh = 0, lineno = 0;
+    int in_sh = script, lineno = 0;
     while (fgets(line, sizeof line, in)) {
       lineno++;
-      if (!strncmp(line, "```", 3)) {
+      if (script && strncmp(line, "\"$tc\" ", 6))
+        continue;
+      if (script) {
+        char tmp[sizeof line + 16];
+        snprintf(tmp, sizeof tmp, "trajcorr %s", line + 6);
+        snprintf(line, sizeof line, "%.2040s", tmp);
+      }
+      if (!script && !strncmp(line, "```", 3)) {
         in_sh = !in_sh && (!strncmp(line, "```sh", 5) || !strncmp(line, "```bash", 7));
         continue;
       }

@@ -717,13 +717,17 @@ static int uses_units(const tc_cli_spec *s) {
 }
 
 static const char units_text[] =
-    "Units: distances m, km or nmi; speeds kn, m/s or km/h; durations s, min, h or d; a bare number is in "
-    "the unit of the option's default. Times: ISO 8601 UTC (2024-01-01T00:00:00Z) or Unix seconds.";
+    "Units: distances m, km or nmi; speeds kn, m/s or km/h; durations s, min, h or d; a bare number is "
+    "metres, knots or seconds unless the option says otherwise. Times: ISO 8601 UTC (2024-01-01T00:00:00Z) "
+    "or Unix seconds.";
 
 static void option_help_text(const tc_opt *o, const void *dest, char *b, size_t cap) {
   char def[128];
   default_text(o, dest, def, sizeof def);
-  snprintf(b, cap, "%s%s%s%s", o->help ? o->help : "", *def ? " [" : "", def, *def ? "]" : "");
+  char choices[256] = "";
+  if ((o->kind == TC_OPT_CHOICE || o->kind == TC_OPT_ENUM) && o->metavar) /* else the metavar shows them */
+    snprintf(choices, sizeof choices, " (%s)", o->choices);
+  snprintf(b, cap, "%s%s%s%s%s", o->help ? o->help : "", choices, *def ? " [" : "", def, *def ? "]" : "");
 }
 
 void tc_cli_help(const tc_cli_spec *s, const void *dest, FILE *f) {

@@ -117,7 +117,7 @@ static const tc_opt encounters_opts[] = {
      .help = "encounters ('-' = standard output); a JSON sidecar FILE.json holds parameters and counts"},
     {.name = "meta", .kind = TC_OPT_STRING, TC_AT(ENC, meta), .metavar = "FILE",
      .help = "write the JSON metadata here instead", .deflt = "FILE.json"},
-    {.name = "quiet", .short_name = 'q', .kind = TC_OPT_FLAG, TC_AT(ENC, quiet), .help = "no summary on stderr"},
+    {.name = "quiet", .short_name = 'q', .kind = TC_OPT_FLAG, TC_AT(ENC, quiet), .help = "no summary and no closing time/memory line on stderr"},
 };
 
 static const tc_opt encounters_spec[] = {
@@ -142,8 +142,8 @@ static const tc_opt encounters_select[] = {
 
 static const tc_opt encounters_exec[] = {
     {.name = "backend", .kind = TC_OPT_CHOICE, TC_AT(ENC, backend),
-     .choices = "auto|openmp|allpairs|opencl|opencl-allpairs", .metavar = "B",
-     .help = "auto|openmp|allpairs|opencl|opencl-allpairs (auto: openmp)"},
+     .choices = "auto|openmp|allpairs|opencl|opencl-allpairs",
+     .help = "pair search; auto is openmp, the fastest end to end on every machine measured (docs/opencl.md)"},
     {.name = "threads", .short_name = 't', .kind = TC_OPT_INT, TC_AT(ENC, p.threads), .min = 1, .max = 4096,
      .help = "CPU threads", .deflt = "OMP_NUM_THREADS, else every core but one from 4 cores"},
     {.name = "precision", .kind = TC_OPT_ENUM, TC_AT(ENC, p.single_precision), .choices = "double|single",
@@ -256,7 +256,7 @@ static const tc_opt bench_opts[] = {
     {.name = "max-vessels", .kind = TC_OPT_INT, TC_AT(BA, max_vessels), .min = 1, .max = 100000000,
      .help = "pipeline: leave out fleets above N (full run: 1k..300k)", .deflt = ""},
     {.name = "max-days", .kind = TC_OPT_DURATION_F, TC_AT(BA, max_days), .unit = "d", .min = 1e-6, .max = 1e6,
-     .help = "pipeline: leave out periods above this (full run: 1..30 days)", .deflt = ""},
+     .help = "pipeline: leave out periods above this many days (full run: 1..30)", .deflt = ""},
     {.name = "work-dir", .kind = TC_OPT_STRING, TC_AT(BA, work), .metavar = "DIR",
      .help = "scratch folder", .deflt = "a new one under $TMPDIR, removed after"},
     {.name = "keep", .kind = TC_OPT_FLAG, TC_AT(BA, keep), .help = "keep the scratch folder"},
@@ -296,7 +296,7 @@ static const tc_opt generate_opts[] = {
     {.name = "vessels", .kind = TC_OPT_INT, TC_AT(GA, p.vessels), .min = 1, .max = 10000000,
      .help = "vessels of every kind"},
     {.name = "days", .kind = TC_OPT_DURATION_F, TC_AT(GA, p.days), .unit = "d", .min = 0.5, .max = 3660,
-     .help = "length of the period (at least 0.5 d)"},
+     .help = "length of the period in days (at least 0.5)"},
     {.name = "start", .kind = TC_OPT_TIME, TC_AT(GA, p.start), .help = "first time"},
     {.name = "seed", .kind = TC_OPT_INT, TC_AT(GA, p.seed), .help = "PRNG seed"},
     {.name = "meetings", .kind = TC_OPT_INT, TC_AT(GA, p.meetings), .min = 0, .max = 1000000,
@@ -324,7 +324,7 @@ static const tc_opt generate_opts[] = {
      .help = "longest moving report interval"},
     {.name = "gz-level", .kind = TC_OPT_INT, TC_AT(GA, gz_level), .min = 1, .max = 9,
      .help = "gzip level 1-9 (1: fast)"},
-    {.name = "quiet", .short_name = 'q', .kind = TC_OPT_FLAG, TC_AT(GA, quiet), .help = "no summary on stderr"},
+    {.name = "quiet", .short_name = 'q', .kind = TC_OPT_FLAG, TC_AT(GA, quiet), .help = "no summary and no closing time/memory line on stderr"},
 };
 #undef GA
 static const tc_opt_group generate_groups[] = {{.opts = generate_opts, .nopts = N(generate_opts)}};
@@ -363,7 +363,7 @@ static const tc_opt anchorages_opts[] = {
      .help = "distinct stationary vessels for an anchorage cell"},
     {.name = "max-speed", .kind = TC_OPT_SPEED, TC_AT(AA, p.max_speed_kn), .unit = "kn",
      .help = "stationary below this speed"},
-    {.name = "quiet", .short_name = 'q', .kind = TC_OPT_FLAG, TC_AT(AA, quiet), .help = "no summary on stderr"},
+    {.name = "quiet", .short_name = 'q', .kind = TC_OPT_FLAG, TC_AT(AA, quiet), .help = "no summary and no closing time/memory line on stderr"},
 };
 #undef AA
 static const tc_opt_group anchorages_groups[] = {{.opts = anchorages_opts, .nopts = N(anchorages_opts)}};
@@ -403,7 +403,7 @@ static const tc_opt report_opts[] = {
      .help = "do not flag encounters at anchorages found in STORE (done when no --ports is given)"},
     {.name = "threads", .short_name = 't', .kind = TC_OPT_INT, TC_AT(RA, threads), .min = 1, .max = 4096,
      .help = "CPU threads when computing the encounters", .deflt = "as encounters"},
-    {.name = "quiet", .short_name = 'q', .kind = TC_OPT_FLAG, TC_AT(RA, quiet), .help = "no summary on stderr"},
+    {.name = "quiet", .short_name = 'q', .kind = TC_OPT_FLAG, TC_AT(RA, quiet), .help = "no summary and no closing time/memory line on stderr"},
 };
 static const tc_opt report_output[] = {OUTPUT_ROWS(RA)};
 static const tc_opt_group report_groups[] = {
