@@ -18,8 +18,8 @@ static const char exit_notes[] = "Exit status: 0 success, 1 failure, 2 bad usage
 /* ---- the analyst output options (encounters, report) ------------------------------- */
 
 #define OUTPUT_ROWS(T)                                                                                         \
-  {.name = "format", .kind = TC_OPT_CHOICE, TC_AT(T, out_opts.o.format), .choices = "csv|geojson|kml|hdf5",   \
-   .metavar = "FMT", .help = "output format", .deflt = "from the file name, else csv"},                       \
+  {.name = "format", .kind = TC_OPT_STRING, TC_AT(T, out_opts.o.format), .metavar = "FMT",                   \
+   .help = "output format: csv, geojson (json), kml or hdf5 (h5)", .deflt = "from the file name, else csv"},  \
   {.name = "tracks", .kind = TC_OPT_FLAG, TC_AT(T, out_opts.o.tracks),                                         \
    .help = "add both vessels' tracks (GeoJSON, KML, HDF5)"},                                                   \
   {.name = "track-margin", .kind = TC_OPT_DURATION, TC_AT(T, out_opts.o.track_margin),                         \
@@ -114,7 +114,8 @@ static const tc_opt encounters_args[] = {ARGS(tc_encounters_args, store, "STORE"
 #define ENC tc_encounters_args
 static const tc_opt encounters_opts[] = {
     {.name = "output", .short_name = 'o', .kind = TC_OPT_STRING, TC_AT(ENC, out), .metavar = "FILE",
-     .help = "encounters ('-' = standard output); a JSON sidecar FILE.json holds parameters and counts"},
+     .help = "encounters ('-' = standard output), in the format its name ends in (.csv, .geojson, .kml, "
+             ".h5); a JSON sidecar FILE.json holds parameters and counts"},
     {.name = "meta", .kind = TC_OPT_STRING, TC_AT(ENC, meta), .metavar = "FILE",
      .help = "write the JSON metadata here instead", .deflt = "FILE.json"},
     {.name = "quiet", .short_name = 'q', .kind = TC_OPT_FLAG, TC_AT(ENC, quiet), .help = "no summary and no closing time/memory line on stderr"},
@@ -166,8 +167,7 @@ static const tc_opt_group encounters_groups[] = {
     {.title = "Spec parameters (spec/encounters.md)", .opts = encounters_spec, .nopts = N(encounters_spec)},
     {.title = "Selection", .opts = encounters_select, .nopts = N(encounters_select)},
     {.title = "Execution", .opts = encounters_exec, .nopts = N(encounters_exec)},
-    {.title = "Analyst outputs (docs/outputs.md; any of them, or -o ending in .geojson, .kml, .h5, writes "
-              "these formats)",
+    {.title = "Analyst outputs (docs/outputs.md)",
      .opts = encounters_output, .nopts = N(encounters_output), .has_given = 1,
      .given_off = offsetof(ENC, out_opts.given)},
 };
