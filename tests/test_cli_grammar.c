@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "host/cli/opts.c"
+#include "host/cli/opts_help.c"
 #include "host/cli/specs.c"
 #include "support/lead_run.h"
 

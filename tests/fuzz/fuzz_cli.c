@@ -3,9 +3,12 @@
  * into argv words at NUL, newline and space. Only parsing runs (no command does any
  * work); the parser must neither crash nor leak, and must answer TC_CLI_RUN, 0 or 2.
  *
- *   clang -g -O1 -fsanitize=fuzzer,address,undefined -I. -Ibuild/generated \
- *     -DTRAJCORR_VERSION='"fuzz"' $(pkg-config --cflags hdf5) tests/fuzz/fuzz_cli.c \
- *     io/timeparse.c io/timefmt.c bench/harness/suites.c ... -o fuzz_cli
+ * The parser's files are compiled in here; the rest (the library structs' init
+ * functions, the bench suite list) comes from trajcorr_core. By hand, from build/:
+ *   clang -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -DTRAJCORR_VERSION='"0"' \
+ *     -I.. -Igenerated -isystem /usr/include/hdf5/serial ../tests/fuzz/fuzz_cli.c \
+ *     libtrajcorr_core.a <the libraries of CMakeFiles/trajcorr.dir/link.txt> -o fuzz_cli
+ *   ./fuzz_cli -max_total_time=180 corpus/
  * (tests/fuzz/CMakeLists.txt builds it against trajcorr_core.) */
 #include <stdint.h>
 #include <stdio.h>
@@ -13,6 +16,7 @@
 #include <string.h>
 
 #include "host/cli/opts.c"
+#include "host/cli/opts_help.c"
 #include "host/cli/specs.c"
 
 #define MAX_WORDS 64
