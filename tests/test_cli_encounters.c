@@ -61,7 +61,7 @@ Test(cli_encounters, stdout_output_has_the_spec_header) {
 
 Test(cli_encounters, bad_option_values_are_usage_errors) {
   cr_assert_eq(tr_sh("'%s' encounters --dist abc '%s/s.h5' 2>'%s/err' >/dev/null", TC_BINARY, dir, dir), 2);
-  cr_assert_eq(tr_sh("grep -q \"invalid value for --dist: 'abc'\" '%s/err'", dir), 0);
+  cr_assert_eq(tr_sh("grep -q -e \"--dist 'abc': not a distance\" '%s/err'", dir), 0);
   cr_assert_eq(tr_sh("'%s' encounters --backend nosuch '%s/s.h5' 2>/dev/null >/dev/null", TC_BINARY, dir), 2);
   cr_assert_eq(tr_sh("'%s' encounters --slot 0 '%s/s.h5' 2>/dev/null >/dev/null", TC_BINARY, dir), 2);
 }

@@ -293,32 +293,30 @@ Test(ids, stable_across_bucket_sizes_and_backends) {
   tc_columns_free(&c);
 }
 
-/* The options layer the encounters command uses. */
+/* The options the encounters command passes (its command line is parsed in host/cli,
+ * tests/test_cli_grammar.c). */
 Test(output, options_and_write) {
   tc_output *o;
   tc_err err;
   cr_assert_eq(tc_output_create(&o), TC_OK);
   const char *wl = au_write("o_watch.txt", "538001111\n");
-  char *argv[] = {"encounters", "store.h5", "--watchlist", (char *)wl, "--sort=score", "--coast", "none",
-                  "--port-radius", "2km", "-o", "x.kml", "--bogus", "--format", "kml", "--", "--area", NULL};
-  int argc = 16;
-  cr_assert_eq(tc_output_extract(o, &argc, argv, &err), TC_OK, "%s", err.msg);
-  cr_assert_eq(argc, 7, "left: %d", argc);
-  const char *left[] = {"encounters", "store.h5", "-o", "x.kml", "--bogus", "--", "--area"};
-  for (int i = 0; i < 7; i++)
-    cr_assert_str_eq(argv[i], left[i]);
-  cr_assert_null(argv[7]);
+  tc_output_opts oo;
+  tc_output_opts_default(&oo);
+  cr_assert_eq(oo.port_radius, 4000);
+  cr_assert_eq(oo.gap_min, 43200);
+  oo.watchlist = wl;
+  oo.sort_score = 1;
+  oo.coast = "none";
+  oo.port_radius = 2000;
+  oo.format = "kmz";
+  cr_assert_eq(tc_output_configure(o, &oo, 1, &err), TC_ERR_ARG, "an unknown format is refused");
+  oo.format = "kml";
+  oo.gap_min = -1;
+  cr_assert_eq(tc_output_configure(o, &oo, 1, &err), TC_ERR_ARG, "a negative duration is refused");
+  oo.gap_min = 43200;
+  cr_assert_eq(tc_output_configure(o, &oo, 1, &err), TC_OK, "%s", err.msg);
   cr_assert(tc_output_requested(o));
   cr_assert(tc_output_wanted(o, "x.csv"));
-  int i = 0;
-  char *bad[] = {"--sort", "size"};
-  cr_assert_eq(tc_output_option(o, 2, bad, &i, &err), -1);
-  char *miss[] = {"--area"};
-  i = 0;
-  cr_assert_eq(tc_output_option(o, 1, miss, &i, &err), -1);
-  char *bad2[] = {"x", "--tracks=yes", NULL};
-  int argc2 = 2;
-  cr_assert_eq(tc_output_extract(o, &argc2, bad2, &err), TC_ERR_ARG);
   tc_candidates c;
   fixture(&c, 0);
   tc_encounter_list l;

@@ -4,21 +4,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "host/cli/args.h"
 #include "host/cli/commands.h"
+#include "host/cli/specs.h"
 #include "host/report/textout.h"
 
 #ifdef TRAJCORR_HAVE_OPENCL
 #include "host/opencl/cl_device.h"
 #include "host/opencl/cl_program.h"
-
-static void usage(FILE *f) {
-  fprintf(f,
-          "usage: trajcorr devices [--json] [--build]\n"
-          "  Lists the OpenCL devices; '*' marks the one --backend opencl uses when no\n"
-          "  --platform/--device/--device-type is given.\n"
-          "  --json    one JSON object on stdout\n"
-          "  --build   also build the kernels on each device (double and single precision)\n");
-}
 
 static void human_bytes(uint64_t b, char *buf, size_t cap) {
   const char *u[] = {"B", "KiB", "MiB", "GiB", "TiB"};
@@ -126,22 +119,9 @@ static void print_text(const tc_cl_device_info *v, size_t n, int def, const buil
   }
 }
 
-int cmd_devices(int argc, char **argv) {
-  int json = 0, build = 0, rc = 0;
-  for (int i = 1; i < argc; i++) {
-    if (!strcmp(argv[i], "--json"))
-      json = 1;
-    else if (!strcmp(argv[i], "--build"))
-      build = 1;
-    else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-      usage(stdout);
-      return 0;
-    } else {
-      fprintf(stderr, "trajcorr devices: unknown option '%s'\n", argv[i]);
-      usage(stderr);
-      return 2;
-    }
-  }
+/* The listing itself; cmd_devices adds the closing line. */
+static int list_devices(int json, int build) {
+  int rc = 0;
   tc_cl_device_info *list = NULL, chosen;
   size_t n = 0;
   build_result *br = NULL;
@@ -183,12 +163,25 @@ int cmd_devices(int argc, char **argv) {
 
 #else
 
-int cmd_devices(int argc, char **argv) {
-  (void)argc;
-  (void)argv;
+static int list_devices(int json, int build) {
+  (void)json;
+  (void)build;
   fprintf(stderr, "trajcorr devices: this trajcorr was built without OpenCL "
                   "(apt-get install ocl-icd-opencl-dev opencl-headers, then rebuild)\n");
   return 1;
 }
 
 #endif
+
+int cmd_devices(int argc, char **argv) {
+  double t_start = tc_cli_now();
+  tc_devices_args a;
+  int rc = tc_cli_parse(&tc_cli_devices, argc, argv, &a);
+  if (rc != TC_CLI_RUN)
+    return rc;
+  rc = list_devices(a.json, a.build);
+  fflush(stdout);
+  if (!a.quiet)
+    tc_cli_closing_line("trajcorr devices", t_start);
+  return rc;
+}

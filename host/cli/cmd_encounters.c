@@ -1,5 +1,4 @@
 /* trajcorr encounters STORE [-o OUT]: the spec's encounter list from a track store. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,58 +7,13 @@
 #include "host/backend.h"
 #include "host/cli/args.h"
 #include "host/cli/commands.h"
+#include "host/cli/specs.h"
 #include "host/engine/engine.h"
 #include "host/report/output.h"
 #include "host/report/encounters_csv.h"
 #include "io/outpath.h"
 #include "io/store.h"
 #include "io/timefmt.h"
-
-static void usage(FILE *f) {
-  fprintf(f,
-          "usage: trajcorr encounters STORE [-o OUT] [options]\n"
-          "Finds every pair of vessels that meet (spec/encounters.md) in a track store.\n\n"
-          "  -o, --output FILE        encounters CSV ('-' = standard output, the default);\n"
-          "                           a JSON sidecar FILE.json holds parameters and counts\n"
-          "      --meta FILE          write the JSON metadata here instead\n"
-          "Spec parameters (defaults in brackets; durations take s/m/h/d suffixes):\n"
-          "      --slot D             grid step [600]\n"
-          "      --max-gap D          longest gap interpolated across [3600]\n"
-          "      --max-implied-speed KN  teleport filter, 0 disables [50]\n"
-          "      --dist M             proximity threshold in metres [500]\n"
-          "      --merge-gap D        runs this close in time are one encounter [14400]\n"
-          "      --min-duration D     shortest encounter [7200]\n"
-          "      --max-speed KN       both median speeds below this [2]\n"
-          "Selection:\n"
-          "      --from T, --to T     grid times from <= s < to (ISO 8601 UTC or Unix s)\n"
-          "      --mmsi FILE          only pairs involving these MMSIs (one per line)\n"
-          "Execution:\n"
-          "      --backend B          auto|openmp|allpairs|opencl|opencl-allpairs [auto]\n"
-          "      --threads N          CPU threads [OMP_NUM_THREADS, else every core but one from 4 cores]\n"
-          "      --precision P        double|single (single screens in float, re-checks exactly)\n"
-          "      --platform N, --device N, --device-type gpu|cpu|any   OpenCL device\n"
-          "      --device-memory SIZE device memory the OpenCL backend may use [auto]\n"
-          "      --profile            per-stage times on stderr\n"
-          "  -q, --quiet              no summary on stderr\n");
-  fputs(tc_output_help(), f);
-}
-
-enum { O_SLOT = 256, O_MAXGAP, O_MIS, O_DIST, O_MERGE, O_MINDUR, O_MAXSPEED, O_FROM, O_TO, O_MMSI,
-       O_BACKEND, O_THREADS, O_PRECISION, O_PLATFORM, O_DEVICE, O_DEVTYPE, O_DEVMEM, O_PROFILE,
-       O_META };
-
-static const struct option longopts[] = {
-    {"output", required_argument, 0, 'o'}, {"meta", required_argument, 0, O_META},
-    {"slot", required_argument, 0, O_SLOT}, {"max-gap", required_argument, 0, O_MAXGAP},
-    {"max-implied-speed", required_argument, 0, O_MIS}, {"dist", required_argument, 0, O_DIST},
-    {"merge-gap", required_argument, 0, O_MERGE}, {"min-duration", required_argument, 0, O_MINDUR},
-    {"max-speed", required_argument, 0, O_MAXSPEED}, {"from", required_argument, 0, O_FROM},
-    {"to", required_argument, 0, O_TO}, {"mmsi", required_argument, 0, O_MMSI},
-    {"backend", required_argument, 0, O_BACKEND}, {"threads", required_argument, 0, O_THREADS},
-    {"precision", required_argument, 0, O_PRECISION}, {"platform", required_argument, 0, O_PLATFORM},
-    {"device", required_argument, 0, O_DEVICE}, {"device-type", required_argument, 0, O_DEVTYPE},
-    {"device-memory", required_argument, 0, O_DEVMEM}, {"profile", no_argument, 0, O_PROFILE},
-    {"quiet", no_argument, 0, 'q'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
 
 static int cmp_u32(const void *a, const void *b) {
   uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
@@ -115,12 +69,6 @@ static int read_mmsi_file(const char *path, uint32_t **out, size_t *n) {
   *n = w;
   return 1;
 }
-
-#define BAD(opt)                                                                 \
-  do {                                                                           \
-    fprintf(stderr, "trajcorr encounters: invalid value for %s: '%s'\n", opt, optarg); \
-    return 2;                                                                    \
-  } while (0)
 
 static void write_meta(FILE *m, int argc, char **argv, const char *store_path,
                        const tc_store_info *info, const tc_params *p, const char *backend,
@@ -181,60 +129,13 @@ static const tc_backend_ops *pick_backend(const char *name) {
   return tc_backend_find(strcmp(name, "auto") ? name : "openmp");
 }
 
-static int run(int argc, char **argv, tc_output *ao) {
+static int run(int argc, char **argv, const tc_encounters_args *a, tc_output *ao) {
   double t_start = tc_cli_now();
-  tc_params p;
-  tc_params_default(&p);
-  tc_backend_config cfg = {0};
-  cfg.platform = cfg.device = -1;
-  const char *out = "-", *meta = NULL, *backend = "auto", *mmsi_file = NULL;
-  int quiet = 0, c;
-  long l;
-  double d;
-  uint64_t sz;
-  optind = 1;
-  while ((c = getopt_long(argc, argv, "o:qh", longopts, NULL)) != -1) {
-    switch (c) {
-    case 'o': out = optarg; break;
-    case O_META: meta = optarg; break;
-    case O_SLOT: if (!tc_arg_duration(optarg, &p.slot)) BAD("--slot"); break;
-    case O_MAXGAP: if (!tc_arg_duration(optarg, &p.max_gap)) BAD("--max-gap"); break;
-    case O_MIS: if (!tc_arg_double(optarg, &p.max_implied_speed_kn)) BAD("--max-implied-speed"); break;
-    case O_DIST: if (!tc_arg_double(optarg, &p.dist_m)) BAD("--dist"); break;
-    case O_MERGE: if (!tc_arg_duration(optarg, &p.merge_gap)) BAD("--merge-gap"); break;
-    case O_MINDUR: if (!tc_arg_duration(optarg, &p.min_duration)) BAD("--min-duration"); break;
-    case O_MAXSPEED: if (!tc_arg_double(optarg, &p.max_speed_kn)) BAD("--max-speed"); break;
-    case O_FROM: if (!tc_arg_time(optarg, &p.from)) BAD("--from"); break;
-    case O_TO: if (!tc_arg_time(optarg, &p.to)) BAD("--to"); break;
-    case O_MMSI: mmsi_file = optarg; break;
-    case O_BACKEND: backend = optarg; break;
-    case O_THREADS: if (!tc_arg_long(optarg, 1, 4096, &l)) BAD("--threads"); p.threads = (int)l; break;
-    case O_PRECISION:
-      if (!strcmp(optarg, "single")) p.single_precision = 1;
-      else if (!strcmp(optarg, "double")) p.single_precision = 0;
-      else BAD("--precision");
-      break;
-    case O_PLATFORM: if (!tc_arg_long(optarg, 0, 64, &l)) BAD("--platform"); cfg.platform = (int)l; break;
-    case O_DEVICE: if (!tc_arg_long(optarg, 0, 64, &l)) BAD("--device"); cfg.device = (int)l; break;
-    case O_DEVTYPE:
-      if (!strcmp(optarg, "any")) cfg.device_type = 0;
-      else if (!strcmp(optarg, "gpu")) cfg.device_type = 1;
-      else if (!strcmp(optarg, "cpu")) cfg.device_type = 2;
-      else BAD("--device-type");
-      break;
-    case O_DEVMEM: if (!tc_arg_size(optarg, &sz)) BAD("--device-memory"); cfg.device_memory = sz; break;
-    case O_PROFILE: cfg.profile = 1; break;
-    case 'q': quiet = 1; break;
-    case 'h': usage(stdout); return 0;
-    default: usage(stderr); return 2;
-    }
-  }
-  (void)d;
-  if (optind != argc - 1) {
-    usage(stderr);
-    return 2;
-  }
-  const char *store_path = argv[optind];
+  tc_params p = a->p;
+  tc_backend_config cfg = a->cfg;
+  const char *out = a->out, *meta = a->meta, *backend = a->backend, *mmsi_file = a->mmsi_file;
+  int quiet = a->quiet;
+  const char *store_path = a->store;
   const tc_backend_ops *ops = pick_backend(backend);
   if (!ops) {
     fprintf(stderr, "trajcorr encounters: unknown or unavailable backend '%s' (built: openmp, allpairs%s)\n",
@@ -327,15 +228,22 @@ done:
 }
 
 int cmd_encounters(int argc, char **argv) {
-  /* The analyst outputs (formats, context, ranking) take their options first. */
+  tc_encounters_args a;
+  int rc = tc_cli_parse(&tc_cli_encounters, argc, argv, &a);
+  if (rc != TC_CLI_RUN)
+    return rc;
+  /* The analyst outputs (formats, context, ranking). */
   tc_output *ao = NULL;
   tc_err aerr = {0};
-  if (tc_output_create(&ao) != TC_OK || tc_output_extract(ao, &argc, argv, &aerr) != TC_OK) {
+  tc_output_opts oo = tc_output_args_get(&a.out_opts);
+  if (tc_output_create(&ao) != TC_OK || tc_output_configure(ao, &oo, a.out_opts.given, &aerr) != TC_OK) {
     fprintf(stderr, "trajcorr encounters: %s\n", aerr.msg[0] ? aerr.msg : "out of memory");
     tc_output_free(ao);
+    tc_cli_free(&tc_cli_encounters, &a);
     return 2;
   }
-  int rc = run(argc, argv, ao);
+  rc = run(argc, argv, &a, ao);
   tc_output_free(ao);
+  tc_cli_free(&tc_cli_encounters, &a);
   return rc;
 }

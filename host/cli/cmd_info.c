@@ -5,7 +5,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "host/cli/args.h"
 #include "host/cli/commands.h"
+#include "host/cli/specs.h"
 #include "io/store.h"
 #include "io/timefmt.h"
 
@@ -112,27 +114,13 @@ static void print_text(const tc_store *s, const tc_store_info *in, const tc_stor
 }
 
 int cmd_info(int argc, char **argv) {
-  const char *path = NULL;
-  int json = 0;
-  for (int i = 1; i < argc; i++) {
-    if (!strcmp(argv[i], "--json")) {
-      json = 1;
-    } else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-      printf("usage: trajcorr info STORE [--json]\n"
-             "Rows, vessels, time range, buckets, cleaning counts and imported sources of a store.\n");
-      return 0;
-    } else if (argv[i][0] == '-' || path) {
-      fprintf(stderr, "trajcorr info: unexpected argument '%s'\nusage: trajcorr info STORE [--json]\n",
-              argv[i]);
-      return 2;
-    } else {
-      path = argv[i];
-    }
-  }
-  if (!path) {
-    fprintf(stderr, "usage: trajcorr info STORE [--json]\n");
-    return 2;
-  }
+  double t_start = tc_cli_now();
+  tc_info_args a;
+  int rc = tc_cli_parse(&tc_cli_info, argc, argv, &a);
+  if (rc != TC_CLI_RUN)
+    return rc;
+  const char *path = a.store;
+  int json = a.json;
   tc_err err;
   tc_err_clear(&err);
   tc_store *s = NULL;
@@ -144,6 +132,8 @@ int cmd_info(int argc, char **argv) {
   if (st != TC_OK) {
     fprintf(stderr, "trajcorr info: %s\n", err.msg[0] ? err.msg : tc_status_name(st));
     tc_store_close(s);
+    if (!a.quiet)
+      tc_cli_closing_line("trajcorr info", t_start);
     return 1;
   }
   struct stat sb;
@@ -153,5 +143,8 @@ int cmd_info(int argc, char **argv) {
   else
     print_text(s, tc_store_get_info(s), src, nsrc, bytes);
   tc_store_close(s);
+  fflush(stdout);
+  if (!a.quiet)
+    tc_cli_closing_line("trajcorr info", t_start);
   return 0;
 }
