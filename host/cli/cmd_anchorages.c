@@ -8,6 +8,7 @@
 #include "host/cli/args.h"
 #include "host/cli/commands.h"
 #include "host/report/anchorage.h"
+#include "io/outpath.h"
 #include "io/store.h"
 
 static void usage(FILE *f) {
@@ -73,6 +74,11 @@ int cmd_anchorages(int argc, char **argv) {
   }
   int rc = 1;
   tc_err err = {0};
+  const char *outs[] = {out}, *ins[] = {argv[optind], ports_path};
+  if (tc_outpath_check(outs, 1, ins, 2, &err) != TC_OK) { /* -o onto the store replaces it */
+    fprintf(stderr, "trajcorr anchorages: %s\n", err.msg);
+    return 2;
+  }
   tc_store *store = NULL;
   tc_anchorage_finder *finder = NULL;
   tc_places *ports = NULL, *found = NULL;

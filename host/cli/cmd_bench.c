@@ -16,6 +16,7 @@
 #include "bench/harness/suites.h"
 #include "host/cli/args.h"
 #include "host/cli/commands.h"
+#include "io/outpath.h"
 
 static void usage(FILE *f) {
   size_t n;
@@ -194,6 +195,15 @@ int cmd_bench(int argc, char **argv) {
       goto cleanup;
     } else {
       names[nnames++] = a;
+    }
+  }
+  {
+    tc_err cerr = {0};
+    const char *outs[] = {json_path, md_path}, *ins[] = {data, peers};
+    if (tc_outpath_check(outs, 2, ins, 2, &cerr) != TC_OK) { /* a result onto an input or each other */
+      fprintf(stderr, "trajcorr bench: %s\n", cerr.msg);
+      rc = 2;
+      goto cleanup;
     }
   }
 

@@ -12,6 +12,7 @@
 #include "host/cli/args.h"
 #include "host/cli/commands.h"
 #include "io/import.h"
+#include "io/outpath.h"
 #include "io/sha256.h"
 
 #define BATCH 4096
@@ -185,6 +186,12 @@ int cmd_generate(int argc, char **argv) {
   if (rc) {
     fprintf(stderr, "(trajcorr generate --help lists the options)\n");
     return rc;
+  }
+  tc_err cerr = {0};
+  const char *outs[] = {o.out, o.truth, o.store};
+  if (tc_outpath_check(outs, 3, NULL, 0, &cerr) != TC_OK) { /* one would replace another */
+    fprintf(stderr, "trajcorr generate: %s\n", cerr.msg);
+    return 2;
   }
   tc_err err = {0};
   tc_gen *g = NULL;

@@ -9,6 +9,7 @@
 #include "host/cli/commands.h"
 #include "host/cli/progress.h"
 #include "io/import.h"
+#include "io/outpath.h"
 #include "io/timefmt.h"
 
 static void usage(FILE *f) {
@@ -106,6 +107,17 @@ static void print_summary(const char *store, const tc_import_result *r, const sk
          r->spill_runs, bpr);
 }
 
+/* A FILE that is the store itself (by any path or link) would be read while the store
+ * is replaced: refused. 1 when none is. */
+static int store_not_input(const char *store, const char **files, size_t nfiles) {
+  tc_err err = {0};
+  const char *outs[] = {store};
+  if (tc_outpath_check(outs, 1, files, nfiles, &err) == TC_OK)
+    return 1;
+  fprintf(stderr, "trajcorr import: %s\n", err.msg);
+  return 0;
+}
+
 int cmd_import(int argc, char **argv) {
   tc_import_opts o;
   tc_import_opts_init(&o);
@@ -169,6 +181,10 @@ int cmd_import(int argc, char **argv) {
   }
   if (!store || !nfiles) {
     usage(stderr);
+    free(files);
+    return 2;
+  }
+  if (!store_not_input(store, files, nfiles)) {
     free(files);
     return 2;
   }

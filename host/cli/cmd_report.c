@@ -15,6 +15,7 @@
 #include "host/report/output.h"
 #include "host/report/report.h"
 #include "host/report/encounters_csv.h"
+#include "io/outpath.h"
 #include "io/store.h"
 
 static void usage(FILE *f) {
@@ -124,6 +125,13 @@ int cmd_report(int argc, char **argv) {
     return 2;
   }
   const char *store_path = argv[optind], *list_path = optind == argc - 2 ? argv[optind + 1] : NULL;
+  const char *outs[] = {out}, *ins[24] = {store_path, list_path};
+  size_t nin = 2 + tc_output_inputs(o, ins + 2, 22);
+  if (tc_outpath_check(outs, 1, ins, nin, &err) != TC_OK) { /* -o onto the store replaces it */
+    fprintf(stderr, "trajcorr report: %s\n", err.msg);
+    tc_output_free(o);
+    return 2;
+  }
   int rc = 1;
   tc_store *store = NULL;
   tc_encounter_list list;
