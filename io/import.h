@@ -10,9 +10,11 @@
  * Records may come from any source (io/reader.h, arrays in tests). The commit writes
  * the complete new store to "DIR/.NAME.tmp.PID" (copying untouched buckets, merging
  * the others with the new rows: of equal (mmsi, t) the first by (t, lat, lon) stays,
- * old rows first among equals), fsyncs it and renames it over DIR/NAME. Any failure
- * leaves the old store as it was and removes the temporary file. Imports into one
- * store are serialised by flock on "DIR/.NAME.lock". */
+ * old rows first among equals), fsyncs it and renames it over DIR/NAME, where DIR/NAME
+ * is the store's real path (symbolic links followed). Any failure leaves the old store
+ * as it was and removes the temporary file. Imports into one store are serialised by
+ * flock on "DIR/.NAME.lock", which tc_import_abort removes; a second import fails at
+ * once (TC_ERR_IO) naming the first one's process. */
 #ifndef TC_IMPORT_H
 #define TC_IMPORT_H
 

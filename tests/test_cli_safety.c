@@ -67,3 +67,56 @@ Test(safety, output_onto_the_store_is_refused, .timeout = 120) {
   cr_expect_eq(tr_sh("cd '%s' && test -L L.h5 && test ! -e W && test ! -e X", dir), 0);
   tr_sh("rm -rf '%s'", dir);
 }
+
+/* ---- links and locks ---- */
+
+Test(safety, import_through_a_symbolic_link_updates_the_real_store, .timeout = 120) {
+  char dir[512];
+  small_store("safety_link", dir, sizeof dir);
+  cr_assert_eq(tr_sh("cd '%s' && mkdir real && mv S.h5 real/ && ln -s real/S.h5 L.h5 && "
+                     "'%s' generate -o g2.csv --vessels 60 --days 1 --start 2024-02-01T00:00:00Z "
+                     "2>/dev/null && '%s' import --quiet L.h5 g2.csv", dir, TC, TC), 0);
+  /* the link is still a link, the real store has the new day, nothing left beside either */
+  cr_expect_eq(tr_sh("cd '%s' && test -L L.h5 && test -f real/S.h5 && "
+                     "'%s' info real/S.h5 | grep -q '2024-02-01T23:59'", dir, TC), 0);
+  cr_expect_eq(tr_sh("cd '%s' && test -z \"$(ls -A real | grep -v '^S.h5$')\" && "
+                     "test -z \"$(ls -A | grep '^\\.')\"", dir), 0, "lock or temporary file left");
+  tr_sh("rm -rf '%s'", dir);
+}
+
+Test(safety, import_into_a_hard_linked_store_is_refused, .timeout = 120) {
+  char dir[512], before[65], after[65];
+  small_store("safety_hard", dir, sizeof dir);
+  cr_assert_eq(tr_sh("cd '%s' && ln S.h5 H.h5", dir), 0);
+  digest(dir, "S.h5", before);
+  int rc;
+  cr_expect_eq(says(dir, TC " import H.h5 g.csv --force", "the store has 2 hard links", &rc), 0);
+  cr_expect_eq(rc, 2);
+  digest(dir, "S.h5", after);
+  cr_assert_str_eq(before, after);
+  tr_sh("rm -rf '%s'", dir);
+}
+
+/* An import blocked on a FIFO holds the lock: a second one, through a symbolic link to
+ * the same store, stops at once naming the first one's process. */
+Test(safety, second_import_through_a_link_sees_the_lock, .timeout = 120) {
+  char dir[512], before[65], after[65];
+  small_store("safety_lock", dir, sizeof dir);
+  digest(dir, "S.h5", before);
+  cr_assert_eq(tr_sh("cd '%s' && mkfifo f && ln -s S.h5 L.h5 && "
+                     "{ '%s' import --quiet S.h5 f 2>a.err & echo $! >a.pid; } && "
+                     "for i in $(seq 100); do test -e .S.h5.lock && break; sleep 0.05; done",
+                     dir, TC), 0);
+  int rc;
+  cr_expect_eq(says(dir, TC " import L.h5 g.csv --force", "another import into this store is running", &rc), 0);
+  cr_expect_eq(rc, 1);
+  cr_expect_eq(tr_sh("cd '%s' && grep -qF \"(process $(cat a.pid),\" out.txt", dir), 0,
+               "the second import did not name the first one's process");
+  cr_assert_eq(tr_sh("cd '%s' && kill -TERM $(cat a.pid) && "
+                     "for i in $(seq 200); do kill -0 $(cat a.pid) 2>/dev/null || exit 0; sleep 0.05; done; exit 1",
+                     dir), 0);
+  digest(dir, "S.h5", after);
+  cr_assert_str_eq(before, after);
+  cr_expect_eq(tr_sh("cd '%s' && test -z \"$(ls -A | grep '^\\.')\"", dir), 0, "lock or temporary file left");
+  tr_sh("rm -rf '%s'", dir);
+}
