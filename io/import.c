@@ -285,7 +285,15 @@ tc_status tc_import_add_source(tc_import *im, const tc_store_srcfile *src, tc_er
   return TC_OK;
 }
 
+static int cancelled(const tc_import *im) { return im->o.cancel && *im->o.cancel; }
+
+static tc_status cancel_fail(const tc_import *im, tc_err *err) {
+  return tc_fail(err, TC_ERR_CANCELLED, "%s: import interrupted; the store was not changed", im->path);
+}
+
 tc_status tc_import_add_fix(tc_import *im, const tc_fix *f, tc_err *err) {
+  if (cancelled(im))
+    return cancel_fail(im, err);
   im->clean.rows_read++;
   switch (tc_fix_check(f)) {
   case TC_FIX_BAD_POSITION:
@@ -351,6 +359,8 @@ static int map_grow(tc_import *im) {
 }
 
 tc_status tc_import_add_static(tc_import *im, const tc_vessel_static *v, tc_err *err) {
+  if (cancelled(im))
+    return cancel_fail(im, err);
   im->statics++;
   if (v->mmsi < 1 || v->mmsi > 999999999u)
     return TC_OK; /* rule 1's MMSI range: nothing to attach it to */
@@ -490,7 +500,9 @@ static tc_status merge_bucket(merger *m, int64_t t0, int has_old, size_t k, uint
     }
     if (row == &m->next)
       TC_TRY(next_new(m, err));
-    if (++m->done % 65536 == 0 && im->o.progress) {
+    if (++m->done % 65536 == 0 && cancelled(im))
+      return cancel_fail(im, err);
+    if (m->done % 65536 == 0 && im->o.progress) {
       tc_import_progress p = {.writing = 1, .file = im->path, .done = m->done, .total = m->total};
       im->o.progress(im->o.progress_ctx, &p);
     }
@@ -517,6 +529,10 @@ static tc_status write_store(tc_import *im, tc_store_writer *w, tc_import_result
     m.total += meta.rows;
   }
   while (i < ob || j < nb) {
+    if (cancelled(im)) {
+      st = cancel_fail(im, err);
+      goto cleanup;
+    }
     tc_store_bucket_meta meta = {0};
     if (i < ob)
       tc_store_bucket_get_meta(im->old, i, &meta);
@@ -552,6 +568,8 @@ tc_status tc_import_commit(tc_import *im, tc_import_result *res, tc_err *err) {
   memset(res, 0, sizeof *res);
   if (im->committed)
     return tc_fail(err, TC_ERR_INTERNAL, "%s: import committed twice", im->path);
+  if (cancelled(im))
+    return cancel_fail(im, err);
   if ((st = tc_spill_finish(im->spill, err)) != TC_OK)
     goto cleanup;
   if ((st = merge_vessels(im, &ves, &nves, &res->statics_kept, err)) != TC_OK)
@@ -570,6 +588,10 @@ tc_status tc_import_commit(tc_import *im, tc_import_result *res, tc_err *err) {
   }
   if ((st = tc_store_writer_finish(w, &total, ves, nves, im->src, im->nsrc, &res->store, err)) != TC_OK)
     goto cleanup;
+  if (cancelled(im)) { /* the last moment the store can still be left as it was */
+    st = cancel_fail(im, err);
+    goto cleanup;
+  }
   if (rename(im->tmp, im->real) != 0) {
     st = tc_fail(err, TC_ERR_IO, "%s: cannot rename %s onto %s: %s", im->path, im->tmp, im->real,
                  strerror(errno));

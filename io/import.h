@@ -18,6 +18,7 @@
 #ifndef TC_IMPORT_H
 #define TC_IMPORT_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -50,6 +51,11 @@ typedef struct {
   int force;              /* import content that the store already has */
   tc_import_progress_fn progress;
   void *progress_ctx;
+  /* When non-NULL, the import checks *cancel between records and while writing: once
+   * it is non-zero (set by the caller's signal handler; the library installs none),
+   * the call in progress returns TC_ERR_CANCELLED, and the commit removes its temporary
+   * file and leaves the store as it was. */
+  const volatile sig_atomic_t *cancel;
 } tc_import_opts;
 
 typedef struct {

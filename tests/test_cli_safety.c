@@ -120,3 +120,37 @@ Test(safety, second_import_through_a_link_sees_the_lock, .timeout = 120) {
   cr_expect_eq(tr_sh("cd '%s' && test -z \"$(ls -A | grep '^\\.')\"", dir), 0, "lock or temporary file left");
   tr_sh("rm -rf '%s'", dir);
 }
+
+/* ---- signals ---- */
+
+/* SIGTERM and SIGINT while the new store is being written (its temporary file
+ * exists): the import says so, exits 128 + the signal, removes the temporary file and
+ * the lock, and the store is unchanged. */
+Test(safety, signal_during_the_commit_leaves_nothing, .timeout = 180) {
+  char dir[512], before[65], after[65];
+  tr_scratch("safety_signal", dir, sizeof dir);
+  cr_assert_eq(tr_sh("cd '%s' && '%s' generate -o g.csv --vessels 200 --days 2 2>/dev/null && "
+                     "'%s' import --quiet S.h5 g.csv && '%s' generate -o g2.csv --vessels 400 --days 1 "
+                     "--start 2024-01-02T00:00:00Z --seed 3 2>/dev/null",
+                     dir, TC, TC, TC), 0);
+  digest(dir, "S.h5", before);
+  static const struct {
+    const char *name;
+    int status;
+  } sigs[] = {{"TERM", 143}, {"INT", 130}};
+  for (int k = 0; k < 2; k++) {
+    /* wait for the temporary file, then signal */
+    int rc = tr_sh("cd '%s' && { '%s' import --quiet S.h5 g2.csv 2>err.txt & p=$!; } && "
+                   "for i in $(seq 100000); do ls -A | grep -q '^\\.S\\.h5\\.tmp\\.' && break; done && "
+                   "kill -%s $p && wait $p", dir, TC, sigs[k].name);
+    cr_expect_eq(rc, sigs[k].status, "SIG%s: exit %d", sigs[k].name, rc);
+    char want[128];
+    snprintf(want, sizeof want, "interrupted by SIG%s: store S.h5 unchanged", sigs[k].name);
+    cr_expect_eq(tr_sh("grep -qF '%s' '%s/err.txt'", want, dir), 0, "SIG%s: no message", sigs[k].name);
+    cr_expect_eq(tr_sh("cd '%s' && test -z \"$(ls -A | grep '^\\.')\"", dir), 0,
+                 "SIG%s: temporary or lock file left", sigs[k].name);
+    digest(dir, "S.h5", after);
+    cr_assert_str_eq(before, after, "SIG%s changed the store", sigs[k].name);
+  }
+  tr_sh("rm -rf '%s'", dir);
+}

@@ -1,5 +1,6 @@
 /* trajcorr import STORE FILE...: AIS files into the HDF5 track store (io/import.h). */
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,25 @@
 #include "io/import.h"
 #include "io/outpath.h"
 #include "io/timefmt.h"
+
+/* The first SIGINT, SIGTERM or SIGHUP asks the import to stop (io/import.h's cancel:
+ * it removes its temporary file and leaves the store as it was); SA_RESETHAND puts the
+ * default action back, so a second one ends the program at once. No SA_RESTART: a read
+ * blocked on a pipe or terminal returns, and the import stops there too. */
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop_signal(int sig) { stop_signal = sig; }
+
+static void catch_stop_signals(void) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_stop_signal;
+  sa.sa_flags = SA_RESETHAND;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, NULL);
+  sigaction(SIGTERM, &sa, NULL);
+  sigaction(SIGHUP, &sa, NULL);
+}
 
 static void usage(FILE *f) {
   fprintf(f,
@@ -27,7 +47,9 @@ static void usage(FILE *f) {
           "  --force       import files whose content the store already has\n"
           "  --strict      stop at the first bad row (exit 2) instead of skipping it\n"
           "  --quiet       no progress and no summary\n\n"
-          "Exit status: 0 success, 1 failure, 2 bad usage or a row rejected by --strict.\n");
+          "Exit status: 0 success, 1 failure, 2 bad usage or a row rejected by --strict;\n"
+          "stopped by a signal (the store unchanged): 128 + its number, 130 for SIGINT,\n"
+          "143 for SIGTERM, 129 for SIGHUP. A second signal ends it at once.\n");
 }
 
 typedef struct {
@@ -192,6 +214,8 @@ int cmd_import(int argc, char **argv) {
   progress_ctx pc = {.bar = tc_progress_create(!quiet)};
   o.progress = on_progress;
   o.progress_ctx = &pc;
+  o.cancel = &stop_signal;
+  catch_stop_signals();
   tc_err err;
   tc_err_clear(&err);
   tc_import *im = NULL;
@@ -213,13 +237,20 @@ int cmd_import(int argc, char **argv) {
     st = tc_import_commit(im, &res, &err);
   tc_progress_free(pc.bar);
   tc_import_abort(im);
-  if (st != TC_OK) {
+  if (st != TC_OK && stop_signal) { /* whatever failed, the signal is the reason */
+    fprintf(stderr, "trajcorr import: interrupted by %s: store %s unchanged, temporary file removed\n",
+            stop_signal == SIGINT ? "SIGINT" : stop_signal == SIGTERM ? "SIGTERM" : "SIGHUP", store);
+    rc = 128 + stop_signal;
+  } else if (st != TC_OK) {
     fprintf(stderr, "trajcorr import: %s\n", err.msg[0] ? err.msg : tc_status_name(st));
     if (sk.nsamples && !ro.strict)
       print_skips(stderr, &sk);
     fprintf(stderr, "trajcorr import: %s was not changed\n", store);
     rc = (st == TC_ERR_ARG || (ro.strict && st == TC_ERR_FORMAT)) ? 2 : 1;
   } else {
+    if (stop_signal) /* too late to stop: the new store was already in place */
+      fprintf(stderr, "trajcorr import: %s arrived after the store was written; the import is complete\n",
+              stop_signal == SIGINT ? "SIGINT" : stop_signal == SIGTERM ? "SIGTERM" : "SIGHUP");
     if (!quiet) {
       print_summary(store, &res, &sk, in_bytes, tc_cli_now() - t0);
       fflush(stdout);
