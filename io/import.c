@@ -1,4 +1,5 @@
 #include "io/import.h"
+#include "io/printable.h"
 #include "io/outpath.h"
 
 #include <dirent.h>
@@ -261,11 +262,15 @@ tc_status tc_import_check_source(tc_import *im, const char *name, const char *sh
   if (im->o.force || !sha256_hex || !*sha256_hex)
     return TC_OK;
   for (size_t i = 0; i < im->nsrc; i++)
-    if (!strcmp(im->src[i].sha256, sha256_hex))
+    if (!strcmp(im->src[i].sha256, sha256_hex)) {
+      char shown[TC_PRINTABLE_CAP(sizeof im->src[i].name)]; /* a name read from the store */
+      const char *n = im->src[i].name;
       return tc_fail(err, TC_ERR_DUPLICATE,
                      "%s: already imported %s %s (same content as '%s', SHA-256 %.16s...); "
                      "use --force to import it again", name, i < im->nsrc_old ? "into" : "by this run into",
-                     im->path, im->src[i].name, sha256_hex);
+                     im->path, tc_printable(shown, sizeof shown, n, strnlen(n, sizeof im->src[i].name), 0),
+                     sha256_hex);
+    }
   return TC_OK;
 }
 
