@@ -147,13 +147,9 @@ static tc_status take_lock(tc_import *im, tc_err *err) {
     if (fstat(fd, &a) == 0 && stat(im->lock, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino) {
       char pid[32];
       int len = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
-      if (ftruncate(fd, 0) != 0 || pwrite(fd, pid, (size_t)len, 0) != len) {
-        int e = errno;
-        unlink(im->lock);
-        close(fd);
-        return tc_fail(err, TC_ERR_IO, "%s: cannot write the lock file %s: %s", im->path, im->lock,
-                       strerror(e));
-      }
+      /* for the message of a second import only: a full disk may refuse it */
+      if (ftruncate(fd, 0) != 0 || pwrite(fd, pid, (size_t)len, 0) != len)
+        (void)ftruncate(fd, 0);
       im->lock_fd = fd;
       return TC_OK;
     }

@@ -227,3 +227,89 @@ Test(safety, escape_sequences_in_input_are_shown_escaped, .timeout = 60) {
                "raw control bytes in the format error");
   tr_sh("rm -rf '%s'", dir);
 }
+
+/* ---- full disk ---- */
+
+/* Imports into tmpfs mounts too small for the new store, at many sizes: each ends
+ * either complete (exit 0) or with "No space left on device" (exit 1), the store
+ * unchanged, no temporary or lock file left. HDF5 1.10 crashed (SIGSEGV in H5Ocopy or
+ * at exit) at most of these sizes. Needs root to mount. */
+Test(safety, full_disk_during_import_is_a_named_error, .timeout = 300) {
+  char dir[512];
+  small_store("safety_full", dir, sizeof dir);
+  if (geteuid() != 0)
+    cr_skip("not root: cannot mount a small tmpfs");
+  if (tr_sh("cd '%s' && mkdir m && mount -t tmpfs -o size=64k tmpfs m 2>/dev/null && umount m", dir) != 0)
+    cr_skip("mount -t tmpfs not permitted here");
+  cr_assert_eq(tr_sh("cd '%s' && '%s' generate -o g2.csv --vessels 60 --days 1 --start 2024-01-02T00:00:00Z "
+                     "--seed 2 2>/dev/null && stat -c %%s S.h5 >size", dir, TC), 0);
+  FILE *f;
+  char p[1024];
+  snprintf(p, sizeof p, "%s/size", dir);
+  long kb = 0;
+  cr_assert((f = fopen(p, "r")) && fscanf(f, "%ld", &kb) == 1);
+  fclose(f);
+  kb = kb / 1024 + 1;
+  int complete = 0, refused = 0;
+  /* "create": a new store from g.csv; "update": g2.csv into a copy of S.h5 (copies a
+   * bucket, merges one) */
+  for (int mode = 0; mode < 2; mode++)
+    for (int step = 1; step <= 14; step++) {
+      long size = mode == 0 ? 40 + step * kb / 5 : kb + 16 + step * kb / 4;
+      char before[65] = "(none)", after[65] = "(none)";
+      cr_assert_eq(tr_sh("cd '%s' && mount -t tmpfs -o size=%ldk tmpfs m", dir, size), 0);
+      if (mode == 1) {
+        cr_assert_eq(tr_sh("cp '%s/S.h5' '%s/m/S.h5'", dir, dir), 0);
+        digest(dir, "m/S.h5", before);
+      }
+      int rc = tr_sh("cd '%s' && '%s' import --quiet m/S.h5 %s >out.txt 2>&1", dir, TC,
+                     mode ? "g2.csv" : "g.csv");
+      if (mode == 1 || rc != 0)
+        digest(dir, "m/S.h5", after);
+      int left = tr_sh("cd '%s' && test -z \"$(ls -A m | grep -v '^S.h5$')\"", dir);
+      tr_sh("umount '%s/m'", dir);
+      cr_expect_eq(left, 0, "%s at %ld KiB: temporary or lock file left", mode ? "update" : "create", size);
+      if (rc == 0) {
+        complete++;
+        continue;
+      }
+      refused++;
+      cr_expect_eq(rc, 1, "%s at %ld KiB: exit %d", mode ? "update" : "create", size, rc);
+      cr_expect_eq(file_has(dir, "out.txt", "No space left on device"), 0, "%s at %ld KiB: no ENOSPC message",
+                   mode ? "update" : "create", size);
+      if (mode == 1)
+        cr_expect_str_eq(before, after, "update at %ld KiB changed the store", size);
+      else
+        cr_expect_str_eq(after, "(missing)", "create at %ld KiB left a store", size);
+    }
+  cr_expect(complete > 0 && refused > 0, "sizes tried do not span the store (%d complete, %d refused)",
+            complete, refused);
+  tr_sh("rm -rf '%s'", dir);
+}
+
+/* Outputs onto a full device: a clear message naming it, exit 1. */
+Test(safety, outputs_onto_dev_full, .timeout = 120) {
+  if (access("/dev/full", W_OK) != 0)
+    cr_skip("/dev/full not writable here");
+  char dir[512];
+  small_store("safety_devfull", dir, sizeof dir);
+  static const char *const cases[] = {
+      "encounters -q S.h5 -o /dev/full",
+      "encounters -q S.h5 -o /dev/full --format geojson",
+      "encounters -q S.h5 -o /dev/full --format kml",
+      "encounters -q S.h5 -o E.csv --meta /dev/full",
+      "anchorages -q S.h5 -o /dev/full",
+      "generate -o /dev/full --vessels 60",
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    int rc;
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "'%s' %s", TC, cases[i]);
+    cr_expect_eq(says(dir, cmd, "/dev/full: ", &rc), 0, "%s: does not name /dev/full", cases[i]);
+    cr_expect_eq(file_has(dir, "out.txt", "No space left on device"), 0, "%s: no reason", cases[i]);
+    cr_expect_eq(rc, 1, "%s: exit %d", cases[i], rc);
+    /* as root, removing a failed output once removed the device itself */
+    cr_assert_eq(tr_sh("test -c /dev/full"), 0, "%s: /dev/full is no longer a device", cases[i]);
+  }
+  tr_sh("rm -rf '%s'", dir);
+}

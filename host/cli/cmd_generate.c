@@ -211,11 +211,13 @@ int cmd_generate(int argc, char **argv) {
     rc = fail(&err);
     goto cleanup;
   }
+  /* a device or FIFO (/dev/full, /dev/null) is written, never removed after a failure */
+  int is_file = o.out && strcmp(o.out, "-") && !tc_path_is_stream(o.out);
   if (o.out && tc_gen_out_open(o.out, o.gz_level, &out, &err) != TC_OK) {
     rc = fail(&err);
     goto cleanup;
   }
-  created = o.out && strcmp(o.out, "-");
+  created = is_file;
   if (o.store) {
     tc_import_opts io;
     tc_import_opts_init(&io);
