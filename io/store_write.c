@@ -115,7 +115,7 @@ static tc_status reserve(tc_store_writer *w, uint64_t bytes, const char *what, t
     struct statvfs fs;
     double free_mb = fstatvfs(w->space_fd, &fs) == 0 ? (double)fs.f_bavail * fs.f_frsize / 1e6 : -1;
     return tc_fail(err, TC_ERR_IO, "%s: %s: writing %s into '%s' needs up to %.1f MB more disk space "
-                   "(%.1f MB free there); the store was not changed", w->store, strerror(e), what, w->path,
+                   "(%.1f MB free there)", w->store, strerror(e), what, w->path,
                    (double)(want - (w->reserved > used ? w->reserved : used)) / 1e6, free_mb);
   }
   w->reserved = want;

@@ -238,7 +238,7 @@ int cmd_import(int argc, char **argv) {
   tc_progress_free(pc.bar);
   tc_import_abort(im);
   if (st != TC_OK && stop_signal) { /* whatever failed, the signal is the reason */
-    fprintf(stderr, "trajcorr import: interrupted by %s: store %s unchanged, temporary file removed\n",
+    fprintf(stderr, "trajcorr import: interrupted by %s: store %s unchanged\n",
             stop_signal == SIGINT ? "SIGINT" : stop_signal == SIGTERM ? "SIGTERM" : "SIGHUP", store);
     rc = 128 + stop_signal;
   } else if (st != TC_OK) {
