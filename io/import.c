@@ -453,7 +453,9 @@ typedef struct {
 
 static tc_status next_new(merger *m, tc_err *err) {
   const tc_fix *f;
-  TC_TRY(tc_spill_next(m->im->spill, &f, err));
+  tc_status st = tc_spill_next(m->im->spill, &f, err);
+  if (st != TC_OK)
+    return tc_err_prefix(err, "%s: ", m->im->path);
   m->have_next = f != NULL;
   if (f)
     m->next = *f;
@@ -571,8 +573,10 @@ tc_status tc_import_commit(tc_import *im, tc_import_result *res, tc_err *err) {
     return tc_fail(err, TC_ERR_INTERNAL, "%s: import committed twice", im->path);
   if (cancelled(im))
     return cancel_fail(im, err);
-  if ((st = tc_spill_finish(im->spill, err)) != TC_OK)
+  if ((st = tc_spill_finish(im->spill, err)) != TC_OK) {
+    tc_err_prefix(err, "%s: ", im->path);
     goto cleanup;
+  }
   if ((st = merge_vessels(im, &ves, &nves, &res->statics_kept, err)) != TC_OK)
     goto cleanup;
   tc_store_writer_opts wo = {.bucket_s = im->bucket_s, .deflate_level = im->level};
