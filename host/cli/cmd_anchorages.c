@@ -8,6 +8,7 @@
 #include "host/cli/commands.h"
 #include "host/cli/specs.h"
 #include "host/report/anchorage.h"
+#include "io/outpath.h"
 #include "io/store.h"
 
 int cmd_anchorages(int argc, char **argv) {
@@ -21,6 +22,11 @@ int cmd_anchorages(int argc, char **argv) {
   int quiet = a.quiet;
   rc = 1;
   tc_err err = {0};
+  const char *outs[] = {out}, *ins[] = {argv[optind], ports_path};
+  if (tc_outpath_check(outs, 1, ins, 2, &err) != TC_OK) { /* -o onto the store replaces it */
+    fprintf(stderr, "trajcorr anchorages: %s\n", err.msg);
+    return 2;
+  }
   tc_store *store = NULL;
   tc_anchorage_finder *finder = NULL;
   tc_places *ports = NULL, *found = NULL;

@@ -17,6 +17,7 @@
 #include "host/cli/args.h"
 #include "host/cli/commands.h"
 #include "host/cli/specs.h"
+#include "io/outpath.h"
 
 static void on_progress(void *ctx, const char *msg) {
   (void)ctx;
@@ -138,6 +139,15 @@ int cmd_bench(int argc, char **argv) {
   if (!peers && have_root && (size_t)snprintf(peers_buf, sizeof peers_buf, "%s/bench/peers", root) < sizeof peers_buf &&
       is_dir(peers_buf))
     peers = peers_buf;
+  {
+    tc_err cerr = {0};
+    const char *outs[] = {json_path, md_path}, *ins[] = {data, peers};
+    if (tc_outpath_check(outs, 2, ins, 2, &cerr) != TC_OK) { /* a result onto an input or each other */
+      fprintf(stderr, "trajcorr bench: %s\n", cerr.msg);
+      rc = 2;
+      goto cleanup;
+    }
+  }
   if (!work) {
     const char *tmp = getenv("TMPDIR");
     if ((size_t)snprintf(work_buf, sizeof work_buf, "%s/trajcorr-bench-XXXXXX", tmp && *tmp ? tmp : "/tmp") >=

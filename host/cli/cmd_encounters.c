@@ -129,6 +129,24 @@ static const tc_backend_ops *pick_backend(const char *name) {
   return tc_backend_find(strcmp(name, "auto") ? name : "openmp");
 }
 
+/* The list, its sidecar (FILE.json unless --meta) and every input must be distinct
+ * files: writing the list onto the store would replace it. 1 when they are. */
+static int outputs_distinct(const char *out, const char *meta, const char *store, const char *mmsi_file,
+                            const tc_output *ao) {
+  char side[4096];
+  if (!meta && strcmp(out, "-") && !tc_path_is_stream(out)) {
+    snprintf(side, sizeof side, "%s.json", out);
+    meta = side;
+  }
+  const char *outs[] = {out, meta}, *ins[24] = {store, mmsi_file};
+  size_t nin = 2 + tc_output_inputs(ao, ins + 2, 22);
+  tc_err err = {0};
+  if (tc_outpath_check(outs, 2, ins, nin, &err) == TC_OK)
+    return 1;
+  fprintf(stderr, "trajcorr encounters: %s\n", err.msg);
+  return 0;
+}
+
 static int run(int argc, char **argv, const tc_encounters_args *a, tc_output *ao) {
   double t_start = tc_cli_now();
   tc_params p = a->p;
@@ -136,6 +154,8 @@ static int run(int argc, char **argv, const tc_encounters_args *a, tc_output *ao
   const char *out = a->out, *meta = a->meta, *backend = a->backend, *mmsi_file = a->mmsi_file;
   int quiet = a->quiet;
   const char *store_path = a->store;
+  if (!outputs_distinct(out, meta, store_path, mmsi_file, ao))
+    return 2;
   const tc_backend_ops *ops = pick_backend(backend);
   if (!ops) {
     fprintf(stderr, "trajcorr encounters: unknown or unavailable backend '%s' (built: openmp, allpairs%s)\n",

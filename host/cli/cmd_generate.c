@@ -13,6 +13,7 @@
 #include "host/cli/commands.h"
 #include "host/cli/specs.h"
 #include "io/import.h"
+#include "io/outpath.h"
 #include "io/sha256.h"
 
 #define BATCH 4096
@@ -38,6 +39,12 @@ int cmd_generate(int argc, char **argv) {
     tc_cli_usage_line(&tc_cli_generate, stderr);
     return 2;
   }
+  tc_err cerr = {0};
+  const char *outs[] = {o.out, o.truth, o.store};
+  if (tc_outpath_check(outs, 3, NULL, 0, &cerr) != TC_OK) { /* one would replace another */
+    fprintf(stderr, "trajcorr generate: %s\n", cerr.msg);
+    return 2;
+  }
   tc_err err = {0};
   tc_gen *g = NULL;
   tc_gen_out *out = NULL;
@@ -56,11 +63,13 @@ int cmd_generate(int argc, char **argv) {
     rc = fail(&err);
     goto cleanup;
   }
+  /* a device or FIFO (/dev/full, /dev/null) is written, never removed after a failure */
+  int is_file = o.out && strcmp(o.out, "-") && !tc_path_is_stream(o.out);
   if (o.out && tc_gen_out_open(o.out, o.gz_level, &out, &err) != TC_OK) {
     rc = fail(&err);
     goto cleanup;
   }
-  created = o.out && strcmp(o.out, "-");
+  created = is_file;
   if (o.store) {
     tc_import_opts io;
     tc_import_opts_init(&io);

@@ -8,6 +8,7 @@
 #include "host/cli/args.h"
 #include "host/cli/commands.h"
 #include "host/cli/specs.h"
+#include "io/printable.h"
 #include "io/store.h"
 #include "io/timefmt.h"
 
@@ -108,8 +109,14 @@ static void print_text(const tc_store *s, const tc_store_info *in, const tc_stor
   for (size_t i = 0; i < nsrc; i++) {
     char t[TC_ISO_LEN];
     tc_time_format_iso(src[i].imported_at, t);
-    printf("  %s  %" PRIu64 " bytes  %s  %s  sha256 %s  %" PRIu64 " records\n", src[i].name,
-           src[i].size, src[i].format, t, src[i].sha256, src[i].records);
+    /* names and formats are read from the store: shown escaped (io/printable.h) */
+    char name[TC_PRINTABLE_CAP(sizeof src[i].name)], fmt[TC_PRINTABLE_CAP(sizeof src[i].format)];
+    char sha[TC_PRINTABLE_CAP(sizeof src[i].sha256)];
+    tc_printable(name, sizeof name, src[i].name, strnlen(src[i].name, sizeof src[i].name), 0);
+    tc_printable(fmt, sizeof fmt, src[i].format, strnlen(src[i].format, sizeof src[i].format), 0);
+    tc_printable(sha, sizeof sha, src[i].sha256, strnlen(src[i].sha256, sizeof src[i].sha256), 0);
+    printf("  %s  %" PRIu64 " bytes  %s  %s  sha256 %s  %" PRIu64 " records\n", name, src[i].size, fmt, t,
+           sha, src[i].records);
   }
 }
 

@@ -15,6 +15,7 @@
 #include "host/report/output.h"
 #include "host/report/report.h"
 #include "host/report/encounters_csv.h"
+#include "io/outpath.h"
 #include "io/store.h"
 
 /* Anchorages of the store (>= 5 vessels in 1 km cells). */
@@ -76,6 +77,14 @@ int cmd_report(int argc, char **argv) {
   const char *out = a.out;
   int quiet = a.quiet, anchorages = !a.no_anchorages;
   const char *store_path = a.store, *list_path = a.list;
+  const char *outs[] = {out}, *ins[24] = {store_path, list_path};
+  size_t nin = 2 + tc_output_inputs(o, ins + 2, 22);
+  if (tc_outpath_check(outs, 1, ins, nin, &err) != TC_OK) { /* -o onto the store replaces it */
+    fprintf(stderr, "trajcorr report: %s\n", err.msg);
+    tc_output_free(o);
+    tc_cli_free(&tc_cli_report, &a);
+    return 2;
+  }
   rc = 1;
   tc_store *store = NULL;
   tc_encounter_list list;

@@ -94,7 +94,9 @@ const tc_cli_spec tc_cli_import = {
              "atomically: on any failure it stays as it was.",
     .args = import_args, .nargs = N(import_args),
     .groups = import_groups, .ngroups = N(import_groups),
-    .notes = "Exit status: 0 success, 1 failure, 2 bad usage or a row rejected by --strict.\n",
+    .notes = "Exit status: 0 success, 1 failure, 2 bad usage or a row rejected by --strict;\n"
+             "stopped by a signal (the store unchanged): 128 + its number, 130 for SIGINT,\n"
+             "143 for SIGTERM, 129 for SIGHUP. A second signal ends it at once.\n",
     .dest_size = sizeof(tc_import_args), .init = import_init,
 };
 

@@ -1,3 +1,4 @@
+#include <errno.h>
 #include <math.h>
 #include <string.h>
 
@@ -172,7 +173,8 @@ tc_status tc_write_geojson(FILE *f, const tc_candidates *c, tc_err *err) {
     track_feature(f, &c->v[i], &c->track_b[i], 'b');
   }
   fputs("\n]}\n", f);
+  errno = 0; /* fflush's own error, or none when an earlier write failed */
   if (fflush(f) != 0 || ferror(f))
-    return tc_fail(err, TC_ERR_IO, "GeoJSON: write failed");
+    return tc_fail(err, TC_ERR_IO, "GeoJSON: write failed: %s", errno ? strerror(errno) : "I/O error");
   return TC_OK;
 }

@@ -95,6 +95,19 @@ tc_status tc_output_configure(tc_output *o, const tc_output_opts *p, int request
   return TC_OK;
 }
 
+size_t tc_output_inputs(const tc_output *o, const char **v, size_t cap) {
+  size_t n = 0;
+  if (o->area_path && n < cap)
+    v[n++] = o->area_path;
+  if (o->watch_path && n < cap)
+    v[n++] = o->watch_path;
+  for (size_t i = 0; i < o->nports && n < cap; i++)
+    v[n++] = o->port_paths[i];
+  if (strcmp(o->coast_spec, "auto") && strcmp(o->coast_spec, "none") && n < cap)
+    v[n++] = o->coast_spec;
+  return n;
+}
+
 int tc_output_wanted(const tc_output *o, const char *path) {
   static const char *const ext[] = {".geojson", ".json", ".kml", ".h5", ".hdf5", NULL};
   if (o->requested)

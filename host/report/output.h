@@ -55,6 +55,10 @@ tc_status tc_output_configure(tc_output *o, const tc_output_opts *p, int request
 void tc_output_set_tracks(tc_output *o, int on, size_t limit);
 /* Adds places (anchorages found in the data); o takes ownership. */
 void tc_output_add_places(tc_output *o, tc_places *owned);
+/* The files the options name for reading (--area, --watchlist, --ports, --coast FILE),
+ * at most cap of them into v; returns how many (so outputs can be checked against
+ * them, io/outpath.h). */
+size_t tc_output_inputs(const tc_output *o, const char **v, size_t cap);
 /* Whether the user gave --ports. */
 int tc_output_has_ports(const tc_output *o);
 /* The shoreline loaded (after tc_output_prepare), NULL when none. */
