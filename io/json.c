@@ -8,6 +8,17 @@
 
 json_t *tc_json_real(double v) { return isfinite(v) ? json_real(v) : json_null(); }
 
+json_t *tc_json_fixed(double v, int decimals) {
+  if (!isfinite(v))
+    return json_null();
+  char b[400]; /* %.*f of the largest double: 309 digits before the point */
+  snprintf(b, sizeof b, "%.*f", decimals, v);
+  double r = strtod(b, NULL);
+  if (decimals == 0 && fabs(r) < 9007199254740992.0) /* 2^53: exact as an integer */
+    return json_integer((json_int_t)r);
+  return json_real(r);
+}
+
 /* Length of the valid UTF-8 sequence at p (n bytes left), 0 when there is none:
  * jansson's own validator judges each candidate sequence. */
 static size_t utf8_len(const unsigned char *p, size_t n) {

@@ -13,6 +13,14 @@
 
 /* v, or null when it is not finite. NULL only when out of memory. */
 json_t *tc_json_real(double v);
+/* v rounded to `decimals` places as printf("%.*f") rounds it, null when not finite;
+ * 0 decimals gives an integer. Dumped with JSON_REAL_PRECISION(15) the text has
+ * exactly those decimals (trailing zeros dropped): files stay as small as a fixed
+ * format makes them. NULL only when out of memory. */
+json_t *tc_json_fixed(double v, int decimals);
+/* JSON_REAL_PRECISION for documents of tc_json_fixed values: any decimal of up to 15
+ * significant digits comes back as written. */
+#define TC_JSON_FIXED_PRECISION JSON_REAL_PRECISION(15)
 /* s (NULL = null) with bytes that are not UTF-8 replaced by U+FFFD. NULL only when out of memory. */
 json_t *tc_json_string(const char *s);
 /* json_object_set_new that remembers failure: adds v (taking it) under key, and sets
