@@ -6,6 +6,8 @@
 static const tc_bench_suite suites[] = {
     {"geo", "kernels/geo.h math: haversine, chord screen, interpolation (per call)",
      tc_bench_suite_geo},
+    {"format", "the writers' number and time formatting beside snprintf and strftime (per call, same bytes)",
+     tc_bench_suite_format},
     {"engine", "encounter engine in memory on the real tracks, every backend, checked against "
                "the expected lists",
      tc_bench_suite_engine},

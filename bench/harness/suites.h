@@ -28,5 +28,6 @@ tc_status tc_bench_suite_io(tc_bench_ctx *c, tc_err *err);
 tc_status tc_bench_suite_pipeline(tc_bench_ctx *c, tc_err *err);
 tc_status tc_bench_suite_peers(tc_bench_ctx *c, tc_err *err);
 tc_status tc_bench_suite_kernels(tc_bench_ctx *c, tc_err *err);
+tc_status tc_bench_suite_format(tc_bench_ctx *c, tc_err *err);
 
 #endif
