@@ -2,6 +2,7 @@
  * xml.etree and h5py) and the project's own encounters CSV reader; atomic files;
  * ids stable across bucket sizes and backends. */
 #include <criterion/criterion.h>
+#include <jansson.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -128,6 +129,29 @@ Test(csv, base_columns_read_by_the_encounters_reader) {
   }
   tc_candidates_free(&c);
   tc_encounter_list_free(&l);
+}
+
+/* Read back by jansson, the library that writes it: members in the written order,
+ * numbers with the CSV's decimals. */
+Test(geojson, read_back_by_the_library) {
+  const char *p = write_fixture("lib.geojson", TC_FMT_GEOJSON, 1);
+  json_error_t je;
+  json_t *d = json_load_file(p, JSON_REJECT_DUPLICATES, &je);
+  cr_assert_not_null(d, "%s: %s at line %d", p, je.text, je.line);
+  cr_assert_str_eq(json_object_iter_key(json_object_iter(d)), "type");
+  json_t *f = json_object_get(d, "features");
+  cr_assert_eq(json_array_size(f), 6);
+  json_t *p1 = json_object_get(json_array_get(f, 1), "properties");
+  static const char *const first[] = {"kind", "id", "mmsi_a", "mmsi_b", "start", "end"};
+  void *it = json_object_iter(p1);
+  for (size_t k = 0; k < sizeof first / sizeof *first; k++, it = json_object_iter_next(p1, it))
+    cr_assert_str_eq(json_object_iter_key(it), first[k]);
+  cr_assert_str_eq(json_string_value(json_object_get(p1, "kind")), "encounter");
+  cr_assert_eq(json_real_value(json_object_get(p1, "min_dist_m")), 159.788);
+  cr_assert_eq(json_real_value(json_object_get(p1, "speed_b_kn")), 0.0021);
+  cr_assert_eq(json_real_value(json_object_get(p1, "mean_lon")), -5.355825);
+  cr_assert_str_eq(json_string_value(json_object_get(p1, "name_a")), "SEA, \"STAR\" <&>");
+  json_decref(d);
 }
 
 Test(geojson, read_back_by_python) {

@@ -11,6 +11,7 @@
 #include "host/engine/engine.h"
 #include "host/report/output.h"
 #include "host/report/encounters_csv.h"
+#include "host/report/sidecar.h"
 #include "io/outpath.h"
 #include "io/store.h"
 #include "io/timefmt.h"
@@ -70,57 +71,6 @@ static int read_mmsi_file(const char *path, uint32_t **out, size_t *n) {
   return 1;
 }
 
-static void write_meta(FILE *m, int argc, char **argv, const char *store_path,
-                       const tc_store_info *info, const tc_params *p, const char *backend,
-                       const tc_engine_stats *st) {
-  char a[TC_ISO_LEN], b[TC_ISO_LEN];
-  struct stat sb;
-  long long size = stat(store_path, &sb) == 0 ? (long long)sb.st_size : -1;
-  fprintf(m, "{\n  \"program\": \"trajcorr\", \"version\": \"%s\", \"build\": \"%s\",\n",
-          TRAJCORR_VERSION, TRAJCORR_BUILD_TYPE);
-  fprintf(m, "  \"command\": [");
-  for (int i = 0; i < argc; i++) {
-    fputc('"', m);
-    for (const char *c = argv[i]; *c; c++)
-      if (*c == '"' || *c == '\\')
-        fprintf(m, "\\%c", *c);
-      else if ((unsigned char)*c < 0x20)
-        fprintf(m, "\\u%04x", *c);
-      else
-        fputc(*c, m);
-    fprintf(m, "\"%s", i + 1 < argc ? ", " : "");
-  }
-  fprintf(m, "],\n");
-  tc_time_format_iso(info->t_min, a);
-  tc_time_format_iso(info->t_max, b);
-  fprintf(m,
-          "  \"input\": {\"store_bytes\": %lld, \"format_version\": %d, \"rows\": %llu, "
-          "\"vessels\": %llu, \"buckets\": %zu, \"bucket_s\": %lld, \"t_min\": \"%s\", "
-          "\"t_max\": \"%s\", \"sources\": %zu},\n",
-          size, info->format_version, (unsigned long long)info->rows,
-          (unsigned long long)info->vessels, info->nbuckets, (long long)info->bucket_s, a, b,
-          info->nsources);
-  fprintf(m,
-          "  \"parameters\": {\"slot\": %lld, \"max_gap\": %lld, \"max_implied_speed_kn\": %g, "
-          "\"dist_m\": %g, \"merge_gap\": %lld, \"min_duration\": %lld, \"max_speed_kn\": %g, "
-          "\"from\": %lld, \"to\": %lld, \"mmsi_filter\": %zu},\n",
-          (long long)p->slot, (long long)p->max_gap, p->max_implied_speed_kn, p->dist_m,
-          (long long)p->merge_gap, (long long)p->min_duration, p->max_speed_kn,
-          (long long)(p->from == INT64_MIN ? -1 : p->from), (long long)(p->to == INT64_MAX ? -1 : p->to),
-          p->n_mmsi_filter);
-  fprintf(m, "  \"backend\": \"%s\", \"precision\": \"%s\",\n", backend,
-          st->precision ? st->precision : "double");
-  fprintf(m,
-          "  \"counts\": {\"reads\": %llu, \"fixes_read\": %llu, \"teleport_dropped\": %llu, "
-          "\"grid_times\": %llu, \"grid_positions\": %llu, \"distance_tests\": %llu, "
-          "\"candidate_pairs\": %llu, \"close_pairs\": %llu, \"candidates\": %llu, "
-          "\"encounters\": %llu}\n}\n",
-          (unsigned long long)st->reads, (unsigned long long)st->fixes_read,
-          (unsigned long long)st->teleport_dropped, (unsigned long long)st->grid_times,
-          (unsigned long long)st->grid_positions, (unsigned long long)st->distance_tests,
-          (unsigned long long)st->candidate_pairs, (unsigned long long)st->close_pairs,
-          (unsigned long long)st->candidates, (unsigned long long)st->encounters);
-}
 
 /* auto is the OpenMP backend: end to end it was as fast as or faster than OpenCL on
  * every GPU measured (H100, H200; docs/opencl.md), where the host stages dominate and
@@ -193,13 +143,9 @@ static int run(int argc, char **argv, const tc_encounters_args *a, tc_output *ao
   if ((s = tc_encounters_run(&src, &p, ops, &cfg, &list, &st, &err)) != TC_OK)
     goto fail;
   double t_output = tc_cli_now();
-  FILE *m = open_memstream(&mtext, &mlen);
-  if (!m) {
-    s = tc_fail(&err, TC_ERR_NOMEM, "out of memory");
+  if ((s = tc_sidecar_text(argc, argv, store_path, tc_store_get_info(store), &p, ops->name, &st, &mtext,
+                           &mlen, &err)) != TC_OK)
     goto fail;
-  }
-  write_meta(m, argc, argv, store_path, tc_store_get_info(store), &p, ops->name, &st);
-  fclose(m);
   char meta_path[4096];
   if (!meta && strcmp(out, "-") && !tc_path_is_stream(out)) { /* no /dev/null.json */
     snprintf(meta_path, sizeof meta_path, "%s.json", out);

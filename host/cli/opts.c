@@ -109,17 +109,6 @@ int tc_cli_edit_distance(const char *a, const char *b) {
   return d[n][m] > 99 ? 99 : d[n][m];
 }
 
-void tc_fmt_size(uint64_t v, char *b, size_t cap) {
-  const char *u = "";
-  if (v && v % (1ull << 30) == 0)
-    v >>= 30, u = "G";
-  else if (v && v % (1ull << 20) == 0)
-    v >>= 20, u = "M";
-  else if (v && v % 1024 == 0)
-    v >>= 10, u = "k";
-  snprintf(b, cap, "%" PRIu64 "%s", v, u);
-}
-
 /* ---- the table ------------------------------------------------------------------- */
 
 typedef struct {
@@ -380,15 +369,6 @@ static int set_value(const tc_opt *o, const char *v, void *dest, char *msg, size
 
 /* ---- parsing --------------------------------------------------------------------- */
 
-void tc_cli_usage_line(const tc_cli_spec *s, FILE *f) {
-  fprintf(f, "usage: trajcorr %s", s->name);
-  for (size_t i = 0; i < s->nargs; i++) {
-    const tc_opt *a = &s->args[i];
-    fprintf(f, " %s%s%s%s", a->optional ? "[" : "", a->name, a->kind == TC_OPT_LIST ? "..." : "",
-            a->optional ? "]" : "");
-  }
-  fprintf(f, " [options]\n");
-}
 
 void tc_cli_free(const tc_cli_spec *s, void *dest) {
   for (size_t g = 0; g < s->ngroups; g++)
@@ -557,21 +537,3 @@ int tc_cli_parse(const tc_cli_spec *s, int argc, char **argv, void *dest) {
   return tc_cli_parse_to(s, argc, argv, dest, stderr);
 }
 
-const char *tc_opt_metavar(const tc_opt *o) {
-  if (o->metavar)
-    return o->metavar;
-  switch (o->kind) {
-  case TC_OPT_FLAG: return "";
-  case TC_OPT_INT: return "N";
-  case TC_OPT_DOUBLE: return "X";
-  case TC_OPT_DISTANCE: return "DIST";
-  case TC_OPT_SPEED: return "SPEED";
-  case TC_OPT_DURATION:
-  case TC_OPT_DURATION_F: return "DUR";
-  case TC_OPT_TIME: return "TIME";
-  case TC_OPT_SIZE: return "SIZE";
-  case TC_OPT_ENUM:
-  case TC_OPT_CHOICE: return o->choices;
-  default: return "VALUE";
-  }
-}

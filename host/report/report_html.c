@@ -236,7 +236,7 @@ static tc_status page(FILE *f, const tc_candidates *c, const tc_report_opts *o, 
   for (size_t i = 0; i < panels; i++)
     panel(f, c, i, o);
   fputs("</section>\n<script type=\"application/json\" id=\"tc-data\">", f);
-  tc_report_data(f, c, panels, o->coast);
+  TC_TRY(tc_report_data(f, c, panels, o->coast, err));
   fputs("</script>\n", f);
   if (leaflet) {
     fputs("<script>\n", f);
