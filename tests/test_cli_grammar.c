@@ -76,7 +76,8 @@ Test(cli_grammar, every_form_of_an_option) {
                           "--ports a.csv --ports=b.csv --device-memory 2G --precision single",
                           &a, msg, sizeof msg),
                TC_CLI_RUN, "%s", msg);
-  cr_assert_str_eq(a.store, "s.h5");
+  cr_assert_eq(a.stores.n, 1);
+  cr_assert_str_eq(a.stores.v[0], "s.h5");
   cr_assert_str_eq(a.out, "out.csv");
   cr_assert_str_eq(a.backend, "openmp");
   cr_assert_eq(a.p.dist_m, 500);
@@ -95,9 +96,19 @@ Test(cli_grammar, every_form_of_an_option) {
   tc_cli_free(&tc_cli_encounters, &a);
 
   cr_assert_eq(parse_line(&tc_cli_encounters, "-t4 -- -odd.h5", &a, msg, sizeof msg), TC_CLI_RUN, "%s", msg);
-  cr_assert_str_eq(a.store, "-odd.h5", "after --, everything is an argument");
+  cr_assert_str_eq(a.stores.v[0], "-odd.h5", "after --, everything is an argument");
   cr_assert_eq(a.p.threads, 4);
   cr_assert_not(a.out_opts.given);
+  tc_cli_free(&tc_cli_encounters, &a);
+
+  /* STORE...: every argument, in the order given, options between them */
+  cr_assert_eq(parse_line(&tc_cli_encounters, "b.h5 -q a.h5 --dist 300 c.h5", &a, msg, sizeof msg), TC_CLI_RUN,
+               "%s", msg);
+  cr_assert_eq(a.stores.n, 3);
+  cr_assert_str_eq(a.stores.v[0], "b.h5");
+  cr_assert_str_eq(a.stores.v[1], "a.h5");
+  cr_assert_str_eq(a.stores.v[2], "c.h5");
+  cr_assert_eq(a.p.dist_m, 300);
   tc_cli_free(&tc_cli_encounters, &a);
 
   tc_import_args im;
@@ -146,6 +157,7 @@ Test(cli_grammar, usage_errors_name_the_command_and_the_option) {
   expect_error(&tc_cli_info, "s.h5 x", "trajcorr info: unexpected argument 'x'");
   expect_error(&tc_cli_info, "", "trajcorr info: missing STORE");
   expect_error(&tc_cli_import, "s.h5", "trajcorr import: missing FILE");
+  expect_error(&tc_cli_encounters, "-q", "trajcorr encounters: missing STORE");
   expect_error(&tc_cli_encounters, "--min-duration 2hours s.h5",
                "trajcorr encounters: --min-duration '2hours': not a duration (use s, min, h or d)");
   expect_error(&tc_cli_encounters, "--max-speed 2mph s.h5",

@@ -1,4 +1,5 @@
-/* trajcorr encounters STORE [-o OUT]: the spec's encounter list from a track store. */
+/* trajcorr encounters STORE... [-o OUT]: the spec's encounter list from track stores,
+ * several read as one timeline (host/engine/source_multi.h). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 #include "host/cli/commands.h"
 #include "host/cli/specs.h"
 #include "host/engine/engine.h"
+#include "host/engine/source_multi.h"
 #include "host/report/output.h"
 #include "host/report/encounters_csv.h"
 #include "host/report/sidecar.h"
@@ -80,21 +82,29 @@ static const tc_backend_ops *pick_backend(const char *name) {
 }
 
 /* The list, its sidecar (FILE.json unless --meta) and every input must be distinct
- * files: writing the list onto the store would replace it. 1 when they are. */
-static int outputs_distinct(const char *out, const char *meta, const char *store, const char *mmsi_file,
+ * files: writing the list onto a store would replace it. 1 when they are. */
+static int outputs_distinct(const char *out, const char *meta, const tc_strlist *stores, const char *mmsi_file,
                             const tc_output *ao) {
   char side[4096];
   if (!meta && strcmp(out, "-") && !tc_path_is_stream(out)) {
     snprintf(side, sizeof side, "%s.json", out);
     meta = side;
   }
-  const char *outs[] = {out, meta}, *ins[24] = {store, mmsi_file};
-  size_t nin = 2 + tc_output_inputs(ao, ins + 2, 22);
+  const char *outs[] = {out, meta};
+  const char **ins = malloc((stores->n + 24) * sizeof *ins);
+  if (!ins) {
+    fprintf(stderr, "trajcorr encounters: out of memory\n");
+    return 0;
+  }
+  memcpy(ins, stores->v, stores->n * sizeof *ins);
+  ins[stores->n] = mmsi_file;
+  size_t nin = stores->n + 1 + tc_output_inputs(ao, ins + stores->n + 1, 22);
   tc_err err = {0};
-  if (tc_outpath_check(outs, 2, ins, nin, &err) == TC_OK)
-    return 1;
-  fprintf(stderr, "trajcorr encounters: %s\n", err.msg);
-  return 0;
+  int ok = tc_outpath_check(outs, 2, ins, nin, &err) == TC_OK;
+  free(ins);
+  if (!ok)
+    fprintf(stderr, "trajcorr encounters: %s\n", err.msg);
+  return ok;
 }
 
 static int run(int argc, char **argv, const tc_encounters_args *a, tc_output *ao) {
@@ -103,9 +113,16 @@ static int run(int argc, char **argv, const tc_encounters_args *a, tc_output *ao
   tc_backend_config cfg = a->cfg;
   const char *out = a->out, *meta = a->meta, *backend = a->backend, *mmsi_file = a->mmsi_file;
   int quiet = a->quiet;
-  const char *store_path = a->store;
-  if (!outputs_distinct(out, meta, store_path, mmsi_file, ao))
+  const tc_strlist *paths = &a->stores;
+  if (!outputs_distinct(out, meta, paths, mmsi_file, ao))
     return 2;
+  /* The analyst outputs look vessels and tracks up in one store. */
+  if (paths->n > 1 && tc_output_wanted(ao, out)) {
+    fprintf(stderr, "trajcorr encounters: the analyst outputs (their options, or an output named .geojson, "
+                    ".kml or .h5) look vessels and tracks up in one store; %zu stores were given\n",
+            paths->n);
+    return 2;
+  }
   const tc_backend_ops *ops = pick_backend(backend);
   if (!ops) {
     fprintf(stderr, "trajcorr encounters: unknown or unavailable backend '%s' (built: openmp, allpairs%s)\n",
@@ -127,23 +144,38 @@ static int run(int argc, char **argv, const tc_encounters_args *a, tc_output *ao
     return 2;
   }
   int rc = 1;
-  tc_store *store = NULL;
+  size_t nst = paths->n;
+  tc_store **stores = calloc(nst, sizeof *stores);
+  const char **spath = calloc(nst, sizeof *spath);
+  const tc_store_info **sinfo = calloc(nst, sizeof *sinfo);
+  tc_multi_source *msrc = NULL;
   tc_encounter_list list;
   tc_encounter_list_init(&list);
   char *mtext = NULL;
   size_t mlen = 0;
-  tc_status s = tc_store_open(store_path, &store, &err);
+  tc_status s = stores && spath && sinfo ? TC_OK : tc_fail(&err, TC_ERR_NOMEM, "out of memory");
+  for (size_t i = 0; s == TC_OK && i < nst; i++)
+    s = tc_store_open(paths->v[i], &stores[i], &err);
   if (s != TC_OK)
     goto fail;
-  tc_store_source_ctx sctx;
-  tc_bucket_source src = tc_store_source(&sctx, store);
-  sctx.threads = tc_params_threads(&p); /* the first slice's decoding, as the engine's */
+  if ((s = tc_stores_order(stores, nst, &err)) != TC_OK) {
+    rc = 2; /* overlapping stores: bad usage, nothing written */
+    goto fail;
+  }
+  for (size_t i = 0; i < nst; i++) {
+    spath[i] = tc_store_path(stores[i]);
+    sinfo[i] = tc_store_get_info(stores[i]);
+  }
+  /* threads: the first slice's decoding, as the engine's */
+  if ((s = tc_multi_source_create(stores, nst, tc_params_threads(&p), &msrc, &err)) != TC_OK)
+    goto fail;
+  tc_bucket_source src = tc_multi_source_get(msrc);
   tc_engine_stats st;
   double t_engine = tc_cli_now();
   if ((s = tc_encounters_run(&src, &p, ops, &cfg, &list, &st, &err)) != TC_OK)
     goto fail;
   double t_output = tc_cli_now();
-  if ((s = tc_sidecar_text(argc, argv, store_path, tc_store_get_info(store), &p, ops->name, &st, &mtext,
+  if ((s = tc_sidecar_text(argc, argv, spath, sinfo, nst, &p, ops->name, &st, &mtext,
                            &mlen, &err)) != TC_OK)
     goto fail;
   char meta_path[4096];
@@ -152,7 +184,7 @@ static int run(int argc, char **argv, const tc_encounters_args *a, tc_output *ao
     meta = meta_path;
   }
   if (tc_output_wanted(ao, out)) {
-    if ((s = tc_output_use_store(ao, store, &err)) != TC_OK ||
+    if ((s = tc_output_use_store(ao, stores[0], &err)) != TC_OK ||
         (s = tc_output_write(out, NULL, &list, ao, &err)) != TC_OK)
       goto fail;
     if (!quiet)
@@ -187,7 +219,12 @@ done:
   free(mtext);
   free(mmsi);
   tc_encounter_list_free(&list);
-  tc_store_close(store);
+  tc_multi_source_free(msrc);
+  for (size_t i = 0; stores && i < nst; i++)
+    tc_store_close(stores[i]);
+  free(stores);
+  free(spath);
+  free(sinfo);
   if (!quiet)
     tc_cli_closing_line("trajcorr encounters", t_start);
   return rc;

@@ -111,7 +111,7 @@ static void encounters_init(void *d) {
   tc_output_opts_default(&a->out_opts.o);
 }
 
-static const tc_opt encounters_args[] = {ARGS(tc_encounters_args, store, "STORE")};
+static const tc_opt encounters_args[] = {{.name = "STORE", .kind = TC_OPT_LIST, TC_AT(tc_encounters_args, stores)}};
 
 #define ENC tc_encounters_args
 static const tc_opt encounters_opts[] = {
@@ -177,8 +177,11 @@ static const tc_opt_group encounters_groups[] = {
 
 const tc_cli_spec tc_cli_encounters = {
     .name = "encounters",
-    .summary = "find vessel encounters (spec/encounters.md) in a track store",
-    .about = "Finds every pair of vessels that meet (spec/encounters.md) in a track store.",
+    .summary = "find vessel encounters (spec/encounters.md) in track stores",
+    .about = "Finds every pair of vessels that meet (spec/encounters.md) in a track store, or in\n"
+             "several (one per month, say; any order) read as one timeline: the list is the one\n"
+             "a single store holding all their fixes gives. Stores whose fix times overlap are\n"
+             "refused (docs/format.md).",
     .args = encounters_args, .nargs = N(encounters_args),
     .groups = encounters_groups, .ngroups = N(encounters_groups),
     .notes = exit_notes, .dest_size = sizeof(tc_encounters_args), .init = encounters_init,

@@ -31,7 +31,8 @@ typedef struct {
 } tc_output_args;
 
 typedef struct {
-  const char *store, *out, *meta, *backend, *mmsi_file;
+  tc_strlist stores; /* one or more, any order: read as one timeline */
+  const char *out, *meta, *backend, *mmsi_file;
   tc_params p;
   tc_backend_config cfg;
   int quiet;
