@@ -135,6 +135,10 @@ Test(cli_grammar, table_defaults_are_the_library_defaults) {
   tc_report_args r;
   cr_assert_eq(parse_line(&tc_cli_report, "s.h5", &r, msg, sizeof msg), TC_CLI_RUN);
   cr_assert_eq(r.out_opts.o.sort_score, 1, "report: best first");
+  cr_assert_eq(r.inputs.n, 1);
+  tc_cli_free(&tc_cli_report, &r);
+  cr_assert_eq(parse_line(&tc_cli_report, "a.h5 b.h5 list.csv", &r, msg, sizeof msg), TC_CLI_RUN);
+  cr_assert_eq(r.inputs.n, 3, "STORE... [ENCOUNTERS.csv]: one list, split by the command");
   cr_assert_eq(parse_line(&tc_cli_report, "s.h5 --sort time", &r, msg, sizeof msg), TC_CLI_RUN);
   cr_assert_eq(r.out_opts.o.sort_score, 0);
 }
@@ -179,7 +183,7 @@ Test(cli_grammar, usage_errors_name_the_command_and_the_option) {
   expect_error(&tc_cli_generate, "--days 0.1 -o x.csv", "trajcorr generate: --days '0.1': out of range (0.5 d to 3660 d)");
   expect_error(&tc_cli_devices, "--jsno", "trajcorr devices: unknown option '--jsno' (did you mean --json?)");
   expect_error(&tc_cli_bench, "--budget -1", "trajcorr bench: --budget '-1': must not be negative");
-  expect_error(&tc_cli_report, "a b c", "trajcorr report: unexpected argument 'c'");
+  expect_error(&tc_cli_report, "-q", "trajcorr report: missing STORE");
   expect_error(&tc_cli_anchorages, "s.h5 --cell 1 furlong", "trajcorr anchorages: unexpected argument 'furlong'");
 }
 

@@ -117,11 +117,25 @@ static void output_onto_any_store_is_refused(void) {
                      TC_BINARY), 2);
 }
 
+/* The report from the stores is the one from the single store, but for the source line;
+ * a list given last is told from the stores; overlapping stores are refused. */
+static void report_from_stores_equals_one_store(void) {
+  cr_assert_eq(tr_sh("cd '%s' && '%s' report -q one.h5 -o r1.html --panels 5 && "
+                     "'%s' report -q s2.h5 s0.h5 s1.h5 -o r3.html --panels 5 && "
+                     "sed 's/one\\.h5/SRC/g' r1.html >r1.x && sed 's/s0\\.h5, s1\\.h5, s2\\.h5/SRC/g' r3.html >r3.x && "
+                     "cmp r1.x r3.x && ! cmp -s r1.html r3.html", dir, TC_BINARY, TC_BINARY), 0);
+  cr_assert_eq(tr_sh("cd '%s' && '%s' report -q s1.h5 s0.h5 s2.h5 one.csv -o r4.html --panels 5 && "
+                     "grep -q 'one\\.csv' r4.html", dir, TC_BINARY), 0);
+  cr_assert_eq(tr_sh("cd '%s' && '%s' report -q s1.h5 one.h5 -o r5.html 2>/dev/null", dir, TC_BINARY), 2);
+  cr_assert_neq(tr_sh("cd '%s' && ls r5.html* 2>/dev/null", dir), 0);
+}
+
 Test(cli_stores, many_stores_read_as_one) {
   encounters_cross_both_store_boundaries();
   three_stores_in_any_order_equal_one_store();
   two_stores_meeting_inside_a_bucket_equal_one_store();
   sidecar_lists_every_store_in_time_order();
+  report_from_stores_equals_one_store();
 }
 
 Test(cli_stores, refusals) {

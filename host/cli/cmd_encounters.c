@@ -116,13 +116,6 @@ static int run(int argc, char **argv, const tc_encounters_args *a, tc_output *ao
   const tc_strlist *paths = &a->stores;
   if (!outputs_distinct(out, meta, paths, mmsi_file, ao))
     return 2;
-  /* The analyst outputs look vessels and tracks up in one store. */
-  if (paths->n > 1 && tc_output_wanted(ao, out)) {
-    fprintf(stderr, "trajcorr encounters: the analyst outputs (their options, or an output named .geojson, "
-                    ".kml or .h5) look vessels and tracks up in one store; %zu stores were given\n",
-            paths->n);
-    return 2;
-  }
   const tc_backend_ops *ops = pick_backend(backend);
   if (!ops) {
     fprintf(stderr, "trajcorr encounters: unknown or unavailable backend '%s' (built: openmp, allpairs%s)\n",
@@ -184,7 +177,7 @@ static int run(int argc, char **argv, const tc_encounters_args *a, tc_output *ao
     meta = meta_path;
   }
   if (tc_output_wanted(ao, out)) {
-    if ((s = tc_output_use_store(ao, stores[0], &err)) != TC_OK ||
+    if ((s = tc_output_use_stores(ao, stores, nst, &err)) != TC_OK ||
         (s = tc_output_write(out, NULL, &list, ao, &err)) != TC_OK)
       goto fail;
     if (!quiet)

@@ -395,7 +395,10 @@ static void report_init(void *d) {
 }
 
 #define RA tc_report_args
-static const tc_opt report_args[] = {ARGS(RA, store, "STORE"),
+/* One list: the stores, then perhaps the encounters list, which cmd_report tells from a
+ * store (the last argument, not an HDF5 file, not named .h5 or .hdf5). The second row
+ * is for the usage line only: the list row takes every argument. */
+static const tc_opt report_args[] = {{.name = "STORE", .kind = TC_OPT_LIST, TC_AT(RA, inputs)},
                                      {.name = "ENCOUNTERS.csv", .kind = TC_OPT_STRING, TC_AT(RA, list),
                                       .optional = 1}};
 static const tc_opt report_opts[] = {
@@ -424,7 +427,9 @@ const tc_cli_spec tc_cli_report = {
     .about = "Writes one HTML page that opens with no network: a map of the encounters over the\n"
              "shoreline, a sortable table, counts per day and per flag pair, and per encounter a\n"
              "panel with both tracks and plots of distance and speeds. Without ENCOUNTERS.csv the\n"
-             "encounters are computed from STORE with the spec's defaults.",
+             "encounters are computed from STORE with the spec's defaults. Several stores are\n"
+             "read as one timeline, as by encounters. The last argument is ENCOUNTERS.csv when\n"
+             "there are two or more and it is neither an HDF5 file nor named .h5 or .hdf5.",
     .args = report_args, .nargs = N(report_args), .groups = report_groups, .ngroups = N(report_groups),
     .notes = exit_notes, .dest_size = sizeof(tc_report_args), .init = report_init,
 };

@@ -69,7 +69,8 @@ typedef struct {
 } tc_anchorages_args;
 
 typedef struct {
-  const char *store, *list, *out;
+  tc_strlist inputs; /* STORE... [ENCOUNTERS.csv]: cmd_report tells the list from a store */
+  const char *list, *out;
   tc_report_opts ro;
   size_t panels;
   int no_anchorages, quiet, threads;

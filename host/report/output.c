@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "host/report/tracks_multi.h"
 #include "host/report/tracks_store.h"
 #include "host/report/writers.h"
 
@@ -22,6 +23,7 @@ struct tc_output {
   tc_coast *coast;
   tc_vessel_index *vessels;
   tc_store_tracks st;
+  tc_stores_tracks *mst; /* several stores (tracks_multi.h) */
   tc_track_source src;
   int have_src;
   tc_annotate_opts ao;
@@ -55,6 +57,7 @@ void tc_output_free(tc_output *o) {
   tc_coast_free(o->coast);
   tc_vessel_index_free(o->vessels);
   tc_store_tracks_free(&o->st);
+  tc_stores_tracks_free(o->mst);
   tc_candidates_free(&o->cand);
   free(o);
 }
@@ -139,6 +142,21 @@ tc_status tc_output_use_store(tc_output *o, tc_store *store, tc_err *err) {
   o->vessels = NULL;
   TC_TRY(tc_vessel_index_from_store(store, &o->vessels, err));
   o->src = tc_track_source_store(&o->st, store);
+  o->have_src = 1;
+  return TC_OK;
+}
+
+tc_status tc_output_use_stores(tc_output *o, tc_store *const *stores, size_t n, tc_err *err) {
+  if (n == 1)
+    return tc_output_use_store(o, stores[0], err);
+  tc_vessel_index_free(o->vessels);
+  o->vessels = NULL;
+  tc_stores_tracks_free(o->mst);
+  o->mst = NULL;
+  o->have_src = 0;
+  TC_TRY(tc_vessel_index_from_stores(stores, n, &o->vessels, err));
+  TC_TRY(tc_stores_tracks_create(stores, n, &o->mst, err));
+  o->src = tc_stores_tracks_source(o->mst);
   o->have_src = 1;
   return TC_OK;
 }
