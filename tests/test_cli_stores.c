@@ -11,7 +11,7 @@
 
 static char dir[512];
 
-/* The generated set, split by fix time at B1 (inside a day bucket, and inside an hour)
+/* The generated set, split by fix time at B1 (inside a day bucket and inside a six-hour one)
  * and B2 (a day's edge); rows without a readable time go to the first part. */
 #define B1 "2024-01-01T13:37:20Z"
 #define B2 "2024-01-02T00:00:00Z"
@@ -29,8 +29,8 @@ static void setup(void) {
                      "  o[sum(t>=x for x in b) if t else 0].write(l)\n"
                      "[x.close() for x in o]\n"
                      "EOF", dir), 0);
-  /* three bucket lengths: one day, one hour, a week */
-  cr_assert_eq(tr_sh("cd '%s' && '%s' import -q s0.h5 p0.csv && '%s' import -q --bucket 1h s1.h5 p1.csv && "
+  /* three bucket lengths: one day, six hours, a week */
+  cr_assert_eq(tr_sh("cd '%s' && '%s' import -q s0.h5 p0.csv && '%s' import -q --bucket 6h s1.h5 p1.csv && "
                      "'%s' import -q --bucket 7d s2.h5 p2.csv", dir, TC_BINARY, TC_BINARY, TC_BINARY), 0);
   cr_assert_eq(tr_sh("cd '%s' && '%s' encounters -q -t 1 one.h5 -o one.csv", dir, TC_BINARY), 0);
 }
@@ -63,7 +63,7 @@ static void three_stores_in_any_order_equal_one_store(void) {
                      dir, TC_BINARY), 0);
 }
 
-/* Two stores only, meeting inside a bucket: the day store and the hour store. */
+/* Two stores only, meeting inside a bucket: the day store and the six-hour store. */
 static void two_stores_meeting_inside_a_bucket_equal_one_store(void) {
   cr_assert_eq(tr_sh("cd '%s' && cat p0.csv >a.csv && tail -n +2 p1.csv >>a.csv && "
                      "'%s' import -q a.h5 a.csv && '%s' encounters -q -t 1 a.h5 -o a1.csv && "
@@ -77,7 +77,7 @@ static void sidecar_lists_every_store_in_time_order(void) {
                      "m=json.load(open('j.csv.json'))['input']\n"
                      "s=m['stores']\n"
                      "assert [x['path'] for x in s]==['s0.h5','s1.h5','s2.h5'], s\n"
-                     "assert [x['bucket_s'] for x in s]==[86400,3600,604800], s\n"
+                     "assert [x['bucket_s'] for x in s]==[86400,21600,604800], s\n"
                      "assert s[0]['t_max']<'" B1 "'<=s[1]['t_min'] and s[1]['t_max']<'" B2 "'<=s[2]['t_min'], s\n"
                      "one=json.load(open('one.csv.json'))['input']\n"
                      "assert m['rows']==one['rows']==sum(x['rows'] for x in s), (m, one)\n"
