@@ -1,5 +1,6 @@
-/* trajcorr devices [--json] [--build]: the OpenCL platforms and devices, which one
- * --backend opencl picks by default, and (--build) whether the kernels build there. */
+/* trajcorr devices [--json] [--build [--platform P] [--device D]]: the OpenCL platforms
+ * and devices, which one --backend opencl picks by default, and (--build) whether the
+ * kernels build there, which also fills the program cache for later runs. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 #include "host/report/textout.h"
 
 #ifdef TRAJCORR_HAVE_OPENCL
+#include "host/opencl/cl_cache.h"
 #include "host/opencl/cl_device.h"
 #include "host/opencl/cl_program.h"
 
@@ -26,10 +28,11 @@ static void human_bytes(uint64_t b, char *buf, size_t cap) {
 
 typedef struct {
   int tried[2], ok[2]; /* [0] double, [1] single */
-  double secs[2];
+  tc_cl_program_info info[2];
   char msg[2][TC_ERR_MSG_MAX];
 } build_result;
 
+/* Builds (or loads from the disk cache, which a build fills) both precisions. */
 static void try_build(const tc_cl_device_info *d, build_result *r) {
   memset(r, 0, sizeof *r);
   for (int single = 0; single < 2; single++) {
@@ -38,16 +41,33 @@ static void try_build(const tc_cl_device_info *d, build_result *r) {
     tc_err err = {0};
     cl_program p = NULL;
     r->tried[single] = 1;
-    r->ok[single] = tc_cl_program_get(d->device_id, single, d->fp64, &p, &r->secs[single], &err) ==
-                    TC_OK;
+    r->ok[single] =
+        tc_cl_program_get(d->device_id, single, d->fp64, &p, &r->info[single], &err) == TC_OK;
     if (p)
       clReleaseProgram(p);
     snprintf(r->msg[single], sizeof r->msg[single], "%s", err.msg);
   }
 }
 
-static void print_json(const tc_cl_device_info *v, size_t n, int def, const build_result *br) {
-  printf("{\"devices\": [");
+/* "built in 1.23 s, cached in FILE", "loaded from the cache in 0.01 s (FILE)". */
+static void build_text(const tc_cl_program_info *i, char *buf, size_t cap) {
+  int n;
+  if (i->from == TC_CL_FROM_DISK)
+    n = snprintf(buf, cap, "loaded from the cache in %.2f s (%s)", i->seconds, i->cache_file);
+  else if (i->cache_written)
+    n = snprintf(buf, cap, "built in %.2f s, cached in %s", i->seconds, i->cache_file);
+  else
+    n = snprintf(buf, cap, "built in %.2f s%s", i->seconds,
+                 i->cache_file[0] ? "" : " (cache off: TRAJCORR_CL_CACHE=off or no home folder)");
+  if (i->note[0] && n >= 0 && (size_t)n < cap)
+    snprintf(buf + n, cap - (size_t)n, " [cache: %s]", i->note);
+}
+
+static void print_json(const tc_cl_device_info *v, size_t n, int def, const build_result *br,
+                       const char *cache_dir) {
+  printf("{\"program_cache\": ");
+  tc_put_json_str(stdout, cache_dir);
+  printf(", \"devices\": [");
   for (size_t i = 0; i < n; i++) {
     const tc_cl_device_info *d = &v[i];
     printf("%s\n  {\"index\": %d, \"platform\": %d, \"device\": %d, \"default\": %s, \"platform_name\": ",
@@ -78,8 +98,14 @@ static void print_json(const tc_cl_device_info *v, size_t n, int def, const buil
       for (int k = 0; k < 2; k++) {
         if (!br[i].tried[k])
           continue;
-        printf("%s\"%s\": {\"ok\": %s, \"seconds\": %.3f, \"message\": ", first ? "" : ", ", pn[k],
-               br[i].ok[k] ? "true" : "false", br[i].secs[k]);
+        const tc_cl_program_info *pi = &br[i].info[k];
+        printf("%s\"%s\": {\"ok\": %s, \"seconds\": %.3f, \"from\": \"%s\", \"cache_file\": ",
+               first ? "" : ", ", pn[k], br[i].ok[k] ? "true" : "false", pi->seconds,
+               tc_cl_from_name(pi->from));
+        tc_put_json_str(stdout, pi->cache_file);
+        printf(", \"cache_written\": %s, \"cache_note\": ", pi->cache_written ? "true" : "false");
+        tc_put_json_str(stdout, pi->note);
+        printf(", \"message\": ");
         tc_put_json_str(stdout, br[i].msg[k]);
         putchar('}');
         first = 0;
@@ -111,8 +137,10 @@ static void print_text(const tc_cl_device_info *v, size_t n, int def, const buil
     for (int k = 0; br && k < 2; k++) {
       if (!br[i].tried[k])
         continue;
+      char txt[TC_ERR_MSG_MAX + 4200];
+      build_text(&br[i].info[k], txt, sizeof txt);
       if (br[i].ok[k])
-        printf("      kernels (%s): built in %.2f s\n", k ? "single" : "double", br[i].secs[k]);
+        printf("      kernels (%s): %s\n", k ? "single" : "double", txt);
       else
         printf("      kernels (%s): FAILED: %s\n", k ? "single" : "double", br[i].msg[k]);
     }
@@ -120,7 +148,7 @@ static void print_text(const tc_cl_device_info *v, size_t n, int def, const buil
 }
 
 /* The listing itself; cmd_devices adds the closing line. */
-static int list_devices(int json, int build) {
+static int list_devices(int json, int build, int platform, int device) {
   int rc = 0;
   tc_cl_device_info *list = NULL, chosen;
   size_t n = 0;
@@ -144,17 +172,35 @@ static int list_devices(int json, int build) {
       free(list);
       return 1;
     }
+    int only = -1; /* listing index of the one device to build, or -1 for all */
+    if (platform >= 0 || device >= 0) {
+      if (tc_cl_device_select(platform, device, TC_CL_TYPE_ANY, &chosen, &err) != TC_OK) {
+        fprintf(stderr, "trajcorr devices: %s\n", err.msg);
+        free(br);
+        free(list);
+        return 2;
+      }
+      only = chosen.index;
+    }
     for (size_t i = 0; i < n; i++) {
+      if (only >= 0 && (int)i != only)
+        continue;
       try_build(&list[i], &br[i]);
       for (int k = 0; k < 2; k++)
         if (br[i].tried[k] && !br[i].ok[k])
           rc = 1;
     }
   }
-  if (json)
-    print_json(list, n, def, br);
-  else
+  char cache_dir[4096];
+  if (!tc_cl_cache_dir(cache_dir, sizeof cache_dir))
+    snprintf(cache_dir, sizeof cache_dir, "off");
+  if (json) {
+    print_json(list, n, def, br, cache_dir);
+  } else {
     print_text(list, n, def, br);
+    printf("program cache: %s%s\n", cache_dir,
+           strcmp(cache_dir, "off") ? "" : " (TRAJCORR_CL_CACHE=off, or no HOME)");
+  }
   free(br);
   free(list);
   tc_cl_cache_clear();
@@ -163,9 +209,11 @@ static int list_devices(int json, int build) {
 
 #else
 
-static int list_devices(int json, int build) {
+static int list_devices(int json, int build, int platform, int device) {
   (void)json;
   (void)build;
+  (void)platform;
+  (void)device;
   fprintf(stderr, "trajcorr devices: this trajcorr was built without OpenCL "
                   "(apt-get install ocl-icd-opencl-dev opencl-headers, then rebuild)\n");
   return 1;
@@ -179,7 +227,7 @@ int cmd_devices(int argc, char **argv) {
   int rc = tc_cli_parse(&tc_cli_devices, argc, argv, &a);
   if (rc != TC_CLI_RUN)
     return rc;
-  rc = list_devices(a.json, a.build);
+  rc = list_devices(a.json, a.build, a.platform, a.device);
   fflush(stdout);
   if (!a.quiet)
     tc_cli_closing_line("trajcorr devices", t_start);
