@@ -8,12 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "host/opencl/cl_cache.h"
 #include "host/opencl/cl_device.h"
 #include "host/opencl/cl_program.h"
 #include "host/opencl/kernel_sources.h"
+#include "support/lead_tracks.h"
 
 static tc_cl_device_info dev;
 static char dir[512];
@@ -258,4 +260,66 @@ Test(cl_cache, unwritable_folder_is_noted) {
   cr_expect_not(a.cache_written);
   cr_expect(strstr(a.note, "not written"), "%s", a.note);
   setenv("TRAJCORR_CL_CACHE", dir, 1);
+}
+
+static int run_cli(const char *cmd, char *out, size_t cap) {
+  FILE *f = popen(cmd, "r");
+  cr_assert_not_null(f, "%s", cmd);
+  size_t n = fread(out, 1, cap - 1, f);
+  out[n] = '\0';
+  int rc = pclose(f);
+  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+/* `devices --build` fills the cache (and says where); the next one loads from it; the
+ * JSON names the folder and where each program came from. */
+Test(cl_cache, cli_devices_build_warms_the_cache) {
+  static char out[1 << 16];
+  char cmd[2048];
+  snprintf(cmd, sizeof cmd, "TRAJCORR_CL_CACHE='%s' " TC_BINARY " devices --build --device %d -q",
+           dir, dev.index);
+  cr_assert_eq(run_cli(cmd, out, sizeof out), 0, "%s", out);
+  cr_expect(strstr(out, "kernels (single): built in") && strstr(out, ", cached in ") &&
+                strstr(out, dir),
+            "%s", out);
+  cr_expect(strstr(out, "program cache: ") && strstr(out, dir), "%s", out);
+  int files = count_files();
+  cr_expect_eq(files, dev.fp64 ? 2 : 1, "%s", out);
+  cr_assert_eq(run_cli(cmd, out, sizeof out), 0, "%s", out);
+  cr_expect(strstr(out, "kernels (single): loaded from the cache in") != NULL, "%s", out);
+  cr_expect_null(strstr(out, "built in"), "%s", out);
+  snprintf(cmd, sizeof cmd, "TRAJCORR_CL_CACHE='%s' " TC_BINARY " devices --build --json -q", dir);
+  cr_assert_eq(run_cli(cmd, out, sizeof out), 0, "%s", out);
+  cr_expect(strstr(out, "\"program_cache\": \"") && strstr(out, "\"from\": \"disk cache\""), "%s",
+            out);
+  cr_expect_eq(count_files(), files, "nothing rebuilt");
+  snprintf(cmd, sizeof cmd, TC_BINARY " devices --build --device 63 -q 2>&1");
+  cr_expect_eq(run_cli(cmd, out, sizeof out), 2, "%s", out);
+}
+
+/* The engine's device profile (what `encounters --profile` prints) says where the
+ * program came from and how long start-up took. */
+Test(cl_cache, engine_profile_reports_startup) {
+  tc_columns c;
+  tc_columns_init(&c);
+  tt_synthetic(&c, 7, 40, 4);
+  tc_params p;
+  tc_params_default(&p);
+  p.single_precision = 1;
+  const char *want[] = {"built", "disk cache"};
+  for (int run = 0; run < 2; run++) {
+    tc_cl_cache_clear(); /* each run as a new process */
+    tc_encounter_list l;
+    tc_encounter_list_init(&l);
+    tc_engine_stats st = tt_run(&c, 86400, "opencl", 2, &p, &l);
+    cr_assert(st.has_device);
+    cr_expect_str_eq(st.device.program_from, want[run]);
+    cr_expect_eq(st.device.cache_written, run == 0);
+    cr_expect_gt(st.device.t_program, 0.0);
+    cr_expect_gt(st.device.bytes_up, 0);
+    cr_expect_gt(st.device.bytes_down, 0);
+    cr_expect_geq(st.device.batches, st.device.blocks);
+    tc_encounter_list_free(&l);
+  }
+  tc_columns_free(&c);
 }
