@@ -21,6 +21,15 @@ static void digest(const void *data, size_t n, uint8_t out[32]) {
   tc_sha256_final(&c, out);
 }
 
+static void hex32(const uint8_t d[32], char out[65]) {
+  static const char x[] = "0123456789abcdef";
+  for (int i = 0; i < 32; i++) {
+    out[2 * i] = x[d[i] >> 4];
+    out[2 * i + 1] = x[d[i] & 15];
+  }
+  out[64] = '\0';
+}
+
 int tc_cl_cache_dir(char *buf, size_t cap) {
   const char *env = getenv("TRAJCORR_CL_CACHE"), *xdg = getenv("XDG_CACHE_HOME"),
              *home = getenv("HOME");
@@ -70,7 +79,7 @@ tc_status tc_cl_cache_key(cl_device_id dev, const char *src, size_t len, const c
   cl_platform_id plat = NULL;
   char *pname = NULL, *dname = NULL, *dver = NULL, *drv = NULL, *text = NULL;
   uint8_t sh[32];
-  char shx[TC_SHA256_HEX];
+  char shx[65];
   TC_CL_TRY(err, clGetDeviceInfo(dev, CL_DEVICE_PLATFORM, sizeof plat, &plat, NULL));
   if ((st = dev_str(dev, plat, CL_PLATFORM_NAME, &pname, err)) ||
       (st = dev_str(dev, NULL, CL_DEVICE_NAME, &dname, err)) ||
@@ -78,7 +87,7 @@ tc_status tc_cl_cache_key(cl_device_id dev, const char *src, size_t len, const c
       (st = dev_str(dev, NULL, CL_DRIVER_VERSION, &drv, err)))
     goto cleanup;
   digest(src, len, sh);
-  tc_sha256_hex(sh, shx);
+  hex32(sh, shx);
   /* one field a line, each named, so no two different keys give the same text */
   const char *fmt = "trajcorr-cl-cache %d\nplatform=%s\ndevice=%s\ndevice_version=%s\n"
                     "driver=%s\nsource_sha256=%s\noptions=%s\n";
@@ -101,8 +110,8 @@ cleanup:
 }
 
 void tc_cl_cache_path(const char *dir, const uint8_t key[TC_CL_KEY_LEN], char *buf, size_t cap) {
-  char hex[TC_SHA256_HEX];
-  tc_sha256_hex(key, hex);
+  char hex[65];
+  hex32(key, hex);
   snprintf(buf, cap, "%s/%s.clbin", dir, hex);
 }
 
