@@ -323,3 +323,30 @@ Test(cl_cache, engine_profile_reports_startup) {
   }
   tc_columns_free(&c);
 }
+
+/* A whole, well-formed file whose binary the driver refuses (another driver's, say):
+ * rebuilt and replaced, with the driver's answer in the note. */
+Test(cl_cache, binary_the_driver_refuses_is_rebuilt) {
+  char *src = NULL, opts[256], path[4600];
+  size_t len = 0;
+  tc_err err = {0};
+  uint8_t key[TC_CL_KEY_LEN];
+  cr_assert_eq(tc_cl_program_source(dev.fp64, &src, &len, &err), TC_OK, "%s", err.msg);
+  tc_cl_build_options(1, dev.fp64, opts, sizeof opts);
+  cr_assert_eq(tc_cl_cache_key(dev.device_id, src, len, opts, key, &err), TC_OK, "%s", err.msg);
+  free(src);
+  tc_cl_cache_path(dir, key, path, sizeof path);
+  unsigned char junk[4096];
+  for (size_t i = 0; i < sizeof junk; i++)
+    junk[i] = (unsigned char)(i * 131u + 7u);
+  cr_assert_eq(tc_cl_cache_store(path, key, junk, sizeof junk, &err), TC_OK, "%s", err.msg);
+  tc_cl_program_info a = get(1);
+  cr_expect_str_eq(a.cache_file, path, "the key the test computes is the program's");
+  cr_expect_eq(a.from, TC_CL_FROM_SOURCE, "junk served as a program");
+  cr_expect(strstr(a.note, "clCreateProgramWithBinary") || strstr(a.note, "clBuildProgram"), "%s",
+            a.note);
+  cr_expect(a.cache_written);
+  cr_expect_gt(file_size(path), (long)(TC_CL_CACHE_HEADER + sizeof junk) / 2);
+  tc_cl_program_info b = get(1);
+  cr_expect_eq(b.from, TC_CL_FROM_DISK, "%s", b.note);
+}
