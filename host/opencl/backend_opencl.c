@@ -127,9 +127,9 @@ static tc_status set_budget(tc_ocl *s, size_t device_memory, tc_err *err) {
     nmax = TC_OCL_COUNT_LIMIT / 4;
   if (nmax < 2)
     return tc_fail(err, TC_ERR_ARG,
-                   "device memory budget of %zu bytes, largest buffer %llu bytes: too small "
-                   "(at least %zu and %d)",
-                   s->budget, (unsigned long long)s->dev.max_alloc, 8 * bpp, 64);
+                   "device memory budget of %zu bytes with buffers of at most %llu bytes: too "
+                   "small (a sub-batch needs a budget of %zu and buffers of 64)",
+                   s->budget, (unsigned long long)s->dev.max_alloc, 8 * bpp);
   s->nmax = nmax;
   size_t pairs = s->budget / 32;
   if (pairs < 1024)
