@@ -350,3 +350,32 @@ Test(cl_cache, binary_the_driver_refuses_is_rebuilt) {
   tc_cl_program_info b = get(1);
   cr_expect_eq(b.from, TC_CL_FROM_DISK, "%s", b.note);
 }
+
+/* `encounters --profile` on the OpenCL path: the device line with the start-up split,
+ * a miss that fills the cache, then a hit; TRAJCORR_CL_MAX_ALLOC is named there. */
+Test(cl_cache, cli_profile_line, .timeout = 120) {
+  static char out[1 << 16];
+  char cmd[3000];
+  snprintf(cmd, sizeof cmd,
+           TC_BINARY " generate --vessels 60 --days 0.5 --store '%s/s.h5' -q 2>&1", dir);
+  cr_assert_eq(run_cli(cmd, out, sizeof out), 0, "%s", out);
+  const char *want[] = {"program ", "cache miss, built, cached", "cache hit"};
+  for (int run = 1; run <= 2; run++) {
+    snprintf(cmd, sizeof cmd,
+             "TRAJCORR_CL_CACHE='%s/cl' " TC_BINARY
+             " encounters '%s/s.h5' -o /dev/null --backend opencl --precision single --profile -q 2>&1",
+             dir, dir);
+    cr_assert_eq(run_cli(cmd, out, sizeof out), 0, "%s", out);
+    const char *line = strstr(out, "profile opencl: startup ");
+    cr_assert_not_null(line, "%s", out);
+    cr_expect(strstr(line, "(context ") && strstr(line, want[0]) && strstr(line, want[run]) &&
+                  strstr(line, " MB up, ") && strstr(line, "sub-batches"),
+              "run %d: %s", run, line);
+  }
+  snprintf(cmd, sizeof cmd,
+           "TRAJCORR_CL_MAX_ALLOC=65536 TRAJCORR_CL_CACHE='%s/cl' " TC_BINARY
+           " encounters '%s/s.h5' -o /dev/null --backend opencl --precision single --profile -q 2>&1",
+           dir, dir);
+  cr_assert_eq(run_cli(cmd, out, sizeof out), 0, "%s", out);
+  cr_expect(strstr(out, "largest buffer 0.1 MB (TRAJCORR_CL_MAX_ALLOC)") != NULL, "%s", out);
+}
