@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "io/hugepages.h"
+#include "io/store_chunks.h"
 #include "io/store_schema.h"
 
 struct tc_store {
@@ -32,6 +33,12 @@ struct tc_store {
   /* bucket reads' inflate buffers, kept: fresh pages cost more than inflating */
   unsigned char *scratch;
   size_t scratch_cap;
+  /* where tc_store_check_rows stopped in a bucket read in order: its next row, the
+   * last (mmsi, t) and the vessels and time span seen so far */
+  size_t ck_k; /* SIZE_MAX: none */
+  uint64_t ck_next, ck_vessels;
+  uint32_t ck_mmsi;
+  int64_t ck_t, ck_tmin, ck_tmax;
 };
 
 hid_t tc_store_file_id(const tc_store *s) { return s->file; }
@@ -128,13 +135,32 @@ static tc_status read_bucket_table(tc_store *s, tc_err *err) {
                       cols[c].name, n);
       goto cleanup;
     }
+  int64_t b = s->info.bucket_s;
+  uint64_t sum = 0;
   for (size_t k = 0; k < n; k++) {
-    if (k && t0[k] <= t0[k - 1]) {
-      st = tc_fail(err, TC_ERR_FORMAT, "%s: /%s/%s is not ascending at row %zu", s->path,
-                   TC_H5_G_TABLE, TC_H5_B_T0, k);
+    const char *rule = NULL;
+    if (k && t0[k] <= t0[k - 1])
+      rule = "t0 is not ascending";
+    else if (t0[k] % b != 0 || t0[k] > INT64_MAX - b)
+      rule = "t0 is not a multiple of bucket_s";
+    else if (rows[k] == 0 || ves[k] == 0 || ves[k] > rows[k] || rows[k] > UINT64_MAX - sum)
+      rule = "rows and vessels must be 1 <= vessels <= rows";
+    else if (tmin[k] < t0[k] || tmin[k] > tmax[k] || tmax[k] - t0[k] >= b)
+      rule = "t0 <= t_min <= t_max < t0 + bucket_s does not hold";
+    if (rule) {
+      st = tc_fail(err, TC_ERR_FORMAT, "%s: /%s row %zu (bucket %" PRId64 "): %s", s->path,
+                   TC_H5_G_TABLE, k, t0[k], rule);
       goto cleanup;
     }
+    sum += rows[k];
     s->buckets[k] = (tc_store_bucket_meta){t0[k], rows[k], ves[k], tmin[k], tmax[k]};
+  }
+  if (sum != s->info.rows || (n && (s->info.t_min != s->buckets[0].t_min ||
+                                    s->info.t_max != s->buckets[n - 1].t_max))) {
+    st = tc_fail(err, TC_ERR_FORMAT, "%s: the root attributes rows/t_min/t_max (%" PRIu64 ", %" PRId64
+                 ", %" PRId64 ") do not match /%s (%" PRIu64 " rows)", s->path, s->info.rows,
+                 s->info.t_min, s->info.t_max, TC_H5_G_TABLE, sum);
+    goto cleanup;
   }
 cleanup:
   free(t0), free(tmin), free(tmax), free(rows), free(ves);
@@ -157,6 +183,7 @@ tc_status tc_store_open(const char *path, tc_store **out, tc_err *err) {
     return tc_fail(err, TC_ERR_NOMEM, "%s: no memory", path);
   }
   s->idx_k = SIZE_MAX;
+  s->ck_k = SIZE_MAX;
   s->file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
   if (s->file < 0) {
     st = tc_h5_fail(err, path, "cannot open the HDF5 file");
@@ -249,7 +276,11 @@ static tc_status read_range(tc_store *s, size_t k, uint64_t start, uint64_t n, i
     }
     hid_t mt = tc_h5_native(tc_h5_col_kind(c));
     void *buf = tc_h5_col_ptr(out, c);
-    if (tc_h5_dset_len(d) != (int64_t)rows)
+    if (!tc_h5_type_matches(d, mt))
+      st = tc_fail(err, TC_ERR_FORMAT, "%s: bucket %" PRId64 ": dataset '%s': its datatype is not %s "
+                   "little-endian as docs/format.md says", s->path, s->buckets[k].t0, cn,
+                   tc_h5_kind_name(tc_h5_col_kind(c)));
+    else if (tc_h5_dset_len(d) != (int64_t)rows)
       st = tc_fail(err, TC_ERR_FORMAT, "%s: bucket %" PRId64 ": dataset '%s' has %" PRId64
                    " rows, the bucket table says %" PRIu64, s->path, s->buckets[k].t0, cn,
                    tc_h5_dset_len(d), rows);
@@ -260,8 +291,74 @@ static tc_status read_range(tc_store *s, size_t k, uint64_t start, uint64_t n, i
   }
   H5Gclose(g);
   if (st == TC_OK)
+    st = tc_store_check_rows(s, k, start, out, (size_t)n, TC_COL_ALL, err);
+  if (st == TC_OK)
     out->n = (size_t)n;
   return st;
+}
+
+/* The format's per-row rules, one pass over each column read. */
+tc_status tc_store_check_rows(tc_store *s, size_t k, uint64_t row0, const tc_columns *c, size_t n,
+                              unsigned cols, tc_err *err) {
+  const tc_store_bucket_meta *m = &s->buckets[k];
+  int64_t lo = m->t0, hi = m->t0 + s->info.bucket_s; /* no overflow: read_bucket_table */
+  const char *ds = NULL, *rule = NULL;
+  size_t i = 0;
+  if (cols & TC_COL_LAT)
+    for (i = 0; i < n && !rule; i++)
+      if (!(c->lat[i] >= -90 && c->lat[i] <= 90))
+        ds = "lat", rule = "latitude outside [-90, 90]";
+  if (!rule && (cols & TC_COL_LON))
+    for (i = 0; i < n && !rule; i++)
+      if (!(c->lon[i] >= -180 && c->lon[i] <= 180))
+        ds = "lon", rule = "longitude outside [-180, 180]";
+  if (!rule && (cols & TC_COL_MMSI))
+    for (i = 0; i < n && !rule; i++)
+      if (c->mmsi[i] == 0 || c->mmsi[i] > 999999999u)
+        ds = "mmsi", rule = "MMSI outside 1..999999999";
+  if (!rule && (cols & TC_COL_T))
+    for (i = 0; i < n && !rule; i++)
+      if (c->t[i] < lo || c->t[i] >= hi)
+        ds = "t", rule = "time outside bucket [t0, t0 + bucket_s)";
+  int both = (cols & (TC_COL_MMSI | TC_COL_T)) == (TC_COL_MMSI | TC_COL_T);
+  if (!rule && both) {
+    /* continuing the slice checked last: the order holds across slices too */
+    int cont = row0 > 0 && s->ck_k == k && s->ck_next == row0;
+    uint32_t pm = cont ? s->ck_mmsi : 0;
+    int64_t pt = cont ? s->ck_t : INT64_MIN, tmin = cont ? s->ck_tmin : INT64_MAX;
+    int64_t tmax = cont ? s->ck_tmax : INT64_MIN;
+    uint64_t ves = cont ? s->ck_vessels : 0;
+    for (i = 0; i < n; i++) {
+      uint32_t mm = c->mmsi[i];
+      int64_t t = c->t[i];
+      if (mm < pm || (mm == pm && t <= pt)) {
+        ds = "mmsi/t", rule = "rows not sorted by (mmsi, t)";
+        i++; /* names the row after the last good one */
+        break;
+      }
+      ves += mm != pm;
+      tmin = t < tmin ? t : tmin;
+      tmax = t > tmax ? t : tmax;
+      pm = mm, pt = t;
+    }
+    if (!rule) {
+      s->ck_k = (row0 == 0 || cont) ? k : SIZE_MAX;
+      s->ck_next = row0 + n, s->ck_mmsi = pm, s->ck_t = pt;
+      s->ck_vessels = ves, s->ck_tmin = tmin, s->ck_tmax = tmax;
+      if (s->ck_k == k && row0 + n == m->rows &&
+          (ves != m->vessels || tmin != m->t_min || tmax != m->t_max))
+        return tc_fail(err, TC_ERR_FORMAT, "%s: bucket %" PRId64 ": its rows hold %" PRIu64
+                       " vessels from %" PRId64 " to %" PRId64 ", /%s says %" PRIu64 " from %" PRId64
+                       " to %" PRId64, s->path, m->t0, ves, tmin, tmax, TC_H5_G_TABLE, m->vessels,
+                       m->t_min, m->t_max);
+    } else {
+      s->ck_k = SIZE_MAX;
+    }
+  }
+  if (rule)
+    return tc_fail(err, TC_ERR_FORMAT, "%s: bucket %" PRId64 ": dataset '%s', row %" PRIu64 ": %s",
+                   s->path, m->t0, ds, row0 + i - 1, rule);
+  return TC_OK;
 }
 
 tc_status tc_store_read_bucket(tc_store *s, size_t k, tc_columns *out, tc_err *err) {
@@ -300,6 +397,24 @@ tc_status tc_store_read_index(tc_store *s, size_t k, const uint32_t **mmsi, cons
     H5Gclose(g);
     if (st != TC_OK)
       return st;
+    /* the spans must tile [0, rows) in MMSI order: readers index rows with them */
+    uint64_t next = 0, rows = s->buckets[k].rows;
+    const char *ds = NULL;
+    size_t i;
+    for (i = 0; i < (size_t)nv && !ds; i++) {
+      if (s->idx_mmsi[i] == 0 || (i && s->idx_mmsi[i] <= s->idx_mmsi[i - 1]))
+        ds = TC_H5_I_MMSI " (MMSIs not ascending)";
+      else if (s->idx_start[i] != next)
+        ds = TC_H5_I_START " (spans do not tile the rows)";
+      else if (s->idx_count[i] == 0 || s->idx_count[i] > rows - next)
+        ds = TC_H5_I_COUNT " (spans do not tile the rows)";
+      else
+        next += s->idx_count[i];
+    }
+    if (ds || next != rows)
+      return tc_fail(err, TC_ERR_FORMAT, "%s: bucket %" PRId64 ": vessel index, dataset %s at entry %zu",
+                     s->path, s->buckets[k].t0, ds ? ds : TC_H5_I_COUNT " (spans do not cover the rows)",
+                     ds ? i - 1 : (size_t)nv);
     s->idx_k = k;
     s->idx_n = (size_t)nv;
   }
@@ -319,7 +434,15 @@ tc_status tc_store_read_vessel(tc_store *s, size_t k, uint32_t mmsi, tc_columns 
   size_t lo = tc_lower_bound_u32(m, n, mmsi);
   if (lo == n || m[lo] != mmsi)
     return TC_OK;
-  return read_range(s, k, start[lo], count[lo], 0, out, err);
+  TC_TRY(read_range(s, k, start[lo], count[lo], 0, out, err));
+  for (size_t i = 0; i < out->n; i++)
+    if (out->mmsi[i] != mmsi) {
+      out->n = 0;
+      return tc_fail(err, TC_ERR_FORMAT, "%s: bucket %" PRId64 ": dataset 'mmsi', row %" PRIu64
+                     ": MMSI %u where the vessel index has %u", s->path, s->buckets[k].t0,
+                     start[lo] + i, (unsigned)out->mmsi[i], (unsigned)mmsi);
+    }
+  return TC_OK;
 }
 
 tc_status tc_store_vessels(tc_store *s, const tc_vessel_static **rows, size_t *n, tc_err *err) {

@@ -7,6 +7,7 @@
 
 #include "host/cli/commands.h"
 #include "io/store.h"
+#include "io/store_check.h"
 #include "io/timefmt.h"
 
 static void json_str(const char *s) {
@@ -50,8 +51,14 @@ static void duration(int64_t s, char *buf, size_t cap) {
     snprintf(buf, cap, "%" PRId64 "s", s);
 }
 
+/* What the store's checksums cover (stores written before them have none). */
+typedef struct {
+  size_t datasets, bare;
+  int metadata;
+} sums;
+
 static void print_json(const tc_store *s, const tc_store_info *in, const tc_store_srcfile *src,
-                       size_t nsrc, int64_t file_bytes) {
+                       size_t nsrc, int64_t file_bytes, const sums *cs) {
   char a[TC_ISO_LEN], b[TC_ISO_LEN];
   tc_time_format_iso(in->t_min, a);
   tc_time_format_iso(in->t_max, b);
@@ -67,7 +74,9 @@ static void print_json(const tc_store *s, const tc_store_info *in, const tc_stor
          in->nbuckets, tc_store_codec(s), in->deflate_level, file_bytes);
   for (size_t i = 0; i < NCLEAN; i++)
     printf("%s\"%s\": %" PRIu64, i ? ", " : "", clean_fields[i].name, clean_get(&in->clean, i));
-  printf("},\n  \"sources\": [");
+  printf("},\n  \"checksums\": {\"datasets\": %zu, \"without_checksum\": %zu, \"metadata\": %s}",
+         cs->datasets, cs->bare, cs->metadata ? "true" : "false");
+  printf(",\n  \"sources\": [");
   for (size_t i = 0; i < nsrc; i++) {
     char t[TC_ISO_LEN];
     tc_time_format_iso(src[i].imported_at, t);
@@ -81,7 +90,7 @@ static void print_json(const tc_store *s, const tc_store_info *in, const tc_stor
 }
 
 static void print_text(const tc_store *s, const tc_store_info *in, const tc_store_srcfile *src,
-                       size_t nsrc, int64_t file_bytes) {
+                       size_t nsrc, int64_t file_bytes, const sums *cs) {
   char a[TC_ISO_LEN], b[TC_ISO_LEN], d[32];
   tc_time_format_iso(in->t_min, a);
   tc_time_format_iso(in->t_max, b);
@@ -99,6 +108,11 @@ static void print_text(const tc_store *s, const tc_store_info *in, const tc_stor
   else
     printf("time range: (empty)\n");
   printf("bucket length: %" PRId64 " s (%s)\nbuckets: %zu\n", in->bucket_s, d, in->nbuckets);
+  if (cs->bare == 0 && cs->metadata)
+    printf("checksums: Fletcher-32 on all %zu datasets, metadata checksummed\n", cs->datasets);
+  else
+    printf("checksums: %zu of %zu datasets without, metadata %s (an older store: damage there "
+           "may go unseen)\n", cs->bare, cs->datasets, cs->metadata ? "checksummed" : "without");
   printf("cleaning (all imports):\n");
   for (size_t i = 0; i < NCLEAN; i++)
     printf("  %-13s %14" PRIu64 "\n", clean_fields[i].name, clean_get(&in->clean, i));
@@ -141,6 +155,9 @@ int cmd_info(int argc, char **argv) {
   tc_status st = tc_store_open(path, &s, &err);
   if (st == TC_OK)
     st = tc_store_sources(s, &src, &nsrc, &err);
+  sums cs = {0, 0, 0};
+  if (st == TC_OK)
+    st = tc_store_checksums(s, &cs.datasets, &cs.bare, &cs.metadata, &err);
   if (st != TC_OK) {
     fprintf(stderr, "trajcorr info: %s\n", err.msg[0] ? err.msg : tc_status_name(st));
     tc_store_close(s);
@@ -149,9 +166,9 @@ int cmd_info(int argc, char **argv) {
   struct stat sb;
   int64_t bytes = stat(path, &sb) == 0 ? (int64_t)sb.st_size : -1;
   if (json)
-    print_json(s, tc_store_get_info(s), src, nsrc, bytes);
+    print_json(s, tc_store_get_info(s), src, nsrc, bytes, &cs);
   else
-    print_text(s, tc_store_get_info(s), src, nsrc, bytes);
+    print_text(s, tc_store_get_info(s), src, nsrc, bytes, &cs);
   tc_store_close(s);
   return 0;
 }

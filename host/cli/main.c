@@ -17,6 +17,7 @@ static const command commands[] = {
     {"import", cmd_import, "add AIS files (CSV, NMEA, .gz, stdin) to an HDF5 track store"},
     {"encounters", cmd_encounters, "find vessel encounters (spec/encounters.md) in a track store"},
     {"info", cmd_info, "rows, vessels, time range, buckets and sources of a track store"},
+    {"check", cmd_check, "verify every bucket, index, count and checksum of track stores"},
     {"devices", cmd_devices, "list OpenCL platforms and devices (--json, --build)"},
     {"bench", cmd_bench, "time the pipeline, backends, store reads and the numpy peer"},
     {"generate", cmd_generate, "deterministic synthetic AIS traffic with planted meetings and truth"},

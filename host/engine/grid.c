@@ -259,7 +259,16 @@ tc_status tc_grid_cpu_add(tc_grid_cpu *g, const tc_track_window *fx, int64_t kee
   pstore *ps = &g->ps;
   const vtable *old = &ps->vt[ps->cur];
   vtable *t = &ps->vt[ps->cur ^ 1];
-  /* The vessels, in mmsi order: the old table's that still matter and fx's. */
+  /* The planning below sizes each vessel's region from its first and last new fix:
+   * fixes out of order would make add_vessel write past it. The store reader checks
+   * the order already; this pass keeps any other source from corrupting memory. */
+  for (size_t v = 0; v < fx->nv; v++) {
+    if ((v && fx->mmsi[v] <= fx->mmsi[v - 1]) || fx->off[v + 1] < fx->off[v])
+      return TC_ERR_FORMAT;
+    for (size_t k = fx->off[v] + 1; k < fx->off[v + 1]; k++)
+      if (fx->t[k] <= fx->t[k - 1])
+        return TC_ERR_FORMAT;
+  }
   if (!tc_reserve((void **)&g->sp, &g->cap_sp, old->nv + fx->nv + 1, sizeof *g->sp))
     return TC_ERR_NOMEM;
   TC_TRY(vtable_reserve(t, old->nv + fx->nv));
@@ -286,6 +295,8 @@ tc_status tc_grid_cpu_add(tc_grid_cpu *g, const tc_track_window *fx, int64_t kee
       s.b0 = fx->off[bi];
       s.b1 = fx->off[bi + 1];
       bi++;
+      if (s.b1 > s.b0 && lt != INT64_MIN && fx->t[s.b0] <= lt)
+        return TC_ERR_FORMAT; /* not later than the fixes it had: same danger */
     }
     if (beg == end && s.b1 == s.b0 && (lt == INT64_MIN || lt < t_next - g->max_gap)) {
       garbage += rend - rbeg; /* nothing left and nothing to come */
