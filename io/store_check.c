@@ -188,6 +188,7 @@ tc_status tc_store_check(const char *path, tc_store_problem_fn fn, void *ctx,
     problem(&k, "%s", e.msg);
     return TC_OK;
   }
+  tc_store_set_verify_all(s, 1);
   tc_columns cols;
   tc_columns_init(&cols);
   if (tc_store_checksums(s, &r->datasets, &r->unchecksummed, &r->metadata_checksums, &e) != TC_OK)

@@ -164,6 +164,11 @@ tc_status tc_h5_read_sources(hid_t file, const char *path, tc_store_srcfile **ou
 tc_status tc_store_check_rows(tc_store *s, size_t k, uint64_t row0, const tc_columns *c, size_t n,
                               unsigned cols, tc_err *err);
 
+/* Whether bucket reads verify the Fletcher-32 of compressed chunks as well (whose
+ * zlib Adler-32 already covers their data): off by default, on for trajcorr check. */
+void tc_store_set_verify_all(tc_store *s, int on);
+int tc_store_verify_all(const tc_store *s);
+
 /* The open store's HDF5 file (for the writer's H5Ocopy of untouched buckets). */
 hid_t tc_store_file_id(const tc_store *s);
 
