@@ -310,6 +310,10 @@ static tc_status read_range(tc_store *s, size_t k, uint64_t start, uint64_t n, i
 #define TC_VECTOR_CLONES
 #endif
 
+TC_VECTOR_CLONES static uint64_t outside(const double *x, size_t a, size_t b, double lim);
+
+uint64_t tc_store_outside(const double *x, size_t n, double lim) { return outside(x, 0, n, lim); }
+
 TC_VECTOR_CLONES static uint64_t outside(const double *x, size_t a, size_t b, double lim) {
   uint64_t bad = 0;
   for (size_t i = a; i < b; i++) /* NaN fails both comparisons */

@@ -22,7 +22,7 @@
 #endif
 
 
-enum { JOB_OK, JOB_CORRUPT, JOB_BADSUM, JOB_IO };
+enum { JOB_OK, JOB_CORRUPT, JOB_BADSUM, JOB_RANGE, JOB_IO };
 
 /* One column of the bucket, as the raw path sees it. */
 typedef struct {
@@ -42,6 +42,7 @@ typedef struct {
   unsigned mask;       /* filters skipped */
   int c, filtered, checksum, in_dst, bad, err_no;
   int all_sums;        /* verify the Fletcher-32 of compressed chunks too */
+  double lim;          /* lat/lon: the rows must lie in [-lim, lim] (0: no such rule) */
 } chunk_job;
 
 /* Recognises our layout: 1-D chunked, filters exactly shuffle then deflate, or none,
@@ -212,6 +213,15 @@ static int decode_one(chunk_job *j, int fd, inflater *z, unsigned char *tmp) {
   return JOB_OK;
 }
 
+/* Decodes a chunk, then checks its coordinates while they are in cache (the range
+ * rule of tc_store_check_rows, which then skips them). */
+static int decode_checked(chunk_job *j, int fd, inflater *z, unsigned char *tmp) {
+  int r = decode_one(j, fd, z, tmp);
+  if (r == JOB_OK && j->lim > 0 && tc_store_outside((const double *)(const void *)j->dst, j->n, j->lim))
+    r = JOB_RANGE;
+  return r;
+}
+
 /* Threads decode_all uses for njobs jobs. */
 static int decode_threads(size_t njobs, int threads) {
   int nt = 1;
@@ -250,7 +260,7 @@ static int decode_all(chunk_job *jobs, size_t njobs, int fd, unsigned char *tmp_
     for (long long i = 0; i < nj; i++) {
       if (bad)
         continue;
-      jobs[i].bad = ready ? decode_one(&jobs[i], fd, z, tmp) : JOB_IO;
+      jobs[i].bad = ready ? decode_checked(&jobs[i], fd, z, tmp) : JOB_IO;
       if (!ready)
         jobs[i].err_no = ENOMEM;
       bad |= jobs[i].bad != JOB_OK;
@@ -316,6 +326,7 @@ static int place_chunks(const col_plan *p, uint64_t rows, uint64_t row0, size_t 
     j->filtered = p->filtered;
     j->checksum = p->checksum;
     j->all_sums = all_sums;
+    j->lim = p->c == TC_H5_LAT ? 90.0 : p->c == TC_H5_LON ? 180.0 : 0.0;
     j->dst = dst + j->first * p->es;
     size_t room = (i + 1 == p->c1 ? cap - j->first : j->n) * p->es;
     /* an uncompressed chunk read by pread needs no source buffer (decode_one) */
@@ -339,13 +350,19 @@ static int bigger_first(const void *a, const void *b) {
 }
 
 /* Reports the first failed job. */
-static tc_status job_failure(tc_store *s, int64_t t0, uint64_t row0, const chunk_job *jobs, size_t njobs,
-                             tc_err *err) {
+static tc_status job_failure(tc_store *s, size_t k, int64_t t0, uint64_t row0, const chunk_job *jobs,
+                             size_t njobs, const tc_columns *out, tc_err *err) {
   size_t b = 0;
   while (b + 1 < njobs && jobs[b].bad == JOB_OK)
     b++;
   const chunk_job *j = &jobs[b];
   uint64_t row = row0 + j->first;
+  if (j->bad == JOB_RANGE) { /* the row and rule, from the whole-slice check of that column */
+    unsigned col = j->c == TC_H5_LAT ? TC_COL_LAT : TC_COL_LON;
+    tc_status st = tc_store_check_rows(s, k, row0, out, (size_t)(j->first + j->n), col, err);
+    return st != TC_OK ? st : tc_fail(err, TC_ERR_INTERNAL, "%s: bucket %" PRId64 ": range check disagrees",
+                                      tc_store_path(s), t0);
+  }
   if (j->bad == JOB_IO)
     return tc_fail(err, TC_ERR_IO, "%s: bucket %" PRId64 ": cannot read the chunk of '%s' at row %" PRIu64 ": %s",
                    tc_store_path(s), t0, tc_h5_col_name(j->c), row, strerror(j->err_no));
@@ -484,10 +501,15 @@ tc_status tc_store_read_bucket_slice(tc_store *s, size_t k, uint64_t row0, uint6
     st = tc_fail(err, TC_ERR_NOMEM, "%s: no memory for %zu bytes of chunks", tc_store_path(s), tmp_bytes);
     goto cleanup;
   }
-  if (!decode_all(jobs, njobs, fd, tmp, tmp_bytes, threads))
-    st = job_failure(s, t0, row0, jobs, njobs, err);
-  else /* whatever path read them: a store is never trusted */
-    st = tc_store_check_rows(s, k, row0, out, (size_t)n, cols, err);
+  if (!decode_all(jobs, njobs, fd, tmp, tmp_bytes, threads)) {
+    st = job_failure(s, k, t0, row0, jobs, njobs, out, err);
+  } else { /* whatever path read them: a store is never trusted */
+    unsigned done = 0; /* coordinates checked as their chunks were decoded */
+    for (int q = 0; q < np; q++)
+      if (plan[q].fast && (plan[q].c == TC_H5_LAT || plan[q].c == TC_H5_LON))
+        done |= 1u << plan[q].c;
+    st = tc_store_check_rows(s, k, row0, out, (size_t)n, cols & ~done, err);
+  }
 cleanup:
   for (int q = 0; q < np; q++)
     H5Dclose(plan[q].d);

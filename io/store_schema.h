@@ -164,6 +164,9 @@ tc_status tc_h5_read_sources(hid_t file, const char *path, tc_store_srcfile **ou
 tc_status tc_store_check_rows(tc_store *s, size_t k, uint64_t row0, const tc_columns *c, size_t n,
                               unsigned cols, tc_err *err);
 
+/* Non-zero when some x[i] (i < n) lies outside [-lim, lim] or is NaN (vectorised). */
+uint64_t tc_store_outside(const double *x, size_t n, double lim);
+
 /* Whether bucket reads verify the Fletcher-32 of compressed chunks as well (whose
  * zlib Adler-32 already covers their data): off by default, on for trajcorr check. */
 void tc_store_set_verify_all(tc_store *s, int on);
