@@ -518,5 +518,7 @@ cleanup:
   free(spill);
   if (st == TC_OK)
     out->n = (size_t)n;
+  else /* the engine reads on a thread of its own: leave no HDF5 error stack to leak */
+    H5Eclear2(H5E_DEFAULT);
   return st;
 }

@@ -96,6 +96,9 @@ tc_status tc_h5_fail(tc_err *err, const char *path, const char *fmt, ...) {
   vsnprintf(what, sizeof what, fmt, ap);
   va_end(ap);
   H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, first_desc, why);
+  /* The reason is in the message now. Clearing frees the stack's strings, which a
+   * thread that ends with them (the engine's reader) would otherwise leak. */
+  H5Eclear2(H5E_DEFAULT);
   if (why[0])
     return tc_fail(err, TC_ERR_HDF5, "%s: %s (HDF5: %s)", path, what, why);
   return tc_fail(err, TC_ERR_HDF5, "%s: %s", path, what);
