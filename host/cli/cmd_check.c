@@ -53,12 +53,12 @@ int cmd_check(int argc, char **argv) {
       continue;
     }
     if (r.problems) {
-      printf("%s: DAMAGED: %zu problem%s (%zu buckets, %" PRIu64 " rows checked)\n", path, r.problems,
-             r.problems == 1 ? "" : "s", r.buckets, r.rows);
+      printf("%s: DAMAGED: %zu problem%s (%zu bucket%s, %" PRIu64 " rows checked)\n", path, r.problems,
+             r.problems == 1 ? "" : "s", r.buckets, r.buckets == 1 ? "" : "s", r.rows);
       rc = 1;
       continue;
     }
-    printf("%s: sound: %zu buckets, %" PRIu64 " rows", path, r.buckets, r.rows);
+    printf("%s: sound: %zu bucket%s, %" PRIu64 " rows", path, r.buckets, r.buckets == 1 ? "" : "s", r.rows);
     if (r.unchecksummed == 0 && r.metadata_checksums)
       printf(", every dataset and the metadata checksummed\n");
     else
