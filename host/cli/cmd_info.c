@@ -54,7 +54,8 @@ static void duration(int64_t s, char *buf, size_t cap) {
 /* What the store's checksums cover (stores written before them have none). */
 typedef struct {
   size_t datasets, bare;
-  int metadata;
+  int metadata, known; /* known: 0 when a damaged object stopped the count */
+  char why[TC_ERR_MSG_MAX];
 } sums;
 
 static void print_json(const tc_store *s, const tc_store_info *in, const tc_store_srcfile *src,
@@ -74,8 +75,11 @@ static void print_json(const tc_store *s, const tc_store_info *in, const tc_stor
          in->nbuckets, tc_store_codec(s), in->deflate_level, file_bytes);
   for (size_t i = 0; i < NCLEAN; i++)
     printf("%s\"%s\": %" PRIu64, i ? ", " : "", clean_fields[i].name, clean_get(&in->clean, i));
-  printf("},\n  \"checksums\": {\"datasets\": %zu, \"without_checksum\": %zu, \"metadata\": %s}",
-         cs->datasets, cs->bare, cs->metadata ? "true" : "false");
+  if (cs->known)
+    printf("},\n  \"checksums\": {\"datasets\": %zu, \"without_checksum\": %zu, \"metadata\": %s}",
+           cs->datasets, cs->bare, cs->metadata ? "true" : "false");
+  else
+    printf("},\n  \"checksums\": null");
   printf(",\n  \"sources\": [");
   for (size_t i = 0; i < nsrc; i++) {
     char t[TC_ISO_LEN];
@@ -108,7 +112,9 @@ static void print_text(const tc_store *s, const tc_store_info *in, const tc_stor
   else
     printf("time range: (empty)\n");
   printf("bucket length: %" PRId64 " s (%s)\nbuckets: %zu\n", in->bucket_s, d, in->nbuckets);
-  if (cs->bare == 0 && cs->metadata)
+  if (!cs->known)
+    printf("checksums: cannot tell (%s); run trajcorr check\n", cs->why);
+  else if (cs->bare == 0 && cs->metadata)
     printf("checksums: Fletcher-32 on all %zu datasets, metadata checksummed\n", cs->datasets);
   else
     printf("checksums: %zu of %zu datasets without, metadata %s (an older store: damage there "
@@ -155,9 +161,13 @@ int cmd_info(int argc, char **argv) {
   tc_status st = tc_store_open(path, &s, &err);
   if (st == TC_OK)
     st = tc_store_sources(s, &src, &nsrc, &err);
-  sums cs = {0, 0, 0};
-  if (st == TC_OK)
-    st = tc_store_checksums(s, &cs.datasets, &cs.bare, &cs.metadata, &err);
+  sums cs = {0, 0, 0, 0, ""};
+  if (st == TC_OK) { /* a damaged object the summary does not need must not hide it */
+    tc_err e;
+    tc_err_clear(&e);
+    cs.known = tc_store_checksums(s, &cs.datasets, &cs.bare, &cs.metadata, &e) == TC_OK;
+    snprintf(cs.why, sizeof cs.why, "%s", e.msg);
+  }
   if (st != TC_OK) {
     fprintf(stderr, "trajcorr info: %s\n", err.msg[0] ? err.msg : tc_status_name(st));
     tc_store_close(s);
