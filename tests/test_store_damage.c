@@ -305,3 +305,34 @@ Test(store_damage, grid_refuses_unsorted_fixes) {
   cr_assert_eq(tc_grid_cpu_add(g, &fx, INT64_MIN, 500, 1, NULL), TC_ERR_FORMAT, "t before the last fix");
   tc_grid_cpu_free(g);
 }
+
+/* Stores written before checksums still read and give the same list; info and check
+ * say what lacks checksums; an import into one adds a bucket that has them. */
+Test(store_damage, stores_before_checksums) {
+  const char *names[] = {"v1-before-checksums.h5", "v1-before-checksums-none.h5"};
+  char dir[1024], path[1100], out[1200];
+  store_tmp_path("old", dir, sizeof dir);
+  cr_assert_eq(store_system("rm -rf '%s' && mkdir -p '%s'", dir, dir), 0);
+  for (int i = 0; i < 2; i++) {
+    snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+    snprintf(out, sizeof out, "%s.out", path);
+    cr_assert_eq(store_system("cp '%s/tests/data/store/%s' '%s'", TC_SOURCE_DIR, names[i], path), 0);
+    cr_assert_eq(store_system("'%s' encounters -q --min-duration 1h '%s' >'%s'", TC_BINARY, path, out), 0);
+    cr_assert_eq(store_system("grep -q '^211000001,211000002,2024-01-01T00:00:00Z,2024-01-01T03:00:00Z,10800,' '%s'",
+                              out), 0, "the old store's encounter");
+    cr_assert_eq(store_system("'%s' info '%s' | grep -q 'checksums: 31 of 31 datasets without, metadata without'",
+                              TC_BINARY, path), 0);
+    cr_assert_eq(store_system("'%s' check '%s' >'%s'", TC_BINARY, path, out), 0, "an old sound store is sound");
+    cr_assert_eq(store_system("grep -q 'sound: 1 bucket, 12 rows; 31 of 31 datasets without checksums' '%s'", out), 0);
+  }
+  /* a day later into the compressed one: its old bucket is copied as it is */
+  snprintf(path, sizeof path, "%s/%s", dir, names[0]);
+  cr_assert_eq(store_system("sed 's/2024-01-01T0/2024-01-02T0/' '%s/tests/data/store/v1-before-checksums.csv' >'%s/b.csv'",
+                            TC_SOURCE_DIR, dir), 0);
+  cr_assert_eq(store_system("'%s' import --quiet '%s' '%s/b.csv'", TC_BINARY, path, dir), 0);
+  cr_assert_eq(store_system("'%s' check '%s' >'%s'", TC_BINARY, path, out), 0);
+  cr_assert_eq(store_system("grep -q 'sound: 2 buckets, 24 rows; 1[0-9] of [3-9][0-9] datasets without checksums' '%s'",
+                            out), 0, "the new bucket has checksums, the copied one not");
+  cr_assert_eq(store_system("'%s' encounters -q --min-duration 1h '%s' | grep -c '^211000001,211000002' | grep -qx 2",
+                            TC_BINARY, path), 0, "both days' encounters");
+}
