@@ -38,12 +38,11 @@ typedef struct {
 } visit_counts;
 
 static herr_t count_dataset(hid_t obj, const char *name, const H5O_info_t *info, void *data) {
-  (void)name;
   visit_counts *c = data;
   if (info->type != H5O_TYPE_DATASET)
     return 0;
   c->datasets++;
-  hid_t d = H5Oopen_by_addr(obj, info->addr);
+  hid_t d = H5Oopen(obj, name, H5P_DEFAULT); /* by name: addresses are 1.10's, tokens 1.12's */
   hid_t p = d >= 0 ? H5Dget_create_plist(d) : -1;
   int has = 0;
   if (p >= 0) {
