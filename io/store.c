@@ -149,7 +149,7 @@ static tc_status read_bucket_table(tc_store *s, tc_err *err) {
       rule = "t0 is not a multiple of bucket_s";
     else if (rows[k] == 0 || ves[k] == 0 || ves[k] > rows[k] || rows[k] > UINT64_MAX - sum)
       rule = "rows and vessels must be 1 <= vessels <= rows";
-    else if (tmin[k] < t0[k] || tmin[k] > tmax[k] || tmax[k] - t0[k] >= b)
+    else if (tmin[k] < t0[k] || tmin[k] > tmax[k] || (uint64_t)tmax[k] - (uint64_t)t0[k] >= (uint64_t)b)
       rule = "t0 <= t_min <= t_max < t0 + bucket_s does not hold";
     if (rule) {
       st = tc_fail(err, TC_ERR_FORMAT, "%s: /%s row %zu (bucket %" PRId64 "): %s", s->path,
@@ -302,8 +302,8 @@ static tc_status read_range(tc_store *s, size_t k, uint64_t start, uint64_t n, i
 }
 
 /* The format's per-row rules, written without branches so that the compiler
- * vectorises each loop: 64-bit lanes need AVX2's compares, hence the clones (the
- * checks then cost well under 1 % of a run). Non-zero when a row in [a, b) breaks one. */
+ * vectorises each loop: 64-bit lanes need AVX2's compares, hence the clones (what the
+ * checks cost: docs/performance.md). Non-zero when a row in [a, b) breaks one. */
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__linux__)
 #define TC_VECTOR_CLONES __attribute__((target_clones("avx2", "default")))
 #else

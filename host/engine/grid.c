@@ -282,6 +282,7 @@ tc_status tc_grid_cpu_add(tc_grid_cpu *g, const tc_track_window *fx, int64_t kee
   }
   if (bad)
     return TC_ERR_FORMAT;
+  /* The vessels, in mmsi order: the old table's that still matter and fx's. */
   if (!tc_reserve((void **)&g->sp, &g->cap_sp, old->nv + fx->nv + 1, sizeof *g->sp))
     return TC_ERR_NOMEM;
   TC_TRY(vtable_reserve(t, old->nv + fx->nv));
