@@ -19,6 +19,7 @@ static const command commands[] = {
     {"import", cmd_import, &tc_cli_import},
     {"encounters", cmd_encounters, &tc_cli_encounters},
     {"info", cmd_info, &tc_cli_info},
+    {"check", cmd_check, &tc_cli_check},
     {"devices", cmd_devices, &tc_cli_devices},
     {"bench", cmd_bench, &tc_cli_bench},
     {"generate", cmd_generate, &tc_cli_generate},

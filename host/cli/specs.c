@@ -202,6 +202,27 @@ const tc_cli_spec tc_cli_info = {
     .notes = exit_notes, .dest_size = sizeof(tc_info_args),
 };
 
+/* ---- check ------------------------------------------------------------------------------ */
+
+static const tc_opt check_args[] = {{.name = "STORE", .kind = TC_OPT_LIST, TC_AT(tc_check_args, stores)}};
+static const tc_opt check_opts[] = {
+    {.name = "quiet", .short_name = 'q', .kind = TC_OPT_FLAG, TC_AT(tc_check_args, quiet),
+     .help = "only the verdict line of each store"},
+};
+static const tc_opt_group check_groups[] = {{.opts = check_opts, .nopts = N(check_opts)}};
+
+const tc_cli_spec tc_cli_check = {
+    .name = "check",
+    .summary = "verify every bucket, index, count and checksum of track stores",
+    .about = "Reads every bucket of each track store and verifies it: rows sorted by (mmsi, t)\n"
+             "and inside their bucket, positions in range, the vessel index, counts against the\n"
+             "bucket table, every chunk's Fletcher-32 checksum, datatypes, the vessel and source\n"
+             "tables. Prints each problem with where it is.",
+    .args = check_args, .nargs = N(check_args), .groups = check_groups, .ngroups = N(check_groups),
+    .notes = "Exit status: 0 every store sound, 1 a store damaged or unreadable, 2 bad usage.\n",
+    .dest_size = sizeof(tc_check_args),
+};
+
 /* ---- devices ----------------------------------------------------------------------------- */
 
 static const tc_opt devices_opts[] = {
@@ -436,7 +457,7 @@ const tc_cli_spec tc_cli_report = {
     .notes = exit_notes, .dest_size = sizeof(tc_report_args), .init = report_init,
 };
 
-const tc_cli_spec *const tc_cli_specs[] = {&tc_cli_import,   &tc_cli_encounters, &tc_cli_info,
+const tc_cli_spec *const tc_cli_specs[] = {&tc_cli_import,   &tc_cli_encounters, &tc_cli_info, &tc_cli_check,
                                            &tc_cli_devices,  &tc_cli_bench,      &tc_cli_generate,
                                            &tc_cli_anchorages, &tc_cli_report};
 const size_t tc_cli_nspecs = N(tc_cli_specs);

@@ -44,6 +44,11 @@ typedef struct {
 } tc_info_args;
 
 typedef struct {
+  tc_strlist stores;
+  int quiet;
+} tc_check_args;
+
+typedef struct {
   int json, build, quiet;
   int platform, device; /* -1 = every device (--build) */
 } tc_devices_args;
@@ -76,7 +81,7 @@ typedef struct {
   tc_output_args out_opts;
 } tc_report_args;
 
-extern const tc_cli_spec tc_cli_import, tc_cli_encounters, tc_cli_info, tc_cli_devices, tc_cli_bench,
+extern const tc_cli_spec tc_cli_import, tc_cli_encounters, tc_cli_info, tc_cli_check, tc_cli_devices, tc_cli_bench,
     tc_cli_generate, tc_cli_anchorages, tc_cli_report;
 
 /* Every command's spec, in the order of `trajcorr --help`. */
