@@ -8,6 +8,7 @@
 #include "host/backend.h"
 #include "host/cli/args.h"
 #include "host/cli/commands.h"
+#include "host/cli/progress.h"
 #include "host/engine/engine.h"
 #include "host/report/output.h"
 #include "host/report/encounters_csv.h"
@@ -181,6 +182,10 @@ static const tc_backend_ops *pick_backend(const char *name) {
   return tc_backend_find(strcmp(name, "auto") ? name : "openmp");
 }
 
+static void on_tracks(void *user, uint64_t done, uint64_t total) {
+  tc_progress_update(user, "reading tracks and gaps", done, done, total);
+}
+
 static int run(int argc, char **argv, tc_output *ao) {
   double t_start = tc_cli_now();
   tc_params p;
@@ -285,8 +290,14 @@ static int run(int argc, char **argv, tc_output *ao) {
     meta = meta_path;
   }
   if (tc_output_wanted(ao, out)) {
-    if ((s = tc_output_use_store(ao, store, &err)) != TC_OK ||
-        (s = tc_output_write(out, NULL, &list, ao, &err)) != TC_OK)
+    tc_progress *bar = tc_progress_create(!quiet);
+    if (bar)
+      tc_output_set_progress(ao, on_tracks, bar);
+    if ((s = tc_output_use_store(ao, store, &err)) == TC_OK)
+      s = tc_output_write(out, NULL, &list, ao, &err);
+    tc_output_set_progress(ao, NULL, NULL);
+    tc_progress_free(bar);
+    if (s != TC_OK)
       goto fail;
     if (!quiet)
       fprintf(stderr, "trajcorr encounters: %s\n", tc_output_summary(ao));

@@ -10,6 +10,7 @@
 #include "host/backend.h"
 #include "host/cli/args.h"
 #include "host/cli/commands.h"
+#include "host/cli/progress.h"
 #include "host/engine/engine.h"
 #include "host/report/anchorage.h"
 #include "host/report/output.h"
@@ -61,6 +62,10 @@ static tc_status store_anchorages(tc_store *store, tc_places **out, tc_err *err)
   tc_anchorage_free(a);
   tc_columns_free(&cols);
   return s;
+}
+
+static void on_tracks(void *user, uint64_t done, uint64_t total) {
+  tc_progress_update(user, "reading tracks and gaps", done, done, total);
 }
 
 static tc_status compute(tc_store *store, tc_encounter_list *list, tc_err *err) {
@@ -128,6 +133,9 @@ int cmd_report(int argc, char **argv) {
   tc_store *store = NULL;
   tc_encounter_list list;
   tc_encounter_list_init(&list);
+  tc_progress *bar = tc_progress_create(!quiet);
+  if (bar)
+    tc_output_set_progress(o, on_tracks, bar);
   tc_status s = tc_store_open(store_path, &store, &err);
   if (s != TC_OK)
     goto fail;
@@ -144,7 +152,9 @@ int cmd_report(int argc, char **argv) {
     nanch = tc_places_count(found);
     tc_output_add_places(o, found);
   }
-  if ((s = tc_output_prepare(o, &list, &err)) != TC_OK)
+  s = tc_output_prepare(o, &list, &err);
+  tc_progress_clear(bar);
+  if (s != TC_OK)
     goto fail;
   ro.coast = tc_output_coast(o);
   ro.source = list_path ? list_path : store_path;
@@ -162,6 +172,7 @@ int cmd_report(int argc, char **argv) {
 fail:
   fprintf(stderr, "trajcorr report: %s\n", err.msg[0] ? err.msg : tc_status_name(s));
 done:
+  tc_progress_free(bar);
   tc_encounter_list_free(&list);
   tc_output_free(o);
   tc_store_close(store);

@@ -29,6 +29,8 @@ struct tc_output {
   tc_track_source src;
   int have_src;
   tc_annotate_opts ao;
+  tc_track_progress progress;
+  void *progress_user;
   tc_candidates cand;
   size_t n_in;
   char coast_note[256];
@@ -241,6 +243,10 @@ void tc_output_set_tracks(tc_output *o, int on, size_t limit) {
   o->track_limit = limit;
 }
 void tc_output_set_sort_score(tc_output *o, int on) { o->sort_score = on; }
+void tc_output_set_progress(tc_output *o, tc_track_progress fn, void *user) {
+  o->progress = fn;
+  o->progress_user = user;
+}
 int tc_output_has_ports(const tc_output *o) { return o->nports > 0; }
 const tc_coast *tc_output_coast(const tc_output *o) { return o->coast; }
 void tc_output_add_places(tc_output *o, tc_places *owned) {
@@ -311,6 +317,8 @@ tc_status tc_output_prepare(tc_output *o, const tc_encounter_list *list, tc_err 
   a->track_margin_s = o->track_margin;
   a->gap_min_s = o->gap_min;
   a->sort_by_score = o->sort_score;
+  a->progress = o->progress;
+  a->progress_user = o->progress_user;
   if (o->coast_note[0])
     snprintf(o->cand.note, sizeof o->cand.note, "%s", o->coast_note);
   TC_TRY(tc_annotate(&o->cand, a, err));

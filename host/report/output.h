@@ -50,6 +50,8 @@ const char *tc_output_help(void);
 /* Defaults a command may set before tc_output_extract (the user's options win). */
 void tc_output_set_tracks(tc_output *o, int on, size_t limit);
 void tc_output_set_sort_score(tc_output *o, int on);
+/* Told how reading the tracks goes (rows done of total); NULL for nothing. */
+void tc_output_set_progress(tc_output *o, tc_track_progress fn, void *user);
 /* Adds places (anchorages found in the data); o takes ownership. */
 void tc_output_add_places(tc_output *o, tc_places *owned);
 /* Whether the user gave --ports. */
