@@ -182,8 +182,8 @@ static const tc_backend_ops *pick_backend(const char *name) {
   return tc_backend_find(strcmp(name, "auto") ? name : "openmp");
 }
 
-static void on_tracks(void *user, uint64_t done, uint64_t total) {
-  tc_progress_update(user, "reading tracks and gaps", done, done, total);
+static void on_progress(void *user, const char *what, uint64_t done, uint64_t total) {
+  tc_progress_update(user, what, done, done, total);
 }
 
 static int run(int argc, char **argv, tc_output *ao) {
@@ -292,7 +292,7 @@ static int run(int argc, char **argv, tc_output *ao) {
   if (tc_output_wanted(ao, out)) {
     tc_progress *bar = tc_progress_create(!quiet);
     if (bar)
-      tc_output_set_progress(ao, on_tracks, bar);
+      tc_output_set_progress(ao, on_progress, bar);
     if ((s = tc_output_use_store(ao, store, &err)) == TC_OK)
       s = tc_output_write(out, NULL, &list, ao, &err);
     tc_output_set_progress(ao, NULL, NULL);

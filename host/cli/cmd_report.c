@@ -12,7 +12,6 @@
 #include "host/cli/commands.h"
 #include "host/cli/progress.h"
 #include "host/engine/engine.h"
-#include "host/report/anchorage.h"
 #include "host/report/output.h"
 #include "host/report/report.h"
 #include "host/report/encounters_csv.h"
@@ -28,44 +27,21 @@ static void usage(FILE *f) {
           "  -o, --output FILE       page to write [report.html]\n"
           "      --title TEXT        page title\n"
           "      --panels N          candidates (best first) with a panel [200]\n"
-          "      --no-anchorages     do not flag encounters at anchorages found in STORE\n"
-          "                          (done when no --ports is given)\n"
+
           "  -q, --quiet             no summary on stderr\n"
           "Candidate options (default order: --sort score):\n%s",
           tc_output_help());
 }
 
-enum { O_TITLE = 256, O_PANELS, O_NOANCH };
+enum { O_TITLE = 256, O_PANELS };
 
 static const struct option longopts[] = {
     {"output", required_argument, 0, 'o'}, {"title", required_argument, 0, O_TITLE},
-    {"panels", required_argument, 0, O_PANELS}, {"no-anchorages", no_argument, 0, O_NOANCH},
+    {"panels", required_argument, 0, O_PANELS},
     {"quiet", no_argument, 0, 'q'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
 
-/* Anchorages of the store (>= 5 vessels in 1 km cells). */
-static tc_status store_anchorages(tc_store *store, tc_places **out, tc_err *err) {
-  tc_anchorage_params p;
-  tc_anchorage_defaults(&p);
-  tc_anchorage_finder *a = NULL;
-  tc_columns cols;
-  tc_columns_init(&cols);
-  *out = NULL;
-  tc_status s = tc_anchorage_create(&p, &a, err);
-  if (s == TC_OK && tc_places_create(out) != TC_OK)
-    s = tc_fail(err, TC_ERR_NOMEM, "out of memory");
-  const tc_store_info *info = tc_store_get_info(store);
-  for (size_t k = 0; s == TC_OK && k < info->nbuckets; k++)
-    if ((s = tc_store_read_bucket(store, k, &cols, err)) == TC_OK)
-      s = tc_anchorage_add(a, &cols, err);
-  if (s == TC_OK)
-    s = tc_anchorage_finish(a, NULL, *out, err);
-  tc_anchorage_free(a);
-  tc_columns_free(&cols);
-  return s;
-}
-
-static void on_tracks(void *user, uint64_t done, uint64_t total) {
-  tc_progress_update(user, "reading tracks and gaps", done, done, total);
+static void on_progress(void *user, const char *what, uint64_t done, uint64_t total) {
+  tc_progress_update(user, what, done, done, total);
 }
 
 static tc_status compute(tc_store *store, tc_encounter_list *list, tc_err *err) {
@@ -101,7 +77,7 @@ int cmd_report(int argc, char **argv) {
     return 2;
   }
   const char *out = "report.html";
-  int quiet = 0, anchorages = 1, c;
+  int quiet = 0, c;
   long l;
   optind = 1;
   while ((c = getopt_long(argc, argv, "o:qh", longopts, NULL)) != -1) {
@@ -117,7 +93,6 @@ int cmd_report(int argc, char **argv) {
       ro.max_panels = (size_t)l;
       tc_output_set_tracks(o, 1, l ? (size_t)l : 1);
       break;
-    case O_NOANCH: anchorages = 0; break;
     case 'q': quiet = 1; break;
     case 'h': usage(stdout); tc_output_free(o); return 0;
     default: usage(stderr); tc_output_free(o); return 2;
@@ -135,7 +110,7 @@ int cmd_report(int argc, char **argv) {
   tc_encounter_list_init(&list);
   tc_progress *bar = tc_progress_create(!quiet);
   if (bar)
-    tc_output_set_progress(o, on_tracks, bar);
+    tc_output_set_progress(o, on_progress, bar);
   tc_status s = tc_store_open(store_path, &store, &err);
   if (s != TC_OK)
     goto fail;
@@ -144,14 +119,6 @@ int cmd_report(int argc, char **argv) {
     goto fail;
   if ((s = tc_output_use_store(o, store, &err)) != TC_OK)
     goto fail;
-  size_t nanch = 0;
-  if (anchorages && !tc_output_has_ports(o)) {
-    tc_places *found;
-    if ((s = store_anchorages(store, &found, &err)) != TC_OK)
-      goto fail;
-    nanch = tc_places_count(found);
-    tc_output_add_places(o, found);
-  }
   s = tc_output_prepare(o, &list, &err);
   tc_progress_clear(bar);
   if (s != TC_OK)
@@ -162,7 +129,7 @@ int cmd_report(int argc, char **argv) {
     goto fail;
   if (!quiet) {
     char dir[512];
-    fprintf(stderr, "trajcorr report: %s; %zu anchorages found in the store; %s -> %s\n", tc_output_summary(o), nanch,
+    fprintf(stderr, "trajcorr report: %s; %s -> %s\n", tc_output_summary(o),
             tc_report_find_leaflet(&ro, dir, sizeof dir) ? "maps by Leaflet"
                                                          : "no maps (apt-get install libjs-leaflet)",
             out);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "host/report/anchorage_store.h"
 #include "host/report/tracks_store.h"
 #include "host/report/writers.h"
 
@@ -16,6 +17,9 @@ struct tc_output {
   const char *format, *area_path, *watch_path, *coast_spec;
   const char *port_paths[MAX_PORT_FILES];
   int nports, tracks, sort_score, requested, loaded, prepared;
+  int no_anchorages, anch_cached;
+  long nanch;      /* anchorages found in the store; -1 when not looked for */
+  tc_store *store; /* given with tc_output_use_store */
   size_t track_limit;
   tc_places *extra; /* owned: anchorages added by the caller */
   int64_t track_margin, gap_min;
@@ -46,6 +50,7 @@ tc_status tc_output_create(tc_output **out) {
   o->track_margin = 3 * 3600;
   o->gap_min = 43200;
   o->port_radius = 4000;
+  o->nanch = -1;
   tc_columns_init(&o->st.tmp);
   tc_candidates_init(&o->cand);
   return TC_OK;
@@ -108,6 +113,10 @@ int tc_output_option(tc_output *o, int argc, char **argv, int *i, tc_err *err) {
   const char *a = argv[*i];
   if (!strcmp(a, "--tracks")) {
     o->tracks = o->requested = 1;
+    return 1;
+  }
+  if (!strcmp(a, "--no-anchorages")) {
+    o->no_anchorages = o->requested = 1;
     return 1;
   }
   static const char *const with_value[] = {"--format", "--track-margin", "--area", "--watchlist", "--ports",
@@ -229,6 +238,8 @@ const char *tc_output_help(void) {
          "  --port-radius M         flag encounters this close to a port (default 4000)\n"
          "  --exclude-port-radius M drop encounters this close to a port\n"
          "  --coast SPEC            auto (installed GSHHG), none, or a .nc / GeoJSON file\n"
+         "  --no-anchorages         do not flag encounters at anchorages found in the store\n"
+         "                          (found, and cached beside it, when no --ports is given)\n"
          "  --gap-min DUR           AIS gap that counts as going dark (default 12h)\n"
          "  --sort score|time       order of the list (default time)\n";
 }
@@ -258,14 +269,29 @@ tc_status tc_output_use_store(tc_output *o, tc_store *store, tc_err *err) {
   tc_vessel_index_free(o->vessels);
   o->vessels = NULL;
   TC_TRY(tc_vessel_index_from_store(store, &o->vessels, err));
+  o->store = store;
   o->src = tc_track_source_store(&o->st, store);
   o->have_src = 1;
   return TC_OK;
 }
 
+long tc_output_anchorages(const tc_output *o, int *cached) {
+  if (cached)
+    *cached = o->anch_cached;
+  return o->nanch;
+}
+
 static tc_status load(tc_output *o, tc_err *err) {
   if (o->loaded)
     return TC_OK;
+  /* Every command that ranks finds the same anchorages in the same store, so it gives
+   * the same scores: from the cache beside the store when current. */
+  if (o->store && !o->nports && !o->extra && !o->no_anchorages) {
+    tc_places *found;
+    TC_TRY(tc_anchorages_for_store(o->store, &found, &o->anch_cached, o->progress, o->progress_user, err));
+    o->extra = found;
+    o->nanch = (long)tc_places_count(found);
+  }
   if (o->area_path)
     TC_TRY(tc_polyset_load(o->area_path, &o->area, err));
   if (o->watch_path)
@@ -326,7 +352,11 @@ tc_status tc_output_prepare(tc_output *o, const tc_encounter_list *list, tc_err 
     snprintf(o->cand.note + strlen(o->cand.note), sizeof o->cand.note - strlen(o->cand.note),
              "; no store given: tracks omitted");
   o->prepared = 1;
-  snprintf(o->summary, sizeof o->summary, "%zu of %zu encounters kept%s%s", o->cand.n, o->n_in,
+  char anch[96] = "";
+  if (o->nanch >= 0)
+    snprintf(anch, sizeof anch, "; %ld anchorages found in the store%s", o->nanch,
+             o->anch_cached ? " (cached)" : "");
+  snprintf(o->summary, sizeof o->summary, "%zu of %zu encounters kept%s%s%s", o->cand.n, o->n_in, anch,
            o->coast_note[0] ? "; " : "", o->coast_note);
   return TC_OK;
 }

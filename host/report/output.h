@@ -37,6 +37,9 @@ void tc_output_free(tc_output *o);
  *   --exclude-port-radius M         drop encounters within M of a place
  *   --coast auto|none|FILE          shoreline: installed GSHHG, none, a GSHHG .nc or
  *                                   GeoJSON land polygons (default auto)
+ *   --no-anchorages                 no anchorages from the store (found, and cached
+ *                                   beside it, by tc_anchorages_for_store when no
+ *                                   --ports is given and a store is used)
  *   --gap-min DUR                   AIS gap length that counts (default 12h)
  *   --sort score|time               (default time: spec order) */
 int tc_output_option(tc_output *o, int argc, char **argv, int *i, tc_err *err);
@@ -54,6 +57,9 @@ void tc_output_set_sort_score(tc_output *o, int on);
 void tc_output_set_progress(tc_output *o, tc_track_progress fn, void *user);
 /* Adds places (anchorages found in the data); o takes ownership. */
 void tc_output_add_places(tc_output *o, tc_places *owned);
+/* Anchorages found in the store (after tc_output_prepare), -1 when not looked for;
+ * *cached (may be NULL): whether they came from the cache. */
+long tc_output_anchorages(const tc_output *o, int *cached);
 /* Whether the user gave --ports. */
 int tc_output_has_ports(const tc_output *o);
 /* The shoreline loaded (after tc_output_prepare), NULL when none. */

@@ -186,7 +186,7 @@ tc_status tc_track_gather(const tc_track_source *src, tc_track_req *reqs, size_t
       }
     }
     if (progress)
-      progress(user, i + 1, n);
+      progress(user, "reading tracks", i + 1, n);
   }
   tc_columns_free(&tmp);
   return s;

@@ -19,8 +19,9 @@ typedef struct {
   tc_gap_scan *gap;
 } tc_track_req;
 
-/* Called between buckets of a batch: done of total units (rows or requests). */
-typedef void (*tc_track_progress)(void *user, uint64_t done, uint64_t total);
+/* Told how a long read goes: what is done (a few words), done of total units (rows or
+ * requests). */
+typedef void (*tc_track_progress)(void *user, const char *what, uint64_t done, uint64_t total);
 
 typedef struct {
   void *ctx;

@@ -264,7 +264,7 @@ static tc_status store_gather(void *vctx, tc_track_req *reqs, size_t n, tc_track
           goto cleanup;
         done += m;
         if (progress)
-          progress(user, done, total);
+          progress(user, "reading tracks", done, total);
       }
     }
   }
