@@ -240,6 +240,11 @@ static int run(int argc, char **argv, tc_output *ao) {
     return 2;
   }
   const char *store_path = argv[optind];
+  tc_err ferr = {0};
+  if (!tc_path_is_stream(out) && tc_output_check_path(ao, out, &ferr) != TC_OK) {
+    fprintf(stderr, "trajcorr encounters: %s\n", ferr.msg);
+    return 2;
+  }
   const tc_backend_ops *ops = pick_backend(backend);
   if (!ops) {
     fprintf(stderr, "trajcorr encounters: unknown or unavailable backend '%s' (built: openmp, allpairs%s)\n",

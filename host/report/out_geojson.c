@@ -1,5 +1,6 @@
 #include <math.h>
 #include <string.h>
+#include <strings.h>
 
 #include "host/report/jsonout.h"
 #include "host/report/textout.h"
@@ -132,32 +133,36 @@ int tc_json_track_geometry(FILE *f, const tc_columns *t) {
   return 1;
 }
 
-static void track_feature(FILE *f, const tc_candidate *k, const tc_columns *t, char role) {
+/* Scalar properties only: a GIS reads the file as one LineString layer and writes it
+ * to any format (Shapefile has neither list fields nor mixed geometry types). Each
+ * fix's time and speed are in the KML gx:Track and the HDF5 /tracks. */
+static void track_feature(FILE *f, const tc_candidate *k, const tc_columns *t, char role, int *first) {
   if (t->n == 0)
     return;
-  fputs(",\n{\"type\":\"Feature\",\"geometry\":", f);
-  tc_json_track_geometry(f, t);
+  fprintf(f, "%s\n{\"type\":\"Feature\",\"geometry\":", *first ? "" : ",");
+  *first = 0;
+  if (t->n == 1) { /* one fix: a LineString standing still, so the layer keeps one type */
+    fputs("{\"type\":\"LineString\",\"coordinates\":[", f);
+    pos(f, t->lon[0], t->lat[0]);
+    fputc(',', f);
+    pos(f, t->lon[0], t->lat[0]);
+    fputs("]}", f);
+  } else {
+    tc_json_track_geometry(f, t);
+  }
   fprintf(f, ",\"properties\":{\"kind\":\"track\",\"encounter_id\":\"%s\",\"role\":\"%c\",\"mmsi\":%u,",
           k->id, role, role == 'a' ? k->e.mmsi_a : k->e.mmsi_b);
   char t0[TC_ISO_LEN], t1[TC_ISO_LEN];
   tc_fmt_iso(t->t[0], t0);
   tc_fmt_iso(t->t[t->n - 1], t1);
-  fprintf(f, "\"start\":\"%s\",\"end\":\"%s\",\"times\":[", t0, t1);
-  for (size_t i = 0; i < t->n; i++)
-    fprintf(f, "%s%lld", i ? "," : "", (long long)t->t[i]);
-  fputs("],\"sog\":[", f);
-  for (size_t i = 0; i < t->n; i++) {
-    if (i)
-      fputc(',', f);
-    tc_put_json_num(f, t->sog[i], 1);
-  }
-  fputs("]}}", f);
+  fprintf(f, "\"start\":\"%s\",\"end\":\"%s\",\"start_unix\":%lld,\"end_unix\":%lld,\"fixes\":%zu}}", t0, t1,
+          (long long)t->t[0], (long long)t->t[t->n - 1], t->n);
 }
 
 tc_status tc_write_geojson(FILE *f, const tc_candidates *c, tc_err *err) {
   fputs("{\"type\":\"FeatureCollection\",\"trajcorr\":{\"generator\":\"trajcorr " TRAJCORR_VERSION "\",\"note\":", f);
   tc_put_json_str(f, c->note);
-  fprintf(f, ",\"encounters\":%zu,\"tracks\":%s},\n\"features\":[", c->n, c->track_a ? "true" : "false");
+  fprintf(f, ",\"encounters\":%zu},\n\"features\":[", c->n);
   for (size_t i = 0; i < c->n; i++) {
     const tc_candidate *k = &c->v[i];
     fprintf(f, "%s\n{\"type\":\"Feature\",\"id\":\"%s\",\"geometry\":{\"type\":\"Point\",\"coordinates\":",
@@ -167,12 +172,33 @@ tc_status tc_write_geojson(FILE *f, const tc_candidates *c, tc_err *err) {
     tc_json_candidate_props(f, k);
     fputs("}}", f);
   }
-  for (size_t i = 0; c->track_a && i < c->n; i++) { /* after >= 1 encounter: leading commas */
-    track_feature(f, &c->v[i], &c->track_a[i], 'a');
-    track_feature(f, &c->v[i], &c->track_b[i], 'b');
-  }
   fputs("\n]}\n", f);
   if (fflush(f) != 0 || ferror(f))
     return tc_fail(err, TC_ERR_IO, "GeoJSON: write failed");
   return TC_OK;
+}
+
+tc_status tc_write_geojson_tracks(FILE *f, const tc_candidates *c, tc_err *err) {
+  fputs("{\"type\":\"FeatureCollection\",\"trajcorr\":{\"generator\":\"trajcorr " TRAJCORR_VERSION "\",\"note\":", f);
+  tc_put_json_str(f, c->note);
+  fputs("},\n\"features\":[", f);
+  int first = 1;
+  for (size_t i = 0; c->track_a && i < c->n; i++) {
+    track_feature(f, &c->v[i], &c->track_a[i], 'a', &first);
+    track_feature(f, &c->v[i], &c->track_b[i], 'b', &first);
+  }
+  fputs("\n]}\n", f);
+  if (fflush(f) != 0 || ferror(f))
+    return tc_fail(err, TC_ERR_IO, "GeoJSON tracks: write failed");
+  return TC_OK;
+}
+
+int tc_geojson_tracks_path(const char *path, char *buf, size_t cap) {
+  size_t n = strlen(path);
+  if (n >= 8 && !strcasecmp(path + n - 8, ".geojson"))
+    n -= 8;
+  else if (n >= 5 && !strcasecmp(path + n - 5, ".json"))
+    n -= 5;
+  int w = snprintf(buf, cap, "%.*s.tracks.geojson", (int)n, path);
+  return w > 0 && (size_t)w < cap;
 }

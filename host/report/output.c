@@ -361,6 +361,11 @@ tc_status tc_output_prepare(tc_output *o, const tc_encounter_list *list, tc_err 
   return TC_OK;
 }
 
+tc_status tc_output_check_path(const tc_output *o, const char *path, tc_err *err) {
+  tc_format fmt;
+  return tc_format_parse(o->format, strcmp(path, "-") ? path : NULL, &fmt, err);
+}
+
 tc_status tc_output_write(const char *path, const char *format, const tc_encounter_list *list, tc_output *o,
                           tc_err *err) {
   tc_format fmt;
@@ -371,12 +376,21 @@ tc_status tc_output_write(const char *path, const char *format, const tc_encount
   if (out) {
     if (fmt == TC_FMT_HDF5)
       return tc_fail(err, TC_ERR_ARG, "HDF5 output needs a file name, not '-'");
+    if (fmt == TC_FMT_GEOJSON && o->cand.track_a)
+      return tc_fail(err, TC_ERR_ARG, "GeoJSON tracks go to NAME.tracks.geojson beside the encounters: "
+                                      "give a file name, not '-'");
     TC_TRY(fmt == TC_FMT_GEOJSON ? tc_write_geojson(stdout, &o->cand, err)
            : fmt == TC_FMT_KML   ? tc_write_kml(stdout, &o->cand, err)
                                  : tc_write_csv(stdout, &o->cand, err));
     path = "standard output";
   } else {
     TC_TRY(tc_candidates_write(path, fmt, &o->cand, err));
+    if (fmt == TC_FMT_GEOJSON && o->cand.track_a) {
+      char tp[4096];
+      tc_geojson_tracks_path(path, tp, sizeof tp);
+      size_t n = strlen(o->summary);
+      snprintf(o->summary + n, sizeof o->summary - n, "; tracks written to %s", tp);
+    }
   }
   size_t n = strlen(o->summary);
   snprintf(o->summary + n, sizeof o->summary - n, "; %s written to %s", tc_format_name(fmt), path);
