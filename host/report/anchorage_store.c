@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "host/report/anchorage.h"
 #include "host/report/textout.h"
 #include "io/sha256.h"
 #include "io/store_chunks.h"
@@ -54,11 +53,11 @@ static tc_status append(tc_columns *dst, const tc_columns *src, size_t from, siz
   return TC_OK;
 }
 
-/* Feeds the finder one bucket at a time, as `trajcorr anchorages` does, but a large
- * bucket a slice of whole chunks at a time: each batch ends at a vessel boundary (the
- * last vessel's rows wait for the next slice), since a fix's implied speed needs its
- * neighbours. */
-static tc_status find(tc_store *store, tc_anchorage_finder *a, tc_track_progress progress, void *user, tc_err *err) {
+/* A large bucket is read a slice of whole chunks at a time; each batch ends at a vessel
+ * boundary (the last vessel's rows wait for the next slice), since a fix's implied speed
+ * needs its neighbours. */
+tc_status tc_anchorage_add_store(tc_anchorage_finder *a, tc_store *store, tc_track_progress progress, void *user,
+                                 tc_err *err) {
   const tc_store_info *in = tc_store_get_info(store);
   tc_status s = TC_OK;
   tc_columns c, pend;
@@ -185,7 +184,7 @@ tc_status tc_anchorages_for_store(tc_store *store, tc_places **out, int *cached,
   if (s == TC_OK && tc_places_create(&found) != TC_OK)
     s = tc_fail(err, TC_ERR_NOMEM, "anchorages: out of memory");
   if (s == TC_OK)
-    s = find(store, a, progress, user, err);
+    s = tc_anchorage_add_store(a, store, progress, user, err);
   if (s == TC_OK)
     s = tc_anchorage_finish(a, NULL, found, err);
   if (s == TC_OK)

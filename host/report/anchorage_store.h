@@ -5,6 +5,7 @@
 #ifndef TC_ANCHORAGE_STORE_H
 #define TC_ANCHORAGE_STORE_H
 
+#include "host/report/anchorage.h"
 #include "host/report/places.h"
 #include "host/report/tracks.h"
 #include "io/store.h"
@@ -18,6 +19,11 @@
  * fresh one rank alike. *cached: 1 when read from the cache. progress may be NULL. */
 tc_status tc_anchorages_for_store(tc_store *store, tc_places **out, int *cached, tc_track_progress progress,
                                   void *user, tc_err *err);
+
+/* Feeds every fix of the store to a, bucket by bucket (the finder's batches) in the
+ * memory of one slice of whole chunks, whatever the bucket's size. */
+tc_status tc_anchorage_add_store(tc_anchorage_finder *a, tc_store *store, tc_track_progress progress, void *user,
+                                 tc_err *err);
 
 /* The cache's path for a store path (cap bytes; 0 when too long). */
 int tc_anchorages_cache_path(const char *store_path, char *buf, size_t cap);
