@@ -3,11 +3,13 @@
 #include "io/store.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "io/hugepages.h"
 #include "io/store_schema.h"
@@ -142,12 +144,36 @@ cleanup:
   return st;
 }
 
+/* The system's reason first (a directory, a FIFO that would block HDF5's open forever,
+ * no permission, an I/O error, an empty file), so that "not an HDF5 file" is said only
+ * of a readable file whose bytes are not HDF5. */
+static tc_status check_readable(const char *path, const struct stat *sb, tc_err *err) {
+  if (S_ISDIR(sb->st_mode))
+    return tc_fail(err, TC_ERR_IO, "%s: is a directory, not a store file", path);
+  if (!S_ISREG(sb->st_mode))
+    return tc_fail(err, TC_ERR_IO, "%s: not a regular file (a device, FIFO or socket), so not a store",
+                   path);
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return tc_fail(err, TC_ERR_IO, "%s: cannot open store: %s", path, strerror(errno));
+  char b[8];
+  ssize_t n = read(fd, b, sizeof b);
+  int e = errno;
+  close(fd);
+  if (n < 0)
+    return tc_fail(err, TC_ERR_IO, "%s: cannot read store: %s", path, strerror(e));
+  if (n == 0)
+    return tc_fail(err, TC_ERR_FORMAT, "%s: empty file (0 bytes), not a trajcorr store", path);
+  return TC_OK;
+}
+
 tc_status tc_store_open(const char *path, tc_store **out, tc_err *err) {
   *out = NULL;
   tc_h5_quiet();
   struct stat sb;
   if (stat(path, &sb) != 0)
     return tc_fail(err, TC_ERR_IO, "%s: cannot open store: %s", path, strerror(errno));
+  TC_TRY(check_readable(path, &sb, err));
   if (H5Fis_hdf5(path) <= 0)
     return tc_fail(err, TC_ERR_FORMAT, "%s: not an HDF5 file, so not a trajcorr store", path);
   tc_status st = TC_OK;

@@ -1,10 +1,10 @@
-/* Pieces of the peers suite shared between its files. */
+/* Pieces of the peers suite shared between its files (peers_compare.c, peers_alternating.c). */
 #ifndef TC_BENCH_PEERS_H
 #define TC_BENCH_PEERS_H
 
 #include <stddef.h>
 
-#include "bench/harness/suites.h"
+#include "bench/harness/context.h"
 #include "io/status.h"
 
 /* compare_encounters.py EXPECTED ACTUAL: 1 = match; why gets its summary line. */

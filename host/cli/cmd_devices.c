@@ -4,21 +4,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "host/cli/args.h"
 #include "host/cli/commands.h"
-#include "host/report/textout.h"
+#include "host/cli/specs.h"
 
 #ifdef TRAJCORR_HAVE_OPENCL
 #include "host/opencl/cl_device.h"
 #include "host/opencl/cl_program.h"
-
-static void usage(FILE *f) {
-  fprintf(f,
-          "usage: trajcorr devices [--json] [--build]\n"
-          "  Lists the OpenCL devices; '*' marks the one --backend opencl uses when no\n"
-          "  --platform/--device/--device-type is given.\n"
-          "  --json    one JSON object on stdout\n"
-          "  --build   also build the kernels on each device (double and single precision)\n");
-}
+#include "io/json.h"
 
 static void human_bytes(uint64_t b, char *buf, size_t cap) {
   const char *u[] = {"B", "KiB", "MiB", "GiB", "TiB"};
@@ -53,49 +46,57 @@ static void try_build(const tc_cl_device_info *d, build_result *r) {
   }
 }
 
-static void print_json(const tc_cl_device_info *v, size_t n, int def, const build_result *br) {
-  printf("{\"devices\": [");
-  for (size_t i = 0; i < n; i++) {
-    const tc_cl_device_info *d = &v[i];
-    printf("%s\n  {\"index\": %d, \"platform\": %d, \"device\": %d, \"default\": %s, \"platform_name\": ",
-           i ? "," : "", d->index, d->platform, d->device, (int)i == def ? "true" : "false");
-    tc_put_json_str(stdout, d->platform_name);
-    printf(", \"platform_version\": ");
-    tc_put_json_str(stdout, d->platform_version);
-    printf(", \"name\": ");
-    tc_put_json_str(stdout, d->name);
-    printf(", \"vendor\": ");
-    tc_put_json_str(stdout, d->vendor);
-    printf(", \"type\": \"%s\", \"compute_units\": %u, \"clock_mhz\": %u", d->type,
-           d->compute_units, d->clock_mhz);
-    printf(", \"global_mem\": %llu, \"local_mem\": %llu, \"max_alloc\": %llu",
-           (unsigned long long)d->global_mem, (unsigned long long)d->local_mem,
-           (unsigned long long)d->max_alloc);
-    printf(", \"max_work_group\": %zu, \"fp64\": %s, \"available\": %s, \"driver\": ",
-           d->max_work_group, d->fp64 ? "true" : "false", d->available ? "true" : "false");
-    tc_put_json_str(stdout, d->driver);
-    printf(", \"version\": ");
-    tc_put_json_str(stdout, d->version);
-    printf(", \"opencl_c\": ");
-    tc_put_json_str(stdout, d->c_version);
-    if (br) {
-      const char *pn[2] = {"double", "single"};
-      printf(", \"build\": {");
-      int first = 1;
-      for (int k = 0; k < 2; k++) {
-        if (!br[i].tried[k])
-          continue;
-        printf("%s\"%s\": {\"ok\": %s, \"seconds\": %.3f, \"message\": ", first ? "" : ", ", pn[k],
-               br[i].ok[k] ? "true" : "false", br[i].secs[k]);
-        tc_put_json_str(stdout, br[i].msg[k]);
-        putchar('}');
-        first = 0;
-      }
-      putchar('}');
-    }
-    putchar('}');
+static json_t *device_json(const tc_cl_device_info *d, int is_default, const build_result *br) {
+  json_t *o = json_pack("{s:i,s:i,s:i,s:b,s:o,s:o,s:o,s:o,s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:b,s:b,s:o,s:o,s:o}",
+                        "index", d->index, "platform", d->platform, "device", d->device, "default",
+                        is_default, "platform_name", tc_json_string(d->platform_name),
+                        "platform_version", tc_json_string(d->platform_version), "name",
+                        tc_json_string(d->name), "vendor", tc_json_string(d->vendor), "type", d->type,
+                        "compute_units", (json_int_t)d->compute_units, "clock_mhz",
+                        (json_int_t)d->clock_mhz, "global_mem", (json_int_t)d->global_mem,
+                        "local_mem", (json_int_t)d->local_mem, "max_alloc", (json_int_t)d->max_alloc,
+                        "max_work_group", (json_int_t)d->max_work_group, "fp64", d->fp64, "available",
+                        d->available, "driver", tc_json_string(d->driver), "version",
+                        tc_json_string(d->version), "opencl_c", tc_json_string(d->c_version));
+  if (!o || !br)
+    return o;
+  static const char *const pn[2] = {"double", "single"};
+  int bad = 0;
+  json_t *b = json_object();
+  for (int k = 0; b && k < 2; k++)
+    if (br->tried[k])
+      tc_json_set(b, pn[k],
+                  json_pack("{s:b,s:o,s:o}", "ok", br->ok[k], "seconds", tc_json_fixed(br->secs[k], 3),
+                            "message", tc_json_string(br->msg[k])),
+                  &bad);
+  tc_json_set(o, "build", b, &bad);
+  if (bad) {
+    json_decref(o);
+    return NULL;
   }
-  printf("\n]}\n");
+  return o;
+}
+
+/* 0, or 1 when out of memory or standard output failed (said on standard error). */
+static int print_json(const tc_cl_device_info *v, size_t n, int def, const build_result *br,
+                      const char *error) {
+  int bad = 0;
+  json_t *list = json_array(), *doc = json_object();
+  bad = !list || !doc;
+  for (size_t i = 0; i < n && !bad; i++)
+    tc_json_push(list, device_json(&v[i], (int)i == def, br ? &br[i] : NULL), &bad);
+  if (doc)
+    tc_json_set(doc, "devices", list, &bad);
+  else
+    json_decref(list);
+  if (error)
+    tc_json_set(doc, "error", tc_json_string(error), &bad);
+  if (!bad)
+    bad = json_dumpf(doc, stdout, JSON_INDENT(2) | TC_JSON_FIXED_PRECISION) != 0 || putchar('\n') == EOF;
+  json_decref(doc);
+  if (bad)
+    fprintf(stderr, "trajcorr devices: cannot write the JSON (out of memory or output error)\n");
+  return bad;
 }
 
 static void print_text(const tc_cl_device_info *v, size_t n, int def, const build_result *br) {
@@ -126,32 +127,16 @@ static void print_text(const tc_cl_device_info *v, size_t n, int def, const buil
   }
 }
 
-int cmd_devices(int argc, char **argv) {
-  int json = 0, build = 0, rc = 0;
-  for (int i = 1; i < argc; i++) {
-    if (!strcmp(argv[i], "--json"))
-      json = 1;
-    else if (!strcmp(argv[i], "--build"))
-      build = 1;
-    else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-      usage(stdout);
-      return 0;
-    } else {
-      fprintf(stderr, "trajcorr devices: unknown option '%s'\n", argv[i]);
-      usage(stderr);
-      return 2;
-    }
-  }
+/* The listing itself; cmd_devices adds the closing line. */
+static int list_devices(int json, int build) {
+  int rc = 0;
   tc_cl_device_info *list = NULL, chosen;
   size_t n = 0;
   build_result *br = NULL;
   tc_err err = {0};
   if (tc_cl_devices_list(&list, &n, &err) != TC_OK) {
-    if (json) {
-      printf("{\"devices\": [], \"error\": ");
-      tc_put_json_str(stdout, err.msg);
-      printf("}\n");
-    }
+    if (json)
+      print_json(NULL, 0, -1, NULL, err.msg);
     fprintf(stderr, "trajcorr devices: %s\n", err.msg);
     return 1;
   }
@@ -171,10 +156,12 @@ int cmd_devices(int argc, char **argv) {
           rc = 1;
     }
   }
-  if (json)
-    print_json(list, n, def, br);
-  else
+  if (json) {
+    if (print_json(list, n, def, br, NULL))
+      rc = 1;
+  } else {
     print_text(list, n, def, br);
+  }
   free(br);
   free(list);
   tc_cl_cache_clear();
@@ -183,12 +170,25 @@ int cmd_devices(int argc, char **argv) {
 
 #else
 
-int cmd_devices(int argc, char **argv) {
-  (void)argc;
-  (void)argv;
+static int list_devices(int json, int build) {
+  (void)json;
+  (void)build;
   fprintf(stderr, "trajcorr devices: this trajcorr was built without OpenCL "
                   "(apt-get install ocl-icd-opencl-dev opencl-headers, then rebuild)\n");
   return 1;
 }
 
 #endif
+
+int cmd_devices(int argc, char **argv) {
+  double t_start = tc_cli_now();
+  tc_devices_args a;
+  int rc = tc_cli_parse(&tc_cli_devices, argc, argv, &a);
+  if (rc != TC_CLI_RUN)
+    return rc;
+  rc = list_devices(a.json, a.build);
+  fflush(stdout);
+  if (!a.quiet)
+    tc_cli_closing_line("trajcorr devices", t_start);
+  return rc;
+}
