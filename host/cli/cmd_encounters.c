@@ -106,6 +106,26 @@ static int outputs_distinct(const char *out, const char *meta, const char *store
   return 0;
 }
 
+/* The device backend's part of --profile: start-up (context, program and where it
+ * came from), host and device seconds by step, bytes each way, how blocks were cut. */
+static void print_device_profile(const char *backend, const tc_device_profile *d) {
+  fprintf(stderr,
+          "profile %s: startup %.3f s (context %.3f s, program %.3f s: %s%s); host: stage %.3f s, "
+          "wait %.3f s; device: keys %.3f s, sort %.3f s, pairs %.3f s, write %.3f s, read %.3f s; "
+          "moved %.1f MB up, %.1f MB down; %llu blocks (%llu split), %llu sub-batches, %llu "
+          "retries, %llu splits; largest buffer %.1f MB%s, budget %.1f MB\n",
+          backend, d->t_context + d->t_program, d->t_context, d->t_program,
+          !strcmp(d->program_from, "disk cache") ? "cache hit"
+          : !strcmp(d->program_from, "built")    ? "cache miss, built"
+                                                 : "already built",
+          d->cache_written ? ", cached" : "", d->t_stage, d->t_wait, d->t_keys, d->t_sort, d->t_pairs,
+          d->t_write, d->t_read, 1e-6 * (double)d->bytes_up, 1e-6 * (double)d->bytes_down,
+          (unsigned long long)d->blocks, (unsigned long long)d->split_blocks,
+          (unsigned long long)d->batches, (unsigned long long)d->retries,
+          (unsigned long long)d->splits, 1e-6 * (double)d->max_alloc,
+          d->max_alloc_forced ? " (TRAJCORR_CL_MAX_ALLOC)" : "", 1e-6 * (double)d->budget);
+}
+
 static int run(int argc, char **argv, const tc_encounters_args *a, tc_output *ao) {
   double t_start = tc_cli_now();
   tc_params p = a->p;
@@ -199,6 +219,8 @@ static int run(int argc, char **argv, const tc_encounters_args *a, tc_output *ao
             t_engine - t_start, st.t_read_wait, st.t_read, st.t_positions, st.t_grid, st.t_cand, st.t_exact,
             st.t_speeds, st.t_runs, tc_cli_now() - t_output, st.backend.t_cand, st.backend.t_transfer,
             (unsigned long long)st.distance_tests);
+  if (cfg.profile && st.has_device)
+    print_device_profile(ops->name, &st.device);
   rc = 0;
   goto done;
 fail:

@@ -210,11 +210,21 @@ const tc_cli_spec tc_cli_info = {
 static const tc_opt devices_opts[] = {
     {.name = "json", .kind = TC_OPT_FLAG, TC_AT(tc_devices_args, json), .help = "one JSON object on stdout"},
     {.name = "build", .kind = TC_OPT_FLAG, TC_AT(tc_devices_args, build),
-     .help = "also build the kernels on each device (double and single precision)"},
+     .help = "also build the kernels (double and single precision) and store them in the "
+             "program cache (docs/opencl.md)"},
+    {.name = "platform", .kind = TC_OPT_INT, TC_AT(tc_devices_args, platform), .min = 0, .max = 64,
+     .help = "--build: only on this platform", .deflt = "all"},
+    {.name = "device", .kind = TC_OPT_INT, TC_AT(tc_devices_args, device), .min = 0, .max = 64,
+     .help = "--build: only this device (of --platform, else the [N] listing index)", .deflt = "all"},
     {.name = "quiet", .short_name = 'q', .kind = TC_OPT_FLAG, TC_AT(tc_devices_args, quiet),
      .help = "no closing time/memory line on stderr"},
 };
 static const tc_opt_group devices_groups[] = {{.opts = devices_opts, .nopts = N(devices_opts)}};
+
+static void devices_init(void *d) {
+  tc_devices_args *a = d;
+  a->platform = a->device = -1;
+}
 
 const tc_cli_spec tc_cli_devices = {
     .name = "devices",
@@ -223,7 +233,7 @@ const tc_cli_spec tc_cli_devices = {
              "--platform/--device/--device-type is given.",
     .groups = devices_groups, .ngroups = N(devices_groups),
     .notes = "Exit status: 0 success, 1 no OpenCL or a kernel build failed, 2 bad usage.\n",
-    .dest_size = sizeof(tc_devices_args),
+    .dest_size = sizeof(tc_devices_args), .init = devices_init,
 };
 
 /* ---- bench -------------------------------------------------------------------------------- */

@@ -45,6 +45,7 @@ typedef struct {
 
 typedef struct {
   int json, build, quiet;
+  int platform, device; /* -1 = every device (--build) */
 } tc_devices_args;
 
 typedef struct {

@@ -327,6 +327,10 @@ cleanup:
   tc_grid_block_free(&e.blk);
   tc_pairbuf_free(&e.cand);
   tc_closebuf_free(&e.close);
+  if (e.bstate && ops->profile) {
+    ops->profile(e.bstate, &stats->device);
+    stats->has_device = 1;
+  }
   if (e.bstate)
     ops->destroy(e.bstate);
   return s;
