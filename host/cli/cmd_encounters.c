@@ -7,6 +7,7 @@
 #include "host/backend.h"
 #include "host/cli/args.h"
 #include "host/cli/commands.h"
+#include "host/cli/progress.h"
 #include "host/cli/specs.h"
 #include "host/engine/engine.h"
 #include "host/report/output.h"
@@ -79,19 +80,27 @@ static const tc_backend_ops *pick_backend(const char *name) {
   return tc_backend_find(strcmp(name, "auto") ? name : "openmp");
 }
 
-/* The list, its sidecar (FILE.json unless --meta) and every input must be distinct
- * files: writing the list onto the store would replace it. 1 when they are. */
+static void on_progress(void *user, const char *what, uint64_t done, uint64_t total) {
+  tc_progress_update(user, what, done, done, total);
+}
+
+/* The list, its sidecar (FILE.json unless --meta), the GeoJSON tracks file beside it
+ * and every input must be distinct files: writing the list onto the store would
+ * replace it. 1 when they are. */
 static int outputs_distinct(const char *out, const char *meta, const char *store, const char *mmsi_file,
                             const tc_output *ao) {
-  char side[4096];
+  char side[4096], tracks[4096];
   if (!meta && strcmp(out, "-") && !tc_path_is_stream(out)) {
     snprintf(side, sizeof side, "%s.json", out);
     meta = side;
   }
-  const char *outs[] = {out, meta}, *ins[24] = {store, mmsi_file};
+  const char *outs[3] = {out, meta}, *ins[24] = {store, mmsi_file};
+  size_t nout = 2;
+  if (tc_output_tracks_path(ao, out, tracks, sizeof tracks))
+    outs[nout++] = tracks;
   size_t nin = 2 + tc_output_inputs(ao, ins + 2, 22);
   tc_err err = {0};
-  if (tc_outpath_check(outs, 2, ins, nin, &err) == TC_OK)
+  if (tc_outpath_check(outs, nout, ins, nin, &err) == TC_OK)
     return 1;
   fprintf(stderr, "trajcorr encounters: %s\n", err.msg);
   return 0;
@@ -124,6 +133,11 @@ static int run(int argc, char **argv, const tc_encounters_args *a, tc_output *ao
   const char *out = a->out, *meta = a->meta, *backend = a->backend, *mmsi_file = a->mmsi_file;
   int quiet = a->quiet;
   const char *store_path = a->store;
+  tc_err ferr = {0}; /* an unknown extension is refused before the work, not after */
+  if (!tc_path_is_stream(out) && tc_output_check_path(ao, out, &ferr) != TC_OK) {
+    fprintf(stderr, "trajcorr encounters: %s\n", ferr.msg);
+    return 2;
+  }
   if (!outputs_distinct(out, meta, store_path, mmsi_file, ao))
     return 2;
   const tc_backend_ops *ops = pick_backend(backend);
@@ -172,8 +186,14 @@ static int run(int argc, char **argv, const tc_encounters_args *a, tc_output *ao
     meta = meta_path;
   }
   if (tc_output_wanted(ao, out)) {
-    if ((s = tc_output_use_store(ao, store, &err)) != TC_OK ||
-        (s = tc_output_write(out, NULL, &list, ao, &err)) != TC_OK)
+    tc_progress *bar = tc_progress_create(!quiet);
+    if (bar)
+      tc_output_set_progress(ao, on_progress, bar);
+    if ((s = tc_output_use_store(ao, store, &err)) == TC_OK)
+      s = tc_output_write(out, NULL, &list, ao, &err);
+    tc_output_set_progress(ao, NULL, NULL);
+    tc_progress_free(bar);
+    if (s != TC_OK)
       goto fail;
     if (!quiet)
       fprintf(stderr, "trajcorr encounters: %s\n", tc_output_summary(ao));

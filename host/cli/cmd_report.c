@@ -9,35 +9,17 @@
 #include "host/backend.h"
 #include "host/cli/args.h"
 #include "host/cli/commands.h"
+#include "host/cli/progress.h"
 #include "host/cli/specs.h"
 #include "host/engine/engine.h"
-#include "host/report/anchorage.h"
 #include "host/report/output.h"
 #include "host/report/report.h"
 #include "host/report/encounters_csv.h"
 #include "io/outpath.h"
 #include "io/store.h"
 
-/* Anchorages of the store (>= 5 vessels in 1 km cells). */
-static tc_status store_anchorages(tc_store *store, tc_places **out, tc_err *err) {
-  tc_anchorage_params p;
-  tc_anchorage_defaults(&p);
-  tc_anchorage_finder *a = NULL;
-  tc_columns cols;
-  tc_columns_init(&cols);
-  *out = NULL;
-  tc_status s = tc_anchorage_create(&p, &a, err);
-  if (s == TC_OK && tc_places_create(out) != TC_OK)
-    s = tc_fail(err, TC_ERR_NOMEM, "out of memory");
-  const tc_store_info *info = tc_store_get_info(store);
-  for (size_t k = 0; s == TC_OK && k < info->nbuckets; k++)
-    if ((s = tc_store_read_bucket(store, k, &cols, err)) == TC_OK)
-      s = tc_anchorage_add(a, &cols, err);
-  if (s == TC_OK)
-    s = tc_anchorage_finish(a, NULL, *out, err);
-  tc_anchorage_free(a);
-  tc_columns_free(&cols);
-  return s;
+static void on_progress(void *user, const char *what, uint64_t done, uint64_t total) {
+  tc_progress_update(user, what, done, done, total);
 }
 
 static tc_status compute(tc_store *store, int threads, tc_encounter_list *list, tc_err *err) {
@@ -75,7 +57,7 @@ int cmd_report(int argc, char **argv) {
   }
   tc_output_set_tracks(o, 1, a.panels ? a.panels : 1);
   const char *out = a.out;
-  int quiet = a.quiet, anchorages = !a.no_anchorages;
+  int quiet = a.quiet;
   const char *store_path = a.store, *list_path = a.list;
   const char *outs[] = {out}, *ins[24] = {store_path, list_path};
   size_t nin = 2 + tc_output_inputs(o, ins + 2, 22);
@@ -89,6 +71,9 @@ int cmd_report(int argc, char **argv) {
   tc_store *store = NULL;
   tc_encounter_list list;
   tc_encounter_list_init(&list);
+  tc_progress *bar = tc_progress_create(!quiet);
+  if (bar)
+    tc_output_set_progress(o, on_progress, bar);
   tc_status s = tc_store_open(store_path, &store, &err);
   if (s != TC_OK)
     goto fail;
@@ -97,15 +82,9 @@ int cmd_report(int argc, char **argv) {
     goto fail;
   if ((s = tc_output_use_store(o, store, &err)) != TC_OK)
     goto fail;
-  size_t nanch = 0;
-  if (anchorages && !tc_output_has_ports(o)) {
-    tc_places *found;
-    if ((s = store_anchorages(store, &found, &err)) != TC_OK)
-      goto fail;
-    nanch = tc_places_count(found);
-    tc_output_add_places(o, found);
-  }
-  if ((s = tc_output_prepare(o, &list, &err)) != TC_OK)
+  s = tc_output_prepare(o, &list, &err);
+  tc_progress_clear(bar);
+  if (s != TC_OK)
     goto fail;
   ro.coast = tc_output_coast(o);
   ro.source = list_path ? list_path : store_path;
@@ -113,7 +92,7 @@ int cmd_report(int argc, char **argv) {
     goto fail;
   if (!quiet) {
     char dir[512];
-    fprintf(stderr, "trajcorr report: %s; %zu anchorages found in the store; %s -> %s\n", tc_output_summary(o), nanch,
+    fprintf(stderr, "trajcorr report: %s; %s -> %s\n", tc_output_summary(o),
             tc_report_find_leaflet(&ro, dir, sizeof dir) ? "maps by Leaflet"
                                                          : "no maps (apt-get install libjs-leaflet)",
             out);
@@ -123,6 +102,7 @@ int cmd_report(int argc, char **argv) {
 fail:
   fprintf(stderr, "trajcorr report: %s\n", err.msg[0] ? err.msg : tc_status_name(s));
 done:
+  tc_progress_free(bar);
   tc_encounter_list_free(&list);
   tc_output_free(o);
   tc_store_close(store);

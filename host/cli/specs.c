@@ -36,6 +36,9 @@ static const char exit_notes[] = "Exit status: 0 success, 1 failure, 2 bad usage
    .unit = "m", .help = "drop encounters this close to a port", .deflt = "none"},                              \
   {.name = "coast", .kind = TC_OPT_STRING, TC_AT(T, out_opts.o.coast), .metavar = "SPEC",                      \
    .help = "auto (installed GSHHG), none, or a .nc / GeoJSON file"},                                          \
+  {.name = "no-anchorages", .kind = TC_OPT_FLAG, TC_AT(T, out_opts.o.no_anchorages),                         \
+   .help = "do not flag encounters at anchorages found in the store (found, and cached beside it as "         \
+           "STORE.anchorages.csv, when no --ports is given)"},                                                \
   {.name = "gap-min", .kind = TC_OPT_DURATION, TC_AT(T, out_opts.o.gap_min),                                   \
    .help = "AIS gap that counts as going dark"},                                                              \
   {.name = "sort", .kind = TC_OPT_ENUM, TC_AT(T, out_opts.o.sort_score), .choices = "time|score",              \
@@ -432,8 +435,6 @@ static const tc_opt report_opts[] = {
     {.name = "title", .kind = TC_OPT_STRING, TC_AT(RA, ro.title), .metavar = "TEXT", .help = "page title"},
     {.name = "panels", .kind = TC_OPT_INT, TC_AT(RA, panels), .min = 0, .max = 100000,
      .help = "candidates (best first) with a panel"},
-    {.name = "no-anchorages", .kind = TC_OPT_FLAG, TC_AT(RA, no_anchorages),
-     .help = "do not flag encounters at anchorages found in STORE (done when no --ports is given)"},
     {.name = "threads", .short_name = 't', .kind = TC_OPT_INT, TC_AT(RA, threads), .min = 1, .max = 4096,
      .help = "CPU threads when computing the encounters", .deflt = "as encounters"},
     {.name = "quiet", .short_name = 'q', .kind = TC_OPT_FLAG, TC_AT(RA, quiet), .help = "no summary and no closing time/memory line on stderr"},

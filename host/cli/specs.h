@@ -77,7 +77,7 @@ typedef struct {
   const char *store, *list, *out;
   tc_report_opts ro;
   size_t panels;
-  int no_anchorages, quiet, threads;
+  int quiet, threads;
   tc_output_args out_opts;
 } tc_report_args;
 
