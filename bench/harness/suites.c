@@ -19,6 +19,9 @@ static const tc_bench_suite suites[] = {
      tc_bench_suite_pipeline},
     {"peers", "the numpy/scipy peer beside trajcorr on the same inputs; outputs compared, ratio",
      tc_bench_suite_peers},
+    {"load", "the 1 500-vessel case idle and beside --load N busy processes, alternating: default "
+             "vs --threads 1 vs OMP_WAIT_POLICY=passive vs libgomp's spinning",
+     tc_bench_suite_load},
 };
 
 const tc_bench_suite *tc_bench_suites(size_t *n) {

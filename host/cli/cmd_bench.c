@@ -23,7 +23,8 @@ static void usage(FILE *f) {
   fprintf(f,
           "usage: trajcorr bench [SUITE...] [--quick] [-o results.json] [--md results.md]\n"
           "                      [--budget SECONDS] [--data DIR] [--peers DIR] [--python PATH]\n"
-          "                      [--max-vessels N] [--max-days D] [--work-dir DIR] [--keep] [--list]\n\n"
+          "                      [--max-vessels N] [--max-days D] [--load N] [--work-dir DIR] [--keep]\n"
+          "                      [--list]\n\n"
           "Times trajcorr and writes one JSON record per measurement (machine, parameters,\n"
           "min/median/max time, throughput, peak memory, whether the result checked out).\n"
           "Every measured result is checked after timing; the exit status is 1 when any\n"
@@ -38,6 +39,7 @@ static void usage(FILE *f) {
           "  --python PATH    interpreter with numpy, scipy and h5py (default /usr/bin/python3)\n"
           "  --max-vessels N  pipeline: leave out fleets above N (full run: 1k..300k)\n"
           "  --max-days D     pipeline: leave out periods above D days (full run: 1..30)\n"
+          "  --load N         load: busy competitor processes in its loaded runs (default: one per core)\n"
           "  --work-dir DIR   scratch folder (default: a new one under $TMPDIR, removed after)\n"
           "  --keep           keep the scratch folder\n"
           "  --list           list the suites and exit\n\n"
@@ -117,7 +119,7 @@ int cmd_bench(int argc, char **argv) {
   const char *python = "/usr/bin/python3", *work = NULL;
   int quick = 0, keep = 0, rc = 1;
   double budget = 0, max_days = 0;
-  long max_vessels = 0;
+  long max_vessels = 0, load_procs = 0;
   const char **names = calloc((size_t)argc + 1, sizeof *names);
   size_t nnames = 0;
   tc_bench_log *log = NULL;
@@ -133,7 +135,8 @@ int cmd_bench(int argc, char **argv) {
     const char *v = i + 1 < argc ? argv[i + 1] : NULL;
     int takes = !strcmp(a, "-o") || !strcmp(a, "--md") || !strcmp(a, "--budget") ||
                 !strcmp(a, "--data") || !strcmp(a, "--peers") || !strcmp(a, "--python") ||
-                !strcmp(a, "--work-dir") || !strcmp(a, "--max-vessels") || !strcmp(a, "--max-days");
+                !strcmp(a, "--work-dir") || !strcmp(a, "--max-vessels") || !strcmp(a, "--max-days") ||
+                !strcmp(a, "--load");
     if (takes && !v) {
       fprintf(stderr, "trajcorr bench: %s needs a value\n", a);
       rc = 2;
@@ -181,6 +184,12 @@ int cmd_bench(int argc, char **argv) {
     } else if (!strcmp(a, "--max-days")) {
       if (!tc_arg_double(argv[++i], &max_days) || max_days <= 0) {
         fprintf(stderr, "trajcorr bench: --max-days wants a positive number of days, not '%s'\n", argv[i]);
+        rc = 2;
+        goto cleanup;
+      }
+    } else if (!strcmp(a, "--load")) {
+      if (!tc_arg_long(argv[++i], 1, 256, &load_procs)) {
+        fprintf(stderr, "trajcorr bench: --load wants a count of busy processes (1..256), not '%s'\n", argv[i]);
         rc = 2;
         goto cleanup;
       }
@@ -254,6 +263,7 @@ int cmd_bench(int argc, char **argv) {
   tc_bench_ctx ctx = {
       .self = self, .workdir = work, .python = python, .peers_dir = peers, .data_dir = data,
       .quick = quick, .budget_s = budget, .max_vessels = (size_t)max_vessels, .max_days = max_days,
+      .load_procs = (int)load_procs,
       .log = log,
       .progress = on_progress, .on_record = on_record, .cb_ctx = NULL,
   };

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "host/cli/commands.h"
+#include "host/cli/waitpolicy.h"
 
 typedef struct {
   const char *name;
@@ -65,6 +66,7 @@ int main(int argc, char **argv) {
   }
   if (!strcmp(argv[1], "version") || !strcmp(argv[1], "--version"))
     return print_version();
+  tc_cli_wait_policy(argv); /* may start this program again, once */
   for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
     if (commands[i].run && !strcmp(argv[1], commands[i].name))
       return commands[i].run(argc - 1, argv + 1);
