@@ -16,7 +16,8 @@
 #define TC_CLI_WAIT_POLICY "passive"
 
 /* Re-executes this program (/proc/self/exe, same arguments, same pid) with
- * OMP_WAIT_POLICY=TC_CLI_WAIT_POLICY when OpenMP is built and neither variable is set.
+ * OMP_WAIT_POLICY=TC_CLI_WAIT_POLICY when OpenMP is built, neither variable is set and
+ * the command (argv[1]) runs parallel regions.
  * Returns only when nothing was done or the exec failed (the run then goes on with
  * libgomp's defaults). */
 void tc_cli_wait_policy(char **argv);
