@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-/* SUITE TABLE: default order, cheapest first. */
+/* SUITE TABLE: default order, cheapest first; those marked 1 run only when named. */
 static const tc_bench_suite suites[] = {
     {"geo", "kernels/geo.h math: haversine, chord screen, interpolation (per call)",
      tc_bench_suite_geo},
@@ -21,7 +21,7 @@ static const tc_bench_suite suites[] = {
      tc_bench_suite_peers},
     {"load", "the 1 500-vessel case idle and beside --load N busy processes, alternating: default "
              "vs --threads 1 vs OMP_WAIT_POLICY=passive vs libgomp's spinning",
-     tc_bench_suite_load},
+     tc_bench_suite_load, 1},
 };
 
 const tc_bench_suite *tc_bench_suites(size_t *n) {

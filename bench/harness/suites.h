@@ -31,6 +31,7 @@ typedef struct {
   const char *name;
   const char *summary;
   tc_status (*run)(tc_bench_ctx *c, tc_err *err);
+  int on_request; /* only when named: it loads the machine on purpose */
 } tc_bench_suite;
 
 /* Suites in their default order; n gets the count. */

@@ -39,13 +39,13 @@ static void usage(FILE *f) {
           "  --python PATH    interpreter with numpy, scipy and h5py (default /usr/bin/python3)\n"
           "  --max-vessels N  pipeline: leave out fleets above N (full run: 1k..300k)\n"
           "  --max-days D     pipeline: leave out periods above D days (full run: 1..30)\n"
-          "  --load N         load: busy competitor processes in its loaded runs (default: one per core)\n"
+          "  --load N         the load suite's busy processes in its loaded runs (default: one per core)\n"
           "  --work-dir DIR   scratch folder (default: a new one under $TMPDIR, removed after)\n"
           "  --keep           keep the scratch folder\n"
           "  --list           list the suites and exit\n\n"
-          "Suites (default: all, in this order):\n");
+          "Suites (default: all but those marked *, in this order):\n");
   for (size_t i = 0; i < n; i++)
-    fprintf(f, "  %-9s %s\n", s[i].name, s[i].summary);
+    fprintf(f, "  %-9s%s%s\n", s[i].name, s[i].on_request ? "* " : "  ", s[i].summary);
 }
 
 static void on_progress(void *ctx, const char *msg) {
@@ -271,7 +271,7 @@ int cmd_bench(int argc, char **argv) {
   const tc_bench_suite *all = tc_bench_suites(&nall);
   int fatal = 0;
   for (size_t k = 0; k < nall && !fatal; k++) {
-    int wanted = nnames == 0;
+    int wanted = nnames == 0 && !all[k].on_request;
     for (size_t i = 0; i < nnames && !wanted; i++)
       wanted = !strcmp(names[i], all[k].name);
     if (!wanted)
