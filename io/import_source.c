@@ -1,5 +1,5 @@
 /* One source file through io/reader.h into an import: hash, duplicate check, records,
- * counts, source table entry. A named file is hashed on a thread of its own while its
+ * counts, source table entry. A regular file is hashed on a thread of its own while its
  * records are read (the hash is a whole extra pass over the file); the duplicate check
  * runs as soon as the hash is known, and nothing read is kept when it fails: any error
  * leaves the store as it was. */
@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "io/import.h"
 #include "io/sha256.h"
@@ -26,6 +27,11 @@ static void *hash_file(void *arg) {
   h->st = tc_sha256_file(h->path, h->src->sha256, &h->src->size, &h->err);
   atomic_store(&h->done, 1);
   return NULL;
+}
+
+static int regular_file(const char *path) {
+  struct stat sb;
+  return stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
 }
 
 /* Once the hash is known: its status, then the duplicate check. */
@@ -49,9 +55,9 @@ tc_status tc_import_source(tc_import *im, const char *path, const tc_reader_opts
   const tc_import_opts *o = tc_import_get_opts(im);
   if (is_stdin) {
     st = tc_stdin_tee_start(&tee, err);
-  } else if (pthread_create(&h.th, NULL, hash_file, &h) == 0) {
+  } else if (regular_file(path) && pthread_create(&h.th, NULL, hash_file, &h) == 0) {
     hashing = 1;
-  } else { /* no thread: hash first */
+  } else { /* a pipe cannot be read twice at once; or no thread: hash first */
     hash_file(&h);
     hash_done = 1;
     st = hash_checked(im, &h, err);
