@@ -150,7 +150,7 @@ int cmd_bench(int argc, char **argv) {
       size_t n;
       const tc_bench_suite *s = tc_bench_suites(&n);
       for (size_t k = 0; k < n; k++)
-        printf("%-9s %s\n", s[k].name, s[k].summary);
+        printf("%-9s%s%s\n", s[k].name, s[k].on_request ? "* " : "  ", s[k].summary);
       rc = 0;
       goto cleanup;
     } else if (!strcmp(a, "--quick")) {
