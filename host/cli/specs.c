@@ -267,9 +267,9 @@ static void bench_init(void *d) {
 static void bench_suites_help(FILE *f) {
   size_t n;
   const tc_bench_suite *s = tc_bench_suites(&n);
-  fprintf(f, "\nSuites (default: all, in this order):\n");
+  fprintf(f, "\nSuites (default: all but those marked *, in this order):\n");
   for (size_t i = 0; i < n; i++)
-    fprintf(f, "  %-9s %s\n", s[i].name, s[i].summary);
+    fprintf(f, "  %-9s%s%s\n", s[i].name, s[i].on_request ? "* " : "  ", s[i].summary);
 }
 
 static const tc_opt bench_args[] = {
@@ -293,6 +293,8 @@ static const tc_opt bench_opts[] = {
      .help = "pipeline: leave out fleets above N (full run: 1k..300k)", .deflt = ""},
     {.name = "max-days", .kind = TC_OPT_DURATION_F, TC_AT(BA, max_days), .unit = "d", .min = 1e-6, .max = 1e6,
      .help = "pipeline: leave out periods above this many days (full run: 1..30)", .deflt = ""},
+    {.name = "load", .kind = TC_OPT_INT, TC_AT(BA, load_procs), .min = 1, .max = 256,
+     .help = "the load suite's busy processes in its loaded runs", .deflt = "one per core"},
     {.name = "work-dir", .kind = TC_OPT_STRING, TC_AT(BA, work), .metavar = "DIR",
      .help = "scratch folder", .deflt = "a new one under $TMPDIR, removed after"},
     {.name = "keep", .kind = TC_OPT_FLAG, TC_AT(BA, keep), .help = "keep the scratch folder"},

@@ -58,7 +58,7 @@ typedef struct {
   const char *json_path, *md_path, *data, *peers, *python, *work;
   int quick, keep, list;
   double budget_s, max_days;
-  long max_vessels;
+  long max_vessels, load_procs;
 } tc_bench_args;
 
 typedef struct {
