@@ -169,6 +169,19 @@ static item *radix(item *a, item *tmp, size_t n, int bits, uint32_t (*cnt)[2048]
   return a;
 }
 
+/* Fresh pages cost more to fault in than the sort's work on them (io/hugepages.h: the
+ * kernel zeroes each one): the two arrays are faulted in on every thread at once
+ * rather than by the first pass of one. */
+static void prefault(void *p, size_t bytes) {
+  volatile char *c = p;
+  long np = (long)((bytes + 4095) / 4096);
+#ifdef _OPENMP
+#pragma omp parallel for schedule(static) if (np > 256)
+#endif
+  for (long k = 0; k < np; k++)
+    c[(size_t)k * 4096] = 0;
+}
+
 /* Sorts recs[0..n) into s->order. Key: bucket offset | mmsi (30 bits) | time in bucket. */
 static tc_status sort_buffer(tc_spill *s, tc_err *err) {
   size_t n = s->n;
@@ -183,7 +196,13 @@ static tc_status sort_buffer(tc_spill *s, tc_err *err) {
   }
   tc_want_huge_pages(s->order, n * sizeof(item));
   tc_want_huge_pages(tmp, n * sizeof(item));
-  for (size_t i = 0; i < n; i++) {
+  prefault(s->order, n * sizeof(item));
+  prefault(tmp, n * sizeof(item));
+  const long ln = (long)n;
+#ifdef _OPENMP
+#pragma omp parallel for schedule(static) reduction(min : bmin) reduction(max : bmax) if (ln > 65536)
+#endif
+  for (long i = 0; i < ln; i++) {
     int64_t b = tc_bucket_start(s->recs[i].t, bs) / bs;
     bmin = b < bmin ? b : bmin;
     bmax = b > bmax ? b : bmax;
@@ -191,7 +210,10 @@ static tc_status sort_buffer(tc_spill *s, tc_err *err) {
   int tb = bits_for((uint64_t)(bs - 1)), bb = n ? bits_for((uint64_t)bmax - (uint64_t)bmin) : 0;
   item *res = s->order;
   if (n && tb + 30 + bb <= 64) {
-    for (size_t i = 0; i < n; i++) {
+#ifdef _OPENMP
+#pragma omp parallel for schedule(static) if (ln > 65536)
+#endif
+    for (long i = 0; i < ln; i++) {
       const tc_fix *f = &s->recs[i];
       int64_t t0 = tc_bucket_start(f->t, bs);
       uint64_t key = (uint64_t)(t0 / bs - bmin) << (30 + tb);

@@ -179,7 +179,13 @@ tc_status tc_store_writer_create(const char *file_path, const char *store_path,
   w->o = *o;
   if (!w->o.chunk_rows)
     w->o.chunk_rows = TC_STORE_CHUNK_ROWS;
-  w->file = H5Fcreate(file_path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  /* The newest file format: checksummed metadata (superblock, object headers, chunk
+   * indexes), so a flipped byte there is an error too. */
+  hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+  if (fapl >= 0 && H5Pset_libver_bounds(fapl, H5F_LIBVER_V110, H5F_LIBVER_LATEST) >= 0)
+    w->file = H5Fcreate(file_path, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+  if (fapl >= 0)
+    H5Pclose(fapl);
   if (w->file < 0) {
     tc_status st = tc_h5_fail(err, store_path, "cannot create '%s'", file_path);
     tc_store_writer_free(w);
@@ -292,7 +298,7 @@ static tc_status scratch_reserve(tc_store_writer *w, tc_err *err) {
     size_t bytes = w->chunk * tc_h5_kind_size(tc_h5_col_kind(c));
     free(w->shuf[c]);
     free(w->zbuf[c]);
-    w->zcap[c] = tc_deflate_planes_bound(bytes, tc_h5_kind_size(tc_h5_col_kind(c)));
+    w->zcap[c] = tc_deflate_planes_bound(bytes, tc_h5_kind_size(tc_h5_col_kind(c))) + 4;
     w->shuf[c] = malloc(bytes);
     w->zbuf[c] = malloc(w->zcap[c]);
     if (!w->shuf[c] || !w->zbuf[c]) {
@@ -304,10 +310,10 @@ static tc_status scratch_reserve(tc_store_writer *w, tc_err *err) {
   return TC_OK;
 }
 
-/* What HDF5's shuffle and deflate filters would make of one chunk (rows past n zero),
- * so chunks can be compressed on several threads and written with H5Dwrite_chunk;
- * readers see an ordinary shuffle + deflate dataset, whose incompressible byte planes
- * are stored blocks (io/deflate_planes.h). 0 or -1. */
+/* What HDF5's shuffle, deflate and Fletcher-32 filters would make of one chunk (rows
+ * past n zero), so chunks can be compressed on several threads and written with
+ * H5Dwrite_chunk; readers see an ordinary shuffle + deflate + fletcher32 dataset, whose
+ * incompressible byte planes are stored blocks (io/deflate_planes.h). 0 or -1. */
 static int compress_chunk(tc_store_writer *w, int c) {
   size_t es = tc_h5_kind_size(tc_h5_col_kind(c)), n = w->buf.n, rows = w->chunk;
   unsigned char *src = tc_h5_col_ptr(&w->buf, c), *dst = w->shuf[c];
@@ -315,7 +321,14 @@ static int compress_chunk(tc_store_writer *w, int c) {
   for (size_t b = 0; b < es; b++)
     for (size_t i = 0; i < rows; i++)
       dst[b * rows + i] = src[i * es + b];
-  return tc_deflate_planes(dst, rows, es, w->o.deflate_level, w->zbuf[c], w->zcap[c], &w->zlen[c]);
+  if (tc_deflate_planes(dst, rows, es, w->o.deflate_level, w->zbuf[c], w->zcap[c] - 4, &w->zlen[c]) != 0)
+    return -1;
+  uint32_t sum = tc_h5_fletcher32_of(w->zbuf[c], w->zlen[c]);
+  unsigned char *tail = w->zbuf[c] + w->zlen[c];
+  for (int i = 0; i < 4; i++)
+    tail[i] = (unsigned char)(sum >> 8 * i);
+  w->zlen[c] += 4;
+  return 0;
 }
 
 /* Appends the buffered rows to every column (one extent change and one write each). */

@@ -59,7 +59,7 @@ done
 # The demo's steps on a smaller day, from the installed program, outside the checkout.
 run="$tmp/run"
 mkdir -p "$run"
-export POCL_CACHE_DIR="$tmp/pocl-cache"
+export POCL_CACHE_DIR="$tmp/pocl-cache" TRAJCORR_CL_CACHE="$tmp/cl-cache"
 mkdir -p "$POCL_CACHE_DIR"
 (
   cd "$run"

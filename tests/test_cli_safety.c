@@ -57,16 +57,19 @@ Test(safety, output_onto_the_store_is_refused, .timeout = 120) {
   char dir[512], before[65], after[65], cmd[2048];
   small_store("safety_out", dir, sizeof dir);
   digest(dir, "S.h5", before);
-  cr_assert_eq(tr_sh("cd '%s' && ln -s S.h5 L.h5 && ln S.h5 H.h5 && mkdir sub && "
-                     "'%s' encounters -q S.h5 -o E.csv", dir, TC), 0);
+  cr_assert_eq(tr_sh("cd '%s' && ln -s S.h5 L.h5 && ln S.h5 H.h5 && ln -s S.h5 T.tracks.geojson && "
+                     "mkdir sub && '%s' encounters -q S.h5 -o E.csv", dir, TC), 0);
   static const char *const cases[] = {
       "encounters S.h5 -o S.h5",        "encounters S.h5 -o L.h5",
       "encounters S.h5 -o H.h5",        "encounters S.h5 -o sub/../S.h5",
       "encounters S.h5 -o X --meta S.h5", "encounters S.h5 -o W --watchlist W.json",
       "encounters S.h5 -o x.geojson --watchlist x.geojson",
+      "encounters S.h5 --tracks -o T.geojson", /* its tracks: T.tracks.geojson, a link to S.h5 */
+      "encounters S.h5 --tracks -o y.geojson --area y.tracks.geojson",
       "report S.h5 E.csv -o S.h5",      "report S.h5 E.csv -o E.csv",
       "report S.h5 -o L.h5",            "anchorages S.h5 -o S.h5",
-      "anchorages S.h5 -o H.h5",        "import S.h5 L.h5",
+      "anchorages S.h5 -o H.h5",        "anchorages -o S.h5 S.h5",
+      "import S.h5 L.h5",
       "import S.h5 g.csv S.h5",         "generate -o a.csv --truth a.csv",
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -77,7 +80,8 @@ Test(safety, output_onto_the_store_is_refused, .timeout = 120) {
     digest(dir, "S.h5", after);
     cr_assert_str_eq(before, after, "%s changed the store", cases[i]);
   }
-  cr_expect_eq(tr_sh("cd '%s' && test -L L.h5 && test ! -e W && test ! -e X", dir), 0);
+  cr_expect_eq(tr_sh("cd '%s' && test -L L.h5 && test -L T.tracks.geojson && test ! -e W && test ! -e X && "
+                     "test ! -e T.geojson && test ! -e y.geojson", dir), 0);
   tr_sh("rm -rf '%s'", dir);
 }
 

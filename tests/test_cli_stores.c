@@ -11,7 +11,7 @@
 
 static char dir[512];
 
-/* The generated set, split by fix time at B1 (inside a day bucket and inside a six-hour one)
+/* The generated set, split by fix time at B1 (inside a day bucket and inside an hour one)
  * and B2 (a day's edge); rows without a readable time go to the first part. */
 #define B1 "2024-01-01T13:37:20Z"
 #define B2 "2024-01-02T00:00:00Z"
@@ -29,8 +29,9 @@ static void setup(void) {
                      "  o[sum(t>=x for x in b) if t else 0].write(l)\n"
                      "[x.close() for x in o]\n"
                      "EOF", dir), 0);
-  /* three bucket lengths: one day, six hours, a week */
-  cr_assert_eq(tr_sh("cd '%s' && '%s' import -q s0.h5 p0.csv && '%s' import -q --bucket 6h s1.h5 p1.csv && "
+  /* three bucket lengths: one day, one hour (far shorter than the gaps' 36 h window: the
+   * report reads each bucket once for all candidates), a week */
+  cr_assert_eq(tr_sh("cd '%s' && '%s' import -q s0.h5 p0.csv && '%s' import -q --bucket 1h s1.h5 p1.csv && "
                      "'%s' import -q --bucket 7d s2.h5 p2.csv", dir, TC_BINARY, TC_BINARY, TC_BINARY), 0);
   cr_assert_eq(tr_sh("cd '%s' && '%s' encounters -q -t 1 one.h5 -o one.csv", dir, TC_BINARY), 0);
 }
@@ -63,7 +64,7 @@ static void three_stores_in_any_order_equal_one_store(void) {
                      dir, TC_BINARY), 0);
 }
 
-/* Two stores only, meeting inside a bucket: the day store and the six-hour store. */
+/* Two stores only, meeting inside a bucket: the day store and the hour store. */
 static void two_stores_meeting_inside_a_bucket_equal_one_store(void) {
   cr_assert_eq(tr_sh("cd '%s' && cat p0.csv >a.csv && tail -n +2 p1.csv >>a.csv && "
                      "'%s' import -q a.h5 a.csv && '%s' encounters -q -t 1 a.h5 -o a1.csv && "
@@ -77,7 +78,7 @@ static void sidecar_lists_every_store_in_time_order(void) {
                      "m=json.load(open('j.csv.json'))['input']\n"
                      "s=m['stores']\n"
                      "assert [x['path'] for x in s]==['s0.h5','s1.h5','s2.h5'], s\n"
-                     "assert [x['bucket_s'] for x in s]==[86400,21600,604800], s\n"
+                     "assert [x['bucket_s'] for x in s]==[86400,3600,604800], s\n"
                      "assert s[0]['t_max']<'" B1 "'<=s[1]['t_min'] and s[1]['t_max']<'" B2 "'<=s[2]['t_min'], s\n"
                      "one=json.load(open('one.csv.json'))['input']\n"
                      "assert m['rows']==one['rows']==sum(x['rows'] for x in s), (m, one)\n"
@@ -131,6 +132,43 @@ static void report_from_stores_equals_one_store(void) {
   cr_assert_neq(tr_sh("cd '%s' && ls r5.html* 2>/dev/null", dir), 0);
 }
 
+/* --sort score and GeoJSON with tracks over the stores equal one store's, read in slices
+ * that split vessels (as large buckets do); the anchorages are the set's, found over all
+ * the stores' fixes (the very ones the single store finds), cached beside the first store
+ * for the set without touching that store's own cache, and read back from there. */
+static void ranking_over_stores_equals_one_store(void) {
+  cr_assert_eq(tr_sh("cd '%s' && rm -f *.anchorages.csv *.set-anchorages.csv && "
+                     "'%s' encounters -q -t 1 one.h5 --sort score -o k1.csv && "
+                     "TC_TRACK_SLICE_ROWS=700 '%s' encounters -t 1 s2.h5 s0.h5 s1.h5 --sort score -o k3.csv "
+                     "2>k3.err && cmp k1.csv k3.csv && grep -q 'anchorages found in the stores;' k3.err && "
+                     "test -s s0.h5.set-anchorages.csv && test ! -e s0.h5.anchorages.csv && "
+                     "test $(tail -n +3 one.h5.anchorages.csv | wc -l) -gt 0 && "
+                     "tail -n +2 one.h5.anchorages.csv >a1.x && tail -n +2 s0.h5.set-anchorages.csv >a3.x && "
+                     "cmp a1.x a3.x && "
+                     "'%s' encounters -t 1 s1.h5 s2.h5 s0.h5 --sort score -o k4.csv 2>k4.err && cmp k1.csv k4.csv && "
+                     "grep -q 'anchorages found in the stores (cached)' k4.err",
+                     dir, TC_BINARY, TC_BINARY, TC_BINARY), 0);
+  /* a set with another store after the first is another key: found again, not misread */
+  cr_assert_eq(tr_sh("cd '%s' && '%s' encounters -t 1 s0.h5 s1.h5 --sort score -o k5.csv 2>k5.err && "
+                     "! grep -q '(cached)' k5.err", dir, TC_BINARY), 0);
+  cr_assert_eq(tr_sh("cd '%s' && '%s' encounters -q -t 1 one.h5 --tracks -o g1.geojson && "
+                     "TC_TRACK_SLICE_ROWS=700 '%s' encounters -q -t 1 s0.h5 s2.h5 s1.h5 --tracks -o g3.geojson && "
+                     "cmp g1.geojson g3.geojson && cmp g1.tracks.geojson g3.tracks.geojson && "
+                     "test $(grep -o LineString g3.tracks.geojson | wc -l) -gt 0",
+                     dir, TC_BINARY, TC_BINARY), 0);
+}
+
+/* An unknown output extension is refused before any store is read; the GeoJSON tracks
+ * file beside the list may not replace any store either. */
+static void analyst_outputs_checked_before_the_work(void) {
+  cr_assert_eq(tr_sh("cd '%s' && '%s' encounters -q s0.h5 s1.h5 --sort score -o x.txt 2>x.err", dir, TC_BINARY), 2);
+  cr_assert_eq(tr_sh("cd '%s' && grep -q 'x.txt' x.err && ! ls x.txt* 2>/dev/null", dir), 0);
+  cr_assert_eq(tr_sh("cd '%s' && cp s1.h5 t.tracks.geojson && cp s1.h5 keep1.h5 && "
+                     "'%s' encounters -q s0.h5 t.tracks.geojson --tracks -o t.geojson 2>t.err", dir, TC_BINARY), 2);
+  cr_assert_eq(tr_sh("cd '%s' && cmp t.tracks.geojson keep1.h5 && ! ls t.geojson* 2>/dev/null && "
+                     "grep -q 't.tracks.geojson' t.err", dir), 0);
+}
+
 Test(cli_stores, many_stores_read_as_one) {
   encounters_cross_both_store_boundaries();
   three_stores_in_any_order_equal_one_store();
@@ -143,4 +181,9 @@ Test(cli_stores, refusals) {
   overlapping_stores_are_refused();
   a_store_given_twice_is_refused();
   output_onto_any_store_is_refused();
+}
+
+Test(cli_stores, ranking_and_analyst_outputs) {
+  ranking_over_stores_equals_one_store();
+  analyst_outputs_checked_before_the_work();
 }

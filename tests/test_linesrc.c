@@ -1,4 +1,5 @@
-/* io/linesrc: plain files, gzip (by magic bytes; multi-member, truncated, corrupt),
+/* io/linesrc: plain files, gzip (by magic bytes; multi-member, padding, trailing
+ * garbage, truncated, corrupt, CRC and length mismatch; ISA-L's and zlib's inflate),
  * standard input through a pipe, line ends and buffer boundaries, early close. */
 #include <criterion/criterion.h>
 #include <signal.h>
@@ -8,6 +9,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "io/linesrc.h"
 #include "support/csv_helpers.h"
@@ -131,6 +133,141 @@ Test(linesrc, corrupt_gzip_is_format_error) {
   cr_assert_eq(drain(t2, &err, &lines), TC_ERR_FORMAT, "%s", err.msg);
   free(data);
   free(g);
+}
+
+/* Bytes of data gzipped as one member. */
+static char *gz_bytes(const char *data, size_t n, size_t *gn) {
+  const char *t = tcsv_tmp_path("member.gz");
+  tcsv_write_gz(t, data, n);
+  return tcsv_slurp(t, gn);
+}
+
+/* The first member followed by `extra` (n bytes): the status and message of reading it. */
+static tc_status read_with_tail(const char *name, const void *extra, size_t n, tc_err *err) {
+  const char *text = "mmsi,t\n1,2\n";
+  size_t gn;
+  char *g = gz_bytes(text, strlen(text), &gn);
+  char *b = malloc(gn + n);
+  memcpy(b, g, gn);
+  memcpy(b + gn, extra, n);
+  const char *path = tcsv_tmp_path(name);
+  tcsv_write_file(path, b, gn + n);
+  uint64_t lines;
+  tc_status st = drain(path, err, &lines);
+  cr_assert(st != TC_OK || lines == 2, "%s: %llu lines", name, (unsigned long long)lines);
+  free(g);
+  free(b);
+  return st;
+}
+
+/* data as one gzip member, in memory: n bytes at *out (malloc'd), its length returned. */
+static size_t gz_mem(const char *data, size_t n, unsigned char **out) {
+  z_stream z;
+  memset(&z, 0, sizeof z);
+  cr_assert_eq(deflateInit2(&z, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY), Z_OK);
+  size_t cap = deflateBound(&z, (uLong)n) + 32;
+  *out = malloc(cap);
+  z.next_in = (unsigned char *)data;
+  z.avail_in = (uInt)n;
+  z.next_out = *out;
+  z.avail_out = (uInt)cap;
+  cr_assert_eq(deflate(&z, Z_FINISH), Z_STREAM_END);
+  size_t len = z.total_out;
+  deflateEnd(&z);
+  return len;
+}
+
+/* Thousands of small members, some empty: their headers and trailers fall across the
+ * decoder's read boundaries (256 KiB) and block ends at every offset. */
+Test(linesrc, many_members_across_read_boundaries) {
+  size_t cap = 8u << 20, k = 0, tk = 0;
+  unsigned char *all = malloc(cap);
+  char *text = malloc(cap);
+  uint32_t x = 12345;
+  for (int m = 0; m < 12000; m++) {
+    char piece[256];
+    size_t pn = 0;
+    if (m % 7 != 3) { /* every seventh member is empty */
+      pn = (size_t)snprintf(piece, sizeof piece, "member %d,", m);
+      for (int c = 0; c < 20 + m % 40; c++, x = x * 1103515245u + 12345u)
+        piece[pn++] = (char)('a' + (x >> 16) % 26);
+      piece[pn++] = '\n';
+    }
+    unsigned char *g;
+    size_t gn = gz_mem(piece, pn, &g);
+    cr_assert(k + gn < cap);
+    memcpy(all + k, g, gn);
+    k += gn;
+    memcpy(text + tk, piece, pn);
+    tk += pn;
+    free(g);
+  }
+  cr_assert_gt(k, 2u << 18, "only %zu compressed bytes: not across two reads", k);
+  const char *path = tcsv_tmp_path("many-members.gz");
+  tcsv_write_file(path, all, k);
+  check_lines(path, text, tk);
+  free(all);
+  free(text);
+}
+
+Test(linesrc, zero_padding_after_the_last_member_is_ignored) {
+  char zeros[3000] = {0};
+  tc_err err = {0};
+  cr_assert_eq(read_with_tail("padded.gz", zeros, sizeof zeros, &err), TC_OK, "%s", err.msg);
+}
+
+Test(linesrc, trailing_garbage_is_named) {
+  tc_err err = {0};
+  const char *junk = "\0\0garbage after the archive\n";
+  cr_assert_eq(read_with_tail("garbage.gz", junk, 30, &err), TC_ERR_FORMAT);
+  cr_assert(strstr(err.msg, "garbage.gz") && strstr(err.msg, "trailing garbage") &&
+                strstr(err.msg, "member 1"),
+            "%s", err.msg);
+}
+
+Test(linesrc, truncated_second_member_is_named) {
+  const char *text = "x,y\n3,4\n";
+  size_t gn;
+  char *g = gz_bytes(text, strlen(text), &gn);
+  const size_t cuts[] = {1, 5, 10, gn / 2, gn - 1}; /* magic, header, deflate data, trailer */
+  for (size_t i = 0; i < sizeof cuts / sizeof cuts[0]; i++) {
+    tc_err err = {0};
+    cr_assert_eq(read_with_tail("trunc2.gz", g, cuts[i], &err), TC_ERR_FORMAT, "cut %zu", cuts[i]);
+    cr_assert(strstr(err.msg, "trunc2.gz") && strstr(err.msg, "truncated"), "cut %zu: %s", cuts[i], err.msg);
+  }
+  free(g);
+}
+
+Test(linesrc, crc_and_length_mismatch_are_named) {
+  size_t n, gn;
+  char *data = tcsv_make_lines(&n);
+  char *g = gz_bytes(data, n, &gn);
+  const size_t at[] = {gn - 8, gn - 5, gn - 4, gn - 1}; /* CRC-32 bytes, then ISIZE bytes */
+  for (size_t i = 0; i < 4; i++) {
+    g[at[i]] ^= 0x10;
+    const char *path = tcsv_tmp_path("mismatch.gz");
+    tcsv_write_file(path, g, gn);
+    g[at[i]] ^= 0x10;
+    tc_err err = {0};
+    uint64_t lines;
+    cr_assert_eq(drain(path, &err, &lines), TC_ERR_FORMAT, "byte %zu of %zu", at[i], gn);
+    cr_assert(strstr(err.msg, "mismatch.gz") && strstr(err.msg, "CRC-32 or length mismatch"), "%s", err.msg);
+  }
+  free(g);
+  free(data);
+}
+
+Test(linesrc, corrupt_second_member_names_it) {
+  size_t n, gn;
+  char *data = tcsv_make_lines(&n);
+  char *g = gz_bytes(data, n, &gn);
+  for (size_t i = gn / 3; i < gn / 3 + 64; i++)
+    g[i] ^= 0x5a;
+  tc_err err = {0};
+  cr_assert_eq(read_with_tail("corrupt2.gz", g, gn, &err), TC_ERR_FORMAT);
+  cr_assert(strstr(err.msg, "corrupt2.gz") && strstr(err.msg, "member 2"), "%s", err.msg);
+  free(g);
+  free(data);
 }
 
 Test(linesrc, missing_file_and_directory) {

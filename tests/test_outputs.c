@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "host/report/output.h"
@@ -140,7 +141,7 @@ Test(geojson, read_back_by_the_library) {
   cr_assert_not_null(d, "%s: %s at line %d", p, je.text, je.line);
   cr_assert_str_eq(json_object_iter_key(json_object_iter(d)), "type");
   json_t *f = json_object_get(d, "features");
-  cr_assert_eq(json_array_size(f), 6);
+  cr_assert_eq(json_array_size(f), 3); /* the encounters; their tracks in lib.tracks.geojson */
   json_t *p1 = json_object_get(json_array_get(f, 1), "properties");
   static const char *const first[] = {"kind", "id", "mmsi_a", "mmsi_b", "start", "end"};
   void *it = json_object_iter(p1);
@@ -152,8 +153,25 @@ Test(geojson, read_back_by_the_library) {
   cr_assert_eq(json_real_value(json_object_get(p1, "mean_lon")), -5.355825);
   cr_assert_str_eq(json_string_value(json_object_get(p1, "name_a")), "SEA, \"STAR\" <&>");
   json_decref(d);
+  const char *tp = au_path("lib.tracks.geojson");
+  d = json_load_file(tp, JSON_REJECT_DUPLICATES, &je);
+  cr_assert_not_null(d, "%s: %s at line %d", tp, je.text, je.line);
+  f = json_object_get(d, "features");
+  cr_assert_eq(json_array_size(f), 3);
+  for (size_t i = 0; i < 3; i++) {
+    json_t *g = json_object_get(json_array_get(f, i), "geometry");
+    const char *type = json_string_value(json_object_get(g, "type"));
+    cr_assert(!strcmp(type, "LineString") || !strcmp(type, "MultiLineString"), "%s", type);
+    const char *key;
+    json_t *v;
+    json_object_foreach(json_object_get(json_array_get(f, i), "properties"), key, v)
+      cr_assert(!json_is_array(v) && !json_is_object(v), "track field %s is not a plain value", key);
+  }
+  json_decref(d);
 }
 
+/* Encounters as Points in the file named; with tracks, LineStrings in NAME.tracks.geojson
+ * beside it: each file one geometry type, scalar fields only (a Shapefile has no lists). */
 Test(geojson, read_back_by_python) {
   const char *p = write_fixture("out.geojson", TC_FMT_GEOJSON, 1);
   python_check("json", "import json, sys\n"
@@ -161,8 +179,7 @@ Test(geojson, read_back_by_python) {
       "assert d['type'] == 'FeatureCollection'\n"
       "f = d['features']\n"
       "enc = [x for x in f if x['properties']['kind'] == 'encounter']\n"
-      "trk = [x for x in f if x['properties']['kind'] == 'track']\n"
-      "assert len(enc) == 3 and len(trk) == 3, (len(enc), len(trk))\n"
+      "assert len(enc) == 3 and len(f) == 3, (len(enc), len(f))\n"
       "e = enc[0]\n"
       "assert e['geometry'] == {'type': 'Point', 'coordinates': [179.95, -16.5]}, e['geometry']\n"
       "p = e['properties']\n"
@@ -172,18 +189,23 @@ Test(geojson, read_back_by_python) {
       "assert e['id'] == p['id'] and len(p['id']) == 16\n"
       "assert enc[1]['properties']['name_a'] == 'SEA, \"STAR\" <&>'\n"
       "assert enc[2]['properties']['shore_dist_m'] is None and enc[2]['properties']['gap_before_a_s'] is None\n"
+      "assert d['trajcorr']['note'] == 'test fixture'\n"
+      "trk = json.load(open(sys.argv[1].replace('.geojson', '.tracks.geojson')))['features']\n"
+      "assert len(trk) == 3 and all(t['properties']['kind'] == 'track' for t in trk)\n"
+      "for t in trk:\n"
+      "  assert not any(isinstance(v, (list, dict)) for v in t['properties'].values()), t['properties']\n"
       "a = [t for t in trk if t['properties']['role'] == 'a' and t['properties']['mmsi'] == 538001111][0]\n"
       "g = a['geometry']\n"
       "assert g['type'] == 'MultiLineString', g\n"
       "w, e2 = g['coordinates']\n"
       "assert w[-1][0] == 180.0 and e2[0][0] == -180.0 and abs(w[-1][1] - e2[0][1]) < 1e-9\n"
       "assert abs(w[-1][1] - (-16.49 + 0.005)) < 1e-6, w[-1]\n"
-      "assert len(a['properties']['times']) == 4 and a['properties']['sog'][0] == 1.5\n"
+      "assert a['properties']['fixes'] == 4 and a['properties']['encounter_id'] == p['id']\n"
       "b = [t for t in trk if t['properties']['role'] == 'b'][0]\n"
-      "assert b['geometry']['type'] == 'LineString' and b['properties']['sog'] == [None, None, None]\n"
+      "assert b['geometry']['type'] == 'LineString' and b['properties']['fixes'] == 3\n"
       "one = [t for t in trk if t['properties']['mmsi'] == 211000001][0]\n"
-      "assert one['geometry']['type'] == 'Point'\n"
-      "assert d['trajcorr']['note'] == 'test fixture'\n"
+      "g1 = one['geometry']\n"
+      "assert g1['type'] == 'LineString' and len(g1['coordinates']) == 2 and g1['coordinates'][0] == g1['coordinates'][1], g1\n"
       "print('OK')\n", p);
 }
 
@@ -203,6 +225,12 @@ Test(kml, read_back_by_python) {
       "data = {d.get('name'): d.find('k:value', ns).text or '' for d in pm.findall('k:ExtendedData/k:Data', ns)}\n"
       "assert data['mmsi_a'] == '538001111' and data['score'] == '12.5' and data['tags'] == 'watch_b;gap_before_a'\n"
       "assert data['id'] == pm.get('id')[1:] and len(data['id']) == 16\n"
+      "assert data['start_time'] == '2020-09-14T00:00:00Z' and data['end_time'] == '2020-09-14T05:00:00Z'\n"
+      "assert 'end' not in data and 'begin' not in data, 'no field clashes with the TimeSpan'\n"
+      "order = ['IconStyle', 'LabelStyle', 'LineStyle', 'PolyStyle', 'BalloonStyle', 'ListStyle']\n"
+      "for st in root.iter('{http://www.opengis.net/kml/2.2}Style'):\n"
+      "  kids = [c.tag.split('}')[1] for c in st]\n"
+      "  assert kids == sorted(kids, key=order.index), (st.get('id'), kids)\n"
       "d1 = {d.get('name'): d.find('k:value', ns).text or '' for d in pms[1].findall('k:ExtendedData/k:Data', ns)}\n"
       "assert d1['name_a'] == 'SEA, \"STAR\" <&>', d1['name_a']\n"
       "assert 'SEA, \"STAR\" <&>' in pms[1].find('k:description', ns).text\n"
@@ -228,6 +256,12 @@ Test(hdf5, read_back_by_h5py) {
       "assert abs(e['score'][0] - 12.5) < 1e-12 and np.isnan(e['shore_dist_m'][2])\n"
       "assert e['reasons'][1].decode() == 'at Gibraltar (1.2 km) -6.0'\n"
       "assert e['tags'][0] == (1 << 1) | (1 << 3)\n"
+      "u = lambda v: v.decode() if isinstance(v, bytes) else v\n"
+      "a = f['encounters'].attrs\n"
+      "assert u(a['start_units']) == u(a['end_units']) == 'seconds since 1970-01-01T00:00:00Z'\n"
+      "assert u(a['min_dist_m_units']) == 'm' and u(a['speed_a_kn_units']) == 'knot' and u(a['gap_after_b_s_units']) == 's'\n"
+      "assert u(f['tracks/t'].attrs['units']) == 'seconds since 1970-01-01T00:00:00Z'\n"
+      "assert u(f['tracks/lat'].attrs['units']) == 'degrees_north' and u(f['tracks/sog'].attrs['units']) == 'knot'\n"
       "t = f['tracks']\n"
       "r = t['ranges'][:]\n"
       "assert r.shape == (3, 2, 2) and r[0, 0].tolist() == [0, 4] and r[0, 1].tolist() == [4, 3]\n"
@@ -286,6 +320,32 @@ Test(format, names_and_extensions) {
   cr_assert_eq(tc_format_parse("json", "x.csv", &f, &err), TC_OK);
   cr_assert_eq(f, TC_FMT_GEOJSON);
   cr_assert_eq(tc_format_parse("shp", NULL, &f, &err), TC_ERR_ARG);
+  cr_assert_eq(tc_format_parse(NULL, "out", &f, &err), TC_OK);
+  cr_assert_eq(f, TC_FMT_CSV);
+  cr_assert_eq(tc_format_parse(NULL, "d.x/.hidden", &f, &err), TC_OK);
+  /* A name that promises another format is refused, naming the known ones. */
+  cr_assert_eq(tc_format_parse(NULL, "out.shp", &f, &err), TC_ERR_ARG);
+  cr_assert(strstr(err.msg, "'.shp'") && strstr(err.msg, ".geojson") && strstr(err.msg, ".kml"), "%s", err.msg);
+  cr_assert_eq(tc_format_parse(NULL, "out.gpkg", &f, &err), TC_ERR_ARG);
+  cr_assert_eq(tc_format_parse("csv", "out.txt", &f, &err), TC_OK, "--format decides whatever the name");
+}
+
+/* The command refuses such a name before any work, exit 2, and writes nothing. */
+Test(format, unknown_extension_is_an_error_in_the_command) {
+  const char *store = au_path("ext.h5"), *shp = au_path("out.shp");
+  char cmd[4096];
+  snprintf(cmd, sizeof cmd, "rm -f '%s' '%s' && '%s' generate -q -o /dev/null --store '%s' --vessels 60 --days 0.5 >/dev/null 2>&1",
+           store, shp, TC_BINARY, store);
+  cr_assert_eq(system(cmd), 0, "%s", cmd);
+  for (int i = 0; i < 2; i++) {
+    snprintf(cmd, sizeof cmd, "'%s' encounters -q '%s' %s -o '%s' 2>'%s'", TC_BINARY, store,
+             i ? "--sort score" : "", shp, au_path("ext.err"));
+    int rc = system(cmd);
+    cr_assert(WIFEXITED(rc) && WEXITSTATUS(rc) == 2, "%s: status %d", cmd, rc);
+    cr_assert_neq(access(shp, F_OK), 0, "nothing written under %s", shp);
+    snprintf(cmd, sizeof cmd, "grep -q \"unknown output format '.shp'\" '%s'", au_path("ext.err"));
+    cr_assert_eq(system(cmd), 0, "the message names the extension");
+  }
 }
 
 /* The id depends on (mmsi_a, mmsi_b, start) alone, which the spec makes identical
@@ -361,4 +421,70 @@ Test(output, options_and_write) {
   cr_assert_not(tc_output_wanted(o, "list.csv"));
   cr_assert(tc_output_wanted(o, "list.geojson"));
   tc_output_free(o);
+}
+
+/* ---- round trips through GDAL/OGR, as a QGIS user would open the files ---- */
+
+static int have_ogr2ogr(void) { return system("command -v ogr2ogr >/dev/null 2>&1 && command -v ogrinfo >/dev/null 2>&1") == 0; }
+
+/* Runs cmd (stderr to a file); fails on a non-zero status or an ERROR from GDAL. */
+static void ogr_ok(const char *cmd) {
+  char full[8192], log[1100];
+  snprintf(log, sizeof log, "%s", au_path("ogr.log"));
+  snprintf(full, sizeof full, "%s 2>'%s'", cmd, log);
+  int rc = system(full);
+  snprintf(full, sizeof full, "! grep -q ERROR '%s'", log);
+  cr_assert(rc == 0 && system(full) == 0, "%s (see %s)", cmd, log);
+}
+
+/* ogrinfo's summary of path holds every line of want ('|'-separated). */
+static void ogr_has(const char *path, const char *want) {
+  char cmd[4096], info[1100];
+  snprintf(info, sizeof info, "%s", au_path("ogrinfo.txt"));
+  snprintf(cmd, sizeof cmd, "ogrinfo -so -al '%s' >'%s' 2>&1", path, info);
+  cr_assert_eq(system(cmd), 0, "%s", cmd);
+  char buf[512];
+  snprintf(buf, sizeof buf, "%s", want);
+  for (char *w = strtok(buf, "|"); w; w = strtok(NULL, "|")) {
+    snprintf(cmd, sizeof cmd, "grep -qF '%s' '%s'", w, info);
+    cr_assert_eq(system(cmd), 0, "'%s' not in ogrinfo of %s (%s)", w, path, info);
+  }
+}
+
+Test(ogr, round_trips_to_shapefile_and_geopackage) {
+  if (!have_ogr2ogr())
+    cr_skip("ogr2ogr is not installed (apt-get install gdal-bin)");
+  const char *gj = write_fixture("ogr.geojson", TC_FMT_GEOJSON, 1);
+  const char *kml = write_fixture("ogr.kml", TC_FMT_KML, 1);
+  const char *csv = write_fixture("ogr.csv", TC_FMT_CSV, 0);
+  char dir[1100], cmd[8192], p[1200];
+  snprintf(dir, sizeof dir, "%s", au_path("ogr-out"));
+  snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s'", dir, dir);
+  cr_assert_eq(system(cmd), 0);
+  /* Tracks: their own file, one LineString layer, to a Shapefile. */
+  snprintf(cmd, sizeof cmd, "ogr2ogr -f 'ESRI Shapefile' '%s/trk.shp' '%s'", dir, au_path("ogr.tracks.geojson"));
+  ogr_ok(cmd);
+  snprintf(p, sizeof p, "%s/trk.shp", dir);
+  ogr_has(p, "Geometry: Line String|Feature Count: 3|mmsi: Integer");
+  /* Encounters: Points; tags (a list) as text, as QGIS users map it. */
+  snprintf(cmd, sizeof cmd, "ogr2ogr -f 'ESRI Shapefile' -mapFieldType StringList=String '%s/enc.shp' '%s'", dir, gj);
+  ogr_ok(cmd);
+  snprintf(p, sizeof p, "%s/enc.shp", dir);
+  ogr_has(p, "Geometry: Point|Feature Count: 3|score: Real|tags: String");
+  snprintf(cmd, sizeof cmd, "ogr2ogr -f GPKG '%s/enc.gpkg' '%s'", dir, gj);
+  ogr_ok(cmd);
+  snprintf(p, sizeof p, "%s/enc.gpkg", dir);
+  ogr_has(p, "Geometry: Point|Feature Count: 3|score: Real");
+  /* KML: the TimeSpan reads as begin/end, the fields as start_time/end_time, no clash. */
+  snprintf(cmd, sizeof cmd, "ogr2ogr -f GPKG '%s/kml.gpkg' '%s'", dir, kml);
+  ogr_ok(cmd);
+  snprintf(p, sizeof p, "%s/kml.gpkg", dir);
+  ogr_has(p, "Layer name: Encounters|Feature Count: 3|begin: DateTime|end: DateTime|start_time: String|end_time: String|"
+             "Layer name: Tracks");
+  /* CSV: points from mean_lon/mean_lat. */
+  snprintf(cmd, sizeof cmd, "ogr2ogr -f GPKG -a_srs EPSG:4326 -oo X_POSSIBLE_NAMES=mean_lon -oo Y_POSSIBLE_NAMES=mean_lat "
+           "'%s/csv.gpkg' '%s'", dir, csv);
+  ogr_ok(cmd);
+  snprintf(p, sizeof p, "%s/csv.gpkg", dir);
+  ogr_has(p, "Geometry: Point|Feature Count: 3|id: String");
 }

@@ -174,6 +174,123 @@ Test(report, planted_meetings_rank_first) {
   }
 }
 
+/* The report at volume reads each bucket once for every candidate together. A store
+ * with 1 h buckets (far shorter than the gaps' 36 h reading window) read in slices of
+ * 700 rows (so slices split vessels, as 4 M-row slices do at real volume) gives the
+ * very page the same traffic gives in 1 d buckets read whole, gap reasons included.
+ * Panels' tracks are the same whether read with the gaps (--panels 3: the few that can
+ * lead) or in a second pass (--panels 10 here: too many might). */
+Test(report, short_buckets_and_small_slices_give_the_same_page, .timeout = 300) {
+  if (!au_have_python("json re"))
+    cr_skip("no /usr/bin/python3");
+  const char *csv = au_path("vol.csv"), *d1 = au_path("vol1d.h5"), *h1 = au_path("vol1h.h5");
+  const char *list = au_path("vol.enc.csv"), *pd = au_path("vol1d.html"), *ph = au_path("vol1h.html");
+  const char *rd = au_path("vol1d.ranked.csv"), *rh = au_path("vol1h.ranked.csv");
+  const char *p3 = au_path("vol.p3.html"), *p10 = au_path("vol.p10.html");
+  char cmd[16384];
+  snprintf(cmd, sizeof cmd,
+           "rm -f '%s' '%s' && '%s' generate -q --vessels 300 --days 3 --seed 5 -o '%s' >/dev/null 2>&1 && "
+           "'%s' import -q '%s' '%s' >/dev/null && '%s' import -q --bucket 1h '%s' '%s' >/dev/null && "
+           "'%s' encounters -q '%s' -o '%s' && "
+           "'%s' report -q '%s' '%s' -o '%s' && "
+           "TC_TRACK_SLICE_ROWS=700 '%s' report -q '%s' '%s' -o '%s' && "
+           "'%s' encounters -q '%s' --sort score -o '%s' && "
+           "TC_TRACK_SLICE_ROWS=700 '%s' encounters -q '%s' --sort score -o '%s' && "
+           "TC_TRACK_SLICE_ROWS=700 '%s' report -q '%s' '%s' -o '%s' --panels 3 && "
+           "TC_TRACK_SLICE_ROWS=700 '%s' report -q '%s' '%s' -o '%s' --panels 10",
+           d1, h1, TC_BINARY, csv, TC_BINARY, d1, csv, TC_BINARY, h1, csv, TC_BINARY, d1, list, TC_BINARY, d1, list,
+           pd, TC_BINARY, h1, list, ph, TC_BINARY, d1, rd, TC_BINARY, h1, rh, TC_BINARY, h1, list, p3, TC_BINARY, h1,
+           list, p10);
+  cr_assert_eq(system(cmd), 0, "%s", cmd);
+  snprintf(cmd, sizeof cmd, "cmp '%s' '%s' && cmp '%s' '%s' && grep -q 'dark [0-9.]* h before' '%s' && "
+           "grep -q 'dark [0-9.]* h after' '%s'", pd, ph, rd, rh, pd, pd);
+  cr_assert_eq(system(cmd), 0, "%s", cmd);
+  char out[4096], args[4400];
+  snprintf(args, sizeof args, "'%s' '%s' '%s'", pd, p3, p10);
+  int rc = au_python(
+      "import sys, re, json\n"
+      "def load(p):\n"
+      "  h = open(p).read()\n"
+      "  return json.loads(re.search(r'<script type=\"application/json\" id=\"tc-data\">(.*?)</script>', h, re.S).group(1))\n"
+      "full, p3, p10 = (load(p) for p in sys.argv[1:4])\n"
+      "assert len(full['enc']) > 100 and len(full['tracks']) == len(full['enc']), (len(full['enc']), len(full['tracks']))\n"
+      "for d, n in ((p3, 3), (p10, 10)):\n"
+      "  assert [e['id'] for e in d['enc']] == [e['id'] for e in full['enc']]\n"
+      "  assert sorted(d['tracks'], key=int) == [str(i) for i in range(n)], sorted(d['tracks'])\n"
+      "  for i in d['tracks']:\n"
+      "    assert d['tracks'][i] == full['tracks'][i], i\n"
+      "print('OK')\n",
+      args, out, sizeof out);
+  cr_assert_eq(rc, 0, "%s", out);
+}
+
+/* One ranking: the anchorages found in the store (cached beside it) flag the same
+ * encounters whichever command ranks them, so --sort score, the report's data and every
+ * output format give every candidate the same score and reasons; a stale cache is
+ * found again. */
+Test(report, one_ranking_across_commands_and_formats, .timeout = 240) {
+  if (!au_have_python("json csv re xml.etree.ElementTree"))
+    cr_skip("no /usr/bin/python3");
+  const char *store = au_path("rank.h5"), *list = au_path("rank.enc.csv"), *ranked = au_path("rank.ranked.csv");
+  const char *html = au_path("rank.html"), *gj = au_path("rank.geojson"), *kml = au_path("rank.kml");
+  const char *h5 = au_path("rank.out.h5"), *csv2 = au_path("rank.fresh.csv");
+  char cache[1200], cmd[16384];
+  snprintf(cache, sizeof cache, "%s.anchorages.csv", store);
+  snprintf(cmd, sizeof cmd,
+           "rm -f '%s' '%s' && '%s' generate -q -o /dev/null --store '%s' --vessels 160 --days 1.5 --seed 3 >/dev/null 2>&1 && "
+           "'%s' encounters -q '%s' -o '%s' && test ! -e '%s' && "
+           "'%s' encounters -q '%s' --sort score -o '%s' && test -s '%s' && "
+           "'%s' report -q '%s' '%s' -o '%s' && '%s' encounters -q '%s' -o '%s' && "
+           "'%s' encounters -q '%s' -o '%s' && '%s' encounters -q '%s' -o '%s'",
+           store, cache, TC_BINARY, store, TC_BINARY, store, list, cache, TC_BINARY, store, ranked, cache, TC_BINARY,
+           store, list, html, TC_BINARY, store, gj, TC_BINARY, store, kml, TC_BINARY, store, h5);
+  cr_assert_eq(system(cmd), 0, "%s", cmd);
+  /* A stale cache (another key, a made-up anchorage) is found again and rewritten. */
+  FILE *f = fopen(cache, "w");
+  cr_assert(f);
+  fprintf(f, "# trajcorr anchorages key 0000\nname,lat,lon,vessels,radius_m\nbogus,0,0,9,1000\n");
+  fclose(f);
+  snprintf(cmd, sizeof cmd, "'%s' encounters -q '%s' --sort score -o '%s' && ! grep -q bogus '%s' && cmp '%s' '%s'",
+           TC_BINARY, store, csv2, cache, ranked, csv2);
+  cr_assert_eq(system(cmd), 0, "%s", cmd);
+  char out[8192], args[8192];
+  snprintf(args, sizeof args, "'%s' '%s' '%s' '%s' '%s'", ranked, html, gj, kml, h5);
+  int rc = au_python(
+      "import sys, re, json, csv, xml.etree.ElementTree as ET\n"
+      "ranked, html, gj, kml, h5 = sys.argv[1:6]\n"
+      "rows = list(csv.DictReader(open(ranked)))\n"
+      "want = {r['id']: (float(r['score']), r['reasons']) for r in rows}\n"
+      "assert len(want) > 20 and any(r['port'] for r in rows) and any('near_port' in r['tags'] for r in rows), 'anchorages used'\n"
+      "assert any('dark' in v[1] for v in want.values()), 'gaps used'\n"
+      "got = {}\n"
+      "h = open(html).read()\n"
+      "d = json.loads(re.search(r'<script type=\"application/json\" id=\"tc-data\">(.*?)</script>', h, re.S).group(1))\n"
+      "got['report'] = {e['id']: (e['score'], e['reasons']) for e in d['enc']}\n"
+      "g = json.load(open(gj))\n"
+      "got['geojson'] = {x['properties']['id']: (x['properties']['score'], x['properties']['reasons'])\n"
+      "                  for x in g['features'] if x['properties'].get('kind') == 'encounter'}\n"
+      "ns = {'k': 'http://www.opengis.net/kml/2.2'}\n"
+      "k = {}\n"
+      "for pm in ET.parse(kml).getroot().iter('{http://www.opengis.net/kml/2.2}Placemark'):\n"
+      "  dd = {x.get('name'): (x.findtext('k:value', '', ns)) for x in pm.iter('{http://www.opengis.net/kml/2.2}Data')}\n"
+      "  if 'score' in dd: k[dd['id']] = (float(dd['score']), dd['reasons'])\n"
+      "got['kml'] = k\n"
+      "try:\n"
+      "  import h5py\n"
+      "  t = h5py.File(h5)['encounters'][:]\n"
+      "  got['hdf5'] = {r['id'].decode(): (float(r['score']), r['reasons'].decode()) for r in t}\n"
+      "except ImportError:\n"
+      "  print('hdf5 not compared: no h5py')\n"
+      "for name, m in got.items():\n"
+      "  assert set(m) == set(want), (name, len(m), len(want))\n"
+      "  bad = [i for i in want if abs(m[i][0] - want[i][0]) > 1e-9 or m[i][1] != want[i][1]]\n"
+      "  assert not bad, (name, bad[:3], [(want[i], m[i]) for i in bad[:3]])\n"
+      "print('OK', len(want), 'candidates,', ', '.join(sorted(got)))\n",
+      args, out, sizeof out);
+  cr_assert_eq(rc, 0, "%s", out);
+  cr_log_info("%s", out);
+}
+
 Test(report, real_list_from_csv) {
   char csv[1024], src[1024];
   snprintf(csv, sizeof csv, "%s/real-tracks/expected/baltic_2018_04_01.encounters.csv", TC_SHARED_DATA);

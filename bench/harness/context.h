@@ -19,6 +19,7 @@ typedef struct {
   double budget_s;        /* time budget per measurement */
   size_t max_vessels;     /* pipeline: skip sizes above this (0 = none) */
   double max_days;        /* pipeline: skip periods above this (0 = none) */
+  int load_procs;         /* load: busy competitors in the loaded runs (0 = one per core) */
   tc_bench_log *log;
   /* Optional: told about each stage and each finished record (the front end prints). */
   void (*progress)(void *ctx, const char *msg);

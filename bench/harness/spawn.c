@@ -16,7 +16,8 @@
 
 extern char **environ;
 
-/* environ plus env_add (later entries win for the same key). */
+/* environ plus env_add (later entries win for the same key); an entry without '='
+ * removes that variable. */
 static char **merged_env(const char *const *add) {
   size_t ne = 0, na = 0;
   while (environ && environ[ne])
@@ -38,7 +39,8 @@ static char **merged_env(const char *const *add) {
       env[k++] = environ[i];
   }
   for (size_t a = 0; a < na; a++)
-    env[k++] = (char *)add[a];
+    if (strchr(add[a], '='))
+      env[k++] = (char *)add[a];
   env[k] = NULL;
   return env;
 }

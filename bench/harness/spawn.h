@@ -12,7 +12,8 @@
 
 typedef struct {
   const char *const *argv;      /* argv[0] is the program path (searched in PATH if no '/') */
-  const char *const *env_add;   /* NULL-terminated "KEY=VALUE" added to the environment; may be NULL */
+  const char *const *env_add;   /* NULL-terminated "KEY=VALUE" added to the environment, or "KEY"
+                                   removed from it; may be NULL */
   const char *stdout_path;      /* NULL = /dev/null */
   const char *stderr_path;      /* NULL = /dev/null */
   double timeout_s;             /* 0 = none; the child is killed (SIGKILL) past it */

@@ -2,23 +2,26 @@
 
 #include <string.h>
 
-/* SUITE TABLE: default order, cheapest first. */
+/* SUITE TABLE: default order, cheapest first; those marked 1 run only when named. */
 static const tc_bench_suite suites[] = {
     {"geo", "kernels/geo.h math: haversine, chord screen, interpolation (per call)",
-     tc_bench_suite_geo},
+     tc_bench_suite_geo, 0},
     {"format", "the writers' number and time formatting beside snprintf and strftime (per call, same bytes)",
-     tc_bench_suite_format},
+     tc_bench_suite_format, 0},
     {"engine", "encounter engine in memory on the real tracks, every backend, checked against "
                "the expected lists",
-     tc_bench_suite_engine},
+     tc_bench_suite_engine, 0},
     {"kernels", "pair search and grid stage per backend, device and precision, 1k..1M positions "
-                "(tests/s, pairs/s, GB/s); candidates checked by brute force", tc_bench_suite_kernels},
-    {"io", "store import, and reading + decompressing every bucket (rows/s, MB/s)", tc_bench_suite_io},
+                "(tests/s, pairs/s, GB/s); candidates checked by brute force", tc_bench_suite_kernels, 0},
+    {"io", "store import, and reading + decompressing every bucket (rows/s, MB/s)", tc_bench_suite_io, 0},
     {"pipeline", "generate -> import -> encounters as commands: time, fixes/s, peak RSS, scaling "
                  "exponents over vessels and days; checked against the generator's truth",
-     tc_bench_suite_pipeline},
+     tc_bench_suite_pipeline, 0},
     {"peers", "the numpy/scipy peer beside trajcorr on the same inputs; outputs compared, ratio",
-     tc_bench_suite_peers},
+     tc_bench_suite_peers, 0},
+    {"load", "the 1 500-vessel case idle and beside --load N busy processes, alternating: default "
+             "vs --threads 1 vs OMP_WAIT_POLICY=passive vs libgomp's spinning",
+     tc_bench_suite_load, 1},
 };
 
 const tc_bench_suite *tc_bench_suites(size_t *n) {

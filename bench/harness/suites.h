@@ -15,6 +15,7 @@ typedef struct {
   const char *name;
   const char *summary;
   tc_status (*run)(tc_bench_ctx *c, tc_err *err);
+  int on_request; /* only when named: it loads the machine on purpose */
 } tc_bench_suite;
 
 /* Suites in their default order; n gets the count. */
@@ -29,5 +30,6 @@ tc_status tc_bench_suite_pipeline(tc_bench_ctx *c, tc_err *err);
 tc_status tc_bench_suite_peers(tc_bench_ctx *c, tc_err *err);
 tc_status tc_bench_suite_kernels(tc_bench_ctx *c, tc_err *err);
 tc_status tc_bench_suite_format(tc_bench_ctx *c, tc_err *err);
+tc_status tc_bench_suite_load(tc_bench_ctx *c, tc_err *err);
 
 #endif

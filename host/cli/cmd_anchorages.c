@@ -7,7 +7,7 @@
 #include "host/cli/args.h"
 #include "host/cli/commands.h"
 #include "host/cli/specs.h"
-#include "host/report/anchorage.h"
+#include "host/report/anchorage_store.h"
 #include "io/outpath.h"
 #include "io/store.h"
 
@@ -22,7 +22,7 @@ int cmd_anchorages(int argc, char **argv) {
   int quiet = a.quiet;
   rc = 1;
   tc_err err = {0};
-  const char *outs[] = {out}, *ins[] = {argv[optind], ports_path};
+  const char *outs[] = {out}, *ins[] = {a.store, ports_path};
   if (tc_outpath_check(outs, 1, ins, 2, &err) != TC_OK) { /* -o onto the store replaces it */
     fprintf(stderr, "trajcorr anchorages: %s\n", err.msg);
     return 2;
@@ -30,8 +30,6 @@ int cmd_anchorages(int argc, char **argv) {
   tc_store *store = NULL;
   tc_anchorage_finder *finder = NULL;
   tc_places *ports = NULL, *found = NULL;
-  tc_columns cols;
-  tc_columns_init(&cols);
   tc_status s = tc_anchorage_create(&p, &finder, &err);
   if (s != TC_OK) {
     fprintf(stderr, "trajcorr anchorages: %s\n", err.msg);
@@ -44,11 +42,8 @@ int cmd_anchorages(int argc, char **argv) {
   if ((s = tc_store_open(a.store, &store, &err)) != TC_OK)
     goto fail;
   const tc_store_info *info = tc_store_get_info(store);
-  for (size_t k = 0; k < info->nbuckets; k++) {
-    if ((s = tc_store_read_bucket(store, k, &cols, &err)) != TC_OK ||
-        (s = tc_anchorage_add(finder, &cols, &err)) != TC_OK)
-      goto fail;
-  }
+  if ((s = tc_anchorage_add_store(finder, store, NULL, NULL, &err)) != TC_OK)
+    goto fail;
   if ((s = tc_anchorage_finish(finder, ports_path ? ports : NULL, found, &err)) != TC_OK ||
       (s = tc_places_write_csv(found, out, &err)) != TC_OK)
     goto fail;
@@ -61,7 +56,6 @@ int cmd_anchorages(int argc, char **argv) {
 fail:
   fprintf(stderr, "trajcorr anchorages: %s\n", err.msg[0] ? err.msg : tc_status_name(s));
 done:
-  tc_columns_free(&cols);
   tc_places_free(ports);
   tc_places_free(found);
   tc_anchorage_free(finder);

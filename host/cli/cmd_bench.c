@@ -106,7 +106,7 @@ int cmd_bench(int argc, char **argv) {
     size_t n;
     const tc_bench_suite *s = tc_bench_suites(&n);
     for (size_t k = 0; k < n; k++)
-      printf("%-9s %s\n", s[k].name, s[k].summary);
+      printf("%-9s%s%s\n", s[k].name, s[k].on_request ? "* " : "  ", s[k].summary);
     rc = 0;
     goto cleanup;
   }
@@ -182,6 +182,7 @@ int cmd_bench(int argc, char **argv) {
   tc_bench_ctx ctx = {
       .self = self, .workdir = work, .python = python, .peers_dir = peers, .data_dir = data,
       .quick = quick, .budget_s = budget, .max_vessels = (size_t)max_vessels, .max_days = max_days,
+      .load_procs = (int)a.load_procs,
       .log = log,
       .progress = on_progress, .on_record = on_record, .cb_ctx = NULL,
   };
@@ -189,7 +190,7 @@ int cmd_bench(int argc, char **argv) {
   const tc_bench_suite *all = tc_bench_suites(&nall);
   int fatal = 0;
   for (size_t k = 0; k < nall && !fatal; k++) {
-    int wanted = nnames == 0;
+    int wanted = nnames == 0 && !all[k].on_request;
     for (size_t i = 0; i < nnames && !wanted; i++)
       wanted = !strcmp(names[i], all[k].name);
     if (!wanted)

@@ -1,5 +1,6 @@
-/* trajcorr devices [--json] [--build]: the OpenCL platforms and devices, which one
- * --backend opencl picks by default, and (--build) whether the kernels build there. */
+/* trajcorr devices [--json] [--build [--platform P] [--device D]]: the OpenCL platforms
+ * and devices, which one --backend opencl picks by default, and (--build) whether the
+ * kernels build there, which also fills the program cache for later runs. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 #include "host/cli/specs.h"
 
 #ifdef TRAJCORR_HAVE_OPENCL
+#include "host/opencl/cl_cache.h"
 #include "host/opencl/cl_device.h"
 #include "host/opencl/cl_program.h"
 #include "io/json.h"
@@ -26,10 +28,11 @@ static void human_bytes(uint64_t b, char *buf, size_t cap) {
 
 typedef struct {
   int tried[2], ok[2]; /* [0] double, [1] single */
-  double secs[2];
+  tc_cl_program_info info[2];
   char msg[2][TC_ERR_MSG_MAX];
 } build_result;
 
+/* Builds (or loads from the disk cache, which a build fills) both precisions. */
 static void try_build(const tc_cl_device_info *d, build_result *r) {
   memset(r, 0, sizeof *r);
   for (int single = 0; single < 2; single++) {
@@ -38,12 +41,26 @@ static void try_build(const tc_cl_device_info *d, build_result *r) {
     tc_err err = {0};
     cl_program p = NULL;
     r->tried[single] = 1;
-    r->ok[single] = tc_cl_program_get(d->device_id, single, d->fp64, &p, &r->secs[single], &err) ==
-                    TC_OK;
+    r->ok[single] =
+        tc_cl_program_get(d->device_id, single, d->fp64, &p, &r->info[single], &err) == TC_OK;
     if (p)
       clReleaseProgram(p);
     snprintf(r->msg[single], sizeof r->msg[single], "%s", err.msg);
   }
+}
+
+/* "built in 1.23 s, cached in FILE", "loaded from the cache in 0.01 s (FILE)". */
+static void build_text(const tc_cl_program_info *i, char *buf, size_t cap) {
+  int n;
+  if (i->from == TC_CL_FROM_DISK)
+    n = snprintf(buf, cap, "loaded from the cache in %.2f s (%s)", i->seconds, i->cache_file);
+  else if (i->cache_written)
+    n = snprintf(buf, cap, "built in %.2f s, cached in %s", i->seconds, i->cache_file);
+  else
+    n = snprintf(buf, cap, "built in %.2f s%s", i->seconds,
+                 i->cache_file[0] ? "" : " (cache off: TRAJCORR_CL_CACHE=off or no home folder)");
+  if (i->note[0] && n >= 0 && (size_t)n < cap)
+    snprintf(buf + n, cap - (size_t)n, " [cache: %s]", i->note);
 }
 
 static json_t *device_json(const tc_cl_device_info *d, int is_default, const build_result *br) {
@@ -66,7 +83,10 @@ static json_t *device_json(const tc_cl_device_info *d, int is_default, const bui
   for (int k = 0; b && k < 2; k++)
     if (br->tried[k])
       tc_json_set(b, pn[k],
-                  json_pack("{s:b,s:o,s:o}", "ok", br->ok[k], "seconds", tc_json_fixed(br->secs[k], 3),
+                  json_pack("{s:b,s:o,s:s,s:o,s:b,s:o,s:o}", "ok", br->ok[k], "seconds",
+                            tc_json_fixed(br->info[k].seconds, 3), "from", tc_cl_from_name(br->info[k].from),
+                            "cache_file", tc_json_string(br->info[k].cache_file), "cache_written",
+                            br->info[k].cache_written, "cache_note", tc_json_string(br->info[k].note),
                             "message", tc_json_string(br->msg[k])),
                   &bad);
   tc_json_set(o, "build", b, &bad);
@@ -79,10 +99,12 @@ static json_t *device_json(const tc_cl_device_info *d, int is_default, const bui
 
 /* 0, or 1 when out of memory or standard output failed (said on standard error). */
 static int print_json(const tc_cl_device_info *v, size_t n, int def, const build_result *br,
-                      const char *error) {
+                      const char *cache_dir, const char *error) {
   int bad = 0;
   json_t *list = json_array(), *doc = json_object();
   bad = !list || !doc;
+  if (doc && cache_dir)
+    tc_json_set(doc, "program_cache", tc_json_string(cache_dir), &bad);
   for (size_t i = 0; i < n && !bad; i++)
     tc_json_push(list, device_json(&v[i], (int)i == def, br ? &br[i] : NULL), &bad);
   if (doc)
@@ -119,8 +141,10 @@ static void print_text(const tc_cl_device_info *v, size_t n, int def, const buil
     for (int k = 0; br && k < 2; k++) {
       if (!br[i].tried[k])
         continue;
+      char txt[TC_ERR_MSG_MAX + 4200];
+      build_text(&br[i].info[k], txt, sizeof txt);
       if (br[i].ok[k])
-        printf("      kernels (%s): built in %.2f s\n", k ? "single" : "double", br[i].secs[k]);
+        printf("      kernels (%s): %s\n", k ? "single" : "double", txt);
       else
         printf("      kernels (%s): FAILED: %s\n", k ? "single" : "double", br[i].msg[k]);
     }
@@ -128,7 +152,7 @@ static void print_text(const tc_cl_device_info *v, size_t n, int def, const buil
 }
 
 /* The listing itself; cmd_devices adds the closing line. */
-static int list_devices(int json, int build) {
+static int list_devices(int json, int build, int platform, int device) {
   int rc = 0;
   tc_cl_device_info *list = NULL, chosen;
   size_t n = 0;
@@ -136,7 +160,7 @@ static int list_devices(int json, int build) {
   tc_err err = {0};
   if (tc_cl_devices_list(&list, &n, &err) != TC_OK) {
     if (json)
-      print_json(NULL, 0, -1, NULL, err.msg);
+      print_json(NULL, 0, -1, NULL, NULL, err.msg);
     fprintf(stderr, "trajcorr devices: %s\n", err.msg);
     return 1;
   }
@@ -149,18 +173,35 @@ static int list_devices(int json, int build) {
       free(list);
       return 1;
     }
+    int only = -1; /* listing index of the one device to build, or -1 for all */
+    if (platform >= 0 || device >= 0) {
+      if (tc_cl_device_select(platform, device, TC_CL_TYPE_ANY, &chosen, &err) != TC_OK) {
+        fprintf(stderr, "trajcorr devices: %s\n", err.msg);
+        free(br);
+        free(list);
+        return 2;
+      }
+      only = chosen.index;
+    }
     for (size_t i = 0; i < n; i++) {
+      if (only >= 0 && (int)i != only)
+        continue;
       try_build(&list[i], &br[i]);
       for (int k = 0; k < 2; k++)
         if (br[i].tried[k] && !br[i].ok[k])
           rc = 1;
     }
   }
+  char cache_dir[4096];
+  if (!tc_cl_cache_dir(cache_dir, sizeof cache_dir))
+    snprintf(cache_dir, sizeof cache_dir, "off");
   if (json) {
-    if (print_json(list, n, def, br, NULL))
+    if (print_json(list, n, def, br, cache_dir, NULL))
       rc = 1;
   } else {
     print_text(list, n, def, br);
+    printf("program cache: %s%s\n", cache_dir,
+           strcmp(cache_dir, "off") ? "" : " (TRAJCORR_CL_CACHE=off, or no HOME)");
   }
   free(br);
   free(list);
@@ -170,9 +211,11 @@ static int list_devices(int json, int build) {
 
 #else
 
-static int list_devices(int json, int build) {
+static int list_devices(int json, int build, int platform, int device) {
   (void)json;
   (void)build;
+  (void)platform;
+  (void)device;
   fprintf(stderr, "trajcorr devices: this trajcorr was built without OpenCL "
                   "(apt-get install ocl-icd-opencl-dev opencl-headers, then rebuild)\n");
   return 1;
@@ -186,7 +229,7 @@ int cmd_devices(int argc, char **argv) {
   int rc = tc_cli_parse(&tc_cli_devices, argc, argv, &a);
   if (rc != TC_CLI_RUN)
     return rc;
-  rc = list_devices(a.json, a.build);
+  rc = list_devices(a.json, a.build, a.platform, a.device);
   fflush(stdout);
   if (!a.quiet)
     tc_cli_closing_line("trajcorr devices", t_start);

@@ -8,6 +8,7 @@
 #include "host/backend.h"
 #include "host/cli/args.h"
 #include "host/cli/commands.h"
+#include "host/cli/progress.h"
 #include "host/cli/specs.h"
 #include "host/engine/engine.h"
 #include "host/engine/source_multi.h"
@@ -81,16 +82,24 @@ static const tc_backend_ops *pick_backend(const char *name) {
   return tc_backend_find(strcmp(name, "auto") ? name : "openmp");
 }
 
-/* The list, its sidecar (FILE.json unless --meta) and every input must be distinct
- * files: writing the list onto a store would replace it. 1 when they are. */
+static void on_progress(void *user, const char *what, uint64_t done, uint64_t total) {
+  tc_progress_update(user, what, done, done, total);
+}
+
+/* The list, its sidecar (FILE.json unless --meta), the GeoJSON tracks file beside it
+ * and every input must be distinct files: writing the list onto a store would replace
+ * it. 1 when they are. */
 static int outputs_distinct(const char *out, const char *meta, const tc_strlist *stores, const char *mmsi_file,
                             const tc_output *ao) {
-  char side[4096];
+  char side[4096], tracks[4096];
   if (!meta && strcmp(out, "-") && !tc_path_is_stream(out)) {
     snprintf(side, sizeof side, "%s.json", out);
     meta = side;
   }
-  const char *outs[] = {out, meta};
+  const char *outs[3] = {out, meta};
+  size_t nout = 2;
+  if (tc_output_tracks_path(ao, out, tracks, sizeof tracks))
+    outs[nout++] = tracks;
   const char **ins = malloc((stores->n + 24) * sizeof *ins);
   if (!ins) {
     fprintf(stderr, "trajcorr encounters: out of memory\n");
@@ -100,11 +109,31 @@ static int outputs_distinct(const char *out, const char *meta, const tc_strlist 
   ins[stores->n] = mmsi_file;
   size_t nin = stores->n + 1 + tc_output_inputs(ao, ins + stores->n + 1, 22);
   tc_err err = {0};
-  int ok = tc_outpath_check(outs, 2, ins, nin, &err) == TC_OK;
+  int ok = tc_outpath_check(outs, nout, ins, nin, &err) == TC_OK;
   free(ins);
   if (!ok)
     fprintf(stderr, "trajcorr encounters: %s\n", err.msg);
   return ok;
+}
+
+/* The device backend's part of --profile: start-up (context, program and where it
+ * came from), host and device seconds by step, bytes each way, how blocks were cut. */
+static void print_device_profile(const char *backend, const tc_device_profile *d) {
+  fprintf(stderr,
+          "profile %s: startup %.3f s (context %.3f s, program %.3f s: %s%s); host: stage %.3f s, "
+          "wait %.3f s; device: keys %.3f s, sort %.3f s, pairs %.3f s, write %.3f s, read %.3f s; "
+          "moved %.1f MB up, %.1f MB down; %llu blocks (%llu split), %llu sub-batches, %llu "
+          "retries, %llu splits; largest buffer %.1f MB%s, budget %.1f MB\n",
+          backend, d->t_context + d->t_program, d->t_context, d->t_program,
+          !strcmp(d->program_from, "disk cache") ? "cache hit"
+          : !strcmp(d->program_from, "built")    ? "cache miss, built"
+                                                 : "already built",
+          d->cache_written ? ", cached" : "", d->t_stage, d->t_wait, d->t_keys, d->t_sort, d->t_pairs,
+          d->t_write, d->t_read, 1e-6 * (double)d->bytes_up, 1e-6 * (double)d->bytes_down,
+          (unsigned long long)d->blocks, (unsigned long long)d->split_blocks,
+          (unsigned long long)d->batches, (unsigned long long)d->retries,
+          (unsigned long long)d->splits, 1e-6 * (double)d->max_alloc,
+          d->max_alloc_forced ? " (TRAJCORR_CL_MAX_ALLOC)" : "", 1e-6 * (double)d->budget);
 }
 
 static int run(int argc, char **argv, const tc_encounters_args *a, tc_output *ao) {
@@ -114,6 +143,11 @@ static int run(int argc, char **argv, const tc_encounters_args *a, tc_output *ao
   const char *out = a->out, *meta = a->meta, *backend = a->backend, *mmsi_file = a->mmsi_file;
   int quiet = a->quiet;
   const tc_strlist *paths = &a->stores;
+  tc_err ferr = {0}; /* an unknown extension is refused before the work, not after */
+  if (!tc_path_is_stream(out) && tc_output_check_path(ao, out, &ferr) != TC_OK) {
+    fprintf(stderr, "trajcorr encounters: %s\n", ferr.msg);
+    return 2;
+  }
   if (!outputs_distinct(out, meta, paths, mmsi_file, ao))
     return 2;
   const tc_backend_ops *ops = pick_backend(backend);
@@ -177,8 +211,14 @@ static int run(int argc, char **argv, const tc_encounters_args *a, tc_output *ao
     meta = meta_path;
   }
   if (tc_output_wanted(ao, out)) {
-    if ((s = tc_output_use_stores(ao, stores, nst, &err)) != TC_OK ||
-        (s = tc_output_write(out, NULL, &list, ao, &err)) != TC_OK)
+    tc_progress *bar = tc_progress_create(!quiet);
+    if (bar)
+      tc_output_set_progress(ao, on_progress, bar);
+    if ((s = tc_output_use_stores(ao, stores, nst, &err)) == TC_OK)
+      s = tc_output_write(out, NULL, &list, ao, &err);
+    tc_output_set_progress(ao, NULL, NULL);
+    tc_progress_free(bar);
+    if (s != TC_OK)
       goto fail;
     if (!quiet)
       fprintf(stderr, "trajcorr encounters: %s\n", tc_output_summary(ao));
@@ -204,6 +244,8 @@ static int run(int argc, char **argv, const tc_encounters_args *a, tc_output *ao
             t_engine - t_start, st.t_read_wait, st.t_read, st.t_positions, st.t_grid, st.t_cand, st.t_exact,
             st.t_speeds, st.t_runs, tc_cli_now() - t_output, st.backend.t_cand, st.backend.t_transfer,
             (unsigned long long)st.distance_tests);
+  if (cfg.profile && st.has_device)
+    print_device_profile(ops->name, &st.device);
   rc = 0;
   goto done;
 fail:

@@ -11,6 +11,7 @@
 #include "io/json.h"
 #include "io/printable.h"
 #include "io/store.h"
+#include "io/store_check.h"
 #include "io/timefmt.h"
 
 static const struct {
@@ -40,9 +41,16 @@ static void duration(int64_t s, char *buf, size_t cap) {
     snprintf(buf, cap, "%" PRId64 "s", s);
 }
 
+/* What the store's checksums cover (stores written before them have none). */
+typedef struct {
+  size_t datasets, bare;
+  int metadata, known; /* known: 0 when a damaged object stopped the count */
+  char why[TC_ERR_MSG_MAX];
+} sums;
+
 /* 0, or 1 when out of memory or standard output failed (said on standard error). */
 static int print_json(const tc_store *s, const tc_store_info *in, const tc_store_srcfile *src,
-                      size_t nsrc, int64_t file_bytes) {
+                      size_t nsrc, int64_t file_bytes, const sums *cs) {
   char a[TC_ISO_LEN], b[TC_ISO_LEN];
   tc_time_format_iso(in->t_min, a);
   tc_time_format_iso(in->t_max, b);
@@ -67,6 +75,11 @@ static int print_json(const tc_store *s, const tc_store_info *in, const tc_store
       tc_json_set(clean, clean_fields[i].name, json_integer((json_int_t)clean_get(&in->clean, i)), &bad);
     tc_json_set(o, "cleaning", clean, &bad);
     clean = NULL;
+    tc_json_set(o, "checksums",
+                cs->known ? json_pack("{s:I,s:I,s:b}", "datasets", (json_int_t)cs->datasets, "without_checksum",
+                                      (json_int_t)cs->bare, "metadata", cs->metadata)
+                          : json_null(),
+                &bad);
     for (size_t i = 0; i < nsrc; i++) {
       char t[TC_ISO_LEN];
       tc_time_format_iso(src[i].imported_at, t);
@@ -91,7 +104,7 @@ static int print_json(const tc_store *s, const tc_store_info *in, const tc_store
 }
 
 static void print_text(const tc_store *s, const tc_store_info *in, const tc_store_srcfile *src,
-                       size_t nsrc, int64_t file_bytes) {
+                       size_t nsrc, int64_t file_bytes, const sums *cs) {
   char a[TC_ISO_LEN], b[TC_ISO_LEN], d[32];
   tc_time_format_iso(in->t_min, a);
   tc_time_format_iso(in->t_max, b);
@@ -109,6 +122,13 @@ static void print_text(const tc_store *s, const tc_store_info *in, const tc_stor
   else
     printf("time range: (empty)\n");
   printf("bucket length: %" PRId64 " s (%s)\nbuckets: %zu\n", in->bucket_s, d, in->nbuckets);
+  if (!cs->known)
+    printf("checksums: cannot tell (%s); run trajcorr check\n", cs->why);
+  else if (cs->bare == 0 && cs->metadata)
+    printf("checksums: Fletcher-32 on all %zu datasets, metadata checksummed\n", cs->datasets);
+  else
+    printf("checksums: %zu of %zu datasets without, metadata %s (an older store: damage there "
+           "may go unseen)\n", cs->bare, cs->datasets, cs->metadata ? "checksummed" : "without");
   printf("cleaning (all imports):\n");
   for (size_t i = 0; i < NCLEAN; i++)
     printf("  %-13s %14" PRIu64 "\n", clean_fields[i].name, clean_get(&in->clean, i));
@@ -143,6 +163,13 @@ int cmd_info(int argc, char **argv) {
   tc_status st = tc_store_open(path, &s, &err);
   if (st == TC_OK)
     st = tc_store_sources(s, &src, &nsrc, &err);
+  sums cs = {0, 0, 0, 0, ""};
+  if (st == TC_OK) { /* a damaged object the summary does not need must not hide it */
+    tc_err e;
+    tc_err_clear(&e);
+    cs.known = tc_store_checksums(s, &cs.datasets, &cs.bare, &cs.metadata, &e) == TC_OK;
+    snprintf(cs.why, sizeof cs.why, "%s", e.msg);
+  }
   if (st != TC_OK) {
     fprintf(stderr, "trajcorr info: %s\n", err.msg[0] ? err.msg : tc_status_name(st));
     tc_store_close(s);
@@ -154,9 +181,9 @@ int cmd_info(int argc, char **argv) {
   int64_t bytes = stat(path, &sb) == 0 ? (int64_t)sb.st_size : -1;
   rc = 0;
   if (json)
-    rc = print_json(s, tc_store_get_info(s), src, nsrc, bytes);
+    rc = print_json(s, tc_store_get_info(s), src, nsrc, bytes, &cs);
   else
-    print_text(s, tc_store_get_info(s), src, nsrc, bytes);
+    print_text(s, tc_store_get_info(s), src, nsrc, bytes, &cs);
   tc_store_close(s);
   fflush(stdout);
   if (!a.quiet)

@@ -1,7 +1,7 @@
 /* trajcorr report STORE... [ENCOUNTERS.csv] -o report.html: one self-contained HTML page
- * for analysts (host/report/report.h); several stores are read as one timeline. Without a list, the encounters are computed
- * with the spec's defaults; without --ports, anchorages found in the store flag the
- * encounters at anchor. */
+ * for analysts (host/report/report.h); several stores are read as one timeline. Without
+ * a list, the encounters are computed with the spec's defaults; without --ports,
+ * anchorages found in the stores flag the encounters at anchor. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,10 +9,10 @@
 #include "host/backend.h"
 #include "host/cli/args.h"
 #include "host/cli/commands.h"
+#include "host/cli/progress.h"
 #include "host/cli/specs.h"
 #include "host/engine/engine.h"
 #include "host/engine/source_multi.h"
-#include "host/report/anchorage.h"
 #include "host/report/output.h"
 #include "host/report/report.h"
 #include "host/report/encounters_csv.h"
@@ -20,29 +20,8 @@
 #include "io/outpath.h"
 #include "io/store.h"
 
-/* Anchorages of the stores (>= 5 vessels in 1 km cells), read in time order. */
-static tc_status store_anchorages(tc_store *const *stores, size_t nst, tc_places **out, tc_err *err) {
-  tc_anchorage_params p;
-  tc_anchorage_defaults(&p);
-  tc_anchorage_finder *a = NULL;
-  tc_columns cols;
-  tc_columns_init(&cols);
-  *out = NULL;
-  tc_status s = tc_anchorage_create(&p, &a, err);
-  if (s == TC_OK && tc_places_create(out) != TC_OK)
-    s = tc_fail(err, TC_ERR_NOMEM, "out of memory");
-  for (size_t i = 0; i < nst; i++) {
-    tc_store *store = stores[i];
-    const tc_store_info *info = tc_store_get_info(store);
-    for (size_t k = 0; s == TC_OK && k < info->nbuckets; k++)
-      if ((s = tc_store_read_bucket(store, k, &cols, err)) == TC_OK)
-        s = tc_anchorage_add(a, &cols, err);
-  }
-  if (s == TC_OK)
-    s = tc_anchorage_finish(a, NULL, *out, err);
-  tc_anchorage_free(a);
-  tc_columns_free(&cols);
-  return s;
+static void on_progress(void *user, const char *what, uint64_t done, uint64_t total) {
+  tc_progress_update(user, what, done, done, total);
 }
 
 static tc_status compute(tc_store *const *stores, size_t nst, int threads, tc_encounter_list *list,
@@ -94,7 +73,7 @@ int cmd_report(int argc, char **argv) {
   }
   tc_output_set_tracks(o, 1, a.panels ? a.panels : 1);
   const char *out = a.out;
-  int quiet = a.quiet, anchorages = !a.no_anchorages;
+  int quiet = a.quiet;
   const char *list_path = is_list_arg(&a.inputs, a.inputs.n - 1) ? a.inputs.v[a.inputs.n - 1] : NULL;
   size_t nst = a.inputs.n - (list_path != NULL);
   const char **ins = malloc((a.inputs.n + 22) * sizeof *ins);
@@ -115,6 +94,9 @@ int cmd_report(int argc, char **argv) {
   char *source = NULL;
   tc_encounter_list list;
   tc_encounter_list_init(&list);
+  tc_progress *bar = tc_progress_create(!quiet);
+  if (bar)
+    tc_output_set_progress(o, on_progress, bar);
   tc_status s = stores ? TC_OK : tc_fail(&err, TC_ERR_NOMEM, "out of memory");
   for (size_t i = 0; s == TC_OK && i < nst; i++)
     s = tc_store_open(a.inputs.v[i], &stores[i], &err);
@@ -129,15 +111,9 @@ int cmd_report(int argc, char **argv) {
     goto fail;
   if ((s = tc_output_use_stores(o, stores, nst, &err)) != TC_OK)
     goto fail;
-  size_t nanch = 0;
-  if (anchorages && !tc_output_has_ports(o)) {
-    tc_places *found;
-    if ((s = store_anchorages(stores, nst, &found, &err)) != TC_OK)
-      goto fail;
-    nanch = tc_places_count(found);
-    tc_output_add_places(o, found);
-  }
-  if ((s = tc_output_prepare(o, &list, &err)) != TC_OK)
+  s = tc_output_prepare(o, &list, &err);
+  tc_progress_clear(bar);
+  if (s != TC_OK)
     goto fail;
   ro.coast = tc_output_coast(o);
   if (!list_path) { /* the stores, in time order */
@@ -157,7 +133,7 @@ int cmd_report(int argc, char **argv) {
     goto fail;
   if (!quiet) {
     char dir[512];
-    fprintf(stderr, "trajcorr report: %s; %zu anchorages found in the store; %s -> %s\n", tc_output_summary(o), nanch,
+    fprintf(stderr, "trajcorr report: %s; %s -> %s\n", tc_output_summary(o),
             tc_report_find_leaflet(&ro, dir, sizeof dir) ? "maps by Leaflet"
                                                          : "no maps (apt-get install libjs-leaflet)",
             out);
@@ -167,6 +143,7 @@ int cmd_report(int argc, char **argv) {
 fail:
   fprintf(stderr, "trajcorr report: %s\n", err.msg[0] ? err.msg : tc_status_name(s));
 done:
+  tc_progress_free(bar);
   tc_encounter_list_free(&list);
   tc_output_free(o);
   for (size_t i = 0; stores && i < nst; i++)

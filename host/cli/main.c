@@ -6,6 +6,7 @@
 
 #include "host/cli/commands.h"
 #include "host/cli/specs.h"
+#include "host/cli/waitpolicy.h"
 
 typedef struct {
   const char *name;
@@ -19,6 +20,7 @@ static const command commands[] = {
     {"import", cmd_import, &tc_cli_import},
     {"encounters", cmd_encounters, &tc_cli_encounters},
     {"info", cmd_info, &tc_cli_info},
+    {"check", cmd_check, &tc_cli_check},
     {"devices", cmd_devices, &tc_cli_devices},
     {"bench", cmd_bench, &tc_cli_bench},
     {"generate", cmd_generate, &tc_cli_generate},
@@ -125,6 +127,7 @@ int main(int argc, char **argv) {
     }
     return write_man_pages(argv[2]);
   }
+  tc_cli_wait_policy(argv); /* may start this program again, once */
   for (size_t i = 0; i < NCOMMANDS; i++)
     if (!strcmp(argv[1], commands[i].name))
       return commands[i].run(argc - 1, argv + 1);

@@ -36,6 +36,10 @@ static const char exit_notes[] = "Exit status: 0 success, 1 failure, 2 bad usage
    .unit = "m", .help = "drop encounters this close to a port", .deflt = "none"},                              \
   {.name = "coast", .kind = TC_OPT_STRING, TC_AT(T, out_opts.o.coast), .metavar = "SPEC",                      \
    .help = "auto (installed GSHHG), none, or a .nc / GeoJSON file"},                                          \
+  {.name = "no-anchorages", .kind = TC_OPT_FLAG, TC_AT(T, out_opts.o.no_anchorages),                         \
+   .help = "do not flag encounters at anchorages found in the store (found, and cached beside it as "         \
+           "STORE.anchorages.csv, when no --ports is given; for several stores, in all of them, cached as "   \
+           "FIRST.set-anchorages.csv)"},                                                                      \
   {.name = "gap-min", .kind = TC_OPT_DURATION, TC_AT(T, out_opts.o.gap_min),                                   \
    .help = "AIS gap that counts as going dark"},                                                              \
   {.name = "sort", .kind = TC_OPT_ENUM, TC_AT(T, out_opts.o.sort_score), .choices = "time|score",              \
@@ -205,16 +209,47 @@ const tc_cli_spec tc_cli_info = {
     .notes = exit_notes, .dest_size = sizeof(tc_info_args),
 };
 
+/* ---- check ------------------------------------------------------------------------------ */
+
+static const tc_opt check_args[] = {{.name = "STORE", .kind = TC_OPT_LIST, TC_AT(tc_check_args, stores)}};
+static const tc_opt check_opts[] = {
+    {.name = "quiet", .short_name = 'q', .kind = TC_OPT_FLAG, TC_AT(tc_check_args, quiet),
+     .help = "only the verdict line of each store"},
+};
+static const tc_opt_group check_groups[] = {{.opts = check_opts, .nopts = N(check_opts)}};
+
+const tc_cli_spec tc_cli_check = {
+    .name = "check",
+    .summary = "verify every bucket, index, count and checksum of track stores",
+    .about = "Reads every bucket of each track store and verifies it: rows sorted by (mmsi, t)\n"
+             "and inside their bucket, positions in range, the vessel index, counts against the\n"
+             "bucket table, every chunk's Fletcher-32 checksum, datatypes, the vessel and source\n"
+             "tables. Prints each problem with where it is.",
+    .args = check_args, .nargs = N(check_args), .groups = check_groups, .ngroups = N(check_groups),
+    .notes = "Exit status: 0 every store sound, 1 a store damaged or unreadable, 2 bad usage.\n",
+    .dest_size = sizeof(tc_check_args),
+};
+
 /* ---- devices ----------------------------------------------------------------------------- */
 
 static const tc_opt devices_opts[] = {
     {.name = "json", .kind = TC_OPT_FLAG, TC_AT(tc_devices_args, json), .help = "one JSON object on stdout"},
     {.name = "build", .kind = TC_OPT_FLAG, TC_AT(tc_devices_args, build),
-     .help = "also build the kernels on each device (double and single precision)"},
+     .help = "also build the kernels (double and single precision) and store them in the "
+             "program cache (docs/opencl.md)"},
+    {.name = "platform", .kind = TC_OPT_INT, TC_AT(tc_devices_args, platform), .min = 0, .max = 64,
+     .help = "--build: only on this platform", .deflt = "all"},
+    {.name = "device", .kind = TC_OPT_INT, TC_AT(tc_devices_args, device), .min = 0, .max = 64,
+     .help = "--build: only this device (of --platform, else the [N] listing index)", .deflt = "all"},
     {.name = "quiet", .short_name = 'q', .kind = TC_OPT_FLAG, TC_AT(tc_devices_args, quiet),
      .help = "no closing time/memory line on stderr"},
 };
 static const tc_opt_group devices_groups[] = {{.opts = devices_opts, .nopts = N(devices_opts)}};
+
+static void devices_init(void *d) {
+  tc_devices_args *a = d;
+  a->platform = a->device = -1;
+}
 
 const tc_cli_spec tc_cli_devices = {
     .name = "devices",
@@ -223,7 +258,7 @@ const tc_cli_spec tc_cli_devices = {
              "--platform/--device/--device-type is given.",
     .groups = devices_groups, .ngroups = N(devices_groups),
     .notes = "Exit status: 0 success, 1 no OpenCL or a kernel build failed, 2 bad usage.\n",
-    .dest_size = sizeof(tc_devices_args),
+    .dest_size = sizeof(tc_devices_args), .init = devices_init,
 };
 
 /* ---- bench -------------------------------------------------------------------------------- */
@@ -236,9 +271,9 @@ static void bench_init(void *d) {
 static void bench_suites_help(FILE *f) {
   size_t n;
   const tc_bench_suite *s = tc_bench_suites(&n);
-  fprintf(f, "\nSuites (default: all, in this order):\n");
+  fprintf(f, "\nSuites (default: all but those marked *, in this order):\n");
   for (size_t i = 0; i < n; i++)
-    fprintf(f, "  %-9s %s\n", s[i].name, s[i].summary);
+    fprintf(f, "  %-9s%s%s\n", s[i].name, s[i].on_request ? "* " : "  ", s[i].summary);
 }
 
 static const tc_opt bench_args[] = {
@@ -262,6 +297,8 @@ static const tc_opt bench_opts[] = {
      .help = "pipeline: leave out fleets above N (full run: 1k..300k)", .deflt = ""},
     {.name = "max-days", .kind = TC_OPT_DURATION_F, TC_AT(BA, max_days), .unit = "d", .min = 1e-6, .max = 1e6,
      .help = "pipeline: leave out periods above this many days (full run: 1..30)", .deflt = ""},
+    {.name = "load", .kind = TC_OPT_INT, TC_AT(BA, load_procs), .min = 1, .max = 256,
+     .help = "the load suite's busy processes in its loaded runs", .deflt = "one per core"},
     {.name = "work-dir", .kind = TC_OPT_STRING, TC_AT(BA, work), .metavar = "DIR",
      .help = "scratch folder", .deflt = "a new one under $TMPDIR, removed after"},
     {.name = "keep", .kind = TC_OPT_FLAG, TC_AT(BA, keep), .help = "keep the scratch folder"},
@@ -407,8 +444,6 @@ static const tc_opt report_opts[] = {
     {.name = "title", .kind = TC_OPT_STRING, TC_AT(RA, ro.title), .metavar = "TEXT", .help = "page title"},
     {.name = "panels", .kind = TC_OPT_INT, TC_AT(RA, panels), .min = 0, .max = 100000,
      .help = "candidates (best first) with a panel"},
-    {.name = "no-anchorages", .kind = TC_OPT_FLAG, TC_AT(RA, no_anchorages),
-     .help = "do not flag encounters at anchorages found in STORE (done when no --ports is given)"},
     {.name = "threads", .short_name = 't', .kind = TC_OPT_INT, TC_AT(RA, threads), .min = 1, .max = 4096,
      .help = "CPU threads when computing the encounters", .deflt = "as encounters"},
     {.name = "quiet", .short_name = 'q', .kind = TC_OPT_FLAG, TC_AT(RA, quiet), .help = "no summary and no closing time/memory line on stderr"},
@@ -434,7 +469,7 @@ const tc_cli_spec tc_cli_report = {
     .notes = exit_notes, .dest_size = sizeof(tc_report_args), .init = report_init,
 };
 
-const tc_cli_spec *const tc_cli_specs[] = {&tc_cli_import,   &tc_cli_encounters, &tc_cli_info,
+const tc_cli_spec *const tc_cli_specs[] = {&tc_cli_import,   &tc_cli_encounters, &tc_cli_info, &tc_cli_check,
                                            &tc_cli_devices,  &tc_cli_bench,      &tc_cli_generate,
                                            &tc_cli_anchorages, &tc_cli_report};
 const size_t tc_cli_nspecs = N(tc_cli_specs);

@@ -45,7 +45,13 @@ typedef struct {
 } tc_info_args;
 
 typedef struct {
+  tc_strlist stores;
+  int quiet;
+} tc_check_args;
+
+typedef struct {
   int json, build, quiet;
+  int platform, device; /* -1 = every device (--build) */
 } tc_devices_args;
 
 typedef struct {
@@ -53,7 +59,7 @@ typedef struct {
   const char *json_path, *md_path, *data, *peers, *python, *work;
   int quick, keep, list;
   double budget_s, max_days;
-  long max_vessels;
+  long max_vessels, load_procs;
 } tc_bench_args;
 
 typedef struct {
@@ -73,11 +79,11 @@ typedef struct {
   const char *list, *out;
   tc_report_opts ro;
   size_t panels;
-  int no_anchorages, quiet, threads;
+  int quiet, threads;
   tc_output_args out_opts;
 } tc_report_args;
 
-extern const tc_cli_spec tc_cli_import, tc_cli_encounters, tc_cli_info, tc_cli_devices, tc_cli_bench,
+extern const tc_cli_spec tc_cli_import, tc_cli_encounters, tc_cli_info, tc_cli_check, tc_cli_devices, tc_cli_bench,
     tc_cli_generate, tc_cli_anchorages, tc_cli_report;
 
 /* Every command's spec, in the order of `trajcorr --help`. */

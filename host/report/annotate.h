@@ -30,9 +30,14 @@ typedef struct {
   int64_t track_margin_s;           /* before and after the encounter */
   int64_t gap_min_s, gap_window_s;  /* gaps of at least min within window of the meeting */
   int sort_by_score;                /* else spec order */
+  tc_track_progress progress;       /* told how the one read of the tracks goes; NULL none */
+  void *progress_user;
 } tc_annotate_opts;
 
 void tc_annotate_defaults(tc_annotate_opts *o);
+/* The gaps of every kept candidate and the tracks of those that can end up among the
+ * first track_limit are read in one batch (tc_track_gather): one pass over the data
+ * they touch, however many candidates there are. */
 tc_status tc_annotate(tc_candidates *c, const tc_annotate_opts *o, tc_err *err);
 
 #endif

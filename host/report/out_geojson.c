@@ -1,6 +1,7 @@
 #include <errno.h>
 #include <math.h>
 #include <string.h>
+#include <strings.h>
 
 #include "host/report/jsonout.h"
 #include "host/report/textout.h"
@@ -118,26 +119,21 @@ json_t *tc_json_track_geometry(const tc_columns *t) {
              : json_pack("{s:s,s:o}", "type", "MultiLineString", "coordinates", lines);
 }
 
+/* Scalar properties only: a GIS reads the file as one LineString layer and writes it
+ * to any format (Shapefile has neither list fields nor mixed geometry types). Each
+ * fix's time and speed are in the KML gx:Track and the HDF5 /tracks. */
 static json_t *track_feature(const tc_candidate *k, const tc_columns *t, char role) {
   char t0[TC_ISO_LEN], t1[TC_ISO_LEN], r[2] = {role, 0};
   tc_fmt_iso(t->t[0], t0);
   tc_fmt_iso(t->t[t->n - 1], t1);
-  json_t *times = json_array(), *sog = json_array();
-  int bad = !times || !sog;
-  for (size_t i = 0; i < t->n && !bad; i++) {
-    tc_json_push(times, json_integer(t->t[i]), &bad);
-    tc_json_push(sog, tc_json_fixed(t->sog[i], 1), &bad);
-  }
-  if (bad) {
-    json_decref(times);
-    json_decref(sog);
-    return NULL;
-  }
-  return json_pack("{s:s,s:o,s:{s:s,s:o,s:s,s:I,s:s,s:s,s:o,s:o}}", "type", "Feature", "geometry",
-                   tc_json_track_geometry(t), "properties", "kind", "track", "encounter_id",
-                   tc_json_string(k->id), "role", r, "mmsi",
-                   (json_int_t)(role == 'a' ? k->e.mmsi_a : k->e.mmsi_b), "start", t0, "end", t1,
-                   "times", times, "sog", sog);
+  json_t *geom = t->n == 1 /* one fix: a LineString standing still, so the layer keeps one type */
+                     ? json_pack("{s:s,s:[o,o]}", "type", "LineString", "coordinates", pos(t->lon[0], t->lat[0]),
+                                 pos(t->lon[0], t->lat[0]))
+                     : tc_json_track_geometry(t);
+  return json_pack("{s:s,s:o,s:{s:s,s:o,s:s,s:I,s:s,s:s,s:I,s:I,s:I}}", "type", "Feature", "geometry", geom,
+                   "properties", "kind", "track", "encounter_id", tc_json_string(k->id), "role", r, "mmsi",
+                   (json_int_t)(role == 'a' ? k->e.mmsi_a : k->e.mmsi_b), "start", t0, "end", t1, "start_unix",
+                   (json_int_t)t->t[0], "end_unix", (json_int_t)t->t[t->n - 1], "fixes", (json_int_t)t->n);
 }
 
 static json_t *encounter_feature(const tc_candidate *k) {
@@ -160,28 +156,55 @@ static int put(FILE *f, const char *sep, json_t *v) {
   return bad;
 }
 
-/* The collection is written one feature at a time (only one feature's document in
+/* After a collection: the write's reason (errno of the first failing write, or no
+ * memory for a document) when one failed. */
+static tc_status finish(FILE *f, int bad, const char *what, tc_err *err) {
+  if (bad || fflush(f) != 0 || ferror(f))
+    return tc_fail(err, ferror(f) ? TC_ERR_IO : TC_ERR_NOMEM, "%s: write failed: %s", what,
+                   ferror(f) ? (errno ? strerror(errno) : "I/O error") : "out of memory");
+  return TC_OK;
+}
+
+/* Each collection is written one feature at a time (only one feature's document in
  * memory, however many tracks): the frame around the features is fixed text, the
  * library writes every value. */
 tc_status tc_write_geojson(FILE *f, const tc_candidates *c, tc_err *err) {
   errno = 0; /* the first failing write's reason survives to the message below */
   int bad = fputs("{\"type\":\"FeatureCollection\",\"trajcorr\":", f) == EOF;
-  bad |= put(f, "", json_pack("{s:s,s:o,s:I,s:b}", "generator", "trajcorr " TRAJCORR_VERSION, "note",
-                              tc_json_string(c->note), "encounters", (json_int_t)c->n, "tracks",
-                              c->track_a != NULL));
+  bad |= put(f, "", json_pack("{s:s,s:o,s:I}", "generator", "trajcorr " TRAJCORR_VERSION, "note",
+                              tc_json_string(c->note), "encounters", (json_int_t)c->n));
   bad |= fputs(",\n\"features\":[", f) == EOF;
-  for (size_t i = 0; i < c->n && !bad; i++) {
+  for (size_t i = 0; i < c->n && !bad; i++)
     bad |= put(f, i ? ",\n" : "\n", encounter_feature(&c->v[i]));
-  }
-  for (size_t i = 0; c->track_a && i < c->n && !bad; i++) { /* after >= 1 encounter: leading commas */
-    if (c->track_a[i].n)
-      bad |= put(f, ",\n", track_feature(&c->v[i], &c->track_a[i], 'a'));
-    if (c->track_b[i].n)
-      bad |= put(f, ",\n", track_feature(&c->v[i], &c->track_b[i], 'b'));
+  bad |= fputs("\n]}\n", f) == EOF;
+  return finish(f, bad, "GeoJSON", err);
+}
+
+tc_status tc_write_geojson_tracks(FILE *f, const tc_candidates *c, tc_err *err) {
+  errno = 0;
+  int bad = fputs("{\"type\":\"FeatureCollection\",\"trajcorr\":", f) == EOF;
+  bad |= put(f, "", json_pack("{s:s,s:o}", "generator", "trajcorr " TRAJCORR_VERSION, "note",
+                              tc_json_string(c->note)));
+  bad |= fputs(",\n\"features\":[", f) == EOF;
+  const char *sep = "\n";
+  for (size_t i = 0; c->track_a && i < c->n && !bad; i++) {
+    const tc_columns *t[2] = {&c->track_a[i], &c->track_b[i]};
+    for (int r = 0; r < 2 && !bad; r++)
+      if (t[r]->n) {
+        bad |= put(f, sep, track_feature(&c->v[i], t[r], r ? 'b' : 'a'));
+        sep = ",\n";
+      }
   }
   bad |= fputs("\n]}\n", f) == EOF;
-  if (bad || fflush(f) != 0 || ferror(f))
-    return tc_fail(err, ferror(f) ? TC_ERR_IO : TC_ERR_NOMEM, "GeoJSON: write failed: %s",
-                   ferror(f) ? (errno ? strerror(errno) : "I/O error") : "out of memory");
-  return TC_OK;
+  return finish(f, bad, "GeoJSON tracks", err);
+}
+
+int tc_geojson_tracks_path(const char *path, char *buf, size_t cap) {
+  size_t n = strlen(path);
+  if (n >= 8 && !strcasecmp(path + n - 8, ".geojson"))
+    n -= 8;
+  else if (n >= 5 && !strcasecmp(path + n - 5, ".json"))
+    n -= 5;
+  int w = snprintf(buf, cap, "%.*s.tracks.geojson", (int)n, path);
+  return w > 0 && (size_t)w < cap;
 }

@@ -167,6 +167,39 @@ static int attr_str(hid_t loc, const char *name, const char *v) {
   return ok;
 }
 
+#define TC_TIME_UNITS "seconds since 1970-01-01T00:00:00Z" /* CF conventions */
+
+/* String attributes (name, value pairs, NULL-terminated) on dataset loc/name. */
+static int attrs_on(hid_t loc, const char *name, const char *const *kv) {
+  hid_t d = H5Dopen2(loc, name, H5P_DEFAULT);
+  int ok = d >= 0;
+  for (; ok && kv[0]; kv += 2)
+    ok = attr_str(d, kv[0], kv[1]);
+  if (d >= 0)
+    H5Dclose(d);
+  return ok;
+}
+
+/* Units of the encounters table's numeric fields: one attribute FIELD_units each (a
+ * compound member cannot carry attributes), in CF's spelling. */
+static int encounter_units(hid_t file) {
+  static const char *const kv[] = {
+      "start_units", TC_TIME_UNITS, "end_units", TC_TIME_UNITS, "duration_s_units", "s",
+      "min_dist_m_units", "m", "median_dist_m_units", "m", "mean_lat_units", "degrees_north",
+      "mean_lon_units", "degrees_east", "speed_a_kn_units", "knot", "speed_b_kn_units", "knot",
+      "shore_dist_m_units", "m", "port_dist_m_units", "m", "gap_before_a_s_units", "s",
+      "gap_after_a_s_units", "s", "gap_before_b_s_units", "s", "gap_after_b_s_units", "s", NULL};
+  return attrs_on(file, "encounters", kv);
+}
+
+static int track_units(hid_t g) {
+  static const char *const t[] = {"units", TC_TIME_UNITS, NULL}, *lat[] = {"units", "degrees_north", NULL},
+                           *lon[] = {"units", "degrees_east", NULL}, *sog[] = {"units", "knot", NULL},
+                           *cog[] = {"units", "degree", NULL};
+  return attrs_on(g, "t", t) && attrs_on(g, "lat", lat) && attrs_on(g, "lon", lon) && attrs_on(g, "sog", sog) &&
+         attrs_on(g, "cog", cog);
+}
+
 static int write_tracks(hid_t file, const tc_candidates *c) {
   size_t total = 0;
   for (size_t i = 0; i < c->n; i++)
@@ -205,7 +238,7 @@ static int write_tracks(hid_t file, const tc_candidates *c) {
        write_1d(g, "lat", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, total, lat) &&
        write_1d(g, "lon", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, total, lon) &&
        write_1d(g, "sog", H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, total, sog) &&
-       write_1d(g, "cog", H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, total, cog);
+       write_1d(g, "cog", H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, total, cog) && track_units(g);
   if (ok) { /* ranges[encounter][role][first, count] */
     hsize_t dims[3] = {c->n, 2, 2};
     hid_t sp = H5Screate_simple(3, dims, NULL), d = -1;
@@ -286,7 +319,7 @@ tc_status tc_write_hdf5(const char *path, const tc_candidates *c, tc_err *err) {
     goto cleanup;
   }
   mt = row_type(strs);
-  if (mt < 0 || !write_1d(file, "encounters", mt, mt, c->n, rows)) {
+  if (mt < 0 || !write_1d(file, "encounters", mt, mt, c->n, rows) || !encounter_units(file)) {
     s = tc_fail(err, TC_ERR_HDF5, "%s: cannot write the encounters table", path);
     goto cleanup;
   }

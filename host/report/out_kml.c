@@ -59,8 +59,10 @@ static void encounter(FILE *f, const tc_candidate *k) {
   data(f, "id", k->id);
   datai(f, "mmsi_a", e->mmsi_a);
   datai(f, "mmsi_b", e->mmsi_b);
-  data(f, "start", t0);
-  data(f, "end", t1);
+  /* Not "start"/"end": GDAL's KML drivers read the TimeSpan into fields begin and end,
+   * and a Data field named end would collide with it. */
+  data(f, "start_time", t0);
+  data(f, "end_time", t1);
   datai(f, "duration_s", e->end - e->start);
   datai(f, "close_slots", e->close_slots);
   dataf(f, "min_dist_m", e->min_dist_m, 3);
@@ -114,10 +116,11 @@ tc_status tc_write_kml(FILE *f, const tc_candidates *c, tc_err *err) {
   tc_put_xml(f, c->note);
   fputs("</description>\n"
         "<Style id=\"enc\"><IconStyle><color>ff0000ff</color><scale>1.1</scale></IconStyle></Style>\n"
-        "<Style id=\"trk_a\"><LineStyle><color>ffff7f00</color><width>2</width></LineStyle>"
-        "<IconStyle><color>ffff7f00</color><scale>0.6</scale></IconStyle></Style>\n"
-        "<Style id=\"trk_b\"><LineStyle><color>ff00a5ff</color><width>2</width></LineStyle>"
-        "<IconStyle><color>ff00a5ff</color><scale>0.6</scale></IconStyle></Style>\n"
+        /* KML 2.2's schema orders a Style's children: IconStyle, LabelStyle, LineStyle, ... */
+        "<Style id=\"trk_a\"><IconStyle><color>ffff7f00</color><scale>0.6</scale></IconStyle>"
+        "<LineStyle><color>ffff7f00</color><width>2</width></LineStyle></Style>\n"
+        "<Style id=\"trk_b\"><IconStyle><color>ff00a5ff</color><scale>0.6</scale></IconStyle>"
+        "<LineStyle><color>ff00a5ff</color><width>2</width></LineStyle></Style>\n"
         "<Folder><name>Encounters</name>\n", f);
   for (size_t i = 0; i < c->n; i++)
     encounter(f, &c->v[i]);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "host/report/anchorage_store.h"
 #include "host/report/tracks_multi.h"
 #include "host/report/tracks_store.h"
 #include "host/report/writers.h"
@@ -13,6 +14,11 @@ struct tc_output {
   const char *const *port_paths;
   size_t nports;
   int tracks, sort_score, requested, loaded, prepared;
+  int no_anchorages, anch_cached;
+  long nanch;      /* anchorages found in the store(s); -1 when not looked for */
+  tc_store *store; /* given with tc_output_use_store */
+  tc_store *const *stores; /* or these, with tc_output_use_stores (nstores >= 2) */
+  size_t nstores;
   size_t track_limit;
   tc_places *extra; /* owned: anchorages added by the caller */
   int64_t track_margin, gap_min;
@@ -27,6 +33,8 @@ struct tc_output {
   tc_track_source src;
   int have_src;
   tc_annotate_opts ao;
+  tc_track_progress progress;
+  void *progress_user;
   tc_candidates cand;
   size_t n_in;
   char coast_note[256];
@@ -42,6 +50,7 @@ tc_status tc_output_create(tc_output **out) {
   o->track_margin = 3 * 3600;
   o->gap_min = 43200;
   o->port_radius = 4000;
+  o->nanch = -1;
   tc_columns_init(&o->st.tmp);
   tc_candidates_init(&o->cand);
   return TC_OK;
@@ -90,6 +99,7 @@ tc_status tc_output_configure(tc_output *o, const tc_output_opts *p, int request
   o->nports = p->nports;
   o->tracks = p->tracks;
   o->sort_score = p->sort_score;
+  o->no_anchorages = p->no_anchorages;
   o->track_margin = p->track_margin;
   o->gap_min = p->gap_min;
   o->port_radius = p->port_radius;
@@ -111,6 +121,15 @@ size_t tc_output_inputs(const tc_output *o, const char **v, size_t cap) {
   return n;
 }
 
+int tc_output_tracks_path(const tc_output *o, const char *path, char *buf, size_t cap) {
+  tc_format fmt;
+  tc_err err = {0};
+  if (!o->tracks || !strcmp(path, "-") || tc_format_parse(o->format, path, &fmt, &err) != TC_OK ||
+      fmt != TC_FMT_GEOJSON)
+    return 0;
+  return tc_geojson_tracks_path(path, buf, cap);
+}
+
 int tc_output_wanted(const tc_output *o, const char *path) {
   static const char *const ext[] = {".geojson", ".json", ".kml", ".h5", ".hdf5", NULL};
   if (o->requested)
@@ -130,6 +149,10 @@ void tc_output_set_tracks(tc_output *o, int on, size_t limit) {
   o->tracks = on;
   o->track_limit = limit;
 }
+void tc_output_set_progress(tc_output *o, tc_track_progress fn, void *user) {
+  o->progress = fn;
+  o->progress_user = user;
+}
 int tc_output_has_ports(const tc_output *o) { return o->nports > 0; }
 const tc_coast *tc_output_coast(const tc_output *o) { return o->coast; }
 void tc_output_add_places(tc_output *o, tc_places *owned) {
@@ -141,6 +164,9 @@ tc_status tc_output_use_store(tc_output *o, tc_store *store, tc_err *err) {
   tc_vessel_index_free(o->vessels);
   o->vessels = NULL;
   TC_TRY(tc_vessel_index_from_store(store, &o->vessels, err));
+  o->store = store;
+  o->stores = NULL;
+  o->nstores = 0;
   o->src = tc_track_source_store(&o->st, store);
   o->have_src = 1;
   return TC_OK;
@@ -154,6 +180,9 @@ tc_status tc_output_use_stores(tc_output *o, tc_store *const *stores, size_t n, 
   tc_stores_tracks_free(o->mst);
   o->mst = NULL;
   o->have_src = 0;
+  o->store = NULL;
+  o->stores = stores;
+  o->nstores = n;
   TC_TRY(tc_vessel_index_from_stores(stores, n, &o->vessels, err));
   TC_TRY(tc_stores_tracks_create(stores, n, &o->mst, err));
   o->src = tc_stores_tracks_source(o->mst);
@@ -161,9 +190,27 @@ tc_status tc_output_use_stores(tc_output *o, tc_store *const *stores, size_t n, 
   return TC_OK;
 }
 
+long tc_output_anchorages(const tc_output *o, int *cached) {
+  if (cached)
+    *cached = o->anch_cached;
+  return o->nanch;
+}
+
 static tc_status load(tc_output *o, tc_err *err) {
   if (o->loaded)
     return TC_OK;
+  /* Every command that ranks finds the same anchorages in the same stores, so it gives
+   * the same scores: from the cache beside the store (the first of several) when
+   * current. Several stores' anchorages are those of all their fixes together, as one
+   * store holding them all would give. */
+  if ((o->store || o->nstores) && !o->nports && !o->extra && !o->no_anchorages) {
+    tc_places *found;
+    tc_store *const *set = o->store ? &o->store : o->stores;
+    size_t nset = o->store ? 1 : o->nstores;
+    TC_TRY(tc_anchorages_for_stores(set, nset, &found, &o->anch_cached, o->progress, o->progress_user, err));
+    o->extra = found;
+    o->nanch = (long)tc_places_count(found);
+  }
   if (o->area_path)
     TC_TRY(tc_polyset_load(o->area_path, &o->area, err));
   if (o->watch_path)
@@ -215,6 +262,8 @@ tc_status tc_output_prepare(tc_output *o, const tc_encounter_list *list, tc_err 
   a->track_margin_s = o->track_margin;
   a->gap_min_s = o->gap_min;
   a->sort_by_score = o->sort_score;
+  a->progress = o->progress;
+  a->progress_user = o->progress_user;
   if (o->coast_note[0])
     snprintf(o->cand.note, sizeof o->cand.note, "%s", o->coast_note);
   TC_TRY(tc_annotate(&o->cand, a, err));
@@ -222,9 +271,18 @@ tc_status tc_output_prepare(tc_output *o, const tc_encounter_list *list, tc_err 
     snprintf(o->cand.note + strlen(o->cand.note), sizeof o->cand.note - strlen(o->cand.note),
              "; no store given: tracks omitted");
   o->prepared = 1;
-  snprintf(o->summary, sizeof o->summary, "%zu of %zu encounters kept%s%s", o->cand.n, o->n_in,
+  char anch[96] = "";
+  if (o->nanch >= 0)
+    snprintf(anch, sizeof anch, "; %ld anchorages found in the store%s%s", o->nanch, o->nstores ? "s" : "",
+             o->anch_cached ? " (cached)" : "");
+  snprintf(o->summary, sizeof o->summary, "%zu of %zu encounters kept%s%s%s", o->cand.n, o->n_in, anch,
            o->coast_note[0] ? "; " : "", o->coast_note);
   return TC_OK;
+}
+
+tc_status tc_output_check_path(const tc_output *o, const char *path, tc_err *err) {
+  tc_format fmt;
+  return tc_format_parse(o->format, strcmp(path, "-") ? path : NULL, &fmt, err);
 }
 
 tc_status tc_output_write(const char *path, const char *format, const tc_encounter_list *list, tc_output *o,
@@ -237,12 +295,21 @@ tc_status tc_output_write(const char *path, const char *format, const tc_encount
   if (out) {
     if (fmt == TC_FMT_HDF5)
       return tc_fail(err, TC_ERR_ARG, "HDF5 output needs a file name, not '-'");
+    if (fmt == TC_FMT_GEOJSON && o->cand.track_a)
+      return tc_fail(err, TC_ERR_ARG, "GeoJSON tracks go to NAME.tracks.geojson beside the encounters: "
+                                      "give a file name, not '-'");
     TC_TRY(fmt == TC_FMT_GEOJSON ? tc_write_geojson(stdout, &o->cand, err)
            : fmt == TC_FMT_KML   ? tc_write_kml(stdout, &o->cand, err)
                                  : tc_write_csv(stdout, &o->cand, err));
     path = "standard output";
   } else {
     TC_TRY(tc_candidates_write(path, fmt, &o->cand, err));
+    if (fmt == TC_FMT_GEOJSON && o->cand.track_a) {
+      char tp[4096];
+      tc_geojson_tracks_path(path, tp, sizeof tp);
+      size_t n = strlen(o->summary);
+      snprintf(o->summary + n, sizeof o->summary - n, "; tracks written to %s", tp);
+    }
   }
   size_t n = strlen(o->summary);
   snprintf(o->summary + n, sizeof o->summary - n, "; %s written to %s", tc_format_name(fmt), path);

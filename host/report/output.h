@@ -35,13 +35,15 @@ void tc_output_free(tc_output *o);
  *   port_radius near_port within this many metres of a place (default 4000)
  *   exclude_port_radius  drop encounters within this many metres of a place (0: none)
  *   coast       auto (installed GSHHG), none, a GSHHG .nc or GeoJSON land polygons
+ *   no_anchorages  no anchorages from the store (without it and without ports, they
+ *               are found, and cached beside the store, by tc_anchorages_for_store)
  *   gap_min     AIS gap length that counts, seconds (default 12h)
  *   sort_score  rank by score instead of the spec's time order */
 typedef struct {
   const char *format, *area, *watchlist, *coast;
   const char *const *ports;
   size_t nports;
-  int tracks, sort_score;
+  int tracks, sort_score, no_anchorages;
   int64_t track_margin, gap_min;
   double port_radius, exclude_port_radius;
 } tc_output_opts;
@@ -53,12 +55,21 @@ tc_status tc_output_configure(tc_output *o, const tc_output_opts *p, int request
 
 /* Settings a command may change after tc_output_configure. */
 void tc_output_set_tracks(tc_output *o, int on, size_t limit);
+/* Told how reading the tracks goes (rows done of total); NULL for nothing. */
+void tc_output_set_progress(tc_output *o, tc_track_progress fn, void *user);
 /* Adds places (anchorages found in the data); o takes ownership. */
 void tc_output_add_places(tc_output *o, tc_places *owned);
+/* Anchorages found in the store (after tc_output_prepare), -1 when not looked for;
+ * *cached (may be NULL): whether they came from the cache. */
+long tc_output_anchorages(const tc_output *o, int *cached);
 /* The files the options name for reading (--area, --watchlist, --ports, --coast FILE),
  * at most cap of them into v; returns how many (so outputs can be checked against
  * them, io/outpath.h). */
 size_t tc_output_inputs(const tc_output *o, const char **v, size_t cap);
+/* 1 with its name in buf when writing path would also write a GeoJSON tracks file
+ * beside it (NAME.tracks.geojson: GeoJSON with tracks asked for), so it can be checked
+ * against the inputs too; 0 otherwise. */
+int tc_output_tracks_path(const tc_output *o, const char *path, char *buf, size_t cap);
 /* Whether the user gave --ports. */
 int tc_output_has_ports(const tc_output *o);
 /* The shoreline loaded (after tc_output_prepare), NULL when none. */
@@ -67,7 +78,8 @@ const tc_coast *tc_output_coast(const tc_output *o);
 /* Uses the store for static data (flag, name, type as of the encounter), AIS gaps
  * and tracks. The store must outlive o. */
 tc_status tc_output_use_store(tc_output *o, tc_store *store, tc_err *err);
-/* The same from several stores read as one timeline, in time order (tracks_multi.h). */
+/* The same from several stores read as one timeline, in time order (tracks_multi.h);
+ * the anchorages are those of all their fixes together (anchorage_store.h). */
 tc_status tc_output_use_stores(tc_output *o, tc_store *const *stores, size_t n, tc_err *err);
 
 /* Annotates, filters, ranks and sorts list into o's candidates (loading the files the
@@ -78,6 +90,10 @@ tc_status tc_output_prepare(tc_output *o, const tc_encounter_list *list, tc_err 
  * extension, else CSV. */
 tc_status tc_output_write(const char *path, const char *format, const tc_encounter_list *list,
                           tc_output *o, tc_err *err);
+
+/* TC_OK when tc_output_write can write path (its --format or extension is known; "-"
+ * and names without an extension are): for a check before the work. */
+tc_status tc_output_check_path(const tc_output *o, const char *path, tc_err *err);
 
 const tc_candidates *tc_output_candidates(const tc_output *o);
 /* One line for the user: counts written and dropped, and degraded features. */

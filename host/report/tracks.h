@@ -8,6 +8,21 @@
 #include "io/status.h"
 #include "io/columns.h"
 
+typedef struct tc_gap_scan tc_gap_scan;
+
+/* One read of a batch: the fixes of mmsi with t0 <= t <= t1, in time order, appended
+ * to out and/or fed to gap (either may be NULL). */
+typedef struct {
+  uint32_t mmsi;
+  int64_t t0, t1;
+  tc_columns *out;
+  tc_gap_scan *gap;
+} tc_track_req;
+
+/* Told how a long read goes: what is done (a few words), done of total units (rows or
+ * requests). */
+typedef void (*tc_track_progress)(void *user, const char *what, uint64_t done, uint64_t total);
+
 typedef struct {
   void *ctx;
   /* Replaces out with the fixes of mmsi with t0 <= t <= t1, in time order. */
@@ -16,10 +31,18 @@ typedef struct {
   /* Fraction of the whole hours in [t0, t1) with a fix of any vessel (NaN unknown);
    * NULL when the source cannot tell. */
   double (*coverage)(void *ctx, int64_t t0, int64_t t1);
+  /* Serves every request of reqs together (NULL: one read per request, through
+   * tc_track_gather's fallback). A store reads each bucket the requests touch once. */
+  tc_status (*gather)(void *ctx, tc_track_req *reqs, size_t n, tc_track_progress progress, void *user,
+                      tc_err *err);
 } tc_track_source;
 
 /* Over columns sorted by (mmsi, t) that outlive the source. */
 tc_track_source tc_track_source_memory(const tc_columns *sorted);
+
+/* Serves reqs through src->gather, or one src->read per request. */
+tc_status tc_track_gather(const tc_track_source *src, tc_track_req *reqs, size_t n, tc_track_progress progress,
+                          void *user, tc_err *err);
 
 /* AIS gaps next to an encounter (spec events §2, §4): pairs of consecutive fixes at
  * least min_gap apart, one end of which lies within window of [start, end]. *before
@@ -34,5 +57,24 @@ typedef struct {
 } tc_gaps;
 tc_status tc_track_gaps(const tc_track_source *src, uint32_t mmsi, int64_t start, int64_t end,
                         int64_t min_gap, int64_t window, tc_columns *scratch, tc_gaps *out, tc_err *err);
+
+/* tc_track_gaps as a stream, so that a batch can find the gaps of many encounters in
+ * one pass over the data without keeping their fixes: set up a scan, read the window
+ * tc_gap_scan_window gives into it (tc_track_req.gap), then finish it. The scan keeps
+ * only the gaps long enough and placed right; finishing weighs them against coverage
+ * exactly as tc_track_gaps does. */
+struct tc_gap_scan {
+  int64_t start, end, min_gap, window;
+  int64_t first, last; /* fixes fed (n of them) */
+  size_t n;
+  int64_t *span; /* candidate gaps (a, b) */
+  size_t nspan, cap;
+  int nomem;
+};
+void tc_gap_scan_init(tc_gap_scan *g, int64_t start, int64_t end, int64_t min_gap, int64_t window);
+void tc_gap_scan_window(const tc_gap_scan *g, int64_t *t0, int64_t *t1);
+void tc_gap_scan_fix(tc_gap_scan *g, int64_t t); /* in time order */
+tc_status tc_gap_scan_finish(tc_gap_scan *g, const tc_track_source *src, tc_gaps *out, tc_err *err);
+void tc_gap_scan_free(tc_gap_scan *g);
 
 #endif

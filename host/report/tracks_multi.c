@@ -1,8 +1,9 @@
 /* Several stores behind one track source (tracks_multi.h): one tc_store_tracks per
- * store, asked in time order. */
+ * store, asked in time order; a batch is each store's batch in turn. */
 #include "host/report/tracks_multi.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -90,10 +91,52 @@ static double multi_coverage(void *vctx, int64_t t0, int64_t t1) {
   return (double)seen / (double)hours;
 }
 
+/* The progress of one store's part, told as that store's of the set. */
+typedef struct {
+  tc_track_progress fn;
+  void *user;
+  size_t i, n;
+  char what[96];
+} part_progress;
+
+static void on_part(void *vp, const char *what, uint64_t done, uint64_t total) {
+  part_progress *pp = vp;
+  snprintf(pp->what, sizeof pp->what, "%s (store %zu of %zu)", what, pp->i + 1, pp->n);
+  pp->fn(pp->user, pp->what, done, total);
+}
+
+/* Each store serves, in time order, the requests that reach into its span, through its
+ * own batch (one pass over the buckets they touch): every bucket of every store is read
+ * once whatever the number of requests, and a request spanning two stores gets the
+ * first one's fixes before the second's, so its track and gap scan see time order. */
+static tc_status multi_gather(void *vctx, tc_track_req *reqs, size_t n, tc_track_progress progress, void *user,
+                              tc_err *err) {
+  tc_stores_tracks *m = vctx;
+  tc_track_req *sub = malloc((n ? n : 1) * sizeof *sub);
+  if (!sub)
+    return tc_fail(err, TC_ERR_NOMEM, "tracks: out of memory");
+  tc_status s = TC_OK;
+  part_progress pp = {progress, user, 0, m->n, ""};
+  for (size_t i = 0; s == TC_OK && i < m->n; i++) {
+    const tc_track_source *src = &m->src[i];
+    if (!holds(src))
+      continue;
+    size_t k = 0;
+    for (size_t j = 0; j < n; j++)
+      if (reqs[j].t1 >= src->t_min && reqs[j].t0 <= src->t_max)
+        sub[k++] = reqs[j]; /* the same out and gap: the parts append in store order */
+    pp.i = i;
+    if (k)
+      s = tc_track_gather(src, sub, k, progress ? on_part : NULL, &pp, err);
+  }
+  free(sub);
+  return s;
+}
+
 tc_track_source tc_stores_tracks_source(tc_stores_tracks *m) {
   if (m->n == 1)
     return m->src[0];
-  tc_track_source s = {m, multi_read, 0, 0, multi_coverage};
+  tc_track_source s = {m, multi_read, 0, 0, multi_coverage, multi_gather};
   int any = 0;
   for (size_t i = 0; i < m->n; i++) {
     if (!holds(&m->src[i]))

@@ -14,7 +14,9 @@ typedef struct tc_stores_tracks tc_stores_tracks;
 /* The stores must outlive it. */
 tc_status tc_stores_tracks_create(tc_store *const *stores, size_t n, tc_stores_tracks **out, tc_err *err);
 void tc_stores_tracks_free(tc_stores_tracks *m); /* NULL safe */
-/* A vessel's fixes: each store's in turn (time order, since the stores are); coverage:
+/* A vessel's fixes: each store's in turn (time order, since the stores are); a batch
+ * (tc_track_gather): each store's batch in turn over the requests that reach into its
+ * span, so each bucket of each store is read once for all requests together; coverage:
  * an hour counts when any store has a fix in it. Valid while m lives. */
 tc_track_source tc_stores_tracks_source(tc_stores_tracks *m);
 

@@ -6,21 +6,25 @@
 #include "host/report/vessels.h"
 #include "io/store.h"
 
-/* Reads one vessel's fixes bucket by bucket. Buckets of up to TC_TRACK_CACHE_ROWS
- * rows are read whole and kept (the last TC_TRACK_CACHE of them), since a report
- * asks for hundreds of vessels in the same few buckets and reading one vessel
- * decompresses whole chunks anyway; larger buckets are read one vessel at a time
- * through their vessel index. Coverage (tracks.h) comes from hourly histograms of the
- * buckets read whole; for larger buckets it is unknown. The store must outlive the source; ctx is owned by the
- * caller (the source points to it). */
-#define TC_TRACK_CACHE 4
-#define TC_TRACK_CACHE_ROWS 12000000 /* ~460 MB a slot: reports want whole days */
+/* A batch (tc_track_gather) reads every bucket its requests touch once, in time order,
+ * a slice of whole chunks at a time, and hands each slice's rows to the requests of
+ * their vessels: the cost is one pass over those buckets whatever the number of
+ * requests, and memory is one slice plus what the requests keep (a track's fixes, a
+ * gap scan's few gaps). Only the MMSI and time columns are inflated for buckets that
+ * no track request (tc_track_req.out) touches. The same pass records which hours of
+ * each bucket have a fix of any vessel (the coverage, tracks.h); a coverage question
+ * about a bucket no batch read reads its time column then. A single read (the
+ * source's read) takes the vessel's rows through each bucket's vessel index.
+ *
+ * TC_TRACK_SLICE_ROWS (environment, for tests): rows per slice, not rounded to
+ * chunks, so that small stores split vessels across slices as large ones do.
+ * The store must outlive the source; ctx is owned by the caller (the source points to
+ * it). */
+#define TC_TRACK_SLICE_ROWS (1u << 22)
 typedef struct {
   tc_store *store;
   tc_columns tmp;
-  tc_columns cache[TC_TRACK_CACHE];
-  size_t cache_k[TC_TRACK_CACHE];
-  uint64_t cache_used[TC_TRACK_CACHE], clock;
+  uint64_t slice_rows; /* 0: whole chunks, about TC_TRACK_SLICE_ROWS */
   unsigned char **hours; /* per bucket, lazily: 1 where an hour has a fix (coverage) */
   size_t nhours;
 } tc_store_tracks;

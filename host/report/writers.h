@@ -10,7 +10,8 @@
 typedef enum { TC_FMT_CSV, TC_FMT_GEOJSON, TC_FMT_KML, TC_FMT_HDF5 } tc_format;
 
 /* From a name ("csv", "geojson", "json", "kml", "hdf5", "h5"), or when name is NULL
- * from the path's extension (CSV when none matches). */
+ * from the path's extension: CSV when the file name has none, TC_ERR_ARG listing the
+ * formats when it has one that is not theirs (out.shp, out.gpkg). */
 tc_status tc_format_parse(const char *name, const char *path, tc_format *out, tc_err *err);
 const char *tc_format_name(tc_format f);
 
@@ -20,7 +21,13 @@ extern const char *const tc_csv_columns[];
 extern const int tc_csv_ncolumns;
 
 tc_status tc_write_csv(FILE *f, const tc_candidates *c, tc_err *err);
+/* The encounters as Points; with tracks loaded, tc_candidates_write puts them in a
+ * second file (tc_geojson_tracks_path) as LineStrings with scalar fields, so each file
+ * is one layer of one geometry type that converts to any GIS format. */
 tc_status tc_write_geojson(FILE *f, const tc_candidates *c, tc_err *err);
+tc_status tc_write_geojson_tracks(FILE *f, const tc_candidates *c, tc_err *err);
+/* PATH less .geojson or .json, plus ".tracks.geojson" (0 when it does not fit). */
+int tc_geojson_tracks_path(const char *path, char *buf, size_t cap);
 tc_status tc_write_kml(FILE *f, const tc_candidates *c, tc_err *err);
 tc_status tc_write_hdf5(const char *path, const tc_candidates *c, tc_err *err);
 

@@ -1,0 +1,247 @@
+#include "host/report/anchorage_store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "host/report/textout.h"
+#include "io/sha256.h"
+#include "io/store_chunks.h"
+
+#define SLICE_ROWS (1u << 22)
+#define ANCH_COLS (TC_COL_MMSI | TC_COL_T | TC_COL_LAT | TC_COL_LON | TC_COL_SOG)
+
+int tc_anchorages_cache_path(const char *store_path, char *buf, size_t cap) {
+  int n = snprintf(buf, cap, "%s.anchorages.csv", store_path);
+  return n > 0 && (size_t)n < cap;
+}
+
+int tc_anchorages_set_cache_path(const char *first_path, char *buf, size_t cap) {
+  int n = snprintf(buf, cap, "%s.set-anchorages.csv", first_path);
+  return n > 0 && (size_t)n < cap;
+}
+
+static void put(tc_sha256 *h, const void *p, size_t n) { tc_sha256_update(h, p, n); }
+
+/* What identifies a store's content: its sources' SHA-256s and record counts, rows,
+ * vessels, buckets, time span. */
+static tc_status put_store(tc_sha256 *h, tc_store *store, tc_err *err) {
+  const tc_store_info *in = tc_store_get_info(store);
+  const tc_store_srcfile *src;
+  size_t nsrc;
+  TC_TRY(tc_store_sources(store, &src, &nsrc, err));
+  int64_t v[6] = {(int64_t)in->rows, (int64_t)in->vessels, (int64_t)in->nbuckets, in->bucket_s, in->t_min,
+                  in->t_max};
+  put(h, v, sizeof v);
+  for (size_t i = 0; i < nsrc; i++) {
+    put(h, src[i].sha256, strlen(src[i].sha256));
+    put(h, &src[i].records, sizeof src[i].records);
+  }
+  return TC_OK;
+}
+
+/* One store keeps the key it always had; a set's key names every store in turn. */
+static tc_status stores_key(tc_store *const *stores, size_t n, const tc_anchorage_params *p,
+                            char hex[TC_SHA256_HEX], tc_err *err) {
+  tc_sha256 h;
+  tc_sha256_init(&h);
+  if (n == 1)
+    put(&h, "trajcorr anchorages 1", 21);
+  else
+    put(&h, "trajcorr anchorages set 1", 25);
+  put(&h, p, sizeof *p);
+  for (size_t i = 0; i < n; i++)
+    TC_TRY(put_store(&h, stores[i], err));
+  uint8_t d[32];
+  tc_sha256_final(&h, d);
+  tc_sha256_hex(d, hex);
+  return TC_OK;
+}
+
+/* Appends rows [0, n) of the mmsi, t, lat, lon and sog columns of src to dst. */
+static tc_status append(tc_columns *dst, const tc_columns *src, size_t from, size_t n) {
+  if (tc_columns_reserve(dst, dst->n + n) != TC_OK)
+    return TC_ERR_NOMEM;
+  memcpy(dst->mmsi + dst->n, src->mmsi + from, n * sizeof *dst->mmsi);
+  memcpy(dst->t + dst->n, src->t + from, n * sizeof *dst->t);
+  memcpy(dst->lat + dst->n, src->lat + from, n * sizeof *dst->lat);
+  memcpy(dst->lon + dst->n, src->lon + from, n * sizeof *dst->lon);
+  memcpy(dst->sog + dst->n, src->sog + from, n * sizeof *dst->sog);
+  dst->n += n;
+  return TC_OK;
+}
+
+/* A large bucket is read a slice of whole chunks at a time; each batch ends at a vessel
+ * boundary (the last vessel's rows wait for the next slice), since a fix's implied speed
+ * needs its neighbours. */
+tc_status tc_anchorage_add_store(tc_anchorage_finder *a, tc_store *store, tc_track_progress progress, void *user,
+                                 tc_err *err) {
+  const tc_store_info *in = tc_store_get_info(store);
+  tc_status s = TC_OK;
+  tc_columns c, pend;
+  tc_columns_init(&c);
+  tc_columns_init(&pend);
+  uint64_t done = 0;
+  for (size_t k = 0; s == TC_OK && k < in->nbuckets; k++) {
+    int64_t b0;
+    uint64_t rows, step = SLICE_ROWS, chunk;
+    if ((s = tc_store_bucket(store, k, &b0, &rows)) != TC_OK)
+      break;
+    if (rows > SLICE_ROWS) {
+      if ((s = tc_store_bucket_chunk(store, k, &chunk, err)) != TC_OK)
+        break;
+      step = chunk == 0 ? rows : chunk * (SLICE_ROWS > chunk ? SLICE_ROWS / chunk : 1);
+    }
+    pend.n = 0;
+    for (uint64_t r = 0; s == TC_OK && r < rows; r += step) {
+      uint64_t m = rows - r < step ? rows - r : step;
+      if ((s = tc_store_read_bucket_slice(store, k, r, m, &c, ANCH_COLS, 0, err)) != TC_OK)
+        break;
+      if (append(&pend, &c, 0, c.n) != TC_OK) {
+        s = tc_fail(err, TC_ERR_NOMEM, "anchorages: out of memory");
+        break;
+      }
+      size_t cut = pend.n;
+      if (r + m < rows)
+        while (cut > 0 && pend.mmsi[cut - 1] == pend.mmsi[pend.n - 1])
+          cut--;
+      if (cut > 0) {
+        tc_columns head = pend;
+        head.n = cut;
+        if ((s = tc_anchorage_add(a, &head, err)) != TC_OK)
+          break;
+        size_t rest = pend.n - cut;
+        memmove(pend.mmsi, pend.mmsi + cut, rest * sizeof *pend.mmsi);
+        memmove(pend.t, pend.t + cut, rest * sizeof *pend.t);
+        memmove(pend.lat, pend.lat + cut, rest * sizeof *pend.lat);
+        memmove(pend.lon, pend.lon + cut, rest * sizeof *pend.lon);
+        memmove(pend.sog, pend.sog + cut, rest * sizeof *pend.sog);
+        pend.n = rest;
+      }
+      done += m;
+      if (progress)
+        progress(user, "finding anchorages", done, in->rows);
+    }
+  }
+  tc_columns_free(&c);
+  tc_columns_free(&pend);
+  return s;
+}
+
+/* Each place as the CSV holds it (6 decimals, whole metres), by the same formatting. */
+static tc_status rounded(const tc_places *p, tc_places **out, tc_err *err) {
+  if (tc_places_create(out) != TC_OK)
+    return tc_fail(err, TC_ERR_NOMEM, "anchorages: out of memory");
+  for (size_t i = 0; i < tc_places_count(p); i++) {
+    tc_place pl = *tc_places_get(p, i);
+    char b[64];
+    snprintf(b, sizeof b, "%.6f", pl.lat);
+    pl.lat = strtod(b, NULL);
+    snprintf(b, sizeof b, "%.6f", pl.lon);
+    pl.lon = strtod(b, NULL);
+    snprintf(b, sizeof b, "%.0f", pl.radius_m);
+    pl.radius_m = strtod(b, NULL);
+    if (tc_places_add(*out, &pl) != TC_OK)
+      return tc_fail(err, TC_ERR_NOMEM, "anchorages: out of memory");
+  }
+  return TC_OK;
+}
+
+/* The cache when its first line carries key; 0 otherwise (missing, stale, unreadable). */
+static int read_cache(const char *path, const char *key, tc_places **out) {
+  FILE *f = fopen(path, "r");
+  if (!f)
+    return 0;
+  char line[256], want[256];
+  snprintf(want, sizeof want, "# trajcorr anchorages key %s\n", key);
+  int ok = fgets(line, sizeof line, f) && !strcmp(line, want);
+  fclose(f);
+  tc_err err;
+  if (!ok || tc_places_create(out) != TC_OK)
+    return 0;
+  if (tc_places_load(*out, path, &err) != TC_OK) {
+    tc_places_free(*out);
+    *out = NULL;
+    return 0;
+  }
+  return 1;
+}
+
+/* Writes the cache atomically; failure only costs the cache. */
+static void write_cache(const char *path, const char *key, const tc_places *p) {
+  tc_atomic a;
+  tc_err err;
+  if (tc_atomic_open(&a, path, &err) != TC_OK)
+    return;
+  fprintf(a.f, "# trajcorr anchorages key %s\nname,lat,lon,vessels,radius_m\n", key);
+  for (size_t i = 0; i < tc_places_count(p); i++) {
+    const tc_place *pl = tc_places_get(p, i);
+    tc_put_csv(a.f, pl->name);
+    fprintf(a.f, ",%.6f,%.6f,%d,%.0f\n", pl->lat, pl->lon, pl->vessels, pl->radius_m);
+  }
+  tc_atomic_commit(&a, &err);
+  tc_atomic_abort(&a);
+}
+
+/* Rows of all stores, for the progress over the set. */
+typedef struct {
+  tc_track_progress fn;
+  void *user;
+  uint64_t base, total;
+} set_progress;
+
+static void on_store_progress(void *vp, const char *what, uint64_t done, uint64_t total) {
+  set_progress *sp = vp;
+  (void)total;
+  sp->fn(sp->user, what, sp->base + done, sp->total);
+}
+
+tc_status tc_anchorages_for_stores(tc_store *const *stores, size_t n, tc_places **out, int *cached,
+                                   tc_track_progress progress, void *user, tc_err *err) {
+  *out = NULL;
+  *cached = 0;
+  tc_anchorage_params p;
+  tc_anchorage_defaults(&p);
+  char key[TC_SHA256_HEX], path[4096];
+  TC_TRY(stores_key(stores, n, &p, key, err));
+  const char *first = tc_store_path(stores[0]);
+  int have_path = n == 1 ? tc_anchorages_cache_path(first, path, sizeof path)
+                         : tc_anchorages_set_cache_path(first, path, sizeof path);
+  if (have_path && read_cache(path, key, out)) {
+    *cached = 1;
+    return TC_OK;
+  }
+  set_progress sp = {progress, user, 0, 0};
+  for (size_t i = 0; i < n; i++)
+    sp.total += tc_store_get_info(stores[i])->rows;
+  tc_anchorage_finder *a = NULL;
+  tc_places *found = NULL;
+  tc_status s = tc_anchorage_create(&p, &a, err);
+  if (s == TC_OK && tc_places_create(&found) != TC_OK)
+    s = tc_fail(err, TC_ERR_NOMEM, "anchorages: out of memory");
+  size_t i = 0; /* the store being read, named in a message */
+  while (s == TC_OK && i < n) {
+    s = tc_anchorage_add_store(a, stores[i], progress ? on_store_progress : NULL, &sp, err);
+    if (s == TC_OK)
+      sp.base += tc_store_get_info(stores[i++])->rows;
+  }
+  if (s == TC_OK)
+    s = tc_anchorage_finish(a, NULL, found, err);
+  if (s == TC_OK)
+    s = rounded(found, out, err);
+  if (s == TC_OK && have_path)
+    write_cache(path, key, *out);
+  if (s != TC_OK) {
+    tc_places_free(*out);
+    *out = NULL;
+    tc_err_prefix(err, "%s: ", tc_store_path(stores[i < n ? i : n - 1]));
+  }
+  tc_anchorage_free(a);
+  tc_places_free(found);
+  return s;
+}
+
+tc_status tc_anchorages_for_store(tc_store *store, tc_places **out, int *cached, tc_track_progress progress,
+                                  void *user, tc_err *err) {
+  return tc_anchorages_for_stores(&store, 1, out, cached, progress, user, err);
+}
