@@ -154,4 +154,20 @@ TC_GEO_FN double tc_cell_size(double screen_chord2) { return sqrt(screen_chord2)
 /* Cell coordinate along one axis, offset so it is non-negative for |u| <= 1. */
 TC_GEO_FN long tc_cell_coord(double u, double cell) { return (long)floor((u + 1.0) / cell); }
 
+/* spec/events.md §3: how long two dark vessels could both have been at X, given each
+ * one's gap (from A0 at ta0 to A1 at ta1, B0 at tb0 to B1 at tb1) and top speed v in
+ * m/s: L(X) = end(X) - start(X); *w0, *w1 get start(X) and end(X). */
+TC_GEO_FN double tc_dark_dwell_at(double lat, double lon, double a0lat, double a0lon, double a1lat,
+                                  double a1lon, double b0lat, double b0lon, double b1lat,
+                                  double b1lon, double ta0, double ta1, double tb0, double tb1,
+                                  double v, TC_PRIV double *w0, TC_PRIV double *w1) {
+  double sa = ta0 + tc_haversine_m(a0lat, a0lon, lat, lon) / v;
+  double sb = tb0 + tc_haversine_m(b0lat, b0lon, lat, lon) / v;
+  double ea = ta1 - tc_haversine_m(lat, lon, a1lat, a1lon) / v;
+  double eb = tb1 - tc_haversine_m(lat, lon, b1lat, b1lon) / v;
+  *w0 = sa > sb ? sa : sb;
+  *w1 = ea < eb ? ea : eb;
+  return *w1 - *w0;
+}
+
 #endif

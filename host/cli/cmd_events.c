@@ -1,0 +1,218 @@
+/* trajcorr events STORE -o PREFIX: loitering, AIS gaps and dark rendezvous
+ * (spec/events.md) from a track store. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "host/cli/args.h"
+#include "host/cli/commands.h"
+#include "host/events/events.h"
+#include "host/report/events_csv.h"
+#include "io/store.h"
+#include "io/timefmt.h"
+
+static void usage(FILE *f) {
+  fprintf(f,
+          "usage: trajcorr events STORE -o PREFIX [--kinds loitering,gaps,dark] [options]\n"
+          "Behaviour events (spec/events.md): writes PREFIX.loitering.csv, PREFIX.gaps.csv,\n"
+          "PREFIX.dark.csv (those of --kinds) and PREFIX.events.json (parameters, counts).\n\n"
+          "  -o, --output PREFIX      output prefix (required)\n"
+          "      --kinds LIST         comma-separated: loitering, gaps, dark [all three]\n"
+          "Spec parameters (defaults in brackets; durations take s/m/h/d suffixes):\n"
+          "      --loiter-speed KN    slot speed below which a vessel loiters [2]\n"
+          "      --min-loiter D       shortest loitering event [14400]\n"
+          "      --min-gap D          shortest AIS gap reported [43200]\n"
+          "      --dark-min-gap D     shortest gap that may hide a rendezvous [21600]\n"
+          "      --dark-min-overlap D both vessels dark together at least this long [14400]\n"
+          "      --dark-max-speed KN  fastest a dark vessel is assumed to move [12]\n"
+          "      --dark-dwell D       how long a hidden meeting must be able to last [7200]\n"
+          "      --coverage-radius M  radius of reception evidence, metres [50000]\n"
+          "      --coverage-window D  time window of the coverage fraction [3600]\n"
+          "      --dark-min-coverage F  least coverage of each dark vessel, 0 disables [0.5]\n"
+          "Shared with encounters (spec/encounters.md):\n"
+          "      --slot D, --max-gap D, --max-implied-speed KN   [600, 3600, 50]\n"
+          "Execution:\n"
+          "      --threads N          CPU threads of the dark rendezvous search\n"
+          "  -q, --quiet              no summary on stderr\n");
+}
+
+typedef struct {
+  const char *out, *store;
+  tc_params p;
+  tc_event_params e;
+  int quiet;
+} opts;
+
+static int parse_kinds(const char *s, unsigned *k) {
+  *k = 0;
+  while (*s) {
+    size_t n = strcspn(s, ",");
+    if (n == 9 && !strncmp(s, "loitering", n))
+      *k |= TC_EV_LOITER;
+    else if (n == 4 && !strncmp(s, "gaps", n))
+      *k |= TC_EV_GAPS;
+    else if (n == 4 && !strncmp(s, "dark", n))
+      *k |= TC_EV_DARK;
+    else
+      return 0;
+    s += n + (s[n] == ',');
+  }
+  return *k != 0;
+}
+
+/* Every option in one place (returns -1 to go on, else the exit status). */
+static int parse_options(int argc, char **argv, opts *o) {
+  enum { O_KINDS = 256, O_LSPEED, O_MINLOITER, O_MINGAP, O_DMINGAP, O_DOVER, O_DSPEED, O_DWELL,
+         O_CRADIUS, O_CWINDOW, O_DCOV, O_SLOT, O_MAXGAP, O_MIS, O_THREADS };
+  static const struct option lo[] = {
+      {"output", required_argument, 0, 'o'}, {"kinds", required_argument, 0, O_KINDS},
+      {"loiter-speed", required_argument, 0, O_LSPEED}, {"min-loiter", required_argument, 0, O_MINLOITER},
+      {"min-gap", required_argument, 0, O_MINGAP}, {"dark-min-gap", required_argument, 0, O_DMINGAP},
+      {"dark-min-overlap", required_argument, 0, O_DOVER}, {"dark-max-speed", required_argument, 0, O_DSPEED},
+      {"dark-dwell", required_argument, 0, O_DWELL}, {"coverage-radius", required_argument, 0, O_CRADIUS},
+      {"coverage-window", required_argument, 0, O_CWINDOW},
+      {"dark-min-coverage", required_argument, 0, O_DCOV}, {"slot", required_argument, 0, O_SLOT},
+      {"max-gap", required_argument, 0, O_MAXGAP}, {"max-implied-speed", required_argument, 0, O_MIS},
+      {"threads", required_argument, 0, O_THREADS}, {"quiet", no_argument, 0, 'q'},
+      {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+  tc_params_default(&o->p);
+  tc_event_params_default(&o->e);
+  o->out = NULL;
+  o->quiet = 0;
+  optind = 1;
+  int c, ok = 1;
+  long l;
+  while (ok && (c = getopt_long(argc, argv, "o:qh", lo, NULL)) != -1) {
+    switch (c) {
+    case 'o': o->out = optarg; break;
+    case O_KINDS: ok = parse_kinds(optarg, &o->e.kinds); break;
+    case O_LSPEED: ok = tc_arg_double(optarg, &o->e.loiter_speed_kn); break;
+    case O_MINLOITER: ok = tc_arg_duration(optarg, &o->e.min_loiter); break;
+    case O_MINGAP: ok = tc_arg_duration(optarg, &o->e.min_gap); break;
+    case O_DMINGAP: ok = tc_arg_duration(optarg, &o->e.dark_min_gap); break;
+    case O_DOVER: ok = tc_arg_duration(optarg, &o->e.dark_min_overlap); break;
+    case O_DSPEED: ok = tc_arg_double(optarg, &o->e.dark_max_speed_kn); break;
+    case O_DWELL: ok = tc_arg_duration(optarg, &o->e.dark_dwell); break;
+    case O_CRADIUS: ok = tc_arg_double(optarg, &o->e.coverage_radius_m); break;
+    case O_CWINDOW: ok = tc_arg_duration(optarg, &o->e.coverage_window); break;
+    case O_DCOV: ok = tc_arg_double(optarg, &o->e.dark_min_coverage); break;
+    case O_SLOT: ok = tc_arg_duration(optarg, &o->p.slot); break;
+    case O_MAXGAP: ok = tc_arg_duration(optarg, &o->p.max_gap); break;
+    case O_MIS: ok = tc_arg_double(optarg, &o->p.max_implied_speed_kn); break;
+    case O_THREADS: ok = tc_arg_long(optarg, 1, 4096, &l); o->p.threads = (int)l; break;
+    case 'q': o->quiet = 1; break;
+    case 'h': usage(stdout); return 0;
+    default: usage(stderr); return 2;
+    }
+    if (!ok) {
+      fprintf(stderr, "trajcorr events: invalid value for %s: '%s'\n", argv[optind - 1], optarg);
+      return 2;
+    }
+  }
+  if (optind != argc - 1 || !o->out) {
+    usage(stderr);
+    return 2;
+  }
+  o->store = argv[optind];
+  tc_err err = {0};
+  if (tc_params_check(&o->p, &err) != TC_OK || tc_event_params_check(&o->e, &err) != TC_OK) {
+    fprintf(stderr, "trajcorr events: %s\n", err.msg);
+    return 2;
+  }
+  return -1;
+}
+
+static void write_json(FILE *m, const opts *o, const tc_store_info *info, const tc_event_lists *l,
+                       const tc_event_stats *st) {
+  const tc_params *p = &o->p;
+  const tc_event_params *e = &o->e;
+  char a[TC_ISO_LEN], b[TC_ISO_LEN];
+  tc_time_format_iso(info->t_min, a);
+  tc_time_format_iso(info->t_max, b);
+  fprintf(m, "{\n  \"program\": \"trajcorr\", \"version\": \"%s\", \"command\": \"events\",\n",
+          TRAJCORR_VERSION);
+  fputs("  \"store\": \"", m);
+  for (const char *c = o->store; *c; c++)
+    if (*c == '"' || *c == '\\')
+      fprintf(m, "\\%c", *c);
+    else if ((unsigned char)*c < 0x20)
+      fprintf(m, "\\u%04x", *c);
+    else
+      fputc(*c, m);
+  fprintf(m, "\",\n  \"input\": {\"rows\": %llu, \"vessels\": %llu, \"buckets\": %zu, "
+             "\"bucket_s\": %lld, \"t_min\": \"%s\", \"t_max\": \"%s\"},\n",
+          (unsigned long long)info->rows, (unsigned long long)info->vessels, info->nbuckets,
+          (long long)info->bucket_s, a, b);
+  fprintf(m,
+          "  \"parameters\": {\"slot\": %lld, \"max_gap\": %lld, \"max_implied_speed_kn\": %.17g, "
+          "\"loiter_speed_kn\": %.17g, \"min_loiter\": %lld, \"min_gap\": %lld, \"dark_min_gap\": %lld, "
+          "\"dark_min_overlap\": %lld, \"dark_max_speed_kn\": %.17g, \"dark_dwell\": %lld, "
+          "\"coverage_radius_m\": %.17g, \"coverage_window\": %lld, \"dark_min_coverage\": %.17g, "
+          "\"kinds\": [%s%s%s%s%s]},\n",
+          (long long)p->slot, (long long)p->max_gap, p->max_implied_speed_kn, e->loiter_speed_kn,
+          (long long)e->min_loiter, (long long)e->min_gap, (long long)e->dark_min_gap,
+          (long long)e->dark_min_overlap, e->dark_max_speed_kn, (long long)e->dark_dwell,
+          e->coverage_radius_m, (long long)e->coverage_window, e->dark_min_coverage,
+          e->kinds & TC_EV_LOITER ? "\"loitering\"" : "",
+          (e->kinds & TC_EV_LOITER) && (e->kinds & (TC_EV_GAPS | TC_EV_DARK)) ? ", " : "",
+          e->kinds & TC_EV_GAPS ? "\"gaps\"" : "", (e->kinds & TC_EV_GAPS) && (e->kinds & TC_EV_DARK) ? ", " : "",
+          e->kinds & TC_EV_DARK ? "\"dark\"" : "");
+  fprintf(m,
+          "  \"counts\": {\"fixes_read\": %llu, \"teleport_dropped\": %llu, \"grid_positions\": %llu, "
+          "\"loitering\": %zu, \"gaps\": %zu, \"dark_gaps\": %llu, \"dark_overlapping_pairs\": %llu, "
+          "\"dark_reach_pairs\": %llu, \"dark_covered_pairs\": %llu, \"dark\": %zu}\n}\n",
+          (unsigned long long)st->fixes_read, (unsigned long long)st->teleport_dropped,
+          (unsigned long long)st->grid_positions, l->n_loiter, l->n_gaps,
+          (unsigned long long)st->dark_gaps, (unsigned long long)st->dark_overlaps,
+          (unsigned long long)st->dark_boxes, (unsigned long long)st->dark_covered, l->n_dark);
+}
+
+int cmd_events(int argc, char **argv) {
+  double t_start = tc_cli_now();
+  opts o;
+  int rc = parse_options(argc, argv, &o);
+  if (rc >= 0)
+    return rc;
+  rc = 1;
+  tc_err err = {0};
+  tc_store *store = NULL;
+  tc_event_lists l;
+  tc_event_lists_init(&l);
+  tc_event_stats st;
+  char *json = NULL;
+  size_t jlen = 0;
+  tc_status s = tc_store_open(o.store, &store, &err);
+  if (s != TC_OK)
+    goto fail;
+  tc_store_source_ctx c1, c2;
+  tc_bucket_source s1 = tc_store_source(&c1, store), s2 = tc_store_source(&c2, store);
+  if ((s = tc_events_run(&s1, &s2, &o.p, &o.e, &l, &st, &err)) != TC_OK)
+    goto fail;
+  FILE *m = open_memstream(&json, &jlen);
+  if (!m) {
+    s = tc_fail(&err, TC_ERR_NOMEM, "out of memory");
+    goto fail;
+  }
+  write_json(m, &o, tc_store_get_info(store), &l, &st);
+  fclose(m);
+  if ((s = tc_events_write(o.out, o.e.kinds, &l, o.e.dark_dwell, json, jlen, &err)) != TC_OK)
+    goto fail;
+  if (!o.quiet)
+    fprintf(stderr,
+            "trajcorr events: %llu fixes (%llu dropped by the teleport filter): %zu loitering, %zu gaps, "
+            "%zu dark rendezvous (of %llu overlapping gap pairs) -> %s.*\n",
+            (unsigned long long)st.fixes_read, (unsigned long long)st.teleport_dropped, l.n_loiter,
+            l.n_gaps, l.n_dark, (unsigned long long)st.dark_overlaps, o.out);
+  rc = 0;
+  goto done;
+fail:
+  fprintf(stderr, "trajcorr events: %s\n", err.msg[0] ? err.msg : tc_status_name(s));
+done:
+  free(json);
+  tc_event_lists_free(&l);
+  tc_store_close(store);
+  if (!o.quiet)
+    tc_cli_closing_line("trajcorr events", t_start);
+  return rc;
+}

@@ -1,0 +1,286 @@
+/* Dark rendezvous (spec/events.md §3): pairs of gaps of two vessels overlapping by
+ * dark_min_overlap, kept when what each could reach overlaps (bounding boxes), both
+ * silences are their own (coverage), and L* = max L(X) >= dark_dwell. The pairs are
+ * independent: they are judged in parallel, each into its own slot, and collected in
+ * candidate order, so the list does not depend on the thread count. */
+#include <math.h>
+#include <stdlib.h>
+
+#include "host/engine/grow.h"
+#include "host/events/internal.h"
+#include "kernels/geo.h"
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+#define GOLDEN 0.6180339887498949
+#define ITERS 48 /* a range of 100 degrees shrinks below 1e-8 degree (~1 mm) */
+
+typedef struct {
+  const tc_dark_pair *p;
+  double lon_c; /* longitudes searched relative to it, so the box never wraps */
+} ctx;
+
+static double eval(const ctx *c, double lat, double dlon, double *w0, double *w1) {
+  const tc_dark_pair *p = c->p;
+  return tc_dark_dwell_at(lat, tc_norm_lon(c->lon_c + dlon), p->a0lat, p->a0lon, p->a1lat,
+                          p->a1lon, p->b0lat, p->b0lon, p->b1lat, p->b1lon, p->ta0, p->ta1,
+                          p->tb0, p->tb1, p->v, w0, w1);
+}
+
+/* max over lat in [lo, hi] of L(lat, dlon): L is concave along the line (spec §3). */
+static double inner(const ctx *c, double dlon, double lo, double hi, double *best_lat) {
+  double w0, w1;
+  double x1 = hi - GOLDEN * (hi - lo), x2 = lo + GOLDEN * (hi - lo);
+  double f1 = eval(c, x1, dlon, &w0, &w1), f2 = eval(c, x2, dlon, &w0, &w1);
+  for (int i = 0; i < ITERS; i++) {
+    if (f1 < f2) {
+      lo = x1;
+      x1 = x2;
+      f1 = f2;
+      x2 = lo + GOLDEN * (hi - lo);
+      f2 = eval(c, x2, dlon, &w0, &w1);
+    } else {
+      hi = x2;
+      x2 = x1;
+      f2 = f1;
+      x1 = hi - GOLDEN * (hi - lo);
+      f1 = eval(c, x1, dlon, &w0, &w1);
+    }
+  }
+  *best_lat = f1 >= f2 ? x1 : x2;
+  return f1 >= f2 ? f1 : f2;
+}
+
+double tc_dark_maximise(const tc_dark_pair *p, double lat_lo, double lat_hi, double lon_lo,
+                        double lon_hi, double *lat, double *lon, double *w0, double *w1) {
+  ctx c = {p, (lon_lo + lon_hi) / 2.0};
+  double lo = lon_lo - c.lon_c, hi = lon_hi - c.lon_c, ya, yb;
+  double x1 = hi - GOLDEN * (hi - lo), x2 = lo + GOLDEN * (hi - lo);
+  double f1 = inner(&c, x1, lat_lo, lat_hi, &ya), f2 = inner(&c, x2, lat_lo, lat_hi, &yb);
+  for (int i = 0; i < ITERS; i++) {
+    if (f1 < f2) {
+      lo = x1;
+      x1 = x2;
+      f1 = f2;
+      ya = yb;
+      x2 = lo + GOLDEN * (hi - lo);
+      f2 = inner(&c, x2, lat_lo, lat_hi, &yb);
+    } else {
+      hi = x2;
+      x2 = x1;
+      f2 = f1;
+      yb = ya;
+      x1 = hi - GOLDEN * (hi - lo);
+      f1 = inner(&c, x1, lat_lo, lat_hi, &ya);
+    }
+  }
+  double bx = f1 >= f2 ? x1 : x2, by = f1 >= f2 ? ya : yb;
+  /* The gap ends and their midpoints, the spec's starting points, as a floor: the
+   * search above only ever improves on them where L is concave. */
+  double seeds[6][2] = {{p->a0lat, p->a0lon}, {p->a1lat, p->a1lon}, {p->b0lat, p->b0lon},
+                        {p->b1lat, p->b1lon}, {0, 0}, {0, 0}};
+  tc_midpoint(p->a0lat, p->a0lon, p->a1lat, p->a1lon, &seeds[4][0], &seeds[4][1]);
+  tc_midpoint(p->b0lat, p->b0lon, p->b1lat, p->b1lon, &seeds[5][0], &seeds[5][1]);
+  double best = eval(&c, by, bx, w0, w1);
+  *lat = by;
+  *lon = tc_norm_lon(c.lon_c + bx);
+  for (int k = 0; k < 6; k++) {
+    double s0, s1, dl = tc_wrap_dlon(seeds[k][1] - c.lon_c);
+    double f = eval(&c, seeds[k][0], dl, &s0, &s1);
+    if (f > best) {
+      best = f;
+      *lat = seeds[k][0];
+      *lon = seeds[k][1];
+    }
+  }
+  eval(&c, *lat, tc_wrap_dlon(*lon - c.lon_c), w0, w1);
+  return best;
+}
+
+/* What a dark vessel could reach while still able to stay dwell at one place: every X
+ * with d(A0, X) + d(X, A1) <= v (t1 - t0 - dwell) lies within half that of the
+ * midpoint (triangle inequality); 1 % and 1 km more cover the midpoint being taken in
+ * degrees rather than on the great circle. */
+typedef struct {
+  int ok;                 /* 0: nothing reachable */
+  double lat_lo, lat_hi;
+  double lon_c, lon_half; /* lon_half >= 180: every longitude */
+} box;
+
+static box reach_box(const tc_gap *g, double v, int64_t dwell) {
+  box b = {0, 0, 0, 0, 0};
+  double reach = v * (double)(g->t1 - g->t0 - dwell);
+  if (reach < g->dist_m)
+    return b;
+  double r = reach / 2.0 * 1.01 + 1000.0, mlat, mlon;
+  tc_midpoint(g->lat0, g->lon0, g->lat1, g->lon1, &mlat, &mlon);
+  double dlat = r / TC_EARTH_R_M / TC_DEG2RAD;
+  b.ok = 1;
+  b.lat_lo = fmax(-90.0, mlat - dlat);
+  b.lat_hi = fmin(90.0, mlat + dlat);
+  double far = fmax(fabs(b.lat_lo), fabs(b.lat_hi));
+  b.lon_c = mlon;
+  b.lon_half = far >= 89.0 ? 360.0 : fmin(360.0, dlat / cos(far * TC_DEG2RAD));
+  return b;
+}
+
+/* Intersection of two boxes, as a latitude and longitude range (longitudes relative to
+ * a's centre unwrapped). 0 when empty. */
+static int intersect(const box *a, const box *b, double *lat_lo, double *lat_hi, double *lon_lo,
+                     double *lon_hi) {
+  *lat_lo = fmax(a->lat_lo, b->lat_lo);
+  *lat_hi = fmin(a->lat_hi, b->lat_hi);
+  if (*lat_lo > *lat_hi)
+    return 0;
+  if (a->lon_half >= 180.0 && b->lon_half >= 180.0) {
+    *lon_lo = -180.0;
+    *lon_hi = 180.0;
+    return 1;
+  }
+  if (a->lon_half >= 180.0) {
+    *lon_lo = b->lon_c - b->lon_half;
+    *lon_hi = b->lon_c + b->lon_half;
+    return 1;
+  }
+  double bc = a->lon_c + tc_wrap_dlon(b->lon_c - a->lon_c);
+  double blo = b->lon_half >= 180.0 ? a->lon_c - 180.0 : bc - b->lon_half;
+  double bhi = b->lon_half >= 180.0 ? a->lon_c + 180.0 : bc + b->lon_half;
+  *lon_lo = fmax(a->lon_c - a->lon_half, blo);
+  *lon_hi = fmin(a->lon_c + a->lon_half, bhi);
+  return *lon_lo <= *lon_hi;
+}
+
+typedef struct {
+  uint32_t i, j; /* gap records: i's vessel has the smaller MMSI */
+} cand;
+
+static int64_t max64(int64_t a, int64_t b) { return a > b ? a : b; }
+static int64_t min64(int64_t a, int64_t b) { return a < b ? a : b; }
+
+static int cmp_t0(const void *pa, const void *pb, void *arg) {
+  const tc_gap_rec *recs = arg;
+  const tc_gap *a = &recs[*(const uint32_t *)pa].g, *b = &recs[*(const uint32_t *)pb].g;
+  if (a->t0 != b->t0)
+    return a->t0 < b->t0 ? -1 : 1;
+  return a->mmsi < b->mmsi ? -1 : a->mmsi > b->mmsi;
+}
+
+static int cmp_dark(const void *pa, const void *pb) {
+  const tc_dark *a = pa, *b = pb;
+  int64_t oa = max64(a->a0, a->b0), ob = max64(b->a0, b->b0);
+  if (oa != ob)
+    return oa < ob ? -1 : 1;
+  if (a->mmsi_a != b->mmsi_a)
+    return a->mmsi_a < b->mmsi_a ? -1 : 1;
+  if (a->mmsi_b != b->mmsi_b)
+    return a->mmsi_b < b->mmsi_b ? -1 : 1;
+  if (a->a0 != b->a0)
+    return a->a0 < b->a0 ? -1 : 1;
+  return a->b0 < b->b0 ? -1 : a->b0 > b->b0;
+}
+
+tc_status tc_dark_find(const tc_gap_rec *recs, size_t n, const tc_event_params *e, int threads,
+                       tc_event_lists *out, tc_event_stats *stats) {
+  tc_status s = TC_ERR_NOMEM;
+  uint32_t *ord = malloc((n ? n : 1) * sizeof *ord);
+  box *bx = malloc((n ? n : 1) * sizeof *bx);
+  cand *cd = NULL;
+  tc_dark *res = NULL;
+  unsigned char *hit = NULL;
+  size_t nc = 0, capc = 0, m = 0;
+  double v = e->dark_max_speed_kn * TC_KNOT_MPS;
+  if (!ord || !bx)
+    goto cleanup;
+  for (size_t i = 0; i < n; i++)
+    if (recs[i].g.t1 - recs[i].g.t0 >= e->dark_min_gap) {
+      ord[m] = (uint32_t)i;
+      bx[i] = reach_box(&recs[i].g, v, e->dark_dwell);
+      m++;
+    }
+  stats->dark_gaps = m;
+  qsort_r(ord, m, sizeof *ord, cmp_t0, (void *)recs);
+  for (size_t x = 0; x < m; x++) {
+    const tc_gap *gi = &recs[ord[x]].g;
+    for (size_t y = x + 1; y < m && recs[ord[y]].g.t0 <= gi->t1 - e->dark_min_overlap; y++) {
+      const tc_gap *gj = &recs[ord[y]].g;
+      if (gj->mmsi == gi->mmsi || min64(gi->t1, gj->t1) - gj->t0 < e->dark_min_overlap)
+        continue;
+      stats->dark_overlaps++;
+      double a, b, c, d;
+      if (!bx[ord[x]].ok || !bx[ord[y]].ok || !intersect(&bx[ord[x]], &bx[ord[y]], &a, &b, &c, &d))
+        continue;
+      cand *nc2 = tc_grow(cd, &capc, nc + 1, sizeof *cd, 256);
+      if (!nc2)
+        goto cleanup;
+      cd = nc2;
+      cd[nc++] = gi->mmsi < gj->mmsi ? (cand){ord[x], ord[y]} : (cand){ord[y], ord[x]};
+    }
+  }
+  stats->dark_boxes = nc;
+  res = malloc((nc ? nc : 1) * sizeof *res);
+  hit = calloc(nc ? nc : 1, 1);
+  if (!res || !hit)
+    goto cleanup;
+  long long ncl = (long long)nc;
+  (void)threads;
+#ifdef _OPENMP
+#pragma omp parallel for schedule(dynamic, 4) num_threads(threads > 0 ? threads : omp_get_max_threads())
+#endif
+  for (long long k = 0; k < ncl; k++) {
+    const tc_gap_rec *ra = &recs[cd[k].i], *rb = &recs[cd[k].j];
+    const tc_gap *ga = &ra->g, *gb = &rb->g;
+    int64_t o0 = max64(ga->t0, gb->t0), o1 = min64(ga->t1, gb->t1);
+    double ca = tc_coverage(ra->seen, ra->n_seen, o0, o1, e->coverage_window, gb->mmsi);
+    double cb = tc_coverage(rb->seen, rb->n_seen, o0, o1, e->coverage_window, ga->mmsi);
+    if (e->dark_min_coverage > 0 && (ca < e->dark_min_coverage || cb < e->dark_min_coverage))
+      continue;
+    hit[k] = 1;
+    tc_dark_pair p = {ga->lat0, ga->lon0, ga->lat1, ga->lon1, gb->lat0, gb->lon0, gb->lat1, gb->lon1,
+                      (double)(ga->t0 - o0), (double)(ga->t1 - o0), (double)(gb->t0 - o0),
+                      (double)(gb->t1 - o0), v};
+    double la0, la1, lo0, lo1;
+    box b1 = reach_box(ga, v, e->dark_dwell), b2 = reach_box(gb, v, e->dark_dwell);
+    intersect(&b1, &b2, &la0, &la1, &lo0, &lo1);
+    tc_dark *r = &res[k];
+    double w0, w1;
+    r->l_star = tc_dark_maximise(&p, la0, la1, lo0, lo1, &r->lat, &r->lon, &w0, &w1);
+    if (r->l_star < (double)e->dark_dwell) {
+      hit[k] = 2;
+      continue;
+    }
+    r->mmsi_a = ga->mmsi;
+    r->mmsi_b = gb->mmsi;
+    r->a0 = ga->t0;
+    r->a1 = ga->t1;
+    r->b0 = gb->t0;
+    r->b1 = gb->t1;
+    r->w_start = (double)o0 + w0;
+    r->w_end = (double)o0 + w1;
+    r->dist_dark_m = tc_haversine_m(ga->lat0, ga->lon0, gb->lat0, gb->lon0);
+    r->dist_reappear_m = tc_haversine_m(ga->lat1, ga->lon1, gb->lat1, gb->lon1);
+    r->coverage_a = ca;
+    r->coverage_b = cb;
+  }
+  size_t n0 = out->n_dark;
+  for (size_t k = 0; k < nc; k++) {
+    stats->dark_covered += hit[k] != 0;
+    if (hit[k] != 1)
+      continue;
+    tc_dark *d = tc_grow(out->dark, &out->cap_dark, out->n_dark + 1, sizeof *d, 256);
+    if (!d)
+      goto cleanup;
+    out->dark = d;
+    d[out->n_dark++] = res[k];
+  }
+  qsort(out->dark + n0, out->n_dark - n0, sizeof *out->dark, cmp_dark);
+  s = TC_OK;
+cleanup:
+  free(ord);
+  free(bx);
+  free(cd);
+  free(res);
+  free(hit);
+  return s;
+}

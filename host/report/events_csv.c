@@ -1,0 +1,144 @@
+#include "host/report/events_csv.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "io/numfmt.h"
+#include "io/timefmt.h"
+
+#define ROW_MAX (16 * (TC_FMT_FIXED_MAX + 1) + 8 * TC_ISO_LEN)
+
+static size_t put_sep(char *b, size_t n) {
+  b[n] = ',';
+  return n + 1;
+}
+
+static size_t put_u(char *b, size_t n, uint64_t v) { return n + tc_fmt_u64(b + n, v); }
+static size_t put_i(char *b, size_t n, int64_t v) { return n + tc_fmt_i64(b + n, v); }
+static size_t put_t(char *b, size_t n, int64_t t) { return n + (size_t)tc_time_format_iso(t, b + n); }
+static size_t put_f(char *b, size_t n, double x, int dec) { return n + tc_fmt_fixed(b + n, x, dec); }
+
+static tc_status put_line(FILE *f, char *b, size_t n) {
+  b[n++] = '\n';
+  return fwrite(b, 1, n, f) == n ? TC_OK : TC_ERR_IO;
+}
+
+tc_status tc_loiter_csv_fwrite(FILE *f, const tc_loiter *v, size_t n) {
+  if (fputs(TC_LOITER_CSV_HEADER "\n", f) < 0)
+    return TC_ERR_IO;
+  char b[ROW_MAX];
+  for (size_t i = 0; i < n; i++) {
+    const tc_loiter *e = &v[i];
+    size_t k = put_u(b, 0, e->mmsi);
+    k = put_t(b, put_sep(b, k), e->start);
+    k = put_t(b, put_sep(b, k), e->end);
+    k = put_i(b, put_sep(b, k), e->end - e->start);
+    k = put_i(b, put_sep(b, k), e->slots);
+    k = put_f(b, put_sep(b, k), e->mean_lat, 6);
+    k = put_f(b, put_sep(b, k), e->mean_lon, 6);
+    k = put_f(b, put_sep(b, k), e->median_speed_kn, 4);
+    TC_TRY(put_line(f, b, k));
+  }
+  return TC_OK;
+}
+
+tc_status tc_gaps_csv_fwrite(FILE *f, const tc_gap *v, size_t n) {
+  if (fputs(TC_GAPS_CSV_HEADER "\n", f) < 0)
+    return TC_ERR_IO;
+  char b[ROW_MAX];
+  for (size_t i = 0; i < n; i++) {
+    const tc_gap *g = &v[i];
+    int64_t dur = g->t1 - g->t0;
+    size_t k = put_u(b, 0, g->mmsi);
+    k = put_t(b, put_sep(b, k), g->t0);
+    k = put_t(b, put_sep(b, k), g->t1);
+    k = put_i(b, put_sep(b, k), dur);
+    const double pos[] = {g->lat0, g->lon0, g->lat1, g->lon1};
+    for (int j = 0; j < 4; j++)
+      k = put_f(b, put_sep(b, k), pos[j], 6);
+    k = put_f(b, put_sep(b, k), g->dist_m, 1);
+    k = put_f(b, put_sep(b, k), g->dist_m / (double)dur / (1852.0 / 3600.0), 3);
+    k = put_u(b, put_sep(b, k), g->others_seen);
+    k = put_f(b, put_sep(b, k), g->coverage, 4);
+    TC_TRY(put_line(f, b, k));
+  }
+  return TC_OK;
+}
+
+/* L* and the window in whole seconds, inside the real ones: L* rounded down, the
+ * window's start up and end down. */
+tc_status tc_dark_csv_fwrite(FILE *f, const tc_dark *v, size_t n, int64_t dwell) {
+  if (fputs(TC_DARK_CSV_HEADER "\n", f) < 0)
+    return TC_ERR_IO;
+  char b[ROW_MAX];
+  for (size_t i = 0; i < n; i++) {
+    const tc_dark *d = &v[i];
+    int64_t l = (int64_t)floor(d->l_star);
+    size_t k = put_u(b, 0, d->mmsi_a);
+    k = put_u(b, put_sep(b, k), d->mmsi_b);
+    k = put_t(b, put_sep(b, k), d->a0);
+    k = put_t(b, put_sep(b, k), d->a1);
+    k = put_t(b, put_sep(b, k), d->b0);
+    k = put_t(b, put_sep(b, k), d->b1);
+    k = put_i(b, put_sep(b, k), l);
+    k = put_f(b, put_sep(b, k), d->lat, 5);
+    k = put_f(b, put_sep(b, k), d->lon, 5);
+    k = put_t(b, put_sep(b, k), (int64_t)ceil(d->w_start));
+    k = put_t(b, put_sep(b, k), (int64_t)floor(d->w_end));
+    k = put_i(b, put_sep(b, k), l - dwell);
+    k = put_f(b, put_sep(b, k), d->dist_dark_m, 0);
+    k = put_f(b, put_sep(b, k), d->dist_reappear_m, 0);
+    k = put_f(b, put_sep(b, k), d->coverage_a, 4);
+    k = put_f(b, put_sep(b, k), d->coverage_b, 4);
+    TC_TRY(put_line(f, b, k));
+  }
+  return TC_OK;
+}
+
+enum { F_LOITER, F_GAPS, F_DARK, F_JSON, F_N };
+
+tc_status tc_events_write(const char *prefix, unsigned kinds, const tc_event_lists *l,
+                          int64_t dwell, const char *json, size_t len, tc_err *err) {
+  static const char *const suffix[F_N] = {".loitering.csv", ".gaps.csv", ".dark.csv", ".events.json"};
+  static const unsigned kind[F_N] = {TC_EV_LOITER, TC_EV_GAPS, TC_EV_DARK, TC_EV_ALL};
+  char path[F_N][4096], tmp[F_N][4200];
+  int made[F_N] = {0};
+  tc_status s = TC_OK;
+  for (int i = 0; i < F_N && s == TC_OK; i++) {
+    if (!(kinds & kind[i]))
+      continue;
+    if ((size_t)snprintf(path[i], sizeof path[i], "%s%s", prefix, suffix[i]) >= sizeof path[i]) {
+      s = tc_fail(err, TC_ERR_ARG, "%s: output prefix too long", prefix);
+      break;
+    }
+    snprintf(tmp[i], sizeof tmp[i], "%s.tmp.%ld", path[i], (long)getpid());
+    FILE *f = fopen(tmp[i], "w");
+    if (!f) {
+      s = tc_fail(err, TC_ERR_IO, "%s: cannot create: %s", tmp[i], strerror(errno));
+      break;
+    }
+    made[i] = 1;
+    tc_status w = i == F_LOITER ? tc_loiter_csv_fwrite(f, l->loiter, l->n_loiter)
+                  : i == F_GAPS ? tc_gaps_csv_fwrite(f, l->gaps, l->n_gaps)
+                  : i == F_DARK ? tc_dark_csv_fwrite(f, l->dark, l->n_dark, dwell)
+                  : fwrite(json, 1, len, f) == len ? TC_OK : TC_ERR_IO;
+    if (fclose(f) != 0 && w == TC_OK)
+      w = TC_ERR_IO;
+    if (w != TC_OK)
+      s = tc_fail(err, w, "%s: write failed: %s", tmp[i], strerror(errno));
+  }
+  for (int i = 0; i < F_N && s == TC_OK; i++)
+    if (made[i]) {
+      if (rename(tmp[i], path[i]) != 0)
+        s = tc_fail(err, TC_ERR_IO, "%s: cannot rename to %s: %s", tmp[i], path[i], strerror(errno));
+      else
+        made[i] = 0;
+    }
+  for (int i = 0; i < F_N; i++)
+    if (made[i])
+      remove(tmp[i]);
+  return s;
+}

@@ -1,0 +1,29 @@
+/* The events CSVs (spec/events.md; columns as issue 17 lists them) and their JSON
+ * sidecar: PREFIX.loitering.csv, PREFIX.gaps.csv, PREFIX.dark.csv, PREFIX.events.json.
+ * All are written under temporary names and renamed only once every one is complete. */
+#ifndef TC_EVENTS_CSV_H
+#define TC_EVENTS_CSV_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "host/events/events.h"
+#include "io/status.h"
+
+#define TC_LOITER_CSV_HEADER "mmsi,start,end,duration_s,slots,mean_lat,mean_lon,median_speed_kn"
+#define TC_GAPS_CSV_HEADER \
+  "mmsi,start,end,duration_s,lat0,lon0,lat1,lon1,dist_m,implied_speed_kn,others_seen,coverage"
+#define TC_DARK_CSV_HEADER                                                                     \
+  "mmsi_a,mmsi_b,gap_a_start,gap_a_end,gap_b_start,gap_b_end,l_star_s,lat,lon,window_start," \
+  "window_end,slack_s,dist_dark_m,dist_reappear_m,coverage_a,coverage_b"
+
+/* One list as CSV (header first) to an open stream. */
+tc_status tc_loiter_csv_fwrite(FILE *f, const tc_loiter *v, size_t n);
+tc_status tc_gaps_csv_fwrite(FILE *f, const tc_gap *v, size_t n);
+tc_status tc_dark_csv_fwrite(FILE *f, const tc_dark *v, size_t n, int64_t dwell);
+
+/* The lists of `kinds` and the sidecar text (json, len bytes) under prefix. */
+tc_status tc_events_write(const char *prefix, unsigned kinds, const tc_event_lists *l,
+                          int64_t dwell, const char *json, size_t len, tc_err *err);
+
+#endif
