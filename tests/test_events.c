@@ -1,0 +1,382 @@
+/* Behaviour events (spec/events.md) against hand-computed cases, against themselves
+ * (bucket lengths, thread counts) and against the spec's lists for the real Baltic
+ * and Suez samples (shared/data/real-tracks/expected, an independent implementation). */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "host/events/events.h"
+#include "host/events/internal.h"
+#include "kernels/geo.h"
+#include "support/lead_run.h"
+#include "support/lead_tracks.h"
+
+#define T0 1600041600 /* 2020-09-14T00:00:00Z, a multiple of the slot and of a day */
+#define HOUR 3600
+#define M_PER_DEG (TC_EARTH_R_M * TC_DEG2RAD)
+#define V_DARK (12.0 * TC_KNOT_MPS)
+
+/* Runs the events over c cut into buckets of bucket_s with `threads`. */
+static void ev_run(const tc_columns *c, int64_t bucket_s, int threads, const tc_event_params *e,
+                   tc_event_lists *out) {
+  tc_memory_source *m1 = NULL, *m2 = NULL;
+  cr_assert_eq(tc_memory_source_create(c, bucket_s, &m1), TC_OK);
+  cr_assert_eq(tc_memory_source_create(c, bucket_s, &m2), TC_OK);
+  tc_bucket_source s1 = tc_memory_source_get(m1), s2 = tc_memory_source_get(m2);
+  tc_params p;
+  tc_params_default(&p);
+  p.threads = threads;
+  tc_event_stats st;
+  tc_err err = {0};
+  tc_event_lists_init(out);
+  cr_assert_eq(tc_events_run(&s1, &s2, &p, e, out, &st, &err), TC_OK, "%s", err.msg);
+  tc_memory_source_free(m1);
+  tc_memory_source_free(m2);
+}
+
+static tc_event_params defaults(void) {
+  tc_event_params e;
+  tc_event_params_default(&e);
+  return e;
+}
+
+/* A vessel drifting north at exactly 1 kn (along a meridian the haversine is R dphi),
+ * a fix every 10 min on the grid from 0 to 10 h, except the one at 5 h when `hole`.
+ * With max_gap 600 s the hole leaves grid time 5 h without a position. */
+static void drifter(tc_columns *c, int hole) {
+  double step = 600.0 * TC_KNOT_MPS / M_PER_DEG;
+  for (int k = 0; k <= 60; k++)
+    if (!(hole && k == 30))
+      tt_fix(c, 100000001, T0 + 600 * k, 40.0 + step * k, 5.0);
+}
+
+static void loiter_run(const tc_columns *c, tc_event_lists *out) {
+  tc_memory_source *m1 = NULL, *m2 = NULL;
+  cr_assert_eq(tc_memory_source_create(c, 86400, &m1), TC_OK);
+  cr_assert_eq(tc_memory_source_create(c, 86400, &m2), TC_OK);
+  tc_bucket_source s1 = tc_memory_source_get(m1), s2 = tc_memory_source_get(m2);
+  tc_params p;
+  tc_params_default(&p);
+  p.max_gap = 600;
+  tc_event_params e = defaults();
+  e.kinds = TC_EV_LOITER;
+  tc_event_stats st;
+  tc_err err = {0};
+  tc_event_lists_init(out);
+  cr_assert_eq(tc_events_run(&s1, &s2, &p, &e, out, &st, &err), TC_OK, "%s", err.msg);
+  tc_memory_source_free(m1);
+  tc_memory_source_free(m2);
+}
+
+Test(events, loitering_broken_by_one_missing_grid_time) {
+  tc_columns c;
+  tc_columns_init(&c);
+  drifter(&c, 0);
+  tc_event_lists l;
+  loiter_run(&c, &l);
+  cr_assert_eq(l.n_loiter, 1, "unbroken: one run");
+  cr_assert_eq(l.loiter[0].start, T0);
+  cr_assert_eq(l.loiter[0].end, T0 + 36000);
+  cr_assert_eq(l.loiter[0].slots, 61);
+  cr_assert_float_eq(l.loiter[0].median_speed_kn, 1.0, 1e-9);
+  cr_assert_float_eq(l.loiter[0].mean_lat, 40.0 + 30 * 600.0 * TC_KNOT_MPS / M_PER_DEG, 1e-9);
+  cr_assert_float_eq(l.loiter[0].mean_lon, 5.0, 1e-9);
+  tc_event_lists_free(&l);
+  tc_columns_free(&c);
+
+  /* Grid time 5 h has no position: 0..4h50 (30 times, 17 400 s) and 5h10..10h. */
+  drifter(&c, 1);
+  loiter_run(&c, &l);
+  cr_assert_eq(l.n_loiter, 2, "one missing grid time ends the run");
+  cr_assert_eq(l.loiter[0].start, T0);
+  cr_assert_eq(l.loiter[0].end, T0 + 17400);
+  cr_assert_eq(l.loiter[0].slots, 30);
+  cr_assert_eq(l.loiter[1].start, T0 + 18600);
+  cr_assert_eq(l.loiter[1].end, T0 + 36000);
+  cr_assert_eq(l.loiter[1].slots, 30);
+  tc_event_lists_free(&l);
+  tc_columns_free(&c);
+}
+
+Test(events, loitering_needs_min_loiter_and_speed_below) {
+  tc_columns c;
+  tc_columns_init(&c);
+  /* at rest from 0 to 4 h exactly (min_loiter), then moving at 3 kn */
+  double step = 600.0 * 3.0 * TC_KNOT_MPS / M_PER_DEG, lat = 40.0;
+  for (int k = 0; k <= 40; k++) {
+    if (k > 24)
+      lat += step;
+    tt_fix(&c, 100000002, T0 + 600 * k, lat, 5.0);
+  }
+  tc_event_lists l;
+  loiter_run(&c, &l);
+  /* speed at 4 h looks ahead to 4h10, where it has moved: 3 kn. So 0 .. 3h50. */
+  cr_assert_eq(l.n_loiter, 0, "0..3h50 is shorter than min_loiter");
+  tc_event_lists_free(&l);
+  tc_columns_free(&c);
+  for (int k = 0; k <= 40; k++)
+    tt_fix(&c, 100000002, T0 + 600 * k, k > 25 ? 40.0 + step * (k - 25) : 40.0, 5.0);
+  loiter_run(&c, &l);
+  cr_assert_eq(l.n_loiter, 1);
+  cr_assert_eq(l.loiter[0].end - l.loiter[0].start, 14400, "a run exactly min_loiter long counts");
+  cr_assert_float_eq(l.loiter[0].median_speed_kn, 0.0, 1e-12);
+  tc_event_lists_free(&l);
+  tc_columns_free(&c);
+}
+
+/* Vessel v silent from t0 to t1 between two fixes at (lat, lon0) and (lat, lon1). */
+static void gap_vessel(tc_columns *c, uint32_t v, int64_t t0, int64_t t1, double lat, double lon0,
+                       double lon1) {
+  tt_fix(c, v, t0 - 600, lat, lon0);
+  tt_fix(c, v, t0, lat, lon0);
+  tt_fix(c, v, t1, lat, lon1);
+  tt_fix(c, v, t1 + 600, lat, lon1);
+}
+
+Test(events, gap_exactly_min_gap_long) {
+  tc_columns c;
+  tc_columns_init(&c);
+  gap_vessel(&c, 200000001, T0, T0 + 43200, 0.0, 10.0, 10.1);     /* == min_gap */
+  gap_vessel(&c, 200000002, T0, T0 + 43199, 20.0, 10.0, 10.0);    /* a second short */
+  tc_event_params e = defaults();
+  e.kinds = TC_EV_GAPS;
+  tc_event_lists l;
+  ev_run(&c, 86400, 1, &e, &l);
+  cr_assert_eq(l.n_gaps, 1);
+  const tc_gap *g = &l.gaps[0];
+  cr_assert_eq(g->mmsi, 200000001);
+  cr_assert_eq(g->t0, T0);
+  cr_assert_eq(g->t1, T0 + 43200);
+  cr_assert_float_eq(g->dist_m, 0.1 * M_PER_DEG, 1e-6, "along the equator d = R dlambda");
+  cr_assert_eq(g->others_seen, 0);
+  cr_assert_float_eq(g->coverage, 0.0, 0);
+  tc_event_lists_free(&l);
+  tc_columns_free(&c);
+}
+
+Test(events, gap_across_bucket_boundaries) {
+  tc_columns c;
+  tc_columns_init(&c);
+  /* 23:00 on day 0 to 12:00 on day 2: two day boundaries, 37 hour boundaries */
+  gap_vessel(&c, 200000003, T0 + 23 * HOUR, T0 + 2 * 86400 + 12 * HOUR, 50.0, 1.0, 1.2);
+  tc_event_params e = defaults();
+  const int64_t buckets[] = {HOUR, 86400, 7 * 86400};
+  for (int b = 0; b < 3; b++) {
+    tc_event_lists l;
+    ev_run(&c, buckets[b], 1, &e, &l);
+    cr_assert_eq(l.n_gaps, 1, "bucket %lld s", (long long)buckets[b]);
+    cr_assert_eq(l.gaps[0].t0, T0 + 23 * HOUR);
+    cr_assert_eq(l.gaps[0].t1, T0 + 2 * 86400 + 12 * HOUR);
+    tc_event_lists_free(&l);
+  }
+  tc_columns_free(&c);
+}
+
+/* A vessel heard every 10 min from t0 to t1 (inclusive) at a fixed place. */
+static void heard(tc_columns *c, uint32_t v, int64_t t0, int64_t t1, double lat, double lon) {
+  for (int64_t t = t0; t <= t1; t += 600)
+    tt_fix(c, v, t, lat, lon);
+}
+
+Test(events, outage_against_switch_off) {
+  tc_columns c;
+  tc_columns_init(&c);
+  /* Switch-off: vessel 1 dark 13 h while vessel 3, 20 km away, is heard all along. */
+  gap_vessel(&c, 300000001, T0, T0 + 13 * HOUR, 10.0, 10.0, 10.0);
+  heard(&c, 300000003, T0 - HOUR, T0 + 14 * HOUR, 10.0, 10.0 + 20000.0 / (M_PER_DEG * cos(10 * TC_DEG2RAD)));
+  /* Outage: vessels 2 and 4 dark over the same 13 h, 20 km apart, far from 3: 2 hears
+   * nobody; 4, silent 20 min before 2 and 10 min after, hears 2's last fix before
+   * (window 0 of 13) and not its first after (at 13 h 20 min, past the last whole
+   * window): coverage 1/13. */
+  gap_vessel(&c, 300000002, T0, T0 + 13 * HOUR, 30.0, 10.0, 10.0);
+  gap_vessel(&c, 300000004, T0 - 1200, T0 + 13 * HOUR + 600, 30.0, 10.2, 10.2);
+  /* Partly heard: vessel 5 dark 13 h; vessel 6 near it heard until 6h20 only: windows
+   * 0..6 of 13 hold a fix, coverage 7/13. */
+  gap_vessel(&c, 300000005, T0, T0 + 13 * HOUR, -20.0, 40.0, 40.0);
+  heard(&c, 300000006, T0 - HOUR, T0 + 6 * HOUR + 1200, -20.0, 40.1);
+  tc_event_params e = defaults();
+  e.kinds = TC_EV_GAPS;
+  tc_event_lists l;
+  ev_run(&c, 86400, 1, &e, &l);
+  cr_assert_eq(l.n_gaps, 4);
+  for (size_t i = 0; i < l.n_gaps; i++) {
+    const tc_gap *g = &l.gaps[i];
+    if (g->mmsi == 300000001) {
+      cr_assert_eq(g->others_seen, 1);
+      cr_assert_float_eq(g->coverage, 1.0, 0, "switch-off: heard in every window");
+    } else if (g->mmsi == 300000005) {
+      cr_assert_eq(g->others_seen, 1);
+      cr_assert_float_eq(g->coverage, 7.0 / 13.0, 1e-15);
+    } else if (g->mmsi == 300000004) {
+      cr_assert_eq(g->others_seen, 1);
+      cr_assert_float_eq(g->coverage, 1.0 / 13.0, 1e-15);
+    } else {
+      cr_assert_eq(g->others_seen, 0, "outage: %u heard nobody", g->mmsi);
+      cr_assert_float_eq(g->coverage, 0.0, 0);
+    }
+  }
+  tc_event_lists_free(&l);
+  tc_columns_free(&c);
+}
+
+/* Vessels a (at lon 10) and b (D east of it on the equator) go dark from 0 to 8 h and
+ * reappear where they were. At the midpoint X both can be there from D/2v to 8h -
+ * D/2v: L* = 8 h - D / v. Vessels heard near each (within coverage_radius) when
+ * `witnesses`. */
+static void dark_pair(tc_columns *c, double lstar, int witnesses) {
+  double d = V_DARK * (8.0 * HOUR - lstar), lon_b = 10.0 + d / M_PER_DEG;
+  gap_vessel(c, 400000001, T0, T0 + 8 * HOUR, 0.0, 10.0, 10.0);
+  gap_vessel(c, 400000002, T0, T0 + 8 * HOUR, 0.0, lon_b, lon_b);
+  if (witnesses) {
+    heard(c, 400000003, T0 - HOUR, T0 + 9 * HOUR, 0.1, 10.0);
+    heard(c, 400000004, T0 - HOUR, T0 + 9 * HOUR, 0.1, lon_b);
+  }
+}
+
+Test(events, dark_pair_just_above_and_below_dwell) {
+  tc_event_params e = defaults();
+  e.kinds = TC_EV_DARK;
+  tc_columns c;
+  tc_columns_init(&c);
+  dark_pair(&c, 7200 + 30, 1);
+  tc_event_lists l;
+  ev_run(&c, 86400, 1, &e, &l);
+  cr_assert_eq(l.n_dark, 1, "L* = dwell + 30 s: a rendezvous");
+  const tc_dark *d = &l.dark[0];
+  cr_assert_eq(d->mmsi_a, 400000001);
+  cr_assert_eq(d->mmsi_b, 400000002);
+  cr_assert_float_eq(d->l_star, 7230.0, 0.5);
+  double dlon = V_DARK * (8.0 * HOUR - 7230.0) / M_PER_DEG;
+  cr_assert_float_eq(d->lat, 0.0, 1e-6);
+  cr_assert_float_eq(d->lon, 10.0 + dlon / 2, 1e-4, "X* is the midpoint");
+  cr_assert_float_eq(d->w_start, T0 + (8.0 * HOUR - 7230.0) / 2, 1.0);
+  cr_assert_float_eq(d->w_end, T0 + 8.0 * HOUR - (8.0 * HOUR - 7230.0) / 2, 1.0);
+  cr_assert_float_eq(d->coverage_a, 1.0, 0);
+  cr_assert_float_eq(d->coverage_b, 1.0, 0);
+  cr_assert_float_eq(d->dist_dark_m, dlon * M_PER_DEG, 1e-6);
+  tc_event_lists_free(&l);
+  tc_columns_free(&c);
+
+  dark_pair(&c, 7200 - 30, 1);
+  ev_run(&c, 86400, 1, &e, &l);
+  cr_assert_eq(l.n_dark, 0, "L* = dwell - 30 s: could not have met for dwell");
+  tc_event_lists_free(&l);
+  tc_columns_free(&c);
+}
+
+Test(events, dark_pair_in_an_outage_is_not_reported) {
+  tc_event_params e = defaults();
+  e.kinds = TC_EV_DARK;
+  tc_columns c;
+  tc_columns_init(&c);
+  dark_pair(&c, 7200 + 3600, 0);
+  tc_event_lists l;
+  ev_run(&c, 86400, 1, &e, &l);
+  cr_assert_eq(l.n_dark, 0, "nobody heard near either: an outage");
+  tc_event_lists_free(&l);
+  e.dark_min_coverage = 0; /* the rule disabled */
+  ev_run(&c, 86400, 1, &e, &l);
+  cr_assert_eq(l.n_dark, 1);
+  cr_assert_float_eq(l.dark[0].l_star, 7200.0 + 3600.0, 0.5);
+  tc_event_lists_free(&l);
+  tc_columns_free(&c);
+}
+
+/* Field by field (the structs have padding), doubles bit for bit. */
+#define SAME(f) (memcmp(&x->f, &y->f, sizeof x->f) == 0)
+static int same_lists(const tc_event_lists *a, const tc_event_lists *b) {
+  if (a->n_loiter != b->n_loiter || a->n_gaps != b->n_gaps || a->n_dark != b->n_dark)
+    return 0;
+  for (size_t i = 0; i < a->n_loiter; i++) {
+    const tc_loiter *x = &a->loiter[i], *y = &b->loiter[i];
+    if (!(SAME(mmsi) && SAME(start) && SAME(end) && SAME(slots) && SAME(mean_lat) && SAME(mean_lon) &&
+          SAME(median_speed_kn)))
+      return 0;
+  }
+  for (size_t i = 0; i < a->n_gaps; i++) {
+    const tc_gap *x = &a->gaps[i], *y = &b->gaps[i];
+    if (!(SAME(mmsi) && SAME(t0) && SAME(t1) && SAME(lat0) && SAME(lon0) && SAME(lat1) && SAME(lon1) &&
+          SAME(dist_m) && SAME(others_seen) && SAME(coverage)))
+      return 0;
+  }
+  for (size_t i = 0; i < a->n_dark; i++) {
+    const tc_dark *x = &a->dark[i], *y = &b->dark[i];
+    if (!(SAME(mmsi_a) && SAME(mmsi_b) && SAME(a0) && SAME(a1) && SAME(b0) && SAME(b1) && SAME(l_star) &&
+          SAME(lat) && SAME(lon) && SAME(w_start) && SAME(w_end) && SAME(dist_dark_m) &&
+          SAME(dist_reappear_m) && SAME(coverage_a) && SAME(coverage_b)))
+      return 0;
+  }
+  return 1;
+}
+
+Test(events, same_lists_whatever_the_buckets_and_threads) {
+  tc_columns c;
+  tc_columns_init(&c);
+  tt_synthetic(&c, 17, 60, 60);
+  /* and every case above, so each kind is present */
+  drifter(&c, 1);
+  dark_pair(&c, 9000, 1);
+  gap_vessel(&c, 200000003, T0 + 23 * HOUR, T0 + 2 * 86400 + 12 * HOUR, 50.0, 1.0, 1.2);
+  tc_event_params e = defaults();
+  tc_event_lists ref;
+  ev_run(&c, HOUR, 1, &e, &ref);
+  cr_assert(ref.n_loiter > 0 && ref.n_gaps > 0 && ref.n_dark > 0, "%zu %zu %zu", ref.n_loiter,
+            ref.n_gaps, ref.n_dark);
+  const int64_t buckets[] = {HOUR, 86400, 7 * 86400};
+  for (int b = 0; b < 3; b++)
+    for (int th = 1; th <= 2; th++) {
+      tc_event_lists l;
+      ev_run(&c, buckets[b], th, &e, &l);
+      cr_assert(same_lists(&ref, &l), "bucket %lld s, %d threads differ", (long long)buckets[b], th);
+      tc_event_lists_free(&l);
+    }
+  tc_event_lists_free(&ref);
+  tc_columns_free(&c);
+}
+
+Test(events, coverage_windows) {
+  /* seen at 0 s and 7199 s of [0, 10800): windows 0 and 1 of 3 */
+  const tc_seen s[] = {{0, 7}, {7199, 8}, {10800, 9}};
+  cr_assert_float_eq(tc_coverage(s, 3, 0, 10800, 3600, 0), 2.0 / 3.0, 1e-15);
+  cr_assert_float_eq(tc_coverage(s, 3, 0, 10800, 3600, 8), 1.0 / 3.0, 1e-15, "vessel 8 excluded");
+  cr_assert_float_eq(tc_coverage(s, 3, 0, 3599, 3600, 0), 0.0, 0, "no whole window: 0");
+  cr_assert_float_eq(tc_coverage(s, 3, 0, 7199, 3600, 0), 1.0, 0, "the rest after the last window ignored");
+  cr_assert_eq(tc_others_seen(s, 3, 0, 10800), 2);
+}
+
+/* The spec's lists for the real samples, end to end through the program: import, then
+ * events, compared by bench/peers/compare_events.py; bucket lengths and thread counts
+ * must not change a byte. */
+#define RT TC_SHARED_DATA "/real-tracks"
+
+static void realtrack(const char *area) {
+  char in[512], dir[512];
+  snprintf(in, sizeof in, RT "/%s.csv.gz", area);
+  if (access(in, R_OK) != 0)
+    cr_skip_test("%s is not here (shared data absent)", in);
+  tr_scratch(area, dir, sizeof dir);
+  const char *bucket[] = {"1h", "1d", "7d"};
+  for (int b = 0; b < 3; b++) {
+    cr_assert_eq(tr_sh("'%s' import --quiet --bucket %s '%s/s%d.h5' '%s' >'%s/import.log' 2>&1", TC_BINARY,
+                       bucket[b], dir, b, in, dir), 0, "import failed (%s/import.log)", dir);
+    for (int th = 1; th <= 2; th++)
+      cr_assert_eq(tr_sh("'%s' events --quiet --threads %d '%s/s%d.h5' -o '%s/e%d_%d' 2>'%s/ev.log'",
+                         TC_BINARY, th, dir, b, dir, b, th, dir), 0, "events failed (%s/ev.log)", dir);
+  }
+  const char *kinds[] = {"loitering", "gaps", "dark"};
+  for (int k = 0; k < 3; k++) {
+    cr_assert_eq(tr_sh("/usr/bin/python3 '%s/bench/peers/compare_events.py' %s '%s/expected/%s.%s.csv' "
+                       "'%s/e1_2.%s.csv'", TC_SOURCE_DIR, kinds[k], RT, area, kinds[k], dir, kinds[k]),
+                 0, "%s %s differs from the spec's list", area, kinds[k]);
+    for (int b = 0; b < 3; b++)
+      for (int th = 1; th <= 2; th++)
+        cr_assert_eq(tr_sh("cmp -s '%s/e1_2.%s.csv' '%s/e%d_%d.%s.csv'", dir, kinds[k], dir, b, th, kinds[k]),
+                     0, "%s %s: bucket %s, %d threads differ", area, kinds[k], bucket[b], th);
+  }
+  tr_sh("rm -rf '%s'", dir);
+}
+
+Test(events, realtracks_baltic, .timeout = 300) { realtrack("baltic_2018_04_01"); }
+Test(events, realtracks_suez, .timeout = 300) { realtrack("suez_evergiven_2021_03_derived_sog"); }
