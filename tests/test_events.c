@@ -18,7 +18,8 @@
 #define M_PER_DEG (TC_EARTH_R_M * TC_DEG2RAD)
 #define V_DARK (12.0 * TC_KNOT_MPS)
 
-/* Runs the events over c cut into buckets of bucket_s with `threads`. */
+/* Runs the events over c cut into buckets of bucket_s with `threads`, with the
+ * encounters of the same fixes (spec §3 leaves their pairs out of the dark list). */
 static void ev_run(const tc_columns *c, int64_t bucket_s, int threads, const tc_event_params *e,
                    tc_event_lists *out) {
   tc_memory_source *m1 = NULL, *m2 = NULL;
@@ -31,7 +32,11 @@ static void ev_run(const tc_columns *c, int64_t bucket_s, int threads, const tc_
   tc_event_stats st;
   tc_err err = {0};
   tc_event_lists_init(out);
-  cr_assert_eq(tc_events_run(&s1, &s2, &p, e, out, &st, &err), TC_OK, "%s", err.msg);
+  tc_encounter_list enc;
+  tc_encounter_list_init(&enc);
+  tt_run(c, bucket_s, "openmp", threads, &p, &enc);
+  cr_assert_eq(tc_events_run(&s1, &s2, &p, e, &enc, out, &st, &err), TC_OK, "%s", err.msg);
+  tc_encounter_list_free(&enc);
   tc_memory_source_free(m1);
   tc_memory_source_free(m2);
 }
@@ -65,7 +70,7 @@ static void loiter_run(const tc_columns *c, tc_event_lists *out) {
   tc_event_stats st;
   tc_err err = {0};
   tc_event_lists_init(out);
-  cr_assert_eq(tc_events_run(&s1, &s2, &p, &e, out, &st, &err), TC_OK, "%s", err.msg);
+  cr_assert_eq(tc_events_run(&s1, &s2, &p, &e, NULL, out, &st, &err), TC_OK, "%s", err.msg);
   tc_memory_source_free(m1);
   tc_memory_source_free(m2);
 }
@@ -286,6 +291,39 @@ Test(events, dark_pair_in_an_outage_is_not_reported) {
 
 /* Field by field (the structs have padding), doubles bit for bit. */
 #define SAME(f) (memcmp(&x->f, &y->f, sizeof x->f) == 0)
+Test(events, pair_with_an_encounter_is_not_dark) {
+  tc_event_params e = defaults();
+  e.kinds = TC_EV_DARK;
+  tc_columns c;
+  tc_columns_init(&c);
+  dark_pair(&c, 7200 + 3600, 1);
+  tc_event_lists l;
+  ev_run(&c, 86400, 1, &e, &l);
+  cr_assert_eq(l.n_dark, 1);
+  tc_event_lists_free(&l);
+  /* vessel 1 (not moving) and a vessel 5 beside it from 3 h before to the moment both
+   * go dark: their encounter ends at o0, so that pair is not a dark rendezvous, while
+   * 5 with 2 still is */
+  for (int64_t t = T0 - 3 * HOUR; t < T0 - 600; t += 600)
+    tt_fix(&c, 400000001, t, 0.0, 10.0);
+  for (int64_t t = T0 - 3 * HOUR; t <= T0; t += 600)
+    tt_fix(&c, 400000000, t, 0.001, 10.0);
+  tt_fix(&c, 400000000, T0 + 8 * HOUR, 0.001, 10.0);
+  tt_fix(&c, 400000000, T0 + 8 * HOUR + 600, 0.001, 10.0);
+  ev_run(&c, 86400, 1, &e, &l);
+  int pair_ab = 0, pair_0b = 0, pair_0a = 0;
+  for (size_t i = 0; i < l.n_dark; i++) {
+    pair_ab += l.dark[i].mmsi_a == 400000001 && l.dark[i].mmsi_b == 400000002;
+    pair_0b += l.dark[i].mmsi_a == 400000000 && l.dark[i].mmsi_b == 400000002;
+    pair_0a += l.dark[i].mmsi_a == 400000000 && l.dark[i].mmsi_b == 400000001;
+  }
+  cr_assert_eq(pair_ab, 1);
+  cr_assert_eq(pair_0b, 1);
+  cr_assert_eq(pair_0a, 0, "the pair met until they went dark: an encounter");
+  tc_event_lists_free(&l);
+  tc_columns_free(&c);
+}
+
 static int same_lists(const tc_event_lists *a, const tc_event_lists *b) {
   if (a->n_loiter != b->n_loiter || a->n_gaps != b->n_gaps || a->n_dark != b->n_dark)
     return 0;

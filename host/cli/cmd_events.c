@@ -5,8 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "host/backend.h"
 #include "host/cli/args.h"
 #include "host/cli/commands.h"
+#include "host/engine/engine.h"
 #include "host/events/events.h"
 #include "host/report/events_csv.h"
 #include "io/store.h"
@@ -124,7 +126,7 @@ static int parse_options(int argc, char **argv, opts *o) {
 }
 
 static void write_json(FILE *m, const opts *o, const tc_store_info *info, const tc_event_lists *l,
-                       const tc_event_stats *st) {
+                       const tc_event_stats *st, size_t encounters) {
   const tc_params *p = &o->p;
   const tc_event_params *e = &o->e;
   char a[TC_ISO_LEN], b[TC_ISO_LEN];
@@ -161,11 +163,13 @@ static void write_json(FILE *m, const opts *o, const tc_store_info *info, const 
   fprintf(m,
           "  \"counts\": {\"fixes_read\": %llu, \"teleport_dropped\": %llu, \"grid_positions\": %llu, "
           "\"loitering\": %zu, \"gaps\": %zu, \"dark_gaps\": %llu, \"dark_overlapping_pairs\": %llu, "
-          "\"dark_reach_pairs\": %llu, \"dark_covered_pairs\": %llu, \"dark\": %zu}\n}\n",
+          "\"dark_reach_pairs\": %llu, \"dark_covered_pairs\": %llu, \"encounters\": %zu, "
+          "\"dark_left_as_encounters\": %llu, \"dark\": %zu}\n}\n",
           (unsigned long long)st->fixes_read, (unsigned long long)st->teleport_dropped,
           (unsigned long long)st->grid_positions, l->n_loiter, l->n_gaps,
           (unsigned long long)st->dark_gaps, (unsigned long long)st->dark_overlaps,
-          (unsigned long long)st->dark_boxes, (unsigned long long)st->dark_covered, l->n_dark);
+          (unsigned long long)st->dark_boxes, (unsigned long long)st->dark_covered, encounters,
+          (unsigned long long)st->dark_encounters, l->n_dark);
 }
 
 int cmd_events(int argc, char **argv) {
@@ -179,22 +183,32 @@ int cmd_events(int argc, char **argv) {
   tc_store *store = NULL;
   tc_event_lists l;
   tc_event_lists_init(&l);
+  tc_encounter_list enc;
+  tc_encounter_list_init(&enc);
   tc_event_stats st;
   char *json = NULL;
   size_t jlen = 0;
   tc_status s = tc_store_open(o.store, &store, &err);
   if (s != TC_OK)
     goto fail;
-  tc_store_source_ctx c1, c2;
+  tc_store_source_ctx c0, c1, c2;
+  if (o.e.kinds & TC_EV_DARK) { /* spec §3: a pair seen together is an encounter, not dark */
+    tc_bucket_source s0 = tc_store_source(&c0, store);
+    tc_backend_config cfg = {0};
+    cfg.platform = cfg.device = -1;
+    tc_engine_stats est;
+    if ((s = tc_encounters_run(&s0, &o.p, tc_backend_find("openmp"), &cfg, &enc, &est, &err)) != TC_OK)
+      goto fail;
+  }
   tc_bucket_source s1 = tc_store_source(&c1, store), s2 = tc_store_source(&c2, store);
-  if ((s = tc_events_run(&s1, &s2, &o.p, &o.e, &l, &st, &err)) != TC_OK)
+  if ((s = tc_events_run(&s1, &s2, &o.p, &o.e, &enc, &l, &st, &err)) != TC_OK)
     goto fail;
   FILE *m = open_memstream(&json, &jlen);
   if (!m) {
     s = tc_fail(&err, TC_ERR_NOMEM, "out of memory");
     goto fail;
   }
-  write_json(m, &o, tc_store_get_info(store), &l, &st);
+  write_json(m, &o, tc_store_get_info(store), &l, &st, enc.n);
   fclose(m);
   if ((s = tc_events_write(o.out, o.e.kinds, &l, o.e.dark_dwell, json, jlen, &err)) != TC_OK)
     goto fail;
@@ -211,6 +225,7 @@ fail:
 done:
   free(json);
   tc_event_lists_free(&l);
+  tc_encounter_list_free(&enc);
   tc_store_close(store);
   if (!o.quiet)
     tc_cli_closing_line("trajcorr events", t_start);

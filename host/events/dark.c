@@ -181,18 +181,55 @@ static int cmp_dark(const void *pa, const void *pb) {
   return a->b0 < b->b0 ? -1 : a->b0 > b->b0;
 }
 
-tc_status tc_dark_find(const tc_gap_rec *recs, size_t n, const tc_event_params *e, int threads,
-                       tc_event_lists *out, tc_event_stats *stats) {
+/* Encounter spans by pair, sorted, for the spec's rule that a pair seen together
+ * during the overlap is an encounter, not a dark rendezvous. */
+typedef struct {
+  uint64_t pair;
+  int64_t start, end;
+} span;
+
+static int cmp_span(const void *pa, const void *pb) {
+  const span *a = pa, *b = pb;
+  if (a->pair != b->pair)
+    return a->pair < b->pair ? -1 : 1;
+  return a->start < b->start ? -1 : a->start > b->start;
+}
+
+/* Does pair (a < b) have an encounter [start, end] meeting [o0, o1)? */
+static int met(const span *sp, size_t n, uint32_t a, uint32_t b, int64_t o0, int64_t o1) {
+  uint64_t key = (uint64_t)a << 32 | b;
+  size_t lo = 0, hi = n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (sp[mid].pair < key)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  for (; lo < n && sp[lo].pair == key && sp[lo].start < o1; lo++)
+    if (sp[lo].end >= o0)
+      return 1;
+  return 0;
+}
+
+tc_status tc_dark_find(const tc_gap_rec *recs, size_t n, const tc_event_params *e,
+                       const tc_encounter_list *enc, int threads, tc_event_lists *out,
+                       tc_event_stats *stats) {
   tc_status s = TC_ERR_NOMEM;
   uint32_t *ord = malloc((n ? n : 1) * sizeof *ord);
   box *bx = malloc((n ? n : 1) * sizeof *bx);
   cand *cd = NULL;
   tc_dark *res = NULL;
+  size_t nsp = enc ? enc->n : 0;
+  span *sp = malloc((nsp ? nsp : 1) * sizeof *sp);
   unsigned char *hit = NULL;
   size_t nc = 0, capc = 0, m = 0;
   double v = e->dark_max_speed_kn * TC_KNOT_MPS;
-  if (!ord || !bx)
+  if (!ord || !bx || !sp)
     goto cleanup;
+  for (size_t i = 0; i < nsp; i++)
+    sp[i] = (span){(uint64_t)enc->v[i].mmsi_a << 32 | enc->v[i].mmsi_b, enc->v[i].start, enc->v[i].end};
+  qsort(sp, nsp, sizeof *sp, cmp_span);
   for (size_t i = 0; i < n; i++)
     if (recs[i].g.t1 - recs[i].g.t0 >= e->dark_min_gap) {
       ord[m] = (uint32_t)i;
@@ -250,6 +287,10 @@ tc_status tc_dark_find(const tc_gap_rec *recs, size_t n, const tc_event_params *
       hit[k] = 2;
       continue;
     }
+    if (met(sp, nsp, ga->mmsi, gb->mmsi, o0, o1)) {
+      hit[k] = 3;
+      continue;
+    }
     r->mmsi_a = ga->mmsi;
     r->mmsi_b = gb->mmsi;
     r->a0 = ga->t0;
@@ -266,6 +307,7 @@ tc_status tc_dark_find(const tc_gap_rec *recs, size_t n, const tc_event_params *
   size_t n0 = out->n_dark;
   for (size_t k = 0; k < nc; k++) {
     stats->dark_covered += hit[k] != 0;
+    stats->dark_encounters += hit[k] == 3;
     if (hit[k] != 1)
       continue;
     tc_dark *d = tc_grow(out->dark, &out->cap_dark, out->n_dark + 1, sizeof *d, 256);
@@ -279,6 +321,7 @@ tc_status tc_dark_find(const tc_gap_rec *recs, size_t n, const tc_event_params *
 cleanup:
   free(ord);
   free(bx);
+  free(sp);
   free(cd);
   free(res);
   free(hit);

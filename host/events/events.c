@@ -200,7 +200,8 @@ static tc_status pass(run *r, const tc_bucket_source *src, int second, tc_event_
 }
 
 tc_status tc_events_run(const tc_bucket_source *pass1, const tc_bucket_source *pass2,
-                        const tc_params *p, const tc_event_params *e, tc_event_lists *out,
+                        const tc_params *p, const tc_event_params *e,
+                        const tc_encounter_list *enc, tc_event_lists *out,
                         tc_event_stats *stats, tc_err *err) {
   TC_TRY(tc_params_check(p, err));
   TC_TRY(tc_event_params_check(e, err));
@@ -253,7 +254,7 @@ tc_status tc_events_run(const tc_bucket_source *pass1, const tc_bucket_source *p
   }
   if (e->kinds & TC_EV_DARK) {
     t0 = now();
-    if ((s = tc_dark_find(r.gaps, r.n_gaps, e, tc_params_threads(p), out, stats)) != TC_OK) {
+    if ((s = tc_dark_find(r.gaps, r.n_gaps, e, enc, tc_params_threads(p), out, stats)) != TC_OK) {
       tc_fail(err, s, "events: out of memory (dark rendezvous)");
       goto cleanup;
     }

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "host/engine/encounter.h"
 #include "host/engine/params.h"
 #include "host/engine/source.h"
 #include "io/status.h"
@@ -75,6 +76,7 @@ typedef struct {
   uint64_t dark_overlaps;     /* pairs of them overlapping by dark_min_overlap */
   uint64_t dark_boxes;        /* of those, reach boxes intersecting */
   uint64_t dark_covered;      /* of those, both coverages high enough */
+  uint64_t dark_encounters;   /* rendezvous left out: the pair has an encounter then */
   double t_pass1, t_pass2, t_dark;
 } tc_event_stats;
 
@@ -82,9 +84,12 @@ typedef struct {
  * sources over one store). The first finds loitering and gaps vessel by vessel; the
  * second counts the other vessels heard near each gap's ends (coverage), which needs
  * the gaps first. p gives slot, max_gap and the teleport filter; its threads the
- * dark maximisation's. Lists come out sorted as spec/events.md and docs/events.md say. */
+ * dark maximisation's. enc (NULL: none): the encounters of the same fixes and p; a
+ * pair with one whose span [start, end] meets the gaps' overlap is an encounter, not
+ * a dark rendezvous (spec §3). Lists come out sorted as docs/events.md says. */
 tc_status tc_events_run(const tc_bucket_source *pass1, const tc_bucket_source *pass2,
-                        const tc_params *p, const tc_event_params *e, tc_event_lists *out,
+                        const tc_params *p, const tc_event_params *e,
+                        const tc_encounter_list *enc, tc_event_lists *out,
                         tc_event_stats *stats, tc_err *err);
 
 #endif

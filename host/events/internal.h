@@ -79,8 +79,9 @@ double tc_coverage(const tc_seen *seen, size_t n, int64_t u0, int64_t u1, int64_
 uint32_t tc_others_seen(const tc_seen *seen, size_t n, int64_t u0, int64_t u1);
 
 /* Spec §3 over the gaps of at least dark_min_gap (recs, n). */
-tc_status tc_dark_find(const tc_gap_rec *recs, size_t n, const tc_event_params *e, int threads,
-                       tc_event_lists *out, tc_event_stats *stats);
+tc_status tc_dark_find(const tc_gap_rec *recs, size_t n, const tc_event_params *e,
+                       const tc_encounter_list *enc, int threads, tc_event_lists *out,
+                       tc_event_stats *stats);
 
 /* Spec §3's L(X) for one pair, and its maximisation. */
 typedef struct {
