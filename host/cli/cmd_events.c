@@ -83,9 +83,9 @@ static int parse_options(int argc, char **argv, opts *o) {
   o->out = NULL;
   o->quiet = 0;
   optind = 1;
-  int c, ok = 1;
+  int c, ok = 1, li = -1;
   long l;
-  while (ok && (c = getopt_long(argc, argv, "o:qh", lo, NULL)) != -1) {
+  while (ok && (c = getopt_long(argc, argv, "o:qh", lo, &li)) != -1) {
     switch (c) {
     case 'o': o->out = optarg; break;
     case O_KINDS: ok = parse_kinds(optarg, &o->e.kinds); break;
@@ -108,7 +108,7 @@ static int parse_options(int argc, char **argv, opts *o) {
     default: usage(stderr); return 2;
     }
     if (!ok) {
-      fprintf(stderr, "trajcorr events: invalid value for %s: '%s'\n", argv[optind - 1], optarg);
+      fprintf(stderr, "trajcorr events: invalid value for --%s: '%s'\n", li >= 0 ? lo[li].name : "?", optarg);
       return 2;
     }
   }

@@ -220,13 +220,14 @@ static int cmp_u32(const void *a, const void *b) {
   return x < y ? -1 : x > y;
 }
 
-uint32_t tc_others_seen(const tc_seen *seen, size_t n, int64_t u0, int64_t u1) {
+tc_status tc_others_seen(const tc_seen *seen, size_t n, int64_t u0, int64_t u1, uint32_t *out) {
   size_t i0 = lower(seen, n, u0), i1 = lower(seen, n, u1);
+  *out = 0;
   if (i1 <= i0)
-    return 0;
+    return TC_OK;
   uint32_t *m = malloc((i1 - i0) * sizeof *m);
   if (!m)
-    return UINT32_MAX;
+    return TC_ERR_NOMEM;
   for (size_t i = i0; i < i1; i++)
     m[i - i0] = seen[i].mmsi;
   qsort(m, i1 - i0, sizeof *m, cmp_u32);
@@ -234,5 +235,6 @@ uint32_t tc_others_seen(const tc_seen *seen, size_t n, int64_t u0, int64_t u1) {
   for (size_t i = 0; i < i1 - i0; i++)
     d += i == 0 || m[i] != m[i - 1];
   free(m);
-  return d;
+  *out = d;
+  return TC_OK;
 }

@@ -241,13 +241,13 @@ tc_status tc_events_run(const tc_bucket_source *pass1, const tc_bucket_source *p
       if (g->g.t1 - g->g.t0 < e->min_gap)
         continue;
       g->g.coverage = tc_coverage(g->seen, g->n_seen, g->g.t0, g->g.t1, e->coverage_window, 0);
-      g->g.others_seen = tc_others_seen(g->seen, g->n_seen, g->g.t0, g->g.t1);
       tc_gap *x = tc_grow(out->gaps, &out->cap_gaps, out->n_gaps + 1, sizeof *x, 256);
-      if (!x || g->g.others_seen == UINT32_MAX) {
+      if (x)
+        out->gaps = x;
+      if (!x || tc_others_seen(g->seen, g->n_seen, g->g.t0, g->g.t1, &g->g.others_seen) != TC_OK) {
         s = tc_fail(err, TC_ERR_NOMEM, "events: out of memory (gap list)");
         goto cleanup;
       }
-      out->gaps = x;
       x[out->n_gaps++] = g->g;
     }
     qsort(out->gaps + n_gaps0, out->n_gaps - n_gaps0, sizeof *out->gaps, cmp_gap);

@@ -76,7 +76,7 @@ void tc_cov_finish(tc_gap_rec *gaps, size_t n);
 double tc_coverage(const tc_seen *seen, size_t n, int64_t u0, int64_t u1, int64_t window,
                    uint32_t except);
 /* Distinct vessels in a sorted seen list within [u0, u1). */
-uint32_t tc_others_seen(const tc_seen *seen, size_t n, int64_t u0, int64_t u1);
+tc_status tc_others_seen(const tc_seen *seen, size_t n, int64_t u0, int64_t u1, uint32_t *out);
 
 /* Spec §3 over the gaps of at least dark_min_gap (recs, n). */
 tc_status tc_dark_find(const tc_gap_rec *recs, size_t n, const tc_event_params *e,
