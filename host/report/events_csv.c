@@ -68,15 +68,15 @@ tc_status tc_gaps_csv_fwrite(FILE *f, const tc_gap *v, size_t n) {
   return TC_OK;
 }
 
-/* L* and the window in whole seconds, inside the real ones: L* rounded down, the
- * window's start up and end down. */
+/* L* and the window rounded to whole seconds (the maximisation finds L* to a small
+ * fraction of a second). */
 tc_status tc_dark_csv_fwrite(FILE *f, const tc_dark *v, size_t n, int64_t dwell) {
   if (fputs(TC_DARK_CSV_HEADER "\n", f) < 0)
     return TC_ERR_IO;
   char b[ROW_MAX];
   for (size_t i = 0; i < n; i++) {
     const tc_dark *d = &v[i];
-    int64_t l = (int64_t)floor(d->l_star);
+    int64_t l = (int64_t)llround(d->l_star);
     size_t k = put_u(b, 0, d->mmsi_a);
     k = put_u(b, put_sep(b, k), d->mmsi_b);
     k = put_t(b, put_sep(b, k), d->a0);
@@ -86,8 +86,8 @@ tc_status tc_dark_csv_fwrite(FILE *f, const tc_dark *v, size_t n, int64_t dwell)
     k = put_i(b, put_sep(b, k), l);
     k = put_f(b, put_sep(b, k), d->lat, 5);
     k = put_f(b, put_sep(b, k), d->lon, 5);
-    k = put_t(b, put_sep(b, k), (int64_t)ceil(d->w_start));
-    k = put_t(b, put_sep(b, k), (int64_t)floor(d->w_end));
+    k = put_t(b, put_sep(b, k), (int64_t)llround(d->w_start));
+    k = put_t(b, put_sep(b, k), (int64_t)llround(d->w_end));
     k = put_i(b, put_sep(b, k), l - dwell);
     k = put_f(b, put_sep(b, k), d->dist_dark_m, 0);
     k = put_f(b, put_sep(b, k), d->dist_reappear_m, 0);
