@@ -5,6 +5,7 @@
  * candidate order, so the list does not depend on the thread count. */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "host/engine/grow.h"
 #include "host/events/internal.h"
@@ -13,91 +14,6 @@
 #ifdef _OPENMP
 #include <omp.h>
 #endif
-
-#define GOLDEN 0.6180339887498949
-#define ITERS 48 /* a range of 100 degrees shrinks below 1e-8 degree (~1 mm) */
-
-typedef struct {
-  const tc_dark_pair *p;
-  double lon_c; /* longitudes searched relative to it, so the box never wraps */
-} ctx;
-
-static double eval(const ctx *c, double lat, double dlon, double *w0, double *w1) {
-  const tc_dark_pair *p = c->p;
-  return tc_dark_dwell_at(lat, tc_norm_lon(c->lon_c + dlon), p->a0lat, p->a0lon, p->a1lat,
-                          p->a1lon, p->b0lat, p->b0lon, p->b1lat, p->b1lon, p->ta0, p->ta1,
-                          p->tb0, p->tb1, p->v, w0, w1);
-}
-
-/* max over lat in [lo, hi] of L(lat, dlon): L is concave along the line (spec §3). */
-static double inner(const ctx *c, double dlon, double lo, double hi, double *best_lat) {
-  double w0, w1;
-  double x1 = hi - GOLDEN * (hi - lo), x2 = lo + GOLDEN * (hi - lo);
-  double f1 = eval(c, x1, dlon, &w0, &w1), f2 = eval(c, x2, dlon, &w0, &w1);
-  for (int i = 0; i < ITERS; i++) {
-    if (f1 < f2) {
-      lo = x1;
-      x1 = x2;
-      f1 = f2;
-      x2 = lo + GOLDEN * (hi - lo);
-      f2 = eval(c, x2, dlon, &w0, &w1);
-    } else {
-      hi = x2;
-      x2 = x1;
-      f2 = f1;
-      x1 = hi - GOLDEN * (hi - lo);
-      f1 = eval(c, x1, dlon, &w0, &w1);
-    }
-  }
-  *best_lat = f1 >= f2 ? x1 : x2;
-  return f1 >= f2 ? f1 : f2;
-}
-
-double tc_dark_maximise(const tc_dark_pair *p, double lat_lo, double lat_hi, double lon_lo,
-                        double lon_hi, double *lat, double *lon, double *w0, double *w1) {
-  ctx c = {p, (lon_lo + lon_hi) / 2.0};
-  double lo = lon_lo - c.lon_c, hi = lon_hi - c.lon_c, ya, yb;
-  double x1 = hi - GOLDEN * (hi - lo), x2 = lo + GOLDEN * (hi - lo);
-  double f1 = inner(&c, x1, lat_lo, lat_hi, &ya), f2 = inner(&c, x2, lat_lo, lat_hi, &yb);
-  for (int i = 0; i < ITERS; i++) {
-    if (f1 < f2) {
-      lo = x1;
-      x1 = x2;
-      f1 = f2;
-      ya = yb;
-      x2 = lo + GOLDEN * (hi - lo);
-      f2 = inner(&c, x2, lat_lo, lat_hi, &yb);
-    } else {
-      hi = x2;
-      x2 = x1;
-      f2 = f1;
-      yb = ya;
-      x1 = hi - GOLDEN * (hi - lo);
-      f1 = inner(&c, x1, lat_lo, lat_hi, &ya);
-    }
-  }
-  double bx = f1 >= f2 ? x1 : x2, by = f1 >= f2 ? ya : yb;
-  /* The gap ends and their midpoints, the spec's starting points, as a floor: the
-   * search above only ever improves on them where L is concave. */
-  double seeds[6][2] = {{p->a0lat, p->a0lon}, {p->a1lat, p->a1lon}, {p->b0lat, p->b0lon},
-                        {p->b1lat, p->b1lon}, {0, 0}, {0, 0}};
-  tc_midpoint(p->a0lat, p->a0lon, p->a1lat, p->a1lon, &seeds[4][0], &seeds[4][1]);
-  tc_midpoint(p->b0lat, p->b0lon, p->b1lat, p->b1lon, &seeds[5][0], &seeds[5][1]);
-  double best = eval(&c, by, bx, w0, w1);
-  *lat = by;
-  *lon = tc_norm_lon(c.lon_c + bx);
-  for (int k = 0; k < 6; k++) {
-    double s0, s1, dl = tc_wrap_dlon(seeds[k][1] - c.lon_c);
-    double f = eval(&c, seeds[k][0], dl, &s0, &s1);
-    if (f > best) {
-      best = f;
-      *lat = seeds[k][0];
-      *lon = seeds[k][1];
-    }
-  }
-  eval(&c, *lat, tc_wrap_dlon(*lon - c.lon_c), w0, w1);
-  return best;
-}
 
 /* What a dark vessel could reach while still able to stay dwell at one place: every X
  * with d(A0, X) + d(X, A1) <= v (t1 - t0 - dwell) lies within half that of the
@@ -214,12 +130,13 @@ static int met(const span *sp, size_t n, uint32_t a, uint32_t b, int64_t o0, int
 
 tc_status tc_dark_find(const tc_gap_rec *recs, size_t n, const tc_event_params *e,
                        const tc_encounter_list *enc, int threads, tc_event_lists *out,
-                       tc_event_stats *stats) {
+                       tc_event_stats *stats, tc_err *err) {
   tc_status s = TC_ERR_NOMEM;
   uint32_t *ord = malloc((n ? n : 1) * sizeof *ord);
   box *bx = malloc((n ? n : 1) * sizeof *bx);
   cand *cd = NULL;
-  tc_dark *res = NULL;
+  tc_dark *res = NULL;   /* per candidate: its coverages */
+  double *rows = NULL, *lout = NULL;
   size_t nsp = enc ? enc->n : 0;
   span *sp = malloc((nsp ? nsp : 1) * sizeof *sp);
   unsigned char *hit = NULL;
@@ -262,59 +179,79 @@ tc_status tc_dark_find(const tc_gap_rec *recs, size_t n, const tc_event_params *
     goto cleanup;
   long long ncl = (long long)nc;
   (void)threads;
+  /* Coverage first, then L* of the covered pairs only (most of the work), packed as
+   * rows of kernels/geo.h's layout for a device or the loop below. */
 #ifdef _OPENMP
-#pragma omp parallel for schedule(dynamic, 4) num_threads(threads > 0 ? threads : omp_get_max_threads())
+#pragma omp parallel for schedule(dynamic, 16) num_threads(threads > 0 ? threads : omp_get_max_threads())
 #endif
   for (long long k = 0; k < ncl; k++) {
     const tc_gap_rec *ra = &recs[cd[k].i], *rb = &recs[cd[k].j];
-    const tc_gap *ga = &ra->g, *gb = &rb->g;
-    int64_t o0 = max64(ga->t0, gb->t0), o1 = min64(ga->t1, gb->t1);
-    double ca = tc_coverage(ra->seen, ra->n_seen, o0, o1, e->coverage_window, gb->mmsi);
-    double cb = tc_coverage(rb->seen, rb->n_seen, o0, o1, e->coverage_window, ga->mmsi);
-    if (e->dark_min_coverage > 0 && (ca < e->dark_min_coverage || cb < e->dark_min_coverage))
+    int64_t o0 = max64(ra->g.t0, rb->g.t0), o1 = min64(ra->g.t1, rb->g.t1);
+    res[k].coverage_a = tc_coverage(ra->seen, ra->n_seen, o0, o1, e->coverage_window, rb->g.mmsi);
+    res[k].coverage_b = tc_coverage(rb->seen, rb->n_seen, o0, o1, e->coverage_window, ra->g.mmsi);
+    hit[k] = e->dark_min_coverage <= 0 ||
+             (res[k].coverage_a >= e->dark_min_coverage && res[k].coverage_b >= e->dark_min_coverage);
+  }
+  size_t nm = 0;
+  for (size_t k = 0; k < nc; k++)
+    nm += hit[k];
+  rows = malloc((nm ? nm : 1) * TC_DARK_IN * sizeof *rows);
+  lout = malloc((nm ? nm : 1) * TC_DARK_OUT * sizeof *lout);
+  if (!rows || !lout)
+    goto cleanup;
+  for (size_t k = 0, m = 0; k < nc; k++) {
+    if (!hit[k])
       continue;
-    hit[k] = 1;
-    tc_dark_pair p = {ga->lat0, ga->lon0, ga->lat1, ga->lon1, gb->lat0, gb->lon0, gb->lat1, gb->lon1,
-                      (double)(ga->t0 - o0), (double)(ga->t1 - o0), (double)(gb->t0 - o0),
-                      (double)(gb->t1 - o0), v};
-    double la0, la1, lo0, lo1;
+    const tc_gap *ga = &recs[cd[k].i].g, *gb = &recs[cd[k].j].g;
+    int64_t o0 = max64(ga->t0, gb->t0);
     box b1 = reach_box(ga, v, e->dark_dwell), b2 = reach_box(gb, v, e->dark_dwell);
-    intersect(&b1, &b2, &la0, &la1, &lo0, &lo1);
-    tc_dark *r = &res[k];
-    double w0, w1;
-    r->l_star = tc_dark_maximise(&p, la0, la1, lo0, lo1, &r->lat, &r->lon, &w0, &w1);
-    if (r->l_star < (double)e->dark_dwell) {
-      hit[k] = 2;
-      continue;
+    double *r = rows + TC_DARK_IN * m++;
+    const double in[TC_DARK_IN - 4] = {ga->lat0, ga->lon0, ga->lat1, ga->lon1, gb->lat0, gb->lon0,
+                                       gb->lat1, gb->lon1, (double)(ga->t0 - o0), (double)(ga->t1 - o0),
+                                       (double)(gb->t0 - o0), (double)(gb->t1 - o0), v};
+    memcpy(r, in, sizeof in);
+    intersect(&b1, &b2, &r[13], &r[14], &r[15], &r[16]);
+  }
+  if (e->dark_device) {
+    if ((s = e->dark_device->run(e->dark_device->ctx, rows, nm, lout, err)) != TC_OK)
+      goto cleanup;
+  } else {
+    long long nml = (long long)nm;
+#ifdef _OPENMP
+#pragma omp parallel for schedule(dynamic, 4) num_threads(threads > 0 ? threads : omp_get_max_threads())
+#endif
+    for (long long m = 0; m < nml; m++) {
+      tc_dark_pair p;
+      const double *r = rows + TC_DARK_IN * m;
+      memcpy(&p, r, sizeof p);
+      double *o = lout + TC_DARK_OUT * m;
+      o[0] = tc_dark_maximise(&p, r[13], r[14], r[15], r[16], &o[1], &o[2], &o[3], &o[4]);
     }
-    if (met(sp, nsp, ga->mmsi, gb->mmsi, o0, o1)) {
-      hit[k] = 3;
-      continue;
-    }
-    r->mmsi_a = ga->mmsi;
-    r->mmsi_b = gb->mmsi;
-    r->a0 = ga->t0;
-    r->a1 = ga->t1;
-    r->b0 = gb->t0;
-    r->b1 = gb->t1;
-    r->w_start = (double)o0 + w0;
-    r->w_end = (double)o0 + w1;
-    r->dist_dark_m = tc_haversine_m(ga->lat0, ga->lon0, gb->lat0, gb->lon0);
-    r->dist_reappear_m = tc_haversine_m(ga->lat1, ga->lon1, gb->lat1, gb->lon1);
-    r->coverage_a = ca;
-    r->coverage_b = cb;
   }
   size_t n0 = out->n_dark;
-  for (size_t k = 0; k < nc; k++) {
-    stats->dark_covered += hit[k] != 0;
-    stats->dark_encounters += hit[k] == 3;
-    if (hit[k] != 1)
+  for (size_t k = 0, m = 0; k < nc; k++) {
+    if (!hit[k])
       continue;
+    stats->dark_covered++;
+    const double *o = lout + TC_DARK_OUT * m++;
+    if (o[0] < (double)e->dark_dwell)
+      continue;
+    const tc_gap *ga = &recs[cd[k].i].g, *gb = &recs[cd[k].j].g;
+    int64_t o0 = max64(ga->t0, gb->t0), o1 = min64(ga->t1, gb->t1);
+    if (met(sp, nsp, ga->mmsi, gb->mmsi, o0, o1)) {
+      stats->dark_encounters++;
+      continue;
+    }
     tc_dark *d = tc_grow(out->dark, &out->cap_dark, out->n_dark + 1, sizeof *d, 256);
     if (!d)
       goto cleanup;
     out->dark = d;
-    d[out->n_dark++] = res[k];
+    d += out->n_dark++;
+    *d = (tc_dark){ga->mmsi, gb->mmsi, ga->t0, ga->t1, gb->t0, gb->t1, o[0], o[1], o[2],
+                   (double)o0 + o[3], (double)o0 + o[4],
+                   tc_haversine_m(ga->lat0, ga->lon0, gb->lat0, gb->lon0),
+                   tc_haversine_m(ga->lat1, ga->lon1, gb->lat1, gb->lon1), res[k].coverage_a,
+                   res[k].coverage_b};
   }
   qsort(out->dark + n0, out->n_dark - n0, sizeof *out->dark, cmp_dark);
   s = TC_OK;
@@ -325,5 +262,7 @@ cleanup:
   free(cd);
   free(res);
   free(hit);
+  free(rows);
+  free(lout);
   return s;
 }

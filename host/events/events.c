@@ -27,6 +27,7 @@ void tc_event_params_default(tc_event_params *e) {
   e->coverage_window = 3600;
   e->dark_min_coverage = 0.5;
   e->kinds = TC_EV_ALL;
+  e->dark_device = NULL;
 }
 
 tc_status tc_event_params_check(const tc_event_params *e, tc_err *err) {
@@ -254,8 +255,10 @@ tc_status tc_events_run(const tc_bucket_source *pass1, const tc_bucket_source *p
   }
   if (e->kinds & TC_EV_DARK) {
     t0 = now();
-    if ((s = tc_dark_find(r.gaps, r.n_gaps, e, enc, tc_params_threads(p), out, stats)) != TC_OK) {
-      tc_fail(err, s, "events: out of memory (dark rendezvous)");
+    tc_err_clear(err);
+    if ((s = tc_dark_find(r.gaps, r.n_gaps, e, enc, tc_params_threads(p), out, stats, err)) != TC_OK) {
+      if (!err || !err->msg[0])
+        tc_fail(err, s, "events: out of memory (dark rendezvous)");
       goto cleanup;
     }
     stats->t_dark = now() - t0;

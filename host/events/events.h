@@ -13,6 +13,14 @@
 
 enum { TC_EV_LOITER = 1, TC_EV_GAPS = 2, TC_EV_DARK = 4, TC_EV_ALL = 7 };
 
+/* Where L* is maximised: run(ctx, in, n, out, err) fills out[TC_DARK_OUT * i ...] from
+ * in[TC_DARK_IN * i ...] for n pairs (kernels/geo.h's rows), as tc_dark_maximise does;
+ * an OpenCL device (host/opencl/cl_dark.h) for one. */
+typedef struct {
+  tc_status (*run)(void *ctx, const double *in, size_t n, double *out, tc_err *err);
+  void *ctx;
+} tc_dark_maximiser;
+
 typedef struct {
   double loiter_speed_kn;     /* slot speed below which a vessel loiters */
   int64_t min_loiter;         /* shortest loitering event, s */
@@ -25,6 +33,7 @@ typedef struct {
   int64_t coverage_window;    /* window of the coverage fraction, s */
   double dark_min_coverage;   /* least coverage of each vessel (0 disables) */
   unsigned kinds;             /* TC_EV_* */
+  const tc_dark_maximiser *dark_device; /* NULL: OpenMP on the host */
 } tc_event_params;
 
 void tc_event_params_default(tc_event_params *e);

@@ -81,17 +81,6 @@ tc_status tc_others_seen(const tc_seen *seen, size_t n, int64_t u0, int64_t u1, 
 /* Spec §3 over the gaps of at least dark_min_gap (recs, n). */
 tc_status tc_dark_find(const tc_gap_rec *recs, size_t n, const tc_event_params *e,
                        const tc_encounter_list *enc, int threads, tc_event_lists *out,
-                       tc_event_stats *stats);
-
-/* Spec §3's L(X) for one pair, and its maximisation. */
-typedef struct {
-  double a0lat, a0lon, a1lat, a1lon, b0lat, b0lon, b1lat, b1lon;
-  double ta0, ta1, tb0, tb1; /* relative to a common origin, s */
-  double v;                  /* m/s */
-} tc_dark_pair;
-/* Returns L* and sets X* and its window start/end. lat/lon bounds: a box holding every
- * X with L(X) >= the dwell of interest. */
-double tc_dark_maximise(const tc_dark_pair *p, double lat_lo, double lat_hi, double lon_lo,
-                        double lon_hi, double *lat, double *lon, double *w0, double *w1);
+                       tc_event_stats *stats, tc_err *err);
 
 #endif
