@@ -415,6 +415,13 @@ static void realtrack(const char *area) {
         cr_assert_eq(tr_sh("cmp -s '%s/e1_2.%s.csv' '%s/e%d_%d.%s.csv'", dir, kinds[k], dir, b, th, kinds[k]),
                      0, "%s %s: bucket %s, %d threads differ", area, kinds[k], bucket[b], th);
   }
+#ifdef TRAJCORR_HAVE_OPENCL
+  /* the kernel against the host: the same pairs, L* within the spec's 60 s */
+  cr_assert_eq(tr_sh("'%s' events --quiet --kinds dark --backend opencl --device-type any '%s/s1.h5' -o '%s/cl' "
+                     "2>'%s/cl.log'", TC_BINARY, dir, dir, dir), 0, "events --backend opencl failed (%s/cl.log)", dir);
+  cr_assert_eq(tr_sh("/usr/bin/python3 '%s/bench/peers/compare_events.py' dark '%s/e1_2.dark.csv' '%s/cl.dark.csv'",
+                     TC_SOURCE_DIR, dir, dir), 0, "%s: OpenCL and OpenMP dark lists differ", area);
+#endif
   tr_sh("rm -rf '%s'", dir);
 }
 

@@ -11,6 +11,9 @@
 #include "host/engine/engine.h"
 #include "host/events/events.h"
 #include "host/report/events_csv.h"
+#ifdef TRAJCORR_HAVE_OPENCL
+#include "host/opencl/cl_dark.h"
+#endif
 #include "io/store.h"
 #include "io/timefmt.h"
 
@@ -36,6 +39,8 @@ static void usage(FILE *f) {
           "      --slot D, --max-gap D, --max-implied-speed KN   [600, 3600, 50]\n"
           "Execution:\n"
           "      --threads N          CPU threads of the dark rendezvous search\n"
+          "      --backend B          openmp|opencl: where L* of the dark pairs is maximised [openmp]\n"
+          "      --platform N, --device N, --device-type gpu|cpu|any   OpenCL device\n"
           "  -q, --quiet              no summary on stderr\n");
 }
 
@@ -44,6 +49,7 @@ typedef struct {
   tc_params p;
   tc_event_params e;
   int quiet;
+  int opencl, platform, device, device_type;
 } opts;
 
 static int parse_kinds(const char *s, unsigned *k) {
@@ -66,7 +72,8 @@ static int parse_kinds(const char *s, unsigned *k) {
 /* Every option in one place (returns -1 to go on, else the exit status). */
 static int parse_options(int argc, char **argv, opts *o) {
   enum { O_KINDS = 256, O_LSPEED, O_MINLOITER, O_MINGAP, O_DMINGAP, O_DOVER, O_DSPEED, O_DWELL,
-         O_CRADIUS, O_CWINDOW, O_DCOV, O_SLOT, O_MAXGAP, O_MIS, O_THREADS };
+         O_CRADIUS, O_CWINDOW, O_DCOV, O_SLOT, O_MAXGAP, O_MIS, O_THREADS, O_BACKEND, O_PLATFORM,
+         O_DEVICE, O_DEVTYPE };
   static const struct option lo[] = {
       {"output", required_argument, 0, 'o'}, {"kinds", required_argument, 0, O_KINDS},
       {"loiter-speed", required_argument, 0, O_LSPEED}, {"min-loiter", required_argument, 0, O_MINLOITER},
@@ -76,12 +83,17 @@ static int parse_options(int argc, char **argv, opts *o) {
       {"coverage-window", required_argument, 0, O_CWINDOW},
       {"dark-min-coverage", required_argument, 0, O_DCOV}, {"slot", required_argument, 0, O_SLOT},
       {"max-gap", required_argument, 0, O_MAXGAP}, {"max-implied-speed", required_argument, 0, O_MIS},
-      {"threads", required_argument, 0, O_THREADS}, {"quiet", no_argument, 0, 'q'},
+      {"threads", required_argument, 0, O_THREADS}, {"backend", required_argument, 0, O_BACKEND},
+      {"platform", required_argument, 0, O_PLATFORM}, {"device", required_argument, 0, O_DEVICE},
+      {"device-type", required_argument, 0, O_DEVTYPE}, {"quiet", no_argument, 0, 'q'},
       {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
   tc_params_default(&o->p);
   tc_event_params_default(&o->e);
   o->out = NULL;
   o->quiet = 0;
+  o->opencl = 0;
+  o->platform = o->device = -1;
+  o->device_type = 0;
   optind = 1;
   int c, ok = 1, li = -1;
   long l;
@@ -103,6 +115,16 @@ static int parse_options(int argc, char **argv, opts *o) {
     case O_MAXGAP: ok = tc_arg_duration(optarg, &o->p.max_gap); break;
     case O_MIS: ok = tc_arg_double(optarg, &o->p.max_implied_speed_kn); break;
     case O_THREADS: ok = tc_arg_long(optarg, 1, 4096, &l); o->p.threads = (int)l; break;
+    case O_BACKEND:
+      ok = !strcmp(optarg, "openmp") || !strcmp(optarg, "auto") || !strcmp(optarg, "opencl");
+      o->opencl = !strcmp(optarg, "opencl");
+      break;
+    case O_PLATFORM: ok = tc_arg_long(optarg, 0, 64, &l); o->platform = (int)l; break;
+    case O_DEVICE: ok = tc_arg_long(optarg, 0, 64, &l); o->device = (int)l; break;
+    case O_DEVTYPE:
+      ok = !strcmp(optarg, "any") || !strcmp(optarg, "gpu") || !strcmp(optarg, "cpu");
+      o->device_type = !strcmp(optarg, "gpu") ? 1 : !strcmp(optarg, "cpu") ? 2 : 0;
+      break;
     case 'q': o->quiet = 1; break;
     case 'h': usage(stdout); return 0;
     default: usage(stderr); return 2;
@@ -117,6 +139,12 @@ static int parse_options(int argc, char **argv, opts *o) {
     return 2;
   }
   o->store = argv[optind];
+#ifndef TRAJCORR_HAVE_OPENCL
+  if (o->opencl) {
+    fprintf(stderr, "trajcorr events: --backend opencl: this build has no OpenCL\n");
+    return 2;
+  }
+#endif
   tc_err err = {0};
   if (tc_params_check(&o->p, &err) != TC_OK || tc_event_params_check(&o->e, &err) != TC_OK) {
     fprintf(stderr, "trajcorr events: %s\n", err.msg);
@@ -151,7 +179,7 @@ static void write_json(FILE *m, const opts *o, const tc_store_info *info, const 
           "\"loiter_speed_kn\": %.17g, \"min_loiter\": %lld, \"min_gap\": %lld, \"dark_min_gap\": %lld, "
           "\"dark_min_overlap\": %lld, \"dark_max_speed_kn\": %.17g, \"dark_dwell\": %lld, "
           "\"coverage_radius_m\": %.17g, \"coverage_window\": %lld, \"dark_min_coverage\": %.17g, "
-          "\"kinds\": [%s%s%s%s%s]},\n",
+          "\"kinds\": [%s%s%s%s%s]},\n  \"dark_backend\": \"%s\",\n",
           (long long)p->slot, (long long)p->max_gap, p->max_implied_speed_kn, e->loiter_speed_kn,
           (long long)e->min_loiter, (long long)e->min_gap, (long long)e->dark_min_gap,
           (long long)e->dark_min_overlap, e->dark_max_speed_kn, (long long)e->dark_dwell,
@@ -159,7 +187,7 @@ static void write_json(FILE *m, const opts *o, const tc_store_info *info, const 
           e->kinds & TC_EV_LOITER ? "\"loitering\"" : "",
           (e->kinds & TC_EV_LOITER) && (e->kinds & (TC_EV_GAPS | TC_EV_DARK)) ? ", " : "",
           e->kinds & TC_EV_GAPS ? "\"gaps\"" : "", (e->kinds & TC_EV_GAPS) && (e->kinds & TC_EV_DARK) ? ", " : "",
-          e->kinds & TC_EV_DARK ? "\"dark\"" : "");
+          e->kinds & TC_EV_DARK ? "\"dark\"" : "", o->opencl ? "opencl" : "openmp");
   fprintf(m,
           "  \"counts\": {\"fixes_read\": %llu, \"teleport_dropped\": %llu, \"grid_positions\": %llu, "
           "\"loitering\": %zu, \"gaps\": %zu, \"dark_gaps\": %llu, \"dark_overlapping_pairs\": %llu, "
@@ -188,9 +216,21 @@ int cmd_events(int argc, char **argv) {
   tc_event_stats st;
   char *json = NULL;
   size_t jlen = 0;
+  tc_dark_maximiser dev = {NULL, NULL};
+#ifdef TRAJCORR_HAVE_OPENCL
+  tc_cl_dark *cl = NULL;
+#endif
   tc_status s = tc_store_open(o.store, &store, &err);
   if (s != TC_OK)
     goto fail;
+#ifdef TRAJCORR_HAVE_OPENCL
+  if (o.opencl && (o.e.kinds & TC_EV_DARK)) {
+    if ((s = tc_cl_dark_create(o.platform, o.device, o.device_type, &cl, &err)) != TC_OK)
+      goto fail;
+    dev = (tc_dark_maximiser){tc_cl_dark_run, cl};
+    o.e.dark_device = &dev;
+  }
+#endif
   tc_store_source_ctx c0, c1, c2;
   if (o.e.kinds & TC_EV_DARK) { /* spec §3: a pair seen together is an encounter, not dark */
     tc_bucket_source s0 = tc_store_source(&c0, store);
@@ -227,6 +267,9 @@ done:
   tc_event_lists_free(&l);
   tc_encounter_list_free(&enc);
   tc_store_close(store);
+#ifdef TRAJCORR_HAVE_OPENCL
+  tc_cl_dark_free(cl);
+#endif
   if (!o.quiet)
     tc_cli_closing_line("trajcorr events", t_start);
   return rc;
