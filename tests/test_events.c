@@ -9,6 +9,7 @@
 
 #include "host/events/events.h"
 #include "host/events/internal.h"
+#include "host/report/events_places.h"
 #include "kernels/geo.h"
 #include "support/lead_run.h"
 #include "support/lead_tracks.h"
@@ -386,6 +387,37 @@ Test(events, coverage_windows) {
   cr_assert_eq(n, 2, "vessel 9's fix is at u1, outside");
 }
 
+Test(events, places_flag_and_rank) {
+  tc_places *pl = NULL;
+  cr_assert_eq(tc_places_create(&pl), TC_OK);
+  tc_place anch = {"anchorage A", 30.0, 32.0, 12, 1, 2000.0};
+  cr_assert_eq(tc_places_add(pl, &anch), TC_OK);
+  tc_event_lists l;
+  tc_event_lists_init(&l);
+  tc_loiter lo[2] = {{1, 0, 14400, 25, 30.0 + 5000.0 / M_PER_DEG, 32.0, 0.1}, /* 3 km from its edge */
+                     {2, 0, 14400, 25, 30.0 + 7000.0 / M_PER_DEG, 32.0, 0.1}}; /* 5 km */
+  /* a: at the anchorage, went dark and reappeared 100 m apart; b, c: away, 10 and 5 km */
+  tc_dark dk[3] = {{1, 2, 0, 0, 0, 0, 9000, 30.0, 32.0, 0, 0, 100, 100, 1, 1},
+                   {3, 4, 0, 0, 0, 0, 9000, 31.0, 32.0, 0, 0, 10000, 300, 1, 1},
+                   {5, 6, 0, 0, 0, 0, 8000, 31.5, 32.0, 0, 0, 5000, 5000, 1, 1}};
+  l.loiter = lo;
+  l.n_loiter = 2;
+  l.dark = dk;
+  l.n_dark = 3;
+  tc_event_places f;
+  tc_err err = {0};
+  cr_assert_eq(tc_event_places_compute(pl, 4000.0, &l, &f, &err), TC_OK);
+  cr_assert_eq(f.loiter[0], 0, "within 4 km of the anchorage's edge");
+  cr_assert_eq(f.loiter[1], -1);
+  cr_assert_eq(f.dark[0], 0);
+  cr_assert_eq(f.dark[1], -1);
+  cr_assert_eq(f.dark_rank[2], 1, "away, and 5 km apart at most");
+  cr_assert_eq(f.dark_rank[1], 2, "away, but 10 km apart going dark");
+  cr_assert_eq(f.dark_rank[0], 3, "at the anchorage: last, however close");
+  tc_event_places_free(&f);
+  tc_places_free(pl);
+}
+
 /* The spec's lists for the real samples, end to end through the program: import, then
  * events, compared by bench/peers/compare_events.py; bucket lengths and thread counts
  * must not change a byte. */
@@ -415,6 +447,12 @@ static void realtrack(const char *area) {
         cr_assert_eq(tr_sh("cmp -s '%s/e1_2.%s.csv' '%s/e%d_%d.%s.csv'", dir, kinds[k], dir, b, th, kinds[k]),
                      0, "%s %s: bucket %s, %d threads differ", area, kinds[k], bucket[b], th);
   }
+  /* without places, the spec's columns only: loitering and gaps byte for byte */
+  cr_assert_eq(tr_sh("'%s' events --quiet --no-anchorages '%s/s1.h5' -o '%s/np' 2>'%s/np.log'", TC_BINARY, dir,
+                     dir, dir), 0, "events --no-anchorages failed (%s/np.log)", dir);
+  for (int k = 0; k < 2; k++)
+    cr_assert_eq(tr_sh("cmp '%s/expected/%s.%s.csv' '%s/np.%s.csv'", RT, area, kinds[k], dir, kinds[k]), 0,
+                 "%s %s: not byte-identical to the spec's list", area, kinds[k]);
 #ifdef TRAJCORR_HAVE_OPENCL
   /* the kernel against the host: the same pairs, L* within the spec's 60 s */
   cr_assert_eq(tr_sh("'%s' events --quiet --kinds dark --backend opencl --device-type any '%s/s1.h5' -o '%s/cl' "

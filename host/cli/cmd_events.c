@@ -37,6 +37,11 @@ static void usage(FILE *f) {
           "      --dark-min-coverage F  least coverage of each dark vessel, 0 disables [0.5]\n"
           "Shared with encounters (spec/encounters.md):\n"
           "      --slot D, --max-gap D, --max-implied-speed KN   [600, 3600, 50]\n"
+          "Places (a place column after the spec's; dark rendezvous ranked, those at a place last):\n"
+          "      --ports FILE         ports or anchorages, CSV name,lat,lon (outputs.md)\n"
+          "      --port-radius M      an event this close to a place's edge is at it [4000]\n"
+          "      --no-anchorages      do not derive anchorages from STORE (with no --ports:\n"
+          "                           the spec's columns only)\n"
           "Execution:\n"
           "      --threads N          CPU threads of the dark rendezvous search\n"
           "      --backend B          openmp|opencl: where L* of the dark pairs is maximised [openmp]\n"
@@ -50,6 +55,9 @@ typedef struct {
   tc_event_params e;
   int quiet;
   int opencl, platform, device, device_type;
+  const char *ports;
+  double port_radius;
+  int anchorages;
 } opts;
 
 static int parse_kinds(const char *s, unsigned *k) {
@@ -73,7 +81,7 @@ static int parse_kinds(const char *s, unsigned *k) {
 static int parse_options(int argc, char **argv, opts *o) {
   enum { O_KINDS = 256, O_LSPEED, O_MINLOITER, O_MINGAP, O_DMINGAP, O_DOVER, O_DSPEED, O_DWELL,
          O_CRADIUS, O_CWINDOW, O_DCOV, O_SLOT, O_MAXGAP, O_MIS, O_THREADS, O_BACKEND, O_PLATFORM,
-         O_DEVICE, O_DEVTYPE };
+         O_DEVICE, O_DEVTYPE, O_PORTS, O_PRADIUS, O_NOANCH };
   static const struct option lo[] = {
       {"output", required_argument, 0, 'o'}, {"kinds", required_argument, 0, O_KINDS},
       {"loiter-speed", required_argument, 0, O_LSPEED}, {"min-loiter", required_argument, 0, O_MINLOITER},
@@ -85,7 +93,9 @@ static int parse_options(int argc, char **argv, opts *o) {
       {"max-gap", required_argument, 0, O_MAXGAP}, {"max-implied-speed", required_argument, 0, O_MIS},
       {"threads", required_argument, 0, O_THREADS}, {"backend", required_argument, 0, O_BACKEND},
       {"platform", required_argument, 0, O_PLATFORM}, {"device", required_argument, 0, O_DEVICE},
-      {"device-type", required_argument, 0, O_DEVTYPE}, {"quiet", no_argument, 0, 'q'},
+      {"device-type", required_argument, 0, O_DEVTYPE}, {"ports", required_argument, 0, O_PORTS},
+      {"port-radius", required_argument, 0, O_PRADIUS}, {"no-anchorages", no_argument, 0, O_NOANCH},
+      {"quiet", no_argument, 0, 'q'},
       {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
   tc_params_default(&o->p);
   tc_event_params_default(&o->e);
@@ -94,6 +104,9 @@ static int parse_options(int argc, char **argv, opts *o) {
   o->opencl = 0;
   o->platform = o->device = -1;
   o->device_type = 0;
+  o->ports = NULL;
+  o->port_radius = 4000.0;
+  o->anchorages = 1;
   optind = 1;
   int c, ok = 1, li = -1;
   long l;
@@ -119,6 +132,9 @@ static int parse_options(int argc, char **argv, opts *o) {
       ok = !strcmp(optarg, "openmp") || !strcmp(optarg, "auto") || !strcmp(optarg, "opencl");
       o->opencl = !strcmp(optarg, "opencl");
       break;
+    case O_PORTS: o->ports = optarg; break;
+    case O_PRADIUS: ok = tc_arg_double(optarg, &o->port_radius) && o->port_radius >= 0; break;
+    case O_NOANCH: o->anchorages = 0; break;
     case O_PLATFORM: ok = tc_arg_long(optarg, 0, 64, &l); o->platform = (int)l; break;
     case O_DEVICE: ok = tc_arg_long(optarg, 0, 64, &l); o->device = (int)l; break;
     case O_DEVTYPE:
@@ -153,8 +169,25 @@ static int parse_options(int argc, char **argv, opts *o) {
   return -1;
 }
 
+/* A JSON string (quoted, escaped); NULL as null. */
+static void json_str(FILE *m, const char *s) {
+  if (!s) {
+    fputs("null", m);
+    return;
+  }
+  fputc('"', m);
+  for (const char *c = s; *c; c++)
+    if (*c == '"' || *c == '\\')
+      fprintf(m, "\\%c", *c);
+    else if ((unsigned char)*c < 0x20)
+      fprintf(m, "\\u%04x", *c);
+    else
+      fputc(*c, m);
+  fputc('"', m);
+}
+
 static void write_json(FILE *m, const opts *o, const tc_store_info *info, const tc_event_lists *l,
-                       const tc_event_stats *st, size_t encounters) {
+                       const tc_event_stats *st, size_t encounters, size_t nplaces) {
   const tc_params *p = &o->p;
   const tc_event_params *e = &o->e;
   char a[TC_ISO_LEN], b[TC_ISO_LEN];
@@ -162,15 +195,9 @@ static void write_json(FILE *m, const opts *o, const tc_store_info *info, const 
   tc_time_format_iso(info->t_max, b);
   fprintf(m, "{\n  \"program\": \"trajcorr\", \"version\": \"%s\", \"command\": \"events\",\n",
           TRAJCORR_VERSION);
-  fputs("  \"store\": \"", m);
-  for (const char *c = o->store; *c; c++)
-    if (*c == '"' || *c == '\\')
-      fprintf(m, "\\%c", *c);
-    else if ((unsigned char)*c < 0x20)
-      fprintf(m, "\\u%04x", *c);
-    else
-      fputc(*c, m);
-  fprintf(m, "\",\n  \"input\": {\"rows\": %llu, \"vessels\": %llu, \"buckets\": %zu, "
+  fputs("  \"store\": ", m);
+  json_str(m, o->store);
+  fprintf(m, ",\n  \"input\": {\"rows\": %llu, \"vessels\": %llu, \"buckets\": %zu, "
              "\"bucket_s\": %lld, \"t_min\": \"%s\", \"t_max\": \"%s\"},\n",
           (unsigned long long)info->rows, (unsigned long long)info->vessels, info->nbuckets,
           (long long)info->bucket_s, a, b);
@@ -179,7 +206,8 @@ static void write_json(FILE *m, const opts *o, const tc_store_info *info, const 
           "\"loiter_speed_kn\": %.17g, \"min_loiter\": %lld, \"min_gap\": %lld, \"dark_min_gap\": %lld, "
           "\"dark_min_overlap\": %lld, \"dark_max_speed_kn\": %.17g, \"dark_dwell\": %lld, "
           "\"coverage_radius_m\": %.17g, \"coverage_window\": %lld, \"dark_min_coverage\": %.17g, "
-          "\"kinds\": [%s%s%s%s%s]},\n  \"dark_backend\": \"%s\",\n",
+          "\"kinds\": [%s%s%s%s%s]},\n  \"dark_backend\": \"%s\",\n"
+          "  \"places\": {\"ports\": ",
           (long long)p->slot, (long long)p->max_gap, p->max_implied_speed_kn, e->loiter_speed_kn,
           (long long)e->min_loiter, (long long)e->min_gap, (long long)e->dark_min_gap,
           (long long)e->dark_min_overlap, e->dark_max_speed_kn, (long long)e->dark_dwell,
@@ -188,6 +216,9 @@ static void write_json(FILE *m, const opts *o, const tc_store_info *info, const 
           (e->kinds & TC_EV_LOITER) && (e->kinds & (TC_EV_GAPS | TC_EV_DARK)) ? ", " : "",
           e->kinds & TC_EV_GAPS ? "\"gaps\"" : "", (e->kinds & TC_EV_GAPS) && (e->kinds & TC_EV_DARK) ? ", " : "",
           e->kinds & TC_EV_DARK ? "\"dark\"" : "", o->opencl ? "opencl" : "openmp");
+  json_str(m, o->ports);
+  fprintf(m, ", \"anchorages_from_store\": %s, \"count\": %zu, \"port_radius_m\": %.17g},\n",
+          o->anchorages ? "true" : "false", nplaces, o->port_radius);
   fprintf(m,
           "  \"counts\": {\"fixes_read\": %llu, \"teleport_dropped\": %llu, \"grid_positions\": %llu, "
           "\"loitering\": %zu, \"gaps\": %zu, \"dark_gaps\": %llu, \"dark_overlapping_pairs\": %llu, "
@@ -217,6 +248,9 @@ int cmd_events(int argc, char **argv) {
   char *json = NULL;
   size_t jlen = 0;
   tc_dark_maximiser dev = {NULL, NULL};
+  tc_places *places = NULL, *ports = NULL;
+  tc_event_places ep;
+  memset(&ep, 0, sizeof ep);
 #ifdef TRAJCORR_HAVE_OPENCL
   tc_cl_dark *cl = NULL;
 #endif
@@ -243,14 +277,31 @@ int cmd_events(int argc, char **argv) {
   tc_bucket_source s1 = tc_store_source(&c1, store), s2 = tc_store_source(&c2, store);
   if ((s = tc_events_run(&s1, &s2, &o.p, &o.e, &enc, &l, &st, &err)) != TC_OK)
     goto fail;
+  if (o.ports || o.anchorages) {
+    if (tc_places_create(&places) != TC_OK) {
+      s = tc_fail(&err, TC_ERR_NOMEM, "out of memory");
+      goto fail;
+    }
+    if (o.ports && ((s = tc_places_create(&ports)) != TC_OK ||
+                    (s = tc_places_load(ports, o.ports, &err)) != TC_OK))
+      goto fail;
+    for (size_t i = 0; ports && i < tc_places_count(ports); i++)
+      if ((s = tc_places_add(places, tc_places_get(ports, i))) != TC_OK)
+        goto fail;
+    if (o.anchorages && (s = tc_store_anchorages(store, ports, places, &err)) != TC_OK)
+      goto fail;
+    if ((s = tc_event_places_compute(places, o.port_radius, &l, &ep, &err)) != TC_OK)
+      goto fail;
+  }
   FILE *m = open_memstream(&json, &jlen);
   if (!m) {
     s = tc_fail(&err, TC_ERR_NOMEM, "out of memory");
     goto fail;
   }
-  write_json(m, &o, tc_store_get_info(store), &l, &st, enc.n);
+  write_json(m, &o, tc_store_get_info(store), &l, &st, enc.n, places ? tc_places_count(places) : 0);
   fclose(m);
-  if ((s = tc_events_write(o.out, o.e.kinds, &l, o.e.dark_dwell, json, jlen, &err)) != TC_OK)
+  if ((s = tc_events_write(o.out, o.e.kinds, &l, o.e.dark_dwell, places ? &ep : NULL, json, jlen,
+                           &err)) != TC_OK)
     goto fail;
   if (!o.quiet)
     fprintf(stderr,
@@ -266,6 +317,9 @@ done:
   free(json);
   tc_event_lists_free(&l);
   tc_encounter_list_free(&enc);
+  tc_event_places_free(&ep);
+  tc_places_free(places);
+  tc_places_free(ports);
   tc_store_close(store);
 #ifdef TRAJCORR_HAVE_OPENCL
   tc_cl_dark_free(cl);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "host/events/events.h"
+#include "host/report/events_places.h"
 #include "io/status.h"
 
 #define TC_LOITER_CSV_HEADER "mmsi,start,end,duration_s,slots,mean_lat,mean_lon,median_speed_kn"
@@ -17,13 +18,21 @@
   "mmsi_a,mmsi_b,gap_a_start,gap_a_end,gap_b_start,gap_b_end,l_star_s,lat,lon,window_start," \
   "window_end,slack_s,dist_dark_m,dist_reappear_m,coverage_a,coverage_b"
 
-/* One list as CSV (header first) to an open stream. */
-tc_status tc_loiter_csv_fwrite(FILE *f, const tc_loiter *v, size_t n);
-tc_status tc_gaps_csv_fwrite(FILE *f, const tc_gap *v, size_t n);
-tc_status tc_dark_csv_fwrite(FILE *f, const tc_dark *v, size_t n, int64_t dwell);
+/* Columns after the spec's when places are given (pl non-NULL): the name of the port or
+ * anchorage at the event (empty: none), and for dark rendezvous the rank (1 = first to
+ * look at) and its reason. */
+#define TC_LOITER_CSV_PLACES ",place"
+#define TC_GAPS_CSV_PLACES ",place0,place1"
+#define TC_DARK_CSV_PLACES ",place,rank,reason"
+
+/* One list as CSV (header first) to an open stream; pl may be NULL. */
+tc_status tc_loiter_csv_fwrite(FILE *f, const tc_event_lists *l, const tc_event_places *pl);
+tc_status tc_gaps_csv_fwrite(FILE *f, const tc_event_lists *l, const tc_event_places *pl);
+tc_status tc_dark_csv_fwrite(FILE *f, const tc_event_lists *l, int64_t dwell, const tc_event_places *pl);
 
 /* The lists of `kinds` and the sidecar text (json, len bytes) under prefix. */
 tc_status tc_events_write(const char *prefix, unsigned kinds, const tc_event_lists *l,
-                          int64_t dwell, const char *json, size_t len, tc_err *err);
+                          int64_t dwell, const tc_event_places *pl, const char *json, size_t len,
+                          tc_err *err);
 
 #endif
