@@ -223,12 +223,14 @@ static void write_json(FILE *m, const opts *o, const tc_store_info *info, const 
           "  \"counts\": {\"fixes_read\": %llu, \"teleport_dropped\": %llu, \"grid_positions\": %llu, "
           "\"loitering\": %zu, \"gaps\": %zu, \"dark_gaps\": %llu, \"dark_overlapping_pairs\": %llu, "
           "\"dark_reach_pairs\": %llu, \"dark_covered_pairs\": %llu, \"encounters\": %zu, "
-          "\"dark_left_as_encounters\": %llu, \"dark\": %zu}\n}\n",
+          "\"dark_left_as_encounters\": %llu, \"dark\": %zu},\n",
           (unsigned long long)st->fixes_read, (unsigned long long)st->teleport_dropped,
           (unsigned long long)st->grid_positions, l->n_loiter, l->n_gaps,
           (unsigned long long)st->dark_gaps, (unsigned long long)st->dark_overlaps,
           (unsigned long long)st->dark_boxes, (unsigned long long)st->dark_covered, encounters,
           (unsigned long long)st->dark_encounters, l->n_dark);
+  fprintf(m, "  \"seconds\": {\"pass1\": %.3f, \"pass2\": %.3f, \"dark\": %.3f}\n}\n", st->t_pass1,
+          st->t_pass2, st->t_dark);
 }
 
 int cmd_events(int argc, char **argv) {
