@@ -26,6 +26,7 @@ typedef struct {
 struct tc_cov_index {
   tc_gap_rec *gaps;
   double cell, radius;
+  int64_t window;
   bucket *b;
   size_t bcap, bn;
   entry *e;
@@ -94,19 +95,23 @@ static tc_status insert(tc_cov_index *ix, uint64_t key, uint32_t gap, int end) {
   return TC_OK;
 }
 
-tc_status tc_cov_create(tc_gap_rec *gaps, size_t n, double radius_m, tc_cov_index **out) {
+tc_status tc_cov_create(tc_gap_rec *gaps, size_t n, double radius_m, int64_t window,
+                        tc_cov_index **out) {
   *out = NULL;
   tc_cov_index *ix = calloc(1, sizeof *ix);
   if (!ix)
     return TC_ERR_NOMEM;
   ix->gaps = gaps;
   ix->radius = radius_m;
+  ix->window = window;
   /* the chord of the radius, widened so rounding never hides a neighbour; at least
    * 2/32768 so that the 16-bit axes never wrap onto each other */
   ix->cell = sqrt(tc_chord2_of_dist(radius_m)) * (1.0 + 1e-9);
   if (ix->cell < 1.0 / 16384)
     ix->cell = 1.0 / 16384;
   tc_status s = TC_OK;
+  for (size_t g = 0; g < n; g++)
+    gaps[g].thin_at = 1024;
   for (size_t g = 0; g < n && s == TC_OK; g++)
     for (int end = 0; end < 2 && s == TC_OK; end++) {
       int64_t c[3];
@@ -128,6 +133,34 @@ void tc_cov_free(tc_cov_index *ix) {
   free(ix->b);
   free(ix->e);
   free(ix);
+}
+
+static int cmp_seen_vessel(const void *pa, const void *pb) {
+  const tc_seen *a = pa, *b = pb;
+  if (a->mmsi != b->mmsi)
+    return a->mmsi < b->mmsi ? -1 : 1;
+  return a->t < b->t ? -1 : a->t > b->t;
+}
+
+/* Sorts r's evidence by (mmsi, t) and drops, of each vessel's fixes, duplicates and
+ * every fix whose successor lies at most `window` after the last fix kept before it
+ * (so every dropped fix lies between two kept ones at most window apart). */
+static void thin(tc_gap_rec *r, int64_t window) {
+  qsort(r->seen, r->n_seen, sizeof *r->seen, cmp_seen_vessel);
+  size_t w = 0;
+  for (size_t i = 0; i < r->n_seen; i++) {
+    const tc_seen *c = &r->seen[i];
+    if (w && r->seen[w - 1].mmsi == c->mmsi) {
+      if (r->seen[w - 1].t == c->t)
+        continue; /* the same fix, near both ends */
+      int last_of_vessel = i + 1 == r->n_seen || r->seen[i + 1].mmsi != c->mmsi;
+      if (!last_of_vessel && r->seen[i + 1].t - r->seen[w - 1].t <= window)
+        continue;
+    }
+    r->seen[w++] = *c;
+  }
+  r->n_seen = w;
+  r->thin_at = 2 * w > 1024 ? 2 * w : 1024;
 }
 
 tc_status tc_cov_add(tc_cov_index *ix, uint32_t mmsi, int64_t t, double lat, double lon) {
@@ -158,6 +191,8 @@ tc_status tc_cov_add(tc_cov_index *ix, uint32_t mmsi, int64_t t, double lat, dou
             return TC_ERR_NOMEM;
           r->seen = sv;
           sv[r->n_seen++] = (tc_seen){t, mmsi};
+          if (r->n_seen >= r->thin_at && r->thin_at)
+            thin(r, ix->window);
         }
       }
   return TC_OK;
@@ -170,9 +205,10 @@ static int cmp_seen(const void *pa, const void *pb) {
   return a->mmsi < b->mmsi ? -1 : a->mmsi > b->mmsi;
 }
 
-void tc_cov_finish(tc_gap_rec *gaps, size_t n) {
+void tc_cov_finish(tc_gap_rec *gaps, size_t n, int64_t window) {
   for (size_t g = 0; g < n; g++) {
     tc_gap_rec *r = &gaps[g];
+    thin(r, window);
     qsort(r->seen, r->n_seen, sizeof *r->seen, cmp_seen);
     size_t w = 0;
     for (size_t i = 0; i < r->n_seen; i++)

@@ -227,13 +227,13 @@ tc_status tc_events_run(const tc_bucket_source *pass1, const tc_bucket_source *p
   if (r.n_gaps) {
     t0 = now();
     vessels_free(&r.vs);
-    if ((s = tc_cov_create(r.gaps, r.n_gaps, e->coverage_radius_m, &r.cov)) != TC_OK) {
+    if ((s = tc_cov_create(r.gaps, r.n_gaps, e->coverage_radius_m, e->coverage_window, &r.cov)) != TC_OK) {
       tc_fail(err, s, "events: out of memory (coverage index)");
       goto cleanup;
     }
     if ((s = pass(&r, pass2, 1, out, stats, err)) != TC_OK)
       goto cleanup;
-    tc_cov_finish(r.gaps, r.n_gaps);
+    tc_cov_finish(r.gaps, r.n_gaps, e->coverage_window);
     stats->t_pass2 = now() - t0;
   }
   if (e->kinds & TC_EV_GAPS) {

@@ -60,17 +60,23 @@ typedef struct {
   tc_gap g;
   tc_seen *seen;           /* sorted by (t, mmsi), unique after tc_cov_finish */
   size_t n_seen, cap_seen;
+  size_t thin_at;          /* n_seen at which the list is next thinned */
 } tc_gap_rec;
 
 /* Spatial index of the gaps' ends by cell (unit-vector grid of coverage_radius) and
- * time block: a fix looks only at the ends near it whose gap was open then. */
+ * time block: a fix looks only at the ends near it whose gap was open then. Each gap's
+ * evidence is thinned as it grows: of one vessel's fixes, one between two others at
+ * most `window` apart is dropped (every window of that length holding it holds one of
+ * them), so coverage over any span, excluding any vessel, and others_seen are exactly
+ * those of all the fixes, while a gap keeps about two fixes per window per vessel. */
 typedef struct tc_cov_index tc_cov_index;
-tc_status tc_cov_create(tc_gap_rec *gaps, size_t n, double radius_m, tc_cov_index **out);
+tc_status tc_cov_create(tc_gap_rec *gaps, size_t n, double radius_m, int64_t window,
+                        tc_cov_index **out);
 void tc_cov_free(tc_cov_index *ix);
 /* Records the fix in every gap it is evidence for. */
 tc_status tc_cov_add(tc_cov_index *ix, uint32_t mmsi, int64_t t, double lat, double lon);
-/* Sorts and deduplicates every gap's seen list. */
-void tc_cov_finish(tc_gap_rec *gaps, size_t n);
+/* Thins, sorts by (t, mmsi) and deduplicates every gap's seen list. */
+void tc_cov_finish(tc_gap_rec *gaps, size_t n, int64_t window);
 /* Spec §2 coverage of [u0, u1) from a sorted seen list, ignoring vessel `except`
  * (0: none). */
 double tc_coverage(const tc_seen *seen, size_t n, int64_t u0, int64_t u1, int64_t window,
