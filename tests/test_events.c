@@ -500,6 +500,15 @@ static void realtrack(const char *area) {
   for (int k = 0; k < 2; k++)
     cr_assert_eq(tr_sh("cmp '%s/expected/%s.%s.csv' '%s/np.%s.csv'", RT, area, kinds[k], dir, kinds[k]), 0,
                  "%s %s: not byte-identical to the spec's list", area, kinds[k]);
+  /* GeoJSON: valid JSON, one feature per CSV row, in the same order */
+  cr_assert_eq(tr_sh("'%s' events --quiet --format geojson '%s/s1.h5' -o '%s/gj' 2>'%s/gj.log'", TC_BINARY, dir,
+                     dir, dir), 0, "events --format geojson failed (%s/gj.log)", dir);
+  for (int k = 0; k < 3; k++)
+    cr_assert_eq(tr_sh("/usr/bin/python3 -c \"import csv, json, sys; f = json.load(open('%s/gj.%s.geojson'))['features']; "
+                       "r = list(csv.DictReader(open('%s/e1_2.%s.csv'))); "
+                       "sys.exit(len(f) != len(r) or any(str(a['properties'][c]) != b[c] for a, b in zip(f, r) "
+                       "for c in ('start', 'gap_a_start', 'mmsi', 'mmsi_a') if c in b))\"",
+                       dir, kinds[k], dir, kinds[k]), 0, "%s %s: GeoJSON does not match the CSV", area, kinds[k]);
 #ifdef TRAJCORR_HAVE_OPENCL
   /* the kernel against the host: the same pairs, L* within the spec's 60 s */
   cr_assert_eq(tr_sh("'%s' events --quiet --kinds dark --backend opencl --device-type any '%s/s1.h5' -o '%s/cl' "

@@ -24,6 +24,7 @@ static void usage(FILE *f) {
           "PREFIX.dark.csv (those of --kinds) and PREFIX.events.json (parameters, counts).\n\n"
           "  -o, --output PREFIX      output prefix (required)\n"
           "      --kinds LIST         comma-separated: loitering, gaps, dark [all three]\n"
+          "      --format F           csv, or geojson (PREFIX.KIND.geojson) [csv]\n"
           "Spec parameters (defaults in brackets; durations take s/m/h/d suffixes):\n"
           "      --loiter-speed KN    slot speed below which a vessel loiters [2]\n"
           "      --min-loiter D       shortest loitering event [14400]\n"
@@ -58,6 +59,7 @@ typedef struct {
   const char *ports;
   double port_radius;
   int anchorages;
+  int geojson;
 } opts;
 
 static int parse_kinds(const char *s, unsigned *k) {
@@ -81,9 +83,10 @@ static int parse_kinds(const char *s, unsigned *k) {
 static int parse_options(int argc, char **argv, opts *o) {
   enum { O_KINDS = 256, O_LSPEED, O_MINLOITER, O_MINGAP, O_DMINGAP, O_DOVER, O_DSPEED, O_DWELL,
          O_CRADIUS, O_CWINDOW, O_DCOV, O_SLOT, O_MAXGAP, O_MIS, O_THREADS, O_BACKEND, O_PLATFORM,
-         O_DEVICE, O_DEVTYPE, O_PORTS, O_PRADIUS, O_NOANCH };
+         O_DEVICE, O_DEVTYPE, O_PORTS, O_PRADIUS, O_NOANCH, O_FORMAT };
   static const struct option lo[] = {
       {"output", required_argument, 0, 'o'}, {"kinds", required_argument, 0, O_KINDS},
+      {"format", required_argument, 0, O_FORMAT},
       {"loiter-speed", required_argument, 0, O_LSPEED}, {"min-loiter", required_argument, 0, O_MINLOITER},
       {"min-gap", required_argument, 0, O_MINGAP}, {"dark-min-gap", required_argument, 0, O_DMINGAP},
       {"dark-min-overlap", required_argument, 0, O_DOVER}, {"dark-max-speed", required_argument, 0, O_DSPEED},
@@ -107,6 +110,7 @@ static int parse_options(int argc, char **argv, opts *o) {
   o->ports = NULL;
   o->port_radius = 4000.0;
   o->anchorages = 1;
+  o->geojson = 0;
   optind = 1;
   int c, ok = 1, li = -1;
   long l;
@@ -131,6 +135,10 @@ static int parse_options(int argc, char **argv, opts *o) {
     case O_BACKEND:
       ok = !strcmp(optarg, "openmp") || !strcmp(optarg, "auto") || !strcmp(optarg, "opencl");
       o->opencl = !strcmp(optarg, "opencl");
+      break;
+    case O_FORMAT:
+      ok = !strcmp(optarg, "csv") || !strcmp(optarg, "geojson");
+      o->geojson = !strcmp(optarg, "geojson");
       break;
     case O_PORTS: o->ports = optarg; break;
     case O_PRADIUS: ok = tc_arg_double(optarg, &o->port_radius) && o->port_radius >= 0; break;
@@ -302,7 +310,7 @@ int cmd_events(int argc, char **argv) {
   }
   write_json(m, &o, tc_store_get_info(store), &l, &st, enc.n, places ? tc_places_count(places) : 0);
   fclose(m);
-  if ((s = tc_events_write(o.out, o.e.kinds, &l, o.e.dark_dwell, places ? &ep : NULL, json, jlen,
+  if ((s = tc_events_write(o.out, o.e.kinds, o.geojson, &l, o.e.dark_dwell, places ? &ep : NULL, json, jlen,
                            &err)) != TC_OK)
     goto fail;
   if (!o.quiet)

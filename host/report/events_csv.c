@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "host/report/events_geojson.h"
 #include "io/numfmt.h"
 #include "io/timefmt.h"
 
@@ -143,10 +144,13 @@ tc_status tc_dark_csv_fwrite(FILE *f, const tc_event_lists *l, int64_t dwell, co
 
 enum { F_LOITER, F_GAPS, F_DARK, F_JSON, F_N };
 
-tc_status tc_events_write(const char *prefix, unsigned kinds, const tc_event_lists *l,
+tc_status tc_events_write(const char *prefix, unsigned kinds, int geojson, const tc_event_lists *l,
                           int64_t dwell, const tc_event_places *pl, const char *json, size_t len,
                           tc_err *err) {
-  static const char *const suffix[F_N] = {".loitering.csv", ".gaps.csv", ".dark.csv", ".events.json"};
+  static const char *const csv[F_N] = {".loitering.csv", ".gaps.csv", ".dark.csv", ".events.json"};
+  static const char *const gj[F_N] = {".loitering.geojson", ".gaps.geojson", ".dark.geojson",
+                                      ".events.json"};
+  const char *const *suffix = geojson ? gj : csv;
   static const unsigned kind[F_N] = {TC_EV_LOITER, TC_EV_GAPS, TC_EV_DARK, TC_EV_ALL};
   char path[F_N][4096], tmp[F_N][4200];
   int made[F_N] = {0};
@@ -165,10 +169,17 @@ tc_status tc_events_write(const char *prefix, unsigned kinds, const tc_event_lis
       break;
     }
     made[i] = 1;
-    tc_status w = i == F_LOITER ? tc_loiter_csv_fwrite(f, l, pl)
-                  : i == F_GAPS ? tc_gaps_csv_fwrite(f, l, pl)
-                  : i == F_DARK ? tc_dark_csv_fwrite(f, l, dwell, pl)
-                  : fwrite(json, 1, len, f) == len ? TC_OK : TC_ERR_IO;
+    tc_status w;
+    if (i == F_JSON)
+      w = fwrite(json, 1, len, f) == len ? TC_OK : TC_ERR_IO;
+    else if (geojson)
+      w = i == F_LOITER ? tc_loiter_geojson_fwrite(f, l, pl)
+          : i == F_GAPS ? tc_gaps_geojson_fwrite(f, l, pl)
+                        : tc_dark_geojson_fwrite(f, l, dwell, pl);
+    else
+      w = i == F_LOITER ? tc_loiter_csv_fwrite(f, l, pl)
+          : i == F_GAPS ? tc_gaps_csv_fwrite(f, l, pl)
+                        : tc_dark_csv_fwrite(f, l, dwell, pl);
     if (fclose(f) != 0 && w == TC_OK)
       w = TC_ERR_IO;
     if (w != TC_OK)
