@@ -231,15 +231,17 @@ Test(events, outage_against_switch_off) {
  * reappear where they were. At the midpoint X both can be there from D/2v to 8h -
  * D/2v: L* = 8 h - D / v. Vessels heard near each (within coverage_radius) when
  * `witnesses`. */
-static void dark_pair(tc_columns *c, double lstar, int witnesses) {
-  double d = V_DARK * (8.0 * HOUR - lstar), lon_b = 10.0 + d / M_PER_DEG;
-  gap_vessel(c, 400000001, T0, T0 + 8 * HOUR, 0.0, 10.0, 10.0);
+static void dark_pair_at(tc_columns *c, double lon_a, double lstar, int witnesses) {
+  double d = V_DARK * (8.0 * HOUR - lstar), lon_b = tc_norm_lon(lon_a + d / M_PER_DEG);
+  gap_vessel(c, 400000001, T0, T0 + 8 * HOUR, 0.0, lon_a, lon_a);
   gap_vessel(c, 400000002, T0, T0 + 8 * HOUR, 0.0, lon_b, lon_b);
   if (witnesses) {
-    heard(c, 400000003, T0 - HOUR, T0 + 9 * HOUR, 0.1, 10.0);
+    heard(c, 400000003, T0 - HOUR, T0 + 9 * HOUR, 0.1, lon_a);
     heard(c, 400000004, T0 - HOUR, T0 + 9 * HOUR, 0.1, lon_b);
   }
 }
+
+static void dark_pair(tc_columns *c, double lstar, int witnesses) { dark_pair_at(c, 10.0, lstar, witnesses); }
 
 Test(events, dark_pair_just_above_and_below_dwell) {
   tc_event_params e = defaults();
@@ -268,6 +270,22 @@ Test(events, dark_pair_just_above_and_below_dwell) {
   dark_pair(&c, 7200 - 30, 1);
   ev_run(&c, 86400, 1, &e, &l);
   cr_assert_eq(l.n_dark, 0, "L* = dwell - 30 s: could not have met for dwell");
+  tc_event_lists_free(&l);
+  tc_columns_free(&c);
+}
+
+Test(events, dark_pair_across_the_antimeridian) {
+  tc_event_params e = defaults();
+  e.kinds = TC_EV_DARK;
+  tc_columns c;
+  tc_columns_init(&c);
+  dark_pair_at(&c, 179.5, 7200 + 600, 1); /* b at 180.7 = -179.3 */
+  tc_event_lists l;
+  ev_run(&c, 86400, 2, &e, &l);
+  cr_assert_eq(l.n_dark, 1);
+  cr_assert_float_eq(l.dark[0].l_star, 7800.0, 0.5);
+  double dlon = V_DARK * (8.0 * HOUR - 7800.0) / M_PER_DEG;
+  cr_assert_float_eq(tc_wrap_dlon(l.dark[0].lon - (179.5 + dlon / 2)), 0.0, 1e-4, "X* on the short way");
   tc_event_lists_free(&l);
   tc_columns_free(&c);
 }
