@@ -527,6 +527,14 @@ static void realtrack(const char *area) {
                        "sys.exit(len(f) != len(r) or any(str(a['properties'][c]) != b[c] for a, b in zip(f, r) "
                        "for c in ('start', 'gap_a_start', 'mmsi', 'mmsi_a') if c in b))\"",
                        dir, kinds[k], dir, kinds[k]), 0, "%s %s: GeoJSON does not match the CSV", area, kinds[k]);
+  /* KML: well-formed XML, one Placemark per CSV row */
+  cr_assert_eq(tr_sh("'%s' events --quiet --format kml '%s/s1.h5' -o '%s/km' 2>'%s/km.log'", TC_BINARY, dir,
+                     dir, dir), 0, "events --format kml failed (%s/km.log)", dir);
+  for (int k = 0; k < 3; k++)
+    cr_assert_eq(tr_sh("/usr/bin/python3 -c \"import csv, sys, xml.etree.ElementTree as E; "
+                       "p = E.parse('%s/km.%s.kml').getroot().findall('.//{http://www.opengis.net/kml/2.2}Placemark'); "
+                       "sys.exit(len(p) != len(list(csv.DictReader(open('%s/e1_2.%s.csv')))))\"",
+                       dir, kinds[k], dir, kinds[k]), 0, "%s %s: KML does not match the CSV", area, kinds[k]);
 #ifdef TRAJCORR_HAVE_OPENCL
   /* the kernel against the host: the same pairs, L* within the spec's 60 s */
   cr_assert_eq(tr_sh("'%s' events --quiet --kinds dark --backend opencl --device-type any '%s/s1.h5' -o '%s/cl' "

@@ -24,7 +24,7 @@ static void usage(FILE *f) {
           "PREFIX.dark.csv (those of --kinds) and PREFIX.events.json (parameters, counts).\n\n"
           "  -o, --output PREFIX      output prefix (required)\n"
           "      --kinds LIST         comma-separated: loitering, gaps, dark [all three]\n"
-          "      --format F           csv, or geojson (PREFIX.KIND.geojson) [csv]\n"
+          "      --format F           csv, geojson or kml (PREFIX.KIND.geojson, .kml) [csv]\n"
           "Spec parameters (defaults in brackets; durations take s/m/h/d suffixes):\n"
           "      --loiter-speed KN    slot speed below which a vessel loiters [2]\n"
           "      --min-loiter D       shortest loitering event [14400]\n"
@@ -59,7 +59,7 @@ typedef struct {
   const char *ports;
   double port_radius;
   int anchorages;
-  int geojson;
+  int format; /* TC_EV_FORMAT_* */
 } opts;
 
 static int parse_kinds(const char *s, unsigned *k) {
@@ -110,7 +110,7 @@ static int parse_options(int argc, char **argv, opts *o) {
   o->ports = NULL;
   o->port_radius = 4000.0;
   o->anchorages = 1;
-  o->geojson = 0;
+  o->format = TC_EV_FORMAT_CSV;
   optind = 1;
   int c, ok = 1, li = -1;
   long l;
@@ -137,8 +137,10 @@ static int parse_options(int argc, char **argv, opts *o) {
       o->opencl = !strcmp(optarg, "opencl");
       break;
     case O_FORMAT:
-      ok = !strcmp(optarg, "csv") || !strcmp(optarg, "geojson");
-      o->geojson = !strcmp(optarg, "geojson");
+      ok = !strcmp(optarg, "csv") || !strcmp(optarg, "geojson") || !strcmp(optarg, "kml");
+      o->format = !strcmp(optarg, "geojson") ? TC_EV_FORMAT_GEOJSON
+                  : !strcmp(optarg, "kml")   ? TC_EV_FORMAT_KML
+                                             : TC_EV_FORMAT_CSV;
       break;
     case O_PORTS: o->ports = optarg; break;
     case O_PRADIUS: ok = tc_arg_double(optarg, &o->port_radius) && o->port_radius >= 0; break;
@@ -310,7 +312,7 @@ int cmd_events(int argc, char **argv) {
   }
   write_json(m, &o, tc_store_get_info(store), &l, &st, enc.n, places ? tc_places_count(places) : 0);
   fclose(m);
-  if ((s = tc_events_write(o.out, o.e.kinds, o.geojson, &l, o.e.dark_dwell, places ? &ep : NULL, json, jlen,
+  if ((s = tc_events_write(o.out, o.e.kinds, o.format, &l, o.e.dark_dwell, places ? &ep : NULL, json, jlen,
                            &err)) != TC_OK)
     goto fail;
   if (!o.quiet)

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "host/report/events_geojson.h"
+#include "host/report/events_kml.h"
 #include "io/numfmt.h"
 #include "io/timefmt.h"
 
@@ -144,13 +145,14 @@ tc_status tc_dark_csv_fwrite(FILE *f, const tc_event_lists *l, int64_t dwell, co
 
 enum { F_LOITER, F_GAPS, F_DARK, F_JSON, F_N };
 
-tc_status tc_events_write(const char *prefix, unsigned kinds, int geojson, const tc_event_lists *l,
+tc_status tc_events_write(const char *prefix, unsigned kinds, int format, const tc_event_lists *l,
                           int64_t dwell, const tc_event_places *pl, const char *json, size_t len,
                           tc_err *err) {
   static const char *const csv[F_N] = {".loitering.csv", ".gaps.csv", ".dark.csv", ".events.json"};
   static const char *const gj[F_N] = {".loitering.geojson", ".gaps.geojson", ".dark.geojson",
                                       ".events.json"};
-  const char *const *suffix = geojson ? gj : csv;
+  static const char *const kml[F_N] = {".loitering.kml", ".gaps.kml", ".dark.kml", ".events.json"};
+  const char *const *suffix = format == TC_EV_FORMAT_GEOJSON ? gj : format == TC_EV_FORMAT_KML ? kml : csv;
   static const unsigned kind[F_N] = {TC_EV_LOITER, TC_EV_GAPS, TC_EV_DARK, TC_EV_ALL};
   char path[F_N][4096], tmp[F_N][4200];
   int made[F_N] = {0};
@@ -172,10 +174,14 @@ tc_status tc_events_write(const char *prefix, unsigned kinds, int geojson, const
     tc_status w;
     if (i == F_JSON)
       w = fwrite(json, 1, len, f) == len ? TC_OK : TC_ERR_IO;
-    else if (geojson)
+    else if (format == TC_EV_FORMAT_GEOJSON)
       w = i == F_LOITER ? tc_loiter_geojson_fwrite(f, l, pl)
           : i == F_GAPS ? tc_gaps_geojson_fwrite(f, l, pl)
                         : tc_dark_geojson_fwrite(f, l, dwell, pl);
+    else if (format == TC_EV_FORMAT_KML)
+      w = i == F_LOITER ? tc_loiter_kml_fwrite(f, l, pl)
+          : i == F_GAPS ? tc_gaps_kml_fwrite(f, l, pl)
+                        : tc_dark_kml_fwrite(f, l, dwell, pl);
     else
       w = i == F_LOITER ? tc_loiter_csv_fwrite(f, l, pl)
           : i == F_GAPS ? tc_gaps_csv_fwrite(f, l, pl)

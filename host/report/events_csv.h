@@ -1,7 +1,7 @@
 /* The events CSVs (spec/events.md; columns as issue 17 lists them) and their JSON
  * sidecar: PREFIX.loitering.csv, PREFIX.gaps.csv, PREFIX.dark.csv, PREFIX.events.json.
  * All are written under temporary names and renamed only once every one is complete;
- * --format geojson writes PREFIX.KIND.geojson instead of the CSVs. */
+ * --format geojson or kml writes PREFIX.KIND.geojson or .kml instead of the CSVs. */
 #ifndef TC_EVENTS_CSV_H
 #define TC_EVENTS_CSV_H
 
@@ -31,9 +31,11 @@ tc_status tc_loiter_csv_fwrite(FILE *f, const tc_event_lists *l, const tc_event_
 tc_status tc_gaps_csv_fwrite(FILE *f, const tc_event_lists *l, const tc_event_places *pl);
 tc_status tc_dark_csv_fwrite(FILE *f, const tc_event_lists *l, int64_t dwell, const tc_event_places *pl);
 
-/* The lists of `kinds` (as CSV, or GeoJSON: PREFIX.KIND.geojson, events_geojson.h) and
- * the sidecar text (json, len bytes) under prefix. */
-tc_status tc_events_write(const char *prefix, unsigned kinds, int geojson, const tc_event_lists *l,
+enum { TC_EV_FORMAT_CSV = 0, TC_EV_FORMAT_GEOJSON, TC_EV_FORMAT_KML };
+
+/* The lists of `kinds` in `format` (PREFIX.KIND.csv, .geojson: events_geojson.h, .kml:
+ * events_kml.h) and the sidecar text (json, len bytes) under prefix. */
+tc_status tc_events_write(const char *prefix, unsigned kinds, int format, const tc_event_lists *l,
                           int64_t dwell, const tc_event_places *pl, const char *json, size_t len,
                           tc_err *err);
 
