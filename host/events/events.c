@@ -118,9 +118,9 @@ static int cmp_gap(const void *pa, const void *pb) {
   return a->mmsi < b->mmsi ? -1 : a->mmsi > b->mmsi;
 }
 
-typedef struct {
-  const tc_params *p;
-  const tc_event_params *e;
+struct tc_events {
+  tc_params p;
+  tc_event_params e;
   double mps;
   int64_t gap_min;        /* shortest gap kept: min_gap, or dark_min_gap if smaller and dark wanted */
   tc_loiter_cfg lc;
@@ -131,124 +131,178 @@ typedef struct {
   size_t n_gaps, cap_gaps;
   tc_cov_index *cov;
   tc_columns cols;
-} run;
+  tc_event_lists found;   /* pass 1's loitering events */
+  tc_event_stats st;
+  int finished;           /* pass 1 over: loitering runs closed */
+};
 
-/* One pass over the source: every kept fix to pass 1's detectors or pass 2's index. */
-static tc_status pass(run *r, const tc_bucket_source *src, int second, tc_event_lists *out,
-                      tc_event_stats *st, tc_err *err) {
-  const tc_params *p = r->p;
-  int loiter = !second && (r->e->kinds & TC_EV_LOITER);
+/* Every kept fix of one slice to pass 1's detectors or pass 2's index. */
+static tc_status slice(tc_events *r, const tc_columns *c, int second, tc_err *err) {
+  const tc_params *p = &r->p;
+  tc_event_stats *st = &r->st;
+  int loiter = !second && (r->e.kinds & TC_EV_LOITER);
+  if (!second) {
+    st->reads++;
+    st->fixes_read += c->n;
+  }
+  for (size_t i = 0; i < c->n; i++) {
+    size_t k;
+    last_fix *v = vessel(&r->vs, c->mmsi[i], &k);
+    if (!v)
+      return tc_fail(err, TC_ERR_NOMEM, "events: out of memory (vessel table)");
+    int64_t t = c->t[i];
+    double la = c->lat[i], lo = c->lon[i];
+    if (v->lt != INT64_MIN && !tc_ev_teleport_keep(t - v->lt, v->la, v->lo, la, lo, p->max_gap, r->mps)) {
+      st->teleport_dropped += !second;
+      continue;
+    }
+    if (second) {
+      if (r->cov && tc_cov_add(r->cov, v->mmsi, t, la, lo) != TC_OK)
+        return tc_fail(err, TC_ERR_NOMEM, "events: out of memory (coverage evidence)");
+      goto kept;
+    }
+    if (loiter) {
+      if (k >= r->n_ls) {
+        tc_loiter_state *ls = tc_grow(r->ls, &r->cap_ls, k + 1, sizeof *ls, 1024);
+        if (!ls)
+          return tc_fail(err, TC_ERR_NOMEM, "events: out of memory (loitering)");
+        r->ls = ls;
+        memset(ls + r->n_ls, 0, (k + 1 - r->n_ls) * sizeof *ls);
+        r->n_ls = k + 1;
+      }
+      if (tc_loiter_fix(&r->lc, &r->ls[k], v->mmsi, v->lt, v->la, v->lo, t, la, lo, &r->found,
+                        &st->grid_positions) != TC_OK)
+        return tc_fail(err, TC_ERR_NOMEM, "events: out of memory (loitering runs)");
+    }
+    if (v->lt != INT64_MIN && t - v->lt >= r->gap_min) {
+      tc_gap_rec *g = tc_grow(r->gaps, &r->cap_gaps, r->n_gaps + 1, sizeof *g, 256);
+      if (!g)
+        return tc_fail(err, TC_ERR_NOMEM, "events: out of memory (gaps)");
+      r->gaps = g;
+      memset(&g[r->n_gaps], 0, sizeof *g);
+      tc_gap *x = &g[r->n_gaps++].g;
+      *x = (tc_gap){v->mmsi, v->lt, t, v->la, v->lo, la, lo, tc_haversine_m(v->la, v->lo, la, lo), 0, 0};
+    }
+  kept:
+    v->lt = t;
+    v->la = la;
+    v->lo = lo;
+  }
+  return TC_OK;
+}
+
+/* Pass 2: the whole source. */
+static tc_status pass2(tc_events *r, const tc_bucket_source *src, tc_err *err) {
   for (;;) {
     int64_t t_end;
     int eof = 0;
     TC_TRY(src->next(src->ctx, &r->cols, &t_end, &eof, err));
     if (eof)
-      break;
-    if (!second) {
-      st->reads++;
-      st->fixes_read += r->cols.n;
-    }
-    const tc_columns *c = &r->cols;
-    for (size_t i = 0; i < c->n; i++) {
-      size_t k;
-      last_fix *v = vessel(&r->vs, c->mmsi[i], &k);
-      if (!v)
-        return tc_fail(err, TC_ERR_NOMEM, "events: out of memory (vessel table)");
-      int64_t t = c->t[i];
-      double la = c->lat[i], lo = c->lon[i];
-      if (v->lt != INT64_MIN && !tc_ev_teleport_keep(t - v->lt, v->la, v->lo, la, lo, p->max_gap, r->mps)) {
-        st->teleport_dropped += !second;
-        continue;
-      }
-      if (second) {
-        if (r->cov && tc_cov_add(r->cov, v->mmsi, t, la, lo) != TC_OK)
-          return tc_fail(err, TC_ERR_NOMEM, "events: out of memory (coverage evidence)");
-        goto kept;
-      }
-      if (loiter) {
-        if (k >= r->n_ls) {
-          tc_loiter_state *ls = tc_grow(r->ls, &r->cap_ls, k + 1, sizeof *ls, 1024);
-          if (!ls)
-            return tc_fail(err, TC_ERR_NOMEM, "events: out of memory (loitering)");
-          r->ls = ls;
-          memset(ls + r->n_ls, 0, (k + 1 - r->n_ls) * sizeof *ls);
-          r->n_ls = k + 1;
-        }
-        if (tc_loiter_fix(&r->lc, &r->ls[k], v->mmsi, v->lt, v->la, v->lo, t, la, lo, out,
-                          &st->grid_positions) != TC_OK)
-          return tc_fail(err, TC_ERR_NOMEM, "events: out of memory (loitering runs)");
-      }
-      if (v->lt != INT64_MIN && t - v->lt >= r->gap_min) {
-        tc_gap_rec *g = tc_grow(r->gaps, &r->cap_gaps, r->n_gaps + 1, sizeof *g, 256);
-        if (!g)
-          return tc_fail(err, TC_ERR_NOMEM, "events: out of memory (gaps)");
-        r->gaps = g;
-        memset(&g[r->n_gaps], 0, sizeof *g);
-        tc_gap *x = &g[r->n_gaps++].g;
-        *x = (tc_gap){v->mmsi, v->lt, t, v->la, v->lo, la, lo, tc_haversine_m(v->la, v->lo, la, lo), 0, 0};
-      }
-    kept:
-      v->lt = t;
-      v->la = la;
-      v->lo = lo;
-    }
+      return TC_OK;
+    TC_TRY(slice(r, &r->cols, 1, err));
   }
-  if (loiter)
-    for (size_t k = 0; k < r->n_ls; k++)
-      if (tc_loiter_finish(&r->lc, &r->ls[k], r->vs.v[k].mmsi, out) != TC_OK)
-        return tc_fail(err, TC_ERR_NOMEM, "events: out of memory (loitering runs)");
+}
+
+tc_status tc_events_create(const tc_params *p, const tc_event_params *e, tc_events **out, tc_err *err) {
+  *out = NULL;
+  TC_TRY(tc_params_check(p, err));
+  TC_TRY(tc_event_params_check(e, err));
+  tc_events *r = calloc(1, sizeof *r);
+  if (!r)
+    return tc_fail(err, TC_ERR_NOMEM, "events: out of memory");
+  r->p = *p;
+  r->e = *e;
+  r->mps = p->max_implied_speed_kn > 0 ? p->max_implied_speed_kn * TC_KNOT_MPS : 0;
+  r->gap_min = e->kinds & TC_EV_GAPS ? e->min_gap : INT64_MAX;
+  if ((e->kinds & TC_EV_DARK) && e->dark_min_gap < r->gap_min)
+    r->gap_min = e->dark_min_gap;
+  r->lc = (tc_loiter_cfg){p->slot, p->max_gap, e->min_loiter, e->loiter_speed_kn};
+  tc_columns_init(&r->cols);
+  tc_event_lists_init(&r->found);
+  *out = r;
   return TC_OK;
 }
 
-tc_status tc_events_run(const tc_bucket_source *pass1, const tc_bucket_source *pass2,
-                        const tc_params *p, const tc_event_params *e,
-                        const tc_encounter_list *enc, tc_event_lists *out,
-                        tc_event_stats *stats, tc_err *err) {
-  TC_TRY(tc_params_check(p, err));
-  TC_TRY(tc_event_params_check(e, err));
-  memset(stats, 0, sizeof *stats);
-  run r;
-  memset(&r, 0, sizeof r);
-  r.p = p;
-  r.e = e;
-  r.mps = p->max_implied_speed_kn > 0 ? p->max_implied_speed_kn * TC_KNOT_MPS : 0;
-  r.gap_min = e->kinds & TC_EV_GAPS ? e->min_gap : INT64_MAX;
-  if ((e->kinds & TC_EV_DARK) && e->dark_min_gap < r.gap_min)
-    r.gap_min = e->dark_min_gap;
-  r.lc = (tc_loiter_cfg){p->slot, p->max_gap, e->min_loiter, e->loiter_speed_kn};
-  tc_columns_init(&r.cols);
+void tc_events_free(tc_events *r) {
+  if (!r)
+    return;
+  vessels_free(&r->vs);
+  for (size_t k = 0; k < r->n_ls; k++)
+    tc_loiter_state_free(&r->ls[k]);
+  free(r->ls);
+  tc_cov_free(r->cov);
+  for (size_t i = 0; i < r->n_gaps; i++)
+    free(r->gaps[i].seen);
+  free(r->gaps);
+  tc_columns_free(&r->cols);
+  tc_event_lists_free(&r->found);
+  free(r);
+}
+
+tc_status tc_events_feed(tc_events *r, const tc_columns *c, tc_err *err) {
+  if (r->finished)
+    return tc_fail(err, TC_ERR_INTERNAL, "events: a slice fed after the first pass ended");
+  double t0 = now();
+  tc_status s = slice(r, c, 0, err);
+  r->st.t_pass1 += now() - t0;
+  return s;
+}
+
+static tc_status tee_next(void *vctx, tc_columns *cols, int64_t *t_end, int *eof, tc_err *err) {
+  tc_events_tee_ctx *c = vctx;
+  TC_TRY(c->inner->next(c->inner->ctx, cols, t_end, eof, err));
+  return *eof ? TC_OK : tc_events_feed(c->ev, cols, err);
+}
+
+tc_bucket_source tc_events_tee(tc_events_tee_ctx *ctx, const tc_bucket_source *inner, tc_events *ev) {
+  ctx->inner = inner;
+  ctx->ev = ev;
+  tc_bucket_source s = {ctx, tee_next};
+  return s;
+}
+
+tc_status tc_events_finish(tc_events *r, const tc_bucket_source *pass2_src,
+                           const tc_encounter_list *enc, tc_event_lists *out,
+                           tc_event_stats *stats, tc_err *err) {
+  const tc_event_params *e = &r->e;
+  tc_status s = TC_OK;
   size_t n_loiter0 = out->n_loiter, n_gaps0 = out->n_gaps;
   double t0 = now();
-  tc_status s = pass(&r, pass1, 0, out, stats, err);
-  stats->t_pass1 = now() - t0;
-  if (s != TC_OK)
-    goto cleanup;
+  if (r->finished)
+    return tc_fail(err, TC_ERR_INTERNAL, "events: finished twice");
+  r->finished = 1;
+  for (size_t k = 0; k < r->n_ls; k++)
+    if (tc_loiter_finish(&r->lc, &r->ls[k], r->vs.v[k].mmsi, &r->found) != TC_OK)
+      return tc_fail(err, TC_ERR_NOMEM, "events: out of memory (loitering runs)");
+  r->st.t_pass1 += now() - t0;
+  for (size_t i = 0; i < r->found.n_loiter; i++) {
+    tc_loiter *x = tc_grow(out->loiter, &out->cap_loiter, out->n_loiter + 1, sizeof *x, 256);
+    if (!x)
+      return tc_fail(err, TC_ERR_NOMEM, "events: out of memory (loitering list)");
+    out->loiter = x;
+    x[out->n_loiter++] = r->found.loiter[i];
+  }
   qsort(out->loiter + n_loiter0, out->n_loiter - n_loiter0, sizeof *out->loiter, cmp_loiter);
-  if (r.n_gaps) {
+  if (r->n_gaps) {
     t0 = now();
-    vessels_free(&r.vs);
-    if ((s = tc_cov_create(r.gaps, r.n_gaps, e->coverage_radius_m, e->coverage_window, &r.cov)) != TC_OK) {
-      tc_fail(err, s, "events: out of memory (coverage index)");
-      goto cleanup;
-    }
-    if ((s = pass(&r, pass2, 1, out, stats, err)) != TC_OK)
-      goto cleanup;
-    tc_cov_finish(r.gaps, r.n_gaps, e->coverage_window);
-    stats->t_pass2 = now() - t0;
+    vessels_free(&r->vs);
+    if ((s = tc_cov_create(r->gaps, r->n_gaps, e->coverage_radius_m, e->coverage_window, &r->cov)) != TC_OK)
+      return tc_fail(err, s, "events: out of memory (coverage index)");
+    TC_TRY(pass2(r, pass2_src, err));
+    tc_cov_finish(r->gaps, r->n_gaps, e->coverage_window);
+    r->st.t_pass2 = now() - t0;
   }
   if (e->kinds & TC_EV_GAPS) {
-    for (size_t i = 0; i < r.n_gaps; i++) {
-      tc_gap_rec *g = &r.gaps[i];
+    for (size_t i = 0; i < r->n_gaps; i++) {
+      tc_gap_rec *g = &r->gaps[i];
       if (g->g.t1 - g->g.t0 < e->min_gap)
         continue;
       g->g.coverage = tc_coverage(g->seen, g->n_seen, g->g.t0, g->g.t1, e->coverage_window, 0);
       tc_gap *x = tc_grow(out->gaps, &out->cap_gaps, out->n_gaps + 1, sizeof *x, 256);
       if (x)
         out->gaps = x;
-      if (!x || tc_others_seen(g->seen, g->n_seen, g->g.t0, g->g.t1, &g->g.others_seen) != TC_OK) {
-        s = tc_fail(err, TC_ERR_NOMEM, "events: out of memory (gap list)");
-        goto cleanup;
-      }
+      if (!x || tc_others_seen(g->seen, g->n_seen, g->g.t0, g->g.t1, &g->g.others_seen) != TC_OK)
+        return tc_fail(err, TC_ERR_NOMEM, "events: out of memory (gap list)");
       x[out->n_gaps++] = g->g;
     }
     qsort(out->gaps + n_gaps0, out->n_gaps - n_gaps0, sizeof *out->gaps, cmp_gap);
@@ -256,22 +310,35 @@ tc_status tc_events_run(const tc_bucket_source *pass1, const tc_bucket_source *p
   if (e->kinds & TC_EV_DARK) {
     t0 = now();
     tc_err_clear(err);
-    if ((s = tc_dark_find(r.gaps, r.n_gaps, e, enc, tc_params_threads(p), out, stats, err)) != TC_OK) {
+    if ((s = tc_dark_find(r->gaps, r->n_gaps, e, enc, tc_params_threads(&r->p), out, &r->st, err)) != TC_OK) {
       if (!err || !err->msg[0])
         tc_fail(err, s, "events: out of memory (dark rendezvous)");
-      goto cleanup;
+      return s;
     }
-    stats->t_dark = now() - t0;
+    r->st.t_dark = now() - t0;
   }
-cleanup:
-  vessels_free(&r.vs);
-  for (size_t k = 0; k < r.n_ls; k++)
-    tc_loiter_state_free(&r.ls[k]);
-  free(r.ls);
-  tc_cov_free(r.cov);
-  for (size_t i = 0; i < r.n_gaps; i++)
-    free(r.gaps[i].seen);
-  free(r.gaps);
-  tc_columns_free(&r.cols);
+  *stats = r->st;
+  return TC_OK;
+}
+
+tc_status tc_events_run(const tc_bucket_source *pass1, const tc_bucket_source *pass2_src,
+                        const tc_params *p, const tc_event_params *e,
+                        const tc_encounter_list *enc, tc_event_lists *out,
+                        tc_event_stats *stats, tc_err *err) {
+  memset(stats, 0, sizeof *stats);
+  tc_events *r;
+  TC_TRY(tc_events_create(p, e, &r, err));
+  tc_status s;
+  for (;;) {
+    int64_t t_end;
+    int eof = 0;
+    if ((s = pass1->next(pass1->ctx, &r->cols, &t_end, &eof, err)) != TC_OK || eof)
+      break;
+    if ((s = tc_events_feed(r, &r->cols, err)) != TC_OK)
+      break;
+  }
+  if (s == TC_OK)
+    s = tc_events_finish(r, pass2_src, enc, out, stats, err);
+  tc_events_free(r);
   return s;
 }

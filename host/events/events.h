@@ -101,4 +101,23 @@ tc_status tc_events_run(const tc_bucket_source *pass1, const tc_bucket_source *p
                         const tc_encounter_list *enc, tc_event_lists *out,
                         tc_event_stats *stats, tc_err *err);
 
+/* The same in steps, so that pass 1 can ride along another reader of the store (the
+ * encounter engine's, through tc_events_tee): create; feed every slice of the first
+ * read in source order (buckets in time order, rows by (mmsi, t)); finish with a
+ * second source over the same rows for the coverage evidence. */
+typedef struct tc_events tc_events;
+tc_status tc_events_create(const tc_params *p, const tc_event_params *e, tc_events **out, tc_err *err);
+void tc_events_free(tc_events *ev); /* NULL safe */
+tc_status tc_events_feed(tc_events *ev, const tc_columns *slice, tc_err *err);
+tc_status tc_events_finish(tc_events *ev, const tc_bucket_source *pass2, const tc_encounter_list *enc,
+                           tc_event_lists *out, tc_event_stats *stats, tc_err *err);
+
+/* A source that delivers inner's slices and feeds each to ev first (on whatever thread
+ * reads it: the engine's reader thread, which it joins before returning). */
+typedef struct {
+  const tc_bucket_source *inner;
+  tc_events *ev;
+} tc_events_tee_ctx;
+tc_bucket_source tc_events_tee(tc_events_tee_ctx *ctx, const tc_bucket_source *inner, tc_events *ev);
+
 #endif
