@@ -393,6 +393,60 @@ Test(events, same_lists_whatever_the_buckets_and_threads) {
   tc_columns_free(&c);
 }
 
+Test(events, pass_one_along_the_encounter_engine) {
+  /* the encounter engine's read feeds pass 1 (tee): the same events and encounters as
+   * separate reads, whatever the buckets and threads */
+  tc_columns c;
+  tc_columns_init(&c);
+  tt_synthetic(&c, 23, 40, 48);
+  drifter(&c, 1);
+  dark_pair(&c, 9000, 1);
+  tc_event_params e = defaults();
+  tc_event_lists ref;
+  ev_run(&c, 86400, 1, &e, &ref);
+  tc_params p;
+  tc_params_default(&p);
+  tc_encounter_list enc_ref;
+  tc_encounter_list_init(&enc_ref);
+  tt_run(&c, 86400, "openmp", 1, &p, &enc_ref);
+  const int64_t buckets[] = {HOUR, 86400};
+  for (int b = 0; b < 2; b++)
+    for (int th = 1; th <= 2; th++) {
+      tc_memory_source *m1 = NULL, *m2 = NULL;
+      cr_assert_eq(tc_memory_source_create(&c, buckets[b], &m1), TC_OK);
+      cr_assert_eq(tc_memory_source_create(&c, buckets[b], &m2), TC_OK);
+      tc_bucket_source s1 = tc_memory_source_get(m1), s2 = tc_memory_source_get(m2);
+      p.threads = th;
+      tc_events *ev = NULL;
+      tc_err err = {0};
+      cr_assert_eq(tc_events_create(&p, &e, &ev, &err), TC_OK);
+      tc_events_tee_ctx tctx;
+      tc_bucket_source tee = tc_events_tee(&tctx, &s1, ev);
+      tc_backend_config cfg = {0};
+      cfg.platform = cfg.device = -1;
+      tc_engine_stats est;
+      tc_encounter_list enc;
+      tc_encounter_list_init(&enc);
+      cr_assert_eq(tc_encounters_run(&tee, &p, tc_backend_find("openmp"), &cfg, &enc, &est, &err), TC_OK, "%s",
+                   err.msg);
+      tc_event_lists l;
+      tc_event_lists_init(&l);
+      tc_event_stats st;
+      cr_assert_eq(tc_events_finish(ev, &s2, &enc, &l, &st, &err), TC_OK, "%s", err.msg);
+      cr_assert(tt_same(&enc, &enc_ref), "encounters differ (bucket %lld, %d threads)", (long long)buckets[b], th);
+      cr_assert(same_lists(&ref, &l), "events differ (bucket %lld, %d threads)", (long long)buckets[b], th);
+      cr_assert(l.n_loiter > 0 && l.n_dark > 0);
+      tc_event_lists_free(&l);
+      tc_encounter_list_free(&enc);
+      tc_events_free(ev);
+      tc_memory_source_free(m1);
+      tc_memory_source_free(m2);
+    }
+  tc_encounter_list_free(&enc_ref);
+  tc_event_lists_free(&ref);
+  tc_columns_free(&c);
+}
+
 Test(events, coverage_windows) {
   /* seen at 0 s and 7199 s of [0, 10800): windows 0 and 1 of 3 */
   const tc_seen s[] = {{0, 7}, {7199, 8}, {10800, 9}};
@@ -518,6 +572,13 @@ static void realtrack(const char *area) {
   for (int k = 0; k < 2; k++)
     cr_assert_eq(tr_sh("cmp '%s/expected/%s.%s.csv' '%s/np.%s.csv'", RT, area, kinds[k], dir, kinds[k]), 0,
                  "%s %s: not byte-identical to the spec's list", area, kinds[k]);
+  /* the encounters found in the same read as pass 1 */
+  cr_assert_eq(tr_sh("'%s' events --quiet --kinds loitering --no-anchorages '%s/s1.h5' -o '%s/en' --encounters "
+                     "'%s/en.csv' 2>'%s/en.log'", TC_BINARY, dir, dir, dir, dir), 0, "events --encounters failed");
+  cr_assert_eq(tr_sh("/usr/bin/python3 '%s/bench/peers/compare_encounters.py' '%s/expected/%s.encounters.csv' "
+                     "'%s/en.csv'", TC_SOURCE_DIR, RT, area, dir), 0, "%s: encounters of events --encounters differ",
+               area);
+  cr_assert_eq(tr_sh("cmp '%s/en.loitering.csv' '%s/np.loitering.csv'", dir, dir), 0);
   /* GeoJSON: valid JSON, one feature per CSV row, in the same order */
   cr_assert_eq(tr_sh("'%s' events --quiet --format geojson '%s/s1.h5' -o '%s/gj' 2>'%s/gj.log'", TC_BINARY, dir,
                      dir, dir), 0, "events --format geojson failed (%s/gj.log)", dir);

@@ -10,6 +10,7 @@
 #include "host/cli/commands.h"
 #include "host/engine/engine.h"
 #include "host/events/events.h"
+#include "host/report/encounters_csv.h"
 #include "host/report/events_csv.h"
 #ifdef TRAJCORR_HAVE_OPENCL
 #include "host/opencl/cl_dark.h"
@@ -25,6 +26,9 @@ static void usage(FILE *f) {
           "  -o, --output PREFIX      output prefix (required)\n"
           "      --kinds LIST         comma-separated: loitering, gaps, dark [all three]\n"
           "      --format F           csv, geojson or kml (PREFIX.KIND.geojson, .kml) [csv]\n"
+          "      --encounters FILE    also write the encounters CSV (spec/encounters.md, these\n"
+          "                           --slot/--max-gap/--max-implied-speed, other parameters at\n"
+          "                           their defaults), found in the same read as loitering and gaps\n"
           "Spec parameters (defaults in brackets; durations take s/m/h/d suffixes):\n"
           "      --loiter-speed KN    slot speed below which a vessel loiters [2]\n"
           "      --min-loiter D       shortest loitering event [14400]\n"
@@ -60,6 +64,7 @@ typedef struct {
   double port_radius;
   int anchorages;
   int format; /* TC_EV_FORMAT_* */
+  const char *encounters; /* also write the encounter list here */
 } opts;
 
 static int parse_kinds(const char *s, unsigned *k) {
@@ -83,10 +88,10 @@ static int parse_kinds(const char *s, unsigned *k) {
 static int parse_options(int argc, char **argv, opts *o) {
   enum { O_KINDS = 256, O_LSPEED, O_MINLOITER, O_MINGAP, O_DMINGAP, O_DOVER, O_DSPEED, O_DWELL,
          O_CRADIUS, O_CWINDOW, O_DCOV, O_SLOT, O_MAXGAP, O_MIS, O_THREADS, O_BACKEND, O_PLATFORM,
-         O_DEVICE, O_DEVTYPE, O_PORTS, O_PRADIUS, O_NOANCH, O_FORMAT };
+         O_DEVICE, O_DEVTYPE, O_PORTS, O_PRADIUS, O_NOANCH, O_FORMAT, O_ENC };
   static const struct option lo[] = {
       {"output", required_argument, 0, 'o'}, {"kinds", required_argument, 0, O_KINDS},
-      {"format", required_argument, 0, O_FORMAT},
+      {"format", required_argument, 0, O_FORMAT}, {"encounters", required_argument, 0, O_ENC},
       {"loiter-speed", required_argument, 0, O_LSPEED}, {"min-loiter", required_argument, 0, O_MINLOITER},
       {"min-gap", required_argument, 0, O_MINGAP}, {"dark-min-gap", required_argument, 0, O_DMINGAP},
       {"dark-min-overlap", required_argument, 0, O_DOVER}, {"dark-max-speed", required_argument, 0, O_DSPEED},
@@ -111,6 +116,7 @@ static int parse_options(int argc, char **argv, opts *o) {
   o->port_radius = 4000.0;
   o->anchorages = 1;
   o->format = TC_EV_FORMAT_CSV;
+  o->encounters = NULL;
   optind = 1;
   int c, ok = 1, li = -1;
   long l;
@@ -142,6 +148,7 @@ static int parse_options(int argc, char **argv, opts *o) {
                   : !strcmp(optarg, "kml")   ? TC_EV_FORMAT_KML
                                              : TC_EV_FORMAT_CSV;
       break;
+    case O_ENC: o->encounters = optarg; break;
     case O_PORTS: o->ports = optarg; break;
     case O_PRADIUS: ok = tc_arg_double(optarg, &o->port_radius) && o->port_radius >= 0; break;
     case O_NOANCH: o->anchorages = 0; break;
@@ -256,6 +263,9 @@ int cmd_events(int argc, char **argv) {
   tc_event_lists_init(&l);
   tc_encounter_list enc;
   tc_encounter_list_init(&enc);
+  tc_events *ev = NULL;
+  tc_columns cols;
+  tc_columns_init(&cols);
   tc_event_stats st;
   char *json = NULL;
   size_t jlen = 0;
@@ -277,17 +287,36 @@ int cmd_events(int argc, char **argv) {
     o.e.dark_device = &dev;
   }
 #endif
-  tc_store_source_ctx c0, c1, c2;
-  if (o.e.kinds & TC_EV_DARK) { /* spec §3: a pair seen together is an encounter, not dark */
-    tc_bucket_source s0 = tc_store_source(&c0, store);
+  /* Pass 1 rides along the read that finds the encounters, which the dark rule needs
+   * (spec §3: a pair seen together is an encounter, not dark); pass 2 reads again. */
+  tc_store_source_ctx c1, c2;
+  tc_bucket_source s1 = tc_store_source(&c1, store), s2 = tc_store_source(&c2, store);
+  c1.threads = tc_params_threads(&o.p);
+  if ((s = tc_events_create(&o.p, &o.e, &ev, &err)) != TC_OK)
+    goto fail;
+  if ((o.e.kinds & TC_EV_DARK) || o.encounters) {
+    tc_events_tee_ctx tctx;
+    tc_bucket_source tee = tc_events_tee(&tctx, &s1, ev);
     tc_backend_config cfg = {0};
     cfg.platform = cfg.device = -1;
     tc_engine_stats est;
-    if ((s = tc_encounters_run(&s0, &o.p, tc_backend_find("openmp"), &cfg, &enc, &est, &err)) != TC_OK)
+    if ((s = tc_encounters_run(&tee, &o.p, tc_backend_find("openmp"), &cfg, &enc, &est, &err)) != TC_OK)
       goto fail;
+  } else {
+    for (;;) {
+      int64_t t_end;
+      int eof = 0;
+      if ((s = s1.next(s1.ctx, &cols, &t_end, &eof, &err)) != TC_OK)
+        goto fail;
+      if (eof)
+        break;
+      if ((s = tc_events_feed(ev, &cols, &err)) != TC_OK)
+        goto fail;
+    }
   }
-  tc_bucket_source s1 = tc_store_source(&c1, store), s2 = tc_store_source(&c2, store);
-  if ((s = tc_events_run(&s1, &s2, &o.p, &o.e, &enc, &l, &st, &err)) != TC_OK)
+  if ((s = tc_events_finish(ev, &s2, &enc, &l, &st, &err)) != TC_OK)
+    goto fail;
+  if (o.encounters && (s = tc_encounters_csv_write(o.encounters, &enc, &err)) != TC_OK)
     goto fail;
   if (o.ports || o.anchorages) {
     if (tc_places_create(&places) != TC_OK) {
@@ -329,6 +358,8 @@ done:
   free(json);
   tc_event_lists_free(&l);
   tc_encounter_list_free(&enc);
+  tc_events_free(ev);
+  tc_columns_free(&cols);
   tc_event_places_free(&ep);
   tc_places_free(places);
   tc_places_free(ports);
