@@ -17,6 +17,7 @@ static const command commands[] = {
     {"import", cmd_import, "add AIS files (CSV, NMEA, .gz, stdin) to an HDF5 track store"},
     {"encounters", cmd_encounters, "find vessel encounters (spec/encounters.md) in a track store"},
     {"events", cmd_events, "loitering, AIS gaps and dark rendezvous (spec/events.md) in a track store"},
+    {"network", cmd_network, "who meets whom: encounters and dark rendezvous as a graph (GraphML, GEXF, CSV)"},
     {"info", cmd_info, "rows, vessels, time range, buckets and sources of a track store"},
     {"devices", cmd_devices, "list OpenCL platforms and devices (--json, --build)"},
     {"bench", cmd_bench, "time the pipeline, backends, store reads and the numpy peer"},
