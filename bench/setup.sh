@@ -2,7 +2,8 @@
 # Installs what trajcorr needs to build and test, from Debian, only when missing.
 # Usage: bash bench/setup.sh [extra-package...]
 set -euo pipefail
-pkgs=(cmake make gcc pkg-config zlib1g-dev libdeflate-dev libhdf5-dev ocl-icd-opencl-dev opencl-headers
+pkgs=(cmake make gcc pkg-config zlib1g-dev libdeflate-dev libhdf5-dev nettle-dev libjansson-dev
+      ocl-icd-opencl-dev opencl-headers
       pocl-opencl-icd clinfo libcriterion-dev python3 python3-numpy python3-scipy python3-h5py
       python3-matplotlib python3-networkx gmt-gshhg-low libjs-leaflet "$@")
 missing=()

@@ -60,6 +60,20 @@ typedef struct {
   double t_cand, t_transfer; /* seconds, for --profile */
 } tc_backend_stats;
 
+/* What a device backend reports for --profile at the end of a run (the `profile` op):
+ * start-up, host and device time by step, bytes moved each way, how blocks were cut. */
+typedef struct {
+  double t_context, t_program;  /* seconds: context creation, program build or load */
+  const char *program_from;     /* "disk cache", "built" or "process" */
+  int cache_written;            /* a build was stored in the disk cache */
+  double t_stage, t_wait;       /* host: staging sub-batches, waiting on the device */
+  double t_keys, t_sort, t_pairs, t_write, t_read; /* device, from profiling events */
+  uint64_t bytes_up, bytes_down; /* host to device, device to host */
+  uint64_t blocks, batches, split_blocks, retries, splits;
+  uint64_t max_alloc, budget;   /* largest buffer allowed; device bytes allowed */
+  int max_alloc_forced;         /* max_alloc lowered by TRAJCORR_CL_MAX_ALLOC */
+} tc_device_profile;
+
 typedef struct {
   const char *name;
   tc_status (*create)(const tc_backend_config *cfg, void **state, tc_err *err);
@@ -71,6 +85,8 @@ typedef struct {
   /* Grid positions the backend wants per block; NULL = the engine's default (small
    * blocks that stay in the CPU's cache; a GPU wants millions per launch). */
   size_t (*block_positions)(void *state);
+  /* Fills *p for --profile; NULL for backends with nothing beyond tc_backend_stats. */
+  void (*profile)(void *state, tc_device_profile *p);
 } tc_backend_ops;
 
 /* Known backends: "openmp", "allpairs", "opencl", "opencl-allpairs". NULL if unknown

@@ -1,4 +1,5 @@
 #include "io/csv_fields.h"
+#include "io/printable.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -293,15 +294,15 @@ tc_status tc_csv_bad_row(const tc_csv_ctx *x, tc_err *err, const char *reason, c
   return TC_OK;
 }
 
-/* "column 'lat': 'abc' is not a number"; long values are cut with "...". */
+/* "column 'lat': 'abc' is not a number"; the value escaped (io/printable.h), long ones
+ * cut after 40 bytes with "…". */
 static tc_status bad_value(const tc_csv_ctx *x, tc_err *err, const char *col, tc_csv_field v,
                            const char *what, int *ok) {
-  char reason[64];
-  int cut = v.n > 40;
+  char reason[64], shown[TC_PRINTABLE_CAP(40)];
   *ok = 0;
   snprintf(reason, sizeof reason, "column '%s' %s", col, what);
-  return tc_csv_bad_row(x, err, reason, "column '%s': '%.*s%s' is %s", col, cut ? 40 : (int)v.n,
-                        v.p, cut ? "..." : "", what);
+  return tc_csv_bad_row(x, err, reason, "column '%s': '%s' is %s", col,
+                        tc_printable(shown, sizeof shown, v.p, v.n, 40), what);
 }
 
 static tc_status opt_float(const tc_csv_ctx *x, const tc_csv_row *row, int col, const char *name,

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "io/csv_fields.h"
+#include "io/printable.h"
 #include "io/formats.h"
 
 static const char *const al_mmsi[] = {"mmsi", "ssvid", "vessel_id", NULL};
@@ -82,8 +83,10 @@ static tc_status gen_open(tc_linesrc *src, const char *first_line, const tc_read
   const int idx[4] = {g->cols.mmsi, g->cols.t, g->cols.lat, g->cols.lon};
   for (int i = 0; i < 4; i++)
     if (idx[i] < 0) {
-      st = tc_fail(err, TC_ERR_FORMAT, "%s:%llu: CSV header has no column '%s' (header: '%.120s')",
-                   path, (unsigned long long)tc_linesrc_lineno(src), need_names[i], first_line);
+      char shown[TC_PRINTABLE_CAP(120)];
+      st = tc_fail(err, TC_ERR_FORMAT, "%s:%llu: CSV header has no column '%s' (header: '%s')",
+                   path, (unsigned long long)tc_linesrc_lineno(src), need_names[i],
+                   tc_printable(shown, sizeof shown, first_line, strlen(first_line), 120));
       goto cleanup;
     }
   g->need = tc_csv_poscols_need(&g->cols);

@@ -1,10 +1,12 @@
 #include "io/import.h"
+#include "io/printable.h"
 #include "io/outpath.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,7 +25,7 @@
 #define READ_BLOCK ((uint64_t)TC_STORE_CHUNK_ROWS)
 
 struct tc_import {
-  char *path, *dir, *tmp, *lock;
+  char *path, *real, *dir, *tmp, *lock; /* path: as given, for messages; real: links resolved */
   int lock_fd;
   tc_import_opts o;
   int64_t bucket_s;
@@ -52,36 +54,115 @@ uint64_t tc_import_records(const tc_import *im) {
   return im->clean.rows_read - im->clean.parse_errors - im->clean.non_vessel + im->statics;
 }
 
-static tc_status split_path(tc_import *im, const char *path, tc_err *err) {
+/* The store's real name: symbolic links followed (the new store is written beside
+ * the real file and renamed onto it, so a link stays a link), a store that does not
+ * exist yet resolved through its directory. A store with other hard links is refused:
+ * the rename would leave them naming the old store. */
+static tc_status real_store_path(const char *path, char *real, size_t cap, tc_err *err) {
   const char *slash = strrchr(path, '/');
   const char *base = slash ? slash + 1 : path;
-  if (!*base)
+  if (!*base || !strcmp(base, ".") || !strcmp(base, ".."))
     return tc_fail(err, TC_ERR_ARG, "%s: a store must be a file name, not a directory", path);
-  if (tc_path_is_stream(path)) /* the store is renamed into place: never over a device */
-    return tc_fail(err, TC_ERR_ARG, "%s: a store must be a regular file", path);
-  size_t dl = slash ? (size_t)(slash - path) : 1;
-  size_t need = strlen(path) + 64;
+  struct stat sb, lb;
+  char buf[PATH_MAX];
+  if (stat(path, &sb) == 0) {
+    if (S_ISDIR(sb.st_mode))
+      return tc_fail(err, TC_ERR_ARG, "%s: is a directory; a store is a file", path);
+    if (!S_ISREG(sb.st_mode)) /* the store is renamed into place: never over a device */
+      return tc_fail(err, TC_ERR_ARG, "%s: a store must be a regular file", path);
+    if (sb.st_nlink > 1)
+      return tc_fail(err, TC_ERR_ARG, "%s: the store has %ju hard links; an import replaces the file, "
+                     "which would leave the other names with the old store (remove the other links, "
+                     "or use symbolic links)", path, (uintmax_t)sb.st_nlink);
+    if (!realpath(path, buf))
+      return tc_fail(err, TC_ERR_IO, "%s: cannot resolve its real path: %s", path, strerror(errno));
+  } else if (errno != ENOENT) {
+    return tc_fail(err, TC_ERR_IO, "%s: %s", path, strerror(errno));
+  } else if (lstat(path, &lb) == 0) {
+    return tc_fail(err, TC_ERR_ARG, "%s: a symbolic link to a missing file; give the store's real path",
+                   path);
+  } else {
+    char dir[PATH_MAX], rdir[PATH_MAX];
+    size_t dl = slash ? (size_t)(slash - path) : 0;
+    if (dl + 2 > sizeof dir)
+      return tc_fail(err, TC_ERR_ARG, "%s: path too long", path);
+    memcpy(dir, slash ? path : ".", slash ? (dl ? dl : 1) : 1); /* "/x": the parent is "/" */
+    dir[slash ? (dl ? dl : 1) : 1] = '\0';
+    if (!realpath(dir, rdir))
+      return tc_fail(err, TC_ERR_IO, "%s: directory %s: %s", path, dir, strerror(errno));
+    if (snprintf(buf, sizeof buf, "%s/%s", strcmp(rdir, "/") ? rdir : "", base) >= (int)sizeof buf)
+      return tc_fail(err, TC_ERR_ARG, "%s: path too long", path);
+  }
+  if (strlen(buf) + 1 > cap)
+    return tc_fail(err, TC_ERR_ARG, "%s: path too long", path);
+  strcpy(real, buf);
+  return TC_OK;
+}
+
+static tc_status split_path(tc_import *im, const char *path, tc_err *err) {
+  char real[PATH_MAX];
+  TC_TRY(real_store_path(path, real, sizeof real, err));
+  const char *slash = strrchr(real, '/'); /* real is absolute */
+  const char *base = slash + 1;
+  size_t dl = (size_t)(slash - real);
+  size_t need = strlen(real) + 64;
   im->path = strdup(path);
-  im->dir = malloc(dl + 1);
+  im->real = strdup(real);
+  im->dir = malloc(dl + 2);
   im->tmp = malloc(need);
   im->lock = malloc(need);
-  if (!im->path || !im->dir || !im->tmp || !im->lock)
+  if (!im->path || !im->real || !im->dir || !im->tmp || !im->lock)
     return tc_fail(err, TC_ERR_NOMEM, "%s: no memory", path);
-  if (slash) {
-    memcpy(im->dir, path, dl ? dl : 1); /* "/x" -> "/" */
-    im->dir[dl ? dl : 1] = '\0';
-  } else {
-    strcpy(im->dir, ".");
-  }
-  snprintf(im->tmp, need, "%s/.%s.tmp.%ld", im->dir, base, (long)getpid());
-  snprintf(im->lock, need, "%s/.%s.lock", im->dir, base);
+  memcpy(im->dir, real, dl ? dl : 1); /* "/x" -> "/" */
+  im->dir[dl ? dl : 1] = '\0';
+  snprintf(im->tmp, need, "%s/.%s.tmp.%ld", dl ? im->dir : "", base, (long)getpid());
+  snprintf(im->lock, need, "%s/.%s.lock", dl ? im->dir : "", base);
   return TC_OK;
+}
+
+/* flock on DIR/.NAME.lock of the real store path, held until tc_import_abort, which
+ * removes the file while still holding it. The file may be removed between opening
+ * and locking it: then it is opened again, so two imports never hold locks on two
+ * different files. A second import fails at once, naming the first one's process. */
+static tc_status take_lock(tc_import *im, tc_err *err) {
+  for (int attempt = 0; attempt < 100; attempt++) {
+    int fd = open(im->lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0)
+      return tc_fail(err, TC_ERR_IO, "%s: cannot create the lock file %s: %s", im->path, im->lock,
+                     strerror(errno));
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+      int e = errno;
+      char pid[32] = "";
+      ssize_t n = e == EWOULDBLOCK ? pread(fd, pid, sizeof pid - 1, 0) : -1;
+      close(fd);
+      if (e != EWOULDBLOCK)
+        return tc_fail(err, TC_ERR_IO, "%s: cannot lock %s: %s", im->path, im->lock, strerror(e));
+      pid[n > 0 ? n : 0] = '\0';
+      pid[strcspn(pid, "\n")] = '\0';
+      return tc_fail(err, TC_ERR_IO, "%s: another import into this store is running (process %s, "
+                     "lock %s); try again when it has finished", im->path, pid[0] ? pid : "unknown",
+                     im->lock);
+    }
+    struct stat a, b;
+    if (fstat(fd, &a) == 0 && stat(im->lock, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino) {
+      char pid[32];
+      int len = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
+      /* for the message of a second import only: a full disk may refuse it */
+      if (ftruncate(fd, 0) != 0 || pwrite(fd, pid, (size_t)len, 0) != len)
+        (void)ftruncate(fd, 0);
+      im->lock_fd = fd;
+      return TC_OK;
+    }
+    close(fd); /* removed by the import that held it: lock the new one */
+  }
+  return tc_fail(err, TC_ERR_IO, "%s: cannot take the lock %s (it keeps being replaced)", im->path,
+                 im->lock);
 }
 
 /* With the lock held no other import of this store runs: any temporary file of it
  * is left over from a killed import. */
 static void remove_stale_temps(const tc_import *im) {
-  const char *base = strrchr(im->path, '/') ? strrchr(im->path, '/') + 1 : im->path;
+  const char *base = strrchr(im->real, '/') + 1;
   char prefix[512];
   snprintf(prefix, sizeof prefix, ".%s.tmp.", base);
   DIR *d = opendir(im->dir);
@@ -113,21 +194,12 @@ tc_status tc_import_begin(const char *store_path, const tc_import_opts *o, tc_im
                  store_path, o->bucket_s, o->deflate_level);
     goto cleanup;
   }
-  im->lock_fd = open(im->lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (im->lock_fd < 0) {
-    st = tc_fail(err, TC_ERR_IO, "%s: cannot create the lock file %s: %s", store_path, im->lock,
-                 strerror(errno));
+  if ((st = take_lock(im, err)) != TC_OK)
     goto cleanup;
-  }
-  if (flock(im->lock_fd, LOCK_EX | LOCK_NB) != 0) {
-    st = tc_fail(err, TC_ERR_IO, "%s: another import into this store is running (%s is locked)",
-                 store_path, im->lock);
-    goto cleanup;
-  }
   remove_stale_temps(im);
   struct stat sb;
-  if (stat(store_path, &sb) == 0) {
-    if ((st = tc_store_open(store_path, &im->old, err)) != TC_OK)
+  if (stat(im->real, &sb) == 0) {
+    if ((st = tc_store_open(im->real, &im->old, err)) != TC_OK)
       goto cleanup;
     const tc_store_info *in = tc_store_get_info(im->old);
     if (o->bucket_s && o->bucket_s != in->bucket_s) {
@@ -186,11 +258,15 @@ tc_status tc_import_check_source(tc_import *im, const char *name, const char *sh
   if (im->o.force || !sha256_hex || !*sha256_hex)
     return TC_OK;
   for (size_t i = 0; i < im->nsrc; i++)
-    if (!strcmp(im->src[i].sha256, sha256_hex))
+    if (!strcmp(im->src[i].sha256, sha256_hex)) {
+      char shown[TC_PRINTABLE_CAP(sizeof im->src[i].name)]; /* a name read from the store */
+      const char *n = im->src[i].name;
       return tc_fail(err, TC_ERR_DUPLICATE,
                      "%s: already imported %s %s (same content as '%s', SHA-256 %.16s...); "
                      "use --force to import it again", name, i < im->nsrc_old ? "into" : "by this run into",
-                     im->path, im->src[i].name, sha256_hex);
+                     im->path, tc_printable(shown, sizeof shown, n, strnlen(n, sizeof im->src[i].name), 0),
+                     sha256_hex);
+    }
   return TC_OK;
 }
 
@@ -210,7 +286,15 @@ tc_status tc_import_add_source(tc_import *im, const tc_store_srcfile *src, tc_er
   return TC_OK;
 }
 
+static int cancelled(const tc_import *im) { return im->o.cancel && *im->o.cancel; }
+
+static tc_status cancel_fail(const tc_import *im, tc_err *err) {
+  return tc_fail(err, TC_ERR_CANCELLED, "%s: import interrupted; the store was not changed", im->path);
+}
+
 tc_status tc_import_add_fix(tc_import *im, const tc_fix *f, tc_err *err) {
+  if (cancelled(im))
+    return cancel_fail(im, err);
   im->clean.rows_read++;
   switch (tc_fix_check(f)) {
   case TC_FIX_BAD_POSITION:
@@ -276,6 +360,8 @@ static int map_grow(tc_import *im) {
 }
 
 tc_status tc_import_add_static(tc_import *im, const tc_vessel_static *v, tc_err *err) {
+  if (cancelled(im))
+    return cancel_fail(im, err);
   im->statics++;
   if (v->mmsi < 1 || v->mmsi > 999999999u)
     return TC_OK; /* rule 1's MMSI range: nothing to attach it to */
@@ -367,7 +453,9 @@ typedef struct {
 
 static tc_status next_new(merger *m, tc_err *err) {
   const tc_fix *f;
-  TC_TRY(tc_spill_next(m->im->spill, &f, err));
+  tc_status st = tc_spill_next(m->im->spill, &f, err);
+  if (st != TC_OK)
+    return tc_err_prefix(err, "%s: ", m->im->path);
   m->have_next = f != NULL;
   if (f)
     m->next = *f;
@@ -415,7 +503,9 @@ static tc_status merge_bucket(merger *m, int64_t t0, int has_old, size_t k, uint
     }
     if (row == &m->next)
       TC_TRY(next_new(m, err));
-    if (++m->done % 65536 == 0 && im->o.progress) {
+    if (++m->done % 65536 == 0 && cancelled(im))
+      return cancel_fail(im, err);
+    if (m->done % 65536 == 0 && im->o.progress) {
       tc_import_progress p = {.writing = 1, .file = im->path, .done = m->done, .total = m->total};
       im->o.progress(im->o.progress_ctx, &p);
     }
@@ -442,6 +532,10 @@ static tc_status write_store(tc_import *im, tc_store_writer *w, tc_import_result
     m.total += meta.rows;
   }
   while (i < ob || j < nb) {
+    if (cancelled(im)) {
+      st = cancel_fail(im, err);
+      goto cleanup;
+    }
     tc_store_bucket_meta meta = {0};
     if (i < ob)
       tc_store_bucket_get_meta(im->old, i, &meta);
@@ -477,8 +571,12 @@ tc_status tc_import_commit(tc_import *im, tc_import_result *res, tc_err *err) {
   memset(res, 0, sizeof *res);
   if (im->committed)
     return tc_fail(err, TC_ERR_INTERNAL, "%s: import committed twice", im->path);
-  if ((st = tc_spill_finish(im->spill, err)) != TC_OK)
+  if (cancelled(im))
+    return cancel_fail(im, err);
+  if ((st = tc_spill_finish(im->spill, err)) != TC_OK) {
+    tc_err_prefix(err, "%s: ", im->path);
     goto cleanup;
+  }
   if ((st = merge_vessels(im, &ves, &nves, &res->statics_kept, err)) != TC_OK)
     goto cleanup;
   tc_store_writer_opts wo = {.bucket_s = im->bucket_s, .deflate_level = im->level};
@@ -495,8 +593,13 @@ tc_status tc_import_commit(tc_import *im, tc_import_result *res, tc_err *err) {
   }
   if ((st = tc_store_writer_finish(w, &total, ves, nves, im->src, im->nsrc, &res->store, err)) != TC_OK)
     goto cleanup;
-  if (rename(im->tmp, im->path) != 0) {
-    st = tc_fail(err, TC_ERR_IO, "%s: cannot rename %s over it: %s", im->path, im->tmp, strerror(errno));
+  if (cancelled(im)) { /* the last moment the store can still be left as it was */
+    st = cancel_fail(im, err);
+    goto cleanup;
+  }
+  if (rename(im->tmp, im->real) != 0) {
+    st = tc_fail(err, TC_ERR_IO, "%s: cannot rename %s onto %s: %s", im->path, im->tmp, im->real,
+                 strerror(errno));
     goto cleanup;
   }
   im->committed = 1;
@@ -525,13 +628,16 @@ void tc_import_abort(tc_import *im) {
     return;
   tc_spill_free(im->spill);
   tc_store_close(im->old);
-  if (im->lock_fd >= 0)
+  if (im->lock_fd >= 0) {
+    unlink(im->lock); /* while still holding it: see take_lock */
     close(im->lock_fd); /* releases the flock */
+  }
   free(im->st);
   free(im->last_key);
   free(im->last_idx);
   free(im->src);
   free(im->path);
+  free(im->real);
   free(im->dir);
   free(im->tmp);
   free(im->lock);

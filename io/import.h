@@ -10,12 +10,15 @@
  * Records may come from any source (io/reader.h, arrays in tests). The commit writes
  * the complete new store to "DIR/.NAME.tmp.PID" (copying untouched buckets, merging
  * the others with the new rows: of equal (mmsi, t) the first by (t, lat, lon) stays,
- * old rows first among equals), fsyncs it and renames it over DIR/NAME. Any failure
- * leaves the old store as it was and removes the temporary file. Imports into one
- * store are serialised by flock on "DIR/.NAME.lock". */
+ * old rows first among equals), fsyncs it and renames it over DIR/NAME, where DIR/NAME
+ * is the store's real path (symbolic links followed). Any failure leaves the old store
+ * as it was and removes the temporary file. Imports into one store are serialised by
+ * flock on "DIR/.NAME.lock", which tc_import_abort removes; a second import fails at
+ * once (TC_ERR_IO) naming the first one's process. */
 #ifndef TC_IMPORT_H
 #define TC_IMPORT_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -48,6 +51,11 @@ typedef struct {
   int force;              /* import content that the store already has */
   tc_import_progress_fn progress;
   void *progress_ctx;
+  /* When non-NULL, the import checks *cancel between records and while writing: once
+   * it is non-zero (set by the caller's signal handler; the library installs none),
+   * the call in progress returns TC_ERR_CANCELLED, and the commit removes its temporary
+   * file and leaves the store as it was. */
+  const volatile sig_atomic_t *cancel;
 } tc_import_opts;
 
 typedef struct {

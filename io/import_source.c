@@ -25,6 +25,8 @@ tc_status tc_import_source(tc_import *im, const char *path, const tc_reader_opts
     if (st == TC_OK)
       st = tc_import_check_source(im, path, src.sha256, err);
   }
+  if (st == TC_OK && o->cancel && *o->cancel) /* hashing a large file takes a while */
+    st = tc_fail(err, TC_ERR_CANCELLED, "%s: import interrupted", path);
   if (st != TC_OK)
     goto cleanup;
   if ((st = tc_reader_open(path, ro, &r, err)) != TC_OK)

@@ -1,6 +1,7 @@
 /* Opens a line source, picks the format from its first non-empty line (or the forced
  * one), and forwards records from that format. */
 #include "io/reader.h"
+#include "io/printable.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -127,12 +128,13 @@ tc_status tc_reader_open(const char *path, const tc_reader_opts *o, tc_reader **
     if (line[0] == '#')
       continue;
     format_names(names, sizeof names);
+    char shown[TC_PRINTABLE_CAP(80)];
     st = tc_fail(err, TC_ERR_FORMAT,
-                 "%s:%llu: unrecognised input format (first line '%.80s%s'); expected a CSV "
+                 "%s:%llu: unrecognised input format (first line '%s'); expected a CSV "
                  "header naming mmsi, time, lat, lon or NMEA sentences; force one with "
                  "--format (%s)",
-                 path, (unsigned long long)tc_linesrc_lineno(r->src), line,
-                 strlen(line) > 80 ? "..." : "", names);
+                 path, (unsigned long long)tc_linesrc_lineno(r->src),
+                 tc_printable(shown, sizeof shown, line, strlen(line), 80), names);
     goto cleanup;
   }
   st = r->fmt->open(r->src, line, &r->opts, &r->counts, &r->state, err);

@@ -10,176 +10,25 @@
 #include <string.h>
 #include <unistd.h>
 
-#if defined(__x86_64__) && defined(__GNUC__)
-#include <cpuid.h>
-#include <immintrin.h>
-#define TC_SHA_NI 1
-#endif
+#include <nettle/base16.h>
 
-static const uint32_t K[64] = {
-    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-    0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-    0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-    0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-    0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2};
-
-static uint32_t ror(uint32_t x, int n) { return (x >> n) | (x << (32 - n)); }
-
-static void blocks_portable(uint32_t st[8], const uint8_t *p, size_t nblocks) {
-  for (; nblocks; nblocks--, p += 64) {
-    uint32_t w[64];
-    for (int i = 0; i < 16; i++)
-      w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 | (uint32_t)p[4 * i + 2] << 8 |
-             p[4 * i + 3];
-    for (int i = 16; i < 64; i++) {
-      uint32_t s0 = ror(w[i - 15], 7) ^ ror(w[i - 15], 18) ^ (w[i - 15] >> 3);
-      uint32_t s1 = ror(w[i - 2], 17) ^ ror(w[i - 2], 19) ^ (w[i - 2] >> 10);
-      w[i] = w[i - 16] + s0 + w[i - 7] + s1;
-    }
-    uint32_t a = st[0], b = st[1], c = st[2], d = st[3], e = st[4], f = st[5], g = st[6], h = st[7];
-    for (int i = 0; i < 64; i++) {
-      uint32_t t1 = h + (ror(e, 6) ^ ror(e, 11) ^ ror(e, 25)) + ((e & f) ^ (~e & g)) + K[i] + w[i];
-      uint32_t t2 = (ror(a, 2) ^ ror(a, 13) ^ ror(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
-      h = g;
-      g = f;
-      f = e;
-      e = d + t1;
-      d = c;
-      c = b;
-      b = a;
-      a = t1 + t2;
-    }
-    st[0] += a;
-    st[1] += b;
-    st[2] += c;
-    st[3] += d;
-    st[4] += e;
-    st[5] += f;
-    st[6] += g;
-    st[7] += h;
-  }
-}
-
-#ifdef TC_SHA_NI
-/* Four rounds per step with sha256rnds2; the message schedule four words at a time
- * with sha256msg1/msg2 (Intel's SHA extensions, as in their white paper). */
-__attribute__((target("sha,sse4.1,ssse3"))) static void blocks_ni(uint32_t st[8], const uint8_t *p,
-                                                                    size_t nblocks) {
-  const __m128i bswap = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
-  __m128i tmp = _mm_loadu_si128((const __m128i *)&st[0]);
-  __m128i s1 = _mm_loadu_si128((const __m128i *)&st[4]);
-  tmp = _mm_shuffle_epi32(tmp, 0xB1);       /* CDAB */
-  s1 = _mm_shuffle_epi32(s1, 0x1B);         /* EFGH */
-  __m128i s0 = _mm_alignr_epi8(tmp, s1, 8); /* ABEF */
-  s1 = _mm_blend_epi16(s1, tmp, 0xF0);      /* CDGH */
-  for (; nblocks; nblocks--, p += 64) {
-    __m128i save0 = s0, save1 = s1, w[16];
-    for (int i = 0; i < 16; i++) {
-      if (i < 4) {
-        w[i] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + 16 * i)), bswap);
-      } else {
-        __m128i x = _mm_sha256msg1_epu32(w[i - 4], w[i - 3]);
-        x = _mm_add_epi32(x, _mm_alignr_epi8(w[i - 1], w[i - 2], 4));
-        w[i] = _mm_sha256msg2_epu32(x, w[i - 1]);
-      }
-      __m128i m = _mm_add_epi32(w[i], _mm_loadu_si128((const __m128i *)&K[4 * i]));
-      s1 = _mm_sha256rnds2_epu32(s1, s0, m);
-      s0 = _mm_sha256rnds2_epu32(s0, s1, _mm_shuffle_epi32(m, 0x0E));
-    }
-    s0 = _mm_add_epi32(s0, save0);
-    s1 = _mm_add_epi32(s1, save1);
-  }
-  tmp = _mm_shuffle_epi32(s0, 0x1B);   /* FEBA */
-  s1 = _mm_shuffle_epi32(s1, 0xB1);    /* DCHG */
-  s0 = _mm_blend_epi16(tmp, s1, 0xF0); /* DCBA */
-  s1 = _mm_alignr_epi8(s1, tmp, 8);    /* HGFE */
-  _mm_storeu_si128((__m128i *)&st[0], s0);
-  _mm_storeu_si128((__m128i *)&st[4], s1);
-}
-
-static int cpu_has_sha_ni(void) {
-  unsigned a, b, c, d;
-  if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & bit_SSE4_1) || !(c & bit_SSSE3))
-    return 0;
-  if (!__get_cpuid_count(7, 0, &a, &b, &c, &d))
-    return 0;
-  return (b >> 29) & 1;
-}
-#endif
-
-static void blocks(tc_sha256 *c, const uint8_t *p, size_t n) {
-#ifdef TC_SHA_NI
-  if (c->ni) {
-    blocks_ni(c->h, p, n);
-    return;
-  }
-#endif
-  blocks_portable(c->h, p, n);
-}
-
-void tc_sha256_init_portable(tc_sha256 *c) {
-  static const uint32_t h0[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-                                 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
-  memcpy(c->h, h0, sizeof h0);
-  c->nbytes = 0;
-  c->nbuf = 0;
-  c->ni = 0;
-}
-
+/* The block function is nettle's (sha256_update picks the SHA extensions or its
+ * assembly at run time); this file adds the byte count the store records and the
+ * file and standard-input plumbing. */
 void tc_sha256_init(tc_sha256 *c) {
-  tc_sha256_init_portable(c);
-#ifdef TC_SHA_NI
-  c->ni = cpu_has_sha_ni();
-#endif
+  sha256_init(&c->ctx);
+  c->nbytes = 0;
 }
 
 void tc_sha256_update(tc_sha256 *c, const void *data, size_t n) {
-  const uint8_t *p = data;
+  sha256_update(&c->ctx, n, data);
   c->nbytes += n;
-  if (c->nbuf) {
-    size_t take = 64 - c->nbuf < n ? 64 - c->nbuf : n;
-    memcpy(c->buf + c->nbuf, p, take);
-    c->nbuf += take;
-    p += take;
-    n -= take;
-    if (c->nbuf < 64)
-      return;
-    blocks(c, c->buf, 1);
-    c->nbuf = 0;
-  }
-  if (n >= 64) {
-    blocks(c, p, n / 64);
-    p += n / 64 * 64;
-    n %= 64;
-  }
-  memcpy(c->buf, p, n);
-  c->nbuf = n;
 }
 
-void tc_sha256_final(tc_sha256 *c, uint8_t out[32]) {
-  uint64_t bits = c->nbytes * 8;
-  uint8_t pad[72] = {0x80};
-  size_t npad = (c->nbuf < 56 ? 56 : 120) - c->nbuf;
-  for (int i = 0; i < 8; i++)
-    pad[npad + i] = (uint8_t)(bits >> (56 - 8 * i));
-  tc_sha256_update(c, pad, npad + 8);
-  for (int i = 0; i < 8; i++) {
-    out[4 * i] = (uint8_t)(c->h[i] >> 24);
-    out[4 * i + 1] = (uint8_t)(c->h[i] >> 16);
-    out[4 * i + 2] = (uint8_t)(c->h[i] >> 8);
-    out[4 * i + 3] = (uint8_t)c->h[i];
-  }
-}
+void tc_sha256_final(tc_sha256 *c, uint8_t out[32]) { sha256_digest(&c->ctx, SHA256_DIGEST_SIZE, out); }
 
 void tc_sha256_hex(const uint8_t digest[32], char hex[TC_SHA256_HEX]) {
-  static const char digits[] = "0123456789abcdef";
-  for (int i = 0; i < 32; i++) {
-    hex[2 * i] = digits[digest[i] >> 4];
-    hex[2 * i + 1] = digits[digest[i] & 15];
-  }
+  base16_encode_update(hex, SHA256_DIGEST_SIZE, digest); /* lowercase */
   hex[64] = '\0';
 }
 

@@ -20,6 +20,7 @@ typedef enum {
   TC_ERR_UNSUPPORTED, /* feature not built in or not available on this device */
   TC_ERR_OVERFLOW,    /* a fixed-size buffer or counter would overflow */
   TC_ERR_INTERNAL,    /* a broken invariant: a bug */
+  TC_ERR_CANCELLED,   /* stopped on the caller's request (a signal, io/import.h's cancel) */
   TC_STATUS_COUNT
 } tc_status;
 

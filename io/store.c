@@ -3,13 +3,16 @@
 #include "io/store.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "io/hugepages.h"
+#include "io/store_chunks.h"
 #include "io/store_schema.h"
 
 struct tc_store {
@@ -32,7 +35,17 @@ struct tc_store {
   /* bucket reads' inflate buffers, kept: fresh pages cost more than inflating */
   unsigned char *scratch;
   size_t scratch_cap;
+  /* where tc_store_check_rows stopped in a bucket read in order: its next row, the
+   * last (mmsi, t) and the vessels and time span seen so far */
+  size_t ck_k; /* SIZE_MAX: none */
+  uint64_t ck_next, ck_vessels;
+  uint32_t ck_mmsi;
+  int64_t ck_t, ck_tmin, ck_tmax;
+  int verify_all;
 };
+
+void tc_store_set_verify_all(tc_store *s, int on) { s->verify_all = on; }
+int tc_store_verify_all(const tc_store *s) { return s->verify_all; }
 
 hid_t tc_store_file_id(const tc_store *s) { return s->file; }
 const char *tc_store_path(const tc_store *s) { return s->path; }
@@ -128,18 +141,60 @@ static tc_status read_bucket_table(tc_store *s, tc_err *err) {
                       cols[c].name, n);
       goto cleanup;
     }
+  int64_t b = s->info.bucket_s;
+  uint64_t sum = 0;
   for (size_t k = 0; k < n; k++) {
-    if (k && t0[k] <= t0[k - 1]) {
-      st = tc_fail(err, TC_ERR_FORMAT, "%s: /%s/%s is not ascending at row %zu", s->path,
-                   TC_H5_G_TABLE, TC_H5_B_T0, k);
+    const char *rule = NULL;
+    if (k && t0[k] <= t0[k - 1])
+      rule = "t0 is not ascending";
+    else if (t0[k] % b != 0 || t0[k] > INT64_MAX - b)
+      rule = "t0 is not a multiple of bucket_s";
+    else if (rows[k] == 0 || ves[k] == 0 || ves[k] > rows[k] || rows[k] > UINT64_MAX - sum)
+      rule = "rows and vessels must be 1 <= vessels <= rows";
+    else if (tmin[k] < t0[k] || tmin[k] > tmax[k] || (uint64_t)tmax[k] - (uint64_t)t0[k] >= (uint64_t)b)
+      rule = "t0 <= t_min <= t_max < t0 + bucket_s does not hold";
+    if (rule) {
+      st = tc_fail(err, TC_ERR_FORMAT, "%s: /%s row %zu (bucket %" PRId64 "): %s", s->path,
+                   TC_H5_G_TABLE, k, t0[k], rule);
       goto cleanup;
     }
+    sum += rows[k];
     s->buckets[k] = (tc_store_bucket_meta){t0[k], rows[k], ves[k], tmin[k], tmax[k]};
+  }
+  if (sum != s->info.rows || (n && (s->info.t_min != s->buckets[0].t_min ||
+                                    s->info.t_max != s->buckets[n - 1].t_max))) {
+    st = tc_fail(err, TC_ERR_FORMAT, "%s: the root attributes rows/t_min/t_max (%" PRIu64 ", %" PRId64
+                 ", %" PRId64 ") do not match /%s (%" PRIu64 " rows)", s->path, s->info.rows,
+                 s->info.t_min, s->info.t_max, TC_H5_G_TABLE, sum);
+    goto cleanup;
   }
 cleanup:
   free(t0), free(tmin), free(tmax), free(rows), free(ves);
   H5Gclose(g);
   return st;
+}
+
+/* The system's reason first (a directory, a FIFO that would block HDF5's open forever,
+ * no permission, an I/O error, an empty file), so that "not an HDF5 file" is said only
+ * of a readable file whose bytes are not HDF5. */
+static tc_status check_readable(const char *path, const struct stat *sb, tc_err *err) {
+  if (S_ISDIR(sb->st_mode))
+    return tc_fail(err, TC_ERR_IO, "%s: is a directory, not a store file", path);
+  if (!S_ISREG(sb->st_mode))
+    return tc_fail(err, TC_ERR_IO, "%s: not a regular file (a device, FIFO or socket), so not a store",
+                   path);
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return tc_fail(err, TC_ERR_IO, "%s: cannot open store: %s", path, strerror(errno));
+  char b[8];
+  ssize_t n = read(fd, b, sizeof b);
+  int e = errno;
+  close(fd);
+  if (n < 0)
+    return tc_fail(err, TC_ERR_IO, "%s: cannot read store: %s", path, strerror(e));
+  if (n == 0)
+    return tc_fail(err, TC_ERR_FORMAT, "%s: empty file (0 bytes), not a trajcorr store", path);
+  return TC_OK;
 }
 
 tc_status tc_store_open(const char *path, tc_store **out, tc_err *err) {
@@ -148,6 +203,7 @@ tc_status tc_store_open(const char *path, tc_store **out, tc_err *err) {
   struct stat sb;
   if (stat(path, &sb) != 0)
     return tc_fail(err, TC_ERR_IO, "%s: cannot open store: %s", path, strerror(errno));
+  TC_TRY(check_readable(path, &sb, err));
   if (H5Fis_hdf5(path) <= 0)
     return tc_fail(err, TC_ERR_FORMAT, "%s: not an HDF5 file, so not a trajcorr store", path);
   tc_status st = TC_OK;
@@ -157,6 +213,7 @@ tc_status tc_store_open(const char *path, tc_store **out, tc_err *err) {
     return tc_fail(err, TC_ERR_NOMEM, "%s: no memory", path);
   }
   s->idx_k = SIZE_MAX;
+  s->ck_k = SIZE_MAX;
   s->file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
   if (s->file < 0) {
     st = tc_h5_fail(err, path, "cannot open the HDF5 file");
@@ -249,7 +306,11 @@ static tc_status read_range(tc_store *s, size_t k, uint64_t start, uint64_t n, i
     }
     hid_t mt = tc_h5_native(tc_h5_col_kind(c));
     void *buf = tc_h5_col_ptr(out, c);
-    if (tc_h5_dset_len(d) != (int64_t)rows)
+    if (!tc_h5_type_matches(d, mt))
+      st = tc_fail(err, TC_ERR_FORMAT, "%s: bucket %" PRId64 ": dataset '%s': its datatype is not %s "
+                   "little-endian as docs/format.md says", s->path, s->buckets[k].t0, cn,
+                   tc_h5_kind_name(tc_h5_col_kind(c)));
+    else if (tc_h5_dset_len(d) != (int64_t)rows)
       st = tc_fail(err, TC_ERR_FORMAT, "%s: bucket %" PRId64 ": dataset '%s' has %" PRId64
                    " rows, the bucket table says %" PRIu64, s->path, s->buckets[k].t0, cn,
                    tc_h5_dset_len(d), rows);
@@ -260,8 +321,160 @@ static tc_status read_range(tc_store *s, size_t k, uint64_t start, uint64_t n, i
   }
   H5Gclose(g);
   if (st == TC_OK)
+    st = tc_store_check_rows(s, k, start, out, (size_t)n, TC_COL_ALL, err);
+  if (st == TC_OK)
     out->n = (size_t)n;
   return st;
+}
+
+/* The format's per-row rules, written without branches so that the compiler
+ * vectorises each loop: 64-bit lanes need AVX2's compares, hence the clones (what the
+ * checks cost: docs/performance.md). Non-zero when a row in [a, b) breaks one. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__linux__)
+#define TC_VECTOR_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define TC_VECTOR_CLONES
+#endif
+
+TC_VECTOR_CLONES static uint64_t outside(const double *x, size_t a, size_t b, double lim);
+
+uint64_t tc_store_outside(const double *x, size_t n, double lim) { return outside(x, 0, n, lim); }
+
+TC_VECTOR_CLONES static uint64_t outside(const double *x, size_t a, size_t b, double lim) {
+  uint64_t bad = 0;
+  for (size_t i = a; i < b; i++) /* NaN fails both comparisons */
+    bad |= (uint64_t)!(x[i] >= -lim) | (uint64_t)!(x[i] <= lim);
+  return bad;
+}
+
+TC_VECTOR_CLONES static uint64_t times_outside(const int64_t *t, size_t a, size_t b, int64_t lo, int64_t hi) {
+  uint64_t bad = 0, span = (uint64_t)hi - (uint64_t)lo;
+  for (size_t i = a; i < b; i++) /* t - lo wraps to a huge value below lo */
+    bad |= (uint64_t)((uint64_t)t[i] - (uint64_t)lo >= span);
+  return bad;
+}
+
+TC_VECTOR_CLONES static uint64_t mmsi_outside(const uint32_t *m, size_t a, size_t b) {
+  uint32_t bad = 0;
+  for (size_t i = a; i < b; i++)
+    bad |= (uint32_t)(m[i] - 1u > 999999998u); /* 0 or above 999 999 999 */
+  return bad;
+}
+
+static unsigned rows_bad(const tc_columns *c, size_t a, size_t b, unsigned cols, int64_t lo, int64_t hi) {
+  uint64_t bad = 0;
+  if (cols & TC_COL_LAT)
+    bad |= outside(c->lat, a, b, 90.0);
+  if (cols & TC_COL_LON)
+    bad |= outside(c->lon, a, b, 180.0);
+  if (cols & TC_COL_MMSI)
+    bad |= mmsi_outside(c->mmsi, a, b);
+  if (cols & TC_COL_T)
+    bad |= times_outside(c->t, a, b, lo, hi);
+  return bad != 0;
+}
+
+/* (mmsi, t) strictly ascending over rows [a, b) after row a - 1 (a >= 1); counts the
+ * vessels that start in it and the time span. */
+TC_VECTOR_CLONES static unsigned order_bad(const tc_columns *c, size_t a, size_t b, uint64_t *ves,
+                                           int64_t *tmin, int64_t *tmax) {
+  uint64_t bad = 0, v = 0;
+  int64_t lo = *tmin, hi = *tmax;
+  const uint32_t *m = c->mmsi;
+  const int64_t *t = c->t;
+  for (size_t i = a; i < b; i++) {
+    uint64_t m0 = m[i - 1], m1 = m[i];
+    int64_t t0 = t[i - 1], t1 = t[i];
+    bad |= (uint64_t)(m1 < m0) | ((uint64_t)(m1 == m0) & (uint64_t)(t1 <= t0));
+    v += m1 != m0;
+    lo = t1 < lo ? t1 : lo;
+    hi = t1 > hi ? t1 : hi;
+  }
+  *ves += v, *tmin = lo, *tmax = hi;
+  return bad != 0;
+}
+
+/* The first row of [a, b) that breaks a rule (rows_bad found one): which and where. */
+static size_t first_bad(const tc_columns *c, size_t a, size_t b, unsigned cols, int64_t lo, int64_t hi,
+                        uint32_t pm, int64_t pt, int check_order, const char **ds, const char **rule) {
+  for (size_t i = a; i < b; i++) {
+    if (rows_bad(c, i, i + 1, cols & ~(unsigned)(TC_COL_MMSI | TC_COL_T), lo, hi)) {
+      int lat = (cols & TC_COL_LAT) && !(c->lat[i] >= -90.0 && c->lat[i] <= 90.0);
+      *ds = lat ? "lat" : "lon";
+      *rule = lat ? "latitude outside [-90, 90]" : "longitude outside [-180, 180]";
+      return i;
+    }
+    if (rows_bad(c, i, i + 1, cols & TC_COL_MMSI, lo, hi)) {
+      *ds = "mmsi", *rule = "MMSI outside 1..999999999";
+      return i;
+    }
+    if (rows_bad(c, i, i + 1, cols & TC_COL_T, lo, hi)) {
+      *ds = "t", *rule = "time outside bucket [t0, t0 + bucket_s)";
+      return i;
+    }
+    if (check_order) {
+      uint32_t m0 = i ? c->mmsi[i - 1] : pm;
+      int64_t t0 = i ? c->t[i - 1] : pt;
+      if (c->mmsi[i] < m0 || (c->mmsi[i] == m0 && c->t[i] <= t0)) {
+        *ds = "mmsi/t", *rule = "rows not sorted by (mmsi, t)";
+        return i;
+      }
+    }
+  }
+  return b; /* not reached: rows_bad or order_bad found one */
+}
+
+#define CHECK_BLOCK 4096
+
+tc_status tc_store_check_rows(tc_store *s, size_t k, uint64_t row0, const tc_columns *c, size_t n,
+                              unsigned cols, tc_err *err) {
+  const tc_store_bucket_meta *m = &s->buckets[k];
+  int64_t lo = m->t0, hi = m->t0 + s->info.bucket_s; /* no overflow: read_bucket_table */
+  int both = (cols & (TC_COL_MMSI | TC_COL_T)) == (TC_COL_MMSI | TC_COL_T);
+  /* continuing the slice checked last: the order holds across slices too */
+  int cont = both && row0 > 0 && s->ck_k == k && s->ck_next == row0;
+  uint32_t pm = cont ? s->ck_mmsi : 0;
+  int64_t pt = cont ? s->ck_t : INT64_MIN, tmin = cont ? s->ck_tmin : INT64_MAX;
+  int64_t tmax = cont ? s->ck_tmax : INT64_MIN;
+  uint64_t ves = cont ? s->ck_vessels : 0;
+  s->ck_k = SIZE_MAX;
+  /* With both columns, sorted rows need only their ends' MMSIs checked, and the span
+   * order_bad measures bounds every time: the per-row loops cover the other columns. */
+  unsigned per_row = both ? cols & ~(unsigned)(TC_COL_MMSI | TC_COL_T) : cols;
+  for (size_t a = 0; a < n; a += CHECK_BLOCK) {
+    size_t b = n - a < CHECK_BLOCK ? n : a + CHECK_BLOCK;
+    unsigned bad = rows_bad(c, a, b, per_row, lo, hi);
+    if (both && !bad) {
+      if (a == 0) { /* row 0 against the slice before (or nothing) */
+        bad = c->mmsi[0] < pm || (c->mmsi[0] == pm && c->t[0] <= pt);
+        ves += c->mmsi[0] != pm;
+        tmin = c->t[0] < tmin ? c->t[0] : tmin;
+        tmax = c->t[0] > tmax ? c->t[0] : tmax;
+      }
+      bad |= order_bad(c, a ? a : 1, b, &ves, &tmin, &tmax);
+      bad |= rows_bad(c, a, a + 1, TC_COL_MMSI, lo, hi) | rows_bad(c, b - 1, b, TC_COL_MMSI, lo, hi);
+      bad |= tmin < lo || tmax >= hi;
+    }
+    if (bad) {
+      const char *ds = "?", *rule = "?";
+      size_t i = first_bad(c, a, b, cols, lo, hi, pm, pt, both, &ds, &rule);
+      return tc_fail(err, TC_ERR_FORMAT, "%s: bucket %" PRId64 ": dataset '%s', row %" PRIu64 ": %s",
+                     s->path, m->t0, ds, row0 + i, rule);
+    }
+  }
+  if (both && n > 0) {
+    if (row0 == 0 || cont) {
+      s->ck_k = k, s->ck_next = row0 + n, s->ck_mmsi = c->mmsi[n - 1], s->ck_t = c->t[n - 1];
+      s->ck_vessels = ves, s->ck_tmin = tmin, s->ck_tmax = tmax;
+    }
+    if (s->ck_k == k && row0 + n == m->rows &&
+        (ves != m->vessels || tmin != m->t_min || tmax != m->t_max))
+      return tc_fail(err, TC_ERR_FORMAT, "%s: bucket %" PRId64 ": its rows hold %" PRIu64
+                     " vessels from %" PRId64 " to %" PRId64 ", /%s says %" PRIu64 " from %" PRId64
+                     " to %" PRId64, s->path, m->t0, ves, tmin, tmax, TC_H5_G_TABLE, m->vessels,
+                     m->t_min, m->t_max);
+  }
+  return TC_OK;
 }
 
 tc_status tc_store_read_bucket(tc_store *s, size_t k, tc_columns *out, tc_err *err) {
@@ -300,6 +513,24 @@ tc_status tc_store_read_index(tc_store *s, size_t k, const uint32_t **mmsi, cons
     H5Gclose(g);
     if (st != TC_OK)
       return st;
+    /* the spans must tile [0, rows) in MMSI order: readers index rows with them */
+    uint64_t next = 0, rows = s->buckets[k].rows;
+    const char *ds = NULL;
+    size_t i;
+    for (i = 0; i < (size_t)nv && !ds; i++) {
+      if (s->idx_mmsi[i] == 0 || (i && s->idx_mmsi[i] <= s->idx_mmsi[i - 1]))
+        ds = TC_H5_I_MMSI " (MMSIs not ascending)";
+      else if (s->idx_start[i] != next)
+        ds = TC_H5_I_START " (spans do not tile the rows)";
+      else if (s->idx_count[i] == 0 || s->idx_count[i] > rows - next)
+        ds = TC_H5_I_COUNT " (spans do not tile the rows)";
+      else
+        next += s->idx_count[i];
+    }
+    if (ds || next != rows)
+      return tc_fail(err, TC_ERR_FORMAT, "%s: bucket %" PRId64 ": vessel index, dataset %s at entry %zu",
+                     s->path, s->buckets[k].t0, ds ? ds : TC_H5_I_COUNT " (spans do not cover the rows)",
+                     ds ? i - 1 : (size_t)nv);
     s->idx_k = k;
     s->idx_n = (size_t)nv;
   }
@@ -319,7 +550,15 @@ tc_status tc_store_read_vessel(tc_store *s, size_t k, uint32_t mmsi, tc_columns 
   size_t lo = tc_lower_bound_u32(m, n, mmsi);
   if (lo == n || m[lo] != mmsi)
     return TC_OK;
-  return read_range(s, k, start[lo], count[lo], 0, out, err);
+  TC_TRY(read_range(s, k, start[lo], count[lo], 0, out, err));
+  for (size_t i = 0; i < out->n; i++)
+    if (out->mmsi[i] != mmsi) {
+      out->n = 0;
+      return tc_fail(err, TC_ERR_FORMAT, "%s: bucket %" PRId64 ": dataset 'mmsi', row %" PRIu64
+                     ": MMSI %u where the vessel index has %u", s->path, s->buckets[k].t0,
+                     start[lo] + i, (unsigned)out->mmsi[i], (unsigned)mmsi);
+    }
+  return TC_OK;
 }
 
 tc_status tc_store_vessels(tc_store *s, const tc_vessel_static **rows, size_t *n, tc_err *err) {

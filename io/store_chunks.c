@@ -22,12 +22,12 @@
 #endif
 
 
-enum { JOB_OK, JOB_CORRUPT, JOB_IO };
+enum { JOB_OK, JOB_CORRUPT, JOB_BADSUM, JOB_RANGE, JOB_IO };
 
 /* One column of the bucket, as the raw path sees it. */
 typedef struct {
   hid_t d;
-  int c, fast, filtered;
+  int c, fast, filtered, checksum;
   size_t es, chunk;
   size_t c0, c1;       /* the chunks the rows asked for lie in */
 } col_plan;
@@ -40,28 +40,32 @@ typedef struct {
   haddr_t addr;        /* in the file */
   hid_t d;             /* its dataset */
   unsigned mask;       /* filters skipped */
-  int c, filtered, in_dst, bad, err_no;
+  int c, filtered, checksum, in_dst, bad, err_no;
+  int all_sums;        /* verify the Fletcher-32 of compressed chunks too */
+  double lim;          /* lat/lon: the rows must lie in [-lim, lim] (0: no such rule) */
 } chunk_job;
 
-/* Recognises our layout: 1-D chunked, filters exactly shuffle then deflate, or none. */
-static int plain_layout(hid_t d, hsize_t *chunk, int *filtered) {
+/* Recognises our layout: 1-D chunked, filters exactly shuffle then deflate, or none,
+ * either followed by fletcher32 (stores written before checksums have none). */
+static int plain_layout(hid_t d, hsize_t *chunk, int *filtered, int *checksum) {
   hid_t p = H5Dget_create_plist(d);
   if (p < 0)
     return 0;
   int ok = H5Pget_layout(p) == H5D_CHUNKED && H5Pget_chunk(p, 1, chunk) == 1 && *chunk > 0;
   int nf = ok ? H5Pget_nfilters(p) : -1;
-  if (nf == 0) {
-    *filtered = 0;
-  } else if (nf == 2) {
+  H5Z_filter_t id[3] = {-1, -1, -1};
+  for (int i = 0; ok && i < nf && i < 3; i++) {
     unsigned flags, cd[8];
     size_t ncd = 8;
-    ok = ok && H5Pget_filter2(p, 0, &flags, &ncd, cd, 0, NULL, NULL) == H5Z_FILTER_SHUFFLE;
-    ncd = 8;
-    ok = ok && H5Pget_filter2(p, 1, &flags, &ncd, cd, 0, NULL, NULL) == H5Z_FILTER_DEFLATE;
-    *filtered = 1;
-  } else {
-    ok = 0;
+    id[i] = H5Pget_filter2(p, (unsigned)i, &flags, &ncd, cd, 0, NULL, NULL);
   }
+  *checksum = nf > 0 && id[nf - 1 < 3 ? nf - 1 : 0] == H5Z_FILTER_FLETCHER32;
+  int rest = nf - *checksum; /* filters before the checksum */
+  *filtered = rest == 2;
+  if (rest == 2)
+    ok = ok && id[0] == H5Z_FILTER_SHUFFLE && id[1] == H5Z_FILTER_DEFLATE;
+  else if (rest != 0)
+    ok = 0;
   H5Pclose(p);
   return ok;
 }
@@ -158,29 +162,64 @@ static int read_at(int fd, unsigned char *buf, size_t len, haddr_t off) {
   return 0;
 }
 
-/* Reads (fd >= 0) and decodes one chunk into its rows. tmp: chunk * es bytes. */
+/* A chunk stored without compression (filters none, or both skipped). */
+static int chunk_plain(const chunk_job *j) { return !j->filtered || (j->mask & 3u) == 3u; }
+
+/* Reads (fd >= 0) and decodes one chunk into its rows, checking its Fletcher-32 sum
+ * when it has one (HDF5 would; this path must too; see the note on compressed chunks
+ * below). tmp: chunk * es + 4 bytes. */
 static int decode_one(chunk_job *j, int fd, inflater *z, unsigned char *tmp) {
-  size_t bytes = j->n * j->es;
-  int plain = !j->filtered || (j->mask & 3u) == 3u;
-  if (j->filtered && !plain && j->mask != 0) /* one filter skipped: not what we write */
+  size_t bytes = j->n * j->es, whole = j->chunk * j->es, sum = j->checksum ? 4 : 0;
+  int plain = chunk_plain(j);
+  unsigned fl_bit = j->filtered ? 4u : 1u; /* the checksum's place in the pipeline */
+  if (j->checksum && (j->mask & fl_bit)) /* the checksum is never skipped */
     return JOB_CORRUPT;
-  if (plain && j->zlen < bytes)
+  if (j->filtered && !plain && (j->mask & 3u) != 0) /* one filter skipped: not what we write */
     return JOB_CORRUPT;
+  if (plain && (j->zlen < bytes + sum || (sum && j->zlen != whole + sum)))
+    return JOB_CORRUPT;
+  if (fd >= 0 && plain && sum) { /* the rows into place, the rest of the chunk and its sum aside */
+    if ((j->err_no = read_at(fd, j->dst, bytes, j->addr)) != 0 ||
+        (j->err_no = read_at(fd, tmp, whole - bytes + 4, j->addr + bytes)) != 0)
+      return JOB_IO;
+    tc_h5_fletcher32 f;
+    tc_h5_fletcher32_init(&f);
+    tc_h5_fletcher32_add(&f, j->dst, bytes);
+    tc_h5_fletcher32_add(&f, tmp, whole - bytes);
+    return tc_h5_fletcher32_matches(tc_h5_fletcher32_end(&f), tmp + whole - bytes) ? JOB_OK : JOB_BADSUM;
+  }
   if (fd >= 0) { /* a plain chunk is read straight into its rows, and only those */
     if ((j->err_no = read_at(fd, plain ? j->dst : j->src, plain ? bytes : j->zlen, j->addr)) != 0)
       return JOB_IO;
     if (plain)
       return JOB_OK;
   }
+  /* A compressed chunk's zlib stream carries the Adler-32 of its inflated bytes, which
+   * inflate_exact verifies: damage anywhere in it is caught there at no extra cost, so
+   * its Fletcher-32 is verified only when asked (trajcorr check). */
+  if (sum && (plain || j->all_sums)) {
+    if (j->zlen < 4 || !tc_h5_fletcher32_matches(tc_h5_fletcher32_of(j->src, j->zlen - 4),
+                                                 j->src + j->zlen - 4))
+      return JOB_BADSUM;
+  }
   if (plain) {
     if (!j->in_dst)
       memcpy(j->dst, j->src, bytes);
     return JOB_OK;
   }
-  if (!inflate_exact(z, j->src, j->zlen, tmp, j->chunk * j->es))
+  if (!inflate_exact(z, j->src, j->zlen - sum, tmp, j->chunk * j->es))
     return JOB_CORRUPT;
   unshuffle(tmp, j->chunk, j->es, j->n, j->dst); /* may overwrite src: inflated already */
   return JOB_OK;
+}
+
+/* Decodes a chunk, then checks its coordinates while they are in cache (the range
+ * rule of tc_store_check_rows, which then skips them). */
+static int decode_checked(chunk_job *j, int fd, inflater *z, unsigned char *tmp) {
+  int r = decode_one(j, fd, z, tmp);
+  if (r == JOB_OK && j->lim > 0 && tc_store_outside((const double *)(const void *)j->dst, j->n, j->lim))
+    r = JOB_RANGE;
+  return r;
 }
 
 /* Threads decode_all uses for njobs jobs. */
@@ -221,7 +260,7 @@ static int decode_all(chunk_job *jobs, size_t njobs, int fd, unsigned char *tmp_
     for (long long i = 0; i < nj; i++) {
       if (bad)
         continue;
-      jobs[i].bad = ready ? decode_one(&jobs[i], fd, z, tmp) : JOB_IO;
+      jobs[i].bad = ready ? decode_checked(&jobs[i], fd, z, tmp) : JOB_IO;
       if (!ready)
         jobs[i].err_no = ENOMEM;
       bad |= jobs[i].bad != JOB_OK;
@@ -250,7 +289,12 @@ static tc_status plan_column(tc_store *s, hid_t g, int64_t t0, uint64_t rows, ui
   if (!ok)
     return tc_fail(err, TC_ERR_FORMAT, "%s: bucket %" PRId64 ": dataset '%s' does not hold %" PRIu64
                    " rows as the bucket table says", tc_store_path(s), t0, cn, rows);
-  if (plain_layout(p->d, &chunk, &p->filtered) && native_type(p->d, c) && chunk <= SIZE_MAX / 16 &&
+  /* HDF5 would convert any other type into numbers that are not the stored ones */
+  if (!tc_h5_type_matches(p->d, tc_h5_native(tc_h5_col_kind(c))))
+    return tc_fail(err, TC_ERR_FORMAT, "%s: bucket %" PRId64 ": dataset '%s': its datatype is not %s "
+                   "little-endian as docs/format.md says", tc_store_path(s), t0, cn,
+                   tc_h5_kind_name(tc_h5_col_kind(c)));
+  if (plain_layout(p->d, &chunk, &p->filtered, &p->checksum) && native_type(p->d, c) && chunk <= SIZE_MAX / 16 &&
       row0 % chunk == 0 && (row0 + n == rows || n % chunk == 0)) {
     p->fast = 1;
     p->chunk = (size_t)chunk;
@@ -262,10 +306,11 @@ static tc_status plan_column(tc_store *s, hid_t g, int64_t t0, uint64_t rows, ui
 
 /* Finds each chunk of a column in the file and where its raw bytes go: into its own
  * rows when they fit (the last chunk may also use the capacity past the rows), else
- * into the spill buffer, whose size *spill grows. 0 when HDF5 cannot say. Row numbers
+ * into the spill buffer, whose size *spill grows. 0 when HDF5 cannot say, -1 when a
+ * chunk's stored length is impossible, 1 otherwise. Row numbers
  * in the jobs count from row0, the first row read. */
-static int place_chunks(const col_plan *p, uint64_t rows, uint64_t row0, size_t cap,
-                        unsigned char *dst, chunk_job *jobs, size_t *spill) {
+static int place_chunks(const col_plan *p, uint64_t rows, uint64_t row0, size_t cap, int fd,
+                        int all_sums, unsigned char *dst, chunk_job *jobs, size_t *spill) {
   for (size_t i = p->c0; i < p->c1; i++) {
     chunk_job *j = &jobs[i - p->c0];
     hsize_t off = (hsize_t)(i * p->chunk), sz = 0;
@@ -279,9 +324,17 @@ static int place_chunks(const col_plan *p, uint64_t rows, uint64_t row0, size_t 
     j->c = p->c;
     j->d = p->d;
     j->filtered = p->filtered;
+    j->checksum = p->checksum;
+    j->all_sums = all_sums;
+    j->lim = p->c == TC_H5_LAT ? 90.0 : p->c == TC_H5_LON ? 180.0 : 0.0;
     j->dst = dst + j->first * p->es;
     size_t room = (i + 1 == p->c1 ? cap - j->first : j->n) * p->es;
-    j->in_dst = j->zlen <= room;
+    /* an uncompressed chunk read by pread needs no source buffer (decode_one) */
+    j->in_dst = j->zlen <= room || (fd >= 0 && chunk_plain(j));
+    /* deflate never grows data by more than a few bytes per 16 KiB block: a longer
+     * chunk is a damaged chunk index, not a reason to allocate its length */
+    if (j->zlen > p->chunk * p->es + p->chunk * p->es / 64 + 1024)
+      return -1;
     if (!j->in_dst) {
       j->spill_off = *spill;
       *spill += j->zlen;
@@ -297,18 +350,29 @@ static int bigger_first(const void *a, const void *b) {
 }
 
 /* Reports the first failed job. */
-static tc_status job_failure(tc_store *s, int64_t t0, uint64_t row0, const chunk_job *jobs, size_t njobs,
-                             tc_err *err) {
+static tc_status job_failure(tc_store *s, size_t k, int64_t t0, uint64_t row0, const chunk_job *jobs,
+                             size_t njobs, const tc_columns *out, tc_err *err) {
   size_t b = 0;
   while (b + 1 < njobs && jobs[b].bad == JOB_OK)
     b++;
   const chunk_job *j = &jobs[b];
   uint64_t row = row0 + j->first;
+  if (j->bad == JOB_RANGE) { /* the row and rule, from the whole-slice check of that column */
+    unsigned col = j->c == TC_H5_LAT ? TC_COL_LAT : TC_COL_LON;
+    tc_status st = tc_store_check_rows(s, k, row0, out, (size_t)(j->first + j->n), col, err);
+    return st != TC_OK ? st : tc_fail(err, TC_ERR_INTERNAL, "%s: bucket %" PRId64 ": range check disagrees",
+                                      tc_store_path(s), t0);
+  }
   if (j->bad == JOB_IO)
     return tc_fail(err, TC_ERR_IO, "%s: bucket %" PRId64 ": cannot read the chunk of '%s' at row %" PRIu64 ": %s",
                    tc_store_path(s), t0, tc_h5_col_name(j->c), row, strerror(j->err_no));
-  return tc_fail(err, TC_ERR_FORMAT, "%s: bucket %" PRId64 ": dataset '%s' has a corrupt chunk at row %" PRIu64,
-                 tc_store_path(s), t0, tc_h5_col_name(j->c), row);
+  if (j->bad == JOB_BADSUM)
+    return tc_fail(err, TC_ERR_FORMAT, "%s: bucket %" PRId64 ": dataset '%s': the chunk at row %" PRIu64
+                   " fails its Fletcher-32 checksum (damaged on disk)", tc_store_path(s), t0,
+                   tc_h5_col_name(j->c), row);
+  return tc_fail(err, TC_ERR_FORMAT, "%s: bucket %" PRId64 ": dataset '%s': the chunk at row %" PRIu64
+                 " is corrupt (it does not inflate to its length, or fails its zlib Adler-32 checksum, "
+                 "or its filter mask is not what the store writes)", tc_store_path(s), t0, tc_h5_col_name(j->c), row);
 }
 
 tc_status tc_store_read_bucket_cols(tc_store *s, size_t k, tc_columns *out, unsigned cols,
@@ -378,8 +442,8 @@ tc_status tc_store_read_bucket_slice(tc_store *s, size_t k, uint64_t row0, uint6
     if (st != TC_OK || !p->fast)
       continue;
     njobs += p->c1 - p->c0;
-    if (p->filtered && p->chunk * p->es > tmp_bytes)
-      tmp_bytes = p->chunk * p->es;
+    if ((p->filtered || p->checksum) && p->chunk * p->es + 4 > tmp_bytes)
+      tmp_bytes = p->chunk * p->es + 4;
     /* room for a whole last chunk when that wastes little: HDF5 reads whole chunks */
     size_t whole = (p->c1 - p->c0) * p->chunk;
     if (fd < 0 && whole > cap && whole - (size_t)n <= (size_t)n / 8)
@@ -393,6 +457,7 @@ tc_status tc_store_read_bucket_slice(tc_store *s, size_t k, uint64_t row0, uint6
   }
   cap = out->cap;
   size_t at = 0;
+  int placed;
   for (int q = 0; q < np; q++) {
     col_plan *p = &plan[q];
     unsigned char *dst = tc_h5_col_ptr(out, p->c);
@@ -402,9 +467,13 @@ tc_status tc_store_read_bucket_slice(tc_store *s, size_t k, uint64_t row0, uint6
                         tc_h5_col_name(p->c));
         goto cleanup;
       }
-    } else if (!place_chunks(p, rows, row0, cap, dst, &jobs[at], &nspill)) {
-      st = tc_h5_fail(err, tc_store_path(s), "bucket %" PRId64 ": cannot find the chunks of '%s'", t0,
-                      tc_h5_col_name(p->c));
+    } else if ((placed = place_chunks(p, rows, row0, cap, fd, tc_store_verify_all(s), dst, &jobs[at],
+                                        &nspill)) != 1) {
+      st = placed < 0 ? tc_fail(err, TC_ERR_FORMAT, "%s: bucket %" PRId64 ": dataset '%s': a chunk's "
+                                "stored length is impossible (damaged chunk index)", tc_store_path(s), t0,
+                                tc_h5_col_name(p->c))
+                      : tc_h5_fail(err, tc_store_path(s), "bucket %" PRId64 ": cannot find the chunks of '%s'",
+                                   t0, tc_h5_col_name(p->c));
       goto cleanup;
     } else {
       at += p->c1 - p->c0;
@@ -432,8 +501,15 @@ tc_status tc_store_read_bucket_slice(tc_store *s, size_t k, uint64_t row0, uint6
     st = tc_fail(err, TC_ERR_NOMEM, "%s: no memory for %zu bytes of chunks", tc_store_path(s), tmp_bytes);
     goto cleanup;
   }
-  if (!decode_all(jobs, njobs, fd, tmp, tmp_bytes, threads))
-    st = job_failure(s, t0, row0, jobs, njobs, err);
+  if (!decode_all(jobs, njobs, fd, tmp, tmp_bytes, threads)) {
+    st = job_failure(s, k, t0, row0, jobs, njobs, out, err);
+  } else { /* whatever path read them: a store is never trusted */
+    unsigned done = 0; /* coordinates checked as their chunks were decoded */
+    for (int q = 0; q < np; q++)
+      if (plan[q].fast && (plan[q].c == TC_H5_LAT || plan[q].c == TC_H5_LON))
+        done |= 1u << plan[q].c;
+    st = tc_store_check_rows(s, k, row0, out, (size_t)n, cols & ~done, err);
+  }
 cleanup:
   for (int q = 0; q < np; q++)
     H5Dclose(plan[q].d);
@@ -442,5 +518,7 @@ cleanup:
   free(spill);
   if (st == TC_OK)
     out->n = (size_t)n;
+  else /* the engine reads on a thread of its own: leave no HDF5 error stack to leak */
+    H5Eclear2(H5E_DEFAULT);
   return st;
 }

@@ -28,6 +28,11 @@ void *tc_h5_col_ptr(const tc_columns *c, tc_h5_col k) {
   }
 }
 
+const char *tc_h5_kind_name(tc_h5_kind k) {
+  static const char *const names[] = {"uint16", "uint32", "uint64", "int32", "int64", "float32", "float64"};
+  return names[k];
+}
+
 size_t tc_h5_kind_size(tc_h5_kind k) {
   switch (k) {
   case TC_H5_U16: return 2;
@@ -91,6 +96,9 @@ tc_status tc_h5_fail(tc_err *err, const char *path, const char *fmt, ...) {
   vsnprintf(what, sizeof what, fmt, ap);
   va_end(ap);
   H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, first_desc, why);
+  /* The reason is in the message now. Clearing frees the stack's strings, which a
+   * thread that ends with them (the engine's reader) would otherwise leak. */
+  H5Eclear2(H5E_DEFAULT);
   if (why[0])
     return tc_fail(err, TC_ERR_HDF5, "%s: %s (HDF5: %s)", path, what, why);
   return tc_fail(err, TC_ERR_HDF5, "%s: %s", path, what);
@@ -191,6 +199,10 @@ hid_t tc_h5_dset_create(hid_t loc, const char *name, hid_t file_type, uint64_t n
       goto cleanup;
     if (level > 0 && (H5Pset_shuffle(dcpl) < 0 || H5Pset_deflate(dcpl, (unsigned)level) < 0))
       goto cleanup;
+    /* A checksum on every chunk, compressed or not: a flipped bit is an error, never a
+     * plausible wrong value. Last in the pipeline: it covers the bytes on disk. */
+    if (H5Pset_fletcher32(dcpl) < 0)
+      goto cleanup;
     /* No fill values are ever read: skip writing them when chunks are allocated. */
     if (H5Pset_fill_time(dcpl, H5D_FILL_TIME_NEVER) < 0)
       goto cleanup;
@@ -244,12 +256,15 @@ int tc_h5_dset_write(hid_t dset, hid_t mem_type, uint64_t start, uint64_t n, con
   return dset_io(dset, mem_type, start, n, NULL, buf);
 }
 
-#define SMALL_ARRAY 4096 /* below this many rows a dataset is stored contiguous */
+#define SMALL_ARRAY 4096 /* below this many rows a dataset is not compressed */
 #define ARRAY_CHUNK 65536
 
 int tc_h5_put_array(hid_t loc, const char *name, hid_t file_type, hid_t mem_type, uint64_t n,
                     const void *buf, int level) {
-  uint64_t chunk = n < SMALL_ARRAY ? 0 : (n < ARRAY_CHUNK ? n : ARRAY_CHUNK);
+  /* Always chunked, small arrays in one chunk: only chunked data can carry a checksum. */
+  uint64_t chunk = n == 0 ? 1 : (n < ARRAY_CHUNK ? n : ARRAY_CHUNK);
+  if (n < SMALL_ARRAY)
+    level = 0; /* not worth compressing */
   hid_t d = tc_h5_dset_create(loc, name, file_type, n, chunk, level, 0);
   if (d < 0)
     return -1;
@@ -265,6 +280,13 @@ int tc_h5_get_array(hid_t loc, const char *name, hid_t mem_type, uint64_t n, voi
   hid_t d = H5Dopen2(loc, name, H5P_DEFAULT);
   if (d < 0)
     return -1;
+  if (!tc_h5_type_matches(d, mem_type)) {
+    H5Eclear2(H5E_DEFAULT);
+    H5Epush2(H5E_DEFAULT, __FILE__, __func__, __LINE__, H5E_ERR_CLS, H5E_DATASET, H5E_BADTYPE,
+             "its datatype is not the one docs/format.md gives");
+    H5Dclose(d);
+    return -1;
+  }
   int ok = tc_h5_dset_len(d) == (int64_t)n &&
            (n == 0 || H5Dread(d, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) >= 0);
   hid_t es = ok ? -1 : H5Eget_current_stack();
@@ -285,4 +307,96 @@ int tc_h5_index_resize(uint32_t **mmsi, uint64_t **start, uint64_t **count, size
   if (c)
     *count = c;
   return a && b && c;
+}
+
+int tc_h5_type_matches(hid_t dset, hid_t mem_type) {
+  hid_t ft = H5Dget_type(dset), want = H5Tcopy(mem_type);
+  int ok = ft >= 0 && want >= 0;
+  /* numbers are stored little-endian; strings have no byte order */
+  if (ok && H5Tget_class(want) != H5T_STRING)
+    ok = H5Tset_order(want, H5T_ORDER_LE) >= 0;
+  /* H5Tequal compares class, size, order, precision, offset, padding and sign */
+  ok = ok && H5Tequal(ft, want) > 0;
+  if (ft >= 0)
+    H5Tclose(ft);
+  if (want >= 0)
+    H5Tclose(want);
+  return ok;
+}
+
+/* HDF5's Fletcher-32 (H5checksum.c): 16-bit big-endian words, sums folded every 360
+ * words; folding at the same places gives the same bits as the filter. */
+void tc_h5_fletcher32_init(tc_h5_fletcher32 *f) {
+  f->s1 = f->s2 = 0;
+  f->left = 360;
+  f->odd = 0;
+}
+
+/* t words (t <= 360) in one pass the compiler vectorises: word i adds to s1 once and
+ * to s2 once per word from i on, so s2 gains t * s1 + sum (t - i) w_i. Every sum is
+ * exact in 32 bits (HDF5 folds every 360 words for that), so the bits are the filter's. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__linux__)
+__attribute__((target_clones("avx2", "default")))
+#endif
+static void fletcher_words(tc_h5_fletcher32 *f, const unsigned char *p, size_t t) {
+  uint32_t a = 0, b = 0;
+  for (size_t i = 0; i < t; i++) {
+    uint32_t w = (uint32_t)p[2 * i] << 8 | p[2 * i + 1];
+    a += w;
+    b += (uint32_t)(t - i) * w;
+  }
+  f->s2 += (uint32_t)t * f->s1 + b;
+  f->s1 += a;
+}
+
+void tc_h5_fletcher32_add(tc_h5_fletcher32 *f, const void *data, size_t len) {
+  const unsigned char *p = data;
+  size_t words = len / 2;
+  while (words) {
+    size_t t = words < f->left ? words : f->left;
+    fletcher_words(f, p, t);
+    p += 2 * t;
+    words -= t;
+    f->left -= t;
+    if (f->left == 0) {
+      f->s1 = (f->s1 & 0xffff) + (f->s1 >> 16);
+      f->s2 = (f->s2 & 0xffff) + (f->s2 >> 16);
+      f->left = 360;
+    }
+  }
+  if (len % 2)
+    f->odd = 0x100u | p[0]; /* only the last piece may be odd */
+}
+
+uint32_t tc_h5_fletcher32_end(tc_h5_fletcher32 *f) {
+  uint32_t s1 = f->s1, s2 = f->s2;
+  if (f->left != 360) { /* the last, partial block */
+    s1 = (s1 & 0xffff) + (s1 >> 16);
+    s2 = (s2 & 0xffff) + (s2 >> 16);
+  }
+  if (f->odd) {
+    s1 += (f->odd & 0xffu) << 8;
+    s2 += s1;
+    s1 = (s1 & 0xffff) + (s1 >> 16);
+    s2 = (s2 & 0xffff) + (s2 >> 16);
+  }
+  s1 = (s1 & 0xffff) + (s1 >> 16);
+  s2 = (s2 & 0xffff) + (s2 >> 16);
+  return s2 << 16 | s1;
+}
+
+uint32_t tc_h5_fletcher32_of(const void *data, size_t len) {
+  tc_h5_fletcher32 f;
+  tc_h5_fletcher32_init(&f);
+  tc_h5_fletcher32_add(&f, data, len);
+  return tc_h5_fletcher32_end(&f);
+}
+
+int tc_h5_fletcher32_matches(uint32_t sum, const unsigned char stored[4]) {
+  /* stored little-endian; HDF5 also accepts the byte-swapped value old versions wrote */
+  uint32_t le = (uint32_t)stored[0] | (uint32_t)stored[1] << 8 | (uint32_t)stored[2] << 16 |
+                (uint32_t)stored[3] << 24;
+  uint32_t be = (uint32_t)stored[3] | (uint32_t)stored[2] << 8 | (uint32_t)stored[1] << 16 |
+                (uint32_t)stored[0] << 24;
+  return sum == le || sum == be;
 }

@@ -84,6 +84,7 @@ const char *tc_h5_col_name(tc_h5_col c);
 tc_h5_kind tc_h5_col_kind(tc_h5_col c);
 void *tc_h5_col_ptr(const tc_columns *c, tc_h5_col k); /* base of that column's array */
 size_t tc_h5_kind_size(tc_h5_kind k);
+const char *tc_h5_kind_name(tc_h5_kind k); /* "uint32", "float64", ... as docs/format.md */
 hid_t tc_h5_native(tc_h5_kind k); /* memory type */
 hid_t tc_h5_file_type(tc_h5_kind k); /* little-endian type stored in the file */
 
@@ -101,9 +102,27 @@ int tc_h5_attr_get_str(hid_t loc, const char *name, char *buf, size_t cap);
 int tc_h5_attr_put_str(hid_t loc, const char *name, const char *value);
 
 /* 1-D datasets. Create: chunked (chunk rows > 0) with shuffle + deflate when level > 0,
- * extendible when maxdims is unlimited; contiguous when chunk == 0. */
+ * then Fletcher-32 always, extendible when maxdims is unlimited; contiguous when chunk == 0. */
 hid_t tc_h5_dset_create(hid_t loc, const char *name, hid_t file_type, uint64_t n, uint64_t chunk,
                         int level, int extendible);
+/* 1 when the dataset's file type is exactly mem_type stored little-endian (strings:
+ * exactly mem_type): class, size, byte order, precision, bit offset, padding, sign. */
+int tc_h5_type_matches(hid_t dset, hid_t mem_type);
+
+/* HDF5's Fletcher-32 filter checksum, over data given in pieces, all but the last of
+ * even length (the filter appends it to each chunk, little-endian). */
+typedef struct {
+  uint32_t s1, s2;
+  size_t left;  /* words before the next fold */
+  unsigned odd; /* 0x100 | the last byte of an odd length */
+} tc_h5_fletcher32;
+void tc_h5_fletcher32_init(tc_h5_fletcher32 *f);
+void tc_h5_fletcher32_add(tc_h5_fletcher32 *f, const void *data, size_t len);
+uint32_t tc_h5_fletcher32_end(tc_h5_fletcher32 *f);
+uint32_t tc_h5_fletcher32_of(const void *data, size_t len);
+/* 1 when the 4 bytes stored after a chunk hold sum (either byte order, as HDF5 reads). */
+int tc_h5_fletcher32_matches(uint32_t sum, const unsigned char stored[4]);
+
 /* Length of a 1-D dataset, or -1. */
 int64_t tc_h5_dset_len(hid_t dset);
 /* Reads rows [start, start + n) of a 1-D dataset into buf (mem_type). 0 or -1. */
@@ -113,11 +132,12 @@ int tc_h5_dset_write(hid_t dset, hid_t mem_type, uint64_t start, uint64_t n, con
 /* A fixed-length string type of size len (NUL-padded). Caller closes it. */
 hid_t tc_h5_str_type(size_t len);
 
-/* Writes a whole 1-D array as a new dataset (chunked + compressed when n is large,
- * contiguous otherwise). 0 or -1. */
+/* Writes a whole 1-D array as a new dataset (chunked with a checksum; compressed when
+ * n is large). 0 or -1. */
 int tc_h5_put_array(hid_t loc, const char *name, hid_t file_type, hid_t mem_type, uint64_t n,
                     const void *buf, int level);
-/* Reads a whole 1-D dataset that must have exactly n rows. 0 or -1. */
+/* Reads a whole 1-D dataset that must have exactly n rows and the type mem_type
+ * stored little-endian (tc_h5_type_matches). 0 or -1 (HDF5's error stack says why). */
 int tc_h5_get_array(hid_t loc, const char *name, hid_t mem_type, uint64_t n, void *buf);
 
 /* Resizes a bucket's vessel index columns (index_mmsi, index_start, index_count) to n
@@ -134,6 +154,23 @@ tc_status tc_h5_write_sources(hid_t file, const char *path, const tc_store_srcfi
                               tc_err *err);
 tc_status tc_h5_read_sources(hid_t file, const char *path, tc_store_srcfile **out, size_t *n,
                              tc_err *err);
+
+/* Checks rows [row0, row0 + n) of bucket k, held in c's rows 0 .. n-1, for the columns
+ * in `cols` (io/store_chunks.h bits) against the format's rules: MMSIs 1..999999999,
+ * times inside the bucket, positions in range, rows sorted by (mmsi, t); when the
+ * slices of a bucket are checked in order, also across slices and, at its last row,
+ * its vessel count and time span against the bucket table. TC_ERR_FORMAT naming the
+ * store, bucket, dataset, row and rule. (io/store.c) */
+tc_status tc_store_check_rows(tc_store *s, size_t k, uint64_t row0, const tc_columns *c, size_t n,
+                              unsigned cols, tc_err *err);
+
+/* Non-zero when some x[i] (i < n) lies outside [-lim, lim] or is NaN (vectorised). */
+uint64_t tc_store_outside(const double *x, size_t n, double lim);
+
+/* Whether bucket reads verify the Fletcher-32 of compressed chunks as well (whose
+ * zlib Adler-32 already covers their data): off by default, on for trajcorr check. */
+void tc_store_set_verify_all(tc_store *s, int on);
+int tc_store_verify_all(const tc_store *s);
 
 /* The open store's HDF5 file (for the writer's H5Ocopy of untouched buckets). */
 hid_t tc_store_file_id(const tc_store *s);

@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "io/deflate_planes.h"
@@ -46,6 +48,8 @@ static int set_add(mmsi_set *s, uint32_t m) {
 
 struct tc_store_writer {
   hid_t file, buckets;
+  int space_fd;       /* the file again, for reserving disk space (-1: none) */
+  uint64_t reserved;  /* bytes from offset 0 allocated to the file so far */
   char *path, *store;
   tc_store_writer_opts o;
   mmsi_set vessels;
@@ -69,6 +73,91 @@ struct tc_store_writer {
   size_t ix_n, ix_cap;
 };
 
+/* Disk space is reserved before HDF5 writes anything that needs it. HDF5 1.10 does not
+ * survive a failed write: after ENOSPC in H5Ocopy or a flush it crashes (a double
+ * close in H5Ocopy's cleanup, H5F__close_cb at exit) and leaves the temporary file.
+ * So every bucket, index and table first has its largest possible size allocated to
+ * the file with fallocate(FALLOC_FL_KEEP_SIZE) beyond what it already holds; a full
+ * disk is then a named error from fallocate, before HDF5 is asked to write. Where the
+ * filesystem cannot preallocate, the free space (statvfs) is compared instead.
+ * tc_store_writer_finish gives back what was reserved and not used. */
+#define RESERVE_SLACK ((uint64_t)256 << 10) /* object headers, B-tree nodes, heaps */
+
+static uint64_t row_bytes(void) {
+  uint64_t b = 0;
+  for (int c = 0; c < TC_H5_NCOLS; c++)
+    b += tc_h5_kind_size(tc_h5_col_kind(c));
+  return b;
+}
+
+static tc_status reserve(tc_store_writer *w, uint64_t bytes, const char *what, tc_err *err) {
+  struct stat sb;
+  if (w->space_fd < 0 || fstat(w->space_fd, &sb) != 0)
+    return TC_OK;
+  hsize_t h5size = 0;
+  uint64_t used = (uint64_t)sb.st_size;
+  if (H5Fget_filesize(w->file, &h5size) >= 0 && h5size > used)
+    used = h5size; /* allocated by HDF5, not yet written */
+  uint64_t want = used + bytes + RESERVE_SLACK;
+  if (want <= w->reserved)
+    return TC_OK;
+  int e = 0;
+  if (fallocate(w->space_fd, FALLOC_FL_KEEP_SIZE, 0, (off_t)want) != 0) {
+    e = errno;
+    if (e == EOPNOTSUPP || e == ENOSYS) {
+      struct statvfs fs;
+      e = 0;
+      if (fstatvfs(w->space_fd, &fs) == 0 && (uint64_t)fs.f_bavail * fs.f_frsize < want - used)
+        e = ENOSPC;
+    }
+  }
+  if (e) {
+    struct statvfs fs;
+    double free_mb = fstatvfs(w->space_fd, &fs) == 0 ? (double)fs.f_bavail * fs.f_frsize / 1e6 : -1;
+    return tc_fail(err, TC_ERR_IO, "%s: %s: writing %s into '%s' needs up to %.1f MB more disk space "
+                   "(%.1f MB free there)", w->store, strerror(e), what, w->path,
+                   (double)(want - (w->reserved > used ? w->reserved : used)) / 1e6, free_mb);
+  }
+  w->reserved = want;
+  return TC_OK;
+}
+
+/* Gives back the space reserved past the end of the closed file: shrinking a file
+ * frees every block beyond its new end, preallocated ones included. */
+static tc_status release_reserve(tc_store_writer *w, tc_err *err) {
+  struct stat sb;
+  if (w->space_fd < 0 || !w->reserved)
+    return TC_OK;
+  if (fstat(w->space_fd, &sb) != 0 || ftruncate(w->space_fd, sb.st_size + 1) != 0 ||
+      ftruncate(w->space_fd, sb.st_size) != 0)
+    return tc_fail(err, TC_ERR_IO, "%s: cannot trim '%s': %s", w->store, w->path, strerror(errno));
+  w->reserved = 0;
+  return TC_OK;
+}
+
+/* Bytes bucket k of src takes in its file: its datasets' storage and a margin for
+ * their headers. */
+static uint64_t stored_bucket_bytes(tc_store *src, int64_t t0) {
+  char name[64];
+  snprintf(name, sizeof name, "%s/%" PRId64, TC_H5_G_BUCKETS, t0);
+  hid_t g = H5Gopen2(tc_store_file_id(src), name, H5P_DEFAULT);
+  if (g < 0)
+    return 0;
+  uint64_t total = 0;
+  H5G_info_t gi;
+  if (H5Gget_info(g, &gi) >= 0)
+    for (hsize_t i = 0; i < gi.nlinks; i++) {
+      hid_t d = H5Oopen_by_idx(g, ".", H5_INDEX_NAME, H5_ITER_INC, i, H5P_DEFAULT);
+      if (d < 0)
+        continue;
+      if (H5Iget_type(d) == H5I_DATASET)
+        total += H5Dget_storage_size(d) + 4096;
+      H5Oclose(d);
+    }
+  H5Gclose(g);
+  return total;
+}
+
 tc_status tc_store_writer_create(const char *file_path, const char *store_path,
                                  const tc_store_writer_opts *o, tc_store_writer **out, tc_err *err) {
   *out = NULL;
@@ -79,7 +168,7 @@ tc_status tc_store_writer_create(const char *file_path, const char *store_path,
   tc_store_writer *w = calloc(1, sizeof *w);
   if (!w)
     return tc_fail(err, TC_ERR_NOMEM, "%s: no memory", store_path);
-  w->file = w->buckets = w->g = -1;
+  w->file = w->buckets = w->g = w->space_fd = -1;
   for (int c = 0; c < TC_H5_NCOLS; c++)
     w->d[c] = -1;
   tc_columns_init(&w->buf);
@@ -90,11 +179,25 @@ tc_status tc_store_writer_create(const char *file_path, const char *store_path,
   w->o = *o;
   if (!w->o.chunk_rows)
     w->o.chunk_rows = TC_STORE_CHUNK_ROWS;
-  w->file = H5Fcreate(file_path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  /* The newest file format: checksummed metadata (superblock, object headers, chunk
+   * indexes), so a flipped byte there is an error too. */
+  hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+  if (fapl >= 0 && H5Pset_libver_bounds(fapl, H5F_LIBVER_V110, H5F_LIBVER_LATEST) >= 0)
+    w->file = H5Fcreate(file_path, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+  if (fapl >= 0)
+    H5Pclose(fapl);
   if (w->file < 0) {
     tc_status st = tc_h5_fail(err, store_path, "cannot create '%s'", file_path);
     tc_store_writer_free(w);
     return st;
+  }
+  w->space_fd = open(file_path, O_RDWR | O_CLOEXEC);
+  tc_status rs = w->space_fd < 0 ? tc_fail(err, TC_ERR_IO, "%s: cannot open '%s': %s", store_path,
+                                           file_path, strerror(errno))
+                                 : reserve(w, 0, "the file's header", err);
+  if (rs != TC_OK) {
+    tc_store_writer_free(w);
+    return rs;
   }
   w->buckets = H5Gcreate2(w->file, TC_H5_G_BUCKETS, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
   if (w->buckets < 0) {
@@ -139,6 +242,12 @@ tc_status tc_store_writer_copy_bucket(tc_store_writer *w, tc_store *src, size_t 
   char from[64], to[32];
   snprintf(from, sizeof from, "%s/%" PRId64, TC_H5_G_BUCKETS, m.t0);
   snprintf(to, sizeof to, "%" PRId64, m.t0);
+  uint64_t bytes = stored_bucket_bytes(src, m.t0);
+  if (!bytes) /* unknown: the largest it can be, uncompressed */
+    bytes = m.rows * row_bytes() + m.vessels * 20;
+  char what[64];
+  snprintf(what, sizeof what, "bucket %" PRId64, m.t0);
+  TC_TRY(reserve(w, bytes, what, err));
   tc_h5_quiet();
   if (H5Ocopy(tc_store_file_id(src), from, w->buckets, to, H5P_DEFAULT, H5P_DEFAULT) < 0)
     return tc_h5_fail(err, w->store, "cannot copy bucket '/%s' into '%s'", from, w->path);
@@ -159,6 +268,10 @@ tc_status tc_store_writer_begin_bucket(tc_store_writer *w, int64_t t0, uint64_t 
   if (tc_columns_reserve(&w->buf, w->chunk) != TC_OK)
     return tc_fail(err, TC_ERR_NOMEM, "%s: no memory for a write buffer", w->store);
   TC_TRY(scratch_reserve(w, err));
+  /* uncompressed, or deflate's stored blocks at worst; the index at end_bucket */
+  char what[64];
+  snprintf(what, sizeof what, "bucket %" PRId64, t0);
+  TC_TRY(reserve(w, max_rows * row_bytes() + max_rows / 64 + nchunks * TC_H5_NCOLS * 64, what, err));
   w->buf.n = 0;
   w->g = H5Gcreate2(w->buckets, name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
   if (w->g < 0)
@@ -185,7 +298,7 @@ static tc_status scratch_reserve(tc_store_writer *w, tc_err *err) {
     size_t bytes = w->chunk * tc_h5_kind_size(tc_h5_col_kind(c));
     free(w->shuf[c]);
     free(w->zbuf[c]);
-    w->zcap[c] = tc_deflate_planes_bound(bytes, tc_h5_kind_size(tc_h5_col_kind(c)));
+    w->zcap[c] = tc_deflate_planes_bound(bytes, tc_h5_kind_size(tc_h5_col_kind(c))) + 4;
     w->shuf[c] = malloc(bytes);
     w->zbuf[c] = malloc(w->zcap[c]);
     if (!w->shuf[c] || !w->zbuf[c]) {
@@ -197,10 +310,10 @@ static tc_status scratch_reserve(tc_store_writer *w, tc_err *err) {
   return TC_OK;
 }
 
-/* What HDF5's shuffle and deflate filters would make of one chunk (rows past n zero),
- * so chunks can be compressed on several threads and written with H5Dwrite_chunk;
- * readers see an ordinary shuffle + deflate dataset, whose incompressible byte planes
- * are stored blocks (io/deflate_planes.h). 0 or -1. */
+/* What HDF5's shuffle, deflate and Fletcher-32 filters would make of one chunk (rows
+ * past n zero), so chunks can be compressed on several threads and written with
+ * H5Dwrite_chunk; readers see an ordinary shuffle + deflate + fletcher32 dataset, whose
+ * incompressible byte planes are stored blocks (io/deflate_planes.h). 0 or -1. */
 static int compress_chunk(tc_store_writer *w, int c) {
   size_t es = tc_h5_kind_size(tc_h5_col_kind(c)), n = w->buf.n, rows = w->chunk;
   unsigned char *src = tc_h5_col_ptr(&w->buf, c), *dst = w->shuf[c];
@@ -208,7 +321,14 @@ static int compress_chunk(tc_store_writer *w, int c) {
   for (size_t b = 0; b < es; b++)
     for (size_t i = 0; i < rows; i++)
       dst[b * rows + i] = src[i * es + b];
-  return tc_deflate_planes(dst, rows, es, w->o.deflate_level, w->zbuf[c], w->zcap[c], &w->zlen[c]);
+  if (tc_deflate_planes(dst, rows, es, w->o.deflate_level, w->zbuf[c], w->zcap[c] - 4, &w->zlen[c]) != 0)
+    return -1;
+  uint32_t sum = tc_h5_fletcher32_of(w->zbuf[c], w->zlen[c]);
+  unsigned char *tail = w->zbuf[c] + w->zlen[c];
+  for (int i = 0; i < 4; i++)
+    tail[i] = (unsigned char)(sum >> 8 * i);
+  w->zlen[c] += 4;
+  return 0;
 }
 
 /* Appends the buffered rows to every column (one extent change and one write each). */
@@ -312,8 +432,12 @@ tc_status tc_store_writer_end_bucket(tc_store_writer *w, tc_err *err) {
   w->cur.rows = w->written;
   w->cur.vessels = w->ix_n;
   int lv = w->o.deflate_level;
+  char what[64];
+  snprintf(what, sizeof what, "the index of bucket %" PRId64, w->cur.t0);
   if (w->written == 0)
     st = tc_fail(err, TC_ERR_INTERNAL, "%s: bucket %" PRId64 " is empty", w->store, w->cur.t0);
+  else if ((st = reserve(w, (uint64_t)w->ix_n * 20 + 4096, what, err)) != TC_OK)
+    ;
   else if (tc_h5_put_array(w->g, TC_H5_I_MMSI, H5T_STD_U32LE, H5T_NATIVE_UINT32, w->ix_n, w->ix_mmsi, lv) < 0 ||
            tc_h5_put_array(w->g, TC_H5_I_START, H5T_STD_U64LE, H5T_NATIVE_UINT64, w->ix_n, w->ix_start, lv) < 0 ||
            tc_h5_put_array(w->g, TC_H5_I_COUNT, H5T_STD_U64LE, H5T_NATIVE_UINT64, w->ix_n, w->ix_count, lv) < 0)
@@ -407,6 +531,10 @@ tc_status tc_store_writer_finish(tc_store_writer *w, const tc_clean_counts *clea
     if (k == 0 || w->table[k].t_max > in.t_max)
       in.t_max = w->table[k].t_max;
   }
+  /* the tables, and HDF5's metadata flushed at close (a few hundred bytes a dataset) */
+  TC_TRY(reserve(w, (uint64_t)w->nb * (40 + TC_H5_NCOLS * 512 + 4096) + (uint64_t)nvessels * sizeof *vessels +
+                        (uint64_t)nsources * sizeof *sources + ((uint64_t)1 << 20),
+                 "the bucket, vessel and source tables", err));
   TC_TRY(write_table(w, err));
   TC_TRY(tc_h5_write_vessels(w->file, w->store, vessels, nvessels, w->o.deflate_level, err));
   TC_TRY(tc_h5_write_sources(w->file, w->store, sources, nsources, err));
@@ -417,14 +545,9 @@ tc_status tc_store_writer_finish(tc_store_writer *w, const tc_clean_counts *clea
   w->file = -1;
   if (rc < 0)
     return tc_h5_fail(err, w->store, "cannot close '%s' (disk full?)", w->path);
-  int fd = open(w->path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0 || fsync(fd) != 0) {
-    int e = errno;
-    if (fd >= 0)
-      close(fd);
-    return tc_fail(err, TC_ERR_IO, "%s: cannot fsync '%s': %s", w->store, w->path, strerror(e));
-  }
-  close(fd);
+  TC_TRY(release_reserve(w, err));
+  if (fsync(w->space_fd) != 0)
+    return tc_fail(err, TC_ERR_IO, "%s: cannot fsync '%s': %s", w->store, w->path, strerror(errno));
   if (info)
     *info = in;
   return TC_OK;
@@ -438,6 +561,8 @@ void tc_store_writer_free(tc_store_writer *w) {
     H5Gclose(w->buckets);
   if (w->file >= 0)
     H5Fclose(w->file);
+  if (w->space_fd >= 0)
+    close(w->space_fd);
   free(w->path);
   free(w->store);
   free(w->vessels.slot);

@@ -10,7 +10,7 @@
 
 #include "bench/harness/benchfn.h"
 #include "bench/harness/compare.h"
-#include "bench/harness/json.h"
+#include "io/json.h"
 #include "bench/harness/spawn.h"
 
 #define PY "/usr/bin/python3"
@@ -126,40 +126,38 @@ Test(bench, median_and_power_fit) {
   cr_assert_eq(tc_bench_fit_power(one, y, 2, &k, &r2, &e), TC_ERR_ARG);
 }
 
-/* ---- JSON writer */
+/* ---- JSON (jansson) and the writers' shared rules */
 
 Test(bench, json_escapes_and_structure) {
-  tc_json *j;
-  cr_assert_eq(tc_json_create(0, &j), TC_OK);
-  tc_json_obj_begin(j);
-  tc_json_kstr(j, "s", "a\"b\\c\n\x01\xff" "é");
-  tc_json_knum(j, "nan", NAN);
-  tc_json_knum(j, "x", 0.5);
-  tc_json_kint(j, "i", -3);
-  tc_json_key(j, "a");
-  tc_json_arr_begin(j);
-  tc_json_bool(j, 1);
-  tc_json_null(j);
-  tc_json_str(j, NULL);
-  tc_json_arr_end(j);
-  tc_json_obj_end(j);
-  tc_err e = {0};
-  cr_assert_eq(tc_json_finish(j, &e), TC_OK, "%s", e.msg);
-  cr_assert_str_eq(tc_json_text(j, NULL),
-                   "{\"s\":\"a\\\"b\\\\c\\n\\u0001\\ufffdé\",\"nan\":null,\"x\":0.5,\"i\":-3,"
-                   "\"a\":[true,null,null]}");
-  tc_json_free(j);
-
-  cr_assert_eq(tc_json_create(1, &j), TC_OK);
-  tc_json_obj_begin(j);
-  tc_json_int(j, 1); /* a value without a key: misuse, reported at finish */
-  cr_assert_eq(tc_json_finish(j, &e), TC_ERR_INTERNAL);
-  tc_json_free(j);
-  cr_assert_eq(tc_json_create(1, &j), TC_OK);
-  tc_json_arr_begin(j);
-  cr_assert_eq(tc_json_finish(j, &e), TC_ERR_INTERNAL, "an open array is not a document");
-  tc_json_free(j);
-  tc_json_free(NULL);
+  int bad = 0;
+  json_t *o = json_object(), *a = json_array();
+  cr_assert(o && a);
+  tc_json_set(o, "s", tc_json_string("a\"b\\c\n\x01\xff" "\xc3" "é\xf4\x90\x80\x80"), &bad);
+  tc_json_set(o, "nan", tc_json_real(NAN), &bad);
+  tc_json_set(o, "inf", tc_json_real(-INFINITY), &bad);
+  tc_json_set(o, "x", tc_json_real(0.5), &bad);
+  tc_json_set(o, "i", json_integer(-3), &bad);
+  tc_json_push(a, json_true(), &bad);
+  tc_json_push(a, json_null(), &bad);
+  tc_json_push(a, tc_json_string(NULL), &bad);
+  tc_json_set(o, "a", a, &bad);
+  cr_assert_not(bad);
+  char *text = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(10));
+  cr_assert_not_null(text);
+  /* bad bytes (a lone 0xff, a cut sequence, a code point above U+10FFFF) are U+FFFD each */
+  cr_assert_str_eq(text, "{\"s\":\"a\\\"b\\\\c\\n\\u0001\xef\xbf\xbd\xef\xbf\xbdé"
+                         "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\",\"nan\":null,\"inf\":null,"
+                         "\"x\":0.5,\"i\":-3,\"a\":[true,null,null]}");
+  json_error_t je;
+  json_t *back = json_loads(text, 0, &je); /* read back: valid JSON, keys in order */
+  cr_assert_not_null(back, "%s", je.text);
+  cr_assert(json_equal(back, o));
+  const char *k0 = json_object_iter_key(json_object_iter(back));
+  cr_assert_str_eq(k0, "s");
+  json_decref(back);
+  free(text);
+  json_decref(o);
+  cr_assert(json_is_null(tc_json_string(NULL)));
 }
 
 /* ---- encounter comparison (the engine suite's result check) */
@@ -262,4 +260,12 @@ Test(bench, quick_run_writes_valid_json, .timeout = 240) {
   cr_assert_eq(fclose(f), 0);
   const char *chk[] = {PY, py, json, NULL};
   cr_assert_eq(run(chk, out, err, 60), 0, "results structure:\n%s", tail_of(err));
+  json_error_t je; /* and by the library that wrote it */
+  json_t *doc = json_load_file(json, 0, &je);
+  cr_assert_not_null(doc, "%s: %s at line %d", json, je.text, je.line);
+  cr_assert_str_eq(json_string_value(json_object_get(doc, "schema")), "trajcorr-bench/1");
+  cr_assert_gt(json_array_size(json_object_get(doc, "records")), 0);
+  const char *k0 = json_object_iter_key(json_object_iter(doc));
+  cr_assert_str_eq(k0, "schema", "members in the order written");
+  json_decref(doc);
 }

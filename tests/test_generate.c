@@ -532,8 +532,8 @@ Test(generate, cli_files_identical_and_gz) {
 
 /* No track jumps: on a clean day reported every 2-4 s, no vessel's consecutive fixes
  * imply more than 40 kn (the fastest vessels sail 20 kn; the spec's teleport filter
- * drops hops above 50 kn). A vessel off its lane's centreline used to jump its sideways
- * offset across each waypoint, ~350 m between two reports. */
+ * drops hops above 50 kn). The case it guards: a vessel off its lane's centreline must turn
+ * its sideways offset around each waypoint, not jump it (~350 m between two reports). */
 Test(generate, tracks_never_jump) {
   tc_gen_params p;
   small(&p, 26);

@@ -345,9 +345,9 @@ Test(opencl, builds_without_fp64) {
   cr_expect_null(strstr(src, "tc_grid"), "grid.cl (doubles) must be left out");
   free(src);
   cl_program p = NULL;
-  double secs = -1;
-  cr_assert_eq(tc_cl_program_get(d.device_id, 1, 0, &p, &secs, &err), TC_OK, "%s", err.msg);
-  cr_expect_geq(secs, 0.0);
+  tc_cl_program_info info;
+  cr_assert_eq(tc_cl_program_get(d.device_id, 1, 0, &p, &info, &err), TC_OK, "%s", err.msg);
+  cr_expect_geq(info.seconds, 0.0);
   clReleaseProgram(p);
   tc_cl_cache_clear();
 }
@@ -473,4 +473,79 @@ Test(opencl, engine_real_tracks_same_as_openmp, .timeout = 120) {
     same_as_openmp(&c, 10, files[f]);
     tc_columns_free(&c);
   }
+}
+
+/* A device whose largest buffer is tiny (TRAJCORR_CL_MAX_ALLOC): every block is cut
+ * into sub-batches that fit it, and the list is still openmp's, bit for bit. 16 KiB is
+ * 512 positions a sub-batch: fewer than any 6-hour block of Gibraltar holds, more than
+ * its busiest grid time (273). */
+Test(opencl, tiny_max_alloc_splits_every_block, .timeout = 180) {
+  need_opencl();
+  char path[1024];
+  snprintf(path, sizeof path, "%s/real-tracks/gibraltar_2016_06_01.csv.gz", TC_SHARED_DATA);
+  struct stat sb;
+  if (stat(path, &sb) != 0)
+    cr_skip_test("%s absent", path);
+  tc_reader_opts o = {NULL, 0, INT64_MIN};
+  tc_reader *r = NULL;
+  tc_err err = {0};
+  cr_assert_eq(tc_reader_open(path, &o, &r, &err), TC_OK, "%s", err.msg);
+  tc_columns c;
+  tc_columns_init(&c);
+  for (;;) {
+    tc_record rec;
+    int eof = 0;
+    cr_assert_eq(tc_reader_next(r, &rec, &eof, &err), TC_OK, "%s", err.msg);
+    if (eof)
+      break;
+    if (rec.kind == TC_REC_POSITION)
+      cr_assert_eq(tc_columns_push(&c, &rec.fix), TC_OK);
+  }
+  tc_reader_close(r);
+  tc_params p;
+  tc_params_default(&p);
+  tc_encounter_list ref;
+  tc_encounter_list_init(&ref);
+  tt_run(&c, 6 * 3600, "openmp", 2, &p, &ref);
+  cr_assert_geq(ref.n, 10, "%zu encounters", ref.n);
+  const char *names[] = {"opencl", "opencl-allpairs"};
+  for (int k = 0; k < 2; k++)
+    for (int single = 0; single < 2; single++) {
+      tc_params q = p;
+      q.single_precision = single;
+      tc_encounter_list l;
+      tc_encounter_list_init(&l);
+      setenv("TRAJCORR_CL_MAX_ALLOC", "16384", 1);
+      tc_engine_stats st = tt_run(&c, 6 * 3600, names[k], 2, &q, &l);
+      unsetenv("TRAJCORR_CL_MAX_ALLOC");
+      const char *what = single ? "single" : "double";
+      cr_assert(st.has_device, "%s: the profile op reports", names[k]);
+      cr_expect(st.device.max_alloc_forced && st.device.max_alloc == 16384, "%s %s: max alloc %llu",
+                names[k], what, (unsigned long long)st.device.max_alloc);
+      cr_expect_gt(st.device.blocks, 1);
+      cr_expect_eq(st.device.split_blocks, st.device.blocks, "%s %s: %llu of %llu blocks split",
+                   names[k], what, (unsigned long long)st.device.split_blocks,
+                   (unsigned long long)st.device.blocks);
+      cr_expect_gt(st.device.batches, 2 * st.device.blocks);
+      cr_assert(tt_same(&l, &ref), "%s %s, 16 KiB buffers: %zu vs %zu openmp encounters", names[k],
+                what, l.n, ref.n);
+      tc_encounter_list_free(&l);
+    }
+  tc_encounter_list_free(&ref);
+  tc_columns_free(&c);
+}
+
+Test(opencl, bad_max_alloc_knob_is_named) {
+  need_opencl();
+  tc_backend_config cfg = config(0);
+  const tc_backend_ops *ops = tc_backend_find("opencl");
+  void *st = NULL;
+  tc_err err = {0};
+  setenv("TRAJCORR_CL_MAX_ALLOC", "12kb", 1);
+  tc_status s = ops->create(&cfg, &st, &err);
+  unsetenv("TRAJCORR_CL_MAX_ALLOC");
+  cr_expect_eq(s, TC_ERR_ARG, "%s", err.msg);
+  cr_expect(strstr(err.msg, "TRAJCORR_CL_MAX_ALLOC='12kb'") != NULL, "%s", err.msg);
+  if (s == TC_OK)
+    ops->destroy(st);
 }

@@ -250,7 +250,10 @@ Test(store, codec_recorded) {
     snprintf(dn, sizeof dn, "buckets/%d/lat", T2022);
     hid_t d = H5Dopen2(f, dn, H5P_DEFAULT);
     hid_t pl = H5Dget_create_plist(d);
-    cr_assert_eq(H5Pget_nfilters(pl), levels[i] ? 2 : 0, "shuffle + deflate, or nothing");
+    cr_assert_eq(H5Pget_nfilters(pl), levels[i] ? 3 : 1, "shuffle + deflate, or nothing; then fletcher32");
+    unsigned flags;
+    cr_assert_geq(H5Pget_filter_by_id2(pl, H5Z_FILTER_FLETCHER32, &flags, NULL, NULL, 0, NULL, NULL), 0,
+                  "every chunk has a checksum");
     H5Pclose(pl), H5Dclose(d), H5Fclose(f);
     tc_fix *got;
     size_t ngot;

@@ -1,6 +1,9 @@
 #include "bench/generate/track.h"
 
 #include <math.h>
+#include <stdlib.h>
+
+#include "host/engine/grow.h"
 
 #define DAY_S 86400
 #define GPS_NOISE_M 3.0       /* scatter of a moving vessel's reported position */
@@ -200,4 +203,21 @@ int tc_gen_vessel_next(tc_gen_vessel *v, const tc_gen_world *w, tc_fix *f) {
   int64_t step = (int64_t)(iv + 0.5);
   v->t_next = t + (step < 2 ? 2 : step);
   return 1;
+}
+
+tc_status tc_gen_vessel_fixes(const tc_gen_vessel *desc, uint64_t seed, const tc_gen_world *w,
+                              tc_fix **fx, size_t *n, size_t *cap, tc_err *err) {
+  tc_gen_vessel v = *desc;
+  tc_gen_vessel_start(&v, seed, w);
+  *n = 0;
+  for (;;) {
+    tc_fix *nv = tc_grow(*fx, cap, *n + 1, sizeof *nv, 1024);
+    if (!nv)
+      return tc_fail(err, TC_ERR_NOMEM, "generate: out of memory for %zu fixes of MMSI %u",
+                     *n + 1, v.mmsi);
+    *fx = nv;
+    if (!tc_gen_vessel_next(&v, w, &(*fx)[*n]))
+      return TC_OK;
+    (*n)++;
+  }
 }

@@ -11,6 +11,7 @@
 #include "bench/generate/lanes.h"
 #include "bench/generate/rng.h"
 #include "io/columns.h"
+#include "io/status.h"
 #include "kernels/geo.h"
 
 typedef enum { TC_GEN_LANE = 0, TC_GEN_PORT, TC_GEN_SCRIPT } tc_gen_vessel_kind;
@@ -61,6 +62,12 @@ void tc_gen_vessel_start(tc_gen_vessel *v, uint64_t seed, const tc_gen_world *w)
 
 /* The next fix (valid position, time order, strictly increasing t); 0 when none is left. */
 int tc_gen_vessel_next(tc_gen_vessel *v, const tc_gen_world *w, tc_fix *f);
+
+/* All of a vessel's fixes (no noise), regenerated from a copy of its description, so
+ * the truth (truth.c) and a single vessel's track (traffic.c) see exactly what the
+ * output contains: *fx grows as needed, *n gets the count. */
+tc_status tc_gen_vessel_fixes(const tc_gen_vessel *desc, uint64_t seed, const tc_gen_world *w,
+                              tc_fix **fx, size_t *n, size_t *cap, tc_err *err);
 
 /* Script position at t without noise (for the truth's reference points). */
 void tc_gen_script_at(const tc_gen_vessel *v, int64_t t, double *e, double *n, double *mps,

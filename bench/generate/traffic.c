@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "bench/generate/traffic_impl.h"
-#include "host/engine/grow.h"
 
 #define LANES_PER_REGION 4
 #define PORT_MIN_VESSELS 10
@@ -276,22 +275,6 @@ const tc_gen_stats *tc_gen_get_stats(const tc_gen *g) { return &g->stats; }
 
 uint32_t tc_gen_mmsi(const tc_gen *g, size_t i) { return i < g->nv ? g->v[i].mmsi : 0; }
 
-tc_status tc_gen_collect(const tc_gen *g, size_t i, tc_fix **fx, size_t *n, size_t *cap, tc_err *err) {
-  tc_gen_vessel v = g->v[i];
-  tc_gen_vessel_start(&v, g->p.seed, &g->world);
-  *n = 0;
-  for (;;) {
-    tc_fix *nv = tc_grow(*fx, cap, *n + 1, sizeof *nv, 1024);
-    if (!nv)
-      return tc_fail(err, TC_ERR_NOMEM, "generate: out of memory for %zu fixes of MMSI %u",
-                     *n + 1, v.mmsi);
-    *fx = nv;
-    if (!tc_gen_vessel_next(&v, &g->world, &(*fx)[*n]))
-      return TC_OK;
-    (*n)++;
-  }
-}
-
 tc_status tc_gen_vessel_track(const tc_gen *g, uint32_t mmsi, tc_columns *out, tc_err *err) {
   tc_status st = TC_OK;
   tc_fix *fx = NULL;
@@ -300,7 +283,7 @@ tc_status tc_gen_vessel_track(const tc_gen *g, uint32_t mmsi, tc_columns *out, t
     i++;
   if (i == g->nv)
     return tc_fail(err, TC_ERR_NOT_FOUND, "generate: no vessel with MMSI %u", mmsi);
-  if ((st = tc_gen_collect(g, i, &fx, &n, &cap, err)) != TC_OK)
+  if ((st = tc_gen_vessel_fixes(&g->v[i], g->p.seed, &g->world, &fx, &n, &cap, err)) != TC_OK)
     goto cleanup;
   out->n = 0;
   if ((st = tc_columns_reserve(out, n)) != TC_OK) {

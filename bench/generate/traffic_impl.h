@@ -31,9 +31,6 @@ struct tc_gen {
   size_t blk_n, blk_pos;
 };
 
-/* Vessel i's fixes regenerated from its description (no noise): *fx grows as needed. */
-tc_status tc_gen_collect(const tc_gen *g, size_t i, tc_fix **fx, size_t *n, size_t *cap, tc_err *err);
-
 tc_status tc_gen_compute_truth(tc_gen *g, tc_err *err); /* truth.c */
 tc_status tc_gen_stream_init(tc_gen *g, tc_err *err);   /* stream.c */
 void tc_gen_stream_free(tc_gen *g);

@@ -28,7 +28,7 @@ static tc_status push(tc_gen *g, const tc_truth *t, tc_err *err) {
 
 static tc_status grid_of(const tc_gen *g, size_t i, const tc_gen_spec *sp, work *w, tc_gen_grid *out,
                          tc_err *err) {
-  TC_TRY(tc_gen_collect(g, i, &w->fx, &w->nfx, &w->capfx, err));
+  TC_TRY(tc_gen_vessel_fixes(&g->v[i], g->p.seed, &g->world, &w->fx, &w->nfx, &w->capfx, err));
   return tc_gen_grid_build(w->fx, w->nfx, sp, out, err);
 }
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# On a lent GPU machine (see setup_nvidia.sh): the encounter engine issue's speed case
+# On a lent GPU machine (see setup_nvidia.sh): the speed target's case of docs/performance.md
 # (1 500 generated vessels over 36 h, end to end from the store) with trajcorr and the
 # numpy/scipy peer side by side, round after round, on that machine's CPU cores and GPU;
 # then a thread sweep, per-stage profiles, the real tracks on the GPU, and one generated

@@ -13,7 +13,7 @@ export POCL_CACHE_DIR=$W/pocl
 echo "kernels suite: exit $?"
 [ $# -gt 0 ] || set -- 10000 50000 200000
 for V in "$@"; do
-  # reports every 2-6 min: about 550 fixes a vessel a day, as the 0.85 M for 1500 x 36 h
+  # reports every 2-6 min: about 550 fixes a vessel a day, as the 1 500-vessel case's 0.83 M over 36 h
   /usr/bin/time -f "generate+import $V vessels: %e s, %M KB" sh -c \
     "'$T' generate -q --vessels $V --days 1 --seed 3 --clean --min-interval 120 --max-interval 360 -o - --truth '$W/t$V.csv' | '$T' import --quiet '$W/s$V.h5' -" 2>&1 | tail -2 | tee -a "$OUT/scale.txt"
   for b in openmp opencl; do

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # On a lent many-core machine (see setup_nvidia.sh; the GPU is not used): how the OpenMP
 # backend's thread count and libgomp's waiting policy change end-to-end time, on the
-# encounter engine issue's case (1 500 vessels x 36 h) beside the numpy peer, and on one
+# 1 500-vessel case of docs/performance.md (36 h) beside the numpy peer, and on one
 # generated day of larger fleets. Every setting alternates with the others round by round.
 # Carried: .gpu-data/trajcorr and .debs/ as for run_issue4.sh.
 # Usage: [ROUNDS=7] [THREADS="16 15 12 8"] bash bench/gpu/run_threads.sh [VESSELS...]  (default 10000 50000)

@@ -11,8 +11,9 @@
 #     bench/gpu/setup_nvidia.sh [TRAJCORR]
 #       unpacks the .debs into $TC_GPU_PREFIX (default /tmp/trajcorr-gpu), never into
 #       /, writes an ICD file naming the driver's libnvidia-opencl.so.1, writes
-#       $TC_GPU_PREFIX/env.sh (source it before running trajcorr) and runs
-#       `trajcorr devices --build`.
+#       $TC_GPU_PREFIX/env.sh (source it before running trajcorr; it puts the program
+#       cache in $TC_GPU_PREFIX/cl-cache) and runs `trajcorr devices --build`, which
+#       fills that cache.
 #
 # TRAJCORR defaults to build/trajcorr. TC_DEBS overrides the .debs folder.
 set -euo pipefail
@@ -90,6 +91,7 @@ export OCL_ICD_VENDORS="$PREFIX/icd"
 export LD_LIBRARY_PATH="$libs\${LD_LIBRARY_PATH:+:\$LD_LIBRARY_PATH}"
 export PATH="$PREFIX/root/usr/bin:\$PATH"
 export POCL_CACHE_DIR="\${POCL_CACHE_DIR:-$PREFIX/pocl-cache}"
+export TRAJCORR_CL_CACHE="\${TRAJCORR_CL_CACHE:-$PREFIX/cl-cache}"
 EOF
 # shellcheck source=/dev/null
 . "$PREFIX/env.sh"

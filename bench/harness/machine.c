@@ -157,26 +157,33 @@ tc_status tc_machine_collect(tc_machine_info *m, tc_machine_probe probe, void *c
   return TC_OK;
 }
 
-void tc_machine_json(const tc_machine_info *m, tc_json *j) {
-  tc_json_obj_begin(j);
-  tc_json_kstr(j, "cpu_model", m->cpu_model);
-  tc_json_kint(j, "cores_online", m->cores_online);
-  tc_json_kint(j, "cores_allowed", m->cores_allowed);
-  tc_json_kuint(j, "mem_total_bytes", m->mem_total);
-  tc_json_kuint(j, "mem_available_bytes", m->mem_available);
-  tc_json_kstr(j, "os", m->os);
-  tc_json_kstr(j, "hostname", m->hostname);
-  tc_json_kstr(j, "version", m->version);
-  tc_json_kstr(j, "build_type", m->build_type);
-  tc_json_kstr(j, "compiler", m->compiler);
-  tc_json_kstr(j, "hdf5", m->hdf5);
-  tc_json_kbool(j, "openmp", m->openmp);
-  tc_json_kint(j, "openmp_max_threads", m->openmp_max_threads);
-  tc_json_kint(j, "engine_threads", m->engine_threads);
-  tc_json_kbool(j, "opencl", m->opencl);
-  tc_json_knum(j, "load_avg_1min", m->load1);
-  tc_json_kstr(j, "accelerators", m->accelerators);
-  tc_json_obj_end(j);
+json_t *tc_machine_json(const tc_machine_info *m) {
+  int bad = 0;
+  json_t *o = json_object();
+  if (!o)
+    return NULL;
+  tc_json_set(o, "cpu_model", tc_json_string(m->cpu_model), &bad);
+  tc_json_set(o, "cores_online", json_integer(m->cores_online), &bad);
+  tc_json_set(o, "cores_allowed", json_integer(m->cores_allowed), &bad);
+  tc_json_set(o, "mem_total_bytes", json_integer((json_int_t)m->mem_total), &bad);
+  tc_json_set(o, "mem_available_bytes", json_integer((json_int_t)m->mem_available), &bad);
+  tc_json_set(o, "os", tc_json_string(m->os), &bad);
+  tc_json_set(o, "hostname", tc_json_string(m->hostname), &bad);
+  tc_json_set(o, "version", tc_json_string(m->version), &bad);
+  tc_json_set(o, "build_type", tc_json_string(m->build_type), &bad);
+  tc_json_set(o, "compiler", tc_json_string(m->compiler), &bad);
+  tc_json_set(o, "hdf5", tc_json_string(m->hdf5), &bad);
+  tc_json_set(o, "openmp", json_boolean(m->openmp), &bad);
+  tc_json_set(o, "openmp_max_threads", json_integer(m->openmp_max_threads), &bad);
+  tc_json_set(o, "engine_threads", json_integer(m->engine_threads), &bad);
+  tc_json_set(o, "opencl", json_boolean(m->opencl), &bad);
+  tc_json_set(o, "load_avg_1min", tc_json_real(m->load1), &bad);
+  tc_json_set(o, "accelerators", tc_json_string(m->accelerators), &bad);
+  if (bad) {
+    json_decref(o);
+    return NULL;
+  }
+  return o;
 }
 
 void tc_machine_summary(const tc_machine_info *m, char *buf, size_t cap) {

@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "bench/harness/json.h"
+#include "io/json.h"
 #include "io/status.h"
 
 typedef struct {
@@ -38,8 +38,8 @@ typedef void (*tc_machine_probe)(tc_machine_info *m, void *ctx);
  * anything at all is an error. */
 tc_status tc_machine_collect(tc_machine_info *m, tc_machine_probe probe, void *ctx, tc_err *err);
 
-/* One JSON object with every field (call where a value is due). */
-void tc_machine_json(const tc_machine_info *m, tc_json *j);
+/* One JSON object with every field; NULL when out of memory. */
+json_t *tc_machine_json(const tc_machine_info *m);
 
 /* A one-line summary: "AMD EPYC, 2 cores, 23.4 GiB, Linux 6.1 x86_64, trajcorr 0.1.0 Release". */
 void tc_machine_summary(const tc_machine_info *m, char *buf, size_t cap);

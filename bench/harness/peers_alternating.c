@@ -1,4 +1,4 @@
-/* The encounter engine issue's target case, timed the way a noisy shared machine
+/* The 1 500-vessel speed case (docs/performance.md), timed the way a noisy shared machine
  * allows: trajcorr and the numpy peer alternate on the same store, round after
  * round, and each side's minimum and median are compared. Both are run as a user
  * runs them, so process start, imports and the peer's numpy/scipy/h5py import count. */

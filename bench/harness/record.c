@@ -7,8 +7,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "bench/harness/json.h"
 #include "host/engine/grow.h"
+#include "io/json.h"
 #include "io/timefmt.h"
 
 struct tc_bench_log {
@@ -111,79 +111,75 @@ double tc_bench_rec_get_metric(const tc_bench_record *r, const char *key) {
   return NAN;
 }
 
-static void record_json(const tc_bench_record *r, tc_json *j) {
-  tc_json_obj_begin(j);
-  tc_json_kstr(j, "suite", r->suite);
-  tc_json_kstr(j, "name", r->name);
-  tc_json_kbool(j, "ok", r->ok);
-  tc_json_kstr(j, "note", r->note);
-  tc_json_key(j, "params");
-  tc_json_obj_begin(j);
-  for (size_t i = 0; i < r->nparams; i++) {
-    if (r->params[i].is_num)
-      tc_json_knum(j, r->params[i].key, r->params[i].num);
-    else
-      tc_json_kstr(j, r->params[i].key, r->params[i].str);
+static json_t *record_json(const tc_bench_record *r, int *bad) {
+  json_t *o = json_object(), *params = json_object(), *metrics = json_object(), *units = json_object();
+  if (!o || !params || !metrics || !units) {
+    json_decref(o);
+    json_decref(params);
+    json_decref(metrics);
+    json_decref(units);
+    *bad = 1;
+    return NULL;
   }
-  tc_json_obj_end(j);
-  tc_json_key(j, "timing");
+  tc_json_set(o, "suite", tc_json_string(r->suite), bad);
+  tc_json_set(o, "name", tc_json_string(r->name), bad);
+  tc_json_set(o, "ok", json_boolean(r->ok), bad);
+  tc_json_set(o, "note", tc_json_string(r->note), bad);
+  for (size_t i = 0; i < r->nparams; i++)
+    tc_json_set(params, r->params[i].key,
+                r->params[i].is_num ? tc_json_real(r->params[i].num) : tc_json_string(r->params[i].str), bad);
+  tc_json_set(o, "params", params, bad);
+  json_t *timing = json_null();
   if (r->timed) {
     const tc_bench_result *t = &r->timing;
-    tc_json_obj_begin(j);
-    tc_json_kint(j, "reps", t->reps);
-    tc_json_knum(j, "min_s", t->min_s);
-    tc_json_knum(j, "median_s", t->median_s);
-    tc_json_knum(j, "max_s", t->max_s);
-    tc_json_knum(j, "mean_s", t->mean_s);
-    tc_json_knum(j, "cpu_s", t->cpu_s);
-    tc_json_kuint(j, "items", t->work.items);
-    tc_json_kuint(j, "bytes", t->work.bytes);
-    tc_json_key(j, "checked");
-    tc_json_bool(j, t->checked);
-    tc_json_key(j, "check_ok");
-    if (t->checked)
-      tc_json_bool(j, t->check_ok);
-    else
-      tc_json_null(j);
-    tc_json_obj_end(j);
-  } else {
-    tc_json_null(j);
+    timing = json_object();
+    if (timing) {
+      tc_json_set(timing, "reps", json_integer((json_int_t)t->reps), bad);
+      tc_json_set(timing, "min_s", tc_json_real(t->min_s), bad);
+      tc_json_set(timing, "median_s", tc_json_real(t->median_s), bad);
+      tc_json_set(timing, "max_s", tc_json_real(t->max_s), bad);
+      tc_json_set(timing, "mean_s", tc_json_real(t->mean_s), bad);
+      tc_json_set(timing, "cpu_s", tc_json_real(t->cpu_s), bad);
+      tc_json_set(timing, "items", json_integer((json_int_t)t->work.items), bad);
+      tc_json_set(timing, "bytes", json_integer((json_int_t)t->work.bytes), bad);
+      tc_json_set(timing, "checked", json_boolean(t->checked), bad);
+      tc_json_set(timing, "check_ok", t->checked ? json_boolean(t->check_ok) : json_null(), bad);
+    }
   }
-  tc_json_key(j, "metrics");
-  tc_json_obj_begin(j);
-  for (size_t i = 0; i < r->nmetrics; i++)
-    tc_json_knum(j, r->metrics[i].key, r->metrics[i].value);
-  tc_json_obj_end(j);
-  tc_json_key(j, "units");
-  tc_json_obj_begin(j);
-  for (size_t i = 0; i < r->nmetrics; i++)
-    tc_json_kstr(j, r->metrics[i].key, r->metrics[i].unit);
-  tc_json_obj_end(j);
-  tc_json_obj_end(j);
+  tc_json_set(o, "timing", timing, bad);
+  for (size_t i = 0; i < r->nmetrics; i++) {
+    tc_json_set(metrics, r->metrics[i].key, tc_json_real(r->metrics[i].value), bad);
+    tc_json_set(units, r->metrics[i].key, tc_json_string(r->metrics[i].unit), bad);
+  }
+  tc_json_set(o, "metrics", metrics, bad);
+  tc_json_set(o, "units", units, bad);
+  return o;
 }
 
 tc_status tc_bench_log_write_json(const tc_bench_log *l, const tc_machine_info *m, const char *mode,
                                   const char *path, tc_err *err) {
-  tc_json *j = NULL;
-  tc_status st = tc_json_create(1, &j);
-  if (st != TC_OK)
-    return tc_fail(err, st, "%s: out of memory for the results", path);
+  int bad = 0;
   char when[TC_ISO_LEN];
   tc_time_format_iso((int64_t)time(NULL), when);
-  tc_json_obj_begin(j);
-  tc_json_kstr(j, "schema", "trajcorr-bench/1");
-  tc_json_kstr(j, "created", when);
-  tc_json_kstr(j, "mode", mode);
-  tc_json_key(j, "machine");
-  tc_machine_json(m, j);
-  tc_json_key(j, "records");
-  tc_json_arr_begin(j);
-  for (size_t i = 0; i < l->n; i++)
-    record_json(&l->v[i], j);
-  tc_json_arr_end(j);
-  tc_json_kuint(j, "failures", tc_bench_log_failures(l));
-  tc_json_obj_end(j);
-  st = tc_json_write_file(j, path, err);
-  tc_json_free(j);
+  json_t *doc = json_object(), *records = json_array();
+  if (!doc || !records)
+    bad = 1;
+  else {
+    tc_json_set(doc, "schema", json_string("trajcorr-bench/1"), &bad);
+    tc_json_set(doc, "created", json_string(when), &bad);
+    tc_json_set(doc, "mode", tc_json_string(mode), &bad);
+    tc_json_set(doc, "machine", tc_machine_json(m), &bad);
+    for (size_t i = 0; i < l->n; i++)
+      tc_json_push(records, record_json(&l->v[i], &bad), &bad);
+    tc_json_set(doc, "records", records, &bad);
+    records = NULL;
+    tc_json_set(doc, "failures", json_integer((json_int_t)tc_bench_log_failures(l)), &bad);
+  }
+  tc_status st = bad
+                     ? tc_fail(err, TC_ERR_NOMEM, "%s: out of memory for the results", path)
+                     /* %.10g, as the Markdown tables round */
+                     : tc_json_write_file(doc, JSON_INDENT(2) | JSON_REAL_PRECISION(10), path, err);
+  json_decref(records);
+  json_decref(doc);
   return st;
 }

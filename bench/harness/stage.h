@@ -9,7 +9,7 @@
 
 #include "bench/harness/record.h"
 #include "bench/harness/spawn.h"
-#include "bench/harness/suites.h"
+#include "bench/harness/context.h"
 #include "host/engine/encounter.h"
 #include "io/status.h"
 

@@ -32,30 +32,6 @@ static tc_bench_record *rec(tc_bench_ctx *c, const char *name, const char *input
   return r;
 }
 
-int tc_bench_peers_compare(tc_bench_ctx *c, const char *tag, const char *expected, const char *actual,
-                           char *why, size_t cap) {
-  char script[4096], out[4096];
-  tc_err e = {0};
-  if (tc_bench_pathf(script, sizeof script, &e, "%s/compare_encounters.py", c->peers_dir) != TC_OK ||
-      tc_bench_pathf(out, sizeof out, &e, "%s/%s.out", c->workdir, tag) != TC_OK) {
-    tc_bench_strcpy(why, cap, e.msg);
-    return 0;
-  }
-  const char *argv[] = {c->python, script, expected, actual, NULL};
-  tc_bench_proc p;
-  int ok = tc_bench_stage_run(c, tag, argv, 300, &p, why, cap);
-  FILE *f = fopen(out, "r");
-  if (f) { /* first line: "expected N, actual M, common keys K; max |diff| ..." */
-    char line[300];
-    if (fgets(line, sizeof line, f)) {
-      line[strcspn(line, "\n")] = '\0';
-      snprintf(why, cap, "%s%s", ok ? "" : "MISMATCH: ", line);
-    }
-    fclose(f);
-  }
-  return ok;
-}
-
 /* The GIS peers (postgis_peer.py, meos_peer.py) compute only the close pairs of spec
  * §3 on trajcorr's store; each is checked against the numpy peer's close pairs
  * (--close-pairs-out) by `postgis_peer.py --compare`, its time set against

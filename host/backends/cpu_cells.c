@@ -489,5 +489,5 @@ static const char *cells_precision(void *state) {
 }
 
 const tc_backend_ops tc_backend_openmp = {
-    "openmp", cells_create, cells_destroy, cells_candidates, cells_precision, NULL,
+    "openmp", cells_create, cells_destroy, cells_candidates, cells_precision, NULL, NULL,
 };

@@ -1,78 +1,32 @@
 /* trajcorr anchorages STORE [-o OUT]: places where many distinct vessels stay
  * stationary (host/report/anchorage.h), as a CSV that --ports reads back. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "host/cli/args.h"
 #include "host/cli/commands.h"
+#include "host/cli/specs.h"
 #include "host/report/anchorage.h"
+#include "io/outpath.h"
 #include "io/store.h"
-
-static void usage(FILE *f) {
-  fprintf(f,
-          "usage: trajcorr anchorages STORE [-o OUT] [options]\n"
-          "Finds anchorages: grid cells where at least N distinct vessels were stationary,\n"
-          "touching cells merged. Writes name,lat,lon,vessels,radius_m (use with --ports).\n\n"
-          "  -o, --output FILE     CSV to write ('-' = standard output, the default)\n"
-          "      --ports FILE      port list (name,lat,lon CSV) to name anchorages after\n"
-          "      --cell M          grid cell size in metres [1000]\n"
-          "      --min-vessels N   distinct stationary vessels for an anchorage cell [5]\n"
-          "      --max-speed KN    stationary below this speed [0.5]\n"
-          "  -q, --quiet           no summary on stderr\n");
-}
-
-enum { O_PORTS = 256, O_CELL, O_MINV, O_MAXSPEED };
-
-static const struct option longopts[] = {
-    {"output", required_argument, 0, 'o'}, {"ports", required_argument, 0, O_PORTS},
-    {"cell", required_argument, 0, O_CELL}, {"min-vessels", required_argument, 0, O_MINV},
-    {"max-speed", required_argument, 0, O_MAXSPEED}, {"quiet", no_argument, 0, 'q'},
-    {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
 
 int cmd_anchorages(int argc, char **argv) {
   double t_start = tc_cli_now();
-  tc_anchorage_params p;
-  tc_anchorage_defaults(&p);
-  const char *out = "-", *ports_path = NULL;
-  int quiet = 0, c;
-  long l;
-  optind = 1;
-  while ((c = getopt_long(argc, argv, "o:qh", longopts, NULL)) != -1) {
-    switch (c) {
-    case 'o': out = optarg; break;
-    case O_PORTS: ports_path = optarg; break;
-    case O_CELL:
-      if (!tc_arg_double(optarg, &p.cell_m)) {
-        fprintf(stderr, "trajcorr anchorages: invalid --cell '%s'\n", optarg);
-        return 2;
-      }
-      break;
-    case O_MINV:
-      if (!tc_arg_long(optarg, 1, 1000000, &l)) {
-        fprintf(stderr, "trajcorr anchorages: invalid --min-vessels '%s'\n", optarg);
-        return 2;
-      }
-      p.min_vessels = (int)l;
-      break;
-    case O_MAXSPEED:
-      if (!tc_arg_double(optarg, &p.max_speed_kn)) {
-        fprintf(stderr, "trajcorr anchorages: invalid --max-speed '%s'\n", optarg);
-        return 2;
-      }
-      break;
-    case 'q': quiet = 1; break;
-    case 'h': usage(stdout); return 0;
-    default: usage(stderr); return 2;
-    }
-  }
-  if (optind != argc - 1) {
-    usage(stderr);
+  tc_anchorages_args a;
+  int rc = tc_cli_parse(&tc_cli_anchorages, argc, argv, &a);
+  if (rc != TC_CLI_RUN)
+    return rc;
+  tc_anchorage_params p = a.p;
+  const char *out = a.out, *ports_path = a.ports;
+  int quiet = a.quiet;
+  rc = 1;
+  tc_err err = {0};
+  const char *outs[] = {out}, *ins[] = {argv[optind], ports_path};
+  if (tc_outpath_check(outs, 1, ins, 2, &err) != TC_OK) { /* -o onto the store replaces it */
+    fprintf(stderr, "trajcorr anchorages: %s\n", err.msg);
     return 2;
   }
-  int rc = 1;
-  tc_err err = {0};
   tc_store *store = NULL;
   tc_anchorage_finder *finder = NULL;
   tc_places *ports = NULL, *found = NULL;
@@ -87,7 +41,7 @@ int cmd_anchorages(int argc, char **argv) {
     goto fail;
   if (ports_path && (s = tc_places_load(ports, ports_path, &err)) != TC_OK)
     goto fail;
-  if ((s = tc_store_open(argv[optind], &store, &err)) != TC_OK)
+  if ((s = tc_store_open(a.store, &store, &err)) != TC_OK)
     goto fail;
   const tc_store_info *info = tc_store_get_info(store);
   for (size_t k = 0; k < info->nbuckets; k++) {

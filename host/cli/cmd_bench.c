@@ -16,34 +16,8 @@
 #include "bench/harness/suites.h"
 #include "host/cli/args.h"
 #include "host/cli/commands.h"
-
-static void usage(FILE *f) {
-  size_t n;
-  const tc_bench_suite *s = tc_bench_suites(&n);
-  fprintf(f,
-          "usage: trajcorr bench [SUITE...] [--quick] [-o results.json] [--md results.md]\n"
-          "                      [--budget SECONDS] [--data DIR] [--peers DIR] [--python PATH]\n"
-          "                      [--max-vessels N] [--max-days D] [--work-dir DIR] [--keep] [--list]\n\n"
-          "Times trajcorr and writes one JSON record per measurement (machine, parameters,\n"
-          "min/median/max time, throughput, peak memory, whether the result checked out).\n"
-          "Every measured result is checked after timing; the exit status is 1 when any\n"
-          "check or run failed.\n\n"
-          "  --quick          small sizes and short budgets (a smoke run: under 2 minutes)\n"
-          "  -o FILE          results as JSON (schema trajcorr-bench/1)\n"
-          "  --md FILE        results as Markdown tables\n"
-          "  --budget S       time budget per measurement (default 2 s; quick 0.2 s)\n"
-          "  --data DIR       shared sample data (real-tracks/ inside); default: beside the sources\n"
-          "  --peers DIR      folder of encounters_numpy.py; default: bench/peers of the sources\n"
-          "  --python PATH    interpreter with numpy, scipy and h5py (default /usr/bin/python3)\n"
-          "  --max-vessels N  pipeline: leave out fleets above N (full run: 1k..300k)\n"
-          "  --max-days D     pipeline: leave out periods above D days (full run: 1..30)\n"
-          "  --work-dir DIR   scratch folder (default: a new one under $TMPDIR, removed after)\n"
-          "  --keep           keep the scratch folder\n"
-          "  --list           list the suites and exit\n\n"
-          "Suites (default: all, in this order):\n");
-  for (size_t i = 0; i < n; i++)
-    fprintf(f, "  %-9s %s\n", s[i].name, s[i].summary);
-}
+#include "host/cli/specs.h"
+#include "io/outpath.h"
 
 static void on_progress(void *ctx, const char *msg) {
   (void)ctx;
@@ -112,90 +86,36 @@ static int is_file(const char *p) {
 
 int cmd_bench(int argc, char **argv) {
   double t_start = tc_cli_now();
-  const char *json_path = NULL, *md_path = NULL, *data = NULL, *peers = NULL;
-  const char *python = "/usr/bin/python3", *work = NULL;
-  int quick = 0, keep = 0, rc = 1;
-  double budget = 0, max_days = 0;
-  long max_vessels = 0;
-  const char **names = calloc((size_t)argc + 1, sizeof *names);
-  size_t nnames = 0;
+  tc_bench_args a;
+  int rc = tc_cli_parse(&tc_cli_bench, argc, argv, &a);
+  if (rc != TC_CLI_RUN)
+    return rc;
+  const char *json_path = a.json_path, *md_path = a.md_path, *data = a.data, *peers = a.peers;
+  const char *python = a.python, *work = a.work;
+  int quick = a.quick, keep = a.keep;
+  double budget = a.budget_s, max_days = a.max_days;
+  long max_vessels = a.max_vessels;
+  const char **names = a.suites.v;
+  size_t nnames = a.suites.n;
   tc_bench_log *log = NULL;
   char self[PATH_MAX], root[PATH_MAX], data_buf[PATH_MAX], peers_buf[PATH_MAX];
   char work_buf[PATH_MAX] = "";
   int made_work = 0, ran = 0;
-  if (!names) {
-    fprintf(stderr, "trajcorr bench: out of memory\n");
-    return 1;
+  rc = 1;
+  if (a.list) {
+    size_t n;
+    const tc_bench_suite *s = tc_bench_suites(&n);
+    for (size_t k = 0; k < n; k++)
+      printf("%-9s %s\n", s[k].name, s[k].summary);
+    rc = 0;
+    goto cleanup;
   }
-  for (int i = 1; i < argc; i++) {
-    const char *a = argv[i];
-    const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-    int takes = !strcmp(a, "-o") || !strcmp(a, "--md") || !strcmp(a, "--budget") ||
-                !strcmp(a, "--data") || !strcmp(a, "--peers") || !strcmp(a, "--python") ||
-                !strcmp(a, "--work-dir") || !strcmp(a, "--max-vessels") || !strcmp(a, "--max-days");
-    if (takes && !v) {
-      fprintf(stderr, "trajcorr bench: %s needs a value\n", a);
+  for (size_t i = 0; i < nnames; i++)
+    if (!tc_bench_suite_find(names[i])) {
+      fprintf(stderr, "trajcorr bench: unknown suite '%s' (trajcorr bench --list)\n", names[i]);
       rc = 2;
       goto cleanup;
     }
-    if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-      usage(stdout);
-      rc = 0;
-      goto cleanup;
-    } else if (!strcmp(a, "--list")) {
-      size_t n;
-      const tc_bench_suite *s = tc_bench_suites(&n);
-      for (size_t k = 0; k < n; k++)
-        printf("%-9s %s\n", s[k].name, s[k].summary);
-      rc = 0;
-      goto cleanup;
-    } else if (!strcmp(a, "--quick")) {
-      quick = 1;
-    } else if (!strcmp(a, "--keep")) {
-      keep = 1;
-    } else if (!strcmp(a, "-o")) {
-      json_path = argv[++i];
-    } else if (!strcmp(a, "--md")) {
-      md_path = argv[++i];
-    } else if (!strcmp(a, "--data")) {
-      data = argv[++i];
-    } else if (!strcmp(a, "--peers")) {
-      peers = argv[++i];
-    } else if (!strcmp(a, "--python")) {
-      python = argv[++i];
-    } else if (!strcmp(a, "--work-dir")) {
-      work = argv[++i];
-    } else if (!strcmp(a, "--budget")) {
-      if (!tc_arg_double(argv[++i], &budget) || budget <= 0) {
-        fprintf(stderr, "trajcorr bench: --budget wants a positive number of seconds, not '%s'\n", argv[i]);
-        rc = 2;
-        goto cleanup;
-      }
-    } else if (!strcmp(a, "--max-vessels")) {
-      if (!tc_arg_long(argv[++i], 1, 100000000, &max_vessels)) {
-        fprintf(stderr, "trajcorr bench: --max-vessels wants a positive count, not '%s'\n", argv[i]);
-        rc = 2;
-        goto cleanup;
-      }
-    } else if (!strcmp(a, "--max-days")) {
-      if (!tc_arg_double(argv[++i], &max_days) || max_days <= 0) {
-        fprintf(stderr, "trajcorr bench: --max-days wants a positive number of days, not '%s'\n", argv[i]);
-        rc = 2;
-        goto cleanup;
-      }
-    } else if (a[0] == '-') {
-      fprintf(stderr, "trajcorr bench: unknown option '%s'\n", a);
-      usage(stderr);
-      rc = 2;
-      goto cleanup;
-    } else if (!tc_bench_suite_find(a)) {
-      fprintf(stderr, "trajcorr bench: unknown suite '%s' (trajcorr bench --list)\n", a);
-      rc = 2;
-      goto cleanup;
-    } else {
-      names[nnames++] = a;
-    }
-  }
 
   ssize_t sl = readlink("/proc/self/exe", self, sizeof self - 1);
   if (sl <= 0) {
@@ -207,9 +127,27 @@ int cmd_bench(int argc, char **argv) {
   if (!data && have_root && (size_t)snprintf(data_buf, sizeof data_buf, "%s/../shared/data", root) < sizeof data_buf &&
       is_dir(data_buf))
     data = data_buf;
+#ifdef TRAJCORR_PEERS_FROM_BIN
+  /* An installed copy's own peers first (cmake --install, the .deb): bin/../share/trajcorr/peers. */
+  const char *slash = strrchr(self, '/');
+  if (!peers && slash &&
+      (size_t)snprintf(peers_buf, sizeof peers_buf, "%.*s/%s", (int)(slash - self), self, TRAJCORR_PEERS_FROM_BIN) <
+          sizeof peers_buf &&
+      is_dir(peers_buf))
+    peers = peers_buf;
+#endif
   if (!peers && have_root && (size_t)snprintf(peers_buf, sizeof peers_buf, "%s/bench/peers", root) < sizeof peers_buf &&
       is_dir(peers_buf))
     peers = peers_buf;
+  {
+    tc_err cerr = {0};
+    const char *outs[] = {json_path, md_path}, *ins[] = {data, peers};
+    if (tc_outpath_check(outs, 2, ins, 2, &cerr) != TC_OK) { /* a result onto an input or each other */
+      fprintf(stderr, "trajcorr bench: %s\n", cerr.msg);
+      rc = 2;
+      goto cleanup;
+    }
+  }
   if (!work) {
     const char *tmp = getenv("TMPDIR");
     if ((size_t)snprintf(work_buf, sizeof work_buf, "%s/trajcorr-bench-XXXXXX", tmp && *tmp ? tmp : "/tmp") >=
@@ -284,7 +222,7 @@ cleanup:
   else if (made_work && keep)
     fprintf(stderr, "[bench] kept scratch folder %s\n", work_buf);
   tc_bench_log_free(log);
-  free(names);
+  tc_cli_free(&tc_cli_bench, &a);
   if (ran)
     tc_cli_closing_line("trajcorr bench", t_start);
   return rc;

@@ -1,5 +1,6 @@
 /* trajcorr import STORE FILE...: AIS files into the HDF5 track store (io/import.h). */
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,26 +8,44 @@
 
 #include "host/cli/args.h"
 #include "host/cli/commands.h"
+#include "host/cli/specs.h"
 #include "host/cli/progress.h"
 #include "io/import.h"
+#include "io/outpath.h"
 #include "io/timefmt.h"
 
-static void usage(FILE *f) {
-  fprintf(f,
-          "usage: trajcorr import STORE FILE... [options]\n"
-          "Adds AIS positions and static data from FILEs (CSV, NMEA; .gz; '-' = standard\n"
-          "input) to the HDF5 track STORE, creating it if missing. The store is replaced\n"
-          "atomically: on any failure it stays as it was.\n\n"
-          "  --bucket D    bucket length of a new store: 3600, 1h, 6h, 1d (default), 7d\n"
-          "  --deflate N   compression level of a new store, 0 (none) to 9 (default 1)\n"
-          "  --memory M    memory for sorting, e.g. 256M, 1G (default 1G); more spills to disk\n"
-          "  --format F    input format: auto (default), csv, dma, marinecadastre, nmea\n"
-          "  --time-base T NMEA without receive times (no tag block c:, trailing Unix time\n"
-          "                or $PGHP): the time given to its messages (ISO 8601 or Unix s)\n"
-          "  --force       import files whose content the store already has\n"
-          "  --strict      stop at the first bad row (exit 2) instead of skipping it\n"
-          "  --quiet       no progress and no summary\n\n"
-          "Exit status: 0 success, 1 failure, 2 bad usage or a row rejected by --strict.\n");
+/* The first SIGINT, SIGTERM or SIGHUP asks the import to stop (io/import.h's cancel:
+ * it removes its temporary file and leaves the store as it was); SA_RESETHAND puts the
+ * default action back, so a second one ends the program at once. No SA_RESTART: a read
+ * blocked on a pipe or terminal returns, and the import stops there too. */
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop_signal(int sig) { stop_signal = sig; }
+
+static void catch_stop_signals(void) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_stop_signal;
+  sa.sa_flags = SA_RESETHAND;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, NULL);
+  sigaction(SIGTERM, &sa, NULL);
+  sigaction(SIGHUP, &sa, NULL);
+}
+
+static const char *signal_name(int sig) {
+  return sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "SIGHUP";
+}
+
+/* A FILE that is the store itself (by any path or link) would be read while the store
+ * is replaced: refused. 1 when none is. */
+static int store_not_input(const char *store, const char **files, size_t nfiles) {
+  tc_err err = {0};
+  const char *outs[] = {store};
+  if (tc_outpath_check(outs, 1, files, nfiles, &err) == TC_OK)
+    return 1;
+  fprintf(stderr, "trajcorr import: %s\n", err.msg);
+  return 0;
 }
 
 typedef struct {
@@ -107,75 +126,27 @@ static void print_summary(const char *store, const tc_import_result *r, const sk
 }
 
 int cmd_import(int argc, char **argv) {
-  tc_import_opts o;
-  tc_import_opts_init(&o);
-  tc_reader_opts ro = {.format = NULL, .strict = 0, .time_base = INT64_MIN};
-  int quiet = 0, rc = 1;
-  const char *store = NULL;
-  const char **files = calloc((size_t)argc, sizeof *files);
-  size_t nfiles = 0;
-  if (!files) {
-    fprintf(stderr, "trajcorr import: out of memory\n");
-    return 1;
-  }
-  for (int i = 1; i < argc; i++) {
-    const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-    int64_t d;
-    uint64_t sz;
-    long l;
-    if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-      usage(stdout);
-      free(files);
-      return 0;
-    } else if (!strcmp(a, "--force")) {
-      o.force = 1;
-    } else if (!strcmp(a, "--strict")) {
-      ro.strict = 1;
-    } else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
-      quiet = 1;
-    } else if (!strcmp(a, "--bucket") || !strcmp(a, "--deflate") || !strcmp(a, "--memory") ||
-               !strcmp(a, "--format") || !strcmp(a, "--buffer-rows") || !strcmp(a, "--time-base")) {
-      int ok = v != NULL;
-      if (ok && !strcmp(a, "--bucket"))
-        ok = tc_arg_duration(v, &d) && d > 0 && (o.bucket_s = d);
-      else if (ok && !strcmp(a, "--deflate"))
-        ok = tc_arg_long(v, 0, 9, &l) && ((o.deflate_level = (int)l), 1);
-      else if (ok && !strcmp(a, "--memory"))
-        ok = tc_arg_size(v, &sz) && sz >= (1u << 20) && sz <= SIZE_MAX && (o.memory_bytes = sz);
-      else if (ok && !strcmp(a, "--time-base"))
-        ok = tc_arg_time(v, &ro.time_base);
-      else if (ok && !strcmp(a, "--buffer-rows")) /* for tests: rows buffered before a spill */
-        ok = tc_arg_long(v, 1024, 1L << 30, &l) && (o.max_buffer_rows = (size_t)l);
-      else if (ok)
-        ro.format = v;
-      if (!ok) {
-        fprintf(stderr, "trajcorr import: bad value for %s: '%s'%s\n", a, v ? v : "",
-                !strcmp(a, "--bucket") ? " (e.g. 3600, 1h, 6h, 1d, 7d)"
-                : !strcmp(a, "--memory") ? " (at least 1M; e.g. 256M, 1G)" : "");
-        free(files);
-        return 2;
-      }
-      i++;
-    } else if (a[0] == '-' && a[1]) {
-      fprintf(stderr, "trajcorr import: unknown option '%s'\n", a);
-      usage(stderr);
-      free(files);
-      return 2;
-    } else if (!store) {
-      store = a;
-    } else {
-      files[nfiles++] = a;
-    }
-  }
-  if (!store || !nfiles) {
-    usage(stderr);
-    free(files);
+  tc_import_args a;
+  int rc = tc_cli_parse(&tc_cli_import, argc, argv, &a);
+  if (rc != TC_CLI_RUN)
+    return rc;
+  tc_import_opts o = a.o;
+  tc_reader_opts ro = a.ro;
+  int quiet = a.quiet;
+  const char *store = a.store;
+  const char **files = a.files.v;
+  size_t nfiles = a.files.n;
+  if (!store_not_input(store, files, nfiles)) {
+    tc_cli_free(&tc_cli_import, &a);
     return 2;
   }
+  rc = 1;
   double t0 = tc_cli_now();
   progress_ctx pc = {.bar = tc_progress_create(!quiet)};
   o.progress = on_progress;
   o.progress_ctx = &pc;
+  o.cancel = &stop_signal;
+  catch_stop_signals();
   tc_err err;
   tc_err_clear(&err);
   tc_import *im = NULL;
@@ -197,13 +168,19 @@ int cmd_import(int argc, char **argv) {
     st = tc_import_commit(im, &res, &err);
   tc_progress_free(pc.bar);
   tc_import_abort(im);
-  if (st != TC_OK) {
+  if (st != TC_OK && stop_signal) { /* whatever failed, the signal is the reason */
+    fprintf(stderr, "trajcorr import: interrupted by %s: store %s unchanged\n", signal_name(stop_signal), store);
+    rc = 128 + stop_signal;
+  } else if (st != TC_OK) {
     fprintf(stderr, "trajcorr import: %s\n", err.msg[0] ? err.msg : tc_status_name(st));
     if (sk.nsamples && !ro.strict)
       print_skips(stderr, &sk);
     fprintf(stderr, "trajcorr import: %s was not changed\n", store);
     rc = (st == TC_ERR_ARG || (ro.strict && st == TC_ERR_FORMAT)) ? 2 : 1;
   } else {
+    if (stop_signal) /* too late to stop: the new store was already in place */
+      fprintf(stderr, "trajcorr import: %s arrived after the store was written; the import is complete\n",
+              signal_name(stop_signal));
     if (!quiet) {
       print_summary(store, &res, &sk, in_bytes, tc_cli_now() - t0);
       fflush(stdout);
@@ -211,6 +188,6 @@ int cmd_import(int argc, char **argv) {
     }
     rc = 0;
   }
-  free(files);
+  tc_cli_free(&tc_cli_import, &a);
   return rc;
 }

@@ -5,23 +5,14 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "host/cli/args.h"
 #include "host/cli/commands.h"
+#include "host/cli/specs.h"
+#include "io/json.h"
+#include "io/printable.h"
 #include "io/store.h"
+#include "io/store_check.h"
 #include "io/timefmt.h"
-
-static void json_str(const char *s) {
-  putchar('"');
-  for (; *s; s++) {
-    unsigned char c = (unsigned char)*s;
-    if (c == '"' || c == '\\')
-      printf("\\%c", c);
-    else if (c < 0x20)
-      printf("\\u%04x", c);
-    else
-      putchar(c);
-  }
-  putchar('"');
-}
 
 static const struct {
   const char *name;
@@ -50,38 +41,70 @@ static void duration(int64_t s, char *buf, size_t cap) {
     snprintf(buf, cap, "%" PRId64 "s", s);
 }
 
-static void print_json(const tc_store *s, const tc_store_info *in, const tc_store_srcfile *src,
-                       size_t nsrc, int64_t file_bytes) {
+/* What the store's checksums cover (stores written before them have none). */
+typedef struct {
+  size_t datasets, bare;
+  int metadata, known; /* known: 0 when a damaged object stopped the count */
+  char why[TC_ERR_MSG_MAX];
+} sums;
+
+/* 0, or 1 when out of memory or standard output failed (said on standard error). */
+static int print_json(const tc_store *s, const tc_store_info *in, const tc_store_srcfile *src,
+                      size_t nsrc, int64_t file_bytes, const sums *cs) {
   char a[TC_ISO_LEN], b[TC_ISO_LEN];
   tc_time_format_iso(in->t_min, a);
   tc_time_format_iso(in->t_max, b);
-  printf("{\n  \"store\": ");
-  json_str(tc_store_path(s));
-  printf(",\n  \"format_version\": %d,\n  \"rows\": %" PRIu64 ",\n  \"vessels\": %" PRIu64
-         ",\n  \"t_min\": %" PRId64 ",\n  \"t_max\": %" PRId64 ",\n  \"time_min\": \"%s\",\n"
-         "  \"time_max\": \"%s\",\n  \"bucket_s\": %" PRId64 ",\n  \"buckets\": %zu,\n"
-         "  \"codec\": \"%s\",\n  \"deflate_level\": %d,\n  \"file_bytes\": %" PRId64 ",\n"
-         "  \"cleaning\": {",
-         in->format_version, in->rows, in->vessels, in->rows ? in->t_min : 0,
-         in->rows ? in->t_max : 0, in->rows ? a : "", in->rows ? b : "", in->bucket_s,
-         in->nbuckets, tc_store_codec(s), in->deflate_level, file_bytes);
-  for (size_t i = 0; i < NCLEAN; i++)
-    printf("%s\"%s\": %" PRIu64, i ? ", " : "", clean_fields[i].name, clean_get(&in->clean, i));
-  printf("},\n  \"sources\": [");
-  for (size_t i = 0; i < nsrc; i++) {
-    char t[TC_ISO_LEN];
-    tc_time_format_iso(src[i].imported_at, t);
-    printf("%s\n    {\"name\": ", i ? "," : "");
-    json_str(src[i].name);
-    printf(", \"size\": %" PRIu64 ", \"sha256\": \"%s\", \"format\": ", src[i].size, src[i].sha256);
-    json_str(src[i].format);
-    printf(", \"imported_at\": \"%s\", \"records\": %" PRIu64 "}", t, src[i].records);
+  int bad = 0;
+  json_t *o = json_object(), *clean = json_object(), *sources = json_array();
+  bad = !o || !clean || !sources;
+  if (!bad) {
+    tc_json_set(o, "store", tc_json_string(tc_store_path(s)), &bad);
+    tc_json_set(o, "format_version", json_integer(in->format_version), &bad);
+    tc_json_set(o, "rows", json_integer((json_int_t)in->rows), &bad);
+    tc_json_set(o, "vessels", json_integer((json_int_t)in->vessels), &bad);
+    tc_json_set(o, "t_min", json_integer(in->rows ? in->t_min : 0), &bad);
+    tc_json_set(o, "t_max", json_integer(in->rows ? in->t_max : 0), &bad);
+    tc_json_set(o, "time_min", json_string(in->rows ? a : ""), &bad);
+    tc_json_set(o, "time_max", json_string(in->rows ? b : ""), &bad);
+    tc_json_set(o, "bucket_s", json_integer(in->bucket_s), &bad);
+    tc_json_set(o, "buckets", json_integer((json_int_t)in->nbuckets), &bad);
+    tc_json_set(o, "codec", tc_json_string(tc_store_codec(s)), &bad);
+    tc_json_set(o, "deflate_level", json_integer(in->deflate_level), &bad);
+    tc_json_set(o, "file_bytes", json_integer(file_bytes), &bad);
+    for (size_t i = 0; i < NCLEAN; i++)
+      tc_json_set(clean, clean_fields[i].name, json_integer((json_int_t)clean_get(&in->clean, i)), &bad);
+    tc_json_set(o, "cleaning", clean, &bad);
+    clean = NULL;
+    tc_json_set(o, "checksums",
+                cs->known ? json_pack("{s:I,s:I,s:b}", "datasets", (json_int_t)cs->datasets, "without_checksum",
+                                      (json_int_t)cs->bare, "metadata", cs->metadata)
+                          : json_null(),
+                &bad);
+    for (size_t i = 0; i < nsrc; i++) {
+      char t[TC_ISO_LEN];
+      tc_time_format_iso(src[i].imported_at, t);
+      tc_json_push(sources,
+                   json_pack("{s:o,s:I,s:s,s:o,s:s,s:I}", "name", tc_json_string(src[i].name), "size",
+                             (json_int_t)src[i].size, "sha256", src[i].sha256, "format",
+                             tc_json_string(src[i].format), "imported_at", t, "records",
+                             (json_int_t)src[i].records),
+                   &bad);
+    }
+    tc_json_set(o, "sources", sources, &bad);
+    sources = NULL;
   }
-  printf("%s]\n}\n", nsrc ? "\n  " : "");
+  if (!bad)
+    bad = json_dumpf(o, stdout, JSON_INDENT(2)) != 0 || putchar('\n') == EOF;
+  json_decref(o);
+  json_decref(clean);
+  json_decref(sources);
+  if (bad)
+    fprintf(stderr, "trajcorr info: cannot write the JSON (out of memory or output error)\n");
+  return bad;
 }
 
 static void print_text(const tc_store *s, const tc_store_info *in, const tc_store_srcfile *src,
-                       size_t nsrc, int64_t file_bytes) {
+                       size_t nsrc, int64_t file_bytes, const sums *cs) {
   char a[TC_ISO_LEN], b[TC_ISO_LEN], d[32];
   tc_time_format_iso(in->t_min, a);
   tc_time_format_iso(in->t_max, b);
@@ -99,6 +122,13 @@ static void print_text(const tc_store *s, const tc_store_info *in, const tc_stor
   else
     printf("time range: (empty)\n");
   printf("bucket length: %" PRId64 " s (%s)\nbuckets: %zu\n", in->bucket_s, d, in->nbuckets);
+  if (!cs->known)
+    printf("checksums: cannot tell (%s); run trajcorr check\n", cs->why);
+  else if (cs->bare == 0 && cs->metadata)
+    printf("checksums: Fletcher-32 on all %zu datasets, metadata checksummed\n", cs->datasets);
+  else
+    printf("checksums: %zu of %zu datasets without, metadata %s (an older store: damage there "
+           "may go unseen)\n", cs->bare, cs->datasets, cs->metadata ? "checksummed" : "without");
   printf("cleaning (all imports):\n");
   for (size_t i = 0; i < NCLEAN; i++)
     printf("  %-13s %14" PRIu64 "\n", clean_fields[i].name, clean_get(&in->clean, i));
@@ -106,33 +136,25 @@ static void print_text(const tc_store *s, const tc_store_info *in, const tc_stor
   for (size_t i = 0; i < nsrc; i++) {
     char t[TC_ISO_LEN];
     tc_time_format_iso(src[i].imported_at, t);
-    printf("  %s  %" PRIu64 " bytes  %s  %s  sha256 %s  %" PRIu64 " records\n", src[i].name,
-           src[i].size, src[i].format, t, src[i].sha256, src[i].records);
+    /* names and formats are read from the store: shown escaped (io/printable.h) */
+    char name[TC_PRINTABLE_CAP(sizeof src[i].name)], fmt[TC_PRINTABLE_CAP(sizeof src[i].format)];
+    char sha[TC_PRINTABLE_CAP(sizeof src[i].sha256)];
+    tc_printable(name, sizeof name, src[i].name, strnlen(src[i].name, sizeof src[i].name), 0);
+    tc_printable(fmt, sizeof fmt, src[i].format, strnlen(src[i].format, sizeof src[i].format), 0);
+    tc_printable(sha, sizeof sha, src[i].sha256, strnlen(src[i].sha256, sizeof src[i].sha256), 0);
+    printf("  %s  %" PRIu64 " bytes  %s  %s  sha256 %s  %" PRIu64 " records\n", name, src[i].size, fmt, t,
+           sha, src[i].records);
   }
 }
 
 int cmd_info(int argc, char **argv) {
-  const char *path = NULL;
-  int json = 0;
-  for (int i = 1; i < argc; i++) {
-    if (!strcmp(argv[i], "--json")) {
-      json = 1;
-    } else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-      printf("usage: trajcorr info STORE [--json]\n"
-             "Rows, vessels, time range, buckets, cleaning counts and imported sources of a store.\n");
-      return 0;
-    } else if (argv[i][0] == '-' || path) {
-      fprintf(stderr, "trajcorr info: unexpected argument '%s'\nusage: trajcorr info STORE [--json]\n",
-              argv[i]);
-      return 2;
-    } else {
-      path = argv[i];
-    }
-  }
-  if (!path) {
-    fprintf(stderr, "usage: trajcorr info STORE [--json]\n");
-    return 2;
-  }
+  double t_start = tc_cli_now();
+  tc_info_args a;
+  int rc = tc_cli_parse(&tc_cli_info, argc, argv, &a);
+  if (rc != TC_CLI_RUN)
+    return rc;
+  const char *path = a.store;
+  int json = a.json;
   tc_err err;
   tc_err_clear(&err);
   tc_store *s = NULL;
@@ -141,17 +163,30 @@ int cmd_info(int argc, char **argv) {
   tc_status st = tc_store_open(path, &s, &err);
   if (st == TC_OK)
     st = tc_store_sources(s, &src, &nsrc, &err);
+  sums cs = {0, 0, 0, 0, ""};
+  if (st == TC_OK) { /* a damaged object the summary does not need must not hide it */
+    tc_err e;
+    tc_err_clear(&e);
+    cs.known = tc_store_checksums(s, &cs.datasets, &cs.bare, &cs.metadata, &e) == TC_OK;
+    snprintf(cs.why, sizeof cs.why, "%s", e.msg);
+  }
   if (st != TC_OK) {
     fprintf(stderr, "trajcorr info: %s\n", err.msg[0] ? err.msg : tc_status_name(st));
     tc_store_close(s);
+    if (!a.quiet)
+      tc_cli_closing_line("trajcorr info", t_start);
     return 1;
   }
   struct stat sb;
   int64_t bytes = stat(path, &sb) == 0 ? (int64_t)sb.st_size : -1;
+  rc = 0;
   if (json)
-    print_json(s, tc_store_get_info(s), src, nsrc, bytes);
+    rc = print_json(s, tc_store_get_info(s), src, nsrc, bytes, &cs);
   else
-    print_text(s, tc_store_get_info(s), src, nsrc, bytes);
+    print_text(s, tc_store_get_info(s), src, nsrc, bytes, &cs);
   tc_store_close(s);
-  return 0;
+  fflush(stdout);
+  if (!a.quiet)
+    tc_cli_closing_line("trajcorr info", t_start);
+  return rc;
 }

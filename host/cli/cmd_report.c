@@ -2,7 +2,6 @@
  * for analysts (host/report/report.h). Without a list, the encounters are computed
  * with the spec's defaults; without --ports, anchorages found in the store flag the
  * encounters at anchor. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,36 +9,14 @@
 #include "host/backend.h"
 #include "host/cli/args.h"
 #include "host/cli/commands.h"
+#include "host/cli/specs.h"
 #include "host/engine/engine.h"
 #include "host/report/anchorage.h"
 #include "host/report/output.h"
 #include "host/report/report.h"
 #include "host/report/encounters_csv.h"
+#include "io/outpath.h"
 #include "io/store.h"
-
-static void usage(FILE *f) {
-  fprintf(f,
-          "usage: trajcorr report STORE [ENCOUNTERS.csv] [-o report.html] [options]\n"
-          "Writes one HTML page that opens with no network: a map of the encounters over the\n"
-          "shoreline, a sortable table, counts per day and per flag pair, and per encounter a\n"
-          "panel with both tracks and plots of distance and speeds. Without ENCOUNTERS.csv the\n"
-          "encounters are computed from STORE with the spec's defaults.\n\n"
-          "  -o, --output FILE       page to write [report.html]\n"
-          "      --title TEXT        page title\n"
-          "      --panels N          candidates (best first) with a panel [200]\n"
-          "      --no-anchorages     do not flag encounters at anchorages found in STORE\n"
-          "                          (done when no --ports is given)\n"
-          "  -q, --quiet             no summary on stderr\n"
-          "Candidate options (default order: --sort score):\n%s",
-          tc_output_help());
-}
-
-enum { O_TITLE = 256, O_PANELS, O_NOANCH };
-
-static const struct option longopts[] = {
-    {"output", required_argument, 0, 'o'}, {"title", required_argument, 0, O_TITLE},
-    {"panels", required_argument, 0, O_PANELS}, {"no-anchorages", no_argument, 0, O_NOANCH},
-    {"quiet", no_argument, 0, 'q'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
 
 /* Anchorages of the store (>= 5 vessels in 1 km cells). */
 static tc_status store_anchorages(tc_store *store, tc_places **out, tc_err *err) {
@@ -63,9 +40,10 @@ static tc_status store_anchorages(tc_store *store, tc_places **out, tc_err *err)
   return s;
 }
 
-static tc_status compute(tc_store *store, tc_encounter_list *list, tc_err *err) {
+static tc_status compute(tc_store *store, int threads, tc_encounter_list *list, tc_err *err) {
   tc_params p;
   tc_params_default(&p);
+  p.threads = threads;
   tc_backend_config cfg;
   memset(&cfg, 0, sizeof cfg);
   cfg.platform = cfg.device = -1;
@@ -80,58 +58,41 @@ static tc_status compute(tc_store *store, tc_encounter_list *list, tc_err *err) 
 
 int cmd_report(int argc, char **argv) {
   double t_start = tc_cli_now();
+  tc_report_args a;
+  int rc = tc_cli_parse(&tc_cli_report, argc, argv, &a);
+  if (rc != TC_CLI_RUN)
+    return rc;
   tc_output *o = NULL;
   tc_err err = {0};
-  if (tc_output_create(&o) != TC_OK) {
-    fprintf(stderr, "trajcorr report: out of memory\n");
-    return 1;
+  tc_report_opts ro = a.ro;
+  ro.max_panels = a.panels;
+  tc_output_opts oo = tc_output_args_get(&a.out_opts);
+  if (tc_output_create(&o) != TC_OK || tc_output_configure(o, &oo, a.out_opts.given, &err) != TC_OK) {
+    fprintf(stderr, "trajcorr report: %s\n", err.msg[0] ? err.msg : "out of memory");
+    tc_output_free(o);
+    tc_cli_free(&tc_cli_report, &a);
+    return 2;
   }
-  tc_report_opts ro;
-  tc_report_defaults(&ro);
-  tc_output_set_sort_score(o, 1);
-  tc_output_set_tracks(o, 1, ro.max_panels);
-  if (tc_output_extract(o, &argc, argv, &err) != TC_OK) {
+  tc_output_set_tracks(o, 1, a.panels ? a.panels : 1);
+  const char *out = a.out;
+  int quiet = a.quiet, anchorages = !a.no_anchorages;
+  const char *store_path = a.store, *list_path = a.list;
+  const char *outs[] = {out}, *ins[24] = {store_path, list_path};
+  size_t nin = 2 + tc_output_inputs(o, ins + 2, 22);
+  if (tc_outpath_check(outs, 1, ins, nin, &err) != TC_OK) { /* -o onto the store replaces it */
     fprintf(stderr, "trajcorr report: %s\n", err.msg);
     tc_output_free(o);
+    tc_cli_free(&tc_cli_report, &a);
     return 2;
   }
-  const char *out = "report.html";
-  int quiet = 0, anchorages = 1, c;
-  long l;
-  optind = 1;
-  while ((c = getopt_long(argc, argv, "o:qh", longopts, NULL)) != -1) {
-    switch (c) {
-    case 'o': out = optarg; break;
-    case O_TITLE: ro.title = optarg; break;
-    case O_PANELS:
-      if (!tc_arg_long(optarg, 0, 100000, &l)) {
-        fprintf(stderr, "trajcorr report: invalid --panels '%s'\n", optarg);
-        tc_output_free(o);
-        return 2;
-      }
-      ro.max_panels = (size_t)l;
-      tc_output_set_tracks(o, 1, l ? (size_t)l : 1);
-      break;
-    case O_NOANCH: anchorages = 0; break;
-    case 'q': quiet = 1; break;
-    case 'h': usage(stdout); tc_output_free(o); return 0;
-    default: usage(stderr); tc_output_free(o); return 2;
-    }
-  }
-  if (optind != argc - 1 && optind != argc - 2) {
-    usage(stderr);
-    tc_output_free(o);
-    return 2;
-  }
-  const char *store_path = argv[optind], *list_path = optind == argc - 2 ? argv[optind + 1] : NULL;
-  int rc = 1;
+  rc = 1;
   tc_store *store = NULL;
   tc_encounter_list list;
   tc_encounter_list_init(&list);
   tc_status s = tc_store_open(store_path, &store, &err);
   if (s != TC_OK)
     goto fail;
-  s = list_path ? tc_encounters_csv_read(list_path, &list, &err) : compute(store, &list, &err);
+  s = list_path ? tc_encounters_csv_read(list_path, &list, &err) : compute(store, a.threads, &list, &err);
   if (s != TC_OK)
     goto fail;
   if ((s = tc_output_use_store(o, store, &err)) != TC_OK)
@@ -167,5 +128,6 @@ done:
   tc_store_close(store);
   if (!quiet)
     tc_cli_closing_line("trajcorr report", t_start);
+  tc_cli_free(&tc_cli_report, &a);
   return rc;
 }

@@ -6,6 +6,7 @@
 
 int cmd_import(int argc, char **argv);
 int cmd_info(int argc, char **argv);
+int cmd_check(int argc, char **argv);
 int cmd_generate(int argc, char **argv);
 int cmd_encounters(int argc, char **argv);
 int cmd_devices(int argc, char **argv);

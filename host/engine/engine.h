@@ -27,6 +27,8 @@ typedef struct {
   double t_read_wait, t_positions, t_grid, t_cand, t_exact, t_speeds, t_runs; /* seconds */
   double t_read;              /* the reader thread's time, overlapped with the stages or not */
   tc_backend_stats backend;
+  int has_device;             /* the backend filled `device` (a device backend) */
+  tc_device_profile device;   /* its start-up, time by step and traffic (--profile) */
   const char *precision;      /* as the backend reports it */
 } tc_engine_stats;
 

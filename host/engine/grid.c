@@ -254,11 +254,34 @@ static tc_status compact(pstore *p) {
   return TC_OK;
 }
 
+/* Non-zero when t[a..b) is not strictly ascending; no branches, so it vectorises
+ * (64-bit compares: AVX2). */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__linux__)
+__attribute__((target_clones("avx2", "default")))
+#endif
+static uint64_t not_ascending(const int64_t *t, size_t a, size_t b) {
+  uint64_t bad = 0;
+  for (size_t k = a + 1; k < b; k++)
+    bad |= (uint64_t)(t[k] <= t[k - 1]);
+  return bad;
+}
+
 tc_status tc_grid_cpu_add(tc_grid_cpu *g, const tc_track_window *fx, int64_t keep_from,
                           int64_t t_next, int threads, uint64_t *dropped) {
   pstore *ps = &g->ps;
   const vtable *old = &ps->vt[ps->cur];
   vtable *t = &ps->vt[ps->cur ^ 1];
+  /* The planning below sizes each vessel's region from its first and last new fix:
+   * fixes out of order would make add_vessel write past it. The store reader checks
+   * the order already; this pass keeps any other source from corrupting memory. */
+  uint64_t bad = 0;
+  for (size_t v = 0; v < fx->nv; v++) {
+    if ((v && fx->mmsi[v] <= fx->mmsi[v - 1]) || fx->off[v + 1] < fx->off[v])
+      return TC_ERR_FORMAT;
+    bad |= not_ascending(fx->t, fx->off[v], fx->off[v + 1]);
+  }
+  if (bad)
+    return TC_ERR_FORMAT;
   /* The vessels, in mmsi order: the old table's that still matter and fx's. */
   if (!tc_reserve((void **)&g->sp, &g->cap_sp, old->nv + fx->nv + 1, sizeof *g->sp))
     return TC_ERR_NOMEM;
@@ -286,6 +309,8 @@ tc_status tc_grid_cpu_add(tc_grid_cpu *g, const tc_track_window *fx, int64_t kee
       s.b0 = fx->off[bi];
       s.b1 = fx->off[bi + 1];
       bi++;
+      if (s.b1 > s.b0 && lt != INT64_MIN && fx->t[s.b0] <= lt)
+        return TC_ERR_FORMAT; /* not later than the fixes it had: same danger */
     }
     if (beg == end && s.b1 == s.b0 && (lt == INT64_MIN || lt < t_next - g->max_gap)) {
       garbage += rend - rbeg; /* nothing left and nothing to come */

@@ -22,7 +22,8 @@ tc_status tc_grid_cpu_create(int64_t slot, int64_t max_gap, double max_implied_s
 void tc_grid_cpu_free(tc_grid_cpu *g);
 
 /* Adds the next fixes: fx's vessels in ascending mmsi, each vessel's fixes in time
- * order and later than any it had before (fx->max_gap is ignored). Positions before
+ * order and later than any it had before (fx->max_gap is ignored); TC_ERR_FORMAT, with
+ * nothing added, when fx breaks that order. Positions before
  * keep_from are dropped (nothing asks for them again); t_next: every later fix has
  * t >= t_next (a real time, not a sentinel), so a vessel with nothing left whose last fix is more than max_gap
  * before it is forgotten (a next fix would pass the teleport test unconditionally and

@@ -254,7 +254,8 @@ tc_status tc_encounters_run(const tc_bucket_source *src, const tc_params *p,
       if ((s = bucket_fixes(&e, &cols, &fx)) != TC_OK ||
           (s = tc_grid_cpu_add(e.grid, &fx, s_done == INT64_MIN ? INT64_MIN : s_done - p->slot, T,
                                p->threads, &stats->teleport_dropped)) != TC_OK) {
-        tc_fail(err, s, "out of memory computing grid positions");
+        tc_fail(err, s, s == TC_ERR_FORMAT ? "fixes out of (mmsi, t) order reached the grid (a damaged store?)"
+                                           : "out of memory computing grid positions");
         goto cleanup;
       }
       /* The rows are now positions: they take the next slice while this one's grid
@@ -327,6 +328,10 @@ cleanup:
   tc_grid_block_free(&e.blk);
   tc_pairbuf_free(&e.cand);
   tc_closebuf_free(&e.close);
+  if (e.bstate && ops->profile) {
+    ops->profile(e.bstate, &stats->device);
+    stats->has_device = 1;
+  }
   if (e.bstate)
     ops->destroy(e.bstate);
   return s;

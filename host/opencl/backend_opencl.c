@@ -2,10 +2,12 @@
  * queues and kernels, precision, memory budget. The work is in cl_batch.c. */
 #include "host/opencl/backend_opencl.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "host/opencl/cl_program.h"
 #include "host/opencl/cl_state.h"
@@ -116,21 +118,54 @@ static tc_status set_budget(tc_ocl *s, size_t device_memory, tc_err *err) {
     s->budget = (size_t)s->dev.global_mem;
   size_t bpp = bytes_per_position(s);
   size_t nmax = (s->budget - s->budget / 4) / bpp;
-  size_t lim = (size_t)(s->dev.max_alloc / s->rsize);
+  /* no buffer may pass the device's largest allocation: the widest per position are the
+   * offsets (rsize) and the hash buckets (under 16 bytes a position) */
+  size_t lim = (size_t)(s->dev.max_alloc / 32);
   if (nmax > lim)
     nmax = lim;
   if (nmax > TC_OCL_COUNT_LIMIT / 4)
     nmax = TC_OCL_COUNT_LIMIT / 4;
   if (nmax < 2)
-    return tc_fail(err, TC_ERR_ARG, "device memory budget of %zu bytes is too small (at least %zu)",
-                   s->budget, 8 * bpp);
+    return tc_fail(err, TC_ERR_ARG,
+                   "device memory budget of %zu bytes with buffers of at most %llu bytes: too "
+                   "small (a sub-batch needs a budget of %zu and buffers of 64)",
+                   s->budget, (unsigned long long)s->dev.max_alloc, 8 * bpp);
   s->nmax = nmax;
   size_t pairs = s->budget / 32;
   if (pairs < 1024)
     pairs = 1024;
   if (pairs > (1u << 22))
     pairs = 1u << 22;
+  if (pairs > s->dev.max_alloc / 4)
+    pairs = (size_t)(s->dev.max_alloc / 4);
   return tc_ocl_set_pair_cap(s, pairs, err);
+}
+
+static double now_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* TRAJCORR_CL_MAX_ALLOC=BYTES lowers the largest buffer the device allows, so a test
+ * on a big device takes the paths of a small one (every block cut into sub-batches). */
+static tc_status force_max_alloc(tc_ocl *s, tc_err *err) {
+  const char *v = getenv("TRAJCORR_CL_MAX_ALLOC");
+  s->info.max_alloc = s->dev.max_alloc;
+  if (!v || !*v)
+    return TC_OK;
+  char *end = NULL;
+  errno = 0;
+  unsigned long long b = strtoull(v, &end, 10);
+  if (errno || end == v || *end || b == 0 || v[0] == '-')
+    return tc_fail(err, TC_ERR_ARG, "TRAJCORR_CL_MAX_ALLOC='%s': expected a positive number of bytes",
+                   v);
+  if (b < s->dev.max_alloc) {
+    s->dev.max_alloc = b;
+    s->info.max_alloc = b;
+    s->info.max_alloc_forced = 1;
+  }
+  return TC_OK;
 }
 
 static tc_status oc_create_common(const tc_backend_config *cfg, int allpairs, void **state,
@@ -149,9 +184,18 @@ static tc_status oc_create_common(const tc_backend_config *cfg, int allpairs, vo
     goto cleanup;
   s->single = cfg->single_precision || !s->dev.fp64; /* no fp64: float screen, exact recheck */
   s->rsize = s->single ? 4 * sizeof(cl_float) : 4 * sizeof(cl_double);
-  if ((st = tc_cl_context_get(s->dev.device_id, &s->ctx, err)) ||
-      (st = tc_cl_program_get(s->dev.device_id, s->single, s->dev.fp64, &s->prog, NULL, err)))
+  if ((st = force_max_alloc(s, err)) != TC_OK)
     goto cleanup;
+  double t0 = now_s();
+  if ((st = tc_cl_context_get(s->dev.device_id, &s->ctx, err)) != TC_OK)
+    goto cleanup;
+  s->info.t_context = now_s() - t0;
+  tc_cl_program_info pi;
+  if ((st = tc_cl_program_get(s->dev.device_id, s->single, s->dev.fp64, &s->prog, &pi, err)))
+    goto cleanup;
+  s->info.t_program = pi.seconds;
+  s->info.program_from = pi.from;
+  s->info.cache_written = pi.cache_written;
   cl_command_queue_properties props = s->profile ? CL_QUEUE_PROFILING_ENABLE : 0;
   s->q = clCreateCommandQueue(s->ctx, s->dev.device_id, props, &rc);
   TC_CL_TRY_RC(err, rc, "clCreateCommandQueue");
@@ -221,11 +265,38 @@ static size_t oc_block_positions(void *state) {
   return (size_t)4 << 20;
 }
 
+static void oc_profile(void *state, tc_device_profile *p) {
+  const tc_ocl *s = state;
+  const tc_opencl_info *i = &s->info;
+  memset(p, 0, sizeof *p);
+  p->t_context = i->t_context;
+  p->t_program = i->t_program;
+  p->program_from = tc_cl_from_name(i->program_from);
+  p->cache_written = i->cache_written;
+  p->t_stage = i->t_stage;
+  p->t_wait = i->t_wait;
+  p->t_keys = i->t_keys;
+  p->t_sort = i->t_sort;
+  p->t_pairs = i->t_pairs;
+  p->t_write = i->t_write;
+  p->t_read = i->t_read;
+  p->bytes_up = i->bytes_up;
+  p->bytes_down = i->bytes_down;
+  p->blocks = i->blocks;
+  p->batches = i->batches;
+  p->split_blocks = i->split_blocks;
+  p->retries = i->retries;
+  p->splits = i->splits;
+  p->max_alloc = i->max_alloc;
+  p->budget = i->budget;
+  p->max_alloc_forced = i->max_alloc_forced;
+}
+
 const tc_backend_ops tc_backend_opencl = {
-    "opencl", oc_create, oc_destroy, oc_candidates, oc_precision, oc_block_positions,
+    "opencl", oc_create, oc_destroy, oc_candidates, oc_precision, oc_block_positions, oc_profile,
 };
 
 const tc_backend_ops tc_backend_opencl_allpairs = {
     "opencl-allpairs", oc_create_allpairs, oc_destroy, oc_candidates, oc_precision,
-    oc_block_positions,
+    oc_block_positions, oc_profile,
 };

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "host/backend.h"
+#include "host/opencl/cl_program.h"
 
 extern const tc_backend_ops tc_backend_opencl;
 extern const tc_backend_ops tc_backend_opencl_allpairs;
@@ -25,6 +26,14 @@ typedef struct {
   uint64_t splits;        /* overflows answered by halving a sub-batch */
   /* with cfg->profile: seconds on the device by step */
   double t_keys, t_sort, t_pairs, t_write, t_read;
+  double t_stage, t_wait;  /* host seconds staging sub-batches, waiting on the device */
+  uint64_t bytes_up, bytes_down; /* written to and read from the device */
+  uint64_t blocks, split_blocks; /* candidates calls; those cut into several sub-batches */
+  uint64_t max_alloc;      /* largest buffer allowed (the device's, or TRAJCORR_CL_MAX_ALLOC) */
+  int max_alloc_forced;    /* TRAJCORR_CL_MAX_ALLOC lowered it */
+  double t_context, t_program; /* start-up seconds */
+  tc_cl_from program_from;
+  int cache_written;
 } tc_opencl_info;
 
 void tc_opencl_get_info(void *state, tc_opencl_info *info);

@@ -12,6 +12,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "host/opencl/cl_stage.h"
 #include "host/opencl/cl_state.h"
@@ -29,6 +30,22 @@ const char *const tc_ocl_kernel_names[TC_K_COUNT] = {
     "tc_cell_keys", "tc_scan_block", "tc_scan_add", "tc_scatter", "tc_neigh", "tc_allpairs"};
 
 /* ---- small helpers ---------------------------------------------------------- */
+
+static double now_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* clFinish of the compute queue, its time counted as the host waiting on the device. */
+static tc_status wait_queue(ocl *s, tc_err *err) {
+  tc_status st = TC_OK;
+  double t0 = now_s();
+  TC_CL_TRY(err, clFinish(s->q));
+cleanup:
+  s->info.t_wait += now_s() - t0;
+  return st;
+}
 
 void tc_ocl_release(ocl *s, cl_mem *m, size_t bytes) {
   if (*m) {
@@ -161,7 +178,10 @@ static tc_status stage_write(ocl *s, const tc_grid_block *blk, tc_cl_batch b, in
   inset *in = &s->in[set];
   size_t n = batch_n(blk, b), ns = b.s1 - b.s0 + 1;
   if (in->written) { /* the host arrays are still being read by the last write */
-    TC_CL_TRY(err, clWaitForEvents(1, &in->written));
+    double tw = now_s();
+    cl_int wrc = clWaitForEvents(1, &in->written);
+    s->info.t_wait += now_s() - tw;
+    TC_CL_TRY_RC(err, wrc, "clWaitForEvents");
     clReleaseEvent(in->written);
     in->written = NULL;
   }
@@ -201,8 +221,11 @@ static tc_status stage_write(ocl *s, const tc_grid_block *blk, tc_cl_batch b, in
     }
     in->slot_cap = ns;
   }
+  double t0 = now_s();
   in->nbuckets = tc_cl_stage(blk, b, s->cell, s->single, in->hcell, in->hpos, in->hslot,
                              in->hboff, s->threads);
+  s->info.t_stage += now_s() - t0;
+  s->info.bytes_up += n * 16 + n * s->rsize + 2 * ns * 4;
   cl_event *e1 = prof_slot(s, P_WRITE);
   TC_CL_TRY(err, clEnqueueWriteBuffer(s->xq, in->cell, CL_FALSE, 0, n * 16, in->hcell, 0, NULL, e1));
   cl_event *e2 = prof_slot(s, P_WRITE);
@@ -267,6 +290,7 @@ static tc_status pairs_kernel(ocl *s, int set, size_t n, size_t base, const cl_e
   cl_int rc = clEnqueueReadBuffer(s->q, s->count, CL_FALSE, 0, 4, &s->hcount, 0, NULL,
                                   prof_slot(s, P_READ));
   TC_CL_TRY_RC(err, rc, "clEnqueueReadBuffer");
+  s->info.bytes_down += 4;
 cleanup:
   return st;
 }
@@ -351,7 +375,8 @@ static tc_status finish(ocl *s, const tc_grid_block *blk, tc_cl_batch b, int set
                         tc_backend_stats *stats, tc_err *err) {
   tc_status st = TC_OK;
   size_t n = batch_n(blk, b), base = blk->off[b.s0], groups = (n + s->wg - 1) / s->wg;
-  TC_CL_TRY(err, clFinish(s->q));
+  if ((st = wait_queue(s, err)) != TC_OK)
+    goto cleanup;
   if (s->hcount > s->pair_cap) {
     size_t need = s->hcount + s->hcount / 8 + 1024;
     if (s->hcount < COUNT_LIMIT && need <= pair_room(s)) {
@@ -359,7 +384,8 @@ static tc_status finish(ocl *s, const tc_grid_block *blk, tc_cl_batch b, int set
       if ((st = tc_ocl_set_pair_cap(s, need, err)) != TC_OK ||
           (st = pairs_kernel(s, set, n, base, NULL, err)) != TC_OK)
         goto cleanup;
-      TC_CL_TRY(err, clFinish(s->q));
+      if ((st = wait_queue(s, err)) != TC_OK)
+        goto cleanup;
       if (s->hcount > s->pair_cap) {
         st = tc_fail(err, TC_ERR_INTERNAL, "OpenCL pair count changed on rerun (%u > %zu)",
                      (unsigned)s->hcount, s->pair_cap);
@@ -390,6 +416,7 @@ static tc_status finish(ocl *s, const tc_grid_block *blk, tc_cl_batch b, int set
                                        prof_slot(s, P_READ)));
     TC_CL_TRY(err, clEnqueueReadBuffer(s->q, s->pq, CL_FALSE, 0, 4 * m, out->q + out->n, 0, NULL,
                                        prof_slot(s, P_READ)));
+    s->info.bytes_down += 8 * (uint64_t)m;
   }
   uint64_t tests = 0;
   if (s->allpairs) {
@@ -406,8 +433,10 @@ static tc_status finish(ocl *s, const tc_grid_block *blk, tc_cl_batch b, int set
     }
     TC_CL_TRY(err, clEnqueueReadBuffer(s->q, s->tests, CL_FALSE, 0, groups * 8, s->htests, 0, NULL,
                                        prof_slot(s, P_READ)));
+    s->info.bytes_down += 8 * (uint64_t)groups;
   }
-  TC_CL_TRY(err, clFinish(s->q));
+  if ((st = wait_queue(s, err)) != TC_OK)
+    goto cleanup;
   for (size_t g = 0; !s->allpairs && g < groups; g++)
     tests += s->htests[g];
   out->n += m;
@@ -443,6 +472,8 @@ tc_status tc_ocl_candidates(ocl *s, const tc_grid_block *blk, tc_pairbuf *out,
     return tc_fail(err, TC_ERR_OVERFLOW, "grid block of %zu positions: over 2^32", blk->n);
   if ((st = tc_cl_plan(blk, s->nmax, &plan, &nb, err)) != TC_OK)
     return st;
+  s->info.blocks++;
+  s->info.split_blocks += nb > 1;
   if (nb && (st = stage_write(s, blk, plan[0], 0, err)) != TC_OK)
     goto cleanup;
   for (size_t k = 0; k < nb; k++) {

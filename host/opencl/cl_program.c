@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "host/opencl/cl_cache.h"
 #include "host/opencl/kernel_sources.h"
 
 #define CACHE_MAX 32
@@ -291,18 +292,97 @@ static tc_status build_failed(cl_program prog, cl_device_id dev, cl_int rc, cons
   return TC_ERR_OPENCL;
 }
 
+const char *tc_cl_from_name(tc_cl_from f) {
+  return f == TC_CL_FROM_DISK ? "disk cache" : f == TC_CL_FROM_SOURCE ? "built" : "process";
+}
+
+/* The program from a cache file, or NULL (with the reason in info->note) when the file
+ * is missing, bad, or refused by the driver. Only running out of memory is an error. */
+static tc_status load_cached(cl_context ctx, cl_device_id dev, const char *opts,
+                             const uint8_t key[TC_CL_KEY_LEN], tc_cl_program_info *info,
+                             cl_program *out, tc_err *err) {
+  tc_status st = TC_OK;
+  unsigned char *bin = NULL;
+  size_t blen = 0;
+  cl_program p = NULL;
+  cl_int rc = CL_SUCCESS, bst = CL_SUCCESS;
+  *out = NULL;
+  if ((st = tc_cl_cache_load(info->cache_file, key, &bin, &blen, info->note, sizeof info->note,
+                             err)) != TC_OK || !bin)
+    goto cleanup;
+  const unsigned char *bins[1] = {bin};
+  p = clCreateProgramWithBinary(ctx, 1, &dev, &blen, bins, &bst, &rc);
+  if (rc == CL_SUCCESS && bst != CL_SUCCESS)
+    rc = bst;
+  if (rc != CL_SUCCESS) {
+    snprintf(info->note, sizeof info->note, "clCreateProgramWithBinary: %s (%d)",
+             tc_cl_errname(rc), (int)rc);
+    goto cleanup;
+  }
+  if ((rc = clBuildProgram(p, 1, &dev, opts, NULL, NULL)) != CL_SUCCESS) {
+    snprintf(info->note, sizeof info->note, "clBuildProgram of the cached binary: %s (%d)",
+             tc_cl_errname(rc), (int)rc);
+    goto cleanup;
+  }
+  *out = p;
+  p = NULL;
+cleanup:
+  if (p)
+    clReleaseProgram(p);
+  free(bin);
+  return st;
+}
+
+/* Stores a freshly built program's binary; a failure goes into info->note only: the
+ * run goes on without the cache. */
+static void store_built(cl_program p, const uint8_t key[TC_CL_KEY_LEN], tc_cl_program_info *info) {
+  tc_status st = TC_OK;
+  tc_err e = {0};
+  size_t size = 0;
+  unsigned char *bin = NULL;
+  cl_uint ndev = 0;
+  TC_CL_TRY(&e, clGetProgramInfo(p, CL_PROGRAM_NUM_DEVICES, sizeof ndev, &ndev, NULL));
+  if (ndev != 1) { /* contexts here hold one device */
+    st = tc_fail(&e, TC_ERR_INTERNAL, "program built for %u devices, expected 1", (unsigned)ndev);
+    goto cleanup;
+  }
+  TC_CL_TRY(&e, clGetProgramInfo(p, CL_PROGRAM_BINARY_SIZES, sizeof size, &size, NULL));
+  if (size == 0) {
+    st = tc_fail(&e, TC_ERR_UNSUPPORTED, "the driver gives no program binary");
+    goto cleanup;
+  }
+  if (!(bin = malloc(size))) {
+    st = tc_fail(&e, TC_ERR_NOMEM, "program binary of %zu bytes", size);
+    goto cleanup;
+  }
+  unsigned char *bins[1] = {bin};
+  TC_CL_TRY(&e, clGetProgramInfo(p, CL_PROGRAM_BINARIES, sizeof bins, bins, NULL));
+  st = tc_cl_cache_store(info->cache_file, key, bin, size, &e);
+cleanup:
+  if (st == TC_OK) {
+    info->cache_written = 1;
+  } else {
+    size_t n = strlen(info->note);
+    snprintf(info->note + n, sizeof info->note - n, "%snot written: %s", n ? "; " : "", e.msg);
+  }
+  free(bin);
+}
+
 tc_status tc_cl_program_get(cl_device_id dev, int single, int fp64, cl_program *prog,
-                            double *build_s, tc_err *err) {
+                            tc_cl_program_info *info, tc_err *err) {
   tc_status st = TC_OK;
   char *src = NULL;
   size_t len = 0;
-  char opts[256];
+  char opts[256], dir[4000];
+  uint8_t key[TC_CL_KEY_LEN];
   cl_context ctx = NULL;
   cl_program p = NULL;
   cl_int rc = CL_SUCCESS;
+  tc_cl_program_info local;
   double t0 = now_s();
-  if (build_s)
-    *build_s = 0;
+  if (!info)
+    info = &local;
+  memset(info, 0, sizeof *info);
   if ((st = tc_cl_program_source(fp64, &src, &len, err)) != TC_OK)
     return st;
   uint64_t h = fnv1a(src, len);
@@ -313,6 +393,7 @@ tc_status tc_cl_program_get(cl_device_id dev, int single, int fp64, cl_program *
         progs[i].hash == h) {
       *prog = progs[i].prog;
       clRetainProgram(*prog);
+      info->from = TC_CL_FROM_PROCESS;
       goto cleanup;
     }
   if (nprog == CACHE_MAX) {
@@ -321,23 +402,37 @@ tc_status tc_cl_program_get(cl_device_id dev, int single, int fp64, cl_program *
   }
   if ((st = context_locked(dev, &ctx, err)) != TC_OK)
     goto cleanup;
-  const char *srcs[1] = {src};
-  p = clCreateProgramWithSource(ctx, 1, srcs, &len, &rc);
-  TC_CL_TRY_RC(err, rc, "clCreateProgramWithSource");
-  rc = clBuildProgram(p, 1, &dev, opts, NULL, NULL);
-  if (rc != CL_SUCCESS) {
-    st = build_failed(p, dev, rc, opts, src, err);
-    goto cleanup;
+  int disk = tc_cl_cache_dir(dir, sizeof dir);
+  if (disk) {
+    if ((st = tc_cl_cache_key(dev, src, len, opts, key, err)) != TC_OK)
+      goto cleanup;
+    tc_cl_cache_path(dir, key, info->cache_file, sizeof info->cache_file);
+    if ((st = load_cached(ctx, dev, opts, key, info, &p, err)) != TC_OK)
+      goto cleanup;
+  }
+  if (p) {
+    info->from = TC_CL_FROM_DISK;
+  } else {
+    const char *srcs[1] = {src};
+    info->from = TC_CL_FROM_SOURCE;
+    p = clCreateProgramWithSource(ctx, 1, srcs, &len, &rc);
+    TC_CL_TRY_RC(err, rc, "clCreateProgramWithSource");
+    rc = clBuildProgram(p, 1, &dev, opts, NULL, NULL);
+    if (rc != CL_SUCCESS) {
+      st = build_failed(p, dev, rc, opts, src, err);
+      goto cleanup;
+    }
+    if (disk)
+      store_built(p, key, info);
   }
   progs[nprog] = (prog_entry){dev, !!single, !!fp64, h, p};
   nprog++;
   clRetainProgram(p);
   *prog = p;
   p = NULL;
-  if (build_s)
-    *build_s = now_s() - t0;
 cleanup:
   pthread_mutex_unlock(&lock);
+  info->seconds = now_s() - t0;
   if (p)
     clReleaseProgram(p);
   free(src);

@@ -78,8 +78,9 @@ tc_status tc_cl_plan(const tc_grid_block *blk, size_t nmax, tc_cl_batch **batche
     if (blk->off[s + 1] - blk->off[s] > nmax) {
       free(v);
       return tc_fail(err, TC_ERR_OVERFLOW,
-                     "grid time %lld has %zu positions, more than the %zu that fit the OpenCL "
-                     "device memory budget (raise --device-memory)",
+                     "grid time %lld has %zu positions, more than the %zu that fit one OpenCL "
+                     "sub-batch (the device memory budget and the device's largest buffer; "
+                     "raise --device-memory)",
                      (long long)(blk->s0 + (int64_t)s * blk->slot), blk->off[s + 1] - blk->off[s],
                      nmax);
     }

@@ -66,10 +66,11 @@ static tc_status open_temp(const char *path, char *tmp, size_t cap, FILE **f, tc
 }
 
 static tc_status finish_temp(const char *path, const char *tmp, FILE *f, tc_status s, tc_err *err) {
+  const char *name = tmp[0] ? tmp : path; /* a device or FIFO is written directly */
   if (fflush(f) != 0 && s == TC_OK)
-    s = tc_fail(err, TC_ERR_IO, "%s: write failed: %s", tmp, strerror(errno));
+    s = tc_fail(err, TC_ERR_IO, "%s: write failed: %s", name, strerror(errno));
   if (fclose(f) != 0 && s == TC_OK)
-    s = tc_fail(err, TC_ERR_IO, "%s: write failed: %s", tmp, strerror(errno));
+    s = tc_fail(err, TC_ERR_IO, "%s: write failed: %s", name, strerror(errno));
   if (!tmp[0])
     return s;
   if (s == TC_OK && rename(tmp, path) != 0)
@@ -91,7 +92,7 @@ tc_status tc_encounters_csv_write(const char *path, const tc_encounter_list *l, 
   setvbuf(f, iobuf, _IOFBF, sizeof iobuf);
   tc_status s = tc_encounters_csv_fwrite(f, l);
   if (s != TC_OK)
-    tc_fail(err, s, "%s: write failed: %s", tmp, strerror(errno));
+    tc_fail(err, s, "%s: write failed: %s", tmp[0] ? tmp : path, strerror(errno));
   return finish_temp(path, tmp, f, s, err);
 }
 
@@ -101,7 +102,7 @@ tc_status tc_write_file_atomic(const char *path, const char *text, size_t len, t
   TC_TRY(open_temp(path, tmp, sizeof tmp, &f, err));
   tc_status s = TC_OK;
   if (fwrite(text, 1, len, f) != len)
-    s = tc_fail(err, TC_ERR_IO, "%s: write failed: %s", tmp, strerror(errno));
+    s = tc_fail(err, TC_ERR_IO, "%s: write failed: %s", tmp[0] ? tmp : path, strerror(errno));
   return finish_temp(path, tmp, f, s, err);
 }
 

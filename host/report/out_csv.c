@@ -1,3 +1,4 @@
+#include <errno.h>
 #include <math.h>
 #include <string.h>
 
@@ -63,7 +64,8 @@ tc_status tc_write_csv(FILE *f, const tc_candidates *c, tc_err *err) {
     tc_put_csv(f, k->reasons);
     fputc('\n', f);
   }
+  errno = 0; /* fflush's own error, or none when an earlier write failed */
   if (fflush(f) != 0 || ferror(f))
-    return tc_fail(err, TC_ERR_IO, "CSV: write failed");
+    return tc_fail(err, TC_ERR_IO, "CSV: write failed: %s", errno ? strerror(errno) : "I/O error");
   return TC_OK;
 }

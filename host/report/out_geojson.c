@@ -1,3 +1,4 @@
+#include <errno.h>
 #include <math.h>
 #include <string.h>
 
@@ -6,173 +7,181 @@
 #include "host/report/writers.h"
 #include "kernels/geo.h"
 
-static void key(FILE *f, const char *k, int *first) {
-  if (!*first)
-    fputc(',', f);
-  *first = 0;
-  tc_put_json_str(f, k);
-  fputc(':', f);
-}
+#define DUMP_FLAGS (JSON_COMPACT | TC_JSON_FIXED_PRECISION)
 
-static void kstr(FILE *f, const char *k, const char *v, int *first) {
-  key(f, k, first);
-  tc_put_json_str(f, v);
-}
+static json_t *opt_int(long long v) { return v > 0 ? json_integer(v) : json_null(); } /* 0 = unknown */
 
-static void knum(FILE *f, const char *k, double v, int dec, int *first) {
-  key(f, k, first);
-  tc_put_json_num(f, v, dec);
-}
-
-static void kint(FILE *f, const char *k, long long v, int *first) {
-  key(f, k, first);
-  fprintf(f, "%lld", v);
-}
-
-static void kopt(FILE *f, const char *k, long long v, int *first) { /* null when 0 (unknown) */
-  key(f, k, first);
-  if (v > 0)
-    fprintf(f, "%lld", v);
-  else
-    fputs("null", f);
-}
-
-void tc_json_candidate_props(FILE *f, const tc_candidate *k) {
+json_t *tc_json_candidate_props(const tc_candidate *k) {
   const tc_encounter *e = &k->e;
   char t0[TC_ISO_LEN], t1[TC_ISO_LEN];
   tc_fmt_iso(e->start, t0);
   tc_fmt_iso(e->end, t1);
-  int first = 1;
-  kstr(f, "id", k->id, &first);
-  kint(f, "mmsi_a", e->mmsi_a, &first);
-  kint(f, "mmsi_b", e->mmsi_b, &first);
-  kstr(f, "start", t0, &first);
-  kstr(f, "end", t1, &first);
-  kint(f, "start_unix", e->start, &first);
-  kint(f, "end_unix", e->end, &first);
-  kint(f, "duration_s", e->end - e->start, &first);
-  kint(f, "close_slots", e->close_slots, &first);
-  knum(f, "min_dist_m", e->min_dist_m, 3, &first);
-  knum(f, "median_dist_m", e->median_dist_m, 3, &first);
-  knum(f, "mean_lat", e->mean_lat, 6, &first);
-  knum(f, "mean_lon", e->mean_lon, 6, &first);
-  knum(f, "speed_a_kn", e->speed_a_kn, 4, &first);
-  knum(f, "speed_b_kn", e->speed_b_kn, 4, &first);
-  knum(f, "score", k->score, 1, &first);
-  kstr(f, "reasons", k->reasons, &first);
-  kstr(f, "flag_a", k->flag_a, &first);
-  kstr(f, "flag_b", k->flag_b, &first);
-  kstr(f, "name_a", k->va.name, &first);
-  kstr(f, "name_b", k->vb.name, &first);
-  kopt(f, "imo_a", k->va.imo, &first);
-  kopt(f, "imo_b", k->vb.imo, &first);
-  kstr(f, "callsign_a", k->va.callsign, &first);
-  kstr(f, "callsign_b", k->vb.callsign, &first);
-  kopt(f, "type_a", k->va.ship_type, &first);
-  kopt(f, "type_b", k->vb.ship_type, &first);
-  knum(f, "shore_dist_m", k->shore_m, 0, &first);
-  kstr(f, "port", k->port, &first);
-  knum(f, "port_dist_m", k->port_m, 0, &first);
-  if (k->crowd >= 0)
-    kint(f, "crowd", k->crowd, &first);
-  else
-    knum(f, "crowd", NAN, 0, &first);
-  key(f, "tags", &first);
-  fputc('[', f);
-  for (unsigned i = 0, n = 0; i < TC_TAG_COUNT; i++)
-    if (k->tags & (1u << i)) {
-      if (n++)
-        fputc(',', f);
-      tc_put_json_str(f, tc_tag_name(i));
-    }
-  fputc(']', f);
+  int bad = 0;
+  json_t *o = json_object(), *tags = json_array();
+  if (!o || !tags) {
+    json_decref(o);
+    json_decref(tags);
+    return NULL;
+  }
+  tc_json_set(o, "id", tc_json_string(k->id), &bad);
+  tc_json_set(o, "mmsi_a", json_integer(e->mmsi_a), &bad);
+  tc_json_set(o, "mmsi_b", json_integer(e->mmsi_b), &bad);
+  tc_json_set(o, "start", json_string(t0), &bad);
+  tc_json_set(o, "end", json_string(t1), &bad);
+  tc_json_set(o, "start_unix", json_integer(e->start), &bad);
+  tc_json_set(o, "end_unix", json_integer(e->end), &bad);
+  tc_json_set(o, "duration_s", json_integer(e->end - e->start), &bad);
+  tc_json_set(o, "close_slots", json_integer(e->close_slots), &bad);
+  tc_json_set(o, "min_dist_m", tc_json_fixed(e->min_dist_m, 3), &bad);
+  tc_json_set(o, "median_dist_m", tc_json_fixed(e->median_dist_m, 3), &bad);
+  tc_json_set(o, "mean_lat", tc_json_fixed(e->mean_lat, 6), &bad);
+  tc_json_set(o, "mean_lon", tc_json_fixed(e->mean_lon, 6), &bad);
+  tc_json_set(o, "speed_a_kn", tc_json_fixed(e->speed_a_kn, 4), &bad);
+  tc_json_set(o, "speed_b_kn", tc_json_fixed(e->speed_b_kn, 4), &bad);
+  tc_json_set(o, "score", tc_json_fixed(k->score, 1), &bad);
+  tc_json_set(o, "reasons", tc_json_string(k->reasons), &bad);
+  tc_json_set(o, "flag_a", tc_json_string(k->flag_a), &bad);
+  tc_json_set(o, "flag_b", tc_json_string(k->flag_b), &bad);
+  tc_json_set(o, "name_a", tc_json_string(k->va.name), &bad);
+  tc_json_set(o, "name_b", tc_json_string(k->vb.name), &bad);
+  tc_json_set(o, "imo_a", opt_int(k->va.imo), &bad);
+  tc_json_set(o, "imo_b", opt_int(k->vb.imo), &bad);
+  tc_json_set(o, "callsign_a", tc_json_string(k->va.callsign), &bad);
+  tc_json_set(o, "callsign_b", tc_json_string(k->vb.callsign), &bad);
+  tc_json_set(o, "type_a", opt_int(k->va.ship_type), &bad);
+  tc_json_set(o, "type_b", opt_int(k->vb.ship_type), &bad);
+  tc_json_set(o, "shore_dist_m", tc_json_fixed(k->shore_m, 0), &bad);
+  tc_json_set(o, "port", tc_json_string(k->port), &bad);
+  tc_json_set(o, "port_dist_m", tc_json_fixed(k->port_m, 0), &bad);
+  tc_json_set(o, "crowd", k->crowd >= 0 ? json_integer(k->crowd) : json_null(), &bad);
+  for (unsigned i = 0; i < TC_TAG_COUNT; i++)
+    if (k->tags & (1u << i))
+      tc_json_push(tags, json_string(tc_tag_name(i)), &bad);
+  tc_json_set(o, "tags", tags, &bad);
   int64_t gaps[4] = {k->gap_before_a, k->gap_after_a, k->gap_before_b, k->gap_after_b};
   const char *gk[4] = {"gap_before_a_s", "gap_after_a_s", "gap_before_b_s", "gap_after_b_s"};
-  for (int i = 0; i < 4; i++) {
-    key(f, gk[i], &first);
-    if (gaps[i] >= 0)
-      fprintf(f, "%lld", (long long)gaps[i]);
-    else
-      fputs("null", f);
+  for (int i = 0; i < 4; i++)
+    tc_json_set(o, gk[i], gaps[i] >= 0 ? json_integer(gaps[i]) : json_null(), &bad);
+  if (bad) {
+    json_decref(o);
+    return NULL;
   }
+  return o;
 }
 
-static void pos(FILE *f, double lon, double lat) { fprintf(f, "[%.6f,%.6f]", lon, lat); }
+static json_t *pos(double lon, double lat) {
+  return json_pack("[o,o]", tc_json_fixed(lon, 6), tc_json_fixed(lat, 6));
+}
 
-int tc_json_track_geometry(FILE *f, const tc_columns *t) {
+json_t *tc_json_track_geometry(const tc_columns *t) {
   if (t->n == 0)
-    return 0;
-  if (t->n == 1) {
-    fputs("{\"type\":\"Point\",\"coordinates\":", f);
-    pos(f, t->lon[0], t->lat[0]);
-    fputc('}', f);
-    return 1;
-  }
-  int split = 0;
+    return json_null();
+  if (t->n == 1)
+    return json_pack("{s:s,s:o}", "type", "Point", "coordinates", pos(t->lon[0], t->lat[0]));
+  int split = 0, bad = 0;
   for (size_t i = 1; i < t->n; i++)
     if (fabs(t->lon[i] - t->lon[i - 1]) > 180.0)
       split = 1;
-  fprintf(f, "{\"type\":\"%s\",\"coordinates\":%s[", split ? "MultiLineString" : "LineString", split ? "[" : "");
-  pos(f, t->lon[0], t->lat[0]);
-  for (size_t i = 1; i < t->n; i++) {
+  json_t *lines = json_array(), *line = json_array();
+  if (!lines || !line) {
+    json_decref(lines);
+    json_decref(line);
+    return NULL;
+  }
+  tc_json_push(line, pos(t->lon[0], t->lat[0]), &bad);
+  for (size_t i = 1; i < t->n && !bad; i++) {
     double l0 = t->lon[i - 1], l1 = t->lon[i];
     if (fabs(l1 - l0) > 180.0) { /* cut at the antimeridian, interpolated the short way */
       double l1u = l0 + tc_wrap_dlon(l1 - l0), edge = l0 > 0 ? 180.0 : -180.0;
       double fr = (edge - l0) / (l1u - l0);
       double la = t->lat[i - 1] + fr * (t->lat[i] - t->lat[i - 1]);
-      fputc(',', f);
-      pos(f, edge, la);
-      fputs("],[", f);
-      pos(f, -edge, la);
+      tc_json_push(line, pos(edge, la), &bad);
+      tc_json_push(lines, line, &bad);
+      line = json_array();
+      if (!line)
+        break;
+      tc_json_push(line, pos(-edge, la), &bad);
     }
-    fputc(',', f);
-    pos(f, l1, t->lat[i]);
+    tc_json_push(line, pos(l1, t->lat[i]), &bad);
   }
-  fprintf(f, "]%s}", split ? "]" : "");
-  return 1;
+  if (!line || bad) {
+    json_decref(line);
+    json_decref(lines);
+    return NULL;
+  }
+  if (!split) {
+    json_decref(lines);
+    return json_pack("{s:s,s:o}", "type", "LineString", "coordinates", line);
+  }
+  tc_json_push(lines, line, &bad);
+  return bad ? (json_decref(lines), NULL)
+             : json_pack("{s:s,s:o}", "type", "MultiLineString", "coordinates", lines);
 }
 
-static void track_feature(FILE *f, const tc_candidate *k, const tc_columns *t, char role) {
-  if (t->n == 0)
-    return;
-  fputs(",\n{\"type\":\"Feature\",\"geometry\":", f);
-  tc_json_track_geometry(f, t);
-  fprintf(f, ",\"properties\":{\"kind\":\"track\",\"encounter_id\":\"%s\",\"role\":\"%c\",\"mmsi\":%u,",
-          k->id, role, role == 'a' ? k->e.mmsi_a : k->e.mmsi_b);
-  char t0[TC_ISO_LEN], t1[TC_ISO_LEN];
+static json_t *track_feature(const tc_candidate *k, const tc_columns *t, char role) {
+  char t0[TC_ISO_LEN], t1[TC_ISO_LEN], r[2] = {role, 0};
   tc_fmt_iso(t->t[0], t0);
   tc_fmt_iso(t->t[t->n - 1], t1);
-  fprintf(f, "\"start\":\"%s\",\"end\":\"%s\",\"times\":[", t0, t1);
-  for (size_t i = 0; i < t->n; i++)
-    fprintf(f, "%s%lld", i ? "," : "", (long long)t->t[i]);
-  fputs("],\"sog\":[", f);
-  for (size_t i = 0; i < t->n; i++) {
-    if (i)
-      fputc(',', f);
-    tc_put_json_num(f, t->sog[i], 1);
+  json_t *times = json_array(), *sog = json_array();
+  int bad = !times || !sog;
+  for (size_t i = 0; i < t->n && !bad; i++) {
+    tc_json_push(times, json_integer(t->t[i]), &bad);
+    tc_json_push(sog, tc_json_fixed(t->sog[i], 1), &bad);
   }
-  fputs("]}}", f);
+  if (bad) {
+    json_decref(times);
+    json_decref(sog);
+    return NULL;
+  }
+  return json_pack("{s:s,s:o,s:{s:s,s:o,s:s,s:I,s:s,s:s,s:o,s:o}}", "type", "Feature", "geometry",
+                   tc_json_track_geometry(t), "properties", "kind", "track", "encounter_id",
+                   tc_json_string(k->id), "role", r, "mmsi",
+                   (json_int_t)(role == 'a' ? k->e.mmsi_a : k->e.mmsi_b), "start", t0, "end", t1,
+                   "times", times, "sog", sog);
 }
 
+static json_t *encounter_feature(const tc_candidate *k) {
+  json_t *props = json_pack("{s:s}", "kind", "encounter"), *rest = tc_json_candidate_props(k);
+  if (!props || !rest || json_object_update(props, rest) != 0) { /* update: in rest's order */
+    json_decref(props);
+    json_decref(rest);
+    return NULL;
+  }
+  json_decref(rest);
+  return json_pack("{s:s,s:o,s:{s:s,s:o},s:o}", "type", "Feature", "id", tc_json_string(k->id),
+                   "geometry", "type", "Point", "coordinates", pos(k->e.mean_lon, k->e.mean_lat),
+                   "properties", props);
+}
+
+/* Dumps v (taking it) after sep; 0 on success. */
+static int put(FILE *f, const char *sep, json_t *v) {
+  int bad = !v || fputs(sep, f) == EOF || json_dumpf(v, f, DUMP_FLAGS) != 0;
+  json_decref(v);
+  return bad;
+}
+
+/* The collection is written one feature at a time (only one feature's document in
+ * memory, however many tracks): the frame around the features is fixed text, the
+ * library writes every value. */
 tc_status tc_write_geojson(FILE *f, const tc_candidates *c, tc_err *err) {
-  fputs("{\"type\":\"FeatureCollection\",\"trajcorr\":{\"generator\":\"trajcorr " TRAJCORR_VERSION "\",\"note\":", f);
-  tc_put_json_str(f, c->note);
-  fprintf(f, ",\"encounters\":%zu,\"tracks\":%s},\n\"features\":[", c->n, c->track_a ? "true" : "false");
-  for (size_t i = 0; i < c->n; i++) {
-    const tc_candidate *k = &c->v[i];
-    fprintf(f, "%s\n{\"type\":\"Feature\",\"id\":\"%s\",\"geometry\":{\"type\":\"Point\",\"coordinates\":",
-            i ? "," : "", k->id);
-    pos(f, k->e.mean_lon, k->e.mean_lat);
-    fputs("},\"properties\":{\"kind\":\"encounter\",", f);
-    tc_json_candidate_props(f, k);
-    fputs("}}", f);
+  errno = 0; /* the first failing write's reason survives to the message below */
+  int bad = fputs("{\"type\":\"FeatureCollection\",\"trajcorr\":", f) == EOF;
+  bad |= put(f, "", json_pack("{s:s,s:o,s:I,s:b}", "generator", "trajcorr " TRAJCORR_VERSION, "note",
+                              tc_json_string(c->note), "encounters", (json_int_t)c->n, "tracks",
+                              c->track_a != NULL));
+  bad |= fputs(",\n\"features\":[", f) == EOF;
+  for (size_t i = 0; i < c->n && !bad; i++) {
+    bad |= put(f, i ? ",\n" : "\n", encounter_feature(&c->v[i]));
   }
-  for (size_t i = 0; c->track_a && i < c->n; i++) { /* after >= 1 encounter: leading commas */
-    track_feature(f, &c->v[i], &c->track_a[i], 'a');
-    track_feature(f, &c->v[i], &c->track_b[i], 'b');
+  for (size_t i = 0; c->track_a && i < c->n && !bad; i++) { /* after >= 1 encounter: leading commas */
+    if (c->track_a[i].n)
+      bad |= put(f, ",\n", track_feature(&c->v[i], &c->track_a[i], 'a'));
+    if (c->track_b[i].n)
+      bad |= put(f, ",\n", track_feature(&c->v[i], &c->track_b[i], 'b'));
   }
-  fputs("\n]}\n", f);
-  if (fflush(f) != 0 || ferror(f))
-    return tc_fail(err, TC_ERR_IO, "GeoJSON: write failed");
+  bad |= fputs("\n]}\n", f) == EOF;
+  if (bad || fflush(f) != 0 || ferror(f))
+    return tc_fail(err, ferror(f) ? TC_ERR_IO : TC_ERR_NOMEM, "GeoJSON: write failed: %s",
+                   ferror(f) ? (errno ? strerror(errno) : "I/O error") : "out of memory");
   return TC_OK;
 }

@@ -1,3 +1,4 @@
+#include <errno.h>
 #include <math.h>
 #include <string.h>
 
@@ -130,7 +131,8 @@ tc_status tc_write_kml(FILE *f, const tc_candidates *c, tc_err *err) {
     fputs("</Folder>\n", f);
   }
   fputs("</Document></kml>\n", f);
+  errno = 0; /* fflush's own error, or none when an earlier write failed */
   if (fflush(f) != 0 || ferror(f))
-    return tc_fail(err, TC_ERR_IO, "KML: write failed");
+    return tc_fail(err, TC_ERR_IO, "KML: write failed: %s", errno ? strerror(errno) : "I/O error");
   return TC_OK;
 }

@@ -1,8 +1,5 @@
 #include "host/report/output.h"
 
-#include <ctype.h>
-#include <errno.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,12 +7,11 @@
 #include "host/report/tracks_store.h"
 #include "host/report/writers.h"
 
-#define MAX_PORT_FILES 16
-
 struct tc_output {
   const char *format, *area_path, *watch_path, *coast_spec;
-  const char *port_paths[MAX_PORT_FILES];
-  int nports, tracks, sort_score, requested, loaded, prepared;
+  const char *const *port_paths;
+  size_t nports;
+  int tracks, sort_score, requested, loaded, prepared;
   size_t track_limit;
   tc_places *extra; /* owned: anchorages added by the caller */
   int64_t track_margin, gap_min;
@@ -63,148 +59,53 @@ void tc_output_free(tc_output *o) {
   free(o);
 }
 
-/* "600", "600s", "10m", "2h", "1d". */
-static int duration(const char *s, int64_t *out) {
-  char *e;
-  errno = 0;
-  double v = strtod(s, &e);
-  if (e == s || errno || !isfinite(v) || v < 0)
-    return 0;
-  double mul = 1;
-  if (*e == 's') mul = 1, e++;
-  else if (*e == 'm') mul = 60, e++;
-  else if (*e == 'h') mul = 3600, e++;
-  else if (*e == 'd') mul = 86400, e++;
-  if (*e)
-    return 0;
-  *out = (int64_t)llround(v * mul);
-  return 1;
-}
-
-static int metres(const char *s, double *out) {
-  char *e;
-  errno = 0;
-  double v = strtod(s, &e);
-  if (e == s || errno || !isfinite(v) || v < 0)
-    return 0;
-  if (!strcmp(e, "km"))
-    v *= 1000, e += 2;
-  else if (!strcmp(e, "m"))
-    e++;
-  if (*e)
-    return 0;
-  *out = v;
-  return 1;
-}
-
 static int ends_with(const char *s, const char *suf) {
   size_t n = strlen(s), m = strlen(suf);
   return n >= m && !strcasecmp(s + n - m, suf);
 }
 
-int tc_output_option(tc_output *o, int argc, char **argv, int *i, tc_err *err) {
-  const char *a = argv[*i];
-  if (!strcmp(a, "--tracks")) {
-    o->tracks = o->requested = 1;
-    return 1;
-  }
-  static const char *const with_value[] = {"--format", "--track-margin", "--area", "--watchlist", "--ports",
-                                           "--port-radius", "--exclude-port-radius", "--coast", "--gap-min",
-                                           "--sort", NULL};
-  int known = 0;
-  for (const char *const *w = with_value; *w; w++)
-    known |= !strcmp(a, *w);
-  if (!known)
-    return 0;
-  if (*i + 1 >= argc) {
-    tc_fail(err, TC_ERR_ARG, "%s needs a value", a);
-    return -1;
-  }
-  const char *v = argv[++*i];
-  o->requested = 1;
-  if (!strcmp(a, "--format")) {
-    tc_format f;
-    if (tc_format_parse(v, NULL, &f, err) != TC_OK)
-      return -1;
-    o->format = v;
-  } else if (!strcmp(a, "--track-margin") || !strcmp(a, "--gap-min")) {
-    int64_t d;
-    if (!duration(v, &d)) {
-      tc_fail(err, TC_ERR_ARG, "%s: '%s' is not a duration (600, 10m, 2h, 1d)", a, v);
-      return -1;
-    }
-    if (a[2] == 't')
-      o->track_margin = d;
-    else
-      o->gap_min = d;
-  } else if (!strcmp(a, "--area")) {
-    o->area_path = v;
-  } else if (!strcmp(a, "--watchlist")) {
-    o->watch_path = v;
-  } else if (!strcmp(a, "--ports")) {
-    if (o->nports == MAX_PORT_FILES) {
-      tc_fail(err, TC_ERR_ARG, "--ports: at most %d files", MAX_PORT_FILES);
-      return -1;
-    }
-    o->port_paths[o->nports++] = v;
-  } else if (!strcmp(a, "--port-radius") || !strcmp(a, "--exclude-port-radius")) {
-    double m;
-    if (!metres(v, &m)) {
-      tc_fail(err, TC_ERR_ARG, "%s: '%s' is not a distance in metres (4000, 4km)", a, v);
-      return -1;
-    }
-    if (a[2] == 'p')
-      o->port_radius = m;
-    else
-      o->exclude_radius = m;
-  } else if (!strcmp(a, "--coast")) {
-    o->coast_spec = v;
-  } else { /* --sort */
-    if (strcmp(v, "score") && strcmp(v, "time")) {
-      tc_fail(err, TC_ERR_ARG, "--sort: '%s' is not 'score' or 'time'", v);
-      return -1;
-    }
-    o->sort_score = !strcmp(v, "score");
-  }
-  return 1;
+void tc_output_opts_default(tc_output_opts *p) {
+  memset(p, 0, sizeof *p);
+  p->coast = "auto";
+  p->track_margin = 3 * 3600;
+  p->gap_min = 43200;
+  p->port_radius = 4000;
 }
 
-tc_status tc_output_extract(tc_output *o, int *argc, char **argv, tc_err *err) {
-  int w = 1;
-  for (int i = 1; i < *argc; i++) {
-    if (!strcmp(argv[i], "--")) { /* the rest is positional */
-      while (i < *argc)
-        argv[w++] = argv[i++];
-      break;
-    }
-    char *eq = !strncmp(argv[i], "--", 2) ? strchr(argv[i], '=') : NULL;
-    if (eq) { /* "--opt=value": try it as two arguments */
-      char name[64];
-      size_t n = (size_t)(eq - argv[i]);
-      if (n < sizeof name) {
-        memcpy(name, argv[i], n);
-        name[n] = '\0';
-        char *pair[2] = {name, eq + 1};
-        int j = 0, r = tc_output_option(o, 2, pair, &j, err);
-        if (r < 0)
-          return TC_ERR_ARG;
-        if (r > 0 && j == 1)
-          continue;
-        if (r > 0)
-          return tc_fail(err, TC_ERR_ARG, "%s takes no value", name);
-      }
-      argv[w++] = argv[i];
-      continue;
-    }
-    int r = tc_output_option(o, *argc, argv, &i, err);
-    if (r < 0)
-      return TC_ERR_ARG;
-    if (r == 0)
-      argv[w++] = argv[i];
+tc_status tc_output_configure(tc_output *o, const tc_output_opts *p, int requested, tc_err *err) {
+  if (p->format) {
+    tc_format f;
+    TC_TRY(tc_format_parse(p->format, NULL, &f, err));
   }
-  *argc = w;
-  argv[w] = NULL;
+  if (p->track_margin < 0 || p->gap_min < 0 || !(p->port_radius >= 0) || !(p->exclude_port_radius >= 0))
+    return tc_fail(err, TC_ERR_ARG, "output options: durations and radii must not be negative");
+  o->format = p->format;
+  o->area_path = p->area;
+  o->watch_path = p->watchlist;
+  o->coast_spec = p->coast ? p->coast : "auto";
+  o->port_paths = p->ports;
+  o->nports = p->nports;
+  o->tracks = p->tracks;
+  o->sort_score = p->sort_score;
+  o->track_margin = p->track_margin;
+  o->gap_min = p->gap_min;
+  o->port_radius = p->port_radius;
+  o->exclude_radius = p->exclude_port_radius;
+  o->requested = requested;
   return TC_OK;
+}
+
+size_t tc_output_inputs(const tc_output *o, const char **v, size_t cap) {
+  size_t n = 0;
+  if (o->area_path && n < cap)
+    v[n++] = o->area_path;
+  if (o->watch_path && n < cap)
+    v[n++] = o->watch_path;
+  for (size_t i = 0; i < o->nports && n < cap; i++)
+    v[n++] = o->port_paths[i];
+  if (strcmp(o->coast_spec, "auto") && strcmp(o->coast_spec, "none") && n < cap)
+    v[n++] = o->coast_spec;
+  return n;
 }
 
 int tc_output_wanted(const tc_output *o, const char *path) {
@@ -217,20 +118,6 @@ int tc_output_wanted(const tc_output *o, const char *path) {
   return 0;
 }
 
-const char *tc_output_help(void) {
-  return "  --format FMT            csv, geojson, kml or hdf5 (default: from the file name)\n"
-         "  --tracks                add both vessels' tracks (GeoJSON, KML, HDF5)\n"
-         "  --track-margin DUR      track time before and after each encounter (default 3h)\n"
-         "  --area FILE             keep encounters inside GeoJSON (Multi)Polygons\n"
-         "  --watchlist FILE        keep encounters with a listed MMSI or IMO\n"
-         "  --ports FILE            ports or anchorages CSV (name,lat,lon); repeatable\n"
-         "  --port-radius M         flag encounters this close to a port (default 4000)\n"
-         "  --exclude-port-radius M drop encounters this close to a port\n"
-         "  --coast SPEC            auto (installed GSHHG), none, or a .nc / GeoJSON file\n"
-         "  --gap-min DUR           AIS gap that counts as going dark (default 12h)\n"
-         "  --sort score|time       order of the list (default time)\n";
-}
-
 int tc_output_requested(const tc_output *o) { return o->requested; }
 const tc_candidates *tc_output_candidates(const tc_output *o) { return &o->cand; }
 const char *tc_output_summary(const tc_output *o) { return o->summary; }
@@ -240,7 +127,6 @@ void tc_output_set_tracks(tc_output *o, int on, size_t limit) {
   o->tracks = on;
   o->track_limit = limit;
 }
-void tc_output_set_sort_score(tc_output *o, int on) { o->sort_score = on; }
 int tc_output_has_ports(const tc_output *o) { return o->nports > 0; }
 const tc_coast *tc_output_coast(const tc_output *o) { return o->coast; }
 void tc_output_add_places(tc_output *o, tc_places *owned) {
@@ -267,7 +153,7 @@ static tc_status load(tc_output *o, tc_err *err) {
   if (o->nports || o->extra) {
     if (tc_places_create(&o->places) != TC_OK)
       return tc_fail(err, TC_ERR_NOMEM, "out of memory");
-    for (int i = 0; i < o->nports; i++)
+    for (size_t i = 0; i < o->nports; i++)
       TC_TRY(tc_places_load(o->places, o->port_paths[i], err));
     for (size_t i = 0; o->extra && i < tc_places_count(o->extra); i++)
       if (tc_places_add(o->places, tc_places_get(o->extra, i)) != TC_OK)

@@ -2,7 +2,7 @@
  * filter, rank and format an encounter list, and one call that writes it.
  *
  *   tc_output *o; tc_output_create(&o);
- *   before getopt:         tc_output_extract(o, &argc, argv, &err)   (removes its options)
+ *   after parsing:          tc_output_configure(o, &opts, requested, &err)
  *   once the store is open: tc_output_use_store(o, store, &err)
  *   after the engine:      if (tc_output_wanted(o, path)) tc_output_write(path, NULL, &list, o, &err);
  *                          fprintf(stderr, "%s\n", tc_output_summary(o));
@@ -25,33 +25,40 @@ typedef struct tc_output tc_output;
 tc_status tc_output_create(tc_output **out);
 void tc_output_free(tc_output *o);
 
-/* Looks at argv[*i]; when it is one of the options below, consumes it and its value
- * (leaving *i on the value) and returns 1. Returns 0 for other arguments and -1 with
- * err set for a bad value. Options:
- *   --format csv|geojson|kml|hdf5   (default: from the -o extension, else CSV)
- *   --tracks  --track-margin DUR    both vessels' tracks in GeoJSON, KML, HDF5
- *   --area FILE.geojson             keep encounters inside the polygons
- *   --watchlist FILE                keep encounters with a listed MMSI or IMO
- *   --ports FILE.csv                ports or anchorages (repeatable)
- *   --port-radius M                 near_port within M of a place (default 4000)
- *   --exclude-port-radius M         drop encounters within M of a place
- *   --coast auto|none|FILE          shoreline: installed GSHHG, none, a GSHHG .nc or
- *                                   GeoJSON land polygons (default auto)
- *   --gap-min DUR                   AIS gap length that counts (default 12h)
- *   --sort score|time               (default time: spec order) */
-int tc_output_option(tc_output *o, int argc, char **argv, int *i, tc_err *err);
-/* Takes every output option (and its value; "--opt=value" too) out of argv, closing
- * the gaps and updating *argc, so the caller's own parser never sees them. Stops at
- * "--". TC_ERR_ARG for a bad or missing value. */
-tc_status tc_output_extract(tc_output *o, int *argc, char **argv, tc_err *err);
-/* The option lines for a command's --help. */
-const char *tc_output_help(void);
+/* What the analyst outputs are asked for (host/cli/specs.c fills it from the command
+ * line; docs/outputs.md):
+ *   format      csv|geojson|kml|hdf5; NULL: from the file name, else CSV
+ *   tracks      both vessels' tracks in GeoJSON, KML, HDF5; track_margin around them
+ *   area        GeoJSON polygons to keep encounters inside
+ *   watchlist   keep encounters with a listed MMSI or IMO
+ *   ports       ports or anchorages CSV files (name,lat,lon); the array must outlive o
+ *   port_radius near_port within this many metres of a place (default 4000)
+ *   exclude_port_radius  drop encounters within this many metres of a place (0: none)
+ *   coast       auto (installed GSHHG), none, a GSHHG .nc or GeoJSON land polygons
+ *   gap_min     AIS gap length that counts, seconds (default 12h)
+ *   sort_score  rank by score instead of the spec's time order */
+typedef struct {
+  const char *format, *area, *watchlist, *coast;
+  const char *const *ports;
+  size_t nports;
+  int tracks, sort_score;
+  int64_t track_margin, gap_min;
+  double port_radius, exclude_port_radius;
+} tc_output_opts;
 
-/* Defaults a command may set before tc_output_extract (the user's options win). */
+void tc_output_opts_default(tc_output_opts *p);
+/* Takes the options (checking the format name); requested: the user asked for an
+ * analyst output (any of these options given), so tc_output_wanted holds for any path. */
+tc_status tc_output_configure(tc_output *o, const tc_output_opts *p, int requested, tc_err *err);
+
+/* Settings a command may change after tc_output_configure. */
 void tc_output_set_tracks(tc_output *o, int on, size_t limit);
-void tc_output_set_sort_score(tc_output *o, int on);
 /* Adds places (anchorages found in the data); o takes ownership. */
 void tc_output_add_places(tc_output *o, tc_places *owned);
+/* The files the options name for reading (--area, --watchlist, --ports, --coast FILE),
+ * at most cap of them into v; returns how many (so outputs can be checked against
+ * them, io/outpath.h). */
+size_t tc_output_inputs(const tc_output *o, const char **v, size_t cap);
 /* Whether the user gave --ports. */
 int tc_output_has_ports(const tc_output *o);
 /* The shoreline loaded (after tc_output_prepare), NULL when none. */

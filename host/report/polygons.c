@@ -1,8 +1,12 @@
 #include "host/report/polygons.h"
 
+#include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <jansson.h>
 
 #include "host/engine/grow.h"
 #include "kernels/geo.h"
@@ -45,20 +49,21 @@ static int push_vertex(tc_polyset *s, double lat, double lon) {
 }
 
 /* One ring: coordinates [[lon, lat], ...]. */
-static tc_status add_ring(tc_polyset *s, const tc_jnode *coords, const char *name, tc_err *err) {
-  if (!coords || coords->type != TC_JARR)
+static tc_status add_ring(tc_polyset *s, const json_t *coords, const char *name, tc_err *err) {
+  if (!json_is_array(coords))
     return tc_fail(err, TC_ERR_FORMAT, "%s: a polygon ring is not an array", name);
-  if (coords->n < 3)
+  if (json_array_size(coords) < 3)
     return tc_fail(err, TC_ERR_FORMAT, "%s: a polygon ring has %zu positions (at least 3 needed)",
-                   name, coords->n);
+                   name, json_array_size(coords));
   size_t first = s->nv;
   double prev = 0, lat_sum = 0;
-  size_t k = 0;
-  for (const tc_jnode *pt = coords->child; pt; pt = pt->next, k++) {
-    if (pt->type != TC_JARR || pt->n < 2 || pt->child->type != TC_JNUM ||
-        pt->child->next->type != TC_JNUM)
+  size_t k;
+  const json_t *pt;
+  json_array_foreach(coords, k, pt) {
+    if (!json_is_array(pt) || json_array_size(pt) < 2 || !json_is_number(json_array_get(pt, 0)) ||
+        !json_is_number(json_array_get(pt, 1)))
       return tc_fail(err, TC_ERR_FORMAT, "%s: position %zu of a ring is not [lon, lat]", name, k);
-    double lon = pt->child->num, lat = pt->child->next->num;
+    double lon = json_number_value(json_array_get(pt, 0)), lat = json_number_value(json_array_get(pt, 1));
     if (!isfinite(lon) || !isfinite(lat) || fabs(lat) > 90)
       return tc_fail(err, TC_ERR_FORMAT, "%s: position %zu [%g, %g] is not a valid [lon, lat]",
                      name, k, lon, lat);
@@ -87,12 +92,13 @@ static tc_status add_ring(tc_polyset *s, const tc_jnode *coords, const char *nam
   return TC_OK;
 }
 
-static tc_status add_polygon(tc_polyset *s, const tc_jnode *rings, const char *name, tc_err *err) {
-  if (!rings || rings->type != TC_JARR || rings->n == 0)
+static tc_status add_polygon(tc_polyset *s, const json_t *rings, const char *name, tc_err *err) {
+  if (!json_is_array(rings) || json_array_size(rings) == 0)
     return tc_fail(err, TC_ERR_FORMAT, "%s: Polygon coordinates must be a non-empty array of rings",
                    name);
-  size_t r0 = s->nr;
-  for (const tc_jnode *r = rings->child; r; r = r->next)
+  size_t r0 = s->nr, i;
+  const json_t *r;
+  json_array_foreach(rings, i, r)
     TC_TRY(add_ring(s, r, name, err));
   poly p = {r0, s->nr - r0, INFINITY, -INFINITY, INFINITY, -INFINITY};
   /* Holes are unwrapped on their own; shift each next to the outer ring. */
@@ -116,67 +122,80 @@ static tc_status add_polygon(tc_polyset *s, const tc_jnode *rings, const char *n
   return TC_OK;
 }
 
-static tc_status walk(tc_polyset *s, const tc_jnode *g, const char *name, int depth, tc_err *err) {
-  const tc_jnode *type = tc_jget(g, "type");
-  if (!type || type->type != TC_JSTR)
+static tc_status walk(tc_polyset *s, const json_t *g, const char *name, int depth, tc_err *err) {
+  const char *t = json_string_value(json_object_get(g, "type"));
+  if (!t)
     return tc_fail(err, TC_ERR_FORMAT, "%s: a GeoJSON object has no \"type\"", name);
   if (depth > 32)
     return tc_fail(err, TC_ERR_FORMAT, "%s: GeoJSON nested too deep", name);
-  const char *t = type->str;
+  size_t i;
+  const json_t *c;
   if (!strcmp(t, "FeatureCollection")) {
-    const tc_jnode *f = tc_jget(g, "features");
-    if (!f || f->type != TC_JARR)
+    const json_t *f = json_object_get(g, "features");
+    if (!json_is_array(f))
       return tc_fail(err, TC_ERR_FORMAT, "%s: FeatureCollection without a \"features\" array", name);
-    for (const tc_jnode *c = f->child; c; c = c->next)
+    json_array_foreach(f, i, c)
       TC_TRY(walk(s, c, name, depth + 1, err));
     return TC_OK;
   }
   if (!strcmp(t, "Feature")) {
-    const tc_jnode *geo = tc_jget(g, "geometry");
-    return geo && geo->type == TC_JOBJ ? walk(s, geo, name, depth + 1, err) : TC_OK;
+    const json_t *geo = json_object_get(g, "geometry");
+    return json_is_object(geo) ? walk(s, geo, name, depth + 1, err) : TC_OK;
   }
   if (!strcmp(t, "GeometryCollection")) {
-    const tc_jnode *gs = tc_jget(g, "geometries");
-    if (gs && gs->type == TC_JARR)
-      for (const tc_jnode *c = gs->child; c; c = c->next)
-        TC_TRY(walk(s, c, name, depth + 1, err));
+    const json_t *gs = json_object_get(g, "geometries");
+    json_array_foreach(gs, i, c) /* no iterations unless an array */
+      TC_TRY(walk(s, c, name, depth + 1, err));
     return TC_OK;
   }
-  const tc_jnode *coords = tc_jget(g, "coordinates");
+  const json_t *coords = json_object_get(g, "coordinates");
   if (!strcmp(t, "Polygon"))
     return add_polygon(s, coords, name, err);
   if (!strcmp(t, "MultiPolygon")) {
-    if (!coords || coords->type != TC_JARR)
+    if (!json_is_array(coords))
       return tc_fail(err, TC_ERR_FORMAT, "%s: MultiPolygon coordinates must be an array", name);
-    for (const tc_jnode *c = coords->child; c; c = c->next)
+    json_array_foreach(coords, i, c)
       TC_TRY(add_polygon(s, c, name, err));
   }
   return TC_OK; /* points and lines have no inside */
 }
 
-tc_status tc_polyset_from_json(const tc_jnode *root, const char *name, tc_polyset **out, tc_err *err) {
+tc_status tc_polyset_load(const char *path, tc_polyset **out, tc_err *err) {
   *out = NULL;
-  tc_polyset *s = calloc(1, sizeof *s);
-  if (!s)
-    return tc_fail(err, TC_ERR_NOMEM, "%s: out of memory", name);
-  tc_status st = walk(s, root, name, 0, err);
-  if (st == TC_OK && s->np == 0)
-    st = tc_fail(err, TC_ERR_FORMAT, "%s: no Polygon or MultiPolygon found", name);
-  if (st != TC_OK) {
-    tc_polyset_free(s);
-    return st;
+  tc_status st = TC_OK;
+  json_t *root = NULL;
+  tc_polyset *s = NULL;
+  FILE *f = fopen(path, "rb");
+  if (!f)
+    return tc_fail(err, TC_ERR_IO, "%s: %s", path, strerror(errno));
+  json_error_t je;
+  /* integers as doubles: a coordinate written as a huge integer is a bad value, not a parse error */
+  root = json_loadf(f, JSON_DECODE_INT_AS_REAL, &je);
+  if (!root) {
+    st = ferror(f) ? tc_fail(err, TC_ERR_IO, "%s: read error", path)
+         : json_error_code(&je) == json_error_out_of_memory
+             ? tc_fail(err, TC_ERR_NOMEM, "%s: JSON: out of memory", path)
+             : tc_fail(err, TC_ERR_FORMAT, "%s: JSON: %s at line %d column %d", path, je.text, je.line,
+                       je.column);
+    goto cleanup;
+  }
+  if (!(s = calloc(1, sizeof *s))) {
+    st = tc_fail(err, TC_ERR_NOMEM, "%s: out of memory", path);
+    goto cleanup;
+  }
+  if ((st = walk(s, root, path, 0, err)) != TC_OK)
+    goto cleanup;
+  if (s->np == 0) {
+    st = tc_fail(err, TC_ERR_FORMAT, "%s: no Polygon or MultiPolygon found", path);
+    goto cleanup;
   }
   *out = s;
-  return TC_OK;
-}
-
-tc_status tc_polyset_load(const char *path, tc_polyset **out, tc_err *err) {
-  tc_jdoc *j = NULL;
-  *out = NULL;
-  TC_TRY(tc_jdoc_load(path, &j, err));
-  tc_status s = tc_polyset_from_json(tc_jdoc_root(j), path, out, err);
-  tc_jdoc_free(j);
-  return s;
+  s = NULL;
+cleanup:
+  tc_polyset_free(s);
+  json_decref(root);
+  fclose(f);
+  return st;
 }
 
 void tc_polyset_free(tc_polyset *p) {

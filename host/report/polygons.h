@@ -11,14 +11,12 @@
 
 #include <stddef.h>
 
-#include "host/report/jsonread.h"
 #include "io/status.h"
 
 typedef struct tc_polyset tc_polyset;
 
+/* Reads path (parsed by jansson); errors name the file, and the line and column of bad JSON. */
 tc_status tc_polyset_load(const char *path, tc_polyset **out, tc_err *err);
-/* From an already parsed document; name labels errors. */
-tc_status tc_polyset_from_json(const tc_jnode *root, const char *name, tc_polyset **out, tc_err *err);
 void tc_polyset_free(tc_polyset *p);
 
 size_t tc_polyset_count(const tc_polyset *p); /* polygons */

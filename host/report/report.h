@@ -31,7 +31,8 @@ extern const char tc_report_css[];
 extern const char tc_report_js[];
 /* Two SVG plots for candidate k: distance between the vessels, and their speeds. */
 void tc_report_plots(FILE *f, const tc_candidate *k, const tc_columns *a, const tc_columns *b, int64_t margin_s);
-/* The page's JSON data: candidates, decimated tracks of the panels, shoreline. */
-void tc_report_data(FILE *f, const tc_candidates *c, size_t panels, const tc_coast *coast);
+/* The page's JSON data: candidates, decimated tracks of the panels, shoreline; every
+ * '<' written as \u003c so no "</script>" can end the script element early. */
+tc_status tc_report_data(FILE *f, const tc_candidates *c, size_t panels, const tc_coast *coast, tc_err *err);
 
 #endif

@@ -2,6 +2,7 @@
  * tracks of the candidates with panels, and the shoreline around them. */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "host/report/jsonout.h"
 #include "host/report/report.h"
@@ -10,22 +11,28 @@
 
 #define MAX_TRACK_POINTS 400
 
-static void track(FILE *f, const tc_columns *c) {
+static json_t *track(const tc_columns *c) {
   size_t step = c->n > MAX_TRACK_POINTS ? (c->n + MAX_TRACK_POINTS - 1) / MAX_TRACK_POINTS : 1;
-  fputc('[', f);
-  for (size_t i = 0, k = 0; i < c->n; i += step, k++) {
+  json_t *a = json_array();
+  int bad = !a;
+  for (size_t i = 0; i < c->n && !bad; i += step) {
     size_t j = i + step >= c->n ? c->n - 1 : i; /* keep the last fix */
-    fprintf(f, "%s[%lld,%.5f,%.5f]", k ? "," : "", (long long)c->t[j], c->lat[j], c->lon[j]);
+    tc_json_push(a, json_pack("[I,o,o]", (json_int_t)c->t[j], tc_json_fixed(c->lat[j], 5),
+                              tc_json_fixed(c->lon[j], 5)), &bad);
     if (j == c->n - 1)
       break;
   }
-  fputc(']', f);
+  if (bad) {
+    json_decref(a);
+    return NULL;
+  }
+  return a;
 }
 
 typedef struct {
-  FILE *f;
+  json_t *lines;
   double tol;
-  int n;
+  int bad;
 } coast_ctx;
 
 /* One shoreline polyline as [[lon, lat], ...], thinned to tol degrees, split where
@@ -42,60 +49,85 @@ static void coast_line(void *vctx, const double *lat, const double *lon, size_t 
   if (la1 - la0 < c->tol && lo1 - lo0 < c->tol)
     return; /* an island or lake smaller than the drawing tolerance */
   double plat = 0, plon = 0;
-  int open = 0;
-  for (size_t i = 0; i < n; i++) {
+  json_t *line = NULL;
+  for (size_t i = 0; i < n && !c->bad; i++) {
     int last = i + 1 == n;
-    if (open && fabs(lon[i] - plon) > 180.0) {
-      fputc(']', c->f);
-      open = 0;
+    if (line && fabs(lon[i] - plon) > 180.0) {
+      tc_json_push(c->lines, line, &c->bad);
+      line = NULL;
     }
-    if (open && !last && fabs(lat[i] - plat) < c->tol && fabs(lon[i] - plon) < c->tol)
+    if (line && !last && fabs(lat[i] - plat) < c->tol && fabs(lon[i] - plon) < c->tol)
       continue;
-    if (!open) {
-      fprintf(c->f, "%s[", c->n++ ? "," : "");
-      open = 1;
-    } else {
-      fputc(',', c->f);
+    if (!line && !(line = json_array())) {
+      c->bad = 1;
+      break;
     }
-    fprintf(c->f, "[%.4f,%.4f]", lon[i], lat[i]);
+    tc_json_push(line, json_pack("[o,o]", tc_json_fixed(lon[i], 4), tc_json_fixed(lat[i], 4)), &c->bad);
     plat = lat[i];
     plon = lon[i];
   }
-  if (open)
-    fputc(']', c->f);
+  if (line)
+    tc_json_push(c->lines, line, &c->bad);
 }
 
-void tc_report_data(FILE *f, const tc_candidates *c, size_t panels, const tc_coast *coast) {
-  fputs("{\"enc\":[", f);
+static json_t *data(const tc_candidates *c, size_t panels, const tc_coast *coast) {
+  int bad = 0;
+  json_t *doc = json_object(), *enc = json_array(), *tracks = json_object(), *lines = json_array();
+  if (!doc || !enc || !tracks || !lines) {
+    json_decref(doc);
+    json_decref(enc);
+    json_decref(tracks);
+    json_decref(lines);
+    return NULL;
+  }
   double lat0 = 90, lat1 = -90, ref = c->n ? c->v[0].e.mean_lon : 0, u0 = 1e9, u1 = -1e9;
   for (size_t i = 0; i < c->n; i++) {
     const tc_encounter *e = &c->v[i].e;
-    fprintf(f, "%s\n{", i ? "," : "");
-    tc_json_candidate_props(f, &c->v[i]);
-    fputc('}', f);
+    tc_json_push(enc, tc_json_candidate_props(&c->v[i]), &bad);
     lat0 = fmin(lat0, e->mean_lat);
     lat1 = fmax(lat1, e->mean_lat);
     double u = ref + tc_wrap_dlon(e->mean_lon - ref); /* unwrapped round the first */
     u0 = fmin(u0, u);
     u1 = fmax(u1, u);
   }
-  fputs("],\n\"tracks\":{", f);
-  for (size_t i = 0, k = 0; c->track_a && i < c->n && i < panels; i++) {
-    fprintf(f, "%s\"%zu\":{\"a\":", k++ ? ",\n" : "", i);
-    track(f, &c->track_a[i]);
-    fputs(",\"b\":", f);
-    track(f, &c->track_b[i]);
-    fputc('}', f);
+  tc_json_set(doc, "enc", enc, &bad);
+  for (size_t i = 0; c->track_a && i < c->n && i < panels && !bad; i++) {
+    char key[32];
+    snprintf(key, sizeof key, "%zu", i);
+    tc_json_set(tracks, key, json_pack("{s:o,s:o}", "a", track(&c->track_a[i]), "b", track(&c->track_b[i])),
+                &bad);
   }
-  fputs("},\n\"coast\":[", f);
-  if (coast && c->n) {
+  tc_json_set(doc, "tracks", tracks, &bad);
+  if (coast && c->n && !bad) {
     double span = fmax(lat1 - lat0, u1 - u0);
     double m = fmax(1.0, span * 0.25);
-    coast_ctx cc = {f, fmax(0.002, span / 800.0), 0};
+    coast_ctx cc = {lines, fmax(0.002, span / 800.0), 0};
     double w = tc_norm_lon(u0 - m), e = tc_norm_lon(u1 + m);
     if (u1 - u0 + 2 * m >= 360)
       w = -180, e = 180;
     tc_coast_lines(coast, fmax(-90, lat0 - m), fmin(90, lat1 + m), w, e, coast_line, &cc);
+    bad |= cc.bad;
   }
-  fputs("]}", f);
+  tc_json_set(doc, "coast", lines, &bad);
+  if (bad) {
+    json_decref(doc);
+    return NULL;
+  }
+  return doc;
+}
+
+tc_status tc_report_data(FILE *f, const tc_candidates *c, size_t panels, const tc_coast *coast, tc_err *err) {
+  json_t *doc = data(c, panels, coast);
+  char *text = doc ? json_dumps(doc, JSON_COMPACT | TC_JSON_FIXED_PRECISION) : NULL;
+  json_decref(doc);
+  if (!text)
+    return tc_fail(err, TC_ERR_NOMEM, "report: out of memory for the page's data");
+  /* '<' occurs only inside JSON strings, where \u003c is the same character */
+  for (const char *p = text; *p; p++)
+    if (*p == '<')
+      fputs("\\u003c", f);
+    else
+      putc(*p, f);
+  free(text);
+  return ferror(f) ? tc_fail(err, TC_ERR_IO, "report: write failed") : TC_OK;
 }

@@ -236,7 +236,7 @@ static tc_status page(FILE *f, const tc_candidates *c, const tc_report_opts *o, 
   for (size_t i = 0; i < panels; i++)
     panel(f, c, i, o);
   fputs("</section>\n<script type=\"application/json\" id=\"tc-data\">", f);
-  tc_report_data(f, c, panels, o->coast);
+  TC_TRY(tc_report_data(f, c, panels, o->coast, err));
   fputs("</script>\n", f);
   if (leaflet) {
     fputs("<script>\n", f);
@@ -254,8 +254,9 @@ tc_status tc_report_write(const char *path, const tc_candidates *c, const tc_rep
   tc_atomic a;
   TC_TRY(tc_atomic_open(&a, path, err));
   tc_status s = page(a.f, c, o, err);
+  errno = 0; /* fflush's own error, or none when an earlier write failed */
   if (s == TC_OK && (fflush(a.f) != 0 || ferror(a.f)))
-    s = tc_fail(err, TC_ERR_IO, "%s: write failed", path);
+    s = tc_fail(err, TC_ERR_IO, "%s: write failed: %s", path, errno ? strerror(errno) : "I/O error");
   if (s == TC_OK)
     s = tc_atomic_commit(&a, err);
   tc_atomic_abort(&a);

@@ -30,26 +30,6 @@ void tc_put_csv(FILE *f, const char *s) {
   fputc('"', f);
 }
 
-void tc_put_json_str(FILE *f, const char *s) {
-  fputc('"', f);
-  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-    switch (*p) {
-    case '"': fputs("\\\"", f); break;
-    case '\\': fputs("\\\\", f); break;
-    case '\n': fputs("\\n", f); break;
-    case '\r': fputs("\\r", f); break;
-    case '\t': fputs("\\t", f); break;
-    case '<': fputs("\\u003c", f); break; /* keeps "</script>" out of embedded JSON */
-    default:
-      if (*p < 0x20)
-        fprintf(f, "\\u%04x", *p);
-      else
-        fputc(*p, f);
-    }
-  }
-  fputc('"', f);
-}
-
 void tc_put_xml(FILE *f, const char *s) {
   for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
     switch (*p) {
@@ -63,13 +43,6 @@ void tc_put_xml(FILE *f, const char *s) {
         fputc(*p, f); /* other control characters are not allowed in XML 1.0 */
     }
   }
-}
-
-void tc_put_json_num(FILE *f, double v, int decimals) {
-  if (!isfinite(v))
-    fputs("null", f);
-  else
-    fprintf(f, "%.*f", decimals, v);
 }
 
 tc_status tc_atomic_name(tc_atomic *a, const char *path, tc_err *err) {

@@ -1,6 +1,6 @@
-/* Small text helpers shared by the writers: UTC times, escaping for CSV, JSON and
- * XML, numbers that turn NaN into the format's "unknown", and atomic output files
- * (written under a temporary name beside the target, renamed when complete). */
+/* Small text helpers shared by the writers: UTC times, escaping for CSV and XML
+ * (JSON is jansson's, io/json.h), and atomic output files (written under a temporary
+ * name beside the target, renamed when complete). */
 #ifndef TC_TEXTOUT_H
 #define TC_TEXTOUT_H
 
@@ -17,9 +17,7 @@ void tc_fmt_iso(int64_t t, char out[TC_ISO_LEN]);
 void tc_fmt_day(int64_t t, char out[16]);
 
 void tc_put_csv(FILE *f, const char *s);      /* quoted when it holds , " or newline */
-void tc_put_json_str(FILE *f, const char *s); /* with the quotes */
 void tc_put_xml(FILE *f, const char *s);      /* escaped text */
-void tc_put_json_num(FILE *f, double v, int decimals); /* null when not finite */
 
 /* An output file written under PATH.tmp-XXXXXX and renamed onto PATH on commit. */
 typedef struct {

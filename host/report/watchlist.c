@@ -8,6 +8,7 @@
 
 #include "host/engine/grow.h"
 #include "host/report/csvline.h"
+#include "io/printable.h"
 
 typedef struct {
   uint32_t id;
@@ -145,7 +146,9 @@ tc_status tc_watchlist_load(const char *path, tc_watchlist **out, tc_err *err) {
         kind = !strncasecmp(fld[0], "imo", 3) ? 1 : !strncasecmp(fld[0], "mmsi", 4) ? 0 : -1;
         continue;
       }
-      s = tc_fail(err, TC_ERR_FORMAT, "%s:%zu: '%s' is not an MMSI or IMO number", path, lineno, fld[0]);
+      char shown[TC_PRINTABLE_CAP(40)];
+      s = tc_fail(err, TC_ERR_FORMAT, "%s:%zu: '%s' is not an MMSI or IMO number", path, lineno,
+                  tc_printable(shown, sizeof shown, fld[0], strlen(fld[0]), 40));
       goto cleanup;
     }
     if (is_imo < 0)
