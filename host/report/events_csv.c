@@ -145,23 +145,44 @@ tc_status tc_dark_csv_fwrite(FILE *f, const tc_event_lists *l, int64_t dwell, co
 
 enum { F_LOITER, F_GAPS, F_DARK, F_JSON, F_N };
 
-tc_status tc_events_write(const char *prefix, unsigned kinds, int format, const tc_event_lists *l,
-                          int64_t dwell, const tc_event_places *pl, const char *json, size_t len,
-                          tc_err *err) {
+static const unsigned file_kind[F_N] = {TC_EV_LOITER, TC_EV_GAPS, TC_EV_DARK, TC_EV_ALL};
+
+/* PREFIX and the suffix of file i in format; 0 (and err) when too long. */
+static int file_path(const char *prefix, int format, int i, char *b, size_t cap, tc_err *err) {
   static const char *const csv[F_N] = {".loitering.csv", ".gaps.csv", ".dark.csv", ".events.json"};
   static const char *const gj[F_N] = {".loitering.geojson", ".gaps.geojson", ".dark.geojson",
                                       ".events.json"};
   static const char *const kml[F_N] = {".loitering.kml", ".gaps.kml", ".dark.kml", ".events.json"};
   const char *const *suffix = format == TC_EV_FORMAT_GEOJSON ? gj : format == TC_EV_FORMAT_KML ? kml : csv;
-  static const unsigned kind[F_N] = {TC_EV_LOITER, TC_EV_GAPS, TC_EV_DARK, TC_EV_ALL};
-  char path[F_N][4096], tmp[F_N][4200];
+  if ((size_t)snprintf(b, cap, "%s%s", prefix, suffix[i]) < cap)
+    return 1;
+  tc_fail(err, TC_ERR_ARG, "%s: output prefix too long", prefix);
+  return 0;
+}
+
+tc_status tc_events_paths(const char *prefix, unsigned kinds, int format, char paths[][TC_EV_PATH_MAX],
+                          size_t *n, tc_err *err) {
+  *n = 0;
+  for (int i = 0; i < F_N; i++)
+    if (kinds & file_kind[i]) {
+      if (!file_path(prefix, format, i, paths[*n], TC_EV_PATH_MAX, err))
+        return TC_ERR_ARG;
+      (*n)++;
+    }
+  return TC_OK;
+}
+
+tc_status tc_events_write(const char *prefix, unsigned kinds, int format, const tc_event_lists *l,
+                          int64_t dwell, const tc_event_places *pl, const char *json, size_t len,
+                          tc_err *err) {
+  char path[F_N][TC_EV_PATH_MAX], tmp[F_N][TC_EV_PATH_MAX + 32];
   int made[F_N] = {0};
   tc_status s = TC_OK;
   for (int i = 0; i < F_N && s == TC_OK; i++) {
-    if (!(kinds & kind[i]))
+    if (!(kinds & file_kind[i]))
       continue;
-    if ((size_t)snprintf(path[i], sizeof path[i], "%s%s", prefix, suffix[i]) >= sizeof path[i]) {
-      s = tc_fail(err, TC_ERR_ARG, "%s: output prefix too long", prefix);
+    if (!file_path(prefix, format, i, path[i], sizeof path[i], err)) {
+      s = TC_ERR_ARG;
       break;
     }
     snprintf(tmp[i], sizeof tmp[i], "%s.tmp.%ld", path[i], (long)getpid());

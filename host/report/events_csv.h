@@ -33,6 +33,15 @@ tc_status tc_dark_csv_fwrite(FILE *f, const tc_event_lists *l, int64_t dwell, co
 
 enum { TC_EV_FORMAT_CSV = 0, TC_EV_FORMAT_GEOJSON, TC_EV_FORMAT_KML };
 
+#define TC_EV_NPATHS 4     /* the three lists and the sidecar */
+#define TC_EV_PATH_MAX 4096
+
+/* The files tc_events_write writes under prefix, in this order: PREFIX.KIND.EXT of each
+ * kind in kinds, then PREFIX.events.json; *n of them (at most TC_EV_NPATHS). For the
+ * commands' check that no output is one of their inputs. */
+tc_status tc_events_paths(const char *prefix, unsigned kinds, int format, char paths[][TC_EV_PATH_MAX],
+                          size_t *n, tc_err *err);
+
 /* The lists of `kinds` in `format` (PREFIX.KIND.csv, .geojson: events_geojson.h, .kml:
  * events_kml.h) and the sidecar text (json, len bytes) under prefix. */
 tc_status tc_events_write(const char *prefix, unsigned kinds, int format, const tc_event_lists *l,

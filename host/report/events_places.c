@@ -24,6 +24,35 @@ tc_status tc_store_anchorages(tc_store *store, const tc_places *ports, tc_places
   return s;
 }
 
+tc_status tc_event_places_load(tc_store *store, const char *const *ports, size_t nports, int anchorages,
+                               tc_places **out, tc_err *err) {
+  *out = NULL;
+  if (!nports && !anchorages)
+    return TC_OK;
+  tc_places *all = NULL, *given = NULL;
+  tc_status s = TC_OK;
+  if (tc_places_create(&all) != TC_OK || tc_places_create(&given) != TC_OK) {
+    s = tc_fail(err, TC_ERR_NOMEM, "places: out of memory");
+    goto cleanup;
+  }
+  for (size_t i = 0; i < nports; i++)
+    if ((s = tc_places_load(given, ports[i], err)) != TC_OK)
+      goto cleanup;
+  for (size_t i = 0; i < tc_places_count(given); i++)
+    if (tc_places_add(all, tc_places_get(given, i)) != TC_OK) {
+      s = tc_fail(err, TC_ERR_NOMEM, "places: out of memory");
+      goto cleanup;
+    }
+  if (anchorages && (s = tc_store_anchorages(store, nports ? given : NULL, all, err)) != TC_OK)
+    goto cleanup;
+  *out = all;
+  all = NULL;
+cleanup:
+  tc_places_free(all);
+  tc_places_free(given);
+  return s;
+}
+
 void tc_event_places_free(tc_event_places *f) {
   if (!f)
     return;

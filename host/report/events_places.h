@@ -32,4 +32,10 @@ void tc_event_places_free(tc_event_places *f);
  * NULL), appended to out. */
 tc_status tc_store_anchorages(tc_store *store, const tc_places *ports, tc_places *out, tc_err *err);
 
+/* The places of the events commands: every place of the port files, in order, then,
+ * when anchorages, the store's anchorages (named after those ports). *out NULL when
+ * there are neither; the caller frees it. */
+tc_status tc_event_places_load(tc_store *store, const char *const *ports, size_t nports, int anchorages,
+                               tc_places **out, tc_err *err);
+
 #endif
