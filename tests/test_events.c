@@ -579,6 +579,22 @@ static void realtrack(const char *area) {
                      "'%s/en.csv'", TC_SOURCE_DIR, RT, area, dir), 0, "%s: encounters of events --encounters differ",
                area);
   cr_assert_eq(tr_sh("cmp '%s/en.loitering.csv' '%s/np.loitering.csv'", dir, dir), 0);
+  /* encounters --with-events: one read gives the encounters and the same event files
+   * as trajcorr events (and as events --encounters, the same list) */
+  cr_assert_eq(tr_sh("'%s' encounters --quiet -t 1 '%s/s1.h5' -o '%s/we.csv' --with-events '%s/we' 2>'%s/we.log'",
+                     TC_BINARY, dir, dir, dir, dir), 0, "encounters --with-events failed (%s/we.log)", dir);
+  for (int k = 0; k < 3; k++)
+    cr_assert_eq(tr_sh("cmp '%s/e1_2.%s.csv' '%s/we.%s.csv'", dir, kinds[k], dir, kinds[k]), 0,
+                 "%s: encounters --with-events wrote another %s list than events", area, kinds[k]);
+  cr_assert_eq(tr_sh("cmp '%s/en.csv' '%s/we.csv'", dir, dir), 0, "%s: another encounter list", area);
+  cr_assert_eq(tr_sh("/usr/bin/python3 -c \"import json, sys; d = json.load(open('%s/we.events.json')); "
+                     "e = json.load(open('%s/e1_2.events.json')); "
+                     "sys.exit(d['command'][0] != 'encounters' or e['command'][0] != 'events' or "
+                     "d['parameters'] != e['parameters'] or d['counts'] != e['counts'] or "
+                     "list(e) != ['program', 'version', 'build', 'command', 'store', 'input', 'parameters', "
+                     "'dark_backend', 'places', 'counts', 'seconds'] or e['places']['anchorages_from_store'] is not True "
+                     "or e['parameters']['kinds'] != ['loitering', 'gaps', 'dark'] or e['counts']['encounters'] < 1)\"",
+                     dir, dir), 0, "%s: the events sidecars (JSON, same parameters and counts)", area);
   /* GeoJSON: valid JSON, one feature per CSV row, in the same order */
   cr_assert_eq(tr_sh("'%s' events --quiet --format geojson '%s/s1.h5' -o '%s/gj' 2>'%s/gj.log'", TC_BINARY, dir,
                      dir, dir), 0, "events --format geojson failed (%s/gj.log)", dir);
