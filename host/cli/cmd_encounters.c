@@ -10,8 +10,11 @@
 #include "host/cli/progress.h"
 #include "host/cli/specs.h"
 #include "host/engine/engine.h"
+#include "host/events/events.h"
 #include "host/report/output.h"
 #include "host/report/encounters_csv.h"
+#include "host/report/events_csv.h"
+#include "host/report/events_out.h"
 #include "host/report/sidecar.h"
 #include "io/outpath.h"
 #include "io/store.h"
@@ -84,22 +87,30 @@ static void on_progress(void *user, const char *what, uint64_t done, uint64_t to
   tc_progress_update(user, what, done, done, total);
 }
 
-/* The list, its sidecar (FILE.json unless --meta), the GeoJSON tracks file beside it
- * and every input must be distinct files: writing the list onto the store would
- * replace it. 1 when they are. */
-static int outputs_distinct(const char *out, const char *meta, const char *store, const char *mmsi_file,
-                            const tc_output *ao) {
-  char side[4096], tracks[4096];
+/* The list, its sidecar (FILE.json unless --meta), the GeoJSON tracks file beside it,
+ * the events files of --with-events and every input must be distinct files: writing
+ * the list onto the store would replace it. 1 when they are. */
+static int outputs_distinct(const char *out, const char *meta, const char *with_events, const char *store,
+                            const char *mmsi_file, const tc_output *ao) {
+  char side[4096], tracks[4096], ev[TC_EV_NPATHS][TC_EV_PATH_MAX];
+  tc_err err = {0};
   if (!meta && strcmp(out, "-") && !tc_path_is_stream(out)) {
     snprintf(side, sizeof side, "%s.json", out);
     meta = side;
   }
-  const char *outs[3] = {out, meta}, *ins[24] = {store, mmsi_file};
-  size_t nout = 2;
+  const char *outs[3 + TC_EV_NPATHS] = {out, meta}, *ins[24] = {store, mmsi_file};
+  size_t nout = 2, nev = 0;
   if (tc_output_tracks_path(ao, out, tracks, sizeof tracks))
     outs[nout++] = tracks;
+  if (with_events) {
+    if (tc_events_paths(with_events, TC_EV_ALL, TC_EV_FORMAT_CSV, ev, &nev, &err) != TC_OK) {
+      fprintf(stderr, "trajcorr encounters: --with-events %s\n", err.msg);
+      return 0;
+    }
+    for (size_t i = 0; i < nev; i++)
+      outs[nout++] = ev[i];
+  }
   size_t nin = 2 + tc_output_inputs(ao, ins + 2, 22);
-  tc_err err = {0};
   if (tc_outpath_check(outs, nout, ins, nin, &err) == TC_OK)
     return 1;
   fprintf(stderr, "trajcorr encounters: %s\n", err.msg);
@@ -138,8 +149,15 @@ static int run(int argc, char **argv, const tc_encounters_args *a, tc_output *ao
     fprintf(stderr, "trajcorr encounters: %s\n", ferr.msg);
     return 2;
   }
-  if (!outputs_distinct(out, meta, store_path, mmsi_file, ao))
+  if (!outputs_distinct(out, meta, a->with_events, store_path, mmsi_file, ao))
     return 2;
+  /* The events cover every fix of the store, and a pair with an encounter is not a dark
+   * rendezvous: an encounter list cut by time or MMSI would turn some into one. */
+  if (a->with_events && (p.from != INT64_MIN || p.to != INT64_MAX || mmsi_file)) {
+    fprintf(stderr, "trajcorr encounters: --with-events covers the whole store: leave out --from, --to and "
+                    "--mmsi (or run trajcorr events on its own)\n");
+    return 2;
+  }
   const tc_backend_ops *ops = pick_backend(backend);
   if (!ops) {
     fprintf(stderr, "trajcorr encounters: unknown or unavailable backend '%s' (built: openmp, allpairs%s)\n",
@@ -166,16 +184,40 @@ static int run(int argc, char **argv, const tc_encounters_args *a, tc_output *ao
   tc_encounter_list_init(&list);
   char *mtext = NULL;
   size_t mlen = 0;
+  tc_events *ev = NULL;
+  tc_event_params ep;
+  tc_event_params_default(&ep);
+  tc_event_lists evl;
+  tc_event_lists_init(&evl);
   tc_status s = tc_store_open(store_path, &store, &err);
   if (s != TC_OK)
     goto fail;
   tc_store_source_ctx sctx;
-  tc_bucket_source src = tc_store_source(&sctx, store);
+  tc_bucket_source store_src = tc_store_source(&sctx, store), src = store_src;
   sctx.threads = tc_params_threads(&p); /* the first slice's decoding, as the engine's */
+  /* --with-events: the events' first pass rides along the engine's read (a tee) */
+  tc_events_tee_ctx tctx;
+  if (a->with_events) {
+    if ((s = tc_events_create(&p, &ep, &ev, &err)) != TC_OK)
+      goto fail;
+    src = tc_events_tee(&tctx, &store_src, ev);
+  }
   tc_engine_stats st;
   double t_engine = tc_cli_now();
   if ((s = tc_encounters_run(&src, &p, ops, &cfg, &list, &st, &err)) != TC_OK)
     goto fail;
+  if (a->with_events) { /* before the analyst outputs, which may leave encounters out */
+    tc_event_stats est;
+    size_t nplaces;
+    tc_events_out eo = {a->with_events, TC_EV_FORMAT_CSV, a->out_opts.ports.v, a->out_opts.ports.n, 1,
+                        a->out_opts.o.port_radius, "openmp", argc, argv, store_path};
+    if ((s = tc_events_complete(ev, store, &p, &ep, &list, &eo, &evl, &est, &nplaces, &err)) != TC_OK)
+      goto fail;
+    if (!quiet)
+      fprintf(stderr,
+              "trajcorr encounters: events: %zu loitering, %zu gaps, %zu dark rendezvous, %zu places -> %s.*\n",
+              evl.n_loiter, evl.n_gaps, evl.n_dark, nplaces, a->with_events);
+  }
   double t_output = tc_cli_now();
   if ((s = tc_sidecar_text(argc, argv, store_path, tc_store_get_info(store), &p, ops->name, &st, &mtext,
                            &mlen, &err)) != TC_OK)
@@ -228,6 +270,8 @@ fail:
 done:
   free(mtext);
   free(mmsi);
+  tc_events_free(ev);
+  tc_event_lists_free(&evl);
   tc_encounter_list_free(&list);
   tc_store_close(store);
   if (!quiet)
