@@ -192,7 +192,7 @@ static void panel(FILE *f, const tc_candidates *c, size_t i, const tc_report_opt
   tc_fmt_iso(e->end, t1);
   fprintf(f, "<details class=\"enc\" id=\"panel-%zu\" data-i=\"%zu\"><summary><b>#%zu</b> score %.1f &mdash; "
              "<span class=\"va\">%u</span> &amp; <span class=\"vb\">%u</span>, %s, %.1f h <code>%s</code></summary>"
-             "<div class=\"body\"><div class=\"trackmap\"></div><div class=\"plots\">",
+             "<div class=\"body\"><div class=\"trackbox\"><div class=\"trackmap\"></div></div><div class=\"plots\">",
           i, i, i + 1, k->score, e->mmsi_a, e->mmsi_b, t0, (e->end - e->start) / 3600.0, k->id);
   static const tc_columns none = {0, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL};
   tc_report_plots(f, k, c->track_a ? &c->track_a[i] : &none, c->track_b ? &c->track_b[i] : &none, o->margin_s);

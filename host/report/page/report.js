@@ -116,7 +116,7 @@
       '<option value="14400">14400&times;</option></select>' +
       '<input type="range" class="pos" min="' + t0 + '" max="' + t1 + '" step="1" value="' + t0 + '">' +
       '<span class="ptime"></span>';
-    d.querySelector('.trackmap').after(box);
+    d.querySelector('.trackbox').appendChild(box);
     var pos = box.querySelector('.pos'), btn = box.querySelector('.play'), lab = box.querySelector('.ptime');
     var timer = null, last = 0;
     function show(tt) {
