@@ -231,12 +231,13 @@
     if (s.area && !inArea(e, s.area)) return false;
     return true;
   }
-  var shown = [];
+  var shown = [], isShown = new Uint8Array(D.enc.length);
   function apply() {
     var s = state();
     shown = [];
     D.enc.forEach(function (e, i) {
       var k = keep(e, s);
+      isShown[i] = k ? 1 : 0;
       if (k) shown.push(i);
       if (rows[i]) rows[i].classList.toggle('hidden', !k);
       if (markers[i]) {
@@ -298,7 +299,7 @@
   if (smax === smin) smax = smin + 1;
   var slider = $('t-slider');
   slider.min = tmin; slider.max = tmax; slider.step = 60; slider.value = tmin;
-  var cursor = tmin;
+  var cursor = tmin, tlX = null, tlCursor = null;
   function drawTimeline() {
     var svg = $('timeline'), W = svg.clientWidth || 1000, H = 90, pad = 8, ns = 'http://www.w3.org/2000/svg';
     svg.setAttribute('viewBox', '0 0 ' + W + ' ' + H);
@@ -316,16 +317,15 @@
       el('line', { class: 'axis', x1: x(d), x2: x(d), y1: H - 12, y2: H - 8 });
       el('text', { x: x(d) + 2, y: H - 1 }, iso(d).slice(0, 10));
     }
-    var on = {};
-    shown.forEach(function (i) { on[i] = 1; });
     D.enc.forEach(function (e, i) {
       var r = el('line', {
-        class: 'cand' + (on[i] ? '' : ' out'), stroke: color(e.score), 'data-i': i,
+        class: 'cand' + (isShown[i] ? '' : ' out'), stroke: color(e.score), 'data-i': i,
         x1: x(e.start_unix), x2: Math.max(x(e.end_unix), x(e.start_unix) + 2), y1: y(e.score), y2: y(e.score)
       });
       r.addEventListener('click', function () { openPanel(i); });
     });
-    el('line', { class: 'cursor', x1: x(cursor), x2: x(cursor), y1: 0, y2: H - 12 });
+    tlX = x;
+    tlCursor = el('line', { class: 'cursor', x1: x(cursor), x2: x(cursor), y1: 0, y2: H - 12 });
   }
   /* The slider's time: candidates under way then (within an hour) stand out on the map. */
   function setCursor(t) {
@@ -333,11 +333,12 @@
     var active = 0;
     D.enc.forEach(function (e, i) {
       var on = e.start_unix - 3600 <= t && t <= e.end_unix + 3600;
-      if (on && shown.indexOf(i) >= 0) active++;
+      if (on && isShown[i]) active++;
       if (markers[i]) markers[i].setStyle({ radius: on ? 10 : 6, weight: on ? 3 : 1 });
     });
     $('t-label').textContent = iso(t) + ' UTC, ' + active + ' under way';
-    drawTimeline();
+    if (tlCursor) { tlCursor.setAttribute('x1', tlX(t)); tlCursor.setAttribute('x2', tlX(t)); } /* bars stay */
+    else drawTimeline();
   }
   slider.addEventListener('input', function () { setCursor(+slider.value); });
   var tTimer = null;
@@ -433,6 +434,24 @@
         }
       }
       if (hasL && !document.querySelector('#map .leaflet-control-scale')) res.push('no scale bar');
+      if (shown.length) { /* the slider finds a kept candidate under way at its middle */
+        var ec = D.enc[shown[0]];
+        setCursor((ec.start_unix + ec.end_unix) / 2);
+        if (!/ [1-9][0-9]* under way$/.test($('t-label').textContent)) res.push('timeline: ' + $('t-label').textContent);
+        setCursor(tmin);
+      }
+      if (hasL && shown.length) { /* a rectangle dragged round a kept candidate keeps it */
+        var saved = area, i0 = shown[0], e0 = D.enc[i0], want = 0, box;
+        $('f-area-draw').click();
+        map.fire('mousedown', { latlng: L.latLng(e0.mean_lat - 0.01, e0.mean_lon - 0.01) });
+        map.fire('mousemove', { latlng: L.latLng(e0.mean_lat, e0.mean_lon) });
+        map.fire('mouseup', { latlng: L.latLng(e0.mean_lat + 0.01, e0.mean_lon + 0.01) });
+        box = area;
+        var s0 = state();
+        D.enc.forEach(function (e) { if (keep(e, s0)) want++; });
+        if (!box || !inArea(e0, box) || !isShown[i0] || shown.length !== want) res.push('drawn area: ' + box + ', ' + shown.length + ' shown');
+        setArea(saved);
+      }
       if (performance.getEntriesByType('resource').length)
         res.push('fetched ' + performance.getEntriesByType('resource').map(function (r) { return r.name; }).join(' '));
       document.querySelectorAll('[src],[href]').forEach(function (el) {
