@@ -20,6 +20,19 @@
 #include "io/store.h"
 #include "support/store_fixtures.h"
 
+/* TRAJCORR_ASAN comes from -DTRAJCORR_SANITIZE=address,...; the compilers' own
+ * markers catch ASan flags given another way. */
+#if defined(TRAJCORR_ASAN) || defined(__SANITIZE_ADDRESS__)
+#define TC_UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define TC_UNDER_ASAN 1
+#endif
+#endif
+#ifndef TC_UNDER_ASAN
+#define TC_UNDER_ASAN 0
+#endif
+
 #define T2022 1640995200
 #define MC_DIR TC_SHARED_DATA "/marinecadastre-csv"
 #define MC_BIG MC_DIR "/AIS_2022_01_03_first99999.csv.gz"
@@ -240,7 +253,13 @@ Test(import, peak_rss_stays_near_the_budget, .timeout = 120) {
   double mb = (double)ru.ru_maxrss / 1024.0;
   cr_log_info("peak RSS importing %zu rows with --memory 64M: %.1f MiB", rows, mb);
   fprintf(stderr, "peak RSS importing %zu rows with --memory 64M: %.1f MiB\n", rows, mb);
+#if TC_UNDER_ASAN
+  /* AddressSanitizer's shadow memory, redzones and freed-block quarantine add hundreds
+   * of MiB that are not the importer's: the rows stored are still checked below. */
+  cr_log_warn("peak RSS limit not checked under AddressSanitizer (%.1f MiB)", mb);
+#else
   cr_assert_lt(mb, 64 + 40, "peak RSS %.1f MiB", mb);
+#endif
   tc_store *s;
   tc_err err;
   cr_assert_eq(tc_store_open(path, &s, &err), TC_OK);
