@@ -10,3 +10,4 @@ cmake --build "$build" -j"$(nproc)"
 export POCL_CACHE_DIR="$build/pocl-cache"
 mkdir -p "$POCL_CACHE_DIR" "$build/test-tmp"
 ctest --test-dir "$build" --output-on-failure </dev/null
+bash "$root/tests/sanitize.sh"

@@ -18,20 +18,8 @@
 #include "io/import.h"
 #include "io/sha256.h"
 #include "io/store.h"
+#include "support/sanitizer.h"
 #include "support/store_fixtures.h"
-
-/* TRAJCORR_ASAN comes from -DTRAJCORR_SANITIZE=address,...; the compilers' own
- * markers catch ASan flags given another way. */
-#if defined(TRAJCORR_ASAN) || defined(__SANITIZE_ADDRESS__)
-#define TC_UNDER_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define TC_UNDER_ASAN 1
-#endif
-#endif
-#ifndef TC_UNDER_ASAN
-#define TC_UNDER_ASAN 0
-#endif
 
 #define T2022 1640995200
 #define MC_DIR TC_SHARED_DATA "/marinecadastre-csv"
