@@ -20,6 +20,11 @@ if [ ${#targets[@]} -eq 0 ]; then
   for f in "$root"/tests/fuzz/fuzz_*.c; do targets+=("$(basename "$f" .c)"); done
 fi
 shared="$root/../shared/data"
+# Leaks are findings too, except those of tests/sanitize/lsan.supp (libraries'
+# own); full malloc stacks so that its entries naming HDF5 functions match (~30 %
+# fewer executions per second).
+export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$root/tests/sanitize/lsan.supp:print_suppressions=0}
+export ASAN_OPTIONS=${ASAN_OPTIONS:-fast_unwind_on_malloc=0}
 failed=()
 for t in "${targets[@]}"; do
   corpus="$build/corpus/$t" crashes="$build/crashes/$t"
