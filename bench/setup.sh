@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs what trajcorr needs to build and test, from Debian, only when missing.
 # Usage: bash bench/setup.sh [extra-package...]
+# (tests/fuzz/run.sh asks for clang libclang-rt-dev: libFuzzer; the sanitizer build's
+# libasan and libubsan come with gcc.)
 set -euo pipefail
 pkgs=(cmake make gcc pkg-config zlib1g-dev libdeflate-dev libisal-dev libhdf5-dev nettle-dev libjansson-dev
       ocl-icd-opencl-dev opencl-headers
