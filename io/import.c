@@ -223,7 +223,8 @@ tc_status tc_import_begin(const char *store_path, const tc_import_opts *o, tc_im
       st = tc_fail(err, TC_ERR_NOMEM, "%s: no memory", store_path);
       goto cleanup;
     }
-    memcpy(im->src, s, n * sizeof *s);
+    if (n) /* an empty store has no source table: s may be NULL, which memcpy forbids */
+      memcpy(im->src, s, n * sizeof *s);
     im->nsrc = im->cap_src = im->nsrc_old = n;
   } else if (errno != ENOENT) {
     st = tc_fail(err, TC_ERR_IO, "%s: %s", store_path, strerror(errno));
@@ -419,7 +420,8 @@ static tc_status merge_vessels(tc_import *im, tc_vessel_static **out, size_t *no
     l = strnlen(d->destination, sizeof d->destination);
     memset(d->destination + l, 0, sizeof d->destination - l);
   }
-  memcpy(v + on, im->st, im->nst * sizeof *v);
+  if (im->nst) /* im->st is NULL until the first static record */
+    memcpy(v + on, im->st, im->nst * sizeof *v);
   qsort(v, n, sizeof *v, cmp_static);
   size_t k = 0;
   for (size_t i = 0; i < n; i++)

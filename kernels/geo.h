@@ -154,4 +154,108 @@ TC_GEO_FN double tc_cell_size(double screen_chord2) { return sqrt(screen_chord2)
 /* Cell coordinate along one axis, offset so it is non-negative for |u| <= 1. */
 TC_GEO_FN long tc_cell_coord(double u, double cell) { return (long)floor((u + 1.0) / cell); }
 
+/* spec/events.md §3: one pair of gaps, vessel a dark from A0 at ta0 to A1 at ta1 and
+ * b from B0 at tb0 to B1 at tb1 (times relative to a common origin, s), v the top
+ * speed in m/s. The layout is that of the dark kernel's input rows (TC_DARK_IN
+ * doubles: these 13, then the search box lat_lo, lat_hi, lon_lo, lon_hi). */
+typedef struct {
+  double a0lat, a0lon, a1lat, a1lon, b0lat, b0lon, b1lat, b1lon;
+  double ta0, ta1, tb0, tb1;
+  double v;
+} tc_dark_pair;
+#define TC_DARK_IN 17
+#define TC_DARK_OUT 5 /* L*, lat, lon, start(X*), end(X*) */
+
+/* L(X) = end(X) - start(X): how long both could have been at X; *w0, *w1 get start(X)
+ * and end(X). */
+TC_GEO_FN double tc_dark_dwell_at(TC_PRIV const tc_dark_pair *p, double lat, double lon,
+                                  TC_PRIV double *w0, TC_PRIV double *w1) {
+  double sa = p->ta0 + tc_haversine_m(p->a0lat, p->a0lon, lat, lon) / p->v;
+  double sb = p->tb0 + tc_haversine_m(p->b0lat, p->b0lon, lat, lon) / p->v;
+  double ea = p->ta1 - tc_haversine_m(lat, lon, p->a1lat, p->a1lon) / p->v;
+  double eb = p->tb1 - tc_haversine_m(lat, lon, p->b1lat, p->b1lon) / p->v;
+  *w0 = sa > sb ? sa : sb;
+  *w1 = ea < eb ? ea : eb;
+  return *w1 - *w0;
+}
+
+#define TC_GOLDEN 0.6180339887498949
+#define TC_DARK_ITERS 48 /* a range of 100 degrees shrinks below 1e-8 degree (~1 mm) */
+
+/* max over lat in [lo, hi] of L at longitude lon_c + dlon (concave along the line). */
+TC_GEO_FN double tc_dark_inner(TC_PRIV const tc_dark_pair *p, double lon_c, double dlon, double lo,
+                               double hi, TC_PRIV double *best_lat) {
+  double w0, w1, lon = tc_norm_lon(lon_c + dlon);
+  double x1 = hi - TC_GOLDEN * (hi - lo), x2 = lo + TC_GOLDEN * (hi - lo);
+  double f1 = tc_dark_dwell_at(p, x1, lon, &w0, &w1), f2 = tc_dark_dwell_at(p, x2, lon, &w0, &w1);
+  for (int i = 0; i < TC_DARK_ITERS; i++) {
+    if (f1 < f2) {
+      lo = x1;
+      x1 = x2;
+      f1 = f2;
+      x2 = lo + TC_GOLDEN * (hi - lo);
+      f2 = tc_dark_dwell_at(p, x2, lon, &w0, &w1);
+    } else {
+      hi = x2;
+      x2 = x1;
+      f2 = f1;
+      x1 = hi - TC_GOLDEN * (hi - lo);
+      f1 = tc_dark_dwell_at(p, x1, lon, &w0, &w1);
+    }
+  }
+  *best_lat = f1 >= f2 ? x1 : x2;
+  return f1 >= f2 ? f1 : f2;
+}
+
+/* L* = max L(X) over the box (latitudes lat_lo..lat_hi, longitudes lon_lo..lon_hi
+ * unwrapped, lon_lo <= lon_hi), which must hold every X of interest: nested golden
+ * sections (L is concave, so its maximum over latitudes is concave in longitude), then
+ * the gap ends and their midpoints, the spec's starting points, as a floor. Returns
+ * L*; *lat, *lon get X*, *w0, *w1 its window. */
+TC_GEO_FN double tc_dark_maximise(TC_PRIV const tc_dark_pair *p, double lat_lo, double lat_hi,
+                                  double lon_lo, double lon_hi, TC_PRIV double *lat,
+                                  TC_PRIV double *lon, TC_PRIV double *w0, TC_PRIV double *w1) {
+  double lon_c = (lon_lo + lon_hi) / 2.0, lo = lon_lo - lon_c, hi = lon_hi - lon_c, ya, yb;
+  double x1 = hi - TC_GOLDEN * (hi - lo), x2 = lo + TC_GOLDEN * (hi - lo);
+  double f1 = tc_dark_inner(p, lon_c, x1, lat_lo, lat_hi, &ya);
+  double f2 = tc_dark_inner(p, lon_c, x2, lat_lo, lat_hi, &yb);
+  for (int i = 0; i < TC_DARK_ITERS; i++) {
+    if (f1 < f2) {
+      lo = x1;
+      x1 = x2;
+      f1 = f2;
+      ya = yb;
+      x2 = lo + TC_GOLDEN * (hi - lo);
+      f2 = tc_dark_inner(p, lon_c, x2, lat_lo, lat_hi, &yb);
+    } else {
+      hi = x2;
+      x2 = x1;
+      f2 = f1;
+      yb = ya;
+      x1 = hi - TC_GOLDEN * (hi - lo);
+      f1 = tc_dark_inner(p, lon_c, x1, lat_lo, lat_hi, &ya);
+    }
+  }
+  double blat = f1 >= f2 ? ya : yb, blon = tc_norm_lon(lon_c + (f1 >= f2 ? x1 : x2));
+  double best = tc_dark_dwell_at(p, blat, blon, w0, w1);
+  double slat[6], slon[6];
+  slat[0] = p->a0lat, slon[0] = p->a0lon, slat[1] = p->a1lat, slon[1] = p->a1lon;
+  slat[2] = p->b0lat, slon[2] = p->b0lon, slat[3] = p->b1lat, slon[3] = p->b1lon;
+  tc_midpoint(p->a0lat, p->a0lon, p->a1lat, p->a1lon, &slat[4], &slon[4]);
+  tc_midpoint(p->b0lat, p->b0lon, p->b1lat, p->b1lon, &slat[5], &slon[5]);
+  for (int k = 0; k < 6; k++) {
+    double s0, s1, f = tc_dark_dwell_at(p, slat[k], slon[k], &s0, &s1);
+    if (f > best) {
+      best = f;
+      blat = slat[k];
+      blon = slon[k];
+      *w0 = s0;
+      *w1 = s1;
+    }
+  }
+  *lat = blat;
+  *lon = blon;
+  return best;
+}
+
 #endif

@@ -24,7 +24,7 @@ import sys
 LAYERS = [
     ("kernels", ["kernels/"]),
     ("io", ["io/"]),
-    ("engine", ["host/backend.h", "host/engine/", "host/backends/", "host/opencl/"]),
+    ("engine", ["host/backend.h", "host/engine/", "host/events/", "host/backends/", "host/opencl/"]),
     ("report", ["host/report/"]),
     ("generate", ["bench/generate/"]),
     ("harness", ["bench/harness/"]),

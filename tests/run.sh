@@ -10,4 +10,7 @@ cmake --build "$build" -j"$(nproc)"
 export POCL_CACHE_DIR="$build/pocl-cache"
 mkdir -p "$POCL_CACHE_DIR" "$build/test-tmp"
 ctest --test-dir "$build" --output-on-failure </dev/null
-bash "$root/tests/package.sh" </dev/null; bash "$root/tests/clean_tree.sh"  # the .deb built, installed, run, removed; no litter left
+bash "$root/bench/demo.sh" </dev/null        # the README's first command, end to end
+bash "$root/tests/sanitize.sh" </dev/null    # the whole suite again under ASan+UBSan
+bash "$root/tests/package.sh" </dev/null     # the .deb built, installed, run, removed
+bash "$root/tests/clean_tree.sh"             # none of the above left litter in the tree

@@ -143,6 +143,56 @@ Test(cli_grammar, table_defaults_are_the_library_defaults) {
   cr_assert_eq(r.out_opts.o.sort_score, 0);
 }
 
+/* events and network: the spec/events.md and spec/encounters.md defaults, units on
+ * their parameters. */
+Test(cli_grammar, events_and_network_defaults_and_units) {
+  char msg[1024];
+  tc_events_args a;
+  cr_assert_eq(parse_line(&tc_cli_events, "s.h5 -o P", &a, msg, sizeof msg), TC_CLI_RUN, "%s", msg);
+  tc_params p;
+  tc_event_params e;
+  memset(&p, 0, sizeof p); /* padding zeroed as in the parsed struct: memcmp sees it */
+  memset(&e, 0, sizeof e);
+  tc_params_default(&p);
+  tc_event_params_default(&e);
+  cr_assert_eq(memcmp(&a.p, &p, sizeof p), 0);
+  cr_assert_eq(memcmp(&a.e, &e, sizeof e), 0);
+  cr_assert_str_eq(a.kinds, "loitering,gaps,dark");
+  cr_assert_eq(a.port_radius, 4000.0);
+  cr_assert_eq(a.ports.n, 0);
+  cr_assert_eq(parse_line(&tc_cli_events,
+                          "s.h5 -o P --coverage-radius 27nmi --dark-max-speed 10km/h --min-gap 6h --dark-dwell 90min "
+                          "--loiter-speed 1.5 --dark-min-coverage 0 --ports a.csv --ports b.csv --format kml -t 3",
+                          &a, msg, sizeof msg),
+               TC_CLI_RUN, "%s", msg);
+  cr_assert_float_eq(a.e.coverage_radius_m, 27 * 1852.0, 1e-9);
+  cr_assert_float_eq(a.e.dark_max_speed_kn, 10000.0 / 1852.0, 1e-9);
+  cr_assert_eq(a.e.min_gap, 6 * 3600);
+  cr_assert_eq(a.e.dark_dwell, 90 * 60);
+  cr_assert_eq(a.e.loiter_speed_kn, 1.5);
+  cr_assert_eq(a.e.dark_min_coverage, 0.0);
+  cr_assert_eq(a.ports.n, 2);
+  cr_assert_eq(a.format, 2, "kml");
+  cr_assert_eq(a.p.threads, 3);
+  tc_cli_free(&tc_cli_events, &a);
+  tc_network_args n;
+  cr_assert_eq(parse_line(&tc_cli_network, "s.h5 -o g.graphml", &n, msg, sizeof msg), TC_CLI_RUN, "%s", msg);
+  cr_assert_eq(memcmp(&n.p, &p, sizeof p), 0);
+  cr_assert_eq(n.e.dark_min_gap, e.dark_min_gap);
+  cr_assert_eq(n.e.kinds, (unsigned)TC_EV_DARK);
+  cr_assert_eq(n.chain_window, 30 * 86400);
+  cr_assert_eq(n.max_chains, 10000);
+  cr_assert_eq(parse_line(&tc_cli_network, "s.h5 -o g.csv --dist 1km --chain-window 2d --from 2024-01-01", &n, msg,
+                          sizeof msg),
+               TC_CLI_RUN, "%s", msg);
+  cr_assert_eq(n.p.dist_m, 1000.0);
+  cr_assert_eq(n.chain_window, 2 * 86400);
+  cr_assert_eq(n.from, 1704067200);
+  tc_encounters_args en;
+  cr_assert_eq(parse_line(&tc_cli_encounters, "s.h5 --with-events ev", &en, msg, sizeof msg), TC_CLI_RUN, "%s", msg);
+  cr_assert_str_eq(en.with_events, "ev");
+}
+
 static void expect_error(const tc_cli_spec *s, const char *line, const char *first_line) {
   _Alignas(16) char dest[4096];
   char msg[2048];
@@ -185,6 +235,16 @@ Test(cli_grammar, usage_errors_name_the_command_and_the_option) {
   expect_error(&tc_cli_bench, "--budget -1", "trajcorr bench: --budget '-1': must not be negative");
   expect_error(&tc_cli_report, "-q", "trajcorr report: missing STORE");
   expect_error(&tc_cli_anchorages, "s.h5 --cell 1 furlong", "trajcorr anchorages: unexpected argument 'furlong'");
+  expect_error(&tc_cli_events, "s.h5 -o P --coverage-radius 5 leagues",
+               "trajcorr events: unexpected argument 'leagues'");
+  expect_error(&tc_cli_events, "s.h5 -o P --dark-max-speed 12knots",
+               "trajcorr events: --dark-max-speed '12knots': not a speed (use kn, m/s or km/h)");
+  expect_error(&tc_cli_events, "s.h5 -o P --dark-min-coverage 1.5",
+               "trajcorr events: --dark-min-coverage '1.5': out of range (0 to 1)");
+  expect_error(&tc_cli_events, "s.h5 -o P --format csvv",
+               "trajcorr events: --format 'csvv': not one of csv, geojson, kml (did you mean csv?)");
+  expect_error(&tc_cli_network, "s.h5 -o g.gexf --chain-window 3weeks",
+               "trajcorr network: --chain-window '3weeks': not a duration (use s, min, h or d)");
 }
 
 /* A help line per option of the table, "--name" with its short form. */

@@ -57,8 +57,9 @@ Test(safety, output_onto_the_store_is_refused, .timeout = 120) {
   char dir[512], before[65], after[65], cmd[2048];
   small_store("safety_out", dir, sizeof dir);
   digest(dir, "S.h5", before);
-  cr_assert_eq(tr_sh("cd '%s' && ln -s S.h5 L.h5 && ln S.h5 H.h5 && ln -s S.h5 T.tracks.geojson && "
-                     "mkdir sub && '%s' encounters -q S.h5 -o E.csv", dir, TC), 0);
+  cr_assert_eq(tr_sh("cd '%s' && ln -s S.h5 L.h5 && ln S.h5 H.h5 && ln -s S.h5 T.tracks.geojson && mkdir sub && "
+                     "ln -s S.h5 P.dark.csv && ln -s g.csv Q.gaps.csv && ln -s g.csv N.pairs.csv && "
+                     "'%s' encounters -q S.h5 -o E.csv", dir, TC), 0);
   static const char *const cases[] = {
       "encounters S.h5 -o S.h5",        "encounters S.h5 -o L.h5",
       "encounters S.h5 -o H.h5",        "encounters S.h5 -o sub/../S.h5",
@@ -71,6 +72,13 @@ Test(safety, output_onto_the_store_is_refused, .timeout = 120) {
       "anchorages S.h5 -o H.h5",        "anchorages -o S.h5 S.h5",
       "import S.h5 L.h5",
       "import S.h5 g.csv S.h5",         "generate -o a.csv --truth a.csv",
+      "events S.h5 -o P",               "events S.h5 -o Q --kinds dark --encounters H.h5",
+      "events S.h5 -o Q --ports g.csv --ports Q.gaps.csv",
+      "events S.h5 -o Q --format kml --encounters Q.events.json",
+      "encounters S.h5 -o E2.csv --with-events P",
+      "encounters S.h5 -o Q.loitering.csv --with-events Q",
+      "encounters S.h5 -o E2.csv --with-events Q --ports Q.gaps.csv",
+      "network S.h5 -o P.dark.csv",     "network S.h5 -o N.gexf --ports N.pairs.csv",
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     int rc;
@@ -81,7 +89,9 @@ Test(safety, output_onto_the_store_is_refused, .timeout = 120) {
     cr_assert_str_eq(before, after, "%s changed the store", cases[i]);
   }
   cr_expect_eq(tr_sh("cd '%s' && test -L L.h5 && test -L T.tracks.geojson && test ! -e W && test ! -e X && "
-                     "test ! -e T.geojson && test ! -e y.geojson", dir), 0);
+                     "test ! -e T.geojson && test ! -e y.geojson && test ! -e E2.csv && "
+                     "test ! -e Q.events.json && test ! -e Q.dark.csv && test ! -e P.events.json && "
+                     "test ! -e N.gexf", dir), 0);
   tr_sh("rm -rf '%s'", dir);
 }
 

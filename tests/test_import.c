@@ -18,6 +18,7 @@
 #include "io/import.h"
 #include "io/sha256.h"
 #include "io/store.h"
+#include "support/sanitizer.h"
 #include "support/store_fixtures.h"
 
 #define T2022 1640995200
@@ -247,7 +248,13 @@ Test(import, peak_rss_stays_near_the_budget, .timeout = 120) {
   double mb = (double)ru.ru_maxrss / 1024.0;
   cr_log_info("peak RSS importing %zu rows with --memory 64M: %.1f MiB", rows, mb);
   fprintf(stderr, "peak RSS importing %zu rows with --memory 64M: %.1f MiB\n", rows, mb);
+#if TC_UNDER_ASAN
+  /* AddressSanitizer's shadow memory, redzones and freed-block quarantine add hundreds
+   * of MiB that are not the importer's: the rows stored are still checked below. */
+  fprintf(stderr, "peak RSS limit not checked under AddressSanitizer\n");
+#else
   cr_assert_lt(mb, 64 + 40, "peak RSS %.1f MiB", mb);
+#endif
   tc_store *s;
   tc_err err;
   cr_assert_eq(tc_store_open(path, &s, &err), TC_OK);

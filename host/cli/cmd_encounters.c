@@ -12,8 +12,11 @@
 #include "host/cli/specs.h"
 #include "host/engine/engine.h"
 #include "host/engine/source_multi.h"
+#include "host/events/events.h"
 #include "host/report/output.h"
 #include "host/report/encounters_csv.h"
+#include "host/report/events_csv.h"
+#include "host/report/events_out.h"
 #include "host/report/sidecar.h"
 #include "io/outpath.h"
 #include "io/store.h"
@@ -86,20 +89,29 @@ static void on_progress(void *user, const char *what, uint64_t done, uint64_t to
   tc_progress_update(user, what, done, done, total);
 }
 
-/* The list, its sidecar (FILE.json unless --meta), the GeoJSON tracks file beside it
- * and every input must be distinct files: writing the list onto a store would replace
- * it. 1 when they are. */
-static int outputs_distinct(const char *out, const char *meta, const tc_strlist *stores, const char *mmsi_file,
-                            const tc_output *ao) {
-  char side[4096], tracks[4096];
+/* The list, its sidecar (FILE.json unless --meta), the GeoJSON tracks file beside it,
+ * the events files of --with-events and every input must be distinct files: writing
+ * the list onto a store would replace it. 1 when they are. */
+static int outputs_distinct(const char *out, const char *meta, const char *with_events, const tc_strlist *stores,
+                            const char *mmsi_file, const tc_output *ao) {
+  char side[4096], tracks[4096], ev[TC_EV_NPATHS][TC_EV_PATH_MAX];
+  tc_err err = {0};
   if (!meta && strcmp(out, "-") && !tc_path_is_stream(out)) {
     snprintf(side, sizeof side, "%s.json", out);
     meta = side;
   }
-  const char *outs[3] = {out, meta};
-  size_t nout = 2;
+  const char *outs[3 + TC_EV_NPATHS] = {out, meta};
+  size_t nout = 2, nev = 0;
   if (tc_output_tracks_path(ao, out, tracks, sizeof tracks))
     outs[nout++] = tracks;
+  if (with_events) {
+    if (tc_events_paths(with_events, TC_EV_ALL, TC_EV_FORMAT_CSV, ev, &nev, &err) != TC_OK) {
+      fprintf(stderr, "trajcorr encounters: --with-events %s\n", err.msg);
+      return 0;
+    }
+    for (size_t i = 0; i < nev; i++)
+      outs[nout++] = ev[i];
+  }
   const char **ins = malloc((stores->n + 24) * sizeof *ins);
   if (!ins) {
     fprintf(stderr, "trajcorr encounters: out of memory\n");
@@ -108,7 +120,6 @@ static int outputs_distinct(const char *out, const char *meta, const tc_strlist 
   memcpy(ins, stores->v, stores->n * sizeof *ins);
   ins[stores->n] = mmsi_file;
   size_t nin = stores->n + 1 + tc_output_inputs(ao, ins + stores->n + 1, 22);
-  tc_err err = {0};
   int ok = tc_outpath_check(outs, nout, ins, nin, &err) == TC_OK;
   free(ins);
   if (!ok)
@@ -148,8 +159,21 @@ static int run(int argc, char **argv, const tc_encounters_args *a, tc_output *ao
     fprintf(stderr, "trajcorr encounters: %s\n", ferr.msg);
     return 2;
   }
-  if (!outputs_distinct(out, meta, paths, mmsi_file, ao))
+  if (!outputs_distinct(out, meta, a->with_events, paths, mmsi_file, ao))
     return 2;
+  /* The events cover every fix of the store, and a pair with an encounter is not a dark
+   * rendezvous: an encounter list cut by time or MMSI would turn some into one. */
+  if (a->with_events && (p.from != INT64_MIN || p.to != INT64_MAX || mmsi_file)) {
+    fprintf(stderr, "trajcorr encounters: --with-events covers the whole store: leave out --from, --to and "
+                    "--mmsi (or run trajcorr events on its own)\n");
+    return 2;
+  }
+  /* The events (their places, second pass and sidecar) are those of one store. */
+  if (a->with_events && paths->n > 1) {
+    fprintf(stderr, "trajcorr encounters: --with-events reads one store, not %zu: give one store (or run "
+                    "trajcorr events on each)\n", paths->n);
+    return 2;
+  }
   const tc_backend_ops *ops = pick_backend(backend);
   if (!ops) {
     fprintf(stderr, "trajcorr encounters: unknown or unavailable backend '%s' (built: openmp, allpairs%s)\n",
@@ -180,6 +204,11 @@ static int run(int argc, char **argv, const tc_encounters_args *a, tc_output *ao
   tc_encounter_list_init(&list);
   char *mtext = NULL;
   size_t mlen = 0;
+  tc_events *ev = NULL;
+  tc_event_params ep;
+  tc_event_params_default(&ep);
+  tc_event_lists evl;
+  tc_event_lists_init(&evl);
   tc_status s = stores && spath && sinfo ? TC_OK : tc_fail(&err, TC_ERR_NOMEM, "out of memory");
   for (size_t i = 0; s == TC_OK && i < nst; i++)
     s = tc_store_open(paths->v[i], &stores[i], &err);
@@ -196,11 +225,30 @@ static int run(int argc, char **argv, const tc_encounters_args *a, tc_output *ao
   /* threads: the first slice's decoding, as the engine's */
   if ((s = tc_multi_source_create(stores, nst, tc_params_threads(&p), &msrc, &err)) != TC_OK)
     goto fail;
-  tc_bucket_source src = tc_multi_source_get(msrc);
+  tc_bucket_source store_src = tc_multi_source_get(msrc), src = store_src;
+  /* --with-events: the events' first pass rides along the engine's read (a tee) */
+  tc_events_tee_ctx tctx;
+  if (a->with_events) {
+    if ((s = tc_events_create(&p, &ep, &ev, &err)) != TC_OK)
+      goto fail;
+    src = tc_events_tee(&tctx, &store_src, ev);
+  }
   tc_engine_stats st;
   double t_engine = tc_cli_now();
   if ((s = tc_encounters_run(&src, &p, ops, &cfg, &list, &st, &err)) != TC_OK)
     goto fail;
+  if (a->with_events) { /* before the analyst outputs, which may leave encounters out */
+    tc_event_stats est;
+    size_t nplaces;
+    tc_events_out eo = {a->with_events, TC_EV_FORMAT_CSV, a->out_opts.ports.v, a->out_opts.ports.n, 1,
+                        a->out_opts.o.port_radius, "openmp", argc, argv, spath[0]};
+    if ((s = tc_events_complete(ev, stores[0], &p, &ep, &list, &eo, &evl, &est, &nplaces, &err)) != TC_OK)
+      goto fail;
+    if (!quiet)
+      fprintf(stderr,
+              "trajcorr encounters: events: %zu loitering, %zu gaps, %zu dark rendezvous, %zu places -> %s.*\n",
+              evl.n_loiter, evl.n_gaps, evl.n_dark, nplaces, a->with_events);
+  }
   double t_output = tc_cli_now();
   if ((s = tc_sidecar_text(argc, argv, spath, sinfo, nst, &p, ops->name, &st, &mtext,
                            &mlen, &err)) != TC_OK)
@@ -253,6 +301,8 @@ fail:
 done:
   free(mtext);
   free(mmsi);
+  tc_events_free(ev);
+  tc_event_lists_free(&evl);
   tc_encounter_list_free(&list);
   tc_multi_source_free(msrc);
   for (size_t i = 0; stores && i < nst; i++)

@@ -13,5 +13,7 @@ int cmd_devices(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_anchorages(int argc, char **argv);
+int cmd_events(int argc, char **argv);
+int cmd_network(int argc, char **argv);
 
 #endif

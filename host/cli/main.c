@@ -19,6 +19,8 @@ static const command commands[] = {
     /* COMMAND TABLE: add one line when host/cli/cmd_NAME.c exists */
     {"import", cmd_import, &tc_cli_import},
     {"encounters", cmd_encounters, &tc_cli_encounters},
+    {"events", cmd_events, &tc_cli_events},
+    {"network", cmd_network, &tc_cli_network},
     {"info", cmd_info, &tc_cli_info},
     {"check", cmd_check, &tc_cli_check},
     {"devices", cmd_devices, &tc_cli_devices},

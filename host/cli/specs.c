@@ -52,6 +52,54 @@ tc_output_opts tc_output_args_get(const tc_output_args *a) {
   return o;
 }
 
+/* ---- the spec parameters shared by encounters, events and network -------------------- */
+
+/* spec/encounters.md: cleaning, grid and the encounter definition (P: the tc_params). */
+#define ENCOUNTER_SPEC_ROWS(T, P)                                                                          \
+  {.name = "slot", .kind = TC_OPT_DURATION, TC_AT(T, P.slot), .help = "grid step"},                       \
+  {.name = "max-gap", .kind = TC_OPT_DURATION, TC_AT(T, P.max_gap), .help = "longest gap interpolated across"}, \
+  {.name = "max-implied-speed", .kind = TC_OPT_SPEED, TC_AT(T, P.max_implied_speed_kn), .unit = "kn",       \
+   .help = "teleport filter, 0 disables"},                                                                 \
+  {.name = "dist", .kind = TC_OPT_DISTANCE, TC_AT(T, P.dist_m), .unit = "m", .help = "proximity threshold"}, \
+  {.name = "merge-gap", .kind = TC_OPT_DURATION, TC_AT(T, P.merge_gap),                                    \
+   .help = "runs this close in time are one encounter"},                                                  \
+  {.name = "min-duration", .kind = TC_OPT_DURATION, TC_AT(T, P.min_duration), .help = "shortest encounter"}, \
+  {.name = "max-speed", .kind = TC_OPT_SPEED, TC_AT(T, P.max_speed_kn), .unit = "kn",                      \
+   .help = "both median speeds below this"}
+
+/* spec/events.md: loitering and gaps (E: the tc_event_params). */
+#define LOITER_GAP_SPEC_ROWS(T, E)                                                                         \
+  {.name = "loiter-speed", .kind = TC_OPT_SPEED, TC_AT(T, E.loiter_speed_kn), .unit = "kn",                \
+   .help = "slot speed below which a vessel is loitering"},                                               \
+  {.name = "min-loiter", .kind = TC_OPT_DURATION, TC_AT(T, E.min_loiter), .help = "shortest loitering event"}, \
+  {.name = "min-gap", .kind = TC_OPT_DURATION, TC_AT(T, E.min_gap), .help = "shortest AIS gap reported"}
+
+/* spec/events.md: dark rendezvous and the coverage evidence. */
+#define DARK_SPEC_ROWS(T, E)                                                                               \
+  {.name = "dark-min-gap", .kind = TC_OPT_DURATION, TC_AT(T, E.dark_min_gap),                              \
+   .help = "shortest gap that may hide a rendezvous"},                                                    \
+  {.name = "dark-min-overlap", .kind = TC_OPT_DURATION, TC_AT(T, E.dark_min_overlap),                      \
+   .help = "both vessels dark together at least this long"},                                              \
+  {.name = "dark-max-speed", .kind = TC_OPT_SPEED, TC_AT(T, E.dark_max_speed_kn), .unit = "kn",            \
+   .help = "fastest a dark vessel is assumed to move"},                                                   \
+  {.name = "dark-dwell", .kind = TC_OPT_DURATION, TC_AT(T, E.dark_dwell),                                  \
+   .help = "how long a hidden meeting must be able to last"},                                             \
+  {.name = "coverage-radius", .kind = TC_OPT_DISTANCE, TC_AT(T, E.coverage_radius_m), .unit = "m",         \
+   .help = "radius in which other vessels' fixes count as evidence of reception"},                        \
+  {.name = "coverage-window", .kind = TC_OPT_DURATION, TC_AT(T, E.coverage_window),                        \
+   .help = "time window of the coverage fraction"},                                                       \
+  {.name = "dark-min-coverage", .kind = TC_OPT_DOUBLE, TC_AT(T, E.dark_min_coverage), .min = 0, .max = 1,  \
+   .help = "least coverage fraction of each vessel of a dark rendezvous, 0 disables"}
+
+/* Ports and anchorages of the events commands (T has ports, port_radius, no_anchorages). */
+#define EVENT_PLACE_ROWS(T)                                                                                \
+  {.name = "ports", .kind = TC_OPT_LIST, TC_AT(T, ports), .metavar = "FILE",                               \
+   .help = "ports or anchorages CSV (name,lat,lon); repeatable"},                                         \
+  {.name = "port-radius", .kind = TC_OPT_DISTANCE, TC_AT(T, port_radius), .unit = "m",                     \
+   .help = "an event this close to a place's edge is at it"},                                             \
+  {.name = "no-anchorages", .kind = TC_OPT_FLAG, TC_AT(T, no_anchorages),                                  \
+   .help = "do not derive anchorages from STORE (with no --ports: no place columns)"}
+
 /* ---- import ------------------------------------------------------------------------ */
 
 static void import_init(void *d) {
@@ -124,21 +172,14 @@ static const tc_opt encounters_opts[] = {
              ".h5); a JSON sidecar FILE.json holds parameters and counts"},
     {.name = "meta", .kind = TC_OPT_STRING, TC_AT(ENC, meta), .metavar = "FILE",
      .help = "write the JSON metadata here instead", .deflt = "FILE.json"},
+    {.name = "with-events", .kind = TC_OPT_STRING, TC_AT(ENC, with_events), .metavar = "PREFIX",
+     .help = "also the behaviour events (spec/events.md at its defaults, places as trajcorr events) "
+             "from the same read: PREFIX.loitering.csv, .gaps.csv, .dark.csv, .events.json (docs/events.md); "
+             "one store only"},
     {.name = "quiet", .short_name = 'q', .kind = TC_OPT_FLAG, TC_AT(ENC, quiet), .help = "no summary and no closing time/memory line on stderr"},
 };
 
-static const tc_opt encounters_spec[] = {
-    {.name = "slot", .kind = TC_OPT_DURATION, TC_AT(ENC, p.slot), .help = "grid step"},
-    {.name = "max-gap", .kind = TC_OPT_DURATION, TC_AT(ENC, p.max_gap), .help = "longest gap interpolated across"},
-    {.name = "max-implied-speed", .kind = TC_OPT_SPEED, TC_AT(ENC, p.max_implied_speed_kn), .unit = "kn",
-     .help = "teleport filter, 0 disables"},
-    {.name = "dist", .kind = TC_OPT_DISTANCE, TC_AT(ENC, p.dist_m), .unit = "m", .help = "proximity threshold"},
-    {.name = "merge-gap", .kind = TC_OPT_DURATION, TC_AT(ENC, p.merge_gap),
-     .help = "runs this close in time are one encounter"},
-    {.name = "min-duration", .kind = TC_OPT_DURATION, TC_AT(ENC, p.min_duration), .help = "shortest encounter"},
-    {.name = "max-speed", .kind = TC_OPT_SPEED, TC_AT(ENC, p.max_speed_kn), .unit = "kn",
-     .help = "both median speeds below this"},
-};
+static const tc_opt encounters_spec[] = {ENCOUNTER_SPEC_ROWS(ENC, p)};
 
 static const tc_opt encounters_select[] = {
     {.name = "from", .kind = TC_OPT_TIME, TC_AT(ENC, p.from), .help = "grid times from <= s", .deflt = "the first"},
@@ -189,6 +230,124 @@ const tc_cli_spec tc_cli_encounters = {
     .args = encounters_args, .nargs = N(encounters_args),
     .groups = encounters_groups, .ngroups = N(encounters_groups),
     .notes = exit_notes, .dest_size = sizeof(tc_encounters_args), .init = encounters_init,
+};
+
+/* ---- events ---------------------------------------------------------------------------- */
+
+static void events_init(void *d) {
+  tc_events_args *a = d;
+  tc_params_default(&a->p);
+  tc_event_params_default(&a->e);
+  a->kinds = "loitering,gaps,dark";
+  a->backend = "auto";
+  a->port_radius = 4000.0;
+  a->platform = a->device = -1;
+}
+
+#define EVA tc_events_args
+static const tc_opt events_args[] = {ARGS(EVA, store, "STORE")};
+static const tc_opt events_opts[] = {
+    {.name = "output", .short_name = 'o', .kind = TC_OPT_STRING, TC_AT(EVA, out), .metavar = "PREFIX",
+     .help = "output prefix (required): PREFIX.KIND.csv (.geojson, .kml) and PREFIX.events.json", .deflt = ""},
+    {.name = "kinds", .kind = TC_OPT_STRING, TC_AT(EVA, kinds), .metavar = "LIST",
+     .help = "comma-separated: loitering, gaps, dark"},
+    {.name = "format", .kind = TC_OPT_ENUM, TC_AT(EVA, format), .choices = "csv|geojson|kml",
+     .help = "format of the lists"},
+    {.name = "encounters", .kind = TC_OPT_STRING, TC_AT(EVA, encounters), .metavar = "FILE",
+     .help = "also write the encounters CSV (spec/encounters.md), found in the same read"},
+    {.name = "quiet", .short_name = 'q', .kind = TC_OPT_FLAG, TC_AT(EVA, quiet),
+     .help = "no summary and no closing time/memory line on stderr"},
+};
+static const tc_opt events_spec[] = {LOITER_GAP_SPEC_ROWS(EVA, e), DARK_SPEC_ROWS(EVA, e)};
+static const tc_opt events_enc[] = {ENCOUNTER_SPEC_ROWS(EVA, p)};
+static const tc_opt events_places[] = {EVENT_PLACE_ROWS(EVA)};
+static const tc_opt events_exec[] = {
+    {.name = "threads", .short_name = 't', .kind = TC_OPT_INT, TC_AT(EVA, p.threads), .min = 1, .max = 4096,
+     .help = "CPU threads", .deflt = "OMP_NUM_THREADS, else every core but one from 4 cores"},
+    {.name = "backend", .kind = TC_OPT_CHOICE, TC_AT(EVA, backend), .choices = "auto|openmp|opencl",
+     .help = "where L* of the dark pairs is maximised; auto is openmp"},
+    {.name = "platform", .kind = TC_OPT_INT, TC_AT(EVA, platform), .min = 0, .max = 64,
+     .help = "OpenCL platform (trajcorr devices)", .deflt = "auto"},
+    {.name = "device", .kind = TC_OPT_INT, TC_AT(EVA, device), .min = 0, .max = 64,
+     .help = "OpenCL device of that platform", .deflt = "auto"},
+    {.name = "device-type", .kind = TC_OPT_ENUM, TC_AT(EVA, device_type), .choices = "any|gpu|cpu",
+     .help = "OpenCL device type"},
+};
+static const tc_opt_group events_groups[] = {
+    {.opts = events_opts, .nopts = N(events_opts)},
+    {.title = "Spec parameters (spec/events.md)", .opts = events_spec, .nopts = N(events_spec)},
+    {.title = "Cleaning, grid and encounters (spec/encounters.md; an encounter is not dark)",
+     .opts = events_enc, .nopts = N(events_enc)},
+    {.title = "Places (a place column; dark rendezvous at a place ranked last)",
+     .opts = events_places, .nopts = N(events_places)},
+    {.title = "Execution", .opts = events_exec, .nopts = N(events_exec)},
+};
+#undef EVA
+
+const tc_cli_spec tc_cli_events = {
+    .name = "events",
+    .summary = "loitering, AIS gaps and dark rendezvous (spec/events.md) in a track store",
+    .about = "Finds the behaviour events of spec/events.md in a track store and writes\n"
+             "PREFIX.loitering.csv, PREFIX.gaps.csv, PREFIX.dark.csv (those of --kinds) and\n"
+             "PREFIX.events.json (parameters, counts). docs/events.md has the columns.",
+    .args = events_args, .nargs = N(events_args), .groups = events_groups, .ngroups = N(events_groups),
+    .notes = exit_notes, .dest_size = sizeof(tc_events_args), .init = events_init,
+};
+
+/* ---- network ---------------------------------------------------------------------------- */
+
+static void network_init(void *d) {
+  tc_network_args *a = d;
+  tc_params_default(&a->p);
+  tc_event_params_default(&a->e);
+  a->e.kinds = TC_EV_DARK;
+  a->from = INT64_MIN;
+  a->to = INT64_MAX;
+  a->chain_window = 30 * 86400;
+  a->max_chains = 10000;
+  a->port_radius = 4000.0;
+}
+
+#define NA tc_network_args
+static const tc_opt network_args[] = {ARGS(NA, store, "STORE")};
+static const tc_opt network_opts[] = {
+    {.name = "output", .short_name = 'o', .kind = TC_OPT_STRING, TC_AT(NA, out), .metavar = "FILE",
+     .help = "the graph (required), by its name: .graphml, .gexf or .csv (edge list); beside it "
+             "STEM.chains.csv and STEM.pairs.csv", .deflt = ""},
+    {.name = "from", .kind = TC_OPT_TIME, TC_AT(NA, from), .help = "links starting from <= t",
+     .deflt = "the first"},
+    {.name = "to", .kind = TC_OPT_TIME, TC_AT(NA, to), .help = "links starting t < to", .deflt = "after the last"},
+    {.name = "chain-window", .kind = TC_OPT_DURATION, TC_AT(NA, chain_window),
+     .help = "longest hand-over of a chain (A meets B, then B meets C)"},
+    {.name = "max-chains", .kind = TC_OPT_INT, TC_AT(NA, max_chains), .min = 0, .max = 100000000,
+     .help = "chains listed, best ranked"},
+    {.name = "no-dark", .kind = TC_OPT_FLAG, TC_AT(NA, no_dark), .help = "encounters only, no dark rendezvous"},
+    {.name = "threads", .short_name = 't', .kind = TC_OPT_INT, TC_AT(NA, p.threads), .min = 1, .max = 4096,
+     .help = "CPU threads", .deflt = "OMP_NUM_THREADS, else every core but one from 4 cores"},
+    {.name = "quiet", .short_name = 'q', .kind = TC_OPT_FLAG, TC_AT(NA, quiet),
+     .help = "no summary and no closing time/memory line on stderr"},
+};
+static const tc_opt network_enc[] = {ENCOUNTER_SPEC_ROWS(NA, p)};
+static const tc_opt network_dark[] = {DARK_SPEC_ROWS(NA, e)};
+static const tc_opt network_places[] = {EVENT_PLACE_ROWS(NA)};
+static const tc_opt_group network_groups[] = {
+    {.opts = network_opts, .nopts = N(network_opts)},
+    {.title = "Encounter edges (spec/encounters.md)", .opts = network_enc, .nopts = N(network_enc)},
+    {.title = "Dark rendezvous edges (spec/events.md)", .opts = network_dark, .nopts = N(network_dark)},
+    {.title = "Places (links at a port or anchorage)", .opts = network_places, .nopts = N(network_places)},
+};
+#undef NA
+
+const tc_cli_spec tc_cli_network = {
+    .name = "network",
+    .summary = "who meets whom: encounters and dark rendezvous as a graph (GraphML, GEXF, CSV)",
+    .about = "Vessels as nodes (MMSI, flag, name and ship type where known), encounters and dark\n"
+             "rendezvous as edges: counts, first and last time, total time together, links at a\n"
+             "port or anchorage. Beside the graph: STEM.chains.csv (A meets B, then B meets C\n"
+             "within --chain-window; away from ports first, shortest hand-over first) and\n"
+             "STEM.pairs.csv (pairs linked twice or more, most links first).",
+    .args = network_args, .nargs = N(network_args), .groups = network_groups, .ngroups = N(network_groups),
+    .notes = exit_notes, .dest_size = sizeof(tc_network_args), .init = network_init,
 };
 
 /* ---- info ------------------------------------------------------------------------------ */
@@ -469,7 +628,7 @@ const tc_cli_spec tc_cli_report = {
     .notes = exit_notes, .dest_size = sizeof(tc_report_args), .init = report_init,
 };
 
-const tc_cli_spec *const tc_cli_specs[] = {&tc_cli_import,   &tc_cli_encounters, &tc_cli_info, &tc_cli_check,
-                                           &tc_cli_devices,  &tc_cli_bench,      &tc_cli_generate,
-                                           &tc_cli_anchorages, &tc_cli_report};
+const tc_cli_spec *const tc_cli_specs[] = {&tc_cli_import,  &tc_cli_encounters, &tc_cli_events,   &tc_cli_network,
+                                           &tc_cli_info,    &tc_cli_check,      &tc_cli_devices,  &tc_cli_bench,
+                                           &tc_cli_generate, &tc_cli_anchorages, &tc_cli_report};
 const size_t tc_cli_nspecs = N(tc_cli_specs);

@@ -8,6 +8,7 @@
 #include "host/backend.h"
 #include "host/cli/opts.h"
 #include "host/engine/params.h"
+#include "host/events/events.h"
 #include "host/report/anchorage.h"
 #include "host/report/output.h"
 #include "host/report/report.h"
@@ -33,11 +34,34 @@ typedef struct {
 typedef struct {
   tc_strlist stores; /* one or more, any order: read as one timeline */
   const char *out, *meta, *backend, *mmsi_file;
+  const char *with_events; /* also the events (spec/events.md) under this prefix */
   tc_params p;
   tc_backend_config cfg;
   int quiet;
   tc_output_args out_opts;
 } tc_encounters_args;
+
+typedef struct {
+  const char *store, *out, *kinds, *encounters, *backend;
+  int format; /* TC_EV_FORMAT_*: csv, geojson, kml */
+  tc_params p;
+  tc_event_params e;
+  tc_strlist ports;
+  double port_radius;
+  int no_anchorages, quiet;
+  int platform, device, device_type; /* device_type: 0 any, 1 gpu, 2 cpu */
+} tc_events_args;
+
+typedef struct {
+  const char *store, *out;
+  int64_t from, to, chain_window;
+  size_t max_chains;
+  int no_dark, no_anchorages, quiet;
+  tc_strlist ports;
+  double port_radius;
+  tc_params p;
+  tc_event_params e;
+} tc_network_args;
 
 typedef struct {
   const char *store;
@@ -83,8 +107,8 @@ typedef struct {
   tc_output_args out_opts;
 } tc_report_args;
 
-extern const tc_cli_spec tc_cli_import, tc_cli_encounters, tc_cli_info, tc_cli_check, tc_cli_devices, tc_cli_bench,
-    tc_cli_generate, tc_cli_anchorages, tc_cli_report;
+extern const tc_cli_spec tc_cli_import, tc_cli_encounters, tc_cli_events, tc_cli_network, tc_cli_info,
+    tc_cli_check, tc_cli_devices, tc_cli_bench, tc_cli_generate, tc_cli_anchorages, tc_cli_report;
 
 /* Every command's spec, in the order of `trajcorr --help`. */
 extern const tc_cli_spec *const tc_cli_specs[];

@@ -102,6 +102,8 @@ static tc_status link_runs(engine *e, const tc_grid_block *blk, int64_t s_next) 
 /* The slot speeds of the block positions in close pairs, each computed once however
  * many pairs it is in (a ship moored among others is in many). */
 static tc_status close_speeds(engine *e) {
+  if (e->blk.n == 0) /* an empty block (an hour with no fixes): nothing allocated to clear */
+    return TC_OK;
   void **const arr[] = {(void **)&e->in_close, (void **)&e->speed};
   const size_t size[] = {sizeof *e->in_close, sizeof *e->speed};
   if (!tc_reserve_all(arr, size, 2, &e->cap_speed, e->blk.n))

@@ -11,6 +11,7 @@
 
 #include "host/report/candidates.h"
 #include "host/report/coast.h"
+#include "io/json.h"
 
 typedef struct {
   const char *title;
@@ -26,7 +27,8 @@ void tc_report_defaults(tc_report_opts *o);
 int tc_report_find_leaflet(const tc_report_opts *o, char *dir, size_t cap);
 tc_status tc_report_write(const char *path, const tc_candidates *c, const tc_report_opts *o, tc_err *err);
 
-/* Pieces (report_*.c). */
+/* Pieces (report_*.c). The style and script are host/report/page/report.css and
+ * report.js, embedded at build time (host/report/page/embed.cmake). */
 extern const char tc_report_css[];
 extern const char tc_report_js[];
 /* Two SVG plots for candidate k: distance between the vessels, and their speeds. */
@@ -34,5 +36,10 @@ void tc_report_plots(FILE *f, const tc_candidate *k, const tc_columns *a, const 
 /* The page's JSON data: candidates, decimated tracks of the panels, shoreline; every
  * '<' written as \u003c so no "</script>" can end the script element early. */
 tc_status tc_report_data(FILE *f, const tc_candidates *c, size_t panels, const tc_coast *coast, tc_err *err);
+/* Land as closed rings [[lon, lat], ...] (longitudes unwrapped round the box's middle),
+ * stitched from the shoreline's pieces, clipped to the box lat0..lat1, lon0..lon1
+ * (lon0 < lon1, either may pass +-180) and thinned to tol degrees; lakes are rings
+ * inside land rings (fill even-odd). NULL when out of memory. */
+json_t *tc_report_land(const tc_coast *coast, double lat0, double lat1, double lon0, double lon1, double tol);
 
 #endif

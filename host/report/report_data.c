@@ -1,12 +1,15 @@
-/* The report's embedded JSON: candidates (as the GeoJSON properties), decimated
- * tracks of the candidates with panels, and the shoreline around them. */
+/* The report's embedded JSON: candidates (as the GeoJSON properties, with the fields the
+ * page's filters read), decimated tracks of the candidates with panels, and the shoreline
+ * and land around them. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "host/report/jsonout.h"
+#include "host/report/mid.h"
 #include "host/report/report.h"
 #include "host/report/textout.h"
+#include "host/report/vessels.h"
 #include "kernels/geo.h"
 
 #define MAX_TRACK_POINTS 400
@@ -70,6 +73,26 @@ static void coast_line(void *vctx, const double *lat, const double *lon, size_t 
     tc_json_push(c->lines, line, &c->bad);
 }
 
+/* The candidate's properties as every output has them, plus what the page's filters
+ * read: the flag states' names, the ship types' names, and whether it was in port. */
+static json_t *page_props(const tc_candidate *k) {
+  json_t *o = tc_json_candidate_props(k);
+  if (!o)
+    return NULL;
+  int bad = 0;
+  const tc_mid_entry *fa = tc_mmsi_flag(k->e.mmsi_a), *fb = tc_mmsi_flag(k->e.mmsi_b);
+  tc_json_set(o, "country_a", json_string(fa ? fa->name : ""), &bad);
+  tc_json_set(o, "country_b", json_string(fb ? fb->name : ""), &bad);
+  tc_json_set(o, "type_name_a", json_string(tc_ship_type_name(k->va.ship_type)), &bad);
+  tc_json_set(o, "type_name_b", json_string(tc_ship_type_name(k->vb.ship_type)), &bad);
+  tc_json_set(o, "in_port", json_boolean((k->tags & TC_TAG_NEAR_PORT) != 0), &bad);
+  if (bad) {
+    json_decref(o);
+    return NULL;
+  }
+  return o;
+}
+
 static json_t *data(const tc_candidates *c, size_t panels, const tc_coast *coast) {
   int bad = 0;
   json_t *doc = json_object(), *enc = json_array(), *tracks = json_object(), *lines = json_array();
@@ -83,7 +106,7 @@ static json_t *data(const tc_candidates *c, size_t panels, const tc_coast *coast
   double lat0 = 90, lat1 = -90, ref = c->n ? c->v[0].e.mean_lon : 0, u0 = 1e9, u1 = -1e9;
   for (size_t i = 0; i < c->n; i++) {
     const tc_encounter *e = &c->v[i].e;
-    tc_json_push(enc, tc_json_candidate_props(&c->v[i]), &bad);
+    tc_json_push(enc, page_props(&c->v[i]), &bad);
     lat0 = fmin(lat0, e->mean_lat);
     lat1 = fmax(lat1, e->mean_lat);
     double u = ref + tc_wrap_dlon(e->mean_lon - ref); /* unwrapped round the first */
@@ -107,6 +130,12 @@ static json_t *data(const tc_candidates *c, size_t panels, const tc_coast *coast
       w = -180, e = 180;
     tc_coast_lines(coast, fmax(-90, lat0 - m), fmin(90, lat1 + m), w, e, coast_line, &cc);
     bad |= cc.bad;
+    double l0 = u0 - m, l1 = u1 + m;
+    if (l1 - l0 >= 360)
+      l0 = ref - 180, l1 = ref + 180;
+    json_t *land = tc_report_land(coast, fmax(-90, lat0 - m), fmin(90, lat1 + m), l0, l1, cc.tol);
+    bad |= !land;
+    tc_json_set(doc, "land", land, &bad);
   }
   tc_json_set(doc, "coast", lines, &bad);
   if (bad) {

@@ -56,19 +56,21 @@ static void vessel_cell(FILE *f, char role, uint32_t mmsi, const char *flag, con
 
 static void table(FILE *f, const tc_candidates *c) {
   fputs("<div class=\"tablebox\"><table id=\"candidates\"><thead><tr><th data-key=\"rank\">#</th><th data-key=\"score\">score</th>"
-        "<th data-key=\"start\">start (UTC)</th><th data-key=\"duration\">hours</th><th data-key=\"a\">vessel a</th>"
+        "<th data-key=\"start\">start (UTC)</th><th data-key=\"end\">end (UTC)</th><th data-key=\"duration\">hours</th><th data-key=\"a\">vessel a</th>"
         "<th data-key=\"b\">vessel b</th><th data-key=\"min_dist\">min m</th><th data-key=\"shore\">shore km</th>"
         "<th data-key=\"port\">port / anchorage</th><th data-key=\"reasons\">reasons</th><th data-key=\"id\">id</th>"
         "</tr></thead><tbody>\n", f);
   for (size_t i = 0; i < c->n; i++) {
     const tc_candidate *k = &c->v[i];
     const tc_encounter *e = &k->e;
-    char t0[TC_ISO_LEN];
+    char t0[TC_ISO_LEN], t1[TC_ISO_LEN];
     tc_fmt_iso(e->start, t0);
+    tc_fmt_iso(e->end, t1);
     double h = (e->end - e->start) / 3600.0;
     fprintf(f, "<tr data-i=\"%zu\" id=\"row-%s\"><td class=\"num\" data-v=\"%zu\">%zu</td>"
-               "<td class=\"num score\" data-v=\"%g\">%.1f</td><td data-v=\"%s\">%.16s</td>"
-               "<td class=\"num\" data-v=\"%g\">%.1f</td>", i, k->id, i + 1, i + 1, k->score, k->score, t0, t0, h, h);
+               "<td class=\"num score\" data-v=\"%g\">%.1f</td><td data-v=\"%s\">%.16s</td><td data-v=\"%s\">%.16s</td>"
+               "<td class=\"num\" data-v=\"%g\">%.1f</td>",
+            i, k->id, i + 1, i + 1, k->score, k->score, t0, t0, t1, t1, h, h);
     vessel_cell(f, 'a', e->mmsi_a, k->flag_a, &k->va);
     vessel_cell(f, 'b', e->mmsi_b, k->flag_b, &k->vb);
     fprintf(f, "<td class=\"num\" data-v=\"%g\">%.0f</td>", round(e->min_dist_m), e->min_dist_m);
@@ -143,6 +145,34 @@ static void counts(FILE *f, const tc_candidates *c, int by_flag, const char *id,
   free(b);
 }
 
+/* The controls; report.js fills the flag and type lists from the data and applies them. */
+static void filters(FILE *f) {
+  fputs("<div id=\"filters\">"
+        "<label>search (MMSI, name, IMO, call sign)<input id=\"f-q\" type=\"search\" placeholder=\"636012345 or name\"></label>"
+        "<label>score from<input id=\"f-score-lo\" type=\"number\" step=\"0.5\"></label>"
+        "<label>to<input id=\"f-score-hi\" type=\"number\" step=\"0.5\"></label>"
+        "<label>flag (either vessel)<select id=\"f-flag\"><option value=\"\">any</option></select></label>"
+        "<label>ship type (either)<select id=\"f-type\"><option value=\"\">any</option></select></label>"
+        "<label>from (UTC day)<input id=\"f-from\" type=\"date\"></label>"
+        "<label>to (UTC day)<input id=\"f-to\" type=\"date\"></label>"
+        "<label>port<select id=\"f-port\"><option value=\"\">any</option><option value=\"in\">in port</option>"
+        "<option value=\"out\">not in port</option></select></label>"
+        "<button type=\"button\" id=\"f-area-draw\" title=\"then drag a rectangle on the map\">draw area</button>"
+        "<button type=\"button\" id=\"f-area-clear\" disabled>clear area</button>"
+        "<button type=\"button\" id=\"f-reset\">reset</button>"
+        "<button type=\"button\" id=\"export-csv\">export CSV</button>"
+        "<button type=\"button\" id=\"export-geojson\">export GeoJSON</button>"
+        "<span id=\"f-count\"></span></div>\n", f);
+}
+
+static void timeline(FILE *f) {
+  fputs("<div id=\"timeline-box\"><svg id=\"timeline\" role=\"img\" aria-label=\"timeline of candidates\"></svg>"
+        "<div class=\"slider\"><button type=\"button\" id=\"t-play\" title=\"play the timeline\">&#9654;</button>"
+        "<input id=\"t-slider\" type=\"range\"><span id=\"t-label\"></span></div>"
+        "<p class=\"note\">Timeline: a bar per candidate from start to end, higher for a higher score (faded when filtered "
+        "out); the slider picks a time and the candidates under way then (within an hour) grow on the map.</p></div>\n", f);
+}
+
 static void vessel_info(FILE *f, char role, uint32_t mmsi, const char *flag, const tc_vessel_static *v) {
   fprintf(f, "<tr><th class=\"v%c\">%c</th><td>%u</td><td>%s</td><td>", role, role, mmsi, flag);
   tc_put_xml(f, v->name);
@@ -162,7 +192,7 @@ static void panel(FILE *f, const tc_candidates *c, size_t i, const tc_report_opt
   tc_fmt_iso(e->end, t1);
   fprintf(f, "<details class=\"enc\" id=\"panel-%zu\" data-i=\"%zu\"><summary><b>#%zu</b> score %.1f &mdash; "
              "<span class=\"va\">%u</span> &amp; <span class=\"vb\">%u</span>, %s, %.1f h <code>%s</code></summary>"
-             "<div class=\"body\"><div class=\"trackmap\"></div><div class=\"plots\">",
+             "<div class=\"body\"><div class=\"trackbox\"><div class=\"trackmap\"></div></div><div class=\"plots\">",
           i, i, i + 1, k->score, e->mmsi_a, e->mmsi_b, t0, (e->end - e->start) / 3600.0, k->id);
   static const tc_columns none = {0, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL};
   tc_report_plots(f, k, c->track_a ? &c->track_a[i] : &none, c->track_b ? &c->track_b[i] : &none, o->margin_s);
@@ -193,7 +223,11 @@ static tc_status page(FILE *f, const tc_candidates *c, const tc_report_opts *o, 
   char dir[4096], path[4200];
   int leaflet = tc_report_find_leaflet(o, dir, sizeof dir);
   fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>", f);
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+        /* nothing may be fetched: the browser itself refuses any load from outside the page */
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; script-src 'unsafe-inline'; "
+        "style-src 'unsafe-inline'; img-src data: blob:; connect-src 'none'; font-src 'none'; form-action 'none'\">"
+        "<title>", f);
   tc_put_xml(f, o->title);
   fputs("</title>\n", f);
   if (leaflet) {
@@ -222,9 +256,13 @@ static tc_status page(FILE *f, const tc_candidates *c, const tc_report_opts *o, 
   }
   fputs("</p><p class=\"note\">", f);
   tc_put_xml(f, c->note);
-  fputs("</p></header>\n<section><div id=\"map\"></div><p class=\"note\">Circles: candidates coloured by score "
-        "(dark red &ge; 8, red &ge; 4, orange &ge; 0, grey below). Lines: shoreline. Click a circle or a row for its panel.</p>"
-        "</section>\n<section><h2>Summary</h2><div class=\"summary\">", f);
+  fputs("</p></header>\n<section>", f);
+  filters(f);
+  fputs("<div id=\"map\"></div><p class=\"note\">Circles: candidates coloured by score "
+        "(dark red &ge; 8, red &ge; 4, orange &ge; 0, grey below), those the filters keep. Land filled, shoreline drawn. "
+        "Click a circle or a row for its panel.</p>", f);
+  timeline(f);
+  fputs("</section>\n<section><h2>Summary</h2><div class=\"summary\">", f);
   counts(f, c, 0, "per-day", "day (UTC)");
   counts(f, c, 1, "per-flag", "flags");
   fputs("</div></section>\n<section><h2>Candidates</h2><p class=\"note\">Click a column to sort.</p>\n", f);
@@ -235,7 +273,7 @@ static tc_status page(FILE *f, const tc_candidates *c, const tc_report_opts *o, 
           panels, o->margin_s / 3600.0);
   for (size_t i = 0; i < panels; i++)
     panel(f, c, i, o);
-  fputs("</section>\n<script type=\"application/json\" id=\"tc-data\">", f);
+  fputs("</section>\n<pre id=\"tc-export\"></pre>\n<script type=\"application/json\" id=\"tc-data\">", f);
   TC_TRY(tc_report_data(f, c, panels, o->coast, err));
   fputs("</script>\n", f);
   if (leaflet) {

@@ -174,9 +174,12 @@ int tc_nx_chk_field(const char *line, size_t i, char *out, size_t cap) {
 
 /* ---- synthetic sentences ---- */
 
+/* Fields wider than 64 bits (spare, padding) are zero above bit 63. */
 void tc_nx_put(tc_nx_bitw *w, int64_t v, unsigned len) {
-  for (unsigned i = 0; i < len && w->n < sizeof w->bit; i++)
-    w->bit[w->n++] = (unsigned char)(((uint64_t)v >> (len - 1 - i)) & 1u);
+  for (unsigned i = 0; i < len && w->n < sizeof w->bit; i++) {
+    unsigned sh = len - 1 - i;
+    w->bit[w->n++] = sh < 64 ? (unsigned char)(((uint64_t)v >> sh) & 1u) : 0;
+  }
 }
 
 int tc_nx_sentence(const tc_nx_bitw *w, const char *tag, char *out, size_t cap) {

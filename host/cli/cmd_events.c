@@ -1,0 +1,190 @@
+/* trajcorr events STORE -o PREFIX: loitering, AIS gaps and dark rendezvous
+ * (spec/events.md) from a track store. Options: host/cli/specs.c. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "host/backend.h"
+#include "host/cli/args.h"
+#include "host/cli/commands.h"
+#include "host/cli/specs.h"
+#include "host/engine/engine.h"
+#include "host/events/events.h"
+#include "host/report/encounters_csv.h"
+#include "host/report/events_csv.h"
+#include "host/report/events_out.h"
+#ifdef TRAJCORR_HAVE_OPENCL
+#include "host/opencl/cl_dark.h"
+#endif
+#include "io/outpath.h"
+#include "io/store.h"
+
+/* "loitering,gaps,dark", any subset in any order, as TC_EV_* bits; 0 when s names
+ * anything else or nothing. */
+static unsigned parse_kinds(const char *s) {
+  unsigned k = 0;
+  while (*s) {
+    size_t n = strcspn(s, ",");
+    if (n == 9 && !strncmp(s, "loitering", n))
+      k |= TC_EV_LOITER;
+    else if (n == 4 && !strncmp(s, "gaps", n))
+      k |= TC_EV_GAPS;
+    else if (n == 4 && !strncmp(s, "dark", n))
+      k |= TC_EV_DARK;
+    else
+      return 0;
+    s += n + (s[n] == ',');
+  }
+  return k;
+}
+
+static int usage_error(const char *msg, const char *value) {
+  fprintf(stderr, "trajcorr events: %s%s%s%s\n", msg, value ? " '" : "", value ? value : "", value ? "'" : "");
+  tc_cli_usage_line(&tc_cli_events, stderr);
+  return 2;
+}
+
+/* What the table cannot check: -o given, the kinds, the backend built, the parameters
+ * together, and no output onto an input. -1 to go on, else the exit status. */
+static int check_args(tc_events_args *a) {
+  if (!a->out)
+    return usage_error("give -o PREFIX (the files are PREFIX.KIND.csv and PREFIX.events.json)", NULL);
+  if (!(a->e.kinds = parse_kinds(a->kinds)))
+    return usage_error("--kinds: not a comma-separated list of loitering, gaps, dark:", a->kinds);
+#ifndef TRAJCORR_HAVE_OPENCL
+  if (!strcmp(a->backend, "opencl"))
+    return usage_error("--backend opencl: this build has no OpenCL", NULL);
+#endif
+  tc_err err = {0};
+  if (tc_params_check(&a->p, &err) != TC_OK || tc_event_params_check(&a->e, &err) != TC_OK) {
+    fprintf(stderr, "trajcorr events: %s\n", err.msg);
+    return 2;
+  }
+  char outs[TC_EV_NPATHS][TC_EV_PATH_MAX];
+  const char *outp[TC_EV_NPATHS + 1];
+  size_t nout = 0;
+  if (tc_events_paths(a->out, a->e.kinds, a->format, outs, &nout, &err) != TC_OK) {
+    fprintf(stderr, "trajcorr events: %s\n", err.msg);
+    return 2;
+  }
+  for (size_t i = 0; i < nout; i++)
+    outp[i] = outs[i];
+  if (a->encounters)
+    outp[nout++] = a->encounters;
+  const char **ins = malloc((1 + a->ports.n) * sizeof *ins);
+  if (!ins) {
+    fprintf(stderr, "trajcorr events: out of memory\n");
+    return 1;
+  }
+  ins[0] = a->store;
+  if (a->ports.n)
+    memcpy(ins + 1, a->ports.v, a->ports.n * sizeof *ins);
+  tc_status s = tc_outpath_check(outp, nout, ins, 1 + a->ports.n, &err);
+  free(ins);
+  if (s != TC_OK) {
+    fprintf(stderr, "trajcorr events: %s\n", err.msg);
+    return 2;
+  }
+  return -1;
+}
+
+static int run(int argc, char **argv, tc_events_args *a) {
+  double t_start = tc_cli_now();
+  int rc = check_args(a);
+  if (rc >= 0)
+    return rc;
+  rc = 1;
+  int opencl = !strcmp(a->backend, "opencl");
+  tc_err err = {0};
+  tc_store *store = NULL;
+  tc_event_lists l;
+  tc_event_lists_init(&l);
+  tc_encounter_list enc;
+  tc_encounter_list_init(&enc);
+  tc_events *ev = NULL;
+  tc_columns cols;
+  tc_columns_init(&cols);
+  tc_event_stats st;
+  size_t nplaces = 0;
+  tc_dark_maximiser dev = {NULL, NULL};
+#ifdef TRAJCORR_HAVE_OPENCL
+  tc_cl_dark *cl = NULL;
+#endif
+  tc_status s = tc_store_open(a->store, &store, &err);
+  if (s != TC_OK)
+    goto fail;
+#ifdef TRAJCORR_HAVE_OPENCL
+  if (opencl && (a->e.kinds & TC_EV_DARK)) {
+    if ((s = tc_cl_dark_create(a->platform, a->device, a->device_type, &cl, &err)) != TC_OK)
+      goto fail;
+    dev = (tc_dark_maximiser){tc_cl_dark_run, cl};
+    a->e.dark_device = &dev;
+  }
+#endif
+  (void)dev;
+  /* Pass 1 rides along the read that finds the encounters, which the dark rule needs
+   * (spec §3: a pair seen together is an encounter, not dark); pass 2 reads again. */
+  tc_store_source_ctx c1;
+  tc_bucket_source s1 = tc_store_source(&c1, store);
+  c1.threads = tc_params_threads(&a->p);
+  if ((s = tc_events_create(&a->p, &a->e, &ev, &err)) != TC_OK)
+    goto fail;
+  if ((a->e.kinds & TC_EV_DARK) || a->encounters) {
+    tc_events_tee_ctx tctx;
+    tc_bucket_source tee = tc_events_tee(&tctx, &s1, ev);
+    tc_backend_config cfg = {0};
+    cfg.platform = cfg.device = -1;
+    tc_engine_stats est;
+    if ((s = tc_encounters_run(&tee, &a->p, tc_backend_find("openmp"), &cfg, &enc, &est, &err)) != TC_OK)
+      goto fail;
+  } else {
+    for (;;) {
+      int64_t t_end;
+      int eof = 0;
+      if ((s = s1.next(s1.ctx, &cols, &t_end, &eof, &err)) != TC_OK)
+        goto fail;
+      if (eof)
+        break;
+      if ((s = tc_events_feed(ev, &cols, &err)) != TC_OK)
+        goto fail;
+    }
+  }
+  tc_events_out o = {a->out, a->format, a->ports.v, a->ports.n, !a->no_anchorages, a->port_radius,
+                     opencl ? "opencl" : "openmp", argc, argv, a->store};
+  if ((s = tc_events_complete(ev, store, &a->p, &a->e, &enc, &o, &l, &st, &nplaces, &err)) != TC_OK)
+    goto fail;
+  if (a->encounters && (s = tc_encounters_csv_write(a->encounters, &enc, &err)) != TC_OK)
+    goto fail;
+  if (!a->quiet)
+    fprintf(stderr,
+            "trajcorr events: %llu fixes (%llu dropped by the teleport filter): %zu loitering, %zu gaps, "
+            "%zu dark rendezvous (of %llu overlapping gap pairs), %zu places -> %s.*\n",
+            (unsigned long long)st.fixes_read, (unsigned long long)st.teleport_dropped, l.n_loiter,
+            l.n_gaps, l.n_dark, (unsigned long long)st.dark_overlaps, nplaces, a->out);
+  rc = 0;
+  goto done;
+fail:
+  fprintf(stderr, "trajcorr events: %s\n", err.msg[0] ? err.msg : tc_status_name(s));
+done:
+  tc_event_lists_free(&l);
+  tc_encounter_list_free(&enc);
+  tc_events_free(ev);
+  tc_columns_free(&cols);
+  tc_store_close(store);
+#ifdef TRAJCORR_HAVE_OPENCL
+  tc_cl_dark_free(cl);
+#endif
+  if (!a->quiet)
+    tc_cli_closing_line("trajcorr events", t_start);
+  return rc;
+}
+
+int cmd_events(int argc, char **argv) {
+  tc_events_args a;
+  int rc = tc_cli_parse(&tc_cli_events, argc, argv, &a);
+  if (rc != TC_CLI_RUN)
+    return rc;
+  rc = run(argc, argv, &a);
+  tc_cli_free(&tc_cli_events, &a);
+  return rc;
+}

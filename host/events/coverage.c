@@ -1,0 +1,276 @@
+/* Coverage evidence of gaps (spec/events.md §2). The gaps are known after the first
+ * pass; the second streams every cleaned fix through an index of the gaps' ends, so a
+ * fix is tested only against the ends in its own and the neighbouring cells (unit
+ * vectors cut into cubes no smaller than the radius's chord) whose gap spans the
+ * fix's time block: neither a scan of all fixes per gap nor of all gaps per fix. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "host/engine/grow.h"
+#include "host/events/internal.h"
+#include "kernels/geo.h"
+
+#define TIME_BLOCK 86400 /* s; a gap's ends are entered once per block it spans */
+
+typedef struct {
+  uint64_t key;   /* cell and time block; 0: empty */
+  uint32_t head;  /* first entry + 1 */
+} bucket;
+
+typedef struct {
+  uint32_t gap, next; /* next: entry + 1 in the same bucket, 0: none */
+  int end;            /* 0: P_i, 1: P_{i+1} */
+} entry;
+
+struct tc_cov_index {
+  tc_gap_rec *gaps;
+  double cell, radius;
+  int64_t window;
+  bucket *b;
+  size_t bcap, bn;
+  entry *e;
+  size_t en, ecap;
+};
+
+static uint64_t mix(uint64_t x) {
+  x += 0x9E3779B97F4A7C15ULL;
+  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
+  return x ^ (x >> 31);
+}
+
+static int64_t floor_div(int64_t a, int64_t b) {
+  int64_t q = a / b;
+  return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
+}
+
+/* 16 bits per axis (cells of at least 2/65536 of the unit sphere's span, ~200 m) and
+ * 16 bits of time block; the |1 keeps 0 free for "empty". */
+static uint64_t key_of(int64_t ix, int64_t iy, int64_t iz, int64_t tb) {
+  return (((uint64_t)ix & 0xffff) << 48 | ((uint64_t)iy & 0xffff) << 32 | ((uint64_t)iz & 0xffff) << 16 |
+          ((uint64_t)tb & 0x7fff) << 1) | 1u;
+}
+
+static void cell_of(const tc_cov_index *ix, double lat, double lon, int64_t c[3]) {
+  double u[3];
+  tc_unit_vec(lat, lon, &u[0], &u[1], &u[2]);
+  for (int k = 0; k < 3; k++)
+    c[k] = (int64_t)floor(u[k] / ix->cell);
+}
+
+static bucket *find(const tc_cov_index *ix, uint64_t key) {
+  size_t mask = ix->bcap - 1, h = mix(key) & mask;
+  while (ix->b[h].key && ix->b[h].key != key)
+    h = (h + 1) & mask;
+  return &ix->b[h];
+}
+
+static tc_status insert(tc_cov_index *ix, uint64_t key, uint32_t gap, int end) {
+  if (2 * (ix->bn + 1) > ix->bcap) {
+    size_t cap = ix->bcap ? 2 * ix->bcap : 1024;
+    bucket *nb = calloc(cap, sizeof *nb), *old = ix->b;
+    if (!nb)
+      return TC_ERR_NOMEM;
+    size_t ocap = ix->bcap;
+    ix->b = nb;
+    ix->bcap = cap;
+    for (size_t i = 0; i < ocap; i++)
+      if (old[i].key)
+        *find(ix, old[i].key) = old[i];
+    free(old);
+  }
+  entry *e = tc_grow(ix->e, &ix->ecap, ix->en + 1, sizeof *e, 256);
+  if (!e)
+    return TC_ERR_NOMEM;
+  ix->e = e;
+  bucket *bk = find(ix, key);
+  if (!bk->key) {
+    bk->key = key;
+    bk->head = 0;
+    ix->bn++;
+  }
+  e[ix->en] = (entry){gap, bk->head, end};
+  bk->head = (uint32_t)++ix->en;
+  return TC_OK;
+}
+
+tc_status tc_cov_create(tc_gap_rec *gaps, size_t n, double radius_m, int64_t window,
+                        tc_cov_index **out) {
+  *out = NULL;
+  tc_cov_index *ix = calloc(1, sizeof *ix);
+  if (!ix)
+    return TC_ERR_NOMEM;
+  ix->gaps = gaps;
+  ix->radius = radius_m;
+  ix->window = window;
+  /* the chord of the radius, widened so rounding never hides a neighbour; at least
+   * 2/32768 so that the 16-bit axes never wrap onto each other */
+  ix->cell = sqrt(tc_chord2_of_dist(radius_m)) * (1.0 + 1e-9);
+  if (ix->cell < 1.0 / 16384)
+    ix->cell = 1.0 / 16384;
+  tc_status s = TC_OK;
+  for (size_t g = 0; g < n; g++)
+    gaps[g].thin_at = 1024;
+  for (size_t g = 0; g < n && s == TC_OK; g++)
+    for (int end = 0; end < 2 && s == TC_OK; end++) {
+      int64_t c[3];
+      cell_of(ix, end ? gaps[g].g.lat1 : gaps[g].g.lat0, end ? gaps[g].g.lon1 : gaps[g].g.lon0, c);
+      for (int64_t tb = floor_div(gaps[g].g.t0, TIME_BLOCK); s == TC_OK && tb <= floor_div(gaps[g].g.t1 - 1, TIME_BLOCK); tb++)
+        s = insert(ix, key_of(c[0], c[1], c[2], tb), (uint32_t)g, end);
+    }
+  if (s != TC_OK) {
+    tc_cov_free(ix);
+    return s;
+  }
+  *out = ix;
+  return TC_OK;
+}
+
+void tc_cov_free(tc_cov_index *ix) {
+  if (!ix)
+    return;
+  free(ix->b);
+  free(ix->e);
+  free(ix);
+}
+
+static int cmp_seen_vessel(const void *pa, const void *pb) {
+  const tc_seen *a = pa, *b = pb;
+  if (a->mmsi != b->mmsi)
+    return a->mmsi < b->mmsi ? -1 : 1;
+  return a->t < b->t ? -1 : a->t > b->t;
+}
+
+/* Sorts r's evidence by (mmsi, t) and drops, of each vessel's fixes, duplicates and
+ * every fix whose successor lies at most `window` after the last fix kept before it
+ * (so every dropped fix lies between two kept ones at most window apart). */
+static void thin(tc_gap_rec *r, int64_t window) {
+  qsort(r->seen, r->n_seen, sizeof *r->seen, cmp_seen_vessel);
+  size_t w = 0;
+  for (size_t i = 0; i < r->n_seen; i++) {
+    const tc_seen *c = &r->seen[i];
+    if (w && r->seen[w - 1].mmsi == c->mmsi) {
+      if (r->seen[w - 1].t == c->t)
+        continue; /* the same fix, near both ends */
+      int last_of_vessel = i + 1 == r->n_seen || r->seen[i + 1].mmsi != c->mmsi;
+      if (!last_of_vessel && r->seen[i + 1].t - r->seen[w - 1].t <= window)
+        continue;
+    }
+    r->seen[w++] = *c;
+  }
+  r->n_seen = w;
+  r->thin_at = 2 * w > 1024 ? 2 * w : 1024;
+}
+
+tc_status tc_cov_add(tc_cov_index *ix, uint32_t mmsi, int64_t t, double lat, double lon) {
+  if (ix->bn == 0)
+    return TC_OK;
+  int64_t c[3], tb = floor_div(t, TIME_BLOCK);
+  cell_of(ix, lat, lon, c);
+  double cl = tc_cos_lat(lat);
+  for (int dx = -1; dx <= 1; dx++)
+    for (int dy = -1; dy <= 1; dy++)
+      for (int dz = -1; dz <= 1; dz++) {
+        const bucket *bk = find(ix, key_of(c[0] + dx, c[1] + dy, c[2] + dz, tb));
+        if (!bk->key)
+          continue;
+        for (uint32_t k = bk->head; k; k = ix->e[k - 1].next) {
+          const entry *e = &ix->e[k - 1];
+          tc_gap_rec *r = &ix->gaps[e->gap];
+          if (r->g.mmsi == mmsi || t < r->g.t0 || t >= r->g.t1)
+            continue;
+          double la = e->end ? r->g.lat1 : r->g.lat0, lo = e->end ? r->g.lon1 : r->g.lon0;
+          if (tc_haversine_cos_m(la, lo, tc_cos_lat(la), lat, lon, cl) > ix->radius)
+            continue;
+          /* near both ends: the second sighting is the same fix */
+          if (r->n_seen && r->seen[r->n_seen - 1].t == t && r->seen[r->n_seen - 1].mmsi == mmsi)
+            continue;
+          tc_seen *sv = tc_grow(r->seen, &r->cap_seen, r->n_seen + 1, sizeof *sv, 16);
+          if (!sv)
+            return TC_ERR_NOMEM;
+          r->seen = sv;
+          sv[r->n_seen++] = (tc_seen){t, mmsi};
+          if (r->n_seen >= r->thin_at && r->thin_at)
+            thin(r, ix->window);
+        }
+      }
+  return TC_OK;
+}
+
+static int cmp_seen(const void *pa, const void *pb) {
+  const tc_seen *a = pa, *b = pb;
+  if (a->t != b->t)
+    return a->t < b->t ? -1 : 1;
+  return a->mmsi < b->mmsi ? -1 : a->mmsi > b->mmsi;
+}
+
+void tc_cov_finish(tc_gap_rec *gaps, size_t n, int64_t window) {
+  for (size_t g = 0; g < n; g++) {
+    tc_gap_rec *r = &gaps[g];
+    thin(r, window);
+    qsort(r->seen, r->n_seen, sizeof *r->seen, cmp_seen);
+    size_t w = 0;
+    for (size_t i = 0; i < r->n_seen; i++)
+      if (!w || cmp_seen(&r->seen[w - 1], &r->seen[i]))
+        r->seen[w++] = r->seen[i];
+    r->n_seen = w;
+  }
+}
+
+/* First of seen[0, n) with t >= u. */
+static size_t lower(const tc_seen *seen, size_t n, int64_t u) {
+  size_t lo = 0, hi = n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (seen[mid].t < u)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo;
+}
+
+double tc_coverage(const tc_seen *seen, size_t n, int64_t u0, int64_t u1, int64_t window,
+                   uint32_t except) {
+  if (u1 <= u0 || window <= 0)
+    return 0.0;
+  int64_t nw = (u1 - u0) / window;
+  if (nw == 0)
+    return 0.0;
+  int64_t covered = 0, last = -1, end = u0 + nw * window;
+  for (size_t i = lower(seen, n, u0); i < n && seen[i].t < end; i++) {
+    if (seen[i].mmsi == except)
+      continue;
+    int64_t k = (seen[i].t - u0) / window;
+    if (k != last) {
+      covered++;
+      last = k;
+    }
+  }
+  return (double)covered / (double)nw;
+}
+
+static int cmp_u32(const void *a, const void *b) {
+  uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+tc_status tc_others_seen(const tc_seen *seen, size_t n, int64_t u0, int64_t u1, uint32_t *out) {
+  size_t i0 = lower(seen, n, u0), i1 = lower(seen, n, u1);
+  *out = 0;
+  if (i1 <= i0)
+    return TC_OK;
+  uint32_t *m = malloc((i1 - i0) * sizeof *m);
+  if (!m)
+    return TC_ERR_NOMEM;
+  for (size_t i = i0; i < i1; i++)
+    m[i - i0] = seen[i].mmsi;
+  qsort(m, i1 - i0, sizeof *m, cmp_u32);
+  uint32_t d = 0;
+  for (size_t i = 0; i < i1 - i0; i++)
+    d += i == 0 || m[i] != m[i - 1];
+  free(m);
+  *out = d;
+  return TC_OK;
+}

@@ -1,0 +1,268 @@
+/* Dark rendezvous (spec/events.md §3): pairs of gaps of two vessels overlapping by
+ * dark_min_overlap, kept when what each could reach overlaps (bounding boxes), both
+ * silences are their own (coverage), and L* = max L(X) >= dark_dwell. The pairs are
+ * independent: they are judged in parallel, each into its own slot, and collected in
+ * candidate order, so the list does not depend on the thread count. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "host/engine/grow.h"
+#include "host/events/internal.h"
+#include "kernels/geo.h"
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+/* What a dark vessel could reach while still able to stay dwell at one place: every X
+ * with d(A0, X) + d(X, A1) <= v (t1 - t0 - dwell) lies within half that of the
+ * midpoint (triangle inequality); 1 % and 1 km more cover the midpoint being taken in
+ * degrees rather than on the great circle. */
+typedef struct {
+  int ok;                 /* 0: nothing reachable */
+  double lat_lo, lat_hi;
+  double lon_c, lon_half; /* lon_half >= 180: every longitude */
+} box;
+
+static box reach_box(const tc_gap *g, double v, int64_t dwell) {
+  box b = {0, 0, 0, 0, 0};
+  double reach = v * (double)(g->t1 - g->t0 - dwell);
+  if (reach < g->dist_m)
+    return b;
+  double r = reach / 2.0 * 1.01 + 1000.0, mlat, mlon;
+  tc_midpoint(g->lat0, g->lon0, g->lat1, g->lon1, &mlat, &mlon);
+  double dlat = r / TC_EARTH_R_M / TC_DEG2RAD;
+  b.ok = 1;
+  b.lat_lo = fmax(-90.0, mlat - dlat);
+  b.lat_hi = fmin(90.0, mlat + dlat);
+  double far = fmax(fabs(b.lat_lo), fabs(b.lat_hi));
+  b.lon_c = mlon;
+  b.lon_half = far >= 89.0 ? 360.0 : fmin(360.0, dlat / cos(far * TC_DEG2RAD));
+  return b;
+}
+
+/* Intersection of two boxes, as a latitude and longitude range (longitudes relative to
+ * a's centre unwrapped). 0 when empty. */
+static int intersect(const box *a, const box *b, double *lat_lo, double *lat_hi, double *lon_lo,
+                     double *lon_hi) {
+  *lat_lo = fmax(a->lat_lo, b->lat_lo);
+  *lat_hi = fmin(a->lat_hi, b->lat_hi);
+  if (*lat_lo > *lat_hi)
+    return 0;
+  if (a->lon_half >= 180.0 && b->lon_half >= 180.0) {
+    *lon_lo = -180.0;
+    *lon_hi = 180.0;
+    return 1;
+  }
+  if (a->lon_half >= 180.0) {
+    *lon_lo = b->lon_c - b->lon_half;
+    *lon_hi = b->lon_c + b->lon_half;
+    return 1;
+  }
+  double bc = a->lon_c + tc_wrap_dlon(b->lon_c - a->lon_c);
+  double blo = b->lon_half >= 180.0 ? a->lon_c - 180.0 : bc - b->lon_half;
+  double bhi = b->lon_half >= 180.0 ? a->lon_c + 180.0 : bc + b->lon_half;
+  *lon_lo = fmax(a->lon_c - a->lon_half, blo);
+  *lon_hi = fmin(a->lon_c + a->lon_half, bhi);
+  return *lon_lo <= *lon_hi;
+}
+
+typedef struct {
+  uint32_t i, j; /* gap records: i's vessel has the smaller MMSI */
+} cand;
+
+static int64_t max64(int64_t a, int64_t b) { return a > b ? a : b; }
+static int64_t min64(int64_t a, int64_t b) { return a < b ? a : b; }
+
+static int cmp_t0(const void *pa, const void *pb, void *arg) {
+  const tc_gap_rec *recs = arg;
+  const tc_gap *a = &recs[*(const uint32_t *)pa].g, *b = &recs[*(const uint32_t *)pb].g;
+  if (a->t0 != b->t0)
+    return a->t0 < b->t0 ? -1 : 1;
+  return a->mmsi < b->mmsi ? -1 : a->mmsi > b->mmsi;
+}
+
+static int cmp_dark(const void *pa, const void *pb) {
+  const tc_dark *a = pa, *b = pb;
+  int64_t oa = max64(a->a0, a->b0), ob = max64(b->a0, b->b0);
+  if (oa != ob)
+    return oa < ob ? -1 : 1;
+  if (a->mmsi_a != b->mmsi_a)
+    return a->mmsi_a < b->mmsi_a ? -1 : 1;
+  if (a->mmsi_b != b->mmsi_b)
+    return a->mmsi_b < b->mmsi_b ? -1 : 1;
+  if (a->a0 != b->a0)
+    return a->a0 < b->a0 ? -1 : 1;
+  return a->b0 < b->b0 ? -1 : a->b0 > b->b0;
+}
+
+/* Encounter spans by pair, sorted, for the spec's rule that a pair seen together
+ * during the overlap is an encounter, not a dark rendezvous. */
+typedef struct {
+  uint64_t pair;
+  int64_t start, end;
+} span;
+
+static int cmp_span(const void *pa, const void *pb) {
+  const span *a = pa, *b = pb;
+  if (a->pair != b->pair)
+    return a->pair < b->pair ? -1 : 1;
+  return a->start < b->start ? -1 : a->start > b->start;
+}
+
+/* Does pair (a < b) have an encounter [start, end] meeting [o0, o1)? */
+static int met(const span *sp, size_t n, uint32_t a, uint32_t b, int64_t o0, int64_t o1) {
+  uint64_t key = (uint64_t)a << 32 | b;
+  size_t lo = 0, hi = n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (sp[mid].pair < key)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  for (; lo < n && sp[lo].pair == key && sp[lo].start < o1; lo++)
+    if (sp[lo].end >= o0)
+      return 1;
+  return 0;
+}
+
+tc_status tc_dark_find(const tc_gap_rec *recs, size_t n, const tc_event_params *e,
+                       const tc_encounter_list *enc, int threads, tc_event_lists *out,
+                       tc_event_stats *stats, tc_err *err) {
+  tc_status s = TC_ERR_NOMEM;
+  uint32_t *ord = malloc((n ? n : 1) * sizeof *ord);
+  box *bx = malloc((n ? n : 1) * sizeof *bx);
+  cand *cd = NULL;
+  tc_dark *res = NULL;   /* per candidate: its coverages */
+  double *rows = NULL, *lout = NULL;
+  size_t nsp = enc ? enc->n : 0;
+  span *sp = malloc((nsp ? nsp : 1) * sizeof *sp);
+  unsigned char *hit = NULL;
+  size_t nc = 0, capc = 0, m = 0;
+  double v = e->dark_max_speed_kn * TC_KNOT_MPS;
+  if (!ord || !bx || !sp)
+    goto cleanup;
+  for (size_t i = 0; i < nsp; i++)
+    sp[i] = (span){(uint64_t)enc->v[i].mmsi_a << 32 | enc->v[i].mmsi_b, enc->v[i].start, enc->v[i].end};
+  qsort(sp, nsp, sizeof *sp, cmp_span);
+  for (size_t i = 0; i < n; i++)
+    if (recs[i].g.t1 - recs[i].g.t0 >= e->dark_min_gap) {
+      ord[m] = (uint32_t)i;
+      bx[i] = reach_box(&recs[i].g, v, e->dark_dwell);
+      m++;
+    }
+  stats->dark_gaps = m;
+  qsort_r(ord, m, sizeof *ord, cmp_t0, (void *)recs);
+  for (size_t x = 0; x < m; x++) {
+    const tc_gap *gi = &recs[ord[x]].g;
+    for (size_t y = x + 1; y < m && recs[ord[y]].g.t0 <= gi->t1 - e->dark_min_overlap; y++) {
+      const tc_gap *gj = &recs[ord[y]].g;
+      if (gj->mmsi == gi->mmsi || min64(gi->t1, gj->t1) - gj->t0 < e->dark_min_overlap)
+        continue;
+      stats->dark_overlaps++;
+      double a, b, c, d;
+      if (!bx[ord[x]].ok || !bx[ord[y]].ok || !intersect(&bx[ord[x]], &bx[ord[y]], &a, &b, &c, &d))
+        continue;
+      cand *nc2 = tc_grow(cd, &capc, nc + 1, sizeof *cd, 256);
+      if (!nc2)
+        goto cleanup;
+      cd = nc2;
+      cd[nc++] = gi->mmsi < gj->mmsi ? (cand){ord[x], ord[y]} : (cand){ord[y], ord[x]};
+    }
+  }
+  stats->dark_boxes = nc;
+  res = malloc((nc ? nc : 1) * sizeof *res);
+  hit = calloc(nc ? nc : 1, 1);
+  if (!res || !hit)
+    goto cleanup;
+  long long ncl = (long long)nc;
+  (void)threads;
+  /* Coverage first, then L* of the covered pairs only (most of the work), packed as
+   * rows of kernels/geo.h's layout for a device or the loop below. */
+#ifdef _OPENMP
+#pragma omp parallel for schedule(dynamic, 16) num_threads(threads > 0 ? threads : omp_get_max_threads())
+#endif
+  for (long long k = 0; k < ncl; k++) {
+    const tc_gap_rec *ra = &recs[cd[k].i], *rb = &recs[cd[k].j];
+    int64_t o0 = max64(ra->g.t0, rb->g.t0), o1 = min64(ra->g.t1, rb->g.t1);
+    res[k].coverage_a = tc_coverage(ra->seen, ra->n_seen, o0, o1, e->coverage_window, rb->g.mmsi);
+    res[k].coverage_b = tc_coverage(rb->seen, rb->n_seen, o0, o1, e->coverage_window, ra->g.mmsi);
+    hit[k] = e->dark_min_coverage <= 0 ||
+             (res[k].coverage_a >= e->dark_min_coverage && res[k].coverage_b >= e->dark_min_coverage);
+  }
+  size_t nm = 0;
+  for (size_t k = 0; k < nc; k++)
+    nm += hit[k];
+  rows = malloc((nm ? nm : 1) * TC_DARK_IN * sizeof *rows);
+  lout = malloc((nm ? nm : 1) * TC_DARK_OUT * sizeof *lout);
+  if (!rows || !lout)
+    goto cleanup;
+  for (size_t k = 0, m = 0; k < nc; k++) {
+    if (!hit[k])
+      continue;
+    const tc_gap *ga = &recs[cd[k].i].g, *gb = &recs[cd[k].j].g;
+    int64_t o0 = max64(ga->t0, gb->t0);
+    box b1 = reach_box(ga, v, e->dark_dwell), b2 = reach_box(gb, v, e->dark_dwell);
+    double *r = rows + TC_DARK_IN * m++;
+    const double in[TC_DARK_IN - 4] = {ga->lat0, ga->lon0, ga->lat1, ga->lon1, gb->lat0, gb->lon0,
+                                       gb->lat1, gb->lon1, (double)(ga->t0 - o0), (double)(ga->t1 - o0),
+                                       (double)(gb->t0 - o0), (double)(gb->t1 - o0), v};
+    memcpy(r, in, sizeof in);
+    intersect(&b1, &b2, &r[13], &r[14], &r[15], &r[16]);
+  }
+  if (e->dark_device) {
+    if ((s = e->dark_device->run(e->dark_device->ctx, rows, nm, lout, err)) != TC_OK)
+      goto cleanup;
+  } else {
+    long long nml = (long long)nm;
+#ifdef _OPENMP
+#pragma omp parallel for schedule(dynamic, 4) num_threads(threads > 0 ? threads : omp_get_max_threads())
+#endif
+    for (long long m = 0; m < nml; m++) {
+      tc_dark_pair p;
+      const double *r = rows + TC_DARK_IN * m;
+      memcpy(&p, r, sizeof p);
+      double *o = lout + TC_DARK_OUT * m;
+      o[0] = tc_dark_maximise(&p, r[13], r[14], r[15], r[16], &o[1], &o[2], &o[3], &o[4]);
+    }
+  }
+  size_t n0 = out->n_dark;
+  for (size_t k = 0, m = 0; k < nc; k++) {
+    if (!hit[k])
+      continue;
+    stats->dark_covered++;
+    const double *o = lout + TC_DARK_OUT * m++;
+    if (o[0] < (double)e->dark_dwell)
+      continue;
+    const tc_gap *ga = &recs[cd[k].i].g, *gb = &recs[cd[k].j].g;
+    int64_t o0 = max64(ga->t0, gb->t0), o1 = min64(ga->t1, gb->t1);
+    if (met(sp, nsp, ga->mmsi, gb->mmsi, o0, o1)) {
+      stats->dark_encounters++;
+      continue;
+    }
+    tc_dark *d = tc_grow(out->dark, &out->cap_dark, out->n_dark + 1, sizeof *d, 256);
+    if (!d)
+      goto cleanup;
+    out->dark = d;
+    d += out->n_dark++;
+    *d = (tc_dark){ga->mmsi, gb->mmsi, ga->t0, ga->t1, gb->t0, gb->t1, o[0], o[1], o[2],
+                   (double)o0 + o[3], (double)o0 + o[4],
+                   tc_haversine_m(ga->lat0, ga->lon0, gb->lat0, gb->lon0),
+                   tc_haversine_m(ga->lat1, ga->lon1, gb->lat1, gb->lon1), res[k].coverage_a,
+                   res[k].coverage_b};
+  }
+  qsort(out->dark + n0, out->n_dark - n0, sizeof *out->dark, cmp_dark);
+  s = TC_OK;
+cleanup:
+  free(ord);
+  free(bx);
+  free(sp);
+  free(cd);
+  free(res);
+  free(hit);
+  free(rows);
+  free(lout);
+  return s;
+}

@@ -1,0 +1,344 @@
+/* The events driver: two streaming passes over the same fixes. Pass 1 applies the
+ * teleport filter vessel by vessel (each vessel's last kept fix is all it needs) and
+ * feeds loitering and gap detection; pass 2 repeats the filter and gives every kept
+ * fix to the coverage index of the gaps pass 1 found. Everything is per vessel and in
+ * time order, so the result does not depend on how the source cut its buckets; memory
+ * is a few numbers per vessel, the open loitering runs, and the gaps with their
+ * evidence, never the fixes. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "host/engine/grow.h"
+#include "host/events/internal.h"
+#include "io/columns.h"
+#include "kernels/geo.h"
+
+void tc_event_params_default(tc_event_params *e) {
+  e->loiter_speed_kn = 2.0;
+  e->min_loiter = 14400;
+  e->min_gap = 43200;
+  e->dark_min_gap = 21600;
+  e->dark_min_overlap = 14400;
+  e->dark_max_speed_kn = 12.0;
+  e->dark_dwell = 7200;
+  e->coverage_radius_m = 50000.0;
+  e->coverage_window = 3600;
+  e->dark_min_coverage = 0.5;
+  e->kinds = TC_EV_ALL;
+  e->dark_device = NULL;
+}
+
+tc_status tc_event_params_check(const tc_event_params *e, tc_err *err) {
+  if (!(e->loiter_speed_kn > 0) || !isfinite(e->loiter_speed_kn))
+    return tc_fail(err, TC_ERR_ARG, "loiter-speed must be a positive number of knots");
+  if (e->min_loiter < 0 || e->min_gap <= 0 || e->dark_min_gap <= 0 || e->dark_min_overlap < 0 ||
+      e->dark_dwell < 0)
+    return tc_fail(err, TC_ERR_ARG, "min-loiter, dark-min-overlap and dark-dwell must be >= 0, "
+                                    "min-gap and dark-min-gap > 0 seconds");
+  if (!(e->dark_max_speed_kn > 0) || !isfinite(e->dark_max_speed_kn))
+    return tc_fail(err, TC_ERR_ARG, "dark-max-speed must be a positive number of knots");
+  if (!(e->coverage_radius_m > 0) || !(e->coverage_radius_m <= 2.0e6))
+    return tc_fail(err, TC_ERR_ARG, "coverage-radius must be between 0 and 2000 km (got %g)",
+                   e->coverage_radius_m);
+  if (e->coverage_window <= 0)
+    return tc_fail(err, TC_ERR_ARG, "coverage-window must be a positive number of seconds");
+  if (!(e->dark_min_coverage >= 0 && e->dark_min_coverage <= 1))
+    return tc_fail(err, TC_ERR_ARG, "dark-min-coverage must be between 0 and 1");
+  if (!e->kinds || (e->kinds & ~(unsigned)TC_EV_ALL))
+    return tc_fail(err, TC_ERR_ARG, "kinds must name loitering, gaps or dark");
+  return TC_OK;
+}
+
+void tc_event_lists_init(tc_event_lists *l) { memset(l, 0, sizeof *l); }
+
+void tc_event_lists_free(tc_event_lists *l) {
+  if (!l)
+    return;
+  free(l->loiter);
+  free(l->gaps);
+  free(l->dark);
+  tc_event_lists_init(l);
+}
+
+static double now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* A vessel's last kept fix (lt = INT64_MIN: none yet). */
+typedef struct {
+  uint32_t mmsi;
+  int64_t lt;
+  double la, lo;
+} last_fix;
+
+typedef struct {
+  tc_ev_vmap map;
+  last_fix *v;
+  size_t cap;
+} vessels;
+
+static void vessels_free(vessels *vs) {
+  tc_ev_vmap_free(&vs->map);
+  free(vs->v);
+  memset(vs, 0, sizeof *vs);
+}
+
+/* The vessel's state, created on its first fix. */
+static last_fix *vessel(vessels *vs, uint32_t mmsi, size_t *idx) {
+  int fresh;
+  size_t k = tc_ev_vmap_get(&vs->map, mmsi, &fresh);
+  if (k == SIZE_MAX)
+    return NULL;
+  if (fresh) {
+    last_fix *v = tc_grow(vs->v, &vs->cap, k + 1, sizeof *v, 1024);
+    if (!v)
+      return NULL;
+    vs->v = v;
+    v[k] = (last_fix){mmsi, INT64_MIN, 0, 0};
+  }
+  *idx = k;
+  return &vs->v[k];
+}
+
+static int cmp_loiter(const void *pa, const void *pb) {
+  const tc_loiter *a = pa, *b = pb;
+  if (a->start != b->start)
+    return a->start < b->start ? -1 : 1;
+  return a->mmsi < b->mmsi ? -1 : a->mmsi > b->mmsi;
+}
+
+static int cmp_gap(const void *pa, const void *pb) {
+  const tc_gap *a = pa, *b = pb;
+  if (a->t0 != b->t0)
+    return a->t0 < b->t0 ? -1 : 1;
+  return a->mmsi < b->mmsi ? -1 : a->mmsi > b->mmsi;
+}
+
+struct tc_events {
+  tc_params p;
+  tc_event_params e;
+  double mps;
+  int64_t gap_min;        /* shortest gap kept: min_gap, or dark_min_gap if smaller and dark wanted */
+  tc_loiter_cfg lc;
+  vessels vs;
+  tc_loiter_state *ls;    /* per vessel of pass 1 (loitering wanted) */
+  size_t n_ls, cap_ls;
+  tc_gap_rec *gaps;
+  size_t n_gaps, cap_gaps;
+  tc_cov_index *cov;
+  tc_columns cols;
+  tc_event_lists found;   /* pass 1's loitering events */
+  tc_event_stats st;
+  int finished;           /* pass 1 over: loitering runs closed */
+};
+
+/* Every kept fix of one slice to pass 1's detectors or pass 2's index. */
+static tc_status slice(tc_events *r, const tc_columns *c, int second, tc_err *err) {
+  const tc_params *p = &r->p;
+  tc_event_stats *st = &r->st;
+  int loiter = !second && (r->e.kinds & TC_EV_LOITER);
+  if (!second) {
+    st->reads++;
+    st->fixes_read += c->n;
+  }
+  for (size_t i = 0; i < c->n; i++) {
+    size_t k;
+    last_fix *v = vessel(&r->vs, c->mmsi[i], &k);
+    if (!v)
+      return tc_fail(err, TC_ERR_NOMEM, "events: out of memory (vessel table)");
+    int64_t t = c->t[i];
+    double la = c->lat[i], lo = c->lon[i];
+    if (v->lt != INT64_MIN && !tc_ev_teleport_keep(t - v->lt, v->la, v->lo, la, lo, p->max_gap, r->mps)) {
+      st->teleport_dropped += !second;
+      continue;
+    }
+    if (second) {
+      if (r->cov && tc_cov_add(r->cov, v->mmsi, t, la, lo) != TC_OK)
+        return tc_fail(err, TC_ERR_NOMEM, "events: out of memory (coverage evidence)");
+      goto kept;
+    }
+    if (loiter) {
+      if (k >= r->n_ls) {
+        tc_loiter_state *ls = tc_grow(r->ls, &r->cap_ls, k + 1, sizeof *ls, 1024);
+        if (!ls)
+          return tc_fail(err, TC_ERR_NOMEM, "events: out of memory (loitering)");
+        r->ls = ls;
+        memset(ls + r->n_ls, 0, (k + 1 - r->n_ls) * sizeof *ls);
+        r->n_ls = k + 1;
+      }
+      if (tc_loiter_fix(&r->lc, &r->ls[k], v->mmsi, v->lt, v->la, v->lo, t, la, lo, &r->found,
+                        &st->grid_positions) != TC_OK)
+        return tc_fail(err, TC_ERR_NOMEM, "events: out of memory (loitering runs)");
+    }
+    if (v->lt != INT64_MIN && t - v->lt >= r->gap_min) {
+      tc_gap_rec *g = tc_grow(r->gaps, &r->cap_gaps, r->n_gaps + 1, sizeof *g, 256);
+      if (!g)
+        return tc_fail(err, TC_ERR_NOMEM, "events: out of memory (gaps)");
+      r->gaps = g;
+      memset(&g[r->n_gaps], 0, sizeof *g);
+      tc_gap *x = &g[r->n_gaps++].g;
+      *x = (tc_gap){v->mmsi, v->lt, t, v->la, v->lo, la, lo, tc_haversine_m(v->la, v->lo, la, lo), 0, 0};
+    }
+  kept:
+    v->lt = t;
+    v->la = la;
+    v->lo = lo;
+  }
+  return TC_OK;
+}
+
+/* Pass 2: the whole source. */
+static tc_status pass2(tc_events *r, const tc_bucket_source *src, tc_err *err) {
+  for (;;) {
+    int64_t t_end;
+    int eof = 0;
+    TC_TRY(src->next(src->ctx, &r->cols, &t_end, &eof, err));
+    if (eof)
+      return TC_OK;
+    TC_TRY(slice(r, &r->cols, 1, err));
+  }
+}
+
+tc_status tc_events_create(const tc_params *p, const tc_event_params *e, tc_events **out, tc_err *err) {
+  *out = NULL;
+  TC_TRY(tc_params_check(p, err));
+  TC_TRY(tc_event_params_check(e, err));
+  tc_events *r = calloc(1, sizeof *r);
+  if (!r)
+    return tc_fail(err, TC_ERR_NOMEM, "events: out of memory");
+  r->p = *p;
+  r->e = *e;
+  r->mps = p->max_implied_speed_kn > 0 ? p->max_implied_speed_kn * TC_KNOT_MPS : 0;
+  r->gap_min = e->kinds & TC_EV_GAPS ? e->min_gap : INT64_MAX;
+  if ((e->kinds & TC_EV_DARK) && e->dark_min_gap < r->gap_min)
+    r->gap_min = e->dark_min_gap;
+  r->lc = (tc_loiter_cfg){p->slot, p->max_gap, e->min_loiter, e->loiter_speed_kn};
+  tc_columns_init(&r->cols);
+  tc_event_lists_init(&r->found);
+  *out = r;
+  return TC_OK;
+}
+
+void tc_events_free(tc_events *r) {
+  if (!r)
+    return;
+  vessels_free(&r->vs);
+  for (size_t k = 0; k < r->n_ls; k++)
+    tc_loiter_state_free(&r->ls[k]);
+  free(r->ls);
+  tc_cov_free(r->cov);
+  for (size_t i = 0; i < r->n_gaps; i++)
+    free(r->gaps[i].seen);
+  free(r->gaps);
+  tc_columns_free(&r->cols);
+  tc_event_lists_free(&r->found);
+  free(r);
+}
+
+tc_status tc_events_feed(tc_events *r, const tc_columns *c, tc_err *err) {
+  if (r->finished)
+    return tc_fail(err, TC_ERR_INTERNAL, "events: a slice fed after the first pass ended");
+  double t0 = now();
+  tc_status s = slice(r, c, 0, err);
+  r->st.t_pass1 += now() - t0;
+  return s;
+}
+
+static tc_status tee_next(void *vctx, tc_columns *cols, int64_t *t_end, int *eof, tc_err *err) {
+  tc_events_tee_ctx *c = vctx;
+  TC_TRY(c->inner->next(c->inner->ctx, cols, t_end, eof, err));
+  return *eof ? TC_OK : tc_events_feed(c->ev, cols, err);
+}
+
+tc_bucket_source tc_events_tee(tc_events_tee_ctx *ctx, const tc_bucket_source *inner, tc_events *ev) {
+  ctx->inner = inner;
+  ctx->ev = ev;
+  tc_bucket_source s = {ctx, tee_next};
+  return s;
+}
+
+tc_status tc_events_finish(tc_events *r, const tc_bucket_source *pass2_src,
+                           const tc_encounter_list *enc, tc_event_lists *out,
+                           tc_event_stats *stats, tc_err *err) {
+  const tc_event_params *e = &r->e;
+  tc_status s = TC_OK;
+  size_t n_loiter0 = out->n_loiter, n_gaps0 = out->n_gaps;
+  double t0 = now();
+  if (r->finished)
+    return tc_fail(err, TC_ERR_INTERNAL, "events: finished twice");
+  r->finished = 1;
+  for (size_t k = 0; k < r->n_ls; k++)
+    if (tc_loiter_finish(&r->lc, &r->ls[k], r->vs.v[k].mmsi, &r->found) != TC_OK)
+      return tc_fail(err, TC_ERR_NOMEM, "events: out of memory (loitering runs)");
+  r->st.t_pass1 += now() - t0;
+  for (size_t i = 0; i < r->found.n_loiter; i++) {
+    tc_loiter *x = tc_grow(out->loiter, &out->cap_loiter, out->n_loiter + 1, sizeof *x, 256);
+    if (!x)
+      return tc_fail(err, TC_ERR_NOMEM, "events: out of memory (loitering list)");
+    out->loiter = x;
+    x[out->n_loiter++] = r->found.loiter[i];
+  }
+  qsort(out->loiter + n_loiter0, out->n_loiter - n_loiter0, sizeof *out->loiter, cmp_loiter);
+  if (r->n_gaps) {
+    t0 = now();
+    vessels_free(&r->vs);
+    if ((s = tc_cov_create(r->gaps, r->n_gaps, e->coverage_radius_m, e->coverage_window, &r->cov)) != TC_OK)
+      return tc_fail(err, s, "events: out of memory (coverage index)");
+    TC_TRY(pass2(r, pass2_src, err));
+    tc_cov_finish(r->gaps, r->n_gaps, e->coverage_window);
+    r->st.t_pass2 = now() - t0;
+  }
+  if (e->kinds & TC_EV_GAPS) {
+    for (size_t i = 0; i < r->n_gaps; i++) {
+      tc_gap_rec *g = &r->gaps[i];
+      if (g->g.t1 - g->g.t0 < e->min_gap)
+        continue;
+      g->g.coverage = tc_coverage(g->seen, g->n_seen, g->g.t0, g->g.t1, e->coverage_window, 0);
+      tc_gap *x = tc_grow(out->gaps, &out->cap_gaps, out->n_gaps + 1, sizeof *x, 256);
+      if (x)
+        out->gaps = x;
+      if (!x || tc_others_seen(g->seen, g->n_seen, g->g.t0, g->g.t1, &g->g.others_seen) != TC_OK)
+        return tc_fail(err, TC_ERR_NOMEM, "events: out of memory (gap list)");
+      x[out->n_gaps++] = g->g;
+    }
+    qsort(out->gaps + n_gaps0, out->n_gaps - n_gaps0, sizeof *out->gaps, cmp_gap);
+  }
+  if (e->kinds & TC_EV_DARK) {
+    t0 = now();
+    tc_err_clear(err);
+    if ((s = tc_dark_find(r->gaps, r->n_gaps, e, enc, tc_params_threads(&r->p), out, &r->st, err)) != TC_OK) {
+      if (!err || !err->msg[0])
+        tc_fail(err, s, "events: out of memory (dark rendezvous)");
+      return s;
+    }
+    r->st.t_dark = now() - t0;
+  }
+  *stats = r->st;
+  return TC_OK;
+}
+
+tc_status tc_events_run(const tc_bucket_source *pass1, const tc_bucket_source *pass2_src,
+                        const tc_params *p, const tc_event_params *e,
+                        const tc_encounter_list *enc, tc_event_lists *out,
+                        tc_event_stats *stats, tc_err *err) {
+  memset(stats, 0, sizeof *stats);
+  tc_events *r;
+  TC_TRY(tc_events_create(p, e, &r, err));
+  tc_status s;
+  for (;;) {
+    int64_t t_end;
+    int eof = 0;
+    if ((s = pass1->next(pass1->ctx, &r->cols, &t_end, &eof, err)) != TC_OK || eof)
+      break;
+    if ((s = tc_events_feed(r, &r->cols, err)) != TC_OK)
+      break;
+  }
+  if (s == TC_OK)
+    s = tc_events_finish(r, pass2_src, enc, out, stats, err);
+  tc_events_free(r);
+  return s;
+}

@@ -1,0 +1,123 @@
+/* Behaviour events (spec/events.md): loitering, AIS gaps and dark rendezvous, from
+ * the same bucket source, cleaning and grid as the encounter engine. */
+#ifndef TC_EVENTS_H
+#define TC_EVENTS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "host/engine/encounter.h"
+#include "host/engine/params.h"
+#include "host/engine/source.h"
+#include "io/status.h"
+
+enum { TC_EV_LOITER = 1, TC_EV_GAPS = 2, TC_EV_DARK = 4, TC_EV_ALL = 7 };
+
+/* Where L* is maximised: run(ctx, in, n, out, err) fills out[TC_DARK_OUT * i ...] from
+ * in[TC_DARK_IN * i ...] for n pairs (kernels/geo.h's rows), as tc_dark_maximise does;
+ * an OpenCL device (host/opencl/cl_dark.h) for one. */
+typedef struct {
+  tc_status (*run)(void *ctx, const double *in, size_t n, double *out, tc_err *err);
+  void *ctx;
+} tc_dark_maximiser;
+
+typedef struct {
+  double loiter_speed_kn;     /* slot speed below which a vessel loiters */
+  int64_t min_loiter;         /* shortest loitering event, s */
+  int64_t min_gap;            /* shortest gap reported, s */
+  int64_t dark_min_gap;       /* shortest gap that may hide a rendezvous, s */
+  int64_t dark_min_overlap;   /* both dark together at least this long, s */
+  double dark_max_speed_kn;   /* fastest a dark vessel moves */
+  int64_t dark_dwell;         /* how long a hidden meeting must be able to last, s */
+  double coverage_radius_m;   /* other vessels' fixes this close count as reception */
+  int64_t coverage_window;    /* window of the coverage fraction, s */
+  double dark_min_coverage;   /* least coverage of each vessel (0 disables) */
+  unsigned kinds;             /* TC_EV_* */
+  const tc_dark_maximiser *dark_device; /* NULL: OpenMP on the host */
+} tc_event_params;
+
+void tc_event_params_default(tc_event_params *e);
+tc_status tc_event_params_check(const tc_event_params *e, tc_err *err);
+
+typedef struct {
+  uint32_t mmsi;
+  int64_t start, end;
+  int64_t slots;              /* grid times in the run */
+  double mean_lat, mean_lon;
+  double median_speed_kn;
+} tc_loiter;
+
+typedef struct {
+  uint32_t mmsi;
+  int64_t t0, t1;             /* the two consecutive cleaned fixes */
+  double lat0, lon0, lat1, lon1;
+  double dist_m;
+  uint32_t others_seen;       /* distinct other vessels heard near either end */
+  double coverage;            /* over [t0, t1) */
+} tc_gap;
+
+typedef struct {
+  uint32_t mmsi_a, mmsi_b;
+  int64_t a0, a1, b0, b1;     /* the two gaps */
+  double l_star;              /* L(X*), s */
+  double lat, lon;            /* X* */
+  double w_start, w_end;      /* start(X*), end(X*) */
+  double dist_dark_m, dist_reappear_m;
+  double coverage_a, coverage_b;
+} tc_dark;
+
+typedef struct {
+  tc_loiter *loiter;
+  size_t n_loiter, cap_loiter;
+  tc_gap *gaps;               /* those of at least min_gap */
+  size_t n_gaps, cap_gaps;
+  tc_dark *dark;
+  size_t n_dark, cap_dark;
+} tc_event_lists;
+
+void tc_event_lists_init(tc_event_lists *l);
+void tc_event_lists_free(tc_event_lists *l);
+
+typedef struct {
+  uint64_t reads, fixes_read, teleport_dropped;
+  uint64_t grid_positions;
+  uint64_t dark_gaps;         /* gaps of at least dark_min_gap */
+  uint64_t dark_overlaps;     /* pairs of them overlapping by dark_min_overlap */
+  uint64_t dark_boxes;        /* of those, reach boxes intersecting */
+  uint64_t dark_covered;      /* of those, both coverages high enough */
+  uint64_t dark_encounters;   /* rendezvous left out: the pair has an encounter then */
+  double t_pass1, t_pass2, t_dark;
+} tc_event_stats;
+
+/* Runs both passes over the fixes: pass1 and pass2 must deliver the same rows (two
+ * sources over one store). The first finds loitering and gaps vessel by vessel; the
+ * second counts the other vessels heard near each gap's ends (coverage), which needs
+ * the gaps first. p gives slot, max_gap and the teleport filter; its threads the
+ * dark maximisation's. enc (NULL: none): the encounters of the same fixes and p; a
+ * pair with one whose span [start, end] meets the gaps' overlap is an encounter, not
+ * a dark rendezvous (spec §3). Lists come out sorted as docs/events.md says. */
+tc_status tc_events_run(const tc_bucket_source *pass1, const tc_bucket_source *pass2,
+                        const tc_params *p, const tc_event_params *e,
+                        const tc_encounter_list *enc, tc_event_lists *out,
+                        tc_event_stats *stats, tc_err *err);
+
+/* The same in steps, so that pass 1 can ride along another reader of the store (the
+ * encounter engine's, through tc_events_tee): create; feed every slice of the first
+ * read in source order (buckets in time order, rows by (mmsi, t)); finish with a
+ * second source over the same rows for the coverage evidence. */
+typedef struct tc_events tc_events;
+tc_status tc_events_create(const tc_params *p, const tc_event_params *e, tc_events **out, tc_err *err);
+void tc_events_free(tc_events *ev); /* NULL safe */
+tc_status tc_events_feed(tc_events *ev, const tc_columns *slice, tc_err *err);
+tc_status tc_events_finish(tc_events *ev, const tc_bucket_source *pass2, const tc_encounter_list *enc,
+                           tc_event_lists *out, tc_event_stats *stats, tc_err *err);
+
+/* A source that delivers inner's slices and feeds each to ev first (on whatever thread
+ * reads it: the engine's reader thread, which it joins before returning). */
+typedef struct {
+  const tc_bucket_source *inner;
+  tc_events *ev;
+} tc_events_tee_ctx;
+tc_bucket_source tc_events_tee(tc_events_tee_ctx *ctx, const tc_bucket_source *inner, tc_events *ev);
+
+#endif

@@ -1,0 +1,131 @@
+/* Loitering (spec/events.md §1) from each vessel's grid positions, generated from its
+ * kept fixes exactly as the engine's grid (encounters.md §2, host/engine/grid.c), one
+ * position behind: a position's slot speed looks one grid time ahead, so it is judged
+ * when the next position (or the vessel's end) shows whether that one exists. */
+#include <math.h>
+#include <stdlib.h>
+
+#include "host/engine/grow.h"
+#include "host/events/internal.h"
+#include "kernels/geo.h"
+
+static int cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return x < y ? -1 : x > y;
+}
+
+static tc_status close_run(const tc_loiter_cfg *c, tc_loiter_state *s, uint32_t mmsi,
+                           tc_event_lists *out) {
+  if (s->rn == 0 || s->rl - s->rs < c->min_loiter) {
+    s->rn = 0;
+    return TC_OK;
+  }
+  tc_loiter *l = tc_grow(out->loiter, &out->cap_loiter, out->n_loiter + 1, sizeof *l, 256);
+  if (!l)
+    return TC_ERR_NOMEM;
+  out->loiter = l;
+  qsort(s->sp, s->rn, sizeof *s->sp, cmp_double);
+  size_t n = s->rn;
+  tc_loiter *e = &l[out->n_loiter++];
+  e->mmsi = mmsi;
+  e->start = s->rs;
+  e->end = s->rl;
+  e->slots = (int64_t)n;
+  e->mean_lat = s->sum_lat / (double)n;
+  e->mean_lon = tc_norm_lon(atan2(s->sum_sin, s->sum_cos) / TC_DEG2RAD);
+  e->median_speed_kn = n % 2 ? s->sp[n / 2] : (s->sp[n / 2 - 1] + s->sp[n / 2]) / 2.0;
+  s->rn = 0;
+  return TC_OK;
+}
+
+/* Position s1 of the vessel with its slot speed decided. */
+static tc_status judge(const tc_loiter_cfg *c, tc_loiter_state *s, uint32_t mmsi, double speed,
+                       tc_event_lists *out) {
+  if (isnan(speed) || !(speed < c->speed_kn))
+    return close_run(c, s, mmsi, out);
+  if (s->rn && s->s1 != s->rl + c->slot)
+    TC_TRY(close_run(c, s, mmsi, out));
+  if (s->rn == 0) {
+    s->rs = s->s1;
+    s->sum_lat = s->sum_sin = s->sum_cos = 0;
+  }
+  double *sp = tc_grow(s->sp, &s->cap, s->rn + 1, sizeof *sp, 64);
+  if (!sp)
+    return TC_ERR_NOMEM;
+  s->sp = sp;
+  sp[s->rn++] = speed;
+  s->rl = s->s1;
+  s->sum_lat += s->lat1;
+  s->sum_sin += sin(s->lon1 * TC_DEG2RAD);
+  s->sum_cos += cos(s->lon1 * TC_DEG2RAD);
+  return TC_OK;
+}
+
+/* Slot speed from the earlier position to the later, as the engine computes it. */
+static double speed_kn(double la0, double lo0, double la1, double lo1, int64_t slot) {
+  if (la0 == la1 && lo0 == lo1)
+    return 0.0;
+  return tc_haversine_m(la0, lo0, la1, lo1) / (double)slot / TC_KNOT_MPS;
+}
+
+static tc_status position(const tc_loiter_cfg *c, tc_loiter_state *s, uint32_t mmsi, int64_t t,
+                          double lat, double lon, tc_event_lists *out) {
+  int adjacent = s->has1 && t == s->s1 + c->slot;
+  if (s->has1) {
+    double v = adjacent ? speed_kn(s->lat1, s->lon1, lat, lon, c->slot)
+               : s->has0 ? speed_kn(s->lat0, s->lon0, s->lat1, s->lon1, c->slot)
+                         : NAN;
+    TC_TRY(judge(c, s, mmsi, v, out));
+  }
+  s->has0 = adjacent;
+  s->lat0 = s->lat1;
+  s->lon0 = s->lon1;
+  s->has1 = 1;
+  s->s1 = t;
+  s->lat1 = lat;
+  s->lon1 = lon;
+  return TC_OK;
+}
+
+static int64_t ceil_to(int64_t t, int64_t slot) {
+  int64_t q = t / slot;
+  if (q * slot < t)
+    q++;
+  return q * slot;
+}
+
+tc_status tc_loiter_fix(const tc_loiter_cfg *c, tc_loiter_state *s, uint32_t mmsi, int64_t lt,
+                        double llat, double llon, int64_t tk, double lat, double lon,
+                        tc_event_lists *out, uint64_t *positions) {
+  int64_t slot = c->slot;
+  if (lt != INT64_MIN && tk - lt <= c->max_gap) {
+    double dt = (double)(tk - lt);
+    for (int64_t g = ceil_to(lt, slot) == lt ? lt + slot : ceil_to(lt, slot); g < tk; g += slot) {
+      double la, lo;
+      tc_interp(llat, llon, lat, lon, (double)(g - lt) / dt, &la, &lo);
+      TC_TRY(position(c, s, mmsi, g, la, lo, out));
+      ++*positions;
+    }
+  }
+  if (tk % slot == 0) {
+    TC_TRY(position(c, s, mmsi, tk, lat, lon, out));
+    ++*positions;
+  }
+  return TC_OK;
+}
+
+tc_status tc_loiter_finish(const tc_loiter_cfg *c, tc_loiter_state *s, uint32_t mmsi,
+                           tc_event_lists *out) {
+  if (s->has1) {
+    double v = s->has0 ? speed_kn(s->lat0, s->lon0, s->lat1, s->lon1, c->slot) : NAN;
+    TC_TRY(judge(c, s, mmsi, v, out));
+    s->has1 = 0;
+  }
+  return close_run(c, s, mmsi, out);
+}
+
+void tc_loiter_state_free(tc_loiter_state *s) {
+  free(s->sp);
+  s->sp = NULL;
+  s->cap = s->rn = 0;
+}

@@ -1,0 +1,36 @@
+/* The end of an events run, shared by `trajcorr events` and `trajcorr encounters
+ * --with-events`: once the first pass has been fed (tc_events_feed, or a tee under the
+ * encounter engine's read), the second pass over the store, the places, the sidecar
+ * and the files PREFIX.* (host/report/events_csv.h). */
+#ifndef TC_EVENTS_OUT_H
+#define TC_EVENTS_OUT_H
+
+#include <stddef.h>
+
+#include "host/engine/encounter.h"
+#include "host/engine/params.h"
+#include "host/events/events.h"
+#include "io/status.h"
+#include "io/store.h"
+
+typedef struct {
+  const char *prefix;
+  int format;                  /* TC_EV_FORMAT_* */
+  const char *const *ports;    /* port files (name,lat,lon CSV) */
+  size_t nports;
+  int anchorages;              /* also the store's anchorages */
+  double port_radius_m;
+  const char *dark_backend;    /* for the sidecar: "openmp" or "opencl" */
+  int argc;                    /* the command line, for the sidecar */
+  char **argv;
+  const char *store_path;
+} tc_events_out;
+
+/* Finishes ev (fed with every slice of store) against enc, the encounters of the same
+ * fixes (spec §3: a pair seen together is not dark), and writes the files; l and st
+ * receive the lists and the counts (l freed by the caller). *nplaces: places used. */
+tc_status tc_events_complete(tc_events *ev, tc_store *store, const tc_params *p, const tc_event_params *e,
+                             const tc_encounter_list *enc, const tc_events_out *o, tc_event_lists *l,
+                             tc_event_stats *st, size_t *nplaces, tc_err *err);
+
+#endif
