@@ -13,7 +13,7 @@ bash "$root/bench/setup.sh" clang libclang-rt-dev </dev/null
 build="$root/build-fuzz"
 CC=clang cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTRAJCORR_FUZZ=ON \
   -DTRAJCORR_TESTS=OFF -DTRAJCORR_OPENCL=OFF -DTRAJCORR_OPENMP=OFF -DTRAJCORR_BENCH=OFF \
-  -DTRAJCORR_STATIC_HDF5=OFF >/dev/null </dev/null
+  -DTRAJCORR_STATIC_HDF5=ON >/dev/null </dev/null
 cmake --build "$build" -j"$(nproc)" --target fuzz
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
