@@ -76,7 +76,8 @@ Test(cli_grammar, every_form_of_an_option) {
                           "--ports a.csv --ports=b.csv --device-memory 2G --precision single",
                           &a, msg, sizeof msg),
                TC_CLI_RUN, "%s", msg);
-  cr_assert_str_eq(a.store, "s.h5");
+  cr_assert_eq(a.stores.n, 1);
+  cr_assert_str_eq(a.stores.v[0], "s.h5");
   cr_assert_str_eq(a.out, "out.csv");
   cr_assert_str_eq(a.backend, "openmp");
   cr_assert_eq(a.p.dist_m, 500);
@@ -95,9 +96,19 @@ Test(cli_grammar, every_form_of_an_option) {
   tc_cli_free(&tc_cli_encounters, &a);
 
   cr_assert_eq(parse_line(&tc_cli_encounters, "-t4 -- -odd.h5", &a, msg, sizeof msg), TC_CLI_RUN, "%s", msg);
-  cr_assert_str_eq(a.store, "-odd.h5", "after --, everything is an argument");
+  cr_assert_str_eq(a.stores.v[0], "-odd.h5", "after --, everything is an argument");
   cr_assert_eq(a.p.threads, 4);
   cr_assert_not(a.out_opts.given);
+  tc_cli_free(&tc_cli_encounters, &a);
+
+  /* STORE...: every argument, in the order given, options between them */
+  cr_assert_eq(parse_line(&tc_cli_encounters, "b.h5 -q a.h5 --dist 300 c.h5", &a, msg, sizeof msg), TC_CLI_RUN,
+               "%s", msg);
+  cr_assert_eq(a.stores.n, 3);
+  cr_assert_str_eq(a.stores.v[0], "b.h5");
+  cr_assert_str_eq(a.stores.v[1], "a.h5");
+  cr_assert_str_eq(a.stores.v[2], "c.h5");
+  cr_assert_eq(a.p.dist_m, 300);
   tc_cli_free(&tc_cli_encounters, &a);
 
   tc_import_args im;
@@ -124,6 +135,10 @@ Test(cli_grammar, table_defaults_are_the_library_defaults) {
   tc_report_args r;
   cr_assert_eq(parse_line(&tc_cli_report, "s.h5", &r, msg, sizeof msg), TC_CLI_RUN);
   cr_assert_eq(r.out_opts.o.sort_score, 1, "report: best first");
+  cr_assert_eq(r.inputs.n, 1);
+  tc_cli_free(&tc_cli_report, &r);
+  cr_assert_eq(parse_line(&tc_cli_report, "a.h5 b.h5 list.csv", &r, msg, sizeof msg), TC_CLI_RUN);
+  cr_assert_eq(r.inputs.n, 3, "STORE... [ENCOUNTERS.csv]: one list, split by the command");
   cr_assert_eq(parse_line(&tc_cli_report, "s.h5 --sort time", &r, msg, sizeof msg), TC_CLI_RUN);
   cr_assert_eq(r.out_opts.o.sort_score, 0);
 }
@@ -135,8 +150,10 @@ Test(cli_grammar, events_and_network_defaults_and_units) {
   tc_events_args a;
   cr_assert_eq(parse_line(&tc_cli_events, "s.h5 -o P", &a, msg, sizeof msg), TC_CLI_RUN, "%s", msg);
   tc_params p;
-  tc_params_default(&p);
   tc_event_params e;
+  memset(&p, 0, sizeof p); /* padding zeroed as in the parsed struct: memcmp sees it */
+  memset(&e, 0, sizeof e);
+  tc_params_default(&p);
   tc_event_params_default(&e);
   cr_assert_eq(memcmp(&a.p, &p, sizeof p), 0);
   cr_assert_eq(memcmp(&a.e, &e, sizeof e), 0);
@@ -194,6 +211,7 @@ Test(cli_grammar, usage_errors_name_the_command_and_the_option) {
   expect_error(&tc_cli_info, "s.h5 x", "trajcorr info: unexpected argument 'x'");
   expect_error(&tc_cli_info, "", "trajcorr info: missing STORE");
   expect_error(&tc_cli_import, "s.h5", "trajcorr import: missing FILE");
+  expect_error(&tc_cli_encounters, "-q", "trajcorr encounters: missing STORE");
   expect_error(&tc_cli_encounters, "--min-duration 2hours s.h5",
                "trajcorr encounters: --min-duration '2hours': not a duration (use s, min, h or d)");
   expect_error(&tc_cli_encounters, "--max-speed 2mph s.h5",
@@ -215,7 +233,7 @@ Test(cli_grammar, usage_errors_name_the_command_and_the_option) {
   expect_error(&tc_cli_generate, "--days 0.1 -o x.csv", "trajcorr generate: --days '0.1': out of range (0.5 d to 3660 d)");
   expect_error(&tc_cli_devices, "--jsno", "trajcorr devices: unknown option '--jsno' (did you mean --json?)");
   expect_error(&tc_cli_bench, "--budget -1", "trajcorr bench: --budget '-1': must not be negative");
-  expect_error(&tc_cli_report, "a b c", "trajcorr report: unexpected argument 'c'");
+  expect_error(&tc_cli_report, "-q", "trajcorr report: missing STORE");
   expect_error(&tc_cli_anchorages, "s.h5 --cell 1 furlong", "trajcorr anchorages: unexpected argument 'furlong'");
   expect_error(&tc_cli_events, "s.h5 -o P --coverage-radius 5 leagues",
                "trajcorr events: unexpected argument 'leagues'");

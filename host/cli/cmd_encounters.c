@@ -1,4 +1,5 @@
-/* trajcorr encounters STORE [-o OUT]: the spec's encounter list from a track store. */
+/* trajcorr encounters STORE... [-o OUT]: the spec's encounter list from track stores,
+ * several read as one timeline (host/engine/source_multi.h). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 #include "host/cli/progress.h"
 #include "host/cli/specs.h"
 #include "host/engine/engine.h"
+#include "host/engine/source_multi.h"
 #include "host/events/events.h"
 #include "host/report/output.h"
 #include "host/report/encounters_csv.h"
@@ -89,8 +91,8 @@ static void on_progress(void *user, const char *what, uint64_t done, uint64_t to
 
 /* The list, its sidecar (FILE.json unless --meta), the GeoJSON tracks file beside it,
  * the events files of --with-events and every input must be distinct files: writing
- * the list onto the store would replace it. 1 when they are. */
-static int outputs_distinct(const char *out, const char *meta, const char *with_events, const char *store,
+ * the list onto a store would replace it. 1 when they are. */
+static int outputs_distinct(const char *out, const char *meta, const char *with_events, const tc_strlist *stores,
                             const char *mmsi_file, const tc_output *ao) {
   char side[4096], tracks[4096], ev[TC_EV_NPATHS][TC_EV_PATH_MAX];
   tc_err err = {0};
@@ -98,7 +100,7 @@ static int outputs_distinct(const char *out, const char *meta, const char *with_
     snprintf(side, sizeof side, "%s.json", out);
     meta = side;
   }
-  const char *outs[3 + TC_EV_NPATHS] = {out, meta}, *ins[24] = {store, mmsi_file};
+  const char *outs[3 + TC_EV_NPATHS] = {out, meta};
   size_t nout = 2, nev = 0;
   if (tc_output_tracks_path(ao, out, tracks, sizeof tracks))
     outs[nout++] = tracks;
@@ -110,11 +112,19 @@ static int outputs_distinct(const char *out, const char *meta, const char *with_
     for (size_t i = 0; i < nev; i++)
       outs[nout++] = ev[i];
   }
-  size_t nin = 2 + tc_output_inputs(ao, ins + 2, 22);
-  if (tc_outpath_check(outs, nout, ins, nin, &err) == TC_OK)
-    return 1;
-  fprintf(stderr, "trajcorr encounters: %s\n", err.msg);
-  return 0;
+  const char **ins = malloc((stores->n + 24) * sizeof *ins);
+  if (!ins) {
+    fprintf(stderr, "trajcorr encounters: out of memory\n");
+    return 0;
+  }
+  memcpy(ins, stores->v, stores->n * sizeof *ins);
+  ins[stores->n] = mmsi_file;
+  size_t nin = stores->n + 1 + tc_output_inputs(ao, ins + stores->n + 1, 22);
+  int ok = tc_outpath_check(outs, nout, ins, nin, &err) == TC_OK;
+  free(ins);
+  if (!ok)
+    fprintf(stderr, "trajcorr encounters: %s\n", err.msg);
+  return ok;
 }
 
 /* The device backend's part of --profile: start-up (context, program and where it
@@ -143,19 +153,25 @@ static int run(int argc, char **argv, const tc_encounters_args *a, tc_output *ao
   tc_backend_config cfg = a->cfg;
   const char *out = a->out, *meta = a->meta, *backend = a->backend, *mmsi_file = a->mmsi_file;
   int quiet = a->quiet;
-  const char *store_path = a->store;
+  const tc_strlist *paths = &a->stores;
   tc_err ferr = {0}; /* an unknown extension is refused before the work, not after */
   if (!tc_path_is_stream(out) && tc_output_check_path(ao, out, &ferr) != TC_OK) {
     fprintf(stderr, "trajcorr encounters: %s\n", ferr.msg);
     return 2;
   }
-  if (!outputs_distinct(out, meta, a->with_events, store_path, mmsi_file, ao))
+  if (!outputs_distinct(out, meta, a->with_events, paths, mmsi_file, ao))
     return 2;
   /* The events cover every fix of the store, and a pair with an encounter is not a dark
    * rendezvous: an encounter list cut by time or MMSI would turn some into one. */
   if (a->with_events && (p.from != INT64_MIN || p.to != INT64_MAX || mmsi_file)) {
     fprintf(stderr, "trajcorr encounters: --with-events covers the whole store: leave out --from, --to and "
                     "--mmsi (or run trajcorr events on its own)\n");
+    return 2;
+  }
+  /* The events (their places, second pass and sidecar) are those of one store. */
+  if (a->with_events && paths->n > 1) {
+    fprintf(stderr, "trajcorr encounters: --with-events reads one store, not %zu: give one store (or run "
+                    "trajcorr events on each)\n", paths->n);
     return 2;
   }
   const tc_backend_ops *ops = pick_backend(backend);
@@ -179,7 +195,11 @@ static int run(int argc, char **argv, const tc_encounters_args *a, tc_output *ao
     return 2;
   }
   int rc = 1;
-  tc_store *store = NULL;
+  size_t nst = paths->n;
+  tc_store **stores = calloc(nst, sizeof *stores);
+  const char **spath = calloc(nst, sizeof *spath);
+  const tc_store_info **sinfo = calloc(nst, sizeof *sinfo);
+  tc_multi_source *msrc = NULL;
   tc_encounter_list list;
   tc_encounter_list_init(&list);
   char *mtext = NULL;
@@ -189,12 +209,23 @@ static int run(int argc, char **argv, const tc_encounters_args *a, tc_output *ao
   tc_event_params_default(&ep);
   tc_event_lists evl;
   tc_event_lists_init(&evl);
-  tc_status s = tc_store_open(store_path, &store, &err);
+  tc_status s = stores && spath && sinfo ? TC_OK : tc_fail(&err, TC_ERR_NOMEM, "out of memory");
+  for (size_t i = 0; s == TC_OK && i < nst; i++)
+    s = tc_store_open(paths->v[i], &stores[i], &err);
   if (s != TC_OK)
     goto fail;
-  tc_store_source_ctx sctx;
-  tc_bucket_source store_src = tc_store_source(&sctx, store), src = store_src;
-  sctx.threads = tc_params_threads(&p); /* the first slice's decoding, as the engine's */
+  if ((s = tc_stores_order(stores, nst, &err)) != TC_OK) {
+    rc = 2; /* overlapping stores: bad usage, nothing written */
+    goto fail;
+  }
+  for (size_t i = 0; i < nst; i++) {
+    spath[i] = tc_store_path(stores[i]);
+    sinfo[i] = tc_store_get_info(stores[i]);
+  }
+  /* threads: the first slice's decoding, as the engine's */
+  if ((s = tc_multi_source_create(stores, nst, tc_params_threads(&p), &msrc, &err)) != TC_OK)
+    goto fail;
+  tc_bucket_source store_src = tc_multi_source_get(msrc), src = store_src;
   /* --with-events: the events' first pass rides along the engine's read (a tee) */
   tc_events_tee_ctx tctx;
   if (a->with_events) {
@@ -210,8 +241,8 @@ static int run(int argc, char **argv, const tc_encounters_args *a, tc_output *ao
     tc_event_stats est;
     size_t nplaces;
     tc_events_out eo = {a->with_events, TC_EV_FORMAT_CSV, a->out_opts.ports.v, a->out_opts.ports.n, 1,
-                        a->out_opts.o.port_radius, "openmp", argc, argv, store_path};
-    if ((s = tc_events_complete(ev, store, &p, &ep, &list, &eo, &evl, &est, &nplaces, &err)) != TC_OK)
+                        a->out_opts.o.port_radius, "openmp", argc, argv, spath[0]};
+    if ((s = tc_events_complete(ev, stores[0], &p, &ep, &list, &eo, &evl, &est, &nplaces, &err)) != TC_OK)
       goto fail;
     if (!quiet)
       fprintf(stderr,
@@ -219,7 +250,7 @@ static int run(int argc, char **argv, const tc_encounters_args *a, tc_output *ao
               evl.n_loiter, evl.n_gaps, evl.n_dark, nplaces, a->with_events);
   }
   double t_output = tc_cli_now();
-  if ((s = tc_sidecar_text(argc, argv, store_path, tc_store_get_info(store), &p, ops->name, &st, &mtext,
+  if ((s = tc_sidecar_text(argc, argv, spath, sinfo, nst, &p, ops->name, &st, &mtext,
                            &mlen, &err)) != TC_OK)
     goto fail;
   char meta_path[4096];
@@ -231,7 +262,7 @@ static int run(int argc, char **argv, const tc_encounters_args *a, tc_output *ao
     tc_progress *bar = tc_progress_create(!quiet);
     if (bar)
       tc_output_set_progress(ao, on_progress, bar);
-    if ((s = tc_output_use_store(ao, store, &err)) == TC_OK)
+    if ((s = tc_output_use_stores(ao, stores, nst, &err)) == TC_OK)
       s = tc_output_write(out, NULL, &list, ao, &err);
     tc_output_set_progress(ao, NULL, NULL);
     tc_progress_free(bar);
@@ -273,7 +304,12 @@ done:
   tc_events_free(ev);
   tc_event_lists_free(&evl);
   tc_encounter_list_free(&list);
-  tc_store_close(store);
+  tc_multi_source_free(msrc);
+  for (size_t i = 0; stores && i < nst; i++)
+    tc_store_close(stores[i]);
+  free(stores);
+  free(spath);
+  free(sinfo);
   if (!quiet)
     tc_cli_closing_line("trajcorr encounters", t_start);
   return rc;

@@ -1,7 +1,7 @@
-/* trajcorr report STORE [ENCOUNTERS.csv] -o report.html: one self-contained HTML page
- * for analysts (host/report/report.h). Without a list, the encounters are computed
- * with the spec's defaults; without --ports, anchorages found in the store flag the
- * encounters at anchor. */
+/* trajcorr report STORE... [ENCOUNTERS.csv] -o report.html: one self-contained HTML page
+ * for analysts (host/report/report.h); several stores are read as one timeline. Without
+ * a list, the encounters are computed with the spec's defaults; without --ports,
+ * anchorages found in the stores flag the encounters at anchor. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,9 +12,11 @@
 #include "host/cli/progress.h"
 #include "host/cli/specs.h"
 #include "host/engine/engine.h"
+#include "host/engine/source_multi.h"
 #include "host/report/output.h"
 #include "host/report/report.h"
 #include "host/report/encounters_csv.h"
+#include "io/hdf5_sig.h"
 #include "io/outpath.h"
 #include "io/store.h"
 
@@ -22,7 +24,8 @@ static void on_progress(void *user, const char *what, uint64_t done, uint64_t to
   tc_progress_update(user, what, done, done, total);
 }
 
-static tc_status compute(tc_store *store, int threads, tc_encounter_list *list, tc_err *err) {
+static tc_status compute(tc_store *const *stores, size_t nst, int threads, tc_encounter_list *list,
+                         tc_err *err) {
   tc_params p;
   tc_params_default(&p);
   p.threads = threads;
@@ -32,10 +35,23 @@ static tc_status compute(tc_store *store, int threads, tc_encounter_list *list, 
   const tc_backend_ops *ops = tc_backend_find("openmp");
   if (!ops)
     return tc_fail(err, TC_ERR_UNSUPPORTED, "no CPU backend built");
-  tc_store_source_ctx sctx;
-  tc_bucket_source src = tc_store_source(&sctx, store);
+  tc_multi_source *m = NULL;
+  TC_TRY(tc_multi_source_create(stores, nst, 0, &m, err));
+  tc_bucket_source src = tc_multi_source_get(m);
   tc_engine_stats st;
-  return tc_encounters_run(&src, &p, ops, &cfg, list, &st, err);
+  tc_status s = tc_encounters_run(&src, &p, ops, &cfg, list, &st, err);
+  tc_multi_source_free(m);
+  return s;
+}
+
+/* The last of two or more arguments is the encounters list unless it is a store. */
+static int is_list_arg(const tc_strlist *in, size_t i) {
+  if (in->n < 2 || i + 1 != in->n)
+    return 0;
+  const char *p = in->v[i];
+  size_t n = strlen(p);
+  int h5 = (n >= 3 && !strcmp(p + n - 3, ".h5")) || (n >= 5 && !strcmp(p + n - 5, ".hdf5"));
+  return !h5 && !tc_file_is_hdf5(p);
 }
 
 int cmd_report(int argc, char **argv) {
@@ -58,36 +74,61 @@ int cmd_report(int argc, char **argv) {
   tc_output_set_tracks(o, 1, a.panels ? a.panels : 1);
   const char *out = a.out;
   int quiet = a.quiet;
-  const char *store_path = a.store, *list_path = a.list;
-  const char *outs[] = {out}, *ins[24] = {store_path, list_path};
-  size_t nin = 2 + tc_output_inputs(o, ins + 2, 22);
-  if (tc_outpath_check(outs, 1, ins, nin, &err) != TC_OK) { /* -o onto the store replaces it */
-    fprintf(stderr, "trajcorr report: %s\n", err.msg);
+  const char *list_path = is_list_arg(&a.inputs, a.inputs.n - 1) ? a.inputs.v[a.inputs.n - 1] : NULL;
+  size_t nst = a.inputs.n - (list_path != NULL);
+  const char **ins = malloc((a.inputs.n + 22) * sizeof *ins);
+  size_t nin = ins ? a.inputs.n + tc_output_inputs(o, ins + a.inputs.n, 22) : 0;
+  if (ins)
+    memcpy(ins, a.inputs.v, a.inputs.n * sizeof *ins);
+  const char *outs[] = {out};
+  if (!ins || tc_outpath_check(outs, 1, ins, nin, &err) != TC_OK) { /* -o onto a store replaces it */
+    fprintf(stderr, "trajcorr report: %s\n", ins ? err.msg : "out of memory");
+    free(ins);
     tc_output_free(o);
     tc_cli_free(&tc_cli_report, &a);
     return 2;
   }
+  free(ins);
   rc = 1;
-  tc_store *store = NULL;
+  tc_store **stores = calloc(nst, sizeof *stores);
+  char *source = NULL;
   tc_encounter_list list;
   tc_encounter_list_init(&list);
   tc_progress *bar = tc_progress_create(!quiet);
   if (bar)
     tc_output_set_progress(o, on_progress, bar);
-  tc_status s = tc_store_open(store_path, &store, &err);
+  tc_status s = stores ? TC_OK : tc_fail(&err, TC_ERR_NOMEM, "out of memory");
+  for (size_t i = 0; s == TC_OK && i < nst; i++)
+    s = tc_store_open(a.inputs.v[i], &stores[i], &err);
   if (s != TC_OK)
     goto fail;
-  s = list_path ? tc_encounters_csv_read(list_path, &list, &err) : compute(store, a.threads, &list, &err);
+  if ((s = tc_stores_order(stores, nst, &err)) != TC_OK) {
+    rc = 2; /* overlapping stores: bad usage, nothing written */
+    goto fail;
+  }
+  s = list_path ? tc_encounters_csv_read(list_path, &list, &err) : compute(stores, nst, a.threads, &list, &err);
   if (s != TC_OK)
     goto fail;
-  if ((s = tc_output_use_store(o, store, &err)) != TC_OK)
+  if ((s = tc_output_use_stores(o, stores, nst, &err)) != TC_OK)
     goto fail;
   s = tc_output_prepare(o, &list, &err);
   tc_progress_clear(bar);
   if (s != TC_OK)
     goto fail;
   ro.coast = tc_output_coast(o);
-  ro.source = list_path ? list_path : store_path;
+  if (!list_path) { /* the stores, in time order */
+    size_t len = 1;
+    for (size_t i = 0; i < nst; i++)
+      len += strlen(tc_store_path(stores[i])) + 2;
+    if (!(source = malloc(len))) {
+      s = tc_fail(&err, TC_ERR_NOMEM, "out of memory");
+      goto fail;
+    }
+    source[0] = 0;
+    for (size_t i = 0; i < nst; i++)
+      strcat(strcat(source, i ? ", " : ""), tc_store_path(stores[i]));
+  }
+  ro.source = list_path ? list_path : source;
   if ((s = tc_report_write(out, tc_output_candidates(o), &ro, &err)) != TC_OK)
     goto fail;
   if (!quiet) {
@@ -105,7 +146,10 @@ done:
   tc_progress_free(bar);
   tc_encounter_list_free(&list);
   tc_output_free(o);
-  tc_store_close(store);
+  for (size_t i = 0; stores && i < nst; i++)
+    tc_store_close(stores[i]);
+  free(stores);
+  free(source);
   if (!quiet)
     tc_cli_closing_line("trajcorr report", t_start);
   tc_cli_free(&tc_cli_report, &a);

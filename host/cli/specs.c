@@ -38,7 +38,8 @@ static const char exit_notes[] = "Exit status: 0 success, 1 failure, 2 bad usage
    .help = "auto (installed GSHHG), none, or a .nc / GeoJSON file"},                                          \
   {.name = "no-anchorages", .kind = TC_OPT_FLAG, TC_AT(T, out_opts.o.no_anchorages),                         \
    .help = "do not flag encounters at anchorages found in the store (found, and cached beside it as "         \
-           "STORE.anchorages.csv, when no --ports is given)"},                                                \
+           "STORE.anchorages.csv, when no --ports is given; for several stores, in all of them, cached as "   \
+           "FIRST.set-anchorages.csv)"},                                                                      \
   {.name = "gap-min", .kind = TC_OPT_DURATION, TC_AT(T, out_opts.o.gap_min),                                   \
    .help = "AIS gap that counts as going dark"},                                                              \
   {.name = "sort", .kind = TC_OPT_ENUM, TC_AT(T, out_opts.o.sort_score), .choices = "time|score",              \
@@ -162,7 +163,7 @@ static void encounters_init(void *d) {
   tc_output_opts_default(&a->out_opts.o);
 }
 
-static const tc_opt encounters_args[] = {ARGS(tc_encounters_args, store, "STORE")};
+static const tc_opt encounters_args[] = {{.name = "STORE", .kind = TC_OPT_LIST, TC_AT(tc_encounters_args, stores)}};
 
 #define ENC tc_encounters_args
 static const tc_opt encounters_opts[] = {
@@ -173,7 +174,8 @@ static const tc_opt encounters_opts[] = {
      .help = "write the JSON metadata here instead", .deflt = "FILE.json"},
     {.name = "with-events", .kind = TC_OPT_STRING, TC_AT(ENC, with_events), .metavar = "PREFIX",
      .help = "also the behaviour events (spec/events.md at its defaults, places as trajcorr events) "
-             "from the same read: PREFIX.loitering.csv, .gaps.csv, .dark.csv, .events.json (docs/events.md)"},
+             "from the same read: PREFIX.loitering.csv, .gaps.csv, .dark.csv, .events.json (docs/events.md); "
+             "one store only"},
     {.name = "quiet", .short_name = 'q', .kind = TC_OPT_FLAG, TC_AT(ENC, quiet), .help = "no summary and no closing time/memory line on stderr"},
 };
 
@@ -220,8 +222,11 @@ static const tc_opt_group encounters_groups[] = {
 
 const tc_cli_spec tc_cli_encounters = {
     .name = "encounters",
-    .summary = "find vessel encounters (spec/encounters.md) in a track store",
-    .about = "Finds every pair of vessels that meet (spec/encounters.md) in a track store.",
+    .summary = "find vessel encounters (spec/encounters.md) in track stores",
+    .about = "Finds every pair of vessels that meet (spec/encounters.md) in a track store, or in\n"
+             "several (one per month, say; any order) read as one timeline: the list is the one\n"
+             "a single store holding all their fixes gives. Stores whose fix times overlap are\n"
+             "refused (docs/format.md).",
     .args = encounters_args, .nargs = N(encounters_args),
     .groups = encounters_groups, .ngroups = N(encounters_groups),
     .notes = exit_notes, .dest_size = sizeof(tc_encounters_args), .init = encounters_init,
@@ -586,7 +591,10 @@ static void report_init(void *d) {
 }
 
 #define RA tc_report_args
-static const tc_opt report_args[] = {ARGS(RA, store, "STORE"),
+/* One list: the stores, then perhaps the encounters list, which cmd_report tells from a
+ * store (the last argument, not an HDF5 file, not named .h5 or .hdf5). The second row
+ * is for the usage line only: the list row takes every argument. */
+static const tc_opt report_args[] = {{.name = "STORE", .kind = TC_OPT_LIST, TC_AT(RA, inputs)},
                                      {.name = "ENCOUNTERS.csv", .kind = TC_OPT_STRING, TC_AT(RA, list),
                                       .optional = 1}};
 static const tc_opt report_opts[] = {
@@ -613,7 +621,9 @@ const tc_cli_spec tc_cli_report = {
     .about = "Writes one HTML page that opens with no network: a map of the encounters over the\n"
              "shoreline, a sortable table, counts per day and per flag pair, and per encounter a\n"
              "panel with both tracks and plots of distance and speeds. Without ENCOUNTERS.csv the\n"
-             "encounters are computed from STORE with the spec's defaults.",
+             "encounters are computed from STORE with the spec's defaults. Several stores are\n"
+             "read as one timeline, as by encounters. The last argument is ENCOUNTERS.csv when\n"
+             "there are two or more and it is neither an HDF5 file nor named .h5 or .hdf5.",
     .args = report_args, .nargs = N(report_args), .groups = report_groups, .ngroups = N(report_groups),
     .notes = exit_notes, .dest_size = sizeof(tc_report_args), .init = report_init,
 };

@@ -32,7 +32,8 @@ typedef struct {
 } tc_output_args;
 
 typedef struct {
-  const char *store, *out, *meta, *backend, *mmsi_file;
+  tc_strlist stores; /* one or more, any order: read as one timeline */
+  const char *out, *meta, *backend, *mmsi_file;
   const char *with_events; /* also the events (spec/events.md) under this prefix */
   tc_params p;
   tc_backend_config cfg;
@@ -98,7 +99,8 @@ typedef struct {
 } tc_anchorages_args;
 
 typedef struct {
-  const char *store, *list, *out;
+  tc_strlist inputs; /* STORE... [ENCOUNTERS.csv]: cmd_report tells the list from a store */
+  const char *list, *out;
   tc_report_opts ro;
   size_t panels;
   int quiet, threads;

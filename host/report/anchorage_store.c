@@ -16,24 +16,42 @@ int tc_anchorages_cache_path(const char *store_path, char *buf, size_t cap) {
   return n > 0 && (size_t)n < cap;
 }
 
+int tc_anchorages_set_cache_path(const char *first_path, char *buf, size_t cap) {
+  int n = snprintf(buf, cap, "%s.set-anchorages.csv", first_path);
+  return n > 0 && (size_t)n < cap;
+}
+
 static void put(tc_sha256 *h, const void *p, size_t n) { tc_sha256_update(h, p, n); }
 
-static tc_status store_key(tc_store *store, const tc_anchorage_params *p, char hex[TC_SHA256_HEX], tc_err *err) {
+/* What identifies a store's content: its sources' SHA-256s and record counts, rows,
+ * vessels, buckets, time span. */
+static tc_status put_store(tc_sha256 *h, tc_store *store, tc_err *err) {
   const tc_store_info *in = tc_store_get_info(store);
   const tc_store_srcfile *src;
   size_t nsrc;
   TC_TRY(tc_store_sources(store, &src, &nsrc, err));
-  tc_sha256 h;
-  tc_sha256_init(&h);
-  put(&h, "trajcorr anchorages 1", 21);
-  put(&h, p, sizeof *p);
   int64_t v[6] = {(int64_t)in->rows, (int64_t)in->vessels, (int64_t)in->nbuckets, in->bucket_s, in->t_min,
                   in->t_max};
-  put(&h, v, sizeof v);
+  put(h, v, sizeof v);
   for (size_t i = 0; i < nsrc; i++) {
-    put(&h, src[i].sha256, strlen(src[i].sha256));
-    put(&h, &src[i].records, sizeof src[i].records);
+    put(h, src[i].sha256, strlen(src[i].sha256));
+    put(h, &src[i].records, sizeof src[i].records);
   }
+  return TC_OK;
+}
+
+/* One store keeps the key it always had; a set's key names every store in turn. */
+static tc_status stores_key(tc_store *const *stores, size_t n, const tc_anchorage_params *p,
+                            char hex[TC_SHA256_HEX], tc_err *err) {
+  tc_sha256 h;
+  tc_sha256_init(&h);
+  if (n == 1)
+    put(&h, "trajcorr anchorages 1", 21);
+  else
+    put(&h, "trajcorr anchorages set 1", 25);
+  put(&h, p, sizeof *p);
+  for (size_t i = 0; i < n; i++)
+    TC_TRY(put_store(&h, stores[i], err));
   uint8_t d[32];
   tc_sha256_final(&h, d);
   tc_sha256_hex(d, hex);
@@ -165,26 +183,48 @@ static void write_cache(const char *path, const char *key, const tc_places *p) {
   tc_atomic_abort(&a);
 }
 
-tc_status tc_anchorages_for_store(tc_store *store, tc_places **out, int *cached, tc_track_progress progress,
-                                  void *user, tc_err *err) {
+/* Rows of all stores, for the progress over the set. */
+typedef struct {
+  tc_track_progress fn;
+  void *user;
+  uint64_t base, total;
+} set_progress;
+
+static void on_store_progress(void *vp, const char *what, uint64_t done, uint64_t total) {
+  set_progress *sp = vp;
+  (void)total;
+  sp->fn(sp->user, what, sp->base + done, sp->total);
+}
+
+tc_status tc_anchorages_for_stores(tc_store *const *stores, size_t n, tc_places **out, int *cached,
+                                   tc_track_progress progress, void *user, tc_err *err) {
   *out = NULL;
   *cached = 0;
   tc_anchorage_params p;
   tc_anchorage_defaults(&p);
   char key[TC_SHA256_HEX], path[4096];
-  TC_TRY(store_key(store, &p, key, err));
-  int have_path = tc_anchorages_cache_path(tc_store_path(store), path, sizeof path);
+  TC_TRY(stores_key(stores, n, &p, key, err));
+  const char *first = tc_store_path(stores[0]);
+  int have_path = n == 1 ? tc_anchorages_cache_path(first, path, sizeof path)
+                         : tc_anchorages_set_cache_path(first, path, sizeof path);
   if (have_path && read_cache(path, key, out)) {
     *cached = 1;
     return TC_OK;
   }
+  set_progress sp = {progress, user, 0, 0};
+  for (size_t i = 0; i < n; i++)
+    sp.total += tc_store_get_info(stores[i])->rows;
   tc_anchorage_finder *a = NULL;
   tc_places *found = NULL;
   tc_status s = tc_anchorage_create(&p, &a, err);
   if (s == TC_OK && tc_places_create(&found) != TC_OK)
     s = tc_fail(err, TC_ERR_NOMEM, "anchorages: out of memory");
-  if (s == TC_OK)
-    s = tc_anchorage_add_store(a, store, progress, user, err);
+  size_t i = 0; /* the store being read, named in a message */
+  while (s == TC_OK && i < n) {
+    s = tc_anchorage_add_store(a, stores[i], progress ? on_store_progress : NULL, &sp, err);
+    if (s == TC_OK)
+      sp.base += tc_store_get_info(stores[i++])->rows;
+  }
   if (s == TC_OK)
     s = tc_anchorage_finish(a, NULL, found, err);
   if (s == TC_OK)
@@ -194,9 +234,14 @@ tc_status tc_anchorages_for_store(tc_store *store, tc_places **out, int *cached,
   if (s != TC_OK) {
     tc_places_free(*out);
     *out = NULL;
-    tc_err_prefix(err, "%s: ", tc_store_path(store));
+    tc_err_prefix(err, "%s: ", tc_store_path(stores[i < n ? i : n - 1]));
   }
   tc_anchorage_free(a);
   tc_places_free(found);
   return s;
+}
+
+tc_status tc_anchorages_for_store(tc_store *store, tc_places **out, int *cached, tc_track_progress progress,
+                                  void *user, tc_err *err) {
+  return tc_anchorages_for_stores(&store, 1, out, cached, progress, user, err);
 }

@@ -20,12 +20,22 @@
 tc_status tc_anchorages_for_store(tc_store *store, tc_places **out, int *cached, tc_track_progress progress,
                                   void *user, tc_err *err);
 
+/* The same for several stores read as one timeline (in time order, host/engine/
+ * source_multi.h): the anchorages of all their fixes together, as one store holding
+ * them would give, cached for the set as FIRST.set-anchorages.csv beside the first
+ * store (its key names every store in order, so another set or a changed store finds
+ * them again). One store is tc_anchorages_for_store. */
+tc_status tc_anchorages_for_stores(tc_store *const *stores, size_t n, tc_places **out, int *cached,
+                                   tc_track_progress progress, void *user, tc_err *err);
+
 /* Feeds every fix of the store to a, bucket by bucket (the finder's batches) in the
  * memory of one slice of whole chunks, whatever the bucket's size. */
 tc_status tc_anchorage_add_store(tc_anchorage_finder *a, tc_store *store, tc_track_progress progress, void *user,
                                  tc_err *err);
 
-/* The cache's path for a store path (cap bytes; 0 when too long). */
+/* The cache's path for a store path, and for a set by its first store's path (cap
+ * bytes; 0 when too long). */
 int tc_anchorages_cache_path(const char *store_path, char *buf, size_t cap);
+int tc_anchorages_set_cache_path(const char *first_path, char *buf, size_t cap);
 
 #endif

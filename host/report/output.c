@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "host/report/anchorage_store.h"
+#include "host/report/tracks_multi.h"
 #include "host/report/tracks_store.h"
 #include "host/report/writers.h"
 
@@ -14,8 +15,10 @@ struct tc_output {
   size_t nports;
   int tracks, sort_score, requested, loaded, prepared;
   int no_anchorages, anch_cached;
-  long nanch;      /* anchorages found in the store; -1 when not looked for */
+  long nanch;      /* anchorages found in the store(s); -1 when not looked for */
   tc_store *store; /* given with tc_output_use_store */
+  tc_store *const *stores; /* or these, with tc_output_use_stores (nstores >= 2) */
+  size_t nstores;
   size_t track_limit;
   tc_places *extra; /* owned: anchorages added by the caller */
   int64_t track_margin, gap_min;
@@ -26,6 +29,7 @@ struct tc_output {
   tc_coast *coast;
   tc_vessel_index *vessels;
   tc_store_tracks st;
+  tc_stores_tracks *mst; /* several stores (tracks_multi.h) */
   tc_track_source src;
   int have_src;
   tc_annotate_opts ao;
@@ -62,6 +66,7 @@ void tc_output_free(tc_output *o) {
   tc_coast_free(o->coast);
   tc_vessel_index_free(o->vessels);
   tc_store_tracks_free(&o->st);
+  tc_stores_tracks_free(o->mst);
   tc_candidates_free(&o->cand);
   free(o);
 }
@@ -160,7 +165,27 @@ tc_status tc_output_use_store(tc_output *o, tc_store *store, tc_err *err) {
   o->vessels = NULL;
   TC_TRY(tc_vessel_index_from_store(store, &o->vessels, err));
   o->store = store;
+  o->stores = NULL;
+  o->nstores = 0;
   o->src = tc_track_source_store(&o->st, store);
+  o->have_src = 1;
+  return TC_OK;
+}
+
+tc_status tc_output_use_stores(tc_output *o, tc_store *const *stores, size_t n, tc_err *err) {
+  if (n == 1)
+    return tc_output_use_store(o, stores[0], err);
+  tc_vessel_index_free(o->vessels);
+  o->vessels = NULL;
+  tc_stores_tracks_free(o->mst);
+  o->mst = NULL;
+  o->have_src = 0;
+  o->store = NULL;
+  o->stores = stores;
+  o->nstores = n;
+  TC_TRY(tc_vessel_index_from_stores(stores, n, &o->vessels, err));
+  TC_TRY(tc_stores_tracks_create(stores, n, &o->mst, err));
+  o->src = tc_stores_tracks_source(o->mst);
   o->have_src = 1;
   return TC_OK;
 }
@@ -174,11 +199,15 @@ long tc_output_anchorages(const tc_output *o, int *cached) {
 static tc_status load(tc_output *o, tc_err *err) {
   if (o->loaded)
     return TC_OK;
-  /* Every command that ranks finds the same anchorages in the same store, so it gives
-   * the same scores: from the cache beside the store when current. */
-  if (o->store && !o->nports && !o->extra && !o->no_anchorages) {
+  /* Every command that ranks finds the same anchorages in the same stores, so it gives
+   * the same scores: from the cache beside the store (the first of several) when
+   * current. Several stores' anchorages are those of all their fixes together, as one
+   * store holding them all would give. */
+  if ((o->store || o->nstores) && !o->nports && !o->extra && !o->no_anchorages) {
     tc_places *found;
-    TC_TRY(tc_anchorages_for_store(o->store, &found, &o->anch_cached, o->progress, o->progress_user, err));
+    tc_store *const *set = o->store ? &o->store : o->stores;
+    size_t nset = o->store ? 1 : o->nstores;
+    TC_TRY(tc_anchorages_for_stores(set, nset, &found, &o->anch_cached, o->progress, o->progress_user, err));
     o->extra = found;
     o->nanch = (long)tc_places_count(found);
   }
@@ -244,7 +273,7 @@ tc_status tc_output_prepare(tc_output *o, const tc_encounter_list *list, tc_err 
   o->prepared = 1;
   char anch[96] = "";
   if (o->nanch >= 0)
-    snprintf(anch, sizeof anch, "; %ld anchorages found in the store%s", o->nanch,
+    snprintf(anch, sizeof anch, "; %ld anchorages found in the store%s%s", o->nanch, o->nstores ? "s" : "",
              o->anch_cached ? " (cached)" : "");
   snprintf(o->summary, sizeof o->summary, "%zu of %zu encounters kept%s%s%s", o->cand.n, o->n_in, anch,
            o->coast_note[0] ? "; " : "", o->coast_note);

@@ -78,6 +78,9 @@ const tc_coast *tc_output_coast(const tc_output *o);
 /* Uses the store for static data (flag, name, type as of the encounter), AIS gaps
  * and tracks. The store must outlive o. */
 tc_status tc_output_use_store(tc_output *o, tc_store *store, tc_err *err);
+/* The same from several stores read as one timeline, in time order (tracks_multi.h);
+ * the anchorages are those of all their fixes together (anchorage_store.h). */
+tc_status tc_output_use_stores(tc_output *o, tc_store *const *stores, size_t n, tc_err *err);
 
 /* Annotates, filters, ranks and sorts list into o's candidates (loading the files the
  * options named on first use). */

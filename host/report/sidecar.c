@@ -10,15 +10,15 @@
 
 #define I(v) json_integer((json_int_t)(v))
 
-static json_t *input_json(const char *store_path, const tc_store_info *info, int *bad) {
+static json_t *store_json(const char *store_path, const tc_store_info *info, long long bytes, int *bad) {
   char a[TC_ISO_LEN], b[TC_ISO_LEN];
-  struct stat sb;
   tc_time_format_iso(info->t_min, a);
   tc_time_format_iso(info->t_max, b);
   json_t *o = json_object();
   if (!o)
     return NULL;
-  tc_json_set(o, "store_bytes", I(stat(store_path, &sb) == 0 ? (long long)sb.st_size : -1), bad);
+  tc_json_set(o, "path", tc_json_string(store_path), bad);
+  tc_json_set(o, "store_bytes", I(bytes), bad);
   tc_json_set(o, "format_version", I(info->format_version), bad);
   tc_json_set(o, "rows", I(info->rows), bad);
   tc_json_set(o, "vessels", I(info->vessels), bad);
@@ -27,6 +27,43 @@ static json_t *input_json(const char *store_path, const tc_store_info *info, int
   tc_json_set(o, "t_min", json_string(a), bad);
   tc_json_set(o, "t_max", json_string(b), bad);
   tc_json_set(o, "sources", I(info->nsources), bad);
+  return o;
+}
+
+/* The whole timeline's totals, then each store in time order. */
+static json_t *input_json(const char *const *paths, const tc_store_info *const *infos, size_t n, int *bad) {
+  json_t *o = json_object(), *list = json_array();
+  if (!o || !list) {
+    json_decref(o);
+    json_decref(list);
+    return NULL;
+  }
+  long long bytes = 0;
+  uint64_t rows = 0, buckets = 0;
+  int64_t t_min = 0, t_max = 0;
+  int any = 0;
+  for (size_t i = 0; i < n; i++) {
+    struct stat sb;
+    long long b = stat(paths[i], &sb) == 0 ? (long long)sb.st_size : -1;
+    bytes = bytes < 0 || b < 0 ? -1 : bytes + b;
+    rows += infos[i]->rows;
+    buckets += infos[i]->nbuckets;
+    if (infos[i]->rows) { /* an empty store's (0, 0) is no time */
+      t_min = any && t_min < infos[i]->t_min ? t_min : infos[i]->t_min;
+      t_max = any && t_max > infos[i]->t_max ? t_max : infos[i]->t_max;
+      any = 1;
+    }
+    tc_json_push(list, store_json(paths[i], infos[i], b, bad), bad);
+  }
+  char a[TC_ISO_LEN], b[TC_ISO_LEN];
+  tc_time_format_iso(t_min, a);
+  tc_time_format_iso(t_max, b);
+  tc_json_set(o, "store_bytes", I(bytes), bad);
+  tc_json_set(o, "rows", I(rows), bad);
+  tc_json_set(o, "buckets", I(buckets), bad);
+  tc_json_set(o, "t_min", json_string(a), bad);
+  tc_json_set(o, "t_max", json_string(b), bad);
+  tc_json_set(o, "stores", list, bad);
   return o;
 }
 
@@ -64,8 +101,8 @@ static json_t *counts_json(const tc_engine_stats *st, int *bad) {
   return o;
 }
 
-tc_status tc_sidecar_text(int argc, char **argv, const char *store_path, const tc_store_info *info,
-                          const tc_params *p, const char *backend, const tc_engine_stats *st,
+tc_status tc_sidecar_text(int argc, char **argv, const char *const *store_paths,
+                          const tc_store_info *const *infos, size_t nstores, const tc_params *p, const char *backend, const tc_engine_stats *st,
                           char **text, size_t *len, tc_err *err) {
   *text = NULL;
   *len = 0;
@@ -82,7 +119,7 @@ tc_status tc_sidecar_text(int argc, char **argv, const char *store_path, const t
   for (int i = 0; i < argc; i++)
     tc_json_push(cmd, tc_json_string(argv[i]), &bad);
   tc_json_set(o, "command", cmd, &bad);
-  tc_json_set(o, "input", input_json(store_path, info, &bad), &bad);
+  tc_json_set(o, "input", input_json(store_paths, infos, nstores, &bad), &bad);
   tc_json_set(o, "parameters", params_json(p, &bad), &bad);
   tc_json_set(o, "backend", tc_json_string(backend), &bad);
   tc_json_set(o, "precision", json_string(st->precision ? st->precision : "double"), &bad);
