@@ -17,11 +17,15 @@ static const char exit_notes[] = "Exit status: 0 success, 1 failure, 2 bad usage
 
 /* ---- the analyst output options (encounters, report) ------------------------------- */
 
-#define OUTPUT_ROWS(T)                                                                                         \
+/* The list file's format and tracks: encounters only (the report page is HTML and always
+ * has tracks). */
+#define OUTPUT_FILE_ROWS(T)                                                                                    \
   {.name = "format", .kind = TC_OPT_STRING, TC_AT(T, out_opts.o.format), .metavar = "FMT",                   \
    .help = "output format: csv, geojson (json), kml or hdf5 (h5)", .deflt = "from the file name, else csv"},  \
   {.name = "tracks", .kind = TC_OPT_FLAG, TC_AT(T, out_opts.o.tracks),                                         \
-   .help = "add both vessels' tracks (GeoJSON, KML, HDF5)"},                                                   \
+   .help = "add both vessels' tracks (GeoJSON, KML, HDF5)"}
+
+#define OUTPUT_ROWS(T)                                                                                         \
   {.name = "track-margin", .kind = TC_OPT_DURATION, TC_AT(T, out_opts.o.track_margin),                         \
    .help = "track time before and after each encounter"},                                                     \
   {.name = "area", .kind = TC_OPT_STRING, TC_AT(T, out_opts.o.area), .metavar = "FILE",                        \
@@ -205,7 +209,7 @@ static const tc_opt encounters_exec[] = {
     {.name = "profile", .kind = TC_OPT_FLAG, TC_AT(ENC, cfg.profile), .help = "per-stage times on stderr"},
 };
 
-static const tc_opt encounters_output[] = {OUTPUT_ROWS(ENC)};
+static const tc_opt encounters_output[] = {OUTPUT_FILE_ROWS(ENC), OUTPUT_ROWS(ENC)};
 
 static const tc_opt_group encounters_groups[] = {
     {.opts = encounters_opts, .nopts = N(encounters_opts)},
