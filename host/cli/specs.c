@@ -504,7 +504,7 @@ static const tc_opt generate_opts[] = {
     {.name = "decoys", .kind = TC_OPT_INT, TC_AT(GA, p.decoys), .min = 0, .max = 1000000,
      .help = "decoys, cycling short / convoy / idle", .deflt = "as meetings"},
     {.name = "ports", .kind = TC_OPT_INT, TC_AT(GA, p.ports), .min = 0, .max = 1000,
-     .help = "port anchorages", .deflt = "4, a fifth of the vessels"},
+     .help = "port anchorages (a fifth of the vessels wait at them, at least 10 a port)", .deflt = "4"},
     {.name = "regions", .kind = TC_OPT_INT, TC_AT(GA, p.regions), .min = 1, .max = TC_GEN_MAX_REGIONS,
      .help = "300 km sea regions with 4 shipping lanes each (more keep lane traffic sparse in a large fleet)",
      .deflt = "3"},
