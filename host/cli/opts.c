@@ -20,7 +20,7 @@ typedef struct {
 static const unit_def distance_units[] = {{"m", 1}, {"km", 1000}, {"nmi", 1852}, {NULL, 0}};
 static const unit_def speed_units[] = {{"kn", 1}, {"m/s", 3600.0 / 1852.0}, {"km/h", 1000.0 / 1852.0},
                                        {NULL, 0}};
-/* "m" is minutes here (a duration has no metres); "w" weeks: both accepted as before. */
+/* "m" is minutes here (a duration has no metres) and "w" weeks: older command lines use both. */
 static const unit_def duration_units[] = {{"s", 1}, {"min", 60}, {"m", 60},       {"h", 3600},
                                           {"d", 86400}, {"w", 7 * 86400}, {NULL, 0}};
 
