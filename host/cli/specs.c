@@ -184,8 +184,8 @@ static const tc_opt encounters_opts[] = {
 static const tc_opt encounters_spec[] = {ENCOUNTER_SPEC_ROWS(ENC, p)};
 
 static const tc_opt encounters_select[] = {
-    {.name = "from", .kind = TC_OPT_TIME, TC_AT(ENC, p.from), .help = "grid times from <= s", .deflt = "the first"},
-    {.name = "to", .kind = TC_OPT_TIME, TC_AT(ENC, p.to), .help = "grid times s < to", .deflt = "after the last"},
+    {.name = "from", .kind = TC_OPT_TIME, TC_AT(ENC, p.from), .help = "only grid times at or after TIME", .deflt = "the first"},
+    {.name = "to", .kind = TC_OPT_TIME, TC_AT(ENC, p.to), .help = "only grid times before TIME", .deflt = "after the last"},
     {.name = "mmsi", .kind = TC_OPT_STRING, TC_AT(ENC, mmsi_file), .metavar = "FILE",
      .help = "only pairs involving these MMSIs (one per line)"},
 };
@@ -313,9 +313,9 @@ static const tc_opt network_opts[] = {
     {.name = "output", .short_name = 'o', .kind = TC_OPT_STRING, TC_AT(NA, out), .metavar = "FILE",
      .help = "the graph (required), by its name: .graphml, .gexf or .csv (edge list); beside it "
              "STEM.chains.csv and STEM.pairs.csv", .deflt = ""},
-    {.name = "from", .kind = TC_OPT_TIME, TC_AT(NA, from), .help = "links starting from <= t",
+    {.name = "from", .kind = TC_OPT_TIME, TC_AT(NA, from), .help = "only links starting at or after TIME",
      .deflt = "the first"},
-    {.name = "to", .kind = TC_OPT_TIME, TC_AT(NA, to), .help = "links starting t < to", .deflt = "after the last"},
+    {.name = "to", .kind = TC_OPT_TIME, TC_AT(NA, to), .help = "only links starting before TIME", .deflt = "after the last"},
     {.name = "chain-window", .kind = TC_OPT_DURATION, TC_AT(NA, chain_window),
      .help = "longest hand-over of a chain (A meets B, then B meets C)"},
     {.name = "max-chains", .kind = TC_OPT_INT, TC_AT(NA, max_chains), .min = 0, .max = 100000000,
