@@ -128,10 +128,12 @@ Test(cli_grammar, table_defaults_are_the_library_defaults) {
   char msg[1024];
   cr_assert_eq(parse_line(&tc_cli_encounters, "s.h5", &a, msg, sizeof msg), TC_CLI_RUN);
   tc_params p;
+  memset(&p, 0, sizeof p); /* padding zeroed as in the parsed struct: memcmp sees it */
   tc_params_default(&p);
   cr_assert_eq(memcmp(&a.p, &p, sizeof p), 0);
   cr_assert_str_eq(a.out, "-");
   cr_assert_eq(a.out_opts.o.sort_score, 0, "encounters: the spec's time order");
+  tc_cli_free(&tc_cli_encounters, &a);
   tc_report_args r;
   cr_assert_eq(parse_line(&tc_cli_report, "s.h5", &r, msg, sizeof msg), TC_CLI_RUN);
   cr_assert_eq(r.out_opts.o.sort_score, 1, "report: best first");
@@ -139,8 +141,10 @@ Test(cli_grammar, table_defaults_are_the_library_defaults) {
   tc_cli_free(&tc_cli_report, &r);
   cr_assert_eq(parse_line(&tc_cli_report, "a.h5 b.h5 list.csv", &r, msg, sizeof msg), TC_CLI_RUN);
   cr_assert_eq(r.inputs.n, 3, "STORE... [ENCOUNTERS.csv]: one list, split by the command");
+  tc_cli_free(&tc_cli_report, &r);
   cr_assert_eq(parse_line(&tc_cli_report, "s.h5 --sort time", &r, msg, sizeof msg), TC_CLI_RUN);
   cr_assert_eq(r.out_opts.o.sort_score, 0);
+  tc_cli_free(&tc_cli_report, &r);
 }
 
 /* events and network: the spec/events.md and spec/encounters.md defaults, units on
@@ -160,6 +164,7 @@ Test(cli_grammar, events_and_network_defaults_and_units) {
   cr_assert_str_eq(a.kinds, "loitering,gaps,dark");
   cr_assert_eq(a.port_radius, 4000.0);
   cr_assert_eq(a.ports.n, 0);
+  tc_cli_free(&tc_cli_events, &a);
   cr_assert_eq(parse_line(&tc_cli_events,
                           "s.h5 -o P --coverage-radius 27nmi --dark-max-speed 10km/h --min-gap 6h --dark-dwell 90min "
                           "--loiter-speed 1.5 --dark-min-coverage 0 --ports a.csv --ports b.csv --format kml -t 3",
@@ -182,15 +187,18 @@ Test(cli_grammar, events_and_network_defaults_and_units) {
   cr_assert_eq(n.e.kinds, (unsigned)TC_EV_DARK);
   cr_assert_eq(n.chain_window, 30 * 86400);
   cr_assert_eq(n.max_chains, 10000);
+  tc_cli_free(&tc_cli_network, &n);
   cr_assert_eq(parse_line(&tc_cli_network, "s.h5 -o g.csv --dist 1km --chain-window 2d --from 2024-01-01", &n, msg,
                           sizeof msg),
                TC_CLI_RUN, "%s", msg);
   cr_assert_eq(n.p.dist_m, 1000.0);
   cr_assert_eq(n.chain_window, 2 * 86400);
   cr_assert_eq(n.from, 1704067200);
+  tc_cli_free(&tc_cli_network, &n);
   tc_encounters_args en;
   cr_assert_eq(parse_line(&tc_cli_encounters, "s.h5 --with-events ev", &en, msg, sizeof msg), TC_CLI_RUN, "%s", msg);
   cr_assert_str_eq(en.with_events, "ev");
+  tc_cli_free(&tc_cli_encounters, &en);
 }
 
 static void expect_error(const tc_cli_spec *s, const char *line, const char *first_line) {

@@ -218,8 +218,8 @@ Test(linesrc, zero_padding_after_the_last_member_is_ignored) {
 
 Test(linesrc, trailing_garbage_is_named) {
   tc_err err = {0};
-  const char *junk = "\0\0garbage after the archive\n";
-  cr_assert_eq(read_with_tail("garbage.gz", junk, 30, &err), TC_ERR_FORMAT);
+  static const char junk[] = "\0\0garbage after the archive\n";
+  cr_assert_eq(read_with_tail("garbage.gz", junk, sizeof junk - 1, &err), TC_ERR_FORMAT);
   cr_assert(strstr(err.msg, "garbage.gz") && strstr(err.msg, "trailing garbage") &&
                 strstr(err.msg, "member 1"),
             "%s", err.msg);

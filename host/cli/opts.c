@@ -20,7 +20,7 @@ typedef struct {
 static const unit_def distance_units[] = {{"m", 1}, {"km", 1000}, {"nmi", 1852}, {NULL, 0}};
 static const unit_def speed_units[] = {{"kn", 1}, {"m/s", 3600.0 / 1852.0}, {"km/h", 1000.0 / 1852.0},
                                        {NULL, 0}};
-/* "m" is minutes here (a duration has no metres); "w" weeks: both accepted as before. */
+/* "m" is minutes here (a duration has no metres) and "w" weeks: older command lines use both. */
 static const unit_def duration_units[] = {{"s", 1}, {"min", 60}, {"m", 60},       {"h", 3600},
                                           {"d", 86400}, {"w", 7 * 86400}, {NULL, 0}};
 
@@ -395,8 +395,14 @@ static int usage_error(const tc_cli_spec *s, void *dest, FILE *ef) {
   return 2;
 }
 
+/* v is NULL when the command line ended before the option's value. */
 static int set_option(const tc_cli_spec *s, found f, const char *shown, const char *v, void *dest, FILE *ef) {
   char msg[768];
+  if (!v) {
+    if (ef)
+      fprintf(ef, "trajcorr %s: %s needs a value (%s)\n", s->name, shown, tc_opt_metavar(f.opt));
+    return 0;
+  }
   if (!set_value(f.opt, v, dest, msg, sizeof msg)) {
     if (ef)
       fprintf(ef, "trajcorr %s: %s %s\n", s->name, shown, msg);
@@ -454,12 +460,6 @@ int tc_cli_parse_to(const tc_cli_spec *s, int argc, char **argv, void *dest, FIL
         continue;
       }
       const char *v = eq ? eq + 1 : i + 1 < argc ? argv[++i] : NULL;
-      if (!v) {
-        if (ef)
-          fprintf(ef, "trajcorr %s: %s needs a value (%s)\n", s->name, shown,
-                  tc_opt_metavar(f.opt));
-        return usage_error(s, dest, ef);
-      }
       if (!set_option(s, f, shown, v, dest, ef))
         return usage_error(s, dest, ef);
       continue;
@@ -484,12 +484,6 @@ int tc_cli_parse_to(const tc_cli_spec *s, int argc, char **argv, void *dest, FIL
           continue;
         }
         const char *v = p[1] ? p + 1 : i + 1 < argc ? argv[++i] : NULL;
-        if (!v) {
-          if (ef)
-            fprintf(ef, "trajcorr %s: %s needs a value (%s)\n", s->name, shown,
-                    tc_opt_metavar(f.opt));
-          return usage_error(s, dest, ef);
-        }
         if (!set_option(s, f, shown, v, dest, ef))
           return usage_error(s, dest, ef);
         break;

@@ -17,11 +17,15 @@ static const char exit_notes[] = "Exit status: 0 success, 1 failure, 2 bad usage
 
 /* ---- the analyst output options (encounters, report) ------------------------------- */
 
-#define OUTPUT_ROWS(T)                                                                                         \
+/* The list file's format and tracks: encounters only (the report page is HTML and always
+ * has tracks). */
+#define OUTPUT_FILE_ROWS(T)                                                                                    \
   {.name = "format", .kind = TC_OPT_STRING, TC_AT(T, out_opts.o.format), .metavar = "FMT",                   \
    .help = "output format: csv, geojson (json), kml or hdf5 (h5)", .deflt = "from the file name, else csv"},  \
   {.name = "tracks", .kind = TC_OPT_FLAG, TC_AT(T, out_opts.o.tracks),                                         \
-   .help = "add both vessels' tracks (GeoJSON, KML, HDF5)"},                                                   \
+   .help = "add both vessels' tracks (GeoJSON, KML, HDF5)"}
+
+#define OUTPUT_ROWS(T)                                                                                         \
   {.name = "track-margin", .kind = TC_OPT_DURATION, TC_AT(T, out_opts.o.track_margin),                         \
    .help = "track time before and after each encounter"},                                                     \
   {.name = "area", .kind = TC_OPT_STRING, TC_AT(T, out_opts.o.area), .metavar = "FILE",                        \
@@ -182,8 +186,8 @@ static const tc_opt encounters_opts[] = {
 static const tc_opt encounters_spec[] = {ENCOUNTER_SPEC_ROWS(ENC, p)};
 
 static const tc_opt encounters_select[] = {
-    {.name = "from", .kind = TC_OPT_TIME, TC_AT(ENC, p.from), .help = "grid times from <= s", .deflt = "the first"},
-    {.name = "to", .kind = TC_OPT_TIME, TC_AT(ENC, p.to), .help = "grid times s < to", .deflt = "after the last"},
+    {.name = "from", .kind = TC_OPT_TIME, TC_AT(ENC, p.from), .help = "only grid times at or after TIME", .deflt = "the first"},
+    {.name = "to", .kind = TC_OPT_TIME, TC_AT(ENC, p.to), .help = "only grid times before TIME", .deflt = "after the last"},
     {.name = "mmsi", .kind = TC_OPT_STRING, TC_AT(ENC, mmsi_file), .metavar = "FILE",
      .help = "only pairs involving these MMSIs (one per line)"},
 };
@@ -207,7 +211,7 @@ static const tc_opt encounters_exec[] = {
     {.name = "profile", .kind = TC_OPT_FLAG, TC_AT(ENC, cfg.profile), .help = "per-stage times on stderr"},
 };
 
-static const tc_opt encounters_output[] = {OUTPUT_ROWS(ENC)};
+static const tc_opt encounters_output[] = {OUTPUT_FILE_ROWS(ENC), OUTPUT_ROWS(ENC)};
 
 static const tc_opt_group encounters_groups[] = {
     {.opts = encounters_opts, .nopts = N(encounters_opts)},
@@ -314,9 +318,9 @@ static const tc_opt network_opts[] = {
     {.name = "output", .short_name = 'o', .kind = TC_OPT_STRING, TC_AT(NA, out), .metavar = "FILE",
      .help = "the graph (required), by its name: .graphml, .gexf or .csv (edge list); beside it "
              "STEM.chains.csv and STEM.pairs.csv", .deflt = ""},
-    {.name = "from", .kind = TC_OPT_TIME, TC_AT(NA, from), .help = "links starting from <= t",
+    {.name = "from", .kind = TC_OPT_TIME, TC_AT(NA, from), .help = "only links starting at or after TIME",
      .deflt = "the first"},
-    {.name = "to", .kind = TC_OPT_TIME, TC_AT(NA, to), .help = "links starting t < to", .deflt = "after the last"},
+    {.name = "to", .kind = TC_OPT_TIME, TC_AT(NA, to), .help = "only links starting before TIME", .deflt = "after the last"},
     {.name = "chain-window", .kind = TC_OPT_DURATION, TC_AT(NA, chain_window),
      .help = "longest hand-over of a chain (A meets B, then B meets C)"},
     {.name = "max-chains", .kind = TC_OPT_INT, TC_AT(NA, max_chains), .min = 0, .max = 100000000,
@@ -505,7 +509,7 @@ static const tc_opt generate_opts[] = {
     {.name = "decoys", .kind = TC_OPT_INT, TC_AT(GA, p.decoys), .min = 0, .max = 1000000,
      .help = "decoys, cycling short / convoy / idle", .deflt = "as meetings"},
     {.name = "ports", .kind = TC_OPT_INT, TC_AT(GA, p.ports), .min = 0, .max = 1000,
-     .help = "port anchorages", .deflt = "4, a fifth of the vessels"},
+     .help = "port anchorages (a fifth of the vessels wait at them, at least 10 a port)", .deflt = "4"},
     {.name = "regions", .kind = TC_OPT_INT, TC_AT(GA, p.regions), .min = 1, .max = TC_GEN_MAX_REGIONS,
      .help = "300 km sea regions with 4 shipping lanes each (more keep lane traffic sparse in a large fleet)",
      .deflt = "3"},

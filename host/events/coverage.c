@@ -146,7 +146,8 @@ static int cmp_seen_vessel(const void *pa, const void *pb) {
  * every fix whose successor lies at most `window` after the last fix kept before it
  * (so every dropped fix lies between two kept ones at most window apart). */
 static void thin(tc_gap_rec *r, int64_t window) {
-  qsort(r->seen, r->n_seen, sizeof *r->seen, cmp_seen_vessel);
+  if (r->n_seen) /* the C library wants a non-NULL base even for none */
+    qsort(r->seen, r->n_seen, sizeof *r->seen, cmp_seen_vessel);
   size_t w = 0;
   for (size_t i = 0; i < r->n_seen; i++) {
     const tc_seen *c = &r->seen[i];
@@ -209,7 +210,8 @@ void tc_cov_finish(tc_gap_rec *gaps, size_t n, int64_t window) {
   for (size_t g = 0; g < n; g++) {
     tc_gap_rec *r = &gaps[g];
     thin(r, window);
-    qsort(r->seen, r->n_seen, sizeof *r->seen, cmp_seen);
+    if (r->n_seen) /* the C library wants a non-NULL base even for none */
+      qsort(r->seen, r->n_seen, sizeof *r->seen, cmp_seen);
     size_t w = 0;
     for (size_t i = 0; i < r->n_seen; i++)
       if (!w || cmp_seen(&r->seen[w - 1], &r->seen[i]))
@@ -266,7 +268,8 @@ tc_status tc_others_seen(const tc_seen *seen, size_t n, int64_t u0, int64_t u1, 
     return TC_ERR_NOMEM;
   for (size_t i = i0; i < i1; i++)
     m[i - i0] = seen[i].mmsi;
-  qsort(m, i1 - i0, sizeof *m, cmp_u32);
+  if (i1 - i0) /* the C library wants a non-NULL base even for none */
+    qsort(m, i1 - i0, sizeof *m, cmp_u32);
   uint32_t d = 0;
   for (size_t i = 0; i < i1 - i0; i++)
     d += i == 0 || m[i] != m[i - 1];

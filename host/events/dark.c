@@ -146,7 +146,8 @@ tc_status tc_dark_find(const tc_gap_rec *recs, size_t n, const tc_event_params *
     goto cleanup;
   for (size_t i = 0; i < nsp; i++)
     sp[i] = (span){(uint64_t)enc->v[i].mmsi_a << 32 | enc->v[i].mmsi_b, enc->v[i].start, enc->v[i].end};
-  qsort(sp, nsp, sizeof *sp, cmp_span);
+  if (nsp) /* the C library wants a non-NULL base even for none */
+    qsort(sp, nsp, sizeof *sp, cmp_span);
   for (size_t i = 0; i < n; i++)
     if (recs[i].g.t1 - recs[i].g.t0 >= e->dark_min_gap) {
       ord[m] = (uint32_t)i;
@@ -154,7 +155,8 @@ tc_status tc_dark_find(const tc_gap_rec *recs, size_t n, const tc_event_params *
       m++;
     }
   stats->dark_gaps = m;
-  qsort_r(ord, m, sizeof *ord, cmp_t0, (void *)recs);
+  if (m) /* the C library wants a non-NULL base even for none */
+    qsort_r(ord, m, sizeof *ord, cmp_t0, (void *)recs);
   for (size_t x = 0; x < m; x++) {
     const tc_gap *gi = &recs[ord[x]].g;
     for (size_t y = x + 1; y < m && recs[ord[y]].g.t0 <= gi->t1 - e->dark_min_overlap; y++) {
@@ -253,7 +255,8 @@ tc_status tc_dark_find(const tc_gap_rec *recs, size_t n, const tc_event_params *
                    tc_haversine_m(ga->lat1, ga->lon1, gb->lat1, gb->lon1), res[k].coverage_a,
                    res[k].coverage_b};
   }
-  qsort(out->dark + n0, out->n_dark - n0, sizeof *out->dark, cmp_dark);
+  if (out->n_dark - n0) /* the C library wants a non-NULL base even for none */
+    qsort(out->dark + n0, out->n_dark - n0, sizeof *out->dark, cmp_dark);
   s = TC_OK;
 cleanup:
   free(ord);

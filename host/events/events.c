@@ -282,7 +282,8 @@ tc_status tc_events_finish(tc_events *r, const tc_bucket_source *pass2_src,
     out->loiter = x;
     x[out->n_loiter++] = r->found.loiter[i];
   }
-  qsort(out->loiter + n_loiter0, out->n_loiter - n_loiter0, sizeof *out->loiter, cmp_loiter);
+  if (out->n_loiter - n_loiter0) /* the C library wants a non-NULL base even for none */
+    qsort(out->loiter + n_loiter0, out->n_loiter - n_loiter0, sizeof *out->loiter, cmp_loiter);
   if (r->n_gaps) {
     t0 = now();
     vessels_free(&r->vs);
@@ -305,7 +306,8 @@ tc_status tc_events_finish(tc_events *r, const tc_bucket_source *pass2_src,
         return tc_fail(err, TC_ERR_NOMEM, "events: out of memory (gap list)");
       x[out->n_gaps++] = g->g;
     }
-    qsort(out->gaps + n_gaps0, out->n_gaps - n_gaps0, sizeof *out->gaps, cmp_gap);
+    if (out->n_gaps - n_gaps0) /* the C library wants a non-NULL base even for none */
+      qsort(out->gaps + n_gaps0, out->n_gaps - n_gaps0, sizeof *out->gaps, cmp_gap);
   }
   if (e->kinds & TC_EV_DARK) {
     t0 = now();

@@ -24,7 +24,8 @@ static tc_status close_run(const tc_loiter_cfg *c, tc_loiter_state *s, uint32_t 
   if (!l)
     return TC_ERR_NOMEM;
   out->loiter = l;
-  qsort(s->sp, s->rn, sizeof *s->sp, cmp_double);
+  if (s->rn) /* the C library wants a non-NULL base even for none */
+    qsort(s->sp, s->rn, sizeof *s->sp, cmp_double);
   size_t n = s->rn;
   tc_loiter *e = &l[out->n_loiter++];
   e->mmsi = mmsi;

@@ -121,7 +121,8 @@ tc_status tc_event_places_compute(const tc_places *places, double radius_m, cons
     out->dark[i] = place_of(places, radius_m, d->lat, d->lon);
     k[i] = (rank_key){i, out->dark[i] >= 0, dmax(d->dist_dark_m, d->dist_reappear_m), d->l_star};
   }
-  qsort(k, l->n_dark, sizeof *k, cmp_rank);
+  if (l->n_dark) /* the C library wants a non-NULL base even for none */
+    qsort(k, l->n_dark, sizeof *k, cmp_rank);
   for (size_t r = 0; r < l->n_dark; r++)
     out->dark_rank[k[r].i] = r + 1;
   free(k);

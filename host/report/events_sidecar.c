@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "host/report/sidecar.h"
 #include "io/json.h"
 #include "io/timefmt.h"
 
@@ -32,13 +33,7 @@ static json_t *params_json(const tc_params *p, const tc_event_params *e, int *ba
     json_decref(kinds);
     return NULL;
   }
-  tc_json_set(o, "slot", I(p->slot), bad);
-  tc_json_set(o, "max_gap", I(p->max_gap), bad);
-  tc_json_set(o, "max_implied_speed_kn", tc_json_real(p->max_implied_speed_kn), bad);
-  tc_json_set(o, "dist_m", tc_json_real(p->dist_m), bad);
-  tc_json_set(o, "merge_gap", I(p->merge_gap), bad);
-  tc_json_set(o, "min_duration", I(p->min_duration), bad);
-  tc_json_set(o, "max_speed_kn", tc_json_real(p->max_speed_kn), bad);
+  tc_sidecar_engine_params(o, p, bad);
   tc_json_set(o, "loiter_speed_kn", tc_json_real(e->loiter_speed_kn), bad);
   tc_json_set(o, "min_loiter", I(e->min_loiter), bad);
   tc_json_set(o, "min_gap", I(e->min_gap), bad);
@@ -109,18 +104,9 @@ tc_status tc_events_sidecar_text(const tc_events_sidecar *in, char **text, size_
   *text = NULL;
   *len = 0;
   int bad = 0;
-  json_t *o = json_object(), *cmd = json_array();
-  if (!o || !cmd) {
-    json_decref(o);
-    json_decref(cmd);
+  json_t *o = tc_sidecar_head(in->argc, in->argv, &bad);
+  if (!o)
     return tc_fail(err, TC_ERR_NOMEM, "events sidecar: out of memory");
-  }
-  tc_json_set(o, "program", json_string("trajcorr"), &bad);
-  tc_json_set(o, "version", json_string(TRAJCORR_VERSION), &bad);
-  tc_json_set(o, "build", json_string(TRAJCORR_BUILD_TYPE), &bad);
-  for (int i = 0; i < in->argc; i++)
-    tc_json_push(cmd, tc_json_string(in->argv[i]), &bad);
-  tc_json_set(o, "command", cmd, &bad);
   tc_json_set(o, "store", tc_json_string(in->store_path), &bad);
   tc_json_set(o, "input", input_json(in->info, &bad), &bad);
   tc_json_set(o, "parameters", params_json(in->p, in->e, &bad), &bad);
@@ -128,19 +114,5 @@ tc_status tc_events_sidecar_text(const tc_events_sidecar *in, char **text, size_
   tc_json_set(o, "places", places_json(in, &bad), &bad);
   tc_json_set(o, "counts", counts_json(in, &bad), &bad);
   tc_json_set(o, "seconds", seconds_json(in->st, &bad), &bad);
-  /* 15 digits: a parameter given as 0.1 reads back as 0.1; seconds keep 3 decimals */
-  char *t = bad ? NULL : json_dumps(o, JSON_INDENT(2) | TC_JSON_FIXED_PRECISION);
-  json_decref(o);
-  if (!t)
-    return tc_fail(err, TC_ERR_NOMEM, "events sidecar: out of memory");
-  size_t n = strlen(t);
-  char *nl = realloc(t, n + 2); /* a text file ends with a newline */
-  if (!nl) {
-    free(t);
-    return tc_fail(err, TC_ERR_NOMEM, "events sidecar: out of memory");
-  }
-  memcpy(nl + n, "\n", 2);
-  *text = nl;
-  *len = n + 1;
-  return TC_OK;
+  return tc_sidecar_dump(o, bad, "events sidecar", text, len, err);
 }

@@ -94,7 +94,8 @@ tc_status tc_network_build(const tc_encounter_list *enc, const tc_event_lists *e
     if (w0 >= from && w0 < to)
       l[nl++] = (link){d->mmsi_a, d->mmsi_b, w0, w1, 1, at_place(places, radius_m, d->lat, d->lon)};
   }
-  qsort(l, nl, sizeof *l, cmp_link_pair);
+  if (nl) /* the C library wants a non-NULL base even for none */
+    qsort(l, nl, sizeof *l, cmp_link_pair);
   /* edges: runs of one pair */
   out->edges = malloc((nl + 1) * sizeof *out->edges);
   if (!out->edges)
@@ -122,7 +123,8 @@ tc_status tc_network_build(const tc_encounter_list *enc, const tc_event_lists *e
     vl[2 * i] = (vlink){l[i].a, l[i].b, l[i].start, l[i].end, l[i].in_port};
     vl[2 * i + 1] = (vlink){l[i].b, l[i].a, l[i].start, l[i].end, l[i].in_port};
   }
-  qsort(vl, 2 * nl, sizeof *vl, cmp_vlink);
+  if (nl) /* the C library wants a non-NULL base even for none */
+    qsort(vl, 2 * nl, sizeof *vl, cmp_vlink);
   out->nodes = malloc((2 * nl + 1) * sizeof *out->nodes);
   if (!out->nodes)
     goto cleanup;
@@ -165,13 +167,15 @@ tc_status tc_network_build(const tc_encounter_list *enc, const tc_event_lists *e
         c[out->n_chains++] = (tc_net_chain){vl[x].other, vl[x].self, vl[y].other, vl[x].end, vl[y].start,
                                             vl[x].in_port || vl[y].in_port};
         if (out->n_chains >= 2 * max_chains + 1024) { /* keep memory bounded: trim to the best */
-          qsort(out->chains, out->n_chains, sizeof *out->chains, cmp_chain);
+          if (out->n_chains) /* the C library wants a non-NULL base even for none */
+            qsort(out->chains, out->n_chains, sizeof *out->chains, cmp_chain);
           out->n_chains = max_chains;
         }
       }
     i = j;
   }
-  qsort(out->chains, out->n_chains, sizeof *out->chains, cmp_chain);
+  if (out->n_chains) /* the C library wants a non-NULL base even for none */
+    qsort(out->chains, out->n_chains, sizeof *out->chains, cmp_chain);
   if (out->n_chains > max_chains)
     out->n_chains = max_chains;
   s = TC_OK;
@@ -329,7 +333,8 @@ tc_status tc_network_pairs_csv(FILE *f, const tc_network *n) {
   for (size_t i = 0; i < n->n_edges; i++)
     if (n->edges[i].encounters + n->edges[i].dark >= 2)
       v[m++] = &n->edges[i];
-  qsort(v, m, sizeof *v, cmp_pair_rank);
+  if (m) /* the C library wants a non-NULL base even for none */
+    qsort(v, m, sizeof *v, cmp_pair_rank);
   fputs("rank,mmsi_a,mmsi_b,links,encounters,dark_rendezvous,first,last,together_s,in_port\n", f);
   for (size_t i = 0; i < m; i++) {
     char a[TC_ISO_LEN], b[TC_ISO_LEN];

@@ -10,6 +10,51 @@
 
 #define I(v) json_integer((json_int_t)(v))
 
+json_t *tc_sidecar_head(int argc, char **argv, int *bad) {
+  json_t *o = json_object(), *cmd = json_array();
+  if (!o || !cmd) {
+    json_decref(o);
+    json_decref(cmd);
+    return NULL;
+  }
+  tc_json_set(o, "program", json_string("trajcorr"), bad);
+  tc_json_set(o, "version", json_string(TRAJCORR_VERSION), bad);
+  tc_json_set(o, "build", json_string(TRAJCORR_BUILD_TYPE), bad);
+  for (int i = 0; i < argc; i++)
+    tc_json_push(cmd, tc_json_string(argv[i]), bad);
+  tc_json_set(o, "command", cmd, bad);
+  return o;
+}
+
+void tc_sidecar_engine_params(json_t *o, const tc_params *p, int *bad) {
+  tc_json_set(o, "slot", I(p->slot), bad);
+  tc_json_set(o, "max_gap", I(p->max_gap), bad);
+  tc_json_set(o, "max_implied_speed_kn", tc_json_real(p->max_implied_speed_kn), bad);
+  tc_json_set(o, "dist_m", tc_json_real(p->dist_m), bad);
+  tc_json_set(o, "merge_gap", I(p->merge_gap), bad);
+  tc_json_set(o, "min_duration", I(p->min_duration), bad);
+  tc_json_set(o, "max_speed_kn", tc_json_real(p->max_speed_kn), bad);
+}
+
+tc_status tc_sidecar_dump(json_t *o, int bad, const char *what, char **text, size_t *len, tc_err *err) {
+  /* 15 digits: a parameter given as 0.1 reads back as 0.1, not 0.10000000000000001;
+   * tc_json_fixed values (seconds) keep their decimals */
+  char *t = bad || !o ? NULL : json_dumps(o, JSON_INDENT(2) | TC_JSON_FIXED_PRECISION);
+  json_decref(o);
+  if (!t)
+    return tc_fail(err, TC_ERR_NOMEM, "%s: out of memory", what);
+  size_t n = strlen(t);
+  char *nl = realloc(t, n + 2); /* a text file ends with a newline */
+  if (!nl) {
+    free(t);
+    return tc_fail(err, TC_ERR_NOMEM, "%s: out of memory", what);
+  }
+  memcpy(nl + n, "\n", 2);
+  *text = nl;
+  *len = n + 1;
+  return TC_OK;
+}
+
 static json_t *store_json(const char *store_path, const tc_store_info *info, long long bytes, int *bad) {
   char a[TC_ISO_LEN], b[TC_ISO_LEN];
   tc_time_format_iso(info->t_min, a);
@@ -71,13 +116,7 @@ static json_t *params_json(const tc_params *p, int *bad) {
   json_t *o = json_object();
   if (!o)
     return NULL;
-  tc_json_set(o, "slot", I(p->slot), bad);
-  tc_json_set(o, "max_gap", I(p->max_gap), bad);
-  tc_json_set(o, "max_implied_speed_kn", tc_json_real(p->max_implied_speed_kn), bad);
-  tc_json_set(o, "dist_m", tc_json_real(p->dist_m), bad);
-  tc_json_set(o, "merge_gap", I(p->merge_gap), bad);
-  tc_json_set(o, "min_duration", I(p->min_duration), bad);
-  tc_json_set(o, "max_speed_kn", tc_json_real(p->max_speed_kn), bad);
+  tc_sidecar_engine_params(o, p, bad);
   tc_json_set(o, "from", I(p->from == INT64_MIN ? -1 : p->from), bad);
   tc_json_set(o, "to", I(p->to == INT64_MAX ? -1 : p->to), bad);
   tc_json_set(o, "mmsi_filter", I(p->n_mmsi_filter), bad);
@@ -107,36 +146,13 @@ tc_status tc_sidecar_text(int argc, char **argv, const char *const *store_paths,
   *text = NULL;
   *len = 0;
   int bad = 0;
-  json_t *o = json_object(), *cmd = json_array();
-  if (!o || !cmd) {
-    json_decref(o);
-    json_decref(cmd);
+  json_t *o = tc_sidecar_head(argc, argv, &bad);
+  if (!o)
     return tc_fail(err, TC_ERR_NOMEM, "sidecar: out of memory");
-  }
-  tc_json_set(o, "program", json_string("trajcorr"), &bad);
-  tc_json_set(o, "version", json_string(TRAJCORR_VERSION), &bad);
-  tc_json_set(o, "build", json_string(TRAJCORR_BUILD_TYPE), &bad);
-  for (int i = 0; i < argc; i++)
-    tc_json_push(cmd, tc_json_string(argv[i]), &bad);
-  tc_json_set(o, "command", cmd, &bad);
   tc_json_set(o, "input", input_json(store_paths, infos, nstores, &bad), &bad);
   tc_json_set(o, "parameters", params_json(p, &bad), &bad);
   tc_json_set(o, "backend", tc_json_string(backend), &bad);
   tc_json_set(o, "precision", json_string(st->precision ? st->precision : "double"), &bad);
   tc_json_set(o, "counts", counts_json(st, &bad), &bad);
-  /* 15 digits: a parameter given as 0.1 reads back as 0.1, not 0.10000000000000001 */
-  char *t = bad ? NULL : json_dumps(o, JSON_INDENT(2) | JSON_REAL_PRECISION(15));
-  json_decref(o);
-  if (!t)
-    return tc_fail(err, TC_ERR_NOMEM, "sidecar: out of memory");
-  size_t n = strlen(t);
-  char *nl = realloc(t, n + 2); /* a text file ends with a newline */
-  if (!nl) {
-    free(t);
-    return tc_fail(err, TC_ERR_NOMEM, "sidecar: out of memory");
-  }
-  memcpy(nl + n, "\n", 2);
-  *text = nl;
-  *len = n + 1;
-  return TC_OK;
+  return tc_sidecar_dump(o, bad, "sidecar", text, len, err);
 }
