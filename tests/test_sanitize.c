@@ -1,6 +1,7 @@
 /* Findings of the sanitizer build (-DTRAJCORR_SANITIZE=address,undefined) that no
  * other suite reaches. Here they pass in any build; under ASan a leak or a bad access
  * they provoke leaves a report that fails the sanitizer_reports test. */
+#include <hdf5.h>
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,6 +42,10 @@ Test(sanitize, damaged_superblock_refused_without_leaks, .timeout = 120) {
   tc_err err;
   cr_assert_eq(store_import_fixes(path, &o, f, nf, &res, &err), TC_OK, "%s", err.msg);
   free(f);
+  /* HDF5 keeps freed blocks on its free lists and hands them out again: without this,
+   * the block its own error path loses below would be reported with the import's
+   * allocation stack, which no suppression can name. */
+  cr_assert_geq(H5garbage_collect(), 0);
   size_t n;
   unsigned char *img = slurp(path, &n);
   size_t refused = 0;
