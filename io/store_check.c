@@ -181,7 +181,7 @@ tc_status tc_store_check(const char *path, tc_store_problem_fn fn, void *ctx,
   tc_err e;
   tc_err_clear(&e);
   tc_status st = tc_store_open(path, &s, &e);
-  if (st == TC_ERR_NOMEM)
+  if (st == TC_ERR_NOMEM || st == TC_ERR_IO) /* missing, unreadable, a directory: no verdict */
     return tc_fail(err, st, "%s", e.msg);
   if (st != TC_OK) {
     problem(&k, "%s", e.msg);

@@ -24,8 +24,10 @@ typedef struct {
 } tc_store_check_report;
 
 /* Checks the store at path, reporting each problem through fn (may be NULL). TC_OK when
- * the check ran to its end, whatever it found (r->problems says); a store that cannot
- * be opened at all is one problem. Other statuses: out of memory and the like. */
+ * the check ran to its end, whatever it found (r->problems says); a file whose bytes
+ * HDF5 refuses is one problem. TC_ERR_IO when the file cannot be read at all (missing,
+ * a directory, no permission): no verdict on its contents. Out of memory and the like
+ * otherwise. */
 tc_status tc_store_check(const char *path, tc_store_problem_fn fn, void *ctx,
                          tc_store_check_report *r, tc_err *err);
 

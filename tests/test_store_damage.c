@@ -287,6 +287,17 @@ Test(store_damage, sound_store_checks_clean) {
   cr_assert_eq(store_system("grep -q 'sound' '%s'", out), 0);
 }
 
+/* A path that is no readable file gets the system's reason, not a verdict of damage. */
+Test(store_damage, unreadable_path_is_no_verdict) {
+  tc_err err = {0};
+  tc_store_check_report r;
+  cr_assert_eq(tc_store_check("/nonexistent/store.h5", NULL, NULL, &r, &err), TC_ERR_IO);
+  cr_assert(strstr(err.msg, "No such file"), "%s", err.msg);
+  cr_assert_eq(r.problems, 0);
+  cr_assert_eq(tc_store_check("/", NULL, NULL, &r, &err), TC_ERR_IO);
+  cr_assert(strstr(err.msg, "directory"), "%s", err.msg);
+}
+
 /* The grid itself refuses fixes out of order (whatever the source). */
 Test(store_damage, grid_refuses_unsorted_fixes) {
   tc_grid_cpu *g;
