@@ -5,14 +5,10 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "host/engine/encounter.h"
 #include "host/engine/grow.h"
 #include "host/events/internal.h"
 #include "kernels/geo.h"
-
-static int cmp_double(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return x < y ? -1 : x > y;
-}
 
 static tc_status close_run(const tc_loiter_cfg *c, tc_loiter_state *s, uint32_t mmsi,
                            tc_event_lists *out) {
@@ -24,8 +20,6 @@ static tc_status close_run(const tc_loiter_cfg *c, tc_loiter_state *s, uint32_t 
   if (!l)
     return TC_ERR_NOMEM;
   out->loiter = l;
-  if (s->rn) /* the C library wants a non-NULL base even for none */
-    qsort(s->sp, s->rn, sizeof *s->sp, cmp_double);
   size_t n = s->rn;
   tc_loiter *e = &l[out->n_loiter++];
   e->mmsi = mmsi;
@@ -34,7 +28,7 @@ static tc_status close_run(const tc_loiter_cfg *c, tc_loiter_state *s, uint32_t 
   e->slots = (int64_t)n;
   e->mean_lat = s->sum_lat / (double)n;
   e->mean_lon = tc_norm_lon(atan2(s->sum_sin, s->sum_cos) / TC_DEG2RAD);
-  e->median_speed_kn = n % 2 ? s->sp[n / 2] : (s->sp[n / 2 - 1] + s->sp[n / 2]) / 2.0;
+  e->median_speed_kn = tc_median(s->sp, n); /* the spec's median, as the encounters' */
   s->rn = 0;
   return TC_OK;
 }
