@@ -205,20 +205,23 @@ static json_t *iso(int64_t t) {
   return json_string(s);
 }
 
-static json_t *one(const tc_candidate *k, const tc_evlink *x) {
-  const tc_event_lists *l = k->ev;
+json_t *tc_event_json(const tc_event_lists *l, const tc_event_places *evp, const tc_evlink *x) {
+  tc_candidate k = {0}; /* only the event fields are read */
+  k.ev = l;
+  k.evp = evp;
   int bad = 0;
   json_t *o = json_object();
   if (!o)
     return NULL;
-  const char *pl = tc_evlink_place(k, x);
+  const char *pl = tc_evlink_place(&k, x);
   char ref[128];
-  tc_evlink_ref(k, x, ref, sizeof ref);
+  tc_evlink_ref(&k, x, ref, sizeof ref);
   tc_json_set(o, "ref", json_string(ref), &bad);
   if (x->kind == TC_EVL_GAP) {
     const tc_gap *g = &l->gaps[x->index];
     tc_json_set(o, "kind", json_string("gap"), &bad);
-    tc_json_set(o, "vessel", json_stringn(&x->vessel, 1), &bad);
+    if (x->vessel)
+      tc_json_set(o, "vessel", json_stringn(&x->vessel, 1), &bad);
     tc_json_set(o, "mmsi", json_integer(g->mmsi), &bad);
     tc_json_set(o, "start", iso(g->t0), &bad);
     tc_json_set(o, "end", iso(g->t1), &bad);
@@ -234,7 +237,8 @@ static json_t *one(const tc_candidate *k, const tc_evlink *x) {
   } else if (x->kind == TC_EVL_LOITER) {
     const tc_loiter *r = &l->loiter[x->index];
     tc_json_set(o, "kind", json_string("loitering"), &bad);
-    tc_json_set(o, "vessel", json_stringn(&x->vessel, 1), &bad);
+    if (x->vessel)
+      tc_json_set(o, "vessel", json_stringn(&x->vessel, 1), &bad);
     tc_json_set(o, "mmsi", json_integer(r->mmsi), &bad);
     tc_json_set(o, "start", iso(r->start), &bad);
     tc_json_set(o, "end", iso(r->end), &bad);
@@ -261,8 +265,8 @@ static json_t *one(const tc_candidate *k, const tc_evlink *x) {
     tc_json_set(o, "dist_reappear_m", tc_json_fixed(d->dist_reappear_m, 0), &bad);
     tc_json_set(o, "coverage_a", tc_json_fixed(d->coverage_a, 4), &bad);
     tc_json_set(o, "coverage_b", tc_json_fixed(d->coverage_b, 4), &bad);
-    if (k->evp && k->evp->dark_rank)
-      tc_json_set(o, "rank", json_integer((json_int_t)k->evp->dark_rank[x->index]), &bad);
+    if (evp && evp->dark_rank)
+      tc_json_set(o, "rank", json_integer((json_int_t)evp->dark_rank[x->index]), &bad);
   }
   tc_json_set(o, "place", tc_json_string(pl), &bad);
   if (bad) {
@@ -276,7 +280,7 @@ json_t *tc_evlinks_json(const tc_candidate *k) {
   json_t *a = json_array();
   int bad = !a;
   for (unsigned i = 0; k->ev && i < k->n_links && !bad; i++)
-    tc_json_push(a, one(k, &k->links[i]), &bad);
+    tc_json_push(a, tc_event_json(k->ev, k->evp, &k->links[i]), &bad);
   if (bad) {
     json_decref(a);
     return NULL;

@@ -42,5 +42,7 @@ void tc_evlinks_refs(const tc_candidate *k, char *buf, size_t cap);
  * the kind's evidence, place): what GeoJSON properties and the report's data carry. NULL
  * when out of memory. */
 json_t *tc_evlinks_json(const tc_candidate *k);
+/* One event so (x->vessel as the link's; 0 for none). */
+json_t *tc_event_json(const tc_event_lists *l, const tc_event_places *evp, const tc_evlink *x);
 
 #endif

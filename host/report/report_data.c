@@ -147,6 +147,10 @@ static json_t *data(const tc_candidates *c, size_t panels, const tc_coast *coast
 
 tc_status tc_report_data(FILE *f, const tc_candidates *c, size_t panels, const tc_coast *coast, tc_err *err) {
   json_t *doc = data(c, panels, coast);
+  if (doc && tc_report_events_data(doc, c, err) != TC_OK) {
+    json_decref(doc);
+    return TC_ERR_NOMEM;
+  }
   char *text = doc ? json_dumps(doc, JSON_COMPACT | TC_JSON_FIXED_PRECISION) : NULL;
   json_decref(doc);
   if (!text)
