@@ -261,6 +261,8 @@ Test(page, events_on_the_map_in_the_table_and_filtered_by_kind) {
             "candidate 0's row lists its gap");
   cr_assert(strstr(dom, "<h4>Linked events</h4>") && strstr(dom, "<h4>Network neighbourhood</h4>"), "panel lists");
   cr_assert(strstr(dom, "<rect class=\"ev ev-gap ev-a\""), "the gap's band on candidate 0's plots");
+  body_attr(dom, "data-ev-linked", v, sizeof v);
+  cr_assert_str_eq(v, "3", "the three linked events drawn as linked on the map");
   expect_events(p, "", "5", "gap:2,loitering:1,dark:1", "3");
   /* a kind turned off leaves the map and the table */
   expect_events(p, "kinds=gap,loitering", "5", "gap:2,loitering:1,dark:0", "2");

@@ -171,10 +171,11 @@ void tc_evlink_ref(const tc_candidate *k, const tc_evlink *x, char *buf, size_t 
   const tc_event_lists *l = k->ev;
   if (x->kind == TC_EVL_GAP) {
     tc_fmt_iso(l->gaps[x->index].t0, t);
-    snprintf(buf, cap, "gap %c %u@%s", x->vessel, l->gaps[x->index].mmsi, t);
+    snprintf(buf, cap, "gap %s%u@%s", x->vessel == 'a' ? "a " : x->vessel == 'b' ? "b " : "", l->gaps[x->index].mmsi, t);
   } else if (x->kind == TC_EVL_LOITER) {
     tc_fmt_iso(l->loiter[x->index].start, t);
-    snprintf(buf, cap, "loitering %c %u@%s", x->vessel, l->loiter[x->index].mmsi, t);
+    snprintf(buf, cap, "loitering %s%u@%s", x->vessel == 'a' ? "a " : x->vessel == 'b' ? "b " : "",
+             l->loiter[x->index].mmsi, t);
   } else {
     const tc_dark *d = &l->dark[x->index];
     tc_fmt_iso(o0(d), t);

@@ -33,7 +33,8 @@ void tc_evlinks_find(const tc_evlink_index *ix, const tc_event_places *evp, tc_c
 const char *tc_evlink_place(const tc_candidate *k, const tc_evlink *x);
 
 /* A link's short reference, naming the row of the events files: "gap a 366123000@2021-03-22T10:02:00Z",
- * "loitering b 366123000@2021-03-22T10:00:00Z", "dark 366123000+538001234@2021-03-22T10:02:00Z". */
+ * "loitering b 366123000@2021-03-22T10:00:00Z" (the vessel's role left out when x->vessel
+ * is 0), "dark 366123000+538001234@2021-03-22T10:02:00Z" (the overlap's start). */
 void tc_evlink_ref(const tc_candidate *k, const tc_evlink *x, char *buf, size_t cap);
 /* Every link's reference joined by "; " (with "; +N more" when more were found than kept). */
 void tc_evlinks_refs(const tc_candidate *k, char *buf, size_t cap);

@@ -37,10 +37,11 @@ void tc_report_plots(FILE *f, const tc_candidate *k, const tc_columns *a, const 
  * '<' written as \u003c so no "</script>" can end the script element early. */
 tc_status tc_report_data(FILE *f, const tc_candidates *c, size_t panels, const tc_coast *coast, tc_err *err);
 /* The events of the candidates' store (report_events.c) into doc: "events" (each kind's
- * linked events, then the others, at most TC_REPORT_EVENTS_MAX of each; dark rendezvous
- * in their rank order) and "net" (each candidate vessel's neighbours in the network, at
+ * linked events, then at most TC_REPORT_EVENTS_UNLINKED others, dark rendezvous in their
+ * rank order; at most TC_REPORT_EVENTS_MAX of each kind in all) and "net" (each candidate vessel's neighbours in the network, at
  * most TC_REPORT_NEIGHBOURS). Nothing when no events were computed. */
 #define TC_REPORT_EVENTS_MAX 2000
+#define TC_REPORT_EVENTS_UNLINKED 300
 #define TC_REPORT_NEIGHBOURS 30
 tc_status tc_report_events_data(json_t *doc, const tc_candidates *c, tc_err *err);
 /* Land as closed rings [[lon, lat], ...] (longitudes unwrapped round the box's middle),

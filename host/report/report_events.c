@@ -1,6 +1,6 @@
 /* The report's events and neighbourhoods (issue 17): the store's gaps, loitering and
- * dark rendezvous for the map (those linked to a candidate first, then the rest, a
- * bounded number of each kind), and for every vessel of a candidate the vessels it met
+ * dark rendezvous for the map (those linked to a candidate, then a few hundred of the
+ * others: the first dark rendezvous in their rank, the first gaps and loitering in time), and for every vessel of a candidate the vessels it met
  * in the network `trajcorr network` draws (host/report/network.h: the encounters
  * listed and the dark rendezvous as edges). */
 #include <stdlib.h>
@@ -10,16 +10,18 @@
 #include "host/report/network.h"
 #include "host/report/report.h"
 
-/* Adds up to max events of one kind: the marked (linked) ones, then the others in
- * order (ord, or list order when NULL). */
+/* Adds up to max events of one kind: the marked (linked) ones, then at most
+ * TC_REPORT_EVENTS_UNLINKED others in order (ord, or list order when NULL). */
 static void kind(json_t *arr, const tc_event_lists *l, const tc_event_places *evp, int k, size_t n,
                  const unsigned char *mark, const size_t *ord, size_t max, int *bad) {
-  size_t done = 0;
+  size_t done = 0, others = 0;
   for (int pass = 0; pass < 2 && !*bad; pass++)
     for (size_t r = 0; r < n && done < max && !*bad; r++) {
       size_t i = ord ? ord[r] : r;
       if (mark[i] != (pass == 0))
         continue;
+      if (pass == 1 && others++ >= TC_REPORT_EVENTS_UNLINKED)
+        break;
       tc_evlink x = {(unsigned char)k, 0, (uint32_t)i};
       tc_json_push(arr, tc_event_json(l, evp, &x), bad);
       done++;

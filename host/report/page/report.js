@@ -160,9 +160,10 @@
   /* ---- events (spec events §4): gaps, loitering, dark rendezvous ---- */
   var KINDS = ['gap', 'loitering', 'dark'], kindOn = { gap: true, loitering: true, dark: true };
   var KCOL = { gap: '#3d4b59', loitering: '#138a72', dark: '#7b2cbf' };
-  var linkedBy = {}; /* an event's ref -> the candidates it is linked to */
+  var linkedBy = {}; /* an event (its ref without the vessel's role) -> the candidates it is linked to */
+  function evKey(x) { return x.ref.replace(/^(gap|loitering) [ab] /, '$1 '); }
   D.enc.forEach(function (e, i) {
-    (e.events || []).forEach(function (x) { (linkedBy[x.ref] = linkedBy[x.ref] || []).push(i); });
+    (e.events || []).forEach(function (x) { (linkedBy[evKey(x)] = linkedBy[evKey(x)] || []).push(i); });
   });
   function hrs(x) { return ((x.end_unix - x.start_unix) / 3600).toFixed(1); }
   function evLabel(x) {
@@ -180,32 +181,33 @@
       ' km going dark, ' + (x.dist_reappear_m / 1000).toFixed(1) + ' km reappearing; coverage ' + x.coverage_a + ', ' +
       x.coverage_b + (x.rank ? '; rank ' + x.rank : '');
     if (x.place) t += '<br>at ' + esc(x.place) + ' (ranked down)';
-    var l = linkedBy[x.ref];
+    var l = linkedBy[evKey(x)];
     if (l) t += '<br>linked to ' + l.length + ' candidate' + (l.length > 1 ? 's' : '');
     return t;
   }
   /* One event as map layers (appended to out). */
   function evLayers(x, linked, out) {
-    var c = KCOL[x.kind], op = linked ? 0.95 : 0.4;
+    var c = KCOL[x.kind], op = linked ? 0.95 : x.place ? 0.15 : 0.35; /* at a port or anchorage: fainter */
     if (x.kind === 'gap') {
       out.push(L.polyline([[x.lat0, x.lon0], [x.lat1, x.lon1]], { color: c, weight: linked ? 3 : 1.5, opacity: op, dashArray: '6 5' }));
       out.push(L.circleMarker([x.lat0, x.lon0], { radius: 3, color: c, weight: 1, fillColor: '#fff', fillOpacity: op }));
       out.push(L.circleMarker([x.lat1, x.lon1], { radius: 3, color: c, weight: 1, fillColor: c, fillOpacity: op }));
     } else if (x.kind === 'loitering') {
-      out.push(L.circleMarker([x.lat, x.lon], { radius: linked ? 7 : 5, color: c, weight: 1, fillColor: c, fillOpacity: op * 0.5 }));
+      out.push(L.circleMarker([x.lat, x.lon], { radius: linked ? 7 : 4, color: c, weight: 1, opacity: op, fillColor: c, fillOpacity: op * 0.5 }));
     } else {
-      out.push(L.circleMarker([x.lat, x.lon], { radius: linked ? 8 : 5, color: c, weight: 2, dashArray: '2 2', fillColor: '#fff', fillOpacity: op * 0.6 }));
+      out.push(L.circleMarker([x.lat, x.lon], { radius: linked ? 8 : 4, color: c, weight: linked ? 2 : 1, opacity: op, dashArray: linked ? '3 2' : null, fillColor: c, fillOpacity: op * 0.5 }));
     }
     out.forEach(function (l) { l.bindPopup(evText(x)); });
     return out;
   }
-  var evGroups = {}, evDrawn = { gap: 0, loitering: 0, dark: 0 };
+  var evGroups = {}, evDrawn = { gap: 0, loitering: 0, dark: 0 }, evLinked = 0;
   if (D.events && map) {
     KINDS.forEach(function (k) {
       var g = L.layerGroup();
       D.events[k].forEach(function (x) {
-        evLayers(x, !!linkedBy[x.ref], []).forEach(function (l) { g.addLayer(l); });
+        evLayers(x, !!linkedBy[evKey(x)], []).forEach(function (l) { g.addLayer(l); });
         evDrawn[k]++;
+        if (linkedBy[evKey(x)]) evLinked++;
       });
       evGroups[k] = g.addTo(map);
     });
@@ -223,6 +225,7 @@
     var cells = 0;
     document.querySelectorAll('td.evcell .ev').forEach(function (el) { if (getComputedStyle(el).display !== 'none') cells++; });
     document.body.setAttribute('data-ev-cells', String(cells));
+    document.body.setAttribute('data-ev-linked', String(evLinked)); /* drawn as linked on the map */
     return KINDS.map(function (k) { return k + ':' + (evGroups[k] && map.hasLayer(evGroups[k]) ? evDrawn[k] : 0); }).join(',');
   }
   function setKind(k, on) {
