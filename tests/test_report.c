@@ -365,7 +365,7 @@ Test(report, events_linked_and_scored_alike_everywhere, .timeout = 240) {
       "got['report of a list'] = page(html2)\n"
       "g = json.load(open(gj))\n"
       "got['geojson'] = {x['properties']['id']: (x['properties']['score'], x['properties']['reasons'],\n"
-      "                  '; '.join(y['ref'] for y in x['properties']['events']))\n"
+      "                  x['properties']['events'])\n"
       "                  for x in g['features'] if x['properties'].get('kind') == 'encounter'}\n"
       "ns = {'k': 'http://www.opengis.net/kml/2.2'}\n"
       "k = {}\n"

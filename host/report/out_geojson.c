@@ -68,7 +68,10 @@ json_t *tc_json_candidate_props(const tc_candidate *k) {
   tc_json_set(o, "n_gaps", k->ev ? json_integer(k->n_gaps) : json_null(), &bad);
   tc_json_set(o, "n_loitering", k->ev ? json_integer(k->n_loiter) : json_null(), &bad);
   tc_json_set(o, "n_dark", k->ev ? json_integer(k->n_dark) : json_null(), &bad);
-  tc_json_set(o, "events", k->ev ? tc_evlinks_json(k) : json_null(), &bad);
+  char refs[TC_EVLINKS_MAX * 64]; /* text, as in the CSV: every field stays scalar for GDAL */
+  if (k->ev)
+    tc_evlinks_refs(k, refs, sizeof refs);
+  tc_json_set(o, "events", k->ev ? tc_json_string(refs) : json_null(), &bad);
   if (bad) {
     json_decref(o);
     return NULL;

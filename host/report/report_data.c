@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "host/report/evlinks.h"
 #include "host/report/jsonout.h"
 #include "host/report/mid.h"
 #include "host/report/report.h"
@@ -86,6 +87,8 @@ static json_t *page_props(const tc_candidate *k) {
   tc_json_set(o, "type_name_a", json_string(tc_ship_type_name(k->va.ship_type)), &bad);
   tc_json_set(o, "type_name_b", json_string(tc_ship_type_name(k->vb.ship_type)), &bad);
   tc_json_set(o, "in_port", json_boolean((k->tags & TC_TAG_NEAR_PORT) != 0), &bad);
+  if (k->ev) /* the linked events themselves, for the map, table and panels */
+    tc_json_set(o, "events", tc_evlinks_json(k), &bad);
   if (bad) {
     json_decref(o);
     return NULL;
