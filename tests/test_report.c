@@ -297,7 +297,8 @@ Test(report, one_ranking_across_commands_and_formats, .timeout = 240) {
  * has gaps, loitering and dark rendezvous: every candidate lists the events the linkage
  * rules give from `trajcorr events`' own lists (recomputed here), and --sort score, the
  * report (encounters computed, or a list given), GeoJSON, KML and HDF5 give every
- * candidate the same score, reasons and linked events. */
+ * candidate the same score, reasons and linked events; the report's neighbourhoods are
+ * those of `trajcorr network`'s edge list. */
 Test(report, events_linked_and_scored_alike_everywhere, .timeout = 240) {
   if (!au_have_python("json csv re datetime math xml.etree.ElementTree"))
     cr_skip("no /usr/bin/python3");
@@ -310,21 +311,28 @@ Test(report, events_linked_and_scored_alike_everywhere, .timeout = 240) {
   const char *store = au_path("evsuez.h5"), *ev = au_path("evsuez"), *list = au_path("evsuez.enc.csv");
   const char *ranked = au_path("evsuez.ranked.csv"), *html = au_path("evsuez.html"), *html2 = au_path("evsuez.list.html");
   const char *gj = au_path("evsuez.geojson"), *kml = au_path("evsuez.kml"), *h5 = au_path("evsuez.out.h5");
+  const char *net = au_path("evsuez.net.csv");
   char cmd[16384];
   snprintf(cmd, sizeof cmd,
            "rm -f '%s' '%s.anchorages.csv' && '%s' import -q '%s' '%s' >/dev/null 2>&1 && '%s' events -q '%s' -o '%s' && "
            "'%s' encounters -q '%s' -o '%s' && '%s' encounters -q '%s' --sort score -o '%s' && "
            "'%s' report -q '%s' -o '%s' && '%s' report -q '%s' '%s' -o '%s' && "
-           "'%s' encounters -q '%s' -o '%s' && '%s' encounters -q '%s' -o '%s' && '%s' encounters -q '%s' -o '%s'",
+           "'%s' encounters -q '%s' -o '%s' && '%s' encounters -q '%s' -o '%s' && '%s' encounters -q '%s' -o '%s' && "
+           "'%s' network -q '%s' -o '%s'",
            store, store, TC_BINARY, store, src, TC_BINARY, store, ev, TC_BINARY, store, list, TC_BINARY, store, ranked,
            TC_BINARY, store, html, TC_BINARY, store, list, html2, TC_BINARY, store, gj, TC_BINARY, store, kml,
-           TC_BINARY, store, h5);
+           TC_BINARY, store, h5, TC_BINARY, store, net);
   cr_assert_eq(system(cmd), 0, "%s", cmd);
   char out[8192], args[8192];
-  snprintf(args, sizeof args, "'%s' '%s' '%s' '%s' '%s' '%s' '%s'", ranked, html, html2, gj, kml, h5, ev);
+  snprintf(args, sizeof args, "'%s' '%s' '%s' '%s' '%s' '%s' '%s' '%s'", ranked, html, html2, gj, kml, h5, ev, net);
   int rc = au_python(
       "import sys, re, json, csv, math, datetime, xml.etree.ElementTree as ET\n"
-      "ranked, html, html2, gj, kml, h5, ev = sys.argv[1:8]\n"
+      "ranked, html, html2, gj, kml, h5, ev, net = sys.argv[1:9]\n"
+      "deg, nlinks = {}, {}\n"
+      "for r in csv.DictReader(open(net)):\n"
+      "  for v in (r['mmsi_a'], r['mmsi_b']):\n"
+      "    deg[v] = deg.get(v, 0) + 1\n"
+      "    nlinks[v] = nlinks.get(v, 0) + int(r['encounters']) + int(r['dark_rendezvous'])\n"
       "T = lambda s: int(datetime.datetime.strptime(s, '%Y-%m-%dT%H:%M:%SZ').replace(tzinfo=datetime.timezone.utc).timestamp())\n"
       "def hav(a, b, c, d):\n"
       "  r = math.radians\n"
@@ -360,6 +368,9 @@ Test(report, events_linked_and_scored_alike_everywhere, .timeout = 240) {
       "    assert d['events']['total'][k] == len(lst), (k, d['events']['total'][k], len(lst))\n"
       "    assert set(refs) >= linked and len(refs) == min(len(lst), len(linked) + 300), (k, len(refs), len(linked))\n"
       "  assert all(str(m) in d['net'] for e in d['enc'] for m in (e['mmsi_a'], e['mmsi_b'])), 'a neighbourhood for every vessel'\n"
+      "  nb = d['net']\n"
+      "  bad = [m for m in nb if (nb[m]['met'], nb[m]['links']) != (deg[m], nlinks[m]) or len(nb[m]['v']) != min(30, deg[m])]\n"
+      "  assert not bad, ('neighbourhoods unlike trajcorr network', bad[:3])\n"
       "  return {e['id']: (e['score'], e['reasons'], '; '.join(x['ref'] for x in e['events'])) for e in d['enc']}\n"
       "got['report'] = page(html)\n"
       "got['report of a list'] = page(html2)\n"
