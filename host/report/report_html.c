@@ -279,7 +279,9 @@ static tc_status page(FILE *f, const tc_candidates *c, const tc_report_opts *o, 
   table(f, c);
   size_t panels = c->n < o->max_panels ? c->n : o->max_panels;
   fprintf(f, "</section>\n<section id=\"panels\"><h2>Panels</h2><p class=\"note\">The first %zu candidates in list order; "
-             "tracks %.0f h either side (blue a, orange b; thick while they met); shaded: the encounter; dashed: 500 m.</p>\n",
+             "tracks %.0f h either side (blue a, orange b; thick while they met); shaded: the encounter; dashed: 500 m; "
+             "bands along the top: linked events of a, of b and of the pair (grey gaps, green loitering, purple dark "
+             "rendezvous).</p>\n",
           panels, o->margin_s / 3600.0);
   for (size_t i = 0; i < panels; i++)
     panel(f, c, i, o);
