@@ -17,6 +17,7 @@
 #include "host/report/encounters_csv.h"
 #include "host/report/events_csv.h"
 #include "host/report/events_out.h"
+#include "host/report/rank_events.h"
 #include "host/report/sidecar.h"
 #include "io/outpath.h"
 #include "io/store.h"
@@ -205,8 +206,10 @@ static int run(int argc, char **argv, const tc_encounters_args *a, tc_output *ao
   char *mtext = NULL;
   size_t mlen = 0;
   tc_events *ev = NULL;
-  tc_event_params ep;
-  tc_event_params_default(&ep);
+  tc_event_params ep; /* --gap-min is the events' min_gap, so they rank what they list */
+  tc_rank_event_params(&ep, tc_output_gap_min(ao));
+  /* the ranking's events (docs/ranking.md) come from the same read as the encounters */
+  int rank_ev = tc_output_wanted(ao, out) && tc_output_events_wanted(ao);
   tc_event_lists evl;
   tc_event_lists_init(&evl);
   tc_status s = stores && spath && sinfo ? TC_OK : tc_fail(&err, TC_ERR_NOMEM, "out of memory");
@@ -228,7 +231,7 @@ static int run(int argc, char **argv, const tc_encounters_args *a, tc_output *ao
   tc_bucket_source store_src = tc_multi_source_get(msrc), src = store_src;
   /* --with-events: the events' first pass rides along the engine's read (a tee) */
   tc_events_tee_ctx tctx;
-  if (a->with_events) {
+  if (a->with_events || rank_ev) {
     if ((s = tc_events_create(&p, &ep, &ev, &err)) != TC_OK)
       goto fail;
     src = tc_events_tee(&tctx, &store_src, ev);
@@ -248,7 +251,11 @@ static int run(int argc, char **argv, const tc_encounters_args *a, tc_output *ao
       fprintf(stderr,
               "trajcorr encounters: events: %zu loitering, %zu gaps, %zu dark rendezvous, %zu places -> %s.*\n",
               evl.n_loiter, evl.n_gaps, evl.n_dark, nplaces, a->with_events);
+  } else if (rank_ev && (s = tc_rank_events_finish(ev, stores, nst, &p, &list, &evl, &err)) != TC_OK) {
+    goto fail;
   }
+  if (rank_ev)
+    tc_output_set_events(ao, &evl);
   double t_output = tc_cli_now();
   if ((s = tc_sidecar_text(argc, argv, spath, sinfo, nst, &p, ops->name, &st, &mtext,
                            &mlen, &err)) != TC_OK)

@@ -46,6 +46,8 @@ static const char exit_notes[] = "Exit status: 0 success, 1 failure, 2 bad usage
            "FIRST.set-anchorages.csv)"},                                                                      \
   {.name = "gap-min", .kind = TC_OPT_DURATION, TC_AT(T, out_opts.o.gap_min),                                   \
    .help = "AIS gap that counts as going dark"},                                                              \
+  {.name = "no-events", .kind = TC_OPT_FLAG, TC_AT(T, out_opts.o.no_events),                                   \
+   .help = "rank without the store's events (gaps, loitering, dark rendezvous; docs/ranking.md)"},            \
   {.name = "sort", .kind = TC_OPT_ENUM, TC_AT(T, out_opts.o.sort_score), .choices = "time|score",              \
    .help = "order of the list: time (the spec's) or score (docs/ranking.md)"}
 

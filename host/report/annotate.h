@@ -9,6 +9,7 @@
 
 #include "host/report/candidates.h"
 #include "host/report/coast.h"
+#include "host/report/evlinks.h"
 #include "host/report/places.h"
 #include "host/report/polygons.h"
 #include "host/report/tracks.h"
@@ -30,6 +31,10 @@ typedef struct {
   int64_t track_margin_s;           /* before and after the encounter */
   int64_t gap_min_s, gap_window_s;  /* gaps of at least min within window of the meeting */
   int sort_by_score;                /* else spec order */
+  const tc_evlink_index *events;    /* the store's events (spec events §4): linked to each
+                                       candidate and scored, gaps included; NULL: gaps
+                                       read from the tracks as gap_min, gap_window say */
+  const tc_event_places *ev_places; /* their ports and anchorages; NULL: none */
   tc_track_progress progress;       /* told how the one read of the tracks goes; NULL none */
   void *progress_user;
 } tc_annotate_opts;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "host/report/anchorage_store.h"
+#include "host/report/evlinks.h"
 #include "host/report/tracks_multi.h"
 #include "host/report/tracks_store.h"
 #include "host/report/writers.h"
@@ -14,7 +15,7 @@ struct tc_output {
   const char *const *port_paths;
   size_t nports;
   int tracks, sort_score, requested, loaded, prepared;
-  int no_anchorages, anch_cached;
+  int no_anchorages, anch_cached, no_events;
   long nanch;      /* anchorages found in the store(s); -1 when not looked for */
   tc_store *store; /* given with tc_output_use_store */
   tc_store *const *stores; /* or these, with tc_output_use_stores (nstores >= 2) */
@@ -36,6 +37,9 @@ struct tc_output {
   tc_track_progress progress;
   void *progress_user;
   tc_candidates cand;
+  const tc_event_lists *events; /* tc_output_set_events */
+  tc_evlink_index *evix;
+  tc_event_places evp;
   size_t n_in;
   char coast_note[256];
   char summary[1024];
@@ -68,6 +72,8 @@ void tc_output_free(tc_output *o) {
   tc_store_tracks_free(&o->st);
   tc_stores_tracks_free(o->mst);
   tc_candidates_free(&o->cand);
+  tc_evlink_index_free(o->evix);
+  tc_event_places_free(&o->evp);
   free(o);
 }
 
@@ -100,6 +106,7 @@ tc_status tc_output_configure(tc_output *o, const tc_output_opts *p, int request
   o->tracks = p->tracks;
   o->sort_score = p->sort_score;
   o->no_anchorages = p->no_anchorages;
+  o->no_events = p->no_events;
   o->track_margin = p->track_margin;
   o->gap_min = p->gap_min;
   o->port_radius = p->port_radius;
@@ -155,6 +162,9 @@ void tc_output_set_progress(tc_output *o, tc_track_progress fn, void *user) {
 }
 int tc_output_has_ports(const tc_output *o) { return o->nports > 0; }
 const tc_coast *tc_output_coast(const tc_output *o) { return o->coast; }
+void tc_output_set_events(tc_output *o, const tc_event_lists *events) { o->events = events; }
+int tc_output_events_wanted(const tc_output *o) { return !o->no_events; }
+int64_t tc_output_gap_min(const tc_output *o) { return o->gap_min; }
 void tc_output_add_places(tc_output *o, tc_places *owned) {
   tc_places_free(o->extra);
   o->extra = owned;
@@ -264,6 +274,16 @@ tc_status tc_output_prepare(tc_output *o, const tc_encounter_list *list, tc_err 
   a->sort_by_score = o->sort_score;
   a->progress = o->progress;
   a->progress_user = o->progress_user;
+  if (o->events) { /* flagged at the same places as the encounters, within the same radius */
+    tc_evlink_index_free(o->evix);
+    o->evix = NULL;
+    tc_event_places_free(&o->evp);
+    TC_TRY(tc_evlink_index_create(o->events, &o->evix, err));
+    if (o->places)
+      TC_TRY(tc_event_places_compute(o->places, o->port_radius, o->events, &o->evp, err));
+    a->events = o->evix;
+    a->ev_places = o->places ? &o->evp : NULL;
+  }
   if (o->coast_note[0])
     snprintf(o->cand.note, sizeof o->cand.note, "%s", o->coast_note);
   TC_TRY(tc_annotate(&o->cand, a, err));
@@ -275,7 +295,17 @@ tc_status tc_output_prepare(tc_output *o, const tc_encounter_list *list, tc_err 
   if (o->nanch >= 0)
     snprintf(anch, sizeof anch, "; %ld anchorages found in the store%s%s", o->nanch, o->nstores ? "s" : "",
              o->anch_cached ? " (cached)" : "");
-  snprintf(o->summary, sizeof o->summary, "%zu of %zu encounters kept%s%s%s", o->cand.n, o->n_in, anch,
+  char evs[160] = "";
+  if (o->events) {
+    size_t lg = 0, ll = 0, ld = 0;
+    for (size_t i = 0; i < o->cand.n; i++) {
+      lg += o->cand.v[i].n_gaps;
+      ll += o->cand.v[i].n_loiter;
+      ld += o->cand.v[i].n_dark;
+    }
+    snprintf(evs, sizeof evs, "; events linked: %zu gaps, %zu loitering, %zu dark rendezvous", lg, ll, ld);
+  }
+  snprintf(o->summary, sizeof o->summary, "%zu of %zu encounters kept%s%s%s%s", o->cand.n, o->n_in, anch, evs,
            o->coast_note[0] ? "; " : "", o->coast_note);
   return TC_OK;
 }

@@ -38,12 +38,13 @@ void tc_output_free(tc_output *o);
  *   no_anchorages  no anchorages from the store (without it and without ports, they
  *               are found, and cached beside the store, by tc_anchorages_for_store)
  *   gap_min     AIS gap length that counts, seconds (default 12h)
- *   sort_score  rank by score instead of the spec's time order */
+ *   sort_score  rank by score instead of the spec's time order
+ *   no_events   the commands compute no events for the ranking (tc_output_events_wanted) */
 typedef struct {
   const char *format, *area, *watchlist, *coast;
   const char *const *ports;
   size_t nports;
-  int tracks, sort_score, no_anchorages;
+  int tracks, sort_score, no_anchorages, no_events;
   int64_t track_margin, gap_min;
   double port_radius, exclude_port_radius;
 } tc_output_opts;
@@ -57,6 +58,13 @@ tc_status tc_output_configure(tc_output *o, const tc_output_opts *p, int request
 void tc_output_set_tracks(tc_output *o, int on, size_t limit);
 /* Told how reading the tracks goes (rows done of total); NULL for nothing. */
 void tc_output_set_progress(tc_output *o, tc_track_progress fn, void *user);
+/* Whether the command should compute the store's events for the ranking (no
+ * --no-events), and the least gap they report (--gap-min). */
+int tc_output_events_wanted(const tc_output *o);
+int64_t tc_output_gap_min(const tc_output *o);
+/* The store's events (spec events §4; the list must outlive o): tc_output_prepare links
+ * them to the candidates, flags those at the places, and scores them (docs/ranking.md). */
+void tc_output_set_events(tc_output *o, const tc_event_lists *events);
 /* Adds places (anchorages found in the data); o takes ownership. */
 void tc_output_add_places(tc_output *o, tc_places *owned);
 /* Anchorages found in the store (after tc_output_prepare), -1 when not looked for;

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "host/report/evlinks.h"
 #include "host/report/jsonout.h"
 #include "host/report/mid.h"
 #include "host/report/report.h"
@@ -86,6 +87,8 @@ static json_t *page_props(const tc_candidate *k) {
   tc_json_set(o, "type_name_a", json_string(tc_ship_type_name(k->va.ship_type)), &bad);
   tc_json_set(o, "type_name_b", json_string(tc_ship_type_name(k->vb.ship_type)), &bad);
   tc_json_set(o, "in_port", json_boolean((k->tags & TC_TAG_NEAR_PORT) != 0), &bad);
+  if (k->ev) /* the linked events themselves, for the map, table and panels */
+    tc_json_set(o, "events", tc_evlinks_json(k), &bad);
   if (bad) {
     json_decref(o);
     return NULL;
@@ -147,6 +150,10 @@ static json_t *data(const tc_candidates *c, size_t panels, const tc_coast *coast
 
 tc_status tc_report_data(FILE *f, const tc_candidates *c, size_t panels, const tc_coast *coast, tc_err *err) {
   json_t *doc = data(c, panels, coast);
+  if (doc && tc_report_events_data(doc, c, err) != TC_OK) {
+    json_decref(doc);
+    return TC_ERR_NOMEM;
+  }
   char *text = doc ? json_dumps(doc, JSON_COMPACT | TC_JSON_FIXED_PRECISION) : NULL;
   json_decref(doc);
   if (!text)
