@@ -281,7 +281,11 @@ tc_status tc_output_prepare(tc_output *o, const tc_encounter_list *list, tc_err 
 
 tc_status tc_output_check_path(const tc_output *o, const char *path, tc_err *err) {
   tc_format fmt;
-  return tc_format_parse(o->format, strcmp(path, "-") ? path : NULL, &fmt, err);
+  int out = !strcmp(path, "-");
+  TC_TRY(tc_format_parse(o->format, out ? NULL : path, &fmt, err));
+  if (out && (fmt == TC_FMT_HDF5 || tc_format_is_gdal(fmt)))
+    return tc_fail(err, TC_ERR_ARG, "%s output needs a file name, not '-'", tc_format_title(fmt));
+  return TC_OK;
 }
 
 tc_status tc_output_write(const char *path, const char *format, const tc_encounter_list *list, tc_output *o,

@@ -92,8 +92,9 @@ tc_status tc_output_prepare(tc_output *o, const tc_encounter_list *list, tc_err 
 tc_status tc_output_write(const char *path, const char *format, const tc_encounter_list *list,
                           tc_output *o, tc_err *err);
 
-/* TC_OK when tc_output_write can write path (its --format or extension is known; "-"
- * and names without an extension are): for a check before the work. */
+/* TC_OK when tc_output_write can write path (its --format or extension is known, and
+ * GDAL loads when the format needs it; names without an extension are CSV; "-" takes
+ * CSV, GeoJSON and KML): for a check before the work. */
 tc_status tc_output_check_path(const tc_output *o, const char *path, tc_err *err);
 
 const tc_candidates *tc_output_candidates(const tc_output *o);
