@@ -296,7 +296,8 @@ Test(gis, kml_validates_against_ogc_schema) {
 }
 
 /* RFC 7946 for both GeoJSON files: no crs member, positions [lon, lat] of numbers
- * within range (the Point is the mean position: lon first), only RFC geometry types,
+ * within range (the Point is the mean position: lon first), numeric properties numbers
+ * (not strings), only RFC geometry types,
  * a MultiLineString where the track crosses the antimeridian, feature ids strings or
  * numbers. */
 Test(gis, geojson_follows_rfc7946) {
@@ -333,6 +334,10 @@ Test(gis, geojson_follows_rfc7946) {
       "        pr = f['properties']\n"
       "        if pr['kind'] == 'encounter':\n"
       "            assert f['geometry']['coordinates'] == [pr['mean_lon'], pr['mean_lat']], 'lon, lat order'\n"
+      "            for k in ('mmsi_a', 'mmsi_b', 'duration_s', 'start_unix'):\n"
+      "                assert type(pr[k]) is int, (k, pr[k])\n"
+      "            for k in ('score', 'min_dist_m', 'mean_lat', 'mean_lon'):\n"
+      "                assert type(pr[k]) in (int, float), (k, pr[k])\n"
       "assert seen == {'Point', 'LineString', 'MultiLineString'}, seen\n"
       "print('OK')\n";
   char out[8192], args[2400];
