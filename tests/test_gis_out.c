@@ -365,3 +365,14 @@ Test(gis, stdout_refused_before_the_work) {
   cr_assert_eq(tc_output_check_path(o, "x.gpkg", &err), TC_OK);
   tc_output_free(o);
 }
+
+/* What keeps the two HDF5s apart (docs/architecture.md, "GDAL"): the program exports
+ * no HDF5 symbol that GDAL's libhdf5 could bind to instead of its own. */
+Test(gis, program_exports_no_hdf5_symbols) {
+  if (!have("nm"))
+    cr_skip("nm is not installed (binutils)");
+  char cmd[2048];
+  snprintf(cmd, sizeof cmd, "nm -D --defined-only '%s' >'%s' && ! grep -E ' H5[A-Za-z0-9_]*(@.*)?$' '%s'",
+           TC_BINARY, au_path("dynsym.txt"), au_path("dynsym.txt"));
+  cr_assert_eq(system(cmd), 0, "%s", cmd);
+}
