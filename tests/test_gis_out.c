@@ -376,3 +376,29 @@ Test(gis, program_exports_no_hdf5_symbols) {
            TC_BINARY, au_path("dynsym.txt"), au_path("dynsym.txt"));
   cr_assert_eq(system(cmd), 0, "%s", cmd);
 }
+
+/* A write GDAL fails (here: the file size limit, 40 KiB, hit while SQLite commits or the
+ * Shapefile's records are written): exit 1, GDAL's reason after the file's name, no
+ * other message (GDAL's own are kept), and nothing left beside the target. */
+Test(gis, gdal_failure_is_named_and_leaves_nothing) {
+  tc_format f;
+  tc_err err = {0};
+  if (tc_format_parse("gpkg", NULL, &f, &err) == TC_ERR_UNSUPPORTED)
+    cr_skip("%s", err.msg);
+  const char *dir = au_path("full"), *log = au_path("full.err");
+  char cmd[8192];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s' && '%s' generate -q -o /dev/null --store '%s/s.h5' "
+           "--vessels 60 --days 0.5 >/dev/null 2>&1", dir, dir, TC_BINARY, dir);
+  cr_assert_eq(system(cmd), 0, "%s", cmd);
+  const char *outs[] = {"x.gpkg", "x.shp"};
+  const char *why[] = {"x.gpkg: sqlite3_exec(COMMIT) failed", "x.tracks.shp: "};
+  for (int i = 0; i < 2; i++) {
+    snprintf(cmd, sizeof cmd, "cd '%s' && bash -c 'ulimit -f 40; trap \"\" XFSZ; exec \"$0\" encounters -q s.h5 --tracks "
+             "-o %s' '%s' 2>'%s'; test $? -eq 1", dir, outs[i], TC_BINARY, log);
+    cr_assert_eq(system(cmd), 0, "exit status 1: %s", cmd);
+    snprintf(cmd, sizeof cmd, "test \"$(wc -l <'%s')\" -eq 1 && grep -qF '%s' '%s'", log, why[i], log);
+    cr_assert_eq(system(cmd), 0, "one line naming the file and GDAL's reason (%s)", log);
+    snprintf(cmd, sizeof cmd, "test -z \"$(ls -A '%s' | grep -v '^s\\.h5')\"", dir);
+    cr_assert_eq(system(cmd), 0, "nothing but the store and its anchorages cache is left in %s", dir);
+  }
+}
