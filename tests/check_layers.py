@@ -9,7 +9,9 @@ table LAYERS below is that list. Two checks, both from the sources alone (no bui
 1. Includes. Each `#include "..."` of a project file is resolved (from the repository
    root, or beside the including file) and its layer must be one the including file's
    layer may use.
-2. Call circles. For every .c file the external (non-static) functions it defines are
+2. GDAL. Its headers (gdal*.h, ogr*.h, cpl_*.h) are included only by the output
+   writers in host/report/ (and tests): io/, kernels/ and the engine never use GDAL.
+3. Call circles. For every .c file the external (non-static) functions it defines are
    collected; file A uses file B when A names one of B's functions. A circle of such
    uses between .c files (A uses B and B uses A, or longer) is an error: one of them
    should own the shared part, or the shared part should move to a file both use.
@@ -120,6 +122,25 @@ def check_includes(root, files):
     return errors
 
 
+SYS_INCLUDE_RE = re.compile(r'^\s*#\s*include\s*<([^>]+)>', re.M)
+GDAL_HEADER_RE = re.compile(r"^(gdal\w*|ogr\w*|cpl_\w*)\.h$")
+GDAL_LAYERS = {"report", "tests"}
+
+
+def check_gdal(root, files):
+    errors = []
+    for rel in files:
+        layer = layer_of(rel)
+        with open(os.path.join(root, rel), encoding="utf-8", errors="replace") as fh:
+            text = fh.read()
+        for m in SYS_INCLUDE_RE.finditer(text):
+            if GDAL_HEADER_RE.match(os.path.basename(m.group(1))) and layer not in GDAL_LAYERS:
+                line = text.count("\n", 0, m.start()) + 1
+                errors.append(f"{rel}:{line}: include <{m.group(1)}>: GDAL belongs to the output writers "
+                              f"(host/report), not layer {layer}")
+    return errors
+
+
 DEF_HEAD_RE = re.compile(r"\b([A-Za-z_]\w*)\s*\((?:[^()]|\([^()]*\))*\)\s*$", re.S)
 IDENT_RE = re.compile(r"\b[A-Za-z_]\w*\b")
 NOT_DEFS = {"if", "for", "while", "switch", "return", "sizeof"}
@@ -210,7 +231,7 @@ def main():
     root = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else
                            os.path.join(os.path.dirname(__file__), ".."))
     files = sources(root)
-    errors = check_includes(root, files) + check_circles(root, files)
+    errors = check_includes(root, files) + check_gdal(root, files) + check_circles(root, files)
     for e in errors:
         print(e)
     nc = sum(1 for f in files if f.endswith(".c"))

@@ -20,8 +20,10 @@ static const char exit_notes[] = "Exit status: 0 success, 1 failure, 2 bad usage
 /* The list file's format and tracks: encounters only (the report page is HTML and always
  * has tracks). */
 #define OUTPUT_FILE_ROWS(T)                                                                                    \
-  {.name = "format", .kind = TC_OPT_STRING, TC_AT(T, out_opts.o.format), .metavar = "FMT",                   \
-   .help = "output format: csv, geojson (json), kml or hdf5 (h5)", .deflt = "from the file name, else csv"},  \
+  {.name = "format", .short_name = 'f', .kind = TC_OPT_STRING, TC_AT(T, out_opts.o.format), .metavar = "FMT", \
+   .help = "output format: csv, geojson (json), kml, hdf5 (h5), gpkg, fgb or shp, or GDAL's driver name "      \
+           "(GPKG, FlatGeobuf, 'ESRI Shapefile', ...)",                                                       \
+   .deflt = "from the file name, else csv"},                                                                  \
   {.name = "tracks", .kind = TC_OPT_FLAG, TC_AT(T, out_opts.o.tracks),                                         \
    .help = "add both vessels' tracks (GeoJSON, KML, HDF5)"}
 

@@ -131,14 +131,13 @@ size_t tc_output_inputs(const tc_output *o, const char **v, size_t cap) {
 int tc_output_tracks_path(const tc_output *o, const char *path, char *buf, size_t cap) {
   tc_format fmt;
   tc_err err = {0};
-  if (!o->tracks || !strcmp(path, "-") || tc_format_parse(o->format, path, &fmt, &err) != TC_OK ||
-      fmt != TC_FMT_GEOJSON)
+  if (!o->tracks || !strcmp(path, "-") || tc_format_parse(o->format, path, &fmt, &err) != TC_OK)
     return 0;
-  return tc_geojson_tracks_path(path, buf, cap);
+  return fmt == TC_FMT_GEOJSON ? tc_geojson_tracks_path(path, buf, cap) : tc_gdal_tracks_path(path, fmt, buf, cap);
 }
 
 int tc_output_wanted(const tc_output *o, const char *path) {
-  static const char *const ext[] = {".geojson", ".json", ".kml", ".h5", ".hdf5", NULL};
+  static const char *const ext[] = {".geojson", ".json", ".kml", ".h5", ".hdf5", ".gpkg", ".fgb", ".shp", NULL};
   if (o->requested)
     return 1;
   for (const char *const *e = ext; path && *e; e++)
@@ -312,7 +311,11 @@ tc_status tc_output_prepare(tc_output *o, const tc_encounter_list *list, tc_err 
 
 tc_status tc_output_check_path(const tc_output *o, const char *path, tc_err *err) {
   tc_format fmt;
-  return tc_format_parse(o->format, strcmp(path, "-") ? path : NULL, &fmt, err);
+  int out = !strcmp(path, "-");
+  TC_TRY(tc_format_parse(o->format, out ? NULL : path, &fmt, err));
+  if (out && (fmt == TC_FMT_HDF5 || tc_format_is_gdal(fmt)))
+    return tc_fail(err, TC_ERR_ARG, "%s output needs a file name, not '-'", tc_format_title(fmt));
+  return TC_OK;
 }
 
 tc_status tc_output_write(const char *path, const char *format, const tc_encounter_list *list, tc_output *o,
@@ -323,8 +326,8 @@ tc_status tc_output_write(const char *path, const char *format, const tc_encount
   if (!o->prepared)
     TC_TRY(tc_output_prepare(o, list, err));
   if (out) {
-    if (fmt == TC_FMT_HDF5)
-      return tc_fail(err, TC_ERR_ARG, "HDF5 output needs a file name, not '-'");
+    if (fmt == TC_FMT_HDF5 || tc_format_is_gdal(fmt))
+      return tc_fail(err, TC_ERR_ARG, "%s output needs a file name, not '-'", tc_format_title(fmt));
     if (fmt == TC_FMT_GEOJSON && o->cand.track_a)
       return tc_fail(err, TC_ERR_ARG, "GeoJSON tracks go to NAME.tracks.geojson beside the encounters: "
                                       "give a file name, not '-'");
@@ -334,9 +337,9 @@ tc_status tc_output_write(const char *path, const char *format, const tc_encount
     path = "standard output";
   } else {
     TC_TRY(tc_candidates_write(path, fmt, &o->cand, err));
-    if (fmt == TC_FMT_GEOJSON && o->cand.track_a) {
-      char tp[4096];
-      tc_geojson_tracks_path(path, tp, sizeof tp);
+    char tp[4096];
+    if (o->cand.track_a && (fmt == TC_FMT_GEOJSON ? tc_geojson_tracks_path(path, tp, sizeof tp)
+                                                  : tc_gdal_tracks_path(path, fmt, tp, sizeof tp))) {
       size_t n = strlen(o->summary);
       snprintf(o->summary + n, sizeof o->summary - n, "; tracks written to %s", tp);
     }

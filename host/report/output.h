@@ -27,7 +27,8 @@ void tc_output_free(tc_output *o);
 
 /* What the analyst outputs are asked for (host/cli/specs.c fills it from the command
  * line; docs/outputs.md):
- *   format      csv|geojson|kml|hdf5; NULL: from the file name, else CSV
+ *   format      csv|geojson|kml|hdf5|gpkg|fgb|shp (or GDAL's driver names, writers.h);
+ *               NULL: from the file name, else CSV
  *   tracks      both vessels' tracks in GeoJSON, KML, HDF5; track_margin around them
  *   area        GeoJSON polygons to keep encounters inside
  *   watchlist   keep encounters with a listed MMSI or IMO
@@ -74,9 +75,9 @@ long tc_output_anchorages(const tc_output *o, int *cached);
  * at most cap of them into v; returns how many (so outputs can be checked against
  * them, io/outpath.h). */
 size_t tc_output_inputs(const tc_output *o, const char **v, size_t cap);
-/* 1 with its name in buf when writing path would also write a GeoJSON tracks file
- * beside it (NAME.tracks.geojson: GeoJSON with tracks asked for), so it can be checked
- * against the inputs too; 0 otherwise. */
+/* 1 with its name in buf when writing path would also write a tracks file beside it
+ * (NAME.tracks.geojson, .fgb or .shp: GeoJSON, FlatGeobuf or Shapefile with tracks
+ * asked for), so it can be checked against the inputs too; 0 otherwise. */
 int tc_output_tracks_path(const tc_output *o, const char *path, char *buf, size_t cap);
 /* Whether the user gave --ports. */
 int tc_output_has_ports(const tc_output *o);
@@ -99,8 +100,9 @@ tc_status tc_output_prepare(tc_output *o, const tc_encounter_list *list, tc_err 
 tc_status tc_output_write(const char *path, const char *format, const tc_encounter_list *list,
                           tc_output *o, tc_err *err);
 
-/* TC_OK when tc_output_write can write path (its --format or extension is known; "-"
- * and names without an extension are): for a check before the work. */
+/* TC_OK when tc_output_write can write path (its --format or extension is known, and
+ * GDAL loads when the format needs it; names without an extension are CSV; "-" takes
+ * CSV, GeoJSON and KML): for a check before the work. */
 tc_status tc_output_check_path(const tc_output *o, const char *path, tc_err *err);
 
 const tc_candidates *tc_output_candidates(const tc_output *o);
@@ -109,7 +111,7 @@ const char *tc_output_summary(const tc_output *o);
 /* Whether any option was given (a caller may keep its plain CSV writer otherwise). */
 int tc_output_requested(const tc_output *o);
 /* Whether these writers should write path: an option was given, or the name ends in
- * .geojson, .json, .kml, .h5 or .hdf5. */
+ * .geojson, .json, .kml, .h5, .hdf5, .gpkg, .fgb or .shp. */
 int tc_output_wanted(const tc_output *o, const char *path);
 /* The annotation options (for callers that build candidates themselves). */
 tc_annotate_opts *tc_output_annotate_opts(tc_output *o);
