@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "host/report/evlinks.h"
 #include "host/report/gdal_lib.h"
 #include "host/report/textout.h"
 #include "host/report/writers.h"
@@ -60,7 +61,7 @@ enum {
   F_MMSI_A, F_MMSI_B, F_START, F_END, F_DURATION, F_SLOTS, F_MIN, F_MEDIAN, F_LAT, F_LON, F_SPEED_A, F_SPEED_B,
   F_ID, F_SCORE, F_FLAG_A, F_FLAG_B, F_NAME_A, F_NAME_B, F_IMO_A, F_IMO_B, F_CALL_A, F_CALL_B, F_TYPE_A,
   F_TYPE_B, F_SHORE, F_PORT, F_PORT_M, F_CROWD, F_TAGS, F_REASONS, F_GAP_BA, F_GAP_AA, F_GAP_BB, F_GAP_AB,
-  F_COUNT
+  F_N_GAPS, F_N_LOITER, F_N_DARK, F_EVENTS, F_COUNT
 };
 
 static const field enc_fields[F_COUNT] = {
@@ -81,6 +82,8 @@ static const field enc_fields[F_COUNT] = {
     {"tags", NULL, OFTString, 128},          {"reasons", NULL, OFTString, 254},
     {"gap_before_a_s", "gap_bef_a", OFTInteger64, 0}, {"gap_after_a_s", "gap_aft_a", OFTInteger64, 0},
     {"gap_before_b_s", "gap_bef_b", OFTInteger64, 0}, {"gap_after_b_s", "gap_aft_b", OFTInteger64, 0},
+    {"n_gaps", NULL, OFTInteger, 0},         {"n_loitering", "n_loiter", OFTInteger, 0},
+    {"n_dark", NULL, OFTInteger, 0},         {"events", NULL, OFTString, 254},
 };
 
 enum { T_ENC, T_ROLE, T_MMSI, T_START, T_END, T_FIXES, T_COUNT };
@@ -186,6 +189,15 @@ static void encounter_fields(OGRFeatureH ft, const tc_candidate *k) {
   set_int(ft, F_GAP_AA, k->gap_after_a, 0);
   set_int(ft, F_GAP_BB, k->gap_before_b, 0);
   set_int(ft, F_GAP_AB, k->gap_after_b, 0);
+  /* the linked events (spec events §4): null when none were computed, as in the GeoJSON */
+  if (k->ev) {
+    char refs[TC_EVLINKS_MAX * 64];
+    tc_evlinks_refs(k, refs, sizeof refs);
+    set_int(ft, F_N_GAPS, k->n_gaps, 0);
+    set_int(ft, F_N_LOITER, k->n_loiter, 0);
+    set_int(ft, F_N_DARK, k->n_dark, 0);
+    set_str(ft, F_EVENTS, refs);
+  }
 }
 
 /* The track as a measured MultiLineString, cut where it crosses the antimeridian (the
