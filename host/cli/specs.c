@@ -31,7 +31,20 @@ static const char exit_notes[] = "Exit status: 0 success, 1 failure, 2 bad usage
   {.name = "area", .kind = TC_OPT_STRING, TC_AT(T, out_opts.o.area), .metavar = "FILE",                        \
    .help = "keep encounters inside GeoJSON (Multi)Polygons"},                                                 \
   {.name = "watchlist", .kind = TC_OPT_STRING, TC_AT(T, out_opts.o.watchlist), .metavar = "FILE",              \
-   .help = "keep encounters with a listed MMSI or IMO"},                                                      \
+   .help = "keep encounters with a listed MMSI or IMO (see --watchlist-mode)"},                               \
+  {.name = "watchlist-mode", .kind = TC_OPT_ENUM, TC_AT(T, out_opts.o.watch_flag), .choices = "filter|flag",   \
+   .help = "filter: keep only encounters with a listed vessel; flag: keep all, tag and score those"},         \
+  {.name = "flag", .kind = TC_OPT_LIST, TC_AT(T, out_opts.flags), .metavar = "LIST",                           \
+   .help = "keep encounters with a vessel of these flag states, from the MMSI's MID: ISO codes (PA), MIDs "    \
+           "(538), ITU names (Panama) or unknown; comma-separated, repeatable"},                              \
+  {.name = "ship-type", .kind = TC_OPT_LIST, TC_AT(T, out_opts.ship_types), .metavar = "LIST",                 \
+   .help = "keep encounters with a vessel of these AIS ship types as of the start: codes (30), ranges "        \
+           "(80-89), names (tanker, cargo, fishing, ...) or unknown; comma-separated, repeatable"},           \
+  {.name = "match", .kind = TC_OPT_ENUM, TC_AT(T, out_opts.o.match_both), .choices = "either|both",            \
+   .help = "--flag and --ship-type: either vessel of a pair must match, or both"},                            \
+  {.name = "bbox", .kind = TC_OPT_STRING, TC_AT(T, out_opts.o.bbox), .metavar = "W,S,E,N",                     \
+   .help = "keep encounters whose mean position is in this box: minlon,minlat,maxlon,maxlat in degrees "      \
+           "(minlon > maxlon crosses the antimeridian)"},                                                     \
   {.name = "ports", .kind = TC_OPT_LIST, TC_AT(T, out_opts.ports), .metavar = "FILE",                          \
    .help = "ports or anchorages CSV (name,lat,lon); repeatable"},                                             \
   {.name = "port-radius", .kind = TC_OPT_DISTANCE, TC_AT(T, out_opts.o.port_radius), .unit = "m",              \
@@ -53,6 +66,10 @@ tc_output_opts tc_output_args_get(const tc_output_args *a) {
   tc_output_opts o = a->o;
   o.ports = a->ports.v;
   o.nports = a->ports.n;
+  o.flags = a->flags.v;
+  o.nflags = a->flags.n;
+  o.ship_types = a->ship_types.v;
+  o.nship_types = a->ship_types.n;
   return o;
 }
 

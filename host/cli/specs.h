@@ -28,6 +28,7 @@ typedef struct {
 typedef struct {
   tc_output_opts o;
   tc_strlist ports;
+  tc_strlist flags, ship_types; /* --flag, --ship-type (host/report/select.h) */
   int given; /* any of them was given */
 } tc_output_args;
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "host/report/anchorage_store.h"
+#include "host/report/select.h"
 #include "host/report/tracks_multi.h"
 #include "host/report/tracks_store.h"
 #include "host/report/writers.h"
@@ -25,6 +26,8 @@ struct tc_output {
   double port_radius, exclude_radius;
   tc_polyset *area;
   tc_watchlist *watch;
+  int watch_flag;     /* --watchlist-mode flag: tag and score, drop nothing */
+  tc_select *select;  /* --flag, --ship-type, --bbox; NULL when none */
   tc_places *places;
   tc_coast *coast;
   tc_vessel_index *vessels;
@@ -61,6 +64,7 @@ void tc_output_free(tc_output *o) {
     return;
   tc_polyset_free(o->area);
   tc_watchlist_free(o->watch);
+  tc_select_free(o->select);
   tc_places_free(o->places);
   tc_places_free(o->extra);
   tc_coast_free(o->coast);
@@ -84,6 +88,24 @@ void tc_output_opts_default(tc_output_opts *p) {
   p->port_radius = 4000;
 }
 
+/* --flag, --ship-type, --bbox, --match into o->select, checked now, before any work. */
+static tc_status configure_select(tc_output *o, const tc_output_opts *p, tc_err *err) {
+  tc_select_free(o->select);
+  o->select = NULL;
+  if (!p->nflags && !p->nship_types && !p->bbox)
+    return TC_OK;
+  if (tc_select_create(&o->select) != TC_OK)
+    return tc_fail(err, TC_ERR_NOMEM, "out of memory");
+  for (size_t i = 0; i < p->nflags; i++)
+    TC_TRY(tc_select_add_flags(o->select, p->flags[i], "--flag", err));
+  for (size_t i = 0; i < p->nship_types; i++)
+    TC_TRY(tc_select_add_types(o->select, p->ship_types[i], "--ship-type", err));
+  if (p->bbox)
+    TC_TRY(tc_select_set_bbox(o->select, p->bbox, "--bbox", err));
+  tc_select_set_both(o->select, p->match_both);
+  return TC_OK;
+}
+
 tc_status tc_output_configure(tc_output *o, const tc_output_opts *p, int requested, tc_err *err) {
   if (p->format) {
     tc_format f;
@@ -91,6 +113,8 @@ tc_status tc_output_configure(tc_output *o, const tc_output_opts *p, int request
   }
   if (p->track_margin < 0 || p->gap_min < 0 || !(p->port_radius >= 0) || !(p->exclude_port_radius >= 0))
     return tc_fail(err, TC_ERR_ARG, "output options: durations and radii must not be negative");
+  TC_TRY(configure_select(o, p, err));
+  o->watch_flag = p->watch_flag;
   o->format = p->format;
   o->area_path = p->area;
   o->watch_path = p->watchlist;
@@ -256,6 +280,8 @@ tc_status tc_output_prepare(tc_output *o, const tc_encounter_list *list, tc_err 
   a->exclude_port_radius_m = o->exclude_radius;
   a->area = o->area;
   a->watch = o->watch;
+  a->watch_flag_only = o->watch_flag;
+  a->select = o->select;
   a->tracks = o->have_src ? &o->src : NULL;
   a->load_tracks = o->tracks;
   a->track_limit = o->track_limit;
