@@ -92,6 +92,11 @@ void tc_output_opts_default(tc_output_opts *p) {
 static tc_status configure_select(tc_output *o, const tc_output_opts *p, tc_err *err) {
   tc_select_free(o->select);
   o->select = NULL;
+  /* an option that would change nothing is refused rather than ignored */
+  if (p->watch_flag && !p->watchlist)
+    return tc_fail(err, TC_ERR_ARG, "--watchlist-mode flag: no --watchlist given to flag with");
+  if (p->match_both && !p->nflags && !p->nship_types)
+    return tc_fail(err, TC_ERR_ARG, "--match both: no --flag or --ship-type given for both vessels to match");
   if (!p->nflags && !p->nship_types && !p->bbox)
     return TC_OK;
   if (tc_select_create(&o->select) != TC_OK)
