@@ -342,3 +342,44 @@ Test(select, cli_refuses_bad_values_before_any_work, .timeout = 120) {
     cr_assert_null(f, "%s: the output was written", cmd);
   }
 }
+
+/* network keeps the links the rule keeps: with flags (constant per MMSI) its edge list
+ * is exactly the rows of the whole network's with a vessel (or both) of those flags,
+ * however the flags are written; a watchlist keeps the edges of listed vessels; a
+ * world-wide box keeps everything. */
+Test(select, network_keeps_the_links_the_rule_keeps, .timeout = 120) {
+  if (!au_have_python("csv"))
+    cr_skip("no /usr/bin/python3");
+  char dir[1024], cmd[16384], out[4096], args[2048];
+  snprintf(dir, sizeof dir, "%s", au_path("selnet"));
+  snprintf(cmd, sizeof cmd,
+           "rm -rf '%s' && mkdir -p '%s' && cd '%s' && '%s' import -q net.h5 '%s/real-tracks/gibraltar_2016_06_01.csv.gz' && "
+           "printf '# list\\n%%s\\nmmsi:%%s\\n' 224316000 236111946 > w.txt && "
+           "'%s' network -q net.h5 -o all.csv && "
+           "'%s' network -q net.h5 -o es.csv --flag ES && '%s' network -q net.h5 -o es2.csv --flag 224,225 && "
+           "'%s' network -q net.h5 -o es3.csv --flag spain && '%s' network -q net.h5 -o esb.csv --flag es --match both && "
+           "'%s' network -q net.h5 -o w.csv --watchlist w.txt && "
+           "'%s' network -q net.h5 -o world.csv --bbox -180,-90,180,90 && "
+           "'%s' network -q net.h5 -o box.csv --bbox -5.4,36.0,-5.3,36.2 && "
+           "cmp es.csv es2.csv && cmp es.csv es3.csv && cmp all.csv world.csv && cmp all.chains.csv world.chains.csv",
+           dir, dir, dir, TC_BINARY, TC_SHARED_DATA, TC_BINARY, TC_BINARY, TC_BINARY, TC_BINARY, TC_BINARY, TC_BINARY,
+           TC_BINARY, TC_BINARY);
+  cr_assert_eq(system(cmd), 0, "%s", cmd);
+  snprintf(args, sizeof args, "'%s'", dir);
+  int rc = au_python("import sys, os\n"
+                     "os.chdir(sys.argv[1])\n"
+                     "rows = lambda p: open(p).read().splitlines()\n"
+                     "full = rows('all.csv')\n"
+                     "es = lambda m: m[:3] in ('224', '225')\n"
+                     "def sub(f):\n"
+                     "  return [full[0]] + [l for l in full[1:] if f(*l.split(',')[:2])]\n"
+                     "assert rows('es.csv') == sub(lambda a, b: es(a) or es(b))\n"
+                     "assert rows('esb.csv') == sub(lambda a, b: es(a) and es(b))\n"
+                     "w = {'224316000', '236111946'}\n"
+                     "assert rows('w.csv') == sub(lambda a, b: a in w or b in w)\n"
+                     "n = [len(rows(p)) for p in ('all.csv', 'es.csv', 'esb.csv', 'w.csv', 'box.csv')]\n"
+                     "assert n[0] > n[1] > n[2] > 1 and 1 < n[3] < n[0] and 1 < n[4] < n[0], n\n"
+                     "print(n)\n",
+                     args, out, sizeof out);
+  cr_assert_eq(rc, 0, "%s", out);
+}

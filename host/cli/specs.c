@@ -351,11 +351,25 @@ static const tc_opt network_opts[] = {
 static const tc_opt network_enc[] = {ENCOUNTER_SPEC_ROWS(NA, p)};
 static const tc_opt network_dark[] = {DARK_SPEC_ROWS(NA, e)};
 static const tc_opt network_places[] = {EVENT_PLACE_ROWS(NA)};
+static const tc_opt network_select[] = {
+    {.name = "flag", .kind = TC_OPT_LIST, TC_AT(NA, flags), .metavar = "LIST",
+     .help = "only links with a vessel of these flag states (as encounters --flag)"},
+    {.name = "ship-type", .kind = TC_OPT_LIST, TC_AT(NA, ship_types), .metavar = "LIST",
+     .help = "only links with a vessel of these AIS ship types (as encounters --ship-type)"},
+    {.name = "match", .kind = TC_OPT_ENUM, TC_AT(NA, match_both), .choices = "either|both",
+     .help = "--flag and --ship-type: either vessel of a link must match, or both"},
+    {.name = "bbox", .kind = TC_OPT_STRING, TC_AT(NA, bbox), .metavar = "W,S,E,N",
+     .help = "only links placed in this box (encounter: mean position; dark: X*)"},
+    {.name = "watchlist", .kind = TC_OPT_STRING, TC_AT(NA, watchlist), .metavar = "FILE",
+     .help = "only links with a listed MMSI or IMO (docs/outputs.md)"},
+};
 static const tc_opt_group network_groups[] = {
     {.opts = network_opts, .nopts = N(network_opts)},
     {.title = "Encounter edges (spec/encounters.md)", .opts = network_enc, .nopts = N(network_enc)},
     {.title = "Dark rendezvous edges (spec/events.md)", .opts = network_dark, .nopts = N(network_dark)},
     {.title = "Places (links at a port or anchorage)", .opts = network_places, .nopts = N(network_places)},
+    {.title = "Selection (docs/outputs.md, \"Selecting candidates\")", .opts = network_select,
+     .nopts = N(network_select)},
 };
 #undef NA
 

@@ -62,6 +62,9 @@ typedef struct {
   double port_radius;
   tc_params p;
   tc_event_params e;
+  tc_strlist flags, ship_types;      /* the links kept (host/report/select_links.h) */
+  const char *bbox, *watchlist;
+  int match_both;
 } tc_network_args;
 
 typedef struct {

@@ -95,20 +95,8 @@ static tc_status configure_select(tc_output *o, const tc_output_opts *p, tc_err 
   /* an option that would change nothing is refused rather than ignored */
   if (p->watch_flag && !p->watchlist)
     return tc_fail(err, TC_ERR_ARG, "--watchlist-mode flag: no --watchlist given to flag with");
-  if (p->match_both && !p->nflags && !p->nship_types)
-    return tc_fail(err, TC_ERR_ARG, "--match both: no --flag or --ship-type given for both vessels to match");
-  if (!p->nflags && !p->nship_types && !p->bbox)
-    return TC_OK;
-  if (tc_select_create(&o->select) != TC_OK)
-    return tc_fail(err, TC_ERR_NOMEM, "out of memory");
-  for (size_t i = 0; i < p->nflags; i++)
-    TC_TRY(tc_select_add_flags(o->select, p->flags[i], "--flag", err));
-  for (size_t i = 0; i < p->nship_types; i++)
-    TC_TRY(tc_select_add_types(o->select, p->ship_types[i], "--ship-type", err));
-  if (p->bbox)
-    TC_TRY(tc_select_set_bbox(o->select, p->bbox, "--bbox", err));
-  tc_select_set_both(o->select, p->match_both);
-  return TC_OK;
+  return tc_select_from_options(p->flags, p->nflags, p->ship_types, p->nship_types, p->bbox, p->match_both,
+                                &o->select, err);
 }
 
 tc_status tc_output_configure(tc_output *o, const tc_output_opts *p, int requested, tc_err *err) {

@@ -213,6 +213,32 @@ tc_status tc_select_set_bbox(tc_select *s, const char *text, const char *what, t
   return TC_OK;
 }
 
+tc_status tc_select_from_options(const char *const *flags, size_t nflags, const char *const *types, size_t ntypes,
+                                 const char *bbox, int both, tc_select **out, tc_err *err) {
+  *out = NULL;
+  if (both && !nflags && !ntypes)
+    return tc_fail(err, TC_ERR_ARG, "--match both: no --flag or --ship-type given for both vessels to match");
+  if (!nflags && !ntypes && !bbox)
+    return TC_OK;
+  tc_select *s;
+  if (tc_select_create(&s) != TC_OK)
+    return tc_fail(err, TC_ERR_NOMEM, "out of memory");
+  tc_status st = TC_OK;
+  for (size_t i = 0; st == TC_OK && i < nflags; i++)
+    st = tc_select_add_flags(s, flags[i], "--flag", err);
+  for (size_t i = 0; st == TC_OK && i < ntypes; i++)
+    st = tc_select_add_types(s, types[i], "--ship-type", err);
+  if (st == TC_OK && bbox)
+    st = tc_select_set_bbox(s, bbox, "--bbox", err);
+  if (st != TC_OK) {
+    tc_select_free(s);
+    return st;
+  }
+  tc_select_set_both(s, both);
+  *out = s;
+  return TC_OK;
+}
+
 int tc_select_vessel(const tc_select *s, uint32_t mmsi, int32_t ship_type) {
   if (!s)
     return 1;
@@ -242,14 +268,19 @@ int tc_select_in_bbox(const tc_select *s, double lat, double lon) {
   return lon >= s->minlon || lon <= s->maxlon; /* across the antimeridian */
 }
 
-int tc_select_keep(const tc_select *s, const tc_candidate *k) {
+int tc_select_pair(const tc_select *s, uint32_t mmsi_a, int32_t type_a, uint32_t mmsi_b, int32_t type_b, double lat,
+                   double lon) {
   if (!s)
     return 1;
-  if (!tc_select_in_bbox(s, k->e.mean_lat, k->e.mean_lon))
+  if (!tc_select_in_bbox(s, lat, lon))
     return 0;
   if (!s->have_flags && !s->have_types)
     return 1;
-  int a = tc_select_vessel(s, k->e.mmsi_a, k->va.ship_type);
-  int b = tc_select_vessel(s, k->e.mmsi_b, k->vb.ship_type);
+  int a = tc_select_vessel(s, mmsi_a, type_a), b = tc_select_vessel(s, mmsi_b, type_b);
   return s->both ? a && b : a || b;
+}
+
+int tc_select_keep(const tc_select *s, const tc_candidate *k) {
+  return tc_select_pair(s, k->e.mmsi_a, k->va.ship_type, k->e.mmsi_b, k->vb.ship_type, k->e.mean_lat,
+                        k->e.mean_lon);
 }

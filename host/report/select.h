@@ -37,12 +37,22 @@ tc_status tc_select_set_bbox(tc_select *s, const char *text, const char *what, t
 /* Both vessels must match (else either). */
 void tc_select_set_both(tc_select *s, int both);
 
+/* The selection of the command-line options --flag and --ship-type (lists, each item
+ * comma-separated too), --bbox (NULL: none) and --match both: *out NULL when none is
+ * given; --match both without --flag or --ship-type is refused (it would change
+ * nothing). Errors name the option. */
+tc_status tc_select_from_options(const char *const *flags, size_t nflags, const char *const *types, size_t ntypes,
+                                 const char *bbox, int both, tc_select **out, tc_err *err);
+
 /* Whether any criterion was set. */
 int tc_select_active(const tc_select *s);
 /* Whether a vessel matches the flag and type criteria (1 when none is set). */
 int tc_select_vessel(const tc_select *s, uint32_t mmsi, int32_t ship_type);
 /* Whether (lat, lon) lies in the box, edges included (1 when no box). */
 int tc_select_in_bbox(const tc_select *s, double lat, double lon);
+/* Whether a pair is kept: its vessels (MMSI, ship type) and its position. */
+int tc_select_pair(const tc_select *s, uint32_t mmsi_a, int32_t type_a, uint32_t mmsi_b, int32_t type_b, double lat,
+                   double lon);
 /* Whether the candidate is kept: its vessels (mmsi, static data va/vb as of the start)
  * and its mean position. NULL s keeps everything. */
 int tc_select_keep(const tc_select *s, const tc_candidate *k);
