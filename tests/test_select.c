@@ -346,8 +346,9 @@ Test(select, cli_refuses_bad_values_before_any_work, .timeout = 120) {
 /* network keeps the links the rule keeps: with flags (constant per MMSI) its edge list
  * is exactly the rows of the whole network's with a vessel (or both) of those flags,
  * however the flags are written; a watchlist keeps the edges of listed vessels; a
- * world-wide box keeps everything. */
-Test(select, network_keeps_the_links_the_rule_keeps, .timeout = 120) {
+ * world-wide box keeps everything. events keeps the rows of the whole lists the rule
+ * keeps. */
+Test(select, network_and_events_keep_what_the_rule_keeps, .timeout = 120) {
   if (!au_have_python("csv"))
     cr_skip("no /usr/bin/python3");
   char dir[1024], cmd[16384], out[4096], args[2048];
@@ -361,9 +362,11 @@ Test(select, network_keeps_the_links_the_rule_keeps, .timeout = 120) {
            "'%s' network -q net.h5 -o w.csv --watchlist w.txt && "
            "'%s' network -q net.h5 -o world.csv --bbox -180,-90,180,90 && "
            "'%s' network -q net.h5 -o box.csv --bbox -5.4,36.0,-5.3,36.2 && "
-           "cmp es.csv es2.csv && cmp es.csv es3.csv && cmp all.csv world.csv && cmp all.chains.csv world.chains.csv",
+           "cmp es.csv es2.csv && cmp es.csv es3.csv && cmp all.csv world.csv && cmp all.chains.csv world.chains.csv && "
+           "'%s' events -q net.h5 --min-gap 1h -o ev && '%s' events -q net.h5 --min-gap 1h -o evs --flag ES && "
+           "'%s' events -q net.h5 --min-gap 1h -o evw --watchlist w.txt && '%s' events -q net.h5 --min-gap 1h -o evb --bbox -5.4,36.0,-5.3,36.2",
            dir, dir, dir, TC_BINARY, TC_SHARED_DATA, TC_BINARY, TC_BINARY, TC_BINARY, TC_BINARY, TC_BINARY, TC_BINARY,
-           TC_BINARY, TC_BINARY);
+           TC_BINARY, TC_BINARY, TC_BINARY, TC_BINARY, TC_BINARY, TC_BINARY);
   cr_assert_eq(system(cmd), 0, "%s", cmd);
   snprintf(args, sizeof args, "'%s'", dir);
   int rc = au_python("import sys, os\n"
@@ -381,5 +384,44 @@ Test(select, network_keeps_the_links_the_rule_keeps, .timeout = 120) {
                      "assert n[0] > n[1] > n[2] > 1 and 1 < n[3] < n[0] and 1 < n[4] < n[0], n\n"
                      "print(n)\n",
                      args, out, sizeof out);
+  cr_assert_eq(rc, 0, "%s", out);
+  /* events: a gap is its vessel's (either end in the box), a dark rendezvous a link at X*;
+   * the dark list's rank is the whole list's order among those kept */
+  rc = au_python(
+      "import sys, os, csv\n"
+      "os.chdir(sys.argv[1])\n"
+      "def mid(m):\n"
+      "  m = int(m)\n"
+      "  if m >= 10**9 or m < 10**6: return 0\n"
+      "  d1 = m // 10**8\n"
+      "  if 2 <= d1 <= 7: return m // 10**6\n"
+      "  if d1 == 8: return (m // 10**5) % 1000\n"
+      "  if d1 == 9: return (m // 10**4) % 1000 if m // 10**7 in (98, 99) else 0\n"
+      "  if d1 == 1: return (m // 1000) % 1000 if m // 10**6 == 111 else 0\n"
+      "  return m // 10**5 if m >= 10**7 else m // 10**4\n"
+      "es = lambda m: mid(m) in (224, 225)\n"
+      "w = {'224316000', '236111946'}\n"
+      "box = lambda la, lo: 36.0 <= float(la) <= 36.2 and -5.4 <= float(lo) <= -5.3\n"
+      "def rows(p): return list(csv.reader(open(p)))\n"
+      "def sub(full, keep, drop=('rank',)):\n"
+      "  h = full[0]\n"
+      "  idx = [i for i, c in enumerate(h) if c not in drop]\n"
+      "  return [[h[i] for i in idx]] + [[r[i] for i in idx] for r in full[1:] if keep(dict(zip(h, r)))]\n"
+      "g, d = rows('ev.gaps.csv'), rows('ev.dark.csv')\n"
+      "for pre, kg, kd in (('evs', lambda r: es(r['mmsi']), lambda r: es(r['mmsi_a']) or es(r['mmsi_b'])),\n"
+      "                    ('evw', lambda r: r['mmsi'] in w, lambda r: r['mmsi_a'] in w or r['mmsi_b'] in w),\n"
+      "                    ('evb', lambda r: box(r['lat0'], r['lon0']) or box(r['lat1'], r['lon1']),\n"
+      "                     lambda r: box(r['lat'], r['lon']))):\n"
+      "  got, want = sub(rows(pre + '.gaps.csv'), lambda r: True), sub(g, kg)\n"
+      "  assert got == want and 1 < len(want) < len(g), (pre, 'gaps', len(got), len(want))\n"
+      "  got, want = sub(rows(pre + '.dark.csv'), lambda r: True), sub(d, kd)\n"
+      "  assert got == want and len(want) < len(d), (pre, 'dark', len(got), len(want))\n"
+      "  r, k = rows(pre + '.dark.csv'), d[0].index('rank')\n"
+      "  full = {tuple(x[:k] + x[k + 1:]): int(x[k]) for x in d[1:]}\n"
+      "  mine = sorted(r[1:], key=lambda x: int(x[k]))\n"
+      "  assert [int(x[k]) for x in mine] == list(range(1, len(r))), 'ranks 1..n'\n"
+      "  assert [full[tuple(x[:k] + x[k + 1:])] for x in mine] == sorted(full[tuple(x[:k] + x[k + 1:])] for x in mine)\n"
+      "print('ok')\n",
+      args, out, sizeof out);
   cr_assert_eq(rc, 0, "%s", out);
 }

@@ -121,6 +121,20 @@ tc_output_opts tc_output_args_get(const tc_output_args *a) {
   {.name = "no-anchorages", .kind = TC_OPT_FLAG, TC_AT(T, no_anchorages),                                  \
    .help = "do not derive anchorages from STORE (with no --ports: no place columns)"}
 
+/* The selection of events and network (host/report/select_links.h; T has flags,
+ * ship_types, match_both, bbox, watchlist). */
+#define LINK_SELECT_ROWS(T, WHAT, ONE)                                                                     \
+  {.name = "flag", .kind = TC_OPT_LIST, TC_AT(T, flags), .metavar = "LIST",                                \
+   .help = "only " WHAT " of vessels of these flag states (as encounters --flag)"},                        \
+  {.name = "ship-type", .kind = TC_OPT_LIST, TC_AT(T, ship_types), .metavar = "LIST",                      \
+   .help = "only " WHAT " of vessels of these AIS ship types (as encounters --ship-type)"},                \
+  {.name = "match", .kind = TC_OPT_ENUM, TC_AT(T, match_both), .choices = "either|both",                   \
+   .help = "--flag and --ship-type: either vessel of " ONE " must match, or both"},                        \
+  {.name = "bbox", .kind = TC_OPT_STRING, TC_AT(T, bbox), .metavar = "W,S,E,N",                            \
+   .help = "only " WHAT " placed in this box: minlon,minlat,maxlon,maxlat (docs/events.md)"},              \
+  {.name = "watchlist", .kind = TC_OPT_STRING, TC_AT(T, watchlist), .metavar = "FILE",                     \
+   .help = "only " WHAT " of listed vessels (MMSI or IMO, docs/outputs.md)"}
+
 /* ---- import ------------------------------------------------------------------------ */
 
 static void import_init(void *d) {
@@ -282,6 +296,7 @@ static const tc_opt events_opts[] = {
 static const tc_opt events_spec[] = {LOITER_GAP_SPEC_ROWS(EVA, e), DARK_SPEC_ROWS(EVA, e)};
 static const tc_opt events_enc[] = {ENCOUNTER_SPEC_ROWS(EVA, p)};
 static const tc_opt events_places[] = {EVENT_PLACE_ROWS(EVA)};
+static const tc_opt events_select[] = {LINK_SELECT_ROWS(EVA, "events", "a dark rendezvous")};
 static const tc_opt events_exec[] = {
     {.name = "threads", .short_name = 't', .kind = TC_OPT_INT, TC_AT(EVA, p.threads), .min = 1, .max = 4096,
      .help = "CPU threads", .deflt = "OMP_NUM_THREADS, else every core but one from 4 cores"},
@@ -302,6 +317,7 @@ static const tc_opt_group events_groups[] = {
     {.title = "Places (a place column; dark rendezvous at a place ranked last)",
      .opts = events_places, .nopts = N(events_places)},
     {.title = "Execution", .opts = events_exec, .nopts = N(events_exec)},
+    {.title = "Selection (docs/events.md)", .opts = events_select, .nopts = N(events_select)},
 };
 #undef EVA
 
@@ -351,24 +367,13 @@ static const tc_opt network_opts[] = {
 static const tc_opt network_enc[] = {ENCOUNTER_SPEC_ROWS(NA, p)};
 static const tc_opt network_dark[] = {DARK_SPEC_ROWS(NA, e)};
 static const tc_opt network_places[] = {EVENT_PLACE_ROWS(NA)};
-static const tc_opt network_select[] = {
-    {.name = "flag", .kind = TC_OPT_LIST, TC_AT(NA, flags), .metavar = "LIST",
-     .help = "only links with a vessel of these flag states (as encounters --flag)"},
-    {.name = "ship-type", .kind = TC_OPT_LIST, TC_AT(NA, ship_types), .metavar = "LIST",
-     .help = "only links with a vessel of these AIS ship types (as encounters --ship-type)"},
-    {.name = "match", .kind = TC_OPT_ENUM, TC_AT(NA, match_both), .choices = "either|both",
-     .help = "--flag and --ship-type: either vessel of a link must match, or both"},
-    {.name = "bbox", .kind = TC_OPT_STRING, TC_AT(NA, bbox), .metavar = "W,S,E,N",
-     .help = "only links placed in this box (encounter: mean position; dark: X*)"},
-    {.name = "watchlist", .kind = TC_OPT_STRING, TC_AT(NA, watchlist), .metavar = "FILE",
-     .help = "only links with a listed MMSI or IMO (docs/outputs.md)"},
-};
+static const tc_opt network_select[] = {LINK_SELECT_ROWS(NA, "links", "a link")};
 static const tc_opt_group network_groups[] = {
     {.opts = network_opts, .nopts = N(network_opts)},
     {.title = "Encounter edges (spec/encounters.md)", .opts = network_enc, .nopts = N(network_enc)},
     {.title = "Dark rendezvous edges (spec/events.md)", .opts = network_dark, .nopts = N(network_dark)},
     {.title = "Places (links at a port or anchorage)", .opts = network_places, .nopts = N(network_places)},
-    {.title = "Selection (docs/outputs.md, \"Selecting candidates\")", .opts = network_select,
+    {.title = "Selection (docs/events.md)", .opts = network_select,
      .nopts = N(network_select)},
 };
 #undef NA

@@ -51,6 +51,9 @@ typedef struct {
   double port_radius;
   int no_anchorages, quiet;
   int platform, device, device_type; /* device_type: 0 any, 1 gpu, 2 cpu */
+  tc_strlist flags, ship_types;      /* the events kept (host/report/select_links.h) */
+  const char *bbox, *watchlist;
+  int match_both;
 } tc_events_args;
 
 typedef struct {
