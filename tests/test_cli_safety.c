@@ -79,6 +79,7 @@ Test(safety, output_onto_the_store_is_refused, .timeout = 120) {
       "encounters S.h5 -o Q.loitering.csv --with-events Q",
       "encounters S.h5 -o E2.csv --with-events Q --ports Q.gaps.csv",
       "network S.h5 -o P.dark.csv",     "network S.h5 -o N.gexf --ports N.pairs.csv",
+      "network S.h5 -o N.gexf --watchlist N.pairs.csv", "events S.h5 -o Q --watchlist Q.gaps.csv",
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     int rc;

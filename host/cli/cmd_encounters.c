@@ -244,7 +244,7 @@ static int run(int argc, char **argv, const tc_encounters_args *a, tc_output *ao
     tc_event_stats est;
     size_t nplaces;
     tc_events_out eo = {a->with_events, TC_EV_FORMAT_CSV, a->out_opts.ports.v, a->out_opts.ports.n, 1,
-                        a->out_opts.o.port_radius, "openmp", argc, argv, spath[0]};
+                        a->out_opts.o.port_radius, "openmp", argc, argv, spath[0], NULL};
     if ((s = tc_events_complete(ev, stores[0], &p, &ep, &list, &eo, &evl, &est, &nplaces, &err)) != TC_OK)
       goto fail;
     if (!quiet)

@@ -13,6 +13,7 @@
 #include "host/report/encounters_csv.h"
 #include "host/report/events_csv.h"
 #include "host/report/events_out.h"
+#include "host/report/tracks_store.h"
 #ifdef TRAJCORR_HAVE_OPENCL
 #include "host/opencl/cl_dark.h"
 #endif
@@ -71,15 +72,18 @@ static int check_args(tc_events_args *a) {
     outp[i] = outs[i];
   if (a->encounters)
     outp[nout++] = a->encounters;
-  const char **ins = malloc((1 + a->ports.n) * sizeof *ins);
+  const char **ins = malloc((2 + a->ports.n) * sizeof *ins);
   if (!ins) {
     fprintf(stderr, "trajcorr events: out of memory\n");
     return 1;
   }
-  ins[0] = a->store;
+  size_t nin = 0;
+  ins[nin++] = a->store;
+  if (a->watchlist)
+    ins[nin++] = a->watchlist;
   if (a->ports.n)
-    memcpy(ins + 1, a->ports.v, a->ports.n * sizeof *ins);
-  tc_status s = tc_outpath_check(outp, nout, ins, 1 + a->ports.n, &err);
+    memcpy(ins + nin, a->ports.v, a->ports.n * sizeof *ins);
+  tc_status s = tc_outpath_check(outp, nout, ins, nin + a->ports.n, &err);
   free(ins);
   if (s != TC_OK) {
     fprintf(stderr, "trajcorr events: %s\n", err.msg);
@@ -110,9 +114,25 @@ static int run(int argc, char **argv, tc_events_args *a) {
 #ifdef TRAJCORR_HAVE_OPENCL
   tc_cl_dark *cl = NULL;
 #endif
-  tc_status s = tc_store_open(a->store, &store, &err);
-  if (s != TC_OK)
+  tc_select *sel = NULL;
+  tc_watchlist *watch = NULL;
+  tc_vessel_index *vx = NULL;
+  /* the selection and the watchlist before the work: a bad one stops it at once */
+  tc_status s = tc_select_from_options(a->flags.v, a->flags.n, a->ship_types.v, a->ship_types.n, a->bbox,
+                                       a->match_both, &sel, &err);
+  if (s != TC_OK) {
+    fprintf(stderr, "trajcorr events: %s\n", err.msg);
+    rc = 2;
+    goto done;
+  }
+  if (a->watchlist && (s = tc_watchlist_load(a->watchlist, &watch, &err)) != TC_OK)
     goto fail;
+  if ((s = tc_store_open(a->store, &store, &err)) != TC_OK)
+    goto fail;
+  tc_link_filter lf = {sel, watch, NULL};
+  if (tc_link_filter_active(&lf) && (s = tc_vessel_index_from_store(store, &vx, &err)) != TC_OK)
+    goto fail;
+  lf.vessels = vx;
 #ifdef TRAJCORR_HAVE_OPENCL
   if (opencl && (a->e.kinds & TC_EV_DARK)) {
     if ((s = tc_cl_dark_create(a->platform, a->device, a->device_type, &cl, &err)) != TC_OK)
@@ -150,7 +170,8 @@ static int run(int argc, char **argv, tc_events_args *a) {
     }
   }
   tc_events_out o = {a->out, a->format, a->ports.v, a->ports.n, !a->no_anchorages, a->port_radius,
-                     opencl ? "opencl" : "openmp", argc, argv, a->store};
+                     opencl ? "opencl" : "openmp", argc, argv, a->store,
+                     tc_link_filter_active(&lf) ? &lf : NULL};
   if ((s = tc_events_complete(ev, store, &a->p, &a->e, &enc, &o, &l, &st, &nplaces, &err)) != TC_OK)
     goto fail;
   if (a->encounters && (s = tc_encounters_csv_write(a->encounters, &enc, &err)) != TC_OK)
@@ -170,6 +191,9 @@ done:
   tc_encounter_list_free(&enc);
   tc_events_free(ev);
   tc_columns_free(&cols);
+  tc_select_free(sel);
+  tc_watchlist_free(watch);
+  tc_vessel_index_free(vx);
   tc_store_close(store);
 #ifdef TRAJCORR_HAVE_OPENCL
   tc_cl_dark_free(cl);

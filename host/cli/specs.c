@@ -33,7 +33,20 @@ static const char exit_notes[] = "Exit status: 0 success, 1 failure, 2 bad usage
   {.name = "area", .kind = TC_OPT_STRING, TC_AT(T, out_opts.o.area), .metavar = "FILE",                        \
    .help = "keep encounters inside GeoJSON (Multi)Polygons"},                                                 \
   {.name = "watchlist", .kind = TC_OPT_STRING, TC_AT(T, out_opts.o.watchlist), .metavar = "FILE",              \
-   .help = "keep encounters with a listed MMSI or IMO"},                                                      \
+   .help = "keep encounters with a listed MMSI or IMO (see --watchlist-mode)"},                               \
+  {.name = "watchlist-mode", .kind = TC_OPT_ENUM, TC_AT(T, out_opts.o.watch_flag), .choices = "filter|flag",   \
+   .help = "filter: keep only encounters with a listed vessel; flag: keep all, tag and score those"},         \
+  {.name = "flag", .kind = TC_OPT_LIST, TC_AT(T, out_opts.flags), .metavar = "LIST",                           \
+   .help = "keep encounters with a vessel of these flag states, from the MMSI's MID: ISO codes (PA), MIDs "    \
+           "(538), ITU names (Panama) or unknown; comma-separated, repeatable"},                              \
+  {.name = "ship-type", .kind = TC_OPT_LIST, TC_AT(T, out_opts.ship_types), .metavar = "LIST",                 \
+   .help = "keep encounters with a vessel of these AIS ship types as of the start: codes (30), ranges "        \
+           "(80-89), names (tanker, cargo, fishing, ...) or unknown; comma-separated, repeatable"},           \
+  {.name = "match", .kind = TC_OPT_ENUM, TC_AT(T, out_opts.o.match_both), .choices = "either|both",            \
+   .help = "--flag and --ship-type: either vessel of a pair must match, or both"},                            \
+  {.name = "bbox", .kind = TC_OPT_STRING, TC_AT(T, out_opts.o.bbox), .metavar = "W,S,E,N",                     \
+   .help = "keep encounters whose mean position is in this box: minlon,minlat,maxlon,maxlat in degrees "      \
+           "(minlon > maxlon crosses the antimeridian)"},                                                     \
   {.name = "ports", .kind = TC_OPT_LIST, TC_AT(T, out_opts.ports), .metavar = "FILE",                          \
    .help = "ports or anchorages CSV (name,lat,lon); repeatable"},                                             \
   {.name = "port-radius", .kind = TC_OPT_DISTANCE, TC_AT(T, out_opts.o.port_radius), .unit = "m",              \
@@ -57,6 +70,10 @@ tc_output_opts tc_output_args_get(const tc_output_args *a) {
   tc_output_opts o = a->o;
   o.ports = a->ports.v;
   o.nports = a->ports.n;
+  o.flags = a->flags.v;
+  o.nflags = a->flags.n;
+  o.ship_types = a->ship_types.v;
+  o.nship_types = a->ship_types.n;
   return o;
 }
 
@@ -107,6 +124,20 @@ tc_output_opts tc_output_args_get(const tc_output_args *a) {
    .help = "an event this close to a place's edge is at it"},                                             \
   {.name = "no-anchorages", .kind = TC_OPT_FLAG, TC_AT(T, no_anchorages),                                  \
    .help = "do not derive anchorages from STORE (with no --ports: no place columns)"}
+
+/* The selection of events and network (host/report/select_links.h; T has flags,
+ * ship_types, match_both, bbox, watchlist). */
+#define LINK_SELECT_ROWS(T, WHAT, ONE)                                                                     \
+  {.name = "flag", .kind = TC_OPT_LIST, TC_AT(T, flags), .metavar = "LIST",                                \
+   .help = "only " WHAT " of vessels of these flag states (as encounters --flag)"},                        \
+  {.name = "ship-type", .kind = TC_OPT_LIST, TC_AT(T, ship_types), .metavar = "LIST",                      \
+   .help = "only " WHAT " of vessels of these AIS ship types (as encounters --ship-type)"},                \
+  {.name = "match", .kind = TC_OPT_ENUM, TC_AT(T, match_both), .choices = "either|both",                   \
+   .help = "--flag and --ship-type: either vessel of " ONE " must match, or both"},                        \
+  {.name = "bbox", .kind = TC_OPT_STRING, TC_AT(T, bbox), .metavar = "W,S,E,N",                            \
+   .help = "only " WHAT " placed in this box: minlon,minlat,maxlon,maxlat (docs/events.md)"},              \
+  {.name = "watchlist", .kind = TC_OPT_STRING, TC_AT(T, watchlist), .metavar = "FILE",                     \
+   .help = "only " WHAT " of listed vessels (MMSI or IMO, docs/outputs.md)"}
 
 /* ---- import ------------------------------------------------------------------------ */
 
@@ -269,6 +300,7 @@ static const tc_opt events_opts[] = {
 static const tc_opt events_spec[] = {LOITER_GAP_SPEC_ROWS(EVA, e), DARK_SPEC_ROWS(EVA, e)};
 static const tc_opt events_enc[] = {ENCOUNTER_SPEC_ROWS(EVA, p)};
 static const tc_opt events_places[] = {EVENT_PLACE_ROWS(EVA)};
+static const tc_opt events_select[] = {LINK_SELECT_ROWS(EVA, "events", "a dark rendezvous")};
 static const tc_opt events_exec[] = {
     {.name = "threads", .short_name = 't', .kind = TC_OPT_INT, TC_AT(EVA, p.threads), .min = 1, .max = 4096,
      .help = "CPU threads", .deflt = "OMP_NUM_THREADS, else every core but one from 4 cores"},
@@ -289,6 +321,7 @@ static const tc_opt_group events_groups[] = {
     {.title = "Places (a place column; dark rendezvous at a place ranked last)",
      .opts = events_places, .nopts = N(events_places)},
     {.title = "Execution", .opts = events_exec, .nopts = N(events_exec)},
+    {.title = "Selection (docs/events.md)", .opts = events_select, .nopts = N(events_select)},
 };
 #undef EVA
 
@@ -338,11 +371,14 @@ static const tc_opt network_opts[] = {
 static const tc_opt network_enc[] = {ENCOUNTER_SPEC_ROWS(NA, p)};
 static const tc_opt network_dark[] = {DARK_SPEC_ROWS(NA, e)};
 static const tc_opt network_places[] = {EVENT_PLACE_ROWS(NA)};
+static const tc_opt network_select[] = {LINK_SELECT_ROWS(NA, "links", "a link")};
 static const tc_opt_group network_groups[] = {
     {.opts = network_opts, .nopts = N(network_opts)},
     {.title = "Encounter edges (spec/encounters.md)", .opts = network_enc, .nopts = N(network_enc)},
     {.title = "Dark rendezvous edges (spec/events.md)", .opts = network_dark, .nopts = N(network_dark)},
     {.title = "Places (links at a port or anchorage)", .opts = network_places, .nopts = N(network_places)},
+    {.title = "Selection (docs/events.md)", .opts = network_select,
+     .nopts = N(network_select)},
 };
 #undef NA
 

@@ -28,6 +28,7 @@ typedef struct {
 typedef struct {
   tc_output_opts o;
   tc_strlist ports;
+  tc_strlist flags, ship_types; /* --flag, --ship-type (host/report/select.h) */
   int given; /* any of them was given */
 } tc_output_args;
 
@@ -50,6 +51,9 @@ typedef struct {
   double port_radius;
   int no_anchorages, quiet;
   int platform, device, device_type; /* device_type: 0 any, 1 gpu, 2 cpu */
+  tc_strlist flags, ship_types;      /* the events kept (host/report/select_links.h) */
+  const char *bbox, *watchlist;
+  int match_both;
 } tc_events_args;
 
 typedef struct {
@@ -61,6 +65,9 @@ typedef struct {
   double port_radius;
   tc_params p;
   tc_event_params e;
+  tc_strlist flags, ship_types;      /* the links kept (host/report/select_links.h) */
+  const char *bbox, *watchlist;
+  int match_both;
 } tc_network_args;
 
 typedef struct {

@@ -261,6 +261,10 @@ tc_status tc_annotate(tc_candidates *c, const tc_annotate_opts *o, tc_err *err) 
       tc_vessel_at(o->vessels, e->mmsi_a, e->start, &k->va);
       tc_vessel_at(o->vessels, e->mmsi_b, e->start, &k->vb);
     }
+    if (!tc_select_keep(o->select, k)) {
+      keep[i] = 0;
+      continue;
+    }
     if (o->area) {
       if (!tc_polyset_contains(o->area, e->mean_lat, e->mean_lon)) {
         keep[i] = 0;
@@ -270,7 +274,7 @@ tc_status tc_annotate(tc_candidates *c, const tc_annotate_opts *o, tc_err *err) 
     }
     k->tags &= ~(unsigned)(TC_TAG_WATCH_A | TC_TAG_WATCH_B);
     watch(k, o);
-    if (o->watch && !(k->tags & (TC_TAG_WATCH_A | TC_TAG_WATCH_B))) {
+    if (o->watch && !o->watch_flag_only && !(k->tags & (TC_TAG_WATCH_A | TC_TAG_WATCH_B))) {
       keep[i] = 0;
       continue;
     }

@@ -23,6 +23,8 @@ tc_status tc_events_complete(tc_events *ev, tc_store *store, const tc_params *p,
   tc_status s = tc_events_finish(ev, &s2, enc, l, st, err);
   if (s != TC_OK)
     goto cleanup;
+  if (o->filter) /* after the dark rule has seen every encounter */
+    tc_link_filter_events(o->filter, l);
   if ((s = tc_event_places_load(store, o->ports, o->nports, o->anchorages, &places, err)) != TC_OK)
     goto cleanup;
   if (places && (s = tc_event_places_compute(places, o->port_radius_m, l, &ep, err)) != TC_OK)

@@ -10,6 +10,7 @@
 #include "host/engine/encounter.h"
 #include "host/engine/params.h"
 #include "host/events/events.h"
+#include "host/report/select_links.h"
 #include "io/status.h"
 #include "io/store.h"
 
@@ -24,6 +25,7 @@ typedef struct {
   int argc;                    /* the command line, for the sidecar */
   char **argv;
   const char *store_path;
+  const tc_link_filter *filter; /* keeps some events (select_links.h); NULL: all */
 } tc_events_out;
 
 /* Finishes ev (fed with every slice of store) against enc, the encounters of the same

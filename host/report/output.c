@@ -6,6 +6,7 @@
 
 #include "host/report/anchorage_store.h"
 #include "host/report/evlinks.h"
+#include "host/report/select.h"
 #include "host/report/tracks_multi.h"
 #include "host/report/tracks_store.h"
 #include "host/report/writers.h"
@@ -26,6 +27,8 @@ struct tc_output {
   double port_radius, exclude_radius;
   tc_polyset *area;
   tc_watchlist *watch;
+  int watch_flag;     /* --watchlist-mode flag: tag and score, drop nothing */
+  tc_select *select;  /* --flag, --ship-type, --bbox; NULL when none */
   tc_places *places;
   tc_coast *coast;
   tc_vessel_index *vessels;
@@ -65,6 +68,7 @@ void tc_output_free(tc_output *o) {
     return;
   tc_polyset_free(o->area);
   tc_watchlist_free(o->watch);
+  tc_select_free(o->select);
   tc_places_free(o->places);
   tc_places_free(o->extra);
   tc_coast_free(o->coast);
@@ -90,6 +94,17 @@ void tc_output_opts_default(tc_output_opts *p) {
   p->port_radius = 4000;
 }
 
+/* --flag, --ship-type, --bbox, --match into o->select, checked now, before any work. */
+static tc_status configure_select(tc_output *o, const tc_output_opts *p, tc_err *err) {
+  tc_select_free(o->select);
+  o->select = NULL;
+  /* an option that would change nothing is refused rather than ignored */
+  if (p->watch_flag && !p->watchlist)
+    return tc_fail(err, TC_ERR_ARG, "--watchlist-mode flag: no --watchlist given to flag with");
+  return tc_select_from_options(p->flags, p->nflags, p->ship_types, p->nship_types, p->bbox, p->match_both,
+                                &o->select, err);
+}
+
 tc_status tc_output_configure(tc_output *o, const tc_output_opts *p, int requested, tc_err *err) {
   if (p->format) {
     tc_format f;
@@ -97,6 +112,8 @@ tc_status tc_output_configure(tc_output *o, const tc_output_opts *p, int request
   }
   if (p->track_margin < 0 || p->gap_min < 0 || !(p->port_radius >= 0) || !(p->exclude_port_radius >= 0))
     return tc_fail(err, TC_ERR_ARG, "output options: durations and radii must not be negative");
+  TC_TRY(configure_select(o, p, err));
+  o->watch_flag = p->watch_flag;
   o->format = p->format;
   o->area_path = p->area;
   o->watch_path = p->watchlist;
@@ -265,6 +282,8 @@ tc_status tc_output_prepare(tc_output *o, const tc_encounter_list *list, tc_err 
   a->exclude_port_radius_m = o->exclude_radius;
   a->area = o->area;
   a->watch = o->watch;
+  a->watch_flag_only = o->watch_flag;
+  a->select = o->select;
   a->tracks = o->have_src ? &o->src : NULL;
   a->load_tracks = o->tracks;
   a->track_limit = o->track_limit;

@@ -31,7 +31,10 @@ void tc_output_free(tc_output *o);
  *               NULL: from the file name, else CSV
  *   tracks      both vessels' tracks in GeoJSON, KML, HDF5; track_margin around them
  *   area        GeoJSON polygons to keep encounters inside
- *   watchlist   keep encounters with a listed MMSI or IMO
+ *   watchlist   keep encounters with a listed MMSI or IMO (watch_flag: keep all, tag them)
+ *   flags, ship_types  lists (each item comma-separated too) for --flag, --ship-type
+ *   bbox        minlon,minlat,maxlon,maxlat; match_both: both vessels must match
+ *               (host/report/select.h)
  *   ports       ports or anchorages CSV files (name,lat,lon); the array must outlive o
  *   port_radius near_port within this many metres of a place (default 4000)
  *   exclude_port_radius  drop encounters within this many metres of a place (0: none)
@@ -45,13 +48,17 @@ typedef struct {
   const char *format, *area, *watchlist, *coast;
   const char *const *ports;
   size_t nports;
+  const char *const *flags, *const *ship_types, *bbox;
+  size_t nflags, nship_types;
+  int match_both, watch_flag;
   int tracks, sort_score, no_anchorages, no_events;
   int64_t track_margin, gap_min;
   double port_radius, exclude_port_radius;
 } tc_output_opts;
 
 void tc_output_opts_default(tc_output_opts *p);
-/* Takes the options (checking the format name); requested: the user asked for an
+/* Takes the options (checking the format name and the selection's values: TC_ERR_ARG
+ * naming the option and the rule broken); requested: the user asked for an
  * analyst output (any of these options given), so tc_output_wanted holds for any path. */
 tc_status tc_output_configure(tc_output *o, const tc_output_opts *p, int requested, tc_err *err);
 
