@@ -1,5 +1,6 @@
-/* trajcorr events STORE -o PREFIX: loitering, AIS gaps and dark rendezvous
- * (spec/events.md) from a track store. Options: host/cli/specs.c. */
+/* trajcorr events STORE... -o PREFIX: loitering, AIS gaps and dark rendezvous
+ * (spec/events.md) from track stores, several read as one timeline
+ * (host/engine/store_set.h). Options: host/cli/specs.c. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,8 @@
 #include "host/cli/commands.h"
 #include "host/cli/specs.h"
 #include "host/engine/engine.h"
+#include "host/engine/source_multi.h"
+#include "host/engine/store_set.h"
 #include "host/events/events.h"
 #include "host/report/encounters_csv.h"
 #include "host/report/events_csv.h"
@@ -71,15 +74,16 @@ static int check_args(tc_events_args *a) {
     outp[i] = outs[i];
   if (a->encounters)
     outp[nout++] = a->encounters;
-  const char **ins = malloc((1 + a->ports.n) * sizeof *ins);
+  size_t nin = a->stores.n + a->ports.n;
+  const char **ins = malloc((nin ? nin : 1) * sizeof *ins);
   if (!ins) {
     fprintf(stderr, "trajcorr events: out of memory\n");
     return 1;
   }
-  ins[0] = a->store;
+  memcpy(ins, a->stores.v, a->stores.n * sizeof *ins);
   if (a->ports.n)
-    memcpy(ins + 1, a->ports.v, a->ports.n * sizeof *ins);
-  tc_status s = tc_outpath_check(outp, nout, ins, 1 + a->ports.n, &err);
+    memcpy(ins + a->stores.n, a->ports.v, a->ports.n * sizeof *ins);
+  tc_status s = tc_outpath_check(outp, nout, ins, nin, &err);
   free(ins);
   if (s != TC_OK) {
     fprintf(stderr, "trajcorr events: %s\n", err.msg);
@@ -96,7 +100,8 @@ static int run(int argc, char **argv, tc_events_args *a) {
   rc = 1;
   int opencl = !strcmp(a->backend, "opencl");
   tc_err err = {0};
-  tc_store *store = NULL;
+  tc_store_set set = {0};
+  tc_multi_source *m1 = NULL;
   tc_event_lists l;
   tc_event_lists_init(&l);
   tc_encounter_list enc;
@@ -110,9 +115,11 @@ static int run(int argc, char **argv, tc_events_args *a) {
 #ifdef TRAJCORR_HAVE_OPENCL
   tc_cl_dark *cl = NULL;
 #endif
-  tc_status s = tc_store_open(a->store, &store, &err);
-  if (s != TC_OK)
+  tc_status s = tc_store_set_open(&set, a->stores.v, a->stores.n, &err);
+  if (s != TC_OK) {
+    rc = s == TC_ERR_ARG ? 2 : 1; /* overlapping stores: bad usage, nothing written */
     goto fail;
+  }
 #ifdef TRAJCORR_HAVE_OPENCL
   if (opencl && (a->e.kinds & TC_EV_DARK)) {
     if ((s = tc_cl_dark_create(a->platform, a->device, a->device_type, &cl, &err)) != TC_OK)
@@ -124,9 +131,9 @@ static int run(int argc, char **argv, tc_events_args *a) {
   (void)dev;
   /* Pass 1 rides along the read that finds the encounters, which the dark rule needs
    * (spec §3: a pair seen together is an encounter, not dark); pass 2 reads again. */
-  tc_store_source_ctx c1;
-  tc_bucket_source s1 = tc_store_source(&c1, store);
-  c1.threads = tc_params_threads(&a->p);
+  if ((s = tc_multi_source_create(set.stores, set.n, tc_params_threads(&a->p), &m1, &err)) != TC_OK)
+    goto fail;
+  tc_bucket_source s1 = tc_multi_source_get(m1);
   if ((s = tc_events_create(&a->p, &a->e, &ev, &err)) != TC_OK)
     goto fail;
   if ((a->e.kinds & TC_EV_DARK) || a->encounters) {
@@ -150,8 +157,8 @@ static int run(int argc, char **argv, tc_events_args *a) {
     }
   }
   tc_events_out o = {a->out, a->format, a->ports.v, a->ports.n, !a->no_anchorages, a->port_radius,
-                     opencl ? "opencl" : "openmp", argc, argv, a->store};
-  if ((s = tc_events_complete(ev, store, &a->p, &a->e, &enc, &o, &l, &st, &nplaces, &err)) != TC_OK)
+                     opencl ? "opencl" : "openmp", argc, argv};
+  if ((s = tc_events_complete(ev, set.stores, set.n, &a->p, &a->e, &enc, &o, &l, &st, &nplaces, &err)) != TC_OK)
     goto fail;
   if (a->encounters && (s = tc_encounters_csv_write(a->encounters, &enc, &err)) != TC_OK)
     goto fail;
@@ -170,7 +177,8 @@ done:
   tc_encounter_list_free(&enc);
   tc_events_free(ev);
   tc_columns_free(&cols);
-  tc_store_close(store);
+  tc_multi_source_free(m1);
+  tc_store_set_close(&set);
 #ifdef TRAJCORR_HAVE_OPENCL
   tc_cl_dark_free(cl);
 #endif
