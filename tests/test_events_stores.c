@@ -95,6 +95,11 @@ static void ranking_with_events_over_stores_equals_one_store(void) {
   cr_assert_eq(tr_sh("cd '%s' && '%s' encounters -q -t 1 one.h5 --sort score --gap-min 1h -o k1.csv && "
                      "'%s' encounters -q -t 1 s1.h5 s0.h5 s2.h5 --sort score --gap-min 1h -o k3.csv && "
                      "cmp k1.csv k3.csv", dir, TC_BINARY, TC_BINARY), 0);
+  /* and the report's (its events on the map and in the table), but for the source line */
+  cr_assert_eq(tr_sh("cd '%s' && '%s' report -q -t 1 one.h5 --gap-min 1h -o r1.html --panels 3 && "
+                     "'%s' report -q -t 1 s2.h5 s0.h5 s1.h5 --gap-min 1h -o r3.html --panels 3 && "
+                     "sed 's/one\\.h5/SRC/g' r1.html >r1.x && sed 's/s0\\.h5, s1\\.h5, s2\\.h5/SRC/g' r3.html >r3.x && "
+                     "cmp r1.x r3.x && grep -q '\"kind\":\"gap\"' r1.html", dir, TC_BINARY, TC_BINARY), 0);
 }
 
 static void sidecar_lists_every_store(void) {
