@@ -243,8 +243,11 @@ Test(cli_grammar, usage_errors_name_the_command_and_the_option) {
   expect_error(&tc_cli_bench, "--budget -1", "trajcorr bench: --budget '-1': must not be negative");
   expect_error(&tc_cli_report, "-q", "trajcorr report: missing STORE");
   expect_error(&tc_cli_anchorages, "s.h5 --cell 1 furlong", "trajcorr anchorages: unexpected argument 'furlong'");
-  expect_error(&tc_cli_events, "s.h5 -o P --coverage-radius 5 leagues",
-               "trajcorr events: unexpected argument 'leagues'");
+  /* events takes STORE... (a stray word is one more store), network one STORE */
+  expect_error(&tc_cli_events, "s.h5 -o P --coverage-radius 5leagues",
+               "trajcorr events: --coverage-radius '5leagues': not a distance (use m, km or nmi)");
+  expect_error(&tc_cli_network, "s.h5 -o P.csv --coverage-radius 5 leagues",
+               "trajcorr network: unexpected argument 'leagues'");
   expect_error(&tc_cli_events, "s.h5 -o P --dark-max-speed 12knots",
                "trajcorr events: --dark-max-speed '12knots': not a speed (use kn, m/s or km/h)");
   expect_error(&tc_cli_events, "s.h5 -o P --dark-min-coverage 1.5",

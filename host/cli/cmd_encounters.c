@@ -169,12 +169,6 @@ static int run(int argc, char **argv, const tc_encounters_args *a, tc_output *ao
                     "--mmsi (or run trajcorr events on its own)\n");
     return 2;
   }
-  /* The events (their places, second pass and sidecar) are those of one store. */
-  if (a->with_events && paths->n > 1) {
-    fprintf(stderr, "trajcorr encounters: --with-events reads one store, not %zu: give one store (or run "
-                    "trajcorr events on each)\n", paths->n);
-    return 2;
-  }
   const tc_backend_ops *ops = pick_backend(backend);
   if (!ops) {
     fprintf(stderr, "trajcorr encounters: unknown or unavailable backend '%s' (built: openmp, allpairs%s)\n",
@@ -244,8 +238,8 @@ static int run(int argc, char **argv, const tc_encounters_args *a, tc_output *ao
     tc_event_stats est;
     size_t nplaces;
     tc_events_out eo = {a->with_events, TC_EV_FORMAT_CSV, a->out_opts.ports.v, a->out_opts.ports.n, 1,
-                        a->out_opts.o.port_radius, "openmp", argc, argv, spath[0], NULL};
-    if ((s = tc_events_complete(ev, stores[0], &p, &ep, &list, &eo, &evl, &est, &nplaces, &err)) != TC_OK)
+                        a->out_opts.o.port_radius, "openmp", argc, argv, NULL};
+    if ((s = tc_events_complete(ev, stores, nst, &p, &ep, &list, &eo, &evl, &est, &nplaces, &err)) != TC_OK)
       goto fail;
     if (!quiet)
       fprintf(stderr,

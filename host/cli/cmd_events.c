@@ -1,5 +1,6 @@
-/* trajcorr events STORE -o PREFIX: loitering, AIS gaps and dark rendezvous
- * (spec/events.md) from a track store. Options: host/cli/specs.c. */
+/* trajcorr events STORE... -o PREFIX: loitering, AIS gaps and dark rendezvous
+ * (spec/events.md) from track stores, several read as one timeline
+ * (host/engine/store_set.h). Options: host/cli/specs.c. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,10 +10,13 @@
 #include "host/cli/commands.h"
 #include "host/cli/specs.h"
 #include "host/engine/engine.h"
+#include "host/engine/source_multi.h"
+#include "host/engine/store_set.h"
 #include "host/events/events.h"
 #include "host/report/encounters_csv.h"
 #include "host/report/events_csv.h"
 #include "host/report/events_out.h"
+#include "host/report/tracks_multi.h"
 #include "host/report/tracks_store.h"
 #ifdef TRAJCORR_HAVE_OPENCL
 #include "host/opencl/cl_dark.h"
@@ -72,13 +76,15 @@ static int check_args(tc_events_args *a) {
     outp[i] = outs[i];
   if (a->encounters)
     outp[nout++] = a->encounters;
-  const char **ins = malloc((2 + a->ports.n) * sizeof *ins);
+  size_t nin = a->stores.n + a->ports.n + 1;
+  const char **ins = malloc(nin * sizeof *ins);
   if (!ins) {
     fprintf(stderr, "trajcorr events: out of memory\n");
     return 1;
   }
-  size_t nin = 0;
-  ins[nin++] = a->store;
+  nin = 0;
+  memcpy(ins, a->stores.v, a->stores.n * sizeof *ins);
+  nin += a->stores.n;
   if (a->watchlist)
     ins[nin++] = a->watchlist;
   if (a->ports.n)
@@ -100,7 +106,8 @@ static int run(int argc, char **argv, tc_events_args *a) {
   rc = 1;
   int opencl = !strcmp(a->backend, "opencl");
   tc_err err = {0};
-  tc_store *store = NULL;
+  tc_store_set set = {0};
+  tc_multi_source *m1 = NULL;
   tc_event_lists l;
   tc_event_lists_init(&l);
   tc_encounter_list enc;
@@ -127,10 +134,12 @@ static int run(int argc, char **argv, tc_events_args *a) {
   }
   if (a->watchlist && (s = tc_watchlist_load(a->watchlist, &watch, &err)) != TC_OK)
     goto fail;
-  if ((s = tc_store_open(a->store, &store, &err)) != TC_OK)
+  if ((s = tc_store_set_open(&set, a->stores.v, a->stores.n, &err)) != TC_OK) {
+    rc = s == TC_ERR_ARG ? 2 : 1; /* overlapping stores: bad usage, nothing written */
     goto fail;
+  }
   tc_link_filter lf = {sel, watch, NULL};
-  if (tc_link_filter_active(&lf) && (s = tc_vessel_index_from_store(store, &vx, &err)) != TC_OK)
+  if (tc_link_filter_active(&lf) && (s = tc_vessel_index_from_stores(set.stores, set.n, &vx, &err)) != TC_OK)
     goto fail;
   lf.vessels = vx;
 #ifdef TRAJCORR_HAVE_OPENCL
@@ -144,9 +153,9 @@ static int run(int argc, char **argv, tc_events_args *a) {
   (void)dev;
   /* Pass 1 rides along the read that finds the encounters, which the dark rule needs
    * (spec §3: a pair seen together is an encounter, not dark); pass 2 reads again. */
-  tc_store_source_ctx c1;
-  tc_bucket_source s1 = tc_store_source(&c1, store);
-  c1.threads = tc_params_threads(&a->p);
+  if ((s = tc_multi_source_create(set.stores, set.n, tc_params_threads(&a->p), &m1, &err)) != TC_OK)
+    goto fail;
+  tc_bucket_source s1 = tc_multi_source_get(m1);
   if ((s = tc_events_create(&a->p, &a->e, &ev, &err)) != TC_OK)
     goto fail;
   if ((a->e.kinds & TC_EV_DARK) || a->encounters) {
@@ -170,9 +179,8 @@ static int run(int argc, char **argv, tc_events_args *a) {
     }
   }
   tc_events_out o = {a->out, a->format, a->ports.v, a->ports.n, !a->no_anchorages, a->port_radius,
-                     opencl ? "opencl" : "openmp", argc, argv, a->store,
-                     tc_link_filter_active(&lf) ? &lf : NULL};
-  if ((s = tc_events_complete(ev, store, &a->p, &a->e, &enc, &o, &l, &st, &nplaces, &err)) != TC_OK)
+                     opencl ? "opencl" : "openmp", argc, argv, tc_link_filter_active(&lf) ? &lf : NULL};
+  if ((s = tc_events_complete(ev, set.stores, set.n, &a->p, &a->e, &enc, &o, &l, &st, &nplaces, &err)) != TC_OK)
     goto fail;
   if (a->encounters && (s = tc_encounters_csv_write(a->encounters, &enc, &err)) != TC_OK)
     goto fail;
@@ -194,7 +202,8 @@ done:
   tc_select_free(sel);
   tc_watchlist_free(watch);
   tc_vessel_index_free(vx);
-  tc_store_close(store);
+  tc_multi_source_free(m1);
+  tc_store_set_close(&set);
 #ifdef TRAJCORR_HAVE_OPENCL
   tc_cl_dark_free(cl);
 #endif

@@ -144,7 +144,7 @@ static int run(const tc_network_args *a) {
     goto fail;
   if (!a->no_dark && (s = tc_events_finish(ev, &s2, &enc, &l, &st, &err)) != TC_OK)
     goto fail;
-  if ((s = tc_event_places_load(store, a->ports.v, a->ports.n, !a->no_anchorages, &places, &err)) != TC_OK)
+  if ((s = tc_event_places_load(&store, 1, a->ports.v, a->ports.n, !a->no_anchorages, &places, &err)) != TC_OK)
     goto fail;
   if ((s = tc_vessel_index_from_store(store, &vx, &err)) != TC_OK)
     goto fail;

@@ -284,7 +284,7 @@ static void events_init(void *d) {
 }
 
 #define EVA tc_events_args
-static const tc_opt events_args[] = {ARGS(EVA, store, "STORE")};
+static const tc_opt events_args[] = {{.name = "STORE", .kind = TC_OPT_LIST, TC_AT(EVA, stores)}};
 static const tc_opt events_opts[] = {
     {.name = "output", .short_name = 'o', .kind = TC_OPT_STRING, TC_AT(EVA, out), .metavar = "PREFIX",
      .help = "output prefix (required): PREFIX.KIND.csv (.geojson, .kml) and PREFIX.events.json", .deflt = ""},
@@ -327,8 +327,9 @@ static const tc_opt_group events_groups[] = {
 
 const tc_cli_spec tc_cli_events = {
     .name = "events",
-    .summary = "loitering, AIS gaps and dark rendezvous (spec/events.md) in a track store",
-    .about = "Finds the behaviour events of spec/events.md in a track store and writes\n"
+    .summary = "loitering, AIS gaps and dark rendezvous (spec/events.md) in track stores",
+    .about = "Finds the behaviour events of spec/events.md in track stores (several read as one\n"
+             "timeline, as trajcorr encounters reads them) and writes\n"
              "PREFIX.loitering.csv, PREFIX.gaps.csv, PREFIX.dark.csv (those of --kinds) and\n"
              "PREFIX.events.json (parameters, counts). docs/events.md has the columns.",
     .args = events_args, .nargs = N(events_args), .groups = events_groups, .ngroups = N(events_groups),

@@ -43,7 +43,8 @@ typedef struct {
 } tc_encounters_args;
 
 typedef struct {
-  const char *store, *out, *kinds, *encounters, *backend;
+  tc_strlist stores; /* one or more, any order: read as one timeline */
+  const char *out, *kinds, *encounters, *backend;
   int format; /* TC_EV_FORMAT_*: csv, geojson, kml */
   tc_params p;
   tc_event_params e;

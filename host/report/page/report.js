@@ -68,6 +68,15 @@
     });
     if (pts.length) map.fitBounds(L.latLngBounds(pts).pad(0.2), { maxZoom: 12 });
     else map.setView([20, 0], 2);
+    /* The land is filled inside D.land_box only: the overview may not zoom or pan out of
+     * it, so no view shows land left unfilled (a box over the antimeridian is left free). */
+    var lb = D.land_box;
+    if (lb && lb[1] >= -180 && lb[3] <= 180) {
+      var box = L.latLngBounds([lb[0], lb[1]], [lb[2], lb[3]]);
+      map.setMinZoom(map.getBoundsZoom(box, true));
+      map.options.maxBoundsViscosity = 1;
+      map.setMaxBounds(box);
+    }
   } else {
     $('map').innerHTML = '<p class="nomap">Leaflet is not installed (apt-get install libjs-leaflet): no maps. ' +
       'The table, filters, timeline, export and plots work.</p>';
