@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "host/opencl/cl_program.h"
+#include "host/engine/exact.h"
 #include "host/opencl/cl_state.h"
 #include "kernels/geo.h"
 
@@ -88,6 +89,21 @@ cleanup:
  * cell size the host must use so both agree exactly. */
 static tc_status set_geometry(tc_ocl *s, double dist_m, tc_err *err) {
   double scr = tc_screen_chord2(dist_m, s->single), cell = tc_cell_size(scr);
+  /* The close bound of the device's decision (tc_decide_emit of kernels/cells.cl): a
+   * squared chord below it is close. Double: the host's own band (tc_exact_bounds), 1e-6
+   * of the chord wide, against offsets exact to ~1e-15; so a pair below it is within
+   * dist by far more than the host's chord or haversine could err, and the host, given it,
+   * would call it close too. Single: the screen's own margin mirrored below, rounded
+   * down. Everything between this bound and the screen goes to the host's exact test. */
+  double lo2 = -1, hi2 = -1;
+  tc_exact_bounds(dist_m, &lo2, &hi2);
+  double band_single = tc_chord2_of_dist(dist_m) * (1.0 - TC_SCREEN_REL_SINGLE) - TC_SCREEN_ABS_SINGLE;
+  s->band_d = s->decide ? lo2 : INFINITY;
+  s->band_f = s->decide ? (cl_float)band_single : INFINITY;
+  if (s->decide && (double)s->band_f > band_single)
+    s->band_f = nextafterf(s->band_f, 0.0f);
+  if (s->band_f < 0)
+    s->band_f = 0;
   if (s->single) {
     s->cell_f = (cl_float)cell;
     if ((double)s->cell_f < cell)
@@ -180,6 +196,7 @@ static tc_status oc_create_common(const tc_backend_config *cfg, int allpairs, vo
   s->allpairs = allpairs;
   s->profile = cfg->profile != 0;
   s->threads = cfg->threads;
+  s->decide = cfg->decide != 0;
   if ((st = tc_cl_device_select(cfg->platform, cfg->device, cfg->device_type, &s->dev, err)))
     goto cleanup;
   s->single = cfg->single_precision || !s->dev.fp64; /* no fp64: float screen, exact recheck */
@@ -217,6 +234,7 @@ static tc_status oc_create_common(const tc_backend_config *cfg, int allpairs, vo
   snprintf(s->info.device, sizeof s->info.device, "%s", s->dev.name);
   tc_cl_build_options(s->single, s->dev.fp64, s->info.options, sizeof s->info.options);
   s->info.single = s->single;
+  s->info.decide = s->decide;
   s->info.work_group = s->wg;
   s->info.budget = s->budget;
   s->info.max_positions = s->nmax;
@@ -282,6 +300,9 @@ static void oc_profile(void *state, tc_device_profile *p) {
   p->t_read = i->t_read;
   p->bytes_up = i->bytes_up;
   p->bytes_down = i->bytes_down;
+  p->decided = s->decide;
+  p->listed = i->listed;
+  p->band = i->band;
   p->blocks = i->blocks;
   p->batches = i->batches;
   p->split_blocks = i->split_blocks;

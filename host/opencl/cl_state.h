@@ -26,6 +26,7 @@ typedef struct {
 
 typedef struct {
   int allpairs, single, profile, threads;
+  int decide;             /* lists are decided (tc_backend_config.decide) */
   tc_cl_device_info dev;
   cl_context ctx;
   cl_program prog;
@@ -33,8 +34,8 @@ typedef struct {
   cl_kernel k[TC_K_COUNT];
   size_t wg, rsize;       /* local size; bytes of one offset (4 floats or 4 doubles) */
   double cell;            /* cell size, exactly as the device holds it */
-  cl_float cell_f, screen_f;
-  cl_double cell_d, screen_d;
+  cl_float cell_f, screen_f, band_f;
+  cl_double cell_d, screen_d, band_d; /* band: below it close; +inf for plain candidates */
   size_t budget, used, nmax; /* device bytes allowed and held; positions per sub-batch */
   tc_ocl_inset in[2];
   cl_mem key, rank, scell, spos, sidx, start, tests, pp, pq, count;
