@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include "host/backend.h"
+#include "host/backends/auto.h"
 #include "host/cli/args.h"
 #include "host/cli/commands.h"
 #include "host/cli/progress.h"
@@ -78,11 +79,25 @@ static int read_mmsi_file(const char *path, uint32_t **out, size_t *n) {
 }
 
 
-/* auto is the OpenMP backend: end to end it was as fast as or faster than OpenCL on
- * every GPU measured (H100, H200; docs/opencl.md), where the host stages dominate and
- * a GPU context costs ~0.3 s a run. */
+/* auto starts as the OpenMP backend; once the stores are open, tc_backend_auto may pick
+ * OpenCL instead (a GPU or accelerator and a dense enough input, host/backends/auto.h). */
 static const tc_backend_ops *pick_backend(const char *name) {
   return tc_backend_find(strcmp(name, "auto") ? name : "openmp");
+}
+
+/* --backend auto for these stores: their fixes per day against the crossover. */
+static tc_status pick_auto(const tc_store_info *const *info, size_t n, const tc_backend_config *cfg,
+                           const tc_backend_ops **ops, char *why, size_t cap, tc_err *err) {
+  uint64_t rows = 0;
+  int64_t t0 = INT64_MAX, t1 = INT64_MIN;
+  for (size_t i = 0; i < n; i++) {
+    rows += info[i]->rows;
+    if (info[i]->rows && info[i]->t_min < t0)
+      t0 = info[i]->t_min;
+    if (info[i]->rows && info[i]->t_max > t1)
+      t1 = info[i]->t_max;
+  }
+  return tc_backend_auto(rows ? tc_auto_fixes_per_day(rows, t0, t1) : 0, cfg, ops, why, cap, err);
 }
 
 static void on_progress(void *user, const char *what, uint64_t done, uint64_t total) {
@@ -226,6 +241,12 @@ static int run(int argc, char **argv, const tc_encounters_args *a, tc_output *ao
     spath[i] = tc_store_path(stores[i]);
     sinfo[i] = tc_store_get_info(stores[i]);
   }
+  char auto_why[256] = "";
+  if (!strcmp(backend, "auto") &&
+      (s = pick_auto(sinfo, nst, &cfg, &ops, auto_why, sizeof auto_why, &err)) != TC_OK) {
+    rc = 2;
+    goto fail;
+  }
   /* threads: the first slice's decoding, as the engine's */
   if ((s = tc_multi_source_create(stores, nst, tc_params_threads(&p), &msrc, &err)) != TC_OK)
     goto fail;
@@ -296,6 +317,8 @@ static int run(int argc, char **argv, const tc_encounters_args *a, tc_output *ao
             t_engine - t_start, st.t_read_wait, st.t_read, st.t_positions, st.t_grid, st.t_cand, st.t_exact,
             st.t_speeds, st.t_runs, tc_cli_now() - t_output, st.backend.t_cand, st.backend.t_transfer,
             (unsigned long long)st.distance_tests);
+  if (cfg.profile && auto_why[0])
+    fprintf(stderr, "profile: backend auto: %s\n", auto_why);
   if (cfg.profile && st.has_device)
     print_device_profile(ops->name, &st.device);
   rc = 0;

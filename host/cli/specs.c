@@ -195,7 +195,8 @@ static const tc_opt encounters_select[] = {
 static const tc_opt encounters_exec[] = {
     {.name = "backend", .kind = TC_OPT_CHOICE, TC_AT(ENC, backend),
      .choices = "auto|openmp|allpairs|opencl|opencl-allpairs",
-     .help = "pair search; auto is openmp, the fastest end to end on every machine measured (docs/opencl.md)"},
+     .help = "pair search; auto is opencl on a GPU or accelerator for inputs of 100 M fixes a day or more, "
+             "else openmp (docs/opencl.md)"},
     {.name = "threads", .short_name = 't', .kind = TC_OPT_INT, TC_AT(ENC, p.threads), .min = 1, .max = 4096,
      .help = "CPU threads", .deflt = "OMP_NUM_THREADS, else every core but one from 4 cores"},
     {.name = "precision", .kind = TC_OPT_ENUM, TC_AT(ENC, p.single_precision), .choices = "double|single",
