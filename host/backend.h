@@ -48,12 +48,18 @@ typedef struct {
 } tc_pairbuf;
 #define TC_PAIR_BAND 0x80000000u /* in q of a decided list: the host decides */
 
+#define TC_MAX_DEVICES 16
+
 typedef struct {
   double dist_m;
   int single_precision;
   int threads;
   /* OpenCL selection (ignored by CPU backends) */
   int platform, device;   /* -1 = choose */
+  /* Several devices (--device all or a list), each with its own stream of sub-blocks:
+   * ndevices > 0 lists them (listing indices, or within `platform`), all_devices takes
+   * every available device of the platform and type. Neither: `device` alone. */
+  int devices[TC_MAX_DEVICES], ndevices, all_devices;
   int device_type;        /* 0 any, 1 gpu, 2 cpu */
   size_t device_memory;   /* bytes the device may use; 0 = auto */
   int profile;
@@ -80,6 +86,7 @@ typedef struct {
   uint64_t bytes_up, bytes_down; /* host to device, device to host */
   int decided;                  /* the device made the exact decision (close pairs + band) */
   uint64_t listed, band;        /* pairs read back; of them, the band's left to the host */
+  int devices;                  /* devices used (--device all or a list) */
   uint64_t blocks, batches, split_blocks, retries, splits;
   uint64_t max_alloc, budget;   /* largest buffer allowed; device bytes allowed */
   int max_alloc_forced;         /* max_alloc lowered by TRAJCORR_CL_MAX_ALLOC */

@@ -689,3 +689,72 @@ Test(opencl, runs_across_blocks_and_buckets, .timeout = 240) {
   }
   tc_columns_free(&c);
 }
+
+/* ---- several devices (--device all or a list) -------------------------------- */
+
+static tc_engine_stats run_devices(const tc_columns *c, const char *name, int single, int ndev,
+                                   tc_encounter_list *out) {
+  tc_memory_source *ms;
+  cr_assert_eq(tc_memory_source_create(c, DAY, &ms), TC_OK);
+  tc_bucket_source src = tc_memory_source_get(ms);
+  tc_params p;
+  tc_params_default(&p);
+  p.threads = 2;
+  p.single_precision = single;
+  tc_backend_config cfg = config(single);
+  cfg.ndevices = ndev;
+  for (int i = 0; i < ndev; i++)
+    cfg.devices[i] = 0; /* PoCL's one device, listed ndev times: a context each is not needed */
+  tc_engine_stats st;
+  tc_err err = {0};
+  cr_assert_eq(tc_encounters_run(&src, &p, tc_backend_find(name), &cfg, out, &st, &err), TC_OK,
+               "%s on %d devices: %s", name, ndev, err.msg);
+  tc_memory_source_free(ms);
+  return st;
+}
+
+/* The same device listed two and three times: each takes its share of every block (with
+ * every share cut into sub-batches), and the list is openmp's bit for bit. */
+Test(opencl, several_devices_same_list, .timeout = 180) {
+  need_opencl();
+  tc_columns c;
+  tc_columns_init(&c);
+  tt_synthetic(&c, 7, 150, 30);
+  tc_params p;
+  tc_params_default(&p);
+  tc_encounter_list ref;
+  tc_encounter_list_init(&ref);
+  tt_run(&c, DAY, "openmp", 2, &p, &ref);
+  cr_assert_geq(ref.n, 10, "%zu encounters", ref.n);
+  const char *names[] = {"opencl", "opencl-allpairs"};
+  for (int k = 0; k < 2; k++)
+    for (int ndev = 2; ndev <= 3; ndev++) {
+      int single = ndev == 3;
+      tc_encounter_list l;
+      tc_encounter_list_init(&l);
+      setenv("TRAJCORR_CL_MAX_ALLOC", "16384", 1);
+      tc_engine_stats st = run_devices(&c, names[k], single, ndev, &l);
+      unsetenv("TRAJCORR_CL_MAX_ALLOC");
+      cr_expect_eq(st.device.devices, ndev, "%s: %d devices reported", names[k], st.device.devices);
+      cr_expect_gt(st.device.batches, (uint64_t)ndev * st.device.blocks, "%s: sub-batches %llu",
+                   names[k], (unsigned long long)st.device.batches);
+      cr_assert(tt_same(&l, &ref), "%s on %d devices (%s): %zu vs %zu openmp encounters", names[k],
+                ndev, single ? "single" : "double", l.n, ref.n);
+      tc_encounter_list_free(&l);
+    }
+  tc_encounter_list_free(&ref);
+  tc_columns_free(&c);
+}
+
+Test(opencl, cli_device_lists) {
+  need_opencl();
+  char out[8192];
+  cr_assert_eq(run_cli(TC_BINARY " encounters --device 0,x /nonexistent.h5 2>&1", out, sizeof out), 2,
+               "%s", out);
+  cr_expect(strstr(out, "--device '0,x'") != NULL, "%s", out);
+  cr_assert_eq(run_cli(TC_BINARY " encounters --device 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16 "
+                                 "/nonexistent.h5 2>&1",
+                       out, sizeof out),
+               2, "%s", out);
+  cr_expect(strstr(out, "up to 16") != NULL, "%s", out);
+}

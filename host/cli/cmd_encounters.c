@@ -1,5 +1,6 @@
 /* trajcorr encounters STORE... [-o OUT]: the spec's encounter list from track stores,
  * several read as one timeline (host/engine/source_multi.h). */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,6 +86,37 @@ static const tc_backend_ops *pick_backend(const char *name) {
   return tc_backend_find(strcmp(name, "auto") ? name : "openmp");
 }
 
+/* --device: N, a list N,M,... (at most TC_MAX_DEVICES, 0..64 each) or all. 1 when valid. */
+static int parse_devices(const char *v, tc_backend_config *cfg) {
+  if (!v)
+    return 1;
+  if (!strcmp(v, "all")) {
+    cfg->all_devices = 1;
+    return 1;
+  }
+  int n = 0;
+  const char *c = v;
+  for (;;) {
+    char *end = NULL;
+    errno = 0;
+    long d = strtol(c, &end, 10);
+    if (end == c || errno || d < 0 || d > 64 || n == TC_MAX_DEVICES || (*end && *end != ','))
+      break;
+    cfg->devices[n++] = (int)d;
+    if (!*end) {
+      if (n == 1)
+        cfg->device = cfg->devices[0]; /* one device: the single-device path */
+      else
+        cfg->ndevices = n;
+      return 1;
+    }
+    c = end + 1;
+  }
+  fprintf(stderr, "trajcorr encounters: --device '%s': expected a device number (0-64), a list of up to "
+                  "%d of them (0,1) or all\n", v, TC_MAX_DEVICES);
+  return 0;
+}
+
 /* --backend auto for these stores: their fixes per day against the crossover. */
 static tc_status pick_auto(const tc_store_info *const *info, size_t n, const tc_backend_config *cfg,
                            const tc_backend_ops **ops, char *why, size_t cap, tc_err *err) {
@@ -145,13 +177,16 @@ static int outputs_distinct(const char *out, const char *meta, const char *with_
 /* The device backend's part of --profile: start-up (context, program and where it
  * came from), host and device seconds by step, bytes each way, how blocks were cut. */
 static void print_device_profile(const char *backend, const tc_device_profile *d) {
+  char dev[32] = "";
+  if (d->devices > 1) /* times and bytes are then sums over the devices */
+    snprintf(dev, sizeof dev, " (%d devices, summed)", d->devices);
   fprintf(stderr,
-          "profile %s: startup %.3f s (context %.3f s, program %.3f s: %s%s); host: stage %.3f s, "
+          "profile %s%s: startup %.3f s (context %.3f s, program %.3f s: %s%s); host: stage %.3f s, "
           "wait %.3f s; device: keys %.3f s, sort %.3f s, pairs %.3f s, write %.3f s, read %.3f s; "
           "moved %.1f MB up, %.1f MB down; %s %llu pairs back, %llu of them to the host's exact "
           "test; %llu blocks (%llu split), %llu sub-batches, %llu "
           "retries, %llu splits; largest buffer %.1f MB%s, budget %.1f MB\n",
-          backend, d->t_context + d->t_program, d->t_context, d->t_program,
+          backend, dev, d->t_context + d->t_program, d->t_context, d->t_program,
           !strcmp(d->program_from, "disk cache") ? "cache hit"
           : !strcmp(d->program_from, "built")    ? "cache miss, built"
                                                  : "already built",
@@ -170,6 +205,8 @@ static int run(int argc, char **argv, const tc_encounters_args *a, tc_output *ao
   double t_start = tc_cli_now();
   tc_params p = a->p;
   tc_backend_config cfg = a->cfg;
+  if (!parse_devices(a->device, &cfg))
+    return 2;
   const char *out = a->out, *meta = a->meta, *backend = a->backend, *mmsi_file = a->mmsi_file;
   int quiet = a->quiet;
   const tc_strlist *paths = &a->stores;

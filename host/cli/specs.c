@@ -203,8 +203,10 @@ static const tc_opt encounters_exec[] = {
      .help = "single screens in float, re-checks exactly"},
     {.name = "platform", .kind = TC_OPT_INT, TC_AT(ENC, cfg.platform), .min = 0, .max = 64,
      .help = "OpenCL platform (trajcorr devices)", .deflt = "auto"},
-    {.name = "device", .kind = TC_OPT_INT, TC_AT(ENC, cfg.device), .min = 0, .max = 64,
-     .help = "OpenCL device of that platform", .deflt = "auto"},
+    {.name = "device", .kind = TC_OPT_STRING, TC_AT(ENC, device), .metavar = "N|N,M,...|all",
+     .help = "OpenCL device of that platform; several (a list, or all of the platform and type) "
+             "each take their own share of every block",
+     .deflt = "auto"},
     {.name = "device-type", .kind = TC_OPT_ENUM, TC_AT(ENC, cfg.device_type), .choices = "any|gpu|cpu",
      .help = "OpenCL device type"},
     {.name = "device-memory", .kind = TC_OPT_SIZE, TC_AT(ENC, cfg.device_memory),

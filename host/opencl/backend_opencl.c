@@ -20,6 +20,10 @@ static void oc_destroy(void *state) {
   tc_ocl *s = state;
   if (!s)
     return;
+  for (int i = 0; i < s->nsub; i++) {
+    oc_destroy(s->sub[i]);
+    tc_pairbuf_free(&s->part[i]);
+  }
   if (s->q)
     clFinish(s->q);
   if (s->xq)
@@ -247,17 +251,54 @@ cleanup:
   return st;
 }
 
+/* One instance, or with several devices (--device all or a list) a shell over one per
+ * device (cl_multi.c). */
+static tc_status oc_create_devices(const tc_backend_config *cfg, int allpairs, void **state,
+                                   tc_err *err) {
+  tc_backend_config one[TC_MAX_DEVICES];
+  int n = 0;
+  tc_status st = tc_ocl_multi_configs(cfg, one, &n, err);
+  if (st != TC_OK)
+    return st;
+  if (n <= 1)
+    return oc_create_common(n == 1 ? &one[0] : cfg, allpairs, state, err);
+  tc_ocl *s = calloc(1, sizeof *s);
+  if (!s)
+    return tc_fail(err, TC_ERR_NOMEM, "out of memory creating the OpenCL backend");
+  for (int i = 0; i < n && st == TC_OK; i++) {
+    void *sub = NULL;
+    if ((st = oc_create_common(&one[i], allpairs, &sub, err)) == TC_OK)
+      s->sub[s->nsub++] = sub;
+  }
+  if (st != TC_OK) {
+    tc_err_prefix(err, "--device %s, device %d of %d: ", cfg->all_devices ? "all" : "list",
+                  s->nsub + 1, n);
+    oc_destroy(s);
+    return st;
+  }
+  s->allpairs = allpairs;
+  s->decide = s->sub[0]->decide;
+  s->single = 0;
+  for (int i = 0; i < n; i++) /* one device in float makes the run's precision float */
+    s->single |= s->sub[i]->single;
+  s->info = s->sub[0]->info;
+  snprintf(s->info.device, sizeof s->info.device, "%d devices: %.96s, ...", n, s->sub[0]->dev.name);
+  snprintf(s->dev.name, sizeof s->dev.name, "%d devices", n);
+  *state = s;
+  return TC_OK;
+}
+
 static tc_status oc_create(const tc_backend_config *cfg, void **state, tc_err *err) {
-  return oc_create_common(cfg, 0, state, err);
+  return oc_create_devices(cfg, 0, state, err);
 }
 
 static tc_status oc_create_allpairs(const tc_backend_config *cfg, void **state, tc_err *err) {
-  return oc_create_common(cfg, 1, state, err);
+  return oc_create_devices(cfg, 1, state, err);
 }
 
 static tc_status oc_candidates(void *state, const tc_grid_block *blk, tc_pairbuf *out,
                                tc_backend_stats *stats, tc_err *err) {
-  return tc_ocl_candidates(state, blk, out, stats, err);
+  return tc_ocl_multi_candidates(state, blk, out, stats, err);
 }
 
 static const char *oc_precision(void *state) {
@@ -271,9 +312,13 @@ void tc_opencl_get_info(void *state, tc_opencl_info *info) {
 }
 
 tc_status tc_opencl_set_pair_capacity(void *state, size_t pairs, tc_err *err) {
+  tc_ocl *s = state;
   if (pairs == 0 || pairs >= TC_OCL_COUNT_LIMIT)
     return tc_fail(err, TC_ERR_ARG, "pair capacity %zu: expected 1 .. 2^31 - 1", pairs);
-  return tc_ocl_set_pair_cap(state, pairs, err);
+  tc_status st = TC_OK;
+  for (int i = 0; i < s->nsub && st == TC_OK; i++)
+    st = tc_ocl_set_pair_cap(s->sub[i], pairs, err);
+  return s->nsub ? st : tc_ocl_set_pair_cap(s, pairs, err);
 }
 
 /* A device call costs launches and transfers whatever its size: a few million
@@ -283,10 +328,49 @@ static size_t oc_block_positions(void *state) {
   return (size_t)4 << 20;
 }
 
+static void oc_profile(void *state, tc_device_profile *p);
+
+/* Several devices: the sums over them (start-up is sequential, so it adds up too); the
+ * smallest largest-buffer. */
+static void oc_profile_multi(const tc_ocl *s, tc_device_profile *p) {
+  oc_profile(s->sub[0], p);
+  p->devices = s->nsub;
+  for (int k = 1; k < s->nsub; k++) {
+    tc_device_profile d;
+    oc_profile(s->sub[k], &d);
+    p->t_context += d.t_context;
+    p->t_program += d.t_program;
+    p->cache_written |= d.cache_written;
+    p->t_stage += d.t_stage;
+    p->t_wait += d.t_wait;
+    p->t_keys += d.t_keys;
+    p->t_sort += d.t_sort;
+    p->t_pairs += d.t_pairs;
+    p->t_write += d.t_write;
+    p->t_read += d.t_read;
+    p->bytes_up += d.bytes_up;
+    p->bytes_down += d.bytes_down;
+    p->listed += d.listed;
+    p->band += d.band;
+    p->batches += d.batches;
+    p->split_blocks += d.split_blocks;
+    p->retries += d.retries;
+    p->splits += d.splits;
+    p->budget += d.budget;
+    if (d.max_alloc < p->max_alloc)
+      p->max_alloc = d.max_alloc;
+  }
+}
+
 static void oc_profile(void *state, tc_device_profile *p) {
   const tc_ocl *s = state;
   const tc_opencl_info *i = &s->info;
+  if (s->nsub) {
+    oc_profile_multi(s, p);
+    return;
+  }
   memset(p, 0, sizeof *p);
+  p->devices = 1;
   p->t_context = i->t_context;
   p->t_program = i->t_program;
   p->program_from = tc_cl_from_name(i->program_from);

@@ -24,7 +24,7 @@ typedef struct {
   cl_event written;     /* last write into this set */
 } tc_ocl_inset;
 
-typedef struct {
+typedef struct tc_ocl {
   int allpairs, single, profile, threads;
   int decide;             /* lists are decided (tc_backend_config.decide) */
   tc_cl_device_info dev;
@@ -48,6 +48,11 @@ typedef struct {
   cl_event pend[TC_OCL_MAX_PENDING];
   int pend_kind[TC_OCL_MAX_PENDING], npend;
   tc_opencl_info info;
+  /* Several devices: this instance is a shell over one instance per device (nsub > 1),
+   * each taking a contiguous share of every block's grid times (cl_multi.c). */
+  struct tc_ocl *sub[TC_MAX_DEVICES];
+  tc_pairbuf part[TC_MAX_DEVICES];
+  int nsub;
 } tc_ocl;
 
 /* Replaces *m by a fresh buffer of `bytes` (the old one held old_bytes). */
@@ -55,6 +60,13 @@ tc_status tc_ocl_remake(tc_ocl *s, cl_mem *m, size_t old_bytes, size_t bytes, co
                         tc_err *err);
 void tc_ocl_release(tc_ocl *s, cl_mem *m, size_t bytes);
 tc_status tc_ocl_set_pair_cap(tc_ocl *s, size_t cap, tc_err *err);
+/* The candidates op, of one device or (nsub > 1) of several. */
+tc_status tc_ocl_multi_candidates(tc_ocl *s, const tc_grid_block *blk, tc_pairbuf *out,
+                                  tc_backend_stats *stats, tc_err *err);
+/* The devices cfg lists (--device all or a list) as single-device configurations; *n = 0
+ * when cfg names one device. */
+tc_status tc_ocl_multi_configs(const tc_backend_config *cfg, tc_backend_config *out, int *n,
+                               tc_err *err);
 /* The candidates op. */
 tc_status tc_ocl_candidates(tc_ocl *s, const tc_grid_block *blk, tc_pairbuf *out,
                             tc_backend_stats *stats, tc_err *err);
