@@ -17,6 +17,7 @@
 #include "host/opencl/cl_program.h"
 #include "io/reader.h"
 #include "kernels/geo.h"
+#include "support/lead_run.h"
 #include "support/lead_tracks.h"
 #include "support/opencl_points.h"
 
@@ -757,4 +758,32 @@ Test(opencl, cli_device_lists) {
                        out, sizeof out),
                2, "%s", out);
   cr_expect(strstr(out, "up to 16") != NULL, "%s", out);
+}
+
+/* Generated traffic through the CLI (planted meetings, the antimeridian), stores of 1 h, 1 day
+ * and 7 day buckets, buffers so small that every block is cut: every OpenCL backend and
+ * precision writes openmp's CSV byte for byte. */
+Test(opencl, generated_stores_same_csv, .timeout = 300) {
+  need_opencl();
+  char dir[512];
+  tr_scratch("oclgen", dir, sizeof dir);
+  cr_assert_eq(tr_sh("'%s' generate -q --vessels 250 --days 2 --seed 13 --antimeridian -o '%s/t.csv'",
+                     TC_BINARY, dir),
+               0);
+  static const char *buckets[] = {"1h", "1d", "7d"};
+  static const char *runs[] = {"--backend opencl", "--backend opencl --precision single",
+                               "--backend opencl-allpairs", "--backend opencl-allpairs --precision single"};
+  for (int b = 0; b < 3; b++) {
+    cr_assert_eq(tr_sh("'%s' import --quiet --bucket %s '%s/s.h5' '%s/t.csv' >/dev/null && '%s' encounters "
+                       "-q --backend openmp '%s/s.h5' -o '%s/ref.csv' && test $(wc -l < '%s/ref.csv') -gt 10",
+                       TC_BINARY, buckets[b], dir, dir, TC_BINARY, dir, dir, dir),
+                 0, "%s buckets: import and the openmp list", buckets[b]);
+    for (int r = 0; r < 4; r++)
+      cr_assert_eq(tr_sh("TRAJCORR_CL_MAX_ALLOC=16384 '%s' encounters -q %s '%s/s.h5' -o '%s/x.csv' && "
+                         "cmp -s '%s/ref.csv' '%s/x.csv'",
+                         TC_BINARY, runs[r], dir, dir, dir, dir),
+                   0, "%s buckets, %s: not openmp's list", buckets[b], runs[r]);
+    tr_sh("rm -f '%s/s.h5'", dir);
+  }
+  tr_sh("rm -rf '%s'", dir);
 }
