@@ -1,11 +1,13 @@
 /* trajcorr encounters STORE... [-o OUT]: the spec's encounter list from track stores,
  * several read as one timeline (host/engine/source_multi.h). */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "host/backend.h"
+#include "host/backends/auto.h"
 #include "host/cli/args.h"
 #include "host/cli/commands.h"
 #include "host/cli/progress.h"
@@ -79,11 +81,56 @@ static int read_mmsi_file(const char *path, uint32_t **out, size_t *n) {
 }
 
 
-/* auto is the OpenMP backend: end to end it was as fast as or faster than OpenCL on
- * every GPU measured (H100, H200; docs/opencl.md), where the host stages dominate and
- * a GPU context costs ~0.3 s a run. */
+/* auto starts as the OpenMP backend; once the stores are open, tc_backend_auto may pick
+ * OpenCL instead (a GPU or accelerator and a dense enough input, host/backends/auto.h). */
 static const tc_backend_ops *pick_backend(const char *name) {
   return tc_backend_find(strcmp(name, "auto") ? name : "openmp");
+}
+
+/* --device: N, a list N,M,... (at most TC_MAX_DEVICES, 0..64 each) or all. 1 when valid. */
+static int parse_devices(const char *v, tc_backend_config *cfg) {
+  if (!v)
+    return 1;
+  if (!strcmp(v, "all")) {
+    cfg->all_devices = 1;
+    return 1;
+  }
+  int n = 0;
+  const char *c = v;
+  for (;;) {
+    char *end = NULL;
+    errno = 0;
+    long d = strtol(c, &end, 10);
+    if (end == c || errno || d < 0 || d > 64 || n == TC_MAX_DEVICES || (*end && *end != ','))
+      break;
+    cfg->devices[n++] = (int)d;
+    if (!*end) {
+      if (n == 1)
+        cfg->device = cfg->devices[0]; /* one device: the single-device path */
+      else
+        cfg->ndevices = n;
+      return 1;
+    }
+    c = end + 1;
+  }
+  fprintf(stderr, "trajcorr encounters: --device '%s': expected a device number (0-64), a list of up to "
+                  "%d of them (0,1) or all\n", v, TC_MAX_DEVICES);
+  return 0;
+}
+
+/* --backend auto for these stores: their fixes per day against the crossover. */
+static tc_status pick_auto(const tc_store_info *const *info, size_t n, const tc_backend_config *cfg,
+                           const tc_backend_ops **ops, char *why, size_t cap, tc_err *err) {
+  uint64_t rows = 0;
+  int64_t t0 = INT64_MAX, t1 = INT64_MIN;
+  for (size_t i = 0; i < n; i++) {
+    rows += info[i]->rows;
+    if (info[i]->rows && info[i]->t_min < t0)
+      t0 = info[i]->t_min;
+    if (info[i]->rows && info[i]->t_max > t1)
+      t1 = info[i]->t_max;
+  }
+  return tc_backend_auto(rows ? tc_auto_fixes_per_day(rows, t0, t1) : 0, cfg, ops, why, cap, err);
 }
 
 static void on_progress(void *user, const char *what, uint64_t done, uint64_t total) {
@@ -131,17 +178,24 @@ static int outputs_distinct(const char *out, const char *meta, const char *with_
 /* The device backend's part of --profile: start-up (context, program and where it
  * came from), host and device seconds by step, bytes each way, how blocks were cut. */
 static void print_device_profile(const char *backend, const tc_device_profile *d) {
+  char dev[32] = "";
+  if (d->devices > 1) /* times and bytes are then sums over the devices */
+    snprintf(dev, sizeof dev, " (%d devices, summed)", d->devices);
   fprintf(stderr,
-          "profile %s: startup %.3f s (context %.3f s, program %.3f s: %s%s); host: stage %.3f s, "
+          "profile %s%s: startup %.3f s (context %.3f s, program %.3f s: %s%s); host: stage %.3f s, "
           "wait %.3f s; device: keys %.3f s, sort %.3f s, pairs %.3f s, write %.3f s, read %.3f s; "
-          "moved %.1f MB up, %.1f MB down; %llu blocks (%llu split), %llu sub-batches, %llu "
+          "moved %.1f MB up, %.1f MB down; %s %llu pairs back, %llu of them to the host's exact "
+          "test; %llu blocks (%llu split), %llu sub-batches, %llu "
           "retries, %llu splits; largest buffer %.1f MB%s, budget %.1f MB\n",
-          backend, d->t_context + d->t_program, d->t_context, d->t_program,
+          backend, dev, d->t_context + d->t_program, d->t_context, d->t_program,
           !strcmp(d->program_from, "disk cache") ? "cache hit"
           : !strcmp(d->program_from, "built")    ? "cache miss, built"
                                                  : "already built",
           d->cache_written ? ", cached" : "", d->t_stage, d->t_wait, d->t_keys, d->t_sort, d->t_pairs,
           d->t_write, d->t_read, 1e-6 * (double)d->bytes_up, 1e-6 * (double)d->bytes_down,
+          d->decided ? "decided on the device:" : "screened on the device:",
+          (unsigned long long)d->listed,
+          (unsigned long long)(d->decided ? d->band : d->listed),
           (unsigned long long)d->blocks, (unsigned long long)d->split_blocks,
           (unsigned long long)d->batches, (unsigned long long)d->retries,
           (unsigned long long)d->splits, 1e-6 * (double)d->max_alloc,
@@ -152,6 +206,8 @@ static int run(int argc, char **argv, const tc_encounters_args *a, tc_output *ao
   double t_start = tc_cli_now();
   tc_params p = a->p;
   tc_backend_config cfg = a->cfg;
+  if (!parse_devices(a->device, &cfg))
+    return 2;
   const char *out = a->out, *meta = a->meta, *backend = a->backend, *mmsi_file = a->mmsi_file;
   int quiet = a->quiet;
   const tc_strlist *paths = &a->stores;
@@ -218,6 +274,12 @@ static int run(int argc, char **argv, const tc_encounters_args *a, tc_output *ao
   for (size_t i = 0; i < nst; i++) {
     spath[i] = tc_store_path(stores[i]);
     sinfo[i] = tc_store_get_info(stores[i]);
+  }
+  char auto_why[256] = "";
+  if (!strcmp(backend, "auto") &&
+      (s = pick_auto(sinfo, nst, &cfg, &ops, auto_why, sizeof auto_why, &err)) != TC_OK) {
+    rc = 2;
+    goto fail;
   }
   /* threads: the first slice's decoding, as the engine's */
   if ((s = tc_multi_source_create(stores, nst, tc_params_threads(&p), &msrc, &err)) != TC_OK)
@@ -293,6 +355,8 @@ static int run(int argc, char **argv, const tc_encounters_args *a, tc_output *ao
             t_engine - t_start, st.t_read_wait, st.t_read, st.t_positions, st.t_grid, st.t_cand, st.t_exact,
             st.t_speeds, st.t_runs, tc_cli_now() - t_output, st.backend.t_cand, st.backend.t_transfer,
             (unsigned long long)st.distance_tests);
+  if (cfg.profile && auto_why[0])
+    fprintf(stderr, "profile: backend auto: %s\n", auto_why);
   if (cfg.profile && st.has_device)
     print_device_profile(ops->name, &st.device);
   rc = 0;

@@ -230,15 +230,18 @@ static const tc_opt encounters_select[] = {
 static const tc_opt encounters_exec[] = {
     {.name = "backend", .kind = TC_OPT_CHOICE, TC_AT(ENC, backend),
      .choices = "auto|openmp|allpairs|opencl|opencl-allpairs",
-     .help = "pair search; auto is openmp, the fastest end to end on every machine measured (docs/opencl.md)"},
+     .help = "pair search; auto is opencl on a GPU or accelerator for inputs of 100 M fixes a day or more, "
+             "else openmp (docs/opencl.md)"},
     {.name = "threads", .short_name = 't', .kind = TC_OPT_INT, TC_AT(ENC, p.threads), .min = 1, .max = 4096,
      .help = "CPU threads", .deflt = "OMP_NUM_THREADS, else every core but one from 4 cores"},
     {.name = "precision", .kind = TC_OPT_ENUM, TC_AT(ENC, p.single_precision), .choices = "double|single",
      .help = "single screens in float, re-checks exactly"},
     {.name = "platform", .kind = TC_OPT_INT, TC_AT(ENC, cfg.platform), .min = 0, .max = 64,
      .help = "OpenCL platform (trajcorr devices)", .deflt = "auto"},
-    {.name = "device", .kind = TC_OPT_INT, TC_AT(ENC, cfg.device), .min = 0, .max = 64,
-     .help = "OpenCL device of that platform", .deflt = "auto"},
+    {.name = "device", .kind = TC_OPT_STRING, TC_AT(ENC, device), .metavar = "N|N,M,...|all",
+     .help = "OpenCL device of that platform; several (a list, or all of the platform and type) "
+             "each take their own share of every block",
+     .deflt = "auto"},
     {.name = "device-type", .kind = TC_OPT_ENUM, TC_AT(ENC, cfg.device_type), .choices = "any|gpu|cpu",
      .help = "OpenCL device type"},
     {.name = "device-memory", .kind = TC_OPT_SIZE, TC_AT(ENC, cfg.device_memory),

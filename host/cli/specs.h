@@ -36,6 +36,7 @@ typedef struct {
   tc_strlist stores; /* one or more, any order: read as one timeline */
   const char *out, *meta, *backend, *mmsi_file;
   const char *with_events; /* also the events (spec/events.md) under this prefix */
+  const char *device;      /* --device: N, a list N,M,... or all */
   tc_params p;
   tc_backend_config cfg;
   int quiet;

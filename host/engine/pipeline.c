@@ -208,6 +208,7 @@ tc_status tc_encounters_run(const tc_bucket_source *src, const tc_params *p,
   bc.dist_m = p->dist_m;
   bc.single_precision = p->single_precision;
   bc.threads = p->threads;
+  bc.decide = 1; /* a device that decides sends back close pairs, not candidates */
   if ((s = ops->create(&bc, &e.bstate, err)) != TC_OK)
     goto cleanup;
   stats->precision = ops->precision ? ops->precision(e.bstate) : "double";

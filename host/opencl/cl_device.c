@@ -143,7 +143,7 @@ cleanup:
   return st;
 }
 
-static int type_ok(const tc_cl_device_info *d, int type) {
+int tc_cl_device_type_ok(const tc_cl_device_info *d, int type) {
   if (type == TC_CL_TYPE_GPU)
     return (d->type_bits & CL_DEVICE_TYPE_GPU) != 0;
   if (type == TC_CL_TYPE_CPU)
@@ -187,14 +187,14 @@ tc_status tc_cl_device_select(int platform, int device, int device_type, tc_cl_d
                                    device, n);
       goto cleanup;
     }
-    if (!type_ok(pick, device_type)) {
+    if (!tc_cl_device_type_ok(pick, device_type)) {
       st = tc_fail(err, TC_ERR_NOT_FOUND, "OpenCL device %d (%s) is a %s device, not %s", device,
                    pick->name, pick->type, tnames[device_type]);
       goto cleanup;
     }
   } else {
     for (size_t i = 0; i < n; i++) {
-      if ((platform >= 0 && list[i].platform != platform) || !type_ok(&list[i], device_type) ||
+      if ((platform >= 0 && list[i].platform != platform) || !tc_cl_device_type_ok(&list[i], device_type) ||
           !list[i].available)
         continue;
       if (!pick || rank_of(&list[i]) < rank_of(pick))

@@ -38,6 +38,9 @@ tc_status tc_cl_devices_list(tc_cl_device_info **list, size_t *n, tc_err *err);
 tc_status tc_cl_device_select(int platform, int device, int device_type, tc_cl_device_info *out,
                               tc_err *err);
 
+/* 1 when d is of the type (TC_CL_TYPE_*). */
+int tc_cl_device_type_ok(const tc_cl_device_info *d, int type);
+
 /* "gpu" / "cpu" / "any" -> TC_CL_TYPE_*. */
 tc_status tc_cl_device_type_parse(const char *s, int *type, tc_err *err);
 
