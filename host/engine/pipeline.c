@@ -290,15 +290,18 @@ tc_status tc_encounters_run(const tc_bucket_source *src, const tc_params *p,
     int64_t was = s_done;
     if (hi > s_done || s_done == INT64_MIN)
       s_done = s_fin > s_done ? s_fin : s_done;
-    if (!eof && s_done == was)
+    /* Every grid time before --to is final: what is left to read cannot add a close
+     * time, so the read stops here instead of carrying the grid to the store's end. */
+    int past_to = !src->read_all && p->to != INT64_MAX && s_done != INT64_MIN && s_done >= p->to;
+    if (!eof && !past_to && s_done == was)
       continue; /* a slice that made no grid time final: nothing new can close */
     double t1 = now();
-    if ((s = link_runs(&e, NULL, eof ? INT64_MAX : s_done)) != TC_OK) {
+    if ((s = link_runs(&e, NULL, eof || past_to ? INT64_MAX : s_done)) != TC_OK) {
       tc_fail(err, s, "out of memory judging encounters");
       goto cleanup;
     }
     stats->t_runs += now() - t1;
-    if (eof)
+    if (eof || past_to)
       break;
   }
   for (unsigned k = 0; k < e.nshards; k++) {

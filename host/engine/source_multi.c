@@ -121,6 +121,6 @@ static tc_status multi_next(void *vctx, tc_columns *cols, int64_t *t_end, int *e
 }
 
 tc_bucket_source tc_multi_source_get(tc_multi_source *m) {
-  tc_bucket_source s = {m, multi_next};
+  tc_bucket_source s = {m, multi_next, 0};
   return s;
 }

@@ -257,7 +257,7 @@ static tc_status tee_next(void *vctx, tc_columns *cols, int64_t *t_end, int *eof
 tc_bucket_source tc_events_tee(tc_events_tee_ctx *ctx, const tc_bucket_source *inner, tc_events *ev) {
   ctx->inner = inner;
   ctx->ev = ev;
-  tc_bucket_source s = {ctx, tee_next};
+  tc_bucket_source s = {ctx, tee_next, 1};
   return s;
 }
 
