@@ -154,6 +154,8 @@ Test(codec, recode_between_codecs) {
   cr_assert_eq(store_system("'%s' import -q --codec delta '%s' '%s' 2>/dev/null", TC_BINARY, b, csv), 2);
   digest(b, h1, codec, sizeof codec, &r1);
   cr_assert_str_eq(codec, "none");
+  /* without --recode, FILE is required */
+  cr_assert_eq(store_system("'%s' import '%s' 2>/dev/null", TC_BINARY, b), 2);
   /* --recode of a store that is not there */
   char none[1024];
   store_tmp_path("recode-missing.h5", none, sizeof none);
