@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "io/codec.h"
+#include "io/hugepages.h"
 #include "io/store_schema.h"
 
 hid_t tc_codec_stored_type(int c) {
@@ -40,10 +41,15 @@ tc_status tc_codec_modes(hid_t d, int c, uint64_t rows, uint64_t chunk, uint8_t 
 }
 
 tc_status tc_codec_read_rows(hid_t d, int c, uint64_t rows, uint64_t start, uint64_t n, void *buf,
-                             const char *path, int64_t t0, tc_err *err) {
+                             tc_codec_cache *cache, const char *path, int64_t t0, tc_err *err) {
   const char *cn = tc_h5_col_name(c);
+  size_t es = tc_h5_kind_size(tc_h5_col_kind(c));
   if (n == 0)
     return TC_OK;
+  if (cache->buf && cache->t0 == t0 && start >= cache->r0 && start + n <= cache->r1) {
+    memcpy(buf, cache->buf + (size_t)(start - cache->r0) * es, (size_t)n * es);
+    return TC_OK;
+  }
   hid_t p = H5Dget_create_plist(d);
   hsize_t chunk = 0;
   int chunked = p >= 0 && H5Pget_layout(p) == H5D_CHUNKED && H5Pget_chunk(p, 1, &chunk) == 1 && chunk > 0;
@@ -54,10 +60,13 @@ tc_status tc_codec_read_rows(hid_t d, int c, uint64_t rows, uint64_t start, uint
                    "codec writes it", path, t0, cn);
   uint8_t *modes = NULL;
   TC_TRY(tc_codec_modes(d, c, rows, chunk, &modes, path, t0, err));
-  size_t es = tc_h5_kind_size(tc_h5_col_kind(c));
   uint64_t c0 = start / chunk, c1 = (start + n + chunk - 1) / chunk;
   uint64_t r0 = c0 * chunk, r1 = c1 * chunk < rows ? c1 * chunk : rows;
-  unsigned char *tmp = malloc((size_t)(r1 - r0) * es);
+  size_t bytes = (size_t)(r1 - r0) * es;
+  unsigned char *tmp = bytes <= cache->cap ? cache->buf : tc_realloc_huge(cache->buf, bytes);
+  cache->buf = tmp ? tmp : cache->buf;
+  cache->cap = tmp && bytes > cache->cap ? bytes : cache->cap;
+  cache->r0 = cache->r1 = 0; /* holds nothing until decoded */
   tc_status st = TC_OK;
   if (!tmp)
     st = tc_fail(err, TC_ERR_NOMEM, "%s: no memory for %" PRIu64 " rows of '%s'", path, r1 - r0, cn);
@@ -67,9 +76,10 @@ tc_status tc_codec_read_rows(hid_t d, int c, uint64_t rows, uint64_t start, uint
     uint64_t a = k * chunk, b = a + chunk < rows ? a + chunk : rows;
     tc_codec_decode(c, modes[k], tmp + (size_t)(a - r0) * es, (size_t)(b - a)); /* modes checked */
   }
-  if (st == TC_OK)
+  if (st == TC_OK) {
     memcpy(buf, tmp + (size_t)(start - r0) * es, (size_t)n * es);
-  free(tmp);
+    cache->t0 = t0, cache->r0 = r0, cache->r1 = r1;
+  }
   free(modes);
   return st;
 }

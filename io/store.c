@@ -45,7 +45,10 @@ struct tc_store {
   uint32_t ck_mmsi;
   int64_t ck_t, ck_tmin, ck_tmax;
   int verify_all;
+  tc_codec_cache ccache[TC_H5_NCOLS]; /* delta-coded chunks decoded through HDF5 */
 };
+
+tc_codec_cache *tc_store_codec_cache(tc_store *s, int c) { return &s->ccache[c]; }
 
 void tc_store_set_verify_all(tc_store *s, int on) { s->verify_all = on; }
 int tc_store_verify_all(const tc_store *s) { return s->verify_all; }
@@ -267,6 +270,8 @@ void tc_store_close(tc_store *s) {
   free(s->vessels);
   free(s->sources);
   free(s->scratch);
+  for (int c = 0; c < TC_H5_NCOLS; c++)
+    free(s->ccache[c].buf);
   free(s);
 }
 
@@ -331,7 +336,7 @@ static tc_status read_range(tc_store *s, size_t k, uint64_t start, uint64_t n, i
                    " rows, the bucket table says %" PRIu64, s->path, s->buckets[k].t0, cn,
                    tc_h5_dset_len(d), rows);
     else if (coded)
-      st = tc_codec_read_rows(d, c, rows, start, n, buf, s->path, s->buckets[k].t0, err);
+      st = tc_codec_read_rows(d, c, rows, start, n, buf, &s->ccache[c], s->path, s->buckets[k].t0, err);
     else if (whole ? H5Dread(d, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0
                    : tc_h5_dset_read(d, mt, start, n, buf) < 0)
       st = tc_h5_fail(err, s->path, "bucket %" PRId64 ": cannot read dataset '%s'", s->buckets[k].t0, cn);

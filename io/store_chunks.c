@@ -476,7 +476,8 @@ tc_status tc_store_read_bucket_slice(tc_store *s, size_t k, uint64_t row0, uint6
     col_plan *p = &plan[q];
     unsigned char *dst = tc_h5_col_ptr(out, p->c);
     if (!p->fast && p->coded) {
-      if ((st = tc_codec_read_rows(p->d, p->c, rows, row0, n, dst, tc_store_path(s), t0, err)) != TC_OK)
+      if ((st = tc_codec_read_rows(p->d, p->c, rows, row0, n, dst, tc_store_codec_cache(s, p->c),
+                                   tc_store_path(s), t0, err)) != TC_OK)
         goto cleanup;
     } else if (!p->fast) {
       if (tc_h5_dset_read(p->d, tc_h5_native(tc_h5_col_kind(p->c)), row0, n, dst) != 0) {
