@@ -218,7 +218,7 @@ Test(cli_grammar, usage_errors_name_the_command_and_the_option) {
   expect_error(&tc_cli_encounters, "--dist 5xx s.h5", "trajcorr encounters: --dist '5xx': not a distance (use m, km or nmi)");
   expect_error(&tc_cli_info, "s.h5 x", "trajcorr info: unexpected argument 'x'");
   expect_error(&tc_cli_info, "", "trajcorr info: missing STORE");
-  expect_error(&tc_cli_import, "s.h5", "trajcorr import: missing FILE");
+  expect_error(&tc_cli_import, "--recode", "trajcorr import: missing STORE"); /* FILE: cmd_import */
   expect_error(&tc_cli_encounters, "-q", "trajcorr encounters: missing STORE");
   expect_error(&tc_cli_encounters, "--min-duration 2hours s.h5",
                "trajcorr encounters: --min-duration '2hours': not a duration (use s, min, h or d)");

@@ -493,7 +493,7 @@ static void write_store(const char *path, const tc_columns *c, int64_t bucket_s,
   tc_memory_source *ms;
   cr_assert_eq(tc_memory_source_create(c, bucket_s, &ms), TC_OK);
   tc_bucket_source src = tc_memory_source_get(ms);
-  tc_store_writer_opts o = {bucket_s, level, 700};
+  tc_store_writer_opts o = {.bucket_s = bucket_s, .deflate_level = level, .chunk_rows = 700};
   tc_store_writer *w;
   tc_err err = {0};
   cr_assert_eq(tc_store_writer_create(path, path, &o, &w, &err), TC_OK, "%s", err.msg);
