@@ -515,6 +515,9 @@ static const tc_opt generate_opts[] = {
      .deflt = "3"},
     {.name = "antimeridian", .kind = TC_OPT_FLAG, TC_AT(GA, p.antimeridian),
      .help = "one region, its lanes and its scenarios straddle 180 degrees"},
+    {.name = "events", .kind = TC_OPT_FLAG, TC_AT(GA, p.events),
+     .help = "plant loitering, switch-offs, a receiver outage (the last region dark) and dark rendezvous; "
+             "needs 2 regions and a day"},
     {.name = "clean", .kind = TC_OPT_FLAG, TC_AT(GA, clean),
      .help = "no duplicates, out-of-order or invalid rows (the rates below are 0)"},
     {.name = "dup-rate", .kind = TC_OPT_DOUBLE, TC_AT(GA, p.dup_rate), .min = 0, .max = 1,
