@@ -252,11 +252,11 @@ static void events_init(void *d) {
 static const tc_opt events_args[] = {ARGS(EVA, store, "STORE")};
 static const tc_opt events_opts[] = {
     {.name = "output", .short_name = 'o', .kind = TC_OPT_STRING, TC_AT(EVA, out), .metavar = "PREFIX",
-     .help = "output prefix (required): PREFIX.KIND.csv (.geojson, .kml) and PREFIX.events.json", .deflt = ""},
+     .help = "output prefix (required): PREFIX.KIND.csv (.geojson, .kml, .h5) and PREFIX.events.json", .deflt = ""},
     {.name = "kinds", .kind = TC_OPT_STRING, TC_AT(EVA, kinds), .metavar = "LIST",
      .help = "comma-separated: loitering, gaps, dark"},
-    {.name = "format", .kind = TC_OPT_ENUM, TC_AT(EVA, format), .choices = "csv|geojson|kml",
-     .help = "format of the lists"},
+    {.name = "format", .kind = TC_OPT_ENUM, TC_AT(EVA, format), .choices = "csv|geojson|kml|hdf5",
+     .help = "format of the lists (hdf5: PREFIX.KIND.h5, one table each)"},
     {.name = "encounters", .kind = TC_OPT_STRING, TC_AT(EVA, encounters), .metavar = "FILE",
      .help = "also write the encounters CSV (spec/encounters.md), found in the same read"},
     {.name = "quiet", .short_name = 'q', .kind = TC_OPT_FLAG, TC_AT(EVA, quiet),
