@@ -22,7 +22,10 @@ def ts(v):
     return int(dt.datetime.fromisoformat(v.strip().replace("Z", "+00:00")).timestamp())
 
 def rows(path):
-    return list(csv.DictReader(open(path)))
+    try:
+        return list(csv.DictReader(open(path)))
+    except OSError as e:
+        sys.exit(f"event_recall.py: {e}")  # exit 1 with the reason, never a silent miss
 
 def main(argv):
     quiet = "--quiet" in argv
