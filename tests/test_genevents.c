@@ -9,7 +9,7 @@
 
 #define GEN "generate -q --events --vessels 500 --days 1.5"
 
-static void recall(unsigned seed) {
+static void recall(unsigned seed, int coverage_off) {
   char dir[512], tag[64];
   snprintf(tag, sizeof tag, "evrecall%u", seed);
   tr_scratch(tag, dir, sizeof dir);
@@ -19,7 +19,12 @@ static void recall(unsigned seed) {
   cr_assert_eq(tr_sh("/usr/bin/python3 '%s/bench/peers/event_recall.py' '%s/truth.csv' '%s/e' >'%s/recall.txt'",
                      TC_SOURCE_DIR, dir, dir, dir),
                0, "seed %u: a planted event missed or an outage in a dark rendezvous (%s/recall.txt)", seed, dir);
-  /* Without the coverage rule the outage's vessels pair up: the check above can fail. */
+  /* Without the coverage rule the outage's vessels pair up: the check above can fail
+   * (once: the thousands of pairs it maximises take seconds). */
+  if (!coverage_off) {
+    tr_sh("rm -rf '%s'", dir);
+    return;
+  }
   cr_assert_eq(tr_sh("'%s' events -q --no-anchorages --dark-min-coverage 0 '%s/s.h5' -o '%s/n'", TC_BINARY, dir,
                      dir), 0);
   cr_assert_eq(tr_sh("/usr/bin/python3 '%s/bench/peers/event_recall.py' --quiet '%s/truth.csv' '%s/n' >'%s/n.txt'",
@@ -31,9 +36,9 @@ static void recall(unsigned seed) {
   tr_sh("rm -rf '%s'", dir);
 }
 
-Test(genevents, planted_events_found_seed_1, .timeout = 120) { recall(1); }
-Test(genevents, planted_events_found_seed_2, .timeout = 120) { recall(2); }
-Test(genevents, planted_events_found_seed_3, .timeout = 120) { recall(3); }
+Test(genevents, planted_events_found_seed_1, .timeout = 120) { recall(1, 1); }
+Test(genevents, planted_events_found_seed_2, .timeout = 120) { recall(2, 0); }
+Test(genevents, planted_events_found_seed_3, .timeout = 120) { recall(3, 0); }
 
 Test(genevents, same_bytes_for_the_same_seed) {
   char dir[512];
