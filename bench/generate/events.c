@@ -54,7 +54,12 @@ tc_status tc_gen_events_plan(tc_gen *g, tc_gen_sites *sites, tc_err *err) {
     TC_TRY(tc_gen_plan_dark(&g->world, (int)(i % (size_t)scen_regions), t0, t1, &rng, sites, &g->v[k],
                             &g->v[k + 1], &from, &to, err));
   /* Switch-offs: distinct lane vessels outside the outage's region. */
-  size_t lane0 = g->port_first[g->stats.ports], nlane = g->nv - lane0;
+  size_t lane0 = g->port_first[g->stats.ports], nlane = g->nv - lane0, free_lane = 0;
+  for (size_t i = lane0; i < g->nv; i++)
+    free_lane += g->v[i].region != outage;
+  if (free_lane < g->stats.ev_switch_off)
+    return tc_fail(err, TC_ERR_ARG, "generate: %zu lane vessels outside the outage's region, too few for %zu "
+                   "switch-offs; use more --vessels", free_lane, g->stats.ev_switch_off);
   for (size_t i = 0; i < g->stats.ev_switch_off; i++) {
     tc_gen_vessel *v;
     do

@@ -153,8 +153,8 @@ static tc_status plan_counts(tc_gen *g, size_t *port_total, tc_err *err) {
   if (need > p->vessels)
     return tc_fail(err, TC_ERR_ARG,
                    "generate: --vessels %zu is too few for %zu meetings and %zu decoys (2 vessels "
-                   "each) and %zu ports (at least %d vessels each): need %zu",
-                   p->vessels, meetings, decoys, ports, PORT_MIN_VESSELS, need);
+                   "each), %zu ports (at least %d vessels each) and %zu planted event vessels: need %zu",
+                   p->vessels, meetings, decoys, ports, PORT_MIN_VESSELS, evv, need);
   g->stats.meetings = meetings;
   g->stats.decoys = decoys;
   g->stats.ports = ports;
