@@ -295,11 +295,11 @@ static void events_init(void *d) {
 static const tc_opt events_args[] = {{.name = "STORE", .kind = TC_OPT_LIST, TC_AT(EVA, stores)}};
 static const tc_opt events_opts[] = {
     {.name = "output", .short_name = 'o', .kind = TC_OPT_STRING, TC_AT(EVA, out), .metavar = "PREFIX",
-     .help = "output prefix (required): PREFIX.KIND.csv (.geojson, .kml) and PREFIX.events.json", .deflt = ""},
+     .help = "output prefix (required): PREFIX.KIND.csv (.geojson, .kml, .h5) and PREFIX.events.json", .deflt = ""},
     {.name = "kinds", .kind = TC_OPT_STRING, TC_AT(EVA, kinds), .metavar = "LIST",
      .help = "comma-separated: loitering, gaps, dark"},
-    {.name = "format", .kind = TC_OPT_ENUM, TC_AT(EVA, format), .choices = "csv|geojson|kml",
-     .help = "format of the lists"},
+    {.name = "format", .kind = TC_OPT_ENUM, TC_AT(EVA, format), .choices = "csv|geojson|kml|hdf5",
+     .help = "format of the lists (hdf5: PREFIX.KIND.h5, one table each)"},
     {.name = "encounters", .kind = TC_OPT_STRING, TC_AT(EVA, encounters), .metavar = "FILE",
      .help = "also write the encounters CSV (spec/encounters.md), found in the same read"},
     {.name = "quiet", .short_name = 'q', .kind = TC_OPT_FLAG, TC_AT(EVA, quiet),
@@ -564,6 +564,9 @@ static const tc_opt generate_opts[] = {
      .deflt = "3"},
     {.name = "antimeridian", .kind = TC_OPT_FLAG, TC_AT(GA, p.antimeridian),
      .help = "one region, its lanes and its scenarios straddle 180 degrees"},
+    {.name = "events", .kind = TC_OPT_FLAG, TC_AT(GA, p.events),
+     .help = "plant loitering, switch-offs, a receiver outage (the last region dark) and dark rendezvous; "
+             "needs 2 regions and a day"},
     {.name = "clean", .kind = TC_OPT_FLAG, TC_AT(GA, clean),
      .help = "no duplicates, out-of-order or invalid rows (the rates below are 0)"},
     {.name = "dup-rate", .kind = TC_OPT_DOUBLE, TC_AT(GA, p.dup_rate), .min = 0, .max = 1,
