@@ -42,4 +42,23 @@ if k > 1:
 PY
   done
 done
+# several stores as one timeline (hour and 6 h buckets, split inside a bucket), and a
+# --from/--to window that cuts encounters: the same as one process
+head -1 all.csv > a.csv && cp a.csv b.csv
+awk -F, 'NR > 1 { if ($2 < "2024-01-02T07:30:00Z") print >> "a.csv"; else print >> "b.csv" }' all.csv
+"$bin" import -q --bucket 1h sa.h5 a.csv && "$bin" import -q --bucket 6h sb.h5 b.csv
+mpirun --oversubscribe $root -np 3 "$bin" encounters -q -t 1 sb.h5 sa.h5 -o multi-3.csv
+if cmp -s one-h.csv multi-3.csv; then echo "two stores, 3 ranks: identical"
+else echo "two stores, 3 ranks: DIFFERENT"; fail=1; fi
+w="--from 2024-01-01T10:00:00Z --to 2024-01-03T20:00:00Z"
+"$bin" encounters -q -t 1 $w h.h5 -o win-1.csv
+mpirun --oversubscribe $root -np 4 "$bin" encounters -q -t 1 $w h.h5 -o win-4.csv
+if cmp -s win-1.csv win-4.csv; then echo "--from/--to, 4 ranks: identical"
+else echo "--from/--to, 4 ranks: DIFFERENT"; fail=1; fi
+# OpenCL (PoCL here): several ranks on one node take the devices in turn, same list
+if POCL_CACHE_DIR=${POCL_CACHE_DIR:-} "$bin" encounters -q -t 1 --backend opencl h.h5 -o cl-1.csv 2>/dev/null; then
+  mpirun --oversubscribe $root -np 3 "$bin" encounters -q -t 1 --backend opencl h.h5 -o cl-3.csv
+  if cmp -s one-h.csv cl-3.csv; then echo "h.h5, 3 ranks, --backend opencl: identical"
+  else echo "h.h5, 3 ranks, --backend opencl: DIFFERENT"; fail=1; fi
+fi
 exit $fail

@@ -10,6 +10,9 @@
 #include "host/cli/commands.h"
 #include "host/cli/progress.h"
 #include "host/cli/runlog.h"
+#ifdef TRAJCORR_HAVE_OPENCL
+#include "host/opencl/cl_device.h"
+#endif
 #include "host/cli/specs.h"
 #include "host/engine/engine.h"
 #include "host/engine/parts.h"
@@ -246,8 +249,16 @@ static int run_ranked(int argc, char **argv, const tc_encounters_args *a, tc_out
   }
   const tc_backend_ops *ops = pick_backend(backend);
   /* one device per rank on a node: the node-local rank picks it unless --device did */
-  if (ops && rk->size > 1 && cfg.device < 0 && !strncmp(ops->name, "opencl", 6))
-    cfg.device = rk->local_rank;
+#ifdef TRAJCORR_HAVE_OPENCL
+  if (ops && rk->size > 1 && cfg.device < 0 && !strncmp(ops->name, "opencl", 6)) {
+    tc_err derr = {0};
+    if (tc_cl_device_nth(cfg.platform, cfg.device_type, rk->local_rank, &cfg.device, &derr) != TC_OK) {
+      fprintf(stderr, "trajcorr encounters: rank %d: %s\n", rk->rank, derr.msg);
+      tc_ranks_abort(rk, 1); /* the other ranks may have found theirs and would wait */
+      return 1;
+    }
+  }
+#endif
   if (!ops) {
     fprintf(stderr, "trajcorr encounters: unknown or unavailable backend '%s' (built: openmp, allpairs%s)\n",
             backend, tc_backend_find("opencl") ? ", opencl, opencl-allpairs" : "");
