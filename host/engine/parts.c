@@ -253,8 +253,8 @@ static tc_status extend_last(tc_edge_runs *e, const tc_close_time *v, size_t n) 
 /* The carry: runs that may still grow, in key order, one per key. For each part in
  * order, a carried run joins the part's first run of its pair when that is a head and
  * starts at most merge_gap after it; a run that is a tail (joined or not) is carried
- * on; a carried run that no later close time can reach is judged, and so is a head
- * that is not a tail. */
+ * on; a carried run that its pair's next run cannot join is judged, and so is a head
+ * that is not a tail (it ended inside its part). */
 tc_status tc_parts_stitch(const tc_params *p, const tc_edge_runs *const *edges, unsigned k,
                           tc_encounter_list *out, tc_err *err) {
   tc_edge_runs carry, next;
@@ -263,11 +263,10 @@ tc_status tc_parts_stitch(const tc_params *p, const tc_edge_runs *const *edges, 
   tc_runs *judge = NULL;
   size_t *ix = NULL, cap_ix = 0;
   tc_status s = tc_runs_create(p, &judge);
-  /* s_hi of each part is not passed: a carried run absent from a part is judged when
-   * that part's first close time could no longer reach it, which the part's edges tell
-   * only through heads; so the carry keeps every unjudged run until a later part shows
-   * its pair again or the parts end, and judges it then. A run is never extended by a
-   * non-head, so keeping it longer changes nothing. */
+  /* A carried run absent from a part stays carried: a later run of its pair that could
+   * join it starts at most merge_gap after it, hence at most merge_gap after its own
+   * part's start, so it is a head and meets it below; nothing that could still grow is
+   * judged early, and what is left after the last part is judged then. */
   for (unsigned part = 0; s == TC_OK && part < k; part++) {
     const tc_edge_runs *e = edges[part];
     if (e->n > cap_ix) {

@@ -225,7 +225,9 @@ tc_status tc_encounters_run_hooked(const tc_bucket_source *src, const tc_params 
   e.runs = calloc(e.nshards, sizeof *e.runs);
   e.found = calloc(e.nshards, sizeof *e.found);
   e.edges = hooks->edges ? calloc(e.nshards, sizeof *e.edges) : NULL;
-  s = e.runs && e.found && (e.edges || !hooks->edges) ? tc_grid_cpu_create(p->slot, p->max_gap, p->max_implied_speed_kn, &e.grid) : TC_ERR_NOMEM;
+  s = e.runs && e.found && (e.edges || !hooks->edges)
+          ? tc_grid_cpu_create(p->slot, p->max_gap, p->max_implied_speed_kn, &e.grid)
+          : TC_ERR_NOMEM;
   for (unsigned k = 0; s == TC_OK && k < e.nshards; k++)
     if ((s = tc_runs_create(p, &e.runs[k])) == TC_OK && e.edges)
       tc_runs_set_head(e.runs[k], hooks->head_until, &e.edges[k]);
