@@ -59,16 +59,17 @@ tc_status tc_ranks_init(tc_ranks *r, tc_err *err) {
   MPI_Comm node;
   MPI_TRY("MPI_Comm_split_type", MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, r->rank,
                                                      MPI_INFO_NULL, &node));
-  int rc = MPI_Comm_rank(node, &r->local_rank);
-  MPI_Comm_free(&node);
+  int rc = MPI_Comm_rank(node, &r->local_rank), rc_free = MPI_Comm_free(&node);
   if (rc != MPI_SUCCESS)
     return mpi_fail(err, "MPI_Comm_rank (node)", rc);
+  if (rc_free != MPI_SUCCESS)
+    return mpi_fail(err, "MPI_Comm_free (node)", rc_free);
   return TC_OK;
 }
 
 void tc_ranks_finalize(tc_ranks *r) {
   if (r && r->started) {
-    MPI_Finalize(); /* at exit: nothing left to report a failure to */
+    (void)MPI_Finalize(); /* the last call before exit: a failure has nothing left to undo */
     r->started = 0;
   }
 }
