@@ -256,7 +256,7 @@ static tc_status extend_last(tc_edge_runs *e, const tc_close_time *v, size_t n) 
  * on; a carried run that its pair's next run cannot join is judged, and so is a head
  * that is not a tail (it ended inside its part). */
 tc_status tc_parts_stitch(const tc_params *p, const tc_edge_runs *const *edges, unsigned k,
-                          tc_encounter_list *out, tc_err *err) {
+                          tc_encounter_list *out, uint64_t *judged, tc_err *err) {
   tc_edge_runs carry, next;
   tc_edge_runs_init(&carry);
   tc_edge_runs_init(&next);
@@ -344,6 +344,8 @@ tc_status tc_parts_stitch(const tc_params *p, const tc_edge_runs *const *edges, 
     tc_encounter_list_sort(out);
   else
     tc_fail(err, s, "out of memory stitching the parts' runs");
+  if (judged)
+    *judged = judge ? tc_runs_candidates(judge) : 0;
   free(ix);
   tc_runs_free(judge);
   tc_edge_runs_free(&carry);
@@ -389,7 +391,7 @@ tc_status tc_encounters_run_parts(tc_store *const *stores, size_t n, unsigned k,
         s = tc_fail(err, TC_ERR_NOMEM, "out of memory collecting encounters");
   }
   if (s == TC_OK)
-    s = tc_parts_stitch(p, edges, k, out, err);
+    s = tc_parts_stitch(p, edges, k, out, NULL, err);
   for (unsigned i = 0; res && i < k; i++)
     tc_part_result_free(&res[i]);
   free(parts);

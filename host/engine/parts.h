@@ -74,9 +74,11 @@ unsigned tc_parts_check(unsigned k, const tc_part *parts, const tc_part_snap *ow
                         const int *from_start, unsigned char *rerun);
 
 /* The list from the parts' results in part order: the runs of edges[0..k) stitched
- * and judged, then everything sorted (spec order). */
+ * and judged, then everything sorted (spec order). *judged (NULL allowed): the
+ * candidates judged here, which with those judged inside the parts are the single
+ * run's. */
 tc_status tc_parts_stitch(const tc_params *p, const tc_edge_runs *const *edges, unsigned k,
-                          tc_encounter_list *out, tc_err *err);
+                          tc_encounter_list *out, uint64_t *judged, tc_err *err);
 
 /* The whole split run in this process, part after part: the same list as
  * tc_encounters_run on the stores (the tests' reference for the ranks). */

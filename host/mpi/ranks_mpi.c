@@ -300,8 +300,10 @@ tc_status tc_ranks_encounters(const tc_ranks *r, tc_store *const *stores, size_t
         s = tc_fail(err, TC_ERR_NOMEM, "out of memory collecting encounters");
     edges[i] = &got[i];
   }
+  uint64_t stitched = 0;
   if (s == TC_OK)
-    s = tc_parts_stitch(p, edges, k, out, err);
+    s = tc_parts_stitch(p, edges, k, out, &stitched, err);
+  stats->candidates += stitched;
   stats->encounters = out->n;
 
 cleanup:

@@ -47,7 +47,7 @@ tc_status tc_ranks_encounters(const tc_ranks *r, tc_store *const *stores, size_t
       s = tc_fail(err, TC_ERR_NOMEM, "out of memory collecting encounters");
   const tc_edge_runs *e = &res.edges;
   if (s == TC_OK)
-    s = tc_parts_stitch(p, &e, 1, out, err);
+    s = tc_parts_stitch(p, &e, 1, out, NULL, err);
   if (s == TC_OK && figures) {
     struct rusage ru;
     memset(figures, 0, sizeof *figures);
