@@ -223,7 +223,7 @@ typedef struct {
   size_t *ix;
 } sorted_edges;
 
-static const tc_edge_runs *sort_ctx;
+static const tc_edge_runs *sort_ctx; /* qsort has no context argument; the stitch runs on one thread */
 static int cmp_edge(const void *pa, const void *pb) {
   size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
   const tc_edge_runs *e = sort_ctx;
@@ -281,7 +281,8 @@ tc_status tc_parts_stitch(const tc_params *p, const tc_edge_runs *const *edges, 
     for (size_t i = 0; i < e->n; i++)
       ix[i] = i;
     sort_ctx = e;
-    qsort(ix, e->n, sizeof *ix, cmp_edge);
+    if (e->n) /* qsort's array may not be NULL, even empty */
+      qsort(ix, e->n, sizeof *ix, cmp_edge);
     next.n = next.nt = 0;
     size_t ci = 0, ei = 0;
     while (s == TC_OK && (ci < carry.n || ei < e->n)) {
