@@ -27,6 +27,7 @@ LAYERS = [
     ("kernels", ["kernels/"]),
     ("io", ["io/"]),
     ("engine", ["host/backend.h", "host/engine/", "host/events/", "host/backends/", "host/opencl/"]),
+    ("mpi", ["host/mpi/"]),
     ("report", ["host/report/"]),
     ("generate", ["bench/generate/"]),
     ("harness", ["bench/harness/"]),
@@ -39,6 +40,7 @@ ALLOWED = {
     "kernels": {"kernels"},
     "io": {"io", "kernels"},
     "engine": {"engine", "io", "kernels"},
+    "mpi": {"mpi", "engine", "io", "kernels"},
     "report": {"report", "engine", "io", "kernels"},
     "generate": {"generate", "engine", "io", "kernels"},
     "harness": {"harness", "generate", "report", "engine", "io", "kernels"},
@@ -48,6 +50,7 @@ ALLOWED = {
 
 SOURCE_DIRS = ["kernels", "io", "host", "bench", "tests"]
 EXTS = (".c", ".h", ".cl")
+SYS_MPI_RE = re.compile(r'^\s*#\s*include\s*[<"]mpi\.h[>"]', re.M)
 INCLUDE_RE = re.compile(r'^\s*#\s*include\s*"([^"]+)"', re.M)
 
 
@@ -119,6 +122,11 @@ def check_includes(root, files):
             elif tlayer not in ALLOWED[layer]:
                 errors.append(f"{rel}:{line}: include \"{inc}\": layer {layer} may not "
                               f"include layer {tlayer} (allowed: {', '.join(sorted(ALLOWED[layer]))})")
+        # MPI stays in host/mpi/: the engine, io/ and kernels/ run the same with or without it
+        for m in SYS_MPI_RE.finditer(text):
+            if layer != "mpi":
+                line = text.count("\n", 0, m.start()) + 1
+                errors.append(f"{rel}:{line}: includes mpi.h outside host/mpi/")
     return errors
 
 

@@ -11,8 +11,13 @@
 #include "host/cli/args.h"
 #include "host/cli/commands.h"
 #include "host/cli/progress.h"
+#include "host/cli/runlog.h"
+#ifdef TRAJCORR_HAVE_OPENCL
+#include "host/opencl/cl_device.h"
+#endif
 #include "host/cli/specs.h"
 #include "host/engine/engine.h"
+#include "host/engine/parts.h"
 #include "host/engine/source_multi.h"
 #include "host/events/events.h"
 #include "host/report/output.h"
@@ -202,14 +207,76 @@ static void print_device_profile(const char *backend, const tc_device_profile *d
           d->max_alloc_forced ? " (TRAJCORR_CL_MAX_ALLOC)" : "", 1e-6 * (double)d->budget);
 }
 
+static int run_ranked(int argc, char **argv, const tc_encounters_args *a, tc_output *ao, const tc_ranks *rk,
+                      double t_start);
+
+/* The engine in one process, or this rank's part of a split run; with progress. */
+static tc_status run_engine(const tc_ranks *rk, tc_store **stores, size_t nst, const tc_bucket_source *src,
+                            const tc_params *p, const tc_backend_ops *ops, const tc_backend_config *cfg, int log,
+                            int quiet, tc_encounter_list *list, tc_rank_figures **figures, tc_engine_stats *st,
+                            tc_err *err) {
+  tc_part *parts = calloc((size_t)rk->size, sizeof *parts);
+  if (!parts || (rk->size > 1 && !(*figures = calloc((size_t)rk->size, sizeof **figures)))) {
+    free(parts);
+    return tc_fail(err, TC_ERR_NOMEM, "out of memory");
+  }
+  /* the progress covers this rank's part (the whole run for one process) */
+  tc_status s = tc_parts_plan(stores, nst, p, (unsigned)rk->size, 0, parts, err);
+  tc_runlog *l = NULL;
+  if (s == TC_OK) {
+    const tc_part *me = &parts[rk->rank];
+    int64_t t0 = INT64_MAX, t1 = INT64_MIN, bs = 0;
+    for (size_t i = 0; i < nst; i++) {
+      const tc_store_info *in = tc_store_get_info(stores[i]);
+      if (in->nbuckets == 0)
+        continue;
+      int64_t b0, bl;
+      uint64_t r;
+      if (tc_store_bucket(stores[i], 0, &b0, &r) == TC_OK && b0 < t0)
+        t0 = b0;
+      if (tc_store_bucket(stores[i], in->nbuckets - 1, &bl, &r) == TC_OK && bl + in->bucket_s > t1)
+        t1 = bl + in->bucket_s;
+      if (!bs)
+        bs = in->bucket_s;
+    }
+    if (me->s_lo > t0)
+      t0 = me->s_lo;
+    if (me->s_hi < t1)
+      t1 = me->s_hi;
+    l = tc_runlog_create("trajcorr encounters", log, quiet, rk->rank, t0, t1, bs, me->rows);
+  }
+  tc_engine_hooks h = {NULL, INT64_MIN, NULL, l ? tc_runlog_tick : NULL, l};
+  if (s == TC_OK && rk->size > 1)
+    s = tc_ranks_encounters(rk, stores, nst, p, ops, cfg, &h, list, *figures, st, err);
+  else if (s == TC_OK)
+    s = tc_encounters_run_hooked(src, p, ops, cfg, &h, list, st, err);
+  tc_runlog_free(l);
+  free(parts);
+  return s;
+}
+
 static int run(int argc, char **argv, const tc_encounters_args *a, tc_output *ao) {
   double t_start = tc_cli_now();
+  /* under mpirun / srun: one time part per rank, rank 0 writes (host/mpi/ranks.h) */
+  tc_ranks rk;
+  tc_err rerr = {0};
+  if (tc_ranks_init(&rk, &rerr) != TC_OK) {
+    fprintf(stderr, "trajcorr encounters: %s\n", rerr.msg);
+    return 2;
+  }
+  int rc_ranks = run_ranked(argc, argv, a, ao, &rk, t_start);
+  tc_ranks_finalize(&rk);
+  return rc_ranks;
+}
+
+static int run_ranked(int argc, char **argv, const tc_encounters_args *a, tc_output *ao, const tc_ranks *rk,
+                      double t_start) {
   tc_params p = a->p;
   tc_backend_config cfg = a->cfg;
   if (!parse_devices(a->device, &cfg))
     return 2;
   const char *out = a->out, *meta = a->meta, *backend = a->backend, *mmsi_file = a->mmsi_file;
-  int quiet = a->quiet;
+  int quiet = a->quiet || rk->rank != 0;
   const tc_strlist *paths = &a->stores;
   tc_err ferr = {0}; /* an unknown extension is refused before the work, not after */
   if (!tc_path_is_stream(out) && tc_output_check_path(ao, out, &ferr) != TC_OK) {
@@ -225,7 +292,24 @@ static int run(int argc, char **argv, const tc_encounters_args *a, tc_output *ao
                     "--mmsi (or run trajcorr events on its own)\n");
     return 2;
   }
+  if (a->with_events && rk->size > 1) {
+    if (rk->rank == 0)
+      fprintf(stderr, "trajcorr encounters: --with-events runs in one process, not %d ranks: run trajcorr "
+                      "events in one process\n", rk->size);
+    return 2;
+  }
   const tc_backend_ops *ops = pick_backend(backend);
+  /* one device per rank on a node: the node-local rank picks it unless --device did */
+#ifdef TRAJCORR_HAVE_OPENCL
+  if (ops && rk->size > 1 && cfg.device < 0 && !strncmp(ops->name, "opencl", 6)) {
+    tc_err derr = {0};
+    if (tc_cl_device_nth(cfg.platform, cfg.device_type, rk->local_rank, &cfg.device, &derr) != TC_OK) {
+      fprintf(stderr, "trajcorr encounters: rank %d: %s\n", rk->rank, derr.msg);
+      tc_ranks_abort(rk, 1); /* the other ranks may have found theirs and would wait */
+      return 1;
+    }
+  }
+#endif
   if (!ops) {
     fprintf(stderr, "trajcorr encounters: unknown or unavailable backend '%s' (built: openmp, allpairs%s)\n",
             backend, tc_backend_find("opencl") ? ", opencl, opencl-allpairs" : "");
@@ -262,6 +346,7 @@ static int run(int argc, char **argv, const tc_encounters_args *a, tc_output *ao
   int rank_ev = tc_output_wanted(ao, out) && tc_output_events_wanted(ao);
   tc_event_lists evl;
   tc_event_lists_init(&evl);
+  tc_rank_figures *figures = NULL;
   tc_status s = stores && spath && sinfo ? TC_OK : tc_fail(&err, TC_ERR_NOMEM, "out of memory");
   for (size_t i = 0; s == TC_OK && i < nst; i++)
     s = tc_store_open(paths->v[i], &stores[i], &err);
@@ -294,8 +379,12 @@ static int run(int argc, char **argv, const tc_encounters_args *a, tc_output *ao
   }
   tc_engine_stats st;
   double t_engine = tc_cli_now();
-  if ((s = tc_encounters_run(&src, &p, ops, &cfg, &list, &st, &err)) != TC_OK)
+  if ((s = run_engine(rk, stores, nst, &src, &p, ops, &cfg, a->log, quiet, &list, &figures, &st, &err)) != TC_OK)
     goto fail;
+  if (rk->rank != 0) { /* rank 0 writes */
+    rc = 0;
+    goto done;
+  }
   if (a->with_events) { /* before the analyst outputs, which may leave encounters out */
     tc_event_stats est;
     size_t nplaces;
@@ -316,6 +405,10 @@ static int run(int argc, char **argv, const tc_encounters_args *a, tc_output *ao
   if ((s = tc_sidecar_text(argc, argv, spath, sinfo, nst, &p, ops->name, &st, &mtext,
                            &mlen, &err)) != TC_OK)
     goto fail;
+  if (rk->size > 1 && !tc_runlog_sidecar_ranks(&mtext, &mlen, figures, rk->size)) {
+    s = tc_fail(&err, TC_ERR_NOMEM, "out of memory writing the sidecar");
+    goto fail;
+  }
   char meta_path[4096];
   if (!meta && strcmp(out, "-") && !tc_path_is_stream(out)) { /* no /dev/null.json */
     snprintf(meta_path, sizeof meta_path, "%s.json", out);
@@ -362,8 +455,16 @@ static int run(int argc, char **argv, const tc_encounters_args *a, tc_output *ao
   rc = 0;
   goto done;
 fail:
-  fprintf(stderr, "trajcorr encounters: %s\n", err.msg[0] ? err.msg : tc_status_name(s));
+  if (rk->rank == 0) /* a failure on any rank fails all of them with its message */
+    fprintf(stderr, "trajcorr encounters: %s\n", err.msg[0] ? err.msg : tc_status_name(s));
 done:
+  if (rk->size > 1 || a->log) {
+    tc_runlog *l = tc_runlog_create("trajcorr encounters", a->log, quiet, rk->rank, 0, 0, 1, 0);
+    if (l)
+      tc_runlog_close(l, t_start, figures, rk->size);
+    tc_runlog_free(l);
+  }
+  free(figures);
   free(mtext);
   free(mmsi);
   tc_events_free(ev);
@@ -375,7 +476,7 @@ done:
   free(stores);
   free(spath);
   free(sinfo);
-  if (!quiet)
+  if (!quiet && !a->log)
     tc_cli_closing_line("trajcorr encounters", t_start);
   return rc;
 }

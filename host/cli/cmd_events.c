@@ -9,6 +9,7 @@
 #include "host/cli/args.h"
 #include "host/cli/commands.h"
 #include "host/cli/specs.h"
+#include "host/mpi/ranks.h"
 #include "host/engine/engine.h"
 #include "host/engine/source_multi.h"
 #include "host/engine/store_set.h"
@@ -217,7 +218,20 @@ int cmd_events(int argc, char **argv) {
   int rc = tc_cli_parse(&tc_cli_events, argc, argv, &a);
   if (rc != TC_CLI_RUN)
     return rc;
+  /* The events do not split into time parts (docs/cluster.md): under mpirun with more
+   * than one rank every rank would write the same files. */
+  tc_ranks rk;
+  tc_err rerr = {0};
+  if (tc_ranks_init(&rk, &rerr) != TC_OK || rk.size > 1) {
+    if (rk.rank == 0)
+      fprintf(stderr, "trajcorr events: %s\n",
+              rerr.msg[0] ? rerr.msg : "runs as one process, not under mpirun with several ranks (docs/cluster.md)");
+    tc_ranks_finalize(&rk);
+    tc_cli_free(&tc_cli_events, &a);
+    return 2;
+  }
   rc = run(argc, argv, &a);
+  tc_ranks_finalize(&rk);
   tc_cli_free(&tc_cli_events, &a);
   return rc;
 }

@@ -221,6 +221,9 @@ static const tc_opt encounters_opts[] = {
              "from the same read: PREFIX.loitering.csv, .gaps.csv, .dark.csv, .events.json (docs/events.md); "
              "one store only"},
     {.name = "quiet", .short_name = 'q', .kind = TC_OPT_FLAG, TC_AT(ENC, quiet), .help = "no summary and no closing time/memory line on stderr"},
+    {.name = "log", .kind = TC_OPT_ENUM, TC_AT(ENC, log), .choices = "text|json", .metavar = "FMT",
+     .help = "progress on stderr: text (a progress line on a terminal) or json (one object per bucket, then "
+             "real/CPU/RSS per rank and in total; docs/cli.md)", .deflt = "text"},
 };
 
 static const tc_opt encounters_spec[] = {ENCOUNTER_SPEC_ROWS(ENC, p)};

@@ -40,6 +40,7 @@ typedef struct {
   tc_params p;
   tc_backend_config cfg;
   int quiet;
+  int log; /* --log: 0 text, 1 json (host/cli/runlog.h) */
   tc_output_args out_opts;
 } tc_encounters_args;
 

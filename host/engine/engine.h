@@ -8,6 +8,8 @@
 
 #include "host/backend.h"
 #include "host/engine/encounter.h"
+#include "host/engine/grid.h"
+#include "host/engine/runs.h"
 #include "host/engine/params.h"
 #include "host/engine/source.h"
 #include "io/status.h"
@@ -36,5 +38,30 @@ typedef struct {
 tc_status tc_encounters_run(const tc_bucket_source *src, const tc_params *p,
                             const tc_backend_ops *ops, const tc_backend_config *cfg,
                             tc_encounter_list *out, tc_engine_stats *stats, tc_err *err);
+
+/* What the engine has done after a slice: for progress displays and logs. */
+typedef struct {
+  uint64_t reads, fixes_read;  /* so far */
+  int64_t t_end;               /* every fix before it is in */
+  int64_t s_done;              /* grid times before it are processed (INT64_MIN: none) */
+} tc_engine_tick;
+
+/* Hooks into a run; NULL members do nothing. A part run (edges set: one time part of a
+ * split run, host/engine/parts.h) processes grid times [p->from, p->to), stops reading
+ * once they are all processed, and leaves in edges, unjudged, the candidates that start
+ * at or before head_until and those still open at p->to, which the neighbouring parts
+ * may extend. */
+typedef struct {
+  tc_edge_runs *edges;
+  int64_t head_until;
+  /* after each slice's fixes are in the grid (teleport state checks) */
+  tc_status (*after_add)(void *ctx, const tc_grid_cpu *g, int64_t t_end, tc_err *err);
+  void (*tick)(void *ctx, const tc_engine_tick *t);
+  void *ctx;
+} tc_engine_hooks;
+
+tc_status tc_encounters_run_hooked(const tc_bucket_source *src, const tc_params *p, const tc_backend_ops *ops,
+                                   const tc_backend_config *cfg, const tc_engine_hooks *hooks,
+                                   tc_encounter_list *out, tc_engine_stats *stats, tc_err *err);
 
 #endif
