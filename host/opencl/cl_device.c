@@ -164,7 +164,7 @@ static int rank_of(const tc_cl_device_info *d) {
 /* A device tc_cl_device_nth may hand out: of the platform and type, available, and of
  * the kind `best` (rank_of). */
 static int nth_eligible(const tc_cl_device_info *d, int platform, int device_type, int best) {
-  return (platform < 0 || d->platform == platform) && type_ok(d, device_type) && d->available &&
+  return (platform < 0 || d->platform == platform) && tc_cl_device_type_ok(d, device_type) && d->available &&
          (best < 0 || rank_of(d) == best);
 }
 
