@@ -100,9 +100,18 @@ static void print_skips(FILE *f, const skip_summary *s) {
 }
 
 static void print_summary(const char *store, const tc_import_result *r, const skip_summary *sk,
-                          uint64_t in_bytes, double secs) {
+                          uint64_t in_bytes, double secs, int recode_only) {
   const tc_clean_counts *c = &r->clean;
   const tc_store_info *in = &r->store;
+  struct stat sb;
+  double bpr = stat(store, &sb) == 0 && in->rows ? (double)sb.st_size / (double)in->rows : 0;
+  if (recode_only) { /* nothing was read: the rows were rewritten in the store's new codec */
+    printf("store %s: recoded; %" PRIu64 " rows, %" PRIu64 " vessels, %zu buckets\n", store, in->rows, in->vessels,
+           in->nbuckets);
+    printf("%.2f s: %.0f rows/s recoded; %.1f bytes/row stored\n", secs, secs > 0 ? (double)in->rows / secs : 0,
+           bpr);
+    return;
+  }
   printf("rows read        %12" PRIu64 "\n", c->rows_read);
   printf("  parse errors   %12" PRIu64 "\n", c->parse_errors);
   printf("  not vessels    %12" PRIu64 "\n", c->non_vessel);
@@ -118,8 +127,6 @@ static void print_summary(const char *store, const tc_import_result *r, const sk
   printf("store %s: %s; now %" PRIu64 " rows, %" PRIu64 " vessels, %zu buckets of %" PRId64
          " s, %s .. %s\n", store, r->created ? "created" : "updated", in->rows, in->vessels,
          in->nbuckets, in->bucket_s, a, b);
-  struct stat sb;
-  double bpr = stat(store, &sb) == 0 && in->rows ? (double)sb.st_size / (double)in->rows : 0;
   printf("%.2f s: %.0f rows/s, %.1f MB/s of input; %zu spill runs; %.1f bytes/row stored\n", secs,
          secs > 0 ? (double)c->rows_read / secs : 0, secs > 0 ? (double)in_bytes / secs / 1e6 : 0,
          r->spill_runs, bpr);
@@ -187,7 +194,7 @@ int cmd_import(int argc, char **argv) {
       fprintf(stderr, "trajcorr import: %s arrived after the store was written; the import is complete\n",
               signal_name(stop_signal));
     if (!quiet) {
-      print_summary(store, &res, &sk, in_bytes, tc_cli_now() - t0);
+      print_summary(store, &res, &sk, in_bytes, tc_cli_now() - t0, nfiles == 0);
       fflush(stdout);
       tc_cli_closing_line("trajcorr import", t0);
     }
