@@ -8,7 +8,9 @@
 
 #include "host/backend.h"
 #include "host/engine/encounter.h"
+#include "host/engine/grid.h"
 #include "host/engine/params.h"
+#include "host/engine/runs.h"
 #include "host/engine/source.h"
 #include "io/status.h"
 
@@ -36,5 +38,35 @@ typedef struct {
 tc_status tc_encounters_run(const tc_bucket_source *src, const tc_params *p,
                             const tc_backend_ops *ops, const tc_backend_config *cfg,
                             tc_encounter_list *out, tc_engine_stats *stats, tc_err *err);
+
+
+/* What the engine holds between slices, for checkpoints (host/engine/ckpt.h): the
+ * grid's vessels, the open runs (one tc_runs per shard), the encounters judged so far
+ * (per shard, unsorted), the grid times done and the counters. */
+typedef struct {
+  tc_grid_cpu *grid;
+  tc_runs *const *runs;
+  tc_encounter_list *found;
+  unsigned nshards;
+  int64_t *s_done; /* grid times below this are processed (INT64_MIN: none yet) */
+  tc_engine_stats *stats;
+} tc_engine_view;
+
+typedef struct {
+  void *ctx;
+  /* Before the first read, on the empty engine: may fill it (a resumed run). */
+  tc_status (*restore)(void *ctx, const tc_engine_view *v, tc_err *err);
+  /* After this run's slice number `slice` (1, 2, ...) was turned into positions and
+   * every grid time it made final was processed and judged: the view then holds what
+   * the slices so far give and nothing of the next one (already being read).
+   * TC_ERR_CANCELLED (or any error) ends the run there with that status. */
+  tc_status (*after_slice)(void *ctx, const tc_engine_view *v, uint64_t slice, tc_err *err);
+} tc_engine_hooks;
+
+/* tc_encounters_run with hooks (NULL: none). */
+tc_status tc_encounters_run_hooked(const tc_bucket_source *src, const tc_params *p,
+                                   const tc_backend_ops *ops, const tc_backend_config *cfg,
+                                   const tc_engine_hooks *hooks, tc_encounter_list *out,
+                                   tc_engine_stats *stats, tc_err *err);
 
 #endif

@@ -185,6 +185,13 @@ static tc_status bucket_fixes(engine *e, const tc_columns *b, tc_track_window *f
 tc_status tc_encounters_run(const tc_bucket_source *src, const tc_params *p,
                             const tc_backend_ops *ops, const tc_backend_config *cfg,
                             tc_encounter_list *out, tc_engine_stats *stats, tc_err *err) {
+  return tc_encounters_run_hooked(src, p, ops, cfg, NULL, out, stats, err);
+}
+
+tc_status tc_encounters_run_hooked(const tc_bucket_source *src, const tc_params *p,
+                                   const tc_backend_ops *ops, const tc_backend_config *cfg,
+                                   const tc_engine_hooks *hooks, tc_encounter_list *out,
+                                   tc_engine_stats *stats, tc_err *err) {
   tc_status s = tc_params_check(p, err);
   if (s != TC_OK)
     return s;
@@ -222,6 +229,11 @@ tc_status tc_encounters_run(const tc_bucket_source *src, const tc_params *p,
     goto cleanup;
   }
 
+  int64_t s_done = INT64_MIN; /* grid times below this are processed */
+  tc_engine_view view = {e.grid, e.runs, e.found, e.nshards, &s_done, stats};
+  uint64_t slice = 0;
+  if (hooks && hooks->restore && (s = hooks->restore(hooks->ctx, &view, err)) != TC_OK)
+    goto cleanup;
   job.src = src;
   job.cols = &cols;
   /* The first slice has nothing to overlap: it is read here, so that its decoding
@@ -230,7 +242,6 @@ tc_status tc_encounters_run(const tc_bucket_source *src, const tc_params *p,
   prefetch_main(&job);
   stats->t_read_wait += now() - tr;
   stats->t_read += job.busy_s;
-  int64_t s_done = INT64_MIN; /* grid times below this are processed */
   int64_t from = p->from == INT64_MIN ? INT64_MIN : ceil_to(p->from, p->slot);
   for (;;) {
     if (running) {
@@ -289,16 +300,18 @@ tc_status tc_encounters_run(const tc_bucket_source *src, const tc_params *p,
     int64_t was = s_done;
     if (hi > s_done || s_done == INT64_MIN)
       s_done = s_fin > s_done ? s_fin : s_done;
-    if (!eof && s_done == was)
-      continue; /* a slice that made no grid time final: nothing new can close */
-    double t1 = now();
-    if ((s = link_runs(&e, NULL, eof ? INT64_MAX : s_done)) != TC_OK) {
-      tc_fail(err, s, "out of memory judging encounters");
-      goto cleanup;
+    if (eof || s_done != was) { /* else no grid time became final: nothing new can close */
+      double t1 = now();
+      if ((s = link_runs(&e, NULL, eof ? INT64_MAX : s_done)) != TC_OK) {
+        tc_fail(err, s, "out of memory judging encounters");
+        goto cleanup;
+      }
+      stats->t_runs += now() - t1;
     }
-    stats->t_runs += now() - t1;
     if (eof)
       break;
+    if (hooks && hooks->after_slice && (s = hooks->after_slice(hooks->ctx, &view, ++slice, err)) != TC_OK)
+      goto cleanup;
   }
   for (unsigned k = 0; k < e.nshards; k++) {
     stats->candidates += tc_runs_candidates(e.runs[k]);
