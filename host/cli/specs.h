@@ -39,6 +39,10 @@ typedef struct {
   tc_backend_config cfg;
   int quiet;
   tc_output_args out_opts;
+  /* checkpoints and the nightly update (docs/checkpoints.md) */
+  const char *checkpoint, *since, *save_state;
+  int64_t checkpoint_every; /* s; 0: after every bucket */
+  int resume;
 } tc_encounters_args;
 
 typedef struct {

@@ -4,9 +4,9 @@
  * Payload (host byte order): the parameters as text (one `name=value` line each, so a
  * refusal can name the one that differs), the stores as text (one line each: path,
  * size, modification time, buckets, fixes), the place (buckets read whole, the
- * source's t_end then, the grid times done), the counters, the table entries of every
- * bucket read (t0, rows, vessels, t_min, t_max: what --since compares with the stores
- * as they are now), the grid (tc_grid_cpu_save), the runs (tc_runs_save per shard)
+ * source's t_end then, the grid times done), the table entries of every bucket read
+ * (t0, t_min, t_max, rows, vessels: what --since compares with the stores as they are
+ * now), the counters, the grid (tc_grid_cpu_save), the runs (tc_runs_save per shard)
  * and the encounters so far. */
 #include "host/engine/ckpt.h"
 
@@ -246,9 +246,9 @@ static tc_status serialize(tc_ckpt *c, const tc_engine_view *v, const place *pl,
   TC_TRY(tc_ckbuf_put(b, &pl->buckets, 8));
   TC_TRY(tc_ckbuf_put(b, &pl->t_done, 8));
   TC_TRY(tc_ckbuf_put(b, v->s_done, 8));
+  TC_TRY(tc_ckbuf_put(b, c->ids, (size_t)pl->buckets * sizeof *c->ids));
   for (int i = 0; i < NCOUNT; i++)
     TC_TRY(tc_ckbuf_put(b, cnt[i], 8));
-  TC_TRY(tc_ckbuf_put(b, c->ids, (size_t)pl->buckets * sizeof *c->ids));
   TC_TRY(tc_grid_cpu_save(v->grid, tc_ckbuf_put, b));
   TC_TRY(tc_ckbuf_put(b, &ns, sizeof ns));
   for (unsigned k = 0; k < v->nshards; k++)
