@@ -117,9 +117,11 @@ static tc_status stores_text(tc_store *const *st, size_t n, char **out, tc_err *
       free(real);
       return tc_fail(err, TC_ERR_IO, "%s: cannot stat: %s", path, strerror(errno));
     }
-    fprintf(f, "store %zu: %s, %lld bytes, modified %lld.%09ld, %zu buckets of %lld s, %llu fixes\n", i + 1,
-            real ? real : path, (long long)sb.st_size, (long long)sb.st_mtim.tv_sec, sb.st_mtim.tv_nsec,
-            in->nbuckets, (long long)in->bucket_s, (unsigned long long)in->rows);
+    char mt[TC_ISO_LEN];
+    tc_time_format_iso((int64_t)sb.st_mtim.tv_sec, mt);
+    fprintf(f, "store %zu: %s, %lld bytes, modified %s + %09ld ns, %zu buckets of %lld s, %llu fixes\n", i + 1,
+            real ? real : path, (long long)sb.st_size, mt, sb.st_mtim.tv_nsec, in->nbuckets,
+            (long long)in->bucket_s, (unsigned long long)in->rows);
     free(real);
   }
   if (fclose(f) != 0 || !text) {
@@ -285,14 +287,14 @@ static tc_status check_loaded(tc_ckpt *c, reader *r, const char *path, const cha
     goto done;
   }
   if (first_diff(params, c->params, la, lb, sizeof la)) {
-    s = tc_fail(err, TC_ERR_ARG, "%s %s was written with other parameters: %s there, %s here; give the same "
-                "options, or %s", what, path, la, lb,
+    s = tc_fail(err, TC_ERR_ARG, "%s %s was written with other parameters: it has %s, this run %s; give the "
+                "same options, or %s", what, path, la, lb,
                 c->from_since ? "run once without --since (and with --save-state)" : "start again without --resume");
     goto done;
   }
   if (!c->from_since && first_diff(stores, c->stores, la, lb, sizeof la)) {
-    s = tc_fail(err, TC_ERR_ARG, "%s %s was written for other stores: %s there, %s here; give the same stores, "
-                "unchanged, or start again without --resume", what, path, la, lb);
+    s = tc_fail(err, TC_ERR_ARG, "%s %s was written for other stores: it has [%s], this run [%s]; give the same "
+                "stores, unchanged, or start again without --resume", what, path, la, lb);
     goto done;
   }
   if (c->skipped > c->nbuckets) {
@@ -417,7 +419,7 @@ static tc_status hook_after_slice(void *ctx, const tc_engine_view *v, uint64_t s
   if (stop && (can || !c->o.checkpoint)) {
     c->stopped_at_edge = can;
     if (can)
-      return tc_fail(err, TC_ERR_CANCELLED, "stopped by a signal after bucket %llu of %llu; checkpoint %s written",
+      return tc_fail(err, TC_ERR_CANCELLED, "bucket %llu of %llu done, checkpoint %s written",
                      (unsigned long long)pl.buckets, (unsigned long long)c->nbuckets, c->o.checkpoint);
     return tc_fail(err, TC_ERR_CANCELLED, "stopped by a signal");
   }

@@ -1,0 +1,216 @@
+/* Checkpoints, signals and the nightly update of `trajcorr encounters`
+ * (docs/checkpoints.md): a run killed (-9) anywhere and resumed gives the list of an
+ * uninterrupted run, byte for byte; a checkpoint from other stores or parameters, or a
+ * damaged one, is refused by name; SIGTERM writes a checkpoint and exits 75; a week
+ * imported day by day and updated with --since after each day gives the full run's
+ * list, reading about one pass over the data; a checkpoint on a full disk is a named
+ * error with the previous checkpoint intact and no output. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "support/lead_run.h"
+
+#define TC TC_BINARY
+
+static char dir[512];
+
+/* 400 vessels over 3 days in 1 h buckets (72 buckets), and the uninterrupted list. */
+static void three_days(void) {
+  tr_scratch("checkpoint", dir, sizeof dir);
+  cr_assert_eq(tr_sh("cd '%s' && '%s' generate -q --vessels 400 --days 3 -o all.csv && "
+                     "'%s' import -q --bucket 1h s.h5 all.csv && rm all.csv && "
+                     "'%s' encounters -q -t 1 s.h5 -o full.csv && test $(wc -l < full.csv) -gt 100",
+                     dir, TC, TC, TC), 0);
+}
+
+static void teardown(void) { tr_sh("rm -rf '%s'", dir); }
+
+/* 0 when the file dir/name holds want. */
+static int has(const char *name, const char *want) {
+  return tr_sh("grep -qF -- '%s' '%s/%s'", want, dir, name);
+}
+
+Test(checkpoint, kill9_anywhere_then_resume_gives_the_same_list, .init = three_days, .fini = teardown,
+     .timeout = 300) {
+  /* How long a checkpointed run takes here sets the range of the kill times. */
+  cr_assert_eq(tr_sh("cd '%s' && s=$(date +%%s%%N) && '%s' encounters -q -t 1 s.h5 -o once.csv --checkpoint c0.bin "
+                     "&& echo $(( ($(date +%%s%%N) - s) / 1000 )) > span_us && cmp once.csv full.csv && "
+                     "test ! -e c0.bin", dir, TC), 0, "a checkpointed run differs or left its checkpoint");
+  FILE *f;
+  char p[1024];
+  long span = 0;
+  snprintf(p, sizeof p, "%s/span_us", dir);
+  cr_assert((f = fopen(p, "r")) && fscanf(f, "%ld", &span) == 1);
+  fclose(f);
+  /* 20 runs, each killed at a random moment of the span, then resumed (with another
+   * thread count: the shards are cut anew) to the end. */
+  unsigned seed = (unsigned)getpid();
+  int mid = 0;
+  for (int i = 0; i < 20; i++) {
+    long us = (long)(((unsigned long long)rand_r(&seed) << 16 ^ (unsigned long long)rand_r(&seed)) % (unsigned long long)(span + 1));
+    int rc = tr_sh("cd '%s' && rm -f ck.bin r.csv r.csv.json && "
+                   "{ '%s' encounters -q -t 1 s.h5 -o r.csv --checkpoint ck.bin & pid=$!; sleep %ld.%06ld; "
+                   "kill -9 $pid; wait $pid; } 2>/dev/null; "
+                   "if [ -e ck.bin ] && [ ! -e r.csv ]; then touch mid; else rm -f mid; fi; "
+                   "'%s' encounters -q -t 2 s.h5 -o r.csv --checkpoint ck.bin --resume || exit 10; "
+                   "cmp r.csv full.csv || exit 11; test ! -e ck.bin || exit 12",
+                   dir, TC, us / 1000000, us % 1000000, TC);
+    cr_assert_eq(rc, 0, "kill %d at %ld us of %ld: %s", i + 1, us, span,
+                 rc == 10 ? "the resumed run failed" : rc == 11 ? "the resumed list differs" : "checkpoint left");
+    mid += tr_sh("test -e '%s/mid'", dir) == 0;
+  }
+  fprintf(stderr, "kill -9 and --resume: 20 of 20 lists identical, %d kills between two checkpoints (span %ld us)\n",
+          mid, span);
+  /* kills before the first checkpoint or after the list resume from nothing: enough
+   * must land in between, or the test shows nothing */
+  cr_expect_geq(mid, 8, "only %d of 20 kills landed between checkpoints", mid);
+}
+
+Test(checkpoint, sigterm_writes_a_checkpoint_and_exits_75, .init = three_days, .fini = teardown, .timeout = 120) {
+  cr_assert_eq(tr_sh("cd '%s' && { '%s' encounters -t 1 s.h5 -o r.csv --checkpoint ck.bin 2>err.txt & pid=$!; "
+                     "while [ ! -e ck.bin ]; do sleep 0.002; done; kill -TERM $pid; wait $pid; echo $? > rc; }",
+                     dir, TC), 0);
+  cr_expect_eq(tr_sh("cd '%s' && test $(cat rc) = 75", dir), 0, "exit status is not 75");
+  cr_expect_eq(has("err.txt", "interrupted by SIGTERM"), 0);
+  cr_expect_eq(has("err.txt", "--resume"), 0);
+  cr_expect_eq(tr_sh("cd '%s' && test -e ck.bin && test ! -e r.csv && test ! -e r.csv.json && test ! -e ck.bin.tmp",
+                     dir), 0, "output written or checkpoint missing after SIGTERM");
+  cr_expect_eq(tr_sh("cd '%s' && '%s' encounters -t 1 s.h5 -o r.csv --checkpoint ck.bin --resume 2>err2.txt && "
+                     "cmp r.csv full.csv", dir, TC), 0, "the resumed list differs");
+  cr_expect_eq(has("err2.txt", "resuming from checkpoint ck.bin"), 0);
+  /* the JSON sidecar counts what an uninterrupted run counts */
+  cr_expect_eq(tr_sh("cd '%s' && python3 -c \"import json; a=json.load(open('r.csv.json'))['counts']; "
+                     "b=json.load(open('full.csv.json'))['counts']; exit(a != b)\"", dir), 0,
+               "the resumed run's counts differ");
+  /* without --checkpoint a signal stops at once, nothing written, 128 + N */
+  cr_expect_eq(tr_sh("cd '%s' && { '%s' encounters -t 1 s.h5 -o q.csv 2>err3.txt & pid=$!; sleep 0.03; "
+                     "kill -INT $pid; wait $pid; test $? = 130; } && test ! -e q.csv && test ! -e q.csv.json",
+                     dir, TC), 0, "SIGINT without --checkpoint: not 130, or output written");
+  cr_expect_eq(has("err3.txt", "interrupted by SIGINT: nothing written"), 0);
+}
+
+Test(checkpoint, other_stores_parameters_or_damage_are_refused, .init = three_days, .fini = teardown,
+     .timeout = 120) {
+  cr_assert_eq(tr_sh("cd '%s' && { '%s' encounters -q -t 1 s.h5 -o r.csv --checkpoint ck.bin 2>e0.txt & pid=$!; "
+                     "while [ ! -e ck.bin ]; do sleep 0.002; done; kill -TERM $pid; wait $pid; test $? = 75; } && "
+                     "cp ck.bin keep.bin", dir, TC), 0);
+  /* other parameters: the option is named, nothing written */
+  cr_expect_eq(tr_sh("cd '%s' && '%s' encounters -q s.h5 -o r.csv --checkpoint ck.bin --resume --dist 600m "
+                     "2>e1.txt; test $? = 2 && test ! -e r.csv", dir, TC), 0);
+  cr_expect_eq(has("e1.txt", "other parameters: it has dist=500 m, this run dist=600 m"), 0);
+  /* another store, and the same store rewritten (its modification time) */
+  cr_expect_eq(tr_sh("cd '%s' && cp -p s.h5 t.h5 && '%s' encounters -q t.h5 -o r.csv --checkpoint ck.bin --resume "
+                     "2>e2.txt; test $? = 2 && test ! -e r.csv", dir, TC), 0);
+  cr_expect_eq(has("e2.txt", "was written for other stores"), 0);
+  cr_expect_eq(tr_sh("cd '%s' && touch s.h5 && '%s' encounters -q s.h5 -o r.csv --checkpoint ck.bin --resume "
+                     "2>e3.txt; test $? = 2", dir, TC), 0);
+  cr_expect_eq(has("e3.txt", "was written for other stores"), 0);
+  cr_assert_eq(tr_sh("cd '%s' && touch -r t.h5 s.h5", dir), 0);
+  cr_expect_eq(tr_sh("cd '%s' && '%s' encounters -q s.h5 -o r.csv --checkpoint ck.bin --resume && cmp r.csv full.csv",
+                     dir, TC), 0, "the store with its old time back: the checkpoint should be taken");
+  /* one bit flipped, and a truncated file: a named error (exit 1), nothing written */
+  cr_expect_eq(tr_sh("cd '%s' && rm -f r.csv* && python3 -c \"b=bytearray(open('keep.bin','rb').read()); "
+                     "b[len(b)//2]^=4; open('ck.bin','wb').write(b)\" && '%s' encounters -q s.h5 -o r.csv "
+                     "--checkpoint ck.bin --resume 2>e4.txt; test $? = 1 && test ! -e r.csv", dir, TC), 0);
+  cr_expect_eq(has("e4.txt", "ck.bin: damaged checkpoint: SHA-256 checksum mismatch"), 0);
+  cr_expect_eq(tr_sh("cd '%s' && head -c 999 keep.bin > ck.bin && '%s' encounters -q s.h5 -o r.csv "
+                     "--checkpoint ck.bin --resume 2>e5.txt; test $? = 1 && test ! -e r.csv", dir, TC), 0);
+  cr_expect_eq(has("e5.txt", "ck.bin: damaged checkpoint"), 0);
+  cr_expect_eq(tr_sh("cd '%s' && '%s' encounters -q s.h5 -o r.csv --resume 2>e6.txt; test $? = 2", dir, TC), 0);
+  cr_expect_eq(has("e6.txt", "--resume goes on from a --checkpoint FILE"), 0);
+}
+
+Test(checkpoint, full_disk_keeps_the_previous_checkpoint, .init = three_days, .fini = teardown, .timeout = 120) {
+  if (geteuid() != 0)
+    cr_skip("not root: cannot mount a small tmpfs");
+  if (tr_sh("cd '%s' && mkdir m && mount -t tmpfs -o size=64k tmpfs m 2>/dev/null && umount m", dir) != 0)
+    cr_skip("mount -t tmpfs not permitted here");
+  /* room for one checkpoint and the start of the next: the run stops at a later one */
+  int rc = tr_sh("cd '%s' && mount -t tmpfs -o size=1200k tmpfs m && "
+                 "'%s' encounters -q -t 1 s.h5 -o r.csv --checkpoint m/ck.bin 2>err.txt; echo $? > rc; "
+                 "cp m/ck.bin ck.bin; ls -A m > left; umount m", dir, TC);
+  cr_assert_eq(rc, 0);
+  cr_expect_eq(tr_sh("cd '%s' && test $(cat rc) = 1", dir), 0, "exit status is not 1");
+  cr_expect_eq(has("err.txt", "No space left on device"), 0);
+  cr_expect_eq(has("err.txt", "checkpoint m/ck.bin.tmp"), 0);
+  cr_expect_eq(tr_sh("cd '%s' && test \"$(cat left)\" = ck.bin && test ! -e r.csv && test ! -e r.csv.json", dir), 0,
+               "a temporary file left, or output written");
+  cr_expect_eq(tr_sh("cd '%s' && '%s' encounters -t 1 s.h5 -o r.csv --checkpoint ck.bin --resume 2>res.txt && "
+                     "cmp r.csv full.csv", dir, TC), 0, "the previous checkpoint does not resume to the same list");
+  cr_expect_eq(has("res.txt", "resuming from checkpoint"), 0);
+}
+
+/* ---- the nightly update ---- */
+
+static void one_week(void) {
+  tr_scratch("checkpoint_week", dir, sizeof dir);
+  cr_assert_eq(tr_sh("cd '%s' && '%s' generate -q --vessels 300 --days 7 -o all.csv && /usr/bin/python3 - <<'EOF'\n"
+                     "f=open('all.csv'); h=f.readline(); o={}\n"
+                     "for l in f:\n"
+                     "  c=l.split(','); d=c[1][:10] if len(c)>1 and len(c[1])==20 else '0000-00-00'\n"
+                     "  if d not in o: o[d]=open('day-%%s.csv'%%d,'w'); o[d].write(h)\n"
+                     "  o[d].write(l)\n"
+                     "EOF", dir, TC), 0);
+  cr_assert_eq(tr_sh("cd '%s' && test $(ls day-2024-*.csv | wc -l) = 7 && rm all.csv", dir), 0);
+}
+
+static long fixes_read(const char *json) {
+  char p[1024];
+  snprintf(p, sizeof p, "%s/%s", dir, json);
+  FILE *f = fopen(p, "r");
+  cr_assert(f, "%s missing", json);
+  char buf[1 << 14];
+  size_t n = fread(buf, 1, sizeof buf - 1, f);
+  fclose(f);
+  buf[n] = '\0';
+  const char *k = strstr(buf, "\"fixes_read\":");
+  cr_assert(k, "%s: no fixes_read", json);
+  return strtol(k + strlen("\"fixes_read\":"), NULL, 10);
+}
+
+Test(checkpoint, nightly_update_equals_a_full_run, .init = one_week, .fini = teardown, .timeout = 300) {
+  long sum = 0, full = 0;
+  int day = 0;
+  char first[256] = "";
+  /* (day-0000-00-00.csv, rows without a readable time, goes in with the first day) */
+  cr_assert_eq(tr_sh("cd '%s' && ls day-*.csv > days", dir), 0);
+  FILE *f;
+  char p[1024], name[256];
+  snprintf(p, sizeof p, "%s/days", dir);
+  cr_assert((f = fopen(p, "r")));
+  while (fscanf(f, "%255s", name) == 1) {
+    if (!strcmp(name, "day-0000-00-00.csv")) {
+      snprintf(first, sizeof first, "%s", name);
+      continue;
+    }
+    day++;
+    cr_assert_eq(tr_sh("cd '%s' && '%s' import -q --bucket 1h s.h5 %s %s", dir, TC, name, day == 1 ? first : ""),
+                 0);
+    cr_assert_eq(tr_sh("cd '%s' && '%s' encounters -q -t 1 s.h5 %s --save-state state.bin -o up.csv", dir, TC,
+                       day == 1 ? "" : "--since state.bin"), 0, "update after day %d failed", day);
+    sum += fixes_read("up.csv.json");
+    cr_assert_eq(tr_sh("cd '%s' && '%s' encounters -q -t 1 s.h5 -o full.csv && cmp up.csv full.csv", dir, TC), 0,
+                 "after day %d the updated list differs from a full run", day);
+    full = fixes_read("full.csv.json");
+  }
+  fclose(f);
+  cr_assert_eq(day, 7);
+  /* one pass, and the last hour of each earlier day read again (its lead-in) */
+  cr_expect(sum >= full && sum < full + full / 10, "7 updates read %ld fixes, one pass is %ld", sum, full);
+  fprintf(stderr, "nightly update: 7 updates read %ld fixes, a full run reads %ld\n", sum, full);
+
+  /* a re-import into an old day is found, named, and nothing is written */
+  cr_assert_eq(tr_sh("cd '%s' && head -1 day-2024-01-02.csv > fix.csv && sed -n 2p day-2024-01-02.csv | "
+                     "awk -F, 'BEGIN{OFS=\",\"}{$2=\"2024-01-02T10:00:01Z\"; print}' >> fix.csv && "
+                     "'%s' import -q s.h5 fix.csv && rm -f up.csv up.csv.json && cp state.bin st2.bin", dir, TC), 0);
+  cr_expect_eq(tr_sh("cd '%s' && '%s' encounters -q s.h5 --since st2.bin -o up.csv 2>err.txt; test $? = 2 && "
+                     "test ! -e up.csv", dir, TC), 0);
+  cr_expect_eq(has("err.txt", "the bucket at 2024-01-02T10:00:00Z changed since it was read"), 0);
+  /* other parameters are refused too */
+  cr_expect_eq(tr_sh("cd '%s' && '%s' encounters -q s.h5 --since st2.bin --merge-gap 2h -o up.csv 2>err2.txt; "
+                     "test $? = 2", dir, TC), 0);
+  cr_expect_eq(has("err2.txt", "other parameters: it has merge-gap="), 0);
+}
