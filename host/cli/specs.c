@@ -224,8 +224,8 @@ static const tc_opt encounters_ckpt[] = {
     {.name = "save-state", .kind = TC_OPT_STRING, TC_AT(ENC, save_state), .metavar = "FILE",
      .help = "keep what a later --since run needs"},
     {.name = "since", .kind = TC_OPT_STRING, TC_AT(ENC, since), .metavar = "FILE",
-     .help = "the nightly update: read only the buckets after this --save-state FILE (and its last one), "
-             "write the whole list"},
+     .help = "the nightly update: read only the buckets after this --save-state FILE (its last one too "
+             "when an import added to it), write the whole list"},
 };
 
 static const tc_opt_group encounters_groups[] = {

@@ -49,13 +49,17 @@ struct tc_ckpt {
   uint64_t nbuckets;
   place ring[RING];      /* by slice number */
   uint64_t slices;       /* read so far (the reader thread's count) */
-  tc_ckbuf loaded;       /* the checkpoint or state to go on from (n = 0: none) */
+  tc_ckbuf loaded;       /* the file of the checkpoint or state to go on from (n = 0: none) */
+  const unsigned char *use; /* the state in it that is used */
+  size_t use_n;
+  const unsigned char *older; /* a saved state's second one (NULL: none) */
+  size_t older_n;
   uint64_t skipped;
   int64_t skipped_t_done, skipped_s_done;
   int from_since;
-  tc_ckbuf snap;         /* --save-state: the state before the last bucket */
-  int have_snap;
-  tc_ckbuf work;
+  tc_ckbuf snap[2];      /* --save-state: after the last bucket, and before it */
+  int have_snap[2];
+  tc_ckbuf work, file;
   double last_write;
   int stopped_at_edge;
 };
@@ -265,6 +269,17 @@ static tc_status serialize(tc_ckpt *c, const tc_engine_view *v, const place *pl,
   return TC_OK;
 }
 
+/* A file's payload: one state (a checkpoint) or two (a saved state: split_states). */
+static tc_status states_file(tc_ckbuf *out, const tc_ckbuf *a, const tc_ckbuf *b, tc_err *err) {
+  uint32_t n = b ? 2 : 1;
+  uint64_t la = a->n, lb = b ? b->n : 0;
+  out->n = 0;
+  if (tc_ckbuf_put(out, &n, 4) != TC_OK || tc_ckbuf_put(out, &la, 8) != TC_OK || tc_ckbuf_put(out, a->v, a->n) != TC_OK ||
+      (b && (tc_ckbuf_put(out, &lb, 8) != TC_OK || tc_ckbuf_put(out, b->v, b->n) != TC_OK)))
+    return tc_fail(err, TC_ERR_NOMEM, "out of memory writing the checkpoint");
+  return TC_OK;
+}
+
 /* ---- checks ---- */
 
 static void fmt_time(int64_t t, char out[TC_ISO_LEN]) { tc_time_format_iso(t, out); }
@@ -326,10 +341,47 @@ static tc_status check_loaded(tc_ckpt *c, reader *r, const char *path, const cha
       goto done;
     }
   }
+  /* what is left to read must come after what the state read: a store added inside the
+   * time already read, or fixes imported into the part of a bucket the state took as
+   * complete, would otherwise be missed */
+  if (c->skipped < c->nbuckets && c->ids[c->skipped].t_min < c->skipped_t_done) {
+    char a[TC_ISO_LEN], b[TC_ISO_LEN];
+    fmt_time(c->ids[c->skipped].t_min, a);
+    fmt_time(c->skipped_t_done, b);
+    s = tc_fail(err, TC_ERR_ARG, "%s %s: the stores hold fixes from %s on that it has not read, before %s, the end of "
+                "what it read; %s", what, path, a, b,
+                c->from_since ? "run once without --since (and with --save-state)" : "start again without --resume");
+  }
 done:
   free(params);
   free(stores);
   return s;
+}
+
+/* The file's states: a u32 count, then each as a u64 length and its bytes. */
+static tc_status split_states(tc_ckpt *c, const char *path, const char *what, tc_err *err) {
+  reader r = {c->loaded.v, c->loaded.n, 0, 0};
+  uint32_t n = 0;
+  get(&r, &n, sizeof n);
+  const unsigned char *p[2] = {NULL, NULL};
+  size_t len[2] = {0, 0};
+  for (uint32_t i = 0; i < n && i < 2 && !r.bad; i++) {
+    uint64_t l = get_u64(&r);
+    if (r.bad || l > r.len - r.at) {
+      r.bad = 1;
+      break;
+    }
+    p[i] = r.p + r.at;
+    len[i] = (size_t)l;
+    r.at += (size_t)l;
+  }
+  if (r.bad || n < 1 || n > 2 || r.at != r.len)
+    return tc_fail(err, TC_ERR_FORMAT, "%s %s: damaged (its parts do not add up)", what, path);
+  c->use = p[0];
+  c->use_n = len[0];
+  c->older = p[1];
+  c->older_n = len[1];
+  return TC_OK;
 }
 
 /* ---- hooks ---- */
@@ -345,12 +397,18 @@ static tc_status src_next(void *ctx, tc_columns *cols, int64_t *t_end, int *eof,
   return TC_OK;
 }
 
-static uint64_t snap_at(const tc_ckpt *c) { return c->nbuckets ? c->nbuckets - 1 : 0; }
-
-static tc_status take_snapshot(tc_ckpt *c, const tc_engine_view *v, const place *pl, tc_err *err) {
-  if (serialize(c, v, pl, &c->snap) != TC_OK)
-    return tc_fail(err, TC_ERR_NOMEM, "out of memory keeping the state for --save-state");
-  c->have_snap = 1;
+/* --save-state keeps two states: after the last bucket, which an update uses when that
+ * bucket is as it was, and before it, for when an import added fixes to it (a day not
+ * complete, fixes that came late): the update then reads it again. */
+static tc_status snapshots(tc_ckpt *c, const tc_engine_view *v, const place *pl, tc_err *err) {
+  for (int k = 0; k < 2 && c->o.save_state; k++) {
+    uint64_t at = k == 0 ? c->nbuckets : c->nbuckets ? c->nbuckets - 1 : 0;
+    if (pl->buckets != at)
+      continue;
+    if (serialize(c, v, pl, &c->snap[k]) != TC_OK)
+      return tc_fail(err, TC_ERR_NOMEM, "out of memory keeping the state for --save-state");
+    c->have_snap[k] = 1;
+  }
   return TC_OK;
 }
 
@@ -359,7 +417,7 @@ static tc_status hook_restore(void *ctx, const tc_engine_view *v, tc_err *err) {
   const char *path = c->o.since ? c->o.since : c->o.checkpoint;
   const char *what = c->o.since ? "state" : "checkpoint";
   if (c->loaded.n) {
-    reader r = {c->loaded.v, c->loaded.n, 0, 0};
+    reader r = {c->use, c->use_n, 0, 0};
     TC_TRY(check_loaded(c, &r, path, what, err)); /* again: leaves r at the engine's part */
     uint64_t *cnt[NCOUNT];
     counters(v->stats, cnt);
@@ -394,8 +452,14 @@ static tc_status hook_restore(void *ctx, const tc_engine_view *v, tc_err *err) {
   }
   c->last_write = now();
   place start = {c->skipped, c->skipped_t_done, 1};
-  if (c->o.save_state && c->skipped == snap_at(c))
-    TC_TRY(take_snapshot(c, v, &start, err));
+  TC_TRY(snapshots(c, v, &start, err));
+  /* an update with no new bucket: the state before the last one is the old file's */
+  if (c->o.save_state && !c->have_snap[1] && c->older) {
+    c->snap[1].n = 0;
+    if (tc_ckbuf_put(&c->snap[1], c->older, c->older_n) != TC_OK)
+      return tc_fail(err, TC_ERR_NOMEM, "out of memory keeping the state for --save-state");
+    c->have_snap[1] = 1;
+  }
   return TC_OK;
 }
 
@@ -405,15 +469,15 @@ static tc_status hook_after_slice(void *ctx, const tc_engine_view *v, uint64_t s
   int stop = c->o.stop && *c->o.stop;
   if (!pl.edge)
     return stop && !c->o.checkpoint ? tc_fail(err, TC_ERR_CANCELLED, "stopped by a signal") : TC_OK;
-  if (c->o.save_state && pl.buckets == snap_at(c))
-    TC_TRY(take_snapshot(c, v, &pl, err));
+  TC_TRY(snapshots(c, v, &pl, err));
   /* none after the last bucket: the run is as good as done, and a resume from there
    * could not give --save-state its earlier state */
   int can = c->o.checkpoint && pl.buckets < c->nbuckets;
   if (can && (stop || c->o.every_s <= 0 || now() - c->last_write >= c->o.every_s)) {
     if (serialize(c, v, &pl, &c->work) != TC_OK)
       return tc_fail(err, TC_ERR_NOMEM, "out of memory writing the checkpoint");
-    TC_TRY(tc_ckpt_write_file(c->o.checkpoint, &c->work, err));
+    TC_TRY(states_file(&c->file, &c->work, NULL, err));
+    TC_TRY(tc_ckpt_write_file(c->o.checkpoint, &c->file, err));
     c->last_write = now();
   }
   if (stop && (can || !c->o.checkpoint)) {
@@ -477,8 +541,17 @@ tc_status tc_ckpt_create(const tc_ckpt_opts *o, tc_store *const *stores, size_t 
         tc_err_prefix(err, "%s ", what);
       goto fail;
     } else {
-      reader r = {c->loaded.v, c->loaded.n, 0, 0};
-      if ((s = check_loaded(c, &r, path, what, err)) != TC_OK)
+      if ((s = split_states(c, path, what, err)) != TC_OK)
+        goto fail;
+      reader r = {c->use, c->use_n, 0, 0};
+      s = check_loaded(c, &r, path, what, err);
+      if (s == TC_ERR_ARG && o->since && c->older) { /* the last bucket changed: the state before it */
+        c->use = c->older;
+        c->use_n = c->older_n;
+        reader r2 = {c->use, c->use_n, 0, 0};
+        s = check_loaded(c, &r2, path, what, err);
+      }
+      if (s != TC_OK)
         goto fail;
       if ((s = tc_multi_source_skip(src, c->skipped, c->skipped_t_done, err)) != TC_OK)
         goto fail;
@@ -498,8 +571,10 @@ void tc_ckpt_free(tc_ckpt *c) {
   free(c->stores);
   free(c->ids);
   tc_ckbuf_free(&c->loaded);
-  tc_ckbuf_free(&c->snap);
+  tc_ckbuf_free(&c->snap[0]);
+  tc_ckbuf_free(&c->snap[1]);
   tc_ckbuf_free(&c->work);
+  tc_ckbuf_free(&c->file);
   free(c);
 }
 
@@ -516,10 +591,14 @@ int tc_ckpt_stopped_at_edge(const tc_ckpt *c) { return c->stopped_at_edge; }
 
 tc_status tc_ckpt_finish(tc_ckpt *c, tc_err *err) {
   if (c->o.save_state) {
-    if (!c->have_snap)
-      return tc_fail(err, TC_ERR_INTERNAL, "--save-state %s: the state before the last bucket was never taken",
-                     c->o.save_state);
-    TC_TRY(tc_ckpt_write_file(c->o.save_state, &c->snap, err));
+    if (!c->have_snap[0] || !c->have_snap[1])
+      return tc_fail(err, TC_ERR_INTERNAL, "--save-state %s: the state at the end was never taken", c->o.save_state);
+    tc_ckbuf b = {0};
+    tc_status s = states_file(&b, &c->snap[0], &c->snap[1], err);
+    if (s == TC_OK)
+      s = tc_ckpt_write_file(c->o.save_state, &b, err);
+    tc_ckbuf_free(&b);
+    TC_TRY(s);
   }
   if (c->o.checkpoint && unlink(c->o.checkpoint) != 0 && errno != ENOENT)
     return tc_fail(err, TC_ERR_IO, "checkpoint %s: cannot remove it after the run: %s", c->o.checkpoint,
