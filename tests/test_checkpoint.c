@@ -17,6 +17,12 @@
 
 static char dir[512];
 
+/* Shell: waits until the process $pid has its SIGTERM handler (SigCgt bit 15), or has
+ * ended: a signal sent earlier would meet the default action. */
+#define WAIT_CAUGHT                                                                                           \
+  "while kill -0 $pid 2>/dev/null && c=$(awk '/^SigCgt/{print $2}' /proc/$pid/status 2>/dev/null) && "      \
+  "[ -n \"$c\" ] && [ $((0x$c & 0x4000)) -eq 0 ]; do sleep 0.001; done; "
+
 /* 400 vessels over 3 days in 1 h buckets (72 buckets), with 1 %% of the fixes moved 5
  * degrees (the teleport filter measures from each vessel's last kept fix, however old)
  * and most fixes of one vessel in 7 left out (gaps longer than --max-gap), and the
@@ -110,7 +116,7 @@ Test(checkpoint, sigterm_writes_a_checkpoint_and_exits_75, .init = three_days, .
                      "b=json.load(open('full.csv.json'))['counts']; exit(a != b)\"", dir), 0,
                "the resumed run's counts differ");
   /* without --checkpoint a signal stops at once, nothing written, 128 + N */
-  cr_expect_eq(tr_sh("cd '%s' && { '%s' encounters -t 1 s.h5 -o q.csv 2>err3.txt & pid=$!; sleep 0.03; "
+  cr_expect_eq(tr_sh("cd '%s' && { '%s' encounters -t 1 s.h5 -o q.csv 2>err3.txt & pid=$!; " WAIT_CAUGHT
                      "kill -INT $pid; wait $pid; test $? = 130; } && test ! -e q.csv && test ! -e q.csv.json",
                      dir, TC), 0, "SIGINT without --checkpoint: not 130, or output written");
   cr_expect_eq(has("err3.txt", "interrupted by SIGINT: nothing written"), 0);
@@ -127,7 +133,7 @@ Test(checkpoint, sigterm_writes_a_checkpoint_and_exits_75, .init = three_days, .
                      dir, TC), 0, "a second SIGTERM did not end the run at once");
   /* with --checkpoint-every a signal still writes one at the bucket's end */
   cr_expect_eq(tr_sh("cd '%s' && rm -f ck.bin && { '%s' encounters -q -t 1 s.h5 -o q.csv --checkpoint ck.bin "
-                     "--checkpoint-every 1h 2>/dev/null & pid=$!; sleep 0.05; kill -TERM $pid; wait $pid; test $? = 75; } && "
+                     "--checkpoint-every 1h 2>/dev/null & pid=$!; " WAIT_CAUGHT "kill -TERM $pid; wait $pid; test $? = 75; } && "
                      "test -e ck.bin && test ! -e q.csv && '%s' encounters -q s.h5 -o q.csv --checkpoint ck.bin --resume && "
                      "cmp q.csv full.csv", dir, TC, TC), 0, "--checkpoint-every: SIGTERM gave no checkpoint or another list");
 }
