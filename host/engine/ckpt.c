@@ -59,7 +59,7 @@ struct tc_ckpt {
   int from_since;
   tc_ckbuf snap[2];      /* --save-state: after the last bucket, and before it */
   int have_snap[2];
-  tc_ckbuf work, file;
+  tc_ckbuf work;
   double last_write;
   int stopped_at_edge;
 };
@@ -269,15 +269,25 @@ static tc_status serialize(tc_ckpt *c, const tc_engine_view *v, const place *pl,
   return TC_OK;
 }
 
-/* A file's payload: one state (a checkpoint) or two (a saved state: split_states). */
-static tc_status states_file(tc_ckbuf *out, const tc_ckbuf *a, const tc_ckbuf *b, tc_err *err) {
+/* serialize's status as a message. */
+static tc_status serialized(tc_status s, const char *what, tc_err *err) {
+  if (s == TC_OK)
+    return s;
+  return tc_fail(err, s, s == TC_ERR_NOMEM ? "%s: out of memory keeping the engine's state"
+                                            : "%s: the engine's state is inconsistent at a bucket's end (a bug)", what);
+}
+
+/* A file's payload: one state (a checkpoint) or two (a saved state: split_states),
+ * written without copying them. */
+static tc_status write_states(const char *path, const tc_ckbuf *a, const tc_ckbuf *b, tc_err *err) {
+  unsigned char h1[12], h2[8];
   uint32_t n = b ? 2 : 1;
   uint64_t la = a->n, lb = b ? b->n : 0;
-  out->n = 0;
-  if (tc_ckbuf_put(out, &n, 4) != TC_OK || tc_ckbuf_put(out, &la, 8) != TC_OK || tc_ckbuf_put(out, a->v, a->n) != TC_OK ||
-      (b && (tc_ckbuf_put(out, &lb, 8) != TC_OK || tc_ckbuf_put(out, b->v, b->n) != TC_OK)))
-    return tc_fail(err, TC_ERR_NOMEM, "out of memory writing the checkpoint");
-  return TC_OK;
+  memcpy(h1, &n, 4);
+  memcpy(h1 + 4, &la, 8);
+  memcpy(h2, &lb, 8);
+  const tc_ckbuf parts[4] = {{h1, 12, 12}, {a->v, a->n, a->n}, {h2, 8, 8}, {b ? b->v : NULL, lb, lb}};
+  return tc_ckpt_write_file(path, parts, b ? 4 : 2, err);
 }
 
 /* ---- checks ---- */
@@ -405,8 +415,7 @@ static tc_status snapshots(tc_ckpt *c, const tc_engine_view *v, const place *pl,
     uint64_t at = k == 0 ? c->nbuckets : c->nbuckets ? c->nbuckets - 1 : 0;
     if (pl->buckets != at)
       continue;
-    if (serialize(c, v, pl, &c->snap[k]) != TC_OK)
-      return tc_fail(err, TC_ERR_NOMEM, "out of memory keeping the state for --save-state");
+    TC_TRY(serialized(serialize(c, v, pl, &c->snap[k]), "--save-state", err));
     c->have_snap[k] = 1;
   }
   return TC_OK;
@@ -474,10 +483,8 @@ static tc_status hook_after_slice(void *ctx, const tc_engine_view *v, uint64_t s
    * could not give --save-state its earlier state */
   int can = c->o.checkpoint && pl.buckets < c->nbuckets;
   if (can && (stop || c->o.every_s <= 0 || now() - c->last_write >= c->o.every_s)) {
-    if (serialize(c, v, &pl, &c->work) != TC_OK)
-      return tc_fail(err, TC_ERR_NOMEM, "out of memory writing the checkpoint");
-    TC_TRY(states_file(&c->file, &c->work, NULL, err));
-    TC_TRY(tc_ckpt_write_file(c->o.checkpoint, &c->file, err));
+    TC_TRY(serialized(serialize(c, v, &pl, &c->work), "--checkpoint", err));
+    TC_TRY(write_states(c->o.checkpoint, &c->work, NULL, err));
     c->last_write = now();
   }
   if (stop && (can || !c->o.checkpoint)) {
@@ -574,7 +581,6 @@ void tc_ckpt_free(tc_ckpt *c) {
   tc_ckbuf_free(&c->snap[0]);
   tc_ckbuf_free(&c->snap[1]);
   tc_ckbuf_free(&c->work);
-  tc_ckbuf_free(&c->file);
   free(c);
 }
 
@@ -593,12 +599,7 @@ tc_status tc_ckpt_finish(tc_ckpt *c, tc_err *err) {
   if (c->o.save_state) {
     if (!c->have_snap[0] || !c->have_snap[1])
       return tc_fail(err, TC_ERR_INTERNAL, "--save-state %s: the state at the end was never taken", c->o.save_state);
-    tc_ckbuf b = {0};
-    tc_status s = states_file(&b, &c->snap[0], &c->snap[1], err);
-    if (s == TC_OK)
-      s = tc_ckpt_write_file(c->o.save_state, &b, err);
-    tc_ckbuf_free(&b);
-    TC_TRY(s);
+    TC_TRY(write_states(c->o.save_state, &c->snap[0], &c->snap[1], err));
   }
   if (c->o.checkpoint && unlink(c->o.checkpoint) != 0 && errno != ENOENT)
     return tc_fail(err, TC_ERR_IO, "checkpoint %s: cannot remove it after the run: %s", c->o.checkpoint,

@@ -69,9 +69,10 @@ typedef struct {
 } tc_ckbuf;
 tc_status tc_ckbuf_put(void *buf, const void *p, size_t n); /* a tc_put_fn */
 void tc_ckbuf_free(tc_ckbuf *b);
-/* Writes payload under path atomically: a temporary name beside it, fsync, rename,
- * fsync of the folder. On failure the temporary is removed and path is untouched. */
-tc_status tc_ckpt_write_file(const char *path, const tc_ckbuf *payload, tc_err *err);
+/* Writes the payload parts[0..nparts) (one after the other) under path atomically: a
+ * temporary name beside it, fsync, rename, fsync of the folder. On failure the
+ * temporary is removed and path is untouched. */
+tc_status tc_ckpt_write_file(const char *path, const tc_ckbuf *parts, size_t nparts, tc_err *err);
 /* Reads path's payload into b; TC_ERR_NOT_FOUND when path does not exist; TC_ERR_FORMAT
  * naming path when it is not a checkpoint, is truncated or its checksum is wrong. */
 tc_status tc_ckpt_read_file(const char *path, tc_ckbuf *b, tc_err *err);

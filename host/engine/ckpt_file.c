@@ -44,11 +44,12 @@ static void header(unsigned char h[HEADER], uint64_t len) {
   memcpy(h + 12, &len, 8);
 }
 
-static void digest(const unsigned char h[HEADER], const tc_ckbuf *b, uint8_t out[32]) {
+static void digest(const unsigned char h[HEADER], const tc_ckbuf *parts, size_t nparts, uint8_t out[32]) {
   tc_sha256 c;
   tc_sha256_init(&c);
   tc_sha256_update(&c, h, HEADER);
-  tc_sha256_update(&c, b->v, b->n);
+  for (size_t i = 0; i < nparts; i++)
+    tc_sha256_update(&c, parts[i].v, parts[i].n);
   tc_sha256_final(&c, out);
 }
 
@@ -66,19 +67,25 @@ static int write_all(int fd, const void *p, size_t n) {
   return 1;
 }
 
-tc_status tc_ckpt_write_file(const char *path, const tc_ckbuf *payload, tc_err *err) {
+tc_status tc_ckpt_write_file(const char *path, const tc_ckbuf *parts, size_t nparts, tc_err *err) {
   char tmp[4096], dir[4096];
   if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp)
     return tc_fail(err, TC_ERR_ARG, "%s: path too long", path);
   unsigned char h[HEADER];
   uint8_t sum[32];
-  header(h, payload->n);
-  digest(h, payload, sum);
+  uint64_t len = 0;
+  for (size_t i = 0; i < nparts; i++)
+    len += parts[i].n;
+  header(h, len);
+  digest(h, parts, nparts, sum);
   tc_status s = TC_OK;
   int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0)
     return tc_fail(err, TC_ERR_IO, "checkpoint %s: cannot create: %s", tmp, strerror(errno));
-  if (!write_all(fd, h, sizeof h) || !write_all(fd, payload->v, payload->n) || !write_all(fd, sum, sizeof sum))
+  int ok = write_all(fd, h, sizeof h);
+  for (size_t i = 0; ok && i < nparts; i++)
+    ok = write_all(fd, parts[i].v, parts[i].n);
+  if (!ok || !write_all(fd, sum, sizeof sum))
     s = tc_fail(err, TC_ERR_IO, "checkpoint %s: write failed: %s", tmp, strerror(errno));
   else if (fsync(fd) != 0)
     s = tc_fail(err, TC_ERR_IO, "checkpoint %s: fsync failed: %s", tmp, strerror(errno));
@@ -140,7 +147,7 @@ tc_status tc_ckpt_read_file(const char *path, tc_ckbuf *b, tc_err *err) {
   }
   b->n = (size_t)len;
   header(want, len);
-  digest(want, b, got);
+  digest(want, b, 1, got);
   if (memcmp(got, sum, 32) != 0)
     s = tc_fail(err, TC_ERR_FORMAT, "%s: damaged checkpoint: SHA-256 checksum mismatch (the file changed after it "
                 "was written)", path);

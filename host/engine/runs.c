@@ -393,6 +393,8 @@ size_t tc_runs_open(const tc_runs *r) { return r->live; }
 /* ---- checkpoints: the open candidates in queue order ---- */
 
 tc_status tc_runs_save(const tc_runs *r, tc_put_fn put, void *ctx) {
+  if (r->pending.n) /* judged but not handed out: every flush hands them out */
+    return TC_ERR_INTERNAL;
   uint64_t judged = r->judged, n = r->qn;
   TC_TRY(put(ctx, &judged, sizeof judged));
   TC_TRY(put(ctx, &n, sizeof n));
