@@ -1,7 +1,8 @@
 /* Checkpoints and saved states for a run (ckpt.h): what a file holds, when it is
  * written, and the checks before one is used.
  *
- * Payload (host byte order): the parameters as text (one `name=value` line each, so a
+ * A file holds one state (a checkpoint) or two (a saved state: after the last bucket
+ * and before it). A state (host byte order): the parameters as text (one `name=value` line each, so a
  * refusal can name the one that differs), the stores as text (one line each: path,
  * size, modification time, buckets, fixes), the place (buckets read whole, the
  * source's t_end then, the grid times done), the table entries of every bucket read
@@ -12,9 +13,6 @@
 
 #include <errno.h>
 #include <stdarg.h>
-#include <limits.h>
-#include <math.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -463,7 +461,7 @@ static tc_status hook_restore(void *ctx, const tc_engine_view *v, tc_err *err) {
   place start = {c->skipped, c->skipped_t_done, 1};
   TC_TRY(snapshots(c, v, &start, err));
   /* an update with no new bucket: the state before the last one is the old file's */
-  if (c->o.save_state && !c->have_snap[1] && c->older) {
+  if (c->o.save_state && c->skipped == c->nbuckets && !c->have_snap[1] && c->older) {
     c->snap[1].n = 0;
     if (tc_ckbuf_put(&c->snap[1], c->older, c->older_n) != TC_OK)
       return tc_fail(err, TC_ERR_NOMEM, "out of memory keeping the state for --save-state");
@@ -499,6 +497,22 @@ static tc_status hook_after_slice(void *ctx, const tc_engine_view *v, uint64_t s
 
 /* ---- the run ---- */
 
+/* A file to be written later: its folder must take it now, not after hours of work. */
+static tc_status writable(const char *path, const char *opt, tc_err *err) {
+  char d[4096];
+  snprintf(d, sizeof d, "%s", path);
+  char *slash = strrchr(d, '/');
+  if (!slash)
+    snprintf(d, sizeof d, ".");
+  else if (slash == d)
+    d[1] = '\0';
+  else
+    *slash = '\0';
+  if (access(d, W_OK | X_OK) != 0)
+    return tc_fail(err, TC_ERR_ARG, "%s %s: cannot write in its folder %s: %s", opt, path, d, strerror(errno));
+  return TC_OK;
+}
+
 tc_status tc_ckpt_create(const tc_ckpt_opts *o, tc_store *const *stores, size_t n, const tc_params *p,
                          tc_multi_source *src, tc_ckpt **out, tc_err *err) {
   *out = NULL;
@@ -516,6 +530,9 @@ tc_status tc_ckpt_create(const tc_ckpt_opts *o, tc_store *const *stores, size_t 
     s = tc_fail(err, TC_ERR_NOMEM, "out of memory");
     goto fail;
   }
+  if ((o->checkpoint && (s = writable(o->checkpoint, "--checkpoint", err)) != TC_OK) ||
+      (o->save_state && (s = writable(o->save_state, "--save-state", err)) != TC_OK))
+    goto fail;
   if ((s = stores_text(stores, n, &c->stores, err)) != TC_OK)
     goto fail;
   for (size_t i = 0; i < n; i++)
