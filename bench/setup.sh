@@ -5,9 +5,9 @@
 # libasan and libubsan come with gcc.)
 set -euo pipefail
 pkgs=(cmake make gcc pkg-config zlib1g-dev libdeflate-dev libisal-dev libhdf5-dev nettle-dev libjansson-dev
-      ocl-icd-opencl-dev opencl-headers
+      ocl-icd-opencl-dev opencl-headers openmpi-bin libopenmpi-dev
       pocl-opencl-icd clinfo libcriterion-dev python3 python3-numpy python3-scipy python3-h5py
-      python3-matplotlib python3-networkx gmt-gshhg-low libjs-leaflet gdal-bin "$@")
+      python3-matplotlib python3-networkx gmt-gshhg-low libjs-leaflet gdal-bin libgdal-dev libxml2-utils "$@")
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

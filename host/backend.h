@@ -37,11 +37,18 @@ typedef struct {
   double *x, *y, *z;      /* unit vectors (may be filled by the backend) */
 } tc_grid_block;
 
-/* Candidate pairs: indices of two positions of the same grid time, p < q. */
+/* Candidate pairs: indices of two positions of the same grid time, p < q.
+ * decided: the backend made the exact decision of spec §3 itself (tc_backend_config.decide):
+ * every pair listed is close, except those whose q carries TC_PAIR_BAND, which lie in the
+ * thin band around dist the backend could not decide and get the host's exact test. */
 typedef struct {
   uint32_t *p, *q;
   size_t n, cap;
+  int decided;
 } tc_pairbuf;
+#define TC_PAIR_BAND 0x80000000u /* in q of a decided list: the host decides */
+
+#define TC_MAX_DEVICES 16
 
 typedef struct {
   double dist_m;
@@ -49,14 +56,22 @@ typedef struct {
   int threads;
   /* OpenCL selection (ignored by CPU backends) */
   int platform, device;   /* -1 = choose */
+  /* Several devices (--device all or a list), each with its own stream of sub-blocks:
+   * ndevices > 0 lists them (listing indices, or within `platform`), all_devices takes
+   * every available device of the platform and type. Neither: `device` alone. */
+  int devices[TC_MAX_DEVICES], ndevices, all_devices;
   int device_type;        /* 0 any, 1 gpu, 2 cpu */
   size_t device_memory;   /* bytes the device may use; 0 = auto */
   int profile;
+  /* The caller accepts a decided list (tc_pairbuf.decided): a backend that can, lists
+   * only the close pairs and the band's (the engine sets it; the op's own tests do not). */
+  int decide;
 } tc_backend_config;
 
 typedef struct {
   uint64_t candidates;    /* pairs screened in */
   uint64_t tests;         /* distance tests made by the screen */
+  uint64_t band;          /* pairs of a decided list left to the host's exact test */
   double t_cand, t_transfer; /* seconds, for --profile */
 } tc_backend_stats;
 
@@ -69,6 +84,9 @@ typedef struct {
   double t_stage, t_wait;       /* host: staging sub-batches, waiting on the device */
   double t_keys, t_sort, t_pairs, t_write, t_read; /* device, from profiling events */
   uint64_t bytes_up, bytes_down; /* host to device, device to host */
+  int decided;                  /* the device made the exact decision (close pairs + band) */
+  uint64_t listed, band;        /* pairs read back; of them, the band's left to the host */
+  int devices;                  /* devices used (--device all or a list) */
   uint64_t blocks, batches, split_blocks, retries, splits;
   uint64_t max_alloc, budget;   /* largest buffer allowed; device bytes allowed */
   int max_alloc_forced;         /* max_alloc lowered by TRAJCORR_CL_MAX_ALLOC */

@@ -1,3 +1,4 @@
+#include "io/codec.h"
 #include "io/import.h"
 #include "io/printable.h"
 #include "io/outpath.h"
@@ -30,6 +31,7 @@ struct tc_import {
   tc_import_opts o;
   int64_t bucket_s;
   int level;
+  int codec;
   tc_store *old;
   tc_spill *spill;
   tc_clean_counts clean;
@@ -46,6 +48,7 @@ struct tc_import {
 void tc_import_opts_init(tc_import_opts *o) {
   memset(o, 0, sizeof *o);
   o->deflate_level = -1;
+  o->codec = -1;
 }
 
 int64_t tc_import_bucket_s(const tc_import *im) { return im->bucket_s; }
@@ -178,6 +181,22 @@ static void remove_stale_temps(const tc_import *im) {
   closedir(d);
 }
 
+/* The codec and level of a store being created or recoded: --deflate 0 alone means no
+ * compression; a codec that compresses needs a level. */
+static tc_status choose_codec(tc_import *im, const tc_import_opts *o, int level, tc_err *err) {
+  if (level <= 0)
+    level = TC_IMPORT_DEFAULT_LEVEL;
+  im->codec = o->codec >= 0 ? o->codec : o->deflate_level == 0 ? TC_CODEC_NONE : TC_CODEC_DEFAULT;
+  im->level = im->codec == TC_CODEC_NONE ? 0 : o->deflate_level >= 0 ? o->deflate_level : level;
+  if (im->codec == TC_CODEC_NONE && o->deflate_level > 0)
+    return tc_fail(err, TC_ERR_ARG, "%s: --codec none stores without compression; --deflate %d needs "
+                   "--codec deflate or delta", im->path, o->deflate_level);
+  if (im->codec != TC_CODEC_NONE && im->level == 0)
+    return tc_fail(err, TC_ERR_ARG, "%s: --codec %s compresses; --deflate 0 needs --codec none", im->path,
+                   tc_codec_name(im->codec));
+  return TC_OK;
+}
+
 tc_status tc_import_begin(const char *store_path, const tc_import_opts *o, tc_import **out,
                           tc_err *err) {
   *out = NULL;
@@ -207,7 +226,12 @@ tc_status tc_import_begin(const char *store_path, const tc_import_opts *o, tc_im
                    " can only be chosen when a store is created", store_path, in->bucket_s, o->bucket_s);
       goto cleanup;
     }
-    if (o->deflate_level >= 0 && o->deflate_level != in->deflate_level) {
+    if (o->codec >= 0 && o->codec != in->codec && !o->recode) {
+      st = tc_fail(err, TC_ERR_ARG, "%s: the store's codec is %s; --codec %s can only be chosen when a store "
+                   "is created, or with --recode", store_path, tc_codec_name(in->codec), tc_codec_name(o->codec));
+      goto cleanup;
+    }
+    if (o->deflate_level >= 0 && o->deflate_level != in->deflate_level && !o->recode) {
       st = tc_fail(err, TC_ERR_ARG, "%s: the store is compressed at deflate level %d; --deflate %d "
                    "can only be chosen when a store is created", store_path, in->deflate_level,
                    o->deflate_level);
@@ -215,6 +239,9 @@ tc_status tc_import_begin(const char *store_path, const tc_import_opts *o, tc_im
     }
     im->bucket_s = in->bucket_s;
     im->level = in->deflate_level;
+    im->codec = in->codec;
+    if (o->recode && (st = choose_codec(im, o, in->deflate_level, err)) != TC_OK)
+      goto cleanup;
     const tc_store_srcfile *s;
     size_t n;
     if ((st = tc_store_sources(im->old, &s, &n, err)) != TC_OK)
@@ -229,9 +256,13 @@ tc_status tc_import_begin(const char *store_path, const tc_import_opts *o, tc_im
   } else if (errno != ENOENT) {
     st = tc_fail(err, TC_ERR_IO, "%s: %s", store_path, strerror(errno));
     goto cleanup;
+  } else if (o->recode) {
+    st = tc_fail(err, TC_ERR_ARG, "%s: --recode rewrites an existing store, and there is none", store_path);
+    goto cleanup;
   } else {
     im->bucket_s = o->bucket_s ? o->bucket_s : TC_IMPORT_DEFAULT_BUCKET;
-    im->level = o->deflate_level >= 0 ? o->deflate_level : TC_IMPORT_DEFAULT_LEVEL;
+    if ((st = choose_codec(im, o, TC_IMPORT_DEFAULT_LEVEL, err)) != TC_OK)
+      goto cleanup;
   }
   size_t mem = o->memory_bytes ? o->memory_bytes : TC_IMPORT_DEFAULT_MEMORY;
   size_t avail = mem > 2 * FIXED_OVERHEAD ? mem - FIXED_OVERHEAD : mem / 2;
@@ -541,7 +572,10 @@ static tc_status write_store(tc_import *im, tc_store_writer *w, tc_import_result
     tc_store_bucket_meta meta = {0};
     if (i < ob)
       tc_store_bucket_get_meta(im->old, i, &meta);
-    if (i < ob && (j == nb || meta.t0 < nt0[j])) {
+    if (i < ob && (j == nb || meta.t0 < nt0[j]) && im->o.recode) { /* decoded and coded anew */
+      st = merge_bucket(&m, meta.t0, 1, i++, 0, err);
+      res->buckets_written++;
+    } else if (i < ob && (j == nb || meta.t0 < nt0[j])) {
       st = tc_store_writer_copy_bucket(w, im->old, i++, err);
       res->buckets_copied++;
       m.done += meta.rows;
@@ -581,7 +615,8 @@ tc_status tc_import_commit(tc_import *im, tc_import_result *res, tc_err *err) {
   }
   if ((st = merge_vessels(im, &ves, &nves, &res->statics_kept, err)) != TC_OK)
     goto cleanup;
-  tc_store_writer_opts wo = {.bucket_s = im->bucket_s, .deflate_level = im->level};
+  tc_store_writer_opts wo = {.bucket_s = im->bucket_s, .deflate_level = im->level,
+                             .delta = im->codec == TC_CODEC_DELTA};
   if ((st = tc_store_writer_create(im->tmp, im->path, &wo, &w, err)) != TC_OK)
     goto cleanup;
   if ((st = write_store(im, w, res, err)) != TC_OK)

@@ -46,6 +46,9 @@ typedef void (*tc_import_progress_fn)(void *ctx, const tc_import_progress *p);
 typedef struct {
   int64_t bucket_s;       /* 0: the store's, or TC_IMPORT_DEFAULT_BUCKET for a new one */
   int deflate_level;      /* -1: the store's, or TC_IMPORT_DEFAULT_LEVEL for a new one */
+  int codec;              /* tc_codec (io/codec.h); -1: the store's, or TC_CODEC_DEFAULT for a new
+                           * one (TC_CODEC_NONE when deflate_level is 0) */
+  int recode;             /* rewrite every bucket of the existing store in codec and level */
   size_t memory_bytes;    /* budget for buffering and sorting; 0: TC_IMPORT_DEFAULT_MEMORY */
   size_t max_buffer_rows; /* test knob: rows buffered before a spill (0: from the budget) */
   int force;              /* import content that the store already has */

@@ -19,6 +19,7 @@ static const char *const names[TC_STATUS_COUNT] = {
     [TC_ERR_OVERFLOW] = "TC_ERR_OVERFLOW: capacity exceeded",
     [TC_ERR_INTERNAL] = "TC_ERR_INTERNAL: internal error (a bug)",
     [TC_ERR_CANCELLED] = "TC_ERR_CANCELLED: interrupted",
+    [TC_ERR_MPI] = "TC_ERR_MPI: MPI call failed",
 };
 
 const char *tc_status_name(tc_status s) {

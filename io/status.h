@@ -21,6 +21,7 @@ typedef enum {
   TC_ERR_OVERFLOW,    /* a fixed-size buffer or counter would overflow */
   TC_ERR_INTERNAL,    /* a broken invariant: a bug */
   TC_ERR_CANCELLED,   /* stopped on the caller's request (a signal, io/import.h's cancel) */
+  TC_ERR_MPI,         /* an MPI call failed (host/mpi/) */
   TC_STATUS_COUNT
 } tc_status;
 

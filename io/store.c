@@ -11,7 +11,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "io/codec.h"
+#include "io/codec_h5.h"
 #include "io/hugepages.h"
+#include "io/printable.h"
 #include "io/store_chunks.h"
 #include "io/store_schema.h"
 
@@ -42,7 +45,10 @@ struct tc_store {
   uint32_t ck_mmsi;
   int64_t ck_t, ck_tmin, ck_tmax;
   int verify_all;
+  tc_codec_cache ccache[TC_H5_NCOLS]; /* delta-coded chunks decoded through HDF5 */
 };
+
+tc_codec_cache *tc_store_codec_cache(tc_store *s, int c) { return &s->ccache[c]; }
 
 void tc_store_set_verify_all(tc_store *s, int on) { s->verify_all = on; }
 int tc_store_verify_all(const tc_store *s) { return s->verify_all; }
@@ -72,11 +78,11 @@ static tc_status read_root_attrs(tc_store *s, tc_err *err) {
   int32_t version = 0;
   if (tc_h5_attr_get(f, TC_H5_A_VERSION, TC_H5_I32, &version) < 0)
     return tc_fail(err, TC_ERR_FORMAT, "%s: root attribute '%s' missing", s->path, TC_H5_A_VERSION);
-  if (version != TC_STORE_FORMAT_VERSION)
+  if (version < TC_STORE_FORMAT_VERSION_MIN || version > TC_STORE_FORMAT_VERSION)
     return tc_fail(err, TC_ERR_VERSION,
-                   "%s: store format version %d is not supported: this trajcorr reads version %d "
+                   "%s: store format version %d is not supported: this trajcorr reads versions %d to %d "
                    "(a store written by a newer trajcorr needs that version to read it)",
-                   s->path, (int)version, TC_STORE_FORMAT_VERSION);
+                   s->path, (int)version, TC_STORE_FORMAT_VERSION_MIN, TC_STORE_FORMAT_VERSION);
   tc_store_info *in = &s->info;
   in->format_version = version;
   uint64_t nb = 0;
@@ -96,10 +102,21 @@ static tc_status read_root_attrs(tc_store *s, tc_err *err) {
     bad = TC_H5_A_BUCKETS;
   else if (tc_h5_attr_get(f, TC_H5_A_LEVEL, TC_H5_I32, &level) < 0)
     bad = TC_H5_A_LEVEL;
+  /* stores of the first layout may lack "codec": their level says it */
   else if (tc_h5_attr_get_str(f, TC_H5_A_CODEC, s->codec, sizeof s->codec) < 0)
-    bad = TC_H5_A_CODEC;
+    snprintf(s->codec, sizeof s->codec, "%s", tc_codec_name(level > 0 ? TC_CODEC_DEFLATE : TC_CODEC_NONE));
   if (bad)
     return tc_fail(err, TC_ERR_FORMAT, "%s: root attribute '%s' missing or invalid", s->path, bad);
+  int codec = tc_codec_parse(s->codec);
+  /* a codec this trajcorr does not know would be read as numbers that are not the stored ones */
+  if (codec < 0 || (codec == TC_CODEC_DELTA) != (version >= 2)) {
+    char shown[TC_PRINTABLE_CAP(sizeof s->codec)];
+    return tc_fail(err, TC_ERR_VERSION, "%s: codec \"%s\" in a version %d store is not one this trajcorr "
+                   "reads (none, deflate: version 1; delta: version 2)", s->path,
+                   tc_printable(shown, sizeof shown, s->codec, strnlen(s->codec, sizeof s->codec), 0),
+                   (int)version);
+  }
+  in->codec = codec;
   in->nbuckets = (size_t)nb;
   in->deflate_level = level;
   size_t off;
@@ -253,6 +270,8 @@ void tc_store_close(tc_store *s) {
   free(s->vessels);
   free(s->sources);
   free(s->scratch);
+  for (int c = 0; c < TC_H5_NCOLS; c++)
+    free(s->ccache[c].buf);
   free(s);
 }
 
@@ -304,16 +323,20 @@ static tc_status read_range(tc_store *s, size_t k, uint64_t start, uint64_t n, i
       st = tc_h5_fail(err, s->path, "bucket %" PRId64 ": cannot open dataset '%s'", s->buckets[k].t0, cn);
       break;
     }
+    int coded = tc_codec_transforms(s->info.codec, c);
     hid_t mt = tc_h5_native(tc_h5_col_kind(c));
     void *buf = tc_h5_col_ptr(out, c);
-    if (!tc_h5_type_matches(d, mt))
+    if (!tc_h5_type_matches(d, coded ? tc_codec_stored_type(c) : mt))
       st = tc_fail(err, TC_ERR_FORMAT, "%s: bucket %" PRId64 ": dataset '%s': its datatype is not %s "
                    "little-endian as docs/format.md says", s->path, s->buckets[k].t0, cn,
-                   tc_h5_kind_name(tc_h5_col_kind(c)));
+                   coded ? (tc_h5_kind_size(tc_h5_col_kind(c)) == 8 ? "uint64" : "uint32")
+                         : tc_h5_kind_name(tc_h5_col_kind(c)));
     else if (tc_h5_dset_len(d) != (int64_t)rows)
       st = tc_fail(err, TC_ERR_FORMAT, "%s: bucket %" PRId64 ": dataset '%s' has %" PRId64
                    " rows, the bucket table says %" PRIu64, s->path, s->buckets[k].t0, cn,
                    tc_h5_dset_len(d), rows);
+    else if (coded)
+      st = tc_codec_read_rows(d, c, rows, start, n, buf, &s->ccache[c], s->path, s->buckets[k].t0, err);
     else if (whole ? H5Dread(d, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0
                    : tc_h5_dset_read(d, mt, start, n, buf) < 0)
       st = tc_h5_fail(err, s->path, "bucket %" PRId64 ": cannot read dataset '%s'", s->buckets[k].t0, cn);

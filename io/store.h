@@ -12,7 +12,8 @@
 #include "io/columns.h"
 #include "io/vessel.h"
 
-#define TC_STORE_FORMAT_VERSION 1
+#define TC_STORE_FORMAT_VERSION 2 /* written by the delta codec; deflate and none stores are version 1 */
+#define TC_STORE_FORMAT_VERSION_MIN 1
 
 typedef struct tc_store tc_store;
 
@@ -25,6 +26,7 @@ typedef struct {
   size_t nbuckets;
   size_t nsources;           /* imported source files */
   int deflate_level;
+  int codec;                 /* tc_codec (io/codec.h) */
   tc_clean_counts clean;     /* summed over every import */
 } tc_store_info;
 
@@ -47,7 +49,7 @@ tc_status tc_store_read_vessel(tc_store *s, size_t k, uint32_t mmsi, tc_columns 
 /* ---- Extensions (store engineer) ---- */
 
 const char *tc_store_path(const tc_store *s);
-const char *tc_store_codec(const tc_store *s); /* "deflate" or "none" */
+const char *tc_store_codec(const tc_store *s); /* "delta", "deflate" or "none" (io/codec.h) */
 /* A buffer of at least `bytes` owned by s and reused by its bucket reads (NULL when
  * out of memory); contents are not kept. Not for concurrent reads of one store. */
 unsigned char *tc_store_scratch(tc_store *s, size_t bytes);

@@ -15,6 +15,8 @@
 #include <zlib.h>
 #endif
 
+#include "io/codec.h"
+#include "io/codec_h5.h"
 #include "io/store_schema.h"
 
 #ifdef _OPENMP
@@ -30,6 +32,8 @@ typedef struct {
   int c, fast, filtered, checksum;
   size_t es, chunk;
   size_t c0, c1;       /* the chunks the rows asked for lie in */
+  int coded;           /* the delta codec's transform: decoded after inflating */
+  uint8_t *modes;      /* its mode per chunk (fast columns only) */
 } col_plan;
 
 /* One stored chunk and where its rows go. */
@@ -42,6 +46,8 @@ typedef struct {
   unsigned mask;       /* filters skipped */
   int c, filtered, checksum, in_dst, bad, err_no;
   int all_sums;        /* verify the Fletcher-32 of compressed chunks too */
+  int coded;           /* undo the delta codec's transform (mode) after inflating */
+  uint8_t mode;
   double lim;          /* lat/lon: the rows must lie in [-lim, lim] (0: no such rule) */
 } chunk_job;
 
@@ -71,11 +77,11 @@ static int plain_layout(hid_t d, hsize_t *chunk, int *filtered, int *checksum) {
 }
 
 /* Raw chunk bytes are in the file's type: usable only when that is the native one. */
-static int native_type(hid_t d, int c) {
+static int native_type(hid_t d, hid_t mem_type) {
   hid_t ft = H5Dget_type(d);
   if (ft < 0)
     return 0;
-  int same = H5Tequal(ft, tc_h5_native(tc_h5_col_kind(c))) > 0;
+  int same = H5Tequal(ft, mem_type) > 0;
   H5Tclose(ft);
   return same;
 }
@@ -217,6 +223,8 @@ static int decode_one(chunk_job *j, int fd, inflater *z, unsigned char *tmp) {
  * rule of tc_store_check_rows, which then skips them). */
 static int decode_checked(chunk_job *j, int fd, inflater *z, unsigned char *tmp) {
   int r = decode_one(j, fd, z, tmp);
+  if (r == JOB_OK && j->coded)
+    tc_codec_decode(j->c, j->mode, j->dst, j->n); /* modes checked when planned */
   if (r == JOB_OK && j->lim > 0 && tc_store_outside((const double *)(const void *)j->dst, j->n, j->lim))
     r = JOB_RANGE;
   return r;
@@ -290,12 +298,16 @@ static tc_status plan_column(tc_store *s, hid_t g, int64_t t0, uint64_t rows, ui
     return tc_fail(err, TC_ERR_FORMAT, "%s: bucket %" PRId64 ": dataset '%s' does not hold %" PRIu64
                    " rows as the bucket table says", tc_store_path(s), t0, cn, rows);
   /* HDF5 would convert any other type into numbers that are not the stored ones */
-  if (!tc_h5_type_matches(p->d, tc_h5_native(tc_h5_col_kind(c))))
+  p->coded = tc_codec_transforms(tc_store_get_info(s)->codec, c);
+  hid_t mt = p->coded ? tc_codec_stored_type(c) : tc_h5_native(tc_h5_col_kind(c));
+  if (!tc_h5_type_matches(p->d, mt))
     return tc_fail(err, TC_ERR_FORMAT, "%s: bucket %" PRId64 ": dataset '%s': its datatype is not %s "
                    "little-endian as docs/format.md says", tc_store_path(s), t0, cn,
-                   tc_h5_kind_name(tc_h5_col_kind(c)));
-  if (plain_layout(p->d, &chunk, &p->filtered, &p->checksum) && native_type(p->d, c) && chunk <= SIZE_MAX / 16 &&
+                   p->coded ? (p->es == 8 ? "uint64" : "uint32") : tc_h5_kind_name(tc_h5_col_kind(c)));
+  if (plain_layout(p->d, &chunk, &p->filtered, &p->checksum) && native_type(p->d, mt) && chunk <= SIZE_MAX / 16 &&
       row0 % chunk == 0 && (row0 + n == rows || n % chunk == 0)) {
+    if (p->coded)
+      TC_TRY(tc_codec_modes(p->d, c, rows, chunk, &p->modes, tc_store_path(s), t0, err));
     p->fast = 1;
     p->chunk = (size_t)chunk;
     p->c0 = (size_t)(row0 / chunk);
@@ -326,6 +338,8 @@ static int place_chunks(const col_plan *p, uint64_t rows, uint64_t row0, size_t 
     j->filtered = p->filtered;
     j->checksum = p->checksum;
     j->all_sums = all_sums;
+    j->coded = p->coded;
+    j->mode = p->coded ? p->modes[i] : 0;
     j->lim = p->c == TC_H5_LAT ? 90.0 : p->c == TC_H5_LON ? 180.0 : 0.0;
     j->dst = dst + j->first * p->es;
     size_t room = (i + 1 == p->c1 ? cap - j->first : j->n) * p->es;
@@ -461,7 +475,11 @@ tc_status tc_store_read_bucket_slice(tc_store *s, size_t k, uint64_t row0, uint6
   for (int q = 0; q < np; q++) {
     col_plan *p = &plan[q];
     unsigned char *dst = tc_h5_col_ptr(out, p->c);
-    if (!p->fast) {
+    if (!p->fast && p->coded) {
+      if ((st = tc_codec_read_rows(p->d, p->c, rows, row0, n, dst, tc_store_codec_cache(s, p->c),
+                                   tc_store_path(s), t0, err)) != TC_OK)
+        goto cleanup;
+    } else if (!p->fast) {
       if (tc_h5_dset_read(p->d, tc_h5_native(tc_h5_col_kind(p->c)), row0, n, dst) != 0) {
         st = tc_h5_fail(err, tc_store_path(s), "bucket %" PRId64 ": cannot read dataset '%s'", t0,
                         tc_h5_col_name(p->c));
@@ -511,8 +529,10 @@ tc_status tc_store_read_bucket_slice(tc_store *s, size_t k, uint64_t row0, uint6
     st = tc_store_check_rows(s, k, row0, out, (size_t)n, cols & ~done, err);
   }
 cleanup:
-  for (int q = 0; q < np; q++)
+  for (int q = 0; q < np; q++) {
     H5Dclose(plan[q].d);
+    free(plan[q].modes);
+  }
   H5Gclose(g);
   free(jobs);
   free(spill);

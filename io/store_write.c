@@ -10,6 +10,7 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include "io/codec.h"
 #include "io/deflate_planes.h"
 #include "io/store_schema.h"
 
@@ -71,7 +72,22 @@ struct tc_store_writer {
   uint32_t *ix_mmsi;
   uint64_t *ix_start, *ix_count;
   size_t ix_n, ix_cap;
+  /* the delta codec's mode of each chunk of the bucket, per column */
+  uint8_t *modes[TC_H5_NCOLS];
+  size_t nmodes, cap_modes;
 };
+
+static tc_codec codec_of(const tc_store_writer_opts *o) {
+  return o->delta ? TC_CODEC_DELTA : o->deflate_level > 0 ? TC_CODEC_DEFLATE : TC_CODEC_NONE;
+}
+
+/* The file type of column c: transformed columns hold unsigned integers of its width. */
+static hid_t col_file_type(const tc_store_writer *w, int c) {
+  size_t es = tc_h5_kind_size(tc_h5_col_kind(c));
+  if (tc_codec_transforms(codec_of(&w->o), c))
+    return es == 8 ? H5T_STD_U64LE : H5T_STD_U32LE;
+  return tc_h5_file_type(tc_h5_col_kind(c));
+}
 
 /* Disk space is reserved before HDF5 writes anything that needs it. HDF5 1.10 does not
  * survive a failed write: after ENOSPC in H5Ocopy or a flush it crashes (a double
@@ -162,9 +178,9 @@ tc_status tc_store_writer_create(const char *file_path, const char *store_path,
                                  const tc_store_writer_opts *o, tc_store_writer **out, tc_err *err) {
   *out = NULL;
   tc_h5_quiet();
-  if (o->bucket_s <= 0 || o->deflate_level < 0 || o->deflate_level > 9)
-    return tc_fail(err, TC_ERR_ARG, "%s: bad store options (bucket %" PRId64 " s, deflate %d)",
-                   store_path, o->bucket_s, o->deflate_level);
+  if (o->bucket_s <= 0 || o->deflate_level < 0 || o->deflate_level > 9 || (o->delta && o->deflate_level == 0))
+    return tc_fail(err, TC_ERR_ARG, "%s: bad store options (bucket %" PRId64 " s, deflate %d%s)",
+                   store_path, o->bucket_s, o->deflate_level, o->delta ? ", codec delta" : "");
   tc_store_writer *w = calloc(1, sizeof *w);
   if (!w)
     return tc_fail(err, TC_ERR_NOMEM, "%s: no memory", store_path);
@@ -278,7 +294,7 @@ tc_status tc_store_writer_begin_bucket(tc_store_writer *w, int64_t t0, uint64_t 
     return tc_h5_fail(err, w->store, "cannot create group '/%s/%s'", TC_H5_G_BUCKETS, name);
   w->open = 1;
   for (int c = 0; c < TC_H5_NCOLS; c++) {
-    w->d[c] = tc_h5_dset_create(w->g, tc_h5_col_name(c), tc_h5_file_type(tc_h5_col_kind(c)), 0,
+    w->d[c] = tc_h5_dset_create(w->g, tc_h5_col_name(c), col_file_type(w, c), 0,
                                 w->chunk, w->o.deflate_level, 1);
     if (w->d[c] < 0)
       return tc_h5_fail(err, w->store, "cannot create dataset '/%s/%s/%s'", TC_H5_G_BUCKETS, name,
@@ -287,6 +303,7 @@ tc_status tc_store_writer_begin_bucket(tc_store_writer *w, int64_t t0, uint64_t 
   w->cur = (tc_store_bucket_meta){.t0 = t0, .t_min = INT64_MAX, .t_max = INT64_MIN};
   w->written = 0;
   w->ix_n = 0;
+  w->nmodes = 0;
   return TC_OK;
 }
 
@@ -317,6 +334,8 @@ static tc_status scratch_reserve(tc_store_writer *w, tc_err *err) {
 static int compress_chunk(tc_store_writer *w, int c) {
   size_t es = tc_h5_kind_size(tc_h5_col_kind(c)), n = w->buf.n, rows = w->chunk;
   unsigned char *src = tc_h5_col_ptr(&w->buf, c), *dst = w->shuf[c];
+  if (tc_codec_transforms(codec_of(&w->o), c)) /* in place: the buffer is emptied after */
+    w->modes[c][w->nmodes] = tc_codec_encode(c, src, n);
   memset(src + n * es, 0, (rows - n) * es);
   for (size_t b = 0; b < es; b++)
     for (size_t i = 0; i < rows; i++)
@@ -337,6 +356,16 @@ static tc_status flush(tc_store_writer *w, tc_err *err) {
     return TC_OK;
   hsize_t ext = w->written + w->buf.n, off = w->written;
   int failed = 0;
+  if (w->nmodes == w->cap_modes) {
+    size_t nc = w->cap_modes ? 2 * w->cap_modes : 16;
+    for (int c = 0; c < TC_H5_NCOLS; c++) {
+      uint8_t *m = realloc(w->modes[c], nc);
+      if (!m)
+        return tc_fail(err, TC_ERR_NOMEM, "%s: no memory for chunk modes", w->store);
+      w->modes[c] = m;
+    }
+    w->cap_modes = nc;
+  }
   if (w->o.deflate_level > 0) {
 #ifdef _OPENMP
 #pragma omp parallel for schedule(dynamic, 1) reduction(| : failed)
@@ -360,6 +389,7 @@ static tc_status flush(tc_store_writer *w, tc_err *err) {
   }
   w->written = ext;
   w->buf.n = 0;
+  w->nmodes++;
   return TC_OK;
 }
 
@@ -424,6 +454,23 @@ static int put_attrs(hid_t loc, const tc_store_bucket_meta *m) {
          tc_h5_attr_put(loc, TC_H5_B_T_MAX, TC_H5_I64, &m->t_max);
 }
 
+/* The delta codec's attributes of a transformed dataset: its chunks' modes and, for
+ * people reading the file, what was done to it. */
+static int put_modes(hid_t d, int c, const uint8_t *modes, size_t n) {
+  hsize_t dims = n;
+  hid_t sp = H5Screate_simple(1, &dims, NULL), a = -1;
+  int ok = sp >= 0 && (a = H5Acreate2(d, TC_CODEC_A_MODES, H5T_STD_U8LE, sp, H5P_DEFAULT, H5P_DEFAULT)) >= 0 &&
+           H5Awrite(a, H5T_NATIVE_UINT8, modes) >= 0;
+  if (a >= 0)
+    ok = H5Aclose(a) >= 0 && ok;
+  if (sp >= 0)
+    H5Sclose(sp);
+  const char *what = c == TC_H5_T ? "per chunk: zigzag(t[i] - t[i-1]), t[-1] = 0"
+                                  : "per chunk: zigzag(v[i] - v[i-1]), v[-1] = 0, v = round(x * 10^k) "
+                                    "when chunk_modes = k > 0, else the IEEE bits of x";
+  return ok && tc_h5_attr_put_str(d, TC_CODEC_A_TRANSFORM, what) == 0 ? 0 : -1;
+}
+
 tc_status tc_store_writer_end_bucket(tc_store_writer *w, tc_err *err) {
   if (!w->open)
     return tc_fail(err, TC_ERR_INTERNAL, "%s: end of a bucket never begun", w->store);
@@ -444,6 +491,10 @@ tc_status tc_store_writer_end_bucket(tc_store_writer *w, tc_err *err) {
     st = tc_h5_fail(err, w->store, "bucket %" PRId64 ": cannot write its vessel index", w->cur.t0);
   else if (put_attrs(w->g, &w->cur) != 0)
     st = tc_h5_fail(err, w->store, "bucket %" PRId64 ": cannot write its attributes", w->cur.t0);
+  for (int c = 0; c < TC_H5_NCOLS && st == TC_OK; c++)
+    if (tc_codec_transforms(codec_of(&w->o), c) && put_modes(w->d[c], c, w->modes[c], w->nmodes) != 0)
+      st = tc_h5_fail(err, w->store, "bucket %" PRId64 ": cannot write the chunk modes of '%s'", w->cur.t0,
+                      tc_h5_col_name(c));
   for (int c = 0; c < TC_H5_NCOLS && st == TC_OK; c++) {
     if (H5Dclose(w->d[c]) < 0)
       st = tc_h5_fail(err, w->store, "bucket %" PRId64 ": cannot close dataset '%s'", w->cur.t0,
@@ -458,7 +509,7 @@ tc_status tc_store_writer_end_bucket(tc_store_writer *w, tc_err *err) {
 
 static tc_status write_root(tc_store_writer *w, const tc_clean_counts *clean, tc_store_info *in,
                             tc_err *err) {
-  int32_t version = TC_STORE_FORMAT_VERSION, level = w->o.deflate_level;
+  int32_t version = w->o.delta ? TC_STORE_FORMAT_VERSION : 1, level = w->o.deflate_level;
   uint64_t nb = w->nb, chunk = w->o.chunk_rows;
   hid_t f = w->file;
   int bad = tc_h5_attr_put_str(f, TC_H5_A_FORMAT, TC_H5_MAGIC) |
@@ -469,7 +520,7 @@ static tc_status write_root(tc_store_writer *w, const tc_clean_counts *clean, tc
             tc_h5_attr_put(f, TC_H5_A_ROWS, TC_H5_U64, &in->rows) |
             tc_h5_attr_put(f, TC_H5_A_VESSELS, TC_H5_U64, &in->vessels) |
             tc_h5_attr_put(f, TC_H5_A_BUCKETS, TC_H5_U64, &nb) |
-            tc_h5_attr_put_str(f, TC_H5_A_CODEC, level > 0 ? "deflate" : "none") |
+            tc_h5_attr_put_str(f, TC_H5_A_CODEC, tc_codec_name(codec_of(&w->o))) |
             tc_h5_attr_put(f, TC_H5_A_LEVEL, TC_H5_I32, &level) |
             tc_h5_attr_put(f, TC_H5_A_CHUNK, TC_H5_U64, &chunk) |
             tc_h5_attr_put_str(f, TC_H5_A_CREATED_BY, "trajcorr " TRAJCORR_VERSION);
@@ -517,7 +568,7 @@ tc_status tc_store_writer_finish(tc_store_writer *w, const tc_clean_counts *clea
                                  tc_store_info *info, tc_err *err) {
   if (w->open || w->file < 0)
     return tc_fail(err, TC_ERR_INTERNAL, "%s: finish with a bucket open", w->store);
-  tc_store_info in = {.format_version = TC_STORE_FORMAT_VERSION,
+  tc_store_info in = {.format_version = w->o.delta ? TC_STORE_FORMAT_VERSION : 1,
                       .bucket_s = w->o.bucket_s,
                       .rows = w->rows,
                       .vessels = w->vessels.n,
@@ -569,7 +620,7 @@ void tc_store_writer_free(tc_store_writer *w) {
   free(w->table);
   tc_columns_free(&w->buf);
   for (int c = 0; c < TC_H5_NCOLS; c++)
-    free(w->shuf[c]), free(w->zbuf[c]);
+    free(w->shuf[c]), free(w->zbuf[c]), free(w->modes[c]);
   free(w->ix_mmsi);
   free(w->ix_start);
   free(w->ix_count);

@@ -22,6 +22,7 @@ typedef struct {
   int64_t bucket_s;
   int deflate_level; /* 0: no filters; 1..9: shuffle + deflate at that level */
   size_t chunk_rows; /* 0: TC_STORE_CHUNK_ROWS */
+  int delta;         /* the "delta" codec (io/codec.h) before shuffle + deflate (level >= 1) */
 } tc_store_writer_opts;
 
 /* Creates (truncates) file_path. store_path names the store in messages. */

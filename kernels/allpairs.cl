@@ -7,7 +7,7 @@
 
 __kernel void tc_allpairs(__global const int4 *cell, __global const real4 *pos,
                           __global const uint *slot_off, uint n, real cell_size, real screen2,
-                          uint base, __global uint *pp, __global uint *pq, uint cap,
+                          real band2, uint base, __global uint *pp, __global uint *pq, uint cap,
                           volatile __global uint *count, __local int4 *tcell,
                           __local real4 *tpos) {
   uint lid = get_local_id(0), wg = get_local_size(0);
@@ -36,8 +36,8 @@ __kernel void tc_allpairs(__global const int4 *cell, __global const real4 *pos,
       int4 d = tcell[k];
       if (abs(d.x - c.x) > 1 || abs(d.y - c.y) > 1 || abs(d.z - c.z) > 1)
         continue;
-      if (tc_chord2(a, c, tpos[k], d, cell_size) <= screen2)
-        tc_emit(base + p, base + t0 + k, pp, pq, cap, count);
+      tc_decide_emit(tc_chord2(a, c, tpos[k], d, cell_size), screen2, band2, base + p,
+                     base + t0 + k, pp, pq, cap, count);
     }
     barrier(CLK_LOCAL_MEM_FENCE);
   }

@@ -42,16 +42,31 @@ inline real tc_chord2(real4 a, int4 ca, real4 b, int4 cb, real cell) {
   return dx * dx + dy * dy + dz * dz;
 }
 
-/* Appends pair (p, q), p < q, block indices; beyond `cap` only the count grows. */
-inline void tc_emit(uint p, uint q, __global uint *pp, __global uint *pq, uint cap,
+/* In q of a pair: its chord lies in the band the device cannot decide (TC_PAIR_BAND of
+ * host/backend.h); the host's exact test decides it. */
+#define TC_BAND_BIT 0x80000000u
+
+/* Appends pair (p, q), block indices, as p < q, q flagged when `band`; beyond `cap` only
+ * the count grows. */
+inline void tc_emit(uint p, uint q, int band, __global uint *pp, __global uint *pq, uint cap,
                     volatile __global uint *count) {
   if (*count >= TC_COUNT_LIMIT)
     return;
   uint k = atomic_inc(count);
   if (k < cap) {
     pp[k] = min(p, q);
-    pq[k] = max(p, q);
+    pq[k] = max(p, q) | (band ? TC_BAND_BIT : 0u);
   }
+}
+
+/* The device's part of the exact decision (spec §3): a pair within the screen is emitted,
+ * flagged when its squared chord is not clearly below the close bound band2 (+inf when
+ * the host asked for a plain candidate list). */
+inline void tc_decide_emit(real c2, real screen2, real band2, uint p, uint q,
+                           __global uint *pp, __global uint *pq, uint cap,
+                           volatile __global uint *count) {
+  if (c2 <= screen2)
+    tc_emit(p, q, c2 >= band2, pp, pq, cap, count);
 }
 
 /* Sum of a work-group's private counts into sums[group]; local size a power of two. */

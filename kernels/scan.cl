@@ -15,7 +15,7 @@ inline int tc_same_cell(int4 a, int4 b) { return all(a == b); }
 
 __kernel void tc_neigh(__global const int4 *scell, __global const real4 *spos,
                        __global const uint *sidx, __global const uint *start, __global const uint *boff, uint n,
-                       real cell, real screen2, uint base, __global uint *pp, __global uint *pq,
+                       real cell, real screen2, real band2, uint base, __global uint *pp, __global uint *pq,
                        uint cap, volatile __global uint *count, __global ulong *tests,
                        __local ulong *tmp) {
   uint j = get_global_id(0);
@@ -31,8 +31,8 @@ __kernel void tc_neigh(__global const int4 *scell, __global const real4 *spos,
       if (!tc_same_cell(c, d))
         continue;
       t++;
-      if (tc_chord2(a, c, spos[k], d, cell) <= screen2)
-        tc_emit(p, base + sidx[k], pp, pq, cap, count);
+      tc_decide_emit(tc_chord2(a, c, spos[k], d, cell), screen2, band2, p, base + sidx[k], pp,
+                     pq, cap, count);
     }
     for (int f = 0; f < 13; f++) {
       int4 cn = c + tc_forward[f];
@@ -43,8 +43,8 @@ __kernel void tc_neigh(__global const int4 *scell, __global const real4 *spos,
         if (!tc_same_cell(cn, d))
           continue;
         t++;
-        if (tc_chord2(a, c, spos[k], d, cell) <= screen2)
-          tc_emit(p, base + sidx[k], pp, pq, cap, count);
+        tc_decide_emit(tc_chord2(a, c, spos[k], d, cell), screen2, band2, p, base + sidx[k], pp,
+                     pq, cap, count);
       }
     }
   }

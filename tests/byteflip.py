@@ -2,7 +2,7 @@
 """Random byte flips in track stores: does `trajcorr encounters` ever crash or print a
 wrong list with exit 0?
 
-Makes a compressed and an uncompressed (--deflate 0) store from a small generated day,
+Makes a store in each codec (delta, deflate, and none: --deflate 0) from a small generated day,
 then for each: N flips in metadata (every byte of the file that is not chunk data,
 found with h5py's get_chunk_info) and N in chunk data, one flipped byte per copy of the
 store (XOR with a random non-zero byte). Each damaged copy is run through
@@ -140,11 +140,11 @@ def main():
         sys.exit("byteflip.py: generate failed: " + r.stderr)
     rng = random.Random(args.seed)
     counts, defects, examples = {}, [], {}
-    for codec, level in (("deflate", "1"), ("none", "0")):
+    for codec, level in (("delta", "1"), ("deflate", "1"), ("none", "0")):
         store = os.path.join(work, "store-%s.h5" % codec)
         if os.path.exists(store):
             os.remove(store)
-        r = run([args.trajcorr, "import", "--quiet", "--bucket", "6h", "--deflate", level, store, csv], env=SETUP_ENV)
+        r = run([args.trajcorr, "import", "--quiet", "--bucket", "6h", "--codec", codec, "--deflate", level, store, csv], env=SETUP_ENV)
         if r.returncode:
             sys.exit("byteflip.py: import failed: " + r.stderr)
         good_csv = os.path.join(work, "good-%s.csv" % codec)
@@ -175,7 +175,7 @@ def main():
     lines = ["| build | store | region | flips | " + " | ".join(kinds) + " |",
              "| --- | --- | --- | ---: | " + " | ".join("---:" for _ in kinds) + " |"]
     for (codec, region), c in counts.items():
-        lines.append("| %s | %s | %s | %d | %s |" % (args.label or "-", "deflate 1" if codec == "deflate" else "--deflate 0",
+        lines.append("| %s | %s | %s | %d | %s |" % (args.label or "-", "--deflate 0" if codec == "none" else "%s 1" % codec,
                                                    region, sum(c.values()),
                                                    " | ".join(str(c.get(k, 0)) for k in kinds)))
     table = "\n".join(lines)

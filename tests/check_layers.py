@@ -9,7 +9,9 @@ table LAYERS below is that list. Two checks, both from the sources alone (no bui
 1. Includes. Each `#include "..."` of a project file is resolved (from the repository
    root, or beside the including file) and its layer must be one the including file's
    layer may use.
-2. Call circles. For every .c file the external (non-static) functions it defines are
+2. GDAL. Its headers (gdal*.h, ogr*.h, cpl_*.h) are included only by the output
+   writers in host/report/ (and tests): io/, kernels/ and the engine never use GDAL.
+3. Call circles. For every .c file the external (non-static) functions it defines are
    collected; file A uses file B when A names one of B's functions. A circle of such
    uses between .c files (A uses B and B uses A, or longer) is an error: one of them
    should own the shared part, or the shared part should move to a file both use.
@@ -25,6 +27,7 @@ LAYERS = [
     ("kernels", ["kernels/"]),
     ("io", ["io/"]),
     ("engine", ["host/backend.h", "host/engine/", "host/events/", "host/backends/", "host/opencl/"]),
+    ("mpi", ["host/mpi/"]),
     ("report", ["host/report/"]),
     ("generate", ["bench/generate/"]),
     ("harness", ["bench/harness/"]),
@@ -37,6 +40,7 @@ ALLOWED = {
     "kernels": {"kernels"},
     "io": {"io", "kernels"},
     "engine": {"engine", "io", "kernels"},
+    "mpi": {"mpi", "engine", "io", "kernels"},
     "report": {"report", "engine", "io", "kernels"},
     "generate": {"generate", "engine", "io", "kernels"},
     "harness": {"harness", "generate", "report", "engine", "io", "kernels"},
@@ -46,6 +50,7 @@ ALLOWED = {
 
 SOURCE_DIRS = ["kernels", "io", "host", "bench", "tests"]
 EXTS = (".c", ".h", ".cl")
+SYS_MPI_RE = re.compile(r'^\s*#\s*include\s*[<"]mpi\.h[>"]', re.M)
 INCLUDE_RE = re.compile(r'^\s*#\s*include\s*"([^"]+)"', re.M)
 
 
@@ -117,6 +122,30 @@ def check_includes(root, files):
             elif tlayer not in ALLOWED[layer]:
                 errors.append(f"{rel}:{line}: include \"{inc}\": layer {layer} may not "
                               f"include layer {tlayer} (allowed: {', '.join(sorted(ALLOWED[layer]))})")
+        # MPI stays in host/mpi/: the engine, io/ and kernels/ run the same with or without it
+        for m in SYS_MPI_RE.finditer(text):
+            if layer != "mpi":
+                line = text.count("\n", 0, m.start()) + 1
+                errors.append(f"{rel}:{line}: includes mpi.h outside host/mpi/")
+    return errors
+
+
+SYS_INCLUDE_RE = re.compile(r'^\s*#\s*include\s*<([^>]+)>', re.M)
+GDAL_HEADER_RE = re.compile(r"^(gdal\w*|ogr\w*|cpl_\w*)\.h$")
+GDAL_LAYERS = {"report", "tests"}
+
+
+def check_gdal(root, files):
+    errors = []
+    for rel in files:
+        layer = layer_of(rel)
+        with open(os.path.join(root, rel), encoding="utf-8", errors="replace") as fh:
+            text = fh.read()
+        for m in SYS_INCLUDE_RE.finditer(text):
+            if GDAL_HEADER_RE.match(os.path.basename(m.group(1))) and layer not in GDAL_LAYERS:
+                line = text.count("\n", 0, m.start()) + 1
+                errors.append(f"{rel}:{line}: include <{m.group(1)}>: GDAL belongs to the output writers "
+                              f"(host/report), not layer {layer}")
     return errors
 
 
@@ -210,7 +239,7 @@ def main():
     root = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else
                            os.path.join(os.path.dirname(__file__), ".."))
     files = sources(root)
-    errors = check_includes(root, files) + check_circles(root, files)
+    errors = check_includes(root, files) + check_gdal(root, files) + check_circles(root, files)
     for e in errors:
         print(e)
     nc = sum(1 for f in files if f.endswith(".c"))

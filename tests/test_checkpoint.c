@@ -4,7 +4,8 @@
  * damaged one, is refused by name; SIGTERM writes a checkpoint and exits 75; a week
  * imported day by day and updated with --since after each day gives the full run's
  * list, reading about one pass over the data; a checkpoint on a full disk is a named
- * error with the previous checkpoint intact and no output. */
+ * error with the previous checkpoint intact and no output; --to with --save-state or
+ * --checkpoint gives the plain --to list. */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -176,6 +177,21 @@ Test(checkpoint, other_stores_parameters_or_damage_are_refused, .init = three_da
   cr_expect_eq(has("e5.txt", "ck.bin: damaged checkpoint"), 0);
   cr_expect_eq(tr_sh("cd '%s' && '%s' encounters -q s.h5 -o r.csv --resume 2>e6.txt; test $? = 2", dir, TC), 0);
   cr_expect_eq(has("e6.txt", "--resume goes on from a --checkpoint FILE"), 0);
+}
+
+/* --to stops the read once every grid time before it is final; --save-state reads on
+ * to the last bucket (its state is the one kept) and --checkpoint stops with the read:
+ * each list is the plain --to run's, and the update from the state gives it again. */
+Test(checkpoint, to_with_save_state_and_checkpoint_gives_the_plain_list, .init = three_days, .fini = teardown,
+     .timeout = 120) {
+  cr_assert_eq(tr_sh("cd '%s' && w='--to 2024-01-02T06:00:00Z' && '%s' encounters -q -t 1 s.h5 $w -o a.csv && "
+                     "test $(wc -l < a.csv) -gt 20 && "
+                     "'%s' encounters -q -t 1 s.h5 $w -o b.csv --save-state st.bin && cmp a.csv b.csv && "
+                     "'%s' encounters -q -t 1 s.h5 $w -o c.csv --since st.bin --save-state st.bin && cmp a.csv c.csv && "
+                     "'%s' encounters -q -t 1 s.h5 $w -o d.csv --checkpoint ck.bin && cmp a.csv d.csv && "
+                     "test ! -e ck.bin",
+                     dir, TC, TC, TC, TC),
+               0);
 }
 
 Test(checkpoint, full_disk_keeps_the_previous_checkpoint, .init = three_days, .fini = teardown, .timeout = 120) {
@@ -371,7 +387,7 @@ Test(checkpoint, engine_state_restored_after_a_bucket_gives_the_same_list, .time
   tc_columns_init(&c);
   tt_synthetic(&c, 42, 150, 30);
   static cuts k; /* the uninterrupted run, its state kept after every bucket */
-  tc_engine_hooks keep = {&k, NULL, cut_hook};
+  tc_engine_hooks keep = {.ctx = &k, .after_slice = cut_hook};
   tc_encounter_list ref;
   tc_encounter_list_init(&ref);
   cr_assert_eq(run_with(&c, 0, &keep, 2, &ref), TC_OK);
@@ -380,7 +396,7 @@ Test(checkpoint, engine_state_restored_after_a_bucket_gives_the_same_list, .time
   for (uint64_t at = 1; at < k.slices; at += 3) { /* a third of the buckets: each run costs */
     tc_encounter_list rest;
     tc_encounter_list_init(&rest);
-    tc_engine_hooks r = {&k.buf[at], restore_hook, NULL};
+    tc_engine_hooks r = {.ctx = &k.buf[at], .restore = restore_hook};
     cr_assert_eq(run_with(&c, at, &r, 1 + (at / 3) % 2, &rest), TC_OK);
     cr_assert(tt_same(&rest, &ref), "restored after bucket %llu: %zu encounters, uninterrupted %zu",
               (unsigned long long)at, rest.n, ref.n);

@@ -218,7 +218,7 @@ Test(cli_grammar, usage_errors_name_the_command_and_the_option) {
   expect_error(&tc_cli_encounters, "--dist 5xx s.h5", "trajcorr encounters: --dist '5xx': not a distance (use m, km or nmi)");
   expect_error(&tc_cli_info, "s.h5 x", "trajcorr info: unexpected argument 'x'");
   expect_error(&tc_cli_info, "", "trajcorr info: missing STORE");
-  expect_error(&tc_cli_import, "s.h5", "trajcorr import: missing FILE");
+  expect_error(&tc_cli_import, "--recode", "trajcorr import: missing STORE"); /* FILE: cmd_import */
   expect_error(&tc_cli_encounters, "-q", "trajcorr encounters: missing STORE");
   expect_error(&tc_cli_encounters, "--min-duration 2hours s.h5",
                "trajcorr encounters: --min-duration '2hours': not a duration (use s, min, h or d)");
@@ -243,14 +243,17 @@ Test(cli_grammar, usage_errors_name_the_command_and_the_option) {
   expect_error(&tc_cli_bench, "--budget -1", "trajcorr bench: --budget '-1': must not be negative");
   expect_error(&tc_cli_report, "-q", "trajcorr report: missing STORE");
   expect_error(&tc_cli_anchorages, "s.h5 --cell 1 furlong", "trajcorr anchorages: unexpected argument 'furlong'");
-  expect_error(&tc_cli_events, "s.h5 -o P --coverage-radius 5 leagues",
-               "trajcorr events: unexpected argument 'leagues'");
+  /* events takes STORE... (a stray word is one more store), network one STORE */
+  expect_error(&tc_cli_events, "s.h5 -o P --coverage-radius 5leagues",
+               "trajcorr events: --coverage-radius '5leagues': not a distance (use m, km or nmi)");
+  expect_error(&tc_cli_network, "s.h5 -o P.csv --coverage-radius 5 leagues",
+               "trajcorr network: unexpected argument 'leagues'");
   expect_error(&tc_cli_events, "s.h5 -o P --dark-max-speed 12knots",
                "trajcorr events: --dark-max-speed '12knots': not a speed (use kn, m/s or km/h)");
   expect_error(&tc_cli_events, "s.h5 -o P --dark-min-coverage 1.5",
                "trajcorr events: --dark-min-coverage '1.5': out of range (0 to 1)");
   expect_error(&tc_cli_events, "s.h5 -o P --format csvv",
-               "trajcorr events: --format 'csvv': not one of csv, geojson, kml (did you mean csv?)");
+               "trajcorr events: --format 'csvv': not one of csv, geojson, kml, hdf5 (did you mean csv?)");
   expect_error(&tc_cli_network, "s.h5 -o g.gexf --chain-window 3weeks",
                "trajcorr network: --chain-window '3weeks': not a duration (use s, min, h or d)");
 }

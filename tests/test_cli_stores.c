@@ -119,14 +119,6 @@ static void output_onto_any_store_is_refused(void) {
                      TC_BINARY), 2);
 }
 
-/* --with-events reads one store: several stop before any work, nothing written. */
-static void with_events_takes_one_store(void) {
-  cr_assert_eq(tr_sh("cd '%s' && '%s' encounters -q s0.h5 s1.h5 --with-events ev -o w.csv 2>w.err", dir,
-                     TC_BINARY), 2);
-  cr_assert_eq(tr_sh("cd '%s' && grep -q 'with-events reads one store' w.err && ! ls w.csv* ev.* 2>/dev/null",
-                     dir), 0);
-}
-
 /* The report from the stores is the one from the single store, but for the source line;
  * a list given last is told from the stores; overlapping stores are refused. */
 static void report_from_stores_equals_one_store(void) {
@@ -189,7 +181,6 @@ Test(cli_stores, refusals) {
   overlapping_stores_are_refused();
   a_store_given_twice_is_refused();
   output_onto_any_store_is_refused();
-  with_events_takes_one_store();
 }
 
 Test(cli_stores, ranking_and_analyst_outputs) {

@@ -225,6 +225,44 @@ Test(engine, backends_threads_and_buckets_agree, .timeout = 120) {
   tc_columns_free(&c);
 }
 
+/* --to: once every grid time before it is final the engine stops reading; the list is
+ * the one it gives reading the whole source (a tee's read_all), and fewer fixes are read. */
+Test(engine, to_stops_the_read_with_the_same_list, .timeout = 120) {
+  tc_columns c;
+  tc_params p;
+  tc_encounter_list ref;
+  synthetic_reference(&c, &p, &ref, 3600, "openmp", 2);
+  int64_t t0 = c.t[0];
+  for (size_t i = 1; i < c.n; i++)
+    t0 = c.t[i] < t0 ? c.t[i] : t0;
+  p.to = t0 + 15 * 3600;
+  tc_encounter_list l[2];
+  tc_engine_stats st[2];
+  for (int all = 0; all < 2; all++) {
+    tc_memory_source *ms;
+    cr_assert_eq(tc_memory_source_create(&c, 3600, &ms), TC_OK);
+    tc_bucket_source src = tc_memory_source_get(ms);
+    src.read_all = all;
+    tc_backend_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.platform = cfg.device = -1;
+    tc_err err = {0};
+    tc_encounter_list_init(&l[all]);
+    cr_assert_eq(tc_encounters_run(&src, &p, tc_backend_find("openmp"), &cfg, &l[all], &st[all], &err), TC_OK,
+                 "%s", err.msg);
+    tc_memory_source_free(ms);
+  }
+  cr_assert_gt(l[0].n, 5, "encounters before --to expected (got %zu)", l[0].n);
+  cr_assert_lt(l[0].n, ref.n, "--to should leave some encounters out");
+  cr_assert(tt_same(&l[0], &l[1]), "stopped read: %zu encounters, whole read: %zu", l[0].n, l[1].n);
+  cr_assert_lt(st[0].fixes_read, st[1].fixes_read * 3 / 4, "read %llu of %llu fixes",
+               (unsigned long long)st[0].fixes_read, (unsigned long long)st[1].fixes_read);
+  for (int all = 0; all < 2; all++)
+    tc_encounter_list_free(&l[all]);
+  tc_encounter_list_free(&ref);
+  tc_columns_free(&c);
+}
+
 static int cmp_d(const void *a, const void *b) {
   double x = *(const double *)a, y = *(const double *)b;
   return (x > y) - (x < y);
@@ -455,7 +493,7 @@ static void write_store(const char *path, const tc_columns *c, int64_t bucket_s,
   tc_memory_source *ms;
   cr_assert_eq(tc_memory_source_create(c, bucket_s, &ms), TC_OK);
   tc_bucket_source src = tc_memory_source_get(ms);
-  tc_store_writer_opts o = {bucket_s, level, 700};
+  tc_store_writer_opts o = {.bucket_s = bucket_s, .deflate_level = level, .chunk_rows = 700};
   tc_store_writer *w;
   tc_err err = {0};
   cr_assert_eq(tc_store_writer_create(path, path, &o, &w, &err), TC_OK, "%s", err.msg);

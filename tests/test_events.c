@@ -591,7 +591,7 @@ static void realtrack(const char *area) {
                      "e = json.load(open('%s/e1_2.events.json')); "
                      "sys.exit(d['command'][0] != 'encounters' or e['command'][0] != 'events' or "
                      "d['parameters'] != e['parameters'] or d['counts'] != e['counts'] or "
-                     "list(e) != ['program', 'version', 'build', 'command', 'store', 'input', 'parameters', "
+                     "list(e) != ['program', 'version', 'build', 'command', 'input', 'parameters', "
                      "'dark_backend', 'places', 'counts', 'seconds'] or e['places']['anchorages_from_store'] is not True "
                      "or e['parameters']['kinds'] != ['loitering', 'gaps', 'dark'] or e['counts']['encounters'] < 1)\"",
                      dir, dir), 0, "%s: the events sidecars (JSON, same parameters and counts)", area);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "host/report/evlinks.h"
 #include "host/report/report.h"
 #include "support/analyst_util.h"
 
@@ -192,6 +193,84 @@ Test(page, a_load_from_outside_is_refused_and_reported) {
   dom = load(p, "");
   body_attr(dom, "data-errors", v, sizeof v);
   cr_assert_str_empty(v, "%s", v);
+}
+
+/* ---- events (spec events §4) ---- */
+
+/* The fixture's store events: a gap of candidate 0's vessel a ending an hour before it
+ * met b, another gap nobody's meeting is near, loitering of candidate 2's vessel a where
+ * it met b, and a dark rendezvous of candidate 3's pair a week later. */
+static tc_gap ev_gaps[2];
+static tc_loiter ev_loiter[1];
+static tc_dark ev_dark[1];
+static tc_event_lists ev_lists;
+
+static const char *write_events_fixture(const char *name) {
+  tc_candidates c;
+  fixture(&c);
+  ev_gaps[0] = (tc_gap){538000000, T0 - 50000, T0 - 3600, 10.3, 20.4, 10.0, 20.0, 52000, 14, 0.9};
+  ev_gaps[1] = (tc_gap){777000001, T0 + 86400, T0 + 86400 + 50000, 11, 21, 11.2, 21.3, 40000, 3, 0.8};
+  ev_loiter[0] = (tc_loiter){538000002, T0 + 7200 - 20000, T0 + 7200 + 3600, 8, 10.2, 20.01, 0.4};
+  ev_dark[0] = (tc_dark){538000003, 636000003, T0 + 7 * 86400, T0 + 7 * 86400 + 40000, T0 + 7 * 86400 + 600,
+                         T0 + 7 * 86400 + 36000, 20000, 10.6, 20.2, T0 + 7 * 86400 + 8000, T0 + 7 * 86400 + 28000,
+                         3000, 2500, 1, 1};
+  ev_lists = (tc_event_lists){ev_loiter, 1, 1, ev_gaps, 2, 2, ev_dark, 1, 1};
+  tc_evlink_index *ix;
+  tc_err err;
+  cr_assert_eq(tc_evlink_index_create(&ev_lists, &ix, &err), TC_OK);
+  for (size_t i = 0; i < c.n; i++)
+    tc_evlinks_find(ix, NULL, &c.v[i]);
+  tc_evlink_index_free(ix);
+  cr_assert_eq(c.v[0].n_gaps, 1);
+  cr_assert_eq(c.v[2].n_loiter, 1);
+  cr_assert_eq(c.v[3].n_dark, 1);
+  cr_assert_eq(c.v[1].n_gaps + c.v[1].n_loiter + c.v[1].n_dark, 0);
+  tc_report_opts o;
+  tc_report_defaults(&o);
+  const char *p = au_path(name);
+  cr_assert_eq(tc_report_write(p, &c, &o, &err), TC_OK, "%s", err.msg);
+  tc_candidates_free(&c);
+  return p;
+}
+
+static void expect_events(const char *page, const char *hash, const char *shown, const char *map, const char *cells) {
+  const char *dom = load(page, hash);
+  char v[4096];
+  body_attr(dom, "data-errors", v, sizeof v);
+  cr_expect_str_empty(v, "#%s: errors: %s", hash, v);
+  body_attr(dom, "data-shown", v, sizeof v);
+  cr_expect_str_eq(v, shown, "#%s keeps %s rows, expected %s", hash, v, shown);
+  body_attr(dom, "data-ev-shown", v, sizeof v);
+  cr_expect_str_eq(v, map, "#%s: events on the map %s, expected %s", hash, v, map);
+  body_attr(dom, "data-ev-cells", v, sizeof v);
+  cr_expect_str_eq(v, cells, "#%s: %s event labels in the table, expected %s", hash, v, cells);
+}
+
+Test(page, events_on_the_map_in_the_table_and_filtered_by_kind) {
+  if (!have_chromium())
+    cr_skip("chromium is not installed (apt-get install chromium)");
+  const char *p = write_events_fixture("events.html");
+  const char *dom = load(p, "selftest");
+  char v[4096];
+  body_attr(dom, "data-selftest", v, sizeof v);
+  cr_assert_str_eq(v, "ok");
+  body_attr(dom, "data-errors", v, sizeof v);
+  cr_assert_str_empty(v, "%s", v);
+  /* every event on the map, the linked ones in their rows, the panel lists and the network */
+  cr_assert(strstr(dom, "<span class=\"ev ev-gap\" title=\"gap a 538000000@2020-09-13T10:06:40Z\">gap a 12.9 h</span>"),
+            "candidate 0's row lists its gap");
+  cr_assert(strstr(dom, "<h4>Linked events</h4>") && strstr(dom, "<h4>Network neighbourhood</h4>"), "panel lists");
+  cr_assert(strstr(dom, "<rect class=\"ev ev-gap ev-a\""), "the gap's band on candidate 0's plots");
+  body_attr(dom, "data-ev-linked", v, sizeof v);
+  cr_assert_str_eq(v, "3", "the three linked events drawn as linked on the map");
+  expect_events(p, "", "5", "gap:2,loitering:1,dark:1", "3");
+  /* a kind turned off leaves the map and the table */
+  expect_events(p, "kinds=gap,loitering", "5", "gap:2,loitering:1,dark:0", "2");
+  expect_events(p, "kinds=", "5", "gap:0,loitering:0,dark:0", "0");
+  /* the filter keeps the candidates with a linked event of that kind */
+  expect_events(p, "ev=dark", "1", "gap:2,loitering:1,dark:1", "3");
+  expect_events(p, "ev=any", "3", "gap:2,loitering:1,dark:1", "3");
+  expect_events(p, "ev=any&kinds=loitering,dark", "2", "gap:0,loitering:1,dark:1", "2");
 }
 
 /* ---- land ---- */

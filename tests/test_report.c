@@ -179,7 +179,8 @@ Test(report, planted_meetings_rank_first) {
  * 700 rows (so slices split vessels, as 4 M-row slices do at real volume) gives the
  * very page the same traffic gives in 1 d buckets read whole, gap reasons included.
  * Panels' tracks are the same whether read with the gaps (--panels 3: the few that can
- * lead) or in a second pass (--panels 10 here: too many might). */
+ * lead) or in a second pass (--panels 10 here: too many might). The gaps are those read
+ * with the tracks (--no-events): the generated traffic has no gap of the events spec. */
 Test(report, short_buckets_and_small_slices_give_the_same_page, .timeout = 300) {
   if (!au_have_python("json re"))
     cr_skip("no /usr/bin/python3");
@@ -192,12 +193,12 @@ Test(report, short_buckets_and_small_slices_give_the_same_page, .timeout = 300) 
            "rm -f '%s' '%s' && '%s' generate -q --vessels 300 --days 3 --seed 5 -o '%s' >/dev/null 2>&1 && "
            "'%s' import -q '%s' '%s' >/dev/null && '%s' import -q --bucket 1h '%s' '%s' >/dev/null && "
            "'%s' encounters -q '%s' -o '%s' && "
-           "'%s' report -q '%s' '%s' -o '%s' && "
-           "TC_TRACK_SLICE_ROWS=700 '%s' report -q '%s' '%s' -o '%s' && "
-           "'%s' encounters -q '%s' --sort score -o '%s' && "
-           "TC_TRACK_SLICE_ROWS=700 '%s' encounters -q '%s' --sort score -o '%s' && "
-           "TC_TRACK_SLICE_ROWS=700 '%s' report -q '%s' '%s' -o '%s' --panels 3 && "
-           "TC_TRACK_SLICE_ROWS=700 '%s' report -q '%s' '%s' -o '%s' --panels 10",
+           "'%s' report -q --no-events '%s' '%s' -o '%s' && "
+           "TC_TRACK_SLICE_ROWS=700 '%s' report -q --no-events '%s' '%s' -o '%s' && "
+           "'%s' encounters -q --no-events '%s' --sort score -o '%s' && "
+           "TC_TRACK_SLICE_ROWS=700 '%s' encounters -q --no-events '%s' --sort score -o '%s' && "
+           "TC_TRACK_SLICE_ROWS=700 '%s' report -q --no-events '%s' '%s' -o '%s' --panels 3 && "
+           "TC_TRACK_SLICE_ROWS=700 '%s' report -q --no-events '%s' '%s' -o '%s' --panels 10",
            d1, h1, TC_BINARY, csv, TC_BINARY, d1, csv, TC_BINARY, h1, csv, TC_BINARY, d1, list, TC_BINARY, d1, list,
            pd, TC_BINARY, h1, list, ph, TC_BINARY, d1, rd, TC_BINARY, h1, rh, TC_BINARY, h1, list, p3, TC_BINARY, h1,
            list, p10);
@@ -227,7 +228,8 @@ Test(report, short_buckets_and_small_slices_give_the_same_page, .timeout = 300) 
 /* One ranking: the anchorages found in the store (cached beside it) flag the same
  * encounters whichever command ranks them, so --sort score, the report's data and every
  * output format give every candidate the same score and reasons; a stale cache is
- * found again. */
+ * found again. The gaps here are those read with the tracks (--no-events; the events'
+ * ranking is compared on the Suez sample below). */
 Test(report, one_ranking_across_commands_and_formats, .timeout = 240) {
   if (!au_have_python("json csv re xml.etree.ElementTree"))
     cr_skip("no /usr/bin/python3");
@@ -239,9 +241,9 @@ Test(report, one_ranking_across_commands_and_formats, .timeout = 240) {
   snprintf(cmd, sizeof cmd,
            "rm -f '%s' '%s' && '%s' generate -q -o /dev/null --store '%s' --vessels 160 --days 1.5 --seed 3 >/dev/null 2>&1 && "
            "'%s' encounters -q '%s' -o '%s' && test ! -e '%s' && "
-           "'%s' encounters -q '%s' --sort score -o '%s' && test -s '%s' && "
-           "'%s' report -q '%s' '%s' -o '%s' && '%s' encounters -q '%s' -o '%s' && "
-           "'%s' encounters -q '%s' -o '%s' && '%s' encounters -q '%s' -o '%s'",
+           "'%s' encounters -q --no-events '%s' --sort score -o '%s' && test -s '%s' && "
+           "'%s' report -q --no-events '%s' '%s' -o '%s' && '%s' encounters -q --no-events '%s' -o '%s' && "
+           "'%s' encounters -q --no-events '%s' -o '%s' && '%s' encounters -q --no-events '%s' -o '%s'",
            store, cache, TC_BINARY, store, TC_BINARY, store, list, cache, TC_BINARY, store, ranked, cache, TC_BINARY,
            store, list, html, TC_BINARY, store, gj, TC_BINARY, store, kml, TC_BINARY, store, h5);
   cr_assert_eq(system(cmd), 0, "%s", cmd);
@@ -250,7 +252,7 @@ Test(report, one_ranking_across_commands_and_formats, .timeout = 240) {
   cr_assert(f);
   fprintf(f, "# trajcorr anchorages key 0000\nname,lat,lon,vessels,radius_m\nbogus,0,0,9,1000\n");
   fclose(f);
-  snprintf(cmd, sizeof cmd, "'%s' encounters -q '%s' --sort score -o '%s' && ! grep -q bogus '%s' && cmp '%s' '%s'",
+  snprintf(cmd, sizeof cmd, "'%s' encounters -q --no-events '%s' --sort score -o '%s' && ! grep -q bogus '%s' && cmp '%s' '%s'",
            TC_BINARY, store, csv2, cache, ranked, csv2);
   cr_assert_eq(system(cmd), 0, "%s", cmd);
   char out[8192], args[8192];
@@ -286,6 +288,113 @@ Test(report, one_ranking_across_commands_and_formats, .timeout = 240) {
       "  bad = [i for i in want if abs(m[i][0] - want[i][0]) > 1e-9 or m[i][1] != want[i][1]]\n"
       "  assert not bad, (name, bad[:3], [(want[i], m[i]) for i in bad[:3]])\n"
       "print('OK', len(want), 'candidates,', ', '.join(sorted(got)))\n",
+      args, out, sizeof out);
+  cr_assert_eq(rc, 0, "%s", out);
+  cr_log_info("%s", out);
+}
+
+/* The events in the ranking (spec events §4, docs/ranking.md) on the Suez sample, which
+ * has gaps, loitering and dark rendezvous: every candidate lists the events the linkage
+ * rules give from `trajcorr events`' own lists (recomputed here), and --sort score, the
+ * report (encounters computed, or a list given), GeoJSON, KML and HDF5 give every
+ * candidate the same score, reasons and linked events; the report's neighbourhoods are
+ * those of `trajcorr network`'s edge list. */
+Test(report, events_linked_and_scored_alike_everywhere, .timeout = 240) {
+  if (!au_have_python("json csv re datetime math xml.etree.ElementTree"))
+    cr_skip("no /usr/bin/python3");
+  char src[1024];
+  snprintf(src, sizeof src, "%s/real-tracks/suez_evergiven_2021_03_derived_sog.csv.gz", TC_SHARED_DATA);
+  FILE *f = fopen(src, "r");
+  if (!f)
+    cr_skip("%s absent", src);
+  fclose(f);
+  const char *store = au_path("evsuez.h5"), *ev = au_path("evsuez"), *list = au_path("evsuez.enc.csv");
+  const char *ranked = au_path("evsuez.ranked.csv"), *html = au_path("evsuez.html"), *html2 = au_path("evsuez.list.html");
+  const char *gj = au_path("evsuez.geojson"), *kml = au_path("evsuez.kml"), *h5 = au_path("evsuez.out.h5");
+  const char *net = au_path("evsuez.net.csv");
+  char cmd[16384];
+  snprintf(cmd, sizeof cmd,
+           "rm -f '%s' '%s.anchorages.csv' && '%s' import -q '%s' '%s' >/dev/null 2>&1 && '%s' events -q '%s' -o '%s' && "
+           "'%s' encounters -q '%s' -o '%s' && '%s' encounters -q '%s' --sort score -o '%s' && "
+           "'%s' report -q '%s' -o '%s' && '%s' report -q '%s' '%s' -o '%s' && "
+           "'%s' encounters -q '%s' -o '%s' && '%s' encounters -q '%s' -o '%s' && '%s' encounters -q '%s' -o '%s' && "
+           "'%s' network -q '%s' -o '%s'",
+           store, store, TC_BINARY, store, src, TC_BINARY, store, ev, TC_BINARY, store, list, TC_BINARY, store, ranked,
+           TC_BINARY, store, html, TC_BINARY, store, list, html2, TC_BINARY, store, gj, TC_BINARY, store, kml,
+           TC_BINARY, store, h5, TC_BINARY, store, net);
+  cr_assert_eq(system(cmd), 0, "%s", cmd);
+  char out[8192], args[8192];
+  snprintf(args, sizeof args, "'%s' '%s' '%s' '%s' '%s' '%s' '%s' '%s'", ranked, html, html2, gj, kml, h5, ev, net);
+  int rc = au_python(
+      "import sys, re, json, csv, math, datetime, xml.etree.ElementTree as ET\n"
+      "ranked, html, html2, gj, kml, h5, ev, net = sys.argv[1:9]\n"
+      "deg, nlinks = {}, {}\n"
+      "for r in csv.DictReader(open(net)):\n"
+      "  for v in (r['mmsi_a'], r['mmsi_b']):\n"
+      "    deg[v] = deg.get(v, 0) + 1\n"
+      "    nlinks[v] = nlinks.get(v, 0) + int(r['encounters']) + int(r['dark_rendezvous'])\n"
+      "T = lambda s: int(datetime.datetime.strptime(s, '%Y-%m-%dT%H:%M:%SZ').replace(tzinfo=datetime.timezone.utc).timestamp())\n"
+      "def hav(a, b, c, d):\n"
+      "  r = math.radians\n"
+      "  h = math.sin(r(c - a) / 2) ** 2 + math.cos(r(a)) * math.cos(r(c)) * math.sin(r(d - b) / 2) ** 2\n"
+      "  return 2 * 6371008.8 * math.asin(math.sqrt(h))\n"
+      "gaps = list(csv.DictReader(open(ev + '.gaps.csv')))\n"
+      "loit = list(csv.DictReader(open(ev + '.loitering.csv')))\n"
+      "dark = list(csv.DictReader(open(ev + '.dark.csv')))\n"
+      "rows = list(csv.DictReader(open(ranked)))\n"
+      "tot = [0, 0, 0]\n"
+      "for r in rows:\n"
+      "  s, e, a, b = T(r['start']), T(r['end']), r['mmsi_a'], r['mmsi_b']\n"
+      "  lat, lon = float(r['mean_lat']), float(r['mean_lon'])\n"
+      "  ng = sum(1 for g in gaps if g['mmsi'] in (a, b) and any(s - 43200 <= T(g[k]) <= e + 43200 for k in ('start', 'end')))\n"
+      "  nl = sum(1 for x in loit if x['mmsi'] in (a, b) and T(x['end']) >= s - 43200 and T(x['start']) <= e + 43200\n"
+      "           and hav(float(x['mean_lat']), float(x['mean_lon']), lat, lon) <= 10000)\n"
+      "  nd = sum(1 for x in dark if {x['mmsi_a'], x['mmsi_b']} == {a, b}\n"
+      "           and min(T(x['gap_a_end']), T(x['gap_b_end'])) >= s - 30 * 86400\n"
+      "           and max(T(x['gap_a_start']), T(x['gap_b_start'])) <= e + 30 * 86400)\n"
+      "  assert (int(r['n_gaps']), int(r['n_loitering']), int(r['n_dark'])) == (ng, nl, nd), (r['id'], r['n_gaps'], r['n_loitering'], r['n_dark'], ng, nl, nd)\n"
+      "  tot = [tot[0] + ng, tot[1] + nl, tot[2] + nd]\n"
+      "assert all(tot), ('every kind linked somewhere', tot)\n"
+      "want = {r['id']: (float(r['score']), r['reasons'], r['events']) for r in rows}\n"
+      "assert any('dark rendezvous of the pair' in v[1] for v in want.values()), 'dark rendezvous scored'\n"
+      "assert any(re.search('[ab] dark [0-9.]+ h (before|after)', v[1]) for v in want.values()), 'gaps scored'\n"
+      "assert any('loitering' in v[1] for v in want.values()), 'loitering scored'\n"
+      "got = {}\n"
+      "def page(p):\n"
+      "  d = json.loads(re.search(r'<script type=\"application/json\" id=\"tc-data\">(.*?)</script>', open(p).read(), re.S).group(1))\n"
+      "  for k, lst in (('gap', gaps), ('loitering', loit), ('dark', dark)):\n"
+      "    linked = {re.sub(' [ab] ', ' ', x['ref']) for e in d['enc'] for x in e['events'] if x['kind'] == k}\n"
+      "    refs = [x['ref'] for x in d['events'][k]]\n"
+      "    assert d['events']['total'][k] == len(lst), (k, d['events']['total'][k], len(lst))\n"
+      "    assert set(refs) >= linked and len(refs) == min(len(lst), len(linked) + 300), (k, len(refs), len(linked))\n"
+      "  assert all(str(m) in d['net'] for e in d['enc'] for m in (e['mmsi_a'], e['mmsi_b'])), 'a neighbourhood for every vessel'\n"
+      "  nb = d['net']\n"
+      "  bad = [m for m in nb if (nb[m]['met'], nb[m]['links']) != (deg[m], nlinks[m]) or len(nb[m]['v']) != min(30, deg[m])]\n"
+      "  assert not bad, ('neighbourhoods unlike trajcorr network', bad[:3])\n"
+      "  return {e['id']: (e['score'], e['reasons'], '; '.join(x['ref'] for x in e['events'])) for e in d['enc']}\n"
+      "got['report'] = page(html)\n"
+      "got['report of a list'] = page(html2)\n"
+      "g = json.load(open(gj))\n"
+      "got['geojson'] = {x['properties']['id']: (x['properties']['score'], x['properties']['reasons'],\n"
+      "                  x['properties']['events'])\n"
+      "                  for x in g['features'] if x['properties'].get('kind') == 'encounter'}\n"
+      "ns = {'k': 'http://www.opengis.net/kml/2.2'}\n"
+      "k = {}\n"
+      "for pm in ET.parse(kml).getroot().iter('{http://www.opengis.net/kml/2.2}Placemark'):\n"
+      "  dd = {x.get('name'): (x.findtext('k:value', '', ns)) for x in pm.iter('{http://www.opengis.net/kml/2.2}Data')}\n"
+      "  if 'score' in dd: k[dd['id']] = (float(dd['score']), dd['reasons'], want[dd['id']][2])\n"
+      "got['kml'] = k\n"
+      "try:\n"
+      "  import h5py\n"
+      "  t = h5py.File(h5)['encounters'][:]\n"
+      "  got['hdf5'] = {r['id'].decode(): (float(r['score']), r['reasons'].decode(), want[r['id'].decode()][2]) for r in t}\n"
+      "except ImportError:\n"
+      "  print('hdf5 not compared: no h5py')\n"
+      "for name, m in got.items():\n"
+      "  assert set(m) == set(want), (name, len(m), len(want))\n"
+      "  bad = [i for i in want if abs(m[i][0] - want[i][0]) > 1e-9 or m[i][1:] != want[i][1:]]\n"
+      "  assert not bad, (name, bad[:3], [(want[i], m[i]) for i in bad[:3]])\n"
+      "print('OK', len(want), 'candidates, linked gaps/loitering/dark', tot, ';', ', '.join(sorted(got)))\n",
       args, out, sizeof out);
   cr_assert_eq(rc, 0, "%s", out);
   cr_log_info("%s", out);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "io/import.h"
+#include "io/sha256.h"
 #include "io/store.h"
 #include "support/store_fixtures.h"
 
@@ -51,7 +52,7 @@ Test(store, round_trip) {
   cr_assert_eq(info->rows, nexp);
   cr_assert_eq(info->nbuckets, 4);
   cr_assert_eq(info->deflate_level, 1);
-  cr_assert_str_eq(tc_store_codec(s), "deflate");
+  cr_assert_str_eq(tc_store_codec(s), "delta", "the default codec");
   cr_assert_eq(info->clean.rows_read, n);
   cr_assert_eq(info->clean.duplicate, n - nexp);
   cr_assert_eq(info->clean.rows_stored, nexp);
@@ -190,14 +191,14 @@ Test(store, refuses_unknown_version) {
   tc_fix f = {.mmsi = 7, .t = T2022, .lat = 10, .lon = 20, .sog = 1, .cog = 2, .heading = 3};
   char path[1024];
   make_store("version.h5", 0, -1, &f, 1, path, sizeof path);
-  set_version(path, 2);
+  set_version(path, 3);
   char before[65], after[65];
   store_file_hash(path, before);
   tc_store *s = NULL;
   tc_err err;
   cr_assert_eq(tc_store_open(path, &s, &err), TC_ERR_VERSION);
   cr_assert_null(s);
-  cr_assert(strstr(err.msg, "version 2") && strstr(err.msg, path), "message: %s", err.msg);
+  cr_assert(strstr(err.msg, "version 3") && strstr(err.msg, path), "message: %s", err.msg);
   /* an import into it is refused too, and leaves it alone */
   tc_import *im = NULL;
   tc_import_opts o;
@@ -206,7 +207,10 @@ Test(store, refuses_unknown_version) {
   store_file_hash(path, after);
   cr_assert_str_eq(before, after);
   cr_assert_eq(store_system("'%s' info '%s' >/dev/null 2>&1", TC_BINARY, path), 1);
-  set_version(path, 1);
+  set_version(path, 1); /* a delta store that says version 1: its codec is not version 1's */
+  cr_assert_eq(tc_store_open(path, &s, &err), TC_ERR_VERSION);
+  cr_assert(strstr(err.msg, "delta"), "message: %s", err.msg);
+  set_version(path, 2);
   cr_assert_eq(tc_store_open(path, &s, &err), TC_OK, "%s", err.msg);
   tc_store_close(s);
 }
@@ -234,16 +238,24 @@ Test(store, codec_recorded) {
   size_t n = 3000;
   tc_fix *in = malloc(n * sizeof *in);
   store_gen_fixes(in, n, 3, T2022, 86400, 10);
-  int levels[] = {0, 6};
-  for (int i = 0; i < 2; i++) {
+  int levels[] = {0, 6, 6};
+  const char *codecs[] = {"none", "deflate", "delta"};
+  for (int i = 0; i < 3; i++) {
     char path[1024], name[32];
-    snprintf(name, sizeof name, "codec%d.h5", levels[i]);
-    make_store(name, 0, levels[i], in, n, path, sizeof path);
-    tc_store *s;
+    snprintf(name, sizeof name, "codec%d.h5", i);
+    store_tmp_path(name, path, sizeof path);
+    tc_import_opts o;
+    tc_import_opts_init(&o);
+    o.deflate_level = levels[i];
+    o.codec = i == 0 ? -1 : i; /* --deflate 0 alone: none */
+    tc_import_result res;
     tc_err err;
+    cr_assert_eq(store_import_fixes(path, &o, in, n, &res, &err), TC_OK, "import: %s", err.msg);
+    tc_store *s;
     cr_assert_eq(tc_store_open(path, &s, &err), TC_OK);
     cr_assert_eq(tc_store_get_info(s)->deflate_level, levels[i]);
-    cr_assert_str_eq(tc_store_codec(s), levels[i] ? "deflate" : "none");
+    cr_assert_str_eq(tc_store_codec(s), codecs[i]);
+    cr_assert_eq(tc_store_get_info(s)->format_version, i == 2 ? 2 : 1);
     tc_store_close(s);
     hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
     char dn[64];
@@ -355,40 +367,82 @@ Test(store, vessel_table) {
   tc_store_close(s);
 }
 
-/* The recipe in docs/format.md, run with the system Python and h5py. */
+/* SHA-256 over every column of every bucket as trajcorr reads them, in the recipe's
+ * order (mmsi, t, lat, lon, sog, cog, heading), as lowercase hex. */
+static void columns_digest(tc_store *s, char hex[TC_SHA256_HEX]) {
+  tc_columns c;
+  tc_columns_init(&c);
+  tc_err err;
+  tc_sha256 h;
+  tc_sha256_init(&h);
+  for (size_t k = 0; k < tc_store_get_info(s)->nbuckets; k++) {
+    cr_assert_eq(tc_store_read_bucket(s, k, &c, &err), TC_OK, "%s", err.msg);
+    tc_sha256_update(&h, c.mmsi, c.n * sizeof *c.mmsi);
+    tc_sha256_update(&h, c.t, c.n * sizeof *c.t);
+    tc_sha256_update(&h, c.lat, c.n * sizeof *c.lat);
+    tc_sha256_update(&h, c.lon, c.n * sizeof *c.lon);
+    tc_sha256_update(&h, c.sog, c.n * sizeof *c.sog);
+    tc_sha256_update(&h, c.cog, c.n * sizeof *c.cog);
+    tc_sha256_update(&h, c.heading, c.n * sizeof *c.heading);
+  }
+  uint8_t d[32];
+  tc_sha256_final(&h, d);
+  tc_sha256_hex(d, hex);
+  tc_columns_free(&c);
+}
+
+/* The recipe in docs/format.md, run with the system Python and h5py on a store of
+ * each codec: it must read every column as trajcorr does, bit for bit. */
 Test(store, h5py_recipe_from_docs) {
   if (store_system("/usr/bin/python3 -c 'import h5py' >/dev/null 2>&1") != 0)
     cr_skip("no /usr/bin/python3 with h5py");
   size_t n = 4000;
   tc_fix *in = malloc(n * sizeof *in);
   store_gen_fixes(in, n, 4, T2022, 2 * 86400, 30);
-  char path[1024], py[1024], outp[1024];
-  make_store("h5py.h5", 0, -1, in, n, path, sizeof path);
+  for (size_t i = 0; i < n; i++) /* the first day on the grids the delta codec uses, the second not */
+    if (in[i].t < T2022 + 86400)
+      in[i].lat = round(in[i].lat * 1e6) / 1e6, in[i].lon = round(in[i].lon * 1e5) / 1e5,
+      in[i].sog = roundf(in[i].sog * 10) / 10, in[i].cog = roundf(in[i].cog * 100) / 100;
+  char py[1024];
   store_tmp_path("recipe.py", py, sizeof py);
-  store_tmp_path("recipe.out", outp, sizeof outp);
   cr_assert_eq(store_system("awk '/^```python/{f=1;next} /^```/{f=0} f' '%s/docs/format.md' > '%s'",
                             TC_SOURCE_DIR, py), 0);
-  cr_assert_eq(store_system("/usr/bin/python3 '%s' '%s' > '%s'", py, path, outp), 0,
-               "the recipe failed on a store");
-  tc_store *s;
-  tc_err err;
-  cr_assert_eq(tc_store_open(path, &s, &err), TC_OK);
-  const tc_store_info *info = tc_store_get_info(s);
-  tc_columns c;
-  tc_columns_init(&c);
-  cr_assert_eq(tc_store_read_bucket(s, 0, &c, &err), TC_OK);
-  char want[1024];
-  snprintf(want, sizeof want,
-           "rows %" PRIu64 " %" PRIu64 "\nvessels %" PRIu64 " %" PRIu64 "\nfirst %u %" PRId64
-           " %.7f %.7f\nvessel_rows 0\n",
-           info->rows, info->rows, info->vessels, info->vessels, c.mmsi[0], c.t[0], c.lat[0], c.lon[0]);
-  FILE *fp = fopen(outp, "r");
-  char got[2048] = "";
-  size_t len = fread(got, 1, sizeof got - 1, fp);
-  got[len] = '\0';
-  fclose(fp);
-  cr_assert(!strncmp(got, want, strlen(want)), "h5py printed:\n%s\nC reads:\n%s", got, want);
-  tc_columns_free(&c);
-  tc_store_close(s);
+  for (int codec = 0; codec < 3; codec++) {
+    char path[1024], outp[1024], name[32];
+    snprintf(name, sizeof name, "h5py%d.h5", codec);
+    store_tmp_path(name, path, sizeof path);
+    snprintf(name, sizeof name, "recipe%d.out", codec);
+    store_tmp_path(name, outp, sizeof outp);
+    tc_import_opts o;
+    tc_import_opts_init(&o);
+    o.codec = codec;
+    o.deflate_level = codec ? 1 : 0;
+    tc_import_result res;
+    tc_err err;
+    cr_assert_eq(store_import_fixes(path, &o, in, n, &res, &err), TC_OK, "import: %s", err.msg);
+    cr_assert_eq(store_system("/usr/bin/python3 '%s' '%s' > '%s'", py, path, outp), 0,
+                 "the recipe failed on a store of codec %d", codec);
+    tc_store *s;
+    cr_assert_eq(tc_store_open(path, &s, &err), TC_OK);
+    const tc_store_info *info = tc_store_get_info(s);
+    tc_columns c;
+    tc_columns_init(&c);
+    cr_assert_eq(tc_store_read_bucket(s, 0, &c, &err), TC_OK);
+    char hex[TC_SHA256_HEX], want[1024];
+    columns_digest(s, hex);
+    snprintf(want, sizeof want,
+             "rows %" PRIu64 " %" PRIu64 "\nvessels %" PRIu64 " %" PRIu64 "\ncolumns %s\nfirst %u %" PRId64
+             " %.7f %.7f\nvessel_rows 0\n",
+             info->rows, info->rows, info->vessels, info->vessels, hex, c.mmsi[0], c.t[0], c.lat[0], c.lon[0]);
+    FILE *fp = fopen(outp, "r");
+    char got[2048] = "";
+    size_t len = fread(got, 1, sizeof got - 1, fp);
+    got[len] = '\0';
+    fclose(fp);
+    cr_assert(!strncmp(got, want, strlen(want)), "codec %s: h5py printed:\n%s\nC reads:\n%s",
+              tc_store_codec(s), got, want);
+    tc_columns_free(&c);
+    tc_store_close(s);
+  }
   free(in);
 }

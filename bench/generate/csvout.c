@@ -182,7 +182,35 @@ static size_t put_opt(char *p, size_t cap, const char *fmt, double x) {
   return k < 0 ? 0 : (size_t)k < cap ? (size_t)k : cap - 1;
 }
 
+/* A planted event as a truth row: kind,mmsi_a,mmsi_b,start,end,expected,lat,lon,slots. */
+static size_t event_row(const tc_gen_event *e, char *row, size_t cap) {
+  char *p = row;
+  const char *end = row + cap;
+  int64_t s = e->start, t = e->end;
+  if (e->kind == TC_GEV_DARK) { /* the overlap of the two gaps */
+    s = e->b_start > s ? e->b_start : s;
+    t = e->b_end < t ? e->b_end : t;
+  }
+  p += snprintf(p, (size_t)(end - p), "%s,%u,", tc_gen_event_kind_name(e->kind), e->mmsi_a);
+  if (e->mmsi_b)
+    p += snprintf(p, (size_t)(end - p), "%u", e->mmsi_b);
+  *p++ = ',';
+  p += (size_t)tc_time_format_iso(s, p);
+  *p++ = ',';
+  p += (size_t)tc_time_format_iso(t, p);
+  p += snprintf(p, (size_t)(end - p), ",%d,%.6f,%.6f,", e->kind == TC_GEV_OUTAGE ? 0 : 1, e->lat, e->lon);
+  if (e->kind == TC_GEV_LOITERING)
+    p += snprintf(p, (size_t)(end - p), "%u", e->slots);
+  p += snprintf(p, (size_t)(end - p), ",,,\n");
+  return (size_t)(p - row);
+}
+
 tc_status tc_gen_write_truth(const char *path, const tc_truth *t, size_t n, tc_err *err) {
+  return tc_gen_write_truth_events(path, t, n, NULL, 0, err);
+}
+
+tc_status tc_gen_write_truth_events(const char *path, const tc_truth *t, size_t n, const tc_gen_event *ev,
+                                    size_t nev, tc_err *err) {
   tc_gen_out *o = NULL;
   TC_TRY(tc_gen_out_open(path, 6, &o, err));
   tc_status st = tc_gen_out_write(o, TC_GEN_TRUTH_HEADER, strlen(TC_GEN_TRUTH_HEADER), err);
@@ -205,6 +233,10 @@ tc_status tc_gen_write_truth(const char *path, const tc_truth *t, size_t n, tc_e
     p += put_opt(p, (size_t)(end - p), "%.3f", t[i].speed_b_kn);
     *p++ = '\n';
     st = tc_gen_out_write(o, row, (size_t)(p - row), err);
+  }
+  for (size_t i = 0; i < nev && st == TC_OK; i++) {
+    char row[512];
+    st = tc_gen_out_write(o, row, event_row(&ev[i], row, sizeof row), err);
   }
   if (st != TC_OK) {
     tc_gen_out_abort(o);

@@ -34,5 +34,12 @@ size_t tc_gen_format_fix(const tc_fix *f, char *out);
 
 /* The truth list as CSV (header TC_GEN_TRUTH_HEADER; expected blank for port rows). */
 tc_status tc_gen_write_truth(const char *path, const tc_truth *t, size_t n, tc_err *err);
+/* The same followed by the planted events (--events): kind loitering, switch_off, outage
+ * or dark; mmsi_b blank but for dark; start, end: the run, the gap, or (dark) the two
+ * gaps' overlap; expected 1 (must be reported), 0 for outage gaps (reported as gaps,
+ * never as part of a dark rendezvous); lat, lon; close_slots: the loitering run's grid
+ * times; the last three columns blank. */
+tc_status tc_gen_write_truth_events(const char *path, const tc_truth *t, size_t n, const tc_gen_event *ev,
+                                    size_t nev, tc_err *err);
 
 #endif

@@ -39,14 +39,17 @@ static int conflicts(const tc_gen_sites *s, int region, double e, double n, int6
   return 0;
 }
 
+/* A free site; max_lane_m bounds its distance to the nearest lane (INFINITY: any). */
 static tc_status pick_site(const tc_gen_world *w, int region, int straddle, int64_t from, int64_t to,
-                           tc_rng *rng, tc_gen_sites *sites, double *e, double *n, tc_err *err) {
+                           double max_lane_m, tc_rng *rng, tc_gen_sites *sites, double *e, double *n,
+                           tc_err *err) {
   const double lim = TC_GEN_REGION_HALF_M - SITE_EDGE_CLEAR_M;
   for (int tries = 0; tries < SITE_TRIES; tries++) {
     double se = straddle ? 0.0 : tc_rng_range(rng, -lim, lim);
     double sn = tc_rng_range(rng, -lim, lim);
-    if (tc_gen_dist_to_ports(w, region, se, sn) < SITE_PORT_CLEAR_M ||
-        tc_gen_dist_to_lanes(w, region, se, sn) < SITE_LANE_CLEAR_M ||
+    double dl = tc_gen_dist_to_lanes(w, region, se, sn);
+    if (tc_gen_dist_to_ports(w, region, se, sn) < SITE_PORT_CLEAR_M || dl < SITE_LANE_CLEAR_M ||
+        dl > max_lane_m ||
         conflicts(sites, region, se, sn, from, to))
       continue;
     tc_gen_site *nv = tc_grow(sites->v, &sites->cap, sites->n + 1, sizeof *nv, 64);
@@ -91,21 +94,26 @@ static void slow_script(tc_gen_vessel *v, int64_t s0, double e0, double n0, int6
   v->nw = 4;
 }
 
+/* dur_lo > 0: the slow window's length range and the site's greatest distance to a lane
+ * (planted dark rendezvous), instead of the kind's. */
 static tc_status plan_slow(const tc_gen_world *w, tc_gen_sc_kind kind, int region, int straddle,
-                           int64_t t0, int64_t t1, tc_rng *rng, tc_gen_sites *sites, tc_gen_vessel *a,
-                           tc_gen_vessel *b, int64_t *slow_from, int64_t *slow_to, tc_err *err) {
+                           int64_t t0, int64_t t1, int64_t dur_lo, int64_t dur_hi, double max_lane_m,
+                           tc_rng *rng, tc_gen_sites *sites, tc_gen_vessel *a, tc_gen_vessel *b,
+                           int64_t *slow_from, int64_t *slow_to, tc_err *err) {
   /* Meetings last >= 2 h 40 min so that even with both late-arrival and early-departure
    * offsets (10 min each) and grid rounding (2 x 10 min) the close run spans >= 2 h. */
-  int64_t dur = kind == TC_GEN_SC_MEETING ? tc_rng_int(rng, 9600, 36000)
+  int64_t dur = dur_lo > 0                ? tc_rng_int(rng, dur_lo, dur_hi)
+              : kind == TC_GEN_SC_MEETING ? tc_rng_int(rng, 9600, 36000)
               : kind == TC_GEN_SC_SHORT   ? tc_rng_int(rng, 1800, 5400)
                                           : tc_rng_int(rng, 10800, 36000);
   int64_t T0 = tc_rng_int(rng, t0 + MARGIN_S, t1 - dur - MARGIN_S);
   double se, sn;
   /* The meridian is a line: when it is full for this time, the scenario goes elsewhere. */
-  if (straddle && pick_site(w, region, 1, T0 - 3600, T0 + dur + 3600, rng, sites, &se, &sn, NULL) != TC_OK)
+  if (straddle && pick_site(w, region, 1, T0 - 3600, T0 + dur + 3600, max_lane_m, rng, sites, &se, &sn,
+                            NULL) != TC_OK)
     straddle = 0;
   if (!straddle)
-    TC_TRY(pick_site(w, region, 0, T0 - 3600, T0 + dur + 3600, rng, sites, &se, &sn, err));
+    TC_TRY(pick_site(w, region, 0, T0 - 3600, T0 + dur + 3600, max_lane_m, rng, sites, &se, &sn, err));
   double sep = kind == TC_GEN_SC_IDLE ? tc_rng_range(rng, 1150.0, 1850.0) : tc_rng_range(rng, 100.0, 340.0);
   /* Straddling: a west of the meridian, b east, drifting due north or south. */
   double phi = straddle ? 90.0 + tc_rng_range(rng, -45.0, 45.0) : tc_rng_range(rng, 0.0, 360.0);
@@ -176,5 +184,49 @@ tc_status tc_gen_plan(const tc_gen_world *w, tc_gen_sc_kind kind, int region, in
     plan_convoy(region, straddle, t0, t1, rng, a, b, slow_from, slow_to);
     return TC_OK;
   }
-  return plan_slow(w, kind, region, straddle, t0, t1, rng, sites, a, b, slow_from, slow_to, err);
+  return plan_slow(w, kind, region, straddle, t0, t1, 0, 0, INFINITY, rng, sites, a, b, slow_from,
+                   slow_to, err);
+}
+
+tc_status tc_gen_plan_loiter(const tc_gen_world *w, int region, int64_t t0, int64_t t1, tc_rng *rng,
+                             tc_gen_sites *sites, tc_gen_vessel *v, int64_t *slow_from,
+                             int64_t *slow_to, tc_err *err) {
+  if (t1 - t0 < 12 * 3600)
+    return tc_fail(err, TC_ERR_ARG, "generate: the period must be at least 12 h for planted loitering");
+  int64_t dur = tc_rng_int(rng, 5 * 3600, 9 * 3600);
+  int64_t T0 = tc_rng_int(rng, t0 + MARGIN_S, t1 - dur - MARGIN_S);
+  double se, sn, de, dn;
+  TC_TRY(pick_site(w, region, 0, T0 - 3600, T0 + dur + 3600, INFINITY, rng, sites, &se, &sn, err));
+  unit(tc_rng_range(rng, 0.0, 360.0), &de, &dn);
+  double drift = tc_rng_range(rng, 0.05, 0.3) * TC_KNOT_MPS * (double)dur;
+  double in = tc_rng_range(rng, 0.0, 360.0), out = in + tc_rng_range(rng, 90.0, 270.0);
+  slow_script(v, T0, se, sn, T0 + dur, se + drift * de, sn + drift * dn, in, out, rng);
+  script_init(v, region, t0, t1, rng);
+  *slow_from = T0;
+  *slow_to = T0 + dur;
+  return TC_OK;
+}
+
+/* The dark legs: a vessel falls silent this long before reaching the site and is heard
+ * again this long after leaving it, 4-10 km out at 10-14 kn. */
+#define DARK_LEG_MIN_S 1200
+#define DARK_LEG_MAX_S 2700
+#define DARK_SITE_LANE_MAX_M 12000.0 /* near a lane, whose traffic is heard (coverage) */
+
+tc_status tc_gen_plan_dark(const tc_gen_world *w, int region, int64_t t0, int64_t t1, tc_rng *rng,
+                           tc_gen_sites *sites, tc_gen_vessel *a, tc_gen_vessel *b, int64_t *slow_from,
+                           int64_t *slow_to, tc_err *err) {
+  if (t1 - t0 < 18 * 3600)
+    return tc_fail(err, TC_ERR_ARG, "generate: the period must be at least 18 h for planted dark rendezvous");
+  /* 5.5-9 h together: each gap >= 6.5 h (dark_min_gap 6 h), the overlap >= 5 h
+   * (dark_min_overlap 4 h) and L* >= 5 h (dark_dwell 2 h), all with margin. */
+  TC_TRY(plan_slow(w, TC_GEN_SC_MEETING, region, 0, t0 + 3600, t1 - 3600, 19800, 32400,
+                   DARK_SITE_LANE_MAX_M, rng, sites, a, b, slow_from, slow_to, err));
+  tc_gen_vessel *vs[2] = {a, b};
+  for (int k = 0; k < 2; k++) {
+    script_init(vs[k], region, t0, t1, rng); /* the whole period: heard before and after */
+    vs[k]->off_from = vs[k]->w[1].t - tc_rng_int(rng, DARK_LEG_MIN_S, DARK_LEG_MAX_S);
+    vs[k]->off_to = vs[k]->w[2].t + tc_rng_int(rng, DARK_LEG_MIN_S, DARK_LEG_MAX_S);
+  }
+  return TC_OK;
 }

@@ -38,6 +38,19 @@ tc_status tc_gen_plan(const tc_gen_world *w, tc_gen_sc_kind kind, int region, in
                       int64_t t0, int64_t t1, tc_rng *rng, tc_gen_sites *sites, tc_gen_vessel *a,
                       tc_gen_vessel *b, int64_t *slow_from, int64_t *slow_to, tc_err *err);
 
+/* generate --events: one vessel that sails in, drifts at a site at 0.05-0.3 kn for
+ * 5-9 h (a loitering run) and sails off; *slow_from, *slow_to: the drift. */
+tc_status tc_gen_plan_loiter(const tc_gen_world *w, int region, int64_t t0, int64_t t1, tc_rng *rng,
+                             tc_gen_sites *sites, tc_gen_vessel *v, int64_t *slow_from,
+                             int64_t *slow_to, tc_err *err);
+
+/* generate --events: a meeting of 5.5-9 h near a lane, both vessels silent from 20-45 min
+ * before they arrive until 20-45 min after they leave (off_from, off_to): a dark
+ * rendezvous in a well-heard area. *slow_from, *slow_to: both at the site. */
+tc_status tc_gen_plan_dark(const tc_gen_world *w, int region, int64_t t0, int64_t t1, tc_rng *rng,
+                           tc_gen_sites *sites, tc_gen_vessel *a, tc_gen_vessel *b, int64_t *slow_from,
+                           int64_t *slow_to, tc_err *err);
+
 void tc_gen_sites_free(tc_gen_sites *s); /* NULL safe */
 
 #endif

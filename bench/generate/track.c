@@ -174,10 +174,15 @@ static int position(tc_gen_vessel *v, const tc_gen_world *w, int64_t t, double *
 int tc_gen_vessel_next(tc_gen_vessel *v, const tc_gen_world *w, tc_fix *f) {
   if (v->done)
     return 0;
-  while (v->t_next >= v->out_from) {
-    if (v->t_next < v->out_to)
-      v->t_next = v->out_to + tc_rng_int(&v->rng, 0, 59);
-    next_outage(v, v->out_to, 1.0 * DAY_S, 19.0 * DAY_S);
+  for (;;) {
+    while (v->t_next >= v->out_from) {
+      if (v->t_next < v->out_to)
+        v->t_next = v->out_to + tc_rng_int(&v->rng, 0, 59);
+      next_outage(v, v->out_to, 1.0 * DAY_S, 19.0 * DAY_S);
+    }
+    if (v->t_next < v->off_from || v->t_next >= v->off_to)
+      break;
+    v->t_next = v->off_to + tc_rng_int(&v->rng, 0, 59); /* heard again within a minute */
   }
   if (v->t_next >= v->t_end) {
     v->done = 1;

@@ -33,6 +33,7 @@ typedef struct {
   uint8_t region;
   uint8_t no_heading;  /* reports heading 511 (no gyro connected) */
   uint8_t outages;     /* falls silent for 1-6 h now and then */
+  int64_t off_from, off_to; /* planted silence (generate --events): no report in [off_from, off_to) */
   int64_t t_begin, t_end; /* reports in [t_begin, t_end) */
   int64_t t_ref;       /* time origin of the lane position */
   double interval_s;   /* report interval while moving (varies +-20%) */

@@ -64,6 +64,9 @@ static tc_status check_params(const tc_gen_params *p, tc_err *err) {
     return tc_fail(err, TC_ERR_ARG, "generate: --regions %d outside 1..%d", p->regions, TC_GEN_MAX_REGIONS);
   if (p->meetings > 1000000 || p->decoys > 1000000 || p->ports > 1000)
     return tc_fail(err, TC_ERR_ARG, "generate: too many meetings, decoys or ports");
+  /* The outage silences a whole region that no scenario uses; gaps of 13-18 h need a day. */
+  if (p->events && (p->regions == 1 || p->days < 1.0))
+    return tc_fail(err, TC_ERR_ARG, "generate: --events needs at least 2 regions and 1 day");
   return TC_OK;
 }
 
@@ -144,12 +147,14 @@ static tc_status plan_counts(tc_gen *g, size_t *port_total, tc_err *err) {
   size_t pv = ports ? p->vessels / 5 : 0;
   if (pv < ports * PORT_MIN_VESSELS)
     pv = ports * PORT_MIN_VESSELS;
-  size_t need = 2 * (meetings + decoys) + pv;
+  size_t evl = 0, evs = 0, evd = 0;
+  size_t evv = p->events ? tc_gen_events_count(p, &evl, &evs, &evd) : 0;
+  size_t need = 2 * (meetings + decoys) + pv + evv;
   if (need > p->vessels)
     return tc_fail(err, TC_ERR_ARG,
                    "generate: --vessels %zu is too few for %zu meetings and %zu decoys (2 vessels "
-                   "each) and %zu ports (at least %d vessels each): need %zu",
-                   p->vessels, meetings, decoys, ports, PORT_MIN_VESSELS, need);
+                   "each), %zu ports (at least %d vessels each) and %zu planted event vessels: need %zu",
+                   p->vessels, meetings, decoys, ports, PORT_MIN_VESSELS, evv, need);
   g->stats.meetings = meetings;
   g->stats.decoys = decoys;
   g->stats.ports = ports;
@@ -157,6 +162,13 @@ static tc_status plan_counts(tc_gen *g, size_t *port_total, tc_err *err) {
   g->stats.script_vessels = 2 * g->nscen;
   g->stats.port_vessels = pv;
   g->stats.lane_vessels = p->vessels - need;
+  g->ev_vessels = evv;
+  g->stats.ev_loiter = evl;
+  g->stats.ev_switch_off = evs;
+  g->stats.ev_dark = evd;
+  if (evs > g->stats.lane_vessels / 2)
+    return tc_fail(err, TC_ERR_ARG, "generate: --vessels %zu leaves too few lane vessels for %zu switch-offs",
+                   p->vessels, evs);
   g->stats.vessels = g->nv = p->vessels;
   *port_total = pv;
   return TC_OK;
@@ -189,6 +201,7 @@ tc_status tc_gen_create(const tc_gen_params *p, tc_gen **out, tc_err *err) {
   g->p = *p;
   g->stats.t0 = p->start;
   g->stats.t1 = p->start + (int64_t)llround(p->days * 86400.0);
+  g->stats.outage_region = -1;
   if ((st = plan_counts(g, &port_total, err)) != TC_OK)
     goto cleanup;
   size_t nports = g->stats.ports;
@@ -222,14 +235,15 @@ tc_status tc_gen_create(const tc_gen_params *p, tc_gen **out, tc_err *err) {
   for (size_t s = 0; s < g->nscen; s++) {
     tc_gen_sc_kind kind = s < g->stats.meetings ? TC_GEN_SC_MEETING
                                                 : (tc_gen_sc_kind)(1 + (s - g->stats.meetings) % 3);
-    int region = (int)(s % (size_t)g->world.nregions);
+    /* with --events the last region is the outage's and holds no scenario */
+    int region = (int)(s % (size_t)(g->world.nregions - (p->events ? 1 : 0)));
     g->sc_kind[s] = kind;
     if ((st = tc_gen_plan(&g->world, kind, region, p->antimeridian && region == 0, g->stats.t0,
                           g->stats.t1, &plan, &sites, &g->v[2 * s], &g->v[2 * s + 1], &g->sc_from[s],
                           &g->sc_to[s], err)) != TC_OK)
       goto cleanup;
   }
-  size_t i = 2 * g->nscen;
+  size_t i = 2 * g->nscen + g->ev_vessels;
   for (size_t k = 0; k < nports; k++) {
     g->port_first[k] = i;
     for (size_t j = 0; j < sizes[k]; j++)
@@ -238,7 +252,11 @@ tc_status tc_gen_create(const tc_gen_params *p, tc_gen **out, tc_err *err) {
   g->port_first[nports] = i;
   for (size_t j = 0; i < g->nv; i++, j++)
     init_lane_vessel(g, &g->v[i], j, &plan);
+  if (p->events && (st = tc_gen_events_plan(g, &sites, err)) != TC_OK)
+    goto cleanup;
   if ((st = tc_gen_compute_truth(g, err)) != TC_OK)
+    goto cleanup;
+  if (p->events && (st = tc_gen_events_truth(g, err)) != TC_OK)
     goto cleanup;
   tc_rng_seed(&g->noise, p->seed, STREAM_NOISE);
   if ((st = tc_gen_stream_init(g, err)) != TC_OK)
@@ -263,12 +281,18 @@ void tc_gen_free(tc_gen *g) {
   free(g->sc_to);
   free(g->port_first);
   free(g->truth);
+  free(g->ev);
   free(g);
 }
 
 const tc_truth *tc_gen_truth(const tc_gen *g, size_t *n) {
   *n = g->ntruth;
   return g->truth;
+}
+
+const tc_gen_event *tc_gen_events(const tc_gen *g, size_t *n) {
+  *n = g->nev;
+  return g->ev;
 }
 
 const tc_gen_stats *tc_gen_get_stats(const tc_gen *g) { return &g->stats; }

@@ -29,6 +29,8 @@ typedef struct {
   int antimeridian;          /* region 0 straddles 180 degrees, and so do its scenarios */
   double min_interval_s, max_interval_s; /* moving report interval range (20, 120) */
   double dup_rate, ooo_rate, bad_rate;   /* real-feed noise per row; all 0 = clean */
+  int events;                /* plant behaviour events (spec/events.md): loitering, switch-offs,
+                              * a receiver outage, dark rendezvous (needs >= 2 regions, >= 1 day) */
 } tc_gen_params;
 
 void tc_gen_params_default(tc_gen_params *p);
@@ -69,6 +71,11 @@ typedef struct {
   int regions;
   uint64_t rows;           /* rows returned so far, noise included */
   uint64_t duplicates, out_of_order, invalid;
+  /* --events: planted loitering vessels, switch-offs, dark rendezvous pairs; the outage's
+   * region (-1: none), its window [outage_from, outage_to) and the vessels it silences */
+  size_t ev_loiter, ev_switch_off, ev_dark, outage_vessels;
+  int outage_region;
+  int64_t outage_from, outage_to;
 } tc_gen_stats;
 
 typedef struct tc_gen tc_gen;
@@ -89,6 +96,34 @@ const tc_gen_stats *tc_gen_get_stats(const tc_gen *g);
 /* One vessel's fixes without noise, in time order (replaces out's contents); per-vessel
  * access for tests. TC_ERR_NOT_FOUND for an MMSI the generator did not use. */
 tc_status tc_gen_vessel_track(const tc_gen *g, uint32_t mmsi, tc_columns *out, tc_err *err);
+
+/* Planted behaviour events (--events), computed like the truth from the fixes written. */
+typedef enum {
+  TC_GEV_LOITERING = 0, /* one vessel drifting for hours at sea: a loitering event */
+  TC_GEV_SWITCH_OFF,    /* a lane vessel silent for 13-18 h amid heard traffic: a gap, coverage high */
+  TC_GEV_OUTAGE,        /* a vessel of the region whose receiver failed: a gap, coverage near 0,
+                         * never part of a dark rendezvous */
+  TC_GEV_DARK,          /* two vessels silent, meeting, heard again: a dark rendezvous */
+  TC_GEV_KIND_COUNT
+} tc_gen_event_kind;
+
+const char *tc_gen_event_kind_name(tc_gen_event_kind k); /* "loitering", "switch_off", ... */
+
+typedef struct {
+  tc_gen_event_kind kind;
+  uint32_t mmsi_a, mmsi_b;    /* mmsi_b 0 except for dark (then mmsi_a < mmsi_b) */
+  /* loitering: first and last grid time of the run (spec events §1); gaps: the two
+   * consecutive fixes around the silence; dark: a's gap, and b's in b_start, b_end */
+  int64_t start, end;
+  int64_t b_start, b_end;
+  int64_t plan_from, plan_to; /* as planned: the drift, the silence, both at the site */
+  double lat, lon;            /* loitering and dark: the site; gaps: where the vessel fell silent */
+  uint32_t slots;             /* loitering: grid times of the run */
+  int shown;                  /* 1 when the fixes written show the event (always, unless a bug) */
+} tc_gen_event;
+
+/* Sorted by (start, kind, mmsi_a, mmsi_b); valid until tc_gen_free; none without --events. */
+const tc_gen_event *tc_gen_events(const tc_gen *g, size_t *n);
 
 /* MMSI of vessel i (0 <= i < stats.vessels). */
 uint32_t tc_gen_mmsi(const tc_gen *g, size_t i);

@@ -22,6 +22,10 @@ struct tc_gen {
   size_t *port_first; /* first vessel index of each port, nports + 1 entries */
   tc_truth *truth;
   size_t ntruth, cap_truth;
+  /* --events: scripted event vessels at [2 * nscen, 2 * nscen + ev_vessels) */
+  size_t ev_vessels;
+  tc_gen_event *ev;
+  size_t nev, cap_ev;
   /* streaming */
   uint64_t *heap; /* keys: (t - t0) << 24 | vessel */
   size_t nheap;
@@ -33,6 +37,11 @@ struct tc_gen {
 
 tc_status tc_gen_compute_truth(tc_gen *g, tc_err *err); /* truth.c */
 tc_status tc_gen_stream_init(tc_gen *g, tc_err *err);   /* stream.c */
+/* events.c: how many event vessels --events needs; plans them once every other vessel
+ * is described; their truth from the fixes written. */
+size_t tc_gen_events_count(const tc_gen_params *p, size_t *loiter, size_t *switch_off, size_t *dark);
+tc_status tc_gen_events_plan(tc_gen *g, tc_gen_sites *sites, tc_err *err);
+tc_status tc_gen_events_truth(tc_gen *g, tc_err *err);
 void tc_gen_stream_free(tc_gen *g);
 
 #endif

@@ -8,6 +8,7 @@
 
 #include "bench/generate/traffic.h"
 #include "bench/harness/benchfn.h"
+#include "io/codec.h"
 #include "io/import.h"
 
 #define GEN_BATCH 65536
@@ -38,6 +39,8 @@ tc_status tc_bench_make_store(const char *path, const tc_bench_gen_opts *o, tc_b
   tc_import_opts io;
   tc_import_opts_init(&io);
   io.deflate_level = o->deflate_level;
+  if (o->codec)
+    io.codec = tc_codec_parse(o->codec);
   if (o->bucket_s > 0)
     io.bucket_s = o->bucket_s;
   if ((st = tc_import_begin(path, &io, &im, err)) != TC_OK)

@@ -14,6 +14,7 @@ typedef struct {
   uint64_t seed;
   int deflate_level;        /* 0 = uncompressed */
   int64_t bucket_s;         /* 0 = the import default (one day) */
+  const char *codec;        /* "delta", "deflate", "none" (io/codec.h); NULL = the import default */
 } tc_bench_gen_opts;
 
 typedef struct {

@@ -210,11 +210,34 @@ def store_buckets(h, path):
     if fmt != "trajcorr-store":
         raise SystemExit(f"{path}: not a trajcorr store (root attribute format = {fmt!r})")
     ver = int(h.attrs.get("format_version", -1))
-    if ver != 1:
-        raise SystemExit(f"{path}: store format version {ver}; this peer reads version 1")
+    if ver not in (1, 2):
+        raise SystemExit(f"{path}: store format version {ver}; this peer reads versions 1 and 2")
     if "bucket_table" not in h:
         return []
     return [h[f"buckets/{int(t0)}"] for t0 in h["bucket_table/t0"][...]]
+
+
+KINDS = {"t": np.int64, "lat": np.float64, "lon": np.float64}
+
+
+def column(h, g, name):
+    """Bucket column `name` as trajcorr reads it, in any codec (docs/format.md,
+    "Codecs": the delta codec stores per-chunk zigzag differences)."""
+    d = g[name]
+    x = d[...]
+    codec = h.attrs.get("codec", b"")
+    if (codec.decode() if isinstance(codec, bytes) else str(codec)) != "delta" or name not in KINDS:
+        return x
+    out = np.empty(len(x), KINDS[name])
+    chunk = d.chunks[0]
+    for i, k in enumerate(d.attrs["chunk_modes"]):
+        z = x[i * chunk:(i + 1) * chunk]
+        v = np.cumsum(((z >> 1) ^ -(z & 1)).view(np.int64), dtype=np.int64)
+        if k:
+            out[i * chunk:(i + 1) * chunk] = v.astype(np.float64) / np.float64(10 ** int(k))
+        else:
+            out[i * chunk:(i + 1) * chunk] = v.view(out.dtype)
+    return out
 
 
 def read_store(path, counts):
@@ -223,10 +246,10 @@ def read_store(path, counts):
     ms, ts, las, los = [], [], [], []
     with h5py.File(path, "r") as h:
         for g in store_buckets(h, path):
-            ms.append(g["mmsi"][...].astype(np.int64))
-            ts.append(g["t"][...].astype(np.int64))
-            las.append(g["lat"][...].astype(np.float64))
-            los.append(g["lon"][...].astype(np.float64))
+            ms.append(column(h, g, "mmsi").astype(np.int64))
+            ts.append(column(h, g, "t").astype(np.int64))
+            las.append(column(h, g, "lat").astype(np.float64))
+            los.append(column(h, g, "lon").astype(np.float64))
     if not ms:
         z = np.zeros(0)
         return z.astype(np.int64), z.astype(np.int64), z, z

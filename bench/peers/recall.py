@@ -25,6 +25,8 @@ def main(argv):
         enc.setdefault((int(r["mmsi_a"]), int(r["mmsi_b"])), []).append((ts(r["start"]), ts(r["end"])))
     found = missed = decoys_ok = decoys_bad = 0
     for t in truth:
+        if t["kind"] not in ("meeting", "port") and not t["kind"].startswith("decoy"):
+            continue  # a planted behaviour event (generate --events): event_recall.py
         pair = tuple(sorted((int(t["mmsi_a"]), int(t["mmsi_b"]))))
         s, e = ts(t["start"]), ts(t["end"])
         got = enc.get(pair, [])

@@ -1,5 +1,6 @@
-/* trajcorr events STORE -o PREFIX: loitering, AIS gaps and dark rendezvous
- * (spec/events.md) from a track store. Options: host/cli/specs.c. */
+/* trajcorr events STORE... -o PREFIX: loitering, AIS gaps and dark rendezvous
+ * (spec/events.md) from track stores, several read as one timeline
+ * (host/engine/store_set.h). Options: host/cli/specs.c. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,11 +9,16 @@
 #include "host/cli/args.h"
 #include "host/cli/commands.h"
 #include "host/cli/specs.h"
+#include "host/mpi/ranks.h"
 #include "host/engine/engine.h"
+#include "host/engine/source_multi.h"
+#include "host/engine/store_set.h"
 #include "host/events/events.h"
 #include "host/report/encounters_csv.h"
 #include "host/report/events_csv.h"
 #include "host/report/events_out.h"
+#include "host/report/tracks_multi.h"
+#include "host/report/tracks_store.h"
 #ifdef TRAJCORR_HAVE_OPENCL
 #include "host/opencl/cl_dark.h"
 #endif
@@ -71,15 +77,20 @@ static int check_args(tc_events_args *a) {
     outp[i] = outs[i];
   if (a->encounters)
     outp[nout++] = a->encounters;
-  const char **ins = malloc((1 + a->ports.n) * sizeof *ins);
+  size_t nin = a->stores.n + a->ports.n + 1;
+  const char **ins = malloc(nin * sizeof *ins);
   if (!ins) {
     fprintf(stderr, "trajcorr events: out of memory\n");
     return 1;
   }
-  ins[0] = a->store;
+  nin = 0;
+  memcpy(ins, a->stores.v, a->stores.n * sizeof *ins);
+  nin += a->stores.n;
+  if (a->watchlist)
+    ins[nin++] = a->watchlist;
   if (a->ports.n)
-    memcpy(ins + 1, a->ports.v, a->ports.n * sizeof *ins);
-  tc_status s = tc_outpath_check(outp, nout, ins, 1 + a->ports.n, &err);
+    memcpy(ins + nin, a->ports.v, a->ports.n * sizeof *ins);
+  tc_status s = tc_outpath_check(outp, nout, ins, nin + a->ports.n, &err);
   free(ins);
   if (s != TC_OK) {
     fprintf(stderr, "trajcorr events: %s\n", err.msg);
@@ -96,7 +107,8 @@ static int run(int argc, char **argv, tc_events_args *a) {
   rc = 1;
   int opencl = !strcmp(a->backend, "opencl");
   tc_err err = {0};
-  tc_store *store = NULL;
+  tc_store_set set = {0};
+  tc_multi_source *m1 = NULL;
   tc_event_lists l;
   tc_event_lists_init(&l);
   tc_encounter_list enc;
@@ -110,9 +122,27 @@ static int run(int argc, char **argv, tc_events_args *a) {
 #ifdef TRAJCORR_HAVE_OPENCL
   tc_cl_dark *cl = NULL;
 #endif
-  tc_status s = tc_store_open(a->store, &store, &err);
-  if (s != TC_OK)
+  tc_select *sel = NULL;
+  tc_watchlist *watch = NULL;
+  tc_vessel_index *vx = NULL;
+  /* the selection and the watchlist before the work: a bad one stops it at once */
+  tc_status s = tc_select_from_options(a->flags.v, a->flags.n, a->ship_types.v, a->ship_types.n, a->bbox,
+                                       a->match_both, &sel, &err);
+  if (s != TC_OK) {
+    fprintf(stderr, "trajcorr events: %s\n", err.msg);
+    rc = 2;
+    goto done;
+  }
+  if (a->watchlist && (s = tc_watchlist_load(a->watchlist, &watch, &err)) != TC_OK)
     goto fail;
+  if ((s = tc_store_set_open(&set, a->stores.v, a->stores.n, &err)) != TC_OK) {
+    rc = s == TC_ERR_ARG ? 2 : 1; /* overlapping stores: bad usage, nothing written */
+    goto fail;
+  }
+  tc_link_filter lf = {sel, watch, NULL};
+  if (tc_link_filter_active(&lf) && (s = tc_vessel_index_from_stores(set.stores, set.n, &vx, &err)) != TC_OK)
+    goto fail;
+  lf.vessels = vx;
 #ifdef TRAJCORR_HAVE_OPENCL
   if (opencl && (a->e.kinds & TC_EV_DARK)) {
     if ((s = tc_cl_dark_create(a->platform, a->device, a->device_type, &cl, &err)) != TC_OK)
@@ -124,9 +154,9 @@ static int run(int argc, char **argv, tc_events_args *a) {
   (void)dev;
   /* Pass 1 rides along the read that finds the encounters, which the dark rule needs
    * (spec §3: a pair seen together is an encounter, not dark); pass 2 reads again. */
-  tc_store_source_ctx c1;
-  tc_bucket_source s1 = tc_store_source(&c1, store);
-  c1.threads = tc_params_threads(&a->p);
+  if ((s = tc_multi_source_create(set.stores, set.n, tc_params_threads(&a->p), &m1, &err)) != TC_OK)
+    goto fail;
+  tc_bucket_source s1 = tc_multi_source_get(m1);
   if ((s = tc_events_create(&a->p, &a->e, &ev, &err)) != TC_OK)
     goto fail;
   if ((a->e.kinds & TC_EV_DARK) || a->encounters) {
@@ -150,8 +180,8 @@ static int run(int argc, char **argv, tc_events_args *a) {
     }
   }
   tc_events_out o = {a->out, a->format, a->ports.v, a->ports.n, !a->no_anchorages, a->port_radius,
-                     opencl ? "opencl" : "openmp", argc, argv, a->store};
-  if ((s = tc_events_complete(ev, store, &a->p, &a->e, &enc, &o, &l, &st, &nplaces, &err)) != TC_OK)
+                     opencl ? "opencl" : "openmp", argc, argv, tc_link_filter_active(&lf) ? &lf : NULL};
+  if ((s = tc_events_complete(ev, set.stores, set.n, &a->p, &a->e, &enc, &o, &l, &st, &nplaces, &err)) != TC_OK)
     goto fail;
   if (a->encounters && (s = tc_encounters_csv_write(a->encounters, &enc, &err)) != TC_OK)
     goto fail;
@@ -170,7 +200,11 @@ done:
   tc_encounter_list_free(&enc);
   tc_events_free(ev);
   tc_columns_free(&cols);
-  tc_store_close(store);
+  tc_select_free(sel);
+  tc_watchlist_free(watch);
+  tc_vessel_index_free(vx);
+  tc_multi_source_free(m1);
+  tc_store_set_close(&set);
 #ifdef TRAJCORR_HAVE_OPENCL
   tc_cl_dark_free(cl);
 #endif
@@ -184,7 +218,20 @@ int cmd_events(int argc, char **argv) {
   int rc = tc_cli_parse(&tc_cli_events, argc, argv, &a);
   if (rc != TC_CLI_RUN)
     return rc;
+  /* The events do not split into time parts (docs/cluster.md): under mpirun with more
+   * than one rank every rank would write the same files. */
+  tc_ranks rk;
+  tc_err rerr = {0};
+  if (tc_ranks_init(&rk, &rerr) != TC_OK || rk.size > 1) {
+    if (rk.rank == 0)
+      fprintf(stderr, "trajcorr events: %s\n",
+              rerr.msg[0] ? rerr.msg : "runs as one process, not under mpirun with several ranks (docs/cluster.md)");
+    tc_ranks_finalize(&rk);
+    tc_cli_free(&tc_cli_events, &a);
+    return 2;
+  }
   rc = run(argc, argv, &a);
+  tc_ranks_finalize(&rk);
   tc_cli_free(&tc_cli_events, &a);
   return rc;
 }

@@ -15,6 +15,7 @@
 #include "io/import.h"
 #include "io/outpath.h"
 #include "io/sha256.h"
+#include "io/timefmt.h"
 
 #define BATCH 4096
 
@@ -120,7 +121,9 @@ int cmd_generate(int argc, char **argv) {
   }
   size_t nt;
   const tc_truth *truth = tc_gen_truth(g, &nt);
-  if (o.truth && tc_gen_write_truth(o.truth, truth, nt, &err) != TC_OK) {
+  size_t nev;
+  const tc_gen_event *ev = tc_gen_events(g, &nev);
+  if (o.truth && tc_gen_write_truth_events(o.truth, truth, nt, ev, nev, &err) != TC_OK) {
     rc = fail(&err);
     goto cleanup;
   }
@@ -133,10 +136,11 @@ int cmd_generate(int argc, char **argv) {
     tc_sha256_hex(dig, src.sha256);
     snprintf(src.name, sizeof src.name,
              "trajcorr generate --seed %" PRIu64 " --vessels %zu --days %g --start %" PRId64
-             " --meetings %zu --decoys %zu --ports %zu --regions %d%s%s",
+             " --meetings %zu --decoys %zu --ports %zu --regions %d%s%s%s",
              o.p.seed, o.p.vessels, o.p.days, o.p.start, s->meetings, s->decoys, s->ports, s->regions,
              o.p.antimeridian ? " --antimeridian" : "",
-             o.p.dup_rate + o.p.ooo_rate + o.p.bad_rate == 0.0 ? " --clean" : "");
+             o.p.dup_rate + o.p.ooo_rate + o.p.bad_rate == 0.0 ? " --clean" : "",
+             o.p.events ? " --events" : "");
     snprintf(src.format, sizeof src.format, "generate");
     src.size = bytes;
     src.records = s->rows;
@@ -164,6 +168,14 @@ int cmd_generate(int argc, char **argv) {
                     "%zu port encounters\n",
             kinds[TC_TRUTH_MEETING], kinds[1] + kinds[2] + kinds[3], kinds[1], kinds[2], kinds[3],
             kinds[TC_TRUTH_PORT]);
+    if (o.p.events) {
+      char from[32], to[32];
+      tc_time_format_iso(s->outage_from, from);
+      tc_time_format_iso(s->outage_to, to);
+      fprintf(stderr, "trajcorr generate: events: %zu loitering, %zu switch-offs, %zu dark rendezvous; "
+                      "receiver outage: region %d (%zu vessels) %s to %s\n",
+              s->ev_loiter, s->ev_switch_off, s->ev_dark, s->outage_region, s->outage_vessels, from, to);
+    }
     tc_cli_closing_line("trajcorr generate", t_start);
   }
   rc = 0;

@@ -114,6 +114,11 @@ int cmd_import(int argc, char **argv) {
   const char *store = a.store;
   const char **files = a.files.v;
   size_t nfiles = a.files.n;
+  if (nfiles == 0 && !o.recode) {
+    fprintf(stderr, "trajcorr import: missing FILE (only --recode runs without one)\n");
+    tc_cli_free(&tc_cli_import, &a);
+    return 2;
+  }
   if (!store_not_input(store, files, nfiles)) {
     tc_cli_free(&tc_cli_import, &a);
     return 2;

@@ -13,6 +13,7 @@
 #include "host/report/encounters_csv.h"
 #include "host/report/events_places.h"
 #include "host/report/network.h"
+#include "host/report/select_links.h"
 #include "host/report/tracks_store.h"
 #include "io/outpath.h"
 #include "io/store.h"
@@ -50,22 +51,29 @@ static int check_args(const tc_network_args *a) {
   if (a->from >= a->to)
     return usage_error("--from must be before --to");
   tc_err err = {0};
-  if (tc_params_check(&a->p, &err) != TC_OK || tc_event_params_check(&a->e, &err) != TC_OK) {
+  tc_select *sel = NULL;
+  if (tc_params_check(&a->p, &err) != TC_OK || tc_event_params_check(&a->e, &err) != TC_OK ||
+      tc_select_from_options(a->flags.v, a->flags.n, a->ship_types.v, a->ship_types.n, a->bbox, a->match_both,
+                             &sel, &err) != TC_OK) {
     fprintf(stderr, "trajcorr network: %s\n", err.msg);
     return 2;
   }
+  tc_select_free(sel); /* checked here; run builds it again */
   char chains[4096], pairs[4096];
   side_paths(a->out, chains, pairs, sizeof chains);
   const char *outs[] = {a->out, chains, pairs};
-  const char **ins = malloc((1 + a->ports.n) * sizeof *ins);
+  const char **ins = malloc((2 + a->ports.n) * sizeof *ins);
   if (!ins) {
     fprintf(stderr, "trajcorr network: out of memory\n");
     return 1;
   }
-  ins[0] = a->store;
+  size_t nin = 0;
+  ins[nin++] = a->store;
+  if (a->watchlist)
+    ins[nin++] = a->watchlist;
   if (a->ports.n)
-    memcpy(ins + 1, a->ports.v, a->ports.n * sizeof *ins);
-  tc_status s = tc_outpath_check(outs, 3, ins, 1 + a->ports.n, &err);
+    memcpy(ins + nin, a->ports.v, a->ports.n * sizeof *ins);
+  tc_status s = tc_outpath_check(outs, 3, ins, nin + a->ports.n, &err);
   free(ins);
   if (s != TC_OK) {
     fprintf(stderr, "trajcorr network: %s\n", err.msg);
@@ -108,7 +116,16 @@ static int run(const tc_network_args *a) {
   memset(&net, 0, sizeof net);
   char *text[3] = {NULL, NULL, NULL};
   size_t len[3] = {0, 0, 0};
-  tc_status s = tc_store_open(a->store, &store, &err);
+  tc_select *sel = NULL;
+  tc_watchlist *watch = NULL;
+  size_t dropped = 0;
+  /* the selection and the watchlist before the work: a bad one stops it at once */
+  tc_status s = tc_select_from_options(a->flags.v, a->flags.n, a->ship_types.v, a->ship_types.n, a->bbox,
+                                       a->match_both, &sel, &err);
+  if (s == TC_OK && a->watchlist)
+    s = tc_watchlist_load(a->watchlist, &watch, &err);
+  if (s == TC_OK)
+    s = tc_store_open(a->store, &store, &err);
   if (s != TC_OK)
     goto fail;
   tc_store_source_ctx c1, c2;
@@ -127,10 +144,16 @@ static int run(const tc_network_args *a) {
     goto fail;
   if (!a->no_dark && (s = tc_events_finish(ev, &s2, &enc, &l, &st, &err)) != TC_OK)
     goto fail;
-  if ((s = tc_event_places_load(store, a->ports.v, a->ports.n, !a->no_anchorages, &places, &err)) != TC_OK)
+  if ((s = tc_event_places_load(&store, 1, a->ports.v, a->ports.n, !a->no_anchorages, &places, &err)) != TC_OK)
     goto fail;
-  if ((s = tc_vessel_index_from_store(store, &vx, &err)) != TC_OK ||
-      (s = tc_network_build(&enc, &l, a->from, a->to, places, a->port_radius, a->chain_window, a->max_chains,
+  if ((s = tc_vessel_index_from_store(store, &vx, &err)) != TC_OK)
+    goto fail;
+  /* links chosen after the dark rule has seen every encounter (a pair seen together is
+   * not dark, whatever the selection) */
+  tc_link_filter lf = {sel, watch, vx};
+  if (tc_link_filter_active(&lf))
+    dropped = tc_link_filter_encounters(&lf, &enc) + tc_link_filter_dark(&lf, &l);
+  if ((s = tc_network_build(&enc, &l, a->from, a->to, places, a->port_radius, a->chain_window, a->max_chains,
                             &net, &err)) != TC_OK)
     goto fail;
   int which = writer_of(a->out);
@@ -148,8 +171,9 @@ static int run(const tc_network_args *a) {
   if (!a->quiet)
     fprintf(stderr,
             "trajcorr network: %zu encounters, %zu dark rendezvous: %zu vessels, %zu edges, %zu chains listed "
-            "(of %zu) -> %s, %s, %s\n",
-            enc.n, l.n_dark, net.n_nodes, net.n_edges, net.n_chains, net.chains_found, a->out, chains, pairs);
+            "(of %zu)%s -> %s, %s, %s\n",
+            enc.n, l.n_dark, net.n_nodes, net.n_edges, net.n_chains, net.chains_found,
+            dropped ? "; links of other vessels left out" : "", a->out, chains, pairs);
   rc = 0;
   goto done;
 fail:
@@ -158,6 +182,8 @@ done:
   for (int i = 0; i < 3; i++)
     free(text[i]);
   tc_network_free(&net);
+  tc_select_free(sel);
+  tc_watchlist_free(watch);
   tc_vessel_index_free(vx);
   tc_places_free(places);
   tc_event_lists_free(&l);

@@ -15,6 +15,7 @@
 #include "host/engine/source_multi.h"
 #include "host/report/output.h"
 #include "host/report/report.h"
+#include "host/report/rank_events.h"
 #include "host/report/encounters_csv.h"
 #include "io/hdf5_sig.h"
 #include "io/outpath.h"
@@ -24,7 +25,8 @@ static void on_progress(void *user, const char *what, uint64_t done, uint64_t to
   tc_progress_update(user, what, done, done, total);
 }
 
-static tc_status compute(tc_store *const *stores, size_t nst, int threads, tc_encounter_list *list,
+/* The encounters with the spec's defaults; ev (NULL: none) is fed the same read. */
+static tc_status compute(tc_store *const *stores, size_t nst, int threads, tc_events *ev, tc_encounter_list *list,
                          tc_err *err) {
   tc_params p;
   tc_params_default(&p);
@@ -37,7 +39,10 @@ static tc_status compute(tc_store *const *stores, size_t nst, int threads, tc_en
     return tc_fail(err, TC_ERR_UNSUPPORTED, "no CPU backend built");
   tc_multi_source *m = NULL;
   TC_TRY(tc_multi_source_create(stores, nst, 0, &m, err));
-  tc_bucket_source src = tc_multi_source_get(m);
+  tc_bucket_source src = tc_multi_source_get(m), inner = src;
+  tc_events_tee_ctx tctx;
+  if (ev)
+    src = tc_events_tee(&tctx, &inner, ev);
   tc_engine_stats st;
   tc_status s = tc_encounters_run(&src, &p, ops, &cfg, list, &st, err);
   tc_multi_source_free(m);
@@ -94,6 +99,9 @@ int cmd_report(int argc, char **argv) {
   char *source = NULL;
   tc_encounter_list list;
   tc_encounter_list_init(&list);
+  tc_events *ev = NULL;
+  tc_event_lists evl;
+  tc_event_lists_init(&evl);
   tc_progress *bar = tc_progress_create(!quiet);
   if (bar)
     tc_output_set_progress(o, on_progress, bar);
@@ -106,9 +114,26 @@ int cmd_report(int argc, char **argv) {
     rc = 2; /* overlapping stores: bad usage, nothing written */
     goto fail;
   }
-  s = list_path ? tc_encounters_csv_read(list_path, &list, &err) : compute(stores, nst, a.threads, &list, &err);
+  /* The events of the ranking (docs/ranking.md): their first pass rides along the
+   * engine's read when the encounters are computed here. */
+  tc_params ep_p;
+  tc_params_default(&ep_p);
+  ep_p.threads = a.threads;
+  tc_event_params ep;
+  tc_rank_event_params(&ep, tc_output_gap_min(o));
+  int rank_ev = tc_output_events_wanted(o);
+  if (rank_ev && !list_path && (s = tc_events_create(&ep_p, &ep, &ev, &err)) != TC_OK)
+    goto fail;
+  s = list_path ? tc_encounters_csv_read(list_path, &list, &err) : compute(stores, nst, a.threads, ev, &list, &err);
   if (s != TC_OK)
     goto fail;
+  if (rank_ev) {
+    s = ev ? tc_rank_events_finish(ev, stores, nst, &ep_p, &list, &evl, &err)
+           : tc_rank_events_run(stores, nst, &ep_p, &ep, &list, &evl, &err);
+    if (s != TC_OK)
+      goto fail;
+    tc_output_set_events(o, &evl);
+  }
   if ((s = tc_output_use_stores(o, stores, nst, &err)) != TC_OK)
     goto fail;
   s = tc_output_prepare(o, &list, &err);
@@ -145,7 +170,9 @@ fail:
 done:
   tc_progress_free(bar);
   tc_encounter_list_free(&list);
-  tc_output_free(o);
+  tc_output_free(o); /* before the events it points to */
+  tc_events_free(ev);
+  tc_event_lists_free(&evl);
   for (size_t i = 0; stores && i < nst; i++)
     tc_store_close(stores[i]);
   free(stores);

@@ -20,8 +20,10 @@ static const char exit_notes[] = "Exit status: 0 success, 1 failure, 2 bad usage
 /* The list file's format and tracks: encounters only (the report page is HTML and always
  * has tracks). */
 #define OUTPUT_FILE_ROWS(T)                                                                                    \
-  {.name = "format", .kind = TC_OPT_STRING, TC_AT(T, out_opts.o.format), .metavar = "FMT",                   \
-   .help = "output format: csv, geojson (json), kml or hdf5 (h5)", .deflt = "from the file name, else csv"},  \
+  {.name = "format", .short_name = 'f', .kind = TC_OPT_STRING, TC_AT(T, out_opts.o.format), .metavar = "FMT", \
+   .help = "output format: csv, geojson (json), kml, hdf5 (h5), gpkg, fgb or shp, or GDAL's driver name "      \
+           "(GPKG, FlatGeobuf, 'ESRI Shapefile', ...)",                                                       \
+   .deflt = "from the file name, else csv"},                                                                  \
   {.name = "tracks", .kind = TC_OPT_FLAG, TC_AT(T, out_opts.o.tracks),                                         \
    .help = "add both vessels' tracks (GeoJSON, KML, HDF5)"}
 
@@ -31,7 +33,20 @@ static const char exit_notes[] = "Exit status: 0 success, 1 failure, 2 bad usage
   {.name = "area", .kind = TC_OPT_STRING, TC_AT(T, out_opts.o.area), .metavar = "FILE",                        \
    .help = "keep encounters inside GeoJSON (Multi)Polygons"},                                                 \
   {.name = "watchlist", .kind = TC_OPT_STRING, TC_AT(T, out_opts.o.watchlist), .metavar = "FILE",              \
-   .help = "keep encounters with a listed MMSI or IMO"},                                                      \
+   .help = "keep encounters with a listed MMSI or IMO (see --watchlist-mode)"},                               \
+  {.name = "watchlist-mode", .kind = TC_OPT_ENUM, TC_AT(T, out_opts.o.watch_flag), .choices = "filter|flag",   \
+   .help = "filter: keep only encounters with a listed vessel; flag: keep all, tag and score those"},         \
+  {.name = "flag", .kind = TC_OPT_LIST, TC_AT(T, out_opts.flags), .metavar = "LIST",                           \
+   .help = "keep encounters with a vessel of these flag states, from the MMSI's MID: ISO codes (PA), MIDs "    \
+           "(538), ITU names (Panama) or unknown; comma-separated, repeatable"},                              \
+  {.name = "ship-type", .kind = TC_OPT_LIST, TC_AT(T, out_opts.ship_types), .metavar = "LIST",                 \
+   .help = "keep encounters with a vessel of these AIS ship types as of the start: codes (30), ranges "        \
+           "(80-89), names (tanker, cargo, fishing, ...) or unknown; comma-separated, repeatable"},           \
+  {.name = "match", .kind = TC_OPT_ENUM, TC_AT(T, out_opts.o.match_both), .choices = "either|both",            \
+   .help = "--flag and --ship-type: either vessel of a pair must match, or both"},                            \
+  {.name = "bbox", .kind = TC_OPT_STRING, TC_AT(T, out_opts.o.bbox), .metavar = "W,S,E,N",                     \
+   .help = "keep encounters whose mean position is in this box: minlon,minlat,maxlon,maxlat in degrees "      \
+           "(minlon > maxlon crosses the antimeridian)"},                                                     \
   {.name = "ports", .kind = TC_OPT_LIST, TC_AT(T, out_opts.ports), .metavar = "FILE",                          \
    .help = "ports or anchorages CSV (name,lat,lon); repeatable"},                                             \
   {.name = "port-radius", .kind = TC_OPT_DISTANCE, TC_AT(T, out_opts.o.port_radius), .unit = "m",              \
@@ -46,6 +61,8 @@ static const char exit_notes[] = "Exit status: 0 success, 1 failure, 2 bad usage
            "FIRST.set-anchorages.csv)"},                                                                      \
   {.name = "gap-min", .kind = TC_OPT_DURATION, TC_AT(T, out_opts.o.gap_min),                                   \
    .help = "AIS gap that counts as going dark"},                                                              \
+  {.name = "no-events", .kind = TC_OPT_FLAG, TC_AT(T, out_opts.o.no_events),                                   \
+   .help = "rank without the store's events (gaps, loitering, dark rendezvous; docs/ranking.md)"},            \
   {.name = "sort", .kind = TC_OPT_ENUM, TC_AT(T, out_opts.o.sort_score), .choices = "time|score",              \
    .help = "order of the list: time (the spec's) or score (docs/ranking.md)"}
 
@@ -53,6 +70,10 @@ tc_output_opts tc_output_args_get(const tc_output_args *a) {
   tc_output_opts o = a->o;
   o.ports = a->ports.v;
   o.nports = a->ports.n;
+  o.flags = a->flags.v;
+  o.nflags = a->flags.n;
+  o.ship_types = a->ship_types.v;
+  o.nship_types = a->ship_types.n;
   return o;
 }
 
@@ -104,6 +125,20 @@ tc_output_opts tc_output_args_get(const tc_output_args *a) {
   {.name = "no-anchorages", .kind = TC_OPT_FLAG, TC_AT(T, no_anchorages),                                  \
    .help = "do not derive anchorages from STORE (with no --ports: no place columns)"}
 
+/* The selection of events and network (host/report/select_links.h; T has flags,
+ * ship_types, match_both, bbox, watchlist). */
+#define LINK_SELECT_ROWS(T, WHAT, ONE)                                                                     \
+  {.name = "flag", .kind = TC_OPT_LIST, TC_AT(T, flags), .metavar = "LIST",                                \
+   .help = "only " WHAT " of vessels of these flag states (as encounters --flag)"},                        \
+  {.name = "ship-type", .kind = TC_OPT_LIST, TC_AT(T, ship_types), .metavar = "LIST",                      \
+   .help = "only " WHAT " of vessels of these AIS ship types (as encounters --ship-type)"},                \
+  {.name = "match", .kind = TC_OPT_ENUM, TC_AT(T, match_both), .choices = "either|both",                   \
+   .help = "--flag and --ship-type: either vessel of " ONE " must match, or both"},                        \
+  {.name = "bbox", .kind = TC_OPT_STRING, TC_AT(T, bbox), .metavar = "W,S,E,N",                            \
+   .help = "only " WHAT " placed in this box: minlon,minlat,maxlon,maxlat (docs/events.md)"},              \
+  {.name = "watchlist", .kind = TC_OPT_STRING, TC_AT(T, watchlist), .metavar = "FILE",                     \
+   .help = "only " WHAT " of listed vessels (MMSI or IMO, docs/outputs.md)"}
+
 /* ---- import ------------------------------------------------------------------------ */
 
 static void import_init(void *d) {
@@ -115,7 +150,7 @@ static void import_init(void *d) {
 
 static const tc_opt import_args[] = {
     ARGS(tc_import_args, store, "STORE"),
-    {.name = "FILE", .kind = TC_OPT_LIST, TC_AT(tc_import_args, files)},
+    {.name = "FILE", .kind = TC_OPT_LIST, TC_AT(tc_import_args, files), .optional = 1},
 };
 
 static const tc_opt import_opts[] = {
@@ -123,6 +158,11 @@ static const tc_opt import_opts[] = {
      .help = "bucket length of a new store (e.g. 1h, 6h, 1d, 7d)", .deflt = "the store's; 1d for a new one"},
     {.name = "deflate", .kind = TC_OPT_INT, TC_AT(tc_import_args, o.deflate_level), .min = 0, .max = 9,
      .help = "compression level of a new store, 0 (none) to 9", .deflt = "the store's; 1 for a new one"},
+    {.name = "codec", .kind = TC_OPT_ENUM, TC_AT(tc_import_args, o.codec), .choices = "none|deflate|delta",
+     .metavar = "NAME", .help = "layout of a new (or --recode) store: delta (time and positions as "
+     "differences, docs/format.md), deflate, none", .deflt = "the store's; delta for a new one"},
+    {.name = "recode", .kind = TC_OPT_FLAG, TC_AT(tc_import_args, o.recode),
+     .help = "rewrite every bucket of STORE in --codec/--deflate (FILEs optional)"},
     {.name = "memory", .kind = TC_OPT_SIZE, TC_AT(tc_import_args, o.memory_bytes), .min = 1 << 20,
      .max = (double)SIZE_MAX, .help = "memory for sorting (e.g. 256M, 1G); more spills to disk", .deflt = "1G"},
     {.name = "format", .kind = TC_OPT_CHOICE, TC_AT(tc_import_args, ro.format),
@@ -181,6 +221,9 @@ static const tc_opt encounters_opts[] = {
              "from the same read: PREFIX.loitering.csv, .gaps.csv, .dark.csv, .events.json (docs/events.md); "
              "one store only"},
     {.name = "quiet", .short_name = 'q', .kind = TC_OPT_FLAG, TC_AT(ENC, quiet), .help = "no summary and no closing time/memory line on stderr"},
+    {.name = "log", .kind = TC_OPT_ENUM, TC_AT(ENC, log), .choices = "text|json", .metavar = "FMT",
+     .help = "progress on stderr: text (a progress line on a terminal) or json (one object per bucket, then "
+             "real/CPU/RSS per rank and in total; docs/cli.md)", .deflt = "text"},
 };
 
 static const tc_opt encounters_spec[] = {ENCOUNTER_SPEC_ROWS(ENC, p)};
@@ -195,15 +238,18 @@ static const tc_opt encounters_select[] = {
 static const tc_opt encounters_exec[] = {
     {.name = "backend", .kind = TC_OPT_CHOICE, TC_AT(ENC, backend),
      .choices = "auto|openmp|allpairs|opencl|opencl-allpairs",
-     .help = "pair search; auto is openmp, the fastest end to end on every machine measured (docs/opencl.md)"},
+     .help = "pair search; auto is opencl on a GPU or accelerator for inputs of 100 M fixes a day or more, "
+             "else openmp (docs/opencl.md)"},
     {.name = "threads", .short_name = 't', .kind = TC_OPT_INT, TC_AT(ENC, p.threads), .min = 1, .max = 4096,
      .help = "CPU threads", .deflt = "OMP_NUM_THREADS, else every core but one from 4 cores"},
     {.name = "precision", .kind = TC_OPT_ENUM, TC_AT(ENC, p.single_precision), .choices = "double|single",
      .help = "single screens in float, re-checks exactly"},
     {.name = "platform", .kind = TC_OPT_INT, TC_AT(ENC, cfg.platform), .min = 0, .max = 64,
      .help = "OpenCL platform (trajcorr devices)", .deflt = "auto"},
-    {.name = "device", .kind = TC_OPT_INT, TC_AT(ENC, cfg.device), .min = 0, .max = 64,
-     .help = "OpenCL device of that platform", .deflt = "auto"},
+    {.name = "device", .kind = TC_OPT_STRING, TC_AT(ENC, device), .metavar = "N|N,M,...|all",
+     .help = "OpenCL device of that platform; several (a list, or all of the platform and type) "
+             "each take their own share of every block",
+     .deflt = "auto"},
     {.name = "device-type", .kind = TC_OPT_ENUM, TC_AT(ENC, cfg.device_type), .choices = "any|gpu|cpu",
      .help = "OpenCL device type"},
     {.name = "device-memory", .kind = TC_OPT_SIZE, TC_AT(ENC, cfg.device_memory),
@@ -272,14 +318,14 @@ static void events_init(void *d) {
 }
 
 #define EVA tc_events_args
-static const tc_opt events_args[] = {ARGS(EVA, store, "STORE")};
+static const tc_opt events_args[] = {{.name = "STORE", .kind = TC_OPT_LIST, TC_AT(EVA, stores)}};
 static const tc_opt events_opts[] = {
     {.name = "output", .short_name = 'o', .kind = TC_OPT_STRING, TC_AT(EVA, out), .metavar = "PREFIX",
-     .help = "output prefix (required): PREFIX.KIND.csv (.geojson, .kml) and PREFIX.events.json", .deflt = ""},
+     .help = "output prefix (required): PREFIX.KIND.csv (.geojson, .kml, .h5) and PREFIX.events.json", .deflt = ""},
     {.name = "kinds", .kind = TC_OPT_STRING, TC_AT(EVA, kinds), .metavar = "LIST",
      .help = "comma-separated: loitering, gaps, dark"},
-    {.name = "format", .kind = TC_OPT_ENUM, TC_AT(EVA, format), .choices = "csv|geojson|kml",
-     .help = "format of the lists"},
+    {.name = "format", .kind = TC_OPT_ENUM, TC_AT(EVA, format), .choices = "csv|geojson|kml|hdf5",
+     .help = "format of the lists (hdf5: PREFIX.KIND.h5, one table each)"},
     {.name = "encounters", .kind = TC_OPT_STRING, TC_AT(EVA, encounters), .metavar = "FILE",
      .help = "also write the encounters CSV (spec/encounters.md), found in the same read"},
     {.name = "quiet", .short_name = 'q', .kind = TC_OPT_FLAG, TC_AT(EVA, quiet),
@@ -288,6 +334,7 @@ static const tc_opt events_opts[] = {
 static const tc_opt events_spec[] = {LOITER_GAP_SPEC_ROWS(EVA, e), DARK_SPEC_ROWS(EVA, e)};
 static const tc_opt events_enc[] = {ENCOUNTER_SPEC_ROWS(EVA, p)};
 static const tc_opt events_places[] = {EVENT_PLACE_ROWS(EVA)};
+static const tc_opt events_select[] = {LINK_SELECT_ROWS(EVA, "events", "a dark rendezvous")};
 static const tc_opt events_exec[] = {
     {.name = "threads", .short_name = 't', .kind = TC_OPT_INT, TC_AT(EVA, p.threads), .min = 1, .max = 4096,
      .help = "CPU threads", .deflt = "OMP_NUM_THREADS, else every core but one from 4 cores"},
@@ -308,13 +355,15 @@ static const tc_opt_group events_groups[] = {
     {.title = "Places (a place column; dark rendezvous at a place ranked last)",
      .opts = events_places, .nopts = N(events_places)},
     {.title = "Execution", .opts = events_exec, .nopts = N(events_exec)},
+    {.title = "Selection (docs/events.md)", .opts = events_select, .nopts = N(events_select)},
 };
 #undef EVA
 
 const tc_cli_spec tc_cli_events = {
     .name = "events",
-    .summary = "loitering, AIS gaps and dark rendezvous (spec/events.md) in a track store",
-    .about = "Finds the behaviour events of spec/events.md in a track store and writes\n"
+    .summary = "loitering, AIS gaps and dark rendezvous (spec/events.md) in track stores",
+    .about = "Finds the behaviour events of spec/events.md in track stores (several read as one\n"
+             "timeline, as trajcorr encounters reads them) and writes\n"
              "PREFIX.loitering.csv, PREFIX.gaps.csv, PREFIX.dark.csv (those of --kinds) and\n"
              "PREFIX.events.json (parameters, counts). docs/events.md has the columns.",
     .args = events_args, .nargs = N(events_args), .groups = events_groups, .ngroups = N(events_groups),
@@ -357,11 +406,14 @@ static const tc_opt network_opts[] = {
 static const tc_opt network_enc[] = {ENCOUNTER_SPEC_ROWS(NA, p)};
 static const tc_opt network_dark[] = {DARK_SPEC_ROWS(NA, e)};
 static const tc_opt network_places[] = {EVENT_PLACE_ROWS(NA)};
+static const tc_opt network_select[] = {LINK_SELECT_ROWS(NA, "links", "a link")};
 static const tc_opt_group network_groups[] = {
     {.opts = network_opts, .nopts = N(network_opts)},
     {.title = "Encounter edges (spec/encounters.md)", .opts = network_enc, .nopts = N(network_enc)},
     {.title = "Dark rendezvous edges (spec/events.md)", .opts = network_dark, .nopts = N(network_dark)},
     {.title = "Places (links at a port or anchorage)", .opts = network_places, .nopts = N(network_places)},
+    {.title = "Selection (docs/events.md)", .opts = network_select,
+     .nopts = N(network_select)},
 };
 #undef NA
 
@@ -538,6 +590,9 @@ static const tc_opt generate_opts[] = {
      .deflt = "3"},
     {.name = "antimeridian", .kind = TC_OPT_FLAG, TC_AT(GA, p.antimeridian),
      .help = "one region, its lanes and its scenarios straddle 180 degrees"},
+    {.name = "events", .kind = TC_OPT_FLAG, TC_AT(GA, p.events),
+     .help = "plant loitering, switch-offs, a receiver outage (the last region dark) and dark rendezvous; "
+             "needs 2 regions and a day"},
     {.name = "clean", .kind = TC_OPT_FLAG, TC_AT(GA, clean),
      .help = "no duplicates, out-of-order or invalid rows (the rates below are 0)"},
     {.name = "dup-rate", .kind = TC_OPT_DOUBLE, TC_AT(GA, p.dup_rate), .min = 0, .max = 1,

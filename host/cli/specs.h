@@ -28,6 +28,7 @@ typedef struct {
 typedef struct {
   tc_output_opts o;
   tc_strlist ports;
+  tc_strlist flags, ship_types; /* --flag, --ship-type (host/report/select.h) */
   int given; /* any of them was given */
 } tc_output_args;
 
@@ -35,9 +36,11 @@ typedef struct {
   tc_strlist stores; /* one or more, any order: read as one timeline */
   const char *out, *meta, *backend, *mmsi_file;
   const char *with_events; /* also the events (spec/events.md) under this prefix */
+  const char *device;      /* --device: N, a list N,M,... or all */
   tc_params p;
   tc_backend_config cfg;
   int quiet;
+  int log; /* --log: 0 text, 1 json (host/cli/runlog.h) */
   tc_output_args out_opts;
   /* checkpoints and the nightly update (docs/checkpoints.md) */
   const char *checkpoint, *since, *save_state;
@@ -46,7 +49,8 @@ typedef struct {
 } tc_encounters_args;
 
 typedef struct {
-  const char *store, *out, *kinds, *encounters, *backend;
+  tc_strlist stores; /* one or more, any order: read as one timeline */
+  const char *out, *kinds, *encounters, *backend;
   int format; /* TC_EV_FORMAT_*: csv, geojson, kml */
   tc_params p;
   tc_event_params e;
@@ -54,6 +58,9 @@ typedef struct {
   double port_radius;
   int no_anchorages, quiet;
   int platform, device, device_type; /* device_type: 0 any, 1 gpu, 2 cpu */
+  tc_strlist flags, ship_types;      /* the events kept (host/report/select_links.h) */
+  const char *bbox, *watchlist;
+  int match_both;
 } tc_events_args;
 
 typedef struct {
@@ -65,6 +72,9 @@ typedef struct {
   double port_radius;
   tc_params p;
   tc_event_params e;
+  tc_strlist flags, ship_types;      /* the links kept (host/report/select_links.h) */
+  const char *bbox, *watchlist;
+  int match_both;
 } tc_network_args;
 
 typedef struct {

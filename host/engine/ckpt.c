@@ -522,7 +522,7 @@ tc_status tc_ckpt_create(const tc_ckpt_opts *o, tc_store *const *stores, size_t 
     return tc_fail(err, TC_ERR_NOMEM, "out of memory");
   c->o = *o;
   c->msrc = src;
-  c->hooks = (tc_engine_hooks){c, hook_restore, hook_after_slice};
+  c->hooks = (tc_engine_hooks){.ctx = c, .restore = hook_restore, .after_slice = hook_after_slice};
   c->from_since = o->since != NULL;
   c->skipped_t_done = c->skipped_s_done = INT64_MIN;
   c->params = params_text(p);
@@ -603,7 +603,9 @@ void tc_ckpt_free(tc_ckpt *c) {
 
 tc_bucket_source tc_ckpt_source(tc_ckpt *c, const tc_bucket_source *inner) {
   c->inner = *inner;
-  tc_bucket_source s = {c, src_next};
+  /* --save-state takes its states after the last buckets: the read goes to the end
+   * even when --to leaves nothing more to find */
+  tc_bucket_source s = {c, src_next, inner->read_all || c->o.save_state != NULL};
   return s;
 }
 

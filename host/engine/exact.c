@@ -116,9 +116,14 @@ tc_status tc_exact_filter(const tc_grid_block *blk, const tc_pairbuf *cand, cons
       while (p >= blk->off[j + 1])
         j++;
       unordered |= p < blk->off[j];
-      double ua[3] = {blk->x[p], blk->y[p], blk->z[p]}, ub[3] = {blk->x[q], blk->y[q], blk->z[q]};
-      out->close[k] = (unsigned char)tc_exact_close(ua, ub, blk->lat[p], blk->lon[p], blk->lat[q],
-                                                    blk->lon[q], dist_m, lo2, hi2);
+      if (cand->decided && !(q & TC_PAIR_BAND)) {
+        out->close[k] = 1; /* the backend decided: close */
+      } else {
+        q &= ~(cand->decided ? TC_PAIR_BAND : 0u);
+        double ua[3] = {blk->x[p], blk->y[p], blk->z[p]}, ub[3] = {blk->x[q], blk->y[q], blk->z[q]};
+        out->close[k] = (unsigned char)tc_exact_close(ua, ub, blk->lat[p], blk->lon[p], blk->lat[q],
+                                                      blk->lon[q], dist_m, lo2, hi2);
+      }
       if (out->close[k])
         cnt[shard_of(pair_key(blk, mmsi, p, q), nshards)]++;
     }
@@ -149,7 +154,7 @@ tc_status tc_exact_filter(const tc_grid_block *blk, const tc_pairbuf *cand, cons
     size_t *cur = cc + (size_t)c * nshards;
     for (size_t k = k0; k < k1; k++)
       if (out->close[k]) {
-        uint32_t p = cand->p[k], q = cand->q[k];
+        uint32_t p = cand->p[k], q = cand->q[k] & ~(cand->decided ? TC_PAIR_BAND : 0u);
         tc_close_pair cp = {pair_key(blk, mmsi, p, q), p, q};
         out->v[cur[shard_of(cp.key, nshards)]++] = cp;
       }

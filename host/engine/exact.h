@@ -31,7 +31,8 @@ typedef struct {
 
 void tc_closebuf_free(tc_closebuf *c);
 
-/* out = the close pairs among cand (mmsi: the track window's vessel MMSIs), split
+/* out = the close pairs among cand (mmsi: the track window's vessel MMSIs; a decided
+ * list's unflagged pairs are taken as close, its TC_PAIR_BAND pairs tested), split
  * into nshards shards by mmsi pair, each in grid time order: kept in the backend's
  * order when it emits grid time by grid time, else sorted by p. A pair a backend
  * reported twice appears twice (the runs drop the repeat). */

@@ -385,6 +385,7 @@ int64_t tc_grid_cpu_first(const tc_grid_cpu *g) { return g->first; }
 int64_t tc_grid_cpu_last_fix(const tc_grid_cpu *g) { return g->last_fix; }
 size_t tc_grid_cpu_vessels(const tc_grid_cpu *g) { return g->ps.vt[g->ps.cur].nv; }
 const uint32_t *tc_grid_cpu_mmsi(const tc_grid_cpu *g) { return g->ps.vt[g->ps.cur].mmsi; }
+const int64_t *tc_grid_cpu_last_kept(const tc_grid_cpu *g) { return g->ps.vt[g->ps.cur].lt; }
 
 /* The screen's unit vectors, in a loop of its own so that it runs 4 wide where the
  * CPU has AVX2 (same IEEE operations in the same order, so the same bits). */

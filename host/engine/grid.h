@@ -42,6 +42,10 @@ size_t tc_grid_cpu_compactions(const tc_grid_cpu *g); /* so far */
 int64_t tc_grid_cpu_first(const tc_grid_cpu *g);
 int64_t tc_grid_cpu_last_fix(const tc_grid_cpu *g);
 
+/* Each held vessel's last kept fix time (INT64_MIN: none), in the order of
+ * tc_grid_cpu_mmsi: the teleport filter's state, valid until the next add. */
+const int64_t *tc_grid_cpu_last_kept(const tc_grid_cpu *g);
+
 /* The vessels held and their MMSIs (blk->vid indexes them), valid until the next add. */
 size_t tc_grid_cpu_vessels(const tc_grid_cpu *g);
 const uint32_t *tc_grid_cpu_mmsi(const tc_grid_cpu *g);

@@ -71,6 +71,7 @@ typedef struct {
   size_t cap_speed;
   tc_runs **runs;              /* one per shard: pairs split by hash, linked in parallel */
   tc_encounter_list *found;    /* per shard */
+  tc_edge_runs *edges;         /* per shard, in a part run */
   unsigned nshards;
   tc_engine_stats *stats;
 } engine;
@@ -188,10 +189,15 @@ tc_status tc_encounters_run(const tc_bucket_source *src, const tc_params *p,
   return tc_encounters_run_hooked(src, p, ops, cfg, NULL, out, stats, err);
 }
 
-tc_status tc_encounters_run_hooked(const tc_bucket_source *src, const tc_params *p,
-                                   const tc_backend_ops *ops, const tc_backend_config *cfg,
-                                   const tc_engine_hooks *hooks, tc_encounter_list *out,
-                                   tc_engine_stats *stats, tc_err *err) {
+tc_status tc_encounters_run_hooked(const tc_bucket_source *src, const tc_params *p, const tc_backend_ops *ops,
+                                   const tc_backend_config *cfg, const tc_engine_hooks *hooks,
+                                   tc_encounter_list *out, tc_engine_stats *stats, tc_err *err) {
+  static const tc_engine_hooks none = {0};
+  if (!hooks)
+    hooks = &none;
+  /* a part's runs at its edges are not in a checkpoint's state */
+  if (hooks->edges && (hooks->restore || hooks->after_slice))
+    return tc_fail(err, TC_ERR_ARG, "a time part of a split run takes no checkpoints");
   tc_status s = tc_params_check(p, err);
   if (s != TC_OK)
     return s;
@@ -215,15 +221,20 @@ tc_status tc_encounters_run_hooked(const tc_bucket_source *src, const tc_params 
   bc.dist_m = p->dist_m;
   bc.single_precision = p->single_precision;
   bc.threads = p->threads;
+  bc.decide = 1; /* a device that decides sends back close pairs, not candidates */
   if ((s = ops->create(&bc, &e.bstate, err)) != TC_OK)
     goto cleanup;
   stats->precision = ops->precision ? ops->precision(e.bstate) : "double";
   e.nshards = (unsigned)p->threads;
   e.runs = calloc(e.nshards, sizeof *e.runs);
   e.found = calloc(e.nshards, sizeof *e.found);
-  s = e.runs && e.found ? tc_grid_cpu_create(p->slot, p->max_gap, p->max_implied_speed_kn, &e.grid) : TC_ERR_NOMEM;
+  e.edges = hooks->edges ? calloc(e.nshards, sizeof *e.edges) : NULL;
+  s = e.runs && e.found && (e.edges || !hooks->edges)
+          ? tc_grid_cpu_create(p->slot, p->max_gap, p->max_implied_speed_kn, &e.grid)
+          : TC_ERR_NOMEM;
   for (unsigned k = 0; s == TC_OK && k < e.nshards; k++)
-    s = tc_runs_create(p, &e.runs[k]);
+    if ((s = tc_runs_create(p, &e.runs[k])) == TC_OK && e.edges)
+      tc_runs_set_head(e.runs[k], hooks->head_until, &e.edges[k]);
   if (s != TC_OK) {
     tc_fail(err, s, "out of memory starting the engine");
     goto cleanup;
@@ -232,7 +243,7 @@ tc_status tc_encounters_run_hooked(const tc_bucket_source *src, const tc_params 
   int64_t s_done = INT64_MIN; /* grid times below this are processed */
   tc_engine_view view = {e.grid, e.runs, e.found, e.nshards, &s_done, stats};
   uint64_t slice = 0;
-  if (hooks && hooks->restore && (s = hooks->restore(hooks->ctx, &view, err)) != TC_OK)
+  if (hooks->restore && (s = hooks->restore(hooks->ctx, &view, err)) != TC_OK)
     goto cleanup;
   job.src = src;
   job.cols = &cols;
@@ -271,6 +282,8 @@ tc_status tc_encounters_run_hooked(const tc_bucket_source *src, const tc_params 
                                            : "out of memory computing grid positions");
         goto cleanup;
       }
+      if (hooks->after_add && (s = hooks->after_add(hooks->ctx, e.grid, T, err)) != TC_OK)
+        goto cleanup;
       /* The rows are now positions: they take the next slice while this one's grid
        * times are processed (reading during the add would only slow both down). */
       if (pthread_create(&th, NULL, prefetch_main, &job) != 0) {
@@ -300,19 +313,44 @@ tc_status tc_encounters_run_hooked(const tc_bucket_source *src, const tc_params 
     int64_t was = s_done;
     if (hi > s_done || s_done == INT64_MIN)
       s_done = s_fin > s_done ? s_fin : s_done;
-    if (eof || s_done != was) { /* else no grid time became final: nothing new can close */
+    if (hooks->tick) {
+      tc_engine_tick tk = {stats->reads, stats->fixes_read, T, s_done};
+      hooks->tick(hooks->tick_ctx, &tk);
+    }
+    /* Every grid time before --to is final: what is left to read cannot add a close
+     * time, so the read stops here instead of carrying the grid to the store's end
+     * (a part of a rank's split keeps its runs open for the next part instead). */
+    int past_to = !src->read_all && p->to != INT64_MAX && s_done != INT64_MIN && s_done >= p->to;
+    /* A part ends at p->to: a close time of the next part (>= p->to) may still extend
+     * what ended less than merge_gap before it. */
+    int part_end = hooks->edges && p->to != INT64_MAX && s_done != INT64_MIN && s_done >= p->to;
+    if (eof || past_to || part_end || s_done != was) { /* else no grid time became final: nothing new can close */
       double t1 = now();
-      if ((s = link_runs(&e, NULL, eof ? INT64_MAX : s_done)) != TC_OK) {
+      if ((s = link_runs(&e, NULL, eof ? INT64_MAX : part_end ? p->to : past_to ? INT64_MAX : s_done)) != TC_OK) {
         tc_fail(err, s, "out of memory judging encounters");
         goto cleanup;
       }
+      for (unsigned k = 0; part_end && !eof && k < e.nshards; k++)
+        if ((s = tc_runs_export_open(e.runs[k], &e.edges[k])) != TC_OK) {
+          tc_fail(err, s, "out of memory keeping the runs open at the part's end");
+          goto cleanup;
+        }
       stats->t_runs += now() - t1;
     }
-    if (eof)
+    if (eof || part_end || past_to)
       break;
-    if (hooks && hooks->after_slice && (s = hooks->after_slice(hooks->ctx, &view, ++slice, err)) != TC_OK)
+    if (hooks->after_slice && (s = hooks->after_slice(hooks->ctx, &view, ++slice, err)) != TC_OK)
       goto cleanup;
   }
+  for (unsigned k = 0; e.edges && k < e.nshards; k++)
+    for (size_t i = 0; i < e.edges[k].n; i++) {
+      const tc_edge_runs *x = &e.edges[k];
+      if (tc_edge_runs_push(hooks->edges, x->key[i], x->flags[i], x->t + x->off[i], x->off[i + 1] - x->off[i]) !=
+          TC_OK) {
+        s = tc_fail(err, TC_ERR_NOMEM, "out of memory collecting the part's edge runs");
+        goto cleanup;
+      }
+    }
   for (unsigned k = 0; k < e.nshards; k++) {
     stats->candidates += tc_runs_candidates(e.runs[k]);
     for (size_t i = 0; i < e.found[k].n; i++)
@@ -337,6 +375,9 @@ cleanup:
     tc_runs_free(e.runs[k]);
   for (unsigned k = 0; e.found && k < e.nshards; k++)
     tc_encounter_list_free(&e.found[k]);
+  for (unsigned k = 0; e.edges && k < e.nshards; k++)
+    tc_edge_runs_free(&e.edges[k]);
+  free(e.edges);
   free(e.runs);
   free(e.found);
   tc_grid_cpu_free(e.grid);

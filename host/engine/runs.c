@@ -10,11 +10,7 @@
 #include "io/hugepages.h"
 #include "kernels/geo.h"
 
-typedef struct {
-  int64_t t;                 /* close grid time */
-  double la, oa, lb, ob;     /* the two positions (vessel a, vessel b) */
-  double sa, sb;             /* their slot speeds (NAN: undefined) */
-} close_time;
+typedef tc_close_time close_time;
 
 /* A pair's open candidate. Most are ships passing each other, with one or two close
  * times: the first is kept in the slot itself, so they cost no allocation, and start,
@@ -59,6 +55,8 @@ struct tc_runs {
   size_t tmp_cap;
   tc_encounter_list pending;
   uint64_t judged;
+  int64_t head_until;        /* candidates starting at or before it go to edges */
+  tc_edge_runs *edges;
 };
 
 /* Tables from this many entries (16 bytes each) outgrow the caches; smaller ones are
@@ -77,6 +75,7 @@ tc_status tc_runs_create(const tc_params *p, tc_runs **out) {
   if (!r)
     return TC_ERR_NOMEM;
   r->p = *p;
+  r->head_until = INT64_MIN;
   tc_encounter_list_init(&r->pending);
   *out = r;
   return TC_OK;
@@ -215,29 +214,26 @@ static double median_speed(tc_runs *r, const close_time *v, size_t n, int b) {
   return tc_median(r->tmp, m);
 }
 
-/* Judges a candidate (spec §4) and empties it for reuse. */
-static tc_status judge(tc_runs *r, cand *c) {
-  if (c->n == 0)
-    return TC_OK;
+/* Judges close times v[0..n) of pair key (spec §4); an encounter goes to out. */
+static tc_status judge_times(tc_runs *r, uint64_t key, const close_time *v, size_t n, tc_encounter_list *out) {
   r->judged++;
-  const close_time *v = times_of(c);
-  int64_t start = v[0].t, end = c->last_t;
+  int64_t start = v[0].t, end = v[n - 1].t;
   if (end - start >= r->p.min_duration) {
-    if (!scratch(r, c->n))
+    if (!scratch(r, n))
       return TC_ERR_NOMEM;
-    double sa = median_speed(r, v, c->n, 0), sb = median_speed(r, v, c->n, 1);
+    double sa = median_speed(r, v, n, 0), sb = median_speed(r, v, n, 1);
     if (!isnan(sa) && !isnan(sb) && sa < r->p.max_speed_kn && sb < r->p.max_speed_kn) {
       tc_encounter e;
-      e.mmsi_a = (uint32_t)(c->key >> 32);
-      e.mmsi_b = (uint32_t)(c->key & 0xFFFFFFFFu);
+      e.mmsi_a = (uint32_t)(key >> 32);
+      e.mmsi_b = (uint32_t)(key & 0xFFFFFFFFu);
       e.start = start;
       e.end = end;
-      e.close_slots = (int32_t)c->n;
+      e.close_slots = (int32_t)n;
       /* Only for reported encounters: most candidates are ships passing, and the
        * distances and the circular mean's trigonometry would otherwise run for every
        * close pair. */
       double mn = INFINITY, sum_lat = 0, sum_sin = 0, sum_cos = 0;
-      for (size_t i = 0; i < c->n; i++) {
+      for (size_t i = 0; i < n; i++) {
         r->d[i] = tc_haversine_m(v[i].la, v[i].oa, v[i].lb, v[i].ob);
         if (r->d[i] < mn)
           mn = r->d[i];
@@ -248,17 +244,34 @@ static tc_status judge(tc_runs *r, cand *c) {
         sum_cos += cos(mlon * TC_DEG2RAD);
       }
       e.min_dist_m = mn;
-      e.median_dist_m = tc_median(r->d, c->n); /* every distance is defined; d is scratch */
-      e.mean_lat = sum_lat / (double)c->n;
+      e.median_dist_m = tc_median(r->d, n); /* every distance is defined; d is scratch */
+      e.mean_lat = sum_lat / (double)n;
       e.mean_lon = tc_norm_lon(atan2(sum_sin, sum_cos) / TC_DEG2RAD);
       e.speed_a_kn = sa;
       e.speed_b_kn = sb;
-      if (tc_encounter_list_push(&r->pending, &e) != TC_OK)
+      if (tc_encounter_list_push(out, &e) != TC_OK)
         return TC_ERR_NOMEM;
     }
   }
-  c->n = 0;
   return TC_OK;
+}
+
+tc_status tc_runs_judge_times(tc_runs *r, uint64_t key, const tc_close_time *v, size_t n,
+                              tc_encounter_list *out) {
+  return n ? judge_times(r, key, v, n, out) : TC_OK;
+}
+
+/* Judges a candidate (spec §4), or keeps it whole as a head edge run, and empties it
+ * for reuse. */
+static tc_status judge(tc_runs *r, cand *c, uint32_t tail) {
+  if (c->n == 0)
+    return TC_OK;
+  const close_time *v = times_of(c);
+  uint32_t flags = tail | (v[0].t <= r->head_until ? TC_EDGE_HEAD : 0);
+  tc_status s = flags ? tc_edge_runs_push(r->edges, c->key, flags, v, c->n)
+                      : judge_times(r, c->key, v, c->n, &r->pending);
+  c->n = 0;
+  return s;
 }
 
 static tc_status cand_push(cand *c, const close_time *ct) {
@@ -326,7 +339,7 @@ tc_status tc_runs_add(tc_runs *r, const tc_grid_block *blk, const tc_closebuf *c
     if (c->n && c->last_t == s)
       continue; /* reported twice by the backend */
     if (c->n && s - c->last_t > r->p.merge_gap)
-      TC_TRY(judge(r, c));
+      TC_TRY(judge(r, c, 0));
     uint32_t p = cp->p, q = cp->q;
     close_time ct = {s, blk->lat[p], blk->lon[p], blk->lat[q], blk->lon[q], speed[p], speed[q]};
     TC_TRY(cand_push(c, &ct));
@@ -335,8 +348,8 @@ tc_status tc_runs_add(tc_runs *r, const tc_grid_block *blk, const tc_closebuf *c
 }
 
 /* Judges the candidate in slot k and frees the slot. */
-static tc_status close_slot(tc_runs *r, uint32_t k) {
-  TC_TRY(judge(r, &r->c[k]));
+static tc_status close_slot(tc_runs *r, uint32_t k, uint32_t tail) {
+  TC_TRY(judge(r, &r->c[k], tail));
   table_remove(r, table_find(r, r->c[k].key));
   slot_free(r, k);
   return TC_OK;
@@ -346,7 +359,7 @@ tc_status tc_runs_flush(tc_runs *r, int64_t s_next, tc_encounter_list *out) {
   if (s_next == INT64_MAX) { /* the end: every candidate is closed */
     for (uint32_t k = 0; k < r->nc; k++)
       if (r->c[k].key)
-        TC_TRY(close_slot(r, k));
+        TC_TRY(close_slot(r, k, 0));
     r->qn = 0;
   } else {
     /* A candidate whose last close time is more than merge_gap before s_next can no
@@ -373,7 +386,7 @@ tc_status tc_runs_flush(tc_runs *r, int64_t s_next, tc_encounter_list *out) {
       r->qn--;
       const cand *c = &r->c[a.slot];
       if (s_next - c->last_t > r->p.merge_gap)
-        TC_TRY(close_slot(r, a.slot));
+        TC_TRY(close_slot(r, a.slot, 0));
       else
         TC_TRY(arrival_push(r, c->last_t, a.slot));
       qmask = r->qcap - 1; /* the push may have grown the ring */
@@ -382,6 +395,54 @@ tc_status tc_runs_flush(tc_runs *r, int64_t s_next, tc_encounter_list *out) {
   for (size_t i = 0; i < r->pending.n; i++)
     TC_TRY(tc_encounter_list_push(out, &r->pending.v[i]));
   r->pending.n = 0;
+  return TC_OK;
+}
+
+void tc_runs_set_head(tc_runs *r, int64_t head_until, tc_edge_runs *edges) {
+  r->head_until = edges ? head_until : INT64_MIN;
+  r->edges = edges;
+}
+
+tc_status tc_runs_export_open(tc_runs *r, tc_edge_runs *edges) {
+  tc_edge_runs *was = r->edges;
+  r->edges = edges;
+  tc_status s = TC_OK;
+  for (uint32_t k = 0; s == TC_OK && k < r->nc; k++)
+    if (r->c[k].key)
+      s = close_slot(r, k, TC_EDGE_TAIL);
+  r->qn = 0;
+  r->edges = was;
+  return s;
+}
+
+void tc_edge_runs_init(tc_edge_runs *e) { memset(e, 0, sizeof *e); }
+
+void tc_edge_runs_free(tc_edge_runs *e) {
+  if (!e)
+    return;
+  free(e->key);
+  free(e->flags);
+  free(e->off);
+  free(e->t);
+  tc_edge_runs_init(e);
+}
+
+tc_status tc_edge_runs_push(tc_edge_runs *e, uint64_t key, uint32_t flags, const tc_close_time *v, size_t n) {
+  void **const arr[] = {(void **)&e->key, (void **)&e->flags, (void **)&e->off};
+  const size_t size[] = {sizeof *e->key, sizeof *e->flags, sizeof *e->off};
+  if (!tc_reserve_all(arr, size, 3, &e->cap, e->n + 2))
+    return TC_ERR_NOMEM;
+  tc_close_time *t = tc_grow(e->t, &e->capt, e->nt + n, sizeof *e->t, 256);
+  if (!t)
+    return TC_ERR_NOMEM;
+  e->t = t;
+  memcpy(e->t + e->nt, v, n * sizeof *v);
+  e->off[e->n] = e->nt;
+  e->key[e->n] = key;
+  e->flags[e->n] = flags;
+  e->nt += n;
+  e->n++;
+  e->off[e->n] = e->nt;
   return TC_OK;
 }
 

@@ -16,6 +16,30 @@
 
 typedef struct tc_runs tc_runs;
 
+/* One close grid time of a pair: both positions and slot speeds (NAN: undefined). */
+typedef struct {
+  int64_t t;
+  double la, oa, lb, ob;     /* vessel a's position, vessel b's */
+  double sa, sb;
+} tc_close_time;
+
+/* Candidates at the edges of a time part (host/engine/parts.h), kept whole instead of
+ * judged, because a neighbouring part may extend them: run i is key[i]'s close times
+ * t[off[i] .. off[i+1]), flags[i] TC_EDGE_HEAD (it may continue a run of the part
+ * before) and/or TC_EDGE_TAIL (still open at the part's end). */
+enum { TC_EDGE_HEAD = 1, TC_EDGE_TAIL = 2 };
+typedef struct {
+  uint64_t *key;
+  uint32_t *flags;
+  uint64_t *off;             /* n + 1 entries once n > 0 */
+  size_t n, cap;
+  tc_close_time *t;
+  size_t nt, capt;
+} tc_edge_runs;
+void tc_edge_runs_init(tc_edge_runs *e);
+void tc_edge_runs_free(tc_edge_runs *e);
+tc_status tc_edge_runs_push(tc_edge_runs *e, uint64_t key, uint32_t flags, const tc_close_time *v, size_t n);
+
 tc_status tc_runs_create(const tc_params *p, tc_runs **out);
 void tc_runs_free(tc_runs *r);
 
@@ -32,6 +56,17 @@ unsigned tc_runs_shard(uint64_t pair_key, unsigned nshards);
 /* Every later close time is >= s_next: candidates that can no longer grow are
  * judged and the encounters appended to out. INT64_MAX closes everything. */
 tc_status tc_runs_flush(tc_runs *r, int64_t s_next, tc_encounter_list *out);
+
+/* Candidates whose first close time is <= head_until go to edges, unjudged
+ * (INT64_MIN, the default: none). */
+void tc_runs_set_head(tc_runs *r, int64_t head_until, tc_edge_runs *edges);
+/* Moves every open candidate to edges as a tail (a head too when it is one), instead
+ * of the INT64_MAX flush's judging. */
+tc_status tc_runs_export_open(tc_runs *r, tc_edge_runs *edges);
+/* Judges the close times v[0..n) of pair key as one candidate (spec §4), appending the
+ * encounter, if it is one, to out. */
+tc_status tc_runs_judge_times(tc_runs *r, uint64_t key, const tc_close_time *v, size_t n,
+                              tc_encounter_list *out);
 
 uint64_t tc_runs_candidates(const tc_runs *r); /* candidates judged so far */
 size_t tc_runs_open(const tc_runs *r);         /* pairs with an open candidate */

@@ -93,6 +93,6 @@ static tc_status memory_next(void *vctx, tc_columns *cols, int64_t *t_end, int *
 }
 
 tc_bucket_source tc_memory_source_get(tc_memory_source *m) {
-  tc_bucket_source s = {m, memory_next};
+  tc_bucket_source s = {m, memory_next, 0};
   return s;
 }

@@ -16,6 +16,10 @@ typedef struct {
    * the call every fix with t < *t_end has been delivered. *eof = 1 (and cols empty)
    * when there is nothing more. */
   tc_status (*next)(void *ctx, tc_columns *cols, int64_t *t_end, int *eof, tc_err *err);
+  /* 1: the engine reads to the end even when --to leaves nothing more to find (a tee
+   * feeds every slice to the events); 0: it stops once every grid time before --to
+   * is final. */
+  int read_all;
 } tc_bucket_source;
 
 /* Every bucket of an open store, in time order, in slices of whole chunks (the

@@ -121,7 +121,7 @@ static tc_status multi_next(void *vctx, tc_columns *cols, int64_t *t_end, int *e
 }
 
 tc_bucket_source tc_multi_source_get(tc_multi_source *m) {
-  tc_bucket_source s = {m, multi_next};
+  tc_bucket_source s = {m, multi_next, 0};
   return s;
 }
 
@@ -154,4 +154,18 @@ tc_status tc_multi_source_skip(tc_multi_source *m, uint64_t buckets, int64_t t_d
                    (unsigned long long)buckets);
   m->t_done = t_done;
   return TC_OK;
+}
+
+void tc_multi_source_seek(tc_multi_source *m, int64_t t) {
+  for (size_t i = 0; i < m->n; i++) {
+    tc_store_source_ctx *c = &m->ctx[i];
+    const tc_store_info *info = tc_store_get_info(c->store);
+    c->row = 0;
+    for (c->k = 0; c->k < info->nbuckets; c->k++) {
+      int64_t t0;
+      uint64_t rows;
+      if (tc_store_bucket(c->store, c->k, &t0, &rows) != TC_OK || t0 + info->bucket_s > t)
+        break;
+    }
+  }
 }

@@ -56,6 +56,6 @@ tc_bucket_source tc_store_source(tc_store_source_ctx *ctx, tc_store *store) {
   ctx->slice = 0;
   ctx->slice_rows = SLICE_ROWS;
   ctx->threads = 0;
-  tc_bucket_source s = {ctx, store_next};
+  tc_bucket_source s = {ctx, store_next, 0};
   return s;
 }

@@ -11,7 +11,11 @@
 #include "host/events/internal.h"
 #include "kernels/geo.h"
 
-#define TIME_BLOCK 86400 /* s; a gap's ends are entered once per block it spans */
+/* s; a gap's ends are entered once per block it spans. An hour, not a day: a fix visits
+ * the ends of the gaps in its cells and block, and where a receiver failed for hours
+ * every vessel's gap ends lie in the same cells; with day blocks each fix of that day
+ * before and after the outage visited all of them only to find its time outside. */
+#define TIME_BLOCK 3600
 
 typedef struct {
   uint64_t key;   /* cell and time block; 0: empty */
@@ -31,6 +35,11 @@ struct tc_cov_index {
   size_t bcap, bn;
   entry *e;
   size_t en, ecap;
+  /* The prefilter: every (1° latitude row, 1° longitude column, time block) within the
+   * radius of a gap end during its gap, so that the many fixes near no gap cost one
+   * lookup and no trigonometry. 0: empty. */
+  uint64_t *coarse;
+  size_t ccap, cn;
 };
 
 static uint64_t mix(uint64_t x) {
@@ -95,6 +104,61 @@ static tc_status insert(tc_cov_index *ix, uint64_t key, uint32_t gap, int end) {
   return TC_OK;
 }
 
+#define ANY_LON 360 /* a column key meaning every longitude (near the poles) */
+
+static uint64_t coarse_key(int64_t ilat, int64_t ilon, int64_t tb) {
+  return ((uint64_t)(ilat + 90) << 56 | (uint64_t)ilon << 46 | ((uint64_t)tb & 0x1fffffffffffULL) << 1) | 1u;
+}
+
+static size_t coarse_slot(const tc_cov_index *ix, uint64_t key) {
+  size_t mask = ix->ccap - 1, h = mix(key) & mask;
+  while (ix->coarse[h] && ix->coarse[h] != key)
+    h = (h + 1) & mask;
+  return h;
+}
+
+static int coarse_has(const tc_cov_index *ix, uint64_t key) { return ix->coarse[coarse_slot(ix, key)] == key; }
+
+static tc_status coarse_put(tc_cov_index *ix, uint64_t key) {
+  if (2 * (ix->cn + 1) > ix->ccap) {
+    size_t cap = ix->ccap ? 2 * ix->ccap : 1024, ocap = ix->ccap;
+    uint64_t *nb = calloc(cap, sizeof *nb), *old = ix->coarse;
+    if (!nb)
+      return TC_ERR_NOMEM;
+    ix->coarse = nb;
+    ix->ccap = cap;
+    for (size_t i = 0; i < ocap; i++)
+      if (old[i])
+        nb[coarse_slot(ix, old[i])] = old[i];
+    free(old);
+  }
+  size_t h = coarse_slot(ix, key);
+  if (!ix->coarse[h]) {
+    ix->coarse[h] = key;
+    ix->cn++;
+  }
+  return TC_OK;
+}
+
+/* The coarse cells holding every point within the radius of (lat, lon) during blocks
+ * [tb0, tb1]. Haversine: sin²(d/2R) >= sin²(Δφ/2) and >= cos φ1 cos φ2 sin²(Δλ/2), so a
+ * point within r lies within r/R of latitude and, where both latitudes stay below φm,
+ * within 2 asin(sin(r/2R) / cos φm) of longitude (any longitude when that is >= 1). */
+static tc_status coarse_end(tc_cov_index *ix, double lat, double lon, int64_t tb0, int64_t tb1) {
+  double dlat = ix->radius / TC_EARTH_R_M / TC_DEG2RAD * 1.001 + 1e-9;
+  double lo_lat = lat - dlat < -90.0 ? -90.0 : lat - dlat, hi_lat = lat + dlat > 90.0 ? 90.0 : lat + dlat;
+  double pm = fmax(fabs(lo_lat), fabs(hi_lat)) * TC_DEG2RAD;
+  double q = sin(ix->radius / (2.0 * TC_EARTH_R_M)) / cos(pm);
+  double dlon = q >= 1.0 || pm >= TC_PI / 2 ? 360.0 : 2.0 * asin(q) / TC_DEG2RAD * 1.001 + 1e-9;
+  int64_t c0 = (int64_t)floor(lon - dlon), c1 = (int64_t)floor(lon + dlon);
+  int any = c1 - c0 >= 359;
+  for (int64_t tb = tb0; tb <= tb1; tb++)
+    for (int64_t r = (int64_t)floor(lo_lat); r <= (int64_t)floor(hi_lat); r++)
+      for (int64_t c = any ? ANY_LON : c0; c <= (any ? ANY_LON : c1); c++)
+        TC_TRY(coarse_put(ix, coarse_key(r, any ? ANY_LON : ((c % 360) + 360) % 360, tb)));
+  return TC_OK;
+}
+
 tc_status tc_cov_create(tc_gap_rec *gaps, size_t n, double radius_m, int64_t window,
                         tc_cov_index **out) {
   *out = NULL;
@@ -116,8 +180,11 @@ tc_status tc_cov_create(tc_gap_rec *gaps, size_t n, double radius_m, int64_t win
     for (int end = 0; end < 2 && s == TC_OK; end++) {
       int64_t c[3];
       cell_of(ix, end ? gaps[g].g.lat1 : gaps[g].g.lat0, end ? gaps[g].g.lon1 : gaps[g].g.lon0, c);
-      for (int64_t tb = floor_div(gaps[g].g.t0, TIME_BLOCK); s == TC_OK && tb <= floor_div(gaps[g].g.t1 - 1, TIME_BLOCK); tb++)
+      int64_t tb0 = floor_div(gaps[g].g.t0, TIME_BLOCK), tb1 = floor_div(gaps[g].g.t1 - 1, TIME_BLOCK);
+      for (int64_t tb = tb0; s == TC_OK && tb <= tb1; tb++)
         s = insert(ix, key_of(c[0], c[1], c[2], tb), (uint32_t)g, end);
+      if (s == TC_OK)
+        s = coarse_end(ix, end ? gaps[g].g.lat1 : gaps[g].g.lat0, end ? gaps[g].g.lon1 : gaps[g].g.lon0, tb0, tb1);
     }
   if (s != TC_OK) {
     tc_cov_free(ix);
@@ -132,6 +199,7 @@ void tc_cov_free(tc_cov_index *ix) {
     return;
   free(ix->b);
   free(ix->e);
+  free(ix->coarse);
   free(ix);
 }
 
@@ -167,7 +235,10 @@ static void thin(tc_gap_rec *r, int64_t window) {
 tc_status tc_cov_add(tc_cov_index *ix, uint32_t mmsi, int64_t t, double lat, double lon) {
   if (ix->bn == 0)
     return TC_OK;
-  int64_t c[3], tb = floor_div(t, TIME_BLOCK);
+  int64_t c[3], tb = floor_div(t, TIME_BLOCK), ilat = (int64_t)floor(lat);
+  int64_t ilon = (((int64_t)floor(lon) % 360) + 360) % 360;
+  if (!coarse_has(ix, coarse_key(ilat, ilon, tb)) && !coarse_has(ix, coarse_key(ilat, ANY_LON, tb)))
+    return TC_OK; /* no gap end within the radius during this block */
   cell_of(ix, lat, lon, c);
   double cl = tc_cos_lat(lat);
   for (int dx = -1; dx <= 1; dx++)

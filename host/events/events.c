@@ -130,21 +130,49 @@ struct tc_events {
   tc_gap_rec *gaps;
   size_t n_gaps, cap_gaps;
   tc_cov_index *cov;
+  /* (t, mmsi) of the fixes pass 1's teleport filter dropped, sorted by (mmsi, t) for
+   * pass 2, which reads the same rows and so needs neither the filter's haversine nor
+   * the vessel table: it skips these and keeps the rest */
+  tc_seen *drops;
+  size_t n_drops, cap_drops;
+  int drops_sorted;
   tc_columns cols;
   tc_event_lists found;   /* pass 1's loitering events */
   tc_event_stats st;
   int finished;           /* pass 1 over: loitering runs closed */
 };
 
+static int cmp_drop(const void *pa, const void *pb) {
+  const tc_seen *a = pa, *b = pb;
+  if (a->mmsi != b->mmsi)
+    return a->mmsi < b->mmsi ? -1 : 1;
+  return (a->t > b->t) - (a->t < b->t);
+}
+
+/* Pass 2's fixes: those pass 1 kept, to the coverage index. */
+static tc_status slice2(tc_events *r, const tc_columns *c, tc_err *err) {
+  if (!r->drops_sorted && r->n_drops > 1)
+    qsort(r->drops, r->n_drops, sizeof *r->drops, cmp_drop);
+  r->drops_sorted = 1;
+  for (size_t i = 0; i < c->n; i++) {
+    tc_seen key = {c->t[i], c->mmsi[i]};
+    if (r->n_drops && bsearch(&key, r->drops, r->n_drops, sizeof key, cmp_drop))
+      continue;
+    if (tc_cov_add(r->cov, key.mmsi, key.t, c->lat[i], c->lon[i]) != TC_OK)
+      return tc_fail(err, TC_ERR_NOMEM, "events: out of memory (coverage evidence)");
+  }
+  return TC_OK;
+}
+
 /* Every kept fix of one slice to pass 1's detectors or pass 2's index. */
 static tc_status slice(tc_events *r, const tc_columns *c, int second, tc_err *err) {
+  if (second)
+    return r->cov ? slice2(r, c, err) : TC_OK;
   const tc_params *p = &r->p;
   tc_event_stats *st = &r->st;
-  int loiter = !second && (r->e.kinds & TC_EV_LOITER);
-  if (!second) {
-    st->reads++;
-    st->fixes_read += c->n;
-  }
+  int loiter = r->e.kinds & TC_EV_LOITER;
+  st->reads++;
+  st->fixes_read += c->n;
   for (size_t i = 0; i < c->n; i++) {
     size_t k;
     last_fix *v = vessel(&r->vs, c->mmsi[i], &k);
@@ -153,13 +181,13 @@ static tc_status slice(tc_events *r, const tc_columns *c, int second, tc_err *er
     int64_t t = c->t[i];
     double la = c->lat[i], lo = c->lon[i];
     if (v->lt != INT64_MIN && !tc_ev_teleport_keep(t - v->lt, v->la, v->lo, la, lo, p->max_gap, r->mps)) {
-      st->teleport_dropped += !second;
+      st->teleport_dropped++;
+      tc_seen *d = tc_grow(r->drops, &r->cap_drops, r->n_drops + 1, sizeof *d, 64);
+      if (!d)
+        return tc_fail(err, TC_ERR_NOMEM, "events: out of memory (teleports)");
+      r->drops = d;
+      d[r->n_drops++] = (tc_seen){t, v->mmsi};
       continue;
-    }
-    if (second) {
-      if (r->cov && tc_cov_add(r->cov, v->mmsi, t, la, lo) != TC_OK)
-        return tc_fail(err, TC_ERR_NOMEM, "events: out of memory (coverage evidence)");
-      goto kept;
     }
     if (loiter) {
       if (k >= r->n_ls) {
@@ -183,7 +211,6 @@ static tc_status slice(tc_events *r, const tc_columns *c, int second, tc_err *er
       tc_gap *x = &g[r->n_gaps++].g;
       *x = (tc_gap){v->mmsi, v->lt, t, v->la, v->lo, la, lo, tc_haversine_m(v->la, v->lo, la, lo), 0, 0};
     }
-  kept:
     v->lt = t;
     v->la = la;
     v->lo = lo;
@@ -234,6 +261,7 @@ void tc_events_free(tc_events *r) {
   for (size_t i = 0; i < r->n_gaps; i++)
     free(r->gaps[i].seen);
   free(r->gaps);
+  free(r->drops);
   tc_columns_free(&r->cols);
   tc_event_lists_free(&r->found);
   free(r);
@@ -257,7 +285,7 @@ static tc_status tee_next(void *vctx, tc_columns *cols, int64_t *t_end, int *eof
 tc_bucket_source tc_events_tee(tc_events_tee_ctx *ctx, const tc_bucket_source *inner, tc_events *ev) {
   ctx->inner = inner;
   ctx->ev = ev;
-  tc_bucket_source s = {ctx, tee_next};
+  tc_bucket_source s = {ctx, tee_next, 1};
   return s;
 }
 

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "host/opencl/cl_program.h"
+#include "host/engine/exact.h"
 #include "host/opencl/cl_state.h"
 #include "kernels/geo.h"
 
@@ -19,6 +20,10 @@ static void oc_destroy(void *state) {
   tc_ocl *s = state;
   if (!s)
     return;
+  for (int i = 0; i < s->nsub; i++) {
+    oc_destroy(s->sub[i]);
+    tc_pairbuf_free(&s->part[i]);
+  }
   if (s->q)
     clFinish(s->q);
   if (s->xq)
@@ -88,6 +93,21 @@ cleanup:
  * cell size the host must use so both agree exactly. */
 static tc_status set_geometry(tc_ocl *s, double dist_m, tc_err *err) {
   double scr = tc_screen_chord2(dist_m, s->single), cell = tc_cell_size(scr);
+  /* The close bound of the device's decision (tc_decide_emit of kernels/cells.cl): a
+   * squared chord below it is close. Double: the host's own band (tc_exact_bounds), 1e-6
+   * of the chord wide, against offsets exact to ~1e-15; so a pair below it is within
+   * dist by far more than the host's chord or haversine could err, and the host, given it,
+   * would call it close too. Single: the screen's own margin mirrored below, rounded
+   * down. Everything between this bound and the screen goes to the host's exact test. */
+  double lo2 = -1, hi2 = -1;
+  tc_exact_bounds(dist_m, &lo2, &hi2);
+  double band_single = tc_chord2_of_dist(dist_m) * (1.0 - TC_SCREEN_REL_SINGLE) - TC_SCREEN_ABS_SINGLE;
+  s->band_d = s->decide ? lo2 : INFINITY;
+  s->band_f = s->decide ? (cl_float)band_single : INFINITY;
+  if (s->decide && (double)s->band_f > band_single)
+    s->band_f = nextafterf(s->band_f, 0.0f);
+  if (s->band_f < 0)
+    s->band_f = 0;
   if (s->single) {
     s->cell_f = (cl_float)cell;
     if ((double)s->cell_f < cell)
@@ -180,6 +200,7 @@ static tc_status oc_create_common(const tc_backend_config *cfg, int allpairs, vo
   s->allpairs = allpairs;
   s->profile = cfg->profile != 0;
   s->threads = cfg->threads;
+  s->decide = cfg->decide != 0;
   if ((st = tc_cl_device_select(cfg->platform, cfg->device, cfg->device_type, &s->dev, err)))
     goto cleanup;
   s->single = cfg->single_precision || !s->dev.fp64; /* no fp64: float screen, exact recheck */
@@ -217,6 +238,7 @@ static tc_status oc_create_common(const tc_backend_config *cfg, int allpairs, vo
   snprintf(s->info.device, sizeof s->info.device, "%s", s->dev.name);
   tc_cl_build_options(s->single, s->dev.fp64, s->info.options, sizeof s->info.options);
   s->info.single = s->single;
+  s->info.decide = s->decide;
   s->info.work_group = s->wg;
   s->info.budget = s->budget;
   s->info.max_positions = s->nmax;
@@ -229,17 +251,54 @@ cleanup:
   return st;
 }
 
+/* One instance, or with several devices (--device all or a list) a shell over one per
+ * device (cl_multi.c). */
+static tc_status oc_create_devices(const tc_backend_config *cfg, int allpairs, void **state,
+                                   tc_err *err) {
+  tc_backend_config one[TC_MAX_DEVICES];
+  int n = 0;
+  tc_status st = tc_ocl_multi_configs(cfg, one, &n, err);
+  if (st != TC_OK)
+    return st;
+  if (n <= 1)
+    return oc_create_common(n == 1 ? &one[0] : cfg, allpairs, state, err);
+  tc_ocl *s = calloc(1, sizeof *s);
+  if (!s)
+    return tc_fail(err, TC_ERR_NOMEM, "out of memory creating the OpenCL backend");
+  for (int i = 0; i < n && st == TC_OK; i++) {
+    void *sub = NULL;
+    if ((st = oc_create_common(&one[i], allpairs, &sub, err)) == TC_OK)
+      s->sub[s->nsub++] = sub;
+  }
+  if (st != TC_OK) {
+    tc_err_prefix(err, "--device %s, device %d of %d: ", cfg->all_devices ? "all" : "list",
+                  s->nsub + 1, n);
+    oc_destroy(s);
+    return st;
+  }
+  s->allpairs = allpairs;
+  s->decide = s->sub[0]->decide;
+  s->single = 0;
+  for (int i = 0; i < n; i++) /* one device in float makes the run's precision float */
+    s->single |= s->sub[i]->single;
+  s->info = s->sub[0]->info;
+  snprintf(s->info.device, sizeof s->info.device, "%d devices: %.96s, ...", n, s->sub[0]->dev.name);
+  snprintf(s->dev.name, sizeof s->dev.name, "%d devices", n);
+  *state = s;
+  return TC_OK;
+}
+
 static tc_status oc_create(const tc_backend_config *cfg, void **state, tc_err *err) {
-  return oc_create_common(cfg, 0, state, err);
+  return oc_create_devices(cfg, 0, state, err);
 }
 
 static tc_status oc_create_allpairs(const tc_backend_config *cfg, void **state, tc_err *err) {
-  return oc_create_common(cfg, 1, state, err);
+  return oc_create_devices(cfg, 1, state, err);
 }
 
 static tc_status oc_candidates(void *state, const tc_grid_block *blk, tc_pairbuf *out,
                                tc_backend_stats *stats, tc_err *err) {
-  return tc_ocl_candidates(state, blk, out, stats, err);
+  return tc_ocl_multi_candidates(state, blk, out, stats, err);
 }
 
 static const char *oc_precision(void *state) {
@@ -253,9 +312,13 @@ void tc_opencl_get_info(void *state, tc_opencl_info *info) {
 }
 
 tc_status tc_opencl_set_pair_capacity(void *state, size_t pairs, tc_err *err) {
+  tc_ocl *s = state;
   if (pairs == 0 || pairs >= TC_OCL_COUNT_LIMIT)
     return tc_fail(err, TC_ERR_ARG, "pair capacity %zu: expected 1 .. 2^31 - 1", pairs);
-  return tc_ocl_set_pair_cap(state, pairs, err);
+  tc_status st = TC_OK;
+  for (int i = 0; i < s->nsub && st == TC_OK; i++)
+    st = tc_ocl_set_pair_cap(s->sub[i], pairs, err);
+  return s->nsub ? st : tc_ocl_set_pair_cap(s, pairs, err);
 }
 
 /* A device call costs launches and transfers whatever its size: a few million
@@ -265,10 +328,49 @@ static size_t oc_block_positions(void *state) {
   return (size_t)4 << 20;
 }
 
+static void oc_profile(void *state, tc_device_profile *p);
+
+/* Several devices: the sums over them (start-up is sequential, so it adds up too); the
+ * smallest largest-buffer. */
+static void oc_profile_multi(const tc_ocl *s, tc_device_profile *p) {
+  oc_profile(s->sub[0], p);
+  p->devices = s->nsub;
+  for (int k = 1; k < s->nsub; k++) {
+    tc_device_profile d;
+    oc_profile(s->sub[k], &d);
+    p->t_context += d.t_context;
+    p->t_program += d.t_program;
+    p->cache_written |= d.cache_written;
+    p->t_stage += d.t_stage;
+    p->t_wait += d.t_wait;
+    p->t_keys += d.t_keys;
+    p->t_sort += d.t_sort;
+    p->t_pairs += d.t_pairs;
+    p->t_write += d.t_write;
+    p->t_read += d.t_read;
+    p->bytes_up += d.bytes_up;
+    p->bytes_down += d.bytes_down;
+    p->listed += d.listed;
+    p->band += d.band;
+    p->batches += d.batches;
+    p->split_blocks += d.split_blocks;
+    p->retries += d.retries;
+    p->splits += d.splits;
+    p->budget += d.budget;
+    if (d.max_alloc < p->max_alloc)
+      p->max_alloc = d.max_alloc;
+  }
+}
+
 static void oc_profile(void *state, tc_device_profile *p) {
   const tc_ocl *s = state;
   const tc_opencl_info *i = &s->info;
+  if (s->nsub) {
+    oc_profile_multi(s, p);
+    return;
+  }
   memset(p, 0, sizeof *p);
+  p->devices = 1;
   p->t_context = i->t_context;
   p->t_program = i->t_program;
   p->program_from = tc_cl_from_name(i->program_from);
@@ -282,6 +384,9 @@ static void oc_profile(void *state, tc_device_profile *p) {
   p->t_read = i->t_read;
   p->bytes_up = i->bytes_up;
   p->bytes_down = i->bytes_down;
+  p->decided = s->decide;
+  p->listed = i->listed;
+  p->band = i->band;
   p->blocks = i->blocks;
   p->batches = i->batches;
   p->split_blocks = i->split_blocks;

@@ -269,20 +269,21 @@ static tc_status pairs_kernel(ocl *s, int set, size_t n, size_t base, const cl_e
   cl_uint un = (cl_uint)n, ub = (cl_uint)base, cap = (cl_uint)s->pair_cap;
   const void *cell = s->single ? (const void *)&s->cell_f : (const void *)&s->cell_d;
   const void *scr = s->single ? (const void *)&s->screen_f : (const void *)&s->screen_d;
+  const void *band = s->single ? (const void *)&s->band_f : (const void *)&s->band_d;
   size_t rs = s->single ? sizeof(cl_float) : sizeof(cl_double);
   if ((st = fill_zero(s, s->count, 4, err)) != TC_OK)
     return st;
   if (s->allpairs) {
     inset *in = &s->in[set];
-    if ((st = args(s->k[K_ALLPAIRS], kname[K_ALLPAIRS], err, 13, A(in->cell), A(in->pos),
-                   A(in->slot), A(un), rs, cell, rs, scr, A(ub), A(s->pp), A(s->pq), A(cap),
+    if ((st = args(s->k[K_ALLPAIRS], kname[K_ALLPAIRS], err, 14, A(in->cell), A(in->pos),
+                   A(in->slot), A(un), rs, cell, rs, scr, rs, band, A(ub), A(s->pp), A(s->pq), A(cap),
                    A(s->count), L(s->wg * 16), L(s->wg * s->rsize))) != TC_OK ||
         (st = launch(s, K_ALLPAIRS, n, wait, P_PAIRS, err)) != TC_OK)
       return st;
   } else {
     inset *in = &s->in[set];
-    if ((st = args(s->k[K_NEIGH], kname[K_NEIGH], err, 15, A(s->scell), A(s->spos), A(s->sidx),
-                   A(s->start), A(in->boff), A(un), rs, cell, rs, scr, A(ub), A(s->pp), A(s->pq),
+    if ((st = args(s->k[K_NEIGH], kname[K_NEIGH], err, 16, A(s->scell), A(s->spos), A(s->sidx),
+                   A(s->start), A(in->boff), A(un), rs, cell, rs, scr, rs, band, A(ub), A(s->pp), A(s->pq),
                    A(cap), A(s->count), A(s->tests), L(s->wg * 8))) != TC_OK ||
         (st = launch(s, K_NEIGH, n, NULL, P_PAIRS, err)) != TC_OK)
       return st;
@@ -439,10 +440,16 @@ static tc_status finish(ocl *s, const tc_grid_block *blk, tc_cl_batch b, int set
     goto cleanup;
   for (size_t g = 0; !s->allpairs && g < groups; g++)
     tests += s->htests[g];
+  uint64_t band = 0;
+  for (size_t i = 0; s->decide && i < m; i++)
+    band += (out->q[out->n + i] & TC_PAIR_BAND) != 0;
+  s->info.band += band;
+  s->info.listed += m;
   out->n += m;
   if (stats) {
     stats->candidates += m;
     stats->tests += tests;
+    stats->band += band;
   }
 cleanup:
   return st;
@@ -468,8 +475,9 @@ tc_status tc_ocl_candidates(ocl *s, const tc_grid_block *blk, tc_pairbuf *out,
   double k0 = s->info.t_keys + s->info.t_sort + s->info.t_pairs;
   double x0 = s->info.t_write + s->info.t_read;
   out->n = 0;
-  if (blk->n > UINT32_MAX - 1)
-    return tc_fail(err, TC_ERR_OVERFLOW, "grid block of %zu positions: over 2^32", blk->n);
+  out->decided = s->decide;
+  if (blk->n > TC_PAIR_BAND - 1) /* the band flag takes q's top bit */
+    return tc_fail(err, TC_ERR_OVERFLOW, "grid block of %zu positions: over 2^31", blk->n);
   if ((st = tc_cl_plan(blk, s->nmax, &plan, &nb, err)) != TC_OK)
     return st;
   s->info.blocks++;

@@ -143,7 +143,7 @@ cleanup:
   return st;
 }
 
-static int type_ok(const tc_cl_device_info *d, int type) {
+int tc_cl_device_type_ok(const tc_cl_device_info *d, int type) {
   if (type == TC_CL_TYPE_GPU)
     return (d->type_bits & CL_DEVICE_TYPE_GPU) != 0;
   if (type == TC_CL_TYPE_CPU)
@@ -159,6 +159,35 @@ static int rank_of(const tc_cl_device_info *d) {
   if (d->type_bits & CL_DEVICE_TYPE_CPU)
     return 2;
   return 3;
+}
+
+/* A device tc_cl_device_nth may hand out: of the platform and type, available, and of
+ * the kind `best` (rank_of). */
+static int nth_eligible(const tc_cl_device_info *d, int platform, int device_type, int best) {
+  return (platform < 0 || d->platform == platform) && tc_cl_device_type_ok(d, device_type) && d->available &&
+         (best < 0 || rank_of(d) == best);
+}
+
+tc_status tc_cl_device_nth(int platform, int device_type, int n, int *device, tc_err *err) {
+  tc_cl_device_info *list = NULL;
+  size_t nl = 0;
+  tc_status st = tc_cl_devices_list(&list, &nl, err);
+  if (st != TC_OK)
+    return st;
+  int best = -1, count = 0;
+  for (size_t i = 0; i < nl; i++)
+    if (nth_eligible(&list[i], platform, device_type, -1) && (best < 0 || rank_of(&list[i]) < best))
+      best = rank_of(&list[i]);
+  for (size_t i = 0; best >= 0 && i < nl; i++)
+    count += nth_eligible(&list[i], platform, device_type, best);
+  *device = -1;
+  for (size_t i = 0, k = 0; count && i < nl && *device < 0; i++)
+    if (nth_eligible(&list[i], platform, device_type, best) && (int)k++ == n % count)
+      *device = platform >= 0 ? list[i].device : list[i].index;
+  free(list);
+  if (*device < 0)
+    return tc_fail(err, TC_ERR_NOT_FOUND, "no available OpenCL device of the type asked for among %zu listed", nl);
+  return TC_OK;
 }
 
 tc_status tc_cl_device_select(int platform, int device, int device_type, tc_cl_device_info *out,
@@ -187,14 +216,14 @@ tc_status tc_cl_device_select(int platform, int device, int device_type, tc_cl_d
                                    device, n);
       goto cleanup;
     }
-    if (!type_ok(pick, device_type)) {
+    if (!tc_cl_device_type_ok(pick, device_type)) {
       st = tc_fail(err, TC_ERR_NOT_FOUND, "OpenCL device %d (%s) is a %s device, not %s", device,
                    pick->name, pick->type, tnames[device_type]);
       goto cleanup;
     }
   } else {
     for (size_t i = 0; i < n; i++) {
-      if ((platform >= 0 && list[i].platform != platform) || !type_ok(&list[i], device_type) ||
+      if ((platform >= 0 && list[i].platform != platform) || !tc_cl_device_type_ok(&list[i], device_type) ||
           !list[i].available)
         continue;
       if (!pick || rank_of(&list[i]) < rank_of(pick))

@@ -38,7 +38,17 @@ tc_status tc_cl_devices_list(tc_cl_device_info **list, size_t *n, tc_err *err);
 tc_status tc_cl_device_select(int platform, int device, int device_type, tc_cl_device_info *out,
                               tc_err *err);
 
+/* 1 when d is of the type (TC_CL_TYPE_*). */
+int tc_cl_device_type_ok(const tc_cl_device_info *d, int type);
+
 /* "gpu" / "cpu" / "any" -> TC_CL_TYPE_*. */
+/* For one of several processes sharing a machine (MPI ranks on a node): the n-th,
+ * modulo their number, of the devices tc_cl_device_select would choose among with
+ * device < 0 (available, of the type, the best kind present: GPUs before accelerators
+ * before CPUs). *device: the listing index, or the index within `platform` when
+ * platform >= 0, ready for tc_cl_device_select. */
+tc_status tc_cl_device_nth(int platform, int device_type, int n, int *device, tc_err *err);
+
 tc_status tc_cl_device_type_parse(const char *s, int *type, tc_err *err);
 
 #endif

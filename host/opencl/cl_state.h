@@ -24,8 +24,9 @@ typedef struct {
   cl_event written;     /* last write into this set */
 } tc_ocl_inset;
 
-typedef struct {
+typedef struct tc_ocl {
   int allpairs, single, profile, threads;
+  int decide;             /* lists are decided (tc_backend_config.decide) */
   tc_cl_device_info dev;
   cl_context ctx;
   cl_program prog;
@@ -33,8 +34,8 @@ typedef struct {
   cl_kernel k[TC_K_COUNT];
   size_t wg, rsize;       /* local size; bytes of one offset (4 floats or 4 doubles) */
   double cell;            /* cell size, exactly as the device holds it */
-  cl_float cell_f, screen_f;
-  cl_double cell_d, screen_d;
+  cl_float cell_f, screen_f, band_f;
+  cl_double cell_d, screen_d, band_d; /* band: below it close; +inf for plain candidates */
   size_t budget, used, nmax; /* device bytes allowed and held; positions per sub-batch */
   tc_ocl_inset in[2];
   cl_mem key, rank, scell, spos, sidx, start, tests, pp, pq, count;
@@ -47,6 +48,11 @@ typedef struct {
   cl_event pend[TC_OCL_MAX_PENDING];
   int pend_kind[TC_OCL_MAX_PENDING], npend;
   tc_opencl_info info;
+  /* Several devices: this instance is a shell over one instance per device (nsub > 1),
+   * each taking a contiguous share of every block's grid times (cl_multi.c). */
+  struct tc_ocl *sub[TC_MAX_DEVICES];
+  tc_pairbuf part[TC_MAX_DEVICES];
+  int nsub;
 } tc_ocl;
 
 /* Replaces *m by a fresh buffer of `bytes` (the old one held old_bytes). */
@@ -54,6 +60,13 @@ tc_status tc_ocl_remake(tc_ocl *s, cl_mem *m, size_t old_bytes, size_t bytes, co
                         tc_err *err);
 void tc_ocl_release(tc_ocl *s, cl_mem *m, size_t bytes);
 tc_status tc_ocl_set_pair_cap(tc_ocl *s, size_t cap, tc_err *err);
+/* The candidates op, of one device or (nsub > 1) of several. */
+tc_status tc_ocl_multi_candidates(tc_ocl *s, const tc_grid_block *blk, tc_pairbuf *out,
+                                  tc_backend_stats *stats, tc_err *err);
+/* The devices cfg lists (--device all or a list) as single-device configurations; *n = 0
+ * when cfg names one device. */
+tc_status tc_ocl_multi_configs(const tc_backend_config *cfg, tc_backend_config *out, int *n,
+                               tc_err *err);
 /* The candidates op. */
 tc_status tc_ocl_candidates(tc_ocl *s, const tc_grid_block *blk, tc_pairbuf *out,
                             tc_backend_stats *stats, tc_err *err);

@@ -49,7 +49,10 @@ static tc_status stores_key(tc_store *const *stores, size_t n, const tc_anchorag
     put(&h, "trajcorr anchorages 1", 21);
   else
     put(&h, "trajcorr anchorages set 1", 25);
-  put(&h, p, sizeof *p);
+  /* field by field: the struct's padding is not initialised, and hashing it gave
+   * every process its own key, so the cache was never read back */
+  double pv[4] = {p->cell_m, p->max_speed_kn, (double)p->min_vessels, p->name_radius_m};
+  put(&h, pv, sizeof pv);
   for (size_t i = 0; i < n; i++)
     TC_TRY(put_store(&h, stores[i], err));
   uint8_t d[32];

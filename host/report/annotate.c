@@ -54,7 +54,7 @@ static int cmp_spec(const void *x, const void *y, void *ctx) {
  * plus the most gaps can add, reaches the lim-th best score without gaps (gaps only
  * add, so lim others already beat the rest). Returns how many. */
 static tc_status may_lead(const tc_candidates *c, const unsigned char *keep, size_t lim, int by_score,
-                          unsigned char *want, size_t *nwant) {
+                          double gaps_max, unsigned char *want, size_t *nwant) {
   size_t nk = 0;
   for (size_t i = 0; i < c->n; i++)
     nk += keep[i];
@@ -74,7 +74,7 @@ static tc_status may_lead(const tc_candidates *c, const unsigned char *keep, siz
     double thr = sc[lim - 1];
     free(sc);
     for (size_t i = 0; i < c->n; i++)
-      *nwant += want[i] = keep[i] && c->v[i].score + 2 * TC_W_GAP + 0.1 >= thr;
+      *nwant += want[i] = keep[i] && c->v[i].score + gaps_max + 0.1 >= thr;
     return TC_OK;
   }
   size_t *ix = malloc(nk * sizeof *ix);
@@ -181,7 +181,8 @@ static tc_status read_fixes(tc_candidates *c, const tc_annotate_opts *o, const u
   *loaded = 0;
   if (o->load_tracks) {
     size_t nwant;
-    if (may_lead(c, keep, o->track_limit, o->sort_by_score, want, &nwant) != TC_OK ||
+    /* with the events every score is final already */
+    if (may_lead(c, keep, o->track_limit, o->sort_by_score, o->events ? 0 : TC_W_GAPS_MAX, want, &nwant) != TC_OK ||
         tc_candidates_alloc_tracks(c) != TC_OK) {
       s = tc_fail(err, TC_ERR_NOMEM, "annotate: out of memory for tracks");
       goto cleanup;
@@ -199,11 +200,14 @@ static tc_status read_fixes(tc_candidates *c, const tc_annotate_opts *o, const u
     for (int v = 0; v < 2; v++) {
       tc_gap_scan *g = &scan[2 * i + v];
       tc_gap_scan_init(g, e->start, e->end, o->gap_min_s, o->gap_window_s);
-      tc_track_req *r = &req[nr++];
-      r->mmsi = v ? e->mmsi_b : e->mmsi_a;
-      tc_gap_scan_window(g, &r->t0, &r->t1);
-      r->out = NULL;
-      r->gap = g;
+      tc_track_req *r;
+      if (!o->events) {
+        r = &req[nr++];
+        r->mmsi = v ? e->mmsi_b : e->mmsi_a;
+        tc_gap_scan_window(g, &r->t0, &r->t1);
+        r->out = NULL;
+        r->gap = g;
+      }
       if (want[i]) {
         r = &req[nr++];
         r->mmsi = v ? e->mmsi_b : e->mmsi_a;
@@ -218,7 +222,7 @@ static tc_status read_fixes(tc_candidates *c, const tc_annotate_opts *o, const u
     tc_err_prefix(err, "tracks: ");
     goto cleanup;
   }
-  for (size_t i = 0; i < n; i++) {
+  for (size_t i = 0; i < n && !o->events; i++) {
     if (!keep[i])
       continue;
     tc_gaps ga, gb;
@@ -257,6 +261,10 @@ tc_status tc_annotate(tc_candidates *c, const tc_annotate_opts *o, tc_err *err) 
       tc_vessel_at(o->vessels, e->mmsi_a, e->start, &k->va);
       tc_vessel_at(o->vessels, e->mmsi_b, e->start, &k->vb);
     }
+    if (!tc_select_keep(o->select, k)) {
+      keep[i] = 0;
+      continue;
+    }
     if (o->area) {
       if (!tc_polyset_contains(o->area, e->mean_lat, e->mean_lon)) {
         keep[i] = 0;
@@ -266,7 +274,7 @@ tc_status tc_annotate(tc_candidates *c, const tc_annotate_opts *o, tc_err *err) 
     }
     k->tags &= ~(unsigned)(TC_TAG_WATCH_A | TC_TAG_WATCH_B);
     watch(k, o);
-    if (o->watch && !(k->tags & (TC_TAG_WATCH_A | TC_TAG_WATCH_B))) {
+    if (o->watch && !o->watch_flag_only && !(k->tags & (TC_TAG_WATCH_A | TC_TAG_WATCH_B))) {
       keep[i] = 0;
       continue;
     }
@@ -289,11 +297,13 @@ tc_status tc_annotate(tc_candidates *c, const tc_annotate_opts *o, tc_err *err) 
         }
       }
     }
+    if (o->events)
+      tc_evlinks_find(o->events, o->ev_places, k);
     tc_rank(k, &rc);
   }
   /* The score so far bounds the final one (gaps only add), which picks the tracks to read. */
   int loaded = 0;
-  if (o->tracks && (s = read_fixes(c, o, keep, &rc, &loaded, err)) != TC_OK)
+  if (o->tracks && (!o->events || o->load_tracks) && (s = read_fixes(c, o, keep, &rc, &loaded, err)) != TC_OK)
     goto cleanup;
   tc_candidates_keep(c, keep);
   tc_candidates_sort(c, o->sort_by_score);

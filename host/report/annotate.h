@@ -1,7 +1,7 @@
 /* Turns an encounter list into candidates: identity (flag from the MID, static data
  * as of the start), place (distance from shore, nearest port or anchorage), evidence
  * (watchlist, AIS gaps next to the meeting), filters (area, watchlist, port
- * exclusion), score, order, and optionally both vessels' tracks. */
+ * exclusion, flag, ship type, bbox), score, order, and optionally both vessels' tracks. */
 #ifndef TC_ANNOTATE_H
 #define TC_ANNOTATE_H
 
@@ -9,8 +9,10 @@
 
 #include "host/report/candidates.h"
 #include "host/report/coast.h"
+#include "host/report/evlinks.h"
 #include "host/report/places.h"
 #include "host/report/polygons.h"
+#include "host/report/select.h"
 #include "host/report/tracks.h"
 #include "host/report/vessels.h"
 #include "host/report/watchlist.h"
@@ -23,13 +25,19 @@ typedef struct {
   double port_search_m;             /* nearest place reported within this */
   double exclude_port_radius_m;     /* > 0: drop candidates this close to a place */
   const tc_polyset *area;           /* keep only mean positions inside */
-  const tc_watchlist *watch;        /* keep only candidates with a listed vessel */
+  const tc_watchlist *watch;        /* tag listed vessels; keep only candidates with one … */
+  int watch_flag_only;              /* … unless this is set (tags and score, nothing dropped) */
+  const tc_select *select;          /* flag, ship type, bbox (select.h); NULL keeps all */
   const tc_track_source *tracks;    /* fixes, for gaps and drawn tracks; NULL when none */
   int load_tracks;                  /* fill candidates' tracks … */
   size_t track_limit;               /* … of the first this many in the final order (0 = all) */
   int64_t track_margin_s;           /* before and after the encounter */
   int64_t gap_min_s, gap_window_s;  /* gaps of at least min within window of the meeting */
   int sort_by_score;                /* else spec order */
+  const tc_evlink_index *events;    /* the store's events (spec events §4): linked to each
+                                       candidate and scored, gaps included; NULL: gaps
+                                       read from the tracks as gap_min, gap_window say */
+  const tc_event_places *ev_places; /* their ports and anchorages; NULL: none */
   tc_track_progress progress;       /* told how the one read of the tracks goes; NULL none */
   void *progress_user;
 } tc_annotate_opts;

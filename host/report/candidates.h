@@ -8,6 +8,8 @@
 #include <stdint.h>
 
 #include "host/engine/encounter.h"
+#include "host/events/events.h"
+#include "host/report/events_places.h"
 #include "host/report/encid.h"
 #include "io/status.h"
 #include "io/columns.h"
@@ -32,6 +34,16 @@ void tc_tags_str(unsigned tags, char *buf, size_t cap);
 unsigned tc_tags_parse(const char *s);
 
 #define TC_REASONS_MAX 384
+#define TC_EVLINKS_MAX 16 /* linked events kept per candidate (the counts stay exact) */
+
+
+/* Events linked to an encounter (spec events §4, host/report/evlinks.h). */
+enum { TC_EVL_GAP = 1, TC_EVL_LOITER = 2, TC_EVL_DARK = 3 };
+typedef struct {
+  unsigned char kind; /* TC_EVL_* */
+  char vessel;        /* 'a' or 'b' (a gap or loitering of that vessel); 0 for dark */
+  uint32_t index;     /* into the event lists' array of that kind */
+} tc_evlink;
 
 typedef struct {
   tc_encounter e;
@@ -46,6 +58,13 @@ typedef struct {
   unsigned tags;
   double score;
   char reasons[TC_REASONS_MAX]; /* "offshore 48 km +4; tanker-tanker +3; ..." */
+  /* Linked events (NULL ev: none computed): how many of each kind, the first
+   * TC_EVLINKS_MAX of them, and the lists (and their places) the links point into. */
+  const tc_event_lists *ev;
+  const tc_event_places *evp; /* NULL: no places */
+  uint32_t n_gaps, n_loiter, n_dark;
+  unsigned n_links;
+  tc_evlink links[TC_EVLINKS_MAX];
 } tc_candidate;
 
 typedef struct {

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "host/report/events_geojson.h"
+#include "host/report/events_h5.h"
 #include "host/report/events_kml.h"
 #include "io/numfmt.h"
 #include "io/timefmt.h"
@@ -153,7 +154,11 @@ static int file_path(const char *prefix, int format, int i, char *b, size_t cap,
   static const char *const gj[F_N] = {".loitering.geojson", ".gaps.geojson", ".dark.geojson",
                                       ".events.json"};
   static const char *const kml[F_N] = {".loitering.kml", ".gaps.kml", ".dark.kml", ".events.json"};
-  const char *const *suffix = format == TC_EV_FORMAT_GEOJSON ? gj : format == TC_EV_FORMAT_KML ? kml : csv;
+  static const char *const h5[F_N] = {".loitering.h5", ".gaps.h5", ".dark.h5", ".events.json"};
+  const char *const *suffix = format == TC_EV_FORMAT_GEOJSON ? gj
+                            : format == TC_EV_FORMAT_KML     ? kml
+                            : format == TC_EV_FORMAT_HDF5    ? h5
+                                                             : csv;
   if ((size_t)snprintf(b, cap, "%s%s", prefix, suffix[i]) < cap)
     return 1;
   tc_fail(err, TC_ERR_ARG, "%s: output prefix too long", prefix);
@@ -186,6 +191,11 @@ tc_status tc_events_write(const char *prefix, unsigned kinds, int format, const 
       break;
     }
     snprintf(tmp[i], sizeof tmp[i], "%s.tmp.%ld", path[i], (long)getpid());
+    if (format == TC_EV_FORMAT_HDF5 && i != F_JSON) { /* built in memory, written whole */
+      made[i] = 1;
+      s = tc_events_h5_write(tmp[i], file_kind[i], l, dwell, pl, err);
+      continue;
+    }
     FILE *f = fopen(tmp[i], "w");
     if (!f) {
       s = tc_fail(err, TC_ERR_IO, "%s: cannot create: %s", tmp[i], strerror(errno));

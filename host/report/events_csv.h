@@ -1,7 +1,8 @@
 /* The events CSVs (spec/events.md; columns as issue 17 lists them) and their JSON
  * sidecar: PREFIX.loitering.csv, PREFIX.gaps.csv, PREFIX.dark.csv, PREFIX.events.json.
  * All are written under temporary names and renamed only once every one is complete;
- * --format geojson or kml writes PREFIX.KIND.geojson or .kml instead of the CSVs. */
+ * --format geojson, kml or hdf5 writes PREFIX.KIND.geojson, .kml or .h5 (events_h5.h)
+ * instead of the CSVs. */
 #ifndef TC_EVENTS_CSV_H
 #define TC_EVENTS_CSV_H
 
@@ -31,7 +32,7 @@ tc_status tc_loiter_csv_fwrite(FILE *f, const tc_event_lists *l, const tc_event_
 tc_status tc_gaps_csv_fwrite(FILE *f, const tc_event_lists *l, const tc_event_places *pl);
 tc_status tc_dark_csv_fwrite(FILE *f, const tc_event_lists *l, int64_t dwell, const tc_event_places *pl);
 
-enum { TC_EV_FORMAT_CSV = 0, TC_EV_FORMAT_GEOJSON, TC_EV_FORMAT_KML };
+enum { TC_EV_FORMAT_CSV = 0, TC_EV_FORMAT_GEOJSON, TC_EV_FORMAT_KML, TC_EV_FORMAT_HDF5 };
 
 #define TC_EV_NPATHS 4     /* the three lists and the sidecar */
 #define TC_EV_PATH_MAX 4096

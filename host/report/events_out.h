@@ -1,6 +1,6 @@
 /* The end of an events run, shared by `trajcorr events` and `trajcorr encounters
  * --with-events`: once the first pass has been fed (tc_events_feed, or a tee under the
- * encounter engine's read), the second pass over the store, the places, the sidecar
+ * encounter engine's read), the second pass over the stores, the places, the sidecar
  * and the files PREFIX.* (host/report/events_csv.h). */
 #ifndef TC_EVENTS_OUT_H
 #define TC_EVENTS_OUT_H
@@ -10,6 +10,7 @@
 #include "host/engine/encounter.h"
 #include "host/engine/params.h"
 #include "host/events/events.h"
+#include "host/report/select_links.h"
 #include "io/status.h"
 #include "io/store.h"
 
@@ -18,19 +19,20 @@ typedef struct {
   int format;                  /* TC_EV_FORMAT_* */
   const char *const *ports;    /* port files (name,lat,lon CSV) */
   size_t nports;
-  int anchorages;              /* also the store's anchorages */
+  int anchorages;              /* also the stores' anchorages */
   double port_radius_m;
   const char *dark_backend;    /* for the sidecar: "openmp" or "opencl" */
   int argc;                    /* the command line, for the sidecar */
   char **argv;
-  const char *store_path;
+  const tc_link_filter *filter; /* keeps some events (select_links.h); NULL: all */
 } tc_events_out;
 
-/* Finishes ev (fed with every slice of store) against enc, the encounters of the same
+/* Finishes ev (fed with every slice of the n stores, in time order and read as one
+ * timeline: host/engine/source_multi.h) against enc, the encounters of the same
  * fixes (spec §3: a pair seen together is not dark), and writes the files; l and st
  * receive the lists and the counts (l freed by the caller). *nplaces: places used. */
-tc_status tc_events_complete(tc_events *ev, tc_store *store, const tc_params *p, const tc_event_params *e,
-                             const tc_encounter_list *enc, const tc_events_out *o, tc_event_lists *l,
+tc_status tc_events_complete(tc_events *ev, tc_store *const *stores, size_t n, const tc_params *p,
+                             const tc_event_params *e, const tc_encounter_list *enc, const tc_events_out *o, tc_event_lists *l,
                              tc_event_stats *st, size_t *nplaces, tc_err *err);
 
 #endif

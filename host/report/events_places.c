@@ -4,28 +4,27 @@
 #include <string.h>
 
 #include "host/report/anchorage.h"
-#include "io/columns.h"
+#include "host/report/anchorage_store.h"
 
-tc_status tc_store_anchorages(tc_store *store, const tc_places *ports, tc_places *out, tc_err *err) {
+tc_status tc_store_anchorages(tc_store *const *stores, size_t n, const tc_places *ports, tc_places *out,
+                              tc_err *err) {
   tc_anchorage_params p;
   tc_anchorage_defaults(&p);
   tc_anchorage_finder *a = NULL;
-  tc_columns cols;
-  tc_columns_init(&cols);
   tc_status s = tc_anchorage_create(&p, &a, err);
-  const tc_store_info *info = tc_store_get_info(store);
-  for (size_t k = 0; s == TC_OK && k < info->nbuckets; k++)
-    if ((s = tc_store_read_bucket(store, k, &cols, err)) == TC_OK)
-      s = tc_anchorage_add(a, &cols, err);
+  size_t i = 0; /* the store being read, named in a message */
+  for (; s == TC_OK && i < n; i++)
+    s = tc_anchorage_add_store(a, stores[i], NULL, NULL, err);
   if (s == TC_OK)
     s = tc_anchorage_finish(a, ports, out, err);
+  else if (n > 1)
+    tc_err_prefix(err, "%s: ", tc_store_path(stores[i - 1]));
   tc_anchorage_free(a);
-  tc_columns_free(&cols);
   return s;
 }
 
-tc_status tc_event_places_load(tc_store *store, const char *const *ports, size_t nports, int anchorages,
-                               tc_places **out, tc_err *err) {
+tc_status tc_event_places_load(tc_store *const *stores, size_t n, const char *const *ports, size_t nports,
+                               int anchorages, tc_places **out, tc_err *err) {
   *out = NULL;
   if (!nports && !anchorages)
     return TC_OK;
@@ -43,7 +42,7 @@ tc_status tc_event_places_load(tc_store *store, const char *const *ports, size_t
       s = tc_fail(err, TC_ERR_NOMEM, "places: out of memory");
       goto cleanup;
     }
-  if (anchorages && (s = tc_store_anchorages(store, nports ? given : NULL, all, err)) != TC_OK)
+  if (anchorages && (s = tc_store_anchorages(stores, n, nports ? given : NULL, all, err)) != TC_OK)
     goto cleanup;
   *out = all;
   all = NULL;

@@ -1,5 +1,5 @@
 /* Where events happen: each event's position against ports and anchorages (given, or
- * derived from the store as `trajcorr anchorages` does), and the dark rendezvous
+ * derived from the stores as `trajcorr anchorages` does), and the dark rendezvous
  * ranked so that those at an anchorage or port come after the others (issue 17: a
  * queue at anchor is a crowd of candidates nobody would look at twice). */
 #ifndef TC_EVENTS_PLACES_H
@@ -28,14 +28,16 @@ tc_status tc_event_places_compute(const tc_places *places, double radius_m, cons
                                   tc_event_places *out, tc_err *err);
 void tc_event_places_free(tc_event_places *f);
 
-/* The anchorages of a store with tc_anchorage_defaults, named after ports (may be
- * NULL), appended to out. */
-tc_status tc_store_anchorages(tc_store *store, const tc_places *ports, tc_places *out, tc_err *err);
+/* The anchorages of the n stores together (in time order, read as one timeline:
+ * those of one store holding all their fixes) with tc_anchorage_defaults, named after
+ * ports (may be NULL), appended to out. */
+tc_status tc_store_anchorages(tc_store *const *stores, size_t n, const tc_places *ports, tc_places *out,
+                              tc_err *err);
 
 /* The places of the events commands: every place of the port files, in order, then,
- * when anchorages, the store's anchorages (named after those ports). *out NULL when
+ * when anchorages, the stores' anchorages (named after those ports). *out NULL when
  * there are neither; the caller frees it. */
-tc_status tc_event_places_load(tc_store *store, const char *const *ports, size_t nports, int anchorages,
-                               tc_places **out, tc_err *err);
+tc_status tc_event_places_load(tc_store *const *stores, size_t n, const char *const *ports, size_t nports,
+                               int anchorages, tc_places **out, tc_err *err);
 
 #endif

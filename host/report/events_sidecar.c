@@ -6,25 +6,8 @@
 
 #include "host/report/sidecar.h"
 #include "io/json.h"
-#include "io/timefmt.h"
 
 #define I(v) json_integer((json_int_t)(v))
-
-static json_t *input_json(const tc_store_info *info, int *bad) {
-  char a[TC_ISO_LEN], b[TC_ISO_LEN];
-  tc_time_format_iso(info->t_min, a);
-  tc_time_format_iso(info->t_max, b);
-  json_t *o = json_object();
-  if (!o)
-    return NULL;
-  tc_json_set(o, "rows", I(info->rows), bad);
-  tc_json_set(o, "vessels", I(info->vessels), bad);
-  tc_json_set(o, "buckets", I(info->nbuckets), bad);
-  tc_json_set(o, "bucket_s", I(info->bucket_s), bad);
-  tc_json_set(o, "t_min", json_string(a), bad);
-  tc_json_set(o, "t_max", json_string(b), bad);
-  return o;
-}
 
 static json_t *params_json(const tc_params *p, const tc_event_params *e, int *bad) {
   json_t *o = json_object(), *kinds = json_array();
@@ -107,8 +90,7 @@ tc_status tc_events_sidecar_text(const tc_events_sidecar *in, char **text, size_
   json_t *o = tc_sidecar_head(in->argc, in->argv, &bad);
   if (!o)
     return tc_fail(err, TC_ERR_NOMEM, "events sidecar: out of memory");
-  tc_json_set(o, "store", tc_json_string(in->store_path), &bad);
-  tc_json_set(o, "input", input_json(in->info, &bad), &bad);
+  tc_json_set(o, "input", tc_sidecar_input(in->store_paths, in->infos, in->nstores, &bad), &bad);
   tc_json_set(o, "parameters", params_json(in->p, in->e, &bad), &bad);
   tc_json_set(o, "dark_backend", tc_json_string(in->dark_backend), &bad);
   tc_json_set(o, "places", places_json(in, &bad), &bad);

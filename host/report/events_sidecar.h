@@ -1,7 +1,7 @@
 /* The JSON sidecar of the events files (PREFIX.events.json): program, version, build,
- * command line, input store, every parameter, where L* was maximised, the places used
- * and the counts and seconds of each stage, so the lists can be traced to what made
- * them. Built with jansson, as the encounters sidecar (host/report/sidecar.h). */
+ * command line, every input store (in time order), every parameter, where L* was
+ * maximised, the places used and the counts and seconds of each stage, so the lists
+ * can be traced to what made them. Built with jansson, as the encounters sidecar (host/report/sidecar.h). */
 #ifndef TC_EVENTS_SIDECAR_H
 #define TC_EVENTS_SIDECAR_H
 
@@ -15,8 +15,9 @@
 typedef struct {
   int argc;
   char **argv;                 /* the command line (argv[0] = the command) */
-  const char *store_path;
-  const tc_store_info *info;
+  const char *const *store_paths; /* every store read, in time order */
+  const tc_store_info *const *infos;
+  size_t nstores;
   const tc_params *p;          /* cleaning, grid, and the encounters that rule dark pairs out */
   const tc_event_params *e;
   const char *dark_backend;    /* "openmp" or "opencl" */
@@ -31,7 +32,8 @@ typedef struct {
 } tc_events_sidecar;
 
 /* The sidecar as text (malloc'd, NUL-terminated, ending in a newline, *len bytes).
- * Members in this order: program, version, build, command, store, input, parameters,
+ * Members in this order: program, version, build, command, input (as the encounters
+ * sidecar's: totals, then "stores", each store's path and identity), parameters,
  * dark_backend, places, counts, seconds. */
 tc_status tc_events_sidecar_text(const tc_events_sidecar *in, char **text, size_t *len, tc_err *err);
 

@@ -5,12 +5,14 @@
 #include "host/report/textout.h"
 #include "host/report/writers.h"
 #include "host/report/encounters_csv.h"
+#include "host/report/evlinks.h"
 
 const char *const tc_csv_columns[] = {
     "mmsi_a", "mmsi_b", "start", "end", "duration_s", "close_slots", "min_dist_m", "median_dist_m",
     "mean_lat", "mean_lon", "speed_a_kn", "speed_b_kn", "id", "score", "flag_a", "flag_b",
     "name_a", "name_b", "imo_a", "imo_b", "callsign_a", "callsign_b", "type_a", "type_b",
-    "shore_dist_m", "port", "port_dist_m", "crowd", "tags", "reasons"};
+    "shore_dist_m", "port", "port_dist_m", "crowd", "tags", "reasons",
+    "n_gaps", "n_loitering", "n_dark", "events"};
 const int tc_csv_ncolumns = (int)(sizeof tc_csv_columns / sizeof tc_csv_columns[0]);
 
 static void num(FILE *f, double v, int decimals) {
@@ -62,6 +64,14 @@ tc_status tc_write_csv(FILE *f, const tc_candidates *c, tc_err *err) {
     fputs(tags, f);
     fputc(',', f);
     tc_put_csv(f, k->reasons);
+    if (k->ev) { /* the linked events (spec events §4); empty when none were computed */
+      char refs[TC_EVLINKS_MAX * 64];
+      tc_evlinks_refs(k, refs, sizeof refs);
+      fprintf(f, ",%u,%u,%u,", k->n_gaps, k->n_loiter, k->n_dark);
+      tc_put_csv(f, refs);
+    } else {
+      fputs(",,,,", f);
+    }
     fputc('\n', f);
   }
   errno = 0; /* fflush's own error, or none when an earlier write failed */

@@ -3,6 +3,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "host/report/evlinks.h"
 #include "host/report/jsonout.h"
 #include "host/report/textout.h"
 #include "host/report/writers.h"
@@ -63,6 +64,14 @@ json_t *tc_json_candidate_props(const tc_candidate *k) {
   const char *gk[4] = {"gap_before_a_s", "gap_after_a_s", "gap_before_b_s", "gap_after_b_s"};
   for (int i = 0; i < 4; i++)
     tc_json_set(o, gk[i], gaps[i] >= 0 ? json_integer(gaps[i]) : json_null(), &bad);
+  /* the linked events (spec events §4; null when none were computed) */
+  tc_json_set(o, "n_gaps", k->ev ? json_integer(k->n_gaps) : json_null(), &bad);
+  tc_json_set(o, "n_loitering", k->ev ? json_integer(k->n_loiter) : json_null(), &bad);
+  tc_json_set(o, "n_dark", k->ev ? json_integer(k->n_dark) : json_null(), &bad);
+  char refs[TC_EVLINKS_MAX * 64]; /* text, as in the CSV: every field stays scalar for GDAL */
+  if (k->ev)
+    tc_evlinks_refs(k, refs, sizeof refs);
+  tc_json_set(o, "events", k->ev ? tc_json_string(refs) : json_null(), &bad);
   if (bad) {
     json_decref(o);
     return NULL;

@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "host/report/anchorage_store.h"
+#include "host/report/evlinks.h"
+#include "host/report/select.h"
 #include "host/report/tracks_multi.h"
 #include "host/report/tracks_store.h"
 #include "host/report/writers.h"
@@ -14,7 +16,7 @@ struct tc_output {
   const char *const *port_paths;
   size_t nports;
   int tracks, sort_score, requested, loaded, prepared;
-  int no_anchorages, anch_cached;
+  int no_anchorages, anch_cached, no_events;
   long nanch;      /* anchorages found in the store(s); -1 when not looked for */
   tc_store *store; /* given with tc_output_use_store */
   tc_store *const *stores; /* or these, with tc_output_use_stores (nstores >= 2) */
@@ -25,6 +27,8 @@ struct tc_output {
   double port_radius, exclude_radius;
   tc_polyset *area;
   tc_watchlist *watch;
+  int watch_flag;     /* --watchlist-mode flag: tag and score, drop nothing */
+  tc_select *select;  /* --flag, --ship-type, --bbox; NULL when none */
   tc_places *places;
   tc_coast *coast;
   tc_vessel_index *vessels;
@@ -36,6 +40,9 @@ struct tc_output {
   tc_track_progress progress;
   void *progress_user;
   tc_candidates cand;
+  const tc_event_lists *events; /* tc_output_set_events */
+  tc_evlink_index *evix;
+  tc_event_places evp;
   size_t n_in;
   char coast_note[256];
   char summary[1024];
@@ -61,6 +68,7 @@ void tc_output_free(tc_output *o) {
     return;
   tc_polyset_free(o->area);
   tc_watchlist_free(o->watch);
+  tc_select_free(o->select);
   tc_places_free(o->places);
   tc_places_free(o->extra);
   tc_coast_free(o->coast);
@@ -68,6 +76,8 @@ void tc_output_free(tc_output *o) {
   tc_store_tracks_free(&o->st);
   tc_stores_tracks_free(o->mst);
   tc_candidates_free(&o->cand);
+  tc_evlink_index_free(o->evix);
+  tc_event_places_free(&o->evp);
   free(o);
 }
 
@@ -84,6 +94,17 @@ void tc_output_opts_default(tc_output_opts *p) {
   p->port_radius = 4000;
 }
 
+/* --flag, --ship-type, --bbox, --match into o->select, checked now, before any work. */
+static tc_status configure_select(tc_output *o, const tc_output_opts *p, tc_err *err) {
+  tc_select_free(o->select);
+  o->select = NULL;
+  /* an option that would change nothing is refused rather than ignored */
+  if (p->watch_flag && !p->watchlist)
+    return tc_fail(err, TC_ERR_ARG, "--watchlist-mode flag: no --watchlist given to flag with");
+  return tc_select_from_options(p->flags, p->nflags, p->ship_types, p->nship_types, p->bbox, p->match_both,
+                                &o->select, err);
+}
+
 tc_status tc_output_configure(tc_output *o, const tc_output_opts *p, int requested, tc_err *err) {
   if (p->format) {
     tc_format f;
@@ -91,6 +112,8 @@ tc_status tc_output_configure(tc_output *o, const tc_output_opts *p, int request
   }
   if (p->track_margin < 0 || p->gap_min < 0 || !(p->port_radius >= 0) || !(p->exclude_port_radius >= 0))
     return tc_fail(err, TC_ERR_ARG, "output options: durations and radii must not be negative");
+  TC_TRY(configure_select(o, p, err));
+  o->watch_flag = p->watch_flag;
   o->format = p->format;
   o->area_path = p->area;
   o->watch_path = p->watchlist;
@@ -100,6 +123,7 @@ tc_status tc_output_configure(tc_output *o, const tc_output_opts *p, int request
   o->tracks = p->tracks;
   o->sort_score = p->sort_score;
   o->no_anchorages = p->no_anchorages;
+  o->no_events = p->no_events;
   o->track_margin = p->track_margin;
   o->gap_min = p->gap_min;
   o->port_radius = p->port_radius;
@@ -124,14 +148,13 @@ size_t tc_output_inputs(const tc_output *o, const char **v, size_t cap) {
 int tc_output_tracks_path(const tc_output *o, const char *path, char *buf, size_t cap) {
   tc_format fmt;
   tc_err err = {0};
-  if (!o->tracks || !strcmp(path, "-") || tc_format_parse(o->format, path, &fmt, &err) != TC_OK ||
-      fmt != TC_FMT_GEOJSON)
+  if (!o->tracks || !strcmp(path, "-") || tc_format_parse(o->format, path, &fmt, &err) != TC_OK)
     return 0;
-  return tc_geojson_tracks_path(path, buf, cap);
+  return fmt == TC_FMT_GEOJSON ? tc_geojson_tracks_path(path, buf, cap) : tc_gdal_tracks_path(path, fmt, buf, cap);
 }
 
 int tc_output_wanted(const tc_output *o, const char *path) {
-  static const char *const ext[] = {".geojson", ".json", ".kml", ".h5", ".hdf5", NULL};
+  static const char *const ext[] = {".geojson", ".json", ".kml", ".h5", ".hdf5", ".gpkg", ".fgb", ".shp", NULL};
   if (o->requested)
     return 1;
   for (const char *const *e = ext; path && *e; e++)
@@ -155,6 +178,9 @@ void tc_output_set_progress(tc_output *o, tc_track_progress fn, void *user) {
 }
 int tc_output_has_ports(const tc_output *o) { return o->nports > 0; }
 const tc_coast *tc_output_coast(const tc_output *o) { return o->coast; }
+void tc_output_set_events(tc_output *o, const tc_event_lists *events) { o->events = events; }
+int tc_output_events_wanted(const tc_output *o) { return !o->no_events; }
+int64_t tc_output_gap_min(const tc_output *o) { return o->gap_min; }
 void tc_output_add_places(tc_output *o, tc_places *owned) {
   tc_places_free(o->extra);
   o->extra = owned;
@@ -256,6 +282,8 @@ tc_status tc_output_prepare(tc_output *o, const tc_encounter_list *list, tc_err 
   a->exclude_port_radius_m = o->exclude_radius;
   a->area = o->area;
   a->watch = o->watch;
+  a->watch_flag_only = o->watch_flag;
+  a->select = o->select;
   a->tracks = o->have_src ? &o->src : NULL;
   a->load_tracks = o->tracks;
   a->track_limit = o->track_limit;
@@ -264,6 +292,16 @@ tc_status tc_output_prepare(tc_output *o, const tc_encounter_list *list, tc_err 
   a->sort_by_score = o->sort_score;
   a->progress = o->progress;
   a->progress_user = o->progress_user;
+  if (o->events) { /* flagged at the same places as the encounters, within the same radius */
+    tc_evlink_index_free(o->evix);
+    o->evix = NULL;
+    tc_event_places_free(&o->evp);
+    TC_TRY(tc_evlink_index_create(o->events, &o->evix, err));
+    if (o->places)
+      TC_TRY(tc_event_places_compute(o->places, o->port_radius, o->events, &o->evp, err));
+    a->events = o->evix;
+    a->ev_places = o->places ? &o->evp : NULL;
+  }
   if (o->coast_note[0])
     snprintf(o->cand.note, sizeof o->cand.note, "%s", o->coast_note);
   TC_TRY(tc_annotate(&o->cand, a, err));
@@ -275,14 +313,28 @@ tc_status tc_output_prepare(tc_output *o, const tc_encounter_list *list, tc_err 
   if (o->nanch >= 0)
     snprintf(anch, sizeof anch, "; %ld anchorages found in the store%s%s", o->nanch, o->nstores ? "s" : "",
              o->anch_cached ? " (cached)" : "");
-  snprintf(o->summary, sizeof o->summary, "%zu of %zu encounters kept%s%s%s", o->cand.n, o->n_in, anch,
+  char evs[160] = "";
+  if (o->events) {
+    size_t lg = 0, ll = 0, ld = 0;
+    for (size_t i = 0; i < o->cand.n; i++) {
+      lg += o->cand.v[i].n_gaps;
+      ll += o->cand.v[i].n_loiter;
+      ld += o->cand.v[i].n_dark;
+    }
+    snprintf(evs, sizeof evs, "; events linked: %zu gaps, %zu loitering, %zu dark rendezvous", lg, ll, ld);
+  }
+  snprintf(o->summary, sizeof o->summary, "%zu of %zu encounters kept%s%s%s%s", o->cand.n, o->n_in, anch, evs,
            o->coast_note[0] ? "; " : "", o->coast_note);
   return TC_OK;
 }
 
 tc_status tc_output_check_path(const tc_output *o, const char *path, tc_err *err) {
   tc_format fmt;
-  return tc_format_parse(o->format, strcmp(path, "-") ? path : NULL, &fmt, err);
+  int out = !strcmp(path, "-");
+  TC_TRY(tc_format_parse(o->format, out ? NULL : path, &fmt, err));
+  if (out && (fmt == TC_FMT_HDF5 || tc_format_is_gdal(fmt)))
+    return tc_fail(err, TC_ERR_ARG, "%s output needs a file name, not '-'", tc_format_title(fmt));
+  return TC_OK;
 }
 
 tc_status tc_output_write(const char *path, const char *format, const tc_encounter_list *list, tc_output *o,
@@ -293,8 +345,8 @@ tc_status tc_output_write(const char *path, const char *format, const tc_encount
   if (!o->prepared)
     TC_TRY(tc_output_prepare(o, list, err));
   if (out) {
-    if (fmt == TC_FMT_HDF5)
-      return tc_fail(err, TC_ERR_ARG, "HDF5 output needs a file name, not '-'");
+    if (fmt == TC_FMT_HDF5 || tc_format_is_gdal(fmt))
+      return tc_fail(err, TC_ERR_ARG, "%s output needs a file name, not '-'", tc_format_title(fmt));
     if (fmt == TC_FMT_GEOJSON && o->cand.track_a)
       return tc_fail(err, TC_ERR_ARG, "GeoJSON tracks go to NAME.tracks.geojson beside the encounters: "
                                       "give a file name, not '-'");
@@ -304,9 +356,9 @@ tc_status tc_output_write(const char *path, const char *format, const tc_encount
     path = "standard output";
   } else {
     TC_TRY(tc_candidates_write(path, fmt, &o->cand, err));
-    if (fmt == TC_FMT_GEOJSON && o->cand.track_a) {
-      char tp[4096];
-      tc_geojson_tracks_path(path, tp, sizeof tp);
+    char tp[4096];
+    if (o->cand.track_a && (fmt == TC_FMT_GEOJSON ? tc_geojson_tracks_path(path, tp, sizeof tp)
+                                                  : tc_gdal_tracks_path(path, fmt, tp, sizeof tp))) {
       size_t n = strlen(o->summary);
       snprintf(o->summary + n, sizeof o->summary - n, "; tracks written to %s", tp);
     }

@@ -1,5 +1,7 @@
 #include "host/report/rank.h"
 
+#include "host/report/evlinks.h"
+
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -58,6 +60,75 @@ static void gap_reason(acc *a, char v, int64_t before, int64_t after) {
     add(a, TC_W_GAP, "%c dark %.1f h before", v, before / 3600.0);
   else if (after > 0)
     add(a, TC_W_GAP, "%c dark %.1f h after", v, after / 3600.0);
+}
+
+/* Spec events §4 evidence from the linked events: per vessel its longest covered gap
+ * (before or after, as the gap reasons without events), loitering at the place, and a
+ * dark rendezvous of the pair; those at a port or anchorage weigh less or nothing. */
+static void event_reasons(acc *a, tc_candidate *k) {
+  const tc_event_lists *l = k->ev;
+  const tc_encounter *e = &k->e;
+  k->gap_before_a = k->gap_after_a = k->gap_before_b = k->gap_after_b = 0;
+  k->tags &= ~(unsigned)(TC_TAG_GAP_BEFORE_A | TC_TAG_GAP_AFTER_A | TC_TAG_GAP_BEFORE_B | TC_TAG_GAP_AFTER_B);
+  for (int v = 0; v < 2; v++) {
+    const tc_evlink *best = NULL;
+    int64_t blen = 0;
+    for (unsigned i = 0; i < k->n_links; i++) {
+      const tc_evlink *x = &k->links[i];
+      if (x->kind != TC_EVL_GAP || x->vessel != (v ? 'b' : 'a'))
+        continue;
+      const tc_gap *g = &l->gaps[x->index];
+      int64_t len = g->t1 - g->t0;
+      if (g->coverage >= TC_LINK_MIN_COVERAGE && len > blen) {
+        best = x;
+        blen = len;
+      }
+    }
+    if (best) {
+      const tc_gap *g = &l->gaps[best->index];
+      int before = g->t0 + g->t1 < e->start + e->end; /* its middle before the meeting's */
+      const char *pl = tc_evlink_place(k, best);
+      if (v) {
+        *(before ? &k->gap_before_b : &k->gap_after_b) = blen;
+        k->tags |= before ? TC_TAG_GAP_BEFORE_B : TC_TAG_GAP_AFTER_B;
+      } else {
+        *(before ? &k->gap_before_a : &k->gap_after_a) = blen;
+        k->tags |= before ? TC_TAG_GAP_BEFORE_A : TC_TAG_GAP_AFTER_A;
+      }
+      if (pl)
+        add(a, TC_W_GAP_AT_PLACE, "%c dark %.1f h %s at %s", v ? 'b' : 'a', blen / 3600.0, before ? "before" : "after",
+            pl);
+      else
+        add(a, TC_W_GAP, "%c dark %.1f h %s", v ? 'b' : 'a', blen / 3600.0, before ? "before" : "after");
+    }
+  }
+  for (int v = 0; v < 2; v++)
+    for (unsigned i = 0; i < k->n_links; i++) {
+      const tc_evlink *x = &k->links[i];
+      if (x->kind == TC_EVL_LOITER && x->vessel == (v ? 'b' : 'a') && !tc_evlink_place(k, x)) {
+        const tc_loiter *r = &l->loiter[x->index];
+        add(a, TC_W_LOITER, "%c loitering %.1f h here", x->vessel, (r->end - r->start) / 3600.0);
+        break;
+      }
+    }
+  unsigned away = 0, at = 0;
+  const char *pl = NULL;
+  for (unsigned i = 0; i < k->n_links; i++) {
+    const tc_evlink *x = &k->links[i];
+    if (x->kind != TC_EVL_DARK)
+      continue;
+    const char *p = tc_evlink_place(k, x);
+    if (p) {
+      at++;
+      pl = pl ? pl : p;
+    } else {
+      away++;
+    }
+  }
+  if (away)
+    add(a, TC_W_DARK_PAIR, "dark rendezvous of the pair (%u within 30 d)", k->n_dark);
+  else if (at)
+    add(a, TC_W_DARK_PAIR_AT_PLACE, "dark rendezvous of the pair (%u within 30 d) at %s", k->n_dark, pl);
 }
 
 void tc_rank(tc_candidate *k, const tc_rank_ctx *r) {
@@ -120,7 +191,9 @@ void tc_rank(tc_candidate *k, const tc_rank_ctx *r) {
       add(&a, TC_W_NO_STATIC, "no static data b");
   }
 
-  if (r->have_gaps) {
+  if (k->ev) {
+    event_reasons(&a, k);
+  } else if (r->have_gaps) {
     gap_reason(&a, 'a', k->gap_before_a, k->gap_after_a);
     gap_reason(&a, 'b', k->gap_before_b, k->gap_after_b);
   }

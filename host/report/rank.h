@@ -32,6 +32,13 @@ typedef struct {
 #define TC_W_NO_STATIC 0.5       /* per vessel that never sent static data */
 #define TC_W_WATCHLIST 5.0       /* per listed vessel */
 #define TC_W_GAP 3.0             /* per vessel dark just before or after the meeting */
+/* With the events (spec events §4, host/report/evlinks.h): */
+#define TC_W_GAP_AT_PLACE 1.0    /* that gap, but an end of it at a port or anchorage */
+#define TC_W_LOITER 1.0          /* per vessel loitering at the meeting's place before or after it */
+#define TC_W_DARK_PAIR 4.0       /* the pair had a dark rendezvous within 30 days … */
+#define TC_W_DARK_PAIR_AT_PLACE 1.0 /* … but only at a port or anchorage */
+/* The most the gap reasons add (they come last, once the fixes are read). */
+#define TC_W_GAPS_MAX (2 * TC_W_GAP)
 
 /* Sets k->score and k->reasons from the candidate's fields. */
 void tc_rank(tc_candidate *k, const tc_rank_ctx *r);

@@ -36,6 +36,14 @@ void tc_report_plots(FILE *f, const tc_candidate *k, const tc_columns *a, const 
 /* The page's JSON data: candidates, decimated tracks of the panels, shoreline; every
  * '<' written as \u003c so no "</script>" can end the script element early. */
 tc_status tc_report_data(FILE *f, const tc_candidates *c, size_t panels, const tc_coast *coast, tc_err *err);
+/* The events of the candidates' store (report_events.c) into doc: "events" (each kind's
+ * linked events, then at most TC_REPORT_EVENTS_UNLINKED others, dark rendezvous in their
+ * rank order; at most TC_REPORT_EVENTS_MAX of each kind in all) and "net" (each candidate vessel's neighbours in the network, at
+ * most TC_REPORT_NEIGHBOURS). Nothing when no events were computed. */
+#define TC_REPORT_EVENTS_MAX 2000
+#define TC_REPORT_EVENTS_UNLINKED 300
+#define TC_REPORT_NEIGHBOURS 30
+tc_status tc_report_events_data(json_t *doc, const tc_candidates *c, tc_err *err);
 /* Land as closed rings [[lon, lat], ...] (longitudes unwrapped round the box's middle),
  * stitched from the shoreline's pieces, clipped to the box lat0..lat1, lon0..lon1
  * (lon0 < lon1, either may pass +-180) and thinned to tol degrees; lakes are rings

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "host/report/evlinks.h"
 #include "host/report/jsonout.h"
 #include "host/report/mid.h"
 #include "host/report/report.h"
@@ -86,6 +87,8 @@ static json_t *page_props(const tc_candidate *k) {
   tc_json_set(o, "type_name_a", json_string(tc_ship_type_name(k->va.ship_type)), &bad);
   tc_json_set(o, "type_name_b", json_string(tc_ship_type_name(k->vb.ship_type)), &bad);
   tc_json_set(o, "in_port", json_boolean((k->tags & TC_TAG_NEAR_PORT) != 0), &bad);
+  if (k->ev) /* the linked events themselves, for the map, table and panels */
+    tc_json_set(o, "events", tc_evlinks_json(k), &bad);
   if (bad) {
     json_decref(o);
     return NULL;
@@ -121,21 +124,52 @@ static json_t *data(const tc_candidates *c, size_t panels, const tc_coast *coast
                 &bad);
   }
   tc_json_set(doc, "tracks", tracks, &bad);
+  /* the panels' maps are fit to their tracks: the land must reach as far */
+  for (size_t i = 0; c->track_a && i < c->n && i < panels; i++)
+    for (int k = 0; k < 2; k++) {
+      const tc_columns *t = k ? &c->track_b[i] : &c->track_a[i];
+      for (size_t j = 0; j < t->n; j++) {
+        lat0 = fmin(lat0, t->lat[j]);
+        lat1 = fmax(lat1, t->lat[j]);
+        double u = ref + tc_wrap_dlon(t->lon[j] - ref);
+        u0 = fmin(u0, u);
+        u1 = fmax(u1, u);
+      }
+    }
   if (coast && c->n && !bad) {
     double span = fmax(lat1 - lat0, u1 - u0);
     double m = fmax(1.0, span * 0.25);
     coast_ctx cc = {lines, fmax(0.002, span / 800.0), 0};
-    double w = tc_norm_lon(u0 - m), e = tc_norm_lon(u1 + m);
-    if (u1 - u0 + 2 * m >= 360)
-      w = -180, e = 180;
-    tc_coast_lines(coast, fmax(-90, lat0 - m), fmin(90, lat1 + m), w, e, coast_line, &cc);
-    bad |= cc.bad;
-    double l0 = u0 - m, l1 = u1 + m;
-    if (l1 - l0 >= 360)
+    /* The overview is fit to the candidates in a map far wider than tall and held inside
+     * this box (page/report.js), so the box is at least three times the candidates'
+     * height (room to zoom out once), widened on the ground to at least 5 times its
+     * height, and made at least a fifth of its width tall: the fill then reaches every
+     * edge of any view the page shows, instead of stopping at the candidates' margin. */
+    double grow = fmax(0, 1.5 * (lat1 - lat0) - m);
+    double b0 = lat0 - m - grow, b1 = lat1 + m + grow, l0 = u0 - m, l1 = u1 + m;
+    double k = fmax(0.1, cos((lat0 + lat1) / 2 * M_PI / 180)); /* ground per degree of longitude */
+    double h = b1 - b0, w = (l1 - l0) * k;
+    if (w < 5 * h) {
+      l0 -= (5 * h - w) / k / 2;
+      l1 += (5 * h - w) / k / 2;
+    } else if (h < w / 5) {
+      b0 -= (w / 5 - h) / 2;
+      b1 += (w / 5 - h) / 2;
+    }
+    b0 = fmax(-90, b0);
+    b1 = fmin(90, b1);
+    double w_lon = tc_norm_lon(l0), e_lon = tc_norm_lon(l1);
+    if (l1 - l0 >= 360) {
+      w_lon = -180, e_lon = 180;
       l0 = ref - 180, l1 = ref + 180;
-    json_t *land = tc_report_land(coast, fmax(-90, lat0 - m), fmin(90, lat1 + m), l0, l1, cc.tol);
+    }
+    tc_coast_lines(coast, b0, b1, w_lon, e_lon, coast_line, &cc);
+    bad |= cc.bad;
+    json_t *land = tc_report_land(coast, b0, b1, l0, l1, cc.tol);
     bad |= !land;
     tc_json_set(doc, "land", land, &bad);
+    tc_json_set(doc, "land_box", json_pack("[o,o,o,o]", tc_json_fixed(b0, 4), tc_json_fixed(l0, 4),
+                                           tc_json_fixed(b1, 4), tc_json_fixed(l1, 4)), &bad);
   }
   tc_json_set(doc, "coast", lines, &bad);
   if (bad) {
@@ -147,6 +181,10 @@ static json_t *data(const tc_candidates *c, size_t panels, const tc_coast *coast
 
 tc_status tc_report_data(FILE *f, const tc_candidates *c, size_t panels, const tc_coast *coast, tc_err *err) {
   json_t *doc = data(c, panels, coast);
+  if (doc && tc_report_events_data(doc, c, err) != TC_OK) {
+    json_decref(doc);
+    return TC_ERR_NOMEM;
+  }
   char *text = doc ? json_dumps(doc, JSON_COMPACT | TC_JSON_FIXED_PRECISION) : NULL;
   json_decref(doc);
   if (!text)

@@ -58,7 +58,7 @@ static void table(FILE *f, const tc_candidates *c) {
   fputs("<div class=\"tablebox\"><table id=\"candidates\"><thead><tr><th data-key=\"rank\">#</th><th data-key=\"score\">score</th>"
         "<th data-key=\"start\">start (UTC)</th><th data-key=\"end\">end (UTC)</th><th data-key=\"duration\">hours</th><th data-key=\"a\">vessel a</th>"
         "<th data-key=\"b\">vessel b</th><th data-key=\"min_dist\">min m</th><th data-key=\"shore\">shore km</th>"
-        "<th data-key=\"port\">port / anchorage</th><th data-key=\"reasons\">reasons</th><th data-key=\"id\">id</th>"
+        "<th data-key=\"port\">port / anchorage</th><th data-key=\"reasons\">reasons</th><th data-key=\"events\">events</th><th data-key=\"id\">id</th>"
         "</tr></thead><tbody>\n", f);
   for (size_t i = 0; i < c->n; i++) {
     const tc_candidate *k = &c->v[i];
@@ -89,7 +89,9 @@ static void table(FILE *f, const tc_candidates *c) {
     tc_put_xml(f, k->reasons);
     fputs("\">", f);
     tc_put_xml(f, k->reasons);
-    fprintf(f, "</td><td data-v=\"%s\"><code>%s</code></td></tr>\n", k->id, k->id);
+    /* the linked events; report.js writes them in from the data */
+    fprintf(f, "</td><td class=\"evcell\" data-v=\"%u\"></td>", k->ev ? k->n_gaps + k->n_loiter + k->n_dark : 0);
+    fprintf(f, "<td data-v=\"%s\"><code>%s</code></td></tr>\n", k->id, k->id);
   }
   fputs("</tbody></table></div>\n", f);
 }
@@ -157,12 +159,20 @@ static void filters(FILE *f) {
         "<label>to (UTC day)<input id=\"f-to\" type=\"date\"></label>"
         "<label>port<select id=\"f-port\"><option value=\"\">any</option><option value=\"in\">in port</option>"
         "<option value=\"out\">not in port</option></select></label>"
+        "<label>linked events<select id=\"f-ev\"><option value=\"\">any or none</option><option value=\"any\">any shown kind</option>"
+        "<option value=\"gap\">a gap</option><option value=\"loitering\">loitering</option>"
+        "<option value=\"dark\">a dark rendezvous</option></select></label>"
         "<button type=\"button\" id=\"f-area-draw\" title=\"then drag a rectangle on the map\">draw area</button>"
         "<button type=\"button\" id=\"f-area-clear\" disabled>clear area</button>"
         "<button type=\"button\" id=\"f-reset\">reset</button>"
         "<button type=\"button\" id=\"export-csv\">export CSV</button>"
         "<button type=\"button\" id=\"export-geojson\">export GeoJSON</button>"
-        "<span id=\"f-count\"></span></div>\n", f);
+        "<span id=\"f-count\"></span></div>\n"
+        "<div id=\"ev-kinds\">events shown: "
+        "<label><input type=\"checkbox\" id=\"ev-gap\" checked> <span class=\"ev key ev-gap\">AIS gaps</span></label> "
+        "<label><input type=\"checkbox\" id=\"ev-loitering\" checked> <span class=\"ev key ev-loitering\">loitering</span></label> "
+        "<label><input type=\"checkbox\" id=\"ev-dark\" checked> <span class=\"ev key ev-dark\">dark rendezvous</span></label> "
+        "<span id=\"ev-note\" class=\"note\"></span></div>\n", f);
 }
 
 static void timeline(FILE *f) {
@@ -269,7 +279,9 @@ static tc_status page(FILE *f, const tc_candidates *c, const tc_report_opts *o, 
   table(f, c);
   size_t panels = c->n < o->max_panels ? c->n : o->max_panels;
   fprintf(f, "</section>\n<section id=\"panels\"><h2>Panels</h2><p class=\"note\">The first %zu candidates in list order; "
-             "tracks %.0f h either side (blue a, orange b; thick while they met); shaded: the encounter; dashed: 500 m.</p>\n",
+             "tracks %.0f h either side (blue a, orange b; thick while they met); shaded: the encounter; dashed: 500 m; "
+             "bands along the top: linked events of a, of b and of the pair (grey gaps, green loitering, purple dark "
+             "rendezvous).</p>\n",
           panels, o->margin_s / 3600.0);
   for (size_t i = 0; i < panels; i++)
     panel(f, c, i, o);

@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdio.h>
 
+#include "host/report/evlinks.h"
 #include "host/report/report.h"
 #include "host/report/textout.h"
 #include "kernels/geo.h"
@@ -59,6 +60,32 @@ static double speed_at(const tc_columns *c, size_t i) {
   return tc_haversine_m(c->lat[k], c->lon[k], c->lat[j], c->lon[j]) / (double)(c->t[j] - c->t[k]) / TC_KNOT_MPS;
 }
 
+/* The linked events (spec events §4) inside the plot's time, as thin bands along the top:
+ * gaps and loitering of a (first row) and b (second), dark rendezvous' overlaps (third). */
+static void event_bands(FILE *f, const frame *fr, const tc_candidate *k) {
+  for (unsigned i = 0; k->ev && i < k->n_links; i++) {
+    const tc_evlink *x = &k->links[i];
+    int64_t t0, t1;
+    const char *cls;
+    if (x->kind == TC_EVL_GAP) {
+      t0 = k->ev->gaps[x->index].t0, t1 = k->ev->gaps[x->index].t1, cls = "gap";
+    } else if (x->kind == TC_EVL_LOITER) {
+      t0 = k->ev->loiter[x->index].start, t1 = k->ev->loiter[x->index].end, cls = "loitering";
+    } else {
+      const tc_dark *d = &k->ev->dark[x->index];
+      t0 = d->a0 > d->b0 ? d->a0 : d->b0, t1 = d->a1 < d->b1 ? d->a1 : d->b1, cls = "dark";
+    }
+    if (t1 < fr->t0 || t0 > fr->t1)
+      continue;
+    double x0 = px(fr, (double)(t0 < fr->t0 ? fr->t0 : t0)), x1 = px(fr, (double)(t1 > fr->t1 ? fr->t1 : t1));
+    int row = x->kind == TC_EVL_DARK ? 2 : x->vessel == 'b';
+    char ref[128];
+    tc_evlink_ref(k, x, ref, sizeof ref);
+    fprintf(f, "<rect class=\"ev ev-%s ev-%c\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"4\"><title>%s</title></rect>",
+            cls, x->vessel ? x->vessel : 'p', x0, 4 + 5 * row, x1 - x0 > 1 ? x1 - x0 : 1, ref);
+  }
+}
+
 static void axes(FILE *f, const frame *fr, const tc_candidate *k, const char *unit) {
   /* the encounter, shaded */
   fprintf(f, "<rect class=\"span\" x=\"%.1f\" y=\"4\" width=\"%.1f\" height=\"%d\"/>", px(fr, (double)k->e.start),
@@ -84,6 +111,7 @@ static void axes(FILE *f, const frame *fr, const tc_candidate *k, const char *un
     fprintf(f, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%g</text>", L - 4, py(fr, v) + 4, round(v * 10) / 10);
   }
   fprintf(f, "<text x=\"%d\" y=\"14\">%s</text>", L + 6, unit);
+  event_bands(f, fr, k);
 }
 
 static void plot_distance(FILE *f, const tc_candidate *k, const tc_columns *a, const tc_columns *b, const frame *base) {

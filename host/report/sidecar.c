@@ -76,7 +76,7 @@ static json_t *store_json(const char *store_path, const tc_store_info *info, lon
 }
 
 /* The whole timeline's totals, then each store in time order. */
-static json_t *input_json(const char *const *paths, const tc_store_info *const *infos, size_t n, int *bad) {
+json_t *tc_sidecar_input(const char *const *paths, const tc_store_info *const *infos, size_t n, int *bad) {
   json_t *o = json_object(), *list = json_array();
   if (!o || !list) {
     json_decref(o);
@@ -149,7 +149,7 @@ tc_status tc_sidecar_text(int argc, char **argv, const char *const *store_paths,
   json_t *o = tc_sidecar_head(argc, argv, &bad);
   if (!o)
     return tc_fail(err, TC_ERR_NOMEM, "sidecar: out of memory");
-  tc_json_set(o, "input", input_json(store_paths, infos, nstores, &bad), &bad);
+  tc_json_set(o, "input", tc_sidecar_input(store_paths, infos, nstores, &bad), &bad);
   tc_json_set(o, "parameters", params_json(p, &bad), &bad);
   tc_json_set(o, "backend", tc_json_string(backend), &bad);
   tc_json_set(o, "precision", json_string(st->precision ? st->precision : "double"), &bad);

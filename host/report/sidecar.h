@@ -25,6 +25,10 @@ tc_status tc_sidecar_text(int argc, char **argv, const char *const *store_paths,
 json_t *tc_sidecar_head(int argc, char **argv, int *bad);
 /* The engine parameters both sidecars record, added to o in a fixed order. */
 void tc_sidecar_engine_params(json_t *o, const tc_params *p, int *bad);
+/* The input member both sidecars record: the totals over the n stores (bytes, rows,
+ * buckets, first and last fix time) and "stores", each store's path and identity in
+ * time order. NULL when out of memory. */
+json_t *tc_sidecar_input(const char *const *paths, const tc_store_info *const *infos, size_t n, int *bad);
 /* o as indented text ending in a newline (malloc'd, *len bytes); takes o (NULL allowed)
  * and fails with "WHAT: out of memory" when bad is set or memory runs out. */
 tc_status tc_sidecar_dump(json_t *o, int bad, const char *what, char **text, size_t *len, tc_err *err);

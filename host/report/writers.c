@@ -4,13 +4,30 @@
 #include <string.h>
 #include <strings.h>
 
+#include "host/report/gdal_lib.h"
 #include "host/report/textout.h"
 
 static const struct {
   const char *name;
   tc_format f;
-} names[] = {{"csv", TC_FMT_CSV}, {"geojson", TC_FMT_GEOJSON}, {"json", TC_FMT_GEOJSON},
-             {"kml", TC_FMT_KML},  {"hdf5", TC_FMT_HDF5},       {"h5", TC_FMT_HDF5}};
+  int ext; /* also a file name extension */
+} names[] = {{"csv", TC_FMT_CSV, 1},        {"geojson", TC_FMT_GEOJSON, 1},    {"json", TC_FMT_GEOJSON, 1},
+             {"kml", TC_FMT_KML, 1},        {"hdf5", TC_FMT_HDF5, 1},          {"h5", TC_FMT_HDF5, 1},
+             {"gpkg", TC_FMT_GPKG, 1},      {"geopackage", TC_FMT_GPKG, 0},    {"fgb", TC_FMT_FGB, 1},
+             {"flatgeobuf", TC_FMT_FGB, 0}, {"shp", TC_FMT_SHP, 1},            {"esri shapefile", TC_FMT_SHP, 0},
+             {"shapefile", TC_FMT_SHP, 0}};
+
+#define KNOWN_EXT ".csv, .geojson or .json, .kml, .h5 or .hdf5, .gpkg, .fgb, .shp"
+#define KNOWN_NAMES "csv, geojson, kml, hdf5, gpkg (GPKG), fgb (FlatGeobuf), shp ('ESRI Shapefile')"
+
+int tc_format_is_gdal(tc_format f) { return f == TC_FMT_GPKG || f == TC_FMT_FGB || f == TC_FMT_SHP; }
+
+/* The formats GDAL writes are known whether or not GDAL is there; asking for one
+ * without it is refused here, before any work. */
+static tc_status found(tc_format f, tc_format *out, tc_err *err) {
+  *out = f;
+  return tc_format_is_gdal(f) ? tc_gdal_load(tc_format_title(f), err) : TC_OK;
+}
 
 tc_status tc_format_parse(const char *name, const char *path, tc_format *out, tc_err *err) {
   *out = TC_FMT_CSV;
@@ -22,23 +39,19 @@ tc_status tc_format_parse(const char *name, const char *path, tc_format *out, tc
     if (!dot || dot == base)
       return TC_OK;
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-      if (!strcasecmp(dot + 1, names[i].name)) {
-        *out = names[i].f;
-        return TC_OK;
-      }
-    /* Writing CSV under a name that promises a Shapefile or a GeoPackage would hand
-     * the GIS a file it cannot open. */
+      if (names[i].ext && !strcasecmp(dot + 1, names[i].name))
+        return found(names[i].f, out, err);
+    /* Writing CSV under a name that promises another format would hand the GIS a
+     * file it cannot open. */
     return tc_fail(err, TC_ERR_ARG,
-                   "%s: unknown output format '%s' (known: .csv, .geojson or .json, .kml, .h5 or .hdf5; "
-                   "--format csv|geojson|kml|hdf5 picks one whatever the name)",
+                   "%s: unknown output format '%s' (known: " KNOWN_EXT "; --format/-f " KNOWN_NAMES
+                   " picks one whatever the name)",
                    path, dot);
   }
   for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-    if (!strcasecmp(name, names[i].name)) {
-      *out = names[i].f;
-      return TC_OK;
-    }
-  return tc_fail(err, TC_ERR_ARG, "unknown output format '%s' (csv, geojson, kml, hdf5)", name);
+    if (!strcasecmp(name, names[i].name))
+      return found(names[i].f, out, err);
+  return tc_fail(err, TC_ERR_ARG, "unknown output format '%s' (known: " KNOWN_NAMES ")", name);
 }
 
 const char *tc_format_name(tc_format f) {
@@ -47,6 +60,22 @@ const char *tc_format_name(tc_format f) {
   case TC_FMT_GEOJSON: return "geojson";
   case TC_FMT_KML: return "kml";
   case TC_FMT_HDF5: return "hdf5";
+  case TC_FMT_GPKG: return "gpkg";
+  case TC_FMT_FGB: return "fgb";
+  case TC_FMT_SHP: return "shp";
+  }
+  return "?";
+}
+
+const char *tc_format_title(tc_format f) {
+  switch (f) {
+  case TC_FMT_CSV: return "CSV";
+  case TC_FMT_GEOJSON: return "GeoJSON";
+  case TC_FMT_KML: return "KML";
+  case TC_FMT_HDF5: return "HDF5";
+  case TC_FMT_GPKG: return "GeoPackage";
+  case TC_FMT_FGB: return "FlatGeobuf";
+  case TC_FMT_SHP: return "Shapefile";
   }
   return "?";
 }
@@ -54,6 +83,8 @@ const char *tc_format_name(tc_format f) {
 tc_status tc_candidates_write(const char *path, tc_format fmt, const tc_candidates *c, tc_err *err) {
   tc_atomic a, tr;
   tc_status s;
+  if (tc_format_is_gdal(fmt))
+    return tc_write_gdal(path, fmt, c, err);
   tr.f = NULL;
   tr.tmp[0] = '\0';
   int tracks = fmt == TC_FMT_GEOJSON && c->track_a;

@@ -68,6 +68,15 @@
     });
     if (pts.length) map.fitBounds(L.latLngBounds(pts).pad(0.2), { maxZoom: 12 });
     else map.setView([20, 0], 2);
+    /* The land is filled inside D.land_box only: the overview may not zoom or pan out of
+     * it, so no view shows land left unfilled (a box over the antimeridian is left free). */
+    var lb = D.land_box;
+    if (lb && lb[1] >= -180 && lb[3] <= 180) {
+      var box = L.latLngBounds([lb[0], lb[1]], [lb[2], lb[3]]);
+      map.setMinZoom(map.getBoundsZoom(box, true));
+      map.options.maxBoundsViscosity = 1;
+      map.setMaxBounds(box);
+    }
   } else {
     $('map').innerHTML = '<p class="nomap">Leaflet is not installed (apt-get install libjs-leaflet): no maps. ' +
       'The table, filters, timeline, export and plots work.</p>';
@@ -100,6 +109,11 @@
         .map(function (p) { return [p[1], p[2]]; });
       if (ins.length) L.polyline(ins, { color: r[1], weight: 5 }).addTo(m);
       dots[r[0]] = L.circleMarker(ll[0], { radius: 6, color: '#000', weight: 2, fillColor: r[1], fillOpacity: 1 });
+    });
+    (e.events || []).forEach(function (x) {
+      var g = L.layerGroup(evLayers(x, true, []));
+      if (kindOn[x.kind]) g.addTo(m);
+      (d._tcEv = d._tcEv || []).push([x.kind, g, m]);
     });
     L.circleMarker([e.mean_lat, e.mean_lon], { radius: 5, color: '#000', fillColor: '#ffd400', fillOpacity: 1 }).addTo(m);
     if (all.length) m.fitBounds(L.latLngBounds(all).pad(0.1), { maxZoom: 15 });
@@ -151,9 +165,127 @@
     d.addEventListener('toggle', function () { if (d.open) initTrack(d); });
   });
 
+
+  /* ---- events (spec events §4): gaps, loitering, dark rendezvous ---- */
+  var KINDS = ['gap', 'loitering', 'dark'], kindOn = { gap: true, loitering: true, dark: true };
+  var KCOL = { gap: '#3d4b59', loitering: '#138a72', dark: '#7b2cbf' };
+  var linkedBy = {}; /* an event (its ref without the vessel's role) -> the candidates it is linked to */
+  function evKey(x) { return x.ref.replace(/^(gap|loitering) [ab] /, '$1 '); }
+  D.enc.forEach(function (e, i) {
+    (e.events || []).forEach(function (x) { (linkedBy[evKey(x)] = linkedBy[evKey(x)] || []).push(i); });
+  });
+  function hrs(x) { return ((x.end_unix - x.start_unix) / 3600).toFixed(1); }
+  function evLabel(x) {
+    if (x.kind === 'gap') return 'gap ' + x.vessel + ' ' + hrs(x) + ' h' + (x.coverage < 0.5 ? ' (reception hole)' : '');
+    if (x.kind === 'loitering') return 'loitering ' + x.vessel + ' ' + hrs(x) + ' h';
+    return 'dark ' + iso(x.start_unix).slice(5, 10) + ' L* ' + (x.l_star_s / 3600).toFixed(1) + ' h';
+  }
+  function evText(x) {
+    var t = '<b>' + esc(x.ref) + '</b><br>' + esc(x.start) + ' to ' + esc(x.end);
+    if (x.kind === 'gap') t += '<br>' + (x.dist_m / 1000).toFixed(1) + ' km between the ends; ' + x.others_seen +
+      ' others heard, coverage ' + x.coverage;
+    if (x.kind === 'loitering') t += '<br>median speed ' + x.median_speed_kn + ' kn';
+    if (x.kind === 'dark') t += '<br>could meet at X* for ' + (x.l_star_s / 3600).toFixed(1) + ' h, ' +
+      iso(x.window_start_unix) + ' to ' + iso(x.window_end_unix) + ' UTC; apart ' + (x.dist_dark_m / 1000).toFixed(1) +
+      ' km going dark, ' + (x.dist_reappear_m / 1000).toFixed(1) + ' km reappearing; coverage ' + x.coverage_a + ', ' +
+      x.coverage_b + (x.rank ? '; rank ' + x.rank : '');
+    if (x.place) t += '<br>at ' + esc(x.place) + ' (ranked down)';
+    var l = linkedBy[evKey(x)];
+    if (l) t += '<br>linked to ' + l.length + ' candidate' + (l.length > 1 ? 's' : '');
+    return t;
+  }
+  /* One event as map layers (appended to out). */
+  function evLayers(x, linked, out) {
+    var c = KCOL[x.kind], op = linked ? 0.95 : x.place ? 0.15 : 0.35; /* at a port or anchorage: fainter */
+    if (x.kind === 'gap') {
+      out.push(L.polyline([[x.lat0, x.lon0], [x.lat1, x.lon1]], { color: c, weight: linked ? 3 : 1.5, opacity: op, dashArray: '6 5' }));
+      out.push(L.circleMarker([x.lat0, x.lon0], { radius: 3, color: c, weight: 1, fillColor: '#fff', fillOpacity: op }));
+      out.push(L.circleMarker([x.lat1, x.lon1], { radius: 3, color: c, weight: 1, fillColor: c, fillOpacity: op }));
+    } else if (x.kind === 'loitering') {
+      out.push(L.circleMarker([x.lat, x.lon], { radius: linked ? 7 : 4, color: c, weight: 1, opacity: op, fillColor: c, fillOpacity: op * 0.5 }));
+    } else {
+      out.push(L.circleMarker([x.lat, x.lon], { radius: linked ? 8 : 4, color: c, weight: linked ? 2 : 1, opacity: op, dashArray: linked ? '3 2' : null, fillColor: c, fillOpacity: op * 0.5 }));
+    }
+    out.forEach(function (l) { l.bindPopup(evText(x)); });
+    return out;
+  }
+  var evGroups = {}, evDrawn = { gap: 0, loitering: 0, dark: 0 }, evLinked = 0;
+  if (D.events && map) {
+    KINDS.forEach(function (k) {
+      var g = L.layerGroup();
+      D.events[k].forEach(function (x) {
+        evLayers(x, !!linkedBy[evKey(x)], []).forEach(function (l) { g.addLayer(l); });
+        evDrawn[k]++;
+        if (linkedBy[evKey(x)]) evLinked++;
+      });
+      evGroups[k] = g.addTo(map);
+    });
+    markers.forEach(function (m) { m.bringToFront(); });
+  }
+  $('ev-note').textContent = D.events ?
+    'on the map: ' + KINDS.map(function (k) {
+      return D.events[k].length + (D.events.total[k] > D.events[k].length ? ' of ' + D.events.total[k] : '') + ' ' +
+        { gap: 'gaps', loitering: 'loitering', dark: 'dark rendezvous' }[k];
+    }).join(', ') + ' (linked ones bold, those at a port or anchorage ranked down)' :
+    'no events computed (a list ranked without a store, or --no-events)';
+  /* What the map and the table show of each kind, for tests: "gap:N,loitering:N,dark:N" (events on the
+   * map) and the number of event labels visible in the table. */
+  function evShown() {
+    var cells = 0;
+    document.querySelectorAll('td.evcell .ev').forEach(function (el) { if (getComputedStyle(el).display !== 'none') cells++; });
+    document.body.setAttribute('data-ev-cells', String(cells));
+    document.body.setAttribute('data-ev-linked', String(evLinked)); /* drawn as linked on the map */
+    return KINDS.map(function (k) { return k + ':' + (evGroups[k] && map.hasLayer(evGroups[k]) ? evDrawn[k] : 0); }).join(',');
+  }
+  function setKind(k, on) {
+    kindOn[k] = on;
+    $('ev-' + k).checked = on;
+    document.body.classList.toggle('hide-ev-' + k, !on);
+    if (evGroups[k]) { if (on) evGroups[k].addTo(map); else map.removeLayer(evGroups[k]); }
+    document.querySelectorAll('details.enc').forEach(function (d) {
+      (d._tcEv || []).forEach(function (p) { if (p[0] === k) { if (on) p[1].addTo(p[2]); else p[2].removeLayer(p[1]); } });
+    });
+    document.body.setAttribute('data-ev-shown', evShown());
+    apply();
+  }
+  KINDS.forEach(function (k) { $('ev-' + k).addEventListener('change', function () { setKind(k, this.checked); }); });
+  /* Network neighbourhood of both vessels (the graph `trajcorr network` draws). */
+  function nbHtml(e) {
+    var out = '';
+    [['a', e.mmsi_a, e.mmsi_b], ['b', e.mmsi_b, e.mmsi_a]].forEach(function (r) {
+      var n = D.net && D.net[r[1]];
+      if (!n) return;
+      out += '<p><span class="v' + r[0] + '">' + r[1] + '</span> met ' + n.met + ' vessel' + (n.met > 1 ? 's' : '') +
+        ' (' + n.links + ' links): ' + n.v.map(function (m) {
+          var what = [m[1] ? m[1] + ' enc' : '', m[2] ? m[2] + ' dark' : ''].filter(Boolean).join(', ');
+          return '<span class="nbv' + (m[0] === r[2] ? ' pair' : '') + (m[1] + m[2] > 1 ? ' rep' : '') + '" title="' +
+            iso(m[3]) + ' to ' + iso(m[4]) + ' UTC">' + m[0] + ' (' + what + ')</span>';
+        }).join(', ') + (n.met > n.v.length ? ', &hellip;' : '') + '</p>';
+    });
+    return out ? '<div class="nb"><h4>Network neighbourhood</h4>' + out +
+      '<p class="note">bold: met more than once; underlined: this pair.</p></div>' : '';
+  }
+  function evList(e) {
+    if (!(e.events || []).length) return '';
+    return '<div class="evlist"><h4>Linked events</h4><ul>' + e.events.map(function (x) {
+      return '<li class="ev ev-' + x.kind + '">' + evText(x) + '</li>';
+    }).join('') + '</ul></div>';
+  }
+  document.querySelectorAll('details.enc').forEach(function (d) {
+    var e = D.enc[+d.getAttribute('data-i')], info = d.querySelector('.info');
+    if (info) info.insertAdjacentHTML('beforeend', evList(e) + nbHtml(e));
+  });
+
   /* ---- table: sorting ---- */
   var table = $('candidates'), ths = table.querySelectorAll('thead th'), rows = {};
-  Array.prototype.forEach.call(table.tBodies[0].rows, function (r) { rows[r.getAttribute('data-i')] = r; });
+  Array.prototype.forEach.call(table.tBodies[0].rows, function (r) {
+    rows[r.getAttribute('data-i')] = r;
+    var td = r.querySelector('td.evcell'), e = D.enc[+r.getAttribute('data-i')];
+    if (td) td.innerHTML = (e.events || []).map(function (x) {
+      return '<span class="ev ev-' + x.kind + (x.place ? ' atplace' : '') + '" title="' + esc(x.ref + (x.place ? ' at ' + x.place : '')) +
+        '">' + esc(evLabel(x)) + '</span>';
+    }).join(' ');
+  });
   function sortBy(col, dir) {
     var tb = table.tBodies[0], rs = Array.prototype.slice.call(tb.rows);
     rs.sort(function (x, y) {
@@ -204,7 +336,7 @@
     return {
       q: $('f-q').value.trim().toLowerCase(), lo: num('f-score-lo'), hi: num('f-score-hi'),
       flag: $('f-flag').value, type: $('f-type').value, from: day($('f-from').value, 0),
-      to: day($('f-to').value, 1), port: $('f-port').value, area: area
+      to: day($('f-to').value, 1), port: $('f-port').value, area: area, ev: $('f-ev').value
     };
   }
   function inArea(e, a) {
@@ -229,6 +361,8 @@
     if (s.port === 'in' && !e.in_port) return false;
     if (s.port === 'out' && e.in_port) return false;
     if (s.area && !inArea(e, s.area)) return false;
+    if (s.ev && !(e.events || []).some(function (x) { return s.ev === 'any' ? kindOn[x.kind] : x.kind === s.ev; }))
+      return false;
     return true;
   }
   var shown = [], isShown = new Uint8Array(D.enc.length);
@@ -249,7 +383,7 @@
     document.body.setAttribute('data-shown', String(shown.length));
     drawTimeline();
   }
-  ['f-q', 'f-score-lo', 'f-score-hi', 'f-flag', 'f-type', 'f-from', 'f-to', 'f-port'].forEach(function (id) {
+  ['f-q', 'f-score-lo', 'f-score-hi', 'f-flag', 'f-type', 'f-from', 'f-to', 'f-port', 'f-ev'].forEach(function (id) {
     $(id).addEventListener('input', apply);
     $(id).addEventListener('change', apply);
   });
@@ -285,7 +419,7 @@
   });
   $('f-area-clear').addEventListener('click', function () { setArea(null); });
   $('f-reset').addEventListener('click', function () {
-    ['f-q', 'f-score-lo', 'f-score-hi', 'f-flag', 'f-type', 'f-from', 'f-to', 'f-port'].forEach(function (id) { $(id).value = ''; });
+    ['f-q', 'f-score-lo', 'f-score-hi', 'f-flag', 'f-type', 'f-from', 'f-to', 'f-port', 'f-ev'].forEach(function (id) { $(id).value = ''; });
     setArea(null);
   });
 
@@ -357,7 +491,7 @@
   /* ---- export of the filtered selection, made in the page ---- */
   var CSV_COLS = ['id', 'mmsi_a', 'mmsi_b', 'start', 'end', 'duration_s', 'score', 'flag_a', 'flag_b', 'name_a', 'name_b',
     'type_name_a', 'type_name_b', 'min_dist_m', 'median_dist_m', 'mean_lat', 'mean_lon', 'shore_dist_m', 'port', 'in_port',
-    'tags', 'reasons'];
+    'tags', 'reasons', 'n_gaps', 'n_loitering', 'n_dark'];
   function csvCell(v) {
     if (v === null || v === undefined) return '';
     if (Array.isArray(v)) v = v.join(';');
@@ -406,6 +540,8 @@
   if ('from' in hash) $('f-from').value = hash.from;
   if ('to' in hash) $('f-to').value = hash.to;
   if ('port' in hash) $('f-port').value = hash.port;
+  if ('ev' in hash) $('f-ev').value = hash.ev;
+  if ('kinds' in hash) KINDS.forEach(function (k) { if (hash.kinds.split(',').indexOf(k) < 0) setKind(k, false); });
   if ('area' in hash) area = hash.area.split(',').map(Number);
   setArea(area && area.length === 4 && area.every(isFinite) ? area : null);
   setCursor(tmin);
@@ -461,6 +597,7 @@
     } catch (x) { res.push(String(x)); }
     document.body.setAttribute('data-selftest', res.length ? res.join('; ') : 'ok');
   }
+  document.body.setAttribute('data-ev-shown', evShown());
   document.body.setAttribute('data-ready', '1');
   flush();
 })();

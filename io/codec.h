@@ -1,0 +1,44 @@
+/* Store codecs (docs/format.md, "Codecs"), chosen when a store is created and named
+ * by its root attribute "codec":
+ *   none     no filters (format version 1)
+ *   deflate  HDF5 shuffle + deflate (format version 1)
+ *   delta    trajcorr's own lossless transform of t, lat, lon, sog and cog, then the
+ *            same shuffle + deflate (format version 2). Each chunk is coded on its own
+ *            (so chunks decode in parallel): a column's values become integers v[i],
+ *            stored as zigzag(v[i] - v[i-1]) (v[-1] = 0 at the chunk's first row), so
+ *            the high byte planes are nearly all zero. The integers are t itself; for a
+ *            coordinate or speed/course chunk whose every value is exactly q / 10^k (the
+ *            decimal grid AIS sources and the generator sit on; checked bit for bit),
+ *            q; otherwise the value's IEEE bits. Each dataset's attribute
+ *            "chunk_modes" holds k per chunk (0: bits; t: always 0).
+ * Every transformed dataset is stored as unsigned integers of the column's width. */
+#ifndef TC_CODEC_H
+#define TC_CODEC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum { TC_CODEC_NONE, TC_CODEC_DEFLATE, TC_CODEC_DELTA } tc_codec;
+
+/* The codec of new stores: the one the measurements in docs/format.md favour. */
+#define TC_CODEC_DEFAULT TC_CODEC_DELTA
+
+#define TC_CODEC_A_MODES "chunk_modes" /* uint8 per chunk, on each transformed dataset */
+#define TC_CODEC_A_TRANSFORM "transform" /* a one-line description, for people */
+
+const char *tc_codec_name(tc_codec c);
+/* The codec called name, or -1. */
+int tc_codec_parse(const char *name);
+
+/* 1 when column c (io/store_schema.h tc_h5_col) is transformed under codec. */
+int tc_codec_transforms(tc_codec codec, int c);
+
+/* Encodes n values of column c in place (native type in, stored integers out) and
+ * returns the chunk's mode. */
+uint8_t tc_codec_encode(int c, void *col, size_t n);
+
+/* Decodes n stored values of column c in place; 0, or -1 when mode is not one the
+ * column can have. */
+int tc_codec_decode(int c, uint8_t mode, void *col, size_t n);
+
+#endif

@@ -1,0 +1,262 @@
+/* The store codecs (io/codec.h, docs/format.md "Codecs"): every column of every real
+ * track and of a generated set reads back bit for bit in each codec; encounters and
+ * events are the same whatever the codec; --recode rewrites a store in another codec;
+ * a damaged chunk or chunk-mode attribute in each codec is a named error. */
+#include <criterion/criterion.h>
+#include <hdf5.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "io/codec.h"
+#include "io/sha256.h"
+#include "io/store.h"
+#include "io/store_chunks.h"
+#include "support/store_fixtures.h"
+
+static const char *const codec_args[] = {"--codec none --deflate 0", "--codec deflate", "--codec delta"};
+#define NCODECS 3
+
+/* SHA-256 (hex) over every column of every bucket as the reader returns them, and the
+ * store's codec, rows and file size. */
+static void digest(const char *path, char hex[TC_SHA256_HEX], char *codec, size_t cap, uint64_t *rows) {
+  tc_store *s;
+  tc_err err;
+  cr_assert_eq(tc_store_open(path, &s, &err), TC_OK, "%s", err.msg);
+  snprintf(codec, cap, "%s", tc_store_codec(s));
+  *rows = tc_store_get_info(s)->rows;
+  tc_columns c;
+  tc_columns_init(&c);
+  tc_sha256 h;
+  tc_sha256_init(&h);
+  for (size_t k = 0; k < tc_store_get_info(s)->nbuckets; k++) {
+    cr_assert_eq(tc_store_read_bucket(s, k, &c, &err), TC_OK, "%s", err.msg);
+    tc_sha256_update(&h, c.mmsi, c.n * sizeof *c.mmsi);
+    tc_sha256_update(&h, c.t, c.n * sizeof *c.t);
+    tc_sha256_update(&h, c.lat, c.n * sizeof *c.lat);
+    tc_sha256_update(&h, c.lon, c.n * sizeof *c.lon);
+    tc_sha256_update(&h, c.sog, c.n * sizeof *c.sog);
+    tc_sha256_update(&h, c.cog, c.n * sizeof *c.cog);
+    tc_sha256_update(&h, c.heading, c.n * sizeof *c.heading);
+  }
+  uint8_t d[32];
+  tc_sha256_final(&h, d);
+  tc_sha256_hex(d, hex);
+  tc_columns_free(&c);
+  tc_store_close(s);
+}
+
+static long file_size(const char *path) {
+  FILE *f = fopen(path, "rb");
+  cr_assert(f);
+  fseek(f, 0, SEEK_END);
+  long n = ftell(f);
+  fclose(f);
+  return n;
+}
+
+static int same_file(const char *a, const char *b) {
+  return store_system("cmp -s '%s' '%s'", a, b) == 0;
+}
+
+/* Imports src in each codec (small buckets, so some buckets have several chunks and
+ * some read paths meet partial chunks) and checks the columns agree bit for bit; then
+ * encounters and events on each store give the same files. */
+static void across_codecs(const char *label, const char *src, const char *bucket) {
+  char ref[TC_SHA256_HEX] = "", path[NCODECS][1024];
+  for (int i = 0; i < NCODECS; i++) {
+    char name[96], hex[TC_SHA256_HEX], codec[16], out[1024], ev[1024];
+    snprintf(name, sizeof name, "%s-%d.h5", label, i);
+    store_tmp_path(name, path[i], sizeof path[i]);
+    unlink(path[i]);
+    cr_assert_eq(store_system("'%s' import -q --bucket %s %s '%s' '%s'", TC_BINARY, bucket, codec_args[i],
+                              path[i], src), 0, "import %s in %s", src, codec_args[i]);
+    uint64_t rows;
+    digest(path[i], hex, codec, sizeof codec, &rows);
+    cr_assert_str_eq(codec, tc_codec_name((tc_codec)i));
+    if (i == 0)
+      memcpy(ref, hex, sizeof ref);
+    fprintf(stderr, "round trip %-40s %-8s %7" PRIu64 " rows %5.1f B/row columns %.16s %s\n", label, codec,
+            rows, (double)file_size(path[i]) / (double)(rows ? rows : 1), hex,
+            strcmp(hex, ref) ? "DIFFER" : "identical");
+    cr_assert_str_eq(hex, ref, "%s: the columns read from the %s store differ from the uncompressed one's",
+                     label, codec);
+    snprintf(name, sizeof name, "%s-%d.enc.csv", label, i);
+    store_tmp_path(name, out, sizeof out);
+    snprintf(name, sizeof name, "%s-%d.ev", label, i);
+    store_tmp_path(name, ev, sizeof ev);
+    cr_assert_eq(store_system("'%s' encounters -q '%s' -o '%s' 2>/dev/null", TC_BINARY, path[i], out), 0);
+    cr_assert_eq(store_system("'%s' events -q '%s' -o '%s' 2>/dev/null", TC_BINARY, path[i], ev), 0);
+    if (i > 0) {
+      char o0[1024], e0[1024];
+      snprintf(name, sizeof name, "%s-0.enc.csv", label);
+      store_tmp_name(name, o0, sizeof o0);
+      cr_assert(same_file(o0, out), "%s: encounters differ between none and %s", label, codec);
+      const char *kinds[] = {"loitering", "gaps", "dark"};
+      for (int k = 0; k < 3; k++) {
+        char a[1100], b[1100];
+        snprintf(name, sizeof name, "%s-0.ev", label);
+        store_tmp_name(name, e0, sizeof e0);
+        snprintf(a, sizeof a, "%s.%s.csv", e0, kinds[k]);
+        snprintf(b, sizeof b, "%s.%s.csv", ev, kinds[k]);
+        cr_assert(same_file(a, b), "%s: %s events differ between none and %s", label, kinds[k], codec);
+      }
+    }
+  }
+}
+
+Test(codec, real_tracks_bit_identical) {
+  const char *files[] = {"auckland_2017_09", "baltic_2018_04_01", "gibraltar_2016_06_01",
+                         "suez_evergiven_2021_03_derived_sog"};
+  for (size_t f = 0; f < sizeof files / sizeof files[0]; f++) {
+    char src[1024];
+    snprintf(src, sizeof src, "%s/real-tracks/%s.csv.gz", TC_SHARED_DATA, files[f]);
+    across_codecs(files[f], src, "6h");
+  }
+}
+
+Test(codec, generated_bit_identical) {
+  char csv[1024];
+  store_tmp_path("codec-gen.csv", csv, sizeof csv);
+  cr_assert_eq(store_system("'%s' generate -q --vessels 300 --days 1 --seed 5 -o '%s'", TC_BINARY, csv), 0);
+  across_codecs("generated", csv, "1d");
+  /* and every value off the decimal grid: the bits are stored */
+  char off[1024];
+  store_tmp_path("codec-offgrid.csv", off, sizeof off);
+  cr_assert_eq(store_system("awk -F, -v OFS=, 'NR == 1 {print; next} {$3 = $3 + 1e-9 * (NR %% 7); "
+                            "$4 = $4 - 3e-10 * (NR %% 5); $5 = $5 + 0.001; print}' '%s' > '%s'", csv, off), 0);
+  across_codecs("generated-offgrid", off, "1d");
+}
+
+Test(codec, recode_between_codecs) {
+  char csv[1024], a[1024], b[1024];
+  store_tmp_path("recode.csv", csv, sizeof csv);
+  cr_assert_eq(store_system("'%s' generate -q --vessels 100 --days 1 --seed 2 -o '%s'", TC_BINARY, csv), 0);
+  store_tmp_path("recode-ref.h5", a, sizeof a);
+  store_tmp_path("recode.h5", b, sizeof b);
+  unlink(a), unlink(b);
+  cr_assert_eq(store_system("'%s' import -q --codec deflate --bucket 6h '%s' '%s'", TC_BINARY, a, csv), 0);
+  cr_assert_eq(store_system("cp '%s' '%s'", a, b), 0);
+  char h0[TC_SHA256_HEX], h1[TC_SHA256_HEX], codec[16];
+  uint64_t r0, r1;
+  digest(a, h0, codec, sizeof codec, &r0);
+  for (int i = NCODECS - 1; i >= 0; i--) {
+    cr_assert_eq(store_system("'%s' import -q --recode %s '%s'", TC_BINARY, codec_args[i], b), 0,
+                 "recode to %s", codec_args[i]);
+    digest(b, h1, codec, sizeof codec, &r1);
+    cr_assert_str_eq(codec, tc_codec_name((tc_codec)i));
+    cr_assert_eq(r1, r0);
+    cr_assert_str_eq(h1, h0, "recoded to %s, the columns changed", codec);
+  }
+  /* the codec of an existing store is chosen only with --recode, and the store stays */
+  cr_assert_eq(store_system("'%s' import -q --codec delta '%s' '%s' 2>/dev/null", TC_BINARY, b, csv), 2);
+  digest(b, h1, codec, sizeof codec, &r1);
+  cr_assert_str_eq(codec, "none");
+  /* without --recode, FILE is required */
+  cr_assert_eq(store_system("'%s' import '%s' 2>/dev/null", TC_BINARY, b), 2);
+  /* --recode of a store that is not there */
+  char none[1024];
+  store_tmp_path("recode-missing.h5", none, sizeof none);
+  unlink(none);
+  cr_assert_neq(store_system("'%s' import -q --recode '%s' 2>/dev/null", TC_BINARY, none), 0);
+  cr_assert_neq(access(none, F_OK), 0);
+}
+
+/* File offset and stored length of the first chunk of a bucket dataset. */
+static void first_chunk(const char *path, const char *ds, haddr_t *addr, hsize_t *size) {
+  hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+  cr_assert_geq(f, 0);
+  hid_t g = H5Gopen2(f, "buckets", H5P_DEFAULT);
+  char name[64];
+  cr_assert_gt(H5Lget_name_by_idx(g, ".", H5_INDEX_NAME, H5_ITER_INC, 0, name, sizeof name, H5P_DEFAULT), 0);
+  hid_t b = H5Gopen2(g, name, H5P_DEFAULT);
+  hid_t d = H5Dopen2(b, ds, H5P_DEFAULT);
+  cr_assert_geq(d, 0);
+  hsize_t off = 0;
+  unsigned mask;
+  cr_assert_geq(H5Dget_chunk_info_by_coord(d, &off, &mask, addr, size), 0);
+  H5Dclose(d), H5Gclose(b), H5Gclose(g), H5Fclose(f);
+}
+
+static void flip(const char *path, haddr_t at) {
+  FILE *fp = fopen(path, "r+b");
+  cr_assert(fp);
+  fseek(fp, (long)at, SEEK_SET);
+  int c = fgetc(fp);
+  fseek(fp, (long)at, SEEK_SET);
+  fputc(c ^ 0x5a, fp);
+  fclose(fp);
+}
+
+/* Reading the first bucket must fail with a damage error (TC_ERR_FORMAT from
+ * trajcorr's checks, TC_ERR_HDF5 from HDF5's) naming the store and ds, both through
+ * the engine's parallel chunk reader and through HDF5 (tc_store_read_bucket). */
+static void named_error(const char *path, const char *ds, const char *what) {
+  char quoted[64];
+  snprintf(quoted, sizeof quoted, "'%s'", ds);
+  for (int engine = 1; engine >= 0; engine--) {
+    tc_store *s;
+    tc_err err;
+    cr_assert_eq(tc_store_open(path, &s, &err), TC_OK, "%s", err.msg);
+    tc_columns c;
+    tc_columns_init(&c);
+    tc_status st = engine ? tc_store_read_bucket_cols(s, 0, &c, TC_COL_ALL, 0, &err)
+                          : tc_store_read_bucket(s, 0, &c, &err);
+    cr_assert(st == TC_ERR_FORMAT || st == TC_ERR_HDF5, "%s: status %d: %s", what, st, err.msg);
+    cr_assert(strstr(err.msg, quoted) && strstr(err.msg, path), "%s: message: %s", what, err.msg);
+    fprintf(stderr, "damage %-38s %-7s %s\n", what, engine ? "engine" : "HDF5", strstr(err.msg, ": bucket"));
+    tc_columns_free(&c);
+    tc_store_close(s);
+  }
+  if (strcmp(ds, "sog")) /* encounters reads the position columns only */
+    cr_assert_neq(store_system("'%s' encounters -q '%s' -o /dev/null 2>/dev/null", TC_BINARY, path), 0,
+                  "%s: encounters ran on a damaged store", what);
+}
+
+Test(codec, damaged_chunk_named_in_each_codec) {
+  char csv[1024];
+  store_tmp_path("damage.csv", csv, sizeof csv);
+  cr_assert_eq(store_system("'%s' generate -q --vessels 100 --days 1 --seed 3 -o '%s'", TC_BINARY, csv), 0);
+  const char *cols[] = {"lat", "t", "sog"};
+  for (int i = 0; i < NCODECS; i++)
+    for (int k = 0; k < 3; k++) {
+      char path[1024], name[64], what[96];
+      snprintf(name, sizeof name, "damage-%d-%s.h5", i, cols[k]);
+      store_tmp_path(name, path, sizeof path);
+      unlink(path);
+      cr_assert_eq(store_system("'%s' import -q %s '%s' '%s'", TC_BINARY, codec_args[i], path, csv), 0);
+      haddr_t addr;
+      hsize_t size;
+      first_chunk(path, cols[k], &addr, &size);
+      flip(path, addr + size / 3);
+      snprintf(what, sizeof what, "%s chunk, %s", cols[k], codec_args[i]);
+      named_error(path, cols[k], what);
+    }
+}
+
+Test(codec, damaged_chunk_modes_named) {
+  char csv[1024], path[1024];
+  store_tmp_path("modes.csv", csv, sizeof csv);
+  store_tmp_path("modes.h5", path, sizeof path);
+  unlink(path);
+  cr_assert_eq(store_system("'%s' generate -q --vessels 50 --days 1 --seed 4 -o '%s'", TC_BINARY, csv), 0);
+  cr_assert_eq(store_system("'%s' import -q --codec delta '%s' '%s'", TC_BINARY, path, csv), 0);
+  /* a mode latitude cannot have, written through HDF5 (its checksums stay valid) */
+  hid_t f = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
+  hid_t g = H5Gopen2(f, "buckets", H5P_DEFAULT);
+  char name[64];
+  cr_assert_gt(H5Lget_name_by_idx(g, ".", H5_INDEX_NAME, H5_ITER_INC, 0, name, sizeof name, H5P_DEFAULT), 0);
+  hid_t b = H5Gopen2(g, name, H5P_DEFAULT), d = H5Dopen2(b, "lat", H5P_DEFAULT);
+  hid_t a = H5Aopen(d, TC_CODEC_A_MODES, H5P_DEFAULT);
+  cr_assert_geq(a, 0);
+  uint8_t m[64] = {0};
+  hid_t sp = H5Aget_space(a);
+  cr_assert_leq(H5Sget_simple_extent_npoints(sp), 64);
+  cr_assert_geq(H5Aread(a, H5T_NATIVE_UINT8, m), 0);
+  m[0] = 9;
+  cr_assert_geq(H5Awrite(a, H5T_NATIVE_UINT8, m), 0);
+  H5Sclose(sp), H5Aclose(a), H5Dclose(d), H5Gclose(b), H5Gclose(g), H5Fclose(f);
+  named_error(path, "lat", "chunk_modes, --codec delta");
+}

@@ -1,0 +1,76 @@
+#!/bin/sh
+# MPI ranks give one process's list byte for byte: `mpirun -np K trajcorr encounters`
+# for K = 1..4 on generated traffic (port anchorages keep pairs moored together for
+# days, so encounters cross every part edge: checked), with hour and day buckets, and
+# a sidecar that records the ranks; checkpoints refused with several ranks. Exit 77
+# (skipped) when trajcorr was built without MPI or mpirun is missing.
+# usage: test_ranks.sh TRAJCORR MPI_BUILT(0|1) SCRATCH
+set -eu
+bin=$1 built=$2 dir=$3
+[ "$built" = 1 ] || { echo "trajcorr built without MPI: skipped"; exit 77; }
+command -v mpirun >/dev/null || { echo "no mpirun: skipped"; exit 77; }
+root=
+[ "$(id -u)" = 0 ] && root=--allow-run-as-root
+rm -rf "$dir" && mkdir -p "$dir" && cd "$dir"
+"$bin" generate -q --vessels 150 --days 5 -o all.csv
+"$bin" import -q --bucket 1h h.h5 all.csv
+"$bin" import -q d.h5 all.csv
+fail=0
+for store in h d; do
+  "$bin" encounters -q -t 1 $store.h5 -o one-$store.csv
+  for k in 1 2 3 4; do
+    mpirun --oversubscribe $root -np $k "$bin" encounters -q -t 1 $store.h5 -o $store-$k.csv
+    if cmp -s one-$store.csv $store-$k.csv; then
+      echo "$store.h5 (bucket $( [ $store = h ] && echo 1h || echo 1d)), $k ranks: identical, $(($(wc -l < $store-$k.csv) - 1)) encounters"
+    else
+      echo "$store.h5, $k ranks: DIFFERENT from one process"; fail=1
+    fi
+    # the sidecar: "ranks": k (k > 1), and every inner part edge has an encounter across it
+    python3 - "$store-$k.csv" "$k" <<'PY' || fail=1
+import csv, json, sys
+out, k = sys.argv[1], int(sys.argv[2])
+side = json.load(open(out + ".json"))
+if k > 1:
+    assert side.get("ranks") == k, ("ranks", side.get("ranks"))
+    figs = side["rank_figures"]
+    assert len(figs) == k and all(f["rows"] > 0 for f in figs), figs
+    rows = list(csv.DictReader(open(out)))
+    for f in figs[1:]:
+        edge = f["from"]
+        n = sum(1 for e in rows if e["start"] < edge <= e["end"])
+        assert n > 0, ("no encounter crosses the part edge", edge)
+PY
+  done
+done
+# several stores as one timeline (hour and 6 h buckets, split inside a bucket), and a
+# --from/--to window that cuts encounters: the same as one process
+head -1 all.csv > a.csv && cp a.csv b.csv
+awk -F, 'NR > 1 { if ($2 < "2024-01-02T07:30:00Z") print >> "a.csv"; else print >> "b.csv" }' all.csv
+"$bin" import -q --bucket 1h sa.h5 a.csv && "$bin" import -q --bucket 6h sb.h5 b.csv
+mpirun --oversubscribe $root -np 3 "$bin" encounters -q -t 1 sb.h5 sa.h5 -o multi-3.csv
+if cmp -s one-h.csv multi-3.csv; then echo "two stores, 3 ranks: identical"
+else echo "two stores, 3 ranks: DIFFERENT"; fail=1; fi
+w="--from 2024-01-01T10:00:00Z --to 2024-01-03T20:00:00Z"
+"$bin" encounters -q -t 1 $w h.h5 -o win-1.csv
+mpirun --oversubscribe $root -np 4 "$bin" encounters -q -t 1 $w h.h5 -o win-4.csv
+if cmp -s win-1.csv win-4.csv; then echo "--from/--to, 4 ranks: identical"
+else echo "--from/--to, 4 ranks: DIFFERENT"; fail=1; fi
+# checkpoints and the nightly update are one process's: refused with ranks (exit 2),
+# nothing written, and accepted by one rank
+for opt in "--checkpoint r.ckpt" "--checkpoint r.ckpt --resume" "--save-state r.state"; do
+  rc=0
+  mpirun --oversubscribe $root -np 2 "$bin" encounters -q -t 1 h.h5 -o refused.csv $opt 2> refused.err || rc=$?
+  if [ $rc -eq 2 ] && grep -q "not under mpirun with several ranks" refused.err && [ ! -e refused.csv ] &&
+     [ ! -e r.ckpt ] && [ ! -e r.state ]; then echo "$opt, 2 ranks: refused"
+  else echo "$opt, 2 ranks: exit $rc, NOT refused as it should be"; cat refused.err; fail=1; fi
+done
+mpirun --oversubscribe $root -np 1 "$bin" encounters -q -t 1 h.h5 -o ck-1.csv --checkpoint r.ckpt --save-state r.state
+if cmp -s one-h.csv ck-1.csv && [ -s r.state ] && [ ! -e r.ckpt ]; then echo "--checkpoint --save-state, 1 rank: identical"
+else echo "--checkpoint --save-state, 1 rank: DIFFERENT"; fail=1; fi
+# OpenCL (PoCL here): several ranks on one node take the devices in turn, same list
+if POCL_CACHE_DIR=${POCL_CACHE_DIR:-} "$bin" encounters -q -t 1 --backend opencl h.h5 -o cl-1.csv 2>/dev/null; then
+  mpirun --oversubscribe $root -np 3 "$bin" encounters -q -t 1 --backend opencl h.h5 -o cl-3.csv
+  if cmp -s one-h.csv cl-3.csv; then echo "h.h5, 3 ranks, --backend opencl: identical"
+  else echo "h.h5, 3 ranks, --backend opencl: DIFFERENT"; fail=1; fi
+fi
+exit $fail
