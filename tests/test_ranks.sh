@@ -2,8 +2,8 @@
 # MPI ranks give one process's list byte for byte: `mpirun -np K trajcorr encounters`
 # for K = 1..4 on generated traffic (port anchorages keep pairs moored together for
 # days, so encounters cross every part edge: checked), with hour and day buckets, and
-# a sidecar that records the ranks. Exit 77 (skipped) when trajcorr was built without
-# MPI or mpirun is missing.
+# a sidecar that records the ranks; checkpoints refused with several ranks. Exit 77
+# (skipped) when trajcorr was built without MPI or mpirun is missing.
 # usage: test_ranks.sh TRAJCORR MPI_BUILT(0|1) SCRATCH
 set -eu
 bin=$1 built=$2 dir=$3
@@ -55,6 +55,18 @@ w="--from 2024-01-01T10:00:00Z --to 2024-01-03T20:00:00Z"
 mpirun --oversubscribe $root -np 4 "$bin" encounters -q -t 1 $w h.h5 -o win-4.csv
 if cmp -s win-1.csv win-4.csv; then echo "--from/--to, 4 ranks: identical"
 else echo "--from/--to, 4 ranks: DIFFERENT"; fail=1; fi
+# checkpoints and the nightly update are one process's: refused with ranks (exit 2),
+# nothing written, and accepted by one rank
+for opt in "--checkpoint r.ckpt" "--checkpoint r.ckpt --resume" "--save-state r.state"; do
+  rc=0
+  mpirun --oversubscribe $root -np 2 "$bin" encounters -q -t 1 h.h5 -o refused.csv $opt 2> refused.err || rc=$?
+  if [ $rc -eq 2 ] && grep -q "not under mpirun with several ranks" refused.err && [ ! -e refused.csv ] &&
+     [ ! -e r.ckpt ] && [ ! -e r.state ]; then echo "$opt, 2 ranks: refused"
+  else echo "$opt, 2 ranks: exit $rc, NOT refused as it should be"; cat refused.err; fail=1; fi
+done
+mpirun --oversubscribe $root -np 1 "$bin" encounters -q -t 1 h.h5 -o ck-1.csv --checkpoint r.ckpt --save-state r.state
+if cmp -s one-h.csv ck-1.csv && [ -s r.state ] && [ ! -e r.ckpt ]; then echo "--checkpoint --save-state, 1 rank: identical"
+else echo "--checkpoint --save-state, 1 rank: DIFFERENT"; fail=1; fi
 # OpenCL (PoCL here): several ranks on one node take the devices in turn, same list
 if POCL_CACHE_DIR=${POCL_CACHE_DIR:-} "$bin" encounters -q -t 1 --backend opencl h.h5 -o cl-1.csv 2>/dev/null; then
   mpirun --oversubscribe $root -np 3 "$bin" encounters -q -t 1 --backend opencl h.h5 -o cl-3.csv

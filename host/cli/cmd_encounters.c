@@ -16,6 +16,8 @@
 #include "host/opencl/cl_device.h"
 #endif
 #include "host/cli/specs.h"
+#include "host/cli/stopsig.h"
+#include "host/engine/ckpt.h"
 #include "host/engine/engine.h"
 #include "host/engine/parts.h"
 #include "host/engine/source_multi.h"
@@ -29,6 +31,10 @@
 #include "io/outpath.h"
 #include "io/store.h"
 #include "io/timefmt.h"
+
+/* Stopped by a signal at a bucket edge with the checkpoint written: EX_TEMPFAIL of
+ * sysexits.h, "try again later", which batch systems can take as "requeue me". */
+#define TC_EXIT_CHECKPOINTED 75
 
 static int cmp_u32(const void *a, const void *b) {
   uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
@@ -146,15 +152,16 @@ static void on_progress(void *user, const char *what, uint64_t done, uint64_t to
  * the events files of --with-events and every input must be distinct files: writing
  * the list onto a store would replace it. 1 when they are. */
 static int outputs_distinct(const char *out, const char *meta, const char *with_events, const tc_strlist *stores,
-                            const char *mmsi_file, const tc_output *ao) {
+                            const char *mmsi_file, const tc_output *ao, const char *ckpt, const char *state,
+                            const char *since) {
   char side[4096], tracks[4096], ev[TC_EV_NPATHS][TC_EV_PATH_MAX];
   tc_err err = {0};
   if (!meta && strcmp(out, "-") && !tc_path_is_stream(out)) {
     snprintf(side, sizeof side, "%s.json", out);
     meta = side;
   }
-  const char *outs[3 + TC_EV_NPATHS] = {out, meta};
-  size_t nout = 2, nev = 0;
+  const char *outs[5 + TC_EV_NPATHS] = {out, meta, ckpt, state};
+  size_t nout = 4, nev = 0;
   if (tc_output_tracks_path(ao, out, tracks, sizeof tracks))
     outs[nout++] = tracks;
   if (with_events) {
@@ -172,7 +179,10 @@ static int outputs_distinct(const char *out, const char *meta, const char *with_
   }
   memcpy(ins, stores->v, stores->n * sizeof *ins);
   ins[stores->n] = mmsi_file;
-  size_t nin = stores->n + 1 + tc_output_inputs(ao, ins + stores->n + 1, 22);
+  size_t nin = stores->n + 1 + tc_output_inputs(ao, ins + stores->n + 1, 21);
+  /* the nightly update's state is read, then replaced: --since S --save-state S */
+  if (since && !(state && tc_path_same_file(since, state)))
+    ins[nin++] = since;
   int ok = tc_outpath_check(outs, nout, ins, nin, &err) == TC_OK;
   free(ins);
   if (!ok)
@@ -207,14 +217,38 @@ static void print_device_profile(const char *backend, const tc_device_profile *d
           d->max_alloc_forced ? " (TRAJCORR_CL_MAX_ALLOC)" : "", 1e-6 * (double)d->budget);
 }
 
+/* The checkpoint and update options that cannot go together. 1 when they can. */
+static int ckpt_usage(const tc_encounters_args *a, const tc_ranks *rk) {
+  const char *bad = NULL;
+  /* each rank reads its own time part and keeps its runs at the part's edges: no state
+   * of one engine to cut, and a job with ranks is rerun whole (docs/cluster.md) */
+  int any = a->checkpoint || a->resume || a->checkpoint_every || a->since || a->save_state;
+  if (rk->size > 1 && any)
+    bad = "--checkpoint, --resume, --since and --save-state run in one process, not under mpirun with "
+          "several ranks (a job with ranks is run again whole)";
+  else if (a->resume && !a->checkpoint)
+    bad = "--resume goes on from a --checkpoint FILE: give it";
+  else if (a->checkpoint_every && !a->checkpoint)
+    bad = "--checkpoint-every needs --checkpoint FILE";
+  else if (a->since && a->checkpoint)
+    bad = "--since reads only the new buckets: it takes no --checkpoint (run it again if it is stopped)";
+  else if (a->with_events && (a->checkpoint || a->since || a->save_state))
+    bad = "--with-events keeps no state across runs: leave out --checkpoint, --since and --save-state (or run "
+          "trajcorr events on its own)";
+  if (bad && rk->rank == 0)
+    fprintf(stderr, "trajcorr encounters: %s\n", bad);
+  return bad == NULL;
+}
+
 static int run_ranked(int argc, char **argv, const tc_encounters_args *a, tc_output *ao, const tc_ranks *rk,
                       double t_start);
 
-/* The engine in one process, or this rank's part of a split run; with progress. */
+/* The engine in one process (with the checkpoint hooks), or this rank's part of a split run;
+ * with progress. */
 static tc_status run_engine(const tc_ranks *rk, tc_store **stores, size_t nst, const tc_bucket_source *src,
-                            const tc_params *p, const tc_backend_ops *ops, const tc_backend_config *cfg, int log,
-                            int quiet, tc_encounter_list *list, tc_rank_figures **figures, tc_engine_stats *st,
-                            tc_err *err) {
+                            const tc_params *p, const tc_backend_ops *ops, const tc_backend_config *cfg,
+                            const tc_engine_hooks *ckpt, int log, int quiet, tc_encounter_list *list,
+                            tc_rank_figures **figures, tc_engine_stats *st, tc_err *err) {
   tc_part *parts = calloc((size_t)rk->size, sizeof *parts);
   if (!parts || (rk->size > 1 && !(*figures = calloc((size_t)rk->size, sizeof **figures)))) {
     free(parts);
@@ -245,7 +279,11 @@ static tc_status run_engine(const tc_ranks *rk, tc_store **stores, size_t nst, c
       t1 = me->s_hi;
     l = tc_runlog_create("trajcorr encounters", log, quiet, rk->rank, t0, t1, bs, me->rows);
   }
-  tc_engine_hooks h = {NULL, INT64_MIN, NULL, l ? tc_runlog_tick : NULL, l};
+  tc_engine_hooks h = {0}; /* checkpoints in one process only (refused with ranks) */
+  if (ckpt && rk->size == 1)
+    h = *ckpt;
+  h.tick = l ? tc_runlog_tick : NULL;
+  h.tick_ctx = l;
   if (s == TC_OK && rk->size > 1)
     s = tc_ranks_encounters(rk, stores, nst, p, ops, cfg, &h, list, *figures, st, err);
   else if (s == TC_OK)
@@ -283,7 +321,9 @@ static int run_ranked(int argc, char **argv, const tc_encounters_args *a, tc_out
     fprintf(stderr, "trajcorr encounters: %s\n", ferr.msg);
     return 2;
   }
-  if (!outputs_distinct(out, meta, a->with_events, paths, mmsi_file, ao))
+  if (!outputs_distinct(out, meta, a->with_events, paths, mmsi_file, ao, a->checkpoint, a->save_state, a->since))
+    return 2;
+  if (!ckpt_usage(a, rk))
     return 2;
   /* The events cover every fix of the store, and a pair with an encounter is not a dark
    * rendezvous: an encounter list cut by time or MMSI would turn some into one. */
@@ -335,6 +375,7 @@ static int run_ranked(int argc, char **argv, const tc_encounters_args *a, tc_out
   const char **spath = calloc(nst, sizeof *spath);
   const tc_store_info **sinfo = calloc(nst, sizeof *sinfo);
   tc_multi_source *msrc = NULL;
+  tc_ckpt *ck = NULL;
   tc_encounter_list list;
   tc_encounter_list_init(&list);
   char *mtext = NULL;
@@ -377,9 +418,39 @@ static int run_ranked(int argc, char **argv, const tc_encounters_args *a, tc_out
       goto fail;
     src = tc_events_tee(&tctx, &store_src, ev);
   }
+  /* checkpoints, the nightly update and signals (host/engine/ckpt.h) */
+  tc_ckpt_opts co = {a->checkpoint, (double)a->checkpoint_every, a->resume, a->since, a->save_state,
+                     &tc_stop_signal};
+  if ((s = tc_ckpt_create(&co, stores, nst, &p, msrc, &ck, &err)) != TC_OK) {
+    rc = s == TC_ERR_ARG ? 2 : 1;
+    goto fail;
+  }
+  if (!quiet && tc_ckpt_skipped(ck))
+    fprintf(stderr, "trajcorr encounters: %s %s: %llu of %llu buckets done before, reading the rest\n",
+            a->since ? "update from state" : "resuming from checkpoint", a->since ? a->since : a->checkpoint,
+            (unsigned long long)tc_ckpt_skipped(ck), (unsigned long long)tc_ckpt_buckets(ck));
+  tc_bucket_source csrc = tc_ckpt_source(ck, &src);
+  if (rk->size == 1) /* ranks: mpirun's signals, and the job is run again whole */
+    tc_catch_stop_signals();
   tc_engine_stats st;
   double t_engine = tc_cli_now();
-  if ((s = run_engine(rk, stores, nst, &src, &p, ops, &cfg, a->log, quiet, &list, &figures, &st, &err)) != TC_OK)
+  s = run_engine(rk, stores, nst, &csrc, &p, ops, &cfg, tc_ckpt_hooks(ck), a->log, quiet, &list, &figures, &st,
+                 &err);
+  if (s == TC_OK && tc_stop_signal && !a->checkpoint)
+    s = tc_fail(&err, TC_ERR_CANCELLED, "stopped by a signal");
+  if (s == TC_ERR_CANCELLED && tc_stop_signal) {
+    int sig = tc_stop_signal;
+    if (tc_ckpt_stopped_at_edge(ck)) {
+      fprintf(stderr, "trajcorr encounters: interrupted by %s: %s; nothing else written. Run the same command "
+                      "with --resume to go on.\n", tc_stop_signal_name(sig), err.msg);
+      rc = TC_EXIT_CHECKPOINTED;
+    } else {
+      fprintf(stderr, "trajcorr encounters: interrupted by %s: nothing written\n", tc_stop_signal_name(sig));
+      rc = 128 + sig;
+    }
+    goto done;
+  }
+  if (s != TC_OK)
     goto fail;
   if (rk->rank != 0) { /* rank 0 writes */
     rc = 0;
@@ -431,6 +502,8 @@ static int run_ranked(int argc, char **argv, const tc_encounters_args *a, tc_out
   }
   if (meta && (s = tc_write_file_atomic(meta, mtext, mlen, &err)) != TC_OK)
     goto fail;
+  if ((s = tc_ckpt_finish(ck, &err)) != TC_OK)
+    goto fail;
   if (!quiet) {
     fprintf(stderr,
             "trajcorr encounters: %llu fixes (%llu dropped by the teleport filter), %llu grid "
@@ -470,6 +543,7 @@ done:
   tc_events_free(ev);
   tc_event_lists_free(&evl);
   tc_encounter_list_free(&list);
+  tc_ckpt_free(ck);
   tc_multi_source_free(msrc);
   for (size_t i = 0; stores && i < nst; i++)
     tc_store_close(stores[i]);

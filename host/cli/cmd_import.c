@@ -10,32 +10,10 @@
 #include "host/cli/commands.h"
 #include "host/cli/specs.h"
 #include "host/cli/progress.h"
+#include "host/cli/stopsig.h"
 #include "io/import.h"
 #include "io/outpath.h"
 #include "io/timefmt.h"
-
-/* The first SIGINT, SIGTERM or SIGHUP asks the import to stop (io/import.h's cancel:
- * it removes its temporary file and leaves the store as it was); SA_RESETHAND puts the
- * default action back, so a second one ends the program at once. No SA_RESTART: a read
- * blocked on a pipe or terminal returns, and the import stops there too. */
-static volatile sig_atomic_t stop_signal;
-
-static void on_stop_signal(int sig) { stop_signal = sig; }
-
-static void catch_stop_signals(void) {
-  struct sigaction sa;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_handler = on_stop_signal;
-  sa.sa_flags = SA_RESETHAND;
-  sigemptyset(&sa.sa_mask);
-  sigaction(SIGINT, &sa, NULL);
-  sigaction(SIGTERM, &sa, NULL);
-  sigaction(SIGHUP, &sa, NULL);
-}
-
-static const char *signal_name(int sig) {
-  return sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "SIGHUP";
-}
 
 /* A FILE that is the store itself (by any path or link) would be read while the store
  * is replaced: refused. 1 when none is. */
@@ -157,8 +135,10 @@ int cmd_import(int argc, char **argv) {
   progress_ctx pc = {.bar = tc_progress_create(!quiet)};
   o.progress = on_progress;
   o.progress_ctx = &pc;
-  o.cancel = &stop_signal;
-  catch_stop_signals();
+  /* a signal stops the import (io/import.h's cancel: it removes its temporary file and
+   * leaves the store as it was); a second one ends it at once (host/cli/stopsig.h) */
+  o.cancel = &tc_stop_signal;
+  tc_catch_stop_signals();
   tc_err err;
   tc_err_clear(&err);
   tc_import *im = NULL;
@@ -180,9 +160,9 @@ int cmd_import(int argc, char **argv) {
     st = tc_import_commit(im, &res, &err);
   tc_progress_free(pc.bar);
   tc_import_abort(im);
-  if (st != TC_OK && stop_signal) { /* whatever failed, the signal is the reason */
-    fprintf(stderr, "trajcorr import: interrupted by %s: store %s unchanged\n", signal_name(stop_signal), store);
-    rc = 128 + stop_signal;
+  if (st != TC_OK && tc_stop_signal) { /* whatever failed, the signal is the reason */
+    fprintf(stderr, "trajcorr import: interrupted by %s: store %s unchanged\n", tc_stop_signal_name(tc_stop_signal), store);
+    rc = 128 + tc_stop_signal;
   } else if (st != TC_OK) {
     fprintf(stderr, "trajcorr import: %s\n", err.msg[0] ? err.msg : tc_status_name(st));
     if (sk.nsamples && !ro.strict)
@@ -190,9 +170,9 @@ int cmd_import(int argc, char **argv) {
     fprintf(stderr, "trajcorr import: %s was not changed\n", store);
     rc = (st == TC_ERR_ARG || (ro.strict && st == TC_ERR_FORMAT)) ? 2 : 1;
   } else {
-    if (stop_signal) /* too late to stop: the new store was already in place */
+    if (tc_stop_signal) /* too late to stop: the new store was already in place */
       fprintf(stderr, "trajcorr import: %s arrived after the store was written; the import is complete\n",
-              signal_name(stop_signal));
+              tc_stop_signal_name(tc_stop_signal));
     if (!quiet) {
       print_summary(store, &res, &sk, in_bytes, tc_cli_now() - t0, nfiles == 0);
       fflush(stdout);

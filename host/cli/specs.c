@@ -259,6 +259,21 @@ static const tc_opt encounters_exec[] = {
 
 static const tc_opt encounters_output[] = {OUTPUT_FILE_ROWS(ENC), OUTPUT_ROWS(ENC)};
 
+static const tc_opt encounters_ckpt[] = {
+    {.name = "checkpoint", .kind = TC_OPT_STRING, TC_AT(ENC, checkpoint), .metavar = "FILE",
+     .help = "keep the state here after each bucket, so a killed run goes on with --resume; removed when the "
+             "run ends"},
+    {.name = "checkpoint-every", .kind = TC_OPT_DURATION, TC_AT(ENC, checkpoint_every), .min = 0, .max = 1e9,
+     .help = "at most one checkpoint per this long", .deflt = "every bucket"},
+    {.name = "resume", .kind = TC_OPT_FLAG, TC_AT(ENC, resume),
+     .help = "go on from the --checkpoint FILE (from the start when there is none yet)"},
+    {.name = "save-state", .kind = TC_OPT_STRING, TC_AT(ENC, save_state), .metavar = "FILE",
+     .help = "keep what a later --since run needs"},
+    {.name = "since", .kind = TC_OPT_STRING, TC_AT(ENC, since), .metavar = "FILE",
+     .help = "the nightly update: read only the buckets after this --save-state FILE (its last one too "
+             "when an import added to it), write the whole list"},
+};
+
 static const tc_opt_group encounters_groups[] = {
     {.opts = encounters_opts, .nopts = N(encounters_opts)},
     {.title = "Spec parameters (spec/encounters.md)", .opts = encounters_spec, .nopts = N(encounters_spec)},
@@ -267,8 +282,16 @@ static const tc_opt_group encounters_groups[] = {
     {.title = "Analyst outputs (docs/outputs.md)",
      .opts = encounters_output, .nopts = N(encounters_output), .has_given = 1,
      .given_off = offsetof(ENC, out_opts.given)},
+    {.title = "Checkpoints and the nightly update (docs/checkpoints.md)", .opts = encounters_ckpt,
+     .nopts = N(encounters_ckpt)},
 };
 #undef ENC
+
+static const char encounters_notes[] =
+    "Exit status: 0 success, 1 failure, 2 bad usage, 75 stopped by SIGINT, SIGTERM or SIGHUP\n"
+    "at a bucket edge with the --checkpoint written (run again with --resume); without\n"
+    "--checkpoint a signal stops it at once with nothing written: 130 for SIGINT, 143 for\n"
+    "SIGTERM, 129 for SIGHUP. A second signal ends it at once.\n";
 
 const tc_cli_spec tc_cli_encounters = {
     .name = "encounters",
@@ -279,7 +302,7 @@ const tc_cli_spec tc_cli_encounters = {
              "refused (docs/format.md).",
     .args = encounters_args, .nargs = N(encounters_args),
     .groups = encounters_groups, .ngroups = N(encounters_groups),
-    .notes = exit_notes, .dest_size = sizeof(tc_encounters_args), .init = encounters_init,
+    .notes = encounters_notes, .dest_size = sizeof(tc_encounters_args), .init = encounters_init,
 };
 
 /* ---- events ---------------------------------------------------------------------------- */

@@ -42,6 +42,10 @@ typedef struct {
   int quiet;
   int log; /* --log: 0 text, 1 json (host/cli/runlog.h) */
   tc_output_args out_opts;
+  /* checkpoints and the nightly update (docs/checkpoints.md) */
+  const char *checkpoint, *since, *save_state;
+  int64_t checkpoint_every; /* s; 0: after every bucket */
+  int resume;
 } tc_encounters_args;
 
 typedef struct {

@@ -577,3 +577,72 @@ double tc_slot_speed_kn(const tc_track_window *w, size_t v, int64_t s, int64_t s
     return tc_haversine_m(la1, lo1, la0, lo0) / (double)slot / TC_KNOT_MPS;
   return NAN;
 }
+
+/* ---- checkpoints: the vessel table and its positions, packed ---- */
+
+tc_status tc_grid_cpu_save(const tc_grid_cpu *g, tc_put_fn put, void *ctx) {
+  const pstore *ps = &g->ps;
+  const vtable *t = &ps->vt[ps->cur];
+  uint64_t nv = t->nv;
+  TC_TRY(put(ctx, &nv, sizeof nv));
+  for (size_t v = 0; v < t->nv; v++) {
+    uint64_t n = t->end[v] - t->beg[v];
+    TC_TRY(put(ctx, &t->mmsi[v], sizeof t->mmsi[v]));
+    TC_TRY(put(ctx, &t->lt[v], sizeof t->lt[v]));
+    TC_TRY(put(ctx, &t->llat[v], sizeof t->llat[v]));
+    TC_TRY(put(ctx, &t->llon[v], sizeof t->llon[v]));
+    TC_TRY(put(ctx, &n, sizeof n));
+    TC_TRY(put(ctx, ps->s + t->beg[v], n * sizeof *ps->s));
+    TC_TRY(put(ctx, ps->lat + t->beg[v], n * sizeof *ps->lat));
+    TC_TRY(put(ctx, ps->lon + t->beg[v], n * sizeof *ps->lon));
+  }
+  return TC_OK;
+}
+
+/* Copies n bytes from p[*at..len) to dst, advancing *at; 0 when they are not there. */
+static int take(const unsigned char *p, size_t len, size_t *at, void *dst, size_t n) {
+  if (n > len - *at)
+    return 0;
+  memcpy(dst, p + *at, n);
+  *at += n;
+  return 1;
+}
+
+tc_status tc_grid_cpu_load(tc_grid_cpu *g, const unsigned char *p, size_t len, size_t *used) {
+  pstore *ps = &g->ps;
+  vtable *t = &ps->vt[ps->cur];
+  size_t at = 0;
+  uint64_t nv;
+  if (t->nv || !take(p, len, &at, &nv, sizeof nv) || nv > len / 36)
+    return TC_ERR_FORMAT; /* a vessel takes 36 bytes at least */
+  TC_TRY(vtable_reserve(t, (size_t)nv));
+  int64_t first = INT64_MAX, last = INT64_MIN;
+  for (size_t v = 0; v < nv; v++) {
+    uint64_t n;
+    if (!take(p, len, &at, &t->mmsi[v], sizeof t->mmsi[v]) || !take(p, len, &at, &t->lt[v], sizeof t->lt[v]) ||
+        !take(p, len, &at, &t->llat[v], sizeof t->llat[v]) || !take(p, len, &at, &t->llon[v], sizeof t->llon[v]) ||
+        !take(p, len, &at, &n, sizeof n) || n > (len - at) / 24 || (v && t->mmsi[v] <= t->mmsi[v - 1]))
+      return TC_ERR_FORMAT;
+    TC_TRY(arena_reserve(ps, ps->top + (size_t)n + 1));
+    size_t b = ps->top;
+    take(p, len, &at, ps->s + b, (size_t)n * sizeof *ps->s);
+    take(p, len, &at, ps->lat + b, (size_t)n * sizeof *ps->lat);
+    take(p, len, &at, ps->lon + b, (size_t)n * sizeof *ps->lon);
+    for (size_t k = 1; k < n; k++)
+      if (ps->s[b + k] <= ps->s[b + k - 1])
+        return TC_ERR_FORMAT;
+    t->rbeg[v] = t->beg[v] = b;
+    t->end[v] = t->rend[v] = ps->top = b + (size_t)n;
+    t->nv = v + 1;
+    if (n && ps->s[b] < first)
+      first = ps->s[b];
+    if (t->lt[v] > last)
+      last = t->lt[v];
+  }
+  ps->live = ps->top;
+  ps->garbage = 0;
+  g->first = first;
+  g->last_fix = last;
+  *used = at;
+  return TC_OK;
+}

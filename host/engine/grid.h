@@ -68,4 +68,18 @@ void tc_grid_cpu_speeds(const tc_grid_cpu *g, const tc_grid_block *blk, const un
 int tc_track_position(const tc_track_window *w, size_t v, int64_t s, double *lat, double *lon);
 double tc_slot_speed_kn(const tc_track_window *w, size_t v, int64_t s, int64_t slot);
 
+
+/* ---- checkpoints (host/engine/ckpt.h) ---- */
+/* A byte sink for the state a checkpoint keeps: appends n bytes, TC_ERR_NOMEM when it
+ * cannot. */
+typedef tc_status (*tc_put_fn)(void *ctx, const void *p, size_t n);
+
+/* Writes what the grid holds between slices: each vessel, in mmsi order, with its last
+ * kept fix and its positions still needed, in host byte order. */
+tc_status tc_grid_cpu_save(const tc_grid_cpu *g, tc_put_fn put, void *ctx);
+/* Fills an empty grid from p[0..len) as tc_grid_cpu_save wrote it; *used: bytes taken.
+ * TC_ERR_FORMAT when the bytes are inconsistent (vessels out of order, counts past the
+ * end). */
+tc_status tc_grid_cpu_load(tc_grid_cpu *g, const unsigned char *p, size_t len, size_t *used);
+
 #endif

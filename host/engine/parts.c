@@ -139,7 +139,7 @@ static tc_status after_add(void *vctx, const tc_grid_cpu *g, int64_t t_end, tc_e
 
 static void part_tick(void *vctx, const tc_engine_tick *t) {
   part_ctx *c = vctx;
-  c->user->tick(c->user->ctx, t);
+  c->user->tick(c->user->tick_ctx, t);
 }
 
 void tc_part_result_init(tc_part_result *r) {
@@ -188,7 +188,12 @@ tc_status tc_part_run(tc_store *const *stores, size_t n, const tc_part *part, in
   pp.from = part->s_lo;
   pp.to = part->s_hi;
   part_ctx pc = {part, p->max_gap, p->slot, r, hooks};
-  tc_engine_hooks hk = {&r->edges, part->head_until, after_add, hooks && hooks->tick ? part_tick : NULL, &pc};
+  tc_engine_hooks hk = {.ctx = &pc,
+                        .edges = &r->edges,
+                        .head_until = part->head_until,
+                        .after_add = after_add,
+                        .tick = hooks && hooks->tick ? part_tick : NULL,
+                        .tick_ctx = &pc};
   s = tc_encounters_run_hooked(&src, &pp, ops, cfg, &hk, &r->found, &r->stats, err);
   tc_multi_source_free(m);
   r->t_wall = wall_now() - w0;

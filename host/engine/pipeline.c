@@ -192,9 +192,12 @@ tc_status tc_encounters_run(const tc_bucket_source *src, const tc_params *p,
 tc_status tc_encounters_run_hooked(const tc_bucket_source *src, const tc_params *p, const tc_backend_ops *ops,
                                    const tc_backend_config *cfg, const tc_engine_hooks *hooks,
                                    tc_encounter_list *out, tc_engine_stats *stats, tc_err *err) {
-  static const tc_engine_hooks none = {NULL, INT64_MIN, NULL, NULL, NULL};
+  static const tc_engine_hooks none = {0};
   if (!hooks)
     hooks = &none;
+  /* a part's runs at its edges are not in a checkpoint's state */
+  if (hooks->edges && (hooks->restore || hooks->after_slice))
+    return tc_fail(err, TC_ERR_ARG, "a time part of a split run takes no checkpoints");
   tc_status s = tc_params_check(p, err);
   if (s != TC_OK)
     return s;
@@ -237,6 +240,11 @@ tc_status tc_encounters_run_hooked(const tc_bucket_source *src, const tc_params 
     goto cleanup;
   }
 
+  int64_t s_done = INT64_MIN; /* grid times below this are processed */
+  tc_engine_view view = {e.grid, e.runs, e.found, e.nshards, &s_done, stats};
+  uint64_t slice = 0;
+  if (hooks->restore && (s = hooks->restore(hooks->ctx, &view, err)) != TC_OK)
+    goto cleanup;
   job.src = src;
   job.cols = &cols;
   /* The first slice has nothing to overlap: it is read here, so that its decoding
@@ -245,7 +253,6 @@ tc_status tc_encounters_run_hooked(const tc_bucket_source *src, const tc_params 
   prefetch_main(&job);
   stats->t_read_wait += now() - tr;
   stats->t_read += job.busy_s;
-  int64_t s_done = INT64_MIN; /* grid times below this are processed */
   int64_t from = p->from == INT64_MIN ? INT64_MIN : ceil_to(p->from, p->slot);
   for (;;) {
     if (running) {
@@ -308,30 +315,32 @@ tc_status tc_encounters_run_hooked(const tc_bucket_source *src, const tc_params 
       s_done = s_fin > s_done ? s_fin : s_done;
     if (hooks->tick) {
       tc_engine_tick tk = {stats->reads, stats->fixes_read, T, s_done};
-      hooks->tick(hooks->ctx, &tk);
+      hooks->tick(hooks->tick_ctx, &tk);
     }
     /* Every grid time before --to is final: what is left to read cannot add a close
      * time, so the read stops here instead of carrying the grid to the store's end
      * (a part of a rank's split keeps its runs open for the next part instead). */
     int past_to = !src->read_all && p->to != INT64_MAX && s_done != INT64_MIN && s_done >= p->to;
-    if (!eof && !past_to && s_done == was)
-      continue; /* a slice that made no grid time final: nothing new can close */
     /* A part ends at p->to: a close time of the next part (>= p->to) may still extend
      * what ended less than merge_gap before it. */
-    int part_end = hooks->edges && p->to != INT64_MAX && s_done >= p->to;
-    double t1 = now();
-    if ((s = link_runs(&e, NULL, eof ? INT64_MAX : part_end ? p->to : past_to ? INT64_MAX : s_done)) != TC_OK) {
-      tc_fail(err, s, "out of memory judging encounters");
-      goto cleanup;
-    }
-    for (unsigned k = 0; part_end && !eof && k < e.nshards; k++)
-      if ((s = tc_runs_export_open(e.runs[k], &e.edges[k])) != TC_OK) {
-        tc_fail(err, s, "out of memory keeping the runs open at the part's end");
+    int part_end = hooks->edges && p->to != INT64_MAX && s_done != INT64_MIN && s_done >= p->to;
+    if (eof || past_to || part_end || s_done != was) { /* else no grid time became final: nothing new can close */
+      double t1 = now();
+      if ((s = link_runs(&e, NULL, eof ? INT64_MAX : part_end ? p->to : past_to ? INT64_MAX : s_done)) != TC_OK) {
+        tc_fail(err, s, "out of memory judging encounters");
         goto cleanup;
       }
-    stats->t_runs += now() - t1;
+      for (unsigned k = 0; part_end && !eof && k < e.nshards; k++)
+        if ((s = tc_runs_export_open(e.runs[k], &e.edges[k])) != TC_OK) {
+          tc_fail(err, s, "out of memory keeping the runs open at the part's end");
+          goto cleanup;
+        }
+      stats->t_runs += now() - t1;
+    }
     if (eof || part_end || past_to)
       break;
+    if (hooks->after_slice && (s = hooks->after_slice(hooks->ctx, &view, ++slice, err)) != TC_OK)
+      goto cleanup;
   }
   for (unsigned k = 0; e.edges && k < e.nshards; k++)
     for (size_t i = 0; i < e.edges[k].n; i++) {

@@ -274,8 +274,6 @@ static tc_status judge(tc_runs *r, cand *c, uint32_t tail) {
   return s;
 }
 
-
-
 static tc_status cand_push(cand *c, const close_time *ct) {
   if (c->n == 0 && !c->v) {
     c->one = *ct;
@@ -452,3 +450,68 @@ unsigned tc_runs_shard(uint64_t key, unsigned nshards) { return (unsigned)(mix(k
 
 uint64_t tc_runs_candidates(const tc_runs *r) { return r->judged; }
 size_t tc_runs_open(const tc_runs *r) { return r->live; }
+
+/* ---- checkpoints: the open candidates in queue order ---- */
+
+tc_status tc_runs_save(const tc_runs *r, tc_put_fn put, void *ctx) {
+  if (r->pending.n) /* judged but not handed out: every flush hands them out */
+    return TC_ERR_INTERNAL;
+  uint64_t judged = r->judged, n = r->qn;
+  TC_TRY(put(ctx, &judged, sizeof judged));
+  TC_TRY(put(ctx, &n, sizeof n));
+  for (size_t i = 0; i < r->qn; i++) {
+    arrival a = r->q[(r->qhead + i) & (r->qcap - 1)];
+    const cand *c = &r->c[a.slot];
+    uint32_t nt = c->n;
+    TC_TRY(put(ctx, &c->key, sizeof c->key));
+    TC_TRY(put(ctx, &a.t, sizeof a.t));
+    TC_TRY(put(ctx, &c->last_t, sizeof c->last_t));
+    TC_TRY(put(ctx, &nt, sizeof nt));
+    TC_TRY(put(ctx, times_of(c), nt * sizeof(close_time)));
+  }
+  return TC_OK;
+}
+
+tc_status tc_runs_load(tc_runs *const *r, unsigned nshards, const unsigned char *p, size_t len, size_t *used) {
+  size_t at = 0;
+  uint64_t judged, n;
+  if (len < 16)
+    return TC_ERR_FORMAT;
+  memcpy(&judged, p, 8);
+  memcpy(&n, p + 8, 8);
+  at = 16;
+  r[0]->judged += judged;
+  for (uint64_t i = 0; i < n; i++) {
+    uint64_t key;
+    int64_t qt, last_t;
+    uint32_t nt;
+    if (len - at < 28)
+      return TC_ERR_FORMAT;
+    memcpy(&key, p + at, 8);
+    memcpy(&qt, p + at + 8, 8);
+    memcpy(&last_t, p + at + 16, 8);
+    memcpy(&nt, p + at + 24, 4);
+    at += 28;
+    if (key == 0 || nt == 0 || nt > (len - at) / sizeof(close_time))
+      return TC_ERR_FORMAT;
+    tc_runs *x = r[tc_runs_shard(key, nshards)];
+    if (2 * (x->live + 1) > x->tcap)
+      TC_TRY(table_grow(x));
+    size_t h = table_find(x, key);
+    if (x->table[h].key)
+      return TC_ERR_FORMAT; /* the same pair twice */
+    uint32_t slot;
+    TC_TRY(slot_new(x, key, h, &slot));
+    TC_TRY(arrival_push(x, qt, slot));
+    for (uint32_t k = 0; k < nt; k++) {
+      close_time ct;
+      memcpy(&ct, p + at, sizeof ct);
+      at += sizeof ct;
+      TC_TRY(cand_push(&x->c[slot], &ct));
+    }
+    if (x->c[slot].last_t != last_t)
+      return TC_ERR_FORMAT;
+  }
+  *used = at;
+  return TC_OK;
+}

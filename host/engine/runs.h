@@ -71,4 +71,14 @@ tc_status tc_runs_judge_times(tc_runs *r, uint64_t key, const tc_close_time *v, 
 uint64_t tc_runs_candidates(const tc_runs *r); /* candidates judged so far */
 size_t tc_runs_open(const tc_runs *r);         /* pairs with an open candidate */
 
+
+/* ---- checkpoints (host/engine/ckpt.h) ---- */
+/* Writes the open candidates (each with its queued time and close times) and the count
+ * judged, in host byte order; tc_runs_load spreads them over nshards tc_runs (empty
+ * ones, created with the same parameters), each candidate to the shard
+ * tc_runs_shard gives it, so a checkpoint resumes with any thread count. *used: bytes
+ * taken; TC_ERR_FORMAT when they are inconsistent. */
+tc_status tc_runs_save(const tc_runs *r, tc_put_fn put, void *ctx);
+tc_status tc_runs_load(tc_runs *const *r, unsigned nshards, const unsigned char *p, size_t len, size_t *used);
+
 #endif

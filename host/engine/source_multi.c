@@ -125,6 +125,37 @@ tc_bucket_source tc_multi_source_get(tc_multi_source *m) {
   return s;
 }
 
+void tc_multi_source_position(const tc_multi_source *m, uint64_t *buckets, int *at_edge, int64_t *t_done) {
+  uint64_t b = 0;
+  int edge = 1;
+  for (size_t i = 0; i < m->n && i <= m->cur; i++) {
+    b += m->ctx[i].k;
+    edge = m->ctx[i].row == 0;
+  }
+  *buckets = b;
+  *at_edge = edge;
+  *t_done = m->t_done;
+}
+
+tc_status tc_multi_source_skip(tc_multi_source *m, uint64_t buckets, int64_t t_done, tc_err *err) {
+  uint64_t left = buckets;
+  for (m->cur = 0; m->cur < m->n; m->cur++) {
+    size_t nb = tc_store_get_info(m->ctx[m->cur].store)->nbuckets;
+    if (left < nb) {
+      m->ctx[m->cur].k = (size_t)left;
+      left = 0;
+      break;
+    }
+    m->ctx[m->cur].k = nb;
+    left -= nb;
+  }
+  if (left)
+    return tc_fail(err, TC_ERR_ARG, "the stores hold fewer than the %llu buckets to skip",
+                   (unsigned long long)buckets);
+  m->t_done = t_done;
+  return TC_OK;
+}
+
 void tc_multi_source_seek(tc_multi_source *m, int64_t t) {
   for (size_t i = 0; i < m->n; i++) {
     tc_store_source_ctx *c = &m->ctx[i];

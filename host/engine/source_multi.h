@@ -36,4 +36,13 @@ tc_bucket_source tc_multi_source_get(tc_multi_source *m);
  * without the fixes before it. */
 void tc_multi_source_seek(tc_multi_source *m, int64_t t);
 
+
+/* Checkpoints (host/engine/ckpt.h). Where the source is: *buckets = buckets read whole
+ * so far, over all stores in order; *at_edge = 1 when no bucket is part read; *t_done:
+ * the latest t_end reported. Only between calls of next. */
+void tc_multi_source_position(const tc_multi_source *m, uint64_t *buckets, int *at_edge, int64_t *t_done);
+/* Before the first read: skips the first `buckets` buckets, as if read, with t_done
+ * the t_end reported after them. TC_ERR_ARG when the stores hold fewer. */
+tc_status tc_multi_source_skip(tc_multi_source *m, uint64_t buckets, int64_t t_done, tc_err *err);
+
 #endif
