@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "host/report/h5image.h"
 #include "host/report/textout.h"
 #include "host/report/writers.h"
 
@@ -263,35 +264,6 @@ static int write_tracks(hid_t file, const tc_candidates *c) {
   return ok;
 }
 
-/* The in-memory file's bytes into path. */
-static tc_status save_image(hid_t file, const char *path, tc_err *err) {
-  ssize_t n = H5Fget_file_image(file, NULL, 0);
-  unsigned char *img = n > 0 ? malloc((size_t)n) : NULL;
-  if (!img || H5Fget_file_image(file, img, (size_t)n) != n) {
-    free(img);
-    return tc_fail(err, n > 0 ? TC_ERR_NOMEM : TC_ERR_HDF5, "%s: cannot build the HDF5 image", path);
-  }
-  tc_status s = TC_OK;
-  int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-  if (fd < 0) {
-    s = tc_fail(err, TC_ERR_IO, "%s: cannot create: %s", path, strerror(errno));
-  } else {
-    for (size_t off = 0; off < (size_t)n && s == TC_OK;) {
-      ssize_t w = write(fd, img + off, (size_t)n - off);
-      if (w < 0 && errno == EINTR)
-        continue;
-      if (w <= 0)
-        s = tc_fail(err, TC_ERR_IO, "%s: write failed: %s", path, w < 0 ? strerror(errno) : "short write");
-      else
-        off += (size_t)w;
-    }
-    if (close(fd) != 0 && s == TC_OK)
-      s = tc_fail(err, TC_ERR_IO, "%s: write failed: %s", path, strerror(errno));
-  }
-  free(img);
-  return s;
-}
-
 tc_status tc_write_hdf5(const char *path, const tc_candidates *c, tc_err *err) {
   tc_status s = TC_OK;
   hid_t strs[8] = {-1, -1, -1, -1, -1, -1, -1, -1}, mt = -1, file = -1;
@@ -337,7 +309,7 @@ tc_status tc_write_hdf5(const char *path, const tc_candidates *c, tc_err *err) {
     s = tc_fail(err, TC_ERR_HDF5, "%s: flush failed", path);
     goto cleanup;
   }
-  s = save_image(file, path, err);
+  s = tc_h5_save_image(file, path, err);
 cleanup:
   if (mt >= 0)
     H5Tclose(mt);
