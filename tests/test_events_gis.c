@@ -115,3 +115,28 @@ Test(events_gis, paths) {
   cr_assert_str_eq(p[0], "x.loitering.fgb");
   cr_assert_str_eq(tc_events_gdal_title(TC_EV_FORMAT_FGB), "FlatGeobuf");
 }
+
+/* A gap across the antimeridian is cut there, the crossing interpolated the short way,
+ * as the encounters' tracks are: two parts meeting at 180 and -180. */
+Test(events_gis, gap_across_the_antimeridian) {
+  tc_err err = {0};
+  if (tc_gdal_load("GeoPackage", &err) != TC_OK)
+    cr_skip_test("%s", err.msg);
+  if (tr_sh("command -v ogrinfo >/dev/null") != 0)
+    cr_skip_test("GDAL's ogrinfo is not installed");
+  tr_scratch("events_gis_am", dir, sizeof dir);
+  tc_gap g = {538001111, 1600041600, 1600070400, -16.0, 179.5, -17.0, -179.5, 110000.0, 7, 0.5};
+  tc_event_lists l;
+  tc_event_lists_init(&l);
+  l.gaps = &g;
+  l.n_gaps = 1;
+  char prefix[600];
+  snprintf(prefix, sizeof prefix, "%s/am", dir);
+  cr_assert_eq(tc_events_gdal_write(prefix, TC_EV_GAPS, TC_EV_FORMAT_GPKG, &l, 7200, NULL, &err), TC_OK, "%s",
+               err.msg);
+  cr_assert_eq(tr_sh("ogrinfo -q '%s.events.gpkg' gaps | grep -qE "
+                     "'MULTILINESTRING [(][(]179.5 -16,180(.0)? -16.5[)],[(]-180(.0)? -16.5,-179.5 -17[)][)]'",
+                     prefix),
+               0, "the gap is not cut at the antimeridian");
+  done();
+}
