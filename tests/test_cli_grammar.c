@@ -253,7 +253,8 @@ Test(cli_grammar, usage_errors_name_the_command_and_the_option) {
   expect_error(&tc_cli_events, "s.h5 -o P --dark-min-coverage 1.5",
                "trajcorr events: --dark-min-coverage '1.5': out of range (0 to 1)");
   expect_error(&tc_cli_events, "s.h5 -o P --format csvv",
-               "trajcorr events: --format 'csvv': not one of csv, geojson, kml, hdf5 (did you mean csv?)");
+               "trajcorr events: --format 'csvv': not one of csv, geojson, kml, hdf5, gpkg, fgb, shp, GPKG, "
+               "FlatGeobuf, ESRI Shapefile (did you mean csv?)");
   expect_error(&tc_cli_network, "s.h5 -o g.gexf --chain-window 3weeks",
                "trajcorr network: --chain-window '3weeks': not a duration (use s, min, h or d)");
 }

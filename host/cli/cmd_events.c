@@ -16,6 +16,8 @@
 #include "host/events/events.h"
 #include "host/report/encounters_csv.h"
 #include "host/report/events_csv.h"
+#include "host/report/events_gdal.h"
+#include "host/report/gdal_lib.h"
 #include "host/report/events_out.h"
 #include "host/report/tracks_multi.h"
 #include "host/report/tracks_store.h"
@@ -62,6 +64,13 @@ static int check_args(tc_events_args *a) {
     return usage_error("--backend opencl: this build has no OpenCL", NULL);
 #endif
   tc_err err = {0};
+  if (a->format > TC_EV_FORMAT_SHP) /* GDAL's driver names: GPKG, FlatGeobuf, ESRI Shapefile */
+    a->format -= TC_EV_FORMAT_SHP - TC_EV_FORMAT_HDF5;
+  /* a build or machine without GDAL refuses its formats before any work */
+  if (a->format >= TC_EV_FORMAT_GPKG && tc_gdal_load(tc_events_gdal_title(a->format), &err) != TC_OK) {
+    fprintf(stderr, "trajcorr events: %s\n", err.msg);
+    return 2;
+  }
   if (tc_params_check(&a->p, &err) != TC_OK || tc_event_params_check(&a->e, &err) != TC_OK) {
     fprintf(stderr, "trajcorr events: %s\n", err.msg);
     return 2;

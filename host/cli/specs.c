@@ -321,11 +321,14 @@ static void events_init(void *d) {
 static const tc_opt events_args[] = {{.name = "STORE", .kind = TC_OPT_LIST, TC_AT(EVA, stores)}};
 static const tc_opt events_opts[] = {
     {.name = "output", .short_name = 'o', .kind = TC_OPT_STRING, TC_AT(EVA, out), .metavar = "PREFIX",
-     .help = "output prefix (required): PREFIX.KIND.csv (.geojson, .kml, .h5) and PREFIX.events.json", .deflt = ""},
+     .help = "output prefix (required): PREFIX.KIND.csv (.geojson, .kml, .h5, .fgb, .shp; PREFIX.events.gpkg) and "
+             "PREFIX.events.json", .deflt = ""},
     {.name = "kinds", .kind = TC_OPT_STRING, TC_AT(EVA, kinds), .metavar = "LIST",
      .help = "comma-separated: loitering, gaps, dark"},
-    {.name = "format", .kind = TC_OPT_ENUM, TC_AT(EVA, format), .choices = "csv|geojson|kml|hdf5",
-     .help = "format of the lists (hdf5: PREFIX.KIND.h5, one table each)"},
+    {.name = "format", .kind = TC_OPT_ENUM, TC_AT(EVA, format),
+     .choices = "csv|geojson|kml|hdf5|gpkg|fgb|shp|GPKG|FlatGeobuf|ESRI Shapefile",
+     .help = "format of the lists (hdf5: PREFIX.KIND.h5, one table each; gpkg: PREFIX.events.gpkg, one layer "
+             "each; fgb, shp: PREFIX.KIND.fgb, .shp; the last three through GDAL, also by its driver names)"},
     {.name = "encounters", .kind = TC_OPT_STRING, TC_AT(EVA, encounters), .metavar = "FILE",
      .help = "also write the encounters CSV (spec/encounters.md), found in the same read"},
     {.name = "quiet", .short_name = 'q', .kind = TC_OPT_FLAG, TC_AT(EVA, quiet),

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "host/report/events_gdal.h"
 #include "host/report/events_geojson.h"
 #include "host/report/events_h5.h"
 #include "host/report/events_kml.h"
@@ -155,9 +156,15 @@ static int file_path(const char *prefix, int format, int i, char *b, size_t cap,
                                       ".events.json"};
   static const char *const kml[F_N] = {".loitering.kml", ".gaps.kml", ".dark.kml", ".events.json"};
   static const char *const h5[F_N] = {".loitering.h5", ".gaps.h5", ".dark.h5", ".events.json"};
+  static const char *const gpkg[F_N] = {".events.gpkg", ".events.gpkg", ".events.gpkg", ".events.json"};
+  static const char *const fgb[F_N] = {".loitering.fgb", ".gaps.fgb", ".dark.fgb", ".events.json"};
+  static const char *const shp[F_N] = {".loitering.shp", ".gaps.shp", ".dark.shp", ".events.json"};
   const char *const *suffix = format == TC_EV_FORMAT_GEOJSON ? gj
                             : format == TC_EV_FORMAT_KML     ? kml
                             : format == TC_EV_FORMAT_HDF5    ? h5
+                            : format == TC_EV_FORMAT_GPKG    ? gpkg
+                            : format == TC_EV_FORMAT_FGB     ? fgb
+                            : format == TC_EV_FORMAT_SHP     ? shp
                                                              : csv;
   if ((size_t)snprintf(b, cap, "%s%s", prefix, suffix[i]) < cap)
     return 1;
@@ -168,8 +175,9 @@ static int file_path(const char *prefix, int format, int i, char *b, size_t cap,
 tc_status tc_events_paths(const char *prefix, unsigned kinds, int format, char paths[][TC_EV_PATH_MAX],
                           size_t *n, tc_err *err) {
   *n = 0;
+  int one = format == TC_EV_FORMAT_GPKG; /* the kinds share one file */
   for (int i = 0; i < F_N; i++)
-    if (kinds & file_kind[i]) {
+    if ((kinds & file_kind[i]) && !(one && i != F_JSON && *n)) {
       if (!file_path(prefix, format, i, paths[*n], TC_EV_PATH_MAX, err))
         return TC_ERR_ARG;
       (*n)++;
@@ -183,8 +191,9 @@ tc_status tc_events_write(const char *prefix, unsigned kinds, int format, const 
   char path[F_N][TC_EV_PATH_MAX], tmp[F_N][TC_EV_PATH_MAX + 32];
   int made[F_N] = {0};
   tc_status s = TC_OK;
+  int gis = format == TC_EV_FORMAT_GPKG || format == TC_EV_FORMAT_FGB || format == TC_EV_FORMAT_SHP;
   for (int i = 0; i < F_N && s == TC_OK; i++) {
-    if (!(kinds & file_kind[i]))
+    if (!(kinds & file_kind[i]) || (gis && i != F_JSON))
       continue;
     if (!file_path(prefix, format, i, path[i], sizeof path[i], err)) {
       s = TC_ERR_ARG;
@@ -222,6 +231,9 @@ tc_status tc_events_write(const char *prefix, unsigned kinds, int format, const 
     if (w != TC_OK)
       s = tc_fail(err, w, "%s: write failed: %s", tmp[i], strerror(errno));
   }
+  /* the GIS files complete and in place (atomically, among themselves), then the rest */
+  if (gis && s == TC_OK)
+    s = tc_events_gdal_write(prefix, kinds, format, l, dwell, pl, err);
   for (int i = 0; i < F_N && s == TC_OK; i++)
     if (made[i]) {
       if (rename(tmp[i], path[i]) != 0)

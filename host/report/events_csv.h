@@ -2,7 +2,8 @@
  * sidecar: PREFIX.loitering.csv, PREFIX.gaps.csv, PREFIX.dark.csv, PREFIX.events.json.
  * All are written under temporary names and renamed only once every one is complete;
  * --format geojson, kml or hdf5 writes PREFIX.KIND.geojson, .kml or .h5 (events_h5.h)
- * instead of the CSVs. */
+ * instead of the CSVs; gpkg PREFIX.events.gpkg, fgb and shp PREFIX.KIND.fgb or .shp
+ * (events_gdal.h). */
 #ifndef TC_EVENTS_CSV_H
 #define TC_EVENTS_CSV_H
 
@@ -32,19 +33,21 @@ tc_status tc_loiter_csv_fwrite(FILE *f, const tc_event_lists *l, const tc_event_
 tc_status tc_gaps_csv_fwrite(FILE *f, const tc_event_lists *l, const tc_event_places *pl);
 tc_status tc_dark_csv_fwrite(FILE *f, const tc_event_lists *l, int64_t dwell, const tc_event_places *pl);
 
-enum { TC_EV_FORMAT_CSV = 0, TC_EV_FORMAT_GEOJSON, TC_EV_FORMAT_KML, TC_EV_FORMAT_HDF5 };
+/* GPKG, FGB and SHP go through GDAL (events_gdal.h). */
+enum { TC_EV_FORMAT_CSV = 0, TC_EV_FORMAT_GEOJSON, TC_EV_FORMAT_KML, TC_EV_FORMAT_HDF5, TC_EV_FORMAT_GPKG,
+       TC_EV_FORMAT_FGB, TC_EV_FORMAT_SHP };
 
 #define TC_EV_NPATHS 4     /* the three lists and the sidecar */
 #define TC_EV_PATH_MAX 4096
 
 /* The files tc_events_write writes under prefix, in this order: PREFIX.KIND.EXT of each
- * kind in kinds, then PREFIX.events.json; *n of them (at most TC_EV_NPATHS). For the
+ * kind in kinds (GeoPackage: the one PREFIX.events.gpkg), then PREFIX.events.json; *n of them (at most TC_EV_NPATHS). For the
  * commands' check that no output is one of their inputs. */
 tc_status tc_events_paths(const char *prefix, unsigned kinds, int format, char paths[][TC_EV_PATH_MAX],
                           size_t *n, tc_err *err);
 
 /* The lists of `kinds` in `format` (PREFIX.KIND.csv, .geojson: events_geojson.h, .kml:
- * events_kml.h) and the sidecar text (json, len bytes) under prefix. */
+ * events_kml.h; GeoPackage, FlatGeobuf, Shapefile: events_gdal.h) and the sidecar text (json, len bytes) under prefix. */
 tc_status tc_events_write(const char *prefix, unsigned kinds, int format, const tc_event_lists *l,
                           int64_t dwell, const tc_event_places *pl, const char *json, size_t len,
                           tc_err *err);

@@ -18,6 +18,7 @@
 
 #include "host/report/evlinks.h"
 #include "host/report/gdal_lib.h"
+#include "host/report/gdal_util.h"
 #include "host/report/textout.h"
 #include "host/report/writers.h"
 #include "io/numfmt.h"
@@ -49,14 +50,6 @@ static const char *title_of(tc_format fmt) {
 
 #ifdef TRAJCORR_HAVE_GDAL
 
-/* name: everywhere; shp: the Shapefile's (dBASE names have at most 10 characters, and
- * GDAL's own truncation would make gap_befo_1 and the like). */
-typedef struct {
-  const char *name, *shp;
-  OGRFieldType type;
-  int width; /* Shapefile string width; 0 for GDAL's default */
-} field;
-
 enum {
   F_MMSI_A, F_MMSI_B, F_START, F_END, F_DURATION, F_SLOTS, F_MIN, F_MEDIAN, F_LAT, F_LON, F_SPEED_A, F_SPEED_B,
   F_ID, F_SCORE, F_FLAG_A, F_FLAG_B, F_NAME_A, F_NAME_B, F_IMO_A, F_IMO_B, F_CALL_A, F_CALL_B, F_TYPE_A,
@@ -64,7 +57,7 @@ enum {
   F_N_GAPS, F_N_LOITER, F_N_DARK, F_EVENTS, F_COUNT
 };
 
-static const field enc_fields[F_COUNT] = {
+static const tc_gdal_field enc_fields[F_COUNT] = {
     {"mmsi_a", NULL, OFTInteger, 0},         {"mmsi_b", NULL, OFTInteger, 0},
     {"start", NULL, OFTDateTime, 0},         {"end", NULL, OFTDateTime, 0},
     {"duration_s", NULL, OFTInteger64, 0},   {"close_slots", "close_slot", OFTInteger, 0},
@@ -87,67 +80,19 @@ static const field enc_fields[F_COUNT] = {
 };
 
 enum { T_ENC, T_ROLE, T_MMSI, T_START, T_END, T_FIXES, T_COUNT };
-static const field trk_fields[T_COUNT] = {
+static const tc_gdal_field trk_fields[T_COUNT] = {
     {"encounter_id", "enc_id", OFTString, 16}, {"role", NULL, OFTString, 1},
     {"mmsi", NULL, OFTInteger, 0},             {"start", NULL, OFTDateTime, 0},
     {"end", NULL, OFTDateTime, 0},             {"fixes", NULL, OFTInteger, 0},
 };
 
-static tc_status make_fields(OGRLayerH lyr, const field *f, int n, int shp, tc_err *err) {
-  const tc_gdal_api *g = tc_gdal();
-  for (int i = 0; i < n; i++) {
-    /* dBASE has dates without times: a Shapefile gets the times as ISO 8601 text. */
-    int text_time = shp && f[i].type == OFTDateTime;
-    OGRFieldDefnH d = g->OGR_Fld_Create(shp && f[i].shp ? f[i].shp : f[i].name, text_time ? OFTString : f[i].type);
-    if (shp && (f[i].width || text_time))
-      g->OGR_Fld_SetWidth(d, text_time ? 20 /* 2016-06-01T00:10:00Z */ : f[i].width);
-    OGRErr e = g->OGR_L_CreateField(lyr, d, 1);
-    g->OGR_Fld_Destroy(d);
-    if (e != OGRERR_NONE)
-      return tc_gdal_fail(err, f[i].name);
-  }
-  return TC_OK;
-}
-
 static int as_text; /* times as text (Shapefile) in the file being written */
 
-static void set_time(OGRFeatureH ft, int i, int64_t t) {
-  if (as_text) {
-    char iso[TC_ISO_LEN];
-    tc_fmt_iso(t, iso);
-    tc_gdal()->OGR_F_SetFieldString(ft, i, iso);
-    return;
-  }
-  time_t tt = (time_t)t;
-  struct tm tm;
-  if (!gmtime_r(&tt, &tm))
-    return;
-  tc_gdal()->OGR_F_SetFieldDateTime(ft, i, tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
-                                    tm.tm_sec, 100 /* UTC */);
-}
-
-/* v rounded to the decimals the CSV gives it, so every format carries the same value. */
-static double rounded(double v, int dec) {
-  char b[TC_FMT_FIXED_MAX + 1];
-  snprintf(b, sizeof b, "%.*f", dec, v);
-  return strtod(b, NULL);
-}
-
-static void set_real(OGRFeatureH ft, int i, double v, int dec) {
-  if (isfinite(v))
-    tc_gdal()->OGR_F_SetFieldDouble(ft, i, rounded(v, dec));
-  else
-    tc_gdal()->OGR_F_SetFieldNull(ft, i);
-}
-
+static void set_time(OGRFeatureH ft, int i, int64_t t) { tc_gdal_set_time(ft, i, t, as_text); }
+static double rounded(double v, int dec) { return tc_gdal_rounded(v, dec); }
+static void set_real(OGRFeatureH ft, int i, double v, int dec) { tc_gdal_set_real(ft, i, v, dec); }
 /* 0 (unknown static data) and negatives (unknown counts and gaps) are nulls. */
-static void set_int(OGRFeatureH ft, int i, long long v, long long min_known) {
-  if (v >= min_known)
-    tc_gdal()->OGR_F_SetFieldInteger64(ft, i, v);
-  else
-    tc_gdal()->OGR_F_SetFieldNull(ft, i);
-}
-
+static void set_int(OGRFeatureH ft, int i, long long v, long long min_known) { tc_gdal_set_int(ft, i, v, min_known); }
 static void set_str(OGRFeatureH ft, int i, const char *s) { tc_gdal()->OGR_F_SetFieldString(ft, i, s); }
 
 static void encounter_fields(OGRFeatureH ft, const tc_candidate *k) {
@@ -238,44 +183,7 @@ static OGRGeometryH track_geometry(const tc_columns *t) {
   return multi;
 }
 
-/* One open dataset and layer, named for messages. */
-typedef struct {
-  GDALDatasetH ds;
-  OGRLayerH lyr;
-  int txn;
-} out_layer;
-
-static tc_status open_layer(out_layer *o, GDALDatasetH shared, const char *file, const char *name,
-                            OGRwkbGeometryType gt, OGRSpatialReferenceH srs, tc_format fmt, const char *what,
-                            tc_err *err) {
-  const tc_gdal_api *g = tc_gdal();
-  o->ds = shared;
-  o->lyr = NULL;
-  o->txn = 0;
-  if (!o->ds) {
-    GDALDriverH drv = g->GDALGetDriverByName(driver_of(fmt));
-    if (!drv)
-      return tc_fail(err, TC_ERR_UNSUPPORTED, "%s: this GDAL has no %s driver", what, driver_of(fmt));
-    if (!(o->ds = g->GDALCreate(drv, file, 0, 0, 0, GDT_Unknown, NULL)))
-      return tc_gdal_fail(err, what);
-  }
-  char *shp_opts[] = {"ENCODING=UTF-8", NULL};
-  if (!(o->lyr = g->GDALDatasetCreateLayer(o->ds, name, srs, gt, fmt == TC_FMT_SHP ? shp_opts : NULL)))
-    return tc_gdal_fail(err, what);
-  return TC_OK;
-}
-
-static tc_status put_feature(const out_layer *o, OGRFeatureH ft, OGRGeometryH geom, const char *what, tc_err *err) {
-  const tc_gdal_api *g = tc_gdal();
-  if (!geom)
-    return tc_fail(err, TC_ERR_NOMEM, "%s: out of memory", what);
-  g->OGR_F_SetGeometryDirectly(ft, geom);
-  if (g->OGR_L_CreateFeature(o->lyr, ft) != OGRERR_NONE)
-    return tc_gdal_fail(err, what);
-  return TC_OK;
-}
-
-static tc_status write_encounters(const out_layer *o, const tc_candidates *c, const char *what, tc_err *err) {
+static tc_status write_encounters(const tc_gdal_layer *o, const tc_candidates *c, const char *what, tc_err *err) {
   const tc_gdal_api *g = tc_gdal();
   tc_status s = TC_OK;
   for (size_t i = 0; s == TC_OK && i < c->n; i++) {
@@ -287,13 +195,13 @@ static tc_status write_encounters(const out_layer *o, const tc_candidates *c, co
     OGRGeometryH pt = g->OGR_G_CreateGeometry(wkbPoint);
     if (pt)
       g->OGR_G_SetPoint_2D(pt, 0, rounded(k->e.mean_lon, 6), rounded(k->e.mean_lat, 6));
-    s = put_feature(o, ft, pt, what, err);
+    s = tc_gdal_put_feature(o, ft, pt, what, err);
     g->OGR_F_Destroy(ft);
   }
   return s;
 }
 
-static tc_status write_tracks(const out_layer *o, const tc_candidates *c, const char *what, tc_err *err) {
+static tc_status write_tracks(const tc_gdal_layer *o, const tc_candidates *c, const char *what, tc_err *err) {
   const tc_gdal_api *g = tc_gdal();
   tc_status s = TC_OK;
   for (size_t i = 0; s == TC_OK && i < c->n; i++)
@@ -310,60 +218,9 @@ static tc_status write_tracks(const out_layer *o, const tc_candidates *c, const 
       set_time(ft, T_START, t->t[0]);
       set_time(ft, T_END, t->t[t->n - 1]);
       g->OGR_F_SetFieldInteger64(ft, T_FIXES, (long long)t->n);
-      s = put_feature(o, ft, track_geometry(t), what, err);
+      s = tc_gdal_put_feature(o, ft, track_geometry(t), what, err);
       g->OGR_F_Destroy(ft);
     }
-  return s;
-}
-
-/* Closing writes what the driver buffered (FlatGeobuf writes the whole file then);
- * GDALClose returns nothing before GDAL 3.7, so an error is what the handler kept. */
-static tc_status close_ds(GDALDatasetH ds, const char *what, tc_err *err) {
-  if (ds)
-    tc_gdal()->GDALClose(ds);
-  return tc_gdal_error_kept() ? tc_gdal_fail(err, what) : TC_OK;
-}
-
-static void remove_tree(const char *dir) {
-  DIR *d = opendir(dir);
-  if (d) {
-    struct dirent *de;
-    char p[8192];
-    while ((de = readdir(d)))
-      if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..")) {
-        snprintf(p, sizeof p, "%s/%s", dir, de->d_name);
-        remove(p);
-      }
-    closedir(d);
-  }
-  rmdir(dir);
-}
-
-/* Renames every file of tmp named base or base.* (NAME.shp, NAME.dbf, ...) into dir,
- * recording each in moved so the caller can take them back. */
-static tc_status move_files(const char *tmp, const char *dir, const char *base, char moved[][4096], int *nmoved,
-                            int cap, tc_err *err) {
-  DIR *d = opendir(tmp);
-  if (!d)
-    return tc_fail(err, TC_ERR_IO, "%s: %s", tmp, strerror(errno));
-  struct dirent *de;
-  tc_status s = TC_OK;
-  size_t bl = strlen(base);
-  while (s == TC_OK && (de = readdir(d))) {
-    if (strncmp(de->d_name, base, bl) || (de->d_name[bl] != '.' && de->d_name[bl] != '\0'))
-      continue;
-    char from[8192];
-    snprintf(from, sizeof from, "%s/%s", tmp, de->d_name);
-    if (*nmoved >= cap)
-      s = tc_fail(err, TC_ERR_INTERNAL, "%s: too many files", tmp);
-    else if (snprintf(moved[*nmoved], 4096, "%s/%s", dir, de->d_name) >= 4096)
-      s = tc_fail(err, TC_ERR_ARG, "%s/%s: name too long", dir, de->d_name);
-    else if (rename(from, moved[*nmoved]) != 0)
-      s = tc_fail(err, TC_ERR_IO, "%s: cannot rename into place: %s", moved[*nmoved], strerror(errno));
-    else
-      (*nmoved)++;
-  }
-  closedir(d);
   return s;
 }
 
@@ -407,7 +264,7 @@ tc_status tc_write_gdal(const char *path, tc_format fmt, const tc_candidates *c,
   int shp = fmt == TC_FMT_SHP;
   GDALDatasetH d;
   as_text = shp;
-  out_layer enc = {0}, trk = {0};
+  tc_gdal_layer enc = {0}, trk = {0};
   tc_status s = TC_OK;
   tc_gdal_capture_begin();
   OGRSpatialReferenceH srs = g->OSRNewSpatialReference(NULL);
@@ -416,9 +273,9 @@ tc_status tc_write_gdal(const char *path, tc_format fmt, const tc_candidates *c,
     goto cleanup;
   }
   g->OSRSetAxisMappingStrategy(srs, OAMS_TRADITIONAL_GIS_ORDER); /* lon, lat as written */
-  if ((s = open_layer(&enc, NULL, file, shp ? ebase : "encounters", wkbPoint, srs, fmt, path,
+  if ((s = tc_gdal_open_layer(&enc, NULL, driver_of(fmt), file, shp ? ebase : "encounters", wkbPoint, srs, shp, path,
                       err)) != TC_OK ||
-      (s = make_fields(enc.lyr, enc_fields, F_COUNT, shp, err)) != TC_OK)
+      (s = tc_gdal_make_fields(enc.lyr, enc_fields, F_COUNT, shp, err)) != TC_OK)
     goto cleanup;
   /* One transaction: GeoPackage (SQLite) commits once instead of per feature. */
   enc.txn = fmt == TC_FMT_GPKG && g->GDALDatasetStartTransaction(enc.ds, 0) == OGRERR_NONE;
@@ -426,9 +283,9 @@ tc_status tc_write_gdal(const char *path, tc_format fmt, const tc_candidates *c,
     goto cleanup;
   if (tracks) {
     const char *tw = split ? tpath : path;
-    if ((s = open_layer(&trk, split ? NULL : enc.ds, tfile, shp ? tbase : "tracks", wkbMultiLineStringM, srs,
-                        fmt, tw, err)) != TC_OK ||
-        (s = make_fields(trk.lyr, trk_fields, T_COUNT, shp, err)) != TC_OK ||
+    if ((s = tc_gdal_open_layer(&trk, split ? NULL : enc.ds, driver_of(fmt), tfile, shp ? tbase : "tracks",
+                               wkbMultiLineStringM, srs, shp, tw, err)) != TC_OK ||
+        (s = tc_gdal_make_fields(trk.lyr, trk_fields, T_COUNT, shp, err)) != TC_OK ||
         (s = write_tracks(&trk, c, tw, err)) != TC_OK)
       goto cleanup;
   }
@@ -440,19 +297,19 @@ tc_status tc_write_gdal(const char *path, tc_format fmt, const tc_candidates *c,
   if (split && trk.ds) {
     d = trk.ds;
     trk.ds = NULL;
-    if ((s = close_ds(d, tpath, err)) != TC_OK)
+    if ((s = tc_gdal_close(d, tpath, err)) != TC_OK)
       goto cleanup;
   }
   trk.ds = NULL;
   d = enc.ds;
   enc.ds = NULL;
-  if ((s = close_ds(d, path, err)) != TC_OK)
+  if ((s = tc_gdal_close(d, path, err)) != TC_OK)
     goto cleanup;
   /* Tracks first: a failure then leaves neither. */
   if (tracks && split)
-    s = move_files(tmp, dir, tbase, moved, &nmoved, 16, err);
+    s = tc_gdal_move_files(tmp, dir, tbase, moved, &nmoved, 16, err);
   if (s == TC_OK)
-    s = move_files(tmp, dir, ebase, moved, &nmoved, 16, err);
+    s = tc_gdal_move_files(tmp, dir, ebase, moved, &nmoved, 16, err);
   if (s != TC_OK)
     for (int i = 0; i < nmoved; i++)
       remove(moved[i]);
@@ -465,7 +322,7 @@ cleanup:
   if (srs)
     g->OSRRelease(srs);
   tc_gdal_capture_end();
-  remove_tree(tmp);
+  tc_gdal_remove_tree(tmp);
   return s;
 }
 
