@@ -1,5 +1,7 @@
 #include "analyst_util.h"
 
+#include <errno.h> /* program_invocation_short_name (_GNU_SOURCE, CMakeLists.txt) */
+
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,7 +13,10 @@ const char *au_path(const char *name) {
   static int k;
   const char *base = getenv("TC_TEST_TMP");
   char dir[900];
-  snprintf(dir, sizeof dir, "%s/analyst", base && *base ? base : "/tmp/tc-test-tmp");
+  /* one folder per test program: ctest runs several at once, and each writes its
+   * check.py and check.out under the same names */
+  snprintf(dir, sizeof dir, "%s/analyst-%s", base && *base ? base : "/tmp/tc-test-tmp",
+           program_invocation_short_name);
   char cmd[1000];
   snprintf(cmd, sizeof cmd, "mkdir -p '%s'", dir);
   cr_assert_eq(system(cmd), 0, "cannot create %s", dir);
