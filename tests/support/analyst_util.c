@@ -1,6 +1,6 @@
 #include "analyst_util.h"
 
-#include <errno.h> /* program_invocation_short_name (_GNU_SOURCE, CMakeLists.txt) */
+#include <unistd.h>
 
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -13,10 +13,9 @@ const char *au_path(const char *name) {
   static int k;
   const char *base = getenv("TC_TEST_TMP");
   char dir[900];
-  /* one folder per test program: ctest runs several at once, and each writes its
-   * check.py and check.out under the same names */
-  snprintf(dir, sizeof dir, "%s/analyst-%s", base && *base ? base : "/tmp/tc-test-tmp",
-           program_invocation_short_name);
+  /* one folder per process: Criterion runs a program's tests side by side, ctest runs
+   * several programs, and their files (check.py, ogrinfo.txt, ...) share names */
+  snprintf(dir, sizeof dir, "%s/analyst-%ld", base && *base ? base : "/tmp/tc-test-tmp", (long)getpid());
   char cmd[1000];
   snprintf(cmd, sizeof cmd, "mkdir -p '%s'", dir);
   cr_assert_eq(system(cmd), 0, "cannot create %s", dir);
