@@ -127,19 +127,6 @@ static void *rows_of(unsigned kind, const tc_event_lists *l, int64_t dwell, cons
   return r;
 }
 
-static int attr_str(hid_t loc, const char *name, const char *v) {
-  hid_t t = H5Tcopy(H5T_C_S1), sp = H5Screate(H5S_SCALAR), a = -1;
-  int ok = t >= 0 && sp >= 0 && H5Tset_size(t, strlen(v) + 1) >= 0 &&
-           (a = H5Acreate2(loc, name, t, sp, H5P_DEFAULT, H5P_DEFAULT)) >= 0 && H5Awrite(a, t, v) >= 0;
-  if (a >= 0)
-    H5Aclose(a);
-  if (sp >= 0)
-    H5Sclose(sp);
-  if (t >= 0)
-    H5Tclose(t);
-  return ok;
-}
-
 static int attr_i64(hid_t loc, const char *name, int64_t v) {
   hid_t sp = H5Screate(H5S_SCALAR), a = -1;
   int ok = sp >= 0 && (a = H5Acreate2(loc, name, H5T_STD_I64LE, sp, H5P_DEFAULT, H5P_DEFAULT)) >= 0 &&
@@ -175,7 +162,7 @@ static int write_table(hid_t file, const char *name, const field *f, size_t nf, 
     if (f[i].units) {
       char an[96];
       snprintf(an, sizeof an, "%s_units", f[i].name);
-      ok = attr_str(d, an, f[i].units);
+      ok = tc_h5_attr_str(d, an, f[i].units);
     }
   if (d >= 0)
     H5Dclose(d);
@@ -222,7 +209,8 @@ tc_status tc_events_h5_write(const char *path, unsigned kind, const tc_event_lis
     s = tc_fail(err, TC_ERR_HDF5, "%s: cannot write the %s table", path, name);
     goto cleanup;
   }
-  if (!attr_str(file, "generator", "trajcorr " TRAJCORR_VERSION) || !attr_str(file, "spec", "spec/events.md") ||
+  if (!tc_h5_attr_str(file, "generator", "trajcorr " TRAJCORR_VERSION) ||
+      !tc_h5_attr_str(file, "spec", "spec/events.md") ||
       (kind == TC_EV_DARK && !attr_i64(file, "dark_dwell_s", dwell))) {
     s = tc_fail(err, TC_ERR_HDF5, "%s: cannot write attributes", path);
     goto cleanup;

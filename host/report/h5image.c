@@ -6,6 +6,19 @@
 #include <string.h>
 #include <unistd.h>
 
+int tc_h5_attr_str(hid_t loc, const char *name, const char *v) {
+  hid_t t = H5Tcopy(H5T_C_S1), sp = H5Screate(H5S_SCALAR), a = -1;
+  int ok = t >= 0 && sp >= 0 && H5Tset_size(t, strlen(v) + 1) >= 0 &&
+           (a = H5Acreate2(loc, name, t, sp, H5P_DEFAULT, H5P_DEFAULT)) >= 0 && H5Awrite(a, t, v) >= 0;
+  if (a >= 0)
+    H5Aclose(a);
+  if (sp >= 0)
+    H5Sclose(sp);
+  if (t >= 0)
+    H5Tclose(t);
+  return ok;
+}
+
 tc_status tc_h5_save_image(hid_t file, const char *path, tc_err *err) {
   ssize_t n = H5Fget_file_image(file, NULL, 0);
   unsigned char *img = n > 0 ? malloc((size_t)n) : NULL;

@@ -155,19 +155,6 @@ static int write_1d(hid_t loc, const char *name, hid_t ftype, hid_t mtype, size_
   return ok;
 }
 
-static int attr_str(hid_t loc, const char *name, const char *v) {
-  hid_t t = str_type(strlen(v) + 1), sp = H5Screate(H5S_SCALAR), a = -1;
-  int ok = t >= 0 && sp >= 0 && (a = H5Acreate2(loc, name, t, sp, H5P_DEFAULT, H5P_DEFAULT)) >= 0 &&
-           H5Awrite(a, t, v) >= 0;
-  if (a >= 0)
-    H5Aclose(a);
-  if (sp >= 0)
-    H5Sclose(sp);
-  if (t >= 0)
-    H5Tclose(t);
-  return ok;
-}
-
 #define TC_TIME_UNITS "seconds since 1970-01-01T00:00:00Z" /* CF conventions */
 
 /* String attributes (name, value pairs, NULL-terminated) on dataset loc/name. */
@@ -175,7 +162,7 @@ static int attrs_on(hid_t loc, const char *name, const char *const *kv) {
   hid_t d = H5Dopen2(loc, name, H5P_DEFAULT);
   int ok = d >= 0;
   for (; ok && kv[0]; kv += 2)
-    ok = attr_str(d, kv[0], kv[1]);
+    ok = tc_h5_attr_str(d, kv[0], kv[1]);
   if (d >= 0)
     H5Dclose(d);
   return ok;
@@ -295,8 +282,8 @@ tc_status tc_write_hdf5(const char *path, const tc_candidates *c, tc_err *err) {
     s = tc_fail(err, TC_ERR_HDF5, "%s: cannot write the encounters table", path);
     goto cleanup;
   }
-  if (!attr_str(file, "generator", "trajcorr " TRAJCORR_VERSION) || !attr_str(file, "note", c->note) ||
-      !attr_str(file, "tags", "bit 0 watch_a, 1 watch_b, 2 near_port, 3 gap_before_a, 4 gap_after_a, "
+  if (!tc_h5_attr_str(file, "generator", "trajcorr " TRAJCORR_VERSION) || !tc_h5_attr_str(file, "note", c->note) ||
+      !tc_h5_attr_str(file, "tags", "bit 0 watch_a, 1 watch_b, 2 near_port, 3 gap_before_a, 4 gap_after_a, "
                               "5 gap_before_b, 6 gap_after_b, 7 in_area")) {
     s = tc_fail(err, TC_ERR_HDF5, "%s: cannot write attributes", path);
     goto cleanup;
