@@ -1,6 +1,6 @@
 #!/bin/sh
-# MPI ranks give one process's list byte for byte: `mpirun -np K trajcorr encounters`
-# for K = 1..4 on generated traffic (port anchorages keep pairs moored together for
+# MPI ranks give one process's lists byte for byte: `mpirun -np K trajcorr encounters`
+# and `events` for K = 1..4 on generated traffic (port anchorages keep pairs moored together for
 # days, so encounters cross every part edge: checked), with hour and day buckets, and
 # a sidecar that records the ranks; checkpoints refused with several ranks. Exit 77
 # (skipped) when trajcorr was built without MPI or mpirun is missing.
@@ -67,6 +67,84 @@ done
 mpirun --oversubscribe $root -np 1 "$bin" encounters -q -t 1 h.h5 -o ck-1.csv --checkpoint r.ckpt --save-state r.state
 if cmp -s one-h.csv ck-1.csv && [ -s r.state ] && [ ! -e r.ckpt ]; then echo "--checkpoint --save-state, 1 rank: identical"
 else echo "--checkpoint --save-state, 1 rank: DIFFERENT"; fail=1; fi
+# events (docs/cluster.md): planted loitering, gaps and dark rendezvous (generate --events);
+# a tenth of the vessels silent for 13 h, staggered by 3 h over the days; for another
+# tenth a twin track 20 degrees south, 10 s before each fix, from
+# day 2 on (one MMSI on two ships): the full run's teleport filter stays on the true track,
+# a rank's filter started afresh on the twin, so that rank must read again from the start.
+# Loitering runs and gaps cross every part edge (checked); every list, the encounters of
+# the dark rule and the sidecar's counts are one process's, for K = 1..4, hour and day
+# buckets.
+"$bin" generate -q --vessels 200 --days 3 --events -o ev0.csv
+python3 - ev0.csv ev.csv <<'PY'
+import sys
+from datetime import datetime, timedelta
+T0, H = datetime(2024, 1, 1), timedelta(hours=1)
+lines = open(sys.argv[1]).readlines()
+off = sorted({l.split(",")[0] for l in lines[1:] if l.split(",")[0].endswith("7")})
+off = {m: j for j, m in enumerate(off)}
+with open(sys.argv[2], "w") as o:
+    o.write(lines[0])
+    for line in lines[1:]:
+        c = line.rstrip("\n").split(",")
+        if c[0] in off:  # staggered 13 h switch-offs: gaps across every part edge
+            t = datetime.strptime(c[1], "%Y-%m-%dT%H:%M:%SZ")
+            if T0 + 3 * off[c[0]] * H <= t < T0 + (3 * off[c[0]] + 13) * H:
+                continue
+        o.write(line)
+        if int(c[0]) % 10 == 3 and c[1] >= "2024-01-02T":
+            c[1] = (datetime.strptime(c[1], "%Y-%m-%dT%H:%M:%SZ") - timedelta(seconds=10)).strftime("%Y-%m-%dT%H:%M:%SZ")
+            c[2] = "%.6f" % (float(c[2]) - 20.0)
+            o.write(",".join(c) + "\n")
+PY
+"$bin" import -q --bucket 1h eh.h5 ev.csv
+"$bin" import -q ed.h5 ev.csv
+for store in eh ed; do
+  "$bin" events -q -t 1 $store.h5 -o one-$store --encounters one-$store.enc.csv
+  for k in 1 2 3 4; do
+    mpirun --oversubscribe $root -np $k "$bin" events -q -t 1 $store.h5 -o $store-$k --encounters $store-$k.enc.csv
+    same=1
+    for f in loitering.csv gaps.csv dark.csv enc.csv; do cmp -s one-$store.$f $store-$k.$f || same=0; done
+    if [ $same = 1 ]; then
+      echo "events $store.h5, $k ranks: identical, $(($(wc -l < $store-$k.loitering.csv) - 1)) loitering, $(($(wc -l < $store-$k.gaps.csv) - 1)) gaps, $(($(wc -l < $store-$k.dark.csv) - 1)) dark"
+    else
+      echo "events $store.h5, $k ranks: DIFFERENT from one process"; fail=1
+    fi
+    python3 - one-$store $store-$k $k <<'PY' || fail=1
+import csv, json, sys
+one, out, k = sys.argv[1], sys.argv[2], int(sys.argv[3])
+a, b = json.load(open(one + ".events.json")), json.load(open(out + ".events.json"))
+for key in ("input", "parameters", "places", "counts"):
+    assert a[key] == b[key], (key, a[key], b[key])
+if k > 1:
+    assert b.get("ranks") == k and len(b["rank_figures"]) == k, b.get("ranks")
+    loit = list(csv.DictReader(open(out + ".loitering.csv")))
+    gaps = list(csv.DictReader(open(out + ".gaps.csv")))
+    for f in b["rank_figures"][1:]:
+        edge = f["from"]
+        if f["rows"] == 0:  # an empty part (more ranks than day buckets to share)
+            continue
+        assert any(e["start"] < edge <= e["end"] for e in loit), ("no loitering across the part edge", edge)
+        assert any(g["start"] < edge < g["end"] for g in gaps), ("no gap across the part edge", edge)
+    if any(f["read_from_start"] for f in b["rank_figures"][1:]):
+        open("reread", "a").write(out + "\n")
+PY
+  done
+done
+if [ -s reread ]; then echo "events: a rank read again from the start (twin tracks)"
+else echo "events: no rank read again from the start: the twin tracks do not test the check"; fail=1; fi
+# encounters --with-events and the ranking's events (a GeoJSON's gap links) under ranks
+"$bin" encounters -q -t 1 eh.h5 -o we-1.csv --with-events we-1
+mpirun --oversubscribe $root -np 3 "$bin" encounters -q -t 1 eh.h5 -o we-3.csv --with-events we-3
+same=1
+for f in csv loitering.csv gaps.csv dark.csv; do cmp -s we-1.$f we-3.$f || same=0; done
+if [ $same = 1 ]; then echo "encounters --with-events, 3 ranks: identical"
+else echo "encounters --with-events, 3 ranks: DIFFERENT"; fail=1; fi
+"$bin" encounters -q -t 1 eh.h5 -o rk-1.geojson
+mpirun --oversubscribe $root -np 4 "$bin" encounters -q -t 1 eh.h5 -o rk-4.geojson
+if cmp -s rk-1.geojson rk-4.geojson && grep -q '"n_gaps":[1-9]' rk-4.geojson; then
+  echo "encounters -o .geojson (ranked with events), 4 ranks: identical"
+else echo "encounters -o .geojson, 4 ranks: DIFFERENT (or no gap linked)"; fail=1; fi
 # OpenCL (PoCL here): several ranks on one node take the devices in turn, same list
 if POCL_CACHE_DIR=${POCL_CACHE_DIR:-} "$bin" encounters -q -t 1 --backend opencl h.h5 -o cl-1.csv 2>/dev/null; then
   mpirun --oversubscribe $root -np 3 "$bin" encounters -q -t 1 --backend opencl h.h5 -o cl-3.csv
