@@ -11,6 +11,7 @@ bin=$1 built=$2 dir=$3
 command -v mpirun >/dev/null || { echo "no mpirun: skipped"; exit 77; }
 root=
 [ "$(id -u)" = 0 ] && root=--allow-run-as-root
+here=$(cd "$(dirname "$0")" && pwd)
 rm -rf "$dir" && mkdir -p "$dir" && cd "$dir"
 "$bin" generate -q --vessels 150 --days 5 -o all.csv
 "$bin" import -q --bucket 1h h.h5 all.csv
@@ -67,36 +68,13 @@ done
 mpirun --oversubscribe $root -np 1 "$bin" encounters -q -t 1 h.h5 -o ck-1.csv --checkpoint r.ckpt --save-state r.state
 if cmp -s one-h.csv ck-1.csv && [ -s r.state ] && [ ! -e r.ckpt ]; then echo "--checkpoint --save-state, 1 rank: identical"
 else echo "--checkpoint --save-state, 1 rank: DIFFERENT"; fail=1; fi
-# events (docs/cluster.md): planted loitering, gaps and dark rendezvous (generate --events);
-# a tenth of the vessels silent for 13 h, staggered by 3 h over the days; for another
-# tenth a twin track 20 degrees south, 10 s before each fix, from
-# day 2 on (one MMSI on two ships): the full run's teleport filter stays on the true track,
-# a rank's filter started afresh on the twin, so that rank must read again from the start.
-# Loitering runs and gaps cross every part edge (checked); every list, the encounters of
-# the dark rule and the sidecar's counts are one process's, for K = 1..4, hour and day
-# buckets.
+# events (docs/cluster.md): planted loitering, gaps and dark rendezvous (generate --events),
+# with switch-offs staggered over the days and twin tracks (tests/support/events_edges.py):
+# loitering runs and gaps cross every part edge (checked) and a rank must read again
+# from the start (checked); every list, the encounters of the dark rule and the sidecar's
+# counts are one process's, for K = 1..4, hour and day buckets.
 "$bin" generate -q --vessels 200 --days 3 --events -o ev0.csv
-python3 - ev0.csv ev.csv <<'PY'
-import sys
-from datetime import datetime, timedelta
-T0, H = datetime(2024, 1, 1), timedelta(hours=1)
-lines = open(sys.argv[1]).readlines()
-off = sorted({l.split(",")[0] for l in lines[1:] if l.split(",")[0].endswith("7")})
-off = {m: j for j, m in enumerate(off)}
-with open(sys.argv[2], "w") as o:
-    o.write(lines[0])
-    for line in lines[1:]:
-        c = line.rstrip("\n").split(",")
-        if c[0] in off:  # staggered 13 h switch-offs: gaps across every part edge
-            t = datetime.strptime(c[1], "%Y-%m-%dT%H:%M:%SZ")
-            if T0 + 3 * off[c[0]] * H <= t < T0 + (3 * off[c[0]] + 13) * H:
-                continue
-        o.write(line)
-        if int(c[0]) % 10 == 3 and c[1] >= "2024-01-02T":
-            c[1] = (datetime.strptime(c[1], "%Y-%m-%dT%H:%M:%SZ") - timedelta(seconds=10)).strftime("%Y-%m-%dT%H:%M:%SZ")
-            c[2] = "%.6f" % (float(c[2]) - 20.0)
-            o.write(",".join(c) + "\n")
-PY
+python3 "$here/support/events_edges.py" ev0.csv ev.csv
 "$bin" import -q --bucket 1h eh.h5 ev.csv
 "$bin" import -q ed.h5 ev.csv
 for store in eh ed; do
