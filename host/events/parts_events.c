@@ -589,8 +589,10 @@ tc_status tc_evp_evidence(tc_store *const *stores, size_t n, const tc_part *part
   end_index ix;
   memset(&ix, 0, sizeof ix);
   ix.radius = e->coverage_radius_m;
-  ix.cell = fmax(ix.radius / TC_EARTH_R_M / TC_DEG2RAD, 0.01);
-  ix.ncols = (int64_t)ceil(360.0 / ix.cell);
+  /* a whole number of columns round the globe, so that a box across the antimeridian
+   * wraps onto the columns the fixes beyond it fall in */
+  ix.ncols = (int64_t)ceil(360.0 / fmax(ix.radius / TC_EARTH_R_M / TC_DEG2RAD, 0.01));
+  ix.cell = 360.0 / (double)ix.ncols;
   tc_status s = TC_OK;
   size_t used = 0;
   for (size_t g = 0; s == TC_OK && g < n_gaps; g++)
