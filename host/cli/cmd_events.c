@@ -8,6 +8,7 @@
 #include "host/backend.h"
 #include "host/cli/args.h"
 #include "host/cli/events_ranked.h"
+#include "host/cli/runlog.h"
 #include "host/cli/commands.h"
 #include "host/cli/specs.h"
 #include "host/mpi/ranks.h"
@@ -234,6 +235,12 @@ fail:
   if (rk->rank == 0) /* a failure on any rank fails all of them with its message */
     fprintf(stderr, "trajcorr events: %s\n", err.msg[0] ? err.msg : tc_status_name(s));
 done:
+  if (rk->size > 1) { /* each rank's rows, time and memory, and the total (rank 0) */
+    tc_runlog *lg = tc_runlog_create("trajcorr events", 0, a->quiet, rk->rank, 0, 0, 1, 0);
+    if (lg)
+      tc_runlog_close(lg, t_start, figures, rk->size);
+    tc_runlog_free(lg);
+  }
   tc_memory_source_free(ev2);
   free(figures);
   tc_event_lists_free(&l);
