@@ -181,33 +181,33 @@ static int run(int argc, char **argv, tc_events_args *a, const tc_ranks *rk) {
       goto done;
     }
   } else {
-  /* Pass 1 rides along the read that finds the encounters, which the dark rule needs
-   * (spec §3: a pair seen together is an encounter, not dark); pass 2 reads again. */
-  if ((s = tc_multi_source_create(set.stores, set.n, tc_params_threads(&a->p), &m1, &err)) != TC_OK)
-    goto fail;
-  tc_bucket_source s1 = tc_multi_source_get(m1);
-  if ((s = tc_events_create(&a->p, &a->e, &ev, &err)) != TC_OK)
-    goto fail;
-  if ((a->e.kinds & TC_EV_DARK) || a->encounters) {
-    tc_events_tee_ctx tctx;
-    tc_bucket_source tee = tc_events_tee(&tctx, &s1, ev);
-    tc_backend_config cfg = {0};
-    cfg.platform = cfg.device = -1;
-    tc_engine_stats est;
-    if ((s = tc_encounters_run(&tee, &a->p, tc_backend_find("openmp"), &cfg, &enc, &est, &err)) != TC_OK)
+    /* Pass 1 rides along the read that finds the encounters, which the dark rule needs
+     * (spec §3: a pair seen together is an encounter, not dark); pass 2 reads again. */
+    if ((s = tc_multi_source_create(set.stores, set.n, tc_params_threads(&a->p), &m1, &err)) != TC_OK)
       goto fail;
-  } else {
-    for (;;) {
-      int64_t t_end;
-      int eof = 0;
-      if ((s = s1.next(s1.ctx, &cols, &t_end, &eof, &err)) != TC_OK)
+    tc_bucket_source s1 = tc_multi_source_get(m1);
+    if ((s = tc_events_create(&a->p, &a->e, &ev, &err)) != TC_OK)
+      goto fail;
+    if ((a->e.kinds & TC_EV_DARK) || a->encounters) {
+      tc_events_tee_ctx tctx;
+      tc_bucket_source tee = tc_events_tee(&tctx, &s1, ev);
+      tc_backend_config cfg = {0};
+      cfg.platform = cfg.device = -1;
+      tc_engine_stats est;
+      if ((s = tc_encounters_run(&tee, &a->p, tc_backend_find("openmp"), &cfg, &enc, &est, &err)) != TC_OK)
         goto fail;
-      if (eof)
-        break;
-      if ((s = tc_events_feed(ev, &cols, &err)) != TC_OK)
-        goto fail;
+    } else {
+      for (;;) {
+        int64_t t_end;
+        int eof = 0;
+        if ((s = s1.next(s1.ctx, &cols, &t_end, &eof, &err)) != TC_OK)
+          goto fail;
+        if (eof)
+          break;
+        if ((s = tc_events_feed(ev, &cols, &err)) != TC_OK)
+          goto fail;
+      }
     }
-  }
   }
   tc_events_out o = {a->out, a->format, a->ports.v, a->ports.n, !a->no_anchorages, a->port_radius,
                      opencl ? "opencl" : "openmp", argc, argv, tc_link_filter_active(&lf) ? &lf : NULL,
