@@ -17,7 +17,7 @@ static char dir[512];
 
 static void setup(void) {
   tr_scratch("partsev", dir, sizeof dir);
-  cr_assert_eq(tr_sh("cd '%s' && '%s' generate -q --vessels 200 --days 3 --events -o ev0.csv && "
+  cr_assert_eq(tr_sh("cd '%s' && '%s' generate -q --vessels 120 --days 2 --events -o ev0.csv && "
                      "/usr/bin/python3 '%s/tests/support/events_edges.py' ev0.csv ev.csv && "
                      "'%s' import -q --bucket 1h h.h5 ev.csv && '%s' import -q d.h5 ev.csv",
                      dir, TC_BINARY, TC_SOURCE_DIR, TC_BINARY, TC_BINARY),

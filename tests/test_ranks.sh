@@ -73,7 +73,7 @@ else echo "--checkpoint --save-state, 1 rank: DIFFERENT"; fail=1; fi
 # loitering runs and gaps cross every part edge (checked) and a rank must read again
 # from the start (checked); every list, the encounters of the dark rule and the sidecar's
 # counts are one process's, for K = 1..4, hour and day buckets.
-"$bin" generate -q --vessels 200 --days 3 --events -o ev0.csv
+"$bin" generate -q --vessels 120 --days 2 --events -o ev0.csv
 python3 "$here/support/events_edges.py" ev0.csv ev.csv
 "$bin" import -q --bucket 1h eh.h5 ev.csv
 "$bin" import -q ed.h5 ev.csv
