@@ -1,6 +1,6 @@
 #!/bin/sh
-# MPI ranks give one process's list byte for byte: `mpirun -np K trajcorr encounters`
-# for K = 1..4 on generated traffic (port anchorages keep pairs moored together for
+# MPI ranks give one process's lists byte for byte: `mpirun -np K trajcorr encounters`
+# and `events` for K = 1..4 on generated traffic (port anchorages keep pairs moored together for
 # days, so encounters cross every part edge: checked), with hour and day buckets, and
 # a sidecar that records the ranks; checkpoints refused with several ranks. Exit 77
 # (skipped) when trajcorr was built without MPI or mpirun is missing.
@@ -11,6 +11,7 @@ bin=$1 built=$2 dir=$3
 command -v mpirun >/dev/null || { echo "no mpirun: skipped"; exit 77; }
 root=
 [ "$(id -u)" = 0 ] && root=--allow-run-as-root
+here=$(cd "$(dirname "$0")" && pwd)
 rm -rf "$dir" && mkdir -p "$dir" && cd "$dir"
 "$bin" generate -q --vessels 150 --days 5 -o all.csv
 "$bin" import -q --bucket 1h h.h5 all.csv
@@ -67,6 +68,61 @@ done
 mpirun --oversubscribe $root -np 1 "$bin" encounters -q -t 1 h.h5 -o ck-1.csv --checkpoint r.ckpt --save-state r.state
 if cmp -s one-h.csv ck-1.csv && [ -s r.state ] && [ ! -e r.ckpt ]; then echo "--checkpoint --save-state, 1 rank: identical"
 else echo "--checkpoint --save-state, 1 rank: DIFFERENT"; fail=1; fi
+# events (docs/cluster.md): planted loitering, gaps and dark rendezvous (generate --events),
+# with switch-offs staggered over the days and twin tracks (tests/support/events_edges.py):
+# loitering runs and gaps cross every part edge (checked) and a rank must read again
+# from the start (checked); every list, the encounters of the dark rule and the sidecar's
+# counts are one process's, for K = 1..4, hour and day buckets.
+"$bin" generate -q --vessels 120 --days 2 --events -o ev0.csv
+python3 "$here/support/events_edges.py" ev0.csv ev.csv
+"$bin" import -q --bucket 1h eh.h5 ev.csv
+"$bin" import -q ed.h5 ev.csv
+for store in eh ed; do
+  "$bin" events -q -t 1 $store.h5 -o one-$store --encounters one-$store.enc.csv
+  for k in 1 2 3 4; do
+    mpirun --oversubscribe $root -np $k "$bin" events -q -t 1 $store.h5 -o $store-$k --encounters $store-$k.enc.csv
+    same=1
+    for f in loitering.csv gaps.csv dark.csv enc.csv; do cmp -s one-$store.$f $store-$k.$f || same=0; done
+    if [ $same = 1 ]; then
+      echo "events $store.h5, $k ranks: identical, $(($(wc -l < $store-$k.loitering.csv) - 1)) loitering, $(($(wc -l < $store-$k.gaps.csv) - 1)) gaps, $(($(wc -l < $store-$k.dark.csv) - 1)) dark"
+    else
+      echo "events $store.h5, $k ranks: DIFFERENT from one process"; fail=1
+    fi
+    python3 - one-$store $store-$k $k <<'PY' || fail=1
+import csv, json, sys
+one, out, k = sys.argv[1], sys.argv[2], int(sys.argv[3])
+a, b = json.load(open(one + ".events.json")), json.load(open(out + ".events.json"))
+for key in ("input", "parameters", "places", "counts"):
+    assert a[key] == b[key], (key, a[key], b[key])
+if k > 1:
+    assert b.get("ranks") == k and len(b["rank_figures"]) == k, b.get("ranks")
+    loit = list(csv.DictReader(open(out + ".loitering.csv")))
+    gaps = list(csv.DictReader(open(out + ".gaps.csv")))
+    for f in b["rank_figures"][1:]:
+        edge = f["from"]
+        if f["rows"] == 0:  # an empty part (more ranks than day buckets to share)
+            continue
+        assert any(e["start"] < edge <= e["end"] for e in loit), ("no loitering across the part edge", edge)
+        assert any(g["start"] < edge < g["end"] for g in gaps), ("no gap across the part edge", edge)
+    if any(f["read_from_start"] for f in b["rank_figures"][1:]):
+        open("reread", "a").write(out + "\n")
+PY
+  done
+done
+if [ -s reread ]; then echo "events: a rank read again from the start (twin tracks)"
+else echo "events: no rank read again from the start: the twin tracks do not test the check"; fail=1; fi
+# encounters --with-events and the ranking's events (a GeoJSON's gap links) under ranks
+"$bin" encounters -q -t 1 eh.h5 -o we-1.csv --with-events we-1
+mpirun --oversubscribe $root -np 3 "$bin" encounters -q -t 1 eh.h5 -o we-3.csv --with-events we-3
+same=1
+for f in csv loitering.csv gaps.csv dark.csv; do cmp -s we-1.$f we-3.$f || same=0; done
+if [ $same = 1 ]; then echo "encounters --with-events, 3 ranks: identical"
+else echo "encounters --with-events, 3 ranks: DIFFERENT"; fail=1; fi
+"$bin" encounters -q -t 1 eh.h5 -o rk-1.geojson
+mpirun --oversubscribe $root -np 4 "$bin" encounters -q -t 1 eh.h5 -o rk-4.geojson
+if cmp -s rk-1.geojson rk-4.geojson && grep -q '"n_gaps":[1-9]' rk-4.geojson; then
+  echo "encounters -o .geojson (ranked with events), 4 ranks: identical"
+else echo "encounters -o .geojson, 4 ranks: DIFFERENT (or no gap linked)"; fail=1; fi
 # OpenCL (PoCL here): several ranks on one node take the devices in turn, same list
 if POCL_CACHE_DIR=${POCL_CACHE_DIR:-} "$bin" encounters -q -t 1 --backend opencl h.h5 -o cl-1.csv 2>/dev/null; then
   mpirun --oversubscribe $root -np 3 "$bin" encounters -q -t 1 --backend opencl h.h5 -o cl-3.csv

@@ -9,6 +9,7 @@
 #include "host/backend.h"
 #include "host/backends/auto.h"
 #include "host/cli/args.h"
+#include "host/cli/events_ranked.h"
 #include "host/cli/commands.h"
 #include "host/cli/progress.h"
 #include "host/cli/runlog.h"
@@ -332,12 +333,6 @@ static int run_ranked(int argc, char **argv, const tc_encounters_args *a, tc_out
                     "--mmsi (or run trajcorr events on its own)\n");
     return 2;
   }
-  if (a->with_events && rk->size > 1) {
-    if (rk->rank == 0)
-      fprintf(stderr, "trajcorr encounters: --with-events runs in one process, not %d ranks: run trajcorr "
-                      "events in one process\n", rk->size);
-    return 2;
-  }
   const tc_backend_ops *ops = pick_backend(backend);
   /* one device per rank on a node: the node-local rank picks it unless --device did */
 #ifdef TRAJCORR_HAVE_OPENCL
@@ -388,6 +383,8 @@ static int run_ranked(int argc, char **argv, const tc_encounters_args *a, tc_out
   tc_event_lists evl;
   tc_event_lists_init(&evl);
   tc_rank_figures *figures = NULL;
+  tc_memory_source *ev2 = NULL; /* ranks: the events' evidence (host/mpi/events_ranks.h) */
+  tc_bucket_source pass2 = {0};
   tc_status s = stores && spath && sinfo ? TC_OK : tc_fail(&err, TC_ERR_NOMEM, "out of memory");
   for (size_t i = 0; s == TC_OK && i < nst; i++)
     s = tc_store_open(paths->v[i], &stores[i], &err);
@@ -452,6 +449,16 @@ static int run_ranked(int argc, char **argv, const tc_encounters_args *a, tc_out
   }
   if (s != TC_OK)
     goto fail;
+  /* ranks: the events split as the encounters are (host/mpi/events_ranks.h); rank 0
+   * finishes them from the evidence gathered instead of the tee's pass 1 */
+  if (rk->size > 1 && ev) {
+    tc_events_free(ev);
+    ev = NULL;
+    if ((s = tc_cli_events_ranked(rk, stores, nst, &p, &ep, NULL, &ev, &ev2, figures, &err)) != TC_OK)
+      goto fail;
+    if (ev2)
+      pass2 = tc_memory_source_get(ev2);
+  }
   if (rk->rank != 0) { /* rank 0 writes */
     rc = 0;
     goto done;
@@ -459,14 +466,22 @@ static int run_ranked(int argc, char **argv, const tc_encounters_args *a, tc_out
   if (a->with_events) { /* before the analyst outputs, which may leave encounters out */
     tc_event_stats est;
     size_t nplaces;
+    tc_cli_ranks_sidecar side = {figures, rk->size};
     tc_events_out eo = {a->with_events, TC_EV_FORMAT_CSV, a->out_opts.ports.v, a->out_opts.ports.n, 1,
-                        a->out_opts.o.port_radius, "openmp", argc, argv, NULL};
+                        a->out_opts.o.port_radius, "openmp", argc, argv, NULL,
+                        ev2 ? &pass2 : NULL, ev2 ? tc_cli_ranks_amend : NULL, &side};
     if ((s = tc_events_complete(ev, stores, nst, &p, &ep, &list, &eo, &evl, &est, &nplaces, &err)) != TC_OK)
       goto fail;
     if (!quiet)
       fprintf(stderr,
               "trajcorr encounters: events: %zu loitering, %zu gaps, %zu dark rendezvous, %zu places -> %s.*\n",
               evl.n_loiter, evl.n_gaps, evl.n_dark, nplaces, a->with_events);
+  } else if (rank_ev && ev2) {
+    tc_event_stats est;
+    if ((s = tc_events_finish(ev, &pass2, &list, &evl, &est, &err)) != TC_OK) {
+      tc_err_prefix(&err, "events: ");
+      goto fail;
+    }
   } else if (rank_ev && (s = tc_rank_events_finish(ev, stores, nst, &p, &list, &evl, &err)) != TC_OK) {
     goto fail;
   }
@@ -538,6 +553,7 @@ done:
     tc_runlog_free(l);
   }
   free(figures);
+  tc_memory_source_free(ev2);
   free(mtext);
   free(mmsi);
   tc_events_free(ev);

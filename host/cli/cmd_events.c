@@ -7,6 +7,8 @@
 
 #include "host/backend.h"
 #include "host/cli/args.h"
+#include "host/cli/events_ranked.h"
+#include "host/cli/runlog.h"
 #include "host/cli/commands.h"
 #include "host/cli/specs.h"
 #include "host/mpi/ranks.h"
@@ -108,7 +110,7 @@ static int check_args(tc_events_args *a) {
   return -1;
 }
 
-static int run(int argc, char **argv, tc_events_args *a) {
+static int run(int argc, char **argv, tc_events_args *a, const tc_ranks *rk) {
   double t_start = tc_cli_now();
   int rc = check_args(a);
   if (rc >= 0)
@@ -128,6 +130,10 @@ static int run(int argc, char **argv, tc_events_args *a) {
   tc_event_stats st;
   size_t nplaces = 0;
   tc_dark_maximiser dev = {NULL, NULL};
+  /* under mpirun / srun: the events split into time parts, rank 0 writes
+   * (host/mpi/events_ranks.h) */
+  tc_memory_source *ev2 = NULL;
+  tc_rank_figures *figures = NULL;
 #ifdef TRAJCORR_HAVE_OPENCL
   tc_cl_dark *cl = NULL;
 #endif
@@ -153,7 +159,7 @@ static int run(int argc, char **argv, tc_events_args *a) {
     goto fail;
   lf.vessels = vx;
 #ifdef TRAJCORR_HAVE_OPENCL
-  if (opencl && (a->e.kinds & TC_EV_DARK)) {
+  if (opencl && (a->e.kinds & TC_EV_DARK) && rk->rank == 0) {
     if ((s = tc_cl_dark_create(a->platform, a->device, a->device_type, &cl, &err)) != TC_OK)
       goto fail;
     dev = (tc_dark_maximiser){tc_cl_dark_run, cl};
@@ -161,35 +167,58 @@ static int run(int argc, char **argv, tc_events_args *a) {
   }
 #endif
   (void)dev;
-  /* Pass 1 rides along the read that finds the encounters, which the dark rule needs
-   * (spec §3: a pair seen together is an encounter, not dark); pass 2 reads again. */
-  if ((s = tc_multi_source_create(set.stores, set.n, tc_params_threads(&a->p), &m1, &err)) != TC_OK)
-    goto fail;
-  tc_bucket_source s1 = tc_multi_source_get(m1);
-  if ((s = tc_events_create(&a->p, &a->e, &ev, &err)) != TC_OK)
-    goto fail;
-  if ((a->e.kinds & TC_EV_DARK) || a->encounters) {
-    tc_events_tee_ctx tctx;
-    tc_bucket_source tee = tc_events_tee(&tctx, &s1, ev);
-    tc_backend_config cfg = {0};
-    cfg.platform = cfg.device = -1;
-    tc_engine_stats est;
-    if ((s = tc_encounters_run(&tee, &a->p, tc_backend_find("openmp"), &cfg, &enc, &est, &err)) != TC_OK)
+  if (rk->size > 1) {
+    if (!(figures = calloc((size_t)rk->size, sizeof *figures))) {
+      s = tc_fail(&err, TC_ERR_NOMEM, "out of memory");
       goto fail;
+    }
+    int need_enc = (a->e.kinds & TC_EV_DARK) || a->encounters;
+    if ((s = tc_cli_events_ranked(rk, set.stores, set.n, &a->p, &a->e, need_enc ? &enc : NULL, &ev, &ev2, figures,
+                                  &err)) != TC_OK)
+      goto fail;
+    if (rk->rank != 0) { /* rank 0 writes */
+      rc = 0;
+      goto done;
+    }
   } else {
-    for (;;) {
-      int64_t t_end;
-      int eof = 0;
-      if ((s = s1.next(s1.ctx, &cols, &t_end, &eof, &err)) != TC_OK)
+    /* Pass 1 rides along the read that finds the encounters, which the dark rule needs
+     * (spec §3: a pair seen together is an encounter, not dark); pass 2 reads again. */
+    if ((s = tc_multi_source_create(set.stores, set.n, tc_params_threads(&a->p), &m1, &err)) != TC_OK)
+      goto fail;
+    tc_bucket_source s1 = tc_multi_source_get(m1);
+    if ((s = tc_events_create(&a->p, &a->e, &ev, &err)) != TC_OK)
+      goto fail;
+    if ((a->e.kinds & TC_EV_DARK) || a->encounters) {
+      tc_events_tee_ctx tctx;
+      tc_bucket_source tee = tc_events_tee(&tctx, &s1, ev);
+      tc_backend_config cfg = {0};
+      cfg.platform = cfg.device = -1;
+      tc_engine_stats est;
+      if ((s = tc_encounters_run(&tee, &a->p, tc_backend_find("openmp"), &cfg, &enc, &est, &err)) != TC_OK)
         goto fail;
-      if (eof)
-        break;
-      if ((s = tc_events_feed(ev, &cols, &err)) != TC_OK)
-        goto fail;
+    } else {
+      for (;;) {
+        int64_t t_end;
+        int eof = 0;
+        if ((s = s1.next(s1.ctx, &cols, &t_end, &eof, &err)) != TC_OK)
+          goto fail;
+        if (eof)
+          break;
+        if ((s = tc_events_feed(ev, &cols, &err)) != TC_OK)
+          goto fail;
+      }
     }
   }
   tc_events_out o = {a->out, a->format, a->ports.v, a->ports.n, !a->no_anchorages, a->port_radius,
-                     opencl ? "opencl" : "openmp", argc, argv, tc_link_filter_active(&lf) ? &lf : NULL};
+                     opencl ? "opencl" : "openmp", argc, argv, tc_link_filter_active(&lf) ? &lf : NULL,
+                     NULL, NULL, NULL};
+  tc_bucket_source pass2 = ev2 ? tc_memory_source_get(ev2) : (tc_bucket_source){0};
+  tc_cli_ranks_sidecar side = {figures, rk->size};
+  if (ev2) {
+    o.pass2 = &pass2;
+    o.amend = tc_cli_ranks_amend;
+    o.amend_ctx = &side;
+  }
   if ((s = tc_events_complete(ev, set.stores, set.n, &a->p, &a->e, &enc, &o, &l, &st, &nplaces, &err)) != TC_OK)
     goto fail;
   if (a->encounters && (s = tc_encounters_csv_write(a->encounters, &enc, &err)) != TC_OK)
@@ -203,8 +232,17 @@ static int run(int argc, char **argv, tc_events_args *a) {
   rc = 0;
   goto done;
 fail:
-  fprintf(stderr, "trajcorr events: %s\n", err.msg[0] ? err.msg : tc_status_name(s));
+  if (rk->rank == 0) /* a failure on any rank fails all of them with its message */
+    fprintf(stderr, "trajcorr events: %s\n", err.msg[0] ? err.msg : tc_status_name(s));
 done:
+  if (rk->size > 1) { /* each rank's rows, time and memory, and the total (rank 0) */
+    tc_runlog *lg = tc_runlog_create("trajcorr events", 0, a->quiet, rk->rank, 0, 0, 1, 0);
+    if (lg)
+      tc_runlog_close(lg, t_start, figures, rk->size);
+    tc_runlog_free(lg);
+  }
+  tc_memory_source_free(ev2);
+  free(figures);
   tc_event_lists_free(&l);
   tc_encounter_list_free(&enc);
   tc_events_free(ev);
@@ -227,19 +265,18 @@ int cmd_events(int argc, char **argv) {
   int rc = tc_cli_parse(&tc_cli_events, argc, argv, &a);
   if (rc != TC_CLI_RUN)
     return rc;
-  /* The events do not split into time parts (docs/cluster.md): under mpirun with more
-   * than one rank every rank would write the same files. */
+  /* under mpirun / srun: one time part per rank, rank 0 writes (docs/cluster.md) */
   tc_ranks rk;
   tc_err rerr = {0};
-  if (tc_ranks_init(&rk, &rerr) != TC_OK || rk.size > 1) {
-    if (rk.rank == 0)
-      fprintf(stderr, "trajcorr events: %s\n",
-              rerr.msg[0] ? rerr.msg : "runs as one process, not under mpirun with several ranks (docs/cluster.md)");
+  if (tc_ranks_init(&rk, &rerr) != TC_OK) {
+    fprintf(stderr, "trajcorr events: %s\n", rerr.msg);
     tc_ranks_finalize(&rk);
     tc_cli_free(&tc_cli_events, &a);
     return 2;
   }
-  rc = run(argc, argv, &a);
+  if (rk.rank != 0)
+    a.quiet = 1;
+  rc = run(argc, argv, &a, &rk);
   tc_ranks_finalize(&rk);
   tc_cli_free(&tc_cli_events, &a);
   return rc;

@@ -161,7 +161,7 @@ int tc_runlog_sidecar_ranks(char **text, size_t *len, const tc_rank_figures *f, 
     for (int i = 0; i < k; i++) {
       json_t *r = json_object();
       char lo[TC_ISO_LEN] = "", hi[TC_ISO_LEN] = "";
-      if (f[i].s_lo != INT64_MIN)
+      if (f[i].s_lo != INT64_MIN && f[i].s_lo != INT64_MAX) /* an empty part: INT64_MAX */
         tc_time_format_iso(f[i].s_lo, lo);
       if (f[i].s_hi != INT64_MAX)
         tc_time_format_iso(f[i].s_hi, hi);

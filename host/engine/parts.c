@@ -72,6 +72,9 @@ tc_status tc_parts_plan(tc_store *const *stores, size_t n, const tc_params *p, u
     tc_part *x = &parts[i];
     if (i == 0) {
       x->read_from = x->check_at = x->head_until = INT64_MIN;
+    } else if (empty_part(x)) {
+      /* nothing read; its s_lo may be INT64_MAX (no --to), which the lead-in below would overflow */
+      x->read_from = x->check_at = x->head_until = x->s_lo;
     } else {
       /* the slice end at or after check_at is at most a bucket later: still before the
        * first grid time whose slot speed looks one slot back */

@@ -243,7 +243,7 @@ tc_status tc_events_create(const tc_params *p, const tc_event_params *e, tc_even
   r->gap_min = e->kinds & TC_EV_GAPS ? e->min_gap : INT64_MAX;
   if ((e->kinds & TC_EV_DARK) && e->dark_min_gap < r->gap_min)
     r->gap_min = e->dark_min_gap;
-  r->lc = (tc_loiter_cfg){p->slot, p->max_gap, e->min_loiter, e->loiter_speed_kn};
+  r->lc = (tc_loiter_cfg){p->slot, p->max_gap, e->min_loiter, e->loiter_speed_kn, NULL, NULL};
   tc_columns_init(&r->cols);
   tc_event_lists_init(&r->found);
   *out = r;
@@ -371,4 +371,29 @@ tc_status tc_events_run(const tc_bucket_source *pass1, const tc_bucket_source *p
     s = tc_events_finish(r, pass2_src, enc, out, stats, err);
   tc_events_free(r);
   return s;
+}
+
+tc_status tc_events_adopt(tc_events *r, const tc_loiter *loiter, size_t n_loiter, const tc_gap *gaps,
+                          size_t n_gaps, const tc_event_stats *st, tc_err *err) {
+  if (r->finished || r->vs.map.n || r->found.n_loiter || r->n_gaps)
+    return tc_fail(err, TC_ERR_INTERNAL, "events: pass 1 adopted by an object already fed");
+  for (size_t i = 0; i < n_loiter; i++) {
+    tc_loiter *x = tc_grow(r->found.loiter, &r->found.cap_loiter, r->found.n_loiter + 1, sizeof *x, 256);
+    if (!x)
+      return tc_fail(err, TC_ERR_NOMEM, "events: out of memory (loitering list)");
+    r->found.loiter = x;
+    x[r->found.n_loiter++] = loiter[i];
+  }
+  if (n_gaps) {
+    tc_gap_rec *g = tc_grow(r->gaps, &r->cap_gaps, n_gaps, sizeof *g, 256);
+    if (!g)
+      return tc_fail(err, TC_ERR_NOMEM, "events: out of memory (gaps)");
+    r->gaps = g;
+    memset(g, 0, n_gaps * sizeof *g);
+    for (size_t i = 0; i < n_gaps; i++)
+      g[i].g = gaps[i];
+    r->n_gaps = n_gaps;
+  }
+  r->st = *st;
+  return TC_OK;
 }

@@ -112,6 +112,13 @@ tc_status tc_events_feed(tc_events *ev, const tc_columns *slice, tc_err *err);
 tc_status tc_events_finish(tc_events *ev, const tc_bucket_source *pass2, const tc_encounter_list *enc,
                            tc_event_lists *out, tc_event_stats *stats, tc_err *err);
 
+/* Pass 1 done elsewhere (a run split into time parts, host/events/parts_events.h): ev,
+ * just created and not fed, takes the loitering events, the gaps pass 1 keeps (at least
+ * min_gap, or dark_min_gap when dark is wanted) and pass 1's counts, as if it had been
+ * fed; finish's second source then only needs the kept fixes that may be evidence. */
+tc_status tc_events_adopt(tc_events *ev, const tc_loiter *loiter, size_t n_loiter, const tc_gap *gaps,
+                          size_t n_gaps, const tc_event_stats *st, tc_err *err);
+
 /* A source that delivers inner's slices and feeds each to ev first (on whatever thread
  * reads it: the engine's reader thread, which it joins before returning). */
 typedef struct {

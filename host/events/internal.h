@@ -27,6 +27,10 @@ int tc_ev_teleport_keep(int64_t dt, double lat0, double lon0, double lat, double
 typedef struct {
   int64_t slot, max_gap, min_loiter;
   double speed_kn;
+  /* NULL: runs are built here. Else every grid position with its slot speed decided
+   * goes to judged instead, in time order (a time part's edges, host/events/parts_events.c). */
+  tc_status (*judged)(void *ctx, uint32_t mmsi, int64_t g, double lat, double lon, double speed);
+  void *judged_ctx;
 } tc_loiter_cfg;
 
 typedef struct {
@@ -48,6 +52,15 @@ tc_status tc_loiter_fix(const tc_loiter_cfg *c, tc_loiter_state *s, uint32_t mms
 tc_status tc_loiter_finish(const tc_loiter_cfg *c, tc_loiter_state *s, uint32_t mmsi,
                            tc_event_lists *out);
 void tc_loiter_state_free(tc_loiter_state *s);
+/* One run of loitering grid positions (time, position, slot speed), consecutive and in
+ * time order, judged as the single pass judges it: appended to out when it lasts
+ * min_loiter. */
+typedef struct {
+  int64_t g;
+  double lat, lon, speed;
+} tc_loiter_pos;
+tc_status tc_loiter_run_event(const tc_loiter_cfg *c, uint32_t mmsi, const tc_loiter_pos *v, size_t n,
+                              tc_event_lists *out);
 
 /* A gap found by pass 1, with the evidence pass 2 gathers: every other vessel's
  * cleaned fix within coverage_radius of either end, during the gap. */

@@ -56,6 +56,14 @@ static tc_status judge(const tc_loiter_cfg *c, tc_loiter_state *s, uint32_t mmsi
   return TC_OK;
 }
 
+/* Position s1 decided: to the runs here, or to the configured receiver. */
+static tc_status decided(const tc_loiter_cfg *c, tc_loiter_state *s, uint32_t mmsi, double speed,
+                         tc_event_lists *out) {
+  if (c->judged)
+    return c->judged(c->judged_ctx, mmsi, s->s1, s->lat1, s->lon1, speed);
+  return judge(c, s, mmsi, speed, out);
+}
+
 /* Slot speed from the earlier position to the later, as the engine computes it. */
 static double speed_kn(double la0, double lo0, double la1, double lo1, int64_t slot) {
   if (la0 == la1 && lo0 == lo1)
@@ -70,7 +78,7 @@ static tc_status position(const tc_loiter_cfg *c, tc_loiter_state *s, uint32_t m
     double v = adjacent ? speed_kn(s->lat1, s->lon1, lat, lon, c->slot)
                : s->has0 ? speed_kn(s->lat0, s->lon0, s->lat1, s->lon1, c->slot)
                          : NAN;
-    TC_TRY(judge(c, s, mmsi, v, out));
+    TC_TRY(decided(c, s, mmsi, v, out));
   }
   s->has0 = adjacent;
   s->lat0 = s->lat1;
@@ -113,7 +121,7 @@ tc_status tc_loiter_finish(const tc_loiter_cfg *c, tc_loiter_state *s, uint32_t 
                            tc_event_lists *out) {
   if (s->has1) {
     double v = s->has0 ? speed_kn(s->lat0, s->lon0, s->lat1, s->lon1, c->slot) : NAN;
-    TC_TRY(judge(c, s, mmsi, v, out));
+    TC_TRY(decided(c, s, mmsi, v, out));
     s->has1 = 0;
   }
   return close_run(c, s, mmsi, out);
@@ -123,4 +131,20 @@ void tc_loiter_state_free(tc_loiter_state *s) {
   free(s->sp);
   s->sp = NULL;
   s->cap = s->rn = 0;
+}
+
+tc_status tc_loiter_run_event(const tc_loiter_cfg *c, uint32_t mmsi, const tc_loiter_pos *v, size_t n,
+                              tc_event_lists *out) {
+  tc_loiter_state s = {0};
+  tc_status st = TC_OK;
+  for (size_t i = 0; st == TC_OK && i < n; i++) {
+    s.s1 = v[i].g;
+    s.lat1 = v[i].lat;
+    s.lon1 = v[i].lon;
+    st = judge(c, &s, mmsi, v[i].speed, out);
+  }
+  if (st == TC_OK)
+    st = close_run(c, &s, mmsi, out);
+  tc_loiter_state_free(&s);
+  return st;
 }

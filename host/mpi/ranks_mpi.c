@@ -316,3 +316,10 @@ cleanup:
   free(parts);
   return s;
 }
+
+/* For the other split commands (host/mpi/ranks_comm.h). */
+tc_status tc_ranks_agree(const tc_ranks *r, tc_status mine, tc_err *err, int *all_ok) {
+  return agree(r, mine, err, all_ok);
+}
+tc_status tc_ranks_send(const void *v, size_t n, int to, tc_err *err) { return send_bytes(v, n, to, err); }
+tc_status tc_ranks_recv(void *v, size_t n, int from, tc_err *err) { return recv_bytes(v, n, from, err); }

@@ -31,7 +31,7 @@ tc_status tc_events_complete(tc_events *ev, tc_store *const *stores, size_t n, c
   if ((s = tc_multi_source_create(stores, n, tc_params_threads(p), &m, err)) != TC_OK)
     goto cleanup;
   tc_bucket_source s2 = tc_multi_source_get(m);
-  if ((s = tc_events_finish(ev, &s2, enc, l, st, err)) != TC_OK)
+  if ((s = tc_events_finish(ev, o->pass2 ? o->pass2 : &s2, enc, l, st, err)) != TC_OK)
     goto cleanup;
   if (o->filter) /* after the dark rule has seen every encounter */
     tc_link_filter_events(o->filter, l);
@@ -45,6 +45,10 @@ tc_status tc_events_complete(tc_events *ev, tc_store *const *stores, size_t n, c
                             enc ? enc->n : 0};
   if ((s = tc_events_sidecar_text(&side, &json, &jlen, err)) != TC_OK)
     goto cleanup;
+  if (o->amend && !o->amend(o->amend_ctx, &json, &jlen)) {
+    s = tc_fail(err, TC_ERR_NOMEM, "events sidecar: out of memory");
+    goto cleanup;
+  }
   s = tc_events_write(o->prefix, e->kinds, o->format, l, e->dark_dwell, places ? &ep : NULL, json, jlen, err);
 cleanup:
   tc_multi_source_free(m);

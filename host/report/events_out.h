@@ -9,6 +9,7 @@
 
 #include "host/engine/encounter.h"
 #include "host/engine/params.h"
+#include "host/engine/source.h"
 #include "host/events/events.h"
 #include "host/report/select_links.h"
 #include "io/status.h"
@@ -25,6 +26,12 @@ typedef struct {
   int argc;                    /* the command line, for the sidecar */
   char **argv;
   const tc_link_filter *filter; /* keeps some events (select_links.h); NULL: all */
+  /* A run split into ranks (host/mpi/events_ranks.h): pass 2 reads this source (the
+   * evidence the ranks gathered) instead of the stores, and amend adds the ranks'
+   * figures to the sidecar text (0 when out of memory). NULL: neither. */
+  const tc_bucket_source *pass2;
+  int (*amend)(void *ctx, char **text, size_t *len);
+  void *amend_ctx;
 } tc_events_out;
 
 /* Finishes ev (fed with every slice of the n stores, in time order and read as one
