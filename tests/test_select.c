@@ -257,6 +257,7 @@ Test(select, cli_keeps_the_rows_the_rule_keeps, .timeout = 240) {
         "assert 0 < len(want) < len(body), (len(want), len(body))\n"
         "h = open(page).read()\n"
         "d = json.loads(re.search(r'<script type=\"application/json\" id=\"tc-data\">(.*?)</script>', h, re.S).group(1))\n"
+        "d['enc'] = [dict(zip(d['cols'], r)) for r in d['rows']]  # the candidates, as rows under their columns\n"
         "sc = {r['id']: float(r['score']) for r in rows if keep(r)}\n"
         "assert sorted(e['id'] for e in d['enc']) == sorted(sc), 'the page keeps other candidates'\n"
         "for e in d['enc']:\n"

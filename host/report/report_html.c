@@ -232,7 +232,7 @@ static tc_status page(FILE *f, const tc_candidates *c, const tc_report_opts *o, 
   fputs("</p></header>\n<section>", f);
   filters(f);
   fputs("<div id=\"map\"></div><p class=\"note\">Circles: candidates coloured by score "
-        "(dark red &ge; 8, red &ge; 4, orange &ge; 0, grey below), those the filters keep <span id=\"map-note\"></span>. "
+        "(dark red &ge; 8, red &ge; 4, orange &ge; 0, grey below), those the filters keep<span id=\"map-note\"></span>. "
         "Land filled, shoreline drawn. Click a circle or a row for its pair.</p>", f);
   timeline(f);
   fputs("</section>\n<section><h2>Summary</h2><div class=\"summary\">", f);

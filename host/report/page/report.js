@@ -8,7 +8,8 @@
  * Test hooks: errors (window errors, console.error, Content-Security-Policy violations)
  * go to body[data-errors]; body[data-shown] holds the number of candidates the filters
  * keep, body[data-rows] the rows in the table now, body[data-page] and [data-pages] the
- * page shown and how many there are, body[data-drawn] the candidates drawn on the map.
+ * page shown and how many there are, body[data-drawn] the candidates drawn on the map,
+ * body[data-load-ms] the milliseconds from navigation to the script's end.
  * The URL hash sets filters (#q=..&score=lo..hi&flag=MH&type=tanker&from=YYYY-MM-DD
  * &to=YYYY-MM-DD&port=in|out&area=lat0,lon0,lat1,lon1), the order (&sort=score.desc, a
  * column's data-key and asc or desc), the page (&page=N, &size=N) and a selected
@@ -138,7 +139,7 @@
     for (var r = 0; r < N && drawn.length < MAP_MAX; r++) if (isShown[byScore[r]]) drawn.push(byScore[r]);
     document.body.setAttribute('data-drawn', String(drawn.length));
     $('map-note').textContent = shown.length > drawn.length ?
-      '(the ' + drawn.length + ' highest scores of the ' + shown.length + ' kept; filter to see the others)' : '';
+      ' (the ' + drawn.length + ' highest scores of the ' + shown.length + ' kept; filter to see the others)' : '';
     if (!map) return;
     if (markerGroup) map.removeLayer(markerGroup);
     markers = {};
@@ -557,9 +558,15 @@
     drawMarkers();
     drawTimeline();
   }
+  /* While typing, the filters apply once the keys pause: over a month's candidates each
+   * pass takes a few hundred milliseconds. */
+  var typing = null;
   ['f-q', 'f-score-lo', 'f-score-hi', 'f-flag', 'f-type', 'f-from', 'f-to', 'f-port', 'f-ev'].forEach(function (id) {
-    $(id).addEventListener('input', apply);
-    $(id).addEventListener('change', apply);
+    $(id).addEventListener('input', function () {
+      clearTimeout(typing);
+      typing = setTimeout(apply, N > 20000 ? 250 : 0);
+    });
+    $(id).addEventListener('change', function () { clearTimeout(typing); apply(); });
   });
   function setArea(a) {
     area = a;
@@ -628,14 +635,16 @@
       if (n % every === 0) g.fillText(iso(d).slice(0, 10), tlX(d) + 2, TH - 1);
     }
     g.lineWidth = 2;
-    [0, 1].forEach(function (pass) {
+    [0, 1].forEach(function (pass) { /* one path a colour: a stroke a bar would take seconds for a month */
       g.globalAlpha = pass ? 1 : 0.12;
+      var paths = {};
       D.enc.forEach(function (e, i) {
         if (isShown[i] !== pass) return;
-        var x0 = tlX(e.start_unix), y = tlY(e.score);
-        g.strokeStyle = color(e.score);
-        g.beginPath(); g.moveTo(x0, y); g.lineTo(Math.max(tlX(e.end_unix), x0 + 2), y); g.stroke();
+        var x0 = tlX(e.start_unix), y = tlY(e.score), c = color(e.score);
+        var pa = paths[c] || (paths[c] = new Path2D());
+        pa.moveTo(x0, y); pa.lineTo(Math.max(tlX(e.end_unix), x0 + 2), y);
       });
+      Object.keys(paths).forEach(function (c) { g.strokeStyle = c; g.stroke(paths[c]); });
     });
     g.globalAlpha = 1;
     drawCursor();
@@ -819,6 +828,7 @@
     document.body.setAttribute('data-selftest', res.length ? res.join('; ') : 'ok');
   }
   document.body.setAttribute('data-ev-shown', evShown());
+  document.body.setAttribute('data-load-ms', String(Math.round(performance.now()))); /* since navigation began */
   document.body.setAttribute('data-ready', '1');
   flush();
 })();
