@@ -30,10 +30,12 @@
   };
 
   var D = JSON.parse(document.getElementById('tc-data').textContent);
-  /* The candidates come as rows under D.cols (report_data.c): rebuild each one's properties
-   * as every output has them, in their order, deriving what the rows leave out. */
+  /* The candidates come as rows under D.cols (report_data.c). Each is read through getters
+   * on one prototype, so a month's hundred thousand cost no decoding when the page opens;
+   * the getters give each candidate's properties as every output has them, deriving what
+   * the rows leave out, and props() makes them one object, in their order (the export). */
   D.enc = (function () {
-    var col = {}, S = D.strings, T = D.tag_names;
+    var col = {}, S = D.strings, T = D.tag_names, port = 1 << T.indexOf('near_port');
     D.cols.forEach(function (c, j) { col[c] = j; });
     var keys = ['id', 'mmsi_a', 'mmsi_b', 'start', 'end', 'start_unix', 'end_unix', 'duration_s', 'close_slots',
       'min_dist_m', 'median_dist_m', 'mean_lat', 'mean_lon', 'speed_a_kn', 'speed_b_kn', 'score', 'reasons', 'flag_a',
@@ -50,13 +52,19 @@
       country_b: function (r) { return S[r[col.country_b]]; },
       type_name_a: function (r) { return S[r[col.type_name_a]]; },
       type_name_b: function (r) { return S[r[col.type_name_b]]; },
-      in_port: function (r) { return (r[col.tags] & (1 << T.indexOf('near_port'))) !== 0; }
+      in_port: function (r) { return (r[col.tags] & port) !== 0; }
     };
-    var out = D.rows.map(function (r) {
-      var e = {};
-      for (var k = 0; k < keys.length; k++) e[keys[k]] = derive[keys[k]] ? derive[keys[k]](r) : r[col[keys[k]]];
-      return e;
+    function Cand(r) { this.r = r; }
+    keys.forEach(function (k) {
+      var f = derive[k], j = col[k];
+      Object.defineProperty(Cand.prototype, k, { get: f ? function () { return f(this.r); } : function () { return this.r[j]; } });
     });
+    Cand.prototype.props = function () {
+      var o = {};
+      for (var k = 0; k < keys.length; k++) o[keys[k]] = this[keys[k]];
+      return o;
+    };
+    var out = D.rows.map(function (r) { return new Cand(r); });
     D.rows = null;
     return out;
   })();
@@ -520,10 +528,10 @@
   }
   /* What the search looks in, made once per candidate. */
   function hay(e) {
-    if (e._hay === undefined)
-      Object.defineProperty(e, '_hay', { value: [e.mmsi_a, e.mmsi_b, e.name_a, e.name_b, e.imo_a || '', e.imo_b || '',
-        e.callsign_a, e.callsign_b, e.id].join(' ').toLowerCase() }); /* not enumerable: not exported */
-    return e._hay;
+    if (e.hay === undefined)
+      e.hay = [e.mmsi_a, e.mmsi_b, e.name_a, e.name_b, e.imo_a || '', e.imo_b || '', e.callsign_a, e.callsign_b, e.id]
+        .join(' ').toLowerCase();
+    return e.hay;
   }
   /* Whether candidate e passes the filters s. */
   function keep(e, s) {
@@ -721,7 +729,7 @@
     return JSON.stringify({
       type: 'FeatureCollection',
       features: sel.map(function (e) {
-        return { type: 'Feature', geometry: { type: 'Point', coordinates: [e.mean_lon, e.mean_lat] }, properties: e };
+        return { type: 'Feature', geometry: { type: 'Point', coordinates: [e.mean_lon, e.mean_lat] }, properties: e.props() };
       })
     }) + '\n';
   }
