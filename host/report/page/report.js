@@ -35,7 +35,7 @@
    * the getters give each candidate's properties as every output has them, deriving what
    * the rows leave out, and props() makes them one object, in their order (the export). */
   D.enc = (function () {
-    var col = {}, S = D.strings, T = D.tag_names, port = 1 << T.indexOf('near_port');
+    var col = {}, S = D.strings, T = D.tag_names, F = D.reason_forms, port = 1 << T.indexOf('near_port');
     D.cols.forEach(function (c, j) { col[c] = j; });
     var keys = ['id', 'mmsi_a', 'mmsi_b', 'start', 'end', 'start_unix', 'end_unix', 'duration_s', 'close_slots',
       'min_dist_m', 'median_dist_m', 'mean_lat', 'mean_lon', 'speed_a_kn', 'speed_b_kn', 'score', 'reasons', 'flag_a',
@@ -52,7 +52,16 @@
       country_b: function (r) { return S[r[col.country_b]]; },
       type_name_a: function (r) { return S[r[col.type_name_a]]; },
       type_name_b: function (r) { return S[r[col.type_name_b]]; },
-      in_port: function (r) { return (r[col.tags] & port) !== 0; }
+      in_port: function (r) { return (r[col.tags] & port) !== 0; },
+      reasons: function (r) { /* [form, number..., form, ...] (report_data.c, reasons_row) */
+        var a = r[col.reasons], out = [], k = 0;
+        while (k < a.length) {
+          var f = F[a[k++]], t = f[0];
+          for (var m = 1; m < f.length; m += 2) t += a[k++].toFixed(f[m]) + f[m + 1];
+          out.push(t);
+        }
+        return out.join('; ');
+      }
     };
     function Cand(r) { this.r = r; }
     keys.forEach(function (k) {
@@ -471,11 +480,9 @@
     renderPage();
     var box = $('selected'), e = D.enc[i];
     if (map) {
-      if (!markers[i]) { /* not among those drawn: a circle of its own */
-        if (selMarker) map.removeLayer(selMarker);
-        selMarker = marker(i).addTo(map);
-      }
-      if (!markers[i]) selMarker.setStyle({ color: '#000', weight: 3 });
+      if (selMarker) { map.removeLayer(selMarker); selMarker = null; }
+      if (!markers[i]) /* not among those drawn: a circle of its own */
+        selMarker = marker(i).setStyle({ color: '#000', weight: 3 }).addTo(map);
       if (!fromMap) map.panTo([e.mean_lat, e.mean_lon]);
     }
     styleMarkers();
