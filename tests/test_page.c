@@ -195,6 +195,54 @@ Test(page, a_load_from_outside_is_refused_and_reported) {
   cr_assert_str_empty(v, "%s", v);
 }
 
+/* The reasons travel as numbers and shared forms (report_data.c): the page's script and
+ * tests/support/page_data.py give back the very text, whatever digits it holds. */
+static const char *const TRICKY[5] = {
+    "",
+    "duration 9.5 h +3.8; high seas 833 km from shore +5.0; both slow (0.2, 0.20 kn) +1.0",
+    "id 0012345678901234567890.50; 1.5.3; x-0.0 0 00 007; 9.",
+    "; ;; trailing; ",
+    "a 123456789012345.678 b 99999999999999999999.99999999999999 c 0.000000000000001234 d 1e5"};
+
+Test(page, reasons_written_back_exactly) {
+  if (!au_have_python("html json csv"))
+    cr_skip("no /usr/bin/python3");
+  tc_candidates c;
+  fixture(&c);
+  for (int i = 0; i < 5; i++)
+    snprintf(c.v[i].reasons, sizeof c.v[i].reasons, "%s", TRICKY[i]);
+  tc_report_opts o;
+  tc_report_defaults(&o);
+  const char *p = au_path("reasons.html"), *want = au_path("reasons.txt");
+  tc_err err;
+  cr_assert_eq(tc_report_write(p, &c, &o, &err), TC_OK, "%s", err.msg);
+  tc_candidates_free(&c);
+  FILE *f = fopen(want, "w");
+  cr_assert(f);
+  for (int i = 0; i < 5; i++)
+    fprintf(f, "%s\n", TRICKY[i]);
+  fclose(f);
+  if (have_chromium())
+    (void)load(p, "export=csv"); /* leaves the DOM in page.dom for the script below */
+  char out[4096], args[4400];
+  snprintf(args, sizeof args, "'%s' '%s' %d", p, want, have_chromium());
+  int rc = au_python(
+      "import sys, re, html, json, csv, io\n"
+      "sys.path.insert(0, '" TC_SOURCE_DIR "/tests/support'); import page_data\n"
+      "want = open(sys.argv[2]).read().split('\\n')[:5]\n"
+      "h = open(sys.argv[1]).read()\n"
+      "d = json.loads(re.search(r'<script type=\"application/json\" id=\"tc-data\">(.*?)</script>', h, re.S).group(1))\n"
+      "got = [e['reasons'] for e in page_data.candidates(d)]\n"
+      "assert got == want, (got, want)\n"
+      "if sys.argv[3] == '1':\n"
+      "  t = html.unescape(re.search(r'<pre id=\"tc-export\">(.*?)</pre>', open(sys.argv[1] + '.dom').read(), re.S).group(1))\n"
+      "  got = [r['reasons'] for r in csv.DictReader(io.StringIO(t))]\n"
+      "  assert got == want, (got, want)\n"
+      "print('OK')\n",
+      args, out, sizeof out);
+  cr_assert_eq(rc, 0, "%s", out);
+}
+
 /* ---- volume: a month's worth of candidates ---- */
 
 #define MANY 20000

@@ -80,9 +80,9 @@ static void coast_line(void *vctx, const double *lat, const double *lon, size_t 
  * rebuilding each candidate's properties as every output has them (report.js). Left out,
  * because the page derives them: start, end and duration_s (from the Unix times) and
  * in_port (from the tags, a bit mask here whose bit names are "tag_names"); the flag
- * states' and ship types' names are indices into "strings", the reasons numbers and
- * forms (reasons_row). Against one object per
- * candidate that repeats every key this is less than half the text. */
+ * states' and ship types' names are indices into "strings"; the reasons are numbers and
+ * forms (reasons_row). Against one object per candidate that repeats every key, and the
+ * reasons as text, this is a third of the text. */
 static const char *const COLS[] = {
     "id", "mmsi_a", "mmsi_b", "start_unix", "end_unix", "close_slots", "min_dist_m", "median_dist_m", "mean_lat",
     "mean_lon", "speed_a_kn", "speed_b_kn", "score", "reasons", "flag_a", "flag_b", "name_a", "name_b", "imo_a",
@@ -121,9 +121,9 @@ static json_t *reasons_row(const char *r, json_t *forms, json_t *index, int *bad
       if (i < n && isdigit((unsigned char)p[i]) && !(p[i] == '0' && i + 1 < n && isdigit((unsigned char)p[i + 1]))) {
         while (i + d < n && d < 15 && isdigit((unsigned char)p[i + d]))
           d++;
-        if (i + d + 1 < n && p[i + d] == '.' && isdigit((unsigned char)p[i + d + 1]))
+        if (d < 15 && i + d + 1 < n && p[i + d] == '.' && isdigit((unsigned char)p[i + d + 1]))
           for (f = 1; i + d + f < n && d + f <= 15 && isdigit((unsigned char)p[i + d + f]);)
-            f++;
+            f++; /* f: the point and at least one digit */
       }
       if (d == 0 && i < n) {
         i++;

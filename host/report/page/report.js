@@ -478,6 +478,8 @@
     var at = view.indexOf(i);
     if (fromMap && at >= 0) page = Math.floor(at / pageSize);
     renderPage();
+    var tr = tbody.querySelector('tr.sel'), tbox = table.parentNode;
+    if (tr) tbox.scrollTop = tr.offsetTop - tbox.clientHeight / 2; /* its row in view in the table's box */
     var box = $('selected'), e = D.enc[i];
     if (map) {
       if (selMarker) { map.removeLayer(selMarker); selMarker = null; }
