@@ -195,6 +195,131 @@ Test(page, a_load_from_outside_is_refused_and_reported) {
   cr_assert_str_empty(v, "%s", v);
 }
 
+/* The reasons travel as numbers and shared forms (report_data.c): the page's script and
+ * tests/support/page_data.py give back the very text, whatever digits it holds. */
+static const char *const TRICKY[5] = {
+    "",
+    "duration 9.5 h +3.8; high seas 833 km from shore +5.0; both slow (0.2, 0.20 kn) +1.0",
+    "id 0012345678901234567890.50; 1.5.3; x-0.0 0 00 007; 9.",
+    "; ;; trailing; ",
+    "a 123456789012345.678 b 99999999999999999999.99999999999999 c 0.000000000000001234 d 1e5"};
+
+Test(page, reasons_written_back_exactly) {
+  if (!au_have_python("html json csv"))
+    cr_skip("no /usr/bin/python3");
+  tc_candidates c;
+  fixture(&c);
+  for (int i = 0; i < 5; i++)
+    snprintf(c.v[i].reasons, sizeof c.v[i].reasons, "%s", TRICKY[i]);
+  tc_report_opts o;
+  tc_report_defaults(&o);
+  const char *p = au_path("reasons.html"), *want = au_path("reasons.txt");
+  tc_err err;
+  cr_assert_eq(tc_report_write(p, &c, &o, &err), TC_OK, "%s", err.msg);
+  tc_candidates_free(&c);
+  FILE *f = fopen(want, "w");
+  cr_assert(f);
+  for (int i = 0; i < 5; i++)
+    fprintf(f, "%s\n", TRICKY[i]);
+  fclose(f);
+  if (have_chromium())
+    (void)load(p, "export=csv"); /* leaves the DOM in page.dom for the script below */
+  char out[4096], args[4400];
+  snprintf(args, sizeof args, "'%s' '%s' %d", p, want, have_chromium());
+  int rc = au_python(
+      "import sys, re, html, json, csv, io\n"
+      "sys.path.insert(0, '" TC_SOURCE_DIR "/tests/support'); import page_data\n"
+      "want = open(sys.argv[2]).read().split('\\n')[:5]\n"
+      "h = open(sys.argv[1]).read()\n"
+      "d = json.loads(re.search(r'<script type=\"application/json\" id=\"tc-data\">(.*?)</script>', h, re.S).group(1))\n"
+      "got = [e['reasons'] for e in page_data.candidates(d)]\n"
+      "assert got == want, (got, want)\n"
+      "if sys.argv[3] == '1':\n"
+      "  t = html.unescape(re.search(r'<pre id=\"tc-export\">(.*?)</pre>', open(sys.argv[1] + '.dom').read(), re.S).group(1))\n"
+      "  got = [r['reasons'] for r in csv.DictReader(io.StringIO(t))]\n"
+      "  assert got == want, (got, want)\n"
+      "print('OK')\n",
+      args, out, sizeof out);
+  cr_assert_eq(rc, 0, "%s", out);
+}
+
+/* ---- volume: a month's worth of candidates ---- */
+
+#define MANY 20000
+
+/* MANY candidates over 30 days: every 7th with a vessel flagged MH, scores -5..14. No
+ * tracks: the data is the candidates' rows, as for a month's list. */
+static const char *write_many(const char *name) {
+  tc_candidates c;
+  tc_candidates_init(&c);
+  for (int i = 0; i < MANY; i++) {
+    int64_t t = T0 + (int64_t)i * 30 * 86400 / MANY;
+    tc_encounter e = au_encounter(412000000 + i, 636000000 + i, t, t + 3600 + 60 * (i % 50), -40 + 0.004 * i, 100 + 0.003 * i);
+    cr_assert_eq(tc_candidates_push(&c, &e), TC_OK);
+    c.v[i].score = (i * 7919) % 20 - 5;
+    snprintf(c.v[i].reasons, sizeof c.v[i].reasons, "duration %.1f h +%d.0; slow +1.0", 1 + (i % 50) / 60.0, i % 3);
+    if (i % 7 == 0)
+      snprintf(c.v[i].flag_a, 3, "MH");
+  }
+  tc_report_opts o;
+  tc_report_defaults(&o);
+  const char *p = au_path(name);
+  tc_err err;
+  cr_assert_eq(tc_report_write(p, &c, &o, &err), TC_OK, "%s", err.msg);
+  tc_candidates_free(&c);
+  return p;
+}
+
+/* Rows of the CSV export in the DOM of page's last load (its .dom file), header left out. */
+static int export_rows(const char *page) {
+  char args[4200], out[256];
+  snprintf(args, sizeof args, "'%s.dom'", page);
+  int rc = au_python("import sys, re, html, csv, io\n"
+                     "d = open(sys.argv[1]).read()\n"
+                     "t = html.unescape(re.search(r'<pre id=\"tc-export\">(.*?)</pre>', d, re.S).group(1))\n"
+                     "print(len(list(csv.DictReader(io.StringIO(t)))))\n",
+                     args, out, sizeof out);
+  cr_assert_eq(rc, 0, "%s", out);
+  return atoi(out);
+}
+
+static void expect_attr(const char *dom, const char *name, const char *want, const char *hash) {
+  char v[4096];
+  body_attr(dom, name, v, sizeof v);
+  cr_expect_str_eq(v, want, "#%s: %s is '%s', expected '%s'", hash, name, v, want);
+}
+
+/* The table pages through all MANY candidates, the filters and exports see all of them
+ * (not only the page shown), and the map draws at most its cap. */
+Test(page, many_candidates_paged_filtered_and_exported, .timeout = 240) {
+  if (!have_chromium())
+    cr_skip("chromium is not installed (apt-get install chromium)");
+  if (!au_have_python("html csv"))
+    cr_skip("no /usr/bin/python3");
+  const char *p = write_many("many.html");
+  const char *dom = load(p, "selftest");
+  expect_attr(dom, "data-selftest", "ok", "selftest");
+  expect_attr(dom, "data-errors", "", "selftest");
+  expect_attr(dom, "data-shown", "20000", "selftest");
+  expect_attr(dom, "data-rows", "100", "selftest");
+  expect_attr(dom, "data-pages", "200", "selftest");
+  expect_attr(dom, "data-drawn", "3000", "selftest");
+  cr_expect(strstr(dom, "highest scores of the 20000 kept"), "the map says it draws only some");
+  /* a filter over all of them: 2858 have an MH vessel (every 7th of 20000), 500 rows a
+   * page; the last of them, with no panel, selected shows its details on its page */
+  dom = load(p, "flag=MH&size=500&page=6&select=19999&export=csv");
+  expect_attr(dom, "data-errors", "", "flag=MH");
+  expect_attr(dom, "data-shown", "2858", "flag=MH");
+  expect_attr(dom, "data-pages", "6", "flag=MH");
+  expect_attr(dom, "data-page", "6", "flag=MH");
+  expect_attr(dom, "data-rows", "358", "flag=MH");
+  expect_attr(dom, "data-drawn", "2858", "flag=MH");
+  expect_attr(dom, "data-selected", "19999", "select");
+  cr_expect(strstr(dom, "<tr data-i=\"19999\" id=\"row-"), "the selected row on the page shown");
+  cr_expect(strstr(dom, "<div id=\"selected\" class=\"open\"><h3>#20000 "), "the details of a candidate with no panel");
+  cr_expect_eq(export_rows(p), 2858);
+}
+
 /* ---- events (spec events §4) ---- */
 
 /* The fixture's store events: a gap of candidate 0's vessel a ending an hour before it
@@ -267,8 +392,8 @@ Test(page, events_on_the_map_in_the_table_and_filtered_by_kind) {
   /* a kind turned off leaves the map and the table */
   expect_events(p, "kinds=gap,loitering", "5", "gap:2,loitering:1,dark:0", "2");
   expect_events(p, "kinds=", "5", "gap:0,loitering:0,dark:0", "0");
-  /* the filter keeps the candidates with a linked event of that kind */
-  expect_events(p, "ev=dark", "1", "gap:2,loitering:1,dark:1", "3");
+  /* the filter keeps the candidates with a linked event of that kind (the table holds only their rows) */
+  expect_events(p, "ev=dark", "1", "gap:2,loitering:1,dark:1", "1");
   expect_events(p, "ev=any", "3", "gap:2,loitering:1,dark:1", "3");
   expect_events(p, "ev=any&kinds=loitering,dark", "2", "gap:0,loitering:1,dark:1", "2");
 }

@@ -33,7 +33,7 @@ Test(report_land, suez_land_filled_and_sea_left_water) {
                      "def member(k):\n"
                      "  i = h.index('\"%%s\":' %% k) + len(k) + 3\n"
                      "  return json.JSONDecoder().raw_decode(h[i:])[0]\n"
-                     "land, enc = member('land'), member('enc')\n"
+                     "land, enc = member('land'), [dict(zip(member('cols'), r)) for r in member('rows')]\n"
                      "def inside(r, x, y):\n"
                      "  c = 0\n"
                      "  for k in range(len(r)):\n"

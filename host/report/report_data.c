@@ -1,9 +1,11 @@
-/* The report's embedded JSON: candidates (as the GeoJSON properties, with the fields the
- * page's filters read), decimated tracks of the candidates with panels, and the shoreline
- * and land around them. */
+/* The report's embedded JSON: candidates (as compact rows of the GeoJSON properties, with
+ * the fields the page's filters read), decimated tracks of the candidates with panels, and
+ * the shoreline and land around them. */
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "host/report/evlinks.h"
 #include "host/report/jsonout.h"
@@ -74,34 +76,153 @@ static void coast_line(void *vctx, const double *lat, const double *lon, size_t 
     tc_json_push(c->lines, line, &c->bad);
 }
 
-/* The candidate's properties as every output has them, plus what the page's filters
- * read: the flag states' names, the ship types' names, and whether it was in port. */
-static json_t *page_props(const tc_candidate *k) {
-  json_t *o = tc_json_candidate_props(k);
-  if (!o)
-    return NULL;
-  int bad = 0;
-  const tc_mid_entry *fa = tc_mmsi_flag(k->e.mmsi_a), *fb = tc_mmsi_flag(k->e.mmsi_b);
-  tc_json_set(o, "country_a", json_string(fa ? fa->name : ""), &bad);
-  tc_json_set(o, "country_b", json_string(fb ? fb->name : ""), &bad);
-  tc_json_set(o, "type_name_a", json_string(tc_ship_type_name(k->va.ship_type)), &bad);
-  tc_json_set(o, "type_name_b", json_string(tc_ship_type_name(k->vb.ship_type)), &bad);
-  tc_json_set(o, "in_port", json_boolean((k->tags & TC_TAG_NEAR_PORT) != 0), &bad);
-  if (k->ev) /* the linked events themselves, for the map, table and panels */
-    tc_json_set(o, "events", tc_evlinks_json(k), &bad);
-  if (bad) {
-    json_decref(o);
+/* The candidates as rows of one array each (the column names once, in "cols"), the page
+ * rebuilding each candidate's properties as every output has them (report.js). Left out,
+ * because the page derives them: start, end and duration_s (from the Unix times) and
+ * in_port (from the tags, a bit mask here whose bit names are "tag_names"); the flag
+ * states' and ship types' names are indices into "strings"; the reasons are numbers and
+ * forms (reasons_row). Against one object per candidate that repeats every key, and the
+ * reasons as text, this is a third of the text. */
+static const char *const COLS[] = {
+    "id", "mmsi_a", "mmsi_b", "start_unix", "end_unix", "close_slots", "min_dist_m", "median_dist_m", "mean_lat",
+    "mean_lon", "speed_a_kn", "speed_b_kn", "score", "reasons", "flag_a", "flag_b", "name_a", "name_b", "imo_a",
+    "imo_b", "callsign_a", "callsign_b", "type_a", "type_b", "shore_dist_m", "port", "port_dist_m", "crowd", "tags",
+    "gap_before_a_s", "gap_after_a_s", "gap_before_b_s", "gap_after_b_s", "n_gaps", "n_loitering", "n_dark",
+    "events", "country_a", "country_b", "type_name_a", "type_name_b"};
+#define N_COLS (sizeof COLS / sizeof COLS[0])
+
+/* The index of text in the page's string table (added when new). */
+static json_t *interned(json_t *strings, json_t *index, const char *text, int *bad) {
+  json_t *i = json_object_get(index, text);
+  if (i)
+    return json_incref(i);
+  i = json_integer((json_int_t)json_array_size(strings));
+  tc_json_push(strings, json_string(text), bad);
+  tc_json_set(index, text, json_incref(i), bad);
+  return i;
+}
+
+/* A candidate's reasons as [form, number..., form, number...], a form a reason ("; "
+ * between them): the reason's text with its numbers taken out, kept once in
+ * "reason_forms" as [text, decimals, text, decimals, ..., text]. The numbers are what
+ * differ between candidates; the page writes each back with toFixed(decimals), which gives
+ * the same digits for up to 15 of them (a leading 0 before a digit stays text). Reasons
+ * are 40 % of what the rows hold otherwise. */
+static json_t *reasons_row(const char *r, json_t *forms, json_t *index, int *bad) {
+  json_t *out = json_array();
+  *bad |= !out;
+  for (const char *p = r; out && !*bad;) {
+    const char *end = strstr(p, "; ");
+    size_t n = end ? (size_t)(end - p) : strlen(p), t0 = 0;
+    json_t *form = json_array(), *nums = json_array();
+    *bad |= !form || !nums;
+    for (size_t i = 0; i <= n && !*bad;) {
+      size_t d = 0, f = 0;
+      if (i < n && isdigit((unsigned char)p[i]) && !(p[i] == '0' && i + 1 < n && isdigit((unsigned char)p[i + 1]))) {
+        while (i + d < n && d < 15 && isdigit((unsigned char)p[i + d]))
+          d++;
+        if (d < 15 && i + d + 1 < n && p[i + d] == '.' && isdigit((unsigned char)p[i + d + 1]))
+          for (f = 1; i + d + f < n && d + f <= 15 && isdigit((unsigned char)p[i + d + f]);)
+            f++; /* f: the point and at least one digit */
+      }
+      if (d == 0 && i < n) {
+        i++;
+        continue;
+      }
+      tc_json_push(form, json_stringn(p + t0, i - t0), bad); /* the text before the number, or the last */
+      if (i == n)
+        break;
+      char num[32];
+      snprintf(num, sizeof num, "%.*s", (int)(d + f), p + i);
+      int dec = f ? (int)f - 1 : 0;
+      tc_json_push(form, json_integer(dec), bad);
+      tc_json_push(nums, dec ? tc_json_fixed(strtod(num, NULL), dec) : json_integer(strtoll(num, NULL, 10)), bad);
+      i += d + f;
+      t0 = i;
+    }
+    char *key = *bad ? NULL : json_dumps(form, JSON_COMPACT);
+    json_t *at = key ? json_incref(json_object_get(index, key)) : NULL;
+    if (key && !at) {
+      at = json_integer((json_int_t)json_array_size(forms));
+      tc_json_set(index, key, json_incref(at), bad);
+      tc_json_push(forms, json_incref(form), bad);
+    }
+    tc_json_push(out, at, bad);
+    *bad |= !key || json_array_extend(out, nums) != 0;
+    free(key);
+    json_decref(form);
+    json_decref(nums);
+    if (!end)
+      break;
+    p = end + 2;
+  }
+  if (*bad) {
+    json_decref(out);
     return NULL;
   }
-  return o;
+  return out;
+}
+
+static json_t *page_row(const tc_candidate *k, json_t *strings, json_t *index, json_t *forms, json_t *form_index) {
+  json_t *o = tc_json_candidate_props(k), *row = json_array();
+  int bad = !o || !row;
+  if (k->ev && !bad) /* the linked events themselves, for the map, table and panels */
+    tc_json_set(o, "events", tc_evlinks_json(k), &bad);
+  const tc_mid_entry *fa = tc_mmsi_flag(k->e.mmsi_a), *fb = tc_mmsi_flag(k->e.mmsi_b);
+  for (size_t j = 0; j < N_COLS && !bad; j++) {
+    const char *c = COLS[j];
+    json_t *v;
+    if (!strcmp(c, "tags"))
+      v = json_integer(k->tags);
+    else if (!strcmp(c, "reasons"))
+      v = reasons_row(k->reasons, forms, form_index, &bad);
+    else if (!strcmp(c, "country_a") || !strcmp(c, "country_b")) {
+      const tc_mid_entry *m = c[8] == 'a' ? fa : fb;
+      v = interned(strings, index, m ? m->name : "", &bad);
+    } else if (!strcmp(c, "type_name_a"))
+      v = interned(strings, index, tc_ship_type_name(k->va.ship_type), &bad);
+    else if (!strcmp(c, "type_name_b"))
+      v = interned(strings, index, tc_ship_type_name(k->vb.ship_type), &bad);
+    else if (!(v = json_object_get(o, c)))
+      bad = 1;
+    else
+      json_incref(v);
+    tc_json_push(row, v, &bad);
+  }
+  json_decref(o);
+  if (bad) {
+    json_decref(row);
+    return NULL;
+  }
+  return row;
+}
+
+/* "cols", "rows", "strings", "reason_forms" and "tag_names" of doc. */
+static void candidate_rows(json_t *doc, const tc_candidates *c, int *bad) {
+  json_t *cols = json_array(), *rows = json_array(), *strings = json_array(), *index = json_object(),
+         *tags = json_array(), *forms = json_array(), *form_index = json_object();
+  if (!cols || !rows || !strings || !index || !tags || !forms || !form_index)
+    *bad = 1;
+  for (size_t j = 0; j < N_COLS && !*bad; j++)
+    tc_json_push(cols, json_string(COLS[j]), bad);
+  for (unsigned i = 0; i < TC_TAG_COUNT && !*bad; i++)
+    tc_json_push(tags, json_string(tc_tag_name(i)), bad);
+  for (size_t i = 0; i < c->n && !*bad; i++)
+    tc_json_push(rows, page_row(&c->v[i], strings, index, forms, form_index), bad);
+  json_decref(index);
+  json_decref(form_index);
+  tc_json_set(doc, "reason_forms", forms, bad);
+  tc_json_set(doc, "cols", cols, bad);
+  tc_json_set(doc, "rows", rows, bad);
+  tc_json_set(doc, "strings", strings, bad);
+  tc_json_set(doc, "tag_names", tags, bad);
 }
 
 static json_t *data(const tc_candidates *c, size_t panels, const tc_coast *coast) {
   int bad = 0;
-  json_t *doc = json_object(), *enc = json_array(), *tracks = json_object(), *lines = json_array();
-  if (!doc || !enc || !tracks || !lines) {
+  json_t *doc = json_object(), *tracks = json_object(), *lines = json_array();
+  if (!doc || !tracks || !lines) {
     json_decref(doc);
-    json_decref(enc);
     json_decref(tracks);
     json_decref(lines);
     return NULL;
@@ -109,14 +230,13 @@ static json_t *data(const tc_candidates *c, size_t panels, const tc_coast *coast
   double lat0 = 90, lat1 = -90, ref = c->n ? c->v[0].e.mean_lon : 0, u0 = 1e9, u1 = -1e9;
   for (size_t i = 0; i < c->n; i++) {
     const tc_encounter *e = &c->v[i].e;
-    tc_json_push(enc, page_props(&c->v[i]), &bad);
     lat0 = fmin(lat0, e->mean_lat);
     lat1 = fmax(lat1, e->mean_lat);
     double u = ref + tc_wrap_dlon(e->mean_lon - ref); /* unwrapped round the first */
     u0 = fmin(u0, u);
     u1 = fmax(u1, u);
   }
-  tc_json_set(doc, "enc", enc, &bad);
+  candidate_rows(doc, c, &bad);
   for (size_t i = 0; c->track_a && i < c->n && i < panels && !bad; i++) {
     char key[32];
     snprintf(key, sizeof key, "%zu", i);

@@ -41,59 +41,22 @@ static tc_status inline_file(FILE *out, const char *path, tc_err *err) {
   return bad ? tc_fail(err, TC_ERR_IO, "%s: read error", path) : TC_OK;
 }
 
-static void vessel_cell(FILE *f, char role, uint32_t mmsi, const char *flag, const tc_vessel_static *v) {
-  fprintf(f, "<td data-v=\"%u\"><span class=\"v%c\">%u</span>", mmsi, role, mmsi);
-  if (flag[0])
-    fprintf(f, " %s", flag);
-  if (v->name[0]) {
-    fputs("<br>", f);
-    tc_put_xml(f, v->name);
-  }
-  if (v->ship_type)
-    fprintf(f, " <span class=\"note\">%s</span>", tc_ship_type_name(v->ship_type));
-  fputs("</td>", f);
-}
-
-static void table(FILE *f, const tc_candidates *c) {
-  fputs("<div class=\"tablebox\"><table id=\"candidates\"><thead><tr><th data-key=\"rank\">#</th><th data-key=\"score\">score</th>"
+/* The candidates' table: its head only. report.js renders the rows from the page's data,
+ * a page of them at a time, and sorts, filters and searches over all of them; one HTML
+ * row per candidate would make a month's page too big to open. */
+static void table(FILE *f) {
+  fputs("<div class=\"pager\" id=\"pager\"><button type=\"button\" id=\"p-first\" title=\"first page\">&laquo;</button>"
+        "<button type=\"button\" id=\"p-prev\" title=\"previous page\">&lsaquo; prev</button>"
+        "<label>page <input id=\"p-num\" type=\"number\" min=\"1\" value=\"1\"></label> <span id=\"p-of\"></span>"
+        "<button type=\"button\" id=\"p-next\" title=\"next page\">next &rsaquo;</button>"
+        "<button type=\"button\" id=\"p-last\" title=\"last page\">&raquo;</button>"
+        "<label>rows a page <select id=\"p-size\"><option>50</option><option selected>100</option><option>200</option>"
+        "<option>500</option></select></label><span id=\"p-rows\"></span></div>\n"
+        "<div class=\"tablebox\"><table id=\"candidates\"><thead><tr><th data-key=\"rank\">#</th><th data-key=\"score\">score</th>"
         "<th data-key=\"start\">start (UTC)</th><th data-key=\"end\">end (UTC)</th><th data-key=\"duration\">hours</th><th data-key=\"a\">vessel a</th>"
         "<th data-key=\"b\">vessel b</th><th data-key=\"min_dist\">min m</th><th data-key=\"shore\">shore km</th>"
         "<th data-key=\"port\">port / anchorage</th><th data-key=\"reasons\">reasons</th><th data-key=\"events\">events</th><th data-key=\"id\">id</th>"
-        "</tr></thead><tbody>\n", f);
-  for (size_t i = 0; i < c->n; i++) {
-    const tc_candidate *k = &c->v[i];
-    const tc_encounter *e = &k->e;
-    char t0[TC_ISO_LEN], t1[TC_ISO_LEN];
-    tc_fmt_iso(e->start, t0);
-    tc_fmt_iso(e->end, t1);
-    double h = (e->end - e->start) / 3600.0;
-    fprintf(f, "<tr data-i=\"%zu\" id=\"row-%s\"><td class=\"num\" data-v=\"%zu\">%zu</td>"
-               "<td class=\"num score\" data-v=\"%g\">%.1f</td><td data-v=\"%s\">%.16s</td><td data-v=\"%s\">%.16s</td>"
-               "<td class=\"num\" data-v=\"%g\">%.1f</td>",
-            i, k->id, i + 1, i + 1, k->score, k->score, t0, t0, t1, t1, h, h);
-    vessel_cell(f, 'a', e->mmsi_a, k->flag_a, &k->va);
-    vessel_cell(f, 'b', e->mmsi_b, k->flag_b, &k->vb);
-    fprintf(f, "<td class=\"num\" data-v=\"%g\">%.0f</td>", round(e->min_dist_m), e->min_dist_m);
-    if (isfinite(k->shore_m))
-      fprintf(f, "<td class=\"num\" data-v=\"%g\">%.1f</td>", round(k->shore_m / 100) / 10, k->shore_m / 1000);
-    else
-      fputs("<td data-v=\"\"></td>", f);
-    fputs("<td data-v=\"", f);
-    tc_put_xml(f, k->port);
-    fputs("\">", f);
-    if (k->port[0]) {
-      tc_put_xml(f, k->port);
-      fprintf(f, " <span class=\"note\">%.1f km</span>", k->port_m / 1000);
-    }
-    fputs("</td><td class=\"reasons\" data-v=\"", f);
-    tc_put_xml(f, k->reasons);
-    fputs("\">", f);
-    tc_put_xml(f, k->reasons);
-    /* the linked events; report.js writes them in from the data */
-    fprintf(f, "</td><td class=\"evcell\" data-v=\"%u\"></td>", k->ev ? k->n_gaps + k->n_loiter + k->n_dark : 0);
-    fprintf(f, "<td data-v=\"%s\"><code>%s</code></td></tr>\n", k->id, k->id);
-  }
-  fputs("</tbody></table></div>\n", f);
+        "</tr></thead><tbody></tbody></table></div>\n<div id=\"selected\"></div>\n", f);
 }
 
 typedef struct {
@@ -176,7 +139,7 @@ static void filters(FILE *f) {
 }
 
 static void timeline(FILE *f) {
-  fputs("<div id=\"timeline-box\"><svg id=\"timeline\" role=\"img\" aria-label=\"timeline of candidates\"></svg>"
+  fputs("<div id=\"timeline-box\"><canvas id=\"timeline\" role=\"img\" aria-label=\"timeline of candidates\"></canvas>"
         "<div class=\"slider\"><button type=\"button\" id=\"t-play\" title=\"play the timeline\">&#9654;</button>"
         "<input id=\"t-slider\" type=\"range\"><span id=\"t-label\"></span></div>"
         "<p class=\"note\">Timeline: a bar per candidate from start to end, higher for a higher score (faded when filtered "
@@ -269,14 +232,15 @@ static tc_status page(FILE *f, const tc_candidates *c, const tc_report_opts *o, 
   fputs("</p></header>\n<section>", f);
   filters(f);
   fputs("<div id=\"map\"></div><p class=\"note\">Circles: candidates coloured by score "
-        "(dark red &ge; 8, red &ge; 4, orange &ge; 0, grey below), those the filters keep. Land filled, shoreline drawn. "
-        "Click a circle or a row for its panel.</p>", f);
+        "(dark red &ge; 8, red &ge; 4, orange &ge; 0, grey below), those the filters keep<span id=\"map-note\"></span>. "
+        "Land filled, shoreline drawn. Click a circle or a row for its pair.</p>", f);
   timeline(f);
   fputs("</section>\n<section><h2>Summary</h2><div class=\"summary\">", f);
   counts(f, c, 0, "per-day", "day (UTC)");
   counts(f, c, 1, "per-flag", "flags");
-  fputs("</div></section>\n<section><h2>Candidates</h2><p class=\"note\">Click a column to sort.</p>\n", f);
-  table(f, c);
+  fputs("</div></section>\n<section><h2>Candidates</h2><p class=\"note\">Click a column to sort (all candidates, "
+        "not only the page shown), a row for its pair: its panel when it has one, else its details below the table.</p>\n", f);
+  table(f);
   size_t panels = c->n < o->max_panels ? c->n : o->max_panels;
   fprintf(f, "</section>\n<section id=\"panels\"><h2>Panels</h2><p class=\"note\">The first %zu candidates in list order; "
              "tracks %.0f h either side (blue a, orange b; thick while they met); shaded: the encounter; dashed: 500 m; "

@@ -1,12 +1,21 @@
 /* Script of the HTML report (host/report/report_html.c writes the markup, report_data.c
  * the JSON in #tc-data). Everything runs offline: no request leaves the page.
  *
+ * The table shows a page of the candidates at a time, rendered from the data; sorting,
+ * filters, search, the timeline and the exports work over all of them. The overview map
+ * draws at most MAP_MAX of those the filters keep (the highest scores) and says so.
+ *
  * Test hooks: errors (window errors, console.error, Content-Security-Policy violations)
- * go to body[data-errors]; body[data-shown] holds the number of table rows the filters
- * keep. The URL hash sets filters (#q=..&score=lo..hi&flag=MH&type=tanker&from=YYYY-MM-DD
- * &to=YYYY-MM-DD&port=in|out&area=lat0,lon0,lat1,lon1), &export=csv|geojson puts that
- * export's text into #tc-export, and #selftest exercises the page and writes the result
- * to body[data-selftest]. */
+ * go to body[data-errors]; body[data-shown] holds the number of candidates the filters
+ * keep, body[data-rows] the rows in the table now, body[data-page] and [data-pages] the
+ * page shown and how many there are, body[data-drawn] the candidates drawn on the map,
+ * body[data-load-ms] the milliseconds from navigation to the script's end.
+ * The URL hash sets filters (#q=..&score=lo..hi&flag=MH&type=tanker&from=YYYY-MM-DD
+ * &to=YYYY-MM-DD&port=in|out&area=lat0,lon0,lat1,lon1), the order (&sort=score.desc, a
+ * column's data-key and asc or desc), the page (&page=N, &size=N) and a selected
+ * candidate (&select=N, its list index); &export=csv|geojson puts that export's text into
+ * #tc-export, and #selftest exercises the page and writes the result to
+ * body[data-selftest]. */
 (function () {
   'use strict';
   var errors = [];
@@ -21,6 +30,54 @@
   };
 
   var D = JSON.parse(document.getElementById('tc-data').textContent);
+  /* The candidates come as rows under D.cols (report_data.c). Each is read through getters
+   * on one prototype, so a month's hundred thousand cost no decoding when the page opens;
+   * the getters give each candidate's properties as every output has them, deriving what
+   * the rows leave out, and props() makes them one object, in their order (the export). */
+  D.enc = (function () {
+    var col = {}, S = D.strings, T = D.tag_names, F = D.reason_forms, port = 1 << T.indexOf('near_port');
+    D.cols.forEach(function (c, j) { col[c] = j; });
+    var keys = ['id', 'mmsi_a', 'mmsi_b', 'start', 'end', 'start_unix', 'end_unix', 'duration_s', 'close_slots',
+      'min_dist_m', 'median_dist_m', 'mean_lat', 'mean_lon', 'speed_a_kn', 'speed_b_kn', 'score', 'reasons', 'flag_a',
+      'flag_b', 'name_a', 'name_b', 'imo_a', 'imo_b', 'callsign_a', 'callsign_b', 'type_a', 'type_b', 'shore_dist_m',
+      'port', 'port_dist_m', 'crowd', 'tags', 'gap_before_a_s', 'gap_after_a_s', 'gap_before_b_s', 'gap_after_b_s',
+      'n_gaps', 'n_loitering', 'n_dark', 'events', 'country_a', 'country_b', 'type_name_a', 'type_name_b', 'in_port'];
+    var isoz = function (t) { return new Date(t * 1000).toISOString().slice(0, 19) + 'Z'; };
+    var derive = {
+      start: function (r) { return isoz(r[col.start_unix]); },
+      end: function (r) { return isoz(r[col.end_unix]); },
+      duration_s: function (r) { return r[col.end_unix] - r[col.start_unix]; },
+      tags: function (r) { return T.filter(function (n, b) { return r[col.tags] & (1 << b); }); },
+      country_a: function (r) { return S[r[col.country_a]]; },
+      country_b: function (r) { return S[r[col.country_b]]; },
+      type_name_a: function (r) { return S[r[col.type_name_a]]; },
+      type_name_b: function (r) { return S[r[col.type_name_b]]; },
+      in_port: function (r) { return (r[col.tags] & port) !== 0; },
+      reasons: function (r) { /* [form, number..., form, ...] (report_data.c, reasons_row) */
+        var a = r[col.reasons], out = [], k = 0;
+        while (k < a.length) {
+          var f = F[a[k++]], t = f[0];
+          for (var m = 1; m < f.length; m += 2) t += a[k++].toFixed(f[m]) + f[m + 1];
+          out.push(t);
+        }
+        return out.join('; ');
+      }
+    };
+    function Cand(r) { this.r = r; }
+    keys.forEach(function (k) {
+      var f = derive[k], j = col[k];
+      Object.defineProperty(Cand.prototype, k, { get: f ? function () { return f(this.r); } : function () { return this.r[j]; } });
+    });
+    Cand.prototype.props = function () {
+      var o = {};
+      for (var k = 0; k < keys.length; k++) o[keys[k]] = this[keys[k]];
+      return o;
+    };
+    var out = D.rows.map(function (r) { return new Cand(r); });
+    D.rows = null;
+    return out;
+  })();
+  var N = D.enc.length;
   var hasL = typeof L !== 'undefined';
   var $ = function (id) { return document.getElementById(id); };
 
@@ -47,7 +104,10 @@
   }
 
   /* ---- the overview map ---- */
-  var map = null, markers = [];
+  /* Circles for at most MAP_MAX candidates: Leaflet keeps a layer object per circle, and a
+   * month's hundred thousand would make every redraw crawl. */
+  var MAP_MAX = 3000;
+  var map = null, markers = {}, markerGroup = null, drawn = [];
   function openPanel(i) {
     var d = $('panel-' + i);
     if (!d) return null;
@@ -57,17 +117,14 @@
   if (hasL) {
     map = L.map('map', { attributionControl: false, worldCopyJump: true, preferCanvas: true });
     coastLayer(map);
-    var pts = [];
-    D.enc.forEach(function (e, i) {
-      var m = L.circleMarker([e.mean_lat, e.mean_lon],
-        { radius: 6, color: '#222', weight: 1, fillColor: color(e.score), fillOpacity: 0.85 }).addTo(map);
-      m.bindPopup('<b>' + esc(e.mmsi_a) + ' &ndash; ' + esc(e.mmsi_b) + '</b><br>' + esc(e.start) + ' to ' +
-        esc(e.end) + '<br>score ' + e.score + '<br>' + esc(e.reasons));
-      m.on('click', function () { openPanel(i); });
-      markers.push(m); pts.push([e.mean_lat, e.mean_lon]);
-    });
-    if (pts.length) map.fitBounds(L.latLngBounds(pts).pad(0.2), { maxZoom: 12 });
-    else map.setView([20, 0], 2);
+    if (N) {
+      var la0 = 90, la1 = -90, lo0 = 180, lo1 = -180;
+      D.enc.forEach(function (e) {
+        la0 = Math.min(la0, e.mean_lat); la1 = Math.max(la1, e.mean_lat);
+        lo0 = Math.min(lo0, e.mean_lon); lo1 = Math.max(lo1, e.mean_lon);
+      });
+      map.fitBounds(L.latLngBounds([la0, lo0], [la1, lo1]).pad(0.2), { maxZoom: 12 });
+    } else map.setView([20, 0], 2);
     /* The land is filled inside D.land_box only: the overview may not zoom or pan out of
      * it, so no view shows land left unfilled (a box over the antimeridian is left free). */
     var lb = D.land_box;
@@ -81,6 +138,31 @@
     $('map').innerHTML = '<p class="nomap">Leaflet is not installed (apt-get install libjs-leaflet): no maps. ' +
       'The table, filters, timeline, export and plots work.</p>';
     $('f-area-draw').disabled = true;
+  }
+  function marker(i) {
+    var e = D.enc[i], m = L.circleMarker([e.mean_lat, e.mean_lon],
+      { radius: 6, color: '#222', weight: 1, fillColor: color(e.score), fillOpacity: 0.85 });
+    m.bindPopup(function () {
+      return '<b>' + esc(e.mmsi_a) + ' &ndash; ' + esc(e.mmsi_b) + '</b><br>' + esc(e.start) + ' to ' +
+        esc(e.end) + '<br>score ' + e.score + '<br>' + esc(e.reasons);
+    });
+    m.on('click', function () { select(i, true); });
+    return m;
+  }
+  /* The kept candidates on the map: all of them up to MAP_MAX, else the MAP_MAX with the
+   * highest scores (ties in list order), with a note saying how many are left out. */
+  function drawMarkers() {
+    drawn = [];
+    for (var r = 0; r < N && drawn.length < MAP_MAX; r++) if (isShown[byScore[r]]) drawn.push(byScore[r]);
+    document.body.setAttribute('data-drawn', String(drawn.length));
+    $('map-note').textContent = shown.length > drawn.length ?
+      ' (the ' + drawn.length + ' highest scores of the ' + shown.length + ' kept; filter to see the others)' : '';
+    if (!map) return;
+    if (markerGroup) map.removeLayer(markerGroup);
+    markers = {};
+    var ms = drawn.slice().reverse().map(function (i) { return (markers[i] = marker(i)); }); /* best on top */
+    markerGroup = L.featureGroup(ms).addTo(map);
+    styleMarkers();
   }
 
   /* ---- a panel's map with track playback ---- */
@@ -220,7 +302,6 @@
       });
       evGroups[k] = g.addTo(map);
     });
-    markers.forEach(function (m) { m.bringToFront(); });
   }
   $('ev-note').textContent = D.events ?
     'on the map: ' + KINDS.map(function (k) {
@@ -276,35 +357,144 @@
     if (info) info.insertAdjacentHTML('beforeend', evList(e) + nbHtml(e));
   });
 
-  /* ---- table: sorting ---- */
-  var table = $('candidates'), ths = table.querySelectorAll('thead th'), rows = {};
-  Array.prototype.forEach.call(table.tBodies[0].rows, function (r) {
-    rows[r.getAttribute('data-i')] = r;
-    var td = r.querySelector('td.evcell'), e = D.enc[+r.getAttribute('data-i')];
-    if (td) td.innerHTML = (e.events || []).map(function (x) {
+  /* ---- table: a page of rows rendered from the data ---- */
+  var table = $('candidates'), ths = table.querySelectorAll('thead th'), tbody = table.tBodies[0];
+  function evCount(e) { return e.events ? e.events.length : 0; }
+  /* The value each column sorts by; null sorts last either way. */
+  var SORTV = {
+    rank: function (e, i) { return i; }, score: function (e) { return e.score; },
+    start: function (e) { return e.start_unix; }, end: function (e) { return e.end_unix; },
+    duration: function (e) { return e.duration_s; }, a: function (e) { return e.mmsi_a; },
+    b: function (e) { return e.mmsi_b; }, min_dist: function (e) { return e.min_dist_m; },
+    shore: function (e) { return e.shore_dist_m; }, port: function (e) { return e.port; },
+    reasons: function (e) { return e.reasons; }, events: evCount, id: function (e) { return e.id; }
+  };
+  var sortKey = 'rank', sortDir = 'asc', order = [], view = [], page = 0, pageSize = 100, selected = -1;
+  for (var oi = 0; oi < N; oi++) order.push(oi);
+  /* Every candidate in the order of a column; ties in list order. */
+  function sortBy(key, dir) {
+    if (!SORTV[key]) return;
+    var f = SORTV[key], v = D.enc.map(function (e, i) { return f(e, i); }), sg = dir === 'desc' ? -1 : 1;
+    order.sort(function (x, y) {
+      var a = v[x], b = v[y];
+      if (a === null || a === undefined || b === null || b === undefined) {
+        var na = a === null || a === undefined, nb = b === null || b === undefined;
+        return na !== nb ? (na ? 1 : -1) : x - y;
+      }
+      return (a < b ? -sg : a > b ? sg : 0) || x - y;
+    });
+    sortKey = key; sortDir = dir;
+    ths.forEach(function (h) { h.classList.toggle('asc', h.getAttribute('data-key') === key && dir === 'asc');
+      h.classList.toggle('desc', h.getAttribute('data-key') === key && dir === 'desc'); });
+    makeView(); page = 0; renderPage();
+  }
+  function makeView() { view = order.filter(function (i) { return isShown[i]; }); }
+  function pages() { return Math.max(1, Math.ceil(view.length / pageSize)); }
+  function evCell(e) {
+    return (e.events || []).map(function (x) {
       return '<span class="ev ev-' + x.kind + (x.place ? ' atplace' : '') + '" title="' + esc(x.ref + (x.place ? ' at ' + x.place : '')) +
         '">' + esc(evLabel(x)) + '</span>';
     }).join(' ');
-  });
-  function sortBy(col, dir) {
-    var tb = table.tBodies[0], rs = Array.prototype.slice.call(tb.rows);
-    rs.sort(function (x, y) {
-      var a = x.cells[col].getAttribute('data-v'), b = y.cells[col].getAttribute('data-v');
-      var na = parseFloat(a), nb = parseFloat(b);
-      var c = (!isNaN(na) && !isNaN(nb) && String(na) === a && String(nb) === b) ? na - nb : (a < b ? -1 : a > b ? 1 : 0);
-      if (dir === 'desc') c = -c;
-      return c || (+x.getAttribute('data-i')) - (+y.getAttribute('data-i'));
-    });
-    rs.forEach(function (r) { tb.appendChild(r); });
-    ths.forEach(function (h) { h.classList.remove('asc', 'desc'); });
-    ths[col].classList.add(dir);
   }
-  ths.forEach(function (th, col) {
-    th.addEventListener('click', function () { sortBy(col, th.classList.contains('desc') ? 'asc' : 'desc'); });
+  function vesselCell(r, mmsi, flag, name, type) {
+    return '<td data-v="' + mmsi + '"><span class="v' + r + '">' + mmsi + '</span>' + (flag ? ' ' + esc(flag) : '') +
+      (name ? '<br>' + esc(name) : '') + (type ? ' <span class="note">' + esc(type) + '</span>' : '') + '</td>';
+  }
+  function rowHtml(i) {
+    var e = D.enc[i], h = e.duration_s / 3600, sh = e.shore_dist_m;
+    return '<tr data-i="' + i + '" id="row-' + esc(e.id) + '"' + (i === selected ? ' class="sel"' : '') + '>' +
+      '<td class="num" data-v="' + (i + 1) + '">' + (i + 1) + '</td>' +
+      '<td class="num score" data-v="' + e.score + '">' + e.score.toFixed(1) + '</td>' +
+      '<td data-v="' + e.start + '">' + e.start.slice(0, 16) + '</td><td data-v="' + e.end + '">' + e.end.slice(0, 16) + '</td>' +
+      '<td class="num" data-v="' + h + '">' + h.toFixed(1) + '</td>' +
+      vesselCell('a', e.mmsi_a, e.flag_a, e.name_a, e.type_name_a) + vesselCell('b', e.mmsi_b, e.flag_b, e.name_b, e.type_name_b) +
+      '<td class="num" data-v="' + Math.round(e.min_dist_m) + '">' + Math.round(e.min_dist_m) + '</td>' +
+      (sh === null ? '<td data-v=""></td>' : '<td class="num" data-v="' + Math.round(sh / 100) / 10 + '">' + (sh / 1000).toFixed(1) + '</td>') +
+      '<td data-v="' + esc(e.port) + '">' + (e.port ? esc(e.port) + ' <span class="note">' + (e.port_dist_m / 1000).toFixed(1) + ' km</span>' : '') + '</td>' +
+      '<td class="reasons" data-v="' + esc(e.reasons) + '">' + esc(e.reasons) + '</td>' +
+      '<td class="evcell" data-v="' + evCount(e) + '">' + evCell(e) + '</td>' +
+      '<td data-v="' + esc(e.id) + '"><code>' + esc(e.id) + '</code></td></tr>';
+  }
+  function renderPage() {
+    var np = pages();
+    page = Math.max(0, Math.min(page, np - 1));
+    var lo = page * pageSize, hi = Math.min(view.length, lo + pageSize);
+    tbody.innerHTML = view.slice(lo, hi).map(rowHtml).join('');
+    $('p-num').value = page + 1; $('p-num').max = np;
+    $('p-of').textContent = 'of ' + np;
+    $('p-rows').textContent = view.length ? 'rows ' + (lo + 1) + '\u2013' + hi + ' of ' + view.length : 'no rows';
+    $('p-first').disabled = $('p-prev').disabled = page === 0;
+    $('p-next').disabled = $('p-last').disabled = page >= np - 1;
+    document.body.setAttribute('data-rows', String(hi - lo));
+    document.body.setAttribute('data-page', String(page + 1));
+    document.body.setAttribute('data-pages', String(np));
+    document.body.setAttribute('data-ev-shown', evShown());
+  }
+  function goPage(p) { page = p; renderPage(); }
+  ths.forEach(function (th) {
+    th.addEventListener('click', function () {
+      var k = th.getAttribute('data-key');
+      sortBy(k, k === sortKey && sortDir === 'desc' ? 'asc' : 'desc');
+    });
   });
-  Array.prototype.forEach.call(table.tBodies[0].rows, function (r) {
-    r.addEventListener('click', function () { openPanel(r.getAttribute('data-i')); });
+  tbody.addEventListener('click', function (ev) {
+    var tr = ev.target.closest('tr');
+    if (tr) select(+tr.getAttribute('data-i'), false);
   });
+  $('p-first').addEventListener('click', function () { goPage(0); });
+  $('p-prev').addEventListener('click', function () { goPage(page - 1); });
+  $('p-next').addEventListener('click', function () { goPage(page + 1); });
+  $('p-last').addEventListener('click', function () { goPage(pages() - 1); });
+  $('p-num').addEventListener('change', function () { goPage((+$('p-num').value || 1) - 1); });
+  $('p-size').addEventListener('change', function () {
+    var first = page * pageSize;
+    pageSize = +$('p-size').value; goPage(Math.floor(first / pageSize));
+  });
+
+  /* ---- a selected candidate: its panel when it has one, else its details ---- */
+  function details(i) {
+    var e = D.enc[i];
+    function vrow(r) {
+      return '<tr><th class="v' + r + '">' + r + '</th><td>' + e['mmsi_' + r] + '</td><td>' + esc(e['flag_' + r]) + ' ' +
+        esc(e['country_' + r]) + '</td><td>' + esc(e['name_' + r]) + '</td><td>' + (e['imo_' + r] || '') + '</td><td>' +
+        esc(e['callsign_' + r]) + '</td><td>' + esc(e['type_name_' + r]) + '</td></tr>';
+    }
+    return '<h3>#' + (i + 1) + ' score ' + e.score.toFixed(1) + ' &mdash; <span class="va">' + e.mmsi_a + '</span> &amp; ' +
+      '<span class="vb">' + e.mmsi_b + '</span> <code>' + esc(e.id) + '</code></h3>' +
+      '<table><tr><th></th><th>MMSI</th><th>flag</th><th>name</th><th>IMO</th><th>call sign</th><th>type</th></tr>' +
+      vrow('a') + vrow('b') + '</table><p>' + esc(e.start) + ' to ' + esc(e.end) + ', ' + e.close_slots +
+      ' close grid times, min ' + Math.round(e.min_dist_m) + ' m, median ' + Math.round(e.median_dist_m) +
+      ' m apart, median speeds ' + e.speed_a_kn.toFixed(2) + ' and ' + e.speed_b_kn.toFixed(2) + ' kn, at ' +
+      e.mean_lat.toFixed(5) + ', ' + e.mean_lon.toFixed(5) + '.</p><ul>' +
+      e.reasons.split(/; */).filter(Boolean).map(function (r) { return '<li>' + esc(r) + '</li>'; }).join('') + '</ul>' +
+      evList(e) + nbHtml(e) + '<p class="note">No panel: the report draws tracks and plots for its first ' +
+      document.querySelectorAll('details.enc').length + ' candidates (report --panels N).</p>';
+  }
+  /* Selects candidate i: highlights its row, circles it on the map and opens its panel or
+   * its details; fromMap: the table turns to the page that holds it. */
+  function select(i, fromMap) {
+    if (!(i >= 0 && i < N)) return;
+    selected = i;
+    var at = view.indexOf(i);
+    if (fromMap && at >= 0) page = Math.floor(at / pageSize);
+    renderPage();
+    var tr = tbody.querySelector('tr.sel'), tbox = table.parentNode;
+    if (tr) tbox.scrollTop = tr.offsetTop - tbox.clientHeight / 2; /* its row in view in the table's box */
+    var box = $('selected'), e = D.enc[i];
+    if (map) {
+      if (selMarker) { map.removeLayer(selMarker); selMarker = null; }
+      if (!markers[i]) /* not among those drawn: a circle of its own */
+        selMarker = marker(i).setStyle({ color: '#000', weight: 3 }).addTo(map);
+      if (!fromMap) map.panTo([e.mean_lat, e.mean_lon]);
+    }
+    styleMarkers();
+    document.body.setAttribute('data-selected', String(i));
+    if (openPanel(i)) { box.innerHTML = ''; box.className = ''; return; }
+    box.innerHTML = details(i);
+    box.className = 'open';
+    if (!fromMap) box.scrollIntoView({ block: 'nearest' });
+  }
+  var selMarker = null;
 
   /* ---- filters ---- */
   function fillSelect(id, values) {
@@ -345,13 +535,16 @@
     for (var k = -1; k <= 1; k++) if (lon + 360 * k >= a[1] && lon + 360 * k <= a[3]) return true;
     return false;
   }
+  /* What the search looks in, made once per candidate. */
+  function hay(e) {
+    if (e.hay === undefined)
+      e.hay = [e.mmsi_a, e.mmsi_b, e.name_a, e.name_b, e.imo_a || '', e.imo_b || '', e.callsign_a, e.callsign_b, e.id]
+        .join(' ').toLowerCase();
+    return e.hay;
+  }
   /* Whether candidate e passes the filters s. */
   function keep(e, s) {
-    if (s.q) {
-      var hay = [e.mmsi_a, e.mmsi_b, e.name_a, e.name_b, e.imo_a || '', e.imo_b || '', e.callsign_a, e.callsign_b, e.id]
-        .join(' ').toLowerCase();
-      if (hay.indexOf(s.q) < 0) return false;
-    }
+    if (s.q && hay(e).indexOf(s.q) < 0) return false;
     if (s.lo !== null && !(e.score >= s.lo)) return false;
     if (s.hi !== null && !(e.score <= s.hi)) return false;
     if (s.flag && e.flag_a !== s.flag && e.flag_b !== s.flag) return false;
@@ -365,7 +558,9 @@
       return false;
     return true;
   }
-  var shown = [], isShown = new Uint8Array(D.enc.length);
+  var shown = [], isShown = new Uint8Array(N);
+  /* The highest scores first (ties in list order): the order the map picks its circles in. */
+  var byScore = order.slice().sort(function (x, y) { return D.enc[y].score - D.enc[x].score || x - y; });
   function apply() {
     var s = state();
     shown = [];
@@ -373,19 +568,22 @@
       var k = keep(e, s);
       isShown[i] = k ? 1 : 0;
       if (k) shown.push(i);
-      if (rows[i]) rows[i].classList.toggle('hidden', !k);
-      if (markers[i]) {
-        if (k && !map.hasLayer(markers[i])) markers[i].addTo(map);
-        if (!k && map.hasLayer(markers[i])) map.removeLayer(markers[i]);
-      }
     });
-    $('f-count').textContent = shown.length + ' of ' + D.enc.length + ' shown';
+    $('f-count').textContent = shown.length + ' of ' + N + ' shown';
     document.body.setAttribute('data-shown', String(shown.length));
+    makeView(); page = 0; renderPage();
+    drawMarkers();
     drawTimeline();
   }
+  /* While typing, the filters apply once the keys pause: over a month's candidates each
+   * pass takes a few hundred milliseconds. */
+  var typing = null;
   ['f-q', 'f-score-lo', 'f-score-hi', 'f-flag', 'f-type', 'f-from', 'f-to', 'f-port', 'f-ev'].forEach(function (id) {
-    $(id).addEventListener('input', apply);
-    $(id).addEventListener('change', apply);
+    $(id).addEventListener('input', function () {
+      clearTimeout(typing);
+      typing = setTimeout(apply, N > 20000 ? 250 : 0);
+    });
+    $(id).addEventListener('change', function () { clearTimeout(typing); apply(); });
   });
   function setArea(a) {
     area = a;
@@ -433,45 +631,76 @@
   if (smax === smin) smax = smin + 1;
   var slider = $('t-slider');
   slider.min = tmin; slider.max = tmax; slider.step = 60; slider.value = tmin;
-  var cursor = tmin, tlX = null, tlCursor = null;
+  var cursor = tmin, tlBars = null, TH = 90, TPAD = 8;
+  function tlW() { return $('timeline').clientWidth || 1000; }
+  function tlX(t) { return TPAD + (t - tmin) / (tmax - tmin || 1) * (tlW() - 2 * TPAD); }
+  function tlY(s) { return TH - 16 - (s - smin) / (smax - smin) * (TH - 26); }
+  /* The bars, on a canvas of their own (a hundred thousand SVG elements would not do):
+   * those filtered out faded underneath, those kept over them. */
   function drawTimeline() {
-    var svg = $('timeline'), W = svg.clientWidth || 1000, H = 90, pad = 8, ns = 'http://www.w3.org/2000/svg';
-    svg.setAttribute('viewBox', '0 0 ' + W + ' ' + H);
-    while (svg.firstChild) svg.removeChild(svg.firstChild);
-    var x = function (t) { return pad + (t - tmin) / (tmax - tmin || 1) * (W - 2 * pad); };
-    var y = function (s) { return H - 16 - (s - smin) / (smax - smin) * (H - 26); };
-    function el(tag, a, text) {
-      var n = document.createElementNS(ns, tag);
-      for (var k in a) n.setAttribute(k, a[k]);
-      if (text) n.textContent = text;
-      svg.appendChild(n); return n;
+    var W = tlW(), r = window.devicePixelRatio || 1;
+    tlBars = document.createElement('canvas');
+    tlBars.width = W * r; tlBars.height = TH * r;
+    var g = tlBars.getContext('2d');
+    g.scale(r, r);
+    g.fillStyle = '#fff'; g.fillRect(0, 0, W, TH);
+    g.strokeStyle = '#7d8a96'; g.fillStyle = '#45525e'; g.lineWidth = 1; g.font = '10px system-ui,sans-serif';
+    g.beginPath(); g.moveTo(TPAD, TH - 12); g.lineTo(W - TPAD, TH - 12); g.stroke();
+    var every = Math.max(1, Math.ceil((tmax - tmin) / 86400 / Math.max(1, W / 70))); /* day labels that fit */
+    for (var d = Math.ceil(tmin / 86400) * 86400, n = 0; d <= tmax; d += 86400, n++) {
+      g.beginPath(); g.moveTo(tlX(d), TH - 12); g.lineTo(tlX(d), TH - 8); g.stroke();
+      if (n % every === 0) g.fillText(iso(d).slice(0, 10), tlX(d) + 2, TH - 1);
     }
-    el('line', { class: 'axis', x1: pad, x2: W - pad, y1: H - 12, y2: H - 12 });
-    for (var d = Math.ceil(tmin / 86400) * 86400; d <= tmax; d += 86400) {
-      el('line', { class: 'axis', x1: x(d), x2: x(d), y1: H - 12, y2: H - 8 });
-      el('text', { x: x(d) + 2, y: H - 1 }, iso(d).slice(0, 10));
-    }
-    D.enc.forEach(function (e, i) {
-      var r = el('line', {
-        class: 'cand' + (isShown[i] ? '' : ' out'), stroke: color(e.score), 'data-i': i,
-        x1: x(e.start_unix), x2: Math.max(x(e.end_unix), x(e.start_unix) + 2), y1: y(e.score), y2: y(e.score)
+    g.lineWidth = 2;
+    [0, 1].forEach(function (pass) { /* one path a colour: a stroke a bar would take seconds for a month */
+      g.globalAlpha = pass ? 1 : 0.12;
+      var paths = {};
+      D.enc.forEach(function (e, i) {
+        if (isShown[i] !== pass) return;
+        var x0 = tlX(e.start_unix), y = tlY(e.score), c = color(e.score);
+        var pa = paths[c] || (paths[c] = new Path2D());
+        pa.moveTo(x0, y); pa.lineTo(Math.max(tlX(e.end_unix), x0 + 2), y);
       });
-      r.addEventListener('click', function () { openPanel(i); });
+      Object.keys(paths).forEach(function (c) { g.strokeStyle = c; g.stroke(paths[c]); });
     });
-    tlX = x;
-    tlCursor = el('line', { class: 'cursor', x1: x(cursor), x2: x(cursor), y1: 0, y2: H - 12 });
+    g.globalAlpha = 1;
+    drawCursor();
+  }
+  function drawCursor() {
+    var c = $('timeline'), W = tlW(), r = window.devicePixelRatio || 1;
+    if (c.width !== W * r || c.height !== TH * r) { c.width = W * r; c.height = TH * r; }
+    var g = c.getContext('2d');
+    g.setTransform(1, 0, 0, 1, 0, 0);
+    g.drawImage(tlBars, 0, 0);
+    g.scale(r, r);
+    g.strokeStyle = '#c0392b'; g.lineWidth = 1.5;
+    g.beginPath(); g.moveTo(tlX(cursor), 0); g.lineTo(tlX(cursor), TH - 12); g.stroke();
+  }
+  /* A click picks the kept bar nearest to it (within a few pixels). */
+  $('timeline').addEventListener('click', function (ev) {
+    var rc = this.getBoundingClientRect(), px = ev.clientX - rc.left, py = ev.clientY - rc.top, best = -1, bd = 25;
+    shown.forEach(function (i) {
+      var e = D.enc[i], x0 = tlX(e.start_unix), x1 = Math.max(tlX(e.end_unix), x0 + 2);
+      var dx = px < x0 ? x0 - px : px > x1 ? px - x1 : 0, dy = py - tlY(e.score), d = dx * dx + dy * dy;
+      if (d < bd) { bd = d; best = i; }
+    });
+    if (best >= 0) select(best, true);
+  });
+  function underWay(e, t) { return e.start_unix - 3600 <= t && t <= e.end_unix + 3600; }
+  function styleMarkers() {
+    drawn.forEach(function (i) {
+      var on = underWay(D.enc[i], cursor), m = markers[i];
+      if (m) m.setStyle({ radius: on ? 10 : 6, weight: on || i === selected ? 3 : 1, color: i === selected ? '#000' : '#222' });
+    });
   }
   /* The slider's time: candidates under way then (within an hour) stand out on the map. */
   function setCursor(t) {
     cursor = t;
     var active = 0;
-    D.enc.forEach(function (e, i) {
-      var on = e.start_unix - 3600 <= t && t <= e.end_unix + 3600;
-      if (on && isShown[i]) active++;
-      if (markers[i]) markers[i].setStyle({ radius: on ? 10 : 6, weight: on ? 3 : 1 });
-    });
+    shown.forEach(function (i) { if (underWay(D.enc[i], t)) active++; });
+    styleMarkers();
     $('t-label').textContent = iso(t) + ' UTC, ' + active + ' under way';
-    if (tlCursor) { tlCursor.setAttribute('x1', tlX(t)); tlCursor.setAttribute('x2', tlX(t)); } /* bars stay */
+    if (tlBars) drawCursor(); /* bars stay */
     else drawTimeline();
   }
   slider.addEventListener('input', function () { setCursor(+slider.value); });
@@ -486,7 +715,7 @@
       if (v >= tmax) { clearInterval(tTimer); tTimer = null; $('t-play').innerHTML = '&#9654;'; }
     }, 50);
   });
-  window.addEventListener('resize', drawTimeline);
+  window.addEventListener('resize', function () { if (tlBars) drawTimeline(); });
 
   /* ---- export of the filtered selection, made in the page ---- */
   var CSV_COLS = ['id', 'mmsi_a', 'mmsi_b', 'start', 'end', 'duration_s', 'score', 'flag_a', 'flag_b', 'name_a', 'name_b',
@@ -509,7 +738,7 @@
     return JSON.stringify({
       type: 'FeatureCollection',
       features: sel.map(function (e) {
-        return { type: 'Feature', geometry: { type: 'Point', coordinates: [e.mean_lon, e.mean_lat] }, properties: e };
+        return { type: 'Feature', geometry: { type: 'Point', coordinates: [e.mean_lon, e.mean_lat] }, properties: e.props() };
       })
     }) + '\n';
   }
@@ -543,24 +772,42 @@
   if ('ev' in hash) $('f-ev').value = hash.ev;
   if ('kinds' in hash) KINDS.forEach(function (k) { if (hash.kinds.split(',').indexOf(k) < 0) setKind(k, false); });
   if ('area' in hash) area = hash.area.split(',').map(Number);
+  if ('size' in hash && [50, 100, 200, 500].indexOf(+hash.size) >= 0) { pageSize = +hash.size; $('p-size').value = hash.size; }
   setArea(area && area.length === 4 && area.every(isFinite) ? area : null);
+  if ('sort' in hash) { var so = hash.sort.split('.'); sortBy(so[0], so[1] === 'asc' ? 'asc' : 'desc'); }
+  if ('page' in hash) goPage((+hash.page || 1) - 1);
   setCursor(tmin);
+  if ('select' in hash) select(+hash.select, true);
   if (hash.export === 'csv' || hash.export === 'geojson') $('tc-export').textContent = exportText(hash.export);
 
   /* ---- #selftest ---- */
   if ('selftest' in hash) {
     var res = [];
     try {
-      var sc = Array.prototype.findIndex.call(ths, function (h) { return h.getAttribute('data-key') === 'score'; });
-      sortBy(sc, 'desc');
-      var v = Array.prototype.map.call(table.tBodies[0].rows, function (r) { return parseFloat(r.cells[sc].getAttribute('data-v')); });
-      var rs = table.tBodies[0].rows;
-      for (var k = 1; k < v.length; k++) {
-        if (v[k] > v[k - 1]) res.push('not sorted by score at row ' + k);
-        if (v[k] === v[k - 1] && +rs[k].getAttribute('data-i') < +rs[k - 1].getAttribute('data-i')) res.push('tie out of order at row ' + k);
+      /* sorted by score over all the kept candidates, the page shown from the top of that order */
+      var saveKey = sortKey, saveDir = sortDir, savePage = page;
+      sortBy('score', 'desc');
+      for (var k = 1; k < view.length; k++) {
+        var p0 = D.enc[view[k - 1]].score, p1 = D.enc[view[k]].score;
+        if (p1 > p0 || (p1 === p0 && view[k] < view[k - 1])) { res.push('not sorted by score at ' + k); break; }
+      }
+      var rs = tbody.rows, sc = Array.prototype.findIndex.call(ths, function (h) { return h.getAttribute('data-key') === 'score'; });
+      if (rs.length !== Math.min(view.length, pageSize)) res.push(rs.length + ' rows on the first page');
+      for (k = 0; k < rs.length; k++)
+        if (+rs[k].getAttribute('data-i') !== view[k] || parseFloat(rs[k].cells[sc].getAttribute('data-v')) !== D.enc[view[k]].score)
+          { res.push('row ' + k + ' is not the view\'s'); break; }
+      if (view.length > pageSize) { /* the next page holds the next rows */
+        $('p-next').click();
+        if (+tbody.rows[0].getAttribute('data-i') !== view[pageSize]) res.push('page 2 does not start at row ' + (pageSize + 1));
+      }
+      sortBy(saveKey, saveDir); goPage(savePage);
+      if (shown.length) { /* a row clicked selects its pair: its panel, or its details */
+        var s0i = view[page * pageSize];
+        tbody.rows[0].click();
+        if (selected !== s0i || !(($('panel-' + s0i) || {}).open || /#/.test($('selected').textContent))) res.push('row click did not select');
       }
       var first = document.querySelector('details.enc');
-      if (first) {
+      if (first && D.tracks[first.getAttribute('data-i')]) {
         first.open = true; initTrack(first);
         if (hasL && !first.querySelector('.trackmap .leaflet-pane')) res.push('track map not drawn');
         if (hasL && first._tcShow) {
@@ -598,6 +845,7 @@
     document.body.setAttribute('data-selftest', res.length ? res.join('; ') : 'ok');
   }
   document.body.setAttribute('data-ev-shown', evShown());
+  document.body.setAttribute('data-load-ms', String(Math.round(performance.now()))); /* since navigation began */
   document.body.setAttribute('data-ready', '1');
   flush();
 })();
