@@ -35,8 +35,8 @@ static void oc_destroy(void *state) {
     tc_ocl_inset *in = &s->in[i];
     if (in->written)
       clReleaseEvent(in->written);
-    cl_mem *m[] = {&in->cell, &in->pos, &in->slot, &in->boff};
-    for (int j = 0; j < 4; j++)
+    cl_mem *m[] = {&in->cell, &in->pos, &in->slot, &in->boff, &in->ux, &in->uy, &in->uz};
+    for (int j = 0; j < 7; j++)
       if (*m[j])
         clReleaseMemObject(*m[j]);
     free(in->hcell);
@@ -74,6 +74,8 @@ static tc_status pick_work_group(tc_ocl *s, tc_err *err) {
   size_t wg = WG_MAX < s->dev.max_work_group ? WG_MAX : s->dev.max_work_group;
   for (int i = 0; i < TC_K_COUNT; i++) {
     size_t kw = 0;
+    if (!s->k[i]) /* a kernel this program lacks (tc_stage without fp64) */
+      continue;
     TC_CL_TRY(err, clGetKernelWorkGroupInfo(s->k[i], s->dev.device_id, CL_KERNEL_WORK_GROUP_SIZE,
                                             sizeof kw, &kw, NULL));
     if (kw < wg)
@@ -128,7 +130,7 @@ static tc_status set_geometry(tc_ocl *s, double dist_m, tc_err *err) {
 /* Device bytes per position of a sub-batch: two input sets, and for the cell search
  * keys, ranks, sorted copies and up to four buckets with their scan sums. */
 static size_t bytes_per_position(const tc_ocl *s) {
-  size_t in = 2 * (16 + s->rsize);
+  size_t in = 2 * (16 + s->rsize + (s->dev_stage ? 24 : 0)); /* device staging: + unit vectors */
   return s->allpairs ? in + 8 : in + 4 + 4 + 16 + s->rsize + 4 + 16 + 2;
 }
 
@@ -188,6 +190,13 @@ static tc_status force_max_alloc(tc_ocl *s, tc_err *err) {
   return TC_OK;
 }
 
+/* TRAJCORR_CL_HOST_STAGE=1 stages on the host as a device without fp64 must, so the
+ * tests compare both stagings on one device. */
+static int host_stage_forced(void) {
+  const char *v = getenv("TRAJCORR_CL_HOST_STAGE");
+  return v && *v && strcmp(v, "0");
+}
+
 static tc_status oc_create_common(const tc_backend_config *cfg, int allpairs, void **state,
                                   tc_err *err) {
   tc_status st = TC_OK;
@@ -222,7 +231,10 @@ static tc_status oc_create_common(const tc_backend_config *cfg, int allpairs, vo
   TC_CL_TRY_RC(err, rc, "clCreateCommandQueue");
   s->xq = clCreateCommandQueue(s->ctx, s->dev.device_id, props, &rc);
   TC_CL_TRY_RC(err, rc, "clCreateCommandQueue");
+  s->dev_stage = s->dev.fp64 && !host_stage_forced();
   for (int i = 0; i < TC_K_COUNT; i++) {
+    if (i == TC_K_STAGE && !s->dev.fp64)
+      continue;
     s->k[i] = clCreateKernel(s->prog, tc_ocl_kernel_names[i], &rc);
     if (rc != CL_SUCCESS) {
       st = tc_cl_fail(err, rc, "clCreateKernel", __FILE__, __LINE__);

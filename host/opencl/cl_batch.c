@@ -21,13 +21,14 @@
 #define MAX_LEVELS TC_OCL_MAX_LEVELS
 #define MAX_PENDING TC_OCL_MAX_PENDING
 #define kname tc_ocl_kernel_names
-enum { K_KEYS, K_SCAN, K_ADD, K_SCATTER, K_NEIGH, K_ALLPAIRS };
+enum { K_KEYS, K_SCAN, K_ADD, K_SCATTER, K_NEIGH, K_ALLPAIRS, K_STAGE };
 enum { P_KEYS, P_SORT, P_PAIRS, P_WRITE, P_READ };
 typedef tc_ocl ocl;
 typedef tc_ocl_inset inset;
 
 const char *const tc_ocl_kernel_names[TC_K_COUNT] = {
-    "tc_cell_keys", "tc_scan_block", "tc_scan_add", "tc_scatter", "tc_neigh", "tc_allpairs"};
+    "tc_cell_keys", "tc_scan_block", "tc_scan_add", "tc_scatter", "tc_neigh", "tc_allpairs",
+    "tc_stage"};
 
 /* ---- small helpers ---------------------------------------------------------- */
 
@@ -185,12 +186,24 @@ static tc_status stage_write(ocl *s, const tc_grid_block *blk, tc_cl_batch b, in
     clReleaseEvent(in->written);
     in->written = NULL;
   }
-  if (n > in->cap) {
-    size_t old = in->cap;
-    in->cap = 0;
+  if (n > in->dcap) { /* what the screen reads, on the device: cells and offsets */
+    size_t old = in->dcap;
+    in->dcap = 0;
     if ((st = tc_ocl_remake(s, &in->cell, old * 16, n * 16, "cells", err)) != TC_OK ||
         (st = tc_ocl_remake(s, &in->pos, old * s->rsize, n * s->rsize, "offsets", err)) != TC_OK)
       goto cleanup;
+    in->dcap = n;
+  }
+  if (s->dev_stage && n > in->ucap) { /* the unit vectors they are made from */
+    size_t old = in->ucap;
+    in->ucap = 0;
+    if ((st = tc_ocl_remake(s, &in->ux, old * 8, n * 8, "unit vectors", err)) != TC_OK ||
+        (st = tc_ocl_remake(s, &in->uy, old * 8, n * 8, "unit vectors", err)) != TC_OK ||
+        (st = tc_ocl_remake(s, &in->uz, old * 8, n * 8, "unit vectors", err)) != TC_OK)
+      goto cleanup;
+    in->ucap = n;
+  }
+  if (!s->dev_stage && n > in->cap) { /* host staging arrays */
     int32_t *hc = realloc(in->hcell, n * 16);
     if (hc)
       in->hcell = hc;
@@ -222,15 +235,29 @@ static tc_status stage_write(ocl *s, const tc_grid_block *blk, tc_cl_batch b, in
     in->slot_cap = ns;
   }
   double t0 = now_s();
-  in->nbuckets = tc_cl_stage(blk, b, s->cell, s->single, in->hcell, in->hpos, in->hslot,
-                             in->hboff, s->threads);
-  s->info.t_stage += now_s() - t0;
-  s->info.bytes_up += n * 16 + n * s->rsize + 2 * ns * 4;
-  cl_event *e1 = prof_slot(s, P_WRITE);
-  TC_CL_TRY(err, clEnqueueWriteBuffer(s->xq, in->cell, CL_FALSE, 0, n * 16, in->hcell, 0, NULL, e1));
-  cl_event *e2 = prof_slot(s, P_WRITE);
-  TC_CL_TRY(err, clEnqueueWriteBuffer(s->xq, in->pos, CL_FALSE, 0, n * s->rsize, in->hpos, 0, NULL,
-                                      e2));
+  size_t a = blk->off[b.s0];
+  in->nslots = b.s1 - b.s0;
+  if (s->dev_stage) {
+    /* the block's unit vectors as they are: no host pass over the positions, 24 bytes a
+     * position up instead of 16 + 32 (kernels/stage.cl makes cells and offsets) */
+    in->nbuckets = tc_cl_stage_offsets(blk, b, in->hslot, in->hboff);
+    s->info.t_stage += now_s() - t0;
+    s->info.bytes_up += n * 24 + 2 * ns * 4;
+    const double *u[3] = {blk->x + a, blk->y + a, blk->z + a};
+    cl_mem d[3] = {in->ux, in->uy, in->uz};
+    for (int k = 0; k < 3; k++)
+      TC_CL_TRY(err, clEnqueueWriteBuffer(s->xq, d[k], CL_FALSE, 0, n * 8, u[k], 0, NULL,
+                                          prof_slot(s, P_WRITE)));
+  } else {
+    in->nbuckets = tc_cl_stage(blk, b, s->cell, s->single, in->hcell, in->hpos, in->hslot,
+                               in->hboff, s->threads);
+    s->info.t_stage += now_s() - t0;
+    s->info.bytes_up += n * 16 + n * s->rsize + 2 * ns * 4;
+    TC_CL_TRY(err, clEnqueueWriteBuffer(s->xq, in->cell, CL_FALSE, 0, n * 16, in->hcell, 0, NULL,
+                                        prof_slot(s, P_WRITE)));
+    TC_CL_TRY(err, clEnqueueWriteBuffer(s->xq, in->pos, CL_FALSE, 0, n * s->rsize, in->hpos, 0,
+                                        NULL, prof_slot(s, P_WRITE)));
+  }
   TC_CL_TRY(err, clEnqueueWriteBuffer(s->xq, in->slot, CL_FALSE, 0, ns * 4, in->hslot, 0, NULL,
                                       NULL));
   TC_CL_TRY(err, clEnqueueWriteBuffer(s->xq, in->boff, CL_FALSE, 0, ns * 4, in->hboff, 0, NULL,
@@ -302,6 +329,14 @@ static tc_status compute(ocl *s, int set, size_t n, size_t base, tc_err *err) {
   inset *in = &s->in[set];
   cl_uint un = (cl_uint)n;
   s->info.batches++;
+  if (s->dev_stage) {
+    cl_uint uns = (cl_uint)in->nslots;
+    cl_double cell = s->cell;
+    if ((st = args(s->k[K_STAGE], kname[K_STAGE], err, 9, A(in->ux), A(in->uy), A(in->uz), A(un),
+                   A(in->slot), A(uns), A(cell), A(in->cell), A(in->pos))) != TC_OK ||
+        (st = launch(s, K_STAGE, n, &in->written, P_KEYS, err)) != TC_OK)
+      return st;
+  }
   if (!s->allpairs) {
     size_t nb = in->nbuckets, groups = (n + s->wg - 1) / s->wg;
     if (n > s->work_cap) {

@@ -10,23 +10,31 @@
 #define TC_OCL_MAX_LEVELS 8
 #define TC_OCL_MAX_PENDING 128
 
-enum { TC_K_KEYS, TC_K_SCAN, TC_K_ADD, TC_K_SCATTER, TC_K_NEIGH, TC_K_ALLPAIRS, TC_K_COUNT };
+/* TC_K_STAGE exists only in a program built with fp64 (kernels/stage.cl). */
+enum { TC_K_KEYS, TC_K_SCAN, TC_K_ADD, TC_K_SCATTER, TC_K_NEIGH, TC_K_ALLPAIRS, TC_K_STAGE, TC_K_COUNT };
 extern const char *const tc_ocl_kernel_names[TC_K_COUNT];
 
-/* One set of sub-batch inputs; two let the next transfer overlap this compute. */
+/* One set of sub-batch inputs; two let the next transfer overlap this compute. With
+ * device staging, ux/uy/uz receive the block's unit vectors and cell/pos are filled on
+ * the device; else cell/pos are written from hcell/hpos. */
 typedef struct {
   cl_mem cell, pos, slot, boff;
+  cl_mem ux, uy, uz;
+  size_t ucap;          /* positions ux/uy/uz hold */
+  size_t dcap;          /* positions cell/pos hold */
   int32_t *hcell;
   void *hpos;
   uint32_t *hslot, *hboff;
   size_t cap, slot_cap; /* positions, grid-time offsets */
   size_t nbuckets;      /* hash buckets of the sub-batch held */
+  size_t nslots;        /* its grid times */
   cl_event written;     /* last write into this set */
 } tc_ocl_inset;
 
 typedef struct tc_ocl {
   int allpairs, single, profile, threads;
   int decide;             /* lists are decided (tc_backend_config.decide) */
+  int dev_stage;          /* cells and offsets computed on the device (fp64 devices) */
   tc_cl_device_info dev;
   cl_context ctx;
   cl_program prog;
