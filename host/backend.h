@@ -34,7 +34,7 @@ typedef struct {
   size_t *off;            /* [nslots+1] */
   uint32_t *vid;          /* vessel index (the engine's vessels, in mmsi order) */
   double *lat, *lon;      /* degrees */
-  double *x, *y, *z;      /* unit vectors (may be filled by the backend) */
+  double *x, *y, *z;      /* unit vectors (tc_unit_vec_fast, filled by the grid; every backend reads them) */
 } tc_grid_block;
 
 /* Candidate pairs: indices of two positions of the same grid time, p < q.
@@ -85,6 +85,7 @@ typedef struct {
   double t_keys, t_sort, t_pairs, t_write, t_read; /* device, from profiling events */
   uint64_t bytes_up, bytes_down; /* host to device, device to host */
   int decided;                  /* the device made the exact decision (close pairs + band) */
+  int device_stage;             /* positions staged on the device (unit vectors up) */
   uint64_t listed, band;        /* pairs read back; of them, the band's left to the host */
   int devices;                  /* devices used (--device all or a list) */
   uint64_t blocks, batches, split_blocks, retries, splits;

@@ -83,6 +83,7 @@ static tc_grid_block mixed_block(size_t per) {
   op_add_slot(&b, OP_STACKED, 1, 5); /* a lone vessel */
   op_add_slot(&b, OP_POLES, per, 6);
   op_add_slot(&b, OP_STACKED, per / 8, 7);
+  op_fill_unit(&b);
   return b;
 }
 
@@ -115,6 +116,54 @@ static void both_backends(int single) {
 
 Test(opencl, double_both_backends) { both_backends(0); }
 Test(opencl, single_both_backends) { both_backends(1); }
+
+/* The positions staged on the device (kernels/stage.cl, fp64 devices) and on the host
+ * (cl_stage.c, devices without fp64; TRAJCORR_CL_HOST_STAGE=1 forces it) are the same
+ * cells and offsets to the bit, so every list, plain and decided, double and single, is
+ * the same; and the device's staging moves fewer bytes up. */
+Test(opencl, device_staging_equals_host_staging) {
+  need_opencl();
+  tc_grid_block b = mixed_block(2000);
+  const char *names[] = {"opencl", "opencl-allpairs"};
+  for (int k = 0; k < 2; k++)
+    for (int mode = 0; mode < 4; mode++) {
+      tc_backend_config cfg = config(mode & 1);
+      cfg.decide = mode >> 1;
+      const tc_backend_ops *ops = tc_backend_find(names[k]);
+      tc_pairbuf out[2] = {{0}, {0}};
+      uint64_t up[2];
+      int dev_stage[2];
+      for (int host = 0; host < 2; host++) {
+        if (host)
+          setenv("TRAJCORR_CL_HOST_STAGE", "1", 1);
+        void *st = create(names[k], &cfg);
+        unsetenv("TRAJCORR_CL_HOST_STAGE");
+        tc_backend_stats stats = {0};
+        tc_err err = {0};
+        cr_assert_eq(ops->candidates(st, &b, &out[host], &stats, &err), TC_OK, "%s", err.msg);
+        tc_opencl_info info;
+        tc_opencl_get_info(st, &info);
+        up[host] = info.bytes_up;
+        dev_stage[host] = info.device_stage;
+        ops->destroy(st);
+      }
+      char what[96];
+      snprintf(what, sizeof what, "%s %s%s: device vs host staging", names[k],
+               mode & 1 ? "single" : "double", mode >> 1 ? ", decided" : "");
+      cr_expect(!dev_stage[1], "%s: TRAJCORR_CL_HOST_STAGE=1 should stage on the host", what);
+      if (dev_stage[0]) /* 24 bytes a position against 16 + 32 (double) or 16 + 16 (single) */
+        cr_expect_lt(up[0], mode & 1 ? up[1] * 4 / 5 : up[1] * 2 / 3, "%s: %llu vs %llu bytes up", what,
+                     (unsigned long long)up[0], (unsigned long long)up[1]);
+      same_lists(&out[0], &out[1], what);
+      for (int h = 0; h < 2; h++) /* the flags of a decided list too */
+        for (size_t i = 0; i < out[h].n; i++)
+          out[h].p[i] = out[h].p[i] ^ (out[h].q[i] & TC_PAIR_BAND);
+      same_lists(&out[0], &out[1], what);
+      tc_pairbuf_free(&out[0]);
+      tc_pairbuf_free(&out[1]);
+    }
+  tc_grid_block_free(&b);
+}
 
 /* A tiny pair buffer: the count overflows and the pair kernel reruns, same list. */
 Test(opencl, overflow_retry) {
@@ -153,6 +202,7 @@ Test(opencl, budget_sub_batches_and_splits) {
   for (int j = 0; j < 24; j++)
     op_add_slot(&b, j % 3 == 2 ? OP_STACKED : (op_kind)(j % 4), j % 3 == 2 ? 200 : 800,
                 100 + (uint64_t)j);
+  op_fill_unit(&b);
   const char *names[] = {"opencl", "opencl-allpairs"};
   for (int k = 0; k < 2; k++) {
     tc_backend_config cfg = config(0);
@@ -186,6 +236,7 @@ Test(opencl, overflow_beyond_budget_is_an_error) {
   b.s0 = 1700000000;
   b.slot = 600;
   op_add_slot(&b, OP_STACKED, 2000, 9);
+  op_fill_unit(&b);
   tc_backend_config cfg = config(0);
   cfg.device_memory = 1u << 20;
   const tc_backend_ops *ops = tc_backend_find("opencl");
@@ -204,7 +255,6 @@ Test(opencl, overflow_beyond_budget_is_an_error) {
 Test(opencl, agrees_with_openmp) {
   need_opencl();
   tc_grid_block b = mixed_block(1500);
-  op_fill_unit(&b);
   tc_backend_config cfg = config(0);
   tc_pairbuf o = {0}, c = {0};
   tc_backend_stats so = {0}, sc = {0};
@@ -568,6 +618,7 @@ static void add_threshold_slot(tc_grid_block *b, double dist_m) {
     b->lon[a + 2 * i] = lon0;
     b->lon[a + 2 * i + 1] = lon0 + dlon;
   }
+  op_fill_unit(b);
 }
 
 /* A decided list: every unflagged pair is within dist by the spec's haversine, every

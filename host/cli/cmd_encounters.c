@@ -199,7 +199,7 @@ static void print_device_profile(const char *backend, const tc_device_profile *d
   fprintf(stderr,
           "profile %s%s: startup %.3f s (context %.3f s, program %.3f s: %s%s); host: stage %.3f s, "
           "wait %.3f s; device: keys %.3f s, sort %.3f s, pairs %.3f s, write %.3f s, read %.3f s; "
-          "moved %.1f MB up, %.1f MB down; %s %llu pairs back, %llu of them to the host's exact "
+          "moved %.1f MB up (staged on the %s), %.1f MB down (%.1f B a pair); %s %llu pairs back, %llu of them to the host's exact "
           "test; %llu blocks (%llu split), %llu sub-batches, %llu "
           "retries, %llu splits; largest buffer %.1f MB%s, budget %.1f MB\n",
           backend, dev, d->t_context + d->t_program, d->t_context, d->t_program,
@@ -207,7 +207,8 @@ static void print_device_profile(const char *backend, const tc_device_profile *d
           : !strcmp(d->program_from, "built")    ? "cache miss, built"
                                                  : "already built",
           d->cache_written ? ", cached" : "", d->t_stage, d->t_wait, d->t_keys, d->t_sort, d->t_pairs,
-          d->t_write, d->t_read, 1e-6 * (double)d->bytes_up, 1e-6 * (double)d->bytes_down,
+          d->t_write, d->t_read, 1e-6 * (double)d->bytes_up, d->device_stage ? "device" : "host",
+          1e-6 * (double)d->bytes_down, d->listed ? (double)d->bytes_down / (double)d->listed : 0.0,
           d->decided ? "decided on the device:" : "screened on the device:",
           (unsigned long long)d->listed,
           (unsigned long long)(d->decided ? d->band : d->listed),

@@ -251,6 +251,7 @@ static tc_status oc_create_common(const tc_backend_config *cfg, int allpairs, vo
   tc_cl_build_options(s->single, s->dev.fp64, s->info.options, sizeof s->info.options);
   s->info.single = s->single;
   s->info.decide = s->decide;
+  s->info.device_stage = s->dev_stage;
   s->info.work_group = s->wg;
   s->info.budget = s->budget;
   s->info.max_positions = s->nmax;
@@ -290,6 +291,9 @@ static tc_status oc_create_devices(const tc_backend_config *cfg, int allpairs, v
   }
   s->allpairs = allpairs;
   s->decide = s->sub[0]->decide;
+  s->dev_stage = 1;
+  for (int i = 0; i < n; i++) /* "staged on the device" only when every device does */
+    s->dev_stage &= s->sub[i]->dev_stage;
   s->single = 0;
   for (int i = 0; i < n; i++) /* one device in float makes the run's precision float */
     s->single |= s->sub[i]->single;
@@ -397,6 +401,7 @@ static void oc_profile(void *state, tc_device_profile *p) {
   p->bytes_up = i->bytes_up;
   p->bytes_down = i->bytes_down;
   p->decided = s->decide;
+  p->device_stage = s->dev_stage;
   p->listed = i->listed;
   p->band = i->band;
   p->blocks = i->blocks;

@@ -18,6 +18,7 @@ typedef struct {
   char options[128];      /* kernel build options */
   int single;             /* screen in float (asked for, or no fp64 on the device) */
   int decide;             /* lists decided on the device (tc_backend_config.decide) */
+  int device_stage;       /* cells and offsets made on the device from the unit vectors */
   size_t work_group;      /* local size of every kernel */
   size_t budget;          /* device bytes this instance may use */
   size_t max_positions;   /* positions per sub-batch */

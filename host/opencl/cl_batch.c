@@ -511,6 +511,8 @@ tc_status tc_ocl_candidates(ocl *s, const tc_grid_block *blk, tc_pairbuf *out,
   double x0 = s->info.t_write + s->info.t_read;
   out->n = 0;
   out->decided = s->decide;
+  if (blk->n && !(blk->x && blk->y && blk->z))
+    return tc_fail(err, TC_ERR_ARG, "grid block without unit vectors (the grid fills x, y, z)");
   if (blk->n > TC_PAIR_BAND - 1) /* the band flag takes q's top bit */
     return tc_fail(err, TC_ERR_OVERFLOW, "grid block of %zu positions: over 2^31", blk->n);
   if ((st = tc_cl_plan(blk, s->nmax, &plan, &nb, err)) != TC_OK)
