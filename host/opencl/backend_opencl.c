@@ -35,8 +35,8 @@ static void oc_destroy(void *state) {
     tc_ocl_inset *in = &s->in[i];
     if (in->written)
       clReleaseEvent(in->written);
-    cl_mem *m[] = {&in->cell, &in->pos, &in->slot, &in->boff, &in->ux, &in->uy, &in->uz};
-    for (int j = 0; j < 7; j++)
+    cl_mem *m[] = {&in->cell, &in->pos, &in->slot, &in->boff, &in->ux, &in->uy, &in->uz, &in->vid};
+    for (int j = 0; j < 8; j++)
       if (*m[j])
         clReleaseMemObject(*m[j]);
     free(in->hcell);
@@ -45,7 +45,8 @@ static void oc_destroy(void *state) {
     free(in->hboff);
   }
   cl_mem *m[] = {&s->key, &s->rank, &s->scell, &s->spos, &s->sidx,
-                 &s->start, &s->tests, &s->pp, &s->pq, &s->count};
+                 &s->start, &s->tests, &s->pp, &s->pq, &s->count,
+                 &s->rtab, &s->rslot, &s->rp, &s->rq, &s->rcnt};
   for (size_t j = 0; j < sizeof m / sizeof m[0]; j++)
     if (*m[j])
       clReleaseMemObject(*m[j]);
@@ -210,6 +211,10 @@ static tc_status oc_create_common(const tc_backend_config *cfg, int allpairs, vo
   s->profile = cfg->profile != 0;
   s->threads = cfg->threads;
   s->decide = cfg->decide != 0;
+  s->drop_runs = s->decide && cfg->drop_short_runs && cfg->slot > 0;
+  s->slot = cfg->slot;
+  s->merge_gap = cfg->merge_gap;
+  s->min_duration = cfg->min_duration;
   if ((st = tc_cl_device_select(cfg->platform, cfg->device, cfg->device_type, &s->dev, err)))
     goto cleanup;
   s->single = cfg->single_precision || !s->dev.fp64; /* no fp64: float screen, exact recheck */
@@ -364,6 +369,9 @@ static void oc_profile_multi(const tc_ocl *s, tc_device_profile *p) {
     p->t_pairs += d.t_pairs;
     p->t_write += d.t_write;
     p->t_read += d.t_read;
+    p->t_runs += d.t_runs;
+    p->dropped_pairs += d.dropped_pairs;
+    p->dropped_runs += d.dropped_runs;
     p->bytes_up += d.bytes_up;
     p->bytes_down += d.bytes_down;
     p->listed += d.listed;
@@ -398,6 +406,9 @@ static void oc_profile(void *state, tc_device_profile *p) {
   p->t_pairs = i->t_pairs;
   p->t_write = i->t_write;
   p->t_read = i->t_read;
+  p->t_runs = i->t_runs;
+  p->dropped_pairs = i->dropped_pairs;
+  p->dropped_runs = i->dropped_runs;
   p->bytes_up = i->bytes_up;
   p->bytes_down = i->bytes_down;
   p->decided = s->decide;
