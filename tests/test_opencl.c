@@ -838,3 +838,109 @@ Test(opencl, generated_stores_same_csv, .timeout = 300) {
   }
   tr_sh("rm -rf '%s'", dir);
 }
+
+/* ---- runs too short to report, dropped on the device (kernels/runs.cl) ------------ */
+
+/* Vessel b's east offset from a at time t: it drifts east at v past a (200 m north of it)
+ * at tk, and with `back` turns after half of 3 h and passes a again, westwards, at tk +
+ * 3 h (two close runs 2 h apart: one candidate of 4 h, an encounter). */
+static double drift_x(int64_t t, int64_t tk, double v, int back) {
+  double dt = (double)(t - tk), T = 3 * 3600.0;
+  if (!back || dt <= T / 2)
+    return v * dt;
+  return v * (T - dt);
+}
+
+/* Three days, a fix every 5 minutes: a pair moored 100 m apart the whole time (one
+ * encounter across every block and bucket) and 48 pairs that meet once, each somewhere
+ * else (two at the antimeridian, two near the pole) at times that fall anywhere in a
+ * block, some slowly enough to be encounters, most not (runs of 15 min to 2 h). */
+static void meetings(tc_columns *c) {
+  const int64_t t0 = 1700000000 - 1700000000 % 86400, step = 300, days = 3;
+  const int npair = 48;
+  /* 0.23 kn: close for 2.15 h, so 12 or 13 grid times by phase: runs of 1 h 50 or of just
+   * min_duration, the shortest encounter */
+  const double kn = 1852.0 / 3600.0, speeds[] = {0.25, 0.5, 1.0, 2.0, 0.5, 0.23};
+  for (int64_t t = t0; t < t0 + days * 86400; t += step) {
+    tt_fix(c, 100000001, t, 43.1, 5.9);
+  }
+  for (int64_t t = t0; t < t0 + days * 86400; t += step) {
+    double la, lo;
+    tt_offset(43.1, 5.9, 45.0, 100.0, &la, &lo);
+    tt_fix(c, 100000002, t, la, lo);
+  }
+  for (int k = 0; k < npair; k++) {
+    double lat = -60.0 + 2.5 * k, lon = -150.0 + 6.0 * k;
+    if (k < 2) {
+      lat = 10.0 + k;
+      lon = 179.9995; /* b crosses the antimeridian */
+    } else if (k < 4) {
+      lat = 89.95 - 0.02 * k;
+      lon = 30.0 * k;
+    }
+    int64_t tk = t0 + 3 * 3600 + (int64_t)k * 4021; /* all over the three days */
+    double v = speeds[k % 6] * kn;
+    int back = k % 6 == 4;
+    for (int who = 0; who < 2; who++)
+      for (int64_t t = t0; t < t0 + days * 86400; t += step) {
+        double la = lat, lo = lon;
+        if (who) {
+          double x = drift_x(t, tk, v, back), n1, o1;
+          tt_offset(lat, lon, 0.0, 200.0, &n1, &o1);
+          tt_offset(n1, o1, x >= 0 ? 90.0 : 270.0, fabs(x), &la, &lo);
+        }
+        tt_fix(c, 200000000 + 2 * (uint32_t)k + (uint32_t)who, t, la, lo);
+      }
+  }
+}
+
+/* The device drops the close pairs of runs no other close time can join and too short to
+ * report; the encounters, and the close-pair and candidate counts, stay openmp's, with
+ * buckets of an hour, a day and a week, double and single, both searches, and with every
+ * block cut into small sub-batches (TRAJCORR_CL_MAX_ALLOC). */
+Test(opencl, short_runs_dropped_on_device_same_encounters, .timeout = 300) {
+  need_opencl();
+  tc_columns c;
+  tc_columns_init(&c);
+  meetings(&c);
+  tc_params p;
+  tc_params_default(&p);
+  const int64_t buckets[] = {3600, DAY, 7 * DAY};
+  const char *names[] = {"opencl", "opencl-allpairs"};
+  for (int bi = 0; bi < 3; bi++) {
+    tc_encounter_list ref;
+    tc_encounter_list_init(&ref);
+    tc_engine_stats rs = tt_run(&c, buckets[bi], "openmp", 2, &p, &ref);
+    cr_assert_geq(ref.n, 9, "%zu encounters", ref.n);
+    int moored = 0;
+    for (size_t i = 0; i < ref.n; i++)
+      moored |= ref.v[i].mmsi_a == 100000001 && ref.v[i].end - ref.v[i].start > 2 * DAY;
+    cr_assert(moored, "the moored pair should be one encounter of the three days");
+    for (int k = 0; k < 2; k++)
+      for (int mode = 0; mode < 3; mode++) {
+        if (k && mode == 2)
+          continue;
+        tc_params q = p;
+        q.single_precision = mode == 1;
+        tc_encounter_list l;
+        tc_encounter_list_init(&l);
+        if (mode == 2)
+          setenv("TRAJCORR_CL_MAX_ALLOC", "16384", 1);
+        tc_engine_stats st = tt_run(&c, buckets[bi], names[k], 2, &q, &l);
+        unsetenv("TRAJCORR_CL_MAX_ALLOC");
+        char what[128];
+        snprintf(what, sizeof what, "%s %s, buckets of %lld s", names[k],
+                 mode == 1 ? "single" : mode == 2 ? "double, 16 KiB buffers" : "double",
+                 (long long)buckets[bi]);
+        cr_assert(tt_same(&l, &ref), "%s: %zu vs %zu openmp encounters", what, l.n, ref.n);
+        cr_expect_eq(st.close_pairs, rs.close_pairs, "%s: close pairs", what);
+        cr_expect_eq(st.candidates, rs.candidates, "%s: candidates", what);
+        if (buckets[bi] >= DAY && mode != 2) /* sub-batches long enough for complete runs */
+          cr_expect_gt(st.backend.dropped_runs, 10, "%s: %llu runs dropped on the device", what,
+                       (unsigned long long)st.backend.dropped_runs);
+        tc_encounter_list_free(&l);
+      }
+    tc_encounter_list_free(&ref);
+  }
+  tc_columns_free(&c);
+}
