@@ -131,7 +131,8 @@ static tc_status set_geometry(tc_ocl *s, double dist_m, tc_err *err) {
 /* Device bytes per position of a sub-batch: two input sets, and for the cell search
  * keys, ranks, sorted copies and up to four buckets with their scan sums. */
 static size_t bytes_per_position(const tc_ocl *s) {
-  size_t in = 2 * (16 + s->rsize + (s->dev_stage ? 24 : 0)); /* device staging: + unit vectors */
+  /* device staging: + unit vectors; runs dropped on the device: + vessel indices */
+  size_t in = 2 * (16 + s->rsize + (s->dev_stage ? 24 : 0) + (s->drop_runs ? 4 : 0));
   return s->allpairs ? in + 8 : in + 4 + 4 + 16 + s->rsize + 4 + 16 + 2;
 }
 
@@ -198,6 +199,13 @@ static int host_stage_forced(void) {
   return v && *v && strcmp(v, "0");
 }
 
+/* TRAJCORR_CL_DROP_RUNS=0 sends every close pair back (cl_runs.c off), to measure what
+ * dropping the short runs on the device gains. */
+static int drop_runs_off(void) {
+  const char *v = getenv("TRAJCORR_CL_DROP_RUNS");
+  return v && !strcmp(v, "0");
+}
+
 static tc_status oc_create_common(const tc_backend_config *cfg, int allpairs, void **state,
                                   tc_err *err) {
   tc_status st = TC_OK;
@@ -211,7 +219,7 @@ static tc_status oc_create_common(const tc_backend_config *cfg, int allpairs, vo
   s->profile = cfg->profile != 0;
   s->threads = cfg->threads;
   s->decide = cfg->decide != 0;
-  s->drop_runs = s->decide && cfg->drop_short_runs && cfg->slot > 0;
+  s->drop_runs = s->decide && cfg->drop_short_runs && cfg->slot > 0 && !drop_runs_off();
   s->slot = cfg->slot;
   s->merge_gap = cfg->merge_gap;
   s->min_duration = cfg->min_duration;

@@ -28,6 +28,12 @@ tc_status tc_ocl_drop_runs(tc_ocl *s, const tc_grid_block *blk, size_t s0, size_
   size_t tcap = 1024;
   while (tcap < 2 * *m)
     tcap *= 2;
+  /* Room: a device with little memory keeps every pair rather than fail (the buffers are
+   * grown only; each must pass the largest allocation, all of them the budget). */
+  size_t grow = (4 * tcap > s->rtab_cap ? 16 * tcap - 4 * s->rtab_cap : 0) +
+                (*m > s->rpair_cap ? 12 * (*m - s->rpair_cap) : 0);
+  if (16 * (uint64_t)tcap > s->dev.max_alloc || s->used + grow > s->budget)
+    return TC_OK;
   if ((st = tc_ocl_ensure(s, &s->rtab, &s->rtab_cap, 4 * tcap, 4, "run groups", err)) ||
       (st = tc_ocl_ensure(s, &s->rslot, &s->rpair_cap, *m, 4, "run slots", err)))
     return st;
