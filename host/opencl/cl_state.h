@@ -73,7 +73,7 @@ typedef struct tc_ocl {
   int nsub;
 } tc_ocl;
 
-/* cl_batch.c's helpers for the other steps of a sub-batch (cl_runs.c). */
+/* cl_exec.c: the low-level steps of a sub-batch. */
 #define A(x) sizeof(x), (const void *)&(x)
 #define L(bytes) (size_t)(bytes), (const void *)NULL
 tc_status tc_ocl_args(cl_kernel k, const char *name, tc_err *err, int n, ...);
@@ -82,7 +82,10 @@ tc_status tc_ocl_fill_zero(tc_ocl *s, cl_mem m, size_t bytes, tc_err *err);
 tc_status tc_ocl_ensure(tc_ocl *s, cl_mem *m, size_t *cap, size_t need, size_t elem, const char *what,
                         tc_err *err);
 tc_status tc_ocl_wait(tc_ocl *s, tc_err *err); /* clFinish of the compute queue, timed */
+/* The event slot for a profiled command of kind TC_P_* (NULL when not profiling);
+ * tc_ocl_prof_collect adds the completed ones' times to s->info. */
 cl_event *tc_ocl_prof_slot(tc_ocl *s, int kind);
+void tc_ocl_prof_collect(tc_ocl *s);
 
 /* cl_runs.c: after the m pairs of sub-batch [s0, s1) of blk (input set `set`) are in
  * pp/pq and decided, drops on the device the close pairs of runs too short to report
