@@ -26,7 +26,8 @@ static double now_s(void) {
   return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 enum { K_KEYS, K_SCAN, K_ADD, K_SCATTER, K_NEIGH, K_ALLPAIRS, K_STAGE };
-enum { P_KEYS = TC_P_KEYS, P_SORT = TC_P_SORT, P_PAIRS = TC_P_PAIRS, P_WRITE = TC_P_WRITE, P_READ = TC_P_READ };
+enum { P_KEYS = TC_P_KEYS, P_SORT = TC_P_SORT, P_PAIRS = TC_P_PAIRS, P_WRITE = TC_P_WRITE,
+       P_READ = TC_P_READ };
 
 typedef tc_ocl ocl;
 typedef tc_ocl_inset inset;
