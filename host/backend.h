@@ -34,7 +34,7 @@ typedef struct {
   size_t *off;            /* [nslots+1] */
   uint32_t *vid;          /* vessel index (the engine's vessels, in mmsi order) */
   double *lat, *lon;      /* degrees */
-  double *x, *y, *z;      /* unit vectors (may be filled by the backend) */
+  double *x, *y, *z;      /* unit vectors (tc_unit_vec_fast, filled by the grid; every backend reads them) */
 } tc_grid_block;
 
 /* Candidate pairs: indices of two positions of the same grid time, p < q.
@@ -66,12 +66,21 @@ typedef struct {
   /* The caller accepts a decided list (tc_pairbuf.decided): a backend that can, lists
    * only the close pairs and the band's (the engine sets it; the op's own tests do not). */
   int decide;
+  /* With decide: the caller links close pairs into runs by spec §4 with these grid, merge
+   * and duration seconds and needs no close pair of a run that is shorter than
+   * min_duration and that no other close time can join; a device may drop those pairs,
+   * counting them (tc_backend_stats.dropped_*). 0: every close pair comes back. */
+  int drop_short_runs;
+  int64_t slot, merge_gap, min_duration;
 } tc_backend_config;
 
 typedef struct {
   uint64_t candidates;    /* pairs screened in */
   uint64_t tests;         /* distance tests made by the screen */
   uint64_t band;          /* pairs of a decided list left to the host's exact test */
+  /* close pairs a device did not send back, and the runs they made: runs too short to
+   * report that no other close time can join (tc_backend_config.drop_short_runs) */
+  uint64_t dropped_pairs, dropped_runs;
   double t_cand, t_transfer; /* seconds, for --profile */
 } tc_backend_stats;
 
@@ -82,10 +91,12 @@ typedef struct {
   const char *program_from;     /* "disk cache", "built" or "process" */
   int cache_written;            /* a build was stored in the disk cache */
   double t_stage, t_wait;       /* host: staging sub-batches, waiting on the device */
-  double t_keys, t_sort, t_pairs, t_write, t_read; /* device, from profiling events */
+  double t_keys, t_sort, t_pairs, t_write, t_read, t_runs; /* device, from profiling events */
   uint64_t bytes_up, bytes_down; /* host to device, device to host */
   int decided;                  /* the device made the exact decision (close pairs + band) */
+  int device_stage;             /* positions staged on the device (unit vectors up) */
   uint64_t listed, band;        /* pairs read back; of them, the band's left to the host */
+  uint64_t dropped_pairs, dropped_runs; /* not read back: runs too short to report */
   int devices;                  /* devices used (--device all or a list) */
   uint64_t blocks, batches, split_blocks, retries, splits;
   uint64_t max_alloc, budget;   /* largest buffer allowed; device bytes allowed */

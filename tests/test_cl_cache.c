@@ -369,7 +369,8 @@ Test(cl_cache, cli_profile_line, .timeout = 120) {
     const char *line = strstr(out, "profile opencl: startup ");
     cr_assert_not_null(line, "%s", out);
     cr_expect(strstr(line, "(context ") && strstr(line, want[0]) && strstr(line, want[run]) &&
-                  strstr(line, " MB up, ") && strstr(line, "sub-batches"),
+                  strstr(line, " MB up (staged on the ") && strstr(line, " B a close pair)") &&
+                  strstr(line, "sub-batches"),
               "run %d: %s", run, line);
   }
   snprintf(cmd, sizeof cmd,

@@ -83,6 +83,7 @@ static tc_grid_block mixed_block(size_t per) {
   op_add_slot(&b, OP_STACKED, 1, 5); /* a lone vessel */
   op_add_slot(&b, OP_POLES, per, 6);
   op_add_slot(&b, OP_STACKED, per / 8, 7);
+  op_fill_unit(&b);
   return b;
 }
 
@@ -115,6 +116,54 @@ static void both_backends(int single) {
 
 Test(opencl, double_both_backends) { both_backends(0); }
 Test(opencl, single_both_backends) { both_backends(1); }
+
+/* The positions staged on the device (kernels/stage.cl, fp64 devices) and on the host
+ * (cl_stage.c, devices without fp64; TRAJCORR_CL_HOST_STAGE=1 forces it) are the same
+ * cells and offsets to the bit, so every list, plain and decided, double and single, is
+ * the same; and the device's staging moves fewer bytes up. */
+Test(opencl, device_staging_equals_host_staging) {
+  need_opencl();
+  tc_grid_block b = mixed_block(2000);
+  const char *names[] = {"opencl", "opencl-allpairs"};
+  for (int k = 0; k < 2; k++)
+    for (int mode = 0; mode < 4; mode++) {
+      tc_backend_config cfg = config(mode & 1);
+      cfg.decide = mode >> 1;
+      const tc_backend_ops *ops = tc_backend_find(names[k]);
+      tc_pairbuf out[2] = {{0}, {0}};
+      uint64_t up[2];
+      int dev_stage[2];
+      for (int host = 0; host < 2; host++) {
+        if (host)
+          setenv("TRAJCORR_CL_HOST_STAGE", "1", 1);
+        void *st = create(names[k], &cfg);
+        unsetenv("TRAJCORR_CL_HOST_STAGE");
+        tc_backend_stats stats = {0};
+        tc_err err = {0};
+        cr_assert_eq(ops->candidates(st, &b, &out[host], &stats, &err), TC_OK, "%s", err.msg);
+        tc_opencl_info info;
+        tc_opencl_get_info(st, &info);
+        up[host] = info.bytes_up;
+        dev_stage[host] = info.device_stage;
+        ops->destroy(st);
+      }
+      char what[96];
+      snprintf(what, sizeof what, "%s %s%s: device vs host staging", names[k],
+               mode & 1 ? "single" : "double", mode >> 1 ? ", decided" : "");
+      cr_expect(!dev_stage[1], "%s: TRAJCORR_CL_HOST_STAGE=1 should stage on the host", what);
+      if (dev_stage[0]) /* 24 bytes a position against 16 + 32 (double) or 16 + 16 (single) */
+        cr_expect_lt(up[0], mode & 1 ? up[1] * 4 / 5 : up[1] * 2 / 3, "%s: %llu vs %llu bytes up", what,
+                     (unsigned long long)up[0], (unsigned long long)up[1]);
+      same_lists(&out[0], &out[1], what);
+      for (int h = 0; h < 2; h++) /* the flags of a decided list too */
+        for (size_t i = 0; i < out[h].n; i++)
+          out[h].p[i] = out[h].p[i] ^ (out[h].q[i] & TC_PAIR_BAND);
+      same_lists(&out[0], &out[1], what);
+      tc_pairbuf_free(&out[0]);
+      tc_pairbuf_free(&out[1]);
+    }
+  tc_grid_block_free(&b);
+}
 
 /* A tiny pair buffer: the count overflows and the pair kernel reruns, same list. */
 Test(opencl, overflow_retry) {
@@ -153,6 +202,7 @@ Test(opencl, budget_sub_batches_and_splits) {
   for (int j = 0; j < 24; j++)
     op_add_slot(&b, j % 3 == 2 ? OP_STACKED : (op_kind)(j % 4), j % 3 == 2 ? 200 : 800,
                 100 + (uint64_t)j);
+  op_fill_unit(&b);
   const char *names[] = {"opencl", "opencl-allpairs"};
   for (int k = 0; k < 2; k++) {
     tc_backend_config cfg = config(0);
@@ -186,6 +236,7 @@ Test(opencl, overflow_beyond_budget_is_an_error) {
   b.s0 = 1700000000;
   b.slot = 600;
   op_add_slot(&b, OP_STACKED, 2000, 9);
+  op_fill_unit(&b);
   tc_backend_config cfg = config(0);
   cfg.device_memory = 1u << 20;
   const tc_backend_ops *ops = tc_backend_find("opencl");
@@ -204,7 +255,6 @@ Test(opencl, overflow_beyond_budget_is_an_error) {
 Test(opencl, agrees_with_openmp) {
   need_opencl();
   tc_grid_block b = mixed_block(1500);
-  op_fill_unit(&b);
   tc_backend_config cfg = config(0);
   tc_pairbuf o = {0}, c = {0};
   tc_backend_stats so = {0}, sc = {0};
@@ -568,6 +618,7 @@ static void add_threshold_slot(tc_grid_block *b, double dist_m) {
     b->lon[a + 2 * i] = lon0;
     b->lon[a + 2 * i + 1] = lon0 + dlon;
   }
+  op_fill_unit(b);
 }
 
 /* A decided list: every unflagged pair is within dist by the spec's haversine, every
@@ -786,4 +837,110 @@ Test(opencl, generated_stores_same_csv, .timeout = 300) {
     tr_sh("rm -f '%s/s.h5'", dir);
   }
   tr_sh("rm -rf '%s'", dir);
+}
+
+/* ---- runs too short to report, dropped on the device (kernels/runs.cl) ------------ */
+
+/* Vessel b's east offset from a at time t: it drifts east at v past a (200 m north of it)
+ * at tk, and with `back` turns after half of 3 h and passes a again, westwards, at tk +
+ * 3 h (two close runs 2 h apart: one candidate of 4 h, an encounter). */
+static double drift_x(int64_t t, int64_t tk, double v, int back) {
+  double dt = (double)(t - tk), T = 3 * 3600.0;
+  if (!back || dt <= T / 2)
+    return v * dt;
+  return v * (T - dt);
+}
+
+/* Three days, a fix every 5 minutes: a pair moored 100 m apart the whole time (one
+ * encounter across every block and bucket) and 48 pairs that meet once, each somewhere
+ * else (two at the antimeridian, two near the pole) at times that fall anywhere in a
+ * block, some slowly enough to be encounters, most not (runs of 15 min to 2 h). */
+static void meetings(tc_columns *c) {
+  const int64_t t0 = 1700000000 - 1700000000 % 86400, step = 300, days = 3;
+  const int npair = 48;
+  /* 0.23 kn: close for 2.15 h, so 12 or 13 grid times by phase: runs of 1 h 50 or of just
+   * min_duration, the shortest encounter */
+  const double kn = 1852.0 / 3600.0, speeds[] = {0.25, 0.5, 1.0, 2.0, 0.5, 0.23};
+  for (int64_t t = t0; t < t0 + days * 86400; t += step) {
+    tt_fix(c, 100000001, t, 43.1, 5.9);
+  }
+  for (int64_t t = t0; t < t0 + days * 86400; t += step) {
+    double la, lo;
+    tt_offset(43.1, 5.9, 45.0, 100.0, &la, &lo);
+    tt_fix(c, 100000002, t, la, lo);
+  }
+  for (int k = 0; k < npair; k++) {
+    double lat = -60.0 + 2.5 * k, lon = -150.0 + 6.0 * k;
+    if (k < 2) {
+      lat = 10.0 + k;
+      lon = 179.9995; /* b crosses the antimeridian */
+    } else if (k < 4) {
+      lat = 89.95 - 0.02 * k;
+      lon = 30.0 * k;
+    }
+    int64_t tk = t0 + 3 * 3600 + (int64_t)k * 4021; /* all over the three days */
+    double v = speeds[k % 6] * kn;
+    int back = k % 6 == 4;
+    for (int who = 0; who < 2; who++)
+      for (int64_t t = t0; t < t0 + days * 86400; t += step) {
+        double la = lat, lo = lon;
+        if (who) {
+          double x = drift_x(t, tk, v, back), n1, o1;
+          tt_offset(lat, lon, 0.0, 200.0, &n1, &o1);
+          tt_offset(n1, o1, x >= 0 ? 90.0 : 270.0, fabs(x), &la, &lo);
+        }
+        tt_fix(c, 200000000 + 2 * (uint32_t)k + (uint32_t)who, t, la, lo);
+      }
+  }
+}
+
+/* The device drops the close pairs of runs no other close time can join and too short to
+ * report; the encounters, and the close-pair and candidate counts, stay openmp's, with
+ * buckets of an hour, a day and a week, and with day buckets also in single, by all pairs
+ * and with every block cut into small sub-batches (TRAJCORR_CL_MAX_ALLOC). */
+Test(opencl, short_runs_dropped_on_device_same_encounters, .timeout = 300) {
+  need_opencl();
+  tc_columns c;
+  tc_columns_init(&c);
+  meetings(&c);
+  tc_params p;
+  tc_params_default(&p);
+  const int64_t buckets[] = {3600, DAY, 7 * DAY};
+  const char *names[] = {"opencl", "opencl-allpairs"};
+  for (int bi = 0; bi < 3; bi++) {
+    tc_encounter_list ref;
+    tc_encounter_list_init(&ref);
+    tc_engine_stats rs = tt_run(&c, buckets[bi], "openmp", 2, &p, &ref);
+    cr_assert_geq(ref.n, 9, "%zu encounters", ref.n);
+    int moored = 0;
+    for (size_t i = 0; i < ref.n; i++)
+      moored |= ref.v[i].mmsi_a == 100000001 && ref.v[i].end - ref.v[i].start > 2 * DAY;
+    cr_assert(moored, "the moored pair should be one encounter of the three days");
+    for (int k = 0; k < 2; k++)
+      for (int mode = 0; mode < 3; mode++) {
+        if ((k && mode == 2) || (buckets[bi] != DAY && (k || mode))) /* the rest: day buckets */
+          continue;
+        tc_params q = p;
+        q.single_precision = mode == 1;
+        tc_encounter_list l;
+        tc_encounter_list_init(&l);
+        if (mode == 2)
+          setenv("TRAJCORR_CL_MAX_ALLOC", "16384", 1);
+        tc_engine_stats st = tt_run(&c, buckets[bi], names[k], 2, &q, &l);
+        unsetenv("TRAJCORR_CL_MAX_ALLOC");
+        char what[128];
+        snprintf(what, sizeof what, "%s %s, buckets of %lld s", names[k],
+                 mode == 1 ? "single" : mode == 2 ? "double, 16 KiB buffers" : "double",
+                 (long long)buckets[bi]);
+        cr_assert(tt_same(&l, &ref), "%s: %zu vs %zu openmp encounters", what, l.n, ref.n);
+        cr_expect_eq(st.close_pairs, rs.close_pairs, "%s: close pairs", what);
+        cr_expect_eq(st.candidates, rs.candidates, "%s: candidates", what);
+        if (buckets[bi] >= DAY && mode != 2) /* sub-batches long enough for complete runs */
+          cr_expect_gt(st.backend.dropped_runs, 10, "%s: %llu runs dropped on the device", what,
+                       (unsigned long long)st.backend.dropped_runs);
+        tc_encounter_list_free(&l);
+      }
+    tc_encounter_list_free(&ref);
+  }
+  tc_columns_free(&c);
 }

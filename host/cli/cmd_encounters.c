@@ -195,23 +195,28 @@ static int outputs_distinct(const char *out, const char *meta, const char *with_
  * came from), host and device seconds by step, bytes each way, how blocks were cut. */
 static void print_device_profile(const char *backend, const tc_device_profile *d) {
   char dev[32] = "";
+  uint64_t close = d->listed + d->dropped_pairs; /* the close pairs: read back, or kept back */
   if (d->devices > 1) /* times and bytes are then sums over the devices */
     snprintf(dev, sizeof dev, " (%d devices, summed)", d->devices);
   fprintf(stderr,
           "profile %s%s: startup %.3f s (context %.3f s, program %.3f s: %s%s); host: stage %.3f s, "
-          "wait %.3f s; device: keys %.3f s, sort %.3f s, pairs %.3f s, write %.3f s, read %.3f s; "
-          "moved %.1f MB up, %.1f MB down; %s %llu pairs back, %llu of them to the host's exact "
-          "test; %llu blocks (%llu split), %llu sub-batches, %llu "
-          "retries, %llu splits; largest buffer %.1f MB%s, budget %.1f MB\n",
+          "wait %.3f s; device: keys %.3f s, sort %.3f s, pairs %.3f s, runs %.3f s, write %.3f s, "
+          "read %.3f s; moved %.1f MB up (staged on the %s), %.1f MB down (%.1f B a close pair); "
+          "%s %llu pairs back, %llu of them to the host's exact test, %llu more dropped on the "
+          "device (%llu runs too short to report); %llu blocks (%llu split), %llu sub-batches, "
+          "%llu retries, %llu splits; largest buffer %.1f MB%s, budget %.1f MB\n",
           backend, dev, d->t_context + d->t_program, d->t_context, d->t_program,
           !strcmp(d->program_from, "disk cache") ? "cache hit"
           : !strcmp(d->program_from, "built")    ? "cache miss, built"
                                                  : "already built",
           d->cache_written ? ", cached" : "", d->t_stage, d->t_wait, d->t_keys, d->t_sort, d->t_pairs,
-          d->t_write, d->t_read, 1e-6 * (double)d->bytes_up, 1e-6 * (double)d->bytes_down,
+          d->t_runs, d->t_write, d->t_read, 1e-6 * (double)d->bytes_up,
+          d->device_stage ? "device" : "host", 1e-6 * (double)d->bytes_down,
+          close ? (double)d->bytes_down / (double)close : 0.0,
           d->decided ? "decided on the device:" : "screened on the device:",
           (unsigned long long)d->listed,
           (unsigned long long)(d->decided ? d->band : d->listed),
+          (unsigned long long)d->dropped_pairs, (unsigned long long)d->dropped_runs,
           (unsigned long long)d->blocks, (unsigned long long)d->split_blocks,
           (unsigned long long)d->batches, (unsigned long long)d->retries,
           (unsigned long long)d->splits, 1e-6 * (double)d->max_alloc,

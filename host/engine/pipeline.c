@@ -138,8 +138,12 @@ static tc_status process_range(engine *e, int64_t lo, int64_t hi, tc_err *err) {
     if (s != TC_OK)
       return tc_fail(err, s, "grid positions: out of memory");
     double t1 = now();
+    uint64_t dp = e->stats->backend.dropped_pairs, dr = e->stats->backend.dropped_runs;
     if ((s = e->ops->candidates(e->bstate, &e->blk, &e->cand, &e->stats->backend, err)) != TC_OK)
       return s;
+    /* close pairs the device kept back, of runs it judged too short (bc.drop_short_runs) */
+    e->stats->close_pairs += e->stats->backend.dropped_pairs - dp;
+    tc_runs_add_judged(e->runs[0], e->stats->backend.dropped_runs - dr);
     double t2 = now();
     if ((s = tc_exact_filter(&e->blk, &e->cand, tc_grid_cpu_mmsi(e->grid), p->dist_m, p->threads, e->nshards, &e->close)) != TC_OK)
       return tc_fail(err, s, "exact distance test: out of memory");
@@ -222,6 +226,13 @@ tc_status tc_encounters_run_hooked(const tc_bucket_source *src, const tc_params 
   bc.single_precision = p->single_precision;
   bc.threads = p->threads;
   bc.decide = 1; /* a device that decides sends back close pairs, not candidates */
+  /* ... and may keep back the runs too short to report, which the runs would judge alone
+   * (counted as judged: checkpoints keep the count): not when an MMSI filter skips pairs,
+   * nor in a time part, whose runs at its head go to the edges unjudged */
+  bc.drop_short_runs = !p->mmsi_filter && !hooks->edges;
+  bc.slot = p->slot;
+  bc.merge_gap = p->merge_gap;
+  bc.min_duration = p->min_duration;
   if ((s = ops->create(&bc, &e.bstate, err)) != TC_OK)
     goto cleanup;
   stats->precision = ops->precision ? ops->precision(e.bstate) : "double";

@@ -449,6 +449,7 @@ tc_status tc_edge_runs_push(tc_edge_runs *e, uint64_t key, uint32_t flags, const
 unsigned tc_runs_shard(uint64_t key, unsigned nshards) { return (unsigned)(mix(key) % nshards); }
 
 uint64_t tc_runs_candidates(const tc_runs *r) { return r->judged; }
+void tc_runs_add_judged(tc_runs *r, uint64_t n) { r->judged += n; }
 size_t tc_runs_open(const tc_runs *r) { return r->live; }
 
 /* ---- checkpoints: the open candidates in queue order ---- */

@@ -69,6 +69,8 @@ tc_status tc_runs_judge_times(tc_runs *r, uint64_t key, const tc_close_time *v, 
                               tc_encounter_list *out);
 
 uint64_t tc_runs_candidates(const tc_runs *r); /* candidates judged so far */
+/* Counts n candidates judged elsewhere (a device's runs too short to report). */
+void tc_runs_add_judged(tc_runs *r, uint64_t n);
 size_t tc_runs_open(const tc_runs *r);         /* pairs with an open candidate */
 
 

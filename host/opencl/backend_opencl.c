@@ -35,8 +35,8 @@ static void oc_destroy(void *state) {
     tc_ocl_inset *in = &s->in[i];
     if (in->written)
       clReleaseEvent(in->written);
-    cl_mem *m[] = {&in->cell, &in->pos, &in->slot, &in->boff};
-    for (int j = 0; j < 4; j++)
+    cl_mem *m[] = {&in->cell, &in->pos, &in->slot, &in->boff, &in->ux, &in->uy, &in->uz, &in->vid};
+    for (int j = 0; j < 8; j++)
       if (*m[j])
         clReleaseMemObject(*m[j]);
     free(in->hcell);
@@ -45,7 +45,8 @@ static void oc_destroy(void *state) {
     free(in->hboff);
   }
   cl_mem *m[] = {&s->key, &s->rank, &s->scell, &s->spos, &s->sidx,
-                 &s->start, &s->tests, &s->pp, &s->pq, &s->count};
+                 &s->start, &s->tests, &s->pp, &s->pq, &s->count,
+                 &s->rtab, &s->rslot, &s->rp, &s->rq, &s->rcnt};
   for (size_t j = 0; j < sizeof m / sizeof m[0]; j++)
     if (*m[j])
       clReleaseMemObject(*m[j]);
@@ -74,6 +75,8 @@ static tc_status pick_work_group(tc_ocl *s, tc_err *err) {
   size_t wg = WG_MAX < s->dev.max_work_group ? WG_MAX : s->dev.max_work_group;
   for (int i = 0; i < TC_K_COUNT; i++) {
     size_t kw = 0;
+    if (!s->k[i]) /* a kernel this program lacks (tc_stage without fp64) */
+      continue;
     TC_CL_TRY(err, clGetKernelWorkGroupInfo(s->k[i], s->dev.device_id, CL_KERNEL_WORK_GROUP_SIZE,
                                             sizeof kw, &kw, NULL));
     if (kw < wg)
@@ -128,7 +131,8 @@ static tc_status set_geometry(tc_ocl *s, double dist_m, tc_err *err) {
 /* Device bytes per position of a sub-batch: two input sets, and for the cell search
  * keys, ranks, sorted copies and up to four buckets with their scan sums. */
 static size_t bytes_per_position(const tc_ocl *s) {
-  size_t in = 2 * (16 + s->rsize);
+  /* device staging: + unit vectors; runs dropped on the device: + vessel indices */
+  size_t in = 2 * (16 + s->rsize + (s->dev_stage ? 24 : 0) + (s->drop_runs ? 4 : 0));
   return s->allpairs ? in + 8 : in + 4 + 4 + 16 + s->rsize + 4 + 16 + 2;
 }
 
@@ -188,6 +192,20 @@ static tc_status force_max_alloc(tc_ocl *s, tc_err *err) {
   return TC_OK;
 }
 
+/* TRAJCORR_CL_HOST_STAGE=1 stages on the host as a device without fp64 must, so the
+ * tests compare both stagings on one device. */
+static int host_stage_forced(void) {
+  const char *v = getenv("TRAJCORR_CL_HOST_STAGE");
+  return v && *v && strcmp(v, "0");
+}
+
+/* TRAJCORR_CL_DROP_RUNS=0 sends every close pair back (cl_runs.c off), to measure what
+ * dropping the short runs on the device gains. */
+static int drop_runs_off(void) {
+  const char *v = getenv("TRAJCORR_CL_DROP_RUNS");
+  return v && !strcmp(v, "0");
+}
+
 static tc_status oc_create_common(const tc_backend_config *cfg, int allpairs, void **state,
                                   tc_err *err) {
   tc_status st = TC_OK;
@@ -201,6 +219,10 @@ static tc_status oc_create_common(const tc_backend_config *cfg, int allpairs, vo
   s->profile = cfg->profile != 0;
   s->threads = cfg->threads;
   s->decide = cfg->decide != 0;
+  s->drop_runs = s->decide && cfg->drop_short_runs && cfg->slot > 0 && !drop_runs_off();
+  s->slot = cfg->slot;
+  s->merge_gap = cfg->merge_gap;
+  s->min_duration = cfg->min_duration;
   if ((st = tc_cl_device_select(cfg->platform, cfg->device, cfg->device_type, &s->dev, err)))
     goto cleanup;
   s->single = cfg->single_precision || !s->dev.fp64; /* no fp64: float screen, exact recheck */
@@ -222,7 +244,10 @@ static tc_status oc_create_common(const tc_backend_config *cfg, int allpairs, vo
   TC_CL_TRY_RC(err, rc, "clCreateCommandQueue");
   s->xq = clCreateCommandQueue(s->ctx, s->dev.device_id, props, &rc);
   TC_CL_TRY_RC(err, rc, "clCreateCommandQueue");
+  s->dev_stage = s->dev.fp64 && !host_stage_forced();
   for (int i = 0; i < TC_K_COUNT; i++) {
+    if (i == TC_K_STAGE && !s->dev.fp64)
+      continue;
     s->k[i] = clCreateKernel(s->prog, tc_ocl_kernel_names[i], &rc);
     if (rc != CL_SUCCESS) {
       st = tc_cl_fail(err, rc, "clCreateKernel", __FILE__, __LINE__);
@@ -239,6 +264,7 @@ static tc_status oc_create_common(const tc_backend_config *cfg, int allpairs, vo
   tc_cl_build_options(s->single, s->dev.fp64, s->info.options, sizeof s->info.options);
   s->info.single = s->single;
   s->info.decide = s->decide;
+  s->info.device_stage = s->dev_stage;
   s->info.work_group = s->wg;
   s->info.budget = s->budget;
   s->info.max_positions = s->nmax;
@@ -278,6 +304,9 @@ static tc_status oc_create_devices(const tc_backend_config *cfg, int allpairs, v
   }
   s->allpairs = allpairs;
   s->decide = s->sub[0]->decide;
+  s->dev_stage = 1;
+  for (int i = 0; i < n; i++) /* "staged on the device" only when every device does */
+    s->dev_stage &= s->sub[i]->dev_stage;
   s->single = 0;
   for (int i = 0; i < n; i++) /* one device in float makes the run's precision float */
     s->single |= s->sub[i]->single;
@@ -348,6 +377,9 @@ static void oc_profile_multi(const tc_ocl *s, tc_device_profile *p) {
     p->t_pairs += d.t_pairs;
     p->t_write += d.t_write;
     p->t_read += d.t_read;
+    p->t_runs += d.t_runs;
+    p->dropped_pairs += d.dropped_pairs;
+    p->dropped_runs += d.dropped_runs;
     p->bytes_up += d.bytes_up;
     p->bytes_down += d.bytes_down;
     p->listed += d.listed;
@@ -382,9 +414,13 @@ static void oc_profile(void *state, tc_device_profile *p) {
   p->t_pairs = i->t_pairs;
   p->t_write = i->t_write;
   p->t_read = i->t_read;
+  p->t_runs = i->t_runs;
+  p->dropped_pairs = i->dropped_pairs;
+  p->dropped_runs = i->dropped_runs;
   p->bytes_up = i->bytes_up;
   p->bytes_down = i->bytes_down;
   p->decided = s->decide;
+  p->device_stage = s->dev_stage;
   p->listed = i->listed;
   p->band = i->band;
   p->blocks = i->blocks;

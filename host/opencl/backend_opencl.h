@@ -18,6 +18,7 @@ typedef struct {
   char options[128];      /* kernel build options */
   int single;             /* screen in float (asked for, or no fp64 on the device) */
   int decide;             /* lists decided on the device (tc_backend_config.decide) */
+  int device_stage;       /* cells and offsets made on the device from the unit vectors */
   size_t work_group;      /* local size of every kernel */
   size_t budget;          /* device bytes this instance may use */
   size_t max_positions;   /* positions per sub-batch */
@@ -26,11 +27,12 @@ typedef struct {
   uint64_t retries;       /* pair buffer overflows answered by a larger buffer */
   uint64_t splits;        /* overflows answered by halving a sub-batch */
   /* with cfg->profile: seconds on the device by step */
-  double t_keys, t_sort, t_pairs, t_write, t_read;
+  double t_keys, t_sort, t_pairs, t_write, t_read, t_runs;
   double t_stage, t_wait;  /* host seconds staging sub-batches, waiting on the device */
   uint64_t bytes_up, bytes_down; /* written to and read from the device */
   uint64_t blocks, split_blocks; /* candidates calls; those cut into several sub-batches */
   uint64_t listed, band;   /* pairs read back; of a decided list, those left to the host */
+  uint64_t dropped_pairs, dropped_runs; /* close pairs of runs too short to report, not read back */
   uint64_t max_alloc;      /* largest buffer allowed (the device's, or TRAJCORR_CL_MAX_ALLOC) */
   int max_alloc_forced;    /* TRAJCORR_CL_MAX_ALLOC lowered it */
   double t_context, t_program; /* start-up seconds */

@@ -9,7 +9,6 @@
  * A full pair buffer is never a silent drop: the count still grows, and the host
  * reruns the pair kernel with a larger buffer, or halves the sub-batch when the
  * budget allows no larger one. */
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -21,149 +20,18 @@
 #define MAX_LEVELS TC_OCL_MAX_LEVELS
 #define MAX_PENDING TC_OCL_MAX_PENDING
 #define kname tc_ocl_kernel_names
-enum { K_KEYS, K_SCAN, K_ADD, K_SCATTER, K_NEIGH, K_ALLPAIRS };
-enum { P_KEYS, P_SORT, P_PAIRS, P_WRITE, P_READ };
-typedef tc_ocl ocl;
-typedef tc_ocl_inset inset;
-
-const char *const tc_ocl_kernel_names[TC_K_COUNT] = {
-    "tc_cell_keys", "tc_scan_block", "tc_scan_add", "tc_scatter", "tc_neigh", "tc_allpairs"};
-
-/* ---- small helpers ---------------------------------------------------------- */
-
 static double now_s(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
+enum { K_KEYS, K_SCAN, K_ADD, K_SCATTER, K_NEIGH, K_ALLPAIRS, K_STAGE };
+enum { P_KEYS = TC_P_KEYS, P_SORT = TC_P_SORT, P_PAIRS = TC_P_PAIRS, P_WRITE = TC_P_WRITE,
+       P_READ = TC_P_READ };
 
-/* clFinish of the compute queue, its time counted as the host waiting on the device. */
-static tc_status wait_queue(ocl *s, tc_err *err) {
-  tc_status st = TC_OK;
-  double t0 = now_s();
-  TC_CL_TRY(err, clFinish(s->q));
-cleanup:
-  s->info.t_wait += now_s() - t0;
-  return st;
-}
+typedef tc_ocl ocl;
+typedef tc_ocl_inset inset;
 
-void tc_ocl_release(ocl *s, cl_mem *m, size_t bytes) {
-  if (*m) {
-    clReleaseMemObject(*m);
-    s->used -= bytes;
-  }
-  *m = NULL;
-}
-
-tc_status tc_ocl_remake(ocl *s, cl_mem *m, size_t old_bytes, size_t bytes, const char *what,
-                        tc_err *err) {
-  tc_status st = TC_OK;
-  cl_int rc = CL_SUCCESS;
-  tc_ocl_release(s, m, old_bytes);
-  if (bytes == 0)
-    bytes = 16;
-  *m = clCreateBuffer(s->ctx, CL_MEM_READ_WRITE, bytes, NULL, &rc);
-  TC_CL_TRY_RC(err, rc, "clCreateBuffer");
-  s->used += bytes;
-cleanup:
-  if (st != TC_OK) {
-    *m = NULL;
-    tc_err_prefix(err, "OpenCL %s buffer (%zu bytes): ", what, bytes);
-  }
-  return st;
-}
-
-/* Grows a buffer of `elem`-byte elements to hold `need`; *cap counts elements. */
-static tc_status ensure(ocl *s, cl_mem *m, size_t *cap, size_t need, size_t elem, const char *what,
-                        tc_err *err) {
-  if (*m && *cap >= need)
-    return TC_OK;
-  tc_status st = tc_ocl_remake(s, m, *cap * elem, need * elem, what, err);
-  *cap = st == TC_OK ? need : 0;
-  return st;
-}
-
-static tc_status args(cl_kernel k, const char *name, tc_err *err, int n, ...) {
-  tc_status st = TC_OK;
-  va_list ap;
-  va_start(ap, n);
-  for (int i = 0; i < n; i++) {
-    size_t size = va_arg(ap, size_t);
-    const void *val = va_arg(ap, const void *);
-    cl_int rc = clSetKernelArg(k, (cl_uint)i, size, val);
-    if (rc != CL_SUCCESS) {
-      st = tc_cl_fail(err, rc, "clSetKernelArg", __FILE__, __LINE__);
-      tc_err_prefix(err, "kernel %s argument %d: ", name, i);
-      break;
-    }
-  }
-  va_end(ap);
-  return st;
-}
-#define A(x) sizeof(x), (const void *)&(x)
-#define L(bytes) (size_t)(bytes), (const void *)NULL
-
-static double ev_seconds(cl_event e) {
-  cl_ulong a = 0, b = 0;
-  if (clGetEventProfilingInfo(e, CL_PROFILING_COMMAND_START, sizeof a, &a, NULL) != CL_SUCCESS ||
-      clGetEventProfilingInfo(e, CL_PROFILING_COMMAND_END, sizeof b, &b, NULL) != CL_SUCCESS)
-    return 0;
-  return b > a ? 1e-9 * (double)(b - a) : 0;
-}
-
-/* Accounts the profiled commands once they are complete. */
-static void prof_collect(ocl *s) {
-  int n = 0;
-  for (int i = 0; i < s->npend; i++) /* drop the slots of commands that failed */
-    if (s->pend[i]) {
-      s->pend_kind[n] = s->pend_kind[i];
-      s->pend[n++] = s->pend[i];
-    }
-  s->npend = n;
-  if (n)
-    clWaitForEvents((cl_uint)n, s->pend);
-  for (int i = 0; i < s->npend; i++) {
-    double t = ev_seconds(s->pend[i]);
-    double *dst[] = {&s->info.t_keys, &s->info.t_sort, &s->info.t_pairs, &s->info.t_write,
-                     &s->info.t_read};
-    *dst[s->pend_kind[i]] += t;
-    clReleaseEvent(s->pend[i]);
-  }
-  s->npend = 0;
-}
-
-/* The event slot for a command when profiling, else NULL. */
-static cl_event *prof_slot(ocl *s, int kind) {
-  if (!s->profile)
-    return NULL;
-  if (s->npend == MAX_PENDING)
-    prof_collect(s);
-  s->pend_kind[s->npend] = kind;
-  s->pend[s->npend] = NULL;
-  return &s->pend[s->npend++];
-}
-
-static tc_status launch(ocl *s, int k, size_t n, const cl_event *wait, int kind, tc_err *err) {
-  tc_status st = TC_OK;
-  size_t wg = s->wg, global = (n + wg - 1) / wg * wg;
-  if (global == 0)
-    global = wg;
-  TC_CL_TRY(err, clEnqueueNDRangeKernel(s->q, s->k[k], 1, NULL, &global, &wg, wait ? 1 : 0, wait,
-                                        prof_slot(s, kind)));
-cleanup:
-  if (st != TC_OK)
-    tc_err_prefix(err, "kernel %s over %zu items: ", kname[k], n);
-  return st;
-}
-
-static tc_status fill_zero(ocl *s, cl_mem m, size_t bytes, tc_err *err) {
-  tc_status st = TC_OK;
-  cl_uint zero = 0;
-  TC_CL_TRY(err, clEnqueueFillBuffer(s->q, m, &zero, sizeof zero, 0, bytes, 0, NULL,
-                                     prof_slot(s, P_SORT)));
-cleanup:
-  return st;
-}
 
 /* ---- one sub-batch ------------------------------------------------------------ */
 
@@ -185,12 +53,24 @@ static tc_status stage_write(ocl *s, const tc_grid_block *blk, tc_cl_batch b, in
     clReleaseEvent(in->written);
     in->written = NULL;
   }
-  if (n > in->cap) {
-    size_t old = in->cap;
-    in->cap = 0;
+  if (n > in->dcap) { /* what the screen reads, on the device: cells and offsets */
+    size_t old = in->dcap;
+    in->dcap = 0;
     if ((st = tc_ocl_remake(s, &in->cell, old * 16, n * 16, "cells", err)) != TC_OK ||
         (st = tc_ocl_remake(s, &in->pos, old * s->rsize, n * s->rsize, "offsets", err)) != TC_OK)
       goto cleanup;
+    in->dcap = n;
+  }
+  if (s->dev_stage && n > in->ucap) { /* the unit vectors they are made from */
+    size_t old = in->ucap;
+    in->ucap = 0;
+    if ((st = tc_ocl_remake(s, &in->ux, old * 8, n * 8, "unit vectors", err)) != TC_OK ||
+        (st = tc_ocl_remake(s, &in->uy, old * 8, n * 8, "unit vectors", err)) != TC_OK ||
+        (st = tc_ocl_remake(s, &in->uz, old * 8, n * 8, "unit vectors", err)) != TC_OK)
+      goto cleanup;
+    in->ucap = n;
+  }
+  if (!s->dev_stage && n > in->cap) { /* host staging arrays */
     int32_t *hc = realloc(in->hcell, n * 16);
     if (hc)
       in->hcell = hc;
@@ -222,15 +102,36 @@ static tc_status stage_write(ocl *s, const tc_grid_block *blk, tc_cl_batch b, in
     in->slot_cap = ns;
   }
   double t0 = now_s();
-  in->nbuckets = tc_cl_stage(blk, b, s->cell, s->single, in->hcell, in->hpos, in->hslot,
-                             in->hboff, s->threads);
-  s->info.t_stage += now_s() - t0;
-  s->info.bytes_up += n * 16 + n * s->rsize + 2 * ns * 4;
-  cl_event *e1 = prof_slot(s, P_WRITE);
-  TC_CL_TRY(err, clEnqueueWriteBuffer(s->xq, in->cell, CL_FALSE, 0, n * 16, in->hcell, 0, NULL, e1));
-  cl_event *e2 = prof_slot(s, P_WRITE);
-  TC_CL_TRY(err, clEnqueueWriteBuffer(s->xq, in->pos, CL_FALSE, 0, n * s->rsize, in->hpos, 0, NULL,
-                                      e2));
+  size_t a = blk->off[b.s0];
+  in->nslots = b.s1 - b.s0;
+  if (s->dev_stage) {
+    /* the block's unit vectors as they are: no host pass over the positions, 24 bytes a
+     * position up instead of 16 + 32 (kernels/stage.cl makes cells and offsets) */
+    in->nbuckets = tc_cl_stage_offsets(blk, b, in->hslot, in->hboff);
+    s->info.t_stage += now_s() - t0;
+    s->info.bytes_up += n * 24 + 2 * ns * 4;
+    const double *u[3] = {blk->x + a, blk->y + a, blk->z + a};
+    cl_mem d[3] = {in->ux, in->uy, in->uz};
+    for (int k = 0; k < 3; k++)
+      TC_CL_TRY(err, clEnqueueWriteBuffer(s->xq, d[k], CL_FALSE, 0, n * 8, u[k], 0, NULL,
+                                          tc_ocl_prof_slot(s, P_WRITE)));
+  } else {
+    in->nbuckets = tc_cl_stage(blk, b, s->cell, s->single, in->hcell, in->hpos, in->hslot,
+                               in->hboff, s->threads);
+    s->info.t_stage += now_s() - t0;
+    s->info.bytes_up += n * 16 + n * s->rsize + 2 * ns * 4;
+    TC_CL_TRY(err, clEnqueueWriteBuffer(s->xq, in->cell, CL_FALSE, 0, n * 16, in->hcell, 0, NULL,
+                                        tc_ocl_prof_slot(s, P_WRITE)));
+    TC_CL_TRY(err, clEnqueueWriteBuffer(s->xq, in->pos, CL_FALSE, 0, n * s->rsize, in->hpos, 0,
+                                        NULL, tc_ocl_prof_slot(s, P_WRITE)));
+  }
+  if (s->drop_runs) { /* vessel indices: which close pairs are one vessel pair's */
+    if ((st = tc_ocl_ensure(s, &in->vid, &in->vcap, n, 4, "vessel indices", err)) != TC_OK)
+      goto cleanup;
+    s->info.bytes_up += n * 4;
+    TC_CL_TRY(err, clEnqueueWriteBuffer(s->xq, in->vid, CL_FALSE, 0, n * 4, blk->vid + a, 0, NULL,
+                                        tc_ocl_prof_slot(s, P_WRITE)));
+  }
   TC_CL_TRY(err, clEnqueueWriteBuffer(s->xq, in->slot, CL_FALSE, 0, ns * 4, in->hslot, 0, NULL,
                                       NULL));
   TC_CL_TRY(err, clEnqueueWriteBuffer(s->xq, in->boff, CL_FALSE, 0, ns * 4, in->hboff, 0, NULL,
@@ -247,16 +148,16 @@ static tc_status scan(ocl *s, cl_mem m, size_t n, int level, tc_err *err) {
   cl_uint un = (cl_uint)n, uc = (cl_uint)chunk;
   if (level == MAX_LEVELS)
     return tc_fail(err, TC_ERR_INTERNAL, "prefix scan deeper than %d levels", MAX_LEVELS);
-  if ((st = ensure(s, &s->lvl[level], &s->lvl_cap[level], groups, 4, "scan sums", err)) != TC_OK ||
-      (st = args(s->k[K_SCAN], kname[K_SCAN], err, 4, A(m), A(un), A(s->lvl[level]),
+  if ((st = tc_ocl_ensure(s, &s->lvl[level], &s->lvl_cap[level], groups, 4, "scan sums", err)) != TC_OK ||
+      (st = tc_ocl_args(s->k[K_SCAN], kname[K_SCAN], err, 4, A(m), A(un), A(s->lvl[level]),
                  L(s->wg * 4))) != TC_OK ||
-      (st = launch(s, K_SCAN, groups * s->wg, NULL, P_SORT, err)) != TC_OK)
+      (st = tc_ocl_launch(s, K_SCAN, groups * s->wg, NULL, P_SORT, err)) != TC_OK)
     return st;
   if (groups > 1) {
     if ((st = scan(s, s->lvl[level], groups, level + 1, err)) != TC_OK ||
-        (st = args(s->k[K_ADD], kname[K_ADD], err, 4, A(m), A(un), A(s->lvl[level]), A(uc))) !=
+        (st = tc_ocl_args(s->k[K_ADD], kname[K_ADD], err, 4, A(m), A(un), A(s->lvl[level]), A(uc))) !=
             TC_OK ||
-        (st = launch(s, K_ADD, n, NULL, P_SORT, err)) != TC_OK)
+        (st = tc_ocl_launch(s, K_ADD, n, NULL, P_SORT, err)) != TC_OK)
       return st;
   }
   return st;
@@ -271,25 +172,25 @@ static tc_status pairs_kernel(ocl *s, int set, size_t n, size_t base, const cl_e
   const void *scr = s->single ? (const void *)&s->screen_f : (const void *)&s->screen_d;
   const void *band = s->single ? (const void *)&s->band_f : (const void *)&s->band_d;
   size_t rs = s->single ? sizeof(cl_float) : sizeof(cl_double);
-  if ((st = fill_zero(s, s->count, 4, err)) != TC_OK)
+  if ((st = tc_ocl_fill_zero(s, s->count, 4, err)) != TC_OK)
     return st;
   if (s->allpairs) {
     inset *in = &s->in[set];
-    if ((st = args(s->k[K_ALLPAIRS], kname[K_ALLPAIRS], err, 14, A(in->cell), A(in->pos),
+    if ((st = tc_ocl_args(s->k[K_ALLPAIRS], kname[K_ALLPAIRS], err, 14, A(in->cell), A(in->pos),
                    A(in->slot), A(un), rs, cell, rs, scr, rs, band, A(ub), A(s->pp), A(s->pq), A(cap),
                    A(s->count), L(s->wg * 16), L(s->wg * s->rsize))) != TC_OK ||
-        (st = launch(s, K_ALLPAIRS, n, wait, P_PAIRS, err)) != TC_OK)
+        (st = tc_ocl_launch(s, K_ALLPAIRS, n, wait, P_PAIRS, err)) != TC_OK)
       return st;
   } else {
     inset *in = &s->in[set];
-    if ((st = args(s->k[K_NEIGH], kname[K_NEIGH], err, 16, A(s->scell), A(s->spos), A(s->sidx),
+    if ((st = tc_ocl_args(s->k[K_NEIGH], kname[K_NEIGH], err, 16, A(s->scell), A(s->spos), A(s->sidx),
                    A(s->start), A(in->boff), A(un), rs, cell, rs, scr, rs, band, A(ub), A(s->pp), A(s->pq),
                    A(cap), A(s->count), A(s->tests), L(s->wg * 8))) != TC_OK ||
-        (st = launch(s, K_NEIGH, n, NULL, P_PAIRS, err)) != TC_OK)
+        (st = tc_ocl_launch(s, K_NEIGH, n, NULL, P_PAIRS, err)) != TC_OK)
       return st;
   }
   cl_int rc = clEnqueueReadBuffer(s->q, s->count, CL_FALSE, 0, 4, &s->hcount, 0, NULL,
-                                  prof_slot(s, P_READ));
+                                  tc_ocl_prof_slot(s, P_READ));
   TC_CL_TRY_RC(err, rc, "clEnqueueReadBuffer");
   s->info.bytes_down += 4;
 cleanup:
@@ -302,6 +203,14 @@ static tc_status compute(ocl *s, int set, size_t n, size_t base, tc_err *err) {
   inset *in = &s->in[set];
   cl_uint un = (cl_uint)n;
   s->info.batches++;
+  if (s->dev_stage) {
+    cl_uint uns = (cl_uint)in->nslots;
+    cl_double cell = s->cell;
+    if ((st = tc_ocl_args(s->k[K_STAGE], kname[K_STAGE], err, 9, A(in->ux), A(in->uy), A(in->uz), A(un),
+                   A(in->slot), A(uns), A(cell), A(in->cell), A(in->pos))) != TC_OK ||
+        (st = tc_ocl_launch(s, K_STAGE, n, &in->written, P_KEYS, err)) != TC_OK)
+      return st;
+  }
   if (!s->allpairs) {
     size_t nb = in->nbuckets, groups = (n + s->wg - 1) / s->wg;
     if (n > s->work_cap) {
@@ -315,17 +224,17 @@ static tc_status compute(ocl *s, int set, size_t n, size_t base, tc_err *err) {
         return st;
       s->work_cap = n;
     }
-    if ((st = ensure(s, &s->start, &s->start_cap, nb + 1, 4, "buckets", err)) ||
-        (st = ensure(s, &s->tests, &s->tests_cap, groups, 8, "test counts", err)))
+    if ((st = tc_ocl_ensure(s, &s->start, &s->start_cap, nb + 1, 4, "buckets", err)) ||
+        (st = tc_ocl_ensure(s, &s->tests, &s->tests_cap, groups, 8, "test counts", err)))
       return st;
-    if ((st = fill_zero(s, s->start, (nb + 1) * 4, err)) ||
-        (st = args(s->k[K_KEYS], kname[K_KEYS], err, 6, A(in->cell), A(un), A(in->boff), A(s->key),
+    if ((st = tc_ocl_fill_zero(s, s->start, (nb + 1) * 4, err)) ||
+        (st = tc_ocl_args(s->k[K_KEYS], kname[K_KEYS], err, 6, A(in->cell), A(un), A(in->boff), A(s->key),
                    A(s->rank), A(s->start))) ||
-        (st = launch(s, K_KEYS, n, &in->written, P_KEYS, err)) ||
+        (st = tc_ocl_launch(s, K_KEYS, n, &in->written, P_KEYS, err)) ||
         (st = scan(s, s->start, nb + 1, 0, err)) ||
-        (st = args(s->k[K_SCATTER], kname[K_SCATTER], err, 9, A(in->cell), A(in->pos), A(s->key),
+        (st = tc_ocl_args(s->k[K_SCATTER], kname[K_SCATTER], err, 9, A(in->cell), A(in->pos), A(s->key),
                    A(s->rank), A(s->start), A(un), A(s->scell), A(s->spos), A(s->sidx))) ||
-        (st = launch(s, K_SCATTER, n, NULL, P_SORT, err)))
+        (st = tc_ocl_launch(s, K_SCATTER, n, NULL, P_SORT, err)))
       return st;
   }
   if ((st = pairs_kernel(s, set, n, base, &in->written, err)) != TC_OK)
@@ -376,7 +285,7 @@ static tc_status finish(ocl *s, const tc_grid_block *blk, tc_cl_batch b, int set
                         tc_backend_stats *stats, tc_err *err) {
   tc_status st = TC_OK;
   size_t n = batch_n(blk, b), base = blk->off[b.s0], groups = (n + s->wg - 1) / s->wg;
-  if ((st = wait_queue(s, err)) != TC_OK)
+  if ((st = tc_ocl_wait(s, err)) != TC_OK)
     goto cleanup;
   if (s->hcount > s->pair_cap) {
     size_t need = s->hcount + s->hcount / 8 + 1024;
@@ -385,7 +294,7 @@ static tc_status finish(ocl *s, const tc_grid_block *blk, tc_cl_batch b, int set
       if ((st = tc_ocl_set_pair_cap(s, need, err)) != TC_OK ||
           (st = pairs_kernel(s, set, n, base, NULL, err)) != TC_OK)
         goto cleanup;
-      if ((st = wait_queue(s, err)) != TC_OK)
+      if ((st = tc_ocl_wait(s, err)) != TC_OK)
         goto cleanup;
       if (s->hcount > s->pair_cap) {
         st = tc_fail(err, TC_ERR_INTERNAL, "OpenCL pair count changed on rerun (%u > %zu)",
@@ -408,15 +317,26 @@ static tc_status finish(ocl *s, const tc_grid_block *blk, tc_cl_batch b, int set
     }
   }
   size_t m = s->hcount;
+  int in_r = 0;
+  if (s->decide && (st = tc_ocl_drop_runs(s, blk, b.s0, b.s1, set, &m, &in_r, err)) != TC_OK)
+    goto cleanup;
+  if (in_r) {
+    s->info.dropped_pairs += s->hcount - m;
+    s->info.dropped_runs += s->hrcnt[1];
+    if (stats) {
+      stats->dropped_pairs += s->hcount - m;
+      stats->dropped_runs += s->hrcnt[1];
+    }
+  }
   if (m) {
     if (tc_pairbuf_reserve(out, out->n + m) != TC_OK) {
       st = tc_fail(err, TC_ERR_NOMEM, "out of memory for %zu candidate pairs", out->n + m);
       goto cleanup;
     }
-    TC_CL_TRY(err, clEnqueueReadBuffer(s->q, s->pp, CL_FALSE, 0, 4 * m, out->p + out->n, 0, NULL,
-                                       prof_slot(s, P_READ)));
-    TC_CL_TRY(err, clEnqueueReadBuffer(s->q, s->pq, CL_FALSE, 0, 4 * m, out->q + out->n, 0, NULL,
-                                       prof_slot(s, P_READ)));
+    TC_CL_TRY(err, clEnqueueReadBuffer(s->q, in_r ? s->rp : s->pp, CL_FALSE, 0, 4 * m, out->p + out->n,
+                                       0, NULL, tc_ocl_prof_slot(s, P_READ)));
+    TC_CL_TRY(err, clEnqueueReadBuffer(s->q, in_r ? s->rq : s->pq, CL_FALSE, 0, 4 * m, out->q + out->n,
+                                       0, NULL, tc_ocl_prof_slot(s, P_READ)));
     s->info.bytes_down += 8 * (uint64_t)m;
   }
   uint64_t tests = 0;
@@ -433,10 +353,10 @@ static tc_status finish(ocl *s, const tc_grid_block *blk, tc_cl_batch b, int set
       s->htests_cap = groups;
     }
     TC_CL_TRY(err, clEnqueueReadBuffer(s->q, s->tests, CL_FALSE, 0, groups * 8, s->htests, 0, NULL,
-                                       prof_slot(s, P_READ)));
+                                       tc_ocl_prof_slot(s, P_READ)));
     s->info.bytes_down += 8 * (uint64_t)groups;
   }
-  if ((st = wait_queue(s, err)) != TC_OK)
+  if ((st = tc_ocl_wait(s, err)) != TC_OK)
     goto cleanup;
   for (size_t g = 0; !s->allpairs && g < groups; g++)
     tests += s->htests[g];
@@ -476,6 +396,8 @@ tc_status tc_ocl_candidates(ocl *s, const tc_grid_block *blk, tc_pairbuf *out,
   double x0 = s->info.t_write + s->info.t_read;
   out->n = 0;
   out->decided = s->decide;
+  if (blk->n && !(blk->x && blk->y && blk->z))
+    return tc_fail(err, TC_ERR_ARG, "grid block without unit vectors (the grid fills x, y, z)");
   if (blk->n > TC_PAIR_BAND - 1) /* the band flag takes q's top bit */
     return tc_fail(err, TC_ERR_OVERFLOW, "grid block of %zu positions: over 2^31", blk->n);
   if ((st = tc_cl_plan(blk, s->nmax, &plan, &nb, err)) != TC_OK)
@@ -502,7 +424,7 @@ cleanup:
                   s->dev.name);
   }
   if (s->profile) {
-    prof_collect(s);
+    tc_ocl_prof_collect(s);
     if (stats) {
       stats->t_cand += s->info.t_keys + s->info.t_sort + s->info.t_pairs - k0;
       stats->t_transfer += s->info.t_write + s->info.t_read - x0;

@@ -116,6 +116,8 @@ tc_status tc_ocl_multi_candidates(tc_ocl *s, const tc_grid_block *blk, tc_pairbu
       stats->candidates += job[k].st.candidates;
       stats->tests += job[k].st.tests;
       stats->band += job[k].st.band;
+      stats->dropped_pairs += job[k].st.dropped_pairs;
+      stats->dropped_runs += job[k].st.dropped_runs;
       stats->t_cand += job[k].st.t_cand;
       stats->t_transfer += job[k].st.t_transfer;
     }

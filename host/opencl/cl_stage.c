@@ -22,6 +22,19 @@ size_t tc_cl_buckets(const tc_grid_block *blk, tc_cl_batch b) {
   return t;
 }
 
+size_t tc_cl_stage_offsets(const tc_grid_block *blk, tc_cl_batch b, uint32_t *slot_off,
+                           uint32_t *bucket_off) {
+  size_t a = blk->off[b.s0], nb = 0;
+  for (size_t s = b.s0; s < b.s1; s++) {
+    slot_off[s - b.s0] = (uint32_t)(blk->off[s] - a);
+    bucket_off[s - b.s0] = (uint32_t)nb;
+    nb += slot_buckets(blk->off[s + 1] - blk->off[s]);
+  }
+  slot_off[b.s1 - b.s0] = (uint32_t)(blk->off[b.s1] - a);
+  bucket_off[b.s1 - b.s0] = (uint32_t)nb;
+  return nb;
+}
+
 size_t tc_cl_stage(const tc_grid_block *blk, tc_cl_batch b, double cell, int single,
                    int32_t *cells, void *offsets, uint32_t *slot_off, uint32_t *bucket_off,
                    int threads) {
@@ -30,12 +43,13 @@ size_t tc_cl_stage(const tc_grid_block *blk, tc_cl_batch b, double cell, int sin
   double *od = offsets;
   long long nn = (long long)n;
   (void)threads;
+  /* the grid's unit vectors: the ones the host's exact test and the openmp screen use */
+  const double *ux = blk->x + a, *uy = blk->y + a, *uz = blk->z + a;
 #ifdef _OPENMP
 #pragma omp parallel for schedule(static) if (n > 20000) num_threads(threads > 0 ? threads : omp_get_max_threads())
 #endif
   for (long long i = 0; i < nn; i++) {
-    double u[3];
-    tc_unit_vec(blk->lat[a + (size_t)i], blk->lon[a + (size_t)i], &u[0], &u[1], &u[2]);
+    double u[3] = {ux[i], uy[i], uz[i]};
     for (int k = 0; k < 3; k++) {
       long c = tc_cell_coord(u[k], cell);
       double o = u[k] - ((double)c * cell - 1.0); /* offset from the cell's corner */
@@ -50,16 +64,10 @@ size_t tc_cl_stage(const tc_grid_block *blk, tc_cl_batch b, double cell, int sin
     else
       od[4 * i + 3] = 0.0;
   }
-  size_t nb = 0;
-  for (size_t s = b.s0; s < b.s1; s++) {
-    slot_off[s - b.s0] = (uint32_t)(blk->off[s] - a);
-    bucket_off[s - b.s0] = (uint32_t)nb;
-    nb += slot_buckets(blk->off[s + 1] - blk->off[s]);
+  size_t nb = tc_cl_stage_offsets(blk, b, slot_off, bucket_off);
+  for (size_t s = b.s0; s < b.s1; s++)
     for (size_t i = blk->off[s] - a; i < blk->off[s + 1] - a; i++)
       cells[4 * i + 3] = (int32_t)(s - b.s0);
-  }
-  slot_off[b.s1 - b.s0] = (uint32_t)n;
-  bucket_off[b.s1 - b.s0] = (uint32_t)nb;
   return nb;
 }
 

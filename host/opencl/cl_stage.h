@@ -16,7 +16,9 @@ typedef struct {
 
 /* For each position of grid times [s0, s1): its cell (cx, cy, cz, grid time - s0) as
  * 4 int32, and its offset from the cell's corner as 4 floats (single) or 4 doubles,
- * all from the unit vector computed in double with kernels/geo.h. slot_off gets the
+ * all in double from the block's unit vectors (blk->x, y, z). The host's staging, for
+ * devices without fp64 (the others run kernels/stage.cl, the same arithmetic, on the
+ * device). slot_off gets the
  * s1 - s0 + 1 batch-relative offsets of the grid times, bucket_off those of each grid
  * time's hash buckets (a power of two, at least twice its positions, so a grid time's
  * buckets are contiguous and small). Returns the number of buckets. threads: 0 =
@@ -24,6 +26,10 @@ typedef struct {
 size_t tc_cl_stage(const tc_grid_block *blk, tc_cl_batch b, double cell, int single,
                    int32_t *cells, void *offsets, uint32_t *slot_off, uint32_t *bucket_off,
                    int threads);
+
+/* Only slot_off and bucket_off of tc_cl_stage (device staging); returns the buckets. */
+size_t tc_cl_stage_offsets(const tc_grid_block *blk, tc_cl_batch b, uint32_t *slot_off,
+                           uint32_t *bucket_off);
 
 /* Buckets tc_cl_stage gives grid times [s0, s1) (at most 4 per position + 1 per grid
  * time). */

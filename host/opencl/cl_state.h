@@ -10,23 +10,41 @@
 #define TC_OCL_MAX_LEVELS 8
 #define TC_OCL_MAX_PENDING 128
 
-enum { TC_K_KEYS, TC_K_SCAN, TC_K_ADD, TC_K_SCATTER, TC_K_NEIGH, TC_K_ALLPAIRS, TC_K_COUNT };
+/* TC_K_STAGE exists only in a program built with fp64 (kernels/stage.cl). */
+enum { TC_K_KEYS, TC_K_SCAN, TC_K_ADD, TC_K_SCATTER, TC_K_NEIGH, TC_K_ALLPAIRS, TC_K_STAGE,
+       TC_K_RUN_GROUP, TC_K_RUN_DROP, TC_K_COUNT };
+/* Where a profiled command's time goes (tc_opencl_info: t_keys ... t_read, t_runs). */
+enum { TC_P_KEYS, TC_P_SORT, TC_P_PAIRS, TC_P_WRITE, TC_P_READ, TC_P_RUNS };
 extern const char *const tc_ocl_kernel_names[TC_K_COUNT];
 
-/* One set of sub-batch inputs; two let the next transfer overlap this compute. */
+/* One set of sub-batch inputs; two let the next transfer overlap this compute. With
+ * device staging, ux/uy/uz receive the block's unit vectors and cell/pos are filled on
+ * the device; else cell/pos are written from hcell/hpos. */
 typedef struct {
   cl_mem cell, pos, slot, boff;
+  cl_mem ux, uy, uz;
+  size_t ucap;          /* positions ux/uy/uz hold */
+  cl_mem vid;           /* vessel indices, when runs are dropped on the device */
+  size_t vcap;
+  size_t dcap;          /* positions cell/pos hold */
   int32_t *hcell;
   void *hpos;
   uint32_t *hslot, *hboff;
   size_t cap, slot_cap; /* positions, grid-time offsets */
   size_t nbuckets;      /* hash buckets of the sub-batch held */
+  size_t nslots;        /* its grid times */
   cl_event written;     /* last write into this set */
 } tc_ocl_inset;
 
 typedef struct tc_ocl {
   int allpairs, single, profile, threads;
   int decide;             /* lists are decided (tc_backend_config.decide) */
+  int dev_stage;          /* cells and offsets computed on the device (fp64 devices) */
+  int drop_runs;          /* drop runs too short to report (tc_backend_config.drop_short_runs) */
+  int64_t slot, merge_gap, min_duration; /* seconds, for drop_runs */
+  cl_mem rtab, rslot, rp, rq, rcnt; /* cl_runs.c: group table, pair -> slot, kept pairs, counts */
+  size_t rtab_cap, rpair_cap, rpair_kept; /* uints in rtab; pairs rslot holds; and rp, rq */
+  cl_uint hrcnt[2];
   tc_cl_device_info dev;
   cl_context ctx;
   cl_program prog;
@@ -54,6 +72,28 @@ typedef struct tc_ocl {
   tc_pairbuf part[TC_MAX_DEVICES];
   int nsub;
 } tc_ocl;
+
+/* cl_exec.c: the low-level steps of a sub-batch. */
+#define A(x) sizeof(x), (const void *)&(x)
+#define L(bytes) (size_t)(bytes), (const void *)NULL
+tc_status tc_ocl_args(cl_kernel k, const char *name, tc_err *err, int n, ...);
+tc_status tc_ocl_launch(tc_ocl *s, int k, size_t n, const cl_event *wait, int kind, tc_err *err);
+tc_status tc_ocl_fill_zero(tc_ocl *s, cl_mem m, size_t bytes, tc_err *err);
+tc_status tc_ocl_ensure(tc_ocl *s, cl_mem *m, size_t *cap, size_t need, size_t elem, const char *what,
+                        tc_err *err);
+tc_status tc_ocl_wait(tc_ocl *s, tc_err *err); /* clFinish of the compute queue, timed */
+/* The event slot for a profiled command of kind TC_P_* (NULL when not profiling);
+ * tc_ocl_prof_collect adds the completed ones' times to s->info. */
+cl_event *tc_ocl_prof_slot(tc_ocl *s, int kind);
+void tc_ocl_prof_collect(tc_ocl *s);
+
+/* cl_runs.c: after the m pairs of sub-batch [s0, s1) of blk (input set `set`) are in
+ * pp/pq and decided, drops on the device the close pairs of runs too short to report
+ * (kernels/runs.cl) when s->drop_runs and the sub-batch is long enough for any to be
+ * complete. *m becomes the pairs kept and *kept_in_r 1 when they are in rp/rq (else they
+ * are still in pp/pq, all of them). */
+tc_status tc_ocl_drop_runs(tc_ocl *s, const tc_grid_block *blk, size_t s0, size_t s1, int set, size_t *m,
+                           int *kept_in_r, tc_err *err);
 
 /* Replaces *m by a fresh buffer of `bytes` (the old one held old_bytes). */
 tc_status tc_ocl_remake(tc_ocl *s, cl_mem *m, size_t old_bytes, size_t bytes, const char *what,

@@ -12,11 +12,12 @@
 typedef enum { OP_BOX, OP_CLUSTERS, OP_ANTIMERIDIAN, OP_POLES, OP_STACKED } op_kind;
 
 /* Appends one grid time of n positions of the given kind to blk (which the caller
- * zero-initialised); x/y/z are filled with NaN so a backend must make its own. */
+ * zero-initialised); x/y/z are filled with NaN until op_fill_unit, so a test that
+ * forgets it finds no pair at all rather than pairs from stale vectors. */
 void op_add_slot(tc_grid_block *blk, op_kind kind, size_t n, uint64_t seed);
 
-/* Fills x/y/z of every position (the CPU backends read them; the engine's grid
- * fills them). */
+/* Fills x/y/z of every position (every backend reads them; the engine's grid fills
+ * them). */
 void op_fill_unit(tc_grid_block *blk);
 
 /* Candidate pairs sorted by (p, q) as one 64-bit key each; *keys is malloc'd. */
