@@ -43,7 +43,7 @@ tc_status tc_grid_block_reserve(tc_grid_block *b, size_t nslots, size_t npos) {
   b->off = off;
   if (npos <= b->cap)
     return TC_OK;
-  size_t cap = npos + npos / 4;
+  size_t cap = (npos + npos / 4 + 7) & ~(size_t)7; /* every column on a 64-byte boundary */
   if (cap > SIZE_MAX / BLOCK_BYTES_PER_POSITION)
     return TC_ERR_NOMEM;
   double *base = tc_realloc_huge(NULL, cap * BLOCK_BYTES_PER_POSITION);
