@@ -4,10 +4,12 @@
 # 1 500 vessels, 36 h) and a 5 M-fix day (4 100 vessels), each stored with
 # --codec none (--deflate 0), deflate and delta: bytes per row (trajcorr info), the
 # read rate of the engine's columns (rows / the reader's time, `encounters --profile`
-# "reading"), and `encounters` end to end (its closing line's real time), min and
-# median over ROUNDS alternating rounds, each against none. Every store's encounters
-# must be byte-identical. With BASE=path/to/another/trajcorr, also that build's
-# --profile line on the 1 500-vessel case (stored by it, its default codec).
+# "reading"), and `encounters` end to end (its closing line's real time, min and
+# median, and its CPU time, median) over ROUNDS alternating rounds, each against none.
+# Every store's encounters must be byte-identical. The load average is printed before
+# and after (the machine may be shared). With BASE=path/to/another/trajcorr, also that
+# build's encounters on the same delta store, alternating with this one's, and each
+# build's --profile line of its fastest run.
 #
 # Usage: bash bench/codec_ab.sh [build/trajcorr]   (ROUNDS=7, SMALL=1: skip the 5 M day)
 set -euo pipefail
@@ -32,24 +34,27 @@ for c in "${cases[@]}"; do
   done
 done
 
-# one encounters run: "real_s reading_s" (also keeps its list for the comparison)
+# one encounters run: "real_s reading_s cpu_s" (also keeps its list for the comparison)
 one() {
   local err
   err=$("$tc" encounters "$1" -o "$2" --profile 2>&1 >/dev/null)
-  local real reading
+  local real reading cpu
   real=$(sed -n 's/.*encounters: real \([0-9.]*\) s.*/\1/p' <<<"$err")
+  cpu=$(sed -n 's/.*encounters: real [0-9.]* s, CPU \([0-9.]*\) s.*/\1/p' <<<"$err")
   reading=$(sed -n 's/.*(reading \([0-9.]*\) s).*/\1/p' <<<"$err")
-  echo "$real $reading"
+  echo "$real $reading $cpu"
 }
 
-declare -A times reads
+load0=$(cut -d' ' -f1-3 /proc/loadavg)
+declare -A times reads cpus
 for c in "${cases[@]}"; do
   for k in "${codecs[@]}"; do one "$work/$c-$k.h5" "$work/$c-$k.csv" >/dev/null; done # warm the cache
   for ((r = 0; r < rounds; r++)); do
     for k in "${codecs[@]}"; do
-      read -r real reading < <(one "$work/$c-$k.h5" "$work/$c-$k.csv")
+      read -r real reading cpu < <(one "$work/$c-$k.h5" "$work/$c-$k.csv")
       times[$c-$k]+="$real "
       reads[$c-$k]+="$reading "
+      cpus[$c-$k]+="$cpu "
     done
   done
   for k in deflate delta; do
@@ -57,42 +62,60 @@ for c in "${cases[@]}"; do
   done
 done
 
+# "min median" of a list of numbers
 stat() { tr ' ' '\n' <<<"$1" | grep . | sort -g | awk '{v[NR]=$1} END {printf "%s %s\n", v[1], v[int((NR+1)/2)]}'; }
-echo "trajcorr codecs, $(nproc) cores, $rounds alternating rounds, $(date -u +%Y-%m-%dT%H:%MZ); encounters lists identical"
+load1=$(cut -d' ' -f1-3 /proc/loadavg)
+echo "trajcorr codecs, $(nproc) cores, $rounds alternating rounds, $(date -u +%Y-%m-%dT%H:%MZ), load average $load0 before, $load1 after; encounters lists identical"
 echo
-echo "| case | codec | bytes/row | size vs none | read rows/s (best) | read speed vs none | encounters min / median | time vs none (min / median) |"
-echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+echo "| case | codec | bytes/row | size vs none | read rows/s (best) | read speed vs none | encounters min / median | time vs none (min / median) | CPU median | CPU vs none |"
+echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 for c in "${cases[@]}"; do
   rows=$("$tc" info --json "$work/$c-none.h5" 2>/dev/null | sed -n 's/^  "rows": \([0-9]*\),/\1/p')
   read -r n_bytes < <("$tc" info --json "$work/$c-none.h5" 2>/dev/null | sed -n 's/^  "file_bytes": \([0-9]*\),*/\1/p')
   read -r n_rmin _ < <(stat "${reads[$c-none]}")
   read -r n_min n_med < <(stat "${times[$c-none]}")
+  read -r _ n_cpu < <(stat "${cpus[$c-none]}")
   for k in "${codecs[@]}"; do
     bytes=$("$tc" info --json "$work/$c-$k.h5" 2>/dev/null | sed -n 's/^  "file_bytes": \([0-9]*\),*/\1/p')
     read -r rmin _ < <(stat "${reads[$c-$k]}")
     read -r tmin tmed < <(stat "${times[$c-$k]}")
+    read -r _ cmed < <(stat "${cpus[$c-$k]}")
     awk -v c="$c" -v k="$k" -v rows="$rows" -v b="$bytes" -v nb="$n_bytes" -v r="$rmin" -v nr="$n_rmin" \
-        -v t="$tmin" -v tm="$tmed" -v nt="$n_min" -v ntm="$n_med" 'BEGIN {
-      printf "| %s (%.2f M rows) | %s | %.1f | %.2f | %.1f M | %.2f | %.3f s / %.3f s | %.2f / %.2f |\n",
-             c, rows / 1e6, k, b / rows, b / nb, rows / r / 1e6, nr / r, t, tm, t / nt, tm / ntm }'
+        -v t="$tmin" -v tm="$tmed" -v nt="$n_min" -v ntm="$n_med" -v cm="$cmed" -v ncm="$n_cpu" 'BEGIN {
+      printf "| %s (%.2f M rows) | %s | %.1f | %.2f | %.1f M | %.2f | %.3f s / %.3f s | %.2f / %.2f | %.3f s | %.2f |\n",
+             c, rows / 1e6, k, b / rows, b / nb, rows / r / 1e6, nr / r, t, tm, t / nt, tm / ntm, cm, cm / ncm }'
   done
 done
 echo
-# --profile lines: the fastest of ROUNDS alternating runs (by the closing line's real time)
-best_profile() { # binary store
-  local best="" bt=1e9 out real
-  for ((r = 0; r < rounds; r++)); do
-    out=$("$1" encounters "$2" -o /dev/null --profile 2>&1 >/dev/null)
-    real=$(sed -n 's/.*encounters: real \([0-9.]*\) s.*/\1/p' <<<"$out")
-    if awk -v a="$real" -v b="$bt" 'BEGIN {exit !(a < b)}'; then bt=$real best=$(grep '^profile' <<<"$out"); fi
-  done
-  echo "real $bt s; $best"
-}
+# BASE against this build on the same delta store, alternating; then each one's
+# --profile line of its fastest run (by the closing line's real time)
 if [ -n "${BASE:-}" ]; then
-  "$BASE" import -q "$work/issue4-base.h5" "$work/issue4.csv"
-  "$BASE" encounters "$work/issue4-base.h5" -o /dev/null >/dev/null 2>&1
-  echo "--profile, the 1 500-vessel case, $BASE on its default store:"
-  best_profile "$BASE" "$work/issue4-base.h5"
+  base=$(readlink -f "$BASE")
+  store="$work/issue4-delta.h5"
+  "$base" encounters "$store" -o "$work/base.csv" >/dev/null 2>&1
+  cmp -s "$work/base.csv" "$work/issue4-delta.csv" || { echo "codec_ab: BASE's encounters differ" >&2; exit 1; }
+  declare -A best bt breal bcpu
+  bt[base]=1e9 bt[this]=1e9
+  for ((r = 0; r < rounds; r++)); do
+    for who in base this; do
+      bin=$tc
+      [ "$who" = base ] && bin=$base
+      out=$("$bin" encounters "$store" -o /dev/null --profile 2>&1 >/dev/null)
+      real=$(sed -n 's/.*encounters: real \([0-9.]*\) s.*/\1/p' <<<"$out")
+      breal[$who]+="$real "
+      bcpu[$who]+="$(sed -n 's/.*encounters: real [0-9.]* s, CPU \([0-9.]*\) s.*/\1/p' <<<"$out") "
+      if awk -v a="$real" -v b="${bt[$who]}" 'BEGIN {exit !(a < b)}'; then
+        bt[$who]=$real best[$who]=$(grep '^profile: start' <<<"$out")
+      fi
+    done
+  done
+  echo "The 1 500-vessel case, delta store, $rounds alternating rounds, load average $(cut -d' ' -f1-3 /proc/loadavg) at the end:"
+  for who in base this; do
+    bin=$tc
+    [ "$who" = base ] && bin=$base
+    read -r tmin tmed < <(stat "${breal[$who]}")
+    read -r _ cmed < <(stat "${bcpu[$who]}")
+    echo "$bin: real min $tmin s, median $tmed s; CPU median $cmed s; fastest run's --profile:"
+    echo "  ${best[$who]}"
+  done
 fi
-echo "--profile, the 1 500-vessel case, $tc on the delta store:"
-best_profile "$tc" "$work/issue4-delta.h5"

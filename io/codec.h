@@ -41,4 +41,9 @@ uint8_t tc_codec_encode(int c, void *col, size_t n);
  * column can have. */
 int tc_codec_decode(int c, uint8_t mode, void *col, size_t n);
 
+/* The same over a chunk taken in consecutive pieces (a piece decoded while it is in
+ * cache): *acc carries the running sum from one piece to the next and starts at 0 at
+ * the chunk's first row. */
+int tc_codec_decode_more(int c, uint8_t mode, void *col, size_t n, uint64_t *acc);
+
 #endif

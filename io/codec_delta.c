@@ -26,6 +26,12 @@ int tc_codec_transforms(tc_codec codec, int c) {
          (c == TC_H5_T || c == TC_H5_LAT || c == TC_H5_LON || c == TC_H5_SOG || c == TC_H5_COG);
 }
 
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__linux__)
+#define TC_CODEC_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define TC_CODEC_CLONES
+#endif
+
 /* Zigzag: small differences of either sign become small unsigned numbers. */
 static inline uint64_t zz64(uint64_t d) { return (d << 1) ^ (0 - (d >> 63)); }
 static inline uint64_t unzz64(uint64_t z) { return (z >> 1) ^ (0 - (z & 1)); }
@@ -41,10 +47,18 @@ static void delta64(uint64_t *v, size_t n) {
   }
 }
 
-static void undelta64(uint64_t *v, size_t n) {
-  uint64_t acc = 0;
+/* Undoing the zigzag vectorises on its own; the running sum that follows is then one
+ * add a value (decoded a piece at a time, so the second loop reads from L1). */
+TC_CODEC_CLONES static void unzigzag64(uint64_t *v, size_t n) {
   for (size_t i = 0; i < n; i++)
-    v[i] = acc += unzz64(v[i]);
+    v[i] = unzz64(v[i]);
+}
+
+static uint64_t undelta64(uint64_t *v, size_t n, uint64_t acc) {
+  unzigzag64(v, n);
+  for (size_t i = 0; i < n; i++)
+    v[i] = acc += v[i];
+  return acc;
 }
 
 static void delta32(uint32_t *v, size_t n) {
@@ -56,10 +70,16 @@ static void delta32(uint32_t *v, size_t n) {
   }
 }
 
-static void undelta32(uint32_t *v, size_t n) {
-  uint32_t acc = 0;
+TC_CODEC_CLONES static void unzigzag32(uint32_t *v, size_t n) {
   for (size_t i = 0; i < n; i++)
-    v[i] = acc += unzz32(v[i]);
+    v[i] = unzz32(v[i]);
+}
+
+static uint32_t undelta32(uint32_t *v, size_t n, uint32_t acc) {
+  unzigzag32(v, n);
+  for (size_t i = 0; i < n; i++)
+    v[i] = acc += v[i];
+  return acc;
 }
 
 static const double pow10d[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8};
@@ -67,11 +87,6 @@ static const double pow10d[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8};
 /* The grid's integers back to values: q / s, each correctly rounded. int64 -> double
  * has no AVX2 instruction, so q goes through the bits of 1.5 * 2^52 + q (exact for
  * |q| < 2^51, which the encoder guarantees), and the loop vectorises. */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__linux__)
-#define TC_CODEC_CLONES __attribute__((target_clones("avx2", "default")))
-#else
-#define TC_CODEC_CLONES
-#endif
 TC_CODEC_CLONES static void grid_to_double(void *col, size_t n, double s) {
   const uint64_t *q = col;
   double *x = col;
@@ -141,10 +156,15 @@ uint8_t tc_codec_encode(int c, void *col, size_t n) {
 }
 
 int tc_codec_decode(int c, uint8_t mode, void *col, size_t n) {
+  uint64_t acc = 0;
+  return tc_codec_decode_more(c, mode, col, n, &acc);
+}
+
+int tc_codec_decode_more(int c, uint8_t mode, void *col, size_t n, uint64_t *acc) {
   if (c == TC_H5_LAT || c == TC_H5_LON) {
     if (mode != 0 && (mode < grids_pos[0] || mode > grids_pos[2]))
       return -1;
-    undelta64(col, n);
+    *acc = undelta64(col, n, *acc);
     if (mode) /* separate loop: the division vectorises without the running sum */
       grid_to_double(col, n, pow10d[mode]);
     return 0;
@@ -152,7 +172,7 @@ int tc_codec_decode(int c, uint8_t mode, void *col, size_t n) {
   if (c == TC_H5_SOG || c == TC_H5_COG) {
     if (mode != 0 && (mode < grids_speed[0] || mode > grids_speed[1]))
       return -1;
-    undelta32(col, n);
+    *acc = undelta32(col, n, (uint32_t)*acc);
     if (mode) {
       float s = (float)pow10d[mode], *x = col;
       const int32_t *q = col;
@@ -164,7 +184,7 @@ int tc_codec_decode(int c, uint8_t mode, void *col, size_t n) {
   if (c == TC_H5_T) {
     if (mode != 0)
       return -1;
-    undelta64(col, n);
+    *acc = undelta64(col, n, *acc);
     return 0;
   }
   return -1;

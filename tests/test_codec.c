@@ -14,6 +14,8 @@
 #include "io/sha256.h"
 #include "io/store.h"
 #include "io/store_chunks.h"
+#include "io/store_schema.h"
+#include "io/unshuffle.h"
 #include "support/store_fixtures.h"
 
 static const char *const codec_args[] = {"--codec none --deflate 0", "--codec deflate", "--codec delta"};
@@ -104,6 +106,59 @@ static void across_codecs(const char *label, const char *src, const char *bucket
         cr_assert(same_file(a, b), "%s: %s events differ between none and %s", label, kinds[k], codec);
       }
     }
+  }
+}
+
+/* The SIMD unshuffle against the definition (byte b of element e at b * stride + e),
+ * for every element size and for lengths around its 16-element steps. */
+Test(codec, unshuffle_matches_definition) {
+  enum { STRIDE = 1031 };
+  static unsigned char planes[8 * STRIDE], got[8 * STRIDE], want[8 * STRIDE];
+  for (size_t i = 0; i < sizeof planes; i++)
+    planes[i] = (unsigned char)(i * 2654435761u >> 13);
+  const size_t sizes[] = {1, 2, 3, 4, 8}, lens[] = {0, 1, 15, 16, 17, 31, 32, 33, 100, 1000, STRIDE};
+  for (size_t a = 0; a < sizeof sizes / sizeof *sizes; a++)
+    for (size_t b = 0; b < sizeof lens / sizeof *lens; b++) {
+      size_t es = sizes[a], n = lens[b];
+      memset(got, 0xAB, sizeof got);
+      memset(want, 0xAB, sizeof want);
+      for (size_t e = 0; e < n; e++)
+        for (size_t k = 0; k < es; k++)
+          want[e * es + k] = planes[k * STRIDE + e];
+      tc_unshuffle(planes, STRIDE, es, n, got);
+      cr_assert(!memcmp(got, want, sizeof got), "unshuffle of %zu elements of %zu bytes differs", n, es);
+    }
+}
+
+/* A chunk decoded in pieces (the reader's way) equals the chunk decoded whole, in
+ * every transformed column and mode, on values with large jumps of both signs. */
+Test(codec, decode_in_pieces_matches_whole) {
+  enum { N = 1500 };
+  static double x[N];
+  static float f[N];
+  static int64_t t[N];
+  static unsigned char whole[N * 8], piece[N * 8];
+  for (size_t i = 0; i < N; i++) {
+    long q = (long)((i * 7919u) % 180001u) - 90000 + (i % 97 == 0 ? -80000 : 0);
+    x[i] = (double)q / 1e3; /* on the 1e5 grid, also 1e6 and 1e7 */
+    f[i] = (float)((i * 31u) % 1000u) / 10.0f;
+    t[i] = (int64_t)1700000000 + (int64_t)(i * 37u % 5000u) - (i % 50 == 0 ? 100000 : 0);
+  }
+  const int cols[] = {TC_H5_T, TC_H5_LAT, TC_H5_LON, TC_H5_SOG, TC_H5_COG};
+  for (size_t c = 0; c < sizeof cols / sizeof *cols; c++) {
+    int col = cols[c];
+    size_t es = col == TC_H5_SOG || col == TC_H5_COG ? 4 : 8;
+    const void *src = col == TC_H5_T ? (const void *)t : es == 4 ? (const void *)f : (const void *)x;
+    memcpy(whole, src, N * es);
+    uint8_t mode = tc_codec_encode(col, whole, N);
+    cr_assert(col == TC_H5_T ? mode == 0 : mode != 0, "column %d: mode %u", col, mode);
+    memcpy(piece, whole, N * es);
+    cr_assert_eq(tc_codec_decode(col, mode, whole, N), 0);
+    cr_assert(!memcmp(whole, src, N * es), "column %d does not decode to its values", col);
+    uint64_t acc = 0;
+    for (size_t a = 0, m = 1; a < N; a += m, m = m * 3 + 1) /* pieces of 1, 4, 13, 40, ... rows */
+      cr_assert_eq(tc_codec_decode_more(col, mode, piece + a * es, a + m < N ? m : N - a, &acc), 0);
+    cr_assert(!memcmp(piece, whole, N * es), "column %d: decoding in pieces differs", col);
   }
 }
 

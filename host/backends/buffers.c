@@ -1,8 +1,11 @@
 /* Growable buffers exchanged between the engine and the backends. */
+#include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 
 #include "host/backend.h"
+#include "io/hugepages.h"
 
 tc_status tc_pairbuf_reserve(tc_pairbuf *b, size_t cap) {
   if (cap <= b->cap)
@@ -28,6 +31,11 @@ void tc_pairbuf_free(tc_pairbuf *b) {
   b->n = b->cap = 0;
 }
 
+/* The position columns share one allocation: lat, lon, x, y, z, then vid. A block's
+ * ~44 bytes a position (a few MiB) are first touched by every run; as one buffer they
+ * fault in as a few huge pages (io/hugepages.h) instead of ~250 4 KiB pages a MiB. */
+#define BLOCK_BYTES_PER_POSITION (5 * sizeof(double) + sizeof(uint32_t))
+
 tc_status tc_grid_block_reserve(tc_grid_block *b, size_t nslots, size_t npos) {
   size_t *off = realloc(b->off, (nslots + 1) * sizeof *off);
   if (!off)
@@ -35,18 +43,24 @@ tc_status tc_grid_block_reserve(tc_grid_block *b, size_t nslots, size_t npos) {
   b->off = off;
   if (npos <= b->cap)
     return TC_OK;
-  size_t cap = npos + npos / 4;
-  uint32_t *vid = realloc(b->vid, cap * sizeof *vid);
-  if (!vid)
+  size_t cap = (npos + npos / 4 + 7) & ~(size_t)7; /* every column on a 64-byte boundary */
+  if (cap > SIZE_MAX / BLOCK_BYTES_PER_POSITION)
     return TC_ERR_NOMEM;
-  b->vid = vid;
-  double **cols[5] = {&b->lat, &b->lon, &b->x, &b->y, &b->z};
-  for (int i = 0; i < 5; i++) {
-    double *c = realloc(*cols[i], cap * sizeof *c);
-    if (!c)
-      return TC_ERR_NOMEM;
+  double *base = tc_realloc_huge(NULL, cap * BLOCK_BYTES_PER_POSITION);
+  if (!base)
+    return TC_ERR_NOMEM;
+  double *old = b->lat, **cols[5] = {&b->lat, &b->lon, &b->x, &b->y, &b->z};
+  for (int i = 0; i < 5; i++) { /* growing keeps what the block held */
+    double *c = base + (size_t)i * cap;
+    if (*cols[i])
+      memcpy(c, *cols[i], b->cap * sizeof *c);
     *cols[i] = c;
   }
+  uint32_t *vid = (uint32_t *)(void *)(base + 5 * cap);
+  if (b->vid)
+    memcpy(vid, b->vid, b->cap * sizeof *vid);
+  free(old);
+  b->vid = vid;
   b->cap = cap;
   return TC_OK;
 }
@@ -55,12 +69,7 @@ void tc_grid_block_free(tc_grid_block *b) {
   if (!b)
     return;
   free(b->off);
-  free(b->vid);
-  free(b->lat);
-  free(b->lon);
-  free(b->x);
-  free(b->y);
-  free(b->z);
+  free(b->lat); /* the columns' allocation */
   b->off = NULL;
   b->vid = NULL;
   b->lat = b->lon = b->x = b->y = b->z = NULL;

@@ -53,38 +53,43 @@ int tc_cmp_double(const void *pa, const void *pb) {
   return (a > b) - (a < b);
 }
 
-/* k-th smallest of v[0..n) (n > k), v reordered: quickselect with a median-of-three
- * pivot, insertion sort for short ranges. No NaN in v. */
+/* k-th smallest of v[0..n) (n > k), v reordered so that v[0..k) <= v[k]: quickselect
+ * with a median-of-three pivot, insertion sort for short ranges. The partitions are
+ * branch-free (a comparison's result moves the boundary), since medians of speeds and
+ * distances compare unpredictably; values equal to the pivot (a moored ship's many
+ * zero speeds) are split off by a second pass, so ties cost no extra rounds. The pivot
+ * is one of the range's values, so every round shrinks the range. No NaN in v. */
 static double select_kth(double *v, size_t n, size_t k) {
-  size_t lo = 0, hi = n - 1;
+  size_t lo = 0, hi = n; /* the k-th is in [lo, hi) */
   while (hi - lo > 16) {
     size_t mid = lo + (hi - lo) / 2;
-    double a = v[lo], b = v[mid], c = v[hi];
+    double a = v[lo], b = v[mid], c = v[hi - 1];
     double piv = a < b ? (b < c ? b : (a < c ? c : a)) : (a < c ? a : (b < c ? c : b));
-    size_t i = lo, j = hi;
-    while (i <= j) {
-      while (v[i] < piv)
-        i++;
-      while (v[j] > piv)
-        j--;
-      if (i <= j) {
-        double t = v[i];
-        v[i] = v[j];
-        v[j] = t;
-        i++;
-        if (j == 0)
-          break;
-        j--;
-      }
+    size_t j = lo; /* [lo, j) < piv */
+    for (size_t i = lo; i < hi; i++) {
+      double x = v[i];
+      size_t less = x < piv;
+      v[i] = v[j];
+      v[j] = x;
+      j += less;
     }
-    if (k <= j)
+    if (k < j) {
       hi = j;
-    else if (k >= i)
-      lo = i;
-    else
+      continue;
+    }
+    size_t m = j; /* [j, m) == piv */
+    for (size_t i = j; i < hi; i++) {
+      double x = v[i];
+      size_t tie = !(x > piv);
+      v[i] = v[m];
+      v[m] = x;
+      m += tie;
+    }
+    if (k < m)
       return v[k];
+    lo = m;
   }
-  for (size_t i = lo + 1; i <= hi; i++) {
+  for (size_t i = lo + 1; i < hi; i++) {
     double x = v[i];
     size_t j = i;
     while (j > lo && v[j - 1] > x) {
