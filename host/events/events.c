@@ -140,6 +140,8 @@ struct tc_events {
   tc_event_lists found;   /* pass 1's loitering events */
   tc_event_stats st;
   int finished;           /* pass 1 over: loitering runs closed */
+  tc_events_slice_fn also; /* another consumer of pass 1's slices */
+  void *also_ctx;
 };
 
 static int cmp_drop(const void *pa, const void *pb) {
@@ -267,9 +269,16 @@ void tc_events_free(tc_events *r) {
   free(r);
 }
 
+void tc_events_also(tc_events *r, tc_events_slice_fn fn, void *ctx) {
+  r->also = fn;
+  r->also_ctx = ctx;
+}
+
 tc_status tc_events_feed(tc_events *r, const tc_columns *c, tc_err *err) {
   if (r->finished)
     return tc_fail(err, TC_ERR_INTERNAL, "events: a slice fed after the first pass ended");
+  if (r->also)
+    TC_TRY(r->also(r->also_ctx, c, err));
   double t0 = now();
   tc_status s = slice(r, c, 0, err);
   r->st.t_pass1 += now() - t0;
