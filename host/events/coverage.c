@@ -11,6 +11,10 @@
 #include "host/events/internal.h"
 #include "kernels/geo.h"
 
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
 /* s; a gap's ends are entered once per block it spans. An hour, not a day: a fix visits
  * the ends of the gaps in its cells and block, and where a receiver failed for hours
  * every vessel's gap ends lie in the same cells; with day blocks each fix of that day
@@ -27,6 +31,22 @@ typedef struct {
   int end;            /* 0: P_i, 1: P_{i+1} */
 } entry;
 
+/* A gap's ends as the test of a fix reads them: its span, vessel, and both ends'
+ * position, cosine of latitude and unit vector. */
+typedef struct {
+  int64_t t0, t1;
+  uint32_t mmsi;
+  double lat[2], lon[2], cos[2], u[2][3];
+} gend;
+
+/* A fix that passed the coarse prefilter, with what the fine test needs. */
+typedef struct {
+  int64_t t;
+  uint32_t mmsi;
+  int64_t c[3];
+  double lat, lon, cl, u[3];
+} cand;
+
 struct tc_cov_index {
   tc_gap_rec *gaps;
   double cell, radius;
@@ -40,6 +60,13 @@ struct tc_cov_index {
    * lookup and no trigonometry. 0: empty. */
   uint64_t *coarse;
   size_t ccap, cn;
+  gend *ends;         /* per gap: what the test of a fix against its ends reads */
+  double c2_lo, c2_hi; /* squared chords surely inside and surely outside the radius */
+  cand *cd;           /* a block's fixes near some gap end: per thread, then joined */
+  size_t capcd;
+  size_t *tn, *tcap;  /* per thread: candidates found, room */
+  cand **tcd;
+  int nthreads;
 };
 
 static uint64_t mix(uint64_t x) {
@@ -173,9 +200,30 @@ tc_status tc_cov_create(tc_gap_rec *gaps, size_t n, double radius_m, int64_t win
   ix->cell = sqrt(tc_chord2_of_dist(radius_m)) * (1.0 + 1e-9);
   if (ix->cell < 1.0 / 16384)
     ix->cell = 1.0 / 16384;
+  /* relative margins far above the rounding of unit vectors and of the haversine,
+   * and an absolute one for radii of millimetres: between them, the haversine decides */
+  double c2 = tc_chord2_of_dist(radius_m);
+  ix->c2_lo = c2 * (1.0 - 1e-6) - 1e-20;
+  ix->c2_hi = c2 * (1.0 + 1e-6) + 1e-20;
+  ix->ends = malloc((n ? n : 1) * sizeof *ix->ends);
+  if (!ix->ends) {
+    tc_cov_free(ix);
+    return TC_ERR_NOMEM;
+  }
   tc_status s = TC_OK;
-  for (size_t g = 0; g < n; g++)
+  for (size_t g = 0; g < n; g++) {
     gaps[g].thin_at = 1024;
+    gend *d = &ix->ends[g];
+    d->t0 = gaps[g].g.t0;
+    d->t1 = gaps[g].g.t1;
+    d->mmsi = gaps[g].g.mmsi;
+    for (int end = 0; end < 2; end++) {
+      d->lat[end] = end ? gaps[g].g.lat1 : gaps[g].g.lat0;
+      d->lon[end] = end ? gaps[g].g.lon1 : gaps[g].g.lon0;
+      d->cos[end] = tc_cos_lat(d->lat[end]);
+      tc_unit_vec(d->lat[end], d->lon[end], &d->u[end][0], &d->u[end][1], &d->u[end][2]);
+    }
+  }
   for (size_t g = 0; g < n && s == TC_OK; g++)
     for (int end = 0; end < 2 && s == TC_OK; end++) {
       int64_t c[3];
@@ -200,6 +248,13 @@ void tc_cov_free(tc_cov_index *ix) {
   free(ix->b);
   free(ix->e);
   free(ix->coarse);
+  free(ix->ends);
+  free(ix->cd);
+  for (int i = 0; ix->tcd && i < ix->nthreads; i++)
+    free(ix->tcd[i]);
+  free(ix->tcd);
+  free(ix->tn);
+  free(ix->tcap);
   free(ix);
 }
 
@@ -232,41 +287,202 @@ static void thin(tc_gap_rec *r, int64_t window) {
   r->thin_at = 2 * w > 1024 ? 2 * w : 1024;
 }
 
-tc_status tc_cov_add(tc_cov_index *ix, uint32_t mmsi, int64_t t, double lat, double lon) {
-  if (ix->bn == 0)
-    return TC_OK;
-  int64_t c[3], tb = floor_div(t, TIME_BLOCK), ilat = (int64_t)floor(lat);
+/* The coarse prefilter of one fix: 1 (and *c filled) when a gap end may be within the
+ * radius during its block. */
+static int candidate(const tc_cov_index *ix, uint32_t mmsi, int64_t t, double lat, double lon, cand *c) {
+  int64_t tb = floor_div(t, TIME_BLOCK), ilat = (int64_t)floor(lat);
   int64_t ilon = (((int64_t)floor(lon) % 360) + 360) % 360;
   if (!coarse_has(ix, coarse_key(ilat, ilon, tb)) && !coarse_has(ix, coarse_key(ilat, ANY_LON, tb)))
-    return TC_OK; /* no gap end within the radius during this block */
-  cell_of(ix, lat, lon, c);
-  double cl = tc_cos_lat(lat);
+    return 0; /* no gap end within the radius during this block */
+  c->t = t;
+  c->mmsi = mmsi;
+  c->lat = lat;
+  c->lon = lon;
+  c->cl = tc_cos_lat(lat);
+  tc_unit_vec(lat, lon, &c->u[0], &c->u[1], &c->u[2]);
+  for (int k = 0; k < 3; k++)
+    c->c[k] = (int64_t)floor(c->u[k] / ix->cell);
+  return 1;
+}
+
+/* The chains of the 27 cells around a fix's cell in its block: consecutive fixes are
+ * mostly one vessel's a few minutes apart, in the same cell, so they share them. */
+typedef struct {
+  int valid;
+  int64_t c[3], tb;
+  uint32_t head[27];
+} hood;
+
+static const uint32_t *hood_of(const tc_cov_index *ix, const cand *c, int64_t tb, hood *h) {
+  if (h->valid && h->tb == tb && h->c[0] == c->c[0] && h->c[1] == c->c[1] && h->c[2] == c->c[2])
+    return h->head;
+  int q = 0;
   for (int dx = -1; dx <= 1; dx++)
     for (int dy = -1; dy <= 1; dy++)
       for (int dz = -1; dz <= 1; dz++) {
-        const bucket *bk = find(ix, key_of(c[0] + dx, c[1] + dy, c[2] + dz, tb));
-        if (!bk->key)
-          continue;
-        for (uint32_t k = bk->head; k; k = ix->e[k - 1].next) {
-          const entry *e = &ix->e[k - 1];
-          tc_gap_rec *r = &ix->gaps[e->gap];
-          if (r->g.mmsi == mmsi || t < r->g.t0 || t >= r->g.t1)
-            continue;
-          double la = e->end ? r->g.lat1 : r->g.lat0, lo = e->end ? r->g.lon1 : r->g.lon0;
-          if (tc_haversine_cos_m(la, lo, tc_cos_lat(la), lat, lon, cl) > ix->radius)
-            continue;
-          /* near both ends: the second sighting is the same fix */
-          if (r->n_seen && r->seen[r->n_seen - 1].t == t && r->seen[r->n_seen - 1].mmsi == mmsi)
-            continue;
-          tc_seen *sv = tc_grow(r->seen, &r->cap_seen, r->n_seen + 1, sizeof *sv, 16);
-          if (!sv)
-            return TC_ERR_NOMEM;
-          r->seen = sv;
-          sv[r->n_seen++] = (tc_seen){t, mmsi};
-          if (r->n_seen >= r->thin_at && r->thin_at)
-            thin(r, ix->window);
-        }
+        const bucket *bk = find(ix, key_of(c->c[0] + dx, c->c[1] + dy, c->c[2] + dz, tb));
+        h->head[q++] = bk->key ? bk->head : 0;
       }
+  h->valid = 1;
+  h->tb = tb;
+  memcpy(h->c, c->c, sizeof h->c);
+  return h->head;
+}
+
+/* Appends fix (t, mmsi) to r's evidence. A vessel's fixes reach a gap in time order,
+ * one run after another, so thinning (see thin) starts here: of the run's last two, the
+ * earlier goes when the new one lies at most window after the one before them. */
+static tc_status record(tc_gap_rec *r, int64_t t, uint32_t mmsi, int64_t window) {
+  size_t n = r->n_seen;
+  if (n && r->seen[n - 1].t == t && r->seen[n - 1].mmsi == mmsi)
+    return TC_OK; /* near both ends: the second sighting is the same fix */
+  if (n >= 2 && r->seen[n - 1].mmsi == mmsi && r->seen[n - 2].mmsi == mmsi && t - r->seen[n - 2].t <= window &&
+      r->seen[n - 1].t < t) {
+    r->seen[n - 1].t = t;
+    return TC_OK;
+  }
+  tc_seen *sv = tc_grow(r->seen, &r->cap_seen, n + 1, sizeof *sv, 16);
+  if (!sv)
+    return TC_ERR_NOMEM;
+  r->seen = sv;
+  sv[r->n_seen++] = (tc_seen){t, mmsi};
+  if (r->n_seen >= r->thin_at && r->thin_at)
+    thin(r, window);
+  return TC_OK;
+}
+
+/* Records candidate c in every gap g with g % nt == me it is evidence for: each gap
+ * receives its fixes in row order whatever nt. */
+static tc_status fine(tc_cov_index *ix, const cand *c, int me, int nt, hood *h) {
+  const uint32_t *head = hood_of(ix, c, floor_div(c->t, TIME_BLOCK), h);
+  for (int q = 0; q < 27; q++)
+    for (uint32_t k = head[q]; k; k = ix->e[k - 1].next) {
+      const entry *e = &ix->e[k - 1];
+      if (nt > 1 && (int)(e->gap % (uint32_t)nt) != me)
+        continue;
+      const gend *d = &ix->ends[e->gap];
+      if (d->mmsi == c->mmsi || c->t < d->t0 || c->t >= d->t1)
+        continue;
+      int end = e->end;
+      double ax = d->u[end][0] - c->u[0], ay = d->u[end][1] - c->u[1], az = d->u[end][2] - c->u[2];
+      double ch2 = ax * ax + ay * ay + az * az;
+      if (ch2 > ix->c2_hi)
+        continue;
+      if (ch2 >= ix->c2_lo &&
+          tc_haversine_cos_m(d->lat[end], d->lon[end], d->cos[end], c->lat, c->lon, c->cl) > ix->radius)
+        continue;
+      if (record(&ix->gaps[e->gap], c->t, c->mmsi, ix->window) != TC_OK)
+        return TC_ERR_NOMEM;
+    }
+  return TC_OK;
+}
+
+static tc_status threads_ready(tc_cov_index *ix, int nt) {
+  if (ix->nthreads >= nt)
+    return TC_OK;
+  size_t *tn = realloc(ix->tn, (size_t)nt * sizeof *tn), *tcap = tn ? realloc(ix->tcap, (size_t)nt * sizeof *tcap) : NULL;
+  if (tn)
+    ix->tn = tn;
+  if (tcap)
+    ix->tcap = tcap;
+  cand **tcd = tcap ? realloc(ix->tcd, (size_t)nt * sizeof *tcd) : NULL;
+  if (!tcd)
+    return TC_ERR_NOMEM;
+  ix->tcd = tcd;
+  for (int i = ix->nthreads; i < nt; i++) {
+    tcd[i] = NULL;
+    tcap[i] = tn[i] = 0;
+  }
+  ix->nthreads = nt;
+  return TC_OK;
+}
+
+/* Rows screened and recorded at a time: bounds the candidates' memory. */
+#define BLOCK_ROWS 65536
+
+static tc_status add_block(tc_cov_index *ix, const uint32_t *mmsi, const int64_t *t, const double *lat,
+                           const double *lon, const unsigned char *skip, size_t n, int nt) {
+  int bad = 0;
+  long long nl = (long long)n;
+  /* 1: each thread screens a contiguous run of the rows */
+#ifdef _OPENMP
+#pragma omp parallel num_threads(nt) reduction(| : bad)
+#endif
+  {
+    int me = 0, team = 1;
+#ifdef _OPENMP
+    me = omp_get_thread_num();
+    team = omp_get_num_threads();
+#endif
+    long long i0 = nl * me / team, i1 = nl * (me + 1) / team;
+    ix->tn[me] = 0;
+    for (long long i = i0; i < i1 && !bad; i++) {
+      cand c;
+      if ((skip && skip[i]) || !candidate(ix, mmsi[i], t[i], lat[i], lon[i], &c))
+        continue;
+      cand *v = tc_grow(ix->tcd[me], &ix->tcap[me], ix->tn[me] + 1, sizeof *v, 256);
+      if (!v) {
+        bad = 1;
+        break;
+      }
+      ix->tcd[me] = v;
+      v[ix->tn[me]++] = c;
+    }
+    if (me == 0)
+      for (int k = team; k < nt; k++)
+        ix->tn[k] = 0;
+  }
+  if (bad)
+    return TC_ERR_NOMEM;
+  size_t m = 0;
+  for (int k = 0; k < nt; k++)
+    m += ix->tn[k];
+  if (!m)
+    return TC_OK;
+  if (m > ix->capcd) {
+    cand *all = realloc(ix->cd, m * sizeof *all);
+    if (!all)
+      return TC_ERR_NOMEM;
+    ix->cd = all;
+    ix->capcd = m;
+  }
+  for (int k = 0, at = 0; k < nt; at += (int)ix->tn[k], k++) /* in row order */
+    if (ix->tn[k])
+      memcpy(ix->cd + at, ix->tcd[k], ix->tn[k] * sizeof *ix->cd);
+  long long ml = (long long)m;
+  const cand *all = ix->cd;
+  /* 2: each thread owns the gaps g % team == me and walks every candidate in row order */
+#ifdef _OPENMP
+#pragma omp parallel num_threads(nt) reduction(| : bad)
+#endif
+  {
+    int me = 0, team = 1;
+#ifdef _OPENMP
+    me = omp_get_thread_num();
+    team = omp_get_num_threads();
+#endif
+    hood h = {0};
+    for (long long i = 0; i < ml && !bad; i++)
+      if (fine(ix, &all[i], me, team, &h) != TC_OK)
+        bad = 1;
+  }
+  return bad ? TC_ERR_NOMEM : TC_OK;
+}
+
+tc_status tc_cov_add_rows(tc_cov_index *ix, const uint32_t *mmsi, const int64_t *t, const double *lat,
+                          const double *lon, const unsigned char *skip, size_t n, int threads) {
+  if (ix->bn == 0 || n == 0)
+    return TC_OK;
+  int nt = threads > 0 ? threads : 1;
+#ifndef _OPENMP
+  nt = 1;
+#endif
+  if (threads_ready(ix, nt) != TC_OK)
+    return TC_ERR_NOMEM;
+  for (size_t b = 0; b < n; b += BLOCK_ROWS) {
+    size_t m = n - b < BLOCK_ROWS ? n - b : BLOCK_ROWS;
+    TC_TRY(add_block(ix, mmsi + b, t + b, lat + b, lon + b, skip ? skip + b : NULL, m, nt));
+  }
   return TC_OK;
 }
 

@@ -156,13 +156,19 @@ static tc_status slice2(tc_events *r, const tc_columns *c, tc_err *err) {
   if (!r->drops_sorted && r->n_drops > 1)
     qsort(r->drops, r->n_drops, sizeof *r->drops, cmp_drop);
   r->drops_sorted = 1;
-  for (size_t i = 0; i < c->n; i++) {
-    tc_seen key = {c->t[i], c->mmsi[i]};
-    if (r->n_drops && bsearch(&key, r->drops, r->n_drops, sizeof key, cmp_drop))
-      continue;
-    if (tc_cov_add(r->cov, key.mmsi, key.t, c->lat[i], c->lon[i]) != TC_OK)
+  unsigned char *skip = NULL;
+  if (r->n_drops) {
+    if (!(skip = calloc(c->n ? c->n : 1, 1)))
       return tc_fail(err, TC_ERR_NOMEM, "events: out of memory (coverage evidence)");
+    for (size_t i = 0; i < c->n; i++) {
+      tc_seen key = {c->t[i], c->mmsi[i]};
+      skip[i] = bsearch(&key, r->drops, r->n_drops, sizeof key, cmp_drop) != NULL;
+    }
   }
+  tc_status s = tc_cov_add_rows(r->cov, c->mmsi, c->t, c->lat, c->lon, skip, c->n, tc_params_threads(&r->p));
+  free(skip);
+  if (s != TC_OK)
+    return tc_fail(err, TC_ERR_NOMEM, "events: out of memory (coverage evidence)");
   return TC_OK;
 }
 

@@ -73,8 +73,12 @@ typedef struct tc_cov_index tc_cov_index;
 tc_status tc_cov_create(tc_gap_rec *gaps, size_t n, double radius_m, int64_t window,
                         tc_cov_index **out);
 void tc_cov_free(tc_cov_index *ix);
-/* Records the fix in every gap it is evidence for. */
-tc_status tc_cov_add(tc_cov_index *ix, uint32_t mmsi, int64_t t, double lat, double lon);
+/* Records each of n fixes (rows of one slice; skip[i] != 0: not a cleaned fix, skip may
+ * be NULL) in every gap it is evidence for, on `threads` threads: each screens a share
+ * of the rows, then each records the candidates in the gaps it owns, every gap
+ * receiving its fixes in row order, as one thread would. */
+tc_status tc_cov_add_rows(tc_cov_index *ix, const uint32_t *mmsi, const int64_t *t, const double *lat,
+                          const double *lon, const unsigned char *skip, size_t n, int threads);
 /* Thins, sorts by (t, mmsi) and deduplicates every gap's seen list. */
 void tc_cov_finish(tc_gap_rec *gaps, size_t n, int64_t window);
 /* Spec §2 coverage of [u0, u1) from a sorted seen list, ignoring vessel `except`
