@@ -23,8 +23,18 @@
 
 typedef struct {
   uint64_t key;   /* cell and time block; 0: empty */
-  uint32_t head;  /* first entry + 1 */
+  uint32_t head;  /* while built: first entry + 1; then: first of its run in flat */
+  uint32_t n;     /* then: entries in the run */
 } bucket;
+
+/* An entry as a fix's test reads it, a bucket's entries side by side: the walk over
+ * them is the pass's inner loop. */
+typedef struct {
+  int64_t t0, t1;
+  double u[3];     /* the end's unit vector */
+  uint32_t mmsi;
+  uint32_t gap;    /* 2 * gap + end */
+} flat_entry;
 
 typedef struct {
   uint32_t gap, next; /* next: entry + 1 in the same bucket, 0: none */
@@ -47,14 +57,21 @@ typedef struct {
   double lat, lon, cl, u[3];
 } cand;
 
+/* A fix found to be evidence for a gap. */
+typedef struct {
+  int64_t t;
+  uint32_t mmsi, gap;
+} hit;
+
 struct tc_cov_index {
   tc_gap_rec *gaps;
   double cell, radius;
   int64_t window;
   bucket *b;
   size_t bcap, bn;
-  entry *e;
+  entry *e;            /* while built: chains of entries */
   size_t en, ecap;
+  flat_entry *flat;    /* then: each bucket's entries in a run */
   /* The prefilter: every (1° latitude row, 1° longitude column, time block) within the
    * radius of a gap end during its gap, so that the many fixes near no gap cost one
    * lookup and no trigonometry. 0: empty. */
@@ -62,10 +79,8 @@ struct tc_cov_index {
   size_t ccap, cn;
   gend *ends;         /* per gap: what the test of a fix against its ends reads */
   double c2_lo, c2_hi; /* squared chords surely inside and surely outside the radius */
-  cand *cd;           /* a block's fixes near some gap end: per thread, then joined */
-  size_t capcd;
-  size_t *tn, *tcap;  /* per thread: candidates found, room */
-  cand **tcd;
+  hit **th;           /* per thread: a block's hits, in row order */
+  size_t *tn, *tcap;
   int nthreads;
 };
 
@@ -126,6 +141,8 @@ static tc_status insert(tc_cov_index *ix, uint64_t key, uint32_t gap, int end) {
     bk->head = 0;
     ix->bn++;
   }
+  if (ix->en + 1 >= UINT32_MAX / 2)
+    return TC_ERR_NOMEM; /* runs are indexed by 32 bits */
   e[ix->en] = (entry){gap, bk->head, end};
   bk->head = (uint32_t)++ix->en;
   return TC_OK;
@@ -234,10 +251,33 @@ tc_status tc_cov_create(tc_gap_rec *gaps, size_t n, double radius_m, int64_t win
       if (s == TC_OK)
         s = coarse_end(ix, end ? gaps[g].g.lat1 : gaps[g].g.lat0, end ? gaps[g].g.lon1 : gaps[g].g.lon0, tb0, tb1);
     }
+  if (s == TC_OK && !(ix->flat = malloc((ix->en ? ix->en : 1) * sizeof *ix->flat)))
+    s = TC_ERR_NOMEM;
   if (s != TC_OK) {
     tc_cov_free(ix);
     return s;
   }
+  size_t at = 0;
+  for (size_t i = 0; i < ix->bcap; i++) {
+    bucket *bk = &ix->b[i];
+    if (!bk->key)
+      continue;
+    uint32_t first = (uint32_t)at;
+    for (uint32_t k = bk->head; k; k = ix->e[k - 1].next) {
+      const entry *e = &ix->e[k - 1];
+      const gend *d = &ix->ends[e->gap];
+      flat_entry *f = &ix->flat[at++];
+      f->t0 = d->t0;
+      f->t1 = d->t1;
+      memcpy(f->u, d->u[e->end], sizeof f->u);
+      f->mmsi = d->mmsi;
+      f->gap = 2 * e->gap + (uint32_t)e->end;
+    }
+    bk->head = first;
+    bk->n = (uint32_t)(at - first);
+  }
+  free(ix->e);
+  ix->e = NULL;
   *out = ix;
   return TC_OK;
 }
@@ -247,12 +287,12 @@ void tc_cov_free(tc_cov_index *ix) {
     return;
   free(ix->b);
   free(ix->e);
+  free(ix->flat);
   free(ix->coarse);
   free(ix->ends);
-  free(ix->cd);
-  for (int i = 0; ix->tcd && i < ix->nthreads; i++)
-    free(ix->tcd[i]);
-  free(ix->tcd);
+  for (int i = 0; ix->th && i < ix->nthreads; i++)
+    free(ix->th[i]);
+  free(ix->th);
   free(ix->tn);
   free(ix->tcap);
   free(ix);
@@ -310,23 +350,23 @@ static int candidate(const tc_cov_index *ix, uint32_t mmsi, int64_t t, double la
 typedef struct {
   int valid;
   int64_t c[3], tb;
-  uint32_t head[27];
+  uint32_t first[27], n[27]; /* each cell's run in flat */
 } hood;
 
-static const uint32_t *hood_of(const tc_cov_index *ix, const cand *c, int64_t tb, hood *h) {
+static void hood_of(const tc_cov_index *ix, const cand *c, int64_t tb, hood *h) {
   if (h->valid && h->tb == tb && h->c[0] == c->c[0] && h->c[1] == c->c[1] && h->c[2] == c->c[2])
-    return h->head;
+    return;
   int q = 0;
   for (int dx = -1; dx <= 1; dx++)
     for (int dy = -1; dy <= 1; dy++)
       for (int dz = -1; dz <= 1; dz++) {
         const bucket *bk = find(ix, key_of(c->c[0] + dx, c->c[1] + dy, c->c[2] + dz, tb));
-        h->head[q++] = bk->key ? bk->head : 0;
+        h->first[q] = bk->key ? bk->head : 0;
+        h->n[q++] = bk->key ? bk->n : 0;
       }
   h->valid = 1;
   h->tb = tb;
   memcpy(h->c, c->c, sizeof h->c);
-  return h->head;
 }
 
 /* Appends fix (t, mmsi) to r's evidence. A vessel's fixes reach a gap in time order,
@@ -351,60 +391,41 @@ static tc_status record(tc_gap_rec *r, int64_t t, uint32_t mmsi, int64_t window)
   return TC_OK;
 }
 
-/* Records candidate c in every gap g with g % nt == me it is evidence for: each gap
- * receives its fixes in row order whatever nt. */
-static tc_status fine(tc_cov_index *ix, const cand *c, int me, int nt, hood *h) {
-  const uint32_t *head = hood_of(ix, c, floor_div(c->t, TIME_BLOCK), h);
+/* Appends to *hits every gap candidate c is evidence for. */
+static int fine(const tc_cov_index *ix, const cand *c, hood *h, hit **hits, size_t *n, size_t *cap) {
+  hood_of(ix, c, floor_div(c->t, TIME_BLOCK), h);
   for (int q = 0; q < 27; q++)
-    for (uint32_t k = head[q]; k; k = ix->e[k - 1].next) {
-      const entry *e = &ix->e[k - 1];
-      if (nt > 1 && (int)(e->gap % (uint32_t)nt) != me)
+    for (const flat_entry *f = ix->flat + h->first[q], *fe = f + h->n[q]; f < fe; f++) {
+      if (c->t < f->t0 || c->t >= f->t1 || f->mmsi == c->mmsi)
         continue;
-      const gend *d = &ix->ends[e->gap];
-      if (d->mmsi == c->mmsi || c->t < d->t0 || c->t >= d->t1)
-        continue;
-      int end = e->end;
-      double ax = d->u[end][0] - c->u[0], ay = d->u[end][1] - c->u[1], az = d->u[end][2] - c->u[2];
+      double ax = f->u[0] - c->u[0], ay = f->u[1] - c->u[1], az = f->u[2] - c->u[2];
       double ch2 = ax * ax + ay * ay + az * az;
       if (ch2 > ix->c2_hi)
         continue;
+      const gend *d = &ix->ends[f->gap >> 1];
+      int end = f->gap & 1;
       if (ch2 >= ix->c2_lo &&
           tc_haversine_cos_m(d->lat[end], d->lon[end], d->cos[end], c->lat, c->lon, c->cl) > ix->radius)
         continue;
-      if (record(&ix->gaps[e->gap], c->t, c->mmsi, ix->window) != TC_OK)
-        return TC_ERR_NOMEM;
+      hit *v = tc_grow(*hits, cap, *n + 1, sizeof *v, 1024);
+      if (!v)
+        return 0;
+      *hits = v;
+      v[(*n)++] = (hit){c->t, c->mmsi, f->gap >> 1};
     }
-  return TC_OK;
+  return 1;
 }
 
-static tc_status threads_ready(tc_cov_index *ix, int nt) {
-  if (ix->nthreads >= nt)
-    return TC_OK;
-  size_t *tn = realloc(ix->tn, (size_t)nt * sizeof *tn), *tcap = tn ? realloc(ix->tcap, (size_t)nt * sizeof *tcap) : NULL;
-  if (tn)
-    ix->tn = tn;
-  if (tcap)
-    ix->tcap = tcap;
-  cand **tcd = tcap ? realloc(ix->tcd, (size_t)nt * sizeof *tcd) : NULL;
-  if (!tcd)
-    return TC_ERR_NOMEM;
-  ix->tcd = tcd;
-  for (int i = ix->nthreads; i < nt; i++) {
-    tcd[i] = NULL;
-    tcap[i] = tn[i] = 0;
-  }
-  ix->nthreads = nt;
-  return TC_OK;
-}
+/* Rows screened at a time: bounds the hits held before they are recorded. */
+#define BLOCK_ROWS 16384
 
-/* Rows screened and recorded at a time: bounds the candidates' memory. */
-#define BLOCK_ROWS 65536
-
+/* Each thread screens a contiguous share of the rows and finds the gaps each fix is
+ * evidence for; then the hits are recorded thread after thread, so in row order, and
+ * every gap's evidence is what one thread would have gathered. */
 static tc_status add_block(tc_cov_index *ix, const uint32_t *mmsi, const int64_t *t, const double *lat,
                            const double *lon, const unsigned char *skip, size_t n, int nt) {
   int bad = 0;
   long long nl = (long long)n;
-  /* 1: each thread screens a contiguous run of the rows */
 #ifdef _OPENMP
 #pragma omp parallel num_threads(nt) reduction(| : bad)
 #endif
@@ -415,18 +436,14 @@ static tc_status add_block(tc_cov_index *ix, const uint32_t *mmsi, const int64_t
     team = omp_get_num_threads();
 #endif
     long long i0 = nl * me / team, i1 = nl * (me + 1) / team;
+    hood h = {0};
     ix->tn[me] = 0;
     for (long long i = i0; i < i1 && !bad; i++) {
       cand c;
       if ((skip && skip[i]) || !candidate(ix, mmsi[i], t[i], lat[i], lon[i], &c))
         continue;
-      cand *v = tc_grow(ix->tcd[me], &ix->tcap[me], ix->tn[me] + 1, sizeof *v, 256);
-      if (!v) {
+      if (!fine(ix, &c, &h, &ix->th[me], &ix->tn[me], &ix->tcap[me]))
         bad = 1;
-        break;
-      }
-      ix->tcd[me] = v;
-      v[ix->tn[me]++] = c;
     }
     if (me == 0)
       for (int k = team; k < nt; k++)
@@ -434,39 +451,36 @@ static tc_status add_block(tc_cov_index *ix, const uint32_t *mmsi, const int64_t
   }
   if (bad)
     return TC_ERR_NOMEM;
-  size_t m = 0;
   for (int k = 0; k < nt; k++)
-    m += ix->tn[k];
-  if (!m)
+    for (size_t i = 0; i < ix->tn[k]; i++) {
+      const hit *x = &ix->th[k][i];
+      if (record(&ix->gaps[x->gap], x->t, x->mmsi, ix->window) != TC_OK)
+        return TC_ERR_NOMEM;
+    }
+  return TC_OK;
+}
+
+static tc_status threads_ready(tc_cov_index *ix, int nt) {
+  if (ix->nthreads >= nt)
     return TC_OK;
-  if (m > ix->capcd) {
-    cand *all = realloc(ix->cd, m * sizeof *all);
-    if (!all)
-      return TC_ERR_NOMEM;
-    ix->cd = all;
-    ix->capcd = m;
+  size_t *tn = realloc(ix->tn, (size_t)nt * sizeof *tn);
+  if (!tn)
+    return TC_ERR_NOMEM;
+  ix->tn = tn;
+  size_t *tcap = realloc(ix->tcap, (size_t)nt * sizeof *tcap);
+  if (!tcap)
+    return TC_ERR_NOMEM;
+  ix->tcap = tcap;
+  hit **th = realloc(ix->th, (size_t)nt * sizeof *th);
+  if (!th)
+    return TC_ERR_NOMEM;
+  ix->th = th;
+  for (int i = ix->nthreads; i < nt; i++) {
+    th[i] = NULL;
+    tcap[i] = tn[i] = 0;
   }
-  for (int k = 0, at = 0; k < nt; at += (int)ix->tn[k], k++) /* in row order */
-    if (ix->tn[k])
-      memcpy(ix->cd + at, ix->tcd[k], ix->tn[k] * sizeof *ix->cd);
-  long long ml = (long long)m;
-  const cand *all = ix->cd;
-  /* 2: each thread owns the gaps g % team == me and walks every candidate in row order */
-#ifdef _OPENMP
-#pragma omp parallel num_threads(nt) reduction(| : bad)
-#endif
-  {
-    int me = 0, team = 1;
-#ifdef _OPENMP
-    me = omp_get_thread_num();
-    team = omp_get_num_threads();
-#endif
-    hood h = {0};
-    for (long long i = 0; i < ml && !bad; i++)
-      if (fine(ix, &all[i], me, team, &h) != TC_OK)
-        bad = 1;
-  }
-  return bad ? TC_ERR_NOMEM : TC_OK;
+  ix->nthreads = nt;
+  return TC_OK;
 }
 
 tc_status tc_cov_add_rows(tc_cov_index *ix, const uint32_t *mmsi, const int64_t *t, const double *lat,
