@@ -54,7 +54,7 @@ typedef struct {
   int64_t t;
   uint32_t mmsi;
   int64_t c[3];
-  double lat, lon, cl, u[3];
+  double lat, lon, u[3];
 } cand;
 
 /* A fix found to be evidence for a gap. */
@@ -338,8 +338,10 @@ static int candidate(const tc_cov_index *ix, uint32_t mmsi, int64_t t, double la
   c->mmsi = mmsi;
   c->lat = lat;
   c->lon = lon;
-  c->cl = tc_cos_lat(lat);
-  tc_unit_vec(lat, lon, &c->u[0], &c->u[1], &c->u[2]);
+  /* the fast unit vector is within 1e-15 of libm's: the cells are wider than the
+   * radius's chord by far more (tc_cov_create) and the chord screen's margins leave
+   * every close call to the haversine */
+  tc_unit_vec_fast(lat, lon, &c->u[0], &c->u[1], &c->u[2]);
   for (int k = 0; k < 3; k++)
     c->c[k] = (int64_t)floor(c->u[k] / ix->cell);
   return 1;
@@ -405,7 +407,7 @@ static int fine(const tc_cov_index *ix, const cand *c, hood *h, hit **hits, size
       const gend *d = &ix->ends[f->gap >> 1];
       int end = f->gap & 1;
       if (ch2 >= ix->c2_lo &&
-          tc_haversine_cos_m(d->lat[end], d->lon[end], d->cos[end], c->lat, c->lon, c->cl) > ix->radius)
+          tc_haversine_cos_m(d->lat[end], d->lon[end], d->cos[end], c->lat, c->lon, tc_cos_lat(c->lat)) > ix->radius)
         continue;
       hit *v = tc_grow(*hits, cap, *n + 1, sizeof *v, 1024);
       if (!v)
