@@ -181,11 +181,15 @@ static tc_status slice(tc_events *r, const tc_columns *c, int second, tc_err *er
   int loiter = r->e.kinds & TC_EV_LOITER;
   st->reads++;
   st->fixes_read += c->n;
+  last_fix *v = NULL;
+  size_t k = 0;
   for (size_t i = 0; i < c->n; i++) {
-    size_t k;
-    last_fix *v = vessel(&r->vs, c->mmsi[i], &k);
-    if (!v)
-      return tc_fail(err, TC_ERR_NOMEM, "events: out of memory (vessel table)");
+    /* rows come vessel by vessel: the table is looked up once per vessel's run */
+    if (!v || v->mmsi != c->mmsi[i]) {
+      v = vessel(&r->vs, c->mmsi[i], &k);
+      if (!v)
+        return tc_fail(err, TC_ERR_NOMEM, "events: out of memory (vessel table)");
+    }
     int64_t t = c->t[i];
     double la = c->lat[i], lo = c->lon[i];
     if (v->lt != INT64_MIN && !tc_ev_teleport_keep(t - v->lt, v->la, v->lo, la, lo, p->max_gap, r->mps)) {
