@@ -371,10 +371,10 @@ static void hood_of(const tc_cov_index *ix, const cand *c, int64_t tb, hood *h) 
   memcpy(h->c, c->c, sizeof h->c);
 }
 
-/* Appends fix (t, mmsi) to r's evidence. A vessel's fixes reach a gap in time order,
- * one run after another, so thinning (see thin) starts here: of the run's last two, the
- * earlier goes when the new one lies at most window after the one before them. */
-static tc_status record(tc_gap_rec *r, int64_t t, uint32_t mmsi, int64_t window) {
+/* A vessel's fixes reach a gap in time order, one run after another, so thinning (see
+ * thin) starts here: of the run's last two, the earlier goes when the new one lies at
+ * most window after the one before them. */
+tc_status tc_cov_record(tc_gap_rec *r, int64_t t, uint32_t mmsi, int64_t window) {
   size_t n = r->n_seen;
   if (n && r->seen[n - 1].t == t && r->seen[n - 1].mmsi == mmsi)
     return TC_OK; /* near both ends: the second sighting is the same fix */
@@ -456,7 +456,7 @@ static tc_status add_block(tc_cov_index *ix, const uint32_t *mmsi, const int64_t
   for (int k = 0; k < nt; k++)
     for (size_t i = 0; i < ix->tn[k]; i++) {
       const hit *x = &ix->th[k][i];
-      if (record(&ix->gaps[x->gap], x->t, x->mmsi, ix->window) != TC_OK)
+      if (tc_cov_record(&ix->gaps[x->gap], x->t, x->mmsi, ix->window) != TC_OK)
         return TC_ERR_NOMEM;
     }
   return TC_OK;

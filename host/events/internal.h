@@ -79,6 +79,9 @@ void tc_cov_free(tc_cov_index *ix);
  * receiving its fixes in row order, as one thread would. */
 tc_status tc_cov_add_rows(tc_cov_index *ix, const uint32_t *mmsi, const int64_t *t, const double *lat,
                           const double *lon, const unsigned char *skip, size_t n, int threads);
+/* Appends fix (t, mmsi) to r's evidence, thinning as it goes; each vessel's fixes must
+ * come in time order (runs of one vessel's fixes may interleave). */
+tc_status tc_cov_record(tc_gap_rec *r, int64_t t, uint32_t mmsi, int64_t window);
 /* Thins, sorts by (t, mmsi) and deduplicates every gap's seen list. */
 void tc_cov_finish(tc_gap_rec *gaps, size_t n, int64_t window);
 /* Spec §2 coverage of [u0, u1) from a sorted seen list, ignoring vessel `except`
