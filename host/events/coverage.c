@@ -72,6 +72,8 @@ struct tc_cov_index {
   entry *e;            /* while built: chains of entries */
   size_t en, ecap;
   flat_entry *flat;    /* then: each bucket's entries in a run */
+  size_t n;            /* gaps */
+  int64_t tb_lo, tb_hi; /* the time blocks indexed (prepare) */
   /* The prefilter: every (1° latitude row, 1° longitude column, time block) within the
    * radius of a gap end during its gap, so that the many fixes near no gap cost one
    * lookup and no trigonometry. 0: empty. */
@@ -241,22 +243,50 @@ tc_status tc_cov_create(tc_gap_rec *gaps, size_t n, double radius_m, int64_t win
       tc_unit_vec(d->lat[end], d->lon[end], &d->u[end][0], &d->u[end][1], &d->u[end][2]);
     }
   }
-  for (size_t g = 0; g < n && s == TC_OK; g++)
+  (void)s;
+  ix->n = n;
+  ix->tb_lo = 1;
+  ix->tb_hi = 0; /* nothing indexed yet */
+  *out = ix;
+  return TC_OK;
+}
+
+static tc_status prepare(tc_cov_index *ix, int64_t tmin, int64_t tmax) {
+  int64_t lo = floor_div(tmin, TIME_BLOCK), hi = floor_div(tmax, TIME_BLOCK);
+  if (lo >= ix->tb_lo && hi <= ix->tb_hi)
+    return TC_OK;
+  /* anew: only the gaps open during these blocks, so the index holds what the slice's
+   * fixes can meet, not every gap of the stores */
+  if (ix->b)
+    memset(ix->b, 0, ix->bcap * sizeof *ix->b);
+  if (ix->coarse)
+    memset(ix->coarse, 0, ix->ccap * sizeof *ix->coarse);
+  ix->bn = ix->cn = ix->en = 0;
+  free(ix->flat);
+  ix->flat = NULL;
+  ix->tb_lo = 1;
+  ix->tb_hi = 0;
+  tc_status s = TC_OK;
+  const tc_gap_rec *gaps = ix->gaps;
+  for (size_t g = 0; g < ix->n && s == TC_OK; g++) {
+    int64_t tb0 = floor_div(gaps[g].g.t0, TIME_BLOCK), tb1 = floor_div(gaps[g].g.t1 - 1, TIME_BLOCK);
+    if (tb1 < lo || tb0 > hi)
+      continue;
+    tb0 = tb0 > lo ? tb0 : lo;
+    tb1 = tb1 < hi ? tb1 : hi;
     for (int end = 0; end < 2 && s == TC_OK; end++) {
       int64_t c[3];
       cell_of(ix, end ? gaps[g].g.lat1 : gaps[g].g.lat0, end ? gaps[g].g.lon1 : gaps[g].g.lon0, c);
-      int64_t tb0 = floor_div(gaps[g].g.t0, TIME_BLOCK), tb1 = floor_div(gaps[g].g.t1 - 1, TIME_BLOCK);
       for (int64_t tb = tb0; s == TC_OK && tb <= tb1; tb++)
         s = insert(ix, key_of(c[0], c[1], c[2], tb), (uint32_t)g, end);
       if (s == TC_OK)
         s = coarse_end(ix, end ? gaps[g].g.lat1 : gaps[g].g.lat0, end ? gaps[g].g.lon1 : gaps[g].g.lon0, tb0, tb1);
     }
+  }
   if (s == TC_OK && !(ix->flat = malloc((ix->en ? ix->en : 1) * sizeof *ix->flat)))
     s = TC_ERR_NOMEM;
-  if (s != TC_OK) {
-    tc_cov_free(ix);
+  if (s != TC_OK)
     return s;
-  }
   size_t at = 0;
   for (size_t i = 0; i < ix->bcap; i++) {
     bucket *bk = &ix->b[i];
@@ -276,9 +306,8 @@ tc_status tc_cov_create(tc_gap_rec *gaps, size_t n, double radius_m, int64_t win
     bk->head = first;
     bk->n = (uint32_t)(at - first);
   }
-  free(ix->e);
-  ix->e = NULL;
-  *out = ix;
+  ix->tb_lo = lo;
+  ix->tb_hi = hi;
   return TC_OK;
 }
 
@@ -487,7 +516,15 @@ static tc_status threads_ready(tc_cov_index *ix, int nt) {
 
 tc_status tc_cov_add_rows(tc_cov_index *ix, const uint32_t *mmsi, const int64_t *t, const double *lat,
                           const double *lon, const unsigned char *skip, size_t n, int threads) {
-  if (ix->bn == 0 || n == 0)
+  if (n == 0)
+    return TC_OK;
+  int64_t tmin = t[0], tmax = t[0];
+  for (size_t i = 1; i < n; i++) {
+    tmin = t[i] < tmin ? t[i] : tmin;
+    tmax = t[i] > tmax ? t[i] : tmax;
+  }
+  TC_TRY(prepare(ix, tmin, tmax));
+  if (ix->bn == 0)
     return TC_OK;
   int nt = threads > 0 ? threads : 1;
 #ifndef _OPENMP

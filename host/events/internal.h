@@ -91,9 +91,24 @@ double tc_coverage(const tc_seen *seen, size_t n, int64_t u0, int64_t u1, int64_
 /* Distinct vessels in a sorted seen list within [u0, u1). */
 tc_status tc_others_seen(const tc_seen *seen, size_t n, int64_t u0, int64_t u1, uint32_t *out);
 
-/* Spec §3 over the gaps of at least dark_min_gap (recs, n). */
-tc_status tc_dark_find(const tc_gap_rec *recs, size_t n, const tc_event_params *e,
-                       const tc_encounter_list *enc, int threads, tc_event_lists *out,
-                       tc_event_stats *stats, tc_err *err);
+/* Spec §3's candidate pairs: gaps of at least dark_min_gap of two vessels overlapping by
+ * dark_min_overlap whose reach boxes meet, each with the coverages of both over the
+ * overlap (tc_dark_pair_coverage, once both gaps' evidence is complete). */
+typedef struct {
+  uint32_t i, j;           /* gap records: i's vessel has the smaller MMSI */
+  double coverage_a, coverage_b;
+} tc_dark_cand;
+typedef struct {
+  tc_dark_cand *v;
+  size_t n, cap;
+} tc_dark_cands;
+tc_status tc_dark_pairs(const tc_gap_rec *recs, size_t n, const tc_event_params *e, tc_dark_cands *out,
+                        tc_event_stats *stats);
+void tc_dark_cands_free(tc_dark_cands *c);
+void tc_dark_pair_coverage(const tc_gap_rec *recs, tc_dark_cand *c, int64_t window);
+/* The rest of spec §3 over the pairs: coverage rule, L*, the encounter rule. */
+tc_status tc_dark_find(const tc_gap_rec *recs, const tc_event_params *e, const tc_encounter_list *enc,
+                       int threads, const tc_dark_cands *cands, tc_event_lists *out, tc_event_stats *stats,
+                       tc_err *err);
 
 #endif
