@@ -2,7 +2,9 @@
  * pass; the second streams every cleaned fix through an index of the gaps' ends, so a
  * fix is tested only against the ends in its own and the neighbouring cells (unit
  * vectors cut into cubes no smaller than the radius's chord) whose gap spans the
- * fix's time block: neither a scan of all fixes per gap nor of all gaps per fix. */
+ * fix's time block: neither a scan of all fixes per gap nor of all gaps per fix. The
+ * index holds the gaps open during the hours of the slice being read, and the fixes
+ * are screened on every thread. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -229,7 +231,6 @@ tc_status tc_cov_create(tc_gap_rec *gaps, size_t n, double radius_m, int64_t win
     tc_cov_free(ix);
     return TC_ERR_NOMEM;
   }
-  tc_status s = TC_OK;
   for (size_t g = 0; g < n; g++) {
     gaps[g].thin_at = 1024;
     gend *d = &ix->ends[g];
@@ -243,7 +244,6 @@ tc_status tc_cov_create(tc_gap_rec *gaps, size_t n, double radius_m, int64_t win
       tc_unit_vec(d->lat[end], d->lon[end], &d->u[end][0], &d->u[end][1], &d->u[end][2]);
     }
   }
-  (void)s;
   ix->n = n;
   ix->tb_lo = 1;
   ix->tb_hi = 0; /* nothing indexed yet */
