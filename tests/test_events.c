@@ -466,6 +466,60 @@ static int cmp_seen_t(const void *pa, const void *pb) {
   return a->mmsi < b->mmsi ? -1 : a->mmsi > b->mmsi;
 }
 
+static int cmp_seen_vt(const void *pa, const void *pb) {
+  const tc_seen *a = pa, *b = pb;
+  if (a->t / 86400 != b->t / 86400) /* day by day, as buckets come */
+    return a->t / 86400 < b->t / 86400 ? -1 : 1;
+  if (a->mmsi != b->mmsi)
+    return a->mmsi < b->mmsi ? -1 : 1;
+  return a->t < b->t ? -1 : a->t > b->t;
+}
+
+Test(events, evidence_thinned_as_it_arrives_gives_the_same_coverage) {
+  /* the coverage pass's order: day by day, each day vessel by vessel in time order, with
+   * the same fix sometimes twice (near both ends); thinned as recorded, then finished */
+  enum { N = 20000 };
+  tc_gap_rec r;
+  memset(&r, 0, sizeof r);
+  tc_seen *in = malloc(N * sizeof *in), *all = malloc(N * sizeof *all);
+  cr_assert(in && all);
+  uint64_t x = 777;
+  for (int i = 0; i < N; i++) {
+    x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+    int64_t t = (int64_t)((x >> 20) % (3 * 86400));
+    if ((x >> 60) < 4)
+      t = (t / 7200) * 7200;
+    all[i] = in[i] = (tc_seen){T0 + t, 900000001u + (uint32_t)((x >> 40) % 3)};
+  }
+  qsort(in, N, sizeof *in, cmp_seen_vt);
+  for (int i = 0; i < N; i++) {
+    cr_assert_eq(tc_cov_record(&r, in[i].t, in[i].mmsi, 3600), TC_OK);
+    if (i % 7 == 0) /* near both ends: recorded twice */
+      cr_assert_eq(tc_cov_record(&r, in[i].t, in[i].mmsi, 3600), TC_OK);
+  }
+  cr_assert_lt(r.n_seen, N / 10, "thinned to %zu of %d as recorded", r.n_seen, N);
+  tc_cov_finish(&r, 1, 3600);
+  qsort(all, N, sizeof *all, cmp_seen_t);
+  size_t n = 0;
+  for (size_t i = 0; i < N; i++)
+    if (!n || cmp_seen_t(&all[n - 1], &all[i]))
+      all[n++] = all[i];
+  for (int k = 0; k < 2000; k++) {
+    x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+    int64_t u0 = T0 + (int64_t)((x >> 16) % 86400), u1 = u0 + (int64_t)((x >> 40) % (2 * 86400));
+    uint32_t except = (x >> 62) ? 900000000u + (uint32_t)(x >> 62) : 0;
+    cr_assert_eq(tc_coverage(r.seen, r.n_seen, u0, u1, 3600, except), tc_coverage(all, n, u0, u1, 3600, except),
+                 "span %lld..%lld except %u", (long long)u0, (long long)u1, except);
+  }
+  uint32_t a, b;
+  cr_assert_eq(tc_others_seen(r.seen, r.n_seen, T0, T0 + 3 * 86400, &a), TC_OK);
+  cr_assert_eq(tc_others_seen(all, n, T0, T0 + 3 * 86400, &b), TC_OK);
+  cr_assert_eq(a, b);
+  free(r.seen);
+  free(in);
+  free(all);
+}
+
 Test(events, thinned_evidence_gives_the_same_coverage) {
   /* three vessels heard at random over 3 days, often seconds apart: thinning keeps about
    * two fixes per window per vessel, and every coverage and count must stay */

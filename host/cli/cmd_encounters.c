@@ -381,6 +381,7 @@ static int run_ranked(int argc, char **argv, const tc_encounters_args *a, tc_out
   char *mtext = NULL;
   size_t mlen = 0;
   tc_events *ev = NULL;
+  tc_anchorage_feed *feed = NULL; /* --with-events: the anchorages, found along the read */
   tc_event_params ep; /* --gap-min is the events' min_gap, so they rank what they list */
   tc_rank_event_params(&ep, tc_output_gap_min(ao));
   /* the ranking's events (docs/ranking.md) come from the same read as the encounters */
@@ -417,6 +418,8 @@ static int run_ranked(int argc, char **argv, const tc_encounters_args *a, tc_out
   tc_events_tee_ctx tctx;
   if (a->with_events || rank_ev) {
     if ((s = tc_events_create(&p, &ep, &ev, &err)) != TC_OK)
+      goto fail;
+    if (a->with_events && (s = tc_events_anchorages_along(ev, msrc, stores, nst, &feed, &err)) != TC_OK)
       goto fail;
     src = tc_events_tee(&tctx, &store_src, ev);
   }
@@ -474,7 +477,7 @@ static int run_ranked(int argc, char **argv, const tc_encounters_args *a, tc_out
     tc_cli_ranks_sidecar side = {figures, rk->size};
     tc_events_out eo = {a->with_events, TC_EV_FORMAT_CSV, a->out_opts.ports.v, a->out_opts.ports.n, 1,
                         a->out_opts.o.port_radius, "openmp", argc, argv, NULL,
-                        ev2 ? &pass2 : NULL, ev2 ? tc_cli_ranks_amend : NULL, &side};
+                        ev2 ? &pass2 : NULL, ev2 ? tc_cli_ranks_amend : NULL, &side, feed};
     if ((s = tc_events_complete(ev, stores, nst, &p, &ep, &list, &eo, &evl, &est, &nplaces, &err)) != TC_OK)
       goto fail;
     if (!quiet)
@@ -562,6 +565,7 @@ done:
   free(mtext);
   free(mmsi);
   tc_events_free(ev);
+  tc_anchorage_feed_free(feed);
   tc_event_lists_free(&evl);
   tc_encounter_list_free(&list);
   tc_ckpt_free(ck);

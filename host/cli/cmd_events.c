@@ -125,6 +125,7 @@ static int run(int argc, char **argv, tc_events_args *a, const tc_ranks *rk) {
   tc_encounter_list enc;
   tc_encounter_list_init(&enc);
   tc_events *ev = NULL;
+  tc_anchorage_feed *feed = NULL; /* the anchorages, found along the first pass */
   tc_columns cols;
   tc_columns_init(&cols);
   tc_event_stats st;
@@ -188,6 +189,9 @@ static int run(int argc, char **argv, tc_events_args *a, const tc_ranks *rk) {
     tc_bucket_source s1 = tc_multi_source_get(m1);
     if ((s = tc_events_create(&a->p, &a->e, &ev, &err)) != TC_OK)
       goto fail;
+    if (!a->no_anchorages &&
+        (s = tc_events_anchorages_along(ev, m1, set.stores, set.n, &feed, &err)) != TC_OK)
+      goto fail;
     if ((a->e.kinds & TC_EV_DARK) || a->encounters) {
       tc_events_tee_ctx tctx;
       tc_bucket_source tee = tc_events_tee(&tctx, &s1, ev);
@@ -211,7 +215,7 @@ static int run(int argc, char **argv, tc_events_args *a, const tc_ranks *rk) {
   }
   tc_events_out o = {a->out, a->format, a->ports.v, a->ports.n, !a->no_anchorages, a->port_radius,
                      opencl ? "opencl" : "openmp", argc, argv, tc_link_filter_active(&lf) ? &lf : NULL,
-                     NULL, NULL, NULL};
+                     NULL, NULL, NULL, feed};
   tc_bucket_source pass2 = ev2 ? tc_memory_source_get(ev2) : (tc_bucket_source){0};
   tc_cli_ranks_sidecar side = {figures, rk->size};
   if (ev2) {
@@ -246,6 +250,7 @@ done:
   tc_event_lists_free(&l);
   tc_encounter_list_free(&enc);
   tc_events_free(ev);
+  tc_anchorage_feed_free(feed);
   tc_columns_free(&cols);
   tc_select_free(sel);
   tc_watchlist_free(watch);

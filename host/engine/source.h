@@ -32,6 +32,7 @@ typedef struct {
   uint64_t slice;    /* rows per slice in it */
   uint64_t slice_rows; /* about how many rows a slice holds (whole chunks, one at least) */
   int threads;       /* for decompression; 0 = OpenMP default */
+  unsigned also;     /* columns read besides the positions (TC_COL_*), for a tee's consumer */
 } tc_store_source_ctx;
 tc_bucket_source tc_store_source(tc_store_source_ctx *ctx, tc_store *store);
 

@@ -120,6 +120,11 @@ static tc_status multi_next(void *vctx, tc_columns *cols, int64_t *t_end, int *e
   return TC_OK;
 }
 
+void tc_multi_source_also_read(tc_multi_source *m, unsigned cols) {
+  for (size_t i = 0; i < m->n; i++)
+    m->ctx[i].also = cols;
+}
+
 tc_bucket_source tc_multi_source_get(tc_multi_source *m) {
   tc_bucket_source s = {m, multi_next, 0};
   return s;

@@ -31,6 +31,8 @@ tc_status tc_multi_source_create(tc_store *const *stores, size_t n, int threads,
                                  tc_err *err);
 void tc_multi_source_free(tc_multi_source *m); /* NULL safe */
 tc_bucket_source tc_multi_source_get(tc_multi_source *m);
+/* Also read these columns (TC_COL_*) besides the positions, for a tee's consumer. */
+void tc_multi_source_also_read(tc_multi_source *m, unsigned cols);
 /* Before the first read: start at the bucket that holds time t (skipping whole stores
  * and buckets that end at or before it), so a later part of the timeline is read
  * without the fixes before it. */

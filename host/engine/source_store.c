@@ -36,7 +36,7 @@ static tc_status store_next(void *vctx, tc_columns *cols, int64_t *t_end, int *e
    * previous slice into positions, which is quicker than inflating one on one thread,
    * so every thread decodes them (and the very first slice, which nothing overlaps). */
   int threads = c->row == 0 && c->k > 0 ? 1 : c->threads;
-  TC_TRY(tc_store_read_bucket_slice(c->store, c->k, c->row, n, cols, TC_COL_POSITION, threads, err));
+  TC_TRY(tc_store_read_bucket_slice(c->store, c->k, c->row, n, cols, TC_COL_POSITION | c->also, threads, err));
   c->row += n;
   /* Every earlier bucket is complete; this one only once its last slice is read. */
   *t_end = t0;
@@ -56,6 +56,7 @@ tc_bucket_source tc_store_source(tc_store_source_ctx *ctx, tc_store *store) {
   ctx->slice = 0;
   ctx->slice_rows = SLICE_ROWS;
   ctx->threads = 0;
+  ctx->also = 0;
   tc_bucket_source s = {ctx, store_next, 0};
   return s;
 }

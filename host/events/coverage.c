@@ -2,7 +2,9 @@
  * pass; the second streams every cleaned fix through an index of the gaps' ends, so a
  * fix is tested only against the ends in its own and the neighbouring cells (unit
  * vectors cut into cubes no smaller than the radius's chord) whose gap spans the
- * fix's time block: neither a scan of all fixes per gap nor of all gaps per fix. */
+ * fix's time block: neither a scan of all fixes per gap nor of all gaps per fix. The
+ * index holds the gaps open during the hours of the slice being read, and the fixes
+ * are screened on every thread. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +12,10 @@
 #include "host/engine/grow.h"
 #include "host/events/internal.h"
 #include "kernels/geo.h"
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 /* s; a gap's ends are entered once per block it spans. An hour, not a day: a fix visits
  * the ends of the gaps in its cells and block, and where a receiver failed for hours
@@ -19,13 +25,45 @@
 
 typedef struct {
   uint64_t key;   /* cell and time block; 0: empty */
-  uint32_t head;  /* first entry + 1 */
+  uint32_t head;  /* while built: first entry + 1; then: first of its run in flat */
+  uint32_t n;     /* then: entries in the run */
 } bucket;
+
+/* An entry as a fix's test reads it, a bucket's entries side by side: the walk over
+ * them is the pass's inner loop. */
+typedef struct {
+  int64_t t0, t1;
+  double u[3];     /* the end's unit vector */
+  uint32_t mmsi;
+  uint32_t gap;    /* 2 * gap + end */
+} flat_entry;
 
 typedef struct {
   uint32_t gap, next; /* next: entry + 1 in the same bucket, 0: none */
   int end;            /* 0: P_i, 1: P_{i+1} */
 } entry;
+
+/* A gap's ends as the test of a fix reads them: its span, vessel, and both ends'
+ * position, cosine of latitude and unit vector. */
+typedef struct {
+  int64_t t0, t1;
+  uint32_t mmsi;
+  double lat[2], lon[2], cos[2], u[2][3];
+} gend;
+
+/* A fix that passed the coarse prefilter, with what the fine test needs. */
+typedef struct {
+  int64_t t;
+  uint32_t mmsi;
+  int64_t c[3];
+  double lat, lon, u[3];
+} cand;
+
+/* A fix found to be evidence for a gap. */
+typedef struct {
+  int64_t t;
+  uint32_t mmsi, gap;
+} hit;
 
 struct tc_cov_index {
   tc_gap_rec *gaps;
@@ -33,13 +71,21 @@ struct tc_cov_index {
   int64_t window;
   bucket *b;
   size_t bcap, bn;
-  entry *e;
+  entry *e;            /* while built: chains of entries */
   size_t en, ecap;
+  flat_entry *flat;    /* then: each bucket's entries in a run */
+  size_t n;            /* gaps */
+  int64_t tb_lo, tb_hi; /* the time blocks indexed (prepare) */
   /* The prefilter: every (1° latitude row, 1° longitude column, time block) within the
    * radius of a gap end during its gap, so that the many fixes near no gap cost one
    * lookup and no trigonometry. 0: empty. */
   uint64_t *coarse;
   size_t ccap, cn;
+  gend *ends;         /* per gap: what the test of a fix against its ends reads */
+  double c2_lo, c2_hi; /* squared chords surely inside and surely outside the radius */
+  hit **th;           /* per thread: a block's hits, in row order */
+  size_t *tn, *tcap;
+  int nthreads;
 };
 
 static uint64_t mix(uint64_t x) {
@@ -99,6 +145,8 @@ static tc_status insert(tc_cov_index *ix, uint64_t key, uint32_t gap, int end) {
     bk->head = 0;
     ix->bn++;
   }
+  if (ix->en + 1 >= UINT32_MAX / 2)
+    return TC_ERR_NOMEM; /* runs are indexed by 32 bits */
   e[ix->en] = (entry){gap, bk->head, end};
   bk->head = (uint32_t)++ix->en;
   return TC_OK;
@@ -173,24 +221,93 @@ tc_status tc_cov_create(tc_gap_rec *gaps, size_t n, double radius_m, int64_t win
   ix->cell = sqrt(tc_chord2_of_dist(radius_m)) * (1.0 + 1e-9);
   if (ix->cell < 1.0 / 16384)
     ix->cell = 1.0 / 16384;
-  tc_status s = TC_OK;
-  for (size_t g = 0; g < n; g++)
+  /* relative margins far above the rounding of unit vectors and of the haversine,
+   * and an absolute one for radii of millimetres: between them, the haversine decides */
+  double c2 = tc_chord2_of_dist(radius_m);
+  ix->c2_lo = c2 * (1.0 - 1e-6) - 1e-20;
+  ix->c2_hi = c2 * (1.0 + 1e-6) + 1e-20;
+  ix->ends = malloc((n ? n : 1) * sizeof *ix->ends);
+  if (!ix->ends) {
+    tc_cov_free(ix);
+    return TC_ERR_NOMEM;
+  }
+  for (size_t g = 0; g < n; g++) {
     gaps[g].thin_at = 1024;
-  for (size_t g = 0; g < n && s == TC_OK; g++)
+    gend *d = &ix->ends[g];
+    d->t0 = gaps[g].g.t0;
+    d->t1 = gaps[g].g.t1;
+    d->mmsi = gaps[g].g.mmsi;
+    for (int end = 0; end < 2; end++) {
+      d->lat[end] = end ? gaps[g].g.lat1 : gaps[g].g.lat0;
+      d->lon[end] = end ? gaps[g].g.lon1 : gaps[g].g.lon0;
+      d->cos[end] = tc_cos_lat(d->lat[end]);
+      tc_unit_vec(d->lat[end], d->lon[end], &d->u[end][0], &d->u[end][1], &d->u[end][2]);
+    }
+  }
+  ix->n = n;
+  ix->tb_lo = 1;
+  ix->tb_hi = 0; /* nothing indexed yet */
+  *out = ix;
+  return TC_OK;
+}
+
+static tc_status prepare(tc_cov_index *ix, int64_t tmin, int64_t tmax) {
+  int64_t lo = floor_div(tmin, TIME_BLOCK), hi = floor_div(tmax, TIME_BLOCK);
+  if (lo >= ix->tb_lo && hi <= ix->tb_hi)
+    return TC_OK;
+  /* anew: only the gaps open during these blocks, so the index holds what the slice's
+   * fixes can meet, not every gap of the stores */
+  if (ix->b)
+    memset(ix->b, 0, ix->bcap * sizeof *ix->b);
+  if (ix->coarse)
+    memset(ix->coarse, 0, ix->ccap * sizeof *ix->coarse);
+  ix->bn = ix->cn = ix->en = 0;
+  free(ix->flat);
+  ix->flat = NULL;
+  ix->tb_lo = 1;
+  ix->tb_hi = 0;
+  tc_status s = TC_OK;
+  const tc_gap_rec *gaps = ix->gaps;
+  for (size_t g = 0; g < ix->n && s == TC_OK; g++) {
+    int64_t tb0 = floor_div(gaps[g].g.t0, TIME_BLOCK), tb1 = floor_div(gaps[g].g.t1 - 1, TIME_BLOCK);
+    if (tb1 < lo || tb0 > hi)
+      continue;
+    tb0 = tb0 > lo ? tb0 : lo;
+    tb1 = tb1 < hi ? tb1 : hi;
     for (int end = 0; end < 2 && s == TC_OK; end++) {
       int64_t c[3];
       cell_of(ix, end ? gaps[g].g.lat1 : gaps[g].g.lat0, end ? gaps[g].g.lon1 : gaps[g].g.lon0, c);
-      int64_t tb0 = floor_div(gaps[g].g.t0, TIME_BLOCK), tb1 = floor_div(gaps[g].g.t1 - 1, TIME_BLOCK);
       for (int64_t tb = tb0; s == TC_OK && tb <= tb1; tb++)
         s = insert(ix, key_of(c[0], c[1], c[2], tb), (uint32_t)g, end);
       if (s == TC_OK)
         s = coarse_end(ix, end ? gaps[g].g.lat1 : gaps[g].g.lat0, end ? gaps[g].g.lon1 : gaps[g].g.lon0, tb0, tb1);
     }
-  if (s != TC_OK) {
-    tc_cov_free(ix);
-    return s;
   }
-  *out = ix;
+  if (s == TC_OK && !(ix->flat = malloc((ix->en ? ix->en : 1) * sizeof *ix->flat)))
+    s = TC_ERR_NOMEM;
+  if (s != TC_OK)
+    return s;
+  size_t at = 0;
+  for (size_t i = 0; i < ix->bcap; i++) {
+    bucket *bk = &ix->b[i];
+    if (!bk->key)
+      continue;
+    uint32_t first = (uint32_t)at;
+    for (uint32_t k = bk->head; k; k = ix->e[k - 1].next) {
+      const entry *e = &ix->e[k - 1];
+      const gend *d = &ix->ends[e->gap];
+      flat_entry *f = &ix->flat[at++];
+      f->t0 = d->t0;
+      f->t1 = d->t1;
+      memcpy(f->u, d->u[e->end], sizeof f->u);
+      f->mmsi = d->mmsi;
+      f->gap = 2 * e->gap + (uint32_t)e->end;
+    }
+    bk->head = first;
+    bk->n = (uint32_t)(at - first);
+  }
+  ix->tb_lo = lo;
+  ix->tb_hi = hi;
   return TC_OK;
 }
 
@@ -199,7 +316,14 @@ void tc_cov_free(tc_cov_index *ix) {
     return;
   free(ix->b);
   free(ix->e);
+  free(ix->flat);
   free(ix->coarse);
+  free(ix->ends);
+  for (int i = 0; ix->th && i < ix->nthreads; i++)
+    free(ix->th[i]);
+  free(ix->th);
+  free(ix->tn);
+  free(ix->tcap);
   free(ix);
 }
 
@@ -232,41 +356,186 @@ static void thin(tc_gap_rec *r, int64_t window) {
   r->thin_at = 2 * w > 1024 ? 2 * w : 1024;
 }
 
-tc_status tc_cov_add(tc_cov_index *ix, uint32_t mmsi, int64_t t, double lat, double lon) {
-  if (ix->bn == 0)
-    return TC_OK;
-  int64_t c[3], tb = floor_div(t, TIME_BLOCK), ilat = (int64_t)floor(lat);
+/* The coarse prefilter of one fix: 1 (and *c filled) when a gap end may be within the
+ * radius during its block. */
+static int candidate(const tc_cov_index *ix, uint32_t mmsi, int64_t t, double lat, double lon, cand *c) {
+  int64_t tb = floor_div(t, TIME_BLOCK), ilat = (int64_t)floor(lat);
   int64_t ilon = (((int64_t)floor(lon) % 360) + 360) % 360;
   if (!coarse_has(ix, coarse_key(ilat, ilon, tb)) && !coarse_has(ix, coarse_key(ilat, ANY_LON, tb)))
-    return TC_OK; /* no gap end within the radius during this block */
-  cell_of(ix, lat, lon, c);
-  double cl = tc_cos_lat(lat);
+    return 0; /* no gap end within the radius during this block */
+  c->t = t;
+  c->mmsi = mmsi;
+  c->lat = lat;
+  c->lon = lon;
+  /* the fast unit vector is within 1e-15 of libm's: the cells are wider than the
+   * radius's chord by far more (tc_cov_create) and the chord screen's margins leave
+   * every close call to the haversine */
+  tc_unit_vec_fast(lat, lon, &c->u[0], &c->u[1], &c->u[2]);
+  for (int k = 0; k < 3; k++)
+    c->c[k] = (int64_t)floor(c->u[k] / ix->cell);
+  return 1;
+}
+
+/* The chains of the 27 cells around a fix's cell in its block: consecutive fixes are
+ * mostly one vessel's a few minutes apart, in the same cell, so they share them. */
+typedef struct {
+  int valid;
+  int64_t c[3], tb;
+  uint32_t first[27], n[27]; /* each cell's run in flat */
+} hood;
+
+static void hood_of(const tc_cov_index *ix, const cand *c, int64_t tb, hood *h) {
+  if (h->valid && h->tb == tb && h->c[0] == c->c[0] && h->c[1] == c->c[1] && h->c[2] == c->c[2])
+    return;
+  int q = 0;
   for (int dx = -1; dx <= 1; dx++)
     for (int dy = -1; dy <= 1; dy++)
       for (int dz = -1; dz <= 1; dz++) {
-        const bucket *bk = find(ix, key_of(c[0] + dx, c[1] + dy, c[2] + dz, tb));
-        if (!bk->key)
-          continue;
-        for (uint32_t k = bk->head; k; k = ix->e[k - 1].next) {
-          const entry *e = &ix->e[k - 1];
-          tc_gap_rec *r = &ix->gaps[e->gap];
-          if (r->g.mmsi == mmsi || t < r->g.t0 || t >= r->g.t1)
-            continue;
-          double la = e->end ? r->g.lat1 : r->g.lat0, lo = e->end ? r->g.lon1 : r->g.lon0;
-          if (tc_haversine_cos_m(la, lo, tc_cos_lat(la), lat, lon, cl) > ix->radius)
-            continue;
-          /* near both ends: the second sighting is the same fix */
-          if (r->n_seen && r->seen[r->n_seen - 1].t == t && r->seen[r->n_seen - 1].mmsi == mmsi)
-            continue;
-          tc_seen *sv = tc_grow(r->seen, &r->cap_seen, r->n_seen + 1, sizeof *sv, 16);
-          if (!sv)
-            return TC_ERR_NOMEM;
-          r->seen = sv;
-          sv[r->n_seen++] = (tc_seen){t, mmsi};
-          if (r->n_seen >= r->thin_at && r->thin_at)
-            thin(r, ix->window);
-        }
+        const bucket *bk = find(ix, key_of(c->c[0] + dx, c->c[1] + dy, c->c[2] + dz, tb));
+        h->first[q] = bk->key ? bk->head : 0;
+        h->n[q++] = bk->key ? bk->n : 0;
       }
+  h->valid = 1;
+  h->tb = tb;
+  memcpy(h->c, c->c, sizeof h->c);
+}
+
+/* A vessel's fixes reach a gap in time order, one run after another, so thinning (see
+ * thin) starts here: of the run's last two, the earlier goes when the new one lies at
+ * most window after the one before them. */
+tc_status tc_cov_record(tc_gap_rec *r, int64_t t, uint32_t mmsi, int64_t window) {
+  size_t n = r->n_seen;
+  if (n && r->seen[n - 1].t == t && r->seen[n - 1].mmsi == mmsi)
+    return TC_OK; /* near both ends: the second sighting is the same fix */
+  if (n >= 2 && r->seen[n - 1].mmsi == mmsi && r->seen[n - 2].mmsi == mmsi && t - r->seen[n - 2].t <= window &&
+      r->seen[n - 1].t < t) {
+    r->seen[n - 1].t = t;
+    return TC_OK;
+  }
+  tc_seen *sv = tc_grow(r->seen, &r->cap_seen, n + 1, sizeof *sv, 16);
+  if (!sv)
+    return TC_ERR_NOMEM;
+  r->seen = sv;
+  sv[r->n_seen++] = (tc_seen){t, mmsi};
+  if (r->n_seen >= r->thin_at && r->thin_at)
+    thin(r, window);
+  return TC_OK;
+}
+
+/* Appends to *hits every gap candidate c is evidence for. */
+static int fine(const tc_cov_index *ix, const cand *c, hood *h, hit **hits, size_t *n, size_t *cap) {
+  hood_of(ix, c, floor_div(c->t, TIME_BLOCK), h);
+  for (int q = 0; q < 27; q++)
+    for (const flat_entry *f = ix->flat + h->first[q], *fe = f + h->n[q]; f < fe; f++) {
+      if (c->t < f->t0 || c->t >= f->t1 || f->mmsi == c->mmsi)
+        continue;
+      double ax = f->u[0] - c->u[0], ay = f->u[1] - c->u[1], az = f->u[2] - c->u[2];
+      double ch2 = ax * ax + ay * ay + az * az;
+      if (ch2 > ix->c2_hi)
+        continue;
+      const gend *d = &ix->ends[f->gap >> 1];
+      int end = f->gap & 1;
+      if (ch2 >= ix->c2_lo &&
+          tc_haversine_cos_m(d->lat[end], d->lon[end], d->cos[end], c->lat, c->lon, tc_cos_lat(c->lat)) > ix->radius)
+        continue;
+      hit *v = tc_grow(*hits, cap, *n + 1, sizeof *v, 1024);
+      if (!v)
+        return 0;
+      *hits = v;
+      v[(*n)++] = (hit){c->t, c->mmsi, f->gap >> 1};
+    }
+  return 1;
+}
+
+/* Rows screened at a time: bounds the hits held before they are recorded. */
+#define BLOCK_ROWS 16384
+
+/* Each thread screens a contiguous share of the rows and finds the gaps each fix is
+ * evidence for; then the hits are recorded thread after thread, so in row order, and
+ * every gap's evidence is what one thread would have gathered. */
+static tc_status add_block(tc_cov_index *ix, const uint32_t *mmsi, const int64_t *t, const double *lat,
+                           const double *lon, const unsigned char *skip, size_t n, int nt) {
+  int bad = 0;
+  long long nl = (long long)n;
+#ifdef _OPENMP
+#pragma omp parallel num_threads(nt) reduction(| : bad)
+#endif
+  {
+    int me = 0, team = 1;
+#ifdef _OPENMP
+    me = omp_get_thread_num();
+    team = omp_get_num_threads();
+#endif
+    long long i0 = nl * me / team, i1 = nl * (me + 1) / team;
+    hood h = {0};
+    ix->tn[me] = 0;
+    for (long long i = i0; i < i1 && !bad; i++) {
+      cand c;
+      if ((skip && skip[i]) || !candidate(ix, mmsi[i], t[i], lat[i], lon[i], &c))
+        continue;
+      if (!fine(ix, &c, &h, &ix->th[me], &ix->tn[me], &ix->tcap[me]))
+        bad = 1;
+    }
+    if (me == 0)
+      for (int k = team; k < nt; k++)
+        ix->tn[k] = 0;
+  }
+  if (bad)
+    return TC_ERR_NOMEM;
+  for (int k = 0; k < nt; k++)
+    for (size_t i = 0; i < ix->tn[k]; i++) {
+      const hit *x = &ix->th[k][i];
+      if (tc_cov_record(&ix->gaps[x->gap], x->t, x->mmsi, ix->window) != TC_OK)
+        return TC_ERR_NOMEM;
+    }
+  return TC_OK;
+}
+
+static tc_status threads_ready(tc_cov_index *ix, int nt) {
+  if (ix->nthreads >= nt)
+    return TC_OK;
+  size_t *tn = realloc(ix->tn, (size_t)nt * sizeof *tn);
+  if (!tn)
+    return TC_ERR_NOMEM;
+  ix->tn = tn;
+  size_t *tcap = realloc(ix->tcap, (size_t)nt * sizeof *tcap);
+  if (!tcap)
+    return TC_ERR_NOMEM;
+  ix->tcap = tcap;
+  hit **th = realloc(ix->th, (size_t)nt * sizeof *th);
+  if (!th)
+    return TC_ERR_NOMEM;
+  ix->th = th;
+  for (int i = ix->nthreads; i < nt; i++) {
+    th[i] = NULL;
+    tcap[i] = tn[i] = 0;
+  }
+  ix->nthreads = nt;
+  return TC_OK;
+}
+
+tc_status tc_cov_add_rows(tc_cov_index *ix, const uint32_t *mmsi, const int64_t *t, const double *lat,
+                          const double *lon, const unsigned char *skip, size_t n, int threads) {
+  if (n == 0)
+    return TC_OK;
+  int64_t tmin = t[0], tmax = t[0];
+  for (size_t i = 1; i < n; i++) {
+    tmin = t[i] < tmin ? t[i] : tmin;
+    tmax = t[i] > tmax ? t[i] : tmax;
+  }
+  TC_TRY(prepare(ix, tmin, tmax));
+  if (ix->bn == 0)
+    return TC_OK;
+  int nt = threads > 0 ? threads : 1;
+#ifndef _OPENMP
+  nt = 1;
+#endif
+  if (threads_ready(ix, nt) != TC_OK)
+    return TC_ERR_NOMEM;
+  for (size_t b = 0; b < n; b += BLOCK_ROWS) {
+    size_t m = n - b < BLOCK_ROWS ? n - b : BLOCK_ROWS;
+    TC_TRY(add_block(ix, mmsi + b, t + b, lat + b, lon + b, skip ? skip + b : NULL, m, nt));
+  }
   return TC_OK;
 }
 

@@ -68,10 +68,6 @@ static int intersect(const box *a, const box *b, double *lat_lo, double *lat_hi,
   return *lon_lo <= *lon_hi;
 }
 
-typedef struct {
-  uint32_t i, j; /* gap records: i's vessel has the smaller MMSI */
-} cand;
-
 static int64_t max64(int64_t a, int64_t b) { return a > b ? a : b; }
 static int64_t min64(int64_t a, int64_t b) { return a < b ? a : b; }
 
@@ -128,26 +124,21 @@ static int met(const span *sp, size_t n, uint32_t a, uint32_t b, int64_t o0, int
   return 0;
 }
 
-tc_status tc_dark_find(const tc_gap_rec *recs, size_t n, const tc_event_params *e,
-                       const tc_encounter_list *enc, int threads, tc_event_lists *out,
-                       tc_event_stats *stats, tc_err *err) {
+void tc_dark_cands_free(tc_dark_cands *c) {
+  free(c->v);
+  memset(c, 0, sizeof *c);
+}
+
+tc_status tc_dark_pairs(const tc_gap_rec *recs, size_t n, const tc_event_params *e, tc_dark_cands *out,
+                        tc_event_stats *stats) {
   tc_status s = TC_ERR_NOMEM;
   uint32_t *ord = malloc((n ? n : 1) * sizeof *ord);
   box *bx = malloc((n ? n : 1) * sizeof *bx);
-  cand *cd = NULL;
-  tc_dark *res = NULL;   /* per candidate: its coverages */
-  double *rows = NULL, *lout = NULL;
-  size_t nsp = enc ? enc->n : 0;
-  span *sp = malloc((nsp ? nsp : 1) * sizeof *sp);
-  unsigned char *hit = NULL;
-  size_t nc = 0, capc = 0, m = 0;
+  size_t m = 0;
   double v = e->dark_max_speed_kn * TC_KNOT_MPS;
-  if (!ord || !bx || !sp)
+  memset(out, 0, sizeof *out);
+  if (!ord || !bx)
     goto cleanup;
-  for (size_t i = 0; i < nsp; i++)
-    sp[i] = (span){(uint64_t)enc->v[i].mmsi_a << 32 | enc->v[i].mmsi_b, enc->v[i].start, enc->v[i].end};
-  if (nsp) /* the C library wants a non-NULL base even for none */
-    qsort(sp, nsp, sizeof *sp, cmp_span);
   for (size_t i = 0; i < n; i++)
     if (recs[i].g.t1 - recs[i].g.t0 >= e->dark_min_gap) {
       ord[m] = (uint32_t)i;
@@ -167,33 +158,55 @@ tc_status tc_dark_find(const tc_gap_rec *recs, size_t n, const tc_event_params *
       double a, b, c, d;
       if (!bx[ord[x]].ok || !bx[ord[y]].ok || !intersect(&bx[ord[x]], &bx[ord[y]], &a, &b, &c, &d))
         continue;
-      cand *nc2 = tc_grow(cd, &capc, nc + 1, sizeof *cd, 256);
-      if (!nc2)
+      tc_dark_cand *nc = tc_grow(out->v, &out->cap, out->n + 1, sizeof *nc, 256);
+      if (!nc)
         goto cleanup;
-      cd = nc2;
-      cd[nc++] = gi->mmsi < gj->mmsi ? (cand){ord[x], ord[y]} : (cand){ord[y], ord[x]};
+      out->v = nc;
+      out->v[out->n++] = gi->mmsi < gj->mmsi ? (tc_dark_cand){ord[x], ord[y], 0, 0}
+                                             : (tc_dark_cand){ord[y], ord[x], 0, 0};
     }
   }
-  stats->dark_boxes = nc;
-  res = malloc((nc ? nc : 1) * sizeof *res);
-  hit = calloc(nc ? nc : 1, 1);
-  if (!res || !hit)
-    goto cleanup;
-  long long ncl = (long long)nc;
+  stats->dark_boxes = out->n;
+  s = TC_OK;
+cleanup:
+  free(ord);
+  free(bx);
+  if (s != TC_OK)
+    tc_dark_cands_free(out);
+  return s;
+}
+
+void tc_dark_pair_coverage(const tc_gap_rec *recs, tc_dark_cand *c, int64_t window) {
+  const tc_gap_rec *ra = &recs[c->i], *rb = &recs[c->j];
+  int64_t o0 = max64(ra->g.t0, rb->g.t0), o1 = min64(ra->g.t1, rb->g.t1);
+  c->coverage_a = tc_coverage(ra->seen, ra->n_seen, o0, o1, window, rb->g.mmsi);
+  c->coverage_b = tc_coverage(rb->seen, rb->n_seen, o0, o1, window, ra->g.mmsi);
+}
+
+tc_status tc_dark_find(const tc_gap_rec *recs, const tc_event_params *e, const tc_encounter_list *enc,
+                       int threads, const tc_dark_cands *cands, tc_event_lists *out, tc_event_stats *stats,
+                       tc_err *err) {
+  tc_status s = TC_ERR_NOMEM;
+  const tc_dark_cand *cd = cands->v;
+  size_t nc = cands->n;
+  double *rows = NULL, *lout = NULL;
+  size_t nsp = enc ? enc->n : 0;
+  span *sp = malloc((nsp ? nsp : 1) * sizeof *sp);
+  unsigned char *hit = calloc(nc ? nc : 1, 1);
+  double v = e->dark_max_speed_kn * TC_KNOT_MPS;
   (void)threads;
-  /* Coverage first, then L* of the covered pairs only (most of the work), packed as
-   * rows of kernels/geo.h's layout for a device or the loop below. */
-#ifdef _OPENMP
-#pragma omp parallel for schedule(dynamic, 16) num_threads(threads > 0 ? threads : omp_get_max_threads())
-#endif
-  for (long long k = 0; k < ncl; k++) {
-    const tc_gap_rec *ra = &recs[cd[k].i], *rb = &recs[cd[k].j];
-    int64_t o0 = max64(ra->g.t0, rb->g.t0), o1 = min64(ra->g.t1, rb->g.t1);
-    res[k].coverage_a = tc_coverage(ra->seen, ra->n_seen, o0, o1, e->coverage_window, rb->g.mmsi);
-    res[k].coverage_b = tc_coverage(rb->seen, rb->n_seen, o0, o1, e->coverage_window, ra->g.mmsi);
+  if (!sp || !hit)
+    goto cleanup;
+  for (size_t i = 0; i < nsp; i++)
+    sp[i] = (span){(uint64_t)enc->v[i].mmsi_a << 32 | enc->v[i].mmsi_b, enc->v[i].start, enc->v[i].end};
+  if (nsp) /* the C library wants a non-NULL base even for none */
+    qsort(sp, nsp, sizeof *sp, cmp_span);
+  /* the coverages were taken as the coverage pass completed each pair; L* of the
+   * covered pairs only (most of the work), packed as rows of kernels/geo.h's layout for
+   * a device or the loop below */
+  for (size_t k = 0; k < nc; k++)
     hit[k] = e->dark_min_coverage <= 0 ||
-             (res[k].coverage_a >= e->dark_min_coverage && res[k].coverage_b >= e->dark_min_coverage);
-  }
+             (cd[k].coverage_a >= e->dark_min_coverage && cd[k].coverage_b >= e->dark_min_coverage);
   size_t nm = 0;
   for (size_t k = 0; k < nc; k++)
     nm += hit[k];
@@ -252,18 +265,14 @@ tc_status tc_dark_find(const tc_gap_rec *recs, size_t n, const tc_event_params *
     *d = (tc_dark){ga->mmsi, gb->mmsi, ga->t0, ga->t1, gb->t0, gb->t1, o[0], o[1], o[2],
                    (double)o0 + o[3], (double)o0 + o[4],
                    tc_haversine_m(ga->lat0, ga->lon0, gb->lat0, gb->lon0),
-                   tc_haversine_m(ga->lat1, ga->lon1, gb->lat1, gb->lon1), res[k].coverage_a,
-                   res[k].coverage_b};
+                   tc_haversine_m(ga->lat1, ga->lon1, gb->lat1, gb->lon1), cd[k].coverage_a,
+                   cd[k].coverage_b};
   }
   if (out->n_dark - n0) /* the C library wants a non-NULL base even for none */
     qsort(out->dark + n0, out->n_dark - n0, sizeof *out->dark, cmp_dark);
   s = TC_OK;
 cleanup:
-  free(ord);
-  free(bx);
   free(sp);
-  free(cd);
-  free(res);
   free(hit);
   free(rows);
   free(lout);

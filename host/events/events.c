@@ -130,6 +130,7 @@ struct tc_events {
   tc_gap_rec *gaps;
   size_t n_gaps, cap_gaps;
   tc_cov_index *cov;
+  tc_dark_cands dark;     /* the dark rendezvous' candidate pairs, found before pass 2 */
   /* (t, mmsi) of the fixes pass 1's teleport filter dropped, sorted by (mmsi, t) for
    * pass 2, which reads the same rows and so needs neither the filter's haversine nor
    * the vessel table: it skips these and keeps the rest */
@@ -140,6 +141,8 @@ struct tc_events {
   tc_event_lists found;   /* pass 1's loitering events */
   tc_event_stats st;
   int finished;           /* pass 1 over: loitering runs closed */
+  tc_events_slice_fn also; /* another consumer of pass 1's slices */
+  void *also_ctx;
 };
 
 static int cmp_drop(const void *pa, const void *pb) {
@@ -154,13 +157,19 @@ static tc_status slice2(tc_events *r, const tc_columns *c, tc_err *err) {
   if (!r->drops_sorted && r->n_drops > 1)
     qsort(r->drops, r->n_drops, sizeof *r->drops, cmp_drop);
   r->drops_sorted = 1;
-  for (size_t i = 0; i < c->n; i++) {
-    tc_seen key = {c->t[i], c->mmsi[i]};
-    if (r->n_drops && bsearch(&key, r->drops, r->n_drops, sizeof key, cmp_drop))
-      continue;
-    if (tc_cov_add(r->cov, key.mmsi, key.t, c->lat[i], c->lon[i]) != TC_OK)
+  unsigned char *skip = NULL;
+  if (r->n_drops) {
+    if (!(skip = calloc(c->n ? c->n : 1, 1)))
       return tc_fail(err, TC_ERR_NOMEM, "events: out of memory (coverage evidence)");
+    for (size_t i = 0; i < c->n; i++) {
+      tc_seen key = {c->t[i], c->mmsi[i]};
+      skip[i] = bsearch(&key, r->drops, r->n_drops, sizeof key, cmp_drop) != NULL;
+    }
   }
+  tc_status s = tc_cov_add_rows(r->cov, c->mmsi, c->t, c->lat, c->lon, skip, c->n, tc_params_threads(&r->p));
+  free(skip);
+  if (s != TC_OK)
+    return tc_fail(err, TC_ERR_NOMEM, "events: out of memory (coverage evidence)");
   return TC_OK;
 }
 
@@ -173,11 +182,15 @@ static tc_status slice(tc_events *r, const tc_columns *c, int second, tc_err *er
   int loiter = r->e.kinds & TC_EV_LOITER;
   st->reads++;
   st->fixes_read += c->n;
+  last_fix *v = NULL;
+  size_t k = 0;
   for (size_t i = 0; i < c->n; i++) {
-    size_t k;
-    last_fix *v = vessel(&r->vs, c->mmsi[i], &k);
-    if (!v)
-      return tc_fail(err, TC_ERR_NOMEM, "events: out of memory (vessel table)");
+    /* rows come vessel by vessel: the table is looked up once per vessel's run */
+    if (!v || v->mmsi != c->mmsi[i]) {
+      v = vessel(&r->vs, c->mmsi[i], &k);
+      if (!v)
+        return tc_fail(err, TC_ERR_NOMEM, "events: out of memory (vessel table)");
+    }
     int64_t t = c->t[i];
     double la = c->lat[i], lo = c->lon[i];
     if (v->lt != INT64_MIN && !tc_ev_teleport_keep(t - v->lt, v->la, v->lo, la, lo, p->max_gap, r->mps)) {
@@ -218,16 +231,135 @@ static tc_status slice(tc_events *r, const tc_columns *c, int second, tc_err *er
   return TC_OK;
 }
 
+static int cmp_t1(const void *pa, const void *pb, void *arg) {
+  const tc_gap_rec *g = arg;
+  const tc_gap *a = &g[*(const uint32_t *)pa].g, *b = &g[*(const uint32_t *)pb].g;
+  return (a->t1 > b->t1) - (a->t1 < b->t1);
+}
+
+/* A gap's evidence is complete once the read has delivered every fix before its end:
+ * its own coverage and count are taken then, each dark pair's coverages once both of
+ * its gaps are complete, and the evidence is freed as soon as nothing needs it, so
+ * that it is held only for the gaps open around the read, not for every gap of the
+ * stores. */
+typedef struct {
+  uint32_t *by_t1;     /* gaps in order of end */
+  size_t next;         /* first of them not complete */
+  unsigned char *done;
+  uint32_t *pending;   /* per gap: its dark pairs not yet measured */
+  size_t *first;       /* per gap: its pairs in adj[first[g] .. first[g + 1]) */
+  uint32_t *adj;
+  uint32_t *ready;     /* pairs to measure after a slice */
+} finisher;
+
+static void finisher_free(finisher *f) {
+  free(f->by_t1);
+  free(f->done);
+  free(f->pending);
+  free(f->first);
+  free(f->adj);
+  free(f->ready);
+  memset(f, 0, sizeof *f);
+}
+
+static tc_status finisher_init(finisher *f, const tc_gap_rec *g, size_t n, const tc_dark_cands *dc) {
+  memset(f, 0, sizeof *f);
+  f->by_t1 = malloc((n ? n : 1) * sizeof *f->by_t1);
+  f->done = calloc(n ? n : 1, 1);
+  f->pending = calloc(n ? n : 1, sizeof *f->pending);
+  f->first = calloc(n + 1, sizeof *f->first);
+  f->adj = malloc((dc->n ? 2 * dc->n : 1) * sizeof *f->adj);
+  f->ready = malloc((dc->n ? dc->n : 1) * sizeof *f->ready);
+  if (!f->by_t1 || !f->done || !f->pending || !f->first || !f->adj || !f->ready)
+    return TC_ERR_NOMEM;
+  for (size_t i = 0; i < n; i++)
+    f->by_t1[i] = (uint32_t)i;
+  if (n)
+    qsort_r(f->by_t1, n, sizeof *f->by_t1, cmp_t1, (void *)g);
+  for (size_t k = 0; k < dc->n; k++) {
+    f->pending[dc->v[k].i]++;
+    f->pending[dc->v[k].j]++;
+  }
+  for (size_t i = 0; i < n; i++)
+    f->first[i + 1] = f->first[i] + f->pending[i];
+  size_t *at = malloc((n ? n : 1) * sizeof *at);
+  if (!at)
+    return TC_ERR_NOMEM;
+  memcpy(at, f->first, (n ? n : 1) * sizeof *at);
+  for (size_t k = 0; k < dc->n; k++) {
+    f->adj[at[dc->v[k].i]++] = (uint32_t)k;
+    f->adj[at[dc->v[k].j]++] = (uint32_t)k;
+  }
+  free(at);
+  return TC_OK;
+}
+
+static void release(tc_gap_rec *g) {
+  free(g->seen);
+  g->seen = NULL;
+  g->n_seen = g->cap_seen = 0;
+}
+
+/* Completes every gap ending at or before t_end. */
+static tc_status finish_gaps(tc_events *r, finisher *f, int64_t t_end) {
+  const tc_event_params *e = &r->e;
+  size_t nready = 0;
+  for (; f->next < r->n_gaps && r->gaps[f->by_t1[f->next]].g.t1 <= t_end; f->next++) {
+    uint32_t gi = f->by_t1[f->next];
+    tc_gap_rec *g = &r->gaps[gi];
+    tc_cov_finish(g, 1, e->coverage_window);
+    f->done[gi] = 1;
+    if ((e->kinds & TC_EV_GAPS) && g->g.t1 - g->g.t0 >= e->min_gap) {
+      g->g.coverage = tc_coverage(g->seen, g->n_seen, g->g.t0, g->g.t1, e->coverage_window, 0);
+      TC_TRY(tc_others_seen(g->seen, g->n_seen, g->g.t0, g->g.t1, &g->g.others_seen));
+    }
+    for (size_t q = f->first[gi]; q < f->first[gi + 1]; q++) {
+      const tc_dark_cand *c = &r->dark.v[f->adj[q]];
+      if (f->done[c->i == gi ? c->j : c->i])
+        f->ready[nready++] = f->adj[q];
+    }
+    if (!f->pending[gi])
+      release(g);
+  }
+  long long nr = (long long)nready;
+  int threads = tc_params_threads(&r->p);
+  (void)threads;
+#ifdef _OPENMP
+#pragma omp parallel for schedule(dynamic, 64) num_threads(threads) if (nr > 256)
+#endif
+  for (long long k = 0; k < nr; k++)
+    tc_dark_pair_coverage(r->gaps, &r->dark.v[f->ready[k]], e->coverage_window);
+  for (size_t k = 0; k < nready; k++) {
+    const tc_dark_cand *c = &r->dark.v[f->ready[k]];
+    if (!--f->pending[c->i])
+      release(&r->gaps[c->i]);
+    if (!--f->pending[c->j])
+      release(&r->gaps[c->j]);
+  }
+  return TC_OK;
+}
+
 /* Pass 2: the whole source. */
 static tc_status pass2(tc_events *r, const tc_bucket_source *src, tc_err *err) {
-  for (;;) {
+  finisher f;
+  tc_status s = finisher_init(&f, r->gaps, r->n_gaps, &r->dark);
+  for (; s == TC_OK;) {
     int64_t t_end;
     int eof = 0;
-    TC_TRY(src->next(src->ctx, &r->cols, &t_end, &eof, err));
-    if (eof)
-      return TC_OK;
-    TC_TRY(slice(r, &r->cols, 1, err));
+    if ((s = src->next(src->ctx, &r->cols, &t_end, &eof, err)) != TC_OK)
+      break;
+    if (eof) {
+      s = finish_gaps(r, &f, INT64_MAX);
+      break;
+    }
+    if ((s = slice(r, &r->cols, 1, err)) != TC_OK)
+      break;
+    s = finish_gaps(r, &f, t_end);
   }
+  if (s == TC_ERR_NOMEM && err && !err->msg[0])
+    tc_fail(err, s, "events: out of memory (coverage evidence)");
+  finisher_free(&f);
+  return s;
 }
 
 tc_status tc_events_create(const tc_params *p, const tc_event_params *e, tc_events **out, tc_err *err) {
@@ -258,6 +390,7 @@ void tc_events_free(tc_events *r) {
     tc_loiter_state_free(&r->ls[k]);
   free(r->ls);
   tc_cov_free(r->cov);
+  tc_dark_cands_free(&r->dark);
   for (size_t i = 0; i < r->n_gaps; i++)
     free(r->gaps[i].seen);
   free(r->gaps);
@@ -267,9 +400,16 @@ void tc_events_free(tc_events *r) {
   free(r);
 }
 
+void tc_events_also(tc_events *r, tc_events_slice_fn fn, void *ctx) {
+  r->also = fn;
+  r->also_ctx = ctx;
+}
+
 tc_status tc_events_feed(tc_events *r, const tc_columns *c, tc_err *err) {
   if (r->finished)
     return tc_fail(err, TC_ERR_INTERNAL, "events: a slice fed after the first pass ended");
+  if (r->also)
+    TC_TRY(r->also(r->also_ctx, c, err));
   double t0 = now();
   tc_status s = slice(r, c, 0, err);
   r->st.t_pass1 += now() - t0;
@@ -317,21 +457,21 @@ tc_status tc_events_finish(tc_events *r, const tc_bucket_source *pass2_src,
     vessels_free(&r->vs);
     if ((s = tc_cov_create(r->gaps, r->n_gaps, e->coverage_radius_m, e->coverage_window, &r->cov)) != TC_OK)
       return tc_fail(err, s, "events: out of memory (coverage index)");
+    if ((e->kinds & TC_EV_DARK) && (s = tc_dark_pairs(r->gaps, r->n_gaps, e, &r->dark, &r->st)) != TC_OK)
+      return tc_fail(err, s, "events: out of memory (dark rendezvous pairs)");
+    tc_err_clear(err);
     TC_TRY(pass2(r, pass2_src, err));
-    tc_cov_finish(r->gaps, r->n_gaps, e->coverage_window);
     r->st.t_pass2 = now() - t0;
   }
   if (e->kinds & TC_EV_GAPS) {
     for (size_t i = 0; i < r->n_gaps; i++) {
       tc_gap_rec *g = &r->gaps[i];
       if (g->g.t1 - g->g.t0 < e->min_gap)
-        continue;
-      g->g.coverage = tc_coverage(g->seen, g->n_seen, g->g.t0, g->g.t1, e->coverage_window, 0);
+        continue; /* coverage and others_seen were taken as pass 2 completed it */
       tc_gap *x = tc_grow(out->gaps, &out->cap_gaps, out->n_gaps + 1, sizeof *x, 256);
-      if (x)
-        out->gaps = x;
-      if (!x || tc_others_seen(g->seen, g->n_seen, g->g.t0, g->g.t1, &g->g.others_seen) != TC_OK)
+      if (!x)
         return tc_fail(err, TC_ERR_NOMEM, "events: out of memory (gap list)");
+      out->gaps = x;
       x[out->n_gaps++] = g->g;
     }
     if (out->n_gaps - n_gaps0) /* the C library wants a non-NULL base even for none */
@@ -340,7 +480,7 @@ tc_status tc_events_finish(tc_events *r, const tc_bucket_source *pass2_src,
   if (e->kinds & TC_EV_DARK) {
     t0 = now();
     tc_err_clear(err);
-    if ((s = tc_dark_find(r->gaps, r->n_gaps, e, enc, tc_params_threads(&r->p), out, &r->st, err)) != TC_OK) {
+    if ((s = tc_dark_find(r->gaps, e, enc, tc_params_threads(&r->p), &r->dark, out, &r->st, err)) != TC_OK) {
       if (!err || !err->msg[0])
         tc_fail(err, s, "events: out of memory (dark rendezvous)");
       return s;

@@ -119,6 +119,11 @@ tc_status tc_events_finish(tc_events *ev, const tc_bucket_source *pass2, const t
 tc_status tc_events_adopt(tc_events *ev, const tc_loiter *loiter, size_t n_loiter, const tc_gap *gaps,
                           size_t n_gaps, const tc_event_stats *st, tc_err *err);
 
+/* Every slice fed to ev (tc_events_feed, the tee) goes to fn(ctx, slice, err) first:
+ * another consumer of the same read (the anchorages, host/report/anchorage_store.h). */
+typedef tc_status (*tc_events_slice_fn)(void *ctx, const tc_columns *slice, tc_err *err);
+void tc_events_also(tc_events *ev, tc_events_slice_fn fn, void *ctx);
+
 /* A source that delivers inner's slices and feeds each to ev first (on whatever thread
  * reads it: the engine's reader thread, which it joins before returning). */
 typedef struct {

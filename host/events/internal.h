@@ -86,8 +86,15 @@ typedef struct tc_cov_index tc_cov_index;
 tc_status tc_cov_create(tc_gap_rec *gaps, size_t n, double radius_m, int64_t window,
                         tc_cov_index **out);
 void tc_cov_free(tc_cov_index *ix);
-/* Records the fix in every gap it is evidence for. */
-tc_status tc_cov_add(tc_cov_index *ix, uint32_t mmsi, int64_t t, double lat, double lon);
+/* Records each of n fixes (rows of one slice; skip[i] != 0: not a cleaned fix, skip may
+ * be NULL) in every gap it is evidence for, on `threads` threads: each screens a share
+ * of the rows, then each records the candidates in the gaps it owns, every gap
+ * receiving its fixes in row order, as one thread would. */
+tc_status tc_cov_add_rows(tc_cov_index *ix, const uint32_t *mmsi, const int64_t *t, const double *lat,
+                          const double *lon, const unsigned char *skip, size_t n, int threads);
+/* Appends fix (t, mmsi) to r's evidence, thinning as it goes; each vessel's fixes must
+ * come in time order (runs of one vessel's fixes may interleave). */
+tc_status tc_cov_record(tc_gap_rec *r, int64_t t, uint32_t mmsi, int64_t window);
 /* Thins, sorts by (t, mmsi) and deduplicates every gap's seen list. */
 void tc_cov_finish(tc_gap_rec *gaps, size_t n, int64_t window);
 /* Spec §2 coverage of [u0, u1) from a sorted seen list, ignoring vessel `except`
@@ -97,9 +104,24 @@ double tc_coverage(const tc_seen *seen, size_t n, int64_t u0, int64_t u1, int64_
 /* Distinct vessels in a sorted seen list within [u0, u1). */
 tc_status tc_others_seen(const tc_seen *seen, size_t n, int64_t u0, int64_t u1, uint32_t *out);
 
-/* Spec §3 over the gaps of at least dark_min_gap (recs, n). */
-tc_status tc_dark_find(const tc_gap_rec *recs, size_t n, const tc_event_params *e,
-                       const tc_encounter_list *enc, int threads, tc_event_lists *out,
-                       tc_event_stats *stats, tc_err *err);
+/* Spec §3's candidate pairs: gaps of at least dark_min_gap of two vessels overlapping by
+ * dark_min_overlap whose reach boxes meet, each with the coverages of both over the
+ * overlap (tc_dark_pair_coverage, once both gaps' evidence is complete). */
+typedef struct {
+  uint32_t i, j;           /* gap records: i's vessel has the smaller MMSI */
+  double coverage_a, coverage_b;
+} tc_dark_cand;
+typedef struct {
+  tc_dark_cand *v;
+  size_t n, cap;
+} tc_dark_cands;
+tc_status tc_dark_pairs(const tc_gap_rec *recs, size_t n, const tc_event_params *e, tc_dark_cands *out,
+                        tc_event_stats *stats);
+void tc_dark_cands_free(tc_dark_cands *c);
+void tc_dark_pair_coverage(const tc_gap_rec *recs, tc_dark_cand *c, int64_t window);
+/* The rest of spec §3 over the pairs: coverage rule, L*, the encounter rule. */
+tc_status tc_dark_find(const tc_gap_rec *recs, const tc_event_params *e, const tc_encounter_list *enc,
+                       int threads, const tc_dark_cands *cands, tc_event_lists *out, tc_event_stats *stats,
+                       tc_err *err);
 
 #endif

@@ -16,8 +16,8 @@ typedef struct {
 struct tc_anchorage_finder {
   tc_anchorage_params p;
   double dlat;   /* cell height, degrees */
-  pair *v, *tmp;
-  size_t n, cap, tmpcap;
+  pair *v, *tmp;        /* the set; pairs not merged into it yet */
+  size_t n, cap, tmpn, tmpcap;
   size_t stationary;
 };
 
@@ -95,39 +95,23 @@ static size_t uniq(pair *v, size_t n) {
   return w;
 }
 
-/* Speed in knots between fixes i and j of one vessel, NaN when not usable. */
-static double implied_kn(const tc_columns *b, size_t i, size_t j) {
-  int64_t dt = b->t[j] > b->t[i] ? b->t[j] - b->t[i] : b->t[i] - b->t[j];
+/* Speed in knots from fix p to the later fix q of one vessel, NaN when not usable. */
+static double implied_kn(const tc_anchorage_row *p, const tc_anchorage_row *q) {
+  int64_t dt = q->t > p->t ? q->t - p->t : p->t - q->t;
   if (dt == 0 || dt > 3600)
     return NAN;
-  return tc_haversine_m(b->lat[i], b->lon[i], b->lat[j], b->lon[j]) / dt / TC_KNOT_MPS;
+  return tc_haversine_m(p->lat, p->lon, q->lat, q->lon) / dt / TC_KNOT_MPS;
 }
 
-tc_status tc_anchorage_add(tc_anchorage_finder *a, const tc_columns *b, tc_err *err) {
-  size_t k = 0;
-  if (b->n > a->tmpcap) {
-    pair *t = realloc(a->tmp, b->n * sizeof *t);
-    if (!t)
-      return tc_fail(err, TC_ERR_NOMEM, "anchorages: out of memory");
-    a->tmp = t;
-    a->tmpcap = b->n;
-  }
-  for (size_t i = 0; i < b->n; i++) {
-    double v = b->sog[i];
-    if (!isfinite(v) || v >= 102.2) { /* unknown (AIS 102.3): judge by the neighbours */
-      int prev = i > 0 && b->mmsi[i - 1] == b->mmsi[i], next = i + 1 < b->n && b->mmsi[i + 1] == b->mmsi[i];
-      double s1 = prev ? implied_kn(b, i - 1, i) : NAN, s2 = next ? implied_kn(b, i, i + 1) : NAN;
-      v = isfinite(s1) && isfinite(s2) ? fmax(s1, s2) : isfinite(s1) ? s1 : s2;
-    }
-    if (!(v < a->p.max_speed_kn) || !isfinite(b->lat[i]) || fabs(b->lat[i]) > 90)
-      continue;
-    a->tmp[k++] = (pair){cell_of(a, b->lat[i], b->lon[i]), b->mmsi[i]};
-  }
-  a->stationary += k;
+/* Merges the pending (cell, mmsi) pairs into the sorted set. */
+static tc_status flush(tc_anchorage_finder *a, tc_err *err) {
+  size_t k = a->tmpn;
+  a->tmpn = 0;
+  if (!k)
+    return TC_OK;
   qsort(a->tmp, k, sizeof *a->tmp, cmp_pair);
   k = uniq(a->tmp, k);
-  /* Merge the sorted batch into the sorted set. */
-  size_t cap = a->n + k ? a->n + k : 1;
+  size_t cap = a->n + k;
   pair *m = malloc(cap * sizeof *m);
   if (!m)
     return tc_fail(err, TC_ERR_NOMEM, "anchorages: out of memory");
@@ -142,6 +126,50 @@ tc_status tc_anchorage_add(tc_anchorage_finder *a, const tc_columns *b, tc_err *
   a->n = o;
   a->cap = cap;
   return TC_OK;
+}
+
+/* Pending pairs merged into the set once this many wait: the merge copies the set, so
+ * merging per row would be quadratic, and holding every row's pair would not be bounded. */
+#define PENDING (1u << 20)
+
+tc_status tc_anchorage_add_row(tc_anchorage_finder *a, const tc_anchorage_row *prev, const tc_anchorage_row *cur,
+                               const tc_anchorage_row *next, tc_err *err) {
+  double v = cur->sog;
+  if (!isfinite(v) || v >= 102.2) { /* unknown (AIS 102.3): judge by the neighbours */
+    double s1 = prev ? implied_kn(prev, cur) : NAN, s2 = next ? implied_kn(cur, next) : NAN;
+    v = isfinite(s1) && isfinite(s2) ? fmax(s1, s2) : isfinite(s1) ? s1 : s2;
+  }
+  if (!(v < a->p.max_speed_kn) || !isfinite(cur->lat) || fabs(cur->lat) > 90)
+    return TC_OK;
+  if (a->tmpn == a->tmpcap) {
+    if (a->tmpn >= PENDING)
+      TC_TRY(flush(a, err));
+    if (a->tmpn == a->tmpcap) {
+      size_t cap = a->tmpcap ? 2 * a->tmpcap : 4096;
+      pair *t = realloc(a->tmp, cap * sizeof *t);
+      if (!t)
+        return tc_fail(err, TC_ERR_NOMEM, "anchorages: out of memory");
+      a->tmp = t;
+      a->tmpcap = cap;
+    }
+  }
+  a->tmp[a->tmpn++] = (pair){cell_of(a, cur->lat, cur->lon), cur->mmsi};
+  a->stationary++;
+  return TC_OK;
+}
+
+static tc_anchorage_row row_at(const tc_columns *b, size_t i) {
+  return (tc_anchorage_row){b->mmsi[i], b->t[i], b->lat[i], b->lon[i], b->sog[i]};
+}
+
+tc_status tc_anchorage_add(tc_anchorage_finder *a, const tc_columns *b, tc_err *err) {
+  for (size_t i = 0; i < b->n; i++) {
+    tc_anchorage_row p = i > 0 ? row_at(b, i - 1) : (tc_anchorage_row){0},
+                     c = row_at(b, i), q = i + 1 < b->n ? row_at(b, i + 1) : (tc_anchorage_row){0};
+    int prev = i > 0 && b->mmsi[i - 1] == b->mmsi[i], next = i + 1 < b->n && b->mmsi[i + 1] == b->mmsi[i];
+    TC_TRY(tc_anchorage_add_row(a, prev ? &p : NULL, &c, next ? &q : NULL, err));
+  }
+  return flush(a, err);
 }
 
 typedef struct {
@@ -232,6 +260,7 @@ static int cmp_cluster(const void *x, const void *y) {
 }
 
 tc_status tc_anchorage_finish(tc_anchorage_finder *a, const tc_places *ports, tc_places *out, tc_err *err) {
+  TC_TRY(flush(a, err));
   tc_status s = TC_OK;
   acell *cells = NULL;
   cluster *cl = NULL;

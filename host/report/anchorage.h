@@ -9,6 +9,7 @@
 #define TC_ANCHORAGE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "host/report/places.h"
 #include "io/status.h"
@@ -29,6 +30,15 @@ tc_status tc_anchorage_create(const tc_anchorage_params *p, tc_anchorage_finder 
 void tc_anchorage_free(tc_anchorage_finder *a);
 /* One batch of fixes sorted by (mmsi, t). */
 tc_status tc_anchorage_add(tc_anchorage_finder *a, const tc_columns *batch, tc_err *err);
+/* The same one fix at a time: cur with its vessel's previous and next fixes of the same
+ * batch (NULL: none), which judge it when its sog is unknown. */
+typedef struct {
+  uint32_t mmsi;
+  int64_t t;
+  double lat, lon, sog;
+} tc_anchorage_row;
+tc_status tc_anchorage_add_row(tc_anchorage_finder *a, const tc_anchorage_row *prev, const tc_anchorage_row *cur,
+                               const tc_anchorage_row *next, tc_err *err);
 /* Appends the anchorages to out (is_anchorage set, radius_m their extent), largest
  * first; ports (may be NULL) name them. */
 tc_status tc_anchorage_finish(tc_anchorage_finder *a, const tc_places *ports, tc_places *out, tc_err *err);

@@ -6,6 +6,7 @@
 
 #include "host/report/textout.h"
 #include "io/sha256.h"
+#include "io/spill.h"
 #include "io/store_chunks.h"
 
 #define SLICE_ROWS (1u << 22)
@@ -247,4 +248,108 @@ tc_status tc_anchorages_for_stores(tc_store *const *stores, size_t n, tc_places 
 tc_status tc_anchorages_for_store(tc_store *store, tc_places **out, int *cached, tc_track_progress progress,
                                   void *user, tc_err *err) {
   return tc_anchorages_for_stores(&store, 1, out, cached, progress, user, err);
+}
+
+struct tc_anchorage_feed {
+  tc_anchorage_finder *a;
+  size_t n;
+  int64_t *t_min, *bucket_s; /* per non-empty store, in time order */
+  uint64_t rows, seen;       /* the stores' rows, and the slices' */
+  /* the last row fed, judged once the next is known; its previous row when a neighbour */
+  tc_anchorage_row last, prev;
+  int64_t last_b0;
+  size_t last_store;
+  int have_last, have_prev;
+};
+
+void tc_anchorage_feed_free(tc_anchorage_feed *f) {
+  if (!f)
+    return;
+  tc_anchorage_free(f->a);
+  free(f->t_min);
+  free(f->bucket_s);
+  free(f);
+}
+
+tc_status tc_anchorage_feed_create(tc_store *const *stores, size_t n, tc_anchorage_feed **out, tc_err *err) {
+  *out = NULL;
+  tc_anchorage_params p;
+  tc_anchorage_defaults(&p);
+  tc_anchorage_feed *f = calloc(1, sizeof *f);
+  if (f) {
+    f->t_min = malloc((n ? n : 1) * sizeof *f->t_min);
+    f->bucket_s = malloc((n ? n : 1) * sizeof *f->bucket_s);
+  }
+  if (!f || !f->t_min || !f->bucket_s) {
+    tc_anchorage_feed_free(f);
+    return tc_fail(err, TC_ERR_NOMEM, "anchorages: out of memory");
+  }
+  for (size_t i = 0; i < n; i++) {
+    const tc_store_info *in = tc_store_get_info(stores[i]);
+    f->rows += in->rows;
+    if (in->rows == 0 || in->nbuckets == 0)
+      continue;
+    f->t_min[f->n] = in->t_min;
+    f->bucket_s[f->n++] = in->bucket_s > 0 ? in->bucket_s : 1;
+  }
+  /* stores read as one timeline never share a fix time (source_multi.h): the store of
+   * a fix is the last one starting at or before it */
+  for (size_t i = 1; i < f->n; i++)
+    for (size_t j = i; j > 0 && f->t_min[j - 1] > f->t_min[j]; j--) {
+      int64_t x = f->t_min[j], y = f->bucket_s[j];
+      f->t_min[j] = f->t_min[j - 1];
+      f->bucket_s[j] = f->bucket_s[j - 1];
+      f->t_min[j - 1] = x;
+      f->bucket_s[j - 1] = y;
+    }
+  tc_status s = tc_anchorage_create(&p, &f->a, err);
+  if (s != TC_OK) {
+    tc_anchorage_feed_free(f);
+    return s;
+  }
+  *out = f;
+  return TC_OK;
+}
+
+/* The epoch-aligned bucket (store.h) of a fix time; *store its store. */
+static int64_t bucket_of(const tc_anchorage_feed *f, int64_t t, size_t *hint, size_t *store) {
+  size_t s = *hint < f->n ? *hint : 0;
+  while (s + 1 < f->n && f->t_min[s + 1] <= t)
+    s++;
+  while (s > 0 && f->t_min[s] > t)
+    s--;
+  *hint = *store = s;
+  return tc_bucket_start(t, f->n ? f->bucket_s[s] : 1);
+}
+
+tc_status tc_anchorage_feed_slice(tc_anchorage_feed *f, const tc_columns *c, tc_err *err) {
+  size_t hint = 0;
+  f->seen += c->n;
+  for (size_t i = 0; i < c->n; i++) {
+    tc_anchorage_row cur = {c->mmsi[i], c->t[i], c->lat[i], c->lon[i], c->sog[i]};
+    size_t store;
+    int64_t b0 = bucket_of(f, cur.t, &hint, &store);
+    if (f->have_last) {
+      int nb = cur.mmsi == f->last.mmsi && b0 == f->last_b0 && store == f->last_store;
+      TC_TRY(tc_anchorage_add_row(f->a, f->have_prev ? &f->prev : NULL, &f->last, nb ? &cur : NULL, err));
+      f->have_prev = nb;
+      f->prev = f->last;
+    }
+    f->last = cur;
+    f->last_b0 = b0;
+    f->last_store = store;
+    f->have_last = 1;
+  }
+  return TC_OK;
+}
+
+tc_status tc_anchorage_feed_finish(tc_anchorage_feed *f, const tc_places *ports, tc_places *out, int *complete,
+                                   tc_err *err) {
+  *complete = f->seen == f->rows;
+  if (!*complete)
+    return TC_OK;
+  if (f->have_last)
+    TC_TRY(tc_anchorage_add_row(f->a, f->have_prev ? &f->prev : NULL, &f->last, NULL, err));
+  f->have_last = 0;
+  return tc_anchorage_finish(f->a, ports, out, err);
 }

@@ -33,6 +33,21 @@ tc_status tc_anchorages_for_stores(tc_store *const *stores, size_t n, tc_places 
 tc_status tc_anchorage_add_store(tc_anchorage_finder *a, tc_store *store, tc_track_progress progress, void *user,
                                  tc_err *err);
 
+/* The anchorages of stores read as one timeline, found from the slices of a read that
+ * happens anyway (the events' first pass) rather than by reading them again: slices in
+ * source order (host/engine/source.h) carrying sog (TC_COL_SOG). A fix's neighbours are
+ * its vessel's fixes of the same store bucket, as tc_anchorage_add_store's batches
+ * give them, so the anchorages equal tc_store_anchorages'. */
+typedef struct tc_anchorage_feed tc_anchorage_feed;
+tc_status tc_anchorage_feed_create(tc_store *const *stores, size_t n, tc_anchorage_feed **out, tc_err *err);
+void tc_anchorage_feed_free(tc_anchorage_feed *f); /* NULL safe */
+tc_status tc_anchorage_feed_slice(tc_anchorage_feed *f, const tc_columns *slice, tc_err *err);
+/* Appends the anchorages to out (as tc_anchorage_finish). *complete = 0 (and nothing
+ * appended) when the slices did not hold every row of the stores (a resumed run skips
+ * buckets): the caller then reads the stores. */
+tc_status tc_anchorage_feed_finish(tc_anchorage_feed *f, const tc_places *ports, tc_places *out, int *complete,
+                                   tc_err *err);
+
 /* The cache's path for a store path, and for a set by its first store's path (cap
  * bytes; 0 when too long). */
 int tc_anchorages_cache_path(const char *store_path, char *buf, size_t cap);

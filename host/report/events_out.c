@@ -7,6 +7,7 @@
 #include "host/report/events_csv.h"
 #include "host/report/events_places.h"
 #include "host/report/events_sidecar.h"
+#include "io/store_chunks.h"
 
 tc_status tc_events_complete(tc_events *ev, tc_store *const *stores, size_t n, const tc_params *p,
                              const tc_event_params *e, const tc_encounter_list *enc, const tc_events_out *o,
@@ -35,7 +36,7 @@ tc_status tc_events_complete(tc_events *ev, tc_store *const *stores, size_t n, c
     goto cleanup;
   if (o->filter) /* after the dark rule has seen every encounter */
     tc_link_filter_events(o->filter, l);
-  if ((s = tc_event_places_load(stores, n, o->ports, o->nports, o->anchorages, &places, err)) != TC_OK)
+  if ((s = tc_event_places_load_fed(stores, n, o->ports, o->nports, o->anchorages, o->feed, &places, err)) != TC_OK)
     goto cleanup;
   if (places && (s = tc_event_places_compute(places, o->port_radius_m, l, &ep, err)) != TC_OK)
     goto cleanup;
@@ -58,4 +59,16 @@ cleanup:
   tc_event_places_free(&ep);
   tc_places_free(places);
   return s;
+}
+
+static tc_status feed_slice(void *ctx, const tc_columns *slice, tc_err *err) {
+  return tc_anchorage_feed_slice(ctx, slice, err);
+}
+
+tc_status tc_events_anchorages_along(tc_events *ev, tc_multi_source *m, tc_store *const *stores, size_t n,
+                                     tc_anchorage_feed **feed, tc_err *err) {
+  TC_TRY(tc_anchorage_feed_create(stores, n, feed, err));
+  tc_multi_source_also_read(m, TC_COL_SOG);
+  tc_events_also(ev, feed_slice, *feed);
+  return TC_OK;
 }

@@ -10,7 +10,9 @@
 #include "host/engine/encounter.h"
 #include "host/engine/params.h"
 #include "host/engine/source.h"
+#include "host/engine/source_multi.h"
 #include "host/events/events.h"
+#include "host/report/anchorage_store.h"
 #include "host/report/select_links.h"
 #include "io/status.h"
 #include "io/store.h"
@@ -32,7 +34,14 @@ typedef struct {
   const tc_bucket_source *pass2;
   int (*amend)(void *ctx, char **text, size_t *len);
   void *amend_ctx;
+  tc_anchorage_feed *feed;     /* the anchorages found along the first pass; NULL: read the stores */
 } tc_events_out;
+
+/* When o->anchorages will be wanted: has the first pass's read m also deliver sog and
+ * feed every slice ev sees to a new *feed (host/report/anchorage_store.h), to be put
+ * in tc_events_out.feed, so the anchorages need no read of their own. Free it after. */
+tc_status tc_events_anchorages_along(tc_events *ev, tc_multi_source *m, tc_store *const *stores, size_t n,
+                                     tc_anchorage_feed **feed, tc_err *err);
 
 /* Finishes ev (fed with every slice of the n stores, in time order and read as one
  * timeline: host/engine/source_multi.h) against enc, the encounters of the same

@@ -25,6 +25,11 @@ tc_status tc_store_anchorages(tc_store *const *stores, size_t n, const tc_places
 
 tc_status tc_event_places_load(tc_store *const *stores, size_t n, const char *const *ports, size_t nports,
                                int anchorages, tc_places **out, tc_err *err) {
+  return tc_event_places_load_fed(stores, n, ports, nports, anchorages, NULL, out, err);
+}
+
+tc_status tc_event_places_load_fed(tc_store *const *stores, size_t n, const char *const *ports, size_t nports,
+                                   int anchorages, tc_anchorage_feed *feed, tc_places **out, tc_err *err) {
   *out = NULL;
   if (!nports && !anchorages)
     return TC_OK;
@@ -42,7 +47,10 @@ tc_status tc_event_places_load(tc_store *const *stores, size_t n, const char *co
       s = tc_fail(err, TC_ERR_NOMEM, "places: out of memory");
       goto cleanup;
     }
-  if (anchorages && (s = tc_store_anchorages(stores, n, nports ? given : NULL, all, err)) != TC_OK)
+  int fed = 0;
+  if (anchorages && feed && (s = tc_anchorage_feed_finish(feed, nports ? given : NULL, all, &fed, err)) != TC_OK)
+    goto cleanup;
+  if (anchorages && !fed && (s = tc_store_anchorages(stores, n, nports ? given : NULL, all, err)) != TC_OK)
     goto cleanup;
   *out = all;
   all = NULL;

@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "host/events/events.h"
+#include "host/report/anchorage_store.h"
 #include "host/report/places.h"
 #include "io/status.h"
 #include "io/store.h"
@@ -39,5 +40,9 @@ tc_status tc_store_anchorages(tc_store *const *stores, size_t n, const tc_places
  * there are neither; the caller frees it. */
 tc_status tc_event_places_load(tc_store *const *stores, size_t n, const char *const *ports, size_t nports,
                                int anchorages, tc_places **out, tc_err *err);
+/* The same with the anchorages from feed (fed every row of the stores along another
+ * read, anchorage_store.h) when it has them, else read from the stores. */
+tc_status tc_event_places_load_fed(tc_store *const *stores, size_t n, const char *const *ports, size_t nports,
+                                   int anchorages, tc_anchorage_feed *feed, tc_places **out, tc_err *err);
 
 #endif
