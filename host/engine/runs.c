@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "host/engine/grow.h"
+#include "host/engine/runspill.h"
 #include "io/columns.h"
 #include "io/hugepages.h"
 #include "kernels/geo.h"
@@ -15,12 +16,16 @@ typedef tc_close_time close_time;
 /* A pair's open candidate. Most are ships passing each other, with one or two close
  * times: the first is kept in the slot itself, so they cost no allocation, and start,
  * end and count are here, so judging a short one touches nothing else. Slots are
- * recycled through a free list; the hash table holds slot indices. */
+ * recycled through a free list; the hash table holds slot indices. A long one keeps
+ * its latest close times (at most TC_RUNSPILL_BLOCK) in v and the older ones in the
+ * spill file (host/engine/runspill.h), so what an open candidate holds in memory does
+ * not grow with its length. */
 typedef struct {
   uint64_t key;          /* mmsi_a << 32 | mmsi_b; 0: a free slot (an MMSI is never 0) */
   int64_t last_t;        /* its last close time */
-  uint32_t n, cap;       /* close times held; room in v */
+  uint32_t n, cap;       /* close times, in memory and spilled; room in v */
   uint32_t next_free;    /* free list link (index + 1) while free */
+  uint32_t spill;        /* 1 + its last spilled block, 0: none */
   close_time *v;         /* NULL while it holds one close time, which is `one` */
   close_time one;
 } cand;
@@ -53,6 +58,9 @@ struct tc_runs {
   size_t qhead, qn, qcap;
   double *tmp, *d;       /* judging scratch, tmp_cap each */
   size_t tmp_cap;
+  tc_runspill *spill;    /* older close times of long candidates */
+  close_time *all;       /* a spilled candidate's close times, gathered to judge or save */
+  size_t all_cap;
   tc_encounter_list pending;
   uint64_t judged;
   int64_t head_until;        /* candidates starting at or before it go to edges */
@@ -76,12 +84,36 @@ tc_status tc_runs_create(const tc_params *p, tc_runs **out) {
     return TC_ERR_NOMEM;
   r->p = *p;
   r->head_until = INT64_MIN;
+  if (tc_runspill_create(sizeof(close_time), &r->spill) != TC_OK) {
+    free(r);
+    return TC_ERR_NOMEM;
+  }
   tc_encounter_list_init(&r->pending);
   *out = r;
   return TC_OK;
 }
 
-static const close_time *times_of(const cand *c) { return c->v ? c->v : &c->one; }
+/* Close times in v: all of them, or the latest ones after the spilled blocks, which
+ * hold exactly TC_RUNSPILL_BLOCK each (a full v is spilled when the next arrives). */
+static uint32_t in_memory(const cand *c) { return c->n ? (c->n - 1) % TC_RUNSPILL_BLOCK + 1 : 0; }
+
+/* All of c's close times in order: in the slot, or gathered into r->all from the spill
+ * file and v. */
+static tc_status times_of(tc_runs *r, const cand *c, const close_time **out) {
+  if (!c->spill) {
+    *out = c->v ? c->v : &c->one;
+    return TC_OK;
+  }
+  uint32_t m = in_memory(c), spilled = c->n - m;
+  close_time *all = tc_grow(r->all, &r->all_cap, c->n, sizeof *all, TC_RUNSPILL_BLOCK * 4);
+  if (!all)
+    return TC_ERR_NOMEM;
+  r->all = all;
+  TC_TRY(tc_runspill_read(r->spill, c->spill, spilled / TC_RUNSPILL_BLOCK, all));
+  memcpy(all + spilled, c->v, m * sizeof *all);
+  *out = all;
+  return TC_OK;
+}
 
 void tc_runs_free(tc_runs *r) {
   if (!r)
@@ -93,6 +125,8 @@ void tc_runs_free(tc_runs *r) {
   free(r->q);
   free(r->tmp);
   free(r->d);
+  free(r->all);
+  tc_runspill_free(r->spill);
   tc_encounter_list_free(&r->pending);
   free(r);
 }
@@ -156,6 +190,7 @@ static tc_status slot_new(tc_runs *r, uint64_t key, size_t h, uint32_t *out) {
     k = (uint32_t)r->nc++;
     r->c[k].v = NULL;
     r->c[k].cap = 0;
+    r->c[k].spill = 0;
   }
   cand *c = &r->c[k];
   c->key = key;
@@ -266,19 +301,27 @@ tc_status tc_runs_judge_times(tc_runs *r, uint64_t key, const tc_close_time *v, 
 static tc_status judge(tc_runs *r, cand *c, uint32_t tail) {
   if (c->n == 0)
     return TC_OK;
-  const close_time *v = times_of(c);
+  const close_time *v;
+  TC_TRY(times_of(r, c, &v));
   uint32_t flags = tail | (v[0].t <= r->head_until ? TC_EDGE_HEAD : 0);
   tc_status s = flags ? tc_edge_runs_push(r->edges, c->key, flags, v, c->n)
                       : judge_times(r, c->key, v, c->n, &r->pending);
+  tc_runspill_release(r->spill, c->spill, (c->n - in_memory(c)) / TC_RUNSPILL_BLOCK);
+  c->spill = 0;
   c->n = 0;
   return s;
 }
 
-static tc_status cand_push(cand *c, const close_time *ct) {
+static tc_status cand_push(tc_runs *r, cand *c, const close_time *ct) {
+  if (c->n == UINT32_MAX)
+    return TC_ERR_OVERFLOW;
   if (c->n == 0 && !c->v) {
     c->one = *ct;
+  } else if (c->n && in_memory(c) == TC_RUNSPILL_BLOCK) { /* v is full: spill it */
+    TC_TRY(tc_runspill_put(r->spill, c->spill, c->v, &c->spill));
+    c->v[0] = *ct;
   } else {
-    if (c->n >= c->cap) { /* the first time: move the inline close time into v */
+    if (in_memory(c) >= c->cap) { /* the first time: move the inline close time into v */
       uint32_t cap = c->cap ? 2 * c->cap : 4;
       close_time *v = realloc(c->v, cap * sizeof *v);
       if (!v)
@@ -288,7 +331,7 @@ static tc_status cand_push(cand *c, const close_time *ct) {
       c->v = v;
       c->cap = cap;
     }
-    c->v[c->n] = *ct;
+    c->v[in_memory(c)] = *ct;
   }
   c->n++;
   c->last_t = ct->t;
@@ -342,7 +385,7 @@ tc_status tc_runs_add(tc_runs *r, const tc_grid_block *blk, const tc_closebuf *c
       TC_TRY(judge(r, c, 0));
     uint32_t p = cp->p, q = cp->q;
     close_time ct = {s, blk->lat[p], blk->lon[p], blk->lat[q], blk->lon[q], speed[p], speed[q]};
-    TC_TRY(cand_push(c, &ct));
+    TC_TRY(cand_push(r, c, &ct));
   }
   return TC_OK;
 }
@@ -449,11 +492,13 @@ tc_status tc_edge_runs_push(tc_edge_runs *e, uint64_t key, uint32_t flags, const
 unsigned tc_runs_shard(uint64_t key, unsigned nshards) { return (unsigned)(mix(key) % nshards); }
 
 uint64_t tc_runs_candidates(const tc_runs *r) { return r->judged; }
+const char *tc_runs_error(const tc_runs *r) { return r ? tc_runspill_error(r->spill) : ""; }
+uint64_t tc_runs_spill_peak_bytes(const tc_runs *r) { return r ? tc_runspill_peak_bytes(r->spill) : 0; }
 size_t tc_runs_open(const tc_runs *r) { return r->live; }
 
 /* ---- checkpoints: the open candidates in queue order ---- */
 
-tc_status tc_runs_save(const tc_runs *r, tc_put_fn put, void *ctx) {
+tc_status tc_runs_save(tc_runs *r, tc_put_fn put, void *ctx) {
   if (r->pending.n) /* judged but not handed out: every flush hands them out */
     return TC_ERR_INTERNAL;
   uint64_t judged = r->judged, n = r->qn;
@@ -467,7 +512,9 @@ tc_status tc_runs_save(const tc_runs *r, tc_put_fn put, void *ctx) {
     TC_TRY(put(ctx, &a.t, sizeof a.t));
     TC_TRY(put(ctx, &c->last_t, sizeof c->last_t));
     TC_TRY(put(ctx, &nt, sizeof nt));
-    TC_TRY(put(ctx, times_of(c), nt * sizeof(close_time)));
+    const close_time *v;
+    TC_TRY(times_of(r, c, &v));
+    TC_TRY(put(ctx, v, nt * sizeof(close_time)));
   }
   return TC_OK;
 }
@@ -507,7 +554,7 @@ tc_status tc_runs_load(tc_runs *const *r, unsigned nshards, const unsigned char 
       close_time ct;
       memcpy(&ct, p + at, sizeof ct);
       at += sizeof ct;
-      TC_TRY(cand_push(&x->c[slot], &ct));
+      TC_TRY(cand_push(x, &x->c[slot], &ct));
     }
     if (x->c[slot].last_t != last_t)
       return TC_ERR_FORMAT;

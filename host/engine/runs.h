@@ -69,6 +69,10 @@ tc_status tc_runs_judge_times(tc_runs *r, uint64_t key, const tc_close_time *v, 
                               tc_encounter_list *out);
 
 uint64_t tc_runs_candidates(const tc_runs *r); /* candidates judged so far */
+/* Why a call returned TC_ERR_IO (the spill file of long candidates, host/engine/
+ * runspill.h); "" otherwise. */
+const char *tc_runs_error(const tc_runs *r);
+uint64_t tc_runs_spill_peak_bytes(const tc_runs *r); /* largest size of that file */
 size_t tc_runs_open(const tc_runs *r);         /* pairs with an open candidate */
 
 
@@ -77,8 +81,9 @@ size_t tc_runs_open(const tc_runs *r);         /* pairs with an open candidate *
  * judged, in host byte order; tc_runs_load spreads them over nshards tc_runs (empty
  * ones, created with the same parameters), each candidate to the shard
  * tc_runs_shard gives it, so a checkpoint resumes with any thread count. *used: bytes
- * taken; TC_ERR_FORMAT when they are inconsistent. */
-tc_status tc_runs_save(const tc_runs *r, tc_put_fn put, void *ctx);
+ * taken; TC_ERR_FORMAT when they are inconsistent. Saving reads back what a long
+ * candidate spilled (hence not const). */
+tc_status tc_runs_save(tc_runs *r, tc_put_fn put, void *ctx);
 tc_status tc_runs_load(tc_runs *const *r, unsigned nshards, const unsigned char *p, size_t len, size_t *used);
 
 #endif
