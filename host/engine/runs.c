@@ -493,7 +493,6 @@ unsigned tc_runs_shard(uint64_t key, unsigned nshards) { return (unsigned)(mix(k
 
 uint64_t tc_runs_candidates(const tc_runs *r) { return r->judged; }
 const char *tc_runs_error(const tc_runs *r) { return r ? tc_runspill_error(r->spill) : ""; }
-uint64_t tc_runs_spill_peak_bytes(const tc_runs *r) { return r ? tc_runspill_peak_bytes(r->spill) : 0; }
 size_t tc_runs_open(const tc_runs *r) { return r->live; }
 
 /* ---- checkpoints: the open candidates in queue order ---- */

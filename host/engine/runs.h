@@ -72,7 +72,6 @@ uint64_t tc_runs_candidates(const tc_runs *r); /* candidates judged so far */
 /* Why a call returned TC_ERR_IO (the spill file of long candidates, host/engine/
  * runspill.h); "" otherwise. */
 const char *tc_runs_error(const tc_runs *r);
-uint64_t tc_runs_spill_peak_bytes(const tc_runs *r); /* largest size of that file */
 size_t tc_runs_open(const tc_runs *r);         /* pairs with an open candidate */
 
 
