@@ -1,7 +1,8 @@
 /* host/engine/runspill: long open candidates keep their older close times in a
- * temporary file. Blocks come back in order and are reused once freed; a candidate
- * that spilled is judged, saved and restored exactly as one that did not; a file that
- * cannot be made is an I/O error naming the folder. */
+ * temporary file once those in memory pass a budget. Blocks come back in order and are
+ * reused once freed; a candidate that spilled is judged, saved and restored exactly as
+ * one that did not; below the budget no file is made; a file that cannot be made is an
+ * I/O error naming the folder. */
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdlib.h>
@@ -130,6 +131,7 @@ Test(runspill, a_spilled_candidate_is_saved_restored_and_judged_as_a_whole) {
   tc_runs *r = NULL, *ref = NULL;
   cr_assert_eq(tc_runs_create(&p, &r), TC_OK);
   cr_assert_eq(tc_runs_create(&p, &ref), TC_OK);
+  tc_runs_spill_from(r, 0); /* spill whatever the size */
   size_t used = 0;
   cr_assert_eq(tc_runs_load(&r, 1, img, len, &used), TC_OK);
   cr_assert_eq(used, len);
@@ -170,4 +172,31 @@ Test(runspill, a_spilled_candidate_is_saved_restored_and_judged_as_a_whole) {
   free(v);
   free(img);
   free(again);
+}
+
+Test(runspill, below_the_budget_no_file_is_made) {
+  setenv("TMPDIR", "/nonexistent/trajcorr-tmp", 1); /* a file would fail */
+  enum { N = 5 * B + 3 };
+  const uint64_t key = (uint64_t)219463459 << 32 | 356467550u;
+  tc_close_time *v = malloc(N * sizeof *v);
+  unsigned char *img = malloc(64 + N * sizeof *v);
+  cr_assert(v && img);
+  moored(v, N);
+  size_t len = image(img, key, v, N), used;
+  tc_params p;
+  tc_params_default(&p);
+  tc_runs *r = NULL;
+  cr_assert_eq(tc_runs_create(&p, &r), TC_OK);
+  tc_encounter_list got;
+  tc_encounter_list_init(&got);
+  cr_assert_eq(tc_runs_load(&r, 1, img, len, &used), TC_OK, "the default budget holds %d close times", N);
+  cr_assert_eq(tc_runs_flush(r, INT64_MAX, &got), TC_OK);
+  cr_assert_eq(got.n, 1);
+  tc_runs_spill_from(r, 0);
+  cr_assert_eq(tc_runs_load(&r, 1, img, len, &used), TC_ERR_IO, "with no budget the file is needed");
+  cr_assert(strstr(tc_runs_error(r), "/nonexistent/trajcorr-tmp"), "%s", tc_runs_error(r));
+  tc_encounter_list_free(&got);
+  tc_runs_free(r);
+  free(v);
+  free(img);
 }

@@ -16,15 +16,19 @@ typedef tc_close_time close_time;
 /* A pair's open candidate. Most are ships passing each other, with one or two close
  * times: the first is kept in the slot itself, so they cost no allocation, and start,
  * end and count are here, so judging a short one touches nothing else. Slots are
- * recycled through a free list; the hash table holds slot indices. A long one keeps
- * its latest close times (at most TC_RUNSPILL_BLOCK) in v and the older ones in the
- * spill file (host/engine/runspill.h), so what an open candidate holds in memory does
- * not grow with its length. */
+ * recycled through a free list; the hash table holds slot indices. Once the close
+ * times held in memory pass a budget (tc_runs_spill_from), a long one keeps fewer than
+ * TC_RUNSPILL_BLOCK in v and the older ones in the spill file (host/engine/runspill.h),
+ * so memory does not grow with how long candidates stay open; below the budget (every
+ * small run) nothing touches the disk. */
 typedef struct {
   uint64_t key;          /* mmsi_a << 32 | mmsi_b; 0: a free slot (an MMSI is never 0) */
   int64_t last_t;        /* its last close time */
   uint32_t n, cap;       /* close times, in memory and spilled; room in v */
-  uint32_t next_free;    /* free list link (index + 1) while free */
+  union {
+    uint32_t next_free;  /* free list link (index + 1) while free */
+    uint32_t nblk;       /* blocks in the spill file while in use */
+  };
   uint32_t spill;        /* 1 + its last spilled block, 0: none */
   close_time *v;         /* NULL while it holds one close time, which is `one` */
   close_time one;
@@ -61,6 +65,7 @@ struct tc_runs {
   tc_runspill *spill;    /* older close times of long candidates */
   close_time *all;       /* a spilled candidate's close times, gathered to judge or save */
   size_t all_cap;
+  size_t held, spill_from; /* close times in memory; spill above this many */
   tc_encounter_list pending;
   uint64_t judged;
   int64_t head_until;        /* candidates starting at or before it go to edges */
@@ -84,6 +89,7 @@ tc_status tc_runs_create(const tc_params *p, tc_runs **out) {
     return TC_ERR_NOMEM;
   r->p = *p;
   r->head_until = INT64_MIN;
+  r->spill_from = TC_RUNS_SPILL_FROM / sizeof(close_time);
   if (tc_runspill_create(sizeof(close_time), &r->spill) != TC_OK) {
     free(r);
     return TC_ERR_NOMEM;
@@ -93,14 +99,14 @@ tc_status tc_runs_create(const tc_params *p, tc_runs **out) {
   return TC_OK;
 }
 
-/* Close times in v: all of them, or the latest ones after the spilled blocks, which
- * hold exactly TC_RUNSPILL_BLOCK each (a full v is spilled when the next arrives). */
-static uint32_t in_memory(const cand *c) { return c->n ? (c->n - 1) % TC_RUNSPILL_BLOCK + 1 : 0; }
+/* Close times in memory (v or one): all of them, or the latest ones after the spilled
+ * blocks, TC_RUNSPILL_BLOCK each. */
+static uint32_t in_memory(const cand *c) { return c->n - c->nblk * TC_RUNSPILL_BLOCK; }
 
 /* All of c's close times in order: in the slot, or gathered into r->all from the spill
  * file and v. */
 static tc_status times_of(tc_runs *r, const cand *c, const close_time **out) {
-  if (!c->spill) {
+  if (!c->nblk) {
     *out = c->v ? c->v : &c->one;
     return TC_OK;
   }
@@ -109,7 +115,7 @@ static tc_status times_of(tc_runs *r, const cand *c, const close_time **out) {
   if (!all)
     return TC_ERR_NOMEM;
   r->all = all;
-  TC_TRY(tc_runspill_read(r->spill, c->spill, spilled / TC_RUNSPILL_BLOCK, all));
+  TC_TRY(tc_runspill_read(r->spill, c->spill, c->nblk, all));
   memcpy(all + spilled, c->v, m * sizeof *all);
   *out = all;
   return TC_OK;
@@ -195,6 +201,7 @@ static tc_status slot_new(tc_runs *r, uint64_t key, size_t h, uint32_t *out) {
   cand *c = &r->c[k];
   c->key = key;
   c->n = 0;
+  c->nblk = 0; /* after the free list link was read: they share a field */
   c->last_t = INT64_MIN;
   r->table[h] = (tentry){key, k};
   r->live++;
@@ -306,8 +313,10 @@ static tc_status judge(tc_runs *r, cand *c, uint32_t tail) {
   uint32_t flags = tail | (v[0].t <= r->head_until ? TC_EDGE_HEAD : 0);
   tc_status s = flags ? tc_edge_runs_push(r->edges, c->key, flags, v, c->n)
                       : judge_times(r, c->key, v, c->n, &r->pending);
-  tc_runspill_release(r->spill, c->spill, (c->n - in_memory(c)) / TC_RUNSPILL_BLOCK);
+  tc_runspill_release(r->spill, c->spill, c->nblk);
+  r->held -= in_memory(c);
   c->spill = 0;
+  c->nblk = 0;
   c->n = 0;
   return s;
 }
@@ -317,9 +326,23 @@ static tc_status cand_push(tc_runs *r, cand *c, const close_time *ct) {
     return TC_ERR_OVERFLOW;
   if (c->n == 0 && !c->v) {
     c->one = *ct;
-  } else if (c->n && in_memory(c) == TC_RUNSPILL_BLOCK) { /* v is full: spill it */
+  } else if (in_memory(c) >= TC_RUNSPILL_BLOCK && r->held >= r->spill_from) {
+    /* over the budget: the oldest block in memory goes to the file (one a close time
+     * added, so a candidate that grew long below the budget comes down quickly) */
+    uint32_t m = in_memory(c);
     TC_TRY(tc_runspill_put(r->spill, c->spill, c->v, &c->spill));
-    c->v[0] = *ct;
+    memmove(c->v, c->v + TC_RUNSPILL_BLOCK, (m - TC_RUNSPILL_BLOCK) * sizeof *c->v);
+    c->nblk++;
+    r->held -= TC_RUNSPILL_BLOCK;
+    c->v[m - TC_RUNSPILL_BLOCK] = *ct;
+    if (c->cap > TC_RUNSPILL_BLOCK && m - TC_RUNSPILL_BLOCK < TC_RUNSPILL_BLOCK) {
+      /* back to the size every spilling candidate has, so freed arrays fit the next */
+      close_time *v = realloc(c->v, TC_RUNSPILL_BLOCK * sizeof *v);
+      if (v) {
+        c->v = v;
+        c->cap = TC_RUNSPILL_BLOCK;
+      }
+    }
   } else {
     if (in_memory(c) >= c->cap) { /* the first time: move the inline close time into v */
       uint32_t cap = c->cap ? 2 * c->cap : 4;
@@ -333,6 +356,7 @@ static tc_status cand_push(tc_runs *r, cand *c, const close_time *ct) {
     }
     c->v[in_memory(c)] = *ct;
   }
+  r->held++;
   c->n++;
   c->last_t = ct->t;
   return TC_OK;
@@ -493,6 +517,7 @@ unsigned tc_runs_shard(uint64_t key, unsigned nshards) { return (unsigned)(mix(k
 
 uint64_t tc_runs_candidates(const tc_runs *r) { return r->judged; }
 const char *tc_runs_error(const tc_runs *r) { return r ? tc_runspill_error(r->spill) : ""; }
+void tc_runs_spill_from(tc_runs *r, size_t bytes) { r->spill_from = bytes / sizeof(close_time); }
 size_t tc_runs_open(const tc_runs *r) { return r->live; }
 
 /* ---- checkpoints: the open candidates in queue order ---- */

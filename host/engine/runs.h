@@ -72,6 +72,12 @@ uint64_t tc_runs_candidates(const tc_runs *r); /* candidates judged so far */
 /* Why a call returned TC_ERR_IO (the spill file of long candidates, host/engine/
  * runspill.h); "" otherwise. */
 const char *tc_runs_error(const tc_runs *r);
+/* Long candidates spill their older close times to a temporary file once those held in
+ * memory pass `bytes` (TC_RUNS_SPILL_FROM unless set; 0: always, for tests). Pairs close
+ * for days (moored side by side) otherwise hold 56 bytes a grid time each until their
+ * candidate ends, and memory grows with the days read (~10 MB a day at 20 M fixes a day). */
+#define TC_RUNS_SPILL_FROM ((size_t)1 << 20)
+void tc_runs_spill_from(tc_runs *r, size_t bytes);
 size_t tc_runs_open(const tc_runs *r);         /* pairs with an open candidate */
 
 
