@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A month at global density: 18 200 vessels in 6 open-sea regions (~20 M fixes a day), 30 days
 # generated and imported one store per week, then `encounters` over 1, 7 and 30 days of them
-# (one timeline), `--sort score` and `report` on the month, each timed with its peak RSS.
+# (one timeline), `--sort score` and `report` on the month, each timed with its peak RSS, and the
+# 30 days' peak RSS after each day (`--log json`).
 # Usage: bash bench/month.sh [TRAJCORR] [WORKDIR]   (~10 GB of disk in WORKDIR; docs/performance.md)
 set -euo pipefail
 T=$(realpath "${1:-build/trajcorr}")
@@ -22,7 +23,10 @@ for w in 0 1 2 3 4; do
 done
 tm "encounters 1 day" "$T" encounters -q week0.h5 --to 2024-01-02T00:00:00Z -o d1.csv
 tm "encounters 7 days" "$T" encounters -q week0.h5 -o d7.csv
-tm "encounters 30 days" "$T" encounters -q "${stores[@]}" -o d30.csv
+tm "encounters 30 days" "$T" encounters -q "${stores[@]}" -o d30.csv --log json 2> d30.log
+grep -v '"event":"bucket"' d30.log || true
+# peak RSS after each day (flat in days: docs/performance.md)
+echo "peak RSS by day (MB): $(sed -n 's/.*"buckets_done":\([0-9]*\).*"rss_mb":\([0-9.]*\).*/\1:\2/p' d30.log | tr '\n' ' ')"
 wc -l d1.csv d7.csv d30.csv
 tm "encounters 30 days --sort score" "$T" encounters -q "${stores[@]}" --sort score -o d30.ranked.csv
 tm "report 30 days" "$T" report -q "${stores[@]}" d30.csv -o d30.html

@@ -79,10 +79,10 @@ typedef struct {
 /* Links the block's close pairs, shard by shard in parallel, then judges what can no
  * longer grow: every later close time is >= s_next. */
 static tc_status link_runs(engine *e, const tc_grid_block *blk, int64_t s_next) {
-  int bad = 0;
+  int bad = 0; /* the largest failing status: TC_ERR_IO (the spill file) over NOMEM */
   long long ns = (long long)e->nshards;
 #ifdef _OPENMP
-#pragma omp parallel for schedule(dynamic, 1) num_threads(e->nshards) reduction(| : bad)
+#pragma omp parallel for schedule(dynamic, 1) num_threads(e->nshards) reduction(max : bad)
 #endif
   for (long long k = 0; k < ns; k++) {
     tc_status st = TC_OK;
@@ -90,14 +90,23 @@ static tc_status link_runs(engine *e, const tc_grid_block *blk, int64_t s_next) 
       st = tc_runs_add(e->runs[k], blk, &e->close, e->speed, (unsigned)k, e->nshards);
     if (st == TC_OK)
       st = tc_runs_flush(e->runs[k], s_next, &e->found[k]);
-    bad |= st != TC_OK;
+    if ((int)st > bad)
+      bad = (int)st;
   }
   size_t open = 0;
   for (unsigned k = 0; k < e->nshards; k++)
     open += tc_runs_open(e->runs[k]);
   if (open > e->stats->peak_open_pairs)
     e->stats->peak_open_pairs = open;
-  return bad ? TC_ERR_NOMEM : TC_OK;
+  return (tc_status)bad;
+}
+
+/* A failed link_runs or tc_runs call: the spill file's message, else `what`. */
+static tc_status runs_fail(const engine *e, tc_status s, tc_err *err, const char *what) {
+  for (unsigned k = 0; s == TC_ERR_IO && k < e->nshards; k++)
+    if (*tc_runs_error(e->runs[k]))
+      return tc_fail(err, s, "%s", tc_runs_error(e->runs[k]));
+  return tc_fail(err, s, "%s", what);
 }
 
 /* The slot speeds of the block positions in close pairs, each computed once however
@@ -152,7 +161,7 @@ static tc_status process_range(engine *e, int64_t lo, int64_t hi, tc_err *err) {
       return tc_fail(err, s, "slot speeds: out of memory");
     double t3b = now();
     if ((s = link_runs(e, &e->blk, s0 + (int64_t)e->blk.nslots * p->slot)) != TC_OK)
-      return tc_fail(err, s, "linking close pairs: out of memory");
+      return runs_fail(e, s, err, "linking close pairs: out of memory");
     double t4 = now();
     e->stats->grid_positions += e->blk.n;
     e->stats->grid_times += e->blk.nslots;
@@ -338,12 +347,12 @@ tc_status tc_encounters_run_hooked(const tc_bucket_source *src, const tc_params 
     if (eof || past_to || part_end || s_done != was) { /* else no grid time became final: nothing new can close */
       double t1 = now();
       if ((s = link_runs(&e, NULL, eof ? INT64_MAX : part_end ? p->to : past_to ? INT64_MAX : s_done)) != TC_OK) {
-        tc_fail(err, s, "out of memory judging encounters");
+        runs_fail(&e, s, err, "out of memory judging encounters");
         goto cleanup;
       }
       for (unsigned k = 0; part_end && !eof && k < e.nshards; k++)
         if ((s = tc_runs_export_open(e.runs[k], &e.edges[k])) != TC_OK) {
-          tc_fail(err, s, "out of memory keeping the runs open at the part's end");
+          runs_fail(&e, s, err, "out of memory keeping the runs open at the part's end");
           goto cleanup;
         }
       stats->t_runs += now() - t1;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "host/engine/grow.h"
+#include "host/engine/runspill.h"
 #include "io/columns.h"
 #include "io/hugepages.h"
 #include "kernels/geo.h"
@@ -15,12 +16,20 @@ typedef tc_close_time close_time;
 /* A pair's open candidate. Most are ships passing each other, with one or two close
  * times: the first is kept in the slot itself, so they cost no allocation, and start,
  * end and count are here, so judging a short one touches nothing else. Slots are
- * recycled through a free list; the hash table holds slot indices. */
+ * recycled through a free list; the hash table holds slot indices. Once the close
+ * times held in memory pass a budget (tc_runs_spill_from), a long one keeps fewer than
+ * TC_RUNSPILL_BLOCK in v and the older ones in the spill file (host/engine/runspill.h),
+ * so memory does not grow with how long candidates stay open; below the budget (every
+ * small run) nothing touches the disk. */
 typedef struct {
   uint64_t key;          /* mmsi_a << 32 | mmsi_b; 0: a free slot (an MMSI is never 0) */
   int64_t last_t;        /* its last close time */
-  uint32_t n, cap;       /* close times held; room in v */
-  uint32_t next_free;    /* free list link (index + 1) while free */
+  uint32_t n, cap;       /* close times, in memory and spilled; room in v */
+  union {
+    uint32_t next_free;  /* free list link (index + 1) while free */
+    uint32_t nblk;       /* blocks in the spill file while in use */
+  };
+  uint32_t spill;        /* 1 + its last spilled block, 0: none */
   close_time *v;         /* NULL while it holds one close time, which is `one` */
   close_time one;
 } cand;
@@ -53,6 +62,10 @@ struct tc_runs {
   size_t qhead, qn, qcap;
   double *tmp, *d;       /* judging scratch, tmp_cap each */
   size_t tmp_cap;
+  tc_runspill *spill;    /* older close times of long candidates */
+  close_time *all;       /* a spilled candidate's close times, gathered to judge or save */
+  size_t all_cap;
+  size_t held, spill_from; /* close times in memory; spill above this many */
   tc_encounter_list pending;
   uint64_t judged;
   int64_t head_until;        /* candidates starting at or before it go to edges */
@@ -76,12 +89,37 @@ tc_status tc_runs_create(const tc_params *p, tc_runs **out) {
     return TC_ERR_NOMEM;
   r->p = *p;
   r->head_until = INT64_MIN;
+  r->spill_from = TC_RUNS_SPILL_FROM / sizeof(close_time);
+  if (tc_runspill_create(sizeof(close_time), &r->spill) != TC_OK) {
+    free(r);
+    return TC_ERR_NOMEM;
+  }
   tc_encounter_list_init(&r->pending);
   *out = r;
   return TC_OK;
 }
 
-static const close_time *times_of(const cand *c) { return c->v ? c->v : &c->one; }
+/* Close times in memory (v or one): all of them, or the latest ones after the spilled
+ * blocks, TC_RUNSPILL_BLOCK each. */
+static uint32_t in_memory(const cand *c) { return c->n - c->nblk * TC_RUNSPILL_BLOCK; }
+
+/* All of c's close times in order: in the slot, or gathered into r->all from the spill
+ * file and v. */
+static tc_status times_of(tc_runs *r, const cand *c, const close_time **out) {
+  if (!c->nblk) {
+    *out = c->v ? c->v : &c->one;
+    return TC_OK;
+  }
+  uint32_t m = in_memory(c), spilled = c->n - m;
+  close_time *all = tc_grow(r->all, &r->all_cap, c->n, sizeof *all, TC_RUNSPILL_BLOCK * 4);
+  if (!all)
+    return TC_ERR_NOMEM;
+  r->all = all;
+  TC_TRY(tc_runspill_read(r->spill, c->spill, c->nblk, all));
+  memcpy(all + spilled, c->v, m * sizeof *all);
+  *out = all;
+  return TC_OK;
+}
 
 void tc_runs_free(tc_runs *r) {
   if (!r)
@@ -93,6 +131,8 @@ void tc_runs_free(tc_runs *r) {
   free(r->q);
   free(r->tmp);
   free(r->d);
+  free(r->all);
+  tc_runspill_free(r->spill);
   tc_encounter_list_free(&r->pending);
   free(r);
 }
@@ -156,10 +196,12 @@ static tc_status slot_new(tc_runs *r, uint64_t key, size_t h, uint32_t *out) {
     k = (uint32_t)r->nc++;
     r->c[k].v = NULL;
     r->c[k].cap = 0;
+    r->c[k].spill = 0;
   }
   cand *c = &r->c[k];
   c->key = key;
   c->n = 0;
+  c->nblk = 0; /* after the free list link was read: they share a field */
   c->last_t = INT64_MIN;
   r->table[h] = (tentry){key, k};
   r->live++;
@@ -266,19 +308,43 @@ tc_status tc_runs_judge_times(tc_runs *r, uint64_t key, const tc_close_time *v, 
 static tc_status judge(tc_runs *r, cand *c, uint32_t tail) {
   if (c->n == 0)
     return TC_OK;
-  const close_time *v = times_of(c);
+  const close_time *v;
+  TC_TRY(times_of(r, c, &v));
   uint32_t flags = tail | (v[0].t <= r->head_until ? TC_EDGE_HEAD : 0);
   tc_status s = flags ? tc_edge_runs_push(r->edges, c->key, flags, v, c->n)
                       : judge_times(r, c->key, v, c->n, &r->pending);
+  tc_runspill_release(r->spill, c->spill, c->nblk);
+  r->held -= in_memory(c);
+  c->spill = 0;
+  c->nblk = 0;
   c->n = 0;
   return s;
 }
 
-static tc_status cand_push(cand *c, const close_time *ct) {
+static tc_status cand_push(tc_runs *r, cand *c, const close_time *ct) {
+  if (c->n == UINT32_MAX)
+    return TC_ERR_OVERFLOW;
   if (c->n == 0 && !c->v) {
     c->one = *ct;
+  } else if (in_memory(c) >= TC_RUNSPILL_BLOCK && r->held >= r->spill_from) {
+    /* over the budget: the oldest block in memory goes to the file (one a close time
+     * added, so a candidate that grew long below the budget comes down quickly) */
+    uint32_t m = in_memory(c);
+    TC_TRY(tc_runspill_put(r->spill, c->spill, c->v, &c->spill));
+    memmove(c->v, c->v + TC_RUNSPILL_BLOCK, (m - TC_RUNSPILL_BLOCK) * sizeof *c->v);
+    c->nblk++;
+    r->held -= TC_RUNSPILL_BLOCK;
+    c->v[m - TC_RUNSPILL_BLOCK] = *ct;
+    if (c->cap > TC_RUNSPILL_BLOCK && m - TC_RUNSPILL_BLOCK < TC_RUNSPILL_BLOCK) {
+      /* back to the size every spilling candidate has, so freed arrays fit the next */
+      close_time *v = realloc(c->v, TC_RUNSPILL_BLOCK * sizeof *v);
+      if (v) {
+        c->v = v;
+        c->cap = TC_RUNSPILL_BLOCK;
+      }
+    }
   } else {
-    if (c->n >= c->cap) { /* the first time: move the inline close time into v */
+    if (in_memory(c) >= c->cap) { /* the first time: move the inline close time into v */
       uint32_t cap = c->cap ? 2 * c->cap : 4;
       close_time *v = realloc(c->v, cap * sizeof *v);
       if (!v)
@@ -288,8 +354,9 @@ static tc_status cand_push(cand *c, const close_time *ct) {
       c->v = v;
       c->cap = cap;
     }
-    c->v[c->n] = *ct;
+    c->v[in_memory(c)] = *ct;
   }
+  r->held++;
   c->n++;
   c->last_t = ct->t;
   return TC_OK;
@@ -342,7 +409,7 @@ tc_status tc_runs_add(tc_runs *r, const tc_grid_block *blk, const tc_closebuf *c
       TC_TRY(judge(r, c, 0));
     uint32_t p = cp->p, q = cp->q;
     close_time ct = {s, blk->lat[p], blk->lon[p], blk->lat[q], blk->lon[q], speed[p], speed[q]};
-    TC_TRY(cand_push(c, &ct));
+    TC_TRY(cand_push(r, c, &ct));
   }
   return TC_OK;
 }
@@ -450,11 +517,13 @@ unsigned tc_runs_shard(uint64_t key, unsigned nshards) { return (unsigned)(mix(k
 
 uint64_t tc_runs_candidates(const tc_runs *r) { return r->judged; }
 void tc_runs_add_judged(tc_runs *r, uint64_t n) { r->judged += n; }
+const char *tc_runs_error(const tc_runs *r) { return r ? tc_runspill_error(r->spill) : ""; }
+void tc_runs_spill_from(tc_runs *r, size_t bytes) { r->spill_from = bytes / sizeof(close_time); }
 size_t tc_runs_open(const tc_runs *r) { return r->live; }
 
 /* ---- checkpoints: the open candidates in queue order ---- */
 
-tc_status tc_runs_save(const tc_runs *r, tc_put_fn put, void *ctx) {
+tc_status tc_runs_save(tc_runs *r, tc_put_fn put, void *ctx) {
   if (r->pending.n) /* judged but not handed out: every flush hands them out */
     return TC_ERR_INTERNAL;
   uint64_t judged = r->judged, n = r->qn;
@@ -468,7 +537,9 @@ tc_status tc_runs_save(const tc_runs *r, tc_put_fn put, void *ctx) {
     TC_TRY(put(ctx, &a.t, sizeof a.t));
     TC_TRY(put(ctx, &c->last_t, sizeof c->last_t));
     TC_TRY(put(ctx, &nt, sizeof nt));
-    TC_TRY(put(ctx, times_of(c), nt * sizeof(close_time)));
+    const close_time *v;
+    TC_TRY(times_of(r, c, &v));
+    TC_TRY(put(ctx, v, nt * sizeof(close_time)));
   }
   return TC_OK;
 }
@@ -508,7 +579,7 @@ tc_status tc_runs_load(tc_runs *const *r, unsigned nshards, const unsigned char 
       close_time ct;
       memcpy(&ct, p + at, sizeof ct);
       at += sizeof ct;
-      TC_TRY(cand_push(&x->c[slot], &ct));
+      TC_TRY(cand_push(x, &x->c[slot], &ct));
     }
     if (x->c[slot].last_t != last_t)
       return TC_ERR_FORMAT;

@@ -71,6 +71,15 @@ tc_status tc_runs_judge_times(tc_runs *r, uint64_t key, const tc_close_time *v, 
 uint64_t tc_runs_candidates(const tc_runs *r); /* candidates judged so far */
 /* Counts n candidates judged elsewhere (a device's runs too short to report). */
 void tc_runs_add_judged(tc_runs *r, uint64_t n);
+/* Why a call returned TC_ERR_IO (the spill file of long candidates, host/engine/
+ * runspill.h); "" otherwise. */
+const char *tc_runs_error(const tc_runs *r);
+/* Long candidates spill their older close times to a temporary file once those held in
+ * memory pass `bytes` (TC_RUNS_SPILL_FROM unless set; 0: always, for tests). Pairs close
+ * for days (moored side by side) otherwise hold 56 bytes a grid time each until their
+ * candidate ends, and memory grows with the days read (~10 MB a day at 20 M fixes a day). */
+#define TC_RUNS_SPILL_FROM ((size_t)1 << 20)
+void tc_runs_spill_from(tc_runs *r, size_t bytes);
 size_t tc_runs_open(const tc_runs *r);         /* pairs with an open candidate */
 
 
@@ -79,8 +88,9 @@ size_t tc_runs_open(const tc_runs *r);         /* pairs with an open candidate *
  * judged, in host byte order; tc_runs_load spreads them over nshards tc_runs (empty
  * ones, created with the same parameters), each candidate to the shard
  * tc_runs_shard gives it, so a checkpoint resumes with any thread count. *used: bytes
- * taken; TC_ERR_FORMAT when they are inconsistent. */
-tc_status tc_runs_save(const tc_runs *r, tc_put_fn put, void *ctx);
+ * taken; TC_ERR_FORMAT when they are inconsistent. Saving reads back what a long
+ * candidate spilled (hence not const). */
+tc_status tc_runs_save(tc_runs *r, tc_put_fn put, void *ctx);
 tc_status tc_runs_load(tc_runs *const *r, unsigned nshards, const unsigned char *p, size_t len, size_t *used);
 
 #endif
