@@ -4,11 +4,9 @@
 #include <sys/resource.h>
 #include <time.h>
 
-double tc_cli_now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
+#include "io/clock.h"
+
+double tc_cli_now(void) { return tc_clock_wall(); }
 
 void tc_cli_closing_line(const char *prog, double t_start) {
   struct rusage ru;

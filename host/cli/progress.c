@@ -5,23 +5,19 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "io/clock.h"
+
 struct tc_progress {
   int enabled, shown;
   double start, last;
 };
-
-static double now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}
 
 tc_progress *tc_progress_create(int enabled) {
   tc_progress *p = calloc(1, sizeof *p);
   if (!p)
     return NULL;
   p->enabled = enabled && isatty(STDERR_FILENO);
-  p->start = p->last = now();
+  p->start = p->last = tc_clock_wall();
   return p;
 }
 
@@ -40,7 +36,7 @@ void tc_progress_update(tc_progress *p, const char *label, uint64_t rows, uint64
                         uint64_t total) {
   if (!p || !p->enabled)
     return;
-  double t = now();
+  double t = tc_clock_wall();
   if (t - p->last < 0.25)
     return;
   p->last = t;

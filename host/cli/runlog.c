@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "host/report/sidecar.h"
+#include "io/clock.h"
 #include "io/json.h"
 #include "io/timefmt.h"
 
@@ -19,12 +20,6 @@ struct tc_runlog {
   uint64_t rows_total, buckets;
   double start, last_draw;
 };
-
-static double mono(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 static double rss_mb(void) {
   struct rusage ru;
@@ -55,7 +50,7 @@ tc_runlog *tc_runlog_create(const char *prog, int log, int quiet, int rank, int6
   l->t_logged = t_first;
   l->rows_total = rows_total;
   l->buckets = t_last > t_first ? (uint64_t)((t_last - t_first + l->bucket_s - 1) / l->bucket_s) : 0;
-  l->start = l->last_draw = mono();
+  l->start = l->last_draw = tc_clock_wall();
   return l;
 }
 
@@ -81,7 +76,7 @@ static double eta(const tc_runlog *l, uint64_t rows, double rate) {
 
 void tc_runlog_tick(void *ctx, const tc_engine_tick *t) {
   tc_runlog *l = ctx;
-  double now = mono(), el = now - l->start;
+  double now = tc_clock_wall(), el = now - l->start;
   double rate = el > 0 ? (double)t->fixes_read / el : 0;
   int64_t te = t->t_end > l->t_last ? l->t_last : t->t_end;
   uint64_t done = te > l->t_first ? (uint64_t)((te - l->t_first) / l->bucket_s) : 0;
@@ -118,7 +113,7 @@ void tc_runlog_tick(void *ctx, const tc_engine_tick *t) {
 }
 
 void tc_runlog_close(tc_runlog *l, double t_start, const tc_rank_figures *f, int k) {
-  double real = mono() - t_start;
+  double real = tc_clock_wall() - t_start;
   tc_runlog_clear(l);
   if (l->json) {
     fprintf(stderr, "{\"event\":\"done\",\"prog\":\"%s\",\"rank\":%d,\"real_s\":%.3f,\"cpu_s\":%.3f,\"rss_mb\":%.1f}\n",

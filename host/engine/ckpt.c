@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "io/clock.h"
 #include "io/sha256.h"
 #include "io/timefmt.h"
 
@@ -61,12 +62,6 @@ struct tc_ckpt {
   double last_write;
   int stopped_at_edge;
 };
-
-static double now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 static char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static char *xasprintf(const char *fmt, ...) {
@@ -457,7 +452,7 @@ static tc_status hook_restore(void *ctx, const tc_engine_view *v, tc_err *err) {
     if (s != TC_OK)
       return tc_fail(err, TC_ERR_FORMAT, "%s %s: damaged (the engine's state in it is inconsistent)", what, path);
   }
-  c->last_write = now();
+  c->last_write = tc_clock_wall();
   place start = {c->skipped, c->skipped_t_done, 1};
   TC_TRY(snapshots(c, v, &start, err));
   /* an update with no new bucket: the state before the last one is the old file's */
@@ -480,10 +475,10 @@ static tc_status hook_after_slice(void *ctx, const tc_engine_view *v, uint64_t s
   /* none after the last bucket: the run is as good as done, and a resume from there
    * could not give --save-state its earlier state */
   int can = c->o.checkpoint && pl.buckets < c->nbuckets;
-  if (can && (stop || c->o.every_s <= 0 || now() - c->last_write >= c->o.every_s)) {
+  if (can && (stop || c->o.every_s <= 0 || tc_clock_wall() - c->last_write >= c->o.every_s)) {
     TC_TRY(serialized(serialize(c, v, &pl, &c->work), "--checkpoint", err));
     TC_TRY(write_states(c->o.checkpoint, &c->work, NULL, err));
-    c->last_write = now();
+    c->last_write = tc_clock_wall();
   }
   if (stop && (can || !c->o.checkpoint)) {
     c->stopped_at_edge = can;

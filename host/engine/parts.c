@@ -7,6 +7,7 @@
 
 #include "host/engine/grow.h"
 #include "host/engine/source_multi.h"
+#include "io/clock.h"
 
 static int64_t ceil_to(int64_t t, int64_t slot) {
   int64_t q = t / slot;
@@ -160,18 +161,6 @@ void tc_part_result_free(tc_part_result *r) {
   tc_part_result_init(r);
 }
 
-static double wall_now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static double cpu_now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 tc_status tc_part_run(tc_store *const *stores, size_t n, const tc_part *part, int from_start, const tc_params *p,
                       const tc_backend_ops *ops, const tc_backend_config *cfg, const tc_engine_hooks *hooks,
                       tc_part_result *r, tc_err *err) {
@@ -179,7 +168,7 @@ tc_status tc_part_run(tc_store *const *stores, size_t n, const tc_part *part, in
   r->from_start = from_start || part->read_from == INT64_MIN;
   if (empty_part(part))
     return TC_OK; /* nothing to compute, and nothing of it checked (tc_parts_check) */
-  double w0 = wall_now(), c0 = cpu_now();
+  double w0 = tc_clock_wall(), c0 = tc_clock_cpu();
   tc_multi_source *m = NULL;
   tc_status s = tc_multi_source_create(stores, n, tc_params_threads(p), &m, err);
   if (s != TC_OK)
@@ -199,8 +188,8 @@ tc_status tc_part_run(tc_store *const *stores, size_t n, const tc_part *part, in
                         .tick_ctx = &pc};
   s = tc_encounters_run_hooked(&src, &pp, ops, cfg, &hk, &r->found, &r->stats, err);
   tc_multi_source_free(m);
-  r->t_wall = wall_now() - w0;
-  r->t_cpu = cpu_now() - c0;
+  r->t_wall = tc_clock_wall() - w0;
+  r->t_cpu = tc_clock_cpu() - c0;
   return s;
 }
 
@@ -362,37 +351,71 @@ tc_status tc_parts_stitch(const tc_params *p, const tc_edge_runs *const *edges, 
   return s;
 }
 
-tc_status tc_encounters_run_parts(tc_store *const *stores, size_t n, unsigned k, int64_t lead_in,
-                                  const tc_params *p, const tc_backend_ops *ops, const tc_backend_config *cfg,
-                                  tc_encounter_list *out, unsigned *reruns, tc_err *err) {
-  tc_part *parts = calloc(k, sizeof *parts);
-  tc_part_result *res = calloc(k, sizeof *res);
+tc_status tc_parts_converge(unsigned k, const tc_part *parts, const tc_part_runner *r, unsigned *reruns,
+                            tc_err *err) {
   tc_part_snap *own = calloc(k, sizeof *own), *nxt = calloc(k, sizeof *nxt);
   int *fs = calloc(k, sizeof *fs);
   unsigned char *rerun = calloc(k, 1);
-  const tc_edge_runs **edges = calloc(k, sizeof *edges);
-  tc_status s = parts && res && own && nxt && fs && rerun && edges ? TC_OK : tc_fail(err, TC_ERR_NOMEM, "out of memory");
-  for (unsigned i = 0; res && i < k; i++)
-    tc_part_result_init(&res[i]);
+  tc_status s = own && nxt && fs && rerun ? TC_OK : tc_fail(err, TC_ERR_NOMEM, "out of memory");
   *reruns = 0;
-  if (s == TC_OK)
-    s = tc_parts_plan(stores, n, p, k, lead_in, parts, err);
   for (unsigned i = 0; s == TC_OK && i < k; i++)
-    s = tc_part_run(stores, n, &parts[i], 0, p, ops, cfg, NULL, &res[i], err);
+    s = r->run(r->ctx, i, 0, err);
   while (s == TC_OK) {
-    for (unsigned i = 0; i < k; i++) {
-      own[i] = res[i].own;
-      nxt[i] = res[i].next;
-      fs[i] = res[i].from_start;
-    }
+    for (unsigned i = 0; i < k; i++)
+      r->snaps(r->ctx, i, &own[i], &nxt[i], &fs[i]);
     if (tc_parts_check(k, parts, own, nxt, fs, rerun) == 0)
       break;
     for (unsigned i = 0; s == TC_OK && i < k; i++)
       if (rerun[i]) {
         (*reruns)++;
-        s = tc_part_run(stores, n, &parts[i], 1, p, ops, cfg, NULL, &res[i], err);
+        s = r->run(r->ctx, i, 1, err);
       }
   }
+  free(own);
+  free(nxt);
+  free(fs);
+  free(rerun);
+  return s;
+}
+
+typedef struct {
+  tc_store *const *stores;
+  size_t n;
+  const tc_part *parts;
+  const tc_params *p;
+  const tc_backend_ops *ops;
+  const tc_backend_config *cfg;
+  tc_part_result *res;
+} enc_parts;
+
+static tc_status enc_part_run(void *ctx, unsigned i, int from_start, tc_err *err) {
+  enc_parts *c = ctx;
+  return tc_part_run(c->stores, c->n, &c->parts[i], from_start, c->p, c->ops, c->cfg, NULL, &c->res[i], err);
+}
+
+static void enc_part_snaps(void *ctx, unsigned i, tc_part_snap *own, tc_part_snap *next, int *from_start) {
+  const tc_part_result *r = &((enc_parts *)ctx)->res[i];
+  *own = r->own;
+  *next = r->next;
+  *from_start = r->from_start;
+}
+
+tc_status tc_encounters_run_parts(tc_store *const *stores, size_t n, unsigned k, int64_t lead_in,
+                                  const tc_params *p, const tc_backend_ops *ops, const tc_backend_config *cfg,
+                                  tc_encounter_list *out, unsigned *reruns, tc_err *err) {
+  tc_part *parts = calloc(k, sizeof *parts);
+  tc_part_result *res = calloc(k, sizeof *res);
+  const tc_edge_runs **edges = calloc(k, sizeof *edges);
+  tc_status s = parts && res && edges ? TC_OK : tc_fail(err, TC_ERR_NOMEM, "out of memory");
+  for (unsigned i = 0; res && i < k; i++)
+    tc_part_result_init(&res[i]);
+  *reruns = 0;
+  if (s == TC_OK)
+    s = tc_parts_plan(stores, n, p, k, lead_in, parts, err);
+  enc_parts c = {stores, n, parts, p, ops, cfg, res};
+  tc_part_runner runner = {enc_part_run, enc_part_snaps, &c};
+  if (s == TC_OK)
+    s = tc_parts_converge(k, parts, &runner, reruns, err);
   for (unsigned i = 0; s == TC_OK && i < k; i++) {
     edges[i] = &res[i].edges;
     for (size_t j = 0; s == TC_OK && j < res[i].found.n; j++)
@@ -405,10 +428,6 @@ tc_status tc_encounters_run_parts(tc_store *const *stores, size_t n, unsigned k,
     tc_part_result_free(&res[i]);
   free(parts);
   free(res);
-  free(own);
-  free(nxt);
-  free(fs);
-  free(rerun);
   free(edges);
   return s;
 }

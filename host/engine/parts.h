@@ -73,6 +73,19 @@ tc_status tc_part_run(tc_store *const *stores, size_t n, const tc_part *part, in
 unsigned tc_parts_check(unsigned k, const tc_part *parts, const tc_part_snap *own, const tc_part_snap *next,
                         const int *from_start, unsigned char *rerun);
 
+/* Runs parts 0..k-1 in one process until every part is exact (tc_parts_check): each
+ * once from its lead-in, then again from the first fix each part that tc_parts_check
+ * names, until none is left. run(ctx, i, from_start, err) runs part i; snaps(ctx, i, ...)
+ * reports its state at check_at and next_check and whether it read from the first fix.
+ * *reruns: the runs from the first fix. Shared by the encounters' and the events' parts. */
+typedef struct {
+  tc_status (*run)(void *ctx, unsigned i, int from_start, tc_err *err);
+  void (*snaps)(void *ctx, unsigned i, tc_part_snap *own, tc_part_snap *next, int *from_start);
+  void *ctx;
+} tc_part_runner;
+tc_status tc_parts_converge(unsigned k, const tc_part *parts, const tc_part_runner *r, unsigned *reruns,
+                            tc_err *err);
+
 /* The list from the parts' results in part order: the runs of edges[0..k) stitched
  * and judged, then everything sorted (spec order). *judged (NULL allowed): the
  * candidates judged here, which with those judged inside the parts are the single

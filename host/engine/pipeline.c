@@ -14,6 +14,7 @@
 #include "host/engine/grid.h"
 #include "host/engine/grow.h"
 #include "host/engine/runs.h"
+#include "io/clock.h"
 
 /* Positions per block (~100 bytes each across the block's buffers). Small blocks
  * reuse the same few megabytes, hot in cache, instead of touching fresh memory, which
@@ -32,19 +33,13 @@ typedef struct {
   double busy_s; /* time the read took, overlapped or not */
 } prefetch_job;
 
-static double now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 static void *prefetch_main(void *arg) {
   prefetch_job *j = arg;
-  double t0 = now();
+  double t0 = tc_clock_wall();
   j->eof = 0;
   tc_err_clear(&j->err);
   j->st = j->src->next(j->src->ctx, j->cols, &j->t_end, &j->eof, &j->err);
-  j->busy_s = now() - t0;
+  j->busy_s = tc_clock_wall() - t0;
   return NULL;
 }
 
@@ -142,27 +137,27 @@ static tc_status process_range(engine *e, int64_t lo, int64_t hi, tc_err *err) {
     e->blk.s0 = s0;
     e->blk.slot = p->slot;
     e->blk.nslots = (size_t)(left < (int64_t)per ? left : (int64_t)per);
-    double t0 = now();
+    double t0 = tc_clock_wall();
     tc_status s = tc_grid_cpu_compute(e->grid, &e->blk, p->threads);
     if (s != TC_OK)
       return tc_fail(err, s, "grid positions: out of memory");
-    double t1 = now();
+    double t1 = tc_clock_wall();
     uint64_t dp = e->stats->backend.dropped_pairs, dr = e->stats->backend.dropped_runs;
     if ((s = e->ops->candidates(e->bstate, &e->blk, &e->cand, &e->stats->backend, err)) != TC_OK)
       return s;
     /* close pairs the device kept back, of runs it judged too short (bc.drop_short_runs) */
     e->stats->close_pairs += e->stats->backend.dropped_pairs - dp;
     tc_runs_add_judged(e->runs[0], e->stats->backend.dropped_runs - dr);
-    double t2 = now();
+    double t2 = tc_clock_wall();
     if ((s = tc_exact_filter(&e->blk, &e->cand, tc_grid_cpu_mmsi(e->grid), p->dist_m, p->threads, e->nshards, &e->close)) != TC_OK)
       return tc_fail(err, s, "exact distance test: out of memory");
-    double t3 = now();
+    double t3 = tc_clock_wall();
     if ((s = close_speeds(e)) != TC_OK)
       return tc_fail(err, s, "slot speeds: out of memory");
-    double t3b = now();
+    double t3b = tc_clock_wall();
     if ((s = link_runs(e, &e->blk, s0 + (int64_t)e->blk.nslots * p->slot)) != TC_OK)
       return runs_fail(e, s, err, "linking close pairs: out of memory");
-    double t4 = now();
+    double t4 = tc_clock_wall();
     e->stats->grid_positions += e->blk.n;
     e->stats->grid_times += e->blk.nslots;
     e->stats->candidate_pairs += e->cand.n;
@@ -269,17 +264,17 @@ tc_status tc_encounters_run_hooked(const tc_bucket_source *src, const tc_params 
   job.cols = &cols;
   /* The first slice has nothing to overlap: it is read here, so that its decoding
    * team is the one the engine then reuses (a second team costs a thread start each). */
-  double tr = now();
+  double tr = tc_clock_wall();
   prefetch_main(&job);
-  stats->t_read_wait += now() - tr;
+  stats->t_read_wait += tc_clock_wall() - tr;
   stats->t_read += job.busy_s;
   int64_t from = p->from == INT64_MIN ? INT64_MIN : ceil_to(p->from, p->slot);
   for (;;) {
     if (running) {
-      double tw = now();
+      double tw = tc_clock_wall();
       pthread_join(th, NULL);
       running = 0;
-      stats->t_read_wait += now() - tw;
+      stats->t_read_wait += tc_clock_wall() - tw;
       stats->t_read += job.busy_s;
     }
     if (job.st != TC_OK) {
@@ -290,7 +285,7 @@ tc_status tc_encounters_run_hooked(const tc_bucket_source *src, const tc_params 
     }
     int eof = job.eof;
     int64_t T = job.t_end;
-    double t0 = now();
+    double t0 = tc_clock_wall();
     tc_track_window fx;
     if (!eof) {
       stats->reads++;
@@ -312,7 +307,7 @@ tc_status tc_encounters_run_hooked(const tc_bucket_source *src, const tc_params 
       }
       running = 1;
     }
-    stats->t_positions += now() - t0;
+    stats->t_positions += tc_clock_wall() - t0;
     int64_t s_fin;
     if (eof) {
       int64_t tmax = tc_grid_cpu_last_fix(e.grid);
@@ -345,7 +340,7 @@ tc_status tc_encounters_run_hooked(const tc_bucket_source *src, const tc_params 
      * what ended less than merge_gap before it. */
     int part_end = hooks->edges && p->to != INT64_MAX && s_done != INT64_MIN && s_done >= p->to;
     if (eof || past_to || part_end || s_done != was) { /* else no grid time became final: nothing new can close */
-      double t1 = now();
+      double t1 = tc_clock_wall();
       if ((s = link_runs(&e, NULL, eof ? INT64_MAX : part_end ? p->to : past_to ? INT64_MAX : s_done)) != TC_OK) {
         runs_fail(&e, s, err, "out of memory judging encounters");
         goto cleanup;
@@ -355,7 +350,7 @@ tc_status tc_encounters_run_hooked(const tc_bucket_source *src, const tc_params 
           runs_fail(&e, s, err, "out of memory keeping the runs open at the part's end");
           goto cleanup;
         }
-      stats->t_runs += now() - t1;
+      stats->t_runs += tc_clock_wall() - t1;
     }
     if (eof || part_end || past_to)
       break;

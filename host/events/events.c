@@ -12,6 +12,7 @@
 
 #include "host/engine/grow.h"
 #include "host/events/internal.h"
+#include "io/clock.h"
 #include "io/columns.h"
 #include "kernels/geo.h"
 
@@ -60,12 +61,6 @@ void tc_event_lists_free(tc_event_lists *l) {
   free(l->gaps);
   free(l->dark);
   tc_event_lists_init(l);
-}
-
-static double now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
 /* A vessel's last kept fix (lt = INT64_MIN: none yet). */
@@ -410,9 +405,9 @@ tc_status tc_events_feed(tc_events *r, const tc_columns *c, tc_err *err) {
     return tc_fail(err, TC_ERR_INTERNAL, "events: a slice fed after the first pass ended");
   if (r->also)
     TC_TRY(r->also(r->also_ctx, c, err));
-  double t0 = now();
+  double t0 = tc_clock_wall();
   tc_status s = slice(r, c, 0, err);
-  r->st.t_pass1 += now() - t0;
+  r->st.t_pass1 += tc_clock_wall() - t0;
   return s;
 }
 
@@ -435,14 +430,14 @@ tc_status tc_events_finish(tc_events *r, const tc_bucket_source *pass2_src,
   const tc_event_params *e = &r->e;
   tc_status s = TC_OK;
   size_t n_loiter0 = out->n_loiter, n_gaps0 = out->n_gaps;
-  double t0 = now();
+  double t0 = tc_clock_wall();
   if (r->finished)
     return tc_fail(err, TC_ERR_INTERNAL, "events: finished twice");
   r->finished = 1;
   for (size_t k = 0; k < r->n_ls; k++)
     if (tc_loiter_finish(&r->lc, &r->ls[k], r->vs.v[k].mmsi, &r->found) != TC_OK)
       return tc_fail(err, TC_ERR_NOMEM, "events: out of memory (loitering runs)");
-  r->st.t_pass1 += now() - t0;
+  r->st.t_pass1 += tc_clock_wall() - t0;
   for (size_t i = 0; i < r->found.n_loiter; i++) {
     tc_loiter *x = tc_grow(out->loiter, &out->cap_loiter, out->n_loiter + 1, sizeof *x, 256);
     if (!x)
@@ -453,7 +448,7 @@ tc_status tc_events_finish(tc_events *r, const tc_bucket_source *pass2_src,
   if (out->n_loiter - n_loiter0) /* the C library wants a non-NULL base even for none */
     qsort(out->loiter + n_loiter0, out->n_loiter - n_loiter0, sizeof *out->loiter, cmp_loiter);
   if (r->n_gaps) {
-    t0 = now();
+    t0 = tc_clock_wall();
     vessels_free(&r->vs);
     if ((s = tc_cov_create(r->gaps, r->n_gaps, e->coverage_radius_m, e->coverage_window, &r->cov)) != TC_OK)
       return tc_fail(err, s, "events: out of memory (coverage index)");
@@ -461,7 +456,7 @@ tc_status tc_events_finish(tc_events *r, const tc_bucket_source *pass2_src,
       return tc_fail(err, s, "events: out of memory (dark rendezvous pairs)");
     tc_err_clear(err);
     TC_TRY(pass2(r, pass2_src, err));
-    r->st.t_pass2 = now() - t0;
+    r->st.t_pass2 = tc_clock_wall() - t0;
   }
   if (e->kinds & TC_EV_GAPS) {
     for (size_t i = 0; i < r->n_gaps; i++) {
@@ -478,14 +473,14 @@ tc_status tc_events_finish(tc_events *r, const tc_bucket_source *pass2_src,
       qsort(out->gaps + n_gaps0, out->n_gaps - n_gaps0, sizeof *out->gaps, cmp_gap);
   }
   if (e->kinds & TC_EV_DARK) {
-    t0 = now();
+    t0 = tc_clock_wall();
     tc_err_clear(err);
     if ((s = tc_dark_find(r->gaps, e, enc, tc_params_threads(&r->p), &r->dark, out, &r->st, err)) != TC_OK) {
       if (!err || !err->msg[0])
         tc_fail(err, s, "events: out of memory (dark rendezvous)");
       return s;
     }
-    r->st.t_dark = now() - t0;
+    r->st.t_dark = tc_clock_wall() - t0;
   }
   *stats = r->st;
   return TC_OK;

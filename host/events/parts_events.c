@@ -9,19 +9,8 @@
 #include "host/engine/grow.h"
 #include "host/engine/source_multi.h"
 #include "host/events/internal.h"
+#include "io/clock.h"
 #include "kernels/geo.h"
-
-static double wall_now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static double cpu_now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 /* The shortest gap pass 1 keeps, as tc_events_create decides it. */
 static int64_t gap_keep(const tc_event_params *e) {
@@ -333,7 +322,7 @@ tc_status tc_evp_part_run(tc_store *const *stores, size_t n, const tc_part *part
   r->from_start = from_start || part->read_from == INT64_MIN;
   if (part->s_lo >= part->s_hi)
     return TC_OK; /* an empty part: nothing of its own, nothing checked */
-  double w0 = wall_now(), c0 = cpu_now();
+  double w0 = tc_clock_wall(), c0 = tc_clock_cpu();
   pctx c;
   memset(&c, 0, sizeof c);
   c.part = part;
@@ -369,8 +358,8 @@ tc_status tc_evp_part_run(tc_store *const *stores, size_t n, const tc_part *part
   free(c.v);
   tc_ev_vmap_free(&c.map);
   tc_event_lists_free(&c.scratch);
-  r->t_wall = wall_now() - w0;
-  r->t_cpu = cpu_now() - c0;
+  r->t_wall = tc_clock_wall() - w0;
+  r->t_cpu = tc_clock_cpu() - c0;
   r->stats.t_pass1 = r->t_wall;
   return s;
 }
@@ -667,6 +656,27 @@ tc_status tc_evp_adopt(const tc_params *p, const tc_event_params *e, const tc_ev
   return TC_OK;
 }
 
+typedef struct {
+  tc_store *const *stores;
+  size_t n;
+  const tc_part *parts;
+  const tc_params *p;
+  const tc_event_params *e;
+  tc_evp_part *res;
+} evp_parts;
+
+static tc_status evp_run(void *ctx, unsigned i, int from_start, tc_err *err) {
+  evp_parts *c = ctx;
+  return tc_evp_part_run(c->stores, c->n, &c->parts[i], from_start, c->p, c->e, &c->res[i], err);
+}
+
+static void evp_snaps(void *ctx, unsigned i, tc_part_snap *own, tc_part_snap *next, int *from_start) {
+  const tc_evp_part *r = &((evp_parts *)ctx)->res[i];
+  *own = r->own;
+  *next = r->next;
+  *from_start = r->from_start;
+}
+
 tc_status tc_evp_run_parts(tc_store *const *stores, size_t n, unsigned k, const tc_params *p,
                            const tc_event_params *e, tc_events **ev, tc_memory_source **pass2, unsigned *reruns,
                            tc_err *err) {
@@ -676,36 +686,21 @@ tc_status tc_evp_run_parts(tc_store *const *stores, size_t n, unsigned k, const 
   tc_part *parts = calloc(k, sizeof *parts);
   tc_evp_part *res = calloc(k, sizeof *res);
   const tc_evp_part **rp = calloc(k, sizeof *rp);
-  tc_part_snap *own = calloc(k, sizeof *own), *nxt = calloc(k, sizeof *nxt);
-  int *fs = calloc(k, sizeof *fs);
-  unsigned char *rerun = calloc(k, 1);
   tc_event_lists st_l;
   tc_event_lists_init(&st_l);
   tc_event_stats st;
   memset(&st, 0, sizeof st);
   tc_columns evid;
   tc_columns_init(&evid);
-  tc_status s = parts && res && rp && own && nxt && fs && rerun ? TC_OK : tc_fail(err, TC_ERR_NOMEM, "out of memory");
+  tc_status s = parts && res && rp ? TC_OK : tc_fail(err, TC_ERR_NOMEM, "out of memory");
   for (unsigned i = 0; res && i < k; i++)
     tc_evp_part_init(&res[i]);
   if (s == TC_OK)
     s = tc_evp_plan(stores, n, p, k, parts, err);
-  for (unsigned i = 0; s == TC_OK && i < k; i++)
-    s = tc_evp_part_run(stores, n, &parts[i], 0, p, e, &res[i], err);
-  while (s == TC_OK) {
-    for (unsigned i = 0; i < k; i++) {
-      own[i] = res[i].own;
-      nxt[i] = res[i].next;
-      fs[i] = res[i].from_start;
-    }
-    if (tc_parts_check(k, parts, own, nxt, fs, rerun) == 0)
-      break;
-    for (unsigned i = 0; s == TC_OK && i < k; i++)
-      if (rerun[i]) {
-        (*reruns)++;
-        s = tc_evp_part_run(stores, n, &parts[i], 1, p, e, &res[i], err);
-      }
-  }
+  evp_parts c = {stores, n, parts, p, e, res};
+  tc_part_runner runner = {evp_run, evp_snaps, &c};
+  if (s == TC_OK)
+    s = tc_parts_converge(k, parts, &runner, reruns, err);
   for (unsigned i = 0; s == TC_OK && i < k; i++)
     rp[i] = &res[i];
   if (s == TC_OK)
@@ -723,9 +718,5 @@ tc_status tc_evp_run_parts(tc_store *const *stores, size_t n, unsigned k, const 
   free(parts);
   free(res);
   free(rp);
-  free(own);
-  free(nxt);
-  free(fs);
-  free(rerun);
   return s;
 }

@@ -4,7 +4,6 @@
 #include "host/mpi/events_ranks.h"
 
 #include <mpi.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -12,14 +11,9 @@
 
 #include "host/events/parts_events.h"
 #include "host/mpi/ranks_comm.h"
+#include "io/clock.h"
 
-static tc_status mpi_fail(tc_err *err, const char *call, int rc) {
-  char msg[MPI_MAX_ERROR_STRING];
-  int len = 0;
-  if (MPI_Error_string(rc, msg, &len) != MPI_SUCCESS)
-    snprintf(msg, sizeof msg, "error code %d", rc);
-  return tc_fail(err, TC_ERR_MPI, "%s: %s", call, msg);
-}
+static tc_status mpi_fail(tc_err *err, const char *call, int rc) { return tc_ranks_mpi_fail(err, call, rc); }
 
 /* tc_ranks_agree as one status: TC_OK when every rank is fine. */
 static tc_status all_fine(const tc_ranks *r, tc_status mine, tc_err *err) {
@@ -29,46 +23,33 @@ static tc_status all_fine(const tc_ranks *r, tc_status mine, tc_err *err) {
 }
 
 typedef struct {
-  tc_part_snap own, next;
-  int32_t from_start, pad;
-} check_msg;
+  tc_store *const *stores;
+  size_t n;
+  const tc_part *parts;
+  const tc_params *p;
+  const tc_event_params *e;
+  tc_evp_part *res;
+} evp_part;
 
-/* Part r->rank run until every part is exact (tc_parts_check on every rank alike). */
+static tc_status evp_run(void *ctx, unsigned i, int from_start, tc_err *err) {
+  evp_part *c = ctx;
+  return tc_evp_part_run(c->stores, c->n, &c->parts[i], from_start, c->p, c->e, c->res, err);
+}
+
+static void evp_snaps(void *ctx, unsigned i, tc_part_snap *own, tc_part_snap *next, int *from_start) {
+  (void)i;
+  const tc_evp_part *r = ((evp_part *)ctx)->res;
+  *own = r->own;
+  *next = r->next;
+  *from_start = r->from_start;
+}
+
+/* Part r->rank run until every part is exact (tc_ranks_converge). */
 static tc_status run_checked(const tc_ranks *r, tc_store *const *stores, size_t n, const tc_part *parts,
                              const tc_params *p, const tc_event_params *e, tc_evp_part *res, tc_err *err) {
-  unsigned k = (unsigned)r->size;
-  check_msg *all = calloc(k, sizeof *all);
-  tc_part_snap *own = calloc(k, sizeof *own), *next = calloc(k, sizeof *next);
-  int *fs = calloc(k, sizeof *fs);
-  unsigned char *rerun = calloc(k, 1);
-  tc_status s = all && own && next && fs && rerun ? TC_OK : tc_fail(err, TC_ERR_NOMEM, "out of memory");
-  if (s == TC_OK)
-    s = tc_evp_part_run(stores, n, &parts[r->rank], 0, p, e, res, err);
-  for (;;) {
-    if ((s = all_fine(r, s, err)) != TC_OK)
-      break;
-    check_msg mine = {res->own, res->next, res->from_start, 0};
-    int rc = MPI_Allgather(&mine, (int)sizeof mine, MPI_BYTE, all, (int)sizeof mine, MPI_BYTE, MPI_COMM_WORLD);
-    if (rc != MPI_SUCCESS) {
-      s = mpi_fail(err, "MPI_Allgather", rc);
-      break;
-    }
-    for (unsigned i = 0; i < k; i++) {
-      own[i] = all[i].own;
-      next[i] = all[i].next;
-      fs[i] = all[i].from_start;
-    }
-    if (tc_parts_check(k, parts, own, next, fs, rerun) == 0)
-      break;
-    if (rerun[r->rank]) /* the others wait at the next agreement */
-      s = tc_evp_part_run(stores, n, &parts[r->rank], 1, p, e, res, err);
-  }
-  free(all);
-  free(own);
-  free(next);
-  free(fs);
-  free(rerun);
-  return s;
+  evp_part c = {stores, n, parts, p, e, res};
+  tc_part_runner run = {evp_run, evp_snaps, &c};
+  return tc_ranks_converge(r, parts, &run, err);
 }
 
 /* The arrays of a part's pass 1 that the stitch reads, sizes first. */
@@ -161,24 +142,12 @@ static tc_status recv_evidence(int from, tc_columns *c, tc_err *err) {
   return s;
 }
 
-static double wall_now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static double cpu_now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 tc_status tc_ranks_events(const tc_ranks *r, tc_store *const *stores, size_t n, const tc_params *p,
                           const tc_event_params *e, tc_events **ev, tc_memory_source **pass2,
                           tc_rank_figures *figures, tc_err *err) {
   *ev = NULL;
   *pass2 = NULL;
-  double w0 = wall_now(), c0 = cpu_now();
+  double w0 = tc_clock_wall(), c0 = tc_clock_cpu();
   unsigned k = (unsigned)r->size;
   tc_part *parts = calloc(k, sizeof *parts);
   tc_evp_part *res = calloc(r->rank == 0 ? k : 1, sizeof *res); /* rank 0: every part's */
@@ -239,8 +208,8 @@ tc_status tc_ranks_events(const tc_ranks *r, tc_store *const *stores, size_t n, 
   mine.fixes_read = res[0].rows_read + rows2;
   mine.edge_runs = res[0].n_runs;
   mine.from_start = res[0].from_start;
-  mine.t_wall = wall_now() - w0;
-  mine.t_cpu = cpu_now() - c0;
+  mine.t_wall = tc_clock_wall() - w0;
+  mine.t_cpu = tc_clock_cpu() - c0;
   mine.rss_mb = getrusage(RUSAGE_SELF, &ru) == 0 ? (double)ru.ru_maxrss / 1024.0 : 0;
   if (r->rank == 0 && !(allf = calloc(k, sizeof *allf)))
     s = tc_fail(err, TC_ERR_NOMEM, "out of memory");

@@ -180,11 +180,10 @@ static tc_status send_mine(const tc_part_result *res, tc_err *err) {
   return TC_OK;
 }
 
-/* The parts run and checked: each rank's own part exact on return. */
-static tc_status run_checked(const tc_ranks *r, tc_store *const *stores, size_t n, const tc_part *parts,
-                             const tc_params *p, const tc_backend_ops *ops, const tc_backend_config *cfg,
-                             const tc_engine_hooks *hooks, tc_part_result *res, tc_err *err) {
-  unsigned k = (unsigned)r->size;
+/* Part r->rank run until every part is exact (tc_parts_check on every rank alike): the
+ * ranks' form of tc_parts_converge, each rank running only its own part. */
+static tc_status converge(const tc_ranks *r, const tc_part *parts, const tc_part_runner *run, tc_err *err) {
+  unsigned k = (unsigned)r->size, me = (unsigned)r->rank;
   check_msg *all = calloc(k, sizeof *all);
   tc_part_snap *own = calloc(k, sizeof *own), *next = calloc(k, sizeof *next);
   int *fs = calloc(k, sizeof *fs);
@@ -193,13 +192,17 @@ static tc_status run_checked(const tc_ranks *r, tc_store *const *stores, size_t 
   int ok = 1;
   tc_status t;
   if (s == TC_OK)
-    s = tc_part_run(stores, n, &parts[r->rank], 0, p, ops, cfg, hooks, res, err);
+    s = run->run(run->ctx, me, 0, err);
   for (;;) {
     if ((t = agree(r, s, err, &ok)) != TC_OK || !ok) {
       s = t != TC_OK ? t : TC_ERR_MPI;
       break;
     }
-    check_msg mine = {res->own, res->next, res->from_start, 0};
+    check_msg mine;
+    memset(&mine, 0, sizeof mine);
+    int from_start = 0;
+    run->snaps(run->ctx, me, &mine.own, &mine.next, &from_start);
+    mine.from_start = from_start;
     int rc = MPI_Allgather(&mine, (int)sizeof mine, MPI_BYTE, all, (int)sizeof mine, MPI_BYTE, MPI_COMM_WORLD);
     if (rc != MPI_SUCCESS) {
       s = mpi_fail(err, "MPI_Allgather", rc);
@@ -212,8 +215,8 @@ static tc_status run_checked(const tc_ranks *r, tc_store *const *stores, size_t 
     }
     if (tc_parts_check(k, parts, own, next, fs, rerun) == 0)
       break;
-    if (rerun[r->rank]) /* the others wait at the next agree */
-      s = tc_part_run(stores, n, &parts[r->rank], 1, p, ops, cfg, hooks, res, err);
+    if (rerun[me]) /* the others wait at the next agree */
+      s = run->run(run->ctx, me, 1, err);
   }
   free(all);
   free(own);
@@ -221,6 +224,30 @@ static tc_status run_checked(const tc_ranks *r, tc_store *const *stores, size_t 
   free(fs);
   free(rerun);
   return s;
+}
+
+typedef struct {
+  tc_store *const *stores;
+  size_t n;
+  const tc_part *parts;
+  const tc_params *p;
+  const tc_backend_ops *ops;
+  const tc_backend_config *cfg;
+  const tc_engine_hooks *hooks;
+  tc_part_result *res;
+} enc_part;
+
+static tc_status enc_run(void *ctx, unsigned i, int from_start, tc_err *err) {
+  enc_part *c = ctx;
+  return tc_part_run(c->stores, c->n, &c->parts[i], from_start, c->p, c->ops, c->cfg, c->hooks, c->res, err);
+}
+
+static void enc_snaps(void *ctx, unsigned i, tc_part_snap *own, tc_part_snap *next, int *from_start) {
+  (void)i;
+  const tc_part_result *r = ((enc_part *)ctx)->res;
+  *own = r->own;
+  *next = r->next;
+  *from_start = r->from_start;
 }
 
 tc_status tc_ranks_encounters(const tc_ranks *r, tc_store *const *stores, size_t n, const tc_params *p,
@@ -238,7 +265,8 @@ tc_status tc_ranks_encounters(const tc_ranks *r, tc_store *const *stores, size_t
   if (s == TC_OK) /* every rank plans alike from the same stores, and fails alike */
     s = tc_parts_plan(stores, n, p, k, TC_PARTS_LEAD_IN(p->max_gap), parts, err);
   if (s == TC_OK)
-    s = run_checked(r, stores, n, parts, p, ops, cfg, hooks, &res, err);
+    s = converge(r, parts, &(tc_part_runner){enc_run, enc_snaps, &(enc_part){stores, n, parts, p, ops, cfg, hooks, &res}},
+                 err);
   if (s != TC_OK)
     goto cleanup;
 
@@ -318,6 +346,10 @@ cleanup:
 }
 
 /* For the other split commands (host/mpi/ranks_comm.h). */
+tc_status tc_ranks_mpi_fail(tc_err *err, const char *call, int rc) { return mpi_fail(err, call, rc); }
+tc_status tc_ranks_converge(const tc_ranks *r, const tc_part *parts, const tc_part_runner *run, tc_err *err) {
+  return converge(r, parts, run, err);
+}
 tc_status tc_ranks_agree(const tc_ranks *r, tc_status mine, tc_err *err, int *all_ok) {
   return agree(r, mine, err, all_ok);
 }

@@ -12,6 +12,7 @@
 #include "host/opencl/cl_program.h"
 #include "host/engine/exact.h"
 #include "host/opencl/cl_state.h"
+#include "io/clock.h"
 #include "kernels/geo.h"
 
 #define WG_MAX 256
@@ -165,12 +166,6 @@ static tc_status set_budget(tc_ocl *s, size_t device_memory, tc_err *err) {
   return tc_ocl_set_pair_cap(s, pairs, err);
 }
 
-static double now_s(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 /* TRAJCORR_CL_MAX_ALLOC=BYTES lowers the largest buffer the device allows, so a test
  * on a big device takes the paths of a small one (every block cut into sub-batches). */
 static tc_status force_max_alloc(tc_ocl *s, tc_err *err) {
@@ -229,10 +224,10 @@ static tc_status oc_create_common(const tc_backend_config *cfg, int allpairs, vo
   s->rsize = s->single ? 4 * sizeof(cl_float) : 4 * sizeof(cl_double);
   if ((st = force_max_alloc(s, err)) != TC_OK)
     goto cleanup;
-  double t0 = now_s();
+  double t0 = tc_clock_wall();
   if ((st = tc_cl_context_get(s->dev.device_id, &s->ctx, err)) != TC_OK)
     goto cleanup;
-  s->info.t_context = now_s() - t0;
+  s->info.t_context = tc_clock_wall() - t0;
   tc_cl_program_info pi;
   if ((st = tc_cl_program_get(s->dev.device_id, s->single, s->dev.fp64, &s->prog, &pi, err)))
     goto cleanup;

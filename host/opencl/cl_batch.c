@@ -15,16 +15,12 @@
 
 #include "host/opencl/cl_stage.h"
 #include "host/opencl/cl_state.h"
+#include "io/clock.h"
 
 #define COUNT_LIMIT TC_OCL_COUNT_LIMIT
 #define MAX_LEVELS TC_OCL_MAX_LEVELS
 #define MAX_PENDING TC_OCL_MAX_PENDING
 #define kname tc_ocl_kernel_names
-static double now_s(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 enum { K_KEYS, K_SCAN, K_ADD, K_SCATTER, K_NEIGH, K_ALLPAIRS, K_STAGE };
 enum { P_KEYS = TC_P_KEYS, P_SORT = TC_P_SORT, P_PAIRS = TC_P_PAIRS, P_WRITE = TC_P_WRITE,
        P_READ = TC_P_READ };
@@ -46,9 +42,9 @@ static tc_status stage_write(ocl *s, const tc_grid_block *blk, tc_cl_batch b, in
   inset *in = &s->in[set];
   size_t n = batch_n(blk, b), ns = b.s1 - b.s0 + 1;
   if (in->written) { /* the host arrays are still being read by the last write */
-    double tw = now_s();
+    double tw = tc_clock_wall();
     cl_int wrc = clWaitForEvents(1, &in->written);
-    s->info.t_wait += now_s() - tw;
+    s->info.t_wait += tc_clock_wall() - tw;
     TC_CL_TRY_RC(err, wrc, "clWaitForEvents");
     clReleaseEvent(in->written);
     in->written = NULL;
@@ -101,14 +97,14 @@ static tc_status stage_write(ocl *s, const tc_grid_block *blk, tc_cl_batch b, in
     }
     in->slot_cap = ns;
   }
-  double t0 = now_s();
+  double t0 = tc_clock_wall();
   size_t a = blk->off[b.s0];
   in->nslots = b.s1 - b.s0;
   if (s->dev_stage) {
     /* the block's unit vectors as they are: no host pass over the positions, 24 bytes a
      * position up instead of 16 + 32 (kernels/stage.cl makes cells and offsets) */
     in->nbuckets = tc_cl_stage_offsets(blk, b, in->hslot, in->hboff);
-    s->info.t_stage += now_s() - t0;
+    s->info.t_stage += tc_clock_wall() - t0;
     s->info.bytes_up += n * 24 + 2 * ns * 4;
     const double *u[3] = {blk->x + a, blk->y + a, blk->z + a};
     cl_mem d[3] = {in->ux, in->uy, in->uz};
@@ -118,7 +114,7 @@ static tc_status stage_write(ocl *s, const tc_grid_block *blk, tc_cl_batch b, in
   } else {
     in->nbuckets = tc_cl_stage(blk, b, s->cell, s->single, in->hcell, in->hpos, in->hslot,
                                in->hboff, s->threads);
-    s->info.t_stage += now_s() - t0;
+    s->info.t_stage += tc_clock_wall() - t0;
     s->info.bytes_up += n * 16 + n * s->rsize + 2 * ns * 4;
     TC_CL_TRY(err, clEnqueueWriteBuffer(s->xq, in->cell, CL_FALSE, 0, n * 16, in->hcell, 0, NULL,
                                         tc_ocl_prof_slot(s, P_WRITE)));

@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "host/opencl/cl_state.h"
+#include "io/clock.h"
 
 typedef tc_ocl ocl;
 
@@ -13,19 +14,13 @@ const char *const tc_ocl_kernel_names[TC_K_COUNT] = {
     "tc_cell_keys", "tc_scan_block", "tc_scan_add", "tc_scatter", "tc_neigh", "tc_allpairs",
     "tc_stage", "tc_run_group", "tc_run_drop"};
 
-static double now_s(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 /* clFinish of the compute queue, its time counted as the host waiting on the device. */
 tc_status tc_ocl_wait(ocl *s, tc_err *err) {
   tc_status st = TC_OK;
-  double t0 = now_s();
+  double t0 = tc_clock_wall();
   TC_CL_TRY(err, clFinish(s->q));
 cleanup:
-  s->info.t_wait += now_s() - t0;
+  s->info.t_wait += tc_clock_wall() - t0;
   return st;
 }
 

@@ -9,6 +9,7 @@
 
 #include "host/opencl/cl_cache.h"
 #include "host/opencl/kernel_sources.h"
+#include "io/clock.h"
 
 #define CACHE_MAX 32
 #define LOG_SHOWN 640 /* characters of build log that fit in a tc_err with its context */
@@ -232,12 +233,6 @@ tc_status tc_cl_context_get(cl_device_id dev, cl_context *ctx, tc_err *err) {
   return st;
 }
 
-static double now_s(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 /* The file and line of line `line` of the assembled source, from its #line marks:
  * compilers that ignore #line (NVIDIA's says "<kernel>:311:33") get it translated. */
 static void source_line(const char *src, long line, char *buf, size_t cap) {
@@ -379,7 +374,7 @@ tc_status tc_cl_program_get(cl_device_id dev, int single, int fp64, cl_program *
   cl_program p = NULL;
   cl_int rc = CL_SUCCESS;
   tc_cl_program_info local;
-  double t0 = now_s();
+  double t0 = tc_clock_wall();
   if (!info)
     info = &local;
   memset(info, 0, sizeof *info);
@@ -432,7 +427,7 @@ tc_status tc_cl_program_get(cl_device_id dev, int single, int fp64, cl_program *
   p = NULL;
 cleanup:
   pthread_mutex_unlock(&lock);
-  info->seconds = now_s() - t0;
+  info->seconds = tc_clock_wall() - t0;
   if (p)
     clReleaseProgram(p);
   free(src);
