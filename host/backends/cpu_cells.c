@@ -432,9 +432,9 @@ static tc_status cells_candidates(void *state, const tc_grid_block *blk, tc_pair
   int ok = 1, room = 1;
   size_t total = 0;
   /* Any thread takes any grid time and notes where its pairs went; then each copies
-   * its own into place, grid time by grid time. */
+   * its own into place, grid time by grid time. A small block wakes no second thread. */
 #ifdef _OPENMP
-#pragma omp parallel num_threads(st->nthreads)
+#pragma omp parallel num_threads(st->nthreads) if (blk->n > 4096)
 #endif
   {
 #ifdef _OPENMP

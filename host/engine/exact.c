@@ -91,24 +91,33 @@ tc_status tc_exact_filter(const tc_grid_block *blk, const tc_pairbuf *cand, cons
   if (nshards < 1)
     nshards = 1;
   out->n = 0;
+  /* Chunks of the candidates, a few per thread and taken dynamically: a thread that
+   * wakes late (a busy machine) leaves its share to the others instead of holding
+   * them at the join, and a short list wakes no second thread. Their order, not who
+   * ran them, decides the output's. */
+  const size_t min_chunk = 4096;
+  size_t nch = cand->n / min_chunk + 1;
+  if (nch > (size_t)nt * 4)
+    nch = (size_t)nt * 4;
   if (!tc_reserve((void **)&out->close, &out->ccap, cand->n, sizeof *out->close) ||
-      !tc_reserve((void **)&out->chunk_cnt, &out->chunk_cap, (size_t)nt * nshards, sizeof *out->chunk_cnt) ||
+      !tc_reserve((void **)&out->chunk_cnt, &out->chunk_cap, nch * nshards, sizeof *out->chunk_cnt) ||
       !tc_reserve((void **)&out->shard_off, &out->shard_cap, nshards + 1, sizeof *out->shard_off))
     return TC_ERR_NOMEM;
   out->nshards = nshards;
   size_t *cc = out->chunk_cnt;
   double lo2, hi2;
   tc_exact_bounds(dist_m, &lo2, &hi2);
-  /* The decision and, per (thread chunk, shard), the count of close pairs, and whether
+  /* The decision and, per (chunk, shard), the count of close pairs, and whether
    * the chunk's pairs come in grid-time order (a backend that emits grid time by grid
    * time spares the sort). */
-  size_t chunk = (cand->n + (size_t)nt - 1) / (size_t)nt;
+  size_t chunk = (cand->n + nch - 1) / nch;
   int unordered = 0;
-  memset(cc, 0, (size_t)nt * nshards * sizeof *cc);
+  long long nchl = (long long)nch;
+  memset(cc, 0, nch * nshards * sizeof *cc);
 #ifdef _OPENMP
-#pragma omp parallel for schedule(static, 1) num_threads(nt) reduction(| : unordered)
+#pragma omp parallel for schedule(dynamic, 1) num_threads(nt) reduction(| : unordered) if (nchl > 1)
 #endif
-  for (int c = 0; c < nt; c++) {
+  for (long long c = 0; c < nchl; c++) {
     size_t k0 = (size_t)c * chunk, k1 = k0 + chunk < cand->n ? k0 + chunk : cand->n;
     size_t j = k0 < k1 ? tc_grid_block_slot_of(blk, cand->p[k0]) : 0, *cnt = cc + (size_t)c * nshards;
     for (size_t k = k0; k < k1; k++) {
@@ -135,9 +144,9 @@ tc_status tc_exact_filter(const tc_grid_block *blk, const tc_pairbuf *cand, cons
   size_t m = 0;
   for (unsigned sh = 0; sh < nshards; sh++) {
     out->shard_off[sh] = m;
-    for (int c = 0; c < nt; c++) {
-      size_t x = cc[(size_t)c * nshards + sh];
-      cc[(size_t)c * nshards + sh] = m;
+    for (size_t c = 0; c < nch; c++) {
+      size_t x = cc[c * nshards + sh];
+      cc[c * nshards + sh] = m;
       m += x;
     }
   }
@@ -147,9 +156,9 @@ tc_status tc_exact_filter(const tc_grid_block *blk, const tc_pairbuf *cand, cons
   if (!tc_reserve_all(pairs, psize, 2, &out->cap, m))
     return TC_ERR_NOMEM;
 #ifdef _OPENMP
-#pragma omp parallel for schedule(static, 1) num_threads(nt)
+#pragma omp parallel for schedule(dynamic, 1) num_threads(nt) if (nchl > 1)
 #endif
-  for (int c = 0; c < nt; c++) {
+  for (long long c = 0; c < nchl; c++) {
     size_t k0 = (size_t)c * chunk, k1 = k0 + chunk < cand->n ? k0 + chunk : cand->n;
     size_t *cur = cc + (size_t)c * nshards;
     for (size_t k = k0; k < k1; k++)

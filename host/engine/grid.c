@@ -438,8 +438,10 @@ tc_status tc_grid_cpu_compute(tc_grid_cpu *g, tc_grid_block *blk, int threads) {
   g->chv_n = nch;
   memset(g->chcnt, 0, nch * (ns + 1) * sizeof *g->chcnt);
   long long nchl = (long long)nch;
+  /* a few positions (the empty grid times past the data's end) wake no second thread */
+  const int team = ps->live > 4096;
 #ifdef _OPENMP
-#pragma omp parallel for schedule(dynamic, 1) num_threads(nt)
+#pragma omp parallel for schedule(dynamic, 1) num_threads(nt) if (team)
 #endif
   for (long long ch = 0; ch < nchl; ch++) {
     size_t *cnt = g->chcnt + (size_t)ch * (ns + 1);
@@ -466,7 +468,7 @@ tc_status tc_grid_cpu_compute(tc_grid_cpu *g, tc_grid_block *blk, int threads) {
   if (core > UINT32_MAX || !tc_reserve((void **)&g->bpos, &g->cap_bpos, ps->top, sizeof *g->bpos))
     return TC_ERR_NOMEM;
 #ifdef _OPENMP
-#pragma omp parallel for schedule(dynamic, 1) num_threads(nt)
+#pragma omp parallel for schedule(dynamic, 1) num_threads(nt) if (core > 4096)
 #endif
   for (long long ch = 0; ch < nchl; ch++) {
     size_t *cur = g->chcnt + (size_t)ch * (ns + 1);
@@ -482,8 +484,9 @@ tc_status tc_grid_cpu_compute(tc_grid_cpu *g, tc_grid_block *blk, int threads) {
   }
   blk->n = core;
   long long nl = (long long)core, step = 4096;
+  /* taken dynamically: a thread late to wake (a busy machine) holds no one up */
 #ifdef _OPENMP
-#pragma omp parallel for schedule(static) num_threads(nt)
+#pragma omp parallel for schedule(dynamic, 1) num_threads(nt) if (nl > step)
 #endif
   for (long long i = 0; i < nl; i += step)
     unit_vectors(blk->lat + i, blk->lon + i, blk->x + i, blk->y + i, blk->z + i,
@@ -499,7 +502,7 @@ void tc_grid_cpu_speeds(const tc_grid_cpu *g, const tc_grid_block *blk, const un
   long long nch = (long long)(g->chv ? g->chv_n : 0);
   (void)threads;
 #ifdef _OPENMP
-#pragma omp parallel for schedule(dynamic, 1) num_threads(threads > 0 ? threads : omp_get_max_threads())
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads > 0 ? threads : omp_get_max_threads()) if (blk->n > 4096)
 #endif
   for (long long ch = 0; ch < nch; ch++)
     for (size_t v = g->chv[ch]; v < g->chv[ch + 1]; v++) {
