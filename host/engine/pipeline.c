@@ -23,6 +23,12 @@
 #define BLOCK_POSITIONS (1u << 16)
 #define BLOCK_MIN_SLOTS 16
 
+/* Runs shards per engine thread. A block's close pairs are linked shard by shard, each
+ * taken by whichever thread is free: with one shard per thread, a thread that wakes
+ * late (the other core busy with the reader or another process) left the whole stage
+ * to the first one; with several, they share what is left. */
+#define SHARDS_PER_THREAD 4
+
 typedef struct {
   const tc_bucket_source *src;
   tc_columns *cols;
@@ -65,6 +71,7 @@ typedef struct {
   double *speed;               /* and then its slot speed */
   size_t cap_speed;
   tc_runs **runs;              /* one per shard: pairs split by hash, linked in parallel */
+  int threads;
   tc_encounter_list *found;    /* per shard */
   tc_edge_runs *edges;         /* per shard, in a part run */
   unsigned nshards;
@@ -77,7 +84,7 @@ static tc_status link_runs(engine *e, const tc_grid_block *blk, int64_t s_next) 
   int bad = 0; /* the largest failing status: TC_ERR_IO (the spill file) over NOMEM */
   long long ns = (long long)e->nshards;
 #ifdef _OPENMP
-#pragma omp parallel for schedule(dynamic, 1) num_threads(e->nshards) reduction(max : bad)
+#pragma omp parallel for schedule(dynamic, 1) num_threads(e->threads) reduction(max : bad)
 #endif
   for (long long k = 0; k < ns; k++) {
     tc_status st = TC_OK;
@@ -240,7 +247,8 @@ tc_status tc_encounters_run_hooked(const tc_bucket_source *src, const tc_params 
   if ((s = ops->create(&bc, &e.bstate, err)) != TC_OK)
     goto cleanup;
   stats->precision = ops->precision ? ops->precision(e.bstate) : "double";
-  e.nshards = (unsigned)p->threads;
+  e.threads = p->threads;
+  e.nshards = p->threads > 1 ? (unsigned)p->threads * SHARDS_PER_THREAD : 1;
   e.runs = calloc(e.nshards, sizeof *e.runs);
   e.found = calloc(e.nshards, sizeof *e.found);
   e.edges = hooks->edges ? calloc(e.nshards, sizeof *e.edges) : NULL;
@@ -248,8 +256,12 @@ tc_status tc_encounters_run_hooked(const tc_bucket_source *src, const tc_params 
           ? tc_grid_cpu_create(p->slot, p->max_gap, p->max_implied_speed_kn, &e.grid)
           : TC_ERR_NOMEM;
   for (unsigned k = 0; s == TC_OK && k < e.nshards; k++)
-    if ((s = tc_runs_create(p, &e.runs[k])) == TC_OK && e.edges)
-      tc_runs_set_head(e.runs[k], hooks->head_until, &e.edges[k]);
+    if ((s = tc_runs_create(p, &e.runs[k])) == TC_OK) {
+      /* the spill budget is per engine thread, whatever the shards */
+      tc_runs_spill_from(e.runs[k], TC_RUNS_SPILL_FROM * (size_t)e.threads / e.nshards);
+      if (e.edges)
+        tc_runs_set_head(e.runs[k], hooks->head_until, &e.edges[k]);
+    }
   if (s != TC_OK) {
     tc_fail(err, s, "out of memory starting the engine");
     goto cleanup;
