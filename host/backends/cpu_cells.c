@@ -44,9 +44,9 @@ typedef struct {
   tc_backend_config cfg;
   int nthreads;
   scratch *s;
-  /* per grid time: the thread that did it, where its pairs are, how many, where they go */
+  /* per grid time: the thread that did it, where its pairs are, how many */
   int *thr;
-  size_t *beg, *num, *dst;
+  size_t *beg, *num;
   size_t slot_cap;
 } cells_state;
 
@@ -91,7 +91,6 @@ static void cells_destroy(void *state) {
   free(st->thr);
   free(st->beg);
   free(st->num);
-  free(st->dst);
   free(st);
 }
 
@@ -404,12 +403,10 @@ static int slot_arrays(cells_state *st, size_t ns) {
   free(st->thr);
   free(st->beg);
   free(st->num);
-  free(st->dst);
   st->thr = malloc(ns * sizeof *st->thr);
   st->beg = malloc(ns * sizeof *st->beg);
   st->num = malloc(ns * sizeof *st->num);
-  st->dst = malloc(ns * sizeof *st->dst);
-  st->slot_cap = st->thr && st->beg && st->num && st->dst ? ns : 0;
+  st->slot_cap = st->thr && st->beg && st->num ? ns : 0;
   return st->slot_cap != 0;
 }
 
@@ -429,47 +426,38 @@ static tc_status cells_candidates(void *state, const tc_grid_block *blk, tc_pair
     st->s[t].out.n = 0;
     st->s[t].tests = 0;
   }
-  int ok = 1, room = 1;
+  int ok = 1;
   size_t total = 0;
-  /* Any thread takes any grid time and notes where its pairs went; then each copies
-   * its own into place, grid time by grid time. A small block wakes no second thread. */
+  /* Any thread takes any grid time and notes where its pairs went; then this thread
+   * copies them into place, grid time by grid time (a memcpy of a few hundred KiB costs
+   * less than making the team wait for each other twice more). A small block wakes no
+   * second thread. */
 #ifdef _OPENMP
-#pragma omp parallel num_threads(st->nthreads) if (blk->n > 4096)
+#pragma omp parallel for schedule(dynamic, 1) num_threads(st->nthreads) reduction(&& : ok) if (blk->n > 4096)
 #endif
-  {
+  for (long long j = 0; j < (long long)ns; j++) {
 #ifdef _OPENMP
     const int t = omp_get_thread_num();
 #else
     const int t = 0;
 #endif
     scratch *s = &st->s[t];
-#ifdef _OPENMP
-#pragma omp for schedule(dynamic, 1) reduction(&& : ok)
-#endif
-    for (long long j = 0; j < (long long)ns; j++) {
-      size_t before = s->out.n;
-      ok = ok && scan_slot(s, blk, (size_t)j, ec, thr2, inv);
-      st->thr[j] = t;
-      st->beg[j] = before;
-      st->num[j] = s->out.n - before;
-    }
-#ifdef _OPENMP
-#pragma omp single
-#endif
-    {
-      for (size_t j = 0; j < ns; j++) {
-        st->dst[j] = total;
-        total += st->num[j];
-      }
-      /* With headroom: the next blocks' lists are about as long. */
-      room = ok && (total <= out->cap || tc_pairbuf_reserve(out, total + total / 4) == TC_OK);
-    }
-    for (size_t j = 0; room && j < ns; j++)
-      if (st->thr[j] == t && st->num[j]) {
-        memcpy(out->p + st->dst[j], s->out.p + st->beg[j], st->num[j] * sizeof *out->p);
-        memcpy(out->q + st->dst[j], s->out.q + st->beg[j], st->num[j] * sizeof *out->q);
-      }
+    size_t before = s->out.n;
+    ok = ok && scan_slot(s, blk, (size_t)j, ec, thr2, inv);
+    st->thr[j] = t;
+    st->beg[j] = before;
+    st->num[j] = s->out.n - before;
   }
+  for (size_t j = 0; ok && j < ns; j++)
+    total += st->num[j];
+  /* With headroom: the next blocks' lists are about as long. */
+  int room = ok && (total <= out->cap || tc_pairbuf_reserve(out, total + total / 4) == TC_OK);
+  for (size_t j = 0, at = 0; room && j < ns; at += st->num[j], j++)
+    if (st->num[j]) {
+      const scratch *s = &st->s[st->thr[j]];
+      memcpy(out->p + at, s->out.p + st->beg[j], st->num[j] * sizeof *out->p);
+      memcpy(out->q + at, s->out.q + st->beg[j], st->num[j] * sizeof *out->q);
+    }
   if (!ok)
     return tc_fail(err, TC_ERR_NOMEM, "out of memory in the openmp pair search");
   if (!room)
