@@ -55,10 +55,8 @@ struct tc_grid_cpu {
   add_span *sp;
   size_t cap_sp;
   int64_t first, last_fix;
-  size_t *lo, *hi;       /* [nv] block scatter: each vessel's positions [lo, hi) in the block */
-  size_t cap_lo, cap_hi;
-  double *uv;            /* [threads][3][nslots] scatter scratch: unit vectors of a vessel */
-  size_t cap_uv;
+  size_t *lo;            /* [nv] block scatter: first position of each vessel in the block */
+  size_t cap_lo;
   /* Per store position of the last block: its index in the block, written in store
    * order by the scatter, so slot speeds are computed in store order too, where a
    * position's neighbours one grid time away are next to it (looked up from
@@ -122,8 +120,6 @@ void tc_grid_cpu_free(tc_grid_cpu *g) {
   pstore_free(&g->ps);
   free(g->sp);
   free(g->lo);
-  free(g->hi);
-  free(g->uv);
   free(g->bpos);
   free(g->chv);
   free(g->chcnt);
@@ -423,9 +419,7 @@ tc_status tc_grid_cpu_compute(tc_grid_cpu *g, tc_grid_block *blk, int threads) {
   const vtable *vt = &ps->vt[ps->cur];
   size_t nv = vt->nv, ns = blk->nslots;
   int64_t s0 = blk->s0, slot = blk->slot, s_end = s0 + (int64_t)ns * slot;
-  if (!tc_reserve((void **)&g->lo, &g->cap_lo, nv + 1, sizeof *g->lo) ||
-      !tc_reserve((void **)&g->hi, &g->cap_hi, nv + 1, sizeof *g->hi) ||
-      !tc_reserve((void **)&g->uv, &g->cap_uv, (size_t)nt * 3 * (ns + 1), sizeof *g->uv))
+  if (!tc_reserve((void **)&g->lo, &g->cap_lo, nv + 1, sizeof *g->lo))
     return TC_ERR_NOMEM;
   /* Vessels in contiguous chunks of about equal positions: each chunk is counted per
    * grid time and scattered by one thread, so the slot-major order (vessel order
@@ -456,7 +450,6 @@ tc_status tc_grid_cpu_compute(tc_grid_cpu *g, tc_grid_block *blk, int threads) {
       g->lo[v] = k;
       for (size_t j = 0, k0 = k; k < vt->end[v] && ps->s[k] < s_end; k++)
         cnt[j = next_index(ps->s, k, k0, j, s0, slot)]++;
-      g->hi[v] = k;
     }
   }
   /* Slot-major offsets: grid time j, chunks in vessel order. */
@@ -474,37 +467,30 @@ tc_status tc_grid_cpu_compute(tc_grid_cpu *g, tc_grid_block *blk, int threads) {
   TC_TRY(tc_grid_block_reserve(blk, ns, core));
   if (core > UINT32_MAX || !tc_reserve((void **)&g->bpos, &g->cap_bpos, ps->top, sizeof *g->bpos))
     return TC_ERR_NOMEM;
-  /* Each vessel's unit vectors are computed from its positions in store order (contiguous,
-   * so 4 wide with AVX2) and scattered with them: one pass and one wait for the team
-   * fewer than a pass of their own over the block. A vessel has at most one position a
-   * grid time, so ns of scratch per thread holds it. */
 #ifdef _OPENMP
 #pragma omp parallel for schedule(dynamic, 1) num_threads(nt) if (core > 4096)
 #endif
   for (long long ch = 0; ch < nchl; ch++) {
-#ifdef _OPENMP
-    double *ux = g->uv + (size_t)omp_get_thread_num() * 3 * (ns + 1);
-#else
-    double *ux = g->uv;
-#endif
-    double *uy = ux + ns + 1, *uz = uy + ns + 1;
     size_t *cur = g->chcnt + (size_t)ch * (ns + 1);
     for (size_t v = g->chv[ch]; v < g->chv[ch + 1]; v++) {
-      const size_t k0 = g->lo[v], m = g->hi[v] - k0;
-      unit_vectors(ps->lat + k0, ps->lon + k0, ux, uy, uz, m);
-      for (size_t i = 0, j = 0; i < m; i++) {
-        const size_t k = k0 + i, dst = cur[j = next_index(ps->s, k, k0, j, s0, slot)]++;
+      for (size_t k = g->lo[v], j = 0; k < vt->end[v] && ps->s[k] < s_end; k++) {
+        size_t dst = cur[j = next_index(ps->s, k, g->lo[v], j, s0, slot)]++;
         blk->vid[dst] = (uint32_t)v;
         blk->lat[dst] = ps->lat[k];
         blk->lon[dst] = ps->lon[k];
-        blk->x[dst] = ux[i];
-        blk->y[dst] = uy[i];
-        blk->z[dst] = uz[i];
         g->bpos[k] = (uint32_t)dst;
       }
     }
   }
   blk->n = core;
+  long long nl = (long long)core, step = 4096;
+  /* taken dynamically: a thread late to wake (a busy machine) holds no one up */
+#ifdef _OPENMP
+#pragma omp parallel for schedule(dynamic, 1) num_threads(nt) if (nl > step)
+#endif
+  for (long long i = 0; i < nl; i += step)
+    unit_vectors(blk->lat + i, blk->lon + i, blk->x + i, blk->y + i, blk->z + i,
+                 (size_t)(nl - i < step ? nl - i : step));
   return TC_OK;
 }
 
