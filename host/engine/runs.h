@@ -78,10 +78,10 @@ const char *tc_runs_error(const tc_runs *r);
  * memory pass `bytes` (TC_RUNS_SPILL_FROM unless set; 0: always, for tests). Pairs close
  * for days (moored side by side) otherwise hold 56 bytes a grid time each until their
  * candidate ends, and memory grows with the days read (~10 MB a day at 20 M fixes a day).
- * 4 MiB per engine thread keeps a day's worth of a small fleet's close times in memory
- * (the 1 500-vessel case holds ~3 MiB at its peak; spilling it cost ~600 writes and
- * their reads a run) while the footprint stays flat in days. */
-#define TC_RUNS_SPILL_FROM ((size_t)4 << 20)
+ * 2 MiB per engine thread: the 1 500-vessel case (~3 MiB of close times at its peak)
+ * stays in memory on two threads (at 1 MiB it wrote ~600 blocks and read them back
+ * each run), and 20 days of 1 000 vessels still level off (docs/performance.md). */
+#define TC_RUNS_SPILL_FROM ((size_t)2 << 20)
 void tc_runs_spill_from(tc_runs *r, size_t bytes);
 size_t tc_runs_open(const tc_runs *r);         /* pairs with an open candidate */
 
