@@ -8,7 +8,7 @@
 
 #include "io/store_schema.h"
 
-static const char *const names[] = {"none", "deflate", "delta"};
+static const char *const names[] = {"none", "deflate", "delta", "pack"};
 
 const char *tc_codec_name(tc_codec c) {
   return (unsigned)c < sizeof names / sizeof names[0] ? names[c] : "unknown";
@@ -21,7 +21,11 @@ int tc_codec_parse(const char *name) {
   return -1;
 }
 
+int tc_codec_version(tc_codec codec) { return codec == TC_CODEC_PACK ? 3 : codec == TC_CODEC_DELTA ? 2 : 1; }
+
 int tc_codec_transforms(tc_codec codec, int c) {
+  if (codec == TC_CODEC_PACK)
+    return c >= 0 && c < TC_H5_NCOLS;
   return codec == TC_CODEC_DELTA &&
          (c == TC_H5_T || c == TC_H5_LAT || c == TC_H5_LON || c == TC_H5_SOG || c == TC_H5_COG);
 }
@@ -151,8 +155,10 @@ uint8_t tc_codec_encode(int c, void *col, size_t n) {
     delta32(col, n);
   } else if (c == TC_H5_T) {
     delta64(col, n);
+  } else if (c == TC_H5_MMSI) { /* pack only: one MMSI per vessel, so the differences are 0 */
+    delta32(col, n);
   }
-  return mode;
+  return mode; /* heading (pack only): stored as it is */
 }
 
 int tc_codec_decode(int c, uint8_t mode, void *col, size_t n) {
@@ -187,5 +193,13 @@ int tc_codec_decode_more(int c, uint8_t mode, void *col, size_t n, uint64_t *acc
     *acc = undelta64(col, n, *acc);
     return 0;
   }
+  if (c == TC_H5_MMSI) {
+    if (mode != 0)
+      return -1;
+    *acc = undelta32(col, n, (uint32_t)*acc);
+    return 0;
+  }
+  if (c == TC_H5_HEADING)
+    return mode != 0 ? -1 : 0;
   return -1;
 }
