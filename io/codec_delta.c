@@ -86,6 +86,23 @@ static uint32_t undelta32(uint32_t *v, size_t n, uint32_t acc) {
   return acc;
 }
 
+static void delta16(uint16_t *v, size_t n) {
+  uint16_t prev = 0;
+  for (size_t i = 0; i < n; i++) {
+    uint16_t x = v[i], d = (uint16_t)(x - prev);
+    v[i] = (uint16_t)((uint16_t)(d << 1) ^ (uint16_t)(0 - (d >> 15)));
+    prev = x;
+  }
+}
+
+static uint16_t undelta16(uint16_t *v, size_t n, uint16_t acc) {
+  for (size_t i = 0; i < n; i++) {
+    uint16_t z = v[i];
+    v[i] = acc = (uint16_t)(acc + ((z >> 1) ^ (uint16_t)(0 - (z & 1))));
+  }
+  return acc;
+}
+
 static const double pow10d[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8};
 
 /* The grid's integers back to values: q / s, each correctly rounded. int64 -> double
@@ -157,8 +174,10 @@ uint8_t tc_codec_encode(int c, void *col, size_t n) {
     delta64(col, n);
   } else if (c == TC_H5_MMSI) { /* pack only: one MMSI per vessel, so the differences are 0 */
     delta32(col, n);
+  } else if (c == TC_H5_HEADING) { /* pack only: a course held gives small differences */
+    delta16(col, n);
   }
-  return mode; /* heading (pack only): stored as it is */
+  return mode;
 }
 
 int tc_codec_decode(int c, uint8_t mode, void *col, size_t n) {
@@ -199,7 +218,11 @@ int tc_codec_decode_more(int c, uint8_t mode, void *col, size_t n, uint64_t *acc
     *acc = undelta32(col, n, (uint32_t)*acc);
     return 0;
   }
-  if (c == TC_H5_HEADING)
-    return mode != 0 ? -1 : 0;
+  if (c == TC_H5_HEADING) {
+    if (mode != 0)
+      return -1;
+    *acc = undelta16(col, n, (uint16_t)*acc);
+    return 0;
+  }
   return -1;
 }

@@ -113,43 +113,44 @@ static void put_code(bitw *b, uint32_t code, unsigned k) {
   put(b, r, k);
 }
 
-static void put_lit0(bitw *b) { put_code(b, 0x30, 8); }
-
-/* A match of len (3..258) zeros at distance 1. */
-static void put_match(bitw *b, unsigned len) {
-  static const unsigned short base[] = {3,  4,  5,  6,  7,  8,  9,  10, 11,  13,  15,  17,  19,  23, 27,
-                                        31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258};
-  static const unsigned char extra[] = {0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2,
-                                        2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0};
-  unsigned s = 28;
-  while (base[s] > len)
-    s--;
-  unsigned sym = 257 + s;
-  if (sym < 280)
-    put_code(b, sym - 256, 7);
-  else
-    put_code(b, 0xC0 + (sym - 280), 8);
-  put(b, len - base[s], extra[s]);
-  put_code(b, 0, 5); /* distance code 0: distance 1 */
+/* The final block: z zeros as one literal 0 then matches of 258 at distance 1, in a
+ * dynamic-Huffman block whose only codes are literal 0 (10), end of block (11),
+ * length 258 (0) and distance 1 (0): 2 bits per 258 zeros. */
+static void put_zero_lengths(bitw *b, unsigned n) { /* code-length symbol 18: n (11..138) zeros */
+  put_code(b, 0, 1);
+  put(b, n - 11, 7);
 }
 
-/* The final block: z zeros (a literal, then matches at distance 1), fixed Huffman. */
 static size_t zeros_block(size_t z, unsigned char *out, size_t cap) {
   bitw b = {.o = out, .cap = cap};
-  put(&b, 1, 1); /* BFINAL */
-  put(&b, 1, 2); /* BTYPE 01 */
+  put(&b, 1, 1);       /* BFINAL */
+  put(&b, 2, 2);       /* BTYPE 10 */
+  put(&b, 286 - 257, 5); /* HLIT: literal/length codes 0..285 */
+  put(&b, 0, 5);       /* HDIST: one distance code */
+  put(&b, 18 - 4, 4);  /* HCLEN: code-length codes up to the 18th in RFC 1951's order */
+  /* code-length code lengths in the order 16 17 18 0 8 7 9 6 10 5 11 4 12 3 13 2 14 1:
+   * symbol 18 (a run of zeros) 1 bit, symbols 1 and 2 two bits each */
+  static const unsigned char cl[18] = {0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 2};
+  for (int i = 0; i < 18; i++)
+    put(&b, cl[i], 3);
+  /* canonical codes: 18 -> 0, 1 -> 10, 2 -> 11. Literal/length lengths: 0 -> 2,
+   * 1..255 -> 0, 256 -> 2, 257..284 -> 0, 285 -> 1; then distance code 0 -> 1. */
+  put_code(&b, 3, 2);          /* length 2 (literal 0) */
+  put_zero_lengths(&b, 138);   /* literals 1..138 */
+  put_zero_lengths(&b, 117);   /* literals 139..255 */
+  put_code(&b, 3, 2);          /* length 2 (end of block) */
+  put_zero_lengths(&b, 28);    /* lengths 257..284 */
+  put_code(&b, 2, 2);          /* length 1 (length 258) */
+  put_code(&b, 2, 2);          /* length 1 (distance code 0) */
   if (z > 0) {
-    put_lit0(&b);
+    put_code(&b, 2, 2); /* literal 0 */
     size_t rem = z - 1;
     for (; rem >= 258; rem -= 258)
-      put_match(&b, 258);
-    if (rem >= 3)
-      put_match(&b, (unsigned)rem);
-    else
-      while (rem--)
-        put_lit0(&b);
+      put(&b, 0, 2); /* length 258, distance 1 */
+    while (rem--)
+      put_code(&b, 2, 2);
   }
-  put_code(&b, 0, 7); /* end of block */
+  put_code(&b, 3, 2); /* end of block */
   put(&b, 0, 7);      /* to a byte boundary */
   return b.over ? 0 : b.n;
 }
@@ -170,8 +171,8 @@ static uint32_t adler_update(uint32_t adler, const unsigned char *p, size_t n) {
 
 size_t tc_pack_chunk_bound(size_t n, size_t es, size_t logical) {
   size_t pieces = (n + TC_PACK_PIECE - 1) / TC_PACK_PIECE;
-  /* 13 bits per 258 zeros, at most 257 literals, headers and the Adler-32 */
-  return 2 + pieces * (BLOCK_HEAD + PIECE_HEAD) + n * es + logical / 19 + 300 + 16;
+  /* 2 bits per 258 zeros, at most 257 literals, headers and the Adler-32 */
+  return 2 + pieces * (BLOCK_HEAD + PIECE_HEAD) + n * es + logical / 1024 + 128 + 16;
 }
 
 /* The stored block header of len bytes at out. */

@@ -504,9 +504,8 @@ static int put_modes(hid_t d, int c, const uint8_t *modes, const uint64_t *pbyte
            (!pbytes || put_array_attr(d, TC_CODEC_A_BYTES, H5T_STD_U64LE, H5T_NATIVE_UINT64, pbytes, n) == 0);
   const char *what = c == TC_H5_T      ? "per chunk: zigzag(t[i] - t[i-1]), t[-1] = 0"
                      : c == TC_H5_MMSI ? "per chunk: zigzag(mmsi[i] - mmsi[i-1]), mmsi[-1] = 0"
-                     : c == TC_H5_HEADING
-                         ? "heading as it is"
-                         : "per chunk: zigzag(v[i] - v[i-1]), v[-1] = 0, v = round(x * 10^k) "
+                     : c == TC_H5_HEADING ? "per chunk: zigzag(heading[i] - heading[i-1]), heading[-1] = 0, 16 bits"
+                                          : "per chunk: zigzag(v[i] - v[i-1]), v[-1] = 0, v = round(x * 10^k) "
                            "when chunk_modes = k > 0, else the IEEE bits of x";
   char full[256];
   snprintf(full, sizeof full, "%s%s", what,
