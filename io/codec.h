@@ -12,7 +12,7 @@
  *            q; otherwise the value's IEEE bits. Each dataset's attribute
  *            "chunk_modes" holds k per chunk (0: bits; t: always 0).
  *   pack     the delta transform (and mmsi and heading as differences too), the integers then
- *            bit-packed in pieces of 512 rows (io/codec_pack.h) inside zlib stored
+ *            bit-packed in pieces of 128 rows (io/codec_pack.h) inside zlib stored
  *            blocks, so HDF5's deflate filter still reads them (format version 3).
  *            Every column is coded; each dataset also has "chunk_bytes", the packed
  *            bytes per chunk (0: the integers as they are).

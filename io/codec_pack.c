@@ -170,9 +170,9 @@ static uint32_t adler_update(uint32_t adler, const unsigned char *p, size_t n) {
 }
 
 size_t tc_pack_chunk_bound(size_t n, size_t es, size_t logical) {
-  size_t pieces = (n + TC_PACK_PIECE - 1) / TC_PACK_PIECE;
+  size_t pieces = (n + TC_PACK_PIECE - 1) / TC_PACK_PIECE, blocks = (n + TC_PACK_BLOCK - 1) / TC_PACK_BLOCK;
   /* 2 bits per 258 zeros, at most 257 literals, headers and the Adler-32 */
-  return 2 + pieces * (BLOCK_HEAD + PIECE_HEAD) + n * es + logical / 1024 + 128 + 16;
+  return 2 + blocks * BLOCK_HEAD + pieces * PIECE_HEAD + n * es + logical / 1024 + 128 + 16;
 }
 
 /* The stored block header of len bytes at out. */
@@ -185,23 +185,25 @@ static void block_head(unsigned char *out, size_t len) {
 size_t tc_pack_chunk(const void *values, size_t n, size_t es, size_t logical, unsigned char *out, size_t cap,
                      uint64_t *payload) {
   const unsigned char *v = values;
-  size_t pieces = (n + TC_PACK_PIECE - 1) / TC_PACK_PIECE;
+  size_t blocks = (n + TC_PACK_BLOCK - 1) / TC_PACK_BLOCK;
   if (logical < n * es || cap < tc_pack_chunk_bound(n, es, logical))
     return 0;
   out[0] = 0x78, out[1] = 0x01; /* deflate, 32 KiB window, no dictionary */
   size_t o = 2, total = 0;
   uint32_t adler = 1;
-  for (size_t p = 0; p < pieces; p++) {
-    size_t a = p * TC_PACK_PIECE, m = n - a < TC_PACK_PIECE ? n - a : TC_PACK_PIECE;
-    size_t len = pack_piece(v + a * es, m, es, out + o + BLOCK_HEAD);
+  for (size_t k = 0; k < blocks; k++) { /* a stored block of up to four pieces */
+    size_t len = 0, end = (k + 1) * TC_PACK_BLOCK < n ? (k + 1) * TC_PACK_BLOCK : n;
+    for (size_t a = k * TC_PACK_BLOCK; a < end; a += TC_PACK_PIECE)
+      len += pack_piece(v + a * es, end - a < TC_PACK_PIECE ? end - a : TC_PACK_PIECE, es,
+                        out + o + BLOCK_HEAD + len);
     block_head(out + o, len);
     adler = adler_update(adler, out + o + BLOCK_HEAD, len);
     o += BLOCK_HEAD + len, total += len;
   }
   if (total >= n * es) { /* not smaller: the values as they are */
     o = 2, total = 0, adler = 1;
-    for (size_t p = 0; p < pieces; p++) {
-      size_t a = p * TC_PACK_PIECE, m = n - a < TC_PACK_PIECE ? n - a : TC_PACK_PIECE;
+    for (size_t k = 0; k < blocks; k++) {
+      size_t a = k * TC_PACK_BLOCK, m = n - a < TC_PACK_BLOCK ? n - a : TC_PACK_BLOCK;
       block_head(out + o, m * es);
       memcpy(out + o + BLOCK_HEAD, v + a * es, m * es);
       adler = adler_update(adler, v + a * es, m * es);

@@ -119,6 +119,7 @@ static int raw_fd(hid_t file) {
  * transform undone and its coordinates checked while it is in L1, one pass over the
  * column instead of one per step. */
 #define PIECE_ROWS 512
+_Static_assert(PIECE_ROWS == TC_PACK_BLOCK, "a pack codec stored block is decoded as one piece");
 
 /* zlib-format inflate of exactly out_len bytes: libdeflate when the build found it
  * (same bytes out, several times faster, faster Adler-32 too), else zlib. */
@@ -220,8 +221,8 @@ static int decode_one(chunk_job *j, int fd, inflater *z, unsigned char *tmp, int
   return outside ? JOB_RANGE : JOB_OK;
 }
 
-/* Reads (fd >= 0: into tmp) and decodes a pack codec chunk: each piece straight out of
- * its stored block into its rows, its transform undone and its coordinates checked
+/* Reads (fd >= 0: into tmp) and decodes a pack codec chunk: each stored block's pieces
+ * (PIECE_ROWS = TC_PACK_BLOCK rows) straight into their rows, its transform undone and its coordinates checked
  * while in L1; the zlib stream's Adler-32 verified over the pieces (and the zeros after
  * them, computed), so nothing of the chunk is inflated. */
 static int decode_packed(chunk_job *j, int fd, unsigned char *tmp, int *decoded) {
@@ -245,7 +246,7 @@ static int decode_packed(chunk_job *j, int fd, unsigned char *tmp, int *decoded)
     const unsigned char *p;
     if (tc_pack_next(&r, &p, &len) != 0)
       return JOB_CORRUPT;
-    if (j->pbytes ? tc_pack_piece(p, len, m, j->es, d) != 0 : len != m * j->es)
+    if (j->pbytes ? tc_pack_decode(p, len, m, j->es, d) != 0 : len != m * j->es)
       return JOB_CORRUPT;
     if (!j->pbytes)
       memcpy(d, p, len);

@@ -509,7 +509,7 @@ static int put_modes(hid_t d, int c, const uint8_t *modes, const uint64_t *pbyte
                            "when chunk_modes = k > 0, else the IEEE bits of x";
   char full[256];
   snprintf(full, sizeof full, "%s%s", what,
-           pbytes ? "; then bit-packed in pieces of 512 rows, chunk_bytes bytes a chunk (docs/format.md)" : "");
+           pbytes ? "; then bit-packed in pieces of 128 rows, chunk_bytes bytes a chunk (docs/format.md)" : "");
   return ok && tc_h5_attr_put_str(d, TC_CODEC_A_TRANSFORM, full) == 0 ? 0 : -1;
 }
 

@@ -184,7 +184,7 @@ Test(codec, pack_chunks_round_trip) {
   enum { MAXN = 3000, LOGICAL_ROWS = 3100 };
   static unsigned char vals[MAXN * 8], got[MAXN * 8 + 8], z[LOGICAL_ROWS * 8 * 2 + 65536],
       flat[LOGICAL_ROWS * 8 + 8];
-  const size_t ess[] = {2, 4, 8}, ns[] = {1, 7, 8, 9, 511, 512, 513, 1500, MAXN};
+  const size_t ess[] = {2, 4, 8}, ns[] = {1, 7, 8, 9, 127, 128, 129, 511, 512, 513, 1500, MAXN};
   uint64_t seed = 88172645463325292ull;
   for (size_t a = 0; a < 3; a++)
     for (size_t b = 0; b < sizeof ns / sizeof *ns; b++)
@@ -227,14 +227,14 @@ Test(codec, pack_chunks_round_trip) {
         tc_pack_reader r;
         size_t first = 0, first_len = 0;
         cr_assert_eq(tc_pack_begin(&r, z, zlen), 0);
-        for (size_t i = 0; i < n; i += TC_PACK_PIECE) {
-          size_t m = n - i < TC_PACK_PIECE ? n - i : TC_PACK_PIECE, len;
+        for (size_t i = 0; i < n; i += TC_PACK_BLOCK) {
+          size_t m = n - i < TC_PACK_BLOCK ? n - i : TC_PACK_BLOCK, len;
           const unsigned char *p;
           cr_assert_eq(tc_pack_next(&r, &p, &len), 0);
           if (i == 0)
             first = (size_t)(p - z), first_len = len;
           if (payload)
-            cr_assert_eq(tc_pack_piece(p, len, m, es, got + i * es), 0);
+            cr_assert_eq(tc_pack_decode(p, len, m, es, got + i * es), 0);
           else
             memcpy(got + i * es, p, len);
         }
@@ -242,7 +242,7 @@ Test(codec, pack_chunks_round_trip) {
         cr_assert(!memcmp(got, vals, n * es), "es %zu n %zu pattern %d: piece decode differs", es, n, pattern);
         z[first + first_len / 2] ^= 0x10; /* a byte of the first piece */
         cr_assert_eq(tc_pack_begin(&r, z, zlen), 0);
-        for (size_t i = 0; i < n; i += TC_PACK_PIECE) {
+        for (size_t i = 0; i < n; i += TC_PACK_BLOCK) {
           size_t len;
           const unsigned char *p;
           cr_assert_eq(tc_pack_next(&r, &p, &len), 0);
