@@ -1,8 +1,9 @@
 /* The "pack" codec's chunks (docs/format.md, "Codecs"): the integers of the delta
  * transform (io/codec.h) bit-packed in pieces of TC_PACK_PIECE rows, each piece at the
  * fewest bits that hold its values but a few "exceptions" stored whole (patched
- * frame of reference); short pieces follow a track's changes of pace. Unpacking is a load, a shift and a mask a value, with no
- * entropy coder to undo, so a chunk decodes near memory speed.
+ * frame of reference); short pieces follow a track's changes of pace. Unpacking is a
+ * load, a shift and a mask a value, with no entropy coder to undo, so a chunk decodes
+ * near memory speed.
  *
  * On disk each chunk is an ordinary zlib stream, so HDF5's own deflate filter (and
  * h5py with it) reads the dataset: one stored block per TC_PACK_BLOCK rows (their

@@ -222,9 +222,9 @@ static int decode_one(chunk_job *j, int fd, inflater *z, unsigned char *tmp, int
 }
 
 /* Reads (fd >= 0: into tmp) and decodes a pack codec chunk: each stored block's pieces
- * (PIECE_ROWS = TC_PACK_BLOCK rows) straight into their rows, its transform undone and its coordinates checked
- * while in L1; the zlib stream's Adler-32 verified over the pieces (and the zeros after
- * them, computed), so nothing of the chunk is inflated. */
+ * (PIECE_ROWS = TC_PACK_BLOCK rows) straight into their rows, their transform undone and
+ * coordinates checked while in L1; the zlib stream's Adler-32 verified over the pieces
+ * (and the zeros after them, computed), so nothing of the chunk is inflated. */
 static int decode_packed(chunk_job *j, int fd, unsigned char *tmp, int *decoded) {
   const unsigned char *z = j->src;
   if (j->mask != 0 || !j->checksum || j->zlen < 4)
@@ -346,7 +346,8 @@ static tc_status plan_column(tc_store *s, hid_t g, int64_t t0, uint64_t rows, ui
   if (!tc_h5_type_matches(p->d, mt))
     return tc_fail(err, TC_ERR_FORMAT, "%s: bucket %" PRId64 ": dataset '%s': its datatype is not %s "
                    "little-endian as docs/format.md says", tc_store_path(s), t0, cn,
-                   p->coded ? (p->es == 8 ? "uint64" : p->es == 4 ? "uint32" : "uint16") : tc_h5_kind_name(tc_h5_col_kind(c)));
+                   p->coded ? (p->es == 8 ? "uint64" : p->es == 4 ? "uint32" : "uint16")
+                            : tc_h5_kind_name(tc_h5_col_kind(c)));
   p->packed = tc_store_get_info(s)->codec == TC_CODEC_PACK;
   if (plain_layout(p->d, p->packed, &chunk, &p->filtered, &p->checksum) && native_type(p->d, mt) &&
       chunk <= SIZE_MAX / 16 && row0 % chunk == 0 && (row0 + n == rows || n % chunk == 0)) {
@@ -436,7 +437,8 @@ static tc_status job_failure(tc_store *s, size_t k, int64_t t0, uint64_t row0, c
                    tc_h5_col_name(j->c), row);
   return tc_fail(err, TC_ERR_FORMAT, "%s: bucket %" PRId64 ": dataset '%s': the chunk at row %" PRIu64
                  " is corrupt (it does not inflate to its length, or fails its zlib Adler-32 checksum, "
-                 "or its packed pieces or filter mask are not what the store writes)", tc_store_path(s), t0, tc_h5_col_name(j->c), row);
+                 "or its packed pieces or filter mask are not what the store writes)", tc_store_path(s), t0,
+                 tc_h5_col_name(j->c), row);
 }
 
 tc_status tc_store_read_bucket_cols(tc_store *s, size_t k, tc_columns *out, unsigned cols,
@@ -527,7 +529,8 @@ tc_status tc_store_read_bucket_slice(tc_store *s, size_t k, uint64_t row0, uint6
     col_plan *p = &plan[q];
     unsigned char *dst = tc_h5_col_ptr(out, p->c);
     if (!p->fast && p->coded) {
-      if ((st = tc_codec_read_rows(p->d, p->c, tc_store_get_info(s)->codec, rows, row0, n, dst, tc_store_codec_cache(s, p->c),
+      if ((st = tc_codec_read_rows(p->d, p->c, tc_store_get_info(s)->codec, rows, row0, n, dst,
+                                   tc_store_codec_cache(s, p->c),
                                    tc_store_path(s), t0, err)) != TC_OK)
         goto cleanup;
     } else if (!p->fast) {

@@ -82,7 +82,10 @@ struct tc_store_writer {
 static hid_t pack_dset_create(hid_t g, const char *name, hid_t type, size_t chunk);
 
 static tc_codec codec_of(const tc_store_writer_opts *o) {
-  return o->pack ? TC_CODEC_PACK : o->delta ? TC_CODEC_DELTA : o->deflate_level > 0 ? TC_CODEC_DEFLATE : TC_CODEC_NONE;
+  return o->pack ? TC_CODEC_PACK
+         : o->delta ? TC_CODEC_DELTA
+         : o->deflate_level > 0 ? TC_CODEC_DEFLATE
+                                : TC_CODEC_NONE;
 }
 
 /* The file type of column c: transformed columns hold unsigned integers of its width. */
@@ -182,9 +185,11 @@ tc_status tc_store_writer_create(const char *file_path, const char *store_path,
                                  const tc_store_writer_opts *o, tc_store_writer **out, tc_err *err) {
   *out = NULL;
   tc_h5_quiet();
-  if (o->bucket_s <= 0 || o->deflate_level < 0 || o->deflate_level > 9 || ((o->delta || o->pack) && o->deflate_level == 0))
+  if (o->bucket_s <= 0 || o->deflate_level < 0 || o->deflate_level > 9 ||
+      ((o->delta || o->pack) && o->deflate_level == 0))
     return tc_fail(err, TC_ERR_ARG, "%s: bad store options (bucket %" PRId64 " s, deflate %d%s)",
-                   store_path, o->bucket_s, o->deflate_level, o->pack ? ", codec pack" : o->delta ? ", codec delta" : "");
+                   store_path, o->bucket_s, o->deflate_level,
+                   o->pack ? ", codec pack" : o->delta ? ", codec delta" : "");
   tc_store_writer *w = calloc(1, sizeof *w);
   if (!w)
     return tc_fail(err, TC_ERR_NOMEM, "%s: no memory", store_path);
@@ -504,8 +509,9 @@ static int put_modes(hid_t d, int c, const uint8_t *modes, const uint64_t *pbyte
            (!pbytes || put_array_attr(d, TC_CODEC_A_BYTES, H5T_STD_U64LE, H5T_NATIVE_UINT64, pbytes, n) == 0);
   const char *what = c == TC_H5_T      ? "per chunk: zigzag(t[i] - t[i-1]), t[-1] = 0"
                      : c == TC_H5_MMSI ? "per chunk: zigzag(mmsi[i] - mmsi[i-1]), mmsi[-1] = 0"
-                     : c == TC_H5_HEADING ? "per chunk: zigzag(heading[i] - heading[i-1]), heading[-1] = 0, 16 bits"
-                                          : "per chunk: zigzag(v[i] - v[i-1]), v[-1] = 0, v = round(x * 10^k) "
+                     : c == TC_H5_HEADING
+                         ? "per chunk: zigzag(heading[i] - heading[i-1]), heading[-1] = 0, 16 bits"
+                         : "per chunk: zigzag(v[i] - v[i-1]), v[-1] = 0, v = round(x * 10^k) "
                            "when chunk_modes = k > 0, else the IEEE bits of x";
   char full[256];
   snprintf(full, sizeof full, "%s%s", what,
@@ -534,7 +540,8 @@ tc_status tc_store_writer_end_bucket(tc_store_writer *w, tc_err *err) {
   else if (put_attrs(w->g, &w->cur) != 0)
     st = tc_h5_fail(err, w->store, "bucket %" PRId64 ": cannot write its attributes", w->cur.t0);
   for (int c = 0; c < TC_H5_NCOLS && st == TC_OK; c++)
-    if (tc_codec_transforms(codec_of(&w->o), c) && put_modes(w->d[c], c, w->modes[c], w->o.pack ? w->pbytes[c] : NULL, w->nmodes) != 0)
+    if (tc_codec_transforms(codec_of(&w->o), c) &&
+        put_modes(w->d[c], c, w->modes[c], w->o.pack ? w->pbytes[c] : NULL, w->nmodes) != 0)
       st = tc_h5_fail(err, w->store, "bucket %" PRId64 ": cannot write the chunk modes of '%s'", w->cur.t0,
                       tc_h5_col_name(c));
   for (int c = 0; c < TC_H5_NCOLS && st == TC_OK; c++) {
