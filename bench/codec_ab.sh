@@ -2,14 +2,15 @@
 # The store codecs side by side, in one run (the machine is shared and noisy: only
 # ratios measured together mean anything). For the 1 500-vessel case (issue 4:
 # 1 500 vessels, 36 h) and a 5 M-fix day (4 100 vessels), each stored with
-# --codec none (--deflate 0), deflate and delta: bytes per row (trajcorr info), the
+# --codec none (--deflate 0), deflate, delta and pack: bytes per row (trajcorr info), the
 # read rate of the engine's columns (rows / the reader's time, `encounters --profile`
 # "reading"), and `encounters` end to end (its closing line's real time, min and
 # median, and its CPU time, median) over ROUNDS alternating rounds, each against none.
 # Every store's encounters must be byte-identical. The load average is printed before
 # and after (the machine may be shared). With BASE=path/to/another/trajcorr, also that
-# build's encounters on the same delta store, alternating with this one's, and each
-# build's --profile line of its fastest run.
+# build's encounters on its default store (delta; BASE must read format version 2),
+# alternating with this one's on its default (pack), and each build's --profile line
+# of its fastest run.
 #
 # Usage: bash bench/codec_ab.sh [build/trajcorr]   (ROUNDS=7, SMALL=1: skip the 5 M day)
 set -euo pipefail
@@ -18,7 +19,8 @@ rounds=${ROUNDS:-7}
 work=$(mktemp -d "${TMPDIR:-/tmp}/codec_ab.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 export POCL_CACHE_DIR=${POCL_CACHE_DIR:-$work/pocl}
-codecs=(none deflate delta)
+codecs=(none deflate delta pack)
+default=pack # this build's default codec (io/codec.h)
 cargs() { case $1 in none) echo "--codec none --deflate 0" ;; *) echo "--codec $1" ;; esac; }
 
 cases=(issue4)
@@ -57,7 +59,7 @@ for c in "${cases[@]}"; do
       cpus[$c-$k]+="$cpu "
     done
   done
-  for k in deflate delta; do
+  for k in "${codecs[@]:1}"; do
     cmp -s "$work/$c-none.csv" "$work/$c-$k.csv" || { echo "codec_ab: $c: encounters differ between none and $k" >&2; exit 1; }
   done
 done
@@ -87,12 +89,12 @@ for c in "${cases[@]}"; do
   done
 done
 echo
-# BASE against this build on the same delta store, alternating; then each one's
-# --profile line of its fastest run (by the closing line's real time)
+# BASE on the delta store against this build on its default store, alternating; then
+# each one's --profile line of its fastest run (by the closing line's real time)
 if [ -n "${BASE:-}" ]; then
   base=$(readlink -f "$BASE")
-  store="$work/issue4-delta.h5"
-  "$base" encounters "$store" -o "$work/base.csv" >/dev/null 2>&1
+  declare -A store=([base]="$work/issue4-delta.h5" [this]="$work/issue4-$default.h5")
+  "$base" encounters "${store[base]}" -o "$work/base.csv" >/dev/null 2>&1
   cmp -s "$work/base.csv" "$work/issue4-delta.csv" || { echo "codec_ab: BASE's encounters differ" >&2; exit 1; }
   declare -A best bt breal bcpu
   bt[base]=1e9 bt[this]=1e9
@@ -100,7 +102,7 @@ if [ -n "${BASE:-}" ]; then
     for who in base this; do
       bin=$tc
       [ "$who" = base ] && bin=$base
-      out=$("$bin" encounters "$store" -o /dev/null --profile 2>&1 >/dev/null)
+      out=$("$bin" encounters "${store[$who]}" -o /dev/null --profile 2>&1 >/dev/null)
       real=$(sed -n 's/.*encounters: real \([0-9.]*\) s.*/\1/p' <<<"$out")
       breal[$who]+="$real "
       bcpu[$who]+="$(sed -n 's/.*encounters: real [0-9.]* s, CPU \([0-9.]*\) s.*/\1/p' <<<"$out") "
@@ -109,13 +111,13 @@ if [ -n "${BASE:-}" ]; then
       fi
     done
   done
-  echo "The 1 500-vessel case, delta store, $rounds alternating rounds, load average $(cut -d' ' -f1-3 /proc/loadavg) at the end:"
+  echo "The 1 500-vessel case, BASE on the delta store and this build on the $default store, $rounds alternating rounds, load average $(cut -d' ' -f1-3 /proc/loadavg) at the end:"
   for who in base this; do
     bin=$tc
     [ "$who" = base ] && bin=$base
     read -r tmin tmed < <(stat "${breal[$who]}")
     read -r _ cmed < <(stat "${bcpu[$who]}")
-    echo "$bin: real min $tmin s, median $tmed s; CPU median $cmed s; fastest run's --profile:"
+    echo "$bin ($(basename "${store[$who]}")): real min $tmin s, median $tmed s; CPU median $cmed s; fastest run's --profile:"
     echo "  ${best[$who]}"
   done
 fi

@@ -11,6 +11,11 @@
  *            decimal grid AIS sources and the generator sit on; checked bit for bit),
  *            q; otherwise the value's IEEE bits. Each dataset's attribute
  *            "chunk_modes" holds k per chunk (0: bits; t: always 0).
+ *   pack     the delta transform (and mmsi and heading as differences too), the integers then
+ *            bit-packed in pieces of 128 rows (io/codec_pack.h) inside zlib stored
+ *            blocks, so HDF5's deflate filter still reads them (format version 3).
+ *            Every column is coded; each dataset also has "chunk_bytes", the packed
+ *            bytes per chunk (0: the integers as they are).
  * Every transformed dataset is stored as unsigned integers of the column's width. */
 #ifndef TC_CODEC_H
 #define TC_CODEC_H
@@ -18,20 +23,25 @@
 #include <stddef.h>
 #include <stdint.h>
 
-typedef enum { TC_CODEC_NONE, TC_CODEC_DEFLATE, TC_CODEC_DELTA } tc_codec;
+typedef enum { TC_CODEC_NONE, TC_CODEC_DEFLATE, TC_CODEC_DELTA, TC_CODEC_PACK } tc_codec;
 
 /* The codec of new stores: the one the measurements in docs/format.md favour. */
-#define TC_CODEC_DEFAULT TC_CODEC_DELTA
+#define TC_CODEC_DEFAULT TC_CODEC_PACK
 
 #define TC_CODEC_A_MODES "chunk_modes" /* uint8 per chunk, on each transformed dataset */
 #define TC_CODEC_A_TRANSFORM "transform" /* a one-line description, for people */
+#define TC_CODEC_A_BYTES "chunk_bytes" /* uint64 per chunk, pack codec: packed bytes (0: not packed) */
 
 const char *tc_codec_name(tc_codec c);
 /* The codec called name, or -1. */
 int tc_codec_parse(const char *name);
 
-/* 1 when column c (io/store_schema.h tc_h5_col) is transformed under codec. */
+/* 1 when column c (io/store_schema.h tc_h5_col) is transformed under codec (under
+ * pack: every column, mmsi and heading as zigzagged differences too). */
 int tc_codec_transforms(tc_codec codec, int c);
+
+/* The store format version that codec is written in (1, 2 or 3). */
+int tc_codec_version(tc_codec codec);
 
 /* Encodes n values of column c in place (native type in, stored integers out) and
  * returns the chunk's mode. */

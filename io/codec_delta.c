@@ -8,7 +8,7 @@
 
 #include "io/store_schema.h"
 
-static const char *const names[] = {"none", "deflate", "delta"};
+static const char *const names[] = {"none", "deflate", "delta", "pack"};
 
 const char *tc_codec_name(tc_codec c) {
   return (unsigned)c < sizeof names / sizeof names[0] ? names[c] : "unknown";
@@ -21,7 +21,11 @@ int tc_codec_parse(const char *name) {
   return -1;
 }
 
+int tc_codec_version(tc_codec codec) { return codec == TC_CODEC_PACK ? 3 : codec == TC_CODEC_DELTA ? 2 : 1; }
+
 int tc_codec_transforms(tc_codec codec, int c) {
+  if (codec == TC_CODEC_PACK)
+    return c >= 0 && c < TC_H5_NCOLS;
   return codec == TC_CODEC_DELTA &&
          (c == TC_H5_T || c == TC_H5_LAT || c == TC_H5_LON || c == TC_H5_SOG || c == TC_H5_COG);
 }
@@ -79,6 +83,23 @@ static uint32_t undelta32(uint32_t *v, size_t n, uint32_t acc) {
   unzigzag32(v, n);
   for (size_t i = 0; i < n; i++)
     v[i] = acc += v[i];
+  return acc;
+}
+
+static void delta16(uint16_t *v, size_t n) {
+  uint16_t prev = 0;
+  for (size_t i = 0; i < n; i++) {
+    uint16_t x = v[i], d = (uint16_t)(x - prev);
+    v[i] = (uint16_t)((uint16_t)(d << 1) ^ (uint16_t)(0 - (d >> 15)));
+    prev = x;
+  }
+}
+
+static uint16_t undelta16(uint16_t *v, size_t n, uint16_t acc) {
+  for (size_t i = 0; i < n; i++) {
+    uint16_t z = v[i];
+    v[i] = acc = (uint16_t)(acc + ((z >> 1) ^ (uint16_t)(0 - (z & 1))));
+  }
   return acc;
 }
 
@@ -151,6 +172,10 @@ uint8_t tc_codec_encode(int c, void *col, size_t n) {
     delta32(col, n);
   } else if (c == TC_H5_T) {
     delta64(col, n);
+  } else if (c == TC_H5_MMSI) { /* pack only: one MMSI per vessel, so the differences are 0 */
+    delta32(col, n);
+  } else if (c == TC_H5_HEADING) { /* pack only: a course held gives small differences */
+    delta16(col, n);
   }
   return mode;
 }
@@ -185,6 +210,18 @@ int tc_codec_decode_more(int c, uint8_t mode, void *col, size_t n, uint64_t *acc
     if (mode != 0)
       return -1;
     *acc = undelta64(col, n, *acc);
+    return 0;
+  }
+  if (c == TC_H5_MMSI) {
+    if (mode != 0)
+      return -1;
+    *acc = undelta32(col, n, (uint32_t)*acc);
+    return 0;
+  }
+  if (c == TC_H5_HEADING) {
+    if (mode != 0)
+      return -1;
+    *acc = undelta16(col, n, (uint16_t)*acc);
     return 0;
   }
   return -1;

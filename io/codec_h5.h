@@ -19,6 +19,11 @@ hid_t tc_codec_stored_type(int c);
 tc_status tc_codec_modes(hid_t d, int c, uint64_t rows, uint64_t chunk, uint8_t **modes, const char *path,
                          int64_t t0, tc_err *err);
 
+/* The pack codec's packed length of each chunk of dataset d (attribute chunk_bytes),
+ * each within its chunk's rows. *bytes: malloc'd (free()). TC_ERR_FORMAT when not. */
+tc_status tc_codec_chunk_bytes(hid_t d, int c, uint64_t rows, uint64_t chunk, uint64_t **bytes, const char *path,
+                               int64_t t0, tc_err *err);
+
 /* The chunks of one column last decoded through HDF5: reads of a few rows at a time
  * (one vessel's, small slices) then decode each chunk once, not once per read. */
 typedef struct {
@@ -32,8 +37,9 @@ typedef struct {
 tc_codec_cache *tc_store_codec_cache(tc_store *s, int c);
 
 /* Rows [start, start + n) of transformed dataset d (column c, `rows` rows of bucket
- * t0) decoded into buf (the column's native type), through cache (not NULL). */
-tc_status tc_codec_read_rows(hid_t d, int c, uint64_t rows, uint64_t start, uint64_t n, void *buf,
+ * t0, the store's codec) decoded into buf (the column's native type), through cache
+ * (not NULL). */
+tc_status tc_codec_read_rows(hid_t d, int c, int codec, uint64_t rows, uint64_t start, uint64_t n, void *buf,
                              tc_codec_cache *cache, const char *path, int64_t t0, tc_err *err);
 
 #endif

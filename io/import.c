@@ -190,7 +190,7 @@ static tc_status choose_codec(tc_import *im, const tc_import_opts *o, int level,
   im->level = im->codec == TC_CODEC_NONE ? 0 : o->deflate_level >= 0 ? o->deflate_level : level;
   if (im->codec == TC_CODEC_NONE && o->deflate_level > 0)
     return tc_fail(err, TC_ERR_ARG, "%s: --codec none stores without compression; --deflate %d needs "
-                   "--codec deflate or delta", im->path, o->deflate_level);
+                   "--codec deflate, delta or pack", im->path, o->deflate_level);
   if (im->codec != TC_CODEC_NONE && im->level == 0)
     return tc_fail(err, TC_ERR_ARG, "%s: --codec %s compresses; --deflate 0 needs --codec none", im->path,
                    tc_codec_name(im->codec));
@@ -616,7 +616,8 @@ tc_status tc_import_commit(tc_import *im, tc_import_result *res, tc_err *err) {
   if ((st = merge_vessels(im, &ves, &nves, &res->statics_kept, err)) != TC_OK)
     goto cleanup;
   tc_store_writer_opts wo = {.bucket_s = im->bucket_s, .deflate_level = im->level,
-                             .delta = im->codec == TC_CODEC_DELTA};
+                             .delta = im->codec == TC_CODEC_DELTA,
+                             .pack = im->codec == TC_CODEC_PACK};
   if ((st = tc_store_writer_create(im->tmp, im->path, &wo, &w, err)) != TC_OK)
     goto cleanup;
   if ((st = write_store(im, w, res, err)) != TC_OK)

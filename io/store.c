@@ -109,10 +109,10 @@ static tc_status read_root_attrs(tc_store *s, tc_err *err) {
     return tc_fail(err, TC_ERR_FORMAT, "%s: root attribute '%s' missing or invalid", s->path, bad);
   int codec = tc_codec_parse(s->codec);
   /* a codec this trajcorr does not know would be read as numbers that are not the stored ones */
-  if (codec < 0 || (codec == TC_CODEC_DELTA) != (version >= 2)) {
+  if (codec < 0 || tc_codec_version(codec) != version) {
     char shown[TC_PRINTABLE_CAP(sizeof s->codec)];
     return tc_fail(err, TC_ERR_VERSION, "%s: codec \"%s\" in a version %d store is not one this trajcorr "
-                   "reads (none, deflate: version 1; delta: version 2)", s->path,
+                   "reads (none, deflate: version 1; delta: version 2; pack: version 3)", s->path,
                    tc_printable(shown, sizeof shown, s->codec, strnlen(s->codec, sizeof s->codec), 0),
                    (int)version);
   }
@@ -329,14 +329,17 @@ static tc_status read_range(tc_store *s, size_t k, uint64_t start, uint64_t n, i
     if (!tc_h5_type_matches(d, coded ? tc_codec_stored_type(c) : mt))
       st = tc_fail(err, TC_ERR_FORMAT, "%s: bucket %" PRId64 ": dataset '%s': its datatype is not %s "
                    "little-endian as docs/format.md says", s->path, s->buckets[k].t0, cn,
-                   coded ? (tc_h5_kind_size(tc_h5_col_kind(c)) == 8 ? "uint64" : "uint32")
+                   coded ? (tc_h5_kind_size(tc_h5_col_kind(c)) == 8   ? "uint64"
+                            : tc_h5_kind_size(tc_h5_col_kind(c)) == 4 ? "uint32"
+                                                                      : "uint16")
                          : tc_h5_kind_name(tc_h5_col_kind(c)));
     else if (tc_h5_dset_len(d) != (int64_t)rows)
       st = tc_fail(err, TC_ERR_FORMAT, "%s: bucket %" PRId64 ": dataset '%s' has %" PRId64
                    " rows, the bucket table says %" PRIu64, s->path, s->buckets[k].t0, cn,
                    tc_h5_dset_len(d), rows);
     else if (coded)
-      st = tc_codec_read_rows(d, c, rows, start, n, buf, &s->ccache[c], s->path, s->buckets[k].t0, err);
+      st = tc_codec_read_rows(d, c, s->info.codec, rows, start, n, buf, &s->ccache[c], s->path,
+                              s->buckets[k].t0, err);
     else if (whole ? H5Dread(d, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0
                    : tc_h5_dset_read(d, mt, start, n, buf) < 0)
       st = tc_h5_fail(err, s->path, "bucket %" PRId64 ": cannot read dataset '%s'", s->buckets[k].t0, cn);

@@ -12,7 +12,7 @@
 #include "io/columns.h"
 #include "io/vessel.h"
 
-#define TC_STORE_FORMAT_VERSION 2 /* written by the delta codec; deflate and none stores are version 1 */
+#define TC_STORE_FORMAT_VERSION 3 /* the newest: pack stores; delta stores are version 2, deflate and none 1 */
 #define TC_STORE_FORMAT_VERSION_MIN 1
 
 typedef struct tc_store tc_store;

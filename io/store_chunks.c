@@ -17,6 +17,7 @@
 
 #include "io/codec.h"
 #include "io/codec_h5.h"
+#include "io/codec_pack.h"
 #include "io/store_schema.h"
 #include "io/unshuffle.h"
 
@@ -35,6 +36,8 @@ typedef struct {
   size_t c0, c1;       /* the chunks the rows asked for lie in */
   int coded;           /* the delta codec's transform: decoded after inflating */
   uint8_t *modes;      /* its mode per chunk (fast columns only) */
+  int packed;          /* the pack codec's chunks (io/codec_pack.h) */
+  uint64_t *pbytes;    /* their packed bytes per chunk */
 } col_plan;
 
 /* One stored chunk and where its rows go. */
@@ -49,12 +52,15 @@ typedef struct {
   int all_sums;        /* verify the Fletcher-32 of compressed chunks too */
   int coded;           /* undo the delta codec's transform (mode) after inflating */
   uint8_t mode;
+  int packed;          /* a pack codec chunk; pbytes: its packed bytes (0: the values as they are) */
+  uint64_t pbytes;
   double lim;          /* lat/lon: the rows must lie in [-lim, lim] (0: no such rule) */
 } chunk_job;
 
 /* Recognises our layout: 1-D chunked, filters exactly shuffle then deflate, or none,
- * either followed by fletcher32 (stores written before checksums have none). */
-static int plain_layout(hid_t d, hsize_t *chunk, int *filtered, int *checksum) {
+ * either followed by fletcher32 (stores written before checksums have none); with
+ * packed, exactly deflate then fletcher32 (the pack codec's). */
+static int plain_layout(hid_t d, int packed, hsize_t *chunk, int *filtered, int *checksum) {
   hid_t p = H5Dget_create_plist(d);
   if (p < 0)
     return 0;
@@ -69,7 +75,9 @@ static int plain_layout(hid_t d, hsize_t *chunk, int *filtered, int *checksum) {
   *checksum = nf > 0 && id[nf - 1 < 3 ? nf - 1 : 0] == H5Z_FILTER_FLETCHER32;
   int rest = nf - *checksum; /* filters before the checksum */
   *filtered = rest == 2;
-  if (rest == 2)
+  if (packed)
+    ok = ok && rest == 1 && *checksum && id[0] == H5Z_FILTER_DEFLATE;
+  else if (rest == 2)
     ok = ok && id[0] == H5Z_FILTER_SHUFFLE && id[1] == H5Z_FILTER_DEFLATE;
   else if (rest != 0)
     ok = 0;
@@ -111,6 +119,7 @@ static int raw_fd(hid_t file) {
  * transform undone and its coordinates checked while it is in L1, one pass over the
  * column instead of one per step. */
 #define PIECE_ROWS 512
+_Static_assert(PIECE_ROWS == TC_PACK_BLOCK, "a pack codec stored block is decoded as one piece");
 
 /* zlib-format inflate of exactly out_len bytes: libdeflate when the build found it
  * (same bytes out, several times faster, faster Adler-32 too), else zlib. */
@@ -212,10 +221,49 @@ static int decode_one(chunk_job *j, int fd, inflater *z, unsigned char *tmp, int
   return outside ? JOB_RANGE : JOB_OK;
 }
 
+/* Reads (fd >= 0: into tmp) and decodes a pack codec chunk: each stored block's pieces
+ * (PIECE_ROWS = TC_PACK_BLOCK rows) straight into their rows, their transform undone and
+ * coordinates checked while in L1; the zlib stream's Adler-32 verified over the pieces
+ * (and the zeros after them, computed), so nothing of the chunk is inflated. */
+static int decode_packed(chunk_job *j, int fd, unsigned char *tmp, int *decoded) {
+  const unsigned char *z = j->src;
+  if (j->mask != 0 || !j->checksum || j->zlen < 4)
+    return JOB_CORRUPT;
+  if (fd >= 0) {
+    if ((j->err_no = read_at(fd, tmp, j->zlen, j->addr)) != 0)
+      return JOB_IO;
+    z = tmp;
+  }
+  if (j->all_sums && !tc_h5_fletcher32_matches(tc_h5_fletcher32_of(z, j->zlen - 4), z + j->zlen - 4))
+    return JOB_BADSUM;
+  tc_pack_reader r;
+  if (tc_pack_begin(&r, z, j->zlen - 4) != 0)
+    return JOB_CORRUPT;
+  uint64_t acc = 0, outside = 0;
+  for (size_t a = 0; a < j->n; a += PIECE_ROWS) {
+    size_t m = j->n - a < PIECE_ROWS ? j->n - a : PIECE_ROWS, len;
+    unsigned char *d = j->dst + a * j->es;
+    const unsigned char *p;
+    if (tc_pack_next(&r, &p, &len) != 0)
+      return JOB_CORRUPT;
+    if (j->pbytes ? tc_pack_decode(p, len, m, j->es, d) != 0 : len != m * j->es)
+      return JOB_CORRUPT;
+    if (!j->pbytes)
+      memcpy(d, p, len);
+    tc_codec_decode_more(j->c, j->mode, d, m, &acc); /* modes checked when planned */
+    if (j->lim > 0)
+      outside |= tc_store_outside((const double *)(const void *)d, m, j->lim);
+  }
+  if (r.bytes != (j->pbytes ? j->pbytes : j->n * j->es) || tc_pack_end(&r, j->chunk * j->es) != 0)
+    return JOB_CORRUPT;
+  *decoded = 1;
+  return outside ? JOB_RANGE : JOB_OK;
+}
+
 /* Decodes a chunk, then checks its coordinates while they are in cache (the range
  * rule of tc_store_check_rows, which then skips them). */
 static int decode_checked(chunk_job *j, int fd, inflater *z, unsigned char *tmp) {
-  int decoded = 0, r = decode_one(j, fd, z, tmp, &decoded);
+  int decoded = 0, r = j->packed ? decode_packed(j, fd, tmp, &decoded) : decode_one(j, fd, z, tmp, &decoded);
   if (decoded)
     return r;
   if (r == JOB_OK && j->coded)
@@ -298,11 +346,15 @@ static tc_status plan_column(tc_store *s, hid_t g, int64_t t0, uint64_t rows, ui
   if (!tc_h5_type_matches(p->d, mt))
     return tc_fail(err, TC_ERR_FORMAT, "%s: bucket %" PRId64 ": dataset '%s': its datatype is not %s "
                    "little-endian as docs/format.md says", tc_store_path(s), t0, cn,
-                   p->coded ? (p->es == 8 ? "uint64" : "uint32") : tc_h5_kind_name(tc_h5_col_kind(c)));
-  if (plain_layout(p->d, &chunk, &p->filtered, &p->checksum) && native_type(p->d, mt) && chunk <= SIZE_MAX / 16 &&
-      row0 % chunk == 0 && (row0 + n == rows || n % chunk == 0)) {
+                   p->coded ? (p->es == 8 ? "uint64" : p->es == 4 ? "uint32" : "uint16")
+                            : tc_h5_kind_name(tc_h5_col_kind(c)));
+  p->packed = tc_store_get_info(s)->codec == TC_CODEC_PACK;
+  if (plain_layout(p->d, p->packed, &chunk, &p->filtered, &p->checksum) && native_type(p->d, mt) &&
+      chunk <= SIZE_MAX / 16 && row0 % chunk == 0 && (row0 + n == rows || n % chunk == 0)) {
     if (p->coded)
       TC_TRY(tc_codec_modes(p->d, c, rows, chunk, &p->modes, tc_store_path(s), t0, err));
+    if (p->packed)
+      TC_TRY(tc_codec_chunk_bytes(p->d, c, rows, chunk, &p->pbytes, tc_store_path(s), t0, err));
     p->fast = 1;
     p->chunk = (size_t)chunk;
     p->c0 = (size_t)(row0 / chunk);
@@ -335,14 +387,18 @@ static int place_chunks(const col_plan *p, uint64_t rows, uint64_t row0, size_t 
     j->all_sums = all_sums;
     j->coded = p->coded;
     j->mode = p->coded ? p->modes[i] : 0;
+    j->packed = p->packed;
+    j->pbytes = p->packed ? p->pbytes[i] : 0;
     j->lim = p->c == TC_H5_LAT ? 90.0 : p->c == TC_H5_LON ? 180.0 : 0.0;
     j->dst = dst + j->first * p->es;
     size_t room = (i + 1 == p->c1 ? cap - j->first : j->n) * p->es;
     /* an uncompressed chunk read by pread needs no source buffer (decode_one) */
-    j->in_dst = j->zlen <= room || (fd >= 0 && chunk_plain(j));
+    /* a packed chunk is read into the thread's scratch, decoded from there into its rows */
+    j->in_dst = p->packed ? fd >= 0 : j->zlen <= room || (fd >= 0 && chunk_plain(j));
     /* deflate never grows data by more than a few bytes per 16 KiB block: a longer
      * chunk is a damaged chunk index, not a reason to allocate its length */
-    if (j->zlen > p->chunk * p->es + p->chunk * p->es / 64 + 1024)
+    if (j->zlen > (p->packed ? tc_pack_chunk_bound(p->chunk, p->es, p->chunk * p->es) + 4
+                             : p->chunk * p->es + p->chunk * p->es / 64 + 1024))
       return -1;
     if (!j->in_dst) {
       j->spill_off = *spill;
@@ -381,7 +437,8 @@ static tc_status job_failure(tc_store *s, size_t k, int64_t t0, uint64_t row0, c
                    tc_h5_col_name(j->c), row);
   return tc_fail(err, TC_ERR_FORMAT, "%s: bucket %" PRId64 ": dataset '%s': the chunk at row %" PRIu64
                  " is corrupt (it does not inflate to its length, or fails its zlib Adler-32 checksum, "
-                 "or its filter mask is not what the store writes)", tc_store_path(s), t0, tc_h5_col_name(j->c), row);
+                 "or its packed pieces or filter mask are not what the store writes)", tc_store_path(s), t0,
+                 tc_h5_col_name(j->c), row);
 }
 
 tc_status tc_store_read_bucket_cols(tc_store *s, size_t k, tc_columns *out, unsigned cols,
@@ -451,8 +508,9 @@ tc_status tc_store_read_bucket_slice(tc_store *s, size_t k, uint64_t row0, uint6
     if (st != TC_OK || !p->fast)
       continue;
     njobs += p->c1 - p->c0;
-    if ((p->filtered || p->checksum) && p->chunk * p->es + 4 > tmp_bytes)
-      tmp_bytes = p->chunk * p->es + 4;
+    size_t need = p->packed ? tc_pack_chunk_bound(p->chunk, p->es, p->chunk * p->es) + 4 : p->chunk * p->es + 4;
+    if ((p->filtered || p->checksum) && need > tmp_bytes)
+      tmp_bytes = need;
     /* room for a whole last chunk when that wastes little: HDF5 reads whole chunks */
     size_t whole = (p->c1 - p->c0) * p->chunk;
     if (fd < 0 && whole > cap && whole - (size_t)n <= (size_t)n / 8)
@@ -471,7 +529,8 @@ tc_status tc_store_read_bucket_slice(tc_store *s, size_t k, uint64_t row0, uint6
     col_plan *p = &plan[q];
     unsigned char *dst = tc_h5_col_ptr(out, p->c);
     if (!p->fast && p->coded) {
-      if ((st = tc_codec_read_rows(p->d, p->c, rows, row0, n, dst, tc_store_codec_cache(s, p->c),
+      if ((st = tc_codec_read_rows(p->d, p->c, tc_store_get_info(s)->codec, rows, row0, n, dst,
+                                   tc_store_codec_cache(s, p->c),
                                    tc_store_path(s), t0, err)) != TC_OK)
         goto cleanup;
     } else if (!p->fast) {
@@ -527,6 +586,7 @@ cleanup:
   for (int q = 0; q < np; q++) {
     H5Dclose(plan[q].d);
     free(plan[q].modes);
+    free(plan[q].pbytes);
   }
   H5Gclose(g);
   free(jobs);

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "io/codec.h"
+#include "io/codec_pack.h"
 #include "io/deflate_planes.h"
 #include "io/store_schema.h"
 
@@ -74,18 +75,24 @@ struct tc_store_writer {
   size_t ix_n, ix_cap;
   /* the delta codec's mode of each chunk of the bucket, per column */
   uint8_t *modes[TC_H5_NCOLS];
+  uint64_t *pbytes[TC_H5_NCOLS]; /* the pack codec's packed bytes of each chunk */
   size_t nmodes, cap_modes;
 };
 
+static hid_t pack_dset_create(hid_t g, const char *name, hid_t type, size_t chunk);
+
 static tc_codec codec_of(const tc_store_writer_opts *o) {
-  return o->delta ? TC_CODEC_DELTA : o->deflate_level > 0 ? TC_CODEC_DEFLATE : TC_CODEC_NONE;
+  return o->pack ? TC_CODEC_PACK
+         : o->delta ? TC_CODEC_DELTA
+         : o->deflate_level > 0 ? TC_CODEC_DEFLATE
+                                : TC_CODEC_NONE;
 }
 
 /* The file type of column c: transformed columns hold unsigned integers of its width. */
 static hid_t col_file_type(const tc_store_writer *w, int c) {
   size_t es = tc_h5_kind_size(tc_h5_col_kind(c));
   if (tc_codec_transforms(codec_of(&w->o), c))
-    return es == 8 ? H5T_STD_U64LE : H5T_STD_U32LE;
+    return es == 8 ? H5T_STD_U64LE : es == 4 ? H5T_STD_U32LE : H5T_STD_U16LE;
   return tc_h5_file_type(tc_h5_col_kind(c));
 }
 
@@ -178,9 +185,11 @@ tc_status tc_store_writer_create(const char *file_path, const char *store_path,
                                  const tc_store_writer_opts *o, tc_store_writer **out, tc_err *err) {
   *out = NULL;
   tc_h5_quiet();
-  if (o->bucket_s <= 0 || o->deflate_level < 0 || o->deflate_level > 9 || (o->delta && o->deflate_level == 0))
+  if (o->bucket_s <= 0 || o->deflate_level < 0 || o->deflate_level > 9 ||
+      ((o->delta || o->pack) && o->deflate_level == 0))
     return tc_fail(err, TC_ERR_ARG, "%s: bad store options (bucket %" PRId64 " s, deflate %d%s)",
-                   store_path, o->bucket_s, o->deflate_level, o->delta ? ", codec delta" : "");
+                   store_path, o->bucket_s, o->deflate_level,
+                   o->pack ? ", codec pack" : o->delta ? ", codec delta" : "");
   tc_store_writer *w = calloc(1, sizeof *w);
   if (!w)
     return tc_fail(err, TC_ERR_NOMEM, "%s: no memory", store_path);
@@ -294,8 +303,9 @@ tc_status tc_store_writer_begin_bucket(tc_store_writer *w, int64_t t0, uint64_t 
     return tc_h5_fail(err, w->store, "cannot create group '/%s/%s'", TC_H5_G_BUCKETS, name);
   w->open = 1;
   for (int c = 0; c < TC_H5_NCOLS; c++) {
-    w->d[c] = tc_h5_dset_create(w->g, tc_h5_col_name(c), col_file_type(w, c), 0,
-                                w->chunk, w->o.deflate_level, 1);
+    w->d[c] = w->o.pack ? pack_dset_create(w->g, tc_h5_col_name(c), col_file_type(w, c), w->chunk)
+                        : tc_h5_dset_create(w->g, tc_h5_col_name(c), col_file_type(w, c), 0,
+                                            w->chunk, w->o.deflate_level, 1);
     if (w->d[c] < 0)
       return tc_h5_fail(err, w->store, "cannot create dataset '/%s/%s/%s'", TC_H5_G_BUCKETS, name,
                         tc_h5_col_name(c));
@@ -307,6 +317,22 @@ tc_status tc_store_writer_begin_bucket(tc_store_writer *w, int64_t t0, uint64_t 
   return TC_OK;
 }
 
+/* A bucket column of the pack codec: chunked, deflate (its chunks are zlib streams
+ * of stored blocks, io/codec_pack.h) and fletcher32, no shuffle (the packed bytes
+ * are read back in order). */
+static hid_t pack_dset_create(hid_t g, const char *name, hid_t type, size_t chunk) {
+  hsize_t dims = 0, maxdims = H5S_UNLIMITED, cdims = chunk;
+  hid_t sp = H5Screate_simple(1, &dims, &maxdims), dcpl = H5Pcreate(H5P_DATASET_CREATE), d = -1;
+  if (sp >= 0 && dcpl >= 0 && H5Pset_chunk(dcpl, 1, &cdims) >= 0 && H5Pset_deflate(dcpl, 1) >= 0 &&
+      H5Pset_fletcher32(dcpl) >= 0 && H5Pset_fill_time(dcpl, H5D_FILL_TIME_NEVER) >= 0)
+    d = H5Dcreate2(g, name, type, sp, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+  if (dcpl >= 0)
+    H5Pclose(dcpl);
+  if (sp >= 0)
+    H5Sclose(sp);
+  return d;
+}
+
 /* Scratch for compressing one chunk of every column. */
 static tc_status scratch_reserve(tc_store_writer *w, tc_err *err) {
   if (w->o.deflate_level == 0 || w->scratch_rows >= w->chunk)
@@ -315,7 +341,9 @@ static tc_status scratch_reserve(tc_store_writer *w, tc_err *err) {
     size_t bytes = w->chunk * tc_h5_kind_size(tc_h5_col_kind(c));
     free(w->shuf[c]);
     free(w->zbuf[c]);
-    w->zcap[c] = tc_deflate_planes_bound(bytes, tc_h5_kind_size(tc_h5_col_kind(c))) + 4;
+    size_t es = tc_h5_kind_size(tc_h5_col_kind(c)), zb = tc_deflate_planes_bound(bytes, es),
+           pb = tc_pack_chunk_bound(w->chunk, es, bytes);
+    w->zcap[c] = (zb > pb ? zb : pb) + 4;
     w->shuf[c] = malloc(bytes);
     w->zbuf[c] = malloc(w->zcap[c]);
     if (!w->shuf[c] || !w->zbuf[c]) {
@@ -336,12 +364,18 @@ static int compress_chunk(tc_store_writer *w, int c) {
   unsigned char *src = tc_h5_col_ptr(&w->buf, c), *dst = w->shuf[c];
   if (tc_codec_transforms(codec_of(&w->o), c)) /* in place: the buffer is emptied after */
     w->modes[c][w->nmodes] = tc_codec_encode(c, src, n);
-  memset(src + n * es, 0, (rows - n) * es);
+  if (w->o.pack) {
+    w->zlen[c] = tc_pack_chunk(src, n, es, rows * es, w->zbuf[c], w->zcap[c] - 4, &w->pbytes[c][w->nmodes]);
+    if (!w->zlen[c])
+      return -1;
+  } else {
+    memset(src + n * es, 0, (rows - n) * es);
   for (size_t b = 0; b < es; b++)
     for (size_t i = 0; i < rows; i++)
       dst[b * rows + i] = src[i * es + b];
   if (tc_deflate_planes(dst, rows, es, w->o.deflate_level, w->zbuf[c], w->zcap[c] - 4, &w->zlen[c]) != 0)
     return -1;
+  }
   uint32_t sum = tc_h5_fletcher32_of(w->zbuf[c], w->zlen[c]);
   unsigned char *tail = w->zbuf[c] + w->zlen[c];
   for (int i = 0; i < 4; i++)
@@ -360,9 +394,12 @@ static tc_status flush(tc_store_writer *w, tc_err *err) {
     size_t nc = w->cap_modes ? 2 * w->cap_modes : 16;
     for (int c = 0; c < TC_H5_NCOLS; c++) {
       uint8_t *m = realloc(w->modes[c], nc);
-      if (!m)
+      if (m)
+        w->modes[c] = m;
+      uint64_t *b = m ? realloc(w->pbytes[c], nc * sizeof *b) : NULL;
+      if (!b)
         return tc_fail(err, TC_ERR_NOMEM, "%s: no memory for chunk modes", w->store);
-      w->modes[c] = m;
+      w->pbytes[c] = b;
     }
     w->cap_modes = nc;
   }
@@ -456,19 +493,30 @@ static int put_attrs(hid_t loc, const tc_store_bucket_meta *m) {
 
 /* The delta codec's attributes of a transformed dataset: its chunks' modes and, for
  * people reading the file, what was done to it. */
-static int put_modes(hid_t d, int c, const uint8_t *modes, size_t n) {
+static int put_array_attr(hid_t d, const char *name, hid_t ft, hid_t mt, const void *v, size_t n) {
   hsize_t dims = n;
   hid_t sp = H5Screate_simple(1, &dims, NULL), a = -1;
-  int ok = sp >= 0 && (a = H5Acreate2(d, TC_CODEC_A_MODES, H5T_STD_U8LE, sp, H5P_DEFAULT, H5P_DEFAULT)) >= 0 &&
-           H5Awrite(a, H5T_NATIVE_UINT8, modes) >= 0;
+  int ok = sp >= 0 && (a = H5Acreate2(d, name, ft, sp, H5P_DEFAULT, H5P_DEFAULT)) >= 0 && H5Awrite(a, mt, v) >= 0;
   if (a >= 0)
     ok = H5Aclose(a) >= 0 && ok;
   if (sp >= 0)
     H5Sclose(sp);
-  const char *what = c == TC_H5_T ? "per chunk: zigzag(t[i] - t[i-1]), t[-1] = 0"
-                                  : "per chunk: zigzag(v[i] - v[i-1]), v[-1] = 0, v = round(x * 10^k) "
-                                    "when chunk_modes = k > 0, else the IEEE bits of x";
-  return ok && tc_h5_attr_put_str(d, TC_CODEC_A_TRANSFORM, what) == 0 ? 0 : -1;
+  return ok ? 0 : -1;
+}
+
+static int put_modes(hid_t d, int c, const uint8_t *modes, const uint64_t *pbytes, size_t n) {
+  int ok = put_array_attr(d, TC_CODEC_A_MODES, H5T_STD_U8LE, H5T_NATIVE_UINT8, modes, n) == 0 &&
+           (!pbytes || put_array_attr(d, TC_CODEC_A_BYTES, H5T_STD_U64LE, H5T_NATIVE_UINT64, pbytes, n) == 0);
+  const char *what = c == TC_H5_T      ? "per chunk: zigzag(t[i] - t[i-1]), t[-1] = 0"
+                     : c == TC_H5_MMSI ? "per chunk: zigzag(mmsi[i] - mmsi[i-1]), mmsi[-1] = 0"
+                     : c == TC_H5_HEADING
+                         ? "per chunk: zigzag(heading[i] - heading[i-1]), heading[-1] = 0, 16 bits"
+                         : "per chunk: zigzag(v[i] - v[i-1]), v[-1] = 0, v = round(x * 10^k) "
+                           "when chunk_modes = k > 0, else the IEEE bits of x";
+  char full[256];
+  snprintf(full, sizeof full, "%s%s", what,
+           pbytes ? "; then bit-packed in pieces of 128 rows, chunk_bytes bytes a chunk (docs/format.md)" : "");
+  return ok && tc_h5_attr_put_str(d, TC_CODEC_A_TRANSFORM, full) == 0 ? 0 : -1;
 }
 
 tc_status tc_store_writer_end_bucket(tc_store_writer *w, tc_err *err) {
@@ -492,7 +540,8 @@ tc_status tc_store_writer_end_bucket(tc_store_writer *w, tc_err *err) {
   else if (put_attrs(w->g, &w->cur) != 0)
     st = tc_h5_fail(err, w->store, "bucket %" PRId64 ": cannot write its attributes", w->cur.t0);
   for (int c = 0; c < TC_H5_NCOLS && st == TC_OK; c++)
-    if (tc_codec_transforms(codec_of(&w->o), c) && put_modes(w->d[c], c, w->modes[c], w->nmodes) != 0)
+    if (tc_codec_transforms(codec_of(&w->o), c) &&
+        put_modes(w->d[c], c, w->modes[c], w->o.pack ? w->pbytes[c] : NULL, w->nmodes) != 0)
       st = tc_h5_fail(err, w->store, "bucket %" PRId64 ": cannot write the chunk modes of '%s'", w->cur.t0,
                       tc_h5_col_name(c));
   for (int c = 0; c < TC_H5_NCOLS && st == TC_OK; c++) {
@@ -509,7 +558,7 @@ tc_status tc_store_writer_end_bucket(tc_store_writer *w, tc_err *err) {
 
 static tc_status write_root(tc_store_writer *w, const tc_clean_counts *clean, tc_store_info *in,
                             tc_err *err) {
-  int32_t version = w->o.delta ? TC_STORE_FORMAT_VERSION : 1, level = w->o.deflate_level;
+  int32_t version = tc_codec_version(codec_of(&w->o)), level = w->o.deflate_level;
   uint64_t nb = w->nb, chunk = w->o.chunk_rows;
   hid_t f = w->file;
   int bad = tc_h5_attr_put_str(f, TC_H5_A_FORMAT, TC_H5_MAGIC) |
@@ -568,7 +617,7 @@ tc_status tc_store_writer_finish(tc_store_writer *w, const tc_clean_counts *clea
                                  tc_store_info *info, tc_err *err) {
   if (w->open || w->file < 0)
     return tc_fail(err, TC_ERR_INTERNAL, "%s: finish with a bucket open", w->store);
-  tc_store_info in = {.format_version = w->o.delta ? TC_STORE_FORMAT_VERSION : 1,
+  tc_store_info in = {.format_version = tc_codec_version(codec_of(&w->o)),
                       .bucket_s = w->o.bucket_s,
                       .rows = w->rows,
                       .vessels = w->vessels.n,
@@ -620,7 +669,7 @@ void tc_store_writer_free(tc_store_writer *w) {
   free(w->table);
   tc_columns_free(&w->buf);
   for (int c = 0; c < TC_H5_NCOLS; c++)
-    free(w->shuf[c]), free(w->zbuf[c]), free(w->modes[c]);
+    free(w->shuf[c]), free(w->zbuf[c]), free(w->modes[c]), free(w->pbytes[c]);
   free(w->ix_mmsi);
   free(w->ix_start);
   free(w->ix_count);

@@ -23,6 +23,7 @@ typedef struct {
   int deflate_level; /* 0: no filters; 1..9: shuffle + deflate at that level */
   size_t chunk_rows; /* 0: TC_STORE_CHUNK_ROWS */
   int delta;         /* the "delta" codec (io/codec.h) before shuffle + deflate (level >= 1) */
+  int pack;          /* the "pack" codec (io/codec.h; level >= 1, for the index and tables) */
 } tc_store_writer_opts;
 
 /* Creates (truncates) file_path. store_path names the store in messages. */

@@ -2,7 +2,7 @@
 """Random byte flips in track stores: does `trajcorr encounters` ever crash or print a
 wrong list with exit 0?
 
-Makes a store in each codec (delta, deflate, and none: --deflate 0) from a small generated day,
+Makes a store in each codec (pack, delta, deflate, and none: --deflate 0) from a small generated day,
 then for each: N flips in metadata (every byte of the file that is not chunk data,
 found with h5py's get_chunk_info) and N in chunk data, one flipped byte per copy of the
 store (XOR with a random non-zero byte). Each damaged copy is run through
@@ -140,7 +140,7 @@ def main():
         sys.exit("byteflip.py: generate failed: " + r.stderr)
     rng = random.Random(args.seed)
     counts, defects, examples = {}, [], {}
-    for codec, level in (("delta", "1"), ("deflate", "1"), ("none", "0")):
+    for codec, level in (("pack", "1"), ("delta", "1"), ("deflate", "1"), ("none", "0")):
         store = os.path.join(work, "store-%s.h5" % codec)
         if os.path.exists(store):
             os.remove(store)

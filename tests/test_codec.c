@@ -9,8 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "io/codec.h"
+#include "io/codec_pack.h"
 #include "io/sha256.h"
 #include "io/store.h"
 #include "io/store_chunks.h"
@@ -18,8 +20,9 @@
 #include "io/unshuffle.h"
 #include "support/store_fixtures.h"
 
-static const char *const codec_args[] = {"--codec none --deflate 0", "--codec deflate", "--codec delta"};
-#define NCODECS 3
+static const char *const codec_args[] = {"--codec none --deflate 0", "--codec deflate", "--codec delta",
+                                         "--codec pack"};
+#define NCODECS 4
 
 /* SHA-256 (hex) over every column of every bucket as the reader returns them, and the
  * store's codec, rows and file size. */
@@ -144,14 +147,20 @@ Test(codec, decode_in_pieces_matches_whole) {
     f[i] = (float)((i * 31u) % 1000u) / 10.0f;
     t[i] = (int64_t)1700000000 + (int64_t)(i * 37u % 5000u) - (i % 50 == 0 ? 100000 : 0);
   }
-  const int cols[] = {TC_H5_T, TC_H5_LAT, TC_H5_LON, TC_H5_SOG, TC_H5_COG};
+  static uint32_t mmsi[N];
+  static uint16_t heading[N];
+  for (size_t i = 0; i < N; i++)
+    mmsi[i] = 200000000u + (uint32_t)(i / 97) * 1234567u, heading[i] = i % 13 ? (uint16_t)(i * 7 % 360) : 511;
+  const int cols[] = {TC_H5_T, TC_H5_LAT, TC_H5_LON, TC_H5_SOG, TC_H5_COG, TC_H5_MMSI, TC_H5_HEADING};
   for (size_t c = 0; c < sizeof cols / sizeof *cols; c++) {
     int col = cols[c];
-    size_t es = col == TC_H5_SOG || col == TC_H5_COG ? 4 : 8;
-    const void *src = col == TC_H5_T ? (const void *)t : es == 4 ? (const void *)f : (const void *)x;
+    size_t es = col == TC_H5_HEADING ? 2 : col == TC_H5_SOG || col == TC_H5_COG || col == TC_H5_MMSI ? 4 : 8;
+    const void *src = col == TC_H5_T ? (const void *)t : col == TC_H5_MMSI ? (const void *)mmsi
+                      : col == TC_H5_HEADING ? (const void *)heading : es == 4 ? (const void *)f : (const void *)x;
     memcpy(whole, src, N * es);
     uint8_t mode = tc_codec_encode(col, whole, N);
-    cr_assert(col == TC_H5_T ? mode == 0 : mode != 0, "column %d: mode %u", col, mode);
+    int bits_only = col == TC_H5_T || col == TC_H5_MMSI || col == TC_H5_HEADING;
+    cr_assert(bits_only ? mode == 0 : mode != 0, "column %d: mode %u", col, mode);
     memcpy(piece, whole, N * es);
     cr_assert_eq(tc_codec_decode(col, mode, whole, N), 0);
     cr_assert(!memcmp(whole, src, N * es), "column %d does not decode to its values", col);
@@ -160,6 +169,86 @@ Test(codec, decode_in_pieces_matches_whole) {
       cr_assert_eq(tc_codec_decode_more(col, mode, piece + a * es, a + m < N ? m : N - a, &acc), 0);
     cr_assert(!memcmp(piece, whole, N * es), "column %d: decoding in pieces differs", col);
   }
+}
+
+/* The pack codec's chunks: every width, exceptions, the fallback to the values as they
+ * are, and short last pieces; each stream inflates (zlib) to the pieces and zeros up
+ * to the chunk's length, and the engine's walk over its stored blocks and the whole-
+ * payload decode give the values back; a flipped byte fails the Adler-32. */
+static uint64_t rnd(uint64_t *s) {
+  *s ^= *s << 13, *s ^= *s >> 7, *s ^= *s << 17;
+  return *s;
+}
+
+Test(codec, pack_chunks_round_trip) {
+  enum { MAXN = 3000, LOGICAL_ROWS = 3100 };
+  static unsigned char vals[MAXN * 8], got[MAXN * 8 + 8], z[LOGICAL_ROWS * 8 * 2 + 65536],
+      flat[LOGICAL_ROWS * 8 + 8];
+  const size_t ess[] = {2, 4, 8}, ns[] = {1, 7, 8, 9, 127, 128, 129, 511, 512, 513, 1500, MAXN};
+  uint64_t seed = 88172645463325292ull;
+  for (size_t a = 0; a < 3; a++)
+    for (size_t b = 0; b < sizeof ns / sizeof *ns; b++)
+      for (int pattern = 0; pattern < 5; pattern++) {
+        size_t es = ess[a], n = ns[b], logical = LOGICAL_ROWS * es;
+        unsigned top = (unsigned)(8 * es);
+        for (size_t i = 0; i < n; i++) {
+          uint64_t v = rnd(&seed);
+          unsigned w = pattern == 0 ? 0 : pattern == 1 ? 1 + (unsigned)(i % top) : pattern == 2 ? 9 : top;
+          v = w >= 64 ? v : v & (((uint64_t)1 << w) - 1);
+          if (pattern == 2 && i % 300 == 0) /* rare wide values: exceptions */
+            v = rnd(&seed);
+          if (pattern == 4) /* the full width every value: stored as they are */
+            v |= (uint64_t)1 << (top - 1);
+          memcpy(vals + i * es, &v, es); /* little-endian: the low es bytes */
+        }
+        uint64_t payload = 1;
+        size_t zlen = tc_pack_chunk(vals, n, es, logical, z, sizeof z, &payload);
+        cr_assert_gt(zlen, 0);
+        if (pattern == 4)
+          cr_assert_eq(payload, 0, "es %zu n %zu: full-width values are stored as they are", es, n);
+        if ((pattern == 0 || pattern == 2) && n >= 64)
+          cr_assert(payload > 0 && payload < n * es, "es %zu n %zu pattern %d: not packed", es, n, pattern);
+        uLongf flen = sizeof flat;
+        cr_assert_eq(uncompress(flat, &flen, z, (uLong)zlen), Z_OK, "es %zu n %zu pattern %d", es, n, pattern);
+        cr_assert_eq(flen, logical);
+        size_t used = payload ? (size_t)payload : n * es;
+        for (size_t i = used; i < logical; i++)
+          cr_assert_eq(flat[i], 0, "the chunk after its pieces is zeros");
+        if (payload) {
+          memset(got, 0xAB, sizeof got);
+          memset(flat + payload, 0, 8);
+          cr_assert_eq(tc_pack_decode(flat, (size_t)payload, n, es, got), 0);
+          cr_assert(!memcmp(got, vals, n * es), "es %zu n %zu pattern %d: whole decode differs", es, n, pattern);
+        } else {
+          cr_assert(!memcmp(flat, vals, n * es));
+        }
+        /* the engine's way: straight out of the stored blocks */
+        memset(got, 0xAB, sizeof got);
+        tc_pack_reader r;
+        size_t first = 0, first_len = 0;
+        cr_assert_eq(tc_pack_begin(&r, z, zlen), 0);
+        for (size_t i = 0; i < n; i += TC_PACK_BLOCK) {
+          size_t m = n - i < TC_PACK_BLOCK ? n - i : TC_PACK_BLOCK, len;
+          const unsigned char *p;
+          cr_assert_eq(tc_pack_next(&r, &p, &len), 0);
+          if (i == 0)
+            first = (size_t)(p - z), first_len = len;
+          if (payload)
+            cr_assert_eq(tc_pack_decode(p, len, m, es, got + i * es), 0);
+          else
+            memcpy(got + i * es, p, len);
+        }
+        cr_assert_eq(tc_pack_end(&r, logical), 0, "es %zu n %zu pattern %d: Adler-32", es, n, pattern);
+        cr_assert(!memcmp(got, vals, n * es), "es %zu n %zu pattern %d: piece decode differs", es, n, pattern);
+        z[first + first_len / 2] ^= 0x10; /* a byte of the first piece */
+        cr_assert_eq(tc_pack_begin(&r, z, zlen), 0);
+        for (size_t i = 0; i < n; i += TC_PACK_BLOCK) {
+          size_t len;
+          const unsigned char *p;
+          cr_assert_eq(tc_pack_next(&r, &p, &len), 0);
+        }
+        cr_assert_neq(tc_pack_end(&r, logical), 0, "es %zu n %zu: a flipped byte passes", es, n);
+      }
 }
 
 Test(codec, real_tracks_bit_identical) {
@@ -314,4 +403,35 @@ Test(codec, damaged_chunk_modes_named) {
   cr_assert_geq(H5Awrite(a, H5T_NATIVE_UINT8, m), 0);
   H5Sclose(sp), H5Aclose(a), H5Dclose(d), H5Gclose(b), H5Gclose(g), H5Fclose(f);
   named_error(path, "lat", "chunk_modes, --codec delta");
+}
+
+/* The pack codec's chunk_bytes: a length past the chunk's rows, and one within them
+ * that is not the pieces' (its checksums stay valid: written through HDF5). */
+Test(codec, damaged_chunk_bytes_named) {
+  char csv[1024], path[1024];
+  store_tmp_path("pbytes.csv", csv, sizeof csv);
+  cr_assert_eq(store_system("'%s' generate -q --vessels 50 --days 1 --seed 4 -o '%s'", TC_BINARY, csv), 0);
+  const uint64_t delta[] = {1000000000, 1};
+  for (int k = 0; k < 2; k++) {
+    store_tmp_path(k ? "pbytes1.h5" : "pbytes0.h5", path, sizeof path);
+    unlink(path);
+    cr_assert_eq(store_system("'%s' import -q --codec pack '%s' '%s'", TC_BINARY, path, csv), 0);
+    hid_t f = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
+    hid_t g = H5Gopen2(f, "buckets", H5P_DEFAULT);
+    char name[64];
+    cr_assert_gt(H5Lget_name_by_idx(g, ".", H5_INDEX_NAME, H5_ITER_INC, 0, name, sizeof name, H5P_DEFAULT), 0);
+    hid_t b = H5Gopen2(g, name, H5P_DEFAULT), d = H5Dopen2(b, "lon", H5P_DEFAULT);
+    hid_t a = H5Aopen(d, TC_CODEC_A_BYTES, H5P_DEFAULT);
+    cr_assert_geq(a, 0);
+    uint64_t m[64] = {0};
+    hid_t sp = H5Aget_space(a);
+    cr_assert_leq(H5Sget_simple_extent_npoints(sp), 64);
+    cr_assert_geq(H5Aread(a, H5T_NATIVE_UINT64, m), 0);
+    cr_assert_gt(m[0], 1, "the first lon chunk is packed");
+    m[0] -= delta[k] < m[0] ? delta[k] : 0;
+    m[0] += delta[k] >= m[0] ? delta[k] : 0;
+    cr_assert_geq(H5Awrite(a, H5T_NATIVE_UINT64, m), 0);
+    H5Sclose(sp), H5Aclose(a), H5Dclose(d), H5Gclose(b), H5Gclose(g), H5Fclose(f);
+    named_error(path, "lon", k ? "chunk_bytes off by one, --codec pack" : "chunk_bytes too long, --codec pack");
+  }
 }

@@ -169,9 +169,11 @@ cleanup:
 tc_status tc_bench_suite_io(tc_bench_ctx *c, tc_err *err) {
   size_t vessels = c->quick ? 300 : 3000;
   double days = c->quick ? 1 : 7;
-  TC_TRY(one_store(c, vessels, days, "delta", err));
-  if (!c->quick) /* the smoke run: the default codec and none */
+  TC_TRY(one_store(c, vessels, days, "pack", err));
+  if (!c->quick) { /* the smoke run: the default codec and none */
+    TC_TRY(one_store(c, vessels, days, "delta", err));
     TC_TRY(one_store(c, vessels, days, "deflate", err));
+  }
   TC_TRY(one_store(c, vessels, days, "none", err));
   return TC_OK;
 }

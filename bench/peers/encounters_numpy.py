@@ -210,29 +210,81 @@ def store_buckets(h, path):
     if fmt != "trajcorr-store":
         raise SystemExit(f"{path}: not a trajcorr store (root attribute format = {fmt!r})")
     ver = int(h.attrs.get("format_version", -1))
-    if ver not in (1, 2):
-        raise SystemExit(f"{path}: store format version {ver}; this peer reads versions 1 and 2")
+    if ver not in (1, 2, 3):
+        raise SystemExit(f"{path}: store format version {ver}; this peer reads versions 1 to 3")
     if "bucket_table" not in h:
         return []
     return [h[f"buckets/{int(t0)}"] for t0 in h["bucket_table/t0"][...]]
 
 
-KINDS = {"t": np.int64, "lat": np.float64, "lon": np.float64}
+KINDS = {"mmsi": np.uint32, "t": np.int64, "lat": np.float64, "lon": np.float64}
+UINT = {2: np.uint16, 4: np.uint32, 8: np.uint64}
+SIGNED = {2: np.int16, 4: np.int32, 8: np.int64}
+ONES = np.uint64(0xFFFFFFFFFFFFFFFF)
+
+
+def unpack(b, n, es):
+    """The pack codec's pieces (uint8 array b) back to a chunk's n stored integers
+    (docs/format.md, "Codecs"): the headers parsed in Python, the bits and the
+    exceptions of every piece gathered at once."""
+    bb = b.tobytes()
+    a_s, w_s, bit_s, ex_a, ex_at, ex_e = [], [], [], [], [], []
+    at = 0
+    for a in range(0, n, 128):
+        m = min(128, n - a)
+        w, e = bb[at], bb[at + 1] | bb[at + 2] << 8
+        a_s.append(a), w_s.append(w), bit_s.append((at + 3) * 8)
+        at += 3 + (m * w + 7) // 8
+        if e:
+            ex_a.append(a), ex_at.append(at), ex_e.append(e)
+        at += (2 + es) * e
+    if at != len(bb):
+        raise SystemExit("damaged pack chunk")
+    bp = np.concatenate([b, np.zeros(16, np.uint8)])
+    # the 8 bytes from every byte offset, as one little-endian uint64 each (a strided view)
+    words = np.ndarray(shape=(len(bp) - 8,), dtype="<u8", buffer=bp, strides=(1,))
+
+    def word(byte_pos, nbytes):  # little-endian integers of nbytes at byte_pos
+        v = words[byte_pos]
+        return v if nbytes == 8 else v & np.uint64((1 << 8 * nbytes) - 1)
+
+    m_s = np.minimum(128, n - np.array(a_s, np.int64))
+    piece = np.repeat(np.arange(len(m_s)), m_s)
+    w = np.array(w_s, np.int64)[piece]
+    pos = np.array(bit_s, np.int64)[piece] + (np.arange(n) - np.array(a_s, np.int64)[piece]) * w
+    off, sh = pos >> 3, (pos & 7).astype(np.uint64)
+    hi = bp[off + 8].astype(np.uint64) << (np.uint64(64) - np.maximum(sh, np.uint64(1)))
+    v = (word(off, 8) >> sh) | np.where(sh > 0, hi, np.uint64(0))
+    v &= np.where(w >= 64, ONES, (np.uint64(1) << np.minimum(w, 63).astype(np.uint64)) - np.uint64(1))
+    if ex_e:
+        e = np.array(ex_e, np.int64)
+        rep = np.repeat(np.arange(len(e)), e)
+        j = np.arange(int(e.sum())) - np.repeat(np.cumsum(e) - e, e)
+        first = np.array(ex_at, np.int64)[rep]
+        rows = np.array(ex_a, np.int64)[rep] + word(first + 2 * j, 2).astype(np.int64)
+        v[rows] = word(first + 2 * e[rep] + es * j, es)
+    return v.astype(UINT[es])
 
 
 def column(h, g, name):
     """Bucket column `name` as trajcorr reads it, in any codec (docs/format.md,
-    "Codecs": the delta codec stores per-chunk zigzag differences)."""
+    "Codecs": delta and pack store per-chunk zigzag differences, pack bit-packed)."""
     d = g[name]
     x = d[...]
-    codec = h.attrs.get("codec", b"")
-    if (codec.decode() if isinstance(codec, bytes) else str(codec)) != "delta" or name not in KINDS:
+    if "chunk_modes" not in d.attrs:
         return x
-    out = np.empty(len(x), KINDS[name])
+    codec = h.attrs.get("codec", b"")
     chunk = d.chunks[0]
+    if (codec.decode() if isinstance(codec, bytes) else str(codec)) == "pack":
+        for i, nbytes in enumerate(d.attrs["chunk_bytes"]):
+            if nbytes:
+                z = x[i * chunk:(i + 1) * chunk]
+                z[:] = unpack(z.view(np.uint8)[:nbytes].copy(), len(z), x.itemsize)
+    out = np.empty(len(x), KINDS[name])
+    signed = SIGNED[x.itemsize]
     for i, k in enumerate(d.attrs["chunk_modes"]):
         z = x[i * chunk:(i + 1) * chunk]
-        v = np.cumsum(((z >> 1) ^ -(z & 1)).view(np.int64), dtype=np.int64)
+        v = np.cumsum(((z >> 1) ^ -(z & 1)).view(signed), dtype=signed)
         if k:
             out[i * chunk:(i + 1) * chunk] = v.astype(np.float64) / np.float64(10 ** int(k))
         else:

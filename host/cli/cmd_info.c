@@ -8,6 +8,7 @@
 #include "host/cli/args.h"
 #include "host/cli/commands.h"
 #include "host/cli/specs.h"
+#include "io/codec.h"
 #include "io/json.h"
 #include "io/printable.h"
 #include "io/store.h"
@@ -111,7 +112,9 @@ static void print_text(const tc_store *s, const tc_store_info *in, const tc_stor
   duration(in->bucket_s, d, sizeof d);
   printf("store: %s\n", tc_store_path(s));
   printf("format: trajcorr-store version %d, %s", in->format_version, tc_store_codec(s));
-  if (in->deflate_level > 0)
+  if (in->codec == TC_CODEC_PACK) /* its columns are packed, not deflated: the level is the tables' */
+    printf(" (tables at deflate level %d)", in->deflate_level);
+  else if (in->deflate_level > 0)
     printf(" level %d with shuffle", in->deflate_level);
   printf(", %" PRId64 " bytes", file_bytes);
   if (in->rows)

@@ -158,9 +158,10 @@ static const tc_opt import_opts[] = {
      .help = "bucket length of a new store (e.g. 1h, 6h, 1d, 7d)", .deflt = "the store's; 1d for a new one"},
     {.name = "deflate", .kind = TC_OPT_INT, TC_AT(tc_import_args, o.deflate_level), .min = 0, .max = 9,
      .help = "compression level of a new store, 0 (none) to 9", .deflt = "the store's; 1 for a new one"},
-    {.name = "codec", .kind = TC_OPT_ENUM, TC_AT(tc_import_args, o.codec), .choices = "none|deflate|delta",
-     .metavar = "NAME", .help = "layout of a new (or --recode) store: delta (time and positions as "
-     "differences, docs/format.md), deflate, none", .deflt = "the store's; delta for a new one"},
+    {.name = "codec", .kind = TC_OPT_ENUM, TC_AT(tc_import_args, o.codec), .choices = "none|deflate|delta|pack",
+     .metavar = "NAME", .help = "layout of a new (or --recode) store: pack (time and positions as "
+     "differences, bit-packed; docs/format.md), delta (the same differences deflated), deflate, none",
+     .deflt = "the store's; pack for a new one"},
     {.name = "recode", .kind = TC_OPT_FLAG, TC_AT(tc_import_args, o.recode),
      .help = "rewrite every bucket of STORE in --codec/--deflate (FILEs optional)"},
     {.name = "memory", .kind = TC_OPT_SIZE, TC_AT(tc_import_args, o.memory_bytes), .min = 1 << 20,
