@@ -656,26 +656,21 @@ tc_status tc_evp_adopt(const tc_params *p, const tc_event_params *e, const tc_ev
   return TC_OK;
 }
 
-typedef struct {
-  tc_store *const *stores;
-  size_t n;
-  const tc_part *parts;
-  const tc_params *p;
-  const tc_event_params *e;
-  tc_evp_part *res;
-} evp_parts;
-
 static tc_status evp_run(void *ctx, unsigned i, int from_start, tc_err *err) {
-  evp_parts *c = ctx;
-  return tc_evp_part_run(c->stores, c->n, &c->parts[i], from_start, c->p, c->e, &c->res[i], err);
+  const tc_evp_parts *c = ctx;
+  const tc_parts_over *o = &c->on;
+  return tc_evp_part_run(o->stores, o->n, &o->parts[i], from_start, o->p, c->e, &c->res[i - o->first], err);
 }
 
 static void evp_snaps(void *ctx, unsigned i, tc_part_snap *own, tc_part_snap *next, int *from_start) {
-  const tc_evp_part *r = &((evp_parts *)ctx)->res[i];
+  const tc_evp_parts *c = ctx;
+  const tc_evp_part *r = &c->res[i - c->on.first];
   *own = r->own;
   *next = r->next;
   *from_start = r->from_start;
 }
+
+tc_part_runner tc_evp_part_runner(tc_evp_parts *c) { return (tc_part_runner){evp_run, evp_snaps, c}; }
 
 tc_status tc_evp_run_parts(tc_store *const *stores, size_t n, unsigned k, const tc_params *p,
                            const tc_event_params *e, tc_events **ev, tc_memory_source **pass2, unsigned *reruns,
@@ -697,8 +692,8 @@ tc_status tc_evp_run_parts(tc_store *const *stores, size_t n, unsigned k, const 
     tc_evp_part_init(&res[i]);
   if (s == TC_OK)
     s = tc_evp_plan(stores, n, p, k, parts, err);
-  evp_parts c = {stores, n, parts, p, e, res};
-  tc_part_runner runner = {evp_run, evp_snaps, &c};
+  tc_evp_parts c = {{stores, n, parts, p, 0}, e, res};
+  tc_part_runner runner = tc_evp_part_runner(&c);
   if (s == TC_OK)
     s = tc_parts_converge(k, parts, &runner, reruns, err);
   for (unsigned i = 0; s == TC_OK && i < k; i++)

@@ -86,6 +86,15 @@ void tc_evp_part_free(tc_evp_part *r); /* and init */
 tc_status tc_evp_part_run(tc_store *const *stores, size_t n, const tc_part *part, int from_start,
                           const tc_params *p, const tc_event_params *e, tc_evp_part *r, tc_err *err);
 
+/* The events' runner (host/engine/parts.h's tc_part_runner): part i's pass 1 by
+ * tc_evp_part_run into res[i - on.first]. */
+typedef struct {
+  tc_parts_over on;
+  const tc_event_params *e;
+  tc_evp_part *res;
+} tc_evp_parts;
+tc_part_runner tc_evp_part_runner(tc_evp_parts *c);
+
 /* The stitch, of the parts' pass 1 in part order: every loitering event and every gap
  * pass 1 keeps (coverage not yet known) into loiter / gaps (appended), and pass 1's
  * counts summed into st. */
