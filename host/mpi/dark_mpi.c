@@ -3,38 +3,25 @@
  * agreement that every rank has room for its run, the runs to the ranks, each rank's
  * maximisation, an agreement that every rank succeeded, and the results back. The
  * agreements (tc_ranks_agree) keep a rank that failed from leaving the others waiting. */
-#include "host/mpi/dark_ranks.h"
+#include "host/mpi/dark_round.h"
 
 #include <mpi.h>
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "host/events/parts_events.h"
 #include "host/mpi/ranks_comm.h"
 #include "io/clock.h"
 #include "kernels/geo.h"
 
-struct tc_ranks_dark {
-  const tc_ranks *r;
-  const tc_dark_maximiser *local;
-  int threads;
-  tc_rank_figures *figures;
-  tc_dark_maximiser spread;
-};
-
 enum { STOP = 0, WORK = 1 };
+
+/* This rank's own maximisation of rows [0, n). */
+static tc_status own(const tc_ranks_dark *d, const double *in, size_t n, double *out, tc_err *err) {
+  return n ? d->own.run(d->own.ctx, in, n, out, err) : TC_OK;
+}
 
 /* Rank r's run of n rows: [first(n, r), first(n, r + 1)). */
 static size_t first_row(size_t n, int r, int k) { return (size_t)((uint64_t)n * (uint64_t)r / (uint64_t)k); }
-
-static tc_status maximise(const tc_ranks_dark *d, const double *in, size_t n, double *out, tc_err *err) {
-  if (n == 0)
-    return TC_OK;
-  if (d->local && d->local->run)
-    return d->local->run(d->local->ctx, in, n, out, err);
-  tc_evp_dark_rows(in, n, out, d->threads);
-  return TC_OK;
-}
 
 static tc_status header(uint64_t h[2], tc_err *err) {
   int rc = MPI_Bcast(h, 2, MPI_UINT64_T, 0, MPI_COMM_WORLD);
@@ -42,11 +29,11 @@ static tc_status header(uint64_t h[2], tc_err *err) {
 }
 
 /* Rank 0: rows [0, n) maximised across the ranks into out. */
-static tc_status spread_run(void *ctx, const double *in, size_t n, double *out, tc_err *err) {
+tc_status tc_ranks_dark_round(void *ctx, const double *in, size_t n, double *out, tc_err *err) {
   tc_ranks_dark *d = ctx;
   int k = d->r->size;
   if (n == 0)
-    return TC_OK;
+    return TC_OK; /* no round: the ranks wait for the next, or the stop */
   uint64_t h[2] = {WORK, n};
   TC_TRY(header(h, err));
   TC_TRY(tc_ranks_agree(d->r, TC_OK, err, &(int){0})); /* every rank has room for its run */
@@ -56,7 +43,7 @@ static tc_status spread_run(void *ctx, const double *in, size_t n, double *out, 
   }
   size_t n0 = first_row(n, 1, k);
   double w0 = tc_clock_wall();
-  tc_status mine = maximise(d, in, n0, out, err);
+  tc_status mine = own(d, in, n0, out, err);
   double secs = tc_clock_wall() - w0;
   TC_TRY(tc_ranks_agree(d->r, mine, err, &(int){0}));
   for (int r = 0; r < k; r++) {
@@ -73,21 +60,6 @@ static tc_status spread_run(void *ctx, const double *in, size_t n, double *out, 
   return TC_OK;
 }
 
-tc_status tc_ranks_dark_create(const tc_ranks *r, const tc_dark_maximiser *local, int threads,
-                               tc_rank_figures *figures, tc_ranks_dark **out, tc_err *err) {
-  tc_ranks_dark *d = calloc(1, sizeof *d);
-  if (!d)
-    return tc_fail(err, TC_ERR_NOMEM, "out of memory");
-  *d = (tc_ranks_dark){r, local, threads, figures, {spread_run, NULL}};
-  d->spread.ctx = d;
-  *out = d;
-  return TC_OK;
-}
-
-void tc_ranks_dark_free(tc_ranks_dark *d) { free(d); }
-
-const tc_dark_maximiser *tc_ranks_dark_spread(tc_ranks_dark *d) { return &d->spread; }
-
 /* One round on a rank other than 0: its run of the n rows. */
 static tc_status serve_round(tc_ranks_dark *d, size_t n, tc_err *err) {
   int k = d->r->size, me = d->r->rank;
@@ -97,7 +69,7 @@ static tc_status serve_round(tc_ranks_dark *d, size_t n, tc_err *err) {
   if ((s = tc_ranks_agree(d->r, s, err, &(int){0})) == TC_OK &&
       (s = tc_ranks_recv(in, m * TC_DARK_IN * sizeof *in, 0, err)) == TC_OK) {
     double w0 = tc_clock_wall();
-    tc_status mine = maximise(d, in, m, out, err);
+    tc_status mine = own(d, in, m, out, err);
     double secs = tc_clock_wall() - w0;
     if ((s = tc_ranks_agree(d->r, mine, err, &(int){0})) == TC_OK &&
         (s = tc_ranks_send(out, m * TC_DARK_OUT * sizeof *out, 0, err)) == TC_OK)
