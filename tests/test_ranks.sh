@@ -72,7 +72,8 @@ else echo "--checkpoint --save-state, 1 rank: DIFFERENT"; fail=1; fi
 # with switch-offs staggered over the days and twin tracks (tests/support/events_edges.py):
 # loitering runs and gaps cross every part edge (checked) and a rank must read again
 # from the start (checked); every list, the encounters of the dark rule and the sidecar's
-# counts are one process's, for K = 1..4, hour and day buckets.
+# counts are one process's, for K = 1..4, hour and day buckets, with the dark pairs'
+# maximisation shared by every rank (the sidecar's dark_pairs: checked).
 "$bin" generate -q --vessels 120 --days 2 --events -o ev0.csv
 python3 "$here/support/events_edges.py" ev0.csv ev.csv
 "$bin" import -q --bucket 1h eh.h5 ev.csv
@@ -106,6 +107,12 @@ if k > 1:
         assert any(g["start"] < edge < g["end"] for g in gaps), ("no gap across the part edge", edge)
     if any(f["read_from_start"] for f in b["rank_figures"][1:]):
         open("reread", "a").write(out + "\n")
+    # the dark pairs' maximisation shared (host/mpi/dark_ranks.h): every covered pair once,
+    # in runs of about equal length on every rank
+    pairs = [f["dark_pairs"] for f in b["rank_figures"]]
+    n = b["counts"]["dark_covered_pairs"]
+    assert n >= k and sum(pairs) == n, ("dark pairs by rank", pairs, n)
+    assert max(pairs) - min(pairs) <= 1 and min(pairs) > 0, ("dark pairs not shared", pairs)
 PY
   done
 done
@@ -116,8 +123,12 @@ else echo "events: no rank read again from the start: the twin tracks do not tes
 mpirun --oversubscribe $root -np 3 "$bin" encounters -q -t 1 eh.h5 -o we-3.csv --with-events we-3
 same=1
 for f in csv loitering.csv gaps.csv dark.csv; do cmp -s we-1.$f we-3.$f || same=0; done
-if [ $same = 1 ]; then echo "encounters --with-events, 3 ranks: identical"
-else echo "encounters --with-events, 3 ranks: DIFFERENT"; fail=1; fi
+if [ $same = 1 ] && python3 -c '
+import json, sys
+f = json.load(open("we-3.events.json"))["rank_figures"]
+sys.exit(0 if all(r["dark_pairs"] > 0 for r in f) else 1)'; then
+  echo "encounters --with-events, 3 ranks: identical, dark pairs on every rank"
+else echo "encounters --with-events, 3 ranks: DIFFERENT (or the dark pairs not shared)"; fail=1; fi
 "$bin" encounters -q -t 1 eh.h5 -o rk-1.geojson
 mpirun --oversubscribe $root -np 4 "$bin" encounters -q -t 1 eh.h5 -o rk-4.geojson
 if cmp -s rk-1.geojson rk-4.geojson && grep -q '"n_gaps":[1-9]' rk-4.geojson; then
@@ -128,5 +139,11 @@ if POCL_CACHE_DIR=${POCL_CACHE_DIR:-} "$bin" encounters -q -t 1 --backend opencl
   mpirun --oversubscribe $root -np 3 "$bin" encounters -q -t 1 --backend opencl h.h5 -o cl-3.csv
   if cmp -s one-h.csv cl-3.csv; then echo "h.h5, 3 ranks, --backend opencl: identical"
   else echo "h.h5, 3 ranks, --backend opencl: DIFFERENT"; fail=1; fi
+  # the dark pairs on every rank's device: one process's OpenCL list (not OpenMP's, where
+  # L is flat), so no rank may fall back to the host
+  "$bin" events -q -t 1 --backend opencl eh.h5 -o ecl-1
+  mpirun --oversubscribe $root -np 3 "$bin" events -q -t 1 --backend opencl eh.h5 -o ecl-3
+  if cmp -s ecl-1.dark.csv ecl-3.dark.csv; then echo "events eh.h5, 3 ranks, --backend opencl: identical dark list"
+  else echo "events eh.h5, 3 ranks, --backend opencl: DIFFERENT dark list"; fail=1; fi
 fi
 exit $fail

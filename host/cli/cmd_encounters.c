@@ -390,6 +390,7 @@ static int run_ranked(int argc, char **argv, const tc_encounters_args *a, tc_out
   tc_event_lists_init(&evl);
   tc_rank_figures *figures = NULL;
   tc_memory_source *ev2 = NULL; /* ranks: the events' evidence (host/mpi/events_ranks.h) */
+  tc_ranks_dark *dk = NULL;     /* ranks: the dark pairs' maximisation shared (host/mpi/dark_ranks.h) */
   tc_bucket_source pass2 = {0};
   tc_status s = stores && spath && sinfo ? TC_OK : tc_fail(&err, TC_ERR_NOMEM, "out of memory");
   for (size_t i = 0; s == TC_OK && i < nst; i++)
@@ -462,10 +463,20 @@ static int run_ranked(int argc, char **argv, const tc_encounters_args *a, tc_out
   if (rk->size > 1 && ev) {
     tc_events_free(ev);
     ev = NULL;
+    if ((ep.kinds & TC_EV_DARK) &&
+        tc_ranks_dark_create(rk, NULL, tc_params_threads(&p), figures, &dk, &err) != TC_OK) {
+      fprintf(stderr, "trajcorr encounters: rank %d: %s\n", rk->rank, err.msg);
+      tc_ranks_abort(rk, 1); /* the other ranks would wait for this one */
+    }
+    tc_cli_dark_spread(rk, dk, &ep);
     if ((s = tc_cli_events_ranked(rk, stores, nst, &p, &ep, NULL, &ev, &ev2, figures, &err)) != TC_OK)
       goto fail;
     if (ev2)
       pass2 = tc_memory_source_get(ev2);
+    if (tc_cli_dark_serve(rk, dk, &s, &err)) { /* rank 0 writes; the others share its dark pairs */
+      rc = s == TC_OK ? 0 : 1;
+      goto done;
+    }
   }
   if (rk->rank != 0) { /* rank 0 writes */
     rc = 0;
@@ -478,7 +489,8 @@ static int run_ranked(int argc, char **argv, const tc_encounters_args *a, tc_out
     tc_events_out eo = {a->with_events, TC_EV_FORMAT_CSV, a->out_opts.ports.v, a->out_opts.ports.n, 1,
                         a->out_opts.o.port_radius, "openmp", argc, argv, NULL,
                         ev2 ? &pass2 : NULL, ev2 ? tc_cli_ranks_amend : NULL, &side, feed};
-    if ((s = tc_events_complete(ev, stores, nst, &p, &ep, &list, &eo, &evl, &est, &nplaces, &err)) != TC_OK)
+    s = tc_events_complete(ev, stores, nst, &p, &ep, &list, &eo, &evl, &est, &nplaces, &err);
+    if ((s = tc_cli_dark_done(rk, dk, s, &err)) != TC_OK)
       goto fail;
     if (!quiet)
       fprintf(stderr,
@@ -486,7 +498,8 @@ static int run_ranked(int argc, char **argv, const tc_encounters_args *a, tc_out
               evl.n_loiter, evl.n_gaps, evl.n_dark, nplaces, a->with_events);
   } else if (rank_ev && ev2) {
     tc_event_stats est;
-    if ((s = tc_events_finish(ev, &pass2, &list, &evl, &est, &err)) != TC_OK) {
+    s = tc_events_finish(ev, &pass2, &list, &evl, &est, &err);
+    if ((s = tc_cli_dark_done(rk, dk, s, &err)) != TC_OK) {
       tc_err_prefix(&err, "events: ");
       goto fail;
     }
@@ -562,6 +575,7 @@ done:
   }
   free(figures);
   tc_memory_source_free(ev2);
+  tc_ranks_dark_free(dk);
   free(mtext);
   free(mmsi);
   tc_events_free(ev);

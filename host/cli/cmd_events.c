@@ -25,6 +25,7 @@
 #include "host/report/tracks_store.h"
 #ifdef TRAJCORR_HAVE_OPENCL
 #include "host/opencl/cl_dark.h"
+#include "host/opencl/cl_device.h"
 #endif
 #include "io/outpath.h"
 #include "io/store.h"
@@ -135,6 +136,7 @@ static int run(int argc, char **argv, tc_events_args *a, const tc_ranks *rk) {
    * (host/mpi/events_ranks.h) */
   tc_memory_source *ev2 = NULL;
   tc_rank_figures *figures = NULL;
+  tc_ranks_dark *dk = NULL; /* the ranks share the dark pairs' maximisation */
 #ifdef TRAJCORR_HAVE_OPENCL
   tc_cl_dark *cl = NULL;
 #endif
@@ -160,9 +162,15 @@ static int run(int argc, char **argv, tc_events_args *a, const tc_ranks *rk) {
     goto fail;
   lf.vessels = vx;
 #ifdef TRAJCORR_HAVE_OPENCL
-  if (opencl && (a->e.kinds & TC_EV_DARK) && rk->rank == 0) {
-    if ((s = tc_cl_dark_create(a->platform, a->device, a->device_type, &cl, &err)) != TC_OK)
-      goto fail;
+  /* every rank maximises a share of the dark pairs: each on its own device, by its rank
+   * on the node unless --device says which */
+  if (opencl && (a->e.kinds & TC_EV_DARK)) {
+    int device = a->device;
+    if (rk->size > 1 && device < 0 &&
+        (s = tc_cl_device_nth(a->platform, a->device_type, rk->local_rank, &device, &err)) != TC_OK)
+      goto fail_alone;
+    if ((s = tc_cl_dark_create(a->platform, device, a->device_type, &cl, &err)) != TC_OK)
+      goto fail_alone;
     dev = (tc_dark_maximiser){tc_cl_dark_run, cl};
     a->e.dark_device = &dev;
   }
@@ -171,13 +179,21 @@ static int run(int argc, char **argv, tc_events_args *a, const tc_ranks *rk) {
   if (rk->size > 1) {
     if (!(figures = calloc((size_t)rk->size, sizeof *figures))) {
       s = tc_fail(&err, TC_ERR_NOMEM, "out of memory");
-      goto fail;
+      goto fail_alone;
     }
     int need_enc = (a->e.kinds & TC_EV_DARK) || a->encounters;
+    if ((a->e.kinds & TC_EV_DARK) &&
+        (s = tc_ranks_dark_create(rk, a->e.dark_device, tc_params_threads(&a->p), figures, &dk, &err)) != TC_OK)
+      goto fail_alone;
+    tc_cli_dark_spread(rk, dk, &a->e);
     if ((s = tc_cli_events_ranked(rk, set.stores, set.n, &a->p, &a->e, need_enc ? &enc : NULL, &ev, &ev2, figures,
                                   &err)) != TC_OK)
       goto fail;
-    if (rk->rank != 0) { /* rank 0 writes */
+    if (tc_cli_dark_serve(rk, dk, &s, &err)) { /* rank 0 writes; the others share its dark pairs */
+      rc = s == TC_OK ? 0 : 1;
+      goto done;
+    }
+    if (rk->rank != 0) {
       rc = 0;
       goto done;
     }
@@ -223,7 +239,8 @@ static int run(int argc, char **argv, tc_events_args *a, const tc_ranks *rk) {
     o.amend = tc_cli_ranks_amend;
     o.amend_ctx = &side;
   }
-  if ((s = tc_events_complete(ev, set.stores, set.n, &a->p, &a->e, &enc, &o, &l, &st, &nplaces, &err)) != TC_OK)
+  s = tc_events_complete(ev, set.stores, set.n, &a->p, &a->e, &enc, &o, &l, &st, &nplaces, &err);
+  if ((s = tc_cli_dark_done(rk, dk, s, &err)) != TC_OK)
     goto fail;
   if (a->encounters && (s = tc_encounters_csv_write(a->encounters, &enc, &err)) != TC_OK)
     goto fail;
@@ -235,6 +252,11 @@ static int run(int argc, char **argv, tc_events_args *a, const tc_ranks *rk) {
             l.n_gaps, l.n_dark, (unsigned long long)st.dark_overlaps, nplaces, a->out);
   rc = 0;
   goto done;
+fail_alone: /* before the ranks' first agreement: the others would wait for this one */
+  if (rk->size > 1) {
+    fprintf(stderr, "trajcorr events: rank %d: %s\n", rk->rank, err.msg);
+    tc_ranks_abort(rk, 1);
+  }
 fail:
   if (rk->rank == 0) /* a failure on any rank fails all of them with its message */
     fprintf(stderr, "trajcorr events: %s\n", err.msg[0] ? err.msg : tc_status_name(s));
@@ -246,6 +268,7 @@ done:
     tc_runlog_free(lg);
   }
   tc_memory_source_free(ev2);
+  tc_ranks_dark_free(dk);
   free(figures);
   tc_event_lists_free(&l);
   tc_encounter_list_free(&enc);

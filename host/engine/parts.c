@@ -378,27 +378,22 @@ tc_status tc_parts_converge(unsigned k, const tc_part *parts, const tc_part_runn
   return s;
 }
 
-typedef struct {
-  tc_store *const *stores;
-  size_t n;
-  const tc_part *parts;
-  const tc_params *p;
-  const tc_backend_ops *ops;
-  const tc_backend_config *cfg;
-  tc_part_result *res;
-} enc_parts;
-
-static tc_status enc_part_run(void *ctx, unsigned i, int from_start, tc_err *err) {
-  enc_parts *c = ctx;
-  return tc_part_run(c->stores, c->n, &c->parts[i], from_start, c->p, c->ops, c->cfg, NULL, &c->res[i], err);
+static tc_status enc_run(void *ctx, unsigned i, int from_start, tc_err *err) {
+  const tc_enc_parts *c = ctx;
+  const tc_parts_over *o = &c->on;
+  return tc_part_run(o->stores, o->n, &o->parts[i], from_start, o->p, c->ops, c->cfg, c->hooks, &c->res[i - o->first],
+                     err);
 }
 
-static void enc_part_snaps(void *ctx, unsigned i, tc_part_snap *own, tc_part_snap *next, int *from_start) {
-  const tc_part_result *r = &((enc_parts *)ctx)->res[i];
+static void enc_snaps(void *ctx, unsigned i, tc_part_snap *own, tc_part_snap *next, int *from_start) {
+  const tc_enc_parts *c = ctx;
+  const tc_part_result *r = &c->res[i - c->on.first];
   *own = r->own;
   *next = r->next;
   *from_start = r->from_start;
 }
+
+tc_part_runner tc_enc_part_runner(tc_enc_parts *c) { return (tc_part_runner){enc_run, enc_snaps, c}; }
 
 tc_status tc_encounters_run_parts(tc_store *const *stores, size_t n, unsigned k, int64_t lead_in,
                                   const tc_params *p, const tc_backend_ops *ops, const tc_backend_config *cfg,
@@ -412,8 +407,8 @@ tc_status tc_encounters_run_parts(tc_store *const *stores, size_t n, unsigned k,
   *reruns = 0;
   if (s == TC_OK)
     s = tc_parts_plan(stores, n, p, k, lead_in, parts, err);
-  enc_parts c = {stores, n, parts, p, ops, cfg, res};
-  tc_part_runner runner = {enc_part_run, enc_part_snaps, &c};
+  tc_enc_parts c = {{stores, n, parts, p, 0}, ops, cfg, NULL, res};
+  tc_part_runner runner = tc_enc_part_runner(&c);
   if (s == TC_OK)
     s = tc_parts_converge(k, parts, &runner, reruns, err);
   for (unsigned i = 0; s == TC_OK && i < k; i++) {

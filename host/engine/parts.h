@@ -86,6 +86,29 @@ typedef struct {
 tc_status tc_parts_converge(unsigned k, const tc_part *parts, const tc_part_runner *r, unsigned *reruns,
                             tc_err *err);
 
+/* What a part runner runs over: the stores (in time order), the parts, the
+ * parameters, and the index of the first part it holds a result for. first is 0 when
+ * one process runs every part (results [0, k)), and the part's index when a rank runs
+ * only its own (one result; host/mpi/): part i's result is res[i - first]. */
+typedef struct {
+  tc_store *const *stores;
+  size_t n;
+  const tc_part *parts;
+  const tc_params *p;
+  unsigned first;
+} tc_parts_over;
+
+/* The encounters' runner: part i by tc_part_run into res[i - first]. hooks: as
+ * tc_part_run's. */
+typedef struct {
+  tc_parts_over on;
+  const tc_backend_ops *ops;
+  const tc_backend_config *cfg;
+  const tc_engine_hooks *hooks;
+  tc_part_result *res;
+} tc_enc_parts;
+tc_part_runner tc_enc_part_runner(tc_enc_parts *c);
+
 /* The list from the parts' results in part order: the runs of edges[0..k) stitched
  * and judged, then everything sorted (spec order). *judged (NULL allowed): the
  * candidates judged here, which with those judged inside the parts are the single

@@ -12,6 +12,10 @@
 #include "io/clock.h"
 #include "kernels/geo.h"
 
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
 /* The shortest gap pass 1 keeps, as tc_events_create decides it. */
 static int64_t gap_keep(const tc_event_params *e) {
   int64_t g = e->kinds & TC_EV_GAPS ? e->min_gap : INT64_MAX;
@@ -636,6 +640,23 @@ tc_status tc_evp_evidence(tc_store *const *stores, size_t n, const tc_part *part
   return s;
 }
 
+/* ---- the dark rendezvous' maximisation of given rows ---- */
+
+void tc_evp_dark_rows(const double *in, size_t n, double *out, int threads) {
+  long long nl = (long long)n;
+  (void)threads;
+#ifdef _OPENMP
+#pragma omp parallel for schedule(dynamic, 4) num_threads(threads > 0 ? threads : omp_get_max_threads())
+#endif
+  for (long long m = 0; m < nl; m++) {
+    tc_dark_pair pr;
+    const double *r = in + TC_DARK_IN * m;
+    memcpy(&pr, r, sizeof pr);
+    double *o = out + TC_DARK_OUT * m;
+    o[0] = tc_dark_maximise(&pr, r[13], r[14], r[15], r[16], &o[1], &o[2], &o[3], &o[4]);
+  }
+}
+
 /* ---- the end, and the whole split run in one process ---- */
 
 tc_status tc_evp_adopt(const tc_params *p, const tc_event_params *e, const tc_event_lists *stitched,
@@ -656,26 +677,21 @@ tc_status tc_evp_adopt(const tc_params *p, const tc_event_params *e, const tc_ev
   return TC_OK;
 }
 
-typedef struct {
-  tc_store *const *stores;
-  size_t n;
-  const tc_part *parts;
-  const tc_params *p;
-  const tc_event_params *e;
-  tc_evp_part *res;
-} evp_parts;
-
 static tc_status evp_run(void *ctx, unsigned i, int from_start, tc_err *err) {
-  evp_parts *c = ctx;
-  return tc_evp_part_run(c->stores, c->n, &c->parts[i], from_start, c->p, c->e, &c->res[i], err);
+  const tc_evp_parts *c = ctx;
+  const tc_parts_over *o = &c->on;
+  return tc_evp_part_run(o->stores, o->n, &o->parts[i], from_start, o->p, c->e, &c->res[i - o->first], err);
 }
 
 static void evp_snaps(void *ctx, unsigned i, tc_part_snap *own, tc_part_snap *next, int *from_start) {
-  const tc_evp_part *r = &((evp_parts *)ctx)->res[i];
+  const tc_evp_parts *c = ctx;
+  const tc_evp_part *r = &c->res[i - c->on.first];
   *own = r->own;
   *next = r->next;
   *from_start = r->from_start;
 }
+
+tc_part_runner tc_evp_part_runner(tc_evp_parts *c) { return (tc_part_runner){evp_run, evp_snaps, c}; }
 
 tc_status tc_evp_run_parts(tc_store *const *stores, size_t n, unsigned k, const tc_params *p,
                            const tc_event_params *e, tc_events **ev, tc_memory_source **pass2, unsigned *reruns,
@@ -697,8 +713,8 @@ tc_status tc_evp_run_parts(tc_store *const *stores, size_t n, unsigned k, const 
     tc_evp_part_init(&res[i]);
   if (s == TC_OK)
     s = tc_evp_plan(stores, n, p, k, parts, err);
-  evp_parts c = {stores, n, parts, p, e, res};
-  tc_part_runner runner = {evp_run, evp_snaps, &c};
+  tc_evp_parts c = {{stores, n, parts, p, 0}, e, res};
+  tc_part_runner runner = tc_evp_part_runner(&c);
   if (s == TC_OK)
     s = tc_parts_converge(k, parts, &runner, reruns, err);
   for (unsigned i = 0; s == TC_OK && i < k; i++)

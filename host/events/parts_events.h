@@ -86,6 +86,15 @@ void tc_evp_part_free(tc_evp_part *r); /* and init */
 tc_status tc_evp_part_run(tc_store *const *stores, size_t n, const tc_part *part, int from_start,
                           const tc_params *p, const tc_event_params *e, tc_evp_part *r, tc_err *err);
 
+/* The events' runner (host/engine/parts.h's tc_part_runner): part i's pass 1 by
+ * tc_evp_part_run into res[i - on.first]. */
+typedef struct {
+  tc_parts_over on;
+  const tc_event_params *e;
+  tc_evp_part *res;
+} tc_evp_parts;
+tc_part_runner tc_evp_part_runner(tc_evp_parts *c);
+
 /* The stitch, of the parts' pass 1 in part order: every loitering event and every gap
  * pass 1 keeps (coverage not yet known) into loiter / gaps (appended), and pass 1's
  * counts summed into st. */
@@ -105,6 +114,13 @@ tc_status tc_evp_evidence(tc_store *const *stores, size_t n, const tc_part *part
 tc_status tc_evp_adopt(const tc_params *p, const tc_event_params *e, const tc_event_lists *stitched,
                        const tc_event_stats *st, const tc_columns *evidence, tc_events **ev,
                        tc_memory_source **pass2, tc_err *err);
+
+/* The dark rendezvous' maximisation of rows [0, n) (kernels/geo.h's layout, as
+ * tc_dark_maximiser's run takes them) on the host, threads OpenMP threads (0: OpenMP's
+ * choice): what the events do without a device, for the rows a rank is given when the
+ * ranks share the maximisation (host/mpi/dark_ranks.h). Each row's result depends on
+ * that row alone, so any split of the rows gives the same bytes. */
+void tc_evp_dark_rows(const double *in, size_t n, double *out, int threads);
 
 /* The whole split run in this process, part after part (the reference of the ranks'
  * tests): *ev and *pass2 as tc_evp_adopt gives them; *reruns: parts read again. */

@@ -22,33 +22,11 @@ static tc_status all_fine(const tc_ranks *r, tc_status mine, tc_err *err) {
   return t != TC_OK ? t : ok ? TC_OK : TC_ERR_MPI;
 }
 
-typedef struct {
-  tc_store *const *stores;
-  size_t n;
-  const tc_part *parts;
-  const tc_params *p;
-  const tc_event_params *e;
-  tc_evp_part *res;
-} evp_part;
-
-static tc_status evp_run(void *ctx, unsigned i, int from_start, tc_err *err) {
-  evp_part *c = ctx;
-  return tc_evp_part_run(c->stores, c->n, &c->parts[i], from_start, c->p, c->e, c->res, err);
-}
-
-static void evp_snaps(void *ctx, unsigned i, tc_part_snap *own, tc_part_snap *next, int *from_start) {
-  (void)i;
-  const tc_evp_part *r = ((evp_part *)ctx)->res;
-  *own = r->own;
-  *next = r->next;
-  *from_start = r->from_start;
-}
-
 /* Part r->rank run until every part is exact (tc_ranks_converge). */
 static tc_status run_checked(const tc_ranks *r, tc_store *const *stores, size_t n, const tc_part *parts,
                              const tc_params *p, const tc_event_params *e, tc_evp_part *res, tc_err *err) {
-  evp_part c = {stores, n, parts, p, e, res};
-  tc_part_runner run = {evp_run, evp_snaps, &c};
+  tc_evp_parts c = {{stores, n, parts, p, (unsigned)r->rank}, e, res}; /* its own part only */
+  tc_part_runner run = tc_evp_part_runner(&c);
   return tc_ranks_converge(r, parts, &run, err);
 }
 

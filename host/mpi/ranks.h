@@ -39,6 +39,8 @@ typedef struct {
   int from_start;       /* read from the first fix (rank 0, or its teleport check failed) */
   double t_wall, t_cpu; /* seconds in the engine */
   double rss_mb;        /* peak resident memory of the process */
+  uint64_t dark_pairs;  /* dark rendezvous candidate pairs it maximised (host/mpi/dark_ranks.h) */
+  double dark_s;        /* seconds it spent on them */
 } tc_rank_figures;
 
 /* Every rank calls it with the same stores (in time order) and parameters. Rank 0

@@ -226,30 +226,6 @@ static tc_status converge(const tc_ranks *r, const tc_part *parts, const tc_part
   return s;
 }
 
-typedef struct {
-  tc_store *const *stores;
-  size_t n;
-  const tc_part *parts;
-  const tc_params *p;
-  const tc_backend_ops *ops;
-  const tc_backend_config *cfg;
-  const tc_engine_hooks *hooks;
-  tc_part_result *res;
-} enc_part;
-
-static tc_status enc_run(void *ctx, unsigned i, int from_start, tc_err *err) {
-  enc_part *c = ctx;
-  return tc_part_run(c->stores, c->n, &c->parts[i], from_start, c->p, c->ops, c->cfg, c->hooks, c->res, err);
-}
-
-static void enc_snaps(void *ctx, unsigned i, tc_part_snap *own, tc_part_snap *next, int *from_start) {
-  (void)i;
-  const tc_part_result *r = ((enc_part *)ctx)->res;
-  *own = r->own;
-  *next = r->next;
-  *from_start = r->from_start;
-}
-
 tc_status tc_ranks_encounters(const tc_ranks *r, tc_store *const *stores, size_t n, const tc_params *p,
                               const tc_backend_ops *ops, const tc_backend_config *cfg,
                               const tc_engine_hooks *hooks, tc_encounter_list *out, tc_rank_figures *figures,
@@ -264,9 +240,10 @@ tc_status tc_ranks_encounters(const tc_ranks *r, tc_store *const *stores, size_t
   tc_status s = parts && edges && got ? TC_OK : tc_fail(err, TC_ERR_NOMEM, "out of memory");
   if (s == TC_OK) /* every rank plans alike from the same stores, and fails alike */
     s = tc_parts_plan(stores, n, p, k, TC_PARTS_LEAD_IN(p->max_gap), parts, err);
+  tc_enc_parts c = {{stores, n, parts, p, (unsigned)r->rank}, ops, cfg, hooks, &res}; /* its own part only */
+  tc_part_runner run = tc_enc_part_runner(&c);
   if (s == TC_OK)
-    s = converge(r, parts, &(tc_part_runner){enc_run, enc_snaps, &(enc_part){stores, n, parts, p, ops, cfg, hooks, &res}},
-                 err);
+    s = converge(r, parts, &run, err);
   if (s != TC_OK)
     goto cleanup;
 
