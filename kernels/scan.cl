@@ -13,10 +13,12 @@ __constant int4 tc_forward[13] = {
 
 inline int tc_same_cell(int4 a, int4 b) { return all(a == b); }
 
-__kernel void tc_neigh(__global const int4 *scell, __global const real4 *spos,
-                       __global const uint *sidx, __global const uint *start, __global const uint *boff, uint n,
-                       real cell, real screen2, real band2, uint base, __global uint *pp, __global uint *pq,
-                       uint cap, volatile __global uint *count, __global ulong *tests,
+__kernel void tc_neigh(__global const int4 *restrict scell, __global const real4 *restrict spos,
+                       __global const uint *restrict sidx, __global const uint *restrict start,
+                       __global const uint *restrict boff, __global const uint *restrict occ,
+                       uint n, real cell, real screen2, real band2, uint base,
+                       __global uint *pp, __global uint *pq, uint cap,
+                       volatile __global uint *count, __global ulong *tests,
                        __local ulong *tmp) {
   uint j = get_global_id(0);
   ulong t = 0;
@@ -24,8 +26,8 @@ __kernel void tc_neigh(__global const int4 *scell, __global const real4 *spos,
     int4 c = scell[j];
     real4 a = spos[j];
     uint p = base + sidx[j];
-    uint h = tc_bucket(c, boff);
-    uint end = start[h + 1];
+    uint b0 = boff[c.w], sh = tc_bucket_shift(boff[c.w + 1] - b0), hc = tc_cell_hash(c);
+    uint end = start[b0 + (hc >> sh) + 1];
     for (uint k = j + 1; k < end; k++) {
       int4 d = scell[k];
       if (!tc_same_cell(c, d))
@@ -35,16 +37,18 @@ __kernel void tc_neigh(__global const int4 *scell, __global const real4 *spos,
                      pq, cap, count);
     }
     for (int f = 0; f < 13; f++) {
+      uint hn = hc + tc_cell_hash(tc_forward[f]), bit = tc_occ_bit(b0, sh, hn);
+      if (!(occ[bit >> 5] & (1u << (bit & 31))))
+        continue; /* no position in any cell of this hash */
       int4 cn = c + tc_forward[f];
-      uint hn = tc_bucket(cn, boff);
-      uint e = start[hn + 1];
-      for (uint k = start[hn]; k < e; k++) {
+      uint hb = b0 + (hn >> sh), e = start[hb + 1];
+      for (uint k = start[hb]; k < e; k++) {
         int4 d = scell[k];
         if (!tc_same_cell(cn, d))
           continue;
         t++;
         tc_decide_emit(tc_chord2(a, c, spos[k], d, cell), screen2, band2, p, base + sidx[k], pp,
-                     pq, cap, count);
+                       pq, cap, count);
       }
     }
   }

@@ -46,7 +46,7 @@ static void oc_destroy(void *state) {
     free(in->hboff);
   }
   cl_mem *m[] = {&s->key, &s->rank, &s->scell, &s->spos, &s->sidx,
-                 &s->start, &s->tests, &s->pp, &s->pq, &s->count,
+                 &s->start, &s->occ, &s->tests, &s->pp, &s->pq, &s->count,
                  &s->rtab, &s->rslot, &s->rp, &s->rq, &s->rcnt};
   for (size_t j = 0; j < sizeof m / sizeof m[0]; j++)
     if (*m[j])
@@ -130,11 +130,12 @@ static tc_status set_geometry(tc_ocl *s, double dist_m, tc_err *err) {
 }
 
 /* Device bytes per position of a sub-batch: two input sets, and for the cell search
- * keys, ranks, sorted copies and up to four buckets with their scan sums. */
+ * keys, ranks, sorted copies and up to four buckets with their scan sums and occupancy
+ * bits. */
 static size_t bytes_per_position(const tc_ocl *s) {
   /* device staging: + unit vectors; runs dropped on the device: + vessel indices */
   size_t in = 2 * (16 + s->rsize + (s->dev_stage ? 24 : 0) + (s->drop_runs ? 4 : 0));
-  return s->allpairs ? in + 8 : in + 4 + 4 + 16 + s->rsize + 4 + 16 + 2;
+  return s->allpairs ? in + 8 : in + 4 + 4 + 16 + s->rsize + 4 + 16 + 2 + 2;
 }
 
 static tc_status set_budget(tc_ocl *s, size_t device_memory, tc_err *err) {

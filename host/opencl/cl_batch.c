@@ -179,8 +179,8 @@ static tc_status pairs_kernel(ocl *s, int set, size_t n, size_t base, const cl_e
       return st;
   } else {
     inset *in = &s->in[set];
-    if ((st = tc_ocl_args(s->k[K_NEIGH], kname[K_NEIGH], err, 16, A(s->scell), A(s->spos), A(s->sidx),
-                   A(s->start), A(in->boff), A(un), rs, cell, rs, scr, rs, band, A(ub), A(s->pp), A(s->pq),
+    if ((st = tc_ocl_args(s->k[K_NEIGH], kname[K_NEIGH], err, 17, A(s->scell), A(s->spos), A(s->sidx),
+                   A(s->start), A(in->boff), A(s->occ), A(un), rs, cell, rs, scr, rs, band, A(ub), A(s->pp), A(s->pq),
                    A(cap), A(s->count), A(s->tests), L(s->wg * 8))) != TC_OK ||
         (st = tc_ocl_launch(s, K_NEIGH, n, NULL, P_PAIRS, err)) != TC_OK)
       return st;
@@ -220,12 +220,15 @@ static tc_status compute(ocl *s, int set, size_t n, size_t base, tc_err *err) {
         return st;
       s->work_cap = n;
     }
+    size_t nocc = (4 * nb + 31) / 32; /* occupancy words: 4 bits a bucket */
     if ((st = tc_ocl_ensure(s, &s->start, &s->start_cap, nb + 1, 4, "buckets", err)) ||
+        (st = tc_ocl_ensure(s, &s->occ, &s->occ_cap, nocc, 4, "occupancy bits", err)) ||
         (st = tc_ocl_ensure(s, &s->tests, &s->tests_cap, groups, 8, "test counts", err)))
       return st;
     if ((st = tc_ocl_fill_zero(s, s->start, (nb + 1) * 4, err)) ||
-        (st = tc_ocl_args(s->k[K_KEYS], kname[K_KEYS], err, 6, A(in->cell), A(un), A(in->boff), A(s->key),
-                   A(s->rank), A(s->start))) ||
+        (st = tc_ocl_fill_zero(s, s->occ, nocc * 4, err)) ||
+        (st = tc_ocl_args(s->k[K_KEYS], kname[K_KEYS], err, 7, A(in->cell), A(un), A(in->boff), A(s->key),
+                   A(s->rank), A(s->start), A(s->occ))) ||
         (st = tc_ocl_launch(s, K_KEYS, n, &in->written, P_KEYS, err)) ||
         (st = scan(s, s->start, nb + 1, 0, err)) ||
         (st = tc_ocl_args(s->k[K_SCATTER], kname[K_SCATTER], err, 9, A(in->cell), A(in->pos), A(s->key),

@@ -56,8 +56,8 @@ typedef struct tc_ocl {
   cl_double cell_d, screen_d, band_d; /* band: below it close; +inf for plain candidates */
   size_t budget, used, nmax; /* device bytes allowed and held; positions per sub-batch */
   tc_ocl_inset in[2];
-  cl_mem key, rank, scell, spos, sidx, start, tests, pp, pq, count;
-  size_t work_cap, start_cap, tests_cap, pair_cap;
+  cl_mem key, rank, scell, spos, sidx, start, occ, tests, pp, pq, count;
+  size_t work_cap, start_cap, occ_cap, tests_cap, pair_cap; /* occ: uints */
   cl_mem lvl[TC_OCL_MAX_LEVELS];
   size_t lvl_cap[TC_OCL_MAX_LEVELS];
   uint64_t *htests;
