@@ -70,18 +70,19 @@ inline void tc_decide_emit(real c2, real screen2, real band2, uint p, uint q,
     tc_emit(p, q, c2 >= band2, pp, pq, cap, count);
 }
 
-/* Sum of a work-group's private counts into sums[group]; local size a power of two. */
-inline void tc_group_sum(ulong v, __local ulong *tmp, __global ulong *sums) {
-  uint lid = get_local_id(0);
-  tmp[lid] = v;
-  barrier(CLK_LOCAL_MEM_FENCE);
-  for (uint s = get_local_size(0) / 2; s > 0; s >>= 1) {
-    if (lid < s)
-      tmp[lid] += tmp[lid + s];
-    barrier(CLK_LOCAL_MEM_FENCE);
-  }
-  if (lid == 0)
-    sums[get_group_id(0)] = tmp[0];
+/* Adds a work-item's count v to its group's, sums[2 group] (low word) and sums[2 group + 1]
+ * (high word; a carry when the low word wraps): atomics instead of a reduction over the
+ * group, whose barriers a CPU device pays for as loops over every work-item. */
+inline void tc_group_add(ulong v, volatile __global uint *sums) {
+  if (v == 0)
+    return;
+  volatile __global uint *g = sums + 2 * get_group_id(0);
+  uint lo = (uint)v, hi = (uint)(v >> 32);
+  uint old = atomic_add(&g[0], lo);
+  if (old + lo < old)
+    hi++;
+  if (hi)
+    atomic_add(&g[1], hi);
 }
 
 /* The grid time's buckets: first bucket b0 and shift: bucket of hash h = b0 + (h >> sh)
@@ -94,20 +95,24 @@ inline uint tc_bucket_shift(uint nb) { return clz(nb) + 1; }
  * a bucket) stays in the first-level cache where the bucket starts and cells would not. */
 inline uint tc_occ_bit(uint b0, uint sh, uint h) { return 4 * b0 + (h >> (sh - 2)); }
 
-/* key[i] = bucket of position i; rank[i] = its place among the bucket's positions
- * (the counting sort's histogram is `count`, zeroed by the host); the cell's bit in
- * occ (zeroed by the host) set. */
-__kernel void tc_cell_keys(__global const int4 *restrict cell, uint n,
-                           __global const uint *restrict boff, __global uint *restrict key,
-                           __global uint *restrict rank, volatile __global uint *count,
-                           volatile __global uint *occ) {
-  uint i = get_global_id(0);
-  if (i >= n)
-    return;
-  int4 c = cell[i];
+/* key[i] = bucket of position i (cell c); rank[i] = its place among the bucket's
+ * positions (the counting sort's histogram is `count`, zeroed by the host); the cell's
+ * bit in occ (zeroed by the host) set. */
+inline void tc_key(int4 c, uint i, __global const uint *restrict boff, __global uint *restrict key,
+                   __global uint *restrict rank, volatile __global uint *count,
+                   volatile __global uint *occ) {
   uint b0 = boff[c.w], sh = tc_bucket_shift(boff[c.w + 1] - b0), h = tc_cell_hash(c);
   uint k = b0 + (h >> sh), bit = tc_occ_bit(b0, sh, h);
   key[i] = k;
   rank[i] = atomic_inc(&count[k]);
   atomic_or(&occ[bit >> 5], 1u << (bit & 31));
+}
+
+__kernel void tc_cell_keys(__global const int4 *restrict cell, uint n,
+                           __global const uint *restrict boff, __global uint *restrict key,
+                           __global uint *restrict rank, volatile __global uint *count,
+                           volatile __global uint *occ) {
+  uint i = get_global_id(0);
+  if (i < n)
+    tc_key(cell[i], i, boff, key, rank, count, occ);
 }

@@ -18,8 +18,7 @@ __kernel void tc_neigh(__global const int4 *restrict scell, __global const real4
                        __global const uint *restrict boff, __global const uint *restrict occ,
                        uint n, real cell, real screen2, real band2, uint base,
                        __global uint *pp, __global uint *pq, uint cap,
-                       volatile __global uint *count, __global ulong *tests,
-                       __local ulong *tmp) {
+                       volatile __global uint *count, volatile __global uint *tests) {
   uint j = get_global_id(0);
   ulong t = 0;
   if (j < n) {
@@ -52,5 +51,5 @@ __kernel void tc_neigh(__global const int4 *restrict scell, __global const real4
       }
     }
   }
-  tc_group_sum(t, tmp, tests);
+  tc_group_add(t, tests);
 }

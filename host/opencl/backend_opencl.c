@@ -134,7 +134,8 @@ static tc_status set_geometry(tc_ocl *s, double dist_m, tc_err *err) {
  * bits. */
 static size_t bytes_per_position(const tc_ocl *s) {
   /* device staging: + unit vectors; runs dropped on the device: + vessel indices */
-  size_t in = 2 * (16 + s->rsize + (s->dev_stage ? 24 : 0) + (s->drop_runs ? 4 : 0));
+  size_t pos = s->dev_stage && !s->allpairs ? 0 : s->rsize; /* offsets: tc_stage_keys makes none */
+  size_t in = 2 * (16 + pos + (s->dev_stage ? 24 : 0) + (s->drop_runs ? 4 : 0));
   return s->allpairs ? in + 8 : in + 4 + 4 + 16 + s->rsize + 4 + 16 + 2 + 2;
 }
 
@@ -242,7 +243,7 @@ static tc_status oc_create_common(const tc_backend_config *cfg, int allpairs, vo
   TC_CL_TRY_RC(err, rc, "clCreateCommandQueue");
   s->dev_stage = s->dev.fp64 && !host_stage_forced();
   for (int i = 0; i < TC_K_COUNT; i++) {
-    if (i == TC_K_STAGE && !s->dev.fp64)
+    if ((i == TC_K_STAGE || i == TC_K_STAGE_KEYS || i == TC_K_SCATTER_U) && !s->dev.fp64)
       continue;
     s->k[i] = clCreateKernel(s->prog, tc_ocl_kernel_names[i], &rc);
     if (rc != CL_SUCCESS) {
