@@ -30,10 +30,9 @@ typedef double4 real4;
  * time has its own buckets. It is linear (mod 2^32), so a neighbour's hash is the cell's
  * plus the direction's: tc_neigh adds one constant per direction instead of hashing
  * 13 cells. A grid time of 2^k buckets takes the top k bits as the bucket and the top
- * k + 2 as the cell's occupancy bit (tc_occ_bit). */
-inline uint tc_cell_hash(int4 c) {
-  return (uint)c.x * 0x9E3779B1u + (uint)c.y * 0x85EBCA77u + (uint)c.z * 0xC2B2AE3Du;
-}
+ * k + 3 as the cell's occupancy bit (tc_occ_bit). */
+#define TC_HASH3(x, y, z) ((uint)(x) * 0x9E3779B1u + (uint)(y) * 0x85EBCA77u + (uint)(z) * 0xC2B2AE3Du)
+inline uint tc_cell_hash(int4 c) { return TC_HASH3(c.x, c.y, c.z); }
 
 /* Squared chord between two positions, from cell-relative offsets. */
 inline real tc_chord2(real4 a, int4 ca, real4 b, int4 cb, real cell) {
@@ -86,14 +85,15 @@ inline void tc_group_add(ulong v, volatile __global uint *sums) {
 }
 
 /* The grid time's buckets: first bucket b0 and shift: bucket of hash h = b0 + (h >> sh)
- * (2^k buckets: sh = 32 - k, k >= 1 for a grid time with any position). */
+ * (2^k buckets: sh = 32 - k, k >= 1 for a grid time with any position, so sh >= 3 while
+ * a grid time has under 2^28 positions). */
 inline uint tc_bucket_shift(uint nb) { return clz(nb) + 1; }
 
-/* A grid time's occupancy bits: 4 a bucket, from bit 4 b0 of the block's bit set (grid
+/* A grid time's occupancy bits: 8 a bucket, from bit 8 b0 of the block's bit set (grid
  * times share words: set with atomic_or). A clear bit means no cell of that hash has a
- * position, so tc_neigh skips the bucket without reading it; the bit set (half a byte
- * a bucket) stays in the first-level cache where the bucket starts and cells would not. */
-inline uint tc_occ_bit(uint b0, uint sh, uint h) { return 4 * b0 + (h >> (sh - 2)); }
+ * position, so tc_neigh skips the bucket without reading it; the bit set (a byte a
+ * bucket) stays in the first-level cache where the bucket starts and cells would not. */
+inline uint tc_occ_bit(uint b0, uint sh, uint h) { return 8 * b0 + (h >> (sh - 3)); }
 
 /* key[i] = bucket of position i (cell c); rank[i] = its place among the bucket's
  * positions (the counting sort's histogram is `count`, zeroed by the host); the cell's

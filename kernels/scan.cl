@@ -11,6 +11,13 @@ __constant int4 tc_forward[13] = {
     (int4)(1, 0, 0, 0),   (int4)(1, 0, 1, 0),   (int4)(1, 1, -1, 0), (int4)(1, 1, 0, 0),
     (int4)(1, 1, 1, 0)};
 
+/* tc_cell_hash of each direction: a neighbour's hash is the cell's plus this. */
+__constant uint tc_forward_hash[13] = {
+    TC_HASH3(0, 0, 1),   TC_HASH3(0, 1, -1),  TC_HASH3(0, 1, 0),  TC_HASH3(0, 1, 1),
+    TC_HASH3(1, -1, -1), TC_HASH3(1, -1, 0),  TC_HASH3(1, -1, 1), TC_HASH3(1, 0, -1),
+    TC_HASH3(1, 0, 0),   TC_HASH3(1, 0, 1),   TC_HASH3(1, 1, -1), TC_HASH3(1, 1, 0),
+    TC_HASH3(1, 1, 1)};
+
 inline int tc_same_cell(int4 a, int4 b) { return all(a == b); }
 
 __kernel void tc_neigh(__global const int4 *restrict scell, __global const real4 *restrict spos,
@@ -36,7 +43,7 @@ __kernel void tc_neigh(__global const int4 *restrict scell, __global const real4
                      pq, cap, count);
     }
     for (int f = 0; f < 13; f++) {
-      uint hn = hc + tc_cell_hash(tc_forward[f]), bit = tc_occ_bit(b0, sh, hn);
+      uint hn = hc + tc_forward_hash[f], bit = tc_occ_bit(b0, sh, hn);
       if (!(occ[bit >> 5] & (1u << (bit & 31))))
         continue; /* no position in any cell of this hash */
       int4 cn = c + tc_forward[f];

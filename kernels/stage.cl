@@ -8,15 +8,15 @@
 #include "geo.h"
 
 #ifdef TC_FP64
-/* The grid time of position i: the last t with slot_off[t] <= i. */
+/* The grid time of position i: the last t < nslots with slot_off[t] <= i. A search
+ * without branches (the step count depends on nslots alone, the step a select): a
+ * branching one mispredicts about every other step. */
 inline uint tc_stage_slot(uint i, __global const uint *restrict slot_off, uint nslots) {
-  uint lo = 0, hi = nslots;
-  while (hi - lo > 1) {
-    uint mid = lo + (hi - lo) / 2;
-    if (slot_off[mid] <= i)
-      lo = mid;
-    else
-      hi = mid;
+  uint lo = 0, len = nslots;
+  while (len > 1) {
+    uint step = len / 2;
+    lo = slot_off[lo + step] <= i ? lo + step : lo;
+    len -= step;
   }
   return lo;
 }

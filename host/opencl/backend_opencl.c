@@ -136,7 +136,7 @@ static size_t bytes_per_position(const tc_ocl *s) {
   /* device staging: + unit vectors; runs dropped on the device: + vessel indices */
   size_t pos = s->dev_stage && !s->allpairs ? 0 : s->rsize; /* offsets: tc_stage_keys makes none */
   size_t in = 2 * (16 + pos + (s->dev_stage ? 24 : 0) + (s->drop_runs ? 4 : 0));
-  return s->allpairs ? in + 8 : in + 4 + 4 + 16 + s->rsize + 4 + 16 + 2 + 2;
+  return s->allpairs ? in + 8 : in + 4 + 4 + 16 + s->rsize + 4 + 16 + 2 + 4;
 }
 
 static tc_status set_budget(tc_ocl *s, size_t device_memory, tc_err *err) {
@@ -152,6 +152,10 @@ static tc_status set_budget(tc_ocl *s, size_t device_memory, tc_err *err) {
     nmax = lim;
   if (nmax > TC_OCL_COUNT_LIMIT / 4)
     nmax = TC_OCL_COUNT_LIMIT / 4;
+  /* the cell search's 32-bit indices: under 4 buckets a position, 8 occupancy bits a
+   * bucket (kernels/cells.cl) */
+  if (nmax > ((size_t)1 << 26))
+    nmax = (size_t)1 << 26;
   if (nmax < 2)
     return tc_fail(err, TC_ERR_ARG,
                    "device memory budget of %zu bytes with buffers of at most %llu bytes: too "

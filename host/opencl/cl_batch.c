@@ -224,7 +224,7 @@ static tc_status compute(ocl *s, int set, size_t n, size_t base, tc_err *err) {
         return st;
       s->work_cap = n;
     }
-    size_t nocc = (4 * nb + 31) / 32; /* occupancy words: 4 bits a bucket */
+    size_t nocc = (8 * nb + 31) / 32; /* occupancy words: 8 bits a bucket */
     if ((st = tc_ocl_ensure(s, &s->start, &s->start_cap, nb + 1, 4, "buckets", err)) ||
         (st = tc_ocl_ensure(s, &s->occ, &s->occ_cap, nocc, 4, "occupancy bits", err)) ||
         (st = tc_ocl_ensure(s, &s->tests, &s->tests_cap, groups, 8, "test counts", err)))
