@@ -1,10 +1,11 @@
 /* Sub-batches of the OpenCL backends: a grid block is cut into runs of consecutive
- * grid times that fit the device memory budget; each is staged on the host (unit
- * vectors in double -> cells and cell-relative offsets) and written without blocking
- * while the previous one computes (two input sets, a transfer queue and a compute
- * queue), then
- *   "opencl":          cell keys -> counting sort (histogram, scan, scatter) ->
- *                      neighbour-cell scan emitting pairs through an atomic counter
+ * grid times that fit the device memory budget; each is written without blocking while
+ * the previous one computes (two input sets, a transfer queue and a compute queue) and
+ * staged (unit vectors in double -> cells and cell-relative offsets) on the device, or
+ * on the host for a device without fp64, then
+ *   "opencl":          cell keys and occupancy bits -> counting sort (histogram, scan,
+ *                      scatter) -> neighbour-cell scan emitting pairs through an
+ *                      atomic counter
  *   "opencl-allpairs": tiled all pairs of each grid time, same emitter.
  * A full pair buffer is never a silent drop: the count still grows, and the host
  * reruns the pair kernel with a larger buffer, or halves the sub-batch when the
