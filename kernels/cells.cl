@@ -26,13 +26,13 @@ typedef double4 real4;
  * the host sees the saturated count and splits the work. */
 #define TC_COUNT_LIMIT 0x80000000u
 
-inline uint tc_cell_hash(int4 c) {
-  uint h = (uint)c.w * 0x9E3779B1u;
-  h = (h ^ (uint)c.x) * 0x85EBCA77u;
-  h = (h ^ (h >> 13) ^ (uint)c.y) * 0xC2B2AE3Du;
-  h = (h ^ (h >> 16) ^ (uint)c.z) * 0x27D4EB2Fu;
-  return h ^ (h >> 15);
-}
+/* Multiplicative hash of a cell's coordinates; the grid time is left out, as each grid
+ * time has its own buckets. It is linear (mod 2^32), so a neighbour's hash is the cell's
+ * plus the direction's: tc_neigh adds one constant per direction instead of hashing
+ * 13 cells. A grid time of 2^k buckets takes the top k bits as the bucket and the top
+ * k + 3 as the cell's occupancy bit (tc_occ_bit). */
+#define TC_HASH3(x, y, z) ((uint)(x) * 0x9E3779B1u + (uint)(y) * 0x85EBCA77u + (uint)(z) * 0xC2B2AE3Du)
+inline uint tc_cell_hash(int4 c) { return TC_HASH3(c.x, c.y, c.z); }
 
 /* Squared chord between two positions, from cell-relative offsets. */
 inline real tc_chord2(real4 a, int4 ca, real4 b, int4 cb, real cell) {
@@ -69,35 +69,50 @@ inline void tc_decide_emit(real c2, real screen2, real band2, uint p, uint q,
     tc_emit(p, q, c2 >= band2, pp, pq, cap, count);
 }
 
-/* Sum of a work-group's private counts into sums[group]; local size a power of two. */
-inline void tc_group_sum(ulong v, __local ulong *tmp, __global ulong *sums) {
-  uint lid = get_local_id(0);
-  tmp[lid] = v;
-  barrier(CLK_LOCAL_MEM_FENCE);
-  for (uint s = get_local_size(0) / 2; s > 0; s >>= 1) {
-    if (lid < s)
-      tmp[lid] += tmp[lid + s];
-    barrier(CLK_LOCAL_MEM_FENCE);
-  }
-  if (lid == 0)
-    sums[get_group_id(0)] = tmp[0];
-}
-
-/* The bucket of cell c among its grid time's buckets. */
-inline uint tc_bucket(int4 c, __global const uint *boff) {
-  uint b0 = boff[c.w];
-  return b0 + (tc_cell_hash(c) & (boff[c.w + 1] - b0 - 1));
-}
-
-/* key[i] = bucket of position i; rank[i] = its place among the bucket's positions
- * (the counting sort's histogram is `count`, zeroed by the host). */
-__kernel void tc_cell_keys(__global const int4 *cell, uint n, __global const uint *boff,
-                           __global uint *key, __global uint *rank,
-                           volatile __global uint *count) {
-  uint i = get_global_id(0);
-  if (i >= n)
+/* Adds a work-item's count v to its group's, sums[2 group] (low word) and sums[2 group + 1]
+ * (high word; a carry when the low word wraps): atomics instead of a reduction over the
+ * group, whose barriers a CPU device pays for as loops over every work-item. */
+inline void tc_group_add(ulong v, volatile __global uint *sums) {
+  if (v == 0)
     return;
-  uint k = tc_bucket(cell[i], boff);
+  volatile __global uint *g = sums + 2 * get_group_id(0);
+  uint lo = (uint)v, hi = (uint)(v >> 32);
+  uint old = atomic_add(&g[0], lo);
+  if (old + lo < old)
+    hi++;
+  if (hi)
+    atomic_add(&g[1], hi);
+}
+
+/* The grid time's buckets: first bucket b0 and shift: bucket of hash h = b0 + (h >> sh)
+ * (2^k buckets: sh = 32 - k, k >= 1 for a grid time with any position, so sh >= 3 while
+ * a grid time has under 2^28 positions). */
+inline uint tc_bucket_shift(uint nb) { return clz(nb) + 1; }
+
+/* A grid time's occupancy bits: 8 a bucket, from bit 8 b0 of the block's bit set (grid
+ * times share words: set with atomic_or). A clear bit means no cell of that hash has a
+ * position, so tc_neigh skips the bucket without reading it; the bit set (a byte a
+ * bucket) stays in the first-level cache where the bucket starts and cells would not. */
+inline uint tc_occ_bit(uint b0, uint sh, uint h) { return 8 * b0 + (h >> (sh - 3)); }
+
+/* key[i] = bucket of position i (cell c); rank[i] = its place among the bucket's
+ * positions (the counting sort's histogram is `count`, zeroed by the host); the cell's
+ * bit in occ (zeroed by the host) set. */
+inline void tc_key(int4 c, uint i, __global const uint *restrict boff, __global uint *restrict key,
+                   __global uint *restrict rank, volatile __global uint *count,
+                   volatile __global uint *occ) {
+  uint b0 = boff[c.w], sh = tc_bucket_shift(boff[c.w + 1] - b0), h = tc_cell_hash(c);
+  uint k = b0 + (h >> sh), bit = tc_occ_bit(b0, sh, h);
   key[i] = k;
   rank[i] = atomic_inc(&count[k]);
+  atomic_or(&occ[bit >> 5], 1u << (bit & 31));
+}
+
+__kernel void tc_cell_keys(__global const int4 *restrict cell, uint n,
+                           __global const uint *restrict boff, __global uint *restrict key,
+                           __global uint *restrict rank, volatile __global uint *count,
+                           volatile __global uint *occ) {
+  uint i = get_global_id(0);
+  if (i < n)
+    tc_key(cell[i], i, boff, key, rank, count, occ);
 }

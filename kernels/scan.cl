@@ -11,21 +11,29 @@ __constant int4 tc_forward[13] = {
     (int4)(1, 0, 0, 0),   (int4)(1, 0, 1, 0),   (int4)(1, 1, -1, 0), (int4)(1, 1, 0, 0),
     (int4)(1, 1, 1, 0)};
 
+/* tc_cell_hash of each direction: a neighbour's hash is the cell's plus this. */
+__constant uint tc_forward_hash[13] = {
+    TC_HASH3(0, 0, 1),   TC_HASH3(0, 1, -1),  TC_HASH3(0, 1, 0),  TC_HASH3(0, 1, 1),
+    TC_HASH3(1, -1, -1), TC_HASH3(1, -1, 0),  TC_HASH3(1, -1, 1), TC_HASH3(1, 0, -1),
+    TC_HASH3(1, 0, 0),   TC_HASH3(1, 0, 1),   TC_HASH3(1, 1, -1), TC_HASH3(1, 1, 0),
+    TC_HASH3(1, 1, 1)};
+
 inline int tc_same_cell(int4 a, int4 b) { return all(a == b); }
 
-__kernel void tc_neigh(__global const int4 *scell, __global const real4 *spos,
-                       __global const uint *sidx, __global const uint *start, __global const uint *boff, uint n,
-                       real cell, real screen2, real band2, uint base, __global uint *pp, __global uint *pq,
-                       uint cap, volatile __global uint *count, __global ulong *tests,
-                       __local ulong *tmp) {
+__kernel void tc_neigh(__global const int4 *restrict scell, __global const real4 *restrict spos,
+                       __global const uint *restrict sidx, __global const uint *restrict start,
+                       __global const uint *restrict boff, __global const uint *restrict occ,
+                       uint n, real cell, real screen2, real band2, uint base,
+                       __global uint *pp, __global uint *pq, uint cap,
+                       volatile __global uint *count, volatile __global uint *tests) {
   uint j = get_global_id(0);
   ulong t = 0;
   if (j < n) {
     int4 c = scell[j];
     real4 a = spos[j];
     uint p = base + sidx[j];
-    uint h = tc_bucket(c, boff);
-    uint end = start[h + 1];
+    uint b0 = boff[c.w], sh = tc_bucket_shift(boff[c.w + 1] - b0), hc = tc_cell_hash(c);
+    uint end = start[b0 + (hc >> sh) + 1];
     for (uint k = j + 1; k < end; k++) {
       int4 d = scell[k];
       if (!tc_same_cell(c, d))
@@ -35,18 +43,20 @@ __kernel void tc_neigh(__global const int4 *scell, __global const real4 *spos,
                      pq, cap, count);
     }
     for (int f = 0; f < 13; f++) {
+      uint hn = hc + tc_forward_hash[f], bit = tc_occ_bit(b0, sh, hn);
+      if (!(occ[bit >> 5] & (1u << (bit & 31))))
+        continue; /* no position in any cell of this hash */
       int4 cn = c + tc_forward[f];
-      uint hn = tc_bucket(cn, boff);
-      uint e = start[hn + 1];
-      for (uint k = start[hn]; k < e; k++) {
+      uint hb = b0 + (hn >> sh), e = start[hb + 1];
+      for (uint k = start[hb]; k < e; k++) {
         int4 d = scell[k];
         if (!tc_same_cell(cn, d))
           continue;
         t++;
         tc_decide_emit(tc_chord2(a, c, spos[k], d, cell), screen2, band2, p, base + sidx[k], pp,
-                     pq, cap, count);
+                       pq, cap, count);
       }
     }
   }
-  tc_group_sum(t, tmp, tests);
+  tc_group_add(t, tests);
 }

@@ -3,19 +3,22 @@
  * recursion, then added back), and a scatter into bucket order. */
 #include "geo.h"
 
-#define TC_SCAN_ITEMS 4 /* elements per work-item: a group scans 4 x local size */
+/* Elements per work-item: a group scans TC_SCAN_ITEMS x local size. Many per item keep
+ * the barrier steps few per element (each is a loop over the whole group on a CPU
+ * device); host/opencl/cl_batch.c's scan() uses the same number. */
+#define TC_SCAN_ITEMS 16
 
-/* Exclusive scan of each group's chunk of d in place; the chunk total to sums[group]. */
+/* Exclusive scan of each group's chunk of d in place; the chunk total to sums[group].
+ * Each item's elements are read twice (their total, then their prefixes) rather than
+ * kept in a private array across the barriers, which a CPU device would have to save
+ * for every work-item of the group. */
 __kernel void tc_scan_block(__global uint *d, uint n, __global uint *sums, __local uint *tmp) {
   uint lid = get_local_id(0), wg = get_local_size(0);
   uint base = (get_group_id(0) * wg + lid) * TC_SCAN_ITEMS;
-  uint v[TC_SCAN_ITEMS];
+  uint end = min(base + TC_SCAN_ITEMS, n);
   uint s = 0;
-  for (uint k = 0; k < TC_SCAN_ITEMS; k++) {
-    uint x = base + k < n ? d[base + k] : 0;
-    v[k] = s;
-    s += x;
-  }
+  for (uint k = base; k < end; k++)
+    s += d[k];
   tmp[lid] = s;
   barrier(CLK_LOCAL_MEM_FENCE);
   for (uint off = 1; off < wg; off <<= 1) { /* Hillis-Steele over the items' totals */
@@ -24,10 +27,12 @@ __kernel void tc_scan_block(__global uint *d, uint n, __global uint *sums, __loc
     tmp[lid] += a;
     barrier(CLK_LOCAL_MEM_FENCE);
   }
-  uint before = tmp[lid] - s;
-  for (uint k = 0; k < TC_SCAN_ITEMS; k++)
-    if (base + k < n)
-      d[base + k] = v[k] + before;
+  uint run = tmp[lid] - s;
+  for (uint k = base; k < end; k++) {
+    uint x = d[k];
+    d[k] = run;
+    run += x;
+  }
   if (lid == wg - 1)
     sums[get_group_id(0)] = tmp[lid];
 }

@@ -8,28 +8,77 @@
 #include "geo.h"
 
 #ifdef TC_FP64
+/* The grid time of position i: the last t < nslots with slot_off[t] <= i. A search
+ * without branches (the step count depends on nslots alone, the step a select): a
+ * branching one mispredicts about every other step. */
+inline uint tc_stage_slot(uint i, __global const uint *restrict slot_off, uint nslots) {
+  uint lo = 0, len = nslots;
+  while (len > 1) {
+    uint step = len / 2;
+    lo = slot_off[lo + step] <= i ? lo + step : lo;
+    len -= step;
+  }
+  return lo;
+}
+
+/* One coordinate's offset from its cell's corner: the one expression every kernel uses,
+ * so tc_stage's offsets and tc_scatter_units' are the same bits. */
+inline real tc_stage_off(double u, int c, double cell) {
+  return (real)(u - ((double)c * cell - 1.0));
+}
+
 __kernel void tc_stage(__global const double *ux, __global const double *uy,
                        __global const double *uz, uint n, __global const uint *slot_off,
                        uint nslots, double cell, __global int4 *cells, __global real4 *offs) {
   uint i = get_global_id(0);
   if (i >= n)
     return;
-  uint lo = 0, hi = nslots; /* the grid time: the last t with slot_off[t] <= i */
-  while (hi - lo > 1) {
-    uint mid = lo + (hi - lo) / 2;
-    if (slot_off[mid] <= i)
-      lo = mid;
-    else
-      hi = mid;
-  }
+  uint lo = tc_stage_slot(i, slot_off, nslots);
   double u[3] = {ux[i], uy[i], uz[i]};
   int c[3];
   real o[3];
   for (int k = 0; k < 3; k++) {
     c[k] = (int)tc_cell_coord(u[k], cell);
-    o[k] = (real)(u[k] - ((double)c[k] * cell - 1.0));
+    o[k] = tc_stage_off(u[k], c[k], cell);
   }
   cells[i] = (int4)(c[0], c[1], c[2], (int)lo);
   offs[i] = (real4)(o[0], o[1], o[2], (real)0);
+}
+
+/* The cell search's first step on a device that stages: tc_stage's cells and
+ * tc_cell_keys' keys in one pass. The offsets are not stored: tc_scatter_units makes
+ * them from the unit vectors where the sorted copy needs them, so they are written once
+ * instead of written, read and written again. */
+__kernel void tc_stage_keys(__global const double *restrict ux, __global const double *restrict uy,
+                            __global const double *restrict uz, uint n,
+                            __global const uint *restrict slot_off, uint nslots, double cell,
+                            __global const uint *restrict boff, __global int4 *restrict cells,
+                            __global uint *restrict key, __global uint *restrict rank,
+                            volatile __global uint *count, volatile __global uint *occ) {
+  uint i = get_global_id(0);
+  if (i >= n)
+    return;
+  int4 c = (int4)((int)tc_cell_coord(ux[i], cell), (int)tc_cell_coord(uy[i], cell),
+                  (int)tc_cell_coord(uz[i], cell), (int)tc_stage_slot(i, slot_off, nslots));
+  cells[i] = c;
+  tc_key(c, i, boff, key, rank, count, occ);
+}
+
+/* tc_scatter with the offsets made from the unit vectors (tc_stage_off). */
+__kernel void tc_scatter_units(__global const int4 *restrict cell, __global const double *restrict ux,
+                               __global const double *restrict uy, __global const double *restrict uz,
+                               double cell_size, __global const uint *restrict key,
+                               __global const uint *restrict rank, __global const uint *restrict start,
+                               uint n, __global int4 *restrict scell, __global real4 *restrict spos,
+                               __global uint *restrict sidx) {
+  uint i = get_global_id(0);
+  if (i >= n)
+    return;
+  uint j = start[key[i]] + rank[i];
+  int4 c = cell[i];
+  scell[j] = c;
+  spos[j] = (real4)(tc_stage_off(ux[i], c.x, cell_size), tc_stage_off(uy[i], c.y, cell_size),
+                    tc_stage_off(uz[i], c.z, cell_size), (real)0);
+  sidx[j] = i;
 }
 #endif

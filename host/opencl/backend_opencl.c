@@ -46,7 +46,7 @@ static void oc_destroy(void *state) {
     free(in->hboff);
   }
   cl_mem *m[] = {&s->key, &s->rank, &s->scell, &s->spos, &s->sidx,
-                 &s->start, &s->tests, &s->pp, &s->pq, &s->count,
+                 &s->start, &s->occ, &s->tests, &s->pp, &s->pq, &s->count,
                  &s->rtab, &s->rslot, &s->rp, &s->rq, &s->rcnt};
   for (size_t j = 0; j < sizeof m / sizeof m[0]; j++)
     if (*m[j])
@@ -130,11 +130,13 @@ static tc_status set_geometry(tc_ocl *s, double dist_m, tc_err *err) {
 }
 
 /* Device bytes per position of a sub-batch: two input sets, and for the cell search
- * keys, ranks, sorted copies and up to four buckets with their scan sums. */
+ * keys, ranks, sorted copies and up to four buckets with their scan sums and occupancy
+ * bits. */
 static size_t bytes_per_position(const tc_ocl *s) {
   /* device staging: + unit vectors; runs dropped on the device: + vessel indices */
-  size_t in = 2 * (16 + s->rsize + (s->dev_stage ? 24 : 0) + (s->drop_runs ? 4 : 0));
-  return s->allpairs ? in + 8 : in + 4 + 4 + 16 + s->rsize + 4 + 16 + 2;
+  size_t pos = s->dev_stage && !s->allpairs ? 0 : s->rsize; /* offsets: tc_stage_keys makes none */
+  size_t in = 2 * (16 + pos + (s->dev_stage ? 24 : 0) + (s->drop_runs ? 4 : 0));
+  return s->allpairs ? in + 8 : in + 4 + 4 + 16 + s->rsize + 4 + 16 + 2 + 4;
 }
 
 static tc_status set_budget(tc_ocl *s, size_t device_memory, tc_err *err) {
@@ -150,6 +152,10 @@ static tc_status set_budget(tc_ocl *s, size_t device_memory, tc_err *err) {
     nmax = lim;
   if (nmax > TC_OCL_COUNT_LIMIT / 4)
     nmax = TC_OCL_COUNT_LIMIT / 4;
+  /* the cell search's 32-bit indices: under 4 buckets a position, 8 occupancy bits a
+   * bucket (kernels/cells.cl) */
+  if (nmax > ((size_t)1 << 26))
+    nmax = (size_t)1 << 26;
   if (nmax < 2)
     return tc_fail(err, TC_ERR_ARG,
                    "device memory budget of %zu bytes with buffers of at most %llu bytes: too "
@@ -241,7 +247,7 @@ static tc_status oc_create_common(const tc_backend_config *cfg, int allpairs, vo
   TC_CL_TRY_RC(err, rc, "clCreateCommandQueue");
   s->dev_stage = s->dev.fp64 && !host_stage_forced();
   for (int i = 0; i < TC_K_COUNT; i++) {
-    if (i == TC_K_STAGE && !s->dev.fp64)
+    if ((i == TC_K_STAGE || i == TC_K_STAGE_KEYS || i == TC_K_SCATTER_U) && !s->dev.fp64)
       continue;
     s->k[i] = clCreateKernel(s->prog, tc_ocl_kernel_names[i], &rc);
     if (rc != CL_SUCCESS) {

@@ -1,10 +1,11 @@
 /* Sub-batches of the OpenCL backends: a grid block is cut into runs of consecutive
- * grid times that fit the device memory budget; each is staged on the host (unit
- * vectors in double -> cells and cell-relative offsets) and written without blocking
- * while the previous one computes (two input sets, a transfer queue and a compute
- * queue), then
- *   "opencl":          cell keys -> counting sort (histogram, scan, scatter) ->
- *                      neighbour-cell scan emitting pairs through an atomic counter
+ * grid times that fit the device memory budget; each is written without blocking while
+ * the previous one computes (two input sets, a transfer queue and a compute queue) and
+ * staged (unit vectors in double -> cells and cell-relative offsets) on the device, or
+ * on the host for a device without fp64, then
+ *   "opencl":          cell keys and occupancy bits -> counting sort (histogram, scan,
+ *                      scatter) -> neighbour-cell scan emitting pairs through an
+ *                      atomic counter
  *   "opencl-allpairs": tiled all pairs of each grid time, same emitter.
  * A full pair buffer is never a silent drop: the count still grows, and the host
  * reruns the pair kernel with a larger buffer, or halves the sub-batch when the
@@ -51,9 +52,11 @@ static tc_status stage_write(ocl *s, const tc_grid_block *blk, tc_cl_batch b, in
   }
   if (n > in->dcap) { /* what the screen reads, on the device: cells and offsets */
     size_t old = in->dcap;
+    int with_pos = !(s->dev_stage && !s->allpairs); /* tc_stage_keys makes no offsets */
     in->dcap = 0;
     if ((st = tc_ocl_remake(s, &in->cell, old * 16, n * 16, "cells", err)) != TC_OK ||
-        (st = tc_ocl_remake(s, &in->pos, old * s->rsize, n * s->rsize, "offsets", err)) != TC_OK)
+        (with_pos &&
+         (st = tc_ocl_remake(s, &in->pos, old * s->rsize, n * s->rsize, "offsets", err)) != TC_OK))
       goto cleanup;
     in->dcap = n;
   }
@@ -140,7 +143,7 @@ cleanup:
 /* Exclusive scan of m[0, n) in place, one level of the recursion per call. */
 static tc_status scan(ocl *s, cl_mem m, size_t n, int level, tc_err *err) {
   tc_status st = TC_OK;
-  size_t chunk = 4 * s->wg, groups = (n + chunk - 1) / chunk;
+  size_t chunk = TC_OCL_SCAN_ITEMS * s->wg, groups = (n + chunk - 1) / chunk;
   cl_uint un = (cl_uint)n, uc = (cl_uint)chunk;
   if (level == MAX_LEVELS)
     return tc_fail(err, TC_ERR_INTERNAL, "prefix scan deeper than %d levels", MAX_LEVELS);
@@ -179,9 +182,11 @@ static tc_status pairs_kernel(ocl *s, int set, size_t n, size_t base, const cl_e
       return st;
   } else {
     inset *in = &s->in[set];
-    if ((st = tc_ocl_args(s->k[K_NEIGH], kname[K_NEIGH], err, 16, A(s->scell), A(s->spos), A(s->sidx),
-                   A(s->start), A(in->boff), A(un), rs, cell, rs, scr, rs, band, A(ub), A(s->pp), A(s->pq),
-                   A(cap), A(s->count), A(s->tests), L(s->wg * 8))) != TC_OK ||
+    size_t groups = (n + s->wg - 1) / s->wg;
+    if ((st = tc_ocl_fill_zero(s, s->tests, groups * 8, err)) != TC_OK ||
+        (st = tc_ocl_args(s->k[K_NEIGH], kname[K_NEIGH], err, 16, A(s->scell), A(s->spos), A(s->sidx),
+                   A(s->start), A(in->boff), A(s->occ), A(un), rs, cell, rs, scr, rs, band, A(ub), A(s->pp), A(s->pq),
+                   A(cap), A(s->count), A(s->tests))) != TC_OK ||
         (st = tc_ocl_launch(s, K_NEIGH, n, NULL, P_PAIRS, err)) != TC_OK)
       return st;
   }
@@ -199,9 +204,9 @@ static tc_status compute(ocl *s, int set, size_t n, size_t base, tc_err *err) {
   inset *in = &s->in[set];
   cl_uint un = (cl_uint)n;
   s->info.batches++;
-  if (s->dev_stage) {
-    cl_uint uns = (cl_uint)in->nslots;
-    cl_double cell = s->cell;
+  cl_uint uns = (cl_uint)in->nslots;
+  cl_double cell = s->cell;
+  if (s->dev_stage && s->allpairs) {
     if ((st = tc_ocl_args(s->k[K_STAGE], kname[K_STAGE], err, 9, A(in->ux), A(in->uy), A(in->uz), A(un),
                    A(in->slot), A(uns), A(cell), A(in->cell), A(in->pos))) != TC_OK ||
         (st = tc_ocl_launch(s, K_STAGE, n, &in->written, P_KEYS, err)) != TC_OK)
@@ -220,17 +225,36 @@ static tc_status compute(ocl *s, int set, size_t n, size_t base, tc_err *err) {
         return st;
       s->work_cap = n;
     }
+    size_t nocc = (8 * nb + 31) / 32; /* occupancy words: 8 bits a bucket */
     if ((st = tc_ocl_ensure(s, &s->start, &s->start_cap, nb + 1, 4, "buckets", err)) ||
+        (st = tc_ocl_ensure(s, &s->occ, &s->occ_cap, nocc, 4, "occupancy bits", err)) ||
         (st = tc_ocl_ensure(s, &s->tests, &s->tests_cap, groups, 8, "test counts", err)))
       return st;
     if ((st = tc_ocl_fill_zero(s, s->start, (nb + 1) * 4, err)) ||
-        (st = tc_ocl_args(s->k[K_KEYS], kname[K_KEYS], err, 6, A(in->cell), A(un), A(in->boff), A(s->key),
-                   A(s->rank), A(s->start))) ||
-        (st = tc_ocl_launch(s, K_KEYS, n, &in->written, P_KEYS, err)) ||
-        (st = scan(s, s->start, nb + 1, 0, err)) ||
-        (st = tc_ocl_args(s->k[K_SCATTER], kname[K_SCATTER], err, 9, A(in->cell), A(in->pos), A(s->key),
-                   A(s->rank), A(s->start), A(un), A(s->scell), A(s->spos), A(s->sidx))) ||
-        (st = tc_ocl_launch(s, K_SCATTER, n, NULL, P_SORT, err)))
+        (st = tc_ocl_fill_zero(s, s->occ, nocc * 4, err)))
+      return st;
+    if (s->dev_stage) { /* cells and keys in one pass; offsets made by the scatter */
+      int k = TC_K_STAGE_KEYS;
+      if ((st = tc_ocl_args(s->k[k], kname[k], err, 13, A(in->ux), A(in->uy), A(in->uz), A(un),
+                            A(in->slot), A(uns), A(cell), A(in->boff), A(in->cell), A(s->key),
+                            A(s->rank), A(s->start), A(s->occ))) ||
+          (st = tc_ocl_launch(s, k, n, &in->written, P_KEYS, err)) ||
+          (st = scan(s, s->start, nb + 1, 0, err)))
+        return st;
+      k = TC_K_SCATTER_U;
+      if ((st = tc_ocl_args(s->k[k], kname[k], err, 12, A(in->cell), A(in->ux), A(in->uy), A(in->uz),
+                            A(cell), A(s->key), A(s->rank), A(s->start), A(un), A(s->scell),
+                            A(s->spos), A(s->sidx))) ||
+          (st = tc_ocl_launch(s, k, n, NULL, P_SORT, err)))
+        return st;
+    } else if ((st = tc_ocl_args(s->k[K_KEYS], kname[K_KEYS], err, 7, A(in->cell), A(un), A(in->boff),
+                                 A(s->key), A(s->rank), A(s->start), A(s->occ))) ||
+               (st = tc_ocl_launch(s, K_KEYS, n, &in->written, P_KEYS, err)) ||
+               (st = scan(s, s->start, nb + 1, 0, err)) ||
+               (st = tc_ocl_args(s->k[K_SCATTER], kname[K_SCATTER], err, 9, A(in->cell), A(in->pos),
+                                 A(s->key), A(s->rank), A(s->start), A(un), A(s->scell), A(s->spos),
+                                 A(s->sidx))) ||
+               (st = tc_ocl_launch(s, K_SCATTER, n, NULL, P_SORT, err)))
       return st;
   }
   if ((st = pairs_kernel(s, set, n, base, &in->written, err)) != TC_OK)
@@ -339,8 +363,8 @@ static tc_status finish(ocl *s, const tc_grid_block *blk, tc_cl_batch b, int set
   if (s->allpairs) {
     tests = allpairs_tests(blk, b);
   } else {
-    if (groups > s->htests_cap) {
-      uint64_t *t = realloc(s->htests, groups * sizeof *t);
+    if (groups > s->htests_cap) { /* two words a group: low, high (tc_group_add) */
+      cl_uint *t = realloc(s->htests, groups * 2 * sizeof *t);
       if (!t) {
         st = tc_fail(err, TC_ERR_NOMEM, "out of memory for %zu test counts", groups);
         goto cleanup;
@@ -355,7 +379,7 @@ static tc_status finish(ocl *s, const tc_grid_block *blk, tc_cl_batch b, int set
   if ((st = tc_ocl_wait(s, err)) != TC_OK)
     goto cleanup;
   for (size_t g = 0; !s->allpairs && g < groups; g++)
-    tests += s->htests[g];
+    tests += s->htests[2 * g] + ((uint64_t)s->htests[2 * g + 1] << 32);
   uint64_t band = 0;
   for (size_t i = 0; s->decide && i < m; i++)
     band += (out->q[out->n + i] & TC_PAIR_BAND) != 0;

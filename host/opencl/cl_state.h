@@ -9,9 +9,12 @@
 #define TC_OCL_COUNT_LIMIT 0x80000000u /* TC_COUNT_LIMIT of kernels/cells.cl */
 #define TC_OCL_MAX_LEVELS 8
 #define TC_OCL_MAX_PENDING 128
+#define TC_OCL_SCAN_ITEMS 16 /* TC_SCAN_ITEMS of kernels/sort.cl */
 
-/* TC_K_STAGE exists only in a program built with fp64 (kernels/stage.cl). */
+/* TC_K_STAGE, TC_K_STAGE_KEYS and TC_K_SCATTER_U exist only in a program built with fp64
+ * (kernels/stage.cl). */
 enum { TC_K_KEYS, TC_K_SCAN, TC_K_ADD, TC_K_SCATTER, TC_K_NEIGH, TC_K_ALLPAIRS, TC_K_STAGE,
+       TC_K_STAGE_KEYS, TC_K_SCATTER_U,
        TC_K_RUN_GROUP, TC_K_RUN_DROP, TC_K_COUNT };
 /* Where a profiled command's time goes (tc_opencl_info: t_keys ... t_read, t_runs). */
 enum { TC_P_KEYS, TC_P_SORT, TC_P_PAIRS, TC_P_WRITE, TC_P_READ, TC_P_RUNS };
@@ -19,7 +22,8 @@ extern const char *const tc_ocl_kernel_names[TC_K_COUNT];
 
 /* One set of sub-batch inputs; two let the next transfer overlap this compute. With
  * device staging, ux/uy/uz receive the block's unit vectors and cell/pos are filled on
- * the device; else cell/pos are written from hcell/hpos. */
+ * the device (the cell search keeps no pos: its sorted copy makes the offsets from
+ * ux/uy/uz); else cell/pos are written from hcell/hpos. */
 typedef struct {
   cl_mem cell, pos, slot, boff;
   cl_mem ux, uy, uz;
@@ -56,11 +60,11 @@ typedef struct tc_ocl {
   cl_double cell_d, screen_d, band_d; /* band: below it close; +inf for plain candidates */
   size_t budget, used, nmax; /* device bytes allowed and held; positions per sub-batch */
   tc_ocl_inset in[2];
-  cl_mem key, rank, scell, spos, sidx, start, tests, pp, pq, count;
-  size_t work_cap, start_cap, tests_cap, pair_cap;
+  cl_mem key, rank, scell, spos, sidx, start, occ, tests, pp, pq, count;
+  size_t work_cap, start_cap, occ_cap, tests_cap, pair_cap; /* occ: uints */
   cl_mem lvl[TC_OCL_MAX_LEVELS];
   size_t lvl_cap[TC_OCL_MAX_LEVELS];
-  uint64_t *htests;
+  cl_uint *htests; /* low and high word of each group's tests */
   size_t htests_cap;
   cl_uint hcount;
   cl_event pend[TC_OCL_MAX_PENDING];
