@@ -20,7 +20,8 @@
  * TRAJCORR_CL_DEVICE_RUNS=0 (to measure the table), there is no table and every
  * accumulation is its own horizon. An accumulation that would pass the budget or the
  * largest buffer is linked early (its end is then the next sub-batch's start); a sub-batch
- * that does not fit alone comes back whole and starts a new horizon.
+ * that does not fit alone comes back whole and starts a new horizon (the tests force both
+ * with TRAJCORR_CL_RUNS_MAX=PAIRS, the most pairs an accumulation may hold).
  *
  * Grid times are grid indices since base_t, uint on the device. */
 #include <stdint.h>
@@ -54,6 +55,7 @@ struct tc_ocl_runs {
   const tc_grid_block *acc_blk;
   int whole;                   /* linked with the table */
   int no_table;                /* TRAJCORR_CL_DEVICE_RUNS=0 */
+  size_t max_pairs;            /* TRAJCORR_CL_RUNS_MAX=PAIRS: a smaller accumulation (tests) */
   cl_uint h[4];                /* counts read back: kept pairs, runs dropped, entries */
 };
 
@@ -82,6 +84,8 @@ static tc_status runs_get(tc_ocl *s, tc_ocl_runs **out, tc_err *err) {
       return tc_fail(err, TC_ERR_NOMEM, "out of memory for the OpenCL run state");
     const char *v = getenv("TRAJCORR_CL_DEVICE_RUNS");
     s->runs->no_table = v && !strcmp(v, "0");
+    const char *x = getenv("TRAJCORR_CL_RUNS_MAX");
+    s->runs->max_pairs = x && *x ? strtoull(x, NULL, 10) : 0;
     for (int i = 0; i < RK_COUNT; i++) {
       cl_int rc = CL_SUCCESS;
       s->runs->k[i] = clCreateKernel(s->prog, rk_names[i], &rc);
@@ -151,6 +155,8 @@ static int fits(const tc_ocl *s, const tc_ocl_runs *r, size_t n) {
   size_t g = group_slots(n), o = open_slots(r, n), nt = 1 - (size_t)r->cur;
   size_t grow = more(r->bcap, n, 4 * B_COUNT) + more(r->own_cap, g, 4) + more(r->gcnt_cap, g + 1, 4) +
                 more(r->tcap[nt], o, 16);
+  if (r->max_pairs && n > r->max_pairs)
+    return 0;
   return 16 * (uint64_t)o <= s->dev.max_alloc && 4 * (uint64_t)(g + 1) <= s->dev.max_alloc &&
          4 * (uint64_t)n <= s->dev.max_alloc && s->used + grow <= s->budget;
 }
