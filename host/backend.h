@@ -35,6 +35,10 @@ typedef struct {
   uint32_t *vid;          /* vessel index (the engine's vessels, in mmsi order) */
   double *lat, *lon;      /* degrees */
   double *x, *y, *z;      /* unit vectors (tc_unit_vec_fast, filled by the grid; every backend reads them) */
+  /* MMSI of each vessel index (nv of them; the engine sets them, NULL elsewhere): what
+   * identifies a vessel pair across blocks, for a device that links runs itself */
+  const uint32_t *mmsi;
+  size_t nv;
 } tc_grid_block;
 
 /* Candidate pairs: indices of two positions of the same grid time, p < q.

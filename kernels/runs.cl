@@ -1,14 +1,30 @@
-/* Runs that can never be an encounter, dropped on the device (spec §4). After a
- * sub-batch's pairs are emitted and decided, its close pairs are grouped by vessel pair
- * (a hash table keyed on the two vessel indices, one claim per pair with
- * atomic_cmpxchg) and each group gets its first and last grid time and whether any of its
- * pairs is in the band the host must decide. A group none of whose pairs is in the band,
- * whose close times lie further than merge_gap from both ends of the sub-batch (so no
- * close time outside it can join them: the host's runs would judge them alone) and span
- * at most merge_gap and less than min_duration (so they are one run, and too short) is
- * one candidate the host would reject whatever its speeds: its pairs are not sent back,
- * only counted. Everything else goes back as before. The host passes the thresholds as
- * grid-time indices of the sub-batch (host/opencl/cl_runs.c). */
+/* Close times linked into runs on the device (spec §4). Each sub-batch's decided pairs are
+ * appended to the block's accumulation (tc_run_gather); at the block's end (or when the
+ * accumulation is full) host/opencl/cl_runs.c enqueues the linking over all of them:
+ *   1. tc_run_group:   close pairs grouped by vessel pair (a hash table on the two vessel
+ *                      indices, one claim per pair with atomic_cmpxchg), each pair's rank of
+ *                      arrival in its group;
+ *   2. (tc_scan_block / tc_scan_add of sort.cl): group counts -> group starts;
+ *   3. tc_run_scatter: pairs written group by group (a counting sort by group);
+ *   4. tc_run_rank:    each group's pairs put in grid-time order (a vessel pair has at most
+ *                      one close pair a grid time, so each pair's rank is the count of its
+ *                      group's pairs at earlier grid times);
+ *   5. tc_run_walk:    one work-item per group walks its close times in order and cuts them
+ *                      into runs wherever two are more than merge_gap apart (a segmented
+ *                      scan), looks the pair up in the open-run table (keyed by the two
+ *                      MMSIs, kept on the device across blocks and buckets) and decides each
+ *                      run: kept (its pairs go back to the host's runs stage) or dropped
+ *                      (counted only). A run is dropped when it is finished and too short to
+ *                      report and the host has never seen a close time of it: no pair in the
+ *                      band the host must decide, it does not continue an open run of the
+ *                      table, no close time before the table's horizon can join it, no close
+ *                      time after the accumulation can join it, and it spans less than
+ *                      min_duration. Every other run comes back whole, and a run still open
+ *                      at the end enters the new table;
+ *   6. tc_run_carry:   entries of the old table that a later close time may still join are
+ *                      carried into the new one (the two swap at every linking);
+ *   7. tc_run_drop:    the kept pairs compacted.
+ * Grid times are grid indices since a base time the host chooses (uint). */
 #include "geo.h"
 
 inline uint tc_pair_hash(uint a, uint b) {
@@ -19,51 +35,169 @@ inline uint tc_pair_hash(uint a, uint b) {
   return h ^ (h >> 16);
 }
 
-/* tab: 4 uints a slot, zeroed: owner (pair index + 1), ~first grid time (so that
- * atomic_max keeps the minimum), last grid time, band seen. pp/pq: block indices (base +
- * sub-batch index); vid and cell: by sub-batch index. */
-__kernel void tc_run_group(__global const uint *pp, __global const uint *pq, uint m, uint base,
-                           __global const uint *vid, __global const int4 *cell,
-                           volatile __global uint *tab, uint tmask, __global uint *pslot) {
+/* Appends m decided pairs of a sub-batch to the block's accumulation at `at`: block indices
+ * (bp, bq: pp, pq as emitted, the band bit kept), grid time in the accumulation (woff +
+ * the sub-batch's), vessel indices (ba, bb). vid and cell: by sub-batch index. */
+__kernel void tc_run_gather(__global const uint *pp, __global const uint *pq, uint m, uint base,
+                            __global const uint *vid, __global const int4 *cell, uint woff,
+                            uint at, __global uint *bp, __global uint *bq, __global uint *bw,
+                            __global uint *ba, __global uint *bb) {
   uint i = get_global_id(0);
   if (i >= m)
     return;
-  uint p = pp[i] - base, qf = pq[i], q = (qf & ~TC_BAND_BIT) - base;
-  uint a = vid[p], b = vid[q];
+  uint p = pp[i] - base, q = (pq[i] & ~TC_BAND_BIT) - base;
+  bp[at + i] = pp[i];
+  bq[at + i] = pq[i];
+  bw[at + i] = woff + (uint)cell[p].w;
+  ba[at + i] = vid[p];
+  bb[at + i] = vid[q];
+}
+
+/* own: zeroed, a slot's owner (pair index + 1); gcnt: zeroed, its pairs. Out: pslot (the
+ * pair's slot), prank (its arrival in the slot). */
+__kernel void tc_run_group(__global const uint *ba, __global const uint *bb, uint m,
+                           volatile __global uint *own, uint tmask, __global uint *pslot,
+                           volatile __global uint *gcnt, __global uint *prank) {
+  uint i = get_global_id(0);
+  if (i >= m)
+    return;
+  uint a = ba[i], b = bb[i];
   uint h = tc_pair_hash(a, b) & tmask;
   for (;;) {
-    uint old = atomic_cmpxchg(&tab[4 * h], 0u, i + 1);
-    if (old == 0)
-      break;
-    uint pj = pp[old - 1] - base, qj = (pq[old - 1] & ~TC_BAND_BIT) - base;
-    if (vid[pj] == a && vid[qj] == b)
+    uint old = atomic_cmpxchg(&own[h], 0u, i + 1);
+    if (old == 0 || (ba[old - 1] == a && bb[old - 1] == b))
       break;
     h = (h + 1) & tmask;
   }
   pslot[i] = h;
-  uint w = (uint)cell[p].w;
-  atomic_max(&tab[4 * h + 1], ~w);
-  atomic_max(&tab[4 * h + 2], w);
-  if (qf & TC_BAND_BIT)
-    atomic_or(&tab[4 * h + 3], 1u);
+  prank[i] = atomic_inc(&gcnt[h]);
 }
 
-/* Keeps the pairs of every group that may grow or be reported (compacted into op/oq,
- * count in cnt[0]); cnt[1] counts the groups dropped. */
-__kernel void tc_run_drop(__global const uint *pp, __global const uint *pq, uint m,
-                          __global const uint *tab, __global const uint *pslot, uint wmin,
-                          uint wmax, uint span_max, __global uint *op, __global uint *oq,
-                          volatile __global uint *cnt) {
+/* gstart: the exclusive scan of gcnt. mem[k]: the pair at place k, mw[k] its grid time. */
+__kernel void tc_run_scatter(uint m, __global const uint *pslot, __global const uint *prank,
+                             __global const uint *pw, __global const uint *gstart,
+                             __global uint *mem, __global uint *mw) {
   uint i = get_global_id(0);
   if (i >= m)
     return;
-  uint h = pslot[i];
-  uint lo = ~tab[4 * h + 1], hi = tab[4 * h + 2];
-  if (!tab[4 * h + 3] && lo >= wmin && hi <= wmax && hi - lo <= span_max) {
-    if (tab[4 * h] == i + 1)
-      atomic_inc(&cnt[1]);
+  uint k = gstart[pslot[i]] + prank[i];
+  mem[k] = i;
+  mw[k] = pw[i];
+}
+
+/* sorted: each group's pairs by grid time (ties, which the screen never makes, by index). */
+__kernel void tc_run_rank(uint m, __global const uint *pslot, __global const uint *gstart,
+                          __global const uint *mem, __global const uint *mw,
+                          __global uint *sorted) {
+  uint k = get_global_id(0);
+  if (k >= m)
     return;
+  uint i = mem[k], h = pslot[i], a = gstart[h], e = gstart[h + 1], w = mw[k], r = 0;
+  for (uint j = a; j < e; j++)
+    r += mw[j] < w || (mw[j] == w && mem[j] < i);
+  sorted[a + r] = i;
+}
+
+/* The open-run table: 4 uints a slot, [0] 1 when used, [1] [2] the MMSIs (a < b), [3] the
+ * run's last close time (grid index). Inserts of one kernel are of distinct pairs, and
+ * lookups read a table no kernel writes at the same time. */
+inline uint tc_open_find(__global const uint *t, uint cap, uint a, uint b) {
+  uint mask = cap - 1, h = tc_pair_hash(a, b) & mask;
+  while (t[4 * h] && !(t[4 * h + 1] == a && t[4 * h + 2] == b))
+    h = (h + 1) & mask;
+  return h;
+}
+
+inline void tc_open_put(volatile __global uint *t, uint cap, uint a, uint b, uint last) {
+  uint mask = cap - 1, h = tc_pair_hash(a, b) & mask;
+  while (atomic_cmpxchg(&t[4 * h], 0u, 1u) != 0u)
+    h = (h + 1) & mask;
+  t[4 * h + 1] = a;
+  t[4 * h + 2] = b;
+  t[4 * h + 3] = last;
+}
+
+/* One work-item per group slot. g0: the sub-batch's first grid index, n its grid times;
+ * known: the first grid index the table has seen every close time from; gapw =
+ * floor(merge_gap / slot) (two close times d apart are one run when d <= gapw); span_max:
+ * a run spanning d <= span_max grid times is shorter than min_duration. ocap: the old
+ * table's slots (0: none), ncap: the new table's (0: none kept). keep[i] for every pair;
+ * cnt[1] counts the runs dropped, cnt[2] the entries put. */
+__kernel void tc_run_walk(uint tcap, __global const uint *own, __global const uint *gstart,
+                          __global const uint *sorted, __global const uint *pw,
+                          __global const uint *pq, __global const uint *ba,
+                          __global const uint *bb, __global const uint *mmsi, uint g0, uint n,
+                          uint known, uint gapw, int span_max, __global const uint *otab,
+                          uint ocap, volatile __global uint *ntab, uint ncap,
+                          __global uint *keep, volatile __global uint *cnt) {
+  uint h = get_global_id(0);
+  if (h >= tcap || !own[h])
+    return;
+  uint a = gstart[h], e = gstart[h + 1];
+  uint ma = 0, mb = 0;
+  if (ocap || ncap) { /* the table's key: the two MMSIs, stable across blocks */
+    uint i0 = own[h] - 1;
+    ma = mmsi[ba[i0]];
+    mb = mmsi[bb[i0]];
+    if (ma > mb) {
+      uint t = ma;
+      ma = mb;
+      mb = t;
+    }
   }
+  long first = (long)g0 + pw[sorted[a]];
+  int cont = 0;
+  if (ocap) {
+    uint s = tc_open_find(otab, ocap, ma, mb);
+    cont = otab[4 * s] && first - (long)otab[4 * s + 3] <= (long)gapw;
+  }
+  /* an unseen close time (at most known - 1) could join the first run */
+  int head = first - ((long)known - 1) <= (long)gapw;
+  uint k = a;
+  while (k < e) {
+    uint rs = k, band = 0;
+    band |= pq[sorted[k]] & TC_BAND_BIT;
+    while (k + 1 < e && pw[sorted[k + 1]] - pw[sorted[k]] <= gapw) {
+      k++;
+      band |= pq[sorted[k]] & TC_BAND_BIT;
+    }
+    uint re = k + 1, wf = pw[sorted[rs]], wl = pw[sorted[k]];
+    int tail = re == e && n - wl <= gapw; /* a close time at n or later could join it */
+    int kept = band || (rs == a && (cont || head)) || tail || (int)(wl - wf) > span_max;
+    for (uint j = rs; j < re; j++)
+      keep[sorted[j]] = kept;
+    if (!kept)
+      atomic_inc(&cnt[1]);
+    if (tail && ncap) {
+      tc_open_put(ntab, ncap, ma, mb, g0 + wl);
+      atomic_inc(&cnt[2]);
+    }
+    k = re;
+  }
+}
+
+/* Old entries a close time at grid index `end` or later may still join, into the new
+ * table unless the sub-batch put a newer entry of the pair there. */
+__kernel void tc_run_carry(__global const uint *otab, uint ocap, volatile __global uint *ntab,
+                           uint ncap, uint end, uint gapw, volatile __global uint *cnt) {
+  uint j = get_global_id(0);
+  if (j >= ocap || !otab[4 * j] || (long)end - (long)otab[4 * j + 3] > (long)gapw)
+    return;
+  uint a = otab[4 * j + 1], b = otab[4 * j + 2];
+  uint s = tc_open_find((__global const uint *)ntab, ncap, a, b);
+  if (ntab[4 * s])
+    return;
+  tc_open_put(ntab, ncap, a, b, otab[4 * j + 3]);
+  atomic_inc(&cnt[2]);
+}
+
+/* The kept pairs compacted into op/oq, their count in cnt[0]. */
+__kernel void tc_run_drop(__global const uint *pp, __global const uint *pq, uint m,
+                          __global const uint *keep, __global uint *op, __global uint *oq,
+                          volatile __global uint *cnt) {
+  uint i = get_global_id(0);
+  if (i >= m || !keep[i])
+    return;
   uint k = atomic_inc(&cnt[0]);
   op[k] = pp[i];
   oq[k] = pq[i];

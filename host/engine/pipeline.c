@@ -148,6 +148,8 @@ static tc_status process_range(engine *e, int64_t lo, int64_t hi, tc_err *err) {
     tc_status s = tc_grid_cpu_compute(e->grid, &e->blk, p->threads);
     if (s != TC_OK)
       return tc_fail(err, s, "grid positions: out of memory");
+    e->blk.mmsi = tc_grid_cpu_mmsi(e->grid);
+    e->blk.nv = tc_grid_cpu_vessels(e->grid);
     double t1 = tc_clock_wall();
     uint64_t dp = e->stats->backend.dropped_pairs, dr = e->stats->backend.dropped_runs;
     if ((s = e->ops->candidates(e->bstate, &e->blk, &e->cand, &e->stats->backend, err)) != TC_OK)

@@ -32,6 +32,7 @@ static void oc_destroy(void *state) {
   for (int i = 0; i < s->npend; i++)
     if (s->pend[i])
       clReleaseEvent(s->pend[i]);
+  tc_ocl_runs_free(s);
   for (int i = 0; i < 2; i++) {
     tc_ocl_inset *in = &s->in[i];
     if (in->written)
@@ -46,8 +47,7 @@ static void oc_destroy(void *state) {
     free(in->hboff);
   }
   cl_mem *m[] = {&s->key, &s->rank, &s->scell, &s->spos, &s->sidx,
-                 &s->start, &s->occ, &s->tests, &s->pp, &s->pq, &s->count,
-                 &s->rtab, &s->rslot, &s->rp, &s->rq, &s->rcnt};
+                 &s->start, &s->occ, &s->tests, &s->pp, &s->pq, &s->count};
   for (size_t j = 0; j < sizeof m / sizeof m[0]; j++)
     if (*m[j])
       clReleaseMemObject(*m[j]);
@@ -294,8 +294,10 @@ static tc_status oc_create_devices(const tc_backend_config *cfg, int allpairs, v
     return tc_fail(err, TC_ERR_NOMEM, "out of memory creating the OpenCL backend");
   for (int i = 0; i < n && st == TC_OK; i++) {
     void *sub = NULL;
-    if ((st = oc_create_common(&one[i], allpairs, &sub, err)) == TC_OK)
+    if ((st = oc_create_common(&one[i], allpairs, &sub, err)) == TC_OK) {
+      ((tc_ocl *)sub)->runs_shared = 1; /* a share of each block: no open-run table */
       s->sub[s->nsub++] = sub;
+    }
   }
   if (st != TC_OK) {
     tc_err_prefix(err, "--device %s, device %d of %d: ", cfg->all_devices ? "all" : "list",

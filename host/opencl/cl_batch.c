@@ -337,25 +337,17 @@ static tc_status finish(ocl *s, const tc_grid_block *blk, tc_cl_batch b, int set
     }
   }
   size_t m = s->hcount;
-  int in_r = 0;
-  if (s->decide && (st = tc_ocl_drop_runs(s, blk, b.s0, b.s1, set, &m, &in_r, err)) != TC_OK)
+  /* runs linked on the device (cl_runs.c): it appends to out what the host needs itself */
+  if (s->decide && (st = tc_ocl_drop_runs(s, blk, b.s0, b.s1, set, &m, out, stats, err)) != TC_OK)
     goto cleanup;
-  if (in_r) {
-    s->info.dropped_pairs += s->hcount - m;
-    s->info.dropped_runs += s->hrcnt[1];
-    if (stats) {
-      stats->dropped_pairs += s->hcount - m;
-      stats->dropped_runs += s->hrcnt[1];
-    }
-  }
   if (m) {
     if (tc_pairbuf_reserve(out, out->n + m) != TC_OK) {
       st = tc_fail(err, TC_ERR_NOMEM, "out of memory for %zu candidate pairs", out->n + m);
       goto cleanup;
     }
-    TC_CL_TRY(err, clEnqueueReadBuffer(s->q, in_r ? s->rp : s->pp, CL_FALSE, 0, 4 * m, out->p + out->n,
+    TC_CL_TRY(err, clEnqueueReadBuffer(s->q, s->pp, CL_FALSE, 0, 4 * m, out->p + out->n,
                                        0, NULL, tc_ocl_prof_slot(s, P_READ)));
-    TC_CL_TRY(err, clEnqueueReadBuffer(s->q, in_r ? s->rq : s->pq, CL_FALSE, 0, 4 * m, out->q + out->n,
+    TC_CL_TRY(err, clEnqueueReadBuffer(s->q, s->pq, CL_FALSE, 0, 4 * m, out->q + out->n,
                                        0, NULL, tc_ocl_prof_slot(s, P_READ)));
     s->info.bytes_down += 8 * (uint64_t)m;
   }

@@ -1,74 +1,373 @@
-/* Runs too short to report, dropped on the device (kernels/runs.cl): the host side.
- * The thresholds become grid-time indices of the sub-batch [s0, s1) of n grid times,
- * whose first grid time is S0 = s0 time and whose end is S1 = S0 + n slot:
- *   - no earlier close time (at most S0 - slot) can join a run starting at index w when
- *     (w + 1) slot > merge_gap, i.e. w >= wmin = floor(merge_gap / slot);
- *   - no later one (at least S1) can join a run ending at w when (n - w) slot > merge_gap,
- *     i.e. w <= wmax = n - wmin - 1;
- *   - close times spanning d grid times with d slot <= merge_gap are one run, and it is
- *     shorter than min_duration when d slot < min_duration: d <= span_max.
- * Such a run is judged by the host's runs on its duration alone (spec §4: end - start <
- * min_duration is no encounter), so dropping its pairs changes no encounter. */
+/* Close times linked into runs on the device (kernels/runs.cl): the host side.
+ *
+ * Each sub-batch's decided pairs are appended on the device to its block's accumulation;
+ * at the block's last sub-batch the device groups them by vessel pair, sorts each group by
+ * grid time, cuts it into runs at gaps over merge_gap and decides each run against the
+ * open-run table it keeps across blocks and buckets. A run the host could judge alone and
+ * would reject on its duration whatever the speeds (spec §4: end - start < min_duration)
+ * stays on the device, counted only; every other run comes back whole as close pairs,
+ * read straight into the op's list, because judging needs each close time's positions and
+ * slot speeds (medians, means) in the host's libm values. What keeps the list openmp's:
+ * each of the host's candidates gets either all its close pairs or none (and then it is
+ * one the host would reject).
+ *
+ * The table holds the runs open at the end of the last linking, all of which went back to
+ * the host (a run that a later close time may join always does), and is complete from a
+ * horizon `known_t` on: runs starting within merge_gap of it may continue close times the
+ * table never saw (a checkpoint's open candidates, another device's share, pairs the device
+ * could not hold) and come back. Without the MMSIs of the block's vessels (the op called
+ * outside the engine), with several devices (each sees a share of every block), or with
+ * TRAJCORR_CL_DEVICE_RUNS=0 (to measure the table), there is no table and every
+ * accumulation is its own horizon. An accumulation that would pass the budget or the
+ * largest buffer is linked early (its end is then the next sub-batch's start); a sub-batch
+ * that does not fit alone comes back whole and starts a new horizon (the tests force both
+ * with TRAJCORR_CL_RUNS_MAX=PAIRS, the most pairs an accumulation may hold).
+ *
+ * Grid times are grid indices since base_t, uint on the device. */
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "host/opencl/cl_state.h"
 
-tc_status tc_ocl_drop_runs(tc_ocl *s, const tc_grid_block *blk, size_t s0, size_t s1, int set, size_t *m,
-                           int *kept_in_r, tc_err *err) {
+enum { RK_GATHER, RK_SCATTER, RK_RANK, RK_WALK, RK_CARRY, RK_COUNT };
+static const char *const rk_names[RK_COUNT] = {"tc_run_gather", "tc_run_scatter", "tc_run_rank",
+                                               "tc_run_walk", "tc_run_carry"};
+enum { B_P, B_Q, B_W, B_A, B_B, B_SLOT, B_RANK, B_MEM, B_MW, B_SORTED, B_KEEP, B_OP, B_OQ, B_COUNT };
+
+struct tc_ocl_runs {
+  cl_kernel k[RK_COUNT];
+  cl_mem b[B_COUNT];           /* per accumulated pair (4 bytes each) */
+  size_t bcap;                 /* pairs they hold */
+  cl_mem own, gcnt, mmsi, rcnt; /* group owners (tcap), counts (tcap + 1); vessel MMSIs; counts */
+  size_t own_cap, gcnt_cap, mmsi_cap;
+  cl_mem tab[2];
+  size_t tcap[2];              /* slots (4 uints each) each holds */
+  int cur;                     /* tab[cur]: the runs open at end_t */
+  size_t ucap;                 /* slots tab[cur] uses (its hash's size); 0: empty */
+  size_t live;                 /* its entries */
+  int valid;                   /* tab[cur] is complete from known_t to end_t */
+  int64_t base_t, known_t, end_t;
+  /* the accumulation: n pairs of grid times from acc_t (a grid time of block acc_blk) */
+  int acc;
+  size_t n;
+  int64_t acc_t;
+  const tc_grid_block *acc_blk;
+  int whole;                   /* linked with the table */
+  int no_table;                /* TRAJCORR_CL_DEVICE_RUNS=0 */
+  size_t max_pairs;            /* TRAJCORR_CL_RUNS_MAX=PAIRS: a smaller accumulation (tests) */
+  cl_uint h[4];                /* counts read back: kept pairs, runs dropped, entries */
+};
+
+void tc_ocl_runs_free(tc_ocl *s) {
+  tc_ocl_runs *r = s ? s->runs : NULL;
+  if (!r)
+    return;
+  for (int i = 0; i < RK_COUNT; i++)
+    if (r->k[i])
+      clReleaseKernel(r->k[i]);
+  for (int i = 0; i < B_COUNT; i++)
+    if (r->b[i])
+      clReleaseMemObject(r->b[i]);
+  cl_mem *m[] = {&r->own, &r->gcnt, &r->mmsi, &r->rcnt, &r->tab[0], &r->tab[1]};
+  for (size_t j = 0; j < sizeof m / sizeof m[0]; j++)
+    if (*m[j])
+      clReleaseMemObject(*m[j]);
+  free(r);
+  s->runs = NULL;
+}
+
+static tc_status runs_get(tc_ocl *s, tc_ocl_runs **out, tc_err *err) {
   tc_status st = TC_OK;
-  (void)blk;
-  *kept_in_r = 0;
-  if (!s->drop_runs || *m == 0 || s->slot <= 0)
-    return TC_OK;
-  int64_t n = (int64_t)(s1 - s0), wmin = s->merge_gap / s->slot, wmax = n - wmin - 1;
-  int64_t lim = s->merge_gap < s->min_duration - 1 ? s->merge_gap : s->min_duration - 1;
-  int64_t span_max = lim < 0 ? -1 : lim / s->slot; /* d slot <= lim */
-  if (wmax < wmin || span_max < 0 || wmax > (int64_t)UINT32_MAX - 1)
-    return TC_OK; /* the sub-batch is too short for any run to be complete */
-  size_t tcap = 1024;
-  while (tcap < 2 * *m)
-    tcap *= 2;
-  /* Room: a device with little memory keeps every pair rather than fail (the buffers are
-   * grown only; each must pass the largest allocation, all of them the budget). */
-  size_t grow = (4 * tcap > s->rtab_cap ? 16 * tcap - 4 * s->rtab_cap : 0) +
-                (*m > s->rpair_cap ? 12 * (*m - s->rpair_cap) : 0);
-  if (16 * (uint64_t)tcap > s->dev.max_alloc || s->used + grow > s->budget)
-    return TC_OK;
-  if ((st = tc_ocl_ensure(s, &s->rtab, &s->rtab_cap, 4 * tcap, 4, "run groups", err)) ||
-      (st = tc_ocl_ensure(s, &s->rslot, &s->rpair_cap, *m, 4, "run slots", err)))
-    return st;
-  if (!s->rp || !s->rq || !s->rcnt || s->rpair_cap > s->rpair_kept) {
-    size_t old = s->rpair_kept;
-    s->rpair_kept = 0;
-    if ((st = tc_ocl_remake(s, &s->rp, 4 * old, 4 * s->rpair_cap, "kept pairs", err)) ||
-        (st = tc_ocl_remake(s, &s->rq, 4 * old, 4 * s->rpair_cap, "kept pairs", err)) ||
-        (!s->rcnt && (st = tc_ocl_remake(s, &s->rcnt, 0, 8, "run counts", err))))
-      return st;
-    s->rpair_kept = s->rpair_cap;
+  if (!s->runs) {
+    if (!(s->runs = calloc(1, sizeof *s->runs)))
+      return tc_fail(err, TC_ERR_NOMEM, "out of memory for the OpenCL run state");
+    const char *v = getenv("TRAJCORR_CL_DEVICE_RUNS");
+    s->runs->no_table = v && !strcmp(v, "0");
+    const char *x = getenv("TRAJCORR_CL_RUNS_MAX");
+    s->runs->max_pairs = x && *x ? strtoull(x, NULL, 10) : 0;
+    for (int i = 0; i < RK_COUNT; i++) {
+      cl_int rc = CL_SUCCESS;
+      s->runs->k[i] = clCreateKernel(s->prog, rk_names[i], &rc);
+      if (rc != CL_SUCCESS) {
+        st = tc_cl_fail(err, rc, "clCreateKernel", __FILE__, __LINE__);
+        tc_err_prefix(err, "kernel %s: ", rk_names[i]);
+        tc_ocl_runs_free(s);
+        return st;
+      }
+    }
   }
-  tc_ocl_inset *in = &s->in[set];
-  cl_uint um = (cl_uint)*m, base = (cl_uint)blk->off[s0], mask = (cl_uint)(tcap - 1);
-  cl_uint lo = (cl_uint)wmin, hi = (cl_uint)wmax, span = (cl_uint)span_max;
-  if ((st = tc_ocl_fill_zero(s, s->rtab, 16 * tcap, err)) ||
-      (st = tc_ocl_fill_zero(s, s->rcnt, 8, err)) ||
-      (st = tc_ocl_args(s->k[TC_K_RUN_GROUP], tc_ocl_kernel_names[TC_K_RUN_GROUP], err, 9, A(s->pp),
-                        A(s->pq), A(um), A(base), A(in->vid), A(in->cell), A(s->rtab), A(mask),
-                        A(s->rslot))) ||
-      (st = tc_ocl_launch(s, TC_K_RUN_GROUP, *m, NULL, TC_P_RUNS, err)) ||
-      (st = tc_ocl_args(s->k[TC_K_RUN_DROP], tc_ocl_kernel_names[TC_K_RUN_DROP], err, 11, A(s->pp),
-                        A(s->pq), A(um), A(s->rtab), A(s->rslot), A(lo), A(hi), A(span), A(s->rp),
-                        A(s->rq), A(s->rcnt))) ||
-      (st = tc_ocl_launch(s, TC_K_RUN_DROP, *m, NULL, TC_P_RUNS, err)))
+  *out = s->runs;
+  return TC_OK;
+}
+
+/* Exclusive scan of m[0, n) in place (the bucket scan's kernels and level buffers). */
+static tc_status scan(tc_ocl *s, cl_mem m, size_t n, int level, tc_err *err) {
+  tc_status st = TC_OK;
+  size_t chunk = 4 * s->wg, groups = (n + chunk - 1) / chunk;
+  cl_uint un = (cl_uint)n, uc = (cl_uint)chunk;
+  if (level == TC_OCL_MAX_LEVELS)
+    return tc_fail(err, TC_ERR_INTERNAL, "prefix scan deeper than %d levels", TC_OCL_MAX_LEVELS);
+  if ((st = tc_ocl_ensure(s, &s->lvl[level], &s->lvl_cap[level], groups, 4, "scan sums", err)) ||
+      (st = tc_ocl_args(s->k[TC_K_SCAN], tc_ocl_kernel_names[TC_K_SCAN], err, 4, A(m), A(un),
+                        A(s->lvl[level]), L(s->wg * 4))) ||
+      (st = tc_ocl_launch(s, TC_K_SCAN, groups * s->wg, NULL, TC_P_RUNS, err)))
     return st;
-  TC_CL_TRY(err, clEnqueueReadBuffer(s->q, s->rcnt, CL_FALSE, 0, 8, s->hrcnt, 0, NULL,
-                                     tc_ocl_prof_slot(s, TC_P_READ)));
-  s->info.bytes_down += 8;
-  if ((st = tc_ocl_wait(s, err)) != TC_OK)
+  if (groups > 1 &&
+      ((st = scan(s, s->lvl[level], groups, level + 1, err)) ||
+       (st = tc_ocl_args(s->k[TC_K_ADD], tc_ocl_kernel_names[TC_K_ADD], err, 4, A(m), A(un),
+                         A(s->lvl[level]), A(uc))) ||
+       (st = tc_ocl_launch(s, TC_K_ADD, n, NULL, TC_P_RUNS, err))))
     return st;
-  if (s->hrcnt[0] > *m)
-    return tc_fail(err, TC_ERR_INTERNAL, "OpenCL runs: %u pairs kept of %zu", (unsigned)s->hrcnt[0], *m);
-  *m = s->hrcnt[0];
-  *kept_in_r = 1;
+  return st;
+}
+
+static size_t pow2_at_least(size_t n) {
+  size_t c = 1024;
+  while (c < n)
+    c *= 2;
+  return c;
+}
+
+static tc_status launch(tc_ocl *s, cl_kernel k, const char *name, size_t n, tc_err *err) {
+  tc_status st = TC_OK;
+  size_t wg = s->wg, global = n ? (n + wg - 1) / wg * wg : wg;
+  TC_CL_TRY(err, clEnqueueNDRangeKernel(s->q, k, 1, NULL, &global, &wg, 0, NULL,
+                                        tc_ocl_prof_slot(s, TC_P_RUNS)));
+cleanup:
+  if (st != TC_OK)
+    tc_err_prefix(err, "kernel %s over %zu items: ", name, n);
+  return st;
+}
+
+
+/* Bytes a buffer of `need` elements adds over what `cap` holds. */
+static size_t more(size_t cap, size_t need, size_t elem) { return need > cap ? (need - cap) * elem : 0; }
+
+/* Group-table and open-table slots for an accumulation of n pairs. */
+static size_t group_slots(size_t n) { return pow2_at_least(2 * n); }
+static size_t open_slots(const tc_ocl_runs *r, size_t n) {
+  return r->whole ? pow2_at_least(2 * (r->live + n)) : 0;
+}
+
+/* Whether the budget and the largest buffer allow buffers for an accumulation of n pairs. */
+static int fits(const tc_ocl *s, const tc_ocl_runs *r, size_t n) {
+  size_t g = group_slots(n), o = open_slots(r, n), nt = 1 - (size_t)r->cur;
+  size_t grow = more(r->bcap, n, 4 * B_COUNT) + more(r->own_cap, g, 4) + more(r->gcnt_cap, g + 1, 4) +
+                more(r->tcap[nt], o, 16);
+  if (r->max_pairs && n > r->max_pairs)
+    return 0;
+  return 16 * (uint64_t)o <= s->dev.max_alloc && 4 * (uint64_t)(g + 1) <= s->dev.max_alloc &&
+         4 * (uint64_t)n <= s->dev.max_alloc && s->used + grow <= s->budget;
+}
+
+/* Grows every buffer for an accumulation of n pairs, keeping the pairs held; *ok = 0 when
+ * the budget or the largest buffer does not allow it (nothing is grown then). */
+static tc_status room_for(tc_ocl *s, tc_ocl_runs *r, size_t n, int *ok, tc_err *err) {
+  tc_status st = TC_OK;
+  cl_mem was = NULL;
+  size_t old = r->bcap;
+  if (!(*ok = fits(s, r, n)))
+    return TC_OK;
+  size_t want = n > old && old + old / 2 > n && fits(s, r, old + old / 2) ? old + old / 2 : n;
+  if (want > old) { /* the accumulated pairs move to the larger buffers (grown by half at least) */
+    for (int i = 0; i < B_COUNT; i++) {
+      was = r->b[i];
+      r->b[i] = NULL;
+      if ((st = tc_ocl_remake(s, &r->b[i], 0, 4 * want, "run pairs", err)) != TC_OK) {
+        r->b[i] = was;
+        was = NULL;
+        goto cleanup;
+      }
+      if (i <= B_B && r->n)
+        TC_CL_TRY(err, clEnqueueCopyBuffer(s->q, was, r->b[i], 0, 0, 4 * r->n, 0, NULL, NULL));
+      tc_ocl_release(s, &was, 4 * old);
+    }
+    r->bcap = want;
+  }
+  size_t g = group_slots(n), o = open_slots(r, n);
+  int nt = 1 - r->cur;
+  if ((st = tc_ocl_ensure(s, &r->own, &r->own_cap, g, 4, "run groups", err)) ||
+      (st = tc_ocl_ensure(s, &r->gcnt, &r->gcnt_cap, g + 1, 4, "run group counts", err)))
+    goto cleanup;
+  if (o > r->tcap[nt]) {
+    size_t oldt = r->tcap[nt];
+    r->tcap[nt] = 0;
+    if ((st = tc_ocl_remake(s, &r->tab[nt], 16 * oldt, 16 * o, "open runs", err)) != TC_OK)
+      goto cleanup;
+    r->tcap[nt] = o;
+  }
+cleanup:
+  if (was) /* a failed copy: the old buffer goes, and the accumulation with it (an error) */
+    tc_ocl_release(s, &was, 4 * old);
+  return st;
+}
+
+/* Links the accumulation, whose grid times end before `end`: the kept pairs are appended
+ * to out, the rest counted as dropped; the new table takes over. */
+static tc_status link_acc(tc_ocl *s, tc_ocl_runs *r, const tc_grid_block *blk, int64_t end,
+                          tc_pairbuf *out, tc_backend_stats *stats, tc_err *err) {
+  tc_status st = TC_OK;
+  size_t m = r->n, tcap = group_slots(m), ocap = r->ucap, ncap = open_slots(r, m);
+  int nt = 1 - r->cur;
+  int64_t slot = s->slot;
+  r->acc = 0;
+  r->n = 0;
+  r->valid = 0;
+  if (m && !r->rcnt && (st = tc_ocl_remake(s, &r->rcnt, 0, 16, "run counts", err)) != TC_OK)
+    return st;
+  if (m && r->whole) { /* the table's keys: the MMSIs of the block's vessel indices */
+    if ((st = tc_ocl_ensure(s, &r->mmsi, &r->mmsi_cap, blk->nv, 4, "vessel MMSIs", err)) != TC_OK)
+      return st;
+    TC_CL_TRY(err, clEnqueueWriteBuffer(s->q, r->mmsi, CL_FALSE, 0, 4 * blk->nv, blk->mmsi, 0, NULL,
+                                        tc_ocl_prof_slot(s, TC_P_WRITE)));
+    s->info.bytes_up += 4 * (uint64_t)blk->nv;
+  }
+  if (m) {
+    cl_uint um = (cl_uint)m, mask = (cl_uint)(tcap - 1), utcap = (cl_uint)tcap;
+    cl_uint un = (cl_uint)((end - r->acc_t) / slot), ugap = (cl_uint)(s->merge_gap / slot);
+    cl_uint g0 = (cl_uint)((r->acc_t - r->base_t) / slot), known = (cl_uint)((r->known_t - r->base_t) / slot);
+    cl_uint uo = (cl_uint)ocap, unc = (cl_uint)ncap, gend = g0 + un;
+    cl_int span = (cl_int)((s->min_duration - 1) / slot);
+    cl_mem *b = r->b;
+    cl_mem otab = ocap ? r->tab[r->cur] : r->own, ntab = ncap ? r->tab[nt] : r->own;
+    cl_mem mmsi = r->whole ? r->mmsi : r->own;
+    if ((st = tc_ocl_fill_zero(s, r->own, 4 * tcap, err)) ||
+        (st = tc_ocl_fill_zero(s, r->gcnt, 4 * (tcap + 1), err)) ||
+        (st = tc_ocl_fill_zero(s, r->rcnt, 16, err)) ||
+        (ncap && (st = tc_ocl_fill_zero(s, r->tab[nt], 16 * ncap, err))) ||
+        (st = tc_ocl_args(s->k[TC_K_RUN_GROUP], tc_ocl_kernel_names[TC_K_RUN_GROUP], err, 8, A(b[B_A]),
+                          A(b[B_B]), A(um), A(r->own), A(mask), A(b[B_SLOT]), A(r->gcnt), A(b[B_RANK]))) ||
+        (st = tc_ocl_launch(s, TC_K_RUN_GROUP, m, NULL, TC_P_RUNS, err)) ||
+        (st = scan(s, r->gcnt, tcap + 1, 0, err)) ||
+        (st = tc_ocl_args(r->k[RK_SCATTER], rk_names[RK_SCATTER], err, 7, A(um), A(b[B_SLOT]),
+                          A(b[B_RANK]), A(b[B_W]), A(r->gcnt), A(b[B_MEM]), A(b[B_MW]))) ||
+        (st = launch(s, r->k[RK_SCATTER], rk_names[RK_SCATTER], m, err)) ||
+        (st = tc_ocl_args(r->k[RK_RANK], rk_names[RK_RANK], err, 6, A(um), A(b[B_SLOT]), A(r->gcnt),
+                          A(b[B_MEM]), A(b[B_MW]), A(b[B_SORTED]))) ||
+        (st = launch(s, r->k[RK_RANK], rk_names[RK_RANK], m, err)) ||
+        (st = tc_ocl_args(r->k[RK_WALK], rk_names[RK_WALK], err, 20, A(utcap), A(r->own), A(r->gcnt),
+                          A(b[B_SORTED]), A(b[B_W]), A(b[B_Q]), A(b[B_A]), A(b[B_B]), A(mmsi), A(g0),
+                          A(un), A(known), A(ugap), A(span), A(otab), A(uo), A(ntab), A(unc),
+                          A(b[B_KEEP]), A(r->rcnt))) ||
+        (st = launch(s, r->k[RK_WALK], rk_names[RK_WALK], tcap, err)))
+      return st;
+    if (ocap && ncap &&
+        ((st = tc_ocl_args(r->k[RK_CARRY], rk_names[RK_CARRY], err, 7, A(otab), A(uo), A(ntab), A(unc),
+                           A(gend), A(ugap), A(r->rcnt))) ||
+         (st = launch(s, r->k[RK_CARRY], rk_names[RK_CARRY], ocap, err))))
+      return st;
+    if ((st = tc_ocl_args(s->k[TC_K_RUN_DROP], tc_ocl_kernel_names[TC_K_RUN_DROP], err, 7, A(b[B_P]),
+                          A(b[B_Q]), A(um), A(b[B_KEEP]), A(b[B_OP]), A(b[B_OQ]), A(r->rcnt))) ||
+        (st = tc_ocl_launch(s, TC_K_RUN_DROP, m, NULL, TC_P_RUNS, err)))
+      return st;
+    TC_CL_TRY(err, clEnqueueReadBuffer(s->q, r->rcnt, CL_FALSE, 0, 16, r->h, 0, NULL,
+                                       tc_ocl_prof_slot(s, TC_P_READ)));
+    s->info.bytes_down += 16;
+    if ((st = tc_ocl_wait(s, err)) != TC_OK)
+      return st;
+    size_t k = r->h[0];
+      if (k > m || r->h[2] > ncap / 2)
+      return tc_fail(err, TC_ERR_INTERNAL, "OpenCL runs: %zu pairs kept of %zu, %u open runs in %zu slots",
+                     k, m, (unsigned)r->h[2], ncap);
+    if (k) {
+      if (tc_pairbuf_reserve(out, out->n + k) != TC_OK)
+        return tc_fail(err, TC_ERR_NOMEM, "out of memory for %zu candidate pairs", out->n + k);
+      TC_CL_TRY(err, clEnqueueReadBuffer(s->q, b[B_OP], CL_FALSE, 0, 4 * k, out->p + out->n, 0, NULL,
+                                         tc_ocl_prof_slot(s, TC_P_READ)));
+      TC_CL_TRY(err, clEnqueueReadBuffer(s->q, b[B_OQ], CL_FALSE, 0, 4 * k, out->q + out->n, 0, NULL,
+                                         tc_ocl_prof_slot(s, TC_P_READ)));
+      s->info.bytes_down += 8 * (uint64_t)k;
+      if ((st = tc_ocl_wait(s, err)) != TC_OK)
+        return st;
+    }
+    uint64_t band = 0;
+    for (size_t i = 0; i < k; i++)
+      band += (out->q[out->n + i] & TC_PAIR_BAND) != 0;
+    out->n += k;
+    s->info.listed += k;
+    s->info.band += band;
+    s->info.dropped_pairs += m - k;
+    s->info.dropped_runs += r->h[1];
+    if (stats) {
+      stats->candidates += k;
+      stats->band += band;
+      stats->dropped_pairs += m - k;
+      stats->dropped_runs += r->h[1];
+    }
+    if (ncap) { /* the new table is the open runs from here on */
+      r->cur = nt;
+      r->ucap = ncap;
+      r->live = r->h[2];
+    }
+  }
+  r->valid = r->whole;
+  r->end_t = end;
 cleanup:
   return st;
+}
+
+tc_status tc_ocl_drop_runs(tc_ocl *s, const tc_grid_block *blk, size_t s0, size_t s1, int set, size_t *m,
+                           tc_pairbuf *out, tc_backend_stats *stats, tc_err *err) {
+  tc_status st = TC_OK;
+  tc_ocl_runs *r = NULL;
+  if (!s->drop_runs || s->slot <= 0 || s->merge_gap < 0 || s->min_duration < 1 ||
+      s->merge_gap / s->slot > INT32_MAX || (s->min_duration - 1) / s->slot > INT32_MAX)
+    return TC_OK; /* every pair back: the host's runs stage links them */
+  if ((st = runs_get(s, &r, err)) != TC_OK)
+    return st;
+  int64_t slot = s->slot, S0 = blk->s0 + (int64_t)s0 * slot, S1 = blk->s0 + (int64_t)s1 * slot;
+  int last = 1; /* no later sub-batch of this block (plans skip grid times without a pair) */
+  for (size_t j = s1; last && j < blk->nslots; j++)
+    last = blk->off[j + 1] - blk->off[j] < 2;
+  if (r->acc && r->acc_blk != blk)
+    r->acc = 0, r->n = 0, r->valid = 0; /* a block left unfinished (an error): start afresh */
+  if (!r->acc) { /* a new accumulation: linked to the table, or a new horizon */
+    int whole = blk->mmsi && blk->nv && !s->runs_shared && !r->no_table && blk->nv <= UINT32_MAX &&
+                4 * (uint64_t)blk->nv <= s->dev.max_alloc;
+    if (!(whole && r->valid && S0 >= r->end_t && (S0 - r->base_t) / slot < INT32_MAX - 2 * (int64_t)blk->nslots)) {
+      r->known_t = r->base_t = S0;
+      r->live = 0;
+      r->ucap = 0;
+    }
+    r->whole = whole;
+    r->acc = 1;
+    r->acc_t = S0;
+    r->acc_blk = blk;
+    r->n = 0;
+  }
+  int ok = 0;
+  if (*m && (st = room_for(s, r, r->n + *m, &ok, err)) != TC_OK)
+    return st;
+  if (*m && !ok && r->n) { /* full: link what is held, ending where this sub-batch starts */
+    if ((st = link_acc(s, r, blk, S0, out, stats, err)) != TC_OK)
+      return st;
+    r->acc = 1; /* a new accumulation, linked to the table just made */
+    r->acc_t = S0;
+    r->acc_blk = blk;
+    if (!r->whole)
+      r->known_t = r->base_t = S0;
+    if ((st = room_for(s, r, *m, &ok, err)) != TC_OK)
+      return st;
+  }
+  if (*m && !ok) { /* this sub-batch alone does not fit: its pairs come back as they are */
+    r->acc = 0;
+    r->valid = 0;
+    return TC_OK;
+  }
+  if (*m) {
+    tc_ocl_inset *in = &s->in[set];
+    cl_uint um = (cl_uint)*m, base = (cl_uint)blk->off[s0], at = (cl_uint)r->n;
+    cl_uint woff = (cl_uint)((S0 - r->acc_t) / slot);
+    cl_mem *b = r->b;
+    if ((st = tc_ocl_args(r->k[RK_GATHER], rk_names[RK_GATHER], err, 13, A(s->pp), A(s->pq), A(um),
+                          A(base), A(in->vid), A(in->cell), A(woff), A(at), A(b[B_P]), A(b[B_Q]),
+                          A(b[B_W]), A(b[B_A]), A(b[B_B]))) ||
+        (st = launch(s, r->k[RK_GATHER], rk_names[RK_GATHER], *m, err)))
+      return st;
+    r->n += *m;
+  }
+  *m = 0;
+  /* the queue is in order: the next sub-batch's pair kernel runs after the gather */
+  return last ? link_acc(s, r, blk, S1, out, stats, err) : TC_OK;
 }

@@ -46,9 +46,8 @@ typedef struct tc_ocl {
   int dev_stage;          /* cells and offsets computed on the device (fp64 devices) */
   int drop_runs;          /* drop runs too short to report (tc_backend_config.drop_short_runs) */
   int64_t slot, merge_gap, min_duration; /* seconds, for drop_runs */
-  cl_mem rtab, rslot, rp, rq, rcnt; /* cl_runs.c: group table, pair -> slot, kept pairs, counts */
-  size_t rtab_cap, rpair_cap, rpair_kept; /* uints in rtab; pairs rslot holds; and rp, rq */
-  cl_uint hrcnt[2];
+  struct tc_ocl_runs *runs; /* cl_runs.c: the open-run table and the linking's buffers */
+  int runs_shared;        /* one device of several: its sub-batches are not the whole stream */
   tc_cl_device_info dev;
   cl_context ctx;
   cl_program prog;
@@ -92,12 +91,16 @@ cl_event *tc_ocl_prof_slot(tc_ocl *s, int kind);
 void tc_ocl_prof_collect(tc_ocl *s);
 
 /* cl_runs.c: after the m pairs of sub-batch [s0, s1) of blk (input set `set`) are in
- * pp/pq and decided, drops on the device the close pairs of runs too short to report
- * (kernels/runs.cl) when s->drop_runs and the sub-batch is long enough for any to be
- * complete. *m becomes the pairs kept and *kept_in_r 1 when they are in rp/rq (else they
- * are still in pp/pq, all of them). */
+ * pp/pq and decided, and s->drop_runs: the device holds them and, at the block's last
+ * sub-batch, links the block's close pairs into runs against the open runs it keeps
+ * (kernels/runs.cl), appends the pairs of the runs the host needs to out (with stats'
+ * and info's counts, the runs too short to report counted as dropped) and sets *m = 0.
+ * *m stays when the pairs are left in pp/pq for the caller to read: linking is off, or
+ * they do not fit the budget. Sub-batches must come in grid-time order. */
+typedef struct tc_ocl_runs tc_ocl_runs;
 tc_status tc_ocl_drop_runs(tc_ocl *s, const tc_grid_block *blk, size_t s0, size_t s1, int set, size_t *m,
-                           int *kept_in_r, tc_err *err);
+                           tc_pairbuf *out, tc_backend_stats *stats, tc_err *err);
+void tc_ocl_runs_free(tc_ocl *s); /* NULL safe */
 
 /* Replaces *m by a fresh buffer of `bytes` (the old one held old_bytes). */
 tc_status tc_ocl_remake(tc_ocl *s, cl_mem *m, size_t old_bytes, size_t bytes, const char *what,

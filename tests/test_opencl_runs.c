@@ -1,0 +1,274 @@
+/* Close times linked into runs on the OpenCL device (kernels/runs.cl, host/opencl/cl_runs.c)
+ * against openmp and the host's runs stage: a pair moored for four days (open across every
+ * block, bucket and sub-batch), pairs that open and close inside one block, two runs exactly
+ * merge_gap apart (one candidate) and one grid time more (two), runs of exactly min_duration
+ * and one grid time less, runs across bucket ends; buckets of an hour, a day and a week;
+ * with the open-run table, without it, with the host's runs stage alone, in single
+ * precision, by all pairs, with small buffers (many sub-batches a block) and with an
+ * accumulation small enough to be linked early. Every list must be openmp's field by field,
+ * with its close-pair and candidate counts. Skipped only when no OpenCL platform exists. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "host/engine/engine.h"
+#include "host/opencl/cl_device.h"
+#include "io/columns.h"
+#include "support/lead_tracks.h"
+
+#define DAY 86400
+#define DAYS 4
+
+static void need_opencl(void) {
+  tc_cl_device_info *list = NULL;
+  size_t n = 0;
+  tc_err err = {0};
+  tc_status s = tc_cl_devices_list(&list, &n, &err);
+  free(list);
+  if (s == TC_ERR_UNSUPPORTED)
+    cr_skip_test("no OpenCL platform: %s", err.msg);
+  cr_assert_eq(s, TC_OK, "listing OpenCL devices: %s", err.msg);
+}
+
+static const int64_t T0 = 1700000000 - 1700000000 % DAY;
+
+/* A vessel moored at (lat, lon), a fix every 5 minutes over [from, to). */
+static void moored(tc_columns *c, uint32_t mmsi, double lat, double lon, int64_t from, int64_t to) {
+  for (int64_t t = from; t < to; t += 300)
+    tt_fix(c, mmsi, t, lat, lon);
+}
+
+/* The kinds of meeting: a moored vessel a and a vessel b 100 m from it, present (sending
+ * fixes) only in the segments listed, in seconds from the meeting's time T. Grid times are
+ * 10 minutes apart; b's positions exist only where its fixes are at most an hour apart, so
+ * its close times are the grid times of the segments. */
+typedef struct {
+  const char *what;
+  int64_t seg[2][2]; /* [from, to] of each segment, 0 0 = none */
+  int encounter;     /* openmp must report it (checked: the fixture tests what it says) */
+} kind;
+
+static const kind KINDS[] = {
+    {"two runs exactly merge_gap apart: one candidate of 6 h", {{0, 3600}, {5 * 3600, 6 * 3600}}, 1},
+    {"two runs merge_gap + one grid time apart: two of 1 h", {{0, 3600}, {5 * 3600 + 600, 6 * 3600 + 600}}, 0},
+    {"a run of exactly min_duration", {{0, 7200}, {0, 0}}, 1},
+    {"a run one grid time short of min_duration", {{0, 6600}, {0, 0}}, 0},
+    {"a run of 20 minutes", {{0, 1200}, {0, 0}}, 0},
+    {"a run of 1 h then one of 40 min 3 h later: one candidate of 4 h 40", {{0, 3600}, {4 * 3600, 4 * 3600 + 2400}}, 1},
+};
+#define NKINDS (sizeof KINDS / sizeof KINDS[0])
+#define REPEATS 12 /* each kind at 12 times over the four days: block heads, middles, tails */
+
+static uint32_t mmsi_of(size_t k, int r, int who) {
+  return 300000000u + (uint32_t)(k * 1000 + (size_t)r * 10 + (size_t)who);
+}
+
+static int64_t when(size_t k, int r) {
+  /* 7 h 20 apart plus 50 min a kind: falls all over the day and across midnight */
+  return T0 + 3600 + (int64_t)r * (7 * 3600 + 1200) + (int64_t)k * 3000;
+}
+
+/* Bridges over a block's end: a run of 1 h ending at E and one of 70 min starting exactly
+ * merge_gap later (one candidate, an encounter), for E every 10 minutes from 19:00 to 21:00
+ * before each midnight, so that for one of them E is exactly merge_gap before the first
+ * grid time of the next block (wherever the reads cut the blocks): a later close time
+ * joins it, so it must come back though it is short and finished within its block. */
+static tc_columns *fix_cols;
+static tc_params fix_params;
+#define fix_params_merge_gap fix_params.merge_gap
+#define BRIDGES 13
+static uint32_t bridge_mmsi(int d, int j, int who) {
+  return 400000000u + (uint32_t)(d * 1000 + j * 10 + who);
+}
+static int64_t bridge_end(int d, int j) { return T0 + (int64_t)d * DAY - 5 * 3600 + (int64_t)j * 600; }
+
+static void fixture(tc_columns *c) {
+  /* the pair moored side by side for the four days: one encounter */
+  moored(c, 100000001, 43.1, 5.9, T0, T0 + DAYS * DAY);
+  double la, lo;
+  tt_offset(43.1, 5.9, 45.0, 100.0, &la, &lo);
+  moored(c, 100000002, la, lo, T0, T0 + DAYS * DAY);
+  for (size_t k = 0; k < NKINDS; k++)
+    for (int r = 0; r < REPEATS; r++) {
+      double lat = -50.0 + 7.0 * (double)k + 0.5 * r, lon = -170.0 + 2.7 * (double)(k * REPEATS + (size_t)r);
+      if (k == 0 && r < 2)
+        lon = 179.9995; /* b's 100 m east cross the antimeridian */
+      int64_t T = when(k, r);
+      moored(c, mmsi_of(k, r, 0), lat, lon, T0, T0 + DAYS * DAY);
+      tt_offset(lat, lon, 90.0, 100.0, &la, &lo);
+      for (int s = 0; s < 2; s++)
+        if (KINDS[k].seg[s][1] > 0)
+          moored(c, mmsi_of(k, r, 1), la, lo, T + KINDS[k].seg[s][0], T + KINDS[k].seg[s][1] + 1);
+    }
+  for (int d = 1; d < DAYS; d++)
+    for (int j = 0; j < BRIDGES; j++) {
+      double lat = 20.0 + 0.3 * j, lon = 100.0 + 5.0 * d;
+      int64_t E = bridge_end(d, j), mg = fix_params_merge_gap;
+      moored(c, bridge_mmsi(d, j, 0), lat, lon, T0, T0 + DAYS * DAY);
+      tt_offset(lat, lon, 90.0, 100.0, &la, &lo);
+      moored(c, bridge_mmsi(d, j, 1), la, lo, E - 3600, E + 1);
+      moored(c, bridge_mmsi(d, j, 1), la, lo, E + mg, E + mg + 4200 + 1);
+    }
+}
+
+
+static void setup(void) {
+  tc_params_default(&fix_params);
+  fix_cols = malloc(sizeof *fix_cols);
+  tc_columns_init(fix_cols);
+  fixture(fix_cols);
+}
+
+static void teardown(void) {
+  tc_columns_free(fix_cols);
+  free(fix_cols);
+}
+
+/* The list of backend `name` with the environment settings env ("K=V K=V", may be "") */
+static tc_engine_stats run_with(const char *env, int64_t bucket, const char *name, int single,
+                                tc_encounter_list *out) {
+  char buf[256];
+  snprintf(buf, sizeof buf, "%s", env);
+  char *keys[8];
+  int n = 0;
+  for (char *tok = strtok(buf, " "); tok && n < 8; tok = strtok(NULL, " ")) {
+    char *eq = strchr(tok, '=');
+    cr_assert_not_null(eq);
+    *eq = 0;
+    setenv(tok, eq + 1, 1);
+    keys[n++] = tok;
+  }
+  tc_params q = fix_params;
+  q.single_precision = single;
+  tc_encounter_list_init(out);
+  tc_engine_stats st = tt_run(fix_cols, bucket, name, 2, &q, out);
+  for (int i = 0; i < n; i++)
+    unsetenv(keys[i]);
+  return st;
+}
+
+static const tc_encounter *find(const tc_encounter_list *l, uint32_t a, uint32_t b) {
+  for (size_t i = 0; i < l->n; i++)
+    if (l->v[i].mmsi_a == a && l->v[i].mmsi_b == b)
+      return &l->v[i];
+  return NULL;
+}
+
+/* The fixture says what it means to: openmp's list holds exactly the meetings meant to be
+ * encounters, and the moored pair as one encounter of the four days. */
+static void check_reference(const tc_encounter_list *ref) {
+  const tc_encounter *m = find(ref, 100000001, 100000002);
+  cr_assert_not_null(m, "the moored pair is no encounter");
+  cr_assert_geq(m->end - m->start, (DAYS - 1) * DAY, "the moored pair should be one encounter");
+  for (size_t k = 0; k < NKINDS; k++)
+    for (int r = 0; r < REPEATS; r++) {
+      const tc_encounter *e = find(ref, mmsi_of(k, r, 0), mmsi_of(k, r, 1));
+      cr_assert_eq(e != NULL, KINDS[k].encounter, "%s at %lld: openmp %s", KINDS[k].what,
+                   (long long)when(k, r), e ? "reports it" : "does not");
+    }
+  for (int d = 1; d < DAYS; d++)
+    for (int j = 0; j < BRIDGES; j++)
+      cr_assert_not_null(find(ref, bridge_mmsi(d, j, 0), bridge_mmsi(d, j, 1)),
+                         "the bridge ending at %lld should be an encounter", (long long)bridge_end(d, j));
+}
+
+static void same(const char *what, const tc_encounter_list *l, tc_engine_stats st,
+                 const tc_encounter_list *ref, tc_engine_stats rs) {
+  cr_assert_eq(l->n, ref->n, "%s: %zu encounters, openmp %zu", what, l->n, ref->n);
+  for (size_t i = 0; i < l->n; i++)
+    cr_assert(tt_same(&(tc_encounter_list){.v = (tc_encounter *)&l->v[i], .n = 1},
+                      &(tc_encounter_list){.v = (tc_encounter *)&ref->v[i], .n = 1}),
+              "%s: encounter %zu (%u, %u, %lld..%lld) differs from openmp's (%u, %u, %lld..%lld)",
+              what, i, l->v[i].mmsi_a, l->v[i].mmsi_b, (long long)l->v[i].start,
+              (long long)l->v[i].end, ref->v[i].mmsi_a, ref->v[i].mmsi_b,
+              (long long)ref->v[i].start, (long long)ref->v[i].end);
+  cr_expect_eq(st.close_pairs, rs.close_pairs, "%s: close pairs", what);
+  cr_expect_eq(st.candidates, rs.candidates, "%s: candidates %llu, openmp %llu", what,
+               (unsigned long long)st.candidates, (unsigned long long)rs.candidates);
+}
+
+TestSuite(opencl_runs, .init = setup, .fini = teardown, .timeout = 300);
+
+/* Every way of linking, every bucket length: openmp's list. */
+Test(opencl_runs, same_encounters_as_openmp) {
+  need_opencl();
+  const int64_t buckets[] = {3600, DAY, 7 * DAY};
+  for (int bi = 0; bi < 3; bi++) {
+    tc_encounter_list ref;
+    tc_engine_stats rs = run_with("", buckets[bi], "openmp", 0, &ref);
+    check_reference(&ref);
+    struct {
+      const char *env, *backend;
+      int single;
+    } cfg[] = {
+        {"", "opencl", 0},
+        {"TRAJCORR_CL_DEVICE_RUNS=0", "opencl", 0},
+        {"TRAJCORR_CL_DROP_RUNS=0", "opencl", 0},
+        {"TRAJCORR_CL_MAX_ALLOC=16384", "opencl", 0},
+        {"TRAJCORR_CL_RUNS_MAX=64 TRAJCORR_CL_MAX_ALLOC=16384", "opencl", 0},
+        {"", "opencl", 1},
+        {"", "opencl-allpairs", 0},
+        {"TRAJCORR_CL_HOST_STAGE=1 TRAJCORR_CL_MAX_ALLOC=65536", "opencl", 1},
+    };
+    for (size_t c = 0; c < sizeof cfg / sizeof cfg[0]; c++) {
+      if (buckets[bi] != DAY && c >= 5) /* precision and all pairs: day buckets */
+        continue;
+      tc_encounter_list l;
+      tc_engine_stats st = run_with(cfg[c].env, buckets[bi], cfg[c].backend, cfg[c].single, &l);
+      char what[200];
+      snprintf(what, sizeof what, "%s%s [%s], buckets of %lld s", cfg[c].backend,
+               cfg[c].single ? " single" : "", cfg[c].env, (long long)buckets[bi]);
+      same(what, &l, st, &ref, rs);
+      tc_encounter_list_free(&l);
+    }
+    if (buckets[bi] == DAY) { /* single precision has its own reference */
+      tc_encounter_list rsl, l;
+      tc_engine_stats r1 = run_with("", DAY, "openmp", 1, &rsl);
+      tc_engine_stats s1 = run_with("TRAJCORR_CL_MAX_ALLOC=16384", DAY, "opencl", 1, &l);
+      same("opencl single, 16 KiB buffers, day buckets", &l, s1, &rsl, r1);
+      tc_encounter_list_free(&rsl);
+      tc_encounter_list_free(&l);
+    }
+    tc_encounter_list_free(&ref);
+  }
+}
+
+/* What the device keeps back: with day buckets the table lets it drop the short runs at
+ * each block's head, which it cannot without the table; how the blocks are cut into
+ * sub-batches changes nothing while a block's pairs fit the accumulation; and the host's
+ * runs stage alone gets every close pair. */
+Test(opencl_runs, table_and_sub_batches_drop_what_they_should) {
+  need_opencl();
+  tc_encounter_list l;
+  tc_engine_stats with = run_with("", DAY, "opencl", 0, &l);
+  tc_encounter_list_free(&l);
+  tc_engine_stats without = run_with("TRAJCORR_CL_DEVICE_RUNS=0", DAY, "opencl", 0, &l);
+  tc_encounter_list_free(&l);
+  /* 64 KiB: sub-batches of about 9 grid times, a block's pairs still fit the accumulation */
+  tc_engine_stats small = run_with("TRAJCORR_CL_MAX_ALLOC=65536", DAY, "opencl", 0, &l);
+  tc_encounter_list_free(&l);
+  tc_engine_stats host = run_with("TRAJCORR_CL_DROP_RUNS=0", DAY, "opencl", 0, &l);
+  tc_encounter_list_free(&l);
+  cr_log_info("runs dropped on the device (pairs): table %llu (%llu), no table %llu (%llu), "
+              "64 KiB buffers %llu (%llu), host runs stage %llu; close pairs %llu, candidates %llu",
+              (unsigned long long)with.backend.dropped_runs, (unsigned long long)with.backend.dropped_pairs,
+              (unsigned long long)without.backend.dropped_runs,
+              (unsigned long long)without.backend.dropped_pairs,
+              (unsigned long long)small.backend.dropped_runs, (unsigned long long)small.backend.dropped_pairs,
+              (unsigned long long)host.backend.dropped_runs, (unsigned long long)with.close_pairs,
+              (unsigned long long)with.candidates);
+  cr_assert_gt(without.backend.dropped_runs, 5, "no table: %llu runs dropped",
+               (unsigned long long)without.backend.dropped_runs);
+  cr_assert_gt(with.backend.dropped_runs, without.backend.dropped_runs,
+               "the table should drop the runs at the blocks' heads too: %llu vs %llu without",
+               (unsigned long long)with.backend.dropped_runs,
+               (unsigned long long)without.backend.dropped_runs);
+  cr_assert_eq(small.backend.dropped_runs, with.backend.dropped_runs,
+               "64 KiB buffers (many sub-batches a block): %llu runs dropped, %llu with one",
+               (unsigned long long)small.backend.dropped_runs,
+               (unsigned long long)with.backend.dropped_runs);
+  cr_assert_eq(small.backend.dropped_pairs, with.backend.dropped_pairs);
+  cr_assert_eq(host.backend.dropped_runs, 0);
+  cr_assert_eq(host.backend.dropped_pairs, 0);
+}
