@@ -1,10 +1,10 @@
 /* Coverage evidence of gaps (spec/events.md §2). The gaps are known after the first
  * pass; the second streams every cleaned fix through an index of the gaps' ends, so a
  * fix is tested only against the ends in its own and the neighbouring cells (unit
- * vectors cut into cubes no smaller than the radius's chord) whose gap spans the
- * fix's time block: neither a scan of all fixes per gap nor of all gaps per fix. The
- * index holds the gaps open during the hours of the slice being read, and the fixes
- * are screened on every thread. */
+ * vectors cut into cubes no smaller than the radius's chord) whose gap wants evidence
+ * during the fix's time block (tc_cov_plan): neither a scan of all fixes per gap nor
+ * of all gaps per fix. The index holds the gaps wanting evidence during the hours of
+ * the slice being read, and the fixes are screened on every thread. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,8 +43,8 @@ typedef struct {
   int end;            /* 0: P_i, 1: P_{i+1} */
 } entry;
 
-/* A gap's ends as the test of a fix reads them: its span, vessel, and both ends'
- * position, cosine of latitude and unit vector. */
+/* A gap's ends as the test of a fix reads them: the span it wants evidence from, its
+ * vessel, and both ends' position, cosine of latitude and unit vector. */
 typedef struct {
   int64_t t0, t1;
   uint32_t mmsi;
@@ -232,10 +232,9 @@ tc_status tc_cov_create(tc_gap_rec *gaps, size_t n, double radius_m, int64_t win
     return TC_ERR_NOMEM;
   }
   for (size_t g = 0; g < n; g++) {
-    gaps[g].thin_at = 1024;
     gend *d = &ix->ends[g];
-    d->t0 = gaps[g].g.t0;
-    d->t1 = gaps[g].g.t1;
+    d->t0 = gaps[g].want ? gaps[g].lo : 0;
+    d->t1 = gaps[g].want ? gaps[g].hi : 0;
     d->mmsi = gaps[g].g.mmsi;
     for (int end = 0; end < 2; end++) {
       d->lat[end] = end ? gaps[g].g.lat1 : gaps[g].g.lat0;
@@ -269,7 +268,9 @@ static tc_status prepare(tc_cov_index *ix, int64_t tmin, int64_t tmax) {
   tc_status s = TC_OK;
   const tc_gap_rec *gaps = ix->gaps;
   for (size_t g = 0; g < ix->n && s == TC_OK; g++) {
-    int64_t tb0 = floor_div(gaps[g].g.t0, TIME_BLOCK), tb1 = floor_div(gaps[g].g.t1 - 1, TIME_BLOCK);
+    if (ix->ends[g].t0 >= ix->ends[g].t1)
+      continue; /* no evidence wanted */
+    int64_t tb0 = floor_div(ix->ends[g].t0, TIME_BLOCK), tb1 = floor_div(ix->ends[g].t1 - 1, TIME_BLOCK);
     if (tb1 < lo || tb0 > hi)
       continue;
     tb0 = tb0 > lo ? tb0 : lo;
@@ -327,35 +328,6 @@ void tc_cov_free(tc_cov_index *ix) {
   free(ix);
 }
 
-static int cmp_seen_vessel(const void *pa, const void *pb) {
-  const tc_seen *a = pa, *b = pb;
-  if (a->mmsi != b->mmsi)
-    return a->mmsi < b->mmsi ? -1 : 1;
-  return a->t < b->t ? -1 : a->t > b->t;
-}
-
-/* Sorts r's evidence by (mmsi, t) and drops, of each vessel's fixes, duplicates and
- * every fix whose successor lies at most `window` after the last fix kept before it
- * (so every dropped fix lies between two kept ones at most window apart). */
-static void thin(tc_gap_rec *r, int64_t window) {
-  if (r->n_seen) /* the C library wants a non-NULL base even for none */
-    qsort(r->seen, r->n_seen, sizeof *r->seen, cmp_seen_vessel);
-  size_t w = 0;
-  for (size_t i = 0; i < r->n_seen; i++) {
-    const tc_seen *c = &r->seen[i];
-    if (w && r->seen[w - 1].mmsi == c->mmsi) {
-      if (r->seen[w - 1].t == c->t)
-        continue; /* the same fix, near both ends */
-      int last_of_vessel = i + 1 == r->n_seen || r->seen[i + 1].mmsi != c->mmsi;
-      if (!last_of_vessel && r->seen[i + 1].t - r->seen[w - 1].t <= window)
-        continue;
-    }
-    r->seen[w++] = *c;
-  }
-  r->n_seen = w;
-  r->thin_at = 2 * w > 1024 ? 2 * w : 1024;
-}
-
 /* The coarse prefilter of one fix: 1 (and *c filled) when a gap end may be within the
  * radius during its block. */
 static int candidate(const tc_cov_index *ix, uint32_t mmsi, int64_t t, double lat, double lon, cand *c) {
@@ -398,28 +370,6 @@ static void hood_of(const tc_cov_index *ix, const cand *c, int64_t tb, hood *h) 
   h->valid = 1;
   h->tb = tb;
   memcpy(h->c, c->c, sizeof h->c);
-}
-
-/* A vessel's fixes reach a gap in time order, one run after another, so thinning (see
- * thin) starts here: of the run's last two, the earlier goes when the new one lies at
- * most window after the one before them. */
-tc_status tc_cov_record(tc_gap_rec *r, int64_t t, uint32_t mmsi, int64_t window) {
-  size_t n = r->n_seen;
-  if (n && r->seen[n - 1].t == t && r->seen[n - 1].mmsi == mmsi)
-    return TC_OK; /* near both ends: the second sighting is the same fix */
-  if (n >= 2 && r->seen[n - 1].mmsi == mmsi && r->seen[n - 2].mmsi == mmsi && t - r->seen[n - 2].t <= window &&
-      r->seen[n - 1].t < t) {
-    r->seen[n - 1].t = t;
-    return TC_OK;
-  }
-  tc_seen *sv = tc_grow(r->seen, &r->cap_seen, n + 1, sizeof *sv, 16);
-  if (!sv)
-    return TC_ERR_NOMEM;
-  r->seen = sv;
-  sv[r->n_seen++] = (tc_seen){t, mmsi};
-  if (r->n_seen >= r->thin_at && r->thin_at)
-    thin(r, window);
-  return TC_OK;
 }
 
 /* Appends to *hits every gap candidate c is evidence for. */
@@ -536,84 +486,5 @@ tc_status tc_cov_add_rows(tc_cov_index *ix, const uint32_t *mmsi, const int64_t 
     size_t m = n - b < BLOCK_ROWS ? n - b : BLOCK_ROWS;
     TC_TRY(add_block(ix, mmsi + b, t + b, lat + b, lon + b, skip ? skip + b : NULL, m, nt));
   }
-  return TC_OK;
-}
-
-static int cmp_seen(const void *pa, const void *pb) {
-  const tc_seen *a = pa, *b = pb;
-  if (a->t != b->t)
-    return a->t < b->t ? -1 : 1;
-  return a->mmsi < b->mmsi ? -1 : a->mmsi > b->mmsi;
-}
-
-void tc_cov_finish(tc_gap_rec *gaps, size_t n, int64_t window) {
-  for (size_t g = 0; g < n; g++) {
-    tc_gap_rec *r = &gaps[g];
-    thin(r, window);
-    if (r->n_seen) /* the C library wants a non-NULL base even for none */
-      qsort(r->seen, r->n_seen, sizeof *r->seen, cmp_seen);
-    size_t w = 0;
-    for (size_t i = 0; i < r->n_seen; i++)
-      if (!w || cmp_seen(&r->seen[w - 1], &r->seen[i]))
-        r->seen[w++] = r->seen[i];
-    r->n_seen = w;
-  }
-}
-
-/* First of seen[0, n) with t >= u. */
-static size_t lower(const tc_seen *seen, size_t n, int64_t u) {
-  size_t lo = 0, hi = n;
-  while (lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    if (seen[mid].t < u)
-      lo = mid + 1;
-    else
-      hi = mid;
-  }
-  return lo;
-}
-
-double tc_coverage(const tc_seen *seen, size_t n, int64_t u0, int64_t u1, int64_t window,
-                   uint32_t except) {
-  if (u1 <= u0 || window <= 0)
-    return 0.0;
-  int64_t nw = (u1 - u0) / window;
-  if (nw == 0)
-    return 0.0;
-  int64_t covered = 0, last = -1, end = u0 + nw * window;
-  for (size_t i = lower(seen, n, u0); i < n && seen[i].t < end; i++) {
-    if (seen[i].mmsi == except)
-      continue;
-    int64_t k = (seen[i].t - u0) / window;
-    if (k != last) {
-      covered++;
-      last = k;
-    }
-  }
-  return (double)covered / (double)nw;
-}
-
-static int cmp_u32(const void *a, const void *b) {
-  uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-  return x < y ? -1 : x > y;
-}
-
-tc_status tc_others_seen(const tc_seen *seen, size_t n, int64_t u0, int64_t u1, uint32_t *out) {
-  size_t i0 = lower(seen, n, u0), i1 = lower(seen, n, u1);
-  *out = 0;
-  if (i1 <= i0)
-    return TC_OK;
-  uint32_t *m = malloc((i1 - i0) * sizeof *m);
-  if (!m)
-    return TC_ERR_NOMEM;
-  for (size_t i = i0; i < i1; i++)
-    m[i - i0] = seen[i].mmsi;
-  if (i1 - i0) /* the C library wants a non-NULL base even for none */
-    qsort(m, i1 - i0, sizeof *m, cmp_u32);
-  uint32_t d = 0;
-  for (size_t i = 0; i < i1 - i0; i++)
-    d += i == 0 || m[i] != m[i - 1];
-  free(m);
-  *out = d;
   return TC_OK;
 }
