@@ -23,10 +23,17 @@
  * before and after the outage visited all of them only to find its time outside. */
 #define TIME_BLOCK 3600
 
+/* A bucket's run in flat holds first the entries whose span covers its whole block,
+ * then those starting inside it by start, then those ending inside it by end, latest
+ * first: a fix walks only the entries whose span holds its time, and one more of each
+ * of the last two kinds. Where a receiver failed, every vessel's gap starts in the
+ * same cells and hour; the fixes of that hour before the failure stop at once. */
+enum { SPAN_FULL, SPAN_STARTS, SPAN_ENDS };
+
 typedef struct {
   uint64_t key;   /* cell and time block; 0: empty */
   uint32_t head;  /* while built: first entry + 1; then: first of its run in flat */
-  uint32_t n;     /* then: entries in the run */
+  uint32_t n[3];  /* then: entries of each kind (SPAN_*) in the run */
 } bucket;
 
 /* An entry as a fix's test reads it, a bucket's entries side by side: the walk over
@@ -40,7 +47,8 @@ typedef struct {
 
 typedef struct {
   uint32_t gap, next; /* next: entry + 1 in the same bucket, 0: none */
-  int end;            /* 0: P_i, 1: P_{i+1} */
+  uint8_t end;        /* 0: P_i, 1: P_{i+1} */
+  uint8_t kind;       /* SPAN_*: how the gap's span meets the bucket's block */
 } entry;
 
 /* A gap's ends as the test of a fix reads them: the span it wants evidence from, its
@@ -95,6 +103,12 @@ static uint64_t mix(uint64_t x) {
   return x ^ (x >> 31);
 }
 
+/* floor of a finite x within the range of int64_t, without a call to libm. */
+static inline int64_t ifloor(double x) {
+  int64_t i = (int64_t)x;
+  return i - (x < (double)i);
+}
+
 static int64_t floor_div(int64_t a, int64_t b) {
   int64_t q = a / b;
   return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
@@ -111,7 +125,7 @@ static void cell_of(const tc_cov_index *ix, double lat, double lon, int64_t c[3]
   double u[3];
   tc_unit_vec(lat, lon, &u[0], &u[1], &u[2]);
   for (int k = 0; k < 3; k++)
-    c[k] = (int64_t)floor(u[k] / ix->cell);
+    c[k] = ifloor(u[k] / ix->cell);
 }
 
 static bucket *find(const tc_cov_index *ix, uint64_t key) {
@@ -121,7 +135,7 @@ static bucket *find(const tc_cov_index *ix, uint64_t key) {
   return &ix->b[h];
 }
 
-static tc_status insert(tc_cov_index *ix, uint64_t key, uint32_t gap, int end) {
+static tc_status insert(tc_cov_index *ix, uint64_t key, uint32_t gap, int end, int kind) {
   if (2 * (ix->bn + 1) > ix->bcap) {
     size_t cap = ix->bcap ? 2 * ix->bcap : 1024;
     bucket *nb = calloc(cap, sizeof *nb), *old = ix->b;
@@ -147,7 +161,7 @@ static tc_status insert(tc_cov_index *ix, uint64_t key, uint32_t gap, int end) {
   }
   if (ix->en + 1 >= UINT32_MAX / 2)
     return TC_ERR_NOMEM; /* runs are indexed by 32 bits */
-  e[ix->en] = (entry){gap, bk->head, end};
+  e[ix->en] = (entry){gap, bk->head, (uint8_t)end, (uint8_t)kind};
   bk->head = (uint32_t)++ix->en;
   return TC_OK;
 }
@@ -250,6 +264,18 @@ tc_status tc_cov_create(tc_gap_rec *gaps, size_t n, double radius_m, int64_t win
   return TC_OK;
 }
 
+/* The order of the walk does not matter (the evidence's summaries do not depend on
+ * it); ties are left as they come. */
+static int cmp_start(const void *pa, const void *pb) {
+  const flat_entry *a = pa, *b = pb;
+  return (a->t0 > b->t0) - (a->t0 < b->t0);
+}
+
+static int cmp_end_desc(const void *pa, const void *pb) {
+  const flat_entry *a = pa, *b = pb;
+  return (a->t1 < b->t1) - (a->t1 > b->t1);
+}
+
 static tc_status prepare(tc_cov_index *ix, int64_t tmin, int64_t tmax) {
   int64_t lo = floor_div(tmin, TIME_BLOCK), hi = floor_div(tmax, TIME_BLOCK);
   if (lo >= ix->tb_lo && hi <= ix->tb_hi)
@@ -278,8 +304,11 @@ static tc_status prepare(tc_cov_index *ix, int64_t tmin, int64_t tmax) {
     for (int end = 0; end < 2 && s == TC_OK; end++) {
       int64_t c[3];
       cell_of(ix, end ? gaps[g].g.lat1 : gaps[g].g.lat0, end ? gaps[g].g.lon1 : gaps[g].g.lon0, c);
-      for (int64_t tb = tb0; s == TC_OK && tb <= tb1; tb++)
-        s = insert(ix, key_of(c[0], c[1], c[2], tb), (uint32_t)g, end);
+      for (int64_t tb = tb0; s == TC_OK && tb <= tb1; tb++) {
+        int64_t bs = tb * TIME_BLOCK;
+        int kind = ix->ends[g].t0 > bs ? SPAN_STARTS : ix->ends[g].t1 < bs + TIME_BLOCK ? SPAN_ENDS : SPAN_FULL;
+        s = insert(ix, key_of(c[0], c[1], c[2], tb), (uint32_t)g, end, kind);
+      }
       if (s == TC_OK)
         s = coarse_end(ix, end ? gaps[g].g.lat1 : gaps[g].g.lat0, end ? gaps[g].g.lon1 : gaps[g].g.lon0, tb0, tb1);
     }
@@ -293,19 +322,27 @@ static tc_status prepare(tc_cov_index *ix, int64_t tmin, int64_t tmax) {
     bucket *bk = &ix->b[i];
     if (!bk->key)
       continue;
-    uint32_t first = (uint32_t)at;
+    uint32_t n[3] = {0, 0, 0};
+    for (uint32_t k = bk->head; k; k = ix->e[k - 1].next)
+      n[ix->e[k - 1].kind]++;
+    size_t put[3] = {at, at + n[0], at + n[0] + n[1]};
     for (uint32_t k = bk->head; k; k = ix->e[k - 1].next) {
       const entry *e = &ix->e[k - 1];
       const gend *d = &ix->ends[e->gap];
-      flat_entry *f = &ix->flat[at++];
+      flat_entry *f = &ix->flat[put[e->kind]++];
       f->t0 = d->t0;
       f->t1 = d->t1;
       memcpy(f->u, d->u[e->end], sizeof f->u);
       f->mmsi = d->mmsi;
       f->gap = 2 * e->gap + (uint32_t)e->end;
     }
-    bk->head = first;
-    bk->n = (uint32_t)(at - first);
+    if (n[1] > 1)
+      qsort(ix->flat + at + n[0], n[1], sizeof *ix->flat, cmp_start);
+    if (n[2] > 1)
+      qsort(ix->flat + at + n[0] + n[1], n[2], sizeof *ix->flat, cmp_end_desc);
+    bk->head = (uint32_t)at;
+    memcpy(bk->n, n, sizeof n);
+    at += n[0] + n[1] + n[2];
   }
   ix->tb_lo = lo;
   ix->tb_hi = hi;
@@ -328,12 +365,25 @@ void tc_cov_free(tc_cov_index *ix) {
   free(ix);
 }
 
+/* The coarse prefilter's last answer: a vessel's consecutive fixes mostly share their
+ * degree square and hour. */
+typedef struct {
+  uint64_t key;
+  int yes;
+} coarse_memo;
+
 /* The coarse prefilter of one fix: 1 (and *c filled) when a gap end may be within the
  * radius during its block. */
-static int candidate(const tc_cov_index *ix, uint32_t mmsi, int64_t t, double lat, double lon, cand *c) {
-  int64_t tb = floor_div(t, TIME_BLOCK), ilat = (int64_t)floor(lat);
-  int64_t ilon = (((int64_t)floor(lon) % 360) + 360) % 360;
-  if (!coarse_has(ix, coarse_key(ilat, ilon, tb)) && !coarse_has(ix, coarse_key(ilat, ANY_LON, tb)))
+static int candidate(const tc_cov_index *ix, coarse_memo *memo, uint32_t mmsi, int64_t t, double lat, double lon,
+                     cand *c) {
+  int64_t tb = floor_div(t, TIME_BLOCK), ilat = ifloor(lat);
+  int64_t ilon = ((ifloor(lon) % 360) + 360) % 360;
+  uint64_t key = coarse_key(ilat, ilon, tb);
+  if (key != memo->key) {
+    memo->key = key;
+    memo->yes = coarse_has(ix, key) || coarse_has(ix, coarse_key(ilat, ANY_LON, tb));
+  }
+  if (!memo->yes)
     return 0; /* no gap end within the radius during this block */
   c->t = t;
   c->mmsi = mmsi;
@@ -344,16 +394,17 @@ static int candidate(const tc_cov_index *ix, uint32_t mmsi, int64_t t, double la
    * every close call to the haversine */
   tc_unit_vec_fast(lat, lon, &c->u[0], &c->u[1], &c->u[2]);
   for (int k = 0; k < 3; k++)
-    c->c[k] = (int64_t)floor(c->u[k] / ix->cell);
+    c->c[k] = ifloor(c->u[k] / ix->cell);
   return 1;
 }
 
-/* The chains of the 27 cells around a fix's cell in its block: consecutive fixes are
- * mostly one vessel's a few minutes apart, in the same cell, so they share them. */
+/* The runs of the 27 cells around a fix's cell in its block that hold entries (most
+ * hold none): consecutive fixes are mostly one vessel's a few minutes apart, in the
+ * same cell, so they share them. */
 typedef struct {
-  int valid;
+  int valid, nq;
   int64_t c[3], tb;
-  uint32_t first[27], n[27]; /* each cell's run in flat */
+  uint32_t first[27], n[27][3]; /* each such cell's run in flat */
 } hood;
 
 static void hood_of(const tc_cov_index *ix, const cand *c, int64_t tb, hood *h) {
@@ -364,36 +415,68 @@ static void hood_of(const tc_cov_index *ix, const cand *c, int64_t tb, hood *h) 
     for (int dy = -1; dy <= 1; dy++)
       for (int dz = -1; dz <= 1; dz++) {
         const bucket *bk = find(ix, key_of(c->c[0] + dx, c->c[1] + dy, c->c[2] + dz, tb));
-        h->first[q] = bk->key ? bk->head : 0;
-        h->n[q++] = bk->key ? bk->n : 0;
+        if (!bk->key)
+          continue;
+        h->first[q] = bk->head;
+        memcpy(h->n[q++], bk->n, sizeof bk->n);
       }
   h->valid = 1;
+  h->nq = q;
   h->tb = tb;
   memcpy(h->c, c->c, sizeof h->c);
 }
 
-/* Appends to *hits every gap candidate c is evidence for. */
-static int fine(const tc_cov_index *ix, const cand *c, hood *h, hit **hits, size_t *n, size_t *cap) {
+/* Is c within the radius of entry f's end (its time already checked)? */
+static int near(const tc_cov_index *ix, const cand *c, const flat_entry *f) {
+  if (f->mmsi == c->mmsi)
+    return 0;
+  double ax = f->u[0] - c->u[0], ay = f->u[1] - c->u[1], az = f->u[2] - c->u[2];
+  double ch2 = ax * ax + ay * ay + az * az;
+  if (ch2 > ix->c2_hi)
+    return 0;
+  const gend *d = &ix->ends[f->gap >> 1];
+  int end = f->gap & 1;
+  return ch2 < ix->c2_lo ||
+         tc_haversine_cos_m(d->lat[end], d->lon[end], d->cos[end], c->lat, c->lon, tc_cos_lat(c->lat)) <= ix->radius;
+}
+
+/* Where a thread's hits go: straight into the gaps' evidence (one thread), or into
+ * its list, recorded once every thread is done. */
+typedef struct {
+  tc_gap_rec *gaps; /* non-NULL: record at once */
+  int64_t window;
+  hit **v;
+  size_t *n, *cap;
+} sink;
+
+static int add_hit(const cand *c, uint32_t gap, sink *k) {
+  if (k->gaps)
+    return tc_cov_record(&k->gaps[gap], c->t, c->mmsi, k->window) == TC_OK;
+  hit *v = tc_grow(*k->v, k->cap, *k->n + 1, sizeof *v, 1024);
+  if (!v)
+    return 0;
+  *k->v = v;
+  v[(*k->n)++] = (hit){c->t, c->mmsi, gap};
+  return 1;
+}
+
+/* Every gap candidate c is evidence for, to k. */
+static int fine(const tc_cov_index *ix, const cand *c, hood *h, sink *k) {
   hood_of(ix, c, floor_div(c->t, TIME_BLOCK), h);
-  for (int q = 0; q < 27; q++)
-    for (const flat_entry *f = ix->flat + h->first[q], *fe = f + h->n[q]; f < fe; f++) {
-      if (c->t < f->t0 || c->t >= f->t1 || f->mmsi == c->mmsi)
-        continue;
-      double ax = f->u[0] - c->u[0], ay = f->u[1] - c->u[1], az = f->u[2] - c->u[2];
-      double ch2 = ax * ax + ay * ay + az * az;
-      if (ch2 > ix->c2_hi)
-        continue;
-      const gend *d = &ix->ends[f->gap >> 1];
-      int end = f->gap & 1;
-      if (ch2 >= ix->c2_lo &&
-          tc_haversine_cos_m(d->lat[end], d->lon[end], d->cos[end], c->lat, c->lon, tc_cos_lat(c->lat)) > ix->radius)
-        continue;
-      hit *v = tc_grow(*hits, cap, *n + 1, sizeof *v, 1024);
-      if (!v)
+  int64_t t = c->t;
+  for (int q = 0; q < h->nq; q++) {
+    const flat_entry *f = ix->flat + h->first[q], *fe = f + h->n[q][SPAN_FULL];
+    for (; f < fe; f++)
+      if (near(ix, c, f) && !add_hit(c, f->gap >> 1, k))
         return 0;
-      *hits = v;
-      v[(*n)++] = (hit){c->t, c->mmsi, f->gap >> 1};
-    }
+    for (fe += h->n[q][SPAN_STARTS]; f < fe && f->t0 <= t; f++)
+      if (t < f->t1 && near(ix, c, f) && !add_hit(c, f->gap >> 1, k))
+        return 0;
+    f = fe;
+    for (fe += h->n[q][SPAN_ENDS]; f < fe && f->t1 > t; f++)
+      if (near(ix, c, f) && !add_hit(c, f->gap >> 1, k))
+        return 0;
+  }
   return 1;
 }
 
@@ -401,8 +484,8 @@ static int fine(const tc_cov_index *ix, const cand *c, hood *h, hit **hits, size
 #define BLOCK_ROWS 16384
 
 /* Each thread screens a contiguous share of the rows and finds the gaps each fix is
- * evidence for; then the hits are recorded thread after thread, so in row order, and
- * every gap's evidence is what one thread would have gathered. */
+ * evidence for; then each records the hits of the gaps it owns, from every thread's
+ * list (the summaries do not depend on the order). One thread records as it goes. */
 static tc_status add_block(tc_cov_index *ix, const uint32_t *mmsi, const int64_t *t, const double *lat,
                            const double *lon, const unsigned char *skip, size_t n, int nt) {
   int bad = 0;
@@ -418,27 +501,32 @@ static tc_status add_block(tc_cov_index *ix, const uint32_t *mmsi, const int64_t
 #endif
     long long i0 = nl * me / team, i1 = nl * (me + 1) / team;
     hood h = {0};
+    coarse_memo memo = {0, 0};
+    sink k = {team == 1 ? ix->gaps : NULL, ix->window, &ix->th[me], &ix->tn[me], &ix->tcap[me]};
     ix->tn[me] = 0;
     for (long long i = i0; i < i1 && !bad; i++) {
       cand c;
-      if ((skip && skip[i]) || !candidate(ix, mmsi[i], t[i], lat[i], lon[i], &c))
+      if ((skip && skip[i]) || !candidate(ix, &memo, mmsi[i], t[i], lat[i], lon[i], &c))
         continue;
-      if (!fine(ix, &c, &h, &ix->th[me], &ix->tn[me], &ix->tcap[me]))
+      if (!fine(ix, &c, &h, &k))
         bad = 1;
     }
-    if (me == 0)
-      for (int k = team; k < nt; k++)
-        ix->tn[k] = 0;
-  }
-  if (bad)
-    return TC_ERR_NOMEM;
-  for (int k = 0; k < nt; k++)
-    for (size_t i = 0; i < ix->tn[k]; i++) {
-      const hit *x = &ix->th[k][i];
-      if (tc_cov_record(&ix->gaps[x->gap], x->t, x->mmsi, ix->window) != TC_OK)
-        return TC_ERR_NOMEM;
+    if (team > 1) {
+#ifdef _OPENMP
+#pragma omp barrier
+#endif
+      for (int q = 0; q < team && !bad; q++)
+        for (size_t i = 0; i < ix->tn[q]; i++) {
+          const hit *x = &ix->th[q][i];
+          if (x->gap % (uint32_t)team == (uint32_t)me &&
+              tc_cov_record(&ix->gaps[x->gap], x->t, x->mmsi, ix->window) != TC_OK) {
+            bad = 1;
+            break;
+          }
+        }
     }
-  return TC_OK;
+  }
+  return bad ? TC_ERR_NOMEM : TC_OK;
 }
 
 static tc_status threads_ready(tc_cov_index *ix, int nt) {

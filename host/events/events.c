@@ -161,9 +161,25 @@ static tc_status slice2(tc_events *r, const tc_columns *c, tc_err *err) {
   if (r->n_drops) {
     if (!(skip = calloc(c->n ? c->n : 1, 1)))
       return tc_fail(err, TC_ERR_NOMEM, "events: out of memory (coverage evidence)");
+    /* rows come by (mmsi, t): a cursor walks the drops beside them, looked up anew
+     * only where the order breaks (a new vessel, the next store's rows) */
+    size_t at = 0;
     for (size_t i = 0; i < c->n; i++) {
       drop key = {c->t[i], c->mmsi[i]};
-      skip[i] = bsearch(&key, r->drops, r->n_drops, sizeof key, cmp_drop) != NULL;
+      if (!i || c->mmsi[i] != c->mmsi[i - 1] || c->t[i] < c->t[i - 1]) {
+        size_t lo = 0, hi = r->n_drops;
+        while (lo < hi) {
+          size_t mid = lo + (hi - lo) / 2;
+          if (cmp_drop(&r->drops[mid], &key) < 0)
+            lo = mid + 1;
+          else
+            hi = mid;
+        }
+        at = lo;
+      }
+      while (at < r->n_drops && cmp_drop(&r->drops[at], &key) < 0)
+        at++;
+      skip[i] = at < r->n_drops && !cmp_drop(&r->drops[at], &key);
     }
   }
   tc_status s = tc_cov_add_rows(r->cov, c->mmsi, c->t, c->lat, c->lon, skip, c->n, tc_params_threads(&r->p));
