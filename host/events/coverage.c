@@ -440,23 +440,57 @@ static int near(const tc_cov_index *ix, const cand *c, const flat_entry *f) {
          tc_haversine_cos_m(d->lat[end], d->lon[end], d->cos[end], c->lat, c->lon, tc_cos_lat(c->lat)) <= ix->radius;
 }
 
+/* A vessel's run of hits on one gap within one of its coverage windows (blocks): of
+ * them the summaries keep only the earliest and the latest (cov_evidence.c), and a
+ * vessel's fixes come in time order, so a run near a gap is recorded as two hits. */
+typedef struct {
+  uint32_t gap, mmsi; /* gap UINT32_MAX: empty */
+  int64_t blk, lo, hi;
+} run;
+
+#define RUN_SLOTS 512 /* direct-mapped by gap; a run pushed out is recorded */
+
 /* Where a thread's hits go: straight into the gaps' evidence (one thread), or into
  * its list, recorded once every thread is done. */
 typedef struct {
   tc_gap_rec *gaps; /* non-NULL: record at once */
+  const tc_gap_rec *all;
   int64_t window;
   hit **v;
   size_t *n, *cap;
+  run runs[RUN_SLOTS];
 } sink;
 
-static int add_hit(const cand *c, uint32_t gap, sink *k) {
+static int put(sink *k, uint32_t gap, int64_t t, uint32_t mmsi) {
   if (k->gaps)
-    return tc_cov_record(&k->gaps[gap], c->t, c->mmsi, k->window) == TC_OK;
+    return tc_cov_record(&k->gaps[gap], t, mmsi, k->window) == TC_OK;
   hit *v = tc_grow(*k->v, k->cap, *k->n + 1, sizeof *v, 1024);
   if (!v)
     return 0;
   *k->v = v;
-  v[(*k->n)++] = (hit){c->t, c->mmsi, gap};
+  v[(*k->n)++] = (hit){t, mmsi, gap};
+  return 1;
+}
+
+static int flush(sink *k, run *r) {
+  if (r->gap == UINT32_MAX)
+    return 1;
+  int ok = put(k, r->gap, r->lo, r->mmsi) && (r->hi == r->lo || put(k, r->gap, r->hi, r->mmsi));
+  r->gap = UINT32_MAX;
+  return ok;
+}
+
+static int add_hit(const cand *c, uint32_t gap, sink *k) {
+  run *r = &k->runs[gap % RUN_SLOTS];
+  int64_t blk = floor_div(c->t - k->all[gap].g.t0, k->window);
+  if (r->gap == gap && r->mmsi == c->mmsi && r->blk == blk) {
+    r->lo = c->t < r->lo ? c->t : r->lo;
+    r->hi = c->t > r->hi ? c->t : r->hi;
+    return 1;
+  }
+  if (!flush(k, r))
+    return 0;
+  *r = (run){gap, c->mmsi, blk, c->t, c->t};
   return 1;
 }
 
@@ -502,15 +536,26 @@ static tc_status add_block(tc_cov_index *ix, const uint32_t *mmsi, const int64_t
     long long i0 = nl * me / team, i1 = nl * (me + 1) / team;
     hood h = {0};
     coarse_memo memo = {0, 0};
-    sink k = {team == 1 ? ix->gaps : NULL, ix->window, &ix->th[me], &ix->tn[me], &ix->tcap[me]};
+    sink *k = malloc(sizeof *k);
+    if (!k)
+      bad = 1;
+    else {
+      *k = (sink){team == 1 ? ix->gaps : NULL, ix->gaps, ix->window, &ix->th[me], &ix->tn[me], &ix->tcap[me], {{0}}};
+      for (int q = 0; q < RUN_SLOTS; q++)
+        k->runs[q].gap = UINT32_MAX;
+    }
     ix->tn[me] = 0;
     for (long long i = i0; i < i1 && !bad; i++) {
       cand c;
       if ((skip && skip[i]) || !candidate(ix, &memo, mmsi[i], t[i], lat[i], lon[i], &c))
         continue;
-      if (!fine(ix, &c, &h, &k))
+      if (!fine(ix, &c, &h, k))
         bad = 1;
     }
+    for (int q = 0; k && q < RUN_SLOTS && !bad; q++)
+      if (!flush(k, &k->runs[q]))
+        bad = 1;
+    free(k);
     if (team > 1) {
 #ifdef _OPENMP
 #pragma omp barrier
