@@ -447,117 +447,105 @@ Test(events, pass_one_along_the_encounter_engine) {
   tc_columns_free(&c);
 }
 
-Test(events, coverage_windows) {
-  /* seen at 0 s and 7199 s of [0, 10800): windows 0 and 1 of 3 */
-  const tc_seen s[] = {{0, 7}, {7199, 8}, {10800, 9}};
-  cr_assert_float_eq(tc_coverage(s, 3, 0, 10800, 3600, 0), 2.0 / 3.0, 1e-15);
-  cr_assert_float_eq(tc_coverage(s, 3, 0, 10800, 3600, 8), 1.0 / 3.0, 1e-15, "vessel 8 excluded");
-  cr_assert_float_eq(tc_coverage(s, 3, 0, 3599, 3600, 0), 0.0, 0, "no whole window: 0");
-  cr_assert_float_eq(tc_coverage(s, 3, 0, 7199, 3600, 0), 1.0, 0, "the rest after the last window ignored");
-  uint32_t n;
-  cr_assert_eq(tc_others_seen(s, 3, 0, 10800, &n), TC_OK);
-  cr_assert_eq(n, 2, "vessel 9's fix is at u1, outside");
-}
-
-static int cmp_seen_t(const void *pa, const void *pb) {
-  const tc_seen *a = pa, *b = pb;
-  if (a->t != b->t)
-    return a->t < b->t ? -1 : 1;
-  return a->mmsi < b->mmsi ? -1 : a->mmsi > b->mmsi;
-}
-
-static int cmp_seen_vt(const void *pa, const void *pb) {
-  const tc_seen *a = pa, *b = pb;
-  if (a->t / 86400 != b->t / 86400) /* day by day, as buckets come */
-    return a->t / 86400 < b->t / 86400 ? -1 : 1;
-  if (a->mmsi != b->mmsi)
-    return a->mmsi < b->mmsi ? -1 : 1;
-  return a->t < b->t ? -1 : a->t > b->t;
-}
-
-Test(events, evidence_thinned_as_it_arrives_gives_the_same_coverage) {
-  /* the coverage pass's order: day by day, each day vessel by vessel in time order, with
-   * the same fix sometimes twice (near both ends); thinned as recorded, then finished */
-  enum { N = 20000 };
+/* Gap record of vessel mmsi over [T0 + t0, T0 + t1). */
+static tc_gap_rec gap_rec(uint32_t mmsi, int64_t t0, int64_t t1) {
   tc_gap_rec r;
   memset(&r, 0, sizeof r);
-  tc_seen *in = malloc(N * sizeof *in), *all = malloc(N * sizeof *all);
-  cr_assert(in && all);
+  r.g.mmsi = mmsi;
+  r.g.t0 = T0 + t0;
+  r.g.t1 = T0 + t1;
+  return r;
+}
+
+Test(events, coverage_summaries_by_hand) {
+  /* gap A of vessel 1 over [0, 5 h) (reported: min_gap 5 h), gap B of vessel 2 over
+   * [1800, 19000) (a dark candidate only): the pair's overlap [1800, 18000) has four
+   * windows [1800 + k h, 1800 + (k + 1) h) aligned to o0, not to A's start; the
+   * 1800 s left after them are ignored, and in it neither vessel counts for the other */
+  tc_gap_rec g[2] = {gap_rec(1, 0, 18000), gap_rec(2, 1800, 19000)};
+  tc_dark_cand pair = {0, 1, -1, -1};
+  tc_dark_cands dc = {&pair, 1, 1};
+  tc_cov_plan(g, 2, 18000, &dc, HOUR);
+  cr_assert_eq(g[0].want, TC_COV_OWN | TC_COV_PAIRS);
+  cr_assert_eq(g[1].want, TC_COV_PAIRS);
+  /* A hears: in its own hour 0 vessels 7 and 8 (8 one second before the pair's first
+   * window); hour 1 vessel 2 at its start and 8 just when the pair's window 0 ends;
+   * hour 2 vessel 7 one second before window 2 and vessel 2 at its start; nobody in
+   * hour 3; vessel 2 at the last second of window 3 and 9 in the ignored rest */
+  const struct {
+    int64_t t;
+    uint32_t m;
+  } a[] = {{16200, 9}, {100, 7}, {5400, 8}, {1799, 8}, {9000, 2}, {3600, 2}, {8999, 7}, {16199, 2}};
+  /* B hears vessel 1 (the partner: excluded) in window 0, 3 in window 1, 4 at the last
+   * second of window 2, and 5 in the ignored rest */
+  const struct {
+    int64_t t;
+    uint32_t m;
+  } b[] = {{1800, 1}, {5399, 1}, {5400, 3}, {12599, 4}, {16200, 5}, {18500, 6}};
+  for (int rep = 0; rep < 2; rep++) { /* a fix near both ends is recorded twice */
+    for (size_t k = 0; k < sizeof a / sizeof *a; k++)
+      cr_assert_eq(tc_cov_record(&g[0], T0 + a[k].t, a[k].m, HOUR), TC_OK);
+    for (size_t k = 0; k < sizeof b / sizeof *b; k++)
+      cr_assert_eq(tc_cov_record(&g[1], T0 + b[k].t, b[k].m, HOUR), TC_OK);
+  }
+  cr_assert_float_eq(tc_cov_gap(&g[0], HOUR), 4.0 / 5.0, 1e-15, "A's hours 0, 1, 2 and 4 of 5");
+  cr_assert_eq(tc_cov_others(&g[0]), 4, "vessels 2, 7, 8, 9");
+  tc_dark_pair_coverage(g, &pair, HOUR);
+  cr_assert_float_eq(pair.coverage_a, 1.0 / 4.0, 1e-15, "A, vessel 2 excluded: window 1 only (got %g)",
+                     pair.coverage_a);
+  cr_assert_float_eq(pair.coverage_b, 2.0 / 4.0, 1e-15, "B, vessel 1 excluded: windows 1 and 2 (got %g)",
+                     pair.coverage_b);
+  cr_assert_float_eq(tc_cov_span(&g[0], T0 + 1800, T0 + 18000, HOUR, 0), 1.0, 1e-15,
+                     "nobody excluded, every window of the overlap");
+  cr_assert_float_eq(tc_cov_span(&g[0], T0 + 1800, T0 + 5399, HOUR, 2), 0.0, 0, "no whole window: 0");
+  tc_cov_release(&g[0]);
+  tc_cov_release(&g[1]);
+}
+
+Test(events, coverage_summaries_equal_the_fixes) {
+  /* four vessels heard at random over 3 days, often seconds apart and some hours
+   * empty, in any order: the summaries answer every span aligned anywhere, with any
+   * vessel excluded, as the list of all fixes does */
+  enum { N = 4000, NV = 4 };
+  const int64_t W = HOUR, D = 3 * 86400 + 1234;
+  tc_gap_rec g[2] = {gap_rec(1, 0, D), gap_rec(2, -HOUR, D + HOUR)};
+  tc_dark_cand pair = {0, 1, 0, 0};
+  tc_dark_cands dc = {&pair, 1, 1};
+  tc_cov_plan(g, 2, D, &dc, W);
+  int64_t ft[N];
+  uint32_t fm[N], heard = 0;
+  int n = 0;
   uint64_t x = 777;
   for (int i = 0; i < N; i++) {
     x = x * 6364136223846793005ULL + 1442695040888963407ULL;
-    int64_t t = (int64_t)((x >> 20) % (3 * 86400));
-    if ((x >> 60) < 4)
-      t = (t / 7200) * 7200;
-    all[i] = in[i] = (tc_seen){T0 + t, 900000001u + (uint32_t)((x >> 40) % 3)};
+    int64_t t = (int64_t)((x >> 20) % (uint64_t)D);
+    if ((t / 3600) % 7 == 2)
+      continue; /* some hours nobody */
+    ft[n] = T0 + t;
+    fm[n] = (t / 7200) % 5 == 3 ? 13 : 10 + (uint32_t)((x >> 40) % NV); /* some only 13 */
+    heard |= 1u << (fm[n] - 10);
+    cr_assert_eq(tc_cov_record(&g[0], ft[n], fm[n], W), TC_OK);
+    n++;
   }
-  qsort(in, N, sizeof *in, cmp_seen_vt);
-  for (int i = 0; i < N; i++) {
-    cr_assert_eq(tc_cov_record(&r, in[i].t, in[i].mmsi, 3600), TC_OK);
-    if (i % 7 == 0) /* near both ends: recorded twice */
-      cr_assert_eq(tc_cov_record(&r, in[i].t, in[i].mmsi, 3600), TC_OK);
-  }
-  cr_assert_lt(r.n_seen, N / 10, "thinned to %zu of %d as recorded", r.n_seen, N);
-  tc_cov_finish(&r, 1, 3600);
-  qsort(all, N, sizeof *all, cmp_seen_t);
-  size_t n = 0;
-  for (size_t i = 0; i < N; i++)
-    if (!n || cmp_seen_t(&all[n - 1], &all[i]))
-      all[n++] = all[i];
-  for (int k = 0; k < 2000; k++) {
+  for (int k = 0; k < 3000; k++) {
     x = x * 6364136223846793005ULL + 1442695040888963407ULL;
-    int64_t u0 = T0 + (int64_t)((x >> 16) % 86400), u1 = u0 + (int64_t)((x >> 40) % (2 * 86400));
-    uint32_t except = (x >> 62) ? 900000000u + (uint32_t)(x >> 62) : 0;
-    cr_assert_eq(tc_coverage(r.seen, r.n_seen, u0, u1, 3600, except), tc_coverage(all, n, u0, u1, 3600, except),
-                 "span %lld..%lld except %u", (long long)u0, (long long)u1, except);
+    int64_t u0 = T0 + (int64_t)((x >> 16) % (uint64_t)(D / 2)),
+            u1 = u0 + (int64_t)((x >> 40) % (uint64_t)(T0 + D - u0));
+    uint32_t except = (x >> 61) < NV ? 10 + (uint32_t)(x >> 61) : 0;
+    int64_t nw = (u1 - u0) / W, covered = 0;
+    unsigned char win[80] = {0};
+    for (int i = 0; i < n; i++)
+      if (ft[i] >= u0 && ft[i] < u0 + nw * W && fm[i] != except)
+        win[(ft[i] - u0) / W] = 1;
+    for (int64_t w = 0; w < nw; w++)
+      covered += win[w];
+    double want = nw ? (double)covered / (double)nw : 0.0;
+    cr_assert_eq(tc_cov_span(&g[0], u0, u1, W, except), want, "span %lld..%lld except %u",
+                 (long long)(u0 - T0), (long long)(u1 - T0), except);
   }
-  uint32_t a, b;
-  cr_assert_eq(tc_others_seen(r.seen, r.n_seen, T0, T0 + 3 * 86400, &a), TC_OK);
-  cr_assert_eq(tc_others_seen(all, n, T0, T0 + 3 * 86400, &b), TC_OK);
-  cr_assert_eq(a, b);
-  free(r.seen);
-  free(in);
-  free(all);
-}
-
-Test(events, thinned_evidence_gives_the_same_coverage) {
-  /* three vessels heard at random over 3 days, often seconds apart: thinning keeps about
-   * two fixes per window per vessel, and every coverage and count must stay */
-  enum { N = 20000 };
-  tc_gap_rec r;
-  memset(&r, 0, sizeof r);
-  r.seen = malloc(N * sizeof *r.seen);
-  tc_seen *all = malloc(N * sizeof *all);
-  cr_assert(r.seen && all);
-  uint64_t x = 12345;
-  for (int i = 0; i < N; i++) {
-    x = x * 6364136223846793005ULL + 1442695040888963407ULL;
-    int64_t t = (int64_t)((x >> 20) % (3 * 86400));
-    if ((x >> 60) < 4) /* leave some hours empty */
-      t = (t / 7200) * 7200;
-    all[i] = r.seen[i] = (tc_seen){T0 + t, 900000001u + (uint32_t)((x >> 40) % 3)};
-  }
-  r.n_seen = r.cap_seen = N;
-  tc_cov_finish(&r, 1, 3600);
-  qsort(all, N, sizeof *all, cmp_seen_t);
-  size_t n = 0;
-  for (size_t i = 0; i < N; i++)
-    if (!n || cmp_seen_t(&all[n - 1], &all[i]))
-      all[n++] = all[i];
-  cr_assert_lt(r.n_seen, n / 10, "thinned to %zu of %zu", r.n_seen, n);
-  for (int k = 0; k < 2000; k++) {
-    x = x * 6364136223846793005ULL + 1442695040888963407ULL;
-    int64_t u0 = T0 + (int64_t)((x >> 16) % 86400), u1 = u0 + (int64_t)((x >> 40) % (2 * 86400));
-    uint32_t except = (x >> 62) ? 900000000u + (uint32_t)(x >> 62) : 0;
-    cr_assert_eq(tc_coverage(r.seen, r.n_seen, u0, u1, 3600, except), tc_coverage(all, n, u0, u1, 3600, except),
-                 "span %lld..%lld except %u", (long long)u0, (long long)u1, except);
-    uint32_t a, b;
-    cr_assert_eq(tc_others_seen(r.seen, r.n_seen, T0, T0 + 3 * 86400, &a), TC_OK);
-    cr_assert_eq(tc_others_seen(all, n, T0, T0 + 3 * 86400, &b), TC_OK);
-    cr_assert_eq(a, b);
-  }
-  free(r.seen);
-  free(all);
+  cr_assert_eq(tc_cov_others(&g[0]), (uint32_t)__builtin_popcount(heard));
+  tc_cov_release(&g[0]);
+  tc_cov_release(&g[1]);
 }
 
 Test(events, places_flag_and_rank) {

@@ -1,10 +1,10 @@
 /* Coverage evidence of gaps (spec/events.md §2). The gaps are known after the first
  * pass; the second streams every cleaned fix through an index of the gaps' ends, so a
  * fix is tested only against the ends in its own and the neighbouring cells (unit
- * vectors cut into cubes no smaller than the radius's chord) whose gap spans the
- * fix's time block: neither a scan of all fixes per gap nor of all gaps per fix. The
- * index holds the gaps open during the hours of the slice being read, and the fixes
- * are screened on every thread. */
+ * vectors cut into cubes no smaller than the radius's chord) whose gap wants evidence
+ * during the fix's time block (tc_cov_plan): neither a scan of all fixes per gap nor
+ * of all gaps per fix. The index holds the gaps wanting evidence during the hours of
+ * the slice being read, and the fixes are screened on every thread. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,10 +23,17 @@
  * before and after the outage visited all of them only to find its time outside. */
 #define TIME_BLOCK 3600
 
+/* A bucket's run in flat holds first the entries whose span covers its whole block,
+ * then those starting inside it by start, then those ending inside it by end, latest
+ * first: a fix walks only the entries whose span holds its time, and one more of each
+ * of the last two kinds. Where a receiver failed, every vessel's gap starts in the
+ * same cells and hour; the fixes of that hour before the failure stop at once. */
+enum { SPAN_FULL, SPAN_STARTS, SPAN_ENDS };
+
 typedef struct {
   uint64_t key;   /* cell and time block; 0: empty */
   uint32_t head;  /* while built: first entry + 1; then: first of its run in flat */
-  uint32_t n;     /* then: entries in the run */
+  uint32_t n[3];  /* then: entries of each kind (SPAN_*) in the run */
 } bucket;
 
 /* An entry as a fix's test reads it, a bucket's entries side by side: the walk over
@@ -40,11 +47,12 @@ typedef struct {
 
 typedef struct {
   uint32_t gap, next; /* next: entry + 1 in the same bucket, 0: none */
-  int end;            /* 0: P_i, 1: P_{i+1} */
+  uint8_t end;        /* 0: P_i, 1: P_{i+1} */
+  uint8_t kind;       /* SPAN_*: how the gap's span meets the bucket's block */
 } entry;
 
-/* A gap's ends as the test of a fix reads them: its span, vessel, and both ends'
- * position, cosine of latitude and unit vector. */
+/* A gap's ends as the test of a fix reads them: the span it wants evidence from, its
+ * vessel, and both ends' position, cosine of latitude and unit vector. */
 typedef struct {
   int64_t t0, t1;
   uint32_t mmsi;
@@ -95,6 +103,12 @@ static uint64_t mix(uint64_t x) {
   return x ^ (x >> 31);
 }
 
+/* floor of a finite x within the range of int64_t, without a call to libm. */
+static inline int64_t ifloor(double x) {
+  int64_t i = (int64_t)x;
+  return i - (x < (double)i);
+}
+
 static int64_t floor_div(int64_t a, int64_t b) {
   int64_t q = a / b;
   return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
@@ -111,7 +125,7 @@ static void cell_of(const tc_cov_index *ix, double lat, double lon, int64_t c[3]
   double u[3];
   tc_unit_vec(lat, lon, &u[0], &u[1], &u[2]);
   for (int k = 0; k < 3; k++)
-    c[k] = (int64_t)floor(u[k] / ix->cell);
+    c[k] = ifloor(u[k] / ix->cell);
 }
 
 static bucket *find(const tc_cov_index *ix, uint64_t key) {
@@ -121,7 +135,7 @@ static bucket *find(const tc_cov_index *ix, uint64_t key) {
   return &ix->b[h];
 }
 
-static tc_status insert(tc_cov_index *ix, uint64_t key, uint32_t gap, int end) {
+static tc_status insert(tc_cov_index *ix, uint64_t key, uint32_t gap, int end, int kind) {
   if (2 * (ix->bn + 1) > ix->bcap) {
     size_t cap = ix->bcap ? 2 * ix->bcap : 1024;
     bucket *nb = calloc(cap, sizeof *nb), *old = ix->b;
@@ -147,7 +161,7 @@ static tc_status insert(tc_cov_index *ix, uint64_t key, uint32_t gap, int end) {
   }
   if (ix->en + 1 >= UINT32_MAX / 2)
     return TC_ERR_NOMEM; /* runs are indexed by 32 bits */
-  e[ix->en] = (entry){gap, bk->head, end};
+  e[ix->en] = (entry){gap, bk->head, (uint8_t)end, (uint8_t)kind};
   bk->head = (uint32_t)++ix->en;
   return TC_OK;
 }
@@ -232,10 +246,9 @@ tc_status tc_cov_create(tc_gap_rec *gaps, size_t n, double radius_m, int64_t win
     return TC_ERR_NOMEM;
   }
   for (size_t g = 0; g < n; g++) {
-    gaps[g].thin_at = 1024;
     gend *d = &ix->ends[g];
-    d->t0 = gaps[g].g.t0;
-    d->t1 = gaps[g].g.t1;
+    d->t0 = gaps[g].want ? gaps[g].lo : 0;
+    d->t1 = gaps[g].want ? gaps[g].hi : 0;
     d->mmsi = gaps[g].g.mmsi;
     for (int end = 0; end < 2; end++) {
       d->lat[end] = end ? gaps[g].g.lat1 : gaps[g].g.lat0;
@@ -249,6 +262,18 @@ tc_status tc_cov_create(tc_gap_rec *gaps, size_t n, double radius_m, int64_t win
   ix->tb_hi = 0; /* nothing indexed yet */
   *out = ix;
   return TC_OK;
+}
+
+/* The order of the walk does not matter (the evidence's summaries do not depend on
+ * it); ties are left as they come. */
+static int cmp_start(const void *pa, const void *pb) {
+  const flat_entry *a = pa, *b = pb;
+  return (a->t0 > b->t0) - (a->t0 < b->t0);
+}
+
+static int cmp_end_desc(const void *pa, const void *pb) {
+  const flat_entry *a = pa, *b = pb;
+  return (a->t1 < b->t1) - (a->t1 > b->t1);
 }
 
 static tc_status prepare(tc_cov_index *ix, int64_t tmin, int64_t tmax) {
@@ -269,7 +294,9 @@ static tc_status prepare(tc_cov_index *ix, int64_t tmin, int64_t tmax) {
   tc_status s = TC_OK;
   const tc_gap_rec *gaps = ix->gaps;
   for (size_t g = 0; g < ix->n && s == TC_OK; g++) {
-    int64_t tb0 = floor_div(gaps[g].g.t0, TIME_BLOCK), tb1 = floor_div(gaps[g].g.t1 - 1, TIME_BLOCK);
+    if (ix->ends[g].t0 >= ix->ends[g].t1)
+      continue; /* no evidence wanted */
+    int64_t tb0 = floor_div(ix->ends[g].t0, TIME_BLOCK), tb1 = floor_div(ix->ends[g].t1 - 1, TIME_BLOCK);
     if (tb1 < lo || tb0 > hi)
       continue;
     tb0 = tb0 > lo ? tb0 : lo;
@@ -277,8 +304,11 @@ static tc_status prepare(tc_cov_index *ix, int64_t tmin, int64_t tmax) {
     for (int end = 0; end < 2 && s == TC_OK; end++) {
       int64_t c[3];
       cell_of(ix, end ? gaps[g].g.lat1 : gaps[g].g.lat0, end ? gaps[g].g.lon1 : gaps[g].g.lon0, c);
-      for (int64_t tb = tb0; s == TC_OK && tb <= tb1; tb++)
-        s = insert(ix, key_of(c[0], c[1], c[2], tb), (uint32_t)g, end);
+      for (int64_t tb = tb0; s == TC_OK && tb <= tb1; tb++) {
+        int64_t bs = tb * TIME_BLOCK;
+        int kind = ix->ends[g].t0 > bs ? SPAN_STARTS : ix->ends[g].t1 < bs + TIME_BLOCK ? SPAN_ENDS : SPAN_FULL;
+        s = insert(ix, key_of(c[0], c[1], c[2], tb), (uint32_t)g, end, kind);
+      }
       if (s == TC_OK)
         s = coarse_end(ix, end ? gaps[g].g.lat1 : gaps[g].g.lat0, end ? gaps[g].g.lon1 : gaps[g].g.lon0, tb0, tb1);
     }
@@ -292,19 +322,27 @@ static tc_status prepare(tc_cov_index *ix, int64_t tmin, int64_t tmax) {
     bucket *bk = &ix->b[i];
     if (!bk->key)
       continue;
-    uint32_t first = (uint32_t)at;
+    uint32_t n[3] = {0, 0, 0};
+    for (uint32_t k = bk->head; k; k = ix->e[k - 1].next)
+      n[ix->e[k - 1].kind]++;
+    size_t put[3] = {at, at + n[0], at + n[0] + n[1]};
     for (uint32_t k = bk->head; k; k = ix->e[k - 1].next) {
       const entry *e = &ix->e[k - 1];
       const gend *d = &ix->ends[e->gap];
-      flat_entry *f = &ix->flat[at++];
+      flat_entry *f = &ix->flat[put[e->kind]++];
       f->t0 = d->t0;
       f->t1 = d->t1;
       memcpy(f->u, d->u[e->end], sizeof f->u);
       f->mmsi = d->mmsi;
       f->gap = 2 * e->gap + (uint32_t)e->end;
     }
-    bk->head = first;
-    bk->n = (uint32_t)(at - first);
+    if (n[1] > 1)
+      qsort(ix->flat + at + n[0], n[1], sizeof *ix->flat, cmp_start);
+    if (n[2] > 1)
+      qsort(ix->flat + at + n[0] + n[1], n[2], sizeof *ix->flat, cmp_end_desc);
+    bk->head = (uint32_t)at;
+    memcpy(bk->n, n, sizeof n);
+    at += n[0] + n[1] + n[2];
   }
   ix->tb_lo = lo;
   ix->tb_hi = hi;
@@ -327,41 +365,25 @@ void tc_cov_free(tc_cov_index *ix) {
   free(ix);
 }
 
-static int cmp_seen_vessel(const void *pa, const void *pb) {
-  const tc_seen *a = pa, *b = pb;
-  if (a->mmsi != b->mmsi)
-    return a->mmsi < b->mmsi ? -1 : 1;
-  return a->t < b->t ? -1 : a->t > b->t;
-}
-
-/* Sorts r's evidence by (mmsi, t) and drops, of each vessel's fixes, duplicates and
- * every fix whose successor lies at most `window` after the last fix kept before it
- * (so every dropped fix lies between two kept ones at most window apart). */
-static void thin(tc_gap_rec *r, int64_t window) {
-  if (r->n_seen) /* the C library wants a non-NULL base even for none */
-    qsort(r->seen, r->n_seen, sizeof *r->seen, cmp_seen_vessel);
-  size_t w = 0;
-  for (size_t i = 0; i < r->n_seen; i++) {
-    const tc_seen *c = &r->seen[i];
-    if (w && r->seen[w - 1].mmsi == c->mmsi) {
-      if (r->seen[w - 1].t == c->t)
-        continue; /* the same fix, near both ends */
-      int last_of_vessel = i + 1 == r->n_seen || r->seen[i + 1].mmsi != c->mmsi;
-      if (!last_of_vessel && r->seen[i + 1].t - r->seen[w - 1].t <= window)
-        continue;
-    }
-    r->seen[w++] = *c;
-  }
-  r->n_seen = w;
-  r->thin_at = 2 * w > 1024 ? 2 * w : 1024;
-}
+/* The coarse prefilter's last answer: a vessel's consecutive fixes mostly share their
+ * degree square and hour. */
+typedef struct {
+  uint64_t key;
+  int yes;
+} coarse_memo;
 
 /* The coarse prefilter of one fix: 1 (and *c filled) when a gap end may be within the
  * radius during its block. */
-static int candidate(const tc_cov_index *ix, uint32_t mmsi, int64_t t, double lat, double lon, cand *c) {
-  int64_t tb = floor_div(t, TIME_BLOCK), ilat = (int64_t)floor(lat);
-  int64_t ilon = (((int64_t)floor(lon) % 360) + 360) % 360;
-  if (!coarse_has(ix, coarse_key(ilat, ilon, tb)) && !coarse_has(ix, coarse_key(ilat, ANY_LON, tb)))
+static int candidate(const tc_cov_index *ix, coarse_memo *memo, uint32_t mmsi, int64_t t, double lat, double lon,
+                     cand *c) {
+  int64_t tb = floor_div(t, TIME_BLOCK), ilat = ifloor(lat);
+  int64_t ilon = ((ifloor(lon) % 360) + 360) % 360;
+  uint64_t key = coarse_key(ilat, ilon, tb);
+  if (key != memo->key) {
+    memo->key = key;
+    memo->yes = coarse_has(ix, key) || coarse_has(ix, coarse_key(ilat, ANY_LON, tb));
+  }
+  if (!memo->yes)
     return 0; /* no gap end within the radius during this block */
   c->t = t;
   c->mmsi = mmsi;
@@ -372,16 +394,17 @@ static int candidate(const tc_cov_index *ix, uint32_t mmsi, int64_t t, double la
    * every close call to the haversine */
   tc_unit_vec_fast(lat, lon, &c->u[0], &c->u[1], &c->u[2]);
   for (int k = 0; k < 3; k++)
-    c->c[k] = (int64_t)floor(c->u[k] / ix->cell);
+    c->c[k] = ifloor(c->u[k] / ix->cell);
   return 1;
 }
 
-/* The chains of the 27 cells around a fix's cell in its block: consecutive fixes are
- * mostly one vessel's a few minutes apart, in the same cell, so they share them. */
+/* The runs of the 27 cells around a fix's cell in its block that hold entries (most
+ * hold none): consecutive fixes are mostly one vessel's a few minutes apart, in the
+ * same cell, so they share them. */
 typedef struct {
-  int valid;
+  int valid, nq;
   int64_t c[3], tb;
-  uint32_t first[27], n[27]; /* each cell's run in flat */
+  uint32_t first[27], n[27][3]; /* each such cell's run in flat */
 } hood;
 
 static void hood_of(const tc_cov_index *ix, const cand *c, int64_t tb, hood *h) {
@@ -392,58 +415,102 @@ static void hood_of(const tc_cov_index *ix, const cand *c, int64_t tb, hood *h) 
     for (int dy = -1; dy <= 1; dy++)
       for (int dz = -1; dz <= 1; dz++) {
         const bucket *bk = find(ix, key_of(c->c[0] + dx, c->c[1] + dy, c->c[2] + dz, tb));
-        h->first[q] = bk->key ? bk->head : 0;
-        h->n[q++] = bk->key ? bk->n : 0;
+        if (!bk->key)
+          continue;
+        h->first[q] = bk->head;
+        memcpy(h->n[q++], bk->n, sizeof bk->n);
       }
   h->valid = 1;
+  h->nq = q;
   h->tb = tb;
   memcpy(h->c, c->c, sizeof h->c);
 }
 
-/* A vessel's fixes reach a gap in time order, one run after another, so thinning (see
- * thin) starts here: of the run's last two, the earlier goes when the new one lies at
- * most window after the one before them. */
-tc_status tc_cov_record(tc_gap_rec *r, int64_t t, uint32_t mmsi, int64_t window) {
-  size_t n = r->n_seen;
-  if (n && r->seen[n - 1].t == t && r->seen[n - 1].mmsi == mmsi)
-    return TC_OK; /* near both ends: the second sighting is the same fix */
-  if (n >= 2 && r->seen[n - 1].mmsi == mmsi && r->seen[n - 2].mmsi == mmsi && t - r->seen[n - 2].t <= window &&
-      r->seen[n - 1].t < t) {
-    r->seen[n - 1].t = t;
-    return TC_OK;
-  }
-  tc_seen *sv = tc_grow(r->seen, &r->cap_seen, n + 1, sizeof *sv, 16);
-  if (!sv)
-    return TC_ERR_NOMEM;
-  r->seen = sv;
-  sv[r->n_seen++] = (tc_seen){t, mmsi};
-  if (r->n_seen >= r->thin_at && r->thin_at)
-    thin(r, window);
-  return TC_OK;
+/* Is c within the radius of entry f's end (its time already checked)? */
+static int near(const tc_cov_index *ix, const cand *c, const flat_entry *f) {
+  if (f->mmsi == c->mmsi)
+    return 0;
+  double ax = f->u[0] - c->u[0], ay = f->u[1] - c->u[1], az = f->u[2] - c->u[2];
+  double ch2 = ax * ax + ay * ay + az * az;
+  if (ch2 > ix->c2_hi)
+    return 0;
+  const gend *d = &ix->ends[f->gap >> 1];
+  int end = f->gap & 1;
+  return ch2 < ix->c2_lo ||
+         tc_haversine_cos_m(d->lat[end], d->lon[end], d->cos[end], c->lat, c->lon, tc_cos_lat(c->lat)) <= ix->radius;
 }
 
-/* Appends to *hits every gap candidate c is evidence for. */
-static int fine(const tc_cov_index *ix, const cand *c, hood *h, hit **hits, size_t *n, size_t *cap) {
+/* A vessel's run of hits on one gap within one of its coverage windows (blocks): of
+ * them the summaries keep only the earliest and the latest (cov_evidence.c), and a
+ * vessel's fixes come in time order, so a run near a gap is recorded as two hits. */
+typedef struct {
+  uint32_t gap, mmsi; /* gap UINT32_MAX: empty */
+  int64_t blk, lo, hi;
+} run;
+
+#define RUN_SLOTS 512 /* direct-mapped by gap; a run pushed out is recorded */
+
+/* Where a thread's hits go: straight into the gaps' evidence (one thread), or into
+ * its list, recorded once every thread is done. */
+typedef struct {
+  tc_gap_rec *gaps; /* non-NULL: record at once */
+  const tc_gap_rec *all;
+  int64_t window;
+  hit **v;
+  size_t *n, *cap;
+  run runs[RUN_SLOTS];
+} sink;
+
+static int put(sink *k, uint32_t gap, int64_t t, uint32_t mmsi) {
+  if (k->gaps)
+    return tc_cov_record(&k->gaps[gap], t, mmsi, k->window) == TC_OK;
+  hit *v = tc_grow(*k->v, k->cap, *k->n + 1, sizeof *v, 1024);
+  if (!v)
+    return 0;
+  *k->v = v;
+  v[(*k->n)++] = (hit){t, mmsi, gap};
+  return 1;
+}
+
+static int flush(sink *k, run *r) {
+  if (r->gap == UINT32_MAX)
+    return 1;
+  int ok = put(k, r->gap, r->lo, r->mmsi) && (r->hi == r->lo || put(k, r->gap, r->hi, r->mmsi));
+  r->gap = UINT32_MAX;
+  return ok;
+}
+
+static int add_hit(const cand *c, uint32_t gap, sink *k) {
+  run *r = &k->runs[gap % RUN_SLOTS];
+  int64_t blk = floor_div(c->t - k->all[gap].g.t0, k->window);
+  if (r->gap == gap && r->mmsi == c->mmsi && r->blk == blk) {
+    r->lo = c->t < r->lo ? c->t : r->lo;
+    r->hi = c->t > r->hi ? c->t : r->hi;
+    return 1;
+  }
+  if (!flush(k, r))
+    return 0;
+  *r = (run){gap, c->mmsi, blk, c->t, c->t};
+  return 1;
+}
+
+/* Every gap candidate c is evidence for, to k. */
+static int fine(const tc_cov_index *ix, const cand *c, hood *h, sink *k) {
   hood_of(ix, c, floor_div(c->t, TIME_BLOCK), h);
-  for (int q = 0; q < 27; q++)
-    for (const flat_entry *f = ix->flat + h->first[q], *fe = f + h->n[q]; f < fe; f++) {
-      if (c->t < f->t0 || c->t >= f->t1 || f->mmsi == c->mmsi)
-        continue;
-      double ax = f->u[0] - c->u[0], ay = f->u[1] - c->u[1], az = f->u[2] - c->u[2];
-      double ch2 = ax * ax + ay * ay + az * az;
-      if (ch2 > ix->c2_hi)
-        continue;
-      const gend *d = &ix->ends[f->gap >> 1];
-      int end = f->gap & 1;
-      if (ch2 >= ix->c2_lo &&
-          tc_haversine_cos_m(d->lat[end], d->lon[end], d->cos[end], c->lat, c->lon, tc_cos_lat(c->lat)) > ix->radius)
-        continue;
-      hit *v = tc_grow(*hits, cap, *n + 1, sizeof *v, 1024);
-      if (!v)
+  int64_t t = c->t;
+  for (int q = 0; q < h->nq; q++) {
+    const flat_entry *f = ix->flat + h->first[q], *fe = f + h->n[q][SPAN_FULL];
+    for (; f < fe; f++)
+      if (near(ix, c, f) && !add_hit(c, f->gap >> 1, k))
         return 0;
-      *hits = v;
-      v[(*n)++] = (hit){c->t, c->mmsi, f->gap >> 1};
-    }
+    for (fe += h->n[q][SPAN_STARTS]; f < fe && f->t0 <= t; f++)
+      if (t < f->t1 && near(ix, c, f) && !add_hit(c, f->gap >> 1, k))
+        return 0;
+    f = fe;
+    for (fe += h->n[q][SPAN_ENDS]; f < fe && f->t1 > t; f++)
+      if (near(ix, c, f) && !add_hit(c, f->gap >> 1, k))
+        return 0;
+  }
   return 1;
 }
 
@@ -451,8 +518,8 @@ static int fine(const tc_cov_index *ix, const cand *c, hood *h, hit **hits, size
 #define BLOCK_ROWS 16384
 
 /* Each thread screens a contiguous share of the rows and finds the gaps each fix is
- * evidence for; then the hits are recorded thread after thread, so in row order, and
- * every gap's evidence is what one thread would have gathered. */
+ * evidence for; then each records the hits of the gaps it owns, from every thread's
+ * list (the summaries do not depend on the order). One thread records as it goes. */
 static tc_status add_block(tc_cov_index *ix, const uint32_t *mmsi, const int64_t *t, const double *lat,
                            const double *lon, const unsigned char *skip, size_t n, int nt) {
   int bad = 0;
@@ -468,27 +535,43 @@ static tc_status add_block(tc_cov_index *ix, const uint32_t *mmsi, const int64_t
 #endif
     long long i0 = nl * me / team, i1 = nl * (me + 1) / team;
     hood h = {0};
+    coarse_memo memo = {0, 0};
+    sink *k = malloc(sizeof *k);
+    if (!k)
+      bad = 1;
+    else {
+      *k = (sink){team == 1 ? ix->gaps : NULL, ix->gaps, ix->window, &ix->th[me], &ix->tn[me], &ix->tcap[me], {{0}}};
+      for (int q = 0; q < RUN_SLOTS; q++)
+        k->runs[q].gap = UINT32_MAX;
+    }
     ix->tn[me] = 0;
     for (long long i = i0; i < i1 && !bad; i++) {
       cand c;
-      if ((skip && skip[i]) || !candidate(ix, mmsi[i], t[i], lat[i], lon[i], &c))
+      if ((skip && skip[i]) || !candidate(ix, &memo, mmsi[i], t[i], lat[i], lon[i], &c))
         continue;
-      if (!fine(ix, &c, &h, &ix->th[me], &ix->tn[me], &ix->tcap[me]))
+      if (!fine(ix, &c, &h, k))
         bad = 1;
     }
-    if (me == 0)
-      for (int k = team; k < nt; k++)
-        ix->tn[k] = 0;
-  }
-  if (bad)
-    return TC_ERR_NOMEM;
-  for (int k = 0; k < nt; k++)
-    for (size_t i = 0; i < ix->tn[k]; i++) {
-      const hit *x = &ix->th[k][i];
-      if (tc_cov_record(&ix->gaps[x->gap], x->t, x->mmsi, ix->window) != TC_OK)
-        return TC_ERR_NOMEM;
+    for (int q = 0; k && q < RUN_SLOTS && !bad; q++)
+      if (!flush(k, &k->runs[q]))
+        bad = 1;
+    free(k);
+    if (team > 1) {
+#ifdef _OPENMP
+#pragma omp barrier
+#endif
+      for (int q = 0; q < team && !bad; q++)
+        for (size_t i = 0; i < ix->tn[q]; i++) {
+          const hit *x = &ix->th[q][i];
+          if (x->gap % (uint32_t)team == (uint32_t)me &&
+              tc_cov_record(&ix->gaps[x->gap], x->t, x->mmsi, ix->window) != TC_OK) {
+            bad = 1;
+            break;
+          }
+        }
     }
-  return TC_OK;
+  }
+  return bad ? TC_ERR_NOMEM : TC_OK;
 }
 
 static tc_status threads_ready(tc_cov_index *ix, int nt) {
@@ -536,84 +619,5 @@ tc_status tc_cov_add_rows(tc_cov_index *ix, const uint32_t *mmsi, const int64_t 
     size_t m = n - b < BLOCK_ROWS ? n - b : BLOCK_ROWS;
     TC_TRY(add_block(ix, mmsi + b, t + b, lat + b, lon + b, skip ? skip + b : NULL, m, nt));
   }
-  return TC_OK;
-}
-
-static int cmp_seen(const void *pa, const void *pb) {
-  const tc_seen *a = pa, *b = pb;
-  if (a->t != b->t)
-    return a->t < b->t ? -1 : 1;
-  return a->mmsi < b->mmsi ? -1 : a->mmsi > b->mmsi;
-}
-
-void tc_cov_finish(tc_gap_rec *gaps, size_t n, int64_t window) {
-  for (size_t g = 0; g < n; g++) {
-    tc_gap_rec *r = &gaps[g];
-    thin(r, window);
-    if (r->n_seen) /* the C library wants a non-NULL base even for none */
-      qsort(r->seen, r->n_seen, sizeof *r->seen, cmp_seen);
-    size_t w = 0;
-    for (size_t i = 0; i < r->n_seen; i++)
-      if (!w || cmp_seen(&r->seen[w - 1], &r->seen[i]))
-        r->seen[w++] = r->seen[i];
-    r->n_seen = w;
-  }
-}
-
-/* First of seen[0, n) with t >= u. */
-static size_t lower(const tc_seen *seen, size_t n, int64_t u) {
-  size_t lo = 0, hi = n;
-  while (lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    if (seen[mid].t < u)
-      lo = mid + 1;
-    else
-      hi = mid;
-  }
-  return lo;
-}
-
-double tc_coverage(const tc_seen *seen, size_t n, int64_t u0, int64_t u1, int64_t window,
-                   uint32_t except) {
-  if (u1 <= u0 || window <= 0)
-    return 0.0;
-  int64_t nw = (u1 - u0) / window;
-  if (nw == 0)
-    return 0.0;
-  int64_t covered = 0, last = -1, end = u0 + nw * window;
-  for (size_t i = lower(seen, n, u0); i < n && seen[i].t < end; i++) {
-    if (seen[i].mmsi == except)
-      continue;
-    int64_t k = (seen[i].t - u0) / window;
-    if (k != last) {
-      covered++;
-      last = k;
-    }
-  }
-  return (double)covered / (double)nw;
-}
-
-static int cmp_u32(const void *a, const void *b) {
-  uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-  return x < y ? -1 : x > y;
-}
-
-tc_status tc_others_seen(const tc_seen *seen, size_t n, int64_t u0, int64_t u1, uint32_t *out) {
-  size_t i0 = lower(seen, n, u0), i1 = lower(seen, n, u1);
-  *out = 0;
-  if (i1 <= i0)
-    return TC_OK;
-  uint32_t *m = malloc((i1 - i0) * sizeof *m);
-  if (!m)
-    return TC_ERR_NOMEM;
-  for (size_t i = i0; i < i1; i++)
-    m[i - i0] = seen[i].mmsi;
-  if (i1 - i0) /* the C library wants a non-NULL base even for none */
-    qsort(m, i1 - i0, sizeof *m, cmp_u32);
-  uint32_t d = 0;
-  for (size_t i = 0; i < i1 - i0; i++)
-    d += i == 0 || m[i] != m[i - 1];
-  free(m);
-  *out = d;
   return TC_OK;
 }

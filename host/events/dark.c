@@ -179,8 +179,8 @@ cleanup:
 void tc_dark_pair_coverage(const tc_gap_rec *recs, tc_dark_cand *c, int64_t window) {
   const tc_gap_rec *ra = &recs[c->i], *rb = &recs[c->j];
   int64_t o0 = max64(ra->g.t0, rb->g.t0), o1 = min64(ra->g.t1, rb->g.t1);
-  c->coverage_a = tc_coverage(ra->seen, ra->n_seen, o0, o1, window, rb->g.mmsi);
-  c->coverage_b = tc_coverage(rb->seen, rb->n_seen, o0, o1, window, ra->g.mmsi);
+  c->coverage_a = tc_cov_span(ra, o0, o1, window, rb->g.mmsi);
+  c->coverage_b = tc_cov_span(rb, o0, o1, window, ra->g.mmsi);
 }
 
 tc_status tc_dark_find(const tc_gap_rec *recs, const tc_event_params *e, const tc_encounter_list *enc,

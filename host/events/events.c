@@ -3,8 +3,8 @@
  * feeds loitering and gap detection; pass 2 repeats the filter and gives every kept
  * fix to the coverage index of the gaps pass 1 found. Everything is per vessel and in
  * time order, so the result does not depend on how the source cut its buckets; memory
- * is a few numbers per vessel, the open loitering runs, and the gaps with their
- * evidence, never the fixes. */
+ * is a few numbers per vessel, the open loitering runs, and the gaps with summaries of
+ * their evidence (host/events/cov_evidence.c), never the fixes. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -113,6 +113,11 @@ static int cmp_gap(const void *pa, const void *pb) {
   return a->mmsi < b->mmsi ? -1 : a->mmsi > b->mmsi;
 }
 
+typedef struct {
+  int64_t t;
+  uint32_t mmsi;
+} drop;
+
 struct tc_events {
   tc_params p;
   tc_event_params e;
@@ -129,7 +134,7 @@ struct tc_events {
   /* (t, mmsi) of the fixes pass 1's teleport filter dropped, sorted by (mmsi, t) for
    * pass 2, which reads the same rows and so needs neither the filter's haversine nor
    * the vessel table: it skips these and keeps the rest */
-  tc_seen *drops;
+  drop *drops;
   size_t n_drops, cap_drops;
   int drops_sorted;
   tc_columns cols;
@@ -141,7 +146,7 @@ struct tc_events {
 };
 
 static int cmp_drop(const void *pa, const void *pb) {
-  const tc_seen *a = pa, *b = pb;
+  const drop *a = pa, *b = pb;
   if (a->mmsi != b->mmsi)
     return a->mmsi < b->mmsi ? -1 : 1;
   return (a->t > b->t) - (a->t < b->t);
@@ -156,9 +161,25 @@ static tc_status slice2(tc_events *r, const tc_columns *c, tc_err *err) {
   if (r->n_drops) {
     if (!(skip = calloc(c->n ? c->n : 1, 1)))
       return tc_fail(err, TC_ERR_NOMEM, "events: out of memory (coverage evidence)");
+    /* rows come by (mmsi, t): a cursor walks the drops beside them, looked up anew
+     * only where the order breaks (a new vessel, the next store's rows) */
+    size_t at = 0;
     for (size_t i = 0; i < c->n; i++) {
-      tc_seen key = {c->t[i], c->mmsi[i]};
-      skip[i] = bsearch(&key, r->drops, r->n_drops, sizeof key, cmp_drop) != NULL;
+      drop key = {c->t[i], c->mmsi[i]};
+      if (!i || c->mmsi[i] != c->mmsi[i - 1] || c->t[i] < c->t[i - 1]) {
+        size_t lo = 0, hi = r->n_drops;
+        while (lo < hi) {
+          size_t mid = lo + (hi - lo) / 2;
+          if (cmp_drop(&r->drops[mid], &key) < 0)
+            lo = mid + 1;
+          else
+            hi = mid;
+        }
+        at = lo;
+      }
+      while (at < r->n_drops && cmp_drop(&r->drops[at], &key) < 0)
+        at++;
+      skip[i] = at < r->n_drops && !cmp_drop(&r->drops[at], &key);
     }
   }
   tc_status s = tc_cov_add_rows(r->cov, c->mmsi, c->t, c->lat, c->lon, skip, c->n, tc_params_threads(&r->p));
@@ -190,11 +211,11 @@ static tc_status slice(tc_events *r, const tc_columns *c, int second, tc_err *er
     double la = c->lat[i], lo = c->lon[i];
     if (v->lt != INT64_MIN && !tc_ev_teleport_keep(t - v->lt, v->la, v->lo, la, lo, p->max_gap, r->mps)) {
       st->teleport_dropped++;
-      tc_seen *d = tc_grow(r->drops, &r->cap_drops, r->n_drops + 1, sizeof *d, 64);
+      drop *d = tc_grow(r->drops, &r->cap_drops, r->n_drops + 1, sizeof *d, 64);
       if (!d)
         return tc_fail(err, TC_ERR_NOMEM, "events: out of memory (teleports)");
       r->drops = d;
-      d[r->n_drops++] = (tc_seen){t, v->mmsi};
+      d[r->n_drops++] = (drop){t, v->mmsi};
       continue;
     }
     if (loiter) {
@@ -289,12 +310,6 @@ static tc_status finisher_init(finisher *f, const tc_gap_rec *g, size_t n, const
   return TC_OK;
 }
 
-static void release(tc_gap_rec *g) {
-  free(g->seen);
-  g->seen = NULL;
-  g->n_seen = g->cap_seen = 0;
-}
-
 /* Completes every gap ending at or before t_end. */
 static tc_status finish_gaps(tc_events *r, finisher *f, int64_t t_end) {
   const tc_event_params *e = &r->e;
@@ -302,11 +317,10 @@ static tc_status finish_gaps(tc_events *r, finisher *f, int64_t t_end) {
   for (; f->next < r->n_gaps && r->gaps[f->by_t1[f->next]].g.t1 <= t_end; f->next++) {
     uint32_t gi = f->by_t1[f->next];
     tc_gap_rec *g = &r->gaps[gi];
-    tc_cov_finish(g, 1, e->coverage_window);
     f->done[gi] = 1;
-    if ((e->kinds & TC_EV_GAPS) && g->g.t1 - g->g.t0 >= e->min_gap) {
-      g->g.coverage = tc_coverage(g->seen, g->n_seen, g->g.t0, g->g.t1, e->coverage_window, 0);
-      TC_TRY(tc_others_seen(g->seen, g->n_seen, g->g.t0, g->g.t1, &g->g.others_seen));
+    if (g->want & TC_COV_OWN) {
+      g->g.coverage = tc_cov_gap(g, e->coverage_window);
+      g->g.others_seen = tc_cov_others(g);
     }
     for (size_t q = f->first[gi]; q < f->first[gi + 1]; q++) {
       const tc_dark_cand *c = &r->dark.v[f->adj[q]];
@@ -314,7 +328,7 @@ static tc_status finish_gaps(tc_events *r, finisher *f, int64_t t_end) {
         f->ready[nready++] = f->adj[q];
     }
     if (!f->pending[gi])
-      release(g);
+      tc_cov_release(g);
   }
   long long nr = (long long)nready;
   int threads = tc_params_threads(&r->p);
@@ -327,9 +341,9 @@ static tc_status finish_gaps(tc_events *r, finisher *f, int64_t t_end) {
   for (size_t k = 0; k < nready; k++) {
     const tc_dark_cand *c = &r->dark.v[f->ready[k]];
     if (!--f->pending[c->i])
-      release(&r->gaps[c->i]);
+      tc_cov_release(&r->gaps[c->i]);
     if (!--f->pending[c->j])
-      release(&r->gaps[c->j]);
+      tc_cov_release(&r->gaps[c->j]);
   }
   return TC_OK;
 }
@@ -387,7 +401,7 @@ void tc_events_free(tc_events *r) {
   tc_cov_free(r->cov);
   tc_dark_cands_free(&r->dark);
   for (size_t i = 0; i < r->n_gaps; i++)
-    free(r->gaps[i].seen);
+    tc_cov_release(&r->gaps[i]);
   free(r->gaps);
   free(r->drops);
   tc_columns_free(&r->cols);
@@ -450,10 +464,13 @@ tc_status tc_events_finish(tc_events *r, const tc_bucket_source *pass2_src,
   if (r->n_gaps) {
     t0 = tc_clock_wall();
     vessels_free(&r->vs);
-    if ((s = tc_cov_create(r->gaps, r->n_gaps, e->coverage_radius_m, e->coverage_window, &r->cov)) != TC_OK)
-      return tc_fail(err, s, "events: out of memory (coverage index)");
+    /* the pairs come from the gaps alone, so pass 2 knows every span it must cover */
     if ((e->kinds & TC_EV_DARK) && (s = tc_dark_pairs(r->gaps, r->n_gaps, e, &r->dark, &r->st)) != TC_OK)
       return tc_fail(err, s, "events: out of memory (dark rendezvous pairs)");
+    tc_cov_plan(r->gaps, r->n_gaps, e->kinds & TC_EV_GAPS ? e->min_gap : INT64_MAX, &r->dark,
+                e->coverage_window);
+    if ((s = tc_cov_create(r->gaps, r->n_gaps, e->coverage_radius_m, e->coverage_window, &r->cov)) != TC_OK)
+      return tc_fail(err, s, "events: out of memory (coverage index)");
     tc_err_clear(err);
     TC_TRY(pass2(r, pass2_src, err));
     r->st.t_pass2 = tc_clock_wall() - t0;

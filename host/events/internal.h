@@ -62,47 +62,32 @@ typedef struct {
 tc_status tc_loiter_run_event(const tc_loiter_cfg *c, uint32_t mmsi, const tc_loiter_pos *v, size_t n,
                               tc_event_lists *out);
 
-/* A gap found by pass 1, with the evidence pass 2 gathers: every other vessel's
- * cleaned fix within coverage_radius of either end, during the gap. */
+/* A gap found by pass 1, with the summaries of its coverage evidence (every other
+ * vessel's cleaned fix within coverage_radius of either end) that pass 2 fills
+ * (host/events/cov_evidence.c): bits or a few numbers per coverage window and the set
+ * of vessels heard, never the fixes themselves. */
+enum { TC_COV_OWN = 1, TC_COV_PAIRS = 2 };
+
+/* Block k of a gap: [t_i + k w, t_i + (k + 1) w). e1 its earliest evidence fix (of vessel
+ * me1), e2 the earliest of a vessel other than me1; l1, l2 the same for the latest.
+ * INT64_MAX / INT64_MIN (vessel 0) where there is none. */
 typedef struct {
-  int64_t t;
-  uint32_t mmsi;
-} tc_seen;
+  int64_t e1, e2, l1, l2;
+  uint32_t me1, me2, ml1, ml2;
+} tc_cov_block;
 
 typedef struct {
   tc_gap g;
-  tc_seen *seen;           /* sorted by (t, mmsi), unique after tc_cov_finish */
-  size_t n_seen, cap_seen;
-  size_t thin_at;          /* n_seen at which the list is next thinned */
+  unsigned want;           /* TC_COV_*: own coverage and others_seen; dark pairs' coverages */
+  int64_t lo, hi;          /* evidence wanted from fixes in [lo, hi) */
+  int64_t b0;              /* the block of blk[0] or bit 0 */
+  size_t nb;               /* blocks from b0 covering [lo, hi) */
+  tc_cov_block *blk;       /* TC_COV_PAIRS: per block (allocated at the first fix) */
+  uint64_t *bits;          /* else: a bit per block holding a fix */
+  uint32_t *set;           /* TC_COV_OWN: the vessels heard (open addressing) */
+  size_t set_cap, set_n;
+  uint32_t set_last;
 } tc_gap_rec;
-
-/* Spatial index of the gaps' ends by cell (unit-vector grid of coverage_radius) and
- * time block: a fix looks only at the ends near it whose gap was open then. Each gap's
- * evidence is thinned as it grows: of one vessel's fixes, one between two others at
- * most `window` apart is dropped (every window of that length holding it holds one of
- * them), so coverage over any span, excluding any vessel, and others_seen are exactly
- * those of all the fixes, while a gap keeps about two fixes per window per vessel. */
-typedef struct tc_cov_index tc_cov_index;
-tc_status tc_cov_create(tc_gap_rec *gaps, size_t n, double radius_m, int64_t window,
-                        tc_cov_index **out);
-void tc_cov_free(tc_cov_index *ix);
-/* Records each of n fixes (rows of one slice; skip[i] != 0: not a cleaned fix, skip may
- * be NULL) in every gap it is evidence for, on `threads` threads: each screens a share
- * of the rows, then each records the candidates in the gaps it owns, every gap
- * receiving its fixes in row order, as one thread would. */
-tc_status tc_cov_add_rows(tc_cov_index *ix, const uint32_t *mmsi, const int64_t *t, const double *lat,
-                          const double *lon, const unsigned char *skip, size_t n, int threads);
-/* Appends fix (t, mmsi) to r's evidence, thinning as it goes; each vessel's fixes must
- * come in time order (runs of one vessel's fixes may interleave). */
-tc_status tc_cov_record(tc_gap_rec *r, int64_t t, uint32_t mmsi, int64_t window);
-/* Thins, sorts by (t, mmsi) and deduplicates every gap's seen list. */
-void tc_cov_finish(tc_gap_rec *gaps, size_t n, int64_t window);
-/* Spec §2 coverage of [u0, u1) from a sorted seen list, ignoring vessel `except`
- * (0: none). */
-double tc_coverage(const tc_seen *seen, size_t n, int64_t u0, int64_t u1, int64_t window,
-                   uint32_t except);
-/* Distinct vessels in a sorted seen list within [u0, u1). */
-tc_status tc_others_seen(const tc_seen *seen, size_t n, int64_t u0, int64_t u1, uint32_t *out);
 
 /* Spec §3's candidate pairs: gaps of at least dark_min_gap of two vessels overlapping by
  * dark_min_overlap whose reach boxes meet, each with the coverages of both over the
@@ -115,6 +100,35 @@ typedef struct {
   tc_dark_cand *v;
   size_t n, cap;
 } tc_dark_cands;
+
+/* What pass 2 must gather for each gap: own coverage and others_seen for gaps of at
+ * least min_gap (INT64_MAX: none), the span of its windows for each pair of dc (NULL:
+ * none). Drops what the gaps held. */
+void tc_cov_plan(tc_gap_rec *gaps, size_t n, int64_t min_gap, const tc_dark_cands *dc, int64_t window);
+/* Fix (t, mmsi) of another vessel near either end of r's gap, in any order and any
+ * number of times. */
+tc_status tc_cov_record(tc_gap_rec *r, int64_t t, uint32_t mmsi, int64_t window);
+/* Spec §2 coverage of [u0, u1) within what r planned, ignoring vessel `except` (0:
+ * none; only whole blocks, u0 = t_i, without dark pairs planned). */
+double tc_cov_span(const tc_gap_rec *r, int64_t u0, int64_t u1, int64_t window, uint32_t except);
+/* Coverage over the whole gap [t_i, t_{i+1}) and others_seen (TC_COV_OWN). */
+double tc_cov_gap(const tc_gap_rec *r, int64_t window);
+uint32_t tc_cov_others(const tc_gap_rec *r);
+void tc_cov_release(tc_gap_rec *r); /* the summaries; the plan stays */
+
+/* Spatial index of the gaps' ends by cell (unit-vector grid of coverage_radius) and
+ * time block: a fix looks only at the ends near it whose gap wants evidence then
+ * (tc_cov_plan before tc_cov_create). */
+typedef struct tc_cov_index tc_cov_index;
+tc_status tc_cov_create(tc_gap_rec *gaps, size_t n, double radius_m, int64_t window,
+                        tc_cov_index **out);
+void tc_cov_free(tc_cov_index *ix);
+/* Records each of n fixes (rows of one slice; skip[i] != 0: not a cleaned fix, skip may
+ * be NULL) in every gap it is evidence for, on `threads` threads. */
+tc_status tc_cov_add_rows(tc_cov_index *ix, const uint32_t *mmsi, const int64_t *t, const double *lat,
+                          const double *lon, const unsigned char *skip, size_t n, int threads);
+
+/* The candidate pairs, found from the gaps alone (before pass 2). */
 tc_status tc_dark_pairs(const tc_gap_rec *recs, size_t n, const tc_event_params *e, tc_dark_cands *out,
                         tc_event_stats *stats);
 void tc_dark_cands_free(tc_dark_cands *c);
