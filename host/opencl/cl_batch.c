@@ -140,8 +140,10 @@ cleanup:
   return st;
 }
 
-/* Exclusive scan of m[0, n) in place, one level of the recursion per call. */
-static tc_status scan(ocl *s, cl_mem m, size_t n, int level, tc_err *err) {
+/* Exclusive scan of m[0, n) in place, one level of the recursion per call; its kernels'
+ * time counted under profile slot `kind`. The bucket starts here and the run groups of
+ * cl_runs.c share it, so the chunk always matches kernels/sort.cl's items a work-item. */
+tc_status tc_ocl_scan(ocl *s, cl_mem m, size_t n, int level, int kind, tc_err *err) {
   tc_status st = TC_OK;
   size_t chunk = TC_OCL_SCAN_ITEMS * s->wg, groups = (n + chunk - 1) / chunk;
   cl_uint un = (cl_uint)n, uc = (cl_uint)chunk;
@@ -150,13 +152,13 @@ static tc_status scan(ocl *s, cl_mem m, size_t n, int level, tc_err *err) {
   if ((st = tc_ocl_ensure(s, &s->lvl[level], &s->lvl_cap[level], groups, 4, "scan sums", err)) != TC_OK ||
       (st = tc_ocl_args(s->k[K_SCAN], kname[K_SCAN], err, 4, A(m), A(un), A(s->lvl[level]),
                  L(s->wg * 4))) != TC_OK ||
-      (st = tc_ocl_launch(s, K_SCAN, groups * s->wg, NULL, P_SORT, err)) != TC_OK)
+      (st = tc_ocl_launch(s, K_SCAN, groups * s->wg, NULL, kind, err)) != TC_OK)
     return st;
   if (groups > 1) {
-    if ((st = scan(s, s->lvl[level], groups, level + 1, err)) != TC_OK ||
+    if ((st = tc_ocl_scan(s, s->lvl[level], groups, level + 1, kind, err)) != TC_OK ||
         (st = tc_ocl_args(s->k[K_ADD], kname[K_ADD], err, 4, A(m), A(un), A(s->lvl[level]), A(uc))) !=
             TC_OK ||
-        (st = tc_ocl_launch(s, K_ADD, n, NULL, P_SORT, err)) != TC_OK)
+        (st = tc_ocl_launch(s, K_ADD, n, NULL, kind, err)) != TC_OK)
       return st;
   }
   return st;
@@ -239,7 +241,7 @@ static tc_status compute(ocl *s, int set, size_t n, size_t base, tc_err *err) {
                             A(in->slot), A(uns), A(cell), A(in->boff), A(in->cell), A(s->key),
                             A(s->rank), A(s->start), A(s->occ))) ||
           (st = tc_ocl_launch(s, k, n, &in->written, P_KEYS, err)) ||
-          (st = scan(s, s->start, nb + 1, 0, err)))
+          (st = tc_ocl_scan(s, s->start, nb + 1, 0, P_SORT, err)))
         return st;
       k = TC_K_SCATTER_U;
       if ((st = tc_ocl_args(s->k[k], kname[k], err, 12, A(in->cell), A(in->ux), A(in->uy), A(in->uz),
@@ -250,7 +252,7 @@ static tc_status compute(ocl *s, int set, size_t n, size_t base, tc_err *err) {
     } else if ((st = tc_ocl_args(s->k[K_KEYS], kname[K_KEYS], err, 7, A(in->cell), A(un), A(in->boff),
                                  A(s->key), A(s->rank), A(s->start), A(s->occ))) ||
                (st = tc_ocl_launch(s, K_KEYS, n, &in->written, P_KEYS, err)) ||
-               (st = scan(s, s->start, nb + 1, 0, err)) ||
+               (st = tc_ocl_scan(s, s->start, nb + 1, 0, P_SORT, err)) ||
                (st = tc_ocl_args(s->k[K_SCATTER], kname[K_SCATTER], err, 9, A(in->cell), A(in->pos),
                                  A(s->key), A(s->rank), A(s->start), A(un), A(s->scell), A(s->spos),
                                  A(s->sidx))) ||

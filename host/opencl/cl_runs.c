@@ -101,27 +101,6 @@ static tc_status runs_get(tc_ocl *s, tc_ocl_runs **out, tc_err *err) {
   return TC_OK;
 }
 
-/* Exclusive scan of m[0, n) in place (the bucket scan's kernels and level buffers). */
-static tc_status scan(tc_ocl *s, cl_mem m, size_t n, int level, tc_err *err) {
-  tc_status st = TC_OK;
-  size_t chunk = 4 * s->wg, groups = (n + chunk - 1) / chunk;
-  cl_uint un = (cl_uint)n, uc = (cl_uint)chunk;
-  if (level == TC_OCL_MAX_LEVELS)
-    return tc_fail(err, TC_ERR_INTERNAL, "prefix scan deeper than %d levels", TC_OCL_MAX_LEVELS);
-  if ((st = tc_ocl_ensure(s, &s->lvl[level], &s->lvl_cap[level], groups, 4, "scan sums", err)) ||
-      (st = tc_ocl_args(s->k[TC_K_SCAN], tc_ocl_kernel_names[TC_K_SCAN], err, 4, A(m), A(un),
-                        A(s->lvl[level]), L(s->wg * 4))) ||
-      (st = tc_ocl_launch(s, TC_K_SCAN, groups * s->wg, NULL, TC_P_RUNS, err)))
-    return st;
-  if (groups > 1 &&
-      ((st = scan(s, s->lvl[level], groups, level + 1, err)) ||
-       (st = tc_ocl_args(s->k[TC_K_ADD], tc_ocl_kernel_names[TC_K_ADD], err, 4, A(m), A(un),
-                         A(s->lvl[level]), A(uc))) ||
-       (st = tc_ocl_launch(s, TC_K_ADD, n, NULL, TC_P_RUNS, err))))
-    return st;
-  return st;
-}
-
 static size_t pow2_at_least(size_t n) {
   size_t c = 1024;
   while (c < n)
@@ -239,7 +218,7 @@ static tc_status link_acc(tc_ocl *s, tc_ocl_runs *r, const tc_grid_block *blk, i
         (st = tc_ocl_args(s->k[TC_K_RUN_GROUP], tc_ocl_kernel_names[TC_K_RUN_GROUP], err, 8, A(b[B_A]),
                           A(b[B_B]), A(um), A(r->own), A(mask), A(b[B_SLOT]), A(r->gcnt), A(b[B_RANK]))) ||
         (st = tc_ocl_launch(s, TC_K_RUN_GROUP, m, NULL, TC_P_RUNS, err)) ||
-        (st = scan(s, r->gcnt, tcap + 1, 0, err)) ||
+        (st = tc_ocl_scan(s, r->gcnt, tcap + 1, 0, TC_P_RUNS, err)) ||
         (st = tc_ocl_args(r->k[RK_SCATTER], rk_names[RK_SCATTER], err, 7, A(um), A(b[B_SLOT]),
                           A(b[B_RANK]), A(b[B_W]), A(r->gcnt), A(b[B_MEM]), A(b[B_MW]))) ||
         (st = launch(s, r->k[RK_SCATTER], rk_names[RK_SCATTER], m, err)) ||
