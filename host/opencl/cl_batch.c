@@ -19,7 +19,6 @@
 #include "io/clock.h"
 
 #define COUNT_LIMIT TC_OCL_COUNT_LIMIT
-#define MAX_LEVELS TC_OCL_MAX_LEVELS
 #define MAX_PENDING TC_OCL_MAX_PENDING
 #define kname tc_ocl_kernel_names
 enum { K_KEYS, K_SCAN, K_ADD, K_SCATTER, K_NEIGH, K_ALLPAIRS, K_STAGE };
@@ -137,30 +136,6 @@ static tc_status stage_write(ocl *s, const tc_grid_block *blk, tc_cl_batch b, in
                                       &in->written));
   TC_CL_TRY(err, clFlush(s->xq));
 cleanup:
-  return st;
-}
-
-/* Exclusive scan of m[0, n) in place, one level of the recursion per call; its kernels'
- * time counted under profile slot `kind`. The bucket starts here and the run groups of
- * cl_runs.c share it, so the chunk always matches kernels/sort.cl's items a work-item. */
-tc_status tc_ocl_scan(ocl *s, cl_mem m, size_t n, int level, int kind, tc_err *err) {
-  tc_status st = TC_OK;
-  size_t chunk = TC_OCL_SCAN_ITEMS * s->wg, groups = (n + chunk - 1) / chunk;
-  cl_uint un = (cl_uint)n, uc = (cl_uint)chunk;
-  if (level == MAX_LEVELS)
-    return tc_fail(err, TC_ERR_INTERNAL, "prefix scan deeper than %d levels", MAX_LEVELS);
-  if ((st = tc_ocl_ensure(s, &s->lvl[level], &s->lvl_cap[level], groups, 4, "scan sums", err)) != TC_OK ||
-      (st = tc_ocl_args(s->k[K_SCAN], kname[K_SCAN], err, 4, A(m), A(un), A(s->lvl[level]),
-                 L(s->wg * 4))) != TC_OK ||
-      (st = tc_ocl_launch(s, K_SCAN, groups * s->wg, NULL, kind, err)) != TC_OK)
-    return st;
-  if (groups > 1) {
-    if ((st = tc_ocl_scan(s, s->lvl[level], groups, level + 1, kind, err)) != TC_OK ||
-        (st = tc_ocl_args(s->k[K_ADD], kname[K_ADD], err, 4, A(m), A(un), A(s->lvl[level]), A(uc))) !=
-            TC_OK ||
-        (st = tc_ocl_launch(s, K_ADD, n, NULL, kind, err)) != TC_OK)
-      return st;
-  }
   return st;
 }
 

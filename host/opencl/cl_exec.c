@@ -140,3 +140,27 @@ tc_status tc_ocl_fill_zero(ocl *s, cl_mem m, size_t bytes, tc_err *err) {
 cleanup:
   return st;
 }
+
+/* Exclusive scan of m[0, n) in place, one level of the recursion per call; its kernels'
+ * time counted under profile slot `kind`. The bucket starts (cl_batch.c) and the run
+ * groups (cl_runs.c) share it, so the chunk always matches kernels/sort.cl's items a work-item. */
+tc_status tc_ocl_scan(tc_ocl *s, cl_mem m, size_t n, int level, int kind, tc_err *err) {
+  tc_status st = TC_OK;
+  size_t chunk = TC_OCL_SCAN_ITEMS * s->wg, groups = (n + chunk - 1) / chunk;
+  cl_uint un = (cl_uint)n, uc = (cl_uint)chunk;
+  if (level == TC_OCL_MAX_LEVELS)
+    return tc_fail(err, TC_ERR_INTERNAL, "prefix scan deeper than %d levels", TC_OCL_MAX_LEVELS);
+  if ((st = tc_ocl_ensure(s, &s->lvl[level], &s->lvl_cap[level], groups, 4, "scan sums", err)) != TC_OK ||
+      (st = tc_ocl_args(s->k[TC_K_SCAN], tc_ocl_kernel_names[TC_K_SCAN], err, 4, A(m), A(un),
+                        A(s->lvl[level]), L(s->wg * 4))) != TC_OK ||
+      (st = tc_ocl_launch(s, TC_K_SCAN, groups * s->wg, NULL, kind, err)) != TC_OK)
+    return st;
+  if (groups > 1) {
+    if ((st = tc_ocl_scan(s, s->lvl[level], groups, level + 1, kind, err)) != TC_OK ||
+        (st = tc_ocl_args(s->k[TC_K_ADD], tc_ocl_kernel_names[TC_K_ADD], err, 4, A(m), A(un),
+                          A(s->lvl[level]), A(uc))) != TC_OK ||
+        (st = tc_ocl_launch(s, TC_K_ADD, n, NULL, kind, err)) != TC_OK)
+      return st;
+  }
+  return st;
+}

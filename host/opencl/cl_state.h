@@ -82,7 +82,7 @@ typedef struct tc_ocl {
 tc_status tc_ocl_args(cl_kernel k, const char *name, tc_err *err, int n, ...);
 tc_status tc_ocl_launch(tc_ocl *s, int k, size_t n, const cl_event *wait, int kind, tc_err *err);
 tc_status tc_ocl_fill_zero(tc_ocl *s, cl_mem m, size_t bytes, tc_err *err);
-/* cl_batch.c: exclusive prefix scan of n uints in place (start with level 0). */
+/* cl_exec.c: exclusive prefix scan of n uints in place (start with level 0). */
 tc_status tc_ocl_scan(tc_ocl *s, cl_mem m, size_t n, int level, int kind, tc_err *err);
 tc_status tc_ocl_ensure(tc_ocl *s, cl_mem *m, size_t *cap, size_t need, size_t elem, const char *what,
                         tc_err *err);
