@@ -18,7 +18,8 @@ export POCL_CACHE_DIR=${POCL_CACHE_DIR:-$work/pocl}
 export TRAJCORR_CL_CACHE=${TRAJCORR_CL_CACHE:-$work/clcache}
 here=$(dirname "$(readlink -f "$0")")
 dev="--device-type ${DEVTYPE:-any}"
-"$new" generate -q --vessels "${VESSELS:-4100}" --store "$work/day.h5"
+# the base build writes the store: a newer build reads every older layout, not the reverse
+"$base" generate -q --vessels "${VESSELS:-4100}" --store "$work/day.h5"
 for b in "$base" "$new"; do # warm both program caches (and PoCL's) before timing
   "$b" encounters -q "$work/day.h5" --backend opencl $dev -o "$work/warm.csv"
 done
