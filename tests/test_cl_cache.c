@@ -16,20 +16,15 @@
 #include "host/opencl/cl_program.h"
 #include "host/opencl/kernel_sources.h"
 #include "support/lead_tracks.h"
+#include "support/opencl_suite.h"
 
 static tc_cl_device_info dev;
 static char dir[512];
 
 /* A fresh cache folder per test, and nothing held over in the process. */
 static void setup(void) {
-  tc_cl_device_info *list = NULL;
-  size_t n = 0;
+  op_need_opencl();
   tc_err err = {0};
-  tc_status s = tc_cl_devices_list(&list, &n, &err);
-  free(list);
-  if (s == TC_ERR_UNSUPPORTED)
-    cr_skip_test("no OpenCL platform: %s", err.msg);
-  cr_assert_eq(s, TC_OK, "%s", err.msg);
   cr_assert_eq(tc_cl_device_select(-1, -1, TC_CL_TYPE_ANY, &dev, &err), TC_OK, "%s", err.msg);
   const char *tmp = getenv("TC_TEST_TMP");
   if (tmp)

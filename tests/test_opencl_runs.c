@@ -16,20 +16,10 @@
 #include "host/opencl/cl_device.h"
 #include "io/columns.h"
 #include "support/lead_tracks.h"
+#include "support/opencl_suite.h"
 
 #define DAY 86400
 #define DAYS 4
-
-static void need_opencl(void) {
-  tc_cl_device_info *list = NULL;
-  size_t n = 0;
-  tc_err err = {0};
-  tc_status s = tc_cl_devices_list(&list, &n, &err);
-  free(list);
-  if (s == TC_ERR_UNSUPPORTED)
-    cr_skip_test("no OpenCL platform: %s", err.msg);
-  cr_assert_eq(s, TC_OK, "listing OpenCL devices: %s", err.msg);
-}
 
 static const int64_t T0 = 1700000000 - 1700000000 % DAY;
 
@@ -192,7 +182,7 @@ TestSuite(opencl_runs, .init = setup, .fini = teardown, .timeout = 300);
 
 /* Every way of linking, every bucket length: openmp's list. */
 Test(opencl_runs, same_encounters_as_openmp) {
-  need_opencl();
+  op_need_opencl();
   const int64_t buckets[] = {3600, DAY, 7 * DAY};
   for (int bi = 0; bi < 3; bi++) {
     tc_encounter_list ref;
@@ -239,7 +229,7 @@ Test(opencl_runs, same_encounters_as_openmp) {
  * sub-batches changes nothing while a block's pairs fit the accumulation; and the host's
  * runs stage alone gets every close pair. */
 Test(opencl_runs, table_and_sub_batches_drop_what_they_should) {
-  need_opencl();
+  op_need_opencl();
   tc_encounter_list l;
   tc_engine_stats with = run_with("", DAY, "opencl", 0, &l);
   tc_encounter_list_free(&l);

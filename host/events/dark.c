@@ -183,6 +183,22 @@ void tc_dark_pair_coverage(const tc_gap_rec *recs, tc_dark_cand *c, int64_t wind
   c->coverage_b = tc_cov_span(rb, o0, o1, window, ra->g.mmsi);
 }
 
+/* The host's maximisation (events.h): each row on its own, so any split gives the same bytes. */
+void tc_dark_rows(const double *in, size_t n, double *out, int threads) {
+  long long nl = (long long)n;
+  (void)threads;
+#ifdef _OPENMP
+#pragma omp parallel for schedule(dynamic, 4) num_threads(threads > 0 ? threads : omp_get_max_threads())
+#endif
+  for (long long m = 0; m < nl; m++) {
+    tc_dark_pair p;
+    const double *r = in + TC_DARK_IN * m;
+    memcpy(&p, r, sizeof p);
+    double *o = out + TC_DARK_OUT * m;
+    o[0] = tc_dark_maximise(&p, r[13], r[14], r[15], r[16], &o[1], &o[2], &o[3], &o[4]);
+  }
+}
+
 tc_status tc_dark_find(const tc_gap_rec *recs, const tc_event_params *e, const tc_encounter_list *enc,
                        int threads, const tc_dark_cands *cands, tc_event_lists *out, tc_event_stats *stats,
                        tc_err *err) {
@@ -231,17 +247,7 @@ tc_status tc_dark_find(const tc_gap_rec *recs, const tc_event_params *e, const t
     if ((s = e->dark_device->run(e->dark_device->ctx, rows, nm, lout, err)) != TC_OK)
       goto cleanup;
   } else {
-    long long nml = (long long)nm;
-#ifdef _OPENMP
-#pragma omp parallel for schedule(dynamic, 4) num_threads(threads > 0 ? threads : omp_get_max_threads())
-#endif
-    for (long long m = 0; m < nml; m++) {
-      tc_dark_pair p;
-      const double *r = rows + TC_DARK_IN * m;
-      memcpy(&p, r, sizeof p);
-      double *o = lout + TC_DARK_OUT * m;
-      o[0] = tc_dark_maximise(&p, r[13], r[14], r[15], r[16], &o[1], &o[2], &o[3], &o[4]);
-    }
+    tc_dark_rows(rows, nm, lout, threads);
   }
   size_t n0 = out->n_dark;
   for (size_t k = 0, m = 0; k < nc; k++) {

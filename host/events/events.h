@@ -132,4 +132,11 @@ typedef struct {
 } tc_events_tee_ctx;
 tc_bucket_source tc_events_tee(tc_events_tee_ctx *ctx, const tc_bucket_source *inner, tc_events *ev);
 
+/* The dark rendezvous' maximisation of rows [0, n) (kernels/geo.h's layout, as
+ * tc_dark_maximiser's run takes them) on the host, threads OpenMP threads (0: OpenMP's
+ * choice): what the events do without a device, for the rows a rank is given when the
+ * ranks share the maximisation (host/mpi/dark_ranks.h). Each row's result depends on
+ * that row alone, so any split of the rows gives the same bytes. */
+void tc_dark_rows(const double *in, size_t n, double *out, int threads);
+
 #endif

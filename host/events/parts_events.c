@@ -12,9 +12,6 @@
 #include "io/clock.h"
 #include "kernels/geo.h"
 
-#ifdef _OPENMP
-#include <omp.h>
-#endif
 
 /* The shortest gap pass 1 keeps, as tc_events_create decides it. */
 static int64_t gap_keep(const tc_event_params *e) {
@@ -638,23 +635,6 @@ tc_status tc_evp_evidence(tc_store *const *stores, size_t n, const tc_part *part
   tc_multi_source_free(m);
   free(ix.v);
   return s;
-}
-
-/* ---- the dark rendezvous' maximisation of given rows ---- */
-
-void tc_evp_dark_rows(const double *in, size_t n, double *out, int threads) {
-  long long nl = (long long)n;
-  (void)threads;
-#ifdef _OPENMP
-#pragma omp parallel for schedule(dynamic, 4) num_threads(threads > 0 ? threads : omp_get_max_threads())
-#endif
-  for (long long m = 0; m < nl; m++) {
-    tc_dark_pair pr;
-    const double *r = in + TC_DARK_IN * m;
-    memcpy(&pr, r, sizeof pr);
-    double *o = out + TC_DARK_OUT * m;
-    o[0] = tc_dark_maximise(&pr, r[13], r[14], r[15], r[16], &o[1], &o[2], &o[3], &o[4]);
-  }
 }
 
 /* ---- the end, and the whole split run in one process ---- */

@@ -115,13 +115,6 @@ tc_status tc_evp_adopt(const tc_params *p, const tc_event_params *e, const tc_ev
                        const tc_event_stats *st, const tc_columns *evidence, tc_events **ev,
                        tc_memory_source **pass2, tc_err *err);
 
-/* The dark rendezvous' maximisation of rows [0, n) (kernels/geo.h's layout, as
- * tc_dark_maximiser's run takes them) on the host, threads OpenMP threads (0: OpenMP's
- * choice): what the events do without a device, for the rows a rank is given when the
- * ranks share the maximisation (host/mpi/dark_ranks.h). Each row's result depends on
- * that row alone, so any split of the rows gives the same bytes. */
-void tc_evp_dark_rows(const double *in, size_t n, double *out, int threads);
-
 /* The whole split run in this process, part after part (the reference of the ranks'
  * tests): *ev and *pass2 as tc_evp_adopt gives them; *reruns: parts read again. */
 tc_status tc_evp_run_parts(tc_store *const *stores, size_t n, unsigned k, const tc_params *p,

@@ -7,7 +7,7 @@
 
 static tc_status host_run(void *ctx, const double *in, size_t n, double *out, tc_err *err) {
   (void)err;
-  tc_evp_dark_rows(in, n, out, ((const tc_ranks_dark *)ctx)->threads);
+  tc_dark_rows(in, n, out, ((const tc_ranks_dark *)ctx)->threads);
   return TC_OK;
 }
 

@@ -17,7 +17,7 @@
 typedef struct tc_ranks_dark tc_ranks_dark;
 
 /* local: how this rank maximises its run (NULL: on the host with threads OpenMP
- * threads, tc_evp_dark_rows). figures (rank 0, NULL allowed): each rank's dark_pairs
+ * threads, tc_dark_rows). figures (rank 0, NULL allowed): each rank's dark_pairs
  * and dark_s are added to figures[r]. */
 tc_status tc_ranks_dark_create(const tc_ranks *r, const tc_dark_maximiser *local, int threads,
                                tc_rank_figures *figures, tc_ranks_dark **out, tc_err *err);

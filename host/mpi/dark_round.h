@@ -10,7 +10,7 @@
 
 struct tc_ranks_dark {
   const tc_ranks *r;
-  tc_dark_maximiser own;          /* this rank's: the one given, or the host's (tc_evp_dark_rows) */
+  tc_dark_maximiser own;          /* this rank's: the one given, or the host's (tc_dark_rows) */
   int threads;
   tc_rank_figures *figures;
   tc_dark_maximiser spread;       /* {tc_ranks_dark_round, this} */
