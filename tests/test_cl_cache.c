@@ -257,15 +257,6 @@ Test(cl_cache, unwritable_folder_is_noted) {
   setenv("TRAJCORR_CL_CACHE", dir, 1);
 }
 
-static int run_cli(const char *cmd, char *out, size_t cap) {
-  FILE *f = popen(cmd, "r");
-  cr_assert_not_null(f, "%s", cmd);
-  size_t n = fread(out, 1, cap - 1, f);
-  out[n] = '\0';
-  int rc = pclose(f);
-  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-}
-
 /* `devices --build` fills the cache (and says where); the next one loads from it; the
  * JSON names the folder and where each program came from. */
 Test(cl_cache, cli_devices_build_warms_the_cache) {
@@ -273,23 +264,23 @@ Test(cl_cache, cli_devices_build_warms_the_cache) {
   char cmd[2048];
   snprintf(cmd, sizeof cmd, "TRAJCORR_CL_CACHE='%s' " TC_BINARY " devices --build --device %d -q",
            dir, dev.index);
-  cr_assert_eq(run_cli(cmd, out, sizeof out), 0, "%s", out);
+  cr_assert_eq(op_run_cli(cmd, out, sizeof out), 0, "%s", out);
   cr_expect(strstr(out, "kernels (single): built in") && strstr(out, ", cached in ") &&
                 strstr(out, dir),
             "%s", out);
   cr_expect(strstr(out, "program cache: ") && strstr(out, dir), "%s", out);
   int files = count_files();
   cr_expect_eq(files, dev.fp64 ? 2 : 1, "%s", out);
-  cr_assert_eq(run_cli(cmd, out, sizeof out), 0, "%s", out);
+  cr_assert_eq(op_run_cli(cmd, out, sizeof out), 0, "%s", out);
   cr_expect(strstr(out, "kernels (single): loaded from the cache in") != NULL, "%s", out);
   cr_expect_null(strstr(out, "built in"), "%s", out);
   snprintf(cmd, sizeof cmd, "TRAJCORR_CL_CACHE='%s' " TC_BINARY " devices --build --json -q", dir);
-  cr_assert_eq(run_cli(cmd, out, sizeof out), 0, "%s", out);
+  cr_assert_eq(op_run_cli(cmd, out, sizeof out), 0, "%s", out);
   cr_expect(strstr(out, "\"program_cache\": \"") && strstr(out, "\"from\": \"disk cache\""), "%s",
             out);
   cr_expect_eq(count_files(), files, "nothing rebuilt");
   snprintf(cmd, sizeof cmd, TC_BINARY " devices --build --device 63 -q 2>&1");
-  cr_expect_eq(run_cli(cmd, out, sizeof out), 2, "%s", out);
+  cr_expect_eq(op_run_cli(cmd, out, sizeof out), 2, "%s", out);
 }
 
 /* The engine's device profile (what `encounters --profile` prints) says where the
@@ -353,14 +344,14 @@ Test(cl_cache, cli_profile_line, .timeout = 120) {
   char cmd[3000];
   snprintf(cmd, sizeof cmd,
            TC_BINARY " generate --vessels 60 --days 0.5 --store '%s/s.h5' -q 2>&1", dir);
-  cr_assert_eq(run_cli(cmd, out, sizeof out), 0, "%s", out);
+  cr_assert_eq(op_run_cli(cmd, out, sizeof out), 0, "%s", out);
   const char *want[] = {"program ", "cache miss, built, cached", "cache hit"};
   for (int run = 1; run <= 2; run++) {
     snprintf(cmd, sizeof cmd,
              "TRAJCORR_CL_CACHE='%s/cl' " TC_BINARY
              " encounters '%s/s.h5' -o /dev/null --backend opencl --precision single --profile -q 2>&1",
              dir, dir);
-    cr_assert_eq(run_cli(cmd, out, sizeof out), 0, "%s", out);
+    cr_assert_eq(op_run_cli(cmd, out, sizeof out), 0, "%s", out);
     const char *line = strstr(out, "profile opencl: startup ");
     cr_assert_not_null(line, "%s", out);
     cr_expect(strstr(line, "(context ") && strstr(line, want[0]) && strstr(line, want[run]) &&
@@ -372,6 +363,6 @@ Test(cl_cache, cli_profile_line, .timeout = 120) {
            "TRAJCORR_CL_MAX_ALLOC=65536 TRAJCORR_CL_CACHE='%s/cl' " TC_BINARY
            " encounters '%s/s.h5' -o /dev/null --backend opencl --precision single --profile -q 2>&1",
            dir, dir);
-  cr_assert_eq(run_cli(cmd, out, sizeof out), 0, "%s", out);
+  cr_assert_eq(op_run_cli(cmd, out, sizeof out), 0, "%s", out);
   cr_expect(strstr(out, "largest buffer 0.1 MB (TRAJCORR_CL_MAX_ALLOC)") != NULL, "%s", out);
 }
