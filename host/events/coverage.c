@@ -61,7 +61,7 @@ typedef struct {
 
 /* A fix that passed the coarse prefilter, with what the fine test needs. */
 typedef struct {
-  int64_t t;
+  int64_t t, tb;
   uint32_t mmsi;
   int64_t c[3];
   double lat, lon, u[3];
@@ -386,6 +386,7 @@ static int candidate(const tc_cov_index *ix, coarse_memo *memo, uint32_t mmsi, i
   if (!memo->yes)
     return 0; /* no gap end within the radius during this block */
   c->t = t;
+  c->tb = tb;
   c->mmsi = mmsi;
   c->lat = lat;
   c->lon = lon;
@@ -480,36 +481,93 @@ static int flush(sink *k, run *r) {
   return ok;
 }
 
-static int add_hit(const cand *c, uint32_t gap, sink *k) {
+/* The hits of one vessel on one gap within one block of it, earliest lo and latest hi. */
+static int add_hits(uint32_t gap, uint32_t mmsi, int64_t lo, int64_t hi, sink *k) {
   run *r = &k->runs[gap % RUN_SLOTS];
-  int64_t blk = floor_div(c->t - k->all[gap].g.t0, k->window);
-  if (r->gap == gap && r->mmsi == c->mmsi && r->blk == blk) {
-    r->lo = c->t < r->lo ? c->t : r->lo;
-    r->hi = c->t > r->hi ? c->t : r->hi;
+  int64_t blk = floor_div(lo - k->all[gap].g.t0, k->window);
+  if (r->gap == gap && r->mmsi == mmsi && r->blk == blk) {
+    r->lo = lo < r->lo ? lo : r->lo;
+    r->hi = hi > r->hi ? hi : r->hi;
     return 1;
   }
   if (!flush(k, r))
     return 0;
-  *r = (run){gap, c->mmsi, blk, c->t, c->t};
+  *r = (run){gap, mmsi, blk, lo, hi};
   return 1;
 }
 
-/* Every gap candidate c is evidence for, to k. */
-static int fine(const tc_cov_index *ix, const cand *c, hood *h, sink *k) {
-  hood_of(ix, c, floor_div(c->t, TIME_BLOCK), h);
-  int64_t t = c->t;
+/* Relative margins of the box tests below over the rounding of their sums: between
+ * them, every fix is tested on its own as before. */
+#define BOX_REL 1e-9
+
+/* One vessel's candidate fixes v[0 .. n) in time order, all in one cell and time block
+ * (a vessel's fixes come in runs: one every few minutes, tens in a cell and hour): every
+ * gap they are evidence for, to k. The entries of the cell's neighbourhood are walked
+ * once for the run, not once per fix; an entry whose end lies beyond the radius of the
+ * run's whole box (of unit vectors) is skipped, one within it for every point of the box
+ * needs no test of its fixes, and of the others only the earliest and the latest fix
+ * near it in each of its gap's blocks is sought (the summaries keep no more of one
+ * vessel, cov_evidence.c): what is recorded is what testing every fix would record. */
+static int fine_run(const tc_cov_index *ix, const cand *v, size_t n, hood *h, sink *k) {
+  hood_of(ix, &v[0], v[0].tb, h);
+  if (!h->nq)
+    return 1;
+  double lo[3], hi[3];
+  for (int d = 0; d < 3; d++)
+    lo[d] = hi[d] = v[0].u[d];
+  for (size_t i = 1; i < n; i++)
+    for (int d = 0; d < 3; d++) {
+      lo[d] = v[i].u[d] < lo[d] ? v[i].u[d] : lo[d];
+      hi[d] = v[i].u[d] > hi[d] ? v[i].u[d] : hi[d];
+    }
+  int64_t ta = v[0].t, tz = v[n - 1].t, w = ix->window;
+  uint32_t m = v[0].mmsi;
   for (int q = 0; q < h->nq; q++) {
-    const flat_entry *f = ix->flat + h->first[q], *fe = f + h->n[q][SPAN_FULL];
-    for (; f < fe; f++)
-      if (near(ix, c, f) && !add_hit(c, f->gap >> 1, k))
-        return 0;
-    for (fe += h->n[q][SPAN_STARTS]; f < fe && f->t0 <= t; f++)
-      if (t < f->t1 && near(ix, c, f) && !add_hit(c, f->gap >> 1, k))
-        return 0;
-    f = fe;
-    for (fe += h->n[q][SPAN_ENDS]; f < fe && f->t1 > t; f++)
-      if (near(ix, c, f) && !add_hit(c, f->gap >> 1, k))
-        return 0;
+    const flat_entry *f = ix->flat + h->first[q];
+    const flat_entry *fe = f + h->n[q][SPAN_FULL] + h->n[q][SPAN_STARTS] + h->n[q][SPAN_ENDS];
+    for (; f < fe; f++) {
+      if (f->mmsi == m || f->t1 <= ta || f->t0 > tz)
+        continue;
+      double dmin = 0, dmax = 0;
+      for (int d = 0; d < 3; d++) {
+        double a = lo[d] - f->u[d], b = f->u[d] - hi[d];
+        double out = a > 0 ? a : b > 0 ? b : 0, far = fmax(fabs(a), fabs(b));
+        dmin += out * out;
+        dmax += far * far;
+      }
+      if (dmin * (1.0 - BOX_REL) > ix->c2_hi)
+        continue; /* every fix beyond the radius */
+      int all = dmax * (1.0 + BOX_REL) < ix->c2_lo; /* every fix within it */
+      size_t a = 0, b = n;
+      while (a < n && v[a].t < f->t0)
+        a++;
+      while (b > a && v[b - 1].t >= f->t1)
+        b--;
+      uint32_t gap = f->gap >> 1;
+      int64_t g0 = ix->gaps[gap].g.t0;
+      for (size_t i = a; i < b;) {
+        size_t j = i;
+        if (!all)
+          while (j < b && !near(ix, &v[j], f))
+            j++;
+        if (j == b)
+          break;
+        int64_t blk = floor_div(v[j].t - g0, w);
+        size_t e = j + 1; /* past the last fix of block blk */
+        if (floor_div(v[b - 1].t - g0, w) == blk)
+          e = b;
+        else
+          while (e < b && floor_div(v[e].t - g0, w) == blk)
+            e++;
+        size_t l = e - 1;
+        if (!all)
+          while (l > j && !near(ix, &v[l], f))
+            l--;
+        if (!add_hits(gap, m, v[j].t, v[l].t, k))
+          return 0;
+        i = e;
+      }
+    }
   }
   return 1;
 }
@@ -545,13 +603,27 @@ static tc_status add_block(tc_cov_index *ix, const uint32_t *mmsi, const int64_t
         k->runs[q].gap = UINT32_MAX;
     }
     ix->tn[me] = 0;
+    cand *v = k ? malloc((size_t)(i1 > i0 ? i1 - i0 : 1) * sizeof *v) : NULL;
+    if (!v)
+      bad = 1;
+    size_t rn = 0;
     for (long long i = i0; i < i1 && !bad; i++) {
-      cand c;
-      if ((skip && skip[i]) || !candidate(ix, &memo, mmsi[i], t[i], lat[i], lon[i], &c))
+      cand *c = &v[rn];
+      if ((skip && skip[i]) || !candidate(ix, &memo, mmsi[i], t[i], lat[i], lon[i], c))
         continue;
-      if (!fine(ix, &c, &h, k))
-        bad = 1;
+      if (rn && (c->mmsi != v[0].mmsi || c->tb != v[0].tb || c->t < v[rn - 1].t || c->c[0] != v[0].c[0] ||
+                 c->c[1] != v[0].c[1] || c->c[2] != v[0].c[2])) {
+        cand x = *c; /* a run ends: screened, and this fix starts the next */
+        if (!fine_run(ix, v, rn, &h, k))
+          bad = 1;
+        v[0] = x;
+        rn = 0;
+      }
+      rn++;
     }
+    if (rn && !bad && !fine_run(ix, v, rn, &h, k))
+      bad = 1;
+    free(v);
     for (int q = 0; k && q < RUN_SLOTS && !bad; q++)
       if (!flush(k, &k->runs[q]))
         bad = 1;
