@@ -29,6 +29,9 @@ void tc_event_params_default(tc_event_params *e) {
   e->dark_min_coverage = 0.5;
   e->kinds = TC_EV_ALL;
   e->dark_device = NULL;
+  e->keep_bytes = TC_EV_KEEP_BYTES;
+  e->stop = NULL;
+  e->stop_ctx = NULL;
 }
 
 tc_status tc_event_params_check(const tc_event_params *e, tc_err *err) {
@@ -143,7 +146,65 @@ struct tc_events {
   int finished;           /* pass 1 over: loitering runs closed */
   tc_events_slice_fn also; /* another consumer of pass 1's slices */
   void *also_ctx;
+  /* pass 1's slices as fed (vessel, time, position of every row), for pass 2 while
+   * they fit in e.keep_bytes; kept_off: not kept (too many, or no gap wanted) */
+  struct kept *kept, *kept_last;
+  size_t kept_bytes;
+  int kept_off;
 };
+
+/* One fed slice's rows, its columns after the header in one allocation. */
+struct kept {
+  struct kept *next;
+  size_t n;
+  int64_t *t;
+  double *lat, *lon;
+  uint32_t *mmsi;
+};
+
+static void kept_free(tc_events *r) {
+  for (struct kept *k = r->kept, *nx; k; k = nx) {
+    nx = k->next;
+    free(k);
+  }
+  r->kept = r->kept_last = NULL;
+  r->kept_bytes = 0;
+}
+
+/* The rows of slice c kept for pass 2, or none ever again once they would pass the
+ * budget (pass 2 then reads its source). */
+static tc_status keep_slice(tc_events *r, const tc_columns *c) {
+  if (r->kept_off || !c->n)
+    return TC_OK;
+  size_t row = sizeof(int64_t) + 2 * sizeof(double) + sizeof(uint32_t);
+  size_t head = (sizeof(struct kept) + 7) / 8 * 8, bytes = head + c->n * row;
+  if (r->kept_bytes + bytes > r->e.keep_bytes) {
+    kept_free(r);
+    r->kept_off = 1;
+    return TC_OK;
+  }
+  struct kept *k = malloc(bytes);
+  if (!k)
+    return TC_ERR_NOMEM;
+  unsigned char *at = (unsigned char *)k + head;
+  k->next = NULL;
+  k->n = c->n;
+  k->t = (int64_t *)at;
+  k->lat = (double *)(at + c->n * sizeof(int64_t));
+  k->lon = k->lat + c->n;
+  k->mmsi = (uint32_t *)(k->lon + c->n);
+  memcpy(k->t, c->t, c->n * sizeof *k->t);
+  memcpy(k->lat, c->lat, c->n * sizeof *k->lat);
+  memcpy(k->lon, c->lon, c->n * sizeof *k->lon);
+  memcpy(k->mmsi, c->mmsi, c->n * sizeof *k->mmsi);
+  if (r->kept_last)
+    r->kept_last->next = k;
+  else
+    r->kept = k;
+  r->kept_last = k;
+  r->kept_bytes += bytes;
+  return TC_OK;
+}
 
 static int cmp_drop(const void *pa, const void *pb) {
   const drop *a = pa, *b = pb;
@@ -348,11 +409,48 @@ static tc_status finish_gaps(tc_events *r, finisher *f, int64_t t_end) {
   return TC_OK;
 }
 
+static tc_status stopped(const tc_events *r, tc_err *err) {
+  return r->e.stop && r->e.stop(r->e.stop_ctx) ? tc_fail(err, TC_ERR_CANCELLED, "events: stopped by a signal") : TC_OK;
+}
+
+/* Pass 2 over the slices pass 1 kept, each freed once screened; the gaps are completed
+ * at the end (their summaries do not depend on when). */
+static tc_status pass2_kept(tc_events *r, tc_err *err) {
+  finisher f;
+  tc_status s = finisher_init(&f, r->gaps, r->n_gaps, &r->dark);
+  while (s == TC_OK && r->kept) {
+    struct kept *k = r->kept;
+    if ((s = stopped(r, err)) != TC_OK)
+      break;
+    tc_columns c;
+    tc_columns_init(&c);
+    c.n = k->n;
+    c.mmsi = k->mmsi;
+    c.t = k->t;
+    c.lat = k->lat;
+    c.lon = k->lon;
+    s = slice(r, &c, 1, err);
+    r->kept = k->next;
+    free(k);
+  }
+  r->kept_last = r->kept ? r->kept_last : NULL;
+  if (s == TC_OK)
+    s = finish_gaps(r, &f, INT64_MAX);
+  if (s == TC_ERR_NOMEM && err && !err->msg[0])
+    tc_fail(err, s, "events: out of memory (coverage evidence)");
+  finisher_free(&f);
+  return s;
+}
+
 /* Pass 2: the whole source. */
 static tc_status pass2(tc_events *r, const tc_bucket_source *src, tc_err *err) {
+  if (!r->kept_off)
+    return pass2_kept(r, err);
   finisher f;
   tc_status s = finisher_init(&f, r->gaps, r->n_gaps, &r->dark);
   for (; s == TC_OK;) {
+    if ((s = stopped(r, err)) != TC_OK)
+      break;
     int64_t t_end;
     int eof = 0;
     if ((s = src->next(src->ctx, &r->cols, &t_end, &eof, err)) != TC_OK)
@@ -385,6 +483,7 @@ tc_status tc_events_create(const tc_params *p, const tc_event_params *e, tc_even
   if ((e->kinds & TC_EV_DARK) && e->dark_min_gap < r->gap_min)
     r->gap_min = e->dark_min_gap;
   r->lc = (tc_loiter_cfg){p->slot, p->max_gap, e->min_loiter, e->loiter_speed_kn, NULL, NULL};
+  r->kept_off = r->gap_min == INT64_MAX; /* no gap, no pass 2 */
   tc_columns_init(&r->cols);
   tc_event_lists_init(&r->found);
   *out = r;
@@ -404,6 +503,7 @@ void tc_events_free(tc_events *r) {
     tc_cov_release(&r->gaps[i]);
   free(r->gaps);
   free(r->drops);
+  kept_free(r);
   tc_columns_free(&r->cols);
   tc_event_lists_free(&r->found);
   free(r);
@@ -421,6 +521,8 @@ tc_status tc_events_feed(tc_events *r, const tc_columns *c, tc_err *err) {
     TC_TRY(r->also(r->also_ctx, c, err));
   double t0 = tc_clock_wall();
   tc_status s = slice(r, c, 0, err);
+  if (s == TC_OK && keep_slice(r, c) != TC_OK)
+    s = tc_fail(err, TC_ERR_NOMEM, "events: out of memory (fixes kept for pass 2)");
   r->st.t_pass1 += tc_clock_wall() - t0;
   return s;
 }
@@ -461,6 +563,8 @@ tc_status tc_events_finish(tc_events *r, const tc_bucket_source *pass2_src,
   }
   if (out->n_loiter - n_loiter0) /* the C library wants a non-NULL base even for none */
     qsort(out->loiter + n_loiter0, out->n_loiter - n_loiter0, sizeof *out->loiter, cmp_loiter);
+  if (!r->n_gaps)
+    kept_free(r); /* no coverage to take */
   if (r->n_gaps) {
     t0 = tc_clock_wall();
     vessels_free(&r->vs);
@@ -547,5 +651,6 @@ tc_status tc_events_adopt(tc_events *r, const tc_loiter *loiter, size_t n_loiter
     r->n_gaps = n_gaps;
   }
   r->st = *st;
+  r->kept_off = 1; /* pass 2 reads the evidence given */
   return TC_OK;
 }

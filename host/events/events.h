@@ -34,7 +34,17 @@ typedef struct {
   double dark_min_coverage;   /* least coverage of each vessel (0 disables) */
   unsigned kinds;             /* TC_EV_* */
   const tc_dark_maximiser *dark_device; /* NULL: OpenMP on the host */
+  /* Pass 1 keeps the fixes it is fed (time, position, vessel: 28 bytes a row) for pass
+   * 2 while they take at most this many bytes, so that pass 2 reads no store; beyond it
+   * they are dropped and pass 2 reads its source. Default TC_EV_KEEP_BYTES. */
+  size_t keep_bytes;
+  /* Polled by pass 2 at every slice: non-zero (a signal came, say) stops it with
+   * TC_ERR_CANCELLED, before anything is written. NULL: never. */
+  int (*stop)(void *ctx);
+  void *stop_ctx;
 } tc_event_params;
+
+#define TC_EV_KEEP_BYTES ((size_t)256 << 20)
 
 void tc_event_params_default(tc_event_params *e);
 tc_status tc_event_params_check(const tc_event_params *e, tc_err *err);
