@@ -84,7 +84,7 @@ struct tc_cov_index {
   flat_entry *flat;    /* then: each bucket's entries in a run */
   size_t n;            /* gaps */
   int64_t tb_lo, tb_hi; /* the time blocks indexed (prepare) */
-  /* The prefilter: every (1° latitude row, 1° longitude column, time block) within the
+  /* The prefilter: every (latitude row, longitude column of COARSE to the degree, time block) within the
    * radius of a gap end during its gap, so that the many fixes near no gap cost one
    * lookup and no trigonometry. 0: empty. */
   uint64_t *coarse;
@@ -166,10 +166,16 @@ static tc_status insert(tc_cov_index *ix, uint64_t key, uint32_t gap, int end, i
   return TC_OK;
 }
 
-#define ANY_LON 360 /* a column key meaning every longitude (near the poles) */
+/* Coarse cells of 1/COARSE degrees (the scaling by a power of two is exact, so a fix
+ * and the bound of an end agree on the cell of every latitude and longitude): a
+ * quarter degree, a few to the radius, so that most fixes not within the radius of an
+ * end are turned away before their unit vector is computed. */
+#define COARSE 4
+#define COLS (360 * COARSE)
+#define ANY_LON COLS /* a column key meaning every longitude (near the poles) */
 
 static uint64_t coarse_key(int64_t ilat, int64_t ilon, int64_t tb) {
-  return ((uint64_t)(ilat + 90) << 56 | (uint64_t)ilon << 46 | ((uint64_t)tb & 0x1fffffffffffULL) << 1) | 1u;
+  return ((uint64_t)(ilat + 90 * COARSE) << 54 | (uint64_t)ilon << 43 | ((uint64_t)tb & 0x3ffffffffffULL) << 1) | 1u;
 }
 
 static size_t coarse_slot(const tc_cov_index *ix, uint64_t key) {
@@ -212,12 +218,12 @@ static tc_status coarse_end(tc_cov_index *ix, double lat, double lon, int64_t tb
   double pm = fmax(fabs(lo_lat), fabs(hi_lat)) * TC_DEG2RAD;
   double q = sin(ix->radius / (2.0 * TC_EARTH_R_M)) / cos(pm);
   double dlon = q >= 1.0 || pm >= TC_PI / 2 ? 360.0 : 2.0 * asin(q) / TC_DEG2RAD * 1.001 + 1e-9;
-  int64_t c0 = (int64_t)floor(lon - dlon), c1 = (int64_t)floor(lon + dlon);
-  int any = c1 - c0 >= 359;
+  int64_t c0 = (int64_t)floor((lon - dlon) * COARSE), c1 = (int64_t)floor((lon + dlon) * COARSE);
+  int any = c1 - c0 >= COLS - 1;
   for (int64_t tb = tb0; tb <= tb1; tb++)
-    for (int64_t r = (int64_t)floor(lo_lat); r <= (int64_t)floor(hi_lat); r++)
+    for (int64_t r = (int64_t)floor(lo_lat * COARSE); r <= (int64_t)floor(hi_lat * COARSE); r++)
       for (int64_t c = any ? ANY_LON : c0; c <= (any ? ANY_LON : c1); c++)
-        TC_TRY(coarse_put(ix, coarse_key(r, any ? ANY_LON : ((c % 360) + 360) % 360, tb)));
+        TC_TRY(coarse_put(ix, coarse_key(r, any ? ANY_LON : ((c % COLS) + COLS) % COLS, tb)));
   return TC_OK;
 }
 
@@ -366,7 +372,7 @@ void tc_cov_free(tc_cov_index *ix) {
 }
 
 /* The coarse prefilter's last answer: a vessel's consecutive fixes mostly share their
- * degree square and hour. */
+ * coarse cell and hour. */
 typedef struct {
   uint64_t key;
   int yes;
@@ -376,8 +382,8 @@ typedef struct {
  * radius during its block. */
 static int candidate(const tc_cov_index *ix, coarse_memo *memo, uint32_t mmsi, int64_t t, double lat, double lon,
                      cand *c) {
-  int64_t tb = floor_div(t, TIME_BLOCK), ilat = ifloor(lat);
-  int64_t ilon = ((ifloor(lon) % 360) + 360) % 360;
+  int64_t tb = floor_div(t, TIME_BLOCK), ilat = ifloor(lat * COARSE);
+  int64_t ilon = ((ifloor(lon * COARSE) % COLS) + COLS) % COLS;
   uint64_t key = coarse_key(ilat, ilon, tb);
   if (key != memo->key) {
     memo->key = key;
