@@ -371,10 +371,11 @@ void tc_cov_free(tc_cov_index *ix) {
   free(ix);
 }
 
-/* The coarse prefilter's last answer: a vessel's consecutive fixes mostly share their
- * coarse cell and hour. */
+/* The coarse prefilter's last answer and the cell and hour it holds for: a vessel's
+ * consecutive fixes mostly share them, and a fix inside is answered by comparisons. */
 typedef struct {
-  uint64_t key;
+  double la0, la1, lo0, lo1; /* [la0, la1) x [lo0, lo1): empty at first */
+  int64_t t0, t1, tb;
   int yes;
 } coarse_memo;
 
@@ -382,15 +383,19 @@ typedef struct {
  * radius during its block. */
 static int candidate(const tc_cov_index *ix, coarse_memo *memo, uint32_t mmsi, int64_t t, double lat, double lon,
                      cand *c) {
-  int64_t tb = floor_div(t, TIME_BLOCK), ilat = ifloor(lat * COARSE);
-  int64_t ilon = ((ifloor(lon * COARSE) % COLS) + COLS) % COLS;
-  uint64_t key = coarse_key(ilat, ilon, tb);
-  if (key != memo->key) {
-    memo->key = key;
-    memo->yes = coarse_has(ix, key) || coarse_has(ix, coarse_key(ilat, ANY_LON, tb));
+  if (!(t >= memo->t0 && t < memo->t1 && lat >= memo->la0 && lat < memo->la1 && lon >= memo->lo0 &&
+        lon < memo->lo1)) {
+    int64_t tb = floor_div(t, TIME_BLOCK), ilat = ifloor(lat * COARSE), jlon = ifloor(lon * COARSE);
+    int64_t ilon = jlon < 0 ? jlon + COLS : jlon >= COLS ? jlon - COLS : jlon;
+    uint64_t key = coarse_key(ilat, ilon, tb);
+    /* the cell's bounds: scaling by a power of two is exact */
+    *memo = (coarse_memo){(double)ilat / COARSE, (double)(ilat + 1) / COARSE, (double)jlon / COARSE,
+                          (double)(jlon + 1) / COARSE, tb * TIME_BLOCK, (tb + 1) * TIME_BLOCK, tb,
+                          coarse_has(ix, key) || coarse_has(ix, coarse_key(ilat, ANY_LON, tb))};
   }
   if (!memo->yes)
     return 0; /* no gap end within the radius during this block */
+  int64_t tb = memo->tb;
   c->t = t;
   c->tb = tb;
   c->mmsi = mmsi;
@@ -599,7 +604,7 @@ static tc_status add_block(tc_cov_index *ix, const uint32_t *mmsi, const int64_t
 #endif
     long long i0 = nl * me / team, i1 = nl * (me + 1) / team;
     hood h = {0};
-    coarse_memo memo = {0, 0};
+    coarse_memo memo = {0, 0, 0, 0, 0, 0, 0, 0}; /* empty */
     sink *k = malloc(sizeof *k);
     if (!k)
       bad = 1;
