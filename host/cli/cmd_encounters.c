@@ -384,6 +384,7 @@ static int run_ranked(int argc, char **argv, const tc_encounters_args *a, tc_out
   tc_anchorage_feed *feed = NULL; /* --with-events: the anchorages, found along the read */
   tc_event_params ep; /* --gap-min is the events' min_gap, so they rank what they list */
   tc_rank_event_params(&ep, tc_output_gap_min(ao));
+  ep.stop = tc_stop_requested; /* pass 2 answers a signal as the engine does */
   /* the ranking's events (docs/ranking.md) come from the same read as the encounters */
   int rank_ev = tc_output_wanted(ao, out) && tc_output_events_wanted(ao);
   tc_event_lists evl;
@@ -564,7 +565,10 @@ static int run_ranked(int argc, char **argv, const tc_encounters_args *a, tc_out
   rc = 0;
   goto done;
 fail:
-  if (rk->rank == 0) /* a failure on any rank fails all of them with its message */
+  if (s == TC_ERR_CANCELLED && tc_stop_signal) { /* the events' pass 2, before any output */
+    fprintf(stderr, "trajcorr encounters: interrupted by %s: nothing written\n", tc_stop_signal_name(tc_stop_signal));
+    rc = 128 + tc_stop_signal;
+  } else if (rk->rank == 0) /* a failure on any rank fails all of them with its message */
     fprintf(stderr, "trajcorr encounters: %s\n", err.msg[0] ? err.msg : tc_status_name(s));
 done:
   if (rk->size > 1 || a->log) {

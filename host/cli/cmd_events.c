@@ -11,6 +11,7 @@
 #include "host/cli/runlog.h"
 #include "host/cli/commands.h"
 #include "host/cli/specs.h"
+#include "host/cli/stopsig.h"
 #include "host/mpi/ranks.h"
 #include "host/engine/engine.h"
 #include "host/engine/source_multi.h"
@@ -203,6 +204,7 @@ static int run(int argc, char **argv, tc_events_args *a, const tc_ranks *rk) {
     if ((s = tc_multi_source_create(set.stores, set.n, tc_params_threads(&a->p), &m1, &err)) != TC_OK)
       goto fail;
     tc_bucket_source s1 = tc_multi_source_get(m1);
+    a->e.stop = tc_stop_requested; /* pass 2 answers a signal (caught from pass 2 on) */
     if ((s = tc_events_create(&a->p, &a->e, &ev, &err)) != TC_OK)
       goto fail;
     if (!a->no_anchorages &&
@@ -239,6 +241,8 @@ static int run(int argc, char **argv, tc_events_args *a, const tc_ranks *rk) {
     o.amend = tc_cli_ranks_amend;
     o.amend_ctx = &side;
   }
+  if (rk->size == 1) /* nothing is written before this: until here a signal ends it at once */
+    tc_catch_stop_signals();
   s = tc_events_complete(ev, set.stores, set.n, &a->p, &a->e, &enc, &o, &l, &st, &nplaces, &err);
   if ((s = tc_cli_dark_done(rk, dk, s, &err)) != TC_OK)
     goto fail;
@@ -258,7 +262,10 @@ fail_alone: /* before the ranks' first agreement: the others would wait for this
     tc_ranks_abort(rk, 1);
   }
 fail:
-  if (rk->rank == 0) /* a failure on any rank fails all of them with its message */
+  if (s == TC_ERR_CANCELLED && tc_stop_signal) {
+    fprintf(stderr, "trajcorr events: interrupted by %s: nothing written\n", tc_stop_signal_name(tc_stop_signal));
+    rc = 128 + tc_stop_signal;
+  } else if (rk->rank == 0) /* a failure on any rank fails all of them with its message */
     fprintf(stderr, "trajcorr events: %s\n", err.msg[0] ? err.msg : tc_status_name(s));
 done:
   if (rk->size > 1) { /* each rank's rows, time and memory, and the total (rank 0) */

@@ -20,3 +20,8 @@ void tc_catch_stop_signals(void) {
 const char *tc_stop_signal_name(int sig) {
   return sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "SIGHUP";
 }
+
+int tc_stop_requested(void *ctx) {
+  (void)ctx;
+  return tc_stop_signal != 0;
+}

@@ -13,5 +13,8 @@ extern volatile sig_atomic_t tc_stop_signal; /* 0, or the first signal's number 
 
 void tc_catch_stop_signals(void);
 const char *tc_stop_signal_name(int sig); /* "SIGINT", "SIGTERM" or "SIGHUP" */
+/* Non-zero once a stop was asked: the library's stop callbacks (host/events/events.h's
+ * tc_event_params.stop); ctx unused. */
+int tc_stop_requested(void *ctx);
 
 #endif
