@@ -340,7 +340,7 @@ Test(events_pass2, a_stop_asked_stops_pass_two) {
     stopper later = {0, 5};
     e.stop_ctx = &later;
     cr_assert_eq(run(&c, HOUR, &e, 1, &l, &err), TC_ERR_CANCELLED);
-    cr_assert_eq(later.calls, 6, "polled at every slice");
+    cr_assert_eq(later.calls, 6, "stopped at the first poll that says so");
     tc_event_lists_free(&l);
     stopper never = {0, 1 << 30};
     e.stop_ctx = &never;

@@ -91,6 +91,8 @@ struct tc_cov_index {
   size_t ccap, cn;
   gend *ends;         /* per gap: what the test of a fix against its ends reads */
   double c2_lo, c2_hi; /* squared chords surely inside and surely outside the radius */
+  int (*stop)(void *ctx); /* polled between blocks (tc_cov_set_stop) */
+  void *stop_ctx;
   hit **th;           /* per thread: a block's hits, in row order */
   size_t *tn, *tcap;
   int nthreads;
@@ -353,6 +355,11 @@ static tc_status prepare(tc_cov_index *ix, int64_t tmin, int64_t tmax) {
   ix->tb_lo = lo;
   ix->tb_hi = hi;
   return TC_OK;
+}
+
+void tc_cov_set_stop(tc_cov_index *ix, int (*stop)(void *ctx), void *ctx) {
+  ix->stop = stop;
+  ix->stop_ctx = ctx;
 }
 
 void tc_cov_free(tc_cov_index *ix) {
@@ -699,6 +706,8 @@ tc_status tc_cov_add_rows(tc_cov_index *ix, const uint32_t *mmsi, const int64_t 
   if (threads_ready(ix, nt) != TC_OK)
     return TC_ERR_NOMEM;
   for (size_t b = 0; b < n; b += BLOCK_ROWS) {
+    if (ix->stop && ix->stop(ix->stop_ctx))
+      return TC_ERR_CANCELLED;
     size_t m = n - b < BLOCK_ROWS ? n - b : BLOCK_ROWS;
     TC_TRY(add_block(ix, mmsi + b, t + b, lat + b, lon + b, skip ? skip + b : NULL, m, nt));
   }

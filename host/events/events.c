@@ -245,6 +245,8 @@ static tc_status slice2(tc_events *r, const tc_columns *c, tc_err *err) {
   }
   tc_status s = tc_cov_add_rows(r->cov, c->mmsi, c->t, c->lat, c->lon, skip, c->n, tc_params_threads(&r->p));
   free(skip);
+  if (s == TC_ERR_CANCELLED)
+    return tc_fail(err, s, "events: stopped by a signal");
   if (s != TC_OK)
     return tc_fail(err, TC_ERR_NOMEM, "events: out of memory (coverage evidence)");
   return TC_OK;
@@ -575,6 +577,7 @@ tc_status tc_events_finish(tc_events *r, const tc_bucket_source *pass2_src,
                 e->coverage_window);
     if ((s = tc_cov_create(r->gaps, r->n_gaps, e->coverage_radius_m, e->coverage_window, &r->cov)) != TC_OK)
       return tc_fail(err, s, "events: out of memory (coverage index)");
+    tc_cov_set_stop(r->cov, e->stop, e->stop_ctx);
     tc_err_clear(err);
     TC_TRY(pass2(r, pass2_src, err));
     r->st.t_pass2 = tc_clock_wall() - t0;
@@ -594,6 +597,7 @@ tc_status tc_events_finish(tc_events *r, const tc_bucket_source *pass2_src,
       qsort(out->gaps + n_gaps0, out->n_gaps - n_gaps0, sizeof *out->gaps, cmp_gap);
   }
   if (e->kinds & TC_EV_DARK) {
+    TC_TRY(stopped(r, err));
     t0 = tc_clock_wall();
     tc_err_clear(err);
     if ((s = tc_dark_find(r->gaps, e, enc, tc_params_threads(&r->p), &r->dark, out, &r->st, err)) != TC_OK) {

@@ -38,8 +38,9 @@ typedef struct {
    * 2 while they take at most this many bytes, so that pass 2 reads no store; beyond it
    * they are dropped and pass 2 reads its source. Default TC_EV_KEEP_BYTES. */
   size_t keep_bytes;
-  /* Polled by pass 2 at every slice: non-zero (a signal came, say) stops it with
-   * TC_ERR_CANCELLED, before anything is written. NULL: never. */
+  /* Polled by pass 2 at every slice and every 16 384 rows screened, and before the dark
+   * stage: non-zero (a signal came, say) stops it with TC_ERR_CANCELLED, before anything
+   * is written. NULL: never. */
   int (*stop)(void *ctx);
   void *stop_ctx;
 } tc_event_params;

@@ -123,6 +123,9 @@ typedef struct tc_cov_index tc_cov_index;
 tc_status tc_cov_create(tc_gap_rec *gaps, size_t n, double radius_m, int64_t window,
                         tc_cov_index **out);
 void tc_cov_free(tc_cov_index *ix);
+/* stop(ctx) polled between blocks of rows: non-zero makes tc_cov_add_rows return
+ * TC_ERR_CANCELLED (NULL: never). */
+void tc_cov_set_stop(tc_cov_index *ix, int (*stop)(void *ctx), void *ctx);
 /* Records each of n fixes (rows of one slice; skip[i] != 0: not a cleaned fix, skip may
  * be NULL) in every gap it is evidence for, on `threads` threads. */
 tc_status tc_cov_add_rows(tc_cov_index *ix, const uint32_t *mmsi, const int64_t *t, const double *lat,
