@@ -1,10 +1,11 @@
 /* The events driver: two streaming passes over the same fixes. Pass 1 applies the
  * teleport filter vessel by vessel (each vessel's last kept fix is all it needs) and
- * feeds loitering and gap detection; pass 2 repeats the filter and gives every kept
- * fix to the coverage index of the gaps pass 1 found. Everything is per vessel and in
- * time order, so the result does not depend on how the source cut its buckets; memory
- * is a few numbers per vessel, the open loitering runs, and the gaps with summaries of
- * their evidence (host/events/cov_evidence.c), never the fixes. */
+ * feeds loitering and gap detection; pass 2 skips the fixes pass 1 dropped and gives
+ * every kept fix to the coverage index of the gaps pass 1 found. Everything is per
+ * vessel and in time order, so the result does not depend on how the source cut its
+ * buckets; memory is a few numbers per vessel, the open loitering runs, the gaps with
+ * summaries of their evidence (host/events/cov_evidence.c) and, while they fit in
+ * keep_bytes, pass 1's slices for pass 2 (which otherwise reads its own source). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
