@@ -29,6 +29,7 @@ void tc_event_params_default(tc_event_params *e) {
   e->dark_min_coverage = 0.5;
   e->kinds = TC_EV_ALL;
   e->dark_device = NULL;
+  e->dark_budget = 0;
 }
 
 tc_status tc_event_params_check(const tc_event_params *e, tc_err *err) {

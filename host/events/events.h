@@ -34,7 +34,11 @@ typedef struct {
   double dark_min_coverage;   /* least coverage of each vessel (0 disables) */
   unsigned kinds;             /* TC_EV_* */
   const tc_dark_maximiser *dark_device; /* NULL: OpenMP on the host */
+  size_t dark_budget;         /* bytes of L* rows held at once (0: TRAJCORR_DARK_BUDGET, else
+                               * TC_DARK_BUDGET_DEFAULT): the pairs go to the maximiser in chunks */
 } tc_event_params;
+
+#define TC_DARK_BUDGET_DEFAULT ((size_t)64 << 20)
 
 void tc_event_params_default(tc_event_params *e);
 tc_status tc_event_params_check(const tc_event_params *e, tc_err *err);
