@@ -393,6 +393,55 @@ Test(events, same_lists_whatever_the_buckets_and_threads) {
   tc_columns_free(&c);
 }
 
+/* A maximiser that counts what the events hand it (the host's, tc_dark_rows, inside). */
+typedef struct {
+  size_t calls, rows, most;
+} counted;
+
+static tc_status count_rows(void *ctx, const double *in, size_t n, double *out, tc_err *err) {
+  counted *k = ctx;
+  (void)err;
+  k->calls++;
+  k->rows += n;
+  k->most = n > k->most ? n : k->most;
+  tc_dark_rows(in, n, out, 1);
+  return TC_OK;
+}
+
+Test(events, dark_chunks_within_the_budget_change_no_byte) {
+  /* six vessels 2 km apart dark for 8 h, each 10 min after the last, heard around:
+   * fifteen covered pairs, all rendezvous */
+  tc_columns c;
+  tc_columns_init(&c);
+  for (int i = 0; i < 6; i++)
+    gap_vessel(&c, 500000001 + (uint32_t)i, T0 + 600 * i, T0 + 8 * HOUR + 600 * i, 0.0, 10.0 + 0.02 * i,
+               10.0 + 0.02 * i);
+  heard(&c, 500000009, T0 - HOUR, T0 + 10 * HOUR, 0.1, 10.05);
+  tc_event_params e = defaults();
+  e.kinds = TC_EV_DARK;
+  tc_event_lists ref;
+  ev_run(&c, 86400, 2, &e, &ref);
+  cr_assert_eq(ref.n_dark, 15, "%zu", ref.n_dark);
+  const size_t row = (TC_DARK_IN + TC_DARK_OUT) * sizeof(double) + sizeof(size_t);
+  const size_t budgets[] = {1, row, 4 * row, 4 * row + row - 1, 15 * row, 16 * row};
+  const size_t most[] = {1, 1, 4, 4, 15, 15}, calls[] = {15, 15, 4, 4, 1, 1};
+  for (int b = 0; b < 6; b++) {
+    counted k = {0, 0, 0};
+    tc_dark_maximiser dev = {count_rows, &k};
+    e.dark_budget = budgets[b];
+    e.dark_device = &dev;
+    tc_event_lists l;
+    ev_run(&c, 86400, 2, &e, &l);
+    cr_assert_eq(k.rows, 15, "budget %zu: every covered pair once", budgets[b]);
+    cr_assert_eq(k.most, most[b], "budget %zu: chunks of %zu pairs, not %zu", budgets[b], most[b], k.most);
+    cr_assert_eq(k.calls, calls[b], "budget %zu: %zu chunks, not %zu", budgets[b], calls[b], k.calls);
+    cr_assert(same_lists(&ref, &l), "budget %zu: another list", budgets[b]);
+    tc_event_lists_free(&l);
+  }
+  tc_event_lists_free(&ref);
+  tc_columns_free(&c);
+}
+
 Test(events, pass_one_along_the_encounter_engine) {
   /* the encounter engine's read feeds pass 1 (tee): the same events and encounters as
    * separate reads, whatever the buckets and threads */
@@ -608,6 +657,11 @@ static void realtrack(const char *area) {
         cr_assert_eq(tr_sh("cmp -s '%s/e1_2.%s.csv' '%s/e%d_%d.%s.csv'", dir, kinds[k], dir, b, th, kinds[k]),
                      0, "%s %s: bucket %s, %d threads differ", area, kinds[k], bucket[b], th);
   }
+  /* the dark stage a pair at a time (TRAJCORR_DARK_BUDGET, one pair's rows at most) */
+  cr_assert_eq(tr_sh("TRAJCORR_DARK_BUDGET=1 '%s' events --quiet --kinds dark '%s/s1.h5' -o '%s/ch' 2>'%s/ch.log'",
+                     TC_BINARY, dir, dir, dir), 0, "events, one pair a chunk, failed (%s/ch.log)", dir);
+  cr_assert_eq(tr_sh("cmp -s '%s/e1_2.dark.csv' '%s/ch.dark.csv'", dir, dir), 0,
+               "%s dark: one pair a chunk differs from the default chunks", area);
   /* without places, the spec's columns only: loitering and gaps byte for byte */
   cr_assert_eq(tr_sh("'%s' events --quiet --no-anchorages '%s/s1.h5' -o '%s/np' 2>'%s/np.log'", TC_BINARY, dir,
                      dir, dir), 0, "events --no-anchorages failed (%s/np.log)", dir);
@@ -666,3 +720,39 @@ static void realtrack(const char *area) {
 
 Test(events, realtracks_baltic, .timeout = 300) { realtrack("baltic_2018_04_01"); }
 Test(events, realtracks_suez, .timeout = 300) { realtrack("suez_evergiven_2021_03_derived_sog"); }
+
+/* The generated receiver outage without the coverage rule (thousands of pairs to
+ * maximise): the same dark list, byte for byte, whatever TRAJCORR_DARK_BUDGET cuts the
+ * pairs into, on the host and on the OpenCL device (whose launches
+ * TRAJCORR_CL_MAX_ALLOC cuts further); a budget that is no number of bytes is refused. */
+Test(events, dark_chunks_on_the_generated_outage, .timeout = 300) {
+  char dir[512];
+  tr_scratch("evchunks", dir, sizeof dir);
+  cr_assert_eq(tr_sh("'%s' generate -q --events --vessels 500 --days 1.5 --seed 1 --store '%s/s.h5'", TC_BINARY, dir),
+               0);
+  const char *budget[] = {"", "1", "1000", "100k", "1M"};
+  for (int b = 0; b < 5; b++)
+    cr_assert_eq(tr_sh("TRAJCORR_DARK_BUDGET=%s '%s' events -q --no-anchorages --kinds dark --dark-min-coverage 0 "
+                       "'%s/s.h5' -o '%s/b%d' 2>'%s/b.log'", budget[b], TC_BINARY, dir, dir, b, dir),
+                 0, "TRAJCORR_DARK_BUDGET=%s failed (%s/b.log)", budget[b], dir);
+  cr_assert_eq(tr_sh("test $(wc -l < '%s/b0.dark.csv') -gt 1000", dir), 0, "fewer pairs than the test needs");
+  for (int b = 1; b < 5; b++)
+    cr_assert_eq(tr_sh("cmp -s '%s/b0.dark.csv' '%s/b%d.dark.csv'", dir, dir, b), 0,
+                 "TRAJCORR_DARK_BUDGET=%s: another dark list than the default budget's", budget[b]);
+  cr_assert_eq(tr_sh("TRAJCORR_DARK_BUDGET=64X '%s' events -q --kinds dark '%s/s.h5' -o '%s/x' 2>'%s/x.log'",
+                     TC_BINARY, dir, dir, dir), 1);
+  cr_assert_eq(tr_sh("grep -q 'TRAJCORR_DARK_BUDGET=64X' '%s/x.log'", dir), 0, "the message names the variable");
+#ifdef TRAJCORR_HAVE_OPENCL
+  const char *cl[] = {"", "TRAJCORR_DARK_BUDGET=100k", "TRAJCORR_DARK_BUDGET=100k TRAJCORR_CL_MAX_ALLOC=4096"};
+  for (int k = 0; k < 3; k++)
+    cr_assert_eq(tr_sh("%s '%s' events -q --no-anchorages --kinds dark --dark-min-coverage 0 --backend opencl "
+                       "--device-type any '%s/s.h5' -o '%s/c%d' 2>'%s/c.log'", cl[k], TC_BINARY, dir, dir, k, dir),
+                 0, "%s events --backend opencl failed (%s/c.log)", cl[k], dir);
+  for (int k = 1; k < 3; k++)
+    cr_assert_eq(tr_sh("cmp -s '%s/c0.dark.csv' '%s/c%d.dark.csv'", dir, dir, k), 0,
+                 "OpenCL, %s: another dark list than one chunk's", cl[k]);
+  cr_assert_eq(tr_sh("/usr/bin/python3 '%s/bench/peers/compare_events.py' dark '%s/b0.dark.csv' '%s/c2.dark.csv'",
+                     TC_SOURCE_DIR, dir, dir), 0, "OpenCL and OpenMP dark lists differ");
+#endif
+  tr_sh("rm -rf '%s'", dir);
+}

@@ -116,6 +116,18 @@ if k > 1:
 PY
   done
 done
+# the dark pairs in chunks of 2 (TRAJCORR_DARK_BUDGET, fewer than the ranks): a round per
+# chunk, the same list as one process's single chunk, the ranks' shares within one pair
+TRAJCORR_DARK_BUDGET=400 mpirun --oversubscribe $root -np 3 "$bin" events -q -t 1 eh.h5 -o ch-3 --encounters ch-3.enc.csv
+same=1
+for f in loitering.csv gaps.csv dark.csv enc.csv; do cmp -s one-eh.$f ch-3.$f || same=0; done
+if [ $same = 1 ] && python3 -c '
+import json, sys
+b = json.load(open("ch-3.events.json"))
+pairs, n = [f["dark_pairs"] for f in b["rank_figures"]], b["counts"]["dark_covered_pairs"]
+sys.exit(0 if n >= 3 * 2 and sum(pairs) == n and max(pairs) - min(pairs) <= 1 else 1)'; then
+  echo "events eh.h5, 3 ranks, dark pairs 2 a round: identical, shared evenly"
+else echo "events eh.h5, 3 ranks, dark pairs 2 a round: DIFFERENT (or not shared evenly)"; fail=1; fi
 if [ -s reread ]; then echo "events: a rank read again from the start (twin tracks)"
 else echo "events: no rank read again from the start: the twin tracks do not test the check"; fail=1; fi
 # encounters --with-events and the ranking's events (a GeoJSON's gap links) under ranks

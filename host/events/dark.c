@@ -3,7 +3,9 @@
  * silences are their own (coverage), and L* = max L(X) >= dark_dwell. The pairs are
  * independent: they are judged in parallel, each into its own slot, and collected in
  * candidate order, so the list does not depend on the thread count. */
+#include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -199,19 +201,86 @@ void tc_dark_rows(const double *in, size_t n, double *out, int threads) {
   }
 }
 
+/* The maximiser's rows of one chunk: input, output and the candidate each came from. */
+#define CHUNK_ROW_BYTES ((TC_DARK_IN + TC_DARK_OUT) * sizeof(double) + sizeof(size_t))
+
+/* Pairs a chunk may hold: e->dark_budget bytes, else TRAJCORR_DARK_BUDGET's (a byte
+ * count, k, M or G for KiB, MiB, GiB), else TC_DARK_BUDGET_DEFAULT; at least one. */
+static tc_status budget_pairs(const tc_event_params *e, size_t *pairs, tc_err *err) {
+  size_t bytes = e->dark_budget;
+  if (!bytes) {
+    const char *v = getenv("TRAJCORR_DARK_BUDGET");
+    bytes = TC_DARK_BUDGET_DEFAULT;
+    if (v && *v) {
+      char *end;
+      errno = 0;
+      unsigned long long x = strtoull(v, &end, 10);
+      int shift = *end == 'k' || *end == 'K' ? 10 : *end == 'M' ? 20 : *end == 'G' ? 30 : 0;
+      if (shift)
+        end++;
+      if (errno || end == v || *end || v[0] == '-' || x > (SIZE_MAX >> shift))
+        return tc_fail(err, TC_ERR_ARG, "TRAJCORR_DARK_BUDGET=%s: not a number of bytes (e.g. 64M)", v);
+      bytes = (size_t)x << shift;
+    }
+  }
+  *pairs = bytes / CHUNK_ROW_BYTES ? bytes / CHUNK_ROW_BYTES : 1;
+  return TC_OK;
+}
+
+/* Spec §3's coverage rule. */
+static int covered(const tc_event_params *e, const tc_dark_cand *c) {
+  return e->dark_min_coverage <= 0 ||
+         (c->coverage_a >= e->dark_min_coverage && c->coverage_b >= e->dark_min_coverage);
+}
+
+/* The packed row of pair (ga, gb): kernels/geo.h's layout, times from the overlap's start. */
+static void pack_row(const tc_gap *ga, const tc_gap *gb, double v, int64_t dwell, double *r) {
+  int64_t o0 = max64(ga->t0, gb->t0);
+  box b1 = reach_box(ga, v, dwell), b2 = reach_box(gb, v, dwell);
+  const double in[TC_DARK_IN - 4] = {ga->lat0, ga->lon0, ga->lat1, ga->lon1, gb->lat0, gb->lon0,
+                                     gb->lat1, gb->lon1, (double)(ga->t0 - o0), (double)(ga->t1 - o0),
+                                     (double)(gb->t0 - o0), (double)(gb->t1 - o0), v};
+  memcpy(r, in, sizeof in);
+  intersect(&b1, &b2, &r[13], &r[14], &r[15], &r[16]);
+}
+
+/* Pair c's maximiser result o: kept (out) unless L* < dwell or the pair met then. */
+static tc_status judge(const tc_gap_rec *recs, const tc_event_params *e, const span *sp, size_t nsp,
+                       const tc_dark_cand *c, const double *o, tc_event_lists *out, tc_event_stats *stats) {
+  stats->dark_covered++;
+  if (o[0] < (double)e->dark_dwell)
+    return TC_OK;
+  const tc_gap *ga = &recs[c->i].g, *gb = &recs[c->j].g;
+  int64_t o0 = max64(ga->t0, gb->t0), o1 = min64(ga->t1, gb->t1);
+  if (met(sp, nsp, ga->mmsi, gb->mmsi, o0, o1)) {
+    stats->dark_encounters++;
+    return TC_OK;
+  }
+  tc_dark *d = tc_grow(out->dark, &out->cap_dark, out->n_dark + 1, sizeof *d, 256);
+  if (!d)
+    return TC_ERR_NOMEM;
+  out->dark = d;
+  d += out->n_dark++;
+  *d = (tc_dark){ga->mmsi, gb->mmsi, ga->t0, ga->t1, gb->t0, gb->t1, o[0], o[1], o[2],
+                 (double)o0 + o[3], (double)o0 + o[4],
+                 tc_haversine_m(ga->lat0, ga->lon0, gb->lat0, gb->lon0),
+                 tc_haversine_m(ga->lat1, ga->lon1, gb->lat1, gb->lon1), c->coverage_a, c->coverage_b};
+  return TC_OK;
+}
+
 tc_status tc_dark_find(const tc_gap_rec *recs, const tc_event_params *e, const tc_encounter_list *enc,
                        int threads, const tc_dark_cands *cands, tc_event_lists *out, tc_event_stats *stats,
                        tc_err *err) {
   tc_status s = TC_ERR_NOMEM;
   const tc_dark_cand *cd = cands->v;
-  size_t nc = cands->n;
+  size_t nc = cands->n, cap = 1, nm = 0, m = 0;
   double *rows = NULL, *lout = NULL;
+  size_t *from = NULL;
   size_t nsp = enc ? enc->n : 0;
   span *sp = malloc((nsp ? nsp : 1) * sizeof *sp);
-  unsigned char *hit = calloc(nc ? nc : 1, 1);
   double v = e->dark_max_speed_kn * TC_KNOT_MPS;
   (void)threads;
-  if (!sp || !hit)
+  if ((s = budget_pairs(e, &cap, err)) != TC_OK || (s = TC_ERR_NOMEM, !sp))
     goto cleanup;
   for (size_t i = 0; i < nsp; i++)
     sp[i] = (span){(uint64_t)enc->v[i].mmsi_a << 32 | enc->v[i].mmsi_b, enc->v[i].start, enc->v[i].end};
@@ -219,68 +288,46 @@ tc_status tc_dark_find(const tc_gap_rec *recs, const tc_event_params *e, const t
     qsort(sp, nsp, sizeof *sp, cmp_span);
   /* the coverages were taken as the coverage pass completed each pair; L* of the
    * covered pairs only (most of the work), packed as rows of kernels/geo.h's layout for
-   * a device or the loop below */
+   * a device or tc_dark_rows, a chunk of at most cap pairs at a time (the budget) whose
+   * results are judged before the next is packed: each row's result depends on that row
+   * alone and the kept pairs go out in candidate order, so the list is the same bytes
+   * whatever the chunk */
   for (size_t k = 0; k < nc; k++)
-    hit[k] = e->dark_min_coverage <= 0 ||
-             (cd[k].coverage_a >= e->dark_min_coverage && cd[k].coverage_b >= e->dark_min_coverage);
-  size_t nm = 0;
-  for (size_t k = 0; k < nc; k++)
-    nm += hit[k];
-  rows = malloc((nm ? nm : 1) * TC_DARK_IN * sizeof *rows);
-  lout = malloc((nm ? nm : 1) * TC_DARK_OUT * sizeof *lout);
-  if (!rows || !lout)
+    nm += covered(e, &cd[k]);
+  if (cap > nm)
+    cap = nm ? nm : 1;
+  rows = malloc(cap * TC_DARK_IN * sizeof *rows);
+  lout = malloc(cap * TC_DARK_OUT * sizeof *lout);
+  from = malloc(cap * sizeof *from);
+  if (!rows || !lout || !from)
     goto cleanup;
-  for (size_t k = 0, m = 0; k < nc; k++) {
-    if (!hit[k])
-      continue;
-    const tc_gap *ga = &recs[cd[k].i].g, *gb = &recs[cd[k].j].g;
-    int64_t o0 = max64(ga->t0, gb->t0);
-    box b1 = reach_box(ga, v, e->dark_dwell), b2 = reach_box(gb, v, e->dark_dwell);
-    double *r = rows + TC_DARK_IN * m++;
-    const double in[TC_DARK_IN - 4] = {ga->lat0, ga->lon0, ga->lat1, ga->lon1, gb->lat0, gb->lon0,
-                                       gb->lat1, gb->lon1, (double)(ga->t0 - o0), (double)(ga->t1 - o0),
-                                       (double)(gb->t0 - o0), (double)(gb->t1 - o0), v};
-    memcpy(r, in, sizeof in);
-    intersect(&b1, &b2, &r[13], &r[14], &r[15], &r[16]);
-  }
-  if (e->dark_device) {
-    if ((s = e->dark_device->run(e->dark_device->ctx, rows, nm, lout, err)) != TC_OK)
-      goto cleanup;
-  } else {
-    tc_dark_rows(rows, nm, lout, threads);
-  }
   size_t n0 = out->n_dark;
-  for (size_t k = 0, m = 0; k < nc; k++) {
-    if (!hit[k])
-      continue;
-    stats->dark_covered++;
-    const double *o = lout + TC_DARK_OUT * m++;
-    if (o[0] < (double)e->dark_dwell)
-      continue;
-    const tc_gap *ga = &recs[cd[k].i].g, *gb = &recs[cd[k].j].g;
-    int64_t o0 = max64(ga->t0, gb->t0), o1 = min64(ga->t1, gb->t1);
-    if (met(sp, nsp, ga->mmsi, gb->mmsi, o0, o1)) {
-      stats->dark_encounters++;
-      continue;
+  for (size_t k = 0; k < nc; k++) {
+    if (covered(e, &cd[k])) {
+      pack_row(&recs[cd[k].i].g, &recs[cd[k].j].g, v, e->dark_dwell, rows + TC_DARK_IN * m);
+      from[m++] = k;
     }
-    tc_dark *d = tc_grow(out->dark, &out->cap_dark, out->n_dark + 1, sizeof *d, 256);
-    if (!d)
-      goto cleanup;
-    out->dark = d;
-    d += out->n_dark++;
-    *d = (tc_dark){ga->mmsi, gb->mmsi, ga->t0, ga->t1, gb->t0, gb->t1, o[0], o[1], o[2],
-                   (double)o0 + o[3], (double)o0 + o[4],
-                   tc_haversine_m(ga->lat0, ga->lon0, gb->lat0, gb->lon0),
-                   tc_haversine_m(ga->lat1, ga->lon1, gb->lat1, gb->lon1), cd[k].coverage_a,
-                   cd[k].coverage_b};
+    if (m < cap && (m == 0 || k + 1 < nc))
+      continue;
+    if (e->dark_device) {
+      if ((s = e->dark_device->run(e->dark_device->ctx, rows, m, lout, err)) != TC_OK)
+        goto cleanup;
+    } else {
+      tc_dark_rows(rows, m, lout, threads);
+    }
+    s = TC_ERR_NOMEM;
+    for (size_t q = 0; q < m; q++)
+      if (judge(recs, e, sp, nsp, &cd[from[q]], lout + TC_DARK_OUT * q, out, stats) != TC_OK)
+        goto cleanup;
+    m = 0;
   }
   if (out->n_dark - n0) /* the C library wants a non-NULL base even for none */
     qsort(out->dark + n0, out->n_dark - n0, sizeof *out->dark, cmp_dark);
   s = TC_OK;
 cleanup:
   free(sp);
-  free(hit);
   free(rows);
   free(lout);
+  free(from);
   return s;
 }

@@ -33,6 +33,7 @@ void tc_event_params_default(tc_event_params *e) {
   e->keep_bytes = TC_EV_KEEP_BYTES;
   e->stop = NULL;
   e->stop_ctx = NULL;
+  e->dark_budget = 0;
 }
 
 tc_status tc_event_params_check(const tc_event_params *e, tc_err *err) {

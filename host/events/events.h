@@ -43,9 +43,12 @@ typedef struct {
    * is written. NULL: never. */
   int (*stop)(void *ctx);
   void *stop_ctx;
+  size_t dark_budget;         /* bytes of L* rows held at once (0: TRAJCORR_DARK_BUDGET, else
+                               * TC_DARK_BUDGET_DEFAULT): the pairs go to the maximiser in chunks */
 } tc_event_params;
 
 #define TC_EV_KEEP_BYTES ((size_t)256 << 20)
+#define TC_DARK_BUDGET_DEFAULT ((size_t)64 << 20)
 
 void tc_event_params_default(tc_event_params *e);
 tc_status tc_event_params_check(const tc_event_params *e, tc_err *err);

@@ -17,7 +17,7 @@ tc_status tc_ranks_dark_create(const tc_ranks *r, const tc_dark_maximiser *local
   if (!d)
     return tc_fail(err, TC_ERR_NOMEM, "out of memory");
   *d = (tc_ranks_dark){r, local ? *local : (tc_dark_maximiser){host_run, NULL}, threads, figures,
-                       {tc_ranks_dark_round, NULL}};
+                       {tc_ranks_dark_round, NULL}, 0};
   if (!local)
     d->own.ctx = d;
   d->spread.ctx = d;

@@ -5,6 +5,7 @@
 #define TC_DARK_ROUND_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "host/mpi/dark_ranks.h"
 
@@ -14,6 +15,7 @@ struct tc_ranks_dark {
   int threads;
   tc_rank_figures *figures;
   tc_dark_maximiser spread;       /* {tc_ranks_dark_round, this} */
+  uint64_t rows_before;           /* rank 0: rows of the rounds so far (how the next is cut) */
 };
 
 /* tc_dark_maximiser's run on rank 0 (ctx: the tc_ranks_dark). */

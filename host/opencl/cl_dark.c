@@ -1,5 +1,7 @@
 #include "host/opencl/cl_dark.h"
 
+#include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "host/opencl/cl_device.h"
@@ -31,6 +33,31 @@ void tc_cl_dark_free(tc_cl_dark *d) {
 
 const char *tc_cl_dark_device(const tc_cl_dark *d) { return d->dev.name; }
 
+/* Pairs one launch may take: its input buffer within the largest allocation
+ * (TRAJCORR_CL_MAX_ALLOC lowers it, as for the encounters' backend, so the tests cut the
+ * events' chunks into several launches), both buffers within half the device's global
+ * memory, and at most 2^24 (a 32-bit count, launches of a few seconds at most). */
+static tc_status launch_pairs(tc_cl_dark *d, tc_err *err) {
+  uint64_t max_alloc = d->dev.max_alloc, half = d->dev.global_mem / 2;
+  const char *v = getenv("TRAJCORR_CL_MAX_ALLOC");
+  if (v && *v) {
+    char *end = NULL;
+    errno = 0;
+    unsigned long long b = strtoull(v, &end, 10);
+    if (errno || end == v || *end || b == 0 || v[0] == '-')
+      return tc_fail(err, TC_ERR_ARG, "TRAJCORR_CL_MAX_ALLOC='%s': expected a positive number of bytes", v);
+    if (b < max_alloc)
+      max_alloc = b;
+  }
+  uint64_t n = max_alloc / (TC_DARK_IN * sizeof(double));
+  if (half && half / ((TC_DARK_IN + TC_DARK_OUT) * sizeof(double)) < n)
+    n = half / ((TC_DARK_IN + TC_DARK_OUT) * sizeof(double));
+  if (n > ((uint64_t)1 << 24))
+    n = (uint64_t)1 << 24;
+  d->max_pairs = n ? (size_t)n : 1;
+  return TC_OK;
+}
+
 tc_status tc_cl_dark_create(int platform, int device, int device_type, tc_cl_dark **out,
                             tc_err *err) {
   tc_status st = TC_OK;
@@ -53,11 +80,8 @@ tc_status tc_cl_dark_create(int platform, int device, int device_type, tc_cl_dar
   TC_CL_TRY_RC(err, rc, "clCreateCommandQueue");
   d->k = clCreateKernel(d->prog, "tc_dark_max", &rc);
   TC_CL_TRY_RC(err, rc, "clCreateKernel(tc_dark_max)");
-  d->max_pairs = (size_t)(d->dev.max_alloc / (TC_DARK_IN * sizeof(double)));
-  if (d->max_pairs > ((size_t)1 << 24))
-    d->max_pairs = (size_t)1 << 24;
-  if (d->max_pairs == 0)
-    d->max_pairs = 1;
+  if ((st = launch_pairs(d, err)))
+    goto cleanup;
   *out = d;
   d = NULL;
 cleanup:

@@ -1,5 +1,8 @@
 /* The dark rendezvous maximisation (kernels/dark.cl) on an OpenCL device: many pairs
- * in one launch, one work-item each. Plugs into tc_event_params.dark_device. */
+ * in one launch, one work-item each. Plugs into tc_event_params.dark_device. The events
+ * hand it a chunk of pairs at a time (their budget); a chunk larger than the device
+ * holds goes in several launches, each within the largest allocation and half the
+ * device's global memory. */
 #ifndef TC_CL_DARK_H
 #define TC_CL_DARK_H
 

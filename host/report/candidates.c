@@ -87,6 +87,14 @@ tc_status tc_candidates_push(tc_candidates *c, const tc_encounter *e) {
 }
 
 tc_status tc_candidates_from_list(tc_candidates *c, const tc_encounter_list *l) {
+  /* one allocation of the list's size (about 1 KB a candidate, 100 MB on a month's
+   * 106 k): doubling would leave up to as much again unused, and copy it on the way */
+  if (!c->cap && l->n && !c->track_a) {
+    tc_candidate *v = tc_grow(c->v, &c->cap, l->n, sizeof *v, l->n);
+    if (!v)
+      return TC_ERR_NOMEM;
+    c->v = v;
+  }
   for (size_t i = 0; i < l->n; i++)
     TC_TRY(tc_candidates_push(c, &l->v[i]));
   return TC_OK;
@@ -114,38 +122,41 @@ static int cmp_idx(const void *pa, const void *pb, void *ctx) {
 void tc_candidates_sort(tc_candidates *c, int by_score) {
   if (c->n < 2)
     return;
-  /* Sort a permutation, then apply it to the candidates and their tracks alike. */
+  /* Sort a permutation, then apply it in place, cycle by cycle, to the candidates and
+   * their tracks alike: no second copy of a list of about 1 KB a candidate. */
   size_t *ix = malloc(c->n * sizeof *ix);
-  tc_candidate *tmp = malloc(c->n * sizeof *tmp);
-  tc_columns *ta = c->track_a ? malloc(c->n * sizeof *ta) : NULL;
-  tc_columns *tb = c->track_a ? malloc(c->n * sizeof *tb) : NULL;
-  if (!ix || !tmp || (c->track_a && (!ta || !tb))) {
-    free(ix);
-    free(tmp);
-    free(ta);
-    free(tb);
+  if (!ix)
     return; /* out of memory: the order stays as it was */
-  }
   for (size_t i = 0; i < c->n; i++)
     ix[i] = i;
   const void *ctx[2] = {c, &by_score};
   qsort_r(ix, c->n, sizeof *ix, cmp_idx, (void *)ctx);
+  /* new[i] = old[ix[i]]; a place is done once ix[place] == place */
   for (size_t i = 0; i < c->n; i++) {
-    tmp[i] = c->v[ix[i]];
-    if (ta) {
-      ta[i] = c->track_a[ix[i]];
-      tb[i] = c->track_b[ix[i]];
+    if (ix[i] == i)
+      continue;
+    tc_candidate t = c->v[i];
+    tc_columns ta = c->track_a ? c->track_a[i] : (tc_columns){0};
+    tc_columns tb = c->track_a ? c->track_b[i] : (tc_columns){0};
+    size_t j = i;
+    while (ix[j] != i) {
+      size_t k = ix[j];
+      c->v[j] = c->v[k];
+      if (c->track_a) {
+        c->track_a[j] = c->track_a[k];
+        c->track_b[j] = c->track_b[k];
+      }
+      ix[j] = j;
+      j = k;
     }
-  }
-  memcpy(c->v, tmp, c->n * sizeof *tmp);
-  if (ta) {
-    memcpy(c->track_a, ta, c->n * sizeof *ta);
-    memcpy(c->track_b, tb, c->n * sizeof *tb);
+    c->v[j] = t;
+    if (c->track_a) {
+      c->track_a[j] = ta;
+      c->track_b[j] = tb;
+    }
+    ix[j] = j;
   }
   free(ix);
-  free(tmp);
-  free(ta);
-  free(tb);
 }
 
 void tc_candidates_keep(tc_candidates *c, const unsigned char *keep) {
