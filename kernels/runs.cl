@@ -2,14 +2,14 @@
  * appended to the block's accumulation (tc_run_gather); at the block's end (or when the
  * accumulation is full) host/opencl/cl_runs.c enqueues the linking over all of them:
  *   1. tc_run_group:   close pairs grouped by vessel pair (a hash table on the two vessel
- *                      indices, one claim per pair with atomic_cmpxchg), each pair's rank of
- *                      arrival in its group;
- *   2. (tc_scan_block / tc_scan_add of sort.cl): group counts -> group starts;
- *   3. tc_run_scatter: pairs written group by group (a counting sort by group);
- *   4. tc_run_rank:    each group's pairs put in grid-time order (a vessel pair has at most
- *                      one close pair a grid time, so each pair's rank is the count of its
- *                      group's pairs at earlier grid times);
- *   5. tc_run_walk:    one work-item per group walks its close times in order and cuts them
+ *                      indices, one claim per pair with atomic_cmpxchg); each pair's sort
+ *                      key gets its group's slot above its grid time;
+ *   2. (tc_rsort_count / tc_rsort_move of sort.cl, cl_sort.c): the pairs sorted by
+ *                      (slot, grid time), so each group is contiguous and in grid-time
+ *                      order (a vessel pair has at most one close pair a grid time: the
+ *                      keys are distinct and the order does not depend on the atomics);
+ *   3. tc_run_walk:    one work-item per group (the first of its sorted pairs) walks its
+ *                      close times in order and cuts them
  *                      into runs wherever two are more than merge_gap apart (a segmented
  *                      scan), looks the pair up in the open-run table (keyed by the two
  *                      MMSIs, kept on the device across blocks and buckets) and decides each
@@ -21,9 +21,9 @@
  *                      time after the accumulation can join it, and it spans less than
  *                      min_duration. Every other run comes back whole, and a run still open
  *                      at the end enters the new table;
- *   6. tc_run_carry:   entries of the old table that a later close time may still join are
+ *   4. tc_run_carry:   entries of the old table that a later close time may still join are
  *                      carried into the new one (the two swap at every linking);
- *   7. tc_run_drop:    the kept pairs compacted.
+ *   5. tc_run_drop:    the kept pairs compacted.
  * Grid times are grid indices since a base time the host chooses (uint). */
 #include "geo.h"
 
@@ -37,10 +37,11 @@ inline uint tc_pair_hash(uint a, uint b) {
 
 /* Appends m decided pairs of a sub-batch to the block's accumulation at `at`: block indices
  * (bp, bq: pp, pq as emitted, the band bit kept), grid time in the accumulation (woff +
- * the sub-batch's), vessel indices (ba, bb). vid and cell: by sub-batch index. */
+ * the sub-batch's: the low bits of the sort key bk), vessel indices (ba, bb). vid and
+ * cell: by sub-batch index. */
 __kernel void tc_run_gather(__global const uint *pp, __global const uint *pq, uint m, uint base,
                             __global const uint *vid, __global const int4 *cell, uint woff,
-                            uint at, __global uint *bp, __global uint *bq, __global uint *bw,
+                            uint at, __global uint *bp, __global uint *bq, __global ulong *bk,
                             __global uint *ba, __global uint *bb) {
   uint i = get_global_id(0);
   if (i >= m)
@@ -48,16 +49,17 @@ __kernel void tc_run_gather(__global const uint *pp, __global const uint *pq, ui
   uint p = pp[i] - base, q = (pq[i] & ~TC_BAND_BIT) - base;
   bp[at + i] = pp[i];
   bq[at + i] = pq[i];
-  bw[at + i] = woff + (uint)cell[p].w;
+  bk[at + i] = woff + (uint)cell[p].w;
   ba[at + i] = vid[p];
   bb[at + i] = vid[q];
 }
 
-/* own: zeroed, a slot's owner (pair index + 1); gcnt: zeroed, its pairs. Out: pslot (the
- * pair's slot), prank (its arrival in the slot). */
+/* own: zeroed, a slot's owner (pair index + 1). key: the grid time, which gets the pair's
+ * slot above its wb bits; idx: the pair's index, which the sort carries along. cnt[3]
+ * counts the groups (what sizes the new open-run table). */
 __kernel void tc_run_group(__global const uint *ba, __global const uint *bb, uint m,
-                           volatile __global uint *own, uint tmask, __global uint *pslot,
-                           volatile __global uint *gcnt, __global uint *prank) {
+                           volatile __global uint *own, uint tmask, uint wb, __global ulong *key,
+                           __global uint *idx, volatile __global uint *cnt) {
   uint i = get_global_id(0);
   if (i >= m)
     return;
@@ -65,37 +67,14 @@ __kernel void tc_run_group(__global const uint *ba, __global const uint *bb, uin
   uint h = tc_pair_hash(a, b) & tmask;
   for (;;) {
     uint old = atomic_cmpxchg(&own[h], 0u, i + 1);
+    if (old == 0)
+      atomic_inc(&cnt[3]);
     if (old == 0 || (ba[old - 1] == a && bb[old - 1] == b))
       break;
     h = (h + 1) & tmask;
   }
-  pslot[i] = h;
-  prank[i] = atomic_inc(&gcnt[h]);
-}
-
-/* gstart: the exclusive scan of gcnt. mem[k]: the pair at place k, mw[k] its grid time. */
-__kernel void tc_run_scatter(uint m, __global const uint *pslot, __global const uint *prank,
-                             __global const uint *pw, __global const uint *gstart,
-                             __global uint *mem, __global uint *mw) {
-  uint i = get_global_id(0);
-  if (i >= m)
-    return;
-  uint k = gstart[pslot[i]] + prank[i];
-  mem[k] = i;
-  mw[k] = pw[i];
-}
-
-/* sorted: each group's pairs by grid time (ties, which the screen never makes, by index). */
-__kernel void tc_run_rank(uint m, __global const uint *pslot, __global const uint *gstart,
-                          __global const uint *mem, __global const uint *mw,
-                          __global uint *sorted) {
-  uint k = get_global_id(0);
-  if (k >= m)
-    return;
-  uint i = mem[k], h = pslot[i], a = gstart[h], e = gstart[h + 1], w = mw[k], r = 0;
-  for (uint j = a; j < e; j++)
-    r += mw[j] < w || (mw[j] == w && mem[j] < i);
-  sorted[a + r] = i;
+  key[i] |= (ulong)h << wb;
+  idx[i] = i;
 }
 
 /* The open-run table: 4 uints a slot, [0] 1 when used, [1] [2] the MMSIs (a < b), [3] the
@@ -117,26 +96,36 @@ inline void tc_open_put(volatile __global uint *t, uint cap, uint a, uint b, uin
   t[4 * h + 3] = last;
 }
 
-/* One work-item per group slot. g0: the sub-batch's first grid index, n its grid times;
- * known: the first grid index the table has seen every close time from; gapw =
- * floor(merge_gap / slot) (two close times d apart are one run when d <= gapw); span_max:
- * a run spanning d <= span_max grid times is shorter than min_duration. ocap: the old
- * table's slots (0: none), ncap: the new table's (0: none kept). keep[i] for every pair;
- * cnt[1] counts the runs dropped, cnt[2] the entries put. */
-__kernel void tc_run_walk(uint tcap, __global const uint *own, __global const uint *gstart,
-                          __global const uint *sorted, __global const uint *pw,
-                          __global const uint *pq, __global const uint *ba,
-                          __global const uint *bb, __global const uint *mmsi, uint g0, uint n,
-                          uint known, uint gapw, int span_max, __global const uint *otab,
-                          uint ocap, volatile __global uint *ntab, uint ncap,
-                          __global uint *keep, volatile __global uint *cnt) {
-  uint h = get_global_id(0);
-  if (h >= tcap || !own[h])
+/* A sorted pair's grid time: its key's low bits. */
+inline uint tc_key_w(__global const ulong *key, uint k, ulong mask) { return (uint)(key[k] & mask); }
+
+/* One work-item per sorted pair; the first of each group walks it. skey/sorted: the
+ * pairs sorted by (slot, grid time), the grid time in the key's low wb bits. g0: the
+ * sub-batch's first grid index, n its grid times; known: the first grid index the table
+ * has seen every close time from; gapw = floor(merge_gap / slot) (two close times d apart
+ * are one run when d <= gapw); span_max: a run spanning d <= span_max grid times is
+ * shorter than min_duration. ocap: the old table's slots (0: none), ncap: the new table's
+ * (0: none kept). keep[i] for every pair; cnt[1] counts the runs dropped, cnt[2] the
+ * entries put. */
+__kernel void tc_run_walk(uint m, __global const ulong *skey, uint wb,
+                          __global const uint *sorted, __global const uint *pq,
+                          __global const uint *ba, __global const uint *bb,
+                          __global const uint *mmsi, uint g0, uint n, uint known, uint gapw,
+                          int span_max, __global const uint *otab, uint ocap,
+                          volatile __global uint *ntab, uint ncap, __global uint *keep,
+                          volatile __global uint *cnt) {
+  uint a = get_global_id(0);
+  if (a >= m)
     return;
-  uint a = gstart[h], e = gstart[h + 1];
+  ulong grp = skey[a] >> wb, wmask = ((ulong)1 << wb) - 1;
+  if (a && skey[a - 1] >> wb == grp)
+    return;
+  uint e = a + 1;
+  while (e < m && skey[e] >> wb == grp)
+    e++;
   uint ma = 0, mb = 0;
   if (ocap || ncap) { /* the table's key: the two MMSIs, stable across blocks */
-    uint i0 = own[h] - 1;
+    uint i0 = sorted[a];
     ma = mmsi[ba[i0]];
     mb = mmsi[bb[i0]];
     if (ma > mb) {
@@ -145,7 +134,7 @@ __kernel void tc_run_walk(uint tcap, __global const uint *own, __global const ui
       mb = t;
     }
   }
-  long first = (long)g0 + pw[sorted[a]];
+  long first = (long)g0 + tc_key_w(skey, a, wmask);
   int cont = 0;
   if (ocap) {
     uint s = tc_open_find(otab, ocap, ma, mb);
@@ -157,11 +146,11 @@ __kernel void tc_run_walk(uint tcap, __global const uint *own, __global const ui
   while (k < e) {
     uint rs = k, band = 0;
     band |= pq[sorted[k]] & TC_BAND_BIT;
-    while (k + 1 < e && pw[sorted[k + 1]] - pw[sorted[k]] <= gapw) {
+    while (k + 1 < e && tc_key_w(skey, k + 1, wmask) - tc_key_w(skey, k, wmask) <= gapw) {
       k++;
       band |= pq[sorted[k]] & TC_BAND_BIT;
     }
-    uint re = k + 1, wf = pw[sorted[rs]], wl = pw[sorted[k]];
+    uint re = k + 1, wf = tc_key_w(skey, rs, wmask), wl = tc_key_w(skey, k, wmask);
     int tail = re == e && n - wl <= gapw; /* a close time at n or later could join it */
     int kept = band || (rs == a && (cont || head)) || tail || (int)(wl - wf) > span_max;
     for (uint j = rs; j < re; j++)

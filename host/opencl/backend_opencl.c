@@ -47,7 +47,7 @@ static void oc_destroy(void *state) {
     free(in->hboff);
   }
   cl_mem *m[] = {&s->key, &s->rank, &s->scell, &s->spos, &s->sidx,
-                 &s->start, &s->occ, &s->tests, &s->pp, &s->pq, &s->count};
+                 &s->start, &s->occ, &s->tests, &s->pp, &s->pq, &s->count, &s->sort_hist};
   for (size_t j = 0; j < sizeof m / sizeof m[0]; j++)
     if (*m[j])
       clReleaseMemObject(*m[j]);

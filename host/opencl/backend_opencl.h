@@ -46,4 +46,9 @@ void tc_opencl_get_info(void *state, tc_opencl_info *info);
  * to force the overflow-and-retry path). */
 tc_status tc_opencl_set_pair_capacity(void *state, size_t pairs, tc_err *err);
 
+/* Sorts n (key, index) pairs by the keys' low `bits` bits (bits <= 64) on the device,
+ * stably, in place: the key sort the runs' linking uses (host/opencl/cl_sort.c), for the
+ * tests. */
+tc_status tc_opencl_sort(void *state, uint64_t *key, uint32_t *idx, size_t n, int bits, tc_err *err);
+
 #endif

@@ -148,7 +148,7 @@ static tc_status pairs_kernel(ocl *s, int set, size_t n, size_t base, const cl_e
   const void *scr = s->single ? (const void *)&s->screen_f : (const void *)&s->screen_d;
   const void *band = s->single ? (const void *)&s->band_f : (const void *)&s->band_d;
   size_t rs = s->single ? sizeof(cl_float) : sizeof(cl_double);
-  if ((st = tc_ocl_fill_zero(s, s->count, 4, err)) != TC_OK)
+  if ((st = tc_ocl_fill_zero(s, s->count, 4, TC_P_SORT, err)) != TC_OK)
     return st;
   if (s->allpairs) {
     inset *in = &s->in[set];
@@ -160,7 +160,7 @@ static tc_status pairs_kernel(ocl *s, int set, size_t n, size_t base, const cl_e
   } else {
     inset *in = &s->in[set];
     size_t groups = (n + s->wg - 1) / s->wg;
-    if ((st = tc_ocl_fill_zero(s, s->tests, groups * 8, err)) != TC_OK ||
+    if ((st = tc_ocl_fill_zero(s, s->tests, groups * 8, TC_P_SORT, err)) != TC_OK ||
         (st = tc_ocl_args(s->k[K_NEIGH], kname[K_NEIGH], err, 16, A(s->scell), A(s->spos), A(s->sidx),
                    A(s->start), A(in->boff), A(s->occ), A(un), rs, cell, rs, scr, rs, band, A(ub), A(s->pp), A(s->pq),
                    A(cap), A(s->count), A(s->tests))) != TC_OK ||
@@ -207,8 +207,8 @@ static tc_status compute(ocl *s, int set, size_t n, size_t base, tc_err *err) {
         (st = tc_ocl_ensure(s, &s->occ, &s->occ_cap, nocc, 4, "occupancy bits", err)) ||
         (st = tc_ocl_ensure(s, &s->tests, &s->tests_cap, groups, 8, "test counts", err)))
       return st;
-    if ((st = tc_ocl_fill_zero(s, s->start, (nb + 1) * 4, err)) ||
-        (st = tc_ocl_fill_zero(s, s->occ, nocc * 4, err)))
+    if ((st = tc_ocl_fill_zero(s, s->start, (nb + 1) * 4, TC_P_SORT, err)) ||
+        (st = tc_ocl_fill_zero(s, s->occ, nocc * 4, TC_P_SORT, err)))
       return st;
     if (s->dev_stage) { /* cells and keys in one pass; offsets made by the scatter */
       int k = TC_K_STAGE_KEYS;
