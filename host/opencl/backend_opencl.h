@@ -19,6 +19,7 @@ typedef struct {
   int single;             /* screen in float (asked for, or no fp64 on the device) */
   int decide;             /* lists decided on the device (tc_backend_config.decide) */
   int device_stage;       /* cells and offsets made on the device from the unit vectors */
+  int zero_copy;          /* a CPU device reads the unit vectors in place (none written) */
   size_t work_group;      /* local size of every kernel */
   size_t budget;          /* device bytes this instance may use */
   size_t max_positions;   /* positions per sub-batch */

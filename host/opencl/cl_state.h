@@ -44,6 +44,8 @@ typedef struct tc_ocl {
   int allpairs, single, profile, threads;
   int decide;             /* lists are decided (tc_backend_config.decide) */
   int dev_stage;          /* cells and offsets computed on the device (fp64 devices) */
+  int zero_copy;          /* a CPU device: it reads the block's unit vectors where they lie
+                             (CL_MEM_USE_HOST_PTR), none written (TRAJCORR_CL_ZERO_COPY=0: off) */
   int drop_runs;          /* drop runs too short to report (tc_backend_config.drop_short_runs) */
   int64_t slot, merge_gap, min_duration; /* seconds, for drop_runs */
   struct tc_ocl_runs *runs; /* cl_runs.c: the open-run table and the linking's buffers */
