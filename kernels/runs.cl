@@ -3,9 +3,10 @@
  * accumulation is full) host/opencl/cl_runs.c enqueues the linking over all of them:
  *   1. tc_run_group:   close pairs grouped by vessel pair (a hash table on the two vessel
  *                      indices, one claim per pair with atomic_cmpxchg); each pair's sort
- *                      key gets its group's slot above its grid time;
+ *                      key is its group's slot, its grid time and its band bit;
  *   2. (tc_rsort_count / tc_rsort_move of sort.cl, cl_sort.c): the pairs sorted by
- *                      (slot, grid time), so each group is contiguous and in grid-time
+ *                      (slot, grid time) with the pairs carried along, so each group is
+ *                      contiguous and in grid-time
  *                      order (a vessel pair has at most one close pair a grid time: the
  *                      keys are distinct and the order does not depend on the atomics);
  *   3. tc_run_walk:    one work-item per group (the first of its sorted pairs) walks its
@@ -23,7 +24,7 @@
  *                      at the end enters the new table;
  *   4. tc_run_carry:   entries of the old table that a later close time may still join are
  *                      carried into the new one (the two swap at every linking);
- *   5. tc_run_drop:    the kept pairs compacted.
+ *   5. tc_run_drop:    the kept pairs compacted (reading them in sorted order).
  * Grid times are grid indices since a base time the host chooses (uint). */
 #include "geo.h"
 
@@ -36,30 +37,31 @@ inline uint tc_pair_hash(uint a, uint b) {
 }
 
 /* Appends m decided pairs of a sub-batch to the block's accumulation at `at`: block indices
- * (bp, bq: pp, pq as emitted, the band bit kept), grid time in the accumulation (woff +
- * the sub-batch's: the low bits of the sort key bk), vessel indices (ba, bb). vid and
- * cell: by sub-batch index. */
+ * (bpq: pp, pq as emitted, the band bit kept), grid time in the accumulation (woff + the
+ * sub-batch's, the sort key bk until the linking makes the key), vessel indices (ba, bb).
+ * vid and cell: by sub-batch index. */
 __kernel void tc_run_gather(__global const uint *pp, __global const uint *pq, uint m, uint base,
                             __global const uint *vid, __global const int4 *cell, uint woff,
-                            uint at, __global uint *bp, __global uint *bq, __global ulong *bk,
+                            uint at, __global uint2 *bpq, __global ulong *bk,
                             __global uint *ba, __global uint *bb) {
   uint i = get_global_id(0);
   if (i >= m)
     return;
   uint p = pp[i] - base, q = (pq[i] & ~TC_BAND_BIT) - base;
-  bp[at + i] = pp[i];
-  bq[at + i] = pq[i];
+  bpq[at + i] = (uint2)(pp[i], pq[i]);
   bk[at + i] = woff + (uint)cell[p].w;
   ba[at + i] = vid[p];
   bb[at + i] = vid[q];
 }
 
-/* own: zeroed, a slot's owner (pair index + 1). key: the grid time, which gets the pair's
- * slot above its wb bits; idx: the pair's index, which the sort carries along. cnt[3]
- * counts the groups (what sizes the new open-run table). */
+/* own: zeroed, a slot's owner (pair index + 1). key: the grid time, which becomes the sort
+ * key: the pair's slot, its grid time in the next wb bits, its band bit (pq's top bit, in
+ * bpq) in bit 0; the sort carries bpq along, so the walk and the compaction read the pairs
+ * in sorted order, one after the other. cnt[3] counts the groups (what sizes the new
+ * open-run table). */
 __kernel void tc_run_group(__global const uint *ba, __global const uint *bb, uint m,
                            volatile __global uint *own, uint tmask, uint wb, __global ulong *key,
-                           __global uint *idx, volatile __global uint *cnt) {
+                           __global const uint2 *bpq, volatile __global uint *cnt) {
   uint i = get_global_id(0);
   if (i >= m)
     return;
@@ -73,8 +75,7 @@ __kernel void tc_run_group(__global const uint *ba, __global const uint *bb, uin
       break;
     h = (h + 1) & tmask;
   }
-  key[i] |= (ulong)h << wb;
-  idx[i] = i;
+  key[i] = (ulong)h << (wb + 1) | key[i] << 1 | (bpq[i].y & TC_BAND_BIT ? 1 : 0);
 }
 
 /* The open-run table: 4 uints a slot, [0] 1 when used, [1] [2] the MMSIs (a < b), [3] the
@@ -96,20 +97,21 @@ inline void tc_open_put(volatile __global uint *t, uint cap, uint a, uint b, uin
   t[4 * h + 3] = last;
 }
 
-/* A sorted pair's grid time: its key's low bits. */
-inline uint tc_key_w(__global const ulong *key, uint k, ulong mask) { return (uint)(key[k] & mask); }
+/* A sorted pair's grid time: its key's bits above the band bit. */
+inline uint tc_key_w(__global const ulong *key, uint k, ulong mask) {
+  return (uint)((key[k] >> 1) & mask);
+}
 
-/* One work-item per sorted pair; the first of each group walks it. skey/sorted: the
- * pairs sorted by (slot, grid time), the grid time in the key's low wb bits. g0: the
+/* One work-item per sorted pair; the first of each group walks it. skey: the sorted keys
+ * (slot, grid time in wb bits, band bit); own: the slots' owners. g0: the
  * sub-batch's first grid index, n its grid times; known: the first grid index the table
  * has seen every close time from; gapw = floor(merge_gap / slot) (two close times d apart
  * are one run when d <= gapw); span_max: a run spanning d <= span_max grid times is
  * shorter than min_duration. ocap: the old table's slots (0: none), ncap: the new table's
- * (0: none kept). keep[i] for every pair; cnt[1] counts the runs dropped, cnt[2] the
- * entries put. */
+ * (0: none kept). keep[k] for every sorted pair; cnt[1] counts the runs dropped, cnt[2]
+ * the entries put. */
 __kernel void tc_run_walk(uint m, __global const ulong *skey, uint wb,
-                          __global const uint *sorted, __global const uint *pq,
-                          __global const uint *ba, __global const uint *bb,
+                          __global const uint *own, __global const uint *ba, __global const uint *bb,
                           __global const uint *mmsi, uint g0, uint n, uint known, uint gapw,
                           int span_max, __global const uint *otab, uint ocap,
                           volatile __global uint *ntab, uint ncap, __global uint *keep,
@@ -117,15 +119,15 @@ __kernel void tc_run_walk(uint m, __global const ulong *skey, uint wb,
   uint a = get_global_id(0);
   if (a >= m)
     return;
-  ulong grp = skey[a] >> wb, wmask = ((ulong)1 << wb) - 1;
-  if (a && skey[a - 1] >> wb == grp)
+  ulong grp = skey[a] >> (wb + 1), wmask = ((ulong)1 << wb) - 1;
+  if (a && skey[a - 1] >> (wb + 1) == grp)
     return;
   uint e = a + 1;
-  while (e < m && skey[e] >> wb == grp)
+  while (e < m && skey[e] >> (wb + 1) == grp)
     e++;
   uint ma = 0, mb = 0;
   if (ocap || ncap) { /* the table's key: the two MMSIs, stable across blocks */
-    uint i0 = sorted[a];
+    uint i0 = own[grp] - 1;
     ma = mmsi[ba[i0]];
     mb = mmsi[bb[i0]];
     if (ma > mb) {
@@ -145,16 +147,16 @@ __kernel void tc_run_walk(uint m, __global const ulong *skey, uint wb,
   uint k = a;
   while (k < e) {
     uint rs = k, band = 0;
-    band |= pq[sorted[k]] & TC_BAND_BIT;
+    band |= (uint)skey[k] & 1;
     while (k + 1 < e && tc_key_w(skey, k + 1, wmask) - tc_key_w(skey, k, wmask) <= gapw) {
       k++;
-      band |= pq[sorted[k]] & TC_BAND_BIT;
+      band |= (uint)skey[k] & 1;
     }
     uint re = k + 1, wf = tc_key_w(skey, rs, wmask), wl = tc_key_w(skey, k, wmask);
     int tail = re == e && n - wl <= gapw; /* a close time at n or later could join it */
     int kept = band || (rs == a && (cont || head)) || tail || (int)(wl - wf) > span_max;
     for (uint j = rs; j < re; j++)
-      keep[sorted[j]] = kept;
+      keep[j] = kept;
     if (!kept)
       atomic_inc(&cnt[1]);
     if (tail && ncap) {
@@ -180,14 +182,15 @@ __kernel void tc_run_carry(__global const uint *otab, uint ocap, volatile __glob
   atomic_inc(&cnt[2]);
 }
 
-/* The kept pairs compacted into op/oq, their count in cnt[0]. */
-__kernel void tc_run_drop(__global const uint *pp, __global const uint *pq, uint m,
-                          __global const uint *keep, __global uint *op, __global uint *oq,
-                          volatile __global uint *cnt) {
+/* The kept pairs (spq: the pairs in sorted order) compacted into op/oq, their count in
+ * cnt[0]. */
+__kernel void tc_run_drop(__global const uint2 *spq, uint m, __global const uint *keep,
+                          __global uint *op, __global uint *oq, volatile __global uint *cnt) {
   uint i = get_global_id(0);
   if (i >= m || !keep[i])
     return;
   uint k = atomic_inc(&cnt[0]);
-  op[k] = pp[i];
-  oq[k] = pq[i];
+  uint2 x = spq[i];
+  op[k] = x.x;
+  oq[k] = x.y;
 }

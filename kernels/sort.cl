@@ -58,7 +58,7 @@ __kernel void tc_scatter(__global const int4 *cell, __global const real4 *pos,
   sidx[j] = i;
 }
 
-/* Stable LSD radix sort of (key, index) pairs, TC_RSORT_BITS of the key a pass
+/* Stable LSD radix sort of (key, value) pairs (64-bit keys, two uints of value), TC_RSORT_BITS of the key a pass
  * (host/opencl/cl_sort.c). Work-item c owns the chunk [c * chunk, (c + 1) * chunk) and
  * counts its digits into hist laid out digit-major (hist[d * nchunk + c]), so that one
  * exclusive scan of hist (tc_scan_block / tc_scan_add) gives each chunk's first place for
@@ -81,9 +81,9 @@ __kernel void tc_rsort_count(__global const ulong *key, uint m, uint shift, uint
 }
 
 /* hist: the scanned counts; each chunk's counters end as the next chunk's starts. */
-__kernel void tc_rsort_move(__global const ulong *key, __global const uint *idx, uint m,
+__kernel void tc_rsort_move(__global const ulong *key, __global const uint2 *val, uint m,
                             uint shift, uint chunk, uint nchunk, __global uint *hist,
-                            __global ulong *okey, __global uint *oidx) {
+                            __global ulong *okey, __global uint2 *oval) {
   uint c = get_global_id(0);
   if (c >= nchunk)
     return;
@@ -92,6 +92,6 @@ __kernel void tc_rsort_move(__global const ulong *key, __global const uint *idx,
     ulong x = key[k];
     uint j = hist[((uint)(x >> shift) & (TC_RSORT_BINS - 1)) * nchunk + c]++;
     okey[j] = x;
-    oidx[j] = idx[k];
+    oval[j] = val[k];
   }
 }

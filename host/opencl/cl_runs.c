@@ -32,12 +32,13 @@
 
 enum { RK_GATHER, RK_WALK, RK_CARRY, RK_COUNT };
 static const char *const rk_names[RK_COUNT] = {"tc_run_gather", "tc_run_walk", "tc_run_carry"};
-/* Per accumulated pair: B_P ... B_K0 hold the accumulation (B_K0: the sort key, its grid
- * time until the linking adds the group); the rest are the linking's scratch. */
-enum { B_P, B_Q, B_A, B_B, B_K0, B_K1, B_I0, B_I1, B_KEEP, B_OP, B_OQ, B_COUNT };
+/* Per accumulated pair: B_PQ ... B_K0 hold the accumulation (B_PQ: the pair, p and q;
+ * B_K0: the sort key, its grid time until the linking makes the key); the rest are the
+ * linking's scratch (B_K1, B_PQ1: the sort's other half). */
+enum { B_PQ, B_A, B_B, B_K0, B_K1, B_PQ1, B_KEEP, B_OP, B_OQ, B_COUNT };
 #define B_HELD B_K0 /* the last buffer whose pairs a larger accumulation keeps */
-static size_t b_elem(int i) { return i == B_K0 || i == B_K1 ? 8 : 4; }
-enum { PAIR_BYTES = 4 * B_COUNT + 8 }; /* the two 8-byte key buffers */
+static size_t b_elem(int i) { return i == B_PQ || i == B_K0 || i == B_K1 || i == B_PQ1 ? 8 : 4; }
+enum { PAIR_BYTES = 4 * B_COUNT + 16 }; /* four of them 8 bytes */
 
 struct tc_ocl_runs {
   cl_kernel k[RK_COUNT];
@@ -219,14 +220,14 @@ static tc_status link_acc(tc_ocl *s, tc_ocl_runs *r, const tc_grid_block *blk, i
       wb++;
     while (((size_t)1 << hb) < tcap)
       hb++;
-    cl_mem *b = r->b, key[2] = {b[B_K0], b[B_K1]}, idx[2] = {b[B_I0], b[B_I1]};
+    cl_mem *b = r->b, key[2] = {b[B_K0], b[B_K1]}, val[2] = {b[B_PQ], b[B_PQ1]};
     cl_mem otab = ocap ? r->tab[r->cur] : r->own, ntab = ncap ? r->tab[nt] : r->own;
     cl_mem mmsi = r->whole ? r->mmsi : r->own;
     int so = 0;
     if ((st = tc_ocl_fill_zero(s, r->own, 4 * tcap, TC_P_RUNS, err)) ||
         (st = tc_ocl_fill_zero(s, r->rcnt, 16, TC_P_RUNS, err)) ||
         (st = tc_ocl_args(s->k[TC_K_RUN_GROUP], tc_ocl_kernel_names[TC_K_RUN_GROUP], err, 9, A(b[B_A]),
-                          A(b[B_B]), A(um), A(r->own), A(mask), A(wb), A(key[0]), A(idx[0]), A(r->rcnt))) ||
+                          A(b[B_B]), A(um), A(r->own), A(mask), A(wb), A(key[0]), A(val[0]), A(r->rcnt))) ||
         (st = tc_ocl_launch(s, TC_K_RUN_GROUP, m, NULL, TC_P_RUNS, err)))
       return st;
     if (ncap) { /* the new table holds at most the old entries and one a group: its used part
@@ -238,10 +239,10 @@ static tc_status link_acc(tc_ocl *s, tc_ocl_runs *r, const tc_grid_block *blk, i
       ncap = unc = (cl_uint)(need < ncap ? need : ncap);
     }
     if ((ncap && (st = tc_ocl_fill_zero(s, r->tab[nt], 16 * ncap, TC_P_RUNS, err))) ||
-        (st = tc_ocl_sort(s, key, idx, m, (int)(hb + wb), TC_P_RUNS, &so, err)) ||
-        (st = tc_ocl_args(r->k[RK_WALK], rk_names[RK_WALK], err, 19, A(um), A(key[so]), A(wb),
-                          A(idx[so]), A(b[B_Q]), A(b[B_A]), A(b[B_B]), A(mmsi), A(g0), A(un), A(known),
-                          A(ugap), A(span), A(otab), A(uo), A(ntab), A(unc), A(b[B_KEEP]), A(r->rcnt))) ||
+        (st = tc_ocl_sort(s, key, val, m, (int)(hb + wb + 1), TC_P_RUNS, &so, err)) ||
+        (st = tc_ocl_args(r->k[RK_WALK], rk_names[RK_WALK], err, 18, A(um), A(key[so]), A(wb),
+                          A(r->own), A(b[B_A]), A(b[B_B]), A(mmsi), A(g0), A(un), A(known), A(ugap),
+                          A(span), A(otab), A(uo), A(ntab), A(unc), A(b[B_KEEP]), A(r->rcnt))) ||
         (st = launch(s, r->k[RK_WALK], rk_names[RK_WALK], m, err)))
       return st;
     if (ocap && ncap &&
@@ -249,8 +250,8 @@ static tc_status link_acc(tc_ocl *s, tc_ocl_runs *r, const tc_grid_block *blk, i
                            A(gend), A(ugap), A(r->rcnt))) ||
          (st = launch(s, r->k[RK_CARRY], rk_names[RK_CARRY], ocap, err))))
       return st;
-    if ((st = tc_ocl_args(s->k[TC_K_RUN_DROP], tc_ocl_kernel_names[TC_K_RUN_DROP], err, 7, A(b[B_P]),
-                          A(b[B_Q]), A(um), A(b[B_KEEP]), A(b[B_OP]), A(b[B_OQ]), A(r->rcnt))) ||
+    if ((st = tc_ocl_args(s->k[TC_K_RUN_DROP], tc_ocl_kernel_names[TC_K_RUN_DROP], err, 6, A(val[so]),
+                          A(um), A(b[B_KEEP]), A(b[B_OP]), A(b[B_OQ]), A(r->rcnt))) ||
         (st = tc_ocl_launch(s, TC_K_RUN_DROP, m, NULL, TC_P_RUNS, err)))
       return st;
     TC_CL_TRY(err, clEnqueueReadBuffer(s->q, r->rcnt, CL_FALSE, 0, 16, r->h, 0, NULL,
@@ -352,9 +353,9 @@ tc_status tc_ocl_drop_runs(tc_ocl *s, const tc_grid_block *blk, size_t s0, size_
     cl_uint um = (cl_uint)*m, base = (cl_uint)blk->off[s0], at = (cl_uint)r->n;
     cl_uint woff = (cl_uint)((S0 - r->acc_t) / slot);
     cl_mem *b = r->b;
-    if ((st = tc_ocl_args(r->k[RK_GATHER], rk_names[RK_GATHER], err, 13, A(s->pp), A(s->pq), A(um),
-                          A(base), A(in->vid), A(in->cell), A(woff), A(at), A(b[B_P]), A(b[B_Q]),
-                          A(b[B_K0]), A(b[B_A]), A(b[B_B]))) ||
+    if ((st = tc_ocl_args(r->k[RK_GATHER], rk_names[RK_GATHER], err, 12, A(s->pp), A(s->pq), A(um),
+                          A(base), A(in->vid), A(in->cell), A(woff), A(at), A(b[B_PQ]), A(b[B_K0]),
+                          A(b[B_A]), A(b[B_B]))) ||
         (st = launch(s, r->k[RK_GATHER], rk_names[RK_GATHER], *m, err)))
       return st;
     r->n += *m;

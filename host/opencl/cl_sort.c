@@ -1,5 +1,5 @@
 /* The device's key sort (kernels/sort.cl: tc_rsort_count, tc_rsort_move): a stable LSD
- * radix sort of (64-bit key, index) pairs, TC_OCL_SORT_BITS a pass, each pass a count of
+ * radix sort of (64-bit key, 8-byte value) pairs, TC_OCL_SORT_BITS a pass, each pass a count of
  * every chunk's digits, the one prefix scan of host/opencl (tc_ocl_scan) over the counts,
  * and a move. The runs' linking (cl_runs.c) sorts its close pairs by (vessel pair, grid
  * time) with it: the work is the same for a group of one close time and for a pair moored
@@ -25,7 +25,7 @@ size_t tc_ocl_sort_hist(const tc_ocl *s, size_t m) {
   return BINS * ((m + c - 1) / c);
 }
 
-tc_status tc_ocl_sort(tc_ocl *s, cl_mem key[2], cl_mem idx[2], size_t m, int bits, int kind, int *out,
+tc_status tc_ocl_sort(tc_ocl *s, cl_mem key[2], cl_mem val[2], size_t m, int bits, int kind, int *out,
                       tc_err *err) {
   tc_status st = TC_OK;
   size_t chunk = chunk_of(s, m), nchunk = (m + chunk - 1) / chunk;
@@ -45,8 +45,8 @@ tc_status tc_ocl_sort(tc_ocl *s, cl_mem key[2], cl_mem idx[2], size_t m, int bit
         (st = tc_ocl_launch(s, TC_K_RSORT_COUNT, nchunk, NULL, kind, err)) ||
         (st = tc_ocl_scan(s, s->sort_hist, BINS * nchunk, 0, kind, err)) ||
         (st = tc_ocl_args(s->k[TC_K_RSORT_MOVE], tc_ocl_kernel_names[TC_K_RSORT_MOVE], err, 9,
-                          A(key[cur]), A(idx[cur]), A(um), A(ush), A(uc), A(un), A(s->sort_hist),
-                          A(key[1 - cur]), A(idx[1 - cur]))) ||
+                          A(key[cur]), A(val[cur]), A(um), A(ush), A(uc), A(un), A(s->sort_hist),
+                          A(key[1 - cur]), A(val[1 - cur]))) ||
         (st = tc_ocl_launch(s, TC_K_RSORT_MOVE, nchunk, NULL, kind, err)))
       return st;
   }
@@ -54,33 +54,49 @@ tc_status tc_ocl_sort(tc_ocl *s, cl_mem key[2], cl_mem idx[2], size_t m, int bit
   return TC_OK;
 }
 
-/* For the tests: the same sort of n pairs held by the host, in place. */
+/* For the tests: the same sort of n pairs held by the host, in place. Each value goes
+ * down as (idx, ~idx), and both halves must come back together. */
 tc_status tc_opencl_sort(void *state, uint64_t *key, uint32_t *idx, size_t n, int bits, tc_err *err) {
   tc_status st = TC_OK;
   tc_ocl *s = state;
   cl_mem k[2] = {NULL, NULL}, x[2] = {NULL, NULL};
+  cl_uint2 *v = malloc(8 * (n ? n : 1));
   int out = 0;
   if (s->nsub > 1)
     s = s->sub[0];
+  if (!v)
+    return tc_fail(err, TC_ERR_NOMEM, "out of memory for %zu sort values", n);
+  for (size_t i = 0; i < n; i++) {
+    v[i].s[0] = idx[i];
+    v[i].s[1] = ~idx[i];
+  }
   for (int i = 0; i < 2; i++)
     if ((st = tc_ocl_remake(s, &k[i], 0, 8 * n, "sort keys", err)) != TC_OK ||
-        (st = tc_ocl_remake(s, &x[i], 0, 4 * n, "sort indices", err)) != TC_OK)
+        (st = tc_ocl_remake(s, &x[i], 0, 8 * n, "sort values", err)) != TC_OK)
       goto cleanup;
   if (n) {
     TC_CL_TRY(err, clEnqueueWriteBuffer(s->q, k[0], CL_TRUE, 0, 8 * n, key, 0, NULL, NULL));
-    TC_CL_TRY(err, clEnqueueWriteBuffer(s->q, x[0], CL_TRUE, 0, 4 * n, idx, 0, NULL, NULL));
+    TC_CL_TRY(err, clEnqueueWriteBuffer(s->q, x[0], CL_TRUE, 0, 8 * n, v, 0, NULL, NULL));
   }
   if ((st = tc_ocl_sort(s, k, x, n, bits, TC_P_SORT, &out, err)) != TC_OK)
     goto cleanup;
   if (n) {
     TC_CL_TRY(err, clEnqueueReadBuffer(s->q, k[out], CL_TRUE, 0, 8 * n, key, 0, NULL, NULL));
-    TC_CL_TRY(err, clEnqueueReadBuffer(s->q, x[out], CL_TRUE, 0, 4 * n, idx, 0, NULL, NULL));
+    TC_CL_TRY(err, clEnqueueReadBuffer(s->q, x[out], CL_TRUE, 0, 8 * n, v, 0, NULL, NULL));
+  }
+  for (size_t i = 0; i < n; i++) {
+    if (v[i].s[1] != ~v[i].s[0]) {
+      st = tc_fail(err, TC_ERR_INTERNAL, "device sort: value %zu came back torn", i);
+      goto cleanup;
+    }
+    idx[i] = v[i].s[0];
   }
 cleanup:
   for (int i = 0; i < 2; i++) {
     tc_ocl_release(s, &k[i], 8 * (n ? n : 2));
-    tc_ocl_release(s, &x[i], 4 * (n ? n : 4));
+    tc_ocl_release(s, &x[i], 8 * (n ? n : 2));
   }
+  free(v);
   if (s->profile)
     tc_ocl_prof_collect(s);
   return st;

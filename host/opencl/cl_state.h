@@ -89,11 +89,12 @@ tc_status tc_ocl_launch(tc_ocl *s, int k, size_t n, const cl_event *wait, int ki
 tc_status tc_ocl_fill_zero(tc_ocl *s, cl_mem m, size_t bytes, int kind, tc_err *err);
 /* cl_exec.c: exclusive prefix scan of n uints in place (start with level 0). */
 tc_status tc_ocl_scan(tc_ocl *s, cl_mem m, size_t n, int level, int kind, tc_err *err);
-/* cl_sort.c: sorts the m (key, index) pairs of key[0] / idx[0] by the key's low `bits`
- * bits, stably (a radix sort, TC_OCL_SORT_BITS a pass); the result is in key[*out] /
- * idx[*out], the other pair of buffers used as scratch. Kernel time counted under `kind`. */
+/* cl_sort.c: sorts the m (key, value) pairs of key[0] / val[0] (ulong keys, uint2 values)
+ * by the key's low `bits` bits, stably (a radix sort, TC_OCL_SORT_BITS a pass); the result
+ * is in key[*out] / val[*out], the other pair of buffers used as scratch. Kernel time
+ * counted under `kind`. */
 #define TC_OCL_SORT_BITS 8 /* TC_RSORT_BITS of kernels/sort.cl */
-tc_status tc_ocl_sort(tc_ocl *s, cl_mem key[2], cl_mem idx[2], size_t m, int bits, int kind, int *out,
+tc_status tc_ocl_sort(tc_ocl *s, cl_mem key[2], cl_mem val[2], size_t m, int bits, int kind, int *out,
                       tc_err *err);
 size_t tc_ocl_sort_hist(const tc_ocl *s, size_t m); /* digit counts (uints) it needs for m */
 tc_status tc_ocl_ensure(tc_ocl *s, cl_mem *m, size_t *cap, size_t need, size_t elem, const char *what,
