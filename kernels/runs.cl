@@ -1,14 +1,13 @@
 /* Close times linked into runs on the device (spec §4). Each sub-batch's decided pairs are
  * appended to the block's accumulation (tc_run_gather); at the block's end (or when the
  * accumulation is full) host/opencl/cl_runs.c enqueues the linking over all of them:
- *   1. tc_run_group:   close pairs grouped by vessel pair (a hash table on the two vessel
- *                      indices, one claim per pair with atomic_cmpxchg); each pair's sort
- *                      key is its group's slot, its grid time and its band bit;
- *   2. (tc_rsort_count / tc_rsort_move of sort.cl, cl_sort.c): the pairs sorted by
- *                      (slot, grid time) with the pairs carried along, so each group is
- *                      contiguous and in grid-time
- *                      order (a vessel pair has at most one close pair a grid time: the
- *                      keys are distinct and the order does not depend on the atomics);
+ *   1. (tc_rsort_count / tc_rsort_move of sort.cl, cl_sort.c): the pairs sorted by
+ *                      their keys, made by tc_run_gather: the two vessel indices, the
+ *                      grid time, the band bit; the pairs travel with their keys, so each
+ *                      vessel pair's close pairs are contiguous and in grid-time order (a
+ *                      vessel pair has at most one close pair a grid time: the keys are
+ *                      distinct and the order does not depend on the atomics);
+ *   2. tc_run_heads:   the groups counted (the new table's size);
  *   3. tc_run_walk:    one work-item per group (the first of its sorted pairs) walks its
  *                      close times in order and cuts them
  *                      into runs wherever two are more than merge_gap apart (a segmented
@@ -36,46 +35,28 @@ inline uint tc_pair_hash(uint a, uint b) {
   return h ^ (h >> 16);
 }
 
-/* Appends m decided pairs of a sub-batch to the block's accumulation at `at`: block indices
- * (bpq: pp, pq as emitted, the band bit kept), grid time in the accumulation (woff + the
- * sub-batch's, the sort key bk until the linking makes the key), vessel indices (ba, bb).
- * vid and cell: by sub-batch index. */
+/* Appends m decided pairs of a sub-batch to the block's accumulation at `at`: the pair
+ * (bpq: pp, pq as emitted, the band bit kept) and its sort key (bk): the two vessel
+ * indices (vid[p] above vid[q], vb bits each), its grid time in the accumulation (woff +
+ * the sub-batch's, wb bits) and its band bit (bit 0). vid and cell: by sub-batch index. */
 __kernel void tc_run_gather(__global const uint *pp, __global const uint *pq, uint m, uint base,
                             __global const uint *vid, __global const int4 *cell, uint woff,
-                            uint at, __global uint2 *bpq, __global ulong *bk,
-                            __global uint *ba, __global uint *bb) {
+                            uint at, uint vb, uint wb, __global uint2 *bpq, __global ulong *bk) {
   uint i = get_global_id(0);
   if (i >= m)
     return;
   uint p = pp[i] - base, q = (pq[i] & ~TC_BAND_BIT) - base;
   bpq[at + i] = (uint2)(pp[i], pq[i]);
-  bk[at + i] = woff + (uint)cell[p].w;
-  ba[at + i] = vid[p];
-  bb[at + i] = vid[q];
+  ulong g = (ulong)vid[p] << vb | vid[q];
+  bk[at + i] = (g << wb | (woff + (uint)cell[p].w)) << 1 | (pq[i] & TC_BAND_BIT ? 1 : 0);
 }
 
-/* own: zeroed, a slot's owner (pair index + 1). key: the grid time, which becomes the sort
- * key: the pair's slot, its grid time in the next wb bits, its band bit (pq's top bit, in
- * bpq) in bit 0; the sort carries bpq along, so the walk and the compaction read the pairs
- * in sorted order, one after the other. cnt[3] counts the groups (what sizes the new
- * open-run table). */
-__kernel void tc_run_group(__global const uint *ba, __global const uint *bb, uint m,
-                           volatile __global uint *own, uint tmask, uint wb, __global ulong *key,
-                           __global const uint2 *bpq, volatile __global uint *cnt) {
-  uint i = get_global_id(0);
-  if (i >= m)
-    return;
-  uint a = ba[i], b = bb[i];
-  uint h = tc_pair_hash(a, b) & tmask;
-  for (;;) {
-    uint old = atomic_cmpxchg(&own[h], 0u, i + 1);
-    if (old == 0)
-      atomic_inc(&cnt[3]);
-    if (old == 0 || (ba[old - 1] == a && bb[old - 1] == b))
-      break;
-    h = (h + 1) & tmask;
-  }
-  key[i] = (ulong)h << (wb + 1) | key[i] << 1 | (bpq[i].y & TC_BAND_BIT ? 1 : 0);
+/* cnt[3]: the groups (vessel pairs) among the m sorted keys, what sizes the new open-run
+ * table; a key's group is its bits from gs up. */
+__kernel void tc_run_heads(__global const ulong *skey, uint m, uint gs, volatile __global uint *cnt) {
+  uint k = get_global_id(0);
+  if (k < m && (k == 0 || skey[k - 1] >> gs != skey[k] >> gs))
+    atomic_inc(&cnt[3]);
 }
 
 /* The open-run table: 4 uints a slot, [0] 1 when used, [1] [2] the MMSIs (a < b), [3] the
@@ -103,15 +84,14 @@ inline uint tc_key_w(__global const ulong *key, uint k, ulong mask) {
 }
 
 /* One work-item per sorted pair; the first of each group walks it. skey: the sorted keys
- * (slot, grid time in wb bits, band bit); own: the slots' owners. g0: the
+ * (vessel indices in vb bits each, grid time in wb bits, band bit). g0: the
  * sub-batch's first grid index, n its grid times; known: the first grid index the table
  * has seen every close time from; gapw = floor(merge_gap / slot) (two close times d apart
  * are one run when d <= gapw); span_max: a run spanning d <= span_max grid times is
  * shorter than min_duration. ocap: the old table's slots (0: none), ncap: the new table's
  * (0: none kept). keep[k] for every sorted pair; cnt[1] counts the runs dropped, cnt[2]
  * the entries put. */
-__kernel void tc_run_walk(uint m, __global const ulong *skey, uint wb,
-                          __global const uint *own, __global const uint *ba, __global const uint *bb,
+__kernel void tc_run_walk(uint m, __global const ulong *skey, uint vb, uint wb,
                           __global const uint *mmsi, uint g0, uint n, uint known, uint gapw,
                           int span_max, __global const uint *otab, uint ocap,
                           volatile __global uint *ntab, uint ncap, __global uint *keep,
@@ -127,9 +107,8 @@ __kernel void tc_run_walk(uint m, __global const ulong *skey, uint wb,
     e++;
   uint ma = 0, mb = 0;
   if (ocap || ncap) { /* the table's key: the two MMSIs, stable across blocks */
-    uint i0 = own[grp] - 1;
-    ma = mmsi[ba[i0]];
-    mb = mmsi[bb[i0]];
+    ma = mmsi[(uint)(grp >> vb)];
+    mb = mmsi[(uint)grp & ((1u << vb) - 1)];
     if (ma > mb) {
       uint t = ma;
       ma = mb;

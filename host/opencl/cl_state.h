@@ -15,7 +15,7 @@
  * (kernels/stage.cl). */
 enum { TC_K_KEYS, TC_K_SCAN, TC_K_ADD, TC_K_SCATTER, TC_K_NEIGH, TC_K_ALLPAIRS, TC_K_STAGE,
        TC_K_STAGE_KEYS, TC_K_SCATTER_U,
-       TC_K_RUN_GROUP, TC_K_RUN_DROP, TC_K_RSORT_COUNT, TC_K_RSORT_MOVE, TC_K_COUNT };
+       TC_K_RUN_DROP, TC_K_RSORT_COUNT, TC_K_RSORT_MOVE, TC_K_COUNT };
 /* Where a profiled command's time goes (tc_opencl_info: t_keys ... t_read, t_runs). */
 enum { TC_P_KEYS, TC_P_SORT, TC_P_PAIRS, TC_P_WRITE, TC_P_READ, TC_P_RUNS };
 extern const char *const tc_ocl_kernel_names[TC_K_COUNT];
