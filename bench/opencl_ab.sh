@@ -4,10 +4,12 @@
 # `encounters --backend opencl` of BASE and of NEW and `--backend openmp` of NEW,
 # alternated ROUNDS times (bench/gpu/alternate.py: min / median wall and CPU), every list
 # compared with openmp's, then one `--profile` run of each opencl build (its engine and
-# device lines: host time per stage, bytes each way, close pairs back), and the load.
+# device lines: host time per stage, bytes each way, close pairs back), and the load;
+# with STEPS=N, N more alternating `--profile` rounds of the two opencl builds and openmp,
+# the least and median of each device step (bench/opencl_steps.py).
 #
 # Usage: BASE=path/to/old/trajcorr bash bench/opencl_ab.sh [build/trajcorr]
-#        (ROUNDS=7; VESSELS=4100; DEVTYPE=any: the OpenCL device type)
+#        (ROUNDS=7; STEPS=0; VESSELS=4100; DEVTYPE=any: the OpenCL device type)
 set -euo pipefail
 new=$(readlink -f "${1:-build/trajcorr}")
 base=$(readlink -f "${BASE:?BASE=path to the build to compare with}")
@@ -37,3 +39,9 @@ for b in "$base" "$new"; do
   echo "== $( [ "$b" = "$base" ] && echo base || echo new ): $b"
   "$b" encounters "$work/day.h5" --backend opencl $dev --profile -o "$work/p.csv" 2>&1 | grep -v '^trajcorr encounters: wrote'
 done
+if [ "${STEPS:-0}" -gt 0 ]; then
+  python3 "$here/opencl_steps.py" "$STEPS" \
+    "opencl (base)=$base encounters $work/day.h5 --backend opencl $dev --profile -o $work/p.csv" \
+    "opencl (new)=$new encounters $work/day.h5 --backend opencl $dev --profile -o $work/p.csv" \
+    "openmp (new)=$new encounters $work/day.h5 --backend openmp --profile -o $work/p.csv"
+fi

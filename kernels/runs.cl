@@ -1,15 +1,15 @@
 /* Close times linked into runs on the device (spec §4). Each sub-batch's decided pairs are
  * appended to the block's accumulation (tc_run_gather); at the block's end (or when the
  * accumulation is full) host/opencl/cl_runs.c enqueues the linking over all of them:
- *   1. tc_run_group:   close pairs grouped by vessel pair (a hash table on the two vessel
- *                      indices, one claim per pair with atomic_cmpxchg), each pair's rank of
- *                      arrival in its group;
- *   2. (tc_scan_block / tc_scan_add of sort.cl): group counts -> group starts;
- *   3. tc_run_scatter: pairs written group by group (a counting sort by group);
- *   4. tc_run_rank:    each group's pairs put in grid-time order (a vessel pair has at most
- *                      one close pair a grid time, so each pair's rank is the count of its
- *                      group's pairs at earlier grid times);
- *   5. tc_run_walk:    one work-item per group walks its close times in order and cuts them
+ *   1. (tc_rsort_count / tc_rsort_move of sort.cl, cl_sort.c): the pairs sorted by
+ *                      their keys, made by tc_run_gather: the two vessel indices, the
+ *                      grid time, the band bit; the pairs travel with their keys, so each
+ *                      vessel pair's close pairs are contiguous and in grid-time order (a
+ *                      vessel pair has at most one close pair a grid time: the keys are
+ *                      distinct and the order does not depend on the atomics);
+ *   2. tc_run_heads:   the groups counted (the new table's size);
+ *   3. tc_run_walk:    one work-item per group (the first of its sorted pairs) walks its
+ *                      close times in order and cuts them
  *                      into runs wherever two are more than merge_gap apart (a segmented
  *                      scan), looks the pair up in the open-run table (keyed by the two
  *                      MMSIs, kept on the device across blocks and buckets) and decides each
@@ -21,9 +21,9 @@
  *                      time after the accumulation can join it, and it spans less than
  *                      min_duration. Every other run comes back whole, and a run still open
  *                      at the end enters the new table;
- *   6. tc_run_carry:   entries of the old table that a later close time may still join are
+ *   4. tc_run_carry:   entries of the old table that a later close time may still join are
  *                      carried into the new one (the two swap at every linking);
- *   7. tc_run_drop:    the kept pairs compacted.
+ *   5. tc_run_drop:    the kept pairs compacted (reading them in sorted order).
  * Grid times are grid indices since a base time the host chooses (uint). */
 #include "geo.h"
 
@@ -35,67 +35,28 @@ inline uint tc_pair_hash(uint a, uint b) {
   return h ^ (h >> 16);
 }
 
-/* Appends m decided pairs of a sub-batch to the block's accumulation at `at`: block indices
- * (bp, bq: pp, pq as emitted, the band bit kept), grid time in the accumulation (woff +
- * the sub-batch's), vessel indices (ba, bb). vid and cell: by sub-batch index. */
+/* Appends m decided pairs of a sub-batch to the block's accumulation at `at`: the pair
+ * (bpq: pp, pq as emitted, the band bit kept) and its sort key (bk): the two vessel
+ * indices (vid[p] above vid[q], vb bits each), its grid time in the accumulation (woff +
+ * the sub-batch's, wb bits) and its band bit (bit 0). vid and cell: by sub-batch index. */
 __kernel void tc_run_gather(__global const uint *pp, __global const uint *pq, uint m, uint base,
                             __global const uint *vid, __global const int4 *cell, uint woff,
-                            uint at, __global uint *bp, __global uint *bq, __global uint *bw,
-                            __global uint *ba, __global uint *bb) {
+                            uint at, uint vb, uint wb, __global uint2 *bpq, __global ulong *bk) {
   uint i = get_global_id(0);
   if (i >= m)
     return;
   uint p = pp[i] - base, q = (pq[i] & ~TC_BAND_BIT) - base;
-  bp[at + i] = pp[i];
-  bq[at + i] = pq[i];
-  bw[at + i] = woff + (uint)cell[p].w;
-  ba[at + i] = vid[p];
-  bb[at + i] = vid[q];
+  bpq[at + i] = (uint2)(pp[i], pq[i]);
+  ulong g = (ulong)vid[p] << vb | vid[q];
+  bk[at + i] = (g << wb | (woff + (uint)cell[p].w)) << 1 | (pq[i] & TC_BAND_BIT ? 1 : 0);
 }
 
-/* own: zeroed, a slot's owner (pair index + 1); gcnt: zeroed, its pairs. Out: pslot (the
- * pair's slot), prank (its arrival in the slot). */
-__kernel void tc_run_group(__global const uint *ba, __global const uint *bb, uint m,
-                           volatile __global uint *own, uint tmask, __global uint *pslot,
-                           volatile __global uint *gcnt, __global uint *prank) {
-  uint i = get_global_id(0);
-  if (i >= m)
-    return;
-  uint a = ba[i], b = bb[i];
-  uint h = tc_pair_hash(a, b) & tmask;
-  for (;;) {
-    uint old = atomic_cmpxchg(&own[h], 0u, i + 1);
-    if (old == 0 || (ba[old - 1] == a && bb[old - 1] == b))
-      break;
-    h = (h + 1) & tmask;
-  }
-  pslot[i] = h;
-  prank[i] = atomic_inc(&gcnt[h]);
-}
-
-/* gstart: the exclusive scan of gcnt. mem[k]: the pair at place k, mw[k] its grid time. */
-__kernel void tc_run_scatter(uint m, __global const uint *pslot, __global const uint *prank,
-                             __global const uint *pw, __global const uint *gstart,
-                             __global uint *mem, __global uint *mw) {
-  uint i = get_global_id(0);
-  if (i >= m)
-    return;
-  uint k = gstart[pslot[i]] + prank[i];
-  mem[k] = i;
-  mw[k] = pw[i];
-}
-
-/* sorted: each group's pairs by grid time (ties, which the screen never makes, by index). */
-__kernel void tc_run_rank(uint m, __global const uint *pslot, __global const uint *gstart,
-                          __global const uint *mem, __global const uint *mw,
-                          __global uint *sorted) {
+/* cnt[3]: the groups (vessel pairs) among the m sorted keys, what sizes the new open-run
+ * table; a key's group is its bits from gs up. */
+__kernel void tc_run_heads(__global const ulong *skey, uint m, uint gs, volatile __global uint *cnt) {
   uint k = get_global_id(0);
-  if (k >= m)
-    return;
-  uint i = mem[k], h = pslot[i], a = gstart[h], e = gstart[h + 1], w = mw[k], r = 0;
-  for (uint j = a; j < e; j++)
-    r += mw[j] < w || (mw[j] == w && mem[j] < i);
-  sorted[a + r] = i;
+  if (k < m && (k == 0 || skey[k - 1] >> gs != skey[k] >> gs))
+    atomic_inc(&cnt[3]);
 }
 
 /* The open-run table: 4 uints a slot, [0] 1 when used, [1] [2] the MMSIs (a < b), [3] the
@@ -117,35 +78,44 @@ inline void tc_open_put(volatile __global uint *t, uint cap, uint a, uint b, uin
   t[4 * h + 3] = last;
 }
 
-/* One work-item per group slot. g0: the sub-batch's first grid index, n its grid times;
- * known: the first grid index the table has seen every close time from; gapw =
- * floor(merge_gap / slot) (two close times d apart are one run when d <= gapw); span_max:
- * a run spanning d <= span_max grid times is shorter than min_duration. ocap: the old
- * table's slots (0: none), ncap: the new table's (0: none kept). keep[i] for every pair;
- * cnt[1] counts the runs dropped, cnt[2] the entries put. */
-__kernel void tc_run_walk(uint tcap, __global const uint *own, __global const uint *gstart,
-                          __global const uint *sorted, __global const uint *pw,
-                          __global const uint *pq, __global const uint *ba,
-                          __global const uint *bb, __global const uint *mmsi, uint g0, uint n,
-                          uint known, uint gapw, int span_max, __global const uint *otab,
-                          uint ocap, volatile __global uint *ntab, uint ncap,
-                          __global uint *keep, volatile __global uint *cnt) {
-  uint h = get_global_id(0);
-  if (h >= tcap || !own[h])
+/* A sorted pair's grid time: its key's bits above the band bit. */
+inline uint tc_key_w(__global const ulong *key, uint k, ulong mask) {
+  return (uint)((key[k] >> 1) & mask);
+}
+
+/* One work-item per sorted pair; the first of each group walks it. skey: the sorted keys
+ * (vessel indices in vb bits each, grid time in wb bits, band bit). g0: the
+ * sub-batch's first grid index, n its grid times; known: the first grid index the table
+ * has seen every close time from; gapw = floor(merge_gap / slot) (two close times d apart
+ * are one run when d <= gapw); span_max: a run spanning d <= span_max grid times is
+ * shorter than min_duration. ocap: the old table's slots (0: none), ncap: the new table's
+ * (0: none kept). keep[k] for every sorted pair; cnt[1] counts the runs dropped, cnt[2]
+ * the entries put. */
+__kernel void tc_run_walk(uint m, __global const ulong *skey, uint vb, uint wb,
+                          __global const uint *mmsi, uint g0, uint n, uint known, uint gapw,
+                          int span_max, __global const uint *otab, uint ocap,
+                          volatile __global uint *ntab, uint ncap, __global uint *keep,
+                          volatile __global uint *cnt) {
+  uint a = get_global_id(0);
+  if (a >= m)
     return;
-  uint a = gstart[h], e = gstart[h + 1];
+  ulong grp = skey[a] >> (wb + 1), wmask = ((ulong)1 << wb) - 1;
+  if (a && skey[a - 1] >> (wb + 1) == grp)
+    return;
+  uint e = a + 1;
+  while (e < m && skey[e] >> (wb + 1) == grp)
+    e++;
   uint ma = 0, mb = 0;
   if (ocap || ncap) { /* the table's key: the two MMSIs, stable across blocks */
-    uint i0 = own[h] - 1;
-    ma = mmsi[ba[i0]];
-    mb = mmsi[bb[i0]];
+    ma = mmsi[(uint)(grp >> vb)];
+    mb = mmsi[(uint)grp & ((1u << vb) - 1)];
     if (ma > mb) {
       uint t = ma;
       ma = mb;
       mb = t;
     }
   }
-  long first = (long)g0 + pw[sorted[a]];
+  long first = (long)g0 + tc_key_w(skey, a, wmask);
   int cont = 0;
   if (ocap) {
     uint s = tc_open_find(otab, ocap, ma, mb);
@@ -156,16 +126,16 @@ __kernel void tc_run_walk(uint tcap, __global const uint *own, __global const ui
   uint k = a;
   while (k < e) {
     uint rs = k, band = 0;
-    band |= pq[sorted[k]] & TC_BAND_BIT;
-    while (k + 1 < e && pw[sorted[k + 1]] - pw[sorted[k]] <= gapw) {
+    band |= (uint)skey[k] & 1;
+    while (k + 1 < e && tc_key_w(skey, k + 1, wmask) - tc_key_w(skey, k, wmask) <= gapw) {
       k++;
-      band |= pq[sorted[k]] & TC_BAND_BIT;
+      band |= (uint)skey[k] & 1;
     }
-    uint re = k + 1, wf = pw[sorted[rs]], wl = pw[sorted[k]];
+    uint re = k + 1, wf = tc_key_w(skey, rs, wmask), wl = tc_key_w(skey, k, wmask);
     int tail = re == e && n - wl <= gapw; /* a close time at n or later could join it */
     int kept = band || (rs == a && (cont || head)) || tail || (int)(wl - wf) > span_max;
     for (uint j = rs; j < re; j++)
-      keep[sorted[j]] = kept;
+      keep[j] = kept;
     if (!kept)
       atomic_inc(&cnt[1]);
     if (tail && ncap) {
@@ -191,14 +161,15 @@ __kernel void tc_run_carry(__global const uint *otab, uint ocap, volatile __glob
   atomic_inc(&cnt[2]);
 }
 
-/* The kept pairs compacted into op/oq, their count in cnt[0]. */
-__kernel void tc_run_drop(__global const uint *pp, __global const uint *pq, uint m,
-                          __global const uint *keep, __global uint *op, __global uint *oq,
-                          volatile __global uint *cnt) {
+/* The kept pairs (spq: the pairs in sorted order) compacted into op/oq, their count in
+ * cnt[0]. */
+__kernel void tc_run_drop(__global const uint2 *spq, uint m, __global const uint *keep,
+                          __global uint *op, __global uint *oq, volatile __global uint *cnt) {
   uint i = get_global_id(0);
   if (i >= m || !keep[i])
     return;
   uint k = atomic_inc(&cnt[0]);
-  op[k] = pp[i];
-  oq[k] = pq[i];
+  uint2 x = spq[i];
+  op[k] = x.x;
+  oq[k] = x.y;
 }

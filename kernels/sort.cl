@@ -57,3 +57,41 @@ __kernel void tc_scatter(__global const int4 *cell, __global const real4 *pos,
   spos[j] = pos[i];
   sidx[j] = i;
 }
+
+/* Stable LSD radix sort of (key, value) pairs (64-bit keys, two uints of value), TC_RSORT_BITS of the key a pass
+ * (host/opencl/cl_sort.c). Work-item c owns the chunk [c * chunk, (c + 1) * chunk) and
+ * counts its digits into hist laid out digit-major (hist[d * nchunk + c]), so that one
+ * exclusive scan of hist (tc_scan_block / tc_scan_add) gives each chunk's first place for
+ * each digit; the move walks the chunk in order and bumps its own counters, so equal
+ * digits keep their order without atomics and every pass is stable. The count a key
+ * costs is the same whatever the keys, unlike a comparison sort of uneven groups. */
+#define TC_RSORT_BITS 8
+#define TC_RSORT_BINS (1u << TC_RSORT_BITS)
+
+__kernel void tc_rsort_count(__global const ulong *key, uint m, uint shift, uint chunk,
+                             uint nchunk, __global uint *hist) {
+  uint c = get_global_id(0);
+  if (c >= nchunk)
+    return;
+  for (uint d = 0; d < TC_RSORT_BINS; d++)
+    hist[d * nchunk + c] = 0;
+  uint e = min(m, (c + 1) * chunk);
+  for (uint k = c * chunk; k < e; k++)
+    hist[((uint)(key[k] >> shift) & (TC_RSORT_BINS - 1)) * nchunk + c]++;
+}
+
+/* hist: the scanned counts; each chunk's counters end as the next chunk's starts. */
+__kernel void tc_rsort_move(__global const ulong *key, __global const uint2 *val, uint m,
+                            uint shift, uint chunk, uint nchunk, __global uint *hist,
+                            __global ulong *okey, __global uint2 *oval) {
+  uint c = get_global_id(0);
+  if (c >= nchunk)
+    return;
+  uint e = min(m, (c + 1) * chunk);
+  for (uint k = c * chunk; k < e; k++) {
+    ulong x = key[k];
+    uint j = hist[((uint)(x >> shift) & (TC_RSORT_BINS - 1)) * nchunk + c]++;
+    okey[j] = x;
+    oval[j] = val[k];
+  }
+}

@@ -69,7 +69,9 @@ Test(opencl, single_both_backends) { both_backends(1); }
 /* The positions staged on the device (kernels/stage.cl, fp64 devices) and on the host
  * (cl_stage.c, devices without fp64; TRAJCORR_CL_HOST_STAGE=1 forces it) are the same
  * cells and offsets to the bit, so every list, plain and decided, double and single, is
- * the same; and the device's staging moves fewer bytes up. */
+ * the same; and the device's staging moves fewer bytes up. On a CPU device the unit
+ * vectors are read in place (no bytes up for them); written as on a GPU
+ * (TRAJCORR_CL_ZERO_COPY=0) the list is the same. */
 Test(opencl, device_staging_equals_host_staging) {
   op_need_opencl();
   tc_grid_block b = op_mixed_block(2000);
@@ -79,14 +81,17 @@ Test(opencl, device_staging_equals_host_staging) {
       tc_backend_config cfg = op_config(mode & 1);
       cfg.decide = mode >> 1;
       const tc_backend_ops *ops = tc_backend_find(names[k]);
-      tc_pairbuf out[2] = {{0}, {0}};
-      uint64_t up[2];
-      int dev_stage[2];
-      for (int host = 0; host < 2; host++) {
-        if (host)
+      tc_pairbuf out[3] = {{0}, {0}, {0}};
+      uint64_t up[3];
+      int dev_stage[3], zero_copy[3];
+      for (int host = 0; host < 3; host++) { /* 2: staged on the device, vectors written */
+        if (host == 1)
           setenv("TRAJCORR_CL_HOST_STAGE", "1", 1);
+        if (host == 2)
+          setenv("TRAJCORR_CL_ZERO_COPY", "0", 1);
         void *st = op_create(names[k], &cfg);
         unsetenv("TRAJCORR_CL_HOST_STAGE");
+        unsetenv("TRAJCORR_CL_ZERO_COPY");
         tc_backend_stats stats = {0};
         tc_err err = {0};
         cr_assert_eq(ops->candidates(st, &b, &out[host], &stats, &err), TC_OK, "%s", err.msg);
@@ -94,22 +99,30 @@ Test(opencl, device_staging_equals_host_staging) {
         tc_opencl_get_info(st, &info);
         up[host] = info.bytes_up;
         dev_stage[host] = info.device_stage;
+        zero_copy[host] = info.zero_copy;
         ops->destroy(st);
       }
       char what[96];
       snprintf(what, sizeof what, "%s %s%s: device vs host staging", names[k],
                mode & 1 ? "single" : "double", mode >> 1 ? ", decided" : "");
       cr_expect(!dev_stage[1], "%s: TRAJCORR_CL_HOST_STAGE=1 should stage on the host", what);
-      if (dev_stage[0]) /* 24 bytes a position against 16 + 32 (double) or 16 + 16 (single) */
-        cr_expect_lt(up[0], mode & 1 ? up[1] * 4 / 5 : up[1] * 2 / 3, "%s: %llu vs %llu bytes up", what,
-                     (unsigned long long)up[0], (unsigned long long)up[1]);
-      same_lists(&out[0], &out[1], what);
-      for (int h = 0; h < 2; h++) /* the flags of a decided list too */
+      cr_expect(!zero_copy[1] && !zero_copy[2], "%s: unit vectors read in place without device staging "
+                "or with TRAJCORR_CL_ZERO_COPY=0", what);
+      if (dev_stage[2]) /* 24 bytes a position against 16 + 32 (double) or 16 + 16 (single) */
+        cr_expect_lt(up[2], mode & 1 ? up[1] * 4 / 5 : up[1] * 2 / 3, "%s: %llu vs %llu bytes up", what,
+                     (unsigned long long)up[2], (unsigned long long)up[1]);
+      /* in place, none of the unit vectors' 24 bytes a position go up */
+      cr_expect_eq(up[0] + (zero_copy[0] ? 24 * (uint64_t)b.n : 0), up[2], "%s: %llu vs %llu bytes up", what,
+                   (unsigned long long)up[0], (unsigned long long)up[2]);
+      for (int h = 1; h < 3; h++)
+        same_lists(&out[0], &out[h], what);
+      for (int h = 0; h < 3; h++) /* the flags of a decided list too */
         for (size_t i = 0; i < out[h].n; i++)
           out[h].p[i] = out[h].p[i] ^ (out[h].q[i] & TC_PAIR_BAND);
-      same_lists(&out[0], &out[1], what);
-      tc_pairbuf_free(&out[0]);
-      tc_pairbuf_free(&out[1]);
+      for (int h = 1; h < 3; h++)
+        same_lists(&out[0], &out[h], what);
+      for (int h = 0; h < 3; h++)
+        tc_pairbuf_free(&out[h]);
     }
   tc_grid_block_free(&b);
 }

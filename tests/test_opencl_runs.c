@@ -13,10 +13,105 @@
 #include <string.h>
 
 #include "host/engine/engine.h"
+#include "host/opencl/backend_opencl.h"
 #include "host/opencl/cl_device.h"
 #include "io/columns.h"
 #include "support/lead_tracks.h"
 #include "support/opencl_suite.h"
+
+/* The key sort of the linking (tc_opencl_sort, a radix sort on the device) against the
+ * host's: keys (group << wb) | grid time as the linking makes them, groups of one close
+ * time, of a power of two, and one of 5 000 (beyond any work-group's local memory), among
+ * 2 000 small groups, arriving shuffled; and keys with many equal values, whose indices must
+ * keep their order (each pass is stable, or the linking's order would not be either).
+ * Bit widths of one, three and four passes and of 64 bits, and 0, 1 and 2 keys. */
+typedef struct {
+  uint64_t key;
+  uint32_t idx;
+} sort_item;
+
+static int by_key_idx(const void *a, const void *b) {
+  const sort_item *x = a, *y = b;
+  if (x->key != y->key)
+    return x->key < y->key ? -1 : 1;
+  return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+static uint64_t rnd(uint64_t *s) { /* splitmix64 */
+  uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
+static void check_sort(void *st, sort_item *it, size_t n, int bits, const char *what) {
+  uint64_t *key = malloc(8 * (n + 1));
+  uint32_t *idx = malloc(4 * (n + 1));
+  cr_assert(key && idx);
+  for (size_t i = 0; i < n; i++) {
+    key[i] = it[i].key;
+    idx[i] = it[i].idx = (uint32_t)i;
+  }
+  tc_err err = {0};
+  cr_assert_eq(tc_opencl_sort(st, key, idx, n, bits, &err), TC_OK, "%s: %s", what, err.msg);
+  qsort(it, n, sizeof *it, by_key_idx);
+  for (size_t i = 0; i < n; i++)
+    cr_assert(key[i] == it[i].key && idx[i] == it[i].idx,
+              "%s (%zu keys, %d bits): place %zu holds key %llx index %u, expected %llx index %u", what,
+              n, bits, i, (unsigned long long)key[i], idx[i], (unsigned long long)it[i].key, it[i].idx);
+  free(key);
+  free(idx);
+}
+
+Test(opencl_runs, device_key_sort) {
+  op_need_opencl();
+  tc_backend_config cfg = op_config(0);
+  void *st = op_create("opencl", &cfg);
+  enum { WB = 13, GB = 19, MAXN = 60000 };
+  sort_item *it = malloc(MAXN * sizeof *it);
+  uint32_t *w = malloc((1u << WB) * sizeof *w);
+  cr_assert(it && w);
+  uint64_t seed = 16;
+  size_t sizes[2004] = {1, 256, 5000, 1}, ng = 4, n = 0;
+  while (ng < 2004)
+    sizes[ng++] = 1 + rnd(&seed) % 30;
+  for (size_t g = 0; g < ng; g++) {
+    uint64_t gid = rnd(&seed) & ((1u << GB) - 1); /* a hash slot: groups in no order */
+    for (uint32_t t = 0; t < (1u << WB); t++)
+      w[t] = t;
+    for (size_t k = 0; k < sizes[g]; k++) { /* distinct grid times, in no order */
+      size_t j = k + rnd(&seed) % ((1u << WB) - k);
+      uint32_t x = w[k];
+      w[k] = w[j];
+      w[j] = x;
+      it[n++].key = gid << WB | w[k];
+    }
+  }
+  for (size_t i = n; i > 1; i--) { /* the groups' pairs arrive mixed */
+    size_t j = rnd(&seed) % i;
+    sort_item x = it[i - 1];
+    it[i - 1] = it[j];
+    it[j] = x;
+  }
+  check_sort(st, it, n, GB + WB, "groups of 1, 256, 5000 and 2000 small ones");
+  check_sort(st, it, 1, GB + WB, "one key");
+  check_sort(st, it, 0, GB + WB, "no key");
+  for (size_t i = 0; i < MAXN; i++) /* many equal keys: stable, so indices in order */
+    it[i].key = rnd(&seed) % 97;
+  check_sort(st, it, MAXN, 7, "97 values, one pass");
+  for (size_t i = 0; i < MAXN; i++)
+    it[i].key = (rnd(&seed) % 300) << 9 | 0x1FF;
+  check_sort(st, it, MAXN, 20, "300 values, three passes");
+  for (size_t i = 0; i < MAXN; i++)
+    it[i].key = rnd(&seed) | (uint64_t)(i & 1) << 63;
+  check_sort(st, it, MAXN, 64, "64-bit keys");
+  it[0].key = 5;
+  it[1].key = 5;
+  check_sort(st, it, 2, 3, "two equal keys");
+  free(it);
+  free(w);
+  tc_backend_find("opencl")->destroy(st);
+}
 
 #define DAY 86400
 #define DAYS 4

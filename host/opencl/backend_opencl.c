@@ -47,7 +47,7 @@ static void oc_destroy(void *state) {
     free(in->hboff);
   }
   cl_mem *m[] = {&s->key, &s->rank, &s->scell, &s->spos, &s->sidx,
-                 &s->start, &s->occ, &s->tests, &s->pp, &s->pq, &s->count};
+                 &s->start, &s->occ, &s->tests, &s->pp, &s->pq, &s->count, &s->sort_hist};
   for (size_t j = 0; j < sizeof m / sizeof m[0]; j++)
     if (*m[j])
       clReleaseMemObject(*m[j]);
@@ -246,6 +246,8 @@ static tc_status oc_create_common(const tc_backend_config *cfg, int allpairs, vo
   s->xq = clCreateCommandQueue(s->ctx, s->dev.device_id, props, &rc);
   TC_CL_TRY_RC(err, rc, "clCreateCommandQueue");
   s->dev_stage = s->dev.fp64 && !host_stage_forced();
+  const char *zc = getenv("TRAJCORR_CL_ZERO_COPY");
+  s->zero_copy = s->dev_stage && (s->dev.type_bits & CL_DEVICE_TYPE_CPU) && !(zc && !strcmp(zc, "0"));
   for (int i = 0; i < TC_K_COUNT; i++) {
     if ((i == TC_K_STAGE || i == TC_K_STAGE_KEYS || i == TC_K_SCATTER_U) && !s->dev.fp64)
       continue;
@@ -266,6 +268,7 @@ static tc_status oc_create_common(const tc_backend_config *cfg, int allpairs, vo
   s->info.single = s->single;
   s->info.decide = s->decide;
   s->info.device_stage = s->dev_stage;
+  s->info.zero_copy = s->zero_copy;
   s->info.work_group = s->wg;
   s->info.budget = s->budget;
   s->info.max_positions = s->nmax;

@@ -19,6 +19,7 @@ typedef struct {
   int single;             /* screen in float (asked for, or no fp64 on the device) */
   int decide;             /* lists decided on the device (tc_backend_config.decide) */
   int device_stage;       /* cells and offsets made on the device from the unit vectors */
+  int zero_copy;          /* a CPU device reads the unit vectors in place (none written) */
   size_t work_group;      /* local size of every kernel */
   size_t budget;          /* device bytes this instance may use */
   size_t max_positions;   /* positions per sub-batch */
@@ -45,5 +46,10 @@ void tc_opencl_get_info(void *state, tc_opencl_info *info);
 /* Sets the device pair buffer's capacity for the next sub-batch (tests use a tiny one
  * to force the overflow-and-retry path). */
 tc_status tc_opencl_set_pair_capacity(void *state, size_t pairs, tc_err *err);
+
+/* Sorts n (key, index) pairs by the keys' low `bits` bits (bits <= 64) on the device,
+ * stably, in place: the key sort the runs' linking uses (host/opencl/cl_sort.c), for the
+ * tests. */
+tc_status tc_opencl_sort(void *state, uint64_t *key, uint32_t *idx, size_t n, int bits, tc_err *err);
 
 #endif

@@ -59,7 +59,7 @@ static tc_status stage_write(ocl *s, const tc_grid_block *blk, tc_cl_batch b, in
       goto cleanup;
     in->dcap = n;
   }
-  if (s->dev_stage && n > in->ucap) { /* the unit vectors they are made from */
+  if (s->dev_stage && !s->zero_copy && n > in->ucap) { /* the unit vectors they are made from */
     size_t old = in->ucap;
     in->ucap = 0;
     if ((st = tc_ocl_remake(s, &in->ux, old * 8, n * 8, "unit vectors", err)) != TC_OK ||
@@ -109,10 +109,21 @@ static tc_status stage_write(ocl *s, const tc_grid_block *blk, tc_cl_batch b, in
     s->info.t_stage += tc_clock_wall() - t0;
     s->info.bytes_up += n * 24 + 2 * ns * 4;
     const double *u[3] = {blk->x + a, blk->y + a, blk->z + a};
-    cl_mem d[3] = {in->ux, in->uy, in->uz};
-    for (int k = 0; k < 3; k++)
-      TC_CL_TRY(err, clEnqueueWriteBuffer(s->xq, d[k], CL_FALSE, 0, n * 8, u[k], 0, NULL,
-                                          tc_ocl_prof_slot(s, P_WRITE)));
+    cl_mem *d[3] = {&in->ux, &in->uy, &in->uz};
+    if (s->zero_copy) { /* the device is this CPU: buffers over the block's own arrays, no
+                           copy (the op waits for its kernels before it returns) */
+      s->info.bytes_up -= n * 24;
+      for (int k = 0; n && k < 3; k++) {
+        cl_int rc = CL_SUCCESS;
+        if (*d[k])
+          clReleaseMemObject(*d[k]);
+        *d[k] = clCreateBuffer(s->ctx, CL_MEM_READ_ONLY | CL_MEM_USE_HOST_PTR, n * 8, (void *)u[k], &rc);
+        TC_CL_TRY_RC(err, rc, "clCreateBuffer (CL_MEM_USE_HOST_PTR)");
+      }
+    } else
+      for (int k = 0; k < 3; k++)
+        TC_CL_TRY(err, clEnqueueWriteBuffer(s->xq, *d[k], CL_FALSE, 0, n * 8, u[k], 0, NULL,
+                                            tc_ocl_prof_slot(s, P_WRITE)));
   } else {
     in->nbuckets = tc_cl_stage(blk, b, s->cell, s->single, in->hcell, in->hpos, in->hslot,
                                in->hboff, s->threads);
@@ -148,7 +159,7 @@ static tc_status pairs_kernel(ocl *s, int set, size_t n, size_t base, const cl_e
   const void *scr = s->single ? (const void *)&s->screen_f : (const void *)&s->screen_d;
   const void *band = s->single ? (const void *)&s->band_f : (const void *)&s->band_d;
   size_t rs = s->single ? sizeof(cl_float) : sizeof(cl_double);
-  if ((st = tc_ocl_fill_zero(s, s->count, 4, err)) != TC_OK)
+  if ((st = tc_ocl_fill_zero(s, s->count, 4, TC_P_SORT, err)) != TC_OK)
     return st;
   if (s->allpairs) {
     inset *in = &s->in[set];
@@ -160,7 +171,7 @@ static tc_status pairs_kernel(ocl *s, int set, size_t n, size_t base, const cl_e
   } else {
     inset *in = &s->in[set];
     size_t groups = (n + s->wg - 1) / s->wg;
-    if ((st = tc_ocl_fill_zero(s, s->tests, groups * 8, err)) != TC_OK ||
+    if ((st = tc_ocl_fill_zero(s, s->tests, groups * 8, TC_P_SORT, err)) != TC_OK ||
         (st = tc_ocl_args(s->k[K_NEIGH], kname[K_NEIGH], err, 16, A(s->scell), A(s->spos), A(s->sidx),
                    A(s->start), A(in->boff), A(s->occ), A(un), rs, cell, rs, scr, rs, band, A(ub), A(s->pp), A(s->pq),
                    A(cap), A(s->count), A(s->tests))) != TC_OK ||
@@ -207,8 +218,8 @@ static tc_status compute(ocl *s, int set, size_t n, size_t base, tc_err *err) {
         (st = tc_ocl_ensure(s, &s->occ, &s->occ_cap, nocc, 4, "occupancy bits", err)) ||
         (st = tc_ocl_ensure(s, &s->tests, &s->tests_cap, groups, 8, "test counts", err)))
       return st;
-    if ((st = tc_ocl_fill_zero(s, s->start, (nb + 1) * 4, err)) ||
-        (st = tc_ocl_fill_zero(s, s->occ, nocc * 4, err)))
+    if ((st = tc_ocl_fill_zero(s, s->start, (nb + 1) * 4, TC_P_SORT, err)) ||
+        (st = tc_ocl_fill_zero(s, s->occ, nocc * 4, TC_P_SORT, err)))
       return st;
     if (s->dev_stage) { /* cells and keys in one pass; offsets made by the scatter */
       int k = TC_K_STAGE_KEYS;

@@ -13,7 +13,7 @@ typedef tc_ocl ocl;
 const char *const tc_ocl_kernel_names[TC_K_COUNT] = {
     "tc_cell_keys", "tc_scan_block", "tc_scan_add", "tc_scatter", "tc_neigh", "tc_allpairs",
     "tc_stage", "tc_stage_keys", "tc_scatter_units",
-    "tc_run_group", "tc_run_drop"};
+    "tc_run_drop", "tc_rsort_count", "tc_rsort_move"};
 
 /* clFinish of the compute queue, its time counted as the host waiting on the device. */
 tc_status tc_ocl_wait(ocl *s, tc_err *err) {
@@ -132,18 +132,19 @@ cleanup:
   return st;
 }
 
-tc_status tc_ocl_fill_zero(ocl *s, cl_mem m, size_t bytes, tc_err *err) {
+tc_status tc_ocl_fill_zero(ocl *s, cl_mem m, size_t bytes, int kind, tc_err *err) {
   tc_status st = TC_OK;
   cl_uint zero = 0;
   TC_CL_TRY(err, clEnqueueFillBuffer(s->q, m, &zero, sizeof zero, 0, bytes, 0, NULL,
-                                     tc_ocl_prof_slot(s, TC_P_SORT)));
+                                     tc_ocl_prof_slot(s, kind)));
 cleanup:
   return st;
 }
 
 /* Exclusive scan of m[0, n) in place, one level of the recursion per call; its kernels'
- * time counted under profile slot `kind`. The bucket starts (cl_batch.c) and the run
- * groups (cl_runs.c) share it, so the chunk always matches kernels/sort.cl's items a work-item. */
+ * time counted under profile slot `kind`. The bucket starts (cl_batch.c) and the radix
+ * sort's digit counts (cl_sort.c) share it, so the chunk always matches kernels/sort.cl's
+ * items a work-item. */
 tc_status tc_ocl_scan(tc_ocl *s, cl_mem m, size_t n, int level, int kind, tc_err *err) {
   tc_status st = TC_OK;
   size_t chunk = TC_OCL_SCAN_ITEMS * s->wg, groups = (n + chunk - 1) / chunk;

@@ -1,9 +1,10 @@
 /* Close times linked into runs on the device (kernels/runs.cl): the host side.
  *
  * Each sub-batch's decided pairs are appended on the device to its block's accumulation;
- * at the block's last sub-batch the device groups them by vessel pair, sorts each group by
- * grid time, cuts it into runs at gaps over merge_gap and decides each run against the
- * open-run table it keeps across blocks and buckets. A run the host could judge alone and
+ * at the block's last sub-batch the device sorts them by (vessel pair, grid time) with its
+ * key sort (cl_sort.c), cuts each vessel pair's close times into runs at gaps over
+ * merge_gap and decides each run against the open-run table it keeps across blocks and
+ * buckets. A run the host could judge alone and
  * would reject on its duration whatever the speeds (spec §4: end - start < min_duration)
  * stays on the device, counted only; every other run comes back whole as close pairs,
  * read straight into the op's list, because judging needs each close time's positions and
@@ -30,17 +31,23 @@
 
 #include "host/opencl/cl_state.h"
 
-enum { RK_GATHER, RK_SCATTER, RK_RANK, RK_WALK, RK_CARRY, RK_COUNT };
-static const char *const rk_names[RK_COUNT] = {"tc_run_gather", "tc_run_scatter", "tc_run_rank",
-                                               "tc_run_walk", "tc_run_carry"};
-enum { B_P, B_Q, B_W, B_A, B_B, B_SLOT, B_RANK, B_MEM, B_MW, B_SORTED, B_KEEP, B_OP, B_OQ, B_COUNT };
+enum { RK_GATHER, RK_HEADS, RK_WALK, RK_CARRY, RK_COUNT };
+static const char *const rk_names[RK_COUNT] = {"tc_run_gather", "tc_run_heads", "tc_run_walk",
+                                               "tc_run_carry"};
+/* Per accumulated pair: B_PQ and B_K0 hold the accumulation (the pair, p and q; its sort
+ * key); the rest are the linking's scratch (B_K1, B_PQ1: the sort's other half). */
+enum { B_PQ, B_K0, B_K1, B_PQ1, B_KEEP, B_OP, B_OQ, B_COUNT };
+#define B_HELD B_K0 /* the last buffer whose pairs a larger accumulation keeps */
+static size_t b_elem(int i) { return i <= B_PQ1 ? 8 : 4; }
+enum { PAIR_BYTES = 8 * 4 + 4 * 3 };
 
 struct tc_ocl_runs {
   cl_kernel k[RK_COUNT];
-  cl_mem b[B_COUNT];           /* per accumulated pair (4 bytes each) */
+  cl_mem b[B_COUNT];           /* per accumulated pair (b_elem bytes each) */
   size_t bcap;                 /* pairs they hold */
-  cl_mem own, gcnt, mmsi, rcnt; /* group owners (tcap), counts (tcap + 1); vessel MMSIs; counts */
-  size_t own_cap, gcnt_cap, mmsi_cap;
+  cl_mem mmsi, rcnt;           /* vessel MMSIs; counts */
+  size_t mmsi_cap;
+  cl_uint vb, wb;              /* the accumulation's key: bits of a vessel index, of a grid time */
   cl_mem tab[2];
   size_t tcap[2];              /* slots (4 uints each) each holds */
   int cur;                     /* tab[cur]: the runs open at end_t */
@@ -69,7 +76,7 @@ void tc_ocl_runs_free(tc_ocl *s) {
   for (int i = 0; i < B_COUNT; i++)
     if (r->b[i])
       clReleaseMemObject(r->b[i]);
-  cl_mem *m[] = {&r->own, &r->gcnt, &r->mmsi, &r->rcnt, &r->tab[0], &r->tab[1]};
+  cl_mem *m[] = {&r->mmsi, &r->rcnt, &r->tab[0], &r->tab[1]};
   for (size_t j = 0; j < sizeof m / sizeof m[0]; j++)
     if (*m[j])
       clReleaseMemObject(*m[j]);
@@ -123,21 +130,20 @@ cleanup:
 /* Bytes a buffer of `need` elements adds over what `cap` holds. */
 static size_t more(size_t cap, size_t need, size_t elem) { return need > cap ? (need - cap) * elem : 0; }
 
-/* Group-table and open-table slots for an accumulation of n pairs. */
-static size_t group_slots(size_t n) { return pow2_at_least(2 * n); }
+/* Open-table slots for an accumulation of n pairs. */
 static size_t open_slots(const tc_ocl_runs *r, size_t n) {
   return r->whole ? pow2_at_least(2 * (r->live + n)) : 0;
 }
 
 /* Whether the budget and the largest buffer allow buffers for an accumulation of n pairs. */
 static int fits(const tc_ocl *s, const tc_ocl_runs *r, size_t n) {
-  size_t g = group_slots(n), o = open_slots(r, n), nt = 1 - (size_t)r->cur;
-  size_t grow = more(r->bcap, n, 4 * B_COUNT) + more(r->own_cap, g, 4) + more(r->gcnt_cap, g + 1, 4) +
+  size_t o = open_slots(r, n), nt = 1 - (size_t)r->cur;
+  size_t grow = more(r->bcap, n, PAIR_BYTES) + more(s->sort_hist_cap, tc_ocl_sort_hist(s, n), 4) +
                 more(r->tcap[nt], o, 16);
   if (r->max_pairs && n > r->max_pairs)
     return 0;
-  return 16 * (uint64_t)o <= s->dev.max_alloc && 4 * (uint64_t)(g + 1) <= s->dev.max_alloc &&
-         4 * (uint64_t)n <= s->dev.max_alloc && s->used + grow <= s->budget;
+  return 16 * (uint64_t)o <= s->dev.max_alloc && 8 * (uint64_t)n <= s->dev.max_alloc && 4 * (uint64_t)tc_ocl_sort_hist(s, n) <= s->dev.max_alloc &&
+         s->used + grow <= s->budget;
 }
 
 /* Grows every buffer for an accumulation of n pairs, keeping the pairs held; *ok = 0 when
@@ -145,29 +151,30 @@ static int fits(const tc_ocl *s, const tc_ocl_runs *r, size_t n) {
 static tc_status room_for(tc_ocl *s, tc_ocl_runs *r, size_t n, int *ok, tc_err *err) {
   tc_status st = TC_OK;
   cl_mem was = NULL;
-  size_t old = r->bcap;
+  size_t old = r->bcap, was_bytes = 0;
   if (!(*ok = fits(s, r, n)))
     return TC_OK;
   size_t want = n > old && old + old / 2 > n && fits(s, r, old + old / 2) ? old + old / 2 : n;
   if (want > old) { /* the accumulated pairs move to the larger buffers (grown by half at least) */
     for (int i = 0; i < B_COUNT; i++) {
       was = r->b[i];
+      was_bytes = b_elem(i) * old;
       r->b[i] = NULL;
-      if ((st = tc_ocl_remake(s, &r->b[i], 0, 4 * want, "run pairs", err)) != TC_OK) {
+      if ((st = tc_ocl_remake(s, &r->b[i], 0, b_elem(i) * want, "run pairs", err)) != TC_OK) {
         r->b[i] = was;
         was = NULL;
         goto cleanup;
       }
-      if (i <= B_B && r->n)
-        TC_CL_TRY(err, clEnqueueCopyBuffer(s->q, was, r->b[i], 0, 0, 4 * r->n, 0, NULL, NULL));
-      tc_ocl_release(s, &was, 4 * old);
+      if (i <= B_HELD && r->n)
+        TC_CL_TRY(err, clEnqueueCopyBuffer(s->q, was, r->b[i], 0, 0, b_elem(i) * r->n, 0, NULL, NULL));
+      tc_ocl_release(s, &was, b_elem(i) * old);
     }
     r->bcap = want;
   }
-  size_t g = group_slots(n), o = open_slots(r, n);
+  size_t o = open_slots(r, n);
   int nt = 1 - r->cur;
-  if ((st = tc_ocl_ensure(s, &r->own, &r->own_cap, g, 4, "run groups", err)) ||
-      (st = tc_ocl_ensure(s, &r->gcnt, &r->gcnt_cap, g + 1, 4, "run group counts", err)))
+  if ((st = tc_ocl_ensure(s, &s->sort_hist, &s->sort_hist_cap, tc_ocl_sort_hist(s, n), 4, "sort counts",
+                          err)) != TC_OK)
     goto cleanup;
   if (o > r->tcap[nt]) {
     size_t oldt = r->tcap[nt];
@@ -178,7 +185,7 @@ static tc_status room_for(tc_ocl *s, tc_ocl_runs *r, size_t n, int *ok, tc_err *
   }
 cleanup:
   if (was) /* a failed copy: the old buffer goes, and the accumulation with it (an error) */
-    tc_ocl_release(s, &was, 4 * old);
+    tc_ocl_release(s, &was, was_bytes);
   return st;
 }
 
@@ -187,7 +194,7 @@ cleanup:
 static tc_status link_acc(tc_ocl *s, tc_ocl_runs *r, const tc_grid_block *blk, int64_t end,
                           tc_pairbuf *out, tc_backend_stats *stats, tc_err *err) {
   tc_status st = TC_OK;
-  size_t m = r->n, tcap = group_slots(m), ocap = r->ucap, ncap = open_slots(r, m);
+  size_t m = r->n, ocap = r->ucap, ncap = open_slots(r, m);
   int nt = 1 - r->cur;
   int64_t slot = s->slot;
   r->acc = 0;
@@ -203,41 +210,44 @@ static tc_status link_acc(tc_ocl *s, tc_ocl_runs *r, const tc_grid_block *blk, i
     s->info.bytes_up += 4 * (uint64_t)blk->nv;
   }
   if (m) {
-    cl_uint um = (cl_uint)m, mask = (cl_uint)(tcap - 1), utcap = (cl_uint)tcap;
+    cl_uint um = (cl_uint)m, vb = r->vb, wb = r->wb, gs = wb + 1;
     cl_uint un = (cl_uint)((end - r->acc_t) / slot), ugap = (cl_uint)(s->merge_gap / slot);
     cl_uint g0 = (cl_uint)((r->acc_t - r->base_t) / slot), known = (cl_uint)((r->known_t - r->base_t) / slot);
     cl_uint uo = (cl_uint)ocap, unc = (cl_uint)ncap, gend = g0 + un;
     cl_int span = (cl_int)((s->min_duration - 1) / slot);
-    cl_mem *b = r->b;
-    cl_mem otab = ocap ? r->tab[r->cur] : r->own, ntab = ncap ? r->tab[nt] : r->own;
-    cl_mem mmsi = r->whole ? r->mmsi : r->own;
-    if ((st = tc_ocl_fill_zero(s, r->own, 4 * tcap, err)) ||
-        (st = tc_ocl_fill_zero(s, r->gcnt, 4 * (tcap + 1), err)) ||
-        (st = tc_ocl_fill_zero(s, r->rcnt, 16, err)) ||
-        (ncap && (st = tc_ocl_fill_zero(s, r->tab[nt], 16 * ncap, err))) ||
-        (st = tc_ocl_args(s->k[TC_K_RUN_GROUP], tc_ocl_kernel_names[TC_K_RUN_GROUP], err, 8, A(b[B_A]),
-                          A(b[B_B]), A(um), A(r->own), A(mask), A(b[B_SLOT]), A(r->gcnt), A(b[B_RANK]))) ||
-        (st = tc_ocl_launch(s, TC_K_RUN_GROUP, m, NULL, TC_P_RUNS, err)) ||
-        (st = tc_ocl_scan(s, r->gcnt, tcap + 1, 0, TC_P_RUNS, err)) ||
-        (st = tc_ocl_args(r->k[RK_SCATTER], rk_names[RK_SCATTER], err, 7, A(um), A(b[B_SLOT]),
-                          A(b[B_RANK]), A(b[B_W]), A(r->gcnt), A(b[B_MEM]), A(b[B_MW]))) ||
-        (st = launch(s, r->k[RK_SCATTER], rk_names[RK_SCATTER], m, err)) ||
-        (st = tc_ocl_args(r->k[RK_RANK], rk_names[RK_RANK], err, 6, A(um), A(b[B_SLOT]), A(r->gcnt),
-                          A(b[B_MEM]), A(b[B_MW]), A(b[B_SORTED]))) ||
-        (st = launch(s, r->k[RK_RANK], rk_names[RK_RANK], m, err)) ||
-        (st = tc_ocl_args(r->k[RK_WALK], rk_names[RK_WALK], err, 20, A(utcap), A(r->own), A(r->gcnt),
-                          A(b[B_SORTED]), A(b[B_W]), A(b[B_Q]), A(b[B_A]), A(b[B_B]), A(mmsi), A(g0),
-                          A(un), A(known), A(ugap), A(span), A(otab), A(uo), A(ntab), A(unc),
-                          A(b[B_KEEP]), A(r->rcnt))) ||
-        (st = launch(s, r->k[RK_WALK], rk_names[RK_WALK], tcap, err)))
+    cl_mem *b = r->b, key[2] = {b[B_K0], b[B_K1]}, val[2] = {b[B_PQ], b[B_PQ1]};
+    /* buffers the kernels do not read without a table or MMSIs: any valid one */
+    cl_mem otab = ocap ? r->tab[r->cur] : r->rcnt, ntab = ncap ? r->tab[nt] : r->rcnt;
+    cl_mem mmsi = r->whole ? r->mmsi : r->rcnt;
+    int so = 0;
+    if ((st = tc_ocl_fill_zero(s, r->rcnt, 16, TC_P_RUNS, err)) ||
+        (st = tc_ocl_sort(s, key, val, m, (int)(2 * vb + wb + 1), TC_P_RUNS, &so, err)))
+      return st;
+    if (ncap) { /* the new table holds at most the old entries and one a group: its used part
+                   is sized by the groups counted (the rest of the buffer is never touched) */
+      if ((st = tc_ocl_args(r->k[RK_HEADS], rk_names[RK_HEADS], err, 4, A(key[so]), A(um), A(gs),
+                            A(r->rcnt))) ||
+          (st = launch(s, r->k[RK_HEADS], rk_names[RK_HEADS], m, err)))
+        return st;
+      TC_CL_TRY(err, clEnqueueReadBuffer(s->q, r->rcnt, CL_TRUE, 12, 4, &r->h[3], 0, NULL,
+                                         tc_ocl_prof_slot(s, TC_P_READ)));
+      s->info.bytes_down += 4;
+      size_t need = pow2_at_least(2 * (r->live + r->h[3]));
+      ncap = unc = (cl_uint)(need < ncap ? need : ncap);
+    }
+    if ((ncap && (st = tc_ocl_fill_zero(s, r->tab[nt], 16 * ncap, TC_P_RUNS, err))) ||
+        (st = tc_ocl_args(r->k[RK_WALK], rk_names[RK_WALK], err, 16, A(um), A(key[so]), A(vb), A(wb),
+                          A(mmsi), A(g0), A(un), A(known), A(ugap), A(span), A(otab), A(uo), A(ntab),
+                          A(unc), A(b[B_KEEP]), A(r->rcnt))) ||
+        (st = launch(s, r->k[RK_WALK], rk_names[RK_WALK], m, err)))
       return st;
     if (ocap && ncap &&
         ((st = tc_ocl_args(r->k[RK_CARRY], rk_names[RK_CARRY], err, 7, A(otab), A(uo), A(ntab), A(unc),
                            A(gend), A(ugap), A(r->rcnt))) ||
          (st = launch(s, r->k[RK_CARRY], rk_names[RK_CARRY], ocap, err))))
       return st;
-    if ((st = tc_ocl_args(s->k[TC_K_RUN_DROP], tc_ocl_kernel_names[TC_K_RUN_DROP], err, 7, A(b[B_P]),
-                          A(b[B_Q]), A(um), A(b[B_KEEP]), A(b[B_OP]), A(b[B_OQ]), A(r->rcnt))) ||
+    if ((st = tc_ocl_args(s->k[TC_K_RUN_DROP], tc_ocl_kernel_names[TC_K_RUN_DROP], err, 6, A(val[so]),
+                          A(um), A(b[B_KEEP]), A(b[B_OP]), A(b[B_OQ]), A(r->rcnt))) ||
         (st = tc_ocl_launch(s, TC_K_RUN_DROP, m, NULL, TC_P_RUNS, err)))
       return st;
     TC_CL_TRY(err, clEnqueueReadBuffer(s->q, r->rcnt, CL_FALSE, 0, 16, r->h, 0, NULL,
@@ -301,6 +311,17 @@ tc_status tc_ocl_drop_runs(tc_ocl *s, const tc_grid_block *blk, size_t s0, size_
     last = blk->off[j + 1] - blk->off[j] < 2;
   if (r->acc && r->acc_blk != blk)
     r->acc = 0, r->n = 0, r->valid = 0; /* a block left unfinished (an error): start afresh */
+  cl_uint vb = 0, wb = 0; /* the sort keys' fields: a vessel index, a grid time of the block */
+  while (vb < 32 && ((uint64_t)1 << vb) < blk->nv)
+    vb++;
+  while (wb < 40 && ((uint64_t)1 << wb) < blk->nslots)
+    wb++;
+  if (2 * vb + wb + 1 > 64) { /* keys too wide (billions of vessels): the pairs come back */
+    r->acc = 0, r->n = 0, r->valid = 0;
+    return TC_OK;
+  }
+  r->vb = vb;
+  r->wb = wb;
   if (!r->acc) { /* a new accumulation: linked to the table, or a new horizon */
     int whole = blk->mmsi && blk->nv && !s->runs_shared && !r->no_table && blk->nv <= UINT32_MAX &&
                 4 * (uint64_t)blk->nv <= s->dev.max_alloc;
@@ -339,9 +360,9 @@ tc_status tc_ocl_drop_runs(tc_ocl *s, const tc_grid_block *blk, size_t s0, size_
     cl_uint um = (cl_uint)*m, base = (cl_uint)blk->off[s0], at = (cl_uint)r->n;
     cl_uint woff = (cl_uint)((S0 - r->acc_t) / slot);
     cl_mem *b = r->b;
-    if ((st = tc_ocl_args(r->k[RK_GATHER], rk_names[RK_GATHER], err, 13, A(s->pp), A(s->pq), A(um),
-                          A(base), A(in->vid), A(in->cell), A(woff), A(at), A(b[B_P]), A(b[B_Q]),
-                          A(b[B_W]), A(b[B_A]), A(b[B_B]))) ||
+    if ((st = tc_ocl_args(r->k[RK_GATHER], rk_names[RK_GATHER], err, 12, A(s->pp), A(s->pq), A(um),
+                          A(base), A(in->vid), A(in->cell), A(woff), A(at), A(vb), A(wb), A(b[B_PQ]),
+                          A(b[B_K0]))) ||
         (st = launch(s, r->k[RK_GATHER], rk_names[RK_GATHER], *m, err)))
       return st;
     r->n += *m;

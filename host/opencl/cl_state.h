@@ -15,7 +15,7 @@
  * (kernels/stage.cl). */
 enum { TC_K_KEYS, TC_K_SCAN, TC_K_ADD, TC_K_SCATTER, TC_K_NEIGH, TC_K_ALLPAIRS, TC_K_STAGE,
        TC_K_STAGE_KEYS, TC_K_SCATTER_U,
-       TC_K_RUN_GROUP, TC_K_RUN_DROP, TC_K_COUNT };
+       TC_K_RUN_DROP, TC_K_RSORT_COUNT, TC_K_RSORT_MOVE, TC_K_COUNT };
 /* Where a profiled command's time goes (tc_opencl_info: t_keys ... t_read, t_runs). */
 enum { TC_P_KEYS, TC_P_SORT, TC_P_PAIRS, TC_P_WRITE, TC_P_READ, TC_P_RUNS };
 extern const char *const tc_ocl_kernel_names[TC_K_COUNT];
@@ -44,6 +44,8 @@ typedef struct tc_ocl {
   int allpairs, single, profile, threads;
   int decide;             /* lists are decided (tc_backend_config.decide) */
   int dev_stage;          /* cells and offsets computed on the device (fp64 devices) */
+  int zero_copy;          /* a CPU device: it reads the block's unit vectors where they lie
+                             (CL_MEM_USE_HOST_PTR), none written (TRAJCORR_CL_ZERO_COPY=0: off) */
   int drop_runs;          /* drop runs too short to report (tc_backend_config.drop_short_runs) */
   int64_t slot, merge_gap, min_duration; /* seconds, for drop_runs */
   struct tc_ocl_runs *runs; /* cl_runs.c: the open-run table and the linking's buffers */
@@ -61,6 +63,8 @@ typedef struct tc_ocl {
   tc_ocl_inset in[2];
   cl_mem key, rank, scell, spos, sidx, start, occ, tests, pp, pq, count;
   size_t work_cap, start_cap, occ_cap, tests_cap, pair_cap; /* occ: uints */
+  cl_mem sort_hist;       /* cl_sort.c: the radix sort's digit counts */
+  size_t sort_hist_cap;
   cl_mem lvl[TC_OCL_MAX_LEVELS];
   size_t lvl_cap[TC_OCL_MAX_LEVELS];
   cl_uint *htests; /* low and high word of each group's tests */
@@ -81,9 +85,18 @@ typedef struct tc_ocl {
 #define L(bytes) (size_t)(bytes), (const void *)NULL
 tc_status tc_ocl_args(cl_kernel k, const char *name, tc_err *err, int n, ...);
 tc_status tc_ocl_launch(tc_ocl *s, int k, size_t n, const cl_event *wait, int kind, tc_err *err);
-tc_status tc_ocl_fill_zero(tc_ocl *s, cl_mem m, size_t bytes, tc_err *err);
+/* Zeroes bytes of m, its time counted under profile slot `kind`. */
+tc_status tc_ocl_fill_zero(tc_ocl *s, cl_mem m, size_t bytes, int kind, tc_err *err);
 /* cl_exec.c: exclusive prefix scan of n uints in place (start with level 0). */
 tc_status tc_ocl_scan(tc_ocl *s, cl_mem m, size_t n, int level, int kind, tc_err *err);
+/* cl_sort.c: sorts the m (key, value) pairs of key[0] / val[0] (ulong keys, uint2 values)
+ * by the key's low `bits` bits, stably (a radix sort, TC_OCL_SORT_BITS a pass); the result
+ * is in key[*out] / val[*out], the other pair of buffers used as scratch. Kernel time
+ * counted under `kind`. */
+#define TC_OCL_SORT_BITS 8 /* TC_RSORT_BITS of kernels/sort.cl */
+tc_status tc_ocl_sort(tc_ocl *s, cl_mem key[2], cl_mem val[2], size_t m, int bits, int kind, int *out,
+                      tc_err *err);
+size_t tc_ocl_sort_hist(const tc_ocl *s, size_t m); /* digit counts (uints) it needs for m */
 tc_status tc_ocl_ensure(tc_ocl *s, cl_mem *m, size_t *cap, size_t need, size_t elem, const char *what,
                         tc_err *err);
 tc_status tc_ocl_wait(tc_ocl *s, tc_err *err); /* clFinish of the compute queue, timed */
