@@ -7,11 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "host/backend.h"
 #include "host/engine/engine.h"
-#include "io/reader.h"
 #include "kernels/geo.h"
 #include "support/lead_run.h"
 #include "support/lead_tracks.h"
@@ -57,27 +55,10 @@ Test(opencl, engine_real_tracks_same_as_openmp, .timeout = 120) {
   op_need_opencl();
   const char *files[] = {"gibraltar_2016_06_01.csv.gz", "auckland_2017_09.csv.gz"};
   for (int f = 0; f < 2; f++) {
-    char path[1024];
-    snprintf(path, sizeof path, "%s/real-tracks/%s", TC_SHARED_DATA, files[f]);
-    struct stat sb;
-    if (stat(path, &sb) != 0)
-      cr_skip_test("%s absent", path);
-    tc_reader_opts o = {NULL, 0, INT64_MIN};
-    tc_reader *r = NULL;
-    tc_err err = {0};
-    cr_assert_eq(tc_reader_open(path, &o, &r, &err), TC_OK, "%s", err.msg);
     tc_columns c;
     tc_columns_init(&c);
-    for (;;) {
-      tc_record rec;
-      int eof = 0;
-      cr_assert_eq(tc_reader_next(r, &rec, &eof, &err), TC_OK, "%s", err.msg);
-      if (eof)
-        break;
-      if (rec.kind == TC_REC_POSITION)
-        cr_assert_eq(tc_columns_push(&c, &rec.fix), TC_OK);
-    }
-    tc_reader_close(r);
+    if (!tt_load_real_track(&c, files[f]))
+      cr_skip_test("%s absent", files[f]);
     same_as_openmp(&c, 10, files[f]);
     tc_columns_free(&c);
   }
@@ -89,27 +70,10 @@ Test(opencl, engine_real_tracks_same_as_openmp, .timeout = 120) {
  * its busiest grid time (273). */
 Test(opencl, tiny_max_alloc_splits_every_block, .timeout = 180) {
   op_need_opencl();
-  char path[1024];
-  snprintf(path, sizeof path, "%s/real-tracks/gibraltar_2016_06_01.csv.gz", TC_SHARED_DATA);
-  struct stat sb;
-  if (stat(path, &sb) != 0)
-    cr_skip_test("%s absent", path);
-  tc_reader_opts o = {NULL, 0, INT64_MIN};
-  tc_reader *r = NULL;
-  tc_err err = {0};
-  cr_assert_eq(tc_reader_open(path, &o, &r, &err), TC_OK, "%s", err.msg);
   tc_columns c;
   tc_columns_init(&c);
-  for (;;) {
-    tc_record rec;
-    int eof = 0;
-    cr_assert_eq(tc_reader_next(r, &rec, &eof, &err), TC_OK, "%s", err.msg);
-    if (eof)
-      break;
-    if (rec.kind == TC_REC_POSITION)
-      cr_assert_eq(tc_columns_push(&c, &rec.fix), TC_OK);
-  }
-  tc_reader_close(r);
+  if (!tt_load_real_track(&c, "gibraltar_2016_06_01.csv.gz"))
+    cr_skip_test("gibraltar_2016_06_01.csv.gz absent");
   tc_params p;
   tc_params_default(&p);
   tc_encounter_list ref;

@@ -2,8 +2,11 @@
 
 #include <criterion/criterion.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
+#include "io/reader.h"
 #include "kernels/geo.h"
 
 void tt_fix(tc_columns *c, uint32_t mmsi, int64_t t, double lat, double lon) {
@@ -86,4 +89,27 @@ void tt_synthetic(tc_columns *c, uint64_t seed, int vessels, int hours) {
         t += (int64_t)(rnd(&s) * 7200.0);
     }
   }
+}
+
+int tt_load_real_track(tc_columns *c, const char *name) {
+  char path[1024];
+  snprintf(path, sizeof path, "%s/real-tracks/%s", TC_SHARED_DATA, name);
+  struct stat sb;
+  if (stat(path, &sb) != 0)
+    return 0;
+  tc_reader_opts o = {NULL, 0, INT64_MIN};
+  tc_reader *r = NULL;
+  tc_err err = {0};
+  cr_assert_eq(tc_reader_open(path, &o, &r, &err), TC_OK, "%s", err.msg);
+  for (;;) {
+    tc_record rec;
+    int eof = 0;
+    cr_assert_eq(tc_reader_next(r, &rec, &eof, &err), TC_OK, "%s: %s", path, err.msg);
+    if (eof)
+      break;
+    if (rec.kind == TC_REC_POSITION)
+      cr_assert_eq(tc_columns_push(c, &rec.fix), TC_OK);
+  }
+  tc_reader_close(r);
+  return 1;
 }

@@ -25,4 +25,9 @@ int tt_same(const tc_encounter_list *a, const tc_encounter_list *b);
  * antimeridian, one near the North Pole) and fast transits, over `hours`. */
 void tt_synthetic(tc_columns *c, uint64_t seed, int vessels, int hours);
 
+/* Appends every position of the real track `name` (a file of real-tracks/ under
+ * TC_SHARED_DATA, read in place: no licence to copy it). 0 when the file is absent,
+ * so the caller can skip; fails the test on a read error. */
+int tt_load_real_track(tc_columns *c, const char *name);
+
 #endif
