@@ -58,11 +58,23 @@ typedef struct {
   double *sp;              /* the run's slot speeds, for the median */
 } tc_loiter_state;
 
+/* tc_loiter_fix's work when the fix may reach a grid time. */
+tc_status tc_loiter_fix_grid(const tc_loiter_cfg *c, tc_loiter_state *s, uint32_t mmsi, int64_t lt,
+                             double llat, double llon, int64_t tk, double lat, double lon,
+                             tc_event_lists *out, uint64_t *positions);
 /* A kept fix at (tk, lat, lon); lt/llat/llon the vessel's previous kept fix
- * (lt = INT64_MIN: none). Finished events are appended to out. */
-tc_status tc_loiter_fix(const tc_loiter_cfg *c, tc_loiter_state *s, uint32_t mmsi, int64_t lt,
-                        double llat, double llon, int64_t tk, double lat, double lon,
-                        tc_event_lists *out, uint64_t *positions);
+ * (lt = INT64_MIN: none). Finished events are appended to out. Inline: most fixes
+ * fall between two grid times after the one before (no position to interpolate, none
+ * hit) and cost a few comparisons. */
+static inline tc_status tc_loiter_fix(const tc_loiter_cfg *c, tc_loiter_state *s, uint32_t mmsi, int64_t lt,
+                                      double llat, double llon, int64_t tk, double lat, double lon,
+                                      tc_event_lists *out, uint64_t *positions) {
+  if (lt != INT64_MIN && lt == s->gl && tk > lt && tk < s->gn) {
+    s->gl = tk;
+    return TC_OK;
+  }
+  return tc_loiter_fix_grid(c, s, mmsi, lt, llat, llon, tk, lat, lon, out, positions);
+}
 /* No more fixes for this vessel. */
 tc_status tc_loiter_finish(const tc_loiter_cfg *c, tc_loiter_state *s, uint32_t mmsi,
                            tc_event_lists *out);

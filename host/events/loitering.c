@@ -113,15 +113,10 @@ static int64_t grid_after(int64_t t, int64_t slot) {
   return g == t ? t + slot : g;
 }
 
-tc_status tc_loiter_fix(const tc_loiter_cfg *c, tc_loiter_state *s, uint32_t mmsi, int64_t lt,
-                        double llat, double llon, int64_t tk, double lat, double lon,
-                        tc_event_lists *out, uint64_t *positions) {
+tc_status tc_loiter_fix_grid(const tc_loiter_cfg *c, tc_loiter_state *s, uint32_t mmsi, int64_t lt,
+                             double llat, double llon, int64_t tk, double lat, double lon,
+                             tc_event_lists *out, uint64_t *positions) {
   int64_t slot = c->slot;
-  /* most fixes fall between two grid times: nothing to interpolate, no grid time hit */
-  if (lt != INT64_MIN && lt == s->gl && tk > lt && tk < s->gn) {
-    s->gl = tk;
-    return TC_OK;
-  }
   if (lt != INT64_MIN && tk - lt <= c->max_gap) {
     double dt = (double)(tk - lt);
     for (int64_t g = grid_after(lt, slot); g < tk; g += slot) {
