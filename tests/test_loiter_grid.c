@@ -2,7 +2,8 @@
  * plain reading of encounters.md §2 and events.md §1: every grid time after a kept
  * fix and before the next, when they are at most max_gap apart, interpolated, the fix
  * itself when it lies on a grid time; each position's slot speed to the next grid
- * time's position, else from the one before, else none. Fix times of one vessel step
+ * time's position, else from the one before, else none (one surely not below the
+ * loitering speed may be given as INFINITY). Fix times of one vessel step
  * by a few seconds to more than max_gap, repeat, start before the epoch and land on
  * grid times, so that the shortcut for a fix between two grid times meets each case. */
 #include <criterion/criterion.h>
@@ -70,7 +71,7 @@ Test(loiter_grid, positions_and_speeds_as_the_spec_reads) {
     unsigned r = (unsigned)(seed >> 33);
     t += steps[r % (sizeof steps / sizeof steps[0])];
     if (r % 5 != 0) { /* a fifth of the fixes stay where the last one was */
-      lat += ((int)(r >> 8 & 0xff) - 128) * 1e-5;
+      lat += ((int)(r >> 8 & 0xff) - 128) * (r % 7 ? 1e-5 : 1e-4); /* now and then fast */
       lon = tc_norm_lon(lon + ((int)(r >> 16 & 0xff) - 120) * 2e-5);
     }
     /* the plain reading: this fix's grid positions, speeds judged below */
@@ -97,13 +98,19 @@ Test(loiter_grid, positions_and_speeds_as_the_spec_reads) {
   cr_assert_gt(want.n, 1000, "%zu grid positions: the walk should cross many grid times", want.n);
   cr_assert_eq(positions, want.n);
   cr_assert_eq(got.n, want.n, "%zu grid positions judged, %zu by the spec", got.n, want.n);
+  size_t fast = 0, slow = 0;
   for (size_t i = 0; i < want.n; i++) {
     const gpos *a = &got.v[i], *b = &want.v[i];
-    cr_assert(a->g == b->g && a->lat == b->lat && a->lon == b->lon &&
-                  (a->speed == b->speed || (isnan(a->speed) && isnan(b->speed))),
+    /* a speed surely at or above loiter_speed_kn may come as INFINITY: it only ends a run */
+    int same = a->speed == b->speed || (isnan(a->speed) && isnan(b->speed)) ||
+               (isinf(a->speed) && b->speed >= cfg.speed_kn);
+    fast += isinf(a->speed);
+    slow += a->speed < cfg.speed_kn;
+    cr_assert(a->g == b->g && a->lat == b->lat && a->lon == b->lon && same,
               "position %zu: %lld %.9f %.9f %.6f kn judged, %lld %.9f %.9f %.6f kn by the spec", i,
               (long long)a->g, a->lat, a->lon, a->speed, (long long)b->g, b->lat, b->lon, b->speed);
   }
+  cr_assert(fast > 50 && slow > 50, "%zu positions decided fast without a speed, %zu slow: both cases wanted", fast, slow);
   tc_loiter_state_free(&s);
   tc_event_lists_free(&scratch);
   free(got.v);

@@ -64,13 +64,20 @@ static tc_status decided(const tc_loiter_cfg *c, tc_loiter_state *s, uint32_t mm
   return judge(c, s, mmsi, speed, out);
 }
 
-/* Slot speed from the earlier position to the later, as the engine computes it; *c0
+/* Slot speed from the earlier position to the later, as the engine computes it (INFINITY
+ * for one surely not below loiter_kn); *c0
  * and *c1 hold the cosines of their latitudes (NaN: not computed yet), each computed at
  * most once for the two speeds a position takes part in, and not at all while the
  * vessel does not move. */
-static double speed_kn(double la0, double lo0, double *c0, double la1, double lo1, double *c1, int64_t slot) {
+static double speed_kn(double la0, double lo0, double *c0, double la1, double lo1, double *c1, int64_t slot,
+                       double loiter_kn) {
   if (la0 == la1 && lo0 == lo1)
     return 0.0;
+  /* A position at or above loiter_kn only ends a run, whatever its speed: the arc
+   * between the latitudes (no longer than the great circle) decides most moving ones
+   * without trigonometry; the margin keeps the haversine's rounding from deciding. */
+  if (fabs(la1 - la0) * (TC_DEG2RAD * TC_EARTH_R_M) * (1.0 - 1e-6) >= loiter_kn * TC_KNOT_MPS * (double)slot)
+    return INFINITY;
   if (isnan(*c0))
     *c0 = tc_cos_lat(la0);
   if (isnan(*c1))
@@ -83,8 +90,8 @@ static tc_status position(const tc_loiter_cfg *c, tc_loiter_state *s, uint32_t m
   int adjacent = s->has1 && t == s->s1 + c->slot;
   double cn = NAN; /* cos(lat) */
   if (s->has1) {
-    double v = adjacent ? speed_kn(s->lat1, s->lon1, &s->cos1, lat, lon, &cn, c->slot)
-               : s->has0 ? speed_kn(s->lat0, s->lon0, &s->cos0, s->lat1, s->lon1, &s->cos1, c->slot)
+    double v = adjacent ? speed_kn(s->lat1, s->lon1, &s->cos1, lat, lon, &cn, c->slot, c->speed_kn)
+               : s->has0 ? speed_kn(s->lat0, s->lon0, &s->cos0, s->lat1, s->lon1, &s->cos1, c->slot, c->speed_kn)
                          : NAN;
     TC_TRY(decided(c, s, mmsi, v, out));
   }
@@ -138,7 +145,7 @@ tc_status tc_loiter_fix_grid(const tc_loiter_cfg *c, tc_loiter_state *s, uint32_
 tc_status tc_loiter_finish(const tc_loiter_cfg *c, tc_loiter_state *s, uint32_t mmsi,
                            tc_event_lists *out) {
   if (s->has1) {
-    double v = s->has0 ? speed_kn(s->lat0, s->lon0, &s->cos0, s->lat1, s->lon1, &s->cos1, c->slot) : NAN;
+    double v = s->has0 ? speed_kn(s->lat0, s->lon0, &s->cos0, s->lat1, s->lon1, &s->cos1, c->slot, c->speed_kn) : NAN;
     TC_TRY(decided(c, s, mmsi, v, out));
     s->has1 = 0;
   }
