@@ -309,7 +309,6 @@ static tc_status merge_shares(tc_events *r, share *o, size_t n) {
   return TC_OK;
 }
 
-
 /* Every kept fix of one slice to pass 1's detectors or pass 2's index. */
 static tc_status slice(tc_events *r, const tc_columns *c, int second, tc_err *err) {
   if (second)
