@@ -215,3 +215,96 @@ Test(anchorage_feed, incomplete_feed_reads_the_stores) {
   tc_anchorage_feed_free(f);
   close_stores(&st);
 }
+
+/* The feed given the same rows in slices of `piece` rows: a vessel's neighbours, and a
+ * row whose sog is unknown waiting for the next, fall across every slice edge. */
+static tc_places *fed_in_pieces(const stores *st, size_t piece) {
+  tc_err err;
+  tc_multi_source *m;
+  tc_anchorage_feed *f;
+  tc_places *out;
+  cr_assert_eq(tc_multi_source_create(st->s, st->n, 1, &m, &err), TC_OK, "%s", err.msg);
+  tc_multi_source_also_read(m, TC_COL_SOG);
+  cr_assert_eq(tc_anchorage_feed_create(st->s, st->n, &f, &err), TC_OK, "%s", err.msg);
+  tc_bucket_source src = tc_multi_source_get(m);
+  tc_columns c;
+  tc_columns_init(&c);
+  for (;;) {
+    int64_t t_end;
+    int eof = 0;
+    cr_assert_eq(src.next(src.ctx, &c, &t_end, &eof, &err), TC_OK, "%s", err.msg);
+    if (eof)
+      break;
+    for (size_t i = 0; i < c.n; i += piece) {
+      tc_columns v = c;
+      v.mmsi += i;
+      v.t += i;
+      v.lat += i;
+      v.lon += i;
+      v.sog += i;
+      v.n = c.n - i < piece ? c.n - i : piece;
+      cr_assert_eq(tc_anchorage_feed_slice(f, &v, &err), TC_OK, "%s", err.msg);
+    }
+  }
+  int complete = 0;
+  cr_assert_eq(tc_places_create(&out), TC_OK);
+  cr_assert_eq(tc_anchorage_feed_finish(f, NULL, out, &complete, &err), TC_OK, "%s", err.msg);
+  cr_assert(complete, "every row went through the feed");
+  tc_columns_free(&c);
+  tc_anchorage_feed_free(f);
+  tc_multi_source_free(m);
+  return out;
+}
+
+Test(anchorage_feed, slices_cut_anywhere_find_what_a_second_read_finds) {
+  const char *sets[][2] = {{"hour.h5", NULL}, {"day.h5", NULL}, {"edge_d.h5", NULL}, {"b.h5", "a.h5"}};
+  const size_t pieces[] = {1, 2, 3, 7};
+  for (size_t k = 0; k < sizeof sets / sizeof sets[0]; k++) {
+    stores st;
+    open_stores(&st, sets[k][0], sets[k][1]);
+    tc_places *r = read_again(&st);
+    cr_assert_gt(tc_places_count(r), 0, "%s: no anchorage to compare", sets[k][0]);
+    for (size_t p = 0; p < sizeof pieces / sizeof pieces[0]; p++) {
+      tc_places *f = fed_in_pieces(&st, pieces[p]);
+      same_places(f, r);
+      tc_places_free(f);
+    }
+    tc_places_free(r);
+    close_stores(&st);
+  }
+}
+
+/* Five vessels at anchor in one cell, their fixes interleaved and each repeated: the
+ * finder leaves out a repeated (cell, vessel) pair, never another vessel's, so the
+ * five make an anchorage; four do not. */
+Test(anchorage_feed, interleaved_vessels_in_one_cell_count_once_each) {
+  for (int nv = 4; nv <= 5; nv++) {
+    tc_err err;
+    tc_anchorage_params p;
+    tc_anchorage_defaults(&p);
+    tc_anchorage_finder *a;
+    cr_assert_eq(tc_anchorage_create(&p, &a, &err), TC_OK, "%s", err.msg);
+    tc_columns c;
+    tc_columns_init(&c);
+    for (int k = 0; k < 6; k++)
+      for (int v = 0; v < nv; v++)
+        for (int rep = 0; rep < 2; rep++) {
+          tc_fix x = {1704067200 + 600 * k + rep, 40.0 + 0.00001 * v, 5.0, 244000001u + (uint32_t)v, 0.1f, 0, 511};
+          cr_assert_eq(tc_columns_push(&c, &x), TC_OK);
+        }
+    cr_assert_eq(tc_anchorage_add(a, &c, &err), TC_OK, "%s", err.msg);
+    cr_assert_eq(tc_anchorage_stationary(a), (size_t)(6 * nv * 2));
+    tc_places *out;
+    cr_assert_eq(tc_places_create(&out), TC_OK);
+    cr_assert_eq(tc_anchorage_finish(a, NULL, out, &err), TC_OK, "%s", err.msg);
+    if (nv == 5) {
+      cr_assert_eq(tc_places_count(out), 1, "%zu anchorages of 5 vessels", tc_places_count(out));
+      cr_assert_eq(tc_places_get(out, 0)->vessels, 5);
+    } else {
+      cr_assert_eq(tc_places_count(out), 0, "%zu anchorages of 4 vessels", tc_places_count(out));
+    }
+    tc_places_free(out);
+    tc_columns_free(&c);
+    tc_anchorage_free(a);
+  }
+}

@@ -254,62 +254,197 @@ static tc_status slice2(tc_events *r, const tc_columns *c, tc_err *err) {
   return TC_OK;
 }
 
+/* Pass 1 shares a slice out by vessel on two threads when it is this large, in this
+ * many shares (small enough that the anchorages beside them leave the threads even). */
+#define PASS1_SPLIT_ROWS 16384
+#define PASS1_SHARES 6
+
+/* A vessel's rows of one slice: rows [i0, i1) of vessel k. */
+typedef struct {
+  size_t i0, i1, k;
+} vrun;
+
+/* What one share of pass 1's vessels found in a slice, merged after the slice. */
+typedef struct {
+  drop *drops;
+  size_t n_drops, cap_drops;
+  tc_gap_rec *gaps;
+  size_t *gap_row;        /* each gap's row: the merge restores the order of one pass */
+  size_t n_gaps, cap_gaps, cap_gap_row;
+  tc_event_lists found;
+  uint64_t dropped, positions;
+  tc_status s;
+  const char *what;       /* what ran out of memory */
+} share;
+
+static void share_free(share *o) {
+  free(o->drops);
+  free(o->gaps);
+  free(o->gap_row);
+  tc_event_lists_free(&o->found);
+}
+
+/* Pass 1 over the runs of vessels k with k % nshares == part, in row order: the
+ * teleport filter, loitering and gaps, each vessel on its own state only. */
+static void runs_pass1(tc_events *r, const tc_columns *c, const vrun *runs, size_t nruns, size_t part,
+                       size_t nshares, share *o) {
+  const tc_params *p = &r->p;
+  int loiter = r->e.kinds & TC_EV_LOITER;
+  for (size_t q = 0; q < nruns; q++) {
+    if (runs[q].k % nshares != part)
+      continue;
+    last_fix *v = &r->vs.v[runs[q].k];
+    tc_loiter_state *ls = loiter ? &r->ls[runs[q].k] : NULL;
+    for (size_t i = runs[q].i0; i < runs[q].i1; i++) {
+      int64_t t = c->t[i];
+      double la = c->lat[i], lo = c->lon[i];
+      if (v->lt != INT64_MIN && !tc_ev_teleport_keep(t - v->lt, v->la, v->lo, la, lo, p->max_gap, r->mps)) {
+        o->dropped++;
+        drop *d = tc_grow(o->drops, &o->cap_drops, o->n_drops + 1, sizeof *d, 64);
+        if (!d) {
+          o->s = TC_ERR_NOMEM, o->what = "teleports";
+          return;
+        }
+        o->drops = d;
+        d[o->n_drops++] = (drop){t, v->mmsi};
+        continue;
+      }
+      if (loiter &&
+          tc_loiter_fix(&r->lc, ls, v->mmsi, v->lt, v->la, v->lo, t, la, lo, &o->found, &o->positions) != TC_OK) {
+        o->s = TC_ERR_NOMEM, o->what = "loitering runs";
+        return;
+      }
+      if (v->lt != INT64_MIN && t - v->lt >= r->gap_min) {
+        tc_gap_rec *g = tc_grow(o->gaps, &o->cap_gaps, o->n_gaps + 1, sizeof *g, 64);
+        size_t *gr = g ? tc_grow(o->gap_row, &o->cap_gap_row, o->n_gaps + 1, sizeof *gr, 64) : NULL;
+        if (g)
+          o->gaps = g;
+        if (!gr) {
+          o->s = TC_ERR_NOMEM, o->what = "gaps";
+          return;
+        }
+        o->gap_row = gr;
+        memset(&g[o->n_gaps], 0, sizeof *g);
+        g[o->n_gaps].g = (tc_gap){v->mmsi, v->lt, t, v->la, v->lo, la, lo, tc_haversine_m(v->la, v->lo, la, lo), 0, 0};
+        gr[o->n_gaps++] = i;
+      }
+      v->lt = t;
+      v->la = la;
+      v->lo = lo;
+    }
+  }
+}
+
+/* The shares' findings into r: gaps in row order (as one pass over the rows finds
+ * them), the rest in any order (sorted later by keys that are unique). */
+static tc_status merge_shares(tc_events *r, share *o, size_t n) {
+  size_t at[PASS1_SHARES] = {0};
+  for (;;) {
+    size_t best = n;
+    for (size_t j = 0; j < n; j++)
+      if (at[j] < o[j].n_gaps && (best == n || o[j].gap_row[at[j]] < o[best].gap_row[at[best]]))
+        best = j;
+    if (best == n)
+      break;
+    tc_gap_rec *g = tc_grow(r->gaps, &r->cap_gaps, r->n_gaps + 1, sizeof *g, 256);
+    if (!g)
+      return TC_ERR_NOMEM;
+    r->gaps = g;
+    g[r->n_gaps++] = o[best].gaps[at[best]++];
+  }
+  for (size_t j = 0; j < n; j++) {
+    r->st.teleport_dropped += o[j].dropped;
+    r->st.grid_positions += o[j].positions;
+    if (o[j].n_drops) {
+      drop *d = tc_grow(r->drops, &r->cap_drops, r->n_drops + o[j].n_drops, sizeof *d, 64);
+      if (!d)
+        return TC_ERR_NOMEM;
+      r->drops = d;
+      memcpy(d + r->n_drops, o[j].drops, o[j].n_drops * sizeof *d);
+      r->n_drops += o[j].n_drops;
+    }
+    for (size_t i = 0; i < o[j].found.n_loiter; i++) {
+      tc_loiter *x = tc_grow(r->found.loiter, &r->found.cap_loiter, r->found.n_loiter + 1, sizeof *x, 256);
+      if (!x)
+        return TC_ERR_NOMEM;
+      r->found.loiter = x;
+      x[r->found.n_loiter++] = o[j].found.loiter[i];
+    }
+  }
+  return TC_OK;
+}
+
 /* Every kept fix of one slice to pass 1's detectors or pass 2's index. */
 static tc_status slice(tc_events *r, const tc_columns *c, int second, tc_err *err) {
   if (second)
     return r->cov ? slice2(r, c, err) : TC_OK;
-  const tc_params *p = &r->p;
   tc_event_stats *st = &r->st;
   int loiter = r->e.kinds & TC_EV_LOITER;
   st->reads++;
   st->fixes_read += c->n;
-  last_fix *v = NULL;
-  size_t k = 0;
-  for (size_t i = 0; i < c->n; i++) {
-    /* rows come vessel by vessel: the table is looked up once per vessel's run */
-    if (!v || v->mmsi != c->mmsi[i]) {
-      v = vessel(&r->vs, c->mmsi[i], &k);
-      if (!v)
-        return tc_fail(err, TC_ERR_NOMEM, "events: out of memory (vessel table)");
+  /* rows come vessel by vessel: the table is looked up once per vessel's run, here,
+   * so that the runs' work needs no shared table */
+  vrun *runs = NULL;
+  size_t nruns = 0, cap_runs = 0;
+  for (size_t i = 0, j; i < c->n; i = j) {
+    for (j = i + 1; j < c->n && c->mmsi[j] == c->mmsi[i]; j++)
+      ;
+    size_t k;
+    vrun *x = tc_grow(runs, &cap_runs, nruns + 1, sizeof *x, 1024);
+    if (!x || !vessel(&r->vs, c->mmsi[i], &k)) {
+      free(x ? x : runs);
+      return tc_fail(err, TC_ERR_NOMEM, "events: out of memory (vessel table)");
     }
-    int64_t t = c->t[i];
-    double la = c->lat[i], lo = c->lon[i];
-    if (v->lt != INT64_MIN && !tc_ev_teleport_keep(t - v->lt, v->la, v->lo, la, lo, p->max_gap, r->mps)) {
-      st->teleport_dropped++;
-      drop *d = tc_grow(r->drops, &r->cap_drops, r->n_drops + 1, sizeof *d, 64);
-      if (!d)
-        return tc_fail(err, TC_ERR_NOMEM, "events: out of memory (teleports)");
-      r->drops = d;
-      d[r->n_drops++] = (drop){t, v->mmsi};
-      continue;
-    }
-    if (loiter) {
-      if (k >= r->n_ls) {
-        tc_loiter_state *ls = tc_grow(r->ls, &r->cap_ls, k + 1, sizeof *ls, 1024);
-        if (!ls)
-          return tc_fail(err, TC_ERR_NOMEM, "events: out of memory (loitering)");
-        r->ls = ls;
-        memset(ls + r->n_ls, 0, (k + 1 - r->n_ls) * sizeof *ls);
-        r->n_ls = k + 1;
-      }
-      if (tc_loiter_fix(&r->lc, &r->ls[k], v->mmsi, v->lt, v->la, v->lo, t, la, lo, &r->found,
-                        &st->grid_positions) != TC_OK)
-        return tc_fail(err, TC_ERR_NOMEM, "events: out of memory (loitering runs)");
-    }
-    if (v->lt != INT64_MIN && t - v->lt >= r->gap_min) {
-      tc_gap_rec *g = tc_grow(r->gaps, &r->cap_gaps, r->n_gaps + 1, sizeof *g, 256);
-      if (!g)
-        return tc_fail(err, TC_ERR_NOMEM, "events: out of memory (gaps)");
-      r->gaps = g;
-      memset(&g[r->n_gaps], 0, sizeof *g);
-      tc_gap *x = &g[r->n_gaps++].g;
-      *x = (tc_gap){v->mmsi, v->lt, t, v->la, v->lo, la, lo, tc_haversine_m(v->la, v->lo, la, lo), 0, 0};
-    }
-    v->lt = t;
-    v->la = la;
-    v->lo = lo;
+    runs = x;
+    runs[nruns++] = (vrun){i, j, k};
   }
-  return TC_OK;
+  if (loiter && r->vs.map.n > r->n_ls) {
+    size_t n = r->vs.map.n;
+    tc_loiter_state *ls = tc_grow(r->ls, &r->cap_ls, n, sizeof *ls, 1024);
+    if (!ls) {
+      free(runs);
+      return tc_fail(err, TC_ERR_NOMEM, "events: out of memory (loitering)");
+    }
+    r->ls = ls;
+    memset(ls + r->n_ls, 0, (n - r->n_ls) * sizeof *ls);
+    r->n_ls = n;
+  }
+  /* On two threads: the other consumer of the slice (the anchorages) and shares of the
+   * vessels, taken in turn as each thread comes free. */
+  int nt = tc_params_threads(&r->p) > 1 && c->n >= PASS1_SPLIT_ROWS && nruns > 1 ? 2 : 1;
+  size_t nsh = nt > 1 ? PASS1_SHARES : 1;
+  share o[PASS1_SHARES];
+  memset(o, 0, sizeof o);
+  tc_err also_err;
+  tc_err_clear(&also_err);
+  tc_status also_s = TC_OK;
+  long long items = (long long)nsh + 1;
+#ifdef _OPENMP
+#pragma omp parallel for num_threads(nt) schedule(dynamic, 1) if (nt > 1)
+#endif
+  for (long long it = 0; it < items; it++) {
+    if (it == 0) {
+      if (r->also)
+        also_s = r->also(r->also_ctx, c, &also_err);
+    } else {
+      runs_pass1(r, c, runs, nruns, (size_t)(it - 1), nsh, &o[it - 1]);
+    }
+  }
+  free(runs);
+  tc_status s = TC_OK;
+  if (also_s != TC_OK) {
+    s = also_s;
+    if (err)
+      *err = also_err;
+  }
+  for (size_t j = 0; j < nsh && s == TC_OK; j++)
+    if (o[j].s != TC_OK)
+      s = tc_fail(err, o[j].s, "events: out of memory (%s)", o[j].what);
+  if (s == TC_OK && merge_shares(r, o, nsh) != TC_OK)
+    s = tc_fail(err, TC_ERR_NOMEM, "events: out of memory (pass 1)");
+  for (size_t j = 0; j < nsh; j++)
+    share_free(&o[j]);
+  return s;
 }
 
 static int cmp_t1(const void *pa, const void *pb, void *arg) {
@@ -521,10 +656,8 @@ void tc_events_also(tc_events *r, tc_events_slice_fn fn, void *ctx) {
 tc_status tc_events_feed(tc_events *r, const tc_columns *c, tc_err *err) {
   if (r->finished)
     return tc_fail(err, TC_ERR_INTERNAL, "events: a slice fed after the first pass ended");
-  if (r->also)
-    TC_TRY(r->also(r->also_ctx, c, err));
   double t0 = tc_clock_wall();
-  tc_status s = slice(r, c, 0, err);
+  tc_status s = slice(r, c, 0, err); /* the other consumer too */
   if (s == TC_OK && keep_slice(r, c) != TC_OK)
     s = tc_fail(err, TC_ERR_NOMEM, "events: out of memory (fixes kept for pass 2)");
   r->st.t_pass1 += tc_clock_wall() - t0;

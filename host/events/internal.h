@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "host/events/events.h"
+#include "kernels/geo.h"
 
 /* MMSI -> dense index, in order of first appearance (open addressing). */
 typedef struct {
@@ -17,9 +18,20 @@ void tc_ev_vmap_free(tc_ev_vmap *m);
 /* Index of mmsi, added when new (*fresh = 1); SIZE_MAX when out of memory. */
 size_t tc_ev_vmap_get(tc_ev_vmap *m, uint32_t mmsi, int *fresh);
 
-/* Spec encounters.md §1 rule 3 for a fix dt after the last kept one. */
-int tc_ev_teleport_keep(int64_t dt, double lat0, double lon0, double lat, double lon,
-                        int64_t max_gap, double mps);
+/* Spec encounters.md §1 rule 3 for a fix dt after the last kept one: the same
+ * decision as the engine's (host/engine/grid.c), whose cheap bound only ever passes
+ * fixes the haversine passes too. Inline: every fix of pass 1 takes it. */
+static inline int tc_ev_teleport_keep(int64_t dt, double lat0, double lon0, double lat, double lon,
+                                      int64_t max_gap, double mps) {
+  if (mps == 0 || dt >= max_gap)
+    return 1;
+  double limit = mps * (double)dt;
+  /* as the engine's filter (grid.c): the common short hop costs no trigonometry; the
+   * bound is >= the true distance and the 1e-9 keeps rounding from deciding */
+  if (tc_distance_upper_m(lat0, lon0, lat, lon) * (1.0 + 1e-9) <= limit)
+    return 1;
+  return tc_haversine_m(lat0, lon0, lat, lon) <= limit;
+}
 
 /* Loitering (spec §1), one vessel at a time from its kept fixes in time order: its
  * grid positions (encounters.md §2), each one's slot speed once the next grid time
@@ -37,17 +49,32 @@ typedef struct {
   int has1, has0;          /* a position held at s1; one at s1 - slot too */
   int64_t s1;
   double lat1, lon1, lat0, lon0;
+  double cos1, cos0;       /* cos of lat1, lat0 (NaN: not computed yet) */
+  int64_t gl, gn;          /* the fix last given and the first grid time after it
+                            * (zeroed state: none, as no fix lies in (0, 0)) */
   int64_t rs, rl;          /* open run: first and last grid time (rn = 0: none) */
   size_t rn, cap;
   double sum_lat, sum_sin, sum_cos;
   double *sp;              /* the run's slot speeds, for the median */
 } tc_loiter_state;
 
+/* tc_loiter_fix's work when the fix may reach a grid time. */
+tc_status tc_loiter_fix_grid(const tc_loiter_cfg *c, tc_loiter_state *s, uint32_t mmsi, int64_t lt,
+                             double llat, double llon, int64_t tk, double lat, double lon,
+                             tc_event_lists *out, uint64_t *positions);
 /* A kept fix at (tk, lat, lon); lt/llat/llon the vessel's previous kept fix
- * (lt = INT64_MIN: none). Finished events are appended to out. */
-tc_status tc_loiter_fix(const tc_loiter_cfg *c, tc_loiter_state *s, uint32_t mmsi, int64_t lt,
-                        double llat, double llon, int64_t tk, double lat, double lon,
-                        tc_event_lists *out, uint64_t *positions);
+ * (lt = INT64_MIN: none). Finished events are appended to out. Inline: most fixes
+ * fall between two grid times after the one before (no position to interpolate, none
+ * hit) and cost a few comparisons. */
+static inline tc_status tc_loiter_fix(const tc_loiter_cfg *c, tc_loiter_state *s, uint32_t mmsi, int64_t lt,
+                                      double llat, double llon, int64_t tk, double lat, double lon,
+                                      tc_event_lists *out, uint64_t *positions) {
+  if (lt != INT64_MIN && lt == s->gl && tk > lt && tk < s->gn) {
+    s->gl = tk;
+    return TC_OK;
+  }
+  return tc_loiter_fix_grid(c, s, mmsi, lt, llat, llon, tk, lat, lon, out, positions);
+}
 /* No more fixes for this vessel. */
 tc_status tc_loiter_finish(const tc_loiter_cfg *c, tc_loiter_state *s, uint32_t mmsi,
                            tc_event_lists *out);

@@ -64,29 +64,46 @@ static tc_status decided(const tc_loiter_cfg *c, tc_loiter_state *s, uint32_t mm
   return judge(c, s, mmsi, speed, out);
 }
 
-/* Slot speed from the earlier position to the later, as the engine computes it. */
-static double speed_kn(double la0, double lo0, double la1, double lo1, int64_t slot) {
+/* Slot speed from the earlier position to the later, as the engine computes it (INFINITY
+ * for one surely not below loiter_kn); *c0
+ * and *c1 hold the cosines of their latitudes (NaN: not computed yet), each computed at
+ * most once for the two speeds a position takes part in, and not at all while the
+ * vessel does not move. */
+static double speed_kn(double la0, double lo0, double *c0, double la1, double lo1, double *c1, int64_t slot,
+                       double loiter_kn) {
   if (la0 == la1 && lo0 == lo1)
     return 0.0;
-  return tc_haversine_m(la0, lo0, la1, lo1) / (double)slot / TC_KNOT_MPS;
+  /* A position at or above loiter_kn only ends a run, whatever its speed: the arc
+   * between the latitudes (no longer than the great circle) decides most moving ones
+   * without trigonometry; the margin keeps the haversine's rounding from deciding. */
+  if (fabs(la1 - la0) * (TC_DEG2RAD * TC_EARTH_R_M) * (1.0 - 1e-6) >= loiter_kn * TC_KNOT_MPS * (double)slot)
+    return INFINITY;
+  if (isnan(*c0))
+    *c0 = tc_cos_lat(la0);
+  if (isnan(*c1))
+    *c1 = tc_cos_lat(la1);
+  return tc_haversine_cos_m(la0, lo0, *c0, la1, lo1, *c1) / (double)slot / TC_KNOT_MPS;
 }
 
 static tc_status position(const tc_loiter_cfg *c, tc_loiter_state *s, uint32_t mmsi, int64_t t,
                           double lat, double lon, tc_event_lists *out) {
   int adjacent = s->has1 && t == s->s1 + c->slot;
+  double cn = NAN; /* cos(lat) */
   if (s->has1) {
-    double v = adjacent ? speed_kn(s->lat1, s->lon1, lat, lon, c->slot)
-               : s->has0 ? speed_kn(s->lat0, s->lon0, s->lat1, s->lon1, c->slot)
+    double v = adjacent ? speed_kn(s->lat1, s->lon1, &s->cos1, lat, lon, &cn, c->slot, c->speed_kn)
+               : s->has0 ? speed_kn(s->lat0, s->lon0, &s->cos0, s->lat1, s->lon1, &s->cos1, c->slot, c->speed_kn)
                          : NAN;
     TC_TRY(decided(c, s, mmsi, v, out));
   }
   s->has0 = adjacent;
   s->lat0 = s->lat1;
   s->lon0 = s->lon1;
+  s->cos0 = s->cos1;
   s->has1 = 1;
   s->s1 = t;
   s->lat1 = lat;
   s->lon1 = lon;
+  s->cos1 = cn;
   return TC_OK;
 }
 
@@ -97,13 +114,19 @@ static int64_t ceil_to(int64_t t, int64_t slot) {
   return q * slot;
 }
 
-tc_status tc_loiter_fix(const tc_loiter_cfg *c, tc_loiter_state *s, uint32_t mmsi, int64_t lt,
-                        double llat, double llon, int64_t tk, double lat, double lon,
-                        tc_event_lists *out, uint64_t *positions) {
+/* The first grid time after t. */
+static int64_t grid_after(int64_t t, int64_t slot) {
+  int64_t g = ceil_to(t, slot);
+  return g == t ? t + slot : g;
+}
+
+tc_status tc_loiter_fix_grid(const tc_loiter_cfg *c, tc_loiter_state *s, uint32_t mmsi, int64_t lt,
+                             double llat, double llon, int64_t tk, double lat, double lon,
+                             tc_event_lists *out, uint64_t *positions) {
   int64_t slot = c->slot;
   if (lt != INT64_MIN && tk - lt <= c->max_gap) {
     double dt = (double)(tk - lt);
-    for (int64_t g = ceil_to(lt, slot) == lt ? lt + slot : ceil_to(lt, slot); g < tk; g += slot) {
+    for (int64_t g = grid_after(lt, slot); g < tk; g += slot) {
       double la, lo;
       tc_interp(llat, llon, lat, lon, (double)(g - lt) / dt, &la, &lo);
       TC_TRY(position(c, s, mmsi, g, la, lo, out));
@@ -114,13 +137,15 @@ tc_status tc_loiter_fix(const tc_loiter_cfg *c, tc_loiter_state *s, uint32_t mms
     TC_TRY(position(c, s, mmsi, tk, lat, lon, out));
     ++*positions;
   }
+  s->gl = tk;
+  s->gn = grid_after(tk, slot);
   return TC_OK;
 }
 
 tc_status tc_loiter_finish(const tc_loiter_cfg *c, tc_loiter_state *s, uint32_t mmsi,
                            tc_event_lists *out) {
   if (s->has1) {
-    double v = s->has0 ? speed_kn(s->lat0, s->lon0, s->lat1, s->lon1, c->slot) : NAN;
+    double v = s->has0 ? speed_kn(s->lat0, s->lon0, &s->cos0, s->lat1, s->lon1, &s->cos1, c->slot, c->speed_kn) : NAN;
     TC_TRY(decided(c, s, mmsi, v, out));
     s->has1 = 0;
   }

@@ -104,6 +104,7 @@ typedef struct {
   pvessel *v;
   size_t nv, capv;
   tc_ev_vmap map;
+  size_t last;           /* the vessel of the row before */
   pvessel *cur;          /* the vessel whose fix the loitering code is given */
   tc_event_lists scratch; /* tc_loiter_fix's (unused: its positions come to on_judged) */
   tracker trk[2];        /* at check_at, at next_check */
@@ -167,6 +168,9 @@ static tc_status on_judged(void *ctx, uint32_t mmsi, int64_t g, double lat, doub
 }
 
 static pvessel *vessel_of(pctx *c, uint32_t mmsi) {
+  /* rows come vessel by vessel: most are the vessel of the row before */
+  if (c->last < c->nv && c->v[c->last].mmsi == mmsi)
+    return &c->v[c->last];
   int fresh;
   size_t k = tc_ev_vmap_get(&c->map, mmsi, &fresh);
   if (k == SIZE_MAX)
@@ -185,6 +189,7 @@ static pvessel *vessel_of(pctx *c, uint32_t mmsi) {
         v[k].passed |= 1u << j;
     c->nv = k + 1;
   }
+  c->last = k;
   return &c->v[k];
 }
 

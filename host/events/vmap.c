@@ -1,9 +1,8 @@
-/* MMSI -> dense vessel index, and the teleport test, for the events' own pass over
- * the fixes (each vessel's state is small, so it is kept for every vessel). */
+/* MMSI -> dense vessel index for the events' own pass over the fixes (each vessel's
+ * state is small, so it is kept for every vessel). */
 #include <stdlib.h>
 
 #include "host/events/internal.h"
-#include "kernels/geo.h"
 
 static size_t slot_of(uint32_t key, size_t mask) {
   uint64_t x = (uint64_t)key * 0x9E3779B97F4A7C15ULL;
@@ -54,18 +53,4 @@ size_t tc_ev_vmap_get(tc_ev_vmap *m, uint32_t mmsi, int *fresh) {
     *fresh = 1;
   }
   return m->val[h];
-}
-
-/* The same decision as the engine's (host/engine/grid.c): its cheap bound only ever
- * passes fixes the haversine passes too. */
-int tc_ev_teleport_keep(int64_t dt, double lat0, double lon0, double lat, double lon,
-                        int64_t max_gap, double mps) {
-  if (mps == 0 || dt >= max_gap)
-    return 1;
-  double limit = mps * (double)dt;
-  /* as the engine's filter (grid.c): the common short hop costs no trigonometry; the
-   * bound is >= the true distance and the 1e-9 keeps rounding from deciding */
-  if (tc_distance_upper_m(lat0, lon0, lat, lon) * (1.0 + 1e-9) <= limit)
-    return 1;
-  return tc_haversine_m(lat0, lon0, lat, lon) <= limit;
 }

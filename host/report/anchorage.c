@@ -1,5 +1,6 @@
 #include "host/report/anchorage.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,11 @@ struct tc_anchorage_finder {
   pair *v, *tmp;        /* the set; pairs not merged into it yet */
   size_t n, cap, tmpn, tmpcap;
   size_t stationary;
+  /* the row of the last stationary fix with its column width and count: a vessel at
+   * anchor stays in one row, so most fixes need no cosine */
+  long crow;
+  double cw;
+  long cnc;
 };
 
 void tc_anchorage_defaults(tc_anchorage_params *p) {
@@ -38,6 +44,7 @@ tc_status tc_anchorage_create(const tc_anchorage_params *p, tc_anchorage_finder 
     return tc_fail(err, TC_ERR_NOMEM, "anchorages: out of memory");
   a->p = *p;
   a->dlat = p->cell_m / (TC_EARTH_R_M * TC_DEG2RAD);
+  a->crow = LONG_MIN;
   *out = a;
   return TC_OK;
 }
@@ -132,14 +139,29 @@ static tc_status flush(tc_anchorage_finder *a, tc_err *err) {
  * merging per row would be quadratic, and holding every row's pair would not be bounded. */
 #define PENDING (1u << 20)
 
-tc_status tc_anchorage_add_row(tc_anchorage_finder *a, const tc_anchorage_row *prev, const tc_anchorage_row *cur,
-                               const tc_anchorage_row *next, tc_err *err) {
-  double v = cur->sog;
-  if (!isfinite(v) || v >= 102.2) { /* unknown (AIS 102.3): judge by the neighbours */
-    double s1 = prev ? implied_kn(prev, cur) : NAN, s2 = next ? implied_kn(cur, next) : NAN;
-    v = isfinite(s1) && isfinite(s2) ? fmax(s1, s2) : isfinite(s1) ? s1 : s2;
+/* cell_of with the row's width and column count kept from the fix before (the same
+ * numbers, computed once per row). */
+static uint64_t cell_of_fed(tc_anchorage_finder *a, double lat, double lon) {
+  long r = row_of(a, lat);
+  if (r != a->crow) {
+    a->crow = r;
+    a->cw = col_width(a, r);
+    a->cnc = (long)ceil(360.0 / a->cw); /* ncols(a, r) */
   }
-  if (!(v < a->p.max_speed_kn) || !isfinite(cur->lat) || fabs(cur->lat) > 90)
+  long c = (long)floor((tc_norm_lon(lon) + 180.0) / a->cw), nc = a->cnc;
+  c = ((c % nc) + nc) % nc;
+  return ((uint64_t)r << 32) | (uint64_t)c;
+}
+
+/* A fix at speed v (knots, NaN: unknown) to the pending pairs when stationary. A vessel
+ * at anchor repeats its pair fix after fix: the repeat is left out here rather than by
+ * the sort of flush. */
+static tc_status add_speed(tc_anchorage_finder *a, uint32_t mmsi, double lat, double lon, double v, tc_err *err) {
+  if (!(v < a->p.max_speed_kn) || !isfinite(lat) || fabs(lat) > 90)
+    return TC_OK;
+  a->stationary++;
+  uint64_t cell = cell_of_fed(a, lat, lon);
+  if (a->tmpn && a->tmp[a->tmpn - 1].cell == cell && a->tmp[a->tmpn - 1].mmsi == mmsi)
     return TC_OK;
   if (a->tmpn == a->tmpcap) {
     if (a->tmpn >= PENDING)
@@ -153,9 +175,23 @@ tc_status tc_anchorage_add_row(tc_anchorage_finder *a, const tc_anchorage_row *p
       a->tmpcap = cap;
     }
   }
-  a->tmp[a->tmpn++] = (pair){cell_of(a, cur->lat, cur->lon), cur->mmsi};
-  a->stationary++;
+  a->tmp[a->tmpn++] = (pair){cell, mmsi};
   return TC_OK;
+}
+
+tc_status tc_anchorage_add_row(tc_anchorage_finder *a, const tc_anchorage_row *prev, const tc_anchorage_row *cur,
+                               const tc_anchorage_row *next, tc_err *err) {
+  double v = cur->sog;
+  if (!tc_anchorage_sog_known(v)) { /* unknown (AIS 102.3): judge by the neighbours */
+    double s1 = prev ? implied_kn(prev, cur) : NAN, s2 = next ? implied_kn(cur, next) : NAN;
+    v = isfinite(s1) && isfinite(s2) ? fmax(s1, s2) : isfinite(s1) ? s1 : s2;
+  }
+  return add_speed(a, cur->mmsi, cur->lat, cur->lon, v, err);
+}
+
+tc_status tc_anchorage_add_known(tc_anchorage_finder *a, uint32_t mmsi, double lat, double lon, double sog,
+                                 tc_err *err) {
+  return add_speed(a, mmsi, lat, lon, sog, err);
 }
 
 static tc_anchorage_row row_at(const tc_columns *b, size_t i) {
@@ -164,6 +200,10 @@ static tc_anchorage_row row_at(const tc_columns *b, size_t i) {
 
 tc_status tc_anchorage_add(tc_anchorage_finder *a, const tc_columns *b, tc_err *err) {
   for (size_t i = 0; i < b->n; i++) {
+    if (tc_anchorage_sog_known(b->sog[i])) {
+      TC_TRY(add_speed(a, b->mmsi[i], b->lat[i], b->lon[i], b->sog[i], err));
+      continue;
+    }
     tc_anchorage_row p = i > 0 ? row_at(b, i - 1) : (tc_anchorage_row){0},
                      c = row_at(b, i), q = i + 1 < b->n ? row_at(b, i + 1) : (tc_anchorage_row){0};
     int prev = i > 0 && b->mmsi[i - 1] == b->mmsi[i], next = i + 1 < b->n && b->mmsi[i + 1] == b->mmsi[i];

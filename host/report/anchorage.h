@@ -8,6 +8,7 @@
 #ifndef TC_ANCHORAGE_H
 #define TC_ANCHORAGE_H
 
+#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -39,6 +40,12 @@ typedef struct {
 } tc_anchorage_row;
 tc_status tc_anchorage_add_row(tc_anchorage_finder *a, const tc_anchorage_row *prev, const tc_anchorage_row *cur,
                                const tc_anchorage_row *next, tc_err *err);
+/* A fix's own sog decides (no neighbours needed) when it is known: finite and below
+ * AIS's "not available" 102.3. */
+static inline int tc_anchorage_sog_known(double sog) { return isfinite(sog) && sog < 102.2; }
+/* tc_anchorage_add_row of a fix whose sog is known. */
+tc_status tc_anchorage_add_known(tc_anchorage_finder *a, uint32_t mmsi, double lat, double lon, double sog,
+                                 tc_err *err);
 /* Appends the anchorages to out (is_anchorage set, radius_m their extent), largest
  * first; ports (may be NULL) name them. */
 tc_status tc_anchorage_finish(tc_anchorage_finder *a, const tc_places *ports, tc_places *out, tc_err *err);

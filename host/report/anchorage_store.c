@@ -1,5 +1,6 @@
 #include "host/report/anchorage_store.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -252,14 +253,20 @@ tc_status tc_anchorages_for_store(tc_store *store, tc_places **out, int *cached,
 
 struct tc_anchorage_feed {
   tc_anchorage_finder *a;
+  double max_kn;             /* the finder's stationary speed */
   size_t n;
   int64_t *t_min, *bucket_s; /* per non-empty store, in time order */
   uint64_t rows, seen;       /* the stores' rows, and the slices' */
-  /* the last row fed, judged once the next is known; its previous row when a neighbour */
-  tc_anchorage_row last, prev;
+  size_t hint;               /* bucket_of's store */
+  /* the last row of the slices fed, with its bucket and store: row 0's neighbour */
+  tc_anchorage_row last;
   int64_t last_b0;
   size_t last_store;
-  int have_last, have_prev;
+  int have_last;
+  /* the last row when its sog is unknown: judged once the next row shows whether it
+   * is a neighbour; with its previous row when that is one */
+  tc_anchorage_row pend, pend_prev;
+  int have_pend, pend_has_prev;
 };
 
 void tc_anchorage_feed_free(tc_anchorage_feed *f) {
@@ -302,6 +309,7 @@ tc_status tc_anchorage_feed_create(tc_store *const *stores, size_t n, tc_anchora
       f->t_min[j - 1] = x;
       f->bucket_s[j - 1] = y;
     }
+  f->max_kn = p.max_speed_kn;
   tc_status s = tc_anchorage_create(&p, &f->a, err);
   if (s != TC_OK) {
     tc_anchorage_feed_free(f);
@@ -322,24 +330,70 @@ static int64_t bucket_of(const tc_anchorage_feed *f, int64_t t, size_t *hint, si
   return tc_bucket_start(t, f->n ? f->bucket_s[s] : 1);
 }
 
-tc_status tc_anchorage_feed_slice(tc_anchorage_feed *f, const tc_columns *c, tc_err *err) {
-  size_t hint = 0;
-  f->seen += c->n;
-  for (size_t i = 0; i < c->n; i++) {
-    tc_anchorage_row cur = {c->mmsi[i], c->t[i], c->lat[i], c->lon[i], c->sog[i]};
-    size_t store;
-    int64_t b0 = bucket_of(f, cur.t, &hint, &store);
-    if (f->have_last) {
-      int nb = cur.mmsi == f->last.mmsi && b0 == f->last_b0 && store == f->last_store;
-      TC_TRY(tc_anchorage_add_row(f->a, f->have_prev ? &f->prev : NULL, &f->last, nb ? &cur : NULL, err));
-      f->have_prev = nb;
-      f->prev = f->last;
-    }
-    f->last = cur;
-    f->last_b0 = b0;
-    f->last_store = store;
-    f->have_last = 1;
+static tc_anchorage_row row_of_cols(const tc_columns *c, size_t i) {
+  return (tc_anchorage_row){c->mmsi[i], c->t[i], c->lat[i], c->lon[i], c->sog[i]};
+}
+
+/* Rows i and j (j = -1: the last row of the slices before) of one vessel and one store
+ * bucket: neighbours, as tc_anchorage_add_store's batches give them. */
+static int neighbours(tc_anchorage_feed *f, const tc_columns *c, size_t i, size_t j) {
+  uint32_t mj;
+  if (j == SIZE_MAX) {
+    if (!f->have_last)
+      return 0;
+    mj = f->last.mmsi;
+  } else {
+    mj = c->mmsi[j];
   }
+  if (c->mmsi[i] != mj)
+    return 0;
+  size_t si, sj;
+  int64_t bi = bucket_of(f, c->t[i], &f->hint, &si), bj;
+  if (j == SIZE_MAX) {
+    bj = f->last_b0;
+    sj = f->last_store;
+  } else {
+    bj = bucket_of(f, c->t[j], &f->hint, &sj);
+  }
+  return bi == bj && si == sj;
+}
+
+/* A row's own known sog decides it; only a row whose sog is unknown needs its
+ * neighbours (the one before, and the next, which may come in the next slice). */
+tc_status tc_anchorage_feed_slice(tc_anchorage_feed *f, const tc_columns *c, tc_err *err) {
+  f->seen += c->n;
+  if (!c->n)
+    return TC_OK;
+  if (f->have_pend) {
+    tc_anchorage_row nx = row_of_cols(c, 0);
+    f->have_pend = 0;
+    TC_TRY(tc_anchorage_add_row(f->a, f->pend_has_prev ? &f->pend_prev : NULL, &f->pend,
+                                neighbours(f, c, 0, SIZE_MAX) ? &nx : NULL, err));
+  }
+  for (size_t i = 0; i < c->n; i++) {
+    double sog = c->sog[i];
+    if (tc_anchorage_sog_known(sog)) {
+      if (sog < f->max_kn)
+        TC_TRY(tc_anchorage_add_known(f->a, c->mmsi[i], c->lat[i], c->lon[i], sog, err));
+      continue;
+    }
+    size_t j = i ? i - 1 : SIZE_MAX;
+    int hp = neighbours(f, c, i, j);
+    tc_anchorage_row pv = hp ? (j == SIZE_MAX ? f->last : row_of_cols(c, j)) : (tc_anchorage_row){0};
+    tc_anchorage_row cur = row_of_cols(c, i);
+    if (i + 1 == c->n) { /* the next row comes with the next slice, or never */
+      f->pend = cur;
+      f->pend_prev = pv;
+      f->pend_has_prev = hp;
+      f->have_pend = 1;
+      break;
+    }
+    tc_anchorage_row nx = row_of_cols(c, i + 1);
+    TC_TRY(tc_anchorage_add_row(f->a, hp ? &pv : NULL, &cur, neighbours(f, c, i + 1, i) ? &nx : NULL, err));
+  }
+  f->last = row_of_cols(c, c->n - 1);
+  f->last_b0 = bucket_of(f, f->last.t, &f->hint, &f->last_store);
+  f->have_last = 1;
   return TC_OK;
 }
 
@@ -348,8 +402,8 @@ tc_status tc_anchorage_feed_finish(tc_anchorage_feed *f, const tc_places *ports,
   *complete = f->seen == f->rows;
   if (!*complete)
     return TC_OK;
-  if (f->have_last)
-    TC_TRY(tc_anchorage_add_row(f->a, f->have_prev ? &f->prev : NULL, &f->last, NULL, err));
-  f->have_last = 0;
+  if (f->have_pend)
+    TC_TRY(tc_anchorage_add_row(f->a, f->pend_has_prev ? &f->pend_prev : NULL, &f->pend, NULL, err));
+  f->have_pend = 0;
   return tc_anchorage_finish(f->a, ports, out, err);
 }
