@@ -9,6 +9,11 @@ void tc_columns_init(tc_columns *c) { memset(c, 0, sizeof *c); }
 void tc_columns_free(tc_columns *c) {
   if (!c)
     return;
+  if (c->one) {
+    free(c->one);
+    tc_columns_init(c);
+    return;
+  }
   free(c->mmsi);
   free(c->t);
   free(c->lat);
@@ -27,9 +32,40 @@ void tc_columns_free(tc_columns *c) {
     c->field = p_;                                                \
   } while (0)
 
-tc_status tc_columns_reserve(tc_columns *c, size_t cap) {
-  if (cap <= c->cap)
-    return TC_OK;
+/* Bytes of a column of cap values of `size` bytes, rounded to a cache line, 0 on overflow. */
+static size_t span(size_t cap, size_t size) {
+  return cap > (SIZE_MAX - 63) / size / 8 ? 0 : (cap * size + 63) & ~(size_t)63;
+}
+
+/* The first reservation: all seven columns in one allocation, in row-size order. */
+static tc_status reserve_one(tc_columns *c, size_t cap) {
+  const size_t sz[7] = {sizeof *c->mmsi, sizeof *c->t, sizeof *c->lat, sizeof *c->lon,
+                        sizeof *c->sog, sizeof *c->cog, sizeof *c->heading};
+  size_t off[8] = {0};
+  for (int i = 0; i < 7; i++) {
+    size_t b = span(cap, sz[i]);
+    if (!b)
+      return TC_ERR_NOMEM;
+    off[i + 1] = off[i] + b;
+  }
+  unsigned char *p = tc_realloc_huge(NULL, off[7]);
+  if (!p)
+    return TC_ERR_NOMEM;
+  c->one = p;
+  c->mmsi = (uint32_t *)(void *)(p + off[0]);
+  c->t = (int64_t *)(void *)(p + off[1]);
+  c->lat = (double *)(void *)(p + off[2]);
+  c->lon = (double *)(void *)(p + off[3]);
+  c->sog = (float *)(void *)(p + off[4]);
+  c->cog = (float *)(void *)(p + off[5]);
+  c->heading = (uint16_t *)(void *)(p + off[6]);
+  c->cap = cap;
+  return TC_OK;
+}
+
+/* Each column its own allocation, grown in place (realloc moves huge pages, it does not
+ * copy them). */
+static tc_status reserve_apart(tc_columns *c, size_t cap) {
   GROW(mmsi, uint32_t);
   GROW(t, int64_t);
   GROW(lat, double);
@@ -39,6 +75,32 @@ tc_status tc_columns_reserve(tc_columns *c, size_t cap) {
   GROW(heading, uint16_t);
   c->cap = cap;
   return TC_OK;
+}
+
+tc_status tc_columns_reserve(tc_columns *c, size_t cap) {
+  if (cap <= c->cap)
+    return TC_OK;
+  if (!c->cap && !c->one && !c->mmsi)
+    return reserve_one(c, cap);
+  if (c->one) { /* growing: each column on its own from now on, contents copied */
+    tc_columns sep;
+    tc_columns_init(&sep);
+    tc_status s = reserve_apart(&sep, cap);
+    if (s != TC_OK)
+      return s;
+    memcpy(sep.mmsi, c->mmsi, c->n * sizeof *c->mmsi);
+    memcpy(sep.t, c->t, c->n * sizeof *c->t);
+    memcpy(sep.lat, c->lat, c->n * sizeof *c->lat);
+    memcpy(sep.lon, c->lon, c->n * sizeof *c->lon);
+    memcpy(sep.sog, c->sog, c->n * sizeof *c->sog);
+    memcpy(sep.cog, c->cog, c->n * sizeof *c->cog);
+    memcpy(sep.heading, c->heading, c->n * sizeof *c->heading);
+    sep.n = c->n;
+    free(c->one);
+    *c = sep;
+    return TC_OK;
+  }
+  return reserve_apart(c, cap);
 }
 
 tc_status tc_columns_push(tc_columns *c, const tc_fix *f) {

@@ -28,11 +28,15 @@ typedef struct {
   double *lat, *lon;
   float *sog, *cog;
   uint16_t *heading;
+  void *one;      /* non-NULL: every column lies in this one allocation (tc_columns_reserve) */
 } tc_columns;
 
 void tc_columns_init(tc_columns *c);            /* empty, no allocation */
 void tc_columns_free(tc_columns *c);            /* frees and re-inits; NULL safe */
-tc_status tc_columns_reserve(tc_columns *c, size_t cap); /* keeps contents */
+/* Keeps contents. From empty, the columns share one allocation: a store read fills
+ * only the position columns, which then lie on whole huge pages together instead of
+ * each rounding its own up (~6 MiB less memory first touched on issue 4's bucket). */
+tc_status tc_columns_reserve(tc_columns *c, size_t cap);
 tc_status tc_columns_push(tc_columns *c, const tc_fix *f);
 void tc_columns_get(const tc_columns *c, size_t i, tc_fix *f);
 

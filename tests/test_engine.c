@@ -396,6 +396,8 @@ Test(engine, grid_slot_speeds_equal_the_definition) {
         cr_assert_leq(blk.n, sizeof all);
         memset(all, 1, blk.n);
         tc_grid_cpu_speeds(g, &blk, all, speed, 2);
+        static tc_pos_speed pos[NV * 1024]; /* the runs' form: the same, with the position */
+        tc_grid_cpu_speeds_pos(g, &blk, all, pos, 2);
         for (size_t j = 0; j < blk.nslots; j++) {
           int64_t s = s0 + (int64_t)j * 600;
           size_t have = 0;
@@ -416,6 +418,9 @@ Test(engine, grid_slot_speeds_equal_the_definition) {
             double got = speed[p];
             cr_assert(isnan(want) ? isnan(got) : got == want, "s=%lld vessel %zu: %.17g vs %.17g",
                       (long long)s, v, got, want);
+            cr_assert(pos[p].lat == blk.lat[p] && pos[p].lon == blk.lon[p], "position of vessel %zu", v);
+            cr_assert(isnan(want) ? isnan(pos[p].speed) : pos[p].speed == want, "s=%lld vessel %zu: %.17g",
+                      (long long)s, v, pos[p].speed);
             checked++;
             defined += !isnan(want);
             zero += want == 0.0;

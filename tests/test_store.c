@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "io/columns.h"
 #include "io/import.h"
 #include "io/sha256.h"
 #include "io/store.h"
@@ -450,4 +451,30 @@ Test(store, h5py_recipe_from_docs) {
     tc_store_close(s);
   }
   free(in);
+}
+
+/* io/columns.c: the first reservation puts every column in one allocation; growing past
+ * it moves each column to its own, every row kept. */
+Test(store, columns_grow_out_of_one_allocation) {
+  tc_columns c;
+  tc_columns_init(&c);
+  cr_assert_eq(tc_columns_reserve(&c, 1000), TC_OK);
+  cr_assert_not_null(c.one);
+  for (size_t i = 0; i < 6000; i++) {
+    tc_fix f = {(int64_t)i * 7, (double)i / 100.0, -(double)i / 50.0, (uint32_t)(200000000u + i),
+                (float)i / 4.0f, (float)(i % 360), (uint16_t)(i % 512)};
+    cr_assert_eq(tc_columns_push(&c, &f), TC_OK);
+  }
+  cr_assert_null(c.one);
+  cr_assert_eq(c.n, 6000);
+  for (size_t i = 0; i < 6000; i++) {
+    tc_fix f;
+    tc_columns_get(&c, i, &f);
+    cr_assert(f.t == (int64_t)i * 7 && f.lat == (double)i / 100.0 && f.lon == -(double)i / 50.0 &&
+                  f.mmsi == 200000000u + i && f.sog == (float)i / 4.0f && f.cog == (float)(i % 360) &&
+                  f.heading == i % 512,
+              "row %zu", i);
+  }
+  tc_columns_free(&c);
+  tc_columns_free(&c); /* freed columns are empty: again is fine */
 }

@@ -1,5 +1,6 @@
 /* host/cli/waitpolicy.c: a command with parallel regions runs with
- * OMP_WAIT_POLICY=passive unless the user set OMP_WAIT_POLICY or GOMP_SPINCOUNT; a
+ * OMP_WAIT_POLICY=passive unless the user set OMP_WAIT_POLICY or GOMP_SPINCOUNT, and
+ * then with malloc's huge pages (GLIBC_TUNABLES) unless the user set GLIBC_TUNABLES; a
  * command without them is not started again. Read from /proc/PID/environ of a
  * `trajcorr import` that waits on standard input (an exec keeps the pid). */
 #include <criterion/criterion.h>
@@ -13,7 +14,7 @@
 
 #include "support/lead_run.h"
 
-/* The OMP_WAIT_POLICY / GOMP_SPINCOUNT entries of argv's environment once it runs,
+/* The OMP_WAIT_POLICY / GOMP_SPINCOUNT / GLIBC_TUNABLES entries of argv's environment once it runs,
  * with `extra` ("KEY=VALUE" or NULL) added; "" when none. */
 static void policy_seen(const char *const *argv, const char *extra, char *out, size_t cap) {
   int in[2];
@@ -25,6 +26,7 @@ static void policy_seen(const char *const *argv, const char *extra, char *out, s
     close(in[1]);
     unsetenv("OMP_WAIT_POLICY");
     unsetenv("GOMP_SPINCOUNT");
+    unsetenv("GLIBC_TUNABLES");
     if (extra)
       putenv((char *)extra);
     execv(argv[0], (char *const *)argv);
@@ -51,7 +53,8 @@ static void policy_seen(const char *const *argv, const char *extra, char *out, s
   }
   env[n] = '\0';
   for (size_t i = 0; i < n; i += strlen(env + i) + 1)
-    if (!strncmp(env + i, "OMP_WAIT_POLICY=", 16) || !strncmp(env + i, "GOMP_SPINCOUNT=", 15))
+    if (!strncmp(env + i, "OMP_WAIT_POLICY=", 16) || !strncmp(env + i, "GOMP_SPINCOUNT=", 15) ||
+        !strncmp(env + i, "GLIBC_TUNABLES=", 15))
       snprintf(out + strlen(out), cap - strlen(out), "%s;", env + i);
   close(in[1]); /* end of input: the import ends (empty input) */
   kill(pid, SIGTERM);
@@ -65,7 +68,11 @@ Test(waitpolicy, passive_unless_the_user_chose, .timeout = 120) {
   const char *argv[] = {TC_BINARY, "import", store, "-", NULL};
   policy_seen(argv, NULL, seen, sizeof seen);
 #ifdef TRAJCORR_HAVE_OPENMP
-  cr_assert_str_eq(seen, "OMP_WAIT_POLICY=passive;");
+  cr_assert_str_eq(seen, "OMP_WAIT_POLICY=passive;GLIBC_TUNABLES=glibc.malloc.hugetlb=1;");
+  policy_seen(argv, "GLIBC_TUNABLES=glibc.malloc.arena_max=2", seen, sizeof seen);
+  cr_assert(strstr(seen, "OMP_WAIT_POLICY=passive;"), "%s", seen);
+  cr_assert(strstr(seen, "GLIBC_TUNABLES=glibc.malloc.arena_max=2;"), "%s", seen);
+  cr_assert(!strstr(seen, "hugetlb"), "%s", seen);
 #else
   cr_assert_str_eq(seen, "");
 #endif

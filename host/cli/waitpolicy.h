@@ -15,8 +15,12 @@
 /* The value set: OpenMP threads wait passively (sleep on a futex at once). */
 #define TC_CLI_WAIT_POLICY "passive"
 
+/* Set in the same exec when the user has not set GLIBC_TUNABLES: malloc asks for
+ * transparent huge pages on its heap (docs/performance.md, "On a busy node"). */
+#define TC_CLI_MALLOC_TUNABLES "glibc.malloc.hugetlb=1"
+
 /* Re-executes this program (/proc/self/exe, same arguments, same pid) with
- * OMP_WAIT_POLICY=TC_CLI_WAIT_POLICY when OpenMP is built, neither variable is set and
+ * OMP_WAIT_POLICY=TC_CLI_WAIT_POLICY (and GLIBC_TUNABLES=TC_CLI_MALLOC_TUNABLES) when OpenMP is built, neither variable is set and
  * the command (argv[1]) runs parallel regions.
  * Returns only when nothing was done or the exec failed (the run then goes on with
  * libgomp's defaults). */

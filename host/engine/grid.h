@@ -63,6 +63,17 @@ tc_status tc_grid_cpu_compute(tc_grid_cpu *g, tc_grid_block *blk, int threads);
 void tc_grid_cpu_speeds(const tc_grid_cpu *g, const tc_grid_block *blk, const unsigned char *want,
                         double *speed, int threads);
 
+/* A position in a close pair with its slot speed, in one place: the runs stage reads
+ * the two of each close pair at random in the block, one cache line each instead of
+ * one for each of lat, lon and speed. */
+typedef struct {
+  double lat, lon, speed, pad; /* pad: 32 bytes, two to a cache line */
+} tc_pos_speed;
+
+/* As tc_grid_cpu_speeds, into pos[p] with the position (blk->lat[p], blk->lon[p]). */
+void tc_grid_cpu_speeds_pos(const tc_grid_cpu *g, const tc_grid_block *blk, const unsigned char *want,
+                            tc_pos_speed *pos, int threads);
+
 /* The definition itself, for checks: position of vessel v of the fixes w at grid time
  * s (0 when it has none) and its slot speed in knots (NAN when undefined). */
 int tc_track_position(const tc_track_window *w, size_t v, int64_t s, double *lat, double *lon);

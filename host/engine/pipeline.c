@@ -68,7 +68,7 @@ typedef struct {
   tc_pairbuf cand;
   tc_closebuf close;
   unsigned char *in_close;     /* per block position: in a close pair */
-  double *speed;               /* and then its slot speed */
+  tc_pos_speed *pos;           /* and then it with its slot speed */
   size_t cap_speed;
   tc_runs **runs;              /* one per shard: pairs split by hash, linked in parallel */
   int threads;
@@ -89,7 +89,7 @@ static tc_status link_runs(engine *e, const tc_grid_block *blk, int64_t s_next) 
   for (long long k = 0; k < ns; k++) {
     tc_status st = TC_OK;
     if (blk)
-      st = tc_runs_add(e->runs[k], blk, &e->close, e->speed, (unsigned)k, e->nshards);
+      st = tc_runs_add(e->runs[k], blk, &e->close, e->pos, (unsigned)k, e->nshards);
     if (st == TC_OK)
       st = tc_runs_flush(e->runs[k], s_next, &e->found[k]);
     if ((int)st > bad)
@@ -116,8 +116,8 @@ static tc_status runs_fail(const engine *e, tc_status s, tc_err *err, const char
 static tc_status close_speeds(engine *e) {
   if (e->blk.n == 0) /* an empty block (an hour with no fixes): nothing allocated to clear */
     return TC_OK;
-  void **const arr[] = {(void **)&e->in_close, (void **)&e->speed};
-  const size_t size[] = {sizeof *e->in_close, sizeof *e->speed};
+  void **const arr[] = {(void **)&e->in_close, (void **)&e->pos};
+  const size_t size[] = {sizeof *e->in_close, sizeof *e->pos};
   if (!tc_reserve_all(arr, size, 2, &e->cap_speed, e->blk.n))
     return TC_ERR_NOMEM;
   memset(e->in_close, 0, e->blk.n);
@@ -125,7 +125,7 @@ static tc_status close_speeds(engine *e) {
     e->in_close[e->close.v[i].p] = 1;
     e->in_close[e->close.v[i].q] = 1;
   }
-  tc_grid_cpu_speeds(e->grid, &e->blk, e->in_close, e->speed, e->p->threads);
+  tc_grid_cpu_speeds_pos(e->grid, &e->blk, e->in_close, e->pos, e->p->threads);
   return TC_OK;
 }
 
@@ -399,7 +399,7 @@ cleanup:
   free(e.fx_mmsi);
   free(e.fx_off);
   free(e.in_close);
-  free(e.speed);
+  free(e.pos);
   for (unsigned k = 0; e.runs && k < e.nshards; k++)
     tc_runs_free(e.runs[k]);
   for (unsigned k = 0; e.found && k < e.nshards; k++)

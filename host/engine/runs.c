@@ -368,7 +368,7 @@ static int listed(const tc_params *p, uint32_t m) {
 }
 
 tc_status tc_runs_add(tc_runs *r, const tc_grid_block *blk, const tc_closebuf *close,
-                      const double *speed, unsigned shard, unsigned nshards) {
+                      const tc_pos_speed *pos, unsigned shard, unsigned nshards) {
   /* close is in grid time order, so each pair's close times arrive in order and the
    * grid time follows from a cursor over the block's offsets. */
   size_t j = 0;
@@ -394,6 +394,12 @@ tc_status tc_runs_add(tc_runs *r, const tc_grid_block *blk, const tc_closebuf *c
       if (r->table[h8].key)
         __builtin_prefetch(&r->c[r->table[h8].slot]);
     }
+    /* the positions of a pair some way ahead: those of this one, at random in the
+     * block, are most of this loop's time */
+    if (k + 8 < end) {
+      __builtin_prefetch(&pos[close->v[k + 8].p]);
+      __builtin_prefetch(&pos[close->v[k + 8].q]);
+    }
     size_t h = table_find(r, cp->key);
     uint32_t slot;
     if (r->table[h].key) {
@@ -407,8 +413,8 @@ tc_status tc_runs_add(tc_runs *r, const tc_grid_block *blk, const tc_closebuf *c
       continue; /* reported twice by the backend */
     if (c->n && s - c->last_t > r->p.merge_gap)
       TC_TRY(judge(r, c, 0));
-    uint32_t p = cp->p, q = cp->q;
-    close_time ct = {s, blk->lat[p], blk->lon[p], blk->lat[q], blk->lon[q], speed[p], speed[q]};
+    const tc_pos_speed *a = &pos[cp->p], *b = &pos[cp->q];
+    close_time ct = {s, a->lat, a->lon, b->lat, b->lon, a->speed, b->speed};
     TC_TRY(cand_push(r, c, &ct));
   }
   return TC_OK;

@@ -45,12 +45,12 @@ void tc_runs_free(tc_runs *r);
 
 /* Adds one block's close pairs of `shard` (pairs are independent, so shards, split
  * by tc_runs_shard of the mmsi pair, run on separate threads with separate tc_runs).
- * close must be in grid time order (tc_exact_filter); speed: the slot speed of every
- * block position in a close pair (tc_grid_cpu_speeds). A close time keeps both
+ * close must be in grid time order (tc_exact_filter); pos: every block position in a
+ * close pair with its slot speed (tc_grid_cpu_speeds_pos). A close time keeps both
  * positions and speeds; distances and midpoints are computed only for the candidates
  * judged long and slow enough to report, most being ships that pass each other. */
 tc_status tc_runs_add(tc_runs *r, const tc_grid_block *blk, const tc_closebuf *close,
-                      const double *speed, unsigned shard, unsigned nshards);
+                      const tc_pos_speed *pos, unsigned shard, unsigned nshards);
 unsigned tc_runs_shard(uint64_t pair_key, unsigned nshards);
 
 /* Every later close time is >= s_next: candidates that can no longer grow are
