@@ -5,6 +5,7 @@
  * is made so that neighbours across a bucket edge would make every one of them move. */
 #include <criterion/criterion.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -79,8 +80,9 @@ static void open_stores(stores *st, const char *a, const char *b) {
   cr_assert_eq(tc_stores_order(st->s, st->n, &err), TC_OK, "%s", err.msg);
 }
 
-/* The anchorages of the feed, given every slice of the stores' multi-source read. */
-static tc_places *fed(const stores *st) {
+/* The feed given the same rows in slices of `piece` rows: a vessel's neighbours, and a
+ * row whose sog is unknown waiting for the next, fall across every slice edge. */
+static tc_places *fed_in_pieces(const stores *st, size_t piece) {
   tc_err err;
   tc_multi_source *m;
   tc_anchorage_feed *f;
@@ -97,7 +99,16 @@ static tc_places *fed(const stores *st) {
     cr_assert_eq(src.next(src.ctx, &c, &t_end, &eof, &err), TC_OK, "%s", err.msg);
     if (eof)
       break;
-    cr_assert_eq(tc_anchorage_feed_slice(f, &c, &err), TC_OK, "%s", err.msg);
+    for (size_t i = 0; i < c.n; i += piece) {
+      tc_columns v = c;
+      v.mmsi += i;
+      v.t += i;
+      v.lat += i;
+      v.lon += i;
+      v.sog += i;
+      v.n = c.n - i < piece ? c.n - i : piece;
+      cr_assert_eq(tc_anchorage_feed_slice(f, &v, &err), TC_OK, "%s", err.msg);
+    }
   }
   int complete = 0;
   cr_assert_eq(tc_places_create(&out), TC_OK);
@@ -108,6 +119,9 @@ static tc_places *fed(const stores *st) {
   tc_multi_source_free(m);
   return out;
 }
+
+/* The anchorages of the feed, given every slice of the stores' multi-source read whole. */
+static tc_places *fed(const stores *st) { return fed_in_pieces(st, SIZE_MAX); }
 
 static tc_places *read_again(const stores *st) {
   tc_err err;
@@ -214,46 +228,6 @@ Test(anchorage_feed, incomplete_feed_reads_the_stores) {
   tc_places_free(r);
   tc_anchorage_feed_free(f);
   close_stores(&st);
-}
-
-/* The feed given the same rows in slices of `piece` rows: a vessel's neighbours, and a
- * row whose sog is unknown waiting for the next, fall across every slice edge. */
-static tc_places *fed_in_pieces(const stores *st, size_t piece) {
-  tc_err err;
-  tc_multi_source *m;
-  tc_anchorage_feed *f;
-  tc_places *out;
-  cr_assert_eq(tc_multi_source_create(st->s, st->n, 1, &m, &err), TC_OK, "%s", err.msg);
-  tc_multi_source_also_read(m, TC_COL_SOG);
-  cr_assert_eq(tc_anchorage_feed_create(st->s, st->n, &f, &err), TC_OK, "%s", err.msg);
-  tc_bucket_source src = tc_multi_source_get(m);
-  tc_columns c;
-  tc_columns_init(&c);
-  for (;;) {
-    int64_t t_end;
-    int eof = 0;
-    cr_assert_eq(src.next(src.ctx, &c, &t_end, &eof, &err), TC_OK, "%s", err.msg);
-    if (eof)
-      break;
-    for (size_t i = 0; i < c.n; i += piece) {
-      tc_columns v = c;
-      v.mmsi += i;
-      v.t += i;
-      v.lat += i;
-      v.lon += i;
-      v.sog += i;
-      v.n = c.n - i < piece ? c.n - i : piece;
-      cr_assert_eq(tc_anchorage_feed_slice(f, &v, &err), TC_OK, "%s", err.msg);
-    }
-  }
-  int complete = 0;
-  cr_assert_eq(tc_places_create(&out), TC_OK);
-  cr_assert_eq(tc_anchorage_feed_finish(f, NULL, out, &complete, &err), TC_OK, "%s", err.msg);
-  cr_assert(complete, "every row went through the feed");
-  tc_columns_free(&c);
-  tc_anchorage_feed_free(f);
-  tc_multi_source_free(m);
-  return out;
 }
 
 Test(anchorage_feed, slices_cut_anywhere_find_what_a_second_read_finds) {

@@ -1,5 +1,6 @@
 #include "host/engine/grid.h"
 #include "host/engine/grow.h"
+#include "host/engine/teleport.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -145,25 +146,6 @@ static size_t first_at_or_after(const int64_t *s, size_t k0, size_t k1, int64_t 
   return k0;
 }
 
-/* The exact test of rule 3, for the rare fix the cheap bound below cannot pass. */
-static __attribute__((noinline)) int teleport_exact(double lat0, double lon0, double lat,
-                                                    double lon, double limit) {
-  return tc_haversine_m(lat0, lon0, lat, lon) <= limit;
-}
-
-/* Spec §1 rule 3: keep a fix dt after the last kept one at (lat0, lon0)? The common
- * case (a short hop well inside the limit) costs no trigonometry. */
-static inline int teleport_keep(int64_t dt, double lat0, double lon0, double lat, double lon,
-                                int64_t max_gap, double mps) {
-  if (mps == 0 || dt >= max_gap)
-    return 1;
-  double limit = mps * (double)dt;
-  /* The bound is >= the true distance; the 1e-9 keeps rounding from deciding. */
-  if (tc_distance_upper_m(lat0, lon0, lat, lon) * (1.0 + 1e-9) <= limit)
-    return 1;
-  return teleport_exact(lat0, lon0, lat, lon, limit);
-}
-
 static void move_positions(pstore *p, size_t to, size_t from, size_t n) {
   if (to == from || n == 0)
     return;
@@ -189,7 +171,7 @@ static void add_vessel(const tc_grid_cpu *g, pstore *p, vtable *t, size_t v, con
     double fa = fx->lat[k], fo = fx->lon[k];
     if (lt != INT64_MIN) {
       int64_t dt = tk - lt;
-      if (!teleport_keep(dt, la, lo, fa, fo, g->max_gap, g->mps)) {
+      if (!tc_teleport_keep(dt, la, lo, fa, fo, g->max_gap, g->mps)) {
         dropped++;
         continue;
       }

@@ -298,7 +298,7 @@ static void runs_pass1(tc_events *r, const tc_columns *c, const vrun *runs, size
     for (size_t i = runs[q].i0; i < runs[q].i1; i++) {
       int64_t t = c->t[i];
       double la = c->lat[i], lo = c->lon[i];
-      if (v->lt != INT64_MIN && !tc_ev_teleport_keep(t - v->lt, v->la, v->lo, la, lo, p->max_gap, r->mps)) {
+      if (v->lt != INT64_MIN && !tc_teleport_keep(t - v->lt, v->la, v->lo, la, lo, p->max_gap, r->mps)) {
         o->dropped++;
         drop *d = tc_grow(o->drops, &o->cap_drops, o->n_drops + 1, sizeof *d, 64);
         if (!d) {

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "host/engine/teleport.h"
 #include "host/events/events.h"
 #include "kernels/geo.h"
 
@@ -17,21 +18,6 @@ typedef struct {
 void tc_ev_vmap_free(tc_ev_vmap *m);
 /* Index of mmsi, added when new (*fresh = 1); SIZE_MAX when out of memory. */
 size_t tc_ev_vmap_get(tc_ev_vmap *m, uint32_t mmsi, int *fresh);
-
-/* Spec encounters.md §1 rule 3 for a fix dt after the last kept one: the same
- * decision as the engine's (host/engine/grid.c), whose cheap bound only ever passes
- * fixes the haversine passes too. Inline: every fix of pass 1 takes it. */
-static inline int tc_ev_teleport_keep(int64_t dt, double lat0, double lon0, double lat, double lon,
-                                      int64_t max_gap, double mps) {
-  if (mps == 0 || dt >= max_gap)
-    return 1;
-  double limit = mps * (double)dt;
-  /* as the engine's filter (grid.c): the common short hop costs no trigonometry; the
-   * bound is >= the true distance and the 1e-9 keeps rounding from deciding */
-  if (tc_distance_upper_m(lat0, lon0, lat, lon) * (1.0 + 1e-9) <= limit)
-    return 1;
-  return tc_haversine_m(lat0, lon0, lat, lon) <= limit;
-}
 
 /* Loitering (spec §1), one vessel at a time from its kept fixes in time order: its
  * grid positions (encounters.md §2), each one's slot speed once the next grid time

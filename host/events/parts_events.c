@@ -209,7 +209,7 @@ static tc_status row(pctx *c, const tc_columns *col, size_t i, tc_err *err) {
   r->rows_read++;
   int own = t >= pt->s_lo && t < pt->s_hi;
   r->stats.fixes_read += (uint64_t)own;
-  if (v->lt != INT64_MIN && !tc_ev_teleport_keep(t - v->lt, v->la, v->lo, la, lo, c->lc.max_gap, c->mps)) {
+  if (v->lt != INT64_MIN && !tc_teleport_keep(t - v->lt, v->la, v->lo, la, lo, c->lc.max_gap, c->mps)) {
     if (own) {
       r->stats.teleport_dropped++;
       tc_evp_drop *d = tc_grow(r->drops, &r->cap_drops, r->n_drops + 1, sizeof *d, 64);
