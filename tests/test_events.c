@@ -23,23 +23,14 @@
  * encounters of the same fixes (spec §3 leaves their pairs out of the dark list). */
 static void ev_run(const tc_columns *c, int64_t bucket_s, int threads, const tc_event_params *e,
                    tc_event_lists *out) {
-  tc_memory_source *m1 = NULL, *m2 = NULL;
-  cr_assert_eq(tc_memory_source_create(c, bucket_s, &m1), TC_OK);
-  cr_assert_eq(tc_memory_source_create(c, bucket_s, &m2), TC_OK);
-  tc_bucket_source s1 = tc_memory_source_get(m1), s2 = tc_memory_source_get(m2);
   tc_params p;
   tc_params_default(&p);
-  p.threads = threads;
-  tc_event_stats st;
-  tc_err err = {0};
-  tc_event_lists_init(out);
   tc_encounter_list enc;
   tc_encounter_list_init(&enc);
   tt_run(c, bucket_s, "openmp", threads, &p, &enc);
-  cr_assert_eq(tc_events_run(&s1, &s2, &p, e, &enc, out, &st, &err), TC_OK, "%s", err.msg);
+  tc_err err = {0};
+  cr_assert_eq(tt_events(c, bucket_s, threads, e, &enc, out, &err), TC_OK, "%s", err.msg);
   tc_encounter_list_free(&enc);
-  tc_memory_source_free(m1);
-  tc_memory_source_free(m2);
 }
 
 static tc_event_params defaults(void) {

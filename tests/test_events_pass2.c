@@ -244,19 +244,7 @@ static int stop_after(void *ctx) {
 
 static tc_status run(const tc_columns *c, int64_t bucket_s, const tc_event_params *e, int threads,
                      tc_event_lists *out, tc_err *err) {
-  tc_memory_source *m1 = NULL, *m2 = NULL;
-  cr_assert_eq(tc_memory_source_create(c, bucket_s, &m1), TC_OK);
-  cr_assert_eq(tc_memory_source_create(c, bucket_s, &m2), TC_OK);
-  tc_bucket_source s1 = tc_memory_source_get(m1), s2 = tc_memory_source_get(m2);
-  tc_params p;
-  tc_params_default(&p);
-  p.threads = threads;
-  tc_event_stats st;
-  tc_event_lists_init(out);
-  tc_status s = tc_events_run(&s1, &s2, &p, e, NULL, out, &st, err);
-  tc_memory_source_free(m1);
-  tc_memory_source_free(m2);
-  return s;
+  return tt_events(c, bucket_s, threads, e, NULL, out, err);
 }
 
 #define SAME(f) (x->f == y->f || (isnan((double)x->f) && isnan((double)y->f)))

@@ -113,3 +113,20 @@ int tt_load_real_track(tc_columns *c, const char *name) {
   tc_reader_close(r);
   return 1;
 }
+
+tc_status tt_events(const tc_columns *c, int64_t bucket_s, int threads, const tc_event_params *e,
+                    const tc_encounter_list *enc, tc_event_lists *out, tc_err *err) {
+  tc_memory_source *m1 = NULL, *m2 = NULL; /* pass 1 and pass 2 each read the fixes */
+  cr_assert_eq(tc_memory_source_create(c, bucket_s, &m1), TC_OK);
+  cr_assert_eq(tc_memory_source_create(c, bucket_s, &m2), TC_OK);
+  tc_bucket_source s1 = tc_memory_source_get(m1), s2 = tc_memory_source_get(m2);
+  tc_params p;
+  tc_params_default(&p);
+  p.threads = threads;
+  tc_event_stats st;
+  tc_event_lists_init(out);
+  tc_status s = tc_events_run(&s1, &s2, &p, e, enc, out, &st, err);
+  tc_memory_source_free(m1);
+  tc_memory_source_free(m2);
+  return s;
+}

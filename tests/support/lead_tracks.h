@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include "host/engine/engine.h"
+#include "host/events/events.h"
 #include "io/columns.h"
 
 /* Appends a fix (sog/cog unknown). */
@@ -29,5 +30,11 @@ void tt_synthetic(tc_columns *c, uint64_t seed, int vessels, int hours);
  * TC_SHARED_DATA, read in place: no licence to copy it). 0 when the file is absent,
  * so the caller can skip; fails the test on a read error. */
 int tt_load_real_track(tc_columns *c, const char *name);
+
+/* Runs the events (both passes) over c cut into buckets of bucket_s with `threads`; enc
+ * (may be NULL) the encounters of the same fixes, whose pairs spec §3 leaves out of the
+ * dark list. Returns the run's status, err filled on failure. */
+tc_status tt_events(const tc_columns *c, int64_t bucket_s, int threads, const tc_event_params *e,
+                    const tc_encounter_list *enc, tc_event_lists *out, tc_err *err);
 
 #endif
