@@ -2,7 +2,6 @@
  * queues and kernels, precision, memory budget. The work is in cl_batch.c. */
 #include "host/opencl/backend_opencl.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -172,25 +171,14 @@ static tc_status set_budget(tc_ocl *s, size_t device_memory, tc_err *err) {
   return tc_ocl_set_pair_cap(s, pairs, err);
 }
 
-/* TRAJCORR_CL_MAX_ALLOC=BYTES lowers the largest buffer the device allows, so a test
- * on a big device takes the paths of a small one (every block cut into sub-batches). */
+/* The device's largest buffer as TRAJCORR_CL_MAX_ALLOC may lower it (cl_device.c). */
 static tc_status force_max_alloc(tc_ocl *s, tc_err *err) {
-  const char *v = getenv("TRAJCORR_CL_MAX_ALLOC");
+  int forced = 0;
+  tc_status st = tc_cl_device_limit_alloc(&s->dev, &forced, err);
   s->info.max_alloc = s->dev.max_alloc;
-  if (!v || !*v)
-    return TC_OK;
-  char *end = NULL;
-  errno = 0;
-  unsigned long long b = strtoull(v, &end, 10);
-  if (errno || end == v || *end || b == 0 || v[0] == '-')
-    return tc_fail(err, TC_ERR_ARG, "TRAJCORR_CL_MAX_ALLOC='%s': expected a positive number of bytes",
-                   v);
-  if (b < s->dev.max_alloc) {
-    s->dev.max_alloc = b;
-    s->info.max_alloc = b;
+  if (forced)
     s->info.max_alloc_forced = 1;
-  }
-  return TC_OK;
+  return st;
 }
 
 /* TRAJCORR_CL_HOST_STAGE=1 stages on the host as a device without fp64 must, so the

@@ -1,6 +1,5 @@
 #include "host/opencl/cl_dark.h"
 
-#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -38,17 +37,11 @@ const char *tc_cl_dark_device(const tc_cl_dark *d) { return d->dev.name; }
  * events' chunks into several launches), both buffers within half the device's global
  * memory, and at most 2^24 (a 32-bit count, launches of a few seconds at most). */
 static tc_status launch_pairs(tc_cl_dark *d, tc_err *err) {
+  int forced;
+  tc_status st = tc_cl_device_limit_alloc(&d->dev, &forced, err);
+  if (st != TC_OK)
+    return st;
   uint64_t max_alloc = d->dev.max_alloc, half = d->dev.global_mem / 2;
-  const char *v = getenv("TRAJCORR_CL_MAX_ALLOC");
-  if (v && *v) {
-    char *end = NULL;
-    errno = 0;
-    unsigned long long b = strtoull(v, &end, 10);
-    if (errno || end == v || *end || b == 0 || v[0] == '-')
-      return tc_fail(err, TC_ERR_ARG, "TRAJCORR_CL_MAX_ALLOC='%s': expected a positive number of bytes", v);
-    if (b < max_alloc)
-      max_alloc = b;
-  }
   uint64_t n = max_alloc / (TC_DARK_IN * sizeof(double));
   if (half && half / ((TC_DARK_IN + TC_DARK_OUT) * sizeof(double)) < n)
     n = half / ((TC_DARK_IN + TC_DARK_OUT) * sizeof(double));

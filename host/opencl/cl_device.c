@@ -1,5 +1,6 @@
 #include "host/opencl/cl_device.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -259,5 +260,23 @@ tc_status tc_cl_device_type_parse(const char *s, int *type, tc_err *err) {
     *type = TC_CL_TYPE_CPU;
   else
     return tc_fail(err, TC_ERR_ARG, "device type '%s': expected gpu, cpu or any", s);
+  return TC_OK;
+}
+
+tc_status tc_cl_device_limit_alloc(tc_cl_device_info *dev, int *forced, tc_err *err) {
+  const char *v = getenv("TRAJCORR_CL_MAX_ALLOC");
+  *forced = 0;
+  if (!v || !*v)
+    return TC_OK;
+  char *end = NULL;
+  errno = 0;
+  unsigned long long b = strtoull(v, &end, 10);
+  if (errno || end == v || *end || b == 0 || v[0] == '-')
+    return tc_fail(err, TC_ERR_ARG, "TRAJCORR_CL_MAX_ALLOC='%s': expected a positive number of bytes",
+                   v);
+  if (b < dev->max_alloc) {
+    dev->max_alloc = b;
+    *forced = 1;
+  }
   return TC_OK;
 }

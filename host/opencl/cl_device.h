@@ -41,7 +41,6 @@ tc_status tc_cl_device_select(int platform, int device, int device_type, tc_cl_d
 /* 1 when d is of the type (TC_CL_TYPE_*). */
 int tc_cl_device_type_ok(const tc_cl_device_info *d, int type);
 
-/* "gpu" / "cpu" / "any" -> TC_CL_TYPE_*. */
 /* For one of several processes sharing a machine (MPI ranks on a node): the n-th,
  * modulo their number, of the devices tc_cl_device_select would choose among with
  * device < 0 (available, of the type, the best kind present: GPUs before accelerators
@@ -49,6 +48,12 @@ int tc_cl_device_type_ok(const tc_cl_device_info *d, int type);
  * platform >= 0, ready for tc_cl_device_select. */
 tc_status tc_cl_device_nth(int platform, int device_type, int n, int *device, tc_err *err);
 
+/* "gpu" / "cpu" / "any" -> TC_CL_TYPE_*. */
 tc_status tc_cl_device_type_parse(const char *s, int *type, tc_err *err);
+
+/* TRAJCORR_CL_MAX_ALLOC=BYTES lowers the largest buffer a device allows, so that a test on a
+ * big device takes the paths of a small one (every user of the device honours it). Lowers
+ * dev->max_alloc and sets *forced when it does; an unreadable value is an error naming it. */
+tc_status tc_cl_device_limit_alloc(tc_cl_device_info *dev, int *forced, tc_err *err);
 
 #endif
