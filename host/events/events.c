@@ -363,12 +363,14 @@ static tc_status merge_shares(tc_events *r, share *o, size_t n) {
       memcpy(d + r->n_drops, o[j].drops, o[j].n_drops * sizeof *d);
       r->n_drops += o[j].n_drops;
     }
-    for (size_t i = 0; i < o[j].found.n_loiter; i++) {
-      tc_loiter *x = tc_grow(r->found.loiter, &r->found.cap_loiter, r->found.n_loiter + 1, sizeof *x, 256);
+    if (o[j].found.n_loiter) {
+      size_t n = o[j].found.n_loiter;
+      tc_loiter *x = tc_grow(r->found.loiter, &r->found.cap_loiter, r->found.n_loiter + n, sizeof *x, 256);
       if (!x)
         return TC_ERR_NOMEM;
       r->found.loiter = x;
-      x[r->found.n_loiter++] = o[j].found.loiter[i];
+      memcpy(x + r->found.n_loiter, o[j].found.loiter, n * sizeof *x);
+      r->found.n_loiter += n;
     }
   }
   return TC_OK;
