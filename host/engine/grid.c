@@ -476,17 +476,8 @@ tc_status tc_grid_cpu_compute(tc_grid_cpu *g, tc_grid_block *blk, int threads) {
   return TC_OK;
 }
 
-static inline void put_speed(double *speed, tc_pos_speed *pos, size_t p, double lat, double lon, double v) {
-  if (pos)
-    pos[p] = (tc_pos_speed){lat, lon, v, 0.0};
-  else
-    speed[p] = v;
-}
-
-/* The slot speeds of the wanted positions, into speed[p] or, with their positions, into
- * pos[p] (whichever is not NULL). */
-static void speeds(const tc_grid_cpu *g, const tc_grid_block *blk, const unsigned char *want, double *speed,
-                   tc_pos_speed *pos, int threads) {
+void tc_grid_cpu_speeds_pos(const tc_grid_cpu *g, const tc_grid_block *blk, const unsigned char *want,
+                            tc_pos_speed *pos, int threads) {
   const pstore *ps = &g->ps;
   const vtable *vt = &ps->vt[ps->cur];
   const int64_t slot = g->slot, s_end = blk->s0 + (int64_t)blk->nslots * slot;
@@ -513,31 +504,21 @@ static void speeds(const tc_grid_cpu *g, const tc_grid_block *blk, const unsigne
           nb = k - 1;
         double la = ps->lat[k], lo = ps->lon[k];
         if (nb == k) {
-          put_speed(speed, pos, p, la, lo, NAN);
+          pos[p] = (tc_pos_speed){la, lo, NAN, 0.0};
           continue;
         }
         double nla = ps->lat[nb], nlo = ps->lon[nb];
         if (la == nla && lo == nlo) { /* at rest: 0 without trigonometry, as the haversine gives */
-          put_speed(speed, pos, p, la, lo, 0.0);
+          pos[p] = (tc_pos_speed){la, lo, 0.0, 0.0};
           continue;
         }
         double ca = ck == k ? cl : tc_cos_lat(la), cb = ck == nb ? cl : tc_cos_lat(nla);
         ck = nb, cl = cb;
         /* from the earlier position to the later, as the definition reads */
         double d = nb > k ? tc_haversine_cos_m(la, lo, ca, nla, nlo, cb) : tc_haversine_cos_m(nla, nlo, cb, la, lo, ca);
-        put_speed(speed, pos, p, la, lo, d / (double)slot / TC_KNOT_MPS);
+        pos[p] = (tc_pos_speed){la, lo, d / (double)slot / TC_KNOT_MPS, 0.0};
       }
     }
-}
-
-void tc_grid_cpu_speeds(const tc_grid_cpu *g, const tc_grid_block *blk, const unsigned char *want,
-                        double *speed, int threads) {
-  speeds(g, blk, want, speed, NULL, threads);
-}
-
-void tc_grid_cpu_speeds_pos(const tc_grid_cpu *g, const tc_grid_block *blk, const unsigned char *want,
-                            tc_pos_speed *pos, int threads) {
-  speeds(g, blk, want, NULL, pos, threads);
 }
 
 /* Index of the last of fixes [k0, k1) with t <= s (k0 when none is). */

@@ -54,15 +54,6 @@ const uint32_t *tc_grid_cpu_mmsi(const tc_grid_cpu *g);
  * order within a grid time, with unit vectors. */
 tc_status tc_grid_cpu_compute(tc_grid_cpu *g, tc_grid_block *blk, int threads);
 
-/* speed[p] = the slot speed (spec §2) of every position p of the last
- * tc_grid_cpu_compute's block with want[p] set (the others are left alone): the close
- * pairs' positions, each once however many pairs it is in. The vessel-major store
- * holds each position's neighbours one grid time away, so no search: the caller keeps
- * the grid time before the block (keep_from) and has added the fixes that make the one
- * after it final. */
-void tc_grid_cpu_speeds(const tc_grid_cpu *g, const tc_grid_block *blk, const unsigned char *want,
-                        double *speed, int threads);
-
 /* A position in a close pair with its slot speed, in one place: the runs stage reads
  * the two of each close pair at random in the block, one cache line each instead of
  * one for each of lat, lon and speed. */
@@ -70,7 +61,12 @@ typedef struct {
   double lat, lon, speed, pad; /* pad: 32 bytes, two to a cache line */
 } tc_pos_speed;
 
-/* As tc_grid_cpu_speeds, into pos[p] with the position (blk->lat[p], blk->lon[p]). */
+/* pos[p] = the position (blk->lat[p], blk->lon[p]) and slot speed (spec §2) of every
+ * position p of the last tc_grid_cpu_compute's block with want[p] set (the others are
+ * left alone): the close pairs' positions, each once however many pairs it is in. The
+ * vessel-major store holds each position's neighbours one grid time away, so no search:
+ * the caller keeps the grid time before the block (keep_from) and has added the fixes
+ * that make the one after it final. */
 void tc_grid_cpu_speeds_pos(const tc_grid_cpu *g, const tc_grid_block *blk, const unsigned char *want,
                             tc_pos_speed *pos, int threads);
 
