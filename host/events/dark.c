@@ -233,6 +233,31 @@ static int covered(const tc_event_params *e, const tc_dark_cand *c) {
          (c->coverage_a >= e->dark_min_coverage && c->coverage_b >= e->dark_min_coverage);
 }
 
+double tc_dark_lstar_bound(const tc_gap *a, const tc_gap *b, double v) {
+  /* L(X) = min(ea, eb) - max(sa, sb) is at most each difference e - s and at most the
+   * mean of ea - sb and eb - sa; each difference is an end time minus a start time less
+   * the two legs to and from X, which the triangle inequality bounds below by the
+   * distance between the two ends, whatever X */
+  double dA = tc_haversine_m(a->lat0, a->lon0, a->lat1, a->lon1);
+  double dB = tc_haversine_m(b->lat0, b->lon0, b->lat1, b->lon1);
+  double dBA = tc_haversine_m(b->lat0, b->lon0, a->lat1, a->lon1);
+  double dAB = tc_haversine_m(a->lat0, a->lon0, b->lat1, b->lon1);
+  double d00 = tc_haversine_m(a->lat0, a->lon0, b->lat0, b->lon0);
+  double d11 = tc_haversine_m(a->lat1, a->lon1, b->lat1, b->lon1);
+  double ta = (double)(a->t1 - a->t0), tb = (double)(b->t1 - b->t0);
+  double l = fmin(ta - dA / v, tb - dB / v);
+  l = fmin(l, (double)(a->t1 - b->t0) - dBA / v);
+  l = fmin(l, (double)(b->t1 - a->t0) - dAB / v);
+  return fmin(l, (ta + tb - (d00 + d11) / v) / 2.0);
+}
+
+/* Does covered pair c need its L* maximised? Not when L* surely falls short of
+ * dark_dwell: its bound is below by more than TC_DARK_BOUND_MARGIN, far above the
+ * rounding of the maximiser's L (either maximiser: the same geo.h in doubles). */
+static int may_dwell(const tc_gap_rec *recs, const tc_event_params *e, const tc_dark_cand *c, double v) {
+  return tc_dark_lstar_bound(&recs[c->i].g, &recs[c->j].g, v) >= (double)e->dark_dwell - TC_DARK_BOUND_MARGIN;
+}
+
 /* The packed row of pair (ga, gb): kernels/geo.h's layout, times from the overlap's start. */
 static void pack_row(const tc_gap *ga, const tc_gap *gb, double v, int64_t dwell, double *r) {
   int64_t o0 = max64(ga->t0, gb->t0);
@@ -276,6 +301,7 @@ tc_status tc_dark_find(const tc_gap_rec *recs, const tc_event_params *e, const t
   size_t nc = cands->n, cap = 1, nm = 0, m = 0;
   double *rows = NULL, *lout = NULL;
   size_t *from = NULL;
+  unsigned char *go = NULL; /* per pair: to be maximised */
   size_t nsp = enc ? enc->n : 0;
   span *sp = malloc((nsp ? nsp : 1) * sizeof *sp);
   double v = e->dark_max_speed_kn * TC_KNOT_MPS;
@@ -292,8 +318,16 @@ tc_status tc_dark_find(const tc_gap_rec *recs, const tc_event_params *e, const t
    * results are judged before the next is packed: each row's result depends on that row
    * alone and the kept pairs go out in candidate order, so the list is the same bytes
    * whatever the chunk */
-  for (size_t k = 0; k < nc; k++)
-    nm += covered(e, &cd[k]);
+  go = malloc(nc ? nc : 1);
+  if (!go)
+    goto cleanup;
+  /* covered pairs whose L* is surely below dark_dwell are counted as covered and go no
+   * further: they would not be kept (judge), on the host or a device */
+  for (size_t k = 0; k < nc; k++) {
+    go[k] = covered(e, &cd[k]) && may_dwell(recs, e, &cd[k], v);
+    stats->dark_covered += covered(e, &cd[k]) && !go[k];
+    nm += go[k];
+  }
   if (cap > nm)
     cap = nm ? nm : 1;
   rows = malloc(cap * TC_DARK_IN * sizeof *rows);
@@ -303,7 +337,7 @@ tc_status tc_dark_find(const tc_gap_rec *recs, const tc_event_params *e, const t
     goto cleanup;
   size_t n0 = out->n_dark;
   for (size_t k = 0; k < nc; k++) {
-    if (covered(e, &cd[k])) {
+    if (go[k]) {
       pack_row(&recs[cd[k].i].g, &recs[cd[k].j].g, v, e->dark_dwell, rows + TC_DARK_IN * m);
       from[m++] = k;
     }
@@ -329,5 +363,6 @@ cleanup:
   free(rows);
   free(lout);
   free(from);
+  free(go);
   return s;
 }

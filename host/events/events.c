@@ -468,9 +468,14 @@ typedef struct {
   size_t *first;       /* per gap: its pairs in adj[first[g] .. first[g + 1]) */
   uint32_t *adj;
   uint32_t *ready;     /* pairs to measure after a slice */
+  tc_cov_bound *bound; /* per gap with pairs, once complete: its coverage bounds */
+  size_t n;
 } finisher;
 
 static void finisher_free(finisher *f) {
+  for (size_t i = 0; f->bound && i < f->n; i++)
+    tc_cov_bound_free(&f->bound[i]);
+  free(f->bound);
   free(f->by_t1);
   free(f->done);
   free(f->pending);
@@ -488,7 +493,9 @@ static tc_status finisher_init(finisher *f, const tc_gap_rec *g, size_t n, const
   f->first = calloc(n + 1, sizeof *f->first);
   f->adj = malloc((dc->n ? 2 * dc->n : 1) * sizeof *f->adj);
   f->ready = malloc((dc->n ? dc->n : 1) * sizeof *f->ready);
-  if (!f->by_t1 || !f->done || !f->pending || !f->first || !f->adj || !f->ready)
+  f->bound = calloc(n ? n : 1, sizeof *f->bound);
+  f->n = n;
+  if (!f->by_t1 || !f->done || !f->pending || !f->first || !f->adj || !f->ready || !f->bound)
     return TC_ERR_NOMEM;
   for (size_t i = 0; i < n; i++)
     f->by_t1[i] = (uint32_t)i;
@@ -512,6 +519,24 @@ static tc_status finisher_init(finisher *f, const tc_gap_rec *g, size_t n, const
   return TC_OK;
 }
 
+/* The coverage bounds of complete gap gi over its pairs' overlaps, where the coverage
+ * rule is on: most pairs of a dense area fall short of it, and the bounds say so
+ * without the count over their windows. */
+static tc_status bound_gap(tc_events *r, finisher *f, uint32_t gi) {
+  if (r->e.dark_min_coverage <= 0 || f->first[gi] == f->first[gi + 1])
+    return TC_OK;
+  const tc_gap *g = &r->gaps[gi].g;
+  int64_t lo = INT64_MAX, hi = INT64_MIN;
+  for (size_t q = f->first[gi]; q < f->first[gi + 1]; q++) {
+    const tc_dark_cand *c = &r->dark.v[f->adj[q]];
+    const tc_gap *o = &r->gaps[c->i == gi ? c->j : c->i].g;
+    int64_t o0 = o->t0 > g->t0 ? o->t0 : g->t0, o1 = o->t1 < g->t1 ? o->t1 : g->t1; /* the overlap */
+    lo = o0 < lo ? o0 : lo;
+    hi = o1 > hi ? o1 : hi;
+  }
+  return tc_cov_bound_build(&f->bound[gi], &r->gaps[gi], lo, hi, r->e.coverage_window);
+}
+
 /* Completes every gap ending at or before t_end. */
 static tc_status finish_gaps(tc_events *r, finisher *f, int64_t t_end) {
   const tc_event_params *e = &r->e;
@@ -524,6 +549,7 @@ static tc_status finish_gaps(tc_events *r, finisher *f, int64_t t_end) {
       g->g.coverage = tc_cov_gap(g, e->coverage_window);
       g->g.others_seen = tc_cov_others(g);
     }
+    TC_TRY(bound_gap(r, f, gi));
     for (size_t q = f->first[gi]; q < f->first[gi + 1]; q++) {
       const tc_dark_cand *c = &r->dark.v[f->adj[q]];
       if (f->done[c->i == gi ? c->j : c->i])
@@ -538,14 +564,24 @@ static tc_status finish_gaps(tc_events *r, finisher *f, int64_t t_end) {
 #ifdef _OPENMP
 #pragma omp parallel for schedule(dynamic, 64) num_threads(threads) if (nr > 256)
 #endif
-  for (long long k = 0; k < nr; k++)
-    tc_dark_pair_coverage(r->gaps, &r->dark.v[f->ready[k]], e->coverage_window);
+  for (long long k = 0; k < nr; k++) {
+    tc_dark_cand *c = &r->dark.v[f->ready[k]];
+    if (e->dark_min_coverage > 0)
+      tc_dark_pair_coverage_bounded(r->gaps, c, e->coverage_window, e->dark_min_coverage, &f->bound[c->i],
+                                    &f->bound[c->j]);
+    else
+      tc_dark_pair_coverage(r->gaps, c, e->coverage_window);
+  }
   for (size_t k = 0; k < nready; k++) {
     const tc_dark_cand *c = &r->dark.v[f->ready[k]];
-    if (!--f->pending[c->i])
+    if (!--f->pending[c->i]) {
       tc_cov_release(&r->gaps[c->i]);
-    if (!--f->pending[c->j])
+      tc_cov_bound_free(&f->bound[c->i]);
+    }
+    if (!--f->pending[c->j]) {
       tc_cov_release(&r->gaps[c->j]);
+      tc_cov_bound_free(&f->bound[c->j]);
+    }
   }
   return TC_OK;
 }

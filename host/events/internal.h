@@ -104,7 +104,8 @@ typedef struct {
 
 /* Spec §3's candidate pairs: gaps of at least dark_min_gap of two vessels overlapping by
  * dark_min_overlap whose reach boxes meet, each with the coverages of both over the
- * overlap (tc_dark_pair_coverage, once both gaps' evidence is complete). */
+ * overlap (tc_dark_pair_coverage, once both gaps' evidence is complete; with the
+ * coverage rule on, exact only for pairs that pass it: tc_dark_pair_coverage_bounded). */
 typedef struct {
   uint32_t i, j;           /* gap records: i's vessel has the smaller MMSI */
   double coverage_a, coverage_b;
@@ -149,6 +150,29 @@ tc_status tc_dark_pairs(const tc_gap_rec *recs, size_t n, const tc_event_params 
                         tc_event_stats *stats);
 void tc_dark_cands_free(tc_dark_cands *c);
 void tc_dark_pair_coverage(const tc_gap_rec *recs, tc_dark_cand *c, int64_t window);
+
+/* Which blocks of a complete gap hold any evidence (host/events/cov_bound.c), for upper
+ * bounds of its coverage over spans within [lo, hi) whatever vessel is excluded. */
+typedef struct {
+  int64_t k0;  /* first block held (blocks of the window from t_i) */
+  size_t n;    /* blocks held */
+  uint32_t *p; /* prefix counts: of blocks holding a fix, then of blocks k where k or k + 1 does */
+} tc_cov_bound;
+tc_status tc_cov_bound_build(tc_cov_bound *b, const tc_gap_rec *r, int64_t lo, int64_t hi, int64_t window);
+void tc_cov_bound_free(tc_cov_bound *b);
+/* >= tc_cov_span(r, u0, u1, window, any vessel) (1 when [u0, u1) is not within b's range). */
+double tc_cov_bound_span(const tc_cov_bound *b, const tc_gap_rec *r, int64_t u0, int64_t u1, int64_t window);
+/* tc_dark_pair_coverage where the coverage rule is on (min_cov > 0), with the bounds ba
+ * of c->i's gap and bb of c->j's: the rule's verdict is the same and a covered pair gets
+ * the same coverages, but a pair that fails it holds, for the first side found short,
+ * its bound or coverage (below min_cov), and 0 for a side not measured (only covered
+ * pairs' coverages are ever reported). */
+void tc_dark_pair_coverage_bounded(const tc_gap_rec *recs, tc_dark_cand *c, int64_t window, double min_cov,
+                                   const tc_cov_bound *ba, const tc_cov_bound *bb);
+/* An upper bound of L* (spec §3) from the gaps' ends and times alone (six distances):
+ * pairs below dark_dwell - TC_DARK_BOUND_MARGIN by it are not maximised. */
+double tc_dark_lstar_bound(const tc_gap *a, const tc_gap *b, double v);
+#define TC_DARK_BOUND_MARGIN 1.0 /* s */
 /* The rest of spec §3 over the pairs: coverage rule, L*, the encounter rule. */
 tc_status tc_dark_find(const tc_gap_rec *recs, const tc_event_params *e, const tc_encounter_list *enc,
                        int threads, const tc_dark_cands *cands, tc_event_lists *out, tc_event_stats *stats,
