@@ -255,7 +255,8 @@ double tc_dark_lstar_bound(const tc_gap *a, const tc_gap *b, double v) {
  * dark_dwell: its bound is below by more than TC_DARK_BOUND_MARGIN, far above the
  * rounding of the maximiser's L (either maximiser: the same geo.h in doubles). */
 static int may_dwell(const tc_gap_rec *recs, const tc_event_params *e, const tc_dark_cand *c, double v) {
-  return tc_dark_lstar_bound(&recs[c->i].g, &recs[c->j].g, v) >= (double)e->dark_dwell - TC_DARK_BOUND_MARGIN;
+  /* not "bound >=": a bound that is not a number turns nothing away */
+  return !(tc_dark_lstar_bound(&recs[c->i].g, &recs[c->j].g, v) < (double)e->dark_dwell - TC_DARK_BOUND_MARGIN);
 }
 
 /* The packed row of pair (ga, gb): kernels/geo.h's layout, times from the overlap's start. */
