@@ -75,8 +75,8 @@ for ((r = 1; r <= rounds; r++)); do
       if ! "$bin" events -q --no-anchorages --kinds dark $opt $bo "$st" -o x 2>x.log; then
         echo "$bn on $st failed: $(tail -1 x.log)"; continue
       fi
-      rate["$st $bn"]+="$(python3 -c "import json; d = json.load(open('x.events.json')); print(d['counts']['dark_covered_pairs'], d['seconds']['dark'])" | awk '{ printf "%.0f", $1 / ($2 > 0 ? $2 : 1e-9) }') "
-      pairs["$st"]=$(python3 -c "import json; print(json.load(open('x.events.json'))['counts']['dark_covered_pairs'])")
+      rate["$st $bn"]+="$(python3 -c "import json; d = json.load(open('x.events.json')); print(d['counts']['dark_maximised_pairs'], d['seconds']['dark'])" | awk '{ printf "%.0f", $1 / ($2 > 0 ? $2 : 1e-9) }') "
+      pairs["$st"]=$(python3 -c "import json; print(json.load(open('x.events.json'))['counts']['dark_maximised_pairs'])")
     done
   done
 done

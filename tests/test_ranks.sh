@@ -112,7 +112,8 @@ if k > 1:
     # same number whatever the ranks), in runs of about equal length on every rank
     pairs = [f["dark_pairs"] for f in b["rank_figures"]]
     n, found = b["counts"]["dark_covered_pairs"], b["counts"]["dark"]
-    assert found >= k and found <= sum(pairs) <= n, ("dark pairs by rank", pairs, found, n)
+    m = b["counts"]["dark_maximised_pairs"]
+    assert found >= k and found <= sum(pairs) == m <= n, ("dark pairs by rank", pairs, found, m, n)
     try:
         first = int(open(one + ".maximised").read())
     except FileNotFoundError:

@@ -329,6 +329,7 @@ tc_status tc_dark_find(const tc_gap_rec *recs, const tc_event_params *e, const t
     stats->dark_covered += covered(e, &cd[k]) && !go[k];
     nm += go[k];
   }
+  stats->dark_maximised += nm;
   if (cap > nm)
     cap = nm ? nm : 1;
   rows = malloc(cap * TC_DARK_IN * sizeof *rows);

@@ -99,6 +99,7 @@ typedef struct {
   uint64_t dark_overlaps;     /* pairs of them overlapping by dark_min_overlap */
   uint64_t dark_boxes;        /* of those, reach boxes intersecting */
   uint64_t dark_covered;      /* of those, both coverages high enough */
+  uint64_t dark_maximised;    /* of those, L(X) maximised: the L* bound may reach dark_dwell */
   uint64_t dark_encounters;   /* rendezvous left out: the pair has an encounter then */
   double t_pass1, t_pass2, t_dark;
 } tc_event_stats;

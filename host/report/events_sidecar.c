@@ -67,6 +67,7 @@ static json_t *counts_json(const tc_events_sidecar *in, int *bad) {
   tc_json_set(o, "dark_overlapping_pairs", I(st->dark_overlaps), bad);
   tc_json_set(o, "dark_reach_pairs", I(st->dark_boxes), bad);
   tc_json_set(o, "dark_covered_pairs", I(st->dark_covered), bad);
+  tc_json_set(o, "dark_maximised_pairs", I(st->dark_maximised), bad);
   tc_json_set(o, "encounters", I(in->encounters), bad);
   tc_json_set(o, "dark_left_as_encounters", I(st->dark_encounters), bad);
   tc_json_set(o, "dark", I(in->l->n_dark), bad);
