@@ -195,6 +195,16 @@ static int drop_runs_off(void) {
   return v && !strcmp(v, "0");
 }
 
+/* The cell search by grid time (cl_slots.c) where it pays: on a CPU device, whose cores
+ * each take whole grid times, not on a GPU, which needs a work-item a position.
+ * TRAJCORR_CL_SLOT_CELLS=0 forbids it, =1 forces it (any device that stages: the tests). */
+static int slot_cells_wanted(const tc_cl_device_info *dev) {
+  const char *v = getenv("TRAJCORR_CL_SLOT_CELLS");
+  if (v && *v)
+    return strcmp(v, "0") != 0;
+  return (dev->type_bits & CL_DEVICE_TYPE_CPU) != 0;
+}
+
 static tc_status oc_create_common(const tc_backend_config *cfg, int allpairs, void **state,
                                   tc_err *err) {
   tc_status st = TC_OK;
@@ -236,8 +246,10 @@ static tc_status oc_create_common(const tc_backend_config *cfg, int allpairs, vo
   s->dev_stage = s->dev.fp64 && !host_stage_forced();
   const char *zc = getenv("TRAJCORR_CL_ZERO_COPY");
   s->zero_copy = s->dev_stage && (s->dev.type_bits & CL_DEVICE_TYPE_CPU) && !(zc && !strcmp(zc, "0"));
+  s->slot_cells = s->dev_stage && !allpairs && slot_cells_wanted(&s->dev);
   for (int i = 0; i < TC_K_COUNT; i++) {
-    if ((i == TC_K_STAGE || i == TC_K_STAGE_KEYS || i == TC_K_SCATTER_U) && !s->dev.fp64)
+    if ((i == TC_K_STAGE || i == TC_K_STAGE_KEYS || i == TC_K_SCATTER_U || i == TC_K_SLOT_CELLS) &&
+        !s->dev.fp64)
       continue;
     s->k[i] = clCreateKernel(s->prog, tc_ocl_kernel_names[i], &rc);
     if (rc != CL_SUCCESS) {
@@ -257,6 +269,7 @@ static tc_status oc_create_common(const tc_backend_config *cfg, int allpairs, vo
   s->info.decide = s->decide;
   s->info.device_stage = s->dev_stage;
   s->info.zero_copy = s->zero_copy;
+  s->info.slot_cells = s->slot_cells;
   s->info.work_group = s->wg;
   s->info.budget = s->budget;
   s->info.max_positions = s->nmax;
@@ -379,6 +392,7 @@ static void oc_profile_multi(const tc_ocl *s, tc_device_profile *p) {
     p->listed += d.listed;
     p->band += d.band;
     p->batches += d.batches;
+    p->slot_batches += d.slot_batches;
     p->split_blocks += d.split_blocks;
     p->retries += d.retries;
     p->splits += d.splits;
@@ -419,6 +433,7 @@ static void oc_profile(void *state, tc_device_profile *p) {
   p->band = i->band;
   p->blocks = i->blocks;
   p->batches = i->batches;
+  p->slot_batches = i->slot_batches;
   p->split_blocks = i->split_blocks;
   p->retries = i->retries;
   p->splits = i->splits;
