@@ -135,6 +135,10 @@ static size_t bytes_per_position(const tc_ocl *s) {
   /* device staging: + unit vectors; runs dropped on the device: + vessel indices */
   size_t pos = s->dev_stage && !s->allpairs ? 0 : s->rsize; /* offsets: tc_stage_keys makes none */
   size_t in = 2 * (16 + pos + (s->dev_stage ? 24 : 0) + (s->drop_runs ? 4 : 0));
+  /* by grid time: keys, sorted copies, bucket ends (under 4 buckets a position, one more a
+   * grid time), 8 occupancy bytes a bucket, a grid time's test counts */
+  if (s->slot_cells)
+    return in + 4 + 16 + s->rsize + 4 + 20 + 32 + 8;
   return s->allpairs ? in + 8 : in + 4 + 4 + 16 + s->rsize + 4 + 16 + 2 + 4;
 }
 

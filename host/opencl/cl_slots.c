@@ -19,9 +19,9 @@ tc_status tc_ocl_slot_cells(tc_ocl *s, int set, size_t n, size_t base, const cl_
       return st;
     s->work_cap = n;
   }
-  /* bucket ends: one more than buckets a grid time; occupancy: a byte a bucket */
+  /* bucket ends: one more than buckets a grid time; occupancy: 64 bits a bucket */
   if ((st = tc_ocl_ensure(s, &s->start, &s->start_cap, nb + ns, 4, "buckets", err)) ||
-      (st = tc_ocl_ensure(s, &s->occ, &s->occ_cap, (nb + 3) / 4, 4, "occupancy bits", err)) ||
+      (st = tc_ocl_ensure(s, &s->occ, &s->occ_cap, 2 * nb, 4, "occupancy bits", err)) ||
       (st = tc_ocl_ensure(s, &s->tests, &s->tests_cap, ns, 8, "test counts", err)))
     return st;
   cl_uint uns = (cl_uint)ns, ub = (cl_uint)base, cap = (cl_uint)s->pair_cap;
