@@ -3,6 +3,7 @@
  * block, bucket and sub-batch), pairs that open and close inside one block, two runs exactly
  * merge_gap apart (one candidate) and one grid time more (two), runs of exactly min_duration
  * and one grid time less, runs across bucket ends; buckets of an hour, a day and a week;
+ * the cell search by grid time (tc_slot_cells) and the chain of keys, sort and tc_neigh;
  * with the open-run table, without it, with the host's runs stage alone, in single
  * precision, by all pairs, with small buffers (many sub-batches a block) and with an
  * accumulation small enough to be linked early. Every list must be openmp's field by field,

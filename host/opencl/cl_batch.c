@@ -6,6 +6,8 @@
  *   "opencl":          cell keys and occupancy bits -> counting sort (histogram, scan,
  *                      scatter) -> neighbour-cell scan emitting pairs through an
  *                      atomic counter
+ *                      (a CPU device: all of it in one kernel, a work-item a grid
+ *                      time, cl_slots.c)
  *   "opencl-allpairs": tiled all pairs of each grid time, same emitter.
  * A full pair buffer is never a silent drop: the count still grows, and the host
  * reruns the pair kernel with a larger buffer, or halves the sub-batch when the
