@@ -75,7 +75,7 @@ static tc_status pick_work_group(tc_ocl *s, tc_err *err) {
   size_t wg = WG_MAX < s->dev.max_work_group ? WG_MAX : s->dev.max_work_group;
   for (int i = 0; i < TC_K_COUNT; i++) {
     size_t kw = 0;
-    if (!s->k[i]) /* a kernel this program lacks (tc_stage without fp64) */
+    if (!s->k[i] || i == TC_K_SLOT_CELLS) /* lacking (no fp64); or launched in groups of one */
       continue;
     TC_CL_TRY(err, clGetKernelWorkGroupInfo(s->k[i], s->dev.device_id, CL_KERNEL_WORK_GROUP_SIZE,
                                             sizeof kw, &kw, NULL));
