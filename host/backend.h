@@ -103,6 +103,7 @@ typedef struct {
   uint64_t dropped_pairs, dropped_runs; /* not read back: runs too short to report */
   int devices;                  /* devices used (--device all or a list) */
   uint64_t blocks, batches, split_blocks, retries, splits;
+  uint64_t slot_batches;        /* sub-batches searched by grid time (a CPU device) */
   uint64_t max_alloc, budget;   /* largest buffer allowed; device bytes allowed */
   int max_alloc_forced;         /* max_alloc lowered by TRAJCORR_CL_MAX_ALLOC */
 } tc_device_profile;

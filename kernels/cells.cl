@@ -34,6 +34,23 @@ typedef double4 real4;
 #define TC_HASH3(x, y, z) ((uint)(x) * 0x9E3779B1u + (uint)(y) * 0x85EBCA77u + (uint)(z) * 0xC2B2AE3Du)
 inline uint tc_cell_hash(int4 c) { return TC_HASH3(c.x, c.y, c.z); }
 
+/* The 13 "forward" neighbour directions (half stencil: each pair of cells once), for
+ * tc_neigh and tc_slot_cells. */
+__constant int4 tc_forward[13] = {
+    (int4)(0, 0, 1, 0),   (int4)(0, 1, -1, 0),  (int4)(0, 1, 0, 0),  (int4)(0, 1, 1, 0),
+    (int4)(1, -1, -1, 0), (int4)(1, -1, 0, 0),  (int4)(1, -1, 1, 0), (int4)(1, 0, -1, 0),
+    (int4)(1, 0, 0, 0),   (int4)(1, 0, 1, 0),   (int4)(1, 1, -1, 0), (int4)(1, 1, 0, 0),
+    (int4)(1, 1, 1, 0)};
+
+/* tc_cell_hash of each direction: a neighbour's hash is the cell's plus this. */
+__constant uint tc_forward_hash[13] = {
+    TC_HASH3(0, 0, 1),   TC_HASH3(0, 1, -1),  TC_HASH3(0, 1, 0),  TC_HASH3(0, 1, 1),
+    TC_HASH3(1, -1, -1), TC_HASH3(1, -1, 0),  TC_HASH3(1, -1, 1), TC_HASH3(1, 0, -1),
+    TC_HASH3(1, 0, 0),   TC_HASH3(1, 0, 1),   TC_HASH3(1, 1, -1), TC_HASH3(1, 1, 0),
+    TC_HASH3(1, 1, 1)};
+
+inline int tc_same_cell(int4 a, int4 b) { return all(a == b); }
+
 /* Squared chord between two positions, from cell-relative offsets. */
 inline real tc_chord2(real4 a, int4 ca, real4 b, int4 cb, real cell) {
   real dx = (a.x - b.x) + (real)(ca.x - cb.x) * cell;
@@ -115,4 +132,31 @@ __kernel void tc_cell_keys(__global const int4 *restrict cell, uint n,
   uint i = get_global_id(0);
   if (i < n)
     tc_key(cell[i], i, boff, key, rank, count, occ);
+}
+
+/* Tests position a (cell c, block index p) against the entries [k0, k1) of a sorted run
+ * (cells scell, offsets spos, sub-batch indices sidx) that lie in cell cn, emitting those
+ * within the screen; returns the tests made. tc_slot_cells' scan of one cell. */
+inline uint tc_emit_all(real4 a, int4 c, int4 cn, uint p, uint k0, uint k1,
+                        __global const int4 *restrict scell, __global const real4 *restrict spos,
+                        __global const uint *restrict sidx, real cell, real screen2, real band2,
+                        uint base, __global uint *pp, __global uint *pq, uint cap,
+                        volatile __global uint *count) {
+  uint t = 0;
+  for (uint k = k0; k < k1; k++) {
+    int4 d = scell[k];
+    if (!tc_same_cell(cn, d))
+      continue;
+    t++;
+    tc_decide_emit(tc_chord2(a, c, spos[k], d, cell), screen2, band2, p, base + sidx[k], pp, pq,
+                   cap, count);
+  }
+  return t;
+}
+
+/* Stores count v at sums[2 i] (low word) and sums[2 i + 1] (high word): the slot's own
+ * entry, written once, so a rerun of the kernel leaves the same sums (no zeroing). */
+inline void tc_sum_store(ulong v, uint i, __global uint *sums) {
+  sums[2 * i] = (uint)v;
+  sums[2 * i + 1] = (uint)(v >> 32);
 }

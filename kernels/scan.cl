@@ -5,20 +5,7 @@
  * hash collisions. */
 #include "geo.h"
 
-__constant int4 tc_forward[13] = {
-    (int4)(0, 0, 1, 0),   (int4)(0, 1, -1, 0),  (int4)(0, 1, 0, 0),  (int4)(0, 1, 1, 0),
-    (int4)(1, -1, -1, 0), (int4)(1, -1, 0, 0),  (int4)(1, -1, 1, 0), (int4)(1, 0, -1, 0),
-    (int4)(1, 0, 0, 0),   (int4)(1, 0, 1, 0),   (int4)(1, 1, -1, 0), (int4)(1, 1, 0, 0),
-    (int4)(1, 1, 1, 0)};
-
-/* tc_cell_hash of each direction: a neighbour's hash is the cell's plus this. */
-__constant uint tc_forward_hash[13] = {
-    TC_HASH3(0, 0, 1),   TC_HASH3(0, 1, -1),  TC_HASH3(0, 1, 0),  TC_HASH3(0, 1, 1),
-    TC_HASH3(1, -1, -1), TC_HASH3(1, -1, 0),  TC_HASH3(1, -1, 1), TC_HASH3(1, 0, -1),
-    TC_HASH3(1, 0, 0),   TC_HASH3(1, 0, 1),   TC_HASH3(1, 1, -1), TC_HASH3(1, 1, 0),
-    TC_HASH3(1, 1, 1)};
-
-inline int tc_same_cell(int4 a, int4 b) { return all(a == b); }
+/* tc_forward, tc_forward_hash and tc_same_cell: kernels/cells.cl. */
 
 __kernel void tc_neigh(__global const int4 *restrict scell, __global const real4 *restrict spos,
                        __global const uint *restrict sidx, __global const uint *restrict start,

@@ -81,4 +81,82 @@ __kernel void tc_scatter_units(__global const int4 *restrict cell, __global cons
                     tc_stage_off(uz[i], c.z, cell_size), (real)0);
   sidx[j] = i;
 }
+/* The whole cell search of one grid time in one work-item, for CPU devices: the chain of
+ * tc_stage_keys, fills, scans, tc_scatter_units and tc_neigh costs a CPU device a launch,
+ * a pass over every position and atomics for each step, where one work-item walking its
+ * grid time's few thousand positions keeps them in its core's cache and needs no atomic
+ * but the emitter's. Launched with one work-item a group, over the sub-batch's grid times.
+ *
+ * Grid time t (positions [slot_off[t], slot_off[t+1]), buckets [boff[t], boff[t+1]) as
+ * tc_cl_stage_offsets gives them): the cells (tc_cell_coord, as tc_stage_keys) and keys
+ * (tc_cell_hash, its top bits) go to cells/key, the bucket counts to head[boff[t] + t ..
+ * boff[t+1] + t] (one more entry than buckets), the occupancy bits to occ[bucket]: 64 a
+ * bucket, the hash's next 6 bits (tc_neigh's 8 let through a bucket scan in vain for
+ * about one position in two; this cut the kernel's CPU time by a third); a counting sort (inclusive sum, then the positions
+ * placed from the last, so each bucket keeps index order) writes scell/spos/sidx, the
+ * offsets from the unit vectors by tc_stage_off, so every chord is tc_neigh's to the bit;
+ * then each position scans the later entries of its own cell and the 13 forward cells,
+ * exactly tc_neigh's pairs and tests. The tests go to sums[2 t], sums[2 t + 1]. */
+__kernel void tc_slot_cells(__global const double *restrict ux, __global const double *restrict uy,
+                            __global const double *restrict uz, __global const uint *restrict slot_off,
+                            uint nslots, double cell, __global const uint *restrict boff,
+                            __global int4 *restrict cells, __global uint *restrict key,
+                            __global uint *restrict head, __global ulong *restrict occ,
+                            __global int4 *restrict scell, __global real4 *restrict spos,
+                            __global uint *restrict sidx, real cellr, real screen2, real band2,
+                            uint base, __global uint *pp, __global uint *pq, uint cap,
+                            volatile __global uint *count, __global uint *sums) {
+  uint t = get_global_id(0);
+  if (t >= nslots)
+    return;
+  uint a = slot_off[t], e = slot_off[t + 1], m = e - a;
+  ulong tests = 0;
+  if (m >= 2) {
+    uint b0 = boff[t], nb = boff[t + 1] - b0, sh = tc_bucket_shift(nb);
+    __global uint *hd = head + b0 + t; /* nb + 1 entries: bucket k is [hd[k], hd[k + 1]) */
+    __global ulong *oc = occ + b0;
+    for (uint k = 0; k < nb; k++) {
+      hd[k] = 0;
+      oc[k] = 0;
+    }
+    for (uint i = a; i < e; i++) {
+      int4 c = (int4)((int)tc_cell_coord(ux[i], cell), (int)tc_cell_coord(uy[i], cell),
+                      (int)tc_cell_coord(uz[i], cell), (int)t);
+      uint h = tc_cell_hash(c), k = h >> sh;
+      cells[i] = c;
+      key[i] = k;
+      hd[k]++;
+      oc[k] |= (ulong)1 << ((h << (32 - sh)) >> 26);
+    }
+    uint sum = 0;
+    for (uint k = 0; k < nb; k++) { /* inclusive: hd[k] = end of bucket k */
+      sum += hd[k];
+      hd[k] = sum;
+    }
+    hd[nb] = m;
+    for (uint i = e; i-- > a;) { /* from the last: hd[k] ends as bucket k's start */
+      uint j = a + --hd[key[i]];
+      int4 c = cells[i];
+      scell[j] = c;
+      spos[j] = (real4)(tc_stage_off(ux[i], c.x, cell), tc_stage_off(uy[i], c.y, cell),
+                        tc_stage_off(uz[i], c.z, cell), (real)0);
+      sidx[j] = i;
+    }
+    for (uint j = a; j < e; j++) {
+      int4 c = scell[j];
+      real4 p4 = spos[j];
+      uint p = base + sidx[j], hc = tc_cell_hash(c);
+      tests += tc_emit_all(p4, c, c, p, j + 1, a + hd[(hc >> sh) + 1], scell, spos, sidx, cellr,
+                           screen2, band2, base, pp, pq, cap, count);
+      for (int f = 0; f < 13; f++) {
+        uint hn = hc + tc_forward_hash[f], k = hn >> sh;
+        if (!(oc[k] & ((ulong)1 << ((hn << (32 - sh)) >> 26))))
+          continue; /* no position in any cell of this hash */
+        tests += tc_emit_all(p4, c, c + tc_forward[f], p, a + hd[k], a + hd[k + 1], scell, spos,
+                             sidx, cellr, screen2, band2, base, pp, pq, cap, count);
+      }
+    }
+  }
+  tc_sum_store(tests, t, sums);
+}
 #endif

@@ -14,6 +14,7 @@
 #include "host/opencl/cl_device.h"
 #include "host/opencl/cl_program.h"
 #include "kernels/geo.h"
+#include "support/lead_tracks.h"
 #include "support/opencl_points.h"
 #include "support/opencl_suite.h"
 
@@ -124,6 +125,77 @@ Test(opencl, device_staging_equals_host_staging) {
       for (int h = 0; h < 3; h++)
         tc_pairbuf_free(&out[h]);
     }
+  tc_grid_block_free(&b);
+}
+
+/* The cell search by grid time (tc_slot_cells, a CPU device's default) against the chain
+ * of keys, sort and tc_neigh (TRAJCORR_CL_SLOT_CELLS=0) and brute force: the mixed block
+ * (antimeridian, poles, stacked, an empty grid time and a lone vessel) and a grid time of
+ * pairs 0.9 to 1.1 dist apart, so most straddle a cell's edge, some across 180 degrees;
+ * plain and decided, double and single, with a pair buffer of 16 (the kernel reruns). The
+ * lists, their band flags and the tests made are the same. */
+Test(opencl, slot_cells_same_as_chain) {
+  op_need_opencl();
+  tc_grid_block b = op_mixed_block(1500);
+  size_t a = b.off[b.nslots], npair = 400;
+  op_add_slot(&b, OP_STACKED, 2 * npair, 9);
+  uint64_t r = 7;
+  for (size_t i = 0; i < npair; i++) {
+    r = r * 6364136223846793005ull + 1442695040888963407ull;
+    double u = (double)(r >> 11) / 9007199254740992.0, lat = -70 + 140 * u;
+    double lon = i % 8 == 0 ? 179.9999 - 0.0002 * u : -180 + 360 * u;
+    double brg = fmod(360 * u * 977, 360), d = OP_DIST * (0.9 + 0.2 * fmod(u * 131, 1.0)), la, lo;
+    tt_offset(lat, lon, brg, d, &la, &lo);
+    b.lat[a + 2 * i] = lat;
+    b.lon[a + 2 * i] = lon;
+    b.lat[a + 2 * i + 1] = la;
+    b.lon[a + 2 * i + 1] = lo > 180 ? lo - 360 : lo;
+  }
+  op_fill_unit(&b);
+  const tc_backend_ops *ops = tc_backend_find("opencl");
+  for (int mode = 0; mode < 8; mode++) {
+    tc_backend_config cfg = op_config(mode & 1);
+    cfg.decide = (mode >> 1) & 1;
+    tc_pairbuf out[2] = {{0}, {0}};
+    tc_backend_stats stats[2] = {{0}, {0}};
+    tc_opencl_info info[2];
+    for (int sc = 0; sc < 2; sc++) {
+      setenv("TRAJCORR_CL_SLOT_CELLS", sc ? "1" : "0", 1);
+      void *st = op_create("opencl", &cfg);
+      unsetenv("TRAJCORR_CL_SLOT_CELLS");
+      tc_err err = {0};
+      if (mode >> 2)
+        cr_assert_eq(tc_opencl_set_pair_capacity(st, 16, &err), TC_OK, "%s", err.msg);
+      cr_assert_eq(ops->candidates(st, &b, &out[sc], &stats[sc], &err), TC_OK, "%s", err.msg);
+      tc_opencl_get_info(st, &info[sc]);
+      ops->destroy(st);
+    }
+    char what[96];
+    snprintf(what, sizeof what, "%s%s%s: by grid time vs the chain", mode & 1 ? "single" : "double",
+             (mode >> 1) & 1 ? ", decided" : "", mode >> 2 ? ", pair buffer of 16" : "");
+    if (!info[1].device_stage) { /* no fp64: the chain on host staging only */
+      cr_expect_eq(info[1].slot_batches, 0, "%s", what);
+      tc_pairbuf_free(&out[0]);
+      tc_pairbuf_free(&out[1]);
+      continue;
+    }
+    cr_expect_eq(info[0].slot_batches, 0, "%s: TRAJCORR_CL_SLOT_CELLS=0 runs the chain", what);
+    cr_expect_eq(info[1].slot_batches, info[1].batches, "%s: every sub-batch by grid time", what);
+    if (mode >> 2)
+      cr_expect_geq(info[1].retries, 1, "%s: the buffer of 16 should have overflowed", what);
+    size_t close = 0;
+    const char *bad = cfg.decide ? NULL : op_check(&b, &out[1], OP_DIST, mode & 1, &close);
+    cr_assert_null(bad, "%s: %s", what, bad);
+    cr_expect_eq(stats[1].tests, stats[0].tests, "%s: %llu vs %llu tests", what,
+                 (unsigned long long)stats[1].tests, (unsigned long long)stats[0].tests);
+    same_lists(&out[1], &out[0], what);
+    for (int h = 0; h < 2; h++) /* the flags of a decided list too */
+      for (size_t i = 0; i < out[h].n; i++)
+        out[h].p[i] = out[h].p[i] ^ (out[h].q[i] & TC_PAIR_BAND);
+    same_lists(&out[1], &out[0], what);
+    for (int h = 0; h < 2; h++)
+      tc_pairbuf_free(&out[h]);
+  }
   tc_grid_block_free(&b);
 }
 

@@ -26,7 +26,7 @@ static void same_as_openmp(const tc_columns *c, size_t min_encounters, const cha
   tc_encounter_list_init(&ref);
   tt_run(c, DAY, "openmp", 2, &p, &ref);
   cr_assert_geq(ref.n, min_encounters, "%s: %zu encounters", what, ref.n);
-  const char *names[] = {"opencl", "opencl-allpairs"};
+  const char *names[] = {"opencl", "opencl", "opencl-allpairs"};
   for (int k = 0; k < 2; k++)
     for (int single = 0; single < 2; single++) {
       tc_params q = p;
@@ -80,7 +80,7 @@ Test(opencl, tiny_max_alloc_splits_every_block, .timeout = 180) {
   tc_encounter_list_init(&ref);
   tt_run(&c, 6 * 3600, "openmp", 2, &p, &ref);
   cr_assert_geq(ref.n, 10, "%zu encounters", ref.n);
-  const char *names[] = {"opencl", "opencl-allpairs"};
+  const char *names[] = {"opencl", "opencl", "opencl-allpairs"};
   for (int k = 0; k < 2; k++)
     for (int single = 0; single < 2; single++) {
       tc_params q = p;
@@ -237,7 +237,7 @@ Test(opencl, runs_across_blocks_and_buckets, .timeout = 240) {
     tc_encounter_list_init(&ref);
     tt_run(&c, buckets[bk], "openmp", 2, &p, &ref);
     cr_assert_geq(ref.n, 13, "bucket %llds: %zu encounters", (long long)buckets[bk], ref.n);
-    const char *names[] = {"opencl", "opencl-allpairs"};
+    const char *names[] = {"opencl", "opencl", "opencl-allpairs"};
     for (int k = 0; k < 2; k++)
       for (int single = 0; single < 2; single++) {
         tc_params q = p;
@@ -298,7 +298,7 @@ Test(opencl, several_devices_same_list, .timeout = 180) {
   tc_encounter_list_init(&ref);
   tt_run(&c, DAY, "openmp", 2, &p, &ref);
   cr_assert_geq(ref.n, 10, "%zu encounters", ref.n);
-  const char *names[] = {"opencl", "opencl-allpairs"};
+  const char *names[] = {"opencl", "opencl", "opencl-allpairs"};
   for (int k = 0; k < 2; k++)
     for (int ndev = 2; ndev <= 3; ndev++) {
       int single = ndev == 3;
@@ -426,7 +426,7 @@ Test(opencl, short_runs_dropped_on_device_same_encounters, .timeout = 300) {
   tc_params p;
   tc_params_default(&p);
   const int64_t buckets[] = {3600, DAY, 7 * DAY};
-  const char *names[] = {"opencl", "opencl-allpairs"};
+  const char *names[] = {"opencl", "opencl", "opencl-allpairs"};
   for (int bi = 0; bi < 3; bi++) {
     tc_encounter_list ref;
     tc_encounter_list_init(&ref);
@@ -436,9 +436,9 @@ Test(opencl, short_runs_dropped_on_device_same_encounters, .timeout = 300) {
     for (size_t i = 0; i < ref.n; i++)
       moored |= ref.v[i].mmsi_a == 100000001 && ref.v[i].end - ref.v[i].start > 2 * DAY;
     cr_assert(moored, "the moored pair should be one encounter of the three days");
-    for (int k = 0; k < 2; k++)
+    for (int k = 0; k < 3; k++) /* opencl by grid time, opencl by the chain, all pairs */
       for (int mode = 0; mode < 3; mode++) {
-        if ((k && mode == 2) || (buckets[bi] != DAY && (k || mode))) /* the rest: day buckets */
+        if ((k == 2 && mode == 2) || (buckets[bi] != DAY && (k == 2 || mode))) /* day buckets */
           continue;
         tc_params q = p;
         q.single_precision = mode == 1;
@@ -446,10 +446,12 @@ Test(opencl, short_runs_dropped_on_device_same_encounters, .timeout = 300) {
         tc_encounter_list_init(&l);
         if (mode == 2)
           setenv("TRAJCORR_CL_MAX_ALLOC", "16384", 1);
+        setenv("TRAJCORR_CL_SLOT_CELLS", k == 1 ? "0" : "1", 1);
         tc_engine_stats st = tt_run(&c, buckets[bi], names[k], 2, &q, &l);
         unsetenv("TRAJCORR_CL_MAX_ALLOC");
+        unsetenv("TRAJCORR_CL_SLOT_CELLS");
         char what[128];
-        snprintf(what, sizeof what, "%s %s, buckets of %lld s", names[k],
+        snprintf(what, sizeof what, "%s%s %s, buckets of %lld s", names[k], k == 1 ? " (chain)" : "",
                  mode == 1 ? "single" : mode == 2 ? "double, 16 KiB buffers" : "double",
                  (long long)buckets[bi]);
         cr_assert(tt_same(&l, &ref), "%s: %zu vs %zu openmp encounters", what, l.n, ref.n);

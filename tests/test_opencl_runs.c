@@ -3,6 +3,7 @@
  * block, bucket and sub-batch), pairs that open and close inside one block, two runs exactly
  * merge_gap apart (one candidate) and one grid time more (two), runs of exactly min_duration
  * and one grid time less, runs across bucket ends; buckets of an hour, a day and a week;
+ * the cell search by grid time (tc_slot_cells) and the chain of keys, sort and tc_neigh;
  * with the open-run table, without it, with the host's runs stage alone, in single
  * precision, by all pairs, with small buffers (many sub-batches a block) and with an
  * accumulation small enough to be linked early. Every list must be openmp's field by field,
@@ -16,6 +17,7 @@
 #include "host/opencl/backend_opencl.h"
 #include "host/opencl/cl_device.h"
 #include "io/columns.h"
+#include "support/lead_run.h"
 #include "support/lead_tracks.h"
 #include "support/opencl_suite.h"
 
@@ -287,17 +289,21 @@ Test(opencl_runs, same_encounters_as_openmp) {
       const char *env, *backend;
       int single;
     } cfg[] = {
-        {"", "opencl", 0},
+        /* the cell search by grid time (tc_slot_cells, PoCL's default) and the chain */
+        {"TRAJCORR_CL_SLOT_CELLS=1", "opencl", 0},
+        {"TRAJCORR_CL_SLOT_CELLS=0", "opencl", 0},
+        {"TRAJCORR_CL_SLOT_CELLS=1 TRAJCORR_CL_MAX_ALLOC=16384", "opencl", 0},
+        {"TRAJCORR_CL_SLOT_CELLS=0 TRAJCORR_CL_MAX_ALLOC=16384", "opencl", 0},
         {"TRAJCORR_CL_DEVICE_RUNS=0", "opencl", 0},
         {"TRAJCORR_CL_DROP_RUNS=0", "opencl", 0},
-        {"TRAJCORR_CL_MAX_ALLOC=16384", "opencl", 0},
         {"TRAJCORR_CL_RUNS_MAX=64 TRAJCORR_CL_MAX_ALLOC=16384", "opencl", 0},
-        {"", "opencl", 1},
+        {"TRAJCORR_CL_SLOT_CELLS=1", "opencl", 1},
+        {"TRAJCORR_CL_SLOT_CELLS=0", "opencl", 1},
         {"", "opencl-allpairs", 0},
         {"TRAJCORR_CL_HOST_STAGE=1 TRAJCORR_CL_MAX_ALLOC=65536", "opencl", 1},
     };
     for (size_t c = 0; c < sizeof cfg / sizeof cfg[0]; c++) {
-      if (buckets[bi] != DAY && c >= 5) /* precision and all pairs: day buckets */
+      if (buckets[bi] != DAY && c >= 7) /* precision and all pairs: day buckets */
         continue;
       tc_encounter_list l;
       tc_engine_stats st = run_with(cfg[c].env, buckets[bi], cfg[c].backend, cfg[c].single, &l);
@@ -310,10 +316,16 @@ Test(opencl_runs, same_encounters_as_openmp) {
     if (buckets[bi] == DAY) { /* single precision has its own reference */
       tc_encounter_list rsl, l;
       tc_engine_stats r1 = run_with("", DAY, "openmp", 1, &rsl);
-      tc_engine_stats s1 = run_with("TRAJCORR_CL_MAX_ALLOC=16384", DAY, "opencl", 1, &l);
-      same("opencl single, 16 KiB buffers, day buckets", &l, s1, &rsl, r1);
+      for (int sc = 0; sc < 2; sc++) {
+        tc_engine_stats s1 = run_with(sc ? "TRAJCORR_CL_SLOT_CELLS=1 TRAJCORR_CL_MAX_ALLOC=16384"
+                                         : "TRAJCORR_CL_SLOT_CELLS=0 TRAJCORR_CL_MAX_ALLOC=16384",
+                                      DAY, "opencl", 1, &l);
+        same(sc ? "opencl single by grid time, 16 KiB buffers, day buckets"
+                : "opencl single, chain, 16 KiB buffers, day buckets",
+             &l, s1, &rsl, r1);
+        tc_encounter_list_free(&l);
+      }
       tc_encounter_list_free(&rsl);
-      tc_encounter_list_free(&l);
     }
     tc_encounter_list_free(&ref);
   }
@@ -356,4 +368,34 @@ Test(opencl_runs, table_and_sub_batches_drop_what_they_should) {
   cr_assert_eq(small.backend.dropped_pairs, with.backend.dropped_pairs);
   cr_assert_eq(host.backend.dropped_runs, 0);
   cr_assert_eq(host.backend.dropped_pairs, 0);
+}
+
+/* Generated traffic through the CLI (planted meetings, lanes across the antimeridian; the
+ * poles: test_opencl_engine.c's meetings, run there with both), stores of 1 h, 1 day and 7 day buckets: the cell search by grid time and the
+ * chain each write openmp's CSV byte for byte, with the device's own memory and with
+ * buffers so small that every block is cut (TRAJCORR_CL_MAX_ALLOC). */
+Test(opencl_runs, slot_cells_and_chain_generated_stores, .timeout = 600) {
+  op_need_opencl();
+  char dir[512];
+  tr_scratch("oclslot", dir, sizeof dir);
+  cr_assert_eq(tr_sh("'%s' generate -q --vessels 250 --days 2 --seed 17 --antimeridian -o '%s/t.csv'",
+                     TC_BINARY, dir),
+               0);
+  static const char *buckets[] = {"1h", "1d", "7d"};
+  static const char *envs[] = {"TRAJCORR_CL_SLOT_CELLS=1", "TRAJCORR_CL_SLOT_CELLS=0",
+                               "TRAJCORR_CL_SLOT_CELLS=1 TRAJCORR_CL_MAX_ALLOC=16384",
+                               "TRAJCORR_CL_SLOT_CELLS=0 TRAJCORR_CL_MAX_ALLOC=16384"};
+  for (int b = 0; b < 3; b++) {
+    cr_assert_eq(tr_sh("'%s' import --quiet --bucket %s '%s/s.h5' '%s/t.csv' >/dev/null && '%s' encounters "
+                       "-q --backend openmp '%s/s.h5' -o '%s/ref.csv' && test $(wc -l < '%s/ref.csv') -gt 10",
+                       TC_BINARY, buckets[b], dir, dir, TC_BINARY, dir, dir, dir),
+                 0, "%s buckets: import and the openmp list", buckets[b]);
+    for (int e = 0; e < 4; e++)
+      cr_assert_eq(tr_sh("%s '%s' encounters -q --backend opencl '%s/s.h5' -o '%s/x.csv' && "
+                         "cmp -s '%s/ref.csv' '%s/x.csv'",
+                         envs[e], TC_BINARY, dir, dir, dir, dir),
+                   0, "%s buckets, %s: not openmp's list", buckets[b], envs[e]);
+    tr_sh("rm -f '%s/s.h5'", dir);
+  }
+  tr_sh("rm -rf '%s'", dir);
 }

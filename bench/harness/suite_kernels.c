@@ -225,15 +225,37 @@ typedef struct {
   int quadratic;       /* time ~ N^2: estimated and skipped past the cap */
   int threads;         /* 0 = all */
   int opencl;
+  int slot_cells;      /* TRAJCORR_CL_SLOT_CELLS for create: 0 the chain, 1 by grid time,
+                          -1 left as it is */
 } kn_backend;
 
 static const kn_backend kbackends[] = {
-    {"cell scan", "openmp", 0, 0, 0, 0},
-    {"cell scan", "openmp", 0, 0, 1, 0}, /* a 2-thread run waits for a core that others share */
-    {"cell scan", "opencl", 0, 0, 0, 1},
-    {"all pairs", "opencl-allpairs", 0, 1, 0, 1},
-    {"all pairs", "allpairs", 10000, 1, 1, 0}, /* haversine per pair, one thread: slow */
+    {"cell scan", "openmp", 0, 0, 0, 0, -1},
+    {"cell scan", "openmp", 0, 0, 1, 0, -1}, /* a 2-thread run waits for a core that others share */
+    {"cell scan", "opencl", 0, 0, 0, 1, 0},  /* keys, sort, tc_neigh: a GPU's */
+    {"cell scan by grid time", "opencl", 0, 0, 0, 1, 1}, /* tc_slot_cells: a CPU device's */
+    {"all pairs", "opencl-allpairs", 0, 1, 0, 1, -1},
+    {"all pairs", "allpairs", 10000, 1, 1, 0, -1}, /* haversine per pair, one thread: slow */
 };
+
+/* ops->create with the cell search kb asks for (the backend reads the knob when created);
+ * the caller's own setting is put back. */
+static tc_status kn_create(const kn_backend *kb, const tc_backend_ops *ops, const tc_backend_config *cfg,
+                           void **state, tc_err *err) {
+  if (kb->slot_cells < 0)
+    return ops->create(cfg, state, err);
+  const char *was = getenv("TRAJCORR_CL_SLOT_CELLS");
+  char keep[32] = "";
+  if (was)
+    snprintf(keep, sizeof keep, "%s", was);
+  setenv("TRAJCORR_CL_SLOT_CELLS", kb->slot_cells ? "1" : "0", 1);
+  tc_status st = ops->create(cfg, state, err);
+  if (was)
+    setenv("TRAJCORR_CL_SLOT_CELLS", keep, 1);
+  else
+    unsetenv("TRAJCORR_CL_SLOT_CELLS");
+  return st;
+}
 
 typedef struct {
   const kn_backend *kb;
@@ -272,7 +294,7 @@ static tc_status add_target(tc_bench_ctx *c, kn_target *ts, size_t *nt, const kn
     tc_bench_strcpy(t->device, sizeof t->device, device);
     void *state = NULL;
     tc_err e = {0};
-    if (ops->create(&t->cfg, &state, &e) != TC_OK) {
+    if (kn_create(kb, ops, &t->cfg, &state, &e) != TC_OK) {
       char name[80];
       snprintf(name, sizeof name, "%s %s: create", kb->path, kb->backend);
       TC_TRY(note_record(c, name, device, 1, e.msg, err));
@@ -372,7 +394,7 @@ static tc_status measure_cand(tc_bench_ctx *c, kn_target *t, const kn_data *d, i
                     t->precision, nominal, b->nslots, t->device);
   cand_payload p = {.ops = t->ops, .d = d};
   tc_err e = {0};
-  tc_status ms = t->ops->create(&t->cfg, &p.state, &e);
+  tc_status ms = kn_create(t->kb, t->ops, &t->cfg, &p.state, &e);
   tc_bench_result res = {0};
   if (ms == TC_OK) {
     tc_bench_spec s;

@@ -203,7 +203,8 @@ static void print_device_profile(const char *backend, const tc_device_profile *d
           "wait %.3f s; device: keys %.3f s, sort %.3f s, pairs %.3f s, runs %.3f s, write %.3f s, "
           "read %.3f s; moved %.1f MB up (staged on the %s), %.1f MB down (%.1f B a close pair); "
           "%s %llu pairs back, %llu of them to the host's exact test, %llu more dropped on the "
-          "device (%llu runs too short to report); %llu blocks (%llu split), %llu sub-batches, "
+          "device (%llu runs too short to report); %llu blocks (%llu split), %llu sub-batches "
+          "(%llu by grid time), "
           "%llu retries, %llu splits; largest buffer %.1f MB%s, budget %.1f MB\n",
           backend, dev, d->t_context + d->t_program, d->t_context, d->t_program,
           !strcmp(d->program_from, "disk cache") ? "cache hit"
@@ -218,7 +219,8 @@ static void print_device_profile(const char *backend, const tc_device_profile *d
           (unsigned long long)(d->decided ? d->band : d->listed),
           (unsigned long long)d->dropped_pairs, (unsigned long long)d->dropped_runs,
           (unsigned long long)d->blocks, (unsigned long long)d->split_blocks,
-          (unsigned long long)d->batches, (unsigned long long)d->retries,
+          (unsigned long long)d->batches, (unsigned long long)d->slot_batches,
+          (unsigned long long)d->retries,
           (unsigned long long)d->splits, 1e-6 * (double)d->max_alloc,
           d->max_alloc_forced ? " (TRAJCORR_CL_MAX_ALLOC)" : "", 1e-6 * (double)d->budget);
 }

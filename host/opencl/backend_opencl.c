@@ -75,7 +75,7 @@ static tc_status pick_work_group(tc_ocl *s, tc_err *err) {
   size_t wg = WG_MAX < s->dev.max_work_group ? WG_MAX : s->dev.max_work_group;
   for (int i = 0; i < TC_K_COUNT; i++) {
     size_t kw = 0;
-    if (!s->k[i]) /* a kernel this program lacks (tc_stage without fp64) */
+    if (!s->k[i] || i == TC_K_SLOT_CELLS) /* lacking (no fp64); or launched in groups of one */
       continue;
     TC_CL_TRY(err, clGetKernelWorkGroupInfo(s->k[i], s->dev.device_id, CL_KERNEL_WORK_GROUP_SIZE,
                                             sizeof kw, &kw, NULL));
@@ -135,6 +135,10 @@ static size_t bytes_per_position(const tc_ocl *s) {
   /* device staging: + unit vectors; runs dropped on the device: + vessel indices */
   size_t pos = s->dev_stage && !s->allpairs ? 0 : s->rsize; /* offsets: tc_stage_keys makes none */
   size_t in = 2 * (16 + pos + (s->dev_stage ? 24 : 0) + (s->drop_runs ? 4 : 0));
+  /* by grid time: keys, sorted copies, bucket ends (under 4 buckets a position, one more a
+   * grid time), 8 occupancy bytes a bucket, a grid time's test counts */
+  if (s->slot_cells)
+    return in + 4 + 16 + s->rsize + 4 + 20 + 32 + 8;
   return s->allpairs ? in + 8 : in + 4 + 4 + 16 + s->rsize + 4 + 16 + 2 + 4;
 }
 
@@ -195,6 +199,16 @@ static int drop_runs_off(void) {
   return v && !strcmp(v, "0");
 }
 
+/* The cell search by grid time (cl_slots.c) where it pays: on a CPU device, whose cores
+ * each take whole grid times, not on a GPU, which needs a work-item a position.
+ * TRAJCORR_CL_SLOT_CELLS=0 forbids it, =1 forces it (any device that stages: the tests). */
+static int slot_cells_wanted(const tc_cl_device_info *dev) {
+  const char *v = getenv("TRAJCORR_CL_SLOT_CELLS");
+  if (v && *v)
+    return strcmp(v, "0") != 0;
+  return (dev->type_bits & CL_DEVICE_TYPE_CPU) != 0;
+}
+
 static tc_status oc_create_common(const tc_backend_config *cfg, int allpairs, void **state,
                                   tc_err *err) {
   tc_status st = TC_OK;
@@ -236,8 +250,10 @@ static tc_status oc_create_common(const tc_backend_config *cfg, int allpairs, vo
   s->dev_stage = s->dev.fp64 && !host_stage_forced();
   const char *zc = getenv("TRAJCORR_CL_ZERO_COPY");
   s->zero_copy = s->dev_stage && (s->dev.type_bits & CL_DEVICE_TYPE_CPU) && !(zc && !strcmp(zc, "0"));
+  s->slot_cells = s->dev_stage && !allpairs && slot_cells_wanted(&s->dev);
   for (int i = 0; i < TC_K_COUNT; i++) {
-    if ((i == TC_K_STAGE || i == TC_K_STAGE_KEYS || i == TC_K_SCATTER_U) && !s->dev.fp64)
+    if ((i == TC_K_STAGE || i == TC_K_STAGE_KEYS || i == TC_K_SCATTER_U || i == TC_K_SLOT_CELLS) &&
+        !s->dev.fp64)
       continue;
     s->k[i] = clCreateKernel(s->prog, tc_ocl_kernel_names[i], &rc);
     if (rc != CL_SUCCESS) {
@@ -257,6 +273,7 @@ static tc_status oc_create_common(const tc_backend_config *cfg, int allpairs, vo
   s->info.decide = s->decide;
   s->info.device_stage = s->dev_stage;
   s->info.zero_copy = s->zero_copy;
+  s->info.slot_cells = s->slot_cells;
   s->info.work_group = s->wg;
   s->info.budget = s->budget;
   s->info.max_positions = s->nmax;
@@ -379,6 +396,7 @@ static void oc_profile_multi(const tc_ocl *s, tc_device_profile *p) {
     p->listed += d.listed;
     p->band += d.band;
     p->batches += d.batches;
+    p->slot_batches += d.slot_batches;
     p->split_blocks += d.split_blocks;
     p->retries += d.retries;
     p->splits += d.splits;
@@ -419,6 +437,7 @@ static void oc_profile(void *state, tc_device_profile *p) {
   p->band = i->band;
   p->blocks = i->blocks;
   p->batches = i->batches;
+  p->slot_batches = i->slot_batches;
   p->split_blocks = i->split_blocks;
   p->retries = i->retries;
   p->splits = i->splits;

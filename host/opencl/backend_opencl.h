@@ -20,11 +20,13 @@ typedef struct {
   int decide;             /* lists decided on the device (tc_backend_config.decide) */
   int device_stage;       /* cells and offsets made on the device from the unit vectors */
   int zero_copy;          /* a CPU device reads the unit vectors in place (none written) */
+  int slot_cells;         /* the cell search by grid time (tc_slot_cells): a CPU device */
   size_t work_group;      /* local size of every kernel */
   size_t budget;          /* device bytes this instance may use */
   size_t max_positions;   /* positions per sub-batch */
   size_t pair_capacity;   /* current device pair buffer, pairs */
   uint64_t batches;       /* sub-batches run */
+  uint64_t slot_batches;  /* of them, searched by grid time (tc_slot_cells) */
   uint64_t retries;       /* pair buffer overflows answered by a larger buffer */
   uint64_t splits;        /* overflows answered by halving a sub-batch */
   /* with cfg->profile: seconds on the device by step */

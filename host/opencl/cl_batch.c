@@ -6,6 +6,8 @@
  *   "opencl":          cell keys and occupancy bits -> counting sort (histogram, scan,
  *                      scatter) -> neighbour-cell scan emitting pairs through an
  *                      atomic counter
+ *                      (a CPU device: all of it in one kernel, a work-item a grid
+ *                      time, cl_slots.c)
  *   "opencl-allpairs": tiled all pairs of each grid time, same emitter.
  * A full pair buffer is never a silent drop: the count still grows, and the host
  * reruns the pair kernel with a larger buffer, or halves the sub-batch when the
@@ -14,6 +16,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "host/opencl/cl_slots.h"
 #include "host/opencl/cl_stage.h"
 #include "host/opencl/cl_state.h"
 #include "io/clock.h"
@@ -161,7 +164,10 @@ static tc_status pairs_kernel(ocl *s, int set, size_t n, size_t base, const cl_e
   size_t rs = s->single ? sizeof(cl_float) : sizeof(cl_double);
   if ((st = tc_ocl_fill_zero(s, s->count, 4, TC_P_SORT, err)) != TC_OK)
     return st;
-  if (s->allpairs) {
+  if (s->slot_cells) { /* a CPU device: the whole cell search, a work-item a grid time */
+    if ((st = tc_ocl_slot_cells(s, set, n, base, wait, err)) != TC_OK)
+      return st;
+  } else if (s->allpairs) {
     inset *in = &s->in[set];
     if ((st = tc_ocl_args(s->k[K_ALLPAIRS], kname[K_ALLPAIRS], err, 14, A(in->cell), A(in->pos),
                    A(in->slot), A(un), rs, cell, rs, scr, rs, band, A(ub), A(s->pp), A(s->pq), A(cap),
@@ -200,7 +206,9 @@ static tc_status compute(ocl *s, int set, size_t n, size_t base, tc_err *err) {
         (st = tc_ocl_launch(s, K_STAGE, n, &in->written, P_KEYS, err)) != TC_OK)
       return st;
   }
-  if (!s->allpairs) {
+  if (s->slot_cells)
+    s->info.slot_batches++;
+  else if (!s->allpairs) {
     size_t nb = in->nbuckets, groups = (n + s->wg - 1) / s->wg;
     if (n > s->work_cap) {
       size_t old = s->work_cap;
@@ -292,7 +300,9 @@ static tc_status run_sync(ocl *s, const tc_grid_block *blk, tc_cl_batch b, int s
 static tc_status finish(ocl *s, const tc_grid_block *blk, tc_cl_batch b, int set, tc_pairbuf *out,
                         tc_backend_stats *stats, tc_err *err) {
   tc_status st = TC_OK;
-  size_t n = batch_n(blk, b), base = blk->off[b.s0], groups = (n + s->wg - 1) / s->wg;
+  size_t n = batch_n(blk, b), base = blk->off[b.s0];
+  /* the neighbour scan's test counts: a pair of words a group, or a grid time */
+  size_t groups = s->slot_cells ? b.s1 - b.s0 : (n + s->wg - 1) / s->wg;
   if ((st = tc_ocl_wait(s, err)) != TC_OK)
     goto cleanup;
   if (s->hcount > s->pair_cap) {

@@ -12,7 +12,7 @@ typedef tc_ocl ocl;
 
 const char *const tc_ocl_kernel_names[TC_K_COUNT] = {
     "tc_cell_keys", "tc_scan_block", "tc_scan_add", "tc_scatter", "tc_neigh", "tc_allpairs",
-    "tc_stage", "tc_stage_keys", "tc_scatter_units",
+    "tc_stage", "tc_stage_keys", "tc_scatter_units", "tc_slot_cells",
     "tc_run_drop", "tc_rsort_count", "tc_rsort_move"};
 
 /* clFinish of the compute queue, its time counted as the host waiting on the device. */

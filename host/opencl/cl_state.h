@@ -11,10 +11,10 @@
 #define TC_OCL_MAX_PENDING 128
 #define TC_OCL_SCAN_ITEMS 16 /* TC_SCAN_ITEMS of kernels/sort.cl */
 
-/* TC_K_STAGE, TC_K_STAGE_KEYS and TC_K_SCATTER_U exist only in a program built with fp64
- * (kernels/stage.cl). */
+/* TC_K_STAGE, TC_K_STAGE_KEYS, TC_K_SCATTER_U and TC_K_SLOT_CELLS exist only in a program
+ * built with fp64 (kernels/stage.cl). */
 enum { TC_K_KEYS, TC_K_SCAN, TC_K_ADD, TC_K_SCATTER, TC_K_NEIGH, TC_K_ALLPAIRS, TC_K_STAGE,
-       TC_K_STAGE_KEYS, TC_K_SCATTER_U,
+       TC_K_STAGE_KEYS, TC_K_SCATTER_U, TC_K_SLOT_CELLS,
        TC_K_RUN_DROP, TC_K_RSORT_COUNT, TC_K_RSORT_MOVE, TC_K_COUNT };
 /* Where a profiled command's time goes (tc_opencl_info: t_keys ... t_read, t_runs). */
 enum { TC_P_KEYS, TC_P_SORT, TC_P_PAIRS, TC_P_WRITE, TC_P_READ, TC_P_RUNS };
@@ -46,6 +46,8 @@ typedef struct tc_ocl {
   int dev_stage;          /* cells and offsets computed on the device (fp64 devices) */
   int zero_copy;          /* a CPU device: it reads the block's unit vectors where they lie
                              (CL_MEM_USE_HOST_PTR), none written (TRAJCORR_CL_ZERO_COPY=0: off) */
+  int slot_cells;         /* the cell search by grid time (tc_slot_cells, cl_slots.c): CPU
+                             devices that stage; TRAJCORR_CL_SLOT_CELLS=0/1 forbids / forces */
   int drop_runs;          /* drop runs too short to report (tc_backend_config.drop_short_runs) */
   int64_t slot, merge_gap, min_duration; /* seconds, for drop_runs */
   struct tc_ocl_runs *runs; /* cl_runs.c: the open-run table and the linking's buffers */
