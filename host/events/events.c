@@ -284,54 +284,142 @@ static void share_free(share *o) {
   tc_event_lists_free(&o->found);
 }
 
+/* A vessel's last kept fix while its run of rows goes by. */
+typedef struct {
+  int64_t t;
+  double la, lo;
+} hot_fix;
+
+/* tc_teleport_keep's bound with a wider margin, folded into one factor: an upper bound
+ * of its own bound (the margin covers the roundings), so a fix it keeps the filter keeps. */
+#define EASY_BOUND (TC_EARTH_R_M * TC_DEG2RAD * (1.0 + 4e-9))
+
+/* Rows [i, i1) of one vessel after its kept fix *h, as long as each is one that needs
+ * nothing but becoming the last kept fix: later than it and closer in time than gap_min
+ * (no gap), before the next grid time gn (no loitering position), and within the
+ * teleport filter's cheap bound when younger than teleport_dt (the filter's max_gap, or
+ * INT64_MIN with no filter). Returns the first row that needs more, or i1; that row
+ * takes the whole test. Most rows are such, so this loop is kept to what fits in
+ * registers. */
+static __attribute__((noinline)) size_t easy_rows(const int64_t *ct, const double *cla, const double *clo,
+                                                  size_t i, size_t i1, hot_fix *h, int64_t gn,
+                                                  int64_t gap_min, int64_t teleport_dt, double mps) {
+  int64_t lt = h->t;
+  double la0 = h->la, lo0 = h->lo;
+  const uint64_t span = (uint64_t)gap_min - 1; /* 0 < dt < gap_min: dt - 1 < gap_min - 1 */
+  const double k = EASY_BOUND / mps;
+  for (; i < i1; i++) {
+    const int64_t t = ct[i], dt = t - lt;
+    const double la = cla[i], lo = clo[i];
+    if ((uint64_t)dt - 1 >= span || t >= gn)
+      break;
+    /* |lo - lo0| is at least the wrapped difference the filter takes: a longer bound,
+     * so a fix across the antimeridian goes to the whole test */
+    if (dt < teleport_dt && !((fabs(la - la0) + fabs(lo - lo0)) * k <= (double)dt))
+      break;
+    lt = t, la0 = la, lo0 = lo;
+  }
+  h->t = lt, h->la = la0, h->lo = lo0;
+  return i;
+}
+
+/* A fix the teleport filter dropped, to the share's list. 0: out of memory. */
+static int drop_fix(share *o, int64_t t, uint32_t mmsi) {
+  drop *d = tc_grow(o->drops, &o->cap_drops, o->n_drops + 1, sizeof *d, 64);
+  if (!d)
+    return 0;
+  o->drops = d;
+  d[o->n_drops++] = (drop){t, mmsi};
+  o->dropped++;
+  return 1;
+}
+
+/* A gap from the kept fix h to row i's (t, la, lo). 0: out of memory. */
+static int add_gap(share *o, uint32_t mmsi, const hot_fix *h, int64_t t, double la, double lo, size_t i) {
+  tc_gap_rec *g = tc_grow(o->gaps, &o->cap_gaps, o->n_gaps + 1, sizeof *g, 64);
+  size_t *gr = g ? tc_grow(o->gap_row, &o->cap_gap_row, o->n_gaps + 1, sizeof *gr, 64) : NULL;
+  if (g)
+    o->gaps = g;
+  if (!gr)
+    return 0;
+  o->gap_row = gr;
+  memset(&g[o->n_gaps], 0, sizeof *g);
+  g[o->n_gaps].g = (tc_gap){mmsi, h->t, t, h->la, h->lo, la, lo, tc_haversine_m(h->la, h->lo, la, lo), 0, 0};
+  gr[o->n_gaps++] = i;
+  return 1;
+}
+
 /* Pass 1 over the runs of vessels k with k % nshares == part, in row order: the
- * teleport filter, loitering and gaps, each vessel on its own state only. */
+ * teleport filter, loitering and gaps, each vessel on its own state only. Within a
+ * run the rows that only move the last kept fix go by in easy_rows; the others (a
+ * vessel's first fix, a teleport, a grid time reached, a gap) take the whole test
+ * here, one by one. */
 static void runs_pass1(tc_events *r, const tc_columns *c, const vrun *runs, size_t nruns, size_t part,
                        size_t nshares, share *o) {
-  const tc_params *p = &r->p;
-  int loiter = r->e.kinds & TC_EV_LOITER;
+  const int64_t max_gap = r->p.max_gap, gap_min = r->gap_min;
+  const double mps = r->mps;
+  const int64_t teleport_dt = mps == 0 ? INT64_MIN : max_gap;
+  const int loiter = r->e.kinds & TC_EV_LOITER;
+  const int64_t *ct = c->t;
+  const double *cla = c->lat, *clo = c->lon;
   for (size_t q = 0; q < nruns; q++) {
     if (runs[q].k % nshares != part)
       continue;
     last_fix *v = &r->vs.v[runs[q].k];
     tc_loiter_state *ls = loiter ? &r->ls[runs[q].k] : NULL;
-    for (size_t i = runs[q].i0; i < runs[q].i1; i++) {
-      int64_t t = c->t[i];
-      double la = c->lat[i], lo = c->lon[i];
-      if (v->lt != INT64_MIN && !tc_teleport_keep(t - v->lt, v->la, v->lo, la, lo, p->max_gap, r->mps)) {
-        o->dropped++;
-        drop *d = tc_grow(o->drops, &o->cap_drops, o->n_drops + 1, sizeof *d, 64);
-        if (!d) {
-          o->s = TC_ERR_NOMEM, o->what = "teleports";
-          return;
-        }
-        o->drops = d;
-        d[o->n_drops++] = (drop){t, v->mmsi};
-        continue;
-      }
-      if (loiter &&
-          tc_loiter_fix(&r->lc, ls, v->mmsi, v->lt, v->la, v->lo, t, la, lo, &o->found, &o->positions) != TC_OK) {
+    const uint32_t mmsi = v->mmsi;
+    hot_fix h = {v->lt, v->la, v->lo};
+    size_t i = runs[q].i0;
+    const size_t i1 = runs[q].i1;
+    if (h.t == INT64_MIN && i < i1) { /* the vessel's first fix: kept, no gap before it */
+      if (loiter && tc_loiter_fix_grid(&r->lc, ls, mmsi, h.t, h.la, h.lo, ct[i], cla[i], clo[i], &o->found,
+                                       &o->positions) != TC_OK) {
         o->s = TC_ERR_NOMEM, o->what = "loitering runs";
         return;
       }
-      if (v->lt != INT64_MIN && t - v->lt >= r->gap_min) {
-        tc_gap_rec *g = tc_grow(o->gaps, &o->cap_gaps, o->n_gaps + 1, sizeof *g, 64);
-        size_t *gr = g ? tc_grow(o->gap_row, &o->cap_gap_row, o->n_gaps + 1, sizeof *gr, 64) : NULL;
-        if (g)
-          o->gaps = g;
-        if (!gr) {
-          o->s = TC_ERR_NOMEM, o->what = "gaps";
+      h = (hot_fix){ct[i], cla[i], clo[i]};
+      i++;
+    }
+    /* tc_loiter_fix's shortcut (a fix after the last one given, gl, and before the next
+     * grid time gn only moves gl) is easy_rows' t < gn: gl is the last kept fix's time,
+     * written back at the run's end */
+    int64_t gn = loiter ? ls->gn : INT64_MAX;
+    while (i < i1) {
+      size_t e = easy_rows(ct, cla, clo, i, i1, &h, gn, gap_min, teleport_dt, mps);
+      if (loiter && e > i)
+        ls->gl = h.t;
+      if ((i = e) == i1)
+        break;
+      const int64_t t = ct[i], dt = t - h.t;
+      const double la = cla[i], lo = clo[i];
+      i++;
+      if (!tc_teleport_keep(dt, h.la, h.lo, la, lo, max_gap, mps)) {
+        if (!drop_fix(o, t, mmsi)) {
+          o->s = TC_ERR_NOMEM, o->what = "teleports";
           return;
         }
-        o->gap_row = gr;
-        memset(&g[o->n_gaps], 0, sizeof *g);
-        g[o->n_gaps].g = (tc_gap){v->mmsi, v->lt, t, v->la, v->lo, la, lo, tc_haversine_m(v->la, v->lo, la, lo), 0, 0};
-        gr[o->n_gaps++] = i;
+        continue;
       }
-      v->lt = t;
-      v->la = la;
-      v->lo = lo;
+      if (loiter) {
+        if (dt > 0 && t < gn) {
+          ls->gl = t;
+        } else {
+          if (tc_loiter_fix_grid(&r->lc, ls, mmsi, h.t, h.la, h.lo, t, la, lo, &o->found, &o->positions) != TC_OK) {
+            o->s = TC_ERR_NOMEM, o->what = "loitering runs";
+            return;
+          }
+          gn = ls->gn;
+        }
+      }
+      if (dt >= gap_min && !add_gap(o, mmsi, &h, t, la, lo, i - 1)) {
+        o->s = TC_ERR_NOMEM, o->what = "gaps";
+        return;
+      }
+      h = (hot_fix){t, la, lo};
     }
+    v->lt = h.t;
+    v->la = h.la;
+    v->lo = h.lo;
   }
 }
 
