@@ -295,31 +295,27 @@ typedef struct {
 #define EASY_BOUND (TC_EARTH_R_M * TC_DEG2RAD * (1.0 + 4e-9))
 
 /* Rows [i, i1) of one vessel after its kept fix *h, as long as each is one that needs
- * nothing but becoming the last kept fix: later than it and closer in time than gap_min
- * (no gap), before the next grid time gn (no loitering position), and within the
- * teleport filter's cheap bound when younger than teleport_dt (the filter's max_gap, or
- * INT64_MIN with no filter). Returns the first row that needs more, or i1; that row
+ * nothing but becoming the last kept fix: later than it by less than span + 1 (no gap,
+ * and younger than the filter's max_gap, beyond which it keeps every fix), before the
+ * next grid time gn (no loitering position), and within the teleport filter's bound
+ * times k (0 with no filter). Returns the first row that needs more, or i1; that row
  * takes the whole test. Most rows are such, so this loop is kept to what fits in
  * registers. */
+static inline int easy(int64_t dt, double dla, double dlo, int64_t t, int64_t gn, uint64_t span, double k) {
+  /* |dlo| is at least the wrapped difference the filter takes: a longer bound, so a
+   * fix across the antimeridian goes to the whole test */
+  return (uint64_t)dt - 1 < span && t < gn && (fabs(dla) + fabs(dlo)) * k <= (double)dt;
+}
+
 static __attribute__((noinline)) size_t easy_rows(const int64_t *ct, const double *cla, const double *clo,
-                                                  size_t i, size_t i1, hot_fix *h, int64_t gn,
-                                                  int64_t gap_min, int64_t teleport_dt, double mps) {
-  int64_t lt = h->t;
-  double la0 = h->la, lo0 = h->lo;
-  const uint64_t span = (uint64_t)gap_min - 1; /* 0 < dt < gap_min: dt - 1 < gap_min - 1 */
-  const double k = EASY_BOUND / mps;
-  for (; i < i1; i++) {
-    const int64_t t = ct[i], dt = t - lt;
-    const double la = cla[i], lo = clo[i];
-    if ((uint64_t)dt - 1 >= span || t >= gn)
-      break;
-    /* |lo - lo0| is at least the wrapped difference the filter takes: a longer bound,
-     * so a fix across the antimeridian goes to the whole test */
-    if (dt < teleport_dt && !((fabs(la - la0) + fabs(lo - lo0)) * k <= (double)dt))
-      break;
-    lt = t, la0 = la, lo0 = lo;
-  }
-  h->t = lt, h->la = la0, h->lo = lo0;
+                                                  size_t i, size_t i1, hot_fix *h, int64_t gn, uint64_t span,
+                                                  double k) {
+  if (i == i1 || !easy(ct[i] - h->t, cla[i] - h->la, clo[i] - h->lo, ct[i], gn, span, k))
+    return i;
+  /* past the first, the last kept fix is the row before */
+  for (i++; i < i1 && easy(ct[i] - ct[i - 1], cla[i] - cla[i - 1], clo[i] - clo[i - 1], ct[i], gn, span, k); i++)
+    ;
+  *h = (hot_fix){ct[i - 1], cla[i - 1], clo[i - 1]};
   return i;
 }
 
@@ -358,7 +354,10 @@ static void runs_pass1(tc_events *r, const tc_columns *c, const vrun *runs, size
                        size_t nshares, share *o) {
   const int64_t max_gap = r->p.max_gap, gap_min = r->gap_min;
   const double mps = r->mps;
-  const int64_t teleport_dt = mps == 0 ? INT64_MIN : max_gap;
+  /* easy_rows' rows: 0 < dt < gap_min, and dt < max_gap with the filter on */
+  const int64_t easy_dt = mps != 0 && max_gap < gap_min ? max_gap : gap_min;
+  const uint64_t span = (uint64_t)easy_dt - 1;
+  const double k = mps != 0 ? EASY_BOUND / mps : 0.0;
   const int loiter = r->e.kinds & TC_EV_LOITER;
   const int64_t *ct = c->t;
   const double *cla = c->lat, *clo = c->lon;
@@ -385,7 +384,7 @@ static void runs_pass1(tc_events *r, const tc_columns *c, const vrun *runs, size
      * written back at the run's end */
     int64_t gn = loiter ? ls->gn : INT64_MAX;
     while (i < i1) {
-      size_t e = easy_rows(ct, cla, clo, i, i1, &h, gn, gap_min, teleport_dt, mps);
+      size_t e = easy_rows(ct, cla, clo, i, i1, &h, gn, span, k);
       if (loiter && e > i)
         ls->gl = h.t;
       if ((i = e) == i1)

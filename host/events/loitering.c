@@ -78,7 +78,8 @@ static __attribute__((noinline)) double speed_trig(double la0, double lo0, doubl
 }
 
 /* Slot speed from the earlier position to the later, as the engine computes it (INFINITY
- * for one surely not below loiter_kn); *c0 and *c1 hold the cosines of their latitudes
+ * for one surely not below loiter_kn: lower bounds of the haversine, with a margin
+ * that keeps its rounding from deciding, find most without trigonometry); *c0 and *c1 hold the cosines of their latitudes
  * (NaN: not computed yet), each computed at most once for the two speeds a position
  * takes part in, and not at all while the vessel does not move. */
 static inline double speed_kn(double la0, double lo0, double *c0, double la1, double lo1, double *c1, int64_t slot,
@@ -88,7 +89,18 @@ static inline double speed_kn(double la0, double lo0, double *c0, double la1, do
   /* A position at or above loiter_kn only ends a run, whatever its speed: the arc
    * between the latitudes (no longer than the great circle) decides most moving ones
    * without trigonometry; the margin keeps the haversine's rounding from deciding. */
-  if (fabs(la1 - la0) * (TC_DEG2RAD * TC_EARTH_R_M) * (1.0 - 1e-6) >= loiter_kn * TC_KNOT_MPS * (double)slot)
+  const double limit = loiter_kn * TC_KNOT_MPS * (double)slot;
+  if (fabs(la1 - la0) * (TC_DEG2RAD * TC_EARTH_R_M) * (1.0 - 1e-6) >= limit)
+    return INFINITY;
+  /* Most others move along a parallel: the haversine is at least 2 R c s, with
+   * c = 1 - p^2 / 2 <= cos of either latitude (p the larger |latitude|, radians; c < 0
+   * near the poles decides nothing) and s = x - x^3 / 6 <= sin x, x half the wrapped
+   * longitude difference (radians, <= pi / 2). */
+  const double a0 = fabs(la0), a1 = fabs(la1), p = (a0 > a1 ? a0 : a1) * TC_DEG2RAD;
+  double dl = fabs(lo1 - lo0);
+  dl = dl > 180.0 ? 360.0 - dl : dl;
+  const double x = dl * (TC_DEG2RAD / 2.0);
+  if ((2.0 * TC_EARTH_R_M * (1.0 - 1e-6)) * (1.0 - p * p / 2.0) * (x - x * x * x / 6.0) >= limit)
     return INFINITY;
   return speed_trig(la0, lo0, c0, la1, lo1, c1, slot);
 }
