@@ -294,6 +294,13 @@ typedef struct {
  * of its own bound (the margin covers the roundings), so a fix it keeps the filter keeps. */
 #define EASY_BOUND (TC_EARTH_R_M * TC_DEG2RAD * (1.0 + 4e-9))
 
+/* easy_rows' test of one row, dt after the last kept fix and (dla, dlo) from it. */
+static inline int easy(int64_t dt, double dla, double dlo, int64_t t, int64_t gn, uint64_t span, double k) {
+  /* |dlo| is at least the wrapped difference the filter takes: a longer bound, so a
+   * fix across the antimeridian goes to the whole test */
+  return (uint64_t)dt - 1 < span && t < gn && (fabs(dla) + fabs(dlo)) * k <= (double)dt;
+}
+
 /* Rows [i, i1) of one vessel after its kept fix *h, as long as each is one that needs
  * nothing but becoming the last kept fix: later than it by less than span + 1 (no gap,
  * and younger than the filter's max_gap, beyond which it keeps every fix), before the
@@ -301,12 +308,6 @@ typedef struct {
  * times k (0 with no filter). Returns the first row that needs more, or i1; that row
  * takes the whole test. Most rows are such, so this loop is kept to what fits in
  * registers. */
-static inline int easy(int64_t dt, double dla, double dlo, int64_t t, int64_t gn, uint64_t span, double k) {
-  /* |dlo| is at least the wrapped difference the filter takes: a longer bound, so a
-   * fix across the antimeridian goes to the whole test */
-  return (uint64_t)dt - 1 < span && t < gn && (fabs(dla) + fabs(dlo)) * k <= (double)dt;
-}
-
 static __attribute__((noinline)) size_t easy_rows(const int64_t *ct, const double *cla, const double *clo,
                                                   size_t i, size_t i1, hot_fix *h, int64_t gn, uint64_t span,
                                                   double k) {
