@@ -70,6 +70,8 @@ Test(loiter_grid, positions_and_speeds_as_the_spec_reads) {
     seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
     unsigned r = (unsigned)(seed >> 33);
     t += steps[r % (sizeof steps / sizeof steps[0])];
+    if (r % 11 == 0) /* onto the next grid time, where a repeat may follow */
+      t = first_grid_after(t - 1, slot);
     if (r % 5 != 0) { /* a fifth of the fixes stay where the last one was */
       lat += ((int)(r >> 8 & 0xff) - 128) * (r % 7 ? 1e-5 : 1e-4); /* now and then fast */
       lon = tc_norm_lon(lon + ((int)(r >> 16 & 0xff) - 120) * 2e-5);

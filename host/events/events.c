@@ -284,54 +284,142 @@ static void share_free(share *o) {
   tc_event_lists_free(&o->found);
 }
 
+/* A vessel's last kept fix while its run of rows goes by. */
+typedef struct {
+  int64_t t;
+  double la, lo;
+} hot_fix;
+
+/* tc_teleport_keep's bound with a wider margin, folded into one factor: an upper bound
+ * of its own bound (the margin covers the roundings), so a fix it keeps the filter keeps. */
+#define EASY_BOUND (TC_EARTH_R_M * TC_DEG2RAD * (1.0 + 4e-9))
+
+/* easy_rows' test of one row, dt after the last kept fix and (dla, dlo) from it. */
+static inline int easy(int64_t dt, double dla, double dlo, int64_t t, int64_t gn, uint64_t span, double k) {
+  /* |dlo| is at least the wrapped difference the filter takes: a longer bound, so a
+   * fix across the antimeridian goes to the whole test */
+  return (uint64_t)dt - 1 < span && t < gn && (fabs(dla) + fabs(dlo)) * k <= (double)dt;
+}
+
+/* Rows [i, i1) of one vessel after its kept fix *h, as long as each is one that needs
+ * nothing but becoming the last kept fix: later than it by less than span + 1 (no gap,
+ * and younger than the filter's max_gap, beyond which it keeps every fix), before the
+ * next grid time gn (no loitering position), and within the teleport filter's bound
+ * times k (0 with no filter). Returns the first row that needs more, or i1; that row
+ * takes the whole test. Most rows are such, so this loop is kept to what fits in
+ * registers. */
+static __attribute__((noinline)) size_t easy_rows(const int64_t *ct, const double *cla, const double *clo,
+                                                  size_t i, size_t i1, hot_fix *h, int64_t gn, uint64_t span,
+                                                  double k) {
+  if (i == i1 || !easy(ct[i] - h->t, cla[i] - h->la, clo[i] - h->lo, ct[i], gn, span, k))
+    return i;
+  /* past the first, the last kept fix is the row before */
+  for (i++; i < i1 && easy(ct[i] - ct[i - 1], cla[i] - cla[i - 1], clo[i] - clo[i - 1], ct[i], gn, span, k); i++)
+    ;
+  *h = (hot_fix){ct[i - 1], cla[i - 1], clo[i - 1]};
+  return i;
+}
+
+/* A fix the teleport filter dropped, to the share's list. 0: out of memory. */
+static int drop_fix(share *o, int64_t t, uint32_t mmsi) {
+  drop *d = tc_grow(o->drops, &o->cap_drops, o->n_drops + 1, sizeof *d, 64);
+  if (!d)
+    return 0;
+  o->drops = d;
+  d[o->n_drops++] = (drop){t, mmsi};
+  o->dropped++;
+  return 1;
+}
+
+/* A gap from the kept fix h to row i's (t, la, lo). 0: out of memory. */
+static int add_gap(share *o, uint32_t mmsi, const hot_fix *h, int64_t t, double la, double lo, size_t i) {
+  tc_gap_rec *g = tc_grow(o->gaps, &o->cap_gaps, o->n_gaps + 1, sizeof *g, 64);
+  size_t *gr = g ? tc_grow(o->gap_row, &o->cap_gap_row, o->n_gaps + 1, sizeof *gr, 64) : NULL;
+  if (g)
+    o->gaps = g;
+  if (!gr)
+    return 0;
+  o->gap_row = gr;
+  memset(&g[o->n_gaps], 0, sizeof *g);
+  g[o->n_gaps].g = (tc_gap){mmsi, h->t, t, h->la, h->lo, la, lo, tc_haversine_m(h->la, h->lo, la, lo), 0, 0};
+  gr[o->n_gaps++] = i;
+  return 1;
+}
+
 /* Pass 1 over the runs of vessels k with k % nshares == part, in row order: the
- * teleport filter, loitering and gaps, each vessel on its own state only. */
+ * teleport filter, loitering and gaps, each vessel on its own state only. Within a
+ * run the rows that only move the last kept fix go by in easy_rows; the others (a
+ * vessel's first fix, a teleport, a grid time reached, a gap) take the whole test
+ * here, one by one. */
 static void runs_pass1(tc_events *r, const tc_columns *c, const vrun *runs, size_t nruns, size_t part,
                        size_t nshares, share *o) {
-  const tc_params *p = &r->p;
-  int loiter = r->e.kinds & TC_EV_LOITER;
+  const int64_t max_gap = r->p.max_gap, gap_min = r->gap_min;
+  const double mps = r->mps;
+  /* easy_rows' rows: 0 < dt < gap_min, and dt < max_gap with the filter on */
+  const int64_t easy_dt = mps != 0 && max_gap < gap_min ? max_gap : gap_min;
+  const uint64_t span = (uint64_t)easy_dt - 1;
+  const double k = mps != 0 ? EASY_BOUND / mps : 0.0;
+  const int loiter = r->e.kinds & TC_EV_LOITER;
+  const int64_t *ct = c->t;
+  const double *cla = c->lat, *clo = c->lon;
   for (size_t q = 0; q < nruns; q++) {
     if (runs[q].k % nshares != part)
       continue;
     last_fix *v = &r->vs.v[runs[q].k];
     tc_loiter_state *ls = loiter ? &r->ls[runs[q].k] : NULL;
-    for (size_t i = runs[q].i0; i < runs[q].i1; i++) {
-      int64_t t = c->t[i];
-      double la = c->lat[i], lo = c->lon[i];
-      if (v->lt != INT64_MIN && !tc_teleport_keep(t - v->lt, v->la, v->lo, la, lo, p->max_gap, r->mps)) {
-        o->dropped++;
-        drop *d = tc_grow(o->drops, &o->cap_drops, o->n_drops + 1, sizeof *d, 64);
-        if (!d) {
-          o->s = TC_ERR_NOMEM, o->what = "teleports";
-          return;
-        }
-        o->drops = d;
-        d[o->n_drops++] = (drop){t, v->mmsi};
-        continue;
-      }
-      if (loiter &&
-          tc_loiter_fix(&r->lc, ls, v->mmsi, v->lt, v->la, v->lo, t, la, lo, &o->found, &o->positions) != TC_OK) {
+    const uint32_t mmsi = v->mmsi;
+    hot_fix h = {v->lt, v->la, v->lo};
+    size_t i = runs[q].i0;
+    const size_t i1 = runs[q].i1;
+    if (h.t == INT64_MIN && i < i1) { /* the vessel's first fix: kept, no gap before it */
+      if (loiter && tc_loiter_fix_grid(&r->lc, ls, mmsi, h.t, h.la, h.lo, ct[i], cla[i], clo[i], &o->found,
+                                       &o->positions) != TC_OK) {
         o->s = TC_ERR_NOMEM, o->what = "loitering runs";
         return;
       }
-      if (v->lt != INT64_MIN && t - v->lt >= r->gap_min) {
-        tc_gap_rec *g = tc_grow(o->gaps, &o->cap_gaps, o->n_gaps + 1, sizeof *g, 64);
-        size_t *gr = g ? tc_grow(o->gap_row, &o->cap_gap_row, o->n_gaps + 1, sizeof *gr, 64) : NULL;
-        if (g)
-          o->gaps = g;
-        if (!gr) {
-          o->s = TC_ERR_NOMEM, o->what = "gaps";
+      h = (hot_fix){ct[i], cla[i], clo[i]};
+      i++;
+    }
+    /* tc_loiter_fix's shortcut (a fix after the last one given, gl, and before the next
+     * grid time gn only moves gl) is easy_rows' t < gn: gl is the last kept fix's time,
+     * written back at the run's end */
+    int64_t gn = loiter ? ls->gn : INT64_MAX;
+    while (i < i1) {
+      size_t e = easy_rows(ct, cla, clo, i, i1, &h, gn, span, k);
+      if (loiter && e > i)
+        ls->gl = h.t;
+      if ((i = e) == i1)
+        break;
+      const int64_t t = ct[i], dt = t - h.t;
+      const double la = cla[i], lo = clo[i];
+      i++;
+      if (!tc_teleport_keep(dt, h.la, h.lo, la, lo, max_gap, mps)) {
+        if (!drop_fix(o, t, mmsi)) {
+          o->s = TC_ERR_NOMEM, o->what = "teleports";
           return;
         }
-        o->gap_row = gr;
-        memset(&g[o->n_gaps], 0, sizeof *g);
-        g[o->n_gaps].g = (tc_gap){v->mmsi, v->lt, t, v->la, v->lo, la, lo, tc_haversine_m(v->la, v->lo, la, lo), 0, 0};
-        gr[o->n_gaps++] = i;
+        continue;
       }
-      v->lt = t;
-      v->la = la;
-      v->lo = lo;
+      if (loiter) {
+        if (dt > 0 && t < gn) {
+          ls->gl = t;
+        } else {
+          if (tc_loiter_fix_grid(&r->lc, ls, mmsi, h.t, h.la, h.lo, t, la, lo, &o->found, &o->positions) != TC_OK) {
+            o->s = TC_ERR_NOMEM, o->what = "loitering runs";
+            return;
+          }
+          gn = ls->gn;
+        }
+      }
+      if (dt >= gap_min && !add_gap(o, mmsi, &h, t, la, lo, i - 1)) {
+        o->s = TC_ERR_NOMEM, o->what = "gaps";
+        return;
+      }
+      h = (hot_fix){t, la, lo};
     }
+    v->lt = h.t;
+    v->la = h.la;
+    v->lo = h.lo;
   }
 }
 
@@ -388,8 +476,14 @@ static tc_status slice(tc_events *r, const tc_columns *c, int second, tc_err *er
    * so that the runs' work needs no shared table */
   vrun *runs = NULL;
   size_t nruns = 0, cap_runs = 0;
-  for (size_t i = 0, j; i < c->n; i = j) {
-    for (j = i + 1; j < c->n && c->mmsi[j] == c->mmsi[i]; j++)
+  const uint32_t *mm = c->mmsi;
+  const size_t rows = c->n;
+  for (size_t i = 0, j; i < rows; i = j) {
+    const uint32_t m = mm[i];
+    /* runs are hundreds of rows: four at a time with one branch, then one by one */
+    for (j = i + 1; j + 4 <= rows && !((mm[j] ^ m) | (mm[j + 1] ^ m) | (mm[j + 2] ^ m) | (mm[j + 3] ^ m)); j += 4)
+      ;
+    for (; j < rows && mm[j] == m; j++)
       ;
     size_t k;
     vrun *x = tc_grow(runs, &cap_runs, nruns + 1, sizeof *x, 1024);

@@ -370,10 +370,17 @@ tc_status tc_anchorage_feed_slice(tc_anchorage_feed *f, const tc_columns *c, tc_
     TC_TRY(tc_anchorage_add_row(f->a, f->pend_has_prev ? &f->pend_prev : NULL, &f->pend,
                                 neighbours(f, c, 0, SIZE_MAX) ? &nx : NULL, err));
   }
-  for (size_t i = 0; i < c->n; i++) {
-    double sog = c->sog[i];
+  const float *sogs = c->sog;
+  const double max_kn = f->max_kn;
+  const size_t n = c->n;
+  for (size_t i = 0; i < n; i++) {
+    while (i < n && tc_anchorage_sog_fast(sogs[i], max_kn)) /* most rows: passed over */
+      i++;
+    if (i == n)
+      break;
+    double sog = sogs[i];
     if (tc_anchorage_sog_known(sog)) {
-      if (sog < f->max_kn)
+      if (sog < max_kn)
         TC_TRY(tc_anchorage_add_known(f->a, c->mmsi[i], c->lat[i], c->lon[i], sog, err));
       continue;
     }
