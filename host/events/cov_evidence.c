@@ -119,6 +119,16 @@ static tc_status set_add(tc_gap_rec *r, uint32_t m) {
   return TC_OK;
 }
 
+static tc_status blocks_ready(tc_gap_rec *r) {
+  if (r->blk)
+    return TC_OK;
+  if (!(r->blk = malloc(r->nb * sizeof *r->blk)))
+    return TC_ERR_NOMEM;
+  for (size_t k = 0; k < r->nb; k++)
+    r->blk[k] = (tc_cov_block){INT64_MAX, INT64_MAX, INT64_MIN, INT64_MIN, 0, 0, 0, 0};
+  return TC_OK;
+}
+
 tc_status tc_cov_record(tc_gap_rec *r, int64_t t, uint32_t mmsi, int64_t window) {
   if (!r->want || t < r->lo || t >= r->hi)
     return TC_OK;
@@ -126,12 +136,7 @@ tc_status tc_cov_record(tc_gap_rec *r, int64_t t, uint32_t mmsi, int64_t window)
     TC_TRY(set_add(r, mmsi));
   int64_t j = floor_div(t - r->g.t0, window) - r->b0;
   if (r->want & TC_COV_PAIRS) {
-    if (!r->blk) {
-      if (!(r->blk = malloc(r->nb * sizeof *r->blk)))
-        return TC_ERR_NOMEM;
-      for (size_t k = 0; k < r->nb; k++)
-        r->blk[k] = (tc_cov_block){INT64_MAX, INT64_MAX, INT64_MIN, INT64_MIN, 0, 0, 0, 0};
-    }
+    TC_TRY(blocks_ready(r));
     tc_cov_block *b = &r->blk[j];
     extreme(&b->e1, &b->me1, &b->e2, &b->me2, t, mmsi, 0);
     extreme(&b->l1, &b->ml1, &b->l2, &b->ml2, t, mmsi, 1);
@@ -143,21 +148,47 @@ tc_status tc_cov_record(tc_gap_rec *r, int64_t t, uint32_t mmsi, int64_t window)
   return TC_OK;
 }
 
-/* Any fix of a vessel other than `except` in block j (0: none excluded; an MMSI is
- * never 0): its earliest and latest time, INT64_MAX and INT64_MIN when none. */
-static void block_span(const tc_gap_rec *r, int64_t j, uint32_t except, int64_t *first, int64_t *last) {
-  *first = INT64_MAX;
-  *last = INT64_MIN;
+tc_status tc_cov_record_pair(tc_gap_rec *r, int64_t lo, int64_t hi, uint32_t mmsi, int64_t window) {
+  if (lo == hi)
+    return tc_cov_record(r, lo, mmsi, window);
+  int64_t j = floor_div(lo - r->g.t0, window);
+  if (!r->want || lo < r->lo || hi >= r->hi || floor_div(hi - r->g.t0, window) != j) {
+    TC_TRY(tc_cov_record(r, lo, mmsi, window));
+    return tc_cov_record(r, hi, mmsi, window);
+  }
+  if (r->want & TC_COV_OWN)
+    TC_TRY(set_add(r, mmsi));
+  j -= r->b0;
+  if (r->want & TC_COV_PAIRS) {
+    TC_TRY(blocks_ready(r));
+    /* lo <= hi of one vessel: hi changes no earliest, lo no latest */
+    tc_cov_block *b = &r->blk[j];
+    extreme(&b->e1, &b->me1, &b->e2, &b->me2, lo, mmsi, 0);
+    extreme(&b->l1, &b->ml1, &b->l2, &b->ml2, hi, mmsi, 1);
+  } else {
+    if (!r->bits && !(r->bits = calloc((r->nb + 63) / 64, sizeof *r->bits)))
+      return TC_ERR_NOMEM;
+    r->bits[j / 64] |= (uint64_t)1 << (j % 64);
+  }
+  return TC_OK;
+}
+
+/* Does block j hold a fix of a vessel other than `except` (0: none excluded; an MMSI is
+ * never 0) at or after s (from = 1) or before s (from = 0)? Only whole blocks are asked
+ * of bits. */
+static int block_has(const tc_gap_rec *r, int64_t j, uint32_t except, int64_t s, int from) {
   if (j < 0 || (size_t)j >= r->nb)
-    return;
+    return 0;
   if (r->blk) {
     const tc_cov_block *b = &r->blk[j];
-    *first = b->me1 != except ? b->e1 : b->e2;
-    *last = b->ml1 != except ? b->l1 : b->l2;
-  } else if (r->bits && (r->bits[j / 64] >> (j % 64) & 1)) {
-    *first = INT64_MIN; /* only whole blocks are asked of bits */
-    *last = INT64_MAX;
+    if (from) {
+      int64_t last = b->ml1 != except ? b->l1 : b->l2;
+      return last >= s && (b->me1 != except ? b->e1 : b->e2) != INT64_MAX;
+    }
+    int64_t first = b->me1 != except ? b->e1 : b->e2;
+    return first < s && (b->ml1 != except ? b->l1 : b->l2) != INT64_MIN;
   }
+  return r->bits && (r->bits[j / 64] >> (j % 64) & 1);
 }
 
 double tc_cov_span(const tc_gap_rec *r, int64_t u0, int64_t u1, int64_t window, uint32_t except) {
@@ -166,19 +197,13 @@ double tc_cov_span(const tc_gap_rec *r, int64_t u0, int64_t u1, int64_t window, 
   int64_t nw = (u1 - u0) / window;
   if (nw == 0)
     return 0.0;
+  /* window k, [u0 + k w, u0 + (k + 1) w), is the end of block j + k from its start,
+   * then (rem != 0) the start of block j + k + 1: the same offset in every window */
+  int64_t off = u0 - r->g.t0, j = floor_div(off, window) - r->b0, rem = off - (j + r->b0) * window;
   int64_t covered = 0;
   for (int64_t k = 0; k < nw; k++) {
-    int64_t s = u0 + k * window, off = s - r->g.t0;
-    int64_t j = floor_div(off, window), rem = off - j * window;
-    int64_t first, last;
-    /* [s, s + w) is the end of block j from s, then the start of block j + 1 */
-    block_span(r, j - r->b0, except, &first, &last);
-    int hit = last >= s && first != INT64_MAX;
-    if (!hit && rem) {
-      block_span(r, j + 1 - r->b0, except, &first, &last);
-      hit = first < s + window && last != INT64_MIN;
-    }
-    covered += hit;
+    int64_t s = u0 + k * window;
+    covered += block_has(r, j + k, except, s, 1) || (rem && block_has(r, j + k + 1, except, s + window, 0));
   }
   return (double)covered / (double)nw;
 }
