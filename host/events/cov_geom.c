@@ -47,8 +47,15 @@ void tc_cov_end_cells(const tc_cov_end *e, int64_t *r0, int64_t *r1, int64_t *c0
   *any = e->dlon >= 180.0 || *c1 - *c0 >= TC_COV_COLS - 1;
 }
 
-static double sq_half_sin(double deg) {
-  double s = sin(deg * TC_DEG2RAD / 2.0);
+/* Bounds of sin^2(x / 2) for x = deg degrees in [0, 180], without libm: for s >= 0,
+ * s - s^3/6 <= sin s <= s. */
+static inline double sq_half_sin_lo(double deg) {
+  double s = deg * (TC_DEG2RAD / 2.0), v = s - s * s * s / 6.0;
+  return v * v;
+}
+
+static inline double sq_half_sin_hi(double deg) {
+  double s = deg * (TC_DEG2RAD / 2.0);
   return s * s;
 }
 
@@ -56,9 +63,10 @@ int tc_cov_box_vs_end(const tc_cov_reach *r, tc_cov_box *b, const tc_cov_end *e)
   double p_min = e->lat < b->la0 ? b->la0 - e->lat : e->lat > b->la1 ? e->lat - b->la1 : 0.0;
   double p_max = fmax(fabs(e->lat - b->la0), fabs(e->lat - b->la1)) + SLACK_DEG;
   p_min = p_min > SLACK_DEG ? p_min - SLACK_DEG : 0.0;
-  /* the end's longitude from the box's middle, into [-180, 180] (remainder is exact) */
+  /* the end's longitude from the box's middle, folded into [0, 180] */
   double half = 0.5 * (b->lo1 - b->lo0) + SLACK_DEG;
-  double d = fabs(remainder(e->lon - 0.5 * (b->lo0 + b->lo1), 360.0));
+  double d = fabs(e->lon - 0.5 * (b->lo0 + b->lo1));
+  d = d > 180.0 ? 360.0 - d : d; /* its rounding is far below the slack */
   double l_min = d > half ? d - half : 0.0, l_max = d + half < 180.0 ? d + half : 180.0;
   if (!b->has_cos) {
     double c0 = tc_cos_lat(b->la0), c1 = tc_cos_lat(b->la1);
@@ -68,9 +76,9 @@ int tc_cov_box_vs_end(const tc_cov_reach *r, tc_cov_box *b, const tc_cov_end *e)
     b->has_cos = 1;
   }
   double ce = e->cos;
-  double h_min = sq_half_sin(p_min) + fmax(ce * (1.0 - 1e-12) - 1e-15, 0.0) * b->cmin * sq_half_sin(l_min);
+  double h_min = sq_half_sin_lo(p_min) + fmax(ce * (1.0 - 1e-12) - 1e-15, 0.0) * b->cmin * sq_half_sin_lo(l_min);
   if (h_min > r->out)
     return -1;
-  double h_max = sq_half_sin(p_max) + (ce * (1.0 + 1e-12) + 1e-15) * b->cmax * sq_half_sin(l_max);
+  double h_max = sq_half_sin_hi(p_max) + (ce * (1.0 + 1e-12) + 1e-15) * b->cmax * sq_half_sin_hi(l_max);
   return h_max < r->in ? 1 : 0;
 }

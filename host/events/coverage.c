@@ -26,10 +26,6 @@
  * own hour. */
 #define TIME_BLOCK 3600
 
-/* Degrees a run's box may span on either axis: it covers at most three cells a side,
- * and a vessel crossing the antimeridian starts a new run there. */
-#define RUN_SPAN 0.5
-
 typedef struct {
   uint64_t key;   /* cell and hour; 0: empty */
   uint32_t head;  /* while built: first entry + 1; then: first of its run in flat */
@@ -79,8 +75,7 @@ struct tc_cov_index {
   void *stop_ctx;
   hit **th;              /* per thread: a block's hits, in row order */
   size_t *tn, *tcap;
-  uint32_t **stamp;      /* per thread and gap end: the last run that met it */
-  uint32_t *run_id;
+  int any_rows;          /* some end is listed for every longitude of its rows */
   int nthreads;
 };
 
@@ -187,6 +182,7 @@ static tc_status prepare(tc_cov_index *ix, int64_t tmin, int64_t tmax) {
   if (ix->b)
     memset(ix->b, 0, ix->bcap * sizeof *ix->b);
   ix->bn = ix->en = 0;
+  ix->any_rows = 0;
   free(ix->flat);
   ix->flat = NULL;
   ix->tb_lo = 1;
@@ -206,6 +202,7 @@ static tc_status prepare(tc_cov_index *ix, int64_t tmin, int64_t tmax) {
       tc_cov_end_cells(&d->e[end], &r0, &r1, &c0, &c1, &any);
       if (any)
         c0 = c1 = TC_COV_ANY_LON;
+      ix->any_rows |= any;
       for (int64_t r = r0; r <= r1; r++)
         for (int64_t c = c0; c <= c1; c++) {
           int64_t col = any ? TC_COV_ANY_LON : ((c % TC_COV_COLS) + TC_COV_COLS) % TC_COV_COLS;
@@ -249,15 +246,11 @@ void tc_cov_free(tc_cov_index *ix) {
   free(ix->e);
   free(ix->flat);
   free(ix->ends);
-  for (int i = 0; i < ix->nthreads; i++) {
+  for (int i = 0; i < ix->nthreads; i++)
     free(ix->th[i]);
-    free(ix->stamp[i]);
-  }
   free(ix->th);
   free(ix->tn);
   free(ix->tcap);
-  free(ix->stamp);
-  free(ix->run_id);
   free(ix);
 }
 
@@ -312,42 +305,21 @@ static int add_hits(uint32_t gap, uint32_t mmsi, int64_t lo, int64_t hi, sink *k
   return 1;
 }
 
-/* One vessel's consecutive fixes within one hour, in time order, and their box; the
- * fixes' unit vectors only once an end's radius cuts through the box. */
+/* One vessel's consecutive fixes within one hour and one quarter-degree cell, in time
+ * order (rows of the slice, none skipped), and their box once an end is listed in the
+ * cell; the fixes' unit vectors only once an end's radius cuts through the box. */
 typedef struct {
-  int64_t *t;
-  double *lat, *lon, *u;
-  size_t n, cap;
+  const int64_t *t;
+  const double *lat, *lon;
+  size_t n;
+  double *u;      /* per thread, grown to the longest run */
+  size_t ucap;
   int has_u;
   uint32_t mmsi;
-  int64_t tb, t_end; /* its hour and the hour's end */
+  int64_t tb;     /* its hour */
+  int64_t ilat, jlon; /* its cell (the column unwrapped) */
   tc_cov_box box;
 } fix_run;
-
-static int run_push(fix_run *r, int64_t t, double lat, double lon) {
-  if (r->n == r->cap) {
-    size_t cap = r->cap ? 2 * r->cap : 256;
-    int64_t *nt = realloc(r->t, cap * sizeof *nt);
-    if (nt)
-      r->t = nt;
-    double *na = nt ? realloc(r->lat, cap * sizeof *na) : NULL;
-    if (na)
-      r->lat = na;
-    double *no = na ? realloc(r->lon, cap * sizeof *no) : NULL;
-    if (no)
-      r->lon = no;
-    double *nu = no ? realloc(r->u, 3 * cap * sizeof *nu) : NULL;
-    if (!nu)
-      return 0;
-    r->u = nu;
-    r->cap = cap;
-  }
-  r->t[r->n] = t;
-  r->lat[r->n] = lat;
-  r->lon[r->n] = lon;
-  r->n++;
-  return 1;
-}
 
 /* Is fix i of r within the radius of end e? */
 static int near(const tc_cov_index *ix, const fix_run *r, size_t i, const tc_cov_end *e) {
@@ -377,6 +349,13 @@ static int judge(const tc_cov_index *ix, fix_run *r, const flat_entry *f, sink *
     return 1;
   int all = cls > 0;
   if (!all && !r->has_u) {
+    if (r->ucap < n) {
+      double *u = realloc(r->u, 3 * n * sizeof *u);
+      if (!u)
+        return 0;
+      r->u = u;
+      r->ucap = n;
+    }
     /* the fast unit vector is within 1e-15 of libm's: the chord screen's margins leave
      * every close call to the haversine */
     for (size_t i = 0; i < n; i++)
@@ -392,13 +371,19 @@ static int judge(const tc_cov_index *ix, fix_run *r, const flat_entry *f, sink *
         j++;
     if (j == b)
       break;
-    int64_t blk = floor_div(r->t[j] - g0, w);
-    size_t z = j + 1; /* past the last fix of block blk */
-    if (floor_div(r->t[b - 1] - g0, w) == blk)
-      z = b;
-    else
-      while (z < b && floor_div(r->t[z] - g0, w) == blk)
-        z++;
+    /* z: past the last fix of j's block, by bisection (a run is tens of fixes) */
+    int64_t end_t = g0 + (floor_div(r->t[j] - g0, w) + 1) * w;
+    size_t z = b;
+    if (r->t[b - 1] >= end_t) {
+      size_t lo = j + 1;
+      while (lo < z) {
+        size_t mid = lo + (z - lo) / 2;
+        if (r->t[mid] >= end_t)
+          z = mid;
+        else
+          lo = mid + 1;
+      }
+    }
     size_t l = z - 1;
     if (!all)
       while (l > j && !near(ix, r, l, e))
@@ -412,42 +397,44 @@ static int judge(const tc_cov_index *ix, fix_run *r, const flat_entry *f, sink *
 
 static inline double wrap180(double d) { return d > 180.0 ? d - 360.0 : d < -180.0 ? d + 360.0 : d; }
 
-/* Run r against the lists of the cells its box covers in its hour. An end in several
- * of them is judged once (stamp: the run's id per end). */
-static int screen_run(const tc_cov_index *ix, fix_run *r, uint32_t *stamp, uint32_t *id, sink *k) {
-  tc_cov_box *bx = &r->box;
-  int64_t r0 = ifloor(bx->la0 * TC_COV_COARSE), r1 = ifloor(bx->la1 * TC_COV_COARSE);
-  int64_t c0 = ifloor(bx->lo0 * TC_COV_COARSE), c1 = ifloor(bx->lo1 * TC_COV_COARSE);
-  int multi = r0 != r1 || c0 != c1;
-  if (multi && ++*id == UINT32_MAX) {
-    memset(stamp, 0, 2 * ix->n * sizeof *stamp);
-    *id = 1;
+/* The ends listed for a run's cell and hour (and, near the poles, for every longitude
+ * of its row) against the run. A run in a cell and hour without any costs one lookup. */
+static int screen_run(const tc_cov_index *ix, fix_run *r, sink *k) {
+  const bucket *bk[2];
+  int nb = 0;
+  int64_t col = ((r->jlon % TC_COV_COLS) + TC_COV_COLS) % TC_COV_COLS;
+  bk[nb] = find(ix, key_of(r->ilat, col, r->tb));
+  nb += bk[nb]->key != 0;
+  if (ix->any_rows) {
+    bk[nb] = find(ix, key_of(r->ilat, TC_COV_ANY_LON, r->tb));
+    nb += bk[nb]->key != 0;
   }
-  double mla = 0.5 * (bx->la0 + bx->la1), hla = 0.5 * (bx->la1 - bx->la0);
-  double mlo = 0.5 * (bx->lo0 + bx->lo1), hlo = 0.5 * (bx->lo1 - bx->lo0);
+  if (!nb)
+    return 1;
+  double la0 = r->lat[0], la1 = la0, lo0 = r->lon[0], lo1 = lo0;
+  for (size_t i = 1; i < r->n; i++) {
+    la0 = r->lat[i] < la0 ? r->lat[i] : la0;
+    la1 = r->lat[i] > la1 ? r->lat[i] : la1;
+    lo0 = r->lon[i] < lo0 ? r->lon[i] : lo0;
+    lo1 = r->lon[i] > lo1 ? r->lon[i] : lo1;
+  }
+  r->box = (tc_cov_box){la0, la1, lo0, lo1, 0, 0, 0};
+  r->has_u = 0;
+  double mla = 0.5 * (la0 + la1), hla = 0.5 * (la1 - la0);
+  double mlo = 0.5 * (lo0 + lo1), hlo = 0.5 * (lo1 - lo0);
   int64_t ta = r->t[0], tz = r->t[r->n - 1];
   uint32_t m = r->mmsi;
-  for (int64_t row = r0; row <= r1; row++)
-    for (int64_t c = c0; c <= c1 + 1; c++) {
-      int64_t col = c > c1 ? TC_COV_ANY_LON : ((c % TC_COV_COLS) + TC_COV_COLS) % TC_COV_COLS;
-      const bucket *bk = find(ix, key_of(row, col, r->tb));
-      if (!bk->key)
+  for (int q = 0; q < nb; q++) {
+    const flat_entry *f = ix->flat + bk[q]->head, *fe = f + bk[q]->n;
+    for (; f < fe; f++) {
+      /* the end's span, then its reach against the box: most entries stop here */
+      if (f->mmsi == m || f->t1 <= ta || f->t0 > tz || fabs(f->lat - mla) - hla > f->dlat ||
+          (f->dlon < 180.0 && fabs(wrap180(f->lon - mlo)) - hlo > f->dlon))
         continue;
-      const flat_entry *f = ix->flat + bk->head, *fe = f + bk->n;
-      for (; f < fe; f++) {
-        /* the end's span, then its reach against the box's: most entries stop here */
-        if (f->mmsi == m || f->t1 <= ta || f->t0 > tz || fabs(f->lat - mla) - hla > f->dlat ||
-            (f->dlon < 180.0 && fabs(wrap180(f->lon - mlo)) - hlo > f->dlon))
-          continue;
-        if (multi) {
-          if (stamp[f->gap] == *id)
-            continue;
-          stamp[f->gap] = *id;
-        }
-        if (!judge(ix, r, f, k))
-          return 0;
-      }
+      if (!judge(ix, r, f, k))
+        return 0;
     }
+  }
   return 1;
 }
 
@@ -481,39 +468,41 @@ static tc_status add_block(tc_cov_index *ix, const uint32_t *mmsi, const int64_t
     }
     ix->tn[me] = 0;
     fix_run r = {0};
-    uint32_t *stamp = ix->stamp[me], *id = &ix->run_id[me];
+    double cla0 = 0, cla1 = 0, clo0 = 0, clo1 = 0; /* the run's cell */
+    int64_t t_end = 0;                          /* the end of its hour */
     for (long long i = i0; i < i1 && !bad; i++) {
-      if (skip && skip[i])
+      if (skip && skip[i]) {
+        if (r.n && !screen_run(ix, &r, k))
+          bad = 1;
+        r.n = 0;
         continue;
+      }
       double la = lat[i], lo = lon[i];
       int64_t ti = t[i];
-      if (r.n) {
-        double la0 = la < r.box.la0 ? la : r.box.la0, la1 = la > r.box.la1 ? la : r.box.la1;
-        double lo0 = lo < r.box.lo0 ? lo : r.box.lo0, lo1 = lo > r.box.lo1 ? lo : r.box.lo1;
-        if (mmsi[i] == r.mmsi && ti >= r.t[r.n - 1] && ti < r.t_end && la1 - la0 <= RUN_SPAN &&
-            lo1 - lo0 <= RUN_SPAN) {
-          r.box = (tc_cov_box){la0, la1, lo0, lo1, 0, 0, 0};
-          if (!run_push(&r, ti, la, lo))
-            bad = 1;
-          continue;
-        }
-        if (!screen_run(ix, &r, stamp, id, k))
-          bad = 1;
-        r.n = 0; /* a run ends: screened, and this fix starts the next */
+      if (r.n && mmsi[i] == r.mmsi && ti >= t[i - 1] && ti < t_end && la >= cla0 && la < cla1 && lo >= clo0 &&
+          lo < clo1) {
+        r.n++;
+        continue;
       }
+      if (r.n && !screen_run(ix, &r, k))
+        bad = 1;
+      /* this fix starts the next run; the cell's bounds are exact (a power of two) */
+      r.t = t + i;
+      r.lat = lat + i;
+      r.lon = lon + i;
+      r.n = 1;
       r.mmsi = mmsi[i];
       r.tb = floor_div(ti, TIME_BLOCK);
-      r.t_end = (r.tb + 1) * TIME_BLOCK;
-      r.has_u = 0;
-      r.box = (tc_cov_box){la, la, lo, lo, 0, 0, 0};
-      if (!run_push(&r, ti, la, lo))
-        bad = 1;
+      t_end = (r.tb + 1) * TIME_BLOCK;
+      r.ilat = ifloor(la * TC_COV_COARSE);
+      r.jlon = ifloor(lo * TC_COV_COARSE);
+      cla0 = (double)r.ilat / TC_COV_COARSE;
+      cla1 = (double)(r.ilat + 1) / TC_COV_COARSE;
+      clo0 = (double)r.jlon / TC_COV_COARSE;
+      clo1 = (double)(r.jlon + 1) / TC_COV_COARSE;
     }
-    if (r.n && !bad && !screen_run(ix, &r, stamp, id, k))
+    if (r.n && !bad && !screen_run(ix, &r, k))
       bad = 1;
-    free(r.t);
-    free(r.lat);
-    free(r.lon);
     free(r.u);
     for (int q = 0; k && q < RUN_SLOTS && !bad; q++)
       if (!flush(k, &k->runs[q]))
@@ -552,23 +541,9 @@ static tc_status threads_ready(tc_cov_index *ix, int nt) {
   if (!th)
     return TC_ERR_NOMEM;
   ix->th = th;
-  uint32_t **stamp = realloc(ix->stamp, (size_t)nt * sizeof *stamp);
-  if (!stamp)
-    return TC_ERR_NOMEM;
-  ix->stamp = stamp;
-  uint32_t *run_id = realloc(ix->run_id, (size_t)nt * sizeof *run_id);
-  if (!run_id)
-    return TC_ERR_NOMEM;
-  ix->run_id = run_id;
   for (int i = ix->nthreads; i < nt; i++) {
     th[i] = NULL;
     tcap[i] = tn[i] = 0;
-    run_id[i] = 0;
-    if (!(stamp[i] = calloc(2 * ix->n + 1, sizeof **stamp))) {
-      for (int j = ix->nthreads; j < i; j++)
-        free(stamp[j]);
-      return TC_ERR_NOMEM;
-    }
   }
   ix->nthreads = nt;
   return TC_OK;
