@@ -3,13 +3,6 @@
  * |dlambda| (up to pi) and with the cosines, so bounding each over a box bounds h. */
 #include "host/events/cov_geom.h"
 
-#include <math.h>
-
-#include "kernels/geo.h"
-
-/* Degrees added to the box's differences: far above the rounding of subtracting two
- * coordinates (~1e-14 degrees), far below any radius that matters. */
-#define SLACK_DEG 1e-9
 
 void tc_cov_reach_of(double radius_m, tc_cov_reach *r) {
   double s = sin(radius_m / (2.0 * TC_EARTH_R_M)), h = s * s;
@@ -25,7 +18,6 @@ void tc_cov_end_of(const tc_cov_reach *r, double lat, double lon, tc_cov_end *e)
   e->lat = lat;
   e->lon = lon;
   e->cos = tc_cos_lat(lat);
-  tc_unit_vec(lat, lon, &e->u[0], &e->u[1], &e->u[2]);
   /* sin^2(d/2R) >= sin^2(dphi/2) and >= cos phi1 cos phi2 sin^2(dlambda/2): a point within
    * r lies within r/R of latitude and, where both latitudes stay below phi_m, within
    * 2 asin(sin(r/2R) / cos phi_m) of longitude */
@@ -47,24 +39,12 @@ void tc_cov_end_cells(const tc_cov_end *e, int64_t *r0, int64_t *r1, int64_t *c0
   *any = e->dlon >= 180.0 || *c1 - *c0 >= TC_COV_COLS - 1;
 }
 
-/* Bounds of sin^2(x / 2) for x = deg degrees in [0, 180], without libm: for s >= 0,
- * s - s^3/6 <= sin s <= s. */
-static inline double sq_half_sin_lo(double deg) {
-  double s = deg * (TC_DEG2RAD / 2.0), v = s - s * s * s / 6.0;
-  return v * v;
-}
-
-static inline double sq_half_sin_hi(double deg) {
-  double s = deg * (TC_DEG2RAD / 2.0);
-  return s * s;
-}
-
 int tc_cov_box_vs_end(const tc_cov_reach *r, tc_cov_box *b, const tc_cov_end *e) {
   double p_min = e->lat < b->la0 ? b->la0 - e->lat : e->lat > b->la1 ? e->lat - b->la1 : 0.0;
-  double p_max = fmax(fabs(e->lat - b->la0), fabs(e->lat - b->la1)) + SLACK_DEG;
-  p_min = p_min > SLACK_DEG ? p_min - SLACK_DEG : 0.0;
+  double p_max = fmax(fabs(e->lat - b->la0), fabs(e->lat - b->la1)) + TC_COV_SLACK_DEG;
+  p_min = p_min > TC_COV_SLACK_DEG ? p_min - TC_COV_SLACK_DEG : 0.0;
   /* the end's longitude from the box's middle, folded into [0, 180] */
-  double half = 0.5 * (b->lo1 - b->lo0) + SLACK_DEG;
+  double half = 0.5 * (b->lo1 - b->lo0) + TC_COV_SLACK_DEG;
   double d = fabs(e->lon - 0.5 * (b->lo0 + b->lo1));
   d = d > 180.0 ? 360.0 - d : d; /* its rounding is far below the slack */
   double l_min = d > half ? d - half : 0.0, l_max = d + half < 180.0 ? d + half : 180.0;
@@ -76,9 +56,9 @@ int tc_cov_box_vs_end(const tc_cov_reach *r, tc_cov_box *b, const tc_cov_end *e)
     b->has_cos = 1;
   }
   double ce = e->cos;
-  double h_min = sq_half_sin_lo(p_min) + fmax(ce * (1.0 - 1e-12) - 1e-15, 0.0) * b->cmin * sq_half_sin_lo(l_min);
+  double h_min = tc_cov_hav_lo(p_min) + fmax(ce * (1.0 - 1e-12) - 1e-15, 0.0) * b->cmin * tc_cov_hav_lo(l_min);
   if (h_min > r->out)
     return -1;
-  double h_max = sq_half_sin_hi(p_max) + (ce * (1.0 + 1e-12) + 1e-15) * b->cmax * sq_half_sin_hi(l_max);
+  double h_max = tc_cov_hav_hi(p_max) + (ce * (1.0 + 1e-12) + 1e-15) * b->cmax * tc_cov_hav_hi(l_max);
   return h_max < r->in ? 1 : 0;
 }

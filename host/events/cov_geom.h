@@ -5,7 +5,10 @@
 #ifndef TC_EVENTS_COV_GEOM_H
 #define TC_EVENTS_COV_GEOM_H
 
+#include <math.h>
 #include <stdint.h>
+
+#include "kernels/geo.h"
 
 /* Quarter-degree cells (a power of two: the scaling is exact, so a fix and an end's
  * reach agree on the cell of every latitude and longitude). */
@@ -15,7 +18,7 @@
 
 /* A gap end as the screen reads it. */
 typedef struct {
-  double lat, lon, cos, u[3];
+  double lat, lon, cos;
   /* every point within the radius lies within dlat degrees of latitude and dlon of
    * longitude (dlon >= 180: any longitude) */
   double dlat, dlon;
@@ -45,5 +48,37 @@ typedef struct {
 /* -1: every point of b lies beyond the radius of e; 1: every point within it; 0: either
  * may hold (test the fixes). */
 int tc_cov_box_vs_end(const tc_cov_reach *r, tc_cov_box *b, const tc_cov_end *e);
+
+/* Degrees added to differences of coordinates: far above the rounding of subtracting
+ * two of them (~1e-14 degrees), far below any radius that matters. */
+#define TC_COV_SLACK_DEG 1e-9
+
+/* Bounds of sin^2(x / 2) for x = deg degrees in [0, 180], without libm: for s >= 0,
+ * s - s^3/6 <= sin s <= s. */
+static inline double tc_cov_hav_lo(double deg) {
+  double s = deg * (TC_DEG2RAD / 2.0), v = s - s * s * s / 6.0;
+  return v * v;
+}
+
+static inline double tc_cov_hav_hi(double deg) {
+  double s = deg * (TC_DEG2RAD / 2.0);
+  return s * s;
+}
+
+/* Is the fix (lat, lon), in box b (its cosines bounded), within the radius of e? The
+ * bounds decide all but the fixes within a few hundredths of a percent of the radius;
+ * the haversine of spec §2 decides those. */
+static inline int tc_cov_fix_near(const tc_cov_reach *r, const tc_cov_box *b, double lat, double lon,
+                                  const tc_cov_end *e) {
+  double p = fabs(lat - e->lat), l = fabs(lon - e->lon);
+  l = l > 180.0 ? 360.0 - l : l;
+  double p0 = p > TC_COV_SLACK_DEG ? p - TC_COV_SLACK_DEG : 0.0, l0 = l > TC_COV_SLACK_DEG ? l - TC_COV_SLACK_DEG : 0.0;
+  if (tc_cov_hav_lo(p0) + e->cos * (1.0 - 1e-12) * b->cmin * tc_cov_hav_lo(l0) > r->out)
+    return 0;
+  double l1 = l + TC_COV_SLACK_DEG < 180.0 ? l + TC_COV_SLACK_DEG : 180.0;
+  if (tc_cov_hav_hi(p + TC_COV_SLACK_DEG) + (e->cos * (1.0 + 1e-12) + 1e-15) * b->cmax * tc_cov_hav_hi(l1) < r->in)
+    return 1;
+  return tc_haversine_cos_m(e->lat, e->lon, e->cos, lat, lon, tc_cos_lat(lat)) <= r->radius;
+}
 
 #endif

@@ -61,7 +61,6 @@ typedef struct {
 struct tc_cov_index {
   tc_gap_rec *gaps;
   tc_cov_reach reach;
-  double c2_lo, c2_hi;   /* squared chords surely inside and surely outside the radius */
   int64_t window;
   bucket *b;
   size_t bcap, bn;
@@ -148,11 +147,6 @@ tc_status tc_cov_create(tc_gap_rec *gaps, size_t n, double radius_m, int64_t win
   ix->gaps = gaps;
   ix->window = window;
   tc_cov_reach_of(radius_m, &ix->reach);
-  /* relative margins far above the rounding of unit vectors and of the haversine,
-   * and an absolute one for radii of millimetres: between them, the haversine decides */
-  double c2 = tc_chord2_of_dist(radius_m);
-  ix->c2_lo = c2 * (1.0 - 1e-6) - 1e-20;
-  ix->c2_hi = c2 * (1.0 + 1e-6) + 1e-20;
   ix->ends = malloc((n ? n : 1) * sizeof *ix->ends);
   if (!ix->ends) {
     tc_cov_free(ix);
@@ -307,29 +301,18 @@ static int add_hits(uint32_t gap, uint32_t mmsi, int64_t lo, int64_t hi, sink *k
 
 /* One vessel's consecutive fixes within one hour and one quarter-degree cell, in time
  * order (rows of the slice, none skipped), and their box once an end is listed in the
- * cell; the fixes' unit vectors only once an end's radius cuts through the box. */
+ * cell and hour. */
 typedef struct {
   const int64_t *t;
   const double *lat, *lon;
   size_t n;
-  double *u;      /* per thread, grown to the longest run */
-  size_t ucap;
-  int has_u;
   uint32_t mmsi;
-  int64_t tb;     /* its hour */
-  int64_t ilat, jlon; /* its cell (the column unwrapped) */
   tc_cov_box box;
 } fix_run;
 
-/* Is fix i of r within the radius of end e? */
-static int near(const tc_cov_index *ix, const fix_run *r, size_t i, const tc_cov_end *e) {
-  const double *u = r->u + 3 * i;
-  double ax = e->u[0] - u[0], ay = e->u[1] - u[1], az = e->u[2] - u[2];
-  double ch2 = ax * ax + ay * ay + az * az;
-  if (ch2 > ix->c2_hi)
-    return 0;
-  return ch2 < ix->c2_lo ||
-         tc_haversine_cos_m(e->lat, e->lon, e->cos, r->lat[i], r->lon[i], tc_cos_lat(r->lat[i])) <= ix->reach.radius;
+/* Is fix i of r within the radius of end e (the box's cosines bounded)? */
+static inline int near(const tc_cov_index *ix, const fix_run *r, size_t i, const tc_cov_end *e) {
+  return tc_cov_fix_near(&ix->reach, &r->box, r->lat[i], r->lon[i], e);
 }
 
 /* Entry f against the whole run: the fixes within its gap's span that lie within the
@@ -348,20 +331,6 @@ static int judge(const tc_cov_index *ix, fix_run *r, const flat_entry *f, sink *
   if (a == b)
     return 1;
   int all = cls > 0;
-  if (!all && !r->has_u) {
-    if (r->ucap < n) {
-      double *u = realloc(r->u, 3 * n * sizeof *u);
-      if (!u)
-        return 0;
-      r->u = u;
-      r->ucap = n;
-    }
-    /* the fast unit vector is within 1e-15 of libm's: the chord screen's margins leave
-     * every close call to the haversine */
-    for (size_t i = 0; i < n; i++)
-      tc_unit_vec_fast(r->lat[i], r->lon[i], &r->u[3 * i], &r->u[3 * i + 1], &r->u[3 * i + 2]);
-    r->has_u = 1;
-  }
   uint32_t gap = f->gap >> 1;
   int64_t g0 = ix->gaps[gap].g.t0, w = ix->window;
   for (size_t i = a; i < b;) {
@@ -397,20 +366,8 @@ static int judge(const tc_cov_index *ix, fix_run *r, const flat_entry *f, sink *
 
 static inline double wrap180(double d) { return d > 180.0 ? d - 360.0 : d < -180.0 ? d + 360.0 : d; }
 
-/* The ends listed for a run's cell and hour (and, near the poles, for every longitude
- * of its row) against the run. A run in a cell and hour without any costs one lookup. */
-static int screen_run(const tc_cov_index *ix, fix_run *r, sink *k) {
-  const bucket *bk[2];
-  int nb = 0;
-  int64_t col = ((r->jlon % TC_COV_COLS) + TC_COV_COLS) % TC_COV_COLS;
-  bk[nb] = find(ix, key_of(r->ilat, col, r->tb));
-  nb += bk[nb]->key != 0;
-  if (ix->any_rows) {
-    bk[nb] = find(ix, key_of(r->ilat, TC_COV_ANY_LON, r->tb));
-    nb += bk[nb]->key != 0;
-  }
-  if (!nb)
-    return 1;
+/* Run r against the lists of its cell and hour (l[0 .. nl)). */
+static int screen_run(const tc_cov_index *ix, fix_run *r, const bucket *const *l, int nl, sink *k) {
   double la0 = r->lat[0], la1 = la0, lo0 = r->lon[0], lo1 = lo0;
   for (size_t i = 1; i < r->n; i++) {
     la0 = r->lat[i] < la0 ? r->lat[i] : la0;
@@ -419,13 +376,12 @@ static int screen_run(const tc_cov_index *ix, fix_run *r, sink *k) {
     lo1 = r->lon[i] > lo1 ? r->lon[i] : lo1;
   }
   r->box = (tc_cov_box){la0, la1, lo0, lo1, 0, 0, 0};
-  r->has_u = 0;
   double mla = 0.5 * (la0 + la1), hla = 0.5 * (la1 - la0);
   double mlo = 0.5 * (lo0 + lo1), hlo = 0.5 * (lo1 - lo0);
   int64_t ta = r->t[0], tz = r->t[r->n - 1];
   uint32_t m = r->mmsi;
-  for (int q = 0; q < nb; q++) {
-    const flat_entry *f = ix->flat + bk[q]->head, *fe = f + bk[q]->n;
+  for (int q = 0; q < nl; q++) {
+    const flat_entry *f = ix->flat + l[q]->head, *fe = f + l[q]->n;
     for (; f < fe; f++) {
       /* the end's span, then its reach against the box: most entries stop here */
       if (f->mmsi == m || f->t1 <= ta || f->t0 > tz || fabs(f->lat - mla) - hla > f->dlat ||
@@ -436,6 +392,23 @@ static int screen_run(const tc_cov_index *ix, fix_run *r, sink *k) {
     }
   }
   return 1;
+}
+
+/* Rows [i, i1) from row i on while they stay in its cell and hour (skip[e]: not a
+ * cleaned fix, ends it), and, when one_vessel, of its vessel in time order. */
+static inline size_t run_end(const uint32_t *mmsi, const int64_t *t, const double *lat, const double *lon,
+                             const unsigned char *skip, size_t i, size_t i1, int one_vessel, int64_t t0,
+                             int64_t t1, double la0, double la1, double lo0, double lo1) {
+  size_t e = i + 1;
+  if (one_vessel)
+    while (e < i1 && !(skip && skip[e]) && mmsi[e] == mmsi[i] && t[e] >= t[e - 1] && t[e] < t1 && lat[e] >= la0 &&
+           lat[e] < la1 && lon[e] >= lo0 && lon[e] < lo1)
+      e++;
+  else
+    while (e < i1 && !(skip && skip[e]) && t[e] >= t0 && t[e] < t1 && lat[e] >= la0 && lat[e] < la1 &&
+           lon[e] >= lo0 && lon[e] < lo1)
+      e++;
+  return e;
 }
 
 /* Rows screened at a time: bounds the hits held before they are recorded. */
@@ -467,43 +440,33 @@ static tc_status add_block(tc_cov_index *ix, const uint32_t *mmsi, const int64_t
         k->runs[q].gap = UINT32_MAX;
     }
     ix->tn[me] = 0;
-    fix_run r = {0};
-    double cla0 = 0, cla1 = 0, clo0 = 0, clo1 = 0; /* the run's cell */
-    int64_t t_end = 0;                          /* the end of its hour */
-    for (long long i = i0; i < i1 && !bad; i++) {
-      if (skip && skip[i]) {
-        if (r.n && !screen_run(ix, &r, k))
+    for (size_t i = (size_t)i0, e; i < (size_t)i1 && !bad; i = e) {
+      e = i + 1;
+      if (skip && skip[i])
+        continue;
+      /* the row's cell and hour; the cell's bounds are exact (a power of two) */
+      int64_t tb = floor_div(t[i], TIME_BLOCK), ilat = ifloor(lat[i] * TC_COV_COARSE);
+      int64_t jlon = ifloor(lon[i] * TC_COV_COARSE), col = jlon < 0 ? jlon + TC_COV_COLS : jlon;
+      col = col >= TC_COV_COLS ? col - TC_COV_COLS : col;
+      const bucket *l[2];
+      int nl = 0;
+      l[nl] = find(ix, key_of(ilat, col, tb));
+      nl += l[nl]->key != 0;
+      if (ix->any_rows) {
+        l[nl] = find(ix, key_of(ilat, TC_COV_ANY_LON, tb));
+        nl += l[nl]->key != 0;
+      }
+      double la0 = (double)ilat / TC_COV_COARSE, la1 = (double)(ilat + 1) / TC_COV_COARSE;
+      double lo0 = (double)jlon / TC_COV_COARSE, lo1 = (double)(jlon + 1) / TC_COV_COARSE;
+      /* no end listed: every row of any vessel in this cell and hour passes at once */
+      e = run_end(mmsi, t, lat, lon, skip, i, (size_t)i1, nl > 0, tb * TIME_BLOCK, (tb + 1) * TIME_BLOCK, la0, la1,
+                  lo0, lo1);
+      if (nl) {
+        fix_run r = {t + i, lat + i, lon + i, e - i, mmsi[i], {0, 0, 0, 0, 0, 0, 0}};
+        if (!screen_run(ix, &r, l, nl, k))
           bad = 1;
-        r.n = 0;
-        continue;
       }
-      double la = lat[i], lo = lon[i];
-      int64_t ti = t[i];
-      if (r.n && mmsi[i] == r.mmsi && ti >= t[i - 1] && ti < t_end && la >= cla0 && la < cla1 && lo >= clo0 &&
-          lo < clo1) {
-        r.n++;
-        continue;
-      }
-      if (r.n && !screen_run(ix, &r, k))
-        bad = 1;
-      /* this fix starts the next run; the cell's bounds are exact (a power of two) */
-      r.t = t + i;
-      r.lat = lat + i;
-      r.lon = lon + i;
-      r.n = 1;
-      r.mmsi = mmsi[i];
-      r.tb = floor_div(ti, TIME_BLOCK);
-      t_end = (r.tb + 1) * TIME_BLOCK;
-      r.ilat = ifloor(la * TC_COV_COARSE);
-      r.jlon = ifloor(lo * TC_COV_COARSE);
-      cla0 = (double)r.ilat / TC_COV_COARSE;
-      cla1 = (double)(r.ilat + 1) / TC_COV_COARSE;
-      clo0 = (double)r.jlon / TC_COV_COARSE;
-      clo1 = (double)(r.jlon + 1) / TC_COV_COARSE;
     }
-    if (r.n && !bad && !screen_run(ix, &r, k))
-      bad = 1;
-    free(r.u);
     for (int q = 0; k && q < RUN_SLOTS && !bad; q++)
       if (!flush(k, &k->runs[q]))
         bad = 1;
