@@ -173,37 +173,41 @@ tc_status tc_cov_record_pair(tc_gap_rec *r, int64_t lo, int64_t hi, uint32_t mms
   return TC_OK;
 }
 
-/* Does block j hold a fix of a vessel other than `except` (0: none excluded; an MMSI is
- * never 0) at or after s (from = 1) or before s (from = 0)? Only whole blocks are asked
- * of bits. */
-static int block_has(const tc_gap_rec *r, int64_t j, uint32_t except, int64_t s, int from) {
-  if (j < 0 || (size_t)j >= r->nb)
-    return 0;
-  if (r->blk) {
-    const tc_cov_block *b = &r->blk[j];
-    if (from) {
-      int64_t last = b->ml1 != except ? b->l1 : b->l2;
-      return last >= s && (b->me1 != except ? b->e1 : b->e2) != INT64_MAX;
-    }
-    int64_t first = b->me1 != except ? b->e1 : b->e2;
-    return first < s && (b->ml1 != except ? b->l1 : b->l2) != INT64_MIN;
-  }
-  return r->bits && (r->bits[j / 64] >> (j % 64) & 1);
-}
-
 double tc_cov_span(const tc_gap_rec *r, int64_t u0, int64_t u1, int64_t window, uint32_t except) {
   if (u1 <= u0 || window <= 0)
     return 0.0;
   int64_t nw = (u1 - u0) / window;
   if (nw == 0)
     return 0.0;
-  /* window k, [u0 + k w, u0 + (k + 1) w), is the end of block j + k from its start,
-   * then (rem != 0) the start of block j + k + 1: the same offset in every window */
-  int64_t off = u0 - r->g.t0, j = floor_div(off, window) - r->b0, rem = off - (j + r->b0) * window;
-  int64_t covered = 0;
-  for (int64_t k = 0; k < nw; k++) {
-    int64_t s = u0 + k * window;
-    covered += block_has(r, j + k, except, s, 1) || (rem && block_has(r, j + k + 1, except, s + window, 0));
+  /* window k, [s, s + w) with s = u0 + k w, is the end of block j + k from s, then
+   * (rem != 0) the start of block j + k + 1 before s + w: the same offset in every
+   * window, so the blocks are stepped through, not looked up */
+  int64_t off = u0 - r->g.t0, jb = floor_div(off, window), rem = off - jb * window, j = jb - r->b0;
+  int64_t nb = (int64_t)r->nb, covered = 0;
+  if (r->blk) {
+    const tc_cov_block *blk = r->blk;
+    for (int64_t k = 0; k < nw; k++) {
+      int64_t s = u0 + k * window, x = j + k;
+      int hit = 0;
+      if (x >= 0 && x < nb) {
+        const tc_cov_block *b = &blk[x];
+        hit = (b->ml1 != except ? b->l1 : b->l2) >= s && (b->me1 != except ? b->e1 : b->e2) != INT64_MAX;
+      }
+      if (!hit && rem && x + 1 >= 0 && x + 1 < nb) {
+        const tc_cov_block *b = &blk[x + 1];
+        hit = (b->me1 != except ? b->e1 : b->e2) < s + window && (b->ml1 != except ? b->l1 : b->l2) != INT64_MIN;
+      }
+      covered += hit;
+    }
+  } else if (r->bits) {
+    /* only whole blocks are asked of bits: a block holds a fix or not */
+    for (int64_t k = 0; k < nw; k++) {
+      int64_t x = j + k;
+      int hit = x >= 0 && x < nb && (r->bits[x / 64] >> (x % 64) & 1);
+      if (!hit && rem && x + 1 >= 0 && x + 1 < nb)
+        hit = r->bits[(x + 1) / 64] >> ((x + 1) % 64) & 1;
+      covered += hit;
+    }
   }
   return (double)covered / (double)nw;
 }

@@ -41,7 +41,8 @@ void tc_cov_end_cells(const tc_cov_end *e, int64_t *r0, int64_t *r1, int64_t *c0
 
 int tc_cov_box_vs_end(const tc_cov_reach *r, tc_cov_box *b, const tc_cov_end *e) {
   double p_min = e->lat < b->la0 ? b->la0 - e->lat : e->lat > b->la1 ? e->lat - b->la1 : 0.0;
-  double p_max = fmax(fabs(e->lat - b->la0), fabs(e->lat - b->la1)) + TC_COV_SLACK_DEG;
+  double q0 = fabs(e->lat - b->la0), q1 = fabs(e->lat - b->la1);
+  double p_max = (q0 > q1 ? q0 : q1) + TC_COV_SLACK_DEG;
   p_min = p_min > TC_COV_SLACK_DEG ? p_min - TC_COV_SLACK_DEG : 0.0;
   /* the end's longitude from the box's middle, folded into [0, 180] */
   double half = 0.5 * (b->lo1 - b->lo0) + TC_COV_SLACK_DEG;
@@ -51,12 +52,13 @@ int tc_cov_box_vs_end(const tc_cov_reach *r, tc_cov_box *b, const tc_cov_end *e)
   if (!b->has_cos) {
     double c0 = tc_cos_lat(b->la0), c1 = tc_cos_lat(b->la1);
     /* cos is concave over [-90, 90]: least at an edge, greatest at 0 when inside */
-    b->cmin = fmax(fmin(c0, c1) * (1.0 - 1e-12) - 1e-15, 0.0);
-    b->cmax = (b->la0 <= 0.0 && b->la1 >= 0.0 ? 1.0 : fmax(c0, c1)) * (1.0 + 1e-12) + 1e-15;
+    double lo = (c0 < c1 ? c0 : c1) * (1.0 - 1e-12) - 1e-15;
+    b->cmin = lo > 0.0 ? lo : 0.0;
+    b->cmax = (b->la0 <= 0.0 && b->la1 >= 0.0 ? 1.0 : c0 > c1 ? c0 : c1) * (1.0 + 1e-12) + 1e-15;
     b->has_cos = 1;
   }
   double ce = e->cos;
-  double h_min = tc_cov_hav_lo(p_min) + fmax(ce * (1.0 - 1e-12) - 1e-15, 0.0) * b->cmin * tc_cov_hav_lo(l_min);
+  double h_min = tc_cov_hav_lo(p_min) + ce * (1.0 - 1e-12) * b->cmin * tc_cov_hav_lo(l_min);
   if (h_min > r->out)
     return -1;
   double h_max = tc_cov_hav_hi(p_max) + (ce * (1.0 + 1e-12) + 1e-15) * b->cmax * tc_cov_hav_hi(l_max);

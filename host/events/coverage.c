@@ -324,10 +324,12 @@ static int judge(const tc_cov_index *ix, fix_run *r, const flat_entry *f, sink *
   if (cls < 0)
     return 1;
   size_t n = r->n, a = 0, b = n;
-  while (a < n && r->t[a] < f->t0)
-    a++;
-  while (b > a && r->t[b - 1] >= f->t1)
-    b--;
+  if (r->t[0] < f->t0) /* the gap's span starts within the run */
+    while (a < n && r->t[a] < f->t0)
+      a++;
+  if (r->t[n - 1] >= f->t1)
+    while (b > a && r->t[b - 1] >= f->t1)
+      b--;
   if (a == b)
     return 1;
   int all = cls > 0;
@@ -366,18 +368,11 @@ static int judge(const tc_cov_index *ix, fix_run *r, const flat_entry *f, sink *
 
 static inline double wrap180(double d) { return d > 180.0 ? d - 360.0 : d < -180.0 ? d + 360.0 : d; }
 
-/* Run r against the lists of its cell and hour (l[0 .. nl)). */
+/* Run r (its box set) against the lists of its cell and hour (l[0 .. nl)). */
 static int screen_run(const tc_cov_index *ix, fix_run *r, const bucket *const *l, int nl, sink *k) {
-  double la0 = r->lat[0], la1 = la0, lo0 = r->lon[0], lo1 = lo0;
-  for (size_t i = 1; i < r->n; i++) {
-    la0 = r->lat[i] < la0 ? r->lat[i] : la0;
-    la1 = r->lat[i] > la1 ? r->lat[i] : la1;
-    lo0 = r->lon[i] < lo0 ? r->lon[i] : lo0;
-    lo1 = r->lon[i] > lo1 ? r->lon[i] : lo1;
-  }
-  r->box = (tc_cov_box){la0, la1, lo0, lo1, 0, 0, 0};
-  double mla = 0.5 * (la0 + la1), hla = 0.5 * (la1 - la0);
-  double mlo = 0.5 * (lo0 + lo1), hlo = 0.5 * (lo1 - lo0);
+  const tc_cov_box *bx = &r->box;
+  double mla = 0.5 * (bx->la0 + bx->la1), hla = 0.5 * (bx->la1 - bx->la0);
+  double mlo = 0.5 * (bx->lo0 + bx->lo1), hlo = 0.5 * (bx->lo1 - bx->lo0);
   int64_t ta = r->t[0], tz = r->t[r->n - 1];
   uint32_t m = r->mmsi;
   for (int q = 0; q < nl; q++) {
@@ -394,17 +389,26 @@ static int screen_run(const tc_cov_index *ix, fix_run *r, const bucket *const *l
   return 1;
 }
 
-/* Rows [i, i1) from row i on while they stay in its cell and hour (skip[e]: not a
- * cleaned fix, ends it), and, when one_vessel, of its vessel in time order. */
+/* Rows (i, i1) after row i while they stay in its cell [la0, la1) x [lo0, lo1) and
+ * before t1 (skip[e]: not a cleaned fix, ends it): of its vessel in time order, their
+ * box to *b (b non-NULL), or of any vessel from t0 on (b NULL). The end of the run. */
 static inline size_t run_end(const uint32_t *mmsi, const int64_t *t, const double *lat, const double *lon,
-                             const unsigned char *skip, size_t i, size_t i1, int one_vessel, int64_t t0,
-                             int64_t t1, double la0, double la1, double lo0, double lo1) {
+                             const unsigned char *skip, size_t i, size_t i1, int64_t t0, int64_t t1, double la0,
+                             double la1, double lo0, double lo1, tc_cov_box *b) {
   size_t e = i + 1;
-  if (one_vessel)
-    while (e < i1 && !(skip && skip[e]) && mmsi[e] == mmsi[i] && t[e] >= t[e - 1] && t[e] < t1 && lat[e] >= la0 &&
-           lat[e] < la1 && lon[e] >= lo0 && lon[e] < lo1)
-      e++;
-  else
+  if (b) {
+    double a0 = lat[i], a1 = a0, o0 = lon[i], o1 = o0;
+    for (; e < i1 && !(skip && skip[e]) && mmsi[e] == mmsi[i] && t[e] >= t[e - 1] && t[e] < t1; e++) {
+      double la = lat[e], lo = lon[e];
+      if (!(la >= la0 && la < la1 && lo >= lo0 && lo < lo1))
+        break;
+      a0 = la < a0 ? la : a0;
+      a1 = la > a1 ? la : a1;
+      o0 = lo < o0 ? lo : o0;
+      o1 = lo > o1 ? lo : o1;
+    }
+    *b = (tc_cov_box){a0, a1, o0, o1, 0, 0, 0};
+  } else
     while (e < i1 && !(skip && skip[e]) && t[e] >= t0 && t[e] < t1 && lat[e] >= la0 && lat[e] < la1 &&
            lon[e] >= lo0 && lon[e] < lo1)
       e++;
@@ -459,13 +463,12 @@ static tc_status add_block(tc_cov_index *ix, const uint32_t *mmsi, const int64_t
       double la0 = (double)ilat / TC_COV_COARSE, la1 = (double)(ilat + 1) / TC_COV_COARSE;
       double lo0 = (double)jlon / TC_COV_COARSE, lo1 = (double)(jlon + 1) / TC_COV_COARSE;
       /* no end listed: every row of any vessel in this cell and hour passes at once */
-      e = run_end(mmsi, t, lat, lon, skip, i, (size_t)i1, nl > 0, tb * TIME_BLOCK, (tb + 1) * TIME_BLOCK, la0, la1,
-                  lo0, lo1);
-      if (nl) {
-        fix_run r = {t + i, lat + i, lon + i, e - i, mmsi[i], {0, 0, 0, 0, 0, 0, 0}};
-        if (!screen_run(ix, &r, l, nl, k))
-          bad = 1;
-      }
+      fix_run r = {t + i, lat + i, lon + i, 0, mmsi[i], {0, 0, 0, 0, 0, 0, 0}};
+      e = run_end(mmsi, t, lat, lon, skip, i, (size_t)i1, tb * TIME_BLOCK, (tb + 1) * TIME_BLOCK, la0, la1, lo0, lo1,
+                  nl ? &r.box : NULL);
+      r.n = e - i;
+      if (nl && !screen_run(ix, &r, l, nl, k))
+        bad = 1;
     }
     for (int q = 0; k && q < RUN_SLOTS && !bad; q++)
       if (!flush(k, &k->runs[q]))
@@ -516,11 +519,14 @@ tc_status tc_cov_add_rows(tc_cov_index *ix, const uint32_t *mmsi, const int64_t 
                           const double *lon, const unsigned char *skip, size_t n, int threads) {
   if (n == 0)
     return TC_OK;
+  /* a vessel's rows come in time order: its first and last bound it, mostly */
   int64_t tmin = t[0], tmax = t[0];
-  for (size_t i = 1; i < n; i++) {
-    tmin = t[i] < tmin ? t[i] : tmin;
-    tmax = t[i] > tmax ? t[i] : tmax;
-  }
+  for (size_t i = 1; i < n; i++)
+    if (t[i] < t[i - 1] || mmsi[i] != mmsi[i - 1]) {
+      tmin = t[i] < tmin ? t[i] : tmin;
+      tmax = t[i - 1] > tmax ? t[i - 1] : tmax;
+    }
+  tmax = t[n - 1] > tmax ? t[n - 1] : tmax;
   TC_TRY(prepare(ix, tmin, tmax));
   if (ix->bn == 0)
     return TC_OK;
