@@ -122,12 +122,9 @@ static tc_status insert(tc_cov_index *ix, uint64_t key, uint32_t gap2) {
         *find(ix, old[i].key) = old[i];
     free(old);
   }
-  if (ix->en + 1 >= UINT32_MAX / 2)
-    return TC_ERR_NOMEM; /* lists are indexed by 32 bits */
-  entry *e = tc_grow(ix->e, &ix->ecap, ix->en + 1, sizeof *e, 1024);
-  if (!e)
-    return TC_ERR_NOMEM;
-  ix->e = e;
+  if (ix->en + 1 >= UINT32_MAX / 2 || ix->en >= ix->ecap)
+    return TC_ERR_NOMEM; /* lists are indexed by 32 bits; room was made (prepare) */
+  entry *e = ix->e;
   bucket *bk = find(ix, key);
   if (!bk->key) {
     bk->key = key;
@@ -167,6 +164,38 @@ tc_status tc_cov_create(tc_gap_rec *gaps, size_t n, double radius_m, int64_t win
   return TC_OK;
 }
 
+/* Gap g's ends in the lists of the hours [lo, hi] its span meets, in every cell its
+ * radius reaches; only counted to *count when count is non-NULL. */
+static tc_status list_gap(tc_cov_index *ix, size_t g, int64_t lo, int64_t hi, size_t *count) {
+  const gend *d = &ix->ends[g];
+  if (d->t0 >= d->t1)
+    return TC_OK; /* no evidence wanted */
+  int64_t tb0 = floor_div(d->t0, TIME_BLOCK), tb1 = floor_div(d->t1 - 1, TIME_BLOCK);
+  if (tb1 < lo || tb0 > hi)
+    return TC_OK;
+  tb0 = tb0 > lo ? tb0 : lo;
+  tb1 = tb1 < hi ? tb1 : hi;
+  for (int end = 0; end < 2; end++) {
+    int64_t r0, r1, c0, c1;
+    int any;
+    tc_cov_end_cells(&d->e[end], &r0, &r1, &c0, &c1, &any);
+    if (any)
+      c0 = c1 = TC_COV_ANY_LON;
+    if (count) {
+      *count += (size_t)((r1 - r0 + 1) * (c1 - c0 + 1) * (tb1 - tb0 + 1));
+      continue;
+    }
+    ix->any_rows |= any;
+    for (int64_t r = r0; r <= r1; r++)
+      for (int64_t c = c0; c <= c1; c++) {
+        int64_t col = any ? TC_COV_ANY_LON : ((c % TC_COV_COLS) + TC_COV_COLS) % TC_COV_COLS;
+        for (int64_t tb = tb0; tb <= tb1; tb++)
+          TC_TRY(insert(ix, key_of(r, col, tb), (uint32_t)(2 * g + (size_t)end)));
+      }
+  }
+  return TC_OK;
+}
+
 /* The lists of the hours [tmin, tmax] cover, anew unless already held: only the gaps
  * open during them, so the index holds what the slice's fixes can meet. */
 static tc_status prepare(tc_cov_index *ix, int64_t tmin, int64_t tmax) {
@@ -181,30 +210,16 @@ static tc_status prepare(tc_cov_index *ix, int64_t tmin, int64_t tmax) {
   ix->flat = NULL;
   ix->tb_lo = 1;
   ix->tb_hi = 0;
-  for (size_t g = 0; g < ix->n; g++) {
-    const gend *d = &ix->ends[g];
-    if (d->t0 >= d->t1)
-      continue; /* no evidence wanted */
-    int64_t tb0 = floor_div(d->t0, TIME_BLOCK), tb1 = floor_div(d->t1 - 1, TIME_BLOCK);
-    if (tb1 < lo || tb0 > hi)
-      continue;
-    tb0 = tb0 > lo ? tb0 : lo;
-    tb1 = tb1 < hi ? tb1 : hi;
-    for (int end = 0; end < 2; end++) {
-      int64_t r0, r1, c0, c1;
-      int any;
-      tc_cov_end_cells(&d->e[end], &r0, &r1, &c0, &c1, &any);
-      if (any)
-        c0 = c1 = TC_COV_ANY_LON;
-      ix->any_rows |= any;
-      for (int64_t r = r0; r <= r1; r++)
-        for (int64_t c = c0; c <= c1; c++) {
-          int64_t col = any ? TC_COV_ANY_LON : ((c % TC_COV_COLS) + TC_COV_COLS) % TC_COV_COLS;
-          for (int64_t tb = tb0; tb <= tb1; tb++)
-            TC_TRY(insert(ix, key_of(r, col, tb), (uint32_t)(2 * g + (size_t)end)));
-        }
-    }
-  }
+  /* the entries counted first, so that they are allocated once */
+  size_t total = 0;
+  for (size_t g = 0; g < ix->n; g++)
+    (void)list_gap(ix, g, lo, hi, &total);
+  entry *e = tc_grow(ix->e, &ix->ecap, total ? total : 1, sizeof *e, 1024);
+  if (!e)
+    return TC_ERR_NOMEM;
+  ix->e = e;
+  for (size_t g = 0; g < ix->n; g++)
+    TC_TRY(list_gap(ix, g, lo, hi, NULL));
   if (!(ix->flat = malloc((ix->en ? ix->en : 1) * sizeof *ix->flat)))
     return TC_ERR_NOMEM;
   size_t at = 0;
@@ -519,14 +534,23 @@ tc_status tc_cov_add_rows(tc_cov_index *ix, const uint32_t *mmsi, const int64_t 
                           const double *lon, const unsigned char *skip, size_t n, int threads) {
   if (n == 0)
     return TC_OK;
-  /* a vessel's rows come in time order: its first and last bound it, mostly */
-  int64_t tmin = t[0], tmax = t[0];
-  for (size_t i = 1; i < n; i++)
-    if (t[i] < t[i - 1] || mmsi[i] != mmsi[i - 1]) {
-      tmin = t[i] < tmin ? t[i] : tmin;
-      tmax = t[i - 1] > tmax ? t[i - 1] : tmax;
+  /* four rows at a time, in independent minima and maxima */
+  int64_t lo[4] = {t[0], t[0], t[0], t[0]}, hi[4] = {t[0], t[0], t[0], t[0]};
+  size_t i = 0;
+  for (; i + 4 <= n; i += 4)
+    for (int q = 0; q < 4; q++) {
+      lo[q] = t[i + q] < lo[q] ? t[i + q] : lo[q];
+      hi[q] = t[i + q] > hi[q] ? t[i + q] : hi[q];
     }
-  tmax = t[n - 1] > tmax ? t[n - 1] : tmax;
+  for (; i < n; i++) {
+    lo[0] = t[i] < lo[0] ? t[i] : lo[0];
+    hi[0] = t[i] > hi[0] ? t[i] : hi[0];
+  }
+  int64_t tmin = lo[0], tmax = hi[0];
+  for (int q = 1; q < 4; q++) {
+    tmin = lo[q] < tmin ? lo[q] : tmin;
+    tmax = hi[q] > tmax ? hi[q] : tmax;
+  }
   TC_TRY(prepare(ix, tmin, tmax));
   if (ix->bn == 0)
     return TC_OK;
