@@ -1,13 +1,13 @@
 /* Coverage evidence of gaps (spec/events.md §2). The gaps are known after the first
  * pass; the second streams every cleaned fix through an index of the gaps' ends: lists
  * keyed by quarter-degree cell and hour, each holding the ends whose radius reaches
- * into the cell while their gap wants evidence during the hour (tc_cov_plan). A
- * vessel's consecutive fixes in one hour form a run with a latitude/longitude box; the
- * run walks the lists of the cells its box covers, and each end there is judged against
- * the whole box first (host/events/cov_geom.c): most runs are rejected or accepted whole,
- * and only the runs an end's radius cuts through have their fixes tested one by one.
- * The index holds the gaps wanting evidence during the hours of the slice being read,
- * and the fixes are screened on every thread. */
+ * into the cell while their gap wants evidence during the hour (tc_cov_plan). The rows
+ * are taken in runs: a vessel's consecutive fixes in one cell and hour. A run whose cell
+ * and hour list no end costs one lookup and passes with the rows of any vessel there;
+ * otherwise each end listed is judged against the run's latitude/longitude box
+ * (host/events/cov_geom.c), and only where the end's radius cuts through the box are the
+ * fixes tested one by one. The index holds the gaps wanting evidence during the hours
+ * of the slice being read, and the fixes are screened on every thread. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>

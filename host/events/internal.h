@@ -132,9 +132,9 @@ double tc_cov_gap(const tc_gap_rec *r, int64_t window);
 uint32_t tc_cov_others(const tc_gap_rec *r);
 void tc_cov_release(tc_gap_rec *r); /* the summaries; the plan stays */
 
-/* Spatial index of the gaps' ends by cell (unit-vector grid of coverage_radius) and
- * time block: a fix looks only at the ends near it whose gap wants evidence then
- * (tc_cov_plan before tc_cov_create). */
+/* Index of the gaps' ends by quarter-degree cell and hour: a fix looks only at the ends
+ * whose radius reaches its cell while their gap wants evidence (tc_cov_plan before
+ * tc_cov_create; host/events/coverage.c). */
 typedef struct tc_cov_index tc_cov_index;
 tc_status tc_cov_create(tc_gap_rec *gaps, size_t n, double radius_m, int64_t window,
                         tc_cov_index **out);
