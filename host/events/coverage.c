@@ -530,27 +530,27 @@ static tc_status threads_ready(tc_cov_index *ix, int nt) {
   return TC_OK;
 }
 
+/* The least and greatest of t[0 .. n), n > 0: no branches, so it vectorises (64-bit
+ * compares: AVX2). */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__linux__)
+__attribute__((target_clones("avx2", "default")))
+#endif
+static void time_range(const int64_t *t, size_t n, int64_t *tmin, int64_t *tmax) {
+  int64_t lo = t[0], hi = t[0];
+  for (size_t i = 1; i < n; i++) {
+    lo = t[i] < lo ? t[i] : lo;
+    hi = t[i] > hi ? t[i] : hi;
+  }
+  *tmin = lo;
+  *tmax = hi;
+}
+
 tc_status tc_cov_add_rows(tc_cov_index *ix, const uint32_t *mmsi, const int64_t *t, const double *lat,
                           const double *lon, const unsigned char *skip, size_t n, int threads) {
   if (n == 0)
     return TC_OK;
-  /* four rows at a time, in independent minima and maxima */
-  int64_t lo[4] = {t[0], t[0], t[0], t[0]}, hi[4] = {t[0], t[0], t[0], t[0]};
-  size_t i = 0;
-  for (; i + 4 <= n; i += 4)
-    for (int q = 0; q < 4; q++) {
-      lo[q] = t[i + q] < lo[q] ? t[i + q] : lo[q];
-      hi[q] = t[i + q] > hi[q] ? t[i + q] : hi[q];
-    }
-  for (; i < n; i++) {
-    lo[0] = t[i] < lo[0] ? t[i] : lo[0];
-    hi[0] = t[i] > hi[0] ? t[i] : hi[0];
-  }
-  int64_t tmin = lo[0], tmax = hi[0];
-  for (int q = 1; q < 4; q++) {
-    tmin = lo[q] < tmin ? lo[q] : tmin;
-    tmax = hi[q] > tmax ? hi[q] : tmax;
-  }
+  int64_t tmin, tmax;
+  time_range(t, n, &tmin, &tmax);
   TC_TRY(prepare(ix, tmin, tmax));
   if (ix->bn == 0)
     return TC_OK;
