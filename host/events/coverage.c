@@ -64,6 +64,7 @@ struct tc_cov_index {
   int64_t window;
   bucket *b;
   size_t bcap, bn;
+  unsigned bshift;       /* 64 - log2(bcap) */
   entry *e;              /* while built: chains of entries */
   size_t en, ecap;
   flat_entry *flat;      /* then: each bucket's entries in a run */
@@ -77,13 +78,6 @@ struct tc_cov_index {
   int any_rows;          /* some end is listed for every longitude of its rows */
   int nthreads;
 };
-
-static uint64_t mix(uint64_t x) {
-  x += 0x9E3779B97F4A7C15ULL;
-  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
-  return x ^ (x >> 31);
-}
 
 /* floor of a finite x within the range of int64_t, without a call to libm. */
 static inline int64_t ifloor(double x) {
@@ -102,7 +96,8 @@ static uint64_t key_of(int64_t ilat, int64_t ilon, int64_t tb) {
 }
 
 static bucket *find(const tc_cov_index *ix, uint64_t key) {
-  size_t mask = ix->bcap - 1, h = mix(key) & mask;
+  /* Fibonacci hashing: the product's top bits mix every bit of the key */
+  size_t mask = ix->bcap - 1, h = (size_t)((key * 0x9E3779B97F4A7C15ULL) >> ix->bshift);
   while (ix->b[h].key && ix->b[h].key != key)
     h = (h + 1) & mask;
   return &ix->b[h];
@@ -117,6 +112,9 @@ static tc_status insert(tc_cov_index *ix, uint64_t key, uint32_t gap2) {
     size_t ocap = ix->bcap;
     ix->b = nb;
     ix->bcap = cap;
+    ix->bshift = 64;
+    for (size_t c = cap; c > 1; c >>= 1)
+      ix->bshift--;
     for (size_t i = 0; i < ocap; i++)
       if (old[i].key)
         *find(ix, old[i].key) = old[i];
