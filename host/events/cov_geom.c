@@ -3,7 +3,6 @@
  * |dlambda| (up to pi) and with the cosines, so bounding each over a box bounds h. */
 #include "host/events/cov_geom.h"
 
-
 void tc_cov_reach_of(double radius_m, tc_cov_reach *r) {
   double s = sin(radius_m / (2.0 * TC_EARTH_R_M)), h = s * s;
   /* relative, and absolute in sqrt(h) for radii of millimetres, where an error of 1e-16

@@ -381,7 +381,7 @@ static int judge(const tc_cov_index *ix, fix_run *r, const flat_entry *f, sink *
 
 static inline double wrap180(double d) { return d > 180.0 ? d - 360.0 : d < -180.0 ? d + 360.0 : d; }
 
-/* Run r (its box set) against the lists of its cell and hour (l[0 .. nl)). */
+/* Run r (its box set) against the lists of its cell and hour, l[0 .. nl). */
 static int screen_run(const tc_cov_index *ix, fix_run *r, const bucket *const *l, int nl, sink *k) {
   const tc_cov_box *bx = &r->box;
   double mla = 0.5 * (bx->la0 + bx->la1), hla = 0.5 * (bx->la1 - bx->la0);
@@ -465,22 +465,22 @@ static tc_status add_block(tc_cov_index *ix, const uint32_t *mmsi, const int64_t
       int64_t tb = floor_div(t[i], TIME_BLOCK), ilat = ifloor(lat[i] * TC_COV_COARSE);
       int64_t jlon = ifloor(lon[i] * TC_COV_COARSE), col = jlon < 0 ? jlon + TC_COV_COLS : jlon;
       col = col >= TC_COV_COLS ? col - TC_COV_COLS : col;
-      const bucket *l[2];
-      int nl = 0;
-      l[nl] = find(ix, key_of(ilat, col, tb));
-      nl += l[nl]->key != 0;
+      const bucket *lists[2];
+      int nlists = 0;
+      lists[nlists] = find(ix, key_of(ilat, col, tb));
+      nlists += lists[nlists]->key != 0;
       if (ix->any_rows) {
-        l[nl] = find(ix, key_of(ilat, TC_COV_ANY_LON, tb));
-        nl += l[nl]->key != 0;
+        lists[nlists] = find(ix, key_of(ilat, TC_COV_ANY_LON, tb));
+        nlists += lists[nlists]->key != 0;
       }
       double la0 = (double)ilat / TC_COV_COARSE, la1 = (double)(ilat + 1) / TC_COV_COARSE;
       double lo0 = (double)jlon / TC_COV_COARSE, lo1 = (double)(jlon + 1) / TC_COV_COARSE;
       /* no end listed: every row of any vessel in this cell and hour passes at once */
       fix_run r = {t + i, lat + i, lon + i, 0, mmsi[i], {0, 0, 0, 0, 0, 0, 0}};
       e = run_end(mmsi, t, lat, lon, skip, i, (size_t)i1, tb * TIME_BLOCK, (tb + 1) * TIME_BLOCK, la0, la1, lo0, lo1,
-                  nl ? &r.box : NULL);
+                  nlists ? &r.box : NULL);
       r.n = e - i;
-      if (nl && !screen_run(ix, &r, l, nl, k))
+      if (nlists && !screen_run(ix, &r, lists, nlists, k))
         bad = 1;
     }
     for (int q = 0; k && q < RUN_SLOTS && !bad; q++)
