@@ -206,6 +206,92 @@ Test(events_pass2, index_records_what_the_haversine_of_every_fix_does) {
   }
 }
 
+/* Vessels whose runs (a vessel's fixes in one quarter-degree cell and hour, judged
+ * whole against an end by their box) graze the radius: a run every 20 s along the circle
+ * of the radius itself, across an hour's edge and a quarter-degree line, fixes exactly at
+ * the radius as the haversine of each fix computes it (and one step of 1e-9 degree in
+ * and out), and runs round an end 0.1° from either pole, where the lists hold the end
+ * for every longitude. What is recorded is what the haversine of every fix records. */
+Test(events_pass2, runs_along_the_radius_across_cells_hours_and_the_poles) {
+  enum { CAP = 40000 };
+  static fx f[CAP];
+  const double ends[][2] = {{89.9, 10.0}, {-89.9, -170.0}, {0.25, 0.25}, {10.0, 180.0}, {45.0, -179.99}};
+  tc_gap_rec g[10];
+  size_t ng = 0, nf = 0;
+  for (int k = 0; k < 5; k++) {
+    g[ng++] = gap_at(610000001 + 2 * k, 0, 5 * HOUR, ends[k][0], ends[k][1], ends[k][0], ends[k][1]);
+    g[ng++] = gap_at(610000002 + 2 * k, HOUR - 600, 6 * HOUR, ends[(k + 1) % 5][0], ends[(k + 1) % 5][1],
+                     ends[k][0], ends[k][1]);
+  }
+  for (int k = 0; k < 5; k++) {
+    double la = ends[k][0], lo = ends[k][1];
+    /* along the circle of the radius, a degree of bearing every 20 s, across the hour
+     * at HOUR and the next, and from just inside to just outside */
+    for (int64_t t = HOUR - 1800; t < 3 * HOUR && nf < CAP; t += 20) {
+      double a, b, d = RADIUS + 0.5 * sin((double)t / 300.0);
+      at(la, lo, (double)(t / 20 % 360), d, &a, &b);
+      f[nf++] = (fx){710000001 + (uint32_t)k, T0 + t, a, b};
+    }
+    /* due north, east, south and west: the point whose haversine is the radius to the
+     * last bit found by bisection on the latitude or longitude, then a step either side */
+    for (int q = 0; q < 4 && nf + 3 <= CAP; q++) {
+      double a, b;
+      at(la, lo, 90.0 * q, RADIUS, &a, &b);
+      /* north and east: the distance grows with the coordinate; south and west: falls */
+      double *v = q % 2 ? &b : &a, x0 = *v, sign = q < 2 ? 1.0 : -1.0;
+      double in = x0 - sign * 1e-3, out = x0 + sign * 1e-3;
+      for (int it = 0; it < 200; it++) {
+        *v = 0.5 * (in + out);
+        if (*v == in || *v == out)
+          break;
+        if (tc_haversine_m(la, lo, a, b) <= RADIUS)
+          in = *v;
+        else
+          out = *v;
+      }
+      const double off[] = {0.0, -1e-9, 1e-9};
+      for (int o = 0; o < 3; o++) {
+        *v = in + sign * off[o];
+        f[nf++] = (fx){720000001 + (uint32_t)o, T0 + HOUR - 1 + o, a, b};
+      }
+    }
+  }
+  qsort(f, nf, sizeof *f, cmp_fx);
+  tc_dark_cand pv[5];
+  for (int k = 0; k < 5; k++)
+    pv[k] = (tc_dark_cand){(uint32_t)(2 * k), (uint32_t)(2 * k + 1), 0, 0};
+  tc_dark_cands dc = {pv, 5, 5};
+  const int64_t w = 600;
+  tc_gap_rec want[10];
+  memcpy(want, g, sizeof want);
+  tc_cov_plan(want, ng, 1, &dc, w);
+  brute(want, ng, f, nf, w);
+  int at_radius = 0;
+  for (size_t i = 0; i < nf; i++)
+    for (int k = 0; k < 5; k++)
+      at_radius += f[i].m == 720000001 && tc_haversine_m(ends[k][0], ends[k][1], f[i].lat, f[i].lon) <= RADIUS &&
+                   tc_haversine_m(ends[k][0], ends[k][1], f[i].lat, f[i].lon) > RADIUS - 1e-6;
+  cr_assert_geq(at_radius, 10, "%d fixes within a micrometre inside the radius", at_radius);
+  for (int th = 1; th <= 2; th++) {
+    const size_t slices[] = {nf, 500};
+    for (int si = 0; si < 2; si++) {
+      tc_gap_rec got[10];
+      memcpy(got, g, sizeof got);
+      tc_cov_plan(got, ng, 1, &dc, w);
+      indexed(got, ng, f, nf, w, slices[si], th);
+      char what[64];
+      snprintf(what, sizeof what, "slices of %zu, %d threads", slices[si], th);
+      same_summaries(want, got, ng, w, what);
+      for (size_t i = 0; i < ng; i++)
+        tc_cov_release(&got[i]);
+    }
+  }
+  for (size_t i = 0; i < ng; i++) {
+    cr_assert_gt(tc_cov_others(&want[i]), 0, "gap %zu hears someone", i);
+    tc_cov_release(&want[i]);
+  }
+}
+
 Test(events_pass2, a_fix_at_the_edges_by_hand) {
   /* gap of vessel 1 over [0, 3 h) at (0, 179.9): vessel 2 heard 1 mm inside the radius
    * at its first second (window 0) and at its last (window 2), vessel 3 1 mm outside in

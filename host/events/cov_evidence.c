@@ -119,6 +119,16 @@ static tc_status set_add(tc_gap_rec *r, uint32_t m) {
   return TC_OK;
 }
 
+static tc_status blocks_ready(tc_gap_rec *r) {
+  if (r->blk)
+    return TC_OK;
+  if (!(r->blk = malloc(r->nb * sizeof *r->blk)))
+    return TC_ERR_NOMEM;
+  for (size_t k = 0; k < r->nb; k++)
+    r->blk[k] = (tc_cov_block){INT64_MAX, INT64_MAX, INT64_MIN, INT64_MIN, 0, 0, 0, 0};
+  return TC_OK;
+}
+
 tc_status tc_cov_record(tc_gap_rec *r, int64_t t, uint32_t mmsi, int64_t window) {
   if (!r->want || t < r->lo || t >= r->hi)
     return TC_OK;
@@ -126,12 +136,7 @@ tc_status tc_cov_record(tc_gap_rec *r, int64_t t, uint32_t mmsi, int64_t window)
     TC_TRY(set_add(r, mmsi));
   int64_t j = floor_div(t - r->g.t0, window) - r->b0;
   if (r->want & TC_COV_PAIRS) {
-    if (!r->blk) {
-      if (!(r->blk = malloc(r->nb * sizeof *r->blk)))
-        return TC_ERR_NOMEM;
-      for (size_t k = 0; k < r->nb; k++)
-        r->blk[k] = (tc_cov_block){INT64_MAX, INT64_MAX, INT64_MIN, INT64_MIN, 0, 0, 0, 0};
-    }
+    TC_TRY(blocks_ready(r));
     tc_cov_block *b = &r->blk[j];
     extreme(&b->e1, &b->me1, &b->e2, &b->me2, t, mmsi, 0);
     extreme(&b->l1, &b->ml1, &b->l2, &b->ml2, t, mmsi, 1);
@@ -143,21 +148,29 @@ tc_status tc_cov_record(tc_gap_rec *r, int64_t t, uint32_t mmsi, int64_t window)
   return TC_OK;
 }
 
-/* Any fix of a vessel other than `except` in block j (0: none excluded; an MMSI is
- * never 0): its earliest and latest time, INT64_MAX and INT64_MIN when none. */
-static void block_span(const tc_gap_rec *r, int64_t j, uint32_t except, int64_t *first, int64_t *last) {
-  *first = INT64_MAX;
-  *last = INT64_MIN;
-  if (j < 0 || (size_t)j >= r->nb)
-    return;
-  if (r->blk) {
-    const tc_cov_block *b = &r->blk[j];
-    *first = b->me1 != except ? b->e1 : b->e2;
-    *last = b->ml1 != except ? b->l1 : b->l2;
-  } else if (r->bits && (r->bits[j / 64] >> (j % 64) & 1)) {
-    *first = INT64_MIN; /* only whole blocks are asked of bits */
-    *last = INT64_MAX;
+tc_status tc_cov_record_pair(tc_gap_rec *r, int64_t lo, int64_t hi, uint32_t mmsi, int64_t window) {
+  if (lo == hi)
+    return tc_cov_record(r, lo, mmsi, window);
+  int64_t j = floor_div(lo - r->g.t0, window);
+  if (!r->want || lo < r->lo || hi >= r->hi || floor_div(hi - r->g.t0, window) != j) {
+    TC_TRY(tc_cov_record(r, lo, mmsi, window));
+    return tc_cov_record(r, hi, mmsi, window);
   }
+  if (r->want & TC_COV_OWN)
+    TC_TRY(set_add(r, mmsi));
+  j -= r->b0;
+  if (r->want & TC_COV_PAIRS) {
+    TC_TRY(blocks_ready(r));
+    /* lo <= hi of one vessel: hi changes no earliest, lo no latest */
+    tc_cov_block *b = &r->blk[j];
+    extreme(&b->e1, &b->me1, &b->e2, &b->me2, lo, mmsi, 0);
+    extreme(&b->l1, &b->ml1, &b->l2, &b->ml2, hi, mmsi, 1);
+  } else {
+    if (!r->bits && !(r->bits = calloc((r->nb + 63) / 64, sizeof *r->bits)))
+      return TC_ERR_NOMEM;
+    r->bits[j / 64] |= (uint64_t)1 << (j % 64);
+  }
+  return TC_OK;
 }
 
 double tc_cov_span(const tc_gap_rec *r, int64_t u0, int64_t u1, int64_t window, uint32_t except) {
@@ -166,19 +179,35 @@ double tc_cov_span(const tc_gap_rec *r, int64_t u0, int64_t u1, int64_t window, 
   int64_t nw = (u1 - u0) / window;
   if (nw == 0)
     return 0.0;
-  int64_t covered = 0;
-  for (int64_t k = 0; k < nw; k++) {
-    int64_t s = u0 + k * window, off = s - r->g.t0;
-    int64_t j = floor_div(off, window), rem = off - j * window;
-    int64_t first, last;
-    /* [s, s + w) is the end of block j from s, then the start of block j + 1 */
-    block_span(r, j - r->b0, except, &first, &last);
-    int hit = last >= s && first != INT64_MAX;
-    if (!hit && rem) {
-      block_span(r, j + 1 - r->b0, except, &first, &last);
-      hit = first < s + window && last != INT64_MIN;
+  /* window k, [s, s + w) with s = u0 + k w, is the end of block j + k from s, then
+   * (rem != 0) the start of block j + k + 1 before s + w: the same offset in every
+   * window, so the blocks are stepped through, not looked up */
+  int64_t off = u0 - r->g.t0, jb = floor_div(off, window), rem = off - jb * window, j = jb - r->b0;
+  int64_t nb = (int64_t)r->nb, covered = 0;
+  if (r->blk) {
+    const tc_cov_block *blk = r->blk;
+    for (int64_t k = 0; k < nw; k++) {
+      int64_t s = u0 + k * window, x = j + k;
+      int hit = 0;
+      if (x >= 0 && x < nb) {
+        const tc_cov_block *b = &blk[x];
+        hit = (b->ml1 != except ? b->l1 : b->l2) >= s && (b->me1 != except ? b->e1 : b->e2) != INT64_MAX;
+      }
+      if (!hit && rem && x + 1 >= 0 && x + 1 < nb) {
+        const tc_cov_block *b = &blk[x + 1];
+        hit = (b->me1 != except ? b->e1 : b->e2) < s + window && (b->ml1 != except ? b->l1 : b->l2) != INT64_MIN;
+      }
+      covered += hit;
     }
-    covered += hit;
+  } else if (r->bits) {
+    /* only whole blocks are asked of bits: a block holds a fix or not */
+    for (int64_t k = 0; k < nw; k++) {
+      int64_t x = j + k;
+      int hit = x >= 0 && x < nb && (r->bits[x / 64] >> (x % 64) & 1);
+      if (!hit && rem && x + 1 >= 0 && x + 1 < nb)
+        hit = r->bits[(x + 1) / 64] >> ((x + 1) % 64) & 1;
+      covered += hit;
+    }
   }
   return (double)covered / (double)nw;
 }

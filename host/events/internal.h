@@ -122,6 +122,9 @@ void tc_cov_plan(tc_gap_rec *gaps, size_t n, int64_t min_gap, const tc_dark_cand
 /* Fix (t, mmsi) of another vessel near either end of r's gap, in any order and any
  * number of times. */
 tc_status tc_cov_record(tc_gap_rec *r, int64_t t, uint32_t mmsi, int64_t window);
+/* The same for two fixes lo <= hi of one vessel, the earliest and latest of its fixes
+ * near r's ends within one of r's blocks: what recording each would leave, at once. */
+tc_status tc_cov_record_pair(tc_gap_rec *r, int64_t lo, int64_t hi, uint32_t mmsi, int64_t window);
 /* Spec §2 coverage of [u0, u1) within what r planned, ignoring vessel `except` (0:
  * none; only whole blocks, u0 = t_i, without dark pairs planned). */
 double tc_cov_span(const tc_gap_rec *r, int64_t u0, int64_t u1, int64_t window, uint32_t except);
@@ -130,9 +133,9 @@ double tc_cov_gap(const tc_gap_rec *r, int64_t window);
 uint32_t tc_cov_others(const tc_gap_rec *r);
 void tc_cov_release(tc_gap_rec *r); /* the summaries; the plan stays */
 
-/* Spatial index of the gaps' ends by cell (unit-vector grid of coverage_radius) and
- * time block: a fix looks only at the ends near it whose gap wants evidence then
- * (tc_cov_plan before tc_cov_create). */
+/* Index of the gaps' ends by quarter-degree cell and hour: a fix looks only at the ends
+ * whose radius reaches its cell while their gap wants evidence (tc_cov_plan before
+ * tc_cov_create; host/events/coverage.c). */
 typedef struct tc_cov_index tc_cov_index;
 tc_status tc_cov_create(tc_gap_rec *gaps, size_t n, double radius_m, int64_t window,
                         tc_cov_index **out);
