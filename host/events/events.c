@@ -13,6 +13,7 @@
 
 #include "host/engine/grow.h"
 #include "host/events/internal.h"
+#include "host/events/loiter_grid.h"
 #include "io/clock.h"
 #include "io/columns.h"
 #include "kernels/geo.h"
@@ -447,7 +448,8 @@ static void runs_pass1(tc_events *r, const tc_columns *c, const vrun *runs, size
         if (dt > 0 && t < gn) {
           ls->gl = t;
         } else {
-          if (tc_loiter_fix_grid(&r->lc, ls, mmsi, h.t, h.la, h.lo, t, la, lo, &o->found, &o->positions) != TC_OK) {
+          if (tc_loiter_fix_grid_inline(&r->lc, ls, mmsi, h.t, h.la, h.lo, t, la, lo, &o->found, &o->positions) !=
+              TC_OK) {
             o->s = TC_ERR_NOMEM, o->what = "loitering runs";
             return;
           }
