@@ -268,6 +268,8 @@ struct tc_anchorage_feed {
    * is a neighbour; with its previous row when that is one */
   tc_anchorage_row pend, pend_prev;
   int have_pend, pend_has_prev;
+  unsigned char *slow; /* a slice's rows that its loop stops at (mark_slow) */
+  size_t cap_slow;
 };
 
 void tc_anchorage_feed_free(tc_anchorage_feed *f) {
@@ -276,6 +278,7 @@ void tc_anchorage_feed_free(tc_anchorage_feed *f) {
   tc_anchorage_free(f->a);
   free(f->t_min);
   free(f->bucket_s);
+  free(f->slow);
   free(f);
 }
 
@@ -366,28 +369,15 @@ static float up_float(double x) {
   return (double)f < x ? nextafterf(f, INFINITY) : f;
 }
 
-/* The first row from i on whose sog is not tc_anchorage_sog_fast (sog >= max_kn and
- * < 102.2, the same test on floats against up_float of both bounds), or n: most rows
- * are such, so they are passed over eight at a time, without branches (AVX2). */
-typedef float f8 __attribute__((vector_size(32)));
-typedef int32_t i8 __attribute__((vector_size(32)));
+/* slow[j] = 1 for each row j whose sog is not tc_anchorage_sog_fast (sog >= max_kn
+ * and < 102.2, the same test on floats against up_float of both bounds): a loop
+ * without branches (AVX2), so that memchr passes over the rows between. */
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__linux__)
 __attribute__((target_clones("avx2", "default")))
 #endif
-static size_t skip_fast(const float *sog, size_t i, size_t n, float lo, float hi) {
-  const f8 vlo = {lo, lo, lo, lo, lo, lo, lo, lo}, vhi = {hi, hi, hi, hi, hi, hi, hi, hi};
-  for (; i + 8 <= n; i += 8) {
-    f8 x;
-    memcpy(&x, sog + i, sizeof x);
-    i8 m = (x >= vlo) & (x < vhi);
-    uint64_t w[4];
-    memcpy(w, &m, sizeof w);
-    if ((w[0] & w[1] & w[2] & w[3]) != UINT64_MAX)
-      break;
-  }
-  while (i < n && sog[i] >= lo && sog[i] < hi)
-    i++;
-  return i;
+static void mark_slow(const float *sog, size_t n, float lo, float hi, unsigned char *slow) {
+  for (size_t j = 0; j < n; j++)
+    slow[j] = (unsigned char)(!(sog[j] >= lo) | !(sog[j] < hi));
 }
 
 /* A row's own known sog decides it; only a row whose sog is unknown needs its
@@ -405,9 +395,17 @@ tc_status tc_anchorage_feed_slice(tc_anchorage_feed *f, const tc_columns *c, tc_
   const float *sogs = c->sog;
   const double max_kn = f->max_kn;
   const size_t n = c->n;
-  const float lo = up_float(max_kn), hi = up_float(102.2); /* tc_anchorage_sog_fast's bounds */
+  if (n + 1 > f->cap_slow) {
+    unsigned char *sl = realloc(f->slow, n + 1);
+    if (!sl)
+      return tc_fail(err, TC_ERR_NOMEM, "anchorages: out of memory");
+    f->slow = sl;
+    f->cap_slow = n + 1;
+  }
+  mark_slow(sogs, n, up_float(max_kn), up_float(102.2), f->slow);
+  f->slow[n] = 1; /* memchr's stop */
   for (size_t i = 0; i < n; i++) {
-    i = skip_fast(sogs, i, n, lo, hi); /* most rows: passed over */
+    i = (size_t)((const unsigned char *)memchr(f->slow + i, 1, n + 1 - i) - f->slow); /* most rows: passed over */
     if (i == n)
       break;
     double sog = sogs[i];
