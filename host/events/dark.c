@@ -131,48 +131,77 @@ void tc_dark_cands_free(tc_dark_cands *c) {
   memset(c, 0, sizeof *c);
 }
 
+/* fmax and fmin for meets: the same number up to the sign of a zero, which its
+ * comparisons do not see (NaN: the other argument, as fmax's). */
+static inline double max_nan(double x, double y) { return isnan(x) ? y : isnan(y) ? x : x > y ? x : y; }
+static inline double min_nan(double x, double y) { return isnan(x) ? y : isnan(y) ? x : x < y ? x : y; }
+
+/* intersect's answer without the intersection, inline: tc_dark_pairs asks it of every
+ * overlap. */
+static inline int meets(const box *a, const box *b) {
+  if (max_nan(a->lat_lo, b->lat_lo) > min_nan(a->lat_hi, b->lat_hi))
+    return 0;
+  if (a->lon_half >= 180.0)
+    return 1;
+  double bc = a->lon_c + tc_wrap_dlon(b->lon_c - a->lon_c);
+  double blo = b->lon_half >= 180.0 ? a->lon_c - 180.0 : bc - b->lon_half;
+  double bhi = b->lon_half >= 180.0 ? a->lon_c + 180.0 : bc + b->lon_half;
+  return max_nan(a->lon_c - a->lon_half, blo) <= min_nan(a->lon_c + a->lon_half, bhi);
+}
+
+/* A gap of at least dark_min_gap, in the sweep's order: what its inner loop reads. */
+typedef struct {
+  int64_t t0, t1;
+  uint32_t mmsi, rec;
+  box b;
+} sgap;
+
 tc_status tc_dark_pairs(const tc_gap_rec *recs, size_t n, const tc_event_params *e, tc_dark_cands *out,
                         tc_event_stats *stats) {
   tc_status s = TC_ERR_NOMEM;
   uint32_t *ord = malloc((n ? n : 1) * sizeof *ord);
-  box *bx = malloc((n ? n : 1) * sizeof *bx);
+  sgap *sg = malloc((n ? n : 1) * sizeof *sg);
   size_t m = 0;
+  uint64_t overlaps = 0;
   double v = e->dark_max_speed_kn * TC_KNOT_MPS;
+  const int64_t min_overlap = e->dark_min_overlap;
   memset(out, 0, sizeof *out);
-  if (!ord || !bx)
+  if (!ord || !sg)
     goto cleanup;
   for (size_t i = 0; i < n; i++)
-    if (recs[i].g.t1 - recs[i].g.t0 >= e->dark_min_gap) {
-      ord[m] = (uint32_t)i;
-      bx[i] = reach_box(&recs[i].g, v, e->dark_dwell);
-      m++;
-    }
+    if (recs[i].g.t1 - recs[i].g.t0 >= e->dark_min_gap)
+      ord[m++] = (uint32_t)i;
   stats->dark_gaps = m;
   if (m) /* the C library wants a non-NULL base even for none */
     qsort_r(ord, m, sizeof *ord, cmp_t0, (void *)recs);
   for (size_t x = 0; x < m; x++) {
-    const tc_gap *gi = &recs[ord[x]].g;
-    for (size_t y = x + 1; y < m && recs[ord[y]].g.t0 <= gi->t1 - e->dark_min_overlap; y++) {
-      const tc_gap *gj = &recs[ord[y]].g;
-      if (gj->mmsi == gi->mmsi || min64(gi->t1, gj->t1) - gj->t0 < e->dark_min_overlap)
+    const tc_gap *g = &recs[ord[x]].g;
+    sg[x] = (sgap){g->t0, g->t1, g->mmsi, ord[x], reach_box(g, v, e->dark_dwell)};
+  }
+  for (size_t x = 0; x < m; x++) {
+    const sgap *gi = &sg[x];
+    const int64_t last_t0 = gi->t1 - min_overlap;
+    for (size_t y = x + 1; y < m && sg[y].t0 <= last_t0; y++) {
+      const sgap *gj = &sg[y];
+      if (gj->mmsi == gi->mmsi || min64(gi->t1, gj->t1) - gj->t0 < min_overlap)
         continue;
-      stats->dark_overlaps++;
-      double a, b, c, d;
-      if (!bx[ord[x]].ok || !bx[ord[y]].ok || !intersect(&bx[ord[x]], &bx[ord[y]], &a, &b, &c, &d))
+      overlaps++;
+      if (!gi->b.ok || !gj->b.ok || !meets(&gi->b, &gj->b))
         continue;
       tc_dark_cand *nc = tc_grow(out->v, &out->cap, out->n + 1, sizeof *nc, 256);
       if (!nc)
         goto cleanup;
       out->v = nc;
-      out->v[out->n++] = gi->mmsi < gj->mmsi ? (tc_dark_cand){ord[x], ord[y], 0, 0}
-                                             : (tc_dark_cand){ord[y], ord[x], 0, 0};
+      out->v[out->n++] = gi->mmsi < gj->mmsi ? (tc_dark_cand){gi->rec, gj->rec, 0, 0}
+                                             : (tc_dark_cand){gj->rec, gi->rec, 0, 0};
     }
   }
   stats->dark_boxes = out->n;
   s = TC_OK;
 cleanup:
+  stats->dark_overlaps += overlaps;
   free(ord);
-  free(bx);
+  free(sg);
   if (s != TC_OK)
     tc_dark_cands_free(out);
   return s;
