@@ -302,13 +302,6 @@ static inline int easy(int64_t dt, double dla, double dlo, int64_t t, int64_t gn
   return (uint64_t)dt - 1 < span && t < gn && (fabs(dla) + fabs(dlo)) * k <= (double)dt;
 }
 
-/* Rows [i, i1) of one vessel after its kept fix *h, as long as each is one that needs
- * nothing but becoming the last kept fix: later than it by less than span + 1 (no gap,
- * and younger than the filter's max_gap, beyond which it keeps every fix), before the
- * next grid time gn (no loitering position), and within the teleport filter's bound
- * times k (0 with no filter). Returns the first row that needs more, or i1; that row
- * takes the whole test. Most rows are such, so this loop is kept to what fits in
- * registers. */
 typedef int64_t ev_i4 __attribute__((vector_size(32)));
 typedef uint64_t ev_u4 __attribute__((vector_size(32)));
 typedef double ev_d4 __attribute__((vector_size(32)));
@@ -335,21 +328,32 @@ static inline unsigned easy4(const int64_t *ct, const double *cla, const double 
   return (unsigned)(m[0] & 1) | (unsigned)(m[1] & 2) | (unsigned)(m[2] & 4) | (unsigned)(m[3] & 8);
 }
 
-/* The AVX2 clone tests four rows at once. */
+/* Rows [i, i1) of one vessel after its kept fix *h, as long as each is one that needs
+ * nothing but becoming the last kept fix: later than it by less than span + 1 (no gap,
+ * and younger than the filter's max_gap, beyond which it keeps every fix), before the
+ * next grid time gn (no loitering position), and within the teleport filter's bound
+ * times k (0 with no filter); after_row: *h is row i - 1. Returns the first row that
+ * needs more, or i1; that row takes the whole test. Most rows are such: past the first,
+ * they are tested four at a time (AVX2). */
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__linux__)
 __attribute__((target_clones("avx2", "default")))
 #endif
 static __attribute__((noinline)) size_t easy_rows(const int64_t *ct, const double *cla, const double *clo,
-                                                  size_t i, size_t i1, hot_fix *h, int64_t gn, uint64_t span,
-                                                  double k) {
-  if (i == i1 || !easy(ct[i] - h->t, cla[i] - h->la, clo[i] - h->lo, ct[i], gn, span, k))
+                                                  size_t i, size_t i1, hot_fix *h, int after_row, int64_t gn,
+                                                  uint64_t span, double k) {
+  if (i == i1)
     return i;
-  /* past the first, the last kept fix is the row before */
+  if (!after_row) {
+    if (!easy(ct[i] - h->t, cla[i] - h->la, clo[i] - h->lo, ct[i], gn, span, k))
+      return i;
+    i++;
+  }
+  /* from here the last kept fix is the row before */
   const ev_i4 gn4 = (ev_i4){0, 0, 0, 0} + gn;
   const ev_u4 span4 = (ev_u4){0, 0, 0, 0} + span;
   const ev_d4 k4 = (ev_d4){0, 0, 0, 0} + k;
   int stop = 0;
-  for (i++; i + 4 <= i1; i += 4) {
+  for (; i + 4 <= i1; i += 4) {
     unsigned m = easy4(ct, cla, clo, i, gn4, span4, k4);
     if (m != 15) {
       i += (unsigned)__builtin_ctz(~m); /* the first row not easy */
@@ -415,6 +419,7 @@ static void runs_pass1(tc_events *r, const tc_columns *c, const vrun *runs, size
     hot_fix h = {v->lt, v->la, v->lo};
     size_t i = runs[q].i0;
     const size_t i1 = runs[q].i1;
+    int after_row = 0; /* h is row i - 1 (easy_rows then tests row i as it tests the rest) */
     if (h.t == INT64_MIN && i < i1) { /* the vessel's first fix: kept, no gap before it */
       if (loiter && tc_loiter_fix_grid(&r->lc, ls, mmsi, h.t, h.la, h.lo, ct[i], cla[i], clo[i], &o->found,
                                        &o->positions) != TC_OK) {
@@ -423,13 +428,14 @@ static void runs_pass1(tc_events *r, const tc_columns *c, const vrun *runs, size
       }
       h = (hot_fix){ct[i], cla[i], clo[i]};
       i++;
+      after_row = 1;
     }
     /* tc_loiter_fix's shortcut (a fix after the last one given, gl, and before the next
      * grid time gn only moves gl) is easy_rows' t < gn: gl is the last kept fix's time,
      * written back at the run's end */
     int64_t gn = loiter ? ls->gn : INT64_MAX;
     while (i < i1) {
-      size_t e = easy_rows(ct, cla, clo, i, i1, &h, gn, span, k);
+      size_t e = easy_rows(ct, cla, clo, i, i1, &h, after_row, gn, span, k);
       if (loiter && e > i)
         ls->gl = h.t;
       if ((i = e) == i1)
@@ -442,6 +448,7 @@ static void runs_pass1(tc_events *r, const tc_columns *c, const vrun *runs, size
           o->s = TC_ERR_NOMEM, o->what = "teleports";
           return;
         }
+        after_row = 0;
         continue;
       }
       if (loiter) {
@@ -461,6 +468,7 @@ static void runs_pass1(tc_events *r, const tc_columns *c, const vrun *runs, size
         return;
       }
       h = (hot_fix){t, la, lo};
+      after_row = 1;
     }
     v->lt = h.t;
     v->la = h.la;
