@@ -26,6 +26,20 @@ void tc_cov_end_of(const tc_cov_reach *r, double lat, double lon, tc_cov_end *e)
   double q = sin(r->radius / (2.0 * TC_EARTH_R_M)) / cos(pm);
   e->dlat = dlat;
   e->dlon = q >= 1.0 || pm >= TC_PI / 2 ? 360.0 : 2.0 * asin(q) / TC_DEG2RAD * 1.001 + 1e-9;
+  /* the rectangle "surely inside": each term of tc_cov_box_vs_end's h_max at most 0.45 of
+   * r->in, the cosine of the box at most 1, then checked by the very sum it bounds (the
+   * terms grow with their degrees, so any box within it passes that test too) */
+  double ce = (e->cos * (1.0 + 1e-12) + 1e-15) * (1.0 + 1e-12 + 1e-15);
+  e->in_dlat = e->in_dlon = -1.0;
+  if (r->in > 0.0) {
+    double ia = sqrt(0.45 * r->in) / (TC_DEG2RAD / 2.0), il = sqrt(0.45 * r->in / ce) / (TC_DEG2RAD / 2.0);
+    ia = ia < 180.0 ? ia : 180.0;
+    il = il < 180.0 ? il : 180.0;
+    if (tc_cov_hav_hi(ia) + ce * tc_cov_hav_hi(il) < r->in) {
+      e->in_dlat = ia;
+      e->in_dlon = il;
+    }
+  }
 }
 
 void tc_cov_end_cells(const tc_cov_end *e, int64_t *r0, int64_t *r1, int64_t *c0, int64_t *c1, int *any) {
@@ -38,6 +52,15 @@ void tc_cov_end_cells(const tc_cov_end *e, int64_t *r0, int64_t *r1, int64_t *c0
   *any = e->dlon >= 180.0 || *c1 - *c0 >= TC_COV_COLS - 1;
 }
 
+void tc_cov_box_cos_band(tc_cov_box *b, double a0, double a1, double c0, double c1) {
+  /* cos is concave where it is positive: least at an edge (0 past a pole), greatest at 0
+   * when inside */
+  double lo = (c0 < c1 ? c0 : c1) * (1.0 - 1e-12) - 1e-15;
+  b->cmin = lo > 0.0 ? lo : 0.0;
+  b->cmax = (a0 <= 0.0 && a1 >= 0.0 ? 1.0 : c0 > c1 ? c0 : c1) * (1.0 + 1e-12) + 1e-15;
+  b->has_cos = 1;
+}
+
 int tc_cov_box_vs_end(const tc_cov_reach *r, tc_cov_box *b, const tc_cov_end *e) {
   double p_min = e->lat < b->la0 ? b->la0 - e->lat : e->lat > b->la1 ? e->lat - b->la1 : 0.0;
   double q0 = fabs(e->lat - b->la0), q1 = fabs(e->lat - b->la1);
@@ -48,14 +71,10 @@ int tc_cov_box_vs_end(const tc_cov_reach *r, tc_cov_box *b, const tc_cov_end *e)
   double d = fabs(e->lon - 0.5 * (b->lo0 + b->lo1));
   d = d > 180.0 ? 360.0 - d : d; /* its rounding is far below the slack */
   double l_min = d > half ? d - half : 0.0, l_max = d + half < 180.0 ? d + half : 180.0;
-  if (!b->has_cos) {
-    double c0 = tc_cos_lat(b->la0), c1 = tc_cos_lat(b->la1);
-    /* cos is concave over [-90, 90]: least at an edge, greatest at 0 when inside */
-    double lo = (c0 < c1 ? c0 : c1) * (1.0 - 1e-12) - 1e-15;
-    b->cmin = lo > 0.0 ? lo : 0.0;
-    b->cmax = (b->la0 <= 0.0 && b->la1 >= 0.0 ? 1.0 : c0 > c1 ? c0 : c1) * (1.0 + 1e-12) + 1e-15;
-    b->has_cos = 1;
-  }
+  if (p_max <= e->in_dlat && l_max <= e->in_dlon)
+    return 1; /* what the sums below would say, without the box's cosines */
+  if (!b->has_cos)
+    tc_cov_box_cos_band(b, b->la0, b->la1, tc_cos_lat(b->la0), tc_cos_lat(b->la1));
   double ce = e->cos;
   double h_min = tc_cov_hav_lo(p_min) + ce * (1.0 - 1e-12) * b->cmin * tc_cov_hav_lo(l_min);
   if (h_min > r->out)

@@ -22,6 +22,9 @@ typedef struct {
   /* every point within the radius lies within dlat degrees of latitude and dlon of
    * longitude (dlon >= 180: any longitude) */
   double dlat, dlon;
+  /* every box within in_dlat degrees of latitude and in_dlon of longitude (the bounds of
+   * tc_cov_box_vs_end, slack included) lies within the radius; negative: none */
+  double in_dlat, in_dlon;
 } tc_cov_end;
 
 /* The haversine thresholds of a radius: sin^2(r / 2R) less and plus a margin far above
@@ -44,6 +47,10 @@ typedef struct {
   double cmin, cmax;
   int has_cos;
 } tc_cov_box;
+
+/* The cosines of b bounded from those of a band of latitudes [a0, a1] holding it
+ * (c0 = cos a0, c1 = cos a1; the band may reach a quarter degree past a pole). */
+void tc_cov_box_cos_band(tc_cov_box *b, double a0, double a1, double c0, double c1);
 
 /* -1: every point of b lies beyond the radius of e; 1: every point within it; 0: either
  * may hold (test the fixes). */

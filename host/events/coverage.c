@@ -76,6 +76,7 @@ struct tc_cov_index {
   hit **th;              /* per thread: a block's hits, in row order */
   size_t *tn, *tcap;
   int any_rows;          /* some end is listed for every longitude of its rows */
+  double ecos[180 * TC_COV_COARSE + 2]; /* cos of each cell row's edges, from -90 degrees */
   int nthreads;
 };
 
@@ -155,6 +156,8 @@ tc_status tc_cov_create(tc_gap_rec *gaps, size_t n, double radius_m, int64_t win
     tc_cov_end_of(&ix->reach, gaps[g].g.lat0, gaps[g].g.lon0, &d->e[0]);
     tc_cov_end_of(&ix->reach, gaps[g].g.lat1, gaps[g].g.lon1, &d->e[1]);
   }
+  for (int i = 0; i < 180 * TC_COV_COARSE + 2; i++)
+    ix->ecos[i] = tc_cos_lat((double)(i - 90 * TC_COV_COARSE) / TC_COV_COARSE);
   ix->n = n;
   ix->tb_lo = 1;
   ix->tb_hi = 0; /* nothing indexed yet */
@@ -480,7 +483,12 @@ static tc_status add_block(tc_cov_index *ix, const uint32_t *mmsi, const int64_t
       e = run_end(mmsi, t, lat, lon, skip, i, (size_t)i1, tb * TIME_BLOCK, (tb + 1) * TIME_BLOCK, la0, la1, lo0, lo1,
                   nlists ? &r.box : NULL);
       r.n = e - i;
-      if (nlists && !screen_run(ix, &r, lists, nlists, k))
+      if (!nlists)
+        continue;
+      /* the box's cosines bounded by its cell row's, from the table: no libm */
+      const double *ec = ix->ecos + (ilat + 90 * TC_COV_COARSE);
+      tc_cov_box_cos_band(&r.box, la0, la1, ec[0], ec[1]);
+      if (!screen_run(ix, &r, lists, nlists, k))
         bad = 1;
     }
     for (int q = 0; k && q < RUN_SLOTS && !bad; q++)
