@@ -61,7 +61,7 @@ void tc_cov_box_cos_band(tc_cov_box *b, double a0, double a1, double c0, double 
   b->has_cos = 1;
 }
 
-int tc_cov_box_vs_end(const tc_cov_reach *r, tc_cov_box *b, const tc_cov_end *e) {
+int tc_cov_box_vs_end(const tc_cov_reach *r, tc_cov_box *b, const tc_cov_end *e, tc_cov_pair *k) {
   double p_min = e->lat < b->la0 ? b->la0 - e->lat : e->lat > b->la1 ? e->lat - b->la1 : 0.0;
   double q0 = fabs(e->lat - b->la0), q1 = fabs(e->lat - b->la1);
   double p_max = (q0 > q1 ? q0 : q1) + TC_COV_SLACK_DEG;
@@ -80,5 +80,16 @@ int tc_cov_box_vs_end(const tc_cov_reach *r, tc_cov_box *b, const tc_cov_end *e)
   if (h_min > r->out)
     return -1;
   double h_max = tc_cov_hav_hi(p_max) + (ce * (1.0 + 1e-12) + 1e-15) * b->cmax * tc_cov_hav_hi(l_max);
-  return h_max < r->in ? 1 : 0;
+  if (h_max < r->in)
+    return 1;
+  /* for s <= S: s >= sin s >= s - s^3/6 >= s (1 - S^2/6), S the largest half-angle in the
+   * box (at most pi/2: the factor stays positive); a fix's p and l less the slack are at
+   * most p_max and l_max, and its cosine within the box's */
+  const double c = TC_DEG2RAD / 2.0;
+  double sp = p_max * c, sl = l_max * c, fp = c * (1.0 - sp * sp / 6.0), fl = c * (1.0 - sl * sl / 6.0);
+  k->lp = fp * fp * (1.0 - 1e-12);
+  k->ll = ce * (1.0 - 1e-12) * b->cmin * fl * fl * (1.0 - 1e-12);
+  k->hp = c * c * (1.0 + 1e-12);
+  k->hl = (ce * (1.0 + 1e-12) + 1e-15) * b->cmax * c * c * (1.0 + 1e-12);
+  return 0;
 }

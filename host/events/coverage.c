@@ -330,9 +330,10 @@ typedef struct {
   tc_cov_box box;
 } fix_run;
 
-/* Is fix i of r within the radius of end e (the box's cosines bounded)? */
-static inline int near(const tc_cov_index *ix, const fix_run *r, size_t i, const tc_cov_end *e) {
-  return tc_cov_fix_near(&ix->reach, &r->box, r->lat[i], r->lon[i], e);
+/* Is fix i of r within the radius of end e (k: the constants of the pair)? */
+static inline int near(const tc_cov_index *ix, const fix_run *r, size_t i, const tc_cov_end *e,
+                       const tc_cov_pair *k) {
+  return tc_cov_fix_near(&ix->reach, k, r->lat[i], r->lon[i], e);
 }
 
 /* Entry f against the whole run: the fixes within its gap's span that lie within the
@@ -340,7 +341,8 @@ static inline int near(const tc_cov_index *ix, const fix_run *r, size_t i, const
  * keep no more of one vessel, cov_evidence.c) to k. */
 static int judge(const tc_cov_index *ix, fix_run *r, const flat_entry *f, sink *k) {
   const tc_cov_end *e = &ix->ends[f->gap >> 1].e[f->gap & 1];
-  int cls = tc_cov_box_vs_end(&ix->reach, &r->box, e);
+  tc_cov_pair kp;
+  int cls = tc_cov_box_vs_end(&ix->reach, &r->box, e, &kp);
   if (cls < 0)
     return 1;
   size_t n = r->n, a = 0, b = n;
@@ -358,7 +360,7 @@ static int judge(const tc_cov_index *ix, fix_run *r, const flat_entry *f, sink *
   for (size_t i = a; i < b;) {
     size_t j = i;
     if (!all)
-      while (j < b && !near(ix, r, j, e))
+      while (j < b && !near(ix, r, j, e, &kp))
         j++;
     if (j == b)
       break;
@@ -377,7 +379,7 @@ static int judge(const tc_cov_index *ix, fix_run *r, const flat_entry *f, sink *
     }
     size_t l = z - 1;
     if (!all)
-      while (l > j && !near(ix, r, l, e))
+      while (l > j && !near(ix, r, l, e, &kp))
         l--;
     if (!add_hits(gap, r->mmsi, r->t[j], r->t[l], k))
       return 0;
