@@ -449,8 +449,8 @@ static void cell_keys_rows(const double *lat, const double *lon, const unsigned 
                                              (int32_t)ifloor(lon[j] * TC_COV_COARSE);
 }
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__linux__)
-#define TC_COV_AVX2 1
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__linux__) && !defined(TC_COV_NO_AVX2)
+#define TC_COV_AVX2 1 /* TC_COV_NO_AVX2: the scalar path alone, to test it */
 #include <immintrin.h>
 
 /* The same, four rows at a time: the conversion's result is defined for any double (a
