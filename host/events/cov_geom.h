@@ -22,6 +22,9 @@ typedef struct {
   /* every point within the radius lies within dlat degrees of latitude and dlon of
    * longitude (dlon >= 180: any longitude) */
   double dlat, dlon;
+  /* every box within in_dlat degrees of latitude and in_dlon of longitude (the bounds of
+   * tc_cov_box_vs_end, slack included) lies within the radius; negative: none */
+  double in_dlat, in_dlon;
 } tc_cov_end;
 
 /* The haversine thresholds of a radius: sin^2(r / 2R) less and plus a margin far above
@@ -45,9 +48,20 @@ typedef struct {
   int has_cos;
 } tc_cov_box;
 
+/* The cosines of b bounded from those of a band of latitudes [a0, a1] holding it
+ * (c0 = cos a0, c1 = cos a1; the band may reach a quarter degree past a pole). */
+void tc_cov_box_cos_band(tc_cov_box *b, double a0, double a1, double c0, double c1);
+
+/* Constants of one (box, end) pair for the test of its fixes: h of a fix at distances p,
+ * l (degrees) is at least p^2 lp + l^2 ll and at most p^2 hp + l^2 hl (the sine's bounds
+ * over the box's largest distances, and its cosines). */
+typedef struct {
+  double lp, ll, hp, hl;
+} tc_cov_pair;
+
 /* -1: every point of b lies beyond the radius of e; 1: every point within it; 0: either
- * may hold (test the fixes). */
-int tc_cov_box_vs_end(const tc_cov_reach *r, tc_cov_box *b, const tc_cov_end *e);
+ * may hold (test the fixes: k is set). */
+int tc_cov_box_vs_end(const tc_cov_reach *r, tc_cov_box *b, const tc_cov_end *e, tc_cov_pair *k);
 
 /* Degrees added to differences of coordinates: far above the rounding of subtracting
  * two of them (~1e-14 degrees), far below any radius that matters. */
@@ -65,18 +79,18 @@ static inline double tc_cov_hav_hi(double deg) {
   return s * s;
 }
 
-/* Is the fix (lat, lon), in box b (its cosines bounded), within the radius of e? The
- * bounds decide all but the fixes within a few hundredths of a percent of the radius;
- * the haversine of spec §2 decides those. */
-static inline int tc_cov_fix_near(const tc_cov_reach *r, const tc_cov_box *b, double lat, double lon,
+/* Is the fix (lat, lon), in a box that k was set for against e, within the radius of
+ * e? The bounds decide all but the fixes within a few hundredths of a percent of the
+ * radius; the haversine of spec §2 decides those. */
+static inline int tc_cov_fix_near(const tc_cov_reach *r, const tc_cov_pair *k, double lat, double lon,
                                   const tc_cov_end *e) {
   double p = fabs(lat - e->lat), l = fabs(lon - e->lon);
   l = l > 180.0 ? 360.0 - l : l;
   double p0 = p > TC_COV_SLACK_DEG ? p - TC_COV_SLACK_DEG : 0.0, l0 = l > TC_COV_SLACK_DEG ? l - TC_COV_SLACK_DEG : 0.0;
-  if (tc_cov_hav_lo(p0) + e->cos * (1.0 - 1e-12) * b->cmin * tc_cov_hav_lo(l0) > r->out)
+  if (p0 * p0 * k->lp + l0 * l0 * k->ll > r->out)
     return 0;
-  double l1 = l + TC_COV_SLACK_DEG < 180.0 ? l + TC_COV_SLACK_DEG : 180.0;
-  if (tc_cov_hav_hi(p + TC_COV_SLACK_DEG) + (e->cos * (1.0 + 1e-12) + 1e-15) * b->cmax * tc_cov_hav_hi(l1) < r->in)
+  double p1 = p + TC_COV_SLACK_DEG, l1 = l + TC_COV_SLACK_DEG < 180.0 ? l + TC_COV_SLACK_DEG : 180.0;
+  if (p1 * p1 * k->hp + l1 * l1 * k->hl < r->in)
     return 1;
   return tc_haversine_cos_m(e->lat, e->lon, e->cos, lat, lon, tc_cos_lat(lat)) <= r->radius;
 }

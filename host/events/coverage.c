@@ -76,6 +76,7 @@ struct tc_cov_index {
   hit **th;              /* per thread: a block's hits, in row order */
   size_t *tn, *tcap;
   int any_rows;          /* some end is listed for every longitude of its rows */
+  double ecos[180 * TC_COV_COARSE + 2]; /* cos of each cell row's edges, from -90 degrees */
   int nthreads;
 };
 
@@ -155,6 +156,8 @@ tc_status tc_cov_create(tc_gap_rec *gaps, size_t n, double radius_m, int64_t win
     tc_cov_end_of(&ix->reach, gaps[g].g.lat0, gaps[g].g.lon0, &d->e[0]);
     tc_cov_end_of(&ix->reach, gaps[g].g.lat1, gaps[g].g.lon1, &d->e[1]);
   }
+  for (int i = 0; i < 180 * TC_COV_COARSE + 2; i++)
+    ix->ecos[i] = tc_cos_lat((double)(i - 90 * TC_COV_COARSE) / TC_COV_COARSE);
   ix->n = n;
   ix->tb_lo = 1;
   ix->tb_hi = 0; /* nothing indexed yet */
@@ -269,6 +272,9 @@ typedef struct {
   int64_t blk, lo, hi;
 } hits_run;
 
+/* Rows screened at a time: bounds the hits held before they are recorded. */
+#define BLOCK_ROWS 16384
+
 #define RUN_SLOTS 512 /* direct-mapped by gap; a run pushed out is recorded */
 
 /* Where a thread's hits go: straight into the gaps' evidence (one thread), or into
@@ -280,6 +286,7 @@ typedef struct {
   hit **v;
   size_t *n, *cap;
   hits_run runs[RUN_SLOTS];
+  int32_t key[BLOCK_ROWS]; /* the rows' cells (cell_keys) */
 } sink;
 
 static int flush(sink *k, hits_run *r) {
@@ -323,9 +330,10 @@ typedef struct {
   tc_cov_box box;
 } fix_run;
 
-/* Is fix i of r within the radius of end e (the box's cosines bounded)? */
-static inline int near(const tc_cov_index *ix, const fix_run *r, size_t i, const tc_cov_end *e) {
-  return tc_cov_fix_near(&ix->reach, &r->box, r->lat[i], r->lon[i], e);
+/* Is fix i of r within the radius of end e (k: the constants of the pair)? */
+static inline int near(const tc_cov_index *ix, const fix_run *r, size_t i, const tc_cov_end *e,
+                       const tc_cov_pair *k) {
+  return tc_cov_fix_near(&ix->reach, k, r->lat[i], r->lon[i], e);
 }
 
 /* Entry f against the whole run: the fixes within its gap's span that lie within the
@@ -333,7 +341,8 @@ static inline int near(const tc_cov_index *ix, const fix_run *r, size_t i, const
  * keep no more of one vessel, cov_evidence.c) to k. */
 static int judge(const tc_cov_index *ix, fix_run *r, const flat_entry *f, sink *k) {
   const tc_cov_end *e = &ix->ends[f->gap >> 1].e[f->gap & 1];
-  int cls = tc_cov_box_vs_end(&ix->reach, &r->box, e);
+  tc_cov_pair kp;
+  int cls = tc_cov_box_vs_end(&ix->reach, &r->box, e, &kp);
   if (cls < 0)
     return 1;
   size_t n = r->n, a = 0, b = n;
@@ -351,7 +360,7 @@ static int judge(const tc_cov_index *ix, fix_run *r, const flat_entry *f, sink *
   for (size_t i = a; i < b;) {
     size_t j = i;
     if (!all)
-      while (j < b && !near(ix, r, j, e))
+      while (j < b && !near(ix, r, j, e, &kp))
         j++;
     if (j == b)
       break;
@@ -370,7 +379,7 @@ static int judge(const tc_cov_index *ix, fix_run *r, const flat_entry *f, sink *
     }
     size_t l = z - 1;
     if (!all)
-      while (l > j && !near(ix, r, l, e))
+      while (l > j && !near(ix, r, l, e, &kp))
         l--;
     if (!add_hits(gap, r->mmsi, r->t[j], r->t[l], k))
       return 0;
@@ -402,19 +411,20 @@ static int screen_run(const tc_cov_index *ix, fix_run *r, const bucket *const *l
   return 1;
 }
 
-/* Rows (i, i1) after row i while they stay in its cell [la0, la1) x [lo0, lo1) and
- * before t1 (skip[e]: not a cleaned fix, ends it): of its vessel in time order, their
- * box to *b (b non-NULL), or of any vessel from t0 on (b NULL). The end of the run. */
+/* Rows (i, i1) after row i while they stay in its cell (key[e - i] == key[0]; a row not
+ * a cleaned fix has a key of its own and ends the run) and before t1: of its vessel in
+ * time order, their box to *b (b non-NULL), or of any vessel from t0 on (b NULL). The end
+ * of the run. */
 static inline size_t run_end(const uint32_t *mmsi, const int64_t *t, const double *lat, const double *lon,
-                             const unsigned char *skip, size_t i, size_t i1, int64_t t0, int64_t t1, double la0,
-                             double la1, double lo0, double lo1, tc_cov_box *b) {
+                             const int32_t *key, size_t i, size_t i1, int64_t t0, tc_cov_box *b) {
   size_t e = i + 1;
+  int32_t k0 = key[0];
+  key -= i;
   if (b) {
+    int64_t t1 = t0 + TIME_BLOCK;
     double a0 = lat[i], a1 = a0, o0 = lon[i], o1 = o0;
-    for (; e < i1 && !(skip && skip[e]) && mmsi[e] == mmsi[i] && t[e] >= t[e - 1] && t[e] < t1; e++) {
+    for (; e < i1 && key[e] == k0 && mmsi[e] == mmsi[i] && t[e] >= t[e - 1] && t[e] < t1; e++) {
       double la = lat[e], lo = lon[e];
-      if (!(la >= la0 && la < la1 && lo >= lo0 && lo < lo1))
-        break;
       a0 = la < a0 ? la : a0;
       a1 = la > a1 ? la : a1;
       o0 = lo < o0 ? lo : o0;
@@ -422,14 +432,59 @@ static inline size_t run_end(const uint32_t *mmsi, const int64_t *t, const doubl
     }
     *b = (tc_cov_box){a0, a1, o0, o1, 0, 0, 0};
   } else
-    while (e < i1 && !(skip && skip[e]) && t[e] >= t0 && t[e] < t1 && lat[e] >= la0 && lat[e] < la1 &&
-           lon[e] >= lo0 && lon[e] < lo1)
+    while (e < i1 && key[e] == k0 && (uint64_t)(t[e] - t0) < TIME_BLOCK)
       e++;
   return e;
 }
 
-/* Rows screened at a time: bounds the hits held before they are recorded. */
-#define BLOCK_ROWS 16384
+/* A key too far out of range to be a cell: the rows that are not cleaned fixes. */
+#define NO_CELL INT32_MIN
+
+/* Each row's quarter-degree cell (its latitude's and unwrapped longitude's floors, as
+ * add_block finds them) as one number, NO_CELL where skip[j]. */
+static void cell_keys_rows(const double *lat, const double *lon, const unsigned char *skip, size_t n,
+                           int32_t *key) {
+  for (size_t j = 0; j < n; j++)
+    key[j] = skip && skip[j] ? NO_CELL : (int32_t)ifloor(lat[j] * TC_COV_COARSE) * 4096 +
+                                             (int32_t)ifloor(lon[j] * TC_COV_COARSE);
+}
+
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__linux__) && !defined(TC_COV_NO_AVX2)
+#define TC_COV_AVX2 1 /* TC_COV_NO_AVX2: the scalar path alone, to test it */
+#include <immintrin.h>
+
+/* The same, four rows at a time: the conversion's result is defined for any double (a
+ * skipped row's too, which is then replaced). */
+__attribute__((target("avx2"))) static void cell_keys_avx2(const double *lat, const double *lon,
+                                                            const unsigned char *skip, size_t n, int32_t *key) {
+  const __m256d q = _mm256_set1_pd(TC_COV_COARSE);
+  size_t j = 0;
+  for (; j + 4 <= n; j += 4) {
+    __m128i a = _mm256_cvttpd_epi32(_mm256_floor_pd(_mm256_mul_pd(_mm256_loadu_pd(lat + j), q)));
+    __m128i o = _mm256_cvttpd_epi32(_mm256_floor_pd(_mm256_mul_pd(_mm256_loadu_pd(lon + j), q)));
+    __m128i k = _mm_add_epi32(_mm_slli_epi32(a, 12), o);
+    if (skip) {
+      int32_t s4;
+      memcpy(&s4, skip + j, 4);
+      __m128i none = _mm_cmpeq_epi32(_mm_cvtepu8_epi32(_mm_cvtsi32_si128(s4)), _mm_setzero_si128());
+      k = _mm_blendv_epi8(_mm_set1_epi32(NO_CELL), k, none);
+    }
+    _mm_storeu_si128((__m128i *)(key + j), k);
+  }
+  cell_keys_rows(lat + j, lon + j, skip ? skip + j : NULL, n - j, key + j);
+}
+#endif
+
+static void cell_keys(const double *lat, const double *lon, const unsigned char *skip, size_t n, int32_t *key) {
+#ifdef TC_COV_AVX2
+  if (__builtin_cpu_supports("avx2")) {
+    cell_keys_avx2(lat, lon, skip, n, key);
+    return;
+  }
+#endif
+  cell_keys_rows(lat, lon, skip, n, key);
+}
+
 
 /* Each thread screens a contiguous share of the rows and finds the gaps each fix is
  * evidence for; then each records the hits of the gaps it owns, from every thread's
@@ -452,11 +507,18 @@ static tc_status add_block(tc_cov_index *ix, const uint32_t *mmsi, const int64_t
     if (!k)
       bad = 1;
     else {
-      *k = (sink){team == 1 ? ix->gaps : NULL, ix->gaps, ix->window, &ix->th[me], &ix->tn[me], &ix->tcap[me], {{0}}};
+      k->gaps = team == 1 ? ix->gaps : NULL; /* field by field: the keys need no zeroing */
+      k->all = ix->gaps;
+      k->window = ix->window;
+      k->v = &ix->th[me];
+      k->n = &ix->tn[me];
+      k->cap = &ix->tcap[me];
       for (int q = 0; q < RUN_SLOTS; q++)
         k->runs[q].gap = UINT32_MAX;
     }
     ix->tn[me] = 0;
+    if (k)
+      cell_keys(lat + i0, lon + i0, skip ? skip + i0 : NULL, (size_t)(i1 - i0), k->key);
     for (size_t i = (size_t)i0, e; i < (size_t)i1 && !bad; i = e) {
       e = i + 1;
       if (skip && skip[i])
@@ -474,13 +536,16 @@ static tc_status add_block(tc_cov_index *ix, const uint32_t *mmsi, const int64_t
         nlists += lists[nlists]->key != 0;
       }
       double la0 = (double)ilat / TC_COV_COARSE, la1 = (double)(ilat + 1) / TC_COV_COARSE;
-      double lo0 = (double)jlon / TC_COV_COARSE, lo1 = (double)(jlon + 1) / TC_COV_COARSE;
       /* no end listed: every row of any vessel in this cell and hour passes at once */
       fix_run r = {t + i, lat + i, lon + i, 0, mmsi[i], {0, 0, 0, 0, 0, 0, 0}};
-      e = run_end(mmsi, t, lat, lon, skip, i, (size_t)i1, tb * TIME_BLOCK, (tb + 1) * TIME_BLOCK, la0, la1, lo0, lo1,
-                  nlists ? &r.box : NULL);
+      e = run_end(mmsi, t, lat, lon, k->key + (i - (size_t)i0), i, (size_t)i1, tb * TIME_BLOCK, nlists ? &r.box : NULL);
       r.n = e - i;
-      if (nlists && !screen_run(ix, &r, lists, nlists, k))
+      if (!nlists)
+        continue;
+      /* the box's cosines bounded by its cell row's, from the table: no libm */
+      const double *ec = ix->ecos + (ilat + 90 * TC_COV_COARSE);
+      tc_cov_box_cos_band(&r.box, la0, la1, ec[0], ec[1]);
+      if (!screen_run(ix, &r, lists, nlists, k))
         bad = 1;
     }
     for (int q = 0; k && q < RUN_SLOTS && !bad; q++)
