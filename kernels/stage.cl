@@ -110,11 +110,11 @@ inline uint tc_sweep(real4 p4, int4 c, int cc, uint p, uint k0, uint k1,
   uint t = 0;
   for (uint k = k0; k < k1; k++) {
     int4 d = scell[k];
-    if ((uint)(d.w - cc + 1) > 2u)
-      continue; /* |dc| > 1 */
-    t++;
-    tc_decide_emit(tc_chord2(p4, c, spos[k], d, cellr), screen2, band2, p, base + sidx[k], pp,
-                   pq, cap, count);
+    uint near = (uint)(d.w - cc + 1) <= 2u; /* |dc| <= 1 */
+    real c2 = tc_chord2(p4, c, spos[k], d, cellr);
+    t += near;
+    if (near & (c2 <= screen2)) /* no branch on near alone: about one in two */
+      tc_emit(p, base + sidx[k], c2 >= band2, pp, pq, cap, count);
   }
   return t;
 }
