@@ -81,6 +81,10 @@ __kernel void tc_scatter_units(__global const int4 *restrict cell, __global cons
                     tc_stage_off(uz[i], c.z, cell_size), (real)0);
   sidx[j] = i;
 }
+/* Coordinate k of cell c: a select, not an array indexed at run time (which the compiler
+ * puts on the stack, a store and a reload a position). */
+inline int tc_axis(int4 c, int k) { return k == 0 ? c.x : k == 1 ? c.y : c.z; }
+
 /* Width in bits of v (at least 1). */
 inline uint tc_width(ulong v) { return v ? 64 - (uint)clz(v) : 1u; }
 
@@ -159,23 +163,24 @@ __kernel void tc_slot_cells(__global const double *restrict ux, __global const d
     __global ulong *k0 = occ + b0, *k1 = k0 + m; /* nb >= 2 m entries */
     __global uint *i0 = key + a, *i1 = sidx + a;
     int ec = tc_column_axis(ux, uy, uz, a, e), ea = ec == 0 ? 1 : 0, eb = ec == 2 ? 1 : 2;
-    int lo[3] = {INT_MAX, INT_MAX, INT_MAX}, hi[3] = {INT_MIN, INT_MIN, INT_MIN};
+    int4 lo = (int4)(INT_MAX), hi = (int4)(INT_MIN);
     for (uint i = a; i < e; i++) {
-      int v[3] = {(int)tc_cell_coord(ux[i], cell), (int)tc_cell_coord(uy[i], cell),
-                  (int)tc_cell_coord(uz[i], cell)};
-      cells[i] = (int4)(v[0], v[1], v[2], (int)t);
-      for (int k = 0; k < 3; k++) {
-        lo[k] = min(lo[k], v[k]);
-        hi[k] = max(hi[k], v[k]);
-      }
+      int4 c = (int4)((int)tc_cell_coord(ux[i], cell), (int)tc_cell_coord(uy[i], cell),
+                      (int)tc_cell_coord(uz[i], cell), (int)t);
+      cells[i] = c;
+      lo = min(lo, c);
+      hi = max(hi, c);
     }
-    /* column key: (a - lo_a + 1, b - lo_b + 1), b in wb bits that b + 2 does not overflow */
-    uint wb = tc_width((ulong)(uint)(hi[eb] - lo[eb]) + 2);
-    uint bits = wb + tc_width((ulong)(uint)(hi[ea] - lo[ea]) + 2);
+    /* column key: (a - lo_a + 1, b - lo_b + 1), b in wb bits that b + 2 does not overflow
+     * (the position packed below the key, one word to move a pass, made the kernel 1.6x
+     * slower on PoCL) */
+    int la = tc_axis(lo, ea), lb = tc_axis(lo, eb), ha = tc_axis(hi, ea), hb = tc_axis(hi, eb);
+    uint wb = tc_width((ulong)(uint)(hb - lb) + 2);
+    uint bits = wb + tc_width((ulong)(uint)(ha - la) + 2);
     for (uint i = a; i < e; i++) {
       int4 c = cells[i];
-      int v[3] = {c.x, c.y, c.z};
-      k0[i - a] = ((ulong)(uint)(v[ea] - lo[ea] + 1) << wb) | (ulong)(uint)(v[eb] - lo[eb] + 1);
+      k0[i - a] = ((ulong)(uint)(tc_axis(c, ea) - la + 1) << wb) |
+                  (ulong)(uint)(tc_axis(c, eb) - lb + 1);
       i0[i - a] = i;
     }
     /* LSD radix sort of (k0, i0), stable; digits of dw bits, 2^dw <= 2 m <= nb */
@@ -195,8 +200,9 @@ __kernel void tc_slot_cells(__global const double *restrict ux, __global const d
         sum += v;
       }
       for (uint i = 0; i < m; i++) {
-        uint j = cst[(k0[i] >> sh) & dm]++;
-        k1[j] = k0[i];
+        ulong v = k0[i];
+        uint j = cst[(v >> sh) & dm]++;
+        k1[j] = v;
         i1[j] = i0[i];
       }
       __global ulong *tk = k0;
@@ -210,8 +216,7 @@ __kernel void tc_slot_cells(__global const double *restrict ux, __global const d
     for (uint j = 0; j < m; j++) {
       uint i = i0[j];
       int4 c = cells[i];
-      int v[3] = {c.x, c.y, c.z};
-      scell[a + j] = (int4)(c.x, c.y, c.z, v[ec]);
+      scell[a + j] = (int4)(c.x, c.y, c.z, tc_axis(c, ec));
       spos[a + j] = (real4)(tc_stage_off(ux[i], c.x, cell), tc_stage_off(uy[i], c.y, cell),
                             tc_stage_off(uz[i], c.z, cell), (real)0);
       sidx[a + j] = i;
