@@ -114,7 +114,7 @@ inline uint tc_sweep(real4 p4, int4 c, int cc, uint p, uint k0, uint k1,
   uint t = 0;
   for (uint k = k0; k < k1; k++) {
     int4 d = scell[k];
-    uint near = (uint)(d.w - cc + 1) <= 2u; /* |dc| <= 1 */
+    uint near = (uint)d.w - (uint)cc + 1u <= 2u; /* |dc| <= 1 */
     real c2 = tc_chord2(p4, c, spos[k], d, cellr);
     t += near;
     if (near & (c2 <= screen2)) /* no branch on near alone: about one in two */
@@ -174,13 +174,13 @@ __kernel void tc_slot_cells(__global const double *restrict ux, __global const d
     /* column key: (a - lo_a + 1, b - lo_b + 1), b in wb bits that b + 2 does not overflow
      * (the position packed below the key, one word to move a pass, made the kernel 1.6x
      * slower on PoCL) */
-    int la = tc_axis(lo, ea), lb = tc_axis(lo, eb), ha = tc_axis(hi, ea), hb = tc_axis(hi, eb);
-    uint wb = tc_width((ulong)(uint)(hb - lb) + 2);
-    uint bits = wb + tc_width((ulong)(uint)(ha - la) + 2);
+    uint la = (uint)tc_axis(lo, ea), lb = (uint)tc_axis(lo, eb); /* unsigned: no overflow */
+    uint wb = tc_width((ulong)((uint)tc_axis(hi, eb) - lb) + 2);
+    uint bits = wb + tc_width((ulong)((uint)tc_axis(hi, ea) - la) + 2); /* unit vectors: <= 62 */
     for (uint i = a; i < e; i++) {
       int4 c = cells[i];
-      k0[i - a] = ((ulong)(uint)(tc_axis(c, ea) - la + 1) << wb) |
-                  (ulong)(uint)(tc_axis(c, eb) - lb + 1);
+      k0[i - a] = (((ulong)((uint)tc_axis(c, ea) - la) + 1) << wb) |
+                  ((ulong)((uint)tc_axis(c, eb) - lb) + 1);
       i0[i - a] = i;
     }
     /* LSD radix sort of (k0, i0), stable; digits of dw bits, 2^dw <= 2 m <= nb */
