@@ -35,7 +35,7 @@ typedef double4 real4;
 inline uint tc_cell_hash(int4 c) { return TC_HASH3(c.x, c.y, c.z); }
 
 /* The 13 "forward" neighbour directions (half stencil: each pair of cells once), for
- * tc_neigh and tc_slot_cells. */
+ * tc_neigh. */
 __constant int4 tc_forward[13] = {
     (int4)(0, 0, 1, 0),   (int4)(0, 1, -1, 0),  (int4)(0, 1, 0, 0),  (int4)(0, 1, 1, 0),
     (int4)(1, -1, -1, 0), (int4)(1, -1, 0, 0),  (int4)(1, -1, 1, 0), (int4)(1, 0, -1, 0),
@@ -132,26 +132,6 @@ __kernel void tc_cell_keys(__global const int4 *restrict cell, uint n,
   uint i = get_global_id(0);
   if (i < n)
     tc_key(cell[i], i, boff, key, rank, count, occ);
-}
-
-/* Tests position a (cell c, block index p) against the entries [k0, k1) of a sorted run
- * (cells scell, offsets spos, sub-batch indices sidx) that lie in cell cn, emitting those
- * within the screen; returns the tests made. tc_slot_cells' scan of one cell. */
-inline uint tc_emit_all(real4 a, int4 c, int4 cn, uint p, uint k0, uint k1,
-                        __global const int4 *restrict scell, __global const real4 *restrict spos,
-                        __global const uint *restrict sidx, real cell, real screen2, real band2,
-                        uint base, __global uint *pp, __global uint *pq, uint cap,
-                        volatile __global uint *count) {
-  uint t = 0;
-  for (uint k = k0; k < k1; k++) {
-    int4 d = scell[k];
-    if (!tc_same_cell(cn, d))
-      continue;
-    t++;
-    tc_decide_emit(tc_chord2(a, c, spos[k], d, cell), screen2, band2, p, base + sidx[k], pp, pq,
-                   cap, count);
-  }
-  return t;
 }
 
 /* Stores count v at sums[2 i] (low word) and sums[2 i + 1] (high word): the slot's own

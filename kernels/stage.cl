@@ -81,22 +81,68 @@ __kernel void tc_scatter_units(__global const int4 *restrict cell, __global cons
                     tc_stage_off(uz[i], c.z, cell_size), (real)0);
   sidx[j] = i;
 }
+/* Coordinate k of cell c: a select, not an array indexed at run time (which the compiler
+ * puts on the stack, a store and a reload a position). */
+inline int tc_axis(int4 c, int k) { return k == 0 ? c.x : k == 1 ? c.y : c.z; }
+
+/* Width in bits of v (at least 1). */
+inline uint tc_width(ulong v) { return v ? 64 - (uint)clz(v) : 1u; }
+
+/* The column axis of a grid time (host/backends/cpu_cells.c's choice): a column crosses
+ * the sphere where points lie in about 1 / |u| cells along it, so the axis of least mean
+ * 1 / |u| over a sample of the positions (at most 64) keeps columns short. */
+inline int tc_column_axis(__global const double *restrict ux, __global const double *restrict uy,
+                          __global const double *restrict uz, uint a, uint e) {
+  double w[3] = {0, 0, 0};
+  uint step = (e - a) / 64 + 1;
+  for (uint i = a; i < e; i += step) {
+    double u[3] = {fabs(ux[i]), fabs(uy[i]), fabs(uz[i])};
+    for (int k = 0; k < 3; k++)
+      w[k] += 1.0 / (u[k] > 1.0 / 64 ? u[k] : 1.0 / 64);
+  }
+  return w[0] < w[1] ? (w[0] < w[2] ? 0 : 2) : (w[1] < w[2] ? 1 : 2);
+}
+
+/* Tests sorted entry j (offsets p4, cell c, c-axis coordinate cc, block index p) against the
+ * sorted entries [k0, k1), all in neighbouring columns: those with |dc| <= 1 are neighbours
+ * and tested; returns the tests made. */
+inline uint tc_sweep(real4 p4, int4 c, int cc, uint p, uint k0, uint k1,
+                     __global const int4 *restrict scell, __global const real4 *restrict spos,
+                     __global const uint *restrict sidx, real cellr, real screen2, real band2,
+                     uint base, __global uint *pp, __global uint *pq, uint cap,
+                     volatile __global uint *count) {
+  uint t = 0;
+  for (uint k = k0; k < k1; k++) {
+    int4 d = scell[k];
+    uint near = (uint)d.w - (uint)cc + 1u <= 2u; /* |dc| <= 1 */
+    real c2 = tc_chord2(p4, c, spos[k], d, cellr);
+    t += near;
+    if (near & (c2 <= screen2)) /* no branch on near alone: about one in two */
+      tc_emit(p, base + sidx[k], c2 >= band2, pp, pq, cap, count);
+  }
+  return t;
+}
+
 /* The whole cell search of one grid time in one work-item, for CPU devices: the chain of
  * tc_stage_keys, fills, scans, tc_scatter_units and tc_neigh costs a CPU device a launch,
  * a pass over every position and atomics for each step, where one work-item walking its
  * grid time's few thousand positions keeps them in its core's cache and needs no atomic
  * but the emitter's. Launched with one work-item a group, over the sub-batch's grid times.
  *
- * Grid time t (positions [slot_off[t], slot_off[t+1]), buckets [boff[t], boff[t+1]) as
- * tc_cl_stage_offsets gives them): the cells (tc_cell_coord, as tc_stage_keys) and keys
- * (tc_cell_hash, its top bits) go to cells/key, the bucket counts to head[boff[t] + t ..
- * boff[t+1] + t] (one more entry than buckets), the occupancy bits to occ[bucket]: 64 a
- * bucket, the hash's next 6 bits (tc_neigh's 8 let through a bucket scan in vain for
- * about one position in two; this cut the kernel's CPU time by a third); a counting sort (inclusive sum, then the positions
- * placed from the last, so each bucket keeps index order) writes scell/spos/sidx, the
- * offsets from the unit vectors by tc_stage_off, so every chord is tc_neigh's to the bit;
- * then each position scans the later entries of its own cell and the 13 forward cells,
- * exactly tc_neigh's pairs and tests. The tests go to sums[2 t], sums[2 t + 1]. */
+ * The shape is the openmp backend's (host/backends/cpu_cells.c), not the chain's hash:
+ * grid time t (positions [a, e) = [slot_off[t], slot_off[t+1])) gets its cells
+ * (tc_cell_coord, as tc_stage_keys; to cells) and, along the column axis c of
+ * tc_column_axis and the other two a, b, is sorted by column (a, b) by an LSD radix sort
+ * (keys relative to the grid time's extremes, digits no wider than its count); the sorted
+ * copy scell/spos/sidx holds the cells (with c in .w), the offsets by tc_stage_off and the
+ * indices. Then each column meets the rest of itself, column (a, b + 1) and columns
+ * (a + 1, b - 1 .. b + 1) (one contiguous range, found by a forward cursor), keeping the
+ * entries with |dc| <= 1: every pair of neighbouring cells' positions once, as tc_neigh's
+ * own cell and 13 forward cells, so the same pairs, chords (tc_chord2 is symmetric to the
+ * bit), band flags and tests. Scratch within the grid time's own share of the buffers
+ * (its nb >= 2 m buckets): the keys in occ (two arrays of m), the indices in key and sidx,
+ * the radix histogram and then the column starts in head. The tests go to sums[2 t],
+ * sums[2 t + 1]. */
 __kernel void tc_slot_cells(__global const double *restrict ux, __global const double *restrict uy,
                             __global const double *restrict uz, __global const uint *restrict slot_off,
                             uint nslots, double cell, __global const uint *restrict boff,
@@ -112,48 +158,104 @@ __kernel void tc_slot_cells(__global const double *restrict ux, __global const d
   uint a = slot_off[t], e = slot_off[t + 1], m = e - a;
   ulong tests = 0;
   if (m >= 2) {
-    uint b0 = boff[t], nb = boff[t + 1] - b0, sh = tc_bucket_shift(nb);
-    __global uint *hd = head + b0 + t; /* nb + 1 entries: bucket k is [hd[k], hd[k + 1]) */
-    __global ulong *oc = occ + b0;
-    for (uint k = 0; k < nb; k++) {
-      hd[k] = 0;
-      oc[k] = 0;
-    }
+    uint b0 = boff[t];
+    __global uint *cst = head + b0 + t; /* nb + 1 >= 2 m + 1 entries */
+    __global ulong *k0 = occ + b0, *k1 = k0 + m; /* nb >= 2 m entries */
+    __global uint *i0 = key + a, *i1 = sidx + a;
+    int ec = tc_column_axis(ux, uy, uz, a, e), ea = ec == 0 ? 1 : 0, eb = ec == 2 ? 1 : 2;
+    int4 lo = (int4)(INT_MAX), hi = (int4)(INT_MIN);
     for (uint i = a; i < e; i++) {
       int4 c = (int4)((int)tc_cell_coord(ux[i], cell), (int)tc_cell_coord(uy[i], cell),
                       (int)tc_cell_coord(uz[i], cell), (int)t);
-      uint h = tc_cell_hash(c), k = h >> sh;
       cells[i] = c;
-      key[i] = k;
-      hd[k]++;
-      oc[k] |= (ulong)1 << ((h << (32 - sh)) >> 26);
+      lo = min(lo, c);
+      hi = max(hi, c);
     }
-    uint sum = 0;
-    for (uint k = 0; k < nb; k++) { /* inclusive: hd[k] = end of bucket k */
-      sum += hd[k];
-      hd[k] = sum;
-    }
-    hd[nb] = m;
-    for (uint i = e; i-- > a;) { /* from the last: hd[k] ends as bucket k's start */
-      uint j = a + --hd[key[i]];
+    /* column key: (a - lo_a + 1, b - lo_b + 1), b in wb bits that b + 2 does not overflow
+     * (the position packed below the key, one word to move a pass, made the kernel 1.6x
+     * slower on PoCL) */
+    uint la = (uint)tc_axis(lo, ea), lb = (uint)tc_axis(lo, eb); /* unsigned: no overflow */
+    uint wb = tc_width((ulong)((uint)tc_axis(hi, eb) - lb) + 2);
+    uint bits = wb + tc_width((ulong)((uint)tc_axis(hi, ea) - la) + 2); /* unit vectors: <= 62 */
+    for (uint i = a; i < e; i++) {
       int4 c = cells[i];
-      scell[j] = c;
-      spos[j] = (real4)(tc_stage_off(ux[i], c.x, cell), tc_stage_off(uy[i], c.y, cell),
-                        tc_stage_off(uz[i], c.z, cell), (real)0);
-      sidx[j] = i;
+      k0[i - a] = (((ulong)((uint)tc_axis(c, ea) - la) + 1) << wb) |
+                  ((ulong)((uint)tc_axis(c, eb) - lb) + 1);
+      i0[i - a] = i;
     }
-    for (uint j = a; j < e; j++) {
-      int4 c = scell[j];
-      real4 p4 = spos[j];
-      uint p = base + sidx[j], hc = tc_cell_hash(c);
-      tests += tc_emit_all(p4, c, c, p, j + 1, a + hd[(hc >> sh) + 1], scell, spos, sidx, cellr,
-                           screen2, band2, base, pp, pq, cap, count);
-      for (int f = 0; f < 13; f++) {
-        uint hn = hc + tc_forward_hash[f], k = hn >> sh;
-        if (!(oc[k] & ((ulong)1 << ((hn << (32 - sh)) >> 26))))
-          continue; /* no position in any cell of this hash */
-        tests += tc_emit_all(p4, c, c + tc_forward[f], p, a + hd[k], a + hd[k + 1], scell, spos,
-                             sidx, cellr, screen2, band2, base, pp, pq, cap, count);
+    /* LSD radix sort of (k0, i0), stable; digits of dw bits, 2^dw <= 2 m <= nb */
+    uint dw = min(tc_width(m), 11u), nd = 1u << dw;
+    ulong dm = nd - 1;
+    for (uint sh = 0; sh < bits; sh += dw) {
+      for (uint d = 0; d < nd; d++)
+        cst[d] = 0;
+      for (uint i = 0; i < m; i++)
+        cst[(k0[i] >> sh) & dm]++;
+      if (cst[(k0[0] >> sh) & dm] == m)
+        continue; /* one digit for all: nothing to move */
+      uint sum = 0;
+      for (uint d = 0; d < nd; d++) {
+        uint v = cst[d];
+        cst[d] = sum;
+        sum += v;
+      }
+      for (uint i = 0; i < m; i++) {
+        ulong v = k0[i];
+        uint j = cst[(v >> sh) & dm]++;
+        k1[j] = v;
+        i1[j] = i0[i];
+      }
+      __global ulong *tk = k0;
+      k0 = k1;
+      k1 = tk;
+      __global uint *ti = i0;
+      i0 = i1;
+      i1 = ti;
+    }
+    /* the sorted copy (i0 may be sidx itself: entry j is read before it is written) */
+    for (uint j = 0; j < m; j++) {
+      uint i = i0[j];
+      int4 c = cells[i];
+      scell[a + j] = (int4)(c.x, c.y, c.z, tc_axis(c, ec));
+      spos[a + j] = (real4)(tc_stage_off(ux[i], c.x, cell), tc_stage_off(uy[i], c.y, cell),
+                            tc_stage_off(uz[i], c.z, cell), (real)0);
+      sidx[a + j] = i;
+    }
+    /* distinct columns into the lower keys array (in place or from the upper: entry nc is
+     * written after entry i >= nc is read), their starts into cst, then cst[nc] = m */
+    __global ulong *ck = occ + b0;
+    uint nc = 0;
+    ulong prev = ULONG_MAX; /* no key: keys have at most 62 bits */
+    for (uint i = 0; i < m; i++) {
+      ulong v = k0[i];
+      ck[nc] = v;
+      cst[nc] = i;
+      nc += v != prev;
+      prev = v;
+    }
+    cst[nc] = m;
+    ulong A = (ulong)1 << wb; /* a + 1 in a column key */
+    uint qc = 0;              /* forward cursor: first column >= (a + 1, b - 1) */
+    for (uint ci = 0; ci < nc; ci++) {
+      ulong col = ck[ci];
+      uint s0 = cst[ci], s1 = cst[ci + 1];
+      uint s2 = ci + 1 < nc && ck[ci + 1] == col + 1 ? cst[ci + 2] : s1;
+      while (qc < nc && ck[qc] < col + A - 1)
+        qc++;
+      uint qe = qc;
+      while (qe < nc && qe < qc + 3 && ck[qe] < col + A + 2)
+        qe++;
+      uint qlo = a + cst[qc], qhi = a + cst[qe];
+      if (s2 == s0 + 1 && qhi == qlo)
+        continue; /* the usual lone position */
+      for (uint j = a + s0; j < a + s1; j++) {
+        int4 c = scell[j];
+        real4 p4 = spos[j];
+        uint p = base + sidx[j];
+        tests += tc_sweep(p4, c, c.w, p, j + 1, a + s2, scell, spos, sidx, cellr, screen2, band2,
+                          base, pp, pq, cap, count);
+        tests += tc_sweep(p4, c, c.w, p, qlo, qhi, scell, spos, sidx, cellr, screen2, band2,
+                          base, pp, pq, cap, count);
       }
     }
   }

@@ -130,13 +130,17 @@ Test(opencl, device_staging_equals_host_staging) {
 
 /* The cell search by grid time (tc_slot_cells, a CPU device's default) against the chain
  * of keys, sort and tc_neigh (TRAJCORR_CL_SLOT_CELLS=0) and brute force: the mixed block
- * (antimeridian, poles, stacked, an empty grid time and a lone vessel) and a grid time of
- * pairs 0.9 to 1.1 dist apart, so most straddle a cell's edge, some across 180 degrees;
+ * (antimeridian, poles, stacked, an empty grid time and a lone vessel), grid times of 2, 3
+ * and 40 positions, and a grid time of pairs 0.9 to 1.1 dist apart, so most straddle a
+ * cell's edge, some across 180 degrees;
  * plain and decided, double and single, with a pair buffer of 16 (the kernel reruns). The
  * lists, their band flags and the tests made are the same. */
 Test(opencl, slot_cells_same_as_chain) {
   op_need_opencl();
   tc_grid_block b = op_mixed_block(1500);
+  op_add_slot(&b, OP_STACKED, 2, 10); /* the smallest grid times the kernel sorts: its */
+  op_add_slot(&b, OP_STACKED, 3, 11); /* scratch is 2 m keys, 2 m + 1 column starts */
+  op_add_slot(&b, OP_CLUSTERS, 40, 12);
   size_t a = b.off[b.nslots], npair = 400;
   op_add_slot(&b, OP_STACKED, 2 * npair, 9);
   uint64_t r = 7;

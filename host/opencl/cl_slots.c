@@ -19,7 +19,8 @@ tc_status tc_ocl_slot_cells(tc_ocl *s, int set, size_t n, size_t base, const cl_
       return st;
     s->work_cap = n;
   }
-  /* bucket ends: one more than buckets a grid time; occupancy: 64 bits a bucket */
+  /* the kernel's scratch, a grid time's share sized by its nb >= 2 m buckets: nb + 1 uints
+   * (radix histogram, then column starts), nb ulongs (two arrays of m sort keys) */
   if ((st = tc_ocl_ensure(s, &s->start, &s->start_cap, nb + ns, 4, "buckets", err)) ||
       (st = tc_ocl_ensure(s, &s->occ, &s->occ_cap, 2 * nb, 4, "occupancy bits", err)) ||
       (st = tc_ocl_ensure(s, &s->tests, &s->tests_cap, ns, 8, "test counts", err)))
