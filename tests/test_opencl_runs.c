@@ -370,32 +370,3 @@ Test(opencl_runs, table_and_sub_batches_drop_what_they_should) {
   cr_assert_eq(host.backend.dropped_pairs, 0);
 }
 
-/* Generated traffic through the CLI (planted meetings, lanes across the antimeridian; the
- * poles: test_opencl_engine.c's meetings, run there with both), stores of 1 h, 1 day and 7 day buckets: the cell search by grid time and the
- * chain each write openmp's CSV byte for byte, with the device's own memory and with
- * buffers so small that every block is cut (TRAJCORR_CL_MAX_ALLOC). */
-Test(opencl_runs, slot_cells_and_chain_generated_stores, .timeout = 600) {
-  op_need_opencl();
-  char dir[512];
-  tr_scratch("oclslot", dir, sizeof dir);
-  cr_assert_eq(tr_sh("'%s' generate -q --vessels 250 --days 2 --seed 17 --antimeridian -o '%s/t.csv'",
-                     TC_BINARY, dir),
-               0);
-  static const char *buckets[] = {"1h", "1d", "7d"};
-  static const char *envs[] = {"TRAJCORR_CL_SLOT_CELLS=1", "TRAJCORR_CL_SLOT_CELLS=0",
-                               "TRAJCORR_CL_SLOT_CELLS=1 TRAJCORR_CL_MAX_ALLOC=16384",
-                               "TRAJCORR_CL_SLOT_CELLS=0 TRAJCORR_CL_MAX_ALLOC=16384"};
-  for (int b = 0; b < 3; b++) {
-    cr_assert_eq(tr_sh("'%s' import --quiet --bucket %s '%s/s.h5' '%s/t.csv' >/dev/null && '%s' encounters "
-                       "-q --backend openmp '%s/s.h5' -o '%s/ref.csv' && test $(wc -l < '%s/ref.csv') -gt 10",
-                       TC_BINARY, buckets[b], dir, dir, TC_BINARY, dir, dir, dir),
-                 0, "%s buckets: import and the openmp list", buckets[b]);
-    for (int e = 0; e < 4; e++)
-      cr_assert_eq(tr_sh("%s '%s' encounters -q --backend opencl '%s/s.h5' -o '%s/x.csv' && "
-                         "cmp -s '%s/ref.csv' '%s/x.csv'",
-                         envs[e], TC_BINARY, dir, dir, dir, dir),
-                   0, "%s buckets, %s: not openmp's list", buckets[b], envs[e]);
-    tr_sh("rm -f '%s/s.h5'", dir);
-  }
-  tr_sh("rm -rf '%s'", dir);
-}
