@@ -9,7 +9,9 @@
 #    Suez sample when it is here; pairs maximised per second (the sidecar's count and
 #    seconds of the dark stage) on OpenMP with 1 and 2 threads and OpenCL (PoCL on a CPU,
 #    or whatever device --device-type any finds), in turn each round.
-# Usage: bash bench/events_bench.sh [TRAJCORR] [ROUNDS]   (defaults build/trajcorr, 3)
+# 3. With BASE=other/trajcorr: that build's encounters and encounters --with-events in the
+#    same rounds, in turn with this build's, and their ratio (the store is this build's).
+# Usage: [BASE=...] bash bench/events_bench.sh [TRAJCORR] [ROUNDS]   (defaults build/trajcorr, 3)
 set -euo pipefail
 bin=$(realpath "${1:-build/trajcorr}") rounds=${2:-3}
 src=$(cd "$(dirname "$0")/.." && pwd)
@@ -45,10 +47,20 @@ for ((r = 1; r <= rounds; r++)); do
     rwall[$n]+="$(awk -v a="$w" -v b="$ew" 'BEGIN { printf "%.3f", a / b }') "
     rcpu[$n]+="$(awk -v a="$c" -v b="$ec" 'BEGIN { printf "%.3f", a / b }') "
   done
+  if [ -n "${BASE:-}" ]; then
+    read -r bw bc < <(run "$BASE" ${cmds[0]})
+    read -r w c < <(run "$BASE" ${cmds[1]})
+    rwall["with-events (base)"]+="$(awk -v a="$w" -v b="$bw" 'BEGIN { printf "%.3f", a / b }') "
+    rcpu["with-events (base)"]+="$(awk -v a="$c" -v b="$bc" 'BEGIN { printf "%.3f", a / b }') "
+    wall["with-events (base)"]+="$w " cpu["with-events (base)"]+="$c "
+  fi
 done
+[ -n "${BASE:-}" ] && names+=("with-events (base)")
 python3 "$src/bench/peers/event_recall.py" truth.csv a | sed 's/^/recall: /'
 echo
 echo "1 500 vessels, 36 h ($(sed -n 's/.*"fixes_read": \([0-9]*\).*/\1/p' a.events.json) fixes), median of $rounds rounds; ratio = to encounters of the same round"
+echo
+[ -z "${BASE:-}" ] || echo "base: $BASE's encounters --with-events against its own encounters, in the same rounds"
 echo
 echo "| run | wall s | CPU s | wall / encounters | CPU / encounters |"
 echo "| --- | --- | --- | --- | --- |"
