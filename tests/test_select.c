@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "host/report/select.h"
 #include "support/analyst_util.h"
@@ -24,6 +25,13 @@ static tc_select *sel(const char *flags, const char *types, const char *bbox, in
     cr_assert_eq(tc_select_set_bbox(s, bbox, "--bbox", &err), TC_OK, "%s", err.msg);
   tc_select_set_both(s, both);
   return s;
+}
+
+/* The CLI cases run on the Gibraltar real track of the shared data, beside the checkout. */
+#define SEL_GIBRALTAR TC_SHARED_DATA "/real-tracks/gibraltar_2016_06_01.csv.gz"
+static void need_gibraltar(void) {
+  if (access(SEL_GIBRALTAR, R_OK) != 0)
+    cr_skip_test("%s is not here (shared data absent)", SEL_GIBRALTAR);
 }
 
 Test(select, flags_by_code_mid_name_and_unknown) {
@@ -166,6 +174,7 @@ Test(select, either_or_both_vessels_and_the_box) {
  * of the whole ranked list the rule keeps, byte for byte, and the report keeps the same
  * candidates with the same scores. */
 Test(select, cli_keeps_the_rows_the_rule_keeps, .timeout = 240) {
+  need_gibraltar();
   if (!au_have_python("csv json re"))
     cr_skip("no /usr/bin/python3");
   /* au_path's buffers are reused: keep copies */
@@ -302,6 +311,7 @@ Test(select, cli_keeps_the_rows_the_rule_keeps, .timeout = 240) {
 /* Bad values stop the command before any work (exit 2, nothing written); a watchlist
  * that cannot be read, or has a bad line, is named with the line (exit 1). */
 Test(select, cli_refuses_bad_values_before_any_work, .timeout = 120) {
+  need_gibraltar();
   char store[1024], outp[1024], wbad[1024];
   snprintf(store, sizeof store, "%s", au_path("selbad.h5"));
   snprintf(outp, sizeof outp, "%s", au_path("selbad.csv"));
@@ -351,6 +361,7 @@ Test(select, cli_refuses_bad_values_before_any_work, .timeout = 120) {
  * world-wide box keeps everything. events keeps the rows of the whole lists the rule
  * keeps. */
 Test(select, network_and_events_keep_what_the_rule_keeps, .timeout = 120) {
+  need_gibraltar();
   if (!au_have_python("csv"))
     cr_skip("no /usr/bin/python3");
   char dir[1024], cmd[16384], out[4096], args[2048];
