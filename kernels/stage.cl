@@ -183,8 +183,11 @@ __kernel void tc_slot_cells(__global const double *restrict ux, __global const d
                   ((ulong)((uint)tc_axis(c, eb) - lb) + 1);
       i0[i - a] = i;
     }
-    /* LSD radix sort of (k0, i0), stable; digits of dw bits, 2^dw <= 2 m <= nb */
-    uint dw = min(tc_width(m), 11u), nd = 1u << dw;
+    /* LSD radix sort of (k0, i0), stable; digits of dw bits, 2^dw <= 2 m <= nb, as few
+     * passes as digits of up to 11 bits allow, the bits spread evenly over them (29-bit
+     * keys: 3 passes of 10 bits, histograms half those of 11) */
+    uint dmax = min(tc_width(m), 11u), np = (bits + dmax - 1) / dmax;
+    uint dw = (bits + np - 1) / np, nd = 1u << dw;
     ulong dm = nd - 1;
     for (uint sh = 0; sh < bits; sh += dw) {
       for (uint d = 0; d < nd; d++)

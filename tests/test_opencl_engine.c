@@ -122,6 +122,23 @@ Test(opencl, bad_max_alloc_knob_is_named) {
     ops->destroy(st);
 }
 
+/* The engine makes the backend on its own thread while the first slice is read
+ * (host/engine/pipeline.c): a backend that fails to start still fails the run with its
+ * message, and writes nothing. */
+Test(opencl, failed_start_up_reported_by_the_engine, .timeout = 120) {
+  op_need_opencl();
+  char dir[512], cmd[2048], out[8192];
+  tr_scratch("oclstart", dir, sizeof dir);
+  cr_assert_eq(tr_sh("'%s' generate -q --vessels 48 --store '%s/s.h5'", TC_BINARY, dir), 0);
+  snprintf(cmd, sizeof cmd,
+           "TRAJCORR_CL_MAX_ALLOC=12kb %s encounters -q '%s/s.h5' --backend opencl -o '%s/x.csv' 2>&1",
+           TC_BINARY, dir, dir);
+  cr_expect_eq(op_run_cli(cmd, out, sizeof out), 1, "%s", out);
+  cr_expect(strstr(out, "TRAJCORR_CL_MAX_ALLOC='12kb'") != NULL, "%s", out);
+  cr_expect_neq(tr_sh("test -e '%s/x.csv'", dir), 0, "a list was written");
+  tr_sh("rm -rf '%s'", dir);
+}
+
 /* ---- the device's exact decision (tc_backend_config.decide) ------------------- */
 
 /* One grid time of far-apart pairs on the equator at dist_m * (1 + e): a pair at exactly
