@@ -49,24 +49,6 @@ static void *prefetch_main(void *arg) {
   return NULL;
 }
 
-/* The backend's start-up on its own thread while the first slice is read: OpenCL's
- * (the ICD loading PoCL and LLVM, ~25 ms of relocations and page faults on PoCL, then
- * the device and the program cache) otherwise adds its whole time to a run's wall. */
-typedef struct {
-  const tc_backend_ops *ops;
-  const tc_backend_config *cfg;
-  void *state;
-  tc_status st;
-  tc_err err;
-} create_job;
-
-static void *create_main(void *arg) {
-  create_job *j = arg;
-  tc_err_clear(&j->err);
-  j->st = j->ops->create(j->cfg, &j->state, &j->err);
-  return NULL;
-}
-
 static int64_t ceil_to(int64_t t, int64_t slot) {
   int64_t q = t / slot;
   if (q * slot < t)
@@ -264,11 +246,9 @@ tc_status tc_encounters_run_hooked(const tc_bucket_source *src, const tc_params 
   bc.slot = p->slot;
   bc.merge_gap = p->merge_gap;
   bc.min_duration = p->min_duration;
-  create_job cj = {ops, &bc, NULL, TC_OK, {0}};
-  pthread_t cth;
-  int creating = pthread_create(&cth, NULL, create_main, &cj) == 0;
-  if (!creating)
-    create_main(&cj); /* no thread: the start-up first, as before */
+  if ((s = ops->create(&bc, &e.bstate, err)) != TC_OK)
+    goto cleanup;
+  stats->precision = ops->precision ? ops->precision(e.bstate) : "double";
   e.threads = p->threads;
   e.nshards = p->threads > 1 ? (unsigned)p->threads * SHARDS_PER_THREAD : 1;
   e.runs = calloc(e.nshards, sizeof *e.runs);
@@ -296,23 +276,12 @@ tc_status tc_encounters_run_hooked(const tc_bucket_source *src, const tc_params 
     goto cleanup;
   job.src = src;
   job.cols = &cols;
-  /* The first slice overlaps only the backend's start-up: it is read here, so that its
-   * decoding team is the one the engine then reuses (a second team costs a thread start each). */
+  /* The first slice has nothing to overlap: it is read here, so that its decoding
+   * team is the one the engine then reuses (a second team costs a thread start each). */
   double tr = tc_clock_wall();
   prefetch_main(&job);
   stats->t_read_wait += tc_clock_wall() - tr;
   stats->t_read += job.busy_s;
-  if (creating) {
-    pthread_join(cth, NULL);
-    creating = 0;
-  }
-  e.bstate = cj.state;
-  if ((s = cj.st) != TC_OK) {
-    if (err)
-      *err = cj.err;
-    goto cleanup;
-  }
-  stats->precision = ops->precision ? ops->precision(e.bstate) : "double";
   int64_t from = p->from == INT64_MIN ? INT64_MIN : ceil_to(p->from, p->slot);
   for (;;) {
     if (running) {
@@ -426,10 +395,6 @@ tc_status tc_encounters_run_hooked(const tc_bucket_source *src, const tc_params 
 cleanup:
   if (running)
     pthread_join(th, NULL);
-  if (creating) { /* a failure before the first slice's read */
-    pthread_join(cth, NULL);
-    e.bstate = cj.state;
-  }
   tc_columns_free(&cols);
   free(e.fx_mmsi);
   free(e.fx_off);
