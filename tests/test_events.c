@@ -49,22 +49,28 @@ static void drifter(tc_columns *c, int hole) {
       tt_fix(c, 100000001, T0 + 600 * k, 40.0 + step * k, 5.0);
 }
 
-static void loiter_run(const tc_columns *c, tc_event_lists *out) {
+/* The events over c, both passes from memory sources of its rows (one-day buckets). */
+static void events_over(const tc_columns *c, const tc_params *p, const tc_event_params *e, tc_event_lists *out,
+                        tc_event_stats *st) {
   tc_memory_source *m1 = NULL, *m2 = NULL;
   cr_assert_eq(tc_memory_source_create(c, 86400, &m1), TC_OK);
   cr_assert_eq(tc_memory_source_create(c, 86400, &m2), TC_OK);
   tc_bucket_source s1 = tc_memory_source_get(m1), s2 = tc_memory_source_get(m2);
+  tc_err err = {0};
+  tc_event_lists_init(out);
+  cr_assert_eq(tc_events_run(&s1, &s2, p, e, NULL, out, st, &err), TC_OK, "%s", err.msg);
+  tc_memory_source_free(m1);
+  tc_memory_source_free(m2);
+}
+
+static void loiter_run(const tc_columns *c, tc_event_lists *out) {
   tc_params p;
   tc_params_default(&p);
   p.max_gap = 600;
   tc_event_params e = defaults();
   e.kinds = TC_EV_LOITER;
   tc_event_stats st;
-  tc_err err = {0};
-  tc_event_lists_init(out);
-  cr_assert_eq(tc_events_run(&s1, &s2, &p, &e, NULL, out, &st, &err), TC_OK, "%s", err.msg);
-  tc_memory_source_free(m1);
-  tc_memory_source_free(m2);
+  events_over(c, &p, &e, out, &st);
 }
 
 Test(events, loitering_broken_by_one_missing_grid_time) {
@@ -596,20 +602,12 @@ Test(events, coverage_summaries_equal_the_fixes) {
 /* The events over c with the counting maximiser k, and their counts. */
 static void ev_counted(const tc_columns *c, tc_event_params *e, counted *k, tc_event_lists *out,
                        tc_event_stats *st) {
-  tc_memory_source *m1 = NULL, *m2 = NULL;
-  cr_assert_eq(tc_memory_source_create(c, 86400, &m1), TC_OK);
-  cr_assert_eq(tc_memory_source_create(c, 86400, &m2), TC_OK);
-  tc_bucket_source s1 = tc_memory_source_get(m1), s2 = tc_memory_source_get(m2);
   tc_params p;
   tc_params_default(&p);
   tc_dark_maximiser dev = {count_rows, k};
   e->dark_device = &dev;
-  tc_err err = {0};
-  tc_event_lists_init(out);
-  cr_assert_eq(tc_events_run(&s1, &s2, &p, e, NULL, out, st, &err), TC_OK, "%s", err.msg);
+  events_over(c, &p, e, out, st);
   e->dark_device = NULL;
-  tc_memory_source_free(m1);
-  tc_memory_source_free(m2);
 }
 
 Test(events, lstar_bound_by_hand) {
