@@ -15,7 +15,8 @@
 #include "kernels/geo.h"
 #include "support/lead_tracks.h"
 
-#define T0 1600041600 /* 2020-09-14T00:00:00Z */
+#define T0 1600038000 /* 2020-09-13T23:00:00Z: T0 + HOUR is a day's edge, so an hour's and the
+                            * index's six-hour blocks' (host/events/coverage.c) */
 #define HOUR 3600
 #define M_PER_DEG (TC_EARTH_R_M * TC_DEG2RAD)
 #define RADIUS 50000.0
@@ -206,9 +207,9 @@ Test(events_pass2, index_records_what_the_haversine_of_every_fix_does) {
   }
 }
 
-/* Vessels whose runs (a vessel's fixes in one quarter-degree cell and hour, judged
- * whole against an end by their box) graze the radius: a run every 20 s along the circle
- * of the radius itself, across an hour's edge and a quarter-degree line, fixes exactly at
+/* Vessels whose runs (a vessel's fixes in one quarter-degree cell and six-hour block,
+ * judged whole against an end by their box) graze the radius: a run every 20 s along the
+ * circle of the radius itself, across a block's edge and a quarter-degree line, fixes exactly at
  * the radius as the haversine of each fix computes it (and one step of 1e-9 degree in
  * and out), and runs round an end 0.1° from either pole, where the lists hold the end
  * for every longitude. What is recorded is what the haversine of every fix records. */
@@ -225,8 +226,8 @@ Test(events_pass2, runs_along_the_radius_across_cells_hours_and_the_poles) {
   }
   for (int k = 0; k < 5; k++) {
     double la = ends[k][0], lo = ends[k][1];
-    /* along the circle of the radius, a degree of bearing every 20 s, across the hour
-     * at HOUR and the next, and from just inside to just outside */
+    /* along the circle of the radius, a degree of bearing every 20 s, across the block's
+     * edge at HOUR and the next hour's, and from just inside to just outside */
     for (int64_t t = HOUR - 1800; t < 3 * HOUR && nf < CAP; t += 20) {
       double a, b, d = RADIUS + 0.5 * sin((double)t / 300.0);
       at(la, lo, (double)(t / 20 % 360), d, &a, &b);

@@ -133,7 +133,7 @@ double tc_cov_gap(const tc_gap_rec *r, int64_t window);
 uint32_t tc_cov_others(const tc_gap_rec *r);
 void tc_cov_release(tc_gap_rec *r); /* the summaries; the plan stays */
 
-/* Index of the gaps' ends by quarter-degree cell and hour: a fix looks only at the ends
+/* Index of the gaps' ends by quarter-degree cell and six hours: a fix looks only at the ends
  * whose radius reaches its cell while their gap wants evidence (tc_cov_plan before
  * tc_cov_create; host/events/coverage.c). */
 typedef struct tc_cov_index tc_cov_index;
