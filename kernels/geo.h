@@ -180,27 +180,50 @@ TC_GEO_FN double tc_dark_dwell_at(TC_PRIV const tc_dark_pair *p, double lat, dou
 }
 
 #define TC_GOLDEN 0.6180339887498949
-#define TC_DARK_ITERS 48 /* a range of 100 degrees shrinks below 1e-8 degree (~1 mm) */
+#define TC_DARK_ITERS 48 /* the most: a range of 100 degrees shrinks below 1e-8 degree */
+/* A search stops once its range is below 1e-5 degree (~1 m): L moves by at most 2 m / v
+ * within it (under 0.4 s at 12 kn), far inside the spec's 60 s, at a third of the
+ * evaluations of searching to 1 mm. */
+#define TC_DARK_TOL_DEG 1e-5
+/* L is often flat along a line: on the segment A0-A1, where vessel a's own ends bind both
+ * start and end, L is a's whole gap less its straight run, the same at every point. The
+ * search then maximises L less TC_DARK_TIE s per square degree from the box's centre, so
+ * that X* is the point of the line nearest the centre and not wherever rounding leaves a
+ * search (which moved X*, and with it the anchorage flag, by up to 2 degrees). Where L
+ * peaks the tie's pull moves X* by millimetres: L falls by ~1e4 s a degree there. */
+#define TC_DARK_TIE 0.1
+/* The spec's starting points replace the search's X* only when L is higher there by more
+ * than this (s): on a flat line they tie with it. */
+#define TC_DARK_START_MARGIN 1.0
 
-/* max over lat in [lo, hi] of L at longitude lon_c + dlon (concave along the line). */
+/* What the searches maximise: L at (lat, lon) less the tie's pull towards the centre,
+ * dlon degrees of longitude and clat of latitude away (longitudes scaled by ccos). */
+TC_GEO_FN double tc_dark_tied(TC_PRIV const tc_dark_pair *p, double lat, double lon, double dlon,
+                              double clat, double ccos) {
+  double w0, w1, y = lat - clat, x = dlon * ccos;
+  return tc_dark_dwell_at(p, lat, lon, &w0, &w1) - TC_DARK_TIE * (x * x + y * y);
+}
+
+/* max over lat in [lo, hi] of the tied L at longitude lon_c + dlon (concave along the
+ * line), the centre at the middle of [lo, hi] and lon_c; *best_lat gets where. */
 TC_GEO_FN double tc_dark_inner(TC_PRIV const tc_dark_pair *p, double lon_c, double dlon, double lo,
                                double hi, TC_PRIV double *best_lat) {
-  double w0, w1, lon = tc_norm_lon(lon_c + dlon);
+  double lon = tc_norm_lon(lon_c + dlon), clat = 0.5 * (lo + hi), ccos = cos(clat * TC_DEG2RAD);
   double x1 = hi - TC_GOLDEN * (hi - lo), x2 = lo + TC_GOLDEN * (hi - lo);
-  double f1 = tc_dark_dwell_at(p, x1, lon, &w0, &w1), f2 = tc_dark_dwell_at(p, x2, lon, &w0, &w1);
-  for (int i = 0; i < TC_DARK_ITERS; i++) {
+  double f1 = tc_dark_tied(p, x1, lon, dlon, clat, ccos), f2 = tc_dark_tied(p, x2, lon, dlon, clat, ccos);
+  for (int i = 0; i < TC_DARK_ITERS && hi - lo > TC_DARK_TOL_DEG; i++) {
     if (f1 < f2) {
       lo = x1;
       x1 = x2;
       f1 = f2;
       x2 = lo + TC_GOLDEN * (hi - lo);
-      f2 = tc_dark_dwell_at(p, x2, lon, &w0, &w1);
+      f2 = tc_dark_tied(p, x2, lon, dlon, clat, ccos);
     } else {
       hi = x2;
       x2 = x1;
       f2 = f1;
       x1 = hi - TC_GOLDEN * (hi - lo);
-      f1 = tc_dark_dwell_at(p, x1, lon, &w0, &w1);
+      f1 = tc_dark_tied(p, x1, lon, dlon, clat, ccos);
     }
   }
   *best_lat = f1 >= f2 ? x1 : x2;
@@ -209,9 +232,9 @@ TC_GEO_FN double tc_dark_inner(TC_PRIV const tc_dark_pair *p, double lon_c, doub
 
 /* L* = max L(X) over the box (latitudes lat_lo..lat_hi, longitudes lon_lo..lon_hi
  * unwrapped, lon_lo <= lon_hi), which must hold every X of interest: nested golden
- * sections (L is concave, so its maximum over latitudes is concave in longitude), then
- * the gap ends and their midpoints, the spec's starting points, as a floor. Returns
- * L*; *lat, *lon get X*, *w0, *w1 its window. */
+ * sections (L is concave, so its maximum over latitudes is concave in longitude) of L
+ * tied towards the box's centre, then the gap ends and their midpoints, the spec's
+ * starting points, as a floor. Returns L*; *lat, *lon get X*, *w0, *w1 its window. */
 TC_GEO_FN double tc_dark_maximise(TC_PRIV const tc_dark_pair *p, double lat_lo, double lat_hi,
                                   double lon_lo, double lon_hi, TC_PRIV double *lat,
                                   TC_PRIV double *lon, TC_PRIV double *w0, TC_PRIV double *w1) {
@@ -219,7 +242,7 @@ TC_GEO_FN double tc_dark_maximise(TC_PRIV const tc_dark_pair *p, double lat_lo, 
   double x1 = hi - TC_GOLDEN * (hi - lo), x2 = lo + TC_GOLDEN * (hi - lo);
   double f1 = tc_dark_inner(p, lon_c, x1, lat_lo, lat_hi, &ya);
   double f2 = tc_dark_inner(p, lon_c, x2, lat_lo, lat_hi, &yb);
-  for (int i = 0; i < TC_DARK_ITERS; i++) {
+  for (int i = 0; i < TC_DARK_ITERS && hi - lo > TC_DARK_TOL_DEG; i++) {
     if (f1 < f2) {
       lo = x1;
       x1 = x2;
@@ -243,10 +266,11 @@ TC_GEO_FN double tc_dark_maximise(TC_PRIV const tc_dark_pair *p, double lat_lo, 
   slat[2] = p->b0lat, slon[2] = p->b0lon, slat[3] = p->b1lat, slon[3] = p->b1lon;
   tc_midpoint(p->a0lat, p->a0lon, p->a1lat, p->a1lon, &slat[4], &slon[4]);
   tc_midpoint(p->b0lat, p->b0lon, p->b1lat, p->b1lon, &slat[5], &slon[5]);
+  double floor = best + TC_DARK_START_MARGIN;
   for (int k = 0; k < 6; k++) {
     double s0, s1, f = tc_dark_dwell_at(p, slat[k], slon[k], &s0, &s1);
-    if (f > best) {
-      best = f;
+    if (f > floor) {
+      floor = best = f;
       blat = slat[k];
       blon = slon[k];
       *w0 = s0;

@@ -254,8 +254,9 @@ Test(events, dark_pair_just_above_and_below_dwell) {
   cr_assert_eq(d->mmsi_b, 400000002);
   cr_assert_float_eq(d->l_star, 7230.0, 0.5);
   double dlon = V_DARK * (8.0 * HOUR - 7230.0) / M_PER_DEG;
-  cr_assert_float_eq(d->lat, 0.0, 1e-6);
-  cr_assert_float_eq(d->lon, 10.0 + dlon / 2, 1e-4, "X* is the midpoint");
+  /* the searches stop within 1e-5 degree (kernels/geo.h) */
+  cr_assert_float_eq(d->lat, 0.0, 3e-5, "X* at %.9f %.9f", d->lat, d->lon);
+  cr_assert_float_eq(d->lon, 10.0 + dlon / 2, 3e-5, "X* is the midpoint");
   cr_assert_float_eq(d->w_start, T0 + (8.0 * HOUR - 7230.0) / 2, 1.0);
   cr_assert_float_eq(d->w_end, T0 + 8.0 * HOUR - (8.0 * HOUR - 7230.0) / 2, 1.0);
   cr_assert_float_eq(d->coverage_a, 1.0, 0);
@@ -657,6 +658,25 @@ Test(events, lstar_bound_above_the_maximiser) {
     double lat, lon, w0, w1, l = tc_dark_maximise(&p, 27.0, 34.0, 17.0, 24.0, &lat, &lon, &w0, &w1);
     cr_assert(tc_dark_lstar_bound(&a, &b, V_DARK) >= l - 1e-6, "pair %d: bound %.3f below L* %.3f", k,
               tc_dark_lstar_bound(&a, &b, V_DARK), l);
+  }
+}
+
+/* Where L is flat along a line, X* is the point of it nearest the centre of the search's
+ * box (kernels/geo.h, TC_DARK_TIE), not wherever the searches' rounding leaves them: a
+ * dark from (0, 0) to (0, 2) with 4 h to spare, b's window so wide it never binds, so L
+ * is 4 h on the whole equator between them. */
+Test(events, dark_flat_line_x_star_nearest_the_centre) {
+  double run = tc_haversine_m(0.0, 0.0, 0.0, 2.0) / V_DARK;
+  tc_dark_pair p = {0.0, 0.0, 0.0, 2.0, 0.2, 1.0, 0.2, 1.0, 0.0, run + 4 * HOUR, -48.0 * HOUR, run + 52.0 * HOUR,
+                    V_DARK};
+  const double box[][4] = {{-1.0, 1.6, 0.2, 2.8}, {-1.3, 0.9, -0.6, 2.0}, {-0.5, 0.5, 0.05, 0.35}};
+  for (int k = 0; k < 3; k++) {
+    double lat, lon, w0, w1, l = tc_dark_maximise(&p, box[k][0], box[k][1], box[k][2], box[k][3], &lat, &lon, &w0, &w1);
+    double want = 0.5 * (box[k][2] + box[k][3]);
+    cr_assert_float_eq(l, 4.0 * HOUR, 1.0, "box %d: L* %.3f", k, l);
+    cr_assert_float_eq(lat, 0.0, 1e-3, "box %d: X* %.6f %.6f", k, lat, lon);
+    cr_assert_float_eq(lon, want, 1e-3, "box %d: X* %.6f %.6f, the centre's longitude %.3f", k, lat, lon, want);
+    cr_assert_float_eq(w1 - w0, l, 1e-6);
   }
 }
 
