@@ -415,32 +415,6 @@ static int screen_run(const tc_cov_index *ix, fix_run *r, const bucket *const *l
   return 1;
 }
 
-/* Rows (i, i1) after row i while they stay in its cell (key[e - i] == key[0]; a row not
- * a cleaned fix has a key of its own and ends the run) and before t1: of its vessel in
- * time order, their box to *b (b non-NULL), or of any vessel from t0 on (b NULL). The end
- * of the run. */
-static inline size_t run_end(const uint32_t *mmsi, const int64_t *t, const double *lat, const double *lon,
-                             const int32_t *key, size_t i, size_t i1, int64_t t0, tc_cov_box *b) {
-  size_t e = i + 1;
-  int32_t k0 = key[0];
-  key -= i;
-  if (b) {
-    int64_t t1 = t0 + TIME_BLOCK;
-    double a0 = lat[i], a1 = a0, o0 = lon[i], o1 = o0;
-    for (; e < i1 && key[e] == k0 && mmsi[e] == mmsi[i] && t[e] >= t[e - 1] && t[e] < t1; e++) {
-      double la = lat[e], lo = lon[e];
-      a0 = la < a0 ? la : a0;
-      a1 = la > a1 ? la : a1;
-      o0 = lo < o0 ? lo : o0;
-      o1 = lo > o1 ? lo : o1;
-    }
-    *b = (tc_cov_box){a0, a1, o0, o1, 0, 0, 0};
-  } else
-    while (e < i1 && key[e] == k0 && (uint64_t)(t[e] - t0) < TIME_BLOCK)
-      e++;
-  return e;
-}
-
 /* A key too far out of range to be a cell: the rows that are not cleaned fixes. */
 #define NO_CELL INT32_MIN
 
@@ -489,14 +463,98 @@ static void cell_keys(const double *lat, const double *lon, const unsigned char 
   cell_keys_rows(lat, lon, skip, n, key);
 }
 
+/* From row e on, the rows of row i's run (key shifted so that key[e] is row e's: its
+ * cell; its vessel, in time order, before t1) widen *b; the end of the run. */
+static inline size_t box_rows(const uint32_t *mmsi, const int64_t *t, const double *lat, const double *lon,
+                              const int32_t *key, size_t i, size_t e, size_t i1, int64_t t1, tc_cov_box *b) {
+  int32_t k0 = key[i];
+  double a0 = b->la0, a1 = b->la1, o0 = b->lo0, o1 = b->lo1;
+  for (; e < i1 && key[e] == k0 && mmsi[e] == mmsi[i] && t[e] >= t[e - 1] && t[e] < t1; e++) {
+    double la = lat[e], lo = lon[e];
+    a0 = la < a0 ? la : a0;
+    a1 = la > a1 ? la : a1;
+    o0 = lo < o0 ? lo : o0;
+    o1 = lo > o1 ? lo : o1;
+  }
+  *b = (tc_cov_box){a0, a1, o0, o1, 0, 0, 0};
+  return e;
+}
+
+#ifdef TC_COV_AVX2
+__attribute__((target("avx2"))) static inline double hmin4(__m256d v) {
+  __m128d m = _mm_min_pd(_mm256_castpd256_pd128(v), _mm256_extractf128_pd(v, 1));
+  return _mm_cvtsd_f64(_mm_min_sd(m, _mm_unpackhi_pd(m, m)));
+}
+
+__attribute__((target("avx2"))) static inline double hmax4(__m256d v) {
+  __m128d m = _mm_max_pd(_mm256_castpd256_pd128(v), _mm256_extractf128_pd(v, 1));
+  return _mm_cvtsd_f64(_mm_max_sd(m, _mm_unpackhi_pd(m, m)));
+}
+
+/* box_rows from row i + 1, four rows at a time while all four belong to the run, then
+ * row by row. The same end and box: minima and maxima are exact whatever the order (but
+ * for a zero's sign, which nothing the box feeds looks at). */
+__attribute__((target("avx2"))) static size_t box_rows_avx2(const uint32_t *mmsi, const int64_t *t,
+                                                             const double *lat, const double *lon,
+                                                             const int32_t *key, size_t i, size_t i1, int64_t t1,
+                                                             tc_cov_box *b) {
+  const __m128i k0 = _mm_set1_epi32(key[i]), m0 = _mm_set1_epi32((int32_t)mmsi[i]);
+  const __m256i tend = _mm256_set1_epi64x(t1);
+  __m256d a0 = _mm256_set1_pd(lat[i]), a1 = a0, o0 = _mm256_set1_pd(lon[i]), o1 = o0;
+  size_t e = i + 1;
+  for (; e + 4 <= i1; e += 4) {
+    __m128i same = _mm_and_si128(_mm_cmpeq_epi32(_mm_loadu_si128((const __m128i *)(key + e)), k0),
+                                 _mm_cmpeq_epi32(_mm_loadu_si128((const __m128i *)(mmsi + e)), m0));
+    __m256i tt = _mm256_loadu_si256((const __m256i *)(t + e));
+    __m256i back = _mm256_cmpgt_epi64(_mm256_loadu_si256((const __m256i *)(t + e - 1)), tt);
+    __m256i ok = _mm256_andnot_si256(back, _mm256_and_si256(_mm256_cvtepi32_epi64(same), _mm256_cmpgt_epi64(tend, tt)));
+    if (_mm256_movemask_pd(_mm256_castsi256_pd(ok)) != 15)
+      break;
+    __m256d la = _mm256_loadu_pd(lat + e), lo = _mm256_loadu_pd(lon + e);
+    a0 = _mm256_min_pd(la, a0);
+    a1 = _mm256_max_pd(la, a1);
+    o0 = _mm256_min_pd(lo, o0);
+    o1 = _mm256_max_pd(lo, o1);
+  }
+  *b = (tc_cov_box){hmin4(a0), hmax4(a1), hmin4(o0), hmax4(o1), 0, 0, 0};
+  return box_rows(mmsi, t, lat, lon, key, i, e, i1, t1, b);
+}
+#endif
+
+/* Rows (i, i1) after row i while they stay in its cell (key[e - i] == key[0]; a row not
+ * a cleaned fix has a key of its own and ends the run) and before t0 + TIME_BLOCK: of its
+ * vessel in time order, their box to *b (b non-NULL; four rows at a time where wide), or
+ * of any vessel from t0 on (b NULL). The end of the run. */
+static inline size_t run_end(const uint32_t *mmsi, const int64_t *t, const double *lat, const double *lon,
+                             const int32_t *key, size_t i, size_t i1, int64_t t0, tc_cov_box *b, int wide) {
+  key -= i;
+  if (b) {
+#ifdef TC_COV_AVX2
+    if (wide)
+      return box_rows_avx2(mmsi, t, lat, lon, key, i, i1, t0 + TIME_BLOCK, b);
+#endif
+    (void)wide;
+    *b = (tc_cov_box){lat[i], lat[i], lon[i], lon[i], 0, 0, 0};
+    return box_rows(mmsi, t, lat, lon, key, i, i + 1, i1, t0 + TIME_BLOCK, b);
+  }
+  size_t e = i + 1;
+  int32_t k0 = key[i];
+  while (e < i1 && key[e] == k0 && (uint64_t)(t[e] - t0) < TIME_BLOCK)
+    e++;
+  return e;
+}
+
 
 /* Each thread screens a contiguous share of the rows and finds the gaps each fix is
  * evidence for; then each records the hits of the gaps it owns, from every thread's
  * list (the summaries do not depend on the order). One thread records as it goes. */
 static tc_status add_block(tc_cov_index *ix, const uint32_t *mmsi, const int64_t *t, const double *lat,
                            const double *lon, const unsigned char *skip, size_t n, int nt) {
-  int bad = 0;
+  int bad = 0, wide = 0;
   long long nl = (long long)n;
+#ifdef TC_COV_AVX2
+  wide = __builtin_cpu_supports("avx2");
+#endif
 #ifdef _OPENMP
 #pragma omp parallel num_threads(nt) reduction(| : bad)
 #endif
@@ -542,7 +600,8 @@ static tc_status add_block(tc_cov_index *ix, const uint32_t *mmsi, const int64_t
       double la0 = (double)ilat / TC_COV_COARSE, la1 = (double)(ilat + 1) / TC_COV_COARSE;
       /* no end listed: every row of any vessel in this cell and block passes at once */
       fix_run r = {t + i, lat + i, lon + i, 0, mmsi[i], {0, 0, 0, 0, 0, 0, 0}};
-      e = run_end(mmsi, t, lat, lon, k->key + (i - (size_t)i0), i, (size_t)i1, tb * TIME_BLOCK, nlists ? &r.box : NULL);
+      e = run_end(mmsi, t, lat, lon, k->key + (i - (size_t)i0), i, (size_t)i1, tb * TIME_BLOCK, nlists ? &r.box : NULL,
+                  wide);
       r.n = e - i;
       if (!nlists)
         continue;
