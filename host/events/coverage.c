@@ -22,6 +22,11 @@
 #include <omp.h>
 #endif
 
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__linux__) && !defined(TC_COV_NO_AVX2)
+#define TC_COV_AVX2 1 /* TC_COV_NO_AVX2: the scalar paths alone, to test them */
+#include <immintrin.h>
+#endif
+
 /* s: the lists' time key. Where a receiver failed for hours every vessel's gap ends lie
  * in the same cells, and a fix meets only the ends wanting evidence in its own block; a
  * gap hours long is listed once a block, so shorter blocks multiply the entries (the
@@ -289,6 +294,7 @@ typedef struct {
   hit **v;
   size_t *n, *cap;
   hits_run runs[RUN_SLOTS];
+  int wide;                /* AVX2's paths */
   int32_t key[BLOCK_ROWS]; /* the rows' cells (cell_keys) */
 } sink;
 
@@ -352,6 +358,61 @@ static inline size_t first_at(const int64_t *t, size_t lo, size_t hi, int64_t u)
   return lo;
 }
 
+/* The first of r's fixes [i, b) within the radius of e (b if none), and the last of
+ * (j, l] (j if none). */
+static size_t first_near(const tc_cov_index *ix, const fix_run *r, size_t i, size_t b, const tc_cov_end *e,
+                         const tc_cov_pair *k) {
+  while (i < b && !near(ix, r, i, e, k))
+    i++;
+  return i;
+}
+
+static size_t last_near(const tc_cov_index *ix, const fix_run *r, size_t j, size_t l, const tc_cov_end *e,
+                        const tc_cov_pair *k) {
+  while (l > j && !near(ix, r, l, e, k))
+    l--;
+  return l;
+}
+
+#ifdef TC_COV_AVX2
+/* The fixes r[i .. i + 4) that tc_cov_fix_near's first bound does not turn away, as bits:
+ * the same arithmetic, four at a time (products and sums, no fused multiply-add, so the
+ * same rounding), and min(l, 360 - l) is its wrap of the longitude difference. */
+__attribute__((target("avx2"))) static inline int maybe_near4(const fix_run *r, size_t i, const tc_cov_end *e,
+                                                             const tc_cov_pair *k, double out) {
+  const __m256d sign = _mm256_set1_pd(-0.0), slack = _mm256_set1_pd(TC_COV_SLACK_DEG), zero = _mm256_setzero_pd();
+  __m256d p = _mm256_andnot_pd(sign, _mm256_sub_pd(_mm256_loadu_pd(r->lat + i), _mm256_set1_pd(e->lat)));
+  __m256d l = _mm256_andnot_pd(sign, _mm256_sub_pd(_mm256_loadu_pd(r->lon + i), _mm256_set1_pd(e->lon)));
+  l = _mm256_min_pd(l, _mm256_sub_pd(_mm256_set1_pd(360.0), l));
+  __m256d p0 = _mm256_max_pd(_mm256_sub_pd(p, slack), zero), l0 = _mm256_max_pd(_mm256_sub_pd(l, slack), zero);
+  __m256d h = _mm256_add_pd(_mm256_mul_pd(_mm256_mul_pd(p0, p0), _mm256_set1_pd(k->lp)),
+                            _mm256_mul_pd(_mm256_mul_pd(l0, l0), _mm256_set1_pd(k->ll)));
+  return _mm256_movemask_pd(_mm256_cmp_pd(h, _mm256_set1_pd(out), _CMP_NGT_UQ));
+}
+
+__attribute__((target("avx2"))) static size_t first_near_avx2(const tc_cov_index *ix, const fix_run *r, size_t i,
+                                                               size_t b, const tc_cov_end *e, const tc_cov_pair *k) {
+  for (; i + 4 <= b; i += 4)
+    for (int bits = maybe_near4(r, i, e, k, ix->reach.out); bits; bits &= bits - 1) {
+      size_t x = i + (size_t)__builtin_ctz((unsigned)bits);
+      if (near(ix, r, x, e, k))
+        return x;
+    }
+  return first_near(ix, r, i, b, e, k);
+}
+
+__attribute__((target("avx2"))) static size_t last_near_avx2(const tc_cov_index *ix, const fix_run *r, size_t j,
+                                                              size_t l, const tc_cov_end *e, const tc_cov_pair *k) {
+  for (; l >= j + 4; l -= 4)
+    for (int bits = maybe_near4(r, l - 3, e, k, ix->reach.out); bits; bits &= ~(1 << (31 - __builtin_clz((unsigned)bits)))) {
+      size_t x = l - 3 + (size_t)(31 - __builtin_clz((unsigned)bits));
+      if (near(ix, r, x, e, k))
+        return x;
+    }
+  return last_near(ix, r, j, l, e, k);
+}
+#endif
+
 /* Entry f against the whole run: the fixes within its gap's span that lie within the
  * radius of its end, the earliest and latest of each of the gap's blocks (the summaries
  * keep no more of one vessel, cov_evidence.c) to k. */
@@ -373,18 +434,26 @@ static int judge(const tc_cov_index *ix, fix_run *r, const flat_entry *f, sink *
   int64_t g0 = ix->gaps[gap].g.t0, w = ix->window;
   for (size_t i = a; i < b;) {
     size_t j = i;
-    if (!all)
-      while (j < b && !near(ix, r, j, e, &kp))
-        j++;
+    if (!all) {
+#ifdef TC_COV_AVX2
+      j = k->wide ? first_near_avx2(ix, r, i, b, e, &kp) : first_near(ix, r, i, b, e, &kp);
+#else
+      j = first_near(ix, r, i, b, e, &kp);
+#endif
+    }
     if (j == b)
       break;
     /* z: past the last fix of j's block */
     int64_t end_t = g0 + (floor_div(r->t[j] - g0, w) + 1) * w;
     size_t z = r->t[b - 1] >= end_t ? first_at(r->t, j + 1, b, end_t) : b;
     size_t l = z - 1;
-    if (!all)
-      while (l > j && !near(ix, r, l, e, &kp))
-        l--;
+    if (!all) {
+#ifdef TC_COV_AVX2
+      l = k->wide ? last_near_avx2(ix, r, j, l, e, &kp) : last_near(ix, r, j, l, e, &kp);
+#else
+      l = last_near(ix, r, j, l, e, &kp);
+#endif
+    }
     if (!add_hits(gap, r->mmsi, r->t[j], r->t[l], k))
       return 0;
     i = z;
@@ -427,9 +496,7 @@ static void cell_keys_rows(const double *lat, const double *lon, const unsigned 
                                              (int32_t)ifloor(lon[j] * TC_COV_COARSE);
 }
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__linux__) && !defined(TC_COV_NO_AVX2)
-#define TC_COV_AVX2 1 /* TC_COV_NO_AVX2: the scalar path alone, to test it */
-#include <immintrin.h>
+#ifdef TC_COV_AVX2
 
 /* The same, four rows at a time: the conversion's result is defined for any double (a
  * skipped row's too, which is then replaced). */
@@ -572,6 +639,7 @@ static tc_status add_block(tc_cov_index *ix, const uint32_t *mmsi, const int64_t
       k->gaps = team == 1 ? ix->gaps : NULL; /* field by field: the keys need no zeroing */
       k->all = ix->gaps;
       k->window = ix->window;
+      k->wide = wide;
       k->v = &ix->th[me];
       k->n = &ix->tn[me];
       k->cap = &ix->tcap[me];
