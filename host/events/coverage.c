@@ -280,8 +280,9 @@ typedef struct {
   int64_t blk, lo, hi;
 } hits_run;
 
-/* Rows screened at a time: bounds the hits held before they are recorded. */
+/* Rows a thread screens at a time (their cells are computed first, into the sink). */
 #define BLOCK_ROWS 16384
+#define ROUND_CHUNKS 8 /* chunks a thread in a round */
 
 #define RUN_SLOTS 512 /* direct-mapped by gap; a run pushed out is recorded */
 
@@ -488,7 +489,7 @@ static int screen_run(const tc_cov_index *ix, fix_run *r, const bucket *const *l
 #define NO_CELL INT32_MIN
 
 /* Each row's quarter-degree cell (its latitude's and unwrapped longitude's floors, as
- * add_block finds them) as one number, NO_CELL where skip[j]. */
+ * screen_rows finds them) as one number, NO_CELL where skip[j]. */
 static void cell_keys_rows(const double *lat, const double *lon, const unsigned char *skip, size_t n,
                            int32_t *key) {
   for (size_t j = 0; j < n; j++)
@@ -612,13 +613,49 @@ static inline size_t run_end(const uint32_t *mmsi, const int64_t *t, const doubl
 }
 
 
-/* Each thread screens a contiguous share of the rows and finds the gaps each fix is
- * evidence for; then each records the hits of the gaps it owns, from every thread's
- * list (the summaries do not depend on the order). One thread records as it goes. */
-static tc_status add_block(tc_cov_index *ix, const uint32_t *mmsi, const int64_t *t, const double *lat,
-                           const double *lon, const unsigned char *skip, size_t n, int nt) {
+/* Rows [i0, i1): each run's lists, and the gaps its fixes are evidence for to k. */
+static int screen_rows(const tc_cov_index *ix, const uint32_t *mmsi, const int64_t *t, const double *lat,
+                       const double *lon, const unsigned char *skip, size_t i0, size_t i1, sink *k) {
+  cell_keys(lat + i0, lon + i0, skip ? skip + i0 : NULL, i1 - i0, k->key);
+  for (size_t i = i0, e; i < i1; i = e) {
+    e = i + 1;
+    if (skip && skip[i])
+      continue;
+    /* the row's cell and block; the cell's bounds are exact (a power of two) */
+    int64_t tb = floor_div(t[i], TIME_BLOCK), ilat = ifloor(lat[i] * TC_COV_COARSE);
+    int64_t jlon = ifloor(lon[i] * TC_COV_COARSE), col = jlon < 0 ? jlon + TC_COV_COLS : jlon;
+    col = col >= TC_COV_COLS ? col - TC_COV_COLS : col;
+    const bucket *lists[2];
+    int nlists = 0;
+    lists[nlists] = find(ix, key_of(ilat, col, tb));
+    nlists += lists[nlists]->key != 0;
+    if (ix->any_rows) {
+      lists[nlists] = find(ix, key_of(ilat, TC_COV_ANY_LON, tb));
+      nlists += lists[nlists]->key != 0;
+    }
+    double la0 = (double)ilat / TC_COV_COARSE, la1 = (double)(ilat + 1) / TC_COV_COARSE;
+    /* no end listed: every row of any vessel in this cell and block passes at once */
+    fix_run r = {t + i, lat + i, lon + i, 0, mmsi[i], {0, 0, 0, 0, 0, 0, 0}};
+    e = run_end(mmsi, t, lat, lon, k->key + (i - i0), i, i1, tb * TIME_BLOCK, nlists ? &r.box : NULL, k->wide);
+    r.n = e - i;
+    if (!nlists)
+      continue;
+    /* the box's cosines bounded by its cell row's, from the table: no libm */
+    const double *ec = ix->ecos + (ilat + 90 * TC_COV_COARSE);
+    tc_cov_box_cos_band(&r.box, la0, la1, ec[0], ec[1]);
+    if (!screen_run(ix, &r, lists, nlists, k))
+      return 0;
+  }
+  return 1;
+}
+
+/* Chunks [c0, c1) of BLOCK_ROWS rows, handed to the threads as they come free (a row's
+ * cost varies: the fixes of runs the radius cuts are tested one by one); then each thread
+ * records the hits of the gaps it owns, from every thread's list (the summaries do not
+ * depend on the order). One thread records as it goes. */
+static tc_status add_round(tc_cov_index *ix, const uint32_t *mmsi, const int64_t *t, const double *lat,
+                           const double *lon, const unsigned char *skip, size_t n, size_t c0, size_t c1, int nt) {
   int bad = 0, wide = 0;
-  long long nl = (long long)n;
 #ifdef TC_COV_AVX2
   wide = __builtin_cpu_supports("avx2");
 #endif
@@ -631,7 +668,6 @@ static tc_status add_block(tc_cov_index *ix, const uint32_t *mmsi, const int64_t
     me = omp_get_thread_num();
     team = omp_get_num_threads();
 #endif
-    long long i0 = nl * me / team, i1 = nl * (me + 1) / team;
     sink *k = malloc(sizeof *k);
     if (!k)
       bad = 1;
@@ -647,36 +683,12 @@ static tc_status add_block(tc_cov_index *ix, const uint32_t *mmsi, const int64_t
         k->runs[q].gap = UINT32_MAX;
     }
     ix->tn[me] = 0;
-    if (k)
-      cell_keys(lat + i0, lon + i0, skip ? skip + i0 : NULL, (size_t)(i1 - i0), k->key);
-    for (size_t i = (size_t)i0, e; i < (size_t)i1 && !bad; i = e) {
-      e = i + 1;
-      if (skip && skip[i])
-        continue;
-      /* the row's cell and block; the cell's bounds are exact (a power of two) */
-      int64_t tb = floor_div(t[i], TIME_BLOCK), ilat = ifloor(lat[i] * TC_COV_COARSE);
-      int64_t jlon = ifloor(lon[i] * TC_COV_COARSE), col = jlon < 0 ? jlon + TC_COV_COLS : jlon;
-      col = col >= TC_COV_COLS ? col - TC_COV_COLS : col;
-      const bucket *lists[2];
-      int nlists = 0;
-      lists[nlists] = find(ix, key_of(ilat, col, tb));
-      nlists += lists[nlists]->key != 0;
-      if (ix->any_rows) {
-        lists[nlists] = find(ix, key_of(ilat, TC_COV_ANY_LON, tb));
-        nlists += lists[nlists]->key != 0;
-      }
-      double la0 = (double)ilat / TC_COV_COARSE, la1 = (double)(ilat + 1) / TC_COV_COARSE;
-      /* no end listed: every row of any vessel in this cell and block passes at once */
-      fix_run r = {t + i, lat + i, lon + i, 0, mmsi[i], {0, 0, 0, 0, 0, 0, 0}};
-      e = run_end(mmsi, t, lat, lon, k->key + (i - (size_t)i0), i, (size_t)i1, tb * TIME_BLOCK, nlists ? &r.box : NULL,
-                  wide);
-      r.n = e - i;
-      if (!nlists)
-        continue;
-      /* the box's cosines bounded by its cell row's, from the table: no libm */
-      const double *ec = ix->ecos + (ilat + 90 * TC_COV_COARSE);
-      tc_cov_box_cos_band(&r.box, la0, la1, ec[0], ec[1]);
-      if (!screen_run(ix, &r, lists, nlists, k))
+#ifdef _OPENMP
+#pragma omp for schedule(dynamic, 1) nowait
+#endif
+    for (long long c = (long long)c0; c < (long long)c1; c++) {
+      size_t i0 = (size_t)c * BLOCK_ROWS, i1 = n - i0 < BLOCK_ROWS ? n : i0 + BLOCK_ROWS;
+      if (!bad && !screen_rows(ix, mmsi, t, lat, lon, skip, i0, i1, k))
         bad = 1;
     }
     for (int q = 0; k && q < RUN_SLOTS && !bad; q++)
@@ -754,11 +766,13 @@ tc_status tc_cov_add_rows(tc_cov_index *ix, const uint32_t *mmsi, const int64_t 
 #endif
   if (threads_ready(ix, nt) != TC_OK)
     return TC_ERR_NOMEM;
-  for (size_t b = 0; b < n; b += BLOCK_ROWS) {
+  /* rounds of a few chunks a thread: they bound the hits held before they are recorded,
+   * and a stop is seen between them */
+  size_t chunks = (n + BLOCK_ROWS - 1) / BLOCK_ROWS, round = (size_t)nt * ROUND_CHUNKS;
+  for (size_t c = 0; c < chunks; c += round) {
     if (ix->stop && ix->stop(ix->stop_ctx))
       return TC_ERR_CANCELLED;
-    size_t m = n - b < BLOCK_ROWS ? n - b : BLOCK_ROWS;
-    TC_TRY(add_block(ix, mmsi + b, t + b, lat + b, lon + b, skip ? skip + b : NULL, m, nt));
+    TC_TRY(add_round(ix, mmsi, t, lat, lon, skip, n, c, chunks - c < round ? chunks : c + round, nt));
   }
   return TC_OK;
 }
