@@ -129,23 +129,28 @@ static tc_status blocks_ready(tc_gap_rec *r) {
   return TC_OK;
 }
 
-tc_status tc_cov_record(tc_gap_rec *r, int64_t t, uint32_t mmsi, int64_t window) {
-  if (!r->want || t < r->lo || t >= r->hi)
-    return TC_OK;
+/* Fixes of vessel mmsi at lo <= hi, both in r's wanted span and in its block j (counted
+ * from b0), to r's summaries: lo can change no latest, hi no earliest. */
+static tc_status record_in_block(tc_gap_rec *r, int64_t j, int64_t lo, int64_t hi, uint32_t mmsi) {
   if (r->want & TC_COV_OWN)
     TC_TRY(set_add(r, mmsi));
-  int64_t j = floor_div(t - r->g.t0, window) - r->b0;
   if (r->want & TC_COV_PAIRS) {
     TC_TRY(blocks_ready(r));
     tc_cov_block *b = &r->blk[j];
-    extreme(&b->e1, &b->me1, &b->e2, &b->me2, t, mmsi, 0);
-    extreme(&b->l1, &b->ml1, &b->l2, &b->ml2, t, mmsi, 1);
+    extreme(&b->e1, &b->me1, &b->e2, &b->me2, lo, mmsi, 0);
+    extreme(&b->l1, &b->ml1, &b->l2, &b->ml2, hi, mmsi, 1);
   } else {
     if (!r->bits && !(r->bits = calloc((r->nb + 63) / 64, sizeof *r->bits)))
       return TC_ERR_NOMEM;
     r->bits[j / 64] |= (uint64_t)1 << (j % 64);
   }
   return TC_OK;
+}
+
+tc_status tc_cov_record(tc_gap_rec *r, int64_t t, uint32_t mmsi, int64_t window) {
+  if (!r->want || t < r->lo || t >= r->hi)
+    return TC_OK;
+  return record_in_block(r, floor_div(t - r->g.t0, window) - r->b0, t, t, mmsi);
 }
 
 tc_status tc_cov_record_pair(tc_gap_rec *r, int64_t lo, int64_t hi, uint32_t mmsi, int64_t window) {
@@ -156,21 +161,7 @@ tc_status tc_cov_record_pair(tc_gap_rec *r, int64_t lo, int64_t hi, uint32_t mms
     TC_TRY(tc_cov_record(r, lo, mmsi, window));
     return tc_cov_record(r, hi, mmsi, window);
   }
-  if (r->want & TC_COV_OWN)
-    TC_TRY(set_add(r, mmsi));
-  j -= r->b0;
-  if (r->want & TC_COV_PAIRS) {
-    TC_TRY(blocks_ready(r));
-    /* lo <= hi of one vessel: hi changes no earliest, lo no latest */
-    tc_cov_block *b = &r->blk[j];
-    extreme(&b->e1, &b->me1, &b->e2, &b->me2, lo, mmsi, 0);
-    extreme(&b->l1, &b->ml1, &b->l2, &b->ml2, hi, mmsi, 1);
-  } else {
-    if (!r->bits && !(r->bits = calloc((r->nb + 63) / 64, sizeof *r->bits)))
-      return TC_ERR_NOMEM;
-    r->bits[j / 64] |= (uint64_t)1 << (j % 64);
-  }
-  return TC_OK;
+  return record_in_block(r, j - r->b0, lo, hi, mmsi);
 }
 
 double tc_cov_span(const tc_gap_rec *r, int64_t u0, int64_t u1, int64_t window, uint32_t except) {
