@@ -121,6 +121,9 @@ typedef struct {
   size_t (*block_positions)(void *state);
   /* Fills *p for --profile; NULL for backends with nothing beyond tc_backend_stats. */
   void (*profile)(void *state, tc_device_profile *p);
+  /* create loads a driver (OpenCL: tens of ms on PoCL): the engine reads the first slice
+   * on its reader thread meanwhile. */
+  int slow_create;
 } tc_backend_ops;
 
 /* Known backends: "openmp", "allpairs", "opencl", "opencl-allpairs". NULL if unknown

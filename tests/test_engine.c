@@ -3,6 +3,8 @@
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
+#include <time.h>
 #ifdef TRAJCORR_HAVE_OPENMP
 #include <omp.h>
 #endif
@@ -259,6 +261,55 @@ Test(engine, to_stops_the_read_with_the_same_list, .timeout = 120) {
                (unsigned long long)st[0].fixes_read, (unsigned long long)st[1].fixes_read);
   for (int all = 0; all < 2; all++)
     tc_encounter_list_free(&l[all]);
+  tc_encounter_list_free(&ref);
+  tc_columns_free(&c);
+}
+
+/* A backend whose start loads a driver (slow_create) is made while the reader thread reads
+ * the first slice: the list is openmp's, and a start that fails fails the run with its own
+ * message, whatever the read, with nothing listed (the reader joined: ASan would see it). */
+static const tc_backend_ops *slow_inner;
+static int slow_fails;
+static tc_status slow_create(const tc_backend_config *cfg, void **state, tc_err *err) {
+  struct timespec ts = {0, 20 * 1000 * 1000}; /* the first slice is read meanwhile */
+  nanosleep(&ts, NULL);
+  if (slow_fails)
+    return tc_fail(err, TC_ERR_UNSUPPORTED, "no driver here");
+  return slow_inner->create(cfg, state, err);
+}
+
+Test(engine, backend_made_while_the_first_slice_is_read, .timeout = 120) {
+  tc_columns c;
+  tc_params p;
+  tc_encounter_list ref;
+  synthetic_reference(&c, &p, &ref, 3600, "openmp", 2);
+  slow_inner = tc_backend_find("openmp");
+  tc_backend_ops slow = *slow_inner;
+  slow.create = slow_create;
+  slow.slow_create = 1;
+  for (slow_fails = 0; slow_fails < 2; slow_fails++) {
+    tc_memory_source *ms;
+    cr_assert_eq(tc_memory_source_create(&c, 3600, &ms), TC_OK);
+    tc_bucket_source src = tc_memory_source_get(ms);
+    tc_backend_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.platform = cfg.device = -1;
+    tc_err err = {0};
+    tc_engine_stats st;
+    tc_encounter_list l;
+    tc_encounter_list_init(&l);
+    tc_status s = tc_encounters_run(&src, &p, &slow, &cfg, &l, &st, &err);
+    if (slow_fails) {
+      cr_assert_eq(s, TC_ERR_UNSUPPORTED);
+      cr_assert_str_eq(err.msg, "no driver here");
+      cr_assert_eq(l.n, 0);
+    } else {
+      cr_assert_eq(s, TC_OK, "%s", err.msg);
+      cr_assert(tt_same(&l, &ref), "%zu vs %zu encounters", l.n, ref.n);
+    }
+    tc_encounter_list_free(&l);
+    tc_memory_source_free(ms);
+  }
   tc_encounter_list_free(&ref);
   tc_columns_free(&c);
 }

@@ -246,6 +246,18 @@ tc_status tc_encounters_run_hooked(const tc_bucket_source *src, const tc_params 
   bc.slot = p->slot;
   bc.merge_gap = p->merge_gap;
   bc.min_duration = p->min_duration;
+  job.src = src;
+  job.cols = &cols;
+  /* A backend that loads a driver starts on this thread while the reader thread reads the
+   * first slice (a thread of its own for the driver failed to exit under ASan once PoCL
+   * was loaded; this one outlives the driver). Else the first slice is read below. */
+  if (ops->slow_create) {
+    if (pthread_create(&th, NULL, prefetch_main, &job) != 0) {
+      s = tc_fail(err, TC_ERR_INTERNAL, "cannot start the reader thread");
+      goto cleanup;
+    }
+    running = 1;
+  }
   if ((s = ops->create(&bc, &e.bstate, err)) != TC_OK)
     goto cleanup;
   stats->precision = ops->precision ? ops->precision(e.bstate) : "double";
@@ -272,16 +284,24 @@ tc_status tc_encounters_run_hooked(const tc_bucket_source *src, const tc_params 
   int64_t s_done = INT64_MIN; /* grid times below this are processed */
   tc_engine_view view = {e.grid, e.runs, e.found, e.nshards, &s_done, stats};
   uint64_t slice = 0;
+  int read_first = running; /* the first slice, read while the backend started */
+  double tr = tc_clock_wall();
+  if (running) { /* joined before the restore, which ran before the read until then */
+    pthread_join(th, NULL);
+    running = 0;
+    stats->t_read_wait += tc_clock_wall() - tr;
+    stats->t_read += job.busy_s;
+  }
   if (hooks->restore && (s = hooks->restore(hooks->ctx, &view, err)) != TC_OK)
     goto cleanup;
-  job.src = src;
-  job.cols = &cols;
-  /* The first slice has nothing to overlap: it is read here, so that its decoding
-   * team is the one the engine then reuses (a second team costs a thread start each). */
-  double tr = tc_clock_wall();
-  prefetch_main(&job);
-  stats->t_read_wait += tc_clock_wall() - tr;
-  stats->t_read += job.busy_s;
+  if (!read_first) {
+    /* Nothing to overlap: read here, so that its decoding team is the one the engine
+     * then reuses (a second team costs a thread start each). */
+    tr = tc_clock_wall();
+    prefetch_main(&job);
+    stats->t_read_wait += tc_clock_wall() - tr;
+    stats->t_read += job.busy_s;
+  }
   int64_t from = p->from == INT64_MIN ? INT64_MIN : ceil_to(p->from, p->slot);
   for (;;) {
     if (running) {

@@ -447,10 +447,10 @@ static void oc_profile(void *state, tc_device_profile *p) {
 }
 
 const tc_backend_ops tc_backend_opencl = {
-    "opencl", oc_create, oc_destroy, oc_candidates, oc_precision, oc_block_positions, oc_profile,
+    "opencl", oc_create, oc_destroy, oc_candidates, oc_precision, oc_block_positions, oc_profile, 1,
 };
 
 const tc_backend_ops tc_backend_opencl_allpairs = {
     "opencl-allpairs", oc_create_allpairs, oc_destroy, oc_candidates, oc_precision,
-    oc_block_positions, oc_profile,
+    oc_block_positions, oc_profile, 1,
 };
