@@ -21,13 +21,34 @@ typedef struct {
  * of its own bound (the margin covers the roundings), so a fix it keeps the filter keeps. */
 #define EASY_BOUND (TC_EARTH_R_M * TC_DEG2RAD * (1.0 + 4e-9))
 
-/* A slice's columns and what the easy rows are compared with, fixed for the slice. */
+typedef int64_t tc_easy_i4 __attribute__((vector_size(32)));
+typedef double tc_easy_d4 __attribute__((vector_size(32)));
+
+/* A slice's columns and what the easy rows are compared with, fixed for the slice; the
+ * four-row test's constants in lanes once (tc_easy_cols_set), not at every stop. */
 typedef struct {
+  tc_easy_i4 span4;   /* span ^ the sign bit, the age test signed */
+  tc_easy_i4 max4;    /* INT64_MAX: (dt - 1) ^ the sign bit is dt + it; fabs's mask */
+  tc_easy_i4 two52;   /* the bits of 2^52 */
+  tc_easy_d4 k4;
   const int64_t *t;
   const double *lat, *lon;
-  uint64_t span; /* a row is no gap and kept by age when 1 <= dt <= span */
-  double k;      /* the filter's bound factor (0: no filter) */
+  uint64_t span;      /* a row is no gap and kept by age when 1 <= dt <= span */
+  double k;           /* the filter's bound factor (0: no filter) */
 } tc_easy_cols;
+
+static inline void tc_easy_cols_set(tc_easy_cols *c, const int64_t *t, const double *lat, const double *lon,
+                                    uint64_t span, double k) {
+  c->t = t;
+  c->lat = lat;
+  c->lon = lon;
+  c->span = span;
+  c->k = k;
+  c->span4 = (tc_easy_i4){0, 0, 0, 0} + (int64_t)(span ^ (uint64_t)INT64_MIN);
+  c->max4 = (tc_easy_i4){0, 0, 0, 0} + INT64_MAX;
+  c->two52 = (tc_easy_i4){0, 0, 0, 0} + 0x4330000000000000;
+  c->k4 = (tc_easy_d4){0, 0, 0, 0} + k;
+}
 
 /* The age and bound part of the test of one row, dt after the last kept fix and (dla,
  * dlo) from it: later by less than span + 1 (no gap, and younger than the filter's
@@ -61,24 +82,24 @@ static inline size_t tc_easy_rows_plain(const tc_easy_cols *c, size_t i, size_t 
 #include <immintrin.h>
 
 /* tc_easy_rows_plain four rows at a time, with the same operations on the same numbers:
- * the age test unsigned (through the sign bit), fabs a cleared sign bit, dt a double
- * through the bits of 2^52 + dt, exact for 0 <= dt < 2^52 (where the age test holds; a
- * lane beyond that only goes to the whole test). For a caller compiled for AVX2. */
+ * the age test unsigned (through the sign bit: (dt - 1) ^ it is dt + INT64_MAX), fabs a
+ * cleared sign bit, dt a double through the bits of 2^52 + dt, exact for 0 <= dt < 2^52
+ * (where the age test holds; a lane beyond that only goes to the whole test). For a
+ * caller compiled for AVX2. */
 __attribute__((target("avx2"))) static inline size_t tc_easy_rows_avx2(const tc_easy_cols *c, size_t i, size_t i1,
                                                                       int64_t gn, int *grid) {
   const int64_t *ct = c->t;
   const double *cla = c->lat, *clo = c->lon;
-  const __m256i sign = _mm256_set1_epi64x(INT64_MIN), one = _mm256_set1_epi64x(1);
-  const __m256i span = _mm256_xor_si256(_mm256_set1_epi64x((int64_t)c->span), sign);
-  const __m256i gn4 = _mm256_set1_epi64x(gn), two52 = _mm256_set1_epi64x(0x4330000000000000);
-  const __m256d abs = _mm256_castsi256_pd(_mm256_set1_epi64x(INT64_MAX)), k = _mm256_set1_pd(c->k);
+  const __m256i span = (__m256i)c->span4, max = (__m256i)c->max4, two52 = (__m256i)c->two52;
+  const __m256i gn4 = _mm256_set1_epi64x(gn);
+  const __m256d abs = _mm256_castsi256_pd(max), k = (__m256d)c->k4;
   for (; i + 4 <= i1; i += 4) {
     __m256i t = _mm256_loadu_si256((const __m256i *)(ct + i));
     __m256i dt = _mm256_sub_epi64(t, _mm256_loadu_si256((const __m256i *)(ct + i - 1)));
     __m256d dla = _mm256_and_pd(_mm256_sub_pd(_mm256_loadu_pd(cla + i), _mm256_loadu_pd(cla + i - 1)), abs);
     __m256d dlo = _mm256_and_pd(_mm256_sub_pd(_mm256_loadu_pd(clo + i), _mm256_loadu_pd(clo + i - 1)), abs);
-    __m256d ddt = _mm256_sub_pd(_mm256_castsi256_pd(_mm256_or_si256(dt, two52)), _mm256_set1_pd(0x1p52));
-    __m256i age = _mm256_cmpgt_epi64(span, _mm256_xor_si256(_mm256_sub_epi64(dt, one), sign));
+    __m256d ddt = _mm256_sub_pd(_mm256_castsi256_pd(_mm256_or_si256(dt, two52)), _mm256_castsi256_pd(two52));
+    __m256i age = _mm256_cmpgt_epi64(span, _mm256_add_epi64(dt, max));
     __m256d ok = _mm256_and_pd(_mm256_castsi256_pd(age),
                                _mm256_cmp_pd(_mm256_mul_pd(_mm256_add_pd(dla, dlo), k), ddt, _CMP_LE_OQ));
     unsigned mok = (unsigned)_mm256_movemask_pd(ok);

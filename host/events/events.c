@@ -330,7 +330,8 @@ static inline __attribute__((always_inline)) void runs_body(tc_events *r, const 
   const int loiter = r->e.kinds & TC_EV_LOITER;
   const int64_t *ct = c->t;
   const double *cla = c->lat, *clo = c->lon;
-  const tc_easy_cols ec = {ct, cla, clo, span, k};
+  tc_easy_cols ec;
+  tc_easy_cols_set(&ec, ct, cla, clo, span, k);
   for (size_t q = 0; q < nruns; q++) {
     if (runs[q].k % nshares != part)
       continue;
