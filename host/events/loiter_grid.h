@@ -90,41 +90,27 @@ static inline int64_t tc_loiter_grid_after(int64_t t, int64_t slot) {
   return g == t ? t + slot : g;
 }
 
-/* tc_loiter_fix_grid (host/events/internal.h). */
+/* tc_loiter_fix_grid (host/events/internal.h) where it is one position: the fix is the
+ * first after the last one given, gl, and reaches the one grid time gn (the next lies
+ * beyond it), so there is no walk (a loop, whose calls made the loop's callers keep
+ * their registers in memory around it at every fix); any other fix to the walk. */
 static inline tc_status tc_loiter_fix_grid_inline(const tc_loiter_cfg *c, tc_loiter_state *s, uint32_t mmsi,
                                                   int64_t lt, double llat, double llon, int64_t tk, double lat,
                                                   double lon, tc_event_lists *out, uint64_t *positions) {
-  int64_t slot = c->slot;
-  if (lt != INT64_MIN && tk > lt && tk - lt <= c->max_gap) {
-    double dt = (double)(tk - lt);
-    /* gn is tc_loiter_grid_after(gl) while gl is the fix last given (gn, on the grid, lies in
-     * (lt, lt + slot] then); zeroed state: gn = 0 */
-    int64_t g = lt == s->gl && s->gn > lt && s->gn - slot <= lt ? s->gn : tc_loiter_grid_after(lt, slot);
-    for (; g < tk; g += slot) {
-      double la, lo;
-      tc_interp(llat, llon, lat, lon, (double)(g - lt) / dt, &la, &lo);
-      TC_TRY(tc_loiter_position(c, s, mmsi, g, la, lo, out));
-      ++*positions;
-    }
-    /* g is now the first grid time at or after tk */
-    if (g == tk) {
-      TC_TRY(tc_loiter_position(c, s, mmsi, tk, lat, lon, out));
-      ++*positions;
-      g += slot;
-    }
+  const int64_t slot = c->slot, g = s->gn;
+  /* gn is tc_loiter_grid_after(gl) while gl is the fix last given: in (lt, lt + slot] */
+  if (lt != INT64_MIN && lt == s->gl && g > lt && g - slot <= lt && tk >= g && tk - g < slot &&
+      tk - lt <= c->max_gap) {
+    double la = lat, lo = lon;
+    if (g < tk)
+      tc_interp(llat, llon, lat, lon, (double)(g - lt) / (double)(tk - lt), &la, &lo);
+    TC_TRY(tc_loiter_position(c, s, mmsi, g, la, lo, out));
+    ++*positions;
     s->gl = tk;
-    s->gn = g;
+    s->gn = g + slot;
     return TC_OK;
   }
-  /* no grid time between (a first fix, one after a long gap, one not after the last):
-   * a position only when tk is on the grid, even at the last fix's time */
-  if (tk % slot == 0) {
-    TC_TRY(tc_loiter_position(c, s, mmsi, tk, lat, lon, out));
-    ++*positions;
-  }
-  s->gl = tk;
-  s->gn = tc_loiter_grid_after(tk, slot);
-  return TC_OK;
+  return tc_loiter_fix_grid(c, s, mmsi, lt, llat, llon, tk, lat, lon, out, positions);
 }
 
 #endif

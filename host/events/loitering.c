@@ -67,7 +67,37 @@ double tc_loiter_speed_trig(double la0, double lo0, double *c0, double la1, doub
 tc_status tc_loiter_fix_grid(const tc_loiter_cfg *c, tc_loiter_state *s, uint32_t mmsi, int64_t lt,
                              double llat, double llon, int64_t tk, double lat, double lon,
                              tc_event_lists *out, uint64_t *positions) {
-  return tc_loiter_fix_grid_inline(c, s, mmsi, lt, llat, llon, tk, lat, lon, out, positions);
+  int64_t slot = c->slot;
+  if (lt != INT64_MIN && tk > lt && tk - lt <= c->max_gap) {
+    double dt = (double)(tk - lt);
+    /* gn is tc_loiter_grid_after(gl) while gl is the fix last given (gn, on the grid, lies in
+     * (lt, lt + slot] then); zeroed state: gn = 0 */
+    int64_t g = lt == s->gl && s->gn > lt && s->gn - slot <= lt ? s->gn : tc_loiter_grid_after(lt, slot);
+    for (; g < tk; g += slot) {
+      double la, lo;
+      tc_interp(llat, llon, lat, lon, (double)(g - lt) / dt, &la, &lo);
+      TC_TRY(tc_loiter_position(c, s, mmsi, g, la, lo, out));
+      ++*positions;
+    }
+    /* g is now the first grid time at or after tk */
+    if (g == tk) {
+      TC_TRY(tc_loiter_position(c, s, mmsi, tk, lat, lon, out));
+      ++*positions;
+      g += slot;
+    }
+    s->gl = tk;
+    s->gn = g;
+    return TC_OK;
+  }
+  /* no grid time between (a first fix, one after a long gap, one not after the last):
+   * a position only when tk is on the grid, even at the last fix's time */
+  if (tk % slot == 0) {
+    TC_TRY(tc_loiter_position(c, s, mmsi, tk, lat, lon, out));
+    ++*positions;
+  }
+  s->gl = tk;
+  s->gn = tc_loiter_grid_after(tk, slot);
+  return TC_OK;
 }
 
 tc_status tc_loiter_finish(const tc_loiter_cfg *c, tc_loiter_state *s, uint32_t mmsi,
