@@ -77,6 +77,17 @@ static inline size_t tc_easy_rows_plain(const tc_easy_cols *c, size_t i, size_t 
   return i;
 }
 
+/* The end of the run of rows of vessel m from row j: the first row from j of another
+ * vessel, or n. Runs are hundreds of rows: four at a time with one branch, then one by
+ * one. */
+static inline size_t tc_run_end_plain(const uint32_t *mm, size_t j, size_t n, uint32_t m) {
+  for (; j + 4 <= n && !((mm[j] ^ m) | (mm[j + 1] ^ m) | (mm[j + 2] ^ m) | (mm[j + 3] ^ m)); j += 4)
+    ;
+  for (; j < n && mm[j] == m; j++)
+    ;
+  return j;
+}
+
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__linux__) && !defined(TC_EASY_NO_AVX2)
 #define TC_EASY_AVX2 1 /* TC_EASY_NO_AVX2: the plain path alone, to test it */
 #include <immintrin.h>
@@ -111,6 +122,19 @@ __attribute__((target("avx2"))) static inline size_t tc_easy_rows_avx2(const tc_
     }
   }
   return tc_easy_rows_plain(c, i, i1, gn, grid);
+}
+
+/* tc_run_end_plain sixteen rows at a time. */
+__attribute__((target("avx2"))) static inline size_t tc_run_end_avx2(const uint32_t *mm, size_t j, size_t n,
+                                                                    uint32_t m) {
+  const __m256i m8 = _mm256_set1_epi32((int)m);
+  for (; j + 16 <= n; j += 16) {
+    __m256i a = _mm256_cmpeq_epi32(_mm256_loadu_si256((const __m256i *)(mm + j)), m8);
+    __m256i b = _mm256_cmpeq_epi32(_mm256_loadu_si256((const __m256i *)(mm + j + 8)), m8);
+    if (_mm256_movemask_ps(_mm256_castsi256_ps(_mm256_and_si256(a, b))) != 0xff)
+      break;
+  }
+  return tc_run_end_plain(mm, j, n, m);
 }
 #endif
 

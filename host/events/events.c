@@ -488,13 +488,16 @@ static tc_status slice(tc_events *r, const tc_columns *c, int second, tc_err *er
   size_t nruns = 0, cap_runs = 0;
   const uint32_t *mm = c->mmsi;
   const size_t rows = c->n;
+#ifdef TC_EASY_AVX2
+  const int avx2 = __builtin_cpu_supports("avx2");
+#endif
   for (size_t i = 0, j; i < rows; i = j) {
     const uint32_t m = mm[i];
-    /* runs are hundreds of rows: four at a time with one branch, then one by one */
-    for (j = i + 1; j + 4 <= rows && !((mm[j] ^ m) | (mm[j + 1] ^ m) | (mm[j + 2] ^ m) | (mm[j + 3] ^ m)); j += 4)
-      ;
-    for (; j < rows && mm[j] == m; j++)
-      ;
+#ifdef TC_EASY_AVX2
+    j = avx2 ? tc_run_end_avx2(mm, i + 1, rows, m) : tc_run_end_plain(mm, i + 1, rows, m);
+#else
+    j = tc_run_end_plain(mm, i + 1, rows, m);
+#endif
     size_t k;
     vrun *x = tc_grow(runs, &cap_runs, nruns + 1, sizeof *x, 1024);
     if (!x || !vessel(&r->vs, c->mmsi[i], &k)) {
