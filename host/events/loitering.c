@@ -43,11 +43,13 @@ tc_status tc_loiter_judge(const tc_loiter_cfg *c, tc_loiter_state *s, uint32_t m
     s->rs = s->s1;
     s->sum_lat = s->sum_sin = s->sum_cos = 0;
   }
-  double *sp = tc_grow(s->sp, &s->cap, s->rn + 1, sizeof *sp, 64);
-  if (!sp)
-    return TC_ERR_NOMEM;
-  s->sp = sp;
-  sp[s->rn++] = speed;
+  if (s->rn >= s->cap || !s->sp) { /* the call only when full: once in many positions */
+    double *sp = tc_grow(s->sp, &s->cap, s->rn + 1, sizeof *sp, 64);
+    if (!sp)
+      return TC_ERR_NOMEM;
+    s->sp = sp;
+  }
+  s->sp[s->rn++] = speed;
   s->rl = s->s1;
   s->sum_lat += s->lat1;
   s->sum_sin += sin(s->lon1 * TC_DEG2RAD);
