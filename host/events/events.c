@@ -328,6 +328,7 @@ static inline __attribute__((always_inline)) void runs_body(tc_events *r, const 
   const uint64_t span = (uint64_t)easy_dt - 1;
   const double k = mps != 0 ? EASY_BOUND / mps : 0.0;
   const int loiter = r->e.kinds & TC_EV_LOITER;
+  const double limit = tc_loiter_limit_m(&r->lc);
   const int64_t *ct = c->t;
   const double *cla = c->lat, *clo = c->lon;
   tc_easy_cols ec;
@@ -391,11 +392,11 @@ static inline __attribute__((always_inline)) void runs_body(tc_events *r, const 
         continue;
       }
       if (loiter) {
-        if (dt > 0 && t < gn) {
+        if (!grid && dt > 0 && t < gn) {
           ls->gl = t;
         } else {
-          if (tc_loiter_fix_grid_inline(&r->lc, ls, mmsi, h.t, h.la, h.lo, t, la, lo, &o->found, &o->positions) !=
-              TC_OK) {
+          if (tc_loiter_fix_grid_inline(&r->lc, ls, mmsi, h.t, h.la, h.lo, t, la, lo, limit, &o->found,
+                                        &o->positions) != TC_OK) {
             o->s = TC_ERR_NOMEM, o->what = "loitering runs";
             return;
           }
