@@ -392,16 +392,19 @@ static inline __attribute__((always_inline)) void runs_body(tc_events *r, const 
         continue;
       }
       if (loiter) {
-        if (!grid && dt > 0 && t < gn) {
+        tc_status ls_s = TC_OK;
+        if (grid) /* kept, t >= gn: nearly always one position, inline */
+          ls_s = tc_loiter_fix_grid_reached(&r->lc, ls, mmsi, h.t, h.la, h.lo, t, la, lo, limit, &o->found,
+                                            &o->positions);
+        else if (dt > 0 && t < gn)
           ls->gl = t;
-        } else {
-          if (tc_loiter_fix_grid_inline(&r->lc, ls, mmsi, h.t, h.la, h.lo, t, la, lo, limit, &o->found,
-                                        &o->positions) != TC_OK) {
-            o->s = TC_ERR_NOMEM, o->what = "loitering runs";
-            return;
-          }
-          gn = ls->gn;
+        else /* rare: a first fix after a teleport, one not after the last, a gap */
+          ls_s = tc_loiter_fix_grid(&r->lc, ls, mmsi, h.t, h.la, h.lo, t, la, lo, &o->found, &o->positions);
+        if (ls_s != TC_OK) {
+          o->s = TC_ERR_NOMEM, o->what = "loitering runs";
+          return;
         }
+        gn = ls->gn;
       }
       if (dt >= gap_min && !add_gap(o, mmsi, &h, t, la, lo, i - 1)) {
         o->s = TC_ERR_NOMEM, o->what = "gaps";

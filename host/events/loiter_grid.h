@@ -95,19 +95,18 @@ static inline int64_t tc_loiter_grid_after(int64_t t, int64_t slot) {
   return g == t ? t + slot : g;
 }
 
-/* tc_loiter_fix_grid (host/events/internal.h) where it is one position (limit:
- * tc_loiter_limit_m(c)): the fix is the
- * first after the last one given, gl, and reaches the one grid time gn (the next lies
- * beyond it), so there is no walk (a loop, whose calls made the loop's callers keep
- * their registers in memory around it at every fix); any other fix to the walk. */
-static inline tc_status tc_loiter_fix_grid_inline(const tc_loiter_cfg *c, tc_loiter_state *s, uint32_t mmsi,
-                                                  int64_t lt, double llat, double llon, int64_t tk, double lat,
-                                                  double lon, double limit, tc_event_lists *out,
-                                                  uint64_t *positions) {
+/* tc_loiter_fix_grid (host/events/internal.h) for a fix tk after the kept fix lt and at
+ * or after the next grid time gn (limit: tc_loiter_limit_m(c)), where it is one
+ * position: lt is the fix last given, gl, and the next grid time lies beyond tk, so
+ * there is no walk (a loop, whose calls made the loop's callers keep their registers in
+ * memory around it at every fix); else the walk. */
+static inline tc_status tc_loiter_fix_grid_reached(const tc_loiter_cfg *c, tc_loiter_state *s, uint32_t mmsi,
+                                                   int64_t lt, double llat, double llon, int64_t tk, double lat,
+                                                   double lon, double limit, tc_event_lists *out,
+                                                   uint64_t *positions) {
   const int64_t slot = c->slot, g = s->gn;
   /* gn is tc_loiter_grid_after(gl) while gl is the fix last given: in (lt, lt + slot] */
-  if (lt != INT64_MIN && lt == s->gl && g > lt && g - slot <= lt && tk >= g && tk - g < slot &&
-      tk - lt <= c->max_gap) {
+  if (lt == s->gl && g > lt && g - slot <= lt && tk - g < slot && tk - lt <= c->max_gap) {
     double la = lat, lo = lon;
     if (g < tk)
       tc_interp(llat, llon, lat, lon, (double)(g - lt) / (double)(tk - lt), &la, &lo);
