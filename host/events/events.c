@@ -314,20 +314,25 @@ static int add_gap(share *o, uint32_t mmsi, const hot_fix *h, int64_t t, double 
 
 /* Pass 1 over the runs of vessels k with k % nshares == part, in row order: the
  * teleport filter, loitering and gaps, each vessel on its own state only. Within a
- * run the rows that only move the last kept fix go by in easy_rows; the others (a
+ * run the rows that only move the last kept fix go by in tc_easy_rows_*; the others (a
  * vessel's first fix, a teleport, a grid time reached, a gap) take the whole test
- * here, one by one. */
-static void runs_pass1(tc_events *r, const tc_columns *c, const vrun *runs, size_t nruns, size_t part,
-                       size_t nshares, share *o) {
+ * here, one by one. Inline in a variant for AVX2 (avx2 = 1) and one for any CPU. */
+static inline __attribute__((always_inline)) void runs_body(tc_events *r, const tc_columns *c, const vrun *runs,
+                                                            size_t nruns, size_t part, size_t nshares, share *o,
+                                                            int avx2) {
+  (void)avx2;
   const int64_t max_gap = r->p.max_gap, gap_min = r->gap_min;
   const double mps = r->mps;
-  /* easy_rows' rows: 0 < dt < gap_min, and dt < max_gap with the filter on */
+  /* easy rows: 0 < dt < gap_min, and dt < max_gap with the filter on */
   const int64_t easy_dt = mps != 0 && max_gap < gap_min ? max_gap : gap_min;
   const uint64_t span = (uint64_t)easy_dt - 1;
   const double k = mps != 0 ? EASY_BOUND / mps : 0.0;
   const int loiter = r->e.kinds & TC_EV_LOITER;
+  const double limit = tc_loiter_limit_m(&r->lc);
   const int64_t *ct = c->t;
   const double *cla = c->lat, *clo = c->lon;
+  tc_easy_cols ec;
+  tc_easy_cols_set(&ec, ct, cla, clo, span, k);
   for (size_t q = 0; q < nruns; q++) {
     if (runs[q].k % nshares != part)
       continue;
@@ -337,7 +342,7 @@ static void runs_pass1(tc_events *r, const tc_columns *c, const vrun *runs, size
     hot_fix h = {v->lt, v->la, v->lo};
     size_t i = runs[q].i0;
     const size_t i1 = runs[q].i1;
-    int after_row = 0; /* h is row i - 1 (easy_rows then tests row i as it tests the rest) */
+    int after_row = 0; /* h is row i - 1 (the easy rows' scan then tests row i as the rest) */
     if (h.t == INT64_MIN && i < i1) { /* the vessel's first fix: kept, no gap before it */
       if (loiter && tc_loiter_fix_grid(&r->lc, ls, mmsi, h.t, h.la, h.lo, ct[i], cla[i], clo[i], &o->found,
                                        &o->positions) != TC_OK) {
@@ -348,20 +353,37 @@ static void runs_pass1(tc_events *r, const tc_columns *c, const vrun *runs, size
       i++;
       after_row = 1;
     }
-    /* tc_loiter_fix's shortcut (a fix after the last one given, gl, and before the next
-     * grid time gn only moves gl) is easy_rows' t < gn: gl is the last kept fix's time,
-     * written back at the run's end */
     int64_t gn = loiter ? ls->gn : INT64_MAX;
     while (i < i1) {
-      size_t e = tc_easy_rows(ct, cla, clo, i, i1, &h, after_row, gn, span, k);
-      if (loiter && e > i)
-        ls->gl = h.t;
-      if ((i = e) == i1)
-        break;
+      int grid; /* row i passed tc_easy_ok: kept, no gap, only a grid time reached */
+      if (!after_row) { /* h is not row i - 1: row i against it */
+        grid = tc_easy_ok(ct[i] - h.t, cla[i] - h.la, clo[i] - h.lo, span, k);
+        if (grid && ct[i] < gn) {
+          h = (hot_fix){ct[i], cla[i], clo[i]};
+          if (loiter)
+            ls->gl = h.t;
+          i++;
+          after_row = 1;
+          continue;
+        }
+      } else {
+#ifdef TC_EASY_AVX2
+        size_t e = avx2 ? tc_easy_rows_avx2(&ec, i, i1, gn, &grid) : tc_easy_rows_plain(&ec, i, i1, gn, &grid);
+#else
+        size_t e = tc_easy_rows_plain(&ec, i, i1, gn, &grid);
+#endif
+        if (e > i) {
+          h = (hot_fix){ct[e - 1], cla[e - 1], clo[e - 1]};
+          if (loiter)
+            ls->gl = h.t;
+        }
+        if ((i = e) == i1)
+          break;
+      }
       const int64_t t = ct[i], dt = t - h.t;
       const double la = cla[i], lo = clo[i];
       i++;
-      if (!tc_teleport_keep(dt, h.la, h.lo, la, lo, max_gap, mps)) {
+      if (!grid && !tc_teleport_keep(dt, h.la, h.lo, la, lo, max_gap, mps)) {
         if (!drop_fix(o, t, mmsi)) {
           o->s = TC_ERR_NOMEM, o->what = "teleports";
           return;
@@ -370,16 +392,19 @@ static void runs_pass1(tc_events *r, const tc_columns *c, const vrun *runs, size
         continue;
       }
       if (loiter) {
-        if (dt > 0 && t < gn) {
+        tc_status ls_s = TC_OK;
+        if (grid) /* kept, t >= gn: nearly always one position, inline */
+          ls_s = tc_loiter_fix_grid_reached(&r->lc, ls, mmsi, h.t, h.la, h.lo, t, la, lo, limit, &o->found,
+                                            &o->positions);
+        else if (dt > 0 && t < gn)
           ls->gl = t;
-        } else {
-          if (tc_loiter_fix_grid_inline(&r->lc, ls, mmsi, h.t, h.la, h.lo, t, la, lo, &o->found, &o->positions) !=
-              TC_OK) {
-            o->s = TC_ERR_NOMEM, o->what = "loitering runs";
-            return;
-          }
-          gn = ls->gn;
+        else /* rare: a first fix after a teleport, one not after the last, a gap */
+          ls_s = tc_loiter_fix_grid(&r->lc, ls, mmsi, h.t, h.la, h.lo, t, la, lo, &o->found, &o->positions);
+        if (ls_s != TC_OK) {
+          o->s = TC_ERR_NOMEM, o->what = "loitering runs";
+          return;
         }
+        gn = ls->gn;
       }
       if (dt >= gap_min && !add_gap(o, mmsi, &h, t, la, lo, i - 1)) {
         o->s = TC_ERR_NOMEM, o->what = "gaps";
@@ -392,6 +417,24 @@ static void runs_pass1(tc_events *r, const tc_columns *c, const vrun *runs, size
     v->la = h.la;
     v->lo = h.lo;
   }
+}
+
+#ifdef TC_EASY_AVX2
+__attribute__((target("avx2"))) static void runs_pass1_avx2(tc_events *r, const tc_columns *c, const vrun *runs,
+                                                            size_t nruns, size_t part, size_t nshares, share *o) {
+  runs_body(r, c, runs, nruns, part, nshares, o, 1);
+}
+#endif
+
+static void runs_pass1(tc_events *r, const tc_columns *c, const vrun *runs, size_t nruns, size_t part,
+                       size_t nshares, share *o) {
+#ifdef TC_EASY_AVX2
+  if (__builtin_cpu_supports("avx2")) {
+    runs_pass1_avx2(r, c, runs, nruns, part, nshares, o);
+    return;
+  }
+#endif
+  runs_body(r, c, runs, nruns, part, nshares, o, 0);
 }
 
 /* The shares' findings into r: gaps in row order (as one pass over the rows finds
@@ -449,13 +492,16 @@ static tc_status slice(tc_events *r, const tc_columns *c, int second, tc_err *er
   size_t nruns = 0, cap_runs = 0;
   const uint32_t *mm = c->mmsi;
   const size_t rows = c->n;
+#ifdef TC_EASY_AVX2
+  const int avx2 = __builtin_cpu_supports("avx2");
+#endif
   for (size_t i = 0, j; i < rows; i = j) {
     const uint32_t m = mm[i];
-    /* runs are hundreds of rows: four at a time with one branch, then one by one */
-    for (j = i + 1; j + 4 <= rows && !((mm[j] ^ m) | (mm[j + 1] ^ m) | (mm[j + 2] ^ m) | (mm[j + 3] ^ m)); j += 4)
-      ;
-    for (; j < rows && mm[j] == m; j++)
-      ;
+#ifdef TC_EASY_AVX2
+    j = avx2 ? tc_run_end_avx2(mm, i + 1, rows, m) : tc_run_end_plain(mm, i + 1, rows, m);
+#else
+    j = tc_run_end_plain(mm, i + 1, rows, m);
+#endif
     size_t k;
     vrun *x = tc_grow(runs, &cap_runs, nruns + 1, sizeof *x, 1024);
     if (!x || !vessel(&r->vs, c->mmsi[i], &k)) {

@@ -33,13 +33,13 @@ static inline tc_status tc_loiter_decided(const tc_loiter_cfg *c, tc_loiter_stat
  * (NaN: not computed yet), each computed at most once for the two speeds a position
  * takes part in, and not at all while the vessel does not move. */
 static inline double tc_loiter_speed_kn(double la0, double lo0, double *c0, double la1, double lo1, double *c1, int64_t slot,
-                              double loiter_kn) {
+                              double limit) {
   if (la0 == la1 && lo0 == lo1)
     return 0.0;
   /* A position at or above loiter_kn only ends a run, whatever its speed: the arc
    * between the latitudes (no longer than the great circle) decides most moving ones
-   * without trigonometry; the margin keeps the haversine's rounding from deciding. */
-  const double limit = loiter_kn * TC_KNOT_MPS * (double)slot;
+   * without trigonometry; the margin keeps the haversine's rounding from deciding.
+   * limit: tc_loiter_limit_m, the distance of loiter_kn over a slot. */
   if (fabs(la1 - la0) * (TC_DEG2RAD * TC_EARTH_R_M) * (1.0 - 1e-6) >= limit)
     return INFINITY;
   /* Most others move along a parallel: the haversine is at least 2 R c s, with
@@ -55,13 +55,18 @@ static inline double tc_loiter_speed_kn(double la0, double lo0, double *c0, doub
   return tc_loiter_speed_trig(la0, lo0, c0, la1, lo1, c1, slot);
 }
 
+/* The distance of loiter_kn over a slot (metres): a slot speed's bounds compare with it. */
+static inline double tc_loiter_limit_m(const tc_loiter_cfg *c) { return c->speed_kn * TC_KNOT_MPS * (double)c->slot; }
+
+/* The grid position (t, lat, lon) after the vessel's last; limit: tc_loiter_limit_m(c),
+ * once per caller's loop rather than per position. */
 static inline tc_status tc_loiter_position(const tc_loiter_cfg *c, tc_loiter_state *s, uint32_t mmsi, int64_t t,
-                          double lat, double lon, tc_event_lists *out) {
+                          double lat, double lon, double limit, tc_event_lists *out) {
   int adjacent = s->has1 && t == s->s1 + c->slot;
   double cn = NAN; /* cos(lat) */
   if (s->has1) {
-    double v = adjacent ? tc_loiter_speed_kn(s->lat1, s->lon1, &s->cos1, lat, lon, &cn, c->slot, c->speed_kn)
-               : s->has0 ? tc_loiter_speed_kn(s->lat0, s->lon0, &s->cos0, s->lat1, s->lon1, &s->cos1, c->slot, c->speed_kn)
+    double v = adjacent ? tc_loiter_speed_kn(s->lat1, s->lon1, &s->cos1, lat, lon, &cn, c->slot, limit)
+               : s->has0 ? tc_loiter_speed_kn(s->lat0, s->lon0, &s->cos0, s->lat1, s->lon1, &s->cos1, c->slot, limit)
                          : NAN;
     TC_TRY(tc_loiter_decided(c, s, mmsi, v, out));
   }
@@ -90,41 +95,28 @@ static inline int64_t tc_loiter_grid_after(int64_t t, int64_t slot) {
   return g == t ? t + slot : g;
 }
 
-/* tc_loiter_fix_grid (host/events/internal.h). */
-static inline tc_status tc_loiter_fix_grid_inline(const tc_loiter_cfg *c, tc_loiter_state *s, uint32_t mmsi,
-                                                  int64_t lt, double llat, double llon, int64_t tk, double lat,
-                                                  double lon, tc_event_lists *out, uint64_t *positions) {
-  int64_t slot = c->slot;
-  if (lt != INT64_MIN && tk > lt && tk - lt <= c->max_gap) {
-    double dt = (double)(tk - lt);
-    /* gn is tc_loiter_grid_after(gl) while gl is the fix last given (gn, on the grid, lies in
-     * (lt, lt + slot] then); zeroed state: gn = 0 */
-    int64_t g = lt == s->gl && s->gn > lt && s->gn - slot <= lt ? s->gn : tc_loiter_grid_after(lt, slot);
-    for (; g < tk; g += slot) {
-      double la, lo;
-      tc_interp(llat, llon, lat, lon, (double)(g - lt) / dt, &la, &lo);
-      TC_TRY(tc_loiter_position(c, s, mmsi, g, la, lo, out));
-      ++*positions;
-    }
-    /* g is now the first grid time at or after tk */
-    if (g == tk) {
-      TC_TRY(tc_loiter_position(c, s, mmsi, tk, lat, lon, out));
-      ++*positions;
-      g += slot;
-    }
+/* tc_loiter_fix_grid (host/events/internal.h) for a fix tk after the kept fix lt and at
+ * or after the next grid time gn (limit: tc_loiter_limit_m(c)), where it is one
+ * position: lt is the fix last given, gl, and the next grid time lies beyond tk, so
+ * there is no walk (a loop, whose calls made the loop's callers keep their registers in
+ * memory around it at every fix); else the walk. */
+static inline tc_status tc_loiter_fix_grid_reached(const tc_loiter_cfg *c, tc_loiter_state *s, uint32_t mmsi,
+                                                   int64_t lt, double llat, double llon, int64_t tk, double lat,
+                                                   double lon, double limit, tc_event_lists *out,
+                                                   uint64_t *positions) {
+  const int64_t slot = c->slot, g = s->gn;
+  /* gn is tc_loiter_grid_after(gl) while gl is the fix last given: in (lt, lt + slot] */
+  if (lt == s->gl && g > lt && g - slot <= lt && tk - g < slot && tk - lt <= c->max_gap) {
+    double la = lat, lo = lon;
+    if (g < tk)
+      tc_interp(llat, llon, lat, lon, (double)(g - lt) / (double)(tk - lt), &la, &lo);
+    TC_TRY(tc_loiter_position(c, s, mmsi, g, la, lo, limit, out));
+    ++*positions;
     s->gl = tk;
-    s->gn = g;
+    s->gn = g + slot;
     return TC_OK;
   }
-  /* no grid time between (a first fix, one after a long gap, one not after the last):
-   * a position only when tk is on the grid, even at the last fix's time */
-  if (tk % slot == 0) {
-    TC_TRY(tc_loiter_position(c, s, mmsi, tk, lat, lon, out));
-    ++*positions;
-  }
-  s->gl = tk;
-  s->gn = tc_loiter_grid_after(tk, slot);
-  return TC_OK;
+  return tc_loiter_fix_grid(c, s, mmsi, lt, llat, llon, tk, lat, lon, out, positions);
 }
 
 #endif

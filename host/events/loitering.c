@@ -43,11 +43,13 @@ tc_status tc_loiter_judge(const tc_loiter_cfg *c, tc_loiter_state *s, uint32_t m
     s->rs = s->s1;
     s->sum_lat = s->sum_sin = s->sum_cos = 0;
   }
-  double *sp = tc_grow(s->sp, &s->cap, s->rn + 1, sizeof *sp, 64);
-  if (!sp)
-    return TC_ERR_NOMEM;
-  s->sp = sp;
-  sp[s->rn++] = speed;
+  if (s->rn >= s->cap || !s->sp) { /* the call only when full: once in many positions */
+    double *sp = tc_grow(s->sp, &s->cap, s->rn + 1, sizeof *sp, 64);
+    if (!sp)
+      return TC_ERR_NOMEM;
+    s->sp = sp;
+  }
+  s->sp[s->rn++] = speed;
   s->rl = s->s1;
   s->sum_lat += s->lat1;
   s->sum_sin += sin(s->lon1 * TC_DEG2RAD);
@@ -67,13 +69,46 @@ double tc_loiter_speed_trig(double la0, double lo0, double *c0, double la1, doub
 tc_status tc_loiter_fix_grid(const tc_loiter_cfg *c, tc_loiter_state *s, uint32_t mmsi, int64_t lt,
                              double llat, double llon, int64_t tk, double lat, double lon,
                              tc_event_lists *out, uint64_t *positions) {
-  return tc_loiter_fix_grid_inline(c, s, mmsi, lt, llat, llon, tk, lat, lon, out, positions);
+  const int64_t slot = c->slot;
+  const double limit = tc_loiter_limit_m(c);
+  if (lt != INT64_MIN && tk > lt && tk - lt <= c->max_gap) {
+    double dt = (double)(tk - lt);
+    /* gn is tc_loiter_grid_after(gl) while gl is the fix last given (gn, on the grid, lies in
+     * (lt, lt + slot] then); zeroed state: gn = 0 */
+    int64_t g = lt == s->gl && s->gn > lt && s->gn - slot <= lt ? s->gn : tc_loiter_grid_after(lt, slot);
+    for (; g < tk; g += slot) {
+      double la, lo;
+      tc_interp(llat, llon, lat, lon, (double)(g - lt) / dt, &la, &lo);
+      TC_TRY(tc_loiter_position(c, s, mmsi, g, la, lo, limit, out));
+      ++*positions;
+    }
+    /* g is now the first grid time at or after tk */
+    if (g == tk) {
+      TC_TRY(tc_loiter_position(c, s, mmsi, tk, lat, lon, limit, out));
+      ++*positions;
+      g += slot;
+    }
+    s->gl = tk;
+    s->gn = g;
+    return TC_OK;
+  }
+  /* no grid time between (a first fix, one after a long gap, one not after the last):
+   * a position only when tk is on the grid, even at the last fix's time */
+  if (tk % slot == 0) {
+    TC_TRY(tc_loiter_position(c, s, mmsi, tk, lat, lon, limit, out));
+    ++*positions;
+  }
+  s->gl = tk;
+  s->gn = tc_loiter_grid_after(tk, slot);
+  return TC_OK;
 }
 
 tc_status tc_loiter_finish(const tc_loiter_cfg *c, tc_loiter_state *s, uint32_t mmsi,
                            tc_event_lists *out) {
   if (s->has1) {
-    double v = s->has0 ? tc_loiter_speed_kn(s->lat0, s->lon0, &s->cos0, s->lat1, s->lon1, &s->cos1, c->slot, c->speed_kn) : NAN;
+    double v = s->has0 ? tc_loiter_speed_kn(s->lat0, s->lon0, &s->cos0, s->lat1, s->lon1, &s->cos1, c->slot,
+                                         tc_loiter_limit_m(c))
+                       : NAN;
     TC_TRY(tc_loiter_decided(c, s, mmsi, v, out));
     s->has1 = 0;
   }
