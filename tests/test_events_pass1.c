@@ -71,7 +71,8 @@ static int cmp_loiter(const void *pa, const void *pb) {
   return a->mmsi < b->mmsi ? -1 : a->mmsi > b->mmsi;
 }
 
-static void check(double max_implied_speed_kn, uint64_t seed) {
+/* kinds: what pass 1 is asked for; max_gap < 0: the default */
+static void check(double max_implied_speed_kn, uint64_t seed, unsigned kinds, int64_t max_gap) {
   const size_t n = 3000;
   fix *w[NV];
   for (int v = 0; v < NV; v++) {
@@ -83,9 +84,11 @@ static void check(double max_implied_speed_kn, uint64_t seed) {
   tc_params_default(&p);
   p.max_implied_speed_kn = max_implied_speed_kn;
   p.threads = 1;
+  if (max_gap >= 0)
+    p.max_gap = max_gap;
   tc_event_params e;
   tc_event_params_default(&e);
-  e.kinds = TC_EV_LOITER | TC_EV_GAPS;
+  e.kinds = kinds;
   e.min_gap = 3601;
   e.min_loiter = 1800;
   /* the plain reading */
@@ -120,9 +123,10 @@ static void check(double max_implied_speed_kn, uint64_t seed) {
     qsort(want.gaps, want.n_gaps, sizeof *want.gaps, cmp_gap);
   if (want.n_loiter)
     qsort(want.loiter, want.n_loiter, sizeof *want.loiter, cmp_loiter);
-  cr_assert(want.n_loiter > 5 && want.n_gaps > 5, "%zu loitering, %zu gaps: the walks should give some",
+  /* max_gap 0: no grid time lies between two fixes, so hardly any loitering */
+  cr_assert((want.n_loiter > 5 || max_gap == 0) && want.n_gaps > 5, "%zu loitering, %zu gaps: the walks should give some",
             want.n_loiter, want.n_gaps);
-  cr_assert(max_implied_speed_kn == 0 || dropped > 5, "%llu teleports: the walks should give some",
+  cr_assert(max_implied_speed_kn == 0 || max_gap == 0 || dropped > 5, "%llu teleports: the walks should give some",
             (unsigned long long)dropped);
   /* pass 1 fed slices that cut every vessel's fixes at random places, rows by (mmsi, t) */
   tc_events *ev;
@@ -155,7 +159,10 @@ static void check(double max_implied_speed_kn, uint64_t seed) {
   tc_event_stats st;
   cr_assert_eq(tc_events_finish(ev, &s2, NULL, &got, &st, &err), TC_OK, "%s", err.msg);
   cr_assert_eq(st.teleport_dropped, dropped);
-  cr_assert_eq(st.grid_positions, positions);
+  if (!(kinds & TC_EV_LOITER))
+    want.n_loiter = 0; /* the plain reading found them; pass 1 was not asked */
+  else
+    cr_assert_eq(st.grid_positions, positions);
   cr_assert_eq(got.n_loiter, want.n_loiter);
   for (size_t i = 0; i < want.n_loiter; i++) {
     const tc_loiter *a = &got.loiter[i], *b = &want.loiter[i];
@@ -180,8 +187,17 @@ static void check(double max_implied_speed_kn, uint64_t seed) {
 }
 
 Test(events_pass1, as_the_plain_reading_with_the_teleport_filter) {
-  check(50.0, 1);
-  check(50.0, 77);
+  check(50.0, 1, TC_EV_LOITER | TC_EV_GAPS, -1);
+  check(50.0, 77, TC_EV_LOITER | TC_EV_GAPS, -1);
 }
 
-Test(events_pass1, as_the_plain_reading_without_the_teleport_filter) { check(0.0, 5); }
+Test(events_pass1, as_the_plain_reading_without_the_teleport_filter) { check(0.0, 5, TC_EV_LOITER | TC_EV_GAPS, -1); }
+
+/* Gaps alone (no grid times bound the rows that only move the last kept fix), and
+ * max_gap 0, where the filter never applies: the same gaps as the plain reading. */
+Test(events_pass1, gaps_alone_and_max_gap_zero_as_the_plain_reading) {
+  check(50.0, 9, TC_EV_GAPS, -1);
+  check(50.0, 9, TC_EV_GAPS, 0);
+  check(50.0, 9, TC_EV_LOITER | TC_EV_GAPS, 0);
+  check(0.0, 9, TC_EV_GAPS, 0);
+}

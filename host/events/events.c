@@ -323,9 +323,10 @@ static inline __attribute__((always_inline)) void runs_body(tc_events *r, const 
   (void)avx2;
   const int64_t max_gap = r->p.max_gap, gap_min = r->gap_min;
   const double mps = r->mps;
-  /* easy rows: 0 < dt < gap_min, and dt < max_gap with the filter on */
-  const int64_t easy_dt = mps != 0 && max_gap < gap_min ? max_gap : gap_min;
-  const uint64_t span = (uint64_t)easy_dt - 1;
+  /* easy rows: 0 < dt < gap_min, and dt < max_gap where the filter applies (max_gap 0:
+   * nowhere); none when that leaves no dt (span 0) */
+  const int64_t easy_dt = mps != 0 && max_gap > 0 && max_gap < gap_min ? max_gap : gap_min;
+  const uint64_t span = easy_dt > 1 ? (uint64_t)easy_dt - 1 : 0;
   const double k = mps != 0 ? EASY_BOUND / mps : 0.0;
   const int loiter = r->e.kinds & TC_EV_LOITER;
   const double limit = tc_loiter_limit_m(&r->lc);
