@@ -25,7 +25,14 @@ struct tc_anchorage_finder {
   long crow;
   double cw;
   long cnc;
+  /* the last stationary fix's (cell, mmsi), with bounds that every fix of the cell keeps
+   * CELL_MARGIN degrees inside (far above the cell arithmetic's rounding): a vessel at
+   * anchor stays in its cell fix after fix, and a fix in the box adds nothing */
+  uint32_t bmmsi;
+  double blat0, blat1, blon0, blon1;
 };
+
+#define CELL_MARGIN 1e-9
 
 void tc_anchorage_defaults(tc_anchorage_params *p) {
   p->cell_m = 1000;
@@ -45,6 +52,8 @@ tc_status tc_anchorage_create(const tc_anchorage_params *p, tc_anchorage_finder 
   a->p = *p;
   a->dlat = p->cell_m / (TC_EARTH_R_M * TC_DEG2RAD);
   a->crow = LONG_MIN;
+  a->blat0 = a->blon0 = INFINITY; /* no box yet */
+  a->blat1 = a->blon1 = -INFINITY;
   *out = a;
   return TC_OK;
 }
@@ -153,6 +162,18 @@ static uint64_t cell_of_fed(tc_anchorage_finder *a, double lat, double lon) {
   return ((uint64_t)r << 32) | (uint64_t)c;
 }
 
+/* The box of cell (row crow, as cell_of_fed left it) for mmsi: in it, (lat + 90) / dlat
+ * and (lon + 180) / cw are more than 1e-7 cells from an edge, so row_of and the column
+ * give that cell, and tc_norm_lon leaves lon as it is. */
+static void set_box(tc_anchorage_finder *a, uint32_t mmsi, uint64_t cell) {
+  double r = (double)(cell >> 32), c = (double)(cell & 0xffffffffu);
+  a->bmmsi = mmsi;
+  a->blat0 = r * a->dlat - 90.0 + CELL_MARGIN;
+  a->blat1 = fmin((r + 1) * a->dlat - 90.0, 90.0) - CELL_MARGIN;
+  a->blon0 = c * a->cw - 180.0 + CELL_MARGIN;
+  a->blon1 = fmin((c + 1) * a->cw - 180.0, 180.0) - CELL_MARGIN;
+}
+
 /* A fix at speed v (knots, NaN: unknown) to the pending pairs when stationary. A vessel
  * at anchor repeats its pair fix after fix: the repeat is left out here rather than by
  * the sort of flush. */
@@ -161,6 +182,7 @@ static tc_status add_speed(tc_anchorage_finder *a, uint32_t mmsi, double lat, do
     return TC_OK;
   a->stationary++;
   uint64_t cell = cell_of_fed(a, lat, lon);
+  set_box(a, mmsi, cell);
   if (a->tmpn && a->tmp[a->tmpn - 1].cell == cell && a->tmp[a->tmpn - 1].mmsi == mmsi)
     return TC_OK;
   if (a->tmpn == a->tmpcap) {
@@ -192,6 +214,38 @@ tc_status tc_anchorage_add_row(tc_anchorage_finder *a, const tc_anchorage_row *p
 tc_status tc_anchorage_add_known(tc_anchorage_finder *a, uint32_t mmsi, double lat, double lon, double sog,
                                  tc_err *err) {
   return add_speed(a, mmsi, lat, lon, sog, err);
+}
+
+tc_status tc_anchorage_add_still(tc_anchorage_finder *a, const tc_columns *c, size_t i, size_t *next,
+                                 tc_err *err) {
+  const double max_kn = a->p.max_speed_kn;
+  const uint32_t *mmsi = c->mmsi;
+  const double *lats = c->lat, *lons = c->lon;
+  const float *sogs = c->sog;
+  const size_t n = c->n;
+  tc_status s = TC_OK;
+  size_t in_box = 0; /* rows whose pair is the last one, already in the set */
+  for (; i < n; i++) {
+    /* the box in locals: only add_speed moves it */
+    const uint32_t bm = a->bmmsi;
+    const double la0 = a->blat0, la1 = a->blat1, lo0 = a->blon0, lo1 = a->blon1;
+    for (; i < n; i++) {
+      double sog = sogs[i], lat = lats[i], lon = lons[i];
+      if (!(tc_anchorage_sog_known(sog) && sog < max_kn))
+        goto done;
+      if (!(mmsi[i] == bm && lat > la0 && lat < la1 && lon > lo0 && lon < lo1))
+        break;
+      in_box++;
+    }
+    if (i == n)
+      break;
+    if ((s = add_speed(a, mmsi[i], lats[i], lons[i], sogs[i], err)) != TC_OK)
+      break;
+  }
+done:
+  a->stationary += in_box;
+  *next = i;
+  return s;
 }
 
 static tc_anchorage_row row_at(const tc_columns *b, size_t i) {
