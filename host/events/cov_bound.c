@@ -71,8 +71,8 @@ double tc_cov_bound_span(const tc_cov_bound *b, const tc_gap_rec *r, int64_t u0,
   return (double)(p[z] - p[a]) / (double)nw;
 }
 
-void tc_dark_pair_coverage_bounded(const tc_gap_rec *recs, tc_dark_cand *c, int64_t window, double min_cov,
-                                   const tc_cov_bound *ba, const tc_cov_bound *bb) {
+int tc_dark_pair_bound(const tc_gap_rec *recs, tc_dark_cand *c, int64_t window, double min_cov,
+                       const tc_cov_bound *ba, const tc_cov_bound *bb) {
   const tc_gap_rec *ra = &recs[c->i], *rb = &recs[c->j];
   int64_t o0 = max64(ra->g.t0, rb->g.t0), o1 = min64(ra->g.t1, rb->g.t1);
   /* covered k of nw windows against a count >= k: k / nw <= count / nw in floating
@@ -80,13 +80,25 @@ void tc_dark_pair_coverage_bounded(const tc_gap_rec *recs, tc_dark_cand *c, int6
   c->coverage_a = tc_cov_bound_span(ba, ra, o0, o1, window);
   c->coverage_b = 0.0; /* not measured while a side already falls short */
   if (c->coverage_a < min_cov)
-    return;
+    return 0;
   double ub = tc_cov_bound_span(bb, rb, o0, o1, window);
   if (ub < min_cov) {
     c->coverage_b = ub;
-    return;
+    return 0;
   }
+  return 1;
+}
+
+void tc_dark_pair_coverage_exact(const tc_gap_rec *recs, tc_dark_cand *c, int64_t window, double min_cov) {
+  const tc_gap_rec *ra = &recs[c->i], *rb = &recs[c->j];
+  int64_t o0 = max64(ra->g.t0, rb->g.t0), o1 = min64(ra->g.t1, rb->g.t1);
   c->coverage_a = tc_cov_span(ra, o0, o1, window, rb->g.mmsi);
   if (c->coverage_a >= min_cov)
     c->coverage_b = tc_cov_span(rb, o0, o1, window, ra->g.mmsi);
+}
+
+void tc_dark_pair_coverage_bounded(const tc_gap_rec *recs, tc_dark_cand *c, int64_t window, double min_cov,
+                                   const tc_cov_bound *ba, const tc_cov_bound *bb) {
+  if (tc_dark_pair_bound(recs, c, window, min_cov, ba, bb))
+    tc_dark_pair_coverage_exact(recs, c, window, min_cov);
 }

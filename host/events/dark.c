@@ -188,10 +188,12 @@ tc_status tc_dark_pairs(const tc_gap_rec *recs, size_t n, const tc_event_params 
       overlaps++;
       if (!gi->b.ok || !gj->b.ok || !meets(&gi->b, &gj->b))
         continue;
-      tc_dark_cand *nc = tc_grow(out->v, &out->cap, out->n + 1, sizeof *nc, 256);
-      if (!nc)
-        goto cleanup;
-      out->v = nc;
+      if (out->n == out->cap) { /* tc_grow only when full: a call per pair cost more than the pair's test */
+        tc_dark_cand *nc = tc_grow(out->v, &out->cap, out->n + 1, sizeof *nc, 256);
+        if (!nc)
+          goto cleanup;
+        out->v = nc;
+      }
       out->v[out->n++] = gi->mmsi < gj->mmsi ? (tc_dark_cand){gi->rec, gj->rec, 0, 0}
                                              : (tc_dark_cand){gj->rec, gi->rec, 0, 0};
     }

@@ -584,27 +584,33 @@ static tc_status finisher_init(finisher *f, const tc_gap_rec *g, size_t n, const
   return TC_OK;
 }
 
-/* The coverage bounds of complete gap gi over its pairs' overlaps, where the coverage
- * rule is on: most pairs of a dense area fall short of it, and the bounds say so
- * without the count over their windows. */
-static tc_status bound_gap(tc_events *r, finisher *f, uint32_t gi) {
-  if (r->e.dark_min_coverage <= 0 || f->first[gi] == f->first[gi + 1])
-    return TC_OK;
-  const tc_gap *g = &r->gaps[gi].g;
-  int64_t lo = INT64_MAX, hi = INT64_MIN;
-  for (size_t q = f->first[gi]; q < f->first[gi + 1]; q++) {
-    const tc_dark_cand *c = &r->dark.v[f->adj[q]];
-    const tc_gap *o = &r->gaps[c->i == gi ? c->j : c->i].g;
-    int64_t o0 = o->t0 > g->t0 ? o->t0 : g->t0, o1 = o->t1 < g->t1 ? o->t1 : g->t1; /* the overlap */
-    lo = o0 < lo ? o0 : lo;
-    hi = o1 > hi ? o1 : hi;
-  }
-  return tc_cov_bound_build(&f->bound[gi], &r->gaps[gi], lo, hi, r->e.coverage_window);
+/* The coverage bounds of complete gap gi over its whole span, where the coverage rule
+ * is on: most pairs of a dense area fall short of it, and the bounds say so without the
+ * count over their windows. A pair's bound reads the blocks its overlap meets and no
+ * other, so they are the same over any span that holds the overlap. */
+static tc_status bound_gap(const tc_events *r, tc_cov_bound *b, uint32_t gi) {
+  const tc_gap_rec *g = &r->gaps[gi];
+  return tc_cov_bound_build(b, g, g->g.t0, g->g.t1, r->e.coverage_window);
 }
 
-/* Completes every gap ending at or before t_end. */
+/* Pair c is measured: a gap none of whose pairs waits any more lets its evidence go. */
+static inline void settle(tc_events *r, finisher *f, const tc_dark_cand *c) {
+  if (!--f->pending[c->i]) {
+    tc_cov_release(&r->gaps[c->i]);
+    tc_cov_bound_free(&f->bound[c->i]);
+  }
+  if (!--f->pending[c->j]) {
+    tc_cov_release(&r->gaps[c->j]);
+    tc_cov_bound_free(&f->bound[c->j]);
+  }
+}
+
+/* Completes every gap ending at or before t_end. A pair is judged by its bounds as
+ * soon as both gaps are complete (most fall short there, in O(1)); the pairs that need
+ * the counts over their windows are measured after the loop, in parallel. */
 static tc_status finish_gaps(tc_events *r, finisher *f, int64_t t_end) {
   const tc_event_params *e = &r->e;
+  const int bounded = e->dark_min_coverage > 0;
   size_t nready = 0;
   for (; f->next < r->n_gaps && r->gaps[f->by_t1[f->next]].g.t1 <= t_end; f->next++) {
     uint32_t gi = f->by_t1[f->next];
@@ -614,14 +620,22 @@ static tc_status finish_gaps(tc_events *r, finisher *f, int64_t t_end) {
       g->g.coverage = tc_cov_gap(g, e->coverage_window);
       g->g.others_seen = tc_cov_others(g);
     }
-    TC_TRY(bound_gap(r, f, gi));
-    for (size_t q = f->first[gi]; q < f->first[gi + 1]; q++) {
-      const tc_dark_cand *c = &r->dark.v[f->adj[q]];
-      if (f->done[c->i == gi ? c->j : c->i])
-        f->ready[nready++] = f->adj[q];
-    }
-    if (!f->pending[gi])
+    if (f->first[gi] == f->first[gi + 1]) {
       tc_cov_release(g);
+      continue;
+    }
+    if (bounded)
+      TC_TRY(bound_gap(r, &f->bound[gi], gi));
+    for (size_t q = f->first[gi]; q < f->first[gi + 1]; q++) {
+      tc_dark_cand *c = &r->dark.v[f->adj[q]];
+      if (!f->done[c->i == gi ? c->j : c->i])
+        continue;
+      if (!bounded || tc_dark_pair_bound(r->gaps, c, e->coverage_window, e->dark_min_coverage, &f->bound[c->i],
+                                         &f->bound[c->j]))
+        f->ready[nready++] = f->adj[q];
+      else
+        settle(r, f, c);
+    }
   }
   long long nr = (long long)nready;
   int threads = tc_params_threads(&r->p);
@@ -631,23 +645,13 @@ static tc_status finish_gaps(tc_events *r, finisher *f, int64_t t_end) {
 #endif
   for (long long k = 0; k < nr; k++) {
     tc_dark_cand *c = &r->dark.v[f->ready[k]];
-    if (e->dark_min_coverage > 0)
-      tc_dark_pair_coverage_bounded(r->gaps, c, e->coverage_window, e->dark_min_coverage, &f->bound[c->i],
-                                    &f->bound[c->j]);
+    if (bounded)
+      tc_dark_pair_coverage_exact(r->gaps, c, e->coverage_window, e->dark_min_coverage);
     else
       tc_dark_pair_coverage(r->gaps, c, e->coverage_window);
   }
-  for (size_t k = 0; k < nready; k++) {
-    const tc_dark_cand *c = &r->dark.v[f->ready[k]];
-    if (!--f->pending[c->i]) {
-      tc_cov_release(&r->gaps[c->i]);
-      tc_cov_bound_free(&f->bound[c->i]);
-    }
-    if (!--f->pending[c->j]) {
-      tc_cov_release(&r->gaps[c->j]);
-      tc_cov_bound_free(&f->bound[c->j]);
-    }
-  }
+  for (size_t k = 0; k < nready; k++)
+    settle(r, f, &r->dark.v[f->ready[k]]);
   return TC_OK;
 }
 
