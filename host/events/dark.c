@@ -178,6 +178,26 @@ tc_status tc_dark_pairs(const tc_gap_rec *recs, size_t n, const tc_event_params 
     const tc_gap *g = &recs[ord[x]].g;
     sg[x] = (sgap){g->t0, g->t1, g->mmsi, ord[x], reach_box(g, v, e->dark_dwell)};
   }
+  /* room for the pairs whose starts the sweep visits (a bound: at most 1 Mi of them),
+   * reserved at once: the list grown by doubling was copied, at times, more than once */
+  size_t visits = 0;
+  for (size_t x = 0; x < m && visits < ((size_t)1 << 20); x++) {
+    size_t lo = x + 1, hi = m; /* the first y whose start is past last_t0 */
+    while (lo < hi) {
+      size_t mid = lo + (hi - lo) / 2;
+      if (sg[mid].t0 <= sg[x].t1 - min_overlap)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+    visits += lo - (x + 1);
+  }
+  if (visits) {
+    tc_dark_cand *nc = tc_grow(out->v, &out->cap, visits < ((size_t)1 << 20) ? visits : (size_t)1 << 20, sizeof *nc, 256);
+    if (!nc)
+      goto cleanup;
+    out->v = nc;
+  }
   for (size_t x = 0; x < m; x++) {
     const sgap *gi = &sg[x];
     const int64_t last_t0 = gi->t1 - min_overlap;

@@ -551,30 +551,39 @@ static void finisher_free(finisher *f) {
 }
 
 static tc_status finisher_init(finisher *f, const tc_gap_rec *g, size_t n, const tc_dark_cands *dc) {
+  (void)dc; /* its pairs are indexed by the first finish_gaps that completes gaps one by one */
   memset(f, 0, sizeof *f);
   f->by_t1 = malloc((n ? n : 1) * sizeof *f->by_t1);
   f->done = calloc(n ? n : 1, 1);
-  f->pending = calloc(n ? n : 1, sizeof *f->pending);
-  f->first = calloc(n + 1, sizeof *f->first);
-  f->adj = malloc((dc->n ? 2 * dc->n : 1) * sizeof *f->adj);
-  f->ready = malloc((dc->n ? dc->n : 1) * sizeof *f->ready);
   f->bound = calloc(n ? n : 1, sizeof *f->bound);
   f->n = n;
-  if (!f->by_t1 || !f->done || !f->pending || !f->first || !f->adj || !f->ready || !f->bound)
+  if (!f->by_t1 || !f->done || !f->bound)
     return TC_ERR_NOMEM;
   for (size_t i = 0; i < n; i++)
     f->by_t1[i] = (uint32_t)i;
   if (n)
     qsort_r(f->by_t1, n, sizeof *f->by_t1, cmp_t1, (void *)g);
+  return TC_OK;
+}
+
+/* Each gap's pairs (adj) and how many wait (pending). */
+static tc_status finisher_pairs(finisher *f, const tc_dark_cands *dc) {
+  size_t n = f->n;
+  f->pending = calloc(n ? n : 1, sizeof *f->pending);
+  f->first = calloc(n + 1, sizeof *f->first);
+  f->adj = malloc((dc->n ? 2 * dc->n : 1) * sizeof *f->adj);
+  f->ready = malloc((dc->n ? dc->n : 1) * sizeof *f->ready);
+  size_t *at = malloc((n ? n : 1) * sizeof *at);
+  if (!f->pending || !f->first || !f->adj || !f->ready || !at) {
+    free(at);
+    return TC_ERR_NOMEM;
+  }
   for (size_t k = 0; k < dc->n; k++) {
     f->pending[dc->v[k].i]++;
     f->pending[dc->v[k].j]++;
   }
   for (size_t i = 0; i < n; i++)
     f->first[i + 1] = f->first[i] + f->pending[i];
-  size_t *at = malloc((n ? n : 1) * sizeof *at);
-  if (!at)
-    return TC_ERR_NOMEM;
   memcpy(at, f->first, (n ? n : 1) * sizeof *at);
   for (size_t k = 0; k < dc->n; k++) {
     f->adj[at[dc->v[k].i]++] = (uint32_t)k;
@@ -605,10 +614,59 @@ static inline void settle(tc_events *r, finisher *f, const tc_dark_cand *c) {
   }
 }
 
+/* finish_gaps when every gap completes at once (the end of pass 2, none completed
+ * before): the pairs need no order, so no index of them, and each is judged where it
+ * lies; the evidence goes once all are measured. */
+static tc_status finish_all(tc_events *r, finisher *f) {
+  const tc_event_params *e = &r->e;
+  const int bounded = e->dark_min_coverage > 0;
+  tc_dark_cand *v = r->dark.v;
+  const size_t np = r->dark.n;
+  unsigned char *paired = f->done; /* no gap is done yet: marks the gaps with pairs */
+  for (size_t k = 0; k < np; k++)
+    paired[v[k].i] = paired[v[k].j] = 1;
+  for (size_t i = 0; i < r->n_gaps; i++) {
+    tc_gap_rec *g = &r->gaps[i];
+    if (g->want & TC_COV_OWN) {
+      g->g.coverage = tc_cov_gap(g, e->coverage_window);
+      g->g.others_seen = tc_cov_others(g);
+    }
+    if (!paired[i])
+      tc_cov_release(g);
+    else if (bounded)
+      TC_TRY(bound_gap(r, &f->bound[i], (uint32_t)i));
+  }
+  long long nl = (long long)np;
+  int threads = tc_params_threads(&r->p);
+  (void)threads;
+#ifdef _OPENMP
+#pragma omp parallel for schedule(dynamic, 256) num_threads(threads) if (nl > 4096)
+#endif
+  for (long long k = 0; k < nl; k++) {
+    tc_dark_cand *c = &v[k];
+    if (bounded)
+      tc_dark_pair_coverage_bounded(r->gaps, c, e->coverage_window, e->dark_min_coverage, &f->bound[c->i],
+                                    &f->bound[c->j]);
+    else
+      tc_dark_pair_coverage(r->gaps, c, e->coverage_window);
+  }
+  for (size_t i = 0; i < r->n_gaps; i++) {
+    f->done[i] = 1;
+    tc_cov_release(&r->gaps[i]);
+    tc_cov_bound_free(&f->bound[i]);
+  }
+  f->next = r->n_gaps;
+  return TC_OK;
+}
+
 /* Completes every gap ending at or before t_end. A pair is judged by its bounds as
  * soon as both gaps are complete (most fall short there, in O(1)); the pairs that need
  * the counts over their windows are measured after the loop, in parallel. */
 static tc_status finish_gaps(tc_events *r, finisher *f, int64_t t_end) {
+  if (f->next == 0 && t_end == INT64_MAX)
+    return finish_all(r, f);
+  if (!f->adj)
+    TC_TRY(finisher_pairs(f, &r->dark));
   const tc_event_params *e = &r->e;
   const int bounded = e->dark_min_coverage > 0;
   size_t nready = 0;
