@@ -119,18 +119,54 @@ static double implied_kn(const tc_anchorage_row *p, const tc_anchorage_row *q) {
   return tc_haversine_m(p->lat, p->lon, q->lat, q->lon) / dt / TC_KNOT_MPS;
 }
 
+static int pair_lt(const pair *p, const pair *q) { return p->cell < q->cell || (p->cell == q->cell && p->mmsi < q->mmsi); }
+
+/* v[0, n) in (cell, mmsi) order, w the room for n more: runs of 16 by insertion, then
+ * merged in turn between v and w (qsort's call per comparison cost more than the rest). */
+static void sort_pairs(pair *v, pair *w, size_t n) {
+  const size_t run = 16;
+  for (size_t s = 0; s < n; s += run) {
+    size_t e = s + run < n ? s + run : n;
+    for (size_t i = s + 1; i < e; i++) {
+      pair x = v[i];
+      size_t j = i;
+      for (; j > s && pair_lt(&x, &v[j - 1]); j--)
+        v[j] = v[j - 1];
+      v[j] = x;
+    }
+  }
+  pair *from = v, *to = w;
+  for (size_t width = run; width < n; width *= 2) {
+    for (size_t s = 0; s < n; s += 2 * width) {
+      size_t mid = s + width < n ? s + width : n, e = s + 2 * width < n ? s + 2 * width : n;
+      size_t i = s, j = mid, o = s;
+      while (i < mid && j < e)
+        to[o++] = pair_lt(&from[j], &from[i]) ? from[j++] : from[i++];
+      while (i < mid)
+        to[o++] = from[i++];
+      while (j < e)
+        to[o++] = from[j++];
+    }
+    pair *t = from;
+    from = to;
+    to = t;
+  }
+  if (from != v)
+    memcpy(v, from, n * sizeof *v);
+}
+
 /* Merges the pending (cell, mmsi) pairs into the sorted set. */
 static tc_status flush(tc_anchorage_finder *a, tc_err *err) {
   size_t k = a->tmpn;
   a->tmpn = 0;
   if (!k)
     return TC_OK;
-  qsort(a->tmp, k, sizeof *a->tmp, cmp_pair);
-  k = uniq(a->tmp, k);
   size_t cap = a->n + k;
-  pair *m = malloc(cap * sizeof *m);
+  pair *m = malloc(cap * sizeof *m); /* the merged set, and first the sort's room */
   if (!m)
     return tc_fail(err, TC_ERR_NOMEM, "anchorages: out of memory");
+  sort_pairs(a->tmp, m, k);
+  k = uniq(a->tmp, k);
   size_t i = 0, j = 0, o = 0;
   while (i < a->n || j < k) {
     const pair *next = j >= k || (i < a->n && cmp_pair(&a->v[i], &a->tmp[j]) <= 0) ? &a->v[i++] : &a->tmp[j++];
