@@ -638,17 +638,14 @@ static tc_status finish_all(tc_events *r, finisher *f) {
   }
   long long nl = (long long)np;
   int threads = tc_params_threads(&r->p);
-  (void)threads;
+  if (bounded) {
+    tc_dark_pairs_coverage_bounded(r->gaps, v, np, e->coverage_window, e->dark_min_coverage, f->bound, threads);
+  } else {
 #ifdef _OPENMP
-#pragma omp parallel for schedule(dynamic, 256) num_threads(threads) if (nl > 4096)
+#pragma omp parallel for schedule(dynamic, 64) num_threads(threads) if (nl > 256)
 #endif
-  for (long long k = 0; k < nl; k++) {
-    tc_dark_cand *c = &v[k];
-    if (bounded)
-      tc_dark_pair_coverage_bounded(r->gaps, c, e->coverage_window, e->dark_min_coverage, &f->bound[c->i],
-                                    &f->bound[c->j]);
-    else
-      tc_dark_pair_coverage(r->gaps, c, e->coverage_window);
+    for (long long k = 0; k < nl; k++)
+      tc_dark_pair_coverage(r->gaps, &v[k], e->coverage_window);
   }
   for (size_t i = 0; i < r->n_gaps; i++) {
     f->done[i] = 1;

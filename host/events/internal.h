@@ -178,6 +178,9 @@ void tc_dark_pair_coverage_bounded(const tc_gap_rec *recs, tc_dark_cand *c, int6
 int tc_dark_pair_bound(const tc_gap_rec *recs, tc_dark_cand *c, int64_t window, double min_cov,
                        const tc_cov_bound *ba, const tc_cov_bound *bb);
 void tc_dark_pair_coverage_exact(const tc_gap_rec *recs, tc_dark_cand *c, int64_t window, double min_cov);
+/* tc_dark_pair_coverage_bounded of pairs v[0, n), bounds per gap, on threads. */
+void tc_dark_pairs_coverage_bounded(const tc_gap_rec *recs, tc_dark_cand *v, size_t n, int64_t window,
+                                    double min_cov, const tc_cov_bound *bounds, int threads);
 /* An upper bound of L* (spec §3) from the gaps' ends and times alone (six distances):
  * pairs below dark_dwell - TC_DARK_BOUND_MARGIN by it are not maximised. */
 double tc_dark_lstar_bound(const tc_gap *a, const tc_gap *b, double v);
