@@ -139,7 +139,9 @@ static inline double min_nan(double x, double y) { return isnan(x) ? y : isnan(y
 /* intersect's answer without the intersection, inline: tc_dark_pairs asks it of every
  * overlap. */
 static inline int meets(const box *a, const box *b) {
-  if (max_nan(a->lat_lo, b->lat_lo) > min_nan(a->lat_hi, b->lat_hi))
+  /* a box's latitudes are never NaN (reach_box's fmax and fmin against ±90) */
+  double lat_lo = a->lat_lo > b->lat_lo ? a->lat_lo : b->lat_lo, lat_hi = a->lat_hi < b->lat_hi ? a->lat_hi : b->lat_hi;
+  if (lat_lo > lat_hi)
     return 0;
   if (a->lon_half >= 180.0)
     return 1;
