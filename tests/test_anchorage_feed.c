@@ -285,25 +285,31 @@ Test(anchorage_feed, interleaved_vessels_in_one_cell_count_once_each) {
 }
 
 /* A vessel's fixes tc_anchorage_add_still passes over (in the box of the last fix's
- * cell) are those tc_anchorage_add finds in that cell: six vessels at anchor step a
- * hundred-millionth of a degree across a row edge and a column edge, each into a cell
- * it visits once, and the anchorages of both ways are the same. */
+ * cell, a row at a time or four at once) are those tc_anchorage_add finds in that cell:
+ * six vessels at anchor step a hundred-millionth of a degree across a row edge and a
+ * column edge, each into a cell it visits by one fix (at each offset within a block of
+ * four, by a lead of 1 to 6 fixes), and the anchorages of both ways are the same. */
 Test(anchorage_feed, still_fixes_across_cell_edges_find_what_each_fix_finds) {
   const double dlat = 1000.0 / (TC_EARTH_R_M * TC_DEG2RAD); /* the finder's default rows */
   const double lat_b = (floor((55.0 + 90.0) / dlat) + 1) * dlat - 90.0; /* a row's top edge */
   const double mid = (floor((55.0 + 90.0) / dlat) + 0.5) * dlat - 90.0, cw = dlat / cos(mid * TC_DEG2RAD);
   const double lon_b = (floor((12.0 + 180.0) / cw) + 1) * cw - 180.0; /* a column's right edge */
-  const double step[][2] = {{-1e-8, -1e-8}, {-2e-8, -1e-6}, {1e-8, -1e-8}, {-1e-8, -1e-8},
-                            {-1e-8, 1e-8},  {-1e-8, -1e-8}, {1e-8, 1e-8}, {-3e-7, -2e-8}};
+  const double in[2] = {-1e-8, -1e-8}, away[3][2] = {{1e-8, -1e-8}, {-1e-8, 1e-8}, {1e-8, 1e-8}};
   tc_columns c;
   tc_columns_init(&c);
-  for (uint32_t v = 0; v < 6; v++)
-    for (size_t k = 0; k < sizeof step / sizeof step[0]; k++)
-      for (int rep = 0; rep < 2; rep++) {
-        tc_fix x = {1704067200 + 600 * (int64_t)k + rep, lat_b + step[k][0], lon_b + step[k][1], 244000001u + v,
-                    0.1f, 0, 511};
+  for (uint32_t v = 0; v < 6; v++) {
+    int64_t t = 1704067200;
+    for (uint32_t k = 0; k <= v; k++) {
+      tc_fix x = {t += 60, lat_b + in[0] - 2e-7 * k, lon_b + in[1], 244000001u + v, 0.1f, 0, 511};
+      cr_assert_eq(tc_columns_push(&c, &x), TC_OK);
+    }
+    for (int a = 0; a < 3; a++)
+      for (int k = 0; k < 4; k++) {
+        const double *d = k == 3 ? away[a] : in;
+        tc_fix x = {t += 60, lat_b + d[0], lon_b + d[1] - (k == 3 ? 0 : 1e-7 * k), 244000001u + v, 0.1f, 0, 511};
         cr_assert_eq(tc_columns_push(&c, &x), TC_OK);
       }
+  }
   tc_places *out[2];
   size_t stationary[2];
   for (int way = 0; way < 2; way++) {

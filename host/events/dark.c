@@ -195,7 +195,8 @@ tc_status tc_dark_pairs(const tc_gap_rec *recs, size_t n, const tc_event_params 
     visits += lo - (x + 1);
   }
   if (visits) {
-    tc_dark_cand *nc = tc_grow(out->v, &out->cap, visits < ((size_t)1 << 20) ? visits : (size_t)1 << 20, sizeof *nc, 256);
+    size_t want = visits < ((size_t)1 << 20) ? visits : (size_t)1 << 20;
+    tc_dark_cand *nc = tc_grow(out->v, &out->cap, want, sizeof *nc, 256);
     if (!nc)
       goto cleanup;
     out->v = nc;
