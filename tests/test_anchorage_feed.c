@@ -13,6 +13,7 @@
 #include "host/report/anchorage_store.h"
 #include "host/report/events_places.h"
 #include "io/store_chunks.h"
+#include "kernels/geo.h"
 #include "support/lead_run.h"
 
 static char dir[512];
@@ -281,4 +282,59 @@ Test(anchorage_feed, interleaved_vessels_in_one_cell_count_once_each) {
     tc_columns_free(&c);
     tc_anchorage_free(a);
   }
+}
+
+/* A vessel's fixes tc_anchorage_add_still passes over (in the box of the last fix's
+ * cell, a row at a time or four at once) are those tc_anchorage_add finds in that cell:
+ * six vessels at anchor step a hundred-millionth of a degree across a row edge and a
+ * column edge, each into a cell it visits by one fix (at each offset within a block of
+ * four, by a lead of 1 to 6 fixes), and the anchorages of both ways are the same. */
+Test(anchorage_feed, still_fixes_across_cell_edges_find_what_each_fix_finds) {
+  const double dlat = 1000.0 / (TC_EARTH_R_M * TC_DEG2RAD); /* the finder's default rows */
+  const double lat_b = (floor((55.0 + 90.0) / dlat) + 1) * dlat - 90.0; /* a row's top edge */
+  const double mid = (floor((55.0 + 90.0) / dlat) + 0.5) * dlat - 90.0, cw = dlat / cos(mid * TC_DEG2RAD);
+  const double lon_b = (floor((12.0 + 180.0) / cw) + 1) * cw - 180.0; /* a column's right edge */
+  const double in[2] = {-1e-8, -1e-8}, away[3][2] = {{1e-8, -1e-8}, {-1e-8, 1e-8}, {1e-8, 1e-8}};
+  tc_columns c;
+  tc_columns_init(&c);
+  for (uint32_t v = 0; v < 6; v++) {
+    int64_t t = 1704067200;
+    for (uint32_t k = 0; k <= v; k++) {
+      tc_fix x = {t += 60, lat_b + in[0] - 2e-7 * k, lon_b + in[1], 244000001u + v, 0.1f, 0, 511};
+      cr_assert_eq(tc_columns_push(&c, &x), TC_OK);
+    }
+    for (int a = 0; a < 3; a++)
+      for (int k = 0; k < 4; k++) {
+        const double *d = k == 3 ? away[a] : in;
+        tc_fix x = {t += 60, lat_b + d[0], lon_b + d[1] - (k == 3 ? 0 : 1e-7 * k), 244000001u + v, 0.1f, 0, 511};
+        cr_assert_eq(tc_columns_push(&c, &x), TC_OK);
+      }
+  }
+  tc_places *out[2];
+  size_t stationary[2];
+  for (int way = 0; way < 2; way++) {
+    tc_err err;
+    tc_anchorage_params p;
+    tc_anchorage_defaults(&p);
+    tc_anchorage_finder *a;
+    cr_assert_eq(tc_anchorage_create(&p, &a, &err), TC_OK, "%s", err.msg);
+    if (way == 0) {
+      cr_assert_eq(tc_anchorage_add(a, &c, &err), TC_OK, "%s", err.msg);
+    } else {
+      size_t next;
+      cr_assert_eq(tc_anchorage_add_still(a, &c, 0, &next, &err), TC_OK, "%s", err.msg);
+      cr_assert_eq(next, c.n);
+    }
+    stationary[way] = tc_anchorage_stationary(a);
+    cr_assert_eq(tc_places_create(&out[way]), TC_OK);
+    cr_assert_eq(tc_anchorage_finish(a, NULL, out[way], &err), TC_OK, "%s", err.msg);
+    tc_anchorage_free(a);
+  }
+  cr_assert_eq(stationary[0], c.n);
+  cr_assert_eq(stationary[1], c.n);
+  cr_assert_gt(tc_places_count(out[0]), 0);
+  same_places(out[1], out[0]);
+  tc_places_free(out[0]);
+  tc_places_free(out[1]);
+  tc_columns_free(&c);
 }

@@ -55,7 +55,7 @@ tc_status tc_cov_bound_build(tc_cov_bound *b, const tc_gap_rec *r, int64_t lo, i
   return TC_OK;
 }
 
-double tc_cov_bound_span(const tc_cov_bound *b, const tc_gap_rec *r, int64_t u0, int64_t u1, int64_t window) {
+static inline double bound_span(const tc_cov_bound *b, const tc_gap_rec *r, int64_t u0, int64_t u1, int64_t window) {
   if (u1 <= u0 || window <= 0)
     return 0.0;
   int64_t nw = (u1 - u0) / window;
@@ -71,22 +71,58 @@ double tc_cov_bound_span(const tc_cov_bound *b, const tc_gap_rec *r, int64_t u0,
   return (double)(p[z] - p[a]) / (double)nw;
 }
 
-void tc_dark_pair_coverage_bounded(const tc_gap_rec *recs, tc_dark_cand *c, int64_t window, double min_cov,
-                                   const tc_cov_bound *ba, const tc_cov_bound *bb) {
+double tc_cov_bound_span(const tc_cov_bound *b, const tc_gap_rec *r, int64_t u0, int64_t u1, int64_t window) {
+  return bound_span(b, r, u0, u1, window);
+}
+
+/* tc_dark_pair_bound, inline in the loops over pairs. */
+static inline int pair_bound(const tc_gap_rec *recs, tc_dark_cand *c, int64_t window, double min_cov,
+                             const tc_cov_bound *ba, const tc_cov_bound *bb) {
   const tc_gap_rec *ra = &recs[c->i], *rb = &recs[c->j];
   int64_t o0 = max64(ra->g.t0, rb->g.t0), o1 = min64(ra->g.t1, rb->g.t1);
   /* covered k of nw windows against a count >= k: k / nw <= count / nw in floating
    * point too, so a bound below min_cov means the exact coverage is */
-  c->coverage_a = tc_cov_bound_span(ba, ra, o0, o1, window);
+  c->coverage_a = bound_span(ba, ra, o0, o1, window);
   c->coverage_b = 0.0; /* not measured while a side already falls short */
   if (c->coverage_a < min_cov)
-    return;
-  double ub = tc_cov_bound_span(bb, rb, o0, o1, window);
+    return 0;
+  double ub = bound_span(bb, rb, o0, o1, window);
   if (ub < min_cov) {
     c->coverage_b = ub;
-    return;
+    return 0;
   }
+  return 1;
+}
+
+int tc_dark_pair_bound(const tc_gap_rec *recs, tc_dark_cand *c, int64_t window, double min_cov,
+                       const tc_cov_bound *ba, const tc_cov_bound *bb) {
+  return pair_bound(recs, c, window, min_cov, ba, bb);
+}
+
+void tc_dark_pair_coverage_exact(const tc_gap_rec *recs, tc_dark_cand *c, int64_t window, double min_cov) {
+  const tc_gap_rec *ra = &recs[c->i], *rb = &recs[c->j];
+  int64_t o0 = max64(ra->g.t0, rb->g.t0), o1 = min64(ra->g.t1, rb->g.t1);
   c->coverage_a = tc_cov_span(ra, o0, o1, window, rb->g.mmsi);
   if (c->coverage_a >= min_cov)
     c->coverage_b = tc_cov_span(rb, o0, o1, window, ra->g.mmsi);
+}
+
+void tc_dark_pair_coverage_bounded(const tc_gap_rec *recs, tc_dark_cand *c, int64_t window, double min_cov,
+                                   const tc_cov_bound *ba, const tc_cov_bound *bb) {
+  if (tc_dark_pair_bound(recs, c, window, min_cov, ba, bb))
+    tc_dark_pair_coverage_exact(recs, c, window, min_cov);
+}
+
+void tc_dark_pairs_coverage_bounded(const tc_gap_rec *recs, tc_dark_cand *v, size_t n, int64_t window,
+                                    double min_cov, const tc_cov_bound *bounds, int threads) {
+  long long nl = (long long)n;
+  (void)threads;
+#ifdef _OPENMP
+#pragma omp parallel for schedule(dynamic, 256) num_threads(threads) if (nl > 4096)
+#endif
+  for (long long k = 0; k < nl; k++) {
+    tc_dark_cand *c = &v[k];
+    if (pair_bound(recs, c, window, min_cov, &bounds[c->i], &bounds[c->j]))
+      tc_dark_pair_coverage_exact(recs, c, window, min_cov);
+  }
 }

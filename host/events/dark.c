@@ -139,7 +139,9 @@ static inline double min_nan(double x, double y) { return isnan(x) ? y : isnan(y
 /* intersect's answer without the intersection, inline: tc_dark_pairs asks it of every
  * overlap. */
 static inline int meets(const box *a, const box *b) {
-  if (max_nan(a->lat_lo, b->lat_lo) > min_nan(a->lat_hi, b->lat_hi))
+  /* a box's latitudes are never NaN (reach_box's fmax and fmin against ±90) */
+  double lat_lo = a->lat_lo > b->lat_lo ? a->lat_lo : b->lat_lo, lat_hi = a->lat_hi < b->lat_hi ? a->lat_hi : b->lat_hi;
+  if (lat_lo > lat_hi)
     return 0;
   if (a->lon_half >= 180.0)
     return 1;
@@ -178,6 +180,27 @@ tc_status tc_dark_pairs(const tc_gap_rec *recs, size_t n, const tc_event_params 
     const tc_gap *g = &recs[ord[x]].g;
     sg[x] = (sgap){g->t0, g->t1, g->mmsi, ord[x], reach_box(g, v, e->dark_dwell)};
   }
+  /* room for the pairs whose starts the sweep visits (a bound: at most 1 Mi of them),
+   * reserved at once: the list grown by doubling was copied, at times, more than once */
+  size_t visits = 0;
+  for (size_t x = 0; x < m && visits < ((size_t)1 << 20); x++) {
+    size_t lo = x + 1, hi = m; /* the first y whose start is past last_t0 */
+    while (lo < hi) {
+      size_t mid = lo + (hi - lo) / 2;
+      if (sg[mid].t0 <= sg[x].t1 - min_overlap)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+    visits += lo - (x + 1);
+  }
+  if (visits) {
+    size_t want = visits < ((size_t)1 << 20) ? visits : (size_t)1 << 20;
+    tc_dark_cand *nc = tc_grow(out->v, &out->cap, want, sizeof *nc, 256);
+    if (!nc)
+      goto cleanup;
+    out->v = nc;
+  }
   for (size_t x = 0; x < m; x++) {
     const sgap *gi = &sg[x];
     const int64_t last_t0 = gi->t1 - min_overlap;
@@ -188,10 +211,12 @@ tc_status tc_dark_pairs(const tc_gap_rec *recs, size_t n, const tc_event_params 
       overlaps++;
       if (!gi->b.ok || !gj->b.ok || !meets(&gi->b, &gj->b))
         continue;
-      tc_dark_cand *nc = tc_grow(out->v, &out->cap, out->n + 1, sizeof *nc, 256);
-      if (!nc)
-        goto cleanup;
-      out->v = nc;
+      if (out->n == out->cap) { /* tc_grow only when full: a call per pair cost more than the pair's test */
+        tc_dark_cand *nc = tc_grow(out->v, &out->cap, out->n + 1, sizeof *nc, 256);
+        if (!nc)
+          goto cleanup;
+        out->v = nc;
+      }
       out->v[out->n++] = gi->mmsi < gj->mmsi ? (tc_dark_cand){gi->rec, gj->rec, 0, 0}
                                              : (tc_dark_cand){gj->rec, gi->rec, 0, 0};
     }

@@ -172,6 +172,15 @@ double tc_cov_bound_span(const tc_cov_bound *b, const tc_gap_rec *r, int64_t u0,
  * pairs' coverages are ever reported). */
 void tc_dark_pair_coverage_bounded(const tc_gap_rec *recs, tc_dark_cand *c, int64_t window, double min_cov,
                                    const tc_cov_bound *ba, const tc_cov_bound *bb);
+/* Its two steps: the bounds (O(1); 0 when they settle the pair, 1 when it needs the
+ * counts over its windows), then those counts (coverage_b as the bounds left it when
+ * side a falls short). */
+int tc_dark_pair_bound(const tc_gap_rec *recs, tc_dark_cand *c, int64_t window, double min_cov,
+                       const tc_cov_bound *ba, const tc_cov_bound *bb);
+void tc_dark_pair_coverage_exact(const tc_gap_rec *recs, tc_dark_cand *c, int64_t window, double min_cov);
+/* tc_dark_pair_coverage_bounded of pairs v[0, n), bounds per gap, on threads. */
+void tc_dark_pairs_coverage_bounded(const tc_gap_rec *recs, tc_dark_cand *v, size_t n, int64_t window,
+                                    double min_cov, const tc_cov_bound *bounds, int threads);
 /* An upper bound of L* (spec §3) from the gaps' ends and times alone (six distances):
  * pairs below dark_dwell - TC_DARK_BOUND_MARGIN by it are not maximised. */
 double tc_dark_lstar_bound(const tc_gap *a, const tc_gap *b, double v);

@@ -25,7 +25,14 @@ struct tc_anchorage_finder {
   long crow;
   double cw;
   long cnc;
+  /* the last stationary fix's (cell, mmsi), with bounds that every fix of the cell keeps
+   * CELL_MARGIN degrees inside (far above the cell arithmetic's rounding): a vessel at
+   * anchor stays in its cell fix after fix, and a fix in the box adds nothing */
+  uint32_t bmmsi;
+  double blat0, blat1, blon0, blon1;
 };
+
+#define CELL_MARGIN 1e-9
 
 void tc_anchorage_defaults(tc_anchorage_params *p) {
   p->cell_m = 1000;
@@ -45,6 +52,8 @@ tc_status tc_anchorage_create(const tc_anchorage_params *p, tc_anchorage_finder 
   a->p = *p;
   a->dlat = p->cell_m / (TC_EARTH_R_M * TC_DEG2RAD);
   a->crow = LONG_MIN;
+  a->blat0 = a->blon0 = INFINITY; /* no box yet */
+  a->blat1 = a->blon1 = -INFINITY;
   *out = a;
   return TC_OK;
 }
@@ -110,18 +119,56 @@ static double implied_kn(const tc_anchorage_row *p, const tc_anchorage_row *q) {
   return tc_haversine_m(p->lat, p->lon, q->lat, q->lon) / dt / TC_KNOT_MPS;
 }
 
+static int pair_lt(const pair *p, const pair *q) {
+  return p->cell < q->cell || (p->cell == q->cell && p->mmsi < q->mmsi);
+}
+
+/* v[0, n) in (cell, mmsi) order, w the room for n more: runs of 16 by insertion, then
+ * merged in turn between v and w (qsort's call per comparison cost more than the rest). */
+static void sort_pairs(pair *v, pair *w, size_t n) {
+  const size_t run = 16;
+  for (size_t s = 0; s < n; s += run) {
+    size_t e = s + run < n ? s + run : n;
+    for (size_t i = s + 1; i < e; i++) {
+      pair x = v[i];
+      size_t j = i;
+      for (; j > s && pair_lt(&x, &v[j - 1]); j--)
+        v[j] = v[j - 1];
+      v[j] = x;
+    }
+  }
+  pair *from = v, *to = w;
+  for (size_t width = run; width < n; width *= 2) {
+    for (size_t s = 0; s < n; s += 2 * width) {
+      size_t mid = s + width < n ? s + width : n, e = s + 2 * width < n ? s + 2 * width : n;
+      size_t i = s, j = mid, o = s;
+      while (i < mid && j < e)
+        to[o++] = pair_lt(&from[j], &from[i]) ? from[j++] : from[i++];
+      while (i < mid)
+        to[o++] = from[i++];
+      while (j < e)
+        to[o++] = from[j++];
+    }
+    pair *t = from;
+    from = to;
+    to = t;
+  }
+  if (from != v)
+    memcpy(v, from, n * sizeof *v);
+}
+
 /* Merges the pending (cell, mmsi) pairs into the sorted set. */
 static tc_status flush(tc_anchorage_finder *a, tc_err *err) {
   size_t k = a->tmpn;
   a->tmpn = 0;
   if (!k)
     return TC_OK;
-  qsort(a->tmp, k, sizeof *a->tmp, cmp_pair);
-  k = uniq(a->tmp, k);
   size_t cap = a->n + k;
-  pair *m = malloc(cap * sizeof *m);
+  pair *m = malloc(cap * sizeof *m); /* the merged set, and first the sort's room */
   if (!m)
     return tc_fail(err, TC_ERR_NOMEM, "anchorages: out of memory");
+  sort_pairs(a->tmp, m, k);
+  k = uniq(a->tmp, k);
   size_t i = 0, j = 0, o = 0;
   while (i < a->n || j < k) {
     const pair *next = j >= k || (i < a->n && cmp_pair(&a->v[i], &a->tmp[j]) <= 0) ? &a->v[i++] : &a->tmp[j++];
@@ -153,6 +200,18 @@ static uint64_t cell_of_fed(tc_anchorage_finder *a, double lat, double lon) {
   return ((uint64_t)r << 32) | (uint64_t)c;
 }
 
+/* The box of cell (row crow, as cell_of_fed left it) for mmsi: in it, (lat + 90) / dlat
+ * and (lon + 180) / cw are more than 1e-7 cells from an edge, so row_of and the column
+ * give that cell, and tc_norm_lon leaves lon as it is. */
+static void set_box(tc_anchorage_finder *a, uint32_t mmsi, uint64_t cell) {
+  double r = (double)(cell >> 32), c = (double)(cell & 0xffffffffu);
+  a->bmmsi = mmsi;
+  a->blat0 = r * a->dlat - 90.0 + CELL_MARGIN;
+  a->blat1 = fmin((r + 1) * a->dlat - 90.0, 90.0) - CELL_MARGIN;
+  a->blon0 = c * a->cw - 180.0 + CELL_MARGIN;
+  a->blon1 = fmin((c + 1) * a->cw - 180.0, 180.0) - CELL_MARGIN;
+}
+
 /* A fix at speed v (knots, NaN: unknown) to the pending pairs when stationary. A vessel
  * at anchor repeats its pair fix after fix: the repeat is left out here rather than by
  * the sort of flush. */
@@ -161,6 +220,7 @@ static tc_status add_speed(tc_anchorage_finder *a, uint32_t mmsi, double lat, do
     return TC_OK;
   a->stationary++;
   uint64_t cell = cell_of_fed(a, lat, lon);
+  set_box(a, mmsi, cell);
   if (a->tmpn && a->tmp[a->tmpn - 1].cell == cell && a->tmp[a->tmpn - 1].mmsi == mmsi)
     return TC_OK;
   if (a->tmpn == a->tmpcap) {
@@ -192,6 +252,83 @@ tc_status tc_anchorage_add_row(tc_anchorage_finder *a, const tc_anchorage_row *p
 tc_status tc_anchorage_add_known(tc_anchorage_finder *a, uint32_t mmsi, double lat, double lon, double sog,
                                  tc_err *err) {
   return add_speed(a, mmsi, lat, lon, sog, err);
+}
+
+/* The box of a cell and vessel, and the stationary speed: rows [i, i + 4) all known,
+ * below max_kn and in the box advance i by 4, tested at once (GCC's vectors: one AVX2
+ * register in that clone); the first block with another row stops, for the row loop. */
+typedef struct {
+  uint32_t mmsi;
+  double la0, la1, lo0, lo1, max_kn;
+} still_box;
+
+typedef double still_d4 __attribute__((vector_size(32)));
+typedef int64_t still_i4 __attribute__((vector_size(32)));
+typedef float still_f4 __attribute__((vector_size(16)));
+typedef uint32_t still_u4 __attribute__((vector_size(16)));
+
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__linux__)
+__attribute__((target_clones("avx2", "default")))
+#endif
+static size_t still_blocks(const still_box *b, const tc_columns *c, size_t i) {
+  const still_d4 la0 = {b->la0, b->la0, b->la0, b->la0}, la1 = {b->la1, b->la1, b->la1, b->la1};
+  const still_d4 lo0 = {b->lo0, b->lo0, b->lo0, b->lo0}, lo1 = {b->lo1, b->lo1, b->lo1, b->lo1};
+  const still_d4 mx = {b->max_kn, b->max_kn, b->max_kn, b->max_kn}, na = {102.2, 102.2, 102.2, 102.2};
+  const still_d4 ninf = {-INFINITY, -INFINITY, -INFINITY, -INFINITY};
+  const still_i4 bm = {b->mmsi, b->mmsi, b->mmsi, b->mmsi};
+  for (; i + 4 <= c->n; i += 4) {
+    still_d4 lat, lon;
+    still_f4 sf;
+    still_u4 mu;
+    memcpy(&lat, c->lat + i, sizeof lat);
+    memcpy(&lon, c->lon + i, sizeof lon);
+    memcpy(&sf, c->sog + i, sizeof sf);
+    memcpy(&mu, c->mmsi + i, sizeof mu);
+    still_d4 sog = __builtin_convertvector(sf, still_d4);
+    still_i4 mm = __builtin_convertvector(mu, still_i4);
+    /* tc_anchorage_sog_known(sog) && sog < max_kn: NaN fails every comparison */
+    still_i4 ok = (sog > ninf) & (sog < na) & (sog < mx) & (mm == bm) & (lat > la0) & (lat < la1) & (lon > lo0) &
+                  (lon < lo1);
+    if (!(ok[0] & ok[1] & ok[2] & ok[3]))
+      break;
+  }
+  return i;
+}
+
+tc_status tc_anchorage_add_still(tc_anchorage_finder *a, const tc_columns *c, size_t i, size_t *next,
+                                 tc_err *err) {
+  const double max_kn = a->p.max_speed_kn;
+  const uint32_t *mmsi = c->mmsi;
+  const double *lats = c->lat, *lons = c->lon;
+  const float *sogs = c->sog;
+  const size_t n = c->n;
+  tc_status s = TC_OK;
+  size_t in_box = 0; /* rows whose pair is the last one, already in the set */
+  for (; i < n; i++) {
+    /* the box in locals: only add_speed moves it */
+    const uint32_t bm = a->bmmsi;
+    const double la0 = a->blat0, la1 = a->blat1, lo0 = a->blon0, lo1 = a->blon1;
+    const still_box b = {bm, la0, la1, lo0, lo1, max_kn};
+    size_t j = still_blocks(&b, c, i);
+    in_box += j - i;
+    i = j;
+    for (; i < n; i++) {
+      double sog = sogs[i], lat = lats[i], lon = lons[i];
+      if (!(tc_anchorage_sog_known(sog) && sog < max_kn))
+        goto done;
+      if (!(mmsi[i] == bm && lat > la0 && lat < la1 && lon > lo0 && lon < lo1))
+        break;
+      in_box++;
+    }
+    if (i == n)
+      break;
+    if ((s = add_speed(a, mmsi[i], lats[i], lons[i], sogs[i], err)) != TC_OK)
+      break;
+  }
+done:
+  a->stationary += in_box;
+  *next = i;
+  return s;
 }
 
 static tc_anchorage_row row_at(const tc_columns *b, size_t i) {

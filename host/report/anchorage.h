@@ -49,6 +49,11 @@ static inline int tc_anchorage_sog_fast(double sog, double max_kn) { return sog 
 /* tc_anchorage_add_row of a fix whose sog is known. */
 tc_status tc_anchorage_add_known(tc_anchorage_finder *a, uint32_t mmsi, double lat, double lon, double sog,
                                  tc_err *err);
+/* tc_anchorage_add_known of rows i, i + 1, ... of c while their sog is known and below
+ * max_speed_kn; *next the first row not taken. A fix in the last stationary fix's cell,
+ * of the same vessel, costs a few comparisons. */
+tc_status tc_anchorage_add_still(tc_anchorage_finder *a, const tc_columns *c, size_t i, size_t *next,
+                                 tc_err *err);
 /* Appends the anchorages to out (is_anchorage set, radius_m their extent), largest
  * first; ports (may be NULL) name them. */
 tc_status tc_anchorage_finish(tc_anchorage_finder *a, const tc_places *ports, tc_places *out, tc_err *err);

@@ -408,10 +408,10 @@ tc_status tc_anchorage_feed_slice(tc_anchorage_feed *f, const tc_columns *c, tc_
     i = (size_t)((const unsigned char *)memchr(f->slow + i, 1, n + 1 - i) - f->slow); /* most rows: passed over */
     if (i == n)
       break;
-    double sog = sogs[i];
-    if (tc_anchorage_sog_known(sog)) {
-      if (sog < max_kn)
-        TC_TRY(tc_anchorage_add_known(f->a, c->mmsi[i], c->lat[i], c->lon[i], sog, err));
+    if (tc_anchorage_sog_known(sogs[i])) { /* below max_kn, since slow: its run of such rows */
+      size_t end;
+      TC_TRY(tc_anchorage_add_still(f->a, c, i, &end, err));
+      i = end > i ? end - 1 : i;
       continue;
     }
     size_t j = i ? i - 1 : SIZE_MAX;
