@@ -43,5 +43,17 @@ void tc_columns_get(const tc_columns *c, size_t i, tc_fix *f);
 /* First index in the ascending a[0..n) whose value is >= key (n when none): finds an
  * MMSI in a column sorted by (mmsi, t), a vessel index or a sorted watch list. */
 size_t tc_lower_bound_u32(const uint32_t *a, size_t n, uint32_t key);
+/* The same for times: the first index in [lo, hi) of the ascending a whose value is >=
+ * key (hi when none). Inline: the grid's and the coverage screen's inner loops call it. */
+static inline size_t tc_lower_bound_i64(const int64_t *a, size_t lo, size_t hi, int64_t key) {
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (a[mid] < key)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo;
+}
 
 #endif

@@ -134,17 +134,6 @@ static int64_t floor_to(int64_t t, int64_t slot) {
   return q * slot;
 }
 
-/* First of positions [k0, k1) with grid time >= s (k1 when none). */
-static size_t first_at_or_after(const int64_t *s, size_t k0, size_t k1, int64_t x) {
-  while (k0 < k1) {
-    size_t mid = k0 + (k1 - k0) / 2;
-    if (s[mid] < x)
-      k0 = mid + 1;
-    else
-      k1 = mid;
-  }
-  return k0;
-}
 
 static void move_positions(pstore *p, size_t to, size_t from, size_t n) {
   if (to == from || n == 0)
@@ -283,7 +272,7 @@ tc_status tc_grid_cpu_add(tc_grid_cpu *g, const tc_track_window *fx, int64_t kee
     if (oi < old->nv && old->mmsi[oi] == m) {
       known = 1;
       rbeg = old->rbeg[oi], end = old->end[oi], rend = old->rend[oi];
-      beg = first_at_or_after(ps->s, old->beg[oi], end, keep_from);
+      beg = tc_lower_bound_i64(ps->s, old->beg[oi], end, keep_from);
       lt = old->lt[oi], la = old->llat[oi], lo = old->llon[oi];
       oi++;
     }
@@ -428,7 +417,7 @@ tc_status tc_grid_cpu_compute(tc_grid_cpu *g, tc_grid_block *blk, int threads) {
   for (long long ch = 0; ch < nchl; ch++) {
     size_t *cnt = g->chcnt + (size_t)ch * (ns + 1);
     for (size_t v = g->chv[ch]; v < g->chv[ch + 1]; v++) {
-      size_t k = first_at_or_after(ps->s, vt->beg[v], vt->end[v], s0);
+      size_t k = tc_lower_bound_i64(ps->s, vt->beg[v], vt->end[v], s0);
       g->lo[v] = k;
       for (size_t j = 0, k0 = k; k < vt->end[v] && ps->s[k] < s_end; k++)
         cnt[j = next_index(ps->s, k, k0, j, s0, slot)]++;

@@ -16,6 +16,7 @@
 #include "host/engine/grow.h"
 #include "host/events/cov_geom.h"
 #include "host/events/internal.h"
+#include "io/columns.h"
 #include "kernels/geo.h"
 
 #ifdef _OPENMP
@@ -346,19 +347,6 @@ static inline int near(const tc_cov_index *ix, const fix_run *r, size_t i, const
   return tc_cov_fix_near(&ix->reach, k, r->lat[i], r->lon[i], e);
 }
 
-/* The first of t[lo .. hi) at or after u (hi if none): t ascends, and a run of six hours
- * may hold hundreds of fixes. */
-static inline size_t first_at(const int64_t *t, size_t lo, size_t hi, int64_t u) {
-  while (lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    if (t[mid] < u)
-      lo = mid + 1;
-    else
-      hi = mid;
-  }
-  return lo;
-}
-
 /* The first of r's fixes [i, b) within the radius of e (b if none), and the last of
  * (j, l] (j if none). */
 static size_t first_near(const tc_cov_index *ix, const fix_run *r, size_t i, size_t b, const tc_cov_end *e,
@@ -424,10 +412,11 @@ static int judge(const tc_cov_index *ix, fix_run *r, const flat_entry *f, sink *
   if (cls < 0)
     return 1;
   size_t n = r->n, a = 0, b = n;
+  /* by bisection: a run of six hours may hold hundreds of fixes */
   if (r->t[0] < f->t0) /* the gap's span starts within the run */
-    a = first_at(r->t, 0, n, f->t0);
+    a = tc_lower_bound_i64(r->t, 0, n, f->t0);
   if (r->t[n - 1] >= f->t1)
-    b = first_at(r->t, a, n, f->t1);
+    b = tc_lower_bound_i64(r->t, a, n, f->t1);
   if (a == b)
     return 1;
   int all = cls > 0;
@@ -446,7 +435,7 @@ static int judge(const tc_cov_index *ix, fix_run *r, const flat_entry *f, sink *
       break;
     /* z: past the last fix of j's block */
     int64_t end_t = g0 + (floor_div(r->t[j] - g0, w) + 1) * w;
-    size_t z = r->t[b - 1] >= end_t ? first_at(r->t, j + 1, b, end_t) : b;
+    size_t z = r->t[b - 1] >= end_t ? tc_lower_bound_i64(r->t, j + 1, b, end_t) : b;
     size_t l = z - 1;
     if (!all) {
 #ifdef TC_COV_AVX2
