@@ -561,211 +561,14 @@ static tc_status slice(tc_events *r, const tc_columns *c, int second, tc_err *er
   return s;
 }
 
-static int cmp_t1(const void *pa, const void *pb, void *arg) {
-  const tc_gap_rec *g = arg;
-  const tc_gap *a = &g[*(const uint32_t *)pa].g, *b = &g[*(const uint32_t *)pb].g;
-  return (a->t1 > b->t1) - (a->t1 < b->t1);
-}
-
-/* A gap's evidence is complete once the read has delivered every fix before its end:
- * its own coverage and count are taken then, each dark pair's coverages once both of
- * its gaps are complete, and the evidence is freed as soon as nothing needs it, so
- * that it is held only for the gaps open around the read, not for every gap of the
- * stores. */
-typedef struct {
-  uint32_t *by_t1;     /* gaps in order of end */
-  size_t next;         /* first of them not complete */
-  unsigned char *done;
-  uint32_t *pending;   /* per gap: its dark pairs not yet measured */
-  size_t *first;       /* per gap: its pairs in adj[first[g] .. first[g + 1]) */
-  uint32_t *adj;
-  uint32_t *ready;     /* pairs to measure after a slice */
-  tc_cov_bound *bound; /* per gap with pairs, once complete: its coverage bounds */
-  size_t n;
-} finisher;
-
-static void finisher_free(finisher *f) {
-  for (size_t i = 0; f->bound && i < f->n; i++)
-    tc_cov_bound_free(&f->bound[i]);
-  free(f->bound);
-  free(f->by_t1);
-  free(f->done);
-  free(f->pending);
-  free(f->first);
-  free(f->adj);
-  free(f->ready);
-  memset(f, 0, sizeof *f);
-}
-
-static tc_status finisher_init(finisher *f, const tc_gap_rec *g, size_t n, const tc_dark_cands *dc) {
-  (void)dc; /* its pairs are indexed by the first finish_gaps that completes gaps one by one */
-  memset(f, 0, sizeof *f);
-  f->by_t1 = malloc((n ? n : 1) * sizeof *f->by_t1);
-  f->done = calloc(n ? n : 1, 1);
-  f->bound = calloc(n ? n : 1, sizeof *f->bound);
-  f->n = n;
-  if (!f->by_t1 || !f->done || !f->bound)
-    return TC_ERR_NOMEM;
-  for (size_t i = 0; i < n; i++)
-    f->by_t1[i] = (uint32_t)i;
-  if (n)
-    qsort_r(f->by_t1, n, sizeof *f->by_t1, cmp_t1, (void *)g);
-  return TC_OK;
-}
-
-/* Each gap's pairs (adj) and how many wait (pending). */
-static tc_status finisher_pairs(finisher *f, const tc_dark_cands *dc) {
-  size_t n = f->n;
-  f->pending = calloc(n ? n : 1, sizeof *f->pending);
-  f->first = calloc(n + 1, sizeof *f->first);
-  f->adj = malloc((dc->n ? 2 * dc->n : 1) * sizeof *f->adj);
-  f->ready = malloc((dc->n ? dc->n : 1) * sizeof *f->ready);
-  size_t *at = malloc((n ? n : 1) * sizeof *at);
-  if (!f->pending || !f->first || !f->adj || !f->ready || !at) {
-    free(at);
-    return TC_ERR_NOMEM;
-  }
-  for (size_t k = 0; k < dc->n; k++) {
-    f->pending[dc->v[k].i]++;
-    f->pending[dc->v[k].j]++;
-  }
-  for (size_t i = 0; i < n; i++)
-    f->first[i + 1] = f->first[i] + f->pending[i];
-  memcpy(at, f->first, (n ? n : 1) * sizeof *at);
-  for (size_t k = 0; k < dc->n; k++) {
-    f->adj[at[dc->v[k].i]++] = (uint32_t)k;
-    f->adj[at[dc->v[k].j]++] = (uint32_t)k;
-  }
-  free(at);
-  return TC_OK;
-}
-
-/* The coverage bounds of complete gap gi over its whole span, where the coverage rule
- * is on: most pairs of a dense area fall short of it, and the bounds say so without the
- * count over their windows. A pair's bound reads the blocks its overlap meets and no
- * other, so they are the same over any span that holds the overlap. */
-static tc_status bound_gap(const tc_events *r, tc_cov_bound *b, uint32_t gi) {
-  const tc_gap_rec *g = &r->gaps[gi];
-  return tc_cov_bound_build(b, g, g->g.t0, g->g.t1, r->e.coverage_window);
-}
-
-/* Pair c is measured: a gap none of whose pairs waits any more lets its evidence go. */
-static inline void settle(tc_events *r, finisher *f, const tc_dark_cand *c) {
-  if (!--f->pending[c->i]) {
-    tc_cov_release(&r->gaps[c->i]);
-    tc_cov_bound_free(&f->bound[c->i]);
-  }
-  if (!--f->pending[c->j]) {
-    tc_cov_release(&r->gaps[c->j]);
-    tc_cov_bound_free(&f->bound[c->j]);
-  }
-}
-
-/* finish_gaps when every gap completes at once (the end of pass 2, none completed
- * before): the pairs need no order, so no index of them, and each is judged where it
- * lies; the evidence goes once all are measured. */
-static tc_status finish_all(tc_events *r, finisher *f) {
-  const tc_event_params *e = &r->e;
-  const int bounded = e->dark_min_coverage > 0;
-  tc_dark_cand *v = r->dark.v;
-  const size_t np = r->dark.n;
-  unsigned char *paired = f->done; /* no gap is done yet: marks the gaps with pairs */
-  for (size_t k = 0; k < np; k++)
-    paired[v[k].i] = paired[v[k].j] = 1;
-  for (size_t i = 0; i < r->n_gaps; i++) {
-    tc_gap_rec *g = &r->gaps[i];
-    if (g->want & TC_COV_OWN) {
-      g->g.coverage = tc_cov_gap(g, e->coverage_window);
-      g->g.others_seen = tc_cov_others(g);
-    }
-    if (!paired[i])
-      tc_cov_release(g);
-    else if (bounded)
-      TC_TRY(bound_gap(r, &f->bound[i], (uint32_t)i));
-  }
-  long long nl = (long long)np;
-  int threads = tc_params_threads(&r->p);
-  if (bounded) {
-    tc_dark_pairs_coverage_bounded(r->gaps, v, np, e->coverage_window, e->dark_min_coverage, f->bound, threads);
-  } else {
-#ifdef _OPENMP
-#pragma omp parallel for schedule(dynamic, 64) num_threads(threads) if (nl > 256)
-#endif
-    for (long long k = 0; k < nl; k++)
-      tc_dark_pair_coverage(r->gaps, &v[k], e->coverage_window);
-  }
-  for (size_t i = 0; i < r->n_gaps; i++) {
-    f->done[i] = 1;
-    tc_cov_release(&r->gaps[i]);
-    tc_cov_bound_free(&f->bound[i]);
-  }
-  f->next = r->n_gaps;
-  return TC_OK;
-}
-
-/* Completes every gap ending at or before t_end. A pair is judged by its bounds as
- * soon as both gaps are complete (most fall short there, in O(1)); the pairs that need
- * the counts over their windows are measured after the loop, in parallel. */
-static tc_status finish_gaps(tc_events *r, finisher *f, int64_t t_end) {
-  if (f->next == 0 && t_end == INT64_MAX)
-    return finish_all(r, f);
-  if (!f->adj)
-    TC_TRY(finisher_pairs(f, &r->dark));
-  const tc_event_params *e = &r->e;
-  const int bounded = e->dark_min_coverage > 0;
-  size_t nready = 0;
-  for (; f->next < r->n_gaps && r->gaps[f->by_t1[f->next]].g.t1 <= t_end; f->next++) {
-    uint32_t gi = f->by_t1[f->next];
-    tc_gap_rec *g = &r->gaps[gi];
-    f->done[gi] = 1;
-    if (g->want & TC_COV_OWN) {
-      g->g.coverage = tc_cov_gap(g, e->coverage_window);
-      g->g.others_seen = tc_cov_others(g);
-    }
-    if (f->first[gi] == f->first[gi + 1]) {
-      tc_cov_release(g);
-      continue;
-    }
-    if (bounded)
-      TC_TRY(bound_gap(r, &f->bound[gi], gi));
-    for (size_t q = f->first[gi]; q < f->first[gi + 1]; q++) {
-      tc_dark_cand *c = &r->dark.v[f->adj[q]];
-      if (!f->done[c->i == gi ? c->j : c->i])
-        continue;
-      if (!bounded || tc_dark_pair_bound(r->gaps, c, e->coverage_window, e->dark_min_coverage, &f->bound[c->i],
-                                         &f->bound[c->j]))
-        f->ready[nready++] = f->adj[q];
-      else
-        settle(r, f, c);
-    }
-  }
-  long long nr = (long long)nready;
-  int threads = tc_params_threads(&r->p);
-  (void)threads;
-#ifdef _OPENMP
-#pragma omp parallel for schedule(dynamic, 64) num_threads(threads) if (nr > 256)
-#endif
-  for (long long k = 0; k < nr; k++) {
-    tc_dark_cand *c = &r->dark.v[f->ready[k]];
-    if (bounded)
-      tc_dark_pair_coverage_exact(r->gaps, c, e->coverage_window, e->dark_min_coverage);
-    else
-      tc_dark_pair_coverage(r->gaps, c, e->coverage_window);
-  }
-  for (size_t k = 0; k < nready; k++)
-    settle(r, f, &r->dark.v[f->ready[k]]);
-  return TC_OK;
-}
-
 static tc_status stopped(const tc_events *r, tc_err *err) {
   return r->e.stop && r->e.stop(r->e.stop_ctx) ? tc_fail(err, TC_ERR_CANCELLED, "events: stopped by a signal") : TC_OK;
 }
 
 /* Pass 2 over the slices pass 1 kept, each freed once screened; the gaps are completed
  * at the end (their summaries do not depend on when). */
-static tc_status pass2_kept(tc_events *r, tc_err *err) {
-  finisher f;
-  tc_status s = finisher_init(&f, r->gaps, r->n_gaps, &r->dark);
+static tc_status pass2_kept(tc_events *r, tc_gap_finisher *f, tc_err *err) {
+  tc_status s = TC_OK;
   while (s == TC_OK && r->kept) {
     struct kept *k = r->kept;
     if ((s = stopped(r, err)) != TC_OK)
@@ -782,38 +585,35 @@ static tc_status pass2_kept(tc_events *r, tc_err *err) {
     free(k);
   }
   r->kept_last = r->kept ? r->kept_last : NULL;
-  if (s == TC_OK)
-    s = finish_gaps(r, &f, INT64_MAX);
-  if (s == TC_ERR_NOMEM && err && !err->msg[0])
-    tc_fail(err, s, "events: out of memory (coverage evidence)");
-  finisher_free(&f);
-  return s;
+  return s == TC_OK ? tc_gap_finisher_run(f, INT64_MAX) : s;
 }
 
-/* Pass 2: the whole source. */
+/* Pass 2: the whole source (or the slices pass 1 kept), the gaps completed as it goes. */
 static tc_status pass2(tc_events *r, const tc_bucket_source *src, tc_err *err) {
-  if (!r->kept_off)
-    return pass2_kept(r, err);
-  finisher f;
-  tc_status s = finisher_init(&f, r->gaps, r->n_gaps, &r->dark);
-  for (; s == TC_OK;) {
-    if ((s = stopped(r, err)) != TC_OK)
-      break;
-    int64_t t_end;
-    int eof = 0;
-    if ((s = src->next(src->ctx, &r->cols, &t_end, &eof, err)) != TC_OK)
-      break;
-    if (eof) {
-      s = finish_gaps(r, &f, INT64_MAX);
-      break;
+  tc_gap_finisher *f;
+  tc_status s = tc_gap_finisher_create(r->gaps, r->n_gaps, &r->dark, r->e.coverage_window, r->e.dark_min_coverage,
+                                       tc_params_threads(&r->p), &f);
+  if (s == TC_OK && !r->kept_off)
+    s = pass2_kept(r, f, err);
+  else
+    for (; s == TC_OK;) {
+      if ((s = stopped(r, err)) != TC_OK)
+        break;
+      int64_t t_end;
+      int eof = 0;
+      if ((s = src->next(src->ctx, &r->cols, &t_end, &eof, err)) != TC_OK)
+        break;
+      if (eof) {
+        s = tc_gap_finisher_run(f, INT64_MAX);
+        break;
+      }
+      if ((s = slice(r, &r->cols, 1, err)) != TC_OK)
+        break;
+      s = tc_gap_finisher_run(f, t_end);
     }
-    if ((s = slice(r, &r->cols, 1, err)) != TC_OK)
-      break;
-    s = finish_gaps(r, &f, t_end);
-  }
   if (s == TC_ERR_NOMEM && err && !err->msg[0])
     tc_fail(err, s, "events: out of memory (coverage evidence)");
-  finisher_free(&f);
+  tc_gap_finisher_free(f);
   return s;
 }
 

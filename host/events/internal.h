@@ -148,6 +148,17 @@ void tc_cov_set_stop(tc_cov_index *ix, int (*stop)(void *ctx), void *ctx);
 tc_status tc_cov_add_rows(tc_cov_index *ix, const uint32_t *mmsi, const int64_t *t, const double *lat,
                           const double *lon, const unsigned char *skip, size_t n, int threads);
 
+/* The gaps completed as pass 2's read goes (host/events/finish.c): gaps[0, n) and the
+ * dark candidate pairs over them, coverage windows of `window`, dark_min_coverage
+ * min_cov (> 0: pairs judged by their coverage bounds first), on `threads`. */
+typedef struct tc_gap_finisher tc_gap_finisher;
+tc_status tc_gap_finisher_create(tc_gap_rec *gaps, size_t n, tc_dark_cands *dark, int64_t window, double min_cov,
+                                 int threads, tc_gap_finisher **out);
+/* Completes every gap ending at or before t_end (INT64_MAX: the rest): own coverage and
+ * others_seen where wanted, and the pairs both of whose gaps are complete. */
+tc_status tc_gap_finisher_run(tc_gap_finisher *f, int64_t t_end);
+void tc_gap_finisher_free(tc_gap_finisher *f);
+
 /* The candidate pairs, found from the gaps alone (before pass 2). */
 tc_status tc_dark_pairs(const tc_gap_rec *recs, size_t n, const tc_event_params *e, tc_dark_cands *out,
                         tc_event_stats *stats);
