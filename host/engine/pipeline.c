@@ -49,6 +49,12 @@ static void *prefetch_main(void *arg) {
   return NULL;
 }
 
+/* A slice read, waited on since t_wait: the wait and the read's own time to stats. */
+static void read_done(tc_engine_stats *stats, const prefetch_job *j, double t_wait) {
+  stats->t_read_wait += tc_clock_wall() - t_wait;
+  stats->t_read += j->busy_s;
+}
+
 static int64_t ceil_to(int64_t t, int64_t slot) {
   int64_t q = t / slot;
   if (q * slot < t)
@@ -289,8 +295,7 @@ tc_status tc_encounters_run_hooked(const tc_bucket_source *src, const tc_params 
   if (running) { /* joined before the restore, which ran before the read until then */
     pthread_join(th, NULL);
     running = 0;
-    stats->t_read_wait += tc_clock_wall() - tr;
-    stats->t_read += job.busy_s;
+    read_done(stats, &job, tr);
   }
   if (hooks->restore && (s = hooks->restore(hooks->ctx, &view, err)) != TC_OK)
     goto cleanup;
@@ -299,8 +304,7 @@ tc_status tc_encounters_run_hooked(const tc_bucket_source *src, const tc_params 
      * then reuses (a second team costs a thread start each). */
     tr = tc_clock_wall();
     prefetch_main(&job);
-    stats->t_read_wait += tc_clock_wall() - tr;
-    stats->t_read += job.busy_s;
+    read_done(stats, &job, tr);
   }
   int64_t from = p->from == INT64_MIN ? INT64_MIN : ceil_to(p->from, p->slot);
   for (;;) {
@@ -308,8 +312,7 @@ tc_status tc_encounters_run_hooked(const tc_bucket_source *src, const tc_params 
       double tw = tc_clock_wall();
       pthread_join(th, NULL);
       running = 0;
-      stats->t_read_wait += tc_clock_wall() - tw;
-      stats->t_read += job.busy_s;
+      read_done(stats, &job, tw);
     }
     if (job.st != TC_OK) {
       if (err)
