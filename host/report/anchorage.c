@@ -273,7 +273,8 @@ __attribute__((target_clones("avx2", "default")))
 static size_t still_blocks(const still_box *b, const tc_columns *c, size_t i) {
   const still_d4 la0 = {b->la0, b->la0, b->la0, b->la0}, la1 = {b->la1, b->la1, b->la1, b->la1};
   const still_d4 lo0 = {b->lo0, b->lo0, b->lo0, b->lo0}, lo1 = {b->lo1, b->lo1, b->lo1, b->lo1};
-  const still_d4 mx = {b->max_kn, b->max_kn, b->max_kn, b->max_kn}, na = {102.2, 102.2, 102.2, 102.2};
+  const still_d4 mx = {b->max_kn, b->max_kn, b->max_kn, b->max_kn};
+  const still_d4 na = {TC_ANCHORAGE_SOG_NONE, TC_ANCHORAGE_SOG_NONE, TC_ANCHORAGE_SOG_NONE, TC_ANCHORAGE_SOG_NONE};
   const still_d4 ninf = {-INFINITY, -INFINITY, -INFINITY, -INFINITY};
   const still_i4 bm = {b->mmsi, b->mmsi, b->mmsi, b->mmsi};
   for (; i + 4 <= c->n; i += 4) {

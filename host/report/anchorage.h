@@ -40,12 +40,17 @@ typedef struct {
 } tc_anchorage_row;
 tc_status tc_anchorage_add_row(tc_anchorage_finder *a, const tc_anchorage_row *prev, const tc_anchorage_row *cur,
                                const tc_anchorage_row *next, tc_err *err);
+/* Speeds from here up are no speed: AIS's 102.2 means "102.2 knots or more" and 102.3 "not
+ * available". */
+#define TC_ANCHORAGE_SOG_NONE 102.2
 /* A fix's own sog decides (no neighbours needed) when it is known: finite and below
- * AIS's "not available" 102.3. */
-static inline int tc_anchorage_sog_known(double sog) { return isfinite(sog) && sog < 102.2; }
+ * TC_ANCHORAGE_SOG_NONE. */
+static inline int tc_anchorage_sog_known(double sog) { return isfinite(sog) && sog < TC_ANCHORAGE_SOG_NONE; }
 /* Known and not below max_kn (a fix too fast to be anchored): false for NaN and the
  * infinities, as tc_anchorage_sog_known, without its isfinite. */
-static inline int tc_anchorage_sog_fast(double sog, double max_kn) { return sog >= max_kn && sog < 102.2; }
+static inline int tc_anchorage_sog_fast(double sog, double max_kn) {
+  return sog >= max_kn && sog < TC_ANCHORAGE_SOG_NONE;
+}
 /* tc_anchorage_add_row of a fix whose sog is known. */
 tc_status tc_anchorage_add_known(tc_anchorage_finder *a, uint32_t mmsi, double lat, double lon, double sog,
                                  tc_err *err);

@@ -370,7 +370,7 @@ static float up_float(double x) {
 }
 
 /* slow[j] = 1 for each row j whose sog is not tc_anchorage_sog_fast (sog >= max_kn
- * and < 102.2, the same test on floats against up_float of both bounds): a loop
+ * and < TC_ANCHORAGE_SOG_NONE, the same test on floats against up_float of both bounds): a loop
  * without branches (AVX2), so that memchr passes over the rows between. */
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__linux__)
 __attribute__((target_clones("avx2", "default")))
@@ -402,7 +402,7 @@ tc_status tc_anchorage_feed_slice(tc_anchorage_feed *f, const tc_columns *c, tc_
     f->slow = sl;
     f->cap_slow = n + 1;
   }
-  mark_slow(sogs, n, up_float(max_kn), up_float(102.2), f->slow);
+  mark_slow(sogs, n, up_float(max_kn), up_float(TC_ANCHORAGE_SOG_NONE), f->slow);
   f->slow[n] = 1; /* memchr's stop */
   for (size_t i = 0; i < n; i++) {
     i = (size_t)((const unsigned char *)memchr(f->slow + i, 1, n + 1 - i) - f->slow); /* most rows: passed over */

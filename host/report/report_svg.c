@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdio.h>
 
+#include "host/report/anchorage.h"
 #include "host/report/evlinks.h"
 #include "host/report/report.h"
 #include "host/report/textout.h"
@@ -52,7 +53,7 @@ static int pos_at(const tc_columns *c, int64_t t, double *lat, double *lon) {
 }
 
 static double speed_at(const tc_columns *c, size_t i) {
-  if (isfinite(c->sog[i]) && c->sog[i] < 102.2)
+  if (tc_anchorage_sog_known(c->sog[i]))
     return c->sog[i];
   size_t j = i + 1 < c->n ? i + 1 : i, k = i + 1 < c->n ? i : i - 1;
   if (c->n < 2 || c->t[j] == c->t[k] || c->t[j] - c->t[k] > 3600)
