@@ -107,10 +107,16 @@ void tc_dark_pair_coverage_exact(const tc_gap_rec *recs, tc_dark_cand *c, int64_
     c->coverage_b = tc_cov_span(rb, o0, o1, window, ra->g.mmsi);
 }
 
+/* tc_dark_pair_coverage_bounded, inline in the loop over pairs. */
+static inline void coverage_bounded(const tc_gap_rec *recs, tc_dark_cand *c, int64_t window, double min_cov,
+                                    const tc_cov_bound *ba, const tc_cov_bound *bb) {
+  if (pair_bound(recs, c, window, min_cov, ba, bb))
+    tc_dark_pair_coverage_exact(recs, c, window, min_cov);
+}
+
 void tc_dark_pair_coverage_bounded(const tc_gap_rec *recs, tc_dark_cand *c, int64_t window, double min_cov,
                                    const tc_cov_bound *ba, const tc_cov_bound *bb) {
-  if (tc_dark_pair_bound(recs, c, window, min_cov, ba, bb))
-    tc_dark_pair_coverage_exact(recs, c, window, min_cov);
+  coverage_bounded(recs, c, window, min_cov, ba, bb);
 }
 
 void tc_dark_pairs_coverage_bounded(const tc_gap_rec *recs, tc_dark_cand *v, size_t n, int64_t window,
@@ -120,9 +126,6 @@ void tc_dark_pairs_coverage_bounded(const tc_gap_rec *recs, tc_dark_cand *v, siz
 #ifdef _OPENMP
 #pragma omp parallel for schedule(dynamic, 256) num_threads(threads) if (nl > 4096)
 #endif
-  for (long long k = 0; k < nl; k++) {
-    tc_dark_cand *c = &v[k];
-    if (pair_bound(recs, c, window, min_cov, &bounds[c->i], &bounds[c->j]))
-      tc_dark_pair_coverage_exact(recs, c, window, min_cov);
-  }
+  for (long long k = 0; k < nl; k++)
+    coverage_bounded(recs, &v[k], window, min_cov, &bounds[v[k].i], &bounds[v[k].j]);
 }
