@@ -9,6 +9,10 @@ void tc_columns_init(tc_columns *c) { memset(c, 0, sizeof *c); }
 void tc_columns_free(tc_columns *c) {
   if (!c)
     return;
+  if (c->view) {
+    tc_columns_init(c);
+    return;
+  }
   if (c->one) {
     free(c->one);
     tc_columns_init(c);
@@ -77,7 +81,41 @@ static tc_status reserve_apart(tc_columns *c, size_t cap) {
   return TC_OK;
 }
 
+tc_status tc_columns_take(tc_columns *c, tc_columns *to) {
+  if (c->view || to->n || to->cap || to->one || to->mmsi)
+    return TC_ERR_ARG;
+  *to = *c;
+  c->view = 1;
+  c->one = NULL;
+  c->cap = 0; /* no room of its own: whatever writes reserves first, and leaves *to's rows */
+  return TC_OK;
+}
+
+/* A view's rows copied into storage of its own of cap rows or more. */
+static tc_status own_view(tc_columns *c, size_t cap) {
+  tc_columns v = *c;
+  tc_columns_init(c);
+  tc_status s = reserve_one(c, cap > v.n ? cap : v.n ? v.n : 1);
+  if (s != TC_OK) {
+    *c = v;
+    return s;
+  }
+  if (v.n) {
+    memcpy(c->mmsi, v.mmsi, v.n * sizeof *c->mmsi);
+    memcpy(c->t, v.t, v.n * sizeof *c->t);
+    memcpy(c->lat, v.lat, v.n * sizeof *c->lat);
+    memcpy(c->lon, v.lon, v.n * sizeof *c->lon);
+    memcpy(c->sog, v.sog, v.n * sizeof *c->sog);
+    memcpy(c->cog, v.cog, v.n * sizeof *c->cog);
+    memcpy(c->heading, v.heading, v.n * sizeof *c->heading);
+  }
+  c->n = v.n;
+  return TC_OK;
+}
+
 tc_status tc_columns_reserve(tc_columns *c, size_t cap) {
+  if (c->view)
+    return own_view(c, cap);
   if (cap <= c->cap)
     return TC_OK;
   if (!c->cap && !c->one && !c->mmsi)
@@ -104,7 +142,7 @@ tc_status tc_columns_reserve(tc_columns *c, size_t cap) {
 }
 
 tc_status tc_columns_push(tc_columns *c, const tc_fix *f) {
-  if (c->n == c->cap) {
+  if (c->view || c->n == c->cap) {
     tc_status s = tc_columns_reserve(c, c->cap ? c->cap * 2 : 1024);
     if (s != TC_OK)
       return s;

@@ -29,10 +29,16 @@ typedef struct {
   float *sog, *cog;
   uint16_t *heading;
   void *one;      /* non-NULL: every column lies in this one allocation (tc_columns_reserve) */
+  int view;       /* the rows belong to another tc_columns (tc_columns_take): read only */
 } tc_columns;
 
 void tc_columns_init(tc_columns *c);            /* empty, no allocation */
-void tc_columns_free(tc_columns *c);            /* frees and re-inits; NULL safe */
+void tc_columns_free(tc_columns *c);            /* frees (a view: leaves) and re-inits; NULL safe */
+/* Moves c's storage to *to (which must be empty) and leaves c a view of the same rows,
+ * so a consumer can keep a slice without copying it while its producer still reads it.
+ * Reserving or pushing into a view starts new storage (its rows copied); freeing it frees
+ * nothing. TC_ERR_ARG when c is a view or *to is not empty. */
+tc_status tc_columns_take(tc_columns *c, tc_columns *to);
 /* Keeps contents. From empty, the columns share one allocation: a store read fills
  * only the position columns, which then lie on whole huge pages together instead of
  * each rounding its own up (~6 MiB less memory first touched on issue 4's bucket). */

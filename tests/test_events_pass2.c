@@ -394,6 +394,68 @@ Test(events_pass2, fixes_kept_give_what_a_second_read_gives) {
   tc_columns_free(&c);
 }
 
+/* Pass 1 fed by copies (tc_events_feed) or keeping the slices themselves
+ * (tc_events_feed_take, as the tee and tc_events_run do): the same lists, and a taken
+ * slice stays the caller's to read while its next read goes to new storage. */
+static void feed_all(const tc_columns *c, int take, int threads, tc_event_lists *out) {
+  tc_memory_source *m1 = NULL, *m2 = NULL;
+  cr_assert_eq(tc_memory_source_create(c, HOUR, &m1), TC_OK);
+  cr_assert_eq(tc_memory_source_create(c, HOUR, &m2), TC_OK);
+  tc_bucket_source s1 = tc_memory_source_get(m1), s2 = tc_memory_source_get(m2);
+  tc_params p;
+  tc_params_default(&p);
+  p.threads = threads;
+  tc_event_params e;
+  tc_event_params_default(&e);
+  e.min_gap = 6 * HOUR;
+  tc_events *ev = NULL;
+  tc_err err = {0};
+  cr_assert_eq(tc_events_create(&p, &e, &ev, &err), TC_OK);
+  tc_columns cols;
+  tc_columns_init(&cols);
+  size_t slices = 0;
+  for (;;) {
+    int64_t t_end;
+    int eof = 0;
+    const uint32_t *before = cols.mmsi;
+    cr_assert_eq(s1.next(s1.ctx, &cols, &t_end, &eof, &err), TC_OK, "%s", err.msg);
+    if (eof)
+      break;
+    if (take && slices)
+      cr_assert(!cols.view && cols.mmsi != before, "a read after a take starts new storage");
+    uint32_t first = cols.mmsi[0];
+    size_t n = cols.n;
+    cr_assert_eq(take ? tc_events_feed_take(ev, &cols, &err) : tc_events_feed(ev, &cols, &err), TC_OK, "%s",
+                 err.msg);
+    cr_assert(cols.n == n && cols.mmsi[0] == first && cols.view == take, "the slice still reads as fed");
+    slices++;
+  }
+  cr_assert_gt(slices, 10);
+  tc_event_stats st;
+  tc_event_lists_init(out);
+  cr_assert_eq(tc_events_finish(ev, &s2, NULL, out, &st, &err), TC_OK, "%s", err.msg);
+  tc_columns_free(&cols);
+  tc_events_free(ev);
+  tc_memory_source_free(m1);
+  tc_memory_source_free(m2);
+}
+
+Test(events_pass2, slices_kept_by_copy_or_taken_alike) {
+  tc_columns c;
+  tc_columns_init(&c);
+  traffic(&c);
+  for (int th = 1; th <= 2; th++) {
+    tc_event_lists copied, taken;
+    feed_all(&c, 0, th, &copied);
+    feed_all(&c, 1, th, &taken);
+    cr_assert(copied.n_gaps > 0 && copied.n_dark > 0, "%zu gaps, %zu dark", copied.n_gaps, copied.n_dark);
+    same_lists(&copied, &taken);
+    tc_event_lists_free(&copied);
+    tc_event_lists_free(&taken);
+  }
+  tc_columns_free(&c);
+}
+
 Test(events_pass2, a_stop_asked_stops_pass_two) {
   tc_columns c;
   tc_columns_init(&c);

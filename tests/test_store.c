@@ -453,6 +453,40 @@ Test(store, h5py_recipe_from_docs) {
   free(in);
 }
 
+/* io/columns.c: a take moves the storage and leaves a view of the same rows; the view
+ * reads as before, frees nothing, and a push or reservation into it starts new storage
+ * (its rows copied) without touching the taker's. */
+Test(store, columns_take_leaves_a_view) {
+  tc_columns c, kept, other;
+  tc_columns_init(&c);
+  tc_columns_init(&kept);
+  tc_columns_init(&other);
+  for (size_t i = 0; i < 100; i++) {
+    tc_fix f = {(int64_t)i, (double)i, -(double)i, (uint32_t)(300000000u + i), 1.0f, 2.0f, 3};
+    cr_assert_eq(tc_columns_push(&c, &f), TC_OK);
+  }
+  const int64_t *t = c.t;
+  cr_assert_eq(tc_columns_take(&c, &kept), TC_OK);
+  cr_assert(c.view && !kept.view && kept.n == 100 && kept.t == t && c.t == t && c.n == 100);
+  cr_assert_eq(tc_columns_take(&c, &other), TC_ERR_ARG, "a view has nothing to give");
+  cr_assert_eq(tc_columns_take(&kept, &kept), TC_ERR_ARG, "into columns that are not empty");
+  tc_fix f = {1000, 10.0, 20.0, 1, 0.0f, 0.0f, 0};
+  cr_assert_eq(tc_columns_push(&c, &f), TC_OK);
+  cr_assert(!c.view && c.t != t && c.n == 101 && c.t[99] == 99 && c.t[100] == 1000);
+  cr_assert(kept.n == 100 && kept.t[99] == 99 && kept.mmsi[0] == 300000000u, "the taker's rows untouched");
+  tc_columns_free(&c);
+  cr_assert_eq(tc_columns_take(&kept, &other), TC_OK);
+  const int64_t *ot = other.t;
+  kept.n = 0; /* as a source does before it reads */
+  cr_assert_eq(tc_columns_reserve(&kept, 10), TC_OK);
+  cr_assert(!kept.view && kept.cap >= 10 && kept.t != ot && kept.n == 0);
+  cr_assert_eq(tc_columns_take(&other, &c), TC_OK);
+  tc_columns_free(&other); /* a view: frees nothing (ASan would see c's rows freed twice) */
+  cr_assert(c.n == 100 && c.t == ot && c.t[5] == 5);
+  tc_columns_free(&c);
+  tc_columns_free(&kept);
+}
+
 /* io/columns.c: the first reservation puts every column in one allocation; growing past
  * it moves each column to its own, every row kept. */
 Test(store, columns_grow_out_of_one_allocation) {

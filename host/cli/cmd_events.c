@@ -226,7 +226,7 @@ static int run(int argc, char **argv, tc_events_args *a, const tc_ranks *rk) {
           goto fail;
         if (eof)
           break;
-        if ((s = tc_events_feed(ev, &cols, &err)) != TC_OK)
+        if ((s = tc_events_feed_take(ev, &cols, &err)) != TC_OK)
           goto fail;
       }
     }

@@ -105,56 +105,89 @@ struct tc_events {
   int kept_off;
 };
 
-/* One fed slice's rows, its columns after the header in one allocation. */
+/* One fed slice's rows: copied (vessel, time, position), or the slice itself, taken
+ * from its reader (tc_columns_take). */
 struct kept {
   struct kept *next;
-  size_t n;
-  int64_t *t;
-  double *lat, *lon;
-  uint32_t *mmsi;
+  tc_columns c;
 };
 
 static void kept_free(tc_events *r) {
   for (struct kept *k = r->kept, *nx; k; k = nx) {
     nx = k->next;
+    tc_columns_free(&k->c);
     free(k);
   }
   r->kept = r->kept_last = NULL;
   r->kept_bytes = 0;
 }
 
-/* The rows of slice c kept for pass 2, or none ever again once they would pass the
- * budget (pass 2 then reads its source). */
-static tc_status keep_slice(tc_events *r, const tc_columns *c) {
-  if (r->kept_off || !c->n)
-    return TC_OK;
-  size_t row = sizeof(int64_t) + 2 * sizeof(double) + sizeof(uint32_t);
-  size_t head = (sizeof(struct kept) + 7) / 8 * 8, bytes = head + c->n * row;
+/* Room for bytes more of kept rows, or none ever again once they would pass the budget
+ * (pass 2 then reads its source). 0: not kept. */
+static int keep_room(tc_events *r, size_t bytes) {
+  if (r->kept_off)
+    return 0;
   if (r->kept_bytes + bytes > r->e.keep_bytes) {
     kept_free(r);
     r->kept_off = 1;
-    return TC_OK;
+    return 0;
   }
-  struct kept *k = malloc(bytes);
-  if (!k)
-    return TC_ERR_NOMEM;
-  unsigned char *at = (unsigned char *)k + head;
+  return 1;
+}
+
+static void kept_append(tc_events *r, struct kept *k, size_t bytes) {
   k->next = NULL;
-  k->n = c->n;
-  k->t = (int64_t *)at;
-  k->lat = (double *)(at + c->n * sizeof(int64_t));
-  k->lon = k->lat + c->n;
-  k->mmsi = (uint32_t *)(k->lon + c->n);
-  memcpy(k->t, c->t, c->n * sizeof *k->t);
-  memcpy(k->lat, c->lat, c->n * sizeof *k->lat);
-  memcpy(k->lon, c->lon, c->n * sizeof *k->lon);
-  memcpy(k->mmsi, c->mmsi, c->n * sizeof *k->mmsi);
   if (r->kept_last)
     r->kept_last->next = k;
   else
     r->kept = k;
   r->kept_last = k;
   r->kept_bytes += bytes;
+}
+
+/* Rows pass 2 reads: vessel, time, latitude, longitude. */
+#define KEPT_ROW (sizeof(uint32_t) + sizeof(int64_t) + 2 * sizeof(double))
+
+/* A copy of slice c's rows for pass 2, while they fit. */
+static tc_status keep_copy(tc_events *r, const tc_columns *c) {
+  if (!c->n || !keep_room(r, c->n * KEPT_ROW))
+    return TC_OK;
+  struct kept *k = malloc(sizeof *k);
+  if (!k)
+    return TC_ERR_NOMEM;
+  tc_columns_init(&k->c);
+  if (tc_columns_reserve(&k->c, c->n) != TC_OK) {
+    free(k);
+    return TC_ERR_NOMEM;
+  }
+  k->c.n = c->n;
+  memcpy(k->c.t, c->t, c->n * sizeof *c->t);
+  memcpy(k->c.lat, c->lat, c->n * sizeof *c->lat);
+  memcpy(k->c.lon, c->lon, c->n * sizeof *c->lon);
+  memcpy(k->c.mmsi, c->mmsi, c->n * sizeof *c->mmsi);
+  kept_append(r, k, c->n * KEPT_ROW);
+  return TC_OK;
+}
+
+/* Slice c itself for pass 2, while it fits: its storage moves here and c is left a view
+ * of it, so nothing is copied and no new memory is touched for it (its reader's next
+ * slice goes to new storage instead). Counted with its speeds (decoded for the
+ * anchorages), 4 bytes a row more. */
+static tc_status keep_take(tc_events *r, tc_columns *c) {
+  if (c->view)
+    return keep_copy(r, c);
+  size_t bytes = c->n * (KEPT_ROW + sizeof(float));
+  if (!c->n || !keep_room(r, bytes))
+    return TC_OK;
+  struct kept *k = malloc(sizeof *k);
+  if (!k)
+    return TC_ERR_NOMEM;
+  tc_columns_init(&k->c);
+  if (tc_columns_take(c, &k->c) != TC_OK) {
+    free(k);
+    return TC_ERR_INTERNAL;
+  }
+  kept_append(r, k, bytes);
   return TC_OK;
 }
 
@@ -521,15 +554,9 @@ static tc_status pass2_kept(tc_events *r, tc_gap_finisher *f, tc_err *err) {
     struct kept *k = r->kept;
     if ((s = stopped(r, err)) != TC_OK)
       break;
-    tc_columns c;
-    tc_columns_init(&c);
-    c.n = k->n;
-    c.mmsi = k->mmsi;
-    c.t = k->t;
-    c.lat = k->lat;
-    c.lon = k->lon;
-    s = slice(r, &c, 1, err);
+    s = slice(r, &k->c, 1, err);
     r->kept = k->next;
+    tc_columns_free(&k->c);
     free(k);
   }
   r->kept_last = r->kept ? r->kept_last : NULL;
@@ -610,21 +637,25 @@ void tc_events_also(tc_events *r, tc_events_slice_fn fn, void *ctx) {
   r->also_ctx = ctx;
 }
 
-tc_status tc_events_feed(tc_events *r, const tc_columns *c, tc_err *err) {
+static tc_status feed(tc_events *r, const tc_columns *c, tc_columns *take, tc_err *err) {
   if (r->finished)
     return tc_fail(err, TC_ERR_INTERNAL, "events: a slice fed after the first pass ended");
   double t0 = tc_clock_wall();
   tc_status s = slice(r, c, 0, err); /* the other consumer too */
-  if (s == TC_OK && keep_slice(r, c) != TC_OK)
+  if (s == TC_OK && (take ? keep_take(r, take) : keep_copy(r, c)) != TC_OK)
     s = tc_fail(err, TC_ERR_NOMEM, "events: out of memory (fixes kept for pass 2)");
   r->st.t_pass1 += tc_clock_wall() - t0;
   return s;
 }
 
+tc_status tc_events_feed(tc_events *r, const tc_columns *c, tc_err *err) { return feed(r, c, NULL, err); }
+
+tc_status tc_events_feed_take(tc_events *r, tc_columns *c, tc_err *err) { return feed(r, c, c, err); }
+
 static tc_status tee_next(void *vctx, tc_columns *cols, int64_t *t_end, int *eof, tc_err *err) {
   tc_events_tee_ctx *c = vctx;
   TC_TRY(c->inner->next(c->inner->ctx, cols, t_end, eof, err));
-  return *eof ? TC_OK : tc_events_feed(c->ev, cols, err);
+  return *eof ? TC_OK : tc_events_feed_take(c->ev, cols, err);
 }
 
 tc_bucket_source tc_events_tee(tc_events_tee_ctx *ctx, const tc_bucket_source *inner, tc_events *ev) {
@@ -716,7 +747,7 @@ tc_status tc_events_run(const tc_bucket_source *pass1, const tc_bucket_source *p
     int eof = 0;
     if ((s = pass1->next(pass1->ctx, &r->cols, &t_end, &eof, err)) != TC_OK || eof)
       break;
-    if ((s = tc_events_feed(r, &r->cols, err)) != TC_OK)
+    if ((s = tc_events_feed_take(r, &r->cols, err)) != TC_OK)
       break;
   }
   if (s == TC_OK)

@@ -34,8 +34,9 @@ typedef struct {
   double dark_min_coverage;   /* least coverage of each vessel (0 disables) */
   unsigned kinds;             /* TC_EV_* */
   const tc_dark_maximiser *dark_device; /* NULL: OpenMP on the host */
-  /* Pass 1 keeps the fixes it is fed (time, position, vessel: 28 bytes a row) for pass
-   * 2 while they take at most this many bytes, so that pass 2 reads no store; beyond it
+  /* Pass 1 keeps the fixes it is fed for pass 2 (a copy of time, position and vessel, 28
+   * bytes a row; a slice taken whole, tc_events_feed_take, counts 32 with its speeds)
+   * while they take at most this many bytes, so that pass 2 reads no store; beyond it
    * they are dropped and pass 2 reads its source. Default TC_EV_KEEP_BYTES. */
   size_t keep_bytes;
   /* Polled by pass 2 at every slice and every 16 384 rows screened, and before the dark
@@ -124,6 +125,10 @@ typedef struct tc_events tc_events;
 tc_status tc_events_create(const tc_params *p, const tc_event_params *e, tc_events **out, tc_err *err);
 void tc_events_free(tc_events *ev); /* NULL safe */
 tc_status tc_events_feed(tc_events *ev, const tc_columns *slice, tc_err *err);
+/* The same, keeping the slice itself for the second pass instead of a copy: its storage
+ * moves into ev and slice is left a view of it (tc_columns_take), valid until ev is
+ * finished or freed; the caller's next read into slice starts new storage. */
+tc_status tc_events_feed_take(tc_events *ev, tc_columns *slice, tc_err *err);
 tc_status tc_events_finish(tc_events *ev, const tc_bucket_source *pass2, const tc_encounter_list *enc,
                            tc_event_lists *out, tc_event_stats *stats, tc_err *err);
 

@@ -167,7 +167,7 @@ static void panel(FILE *f, const tc_candidates *c, size_t i, const tc_report_opt
              "<span class=\"va\">%u</span> &amp; <span class=\"vb\">%u</span>, %s, %.1f h <code>%s</code></summary>"
              "<div class=\"body\"><div class=\"trackbox\"><div class=\"trackmap\"></div></div><div class=\"plots\">",
           i, i, i + 1, k->score, e->mmsi_a, e->mmsi_b, t0, (e->end - e->start) / 3600.0, k->id);
-  static const tc_columns none = {0, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL};
+  static const tc_columns none = {0};
   tc_report_plots(f, k, c->track_a ? &c->track_a[i] : &none, c->track_b ? &c->track_b[i] : &none, o->margin_s);
   fputs("</div><div class=\"info\"><table><tr><th></th><th>MMSI</th><th>flag</th><th>name</th><th>IMO</th>"
         "<th>call sign</th><th>type</th></tr>", f);
