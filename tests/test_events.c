@@ -371,6 +371,18 @@ Test(events, dark_chunks_within_the_budget_change_no_byte) {
   tc_columns_free(&c);
 }
 
+/* The encounter engine (OpenMP) over src, its read feeding ev's pass 1 (the tee). */
+static tc_status engine_through_tee(const tc_bucket_source *src, const tc_params *p, tc_events *ev,
+                                   tc_encounter_list *enc, tc_err *err) {
+  tc_events_tee_ctx tctx;
+  tc_bucket_source tee = tc_events_tee(&tctx, src, ev);
+  tc_backend_config cfg = {0};
+  cfg.platform = cfg.device = -1;
+  tc_engine_stats est;
+  tc_encounter_list_init(enc);
+  return tc_encounters_run(&tee, p, tc_backend_find("openmp"), &cfg, enc, &est, err);
+}
+
 Test(events, pass_one_along_the_encounter_engine) {
   /* the encounter engine's read feeds pass 1 (tee): the same events and encounters as
    * separate reads, whatever the buckets and threads */
@@ -398,15 +410,8 @@ Test(events, pass_one_along_the_encounter_engine) {
       tc_events *ev = NULL;
       tc_err err = {0};
       cr_assert_eq(tc_events_create(&p, &e, &ev, &err), TC_OK);
-      tc_events_tee_ctx tctx;
-      tc_bucket_source tee = tc_events_tee(&tctx, &s1, ev);
-      tc_backend_config cfg = {0};
-      cfg.platform = cfg.device = -1;
-      tc_engine_stats est;
       tc_encounter_list enc;
-      tc_encounter_list_init(&enc);
-      cr_assert_eq(tc_encounters_run(&tee, &p, tc_backend_find("openmp"), &cfg, &enc, &est, &err), TC_OK, "%s",
-                   err.msg);
+      cr_assert_eq(engine_through_tee(&s1, &p, ev, &enc, &err), TC_OK, "%s", err.msg);
       tc_event_lists l;
       tc_event_lists_init(&l);
       tc_event_stats st;
@@ -456,15 +461,8 @@ Test(events, a_read_failing_after_slices_were_kept) {
     tc_events *ev = NULL;
     tc_err err = {0};
     cr_assert_eq(tc_events_create(&p, &e, &ev, &err), TC_OK);
-    tc_events_tee_ctx tctx;
-    tc_bucket_source tee = tc_events_tee(&tctx, &src, ev);
-    tc_backend_config cfg = {0};
-    cfg.platform = cfg.device = -1;
-    tc_engine_stats est;
     tc_encounter_list enc;
-    tc_encounter_list_init(&enc);
-    cr_assert_eq(tc_encounters_run(&tee, &p, tc_backend_find("openmp"), &cfg, &enc, &est, &err), TC_ERR_FORMAT,
-                 "after %d slices", left);
+    cr_assert_eq(engine_through_tee(&src, &p, ev, &enc, &err), TC_ERR_FORMAT, "after %d slices", left);
     cr_assert(strstr(err.msg, "a damaged slice"), "%s", err.msg);
     tc_encounter_list_free(&enc);
     tc_events_free(ev);
