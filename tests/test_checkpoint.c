@@ -293,117 +293,32 @@ Test(checkpoint, nightly_update_equals_a_full_run, .init = one_week, .fini = tea
 
 /* ---- the engine's state itself: kept after a bucket, restored, the same list ---- */
 
-#include "host/backend.h"
-#include "host/engine/ckpt.h"
-#include "host/engine/source.h"
+#include "support/engine_cuts.h"
 #include "support/lead_tracks.h"
-
-#define MAX_CUTS 64
-
-typedef struct {
-  uint64_t slices;          /* slices seen */
-  tc_ckbuf buf[MAX_CUTS];   /* the state after slice i (i < MAX_CUTS) */
-} cuts;
-
-/* Keeps the state after every slice as a checkpoint keeps it (host/engine/ckpt.c),
- * without the file around it, and goes on. */
-static tc_status cut_hook(void *ctx, const tc_engine_view *v, uint64_t slice, tc_err *err) {
-  (void)err;
-  cuts *c = ctx;
-  c->slices = slice;
-  if (slice >= MAX_CUTS)
-    return TC_OK;
-  tc_ckbuf *b = &c->buf[slice];
-  b->n = 0;
-  uint32_t ns = v->nshards;
-  uint64_t ne = 0;
-  for (unsigned k = 0; k < ns; k++)
-    ne += v->found[k].n;
-  cr_assert_eq(tc_ckbuf_put(b, v->s_done, 8), TC_OK);
-  cr_assert_eq(tc_grid_cpu_save(v->grid, tc_ckbuf_put, b), TC_OK);
-  cr_assert_eq(tc_ckbuf_put(b, &ns, 4), TC_OK);
-  for (unsigned k = 0; k < ns; k++)
-    cr_assert_eq(tc_runs_save(v->runs[k], tc_ckbuf_put, b), TC_OK);
-  cr_assert_eq(tc_ckbuf_put(b, &ne, 8), TC_OK);
-  for (unsigned k = 0; k < ns; k++)
-    cr_assert_eq(tc_ckbuf_put(b, v->found[k].v, v->found[k].n * sizeof *v->found[k].v), TC_OK);
-  return TC_OK;
-}
-
-static tc_status restore_hook(void *ctx, const tc_engine_view *v, tc_err *err) {
-  (void)err;
-  const tc_ckbuf *b = ctx;
-  size_t at = 8, used;
-  uint32_t ns;
-  uint64_t ne;
-  memcpy(v->s_done, b->v, 8);
-  cr_assert_eq(tc_grid_cpu_load(v->grid, b->v + at, b->n - at, &used), TC_OK);
-  at += used;
-  memcpy(&ns, b->v + at, 4);
-  at += 4;
-  for (uint32_t k = 0; k < ns; k++) {
-    cr_assert_eq(tc_runs_load(v->runs, v->nshards, b->v + at, b->n - at, &used), TC_OK);
-    at += used;
-  }
-  memcpy(&ne, b->v + at, 8);
-  at += 8;
-  for (uint64_t i = 0; i < ne; i++, at += sizeof(tc_encounter)) {
-    tc_encounter e;
-    memcpy(&e, b->v + at, sizeof e);
-    cr_assert_eq(tc_encounter_list_push(&v->found[0], &e), TC_OK);
-  }
-  cr_assert_eq(at, b->n);
-  return TC_OK;
-}
-
-static tc_status run_with(const tc_columns *c, uint64_t skip, const tc_engine_hooks *h, int threads,
-                          tc_encounter_list *out) {
-  tc_memory_source *ms;
-  cr_assert_eq(tc_memory_source_create(c, 3600, &ms), TC_OK);
-  tc_bucket_source src = tc_memory_source_get(ms);
-  tc_columns tmp;
-  tc_columns_init(&tmp);
-  for (uint64_t i = 0; i < skip; i++) { /* the buckets the state covers: read, not used */
-    int64_t t;
-    int eof;
-    cr_assert_eq(src.next(src.ctx, &tmp, &t, &eof, NULL), TC_OK);
-  }
-  tc_columns_free(&tmp);
-  tc_params p;
-  tc_params_default(&p);
-  p.threads = threads;
-  tc_backend_config cfg;
-  memset(&cfg, 0, sizeof cfg);
-  cfg.platform = cfg.device = -1;
-  tc_engine_stats st;
-  tc_err err = {0};
-  tc_status s = tc_encounters_run_hooked(&src, &p, tc_backend_find("openmp"), &cfg, h, out, &st, &err);
-  tc_memory_source_free(ms);
-  return s;
-}
 
 Test(checkpoint, engine_state_restored_after_a_bucket_gives_the_same_list, .timeout = 300) {
   tc_columns c;
   tc_columns_init(&c);
   tt_synthetic(&c, 42, 150, 30);
-  static cuts k; /* the uninterrupted run, its state kept after every bucket */
-  tc_engine_hooks keep = {.ctx = &k, .after_slice = cut_hook};
+  static tt_cuts k; /* the uninterrupted run, its state kept after every bucket */
+  tc_engine_hooks keep = {.ctx = &k, .after_slice = tt_cut_hook};
+  tc_params p;
+  tc_params_default(&p);
   tc_encounter_list ref;
   tc_encounter_list_init(&ref);
-  cr_assert_eq(run_with(&c, 0, &keep, 2, &ref), TC_OK);
+  tt_run_hooked(&c, 3600, 0, "openmp", 2, &p, &keep, &ref);
   cr_assert_gt(ref.n, 20);
-  cr_assert(k.slices > 20 && k.slices < MAX_CUTS, "%llu buckets", (unsigned long long)k.slices);
+  cr_assert(k.slices > 20 && k.slices < TT_MAX_CUTS, "%llu buckets", (unsigned long long)k.slices);
   for (uint64_t at = 1; at < k.slices; at += 3) { /* a third of the buckets: each run costs */
     tc_encounter_list rest;
     tc_encounter_list_init(&rest);
-    tc_engine_hooks r = {.ctx = &k.buf[at], .restore = restore_hook};
-    cr_assert_eq(run_with(&c, at, &r, 1 + (at / 3) % 2, &rest), TC_OK);
+    tc_engine_hooks r = {.ctx = &k.buf[at], .restore = tt_restore_hook};
+    tt_run_hooked(&c, 3600, at, "openmp", 1 + (at / 3) % 2, &p, &r, &rest);
     cr_assert(tt_same(&rest, &ref), "restored after bucket %llu: %zu encounters, uninterrupted %zu",
               (unsigned long long)at, rest.n, ref.n);
     tc_encounter_list_free(&rest);
   }
-  for (int i = 0; i < MAX_CUTS; i++)
-    tc_ckbuf_free(&k.buf[i]);
+  tt_cuts_free(&k);
   tc_encounter_list_free(&ref);
   tc_columns_free(&c);
 }

@@ -1,4 +1,5 @@
 #include "lead_tracks.h"
+#include "engine_cuts.h"
 
 #include <criterion/criterion.h>
 #include <math.h>
@@ -24,22 +25,7 @@ void tt_offset(double lat, double lon, double brg, double d, double *olat, doubl
 
 tc_engine_stats tt_run(const tc_columns *c, int64_t bucket_s, const char *name, int threads,
             const tc_params *p, tc_encounter_list *out) {
-  tc_memory_source *ms;
-  cr_assert_eq(tc_memory_source_create(c, bucket_s, &ms), TC_OK);
-  tc_bucket_source src = tc_memory_source_get(ms);
-  tc_params q = *p;
-  q.threads = threads;
-  tc_backend_config cfg;
-  memset(&cfg, 0, sizeof cfg);
-  cfg.platform = cfg.device = -1;
-  const tc_backend_ops *ops = tc_backend_find(name);
-  cr_assert_not_null(ops, "backend %s not built", name);
-  tc_engine_stats st;
-  tc_err err = {0};
-  tc_status s = tc_encounters_run(&src, &q, ops, &cfg, out, &st, &err);
-  cr_assert_eq(s, TC_OK, "engine failed: %s", err.msg);
-  tc_memory_source_free(ms);
-  return st;
+  return tt_run_hooked(c, bucket_s, 0, name, threads, p, NULL, out);
 }
 
 int tt_same(const tc_encounter_list *a, const tc_encounter_list *b) {

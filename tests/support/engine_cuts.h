@@ -1,0 +1,31 @@
+/* Test helpers: the engine's state kept after every slice, as a checkpoint keeps it
+ * (host/engine/ckpt.c) without the file around it, and a run restored from one of them. */
+#ifndef TC_TEST_ENGINE_CUTS_H
+#define TC_TEST_ENGINE_CUTS_H
+
+#include <stdint.h>
+
+#include "host/engine/ckpt.h"
+#include "host/engine/engine.h"
+#include "io/columns.h"
+
+#define TT_MAX_CUTS 64
+
+typedef struct {
+  uint64_t slices;             /* slices seen */
+  tc_ckbuf buf[TT_MAX_CUTS];   /* the state after slice i (i < TT_MAX_CUTS) */
+} tt_cuts;
+
+/* after_slice hook (ctx: a tt_cuts): keeps the state after each slice and goes on. */
+tc_status tt_cut_hook(void *ctx, const tc_engine_view *v, uint64_t slice, tc_err *err);
+/* restore hook (ctx: one of the tc_ckbuf a tt_cut_hook kept). */
+tc_status tt_restore_hook(void *ctx, const tc_engine_view *v, tc_err *err);
+void tt_cuts_free(tt_cuts *k);
+
+/* tt_run (support/lead_tracks.h) with hooks (NULL: none), the first `skip` buckets read
+ * and left unused (those a restored state covers). */
+tc_engine_stats tt_run_hooked(const tc_columns *c, int64_t bucket_s, uint64_t skip, const char *name,
+                              int threads, const tc_params *p, const tc_engine_hooks *h,
+                              tc_encounter_list *out);
+
+#endif
