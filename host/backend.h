@@ -39,6 +39,10 @@ typedef struct {
    * identifies a vessel pair across blocks, for a device that links runs itself */
   const uint32_t *mmsi;
   size_t nv;
+  /* The caller's runs hold no close time from before the first block it hands over (none
+   * restored from a checkpoint): nothing earlier can join a run of that block (the engine
+   * sets it; 0 elsewhere). */
+  int fresh;
 } tc_grid_block;
 
 /* Candidate pairs: indices of two positions of the same grid time, p < q.

@@ -17,6 +17,7 @@
 #include "host/opencl/backend_opencl.h"
 #include "host/opencl/cl_device.h"
 #include "io/columns.h"
+#include "support/engine_cuts.h"
 #include "support/lead_run.h"
 #include "support/lead_tracks.h"
 #include "support/opencl_suite.h"
@@ -370,3 +371,53 @@ Test(opencl_runs, table_and_sub_batches_drop_what_they_should) {
   cr_assert_eq(host.backend.dropped_pairs, 0);
 }
 
+
+/* The start of a fresh run is no horizon: nothing before its first grid time exists, so the
+ * short runs at its head are dropped as they would be a day later (the same fixture with a
+ * moored pair from a day earlier drops as many runs). A run restored from a state holding
+ * open candidates keeps one: the bridges' second runs, short and finished inside the first
+ * block after the restore, continue restored runs and must come back; restored after every
+ * day, the list is the uninterrupted openmp's and the counts those of openmp restored alike. */
+Test(opencl_runs, fresh_runs_and_restored_runs) {
+  op_need_opencl();
+  tc_encounter_list l, ref;
+  tc_engine_stats fresh = run_with("", DAY, "opencl", 0, &l);
+  tc_encounter_list_free(&l);
+  tc_columns early;
+  tc_columns_init(&early);
+  double la, lo;
+  tt_offset(-10.0, 60.0, 45.0, 100.0, &la, &lo);
+  moored(&early, 100000003, -10.0, 60.0, T0 - DAY, T0 + DAYS * DAY);
+  moored(&early, 100000004, la, lo, T0 - DAY, T0 + DAYS * DAY);
+  fixture(&early);
+  tc_encounter_list_init(&l);
+  tc_engine_stats later = tt_run(&early, DAY, "opencl", 2, &fix_params, &l);
+  tc_encounter_list_free(&l);
+  tc_columns_free(&early);
+  cr_assert_eq(fresh.backend.dropped_runs, later.backend.dropped_runs,
+               "runs dropped from the data's start: %llu, with a day before it: %llu",
+               (unsigned long long)fresh.backend.dropped_runs, (unsigned long long)later.backend.dropped_runs);
+
+  static tt_cuts k;
+  tc_engine_hooks keep = {.ctx = &k, .after_slice = tt_cut_hook};
+  tc_encounter_list_init(&ref);
+  tt_run_hooked(fix_cols, DAY, 0, "openmp", 2, &fix_params, &keep, &ref);
+  check_reference(&ref);
+  cr_assert(k.slices >= DAYS - 1 && k.slices < TT_MAX_CUTS, "%llu slices", (unsigned long long)k.slices);
+  for (uint64_t at = 1; at < k.slices; at++) {
+    tc_engine_hooks r = {.ctx = &k.buf[at], .restore = tt_restore_hook};
+    tc_encounter_list mp;
+    tc_encounter_list_init(&mp);
+    tc_engine_stats ms = tt_run_hooked(fix_cols, DAY, at, "openmp", 2, &fix_params, &r, &mp);
+    cr_assert(tt_same(&mp, &ref), "openmp restored after day %llu", (unsigned long long)at);
+    tc_encounter_list_init(&l);
+    tc_engine_stats st = tt_run_hooked(fix_cols, DAY, at, "opencl", 2, &fix_params, &r, &l);
+    char what[100];
+    snprintf(what, sizeof what, "opencl restored after day %llu", (unsigned long long)at);
+    same(what, &l, st, &mp, ms);
+    tc_encounter_list_free(&l);
+    tc_encounter_list_free(&mp);
+  }
+  tt_cuts_free(&k);
+  tc_encounter_list_free(&ref);
+}

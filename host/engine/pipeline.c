@@ -81,6 +81,7 @@ typedef struct {
   tc_encounter_list *found;    /* per shard */
   tc_edge_runs *edges;         /* per shard, in a part run */
   unsigned nshards;
+  int fresh;                   /* tc_grid_block.fresh */
   tc_engine_stats *stats;
 } engine;
 
@@ -156,6 +157,7 @@ static tc_status process_range(engine *e, int64_t lo, int64_t hi, tc_err *err) {
       return tc_fail(err, s, "grid positions: out of memory");
     e->blk.mmsi = tc_grid_cpu_mmsi(e->grid);
     e->blk.nv = tc_grid_cpu_vessels(e->grid);
+    e->blk.fresh = e->fresh;
     double t1 = tc_clock_wall();
     uint64_t dp = e->stats->backend.dropped_pairs, dr = e->stats->backend.dropped_runs;
     if ((s = e->ops->candidates(e->bstate, &e->blk, &e->cand, &e->stats->backend, err)) != TC_OK)
@@ -299,6 +301,9 @@ tc_status tc_encounters_run_hooked(const tc_bucket_source *src, const tc_params 
   }
   if (hooks->restore && (s = hooks->restore(hooks->ctx, &view, err)) != TC_OK)
     goto cleanup;
+  e.fresh = 1; /* no candidate restored open: no close time from before can join a run */
+  for (unsigned k = 0; k < e.nshards; k++)
+    e.fresh &= tc_runs_open(e.runs[k]) == 0;
   if (!read_first) {
     /* Nothing to overlap: read here, so that its decoding team is the one the engine
      * then reuses (a second team costs a thread start each). */

@@ -363,9 +363,18 @@ tc_status tc_opencl_set_pair_capacity(void *state, size_t pairs, tc_err *err) {
 
 /* A device call costs launches and transfers whatever its size: a few million
  * positions per block keep them small beside the work. */
+/* Grid positions a block: 32 M, so that a block spans the whole slice a read made final
+ * (a day of 200 000 vessels is 28 M positions). The device can drop a run only where no
+ * close time after the block can join it, so every run within merge_gap of a block's end
+ * comes back: blocks of 4 M positions were 20 grid times (3 h 20) on that day, under the
+ * 4 h merge_gap, and every close pair came back. The device cuts a block into sub-batches
+ * that fit its memory and links its runs early when they do not; the host holds ~80 bytes
+ * a position of the block. TRAJCORR_CL_BLOCK_POSITIONS=N sets it (to measure). */
 static size_t oc_block_positions(void *state) {
   (void)state;
-  return (size_t)4 << 20;
+  const char *v = getenv("TRAJCORR_CL_BLOCK_POSITIONS");
+  unsigned long long n = v && *v ? strtoull(v, NULL, 10) : 0;
+  return n ? (size_t)n : (size_t)32 << 20;
 }
 
 static void oc_profile(void *state, tc_device_profile *p);

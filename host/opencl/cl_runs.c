@@ -54,6 +54,7 @@ struct tc_ocl_runs {
   size_t ucap;                 /* slots tab[cur] uses (its hash's size); 0: empty */
   size_t live;                 /* its entries */
   int valid;                   /* tab[cur] is complete from known_t to end_t */
+  int started;                 /* an accumulation was made: the host may hold pairs */
   int64_t base_t, known_t, end_t;
   /* the accumulation: n pairs of grid times from acc_t (a grid time of block acc_blk) */
   int acc;
@@ -327,9 +328,14 @@ tc_status tc_ocl_drop_runs(tc_ocl *s, const tc_grid_block *blk, size_t s0, size_
                 4 * (uint64_t)blk->nv <= s->dev.max_alloc;
     if (!(whole && r->valid && S0 >= r->end_t && (S0 - r->base_t) / slot < INT32_MAX - 2 * (int64_t)blk->nslots)) {
       r->known_t = r->base_t = S0;
+      /* the first accumulation of a fresh run: no close time before it exists, so its
+       * horizon lies more than merge_gap earlier and the runs at its head may go too */
+      if (whole && blk->fresh && !r->started)
+        r->known_t = r->base_t = S0 - (s->merge_gap / slot + 1) * slot;
       r->live = 0;
       r->ucap = 0;
     }
+    r->started = 1;
     r->whole = whole;
     r->acc = 1;
     r->acc_t = S0;
