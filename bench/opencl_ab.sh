@@ -10,7 +10,9 @@
 #
 # Usage: BASE=path/to/old/trajcorr bash bench/opencl_ab.sh [build/trajcorr]
 #        (ROUNDS=7; STEPS=0; VESSELS=4100; DEVTYPE=any: the OpenCL device type;
-#         ARGS="--threads 1": more options for every `encounters`)
+#         ARGS="--threads 1": more options for every `encounters`;
+#         GEN="--days 1 --seed 3 --min-interval 120 --max-interval 360": more options
+#         for `generate`, here the dense days of docs/performance.md)
 set -euo pipefail
 new=$(readlink -f "${1:-build/trajcorr}")
 base=$(readlink -f "${BASE:?BASE=path to the build to compare with}")
@@ -23,7 +25,7 @@ here=$(dirname "$(readlink -f "$0")")
 dev="--device-type ${DEVTYPE:-any}"
 x=${ARGS:-}
 # the base build writes the store: a newer build reads every older layout, not the reverse
-"$base" generate -q --vessels "${VESSELS:-4100}" --store "$work/day.h5"
+"$base" generate -q --vessels "${VESSELS:-4100}" ${GEN:-} --store "$work/day.h5"
 for b in "$base" "$new"; do # warm both program caches (and PoCL's) before timing
   "$b" encounters -q "$work/day.h5" --backend opencl $dev $x -o "$work/warm.csv"
 done

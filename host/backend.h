@@ -128,6 +128,10 @@ typedef struct {
   /* create loads a driver (OpenCL: tens of ms on PoCL): the engine reads the first slice
    * on its reader thread meanwhile. */
   int slow_create;
+  /* Grid times a block should hold at least, whatever block_positions says (a device that
+   * links runs can drop only those ending merge_gap before its block's end); NULL or 0:
+   * the engine's default. */
+  size_t (*block_min_slots)(void *state);
 } tc_backend_ops;
 
 /* Known backends: "openmp", "allpairs", "opencl", "opencl-allpairs". NULL if unknown

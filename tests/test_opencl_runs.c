@@ -298,13 +298,14 @@ Test(opencl_runs, same_encounters_as_openmp) {
         {"TRAJCORR_CL_DEVICE_RUNS=0", "opencl", 0},
         {"TRAJCORR_CL_DROP_RUNS=0", "opencl", 0},
         {"TRAJCORR_CL_RUNS_MAX=64 TRAJCORR_CL_MAX_ALLOC=16384", "opencl", 0},
+        {"TRAJCORR_CL_BLOCK_POSITIONS=64", "opencl", 0}, /* blocks of 4 merge_gaps */
         {"TRAJCORR_CL_SLOT_CELLS=1", "opencl", 1},
         {"TRAJCORR_CL_SLOT_CELLS=0", "opencl", 1},
         {"", "opencl-allpairs", 0},
         {"TRAJCORR_CL_HOST_STAGE=1 TRAJCORR_CL_MAX_ALLOC=65536", "opencl", 1},
     };
     for (size_t c = 0; c < sizeof cfg / sizeof cfg[0]; c++) {
-      if (buckets[bi] != DAY && c >= 7) /* precision and all pairs: day buckets */
+      if (buckets[bi] != DAY && c >= 8) /* precision and all pairs: day buckets */
         continue;
       tc_encounter_list l;
       tc_engine_stats st = run_with(cfg[c].env, buckets[bi], cfg[c].backend, cfg[c].single, &l);
@@ -334,7 +335,8 @@ Test(opencl_runs, same_encounters_as_openmp) {
 
 /* What the device keeps back: with day buckets the table lets it drop the short runs at
  * each block's head, which it cannot without the table; how the blocks are cut into
- * sub-batches changes nothing while a block's pairs fit the accumulation; and the host's
+ * sub-batches changes nothing while a block's pairs fit the accumulation; blocks asked
+ * smaller than merge_gap still span four (else nothing could be dropped); and the host's
  * runs stage alone gets every close pair. */
 Test(opencl_runs, table_and_sub_batches_drop_what_they_should) {
   op_need_opencl();
@@ -348,6 +350,12 @@ Test(opencl_runs, table_and_sub_batches_drop_what_they_should) {
   tc_encounter_list_free(&l);
   tc_engine_stats host = run_with("TRAJCORR_CL_DROP_RUNS=0", DAY, "opencl", 0, &l);
   tc_encounter_list_free(&l);
+  /* blocks of 64 positions would be 16 grid times, under merge_gap: nothing could be
+     dropped; the backend asks for 4 merge_gaps a block */
+  tc_engine_stats tiny = run_with("TRAJCORR_CL_BLOCK_POSITIONS=64", DAY, "opencl", 0, &l);
+  tc_encounter_list_free(&l);
+  cr_assert_gt(tiny.backend.dropped_runs, 5, "blocks of 64 positions: %llu runs dropped",
+               (unsigned long long)tiny.backend.dropped_runs);
   cr_log_info("runs dropped on the device (pairs): table %llu (%llu), no table %llu (%llu), "
               "64 KiB buffers %llu (%llu), host runs stage %llu; close pairs %llu, candidates %llu",
               (unsigned long long)with.backend.dropped_runs, (unsigned long long)with.backend.dropped_pairs,

@@ -142,8 +142,11 @@ static tc_status process_range(engine *e, int64_t lo, int64_t hi, tc_err *err) {
   size_t want = e->ops->block_positions ? e->ops->block_positions(e->bstate) : BLOCK_POSITIONS;
   size_t nv = tc_grid_cpu_vessels(e->grid);
   size_t per = nv ? want / nv : 1024;
+  size_t least = e->ops->block_min_slots ? e->ops->block_min_slots(e->bstate) : 0;
   if (per < BLOCK_MIN_SLOTS)
     per = BLOCK_MIN_SLOTS;
+  if (per < least)
+    per = least;
   if (per > 1024)
     per = 1024;
   for (int64_t s0 = lo; s0 < hi; s0 += (int64_t)per * p->slot) {

@@ -363,18 +363,26 @@ tc_status tc_opencl_set_pair_capacity(void *state, size_t pairs, tc_err *err) {
 
 /* A device call costs launches and transfers whatever its size: a few million
  * positions per block keep them small beside the work. */
-/* Grid positions a block: 32 M, so that a block spans the whole slice a read made final
- * (a day of 200 000 vessels is 28 M positions). The device can drop a run only where no
- * close time after the block can join it, so every run within merge_gap of a block's end
- * comes back: blocks of 4 M positions were 20 grid times (3 h 20) on that day, under the
- * 4 h merge_gap, and every close pair came back. The device cuts a block into sub-batches
- * that fit its memory and links its runs early when they do not; the host holds ~80 bytes
- * a position of the block. TRAJCORR_CL_BLOCK_POSITIONS=N sets it (to measure). */
+/* Grid positions a block: millions a launch (TRAJCORR_CL_BLOCK_POSITIONS=N sets it, to
+ * measure). */
 static size_t oc_block_positions(void *state) {
   (void)state;
   const char *v = getenv("TRAJCORR_CL_BLOCK_POSITIONS");
   unsigned long long n = v && *v ? strtoull(v, NULL, 10) : 0;
-  return n ? (size_t)n : (size_t)32 << 20;
+  return n ? (size_t)n : (size_t)4 << 20;
+}
+
+/* Grid times a block holds at least where runs are dropped on the device: 4 merge_gaps. A
+ * run can be dropped only where no close time after its block can join it, so the runs
+ * within merge_gap of a block's end come back: blocks of 4 M positions were 20 grid times
+ * (3 h 20) on a day of 200 000 vessels, under the 4 h merge_gap, and every close pair came
+ * back. Longer blocks than this send fewer back but the host's stages, which read
+ * per-position arrays of the block at random, slow down (docs/opencl.md, step 6). */
+static size_t oc_block_min_slots(void *state) {
+  const tc_ocl *s = state;
+  if (!s->drop_runs || s->slot <= 0 || s->merge_gap < 0 || s->merge_gap / s->slot > 1024)
+    return 0;
+  return 4 * (size_t)(s->merge_gap / s->slot);
 }
 
 static void oc_profile(void *state, tc_device_profile *p);
@@ -457,9 +465,10 @@ static void oc_profile(void *state, tc_device_profile *p) {
 
 const tc_backend_ops tc_backend_opencl = {
     "opencl", oc_create, oc_destroy, oc_candidates, oc_precision, oc_block_positions, oc_profile, 1,
+    oc_block_min_slots,
 };
 
 const tc_backend_ops tc_backend_opencl_allpairs = {
     "opencl-allpairs", oc_create_allpairs, oc_destroy, oc_candidates, oc_precision,
-    oc_block_positions, oc_profile, 1,
+    oc_block_positions, oc_profile, 1, oc_block_min_slots,
 };
