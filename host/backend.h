@@ -48,11 +48,14 @@ typedef struct {
 /* Candidate pairs: indices of two positions of the same grid time, p < q.
  * decided: the backend made the exact decision of spec §3 itself (tc_backend_config.decide):
  * every pair listed is close, except those whose q carries TC_PAIR_BAND, which lie in the
- * thin band around dist the backend could not decide and get the host's exact test. */
+ * thin band around dist the backend could not decide and get the host's exact test.
+ * pair_ordered: each vessel pair's pairs come in increasing grid time, though not the list
+ * (a device that linked them into runs); the host then links them without sorting. */
 typedef struct {
   uint32_t *p, *q;
   size_t n, cap;
   int decided;
+  int pair_ordered;
 } tc_pairbuf;
 #define TC_PAIR_BAND 0x80000000u /* in q of a decided list: the host decides */
 

@@ -23,7 +23,9 @@
  *                      at the end enters the new table;
  *   4. tc_run_carry:   entries of the old table that a later close time may still join are
  *                      carried into the new one (the two swap at every linking);
- *   5. tc_run_drop:    the kept pairs compacted (reading them in sorted order).
+ *   5. tc_run_drop:    the kept pairs compacted in their sorted order (a prefix scan of the
+ *                      keep flags gives each its place): each vessel pair's close pairs come
+ *                      back together and in grid-time order (tc_pairbuf.pair_ordered).
  * Grid times are grid indices since a base time the host chooses (uint). */
 #include "geo.h"
 
@@ -161,14 +163,19 @@ __kernel void tc_run_carry(__global const uint *otab, uint ocap, volatile __glob
   atomic_inc(&cnt[2]);
 }
 
-/* The kept pairs (spq: the pairs in sorted order) compacted into op/oq, their count in
- * cnt[0]. */
-__kernel void tc_run_drop(__global const uint2 *spq, uint m, __global const uint *keep,
+/* The kept pairs (spq: the pairs in sorted order) compacted into op/oq in that order, so
+ * that each vessel pair's come back together and in grid-time order: at[i] is the exclusive
+ * prefix sum of the walk's keep flags, cnt[5] the last pair's flag; their count to cnt[0]. */
+__kernel void tc_run_drop(__global const uint2 *spq, uint m, __global const uint *at,
                           __global uint *op, __global uint *oq, volatile __global uint *cnt) {
   uint i = get_global_id(0);
-  if (i >= m || !keep[i])
+  if (i >= m)
     return;
-  uint k = atomic_inc(&cnt[0]);
+  uint k = at[i], next = i + 1 < m ? at[i + 1] : k + cnt[5];
+  if (i + 1 == m)
+    cnt[0] = next;
+  if (next == k)
+    return;
   uint2 x = spq[i];
   op[k] = x.x;
   oq[k] = x.y;

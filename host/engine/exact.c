@@ -170,7 +170,8 @@ tc_status tc_exact_filter(const tc_grid_block *blk, const tc_pairbuf *cand, cons
       }
   }
   out->n = m;
-  if (unordered && m > 1) {
+  /* a list in order by vessel pair is linked as it is (tc_runs_add finds each grid time) */
+  if (unordered && m > 1 && !cand->pair_ordered) {
     long long ns = (long long)nshards;
 #ifdef _OPENMP
 #pragma omp parallel for schedule(dynamic, 1) num_threads(nt)

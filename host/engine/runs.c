@@ -369,8 +369,9 @@ static int listed(const tc_params *p, uint32_t m) {
 
 tc_status tc_runs_add(tc_runs *r, const tc_grid_block *blk, const tc_closebuf *close,
                       const tc_pos_speed *pos, unsigned shard, unsigned nshards) {
-  /* close is in grid time order, so each pair's close times arrive in order and the
-   * grid time follows from a cursor over the block's offsets. */
+  /* Each pair's close times arrive in order (close is in grid-time order, or in order by
+   * vessel pair), and the grid time follows from a cursor over the block's offsets, found
+   * again where the list goes back in time. */
   size_t j = 0;
   (void)nshards;
   size_t end = close->shard_off[shard + 1];
@@ -380,6 +381,8 @@ tc_status tc_runs_add(tc_runs *r, const tc_grid_block *blk, const tc_closebuf *c
     uint32_t ma = (uint32_t)(cp->key >> 32), mb = (uint32_t)cp->key;
     if (r->p.mmsi_filter && !listed(&r->p, ma) && !listed(&r->p, mb))
       continue;
+    if (cp->p < blk->off[j])
+      j = tc_grid_block_slot_of(blk, cp->p);
     while (cp->p >= blk->off[j + 1])
       j++;
     int64_t s = blk->s0 + (int64_t)j * blk->slot;

@@ -339,6 +339,7 @@ static tc_status finish(ocl *s, const tc_grid_block *blk, tc_cl_batch b, int set
   if (s->decide && (st = tc_ocl_drop_runs(s, blk, b.s0, b.s1, set, &m, out, stats, err)) != TC_OK)
     goto cleanup;
   if (m) {
+    out->pair_ordered = 0;
     if (tc_pairbuf_reserve(out, out->n + m) != TC_OK) {
       st = tc_fail(err, TC_ERR_NOMEM, "out of memory for %zu candidate pairs", out->n + m);
       goto cleanup;
@@ -406,6 +407,7 @@ tc_status tc_ocl_candidates(ocl *s, const tc_grid_block *blk, tc_pairbuf *out,
   double x0 = s->info.t_write + s->info.t_read;
   out->n = 0;
   out->decided = s->decide;
+  out->pair_ordered = 1; /* until pairs come back as the pair kernel emitted them */
   if (blk->n && !(blk->x && blk->y && blk->z))
     return tc_fail(err, TC_ERR_ARG, "grid block without unit vectors (the grid fills x, y, z)");
   if (blk->n > TC_PAIR_BAND - 1) /* the band flag takes q's top bit */

@@ -98,7 +98,10 @@ tc_status tc_ocl_multi_candidates(tc_ocl *s, const tc_grid_block *blk, tc_pairbu
       share_main(&job[k]); /* no thread to be had: this one in turn */
   }
   size_t n = 0;
+  /* the shares are runs of grid times in order: a vessel pair's pairs stay in order */
+  out->pair_ordered = 1;
   for (int k = 0; k < s->nsub && st == TC_OK; k++) {
+    out->pair_ordered &= s->part[k].pair_ordered;
     if (job[k].rc != TC_OK) {
       st = job[k].rc;
       if (err)

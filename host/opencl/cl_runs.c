@@ -201,7 +201,7 @@ static tc_status link_acc(tc_ocl *s, tc_ocl_runs *r, const tc_grid_block *blk, i
   r->acc = 0;
   r->n = 0;
   r->valid = 0;
-  if (m && !r->rcnt && (st = tc_ocl_remake(s, &r->rcnt, 0, 16, "run counts", err)) != TC_OK)
+  if (m && !r->rcnt && (st = tc_ocl_remake(s, &r->rcnt, 0, 32, "run counts", err)) != TC_OK)
     return st;
   if (m && r->whole) { /* the table's keys: the MMSIs of the block's vessel indices */
     if ((st = tc_ocl_ensure(s, &r->mmsi, &r->mmsi_cap, blk->nv, 4, "vessel MMSIs", err)) != TC_OK)
@@ -221,7 +221,7 @@ static tc_status link_acc(tc_ocl *s, tc_ocl_runs *r, const tc_grid_block *blk, i
     cl_mem otab = ocap ? r->tab[r->cur] : r->rcnt, ntab = ncap ? r->tab[nt] : r->rcnt;
     cl_mem mmsi = r->whole ? r->mmsi : r->rcnt;
     int so = 0;
-    if ((st = tc_ocl_fill_zero(s, r->rcnt, 16, TC_P_RUNS, err)) ||
+    if ((st = tc_ocl_fill_zero(s, r->rcnt, 32, TC_P_RUNS, err)) ||
         (st = tc_ocl_sort(s, key, val, m, (int)(2 * vb + wb + 1), TC_P_RUNS, &so, err)))
       return st;
     if (ncap) { /* the new table holds at most the old entries and one a group: its used part
@@ -246,6 +246,10 @@ static tc_status link_acc(tc_ocl *s, tc_ocl_runs *r, const tc_grid_block *blk, i
         ((st = tc_ocl_args(r->k[RK_CARRY], rk_names[RK_CARRY], err, 7, A(otab), A(uo), A(ntab), A(unc),
                            A(gend), A(ugap), A(r->rcnt))) ||
          (st = launch(s, r->k[RK_CARRY], rk_names[RK_CARRY], ocap, err))))
+      return st;
+    /* the keep flags' exclusive prefix sum in place, the last flag kept aside (cnt[5]) */
+    TC_CL_TRY(err, clEnqueueCopyBuffer(s->q, b[B_KEEP], r->rcnt, 4 * (m - 1), 20, 4, 0, NULL, NULL));
+    if ((st = tc_ocl_scan(s, b[B_KEEP], m, 0, TC_P_RUNS, err)))
       return st;
     if ((st = tc_ocl_args(s->k[TC_K_RUN_DROP], tc_ocl_kernel_names[TC_K_RUN_DROP], err, 6, A(val[so]),
                           A(um), A(b[B_KEEP]), A(b[B_OP]), A(b[B_OQ]), A(r->rcnt))) ||
