@@ -11,6 +11,7 @@
 #include "host/backend.h"
 #include "host/engine/engine.h"
 #include "kernels/geo.h"
+#include "support/engine_cuts.h"
 #include "support/lead_run.h"
 #include "support/lead_tracks.h"
 #include "support/opencl_points.h"
@@ -283,23 +284,14 @@ Test(opencl, runs_across_blocks_and_buckets, .timeout = 240) {
 
 static tc_engine_stats run_devices(const tc_columns *c, const char *name, int single, int ndev,
                                    tc_encounter_list *out) {
-  tc_memory_source *ms;
-  cr_assert_eq(tc_memory_source_create(c, DAY, &ms), TC_OK);
-  tc_bucket_source src = tc_memory_source_get(ms);
   tc_params p;
   tc_params_default(&p);
-  p.threads = 2;
   p.single_precision = single;
   tc_backend_config cfg = op_config(single);
   cfg.ndevices = ndev;
   for (int i = 0; i < ndev; i++)
     cfg.devices[i] = 0; /* PoCL's one device, listed ndev times: a context each is not needed */
-  tc_engine_stats st;
-  tc_err err = {0};
-  cr_assert_eq(tc_encounters_run(&src, &p, tc_backend_find(name), &cfg, out, &st, &err), TC_OK,
-               "%s on %d devices: %s", name, ndev, err.msg);
-  tc_memory_source_free(ms);
-  return st;
+  return tt_run_config(c, DAY, 0, name, 2, &p, &cfg, NULL, out);
 }
 
 /* The same device listed two and three times: each takes its share of every block (with

@@ -63,6 +63,12 @@ void tt_cuts_free(tt_cuts *k) {
 tc_engine_stats tt_run_hooked(const tc_columns *c, int64_t bucket_s, uint64_t skip, const char *name,
                               int threads, const tc_params *p, const tc_engine_hooks *h,
                               tc_encounter_list *out) {
+  return tt_run_config(c, bucket_s, skip, name, threads, p, NULL, h, out);
+}
+
+tc_engine_stats tt_run_config(const tc_columns *c, int64_t bucket_s, uint64_t skip, const char *name,
+                              int threads, const tc_params *p, const tc_backend_config *cfg,
+                              const tc_engine_hooks *h, tc_encounter_list *out) {
   tc_memory_source *ms;
   cr_assert_eq(tc_memory_source_create(c, bucket_s, &ms), TC_OK);
   tc_bucket_source src = tc_memory_source_get(ms);
@@ -76,15 +82,15 @@ tc_engine_stats tt_run_hooked(const tc_columns *c, int64_t bucket_s, uint64_t sk
   tc_columns_free(&tmp);
   tc_params q = *p;
   q.threads = threads;
-  tc_backend_config cfg;
-  memset(&cfg, 0, sizeof cfg);
-  cfg.platform = cfg.device = -1;
+  tc_backend_config dflt;
+  memset(&dflt, 0, sizeof dflt);
+  dflt.platform = dflt.device = -1;
   const tc_backend_ops *ops = tc_backend_find(name);
   cr_assert_not_null(ops, "backend %s not built", name);
   tc_engine_stats st;
   tc_err err = {0};
-  tc_status s = tc_encounters_run_hooked(&src, &q, ops, &cfg, h, out, &st, &err);
-  cr_assert_eq(s, TC_OK, "engine failed: %s", err.msg);
+  tc_status s = tc_encounters_run_hooked(&src, &q, ops, cfg ? cfg : &dflt, h, out, &st, &err);
+  cr_assert_eq(s, TC_OK, "engine (%s) failed: %s", name, err.msg);
   tc_memory_source_free(ms);
   return st;
 }

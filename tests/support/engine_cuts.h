@@ -27,5 +27,9 @@ void tt_cuts_free(tt_cuts *k);
 tc_engine_stats tt_run_hooked(const tc_columns *c, int64_t bucket_s, uint64_t skip, const char *name,
                               int threads, const tc_params *p, const tc_engine_hooks *h,
                               tc_encounter_list *out);
+/* The same with the backend's configuration (NULL: the default one, no device chosen). */
+tc_engine_stats tt_run_config(const tc_columns *c, int64_t bucket_s, uint64_t skip, const char *name,
+                              int threads, const tc_params *p, const tc_backend_config *cfg,
+                              const tc_engine_hooks *h, tc_encounter_list *out);
 
 #endif
