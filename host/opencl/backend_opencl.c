@@ -362,9 +362,8 @@ tc_status tc_opencl_set_pair_capacity(void *state, size_t pairs, tc_err *err) {
 }
 
 /* A device call costs launches and transfers whatever its size: a few million
- * positions per block keep them small beside the work. */
-/* Grid positions a block: millions a launch (TRAJCORR_CL_BLOCK_POSITIONS=N sets it, to
- * measure). */
+ * positions per block keep them small beside the work (TRAJCORR_CL_BLOCK_POSITIONS=N sets
+ * it, to measure). */
 static size_t oc_block_positions(void *state) {
   (void)state;
   const char *v = getenv("TRAJCORR_CL_BLOCK_POSITIONS");
