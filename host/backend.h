@@ -135,11 +135,18 @@ typedef struct {
    * links runs can drop only those ending merge_gap before its block's end); NULL or 0:
    * the engine's default. */
   size_t (*block_min_slots)(void *state);
+  /* Nonzero: `candidates` mostly waits on a device, so the engine calls it for block k+1
+   * on a thread of its own while it computes the next block's positions and links block
+   * k's close pairs (one call at a time, blocks in order). NULL or 0: called in line. */
+  int (*overlap)(void *state);
 } tc_backend_ops;
 
 /* Known backends: "openmp", "allpairs", "opencl", "opencl-allpairs". NULL if unknown
  * or not built. */
 const tc_backend_ops *tc_backend_find(const char *name);
+
+/* to += from, every count and time (one op call's, or one device's share). */
+void tc_backend_stats_add(tc_backend_stats *to, const tc_backend_stats *from);
 
 tc_status tc_pairbuf_reserve(tc_pairbuf *b, size_t cap);
 void tc_pairbuf_free(tc_pairbuf *b);

@@ -265,6 +265,22 @@ Test(engine, to_stops_the_read_with_the_same_list, .timeout = 120) {
   tc_columns_free(&c);
 }
 
+/* The engine over c's buckets of bucket_s with the backend ops (the default
+ * configuration, no device chosen): its status, the list in *l (initialised here). */
+static tc_status run_ops(const tc_columns *c, int64_t bucket_s, const tc_params *p, const tc_backend_ops *ops,
+                         tc_encounter_list *l, tc_engine_stats *st, tc_err *err) {
+  tc_memory_source *ms;
+  cr_assert_eq(tc_memory_source_create(c, bucket_s, &ms), TC_OK);
+  tc_bucket_source src = tc_memory_source_get(ms);
+  tc_backend_config cfg;
+  memset(&cfg, 0, sizeof cfg);
+  cfg.platform = cfg.device = -1;
+  tc_encounter_list_init(l);
+  tc_status s = tc_encounters_run(&src, p, ops, &cfg, l, st, err);
+  tc_memory_source_free(ms);
+  return s;
+}
+
 /* A backend whose start loads a driver (slow_create) is made while the reader thread reads
  * the first slice: the list is openmp's, and a start that fails fails the run with its own
  * message, whatever the read, with nothing listed (the reader joined: ASan would see it). */
@@ -288,17 +304,10 @@ Test(engine, backend_made_while_the_first_slice_is_read, .timeout = 120) {
   slow.create = slow_create;
   slow.slow_create = 1;
   for (slow_fails = 0; slow_fails < 2; slow_fails++) {
-    tc_memory_source *ms;
-    cr_assert_eq(tc_memory_source_create(&c, 3600, &ms), TC_OK);
-    tc_bucket_source src = tc_memory_source_get(ms);
-    tc_backend_config cfg;
-    memset(&cfg, 0, sizeof cfg);
-    cfg.platform = cfg.device = -1;
     tc_err err = {0};
     tc_engine_stats st;
     tc_encounter_list l;
-    tc_encounter_list_init(&l);
-    tc_status s = tc_encounters_run(&src, &p, &slow, &cfg, &l, &st, &err);
+    tc_status s = run_ops(&c, 3600, &p, &slow, &l, &st, &err);
     if (slow_fails) {
       cr_assert_eq(s, TC_ERR_UNSUPPORTED);
       cr_assert_str_eq(err.msg, "no driver here");
@@ -308,8 +317,87 @@ Test(engine, backend_made_while_the_first_slice_is_read, .timeout = 120) {
       cr_assert(tt_same(&l, &ref), "%zu vs %zu encounters", l.n, ref.n);
     }
     tc_encounter_list_free(&l);
-    tc_memory_source_free(ms);
   }
+  tc_encounter_list_free(&ref);
+  tc_columns_free(&c);
+}
+
+/* A device-like backend (tc_backend_ops.overlap): its op runs on a thread of its own,
+ * block k+1's beside block k's host stages. One call at a time, blocks in order, some
+ * slow (the host's stages then wait, or the op does), small blocks so that a range holds
+ * many: the list and counts are openmp's in line. A call that fails fails the run with its
+ * message and nothing listed (the op's thread joined: ASan would see it). */
+static const tc_backend_ops *beside_inner;
+static int beside_busy, beside_calls, beside_fail_at, beside_bad;
+static int64_t beside_last_s0;
+static tc_status beside_candidates(void *state, const tc_grid_block *blk, tc_pairbuf *out, tc_backend_stats *st,
+                                   tc_err *err) {
+  if (__atomic_exchange_n(&beside_busy, 1, __ATOMIC_ACQ_REL) || blk->s0 <= beside_last_s0)
+    beside_bad = 1; /* two calls at once, or a block out of order */
+  beside_last_s0 = blk->s0;
+  int k = ++beside_calls;
+  if (k % 3 == 0) {
+    struct timespec ts = {0, 2 * 1000 * 1000};
+    nanosleep(&ts, NULL);
+  }
+  tc_status s = k == beside_fail_at ? tc_fail(err, TC_ERR_OPENCL, "device lost at block %d", k)
+                                    : beside_inner->candidates(state, blk, out, st, err);
+  __atomic_store_n(&beside_busy, 0, __ATOMIC_RELEASE);
+  return s;
+}
+static int beside_yes(void *state) {
+  (void)state;
+  return 1;
+}
+static size_t beside_positions(void *state) {
+  (void)state;
+  return 64; /* 16 grid times a block (BLOCK_MIN_SLOTS) */
+}
+
+Test(engine, device_op_beside_the_host_stages, .timeout = 120) {
+  tc_columns c;
+  tc_params p;
+  tc_encounter_list ref;
+  synthetic_reference(&c, &p, &ref, 7 * DAY, "openmp", 2);
+  tc_engine_stats rs;
+  {
+    tc_encounter_list l;
+    tc_encounter_list_init(&l);
+    rs = tt_run(&c, 7 * DAY, "openmp", 2, &p, &l);
+    tc_encounter_list_free(&l);
+  }
+  beside_inner = tc_backend_find("openmp");
+  tc_backend_ops ops = *beside_inner;
+  ops.candidates = beside_candidates;
+  ops.overlap = beside_yes;
+  ops.block_positions = beside_positions;
+  const int64_t buckets[] = {DAY, 7 * DAY};
+  for (int b = 0; b < 2; b++)
+    for (int fail = 0; fail < 2; fail++) {
+      beside_busy = beside_calls = beside_bad = 0;
+      beside_last_s0 = INT64_MIN;
+      beside_fail_at = fail ? 7 : 0;
+      tc_err err = {0};
+      tc_engine_stats st;
+      tc_encounter_list l;
+      tc_status s = run_ops(&c, buckets[b], &p, &ops, &l, &st, &err);
+      cr_assert(!beside_bad, "the op was called twice at once or out of block order");
+      if (fail) {
+        cr_assert_eq(s, TC_ERR_OPENCL);
+        cr_assert_str_eq(err.msg, "device lost at block 7");
+        cr_assert_eq(l.n, 0);
+      } else {
+        cr_assert_eq(s, TC_OK, "%s", err.msg);
+        cr_assert(st.overlapped, "buckets of %lld s: the op never ran beside the host", (long long)buckets[b]);
+        cr_assert_gt(beside_calls, 10, "%d blocks: small blocks expected", beside_calls);
+        cr_assert(tt_same(&l, &ref), "buckets of %lld s: %zu vs %zu encounters", (long long)buckets[b], l.n, ref.n);
+        cr_assert_eq(st.close_pairs, rs.close_pairs);
+        cr_assert_eq(st.candidate_pairs, rs.candidate_pairs);
+        cr_assert_eq(st.candidates, rs.candidates);
+        cr_assert_eq(st.grid_positions, rs.grid_positions);
+      }
+      tc_encounter_list_free(&l);
+    }
   tc_encounter_list_free(&ref);
   tc_columns_free(&c);
 }

@@ -299,13 +299,14 @@ Test(opencl_runs, same_encounters_as_openmp) {
         {"TRAJCORR_CL_DROP_RUNS=0", "opencl", 0},
         {"TRAJCORR_CL_RUNS_MAX=64 TRAJCORR_CL_MAX_ALLOC=16384", "opencl", 0},
         {"TRAJCORR_CL_BLOCK_POSITIONS=64", "opencl", 0}, /* blocks of 4 merge_gaps */
+        {"TRAJCORR_CL_OVERLAP=0 TRAJCORR_CL_BLOCK_POSITIONS=64", "opencl", 0}, /* in line, not beside the host */
         {"TRAJCORR_CL_SLOT_CELLS=1", "opencl", 1},
         {"TRAJCORR_CL_SLOT_CELLS=0", "opencl", 1},
         {"", "opencl-allpairs", 0},
         {"TRAJCORR_CL_HOST_STAGE=1 TRAJCORR_CL_MAX_ALLOC=65536", "opencl", 1},
     };
     for (size_t c = 0; c < sizeof cfg / sizeof cfg[0]; c++) {
-      if (buckets[bi] != DAY && c >= 8) /* precision and all pairs: day buckets */
+      if (buckets[bi] != DAY && c >= 9) /* precision and all pairs: day buckets */
         continue;
       tc_encounter_list l;
       tc_engine_stats st = run_with(cfg[c].env, buckets[bi], cfg[c].backend, cfg[c].single, &l);
@@ -313,6 +314,11 @@ Test(opencl_runs, same_encounters_as_openmp) {
       snprintf(what, sizeof what, "%s%s [%s], buckets of %lld s", cfg[c].backend,
                cfg[c].single ? " single" : "", cfg[c].env, (long long)buckets[bi]);
       same(what, &l, st, &ref, rs);
+      /* Small blocks: a slice's grid times are several blocks, block k+1 sought beside
+       * block k's host stages unless forbidden (else the four days are one block). */
+      if (buckets[bi] != 3600)
+        cr_expect_eq(st.overlapped, strstr(cfg[c].env, "POSITIONS=64") && !strstr(cfg[c].env, "OVERLAP=0"),
+                     "%s: overlapped %d", what, st.overlapped);
       tc_encounter_list_free(&l);
     }
     if (buckets[bi] == DAY) { /* single precision has its own reference */

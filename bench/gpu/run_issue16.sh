@@ -8,7 +8,8 @@
 #   day.txt       the dense 50 k-vessel day and the 200 k-vessel day (docs/performance.md):
 #                 openmp and opencl alternated, --profile lines, lists compared; once more
 #                 opencl with TRAJCORR_CL_DROP_RUNS=0 (every close pair back: the runs step's gain)
-#                 and with TRAJCORR_CL_BLOCK_POSITIONS=33554432 (blocks of a whole day)
+#                 and with TRAJCORR_CL_BLOCK_POSITIONS=33554432 (blocks of a whole day), and
+#                 with TRAJCORR_CL_OVERLAP=0 (the op in line: what running it beside the host gains)
 #   auto.txt      what --backend auto picks on each day (and with TRAJCORR_AUTO_CROSSOVER=0)
 #   devices.txt   --device all against one device where the machine has several
 # The program: built here when BUILD=1 and cmake finds its libraries (build-gpu/), else
@@ -101,6 +102,9 @@ for V in "$@"; do
   # merge_gaps a block; every run within merge_gap of a block's end comes back)
   TRAJCORR_CL_BLOCK_POSITIONS=33554432 $e $ocl --profile -o "$W/e$V.block32m.csv" 2>&1 |
     sed "s/^/$V $ocl, TRAJCORR_CL_BLOCK_POSITIONS=33554432: /" | tee -a "$OUT/day.txt"
+  # ... and the op waited on in line, not run beside the host's stages of the block before
+  TRAJCORR_CL_OVERLAP=0 $e $ocl --profile -o "$W/e$V.inline.csv" 2>&1 |
+    sed "s/^/$V $ocl, TRAJCORR_CL_OVERLAP=0: /" | tee -a "$OUT/day.txt"
   for f in "$W"/e"$V".*.csv; do
     cmp -s "$W/e$V.1.openmp.csv" "$f" && echo "$V $(basename "$f"): list identical to openmp's" ||
       echo "$V $(basename "$f"): LIST DIFFERS from openmp's"

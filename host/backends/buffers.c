@@ -87,3 +87,13 @@ size_t tc_grid_block_slot_of(const tc_grid_block *b, size_t p) {
   }
   return lo;
 }
+
+void tc_backend_stats_add(tc_backend_stats *to, const tc_backend_stats *from) {
+  to->candidates += from->candidates;
+  to->tests += from->tests;
+  to->band += from->band;
+  to->dropped_pairs += from->dropped_pairs;
+  to->dropped_runs += from->dropped_runs;
+  to->t_cand += from->t_cand;
+  to->t_transfer += from->t_transfer;
+}

@@ -54,5 +54,5 @@ static const char *ap_precision(void *state) {
 }
 
 const tc_backend_ops tc_backend_allpairs = {
-    "allpairs", ap_create, ap_destroy, ap_candidates, ap_precision, NULL, NULL, 0, NULL,
+    "allpairs", ap_create, ap_destroy, ap_candidates, ap_precision, NULL, NULL, 0, NULL, NULL,
 };

@@ -477,5 +477,5 @@ static const char *cells_precision(void *state) {
 }
 
 const tc_backend_ops tc_backend_openmp = {
-    "openmp", cells_create, cells_destroy, cells_candidates, cells_precision, NULL, NULL, 0, NULL,
+    "openmp", cells_create, cells_destroy, cells_candidates, cells_precision, NULL, NULL, 0, NULL, NULL,
 };

@@ -552,14 +552,18 @@ static int run_ranked(int argc, char **argv, const tc_encounters_args *a, tc_out
             (unsigned long long)st.candidates, (unsigned long long)st.encounters, ops->name,
             st.precision, strcmp(out, "-") ? " -> " : "", strcmp(out, "-") ? out : "");
   }
-  if (cfg.profile) /* start: options, backend, store opened; output: list, sidecar, closed */
+  if (cfg.profile) { /* start: options, backend, store opened; output: list, sidecar, closed */
+    char op[64] = ""; /* candidates: the engine thread's wait; the op ran beside it */
+    if (st.overlapped)
+      snprintf(op, sizeof op, " (op %.3f s, beside the host)", st.t_cand_op);
     fprintf(stderr,
             "profile: start %.3f s, read wait %.3f s (reading %.3f s), positions %.3f s, blocks %.3f s, "
-            "candidates %.3f s, exact %.3f s, speeds %.3f s, runs %.3f s, output %.3f s; backend: kernels "
+            "candidates %.3f s%s, exact %.3f s, speeds %.3f s, runs %.3f s, output %.3f s; backend: kernels "
             "%.3f s, transfers %.3f s; %llu distance tests\n",
-            t_engine - t_start, st.t_read_wait, st.t_read, st.t_positions, st.t_grid, st.t_cand, st.t_exact,
+            t_engine - t_start, st.t_read_wait, st.t_read, st.t_positions, st.t_grid, st.t_cand, op, st.t_exact,
             st.t_speeds, st.t_runs, tc_cli_now() - t_output, st.backend.t_cand, st.backend.t_transfer,
             (unsigned long long)st.distance_tests);
+  }
   if (cfg.profile && auto_why[0])
     fprintf(stderr, "profile: backend auto: %s\n", auto_why);
   if (cfg.profile && st.has_device)

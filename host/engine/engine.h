@@ -28,6 +28,10 @@ typedef struct {
   uint64_t peak_open_pairs;
   double t_read_wait, t_positions, t_grid, t_cand, t_exact, t_speeds, t_runs; /* seconds */
   double t_read;              /* the reader thread's time, overlapped with the stages or not */
+  /* t_cand is the engine thread's time in the backend's candidates op or waiting on it;
+   * t_cand_op the op's own, which is more where it ran beside the host's stages */
+  double t_cand_op;
+  int overlapped;             /* the op ran on a thread of its own (tc_backend_ops.overlap) */
   tc_backend_stats backend;
   int has_device;             /* the backend filled `device` (a device backend) */
   tc_device_profile device;   /* its start-up, time by step and traffic (--profile) */

@@ -482,7 +482,9 @@ void tc_grid_cpu_speeds_pos(const tc_grid_cpu *g, const tc_grid_block *blk, cons
        * positions in close pairs (a ship moored among others) share a cosine */
       size_t ck = SIZE_MAX;
       double cl = 0;
-      for (size_t k = g->lo[v]; k < k1 && ps->s[k] < s_end; k++) {
+      /* found again, not g->lo[v]: that is the last block's, and the engine may have
+       * computed the next block already (a device working on it meanwhile) */
+      for (size_t k = tc_lower_bound_i64(ps->s, k0, k1, blk->s0); k < k1 && ps->s[k] < s_end; k++) {
         size_t p = g->bpos[k];
         if (!want[p])
           continue;

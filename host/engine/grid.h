@@ -62,8 +62,9 @@ typedef struct {
 } tc_pos_speed;
 
 /* pos[p] = the position (blk->lat[p], blk->lon[p]) and slot speed (spec §2) of every
- * position p of the last tc_grid_cpu_compute's block with want[p] set (the others are
- * left alone): the close pairs' positions, each once however many pairs it is in. The
+ * position p of blk with want[p] set (the others are left alone), blk being any block
+ * tc_grid_cpu_compute filled since the last add (blocks do not overlap in time, so a
+ * later block's compute leaves an earlier one's positions to it): the close pairs' positions, each once however many pairs it is in. The
  * vessel-major store holds each position's neighbours one grid time away, so no search:
  * the caller keeps the grid time before the block (keep_from) and has added the fixes
  * that make the one after it final. */

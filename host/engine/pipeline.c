@@ -70,8 +70,8 @@ typedef struct {
   uint32_t *fx_mmsi;           /* the bucket's vessels (fx_off: their first rows) */
   size_t *fx_off;
   size_t cap_fx;
-  tc_grid_block blk;
-  tc_pairbuf cand;
+  tc_grid_block blk[2];         /* a block's positions and its candidates; two when the */
+  tc_pairbuf cand[2];           /* backend overlaps (the device on k+1, the host on k) */
   tc_closebuf close;
   unsigned char *in_close;     /* per block position: in a close pair */
   tc_pos_speed *pos;           /* and then it with its slot speed */
@@ -120,23 +120,88 @@ static tc_status runs_fail(const engine *e, tc_status s, tc_err *err, const char
 
 /* The slot speeds of the block positions in close pairs, each computed once however
  * many pairs it is in (a ship moored among others is in many). */
-static tc_status close_speeds(engine *e) {
-  if (e->blk.n == 0) /* an empty block (an hour with no fixes): nothing allocated to clear */
+static tc_status close_speeds(engine *e, const tc_grid_block *blk) {
+  if (blk->n == 0) /* an empty block (an hour with no fixes): nothing allocated to clear */
     return TC_OK;
   void **const arr[] = {(void **)&e->in_close, (void **)&e->pos};
   const size_t size[] = {sizeof *e->in_close, sizeof *e->pos};
-  if (!tc_reserve_all(arr, size, 2, &e->cap_speed, e->blk.n))
+  if (!tc_reserve_all(arr, size, 2, &e->cap_speed, blk->n))
     return TC_ERR_NOMEM;
-  memset(e->in_close, 0, e->blk.n);
+  memset(e->in_close, 0, blk->n);
   for (size_t i = 0; i < e->close.n; i++) {
     e->in_close[e->close.v[i].p] = 1;
     e->in_close[e->close.v[i].q] = 1;
   }
-  tc_grid_cpu_speeds_pos(e->grid, &e->blk, e->in_close, e->pos, e->p->threads);
+  tc_grid_cpu_speeds_pos(e->grid, blk, e->in_close, e->pos, e->p->threads);
   return TC_OK;
 }
 
-/* Grid times [lo, hi), block by block. */
+/* One call of the backend's candidates op, on the engine's thread or a thread of its
+ * own (tc_backend_ops.overlap); its counts are added in when it is collected. */
+typedef struct {
+  engine *e;
+  const tc_grid_block *blk;
+  tc_pairbuf *cand;
+  tc_backend_stats st;
+  tc_status s;
+  tc_err err;
+  double busy_s;
+} cand_call;
+
+static void *cand_main(void *arg) {
+  cand_call *c = arg;
+  double t0 = tc_clock_wall();
+  memset(&c->st, 0, sizeof c->st);
+  tc_err_clear(&c->err);
+  c->s = c->e->ops->candidates(c->e->bstate, c->blk, c->cand, &c->st, &c->err);
+  c->busy_s = tc_clock_wall() - t0;
+  return NULL;
+}
+
+/* A finished call's counts into the engine's: the close pairs the device kept back, of
+ * runs it judged too short (bc.drop_short_runs), count as close pairs and judged runs. */
+static tc_status cand_collect(engine *e, const cand_call *c, tc_err *err) {
+  tc_backend_stats_add(&e->stats->backend, &c->st);
+  e->stats->t_cand_op += c->busy_s;
+  if (c->s != TC_OK) {
+    if (err)
+      *err = c->err;
+    return c->s;
+  }
+  e->stats->close_pairs += c->st.dropped_pairs;
+  tc_runs_add_judged(e->runs[0], c->st.dropped_runs);
+  return TC_OK;
+}
+
+/* The host's stages on a block whose candidates are in: the exact test, the slot
+ * speeds of the close pairs' positions and the linking into runs. */
+static tc_status host_stages(engine *e, const tc_grid_block *blk, tc_pairbuf *cand, tc_err *err) {
+  const tc_params *p = e->p;
+  double t2 = tc_clock_wall();
+  tc_status s = tc_exact_filter(blk, cand, tc_grid_cpu_mmsi(e->grid), p->dist_m, p->threads, e->nshards, &e->close);
+  if (s != TC_OK)
+    return tc_fail(err, s, "exact distance test: out of memory");
+  double t3 = tc_clock_wall();
+  if ((s = close_speeds(e, blk)) != TC_OK)
+    return tc_fail(err, s, "slot speeds: out of memory");
+  double t3b = tc_clock_wall();
+  if ((s = link_runs(e, blk, blk->s0 + (int64_t)blk->nslots * p->slot)) != TC_OK)
+    return runs_fail(e, s, err, "linking close pairs: out of memory");
+  double t4 = tc_clock_wall();
+  e->stats->grid_positions += blk->n;
+  e->stats->grid_times += blk->nslots;
+  e->stats->candidate_pairs += cand->n;
+  e->stats->close_pairs += e->close.n;
+  e->stats->t_exact += t3 - t2;
+  e->stats->t_speeds += t3b - t3;
+  e->stats->t_runs += t4 - t3b;
+  return TC_OK;
+}
+
+/* Grid times [lo, hi), block by block. With an overlapping backend (a device), block
+ * k's candidates are sought on a thread of their own while this one runs block k-1's
+ * host stages and computes block k+1's positions; blocks are still linked in order, so
+ * the runs see what they would in line. */
 static tc_status process_range(engine *e, int64_t lo, int64_t hi, tc_err *err) {
   const tc_params *p = e->p;
   size_t want = e->ops->block_positions ? e->ops->block_positions(e->bstate) : BLOCK_POSITIONS;
@@ -149,46 +214,64 @@ static tc_status process_range(engine *e, int64_t lo, int64_t hi, tc_err *err) {
     per = least;
   if (per > 1024)
     per = 1024;
-  for (int64_t s0 = lo; s0 < hi; s0 += (int64_t)per * p->slot) {
-    int64_t left = (hi - s0) / p->slot;
-    e->blk.s0 = s0;
-    e->blk.slot = p->slot;
-    e->blk.nslots = (size_t)(left < (int64_t)per ? left : (int64_t)per);
-    double t0 = tc_clock_wall();
-    tc_status s = tc_grid_cpu_compute(e->grid, &e->blk, p->threads);
-    if (s != TC_OK)
-      return tc_fail(err, s, "grid positions: out of memory");
-    e->blk.mmsi = tc_grid_cpu_mmsi(e->grid);
-    e->blk.nv = tc_grid_cpu_vessels(e->grid);
-    e->blk.fresh = e->fresh;
+  const int overlap = e->ops->overlap && e->ops->overlap(e->bstate) && hi - lo > (int64_t)per * p->slot;
+  cand_call call = {.e = e};
+  pthread_t th;
+  int inflight = 0, cur = 0;
+  tc_grid_block *held = NULL; /* a block whose candidates are sought, its host stages to come */
+  tc_status s = TC_OK;
+  for (int64_t s0 = lo; s0 < hi || held; s0 += (int64_t)per * p->slot) {
+    tc_grid_block *b = NULL;
+    if (s0 < hi) {
+      int64_t left = (hi - s0) / p->slot;
+      b = &e->blk[cur];
+      b->s0 = s0;
+      b->slot = p->slot;
+      b->nslots = (size_t)(left < (int64_t)per ? left : (int64_t)per);
+      double t0 = tc_clock_wall();
+      if ((s = tc_grid_cpu_compute(e->grid, b, p->threads)) != TC_OK) {
+        s = tc_fail(err, s, "grid positions: out of memory");
+        break;
+      }
+      b->mmsi = tc_grid_cpu_mmsi(e->grid);
+      b->nv = tc_grid_cpu_vessels(e->grid);
+      b->fresh = e->fresh;
+      e->stats->t_grid += tc_clock_wall() - t0;
+    }
     double t1 = tc_clock_wall();
-    uint64_t dp = e->stats->backend.dropped_pairs, dr = e->stats->backend.dropped_runs;
-    if ((s = e->ops->candidates(e->bstate, &e->blk, &e->cand, &e->stats->backend, err)) != TC_OK)
-      return s;
-    /* close pairs the device kept back, of runs it judged too short (bc.drop_short_runs) */
-    e->stats->close_pairs += e->stats->backend.dropped_pairs - dp;
-    tc_runs_add_judged(e->runs[0], e->stats->backend.dropped_runs - dr);
-    double t2 = tc_clock_wall();
-    if ((s = tc_exact_filter(&e->blk, &e->cand, tc_grid_cpu_mmsi(e->grid), p->dist_m, p->threads, e->nshards, &e->close)) != TC_OK)
-      return tc_fail(err, s, "exact distance test: out of memory");
-    double t3 = tc_clock_wall();
-    if ((s = close_speeds(e)) != TC_OK)
-      return tc_fail(err, s, "slot speeds: out of memory");
-    double t3b = tc_clock_wall();
-    if ((s = link_runs(e, &e->blk, s0 + (int64_t)e->blk.nslots * p->slot)) != TC_OK)
-      return runs_fail(e, s, err, "linking close pairs: out of memory");
-    double t4 = tc_clock_wall();
-    e->stats->grid_positions += e->blk.n;
-    e->stats->grid_times += e->blk.nslots;
-    e->stats->candidate_pairs += e->cand.n;
-    e->stats->close_pairs += e->close.n;
-    e->stats->t_grid += t1 - t0;
-    e->stats->t_cand += t2 - t1;
-    e->stats->t_exact += t3 - t2;
-    e->stats->t_speeds += t3b - t3;
-    e->stats->t_runs += t4 - t3b;
+    if (inflight) { /* the held block's candidates */
+      pthread_join(th, NULL);
+      inflight = 0;
+      if ((s = cand_collect(e, &call, err)) != TC_OK)
+        break;
+    }
+    if (b) {
+      call.blk = b;
+      call.cand = &e->cand[cur];
+      if (overlap && pthread_create(&th, NULL, cand_main, &call) == 0) {
+        inflight = 1;
+      } else {
+        cand_main(&call);
+        if ((s = cand_collect(e, &call, err)) != TC_OK)
+          break;
+      }
+    }
+    e->stats->t_cand += tc_clock_wall() - t1;
+    if (held && (s = host_stages(e, held, &e->cand[cur ^ 1], err)) != TC_OK)
+      break;
+    held = NULL;
+    if (inflight) {
+      held = b;
+      cur ^= 1;
+    } else if (b && (s = host_stages(e, b, &e->cand[cur], err)) != TC_OK) {
+      break;
+    }
   }
-  return TC_OK;
+  if (inflight) /* a failure on this thread: the device's call ends before anything is freed */
+    pthread_join(th, NULL);
+  if (overlap)
+    e->stats->overlapped = 1;
+  return s;
 }
 
 /* The bucket's rows as per-vessel fixes: rows are sorted by (mmsi, t), so a vessel's
@@ -441,8 +524,10 @@ cleanup:
   free(e.runs);
   free(e.found);
   tc_grid_cpu_free(e.grid);
-  tc_grid_block_free(&e.blk);
-  tc_pairbuf_free(&e.cand);
+  for (int k = 0; k < 2; k++) {
+    tc_grid_block_free(&e.blk[k]);
+    tc_pairbuf_free(&e.cand[k]);
+  }
   tc_closebuf_free(&e.close);
   if (e.bstate && ops->profile) {
     ops->profile(e.bstate, &stats->device);

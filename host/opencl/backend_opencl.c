@@ -384,6 +384,15 @@ static size_t oc_block_min_slots(void *state) {
   return 4 * (size_t)(s->merge_gap / s->slot);
 }
 
+/* The engine seeks block k+1's candidates on a thread of its own while it runs block k's
+ * host stages (tc_backend_ops.overlap): the host waits on the device only for what it
+ * cannot do meanwhile. TRAJCORR_CL_OVERLAP=0 calls the op in line, to measure. */
+static int oc_overlap(void *state) {
+  (void)state;
+  const char *v = getenv("TRAJCORR_CL_OVERLAP");
+  return !(v && !strcmp(v, "0"));
+}
+
 static void oc_profile(void *state, tc_device_profile *p);
 
 /* Several devices: the sums over them (start-up is sequential, so it adds up too); the
@@ -464,10 +473,10 @@ static void oc_profile(void *state, tc_device_profile *p) {
 
 const tc_backend_ops tc_backend_opencl = {
     "opencl", oc_create, oc_destroy, oc_candidates, oc_precision, oc_block_positions, oc_profile, 1,
-    oc_block_min_slots,
+    oc_block_min_slots, oc_overlap,
 };
 
 const tc_backend_ops tc_backend_opencl_allpairs = {
     "opencl-allpairs", oc_create_allpairs, oc_destroy, oc_candidates, oc_precision,
-    oc_block_positions, oc_profile, 1, oc_block_min_slots,
+    oc_block_positions, oc_profile, 1, oc_block_min_slots, oc_overlap,
 };

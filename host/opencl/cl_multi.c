@@ -115,15 +115,8 @@ tc_status tc_ocl_multi_candidates(tc_ocl *s, const tc_grid_block *blk, tc_pairbu
     memcpy(out->p + out->n, s->part[k].p, s->part[k].n * sizeof *out->p);
     memcpy(out->q + out->n, s->part[k].q, s->part[k].n * sizeof *out->q);
     out->n += s->part[k].n;
-    if (stats) {
-      stats->candidates += job[k].st.candidates;
-      stats->tests += job[k].st.tests;
-      stats->band += job[k].st.band;
-      stats->dropped_pairs += job[k].st.dropped_pairs;
-      stats->dropped_runs += job[k].st.dropped_runs;
-      stats->t_cand += job[k].st.t_cand;
-      stats->t_transfer += job[k].st.t_transfer;
-    }
+    if (stats)
+      tc_backend_stats_add(stats, &job[k].st);
   }
   return st;
 }
