@@ -200,3 +200,78 @@ Test(runspill, below_the_budget_no_file_is_made) {
   free(v);
   free(img);
 }
+
+/* ---- the open-candidate table: keys told apart by the key, not its hash bits ---- */
+
+typedef struct {
+  uint32_t hash;
+  uint64_t key;
+} hashed_key;
+
+static int by_hash(const void *a, const void *b) {
+  const hashed_key *x = a, *y = b;
+  return x->hash != y->hash ? (x->hash > y->hash) - (x->hash < y->hash) : (x->key > y->key) - (x->key < y->key);
+}
+
+/* Two pair keys whose table entries keep the same 32 hash bits (a birthday search: the
+ * first pair turns up after about 80 000 keys). */
+static void colliding_keys(uint64_t *ka, uint64_t *kb) {
+  enum { N = 400000 };
+  hashed_key *h = malloc(N * sizeof *h);
+  cr_assert_not_null(h);
+  for (uint32_t i = 0; i < N; i++) {
+    h[i].key = (uint64_t)211000000 << 32 | (uint64_t)(300000000u + i);
+    h[i].hash = tc_runs_table_hash(h[i].key);
+  }
+  qsort(h, N, sizeof *h, by_hash);
+  size_t i = 1;
+  while (i < N && h[i].hash != h[i - 1].hash)
+    i++;
+  cr_assert_lt(i, N, "no two of %d keys share their hash bits", N);
+  *ka = h[i - 1].key;
+  *kb = h[i].key;
+  free(h);
+}
+
+Test(runspill, keys_sharing_their_hash_bits_stay_two_candidates) {
+  uint64_t ka, kb;
+  colliding_keys(&ka, &kb);
+  cr_assert_eq(tc_runs_table_hash(ka), tc_runs_table_hash(kb));
+  enum { NA = 40, NB = 57, FILL = 3000 };
+  tc_close_time va[NA], vb[NB], one;
+  moored(va, NA);
+  moored(vb, NB);
+  moored(&one, 1);
+  unsigned char img[64 + NB * sizeof(tc_close_time)];
+  tc_params p;
+  tc_params_default(&p);
+  tc_runs *r = NULL;
+  cr_assert_eq(tc_runs_create(&p, &r), TC_OK);
+  size_t used;
+  /* ka, then enough others that the table grows twice, then kb: both probe runs cross
+   * a growth and the two entries share a home */
+  cr_assert_eq(tc_runs_load(&r, 1, img, image(img, ka, va, NA), &used), TC_OK);
+  for (uint32_t i = 0; i < FILL; i++) {
+    uint64_t k = (uint64_t)212000000 << 32 | (uint64_t)(400000000u + i);
+    cr_assert_eq(tc_runs_load(&r, 1, img, image(img, k, &one, 1), &used), TC_OK);
+  }
+  cr_assert_eq(tc_runs_load(&r, 1, img, image(img, kb, vb, NB), &used), TC_OK,
+               "a key sharing another's hash bits taken for it");
+  cr_assert_eq(tc_runs_open(r), FILL + 2);
+  cr_assert_eq(tc_runs_load(&r, 1, img, image(img, ka, va, NA), &used), TC_ERR_FORMAT, "ka twice not seen");
+  cr_assert_eq(tc_runs_load(&r, 1, img, image(img, kb, vb, NB), &used), TC_ERR_FORMAT, "kb twice not seen");
+  tc_encounter_list got;
+  tc_encounter_list_init(&got);
+  cr_assert_eq(tc_runs_flush(r, INT64_MAX, &got), TC_OK);
+  cr_assert_eq(tc_runs_open(r), 0);
+  cr_assert_eq(got.n, 2, "%zu encounters: the two moored pairs expected", got.n);
+  for (size_t i = 0; i < 2; i++) {
+    uint64_t k = (uint64_t)got.v[i].mmsi_a << 32 | got.v[i].mmsi_b;
+    cr_assert(k == ka || k == kb);
+    cr_assert_eq(got.v[i].close_slots, k == ka ? NA : NB, "pair %u-%u: %d close times", got.v[i].mmsi_a,
+                 got.v[i].mmsi_b, got.v[i].close_slots);
+  }
+  cr_assert_neq(got.v[0].mmsi_b, got.v[1].mmsi_b);
+  tc_encounter_list_free(&got);
+  tc_runs_free(r);
+}

@@ -34,10 +34,14 @@ typedef struct {
   close_time one;
 } cand;
 
-/* A table entry: the key beside its slot, so probes and removals never read a slot. */
+/* A table entry: 32 bits of the key's hash beside its slot, 8 bytes, so a table of
+ * millions of open candidates takes half the cache lines and pages it would with the
+ * key. Probes and removals read no slot: a probe checks the slot's key only where the
+ * hash bits match (nearly always the one it looks for, whose slot it reads next anyway),
+ * and the hash bits hold the entry's home (tables are at most 2^32 entries). */
 typedef struct {
-  uint64_t key;          /* 0: empty */
-  uint32_t slot;
+  uint32_t hash;         /* tc_runs_table_hash(key) */
+  uint32_t slot1;        /* slot + 1; 0: empty */
 } tentry;
 
 /* An open candidate's place in the expiry queue: one per candidate, with a close time
@@ -72,9 +76,9 @@ struct tc_runs {
   tc_edge_runs *edges;
 };
 
-/* Tables from this many entries (16 bytes each) outgrow the caches; smaller ones are
+/* Tables from this many entries (8 bytes each) outgrow the caches; smaller ones are
  * better off without the prefetches' extra lookups. */
-#define PREFETCH_ENTRIES ((size_t)1 << 17)
+#define PREFETCH_ENTRIES ((size_t)1 << 18)
 
 static uint64_t mix(uint64_t x) {
   x += 0x9E3779B97F4A7C15ULL;
@@ -139,14 +143,28 @@ void tc_runs_free(tc_runs *r) {
 
 /* Position of key in the table, or of the empty entry where it would go. */
 static size_t table_find(const tc_runs *r, uint64_t key) {
-  size_t mask = r->tcap - 1, h = mix(key) & mask;
-  while (r->table[h].key && r->table[h].key != key)
+  uint32_t x = tc_runs_table_hash(key);
+  size_t mask = r->tcap - 1, h = x & mask;
+  while (r->table[h].slot1 && (r->table[h].hash != x || r->c[r->table[h].slot1 - 1].key != key))
     h = (h + 1) & mask;
   return h;
 }
 
+/* The slot key most likely has, without reading slots (for a prefetch): the first entry
+ * of its probe run with its hash bits; UINT32_MAX where none has them. */
+static uint32_t table_peek(const tc_runs *r, uint64_t key) {
+  uint32_t x = tc_runs_table_hash(key);
+  size_t mask = r->tcap - 1, h = x & mask;
+  for (; r->table[h].slot1; h = (h + 1) & mask)
+    if (r->table[h].hash == x)
+      return r->table[h].slot1 - 1;
+  return UINT32_MAX;
+}
+
 static tc_status table_grow(tc_runs *r) {
   size_t cap = r->tcap ? 2 * r->tcap : 1024;
+  if (cap > ((size_t)1 << 32)) /* the hash bits hold an entry's home */
+    return TC_ERR_OVERFLOW;
   /* Zeroed by writing, not calloc: calloc's fresh pages read as the shared zero page,
    * so each first insert after a lookup took a second fault and a TLB flush of every
    * engine thread. Big tables get huge pages (random probes miss the TLB less). */
@@ -158,9 +176,14 @@ static tc_status table_grow(tc_runs *r) {
   size_t ocap = r->tcap;
   r->table = t;
   r->tcap = cap;
+  size_t mask = cap - 1;
   for (size_t i = 0; i < ocap; i++)
-    if (old[i].key)
-      r->table[table_find(r, old[i].key)] = old[i];
+    if (old[i].slot1) { /* every key differs: the first empty entry of its run */
+      size_t h = old[i].hash & mask;
+      while (t[h].slot1)
+        h = (h + 1) & mask;
+      t[h] = old[i];
+    }
   free(old);
   return TC_OK;
 }
@@ -171,15 +194,15 @@ static void table_remove(tc_runs *r, size_t h) {
   size_t mask = r->tcap - 1, i = h, j = h;
   for (;;) {
     j = (j + 1) & mask;
-    if (!r->table[j].key)
+    if (!r->table[j].slot1)
       break;
-    size_t k = mix(r->table[j].key) & mask; /* where entry j wants to be */
+    size_t k = r->table[j].hash & mask; /* where entry j wants to be */
     if (i <= j ? (i < k && k <= j) : (i < k || k <= j))
       continue; /* it cannot move to i without leaving its run */
     r->table[i] = r->table[j];
     i = j;
   }
-  r->table[i].key = 0;
+  r->table[i].slot1 = 0;
 }
 
 /* A slot for a new candidate of key, entered in the table at h. */
@@ -203,7 +226,7 @@ static tc_status slot_new(tc_runs *r, uint64_t key, size_t h, uint32_t *out) {
   c->n = 0;
   c->nblk = 0; /* after the free list link was read: they share a field */
   c->last_t = INT64_MIN;
-  r->table[h] = (tentry){key, k};
+  r->table[h] = (tentry){tc_runs_table_hash(key), k + 1};
   r->live++;
   *out = k;
   return TC_OK;
@@ -393,9 +416,9 @@ tc_status tc_runs_add(tc_runs *r, const tc_grid_block *blk, const tc_closebuf *c
     if (big && k + 16 < end)
       __builtin_prefetch(&r->table[mix(close->v[k + 16].key) & (r->tcap - 1)]);
     if (big && k + 8 < end) {
-      size_t h8 = table_find(r, close->v[k + 8].key);
-      if (r->table[h8].key)
-        __builtin_prefetch(&r->c[r->table[h8].slot]);
+      uint32_t s8 = table_peek(r, close->v[k + 8].key);
+      if (s8 != UINT32_MAX)
+        __builtin_prefetch(&r->c[s8]);
     }
     /* the positions of a pair some way ahead: those of this one, at random in the
      * block, are most of this loop's time */
@@ -405,8 +428,8 @@ tc_status tc_runs_add(tc_runs *r, const tc_grid_block *blk, const tc_closebuf *c
     }
     size_t h = table_find(r, cp->key);
     uint32_t slot;
-    if (r->table[h].key) {
-      slot = r->table[h].slot;
+    if (r->table[h].slot1) {
+      slot = r->table[h].slot1 - 1;
     } else {
       TC_TRY(slot_new(r, cp->key, h, &slot));
       TC_TRY(arrival_push(r, s, slot));
@@ -523,6 +546,7 @@ tc_status tc_edge_runs_push(tc_edge_runs *e, uint64_t key, uint32_t flags, const
 }
 
 unsigned tc_runs_shard(uint64_t key, unsigned nshards) { return (unsigned)(mix(key) % nshards); }
+uint32_t tc_runs_table_hash(uint64_t key) { return (uint32_t)mix(key); }
 
 uint64_t tc_runs_candidates(const tc_runs *r) { return r->judged; }
 void tc_runs_add_judged(tc_runs *r, uint64_t n) { r->judged += n; }
@@ -579,7 +603,7 @@ tc_status tc_runs_load(tc_runs *const *r, unsigned nshards, const unsigned char 
     if (2 * (x->live + 1) > x->tcap)
       TC_TRY(table_grow(x));
     size_t h = table_find(x, key);
-    if (x->table[h].key)
+    if (x->table[h].slot1)
       return TC_ERR_FORMAT; /* the same pair twice */
     uint32_t slot;
     TC_TRY(slot_new(x, key, h, &slot));

@@ -52,6 +52,9 @@ void tc_runs_free(tc_runs *r);
 tc_status tc_runs_add(tc_runs *r, const tc_grid_block *blk, const tc_closebuf *close,
                       const tc_pos_speed *pos, unsigned shard, unsigned nshards);
 unsigned tc_runs_shard(uint64_t pair_key, unsigned nshards);
+/* The 32 bits of a pair key's hash its table entry keeps (tests build keys that share
+ * them, which the table must tell apart by the key). */
+uint32_t tc_runs_table_hash(uint64_t pair_key);
 
 /* Every later close time is >= s_next: candidates that can no longer grow are
  * judged and the encounters appended to out. INT64_MAX closes everything. */
