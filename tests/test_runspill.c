@@ -275,3 +275,18 @@ Test(runspill, keys_sharing_their_hash_bits_stay_two_candidates) {
   tc_encounter_list_free(&got);
   tc_runs_free(r);
 }
+
+/* A shard's keys must spread over the whole table: the shard comes from other bits of the
+ * hash than the table's homes (were they the same, with 8 shards each shard's keys would
+ * have one home in 8 and probe runs 8 times as long). */
+Test(runspill, a_shards_keys_spread_over_every_home) {
+  enum { SH = 8, N = 80000 };
+  unsigned cnt[SH][SH] = {{0}};
+  for (uint32_t i = 0; i < N; i++) {
+    uint64_t key = (uint64_t)(205000000u + i % 977) << 32 | (uint64_t)(300000000u + i);
+    cnt[tc_runs_shard(key, SH)][tc_runs_table_hash(key) % SH]++;
+  }
+  for (int s = 0; s < SH; s++)
+    for (int h = 0; h < SH; h++) /* N / 64 = 1250 expected in each */
+      cr_assert_gt(cnt[s][h], 1000, "shard %d: %u keys with home bits %d", s, cnt[s][h], h);
+}

@@ -545,7 +545,9 @@ tc_status tc_edge_runs_push(tc_edge_runs *e, uint64_t key, uint32_t flags, const
   return TC_OK;
 }
 
-unsigned tc_runs_shard(uint64_t key, unsigned nshards) { return (unsigned)(mix(key) % nshards); }
+/* From the hash's high half: the table's homes take its low one, which within a shard
+ * would otherwise all be alike modulo nshards (with 8 shards, one bucket in 8 a home). */
+unsigned tc_runs_shard(uint64_t key, unsigned nshards) { return (unsigned)((mix(key) >> 32) % nshards); }
 uint32_t tc_runs_table_hash(uint64_t key) { return (uint32_t)mix(key); }
 
 uint64_t tc_runs_candidates(const tc_runs *r) { return r->judged; }
