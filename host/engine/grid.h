@@ -62,12 +62,12 @@ typedef struct {
 } tc_pos_speed;
 
 /* pos[p] = the position (blk->lat[p], blk->lon[p]) and slot speed (spec §2) of every
- * position p of blk with want[p] set (the others are left alone), blk being any block
- * tc_grid_cpu_compute filled since the last add (blocks do not overlap in time, so a
- * later block's compute leaves an earlier one's positions to it): the close pairs' positions, each once however many pairs it is in. The
- * vessel-major store holds each position's neighbours one grid time away, so no search:
- * the caller keeps the grid time before the block (keep_from) and has added the fixes
- * that make the one after it final. */
+ * position p of blk with want[p] set (the others are left alone): the close pairs'
+ * positions, each once however many pairs it is in. blk is any block tc_grid_cpu_compute
+ * filled since the last add (blocks do not overlap in time, so a later block's compute
+ * leaves an earlier one's positions to it). The vessel-major store holds each position's
+ * neighbours one grid time away, so no search: the caller keeps the grid time before the
+ * block (keep_from) and has added the fixes that make the one after it final. */
 void tc_grid_cpu_speeds_pos(const tc_grid_cpu *g, const tc_grid_block *blk, const unsigned char *want,
                             tc_pos_speed *pos, int threads);
 
