@@ -10,6 +10,7 @@
 #endif
 
 #include "kernels/geo.h"
+#include "support/engine_cuts.h"
 #include "support/lead_tracks.h"
 
 #define DAY 86400
@@ -265,22 +266,6 @@ Test(engine, to_stops_the_read_with_the_same_list, .timeout = 120) {
   tc_columns_free(&c);
 }
 
-/* The engine over c's buckets of bucket_s with the backend ops (the default
- * configuration, no device chosen): its status, the list in *l (initialised here). */
-static tc_status run_ops(const tc_columns *c, int64_t bucket_s, const tc_params *p, const tc_backend_ops *ops,
-                         tc_encounter_list *l, tc_engine_stats *st, tc_err *err) {
-  tc_memory_source *ms;
-  cr_assert_eq(tc_memory_source_create(c, bucket_s, &ms), TC_OK);
-  tc_bucket_source src = tc_memory_source_get(ms);
-  tc_backend_config cfg;
-  memset(&cfg, 0, sizeof cfg);
-  cfg.platform = cfg.device = -1;
-  tc_encounter_list_init(l);
-  tc_status s = tc_encounters_run(&src, p, ops, &cfg, l, st, err);
-  tc_memory_source_free(ms);
-  return s;
-}
-
 /* A backend whose start loads a driver (slow_create) is made while the reader thread reads
  * the first slice: the list is openmp's, and a start that fails fails the run with its own
  * message, whatever the read, with nothing listed (the reader joined: ASan would see it). */
@@ -307,7 +292,8 @@ Test(engine, backend_made_while_the_first_slice_is_read, .timeout = 120) {
     tc_err err = {0};
     tc_engine_stats st;
     tc_encounter_list l;
-    tc_status s = run_ops(&c, 3600, &p, &slow, &l, &st, &err);
+    tc_encounter_list_init(&l);
+    tc_status s = tt_run_ops(&c, 3600, 0, &p, &slow, NULL, NULL, &l, &st, &err);
     if (slow_fails) {
       cr_assert_eq(s, TC_ERR_UNSUPPORTED);
       cr_assert_str_eq(err.msg, "no driver here");
@@ -380,7 +366,8 @@ Test(engine, device_op_beside_the_host_stages, .timeout = 120) {
       tc_err err = {0};
       tc_engine_stats st;
       tc_encounter_list l;
-      tc_status s = run_ops(&c, buckets[b], &p, &ops, &l, &st, &err);
+      tc_encounter_list_init(&l);
+      tc_status s = tt_run_ops(&c, buckets[b], 0, &p, &ops, NULL, NULL, &l, &st, &err);
       cr_assert(!beside_bad, "the op was called twice at once or out of block order");
       if (fail) {
         cr_assert_eq(s, TC_ERR_OPENCL);

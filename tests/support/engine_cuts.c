@@ -66,9 +66,9 @@ tc_engine_stats tt_run_hooked(const tc_columns *c, int64_t bucket_s, uint64_t sk
   return tt_run_config(c, bucket_s, skip, name, threads, p, NULL, h, out);
 }
 
-tc_engine_stats tt_run_config(const tc_columns *c, int64_t bucket_s, uint64_t skip, const char *name,
-                              int threads, const tc_params *p, const tc_backend_config *cfg,
-                              const tc_engine_hooks *h, tc_encounter_list *out) {
+tc_status tt_run_ops(const tc_columns *c, int64_t bucket_s, uint64_t skip, const tc_params *p,
+                     const tc_backend_ops *ops, const tc_backend_config *cfg, const tc_engine_hooks *h,
+                     tc_encounter_list *out, tc_engine_stats *st, tc_err *err) {
   tc_memory_source *ms;
   cr_assert_eq(tc_memory_source_create(c, bucket_s, &ms), TC_OK);
   tc_bucket_source src = tc_memory_source_get(ms);
@@ -80,17 +80,24 @@ tc_engine_stats tt_run_config(const tc_columns *c, int64_t bucket_s, uint64_t sk
     cr_assert_eq(src.next(src.ctx, &tmp, &t, &eof, NULL), TC_OK);
   }
   tc_columns_free(&tmp);
-  tc_params q = *p;
-  q.threads = threads;
   tc_backend_config dflt;
   memset(&dflt, 0, sizeof dflt);
   dflt.platform = dflt.device = -1;
+  tc_status s = tc_encounters_run_hooked(&src, p, ops, cfg ? cfg : &dflt, h, out, st, err);
+  tc_memory_source_free(ms);
+  return s;
+}
+
+tc_engine_stats tt_run_config(const tc_columns *c, int64_t bucket_s, uint64_t skip, const char *name,
+                              int threads, const tc_params *p, const tc_backend_config *cfg,
+                              const tc_engine_hooks *h, tc_encounter_list *out) {
+  tc_params q = *p;
+  q.threads = threads;
   const tc_backend_ops *ops = tc_backend_find(name);
   cr_assert_not_null(ops, "backend %s not built", name);
   tc_engine_stats st;
   tc_err err = {0};
-  tc_status s = tc_encounters_run_hooked(&src, &q, ops, cfg ? cfg : &dflt, h, out, &st, &err);
+  tc_status s = tt_run_ops(c, bucket_s, skip, &q, ops, cfg, h, out, &st, &err);
   cr_assert_eq(s, TC_OK, "engine (%s) failed: %s", name, err.msg);
-  tc_memory_source_free(ms);
   return st;
 }

@@ -27,7 +27,14 @@ void tt_cuts_free(tt_cuts *k);
 tc_engine_stats tt_run_hooked(const tc_columns *c, int64_t bucket_s, uint64_t skip, const char *name,
                               int threads, const tc_params *p, const tc_engine_hooks *h,
                               tc_encounter_list *out);
-/* The same with the backend's configuration (NULL: the default one, no device chosen). */
+/* The engine over c's buckets of bucket_s, the first `skip` read and left unused, with the
+ * backend ops and its configuration (NULL: the default one, no device chosen) and hooks h
+ * (NULL: none), p as it is: the engine's status, with its message in *err (a failure is
+ * the caller's to check). */
+tc_status tt_run_ops(const tc_columns *c, int64_t bucket_s, uint64_t skip, const tc_params *p,
+                     const tc_backend_ops *ops, const tc_backend_config *cfg, const tc_engine_hooks *h,
+                     tc_encounter_list *out, tc_engine_stats *st, tc_err *err);
+/* tt_run_hooked with the backend's configuration (NULL: the default one, no device chosen). */
 tc_engine_stats tt_run_config(const tc_columns *c, int64_t bucket_s, uint64_t skip, const char *name,
                               int threads, const tc_params *p, const tc_backend_config *cfg,
                               const tc_engine_hooks *h, tc_encounter_list *out);
